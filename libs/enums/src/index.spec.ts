@@ -1,0 +1,2 @@
+import { MarketType } from './index';
+it('has spot', () => expect(MarketType.spot).toBe('spot'));

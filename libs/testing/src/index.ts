@@ -1,0 +1,3 @@
+export { describeWithNats, describeWithPostgres, integrationAvailable } from './integration';
+export { createTestDatabase } from './postgres';
+export type { TestDatabase } from './postgres';
