@@ -1,0 +1,36 @@
+// Bundles one app (apps/<name>/src/main.ts) with its workspace libs into apps/<name>/dist/main.js.
+// Third-party packages stay external and are installed in the runtime image with `npm ci --omit=dev`.
+import { build } from 'esbuild';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const name = process.argv[2];
+if (!name) {
+  console.error('usage: node tools/build-app.mjs <app-name>');
+  process.exit(2);
+}
+
+const externalThirdParty = {
+  name: 'external-third-party',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('@barfinex/')) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+await build({
+  entryPoints: [resolve(root, 'apps', name, 'src/main.ts')],
+  outfile: resolve(root, 'apps', name, 'dist/main.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  conditions: ['development'],
+  plugins: [externalThirdParty],
+  logLevel: 'warning',
+});
+console.log(`built apps/${name}/dist/main.js`);
