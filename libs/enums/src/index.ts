@@ -1,2 +1,52 @@
-export const MarketType = { spot: 'spot', futures: 'futures', margin: 'margin' } as const;
-export type MarketType = (typeof MarketType)[keyof typeof MarketType];
+export {
+  CONNECTOR_TYPE_VALUES,
+  ConnectorType,
+  DATA_MATURITY_VALUES,
+  DataMaturity,
+  EXCHANGE_CONNECTOR_STATUS_VALUES,
+  ExchangeConnectorStatus,
+  MARKET_TYPE_VALUES,
+  MarketType,
+  isConnectorType,
+  isMarketType,
+} from './market';
+export {
+  FINAL_ORDER_STATUSES,
+  ORDER_SIDE_VALUES,
+  ORDER_SOURCE_TYPE_VALUES,
+  ORDER_STATUS_VALUES,
+  ORDER_TYPE_VALUES,
+  OrderSide,
+  OrderSourceType,
+  OrderStatus,
+  OrderType,
+  TIME_IN_FORCE_VALUES,
+  TRADE_SIDE_VALUES,
+  TRIGGERED_ORDER_TYPES,
+  TimeInForce,
+  TradeSide,
+  isFinalOrderStatus,
+  isTriggeredOrderType,
+} from './order';
+export {
+  APP_TYPE_VALUES,
+  AppType,
+  DETECTOR_STATUS_VALUES,
+  DetectorStatus,
+  EVENT_SOURCE_VALUES,
+  EventSource,
+  LOG_LEVEL_VALUES,
+  LogLevel,
+  isAppType,
+  isEventSource,
+} from './platform';
+export {
+  TIME_FRAME_VALUES,
+  TimeFrame,
+  isTimeFrame,
+  nextTimeFrameStart,
+  parseTimeFrame,
+  timeFrameMs,
+  timeFrameStart,
+} from './time-frame';
+export type { FixedTimeFrame } from './time-frame';

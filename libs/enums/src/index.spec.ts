@@ -1,2 +1,0 @@
-import { MarketType } from './index';
-it('has spot', () => expect(MarketType.spot).toBe('spot'));
