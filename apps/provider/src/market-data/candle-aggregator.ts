@@ -1,0 +1,139 @@
+import Decimal from 'decimal.js';
+import { TIME_FRAME_VALUES, nextTimeFrameStart, timeFrameStart } from '@barfinex/enums';
+import type { ConnectorType, MarketType, TimeFrame } from '@barfinex/enums';
+
+/** One bar as the aggregator keeps it; money fields stay Decimal until they leave. */
+export interface LiveCandle {
+  connectorType: ConnectorType;
+  marketType: MarketType;
+  symbol: string;
+  interval: TimeFrame;
+  openTime: number;
+  closeTime: number;
+  open: Decimal;
+  high: Decimal;
+  low: Decimal;
+  close: Decimal;
+  volume: Decimal;
+  trades: number;
+  closed: boolean;
+}
+
+export interface AggregatedTrade {
+  connectorType: ConnectorType;
+  marketType: MarketType;
+  symbol: string;
+  time: number;
+  price: string | Decimal;
+  volume: string | Decimal;
+}
+
+export interface CandleAggregatorOptions {
+  intervals?: readonly TimeFrame[];
+  /** Called for every bar that was touched since the last flush, and for every bar that closed. */
+  onCandles: (candles: LiveCandle[]) => void;
+}
+
+export interface CandleAggregator {
+  addTrade(trade: AggregatedTrade): void;
+  /**
+   * Closes every bar whose period ended at or before `now` (a quiet market still gets flat bars so
+   * series have no holes) and hands the touched bars to `onCandles`.
+   */
+  flush(now: number): void;
+  current(connectorType: ConnectorType, marketType: MarketType, symbol: string, interval: TimeFrame): LiveCandle | undefined;
+  /** Trades older than the open bar of their series; kept for metrics. */
+  lateTrades(): number;
+}
+
+function seriesKey(c: ConnectorType, m: MarketType, s: string, i: TimeFrame): string {
+  return `${c}|${m}|${s}|${i}`;
+}
+
+function openBar(base: Omit<LiveCandle, 'openTime' | 'closeTime' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'trades' | 'closed'>, time: number, price: Decimal): LiveCandle {
+  const openTime = timeFrameStart(base.interval, time);
+  return {
+    ...base,
+    openTime,
+    closeTime: nextTimeFrameStart(base.interval, openTime) - 1,
+    open: price,
+    high: price,
+    low: price,
+    close: price,
+    volume: new Decimal(0),
+    trades: 0,
+    closed: false,
+  };
+}
+
+export function createCandleAggregator(options: CandleAggregatorOptions): CandleAggregator {
+  const intervals = options.intervals ?? TIME_FRAME_VALUES;
+  const bars = new Map<string, LiveCandle>();
+  const dirty = new Set<LiveCandle>();
+  const closed: LiveCandle[] = [];
+  let late = 0;
+
+  function rollTo(bar: LiveCandle, time: number): LiveCandle {
+    // Close the open bar and any empty periods between it and `time` as flat bars.
+    let current = bar;
+    while (current.closeTime < time) {
+      current.closed = true;
+      dirty.delete(current);
+      closed.push(current);
+      const next = openBar(current, current.closeTime + 1, current.close);
+      current = next;
+    }
+    return current;
+  }
+
+  return {
+    addTrade(trade) {
+      const price = new Decimal(trade.price);
+      const volume = new Decimal(trade.volume);
+      for (const interval of intervals) {
+        const key = seriesKey(trade.connectorType, trade.marketType, trade.symbol, interval);
+        let bar = bars.get(key);
+        if (!bar) {
+          bar = openBar({ connectorType: trade.connectorType, marketType: trade.marketType, symbol: trade.symbol, interval }, trade.time, price);
+        } else if (trade.time < bar.openTime) {
+          if (interval === intervals[0]) late += 1;
+          continue;
+        } else if (trade.time > bar.closeTime) {
+          bar = rollTo(bar, trade.time);
+          if (bar.trades === 0) {
+            bar.open = price;
+            bar.high = price;
+            bar.low = price;
+          }
+        }
+        if (price.gt(bar.high)) bar.high = price;
+        if (price.lt(bar.low)) bar.low = price;
+        bar.close = price;
+        bar.volume = bar.volume.plus(volume);
+        bar.trades += 1;
+        bars.set(key, bar);
+        dirty.add(bar);
+      }
+    },
+    flush(now) {
+      for (const [key, bar] of bars) {
+        if (bar.closeTime < now) {
+          const next = rollTo(bar, now);
+          bars.set(key, next);
+          dirty.add(next);
+        }
+      }
+      if (closed.length === 0 && dirty.size === 0) return;
+      const out = [...closed, ...dirty];
+      closed.length = 0;
+      dirty.clear();
+      options.onCandles(out);
+    },
+    current(connectorType, marketType, symbol, interval) {
+      return bars.get(seriesKey(connectorType, marketType, symbol, interval));
+    },
+    lateTrades() {
+      return late;
+    },
+  };
+}
