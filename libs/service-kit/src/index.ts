@@ -1,1 +1,77 @@
-export {};
+export { ConfigError, parseConfig } from './config/parse-config';
+export type { ConfigIssue, Env } from './config/parse-config';
+export {
+  envBool,
+  envDurationMs,
+  envInt,
+  envList,
+  envLogLevel,
+  envPort,
+  envString,
+  envUrl,
+  parseDurationMs,
+} from './config/env';
+export type { IntRange, UrlOptions } from './config/env';
+
+export { REDACT_PATHS, createLogger, withCorrelationId } from './logger/logger';
+export type { CreateLoggerOptions } from './logger/logger';
+export { getRequestContext, requestContext } from './logger/request-context';
+export type { RequestContext, RequestContextOptions } from './logger/request-context';
+
+export {
+  AppError,
+  ERROR_CODE_STATUS,
+  ERROR_CODE_VALUES,
+  ErrorCode,
+  badGateway,
+  badRequest,
+  conflict,
+  errorCodeForStatus,
+  forbidden,
+  gatewayTimeout,
+  internal,
+  isAppError,
+  isErrorCode,
+  methodNotAllowed,
+  notFound,
+  notImplemented,
+  orderRejected,
+  payloadTooLarge,
+  rateLimited,
+  unauthorized,
+  unavailable,
+  unprocessable,
+  validationError,
+} from './errors/app-error';
+export type { AppErrorOptions } from './errors/app-error';
+export {
+  ErrorBodySchema,
+  ValidationIssueSchema,
+  errorBody,
+  summariseIssues,
+  toValidationIssues,
+} from './errors/error-body';
+export type { ErrorBody, ValidationIssue } from './errors/error-body';
+export { errorMiddleware, notFoundHandler, toAppError, toPublicErrorBody } from './errors/error-middleware';
+export type { ErrorMiddlewareOptions } from './errors/error-middleware';
+
+export { parseInput } from './http/parse-input';
+export type { InputLocation } from './http/parse-input';
+export { jsonBody } from './http/json-body';
+export type { JsonBodyOptions } from './http/json-body';
+
+export { extractToken, tokensMatch } from './auth/token';
+export { AuthMessage, checkToken, socketTokenAuth, tokenAuth } from './auth/token-auth';
+export type { SocketAuthError, SocketHandshakeLike, TokenAuthOptions } from './auth/token-auth';
+
+export { healthRouter, runHealthChecks } from './health';
+export type { CheckOutcome, CheckResult, HealthCheck, HealthRouterOptions } from './health';
+
+export { createShutdown } from './shutdown';
+export type { Shutdown, ShutdownHandler, ShutdownOptions, ShutdownResult, SignalSource } from './shutdown';
+
+export { createHttpClient, mapAxiosError } from './http-client';
+export type { HttpClient, HttpClientOptions } from './http-client';
+
+export { createMetrics } from './metrics';
+export type { MetricDefinition, Metrics, MetricsOptions } from './metrics';

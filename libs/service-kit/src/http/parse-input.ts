@@ -1,0 +1,20 @@
+import type { z } from 'zod';
+import { AppError } from '../errors/app-error';
+import { summariseIssues, toValidationIssues } from '../errors/error-body';
+
+export type InputLocation = 'body' | 'query' | 'params' | 'headers';
+
+/**
+ * Validates one part of a request; on failure throws 400 VALIDATION_ERROR with every issue in
+ * `details.issues`. Routes call it without try/catch: Express 5 forwards the throw.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: InputLocation): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = toValidationIssues(result.error);
+  const message =
+    value === undefined && where === 'body'
+      ? 'request body is required (send JSON with Content-Type: application/json)'
+      : `invalid request ${where}: ${summariseIssues(issues)}`;
+  throw new AppError('VALIDATION_ERROR', message, { details: { where, issues } });
+}
