@@ -1,1 +1,35 @@
-export {};
+export { PrismaClient, Prisma } from './generated/prisma/client';
+export type {
+  AppRegistration,
+  Candle,
+  DetectorConfig,
+  Fill,
+  InspectorConfig,
+  Instrument,
+  KeyValue,
+  Order,
+  SimBalance,
+  SimPosition,
+  SinkEvent,
+} from './generated/prisma/client';
+export { createDatabase, parseDatabaseUrl, wrapPglite, DatabaseUrlError } from './database';
+export type { Database, DatabaseKind, DatabaseOptions, DatabaseTarget } from './database';
+export { applyMigrations, migrationChecksum, MigrationError } from './migrate';
+export type { ApplyMigrationsOptions, Migration, MigrationReport } from './migrate';
+export { embeddedMigrations } from './migrations.generated';
+export { pgExecutor, pgliteExecutor } from './executor';
+export type { SqlExecutor } from './executor';
+export { createTestPglite } from './test-pglite';
+export type { TestPgliteOptions } from './test-pglite';
+export {
+  bigIntToMs,
+  decimalToString,
+  isUniqueViolation,
+  msToBigInt,
+  nullableBigIntToMs,
+  nullableDecimalToString,
+  nullableMsToBigInt,
+  toDbDecimal,
+  toNullableDbDecimal,
+} from './convert';
+export type { DecimalLike } from './convert';
