@@ -1,1 +1,118 @@
-export {};
+export { AccountEventSchema, AccountSchema, AssetSchema, DailyProfitSchema, PositionSchema } from './account';
+export type { Account, AccountEvent, Asset, Position } from './account';
+export {
+  ConnectorTypeSchema,
+  Id,
+  MarketTypeSchema,
+  OrderSideSchema,
+  SymbolName,
+  TimeFrameSchema,
+  TimestampInput,
+  TradeSideSchema,
+  UnixMs,
+} from './common';
+export { DecimalString, NonNegativeDecimalString, PositiveDecimalString, normalizeDecimal } from './decimal';
+export {
+  ConfidenceLowSchema,
+  DecisionContextSnapshotSchema,
+  DecisionRequestSchema,
+  DecisionSchema,
+  DecisionStageSchema,
+  ExecutionIntentSchema,
+  HallucinationDetectedSchema,
+  ModelSwitchedSchema,
+} from './decision';
+export type {
+  ConfidenceLow,
+  Decision,
+  DecisionContextSnapshot,
+  DecisionRequest,
+  DecisionStage,
+  ExecutionIntent,
+  HallucinationDetected,
+  ModelSwitched,
+} from './decision';
+export {
+  ErrorBodySchema,
+  MAX_PAGE_LIMIT,
+  PageLinksSchema,
+  PaginationQuerySchema,
+  buildPage,
+  createPaginationQuery,
+  paginated,
+} from './http';
+export type { ErrorBody, Page, PageLinks, PaginationQuery } from './http';
+export {
+  CandleSchema,
+  InstrumentSchema,
+  OrderBookLevelSchema,
+  OrderBookSchema,
+  SymbolPriceSchema,
+  TradeSchema,
+} from './market-data';
+export type { Candle, Instrument, OrderBook, OrderBookLevel, SymbolPrice, Trade } from './market-data';
+export {
+  FillSchema,
+  OrderCloseRequestSchema,
+  OrderCreateFieldsSchema,
+  OrderCreateRequestSchema,
+  OrderSchema,
+  OrderSourceSchema,
+  OrderSourceTypeSchema,
+  OrderStatusSchema,
+  OrderTypeSchema,
+  TimeInForceSchema,
+} from './order';
+export type { Fill, Order, OrderCloseRequest, OrderCreate, OrderCreateInput, OrderSource } from './order';
+export {
+  AppHeartbeatSchema,
+  AppRegisteredSchema,
+  AppTypeSchema,
+  AppUnregisteredSchema,
+  BackfillProgressSchema,
+  ReconciliationSchema,
+  ReplayProgressSchema,
+  SymbolsUpdateSchema,
+} from './platform';
+export type {
+  AppHeartbeat,
+  AppRegistered,
+  AppUnregistered,
+  BackfillProgress,
+  Reconciliation,
+  ReplayProgress,
+  SymbolsUpdate,
+} from './platform';
+export {
+  DataGapSchema,
+  DataMaturityUpdateSchema,
+  DataOutlierSchema,
+  KillSwitchSchema,
+  MarginUpdateSchema,
+  MarketConditionSchema,
+  RegimeSchema,
+  RiskActionSchema,
+  RiskBreachSchema,
+  TradeOutcomeSchema,
+} from './risk';
+export type {
+  DataGap,
+  DataMaturityUpdate,
+  DataOutlier,
+  KillSwitch,
+  MarginUpdate,
+  MarketCondition,
+  Regime,
+  RiskAction,
+  RiskBreach,
+  TradeOutcome,
+} from './risk';
+export {
+  Confidence,
+  PositionRequestSchema,
+  PriceLevelSchema,
+  SignalInvalidationSchema,
+  SignalSchema,
+  SignalUpdateSchema,
+} from './signal';
+export type { PositionRequest, PriceLevel, Signal, SignalInvalidation, SignalUpdate } from './signal';

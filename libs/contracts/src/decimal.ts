@@ -1,0 +1,70 @@
+import Decimal from 'decimal.js';
+import { z } from 'zod';
+
+// Plain decimal notation only: exponent forms ("1e5") are rejected in strings because they are
+// almost always a float leaking through a stringifier, and NaN/Infinity are never money.
+const DECIMAL_PATTERN = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+const MAX_DECIMAL_LENGTH = 80;
+
+/**
+ * Canonical decimal string for a number or decimal string: no exponent, no leading or trailing
+ * zeros, no sign on zero. Undefined when the input is not a finite plain decimal.
+ */
+export function normalizeDecimal(value: unknown): string | undefined {
+  if (typeof value === 'number') {
+    return Number.isFinite(value) ? new Decimal(value).toFixed() : undefined;
+  }
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  if (text.length === 0 || text.length > MAX_DECIMAL_LENGTH || !DECIMAL_PATTERN.test(text)) return undefined;
+  return new Decimal(text).toFixed();
+}
+
+type Bound = 'any' | 'positive' | 'nonNegative';
+
+function describe(input: unknown): string {
+  if (typeof input === 'string') return JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input);
+  if (typeof input === 'number') return String(input);
+  return typeof input;
+}
+
+function decimalSchema(bound: Bound, description: string) {
+  return z
+    .union([z.number(), z.string()], {
+      error: (issue) => `expected a decimal number or decimal string, got ${describe(issue.input)}`,
+    })
+    .transform((input, ctx) => {
+      const normalized = normalizeDecimal(input);
+      if (normalized === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected a decimal such as "0.015" (no exponent, NaN or Infinity), got ${describe(input)}`,
+        });
+        return z.NEVER;
+      }
+      const value = new Decimal(normalized);
+      if (bound === 'positive' && !value.gt(0)) {
+        ctx.addIssue({ code: 'custom', message: `must be greater than 0, got ${normalized}` });
+        return z.NEVER;
+      }
+      if (bound === 'nonNegative' && value.isNegative()) {
+        ctx.addIssue({ code: 'custom', message: `must not be negative, got ${normalized}` });
+        return z.NEVER;
+      }
+      return normalized;
+    })
+    .meta({ description, example: '123.45' });
+}
+
+/** Any finite decimal (may be negative, e.g. PnL); output is the canonical decimal string. */
+export const DecimalString = decimalSchema('any', 'Decimal as a string (numbers accepted on input)');
+export type DecimalString = z.output<typeof DecimalString>;
+
+/** A decimal strictly greater than zero: prices, quantities. */
+export const PositiveDecimalString = decimalSchema('positive', 'Positive decimal as a string (numbers accepted on input)');
+
+/** A decimal that may be zero but not negative: balances, executed quantities, volumes. */
+export const NonNegativeDecimalString = decimalSchema(
+  'nonNegative',
+  'Non-negative decimal as a string (numbers accepted on input)',
+);

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import {
+  ConnectorTypeSchema,
+  MarketTypeSchema,
+  SymbolName,
+  TimeFrameSchema,
+  TradeSideSchema,
+  UnixMs,
+} from './common';
+import { DecimalString, NonNegativeDecimalString, PositiveDecimalString } from './decimal';
+
+/** A tradable instrument with the exchange filters orders must respect. */
+export const InstrumentSchema = z
+  .object({
+    symbol: SymbolName,
+    baseAsset: z.string().min(1),
+    quoteAsset: z.string().min(1),
+    status: z.string().min(1).default('TRADING'),
+    connectorType: ConnectorTypeSchema,
+    marketType: MarketTypeSchema,
+    tickSize: PositiveDecimalString.optional(),
+    stepSize: PositiveDecimalString.optional(),
+    minQty: NonNegativeDecimalString.optional(),
+    maxQty: PositiveDecimalString.optional(),
+    minNotional: NonNegativeDecimalString.optional(),
+    minPrice: NonNegativeDecimalString.optional(),
+    maxPrice: PositiveDecimalString.optional(),
+    pricePrecision: z.number().int().nonnegative().optional(),
+    quantityPrecision: z.number().int().nonnegative().optional(),
+    leverage: z.number().int().positive().optional(),
+    isSpotTradingAllowed: z.boolean().optional(),
+    isMarginTradingAllowed: z.boolean().optional(),
+  })
+  .meta({ id: 'Instrument' });
+export type Instrument = z.output<typeof InstrumentSchema>;
+
+/** One bar; `time` is the bar's open time. `closed` is false while the bar is still forming. */
+export const CandleSchema = z
+  .object({
+    symbol: SymbolName,
+    interval: TimeFrameSchema,
+    time: UnixMs,
+    closeTime: UnixMs.optional(),
+    open: PositiveDecimalString,
+    high: PositiveDecimalString,
+    low: PositiveDecimalString,
+    close: PositiveDecimalString,
+    volume: NonNegativeDecimalString,
+    quoteVolume: NonNegativeDecimalString.optional(),
+    trades: z.number().int().nonnegative().optional(),
+    closed: z.boolean().optional(),
+    connectorType: ConnectorTypeSchema.optional(),
+    marketType: MarketTypeSchema.optional(),
+  })
+  .meta({ id: 'Candle' });
+export type Candle = z.output<typeof CandleSchema>;
+
+/** A public trade print; `side` is the aggressor (LONG = buyer took the ask). */
+export const TradeSchema = z
+  .object({
+    id: z.string().min(1).optional(),
+    time: UnixMs,
+    symbol: SymbolName,
+    price: PositiveDecimalString,
+    volume: PositiveDecimalString,
+    side: TradeSideSchema,
+    connectorType: ConnectorTypeSchema.optional(),
+    marketType: MarketTypeSchema.optional(),
+  })
+  .meta({ id: 'Trade' });
+export type Trade = z.output<typeof TradeSchema>;
+
+export const OrderBookLevelSchema = z.object({ price: PositiveDecimalString, volume: NonNegativeDecimalString });
+export type OrderBookLevel = z.output<typeof OrderBookLevelSchema>;
+
+/** Depth snapshot: bids best (highest) first, asks best (lowest) first. */
+export const OrderBookSchema = z
+  .object({
+    symbol: SymbolName,
+    time: UnixMs,
+    bids: z.array(OrderBookLevelSchema),
+    asks: z.array(OrderBookLevelSchema),
+    lastUpdateId: z.number().int().nonnegative().optional(),
+    connectorType: ConnectorTypeSchema.optional(),
+    marketType: MarketTypeSchema.optional(),
+  })
+  .meta({ id: 'OrderBook' });
+export type OrderBook = z.output<typeof OrderBookSchema>;
+
+/**
+ * 24 h rolling ticker with Binance's single-letter keys, kept because reference clients read
+ * them. Loose: Binance adds keys (x, Q, b, B, a, A) that we pass through untouched.
+ */
+export const SymbolPriceSchema = z
+  .looseObject({
+    e: z.string().default('24hrTicker'),
+    E: UnixMs.meta({ description: 'event time' }),
+    s: SymbolName.meta({ description: 'symbol' }),
+    p: DecimalString.meta({ description: 'price change' }),
+    P: DecimalString.meta({ description: 'price change percent' }),
+    w: NonNegativeDecimalString.meta({ description: 'weighted average price' }),
+    o: NonNegativeDecimalString.meta({ description: 'open price' }),
+    h: NonNegativeDecimalString.meta({ description: 'high price' }),
+    l: NonNegativeDecimalString.meta({ description: 'low price' }),
+    c: NonNegativeDecimalString.meta({ description: 'last price' }),
+    v: NonNegativeDecimalString.meta({ description: 'base asset volume' }),
+    q: NonNegativeDecimalString.meta({ description: 'quote asset volume' }),
+    O: UnixMs.meta({ description: 'statistics open time' }),
+    C: UnixMs.meta({ description: 'statistics close time' }),
+    F: z.number().int().meta({ description: 'first trade id (-1 when none)' }),
+    L: z.number().int().meta({ description: 'last trade id (-1 when none)' }),
+    n: z.number().int().nonnegative().meta({ description: 'number of trades' }),
+  })
+  .meta({ id: 'SymbolPrice' });
+export type SymbolPrice = z.output<typeof SymbolPriceSchema>;
