@@ -63,6 +63,14 @@ export {
   OrderTypeSchema,
   TimeInForceSchema,
 } from './order';
+export {
+  buildOpenApiDocument,
+  defineRoute,
+  toOpenApiPath,
+  withOpenApiSchema,
+} from './openapi';
+export { findOpenApiProblems } from './openapi-check';
+export type { HttpMethod, OpenApiDocument, OpenApiDocumentOptions, RouteDefinition, RouteSpec } from './openapi';
 export type { Fill, Order, OrderCloseRequest, OrderCreate, OrderCreateInput, OrderSource } from './order';
 export {
   AppHeartbeatSchema,
@@ -116,3 +124,20 @@ export {
   SignalUpdateSchema,
 } from './signal';
 export type { PositionRequest, PriceLevel, Signal, SignalInvalidation, SignalUpdate } from './signal';
+export { ConnectorMarketParams, MarketTypeParam, OkSchema, SymbolParam, TimeFrameParam } from './routes/params';
+export {
+  CandlesQuerySchema,
+  CatalogSchema,
+  ConnectorInfoSchema,
+  LeverageRequestSchema,
+  OptionsSchema,
+  OrderListQuerySchema,
+  OrderReplaceSchema,
+  SimPathSchema,
+  SimPriceSchema,
+  SimStatusSchema,
+  SimStepSchema,
+  SubscriptionSchema,
+  SubscriptionUpdateSchema,
+  providerRoutes,
+} from './routes/provider-routes';
