@@ -5,6 +5,9 @@ import { z } from 'zod';
 // almost always a float leaking through a stringifier, and NaN/Infinity are never money.
 const DECIMAL_PATTERN = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 const MAX_DECIMAL_LENGTH = 80;
+// Already canonical: no sign on zero, no leading zeros, no trailing fractional zeros. Most wire
+// values look like this, and skipping decimal.js for them keeps event validation cheap.
+const CANONICAL_PATTERN = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
 
 /**
  * Canonical decimal string for a number or decimal string: no exponent, no leading or trailing
@@ -12,9 +15,13 @@ const MAX_DECIMAL_LENGTH = 80;
  */
 export function normalizeDecimal(value: unknown): string | undefined {
   if (typeof value === 'number') {
-    return Number.isFinite(value) ? new Decimal(value).toFixed() : undefined;
+    if (!Number.isFinite(value)) return undefined;
+    const text = String(value);
+    // String() switches to exponent notation below 1e-6 and above 1e21.
+    return text.includes('e') ? new Decimal(value).toFixed() : text;
   }
   if (typeof value !== 'string') return undefined;
+  if (value.length <= MAX_DECIMAL_LENGTH && CANONICAL_PATTERN.test(value) && value !== '-0') return value;
   const text = value.trim();
   if (text.length === 0 || text.length > MAX_DECIMAL_LENGTH || !DECIMAL_PATTERN.test(text)) return undefined;
   return new Decimal(text).toFixed();

@@ -16,10 +16,14 @@ export const MAX_PAGE_LIMIT = 1000;
 /** Query schema for `?page&limit`; query strings arrive as text, so values are coerced. */
 export function createPaginationQuery(defaultLimit = 100) {
   return z.object({
-    page: z.coerce.number().int().min(1, 'page must be 1 or more').default(1),
+    page: z.coerce
+      .number({ error: 'page must be a whole number' })
+      .int('page must be a whole number')
+      .min(1, 'page must be 1 or more')
+      .default(1),
     limit: z.coerce
-      .number()
-      .int()
+      .number({ error: 'limit must be a whole number' })
+      .int('limit must be a whole number')
       .min(1, 'limit must be at least 1')
       .max(MAX_PAGE_LIMIT, `limit must be at most ${MAX_PAGE_LIMIT}`)
       .default(defaultLimit),

@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { ConnectorTypeSchema, Id, MarketTypeSchema, OrderSideSchema, SymbolName, UnixMs, enumOf } from './common';
 import { DecimalString, NonNegativeDecimalString, PositiveDecimalString } from './decimal';
+import { withOpenApiSchema } from './openapi';
 
 export const OrderTypeSchema = enumOf(ORDER_TYPE_VALUES);
 export const OrderStatusSchema = enumOf(ORDER_STATUS_VALUES);
@@ -122,10 +123,17 @@ function unwrapOrder(raw: unknown): unknown {
  * Body of `POST /orders`: the order fields at the top level or wrapped as `{ order }`. Errors
  * point at the field (e.g. `quantity`) whichever shape was sent.
  */
-export const OrderCreateRequestSchema = z.preprocess(unwrapOrder, OrderCreateFieldsSchema);
+export const OrderCreateRequestSchema = withOpenApiSchema(
+  z.preprocess(unwrapOrder, OrderCreateFieldsSchema),
+  z.union([OrderCreateFieldsSchema, z.object({ order: OrderCreateFieldsSchema }).meta({ id: 'WrappedOrderCreate' })]),
+);
 
 /** Body of `PUT /orders/close`: `{ id }` or `{ order: { id } }`. */
-export const OrderCloseRequestSchema = z.preprocess(unwrapOrder, z.object({ id: Id }).meta({ id: 'OrderClose' }));
+const OrderCloseFieldsSchema = z.object({ id: Id }).meta({ id: 'OrderClose' });
+export const OrderCloseRequestSchema = withOpenApiSchema(
+  z.preprocess(unwrapOrder, OrderCloseFieldsSchema),
+  z.union([OrderCloseFieldsSchema, z.object({ order: OrderCloseFieldsSchema })]),
+);
 export type OrderCloseRequest = z.output<typeof OrderCloseRequestSchema>;
 
 /** One execution against an order. */
