@@ -35,7 +35,7 @@ function describeValue(variable: string, value: string | undefined): string {
 function readableMessage(issue: z.core.$ZodIssue, value: string | undefined): string {
   if (issue.code === 'custom') return issue.message;
   if (value === undefined) return issue.code === 'invalid_type' ? 'is required' : issue.message;
-  return issue.message.replace(/^Invalid input: /, '');
+  return issue.message.replace(/^Invalid (input|option): /, '');
 }
 
 /**

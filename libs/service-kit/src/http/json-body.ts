@@ -18,7 +18,7 @@ export function jsonBody(options: JsonBodyOptions = {}): RequestHandler {
     limit: options.limit ?? '1mb',
     type: (req) => {
       const type = req.headers['content-type'];
-      return type === undefined || /^application\/([\w.+-]+\+)?json\b/i.test(type);
+      return !type || /^application\/([\w.+-]+\+)?json\b/i.test(type);
     },
     verify: (req, _res, buf) => {
       if (buf.length === 0) empty.add(req);
