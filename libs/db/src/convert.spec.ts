@@ -76,6 +76,20 @@ describe('isUniqueViolation', () => {
     expect(isUniqueViolation(adapterError(['client_order_id']), 'idempotencyKey')).toBe(false);
   });
 
+  it('matches the index name @prisma/adapter-pg reports', () => {
+    const error = new Prisma.PrismaClientKnownRequestError('duplicate', {
+      code: 'P2002',
+      clientVersion: 'test',
+      meta: {
+        driverAdapterError: { cause: { constraint: { index: 'orders_idempotency_key_key' }, table: 'orders' } },
+      },
+    });
+    expect(isUniqueViolation(error, 'idempotencyKey')).toBe(true);
+    expect(isUniqueViolation(error, 'orders_idempotency_key_key')).toBe(true);
+    expect(isUniqueViolation(error, 'key')).toBe(false);
+    expect(isUniqueViolation(error, 'clientOrderId')).toBe(false);
+  });
+
   it('reads meta.target as the classic engines report it', () => {
     const error = new Prisma.PrismaClientKnownRequestError('duplicate', {
       code: 'P2002',

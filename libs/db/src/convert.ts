@@ -62,24 +62,32 @@ export function nullableBigIntToMs(value: bigint | null): number | null {
 
 /**
  * True for Prisma's unique-constraint violation (P2002), optionally only when it is on `field`
- * (the model field, e.g. `clientOrderId`, or its column, `client_order_id`). Idempotent writes
- * (clientOrderId, idempotencyKey, sink eventId) catch this and read back the row that won.
+ * (the model field, e.g. `clientOrderId`, its column, `client_order_id`, or the index name).
+ * Idempotent writes (clientOrderId, idempotencyKey, sink eventId) catch this and read back the
+ * row that won.
  */
 export function isUniqueViolation(error: unknown, field?: string): boolean {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return false;
   if (field === undefined) return true;
   const column = field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-  return violatedFields(error.meta).some((f) => f === field || f === column);
+  const { fields, index, table } = violation(error.meta);
+  if (fields.includes(field) || fields.includes(column) || index === field) return true;
+  // Prisma names a single-column unique index <table>_<column>_key.
+  if (index === undefined) return false;
+  return table === undefined ? index.endsWith(`_${column}_key`) : index === `${table}_${column}_key`;
 }
 
-// Through a driver adapter the fields sit in meta.driverAdapterError.cause.constraint (column
-// names, or the index name); Prisma's own engines put them in meta.target.
-function violatedFields(meta: Record<string, unknown> | undefined): string[] {
+// Where the violated columns are reported differs: pglite-prisma-adapter gives the columns,
+// @prisma/adapter-pg only the index and table (meta.driverAdapterError.cause), and Prisma's
+// classic engines meta.target.
+function violation(meta: Record<string, unknown> | undefined): { fields: string[]; index?: string; table?: string } {
   const target = meta?.['target'];
   const fields = Array.isArray(target) ? target.map(String) : typeof target === 'string' ? [target] : [];
-  const adapterError = meta?.['driverAdapterError'] as { cause?: { constraint?: unknown } } | undefined;
+  type AdapterError = { cause?: { constraint?: unknown; table?: unknown } };
+  const adapterError = meta?.['driverAdapterError'] as AdapterError | undefined;
   const constraint = adapterError?.cause?.constraint as { fields?: unknown; index?: unknown } | undefined;
   if (Array.isArray(constraint?.fields)) fields.push(...constraint.fields.map(String));
-  if (typeof constraint?.index === 'string') fields.push(constraint.index);
-  return fields;
+  const index = typeof constraint?.index === 'string' ? constraint.index : undefined;
+  const table = typeof adapterError?.cause?.table === 'string' ? adapterError.cause.table : undefined;
+  return { fields, ...(index === undefined ? {} : { index }), ...(table === undefined ? {} : { table }) };
 }

@@ -83,7 +83,7 @@ export async function applyMigrations(
     const report: MigrationReport = { applied: [], alreadyApplied: [], checksumMismatch: [] };
     for (const migration of migrations) {
       const checksum = migrationChecksum(migration.sql);
-      const previous = rows.filter((r) => r.migration_name === migration.name && r.rolled_back_at === null);
+      const previous = rows.filter((r) => r.migration_name === migration.name && !r.rolled_back_at);
       if (previous.some((r) => r.finished_at === null)) {
         throw new MigrationError(
           `migration ${migration.name} failed earlier and was never resolved; fix the database, then mark it with ` +
@@ -112,7 +112,8 @@ async function applyOne(executor: SqlExecutor, migration: Migration, checksum: s
   try {
     await executor.exec(migration.sql);
     await executor.query(
-      `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, logs, started_at, finished_at, applied_steps_count)
+      `INSERT INTO "_prisma_migrations"
+         (id, checksum, migration_name, logs, started_at, finished_at, applied_steps_count)
        VALUES ($1, $2, $3, NULL, now(), clock_timestamp(), 1)`,
       [randomUUID(), checksum, migration.name],
     );
