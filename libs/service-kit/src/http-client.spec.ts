@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from './errors/app-error';
 import { createHttpClient, mapAxiosError, type HttpClient } from './http-client';
+import { memoryLogger } from './test-support';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -59,7 +60,7 @@ describe('createHttpClient + mapAxiosError', () => {
           return json(res, 404, {});
       }
     });
-    client = createHttpClient({ baseURL: server.url, timeoutMs: 50, headers: { authorization: 'Bearer t' } });
+    client = createHttpClient({ baseURL: server.url, timeoutMs: 50, headers: { authorization: 'Bearer upstream-secret-token' } });
   });
 
   afterAll(async () => {
@@ -71,7 +72,7 @@ describe('createHttpClient + mapAxiosError', () => {
     const first = await client.get('/ok');
     expect(first.data).toEqual({ ok: true });
     await client.get('/ok');
-    expect(seenHeaders.at(-1)?.authorization).toBe('Bearer t');
+    expect(seenHeaders.at(-1)?.authorization).toBe('Bearer upstream-secret-token');
     expect(seenHeaders.at(-1)?.connection).toBe('keep-alive');
   });
 
@@ -118,6 +119,22 @@ describe('createHttpClient + mapAxiosError', () => {
     } finally {
       refused.close();
     }
+  });
+
+  it('logs upstream failures without the Authorization header the request carried', async () => {
+    const { logger, lines, records } = memoryLogger();
+    let raw: unknown;
+    try {
+      await client.get('/crash?token=in-query');
+    } catch (err) {
+      raw = err;
+    }
+    logger.error({ err: raw }, 'raw axios error');
+    logger.error({ err: mapAxiosError(raw) }, 'mapped');
+    const text = lines.join('\n');
+    expect(text).not.toContain('upstream-secret-token');
+    expect(text).not.toContain('in-query');
+    expect(records()[0]?.['err']).toMatchObject({ type: 'AxiosError', method: 'GET', url: '/crash', status: 500 });
   });
 
   it('passes AppErrors through and wraps anything else as INTERNAL', () => {

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { z } from 'zod';
 import { jsonBody } from '../http/json-body';
 import { parseInput } from '../http/parse-input';
+import { createHttpClient } from '../http-client';
 import { memoryLogger } from '../test-support';
 import { AppError, ERROR_CODE_STATUS, ERROR_CODE_VALUES, conflict, internal, notFound } from './app-error';
 import { errorMiddleware, notFoundHandler, toPublicErrorBody } from './error-middleware';
@@ -40,6 +41,18 @@ function makeApp() {
   });
   app.get('/string-thrown', () => {
     throw 'just a string';
+  });
+  app.get('/upstream', async () => {
+    const gone = http.createServer();
+    await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
+    const { port } = gone.address() as AddressInfo;
+    await new Promise((resolve) => gone.close(resolve));
+    const client = createHttpClient({ baseURL: `http://127.0.0.1:${port}`, timeoutMs: 1000, keepAlive: false });
+    try {
+      await client.get('/x');
+    } finally {
+      client.close();
+    }
   });
   app.use(notFoundHandler);
   app.use(errorMiddleware({ logger: log.logger }));
@@ -127,6 +140,13 @@ describe('errorMiddleware', () => {
     const { app } = makeApp();
     expect((await request(app).get('/internal').expect(500)).body.error.message).toBe('internal server error');
     expect((await request(app).get('/string-thrown').expect(500)).body.error.code).toBe('INTERNAL');
+  });
+
+  it('maps an unmapped upstream failure to 502 BAD_GATEWAY', async () => {
+    const { app } = makeApp();
+    const res = await request(app).get('/upstream').expect(502);
+    expect(res.body.error.code).toBe('BAD_GATEWAY');
+    expect(res.body.error.message).toMatch(/is unreachable \(ECONNREFUSED\)$/);
   });
 
   it('answers unknown routes with 404 ROUTE_NOT_FOUND naming method and path', async () => {

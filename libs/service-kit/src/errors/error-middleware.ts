@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { isAxiosError } from 'axios';
 import { z } from 'zod';
+import { mapAxiosError } from '../http-client';
 import { AppError, errorCodeForStatus, isAppError } from './app-error';
 import { type ErrorBody, errorBody, summariseIssues, toValidationIssues } from './error-body';
 import { getRequestContext } from '../logger/request-context';
@@ -22,6 +24,8 @@ interface HttpLikeError {
 /** Turns anything thrown or passed to `next(err)` into an AppError; unknown errors become INTERNAL. */
 export function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
+  // An upstream call the route did not map itself is still a 502/504, not our own 500.
+  if (isAxiosError(err)) return mapAxiosError(err);
   if (err instanceof z.ZodError) {
     const issues = toValidationIssues(err);
     return new AppError('VALIDATION_ERROR', summariseIssues(issues), { details: { issues }, cause: err });
@@ -76,7 +80,8 @@ export function errorMiddleware({ logger }: ErrorMiddlewareOptions): ErrorReques
     const log = getRequestContext(res)?.logger ?? logger;
     const where = requestLine(req);
     if (appError.status >= 500) {
-      log.error({ err: appError.cause ?? appError, code: appError.code, ...where }, appError.message);
+      // The serializer renders the cause chain (message and stack) of the AppError.
+      log.error({ err: appError, code: appError.code, ...where }, appError.message);
     } else {
       log.info({ code: appError.code, status: appError.status, ...where }, appError.message);
     }

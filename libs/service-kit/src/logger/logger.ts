@@ -1,4 +1,5 @@
 import type { LogLevel } from '@barfinex/enums';
+import { isAxiosError } from 'axios';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
 
@@ -23,6 +24,24 @@ function quote(header: string): string {
   return header.startsWith('"') ? header : `"${header}"`;
 }
 
+/**
+ * pino's error serializer plus one rule: an axios error keeps only method, url, status and code.
+ * Its `config`, `request` and `response` hold agents, sockets and the raw request head with the
+ * Authorization header, out of reach of path-based redaction.
+ */
+function serializeError(err: unknown): unknown {
+  const out: unknown = pino.stdSerializers.err(err as Error);
+  if (!isAxiosError(err) || typeof out !== 'object' || out === null) return out;
+  const record = out as Record<string, unknown>;
+  delete record['config'];
+  delete record['request'];
+  delete record['response'];
+  record['method'] = err.config?.method?.toUpperCase();
+  record['url'] = err.config?.url?.split('?')[0];
+  record['status'] = err.response?.status;
+  return record;
+}
+
 export interface CreateLoggerOptions {
   /** Component name, written as `component` on every line. */
   name: string;
@@ -43,6 +62,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
     base: { ...options.base, component: options.name },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: [...REDACT_PATHS, ...(options.redact ?? [])], censor: '[redacted]' },
+    serializers: { err: serializeError, error: serializeError },
   };
   if (options.pretty) {
     // A stream in this thread rather than a transport worker: it survives bundling and flushes
@@ -51,7 +71,8 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       colorize: options.destination === undefined,
       sync: true,
       translateTime: 'SYS:HH:MM:ss.l',
-      ignore: 'pid,hostname',
+      ignore: 'pid,hostname,component',
+      messageFormat: '[{component}] {msg}',
       ...(options.destination === undefined ? {} : { destination: options.destination }),
     });
     return pino(config, stream);
