@@ -44,6 +44,7 @@ export {
 export type { ErrorBody, Page, PageLinks, PaginationQuery } from './http';
 export {
   CandleSchema,
+  ConsistentCandleSchema,
   InstrumentSchema,
   OrderBookLevelSchema,
   OrderBookSchema,

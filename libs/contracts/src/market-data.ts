@@ -1,3 +1,4 @@
+import Decimal from 'decimal.js';
 import { z } from 'zod';
 import {
   ConnectorTypeSchema,
@@ -54,6 +55,25 @@ export const CandleSchema = z
   })
   .meta({ id: 'Candle' });
 export type Candle = z.output<typeof CandleSchema>;
+
+/**
+ * A candle whose prices agree with each other (low ≤ open/close ≤ high, close time after open).
+ * Separate from CandleSchema because refined objects can no longer be `.pick`ed.
+ */
+export const ConsistentCandleSchema = CandleSchema.superRefine((candle, ctx) => {
+  const low = new Decimal(candle.low);
+  const high = new Decimal(candle.high);
+  if (low.gt(high)) ctx.addIssue({ code: 'custom', path: ['low'], message: `low ${candle.low} is above high ${candle.high}` });
+  for (const key of ['open', 'close'] as const) {
+    const value = new Decimal(candle[key]);
+    if (value.gt(high) || value.lt(low)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `${key} ${candle[key]} is outside low..high` });
+    }
+  }
+  if (candle.closeTime !== undefined && candle.closeTime < candle.time) {
+    ctx.addIssue({ code: 'custom', path: ['closeTime'], message: 'closeTime is before the open time' });
+  }
+});
 
 /** A public trade print; `side` is the aggressor (LONG = buyer took the ask). */
 export const TradeSchema = z

@@ -4,7 +4,7 @@ import {
   AppRegisteredSchema,
   AppUnregisteredSchema,
   BackfillProgressSchema,
-  CandleSchema,
+  ConsistentCandleSchema,
   FillSchema,
   OrderBookSchema,
   OrderSchema,
@@ -38,7 +38,7 @@ export const PROVIDER_EVENTS = {
     durable: false,
     en: 'Candle update or close (live and replay)',
     ru: 'Обновление или закрытие свечи (live и replay)',
-    payload: CandleSchema,
+    payload: ConsistentCandleSchema,
   }),
   PROVIDER_ACCOUNT_EVENT: defineEvent(P, {
     category: 'account',

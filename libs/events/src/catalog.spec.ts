@@ -1,6 +1,7 @@
 import {
   EVENT_CATALOG,
   EVENT_NAMES,
+  eventPayloadJsonSchema,
   eventSourceOf,
   getEventDefinition,
   isDurableEvent,
@@ -59,6 +60,14 @@ describe('event catalog', () => {
     expect(isDurableEvent('ADVISOR_EXECUTION_INTENT_OPEN')).toBe(true);
     expect(isDurableEvent('ADVISOR_DECISION_RESPONSE')).toBe(true);
     expect(isDurableEvent('PROVIDER_MARKETDATA_TRADE')).toBe(false);
+  });
+
+  it('exports a JSON Schema for every payload', () => {
+    for (const name of EVENT_NAMES) {
+      const schema = eventPayloadJsonSchema(name);
+      expect(schema['$schema']).toMatch(/2020-12/);
+    }
+    expect(JSON.stringify(eventPayloadJsonSchema('PROVIDER_MARKETDATA_TRADE'))).toContain('"LONG"');
   });
 
   it('recognises names and rejects others', () => {

@@ -1,5 +1,5 @@
 import type { EventSource } from '@barfinex/enums';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ADVISOR_EVENTS, DETECTOR_EVENTS } from './catalog-apps';
 import { INSPECTOR_EVENTS } from './catalog-inspector';
 import { PROVIDER_EVENTS } from './catalog-provider';
@@ -60,4 +60,12 @@ export function listEventCatalog(): EventCatalogEntry[] {
     const { source, category, durable, description } = EVENT_CATALOG[name];
     return { name, source, category, durable, description: { ...description } };
   });
+}
+
+/**
+ * JSON Schema (draft 2020-12) of what a publisher may send for `name`: for the catalog endpoint,
+ * SDK docs and non-TypeScript clients.
+ */
+export function eventPayloadJsonSchema(name: EventName): Record<string, unknown> {
+  return z.toJSONSchema(getEventDefinition(name).payload, { io: 'input', unrepresentable: 'any' });
 }

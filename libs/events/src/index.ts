@@ -1,6 +1,7 @@
 export {
   EVENT_CATALOG,
   EVENT_NAMES,
+  eventPayloadJsonSchema,
   eventSourceOf,
   getEventDefinition,
   isDurableEvent,
