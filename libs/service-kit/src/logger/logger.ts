@@ -4,7 +4,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
 
 const SECRET_KEYS = ['token', 'apiKey', 'secret', 'password', 'apiSecret', 'accessToken', 'refreshToken'];
-const SECRET_HEADERS = ['authorization', 'Authorization', 'cookie', 'Cookie', '"x-api-token"', '"set-cookie"'];
+const SECRET_HEADERS = ['authorization', 'Authorization', 'x-api-token', 'cookie', 'Cookie', 'set-cookie'];
 
 /**
  * Redaction paths. pino matches exact depths, so secrets are covered at the top level and one
@@ -13,16 +13,8 @@ const SECRET_HEADERS = ['authorization', 'Authorization', 'cookie', 'Cookie', '"
 export const REDACT_PATHS: readonly string[] = [
   ...SECRET_KEYS,
   ...SECRET_KEYS.map((key) => `*.${key}`),
-  ...SECRET_HEADERS.flatMap((h) => [
-    `headers[${quote(h)}]`,
-    `*.headers[${quote(h)}]`,
-    `*.*.headers[${quote(h)}]`,
-  ]),
+  ...SECRET_HEADERS.flatMap((h) => [`headers["${h}"]`, `*.headers["${h}"]`, `*.*.headers["${h}"]`]),
 ];
-
-function quote(header: string): string {
-  return header.startsWith('"') ? header : `"${header}"`;
-}
 
 /**
  * pino's error serializer plus one rule: an axios error keeps only method, url, status and code.
