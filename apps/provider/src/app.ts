@@ -1,0 +1,160 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import express from 'express';
+import swaggerUi from 'swagger-ui-express';
+import type { Logger } from 'pino';
+import type { Bus, Subscription } from '@barfinex/bus';
+import { buildOpenApiDocument } from '@barfinex/contracts';
+import type { Database } from '@barfinex/db';
+import { createMetrics, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
+import { registerAccountRoutes } from './accounts/accounts.routes';
+import { createCandlesRepository } from './candles/candles.repository';
+import { registerCandleRoutes } from './candles/candles.routes';
+import { registerCatalogRoutes } from './catalog/catalog.routes';
+import type { ProviderConfig } from './config';
+import type { ExchangeConnector } from './connectors/connector';
+import { createConnectorRegistry } from './connectors/connector-registry';
+import { createEventPublisher } from './events/publisher';
+import { createTypedRouter } from './http/typed-router';
+import type { TypedRouter } from './http/typed-router';
+import { registerMarketRoutes } from './market/market.routes';
+import { createMarketDataHub } from './market-data/market-data.hub';
+import { registerOptionsRoutes } from './options/options.routes';
+import { createOrdersRepository } from './orders/orders.repository';
+import { registerOrderRoutes } from './orders/orders.routes';
+import { createOrdersService } from './orders/orders.service';
+import { createWsBridge } from './ws/ws.bridge';
+import type { WsBridge } from './ws/ws.bridge';
+
+export const PROVIDER_VERSION = '0.1.0';
+
+export interface ProviderDeps {
+  config: ProviderConfig;
+  logger: Logger;
+  db: Database;
+  bus: Bus;
+  connectors: readonly ExchangeConnector[];
+  /** Extra routes owned by a connector (the simulator's control API). */
+  extraRoutes?: (t: TypedRouter) => void;
+  now?: () => number;
+}
+
+/** Builds the provider without side effects; `start()` opens the port and the streams. */
+export function createProvider(deps: ProviderDeps) {
+  const now = deps.now ?? Date.now;
+  const { config, logger, bus } = deps;
+  const metrics = createMetrics({ service: 'provider' });
+  const publishCounter = metrics.counter({ name: 'bfx_bus_published_total', help: 'Events handed to the bus', labelNames: ['event', 'ok'] as const });
+  const consumedCounter = metrics.counter({ name: 'bfx_bus_consumed_total', help: 'Events received from the bus', labelNames: ['event'] as const });
+  const events = createEventPublisher({ bus, logger, key: config.PROVIDER_KEY, onPublished: (event, ok) => publishCounter.inc({ event, ok: String(ok) }) });
+  const connectors = createConnectorRegistry(deps.connectors);
+  const orders = createOrdersService({ repo: createOrdersRepository(deps.db.prisma), connectors, events, now });
+  const candles = createCandlesRepository(deps.db.prisma);
+  const marketData = createMarketDataHub({ events, candles, logger: logger.child({ component: 'market-data' }) });
+  const startedAt = now();
+
+  const t = createTypedRouter();
+  registerOptionsRoutes(t, { connectors, key: config.PROVIDER_KEY, version: PROVIDER_VERSION, port: config.PROVIDER_PORT });
+  registerAccountRoutes(t, { connectors, orders });
+  registerMarketRoutes(t, { connectors, marketData, now });
+  registerCandleRoutes(t, { candles, connectors });
+  registerOrderRoutes(t, { orders });
+  registerCatalogRoutes(t);
+  deps.extraRoutes?.(t);
+
+  const openApi = buildOpenApiDocument({
+    title: 'Barfinex Provider API',
+    version: PROVIDER_VERSION,
+    description: 'REST gateway of the Barfinex platform. Send the token as `Authorization: Bearer <token>` or `x-api-token`.',
+    servers: [{ url: '/api' }],
+    routes: t.definitions,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(requestContext({ logger }));
+  app.use(metrics.httpMetricsMiddleware());
+  const health = healthRouter({
+    service: 'provider',
+    version: PROVIDER_VERSION,
+    startedAt,
+    now,
+    checks: {
+      database: async () => ({ ok: await deps.db.ping(), details: { kind: deps.db.kind } }),
+      bus: async () => {
+        const s = bus.status();
+        return { ok: s.connected, details: s };
+      },
+    },
+  });
+  app.use(health);
+  app.use('/api', health);
+  app.get('/metrics', metrics.metricsHandler);
+  app.get('/docs-json', (_req, res) => void res.json(openApi));
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi, { customSiteTitle: 'Barfinex Provider API' }));
+  app.use('/api', tokenAuth({ token: config.PROVIDER_API_TOKEN, publicPaths: [/^\/health(\/|$)/] }), jsonBody({ limit: '256kb' }), t.router);
+  app.use(notFoundHandler);
+  app.use(errorMiddleware({ logger }));
+
+  const server: Server = createServer(app);
+  let ws: WsBridge | undefined;
+  let busSub: Subscription | undefined;
+  let flushTimer: NodeJS.Timeout | undefined;
+
+  const wsClients = metrics.gauge({ name: 'bfx_ws_clients', help: 'Connected Socket.IO clients' });
+
+  async function start(): Promise<{ port: number }> {
+    ws = createWsBridge({
+      httpServer: server,
+      token: config.PROVIDER_API_TOKEN,
+      corsOrigins: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS,
+      maxBufferedPackets: config.WS_MAX_BUFFERED,
+      now,
+      onSlowClient: (id, buffered) => logger.warn({ socket: id, buffered }, 'disconnected a slow WebSocket client'),
+    });
+    const bridge = ws;
+    busSub = await bus.subscribeAll((env) => {
+      consumedCounter.inc({ event: env.type });
+      bridge.dispatch(env);
+    });
+    for (const connector of deps.connectors) {
+      await connector.start({
+        onTrade: (m, trade) => marketData.onTrade(connector.type, m, trade),
+        onOrderBook: (m, book) => marketData.onOrderBook(connector.type, m, book),
+        onTicker: (m, ticker) => marketData.onTicker(connector.type, m, ticker),
+        onOrderUpdate: (m, state) => void orders.onVenueOrderUpdate(m, state).catch((err: unknown) => logger.error({ err, clientOrderId: state.clientOrderId }, 'order update failed')),
+        onFill: (m, fill) => void orders.onVenueFill(m, fill).catch((err: unknown) => logger.error({ err, clientOrderId: fill.clientOrderId }, 'fill failed')),
+        onAccountChange: (m, change) =>
+          events.emit('PROVIDER_ACCOUNT_EVENT', { eventType: change.eventType, eventTime: change.time, options: { marketType: m, connectorType: connector.type, ...change.details } }, { connectorType: connector.type, marketType: m }),
+      });
+    }
+    flushTimer = setInterval(() => {
+      wsClients.set(bridge.clients());
+      void marketData.flush(now());
+    }, config.CANDLE_FLUSH_MS);
+    flushTimer.unref();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.PROVIDER_PORT, config.PROVIDER_HOST, () => resolve());
+    });
+    const address = server.address();
+    return { port: typeof address === 'object' && address ? address.port : config.PROVIDER_PORT };
+  }
+
+  async function stop(): Promise<void> {
+    if (flushTimer) clearInterval(flushTimer);
+    for (const connector of deps.connectors) await connector.stop();
+    await orders.idle();
+    await marketData.flush(now());
+    await busSub?.unsubscribe();
+    await events.settled();
+    await ws?.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors };
+}
+
+export type Provider = ReturnType<typeof createProvider>;

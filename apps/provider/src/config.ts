@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { envBool, envDurationMs, envInt, envList, envLogLevel, envPort, envString, parseConfig } from '@barfinex/service-kit';
+import type { Env } from '@barfinex/service-kit';
+
+/** Every environment variable the provider reads; `.env.example` documents the same names. */
+export const ProviderConfigSchema = z.object({
+  PROVIDER_PORT: envPort(8080),
+  PROVIDER_HOST: envString('0.0.0.0'),
+  PROVIDER_API_TOKEN: envString().optional(),
+  PROVIDER_KEY: envString('provider'),
+  DATABASE_URL: envString('pglite:./data/pglite'),
+  NATS_URL: envString().optional(),
+  CORS_ORIGINS: envList(['*']),
+  LOG_LEVEL: envLogLevel('info'),
+  LOG_PRETTY: envBool(false),
+  SIM_SEED: envInt(42),
+  SIM_SYMBOLS: envList(['BTCUSDT', 'ETHUSDT', 'SOLUSDT']),
+  SIM_TICK_MS: envDurationMs(250),
+  SIM_AUTOSTART: envBool(true),
+  CANDLE_FLUSH_MS: envDurationMs(1000),
+  WS_MAX_BUFFERED: envInt(5000, { min: 10 }),
+  ORDER_IDEMPOTENCY_TTL_MS: envDurationMs(600_000),
+  PROVIDER_APP_ACTIVE_TTL_MS: envDurationMs(60_000),
+  PROVIDER_PROXY_TIMEOUT_MS: envDurationMs(15_000),
+});
+
+export type ProviderConfig = z.output<typeof ProviderConfigSchema>;
+
+export function loadProviderConfig(env: Env = process.env): ProviderConfig {
+  return parseConfig(ProviderConfigSchema, env);
+}

@@ -1,0 +1,98 @@
+import type { ConnectorType, ExchangeConnectorStatus, MarketType, OrderSide, OrderStatus, OrderType, TimeInForce } from '@barfinex/enums';
+import type { Asset, Instrument, OrderBook, Position, SymbolPrice, Trade } from '@barfinex/contracts';
+
+/**
+ * What the provider needs from an exchange. The provider owns order identity, persistence and
+ * events; a connector only talks to its venue and reports what happened there.
+ */
+export interface VenueOrderRequest {
+  clientOrderId: string;
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  quantity: string;
+  price?: string;
+  stopPrice?: string;
+  callbackRate?: string;
+  timeInForce?: TimeInForce;
+  reduceOnly?: boolean;
+}
+
+/** The venue's view of one order after a placement, cancel or market event. */
+export interface VenueOrderState {
+  clientOrderId: string;
+  externalId: string;
+  symbol: string;
+  status: OrderStatus;
+  quantityExecuted: string;
+  averagePrice?: string;
+  price?: string;
+  stopPrice?: string;
+  rejectReason?: string;
+  updatedAt: number;
+}
+
+export interface VenueFill {
+  clientOrderId: string;
+  externalId: string;
+  tradeId: string;
+  symbol: string;
+  side: OrderSide;
+  price: string;
+  quantity: string;
+  fee: string;
+  feeAsset: string;
+  isMaker: boolean;
+  realizedPnl?: string;
+  time: number;
+}
+
+export interface VenuePlacement {
+  order: VenueOrderState;
+  fills: VenueFill[];
+}
+
+/** A venue-side refusal (filters, balance, unknown symbol); maps to a 4xx, never a 500. */
+export class VenueRejectError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    /** true when the request itself was invalid (tick size, lot size...): nothing is stored. */
+    readonly invalidRequest: boolean,
+  ) {
+    super(message);
+    this.name = 'VenueRejectError';
+  }
+}
+
+export interface ConnectorEvents {
+  onTrade(market: MarketType, trade: Trade): void;
+  onOrderBook(market: MarketType, book: OrderBook): void;
+  onTicker(market: MarketType, ticker: SymbolPrice): void;
+  onOrderUpdate(market: MarketType, order: VenueOrderState): void;
+  onFill(market: MarketType, fill: VenueFill): void;
+  onAccountChange(market: MarketType, change: { eventType: string; time: number; details: Record<string, unknown> }): void;
+}
+
+export interface AccountSnapshot {
+  assets: Asset[];
+  positions: Position[];
+}
+
+export interface ExchangeConnector {
+  readonly type: ConnectorType;
+  readonly markets: readonly MarketType[];
+  status(): ExchangeConnectorStatus;
+  start(events: ConnectorEvents): Promise<void>;
+  stop(): Promise<void>;
+  instruments(market: MarketType): Instrument[];
+  instrument(market: MarketType, symbol: string): Instrument | undefined;
+  placeOrder(market: MarketType, request: VenueOrderRequest): Promise<VenuePlacement>;
+  cancelOrder(market: MarketType, clientOrderId: string): Promise<VenueOrderState>;
+  account(market: MarketType): Promise<AccountSnapshot>;
+  setLeverage(market: MarketType, symbol: string, leverage: number): Promise<number>;
+  orderBook(market: MarketType, symbol: string, depth: number): OrderBook | undefined;
+  lastPrice(market: MarketType, symbol: string): string | undefined;
+  subscriptions(market: MarketType): { symbols: string[] };
+  setSubscriptions(market: MarketType, symbols: string[]): Promise<void>;
+}

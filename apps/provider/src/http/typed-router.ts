@@ -1,0 +1,60 @@
+import { Router } from 'express';
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import type { RouteDefinition } from '@barfinex/contracts';
+import { parseInput } from '@barfinex/service-kit';
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface HandlerInput<D extends RouteDefinition> {
+  params: Out<NonNullable<NonNullable<D['request']>['params']>>;
+  query: Out<NonNullable<NonNullable<D['request']>['query']>>;
+  body: Out<NonNullable<NonNullable<D['request']>['body']>>;
+  req: Request;
+  res: Response;
+}
+
+/** A handler's reply: the body, optionally with a status other than the route's first one. */
+export type Reply = unknown | { status: number; body: unknown; headers?: Record<string, string> };
+
+const REPLY = Symbol('reply');
+export function reply(status: number, body: unknown, headers?: Record<string, string>) {
+  return { [REPLY]: true, status, body, headers };
+}
+
+/**
+ * Registers handlers from route definitions: inputs are parsed by the definition's schemas
+ * (a bad one is a 400 through the error middleware) and every route lands in the OpenAPI list.
+ */
+export function createTypedRouter() {
+  const router = Router();
+  const definitions: RouteDefinition[] = [];
+  return {
+    router,
+    definitions,
+    add<D extends RouteDefinition>(def: D, handler: (input: HandlerInput<D>) => Promise<Reply> | Reply) {
+      definitions.push(def);
+      const success = Number(Object.keys(def.responses).map(Number).filter((s) => s < 300).sort()[0] ?? 200);
+      router[def.method](def.path, async (req: Request, res: Response) => {
+        const input = {
+          params: def.request?.params ? parseInput(def.request.params, req.params, 'params') : undefined,
+          query: def.request?.query ? parseInput(def.request.query, req.query, 'query') : undefined,
+          body: def.request?.body ? parseInput(def.request.body, req.body, 'body') : undefined,
+          req,
+          res,
+        } as HandlerInput<D>;
+        const result = await handler(input);
+        if (res.headersSent) return;
+        if (typeof result === 'object' && result !== null && REPLY in result) {
+          const r = result as unknown as { status: number; body: unknown; headers?: Record<string, string> };
+          if (r.headers) res.set(r.headers);
+          res.status(r.status).json(r.body);
+          return;
+        }
+        res.status(success).json(result);
+      });
+    },
+  };
+}
+
+export type TypedRouter = ReturnType<typeof createTypedRouter>;

@@ -1,0 +1,27 @@
+import { providerRoutes as r } from '@barfinex/contracts';
+import type { ConnectorRegistry } from '../connectors/connector-registry';
+import type { TypedRouter } from '../http/typed-router';
+
+export function registerOptionsRoutes(t: TypedRouter, deps: { connectors: ConnectorRegistry; key: string; version: string; port: number }): void {
+  t.add(r.options, () => {
+    const pairs = deps.connectors.pairs();
+    return {
+      key: deps.key,
+      version: deps.version,
+      isAvailable: true,
+      connectors: pairs.map(({ connector, market }) => ({
+        connectorType: connector.type,
+        marketType: market,
+        status: connector.status(),
+        isActive: connector.status() === 'ACTIVE',
+        symbols: connector.subscriptions(market).symbols,
+        instruments: connector.instruments(market).length,
+        subscriptions: ['PROVIDER_MARKETDATA_TRADE', 'PROVIDER_MARKETDATA_ORDERBOOK', 'PROVIDER_MARKETDATA_CANDLE', 'PROVIDER_SYMBOL_PRICES'],
+      })),
+      accounts: pairs.map(({ connector, market }) => ({ connectorType: connector.type, marketType: market })),
+      detectors: [],
+      restApiUrl: '/api',
+      socketPath: '/ws',
+    };
+  });
+}

@@ -1,0 +1,198 @@
+import type { Prisma as PrismaNs, PrismaClient } from '@barfinex/db';
+import {
+  decimalToString,
+  isUniqueViolation,
+  msToBigInt,
+  nullableBigIntToMs,
+  nullableDecimalToString,
+  toDbDecimal,
+  toNullableDbDecimal,
+  bigIntToMs,
+} from '@barfinex/db';
+import type { Order as DbOrder } from '@barfinex/db';
+import type { Fill, Order } from '@barfinex/contracts';
+import type { ConnectorType, MarketType, OrderSide, OrderSourceType, OrderStatus, OrderType, TimeInForce } from '@barfinex/enums';
+
+export interface OrderFilter {
+  connectorType?: ConnectorType;
+  marketType?: MarketType;
+  sourceType?: OrderSourceType;
+  sourceKey?: string;
+  symbol?: string;
+  statuses?: readonly OrderStatus[];
+  search?: string;
+}
+
+export interface OrderPatch {
+  status?: OrderStatus;
+  externalId?: string;
+  quantityExecuted?: string;
+  averagePrice?: string;
+  rejectReason?: string;
+  updatedAt: number;
+  closedAt?: number;
+}
+
+function toOrder(row: DbOrder): Order {
+  const order: Order = {
+    id: row.id,
+    clientOrderId: row.clientOrderId,
+    symbol: row.symbol,
+    side: row.side as OrderSide,
+    type: row.type as OrderType,
+    status: row.status as OrderStatus,
+    quantity: decimalToString(row.quantity),
+    quantityExecuted: decimalToString(row.quantityExecuted),
+    connectorType: row.connectorType as ConnectorType,
+    marketType: row.marketType as MarketType,
+    source: { type: (row.sourceType ?? 'provider') as OrderSourceType, ...(row.sourceKey ? { key: row.sourceKey } : {}) },
+    createdAt: bigIntToMs(row.createdAt),
+    updatedAt: bigIntToMs(row.updatedAt),
+  };
+  const optional: Partial<Order> = {
+    externalId: row.externalId ?? undefined,
+    idempotencyKey: row.idempotencyKey ?? undefined,
+    timeInForce: (row.timeInForce ?? undefined) as TimeInForce | undefined,
+    price: nullableDecimalToString(row.price) ?? undefined,
+    stopPrice: nullableDecimalToString(row.stopPrice) ?? undefined,
+    callbackRate: nullableDecimalToString(row.callbackRate) ?? undefined,
+    averagePrice: nullableDecimalToString(row.averagePrice) ?? undefined,
+    leverage: row.leverage ?? undefined,
+    reduceOnly: row.reduceOnly || undefined,
+    closedAt: nullableBigIntToMs(row.closedAt) ?? undefined,
+    rejectReason: row.rejectReason ?? undefined,
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) (order as Record<string, unknown>)[k] = v;
+  return order;
+}
+
+function where(filter: OrderFilter): PrismaNs.OrderWhereInput {
+  return {
+    ...(filter.connectorType ? { connectorType: filter.connectorType } : {}),
+    ...(filter.marketType ? { marketType: filter.marketType } : {}),
+    ...(filter.sourceType ? { sourceType: filter.sourceType } : {}),
+    ...(filter.sourceKey ? { sourceKey: filter.sourceKey } : {}),
+    ...(filter.symbol ? { symbol: filter.symbol } : {}),
+    ...(filter.statuses ? { status: { in: [...filter.statuses] } } : {}),
+    ...(filter.search
+      ? {
+          OR: [
+            { symbol: { contains: filter.search.toUpperCase() } },
+            { clientOrderId: { contains: filter.search } },
+            { id: { contains: filter.search } },
+          ],
+        }
+      : {}),
+  };
+}
+
+export function createOrdersRepository(prisma: PrismaClient) {
+  return {
+    /** Inserts a new order; returns undefined when its clientOrderId or idempotencyKey already exists. */
+    async insert(order: Order): Promise<Order | undefined> {
+      try {
+        const row = await prisma.order.create({
+          data: {
+            id: order.id,
+            clientOrderId: order.clientOrderId,
+            idempotencyKey: order.idempotencyKey ?? null,
+            externalId: order.externalId ?? null,
+            connectorType: order.connectorType,
+            marketType: order.marketType,
+            symbol: order.symbol,
+            side: order.side,
+            type: order.type,
+            status: order.status,
+            timeInForce: order.timeInForce ?? null,
+            price: toNullableDbDecimal(order.price),
+            stopPrice: toNullableDbDecimal(order.stopPrice),
+            callbackRate: toNullableDbDecimal(order.callbackRate),
+            quantity: toDbDecimal(order.quantity),
+            quantityExecuted: toDbDecimal(order.quantityExecuted),
+            leverage: order.leverage ?? null,
+            reduceOnly: order.reduceOnly ?? false,
+            sourceType: order.source.type,
+            sourceKey: order.source.key ?? null,
+            createdAt: msToBigInt(order.createdAt),
+            updatedAt: msToBigInt(order.updatedAt),
+          },
+        });
+        return toOrder(row);
+      } catch (err) {
+        if (isUniqueViolation(err)) return undefined;
+        throw err;
+      }
+    },
+    async findById(id: string): Promise<Order | undefined> {
+      const row = await prisma.order.findUnique({ where: { id } });
+      return row ? toOrder(row) : undefined;
+    },
+    async findByClientOrderId(clientOrderId: string): Promise<Order | undefined> {
+      const row = await prisma.order.findUnique({ where: { clientOrderId } });
+      return row ? toOrder(row) : undefined;
+    },
+    async findByIdempotencyKey(idempotencyKey: string): Promise<Order | undefined> {
+      const row = await prisma.order.findUnique({ where: { idempotencyKey } });
+      return row ? toOrder(row) : undefined;
+    },
+    async update(id: string, patch: OrderPatch): Promise<Order> {
+      const row = await prisma.order.update({
+        where: { id },
+        data: {
+          ...(patch.status ? { status: patch.status } : {}),
+          ...(patch.externalId ? { externalId: patch.externalId } : {}),
+          ...(patch.quantityExecuted !== undefined ? { quantityExecuted: toDbDecimal(patch.quantityExecuted) } : {}),
+          ...(patch.averagePrice !== undefined ? { averagePrice: toDbDecimal(patch.averagePrice) } : {}),
+          ...(patch.rejectReason !== undefined ? { rejectReason: patch.rejectReason } : {}),
+          ...(patch.closedAt !== undefined ? { closedAt: msToBigInt(patch.closedAt) } : {}),
+          updatedAt: msToBigInt(patch.updatedAt),
+        },
+      });
+      return toOrder(row);
+    },
+    async list(filter: OrderFilter, page: { page: number; limit: number }): Promise<{ items: Order[]; total: number }> {
+      const w = where(filter);
+      const [rows, total] = await Promise.all([
+        prisma.order.findMany({ where: w, orderBy: { createdAt: 'desc' }, skip: (page.page - 1) * page.limit, take: page.limit }),
+        prisma.order.count({ where: w }),
+      ]);
+      return { items: rows.map(toOrder), total };
+    },
+    async countBySymbol(filter: OrderFilter): Promise<Array<{ symbol: string; ordersCount: number }>> {
+      const groups = await prisma.order.groupBy({ by: ['symbol'], where: where(filter), _count: { _all: true }, orderBy: { symbol: 'asc' } });
+      return groups.map((g) => ({ symbol: g.symbol, ordersCount: g._count._all }));
+    },
+    async deleteWhere(filter: OrderFilter): Promise<number> {
+      const ids = (await prisma.order.findMany({ where: where(filter), select: { id: true } })).map((r) => r.id);
+      if (ids.length === 0) return 0;
+      await prisma.$transaction([
+        prisma.fill.deleteMany({ where: { orderId: { in: ids } } }),
+        prisma.order.deleteMany({ where: { id: { in: ids } } }),
+      ]);
+      return ids.length;
+    },
+    /** Stores a fill once: a re-delivered (orderId, tradeId) is ignored. */
+    async insertFill(orderId: string, fill: Fill): Promise<boolean> {
+      try {
+        await prisma.fill.create({
+          data: {
+            orderId,
+            tradeId: fill.tradeId ?? fill.fillId,
+            price: toDbDecimal(fill.price),
+            quantity: toDbDecimal(fill.quantity),
+            fee: toDbDecimal(fill.fee ?? '0'),
+            feeAsset: fill.feeAsset ?? null,
+            isMaker: fill.isMaker ?? false,
+            time: msToBigInt(fill.time),
+          },
+        });
+        return true;
+      } catch (err) {
+        if (isUniqueViolation(err)) return false;
+        throw err;
+      }
+    },
+  };
+}
+
+export type OrdersRepository = ReturnType<typeof createOrdersRepository>;

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import Decimal from 'decimal.js';
+import type { Fill, Order, OrderCreate } from '@barfinex/contracts';
+import { FINAL_ORDER_STATUSES, isFinalOrderStatus } from '@barfinex/enums';
+import type { MarketType, OrderStatus } from '@barfinex/enums';
+import { AppError, conflict, notFound, orderRejected, validationError } from '@barfinex/service-kit';
+import type { ConnectorRegistry } from '../connectors/connector-registry';
+import { VenueRejectError } from '../connectors/connector';
+import type { VenueFill, VenueOrderState } from '../connectors/connector';
+import type { EventPublisher } from '../events/publisher';
+import { checkOrderAgainstInstrument } from './order-filters';
+import type { OrderFilter, OrdersRepository } from './orders.repository';
+import { createKeyedQueue } from './keyed-queue';
+
+export interface OrdersServiceDeps {
+  repo: OrdersRepository;
+  connectors: ConnectorRegistry;
+  events: EventPublisher;
+  now: () => number;
+  newId?: () => string;
+}
+
+export interface PlaceResult {
+  order: Order;
+  /** true when an earlier order with the same clientOrderId / idempotencyKey was returned. */
+  replayed: boolean;
+}
+
+export const OPEN_STATUSES: readonly OrderStatus[] = ['NEW', 'PARTIALLY_FILLED', 'PENDING_TRIGGER'];
+
+export function createOrdersService(deps: OrdersServiceDeps) {
+  const newId = deps.newId ?? randomUUID;
+  // Placement replies and asynchronous venue updates for one order are applied one at a time.
+  const perOrder = createKeyedQueue();
+
+  async function existingFor(input: OrderCreate): Promise<Order | undefined> {
+    if (input.idempotencyKey) {
+      const byKey = await deps.repo.findByIdempotencyKey(input.idempotencyKey);
+      if (byKey) return byKey;
+    }
+    if (input.clientOrderId) return deps.repo.findByClientOrderId(input.clientOrderId);
+    return undefined;
+  }
+
+  async function applyVenueState(order: Order, state: VenueOrderState): Promise<Order> {
+    const final = isFinalOrderStatus(state.status);
+    const updated = await deps.repo.update(order.id, {
+      status: state.status,
+      externalId: state.externalId,
+      quantityExecuted: state.quantityExecuted,
+      ...(state.averagePrice ? { averagePrice: state.averagePrice } : {}),
+      ...(state.rejectReason ? { rejectReason: state.rejectReason } : {}),
+      updatedAt: state.updatedAt,
+      ...(final && order.closedAt === undefined ? { closedAt: state.updatedAt } : {}),
+    });
+    if (final && !isFinalOrderStatus(order.status)) {
+      deps.events.emit('PROVIDER_ORDER_CLOSE', updated, routing(updated));
+    }
+    return updated;
+  }
+
+  async function applyFill(order: Order, fill: VenueFill): Promise<void> {
+    const payload: Fill = {
+      fillId: `${order.id}:${fill.tradeId}`,
+      orderId: order.id,
+      clientOrderId: order.clientOrderId,
+      externalId: fill.externalId,
+      tradeId: fill.tradeId,
+      symbol: order.symbol,
+      side: order.side,
+      price: fill.price,
+      quantity: fill.quantity,
+      fee: fill.fee,
+      feeAsset: fill.feeAsset,
+      isMaker: fill.isMaker,
+      time: fill.time,
+      connectorType: order.connectorType,
+      marketType: order.marketType,
+      source: order.source,
+      ...(fill.realizedPnl !== undefined ? { realizedPnl: fill.realizedPnl } : {}),
+    };
+    const stored = await deps.repo.insertFill(order.id, payload);
+    if (stored) deps.events.emit('PROVIDER_ORDER_FILL', payload, { ...routing(order), correlationId: order.clientOrderId });
+  }
+
+  function routing(order: Order) {
+    return { symbol: order.symbol, connectorType: order.connectorType, marketType: order.marketType, correlationId: order.clientOrderId };
+  }
+
+  async function place(input: OrderCreate): Promise<PlaceResult> {
+    const previous = await existingFor(input);
+    if (previous) return { order: previous, replayed: true };
+
+    const connector = deps.connectors.require(input.connectorType, input.marketType);
+    const instrument = connector.instrument(input.marketType, input.symbol);
+    if (!instrument) {
+      throw validationError(`unknown symbol ${input.symbol} on ${input.connectorType}/${input.marketType}`, {
+        issues: [{ path: 'symbol', message: 'unknown symbol', code: 'UNKNOWN_SYMBOL' }],
+      });
+    }
+    const problem = checkOrderAgainstInstrument(instrument, input, connector.lastPrice(input.marketType, input.symbol));
+    if (problem) throw validationError(problem.message, { issues: [problem] });
+
+    const now = deps.now();
+    const draft: Order = {
+      id: newId(),
+      clientOrderId: input.clientOrderId ?? `bfx-${newId()}`,
+      ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+      symbol: input.symbol,
+      side: input.side,
+      type: input.type,
+      status: 'NEW',
+      quantity: input.quantity,
+      quantityExecuted: '0',
+      connectorType: input.connectorType,
+      marketType: input.marketType,
+      source: input.source ?? { type: 'provider' },
+      createdAt: now,
+      updatedAt: now,
+      ...(input.price ? { price: input.price } : {}),
+      ...(input.stopPrice ? { stopPrice: input.stopPrice } : {}),
+      ...(input.callbackRate ? { callbackRate: input.callbackRate } : {}),
+      ...(input.timeInForce ? { timeInForce: input.timeInForce } : {}),
+      ...(input.leverage ? { leverage: input.leverage } : {}),
+      ...(input.reduceOnly ? { reduceOnly: true } : {}),
+    };
+
+    // The row exists before the venue hears of the order, so a crash in between can be reconciled by clientOrderId.
+    const inserted = await deps.repo.insert(draft);
+    if (!inserted) {
+      const raced = await existingFor({ ...input, clientOrderId: draft.clientOrderId });
+      if (raced) return { order: raced, replayed: true };
+      throw conflict('an order with this clientOrderId or idempotencyKey already exists');
+    }
+
+    return perOrder.run(inserted.clientOrderId, async () => {
+      let placement;
+      try {
+        placement = await connector.placeOrder(input.marketType, {
+          clientOrderId: inserted.clientOrderId,
+          symbol: inserted.symbol,
+          side: inserted.side,
+          type: inserted.type,
+          quantity: inserted.quantity,
+          ...(inserted.price ? { price: inserted.price } : {}),
+          ...(inserted.stopPrice ? { stopPrice: inserted.stopPrice } : {}),
+          ...(inserted.callbackRate ? { callbackRate: inserted.callbackRate } : {}),
+          ...(inserted.timeInForce ? { timeInForce: inserted.timeInForce } : {}),
+          ...(inserted.reduceOnly ? { reduceOnly: true } : {}),
+        });
+      } catch (err) {
+        if (err instanceof VenueRejectError) {
+          const rejected = await deps.repo.update(inserted.id, { status: 'REJECTED', rejectReason: `${err.code}: ${err.message}`, updatedAt: deps.now(), closedAt: deps.now() });
+          deps.events.emit('PROVIDER_ORDER_CLOSE', rejected, routing(rejected));
+          throw orderRejected(err.message, { reason: err.code, order: rejected });
+        }
+        throw err;
+      }
+      deps.events.emit('PROVIDER_ORDER_CREATE', { ...inserted, externalId: placement.order.externalId }, routing(inserted));
+      for (const fill of placement.fills) await applyFill(inserted, fill);
+      const order = await applyVenueState(inserted, placement.order);
+      return { order, replayed: false };
+    });
+  }
+
+  async function get(id: string): Promise<Order> {
+    const order = (await deps.repo.findById(id)) ?? (await deps.repo.findByClientOrderId(id));
+    if (!order) throw notFound(`order ${id}`);
+    return order;
+  }
+
+  async function cancel(id: string): Promise<Order> {
+    const order = await get(id);
+    return perOrder.run(order.clientOrderId, async () => {
+      const current = await get(order.id);
+      if (current.status === 'FILLED') throw new AppError('CONFLICT', `order ${id} is already FILLED`, { details: { order: current } });
+      if (isFinalOrderStatus(current.status)) return current;
+      const connector = deps.connectors.require(current.connectorType, current.marketType);
+      try {
+        const state = await connector.cancelOrder(current.marketType, current.clientOrderId);
+        return await applyVenueState(current, state);
+      } catch (err) {
+        if (err instanceof VenueRejectError) throw conflict(err.message, { reason: err.code });
+        throw err;
+      }
+    });
+  }
+
+  async function replace(id: string, changes: Partial<Pick<OrderCreate, 'price' | 'quantity' | 'stopPrice' | 'callbackRate'>> & { clientOrderId?: string }): Promise<{ canceled: Order; order: Order }> {
+    const current = await get(id);
+    if (isFinalOrderStatus(current.status)) throw conflict(`order ${id} is ${current.status} and cannot be replaced`);
+    const remaining = new Decimal(changes.quantity ?? current.quantity);
+    const canceled = await cancel(current.id);
+    if (canceled.status === 'FILLED') throw conflict(`order ${id} filled before it could be replaced`, { order: canceled });
+    const { order } = await place({
+      symbol: current.symbol,
+      side: current.side,
+      type: current.type,
+      quantity: remaining.toFixed(),
+      connectorType: current.connectorType,
+      marketType: current.marketType,
+      source: current.source,
+      ...(current.timeInForce ? { timeInForce: current.timeInForce } : {}),
+      ...(current.reduceOnly ? { reduceOnly: current.reduceOnly } : {}),
+      ...(changes.price ?? current.price ? { price: changes.price ?? current.price } : {}),
+      ...(changes.stopPrice ?? current.stopPrice ? { stopPrice: changes.stopPrice ?? current.stopPrice } : {}),
+      ...(changes.callbackRate ?? current.callbackRate ? { callbackRate: changes.callbackRate ?? current.callbackRate } : {}),
+      ...(changes.clientOrderId ? { clientOrderId: changes.clientOrderId } : {}),
+    });
+    return { canceled, order };
+  }
+
+  async function cancelWhere(filter: OrderFilter): Promise<Order[]> {
+    const { items } = await deps.repo.list({ ...filter, statuses: OPEN_STATUSES }, { page: 1, limit: 10_000 });
+    const out: Order[] = [];
+    for (const o of items) out.push(await cancel(o.id));
+    return out;
+  }
+
+  /** Venue-initiated changes (fills of resting orders, triggers, expiries). */
+  function onVenueOrderUpdate(_market: MarketType, state: VenueOrderState): Promise<void> {
+    return perOrder.run(state.clientOrderId, async () => {
+      const order = await deps.repo.findByClientOrderId(state.clientOrderId);
+      if (!order || isFinalOrderStatus(order.status)) return;
+      await applyVenueState(order, state);
+    });
+  }
+
+  function onVenueFill(_market: MarketType, fill: VenueFill): Promise<void> {
+    return perOrder.run(fill.clientOrderId, async () => {
+      const order = await deps.repo.findByClientOrderId(fill.clientOrderId);
+      if (order) await applyFill(order, fill);
+    });
+  }
+
+  return {
+    place,
+    get,
+    cancel,
+    replace,
+    cancelWhere,
+    list: deps.repo.list,
+    countBySymbol: deps.repo.countBySymbol,
+    onVenueOrderUpdate,
+    onVenueFill,
+    idle: () => perOrder.idle(),
+  };
+}
+
+export type OrdersService = ReturnType<typeof createOrdersService>;
+export { FINAL_ORDER_STATUSES };
