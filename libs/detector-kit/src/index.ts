@@ -1,0 +1,1 @@
+export const DETECTOR_KIT = 'detector-kit' as const;
