@@ -1,0 +1,59 @@
+import Decimal from 'decimal.js';
+
+/**
+ * The engine's own Decimal constructor. 40 significant digits keep every product of a price, a
+ * size and a fee rate exact (inputs are limited by tick and step sizes), so only genuine
+ * divisions (average prices, margins) ever round.
+ */
+export const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
+export type Dec = Decimal;
+
+export const ZERO: Dec = new Dec(0);
+export const ONE: Dec = new Dec(1);
+export const HUNDRED: Dec = new Dec(100);
+
+// Plain notation only: an exponent in a money string is almost always a float leaking through.
+const PLAIN_DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/** A finite decimal from a number or a plain decimal string; undefined for anything else. */
+export function parseDecimal(value: unknown): Dec | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? new Dec(String(value)) : undefined;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  if (text.length === 0 || text.length > 80 || !PLAIN_DECIMAL.test(text)) return undefined;
+  return new Dec(text);
+}
+
+/** Canonical wire form: no exponent, no trailing zeros. */
+export function str(value: Dec): string {
+  return value.toFixed();
+}
+
+export function isMultipleOf(value: Dec, step: Dec): boolean {
+  return value.mod(step).isZero();
+}
+
+export function floorToStep(value: Dec, step: Dec): Dec {
+  return value.div(step).floor().mul(step);
+}
+
+export function roundToStep(value: Dec, step: Dec): Dec {
+  return value.div(step).round().mul(step);
+}
+
+export function minDec(a: Dec, b: Dec): Dec {
+  return a.lte(b) ? a : b;
+}
+
+export function maxDec(a: Dec, b: Dec): Dec {
+  return a.gte(b) ? a : b;
+}
+
+/** Margin-style amounts: 8 decimal places, rounded up so the engine never under-reserves. */
+export function money8Up(value: Dec): Dec {
+  return value.toDecimalPlaces(8, Decimal.ROUND_UP);
+}
+
+export function money8(value: Dec): Dec {
+  return value.toDecimalPlaces(8, Decimal.ROUND_HALF_UP);
+}
