@@ -10,7 +10,7 @@ import type { SimOrderBook } from './types';
  *
  * Shape: the spread is `spreadBps` of the price (at least one tick), split around the centre;
  * levels are `levelStepBps` apart (at least one tick); level i holds
- * bookDepth × (1 + depthGrowth × i) × U(0.5, 1.5), rounded down to the step (at least minQty).
+ * bookDepth × (1 + depthGrowth × i) × (1 + depthJitter × (U − 0.5)), rounded down to the step (at least minQty).
  * User orders never deplete it: each price event draws a fresh book, as paper-trading venues do.
  */
 export function currentBook(engine: Engine, ms: MarketState): { bids: BookRow[]; asks: BookRow[] } {
@@ -45,7 +45,7 @@ export function touch(engine: Engine, sym: SymbolState): { bestBid: number; best
 function row(engine: Engine, ms: MarketState, ticks: number, level: number, side: number): BookRow {
   const spec = ms.spec;
   const u = hashUnit(spec.seedHash, ms.marketIndex * 2 + side, ms.sym.bookSeq, level);
-  const factor = (1 + engine.cfg.depthGrowth * level) * (0.5 + u);
+  const factor = (1 + engine.cfg.depthGrowth * level) * (1 + engine.cfg.depthJitter * (u - 0.5));
   const size = maxDec(floorToStep(spec.bookDepth.mul(factor.toFixed(6)), spec.stepSize), spec.minQty);
   return { ticks, price: spec.tickSize.mul(ticks), size };
 }

@@ -76,6 +76,8 @@ export const SimConfigSchema = z.object({
   spreadBps: z.number().finite().min(0).max(1000).default(1),
   levelStepBps: z.number().finite().min(0).max(1000).default(1),
   depthGrowth: z.number().finite().min(0).max(10).default(0.15),
+  /** Random spread of level sizes: 1 gives U(0.5, 1.5) × the shaped size, 0 gives the shaped size exactly. */
+  depthJitter: z.number().finite().min(0).max(1).default(1),
   /** Granularity of the rolling 24 h ticker window. */
   tickerBucketMs: z.number().int().min(1000).max(3_600_000).default(300_000),
   recentTradesLimit: z.number().int().min(1).max(10_000).default(500),
