@@ -1,0 +1,60 @@
+import { buildOpenApiDocument } from '../openapi';
+import { findOpenApiProblems } from '../openapi-check';
+import {
+  AppRegisterRequestSchema,
+  BaseUrlSchema,
+  DetectorCreateBodySchema,
+  DetectorPatchBodySchema,
+  InspectorCreateBodySchema,
+  configRoutes,
+  proxyRouteDocs,
+  registryRoutes,
+} from './registry-routes';
+
+describe('registry and config routes', () => {
+  it('produce a valid OpenAPI document, proxy included', () => {
+    const doc = buildOpenApiDocument({ title: 't', version: '1', routes: [...Object.values(registryRoutes), ...Object.values(configRoutes), ...proxyRouteDocs] });
+    expect(findOpenApiProblems(doc)).toEqual([]);
+    expect(Object.keys(doc.paths ?? {})).toEqual(expect.arrayContaining(['/apps/registry/register', '/detectors/{key}', '/inspectors/{appKey}/{splat}']));
+  });
+});
+
+describe('BaseUrlSchema', () => {
+  it('normalises to origin plus path without trailing slashes', () => {
+    expect(BaseUrlSchema.parse('http://127.0.0.1:8082/')).toBe('http://127.0.0.1:8082');
+    expect(BaseUrlSchema.parse(' https://Inspector.local/api// ')).toBe('https://inspector.local/api');
+  });
+  it.each(['ftp://x', 'http://u:p@host', 'http://host/?a=1', 'http://host/#x', '/relative', 'javascript:alert(1)'])('refuses %s', (raw) => {
+    expect(BaseUrlSchema.safeParse(raw).success).toBe(false);
+  });
+});
+
+describe('bodies', () => {
+  it('registration keys are URL-safe', () => {
+    const base = { appType: 'inspector', baseUrl: 'http://h:1' };
+    expect(AppRegisterRequestSchema.safeParse({ ...base, appKey: 'inspector-1.a_b' }).success).toBe(true);
+    for (const appKey of ['', '..', 'a/b', 'a b', '.hidden', 'a%2f']) expect(AppRegisterRequestSchema.safeParse({ ...base, appKey }).success).toBe(false);
+  });
+
+  it('detector bodies may be bare or wrapped, and are normalised', () => {
+    const wrapped = DetectorCreateBodySchema.parse({ detector: { key: 'd1', symbols: ['btcusdt', { name: 'ETHUSDT', leverage: 5, quantity: 0.1 }], intervals: ['1m', 'H1'], marketType: 'perp', indicators: [{ name: 'SMA' }] } });
+    expect(wrapped).toMatchObject({
+      key: 'd1',
+      symbols: [{ name: 'BTCUSDT' }, { name: 'ETHUSDT', leverage: 5, quantity: '0.1' }],
+      intervals: ['min1', 'h1'],
+      marketType: 'futures',
+      isActive: true,
+      isBlocked: false,
+      params: {},
+      indicators: [{ name: 'SMA' }],
+    });
+    expect(DetectorCreateBodySchema.parse({ key: 'd2' })).toMatchObject({ key: 'd2', symbols: [] });
+    expect(DetectorPatchBodySchema.parse({ options: { isActive: false } })).toEqual({ isActive: false });
+    expect(DetectorCreateBodySchema.safeParse({ key: 'd3', intervals: ['7x'] }).success).toBe(false);
+  });
+
+  it('inspector bodies accept the reference `{ sysname, options }`', () => {
+    expect(InspectorCreateBodySchema.parse({ sysname: 'main', options: { riskManagement: { stopLossPercent: 0.5 } } })).toMatchObject({ sysname: 'main', riskManagement: { stopLossPercent: 0.5 } });
+    expect(InspectorCreateBodySchema.parse({ sysname: 'bare' })).toMatchObject({ sysname: 'bare', isActive: true });
+  });
+});

@@ -1,0 +1,262 @@
+import { z } from 'zod';
+import { DETECTOR_STATUS_VALUES } from '@barfinex/enums';
+import { ConnectorTypeSchema, MarketTypeSchema, SymbolName, TimeFrameSchema, UnixMs, enumOf } from '../common';
+import { DecimalString } from '../decimal';
+import { defineRoute, withOpenApiSchema } from '../openapi';
+import { AppTypeSchema } from '../platform';
+import { MarketTypeParam, TimeFrameParam } from './params';
+
+const tags = (t: string) => [t];
+const Meta = z.record(z.string(), z.unknown());
+
+/** Keys travel in URL paths (`/api/detectors/:appKey/...`), so they are URL-safe by construction. */
+export const AppKeySchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'key may only contain letters, digits and . _ - and must start with a letter or digit');
+
+/**
+ * An app's HTTP root. Normalised to `protocol//host[:port][/path]` without trailing slashes; the
+ * proxy only ever contacts this origin, so credentials, query and fragment are refused.
+ */
+export const BaseUrlSchema = z.string().transform((raw, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `baseUrl must be an absolute http(s) URL, got ${JSON.stringify(raw)}` });
+    return z.NEVER;
+  }
+  const problem =
+    url.protocol !== 'http:' && url.protocol !== 'https:'
+      ? 'baseUrl must use http or https'
+      : url.username || url.password
+        ? 'baseUrl must not carry credentials (send meta.apiToken instead)'
+        : url.search || url.hash
+          ? 'baseUrl must not have a query or fragment'
+          : undefined;
+  if (problem) {
+    ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  }
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+});
+
+const meta = Meta.optional().meta({
+  description: 'Free-form app metadata, shallow-merged over the stored meta. `meta.apiToken` (never echoed back) is sent upstream by the proxy as `Authorization: Bearer`.',
+});
+
+export const AppRegisterRequestSchema = z
+  .object({
+    appType: AppTypeSchema,
+    appKey: AppKeySchema,
+    baseUrl: BaseUrlSchema,
+    name: z.string().max(200).optional(),
+    displayName: z.string().max(200).optional(),
+    version: z.string().max(100).optional(),
+    ip: z.string().max(100).optional(),
+    meta,
+  })
+  .meta({ id: 'AppRegisterRequest' });
+export type AppRegisterRequest = z.output<typeof AppRegisterRequestSchema>;
+
+/** A heartbeat from an unknown app registers it, so `baseUrl` is needed only then. */
+export const AppHeartbeatRequestSchema = AppRegisterRequestSchema.extend({ baseUrl: BaseUrlSchema.optional() }).meta({ id: 'AppHeartbeatRequest' });
+export type AppHeartbeatRequest = z.output<typeof AppHeartbeatRequestSchema>;
+
+export const AppUnregisterRequestSchema = z
+  .object({ appType: AppTypeSchema, appKey: AppKeySchema, reason: z.string().max(500).optional() })
+  .meta({ id: 'AppUnregisterRequest' });
+export type AppUnregisterRequest = z.output<typeof AppUnregisterRequestSchema>;
+
+export const AppRegistrationSchema = z
+  .object({
+    appType: AppTypeSchema,
+    appKey: z.string(),
+    baseUrl: z.string(),
+    name: z.string().optional(),
+    version: z.string().optional(),
+    ip: z.string().optional(),
+    meta: Meta,
+    status: z.enum(['registered', 'unregistered']),
+    registeredAt: UnixMs,
+    lastHeartbeatAt: UnixMs,
+    updatedAt: UnixMs,
+    unregisteredAt: UnixMs.nullable(),
+    unregisterReason: z.string().optional(),
+    isActive: z.boolean().meta({ description: 'Registered and last heartbeat within PROVIDER_APP_ACTIVE_TTL_MS' }),
+    staleMs: z.number().int().nonnegative().meta({ description: 'Milliseconds since the last heartbeat' }),
+  })
+  .meta({ id: 'AppRegistration' });
+export type AppRegistration = z.output<typeof AppRegistrationSchema>;
+
+export const AppRegistryListQuerySchema = z.object({
+  appType: AppTypeSchema.optional(),
+  includeInactive: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .default(false),
+});
+
+export const ProxyTargetSchema = z
+  .object({
+    key: z.string(),
+    type: AppTypeSchema,
+    baseUrl: z.string(),
+    enabled: z.boolean(),
+    isActive: z.boolean(),
+    staleMs: z.number().int().nonnegative(),
+    source: z.literal('db'),
+  })
+  .meta({ id: 'ProxyTarget' });
+export const ProxyTargetsSchema = z
+  .object({ advisors: z.array(ProxyTargetSchema), inspectors: z.array(ProxyTargetSchema), detectors: z.array(ProxyTargetSchema) })
+  .meta({ id: 'ProxyTargets' });
+export type ProxyTarget = z.output<typeof ProxyTargetSchema>;
+export type ProxyTargets = z.output<typeof ProxyTargetsSchema>;
+
+const ok = <S extends z.ZodType>(data: S) => z.object({ ok: z.literal(true), data });
+
+export const registryRoutes = {
+  registerApp: defineRoute({ method: 'post', path: '/apps/registry/register', summary: 'Register an app (advisor, inspector or detector)', tags: tags('App registry'), request: { body: AppRegisterRequestSchema }, responses: { 201: ok(AppRegistrationSchema) } }),
+  heartbeatApp: defineRoute({ method: 'post', path: '/apps/registry/heartbeat', summary: 'Report an app alive (registers it when unknown)', tags: tags('App registry'), request: { body: AppHeartbeatRequestSchema }, responses: { 200: ok(AppRegistrationSchema) } }),
+  unregisterApp: defineRoute({ method: 'post', path: '/apps/registry/unregister', summary: 'Unregister an app (the row is kept; `data` is null when unknown)', tags: tags('App registry'), request: { body: AppUnregisterRequestSchema }, responses: { 200: ok(AppRegistrationSchema.nullable()) } }),
+  listApps: defineRoute({ method: 'get', path: '/apps/registry', summary: 'Registered apps (active only unless includeInactive=true)', tags: tags('App registry'), request: { query: AppRegistryListQuerySchema }, responses: { 200: ok(z.array(AppRegistrationSchema)).extend({ count: z.number().int() }) } }),
+  getApp: defineRoute({ method: 'get', path: '/apps/registry/:appType/:appKey', summary: 'One registered app, active or not', tags: tags('App registry'), request: { params: z.object({ appType: AppTypeSchema, appKey: z.string() }) }, responses: { 200: ok(AppRegistrationSchema) } }),
+  proxyTargets: defineRoute({ method: 'get', path: '/proxy/targets', summary: 'Proxy targets by app type', tags: tags('Proxy'), responses: { 200: ProxyTargetsSchema } }),
+} as const;
+
+const PROXY_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+const PROXY_PREFIXES = { advisors: 'Advisor', inspectors: 'Inspector', detectors: 'Detector' } as const;
+
+/**
+ * Documentation of the streaming proxy, which is plain Express (bodies must not be parsed) and so
+ * is not registered through the typed router; the document lists it from these definitions.
+ */
+export const proxyRouteDocs = Object.entries(PROXY_PREFIXES).flatMap(([prefix, app]) =>
+  PROXY_METHODS.map((method) =>
+    defineRoute({
+      method,
+      path: `/${prefix}/:appKey/*splat`,
+      summary: `Proxy to a registered ${app} app`,
+      description: `Forwards method, remaining path, query, body and safe headers to the ${app.toLowerCase()} registered as \`appKey\`; its status and body come back unchanged. 404 unknown app, 503 inactive, 502 unreachable, 504 timeout; paths with \`..\`, backslashes or a second scheme are refused (400).`,
+      tags: tags('Proxy'),
+      request: { params: z.object({ appKey: AppKeySchema, splat: z.string() }) },
+      responses: { 200: { description: 'The app’s response, unchanged' }, 502: null, 503: null, 504: null },
+    }),
+  ),
+);
+
+// ---- detector and inspector configs ----
+
+/** `BTCUSDT` or the reference's `{ name, leverage, quantity }`; always stored as the object. */
+export const DetectorSymbolSchema = z.union([
+  SymbolName.transform((name) => ({ name: name.toUpperCase() })),
+  z.looseObject({
+    name: SymbolName.transform((s) => s.toUpperCase()),
+    leverage: z.number().int().min(1).max(125).optional(),
+    quantity: DecimalString.optional(),
+  }),
+]);
+
+const Flags = { isActive: z.boolean().default(true), isBlocked: z.boolean().default(false) };
+
+/** Known fields are checked; any other reference field (indicators, plugins, qualityGate…) is kept as sent. */
+export const DetectorConfigSchema = z
+  .looseObject({
+    key: AppKeySchema,
+    name: z.string().max(200).optional(),
+    sysname: z.string().max(200).optional(),
+    symbols: z.array(DetectorSymbolSchema).max(1000).default([]),
+    intervals: z.array(TimeFrameParam).max(20).default([]),
+    connectorType: ConnectorTypeSchema.optional(),
+    marketType: MarketTypeParam.optional(),
+    currency: z.string().max(20).optional(),
+    ...Flags,
+    params: Meta.default({}),
+  })
+  .meta({ id: 'DetectorConfig' });
+export type DetectorConfig = z.output<typeof DetectorConfigSchema>;
+
+const RiskSection = z.record(z.string(), z.unknown());
+export const InspectorConfigSchema = z
+  .looseObject({
+    sysname: AppKeySchema,
+    name: z.string().max(200).optional(),
+    ...Flags,
+    connectors: z.array(z.looseObject({ connectorType: ConnectorTypeSchema, marketType: MarketTypeParam.optional() })).optional(),
+    general: RiskSection.optional(),
+    riskManagement: RiskSection.optional(),
+    assetManagement: RiskSection.optional(),
+    tradeSettings: RiskSection.optional(),
+    strategyLogic: RiskSection.optional(),
+    params: Meta.default({}),
+  })
+  .meta({ id: 'InspectorConfig' });
+export type InspectorConfig = z.output<typeof InspectorConfigSchema>;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Reference clients wrap bodies (`{detector}`, `{options}`, `{sysname, options}`); bare objects are accepted too. */
+const unwrap = (wrapper: string, keep?: string) => (body: unknown) => {
+  if (!isRecord(body) || !isRecord(body[wrapper])) return body;
+  const inner = body[wrapper] as Record<string, unknown>;
+  return keep && body[keep] !== undefined && inner[keep] === undefined ? { ...inner, [keep]: body[keep] } : inner;
+};
+
+const patchOf = (what: string) => z.record(z.string(), z.unknown()).meta({ description: `Fields of the ${what} config to change (shallow merge)` });
+
+export const DetectorCreateBodySchema = withOpenApiSchema(z.preprocess(unwrap('detector'), DetectorConfigSchema), DetectorConfigSchema);
+export const DetectorPatchBodySchema = withOpenApiSchema(z.preprocess(unwrap('options'), z.record(z.string(), z.unknown())), patchOf('detector'));
+export const InspectorCreateBodySchema = withOpenApiSchema(z.preprocess(unwrap('options', 'sysname'), InspectorConfigSchema), InspectorConfigSchema);
+export const InspectorPatchBodySchema = withOpenApiSchema(z.preprocess(unwrap('options'), z.record(z.string(), z.unknown())), patchOf('inspector'));
+
+// Response shapes are the stored (already normalised) form, free of input transforms.
+const stored = { createdAt: UnixMs, updatedAt: UnixMs, isActive: z.boolean(), isBlocked: z.boolean(), params: Meta };
+export const DetectorStatusSchema = enumOf(DETECTOR_STATUS_VALUES);
+export const DetectorItemSchema = z
+  .looseObject({
+    key: z.string(),
+    name: z.string().optional(),
+    sysname: z.string().optional(),
+    symbols: z.array(z.looseObject({ name: z.string(), leverage: z.number().int().optional(), quantity: z.string().optional() })),
+    intervals: z.array(TimeFrameSchema),
+    connectorType: ConnectorTypeSchema.optional(),
+    marketType: MarketTypeSchema.optional(),
+    currency: z.string().optional(),
+    ...stored,
+    status: DetectorStatusSchema,
+  })
+  .meta({ id: 'DetectorItem' });
+export const InspectorItemSchema = z
+  .looseObject({
+    sysname: z.string(),
+    name: z.string().optional(),
+    connectors: z.array(z.looseObject({ connectorType: ConnectorTypeSchema, marketType: MarketTypeSchema.optional() })).optional(),
+    general: RiskSection.optional(),
+    riskManagement: RiskSection.optional(),
+    assetManagement: RiskSection.optional(),
+    tradeSettings: RiskSection.optional(),
+    strategyLogic: RiskSection.optional(),
+    ...stored,
+  })
+  .meta({ id: 'InspectorItem' });
+export type DetectorItem = z.output<typeof DetectorItemSchema>;
+export type InspectorItem = z.output<typeof InspectorItemSchema>;
+
+const DeletedSchema = z.object({ deleted: z.literal(true) });
+const keyParams = z.object({ key: AppKeySchema });
+const sysParams = z.object({ sysname: AppKeySchema });
+
+export const configRoutes = {
+  listDetectors: defineRoute({ method: 'get', path: '/detectors', summary: 'Detector configs with status (active, disabled, blocked, offline)', tags: tags('Detectors'), responses: { 200: z.array(DetectorItemSchema) } }),
+  createDetector: defineRoute({ method: 'post', path: '/detectors', summary: 'Create a detector config (bare or `{ detector }`)', tags: tags('Detectors'), request: { body: DetectorCreateBodySchema }, responses: { 201: DetectorItemSchema, 409: null } }),
+  getDetector: defineRoute({ method: 'get', path: '/detectors/:key', summary: 'One detector config', tags: tags('Detectors'), request: { params: keyParams }, responses: { 200: DetectorItemSchema } }),
+  updateDetector: defineRoute({ method: 'put', path: '/detectors/:key', summary: 'Shallow-merge fields into a detector config (bare or `{ options }`)', tags: tags('Detectors'), request: { params: keyParams, body: DetectorPatchBodySchema }, responses: { 200: DetectorItemSchema } }),
+  deleteDetector: defineRoute({ method: 'delete', path: '/detectors/:key', summary: 'Delete a detector config', tags: tags('Detectors'), request: { params: keyParams }, responses: { 200: DeletedSchema } }),
+  listInspectors: defineRoute({ method: 'get', path: '/inspectors', summary: 'Inspector configs', tags: tags('Inspectors'), responses: { 200: z.array(InspectorItemSchema) } }),
+  createInspector: defineRoute({ method: 'post', path: '/inspectors', summary: 'Create an inspector config (bare or `{ sysname, options }`)', tags: tags('Inspectors'), request: { body: InspectorCreateBodySchema }, responses: { 201: InspectorItemSchema, 409: null } }),
+  getInspector: defineRoute({ method: 'get', path: '/inspectors/:sysname', summary: 'One inspector config', tags: tags('Inspectors'), request: { params: sysParams }, responses: { 200: InspectorItemSchema } }),
+  updateInspector: defineRoute({ method: 'put', path: '/inspectors/:sysname', summary: 'Shallow-merge fields into an inspector config (bare or `{ options }`)', tags: tags('Inspectors'), request: { params: sysParams, body: InspectorPatchBodySchema }, responses: { 200: InspectorItemSchema } }),
+  deleteInspector: defineRoute({ method: 'delete', path: '/inspectors/:sysname', summary: 'Delete an inspector config', tags: tags('Inspectors'), request: { params: sysParams }, responses: { 200: DeletedSchema } }),
+} as const;
