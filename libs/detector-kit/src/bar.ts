@@ -1,0 +1,66 @@
+import type { TradeSide } from '@barfinex/enums';
+
+/**
+ * A candle as indicators and detectors see it: plain numbers, because indicator maths is
+ * statistics, not money. Prices become decimal strings again when a signal leaves the runner.
+ */
+export interface Bar {
+  /** Open time, Unix ms. */
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  /** Taker-buy volume when the venue reports it; volume delta falls back to the candle's colour. */
+  buyVolume?: number;
+}
+
+/** One trade print as trade-fed indicators see it; `side` is the aggressor. */
+export interface TradeTick {
+  time: number;
+  price: number;
+  volume: number;
+  side: TradeSide;
+}
+
+/** Anything carrying OHLCV as numbers or decimal strings, such as the contracts' `Candle`. */
+export interface CandleLike {
+  time: number;
+  open: number | string;
+  high: number | string;
+  low: number | string;
+  close: number | string;
+  volume: number | string;
+  buyVolume?: number | string;
+}
+
+export interface TradeLike {
+  time: number;
+  price: number | string;
+  volume: number | string;
+  side: TradeSide;
+}
+
+function num(value: number | string, field: string): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n)) throw new TypeError(`${field} is not a finite number: ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function toBar(candle: CandleLike): Bar {
+  const bar: Bar = {
+    time: candle.time,
+    open: num(candle.open, 'open'),
+    high: num(candle.high, 'high'),
+    low: num(candle.low, 'low'),
+    close: num(candle.close, 'close'),
+    volume: num(candle.volume, 'volume'),
+  };
+  if (candle.buyVolume !== undefined) bar.buyVolume = num(candle.buyVolume, 'buyVolume');
+  return bar;
+}
+
+export function toTradeTick(trade: TradeLike): TradeTick {
+  return { time: trade.time, price: num(trade.price, 'price'), volume: num(trade.volume, 'volume'), side: trade.side };
+}

@@ -1,0 +1,137 @@
+import type { TimeFrame, TradeSide } from '@barfinex/enums';
+import type { Bar, TradeTick } from './bar';
+import type {
+  ActiveSignal,
+  DetectorContext,
+  IndicatorSet,
+  NumericIndicator,
+  OrderBookView,
+  PositionState,
+  Rule,
+} from './detector';
+import type { BarSeries } from './series';
+
+type Values = Record<string, unknown>;
+
+/**
+ * One context object per stream, refreshed in place before each evaluation: detectors run
+ * synchronously, and not allocating per bar keeps the harness fast. Copy what you keep.
+ */
+export interface MutableContext<P, I extends IndicatorSet> extends DetectorContext<P, I> {
+  params: P;
+  candle: Bar;
+  values: DetectorContext<P, I>['values'];
+  prev: DetectorContext<P, I>['prev'];
+  position: PositionState | undefined;
+  signal: ActiveSignal | undefined;
+  orderBook: OrderBookView | undefined;
+  lastTrade: TradeTick | undefined;
+  barIndex: number;
+}
+
+export function createContext<P, I extends IndicatorSet>(init: {
+  params: P;
+  symbol: string;
+  timeframe: TimeFrame;
+  series: BarSeries;
+  indicators: I;
+}): MutableContext<P, I> {
+  const valueOf = (ctx: MutableContext<P, I>, source: 'values' | 'prev', key: string | number): number | undefined => {
+    if (typeof key === 'number') return key;
+    const v = (ctx[source] as Values)[key];
+    return typeof v === 'number' ? v : undefined;
+  };
+  const ctx: MutableContext<P, I> = {
+    ...init,
+    candle: { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 },
+    values: {} as DetectorContext<P, I>['values'],
+    prev: {},
+    position: undefined,
+    signal: undefined,
+    orderBook: undefined,
+    lastTrade: undefined,
+    barIndex: 0,
+    crossedAbove(a: NumericIndicator<I>, b: NumericIndicator<I> | number) {
+      const [pa, pb, ca, cb] = [valueOf(ctx, 'prev', a), valueOf(ctx, 'prev', b), valueOf(ctx, 'values', a), valueOf(ctx, 'values', b)];
+      return pa !== undefined && pb !== undefined && ca !== undefined && cb !== undefined && pa <= pb && ca > cb;
+    },
+    crossedBelow(a: NumericIndicator<I>, b: NumericIndicator<I> | number) {
+      const [pa, pb, ca, cb] = [valueOf(ctx, 'prev', a), valueOf(ctx, 'prev', b), valueOf(ctx, 'values', a), valueOf(ctx, 'values', b)];
+      return pa !== undefined && pb !== undefined && ca !== undefined && cb !== undefined && pa >= pb && ca < cb;
+    },
+  };
+  return ctx;
+}
+
+/** Reads every indicator's value; undefined as soon as one is still warming up. */
+export function readValues(indicators: IndicatorSet, keys: readonly string[]): Values | undefined {
+  const out: Values = {};
+  let complete = true;
+  for (const key of keys) {
+    const v = indicators[key]?.value;
+    if (v === undefined) complete = false;
+    else out[key] = v;
+  }
+  return complete ? out : undefined;
+}
+
+/** Like readValues but keeps whatever is defined; for `ctx.prev`. */
+export function readPartialValues(indicators: IndicatorSet, keys: readonly string[]): Values {
+  const out: Values = {};
+  for (const key of keys) {
+    const v = indicators[key]?.value;
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+export interface RuleVerdict {
+  direction: TradeSide;
+  score: number;
+  confidence: number;
+  rulesFired: string[];
+  reason: string;
+}
+
+/**
+ * Sums the weights of fired rules per direction. A direction wins when it reaches its threshold
+ * and outscores the other; a tie between two qualifying directions is a conflict, so no signal.
+ */
+export function scoreRules<C>(
+  rules: readonly Rule<C>[],
+  thresholds: { long: number; short: number },
+  ctx: C,
+): RuleVerdict | undefined {
+  let long = 0;
+  let short = 0;
+  let longTotal = 0;
+  let shortTotal = 0;
+  const firedLong: string[] = [];
+  const firedShort: string[] = [];
+  for (const rule of rules) {
+    const isLong = rule.direction === 'LONG';
+    if (isLong) longTotal += rule.weight;
+    else shortTotal += rule.weight;
+    if (!rule.when(ctx)) continue;
+    if (isLong) {
+      long += rule.weight;
+      firedLong.push(rule.id);
+    } else {
+      short += rule.weight;
+      firedShort.push(rule.id);
+    }
+  }
+  const longOk = long >= thresholds.long;
+  const shortOk = short >= thresholds.short;
+  if (!longOk && !shortOk) return undefined;
+  if (longOk && shortOk && long === short) return undefined;
+  const direction: TradeSide = longOk && (!shortOk || long > short) ? 'LONG' : 'SHORT';
+  const isLong = direction === 'LONG';
+  const score = isLong ? long : short;
+  const total = isLong ? longTotal : shortTotal;
+  const fired = isLong ? firedLong : firedShort;
+  const reason =
+    `${direction} score ${score} ≥ ${isLong ? thresholds.long : thresholds.short} (${fired.join(', ')}); ` +
+    `${isLong ? 'SHORT' : 'LONG'} score ${isLong ? short : long}`;
+  return { direction, score, confidence: total > 0 ? Math.min(1, score / total) : 0, rulesFired: fired, reason };
+}

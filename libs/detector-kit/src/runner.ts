@@ -1,0 +1,326 @@
+import type { ConnectorType, MarketType, TimeFrame } from '@barfinex/enums';
+import { nextTimeFrameStart } from '@barfinex/enums';
+import { z } from 'zod';
+import { toBar, toTradeTick } from './bar';
+import type { Bar, CandleLike, TradeLike, TradeTick } from './bar';
+import { createContext, readPartialValues, readValues, scoreRules } from './context';
+import type { MutableContext } from './context';
+import type { ActiveSignal, Detector, DetectorOutput, IndicatorSet, OrderBookView, ParamsSchema, PositionState, SignalDraft } from './detector';
+import type { DetectorEmission } from './emission';
+import { DetectorParamsError } from './errors';
+import { createLifecycle } from './lifecycle';
+import type { LiveSignal, Moment } from './lifecycle';
+import { createBarSeries } from './series';
+import type { MutableBarSeries } from './series';
+
+export interface RunnerOptions {
+  /** Raw params; validated against the detector's schema (throws DetectorParamsError). */
+  params?: unknown;
+  /** Identifies this detector instance on the bus; default the detector's name. */
+  detectorKey?: string;
+  connectorType?: ConnectorType;
+  marketType?: MarketType;
+  /** Decimal places kept in prices on the wire; default 8. */
+  priceDecimals?: number;
+  emit(emission: DetectorEmission): void;
+  /** A throwing detector is isolated: reported here, nothing emitted for that bar. */
+  onError?(error: unknown, where: { symbol: string; timeframe: TimeFrame }): void;
+  /** Event timestamps; default the closing bar's close time, which keeps replays identical. */
+  clock?: () => number;
+  /** On a missing bar: `reset` (default) drops the stream's state and warms up again. */
+  onGap?: 'reset' | 'continue';
+}
+
+export interface CandleFeed extends CandleLike {
+  symbol?: string;
+  interval?: TimeFrame;
+  closed?: boolean;
+  closeTime?: number;
+}
+
+export interface FeedSource {
+  symbol?: string;
+  timeframe?: TimeFrame;
+  /** Id of the event that carried the input; becomes the causationId. */
+  eventId?: string;
+}
+
+export type CandleOutcome = 'evaluated' | 'warming' | 'ignored' | 'stale' | 'error';
+
+export interface StreamSnapshot {
+  symbol: string;
+  timeframe: TimeFrame;
+  bars: number;
+  ready: boolean;
+  lastTime: number | undefined;
+  values: Record<string, unknown>;
+  signal: ActiveSignal | undefined;
+}
+
+interface Stream {
+  symbol: string;
+  timeframe: TimeFrame;
+  indicators: IndicatorSet;
+  keys: string[];
+  series: MutableBarSeries;
+  ctx: MutableContext<unknown, IndicatorSet>;
+  bars: number;
+  lastTime: number | undefined;
+  lastValues: Record<string, unknown>;
+  ready: boolean;
+  signal: LiveSignal | undefined;
+}
+
+export interface DetectorRunner {
+  readonly detector: Detector;
+  readonly params: Record<string, unknown>;
+  onCandle(candle: CandleFeed, source?: FeedSource): CandleOutcome;
+  onTrade(trade: TradeLike & { symbol?: string }, source?: FeedSource): void;
+  onOrderBook(book: { symbol: string; time: number; bids: readonly { price: number | string; volume: number | string }[]; asks: readonly { price: number | string; volume: number | string }[] }): void;
+  /** The host's view of the position (from fills); overrides what the runner inferred. */
+  setPosition(symbol: string, position: Omit<PositionState, 'source'> | undefined): void;
+  getPosition(symbol: string): PositionState | undefined;
+  /** Validates, swaps params and rebuilds every stream's indicators (they warm up again). */
+  updateParams(input: unknown): Record<string, unknown>;
+  /** Withdraws every live signal, e.g. when the detector is stopped or blocked by risk. */
+  invalidateAll(reason: string): void;
+  snapshot(symbol: string, timeframe: TimeFrame): StreamSnapshot | undefined;
+  snapshots(): StreamSnapshot[];
+}
+
+export function parseDetectorParams(detector: Detector, input: unknown): Record<string, unknown> {
+  try {
+    return detector.parseParams(input);
+  } catch (error) {
+    if (error instanceof z.ZodError) {
+      throw new DetectorParamsError(detector.name, error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+    }
+    throw error;
+  }
+}
+
+function isDraft(result: DetectorOutput | SignalDraft): result is SignalDraft {
+  return 'direction' in result;
+}
+
+/** Runs one detector over many (symbol, timeframe) streams, emitting lifecycle events. */
+export function createDetectorRunner<P extends ParamsSchema, I extends IndicatorSet>(
+  detectorIn: Detector<P, I>,
+  options: RunnerOptions,
+): DetectorRunner {
+  const detector = detectorIn as unknown as Detector;
+  let params = parseDetectorParams(detector, options.params);
+  const detectorKey = options.detectorKey ?? detector.name;
+  const streams = new Map<string, Stream>();
+  const positions = new Map<string, PositionState>();
+  const books = new Map<string, OrderBookView>();
+  const trades = new Map<string, TradeTick>();
+  const warmup = detector.inputs.warmup ?? 0;
+  const history = detector.inputs.history ?? Math.max(warmup, 100);
+  const symbols = detector.inputs.symbols && detector.inputs.symbols.length > 0 ? new Set(detector.inputs.symbols) : undefined;
+  const lifecycle = createLifecycle({
+    detectorKey,
+    strategy: detector.name,
+    connectorType: options.connectorType ?? 'sim',
+    marketType: options.marketType ?? 'spot',
+    priceDecimals: options.priceDecimals ?? 8,
+    managePosition: detector.managePosition ?? false,
+    defaultExpiry: detector.expires,
+    emit: options.emit,
+    getPosition: (symbol) => positions.get(symbol),
+    setPosition: (symbol, position) => (position ? positions.set(symbol, position) : positions.delete(symbol)),
+  });
+
+  const build = (stream: Pick<Stream, 'symbol' | 'timeframe'>): Stream => {
+    const indicators = detector.setup ? detector.setup(params) : {};
+    const series = createBarSeries(history);
+    const ctx = createContext<unknown, IndicatorSet>({ params, symbol: stream.symbol, timeframe: stream.timeframe, series, indicators });
+    return { ...stream, indicators, keys: Object.keys(indicators), series, ctx, bars: 0, lastTime: undefined, lastValues: {}, ready: false, signal: undefined };
+  };
+
+  const streamFor = (symbol: string, timeframe: TimeFrame): Stream | undefined => {
+    if (symbols && !symbols.has(symbol)) return undefined;
+    if (!detector.inputs.timeframes.includes(timeframe)) return undefined;
+    const key = `${symbol}\u0000${timeframe}`;
+    let stream = streams.get(key);
+    if (!stream) {
+      stream = build({ symbol, timeframe });
+      streams.set(key, stream);
+    }
+    return stream;
+  };
+
+  const resetStream = (stream: Stream) => {
+    for (const key of stream.keys) stream.indicators[key]?.reset();
+    stream.series.clear();
+    stream.bars = 0;
+    stream.lastValues = {};
+    stream.ready = false;
+  };
+
+  const run = (stream: Stream): DetectorOutput | undefined => {
+    const ctx = stream.ctx;
+    if (detector.kind === 'evaluate' && detector.evaluate) {
+      const result = detector.evaluate(ctx as never);
+      if (!result) return undefined;
+      return isDraft(result) ? { signal: result } : result;
+    }
+    if (stream.signal && detector.invalidate) {
+      const hit = detector.invalidate.find((rule) => rule.when(ctx as never, stream.signal as ActiveSignal));
+      if (hit) return { invalidate: `rule ${hit.id}` };
+    }
+    const verdict = scoreRules(detector.rules ?? [], detector.thresholds ?? { long: Infinity, short: Infinity }, ctx as never);
+    if (!verdict) return undefined;
+    const levels = detector.levels ? detector.levels(ctx as never, verdict.direction) : {};
+    return { signal: { ...levels, ...verdict, reason: levels.reason ? `${verdict.reason}; ${levels.reason}` : verdict.reason } };
+  };
+
+  const apply = (stream: Stream, output: DetectorOutput, bar: Bar, m: Moment) => {
+    if (output.invalidate !== undefined && stream.signal) {
+      lifecycle.invalidate(stream.signal, output.invalidate, m, true);
+      stream.signal = undefined;
+    }
+    const draft = output.signal;
+    if (draft) {
+      if (stream.signal && stream.signal.direction === draft.direction) lifecycle.update(stream.signal, draft, m);
+      else {
+        if (stream.signal) lifecycle.invalidate(stream.signal, 'opposite signal', m, false);
+        stream.signal = lifecycle.generate(draft, bar, m);
+      }
+    }
+    for (const action of output.actions ?? []) lifecycle.act(action, stream.signal, m);
+  };
+
+  const onCandle = (candle: CandleFeed, source: FeedSource = {}): CandleOutcome => {
+    if (candle.closed === false) return 'ignored';
+    const symbol = source.symbol ?? candle.symbol;
+    const timeframe = source.timeframe ?? candle.interval;
+    if (symbol === undefined || timeframe === undefined) throw new TypeError('onCandle needs a symbol and a timeframe (on the candle or in source)');
+    const stream = streamFor(symbol, timeframe);
+    if (!stream) return 'ignored';
+    if (stream.lastTime !== undefined) {
+      const expected = nextTimeFrameStart(timeframe, stream.lastTime);
+      if (candle.time < expected) return 'stale';
+      if (candle.time > expected && options.onGap !== 'continue') {
+        resetStream(stream);
+        if (stream.signal) {
+          const m = moment(stream, candle, source);
+          lifecycle.invalidate(stream.signal, 'data gap', m, false);
+          stream.signal = undefined;
+        }
+      }
+    }
+    const bar = toBar(candle);
+    stream.lastTime = bar.time;
+    stream.series.push(bar);
+    for (const key of stream.keys) {
+      const indicator = stream.indicators[key];
+      if (indicator?.feed === 'candle') (indicator.update as (b: Bar) => unknown)(bar);
+    }
+    stream.bars += 1;
+    const m = moment(stream, candle, source);
+    if (stream.signal && !lifecycle.onBar(stream.signal, bar, m)) stream.signal = undefined;
+    const values = readValues(stream.indicators, stream.keys);
+    const ctx = stream.ctx;
+    ctx.prev = stream.lastValues as never;
+    stream.lastValues = values ?? readPartialValues(stream.indicators, stream.keys);
+    stream.ready = values !== undefined && stream.bars >= warmup;
+    if (!stream.ready || values === undefined) return 'warming';
+    ctx.params = params;
+    ctx.candle = bar;
+    ctx.values = values as never;
+    ctx.position = positions.get(symbol);
+    ctx.signal = stream.signal;
+    ctx.orderBook = books.get(symbol);
+    ctx.lastTrade = trades.get(symbol);
+    ctx.barIndex = stream.bars;
+    let output: DetectorOutput | undefined;
+    try {
+      output = run(stream);
+    } catch (error) {
+      options.onError?.(error, { symbol, timeframe });
+      return 'error';
+    }
+    if (output) apply(stream, output, bar, m);
+    return 'evaluated';
+  };
+
+  const moment = (stream: Stream, candle: CandleFeed, source: FeedSource): Moment => ({
+    symbol: stream.symbol,
+    timeframe: stream.timeframe,
+    barTime: candle.time,
+    timestamp: options.clock ? options.clock() : (candle.closeTime ?? nextTimeFrameStart(stream.timeframe, candle.time) - 1),
+    causationId: source.eventId ?? `candle:${stream.symbol}:${stream.timeframe}:${candle.time}`,
+  });
+
+  const snapshotOf = (s: Stream): StreamSnapshot => ({
+    symbol: s.symbol,
+    timeframe: s.timeframe,
+    bars: s.bars,
+    ready: s.ready,
+    lastTime: s.lastTime,
+    values: readPartialValues(s.indicators, s.keys),
+    signal: s.signal ? { ...s.signal } : undefined,
+  });
+
+  return {
+    detector,
+    get params() {
+      return params;
+    },
+    onCandle,
+    onTrade(trade, source = {}) {
+      const symbol = source.symbol ?? trade.symbol;
+      if (symbol === undefined) throw new TypeError('onTrade needs a symbol (on the trade or in source)');
+      const tick = toTradeTick(trade);
+      trades.set(symbol, tick);
+      for (const timeframe of detector.inputs.timeframes) {
+        const stream = streamFor(symbol, timeframe);
+        if (!stream) continue;
+        for (const key of stream.keys) {
+          const indicator = stream.indicators[key];
+          if (indicator?.feed === 'trade') (indicator.update as (t: TradeTick) => unknown)(tick);
+        }
+      }
+    },
+    onOrderBook(book) {
+      const sum = (levels: readonly { volume: number | string }[]) => levels.reduce((acc, l) => acc + Number(l.volume), 0);
+      const bid = book.bids[0];
+      const ask = book.asks[0];
+      books.set(book.symbol, {
+        time: book.time,
+        bestBid: bid ? Number(bid.price) : undefined,
+        bestAsk: ask ? Number(ask.price) : undefined,
+        bidVolume: sum(book.bids),
+        askVolume: sum(book.asks),
+      });
+    },
+    setPosition(symbol, position) {
+      if (position) positions.set(symbol, { ...position, source: 'reported' });
+      else positions.delete(symbol);
+    },
+    getPosition: (symbol) => positions.get(symbol),
+    updateParams(input) {
+      params = parseDetectorParams(detector, input);
+      for (const [key, stream] of streams) {
+        const fresh = build(stream);
+        fresh.signal = stream.signal;
+        streams.set(key, fresh);
+      }
+      return params;
+    },
+    invalidateAll(reason) {
+      for (const stream of streams.values()) {
+        if (!stream.signal) continue;
+        const time = stream.lastTime ?? 0;
+        lifecycle.invalidate(stream.signal, reason, moment(stream, { time, open: 0, high: 0, low: 0, close: 0, volume: 0 }, {}), true);
+        stream.signal = undefined;
+      }
+    },
+    snapshot(symbol, timeframe) {
+      const stream = streams.get(`${symbol}\u0000${timeframe}`);
+      return stream ? snapshotOf(stream) : undefined;
+    },
+    snapshots: () => [...streams.values()].map(snapshotOf),
+  };
+}
