@@ -54,13 +54,14 @@ export function createProvider(deps: ProviderDeps) {
   const startedAt = now();
 
   const t = createTypedRouter();
+  // Connector-owned routes first: `/connectors/sim/status` must win over `/connectors/:connectorType/:marketType`.
+  deps.extraRoutes?.(t);
   registerOptionsRoutes(t, { connectors, key: config.PROVIDER_KEY, version: PROVIDER_VERSION, port: config.PROVIDER_PORT });
   registerAccountRoutes(t, { connectors, orders });
   registerMarketRoutes(t, { connectors, marketData, now });
   registerCandleRoutes(t, { candles, connectors });
   registerOrderRoutes(t, { orders });
   registerCatalogRoutes(t);
-  deps.extraRoutes?.(t);
 
   const openApi = buildOpenApiDocument({
     title: 'Barfinex Provider API',
@@ -131,7 +132,7 @@ export function createProvider(deps: ProviderDeps) {
     }
     flushTimer = setInterval(() => {
       wsClients.set(bridge.clients());
-      void marketData.flush(now());
+      void marketData.flush();
     }, config.CANDLE_FLUSH_MS);
     flushTimer.unref();
     await new Promise<void>((resolve, reject) => {
@@ -146,7 +147,7 @@ export function createProvider(deps: ProviderDeps) {
     if (flushTimer) clearInterval(flushTimer);
     for (const connector of deps.connectors) await connector.stop();
     await orders.idle();
-    await marketData.flush(now());
+    await marketData.flush();
     await busSub?.unsubscribe();
     await events.settled();
     await ws?.close();

@@ -1,1 +1,36 @@
-export {};
+export { createMemoryBus } from './memory';
+export type { MemoryBus, MemoryBusOptions } from './memory';
+export { createNatsBus, NatsBusConfigSchema } from './nats';
+export type { NatsBusConfig, NatsBusOptions } from './nats';
+export {
+  DEFAULT_SUBJECT_PREFIX,
+  VIRTUAL_PARTITIONS,
+  eventSubject,
+  ownsPartition,
+  parseEventSubject,
+  subscriptionSubjects,
+  symbolToken,
+  virtualPartition,
+} from './subjects';
+export type { ParsedEventSubject, SubjectFilter } from './subjects';
+export { BusError, BusErrorCode, BusNoRespondersError, BusRemoteError, BusTimeoutError } from './errors';
+export {
+  BusErrorPhase,
+  BusTransport,
+  PartitionSchema,
+  ReplyOptionsSchema,
+  RequestOptionsSchema,
+  SubscribeOptionsSchema,
+} from './types';
+export type {
+  Bus,
+  BusErrorContext,
+  BusErrorListener,
+  BusStatus,
+  EventHandler,
+  ReplyHandler,
+  ReplyOptions,
+  RequestOptions,
+  SubscribeOptions,
+  Subscription,
+} from './types';

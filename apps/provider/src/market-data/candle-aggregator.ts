@@ -32,6 +32,11 @@ export interface CandleAggregatorOptions {
   intervals?: readonly TimeFrame[];
   /** Called for every bar that was touched since the last flush, and for every bar that closed. */
   onCandles: (candles: LiveCandle[]) => void;
+  /**
+   * A silence longer than this many bars is not back-filled with flat bars (the series just
+   * resumes), so a long pause or a clock jump cannot flood memory and storage.
+   */
+  maxFlatBars?: number;
 }
 
 export interface CandleAggregator {
@@ -73,10 +78,19 @@ export function createCandleAggregator(options: CandleAggregatorOptions): Candle
   const closed: LiveCandle[] = [];
   let late = 0;
 
+  const maxFlat = options.maxFlatBars ?? 1440;
+
   function rollTo(bar: LiveCandle, time: number): LiveCandle {
     // Close the open bar and any empty periods between it and `time` as flat bars.
     let current = bar;
+    let flat = 0;
     while (current.closeTime < time) {
+      if (flat++ >= maxFlat) {
+        current.closed = true;
+        dirty.delete(current);
+        closed.push(current);
+        return openBar(current, time, current.close);
+      }
       current.closed = true;
       dirty.delete(current);
       closed.push(current);

@@ -43,6 +43,9 @@ export function createMarketDataHub(deps: MarketDataHubDeps) {
   let writing: Promise<void> | undefined;
   let writeFailures = 0;
 
+  // Bars close on market time (the newest trade seen per connector), never on the wall clock:
+  // a paused or replayed market must not grow empty bars.
+  const marketTime = new Map<ConnectorType, number>();
   const aggregator = createCandleAggregator({
     intervals,
     onCandles: (bars) => {
@@ -82,6 +85,7 @@ export function createMarketDataHub(deps: MarketDataHubDeps) {
     intervals: () => [...intervals],
     onTrade(connectorType: ConnectorType, marketType: MarketType, trade: Trade) {
       aggregator.addTrade({ connectorType, marketType, symbol: trade.symbol, time: trade.time, price: trade.price, volume: trade.volume });
+      if (trade.time > (marketTime.get(connectorType) ?? 0)) marketTime.set(connectorType, trade.time);
       deps.events.emit('PROVIDER_MARKETDATA_TRADE', trade, { symbol: trade.symbol, connectorType, marketType });
     },
     onOrderBook(connectorType: ConnectorType, marketType: MarketType, book: OrderBook) {
@@ -94,9 +98,10 @@ export function createMarketDataHub(deps: MarketDataHubDeps) {
     ticker(connectorType: ConnectorType, marketType: MarketType, symbol: string): SymbolPrice | undefined {
       return tickers.get(`${connectorType}|${marketType}|${symbol}`);
     },
-    /** Closes due bars, emits candle events and writes touched bars; one write at a time. */
-    async flush(now: number): Promise<void> {
-      aggregator.flush(now);
+    /** Closes due bars (by market time), emits candle events and writes touched bars; one write at a time. */
+    async flush(): Promise<void> {
+      const times = [...marketTime.values()];
+      if (times.length > 0) aggregator.flush(Math.min(...times));
       if (writing) return writing;
       writing = writePending().finally(() => {
         writing = undefined;

@@ -1,0 +1,253 @@
+import type { PrismaClient } from '@barfinex/db';
+import type { Instrument, OrderBook } from '@barfinex/contracts';
+import type { ExchangeConnectorStatus, MarketType } from '@barfinex/enums';
+import type { Logger } from 'pino';
+import { VenueRejectError } from './connector';
+import type { AccountSnapshot, ConnectorEvents, ExchangeConnector, VenueFill, VenueOrderRequest, VenueOrderState } from './connector';
+import { DEFAULT_SIM_SYMBOLS, SimRejectError, createSimClock, createSimExchange } from './sim';
+import type { SimExchange, SimFill, SimMarketType, SimOrder, SimOrderBook } from './sim';
+import { createSnapshotStore } from './sim-snapshot.store';
+
+const ACCOUNT = 'main';
+const MARKETS: readonly SimMarketType[] = ['spot', 'futures'];
+/** Rejections caused by the request itself: nothing about the account made them happen. */
+const INVALID_REQUEST = new Set(['UNKNOWN_SYMBOL', 'UNKNOWN_MARKET', 'INVALID_ORDER', 'PRICE_FILTER', 'LOT_SIZE', 'MIN_NOTIONAL', 'INVALID_ARGUMENT', 'INVALID_LEVERAGE']);
+
+export interface SimConnectorOptions {
+  prisma: PrismaClient;
+  seed: number;
+  symbols: readonly string[];
+  tickMs: number;
+  autostart: boolean;
+  logger: Logger;
+  /** Wall clock for the live timer; tests drive the market through `exchange.step` instead. */
+  now?: () => number;
+}
+
+export function toVenueState(order: SimOrder): VenueOrderState {
+  return {
+    clientOrderId: order.clientOrderId,
+    externalId: order.id,
+    symbol: order.symbol,
+    status: order.status,
+    quantityExecuted: order.executedQty,
+    ...(order.avgPrice !== null ? { averagePrice: order.avgPrice } : {}),
+    ...(order.price !== null ? { price: order.price } : {}),
+    ...(order.stopPrice !== null ? { stopPrice: order.stopPrice } : {}),
+    ...(order.reason !== null && (order.status === 'REJECTED' || order.status === 'EXPIRED') ? { rejectReason: order.reason } : {}),
+    updatedAt: order.updatedAt,
+  };
+}
+
+function toVenueFill(fill: SimFill): VenueFill {
+  return {
+    clientOrderId: fill.clientOrderId,
+    externalId: fill.orderId,
+    tradeId: fill.id,
+    symbol: fill.symbol,
+    side: fill.side,
+    price: fill.price,
+    quantity: fill.quantity,
+    fee: fill.commission,
+    feeAsset: fill.commissionAsset,
+    isMaker: fill.isMaker,
+    ...(fill.realizedPnl !== null ? { realizedPnl: fill.realizedPnl } : {}),
+    time: fill.time,
+  };
+}
+
+function toBook(book: SimOrderBook): OrderBook {
+  return { symbol: book.symbol, time: book.time, lastUpdateId: book.lastUpdateId, bids: book.bids, asks: book.asks };
+}
+
+function asSimMarket(market: MarketType): SimMarketType {
+  if (market === 'spot' || market === 'futures') return market;
+  throw new VenueRejectError('UNKNOWN_MARKET', `the simulator has no ${market} market`, true);
+}
+
+export type SimConnector = ExchangeConnector & {
+  exchange: SimExchange;
+  /** Waits until the current state is stored (after scripted changes). */
+  persist(): Promise<void>;
+};
+
+/** The `sim` connector: the simulated exchange, persisted, driven by a wall-clock timer. */
+export async function createSimConnector(options: SimConnectorOptions): Promise<SimConnector> {
+  const wall = options.now ?? Date.now;
+  const wanted = new Set(options.symbols.map((s) => s.toUpperCase()));
+  const symbols = DEFAULT_SIM_SYMBOLS.filter((s) => wanted.has(s.symbol));
+  const clock = createSimClock({ startMs: wall(), paused: !options.autostart });
+  let events: ConnectorEvents | undefined;
+  let placing: string | undefined;
+  const streamed = new Map<SimMarketType, Set<string>>(MARKETS.map((m) => [m, new Set(symbols.map((s) => s.symbol))]));
+  const streams = (m: SimMarketType, symbol: string) => streamed.get(m)?.has(symbol) === true;
+
+  const exchange = createSimExchange({
+    seed: options.seed,
+    symbols,
+    clock,
+    sink: {
+      onTrade: (t) => {
+        if (streams(t.marketType, t.symbol)) events?.onTrade(t.marketType, { id: String(t.id), time: t.time, symbol: t.symbol, price: t.price, volume: t.volume, side: t.side });
+      },
+      onBook: (b) => {
+        if (streams(b.marketType, b.symbol)) events?.onOrderBook(b.marketType, toBook(b));
+      },
+      onTicker: (t) => {
+        if (!streams(t.marketType, t.s)) return;
+        const { connectorType: _c, marketType, ...ticker } = t;
+        events?.onTicker(marketType, ticker);
+      },
+      onOrderUpdate: (o) => {
+        if (o.clientOrderId !== placing) events?.onOrderUpdate(o.marketType, toVenueState(o));
+      },
+      onFill: (f) => {
+        if (f.clientOrderId !== placing) events?.onFill(f.marketType, toVenueFill(f));
+      },
+      onBalance: (b) => events?.onAccountChange(b.marketType, { eventType: 'BALANCE_UPDATE', time: clock.now(), details: { asset: b.asset, free: b.free, locked: b.locked, total: b.total } }),
+      onPosition: (p) =>
+        events?.onAccountChange('futures', {
+          eventType: 'ACCOUNT_UPDATE',
+          time: clock.now(),
+          details: { symbol: p.symbol, side: p.side, quantity: p.quantity, entryPrice: p.entryPrice, unrealizedPnl: p.unrealizedPnl, realizedPnl: p.realizedPnl, leverage: p.leverage },
+        }),
+      onError: (err) => options.logger.error({ err }, 'simulator sink failed'),
+    },
+  });
+
+  const store = createSnapshotStore({ prisma: options.prisma, key: `sim:${options.seed}`, take: () => exchange.snapshot() });
+  const saved = await store.load();
+  if (saved !== undefined) {
+    exchange.restore(saved);
+    // Time moved on while the provider was down; the market resumes from now without replaying the gap.
+    if (!exchange.isPaused() && wall() > exchange.now()) clock.set(wall());
+    options.logger.info({ time: exchange.now(), paused: exchange.isPaused() }, 'simulator state restored');
+  }
+
+  let status: ExchangeConnectorStatus = 'INACTIVE';
+  let timer: NodeJS.Timeout | undefined;
+  let lastWall = wall();
+
+  function reject(err: unknown): never {
+    if (err instanceof SimRejectError) throw new VenueRejectError(err.code, err.message, INVALID_REQUEST.has(err.code));
+    throw err;
+  }
+
+  const connector: SimConnector = {
+    type: 'sim',
+    markets: MARKETS,
+    exchange,
+    persist: () => store.save(),
+    status: () => status,
+    async start(handlers) {
+      events = handlers;
+      status = 'ACTIVE';
+      lastWall = wall();
+      timer = setInterval(() => {
+        const t = wall();
+        const elapsed = t - lastWall;
+        lastWall = t;
+        try {
+          exchange.advance(elapsed);
+        } catch (err) {
+          options.logger.error({ err }, 'simulator step failed');
+        }
+        void store.save().catch((err: unknown) => options.logger.warn({ err }, 'simulator state not saved; will retry'));
+      }, options.tickMs);
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      status = 'STOPPING';
+      await store.save();
+      events = undefined;
+      status = 'INACTIVE';
+    },
+    instruments: (market) => (market === 'spot' || market === 'futures' ? exchange.instruments(market).map((i): Instrument => ({ ...i, connectorType: 'sim' })) : []),
+    instrument: (market, symbol) => connector.instruments(market).find((i) => i.symbol === symbol),
+    async placeOrder(market, req: VenueOrderRequest) {
+      placing = req.clientOrderId;
+      let result;
+      try {
+        result = exchange.placeOrder(ACCOUNT, { marketType: asSimMarket(market), ...req });
+      } catch (err) {
+        reject(err);
+      } finally {
+        placing = undefined;
+      }
+      await store.save();
+      if (result.order.status === 'REJECTED') throw new VenueRejectError(result.order.reason ?? 'REJECTED', result.order.reason ?? 'rejected by the simulator', false);
+      return { order: toVenueState(result.order), fills: result.fills.map(toVenueFill) };
+    },
+    async cancelOrder(market, clientOrderId) {
+      const order = exchange.getOrderByClientId(ACCOUNT, clientOrderId);
+      if (!order) throw new VenueRejectError('UNKNOWN_ORDER', `order ${clientOrderId} is unknown to the simulator`, false);
+      let canceled;
+      placing = clientOrderId;
+      try {
+        canceled = exchange.cancelOrder(ACCOUNT, asSimMarket(market), order.id);
+      } catch (err) {
+        reject(err);
+      } finally {
+        placing = undefined;
+      }
+      await store.save();
+      return toVenueState(canceled);
+    },
+    async account(market): Promise<AccountSnapshot> {
+      const m = asSimMarket(market);
+      const assets = exchange.balances(ACCOUNT, m).map((b) => ({ connectorType: 'sim' as const, marketType: m, symbol: b.asset, walletBalance: b.total, availableBalance: b.free, lockedBalance: b.locked }));
+      const positions =
+        m === 'futures'
+          ? exchange
+              .positions(ACCOUNT)
+              .filter((p) => p.quantity !== '0')
+              .map((p) => ({
+                connectorType: 'sim' as const,
+                marketType: 'futures' as const,
+                symbol: p.symbol,
+                side: p.side,
+                quantity: p.quantity,
+                entryPrice: p.entryPrice,
+                lastPrice: p.lastPrice,
+                unrealizedPnl: p.unrealizedPnl,
+                realizedPnl: p.realizedPnl,
+                initialMargin: p.initialMargin,
+                liquidationPrice: p.liquidationPrice,
+                leverage: p.leverage,
+                entryTime: p.entryTime,
+                updatedAt: p.updateTime,
+              }))
+          : [];
+      return { assets, positions };
+    },
+    async setLeverage(market, symbol, leverage) {
+      asSimMarket(market);
+      try {
+        const result = exchange.setLeverage(ACCOUNT, symbol, leverage).leverage;
+        await store.save();
+        return result;
+      } catch (err) {
+        return reject(err);
+      }
+    },
+    orderBook(market, symbol, depth) {
+      try {
+        return toBook(exchange.orderBook(asSimMarket(market), symbol, depth));
+      } catch {
+        return undefined;
+      }
+    },
+    lastPrice(market, symbol) {
+      try {
+        return exchange.lastPrice(asSimMarket(market), symbol);
+      } catch {
+        return undefined;
+      }
+    },
+    subscriptions: (market) => ({ symbols: market === 'spot' || market === 'futures' ? [...(streamed.get(market) ?? [])].sort() : [] }),
+    async setSubscriptions(market, list) {
+      streamed.set(asSimMarket(market), new Set(list));
+    },
+  };
+  return connector;
+}
