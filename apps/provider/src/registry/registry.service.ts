@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { AppHeartbeatRequest, AppRegisterRequest, AppRegistration, AppUnregisterRequest, ProxyTarget, ProxyTargets } from '@barfinex/contracts';
+import type { AppType } from '@barfinex/enums';
+import { badRequest, isAppError, notFound, unavailable } from '@barfinex/service-kit';
+import type { EventPublisher } from '../events/publisher';
+import type { RegistryRecord, RegistryRepository } from './registry.repository';
+
+/** Meta keys that are credentials: stored, used by the proxy, never echoed in responses or events. */
+const SECRET_META_KEYS = ['apiToken'];
+
+export interface RegistryServiceDeps {
+  repo: RegistryRepository;
+  events: Pick<EventPublisher, 'emit'>;
+  now: () => number;
+  /** PROVIDER_APP_ACTIVE_TTL_MS: an app is active while its last heartbeat is at most this old. */
+  ttlMs: number;
+  /** How long the proxy may reuse a looked-up registration (writes here invalidate it at once). */
+  lookupCacheMs?: number;
+  newId?: () => string;
+}
+
+/** What the proxy needs to reach an app. */
+export interface ProxyTargetInfo {
+  baseUrl: string;
+  apiToken?: string;
+}
+
+type WriteInput = Omit<AppHeartbeatRequest, 'meta'> & { meta?: Record<string, unknown> | undefined };
+
+function redact(meta: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(meta).filter(([k]) => !SECRET_META_KEYS.includes(k)));
+}
+
+export function createRegistryService(deps: RegistryServiceDeps) {
+  const { repo, events, now, ttlMs } = deps;
+  const newId = deps.newId ?? randomUUID;
+  const cacheMs = deps.lookupCacheMs ?? 1000;
+  const cache = new Map<string, { record: RegistryRecord | undefined; until: number }>();
+  const cacheKey = (appType: AppType, appKey: string) => `${appType}\u0000${appKey}`;
+
+  // Storage failures are the registry being unavailable, not a bug in the request (reference: 503).
+  async function storage<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      if (isAppError(err)) throw err;
+      throw unavailable('App registry temporarily unavailable');
+    }
+  }
+
+  function isActive(r: RegistryRecord, at: number): boolean {
+    return r.unregisteredAt === null && at - r.lastHeartbeatAt <= ttlMs;
+  }
+
+  function view(r: RegistryRecord, at = now()): AppRegistration {
+    return {
+      ...r,
+      meta: redact(r.meta),
+      status: r.unregisteredAt === null ? 'registered' : 'unregistered',
+      isActive: isActive(r, at),
+      staleMs: Math.max(0, at - r.lastHeartbeatAt),
+    };
+  }
+
+  async function write(input: WriteInput, mode: 'register' | 'heartbeat'): Promise<{ registration: AppRegistration; created: boolean }> {
+    const at = now();
+    const previous = await storage(() => repo.find(input.appType, input.appKey));
+    const baseUrl = input.baseUrl ?? previous?.baseUrl;
+    if (!baseUrl) throw badRequest(`app ${input.appType}/${input.appKey} is not registered: a first heartbeat needs baseUrl`);
+    const meta = { ...previous?.meta, ...input.meta };
+    // The UI addresses a detector by a stable id that survives re-registration.
+    if (input.appType === 'detector' && typeof meta['studioKey'] !== 'string') meta['studioKey'] = newId();
+    const record: RegistryRecord = {
+      appType: input.appType,
+      appKey: input.appKey,
+      baseUrl,
+      meta,
+      registeredAt: previous?.registeredAt ?? at,
+      lastHeartbeatAt: at,
+      updatedAt: at,
+      unregisteredAt: null,
+    };
+    const name = input.name ?? input.displayName ?? previous?.name;
+    const version = input.version ?? previous?.version;
+    const ip = input.ip ?? previous?.ip;
+    if (name !== undefined) record.name = name;
+    if (version !== undefined) record.version = version;
+    if (ip !== undefined) record.ip = ip;
+    const saved = await storage(() => repo.save(record));
+    cache.delete(cacheKey(saved.appType, saved.appKey));
+    const created = !previous || previous.unregisteredAt !== null;
+    const who = { appType: saved.appType, appKey: saved.appKey };
+    if (mode === 'register' || created) {
+      events.emit('PROVIDER_APP_REGISTERED', {
+        ...who,
+        baseUrl: saved.baseUrl,
+        registeredAt: saved.registeredAt,
+        meta: redact(saved.meta),
+        ...(saved.version !== undefined ? { version: saved.version } : {}),
+      });
+    }
+    if (mode === 'heartbeat') events.emit('PROVIDER_APP_HEARTBEAT', { ...who, at });
+    return { registration: view(saved, at), created };
+  }
+
+  async function lookup(appType: AppType, appKey: string): Promise<RegistryRecord | undefined> {
+    const key = cacheKey(appType, appKey);
+    const hit = cache.get(key);
+    const t = performance.now();
+    if (hit && hit.until > t) return hit.record;
+    const record = await storage(() => repo.find(appType, appKey));
+    if (cacheMs > 0) cache.set(key, { record, until: t + cacheMs });
+    return record;
+  }
+
+  const service = {
+    isActive,
+    register: async (input: AppRegisterRequest) => (await write(input, 'register')).registration,
+    heartbeat: (input: AppHeartbeatRequest) => write(input, 'heartbeat'),
+
+    async unregister(input: AppUnregisterRequest): Promise<AppRegistration | null> {
+      const previous = await storage(() => repo.find(input.appType, input.appKey));
+      if (!previous) return null;
+      const at = now();
+      const record: RegistryRecord = { ...previous, updatedAt: at, unregisteredAt: at };
+      if (input.reason !== undefined) record.unregisterReason = input.reason;
+      const saved = await storage(() => repo.save(record));
+      cache.delete(cacheKey(saved.appType, saved.appKey));
+      events.emit('PROVIDER_APP_UNREGISTERED', { appType: saved.appType, appKey: saved.appKey, reason: 'requested' });
+      return view(saved, at);
+    },
+
+    async list(filter: { appType?: AppType | undefined; includeInactive?: boolean }): Promise<AppRegistration[]> {
+      const at = now();
+      const records = await storage(() => repo.list(filter.appType));
+      return records.map((r) => view(r, at)).filter((r) => filter.includeInactive || r.isActive);
+    },
+
+    async get(appType: AppType, appKey: string): Promise<AppRegistration> {
+      const record = await storage(() => repo.find(appType, appKey));
+      if (!record) throw notFound(`app ${appType}/${appKey}`);
+      return view(record);
+    },
+
+    /** Where to send a proxied request: 404 when never registered, 503 when not active now. */
+    async resolve(appType: AppType, appKey: string): Promise<ProxyTargetInfo> {
+      const record = await lookup(appType, appKey);
+      if (!record) throw notFound(`${appType} "${appKey}"`, { appType, appKey });
+      const at = now();
+      if (!isActive(record, at)) {
+        const why = record.unregisteredAt !== null ? 'is unregistered' : `sent no heartbeat for ${at - record.lastHeartbeatAt} ms`;
+        throw unavailable(`${appType} "${appKey}" is not active: it ${why}`, { appType, appKey, staleMs: Math.max(0, at - record.lastHeartbeatAt) });
+      }
+      const token = record.meta['apiToken'];
+      return { baseUrl: record.baseUrl, ...(typeof token === 'string' && token ? { apiToken: token } : {}) };
+    },
+
+    async activeKeys(appType: AppType): Promise<Set<string>> {
+      return new Set((await service.list({ appType })).map((r) => r.appKey));
+    },
+
+    async targets(): Promise<ProxyTargets> {
+      const all = await service.list({ includeInactive: true });
+      const of = (type: AppType): ProxyTarget[] =>
+        all
+          .filter((r) => r.appType === type && r.status === 'registered')
+          .map((r) => ({ key: r.appKey, type, baseUrl: r.baseUrl, enabled: r.isActive, isActive: r.isActive, staleMs: r.staleMs, source: 'db' }));
+      return { advisors: of('advisor'), inspectors: of('inspector'), detectors: of('detector') };
+    },
+  };
+  return service;
+}
+
+export type RegistryService = ReturnType<typeof createRegistryService>;

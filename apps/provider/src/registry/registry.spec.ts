@@ -1,0 +1,111 @@
+import request from 'supertest';
+import { auth, createSpecApp } from './spec-app';
+import type { SpecApp } from './spec-app';
+
+let s: SpecApp;
+beforeEach(async () => {
+  s = await createSpecApp({ ttlMs: 60_000 });
+});
+afterEach(() => s.close());
+
+const register = (body: object) => request(s.app).post('/api/apps/registry/register').set(auth).send(body);
+const inspector = { appType: 'inspector', appKey: 'inspector', baseUrl: 'http://127.0.0.1:8082/', name: 'Risk', version: '1.0.0', meta: { pid: 1, apiToken: 'app-secret' } };
+
+describe('app registry', () => {
+  it('registers, lists and reads an app with isActive and staleMs', async () => {
+    const created = await register(inspector).expect(201);
+    expect(created.body).toEqual({
+      ok: true,
+      data: expect.objectContaining({ appType: 'inspector', appKey: 'inspector', baseUrl: 'http://127.0.0.1:8082', name: 'Risk', version: '1.0.0', status: 'registered', isActive: true, staleMs: 0, registeredAt: s.clock.t, unregisteredAt: null }),
+    });
+    expect(created.body.data.meta).toEqual({ pid: 1 });
+    expect(created.body.data.ip).toMatch(/127\.0\.0\.1/);
+
+    s.clock.t += 5_000;
+    const list = await request(s.app).get('/api/apps/registry').set(auth).expect(200);
+    expect(list.body).toMatchObject({ ok: true, count: 1, data: [{ appKey: 'inspector', isActive: true, staleMs: 5_000 }] });
+    const one = await request(s.app).get('/api/apps/registry/inspector/inspector').set(auth).expect(200);
+    expect(one.body.data).toMatchObject({ appKey: 'inspector', staleMs: 5_000 });
+    expect(JSON.stringify([created.body, list.body, one.body])).not.toContain('app-secret');
+  });
+
+  it('flips isActive after the TTL and back on a heartbeat', async () => {
+    await register(inspector).expect(201);
+    s.clock.t += 60_000;
+    expect((await request(s.app).get('/api/apps/registry/inspector/inspector').set(auth)).body.data.isActive).toBe(true);
+    s.clock.t += 1;
+    expect((await request(s.app).get('/api/apps/registry/inspector/inspector').set(auth)).body.data).toMatchObject({ isActive: false, staleMs: 60_001 });
+    expect((await request(s.app).get('/api/apps/registry').set(auth)).body).toMatchObject({ count: 0, data: [] });
+    expect((await request(s.app).get('/api/apps/registry?includeInactive=true').set(auth)).body).toMatchObject({ count: 1 });
+
+    const hb = await request(s.app).post('/api/apps/registry/heartbeat').set(auth).send({ appType: 'inspector', appKey: 'inspector', meta: { load: 0.5 } }).expect(200);
+    expect(hb.body.data).toMatchObject({ isActive: true, staleMs: 0, meta: { pid: 1, load: 0.5 }, baseUrl: 'http://127.0.0.1:8082', registeredAt: s.clock.t - 60_001 });
+  });
+
+  it('a heartbeat from an unknown app registers it; without baseUrl it is a 400', async () => {
+    await request(s.app).post('/api/apps/registry/heartbeat').set(auth).send({ appType: 'advisor', appKey: 'adv' }).expect(400);
+    const hb = await request(s.app).post('/api/apps/registry/heartbeat').set(auth).send({ appType: 'advisor', appKey: 'adv', baseUrl: 'http://127.0.0.1:8081' }).expect(200);
+    expect(hb.body.data).toMatchObject({ appKey: 'adv', isActive: true });
+    expect(s.emitted.map((e) => e.name)).toEqual(['PROVIDER_APP_REGISTERED', 'PROVIDER_APP_HEARTBEAT']);
+  });
+
+  it('unregister keeps the row, marks it inactive, and re-registration keeps registeredAt', async () => {
+    await register(inspector).expect(201);
+    const first = s.clock.t;
+    s.clock.t += 1_000;
+    const un = await request(s.app).post('/api/apps/registry/unregister').set(auth).send({ appType: 'inspector', appKey: 'inspector', reason: 'shutdown' }).expect(200);
+    expect(un.body.data).toMatchObject({ status: 'unregistered', isActive: false, unregisteredAt: s.clock.t, unregisterReason: 'shutdown' });
+    expect((await request(s.app).get('/api/apps/registry/inspector/inspector').set(auth)).body.data.status).toBe('unregistered');
+    expect((await request(s.app).post('/api/apps/registry/unregister').set(auth).send({ appType: 'advisor', appKey: 'nobody' }).expect(200)).body).toEqual({ ok: true, data: null });
+
+    s.clock.t += 1_000;
+    const again = await register({ ...inspector, version: '1.1.0' }).expect(201);
+    expect(again.body.data).toMatchObject({ status: 'registered', isActive: true, registeredAt: first, version: '1.1.0', unregisteredAt: null });
+    expect(again.body.data.unregisterReason).toBeUndefined();
+  });
+
+  it('publishes register, heartbeat and unregister events without secrets', async () => {
+    await register(inspector).expect(201);
+    await request(s.app).post('/api/apps/registry/heartbeat').set(auth).send({ appType: 'inspector', appKey: 'inspector' }).expect(200);
+    await request(s.app).post('/api/apps/registry/unregister').set(auth).send({ appType: 'inspector', appKey: 'inspector' }).expect(200);
+    expect(s.emitted).toEqual([
+      { name: 'PROVIDER_APP_REGISTERED', payload: { appType: 'inspector', appKey: 'inspector', baseUrl: 'http://127.0.0.1:8082', registeredAt: s.clock.t, version: '1.0.0', meta: { pid: 1 } } },
+      { name: 'PROVIDER_APP_HEARTBEAT', payload: { appType: 'inspector', appKey: 'inspector', at: s.clock.t } },
+      { name: 'PROVIDER_APP_UNREGISTERED', payload: { appType: 'inspector', appKey: 'inspector', reason: 'requested' } },
+    ]);
+  });
+
+  it('gives detectors a stable studioKey', async () => {
+    const d = { appType: 'detector', appKey: 'det', baseUrl: 'http://127.0.0.1:8083' };
+    expect((await register(d).expect(201)).body.data.meta).toEqual({ studioKey: 'studio-1' });
+    expect((await register({ ...d, meta: { x: 1 } }).expect(201)).body.data.meta).toEqual({ studioKey: 'studio-1', x: 1 });
+  });
+
+  it('validates bodies and answers 404 for an unknown app', async () => {
+    await register({ ...inspector, appType: 'robot' }).expect(400);
+    await register({ ...inspector, appKey: '../x' }).expect(400);
+    await register({ ...inspector, baseUrl: 'file:///etc/passwd' }).expect(400);
+    const missing = await request(s.app).get('/api/apps/registry/advisor/nobody').set(auth).expect(404);
+    expect(missing.body.error.code).toBe('NOT_FOUND');
+    await request(s.app).get('/api/apps/registry').expect(401);
+  });
+
+  it('lists proxy targets by type', async () => {
+    await register(inspector).expect(201);
+    await register({ appType: 'advisor', appKey: 'advisor', baseUrl: 'http://127.0.0.1:8081' }).expect(201);
+    s.clock.t += 61_000;
+    await request(s.app).post('/api/apps/registry/heartbeat').set(auth).send({ appType: 'advisor', appKey: 'advisor' }).expect(200);
+    const targets = await request(s.app).get('/api/proxy/targets').set(auth).expect(200);
+    expect(targets.body).toEqual({
+      advisors: [{ key: 'advisor', type: 'advisor', baseUrl: 'http://127.0.0.1:8081', enabled: true, isActive: true, staleMs: 0, source: 'db' }],
+      inspectors: [{ key: 'inspector', type: 'inspector', baseUrl: 'http://127.0.0.1:8082', enabled: false, isActive: false, staleMs: 61_000, source: 'db' }],
+      detectors: [],
+    });
+  });
+
+  it('answers 503 when storage fails', async () => {
+    await s.db.close();
+    const res = await request(s.app).get('/api/apps/registry').set(auth).expect(503);
+    expect(res.body.error).toMatchObject({ code: 'UNAVAILABLE', message: 'App registry temporarily unavailable' });
+  });
+});
