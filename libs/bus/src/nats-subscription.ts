@@ -1,0 +1,193 @@
+import { ConsumerEvents } from 'nats';
+import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg, Msg, NatsConnection, Subscription as NatsSub } from 'nats';
+import { isDurableEvent } from '@barfinex/events';
+import type { EventEnvelope, EventName } from '@barfinex/events';
+import { decodeEnvelope, type ParsedSubscribeOptions } from './codec';
+import { asError } from './errors';
+import { consumerName, ensureConsumer, type DurableConsumerSpec } from './nats-jetstream';
+import { SerialQueue, invokeHandler } from './serial-queue';
+import { subscriptionSubjects } from './subjects';
+import type { BusErrorListener, EventHandler, Subscription } from './types';
+
+export interface NatsSubscriptionDeps {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: () => Promise<JetStreamManager>;
+  repairStream: () => Promise<void>;
+  names: EventName[];
+  handler: EventHandler<EventName>;
+  opts: ParsedSubscribeOptions;
+  prefix: string;
+  stream: string;
+  maxDeliver: number;
+  ackWaitMs: number;
+  nakDelayMs: number;
+  report: BusErrorListener;
+  onReceived: () => void;
+}
+
+interface DurableReader {
+  spec: DurableConsumerSpec;
+  /** Server time of the last message seen: where a lost consumer is re-created from. */
+  resumeFrom: string;
+  messages?: ConsumerMessages;
+  loop?: Promise<void>;
+  repairing?: Promise<void> | undefined;
+}
+
+type Item = { kind: 'core'; name: EventName; msg: Msg } | { kind: 'durable'; name: EventName; msg: JsMsg; done: () => void };
+
+/**
+ * One bus subscription on NATS: a core subscription per derived subject, plus a JetStream durable
+ * consumer per durable event when `durable` is set. All feed one queue, so the handler sees one
+ * message at a time in arrival order.
+ */
+export interface NatsSubscriptionHandle extends Subscription {
+  /** Re-creates this subscription's durable consumers if the server lost them. */
+  repair(): Promise<void>;
+}
+
+export async function openNatsSubscription(deps: NatsSubscriptionDeps): Promise<NatsSubscriptionHandle> {
+  const { opts, report, handler } = deps;
+  const durableNames = opts.durable === undefined ? [] : deps.names.filter((n) => isDurableEvent(n));
+  const coreNames = deps.names.filter((n) => !durableNames.includes(n));
+
+  const step = (item: Item): void | Promise<void> => {
+    let env: EventEnvelope;
+    try {
+      env = decodeEnvelope(item.msg.string(), item.name, opts.symbol);
+    } catch (err) {
+      report(asError(err), { phase: 'receive', subject: item.msg.subject, eventName: item.name });
+      if (item.kind === 'durable') {
+        item.msg.term();
+        item.done();
+      }
+      return;
+    }
+    deps.onReceived();
+    if (item.kind === 'core') {
+      return invokeHandler(handler, env, (err) =>
+        report(asError(err), { phase: 'handler', subject: item.msg.subject, eventName: item.name, eventId: env.eventId }),
+      );
+    }
+    const { msg } = item;
+    return invokeHandler(
+      handler,
+      env,
+      (err) => {
+        const attempt = msg.info.redeliveryCount;
+        report(asError(err), { phase: 'handler', subject: msg.subject, eventName: item.name, eventId: env.eventId, attempt });
+        if (attempt >= deps.maxDeliver) msg.term();
+        else msg.nak(deps.nakDelayMs);
+        item.done();
+      },
+      () => {
+        msg.ack();
+        item.done();
+      },
+    );
+  };
+  const queue = new SerialQueue<Item>(step);
+
+  const coreSubs: NatsSub[] = [];
+  const readers: DurableReader[] = [];
+  let active = true;
+
+  // Reads one durable consumer into the queue. Waiting for each message to be handled keeps at
+  // most one pulled batch outside the consumer.
+  const startReader = async (reader: DurableReader): Promise<void> => {
+    const consumer = await deps.js.consumers.get(deps.stream, consumerName(reader.spec));
+    const messages = await consumer.consume({ max_messages: 64 });
+    reader.messages = messages;
+    watchConsumer(messages, () => repairReader(reader), (err) => report(err, { phase: 'connection', eventName: reader.spec.name }));
+    reader.loop = (async () => {
+      for await (const msg of messages) {
+        if (!active) break;
+        reader.resumeFrom = new Date(Math.floor(msg.info.timestampNanos / 1e6)).toISOString();
+        await new Promise<void>((done) => queue.push({ kind: 'durable', name: reader.spec.name, msg, done }));
+      }
+    })().catch((err: unknown) => report(asError(err), { phase: 'receive', eventName: reader.spec.name }));
+  };
+
+  // A consumer that had to be re-created gets a fresh reader: the old one would only notice
+  // after missing several heartbeats.
+  const repairReader = (reader: DurableReader): Promise<void> => {
+    reader.repairing ??= rebuildReader(reader).finally(() => {
+      reader.repairing = undefined;
+    });
+    return reader.repairing;
+  };
+  const rebuildReader = async (reader: DurableReader): Promise<void> => {
+    await deps.repairStream();
+    const { created } = await ensureConsumer(await deps.jsm(), reader.spec, reader.resumeFrom);
+    if (!created || !active) return;
+    const old = reader.messages;
+    await old?.close();
+    await startReader(reader);
+  };
+
+  const repair = async (): Promise<void> => {
+    for (const reader of readers) await repairReader(reader);
+  };
+
+  const stop = async (): Promise<void> => {
+    active = false;
+    for (const sub of coreSubs) sub.unsubscribe();
+    await Promise.all(readers.map((r) => r.messages?.close()));
+    await queue.idle();
+    await Promise.all(readers.map((r) => r.loop));
+  };
+
+  try {
+    for (const name of coreNames) {
+      for (const subject of subscriptionSubjects(name, opts, deps.prefix)) {
+        const sub = deps.nc.subscribe(subject, {
+          ...(opts.queue === undefined ? {} : { queue: opts.queue }),
+          callback: (err, msg) => {
+            if (err !== null) {
+              report(err, { phase: 'receive', subject, eventName: name });
+              return;
+            }
+            queue.push({ kind: 'core', name, msg });
+          },
+        });
+        coreSubs.push(sub);
+      }
+    }
+    for (const name of durableNames) {
+      const spec: DurableConsumerSpec = {
+        stream: deps.stream,
+        durable: opts.durable ?? '',
+        name,
+        symbol: opts.symbol,
+        prefix: deps.prefix,
+        maxDeliver: deps.maxDeliver,
+        ackWaitMs: deps.ackWaitMs,
+      };
+      const ensured = await ensureConsumer(await deps.jsm(), spec);
+      // Until a message arrives, "where we were" is when we started reading (with clock-skew slack).
+      const resumeFrom = ensured.created ? ensured.createdAt : new Date(Date.now() - 5_000).toISOString();
+      const reader: DurableReader = { spec, resumeFrom };
+      readers.push(reader);
+      await startReader(reader);
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { unsubscribe: stop, repair };
+}
+
+/** The consumer (or its stream) vanished, e.g. a server came back without its store: recreate it. */
+function watchConsumer(messages: ConsumerMessages, repair: () => Promise<void>, onError: (err: Error) => void): void {
+  void (async () => {
+    let repairing = false;
+    for await (const status of await messages.status()) {
+      if (status.type !== ConsumerEvents.ConsumerNotFound && status.type !== ConsumerEvents.StreamNotFound) continue;
+      if (repairing) continue;
+      repairing = true;
+      await repair().catch((err: unknown) => onError(asError(err)));
+      repairing = false;
+    }
+  })().catch((err: unknown) => onError(asError(err)));
+}

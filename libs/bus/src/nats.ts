@@ -1,0 +1,307 @@
+import { DebugEvents, ErrorCode, Events, NatsError, connect } from 'nats';
+import type { JetStreamManager, NatsConnection, Subscription as NatsSub } from 'nats';
+import { z } from 'zod';
+import { createEnvelope, isDurableEvent, parseEnvelope } from '@barfinex/events';
+import type { EventEnvelope, EventName } from '@barfinex/events';
+import {
+  allEventNames,
+  decodeReply,
+  decodeRequest,
+  encodeReplyFailure,
+  encodeReplySuccess,
+  encodeRequest,
+  normaliseNames,
+  parseOptions,
+  parseSubscribeOptions,
+} from './codec';
+import { BusNoRespondersError, BusTimeoutError, asError, busClosedError } from './errors';
+import { createDurablePublisher, durableStreamSubjects, ensureStream } from './nats-jetstream';
+import { openNatsSubscription, type NatsSubscriptionHandle } from './nats-subscription';
+import { DEFAULT_SUBJECT_PREFIX, eventSubject, isValidSubjectPrefix } from './subjects';
+import { ReplyOptionsSchema, RequestOptionsSchema } from './types';
+import type { Bus, BusErrorListener, BusStatus, EventHandler, ReplyHandler, SubscribeOptions, Subscription } from './types';
+
+export const NatsBusConfigSchema = z.object({
+  servers: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  name: z.string().optional(),
+  streamName: z.string().regex(/^[A-Za-z0-9_-]+$/).default('BFX_EVENTS'),
+  subjectPrefix: z.string().refine(isValidSubjectPrefix, 'subject prefix must be dot-separated tokens of letters, digits, _ and -').default(DEFAULT_SUBJECT_PREFIX),
+  /** -1 = forever (the default): the bus outlives any NATS restart. */
+  maxReconnectAttempts: z.number().int().min(-1).default(-1),
+  reconnectTimeWaitMs: z.number().int().positive().default(1_000),
+  /** Keep retrying the first connect instead of failing start-up. */
+  waitOnFirstConnect: z.boolean().default(false),
+  requestTimeoutMs: z.number().int().positive().default(5_000),
+  /** How long a durable publish may wait for a lost connection before it rejects. */
+  durablePublishTimeoutMs: z.number().int().positive().default(60_000),
+  maxPendingDurable: z.number().int().positive().default(10_000),
+  maxDeliver: z.number().int().positive().default(5),
+  ackWaitMs: z.number().int().min(1_000).default(30_000),
+  nakDelayMs: z.number().int().min(0).default(200),
+  stream: z
+    .object({
+      maxAgeMs: z.number().int().positive().default(7 * 24 * 3_600_000),
+      maxBytes: z.number().int().default(1024 ** 3),
+      maxMsgs: z.number().int().default(-1),
+      duplicateWindowMs: z.number().int().positive().default(120_000),
+    })
+    .prefault({}),
+});
+export type NatsBusConfig = z.input<typeof NatsBusConfigSchema>;
+
+export interface NatsBusOptions extends NatsBusConfig {
+  onError?: BusErrorListener;
+  /** Connection changes: disconnect, reconnect, reconnecting, error... with the status after it. */
+  onStatus?: (event: { type: string; data?: unknown }, status: BusStatus) => void;
+  /** Clock for envelope timestamps. */
+  now?: () => number;
+}
+
+export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
+  const { onError: onErrorOption, onStatus, now, ...config } = options;
+  const cfg = parseOptions(NatsBusConfigSchema, config, 'NATS bus options');
+  const onError: BusErrorListener = onErrorOption ?? (() => undefined);
+  const prefix = cfg.subjectPrefix;
+
+  const nc: NatsConnection = await connect({
+    servers: cfg.servers,
+    ...(cfg.name === undefined ? {} : { name: cfg.name }),
+    maxReconnectAttempts: cfg.maxReconnectAttempts,
+    reconnectTimeWait: cfg.reconnectTimeWaitMs,
+    waitOnFirstConnect: cfg.waitOnFirstConnect,
+  });
+  const js = nc.jetstream();
+  let jsmPromise: Promise<JetStreamManager> | undefined;
+  const jsm = (): Promise<JetStreamManager> => {
+    jsmPromise ??= nc.jetstreamManager().catch((err: unknown) => {
+      jsmPromise = undefined;
+      throw err;
+    });
+    return jsmPromise;
+  };
+  const subjects = durableStreamSubjects(prefix);
+  const repairStream = async (): Promise<void> => ensureStream(await jsm(), cfg.streamName, subjects, cfg.stream);
+  try {
+    await repairStream();
+  } catch (err) {
+    await nc.close();
+    throw err;
+  }
+
+  const state = { connected: true, closed: false, reconnects: 0, published: 0, received: 0, dropped: 0 };
+  let lastError: string | undefined;
+  let server: string | undefined = nc.getServer();
+  const report: BusErrorListener = (err, context) => {
+    lastError = err.message;
+    onError(err, context);
+  };
+
+  // Anything waiting for the connection (durable publishes) wakes on reconnect or close.
+  let wakers = new Set<() => void>();
+  const wakeAll = (): void => {
+    const current = wakers;
+    wakers = new Set();
+    for (const wake of current) wake();
+  };
+  const pause = (until: number): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, until - Date.now()));
+      wakers.add(done);
+    });
+
+  const durable = createDurablePublisher({
+    js,
+    isConnected: () => state.connected,
+    isClosed: () => state.closed,
+    pause,
+    repairStream,
+    timeoutMs: cfg.durablePublishTimeoutMs,
+    maxPending: cfg.maxPendingDurable,
+    now: Date.now,
+  });
+
+  const subscriptions = new Map<Subscription, NatsSubscriptionHandle>();
+
+  // nats.js does not always end this iterator on close, so nothing awaits the loop.
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === Events.Disconnect) state.connected = false;
+      if (s.type === Events.Reconnect) {
+        state.connected = true;
+        state.reconnects += 1;
+        server = nc.getServer();
+        // A server that lost its store comes back without the stream and consumers: put them back.
+        repairStream()
+          .then(() => Promise.all([...subscriptions.values()].map((s) => s.repair())))
+          .catch((err: unknown) => report(asError(err), { phase: 'connection' }));
+        wakeAll();
+      }
+      if (s.type === Events.Error) report(asError(s.data), { phase: 'connection' });
+      if (s.type === Events.Disconnect || s.type === Events.Reconnect || s.type === Events.Error || s.type === DebugEvents.Reconnecting) {
+        onStatus?.({ type: s.type, data: s.data }, status());
+      }
+    }
+  })().catch((err: unknown) => report(asError(err), { phase: 'connection' }));
+
+  const repliers = new Set<{ sub: NatsSub; inflight: Set<Promise<void>> }>();
+
+  const assertOpen = (): void => {
+    if (state.closed) throw busClosedError();
+  };
+
+  const send = async (env: EventEnvelope): Promise<void> => {
+    const subject = eventSubject(env.type, env.symbol, prefix);
+    const data = JSON.stringify(env);
+    if (isDurableEvent(env.type)) {
+      await durable.publish(subject, data, env.eventId);
+      state.published += 1;
+      return;
+    }
+    // Live-only events are worthless once stale; nats.js would discard its buffer on reconnect anyway.
+    if (!state.connected) {
+      state.dropped += 1;
+      return;
+    }
+    nc.publish(subject, data);
+    state.published += 1;
+  };
+
+  const subscribeNames = async (names: EventName[], handler: EventHandler<EventName>, rawOpts?: SubscribeOptions): Promise<Subscription> => {
+    assertOpen();
+    const opts = parseSubscribeOptions(rawOpts);
+    const inner = await openNatsSubscription({
+      nc,
+      js,
+      jsm,
+      repairStream,
+      names,
+      handler,
+      opts,
+      prefix,
+      stream: cfg.streamName,
+      maxDeliver: cfg.maxDeliver,
+      ackWaitMs: cfg.ackWaitMs,
+      nakDelayMs: cfg.nakDelayMs,
+      report,
+      onReceived: () => {
+        state.received += 1;
+      },
+    });
+    const sub: Subscription = {
+      unsubscribe: async () => {
+        if (!subscriptions.delete(sub)) return;
+        await inner.unsubscribe();
+      },
+    };
+    subscriptions.set(sub, inner);
+    return sub;
+  };
+
+  function status(): BusStatus {
+    return {
+      transport: 'nats',
+      connected: state.connected && !state.closed,
+      ...(server === undefined ? {} : { server }),
+      reconnects: state.reconnects,
+      published: state.published,
+      received: state.received,
+      dropped: state.dropped,
+      pendingDurable: durable.pending,
+      ...(lastError === undefined ? {} : { lastError }),
+    };
+  }
+
+  return {
+    async publish(name, payload, meta) {
+      assertOpen();
+      const env = createEnvelope(name, payload, meta, now);
+      await send(env);
+      return env;
+    },
+
+    async publishEnvelope(env) {
+      assertOpen();
+      await send(parseEnvelope(env));
+    },
+
+    async subscribe(names, handler, opts) {
+      return subscribeNames(normaliseNames(names), handler as EventHandler<EventName>, opts);
+    },
+
+    async subscribeAll(handler, opts) {
+      return subscribeNames(allEventNames(), handler, opts);
+    },
+
+    async request<T>(subject: string, data: unknown, rawOpts?: Parameters<Bus['request']>[2]): Promise<T> {
+      assertOpen();
+      const timeoutMs = parseOptions(RequestOptionsSchema, rawOpts, 'request options').timeoutMs ?? cfg.requestTimeoutMs;
+      let reply;
+      try {
+        reply = await nc.request(subject, encodeRequest(data), { timeout: timeoutMs });
+      } catch (err) {
+        if (err instanceof NatsError && err.code === ErrorCode.NoResponders) throw new BusNoRespondersError(subject);
+        if (err instanceof NatsError && err.code === ErrorCode.Timeout) throw new BusTimeoutError(subject, timeoutMs);
+        throw err;
+      }
+      return decodeReply<T>(subject, reply.string());
+    },
+
+    async reply(subject: string, handler: ReplyHandler, rawOpts?: Parameters<Bus['reply']>[2]): Promise<Subscription> {
+      assertOpen();
+      const opts = parseOptions(ReplyOptionsSchema, rawOpts, 'reply options');
+      const inflight = new Set<Promise<void>>();
+      // Replies run concurrently: one slow request must not hold up the others.
+      const sub = nc.subscribe(subject, {
+        ...(opts.queue === undefined ? {} : { queue: opts.queue }),
+        callback: (err, msg) => {
+          if (err !== null) {
+            report(err, { phase: 'reply', subject });
+            return;
+          }
+          const work = Promise.resolve()
+            .then(() => handler(decodeRequest(msg.string())))
+            .then(
+              (result) => encodeReplySuccess(result),
+              (failure: unknown) => encodeReplyFailure(failure),
+            )
+            .catch((failure: unknown) => encodeReplyFailure(failure))
+            .then((text) => {
+              if (!msg.respond(text)) report(new Error(`request on "${subject}" had no reply subject`), { phase: 'reply', subject });
+            })
+            .finally(() => inflight.delete(work));
+          inflight.add(work);
+        },
+      });
+      const entry = { sub, inflight };
+      repliers.add(entry);
+      return {
+        unsubscribe: async () => {
+          repliers.delete(entry);
+          sub.unsubscribe();
+          await Promise.all(inflight);
+        },
+      };
+    },
+
+    status,
+
+    async close() {
+      if (state.closed) return;
+      await Promise.all([...subscriptions.keys()].map((s) => s.unsubscribe()));
+      for (const r of repliers) r.sub.unsubscribe();
+      await Promise.all([...repliers].flatMap((r) => [...r.inflight]));
+      state.closed = true;
+      wakeAll();
+      // Drain flushes what was published; with the server gone there is nothing to flush to.
+      if (!nc.isClosed()) {
+        const ending = state.connected ? nc.drain() : nc.close();
+        await ending.catch((err: unknown) => report(asError(err), { phase: 'connection' }));
+      }
+    },
+  };
+}
