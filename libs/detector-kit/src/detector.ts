@@ -74,7 +74,7 @@ export interface DetectorContext<P, I extends IndicatorSet> {
   readonly signal: ActiveSignal | undefined;
   readonly orderBook: OrderBookView | undefined;
   readonly lastTrade: TradeTick | undefined;
-  /** Closed bars this stream has seen since start or since the last reset. */
+  /** 0-based index of this bar in the stream since start or since the last reset (a gap resets). */
   readonly barIndex: number;
   /** True when `a` was at or below `b` on the previous bar and is above it now. */
   crossedAbove(a: NumericIndicator<I>, b: NumericIndicator<I> | number): boolean;

@@ -233,7 +233,7 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
     ctx.signal = stream.signal;
     ctx.orderBook = books.get(symbol);
     ctx.lastTrade = trades.get(symbol);
-    ctx.barIndex = stream.bars;
+    ctx.barIndex = stream.bars - 1;
     let output: DetectorOutput | undefined;
     try {
       output = run(stream);
