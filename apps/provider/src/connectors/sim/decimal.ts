@@ -33,6 +33,17 @@ export function isMultipleOf(value: Dec, step: Dec): boolean {
   return value.mod(step).isZero();
 }
 
+/** Decimal places of a power-of-ten step (0.01 → 2, 1 → 0); null for steps such as 0.05. */
+export function powerOfTenPlaces(step: Dec): number | null {
+  const places = step.decimalPlaces();
+  return step.eq(new Dec(10).pow(-places)) ? places : null;
+}
+
+/** isMultipleOf with the cheap test for power-of-ten steps (the common case: a count of decimals). */
+export function onGrid(value: Dec, step: Dec, places: number | null): boolean {
+  return places === null ? value.mod(step).isZero() : value.decimalPlaces() <= places;
+}
+
 export function floorToStep(value: Dec, step: Dec): Dec {
   return value.div(step).floor().mul(step);
 }

@@ -1,7 +1,7 @@
 import type { SimClock } from './clock';
 import { SIM_MARKET_TYPES } from './config';
 import type { SimConfig, SimSymbolConfig } from './config';
-import { Dec, ONE, roundToStep, maxDec } from './decimal';
+import { Dec, ONE, maxDec, powerOfTenPlaces, roundToStep } from './decimal';
 import { SimErrorCode, reject } from './errors';
 import { PriceLevels } from './price-levels';
 import { createRng, hashString, seedRngState } from './prng';
@@ -30,7 +30,11 @@ function resolveSpec(config: SimSymbolConfig): InstrumentSpec {
     initialPrice: maxDec(roundToStep(new Dec(config.price), tickSize), tickSize),
     markets: SIM_MARKET_TYPES.filter((m) => config.markets.includes(m)),
     seedHash: hashString(config.symbol),
+    tickPlaces: powerOfTenPlaces(tickSize),
+    stepPlaces: null,
+    tickNumber: tickSize.toNumber(),
   };
+  spec.stepPlaces = powerOfTenPlaces(spec.stepSize);
   if (spec.minQty.gt(spec.maxQty) || spec.minPrice.gt(spec.maxPrice)) {
     reject(SimErrorCode.INVALID_ARGUMENT, `${config.symbol}: min filters exceed max filters`);
   }
@@ -48,6 +52,7 @@ function newMarket(engine: Engine, sym: SymbolState, marketType: MarketState['ma
     spec,
     makerRate: new Dec(fees.maker),
     takerRate: new Dec(fees.taker),
+    takerFactor: ONE.plus(fees.taker),
     lastPrice: spec.initialPrice,
     lastTicks: spec.initialPrice.div(spec.tickSize).toNumber(),
     tradeSeq: 0,

@@ -10,7 +10,7 @@ import { emitFuturesBalance, emitPosition } from './emit';
 import { buildEngine, instrumentView } from './engine';
 import { SimErrorCode, reject } from './errors';
 import { closeOrder } from './ledger';
-import { advanceTo, clearPricePath, pushPricePath, setPrice } from './market';
+import { advanceTo, clearPricePath, pushPricePath, rebase, setPrice } from './market';
 import type { PricePathOptions, PricePathPoint, ScriptedPrintOptions } from './market';
 import { cancelOrder, marketFor, placeOrder } from './orders';
 import type { PlaceOrderResult } from './orders';
@@ -56,6 +56,12 @@ export interface SimExchange {
   step(ms: number): void;
   /** What a live timer calls with the elapsed wall time: a no-op while paused. */
   advance(ms: number): void;
+  /**
+   * Jumps the clock forward to `timeMs` without playing the market in between (e.g. resuming at
+   * wall time after a restart); the walk continues from the last price. Moving the injected
+   * clock directly has the same effect on the next market operation.
+   */
+  skipTo(timeMs: number): void;
   pause(): void;
   resume(): void;
   setPrice(symbol: string, price: string | number, options?: ScriptedPrintOptions): void;
@@ -159,6 +165,11 @@ export function createSimExchange(options: SimExchangeOptions): SimExchange {
     advance: (ms) => {
       checkMs(ms);
       if (!clock.isPaused()) advanceTo(engine, clock.now() + ms);
+    },
+    skipTo: (timeMs) => {
+      if (!Number.isFinite(timeMs)) reject(SimErrorCode.INVALID_ARGUMENT, `skipTo needs a finite time, got ${timeMs}`);
+      if (timeMs > clock.now()) clock.set(timeMs);
+      rebase(engine);
     },
     pause: () => clock.pause(),
     resume: () => clock.resume(),

@@ -1,6 +1,6 @@
 import { OrderSide, OrderStatus, OrderType } from '@barfinex/enums';
 import { addTo, spotAsset } from './accounts';
-import { Dec, ONE, ZERO, minDec, money8Up, str } from './decimal';
+import { Dec, ZERO, minDec, money8Up, str } from './decimal';
 import { emitFuturesBalance, emitOrder, emitPosition, emitSpotBalance, safeCall } from './emit';
 import { applyPositionFill, dropIfFlat } from './positions';
 import type { Engine, OrderState } from './state';
@@ -16,11 +16,8 @@ import { remainingQty } from './views';
  * Live MARKET orders reserve nothing: they settle within the call that executes them.
  */
 export function lockFor(order: OrderState, remaining: Dec): Dec {
-  if (order.type === OrderType.MARKET || (order.triggered && order.exec === 'MARKET')) return ZERO;
-  const ms = order.ms;
-  if (ms.marketType === 'spot') {
-    return order.side === OrderSide.BUY ? remaining.mul(order.lockRef).mul(ONE.plus(ms.takerRate)) : remaining;
-  }
+  if (remaining.isZero() || order.type === OrderType.MARKET || (order.triggered && order.exec === 'MARKET')) return ZERO;
+  if (order.ms.marketType === 'spot') return order.side === OrderSide.BUY ? remaining.mul(order.lockUnit) : remaining;
   if (order.reduceOnly) return ZERO;
   const growing = order.qty.minus(order.reducibleAtPlacement);
   if (!growing.gt(0)) return ZERO;

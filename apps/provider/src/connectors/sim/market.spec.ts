@@ -170,3 +170,28 @@ describe('sim market simulator', () => {
     expect(ex.lastPrice('spot', 'ETHUSDT')).toBe('3000');
   });
 });
+
+describe('sim time skips', () => {
+  it('does not replay time the clock skipped: the walk resumes from the last price on its tick grid', () => {
+    const { ex, clock, rec } = harness();
+    ex.step(3_000);
+    const before = rec.trades.length;
+    const last = ex.lastPrice('spot', 'TESTUSDT');
+    clock.set(T0 + 86_400_000 + 3_500);
+    ex.step(1_000);
+    const fresh = rec.trades.slice(before);
+    expect(new Set(fresh.map((t) => t.time))).toEqual(new Set([T0 + 86_400_000 + 4_000]));
+    expect(Math.abs(Number(fresh[0]?.price) - Number(last))).toBeLessThan(1);
+  });
+
+  it('skipTo shifts a waiting price path instead of playing it at once', () => {
+    const { ex, rec } = harness();
+    ex.pushPricePath('TESTUSDT', ['101', '102'], { intervalMs: 5_000 });
+    ex.skipTo(T0 + 60_000);
+    expect(ex.now()).toBe(T0 + 60_000);
+    ex.step(0);
+    expect(rec.trades.filter((t) => t.marketType === 'spot').map((t) => [t.time - T0, t.price])).toEqual([[60_000, '101']]);
+    ex.step(5_000);
+    expect(ex.lastPrice('spot', 'TESTUSDT')).toBe('102');
+  });
+});

@@ -21,11 +21,31 @@ function nextEventAt(sym: SymbolState): number {
 }
 
 /**
+ * Time the clock moved on its own (a restart resuming at wall time, a skip) is not replayed: the
+ * walk continues on its tick grid from now, and a scripted path still waiting is shifted so its
+ * next point is due now. Called before every market operation, so nothing ever fires a burst of
+ * overdue ticks.
+ */
+export function rebase(engine: Engine): void {
+  const now = engine.clock.now();
+  const tickMs = engine.cfg.tickMs;
+  for (const sym of engine.symbols) {
+    if (sym.nextTickAt <= now) sym.nextTickAt += (Math.floor((now - sym.nextTickAt) / tickMs) + 1) * tickMs;
+    const head = sym.path[0];
+    if (head !== undefined && head.at < now) {
+      const shift = now - head.at;
+      for (const point of sym.path) point.at += shift;
+    }
+  }
+}
+
+/**
  * Moves simulated time to `target`, replaying every market event due on the way in time order
  * (ties: configured symbol order). Events sit on absolute times, so step(500) twice and
  * step(1000) once produce the same market.
  */
 export function advanceTo(engine: Engine, target: number): void {
+  rebase(engine);
   for (;;) {
     let due: SymbolState | null = null;
     let dueAt = Number.POSITIVE_INFINITY;
@@ -134,6 +154,7 @@ export function setPrice(engine: Engine, symbol: string, price: string | number,
   const sym = symbolFor(engine, symbol);
   const value = scriptPrice(sym, price, 'price');
   const volume = scriptVolume(sym, options.volume);
+  rebase(engine);
   scriptedPrint(engine, sym, value, volume);
   sym.nextTickAt = Math.max(sym.nextTickAt, engine.clock.now() + engine.cfg.tickMs);
 }
@@ -151,6 +172,7 @@ export function pushPricePath(engine: Engine, symbol: string, points: readonly P
   const interval = options.intervalMs ?? engine.cfg.tickMs;
   if (!Number.isInteger(interval) || interval < 1) reject(SimErrorCode.INVALID_ARGUMENT, `intervalMs must be a positive integer, got ${interval}`);
   if (!Array.isArray(points) || points.length === 0 || points.length > 100_000) reject(SimErrorCode.INVALID_ARGUMENT, 'prices must be a non-empty array of at most 100000 points');
+  rebase(engine);
   const queued: PathPoint[] = [];
   let at = Math.max(engine.clock.now(), sym.path[sym.path.length - 1]?.at ?? Number.NEGATIVE_INFINITY);
   points.forEach((point, i) => {

@@ -1,7 +1,7 @@
 import { OrderSide, OrderStatus, OrderType, TimeInForce } from '@barfinex/enums';
 import { spotAsset } from './accounts';
 import { currentBook } from './book';
-import { Dec, ONE, ZERO, floorToStep, minDec } from './decimal';
+import { Dec, ZERO, floorToStep, minDec } from './decimal';
 import { emitOrder } from './emit';
 import { applyFill, closeOrder, detach, emitLockBalance, relock } from './ledger';
 import { liquidateIfCrossed } from './liquidation';
@@ -55,7 +55,7 @@ function takeLiquidity(engine: Engine, order: OrderState, limitTicks: number | n
     if (!left.gt(0)) break;
     if (limitTicks !== null && (order.side === OrderSide.BUY ? r.ticks > limitTicks : r.ticks < limitTicks)) break;
     const qty = minDec(left, r.size);
-    const unit = r.price.mul(ONE.plus(ms.takerRate));
+    const unit = r.price.mul(ms.takerFactor);
     if (budgeted) {
       const affordable = floorToStep(budget.div(unit), ms.spec.stepSize);
       if (affordable.lt(qty)) {
@@ -88,7 +88,7 @@ export function executeLive(engine: Engine, order: OrderState): void {
       return;
     }
   }
-  const brokeBudget = takeLiquidity(engine, order, limitTicks);
+  const brokeBudget = marketable(engine, order, limitTicks) && takeLiquidity(engine, order, limitTicks);
   if (!isLive(order)) return;
   if (order.exec === 'MARKET' || brokeBudget) {
     const reason = brokeBudget
@@ -102,6 +102,14 @@ export function executeLive(engine: Engine, order: OrderState): void {
   } else {
     rest(engine, order, order.side === OrderSide.BUY ? order.ms.bids : order.ms.asks, order.side === OrderSide.BUY ? 'bids' : 'asks', order.priceTicks);
   }
+}
+
+/** Whether the best opposite level is within the order's limit (always, for market execution). */
+function marketable(engine: Engine, order: OrderState, limitTicks: number | null): boolean {
+  if (limitTicks === null) return true;
+  const book = currentBook(engine, order.ms);
+  const best = order.side === OrderSide.BUY ? book.asks[0] : book.bids[0];
+  return best !== undefined && (order.side === OrderSide.BUY ? best.ticks <= limitTicks : best.ticks >= limitTicks);
 }
 
 export function isLive(order: OrderState): boolean {

@@ -3,7 +3,7 @@ import { accountFor, addTo, spotAsset } from './accounts';
 import { bestBidAsk, currentBook } from './book';
 import { SIM_MARKET_TYPES } from './config';
 import type { SimMarketType } from './config';
-import { Dec, ONE, ZERO, minDec, str } from './decimal';
+import { Dec, ZERO, minDec, str } from './decimal';
 import { emitOrder } from './emit';
 import { SimErrorCode, reject } from './errors';
 import { clientKey, closeOrder, emitLockBalance, lockFor } from './ledger';
@@ -90,10 +90,16 @@ export function placeOrder(engine: Engine, accountId: string, req: SimOrderReque
   }
 }
 
+/** Prices are validated onto the tick grid, so a float division rounds to the exact integer (prices stay far below 2^53 ticks). */
+export function toTicks(price: Dec, ms: MarketState): number {
+  return Math.round(price.toNumber() / ms.spec.tickNumber);
+}
+
 function draft(engine: Engine, account: AccountState, ms: MarketState, v: ValidRequest, clientOrderId: string | undefined): OrderState {
   const now = engine.clock.now();
   const spot = ms.marketType === 'spot';
   const futures = !spot;
+  const lockRef = v.price ?? v.stopPrice ?? v.activationPrice ?? ms.lastPrice;
   return {
     id: '',
     clientOrderId: clientOrderId ?? '',
@@ -104,9 +110,9 @@ function draft(engine: Engine, account: AccountState, ms: MarketState, v: ValidR
     tif: v.tif,
     qty: v.qty,
     price: v.price,
-    priceTicks: v.price === null ? 0 : v.price.div(ms.spec.tickSize).toNumber(),
+    priceTicks: v.price === null ? 0 : toTicks(v.price, ms),
     stopPrice: v.stopPrice,
-    stopTicks: v.stopPrice === null ? 0 : v.stopPrice.div(ms.spec.tickSize).toNumber(),
+    stopTicks: v.stopPrice === null ? 0 : toTicks(v.stopPrice, ms),
     activationPrice: v.activationPrice,
     callbackRate: v.callbackRate,
     reduceOnly: v.reduceOnly,
@@ -120,7 +126,8 @@ function draft(engine: Engine, account: AccountState, ms: MarketState, v: ValidR
     trailExtreme: null,
     locked: ZERO,
     lockAsset: spot && v.side === OrderSide.SELL ? ms.spec.baseAsset : ms.spec.quoteAsset,
-    lockRef: v.price ?? v.stopPrice ?? v.activationPrice ?? ms.lastPrice,
+    lockRef,
+    lockUnit: lockRef.mul(ms.takerFactor),
     reducibleAtPlacement: futures ? reducibleQty(account, ms, v.side) : ZERO,
     leverage: futures ? (account.futures.leverage.get(ms.spec.symbol) ?? engine.cfg.defaultLeverage) : null,
     reason: null,
@@ -183,7 +190,7 @@ function marketBuyCost(engine: Engine, order: OrderState): Dec {
     cost = cost.plus(qty.mul(r.price));
     left = left.minus(qty);
   }
-  return cost.mul(ONE.plus(order.ms.takerRate));
+  return cost.mul(order.ms.takerFactor);
 }
 
 export function cancelOrder(engine: Engine, accountId: string, marketType: SimMarketType, orderId: string): SimOrder {

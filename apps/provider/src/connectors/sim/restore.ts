@@ -6,6 +6,7 @@ import type { SimClock } from './clock';
 import { Dec } from './decimal';
 import { buildEngine } from './engine';
 import { SimErrorCode, reject } from './errors';
+import { toTicks } from './orders';
 import { createRng } from './prng';
 import { SimSnapshotSchema } from './snapshot';
 import type { SimOrderSnapshot } from './snapshot';
@@ -133,9 +134,9 @@ function rebuildOrder(engine: Engine, o: SimOrderSnapshot): OrderState {
     tif: o.tif,
     qty: dec(o.qty),
     price,
-    priceTicks: price === null ? 0 : price.div(ms.spec.tickSize).toNumber(),
+    priceTicks: price === null ? 0 : toTicks(price, ms),
     stopPrice,
-    stopTicks: stopPrice === null ? 0 : stopPrice.div(ms.spec.tickSize).toNumber(),
+    stopTicks: stopPrice === null ? 0 : toTicks(stopPrice, ms),
     activationPrice: optDec(o.activationPrice),
     callbackRate: optDec(o.callbackRate),
     reduceOnly: o.reduceOnly,
@@ -150,6 +151,7 @@ function rebuildOrder(engine: Engine, o: SimOrderSnapshot): OrderState {
     locked: dec(o.locked),
     lockAsset: o.lockAsset,
     lockRef: dec(o.lockRef),
+    lockUnit: dec(o.lockRef).mul(ms.takerFactor),
     reducibleAtPlacement: dec(o.reducibleAtPlacement),
     leverage: o.leverage,
     reason: o.reason,

@@ -26,6 +26,10 @@ export interface InstrumentSpec {
   markets: SimMarketType[];
   /** Stable per-symbol hash mixed into the stateless book draws. */
   seedHash: number;
+  /** Decimal places of tick and step when they are powers of ten (fast filter checks), else null. */
+  tickPlaces: number | null;
+  stepPlaces: number | null;
+  tickNumber: number;
 }
 
 export interface PathPoint {
@@ -86,6 +90,8 @@ export interface MarketState {
   spec: InstrumentSpec;
   makerRate: Dec;
   takerRate: Dec;
+  /** 1 + taker rate: what a unit of quote costs a taker, fee included. */
+  takerFactor: Dec;
   lastPrice: Dec;
   lastTicks: number;
   tradeSeq: number;
@@ -134,6 +140,8 @@ export interface OrderState {
   locked: Dec;
   lockAsset: string;
   lockRef: Dec;
+  /** Spot BUY: quote reserved per unit of quantity (lockRef × takerFactor). */
+  lockUnit: Dec;
   /** Futures: opposite position size when placed; that much of the order needs no margin. */
   reducibleAtPlacement: Dec;
   leverage: number | null;

@@ -1,6 +1,6 @@
 import { ORDER_TYPE_VALUES, OrderSide, OrderType, TIME_IN_FORCE_VALUES, TimeInForce } from '@barfinex/enums';
 import type { TimeInForce as Tif } from '@barfinex/enums';
-import { Dec, isMultipleOf, parseDecimal, str } from './decimal';
+import { Dec, onGrid, parseDecimal, str } from './decimal';
 import { SimErrorCode, reject } from './errors';
 import type { ExecKind, InstrumentSpec, MarketState } from './state';
 import type { SimOrderRequest } from './types';
@@ -47,7 +47,7 @@ function positive(value: unknown, field: string): Dec {
 }
 
 function checkPrice(spec: InstrumentSpec, value: Dec, field: string): void {
-  if (!isMultipleOf(value, spec.tickSize)) {
+  if (!onGrid(value, spec.tickSize, spec.tickPlaces)) {
     reject(SimErrorCode.PRICE_FILTER, `${field} ${str(value)} is not a multiple of the tick size ${str(spec.tickSize)}`, { field, tickSize: str(spec.tickSize) });
   }
   if (value.lt(spec.minPrice) || value.gt(spec.maxPrice)) {
@@ -94,7 +94,7 @@ export function validateRequest(ms: MarketState, req: SimOrderRequest): ValidReq
   if (price !== null) checkPrice(spec, price, 'price');
   if (stopPrice !== null) checkPrice(spec, stopPrice, 'stopPrice');
   if (activationPrice !== null) checkPrice(spec, activationPrice, 'activationPrice');
-  if (!isMultipleOf(qty, spec.stepSize)) {
+  if (!onGrid(qty, spec.stepSize, spec.stepPlaces)) {
     reject(SimErrorCode.LOT_SIZE, `quantity ${str(qty)} is not a multiple of the step size ${str(spec.stepSize)}`, { stepSize: str(spec.stepSize) });
   }
   if (qty.lt(spec.minQty) || qty.gt(spec.maxQty)) {
