@@ -1,0 +1,42 @@
+import * as path from 'node:path';
+import { generateFiles, joinPathFragments, names } from '@nx/devkit';
+import type { Tree } from '@nx/devkit';
+
+export interface DetectorGeneratorSchema {
+  name: string;
+  directory?: string;
+  timeframe?: string;
+}
+
+const KIT_ROOT = 'libs/detector-kit';
+
+/**
+ * Inside the kit (its examples) a detector imports the kit's source directly, so it runs with
+ * plain `npx tsx` without a build; anywhere else it imports the package like any user would.
+ */
+function kitImportFrom(directory: string): string {
+  const inside = !path.posix.relative(KIT_ROOT, directory).startsWith('..');
+  if (!inside) return '@barfinex/detector-kit';
+  const rel = path.posix.relative(directory, `${KIT_ROOT}/src`);
+  return rel.startsWith('.') ? rel : `./${rel}`;
+}
+
+// No formatFiles: prettier is not installed here and the templates are already formatted.
+export function detectorGenerator(tree: Tree, options: DetectorGeneratorSchema): void {
+  const n = names(options.name);
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(n.fileName)) {
+    throw new Error(`Detector name must be kebab-case (e.g. my-breakout), got ${JSON.stringify(options.name)}`);
+  }
+  const directory = (options.directory ?? `${KIT_ROOT}/examples`).replace(/\/+$/, '');
+  const target = joinPathFragments(directory, `${n.fileName}.ts`);
+  if (tree.exists(target)) throw new Error(`${target} already exists`);
+  generateFiles(tree, path.join(__dirname, 'files'), directory, {
+    ...n,
+    timeframe: options.timeframe ?? 'min1',
+    kitImport: kitImportFrom(directory),
+    runPath: target,
+    tmpl: '',
+  });
+}
+
+export default detectorGenerator;
