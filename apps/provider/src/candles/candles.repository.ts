@@ -49,6 +49,17 @@ interface RawRow {
   x: boolean;
 }
 
+// The range as one JSON document built by PostgreSQL: the provider forwards the text as is, so a
+// month of minute bars costs no per-row objects or re-serialisation in Node.
+const RANGE_JSON_SQL = `SELECT coalesce(json_agg(json_build_object(
+    'symbol', $3::text, 'interval', $4::text, 'time', open_time, 'closeTime', close_time,
+    'open', trim_scale(open)::text, 'high', trim_scale(high)::text, 'low', trim_scale(low)::text,
+    'close', trim_scale(close)::text, 'volume', trim_scale(volume)::text, 'trades', trades, 'closed', closed,
+    'connectorType', $1::text, 'marketType', $2::text) ORDER BY open_time), '[]')::text AS body
+FROM (SELECT * FROM candles
+  WHERE connector_type = $1 AND market_type = $2 AND symbol = $3 AND interval = $4 AND open_time >= $5 AND open_time <= $6
+  ORDER BY open_time ASC LIMIT $7) AS c`;
+
 export function createCandlesRepository(prisma: PrismaClient) {
   return {
     /** Inserts or updates bars in a few statements; the last write for a bar wins. */
@@ -90,6 +101,11 @@ export function createCandlesRepository(prisma: PrismaClient) {
         connectorType: series.connectorType,
         marketType: series.marketType,
       }));
+    },
+
+    async rangeJson(series: SeriesKey, from: number, to: number, limit: number): Promise<string> {
+      const rows = await prisma.$queryRawUnsafe<Array<{ body: string }>>(RANGE_JSON_SQL, series.connectorType, series.marketType, series.symbol, series.interval, from, to, limit);
+      return rows[0]?.body ?? '[]';
     },
 
     async lastOpenTime(series: SeriesKey): Promise<number | undefined> {

@@ -2,6 +2,7 @@ import { providerRoutes as r } from '@barfinex/contracts';
 import { AppError, badRequest } from '@barfinex/service-kit';
 import type { ConnectorRegistry } from '../connectors/connector-registry';
 import type { TypedRouter } from '../http/typed-router';
+import { rawJson } from '../http/typed-router';
 import type { CandlesRepository } from './candles.repository';
 
 const DAY = 86_400_000;
@@ -18,6 +19,6 @@ export function registerCandleRoutes(t: TypedRouter, deps: { candles: CandlesRep
     const right = anchor;
     const left = query.from ?? (query.days !== undefined ? right - Math.round(query.days * DAY) : right - (series.interval === 'min1' ? 6 * 3_600_000 : 7 * DAY));
     if (left > right) throw badRequest('Invalid range: "from" must be less than or equal to "to".', { from: left, to: right });
-    return deps.candles.range(series, Math.max(0, left), right, MAX_ROWS);
+    return rawJson(await deps.candles.rangeJson(series, Math.max(0, left), right, MAX_ROWS));
   });
 }

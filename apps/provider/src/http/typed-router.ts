@@ -18,6 +18,12 @@ export interface HandlerInput<D extends RouteDefinition> {
 export type Reply = unknown | { status: number; body: unknown; headers?: Record<string, string> };
 
 const REPLY = Symbol('reply');
+const RAW_JSON = Symbol('rawJson');
+
+/** A body that is already JSON text (e.g. built by the database); sent without re-serialising. */
+export function rawJson(text: string) {
+  return { [RAW_JSON]: true, text };
+}
 export function reply(status: number, body: unknown, headers?: Record<string, string>) {
   return { [REPLY]: true, status, body, headers };
 }
@@ -45,6 +51,10 @@ export function createTypedRouter() {
         } as HandlerInput<D>;
         const result = await handler(input);
         if (res.headersSent) return;
+        if (typeof result === 'object' && result !== null && RAW_JSON in result) {
+          res.status(success).type('application/json').send((result as unknown as { text: string }).text);
+          return;
+        }
         if (typeof result === 'object' && result !== null && REPLY in result) {
           const r = result as unknown as { status: number; body: unknown; headers?: Record<string, string> };
           if (r.headers) res.set(r.headers);
