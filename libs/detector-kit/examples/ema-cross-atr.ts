@@ -53,13 +53,17 @@ export const emaCrossAtr = defineDetector({
   managePosition: true,
 });
 
-/** The dataset the example and its test share: 600 one-minute GBM bars, seed 7. */
+/** The dataset the example and its test share: 240 one-minute GBM bars, seed 7. */
 export function exampleCandles() {
-  return generateGbmCandles({ seed: 7, count: 600, startPrice: 100, volatility: 0.004 });
+  return generateGbmCandles({ seed: 7, count: 240, startPrice: 100, volatility: 0.004 });
+}
+
+export function runExample() {
+  return runDetector(emaCrossAtr, { candles: exampleCandles(), symbol: 'BTCUSDT', timeframe: 'min1', priceDecimals: 2 });
 }
 
 function main(): void {
-  const result = runDetector(emaCrossAtr, { candles: exampleCandles(), symbol: 'BTCUSDT', timeframe: 'min1' });
+  const result = runExample();
   for (const event of result.events) {
     const p = event.payload as Record<string, unknown>;
     const time = new Date(event.meta.timestamp ?? 0).toISOString().slice(11, 16);

@@ -67,8 +67,12 @@ export function exampleCandles() {
   return generateGbmCandles({ seed: 42, count: 400, timeframe: 'min5', startPrice: 2500, volatility: 0.006 });
 }
 
+export function runExample() {
+  return runDetector(rsiMeanReversion, { candles: exampleCandles(), symbol: 'ETHUSDT', timeframe: 'min5', priceDecimals: 2 });
+}
+
 function main(): void {
-  const result = runDetector(rsiMeanReversion, { candles: exampleCandles(), symbol: 'ETHUSDT', timeframe: 'min5', priceDecimals: 2 });
+  const result = runExample();
   for (const { name, payload, meta } of result.events) {
     const p = payload as Record<string, unknown>;
     const at = new Date(meta.timestamp ?? 0).toISOString().slice(11, 16);
