@@ -108,4 +108,22 @@ describe('app registry', () => {
     const res = await request(s.app).get('/api/apps/registry').set(auth).expect(503);
     expect(res.body.error).toMatchObject({ code: 'UNAVAILABLE', message: 'App registry temporarily unavailable' });
   });
+
+  it('resolves proxy targets from a cache that local writes invalidate and the TTL still governs', async () => {
+    const cached = await createSpecApp({ ttlMs: 60_000, lookupCacheMs: 60_000 });
+    try {
+      const r = cached.registry;
+      await expect(r.resolve('inspector', 'inspector')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await r.register({ appType: 'inspector', appKey: 'inspector', baseUrl: 'http://127.0.0.1:1', meta: { apiToken: 't' } });
+      await expect(r.resolve('inspector', 'inspector')).resolves.toEqual({ baseUrl: 'http://127.0.0.1:1', apiToken: 't' });
+      cached.clock.t += 60_001;
+      await expect(r.resolve('inspector', 'inspector')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+      await r.heartbeat({ appType: 'inspector', appKey: 'inspector' });
+      await expect(r.resolve('inspector', 'inspector')).resolves.toMatchObject({ baseUrl: 'http://127.0.0.1:1' });
+      await r.unregister({ appType: 'inspector', appKey: 'inspector' });
+      await expect(r.resolve('inspector', 'inspector')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    } finally {
+      await cached.close();
+    }
+  });
 });
