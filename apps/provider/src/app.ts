@@ -11,6 +11,9 @@ import { registerAccountRoutes } from './accounts/accounts.routes';
 import { createCandlesRepository } from './candles/candles.repository';
 import { registerCandleRoutes } from './candles/candles.routes';
 import { registerCatalogRoutes } from './catalog/catalog.routes';
+import { createConfigsRepository } from './configs/configs.repository';
+import { registerConfigRoutes } from './configs/configs.routes';
+import { createConfigsService } from './configs/configs.service';
 import type { ProviderConfig } from './config';
 import type { ExchangeConnector } from './connectors/connector';
 import { createConnectorRegistry } from './connectors/connector-registry';
@@ -23,6 +26,11 @@ import { registerOptionsRoutes } from './options/options.routes';
 import { createOrdersRepository } from './orders/orders.repository';
 import { registerOrderRoutes } from './orders/orders.routes';
 import { createOrdersService } from './orders/orders.service';
+import { createProxyRouter } from './proxy/proxy';
+import { registerProxyRoutes } from './proxy/proxy.routes';
+import { createRegistryRepository } from './registry/registry.repository';
+import { registerRegistryRoutes } from './registry/registry.routes';
+import { createRegistryService } from './registry/registry.service';
 import { createWsBridge } from './ws/ws.bridge';
 import type { WsBridge } from './ws/ws.bridge';
 
@@ -51,6 +59,8 @@ export function createProvider(deps: ProviderDeps) {
   const orders = createOrdersService({ repo: createOrdersRepository(deps.db.prisma), connectors, events, now });
   const candles = createCandlesRepository(deps.db.prisma);
   const marketData = createMarketDataHub({ events, candles, logger: logger.child({ component: 'market-data' }) });
+  const registry = createRegistryService({ repo: createRegistryRepository(deps.db.prisma), events, now, ttlMs: config.PROVIDER_APP_ACTIVE_TTL_MS });
+  const configs = createConfigsService({ repo: createConfigsRepository(deps.db.prisma), registry, now });
   const startedAt = now();
 
   const t = createTypedRouter();
@@ -62,6 +72,9 @@ export function createProvider(deps: ProviderDeps) {
   registerCandleRoutes(t, { candles, connectors });
   registerOrderRoutes(t, { orders });
   registerCatalogRoutes(t);
+  registerRegistryRoutes(t, { registry });
+  registerProxyRoutes(t, { registry });
+  registerConfigRoutes(t, { configs });
 
   const openApi = buildOpenApiDocument({
     title: 'Barfinex Provider API',
@@ -94,7 +107,8 @@ export function createProvider(deps: ProviderDeps) {
   app.get('/metrics', metrics.metricsHandler);
   app.get('/docs-json', (_req, res) => void res.json(openApi));
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi, { customSiteTitle: 'Barfinex Provider API' }));
-  app.use('/api', tokenAuth({ token: config.PROVIDER_API_TOKEN, publicPaths: [/^\/health(\/|$)/] }), jsonBody({ limit: '256kb' }), t.router);
+  // The proxy sits between auth and the JSON parser so proxied bodies stream through unparsed.
+  app.use('/api', tokenAuth({ token: config.PROVIDER_API_TOKEN, publicPaths: [/^\/health(\/|$)/] }), createProxyRouter({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS }), jsonBody({ limit: '256kb' }), t.router);
   app.use(notFoundHandler);
   app.use(errorMiddleware({ logger }));
 
