@@ -26,7 +26,10 @@ function build(resting: number): SimExchange {
     seed: 1,
     balances: { spot: { USDT: '100000000000', BTC: '1000000' }, futures: { USDT: '100000000000' } },
     // Low volatility keeps the market inside the band between the resting orders for the whole run.
-    symbols: createSimExchange({ clock: createSimClock({ startMs: 0 }) }).config.symbols.map((s) => ({ ...s, volatility: 0.05 })),
+    symbols: createSimExchange({ clock: createSimClock({ startMs: 0 }) }).config.symbols.map((s) => ({
+      ...s,
+      volatility: 0.05,
+    })),
     clock: createSimClock({ startMs: 1_700_000_000_000, paused: true }),
   });
   let x = 12345;
@@ -38,10 +41,24 @@ function build(resting: number): SimExchange {
     const buy = i % 2 === 0;
     // 57,000–59,400 below the market, 60,600–63,000 above: 240,000 possible price levels each side.
     const price = buy ? 57_000 + rand() * 2_400 : 60_600 + rand() * 2_400;
-    ex.placeOrder('bench', { marketType: 'spot', symbol: 'BTCUSDT', side: buy ? 'BUY' : 'SELL', type: 'LIMIT', quantity: '0.001', price: price.toFixed(2) });
+    ex.placeOrder('bench', {
+      marketType: 'spot',
+      symbol: 'BTCUSDT',
+      side: buy ? 'BUY' : 'SELL',
+      type: 'LIMIT',
+      quantity: '0.001',
+      price: price.toFixed(2),
+    });
     if (i % 10 === 0) {
       const stop = buy ? 63_000 + rand() * 3_000 : 54_000 + rand() * 3_000;
-      ex.placeOrder('bench', { marketType: 'futures', symbol: 'BTCUSDT', side: buy ? 'BUY' : 'SELL', type: 'STOP_MARKET', quantity: '0.001', stopPrice: stop.toFixed(2) });
+      ex.placeOrder('bench', {
+        marketType: 'futures',
+        symbol: 'BTCUSDT',
+        side: buy ? 'BUY' : 'SELL',
+        type: 'STOP_MARKET',
+        quantity: '0.001',
+        stopPrice: stop.toFixed(2),
+      });
     }
   }
   return ex;
@@ -53,7 +70,14 @@ function placeCancel(ex: SimExchange, pairs: number): number {
   for (let i = 0; i < pairs; i++) {
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
     const price = (57_000 + (x / 4294967296) * 2_400).toFixed(2);
-    const { order } = ex.placeOrder('bench', { marketType: 'spot', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.001', price });
+    const { order } = ex.placeOrder('bench', {
+      marketType: 'spot',
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: '0.001',
+      price,
+    });
     ex.cancelOrder('bench', 'spot', order.id);
   }
   return Number(process.hrtime.bigint() - start) / 1000 / pairs;
@@ -69,7 +93,12 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 
 // Interleaved rounds (every size measured in every round, medians reported) so JIT warm-up and
 // machine noise hit all sizes alike instead of favouring whichever ran last.
-const exchanges = SIZES.map((resting) => ({ resting, ex: build(resting), pairs: [] as number[], ticks: [] as number[] }));
+const exchanges = SIZES.map((resting) => ({
+  resting,
+  ex: build(resting),
+  pairs: [] as number[],
+  ticks: [] as number[],
+}));
 for (const e of exchanges) {
   placeCancel(e.ex, 2_000);
   priceSteps(e.ex, 200);
@@ -80,17 +109,28 @@ for (let round = 0; round < ROUNDS; round++) {
     e.ticks.push(priceSteps(e.ex, TICKS));
   }
 }
-const rows = exchanges.map((e) => ({ resting: e.resting, open: e.ex.openOrders('bench').length, pair: median(e.pairs), tick: median(e.ticks) }));
+const rows = exchanges.map((e) => ({
+  resting: e.resting,
+  open: e.ex.openOrders('bench').length,
+  pair: median(e.pairs),
+  tick: median(e.ticks),
+}));
 
 console.log(`sim exchange resting-order index (no sink; median of ${ROUNDS} interleaved rounds)`);
 console.log('resting limits | open (limits + stops) | place+cancel µs/pair | price step µs/tick');
 for (const r of rows) {
-  console.log(`${String(r.resting).padStart(14)} | ${String(r.open).padStart(20)} | ${r.pair.toFixed(2).padStart(20)} | ${r.tick.toFixed(2).padStart(18)}`);
+  console.log(
+    `${String(r.resting).padStart(14)} | ${String(r.open).padStart(20)} | ${r.pair.toFixed(2).padStart(20)} | ${r.tick.toFixed(2).padStart(18)}`,
+  );
 }
 const small = rows[0];
 const mid = rows[1];
 const large = rows[rows.length - 1];
 if (small !== undefined && mid !== undefined && large !== undefined) {
-  console.log(`ratio ${large.resting} vs ${small.resting}: place+cancel ${(large.pair / small.pair).toFixed(2)}×, price step ${(large.tick / small.tick).toFixed(2)}×`);
-  console.log(`place+cancel at ${mid.resting} resting: ${Math.round(1e6 / mid.pair).toLocaleString('en-US')} pairs/s (${Math.round(2e6 / mid.pair).toLocaleString('en-US')} order operations/s)`);
+  console.log(
+    `ratio ${large.resting} vs ${small.resting}: place+cancel ${(large.pair / small.pair).toFixed(2)}×, price step ${(large.tick / small.tick).toFixed(2)}×`,
+  );
+  console.log(
+    `place+cancel at ${mid.resting} resting: ${Math.round(1e6 / mid.pair).toLocaleString('en-US')} pairs/s (${Math.round(2e6 / mid.pair).toLocaleString('en-US')} order operations/s)`,
+  );
 }

@@ -38,7 +38,14 @@ describe('sim spot balances', () => {
     const { ex } = harness();
     ex.placeOrder('a', { ...spot, side: 'BUY', type: 'LIMIT', quantity: '1', price: '99' });
     ex.placeOrder('a', { ...spot, side: 'BUY', type: 'LIMIT', quantity: '1', price: '98' });
-    ex.placeOrder('a', { marketType: 'futures', symbol: 'TESTUSDT', side: 'BUY', type: 'LIMIT', quantity: '1', price: '98' });
+    ex.placeOrder('a', {
+      marketType: 'futures',
+      symbol: 'TESTUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: '1',
+      price: '98',
+    });
     expect(ex.cancelAll('a', 'spot').map((o) => o.status)).toEqual(['CANCELED', 'CANCELED']);
     expect(ex.openOrders('a').map((o) => o.marketType)).toEqual(['futures']);
   });
@@ -57,17 +64,30 @@ describe('sim accounts', () => {
     const { ex } = harness();
     ex.createAccount('backtest-1', { spot: { USDT: '500' }, futures: { USDT: '250' } });
     expect(ex.balances('backtest-1', 'spot')).toEqual([expect.objectContaining({ asset: 'USDT', free: '500' })]);
-    expect(ex.balances('backtest-1', 'futures')).toEqual([expect.objectContaining({ asset: 'USDT', free: '250', total: '250' })]);
-    expect(() => ex.createAccount('backtest-1')).toThrow(expect.objectContaining({ code: SimErrorCode.ACCOUNT_EXISTS }));
+    expect(ex.balances('backtest-1', 'futures')).toEqual([
+      expect.objectContaining({ asset: 'USDT', free: '250', total: '250' }),
+    ]);
+    expect(() => ex.createAccount('backtest-1')).toThrow(
+      expect.objectContaining({ code: SimErrorCode.ACCOUNT_EXISTS }),
+    );
     expect(() => ex.createAccount('bad id')).toThrow(expect.objectContaining({ code: SimErrorCode.INVALID_ARGUMENT }));
-    expect(() => ex.createAccount('neg', { spot: { USDT: '-1' } })).toThrow(expect.objectContaining({ code: SimErrorCode.INVALID_ARGUMENT }));
+    expect(() => ex.createAccount('neg', { spot: { USDT: '-1' } })).toThrow(
+      expect.objectContaining({ code: SimErrorCode.INVALID_ARGUMENT }),
+    );
   });
 });
 
 describe('sim clientOrderId idempotency', () => {
   it('returns the first order for a repeated clientOrderId and never places a second one', () => {
     const { ex, rec } = harness();
-    const request = { ...spot, side: 'BUY', type: 'LIMIT', quantity: '1', price: '99', clientOrderId: 'bot-42' } as const;
+    const request = {
+      ...spot,
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: '1',
+      price: '99',
+      clientOrderId: 'bot-42',
+    } as const;
     const first = ex.placeOrder('a', request);
     const events = rec.log.length;
     const again = ex.placeOrder('a', { ...request, quantity: '5' });
@@ -81,8 +101,22 @@ describe('sim clientOrderId idempotency', () => {
 
   it('scopes client ids per account and mints unique ones when none is given', () => {
     const { ex } = harness();
-    const a = ex.placeOrder('a', { ...spot, side: 'BUY', type: 'LIMIT', quantity: '1', price: '99', clientOrderId: 'same' });
-    const b = ex.placeOrder('b', { ...spot, side: 'BUY', type: 'LIMIT', quantity: '1', price: '99', clientOrderId: 'same' });
+    const a = ex.placeOrder('a', {
+      ...spot,
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: '1',
+      price: '99',
+      clientOrderId: 'same',
+    });
+    const b = ex.placeOrder('b', {
+      ...spot,
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: '1',
+      price: '99',
+      clientOrderId: 'same',
+    });
     expect(a.order.id).not.toBe(b.order.id);
     // The caller already used what the minter would produce first.
     ex.placeOrder('a', { ...spot, side: 'BUY', type: 'LIMIT', quantity: '1', price: '98', clientOrderId: 'sim-1' });
@@ -92,7 +126,12 @@ describe('sim clientOrderId idempotency', () => {
 
   it('a rejected request leaves its clientOrderId free for a corrected retry', () => {
     const { ex } = harness();
-    expect(() => ex.placeOrder('a', { ...spot, side: 'BUY', type: 'LIMIT', quantity: '1', price: '99.001', clientOrderId: 'x1' })).toThrow();
-    expect(ex.placeOrder('a', { ...spot, side: 'BUY', type: 'LIMIT', quantity: '1', price: '99', clientOrderId: 'x1' }).duplicate).toBe(false);
+    expect(() =>
+      ex.placeOrder('a', { ...spot, side: 'BUY', type: 'LIMIT', quantity: '1', price: '99.001', clientOrderId: 'x1' }),
+    ).toThrow();
+    expect(
+      ex.placeOrder('a', { ...spot, side: 'BUY', type: 'LIMIT', quantity: '1', price: '99', clientOrderId: 'x1' })
+        .duplicate,
+    ).toBe(false);
   });
 });

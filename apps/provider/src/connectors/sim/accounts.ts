@@ -12,7 +12,10 @@ function toDecimals(record: Record<string, string | number> | undefined, what: s
   for (const [asset, raw] of Object.entries(record ?? {})) {
     const value = parseDecimal(raw);
     if (value === undefined || value.isNegative() || !/^[A-Z0-9]{1,15}$/.test(asset)) {
-      reject(SimErrorCode.INVALID_ARGUMENT, `${what} balance ${asset}=${String(raw)} must be a non-negative decimal for an upper-case asset`);
+      reject(
+        SimErrorCode.INVALID_ARGUMENT,
+        `${what} balance ${asset}=${String(raw)} must be a non-negative decimal for an upper-case asset`,
+      );
     }
     out.set(asset, value);
   }
@@ -38,7 +41,10 @@ export function newAccount(id: string, balances: SimAccountBalances): AccountSta
 
 function checkAccountId(id: string): void {
   if (typeof id !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(id)) {
-    reject(SimErrorCode.INVALID_ARGUMENT, `accountId must be 1–64 characters of [A-Za-z0-9._:-], got ${JSON.stringify(id)}`);
+    reject(
+      SimErrorCode.INVALID_ARGUMENT,
+      `accountId must be 1–64 characters of [A-Za-z0-9._:-], got ${JSON.stringify(id)}`,
+    );
   }
 }
 

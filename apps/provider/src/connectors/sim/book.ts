@@ -68,4 +68,3 @@ export function bookView(engine: Engine, ms: MarketState, depth: number): SimOrd
     asks: book.asks.slice(0, n).map((r) => ({ price: str(r.price), volume: str(r.size) })),
   };
 }
-

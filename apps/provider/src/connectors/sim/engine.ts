@@ -86,9 +86,11 @@ export function buildEngine(cfg: SimConfig, clock: SimClock, sink: SimSink): Eng
     maintenanceMarginRate: new Dec(cfg.maintenanceMarginRate),
     collect: null,
   };
-  if (engine.maintenanceMarginRate.gte(ONE)) reject(SimErrorCode.INVALID_ARGUMENT, 'maintenanceMarginRate must be below 1');
+  if (engine.maintenanceMarginRate.gte(ONE))
+    reject(SimErrorCode.INVALID_ARGUMENT, 'maintenanceMarginRate must be below 1');
   for (const config of cfg.symbols) {
-    if (engine.bySymbol.has(config.symbol)) reject(SimErrorCode.INVALID_ARGUMENT, `symbol ${config.symbol} is configured twice`);
+    if (engine.bySymbol.has(config.symbol))
+      reject(SimErrorCode.INVALID_ARGUMENT, `symbol ${config.symbol} is configured twice`);
     const spec = resolveSpec(config);
     const sym: SymbolState = {
       spec,

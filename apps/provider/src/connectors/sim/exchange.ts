@@ -20,7 +20,17 @@ import { takeSnapshot } from './snapshot';
 import type { SimSnapshot } from './snapshot';
 import type { Engine } from './state';
 import { recentTrades, tickerView } from './ticker';
-import type { SimBalance, SimInstrument, SimOrder, SimOrderBook, SimOrderRequest, SimPosition, SimSink, SimTicker, SimTrade } from './types';
+import type {
+  SimBalance,
+  SimInstrument,
+  SimOrder,
+  SimOrderBook,
+  SimOrderRequest,
+  SimPosition,
+  SimSink,
+  SimTicker,
+  SimTrade,
+} from './types';
 import { futuresAvailable, futuresBalanceView, orderView, positionView, spotBalanceView } from './views';
 
 export interface SimExchangeDeps {
@@ -72,7 +82,8 @@ export interface SimExchange {
 }
 
 function checkMs(ms: number): void {
-  if (!Number.isFinite(ms) || ms < 0) reject(SimErrorCode.INVALID_ARGUMENT, `step must be a non-negative number of ms, got ${ms}`);
+  if (!Number.isFinite(ms) || ms < 0)
+    reject(SimErrorCode.INVALID_ARGUMENT, `step must be a non-negative number of ms, got ${ms}`);
 }
 
 /**
@@ -88,13 +99,16 @@ export function createSimExchange(options: SimExchangeOptions): SimExchange {
 
   return {
     config,
-    instruments: (marketType) => [...engine.markets.values()].filter((ms) => ms.marketType === marketType).map(instrumentView),
+    instruments: (marketType) =>
+      [...engine.markets.values()].filter((ms) => ms.marketType === marketType).map(instrumentView),
     placeOrder: (accountId, request) => placeOrder(engine, accountId, request),
     cancelOrder: (accountId, marketType, orderId) => cancelOrder(engine, accountId, marketType, orderId),
     cancelAll: (accountId, marketType, symbol) => {
       const account = engine.accounts.get(accountId);
       if (account === undefined) return [];
-      const targets = [...account.open].filter((o) => o.ms.marketType === marketType && (symbol === undefined || o.ms.spec.symbol === symbol));
+      const targets = [...account.open].filter(
+        (o) => o.ms.marketType === marketType && (symbol === undefined || o.ms.spec.symbol === symbol),
+      );
       for (const order of targets) closeOrder(engine, order, OrderStatus.CANCELED, 'USER_CANCEL');
       return targets.map(orderView);
     },
@@ -110,7 +124,11 @@ export function createSimExchange(options: SimExchangeOptions): SimExchange {
       const account = engine.accounts.get(accountId);
       if (account === undefined) return [];
       return [...account.open]
-        .filter((o) => (marketType === undefined || o.ms.marketType === marketType) && (symbol === undefined || o.ms.spec.symbol === symbol))
+        .filter(
+          (o) =>
+            (marketType === undefined || o.ms.marketType === marketType) &&
+            (symbol === undefined || o.ms.spec.symbol === symbol),
+        )
         .map(orderView);
     },
     balances: (accountId, marketType) => {
@@ -141,7 +159,10 @@ export function createSimExchange(options: SimExchangeOptions): SimExchange {
           if (previous === undefined) account.futures.leverage.delete(symbol);
           else account.futures.leverage.set(symbol, previous);
           refreshMargin(engine, position);
-          reject(SimErrorCode.INSUFFICIENT_BALANCE, `not enough available margin to lower ${symbol} leverage to ${leverage}`);
+          reject(
+            SimErrorCode.INSUFFICIENT_BALANCE,
+            `not enough available margin to lower ${symbol} leverage to ${leverage}`,
+          );
         }
         emitFuturesBalance(engine, account, ms.spec.quoteAsset);
         emitPosition(engine, position);
@@ -152,10 +173,12 @@ export function createSimExchange(options: SimExchangeOptions): SimExchange {
       createAccount(engine, accountId, balances ?? engine.cfg.balances);
     },
     accountIds: () => [...engine.accounts.keys()],
-    orderBook: (marketType, symbol, depth) => bookView(engine, symbolMarket(marketType, symbol), depth ?? engine.cfg.bookLevels),
+    orderBook: (marketType, symbol, depth) =>
+      bookView(engine, symbolMarket(marketType, symbol), depth ?? engine.cfg.bookLevels),
     lastPrice: (marketType, symbol) => str(symbolMarket(marketType, symbol).lastPrice),
     ticker24h: (marketType, symbol) => tickerView(engine, symbolMarket(marketType, symbol)),
-    recentTrades: (marketType, symbol, limit) => recentTrades(engine, symbolMarket(marketType, symbol), limit ?? engine.cfg.recentTradesLimit),
+    recentTrades: (marketType, symbol, limit) =>
+      recentTrades(engine, symbolMarket(marketType, symbol), limit ?? engine.cfg.recentTradesLimit),
     now: () => clock.now(),
     isPaused: () => clock.isPaused(),
     step: (ms) => {

@@ -16,12 +16,17 @@ import { remainingQty } from './views';
  * Live MARKET orders reserve nothing: they settle within the call that executes them.
  */
 export function lockFor(order: OrderState, remaining: Dec): Dec {
-  if (remaining.isZero() || order.type === OrderType.MARKET || (order.triggered && order.exec === 'MARKET')) return ZERO;
+  if (remaining.isZero() || order.type === OrderType.MARKET || (order.triggered && order.exec === 'MARKET'))
+    return ZERO;
   if (order.ms.marketType === 'spot') return order.side === OrderSide.BUY ? remaining.mul(order.lockUnit) : remaining;
   if (order.reduceOnly) return ZERO;
   const growing = order.qty.minus(order.reducibleAtPlacement);
   if (!growing.gt(0)) return ZERO;
-  return money8Up(minDec(remaining, growing).mul(order.lockRef).div(order.leverage ?? 1));
+  return money8Up(
+    minDec(remaining, growing)
+      .mul(order.lockRef)
+      .div(order.leverage ?? 1),
+  );
 }
 
 /** Moves the reservation to what `remaining` needs; returns true when a balance changed. */

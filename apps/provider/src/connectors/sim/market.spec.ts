@@ -23,7 +23,12 @@ describe('sim market simulator', () => {
   });
 
   it('does not depend on how time is chunked into steps', () => {
-    expect(run({ seed: 5 }, [10_000]).digest).toBe(run({ seed: 5 }, Array.from({ length: 20 }, () => 500)).digest);
+    expect(run({ seed: 5 }, [10_000]).digest).toBe(
+      run(
+        { seed: 5 },
+        Array.from({ length: 20 }, () => 500),
+      ).digest,
+    );
     expect(run({ seed: 5 }, [3_333, 6_667]).digest).toBe(run({ seed: 5 }, [10_000]).digest);
   });
 
@@ -75,7 +80,9 @@ describe('sim market simulator', () => {
     const ex = createSimExchange({ seed: 11, tickMs: 60_000, clock: createSimClock({ startMs: T0 }), sink: rec.sink });
     ex.step(25 * 3_600_000);
     const t = ex.ticker24h('spot', 'SOLUSDT');
-    expect(Object.keys(t)).toEqual(expect.arrayContaining(['e', 'E', 's', 'p', 'P', 'o', 'h', 'l', 'c', 'w', 'v', 'q', 'O', 'C', 'F', 'L', 'n']));
+    expect(Object.keys(t)).toEqual(
+      expect.arrayContaining(['e', 'E', 's', 'p', 'P', 'o', 'h', 'l', 'c', 'w', 'v', 'q', 'O', 'C', 'F', 'L', 'n']),
+    );
     expect(t).toMatchObject({ e: '24hrTicker', s: 'SOLUSDT', E: ex.now(), C: ex.now(), O: ex.now() - 86_400_000 });
     const trades = rec.trades.filter((x) => x.symbol === 'SOLUSDT' && x.marketType === 'spot');
     const inWindow = trades.filter((x) => x.id >= t.F);
@@ -97,9 +104,16 @@ describe('sim market simulator', () => {
       ['spot', '123.45', '2', true],
       ['futures', '123.45', '2', true],
     ]);
-    expect(ex.orderBook('spot', 'TESTUSDT', 1)).toMatchObject({ bids: [{ price: '123.45' }], asks: [{ price: '123.46' }] });
-    expect(() => ex.setPrice('TESTUSDT', '1.001')).toThrow(expect.objectContaining({ code: SimErrorCode.INVALID_ARGUMENT }));
-    expect(() => ex.setPrice('TESTUSDT', '-1')).toThrow(expect.objectContaining({ code: SimErrorCode.INVALID_ARGUMENT }));
+    expect(ex.orderBook('spot', 'TESTUSDT', 1)).toMatchObject({
+      bids: [{ price: '123.45' }],
+      asks: [{ price: '123.46' }],
+    });
+    expect(() => ex.setPrice('TESTUSDT', '1.001')).toThrow(
+      expect.objectContaining({ code: SimErrorCode.INVALID_ARGUMENT }),
+    );
+    expect(() => ex.setPrice('TESTUSDT', '-1')).toThrow(
+      expect.objectContaining({ code: SimErrorCode.INVALID_ARGUMENT }),
+    );
     expect(() => ex.setPrice('NOPE', '1')).toThrow(expect.objectContaining({ code: SimErrorCode.UNKNOWN_SYMBOL }));
   });
 
@@ -119,7 +133,9 @@ describe('sim market simulator', () => {
     ]);
     ex.step(1_000);
     expect(rec.trades.at(-1)).toMatchObject({ scripted: false, time: T0 + 16_000 });
-    expect(() => ex.pushPricePath('TESTUSDT', [])).toThrow(expect.objectContaining({ code: SimErrorCode.INVALID_ARGUMENT }));
+    expect(() => ex.pushPricePath('TESTUSDT', [])).toThrow(
+      expect.objectContaining({ code: SimErrorCode.INVALID_ARGUMENT }),
+    );
   });
 
   it('clearPricePath drops queued points and resumes the walk from now', () => {
@@ -190,7 +206,9 @@ describe('sim time skips', () => {
     ex.skipTo(T0 + 60_000);
     expect(ex.now()).toBe(T0 + 60_000);
     ex.step(0);
-    expect(rec.trades.filter((t) => t.marketType === 'spot').map((t) => [t.time - T0, t.price])).toEqual([[60_000, '101']]);
+    expect(rec.trades.filter((t) => t.marketType === 'spot').map((t) => [t.time - T0, t.price])).toEqual([
+      [60_000, '101'],
+    ]);
     ex.step(5_000);
     expect(ex.lastPrice('spot', 'TESTUSDT')).toBe('102');
   });

@@ -3,7 +3,7 @@ import { bookView, touch } from './book';
 import { Dec, floorToStep, isMultipleOf, maxDec, parseDecimal, str } from './decimal';
 import { safeCall } from './emit';
 import { SimErrorCode, reject } from './errors';
-import { onPrint } from './matching';
+import { onPrint } from './print';
 import type { Engine, MarketState, PathPoint, SymbolState } from './state';
 import { recordTrade, tickerView } from './ticker';
 
@@ -115,7 +115,16 @@ function scriptedPrint(engine: Engine, sym: SymbolState, price: Dec, volume: Dec
   }
 }
 
-function print(engine: Engine, ms: MarketState, price: Dec, ticks: number, volume: Dec, side: TradeSide, scripted: boolean, liquidity: Dec | null): void {
+function print(
+  engine: Engine,
+  ms: MarketState,
+  price: Dec,
+  ticks: number,
+  volume: Dec,
+  side: TradeSide,
+  scripted: boolean,
+  liquidity: Dec | null,
+): void {
   const trade = recordTrade(engine, ms, { price, ticks, volume, side, scripted });
   safeCall(engine.sink, engine.sink.onTrade, trade);
   onPrint(engine, ms, ticks, liquidity);
@@ -130,7 +139,10 @@ function emitMarketData(engine: Engine, ms: MarketState): void {
 function scriptPrice(sym: SymbolState, value: unknown, field: string): Dec {
   const price = parseDecimal(value);
   if (price === undefined || !price.gt(0) || !isMultipleOf(price, sym.spec.tickSize)) {
-    reject(SimErrorCode.INVALID_ARGUMENT, `${field} must be a positive multiple of the tick size ${str(sym.spec.tickSize)}, got ${JSON.stringify(value)}`);
+    reject(
+      SimErrorCode.INVALID_ARGUMENT,
+      `${field} must be a positive multiple of the tick size ${str(sym.spec.tickSize)}, got ${JSON.stringify(value)}`,
+    );
   }
   return price;
 }
@@ -139,7 +151,10 @@ function scriptVolume(sym: SymbolState, value: unknown): Dec | null {
   if (value === undefined || value === null) return null;
   const volume = parseDecimal(value);
   if (volume === undefined || !volume.gt(0) || !isMultipleOf(volume, sym.spec.stepSize)) {
-    reject(SimErrorCode.INVALID_ARGUMENT, `volume must be a positive multiple of the step size ${str(sym.spec.stepSize)}, got ${JSON.stringify(value)}`);
+    reject(
+      SimErrorCode.INVALID_ARGUMENT,
+      `volume must be a positive multiple of the step size ${str(sym.spec.stepSize)}, got ${JSON.stringify(value)}`,
+    );
   }
   return volume;
 }
@@ -150,7 +165,12 @@ export interface ScriptedPrintOptions {
 }
 
 /** Prints a trade at `price` now: resting orders it crosses fill, stops it reaches fire. */
-export function setPrice(engine: Engine, symbol: string, price: string | number, options: ScriptedPrintOptions = {}): void {
+export function setPrice(
+  engine: Engine,
+  symbol: string,
+  price: string | number,
+  options: ScriptedPrintOptions = {},
+): void {
   const sym = symbolFor(engine, symbol);
   const value = scriptPrice(sym, price, 'price');
   const volume = scriptVolume(sym, options.volume);
@@ -167,11 +187,18 @@ export interface PricePathOptions {
 }
 
 /** Queues prices that subsequent steps print instead of the random walk. */
-export function pushPricePath(engine: Engine, symbol: string, points: readonly PricePathPoint[], options: PricePathOptions = {}): void {
+export function pushPricePath(
+  engine: Engine,
+  symbol: string,
+  points: readonly PricePathPoint[],
+  options: PricePathOptions = {},
+): void {
   const sym = symbolFor(engine, symbol);
   const interval = options.intervalMs ?? engine.cfg.tickMs;
-  if (!Number.isInteger(interval) || interval < 1) reject(SimErrorCode.INVALID_ARGUMENT, `intervalMs must be a positive integer, got ${interval}`);
-  if (!Array.isArray(points) || points.length === 0 || points.length > 100_000) reject(SimErrorCode.INVALID_ARGUMENT, 'prices must be a non-empty array of at most 100000 points');
+  if (!Number.isInteger(interval) || interval < 1)
+    reject(SimErrorCode.INVALID_ARGUMENT, `intervalMs must be a positive integer, got ${interval}`);
+  if (!Array.isArray(points) || points.length === 0 || points.length > 100_000)
+    reject(SimErrorCode.INVALID_ARGUMENT, 'prices must be a non-empty array of at most 100000 points');
   rebase(engine);
   const queued: PathPoint[] = [];
   let at = Math.max(engine.clock.now(), sym.path[sym.path.length - 1]?.at ?? Number.NEGATIVE_INFINITY);

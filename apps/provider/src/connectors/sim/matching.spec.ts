@@ -13,7 +13,13 @@ describe('sim matching: market orders', () => {
       ['100.02', '1', false],
       ['100.03', '0.5', false],
     ]);
-    expect(order).toMatchObject({ status: 'FILLED', executedQty: '2.5', cumulativeQuoteQty: '250.045', avgPrice: '100.018', commission: '0.250045' });
+    expect(order).toMatchObject({
+      status: 'FILLED',
+      executedQty: '2.5',
+      cumulativeQuoteQty: '250.045',
+      avgPrice: '100.018',
+      commission: '0.250045',
+    });
     expect(balanceOf(ex, 'a', 'spot', 'USDT')).toMatchObject({ free: '9749.704955', locked: '0' });
     expect(balanceOf(ex, 'a', 'spot', 'TEST')).toMatchObject({ free: '12.5', locked: '0' });
   });
@@ -34,7 +40,12 @@ describe('sim matching: market orders', () => {
     const { ex } = harness();
     const { order, fills } = ex.placeOrder('a', { ...spot, side: 'BUY', type: 'MARKET', quantity: '25' });
     expect(fills).toHaveLength(20);
-    expect(order).toMatchObject({ status: 'EXPIRED', executedQty: '20', reason: 'BOOK_EXHAUSTED', cumulativeQuoteQty: '2002.1' });
+    expect(order).toMatchObject({
+      status: 'EXPIRED',
+      executedQty: '20',
+      reason: 'BOOK_EXHAUSTED',
+      cumulativeQuoteQty: '2002.1',
+    });
   });
 
   it('rejects a market buy the quote balance cannot pay for, fee included', () => {
@@ -94,7 +105,13 @@ describe('sim matching: limit orders', () => {
 
   it('takes liquidity at taker fee when marketable on arrival, up to its price, then rests the rest', () => {
     const { ex } = harness();
-    const { order, fills } = ex.placeOrder('a', { ...spot, side: 'BUY', type: 'LIMIT', quantity: '2.5', price: '100.02' });
+    const { order, fills } = ex.placeOrder('a', {
+      ...spot,
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: '2.5',
+      price: '100.02',
+    });
     expect(fills.map((f) => [f.price, f.quantity, f.isMaker])).toEqual([
       ['100.01', '1', false],
       ['100.02', '1', false],
@@ -107,29 +124,50 @@ describe('sim matching: limit orders', () => {
 
   it('expires the unfilled part of an IOC order', () => {
     const { ex } = harness();
-    const { order } = ex.placeOrder('a', { ...spot, side: 'BUY', type: 'LIMIT', quantity: '1.5', price: '100.01', timeInForce: 'IOC' });
+    const { order } = ex.placeOrder('a', {
+      ...spot,
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: '1.5',
+      price: '100.01',
+      timeInForce: 'IOC',
+    });
     expect(order).toMatchObject({ status: 'EXPIRED', executedQty: '1', reason: 'IOC_REMAINDER' });
     expect(balanceOf(ex, 'a', 'spot', 'USDT')?.locked).toBe('0');
   });
 
   it('fills a FOK order completely or not at all', () => {
     const { ex } = harness();
-    const none = ex.placeOrder('a', { ...spot, side: 'BUY', type: 'LIMIT', quantity: '1.5', price: '100.01', timeInForce: 'FOK' });
+    const none = ex.placeOrder('a', {
+      ...spot,
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: '1.5',
+      price: '100.01',
+      timeInForce: 'FOK',
+    });
     expect(none.order).toMatchObject({ status: 'EXPIRED', executedQty: '0', reason: 'FOK_NOT_FILLABLE' });
     expect(none.fills).toHaveLength(0);
-    const all = ex.placeOrder('a', { ...spot, side: 'BUY', type: 'LIMIT', quantity: '1.5', price: '100.02', timeInForce: 'FOK' });
+    const all = ex.placeOrder('a', {
+      ...spot,
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: '1.5',
+      price: '100.02',
+      timeInForce: 'FOK',
+    });
     expect(all.order).toMatchObject({ status: 'FILLED', executedQty: '1.5' });
     expect(balanceOf(ex, 'a', 'spot', 'USDT')?.locked).toBe('0');
   });
 
   it('rejects a LIMIT_MAKER that would take, rests one that would not', () => {
     const { ex, rec } = harness();
-    expect(() => ex.placeOrder('a', { ...spot, side: 'BUY', type: 'LIMIT_MAKER', quantity: '1', price: '100.01' })).toThrow(
-      expect.objectContaining({ code: SimErrorCode.WOULD_TAKE }),
-    );
-    expect(() => ex.placeOrder('a', { ...spot, side: 'SELL', type: 'LIMIT_MAKER', quantity: '1', price: '100' })).toThrow(
-      expect.objectContaining({ code: SimErrorCode.WOULD_TAKE }),
-    );
+    expect(() =>
+      ex.placeOrder('a', { ...spot, side: 'BUY', type: 'LIMIT_MAKER', quantity: '1', price: '100.01' }),
+    ).toThrow(expect.objectContaining({ code: SimErrorCode.WOULD_TAKE }));
+    expect(() =>
+      ex.placeOrder('a', { ...spot, side: 'SELL', type: 'LIMIT_MAKER', quantity: '1', price: '100' }),
+    ).toThrow(expect.objectContaining({ code: SimErrorCode.WOULD_TAKE }));
     expect(rec.orders).toHaveLength(0);
     const { order } = ex.placeOrder('a', { ...spot, side: 'BUY', type: 'LIMIT_MAKER', quantity: '1', price: '100' });
     expect(order.status).toBe('NEW');
@@ -140,7 +178,12 @@ describe('sim matching: limit orders', () => {
   it('charges maker and taker fees at their own rates (futures 0.02 % / 0.05 %)', () => {
     const { ex } = harness();
     const taker = ex.placeOrder('f', { ...futures, side: 'BUY', type: 'MARKET', quantity: '1' });
-    expect(taker.fills[0]).toMatchObject({ price: '100.01', commission: '0.050005', isMaker: false, commissionAsset: 'USDT' });
+    expect(taker.fills[0]).toMatchObject({
+      price: '100.01',
+      commission: '0.050005',
+      isMaker: false,
+      commissionAsset: 'USDT',
+    });
     const maker = ex.placeOrder('f', { ...futures, side: 'SELL', type: 'LIMIT', quantity: '1', price: '101' });
     ex.setPrice('TESTUSDT', '101');
     const fill = ex.getOrder('f', maker.order.id);
@@ -153,8 +196,12 @@ describe('sim matching: limit orders', () => {
     expect(balanceOf(ex, 'a', 'spot', 'TEST')).toMatchObject({ free: '8', locked: '2' });
     expect(ex.cancelOrder('a', 'spot', order.id)).toMatchObject({ status: 'CANCELED', reason: 'USER_CANCEL' });
     expect(balanceOf(ex, 'a', 'spot', 'TEST')).toMatchObject({ free: '10', locked: '0' });
-    expect(() => ex.cancelOrder('a', 'spot', order.id)).toThrow(expect.objectContaining({ code: SimErrorCode.ORDER_NOT_OPEN }));
-    expect(() => ex.cancelOrder('b', 'spot', order.id)).toThrow(expect.objectContaining({ code: SimErrorCode.UNKNOWN_ORDER }));
+    expect(() => ex.cancelOrder('a', 'spot', order.id)).toThrow(
+      expect.objectContaining({ code: SimErrorCode.ORDER_NOT_OPEN }),
+    );
+    expect(() => ex.cancelOrder('b', 'spot', order.id)).toThrow(
+      expect.objectContaining({ code: SimErrorCode.UNKNOWN_ORDER }),
+    );
     ex.setPrice('TESTUSDT', '102');
     expect(ex.getOrder('a', order.id)?.status).toBe('CANCELED');
   });

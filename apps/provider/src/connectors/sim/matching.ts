@@ -1,14 +1,12 @@
-import { OrderSide, OrderStatus, OrderType, TimeInForce } from '@barfinex/enums';
+import { OrderSide, OrderStatus, TimeInForce } from '@barfinex/enums';
 import { spotAsset } from './accounts';
 import { currentBook } from './book';
 import { Dec, ZERO, floorToStep, minDec } from './decimal';
-import { emitOrder } from './emit';
-import { applyFill, closeOrder, detach, emitLockBalance, relock } from './ledger';
-import { liquidateIfCrossed } from './liquidation';
+import { applyFill, closeOrder } from './ledger';
 import { reducibleQty } from './positions';
-import type { Engine, MarketState, OrderState } from './state';
 import type { PriceLevels } from './price-levels';
-import { futuresAvailable, remainingQty, trailingTrigger } from './views';
+import type { Engine, OrderState } from './state';
+import { futuresAvailable, remainingQty } from './views';
 
 /** Why a live order ended without filling completely. */
 export const ExpireReason = {
@@ -19,10 +17,8 @@ export const ExpireReason = {
   REDUCE_ONLY: 'REDUCE_ONLY',
 } as const;
 
-const STOP_TYPES: ReadonlySet<string> = new Set([OrderType.STOP, OrderType.STOP_MARKET, OrderType.STOP_LOSS_LIMIT]);
-
 /** What an order may still take: its remainder, capped by the position it reduces when reduce-only. */
-function takeable(order: OrderState): Dec {
+export function takeable(order: OrderState): Dec {
   const remaining = remainingQty(order);
   return order.reduceOnly ? minDec(remaining, reducibleQty(order.account, order.ms, order.side)) : remaining;
 }
@@ -100,7 +96,13 @@ export function executeLive(engine: Engine, order: OrderState): void {
   } else if (order.tif !== TimeInForce.GTC) {
     closeOrder(engine, order, OrderStatus.EXPIRED, ExpireReason.IOC);
   } else {
-    rest(engine, order, order.side === OrderSide.BUY ? order.ms.bids : order.ms.asks, order.side === OrderSide.BUY ? 'bids' : 'asks', order.priceTicks);
+    rest(
+      engine,
+      order,
+      order.side === OrderSide.BUY ? order.ms.bids : order.ms.asks,
+      order.side === OrderSide.BUY ? 'bids' : 'asks',
+      order.priceTicks,
+    );
   }
 }
 
@@ -113,80 +115,23 @@ function marketable(engine: Engine, order: OrderState, limitTicks: number | null
 }
 
 export function isLive(order: OrderState): boolean {
-  return order.status === OrderStatus.NEW || order.status === OrderStatus.PARTIALLY_FILLED || order.status === OrderStatus.PENDING_TRIGGER;
+  return (
+    order.status === OrderStatus.NEW ||
+    order.status === OrderStatus.PARTIALLY_FILLED ||
+    order.status === OrderStatus.PENDING_TRIGGER
+  );
 }
 
-function rest(engine: Engine, order: OrderState, side: PriceLevels<OrderState>, place: 'bids' | 'asks' | 'stopsUp' | 'stopsDown', key: number): void {
+export function rest(
+  engine: Engine,
+  order: OrderState,
+  side: PriceLevels<OrderState>,
+  place: 'bids' | 'asks' | 'stopsUp' | 'stopsDown',
+  key: number,
+): void {
   order.place = place;
   order.handle = side.add(key, order);
   order.restingSeq = ++engine.seq.resting;
-}
-
-/**
- * Conditional orders wait in an index keyed by trigger price:
- *   | type                                   | needs               | BUY fires when   | SELL fires when  | then     |
- *   | STOP_MARKET                            | stopPrice           | last >= stop     | last <= stop     | MARKET   |
- *   | STOP, STOP_LOSS_LIMIT                  | stopPrice, price    | last >= stop     | last <= stop     | LIMIT    |
- *   | TAKE_PROFIT_MARKET                     | stopPrice           | last <= stop     | last >= stop     | MARKET   |
- *   | TAKE_PROFIT, TAKE_PROFIT_LIMIT         | stopPrice, price    | last <= stop     | last >= stop     | LIMIT    |
- *   | TRAILING_STOP_MARKET                   | callbackRate (0.1–10 %), activationPrice? | last >= low × (1 + rate) | last <= high × (1 − rate) | MARKET |
- * (Binance futures semantics; "last" is the last trade price of that market. A trailing stop arms
- * when the price reaches activationPrice — SELL at or above, BUY at or below — or at once without
- * one, then tracks the best price since arming.)
- */
-export function arm(engine: Engine, order: OrderState): void {
-  const ms = order.ms;
-  if (order.type === OrderType.TRAILING_STOP_MARKET) {
-    order.place = 'trailing';
-    order.restingSeq = ++engine.seq.resting;
-    ms.trailing.add(order);
-    updateTrail(order, ms.lastPrice);
-    return;
-  }
-  const firesRising = STOP_TYPES.has(order.type) === (order.side === OrderSide.BUY);
-  if (firesRising) rest(engine, order, ms.stopsUp, 'stopsUp', order.stopTicks);
-  else rest(engine, order, ms.stopsDown, 'stopsDown', order.stopTicks);
-}
-
-/** True when the trigger of a conditional order is already reached at `ticks`. */
-export function wouldTrigger(order: OrderState, ticks: number): boolean {
-  const firesRising = STOP_TYPES.has(order.type) === (order.side === OrderSide.BUY);
-  return firesRising ? ticks >= order.stopTicks : ticks <= order.stopTicks;
-}
-
-/** Returns true when the trailing stop should fire at `price`. */
-function updateTrail(order: OrderState, price: Dec): boolean {
-  const sell = order.side === OrderSide.SELL;
-  if (!order.trailArmed) {
-    const activation = order.activationPrice;
-    if (activation === null || (sell ? price.gte(activation) : price.lte(activation))) {
-      order.trailArmed = true;
-      order.trailExtreme = price;
-    }
-    return false;
-  }
-  const extreme = order.trailExtreme as Dec;
-  if (sell ? price.gt(extreme) : price.lt(extreme)) {
-    order.trailExtreme = price;
-    return false;
-  }
-  const trigger = trailingTrigger(order) as Dec;
-  return sell ? price.lte(trigger) : price.gte(trigger);
-}
-
-export function fire(engine: Engine, order: OrderState): void {
-  detach(order);
-  order.triggered = true;
-  order.status = OrderStatus.NEW;
-  order.updatedAt = engine.clock.now();
-  const released = relock(order, remainingQty(order));
-  emitOrder(engine, order);
-  if (released) emitLockBalance(engine, order);
-  if (order.exec === 'MARKET' && order.ms.marketType === 'futures' && !order.reduceOnly && !marginCovers(engine, order)) {
-    closeOrder(engine, order, OrderStatus.EXPIRED, ExpireReason.INSUFFICIENT_BALANCE);
-    return;
-  }
-  executeLive(engine, order);
 }
 
 /** Futures market execution: the margin for the part that grows the position, at the book's best price, must be available. */
@@ -195,47 +140,9 @@ export function marginCovers(engine: Engine, order: OrderState): boolean {
   if (!growing.gt(0)) return true;
   const book = currentBook(engine, order.ms);
   const best = (order.side === OrderSide.BUY ? book.asks[0] : book.bids[0])?.price ?? order.ms.lastPrice;
-  const needed = growing.mul(best).div(order.leverage ?? 1).plus(growing.mul(best).mul(order.ms.takerRate));
+  const needed = growing
+    .mul(best)
+    .div(order.leverage ?? 1)
+    .plus(growing.mul(best).mul(order.ms.takerRate));
   return futuresAvailable(order.account, order.ms.spec.quoteAsset).gte(needed);
-}
-
-/**
- * A market print at `ticks`: resting limits it reaches fill as makers at their own price (BUY
- * limits at or above the print, SELL limits at or below, best price first, FIFO), sharing the
- * print's `liquidity` per side (null = a scripted sweep that fills everything it crosses). Then
- * stops and trailing stops fire on the new last price, then futures liquidations.
- */
-export function onPrint(engine: Engine, ms: MarketState, ticks: number, liquidity: Dec | null): void {
-  matchSide(engine, ms.bids, (key) => key >= ticks, liquidity);
-  matchSide(engine, ms.asks, (key) => key <= ticks, liquidity);
-  for (let level = ms.stopsUp.best(); level !== undefined && level.key <= ticks; level = ms.stopsUp.best()) {
-    fire(engine, (level.head as NonNullable<typeof level.head>).item);
-  }
-  for (let level = ms.stopsDown.best(); level !== undefined && level.key >= ticks; level = ms.stopsDown.best()) {
-    fire(engine, (level.head as NonNullable<typeof level.head>).item);
-  }
-  if (ms.trailing.size > 0) {
-    const due: OrderState[] = [];
-    for (const order of ms.trailing) if (updateTrail(order, ms.lastPrice)) due.push(order);
-    for (const order of due) fire(engine, order);
-  }
-  if (ms.marketType === 'futures' && ms.positions.size > 0) liquidateIfCrossed(engine, ms);
-}
-
-function matchSide(engine: Engine, side: PriceLevels<OrderState>, crosses: (key: number) => boolean, liquidity: Dec | null): void {
-  let left = liquidity;
-  for (let level = side.best(); level !== undefined && crosses(level.key); level = side.best()) {
-    const order = (level.head as NonNullable<typeof level.head>).item;
-    let qty = takeable(order);
-    if (qty.isZero()) {
-      closeOrder(engine, order, OrderStatus.EXPIRED, ExpireReason.REDUCE_ONLY);
-      continue;
-    }
-    if (left !== null) qty = minDec(qty, left);
-    applyFill(engine, order, order.price as Dec, qty, true);
-    if (left !== null) {
-      left = left.minus(qty);
-      if (left.isZero()) return;
-    }
-  }
 }

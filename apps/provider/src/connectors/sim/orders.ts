@@ -7,7 +7,8 @@ import { Dec, ZERO, minDec, str } from './decimal';
 import { emitOrder } from './emit';
 import { SimErrorCode, reject } from './errors';
 import { clientKey, closeOrder, emitLockBalance, lockFor } from './ledger';
-import { arm, executeLive, fire, isLive, marginCovers, wouldTrigger } from './matching';
+import { arm, fire, wouldTrigger } from './conditional';
+import { executeLive, isLive, marginCovers } from './matching';
 import { reducibleQty } from './positions';
 import { marketKey } from './state';
 import type { AccountState, Engine, MarketState, OrderState } from './state';
@@ -29,8 +30,13 @@ export function marketFor(engine: Engine, marketType: unknown, symbol: unknown):
   if (!(SIM_MARKET_TYPES as readonly unknown[]).includes(marketType)) {
     reject(SimErrorCode.UNKNOWN_MARKET, `marketType must be spot or futures, got ${JSON.stringify(marketType)}`);
   }
-  const ms = typeof symbol === 'string' ? engine.markets.get(marketKey(marketType as SimMarketType, symbol)) : undefined;
-  if (ms === undefined) reject(SimErrorCode.UNKNOWN_SYMBOL, `symbol ${JSON.stringify(symbol)} is not traded on the sim ${String(marketType)} market`);
+  const ms =
+    typeof symbol === 'string' ? engine.markets.get(marketKey(marketType as SimMarketType, symbol)) : undefined;
+  if (ms === undefined)
+    reject(
+      SimErrorCode.UNKNOWN_SYMBOL,
+      `symbol ${JSON.stringify(symbol)} is not traded on the sim ${String(marketType)} market`,
+    );
   return ms;
 }
 
@@ -59,7 +65,8 @@ export function placeOrder(engine: Engine, accountId: string, req: SimOrderReque
   const valid = validateRequest(ms, req);
   const account = accountFor(engine, accountId);
   const order = draft(engine, account, ms, valid, req.clientOrderId);
-  const immediate = valid.conditional && valid.type !== OrderType.TRAILING_STOP_MARKET && wouldTrigger(order, ms.lastTicks);
+  const immediate =
+    valid.conditional && valid.type !== OrderType.TRAILING_STOP_MARKET && wouldTrigger(order, ms.lastTicks);
   precheck(engine, order, immediate);
 
   engine.collect = [];
@@ -95,7 +102,13 @@ export function toTicks(price: Dec, ms: MarketState): number {
   return Math.round(price.toNumber() / ms.spec.tickNumber);
 }
 
-function draft(engine: Engine, account: AccountState, ms: MarketState, v: ValidRequest, clientOrderId: string | undefined): OrderState {
+function draft(
+  engine: Engine,
+  account: AccountState,
+  ms: MarketState,
+  v: ValidRequest,
+  clientOrderId: string | undefined,
+): OrderState {
   const now = engine.clock.now();
   const spot = ms.marketType === 'spot';
   const futures = !spot;
@@ -144,11 +157,21 @@ function precheck(engine: Engine, order: OrderState, immediate: boolean): void {
   const ms = order.ms;
   if (order.type === OrderType.LIMIT_MAKER) {
     const { bidTicks, askTicks } = bestBidAsk(engine, ms);
-    const takes = order.side === OrderSide.BUY ? askTicks !== null && order.priceTicks >= askTicks : bidTicks !== null && order.priceTicks <= bidTicks;
-    if (takes) reject(SimErrorCode.WOULD_TAKE, `LIMIT_MAKER ${order.side} at ${str(order.price as Dec)} would immediately match and take`);
+    const takes =
+      order.side === OrderSide.BUY
+        ? askTicks !== null && order.priceTicks >= askTicks
+        : bidTicks !== null && order.priceTicks <= bidTicks;
+    if (takes)
+      reject(
+        SimErrorCode.WOULD_TAKE,
+        `LIMIT_MAKER ${order.side} at ${str(order.price as Dec)} would immediately match and take`,
+      );
   }
   if (immediate && engine.cfg.immediateTrigger === 'reject') {
-    reject(SimErrorCode.WOULD_TRIGGER_IMMEDIATELY, `${order.type} ${order.side} stopPrice ${str(order.stopPrice as Dec)} is already reached (last ${str(ms.lastPrice)})`);
+    reject(
+      SimErrorCode.WOULD_TRIGGER_IMMEDIATELY,
+      `${order.type} ${order.side} stopPrice ${str(order.stopPrice as Dec)} is already reached (last ${str(ms.lastPrice)})`,
+    );
   }
   if (order.reduceOnly && order.reducibleAtPlacement.isZero()) {
     reject(SimErrorCode.REDUCE_ONLY, `reduce-only ${order.side} would open or increase the ${ms.spec.symbol} position`);
@@ -172,7 +195,8 @@ function precheck(engine: Engine, order: OrderState, immediate: boolean): void {
   }
   const needed = lockFor(order, order.qty);
   const available = futuresAvailable(account, ms.spec.quoteAsset);
-  if (available.lt(needed)) insufficient(`${str(needed)} ${ms.spec.quoteAsset} margin needed, ${str(available)} available`);
+  if (available.lt(needed))
+    insufficient(`${str(needed)} ${ms.spec.quoteAsset} margin needed, ${str(available)} available`);
 }
 
 function insufficient(message: string): never {

@@ -16,13 +16,19 @@ function fillAt(ex: SimExchange, side: 'BUY' | 'SELL', quantity: string, price: 
   expect(ex.getOrder('f', order.id)?.status).toBe('FILLED');
 }
 
-
 describe('sim futures positions', () => {
   it('opens a long and closes it with exact decimal PnL (entry 100, exit 110, qty 0.3 → 3)', () => {
     const { ex, rec } = harness();
     fillAt(ex, 'BUY', '0.3', '100');
     expect(ex.positions('f')).toEqual([
-      expect.objectContaining({ side: 'LONG', quantity: '0.3', entryPrice: '100', leverage: 20, initialMargin: '1.5', liquidationPrice: '95.4' }),
+      expect.objectContaining({
+        side: 'LONG',
+        quantity: '0.3',
+        entryPrice: '100',
+        leverage: 20,
+        initialMargin: '1.5',
+        liquidationPrice: '95.4',
+      }),
     ]);
     ex.setPrice('TESTUSDT', '105');
     expect(ex.positions('f')[0]?.unrealizedPnl).toBe('1.5');
@@ -31,7 +37,11 @@ describe('sim futures positions', () => {
     expect(ex.positions('f')).toEqual([]);
     expect(rec.positions.at(-1)).toMatchObject({ quantity: '0', side: 'LONG', realizedPnl: '3' });
     // wallet: +3 PnL − maker fees 0.006 (open) and 0.0066 (close)
-    expect(balanceOf(ex, 'f', 'futures', 'USDT')).toMatchObject({ total: '10002.9874', free: '10002.9874', locked: '0' });
+    expect(balanceOf(ex, 'f', 'futures', 'USDT')).toMatchObject({
+      total: '10002.9874',
+      free: '10002.9874',
+      locked: '0',
+    });
   });
 
   it('averages the entry on increase and keeps it on reduce', () => {
@@ -54,7 +64,9 @@ describe('sim futures positions', () => {
     expect(ex.positions('f')[0]).toMatchObject({ side: 'SHORT', quantity: '0.3', liquidationPrice: '115.06' });
     fillAt(ex, 'BUY', '0.5', '100');
     expect(rec.fills.at(-1)?.realizedPnl).toBe('3');
-    expect(ex.positions('f')).toEqual([expect.objectContaining({ side: 'LONG', quantity: '0.2', entryPrice: '100', realizedPnl: '0' })]);
+    expect(ex.positions('f')).toEqual([
+      expect.objectContaining({ side: 'LONG', quantity: '0.2', entryPrice: '100', realizedPnl: '0' }),
+    ]);
   });
 
   it('reserves margin for resting orders and refuses orders the available balance cannot cover', () => {
@@ -82,10 +94,16 @@ describe('sim futures positions', () => {
   it('reduce-only: refuses to grow a position, clamps to its size and expires the rest', () => {
     const { ex } = harness();
     fillAt(ex, 'BUY', '0.3', '100');
-    expect(() => ex.placeOrder('f', { ...fut, side: 'BUY', type: 'MARKET', quantity: '0.1', reduceOnly: true })).toThrow(
-      expect.objectContaining({ code: SimErrorCode.REDUCE_ONLY }),
-    );
-    const { order, fills } = ex.placeOrder('f', { ...fut, side: 'SELL', type: 'MARKET', quantity: '0.5', reduceOnly: true });
+    expect(() =>
+      ex.placeOrder('f', { ...fut, side: 'BUY', type: 'MARKET', quantity: '0.1', reduceOnly: true }),
+    ).toThrow(expect.objectContaining({ code: SimErrorCode.REDUCE_ONLY }));
+    const { order, fills } = ex.placeOrder('f', {
+      ...fut,
+      side: 'SELL',
+      type: 'MARKET',
+      quantity: '0.5',
+      reduceOnly: true,
+    });
     expect(fills.map((f) => f.quantity)).toEqual(['0.3']);
     expect(order).toMatchObject({ status: 'EXPIRED', executedQty: '0.3', reason: 'REDUCE_ONLY' });
     expect(ex.positions('f')).toEqual([]);
@@ -94,9 +112,13 @@ describe('sim futures positions', () => {
   it('setLeverage validates its range and re-margins an open position', () => {
     const { ex } = harness();
     for (const bad of [0, 126, 2.5]) {
-      expect(() => ex.setLeverage('f', 'TESTUSDT', bad)).toThrow(expect.objectContaining({ code: SimErrorCode.INVALID_LEVERAGE }));
+      expect(() => ex.setLeverage('f', 'TESTUSDT', bad)).toThrow(
+        expect.objectContaining({ code: SimErrorCode.INVALID_LEVERAGE }),
+      );
     }
-    expect(() => ex.setLeverage('f', 'NOPE', 5)).toThrow(expect.objectContaining({ code: SimErrorCode.UNKNOWN_SYMBOL }));
+    expect(() => ex.setLeverage('f', 'NOPE', 5)).toThrow(
+      expect.objectContaining({ code: SimErrorCode.UNKNOWN_SYMBOL }),
+    );
     fillAt(ex, 'BUY', '1', '100');
     expect(ex.positions('f')[0]?.initialMargin).toBe('5');
     expect(ex.setLeverage('f', 'TESTUSDT', 4)).toEqual({ symbol: 'TESTUSDT', leverage: 4 });
@@ -108,14 +130,25 @@ describe('sim futures positions', () => {
     fillAt(ex, 'BUY', '1', '100');
     const walletBefore = balanceOf(ex, 'f', 'futures', 'USDT')?.total;
     expect(walletBefore).toBe('9999.98');
-    const tp = ex.placeOrder('f', { ...fut, side: 'SELL', type: 'LIMIT', quantity: '1', price: '110', reduceOnly: true }).order;
+    const tp = ex.placeOrder('f', {
+      ...fut,
+      side: 'SELL',
+      type: 'LIMIT',
+      quantity: '1',
+      price: '110',
+      reduceOnly: true,
+    }).order;
     ex.setPrice('TESTUSDT', '95.41');
     expect(ex.positions('f')).toHaveLength(1);
     ex.setPrice('TESTUSDT', '95');
     expect(ex.positions('f')).toEqual([]);
     expect(ex.getOrder('f', tp.id)).toMatchObject({ status: 'CANCELED', reason: 'LIQUIDATION' });
-    expect(rec.fills.at(-1)).toMatchObject({ isLiquidation: true, price: '95.4', realizedPnl: '-4.6', commission: '0.4' });
+    expect(rec.fills.at(-1)).toMatchObject({
+      isLiquidation: true,
+      price: '95.4',
+      realizedPnl: '-4.6',
+      commission: '0.4',
+    });
     expect(balanceOf(ex, 'f', 'futures', 'USDT')).toMatchObject({ total: '9994.98', locked: '0' });
   });
 });
-

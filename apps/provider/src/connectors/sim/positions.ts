@@ -35,7 +35,17 @@ export function applyPositionFill(
   const symbol = ms.spec.symbol;
   let position = account.futures.positions.get(symbol);
   if (position === undefined) {
-    position = { account, ms, qty: ZERO, cost: ZERO, realized: ZERO, margin: ZERO, entryTime: fill.time, updateTime: fill.time, openSeq: ++engine.seq.position };
+    position = {
+      account,
+      ms,
+      qty: ZERO,
+      cost: ZERO,
+      realized: ZERO,
+      margin: ZERO,
+      entryTime: fill.time,
+      updateTime: fill.time,
+      openSeq: ++engine.seq.position,
+    };
     account.futures.positions.set(symbol, position);
     ms.positions.add(position);
   }

@@ -32,7 +32,9 @@ export function restoreEngine(cfg: SimConfig, clock: SimClock, sink: SimSink, st
   const snap = parsed.data;
   const engine = buildEngine(cfg, clock, sink);
   engine.seq = { ...snap.seq };
-  const configured = engine.symbols.map((s) => `${s.spec.symbol}:${s.markets.map((m) => m.marketType).join('+')}`).join(',');
+  const configured = engine.symbols
+    .map((s) => `${s.spec.symbol}:${s.markets.map((m) => m.marketType).join('+')}`)
+    .join(',');
   const saved = snap.symbols.map((s) => `${s.symbol}:${s.markets.map((m) => m.marketType).join('+')}`).join(',');
   if (configured !== saved) invalid(`snapshot markets (${saved}) differ from the configured ones (${configured})`);
 
@@ -68,10 +70,18 @@ export function restoreEngine(cfg: SimConfig, clock: SimClock, sink: SimSink, st
     for (const e of a.futures.positionMargin) account.futures.positionMargin.set(e.asset, dec(e.amount));
     for (const e of a.futures.leverage) account.futures.leverage.set(e.symbol, e.leverage);
     for (const p of a.futures.positions) {
-      const ms = engine.markets.get(marketKey('futures', p.symbol)) ?? invalid(`position on unknown futures symbol ${p.symbol}`);
+      const ms =
+        engine.markets.get(marketKey('futures', p.symbol)) ?? invalid(`position on unknown futures symbol ${p.symbol}`);
       const position: PositionState = {
-        account, ms, qty: dec(p.qty), cost: dec(p.cost), realized: dec(p.realized), margin: dec(p.margin),
-        entryTime: p.entryTime, updateTime: p.updateTime, openSeq: p.openSeq,
+        account,
+        ms,
+        qty: dec(p.qty),
+        cost: dec(p.cost),
+        realized: dec(p.realized),
+        margin: dec(p.margin),
+        entryTime: p.entryTime,
+        updateTime: p.updateTime,
+        openSeq: p.openSeq,
       };
       account.futures.positions.set(p.symbol, position);
       positions.push(position);
@@ -112,7 +122,9 @@ export function restoreEngine(cfg: SimConfig, clock: SimClock, sink: SimSink, st
         break;
     }
   }
-  engine.closed = snap.closed.map((id) => engine.orders.get(id) ?? invalid(`closed order ${id} is not among the orders`));
+  engine.closed = snap.closed.map(
+    (id) => engine.orders.get(id) ?? invalid(`closed order ${id} is not among the orders`),
+  );
   clock.set(snap.time);
   if (snap.paused) clock.pause();
   else clock.resume();
@@ -120,8 +132,11 @@ export function restoreEngine(cfg: SimConfig, clock: SimClock, sink: SimSink, st
 }
 
 function rebuildOrder(engine: Engine, o: SimOrderSnapshot): OrderState {
-  const ms = engine.markets.get(marketKey(o.marketType, o.symbol)) ?? invalid(`order ${o.id} on unknown market ${o.marketType}:${o.symbol}`);
-  const account: AccountState = engine.accounts.get(o.accountId) ?? invalid(`order ${o.id} of unknown account ${o.accountId}`);
+  const ms =
+    engine.markets.get(marketKey(o.marketType, o.symbol)) ??
+    invalid(`order ${o.id} on unknown market ${o.marketType}:${o.symbol}`);
+  const account: AccountState =
+    engine.accounts.get(o.accountId) ?? invalid(`order ${o.id} of unknown account ${o.accountId}`);
   const price = optDec(o.price);
   const stopPrice = optDec(o.stopPrice);
   return {
@@ -151,7 +166,7 @@ function rebuildOrder(engine: Engine, o: SimOrderSnapshot): OrderState {
     locked: dec(o.locked),
     lockAsset: o.lockAsset,
     lockRef: dec(o.lockRef),
-    lockUnit: dec(o.lockRef).mul(ms.takerFactor),
+    lockUnit: dec(o.lockUnit),
     reducibleAtPlacement: dec(o.reducibleAtPlacement),
     leverage: o.leverage,
     reason: o.reason,

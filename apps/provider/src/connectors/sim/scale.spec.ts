@@ -6,7 +6,9 @@ const spot = { marketType: 'spot', symbol: 'TESTUSDT' } as const;
 
 describe('sim with 10,000 resting orders', () => {
   it('places, cancels and fills them in price-time priority with exact balances', () => {
-    const { ex, rec } = harness({ balances: { spot: { USDT: '1000000000', TEST: '1000000' }, futures: { USDT: '1000000000' } } });
+    const { ex, rec } = harness({
+      balances: { spot: { USDT: '1000000000', TEST: '1000000' }, futures: { USDT: '1000000000' } },
+    });
     const rng = createRng(seedRngState(3, 'scale'));
     const placed: { id: string; side: 'BUY' | 'SELL'; price: string; qty: string }[] = [];
     for (let i = 0; i < 10_000; i++) {
@@ -36,19 +38,26 @@ describe('sim with 10,000 resting orders', () => {
     ex.setPrice('TESTUSDT', '89');
     const buyFills = rec.fills.slice(mark);
     expect(buyFills).toHaveLength(buys.length);
-    const expectedBuyOrder = [...buys].sort((x, y) => Number(y.price) - Number(x.price) || Number(x.id) - Number(y.id)).map((o) => o.id);
+    const expectedBuyOrder = [...buys]
+      .sort((x, y) => Number(y.price) - Number(x.price) || Number(x.id) - Number(y.id))
+      .map((o) => o.id);
     expect(buyFills.map((f) => f.orderId)).toEqual(expectedBuyOrder);
     expect(balanceOf(ex, 'a', 'spot', 'USDT')?.locked).toBe('0');
 
     const mark2 = rec.fills.length;
     ex.setPrice('TESTUSDT', '111');
     const sellFills = rec.fills.slice(mark2);
-    const expectedSellOrder = [...sells].sort((x, y) => Number(x.price) - Number(y.price) || Number(x.id) - Number(y.id)).map((o) => o.id);
+    const expectedSellOrder = [...sells]
+      .sort((x, y) => Number(x.price) - Number(y.price) || Number(x.id) - Number(y.id))
+      .map((o) => o.id);
     expect(sellFills.map((f) => f.orderId)).toEqual(expectedSellOrder);
     expect(ex.openOrders('a')).toHaveLength(0);
 
     const bought = buys.reduce((sum, o) => sum.plus(o.qty), new Decimal(0));
-    expect(balanceOf(ex, 'a', 'spot', 'TEST')).toMatchObject({ locked: '0', free: new Decimal('1000000').plus(bought).minus(lockedBase).toFixed() });
+    expect(balanceOf(ex, 'a', 'spot', 'TEST')).toMatchObject({
+      locked: '0',
+      free: new Decimal('1000000').plus(bought).minus(lockedBase).toFixed(),
+    });
   });
 
   it('fires thousands of armed stops in trigger order, touching only those the price reaches', () => {
@@ -56,7 +65,16 @@ describe('sim with 10,000 resting orders', () => {
     const ids: string[] = [];
     for (let i = 0; i < 2_000; i++) {
       const stop = (9_999 - (i % 500)).toString();
-      ids.push(ex.placeOrder('f', { marketType: 'futures', symbol: 'TESTUSDT', side: 'SELL', type: 'STOP_MARKET', quantity: '0.06', stopPrice: `${stop.slice(0, 2)}.${stop.slice(2)}` }).order.id);
+      ids.push(
+        ex.placeOrder('f', {
+          marketType: 'futures',
+          symbol: 'TESTUSDT',
+          side: 'SELL',
+          type: 'STOP_MARKET',
+          quantity: '0.06',
+          stopPrice: `${stop.slice(0, 2)}.${stop.slice(2)}`,
+        }).order.id,
+      );
     }
     ex.setPrice('TESTUSDT', '97.5');
     const fired = rec.orders.filter((o) => o.status === 'FILLED');

@@ -11,14 +11,55 @@ const round2 = (value: number): string => value.toFixed(2);
 function before(ex: SimExchange): void {
   ex.step(30_000);
   const btc = Number(ex.lastPrice('spot', 'BTCUSDT'));
-  for (const [account, offset] of [['a', 15], ['b', 25], ['a', 40]] as const) {
-    ex.placeOrder(account, { marketType: 'spot', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.1', price: round2(btc - offset) });
-    ex.placeOrder(account, { marketType: 'spot', symbol: 'BTCUSDT', side: 'SELL', type: 'LIMIT', quantity: '0.1', price: round2(btc + offset) });
+  for (const [account, offset] of [
+    ['a', 15],
+    ['b', 25],
+    ['a', 40],
+  ] as const) {
+    ex.placeOrder(account, {
+      marketType: 'spot',
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: '0.1',
+      price: round2(btc - offset),
+    });
+    ex.placeOrder(account, {
+      marketType: 'spot',
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'LIMIT',
+      quantity: '0.1',
+      price: round2(btc + offset),
+    });
   }
   ex.placeOrder('f', { marketType: 'futures', symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.2' });
-  ex.placeOrder('f', { marketType: 'futures', symbol: 'BTCUSDT', side: 'SELL', type: 'STOP_MARKET', quantity: '0.1', stopPrice: round2(btc - 30), reduceOnly: true });
-  ex.placeOrder('f', { marketType: 'futures', symbol: 'BTCUSDT', side: 'SELL', type: 'TRAILING_STOP_MARKET', quantity: '0.1', callbackRate: '0.1' });
-  ex.placeOrder('f', { marketType: 'futures', symbol: 'ETHUSDT', side: 'SELL', type: 'LIMIT', quantity: '1', price: '3010', clientOrderId: 'eth-tp' });
+  ex.placeOrder('f', {
+    marketType: 'futures',
+    symbol: 'BTCUSDT',
+    side: 'SELL',
+    type: 'STOP_MARKET',
+    quantity: '0.1',
+    stopPrice: round2(btc - 30),
+    reduceOnly: true,
+  });
+  ex.placeOrder('f', {
+    marketType: 'futures',
+    symbol: 'BTCUSDT',
+    side: 'SELL',
+    type: 'TRAILING_STOP_MARKET',
+    quantity: '0.1',
+    callbackRate: '0.1',
+  });
+  ex.placeOrder('f', {
+    marketType: 'futures',
+    symbol: 'ETHUSDT',
+    side: 'SELL',
+    type: 'LIMIT',
+    quantity: '1',
+    price: '3010',
+    clientOrderId: 'eth-tp',
+  });
   ex.pushPricePath('ETHUSDT', ['3005', '3010', { price: '3012', volume: '0.5' }, '2990'], { intervalMs: 7_000 });
   ex.step(45_000);
 }
@@ -26,14 +67,36 @@ function before(ex: SimExchange): void {
 function after(ex: SimExchange): void {
   ex.step(60_000);
   ex.placeOrder('b', { marketType: 'spot', symbol: 'SOLUSDT', side: 'BUY', type: 'MARKET', quantity: '3' });
-  ex.placeOrder('f', { marketType: 'futures', symbol: 'ETHUSDT', side: 'SELL', type: 'LIMIT', quantity: '1', price: '3010', clientOrderId: 'eth-tp' });
+  ex.placeOrder('f', {
+    marketType: 'futures',
+    symbol: 'ETHUSDT',
+    side: 'SELL',
+    type: 'LIMIT',
+    quantity: '1',
+    price: '3010',
+    clientOrderId: 'eth-tp',
+  });
   const open = ex.openOrders('a', 'spot');
   if (open[0] !== undefined) ex.cancelOrder('a', 'spot', open[0].id);
   ex.setPrice('BTCUSDT', round2(Number(ex.lastPrice('spot', 'BTCUSDT')) - 60));
   for (let i = 0; i < 8; i++) {
     const btc = Number(ex.lastPrice('futures', 'BTCUSDT'));
-    ex.placeOrder('b', { marketType: 'futures', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.05', price: round2(btc - 5) });
-    ex.placeOrder('b', { marketType: 'futures', symbol: 'BTCUSDT', side: 'SELL', type: 'LIMIT', quantity: '0.05', price: round2(btc + 5) });
+    ex.placeOrder('b', {
+      marketType: 'futures',
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: '0.05',
+      price: round2(btc - 5),
+    });
+    ex.placeOrder('b', {
+      marketType: 'futures',
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'LIMIT',
+      quantity: '0.05',
+      price: round2(btc + 5),
+    });
     ex.step(20_000);
   }
   ex.step(120_000);
@@ -82,7 +145,10 @@ describe('sim snapshot and restore', () => {
     before(ex);
     const good = ex.snapshot();
     expect(() => ex.restore({ version: 2 })).toThrow(expect.objectContaining({ code: SimErrorCode.INVALID_SNAPSHOT }));
-    const other = createSimExchange({ symbols: [{ ...ex.config.symbols[0], symbol: 'XYZUSDT' } as never], clock: createSimClock({ startMs: T0 }) });
+    const other = createSimExchange({
+      symbols: [{ ...ex.config.symbols[0], symbol: 'XYZUSDT' } as never],
+      clock: createSimClock({ startMs: T0 }),
+    });
     expect(() => other.restore(good)).toThrow(expect.objectContaining({ code: SimErrorCode.INVALID_SNAPSHOT }));
     const broken = { ...good, orders: good.orders.map((o) => ({ ...o, accountId: 'ghost' })) };
     expect(() => ex.restore(broken)).toThrow(expect.objectContaining({ code: SimErrorCode.INVALID_SNAPSHOT }));

@@ -97,6 +97,11 @@ export function harness(overrides: Partial<SimConfigInput> = {}): Harness {
   return { ex, clock, rec };
 }
 
-export function balanceOf(ex: SimExchange, accountId: string, marketType: 'spot' | 'futures', asset: string): SimBalance | undefined {
+export function balanceOf(
+  ex: SimExchange,
+  accountId: string,
+  marketType: 'spot' | 'futures',
+  asset: string,
+): SimBalance | undefined {
   return ex.balances(accountId, marketType).find((b) => b.asset === asset);
 }

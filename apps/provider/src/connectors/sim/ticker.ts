@@ -28,7 +28,17 @@ export function recordTrade(
   const start = now - (now % engine.cfg.tickerBucketMs);
   let bucket = t.buckets[t.buckets.length - 1];
   if (bucket === undefined || bucket.start !== start) {
-    bucket = { start, openTicks: trade.ticks, highTicks: trade.ticks, lowTicks: trade.ticks, volume: ZERO, quote: ZERO, count: 0, firstId: id, lastId: id };
+    bucket = {
+      start,
+      openTicks: trade.ticks,
+      highTicks: trade.ticks,
+      lowTicks: trade.ticks,
+      volume: ZERO,
+      quote: ZERO,
+      count: 0,
+      firstId: id,
+      lastId: id,
+    };
     t.buckets.push(bucket);
   }
   if (trade.ticks > bucket.highTicks) bucket.highTicks = trade.ticks;

@@ -4,18 +4,66 @@ import { harness } from './spec-helpers';
 
 const fut = { marketType: 'futures', symbol: 'TESTUSDT', quantity: '1' } as const;
 
-type Case = [label: string, request: Omit<SimOrderRequest, 'marketType' | 'symbol' | 'quantity'>, notYet: string, fires: string, fillPrice: string];
+type Case = [
+  label: string,
+  request: Omit<SimOrderRequest, 'marketType' | 'symbol' | 'quantity'>,
+  notYet: string,
+  fires: string,
+  fillPrice: string,
+];
 
 /** From a last price of 100; `notYet` moves toward the trigger without reaching it. */
 const cases: Case[] = [
-  ['BUY STOP_MARKET fires at >= stop', { side: 'BUY', type: 'STOP_MARKET', stopPrice: '101' }, '100.99', '101', '101.01'],
+  [
+    'BUY STOP_MARKET fires at >= stop',
+    { side: 'BUY', type: 'STOP_MARKET', stopPrice: '101' },
+    '100.99',
+    '101',
+    '101.01',
+  ],
   ['SELL STOP_MARKET fires at <= stop', { side: 'SELL', type: 'STOP_MARKET', stopPrice: '99' }, '99.01', '99', '99'],
-  ['BUY TAKE_PROFIT_MARKET fires at <= stop', { side: 'BUY', type: 'TAKE_PROFIT_MARKET', stopPrice: '99' }, '99.01', '99', '99.01'],
-  ['SELL TAKE_PROFIT_MARKET fires at >= stop', { side: 'SELL', type: 'TAKE_PROFIT_MARKET', stopPrice: '101' }, '100.99', '101', '101'],
-  ['BUY STOP (limit) fires at >= stop', { side: 'BUY', type: 'STOP', stopPrice: '101', price: '101.5' }, '100.99', '101', '101.01'],
-  ['SELL STOP_LOSS_LIMIT fires at <= stop', { side: 'SELL', type: 'STOP_LOSS_LIMIT', stopPrice: '99', price: '98.9' }, '99.01', '99', '99'],
-  ['BUY TAKE_PROFIT_LIMIT fires at <= stop', { side: 'BUY', type: 'TAKE_PROFIT_LIMIT', stopPrice: '99', price: '99.05' }, '99.01', '99', '99.01'],
-  ['SELL TAKE_PROFIT (limit) fires at >= stop', { side: 'SELL', type: 'TAKE_PROFIT', stopPrice: '101', price: '100.9' }, '100.99', '101', '101'],
+  [
+    'BUY TAKE_PROFIT_MARKET fires at <= stop',
+    { side: 'BUY', type: 'TAKE_PROFIT_MARKET', stopPrice: '99' },
+    '99.01',
+    '99',
+    '99.01',
+  ],
+  [
+    'SELL TAKE_PROFIT_MARKET fires at >= stop',
+    { side: 'SELL', type: 'TAKE_PROFIT_MARKET', stopPrice: '101' },
+    '100.99',
+    '101',
+    '101',
+  ],
+  [
+    'BUY STOP (limit) fires at >= stop',
+    { side: 'BUY', type: 'STOP', stopPrice: '101', price: '101.5' },
+    '100.99',
+    '101',
+    '101.01',
+  ],
+  [
+    'SELL STOP_LOSS_LIMIT fires at <= stop',
+    { side: 'SELL', type: 'STOP_LOSS_LIMIT', stopPrice: '99', price: '98.9' },
+    '99.01',
+    '99',
+    '99',
+  ],
+  [
+    'BUY TAKE_PROFIT_LIMIT fires at <= stop',
+    { side: 'BUY', type: 'TAKE_PROFIT_LIMIT', stopPrice: '99', price: '99.05' },
+    '99.01',
+    '99',
+    '99.01',
+  ],
+  [
+    'SELL TAKE_PROFIT (limit) fires at >= stop',
+    { side: 'SELL', type: 'TAKE_PROFIT', stopPrice: '101', price: '100.9' },
+    '100.99',
+    '101',
+    '101',
+  ],
 ];
 
 describe('sim conditional orders', () => {
@@ -28,12 +76,20 @@ describe('sim conditional orders', () => {
     ex.setPrice('TESTUSDT', fires);
     const updates = rec.orders.filter((o) => o.id === order.id).map((o) => `${o.status}:${o.triggered}`);
     expect(updates).toEqual(['PENDING_TRIGGER:false', 'NEW:true', 'FILLED:true']);
-    expect(rec.fills.filter((f) => f.orderId === order.id).map((f) => [f.price, f.isMaker])).toEqual([[fillPrice, false]]);
+    expect(rec.fills.filter((f) => f.orderId === order.id).map((f) => [f.price, f.isMaker])).toEqual([
+      [fillPrice, false],
+    ]);
   });
 
   it('turns a stop-limit into a resting LIMIT when its price is not marketable after the trigger', () => {
     const { ex } = harness();
-    const { order } = ex.placeOrder('f', { ...fut, side: 'SELL', type: 'STOP_LOSS_LIMIT', stopPrice: '99', price: '99.5' });
+    const { order } = ex.placeOrder('f', {
+      ...fut,
+      side: 'SELL',
+      type: 'STOP_LOSS_LIMIT',
+      stopPrice: '99',
+      price: '99.5',
+    });
     ex.setPrice('TESTUSDT', '99');
     expect(ex.getOrder('f', order.id)).toMatchObject({ status: 'NEW', triggered: true, executedQty: '0' });
     ex.setPrice('TESTUSDT', '99.5');
@@ -48,7 +104,9 @@ describe('sim conditional orders', () => {
 
   it('fires only the stops the price actually reaches', () => {
     const { ex } = harness();
-    const ids = ['99', '98', '97'].map((stop) => ex.placeOrder('f', { ...fut, side: 'SELL', type: 'STOP_MARKET', stopPrice: stop }).order.id);
+    const ids = ['99', '98', '97'].map(
+      (stop) => ex.placeOrder('f', { ...fut, side: 'SELL', type: 'STOP_MARKET', stopPrice: stop }).order.id,
+    );
     ex.setPrice('TESTUSDT', '98.5');
     expect(ids.map((id) => ex.getOrder('f', id)?.status)).toEqual(['FILLED', 'PENDING_TRIGGER', 'PENDING_TRIGGER']);
     ex.setPrice('TESTUSDT', '96');
@@ -68,7 +126,15 @@ describe('sim conditional orders', () => {
 
   it('reserves funds for an armed spot stop and spends them when it fires', () => {
     const { ex } = harness();
-    ex.placeOrder('a', { marketType: 'spot', symbol: 'TESTUSDT', side: 'SELL', type: 'STOP_LOSS_LIMIT', quantity: '2', stopPrice: '99', price: '98' });
+    ex.placeOrder('a', {
+      marketType: 'spot',
+      symbol: 'TESTUSDT',
+      side: 'SELL',
+      type: 'STOP_LOSS_LIMIT',
+      quantity: '2',
+      stopPrice: '99',
+      price: '98',
+    });
     expect(ex.balances('a', 'spot').find((b) => b.asset === 'TEST')).toMatchObject({ free: '8', locked: '2' });
     ex.setPrice('TESTUSDT', '99');
     expect(ex.balances('a', 'spot').find((b) => b.asset === 'TEST')).toMatchObject({ free: '8', locked: '0' });
@@ -92,7 +158,13 @@ describe('sim trailing stops', () => {
 
   it('BUY with an activation price: arms only when the price reaches it, then tracks the lowest', () => {
     const { ex } = harness();
-    const { order } = ex.placeOrder('f', { ...fut, side: 'BUY', type: 'TRAILING_STOP_MARKET', callbackRate: '1', activationPrice: '95' });
+    const { order } = ex.placeOrder('f', {
+      ...fut,
+      side: 'BUY',
+      type: 'TRAILING_STOP_MARKET',
+      callbackRate: '1',
+      activationPrice: '95',
+    });
     expect(order.trailingTriggerPrice).toBeNull();
     ex.setPrice('TESTUSDT', '97');
     ex.setPrice('TESTUSDT', '98.5');

@@ -2,7 +2,14 @@ import { SimErrorCode } from './errors';
 import type { SimOrderRequest } from './types';
 import { harness } from './spec-helpers';
 
-const base: SimOrderRequest = { marketType: 'spot', symbol: 'TESTUSDT', side: 'BUY', type: 'LIMIT', quantity: '1', price: '99' };
+const base: SimOrderRequest = {
+  marketType: 'spot',
+  symbol: 'TESTUSDT',
+  side: 'BUY',
+  type: 'LIMIT',
+  quantity: '1',
+  price: '99',
+};
 
 const rejects: [string, Partial<SimOrderRequest> | Record<string, unknown>, string][] = [
   ['unknown symbol', { symbol: 'NOPEUSDT' }, SimErrorCode.UNKNOWN_SYMBOL],
@@ -24,8 +31,16 @@ const rejects: [string, Partial<SimOrderRequest> | Record<string, unknown>, stri
   ['reduceOnly on spot', { reduceOnly: true }, SimErrorCode.INVALID_ORDER],
   ['malformed clientOrderId', { clientOrderId: 'has space' }, SimErrorCode.INVALID_ORDER],
   ['spot buy beyond the quote balance', { quantity: '101' }, SimErrorCode.INSUFFICIENT_BALANCE],
-  ['spot sell beyond the base balance', { side: 'SELL', price: '101', quantity: '10.001' }, SimErrorCode.INSUFFICIENT_BALANCE],
-  ['futures margin beyond the wallet', { marketType: 'futures', quantity: '1000', price: '201' }, SimErrorCode.INSUFFICIENT_BALANCE],
+  [
+    'spot sell beyond the base balance',
+    { side: 'SELL', price: '101', quantity: '10.001' },
+    SimErrorCode.INSUFFICIENT_BALANCE,
+  ],
+  [
+    'futures margin beyond the wallet',
+    { marketType: 'futures', quantity: '1000', price: '201' },
+    SimErrorCode.INSUFFICIENT_BALANCE,
+  ],
   ['reduce-only without a position', { marketType: 'futures', reduceOnly: true }, SimErrorCode.REDUCE_ONLY],
 ];
 

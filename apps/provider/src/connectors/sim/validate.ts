@@ -48,10 +48,18 @@ function positive(value: unknown, field: string): Dec {
 
 function checkPrice(spec: InstrumentSpec, value: Dec, field: string): void {
   if (!onGrid(value, spec.tickSize, spec.tickPlaces)) {
-    reject(SimErrorCode.PRICE_FILTER, `${field} ${str(value)} is not a multiple of the tick size ${str(spec.tickSize)}`, { field, tickSize: str(spec.tickSize) });
+    reject(
+      SimErrorCode.PRICE_FILTER,
+      `${field} ${str(value)} is not a multiple of the tick size ${str(spec.tickSize)}`,
+      { field, tickSize: str(spec.tickSize) },
+    );
   }
   if (value.lt(spec.minPrice) || value.gt(spec.maxPrice)) {
-    reject(SimErrorCode.PRICE_FILTER, `${field} ${str(value)} is outside [${str(spec.minPrice)}, ${str(spec.maxPrice)}]`, { field });
+    reject(
+      SimErrorCode.PRICE_FILTER,
+      `${field} ${str(value)} is outside [${str(spec.minPrice)}, ${str(spec.maxPrice)}]`,
+      { field },
+    );
   }
 }
 
@@ -66,7 +74,10 @@ export function validateRequest(ms: MarketState, req: SimOrderRequest): ValidReq
     reject(SimErrorCode.INVALID_ORDER, `side must be BUY or SELL, got ${JSON.stringify(req.side)}`);
   }
   if (!(ORDER_TYPE_VALUES as readonly unknown[]).includes(req.type)) {
-    reject(SimErrorCode.INVALID_ORDER, `type must be one of ${ORDER_TYPE_VALUES.join(', ')}, got ${JSON.stringify(req.type)}`);
+    reject(
+      SimErrorCode.INVALID_ORDER,
+      `type must be one of ${ORDER_TYPE_VALUES.join(', ')}, got ${JSON.stringify(req.type)}`,
+    );
   }
   const type = req.type;
   const tif = req.timeInForce ?? TimeInForce.GTC;
@@ -75,14 +86,20 @@ export function validateRequest(ms: MarketState, req: SimOrderRequest): ValidReq
   }
   const qty = positive(req.quantity, 'quantity');
   const price = LIMIT_PRICED.has(type) ? (req.price === undefined ? null : positive(req.price, 'price')) : null;
-  let stopPrice = STOP_PRICED.has(type) ? (req.stopPrice === undefined ? null : positive(req.stopPrice, 'stopPrice')) : null;
-  if ((type === OrderType.STOP || type === OrderType.TAKE_PROFIT) && stopPrice === null && price !== null) stopPrice = price;
+  let stopPrice = STOP_PRICED.has(type)
+    ? req.stopPrice === undefined
+      ? null
+      : positive(req.stopPrice, 'stopPrice')
+    : null;
+  if ((type === OrderType.STOP || type === OrderType.TAKE_PROFIT) && stopPrice === null && price !== null)
+    stopPrice = price;
   if (LIMIT_PRICED.has(type) && price === null) reject(SimErrorCode.INVALID_ORDER, `${type} needs a price`);
   if (STOP_PRICED.has(type) && stopPrice === null) reject(SimErrorCode.INVALID_ORDER, `${type} needs a stopPrice`);
   let activationPrice: Dec | null = null;
   let callbackRate: Dec | null = null;
   if (type === OrderType.TRAILING_STOP_MARKET) {
-    if (req.callbackRate === undefined) reject(SimErrorCode.INVALID_ORDER, 'TRAILING_STOP_MARKET needs a callbackRate (percent, 0.1–10)');
+    if (req.callbackRate === undefined)
+      reject(SimErrorCode.INVALID_ORDER, 'TRAILING_STOP_MARKET needs a callbackRate (percent, 0.1–10)');
     callbackRate = positive(req.callbackRate, 'callbackRate');
     if (callbackRate.lt(MIN_CALLBACK) || callbackRate.gt(MAX_CALLBACK) || callbackRate.decimalPlaces() > 1) {
       reject(SimErrorCode.INVALID_ORDER, `callbackRate must be 0.1–10 in steps of 0.1, got ${str(callbackRate)}`);
@@ -90,22 +107,44 @@ export function validateRequest(ms: MarketState, req: SimOrderRequest): ValidReq
     if (req.activationPrice !== undefined) activationPrice = positive(req.activationPrice, 'activationPrice');
   }
   const reduceOnly = req.reduceOnly === true;
-  if (reduceOnly && ms.marketType !== 'futures') reject(SimErrorCode.INVALID_ORDER, 'reduceOnly applies to futures orders only');
+  if (reduceOnly && ms.marketType !== 'futures')
+    reject(SimErrorCode.INVALID_ORDER, 'reduceOnly applies to futures orders only');
   if (price !== null) checkPrice(spec, price, 'price');
   if (stopPrice !== null) checkPrice(spec, stopPrice, 'stopPrice');
   if (activationPrice !== null) checkPrice(spec, activationPrice, 'activationPrice');
   if (!onGrid(qty, spec.stepSize, spec.stepPlaces)) {
-    reject(SimErrorCode.LOT_SIZE, `quantity ${str(qty)} is not a multiple of the step size ${str(spec.stepSize)}`, { stepSize: str(spec.stepSize) });
+    reject(SimErrorCode.LOT_SIZE, `quantity ${str(qty)} is not a multiple of the step size ${str(spec.stepSize)}`, {
+      stepSize: str(spec.stepSize),
+    });
   }
   if (qty.lt(spec.minQty) || qty.gt(spec.maxQty)) {
-    reject(SimErrorCode.LOT_SIZE, `quantity ${str(qty)} is outside [${str(spec.minQty)}, ${str(spec.maxQty)}]`, { minQty: str(spec.minQty), maxQty: str(spec.maxQty) });
+    reject(SimErrorCode.LOT_SIZE, `quantity ${str(qty)} is outside [${str(spec.minQty)}, ${str(spec.maxQty)}]`, {
+      minQty: str(spec.minQty),
+      maxQty: str(spec.maxQty),
+    });
   }
   const reference = price ?? stopPrice ?? activationPrice ?? ms.lastPrice;
   if (!reduceOnly && qty.mul(reference).lt(spec.minNotional)) {
-    reject(SimErrorCode.MIN_NOTIONAL, `notional ${str(qty.mul(reference))} is below the minimum ${str(spec.minNotional)}`, { minNotional: str(spec.minNotional) });
+    reject(
+      SimErrorCode.MIN_NOTIONAL,
+      `notional ${str(qty.mul(reference))} is below the minimum ${str(spec.minNotional)}`,
+      { minNotional: str(spec.minNotional) },
+    );
   }
   const exec: ExecKind = LIMIT_PRICED.has(type) ? 'LIMIT' : 'MARKET';
   const conditional = STOP_PRICED.has(type) || type === OrderType.TRAILING_STOP_MARKET;
   // A maker-only order has no time in force on Binance; it rests or is refused.
-  return { side: req.side, type, tif: type === OrderType.LIMIT_MAKER ? TimeInForce.GTC : tif, exec, conditional, qty, price, stopPrice, activationPrice, callbackRate, reduceOnly };
+  return {
+    side: req.side,
+    type,
+    tif: type === OrderType.LIMIT_MAKER ? TimeInForce.GTC : tif,
+    exec,
+    conditional,
+    qty,
+    price,
+    stopPrice,
+    activationPrice,
+    callbackRate,
+    reduceOnly,
+  };
 }

@@ -70,8 +70,23 @@ export function futuresBalanceView(account: AccountState, asset: string): SimBal
   return view(account.id, 'futures', asset, wallet.minus(locked), locked, wallet);
 }
 
-function view(accountId: string, marketType: SimMarketType, asset: string, free: Dec, locked: Dec, total: Dec): SimBalance {
-  return { accountId, connectorType: 'sim', marketType, asset, free: str(free), locked: str(locked), total: str(total) };
+function view(
+  accountId: string,
+  marketType: SimMarketType,
+  asset: string,
+  free: Dec,
+  locked: Dec,
+  total: Dec,
+): SimBalance {
+  return {
+    accountId,
+    connectorType: 'sim',
+    marketType,
+    asset,
+    free: str(free),
+    locked: str(locked),
+    total: str(total),
+  };
 }
 
 export function entryPrice(position: PositionState): Dec {
@@ -105,7 +120,11 @@ export function unrealizedPnl(position: PositionState): Dec {
 }
 
 export function positionView(position: PositionState, engine: Engine, lastSide?: TradeSide): SimPosition {
-  const side = position.qty.isZero() ? (lastSide ?? TradeSide.LONG) : position.qty.isPositive() ? TradeSide.LONG : TradeSide.SHORT;
+  const side = position.qty.isZero()
+    ? (lastSide ?? TradeSide.LONG)
+    : position.qty.isPositive()
+      ? TradeSide.LONG
+      : TradeSide.SHORT;
   return {
     accountId: position.account.id,
     connectorType: 'sim',
@@ -124,4 +143,3 @@ export function positionView(position: PositionState, engine: Engine, lastSide?:
     updateTime: position.updateTime,
   };
 }
-
