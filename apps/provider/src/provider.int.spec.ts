@@ -1,3 +1,4 @@
+import { connect } from 'nats';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { createNatsBus } from '@barfinex/bus';
@@ -13,6 +14,17 @@ interface Envelope {
   type: string;
   symbol?: string;
   payload: Record<string, unknown>;
+}
+
+async function deleteStream(name: string): Promise<void> {
+  const nc = await connect({ servers: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222' });
+  try {
+    await (await nc.jetstreamManager()).streams.delete(name);
+  } catch {
+    // already gone
+  } finally {
+    await nc.close();
+  }
 }
 
 async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
@@ -34,6 +46,7 @@ describeWithNats('provider end to end on NATS and PostgreSQL', () => {
   let bus: Bus;
   let h: Harness;
   let client: Socket;
+  const run = `e2e${Date.now().toString(36)}`;
   const received: Envelope[] = [];
 
   async function post(path: string, body: unknown) {
@@ -44,7 +57,8 @@ describeWithNats('provider end to end on NATS and PostgreSQL', () => {
   beforeAll(async () => {
     pg = await createTestDatabase('provider_e2e');
     db = await createDatabase({ url: pg.url });
-    bus = await createNatsBus({ servers: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222', name: 'provider-e2e', streamName: `BFX_E2E_${Date.now()}` });
+    // A run-scoped stream and subject prefix, so runs against a shared server never collide.
+    bus = await createNatsBus({ servers: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222', name: 'provider-e2e', streamName: `BFX_${run}`, subjectPrefix: `bfx${run}` });
     h = await startProvider({ db, bus });
     client = io(h.baseUrl, { path: '/ws', auth: { token: TEST_TOKEN }, transports: ['websocket'] });
     await new Promise<void>((resolve, reject) => {
@@ -60,6 +74,7 @@ describeWithNats('provider end to end on NATS and PostgreSQL', () => {
     client?.close();
     await h?.stop();
     await bus?.close();
+    await deleteStream(`BFX_${run}`);
     await db?.close();
     await pg?.drop();
   });
