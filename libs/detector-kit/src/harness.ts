@@ -5,7 +5,7 @@ import { parseCandlesCsv } from './csv';
 import type { Detector, IndicatorSet, ParamsSchema, PositionState } from './detector';
 import type { DetectorEmission, SignalPayload } from './emission';
 import { createDetectorRunner } from './runner';
-import type { StreamSnapshot } from './runner';
+import type { StreamSnapshot } from './runner-types';
 
 export interface RunDetectorOptions {
   symbol: string;

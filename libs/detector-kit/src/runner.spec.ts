@@ -11,6 +11,11 @@ import { tradeVolumeDelta } from './indicators/volume';
 import { createDetectorRunner } from './runner';
 
 const MIN = 60_000;
+const ignore = (): void => undefined;
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('missing test value');
+  return value;
+}
 const T0 = Date.UTC(2024, 0, 1);
 
 /** Bars from [low, high, close] triples; open is the previous close. */
@@ -179,17 +184,18 @@ describe('runner input handling', () => {
   it('skips unclosed, foreign, stale candles; resets and warms up again after a gap', () => {
     const out: DetectorEmission[] = [];
     const runner = createDetectorRunner(counting, { emit: (e) => out.push(e) });
-    const [a, b, c, d] = flat(4);
+    const list = flat(4);
+    const [a, b, c, d] = [must(list[0]), must(list[1]), must(list[2]), must(list[3])];
     const src = { symbol: 'BTCUSDT', timeframe: 'min1' as const };
-    expect(runner.onCandle({ ...a!, closed: false }, src)).toBe('ignored');
-    expect(runner.onCandle(a!, { ...src, symbol: 'ETHUSDT' })).toBe('ignored');
-    expect(runner.onCandle(a!, { ...src, timeframe: 'h1' })).toBe('ignored');
-    expect(runner.onCandle(a!, src)).toBe('warming');
-    expect(runner.onCandle(a!, src)).toBe('stale');
-    expect(runner.onCandle(b!, src)).toBe('warming');
-    expect(runner.onCandle(d!, src)).toBe('warming'); // c is missing: state dropped
+    expect(runner.onCandle({ ...a, closed: false }, src)).toBe('ignored');
+    expect(runner.onCandle(a, { ...src, symbol: 'ETHUSDT' })).toBe('ignored');
+    expect(runner.onCandle(a, { ...src, timeframe: 'h1' })).toBe('ignored');
+    expect(runner.onCandle(a, src)).toBe('warming');
+    expect(runner.onCandle(a, src)).toBe('stale');
+    expect(runner.onCandle(b, src)).toBe('warming');
+    expect(runner.onCandle(d, src)).toBe('warming'); // c is missing: state dropped
     expect(runner.snapshot('BTCUSDT', 'min1')).toMatchObject({ bars: 1, ready: false });
-    expect(runner.onCandle(c!, src)).toBe('stale');
+    expect(runner.onCandle(c, src)).toBe('stale');
     expect(out).toEqual([]);
   });
 
@@ -206,13 +212,13 @@ describe('runner input handling', () => {
   });
 
   it('validates params and names the offending field', () => {
-    expect(() => createDetectorRunner(counting, { params: { period: 0 }, emit: () => {} })).toThrow(DetectorParamsError);
+    expect(() => createDetectorRunner(counting, { params: { period: 0 }, emit: ignore })).toThrow(DetectorParamsError);
     try {
-      createDetectorRunner(counting, { params: { period: 'x' }, emit: () => {} });
+      createDetectorRunner(counting, { params: { period: 'x' }, emit: ignore });
     } catch (error) {
       expect((error as DetectorParamsError).issues).toEqual([{ path: 'period', message: expect.any(String) }]);
     }
-    const runner = createDetectorRunner(counting, { emit: () => {} });
+    const runner = createDetectorRunner(counting, { emit: ignore });
     expect(runner.params).toEqual({ period: 2 });
     expect(runner.updateParams({ period: 5 })).toEqual({ period: 5 });
     expect(() => runner.updateParams({ period: -1 })).toThrow(/period/);
@@ -230,12 +236,12 @@ describe('runner input handling', () => {
         return null;
       },
     });
-    const runner = createDetectorRunner(detector, { emit: () => {} });
+    const runner = createDetectorRunner(detector, { emit: ignore });
     runner.onOrderBook({ symbol: 'X', time: T0, bids: [{ price: '99.5', volume: '2' }], asks: [{ price: '100.5', volume: 1 }] });
-    expect(runner.onCandle(flat(1)[0]!, { symbol: 'X', timeframe: 'min1' })).toBe('warming');
+    expect(runner.onCandle(must(flat(1)[0]), { symbol: 'X', timeframe: 'min1' })).toBe('warming');
     runner.onTrade({ time: T0 + MIN + 1, price: '100', volume: '3', side: 'LONG' }, { symbol: 'X' });
     runner.onTrade({ time: T0 + MIN + 2, price: 101, volume: 1, side: 'SHORT', symbol: 'X' });
-    expect(runner.onCandle({ ...flat(2)[1]! }, { symbol: 'X', timeframe: 'min1' })).toBe('evaluated');
+    expect(runner.onCandle(must(flat(2)[1]), { symbol: 'X', timeframe: 'min1' })).toBe('evaluated');
     expect(seen).toEqual([{ delta: 2, book: 99.5, last: 101 }]);
   });
 

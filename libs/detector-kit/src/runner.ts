@@ -1,61 +1,16 @@
-import type { ConnectorType, MarketType, TimeFrame } from '@barfinex/enums';
+import type { TimeFrame } from '@barfinex/enums';
 import { nextTimeFrameStart } from '@barfinex/enums';
-import { z } from 'zod';
 import { toBar, toTradeTick } from './bar';
-import type { Bar, CandleLike, TradeLike, TradeTick } from './bar';
+import type { Bar, TradeTick } from './bar';
 import { createContext, readPartialValues, readValues, scoreRules } from './context';
 import type { MutableContext } from './context';
 import type { ActiveSignal, Detector, DetectorOutput, IndicatorSet, OrderBookView, ParamsSchema, PositionState, SignalDraft } from './detector';
-import type { DetectorEmission } from './emission';
-import { DetectorParamsError } from './errors';
 import { createLifecycle } from './lifecycle';
+import { parseDetectorParams } from './params';
+import type { CandleFeed, CandleOutcome, DetectorRunner, FeedSource, RunnerOptions, StreamSnapshot } from './runner-types';
 import type { LiveSignal, Moment } from './lifecycle';
 import { createBarSeries } from './series';
 import type { MutableBarSeries } from './series';
-
-export interface RunnerOptions {
-  /** Raw params; validated against the detector's schema (throws DetectorParamsError). */
-  params?: unknown;
-  /** Identifies this detector instance on the bus; default the detector's name. */
-  detectorKey?: string;
-  connectorType?: ConnectorType;
-  marketType?: MarketType;
-  /** Decimal places kept in prices on the wire; default 8. */
-  priceDecimals?: number;
-  emit(emission: DetectorEmission): void;
-  /** A throwing detector is isolated: reported here, nothing emitted for that bar. */
-  onError?(error: unknown, where: { symbol: string; timeframe: TimeFrame }): void;
-  /** Event timestamps; default the closing bar's close time, which keeps replays identical. */
-  clock?: () => number;
-  /** On a missing bar: `reset` (default) drops the stream's state and warms up again. */
-  onGap?: 'reset' | 'continue';
-}
-
-export interface CandleFeed extends CandleLike {
-  symbol?: string;
-  interval?: TimeFrame;
-  closed?: boolean;
-  closeTime?: number;
-}
-
-export interface FeedSource {
-  symbol?: string;
-  timeframe?: TimeFrame;
-  /** Id of the event that carried the input; becomes the causationId. */
-  eventId?: string;
-}
-
-export type CandleOutcome = 'evaluated' | 'warming' | 'ignored' | 'stale' | 'error';
-
-export interface StreamSnapshot {
-  symbol: string;
-  timeframe: TimeFrame;
-  bars: number;
-  ready: boolean;
-  lastTime: number | undefined;
-  values: Record<string, unknown>;
-  signal: ActiveSignal | undefined;
-}
 
 interface Stream {
   symbol: string;
@@ -71,33 +26,6 @@ interface Stream {
   signal: LiveSignal | undefined;
 }
 
-export interface DetectorRunner {
-  readonly detector: Detector;
-  readonly params: Record<string, unknown>;
-  onCandle(candle: CandleFeed, source?: FeedSource): CandleOutcome;
-  onTrade(trade: TradeLike & { symbol?: string }, source?: FeedSource): void;
-  onOrderBook(book: { symbol: string; time: number; bids: readonly { price: number | string; volume: number | string }[]; asks: readonly { price: number | string; volume: number | string }[] }): void;
-  /** The host's view of the position (from fills); overrides what the runner inferred. */
-  setPosition(symbol: string, position: Omit<PositionState, 'source'> | undefined): void;
-  getPosition(symbol: string): PositionState | undefined;
-  /** Validates, swaps params and rebuilds every stream's indicators (they warm up again). */
-  updateParams(input: unknown): Record<string, unknown>;
-  /** Withdraws every live signal, e.g. when the detector is stopped or blocked by risk. */
-  invalidateAll(reason: string): void;
-  snapshot(symbol: string, timeframe: TimeFrame): StreamSnapshot | undefined;
-  snapshots(): StreamSnapshot[];
-}
-
-export function parseDetectorParams(detector: Detector, input: unknown): Record<string, unknown> {
-  try {
-    return detector.parseParams(input);
-  } catch (error) {
-    if (error instanceof z.ZodError) {
-      throw new DetectorParamsError(detector.name, error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
-    }
-    throw error;
-  }
-}
 
 function isDraft(result: DetectorOutput | SignalDraft): result is SignalDraft {
   return 'direction' in result;
