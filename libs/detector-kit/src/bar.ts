@@ -48,7 +48,25 @@ function num(value: number | string, field: string): number {
   return n;
 }
 
+function isNumericBar(candle: CandleLike): candle is Bar {
+  return (
+    typeof candle.open === 'number' &&
+    Number.isFinite(candle.open) &&
+    typeof candle.high === 'number' &&
+    Number.isFinite(candle.high) &&
+    typeof candle.low === 'number' &&
+    Number.isFinite(candle.low) &&
+    typeof candle.close === 'number' &&
+    Number.isFinite(candle.close) &&
+    typeof candle.volume === 'number' &&
+    Number.isFinite(candle.volume) &&
+    (candle.buyVolume === undefined || typeof candle.buyVolume === 'number')
+  );
+}
+
+/** Numbers pass through untouched (no copy on the hot path); decimal strings are converted. */
 export function toBar(candle: CandleLike): Bar {
+  if (isNumericBar(candle)) return candle;
   const bar: Bar = {
     time: candle.time,
     open: num(candle.open, 'open'),

@@ -41,6 +41,17 @@ export function createContext<P, I extends IndicatorSet>(init: {
     const v = (ctx[source] as Values)[key];
     return typeof v === 'number' ? v : undefined;
   };
+  // 1 = crossed above, -1 = crossed below, 0 = neither (or a value is missing).
+  const cross = (a: string, b: string | number): number => {
+    const pa = valueOf(ctx, 'prev', a);
+    const pb = valueOf(ctx, 'prev', b);
+    const ca = valueOf(ctx, 'values', a);
+    const cb = valueOf(ctx, 'values', b);
+    if (pa === undefined || pb === undefined || ca === undefined || cb === undefined) return 0;
+    if (pa <= pb && ca > cb) return 1;
+    if (pa >= pb && ca < cb) return -1;
+    return 0;
+  };
   const ctx: MutableContext<P, I> = {
     ...init,
     candle: { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 },
@@ -52,12 +63,10 @@ export function createContext<P, I extends IndicatorSet>(init: {
     lastTrade: undefined,
     barIndex: 0,
     crossedAbove(a: NumericIndicator<I>, b: NumericIndicator<I> | number) {
-      const [pa, pb, ca, cb] = [valueOf(ctx, 'prev', a), valueOf(ctx, 'prev', b), valueOf(ctx, 'values', a), valueOf(ctx, 'values', b)];
-      return pa !== undefined && pb !== undefined && ca !== undefined && cb !== undefined && pa <= pb && ca > cb;
+      return cross(a, b) === 1;
     },
     crossedBelow(a: NumericIndicator<I>, b: NumericIndicator<I> | number) {
-      const [pa, pb, ca, cb] = [valueOf(ctx, 'prev', a), valueOf(ctx, 'prev', b), valueOf(ctx, 'values', a), valueOf(ctx, 'values', b)];
-      return pa !== undefined && pb !== undefined && ca !== undefined && cb !== undefined && pa >= pb && ca < cb;
+      return cross(a, b) === -1;
     },
   };
   return ctx;

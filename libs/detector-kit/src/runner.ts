@@ -146,8 +146,7 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
       if (indicator?.feed === 'candle') (indicator.update as (b: Bar) => unknown)(bar);
     }
     stream.bars += 1;
-    const m = moment(stream, candle, source);
-    if (stream.signal && !lifecycle.onBar(stream.signal, bar, m)) stream.signal = undefined;
+    if (stream.signal && !lifecycle.onBar(stream.signal, bar, moment(stream, candle, source))) stream.signal = undefined;
     const values = readValues(stream.indicators, stream.keys);
     const ctx = stream.ctx;
     ctx.prev = stream.lastValues as never;
@@ -169,7 +168,8 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
       options.onError?.(error, { symbol, timeframe });
       return 'error';
     }
-    if (output) apply(stream, output, bar, m);
+    // Built only when something may be emitted: most bars emit nothing.
+    if (output) apply(stream, output, bar, moment(stream, candle, source));
     return 'evaluated';
   };
 
