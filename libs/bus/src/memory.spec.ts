@@ -1,6 +1,6 @@
 import { runBusContract } from './contract';
 import { LIVE_EVENT, DURABLE_EVENT, durablePayload, livePayload } from './contract-fixtures';
-import { eventually } from './contract';
+import { eventually } from './contract-harness';
 import { createMemoryBus } from './memory';
 import { eventSubject } from './subjects';
 

@@ -1,23 +1,12 @@
 import { createEnvelope, isDurableEvent, parseEnvelope } from '@barfinex/events';
 import type { EventEnvelope, EventName } from '@barfinex/events';
-import {
-  decodeEnvelope,
-  decodeReply,
-  decodeRequest,
-  encodeReplyFailure,
-  encodeReplySuccess,
-  encodeRequest,
-  normaliseNames,
-  parseOptions,
-  parseSubscribeOptions,
-  allEventNames,
-} from './codec';
-import { BusNoRespondersError, BusTimeoutError, asError, busClosedError } from './errors';
+import { allEventNames, decodeEnvelope, normaliseNames, parseSubscribeOptions } from './codec';
+import { busClosedError } from './errors';
 import { RetainedLog, type MemoryDelivery } from './memory-log';
+import { createMemoryRpc } from './memory-rpc';
 import { MemorySubscription, type DurableConsumer, type MemoryItem } from './memory-subscription';
 import { DEFAULT_SUBJECT_PREFIX, parseEventSubject, symbolToken, virtualPartition } from './subjects';
-import { ReplyOptionsSchema, RequestOptionsSchema } from './types';
-import type { Bus, BusErrorListener, BusStatus, EventHandler, ReplyHandler, Subscription } from './types';
+import type { Bus, BusErrorListener, BusStatus, EventHandler, Subscription } from './types';
 
 export interface MemoryBusOptions {
   onError?: BusErrorListener;
@@ -37,11 +26,6 @@ export interface MemoryBus extends Bus {
   publishRaw(subject: string, text: string): void;
 }
 
-interface Replier {
-  handler: ReplyHandler;
-  active: boolean;
-}
-
 /** The in-process transport: same semantics as NATS, for the embedded default and unit tests. */
 export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
   const onError: BusErrorListener = options.onError ?? (() => undefined);
@@ -57,13 +41,13 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
   const coreByName = new Map<EventName, Set<MemorySubscription>>();
   const logs = new Map<EventName, RetainedLog>();
   const consumers = new Map<string, DurableConsumer>();
-  const repliers = new Map<string, Replier[]>();
   const roundRobin = new Map<string, number>();
 
   const report: BusErrorListener = (err, context) => {
     lastError = err.message;
     onError(err, context);
   };
+  const rpc = createMemoryRpc({ report, defaultTimeoutMs: defaultTimeout });
 
   // Delivery is asynchronous (as on the network) and in publish order: one microtask per burst.
   let outbox: Array<Omit<MemoryDelivery, 'seq'>> = [];
@@ -244,57 +228,14 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
       enqueue({ name, partition: parsed.partition, symbolToken: parsed.symbolToken, text, trusted: false });
     },
 
-    async request<T>(subject: string, data: unknown, rawOpts?: Parameters<Bus['request']>[2]): Promise<T> {
+    async request<T>(subject: string, data: unknown, opts?: Parameters<Bus['request']>[2]): Promise<T> {
       assertOpen();
-      const timeoutMs = parseOptions(RequestOptionsSchema, rawOpts, 'request options').timeoutMs ?? defaultTimeout;
-      const body = encodeRequest(data);
-      const active = (repliers.get(subject) ?? []).filter((r) => r.active);
-      const replier = pick(`reply\u0000${subject}`, active);
-      if (replier === undefined) throw new BusNoRespondersError(subject);
-      return new Promise<T>((resolve, reject) => {
-        let settled = false;
-        const timer = setTimeout(() => {
-          settled = true;
-          reject(new BusTimeoutError(subject, timeoutMs));
-        }, timeoutMs);
-        const answer = (text: string): void => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          try {
-            resolve(decodeReply<T>(subject, text));
-          } catch (err) {
-            reject(asError(err));
-          }
-        };
-        queueMicrotask(() => {
-          Promise.resolve()
-            .then(() => replier.handler(decodeRequest(body)))
-            .then(
-              (result) => answer(encodeReplySuccess(result)),
-              (err: unknown) => answer(encodeReplyFailure(err)),
-            )
-            .catch((err: unknown) => {
-              report(asError(err), { phase: 'reply', subject });
-              answer(encodeReplyFailure(err));
-            });
-        });
-      });
+      return rpc.request<T>(subject, data, opts);
     },
 
-    async reply(subject: string, handler: ReplyHandler, rawOpts?: Parameters<Bus['reply']>[2]): Promise<Subscription> {
+    async reply(subject, handler, opts) {
       assertOpen();
-      parseOptions(ReplyOptionsSchema, rawOpts, 'reply options');
-      const replier: Replier = { handler, active: true };
-      const list = repliers.get(subject) ?? [];
-      list.push(replier);
-      repliers.set(subject, list);
-      return {
-        unsubscribe: async () => {
-          replier.active = false;
-          repliers.set(subject, (repliers.get(subject) ?? []).filter((r) => r !== replier));
-        },
-      };
+      return rpc.reply(subject, handler, opts);
     },
 
     status(): BusStatus {
@@ -323,7 +264,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
       );
       subscriptions.clear();
       coreByName.clear();
-      repliers.clear();
+      rpc.clear();
     },
   };
   return bus;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithNats } from '@barfinex/testing';
 import type { EventEnvelope } from '@barfinex/events';
-import { eventually } from './contract';
+import { eventually } from './contract-harness';
 import { DURABLE_EVENT, LIVE_EVENT, durablePayload, livePayload } from './contract-fixtures';
 import { createNatsBus } from './nats';
 import type { Bus } from './types';

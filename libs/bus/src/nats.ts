@@ -1,25 +1,15 @@
-import { DebugEvents, ErrorCode, Events, NatsError, connect } from 'nats';
-import type { JetStreamManager, NatsConnection, Subscription as NatsSub } from 'nats';
+import { DebugEvents, Events, connect } from 'nats';
+import type { JetStreamManager, NatsConnection } from 'nats';
 import { z } from 'zod';
 import { createEnvelope, isDurableEvent, parseEnvelope } from '@barfinex/events';
 import type { EventEnvelope, EventName } from '@barfinex/events';
-import {
-  allEventNames,
-  decodeReply,
-  decodeRequest,
-  encodeReplyFailure,
-  encodeReplySuccess,
-  encodeRequest,
-  normaliseNames,
-  parseOptions,
-  parseSubscribeOptions,
-} from './codec';
-import { BusNoRespondersError, BusTimeoutError, asError, busClosedError } from './errors';
+import { allEventNames, normaliseNames, parseOptions, parseSubscribeOptions } from './codec';
+import { asError, busClosedError } from './errors';
 import { createDurablePublisher, durableStreamSubjects, ensureStream } from './nats-jetstream';
+import { createNatsRpc } from './nats-rpc';
 import { openNatsSubscription, type NatsSubscriptionHandle } from './nats-subscription';
-import { DEFAULT_SUBJECT_PREFIX, eventSubject, isValidSubjectPrefix } from './subjects';
-import { ReplyOptionsSchema, RequestOptionsSchema } from './types';
-import type { Bus, BusErrorListener, BusStatus, EventHandler, ReplyHandler, SubscribeOptions, Subscription } from './types';
+import { DEFAULT_SUBJECT_PREFIX, createSubjectResolver, isValidSubjectPrefix } from './subjects';
+import type { Bus, BusErrorListener, BusStatus, EventHandler, SubscribeOptions, Subscription } from './types';
 
 export const NatsBusConfigSchema = z.object({
   servers: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
@@ -148,27 +138,32 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
     }
   })().catch((err: unknown) => report(asError(err), { phase: 'connection' }));
 
-  const repliers = new Set<{ sub: NatsSub; inflight: Set<Promise<void>> }>();
+  const rpc = createNatsRpc({ nc, report, defaultTimeoutMs: cfg.requestTimeoutMs });
 
   const assertOpen = (): void => {
     if (state.closed) throw busClosedError();
   };
 
-  const send = async (env: EventEnvelope): Promise<void> => {
-    const subject = eventSubject(env.type, env.symbol, prefix);
+  const subjectFor = createSubjectResolver(prefix);
+  const durableNames = new Set(allEventNames().filter((n) => isDurableEvent(n)));
+
+  // Synchronous for live events (no promise per message on the hot path); durable ones wait for the stream's ack.
+  const send = (env: EventEnvelope): Promise<void> | undefined => {
+    const subject = subjectFor(env.type, env.symbol);
     const data = JSON.stringify(env);
-    if (isDurableEvent(env.type)) {
-      await durable.publish(subject, data, env.eventId);
-      state.published += 1;
-      return;
+    if (durableNames.has(env.type)) {
+      return durable.publish(subject, data, env.eventId).then(() => {
+        state.published += 1;
+      });
     }
     // Live-only events are worthless once stale; nats.js would discard its buffer on reconnect anyway.
     if (!state.connected) {
       state.dropped += 1;
-      return;
+      return undefined;
     }
     nc.publish(subject, data);
     state.published += 1;
+    return undefined;
   };
 
   const subscribeNames = async (names: EventName[], handler: EventHandler<EventName>, rawOpts?: SubscribeOptions): Promise<Subscription> => {
@@ -217,16 +212,24 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
   }
 
   return {
-    async publish(name, payload, meta) {
-      assertOpen();
-      const env = createEnvelope(name, payload, meta, now);
-      await send(env);
-      return env;
+    publish(name, payload, meta) {
+      try {
+        assertOpen();
+        const env = createEnvelope(name, payload, meta, now);
+        const sent = send(env);
+        return sent === undefined ? Promise.resolve(env) : sent.then(() => env);
+      } catch (err) {
+        return Promise.reject(asError(err));
+      }
     },
 
-    async publishEnvelope(env) {
-      assertOpen();
-      await send(parseEnvelope(env));
+    publishEnvelope(env) {
+      try {
+        assertOpen();
+        return send(parseEnvelope(env)) ?? Promise.resolve();
+      } catch (err) {
+        return Promise.reject(asError(err));
+      }
     },
 
     async subscribe(names, handler, opts) {
@@ -237,55 +240,14 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
       return subscribeNames(allEventNames(), handler, opts);
     },
 
-    async request<T>(subject: string, data: unknown, rawOpts?: Parameters<Bus['request']>[2]): Promise<T> {
+    async request<T>(subject: string, data: unknown, opts?: Parameters<Bus['request']>[2]): Promise<T> {
       assertOpen();
-      const timeoutMs = parseOptions(RequestOptionsSchema, rawOpts, 'request options').timeoutMs ?? cfg.requestTimeoutMs;
-      let reply;
-      try {
-        reply = await nc.request(subject, encodeRequest(data), { timeout: timeoutMs });
-      } catch (err) {
-        if (err instanceof NatsError && err.code === ErrorCode.NoResponders) throw new BusNoRespondersError(subject);
-        if (err instanceof NatsError && err.code === ErrorCode.Timeout) throw new BusTimeoutError(subject, timeoutMs);
-        throw err;
-      }
-      return decodeReply<T>(subject, reply.string());
+      return rpc.request<T>(subject, data, opts);
     },
 
-    async reply(subject: string, handler: ReplyHandler, rawOpts?: Parameters<Bus['reply']>[2]): Promise<Subscription> {
+    async reply(subject, handler, opts) {
       assertOpen();
-      const opts = parseOptions(ReplyOptionsSchema, rawOpts, 'reply options');
-      const inflight = new Set<Promise<void>>();
-      // Replies run concurrently: one slow request must not hold up the others.
-      const sub = nc.subscribe(subject, {
-        ...(opts.queue === undefined ? {} : { queue: opts.queue }),
-        callback: (err, msg) => {
-          if (err !== null) {
-            report(err, { phase: 'reply', subject });
-            return;
-          }
-          const work = Promise.resolve()
-            .then(() => handler(decodeRequest(msg.string())))
-            .then(
-              (result) => encodeReplySuccess(result),
-              (failure: unknown) => encodeReplyFailure(failure),
-            )
-            .catch((failure: unknown) => encodeReplyFailure(failure))
-            .then((text) => {
-              if (!msg.respond(text)) report(new Error(`request on "${subject}" had no reply subject`), { phase: 'reply', subject });
-            })
-            .finally(() => inflight.delete(work));
-          inflight.add(work);
-        },
-      });
-      const entry = { sub, inflight };
-      repliers.add(entry);
-      return {
-        unsubscribe: async () => {
-          repliers.delete(entry);
-          sub.unsubscribe();
-          await Promise.all(inflight);
-        },
-      };
+      return rpc.reply(subject, handler, opts);
     },
 
     status,
@@ -293,8 +255,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
     async close() {
       if (state.closed) return;
       await Promise.all([...subscriptions.keys()].map((s) => s.unsubscribe()));
-      for (const r of repliers) r.sub.unsubscribe();
-      await Promise.all([...repliers].flatMap((r) => [...r.inflight]));
+      await rpc.close();
       state.closed = true;
       wakeAll();
       // Drain flushes what was published; with the server gone there is nothing to flush to.

@@ -13,8 +13,24 @@ export class SerialQueue<T> {
   }
 
   push(item: T): void {
-    this.items.push(item);
-    if (!this.running) void this.run();
+    if (this.running) {
+      this.items.push(item);
+      return;
+    }
+    // Idle queue: run the step right here; only an async step (or a backlog) needs the loop.
+    this.running = true;
+    let pending: void | Promise<void>;
+    try {
+      pending = this.step(item);
+    } catch (err) {
+      this.running = false;
+      throw err;
+    }
+    if (pending === undefined && this.size === 0) {
+      this.finish();
+      return;
+    }
+    void this.drain(pending);
   }
 
   /** Resolves once the queue is empty and nothing is running. */
@@ -23,23 +39,31 @@ export class SerialQueue<T> {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private async run(): Promise<void> {
-    this.running = true;
-    while (this.head < this.items.length) {
-      const item = this.items[this.head] as T;
-      this.items[this.head] = undefined;
-      this.head += 1;
-      if (this.head >= 1024 && this.head * 2 >= this.items.length) {
-        this.items = this.items.slice(this.head);
-        this.head = 0;
+  private async drain(first: void | Promise<void>): Promise<void> {
+    try {
+      if (first !== undefined) await first;
+      while (this.head < this.items.length) {
+        const item = this.items[this.head] as T;
+        this.items[this.head] = undefined;
+        this.head += 1;
+        if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+          this.items = this.items.slice(this.head);
+          this.head = 0;
+        }
+        // step() reports its own failures; a throw here would be a bug in the bus, not a handler.
+        const pending = this.step(item);
+        if (pending !== undefined) await pending;
       }
-      // step() reports its own failures; a throw here would be a bug in the bus, not a handler.
-      const pending = this.step(item);
-      if (pending !== undefined) await pending;
+    } finally {
+      this.finish();
     }
-    this.items = [];
+  }
+
+  private finish(): void {
+    if (this.items.length > 0) this.items = [];
     this.head = 0;
     this.running = false;
+    if (this.idleWaiters.length === 0) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();

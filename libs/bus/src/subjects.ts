@@ -56,19 +56,35 @@ export function eventBaseSubject(name: EventName, prefix: string = DEFAULT_SUBJE
   return `${prefix}.ev.${name}`;
 }
 
-// Subjects are derived on every publish; the cache keeps that to one map lookup per message.
-const SUBJECT_CACHE_LIMIT = 50_000;
-const subjectCache = new Map<string, string>();
+function buildSubject(name: EventName, symbol: string | undefined, prefix: string): string {
+  return `${eventBaseSubject(name, prefix)}.${virtualPartition(symbol)}.${symbolToken(symbol)}`;
+}
 
 /** The subject an event is published on. */
 export function eventSubject(name: EventName, symbol?: string, prefix: string = DEFAULT_SUBJECT_PREFIX): string {
-  const key = `${prefix}\u0000${name}\u0000${symbol ?? ''}`;
-  const cached = subjectCache.get(key);
-  if (cached !== undefined) return cached;
-  const subject = `${eventBaseSubject(name, prefix)}.${virtualPartition(symbol)}.${symbolToken(symbol)}`;
-  if (subjectCache.size >= SUBJECT_CACHE_LIMIT) subjectCache.clear();
-  subjectCache.set(key, subject);
-  return subject;
+  return buildSubject(name, symbol, prefix);
+}
+
+const SYMBOLS_PER_EVENT_LIMIT = 20_000;
+
+/**
+ * eventSubject with a cache: subjects are derived on every publish, and hashing and encoding the
+ * symbol each time would be most of the bus's own cost. Bounded per event name.
+ */
+export function createSubjectResolver(prefix: string): (name: EventName, symbol: string | undefined) => string {
+  const byName = new Map<EventName, Map<string, string>>();
+  return (name, symbol) => {
+    let bySymbol = byName.get(name);
+    if (bySymbol === undefined) byName.set(name, (bySymbol = new Map()));
+    const key = symbol ?? '';
+    let subject = bySymbol.get(key);
+    if (subject === undefined) {
+      if (bySymbol.size >= SYMBOLS_PER_EVENT_LIMIT) bySymbol.clear();
+      subject = buildSubject(name, symbol, prefix);
+      bySymbol.set(key, subject);
+    }
+    return subject;
+  };
 }
 
 export interface SubjectFilter {
