@@ -159,3 +159,11 @@ describe('orders', () => {
     expect(replaced.body.order.price).toBe((Number(limit) - 1).toFixed(2).replace(/\.?0+$/, ''));
   });
 });
+
+describe('malformed paths', () => {
+  it('answers a broken percent-escape with 400, not 500', async () => {
+    const res = await call('GET', '/api/orders/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('BAD_REQUEST');
+  });
+});

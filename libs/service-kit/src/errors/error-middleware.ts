@@ -30,6 +30,10 @@ export function toAppError(err: unknown): AppError {
     const issues = toValidationIssues(err);
     return new AppError('VALIDATION_ERROR', summariseIssues(issues), { details: { issues }, cause: err });
   }
+  // Express raises URIError (status 400) for a path with a malformed %-escape: the caller's mistake.
+  if (err instanceof URIError) {
+    return new AppError('BAD_REQUEST', 'malformed percent-encoding in the request path', { cause: err });
+  }
   if (typeof err === 'object' && err !== null) {
     const e = err as HttpLikeError;
     if (e.type === 'entity.parse.failed') {
