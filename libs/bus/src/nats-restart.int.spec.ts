@@ -33,7 +33,7 @@ function accepts(port: number): Promise<boolean> {
 }
 
 async function startServer(port: number, storeDir: string): Promise<ChildProcess> {
-  const child = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' });
+  const child = spawn(process.env['NATS_SERVER_BIN'] ?? '/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' });
   const deadline = Date.now() + 10_000;
   while (!(await accepts(port))) {
     if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}`);
