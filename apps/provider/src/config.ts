@@ -10,6 +10,9 @@ export const ProviderConfigSchema = z.object({
   PROVIDER_KEY: envString('provider'),
   DATABASE_URL: envString('pglite:./data/pglite'),
   NATS_URL: envString().optional(),
+  /** Every app of one deployment must use the same prefix and stream (tests use run-scoped ones). */
+  NATS_SUBJECT_PREFIX: envString('bfx'),
+  NATS_STREAM: envString('BFX_EVENTS'),
   CORS_ORIGINS: envList(['*']),
   LOG_LEVEL: envLogLevel('info'),
   LOG_PRETTY: envBool(false),

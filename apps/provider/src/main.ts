@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   logger.info({ kind: db.kind, migrations: db.migrations }, 'database ready');
 
   const bus: Bus = config.NATS_URL
-    ? await createNatsBus({ servers: config.NATS_URL, name: 'provider', onError: (err, ctx) => logger.warn({ err, ...ctx }, 'bus problem') })
+    ? await createNatsBus({ servers: config.NATS_URL, name: 'provider', subjectPrefix: config.NATS_SUBJECT_PREFIX, streamName: config.NATS_STREAM, onError: (err, ctx) => logger.warn({ err, ...ctx }, 'bus problem') })
     : createMemoryBus({ onError: (err, ctx) => logger.warn({ err, ...ctx }, 'bus problem') });
   shutdown.add('bus', () => bus.close());
 
