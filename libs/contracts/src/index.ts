@@ -71,7 +71,7 @@ export {
   withOpenApiSchema,
 } from './openapi';
 export { findOpenApiProblems } from './openapi-check';
-export type { HttpMethod, OpenApiDocument, OpenApiDocumentOptions, RouteDefinition, RouteSpec } from './openapi';
+export type { HttpMethod, OpenApiDocument, OpenApiDocumentOptions, ResponsesSpec, RouteDefinition, RouteSpec } from './openapi';
 export type { Fill, Order, OrderCloseRequest, OrderCreate, OrderCreateInput, OrderSource } from './order';
 export {
   AppHeartbeatSchema,
@@ -142,6 +142,36 @@ export {
   SubscriptionUpdateSchema,
   providerRoutes,
 } from './routes/provider-routes';
+export {
+  DashboardAlertSchema,
+  DashboardOverviewSchema,
+  DashboardQuerySchema,
+  EventSinkQuerySchema,
+  GapQuerySchema,
+  GapReportSchema,
+  MissingRangeSchema,
+  RepairRequestSchema,
+  RepairResultSchema,
+  ReplaySpeedSchema,
+  ReplayStartSchema,
+  ReplayStatusSchema,
+  SeriesParams,
+  SignalsContextQuerySchema,
+  SignalsContextSchema,
+  SinkEventSchema,
+  platformRoutes,
+} from './routes/platform-routes';
+export type {
+  DashboardOverview,
+  EventSinkQuery,
+  GapReport,
+  RepairResult,
+  ReplayStart,
+  ReplayStatus,
+  SignalsContext,
+  SignalsContextQuery,
+  SinkEventView,
+} from './routes/platform-routes';
 export {
   AppHeartbeatRequestSchema,
   AppKeySchema,

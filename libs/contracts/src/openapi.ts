@@ -7,11 +7,13 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 type ParamsSchema = z.ZodObject;
 type ResponseSpec = z.ZodType | { description?: string; schema?: z.ZodType } | null;
+export type ResponsesSpec = Record<number, ResponseSpec>;
 
 export interface RouteSpec<
   P extends ParamsSchema | undefined = ParamsSchema | undefined,
   Q extends ParamsSchema | undefined = ParamsSchema | undefined,
   B extends z.ZodType | undefined = z.ZodType | undefined,
+  R extends ResponsesSpec = ResponsesSpec,
 > {
   method: HttpMethod;
   /** Express-style path relative to the server URL, e.g. `/orders/:orderId`. */
@@ -23,14 +25,15 @@ export interface RouteSpec<
   auth?: boolean;
   request?: { params?: P; query?: Q; body?: B };
   /** Status → schema; `null` for a response without a body (e.g. 204). */
-  responses: Record<number, ResponseSpec>;
+  responses: R;
 }
 
 export type RouteDefinition<
   P extends ParamsSchema | undefined = ParamsSchema | undefined,
   Q extends ParamsSchema | undefined = ParamsSchema | undefined,
   B extends z.ZodType | undefined = z.ZodType | undefined,
-> = Readonly<RouteSpec<P, Q, B>> & { readonly openApiPath: string; readonly auth: boolean };
+  R extends ResponsesSpec = ResponsesSpec,
+> = Readonly<RouteSpec<P, Q, B, R>> & { readonly openApiPath: string; readonly auth: boolean };
 
 /**
  * One route's contract. Routers validate with `request.*` and the OpenAPI document is built
@@ -40,7 +43,8 @@ export function defineRoute<
   P extends ParamsSchema | undefined = undefined,
   Q extends ParamsSchema | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
->(spec: RouteSpec<P, Q, B>): RouteDefinition<P, Q, B> {
+  const R extends ResponsesSpec = ResponsesSpec,
+>(spec: RouteSpec<P, Q, B, R>): RouteDefinition<P, Q, B, R> {
   return Object.freeze({ ...spec, auth: spec.auth ?? true, openApiPath: toOpenApiPath(spec.path) });
 }
 

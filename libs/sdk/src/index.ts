@@ -1,0 +1,10 @@
+export { createProviderClient } from './client';
+export type { ProviderClient, ProviderClientOptions } from './client';
+export { createRequester, fillPath } from './request';
+export type { Requester, RequesterOptions } from './request';
+export type { RouteInput, RouteResult } from './route-types';
+export { isAmbiguousFailure, isUnreachable } from './failure';
+export { createAppPresence } from './presence';
+export type { AppDescription, AppPresence, AppPresenceOptions, PresenceStatus } from './presence';
+export { connectProviderSocket } from './socket';
+export type { ProviderSocket, ProviderSocketOptions } from './socket';
