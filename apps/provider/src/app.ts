@@ -72,7 +72,12 @@ export function createProvider(deps: ProviderDeps) {
   registerCandleRoutes(t, { candles, connectors });
   registerOrderRoutes(t, { orders });
   registerCatalogRoutes(t);
-  registerRegistryRoutes(t, { registry });
+  registerRegistryRoutes(t, {
+    registry,
+    // A snapshot that does not validate is the detector's problem, not a reason to refuse its heartbeat.
+    onDetectorSnapshot: (key, snap) =>
+      configs.detectors.upsertFromSnapshot(key, snap).catch((err: unknown) => logger.warn({ err, detector: key }, 'ignored an invalid detectorSnapshot')),
+  });
   registerProxyRoutes(t, { registry });
   registerConfigRoutes(t, { configs });
 
@@ -116,6 +121,7 @@ export function createProvider(deps: ProviderDeps) {
   let ws: WsBridge | undefined;
   let busSub: Subscription | undefined;
   let flushTimer: NodeJS.Timeout | undefined;
+  let expiryTimer: NodeJS.Timeout | undefined;
 
   const wsClients = metrics.gauge({ name: 'bfx_ws_clients', help: 'Connected Socket.IO clients' });
 
@@ -149,6 +155,11 @@ export function createProvider(deps: ProviderDeps) {
       void marketData.flush();
     }, config.CANDLE_FLUSH_MS);
     flushTimer.unref();
+    expiryTimer = setInterval(
+      () => void registry.sweepExpired().catch((err: unknown) => logger.warn({ err }, 'registry expiry sweep failed')),
+      Math.min(15_000, Math.max(250, Math.floor(config.PROVIDER_APP_ACTIVE_TTL_MS / 4))),
+    );
+    expiryTimer.unref();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.PROVIDER_PORT, config.PROVIDER_HOST, () => resolve());
@@ -159,6 +170,7 @@ export function createProvider(deps: ProviderDeps) {
 
   async function stop(): Promise<void> {
     if (flushTimer) clearInterval(flushTimer);
+    if (expiryTimer) clearInterval(expiryTimer);
     for (const connector of deps.connectors) await connector.stop();
     await orders.idle();
     await marketData.flush();
@@ -169,7 +181,7 @@ export function createProvider(deps: ProviderDeps) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors };
+  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors, registry };
 }
 
 export type Provider = ReturnType<typeof createProvider>;

@@ -1,7 +1,7 @@
 import { DetectorConfigSchema, InspectorConfigSchema } from '@barfinex/contracts';
 import type { DetectorConfig, DetectorItem, InspectorConfig, InspectorItem } from '@barfinex/contracts';
 import type { AppType, DetectorStatus } from '@barfinex/enums';
-import { badRequest, conflict, notFound, parseInput } from '@barfinex/service-kit';
+import { badRequest, conflict, isAppError, notFound, parseInput } from '@barfinex/service-kit';
 import type { z } from 'zod';
 import type { ConfigTable, ConfigsRepository, StoredConfig } from './configs.repository';
 
@@ -14,6 +14,12 @@ export interface ConfigsServiceDeps {
 // Computed or bookkeeping fields a client may echo back from a GET; never part of the document.
 const DERIVED = ['status', 'createdAt', 'updatedAt'];
 const strip = (doc: Record<string, unknown>) => Object.fromEntries(Object.entries(doc).filter(([k]) => !DERIVED.includes(k)));
+
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+}
 
 /** Reference precedence: a detector that is not running is offline whatever its flags say. */
 export function detectorStatus(config: Pick<DetectorConfig, 'isActive' | 'isBlocked'>, online: boolean): DetectorStatus {
@@ -77,6 +83,31 @@ export function createConfigsService(deps: ConfigsServiceDeps) {
       create: async (input: DetectorConfig) => detectorItem(await detectors.create(input), await online()),
       update: async (key: string, patch: Record<string, unknown>) => detectorItem(await detectors.update(key, patch), await online()),
       remove: (key: string) => detectors.remove(key),
+      /**
+       * A detector describes itself in `meta.detectorSnapshot` on register and heartbeat; its row
+       * follows (created, or shallow-merged). Unchanged snapshots write nothing.
+       */
+      async upsertFromSnapshot(key: string, snapshot: Record<string, unknown>): Promise<'created' | 'updated' | 'unchanged'> {
+        const doc = strip({ ...snapshot, key });
+        const existing = await deps.repo.detectors.find(key);
+        if (existing) {
+          const merged = strip(parseInput(DetectorConfigSchema, { ...existing.config, ...doc }, 'body'));
+          if (stableJson(merged) === stableJson(existing.config)) return 'unchanged';
+          await detectors.update(key, doc);
+          return 'updated';
+        }
+        try {
+          await detectors.create(parseInput(DetectorConfigSchema, doc, 'body'));
+          return 'created';
+        } catch (err) {
+          // Two heartbeats raced to create the row: the loser merges instead.
+          if (isAppError(err) && err.code === 'CONFLICT') {
+            await detectors.update(key, doc);
+            return 'updated';
+          }
+          throw err;
+        }
+      },
     },
     inspectors: {
       list: async () => (await inspectors.list()).map(inspectorItem),

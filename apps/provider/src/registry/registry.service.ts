@@ -37,6 +37,8 @@ export function createRegistryService(deps: RegistryServiceDeps) {
   const cacheMs = deps.lookupCacheMs ?? 1000;
   const cache = new Map<string, { record: RegistryRecord | undefined; until: number }>();
   const cacheKey = (appType: AppType, appKey: string) => `${appType}\u0000${appKey}`;
+  // Apps whose expiry was announced; a later heartbeat announces them registered again.
+  const announcedExpired = new Set<string>();
 
   // Storage failures are the registry being unavailable, not a bug in the request (reference: 503).
   async function storage<T>(op: () => Promise<T>): Promise<T> {
@@ -89,8 +91,9 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     const saved = await storage(() => repo.save(record));
     cache.delete(cacheKey(saved.appType, saved.appKey));
     const created = !previous || previous.unregisteredAt !== null;
+    const cameBack = announcedExpired.delete(cacheKey(saved.appType, saved.appKey));
     const who = { appType: saved.appType, appKey: saved.appKey };
-    if (mode === 'register' || created) {
+    if (mode === 'register' || created || cameBack) {
       events.emit('PROVIDER_APP_REGISTERED', {
         ...who,
         baseUrl: saved.baseUrl,
@@ -153,6 +156,28 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       }
       const token = record.meta['apiToken'];
       return { baseUrl: record.baseUrl, ...(typeof token === 'string' && token ? { apiToken: token } : {}) };
+    },
+
+    /**
+     * Announces apps whose heartbeats stopped (`PROVIDER_APP_UNREGISTERED`, reason `expired`), once
+     * per lapse. Returns how many were announced.
+     */
+    async sweepExpired(): Promise<number> {
+      const at = now();
+      const records = await storage(() => repo.list(undefined));
+      let announced = 0;
+      for (const r of records) {
+        const key = cacheKey(r.appType, r.appKey);
+        if (r.unregisteredAt !== null || isActive(r, at)) {
+          announcedExpired.delete(key);
+          continue;
+        }
+        if (announcedExpired.has(key)) continue;
+        announcedExpired.add(key);
+        announced += 1;
+        events.emit('PROVIDER_APP_UNREGISTERED', { appType: r.appType, appKey: r.appKey, reason: 'expired' });
+      }
+      return announced;
     },
 
     async activeKeys(appType: AppType): Promise<Set<string>> {

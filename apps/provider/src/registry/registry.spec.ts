@@ -75,6 +75,37 @@ describe('app registry', () => {
     ]);
   });
 
+  it('announces an expired app once, and again as registered when it comes back', async () => {
+    await register(inspector).expect(201);
+    s.emitted.length = 0;
+    expect(await s.registry.sweepExpired()).toBe(0);
+    s.clock.t += 60_001;
+    expect(await s.registry.sweepExpired()).toBe(1);
+    expect(await s.registry.sweepExpired()).toBe(0);
+    expect(s.emitted).toEqual([{ name: 'PROVIDER_APP_UNREGISTERED', payload: { appType: 'inspector', appKey: 'inspector', reason: 'expired' } }]);
+    await request(s.app).post('/api/apps/registry/heartbeat').set(auth).send({ appType: 'inspector', appKey: 'inspector' }).expect(200);
+    expect(s.emitted.slice(1).map((e) => e.name)).toEqual(['PROVIDER_APP_REGISTERED', 'PROVIDER_APP_HEARTBEAT']);
+    s.clock.t += 60_001;
+    expect(await s.registry.sweepExpired()).toBe(1);
+  });
+
+  it('upserts a detector config from meta.detectorSnapshot on register and heartbeat', async () => {
+    const snap = { name: 'EMA cross', symbols: ['BTCUSDT'], intervals: ['min5'], params: { fast: 9 } };
+    await register({ appType: 'detector', appKey: 'ema', baseUrl: 'http://127.0.0.1:8083', meta: { detectorSnapshot: snap } }).expect(201);
+    const created = await request(s.app).get('/api/detectors/ema').set(auth).expect(200);
+    expect(created.body).toMatchObject({ key: 'ema', name: 'EMA cross', symbols: [{ name: 'BTCUSDT' }], intervals: ['min5'], params: { fast: 9 }, status: 'active' });
+    const firstUpdate = created.body.updatedAt;
+    s.clock.t += 1_000;
+    await request(s.app).post('/api/apps/registry/heartbeat').set(auth).send({ appType: 'detector', appKey: 'ema', meta: { detectorSnapshot: snap } }).expect(200);
+    expect((await request(s.app).get('/api/detectors/ema').set(auth)).body.updatedAt).toBe(firstUpdate);
+    await request(s.app).post('/api/apps/registry/heartbeat').set(auth).send({ appType: 'detector', appKey: 'ema', meta: { detectorSnapshot: { ...snap, params: { fast: 12 } } } }).expect(200);
+    expect((await request(s.app).get('/api/detectors/ema').set(auth)).body).toMatchObject({ params: { fast: 12 }, updatedAt: s.clock.t });
+    // A user's change to a field the snapshot does not carry survives the next heartbeat.
+    await request(s.app).put('/api/detectors/ema').set(auth).send({ isBlocked: true }).expect(200);
+    await request(s.app).post('/api/apps/registry/heartbeat').set(auth).send({ appType: 'detector', appKey: 'ema', meta: { detectorSnapshot: { ...snap, params: { fast: 12 } } } }).expect(200);
+    expect((await request(s.app).get('/api/detectors/ema').set(auth)).body).toMatchObject({ isBlocked: true, status: 'blocked' });
+  });
+
   it('gives detectors a stable studioKey', async () => {
     const d = { appType: 'detector', appKey: 'det', baseUrl: 'http://127.0.0.1:8083' };
     expect((await register(d).expect(201)).body.data.meta).toEqual({ studioKey: 'studio-1' });

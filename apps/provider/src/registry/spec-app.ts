@@ -44,7 +44,7 @@ export async function createSpecApp(options: SpecAppOptions = {}) {
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 
   const t = createTypedRouter();
-  registerRegistryRoutes(t, { registry });
+  registerRegistryRoutes(t, { registry, onDetectorSnapshot: (key, snap) => configs.detectors.upsertFromSnapshot(key, snap) });
   registerProxyRoutes(t, { registry });
   registerConfigRoutes(t, { configs });
   const app = express();
