@@ -29,9 +29,11 @@ import { createOrdersService } from './orders/orders.service';
 import { createProxyRouter } from './proxy/proxy';
 import { registerProxyRoutes } from './proxy/proxy.routes';
 import { createRegistryRepository } from './registry/registry.repository';
+import { createProxyFastPath } from './proxy/fast-path';
 import { registerRegistryRoutes } from './registry/registry.routes';
 import { createRegistryService } from './registry/registry.service';
 import { createWsBridge } from './ws/ws.bridge';
+import { createPlatformAreas } from './eventsink/platform-areas';
 import type { WsBridge } from './ws/ws.bridge';
 
 export const PROVIDER_VERSION = '0.1.0';
@@ -57,7 +59,7 @@ export function createProvider(deps: ProviderDeps) {
   const events = createEventPublisher({ bus, logger, key: config.PROVIDER_KEY, onPublished: (event, ok) => publishCounter.inc({ event, ok: String(ok) }) });
   const connectors = createConnectorRegistry(deps.connectors);
   const orders = createOrdersService({ repo: createOrdersRepository(deps.db.prisma), connectors, events, now });
-  const candles = createCandlesRepository(deps.db.prisma);
+  const candles = createCandlesRepository(deps.db.prisma, { pool: deps.db.pool });
   const marketData = createMarketDataHub({ events, candles, logger: logger.child({ component: 'market-data' }) });
   const registry = createRegistryService({ repo: createRegistryRepository(deps.db.prisma), events, now, ttlMs: config.PROVIDER_APP_ACTIVE_TTL_MS });
   const configs = createConfigsService({ repo: createConfigsRepository(deps.db.prisma), registry, now });
@@ -80,6 +82,7 @@ export function createProvider(deps: ProviderDeps) {
   });
   registerProxyRoutes(t, { registry });
   registerConfigRoutes(t, { configs });
+  const platform = createPlatformAreas(t, { config, logger, db: deps.db, bus, metrics, now, startedAt, version: PROVIDER_VERSION, candles, connectors, registry, configs, orders });
 
   const openApi = buildOpenApiDocument({
     title: 'Barfinex Provider API',
@@ -117,7 +120,11 @@ export function createProvider(deps: ProviderDeps) {
   app.use(notFoundHandler);
   app.use(errorMiddleware({ logger }));
 
-  const server: Server = createServer(app);
+  const proxyErrors = metrics.counter({ name: 'bfx_proxy_errors_total', help: 'Proxied calls answered 5xx by the provider (app unreachable, inactive, timed out)', labelNames: ['appType', 'code'] as const });
+  const fastProxy = createProxyFastPath({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, token: config.PROVIDER_API_TOKEN, logger, httpDuration: metrics.httpDuration, proxyErrors });
+  const server: Server = createServer((req, res) => {
+    if (!fastProxy(req, res)) app(req, res);
+  });
   let ws: WsBridge | undefined;
   let busSub: Subscription | undefined;
   let flushTimer: NodeJS.Timeout | undefined;
@@ -133,8 +140,10 @@ export function createProvider(deps: ProviderDeps) {
       maxBufferedPackets: config.WS_MAX_BUFFERED,
       now,
       onSlowClient: (id, buffered) => logger.warn({ socket: id, buffered }, 'disconnected a slow WebSocket client'),
+      persistedSinkFeed: platform.eventSink.enabled,
     });
     const bridge = ws;
+    await platform.eventSink.start((record) => bridge.emitSinkRecord(record));
     busSub = await bus.subscribeAll((env) => {
       consumedCounter.inc({ event: env.type });
       bridge.dispatch(env);
@@ -174,14 +183,18 @@ export function createProvider(deps: ProviderDeps) {
     for (const connector of deps.connectors) await connector.stop();
     await orders.idle();
     await marketData.flush();
+    await platform.replay.stop();
     await busSub?.unsubscribe();
     await events.settled();
+    await platform.eventSink.stop();
     await ws?.close();
     server.closeAllConnections();
+    fastProxy.agents.http.destroy();
+    fastProxy.agents.https.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors, registry };
+  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors, registry, platform };
 }
 
 export type Provider = ReturnType<typeof createProvider>;

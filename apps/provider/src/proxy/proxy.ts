@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
@@ -29,6 +30,14 @@ interface Target {
   apiToken?: string;
 }
 
+/** What the forwarder needs to know about the caller, from Express or from a bare Node request. */
+export interface CallerInfo {
+  proto: string;
+  clientIp?: string | undefined;
+  /** The mount point in front of `/:prefix/:appKey` (e.g. `/api`). */
+  mount: string;
+}
+
 /**
  * The caller's path as it arrived, split after `/:prefix/:appKey/`: Express decodes params, and the
  * guard must judge (and the app must receive) the original encoding.
@@ -40,24 +49,33 @@ function splitRawUrl(rawUrl: string): { prefixSegment: string; keySegment: strin
   return { prefixSegment, keySegment, remainder: rest.join('/'), query: q === -1 ? '' : rawUrl.slice(q) };
 }
 
-async function resolveTarget(deps: ProxyDeps, appType: AppType, req: Request): Promise<Target> {
-  const appKey = String(req.params['appKey'] ?? '');
+function decodeKey(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw badRequest('proxy path refused: malformed percent-encoding');
+  }
+}
+
+/** `url` is relative to the mount point: `/detectors/det/signals?x=1`. */
+async function resolveTarget(deps: ProxyDeps, appType: AppType, url: string, mount: string): Promise<Target> {
+  const { prefixSegment, keySegment, remainder, query } = splitRawUrl(url);
+  const appKey = decodeKey(keySegment);
   if (!AppKeySchema.safeParse(appKey).success) throw notFound(`${appType} "${appKey}"`, { appType, appKey });
-  const { prefixSegment, keySegment, remainder, query } = splitRawUrl(req.url);
   const safe = checkProxyRemainder(remainder);
   const info = await deps.registry.resolve(appType, appKey);
-  const url = new URL(info.baseUrl);
+  const target = new URL(info.baseUrl);
   return {
     appType,
     appKey,
-    url,
-    path: `${url.pathname.replace(/\/+$/, '')}/${safe}${query}`,
-    prefix: `${req.baseUrl}/${prefixSegment}/${keySegment}`,
+    url: target,
+    path: `${target.pathname.replace(/\/+$/, '')}/${safe}${query}`,
+    prefix: `${mount}/${prefixSegment}/${keySegment}`,
     ...(info.apiToken ? { apiToken: info.apiToken } : {}),
   };
 }
 
-function forward(deps: ProxyDeps, agents: NonNullable<ProxyDeps['agents']>, target: Target, req: Request, res: Response, next: NextFunction): void {
+function forward(deps: ProxyDeps, agents: NonNullable<ProxyDeps['agents']>, target: Target, caller: CallerInfo, req: IncomingMessage, res: ServerResponse, fail: (err: unknown) => void): void {
   const secure = target.url.protocol === 'https:';
   const label = `${target.appType} "${target.appKey}"`;
   let timedOut = false;
@@ -71,16 +89,16 @@ function forward(deps: ProxyDeps, agents: NonNullable<ProxyDeps['agents']>, targ
       agent: secure ? agents.https : agents.http,
       headers: upstreamRequestHeaders(req.headers, {
         host: target.url.host,
-        proto: req.protocol,
+        proto: caller.proto,
         prefix: target.prefix,
         ...(target.apiToken ? { apiToken: target.apiToken } : {}),
-        ...(req.ip ? { clientIp: req.ip } : {}),
+        ...(caller.clientIp ? { clientIp: caller.clientIp } : {}),
         ...(req.headers.host ? { callerHost: req.headers.host } : {}),
       }),
     });
   } catch (err) {
     // Node refuses paths with characters it cannot send (ERR_UNESCAPED_CHARACTERS).
-    next(badRequest('proxy path refused: characters that must be percent-encoded', { cause: err instanceof Error ? err.message : String(err) }));
+    fail(badRequest('proxy path refused: characters that must be percent-encoded', { cause: err instanceof Error ? err.message : String(err) }));
     return;
   }
 
@@ -95,14 +113,14 @@ function forward(deps: ProxyDeps, agents: NonNullable<ProxyDeps['agents']>, targ
       return;
     }
     if (timedOut) {
-      next(gatewayTimeout(`${label} did not answer within ${deps.timeoutMs} ms`, { appType: target.appType, appKey: target.appKey }));
+      fail(gatewayTimeout(`${label} did not answer within ${deps.timeoutMs} ms`, { appType: target.appType, appKey: target.appKey }));
       return;
     }
-    next(badGateway(`${label} is unreachable${err.code ? ` (${err.code})` : ''}`, { appType: target.appType, appKey: target.appKey, code: err.code }));
+    fail(badGateway(`${label} is unreachable${err.code ? ` (${err.code})` : ''}`, { appType: target.appType, appKey: target.appKey, code: err.code }));
   });
 
   upstream.on('response', (incoming) => {
-    res.status(incoming.statusCode ?? 502);
+    res.statusCode = incoming.statusCode ?? 502;
     for (const [name, value] of Object.entries(downstreamResponseHeaders(incoming.headers))) if (value !== undefined) res.setHeader(name, value);
     pipeline(incoming, res, (err) => {
       if (err) upstream.destroy();
@@ -117,16 +135,47 @@ function forward(deps: ProxyDeps, agents: NonNullable<ProxyDeps['agents']>, targ
   pipeline(req, upstream, () => undefined);
 }
 
+const PREFIX_OF = new Map<string, AppType>(Object.entries(PROXY_PREFIXES));
+
+/** The app type a mount-relative URL proxies to, or undefined (`/detectors/key` alone is CRUD). */
+export function proxiedAppType(url: string): AppType | undefined {
+  const second = url.indexOf('/', 1);
+  if (second === -1) return undefined;
+  const appType = PREFIX_OF.get(url.slice(1, second));
+  if (!appType) return undefined;
+  const third = url.indexOf('/', second + 1);
+  if (third === -1 || third === second + 1) return undefined;
+  const rest = url.charCodeAt(third + 1);
+  // Something must follow `/:appKey/`, as Express's `/*splat` requires.
+  return Number.isNaN(rest) || rest === 63 /* ? */ ? undefined : appType;
+}
+
+export type ProxyHandler = (req: IncomingMessage, res: ServerResponse, url: string, caller: CallerInfo, fail: (err: unknown) => void) => void;
+
+/** The proxy on bare Node objects, shared by the Express router and the provider's fast path. */
+export function createProxyHandler(deps: ProxyDeps): ProxyHandler & { agents: NonNullable<ProxyDeps['agents']> } {
+  const agents = deps.agents ?? { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  const handler: ProxyHandler = (req, res, url, caller, fail) => {
+    const appType = proxiedAppType(url);
+    if (!appType) {
+      fail(notFound(`proxy route ${url.split('?')[0] ?? url}`));
+      return;
+    }
+    resolveTarget(deps, appType, url, caller.mount).then((target) => forward(deps, agents, target, caller, req, res, fail), fail);
+  };
+  return Object.assign(handler, { agents });
+}
+
 /**
  * `ALL /{advisors,inspectors,detectors}/:appKey/*splat` → the app registered under that key.
  * Mount it before any body parser: request and response bodies stream through untouched.
  */
 export function createProxyRouter(deps: ProxyDeps): Router {
-  const agents = deps.agents ?? { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  const handle = createProxyHandler(deps);
   const router = Router();
-  for (const [prefix, appType] of Object.entries(PROXY_PREFIXES)) {
-    router.all(`/${prefix}/:appKey/*splat`, (req, res, next) => {
-      resolveTarget(deps, appType, req).then((target) => forward(deps, agents, target, req, res, next), next);
+  for (const prefix of Object.keys(PROXY_PREFIXES)) {
+    router.all(`/${prefix}/:appKey/*splat`, (req: Request, res: Response, next: NextFunction) => {
+      handle(req, res, req.url, { proto: req.protocol, clientIp: req.ip, mount: req.baseUrl }, next);
     });
   }
   // Express fails to decode a malformed `%` escape in a param before any handler runs; that is
