@@ -25,6 +25,12 @@ export const ProviderConfigSchema = z.object({
   ORDER_IDEMPOTENCY_TTL_MS: envDurationMs(600_000),
   PROVIDER_APP_ACTIVE_TTL_MS: envDurationMs(60_000),
   PROVIDER_PROXY_TIMEOUT_MS: envDurationMs(15_000),
+  EVENTSINK_ENABLED: envBool(true),
+  EVENTSINK_BATCH_SIZE: envInt(500, { min: 1, max: 10_000 }),
+  EVENTSINK_FLUSH_MS: envDurationMs(200),
+  /** Rows held in memory while the database is slow or down; past it market data is dropped (counted). */
+  EVENTSINK_MAX_BUFFERED: envInt(100_000, { min: 100 }),
+  SIGNALS_CONTEXT_TTL_MS: envDurationMs(5_000),
 });
 
 export type ProviderConfig = z.output<typeof ProviderConfigSchema>;

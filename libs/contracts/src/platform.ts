@@ -50,7 +50,8 @@ export const ReplayProgressSchema = z
     from: UnixMs,
     to: UnixMs,
     cursor: UnixMs,
-    speed: z.number().positive(),
+    /** `max`: as fast as the bus takes the events. */
+    speed: z.union([z.number().positive(), z.literal('max')]),
     emitted: z.number().int().nonnegative(),
     total: z.number().int().nonnegative().optional(),
     symbols: z.array(SymbolName),

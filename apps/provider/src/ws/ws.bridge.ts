@@ -6,6 +6,7 @@ import { isEventName } from '@barfinex/events';
 import type { EventEnvelope, EventName } from '@barfinex/events';
 import { socketTokenAuth } from '@barfinex/service-kit';
 import { toSinkRecord } from './sink-record';
+import type { SinkRecord } from './sink-record';
 
 const SubscribeSchema = z.object({
   events: z.array(z.string().min(1)).min(1).max(200),
@@ -21,12 +22,16 @@ export interface WsBridgeOptions {
   sweepIntervalMs?: number;
   now?: () => number;
   onSlowClient?: (socketId: string, buffered: number) => void;
+  /** When the event sink runs, `/eventsink` shows what it persisted (`emitSinkRecord`), not raw bus traffic. */
+  persistedSinkFeed?: boolean;
 }
 
 export interface WsBridge {
   io: Server;
   /** Fans one bus event out to the clients subscribed to it (and to `/eventsink`). */
   dispatch(envelope: EventEnvelope): void;
+  /** One record on `/eventsink` (a stored event, or a replayed one that is deliberately not stored). */
+  emitSinkRecord(record: SinkRecord): void;
   clients(): number;
   close(): Promise<void>;
 }
@@ -135,7 +140,10 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
       const rooms = [ALL_ROOM, eventRoom(name)];
       if (envelope.symbol) rooms.push(symbolRoom(name, envelope.symbol));
       io.to(rooms).emit(name, envelope);
-      if (sink.sockets.size > 0) sink.emit('event', toSinkRecord(envelope));
+      if (!options.persistedSinkFeed && sink.sockets.size > 0) sink.emit('event', toSinkRecord(envelope));
+    },
+    emitSinkRecord(record) {
+      if (sink.sockets.size > 0) sink.emit('event', record);
     },
     clients() {
       return io.of('/').sockets.size + sink.sockets.size;

@@ -1,0 +1,167 @@
+import type { EventEnvelope } from '@barfinex/events';
+import type { SinkRow } from './eventsink.repository';
+import { toSinkRow } from './eventsink.repository';
+
+export interface EventSinkOptions {
+  insert: (rows: readonly SinkRow[]) => Promise<unknown>;
+  /** Rows per INSERT; a full batch is written at once instead of waiting for the timer. */
+  batchSize?: number;
+  flushMs?: number;
+  /** Rows held in memory at most (while the database is slow or down). */
+  maxBuffered?: number;
+  /** Retry delays after a failed write double from `retryMs` up to `maxRetryMs`. */
+  retryMs?: number;
+  maxRetryMs?: number;
+  /** A durable event not stored within this is refused, so the bus redelivers it later. */
+  durableTimeoutMs?: number;
+  /** Rows that reached the database, in write order. */
+  onStored?: (rows: readonly SinkRow[]) => void;
+  onDropped?: (row: SinkRow, dropped: number) => void;
+  onWriteError?: (err: unknown, info: { rows: number; failures: number; retryInMs: number }) => void;
+}
+
+export interface EventSinkStats {
+  buffered: number;
+  stored: number;
+  dropped: number;
+  failures: number;
+  lastError?: string;
+}
+
+interface Entry {
+  row: SinkRow;
+  waiters: Array<{ resolve: () => void; reject: (err: Error) => void }>;
+}
+
+export class SinkFullError extends Error {
+  constructor(limit: number) {
+    super(`event sink buffer is full (${limit} rows waiting for the database)`);
+    this.name = 'SinkFullError';
+  }
+}
+
+/**
+ * Batches bus events into the database. Memory is bounded: past the cap, market data is counted
+ * as dropped (never silently) and a durable event is refused so its stream redelivers it. While
+ * the database is down rows stay buffered and writes are retried with backoff.
+ */
+export function createEventSink(options: EventSinkOptions) {
+  const batchSize = options.batchSize ?? 500;
+  const flushMs = options.flushMs ?? 200;
+  const maxBuffered = options.maxBuffered ?? 100_000;
+  const retryMs = options.retryMs ?? 100;
+  const maxRetryMs = options.maxRetryMs ?? 5_000;
+  const durableTimeoutMs = options.durableTimeoutMs ?? 5_000;
+
+  const buffer = new Map<string, Entry>();
+  const stats = { stored: 0, dropped: 0, failures: 0, lastError: undefined as string | undefined };
+  let writing: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let retryAt = 0;
+  let closed = false;
+
+  function schedule(delayMs: number): void {
+    if (timer || closed) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void flush();
+    }, delayMs);
+    timer.unref();
+  }
+
+  function enqueue(row: SinkRow): Entry | undefined {
+    const existing = buffer.get(row.eventId);
+    if (existing) return existing;
+    if (buffer.size >= maxBuffered) return undefined;
+    const entry: Entry = { row, waiters: [] };
+    buffer.set(row.eventId, entry);
+    if (buffer.size >= batchSize && Date.now() >= retryAt) void flush();
+    else schedule(flushMs);
+    return entry;
+  }
+
+  async function writeOnce(): Promise<boolean> {
+    const entries: Entry[] = [];
+    for (const entry of buffer.values()) {
+      entries.push(entry);
+      if (entries.length >= batchSize) break;
+    }
+    if (entries.length === 0) return false;
+    const rows = entries.map((e) => e.row);
+    try {
+      await options.insert(rows);
+    } catch (err) {
+      stats.failures += 1;
+      stats.lastError = err instanceof Error ? err.message : String(err);
+      const delay = Math.min(maxRetryMs, retryMs * 2 ** Math.min(stats.failures - 1, 20));
+      retryAt = Date.now() + delay;
+      options.onWriteError?.(err, { rows: rows.length, failures: stats.failures, retryInMs: delay });
+      schedule(delay);
+      return false;
+    }
+    stats.failures = 0;
+    retryAt = 0;
+    for (const entry of entries) {
+      buffer.delete(entry.row.eventId);
+      for (const w of entry.waiters) w.resolve();
+    }
+    stats.stored += rows.length;
+    options.onStored?.(rows);
+    return true;
+  }
+
+  /** Writes everything buffered (batch by batch); stops at the first failure, which schedules a retry. */
+  function flush(): Promise<void> {
+    if (writing) return writing;
+    writing = (async () => {
+      while (buffer.size > 0 && (await writeOnce()));
+    })().finally(() => {
+      writing = undefined;
+      if (buffer.size > 0) schedule(Math.max(flushMs, retryAt - Date.now()));
+    });
+    return writing;
+  }
+
+  return {
+    /** Market data and other non-durable events: fire and forget; false when dropped. */
+    add(env: EventEnvelope): boolean {
+      const row = toSinkRow(env);
+      if (enqueue(row)) return true;
+      stats.dropped += 1;
+      options.onDropped?.(row, stats.dropped);
+      return false;
+    },
+    /** Resolves once the event is stored; rejects (so the bus redelivers) when full or too slow. */
+    addDurable(env: EventEnvelope): Promise<void> {
+      const entry = enqueue(toSinkRow(env));
+      if (!entry) return Promise.reject(new SinkFullError(maxBuffered));
+      return new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`event ${env.eventId} not stored within ${durableTimeoutMs} ms; will be redelivered`)), durableTimeoutMs);
+        t.unref();
+        entry.waiters.push({
+          resolve: () => {
+            clearTimeout(t);
+            resolve();
+          },
+          reject,
+        });
+        // Durable events are rare and block their stream until acked: write now, not on the timer.
+        if (Date.now() >= retryAt) void flush();
+      });
+    },
+    flush,
+    stats(): EventSinkStats {
+      return { buffered: buffer.size, stored: stats.stored, dropped: stats.dropped, failures: stats.failures, ...(stats.lastError ? { lastError: stats.lastError } : {}) };
+    },
+    /** Tries once more to write what is buffered; what remains is reported by `stats().buffered`. */
+    async close(): Promise<void> {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await flush();
+      closed = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
+
+export type EventSink = ReturnType<typeof createEventSink>;
