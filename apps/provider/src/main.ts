@@ -1,25 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createMemoryBus, createNatsBus } from '@barfinex/bus';
 import type { Bus } from '@barfinex/bus';
 import { createDatabase } from '@barfinex/db';
 import { ConfigError, createLogger, createShutdown } from '@barfinex/service-kit';
-import { createProvider } from './app';
+import { bootProvider, ensureApiToken } from './boot';
 import { loadProviderConfig } from './config';
-import { createSimConnector } from './connectors/sim-connector';
-import { registerSimRoutes } from './connectors/sim.routes';
-
-/** In the embedded default a token is generated once and kept next to the data. */
-function ensureToken(configured: string | undefined, dataDir: string): { token: string; generated: boolean } {
-  if (configured) return { token: configured, generated: false };
-  const file = resolve(dataDir, 'api-token');
-  if (existsSync(file)) return { token: readFileSync(file, 'utf8').trim(), generated: false };
-  mkdirSync(dirname(file), { recursive: true });
-  const token = randomBytes(24).toString('base64url');
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  return { token, generated: true };
-}
 
 async function main(): Promise<void> {
   let config;
@@ -37,8 +22,8 @@ async function main(): Promise<void> {
   shutdown.listen();
 
   const dataDir = resolve(process.env['BARFINEX_DATA_DIR'] ?? './data');
-  const { token, generated } = ensureToken(config.PROVIDER_API_TOKEN, dataDir);
-  config = { ...config, PROVIDER_API_TOKEN: token };
+  const { token, generated, file: tokenFile } = ensureApiToken(config.PROVIDER_API_TOKEN, dataDir);
+  const ready = { ...config, PROVIDER_API_TOKEN: token };
 
   const db = await createDatabase({ url: config.DATABASE_URL, onError: (err) => logger.warn({ err }, 'database connection error') });
   shutdown.add('database', () => db.close());
@@ -49,14 +34,12 @@ async function main(): Promise<void> {
     : createMemoryBus({ onError: (err, ctx) => logger.warn({ err, ...ctx }, 'bus problem') });
   shutdown.add('bus', () => bus.close());
 
-  const sim = await createSimConnector({ prisma: db.prisma, seed: config.SIM_SEED, symbols: config.SIM_SYMBOLS, tickMs: config.SIM_TICK_MS, autostart: config.SIM_AUTOSTART, logger: logger.child({ component: 'sim' }) });
-  const provider = createProvider({ config, logger, db, bus, connectors: [sim], extraRoutes: (t) => registerSimRoutes(t, { sim }) });
-  const { port } = await provider.start();
+  const { provider, port } = await bootProvider({ config: ready, logger, db, bus });
   shutdown.add('provider', () => provider.stop());
 
   const base = `http://localhost:${port}`;
   logger.info({ rest: `${base}/api`, ws: `${base}/ws`, docs: `${base}/docs`, bus: config.NATS_URL ?? 'in-memory', database: db.kind }, 'provider listening');
-  if (generated) logger.info({ tokenFile: resolve(dataDir, 'api-token') }, 'generated a new API token');
+  if (generated) logger.info({ tokenFile }, 'generated a new API token');
   if (!process.env['PROVIDER_API_TOKEN']) logger.info(`API token: ${token}  (send as Authorization: Bearer <token>)`);
 }
 
