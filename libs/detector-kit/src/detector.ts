@@ -188,6 +188,10 @@ export interface Detector<P extends ParamsSchema = ParamsSchema, I extends Indic
   parseParams(input: unknown): z.output<P>;
 }
 
+/** Any detector regardless of its params and indicators, for hosts that hold several kinds. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyDetector = Detector<any, any>;
+
 const EMPTY_PARAMS = z.object({});
 
 function check(condition: unknown, name: string, message: string): asserts condition {

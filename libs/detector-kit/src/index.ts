@@ -6,6 +6,7 @@ export type { RuleVerdict } from './context';
 export { defineDetector } from './detector';
 export type {
   ActiveSignal,
+  AnyDetector,
   AnyIndicator,
   Detector,
   DetectorContext,

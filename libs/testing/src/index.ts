@@ -3,3 +3,4 @@ export { createTestDatabase } from './postgres';
 export type { TestDatabase } from './postgres';
 export { deleteNatsStream, findRepoRoot, freePort, startProviderProcess } from './provider-process';
 export type { ProviderProcess, ProviderProcessOptions } from './provider-process';
+export { eventually } from './eventually';

@@ -1,0 +1,82 @@
+import type { Bus, Subscription } from '@barfinex/bus';
+import type { DetectorEmission } from '@barfinex/detector-kit';
+import type { Logger } from 'pino';
+import type { DetectorHost } from './detectors/host';
+
+/**
+ * Publishes emissions one after another, in the order the runners produced them; the candle
+ * handler awaits `idle()` so a slow bus slows intake instead of growing an unbounded queue.
+ */
+export function createPublisher(deps: { bus: Bus; appKey: string; logger: Logger; onPublished?: (name: string) => void }) {
+  let tail: Promise<void> = Promise.resolve();
+  let failures = 0;
+  return {
+    publish(emission: DetectorEmission): void {
+      tail = tail.then(
+        () =>
+          deps.bus.publish(emission.name as never, emission.payload as never, { ...emission.meta, key: deps.appKey }).then(
+            () => deps.onPublished?.(emission.name),
+            (err: unknown) => {
+              failures += 1;
+              deps.logger.error({ err, event: emission.name, correlationId: emission.meta.correlationId }, 'publishing a detector event failed');
+            },
+          ),
+      );
+    },
+    idle: (): Promise<void> => tail,
+    failures: () => failures,
+  };
+}
+
+export type Publisher = ReturnType<typeof createPublisher>;
+
+const STOPPING_ACTIONS = new Set(['BLOCK', 'STAND_DOWN', 'CLOSE_ALL']);
+
+/**
+ * Live candles (this instance's partition of the symbols) and the risk events that can stop it.
+ * Risk events are durable, read through a named consumer, so a kill switch sent while the app was
+ * down still reaches it.
+ */
+export async function subscribeDetectorBus(deps: {
+  bus: Bus;
+  host: DetectorHost;
+  publisher: Publisher;
+  appKey: string;
+  partition: { index: number; count: number };
+  logger: Logger;
+}): Promise<Subscription[]> {
+  const { bus, host, logger } = deps;
+  const candles = await bus.subscribe(
+    'PROVIDER_MARKETDATA_CANDLE',
+    async (env) => {
+      const c = env.payload;
+      host.onCandle(
+        { ...c, connectorType: c.connectorType ?? env.connectorType, marketType: c.marketType ?? env.marketType },
+        env.eventId,
+      );
+      await deps.publisher.idle();
+    },
+    deps.partition.count > 1 ? { partition: deps.partition } : {},
+  );
+  const kill = await bus.subscribe(
+    'INSPECTOR_RISK_KILL_SWITCH',
+    (env) => {
+      const p = env.payload;
+      const hit = host.applyRisk(p.detectorKey, p.active ? p.reason : undefined);
+      if (hit.length > 0) logger.warn({ active: p.active, reason: p.reason, detectors: hit, correlationId: env.correlationId }, 'kill switch');
+    },
+    { durable: `${deps.appKey.replace(/[^A-Za-z0-9_-]/g, '_')}-kill` },
+  );
+  const breach = await bus.subscribe(
+    'INSPECTOR_RISK_LIMIT_BREACH',
+    (env) => {
+      const p = env.payload;
+      // Only breaches aimed at a detector stop it; account-wide breaches are the inspector's to enforce.
+      if (p.detectorKey === undefined || !STOPPING_ACTIONS.has(p.action ?? '')) return;
+      const hit = host.applyRisk(p.detectorKey, `${p.policy}: ${p.reason}`);
+      if (hit.length > 0) logger.warn({ policy: p.policy, reason: p.reason, detectors: hit, correlationId: env.correlationId }, 'risk limit breach: blocked');
+    },
+    { durable: `${deps.appKey.replace(/[^A-Za-z0-9_-]/g, '_')}-breach` },
+  );
+  return [candles, kill, breach];
+}
