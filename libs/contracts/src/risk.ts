@@ -69,6 +69,9 @@ export const TradeOutcomeSchema = z
     closedAt: UnixMs,
     isWin: z.boolean(),
     exitReason: z.string().optional(),
+    /** pnl divided by the risk taken at entry (|entry − stop| × quantity); absent without a stop. */
+    rMultiple: DecimalString.optional(),
+    positionId: Id.optional(),
     intentId: Id.optional(),
     decisionId: Id.optional(),
     signalId: Id.optional(),
