@@ -67,11 +67,9 @@ export function createReplayService(deps: ReplayServiceDeps) {
   let run: Promise<void> | undefined;
 
   function snapshot(): ReplayStatus {
-    if (status.running && status.startedAt !== undefined) {
-      const seconds = Math.max(0.001, (now() - status.startedAt) / 1000);
-      status = { ...status, rate: Math.round(status.eventsSent / seconds) };
-    }
-    return { ...status };
+    if (!status.running || status.startedAt === undefined) return { ...status };
+    const seconds = Math.max(0.001, (now() - status.startedAt) / 1000);
+    return { ...status, rate: Math.round(status.eventsSent / seconds) };
   }
 
   function publishProgress(): void {
@@ -143,7 +141,8 @@ export function createReplayService(deps: ReplayServiceDeps) {
       abort = controller;
       run = (async () => {
         try {
-          status.total = await deps.repo.count({ from: req.from, to: req.to, types: REPLAY_EVENT_TYPES, ...(symbols.length ? { symbols } : {}) });
+          const total = await deps.repo.count({ from: req.from, to: req.to, types: REPLAY_EVENT_TYPES, ...(symbols.length ? { symbols } : {}) });
+          status.total = total;
           publishProgress();
           await play(req, controller.signal);
           status.state = controller.signal.aborted ? 'stopped' : 'finished';
