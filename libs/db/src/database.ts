@@ -17,6 +17,11 @@ export interface Database {
   kind: DatabaseKind;
   /** What start-up migration did; null when started with `migrate: false`. */
   migrations: MigrationReport | null;
+  /**
+   * The pg Pool Prisma runs on (PostgreSQL only; null on PGlite), for bulk reads that would pay for
+   * Prisma's per-row result mapping, e.g. JSON built by PostgreSQL and streamed to a client as is.
+   */
+  pool: Pool | null;
   /** True when a trivial query succeeds; never throws (for readiness probes). */
   ping(): Promise<boolean>;
   /** Disconnects Prisma and closes the pool or the PGlite instance. Idempotent. */
@@ -93,6 +98,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     prisma,
     kind: 'postgres',
     migrations,
+    pool,
     ping: () => probe(() => pool.query('SELECT 1')),
     close: once(async () => {
       await prisma.$disconnect();
@@ -110,6 +116,7 @@ export async function wrapPglite(db: PGlite, options: Omit<DatabaseOptions, 'url
     prisma,
     kind: 'pglite',
     migrations,
+    pool: null,
     ping: () => probe(() => db.query('SELECT 1')),
     close: once(async () => {
       await prisma.$disconnect();

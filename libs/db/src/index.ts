@@ -18,6 +18,8 @@ export { applyMigrations, migrationChecksum, MigrationError } from './migrate';
 export type { ApplyMigrationsOptions, Migration, MigrationReport } from './migrate';
 export { embeddedMigrations } from './migrations.generated';
 export { pgExecutor, pgliteExecutor } from './executor';
+export { streamRows } from './stream';
+export type { StreamRowsQuery } from './stream';
 export type { SqlExecutor } from './executor';
 export { createTestPglite } from './test-pglite';
 export type { TestPgliteOptions } from './test-pglite';

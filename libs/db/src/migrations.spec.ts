@@ -70,6 +70,7 @@ describe('migrating an empty PGlite', () => {
 
   it('answers ping until closed', async () => {
     const other = await createTestPglite();
+    expect(other.pool).toBeNull();
     expect(await other.ping()).toBe(true);
     await other.close();
     await other.close();

@@ -133,6 +133,12 @@ describeWithPostgres('createDatabase on PostgreSQL', () => {
     expect(await db.ping()).toBe(true);
   });
 
+  it('exposes the pool Prisma runs on, for reads that bypass Prisma', async () => {
+    if (!db.pool) throw new Error('expected a pool on PostgreSQL');
+    const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM orders');
+    expect(rows[0]?.n).toBe(await db.prisma.order.count());
+  });
+
   it('stores and reads back every model exactly', () => roundTripEveryModel(db.prisma));
 
   it('enforces the idempotency constraints', () => assertUniqueness(db.prisma));

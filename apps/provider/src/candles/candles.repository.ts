@@ -1,6 +1,8 @@
-import type { PrismaClient } from '@barfinex/db';
+import { streamRows } from '@barfinex/db';
+import type { Database, PrismaClient } from '@barfinex/db';
 import type { Candle } from '@barfinex/contracts';
 import type { ConnectorType, MarketType, TimeFrame } from '@barfinex/enums';
+import { jsonArrayWriter, RANGE_JSON_SQL, rangeJsonValues } from './range-json';
 
 export interface CandleRow {
   connectorType: ConnectorType;
@@ -49,18 +51,12 @@ interface RawRow {
   x: boolean;
 }
 
-// The range as one JSON document built by PostgreSQL: the provider forwards the text as is, so a
-// month of minute bars costs no per-row objects or re-serialisation in Node.
-const RANGE_JSON_SQL = `SELECT coalesce(json_agg(json_build_object(
-    'symbol', $3::text, 'interval', $4::text, 'time', open_time, 'closeTime', close_time,
-    'open', trim_scale(open)::text, 'high', trim_scale(high)::text, 'low', trim_scale(low)::text,
-    'close', trim_scale(close)::text, 'volume', trim_scale(volume)::text, 'trades', trades, 'closed', closed,
-    'connectorType', $1::text, 'marketType', $2::text) ORDER BY open_time), '[]')::text AS body
-FROM (SELECT * FROM candles
-  WHERE connector_type = $1 AND market_type = $2 AND symbol = $3 AND interval = $4 AND open_time >= $5 AND open_time <= $6
-  ORDER BY open_time ASC LIMIT $7) AS c`;
-
-export function createCandlesRepository(prisma: PrismaClient) {
+/**
+ * `pool`: PostgreSQL's pg Pool, when there is one; range reads then stream rows past Prisma (whose
+ * raw-query result mapping costs more than the query). Without it (PGlite) the same SQL runs through Prisma.
+ */
+export function createCandlesRepository(prisma: PrismaClient, options: { pool?: Database['pool'] } = {}) {
+  const pool = options.pool ?? null;
   return {
     /** Inserts or updates bars in a few statements; the last write for a bar wins. */
     async upsert(rows: readonly CandleRow[]): Promise<void> {
@@ -103,9 +99,16 @@ export function createCandlesRepository(prisma: PrismaClient) {
       }));
     },
 
-    async rangeJson(series: SeriesKey, from: number, to: number, limit: number): Promise<string> {
-      const rows = await prisma.$queryRawUnsafe<Array<{ body: string }>>(RANGE_JSON_SQL, series.connectorType, series.marketType, series.symbol, series.interval, from, to, limit);
-      return rows[0]?.body ?? '[]';
+    /** Writes the bars of a range as one JSON array, oldest first, in chunks as rows arrive. */
+    async writeRangeJson(series: SeriesKey, from: number, to: number, limit: number, write: (chunk: string) => void): Promise<void> {
+      const out = jsonArrayWriter(write);
+      const values = rangeJsonValues(series, from, to, limit);
+      if (pool) {
+        await streamRows(pool, { text: RANGE_JSON_SQL, values }, (row) => out.push(row[0] as string));
+      } else {
+        for (const row of await prisma.$queryRawUnsafe<Array<{ j: string }>>(RANGE_JSON_SQL, ...values)) out.push(row.j);
+      }
+      out.end();
     },
 
     async lastOpenTime(series: SeriesKey): Promise<number | undefined> {

@@ -2,14 +2,13 @@ import { providerRoutes as r } from '@barfinex/contracts';
 import { AppError, badRequest } from '@barfinex/service-kit';
 import type { ConnectorRegistry } from '../connectors/connector-registry';
 import type { TypedRouter } from '../http/typed-router';
-import { rawJson } from '../http/typed-router';
 import type { CandlesRepository } from './candles.repository';
 
 const DAY = 86_400_000;
 const MAX_ROWS = 100_000;
 
 export function registerCandleRoutes(t: TypedRouter, deps: { candles: CandlesRepository; connectors: ConnectorRegistry }): void {
-  t.add(r.candles, async ({ params, query }) => {
+  t.add(r.candles, async ({ params, query, res }) => {
     deps.connectors.require(params.connectorType, params.marketType);
     const series = { connectorType: params.connectorType, marketType: params.marketType, symbol: params.symbol, interval: params.interval };
     const anchor = query.to ?? (await deps.candles.lastOpenTime(series));
@@ -19,6 +18,10 @@ export function registerCandleRoutes(t: TypedRouter, deps: { candles: CandlesRep
     const right = anchor;
     const left = query.from ?? (query.days !== undefined ? right - Math.round(query.days * DAY) : right - (series.interval === 'min1' ? 6 * 3_600_000 : 7 * DAY));
     if (left > right) throw badRequest('Invalid range: "from" must be less than or equal to "to".', { from: left, to: right });
-    return rawJson(await deps.candles.rangeJson(series, Math.max(0, left), right, MAX_ROWS));
+    // Streamed as the rows arrive; a failure before the first chunk is still an error response.
+    res.status(200).type('application/json');
+    await deps.candles.writeRangeJson(series, Math.max(0, left), right, MAX_ROWS, (chunk) => res.write(chunk));
+    res.end();
+    return undefined;
   });
 }
