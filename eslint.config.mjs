@@ -18,6 +18,8 @@ export default [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
+            // The embedded launcher is the one composition root that may run the apps side by side.
+            { sourceTag: 'type:launcher', onlyDependOnLibsWithTags: ['type:app', 'type:lib'] },
             { sourceTag: 'scope:enums', onlyDependOnLibsWithTags: [] },
           ],
         },

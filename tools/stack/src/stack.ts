@@ -1,0 +1,117 @@
+// The embedded stack: provider, detector, advisor and inspector in one process, sharing one
+// database (embedded PGlite by default) and, without NATS_URL, one in-memory bus. With NATS_URL
+// each app gets its own NATS connection, exactly as when they run as separate containers.
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { createAdvisorApp, loadAdvisorConfig } from '@barfinex/advisor';
+import { createMemoryBus, createNatsBus } from '@barfinex/bus';
+import type { Bus } from '@barfinex/bus';
+import { createDatabase } from '@barfinex/db';
+import type { Database } from '@barfinex/db';
+import { createDetectorApp, loadDetectorConfig } from '@barfinex/detector';
+import { createInspectorApp, loadInspectorConfig } from '@barfinex/inspector';
+import { bootProvider, ensureApiToken, loadProviderConfig } from '@barfinex/provider';
+import { createProviderClient } from '@barfinex/sdk';
+import type { ProviderClient } from '@barfinex/sdk';
+import type { Env } from '@barfinex/service-kit';
+
+export interface StackOptions {
+  env: Env;
+  logger: Logger;
+}
+
+export interface RunningStack {
+  token: string;
+  tokenGenerated: boolean;
+  tokenFile: string;
+  database: Database['kind'];
+  bus: 'nats' | 'in-memory';
+  urls: { provider: string; docs: string; ws: string; detector: string; advisor: string; inspector: string };
+  stop(): Promise<void>;
+}
+
+interface Stoppable {
+  name: string;
+  stop(): Promise<unknown> | unknown;
+}
+
+/** Starts the four apps in order (provider first, so the others can register) and returns a handle that stops them in reverse. */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const { env, logger } = options;
+  const dataDir = resolve(env['BARFINEX_DATA_DIR'] ?? './data');
+  const providerConfig = loadProviderConfig({ DATABASE_URL: `pglite:${resolve(dataDir, 'pglite')}`, ...env });
+  const { token, generated, file } = ensureApiToken(providerConfig.PROVIDER_API_TOKEN, dataDir);
+  const stoppers: Stoppable[] = [];
+  const stop = async (): Promise<void> => {
+    for (const s of stoppers.splice(0).reverse()) {
+      try {
+        await s.stop();
+      } catch (err) {
+        logger.error({ err, component: s.name }, 'stop failed');
+      }
+    }
+  };
+
+  try {
+    const db = await createDatabase({ url: providerConfig.DATABASE_URL, onError: (err) => logger.warn({ err }, 'database connection error') });
+    stoppers.push({ name: 'database', stop: () => db.close() });
+    logger.info({ kind: db.kind, migrations: db.migrations }, 'database ready');
+
+    const shared = providerConfig.NATS_URL ? undefined : createMemoryBus({ onError: (err, ctx) => logger.warn({ err, ...ctx }, 'bus problem') });
+    if (shared) stoppers.push({ name: 'bus', stop: () => shared.close() });
+    const busFor = async (name: string): Promise<Bus> => {
+      if (shared) return shared;
+      const bus = await createNatsBus({
+        servers: providerConfig.NATS_URL as string,
+        name,
+        subjectPrefix: providerConfig.NATS_SUBJECT_PREFIX,
+        streamName: providerConfig.NATS_STREAM,
+        onError: (err, ctx) => logger.warn({ err, ...ctx, app: name }, 'bus problem'),
+      });
+      stoppers.push({ name: `${name} bus`, stop: () => bus.close() });
+      return bus;
+    };
+
+    const providerLogger = logger.child({ app: 'provider' });
+    const { provider, port } = await bootProvider({ config: { ...providerConfig, PROVIDER_API_TOKEN: token }, logger: providerLogger, db, bus: await busFor('provider') });
+    stoppers.push({ name: 'provider', stop: () => provider.stop() });
+    const providerUrl = `http://127.0.0.1:${port}`;
+
+    // Each app reads its own variables from the same environment; where to find the provider is fixed here.
+    const appEnv: Env = { ...env, PROVIDER_URL: providerUrl, PROVIDER_API_TOKEN: token };
+    const client = (): ProviderClient => {
+      const c = createProviderClient({ baseUrl: providerUrl, token, timeoutMs: 10_000 });
+      stoppers.push({ name: 'provider client', stop: () => c.close() });
+      return c;
+    };
+
+    const detectorConfig = loadDetectorConfig(appEnv);
+    const detector = await createDetectorApp({ config: detectorConfig, logger: logger.child({ app: 'detector' }), bus: await busFor('detector'), provider: client() });
+    const detectorUrl = (await detector.start()).url;
+    stoppers.push({ name: 'detector', stop: () => detector.stop() });
+
+    const advisorConfig = loadAdvisorConfig(appEnv);
+    const advisor = await createAdvisorApp({ config: advisorConfig, logger: logger.child({ app: 'advisor' }), bus: await busFor('advisor'), db, provider: client() });
+    const advisorUrl = (await advisor.start()).url;
+    stoppers.push({ name: 'advisor', stop: () => advisor.stop() });
+
+    const inspectorConfig = loadInspectorConfig(appEnv);
+    const inspector = await createInspectorApp({ config: inspectorConfig, logger: logger.child({ app: 'inspector' }), bus: await busFor('inspector'), db, provider: client() });
+    const inspectorUrl = (await inspector.start()).url;
+    stoppers.push({ name: 'inspector', stop: () => inspector.stop() });
+
+    const base = `http://localhost:${port}`;
+    return {
+      token,
+      tokenGenerated: generated,
+      tokenFile: file,
+      database: db.kind,
+      bus: shared ? 'in-memory' : 'nats',
+      urls: { provider: `${base}/api`, docs: `${base}/docs`, ws: `${base}/ws`, detector: detectorUrl, advisor: advisorUrl, inspector: inspectorUrl },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
