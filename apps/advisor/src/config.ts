@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { envBool, envDurationMs, envLogLevel, envPort, envString, envUrl, parseConfig } from '@barfinex/service-kit';
+import { envBool, envDurationMs, envInt, envLogLevel, envString, envUrl, parseConfig } from '@barfinex/service-kit';
 import type { Env } from '@barfinex/service-kit';
 
 /** Every environment variable the advisor reads. */
 export const AdvisorConfigSchema = z.object({
-    ADVISOR_PORT: envPort(8081),
+    /** 0 picks a free port (tests, in-process launchers); the registered URL then carries the bound port. */
+  ADVISOR_PORT: envInt(8081, { min: 0, max: 65535 }),
     ADVISOR_HOST: envString('0.0.0.0'),
     ADVISOR_APP_KEY: envString('advisor'),
     /** The base URL it registers; defaults to http://127.0.0.1:<port>. */
