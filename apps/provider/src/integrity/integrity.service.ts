@@ -117,10 +117,12 @@ export function createIntegrityService(deps: IntegrityDeps) {
   async function repair(series: SeriesKey, options: { mode: 'dry-run' | 'apply'; from?: number | undefined; to?: number | undefined }): Promise<RepairResult> {
     const before = await report(series, options.from, options.to);
     const wanted = new Set(barsIn(series.interval, before.missingRanges));
-    const traded = await fromTrades(series, before.missingRanges, wanted);
-    for (const t of traded.keys()) wanted.delete(t);
+    // Complete minute bars first: they are exact, while a hole in the stored trades (market data
+    // dropped under load) would rebuild as a wrong flat bar.
     const finer = await fromMinuteBars(series, before.missingRanges, wanted);
     for (const t of finer.keys()) wanted.delete(t);
+    const traded = await fromTrades(series, before.missingRanges, wanted);
+    for (const t of traded.keys()) wanted.delete(t);
     const rows = [...traded.values(), ...finer.values()].sort((a, b) => a.openTime - b.openTime);
     const unrepairable = groupBars(series.interval, [...wanted].sort((a, b) => a - b));
     const result = { mode: options.mode, before, rebuiltBars: rows.length, rebuiltFrom: { trades: traded.size, candles: finer.size }, unrepairable };
