@@ -58,7 +58,25 @@ export function createProvider(deps: ProviderDeps) {
   const consumedCounter = metrics.counter({ name: 'bfx_bus_consumed_total', help: 'Events received from the bus', labelNames: ['event'] as const });
   const events = createEventPublisher({ bus, logger, key: config.PROVIDER_KEY, onPublished: (event, ok) => publishCounter.inc({ event, ok: String(ok) }) });
   const connectors = createConnectorRegistry(deps.connectors);
-  const orders = createOrdersService({ repo: createOrdersRepository(deps.db.prisma), connectors, events, now });
+  const ordersRepo = createOrdersRepository(deps.db.prisma);
+  const orders = createOrdersService({ repo: ordersRepo, connectors, events, now });
+  metrics.gauge({
+    name: 'bfx_orders',
+    help: 'Stored orders by status (read at scrape time)',
+    labelNames: ['status'] as const,
+    async collect() {
+      const rows = await ordersRepo.countByStatus().catch(() => undefined);
+      if (!rows) return;
+      this.reset();
+      for (const r of rows) this.set({ status: r.status }, r.count);
+    },
+  });
+  const consumeLag = metrics.histogram({
+    name: 'bfx_bus_consume_lag_seconds',
+    help: 'Event age when the provider receives it from the bus (publish timestamp to receipt)',
+    labelNames: ['source'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 300],
+  });
   const candles = createCandlesRepository(deps.db.prisma, { pool: deps.db.pool });
   const marketData = createMarketDataHub({ events, candles, logger: logger.child({ component: 'market-data' }) });
   const registry = createRegistryService({ repo: createRegistryRepository(deps.db.prisma), events, now, ttlMs: config.PROVIDER_APP_ACTIVE_TTL_MS });
@@ -146,6 +164,7 @@ export function createProvider(deps: ProviderDeps) {
     await platform.eventSink.start((record) => bridge.emitSinkRecord(record));
     busSub = await bus.subscribeAll((env) => {
       consumedCounter.inc({ event: env.type });
+      consumeLag.observe({ source: env.source }, Math.max(0, Date.now() - env.timestamp) / 1000);
       bridge.dispatch(env);
     });
     for (const connector of deps.connectors) {

@@ -167,3 +167,19 @@ describe('malformed paths', () => {
     expect(res.body.error.code).toBe('BAD_REQUEST');
   });
 });
+
+describe('observability', () => {
+  it('exposes request latency, bus counts and lag, WS clients and orders by status on /metrics', async () => {
+    await call('POST', '/api/connectors/sim/price', { symbol: 'BTCUSDT', price: '50000' });
+    const placed = await call('POST', '/api/orders', order({ type: 'LIMIT', price: '1000', quantity: '0.01' }));
+    expect(placed.status).toBe(201);
+    const res = await fetch(`${h.baseUrl}/metrics`);
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toMatch(/^bfx_orders\{[^}]*status="NEW"[^}]*\} [1-9]/m);
+    expect(text).toMatch(/^http_request_duration_seconds_count\{.*route="\/api\/orders".*\} [1-9]/m);
+    expect(text).toMatch(/^bfx_bus_published_total\{[^}]*event="PROVIDER_ORDER_CREATE"[^}]*\} [1-9]/m);
+    expect(text).toMatch(/^bfx_bus_consume_lag_seconds_count\{[^}]*source="PROVIDER"[^}]*\} [1-9]/m);
+    expect(text).toContain('bfx_ws_clients');
+  });
+});

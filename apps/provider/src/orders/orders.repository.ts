@@ -158,6 +158,10 @@ export function createOrdersRepository(prisma: PrismaClient) {
       ]);
       return { items: rows.map(toOrder), total };
     },
+    async countByStatus(): Promise<Array<{ status: string; count: number }>> {
+      const groups = await prisma.order.groupBy({ by: ['status'], _count: { _all: true } });
+      return groups.map((g) => ({ status: g.status, count: g._count._all }));
+    },
     async countBySymbol(filter: OrderFilter): Promise<Array<{ symbol: string; ordersCount: number }>> {
       const groups = await prisma.order.groupBy({ by: ['symbol'], where: where(filter), _count: { _all: true }, orderBy: { symbol: 'asc' } });
       return groups.map((g) => ({ symbol: g.symbol, ordersCount: g._count._all }));
