@@ -1,0 +1,96 @@
+import { createEnvelope } from '@barfinex/events';
+import type { EventEnvelope } from '@barfinex/events';
+import { SinkFullError, createEventSink } from './event-sink';
+import type { SinkRow } from './eventsink.repository';
+
+const T0 = Date.UTC(2026, 0, 5);
+const trade = (i: number) => createEnvelope('PROVIDER_MARKETDATA_TRADE', { time: T0 + i, symbol: 'BTCUSDT', price: '100', volume: '1', side: 'LONG' }, { eventId: `t${i}`, timestamp: T0 + i });
+const fill = (i: number) =>
+  createEnvelope('PROVIDER_ACCOUNT_EVENT', { eventType: 'ORDER_TRADE_UPDATE', eventTime: T0 + i, options: {} }, { eventId: `a${i}`, timestamp: T0 + i, connectorType: 'sim', marketType: 'spot' });
+
+async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+}
+
+/** An insert that fails while `down` is set, like a database that went away. */
+function flakyStore() {
+  const stored = new Map<string, SinkRow>();
+  const state = { down: false, calls: 0 };
+  return {
+    stored,
+    state,
+    insert: async (rows: readonly SinkRow[]) => {
+      state.calls += 1;
+      if (state.down) throw new Error('connection refused');
+      for (const r of rows) stored.set(r.eventId, r);
+    },
+  };
+}
+
+describe('event sink buffer', () => {
+  it('writes full batches at once and the rest on the timer, each event once', async () => {
+    const store = flakyStore();
+    const sink = createEventSink({ insert: store.insert, batchSize: 10, flushMs: 5 });
+    for (let i = 0; i < 25; i++) sink.add(trade(i));
+    sink.add(trade(3));
+    await eventually(() => expect(store.stored.size).toBe(25));
+    expect(sink.stats()).toMatchObject({ buffered: 0, stored: 25, dropped: 0 });
+  });
+
+  it('keeps buffering while the database is down and loses nothing once it is back', async () => {
+    const store = flakyStore();
+    const errors: number[] = [];
+    const sink = createEventSink({ insert: store.insert, batchSize: 50, flushMs: 5, retryMs: 5, maxRetryMs: 20, onWriteError: (_e, info) => errors.push(info.retryInMs) });
+    store.state.down = true;
+    for (let i = 0; i < 120; i++) sink.add(trade(i));
+    const durable = sink.addDurable(fill(1));
+    await eventually(() => expect(errors.length).toBeGreaterThanOrEqual(4));
+    expect(errors.slice(0, 3)).toEqual([5, 10, 20]);
+    expect(sink.stats()).toMatchObject({ buffered: 121, stored: 0 });
+    store.state.down = false;
+    await durable;
+    await eventually(() => expect(store.stored.size).toBe(121));
+    expect(sink.stats()).toMatchObject({ buffered: 0, stored: 121, dropped: 0, failures: 0 });
+  });
+
+  it('counts market data over the cap as dropped and refuses durable events so the bus redelivers them', async () => {
+    const store = flakyStore();
+    store.state.down = true;
+    const dropped: number[] = [];
+    const sink = createEventSink({ insert: store.insert, batchSize: 5, flushMs: 5, retryMs: 5, maxBuffered: 10, onDropped: (_r, n) => dropped.push(n) });
+    for (let i = 0; i < 12; i++) sink.add(trade(i));
+    expect(dropped).toEqual([1, 2]);
+    await expect(sink.addDurable(fill(1))).rejects.toBeInstanceOf(SinkFullError);
+    expect(sink.stats()).toMatchObject({ buffered: 10, dropped: 2 });
+  });
+
+  it('refuses a durable event not stored in time, and still stores it later', async () => {
+    const store = flakyStore();
+    store.state.down = true;
+    const sink = createEventSink({ insert: store.insert, flushMs: 5, retryMs: 5, maxRetryMs: 5, durableTimeoutMs: 30 });
+    await expect(sink.addDurable(fill(7))).rejects.toThrow(/not stored within 30 ms/);
+    store.state.down = false;
+    await eventually(() => expect(store.stored.has('a7')).toBe(true));
+    // The redelivery of the same event is then acknowledged without a second row.
+    await sink.addDurable(fill(7) as EventEnvelope);
+    await sink.close();
+    expect(store.stored.size).toBe(1);
+  });
+
+  it('marks rows replayed when the envelope says so', async () => {
+    const store = flakyStore();
+    const sink = createEventSink({ insert: store.insert, flushMs: 5 });
+    sink.add({ ...trade(1), replay: true } as EventEnvelope);
+    await sink.close();
+    expect(store.stored.get('t1')?.replay).toBe(true);
+  });
+});

@@ -1,0 +1,100 @@
+import pino from 'pino';
+import { createMemoryBus } from '@barfinex/bus';
+import type { Bus } from '@barfinex/bus';
+import { createDatabase } from '@barfinex/db';
+import type { Database, PrismaClient } from '@barfinex/db';
+import { createMetrics } from '@barfinex/service-kit';
+import { createTestDatabase, describeWithPostgres } from '@barfinex/testing';
+import type { TestDatabase } from '@barfinex/testing';
+import { createEventSinkModule } from './eventsink.module';
+import type { EventSinkModule } from './eventsink.module';
+
+const T0 = Date.UTC(2026, 0, 5);
+const TRADES = 5_000;
+const ACCOUNT_EVERY = 25;
+
+async function eventually(check: () => void | Promise<void>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+/** The real client, except that writes throw while `outage.down` is set (the server went away). */
+function failingWrites(prisma: PrismaClient, outage: { down: boolean; refused: number }): PrismaClient {
+  return new Proxy(prisma, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (prop !== '$executeRawUnsafe' || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (outage.down) {
+          outage.refused += 1;
+          return Promise.reject(new Error('Connection terminated unexpectedly'));
+        }
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+describeWithPostgres('event sink through a database outage (PostgreSQL)', () => {
+  let pg: TestDatabase;
+  let db: Database;
+  let bus: Bus;
+  let sinkModule: EventSinkModule;
+  const outage = { down: false, refused: 0 };
+
+  beforeAll(async () => {
+    pg = await createTestDatabase('eventsink_outage');
+    db = await createDatabase({ url: pg.url });
+    bus = createMemoryBus();
+    sinkModule = createEventSinkModule({
+      prisma: failingWrites(db.prisma, outage),
+      bus,
+      logger: pino({ level: 'silent' }),
+      metrics: createMetrics({ service: 'eventsink-test' }),
+      enabled: true,
+      durable: 'eventsink-outage',
+      batchSize: 200,
+      flushMs: 20,
+      maxBuffered: 100_000,
+    });
+    await sinkModule.start(() => undefined);
+  }, 60_000);
+  afterAll(async () => {
+    await sinkModule?.stop();
+    await bus?.close();
+    await db?.close();
+    await pg?.drop();
+  });
+
+  it('stores every event published before, during and after the outage', async () => {
+    const publish = async (i: number) => {
+      await bus.publish('PROVIDER_MARKETDATA_TRADE', { time: T0 + i, symbol: i % 2 ? 'BTCUSDT' : 'ETHUSDT', price: '100.5', volume: '0.1', side: 'LONG' }, { connectorType: 'sim', marketType: 'spot' });
+      if (i % ACCOUNT_EVERY === 0) {
+        await bus.publish('PROVIDER_ACCOUNT_EVENT', { eventType: 'ORDER_TRADE_UPDATE', eventTime: T0 + i, options: { i } }, { connectorType: 'sim', marketType: 'spot' });
+      }
+    };
+    for (let i = 0; i < TRADES / 2; i++) await publish(i);
+    outage.down = true;
+    for (let i = TRADES / 2; i < TRADES; i++) await publish(i);
+    // Writes keep failing and being retried while the database is away.
+    await eventually(() => expect(sinkModule.sink.stats().failures).toBeGreaterThanOrEqual(3));
+    expect(sinkModule.sink.stats().buffered).toBeGreaterThan(0);
+    outage.down = false;
+
+    const expected = TRADES + TRADES / ACCOUNT_EVERY;
+    await eventually(async () => expect(await sinkModule.repo.count({})).toBe(expected));
+    expect(await sinkModule.repo.count({ category: 'account' })).toBe(TRADES / ACCOUNT_EVERY);
+    expect(outage.refused).toBeGreaterThanOrEqual(3);
+    expect(sinkModule.sink.stats()).toMatchObject({ buffered: 0, dropped: 0, failures: 0 });
+    const rows = await db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(DISTINCT event_id) AS n FROM sink_events`);
+    expect(Number(rows[0]?.n)).toBe(expected);
+  }, 120_000);
+});
