@@ -6,6 +6,7 @@ import { EVENT_EXAMPLES } from '@barfinex/events';
 import type { AnyEventEnvelope } from '@barfinex/events';
 import type { ProviderClient } from '@barfinex/sdk';
 import { createLogger } from '@barfinex/service-kit';
+import { eventually } from '@barfinex/testing';
 import { createAdvisorApp } from './app';
 import type { AdvisorApp } from './app';
 import { loadAdvisorConfig } from './config';
@@ -23,19 +24,6 @@ function fakeProvider() {
     registry: { register: async (app: unknown) => registered.push(app), heartbeat: async () => undefined, unregister: async () => undefined },
   };
   return { provider: provider as unknown as ProviderClient, registered, calls };
-}
-
-async function eventually(check: () => void | Promise<void>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 }
 
 describe('advisor app (memory bus, PGlite)', () => {

@@ -28,13 +28,22 @@ interface Origin {
   causationId: string;
 }
 
+type Venue = Pick<TradeIdea, 'connectorType' | 'marketType'>;
+
+/** The payload's venue, else the envelope's, else the configured default. */
+function venueOf(payload: Partial<Venue>, env: Partial<Venue>, config: PipelineConfig): Venue {
+  return {
+    connectorType: payload.connectorType ?? env.connectorType ?? config.intent.connectorType,
+    marketType: payload.marketType ?? env.marketType ?? config.intent.marketType,
+  };
+}
+
 export function ideaFromSignal(env: EventEnvelope<'DETECTOR_SIGNAL_GENERATED'>, config: PipelineConfig): TradeIdea {
   const s = env.payload;
   return {
     origin: 'signal',
     symbol: s.symbol,
-    connectorType: s.connectorType ?? env.connectorType ?? config.intent.connectorType,
-    marketType: s.marketType ?? env.marketType ?? config.intent.marketType,
+    ...venueOf(s, env, config),
     direction: s.direction,
     signalId: s.signalId,
     detectorKey: s.detectorKey,
@@ -50,8 +59,7 @@ export function ideaFromRequest(env: EventEnvelope<'ADVISOR_DECISION_REQUEST'>, 
   return {
     origin: 'request',
     symbol: r.symbol,
-    connectorType: r.connectorType ?? env.connectorType ?? config.intent.connectorType,
-    marketType: r.marketType ?? env.marketType ?? config.intent.marketType,
+    ...venueOf(r, env, config),
     requestId: r.requestId,
     ...(r.signalId ? { signalId: r.signalId } : {}),
     targets: [],

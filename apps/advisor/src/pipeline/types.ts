@@ -1,3 +1,4 @@
+import type { Bar } from '@barfinex/detector-kit';
 import type { Candle, OrderBook } from '@barfinex/contracts';
 import type { ConnectorType, MarketType, TimeFrame, TradeSide } from '@barfinex/enums';
 
@@ -40,12 +41,5 @@ export interface StageOutcome<T = undefined> {
   data: T;
 }
 
-/** Candle prices as plain numbers: indicator maths is statistics, not money. */
-export interface NumericBar {
-  time: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-}
+/** Candle prices as plain numbers (detector-kit's Bar): indicator maths is statistics, not money. */
+export type NumericBar = Bar;
