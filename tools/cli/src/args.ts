@@ -1,0 +1,77 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const USAGE = `usage: barfinex <command> [options]
+
+commands:
+  replay start --from <time> --to <time> [--speed max|<n>] [--symbols BTCUSDT,ETHUSDT]
+                                 start a replay and follow it with a progress bar
+                                 (Ctrl-C stops the replay; --detach returns at once)
+  replay status                  one line about the current or last replay
+  replay stop                    stop the running replay
+  status                         the dashboard overview: apps, connectors, event rates, alerts
+
+options:
+  --url <url>      provider root (default: $PROVIDER_URL or http://127.0.0.1:8080)
+  --token <token>  API token (default: $PROVIDER_API_TOKEN, else ./data/api-token)
+  --json           machine-readable output
+time: Unix ms or ISO-8601 (2026-01-05T00:00:00Z)`;
+
+export interface Cli {
+  command: string[];
+  url: string;
+  token: string;
+  json: boolean;
+  detach: boolean;
+  from?: string | undefined;
+  to?: string | undefined;
+  speed?: string | undefined;
+  symbols?: string[] | undefined;
+}
+
+export class UsageError extends Error {}
+
+function defaultToken(env: NodeJS.ProcessEnv, cwd: string): string {
+  if (env['PROVIDER_API_TOKEN']) return env['PROVIDER_API_TOKEN'];
+  const file = resolve(cwd, env['BARFINEX_DATA_DIR'] ?? 'data', 'api-token');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+}
+
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Cli {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        detach: { type: 'boolean', default: false },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        speed: { type: 'string' },
+        symbols: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0) throw new UsageError('');
+  const token = values.token ?? defaultToken(env, cwd);
+  if (!token) throw new UsageError('no API token: pass --token, set PROVIDER_API_TOKEN, or run from the directory holding data/api-token');
+  return {
+    command: positionals,
+    url: values.url ?? env['PROVIDER_URL'] ?? 'http://127.0.0.1:8080',
+    token,
+    json: values.json ?? false,
+    detach: values.detach ?? false,
+    from: values.from,
+    to: values.to,
+    speed: values.speed,
+    symbols: values.symbols ? values.symbols.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean) : undefined,
+  };
+}
