@@ -1,0 +1,38 @@
+import type { ConnectorType, MarketType } from '@barfinex/enums';
+import type { ProviderClient } from '@barfinex/sdk';
+import { Dec, ZERO } from '../decimal';
+
+export interface AccountView {
+  key: string;
+  equity: Dec;
+  exposureBySymbol: Record<string, Dec>;
+  totalExposure: Dec;
+  unrealizedPnl: Dec;
+  positions: { symbol: string; side: string; quantity: string }[];
+}
+
+/**
+ * Equity = wallet balance of the quote asset + unrealised PnL of open positions; exposure =
+ * |quantity| × mark (or last, or entry) price per symbol. Read from the provider each time.
+ */
+export async function readAccount(provider: ProviderClient, market: { connectorType: ConnectorType; marketType: MarketType }, quoteAsset: string): Promise<AccountView> {
+  const { assets, positions } = await provider.accounts.assets(market);
+  const wallet = assets.filter((a) => a.symbol === quoteAsset).reduce((sum, a) => sum.plus(a.walletBalance), ZERO);
+  const exposureBySymbol: Record<string, Dec> = {};
+  let unrealizedPnl = ZERO;
+  const open = positions.filter((p) => !new Dec(p.quantity).isZero());
+  for (const p of open) {
+    const price = p.markPrice ?? p.lastPrice ?? p.entryPrice;
+    exposureBySymbol[p.symbol] = (exposureBySymbol[p.symbol] ?? ZERO).plus(new Dec(p.quantity).abs().times(price));
+    unrealizedPnl = unrealizedPnl.plus(p.unrealizedPnl ?? 0);
+  }
+  const totalExposure = Object.values(exposureBySymbol).reduce((a, b) => a.plus(b), ZERO);
+  return {
+    key: `${market.connectorType}:${market.marketType}`,
+    equity: wallet.plus(unrealizedPnl),
+    exposureBySymbol,
+    totalExposure,
+    unrealizedPnl,
+    positions: open.map((p) => ({ symbol: p.symbol, side: p.side, quantity: p.quantity })),
+  };
+}
