@@ -22,6 +22,7 @@ export interface EventSinkModuleDeps {
 }
 
 const DROP_LOG_EVERY = 1_000;
+const UNSUBSCRIBE_WAIT_MS = 2_000;
 
 /** The event sink as the provider runs it: repository, buffer, bus subscription and metrics. */
 export function createEventSinkModule(deps: EventSinkModuleDeps) {
@@ -67,8 +68,14 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
       sub = await subscribeEventSink({ bus: deps.bus, sink, durable: deps.durable, onReplay: (env) => feed(toSinkRecord(env)) });
     },
     async stop(): Promise<void> {
-      await sub?.unsubscribe();
+      // A JetStream pull consumer can take until its pull expires (~30 s) to close; the sink does
+      // not wait for that. A durable event still in flight is refused by the closed sink and redelivered.
+      const closing = sub?.unsubscribe();
       sub = undefined;
+      let timer: NodeJS.Timeout | undefined;
+      const slow = await Promise.race([closing?.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), UNSUBSCRIBE_WAIT_MS)))]);
+      clearTimeout(timer);
+      if (slow) log.warn({ waitedMs: UNSUBSCRIBE_WAIT_MS }, 'event sink subscription still closing; continuing shutdown');
       await sink.close();
       const left = sink.stats().buffered;
       if (left > 0) log.warn({ buffered: left }, 'event sink stopped with unwritten events');
