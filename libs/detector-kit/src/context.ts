@@ -36,18 +36,16 @@ export function createContext<P, I extends IndicatorSet>(init: {
   series: BarSeries;
   indicators: I;
 }): MutableContext<P, I> {
-  const valueOf = (ctx: MutableContext<P, I>, source: 'values' | 'prev', key: string | number): number | undefined => {
-    if (typeof key === 'number') return key;
-    const v = (ctx[source] as Values)[key];
-    return typeof v === 'number' ? v : undefined;
-  };
-  // 1 = crossed above, -1 = crossed below, 0 = neither (or a value is missing).
+  // 1 = crossed above, -1 = crossed below, 0 = neither (or a value is missing). Runs on every bar
+  // of a crossover detector, so it reads the two value objects directly.
   const cross = (a: string, b: string | number): number => {
-    const pa = valueOf(ctx, 'prev', a);
-    const pb = valueOf(ctx, 'prev', b);
-    const ca = valueOf(ctx, 'values', a);
-    const cb = valueOf(ctx, 'values', b);
-    if (pa === undefined || pb === undefined || ca === undefined || cb === undefined) return 0;
+    const prev = ctx.prev as Values;
+    const now = ctx.values as Values;
+    const pa = prev[a];
+    const ca = now[a];
+    const pb = typeof b === 'number' ? b : prev[b];
+    const cb = typeof b === 'number' ? b : now[b];
+    if (typeof pa !== 'number' || typeof pb !== 'number' || typeof ca !== 'number' || typeof cb !== 'number') return 0;
     if (pa <= pb && ca > cb) return 1;
     if (pa >= pb && ca < cb) return -1;
     return 0;
@@ -72,19 +70,7 @@ export function createContext<P, I extends IndicatorSet>(init: {
   return ctx;
 }
 
-/** Reads every indicator's value; undefined as soon as one is still warming up. */
-export function readValues(indicators: IndicatorSet, keys: readonly string[]): Values | undefined {
-  const out: Values = {};
-  let complete = true;
-  for (const key of keys) {
-    const v = indicators[key]?.value;
-    if (v === undefined) complete = false;
-    else out[key] = v;
-  }
-  return complete ? out : undefined;
-}
-
-/** Like readValues but keeps whatever is defined; for `ctx.prev`. */
+/** The indicators' values that are defined so far (snapshots). */
 export function readPartialValues(indicators: IndicatorSet, keys: readonly string[]): Values {
   const out: Values = {};
   for (const key of keys) {
@@ -115,20 +101,20 @@ export function scoreRules<C>(
   let short = 0;
   let longTotal = 0;
   let shortTotal = 0;
-  const firedLong: string[] = [];
-  const firedShort: string[] = [];
-  for (const rule of rules) {
+  // Which rules fired, as bits (rules beyond 31 in a lazily made list): most bars give no
+  // verdict, and then nothing is allocated.
+  let firedBits = 0;
+  let firedMore: number[] | undefined;
+  for (let i = 0; i < rules.length; i += 1) {
+    const rule = rules[i] as Rule<C>;
     const isLong = rule.direction === 'LONG';
     if (isLong) longTotal += rule.weight;
     else shortTotal += rule.weight;
     if (!rule.when(ctx)) continue;
-    if (isLong) {
-      long += rule.weight;
-      firedLong.push(rule.id);
-    } else {
-      short += rule.weight;
-      firedShort.push(rule.id);
-    }
+    if (isLong) long += rule.weight;
+    else short += rule.weight;
+    if (i < 31) firedBits |= 1 << i;
+    else (firedMore ??= []).push(i);
   }
   const longOk = long >= thresholds.long;
   const shortOk = short >= thresholds.short;
@@ -138,7 +124,12 @@ export function scoreRules<C>(
   const isLong = direction === 'LONG';
   const score = isLong ? long : short;
   const total = isLong ? longTotal : shortTotal;
-  const fired = isLong ? firedLong : firedShort;
+  const fired: string[] = [];
+  for (let i = 0; i < rules.length; i += 1) {
+    const rule = rules[i] as Rule<C>;
+    const didFire = i < 31 ? (firedBits & (1 << i)) !== 0 : (firedMore?.includes(i) ?? false);
+    if (didFire && (rule.direction === 'LONG') === isLong) fired.push(rule.id);
+  }
   const reason =
     `${direction} score ${score} ≥ ${isLong ? thresholds.long : thresholds.short} (${fired.join(', ')}); ` +
     `${isLong ? 'SHORT' : 'LONG'} score ${isLong ? short : long}`;

@@ -58,14 +58,19 @@ export function runDetector<P extends ParamsSchema, I extends IndicatorSet>(
   const trades = [...(options.trades ?? [])].sort((a, b) => a.time - b.time);
   let t = 0;
   const { symbol, timeframe } = options;
-  candles.forEach((candle, i) => {
-    // A trade belongs to the bar it happened in, so it is fed before that bar closes.
-    const nextOpen = candles[i + 1]?.time ?? Infinity;
-    for (let trade = trades[t]; trade !== undefined && trade.time < nextOpen; trade = trades[++t]) {
-      runner.onTrade(trade, { symbol });
+  // One source object for the whole run: the loop itself allocates nothing per candle.
+  const source = { symbol, timeframe };
+  for (let i = 0; i < candles.length; i += 1) {
+    const candle = candles[i] as CandleLike;
+    if (t < trades.length) {
+      // A trade belongs to the bar it happened in, so it is fed before that bar closes.
+      const nextOpen = candles[i + 1]?.time ?? Infinity;
+      for (let trade = trades[t]; trade !== undefined && trade.time < nextOpen; trade = trades[++t]) {
+        runner.onTrade(trade, source);
+      }
     }
-    runner.onCandle(candle, { symbol, timeframe });
-  });
+    runner.onCandle(candle, source);
+  }
   return {
     signals: events.filter((e) => e.name === 'DETECTOR_SIGNAL_GENERATED').map((e) => e.payload as SignalPayload),
     events,

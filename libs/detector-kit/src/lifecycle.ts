@@ -1,4 +1,5 @@
 import type { TimeFrame, TradeSide } from '@barfinex/enums';
+import type { EventMeta } from '@barfinex/events';
 import type { Bar } from './bar';
 import type { ActiveSignal, Expiry, PositionAction, PositionState, SignalDraft } from './detector';
 import { clamp01, priceString } from './emission';
@@ -42,14 +43,11 @@ export function createLifecycle(deps: LifecycleDeps) {
   let requestSeq = 0;
   let lastRequestBar = Number.NaN;
 
-  const meta = (m: Moment, correlationId: string | undefined) => ({
-    ...(correlationId === undefined ? {} : { correlationId }),
-    causationId: m.causationId,
-    symbol: m.symbol,
-    timestamp: m.timestamp,
-    connectorType: deps.connectorType,
-    marketType: deps.marketType,
-  });
+  const meta = (m: Moment, correlationId: string | undefined): EventMeta => {
+    const out: EventMeta = { causationId: m.causationId, symbol: m.symbol, timestamp: m.timestamp, connectorType: deps.connectorType, marketType: deps.marketType };
+    if (correlationId !== undefined) out.correlationId = correlationId;
+    return out;
+  };
 
   function request(type: PositionAction['type'], side: TradeSide, m: Moment, signalId: string | undefined, extra: Partial<PositionRequestPayload>): void {
     if (lastRequestBar !== m.barTime) requestSeq = 0;
@@ -148,13 +146,16 @@ export function createLifecycle(deps: LifecycleDeps) {
   /**
    * Checks a live signal against the bar that just closed. When the stop and a target fall in the
    * same bar the stop wins: without intrabar data, assuming the worse outcome is the safe choice.
-   * Returns false once the signal is gone.
+   * Returns false once the signal is gone. `at` builds the moment only when something is emitted:
+   * a live signal is checked on every bar, and most bars emit nothing.
    */
-  function onBar(signal: LiveSignal, bar: Bar, m: Moment): boolean {
+  function onBar(signal: LiveSignal, bar: Bar, at: () => Moment): boolean {
     signal.ageBars += 1;
+    let moment: Moment | undefined;
+    const m = (): Moment => (moment ??= at());
     const long = signal.direction === 'LONG';
     if (signal.stop !== undefined && (long ? bar.low <= signal.stop : bar.high >= signal.stop)) {
-      invalidate(signal, 'stop hit', m, true);
+      invalidate(signal, 'stop hit', m(), true);
       return false;
     }
     while (signal.targetsHit < signal.targets.length) {
@@ -163,22 +164,22 @@ export function createLifecycle(deps: LifecycleDeps) {
       signal.targetsHit += 1;
       const remaining = signal.targets.length - signal.targetsHit;
       if (remaining === 0) {
-        invalidate(signal, 'target reached', m, true);
+        invalidate(signal, 'target reached', m(), true);
         return false;
       }
       const reason = `target ${signal.targetsHit} reached`;
-      deps.emit({ name: 'DETECTOR_SIGNAL_UPDATED', payload: { detectorKey, signalId: signal.signalId, symbol: m.symbol, kind: 'target_hit', reason }, meta: meta(m, signal.signalId) });
-      const position = deps.getPosition(m.symbol);
+      deps.emit({ name: 'DETECTOR_SIGNAL_UPDATED', payload: { detectorKey, signalId: signal.signalId, symbol: m().symbol, kind: 'target_hit', reason }, meta: meta(m(), signal.signalId) });
+      const position = deps.getPosition(m().symbol);
       if (deps.managePosition && position?.side === signal.direction) {
-        request('reduce', position.side, m, signal.signalId, { fraction: 1 / (remaining + 1), price: px(target) ?? String(target), reason });
+        request('reduce', position.side, m(), signal.signalId, { fraction: 1 / (remaining + 1), price: px(target) ?? String(target), reason });
       }
     }
     if (signal.expiresAtBar !== undefined && signal.ageBars >= signal.expiresAtBar) {
-      invalidate(signal, `timeout after ${signal.ageBars} bars`, m, true);
+      invalidate(signal, `timeout after ${signal.ageBars} bars`, m(), true);
       return false;
     }
-    if (signal.expiresAt !== undefined && m.timestamp >= signal.expiresAt) {
-      invalidate(signal, 'timeout', m, true);
+    if (signal.expiresAt !== undefined && m().timestamp >= signal.expiresAt) {
+      invalidate(signal, 'timeout', m(), true);
       return false;
     }
     return true;

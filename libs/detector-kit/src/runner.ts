@@ -2,9 +2,9 @@ import type { TimeFrame } from '@barfinex/enums';
 import { nextTimeFrameStart } from '@barfinex/enums';
 import { toBar, toTradeTick } from './bar';
 import type { Bar, TradeTick } from './bar';
-import { createContext, readPartialValues, readValues, scoreRules } from './context';
+import { createContext, readPartialValues, scoreRules } from './context';
 import type { MutableContext } from './context';
-import type { ActiveSignal, Detector, DetectorOutput, IndicatorSet, OrderBookView, ParamsSchema, PositionState, SignalDraft } from './detector';
+import type { ActiveSignal, AnyIndicator, Detector, DetectorOutput, IndicatorSet, OrderBookView, ParamsSchema, PositionState, SignalDraft } from './detector';
 import { createLifecycle } from './lifecycle';
 import { parseDetectorParams } from './params';
 import type { CandleFeed, CandleOutcome, DetectorRunner, FeedSource, RunnerOptions, StreamSnapshot } from './runner-types';
@@ -17,15 +17,26 @@ interface Stream {
   timeframe: TimeFrame;
   indicators: IndicatorSet;
   keys: string[];
+  /** The same indicators as arrays, so the per-bar loops make no keyed lookups. */
+  list: AnyIndicator[];
+  candleFed: ((bar: Bar) => unknown)[];
+  /** The candle being handled and a prebuilt getter of its moment, for the lifecycle's lazy use. */
+  candle: CandleFeed | undefined;
+  source: FeedSource;
+  momentNow: () => Moment;
   series: MutableBarSeries;
   ctx: MutableContext<unknown, IndicatorSet>;
   bars: number;
   lastTime: number | undefined;
-  lastValues: Record<string, unknown>;
+  /** This bar's values and the spare object the next bar writes into (then they swap roles). */
+  current: Record<string, unknown>;
+  spare: Record<string, unknown>;
   ready: boolean;
   signal: LiveSignal | undefined;
 }
 
+
+const NO_SOURCE: FeedSource = Object.freeze({});
 
 function isDraft(result: DetectorOutput | SignalDraft): result is SignalDraft {
   return 'direction' in result;
@@ -63,18 +74,28 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
     const indicators = detector.setup ? detector.setup(params) : {};
     const series = createBarSeries(history);
     const ctx = createContext<unknown, IndicatorSet>({ params, symbol: stream.symbol, timeframe: stream.timeframe, series, indicators });
-    return { ...stream, indicators, keys: Object.keys(indicators), series, ctx, bars: 0, lastTime: undefined, lastValues: {}, ready: false, signal: undefined };
+    const keys = Object.keys(indicators);
+    const list = keys.map((key) => indicators[key] as AnyIndicator);
+    const candleFed = list.filter((i) => i.feed === 'candle').map((i) => (i.update as (b: Bar) => unknown).bind(i));
+    const built: Stream = {
+      ...stream, indicators, keys, list, candleFed, series, ctx, bars: 0, lastTime: undefined, current: {}, spare: {}, ready: false, signal: undefined,
+      candle: undefined, source: {}, momentNow: () => moment(built, built.candle as CandleFeed, built.source),
+    };
+    return built;
   };
 
+  // Streams by symbol then time frame: no key string is built per candle.
+  const bySymbol = new Map<string, Map<TimeFrame, Stream>>();
   const streamFor = (symbol: string, timeframe: TimeFrame): Stream | undefined => {
+    const existing = bySymbol.get(symbol)?.get(timeframe);
+    if (existing) return existing;
     if (symbols && !symbols.has(symbol)) return undefined;
     if (!detector.inputs.timeframes.includes(timeframe)) return undefined;
-    const key = `${symbol}\u0000${timeframe}`;
-    let stream = streams.get(key);
-    if (!stream) {
-      stream = build({ symbol, timeframe });
-      streams.set(key, stream);
-    }
+    const stream = build({ symbol, timeframe });
+    streams.set(`${symbol}\u0000${timeframe}`, stream);
+    let frames = bySymbol.get(symbol);
+    if (!frames) bySymbol.set(symbol, (frames = new Map()));
+    frames.set(timeframe, stream);
     return stream;
   };
 
@@ -82,7 +103,8 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
     for (const key of stream.keys) stream.indicators[key]?.reset();
     stream.series.clear();
     stream.bars = 0;
-    stream.lastValues = {};
+    stream.current = {};
+    stream.spare = {};
     stream.ready = false;
   };
 
@@ -119,7 +141,7 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
     for (const action of output.actions ?? []) lifecycle.act(action, stream.signal, m);
   };
 
-  const onCandle = (candle: CandleFeed, source: FeedSource = {}): CandleOutcome => {
+  const onCandle = (candle: CandleFeed, source: FeedSource = NO_SOURCE): CandleOutcome => {
     if (candle.closed === false) return 'ignored';
     const symbol = source.symbol ?? candle.symbol;
     const timeframe = source.timeframe ?? candle.interval;
@@ -141,18 +163,28 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
     const bar = toBar(candle);
     stream.lastTime = bar.time;
     stream.series.push(bar);
-    for (const key of stream.keys) {
-      const indicator = stream.indicators[key];
-      if (indicator?.feed === 'candle') (indicator.update as (b: Bar) => unknown)(bar);
-    }
+    const fed = stream.candleFed;
+    for (let i = 0; i < fed.length; i += 1) (fed[i] as (b: Bar) => unknown)(bar);
     stream.bars += 1;
-    if (stream.signal && !lifecycle.onBar(stream.signal, bar, moment(stream, candle, source))) stream.signal = undefined;
-    const values = readValues(stream.indicators, stream.keys);
+    stream.candle = candle;
+    stream.source = source;
+    if (stream.signal && !lifecycle.onBar(stream.signal, bar, stream.momentNow)) stream.signal = undefined;
+    // Two value objects per stream, alternating as `values` and `prev`: no allocation per bar.
+    // Detectors run synchronously and the context says "copy what you keep", so this is safe.
+    const values = stream.spare;
+    const { keys, list } = stream;
+    let complete = true;
+    for (let i = 0; i < keys.length; i += 1) {
+      const v = (list[i] as AnyIndicator).value;
+      values[keys[i] as string] = v;
+      if (v === undefined) complete = false;
+    }
     const ctx = stream.ctx;
-    ctx.prev = stream.lastValues as never;
-    stream.lastValues = values ?? readPartialValues(stream.indicators, stream.keys);
-    stream.ready = values !== undefined && stream.bars >= warmup;
-    if (!stream.ready || values === undefined) return 'warming';
+    ctx.prev = stream.current as never;
+    stream.spare = stream.current;
+    stream.current = values;
+    stream.ready = complete && stream.bars >= warmup;
+    if (!stream.ready) return 'warming';
     ctx.params = params;
     ctx.candle = bar;
     ctx.values = values as never;
@@ -234,6 +266,7 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
         const fresh = build(stream);
         fresh.signal = stream.signal;
         streams.set(key, fresh);
+        bySymbol.get(stream.symbol)?.set(stream.timeframe, fresh);
       }
       return params;
     },
