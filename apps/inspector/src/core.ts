@@ -63,7 +63,7 @@ export function createInspectorCore(deps: InspectorCoreDeps) {
   }
 
   // Circular by nature (a closed trade may trip the kill switch, which closes positions): bound late.
-  let gate: ReturnType<typeof createRiskGate> | undefined;
+  const late: { gate?: ReturnType<typeof createRiskGate> } = {};
   const manager = createPositionManager({
     repo,
     gateway,
@@ -72,7 +72,7 @@ export function createInspectorCore(deps: InspectorCoreDeps) {
     now,
     onClosed: async (p, n) => {
       await publishOutcome(p, n);
-      await gate?.afterOutcome(p);
+      await late.gate?.afterOutcome(p);
     },
   });
   const killSwitch = createKillSwitch({ state, auditor, manager, bus, logger, now });
@@ -81,8 +81,8 @@ export function createInspectorCore(deps: InspectorCoreDeps) {
     instruments,
     price: async (m: { connectorType: ConnectorType; marketType: MarketType; symbol: string }) => (await provider.market.ticker(m)).c,
   };
-  gate = createRiskGate({ repo, state, auditor, killSwitch, manager, market, ctx: { appKey, now, logger } });
-  const riskGate = gate;
+  const riskGate = createRiskGate({ repo, state, auditor, killSwitch, manager, market, ctx: { appKey, now, logger } });
+  late.gate = riskGate;
 
   /** Durable consumers: intents, detector requests and order events wait in JetStream while the app is down. */
   async function subscribe(ready: Promise<unknown>): Promise<Subscription[]> {

@@ -13,6 +13,7 @@ export function policiesFromProviderConfig(config: Record<string, unknown>): { p
   const risk = section(config['riskManagement']);
   const trade = section(config['tradeSettings']);
   const logic = section(config['strategyLogic']);
+  const cooldownSeconds = num(logic['cooldownPeriod']);
   const mapped: Record<string, unknown> = {
     maxDrawdownPercent: risk['maxDrawdownPercent'],
     maxDailyLossPercent: risk['maxDailyLossPercent'],
@@ -22,7 +23,7 @@ export function policiesFromProviderConfig(config: Record<string, unknown>): { p
     maxPositionPercent: trade['maxPositionSizePercent'],
     maxConsecutiveLosses: num(logic['maxConsecutiveLosses']),
     // The reference counts the cooldown in seconds.
-    cooldownMs: num(logic['cooldownPeriod']) === undefined ? undefined : Math.round(num(logic['cooldownPeriod'])! * 1000),
+    cooldownMs: cooldownSeconds === undefined ? undefined : Math.round(cooldownSeconds * 1000),
   };
   const defined = Object.fromEntries(Object.entries(mapped).filter(([, v]) => v !== undefined));
   const own = section(section(config['params'])['policies']);

@@ -1,0 +1,165 @@
+import { createMemoryBus } from '@barfinex/bus';
+import type { MemoryBus } from '@barfinex/bus';
+import { createTestPglite } from '@barfinex/db';
+import type { Database } from '@barfinex/db';
+import type { EventEnvelope, EventName } from '@barfinex/events';
+import pino from 'pino';
+import { createInspectorCore } from './core';
+import type { InspectorCore } from './core';
+import { createFakeProvider } from './testing/fake-provider';
+import type { FakeProvider } from './testing/fake-provider';
+
+const NOW = Date.UTC(2024, 5, 3, 9, 0, 0);
+const logger = pino({ level: 'silent' });
+
+async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const intent = (n: number, over: Record<string, unknown> = {}) => ({
+  intentId: `int-${n}`, idempotencyKey: `idem-${n}`, decisionId: `dec-${n}`, symbol: 'BTCUSDT', side: 'BUY' as const,
+  quantity: '0.1', entry: '60000', stopLoss: '59000', takeProfit: '62000', connectorType: 'sim' as const, marketType: 'futures' as const, ...over,
+});
+
+describe('inspector core (PGlite, memory bus, fake provider)', () => {
+  let db: Database;
+  let bus: MemoryBus;
+  let fake: FakeProvider;
+  let core: InspectorCore;
+  let seen: EventEnvelope[];
+  let clock: number;
+  let appKey: string;
+  let run = 0;
+
+  async function boot(): Promise<InspectorCore> {
+    const c = createInspectorCore({ prisma: db.prisma, bus, provider: fake.provider, logger, now: () => clock, appKey, account: { connectorType: 'sim', marketType: 'futures', quoteAsset: 'USDT' } });
+    await c.state.load();
+    await c.subscribe(Promise.resolve());
+    return c;
+  }
+  const events = <N extends EventName>(name: N) => seen.filter((e): e is EventEnvelope<N> => e.type === name);
+  const publishIntent = (n: number, over: Record<string, unknown> = {}) => bus.publish('ADVISOR_EXECUTION_INTENT_OPEN', intent(n, over), { correlationId: `corr-${n}` });
+  const positionOf = async (n: number) => (await core.repo.listPositions({ page: 1, limit: 50 })).items.find((p) => p.intentId === `int-${n}`);
+
+  beforeAll(async () => {
+    db = await createTestPglite();
+  });
+  afterAll(async () => db.close());
+
+  beforeEach(async () => {
+    // One database for the suite; each test is its own inspector (rows are scoped by app key).
+    appKey = `inspector-${++run}`;
+    bus = createMemoryBus();
+    fake = createFakeProvider(bus, { wallet: '10000' });
+    clock = NOW;
+    seen = [];
+    await bus.subscribeAll(async (e) => void seen.push(e));
+    core = await boot();
+    await core.state.setPolicies({ ...core.state.policies(), maxPositionPercent: '100', maxExposurePercent: '100', cooldownMs: 0 });
+  });
+  afterEach(async () => {
+    await core.manager.idle();
+    await bus.close();
+  });
+
+  it('allowed intent: entry with a persisted clientOrderId, then reduce-only SL/TP from the intent levels', async () => {
+    await publishIntent(1);
+    const p = await until(async () => (await positionOf(1))?.status === 'OPEN' && (await positionOf(1)), 'open position');
+    await until(async () => fake.creates().length === 3, 'three orders');
+    const [entry, sl, tp] = fake.creates();
+    expect(entry).toMatchObject({ type: 'MARKET', side: 'BUY', quantity: '0.1', clientOrderId: p.entryClientOrderId, source: { type: 'inspector', key: appKey } });
+    expect(sl).toMatchObject({ type: 'STOP_MARKET', side: 'SELL', stopPrice: '59000', reduceOnly: true, quantity: '0.1', clientOrderId: `${p.id}-SL1` });
+    expect(tp).toMatchObject({ type: 'TAKE_PROFIT_MARKET', side: 'SELL', stopPrice: '62000', reduceOnly: true, clientOrderId: `${p.id}-TP1` });
+    const audit = (await core.repo.listAudit({ page: 1, limit: 10 })).items[0];
+    expect(audit).toMatchObject({ action: 'ALLOW', intentId: 'int-1', correlationId: 'corr-1', numbers: expect.objectContaining({ equity: '10000', notional: '6000', quantity: '0.1' }) });
+    expect(audit?.checks).toHaveLength(8);
+  });
+
+  it('take-profit fill cancels the stop (OCO), closes the position and publishes the outcome with the intent correlation id', async () => {
+    await publishIntent(2);
+    const p = await until(async () => (await positionOf(2))?.status === 'OPEN' && (await positionOf(2)), 'open');
+    await until(async () => fake.orders.get(`${p.id}-TP1`), 'tp resting');
+    await fake.setPrice('BTCUSDT', '62000.5');
+    const outcome = await until(async () => events('INSPECTOR_TRADE_OUTCOME')[0], 'outcome');
+    expect(outcome.correlationId).toBe('corr-2');
+    expect(outcome.payload).toMatchObject({ symbol: 'BTCUSDT', side: 'LONG', pnl: '200', rMultiple: '2', isWin: true, exitReason: 'take_profit', entryPrice: '60000', exitPrice: '62000', intentId: 'int-2', positionId: p.id });
+    await until(async () => fake.orders.get(`${p.id}-SL1`)?.status === 'CANCELED', 'stop cancelled');
+    expect((await core.repo.getPosition(p.id))?.status).toBe('CLOSED');
+  });
+
+  it('a redelivered intent is decided once and sends no second order', async () => {
+    await publishIntent(3);
+    await until(async () => (await positionOf(3))?.status === 'OPEN', 'open');
+    await until(async () => fake.creates().length === 3, 'three orders');
+    await publishIntent(3);
+    await core.manager.idle();
+    await until(async () => fake.calls.some((c) => c.method === 'orders.get'), 'lookups of the redelivery');
+    expect(fake.creates()).toHaveLength(3);
+    expect((await core.repo.listAudit({ page: 1, limit: 10 })).total).toBe(1);
+  });
+
+  it('an ambiguous timeout is reconciled by clientOrderId, never re-sent blindly', async () => {
+    fake.failNext('timeout-after-store');
+    await publishIntent(4);
+    const p = await until(async () => (await positionOf(4))?.status === 'OPEN' && (await positionOf(4)), 'open after reconcile');
+    const entries = fake.creates().filter((o) => o.clientOrderId === p.entryClientOrderId);
+    expect(entries).toHaveLength(1);
+    expect(fake.calls.some((c) => c.method === 'orders.get' && c.arg === p.entryClientOrderId)).toBe(true);
+  });
+
+  it('blocks an oversized entry with the policy, the numbers and a breach event; no order', async () => {
+    await core.state.setPolicies({ ...core.state.policies(), maxPositionPercent: '20' });
+    await publishIntent(5, { quantity: '0.05' }); // 3000 of 10000 equity, cap 2000
+    const breach = await until(async () => events('INSPECTOR_RISK_LIMIT_BREACH')[0], 'breach');
+    expect(breach.payload).toMatchObject({ policy: 'positionSize', action: 'BLOCK', current: '3000', limit: '2000', intentId: 'int-5' });
+    expect(breach.correlationId).toBe('corr-5');
+    expect(fake.creates()).toHaveLength(0);
+    const audit = (await core.repo.listAudit({ page: 1, limit: 10, action: 'BLOCK' })).items[0];
+    expect(audit).toMatchObject({ policy: 'positionSize', reason: expect.stringContaining('above the per-symbol cap 2000') });
+  });
+
+  it('a loss past the drawdown limit trips the kill switch; the next intent is blocked with its reason until reset', async () => {
+    await core.state.setPolicies({ ...core.state.policies(), maxDrawdownPercent: '1' });
+    await publishIntent(6);
+    const p = await until(async () => (await positionOf(6))?.status === 'OPEN' && (await positionOf(6)), 'open');
+    await until(async () => fake.orders.get(`${p.id}-SL1`), 'sl resting');
+    await fake.setPrice('BTCUSDT', '58000'); // stop at 59000: -100 on 10000 = 1 %
+    const kill = await until(async () => events('INSPECTOR_RISK_KILL_SWITCH')[0], 'kill switch');
+    expect(kill.payload).toMatchObject({ active: true, actor: 'policy:maxDrawdown' });
+    expect(events('INSPECTOR_TRADE_OUTCOME')[0]?.payload).toMatchObject({ pnl: '-100', rMultiple: '-1', exitReason: 'stop_loss' });
+
+    await publishIntent(7);
+    const blocked = await until(async () => events('INSPECTOR_RISK_LIMIT_BREACH').find((e) => e.payload.intentId === 'int-7'), 'blocked intent');
+    expect(blocked.payload).toMatchObject({ policy: 'killSwitch', action: 'BLOCK', reason: expect.stringContaining('kill switch active: drawdown 1%') });
+
+    await core.gate.resetKillSwitch('test');
+    expect(core.state.killSwitch().active).toBe(false);
+    await publishIntent(8, { quantity: '0.01' });
+    await until(async () => (await positionOf(8))?.status === 'OPEN', 'trading again after the reset');
+  });
+
+  it('after a restart mid-position nothing is re-sent; a stop cancelled meanwhile is replaced under a new id', async () => {
+    await publishIntent(9);
+    const p = await until(async () => (await positionOf(9))?.status === 'OPEN' && (await positionOf(9)), 'open');
+    await until(async () => fake.orders.get(`${p.id}-TP1`), 'tp resting');
+    await core.manager.idle();
+    const sent = fake.creates().length;
+
+    const restarted = await boot();
+    expect(await restarted.manager.reconcile()).toBe(1);
+    expect(fake.creates()).toHaveLength(sent);
+
+    await fake.cancelExternally(`${p.id}-SL1`);
+    await restarted.manager.reconcile();
+    await until(async () => fake.orders.get(`${p.id}-SL2`)?.status === 'PENDING_TRIGGER', 'stop replaced');
+    expect(fake.creates().filter((o) => o.type === 'STOP_MARKET')).toHaveLength(2);
+    expect((await restarted.repo.getPosition(p.id))?.slClientOrderId).toBe(`${p.id}-SL2`);
+    await restarted.manager.idle();
+  });
+});
