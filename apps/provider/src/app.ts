@@ -4,6 +4,7 @@ import express from 'express';
 import swaggerUi from 'swagger-ui-express';
 import type { Logger } from 'pino';
 import type { Bus, Subscription } from '@barfinex/bus';
+import type { MarketType } from '@barfinex/enums';
 import { buildOpenApiDocument } from '@barfinex/contracts';
 import type { Database } from '@barfinex/db';
 import { createMetrics, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
@@ -17,6 +18,8 @@ import { createConfigsService } from './configs/configs.service';
 import type { ProviderConfig } from './config';
 import type { ExchangeConnector } from './connectors/connector';
 import { createConnectorRegistry } from './connectors/connector-registry';
+import { createReconciler } from './connectors/shared/reconciler';
+import { registerReconciliationRoutes } from './connectors/shared/reconciliation.routes';
 import { createEventPublisher } from './events/publisher';
 import { createTypedRouter } from './http/typed-router';
 import type { TypedRouter } from './http/typed-router';
@@ -60,6 +63,7 @@ export function createProvider(deps: ProviderDeps) {
   const connectors = createConnectorRegistry(deps.connectors);
   const ordersRepo = createOrdersRepository(deps.db.prisma);
   const orders = createOrdersService({ repo: ordersRepo, connectors, events, now });
+  const reconciler = createReconciler({ repo: ordersRepo, orders, events, now });
   metrics.gauge({
     name: 'bfx_orders',
     help: 'Stored orders by status (read at scrape time)',
@@ -91,6 +95,7 @@ export function createProvider(deps: ProviderDeps) {
   registerMarketRoutes(t, { connectors, marketData, now });
   registerCandleRoutes(t, { candles, connectors });
   registerOrderRoutes(t, { orders });
+  registerReconciliationRoutes(t, { connectors, reconciler });
   registerCatalogRoutes(t);
   registerRegistryRoutes(t, {
     registry,
@@ -176,6 +181,7 @@ export function createProvider(deps: ProviderDeps) {
         onFill: (m, fill) => void orders.onVenueFill(m, fill).catch((err: unknown) => logger.error({ err, clientOrderId: fill.clientOrderId }, 'fill failed')),
         onAccountChange: (m, change) =>
           events.emit('PROVIDER_ACCOUNT_EVENT', { eventType: change.eventType, eventTime: change.time, options: { marketType: m, connectorType: connector.type, ...change.details } }, { connectorType: connector.type, marketType: m }),
+        ...(connector.openOrders ? { reconcile: (m: MarketType) => reconciler.run(connector, m) } : {}),
       });
     }
     flushTimer = setInterval(() => {
@@ -213,7 +219,7 @@ export function createProvider(deps: ProviderDeps) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors, registry, platform };
+  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors, registry, platform, reconciler };
 }
 
 export type Provider = ReturnType<typeof createProvider>;

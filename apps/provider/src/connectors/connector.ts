@@ -1,5 +1,6 @@
 import type { ConnectorType, ExchangeConnectorStatus, MarketType, OrderSide, OrderStatus, OrderType, TimeInForce } from '@barfinex/enums';
-import type { Asset, Instrument, OrderBook, Position, SymbolPrice, Trade } from '@barfinex/contracts';
+import type { Asset, Candle, Instrument, OrderBook, Position, Reconciliation, SymbolPrice, Trade } from '@barfinex/contracts';
+import type { TimeFrame } from '@barfinex/enums';
 
 /**
  * What the provider needs from an exchange. The provider owns order identity, persistence and
@@ -30,6 +31,15 @@ export interface VenueOrderState {
   stopPrice?: string;
   rejectReason?: string;
   updatedAt: number;
+}
+
+/** An order resting on the venue, with enough terms to adopt it when the database lacks it. */
+export interface VenueOpenOrder extends VenueOrderState {
+  side: OrderSide;
+  type: OrderType;
+  quantity: string;
+  timeInForce?: TimeInForce;
+  createdAt: number;
 }
 
 export interface VenueFill {
@@ -72,6 +82,11 @@ export interface ConnectorEvents {
   onOrderUpdate(market: MarketType, order: VenueOrderState): void;
   onFill(market: MarketType, fill: VenueFill): void;
   onAccountChange(market: MarketType, change: { eventType: string; time: number; details: Record<string, unknown> }): void;
+  /**
+   * Aligns the database with the venue (open orders, fills, positions). Venue connectors call it
+   * on start and after every user-stream reconnect, and accept orders only once it succeeded.
+   */
+  reconcile?(market: MarketType): Promise<Reconciliation>;
 }
 
 export interface AccountSnapshot {
@@ -95,4 +110,11 @@ export interface ExchangeConnector {
   lastPrice(market: MarketType, symbol: string): string | undefined;
   subscriptions(market: MarketType): { symbols: string[] };
   setSubscriptions(market: MarketType, symbols: string[]): Promise<void>;
+  /** Venue-backed connectors only: what reconciliation and history backfill need. */
+  openOrders?(market: MarketType): Promise<VenueOpenOrder[]>;
+  /** The venue's state of one order, or undefined when the venue never received it. */
+  queryOrder?(market: MarketType, clientOrderId: string, symbol: string): Promise<VenueOrderState | undefined>;
+  orderFills?(market: MarketType, symbol: string, externalId: string): Promise<VenueFill[]>;
+  /** Closed bars of [fromMs, toMs], oldest first, paged through the venue's limit. */
+  candles?(market: MarketType, symbol: string, interval: TimeFrame, fromMs: number, toMs: number): Promise<Candle[]>;
 }

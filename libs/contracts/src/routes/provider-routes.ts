@@ -6,6 +6,7 @@ import { createPaginationQuery, paginated } from '../http';
 import { CandleSchema, InstrumentSchema, OrderBookSchema, SymbolPriceSchema } from '../market-data';
 import { defineRoute, withOpenApiSchema } from '../openapi';
 import { OrderCloseRequestSchema, OrderCreateFieldsSchema, OrderCreateRequestSchema, OrderSchema } from '../order';
+import { ReconciliationSchema } from '../platform';
 import { ConnectorMarketParams, MarketTypeParam, SymbolParam, TimeFrameParam } from './params';
 
 const tags = (t: string) => [t];
@@ -157,6 +158,15 @@ export const providerRoutes = {
   replaceOrder: defineRoute({ method: 'put', path: '/orders/:orderId', summary: 'Cancel-replace an open order with new terms', tags: tags('Orders'), request: { params: z.object({ orderId: Id }), body: OrderReplaceSchema }, responses: { 200: OrderReplaceResultSchema, 409: null } }),
   connectors: defineRoute({ method: 'get', path: '/connectors', summary: 'Connectors with live state', tags: tags('Connectors'), responses: { 200: z.array(ConnectorInfoSchema) } }),
   connector: defineRoute({ method: 'get', path: '/connectors/:connectorType/:marketType', summary: 'One connector', tags: tags('Connectors'), request: { params: cm }, responses: { 200: ConnectorInfoSchema } }),
+  reconciliation: defineRoute({
+    method: 'get',
+    path: '/connectors/:connectorType/:marketType/reconciliation',
+    summary: 'Latest reconciliation of a venue connector with the database',
+    description: 'Runs on start and after every user-stream reconnect; orders for the connector wait until it succeeds. 404 until the first run finished.',
+    tags: tags('Connectors'),
+    request: { params: cm },
+    responses: { 200: ReconciliationSchema },
+  }),
   updateSubscriptions: defineRoute({ method: 'post', path: '/connectors/subscribes/update', summary: 'Replace the streamed symbol set of a connector market', tags: tags('Connectors'), request: { body: SubscriptionUpdateSchema }, responses: { 200: ConnectorInfoSchema } }),
   subscriptions: defineRoute({ method: 'get', path: '/subscriptions', summary: 'Configured market-data subscriptions', tags: tags('Subscriptions'), responses: { 200: z.array(SubscriptionSchema) } }),
   eventCatalog: defineRoute({ method: 'get', path: '/ws/events/catalog', summary: 'WebSocket event names with EN/RU descriptions', tags: tags('WebSocket'), responses: { 200: CatalogSchema } }),

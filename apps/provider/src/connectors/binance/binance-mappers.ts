@@ -1,0 +1,174 @@
+import Decimal from 'decimal.js';
+import type { z } from 'zod';
+import type { Candle, Instrument } from '@barfinex/contracts';
+import { isTriggeredOrderType } from '@barfinex/enums';
+import type { OrderStatus, OrderType, TimeFrame, TimeInForce } from '@barfinex/enums';
+import type { VenueFill, VenueOpenOrder, VenueOrderRequest, VenueOrderState } from '../connector';
+import type { BinanceConnectorType, BinanceMarket } from './binance-hosts';
+import type { Params } from './binance-rest';
+import type { BinanceKlineSchema, BinanceOrder, BinanceSymbolSchema, BinanceTradeSchema, ExecutionReportSchema, OrderTradeUpdateSchema } from './binance-schemas';
+
+const decimals = (step: string | undefined) => (step ? Math.max(0, new Decimal(step).decimalPlaces()) : undefined);
+const positive = (v: string | undefined) => (v !== undefined && new Decimal(v).gt(0) ? new Decimal(v).toFixed() : undefined);
+
+export function toInstrument(s: z.output<typeof BinanceSymbolSchema>, type: BinanceConnectorType, market: BinanceMarket): Instrument {
+  const f = (t: string) => s.filters.find((x) => x.filterType === t);
+  const price = f('PRICE_FILTER');
+  const lot = f('LOT_SIZE');
+  const notional = f('NOTIONAL') ?? f('MIN_NOTIONAL');
+  const out: Instrument = { symbol: s.symbol, baseAsset: s.baseAsset, quoteAsset: s.quoteAsset, status: s.status, connectorType: type, marketType: market };
+  const extra: Partial<Instrument> = {
+    tickSize: positive(price?.tickSize),
+    minPrice: price?.minPrice !== undefined ? new Decimal(price.minPrice).toFixed() : undefined,
+    maxPrice: positive(price?.maxPrice),
+    stepSize: positive(lot?.stepSize),
+    minQty: lot?.minQty !== undefined ? new Decimal(lot.minQty).toFixed() : undefined,
+    maxQty: positive(lot?.maxQty),
+    minNotional: (notional?.minNotional ?? notional?.notional) !== undefined ? new Decimal((notional?.minNotional ?? notional?.notional) as string).toFixed() : undefined,
+    pricePrecision: s.pricePrecision ?? decimals(price?.tickSize),
+    quantityPrecision: s.quantityPrecision ?? decimals(lot?.stepSize),
+    isSpotTradingAllowed: s.isSpotTradingAllowed,
+    isMarginTradingAllowed: s.isMarginTradingAllowed,
+  };
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+export function toCandle(k: z.output<typeof BinanceKlineSchema>, symbol: string, interval: TimeFrame, type: BinanceConnectorType, market: BinanceMarket): Candle {
+  return { symbol, interval, time: k[0], open: k[1], high: k[2], low: k[3], close: k[4], volume: k[5], closeTime: k[6], quoteVolume: k[7], trades: k[8], closed: true, connectorType: type, marketType: market };
+}
+
+const TYPE_FROM_VENUE: Record<string, OrderType> = { STOP_LOSS: 'STOP_MARKET', STOP: 'STOP', TAKE_PROFIT: 'TAKE_PROFIT' };
+export function orderTypeOf(venueType: string): OrderType {
+  return TYPE_FROM_VENUE[venueType] ?? (venueType as OrderType);
+}
+
+/** Binance reports an armed stop as NEW; ours distinguishes it as PENDING_TRIGGER. */
+export function statusOf(venueStatus: string, type: OrderType, executed: string): OrderStatus {
+  if (venueStatus === 'NEW' && isTriggeredOrderType(type) && new Decimal(executed).isZero()) return 'PENDING_TRIGGER';
+  if (venueStatus === 'EXPIRED_IN_MATCH') return 'EXPIRED';
+  if (venueStatus === 'PENDING_CANCEL' || venueStatus === 'PENDING_NEW') return 'NEW';
+  return venueStatus as OrderStatus;
+}
+
+function averageOf(o: BinanceOrder): string | undefined {
+  if (o.avgPrice && new Decimal(o.avgPrice).gt(0)) return new Decimal(o.avgPrice).toFixed();
+  if (o.cummulativeQuoteQty && new Decimal(o.executedQty).gt(0)) return new Decimal(o.cummulativeQuoteQty).div(o.executedQty).toFixed();
+  return undefined;
+}
+
+export function toOrderState(o: BinanceOrder): VenueOpenOrder {
+  const type = orderTypeOf(o.type);
+  const average = averageOf(o);
+  return {
+    clientOrderId: o.clientOrderId,
+    externalId: String(o.orderId),
+    symbol: o.symbol,
+    status: statusOf(o.status, type, o.executedQty),
+    quantityExecuted: new Decimal(o.executedQty).toFixed(),
+    side: o.side,
+    type,
+    quantity: new Decimal(o.origQty).toFixed(),
+    createdAt: o.time ?? o.transactTime ?? o.updateTime ?? 0,
+    updatedAt: o.updateTime ?? o.transactTime ?? o.time ?? 0,
+    ...(o.timeInForce ? { timeInForce: o.timeInForce as TimeInForce } : {}),
+    ...(average ? { averagePrice: average } : {}),
+    ...(positive(o.price) ? { price: positive(o.price) as string } : {}),
+    ...(positive(o.stopPrice) ? { stopPrice: positive(o.stopPrice) as string } : {}),
+  };
+}
+
+export function fillsOfPlacement(o: BinanceOrder): VenueFill[] {
+  return (o.fills ?? []).map((f) => ({
+    clientOrderId: o.clientOrderId,
+    externalId: String(o.orderId),
+    tradeId: String(f.tradeId),
+    symbol: o.symbol,
+    side: o.side,
+    price: f.price,
+    quantity: f.qty,
+    fee: f.commission,
+    feeAsset: f.commissionAsset,
+    isMaker: false,
+    time: o.transactTime ?? o.updateTime ?? 0,
+  }));
+}
+
+export function toFill(t: z.output<typeof BinanceTradeSchema>, clientOrderId: string): VenueFill {
+  const buyer = t.isBuyer ?? t.buyer ?? false;
+  return {
+    clientOrderId,
+    externalId: String(t.orderId),
+    tradeId: String(t.id),
+    symbol: t.symbol,
+    side: buyer ? 'BUY' : 'SELL',
+    price: t.price,
+    quantity: t.qty,
+    fee: t.commission,
+    feeAsset: t.commissionAsset,
+    isMaker: t.isMaker ?? t.maker ?? false,
+    time: t.time,
+    ...(t.realizedPnl !== undefined ? { realizedPnl: t.realizedPnl } : {}),
+  };
+}
+
+/** One user-stream order event as a state change and, for executions, a fill. */
+export function fromExecutionReport(r: z.output<typeof ExecutionReportSchema>): { state: VenueOrderState; fill?: VenueFill } {
+  const clientOrderId = r.x === 'CANCELED' && r.C ? r.C : r.c;
+  const type = orderTypeOf(r.o);
+  const executed = new Decimal(r.z);
+  const state: VenueOrderState = {
+    clientOrderId,
+    externalId: String(r.i),
+    symbol: r.s,
+    status: statusOf(r.X, type, r.z),
+    quantityExecuted: executed.toFixed(),
+    updatedAt: r.T,
+    ...(executed.gt(0) ? { averagePrice: new Decimal(r.Z).div(executed).toFixed() } : {}),
+    ...(r.X === 'REJECTED' && r.r !== 'NONE' ? { rejectReason: r.r } : {}),
+  };
+  if (r.x !== 'TRADE') return { state };
+  return { state, fill: { clientOrderId, externalId: String(r.i), tradeId: String(r.t), symbol: r.s, side: r.S, price: r.L, quantity: r.l, fee: r.n, feeAsset: r.N ?? '', isMaker: r.m, time: r.T } };
+}
+
+export function fromOrderTradeUpdate(u: z.output<typeof OrderTradeUpdateSchema>): { state: VenueOrderState; fill?: VenueFill } {
+  const o = u.o;
+  const type = orderTypeOf(o.o);
+  const state: VenueOrderState = {
+    clientOrderId: o.c,
+    externalId: String(o.i),
+    symbol: o.s,
+    status: statusOf(o.X, type, o.z),
+    quantityExecuted: new Decimal(o.z).toFixed(),
+    updatedAt: o.T,
+    ...(new Decimal(o.ap).gt(0) ? { averagePrice: new Decimal(o.ap).toFixed() } : {}),
+  };
+  if (o.x !== 'TRADE') return { state };
+  return {
+    state,
+    fill: { clientOrderId: o.c, externalId: String(o.i), tradeId: String(o.t), symbol: o.s, side: o.S, price: o.L, quantity: o.l, fee: o.n ?? '0', feeAsset: o.N ?? '', isMaker: o.m, time: o.T, ...(o.rp !== undefined ? { realizedPnl: o.rp } : {}) },
+  };
+}
+
+const TYPE_TO_VENUE: Record<BinanceMarket, Partial<Record<OrderType, string>>> = {
+  spot: { STOP_MARKET: 'STOP_LOSS', STOP: 'STOP_LOSS_LIMIT', TAKE_PROFIT: 'TAKE_PROFIT_LIMIT', TAKE_PROFIT_MARKET: 'TAKE_PROFIT' },
+  futures: {},
+};
+const RESTING = new Set<OrderType>(['LIMIT', 'STOP', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT', 'TAKE_PROFIT']);
+
+export function toOrderParams(market: BinanceMarket, req: VenueOrderRequest): Params {
+  const type = TYPE_TO_VENUE[market][req.type] ?? req.type;
+  return {
+    symbol: req.symbol,
+    side: req.side,
+    type,
+    quantity: req.quantity,
+    newClientOrderId: req.clientOrderId,
+    price: req.price,
+    stopPrice: req.stopPrice,
+    callbackRate: market === 'futures' ? req.callbackRate : undefined,
+    timeInForce: RESTING.has(req.type) ? (req.timeInForce ?? 'GTC') : undefined,
+    reduceOnly: market === 'futures' && req.reduceOnly ? 'true' : undefined,
+    newOrderRespType: market === 'spot' ? 'FULL' : 'RESULT',
+  };
+}

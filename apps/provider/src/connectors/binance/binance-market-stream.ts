@@ -1,0 +1,102 @@
+import type { OrderBook, SymbolPrice, Trade } from '@barfinex/contracts';
+import { createReconnectingWs } from '../shared/reconnecting-ws';
+import type { BinanceMarket } from './binance-hosts';
+import type { BinanceDepthSnapshot } from './binance-schemas';
+import { BinanceAggTradeSchema, BinanceDepthUpdateSchema, BinanceTickerSchema } from './binance-schemas';
+import { createDepthSync } from './depth-sync';
+import type { DepthSync } from './depth-sync';
+
+export interface MarketStreamOptions {
+  wsBase: string;
+  market: BinanceMarket;
+  snapshot: (symbol: string) => Promise<BinanceDepthSnapshot>;
+  onTrade: (trade: Trade) => void;
+  onBook: (book: OrderBook) => void;
+  onTicker: (ticker: SymbolPrice) => void;
+  onLog: (msg: string, details?: Record<string, unknown>) => void;
+  proactiveReconnectMs: number;
+  initialBackoffMs?: number;
+}
+
+const streamsOf = (symbol: string) => {
+  const s = symbol.toLowerCase();
+  return [`${s}@aggTrade`, `${s}@depth@100ms`, `${s}@ticker`];
+};
+
+/** One combined-stream connection per market; the symbol set is resubscribed after every reconnect. */
+export function createBinanceMarketStream(options: MarketStreamOptions) {
+  const symbols = new Set<string>();
+  const books = new Map<string, DepthSync>();
+  let requestId = 0;
+
+  function bookFor(symbol: string): DepthSync {
+    let sync = books.get(symbol);
+    if (!sync) {
+      sync = createDepthSync({ symbol, market: options.market, snapshot: () => options.snapshot(symbol), onBook: options.onBook, onResync: (reason) => options.onLog('depth resync', { symbol, reason }) });
+      books.set(symbol, sync);
+    }
+    return sync;
+  }
+
+  function onMessage(text: string): void {
+    const msg = JSON.parse(text) as { stream?: string; data?: { e?: string }; result?: unknown; id?: number };
+    const data = msg.data;
+    if (!data) return;
+    if (data.e === 'aggTrade') {
+      const t = BinanceAggTradeSchema.parse(data);
+      // `m`: the buyer was the maker, so the seller was the aggressor.
+      options.onTrade({ id: String(t.a), time: t.T, symbol: t.s, price: t.p, volume: t.q, side: t.m ? 'SHORT' : 'LONG' });
+    } else if (data.e === 'depthUpdate') {
+      const d = BinanceDepthUpdateSchema.parse(data);
+      if (symbols.has(d.s)) bookFor(d.s).onEvent(d);
+    } else if (data.e === '24hrTicker') {
+      options.onTicker(BinanceTickerSchema.parse(data) as unknown as SymbolPrice);
+    }
+  }
+
+  const ws = createReconnectingWs({
+    url: () => `${options.wsBase}/stream`,
+    proactiveReconnectMs: options.proactiveReconnectMs,
+    ...(options.initialBackoffMs !== undefined ? { initialBackoffMs: options.initialBackoffMs } : {}),
+    onOpen: (socket, reconnect) => {
+      if (reconnect) for (const b of books.values()) b.reset();
+      const params = [...symbols].flatMap(streamsOf);
+      if (params.length > 0) socket.send({ method: 'SUBSCRIBE', params, id: ++requestId });
+    },
+    onMessage: (text) => {
+      try {
+        onMessage(text);
+      } catch (err) {
+        options.onLog('unreadable market message', { err: err instanceof Error ? err.message : String(err) });
+      }
+    },
+    onClose: ({ code, willReconnect }) => options.onLog('market stream closed', { code, willReconnect }),
+  });
+
+  return {
+    start: () => ws.start(),
+    async stop() {
+      for (const b of books.values()) b.stop();
+      await ws.stop();
+    },
+    symbols: () => [...symbols].sort(),
+    setSymbols(list: readonly string[]) {
+      const next = new Set(list);
+      const added = [...next].filter((s) => !symbols.has(s));
+      const removed = [...symbols].filter((s) => !next.has(s));
+      symbols.clear();
+      for (const s of next) symbols.add(s);
+      for (const s of removed) {
+        books.get(s)?.stop();
+        books.delete(s);
+      }
+      if (added.length > 0) ws.send({ method: 'SUBSCRIBE', params: added.flatMap(streamsOf), id: ++requestId });
+      if (removed.length > 0) ws.send({ method: 'UNSUBSCRIBE', params: removed.flatMap(streamsOf), id: ++requestId });
+    },
+    book: (symbol: string, depth: number) => books.get(symbol)?.book(depth),
+    resyncs: (symbol: string) => books.get(symbol)?.resyncs() ?? 0,
+    opens: () => ws.opens(),
+  };
+}
+
+export type BinanceMarketStream = ReturnType<typeof createBinanceMarketStream>;

@@ -1,0 +1,144 @@
+import Decimal from 'decimal.js';
+import { z } from 'zod';
+import type { Asset, Position } from '@barfinex/contracts';
+import { VenueRejectError } from '../connector';
+import type { AccountSnapshot, VenueFill, VenueOpenOrder, VenueOrderRequest, VenuePlacement } from '../connector';
+import { UnknownOutcomeError, VenueHttpError } from '../shared/venue-http';
+import type { BinanceConnectorType, BinanceMarket } from './binance-hosts';
+import { fillsOfPlacement, toFill, toOrderParams, toOrderState } from './binance-mappers';
+import type { BinanceRest } from './binance-rest';
+import { BinanceFuturesAccountSchema, BinanceOrderSchema, BinanceSpotAccountSchema, BinanceTradeSchema } from './binance-schemas';
+
+export interface BinanceTradingOptions {
+  rest: BinanceRest;
+  type: BinanceConnectorType;
+  market: BinanceMarket;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  recvWindowMs: number;
+  /** Pause between lookups while an unknown placement outcome is being resolved. */
+  resolvePollMs: number;
+}
+
+const UNKNOWN_ORDER = new Set(['-2011', '-2013']);
+
+/** A venue refusal as the connector interface reports it; request-shape codes (-11xx, filters) store nothing. */
+export function toReject(err: VenueHttpError): VenueRejectError {
+  const invalid = err.code === '-1013' || err.code.startsWith('-11') || err.code === '-4003' || err.code === '-4014';
+  return new VenueRejectError(err.code, err.message || `HTTP ${err.status}`, invalid);
+}
+
+/** Orders, fills, balances and leverage over signed REST for one Binance market. */
+export function createBinanceTrading(options: BinanceTradingOptions) {
+  const { rest, market } = options;
+  const paths = rest.paths;
+  /** Cancels and lookups need the symbol; clientOrderIds seen by this connector are remembered. */
+  const symbols = new Map<string, string>();
+  const weights = market === 'spot' ? { query: 4, open: 80, trades: 20, account: 20 } : { query: 1, open: 40, trades: 5, account: 5 };
+
+  async function queryOrder(clientOrderId: string, symbol: string): Promise<VenueOpenOrder | undefined> {
+    try {
+      const o = BinanceOrderSchema.parse(await rest.signed('GET', paths.order, { symbol, origClientOrderId: clientOrderId }, weights.query));
+      symbols.set(o.clientOrderId, o.symbol);
+      return toOrderState(o);
+    } catch (err) {
+      if (err instanceof VenueHttpError && UNKNOWN_ORDER.has(err.code)) return undefined;
+      throw err;
+    }
+  }
+
+  async function orderFills(symbol: string, externalId: string): Promise<VenueFill[]> {
+    const trades = z.array(BinanceTradeSchema).parse(await rest.signed('GET', paths.trades, { symbol, orderId: externalId }, weights.trades));
+    return trades.map((t) => toFill(t, ''));
+  }
+
+  async function withFills(order: VenueOpenOrder, fills: VenueFill[]): Promise<VenuePlacement> {
+    if (fills.length > 0 || new Decimal(order.quantityExecuted).isZero()) return { order, fills };
+    const fetched = await orderFills(order.symbol, order.externalId);
+    return { order, fills: fetched.map((f) => ({ ...f, clientOrderId: order.clientOrderId })) };
+  }
+
+  /**
+   * The reply was lost, so the order may or may not exist. Look it up by clientOrderId until it
+   * appears or until the venue's recvWindow has passed (after that it can no longer be accepted).
+   * Never resent: a second POST could be a second order.
+   */
+  async function resolveUnknown(req: VenueOrderRequest, sentAt: number, cause: UnknownOutcomeError): Promise<VenuePlacement> {
+    for (;;) {
+      const found = await queryOrder(req.clientOrderId, req.symbol).catch(() => undefined);
+      if (found) return withFills(found, []);
+      if (options.now() + rest.offset() > sentAt + options.recvWindowMs) {
+        throw new VenueRejectError('NOT_PLACED', `placement outcome was unknown (${cause.message}) and the venue has no such order after recvWindow`, false);
+      }
+      await options.sleep(options.resolvePollMs);
+    }
+  }
+
+  return {
+    async place(req: VenueOrderRequest): Promise<VenuePlacement> {
+      symbols.set(req.clientOrderId, req.symbol);
+      let sentAt = options.now() + rest.offset();
+      try {
+        const reply = await rest.signed('POST', paths.order, toOrderParams(market, req), 1, { unsafe: true, sent: (ts) => (sentAt = ts) });
+        const o = BinanceOrderSchema.parse(reply);
+        return await withFills(toOrderState(o), fillsOfPlacement(o));
+      } catch (err) {
+        if (err instanceof UnknownOutcomeError) return resolveUnknown(req, sentAt, err);
+        if (err instanceof VenueHttpError && err.status >= 400 && err.status < 500) throw toReject(err);
+        throw err;
+      }
+    },
+    async cancel(clientOrderId: string) {
+      const symbol = symbols.get(clientOrderId);
+      if (!symbol) throw new VenueRejectError('UNKNOWN_ORDER', `order ${clientOrderId} is unknown to this connector`, false);
+      try {
+        return toOrderState(BinanceOrderSchema.parse(await rest.signed('DELETE', paths.order, { symbol, origClientOrderId: clientOrderId }, 1)));
+      } catch (err) {
+        if (err instanceof VenueHttpError && err.status >= 400 && err.status < 500) throw toReject(err);
+        throw err;
+      }
+    },
+    queryOrder,
+    orderFills,
+    async openOrders(): Promise<VenueOpenOrder[]> {
+      const list = z.array(BinanceOrderSchema).parse(await rest.signed('GET', paths.openOrders, {}, weights.open));
+      for (const o of list) symbols.set(o.clientOrderId, o.symbol);
+      return list.map(toOrderState);
+    },
+    async account(): Promise<AccountSnapshot> {
+      const base = { connectorType: options.type, marketType: market };
+      if (market === 'spot') {
+        const acc = BinanceSpotAccountSchema.parse(await rest.signed('GET', paths.account, { omitZeroBalances: 'true' }, weights.account));
+        const assets: Asset[] = acc.balances.map((b) => ({ ...base, symbol: b.asset, walletBalance: new Decimal(b.free).plus(b.locked).toFixed(), availableBalance: b.free, lockedBalance: b.locked }));
+        return { assets, positions: [] };
+      }
+      const acc = BinanceFuturesAccountSchema.parse(await rest.signed('GET', paths.account, {}, weights.account));
+      const assets: Asset[] = acc.assets.map((a) => ({ ...base, symbol: a.asset, walletBalance: a.walletBalance, availableBalance: a.availableBalance }));
+      const positions: Position[] = acc.positions
+        .filter((p) => !new Decimal(p.positionAmt).isZero() && new Decimal(p.entryPrice).gt(0))
+        .map((p) => ({
+          ...base,
+          symbol: p.symbol,
+          side: new Decimal(p.positionAmt).isNegative() ? 'SHORT' : 'LONG',
+          quantity: new Decimal(p.positionAmt).abs().toFixed(),
+          entryPrice: p.entryPrice,
+          ...(p.unrealizedProfit !== undefined ? { unrealizedPnl: p.unrealizedProfit } : {}),
+          ...(p.leverage !== undefined ? { leverage: Number(p.leverage) } : {}),
+          ...(p.updateTime ? { updatedAt: p.updateTime } : {}),
+        }));
+      return { assets, positions };
+    },
+    async setLeverage(symbol: string, leverage: number): Promise<number> {
+      if (market !== 'futures') throw new VenueRejectError('UNKNOWN_MARKET', 'leverage applies to futures only', true);
+      try {
+        const reply = z.looseObject({ leverage: z.number() }).parse(await rest.signed('POST', '/fapi/v1/leverage', { symbol, leverage }, 1));
+        return reply.leverage;
+      } catch (err) {
+        if (err instanceof VenueHttpError && err.status >= 400 && err.status < 500) throw toReject(err);
+        throw err;
+      }
+    },
+  };
+}
+
+export type BinanceTrading = ReturnType<typeof createBinanceTrading>;

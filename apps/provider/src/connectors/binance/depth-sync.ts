@@ -1,0 +1,135 @@
+import Decimal from 'decimal.js';
+import type { OrderBook } from '@barfinex/contracts';
+import type { BinanceMarket } from './binance-hosts';
+import type { BinanceDepthSnapshot, BinanceDepthUpdate } from './binance-schemas';
+
+export interface DepthSyncOptions {
+  symbol: string;
+  market: BinanceMarket;
+  snapshot: () => Promise<BinanceDepthSnapshot>;
+  onBook: (book: OrderBook) => void;
+  onResync?: (reason: string) => void;
+  depth?: number;
+}
+
+type Side = Map<string, string>;
+
+function apply(side: Side, levels: ReadonlyArray<readonly [string, string]>): void {
+  for (const [price, qty] of levels) {
+    if (new Decimal(qty).isZero()) side.delete(price);
+    else side.set(price, qty);
+  }
+}
+
+function top(side: Side, descending: boolean, n: number) {
+  const keys = [...side.keys()].sort((a, b) => new Decimal(a).cmp(b) * (descending ? -1 : 1)).slice(0, n);
+  return keys.map((price) => ({ price, volume: side.get(price) as string }));
+}
+
+/**
+ * A local book kept from a REST snapshot plus the diff stream, as Binance documents it: events
+ * are buffered while the snapshot loads, the first applied event must straddle the snapshot id,
+ * and every later one must continue the previous (spot: U = u + 1; futures: pu = previous u).
+ * A gap throws the book away and starts again from a fresh snapshot.
+ */
+export function createDepthSync(options: DepthSyncOptions) {
+  const depth = options.depth ?? 20;
+  let bids: Side = new Map();
+  let asks: Side = new Map();
+  let lastId: number | undefined;
+  let synced = false;
+  let loading: Promise<void> | undefined;
+  let buffer: BinanceDepthUpdate[] = [];
+  let resyncs = 0;
+  let stopped = false;
+  let lastTime = 0;
+
+  function emit(time: number): void {
+    lastTime = time;
+    options.onBook({ symbol: options.symbol, time, lastUpdateId: lastId ?? 0, bids: top(bids, true, depth), asks: top(asks, false, depth) });
+  }
+
+  function continues(e: BinanceDepthUpdate): boolean {
+    if (lastId === undefined) return false;
+    if (!synced) return options.market === 'spot' ? e.U <= lastId + 1 && e.u >= lastId + 1 : e.U <= lastId && e.u >= lastId;
+    return options.market === 'futures' && e.pu !== undefined ? e.pu === lastId : e.U === lastId + 1;
+  }
+
+  /** Applies one event; false on a gap. */
+  function step(e: BinanceDepthUpdate): boolean {
+    if (lastId !== undefined && e.u <= lastId && !(options.market === 'futures' && !synced && e.u === lastId)) return true;
+    if (!continues(e)) return false;
+    apply(bids, e.b);
+    apply(asks, e.a);
+    lastId = e.u;
+    synced = true;
+    emit(e.E);
+    return true;
+  }
+
+  async function load(): Promise<void> {
+    const snap = await options.snapshot();
+    if (stopped) return;
+    bids = new Map();
+    asks = new Map();
+    apply(bids, snap.bids);
+    apply(asks, snap.asks);
+    lastId = snap.lastUpdateId;
+    synced = false;
+    const pending = buffer;
+    buffer = [];
+    for (const e of pending) {
+      if (!step(e)) return resync('gap in buffered events');
+    }
+  }
+
+  function resync(reason: string): void {
+    resyncs++;
+    options.onResync?.(reason);
+    lastId = undefined;
+    synced = false;
+    start();
+  }
+
+  function start(): void {
+    loading = load()
+      .catch(() => {
+        if (!stopped) setTimeout(start, 1000).unref();
+      })
+      .finally(() => {
+        loading = undefined;
+      });
+  }
+
+  return {
+    /** Feed every diff event in arrival order. */
+    onEvent(e: BinanceDepthUpdate): void {
+      if (loading || lastId === undefined) {
+        buffer.push(e);
+        if (!loading && lastId === undefined) start();
+        return;
+      }
+      if (step(e)) return;
+      resync(`sequence gap at U=${e.U} after ${lastId}`);
+      // The fresh snapshot may predate this event, so it is replayed once the snapshot is in.
+      buffer.push(e);
+    },
+    /** After a reconnect the stream restarted: the old book can no longer be continued. */
+    reset(): void {
+      buffer = [];
+      lastId = undefined;
+      synced = false;
+    },
+    stop(): void {
+      stopped = true;
+    },
+    book(n: number): OrderBook | undefined {
+      if (lastId === undefined) return undefined;
+      return { symbol: options.symbol, time: lastTime, lastUpdateId: lastId, bids: top(bids, true, n), asks: top(asks, false, n) };
+    },
+    resyncs: () => resyncs,
+    synced: () => synced,
+  };
+}
+
+export type DepthSync = ReturnType<typeof createDepthSync>;

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import Decimal from 'decimal.js';
+import type { Order, Position, Reconciliation } from '@barfinex/contracts';
+import type { ConnectorType, MarketType } from '@barfinex/enums';
+import type { ExchangeConnector, VenueOpenOrder, VenueOrderState } from '../connector';
+import type { EventPublisher } from '../../events/publisher';
+import type { OrdersRepository } from '../../orders/orders.repository';
+import { OPEN_STATUSES } from '../../orders/orders.service';
+import type { OrdersService } from '../../orders/orders.service';
+
+type Mismatch = Reconciliation['mismatches'][number];
+
+export interface ReconcilerDeps {
+  repo: Pick<OrdersRepository, 'list' | 'insert' | 'findByClientOrderId'>;
+  orders: Pick<OrdersService, 'onVenueOrderUpdate' | 'onVenueFill'>;
+  events: Pick<EventPublisher, 'emit'>;
+  now: () => number;
+  newId?: () => string;
+}
+
+/** Source of orders found on the venue that this provider never placed. */
+export const EXTERNAL_SOURCE = { type: 'provider', key: 'external' } as const;
+
+const key = (type: ConnectorType, market: MarketType) => `${type}/${market}`;
+const positionKey = (p: Position) => `${p.symbol}:${p.side}`;
+
+function adopted(v: VenueOpenOrder, type: ConnectorType, market: MarketType, id: string): Order {
+  return {
+    id,
+    clientOrderId: v.clientOrderId,
+    externalId: v.externalId,
+    symbol: v.symbol,
+    side: v.side,
+    type: v.type,
+    status: v.status,
+    quantity: v.quantity,
+    quantityExecuted: v.quantityExecuted,
+    connectorType: type,
+    marketType: market,
+    source: { ...EXTERNAL_SOURCE },
+    createdAt: v.createdAt,
+    updatedAt: v.updatedAt,
+    ...(v.price ? { price: v.price } : {}),
+    ...(v.stopPrice ? { stopPrice: v.stopPrice } : {}),
+    ...(v.averagePrice ? { averagePrice: v.averagePrice } : {}),
+    ...(v.timeInForce ? { timeInForce: v.timeInForce } : {}),
+  };
+}
+
+/**
+ * Compares what the venue says with the database and makes the database agree: changed orders
+ * get the venue's state and fills, orders the venue never received are closed, venue orders the
+ * database lacks are adopted as external. The result is kept for the route and published.
+ */
+export function createReconciler(deps: ReconcilerDeps) {
+  const newId = deps.newId ?? randomUUID;
+  const latest = new Map<string, Reconciliation>();
+  const positions = new Map<string, Map<string, string>>();
+
+  async function syncChanged(connector: ExchangeConnector, market: MarketType, local: Order, state: VenueOrderState, out: Mismatch[]): Promise<void> {
+    const sameStatus = local.status === state.status;
+    const sameQty = new Decimal(local.quantityExecuted).eq(state.quantityExecuted);
+    if (sameStatus && sameQty) return;
+    if (connector.orderFills && state.externalId && !new Decimal(state.quantityExecuted).isZero()) {
+      for (const fill of await connector.orderFills(market, local.symbol, state.externalId)) await deps.orders.onVenueFill(market, { ...fill, clientOrderId: local.clientOrderId });
+    }
+    await deps.orders.onVenueOrderUpdate(market, state);
+    out.push({
+      kind: sameStatus ? 'quantityChanged' : 'statusChanged',
+      symbol: local.symbol,
+      orderId: local.id,
+      detail: sameStatus ? `executed ${local.quantityExecuted} -> ${state.quantityExecuted}` : `${local.status} -> ${state.status}`,
+    });
+  }
+
+  function comparePositions(type: ConnectorType, market: MarketType, current: Position[], out: Mismatch[]): void {
+    const now = new Map(current.filter((p) => !new Decimal(p.quantity).isZero()).map((p) => [positionKey(p), p.quantity]));
+    const before = positions.get(key(type, market));
+    positions.set(key(type, market), now);
+    if (!before) return;
+    for (const k of new Set([...before.keys(), ...now.keys()])) {
+      const [a, b] = [before.get(k) ?? '0', now.get(k) ?? '0'];
+      if (!new Decimal(a).eq(b)) out.push({ kind: 'positionChanged', symbol: k.split(':')[0], detail: `${k} ${a} -> ${b}` });
+    }
+  }
+
+  async function run(connector: ExchangeConnector, market: MarketType): Promise<Reconciliation> {
+    if (!connector.openOrders || !connector.queryOrder) throw new Error(`connector ${connector.type} cannot be reconciled`);
+    const type = connector.type;
+    const venueOpen = await connector.openOrders(market);
+    const { items: localOpen } = await deps.repo.list({ connectorType: type, marketType: market, statuses: OPEN_STATUSES }, { page: 1, limit: 10_000 });
+    const mismatches: Mismatch[] = [];
+    let matched = 0;
+    const seen = new Set<string>();
+
+    for (const v of venueOpen) {
+      seen.add(v.clientOrderId);
+      const local = await deps.repo.findByClientOrderId(v.clientOrderId);
+      if (!local) {
+        const order = await deps.repo.insert(adopted(v, type, market, newId()));
+        if (order) deps.events.emit('PROVIDER_ORDER_CREATE', order, { symbol: order.symbol, connectorType: type, marketType: market, correlationId: order.clientOrderId });
+        mismatches.push({ kind: 'missingLocal', symbol: v.symbol, orderId: order?.id ?? v.clientOrderId, detail: `adopted venue order ${v.externalId} as external` });
+        continue;
+      }
+      const before = mismatches.length;
+      await syncChanged(connector, market, local, v, mismatches);
+      if (mismatches.length === before) matched++;
+    }
+
+    for (const local of localOpen) {
+      if (seen.has(local.clientOrderId)) continue;
+      const state = await connector.queryOrder(market, local.clientOrderId, local.symbol);
+      if (state) {
+        await syncChanged(connector, market, local, state, mismatches);
+        continue;
+      }
+      // The venue never received it (e.g. the placement died before reaching it): it cannot fill any more.
+      await deps.orders.onVenueOrderUpdate(market, { clientOrderId: local.clientOrderId, externalId: local.externalId ?? '', symbol: local.symbol, status: 'REJECTED', quantityExecuted: local.quantityExecuted, rejectReason: 'NOT_FOUND_ON_VENUE', updatedAt: deps.now() });
+      mismatches.push({ kind: 'missingRemote', symbol: local.symbol, orderId: local.id, detail: 'unknown to the venue; closed as REJECTED' });
+    }
+
+    if (market === 'futures') comparePositions(type, market, (await connector.account(market)).positions, mismatches);
+
+    const result: Reconciliation = { connectorType: type, marketType: market, checkedAt: deps.now(), matched, mismatches };
+    latest.set(key(type, market), result);
+    deps.events.emit('PROVIDER_RECONCILIATION', result, { connectorType: type, marketType: market });
+    return result;
+  }
+
+  return { run, latest: (type: ConnectorType, market: MarketType) => latest.get(key(type, market)) };
+}
+
+export type Reconciler = ReturnType<typeof createReconciler>;
