@@ -9,6 +9,7 @@ import type { Provider } from './app';
 import type { ProviderConfig } from './config';
 import { createSimConnector } from './connectors/sim-connector';
 import { registerSimRoutes } from './connectors/sim.routes';
+import { createConfiguredConnectors } from './connectors/shared/configured-connectors';
 
 /** In the embedded default a token is generated once and kept next to the data. */
 export function ensureApiToken(configured: string | undefined, dataDir: string): { token: string; generated: boolean; file: string } {
@@ -32,7 +33,7 @@ export interface BootProviderDeps {
 export async function bootProvider(deps: BootProviderDeps): Promise<{ provider: Provider; port: number }> {
   const { config, logger, db, bus } = deps;
   const sim = await createSimConnector({ prisma: db.prisma, seed: config.SIM_SEED, symbols: config.SIM_SYMBOLS, tickMs: config.SIM_TICK_MS, autostart: config.SIM_AUTOSTART, logger: logger.child({ component: 'sim' }) });
-  const provider = createProvider({ config, logger, db, bus, connectors: [sim], extraRoutes: (t) => registerSimRoutes(t, { sim }) });
+  const provider = createProvider({ config, logger, db, bus, connectors: [sim, ...createConfiguredConnectors(config, logger)], extraRoutes: (t) => registerSimRoutes(t, { sim }) });
   const { port } = await provider.start();
   return { provider, port };
 }

@@ -129,6 +129,17 @@ describe('binance spot connector against the fake venue', () => {
     expect([...fake.orders.values()].filter((o) => o.clientOrderId === 'cid-timeout-1')).toHaveLength(1);
   });
 
+  it('holds orders until reconciliation succeeds and sends nothing meanwhile', async () => {
+    const failing = recordingEvents(async () => {
+      throw new Error('venue unreachable');
+    });
+    const gated = createBinanceConnector({ type: 'binance', markets: [{ market: 'spot', symbols: [], credentials: { apiKey: KEY, apiSecret: SECRET }, restUrl: fake.restUrl, wsUrl: fake.wsUrl }], logger: log.logger, gateTimeoutMs: 50, sleep: async () => new Promise((r) => setTimeout(r, 5)) });
+    await gated.start(failing.events);
+    await expect(gated.placeOrder('spot', { clientOrderId: 'cid-gated-1', symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01' })).rejects.toMatchObject({ code: 'NOT_RECONCILED' });
+    expect(fake.orderPosts('cid-gated-1')).toBe(0);
+    await gated.stop();
+  });
+
   it('never logs or exposes the credentials', () => {
     const text = log.lines.join('\n') + JSON.stringify(connector.instruments('spot')) + JSON.stringify(connector.subscriptions('spot'));
     expect(text).not.toContain(SECRET);

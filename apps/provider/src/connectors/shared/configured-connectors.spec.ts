@@ -1,0 +1,24 @@
+import pino from 'pino';
+import { loadProviderConfig } from '../../config';
+import { createConfiguredConnectors } from './configured-connectors';
+
+describe('connectors from the environment', () => {
+  const logger = pino({ level: 'silent' });
+  it('enables no real venue by default', () => {
+    expect(createConfiguredConnectors(loadProviderConfig({}), logger)).toEqual([]);
+  });
+  it('enables a connector market per listed symbols', () => {
+    const list = createConfiguredConnectors(loadProviderConfig({ BINANCE_SPOT_SYMBOLS: 'btcusdt,ETHUSDT', TESTNET_BINANCE_FUTURES_SYMBOLS: 'BTCUSDT', TESTNET_BINANCE_FUTURES_API_KEY: 'k', TESTNET_BINANCE_FUTURES_API_SECRET: 's' }), logger);
+    expect(list.map((c) => [c.type, c.markets])).toEqual([
+      ['binance', ['spot']],
+      ['testnetBinanceFutures', ['futures']],
+    ]);
+  });
+});
+
+describe('empty values as .env.example leaves them', () => {
+  it('parse as unset', () => {
+    const config = loadProviderConfig({ BINANCE_API_KEY: '', BINANCE_API_SECRET: '', BINANCE_SPOT_SYMBOLS: '', CONNECTOR_PROACTIVE_RECONNECT_MS: '23h' });
+    expect(createConfiguredConnectors(config, pino({ level: 'silent' }))).toEqual([]);
+  });
+});

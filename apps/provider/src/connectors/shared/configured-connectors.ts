@@ -1,0 +1,55 @@
+import type { Logger } from 'pino';
+import type { ProviderConfig } from '../../config';
+import type { ExchangeConnector } from '../connector';
+import { createBinanceConnector } from '../binance/binance-connector';
+import type { BinanceMarketConfig } from '../binance/binance-connector';
+import type { BinanceConnectorType } from '../binance/binance-hosts';
+import type { BinanceCredentials } from '../binance/binance-rest';
+
+type BinanceEnv = Pick<
+  ProviderConfig,
+  | 'BINANCE_API_KEY'
+  | 'BINANCE_API_SECRET'
+  | 'BINANCE_SPOT_SYMBOLS'
+  | 'BINANCE_FUTURES_SYMBOLS'
+  | 'TESTNET_BINANCE_SPOT_API_KEY'
+  | 'TESTNET_BINANCE_SPOT_API_SECRET'
+  | 'TESTNET_BINANCE_SPOT_SYMBOLS'
+  | 'TESTNET_BINANCE_FUTURES_API_KEY'
+  | 'TESTNET_BINANCE_FUTURES_API_SECRET'
+  | 'TESTNET_BINANCE_FUTURES_SYMBOLS'
+  | 'BINANCE_RECV_WINDOW_MS'
+  | 'CONNECTOR_HTTP_TIMEOUT_MS'
+  | 'CONNECTOR_PROACTIVE_RECONNECT_MS'
+>;
+
+const credentials = (apiKey: string | undefined, apiSecret: string | undefined): BinanceCredentials | undefined => (apiKey && apiSecret ? { apiKey, apiSecret } : undefined);
+
+function markets(list: Array<[BinanceMarketConfig['market'], readonly string[], BinanceCredentials | undefined]>): BinanceMarketConfig[] {
+  return list.filter(([, symbols]) => symbols.length > 0).map(([market, symbols, creds]) => ({ market, symbols: symbols.map((s) => s.toUpperCase()), ...(creds ? { credentials: creds } : {}) }));
+}
+
+/**
+ * The real-venue connectors the environment enables (none by default). A market without keys
+ * streams market data only and refuses orders.
+ */
+export function createConfiguredConnectors(config: BinanceEnv, logger: Logger): ExchangeConnector[] {
+  const live = credentials(config.BINANCE_API_KEY, config.BINANCE_API_SECRET);
+  const wanted: Array<[BinanceConnectorType, BinanceMarketConfig[]]> = [
+    ['binance', markets([['spot', config.BINANCE_SPOT_SYMBOLS, live], ['futures', config.BINANCE_FUTURES_SYMBOLS, live]])],
+    ['testnetBinanceSpot', markets([['spot', config.TESTNET_BINANCE_SPOT_SYMBOLS, credentials(config.TESTNET_BINANCE_SPOT_API_KEY, config.TESTNET_BINANCE_SPOT_API_SECRET)]])],
+    ['testnetBinanceFutures', markets([['futures', config.TESTNET_BINANCE_FUTURES_SYMBOLS, credentials(config.TESTNET_BINANCE_FUTURES_API_KEY, config.TESTNET_BINANCE_FUTURES_API_SECRET)]])],
+  ];
+  return wanted
+    .filter(([, m]) => m.length > 0)
+    .map(([type, m]) =>
+      createBinanceConnector({
+        type,
+        markets: m,
+        logger: logger.child({ component: type }),
+        timeoutMs: config.CONNECTOR_HTTP_TIMEOUT_MS,
+        recvWindowMs: config.BINANCE_RECV_WINDOW_MS,
+        proactiveReconnectMs: config.CONNECTOR_PROACTIVE_RECONNECT_MS,
+      }),
+    );
+}
