@@ -24,6 +24,48 @@ export function parseDecimal(value: unknown): Dec | undefined {
   return new Dec(text);
 }
 
+/**
+ * value > 0 without allocating: decimal.js comparisons copy their argument into a new Decimal,
+ * which on the order path (several checks per order) is a measurable share of the work.
+ */
+export function isPositive(value: Dec): boolean {
+  return !value.isZero() && value.isPositive();
+}
+
+// decimal.js's own representation: sign, exponent and base-1e7 digit words (the engine only
+// holds finite values, all made by parseDecimal or arithmetic on them).
+interface DecParts {
+  s: number;
+  e: number;
+  d: number[];
+}
+
+/**
+ * a.cmp(b) without the copy of `b` that decimal.js makes on every comparison; the same
+ * algorithm as decimal.js's comparedTo for finite values (checked against it in decimal.spec).
+ */
+export function cmp(a: Dec, b: Dec): -1 | 0 | 1 {
+  const x = a as unknown as DecParts;
+  const y = b as unknown as DecParts;
+  const xd = x.d;
+  const yd = y.d;
+  if (!xd[0] || !yd[0]) return xd[0] ? sign(x.s) : yd[0] ? sign(-y.s) : 0;
+  if (x.s !== y.s) return sign(x.s);
+  const flip = x.s < 0;
+  if (x.e !== y.e) return x.e > y.e !== flip ? 1 : -1;
+  const n = Math.min(xd.length, yd.length);
+  for (let i = 0; i < n; i++) {
+    const xi = xd[i] as number;
+    const yi = yd[i] as number;
+    if (xi !== yi) return xi > yi !== flip ? 1 : -1;
+  }
+  return xd.length === yd.length ? 0 : xd.length > yd.length !== flip ? 1 : -1;
+}
+
+function sign(s: number): -1 | 1 {
+  return s < 0 ? -1 : 1;
+}
+
 /** Canonical wire form: no exponent, no trailing zeros. */
 export function str(value: Dec): string {
   return value.toFixed();
@@ -53,11 +95,11 @@ export function roundToStep(value: Dec, step: Dec): Dec {
 }
 
 export function minDec(a: Dec, b: Dec): Dec {
-  return a.lte(b) ? a : b;
+  return cmp(a, b) <= 0 ? a : b;
 }
 
 export function maxDec(a: Dec, b: Dec): Dec {
-  return a.gte(b) ? a : b;
+  return cmp(a, b) >= 0 ? a : b;
 }
 
 /** Margin-style amounts: 8 decimal places, rounded up so the engine never under-reserves. */

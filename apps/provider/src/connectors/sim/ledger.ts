@@ -1,6 +1,6 @@
 import { OrderSide, OrderStatus, OrderType } from '@barfinex/enums';
 import { addTo, spotAsset } from './accounts';
-import { Dec, ZERO, minDec, money8Up, str } from './decimal';
+import { Dec, ZERO, isPositive, minDec, money8Up, str } from './decimal';
 import { emitFuturesBalance, emitOrder, emitPosition, emitSpotBalance, safeCall } from './emit';
 import { applyPositionFill, dropIfFlat } from './positions';
 import type { Engine, OrderState } from './state';
@@ -21,7 +21,7 @@ export function lockFor(order: OrderState, remaining: Dec): Dec {
   if (order.ms.marketType === 'spot') return order.side === OrderSide.BUY ? remaining.mul(order.lockUnit) : remaining;
   if (order.reduceOnly) return ZERO;
   const growing = order.qty.minus(order.reducibleAtPlacement);
-  if (!growing.gt(0)) return ZERO;
+  if (!isPositive(growing)) return ZERO;
   return money8Up(
     minDec(remaining, growing)
       .mul(order.lockRef)

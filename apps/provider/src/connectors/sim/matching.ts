@@ -1,7 +1,7 @@
 import { OrderSide, OrderStatus, TimeInForce } from '@barfinex/enums';
 import { spotAsset } from './accounts';
 import { currentBook } from './book';
-import { Dec, ZERO, floorToStep, minDec } from './decimal';
+import { Dec, ZERO, floorToStep, isPositive, minDec } from './decimal';
 import { applyFill, closeOrder } from './ledger';
 import { reducibleQty } from './positions';
 import type { PriceLevels } from './price-levels';
@@ -48,14 +48,14 @@ function takeLiquidity(engine: Engine, order: OrderState, limitTicks: number | n
   let budget = budgeted ? spotAsset(order.account, ms.spec.quoteAsset).free : ZERO;
   let left = takeable(order);
   for (const r of rows) {
-    if (!left.gt(0)) break;
+    if (!isPositive(left)) break;
     if (limitTicks !== null && (order.side === OrderSide.BUY ? r.ticks > limitTicks : r.ticks < limitTicks)) break;
     const qty = minDec(left, r.size);
     const unit = r.price.mul(ms.takerFactor);
     if (budgeted) {
       const affordable = floorToStep(budget.div(unit), ms.spec.stepSize);
       if (affordable.lt(qty)) {
-        if (affordable.gt(0)) applyFill(engine, order, r.price, affordable, false);
+        if (isPositive(affordable)) applyFill(engine, order, r.price, affordable, false);
         return true;
       }
       budget = budget.minus(qty.mul(unit));
@@ -137,7 +137,7 @@ export function rest(
 /** Futures market execution: the margin for the part that grows the position, at the book's best price, must be available. */
 export function marginCovers(engine: Engine, order: OrderState): boolean {
   const growing = remainingQty(order).minus(reducibleQty(order.account, order.ms, order.side));
-  if (!growing.gt(0)) return true;
+  if (!isPositive(growing)) return true;
   const book = currentBook(engine, order.ms);
   const best = (order.side === OrderSide.BUY ? book.asks[0] : book.bids[0])?.price ?? order.ms.lastPrice;
   const needed = growing

@@ -3,7 +3,7 @@ import { accountFor, addTo, spotAsset } from './accounts';
 import { bestBidAsk, currentBook } from './book';
 import { SIM_MARKET_TYPES } from './config';
 import type { SimMarketType } from './config';
-import { Dec, ZERO, minDec, str } from './decimal';
+import { Dec, ZERO, cmp, isPositive, minDec, str } from './decimal';
 import { emitOrder } from './emit';
 import { SimErrorCode, reject } from './errors';
 import { clientKey, closeOrder, emitLockBalance, lockFor } from './ledger';
@@ -77,7 +77,7 @@ export function placeOrder(engine: Engine, accountId: string, req: SimOrderReque
     engine.byClientId.set(clientKey(accountId, order.clientOrderId), order);
     account.open.add(order);
     order.locked = lockFor(order, order.qty);
-    if (order.locked.gt(0)) {
+    if (isPositive(order.locked)) {
       if (ms.marketType === 'spot') {
         const entry = spotAsset(account, order.lockAsset);
         entry.free = entry.free.minus(order.locked);
@@ -87,7 +87,7 @@ export function placeOrder(engine: Engine, accountId: string, req: SimOrderReque
       }
     }
     emitOrder(engine, order);
-    if (order.locked.gt(0)) emitLockBalance(engine, order);
+    if (isPositive(order.locked)) emitLockBalance(engine, order);
     if (!valid.conditional) executeLive(engine, order);
     else if (immediate) fire(engine, order);
     else arm(engine, order);
@@ -180,12 +180,12 @@ function precheck(engine: Engine, order: OrderState, immediate: boolean): void {
   if (ms.marketType === 'spot') {
     if (order.side === OrderSide.SELL) {
       const free = account.spot.get(ms.spec.baseAsset)?.free ?? ZERO;
-      if (free.lt(order.qty)) insufficient(`${str(order.qty)} ${ms.spec.baseAsset} needed, ${str(free)} free`);
+      if (cmp(free, order.qty) < 0) insufficient(`${str(order.qty)} ${ms.spec.baseAsset} needed, ${str(free)} free`);
       return;
     }
     const free = account.spot.get(ms.spec.quoteAsset)?.free ?? ZERO;
     const needed = order.type === OrderType.MARKET ? marketBuyCost(engine, order) : lockFor(order, order.qty);
-    if (free.lt(needed)) insufficient(`${str(needed)} ${ms.spec.quoteAsset} needed, ${str(free)} free`);
+    if (cmp(free, needed) < 0) insufficient(`${str(needed)} ${ms.spec.quoteAsset} needed, ${str(free)} free`);
     return;
   }
   if (order.reduceOnly) return;
@@ -195,7 +195,7 @@ function precheck(engine: Engine, order: OrderState, immediate: boolean): void {
   }
   const needed = lockFor(order, order.qty);
   const available = futuresAvailable(account, ms.spec.quoteAsset);
-  if (available.lt(needed))
+  if (cmp(available, needed) < 0)
     insufficient(`${str(needed)} ${ms.spec.quoteAsset} margin needed, ${str(available)} available`);
 }
 
@@ -209,7 +209,7 @@ function marketBuyCost(engine: Engine, order: OrderState): Dec {
   let left = order.qty;
   let cost = ZERO;
   for (const r of rows) {
-    if (!left.gt(0)) break;
+    if (!isPositive(left)) break;
     const qty = minDec(left, r.size);
     cost = cost.plus(qty.mul(r.price));
     left = left.minus(qty);

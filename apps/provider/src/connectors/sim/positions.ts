@@ -1,6 +1,6 @@
 import { OrderSide, TradeSide } from '@barfinex/enums';
 import { addTo } from './accounts';
-import { Dec, ZERO, money8Up } from './decimal';
+import { Dec, ZERO, isPositive, money8Up } from './decimal';
 import type { AccountState, Engine, MarketState, PositionState } from './state';
 import { positionLeverage } from './views';
 
@@ -69,7 +69,7 @@ export function applyPositionFill(
     position.qty = held.plus(sign > 0 ? closing : closing.neg());
     position.realized = position.realized.plus(realized);
     const opening = fill.qty.minus(closing);
-    if (opening.gt(0)) {
+    if (isPositive(opening)) {
       // The flip's new leg is a new position: fresh basis, entry time and realised total.
       position.cost = opening.mul(fill.price);
       position.qty = sign > 0 ? opening : opening.neg();

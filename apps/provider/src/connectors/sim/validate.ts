@@ -1,6 +1,6 @@
 import { ORDER_TYPE_VALUES, OrderSide, OrderType, TIME_IN_FORCE_VALUES, TimeInForce } from '@barfinex/enums';
 import type { TimeInForce as Tif } from '@barfinex/enums';
-import { Dec, onGrid, parseDecimal, str } from './decimal';
+import { Dec, cmp, isPositive, onGrid, parseDecimal, str } from './decimal';
 import { SimErrorCode, reject } from './errors';
 import type { ExecKind, InstrumentSpec, MarketState } from './state';
 import type { SimOrderRequest } from './types';
@@ -40,7 +40,7 @@ const MAX_CALLBACK = new Dec('10');
 
 function positive(value: unknown, field: string): Dec {
   const parsed = parseDecimal(value);
-  if (parsed === undefined || !parsed.gt(0)) {
+  if (parsed === undefined || !isPositive(parsed)) {
     reject(SimErrorCode.INVALID_ORDER, `${field} must be a positive decimal, got ${JSON.stringify(value)}`);
   }
   return parsed;
@@ -54,7 +54,7 @@ function checkPrice(spec: InstrumentSpec, value: Dec, field: string): void {
       { field, tickSize: str(spec.tickSize) },
     );
   }
-  if (value.lt(spec.minPrice) || value.gt(spec.maxPrice)) {
+  if (cmp(value, spec.minPrice) < 0 || cmp(value, spec.maxPrice) > 0) {
     reject(
       SimErrorCode.PRICE_FILTER,
       `${field} ${str(value)} is outside [${str(spec.minPrice)}, ${str(spec.maxPrice)}]`,
@@ -117,14 +117,14 @@ export function validateRequest(ms: MarketState, req: SimOrderRequest): ValidReq
       stepSize: str(spec.stepSize),
     });
   }
-  if (qty.lt(spec.minQty) || qty.gt(spec.maxQty)) {
+  if (cmp(qty, spec.minQty) < 0 || cmp(qty, spec.maxQty) > 0) {
     reject(SimErrorCode.LOT_SIZE, `quantity ${str(qty)} is outside [${str(spec.minQty)}, ${str(spec.maxQty)}]`, {
       minQty: str(spec.minQty),
       maxQty: str(spec.maxQty),
     });
   }
   const reference = price ?? stopPrice ?? activationPrice ?? ms.lastPrice;
-  if (!reduceOnly && qty.mul(reference).lt(spec.minNotional)) {
+  if (!reduceOnly && cmp(qty.mul(reference), spec.minNotional) < 0) {
     reject(
       SimErrorCode.MIN_NOTIONAL,
       `notional ${str(qty.mul(reference))} is below the minimum ${str(spec.minNotional)}`,
