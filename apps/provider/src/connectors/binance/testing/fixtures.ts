@@ -93,7 +93,7 @@ export const DEPTH_SNAPSHOT = {
 };
 
 export function depthUpdate(symbol: string, U: number, u: number, bids: Array<[string, string]>, asks: Array<[string, string]>, pu?: number) {
-  return { e: 'depthUpdate', E: 1_767_225_601_000 + u, s: symbol, U, u, ...(pu !== undefined ? { T: 1_767_225_601_000 + u, pu } : {}), b: bids, a: asks };
+  return { e: 'depthUpdate' as const, E: 1_767_225_601_000 + u, s: symbol, U, u, ...(pu !== undefined ? { T: 1_767_225_601_000 + u, pu } : {}), b: bids, a: asks };
 }
 
 export function aggTrade(symbol: string, id: number, price: string, qty: string, buyerIsMaker: boolean) {
