@@ -24,39 +24,51 @@ export type DetectorEmission = {
 export type SignalPayload = EventPayloadInput<'DETECTOR_SIGNAL_GENERATED'>;
 export type PositionRequestPayload = EventPayloadInput<'DETECTOR_POSITION_OPEN_REQUEST'>;
 
+/** Drops trailing zeros of the fraction (and the point when nothing is left after it). */
+function trimFraction(text: string): string {
+  let end = text.length;
+  while (text.charCodeAt(end - 1) === 48 /* 0 */) end -= 1;
+  if (text.charCodeAt(end - 1) === 46 /* . */) end -= 1;
+  return end === text.length ? text : text.slice(0, end);
+}
+
 /**
- * Rounds the shortest decimal form of `text` (digits, one optional point) half-up to `decimals`
- * places, without trailing zeros: what decimal.js gives for `new Decimal(x).toDecimalPlaces(d)`
- * on a plain number, without allocating a Decimal (signals carry several prices each).
+ * Rounds the shortest decimal form of a positive number (digits with at most one point) half-up
+ * to `decimals` places without trailing zeros: what decimal.js gives for
+ * `new Decimal(x).toDecimalPlaces(d)`, without allocating a Decimal (a signal carries several
+ * prices and the harness emits thousands of signals per second).
  */
 function roundPlain(text: string, decimals: number): string {
   const point = text.indexOf('.');
   if (point === -1 || text.length - point - 1 <= decimals) return text;
-  const digits = (text.slice(0, point) + text.slice(point + 1, point + 1 + decimals)).split('');
-  if (text.charCodeAt(point + 1 + decimals) >= 53 /* '5' */) {
-    let i = digits.length - 1;
-    while (i >= 0 && digits[i] === '9') digits[i--] = '0';
-    if (i >= 0) digits[i] = String(Number(digits[i]) + 1);
-    else digits.unshift('1');
+  const cut = point + 1 + decimals;
+  const head = decimals === 0 ? text.slice(0, point) : text.slice(0, cut);
+  if (text.charCodeAt(cut) < 53 /* 5 */) return decimals === 0 ? head : trimFraction(head);
+  // Round up: carry through trailing nines (the point is skipped), possibly adding a leading 1.
+  const chars = head.split('');
+  let i = chars.length - 1;
+  for (; i >= 0; i -= 1) {
+    if (chars[i] === '.') continue;
+    if (chars[i] !== '9') break;
+    chars[i] = '0';
   }
-  const intLength = digits.length - decimals;
-  const whole = digits.slice(0, intLength).join('').replace(/^0+(?=\d)/, '');
-  const frac = digits.slice(intLength).join('').replace(/0+$/, '');
-  return frac.length > 0 ? `${whole}.${frac}` : whole;
+  if (i >= 0) chars[i] = String.fromCharCode((chars[i] as string).charCodeAt(0) + 1);
+  else chars.unshift('1');
+  const rounded = chars.join('');
+  return decimals === 0 ? rounded : trimFraction(rounded);
 }
-
-const PLAIN = /^\d+(\.\d+)?$/;
 
 /** Canonical positive decimal string rounded to `decimals` places, or undefined if not positive. */
 export function priceString(value: number | string | undefined, decimals: number): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value <= 0) return undefined;
-    // String(x) is the shortest round-trip form, the same digits decimal.js starts from.
+    // String(x) is the shortest round-trip form, the same digits decimal.js starts from; only
+    // the exponent forms (below 1e-6 or from 1e21) take the Decimal path.
     const text = String(value);
-    if (PLAIN.test(text) && Number.isInteger(decimals) && decimals >= 0) {
+    if (text.indexOf('e') === -1 && Number.isInteger(decimals) && decimals >= 0) {
       const rounded = roundPlain(text, decimals);
-      return /[1-9]/.test(rounded) ? rounded : undefined;
+      return rounded === '0' ? undefined : rounded;
     }
   }
   let d: Decimal;

@@ -3,7 +3,7 @@ import type { EventMeta } from '@barfinex/events';
 import type { Bar } from './bar';
 import type { ActiveSignal, Expiry, PositionAction, PositionState, SignalDraft } from './detector';
 import { clamp01, priceString } from './emission';
-import type { DetectorEmission, PositionRequestPayload } from './emission';
+import type { DetectorEmission, PositionRequestPayload, SignalPayload } from './emission';
 
 export interface LiveSignal extends ActiveSignal {
   expiresAtBar: number | undefined;
@@ -54,7 +54,7 @@ export function createLifecycle(deps: LifecycleDeps) {
     lastRequestBar = m.barTime;
     requestSeq += 1;
     const requestId = `${detectorKey}:${m.symbol}:${m.timeframe}:${m.barTime}:${type}:${requestSeq}`;
-    const payload: PositionRequestPayload = { requestId, detectorKey, symbol: m.symbol, side, connectorType: deps.connectorType, marketType: deps.marketType, ...extra };
+    const payload: PositionRequestPayload = Object.assign({ requestId, detectorKey, symbol: m.symbol, side, connectorType: deps.connectorType, marketType: deps.marketType }, extra);
     if (signalId !== undefined) payload.signalId = signalId;
     const name = ({ open: 'DETECTOR_POSITION_OPEN_REQUEST', close: 'DETECTOR_POSITION_CLOSE_REQUEST', reduce: 'DETECTOR_POSITION_REDUCE_REQUEST', flip: 'DETECTOR_POSITION_FLIP_REQUEST' } as const)[type];
     deps.emit({ name, payload, meta: meta(m, signalId ?? requestId) });
@@ -89,20 +89,18 @@ export function createLifecycle(deps: LifecycleDeps) {
     const confidence = clamp01(draft.confidence ?? score);
     const expiry = draft.expires ?? deps.defaultExpiry;
     const expiresAt = expiry?.ms === undefined ? undefined : m.timestamp + expiry.ms;
-    const rulesFired = [...(draft.rulesFired ?? [])];
-    deps.emit({
-      name: 'DETECTOR_SIGNAL_GENERATED',
-      payload: {
-        signalId, detectorKey, symbol: m.symbol, direction: draft.direction, confidence, score, strategy: deps.strategy,
-        entry: { price: entry, type: draft.entryType ?? 'market' },
-        ...(stop === undefined ? {} : { stop: { price: stop, reason: 'stop' } }),
-        targets: targets.map((price, i) => ({ price, reason: `target ${i + 1}` })),
-        rulesFired, ...(draft.reason === undefined ? {} : { reason: draft.reason }),
-        timeframe: m.timeframe, connectorType: deps.connectorType, marketType: deps.marketType, createdAt: m.timestamp,
-        ...(expiresAt === undefined ? {} : { expiresAt }),
-      },
-      meta: meta(m, signalId),
-    });
+    const rulesFired = draft.rulesFired ? draft.rulesFired.slice() : [];
+    // Optional fields are assigned rather than spread in: conditional spreads are slow in V8.
+    const payload: SignalPayload = {
+      signalId, detectorKey, symbol: m.symbol, direction: draft.direction, confidence, score, strategy: deps.strategy,
+      entry: { price: entry, type: draft.entryType ?? 'market' },
+      targets: targets.map((price, i) => ({ price, reason: `target ${i + 1}` })),
+      rulesFired, timeframe: m.timeframe, connectorType: deps.connectorType, marketType: deps.marketType, createdAt: m.timestamp,
+    };
+    if (stop !== undefined) payload.stop = { price: stop, reason: 'stop' };
+    if (draft.reason !== undefined) payload.reason = draft.reason;
+    if (expiresAt !== undefined) payload.expiresAt = expiresAt;
+    deps.emit({ name: 'DETECTOR_SIGNAL_GENERATED', payload, meta: meta(m, signalId) });
     const signal: LiveSignal = {
       signalId, direction: draft.direction, score, confidence, entry: Number(entry), stop: stop === undefined ? undefined : Number(stop),
       targets: targets.map(Number), targetsHit: 0, createdAt: m.timestamp, ageBars: 0, rulesFired,
@@ -110,7 +108,10 @@ export function createLifecycle(deps: LifecycleDeps) {
     };
     if (deps.managePosition) {
       const position = deps.getPosition(m.symbol);
-      const extra = { price: entry, ...(stop === undefined ? {} : { stopLoss: stop }), ...(targets[0] === undefined ? {} : { takeProfit: targets[0] }), ...(draft.reason === undefined ? {} : { reason: draft.reason }) };
+      const extra: Partial<PositionRequestPayload> = { price: entry };
+      if (stop !== undefined) extra.stopLoss = stop;
+      if (targets[0] !== undefined) extra.takeProfit = targets[0];
+      if (draft.reason !== undefined) extra.reason = draft.reason;
       if (position === undefined) request('open', draft.direction, m, signalId, extra);
       else if (position.side !== draft.direction) request('flip', draft.direction, m, signalId, extra);
     }

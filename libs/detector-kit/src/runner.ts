@@ -121,8 +121,11 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
     }
     const verdict = scoreRules(detector.rules ?? [], detector.thresholds ?? { long: Infinity, short: Infinity }, ctx as never);
     if (!verdict) return undefined;
-    const levels = detector.levels ? detector.levels(ctx as never, verdict.direction) : {};
-    return { signal: { ...levels, ...verdict, reason: levels.reason ? `${verdict.reason}; ${levels.reason}` : verdict.reason } };
+    if (!detector.levels) return { signal: verdict };
+    const levels = detector.levels(ctx as never, verdict.direction);
+    const signal: SignalDraft = Object.assign({}, levels, verdict);
+    if (levels.reason) signal.reason = `${verdict.reason}; ${levels.reason}`;
+    return { signal };
   };
 
   const apply = (stream: Stream, output: DetectorOutput, bar: Bar, m: Moment) => {
