@@ -162,4 +162,29 @@ describe('inspector core (PGlite, memory bus, fake provider)', () => {
     expect((await restarted.repo.getPosition(p.id))?.slClientOrderId).toBe(`${p.id}-SL2`);
     await restarted.manager.idle();
   });
+  it('detector requests: open goes through the policies, close exits at market and cancels both protective orders', async () => {
+    const req = { requestId: 'req-1', detectorKey: 'ema', symbol: 'BTCUSDT', side: 'SHORT' as const, connectorType: 'sim' as const, marketType: 'futures' as const, quantity: '0.02' };
+    await bus.publish('DETECTOR_POSITION_OPEN_REQUEST', req, { correlationId: 'corr-req' });
+    const open = await until(async () => {
+      const p = (await core.repo.listPositions({ page: 1, limit: 10 })).items.find((x) => x.requestId === 'req-1');
+      return p?.status === 'OPEN' && p;
+    }, 'open short');
+    // Default levels around the 60000 fill: stop 0.5 % above, target 2.5 % below.
+    expect(open).toMatchObject({ side: 'SHORT', stopLoss: '60300', takeProfit: '58500', detectorKey: 'ema', origin: 'detector' });
+    await until(async () => fake.orders.get(`${open.id}-TP1`), 'tp resting');
+    await fake.setPrice('BTCUSDT', '59000');
+    await bus.publish('DETECTOR_POSITION_CLOSE_REQUEST', { ...req, requestId: 'req-2' }, { correlationId: 'corr-req' });
+    const outcome = await until(async () => events('INSPECTOR_TRADE_OUTCOME')[0], 'outcome');
+    expect(outcome.payload).toMatchObject({ side: 'SHORT', pnl: '20', exitReason: 'detector_close', detectorKey: 'ema' });
+    expect(outcome.correlationId).toBe('corr-req');
+    expect(fake.orders.get(`${open.id}-SL1`)?.status).toBe('CANCELED');
+    expect(fake.orders.get(`${open.id}-TP1`)?.status).toBe('CANCELED');
+    expect(fake.creates().at(-1)).toMatchObject({ type: 'MARKET', side: 'BUY', reduceOnly: true, quantity: '0.02', clientOrderId: `${open.id}-X2` });
+  });
+
+  it('refuses a partial reduce explicitly and audits it', async () => {
+    await bus.publish('DETECTOR_POSITION_REDUCE_REQUEST', { requestId: 'req-3', detectorKey: 'ema', symbol: 'BTCUSDT', side: 'LONG', connectorType: 'sim', marketType: 'futures', fraction: 0.5 });
+    const audit = await until(async () => (await core.repo.listAudit({ page: 1, limit: 5 })).items.find((a) => a.requestId === 'req-3'), 'audit');
+    expect(audit).toMatchObject({ action: 'BLOCK', policy: 'partialReduce', kind: 'exit' });
+  });
 });

@@ -1,0 +1,70 @@
+import { createMemoryBus } from '@barfinex/bus';
+import type { MemoryBus } from '@barfinex/bus';
+import { createTestPglite } from '@barfinex/db';
+import type { Database } from '@barfinex/db';
+import pino from 'pino';
+import request from 'supertest';
+import { createInspectorApp } from './app';
+import type { InspectorApp } from './app';
+import { loadInspectorConfig } from './config';
+import { createFakeProvider } from './testing/fake-provider';
+
+describe('inspector REST', () => {
+  let db: Database;
+  let bus: MemoryBus;
+  let app: InspectorApp;
+  const auth = { authorization: 'Bearer secret-token' };
+
+  beforeAll(async () => {
+    db = await createTestPglite();
+    bus = createMemoryBus();
+    const { provider } = createFakeProvider(bus);
+    const config = { ...loadInspectorConfig({ INSPECTOR_API_TOKEN: 'secret-token', LOG_LEVEL: 'silent' }), INSPECTOR_PORT: 0, INSPECTOR_HOST: '127.0.0.1' };
+    app = await createInspectorApp({ config, logger: pino({ level: 'silent' }), bus, db, provider, now: () => Date.UTC(2024, 5, 3, 9) });
+    await app.start();
+  });
+  afterAll(async () => {
+    await app.stop();
+    await app.stop();
+    await bus.close();
+    await db.close();
+  });
+
+  it('serves /health without a token and everything else only with it', async () => {
+    expect((await request(app.app).get('/health')).status).toBe(200);
+    const denied = await request(app.app).get('/positions');
+    expect(denied.status).toBe(401);
+    expect(denied.body.error.code).toBeDefined();
+    expect((await request(app.app).get('/positions').set(auth)).body).toMatchObject({ items: [], total: 0, page: 1 });
+  });
+
+  it('validates policies on PUT (400 naming the field) and stores a new version', async () => {
+    const bad = await request(app.app).put('/policies').set(auth).send({ maxDrawdownPercent: '-3', noTradeWindows: [{ start: '25:00', end: '01:00' }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['maxDrawdownPercent', 'noTradeWindows.0.start']));
+    const unknown = await request(app.app).put('/policies').set(auth).send({ maxDrawdown: 5 });
+    expect(unknown.status).toBe(400);
+    const ok = await request(app.app).put('/policies').set(auth).send({ policies: { maxDrawdownPercent: 7.5, noTradeWindows: [{ start: '13:30', end: '14:00', label: 'CPI' }] } });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ version: 2, policies: { maxDrawdownPercent: '7.5', maxTradesPerDay: 10, noTradeWindows: [{ start: '13:30', end: '14:00', label: 'CPI' }] } });
+  });
+
+  it('shows the dashboard under /inspector/risk/dashboard with limits and headroom', async () => {
+    const res = await request(app.app).get('/inspector/risk/dashboard').set(auth);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      risk: { available: true, equity: '100000', peakEquity: '100000', drawdownPct: '0', dailyPnl: '0', consecutiveLosses: 0, tradesToday: 0, headroom: { drawdownPct: '7.5', trades: 10 } },
+      killSwitch: { active: false },
+      policies: { maxDrawdownPercent: '7.5' },
+    });
+  });
+
+  it('trips the kill switch manually and resets it, each audited', async () => {
+    const trip = await request(app.app).post('/kill-switch').set(auth).send({ reason: 'operator halt' });
+    expect(trip.body).toMatchObject({ active: true, reason: 'operator halt', closing: 0 });
+    expect((await request(app.app).post('/kill-switch/reset').set(auth).send({ actor: 'ops' })).body).toMatchObject({ active: false, actor: 'ops' });
+    const audit = await request(app.app).get('/audit?limit=2').set(auth);
+    expect(audit.body.items.map((a: { action: string; kind: string }) => [a.kind, a.action])).toEqual([['kill_switch', 'ALLOW'], ['kill_switch', 'CLOSE_ALL']]);
+    expect((await request(app.app).get('/audit?limit=0').set(auth)).status).toBe(400);
+  });
+});
