@@ -37,6 +37,7 @@ import { registerRegistryRoutes } from './registry/registry.routes';
 import { createRegistryService } from './registry/registry.service';
 import { createWsBridge } from './ws/ws.bridge';
 import { createPlatformAreas } from './eventsink/platform-areas';
+import { createJobAreas } from './backtest/jobs.module';
 import type { WsBridge } from './ws/ws.bridge';
 
 export const PROVIDER_VERSION = '0.1.0';
@@ -105,6 +106,7 @@ export function createProvider(deps: ProviderDeps) {
   });
   registerProxyRoutes(t, { registry });
   registerConfigRoutes(t, { configs });
+  const jobs = createJobAreas(t, { db: deps.db, bus, logger, candles, connectors, maxBacktestBars: config.BACKTEST_MAX_BARS, now });
   const platform = createPlatformAreas(t, { config, logger, db: deps.db, bus, metrics, now, startedAt, version: PROVIDER_VERSION, candles, connectors, registry, configs, orders });
 
   const openApi = buildOpenApiDocument({
@@ -167,6 +169,7 @@ export function createProvider(deps: ProviderDeps) {
     });
     const bridge = ws;
     await platform.eventSink.start((record) => bridge.emitSinkRecord(record));
+    await jobs.start();
     busSub = await bus.subscribeAll((env) => {
       consumedCounter.inc({ event: env.type });
       consumeLag.observe({ source: env.source }, Math.max(0, Date.now() - env.timestamp) / 1000);
@@ -209,6 +212,7 @@ export function createProvider(deps: ProviderDeps) {
     await orders.idle();
     await marketData.flush();
     await platform.replay.stop();
+    await jobs.stop();
     await busSub?.unsubscribe();
     await events.settled();
     await platform.eventSink.stop();

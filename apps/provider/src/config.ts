@@ -46,6 +46,8 @@ export const ProviderConfigSchema = z.object({
   /** Rows held in memory while the database is slow or down; past it market data is dropped (counted). */
   EVENTSINK_MAX_BUFFERED: envInt(100_000, { min: 100 }),
   SIGNALS_CONTEXT_TTL_MS: envDurationMs(5_000),
+  /** Most candles one backtest may read (a year of minute bars is 525,600). */
+  BACKTEST_MAX_BARS: envInt(1_000_000, { min: 1_000, max: 10_000_000 }),
 });
 
 export type ProviderConfig = z.output<typeof ProviderConfigSchema>;

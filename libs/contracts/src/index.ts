@@ -79,6 +79,7 @@ export {
   AppTypeSchema,
   AppUnregisteredSchema,
   BackfillProgressSchema,
+  BacktestProgressSchema,
   ReconciliationSchema,
   ReplayProgressSchema,
   SymbolsUpdateSchema,
@@ -88,6 +89,7 @@ export type {
   AppRegistered,
   AppUnregistered,
   BackfillProgress,
+  BacktestProgress,
   Reconciliation,
   ReplayProgress,
   SymbolsUpdate,
@@ -172,6 +174,32 @@ export type {
   SignalsContextQuery,
   SinkEventView,
 } from './routes/platform-routes';
+export {
+  BackfillRequestSchema,
+  BackfillSeriesParams,
+  BackfillStatusSchema,
+  BacktestDetailSchema,
+  BacktestFeesSchema,
+  BacktestListQuerySchema,
+  BacktestMetricsSchema,
+  BacktestRequestSchema,
+  BacktestSourceSchema,
+  BacktestStateSchema,
+  BacktestSummarySchema,
+  BacktestTradeSchema,
+  PositionSizingSchema,
+  backtestRoutes,
+} from './routes/backtest-routes';
+export type {
+  BackfillRequest,
+  BackfillStatus,
+  BacktestDetail,
+  BacktestMetrics,
+  BacktestRequest,
+  BacktestSource,
+  BacktestSummary,
+  BacktestTrade,
+} from './routes/backtest-routes';
 export {
   AppHeartbeatRequestSchema,
   AppKeySchema,

@@ -94,3 +94,21 @@ export const ReconciliationSchema = z
   })
   .meta({ id: 'Reconciliation' });
 export type Reconciliation = z.output<typeof ReconciliationSchema>;
+
+export const BacktestProgressSchema = z
+  .object({
+    backtestId: Id,
+    state: z.enum(['running', 'finished', 'failed']),
+    detector: z.string(),
+    symbol: SymbolName,
+    interval: TimeFrameSchema,
+    /** Bars fed to the detector so far, of `total`. */
+    processed: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+    cursor: UnixMs.optional(),
+    signals: z.number().int().nonnegative(),
+    trades: z.number().int().nonnegative(),
+    error: z.string().optional(),
+  })
+  .meta({ id: 'BacktestProgress' });
+export type BacktestProgress = z.output<typeof BacktestProgressSchema>;

@@ -122,6 +122,15 @@ export async function roundTripEveryModel(prisma: PrismaClient): Promise<void> {
   await prisma.sinkEvent.create({ data: event });
   expect(await prisma.sinkEvent.findUniqueOrThrow({ where: { eventId: 'evt-1' } })).toEqual({
     ...event, id: expect.any(BigInt) });
+
+  const backtest = { id: 'bt-1', state: 'finished', detector: 'ema-cross-atr', params: { fast: 9 }, symbol: 'BTCUSDT',
+    interval: 'min1', source: { type: 'synthetic', seed: 1 }, request: { detector: 'ema-cross' }, initialBalance: WIDE,
+    processed: 10, total: 10, metrics: { netPnl: '1.5' }, error: 'none', createdAt: T0, startedAt: T0, finishedAt: T0 };
+  const trade = { backtestId: 'bt-1', seq: 0, side: 'LONG', quantity: TINY, entryTime: T0, entryPrice: '60000.5',
+    exitTime: T0 + 60_000n, exitPrice: '60100', pnl: '-0.000000000000000001', fees: '0.06', exitReason: 'stop', signalId: 'sig-1' };
+  await prisma.backtest.create({ data: { ...backtest, trades: { create: [{ ...trade, backtestId: undefined }] } } });
+  const readBacktest = await prisma.backtest.findUniqueOrThrow({ where: { id: 'bt-1' }, include: { trades: true } });
+  expect({ ...plain(readBacktest), trades: readBacktest.trades.map(plain) }).toEqual({ ...backtest, trades: [trade] });
 }
 
 /** The constraints idempotency rests on: a client order id or an event id is stored once. */

@@ -4,6 +4,7 @@ import {
   AppRegisteredSchema,
   AppUnregisteredSchema,
   BackfillProgressSchema,
+  BacktestProgressSchema,
   ConsistentCandleSchema,
   FillSchema,
   OrderBookSchema,
@@ -117,6 +118,13 @@ export const PROVIDER_EVENTS = {
     en: 'Candle backfill progress for one series',
     ru: 'Ход догрузки свечей для одного ряда',
     payload: BackfillProgressSchema,
+  }),
+  PROVIDER_BACKTEST_PROGRESS: defineEvent(P, {
+    category: 'backtest',
+    durable: false,
+    en: 'Backtest progress: bars processed, signals and trades so far, then the final state',
+    ru: 'Ход бэктеста: обработанные бары, сигналы и сделки, затем итоговое состояние',
+    payload: BacktestProgressSchema,
   }),
   PROVIDER_RECONCILIATION: defineEvent(P, {
     category: 'order',

@@ -121,6 +121,18 @@ export const EVENT_EXAMPLES: { readonly [N in EventName]: EventPayloadInput<N> }
     cursor: T - 43_200_000,
     fetched: 720,
   },
+  PROVIDER_BACKTEST_PROGRESS: {
+    backtestId: 'bt-1',
+    state: 'running',
+    detector: 'ema-cross-atr',
+    symbol: 'BTCUSDT',
+    interval: 'min1',
+    processed: 5000,
+    total: 10000,
+    cursor: T - 300_000,
+    signals: 12,
+    trades: 9,
+  },
   PROVIDER_RECONCILIATION: { ...venue, checkedAt: T, matched: 3, mismatches: [] },
   DETECTOR_SIGNAL_GENERATED: {
     signalId: 'sig-1',

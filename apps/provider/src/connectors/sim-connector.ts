@@ -7,6 +7,7 @@ import type { AccountSnapshot, ConnectorEvents, ExchangeConnector, VenueFill, Ve
 import { DEFAULT_SIM_SYMBOLS, SimRejectError, createSimClock, createSimExchange } from './sim';
 import type { SimExchange, SimFill, SimMarketType, SimOrder, SimOrderBook } from './sim';
 import { createSnapshotStore } from './sim-snapshot.store';
+import { createSimHistory } from '../backfill/sim-history';
 
 const ACCOUNT = 'main';
 const MARKETS: readonly SimMarketType[] = ['spot', 'futures'];
@@ -81,6 +82,7 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
   let placing: string | undefined;
   const streamed = new Map<SimMarketType, Set<string>>(MARKETS.map((m) => [m, new Set(symbols.map((s) => s.symbol))]));
   const streams = (m: SimMarketType, symbol: string) => streamed.get(m)?.has(symbol) === true;
+  const histories = new Map(symbols.map((s) => [s.symbol, createSimHistory(options.seed, { ...s, volatility: s.volatility ?? 0.5 })]));
 
   const exchange = createSimExchange({
     seed: options.seed,
@@ -247,6 +249,12 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
     subscriptions: (market) => ({ symbols: market === 'spot' || market === 'futures' ? [...(streamed.get(market) ?? [])].sort() : [] }),
     async setSubscriptions(market, list) {
       streamed.set(asSimMarket(market), new Set(list));
+    },
+    /** Deterministic history from the seed (see backfill/sim-history.ts), closed bars up to now. */
+    async candles(market, symbol, interval, fromMs, toMs) {
+      const history = histories.get(symbol);
+      if (!history) throw new VenueRejectError('UNKNOWN_SYMBOL', `the simulator has no ${symbol}`, true);
+      return history.candles(asSimMarket(market), interval, fromMs, toMs, wall());
     },
   };
   return connector;
