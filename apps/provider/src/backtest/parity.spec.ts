@@ -58,8 +58,7 @@ describe.each([
     let received = 0;
     await bus.subscribe('PROVIDER_MARKETDATA_CANDLE', (env) => {
       received += 1;
-      const c = env.payload;
-      runner.onCandle({ ...c, connectorType: c.connectorType ?? env.connectorType, marketType: c.marketType ?? env.marketType }, { eventId: env.eventId });
+      runner.onCandle(env.payload, { eventId: env.eventId });
     });
     const replay = createReplayService({ repo: memorySink(candles), bus, pageSize: 500 });
     await replay.start({ from: 0, to: Number.MAX_SAFE_INTEGER, speed: 'max' });
