@@ -32,6 +32,13 @@ export const ProviderConfigSchema = z.object({
   TESTNET_BINANCE_FUTURES_API_SECRET: envString().optional(),
   TESTNET_BINANCE_FUTURES_SYMBOLS: envList([]),
   BINANCE_RECV_WINDOW_MS: envDurationMs(5000),
+  ALPACA_KEY_ID: envString().optional(),
+  ALPACA_SECRET_KEY: envString().optional(),
+  /** Paper trading host unless explicitly switched to live. */
+  ALPACA_PAPER: envBool(true),
+  ALPACA_STOCK_SYMBOLS: envList([]),
+  /** Crypto pairs as Alpaca names them (`BTC/USD`); the provider shows them as `BTCUSD`. */
+  ALPACA_CRYPTO_SYMBOLS: envList([]),
   CONNECTOR_HTTP_TIMEOUT_MS: envDurationMs(10_000),
   /** Venues cut WebSocket connections at 24 h; reconnecting earlier keeps the gap planned. */
   CONNECTOR_PROACTIVE_RECONNECT_MS: envDurationMs(23 * 3_600_000),

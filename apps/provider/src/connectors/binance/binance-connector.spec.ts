@@ -3,7 +3,7 @@ import { createBinanceConnector } from './binance-connector';
 import { aggTrade, DEPTH_SNAPSHOT, depthUpdate, kline, ticker } from './testing/fixtures';
 import { startFakeBinance } from './testing/fake-binance';
 import type { FakeBinance } from './testing/fake-binance';
-import { capturingLogger, okReconcile, recordingEvents } from './testing/spec-helpers';
+import { capturingLogger, okReconcile, recordingEvents } from '../shared/testing/spec-helpers';
 
 const KEY = 'fake-api-key-AAAA1111';
 const SECRET = 'fake-api-secret-ZZZZ9999';

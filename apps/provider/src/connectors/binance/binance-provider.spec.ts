@@ -11,7 +11,7 @@ import { createOrdersRepository } from '../../orders/orders.repository';
 import { createBinanceConnector } from './binance-connector';
 import { startFakeBinance } from './testing/fake-binance';
 import type { FakeBinance } from './testing/fake-binance';
-import { capturingLogger } from './testing/spec-helpers';
+import { capturingLogger } from '../shared/testing/spec-helpers';
 
 const KEY = 'futures-key-QQQQ2222';
 const SECRET = 'futures-secret-WWWW3333';

@@ -8,10 +8,11 @@ describe('connectors from the environment', () => {
     expect(createConfiguredConnectors(loadProviderConfig({}), logger)).toEqual([]);
   });
   it('enables a connector market per listed symbols', () => {
-    const list = createConfiguredConnectors(loadProviderConfig({ BINANCE_SPOT_SYMBOLS: 'btcusdt,ETHUSDT', TESTNET_BINANCE_FUTURES_SYMBOLS: 'BTCUSDT', TESTNET_BINANCE_FUTURES_API_KEY: 'k', TESTNET_BINANCE_FUTURES_API_SECRET: 's' }), logger);
+    const list = createConfiguredConnectors(loadProviderConfig({ BINANCE_SPOT_SYMBOLS: 'btcusdt,ETHUSDT', TESTNET_BINANCE_FUTURES_SYMBOLS: 'BTCUSDT', TESTNET_BINANCE_FUTURES_API_KEY: 'k', TESTNET_BINANCE_FUTURES_API_SECRET: 's', ALPACA_KEY_ID: 'k', ALPACA_SECRET_KEY: 's', ALPACA_CRYPTO_SYMBOLS: 'BTC/USD' }), logger);
     expect(list.map((c) => [c.type, c.markets])).toEqual([
       ['binance', ['spot']],
       ['testnetBinanceFutures', ['futures']],
+      ['alpaca', ['spot']],
     ]);
   });
 });

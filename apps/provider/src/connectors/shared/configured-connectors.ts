@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ProviderConfig } from '../../config';
 import type { ExchangeConnector } from '../connector';
+import { createAlpacaConnector } from '../alpaca/alpaca-connector';
 import { createBinanceConnector } from '../binance/binance-connector';
 import type { BinanceMarketConfig } from '../binance/binance-connector';
 import type { BinanceConnectorType } from '../binance/binance-hosts';
@@ -21,6 +22,11 @@ type BinanceEnv = Pick<
   | 'BINANCE_RECV_WINDOW_MS'
   | 'CONNECTOR_HTTP_TIMEOUT_MS'
   | 'CONNECTOR_PROACTIVE_RECONNECT_MS'
+  | 'ALPACA_KEY_ID'
+  | 'ALPACA_SECRET_KEY'
+  | 'ALPACA_PAPER'
+  | 'ALPACA_STOCK_SYMBOLS'
+  | 'ALPACA_CRYPTO_SYMBOLS'
 >;
 
 const credentials = (apiKey: string | undefined, apiSecret: string | undefined): BinanceCredentials | undefined => (apiKey && apiSecret ? { apiKey, apiSecret } : undefined);
@@ -40,7 +46,7 @@ export function createConfiguredConnectors(config: BinanceEnv, logger: Logger): 
     ['testnetBinanceSpot', markets([['spot', config.TESTNET_BINANCE_SPOT_SYMBOLS, credentials(config.TESTNET_BINANCE_SPOT_API_KEY, config.TESTNET_BINANCE_SPOT_API_SECRET)]])],
     ['testnetBinanceFutures', markets([['futures', config.TESTNET_BINANCE_FUTURES_SYMBOLS, credentials(config.TESTNET_BINANCE_FUTURES_API_KEY, config.TESTNET_BINANCE_FUTURES_API_SECRET)]])],
   ];
-  return wanted
+  const binance = wanted
     .filter(([, m]) => m.length > 0)
     .map(([type, m]) =>
       createBinanceConnector({
@@ -52,4 +58,18 @@ export function createConfiguredConnectors(config: BinanceEnv, logger: Logger): 
         proactiveReconnectMs: config.CONNECTOR_PROACTIVE_RECONNECT_MS,
       }),
     );
+  const alpacaWanted = config.ALPACA_STOCK_SYMBOLS.length + config.ALPACA_CRYPTO_SYMBOLS.length > 0;
+  // Alpaca needs keys even for market data, so without them it stays off.
+  if (!alpacaWanted || !config.ALPACA_KEY_ID || !config.ALPACA_SECRET_KEY) return binance;
+  const alpaca = createAlpacaConnector({
+    keyId: config.ALPACA_KEY_ID,
+    secretKey: config.ALPACA_SECRET_KEY,
+    paper: config.ALPACA_PAPER,
+    stockSymbols: config.ALPACA_STOCK_SYMBOLS.map((s) => s.toUpperCase()),
+    cryptoSymbols: config.ALPACA_CRYPTO_SYMBOLS.map((s) => s.toUpperCase()),
+    logger: logger.child({ component: 'alpaca' }),
+    timeoutMs: config.CONNECTOR_HTTP_TIMEOUT_MS,
+    proactiveReconnectMs: config.CONNECTOR_PROACTIVE_RECONNECT_MS,
+  });
+  return [...binance, alpaca];
 }

@@ -1,0 +1,85 @@
+import { eventually } from '@barfinex/testing';
+import type { MarketType } from '@barfinex/enums';
+import { capturingLogger, okReconcile, recordingEvents } from '../shared/testing/spec-helpers';
+import { createAlpacaConnector } from './alpaca-connector';
+import { startFakeAlpaca } from './testing/fake-alpaca';
+
+const KEY = 'PKFAKEKEY0000AAAA';
+const SECRET = 'fake-alpaca-secret-9999';
+
+describe('alpaca connector against the fake venue', () => {
+  let fake: Awaited<ReturnType<typeof startFakeAlpaca>>;
+  let connector: ReturnType<typeof createAlpacaConnector>;
+  const log = capturingLogger();
+  const reconciled: MarketType[] = [];
+  const ok = okReconcile('alpaca');
+  const rec = recordingEvents(async (m) => {
+    reconciled.push(m);
+    return ok(m);
+  });
+
+  beforeAll(async () => {
+    fake = await startFakeAlpaca({ keyId: KEY, secretKey: SECRET });
+    fake.addVenueOrder({ id: 'ord-web-1', client_order_id: 'web-1', symbol: 'AAPL', created_at: '2026-01-05T15:00:00Z', updated_at: '2026-01-05T15:00:00Z', qty: '3', filled_qty: '1', filled_avg_price: '189.5', type: 'limit', side: 'buy', time_in_force: 'day', limit_price: '189.5', stop_price: null, status: 'partially_filled' });
+    connector = createAlpacaConnector({ keyId: KEY, secretKey: SECRET, paper: true, stockSymbols: ['AAPL'], cryptoSymbols: ['BTC/USD'], logger: log.logger, urls: fake.urls, wsBackoffMs: 20, sleep: async () => undefined });
+    await connector.start(rec.events);
+    await eventually(() => expect(fake.traders()).toBe(1));
+    await eventually(() => expect(fake.subscribeMessages.length).toBe(2));
+    await eventually(() => expect(reconciled.length).toBeGreaterThan(0));
+  });
+  afterAll(async () => {
+    await connector.stop();
+    await fake.close();
+  });
+
+  it('maps stock and crypto assets onto the spot market', () => {
+    expect(connector.instrument('spot', 'AAPL')).toMatchObject({ baseAsset: 'AAPL', quoteAsset: 'USD', tickSize: '0.01', connectorType: 'alpaca' });
+    expect(connector.instrument('spot', 'BTCUSD')).toMatchObject({ baseAsset: 'BTC', quoteAsset: 'USD', minQty: '0.0001', stepSize: '0.000000001' });
+  });
+
+  it('pages bars history through next_page_token', async () => {
+    const t0 = Date.UTC(2026, 0, 5, 14, 30);
+    fake.setBars('AAPL', Array.from({ length: 2500 }, (_, i) => ({ t: new Date(t0 + i * 60_000).toISOString(), o: 190, h: 190.5, l: 189.5, c: 190.25, v: 1200, n: 40, vw: 190.1 })));
+    const candles = await connector.candles?.('spot', 'AAPL', 'min1', t0, t0 + 2500 * 60_000);
+    expect(candles).toHaveLength(2500);
+    expect(candles?.[0]).toMatchObject({ time: t0, close: '190.25', volume: '1200' });
+    expect(fake.requests.filter((r) => r.path === '/v2/stocks/bars').map((r) => r.query.get('page_token'))).toEqual([null, '1000', '2000']);
+  });
+
+  it('streams trades of stocks and crypto over one connection per class, resubscribing after a drop', async () => {
+    fake.pushTrade('AAPL', { i: 96921, x: 'V', p: 190.31, s: 5, t: '2026-01-05T15:51:44.208Z', c: ['@'], z: 'C' });
+    fake.pushTrade('BTC/USD', { i: 1, p: 95000.5, s: 0.01, t: '2026-01-05T15:51:45.000Z', tks: 'S' });
+    await eventually(() => expect(rec.seen.trades).toHaveLength(2));
+    expect(rec.seen.trades[1]).toMatchObject({ symbol: 'BTCUSD', price: '95000.5', side: 'SHORT' });
+    const runs = reconciled.length;
+    fake.dropAll();
+    await eventually(() => expect(fake.subscribeMessages.length).toBe(4));
+    await eventually(() => expect(reconciled.length).toBeGreaterThan(runs));
+    fake.pushTrade('AAPL', { i: 96922, x: 'V', p: 190.4, s: 1, t: '2026-01-05T15:52:00.000Z' });
+    await eventually(() => expect(rec.seen.trades).toHaveLength(3));
+    expect(connector.lastPrice('spot', 'AAPL')).toBe('190.4');
+  });
+
+  it('places, fills and cancels orders with trade updates', async () => {
+    const placed = await connector.placeOrder('spot', { clientOrderId: 'cid-a-1', symbol: 'AAPL', side: 'BUY', type: 'MARKET', quantity: '2' });
+    expect(placed.order).toMatchObject({ clientOrderId: 'cid-a-1', status: 'NEW', side: 'BUY' });
+    await eventually(() => expect(rec.seen.fills.find((f) => f.clientOrderId === 'cid-a-1')).toMatchObject({ price: '190.25', quantity: '2' }));
+    expect(rec.seen.orders.find((o) => o.clientOrderId === 'cid-a-1' && o.status === 'FILLED')).toBeDefined();
+    await connector.placeOrder('spot', { clientOrderId: 'cid-a-2', symbol: 'BTCUSD', side: 'BUY', type: 'LIMIT', quantity: '0.01', price: '90000' });
+    expect(fake.orders.get('cid-a-2')).toMatchObject({ symbol: 'BTC/USD', time_in_force: 'gtc', limit_price: '90000' });
+    expect((await connector.cancelOrder('spot', 'cid-a-2')).status).toBe('CANCELED');
+    await expect(connector.placeOrder('spot', { clientOrderId: 'cid-a-1', symbol: 'AAPL', side: 'BUY', type: 'MARKET', quantity: '1' })).rejects.toMatchObject({ name: 'VenueRejectError' });
+  });
+
+  it('reports venue open orders and looks orders up by client order id for reconciliation', async () => {
+    expect(await connector.openOrders?.('spot')).toEqual([expect.objectContaining({ clientOrderId: 'web-1', status: 'PARTIALLY_FILLED', quantity: '3', quantityExecuted: '1', price: '189.5' })]);
+    expect(await connector.queryOrder?.('spot', 'nope', 'AAPL')).toBeUndefined();
+    expect((await connector.account('spot')).assets[0]).toMatchObject({ symbol: 'USD', walletBalance: '100000' });
+  });
+
+  it('never logs the keys', () => {
+    const text = log.lines.join('\n') + JSON.stringify(connector.instruments('spot'));
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain(KEY);
+  });
+});

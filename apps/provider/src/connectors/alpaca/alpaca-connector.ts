@@ -1,0 +1,190 @@
+import Decimal from 'decimal.js';
+import { z } from 'zod';
+import type { Candle, Instrument } from '@barfinex/contracts';
+import type { ExchangeConnectorStatus, MarketType } from '@barfinex/enums';
+import type { Logger } from 'pino';
+import { VenueRejectError } from '../connector';
+import type { ConnectorEvents, ExchangeConnector, VenueOpenOrder, VenuePlacement } from '../connector';
+import { createRateLimiter, realSleep } from '../shared/rate-limiter';
+import { createReconcileLoop } from '../shared/reconcile-loop';
+import { createVenueHttp, UnknownOutcomeError, VenueHttpError } from '../shared/venue-http';
+import { ALPACA_TIMEFRAMES, toCandle, toInstrument, toOrderBody, toOrderState } from './alpaca-mappers';
+import { AlpacaAccountSchema, AlpacaAssetSchema, AlpacaBarsPageSchema, AlpacaOrderSchema, AlpacaPositionSchema } from './alpaca-schemas';
+import { createAlpacaMarketStream, createAlpacaTradeStream } from './alpaca-streams';
+
+export interface AlpacaConnectorOptions {
+  keyId: string;
+  secretKey: string;
+  paper: boolean;
+  /** Stocks (`AAPL`) and crypto pairs (`BTC/USD`); both trade on the provider's `spot` market. */
+  stockSymbols: readonly string[];
+  cryptoSymbols: readonly string[];
+  logger: Logger;
+  feed?: 'iex' | 'sip';
+  /** Overrides of the documented hosts (tests point these at a local fake). */
+  urls?: { trading: string; data: string; tradingWs: string; dataWs: string };
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  timeoutMs?: number;
+  proactiveReconnectMs?: number;
+  gateTimeoutMs?: number;
+  wsBackoffMs?: number;
+  /** Lookups by client_order_id after a lost placement reply before it is reported as not placed. */
+  resolveAttempts?: number;
+}
+
+const MARKET = 'spot' as const;
+
+export function createAlpacaConnector(options: AlpacaConnectorOptions): ExchangeConnector {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? realSleep;
+  const log = options.logger;
+  const urls = options.urls ?? {
+    trading: options.paper ? 'https://paper-api.alpaca.markets' : 'https://api.alpaca.markets',
+    tradingWs: options.paper ? 'wss://paper-api.alpaca.markets' : 'wss://api.alpaca.markets',
+    data: 'https://data.alpaca.markets',
+    dataWs: 'wss://stream.data.alpaca.markets',
+  };
+  // Alpaca's documented budget: 200 requests per minute per account.
+  const limiter = createRateLimiter({ rules: [{ limit: 200, intervalMs: 60_000 }], now, sleep });
+  const httpOptions = { timeoutMs: options.timeoutMs ?? 10_000, limiter, now, sleep, errorOf: (b: unknown) => (b && typeof b === 'object' && 'message' in b ? { code: String((b as { code?: unknown }).code ?? ''), message: String((b as { message: unknown }).message) } : undefined) };
+  const trading = createVenueHttp({ baseUrl: urls.trading, ...httpOptions });
+  const data = createVenueHttp({ baseUrl: urls.data, ...httpOptions });
+  const headers = { 'APCA-API-KEY-ID': options.keyId, 'APCA-API-SECRET-KEY': options.secretKey };
+  const get = <T>(http: typeof trading, path: string, query = '') => http.request<T>({ method: 'GET', path, weight: 1, build: () => ({ query, headers }) });
+  const loop = createReconcileLoop({ sleep, retryMs: 1000, onLog: (msg, d) => log.info({ ...d }, msg) });
+  const venueSymbols = new Map<string, string>();
+  const prices = new Map<string, string>();
+  let instruments = new Map<string, Instrument>();
+  let events: ConnectorEvents | undefined;
+  let status: ExchangeConnectorStatus = 'INACTIVE';
+  const common = { key: options.keyId, secret: options.secretKey, proactiveReconnectMs: options.proactiveReconnectMs ?? 23 * 3_600_000, onLog: (msg: string, d?: Record<string, unknown>) => log.info({ ...d }, msg), ...(options.wsBackoffMs !== undefined ? { initialBackoffMs: options.wsBackoffMs } : {}) };
+  const onTrade = (t: Parameters<ConnectorEvents['onTrade']>[1]) => {
+    prices.set(t.symbol, t.price);
+    events?.onTrade(MARKET, t);
+  };
+  const stocks = createAlpacaMarketStream({ ...common, url: `${urls.dataWs}/v2/${options.feed ?? 'iex'}`, onTrade });
+  const crypto = createAlpacaMarketStream({ ...common, url: `${urls.dataWs}/v1beta3/crypto/us`, onTrade });
+  const tradeStream = createAlpacaTradeStream({
+    ...common,
+    url: `${urls.tradingWs}/stream`,
+    onOrder: (state, fill) => {
+      if (fill) events?.onFill(MARKET, fill);
+      events?.onOrderUpdate(MARKET, state);
+    },
+    onConnected: () => void loop.request(MARKET, events?.reconcile),
+  });
+
+  const venueSymbol = (symbol: string) => venueSymbols.get(symbol) ?? symbol;
+  const reject = (err: unknown): never => {
+    if (err instanceof VenueHttpError && err.status >= 400 && err.status < 500) throw new VenueRejectError(err.code || String(err.status), err.message, err.status === 422 || err.status === 400);
+    throw err;
+  };
+
+  async function queryOrder(clientOrderId: string): Promise<VenueOpenOrder | undefined> {
+    try {
+      return toOrderState(AlpacaOrderSchema.parse(await get(trading, '/v2/orders:by_client_order_id', new URLSearchParams({ client_order_id: clientOrderId }).toString())));
+    } catch (err) {
+      if (err instanceof VenueHttpError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async function tradable(market: MarketType): Promise<void> {
+    if (market !== MARKET) throw new VenueRejectError('UNKNOWN_MARKET', `alpaca has no ${market} market`, true);
+    await loop.gate.wait(MARKET, options.gateTimeoutMs ?? 15_000);
+  }
+
+  return {
+    type: 'alpaca',
+    markets: [MARKET],
+    status: () => status,
+    async start(handlers) {
+      events = handlers;
+      status = 'CONNECTING';
+      const assets = z.array(AlpacaAssetSchema).parse(await get(trading, '/v2/assets', 'status=active'));
+      instruments = new Map(assets.map((a) => [toInstrument(a).symbol, toInstrument(a)]));
+      for (const a of assets) venueSymbols.set(toInstrument(a).symbol, a.symbol);
+      stocks.setSymbols(options.stockSymbols);
+      crypto.setSymbols(options.cryptoSymbols);
+      if (options.stockSymbols.length > 0) void stocks.start().catch(() => undefined);
+      if (options.cryptoSymbols.length > 0) void crypto.start().catch(() => undefined);
+      void tradeStream.start().catch(() => undefined);
+      status = 'ACTIVE';
+    },
+    async stop() {
+      status = 'STOPPING';
+      loop.stop();
+      await Promise.all([stocks.stop(), crypto.stop(), tradeStream.stop()]);
+      trading.close();
+      data.close();
+      events = undefined;
+      status = 'INACTIVE';
+    },
+    instruments: (market) => (market === MARKET ? [...instruments.values()] : []),
+    instrument: (market, symbol) => (market === MARKET ? instruments.get(symbol) : undefined),
+    async placeOrder(market, req): Promise<VenuePlacement> {
+      await tradable(market);
+      try {
+        const o = AlpacaOrderSchema.parse(await trading.request({ method: 'POST', path: '/v2/orders', weight: 1, unsafe: true, build: () => ({ headers, body: toOrderBody(req, venueSymbol(req.symbol)) }) }));
+        return { order: toOrderState(o), fills: [] };
+      } catch (err) {
+        if (!(err instanceof UnknownOutcomeError)) return reject(err);
+        // client_order_id is unique at Alpaca, so a lookup tells whether the lost POST landed.
+        for (let i = 0; i < (options.resolveAttempts ?? 10); i++) {
+          const found = await queryOrder(req.clientOrderId).catch(() => undefined);
+          if (found) return { order: found, fills: [] };
+          await sleep(1000);
+        }
+        throw new VenueRejectError('NOT_PLACED', `placement outcome was unknown (${err.message}) and the venue has no such order`, false);
+      }
+    },
+    async cancelOrder(market, clientOrderId) {
+      await tradable(market);
+      const order = await queryOrder(clientOrderId);
+      if (!order) throw new VenueRejectError('UNKNOWN_ORDER', `order ${clientOrderId} is unknown to alpaca`, false);
+      await trading.request({ method: 'DELETE', path: `/v2/orders/${order.externalId}`, weight: 1, build: () => ({ headers }) }).catch(reject);
+      return (await queryOrder(clientOrderId)) ?? order;
+    },
+    async account() {
+      const acc = AlpacaAccountSchema.parse(await get(trading, '/v2/account'));
+      const positions = z.array(AlpacaPositionSchema).parse(await get(trading, '/v2/positions'));
+      const base = { connectorType: 'alpaca' as const, marketType: MARKET };
+      return {
+        assets: [
+          { ...base, symbol: acc.currency, walletBalance: acc.cash, availableBalance: acc.buying_power },
+          ...positions.map((p) => ({ ...base, symbol: p.symbol.replace('/', ''), walletBalance: new Decimal(p.qty).toFixed(), availableBalance: new Decimal(p.qty).toFixed() })),
+        ],
+        positions: [],
+      };
+    },
+    setLeverage: async () => {
+      throw new VenueRejectError('UNKNOWN_MARKET', 'alpaca has no leveraged futures market', true);
+    },
+    orderBook: () => undefined,
+    lastPrice: (market, symbol) => (market === MARKET ? prices.get(symbol) : undefined),
+    subscriptions: () => ({ symbols: [...stocks.symbols(), ...crypto.symbols().map((s) => s.replace('/', ''))].sort() }),
+    async setSubscriptions(market, list) {
+      if (market !== MARKET) throw new VenueRejectError('UNKNOWN_MARKET', `alpaca has no ${market} market`, true);
+      const venue = list.map(venueSymbol);
+      stocks.setSymbols(venue.filter((s) => !s.includes('/')));
+      crypto.setSymbols(venue.filter((s) => s.includes('/')));
+    },
+    openOrders: async () => z.array(AlpacaOrderSchema).parse(await get(trading, '/v2/orders', 'status=open&limit=500')).map(toOrderState),
+    queryOrder: (_market, clientOrderId) => queryOrder(clientOrderId),
+    async candles(_market, symbol, interval, fromMs, toMs): Promise<Candle[]> {
+      const venue = venueSymbol(symbol);
+      const path = venue.includes('/') ? '/v1beta3/crypto/us/bars' : '/v2/stocks/bars';
+      const out: Candle[] = [];
+      let token: string | null = null;
+      do {
+        const q = new URLSearchParams({ symbols: venue, timeframe: ALPACA_TIMEFRAMES[interval], start: new Date(fromMs).toISOString(), end: new Date(toMs).toISOString(), limit: '10000' });
+        if (token) q.set('page_token', token);
+        const page = AlpacaBarsPageSchema.parse(await get(data, path, q.toString()));
+        for (const b of page.bars?.[venue] ?? []) out.push(toCandle(b, symbol, interval));
+        token = page.next_page_token;
+      } while (token);
+      return out;
+    },
+  };
+}

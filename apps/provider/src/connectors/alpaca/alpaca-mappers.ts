@@ -1,0 +1,81 @@
+import Decimal from 'decimal.js';
+import type { z } from 'zod';
+import type { Candle, Instrument } from '@barfinex/contracts';
+import type { OrderStatus, OrderType, TimeFrame, TimeInForce } from '@barfinex/enums';
+import type { VenueFill, VenueOpenOrder, VenueOrderRequest } from '../connector';
+import type { AlpacaAsset, AlpacaBarSchema, AlpacaOrder, AlpacaTradeUpdateSchema } from './alpaca-schemas';
+
+/** Crypto pairs are `BTC/USD` at Alpaca; the provider's symbols (and URL paths) use `BTCUSD`. */
+export const toLocalSymbol = (venue: string) => venue.replace('/', '');
+const num = (n: number) => new Decimal(n).toFixed();
+const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : 0);
+
+export function toInstrument(a: AlpacaAsset): Instrument {
+  const [base, quote] = a.class === 'crypto' ? (a.symbol.split('/') as [string, string]) : [a.symbol, 'USD'];
+  const out: Instrument = { symbol: toLocalSymbol(a.symbol), baseAsset: base, quoteAsset: quote ?? 'USD', status: a.tradable && a.status === 'active' ? 'TRADING' : 'BREAK', connectorType: 'alpaca', marketType: 'spot', isSpotTradingAllowed: a.tradable };
+  if (a.price_increment) out.tickSize = new Decimal(a.price_increment).toFixed();
+  if (a.min_trade_increment) out.stepSize = new Decimal(a.min_trade_increment).toFixed();
+  else if (a.class === 'us_equity') out.stepSize = a.fractionable ? '0.000000001' : '1';
+  if (a.min_order_size) out.minQty = new Decimal(a.min_order_size).toFixed();
+  if (a.class === 'us_equity') out.tickSize ??= '0.01';
+  return out;
+}
+
+export const ALPACA_TIMEFRAMES: Record<TimeFrame, string> = { min1: '1Min', min5: '5Min', min15: '15Min', min30: '30Min', h1: '1Hour', h2: '2Hour', h4: '4Hour', day: '1Day', week: '1Week', month: '1Month' };
+
+export function toCandle(b: z.output<typeof AlpacaBarSchema>, symbol: string, interval: TimeFrame): Candle {
+  return { symbol, interval, time: ms(b.t), open: num(b.o), high: num(b.h), low: num(b.l), close: num(b.c), volume: num(b.v), ...(b.n !== undefined ? { trades: b.n } : {}), closed: true, connectorType: 'alpaca', marketType: 'spot' };
+}
+
+const STATUS: Record<string, OrderStatus> = {
+  new: 'NEW', accepted: 'NEW', pending_new: 'NEW', accepted_for_bidding: 'NEW', held: 'PENDING_TRIGGER', partially_filled: 'PARTIALLY_FILLED', filled: 'FILLED', done_for_day: 'EXPIRED',
+  canceled: 'CANCELED', expired: 'EXPIRED', replaced: 'CANCELED', pending_cancel: 'NEW', pending_replace: 'NEW', stopped: 'NEW', rejected: 'REJECTED', suspended: 'REJECTED', calculated: 'NEW',
+};
+const TYPE: Record<string, OrderType> = { market: 'MARKET', limit: 'LIMIT', stop: 'STOP_MARKET', stop_limit: 'STOP_LOSS_LIMIT', trailing_stop: 'TRAILING_STOP_MARKET' };
+
+export function toOrderState(o: AlpacaOrder): VenueOpenOrder {
+  const type = TYPE[o.type] ?? 'LIMIT';
+  const untriggered = (type === 'STOP_MARKET' || type === 'STOP_LOSS_LIMIT') && (o.status === 'new' || o.status === 'accepted');
+  return {
+    clientOrderId: o.client_order_id,
+    externalId: o.id,
+    symbol: toLocalSymbol(o.symbol),
+    status: untriggered ? 'PENDING_TRIGGER' : (STATUS[o.status] ?? 'NEW'),
+    quantityExecuted: new Decimal(o.filled_qty).toFixed(),
+    side: o.side === 'buy' ? 'BUY' : 'SELL',
+    type,
+    quantity: new Decimal(o.qty ?? '0').toFixed(),
+    timeInForce: (o.time_in_force.toUpperCase() === 'DAY' ? 'GTC' : o.time_in_force.toUpperCase()) as TimeInForce,
+    createdAt: ms(o.created_at),
+    updatedAt: ms(o.updated_at ?? o.created_at),
+    ...(o.filled_avg_price ? { averagePrice: new Decimal(o.filled_avg_price).toFixed() } : {}),
+    ...(o.limit_price ? { price: new Decimal(o.limit_price).toFixed() } : {}),
+    ...(o.stop_price ? { stopPrice: new Decimal(o.stop_price).toFixed() } : {}),
+  };
+}
+
+export function fromTradeUpdate(u: z.output<typeof AlpacaTradeUpdateSchema>): { state: VenueOpenOrder; fill?: VenueFill } {
+  const state = toOrderState(u.data.order);
+  const d = u.data;
+  if ((d.event !== 'fill' && d.event !== 'partial_fill') || !d.price || !d.qty) return { state };
+  return { state, fill: { clientOrderId: state.clientOrderId, externalId: state.externalId, tradeId: d.execution_id ?? `${state.externalId}:${state.quantityExecuted}`, symbol: state.symbol, side: state.side, price: d.price, quantity: d.qty, fee: '0', feeAsset: 'USD', isMaker: false, time: ms(d.timestamp) } };
+}
+
+const TYPE_TO_VENUE: Partial<Record<OrderType, string>> = { MARKET: 'market', LIMIT: 'limit', LIMIT_MAKER: 'limit', STOP_MARKET: 'stop', STOP: 'stop_limit', STOP_LOSS_LIMIT: 'stop_limit', TRAILING_STOP_MARKET: 'trailing_stop' };
+
+export function toOrderBody(req: VenueOrderRequest, venueSymbol: string): Record<string, unknown> {
+  const type = TYPE_TO_VENUE[req.type];
+  if (!type) throw new Error(`order type ${req.type} is not offered by Alpaca`);
+  const crypto = venueSymbol.includes('/');
+  return {
+    symbol: venueSymbol,
+    qty: req.quantity,
+    side: req.side === 'BUY' ? 'buy' : 'sell',
+    type,
+    time_in_force: crypto ? 'gtc' : (req.timeInForce ?? 'day').toLowerCase(),
+    client_order_id: req.clientOrderId,
+    ...(req.price ? { limit_price: req.price } : {}),
+    ...(req.stopPrice ? { stop_price: req.stopPrice } : {}),
+    ...(req.callbackRate ? { trail_percent: req.callbackRate } : {}),
+  };
+}

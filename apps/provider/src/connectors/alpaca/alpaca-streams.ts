@@ -1,0 +1,91 @@
+import Decimal from 'decimal.js';
+import type { Trade } from '@barfinex/contracts';
+import type { VenueFill, VenueOrderState } from '../connector';
+import { createReconnectingWs } from '../shared/reconnecting-ws';
+import { fromTradeUpdate, toLocalSymbol } from './alpaca-mappers';
+import { AlpacaStreamTradeSchema, AlpacaTradeUpdateSchema } from './alpaca-schemas';
+
+export interface AlpacaStreamCommon {
+  key: string;
+  secret: string;
+  proactiveReconnectMs: number;
+  initialBackoffMs?: number;
+  onLog: (msg: string, details?: Record<string, unknown>) => void;
+}
+
+const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** What both Alpaca streams share: address, backoff, proactive reconnect and close logging. */
+function connection(o: AlpacaStreamCommon & { url: string }, name: string) {
+  return {
+    url: () => o.url,
+    proactiveReconnectMs: o.proactiveReconnectMs,
+    ...(o.initialBackoffMs !== undefined ? { initialBackoffMs: o.initialBackoffMs } : {}),
+    onClose: ({ code, willReconnect }: { code: number; willReconnect: boolean }) => o.onLog(`${name} closed`, { code, willReconnect }),
+  };
+}
+
+/**
+ * One market-data connection per asset class and key (Alpaca allows one per key), multiplexed
+ * over every symbol the provider streams; the symbol set is sent again after each reconnect.
+ */
+export function createAlpacaMarketStream(options: AlpacaStreamCommon & { url: string; onTrade: (t: Trade) => void }) {
+  const symbols = new Set<string>();
+  const ws = createReconnectingWs({
+    ...connection(options, 'market stream'),
+    onOpen: (socket) => {
+      socket.send({ action: 'auth', key: options.key, secret: options.secret });
+      if (symbols.size > 0) socket.send({ action: 'subscribe', trades: [...symbols] });
+    },
+    onMessage: (text) => {
+      try {
+        for (const m of JSON.parse(text) as Array<{ T?: string }>) {
+          if (m.T === 't') {
+            const t = AlpacaStreamTradeSchema.parse(m);
+            options.onTrade({ id: String(t.i), time: Date.parse(t.t), symbol: toLocalSymbol(t.S), price: new Decimal(t.p).toFixed(), volume: new Decimal(t.s).toFixed(), side: t.tks === 'S' ? 'SHORT' : 'LONG' });
+          } else if (m.T === 'error') options.onLog('market stream error', { message: m });
+        }
+      } catch (err) {
+        options.onLog('unreadable market message', { err: errText(err) });
+      }
+    },
+  });
+  return {
+    start: () => ws.start(),
+    stop: () => ws.stop(),
+    symbols: () => [...symbols],
+    setSymbols(list: readonly string[]) {
+      const removed = [...symbols].filter((s) => !list.includes(s));
+      const added = list.filter((s) => !symbols.has(s));
+      symbols.clear();
+      for (const s of list) symbols.add(s);
+      if (added.length > 0) ws.send({ action: 'subscribe', trades: added });
+      if (removed.length > 0) ws.send({ action: 'unsubscribe', trades: removed });
+    },
+    opens: () => ws.opens(),
+  };
+}
+
+/** The `trade_updates` stream: authenticate, listen, and reconcile after every (re)connect. */
+export function createAlpacaTradeStream(options: AlpacaStreamCommon & { url: string; onOrder: (state: VenueOrderState, fill?: VenueFill) => void; onConnected: () => void }) {
+  const ws = createReconnectingWs({
+    ...connection(options, 'trade stream'),
+    onOpen: (socket) => {
+      socket.send({ action: 'auth', key: options.key, secret: options.secret });
+      socket.send({ action: 'listen', data: { streams: ['trade_updates'] } });
+      options.onConnected();
+    },
+    onMessage: (text) => {
+      try {
+        const msg = JSON.parse(text) as { stream?: string; data?: { status?: string } };
+        if (msg.stream === 'authorization' && msg.data?.status !== 'authorized') options.onLog('trade stream not authorized');
+        if (msg.stream !== 'trade_updates') return;
+        const { state, fill } = fromTradeUpdate(AlpacaTradeUpdateSchema.parse(msg));
+        options.onOrder(state, fill);
+      } catch (err) {
+        options.onLog('unreadable trade update', { err: errText(err) });
+      }
+    },
+  });
+  return { start: () => ws.start(), stop: () => ws.stop(), opens: () => ws.opens() };
+}
