@@ -10,6 +10,11 @@ commands:
                                  (Ctrl-C stops the replay; --detach returns at once)
   replay status                  one line about the current or last replay
   replay stop                    stop the running replay
+  backfill --connector sim --market spot --symbol BTCUSDT --interval min1 --from <time> --to <time>
+                                 page the connector's candle history into the store and
+                                 follow it with a progress bar (--detach returns at once)
+  backfill status --connector .. --market .. --symbol .. --interval ..
+                                 one line about the series' running or last backfill
   status                         the dashboard overview: apps, connectors, event rates, alerts
 
 options:
@@ -28,6 +33,10 @@ export interface Cli {
   to?: string | undefined;
   speed?: string | undefined;
   symbols?: string[] | undefined;
+  connector?: string | undefined;
+  market?: string | undefined;
+  symbol?: string | undefined;
+  interval?: string | undefined;
 }
 
 export class UsageError extends Error {}
@@ -53,6 +62,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         to: { type: 'string' },
         speed: { type: 'string' },
         symbols: { type: 'string' },
+        connector: { type: 'string' },
+        market: { type: 'string' },
+        symbol: { type: 'string' },
+        interval: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -73,5 +86,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     to: values.to,
     speed: values.speed,
     symbols: values.symbols ? values.symbols.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean) : undefined,
+    connector: values.connector,
+    market: values.market,
+    symbol: values.symbol,
+    interval: values.interval,
   };
 }

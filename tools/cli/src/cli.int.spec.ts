@@ -56,6 +56,25 @@ describe('barfinex replay', () => {
     expect(run.stderr).toContain('usage: barfinex');
   });
 
+  it('backfills a series from the connector and follows it to the end', async () => {
+    // Minute-aligned ends: the bars whose open time is in [from, to] number 2 days of minutes + 1.
+    const to = Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000;
+    const series = ['--connector', 'sim', '--market', 'spot', '--symbol', 'btcusdt', '--interval', 'min1'];
+    const run = await barfinex(['backfill', ...series, '--from', String(to - 2 * 86_400_000), '--to', String(to), '--json', '--url', provider.baseUrl, '--token', provider.token]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { state: string; upserted: number; pages: number; progress: number });
+    expect(lines.at(-1)).toMatchObject({ state: 'finished', upserted: 2_881, pages: 3, progress: 1 });
+
+    const status = await barfinex(['backfill', 'status', ...series, '--url', provider.baseUrl, '--token', provider.token]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/backfill sim\/spot\/BTCUSDT\/min1: finished, 100\.0% \(2881 bars in 3 pages\)/);
+
+    const bad = await barfinex(['backfill', '--connector', 'sim', '--market', 'spot', '--symbol', 'BTCUSDT', '--interval', 'x', '--from', '0', '--to', '1', '--url', provider.baseUrl, '--token', provider.token]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--interval: unknown interval "x"');
+  });
+
   it('reports a provider error with its code', async () => {
     const run = await barfinex(['replay', 'status', '--url', provider.baseUrl, '--token', 'wrong']);
     expect(run.code).toBe(1);

@@ -2,6 +2,7 @@ import { platformRoutes } from '@barfinex/contracts';
 import { createProviderClient } from '@barfinex/sdk';
 import { isAppError } from '@barfinex/service-kit';
 import { parseCli, USAGE, UsageError } from './args';
+import { runBackfill } from './backfill';
 import { runReplay } from './replay';
 
 const out = (line: string) => void process.stdout.write(`${line}\n`);
@@ -14,6 +15,8 @@ async function main(): Promise<number> {
     switch (cli.command[0]) {
       case 'replay':
         return await runReplay(cli, provider, out);
+      case 'backfill':
+        return await runBackfill(cli, provider, out);
       case 'status': {
         const overview = await provider.request(platformRoutes.dashboard, { query: { windowMinutes: 15 } });
         out(JSON.stringify(overview, null, cli.json ? undefined : 2));
