@@ -2,39 +2,14 @@ import type { TimeFrame } from '@barfinex/enums';
 import { nextTimeFrameStart } from '@barfinex/enums';
 import { toBar, toTradeTick } from './bar';
 import type { Bar, TradeTick } from './bar';
-import { createContext, readPartialValues, scoreRules } from './context';
-import type { MutableContext } from './context';
-import type { ActiveSignal, AnyIndicator, Detector, DetectorOutput, IndicatorSet, OrderBookView, ParamsSchema, PositionState, SignalDraft } from './detector';
+import { readPartialValues, scoreRules } from './context';
+import type { ActiveSignal, Detector, DetectorOutput, IndicatorSet, OrderBookView, ParamsSchema, PositionState, SignalDraft } from './detector';
 import { createLifecycle } from './lifecycle';
 import { parseDetectorParams } from './params';
 import type { CandleFeed, CandleOutcome, DetectorRunner, FeedSource, RunnerOptions, StreamSnapshot } from './runner-types';
-import type { LiveSignal, Moment } from './lifecycle';
-import { createBarSeries } from './series';
-import type { MutableBarSeries } from './series';
-
-interface Stream {
-  symbol: string;
-  timeframe: TimeFrame;
-  indicators: IndicatorSet;
-  keys: string[];
-  /** The same indicators as arrays, so the per-bar loops make no keyed lookups. */
-  list: AnyIndicator[];
-  candleFed: ((bar: Bar) => unknown)[];
-  /** The candle being handled and a prebuilt getter of its moment, for the lifecycle's lazy use. */
-  candle: CandleFeed | undefined;
-  source: FeedSource;
-  momentNow: () => Moment;
-  series: MutableBarSeries;
-  ctx: MutableContext<unknown, IndicatorSet>;
-  bars: number;
-  lastTime: number | undefined;
-  /** This bar's values and the spare object the next bar writes into (then they swap roles). */
-  current: Record<string, unknown>;
-  spare: Record<string, unknown>;
-  ready: boolean;
-  signal: LiveSignal | undefined;
-}
-
+import type { Moment } from './lifecycle';
+import { buildStream, resetStream, swapValues } from './runner-stream';
+import type { Stream } from './runner-stream';
 
 const NO_SOURCE: FeedSource = Object.freeze({});
 
@@ -70,19 +45,8 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
     setPosition: (symbol, position) => (position ? positions.set(symbol, position) : positions.delete(symbol)),
   });
 
-  const build = (stream: Pick<Stream, 'symbol' | 'timeframe'>): Stream => {
-    const indicators = detector.setup ? detector.setup(params) : {};
-    const series = createBarSeries(history);
-    const ctx = createContext<unknown, IndicatorSet>({ params, symbol: stream.symbol, timeframe: stream.timeframe, series, indicators });
-    const keys = Object.keys(indicators);
-    const list = keys.map((key) => indicators[key] as AnyIndicator);
-    const candleFed = list.filter((i) => i.feed === 'candle').map((i) => (i.update as (b: Bar) => unknown).bind(i));
-    const built: Stream = {
-      ...stream, indicators, keys, list, candleFed, series, ctx, bars: 0, lastTime: undefined, current: {}, spare: {}, ready: false, signal: undefined,
-      candle: undefined, source: {}, momentNow: () => moment(built, built.candle as CandleFeed, built.source),
-    };
-    return built;
-  };
+  const build = (base: Pick<Stream, 'symbol' | 'timeframe'>): Stream =>
+    buildStream({ detector, params, history, base, momentOf: (st) => moment(st, st.candle as CandleFeed, st.source) });
 
   // Streams by symbol then time frame: no key string is built per candle.
   const bySymbol = new Map<string, Map<TimeFrame, Stream>>();
@@ -97,15 +61,6 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
     if (!frames) bySymbol.set(symbol, (frames = new Map()));
     frames.set(timeframe, stream);
     return stream;
-  };
-
-  const resetStream = (stream: Stream) => {
-    for (const key of stream.keys) stream.indicators[key]?.reset();
-    stream.series.clear();
-    stream.bars = 0;
-    stream.current = {};
-    stream.spare = {};
-    stream.ready = false;
   };
 
   const run = (stream: Stream): DetectorOutput | undefined => {
@@ -172,20 +127,9 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
     stream.candle = candle;
     stream.source = source;
     if (stream.signal && !lifecycle.onBar(stream.signal, bar, stream.momentNow)) stream.signal = undefined;
-    // Two value objects per stream, alternating as `values` and `prev`: no allocation per bar.
-    // Detectors run synchronously and the context says "copy what you keep", so this is safe.
-    const values = stream.spare;
-    const { keys, list } = stream;
-    let complete = true;
-    for (let i = 0; i < keys.length; i += 1) {
-      const v = (list[i] as AnyIndicator).value;
-      values[keys[i] as string] = v;
-      if (v === undefined) complete = false;
-    }
+    const complete = swapValues(stream);
     const ctx = stream.ctx;
-    ctx.prev = stream.current as never;
-    stream.spare = stream.current;
-    stream.current = values;
+    const values = stream.current;
     stream.ready = complete && stream.bars >= warmup;
     if (!stream.ready) return 'warming';
     ctx.params = params;

@@ -1,0 +1,86 @@
+import type { TimeFrame } from '@barfinex/enums';
+import type { Bar } from './bar';
+import { createContext } from './context';
+import type { MutableContext } from './context';
+import type { AnyIndicator, Detector, IndicatorSet } from './detector';
+import type { LiveSignal, Moment } from './lifecycle';
+import type { CandleFeed, FeedSource } from './runner-types';
+import { createBarSeries } from './series';
+import type { MutableBarSeries } from './series';
+
+/** One (symbol, time frame) of a runner: its indicators, bars, context and live signal. */
+export interface Stream {
+  symbol: string;
+  timeframe: TimeFrame;
+  indicators: IndicatorSet;
+  keys: string[];
+  /** The same indicators as arrays, so the per-bar loops make no keyed lookups. */
+  list: AnyIndicator[];
+  candleFed: ((bar: Bar) => unknown)[];
+  /** The candle being handled and a prebuilt getter of its moment, for the lifecycle's lazy use. */
+  candle: CandleFeed | undefined;
+  source: FeedSource;
+  momentNow: () => Moment;
+  series: MutableBarSeries;
+  ctx: MutableContext<unknown, IndicatorSet>;
+  bars: number;
+  lastTime: number | undefined;
+  /** This bar's values and the spare object the next bar writes into (then they swap roles). */
+  current: Record<string, unknown>;
+  spare: Record<string, unknown>;
+  ready: boolean;
+  signal: LiveSignal | undefined;
+}
+
+/** Builds a stream's indicators and context once; the per-bar path then allocates nothing. */
+export function buildStream(init: {
+  detector: Detector;
+  params: Record<string, unknown>;
+  history: number;
+  base: Pick<Stream, 'symbol' | 'timeframe'>;
+  momentOf: (stream: Stream) => Moment;
+}): Stream {
+  const { detector, params, base } = init;
+  const indicators = detector.setup ? detector.setup(params) : {};
+  const series = createBarSeries(init.history);
+  const ctx = createContext<unknown, IndicatorSet>({ params, symbol: base.symbol, timeframe: base.timeframe, series, indicators });
+  const keys = Object.keys(indicators);
+  const list = keys.map((key) => indicators[key] as AnyIndicator);
+  const candleFed = list.filter((i) => i.feed === 'candle').map((i) => (i.update as (b: Bar) => unknown).bind(i));
+  const stream: Stream = {
+    ...base, indicators, keys, list, candleFed, series, ctx, bars: 0, lastTime: undefined, current: {}, spare: {}, ready: false, signal: undefined,
+    candle: undefined, source: {}, momentNow: () => init.momentOf(stream),
+  };
+  return stream;
+}
+
+/** Drops all state built from bars (after a gap); the live signal is the caller's to handle. */
+export function resetStream(stream: Stream): void {
+  for (const indicator of stream.list) indicator.reset();
+  stream.series.clear();
+  stream.bars = 0;
+  stream.current = {};
+  stream.spare = {};
+  stream.ready = false;
+}
+
+/**
+ * Reads every indicator into the spare value object and makes it `current` (the old current
+ * becomes `ctx.prev`): two objects per stream alternate, so no allocation per bar. Detectors run
+ * synchronously and the context says "copy what you keep", so this is safe. Returns whether
+ * every indicator has a value.
+ */
+export function swapValues(stream: Stream): boolean {
+  const values = stream.spare;
+  const { keys, list } = stream;
+  let complete = true;
+  for (let i = 0; i < keys.length; i += 1) {
+    const v = (list[i] as AnyIndicator).value;
+    values[keys[i] as string] = v;
+    if (v === undefined) complete = false;
+  }
+  stream.ctx.prev = stream.current as never;
+  stream.spare = stream.current;
+  stream.current = values;
+  return complete;
+}
