@@ -7,6 +7,7 @@ import type { Harness } from './testing/harness';
 
 let db: Database;
 let h: Harness;
+let bus: ReturnType<typeof createMemoryBus>;
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = h.auth) {
   const res = await fetch(`${h.baseUrl}${path}`, {
@@ -22,7 +23,8 @@ const order = (o: Record<string, unknown>) => ({ symbol: 'BTCUSDT', side: 'BUY',
 
 beforeAll(async () => {
   db = await createTestPglite();
-  h = await startProvider({ db, bus: createMemoryBus() });
+  bus = createMemoryBus();
+  h = await startProvider({ db, bus });
 });
 afterAll(async () => {
   await h.stop();
@@ -181,5 +183,23 @@ describe('observability', () => {
     expect(text).toMatch(/^bfx_bus_published_total\{[^}]*event="PROVIDER_ORDER_CREATE"[^}]*\} [1-9]/m);
     expect(text).toMatch(/^bfx_bus_consume_lag_seconds_count\{[^}]*source="PROVIDER"[^}]*\} [1-9]/m);
     expect(text).toContain('bfx_ws_clients');
+  });
+});
+
+describe('order correlation', () => {
+  it('puts a caller-given correlationId on the order and on its events, else the clientOrderId', async () => {
+    const seen: { type: string; correlationId?: string | undefined }[] = [];
+    const sub = await bus.subscribeAll((env) => void seen.push({ type: env.type, correlationId: env.correlationId }));
+    await call('POST', '/api/connectors/sim/price', { symbol: 'ETHUSDT', price: '3000' });
+    const chained = await call('POST', '/api/orders', order({ symbol: 'ETHUSDT', type: 'MARKET', quantity: '0.1', clientOrderId: 'corr-1', correlationId: 'signal-42' }));
+    expect(chained.body).toMatchObject({ status: 'FILLED', correlationId: 'signal-42' });
+    const plain = await call('POST', '/api/orders', order({ symbol: 'ETHUSDT', type: 'MARKET', quantity: '0.1', clientOrderId: 'corr-2' }));
+    expect(plain.body.correlationId).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 50));
+    await sub.unsubscribe();
+    const ids = (type: string) => seen.filter((e) => e.type === type).map((e) => e.correlationId);
+    expect(ids('PROVIDER_ORDER_CREATE')).toEqual(expect.arrayContaining(['signal-42', 'corr-2']));
+    expect(ids('PROVIDER_ORDER_FILL')).toEqual(expect.arrayContaining(['signal-42', 'corr-2']));
+    expect((await call('POST', '/api/orders', order({ type: 'MARKET', quantity: '0.1', correlationId: '' }))).status).toBe(400);
   });
 });

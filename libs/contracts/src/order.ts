@@ -51,6 +51,7 @@ export const OrderSchema = z
     updatedAt: UnixMs,
     closedAt: UnixMs.optional(),
     rejectReason: z.string().optional(),
+    correlationId: z.string().optional(),
   })
   .meta({ id: 'Order' });
 export type Order = z.output<typeof OrderSchema>;
@@ -90,6 +91,8 @@ export const OrderCreateFieldsSchema = z
     clientOrderId: z.string().min(1).max(64).optional(),
     idempotencyKey: z.string().min(1).max(200).optional(),
     source: OrderSourceSchema.optional(),
+    /** Carried on this order's events (create, fills, close), so a strategy's chain keeps one id. Defaults to the clientOrderId. */
+    correlationId: z.string().min(1).max(200).optional(),
   })
   .superRefine((order, ctx) => {
     if (LIMIT_PRICED.includes(order.type) && order.price === undefined) {

@@ -18,4 +18,8 @@ export const embeddedMigrations: readonly Migration[] = [
     name: "20261124050000_backtest",
     sql: "-- CreateTable\nCREATE TABLE \"backtests\" (\n    \"id\" TEXT NOT NULL,\n    \"state\" TEXT NOT NULL,\n    \"detector\" TEXT NOT NULL,\n    \"params\" JSONB NOT NULL,\n    \"symbol\" TEXT NOT NULL,\n    \"interval\" TEXT NOT NULL,\n    \"source\" JSONB NOT NULL,\n    \"request\" JSONB NOT NULL,\n    \"initial_balance\" DECIMAL(38,18) NOT NULL,\n    \"processed\" INTEGER NOT NULL,\n    \"total\" INTEGER NOT NULL,\n    \"metrics\" JSONB,\n    \"error\" TEXT,\n    \"created_at\" BIGINT NOT NULL,\n    \"started_at\" BIGINT,\n    \"finished_at\" BIGINT,\n\n    CONSTRAINT \"backtests_pkey\" PRIMARY KEY (\"id\")\n);\n\n-- CreateTable\nCREATE TABLE \"backtest_trades\" (\n    \"backtest_id\" TEXT NOT NULL,\n    \"seq\" INTEGER NOT NULL,\n    \"side\" TEXT NOT NULL,\n    \"quantity\" DECIMAL(38,18) NOT NULL,\n    \"entry_time\" BIGINT NOT NULL,\n    \"entry_price\" DECIMAL(38,18) NOT NULL,\n    \"exit_time\" BIGINT NOT NULL,\n    \"exit_price\" DECIMAL(38,18) NOT NULL,\n    \"pnl\" DECIMAL(38,18) NOT NULL,\n    \"fees\" DECIMAL(38,18) NOT NULL,\n    \"exit_reason\" TEXT NOT NULL,\n    \"signal_id\" TEXT,\n\n    CONSTRAINT \"backtest_trades_pkey\" PRIMARY KEY (\"backtest_id\",\"seq\")\n);\n\n-- CreateIndex\nCREATE INDEX \"backtests_created_at_idx\" ON \"backtests\"(\"created_at\");\n\n-- AddForeignKey\nALTER TABLE \"backtest_trades\" ADD CONSTRAINT \"backtest_trades_backtest_id_fkey\" FOREIGN KEY (\"backtest_id\") REFERENCES \"backtests\"(\"id\") ON DELETE CASCADE ON UPDATE CASCADE;\n",
   },
+  {
+    name: "20261124060000_order_correlation",
+    sql: "-- AlterTable\nALTER TABLE \"orders\" ADD COLUMN     \"correlation_id\" TEXT;\n",
+  },
 ];

@@ -23,6 +23,8 @@ export function createProtection(deps: ProtectionDeps) {
     marketType: p.marketType,
     symbol: p.symbol,
     source: { type: 'inspector' as const, key: deps.appKey },
+    // The provider puts it on the order's events, so signal → decision → order → fill → outcome share one id.
+    ...(p.correlationId ? { correlationId: p.correlationId } : {}),
   });
   // Only futures know reduce-only; on spot the closing side alone is enough.
   const reduce = (p: PositionRecord) => (p.marketType === 'futures' ? { reduceOnly: true } : {});

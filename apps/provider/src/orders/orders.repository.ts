@@ -61,6 +61,7 @@ function toOrder(row: DbOrder): Order {
     reduceOnly: row.reduceOnly || undefined,
     closedAt: nullableBigIntToMs(row.closedAt) ?? undefined,
     rejectReason: row.rejectReason ?? undefined,
+    correlationId: row.correlationId ?? undefined,
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (order as Record<string, unknown>)[k] = v;
   return order;
@@ -113,6 +114,7 @@ export function createOrdersRepository(prisma: PrismaClient) {
             reduceOnly: order.reduceOnly ?? false,
             sourceType: order.source.type,
             sourceKey: order.source.key ?? null,
+            correlationId: order.correlationId ?? null,
             createdAt: msToBigInt(order.createdAt),
             updatedAt: msToBigInt(order.updatedAt),
           },

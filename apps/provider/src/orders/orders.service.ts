@@ -80,11 +80,11 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       ...(fill.realizedPnl !== undefined ? { realizedPnl: fill.realizedPnl } : {}),
     };
     const stored = await deps.repo.insertFill(order.id, payload);
-    if (stored) deps.events.emit('PROVIDER_ORDER_FILL', payload, { ...routing(order), correlationId: order.clientOrderId });
+    if (stored) deps.events.emit('PROVIDER_ORDER_FILL', payload, routing(order));
   }
 
   function routing(order: Order) {
-    return { symbol: order.symbol, connectorType: order.connectorType, marketType: order.marketType, correlationId: order.clientOrderId };
+    return { symbol: order.symbol, connectorType: order.connectorType, marketType: order.marketType, correlationId: order.correlationId ?? order.clientOrderId };
   }
 
   async function place(input: OrderCreate): Promise<PlaceResult> {
@@ -123,6 +123,7 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       ...(input.timeInForce ? { timeInForce: input.timeInForce } : {}),
       ...(input.leverage ? { leverage: input.leverage } : {}),
       ...(input.reduceOnly ? { reduceOnly: true } : {}),
+      ...(input.correlationId ? { correlationId: input.correlationId } : {}),
     };
 
     // The row exists before the venue hears of the order, so a crash in between can be reconciled by clientOrderId.

@@ -1,0 +1,180 @@
+// What a newcomer does after `npm ci`: `npm start`, the README's tour against it, then Ctrl-C.
+// Run once on the embedded defaults (PGlite in a fresh data dir, in-memory bus) and once on the
+// real NATS and PostgreSQL servers.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io } from 'socket.io-client';
+import { createTestDatabase, deleteNatsStream, describeWithNats, eventually, findRepoRoot, freePort } from '@barfinex/testing';
+import type { TestDatabase } from '@barfinex/testing';
+
+jest.setTimeout(240_000);
+
+// Whatever a failed assertion left running is killed at the end, so no test leaves a stack behind.
+const spawned: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of spawned) {
+    try {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+interface Started {
+  child: ChildProcess;
+  base: string;
+  token: string;
+  output: () => string;
+}
+
+// CI exports NATS_URL and DATABASE_URL for the integration suites; the embedded run must not see them.
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of ['NATS_URL', 'DATABASE_URL', 'PROVIDER_API_TOKEN', 'NODE_OPTIONS']) delete env[key];
+  return env;
+}
+
+async function npmStart(dataDir: string, extra: Record<string, string>): Promise<Started> {
+  const [provider, detector, advisor, inspector] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  let out = '';
+  const child = spawn('npm', ['start'], {
+    cwd: findRepoRoot(__dirname),
+    // Its own process group, so the test can send Ctrl-C the way a terminal does: to the whole group.
+    detached: true,
+    env: {
+      ...cleanEnv(),
+      BARFINEX_DATA_DIR: dataDir,
+      PROVIDER_PORT: String(provider),
+      DETECTOR_PORT: String(detector),
+      ADVISOR_PORT: String(advisor),
+      INSPECTOR_PORT: String(inspector),
+      SIM_TICK_MS: '100ms',
+      LOG_LEVEL: 'warn',
+      ...extra,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  spawned.push(child);
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const output = () => out;
+  await eventually(() => {
+    if (child.exitCode !== null) throw Object.assign(new Error(`npm start exited early:\n${out}`), { final: true });
+    expect(out).toContain('Barfinex is running');
+  }, 180_000, 200).catch((err: unknown) => {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- output ---\n${out.slice(-4000)}`);
+  });
+  const token = extra['PROVIDER_API_TOKEN'] ?? readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
+  // A generated token is printed for the newcomer; a configured one is not echoed.
+  if (!extra['PROVIDER_API_TOKEN']) expect(out).toContain(token);
+  return { child, base: `http://127.0.0.1:${provider}`, token, output };
+}
+
+/** Ctrl-C to the whole group; resolves with npm's exit code, or its signal when npm itself died of the SIGINT. */
+async function ctrlC(s: Started): Promise<number | string | null> {
+  const exited = new Promise<number | string | null>((resolve) => s.child.once('exit', (code, signal) => resolve(code ?? signal)));
+  process.kill(-(s.child.pid as number), 'SIGINT');
+  const code = await exited;
+  // No orphan: nothing is left in the process group once npm has exited.
+  await eventually(() => {
+    expect(() => process.kill(-(s.child.pid as number), 0)).toThrow();
+  }, 30_000, 100);
+  return code;
+}
+
+async function tour(s: Started): Promise<void> {
+  const auth = { authorization: `Bearer ${s.token}` };
+  const json = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${s.base}${path}`, { ...init, headers: { ...auth, 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) } });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown> & unknown[]) : undefined };
+  };
+
+  const options = await json('/api/options');
+  expect(options.status).toBe(200);
+  expect(JSON.stringify(options.body)).toContain('"sim"');
+
+  // All three apps registered themselves and answer through the provider's proxy.
+  await eventually(async () => {
+    const apps = await json('/api/apps/registry');
+    expect((apps.body as unknown as { count: number }).count).toBe(3);
+  }, 30_000, 200);
+  for (const [prefix, key] of [['detectors', 'detector'], ['advisors', 'advisor'], ['inspectors', 'inspector']] as const) {
+    expect([prefix, (await json(`/api/${prefix}/${key}/health`)).status]).toEqual([prefix, 200]);
+  }
+
+  const ws = io(s.base, { path: '/ws', transports: ['websocket'], auth: { token: s.token } });
+  const seen: string[] = [];
+  ws.on('PROVIDER_ORDER_CREATE', (env: { payload: { clientOrderId?: string } }) => seen.push(env.payload.clientOrderId ?? ''));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('connect_error', reject);
+    ws.once('connect', () => ws.emit('subscribe', { events: ['PROVIDER_ORDER_CREATE'], symbols: ['BTCUSDT'] }, () => resolve()));
+  });
+
+  const clientOrderId = `tour-${randomBytes(4).toString('hex')}`;
+  const order = await json('/api/orders', { method: 'POST', body: JSON.stringify({ connectorType: 'sim', marketType: 'spot', symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001', clientOrderId }) });
+  expect([order.status, (order.body as unknown as { status: string }).status]).toEqual([201, 'FILLED']);
+  await eventually(() => expect(seen).toContain(clientOrderId), 15_000, 50);
+  ws.close();
+
+  // The simulator ticks every 100 ms; closed minute bars need simulated minutes, so read live ones.
+  await eventually(async () => {
+    const candles = await json('/api/candles/sim/spot/BTCUSDT/min1?days=1');
+    expect(candles.status).toBe(200);
+    expect((candles.body as unknown[]).length).toBeGreaterThan(0);
+  }, 30_000, 250);
+}
+
+describe('npm start (embedded defaults)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bfx-stack-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts all four apps, serves the README tour, and stops cleanly on Ctrl-C', async () => {
+    const s = await npmStart(dataDir, {});
+    try {
+      await tour(s);
+    } catch (err) {
+      process.kill(-(s.child.pid as number), 'SIGKILL');
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- output ---\n${s.output().slice(-4000)}`);
+    }
+    expect([0, 'SIGINT']).toContain(await ctrlC(s));
+    expect(s.output()).not.toMatch(/stop failed|failed to start|unhandled/i);
+  });
+});
+
+describeWithNats('npm start on NATS and PostgreSQL', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bfx-stack-'));
+  const run = randomBytes(4).toString('hex');
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('bfx_stack');
+  });
+  afterAll(async () => {
+    await deleteNatsStream(`BFX_STACK_${run}`);
+    await db.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs the same tour with every app on the real servers', async () => {
+    const s = await npmStart(dataDir, {
+      NATS_URL: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222',
+      NATS_SUBJECT_PREFIX: `bfxstack${run}`,
+      NATS_STREAM: `BFX_STACK_${run}`,
+      DATABASE_URL: db.url,
+      PROVIDER_API_TOKEN: `stack-token-${run}`,
+    });
+    try {
+      await tour(s);
+    } catch (err) {
+      process.kill(-(s.child.pid as number), 'SIGKILL');
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- output ---\n${s.output().slice(-4000)}`);
+    }
+    expect([0, 'SIGINT']).toContain(await ctrlC(s));
+    expect(s.output()).not.toMatch(/stop failed|failed to start|unhandled/i);
+  });
+});
