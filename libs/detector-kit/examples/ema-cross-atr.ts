@@ -2,7 +2,7 @@
  * Trend following: go with the market when a fast EMA crosses a slow one, with a stop a few ATRs
  * away and a target a multiple of that risk further.
  *
- * Run it: npx tsx libs/detector-kit/examples/ema-cross-atr.ts
+ * Run it: npx tsx --conditions=development libs/detector-kit/examples/ema-cross-atr.ts
  */
 import { z } from 'zod';
 import { atr, defineDetector, ema, generateGbmCandles, runDetector } from '../src';
@@ -77,4 +77,6 @@ function main(): void {
   console.log(`${result.signals.length} signals, ${result.events.length} events`);
 }
 
-if (require.main === module) main();
+// Only when run as a script: a bundle that includes this module (the detector app) is its own
+// require.main, so the file name is checked too.
+if (require.main === module && /ema-cross-atr\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) main();

@@ -3,7 +3,7 @@
  * the mirror case), aim for the middle band, and give up if the bounce does not come quickly.
  * Written with `evaluate` instead of rules, to show the imperative style.
  *
- * Run it: npx tsx libs/detector-kit/examples/rsi-mean-reversion.ts
+ * Run it: npx tsx --conditions=development libs/detector-kit/examples/rsi-mean-reversion.ts
  */
 import { z } from 'zod';
 import { bollinger, defineDetector, generateGbmCandles, rsi, runDetector } from '../src';
@@ -87,4 +87,6 @@ function main(): void {
   console.log(`${result.signals.length} signals, ${result.events.length} events`);
 }
 
-if (require.main === module) main();
+// Only when run as a script: a bundle that includes this module (the detector app) is its own
+// require.main, so the file name is checked too.
+if (require.main === module && /rsi-mean-reversion\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) main();
