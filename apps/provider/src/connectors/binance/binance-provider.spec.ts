@@ -1,38 +1,23 @@
-import pino from 'pino';
-import { createMemoryBus } from '@barfinex/bus';
-import type { EventEnvelope } from '@barfinex/events';
 import { createTestPglite } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
 import { eventually } from '@barfinex/testing';
-import { createProvider } from '../../app';
-import type { Provider } from '../../app';
-import { loadProviderConfig } from '../../config';
 import { createOrdersRepository } from '../../orders/orders.repository';
 import { createBinanceConnector } from './binance-connector';
 import { startFakeBinance } from './testing/fake-binance';
 import type { FakeBinance } from './testing/fake-binance';
 import { capturingLogger } from '../shared/testing/spec-helpers';
+import { startProviderWith } from '../shared/testing/provider-with';
 
 const KEY = 'futures-key-QQQQ2222';
 const SECRET = 'futures-secret-WWWW3333';
-const TOKEN = 'test-token-0123456789';
 const T0 = Date.UTC(2026, 0, 5);
 
 describe('provider with the Binance futures testnet connector against the fake venue', () => {
   let db: Database;
   let fake: FakeBinance;
-  let provider: Provider;
-  let base: string;
-  const bodies: string[] = [];
+  let h: Awaited<ReturnType<typeof startProviderWith>>;
   const log = capturingLogger();
-  const seen: EventEnvelope[] = [];
-
-  async function call(method: string, path: string, body?: unknown) {
-    const res = await fetch(`${base}${path}`, { method, headers: { Authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
-    const text = await res.text();
-    bodies.push(text);
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  }
+  const call = (method: string, path: string, body?: unknown) => h.call(method, path, body);
 
   beforeAll(async () => {
     db = await createTestPglite();
@@ -47,15 +32,11 @@ describe('provider with the Binance futures testnet connector against the fake v
     fake.addVenueOrder({ ...common, clientOrderId: 'cid-still-open', origQty: '0.010', executedQty: '0.004', status: 'PARTIALLY_FILLED' });
     fake.addVenueOrder({ ...common, clientOrderId: 'web-manual-1', origQty: '0.020', executedQty: '0', status: 'NEW' });
 
-    const bus = createMemoryBus();
-    await bus.subscribeAll((env) => void seen.push(env));
     const connector = createBinanceConnector({ type: 'testnetBinanceFutures', markets: [{ market: 'futures', symbols: ['BTCUSDT'], credentials: { apiKey: KEY, apiSecret: SECRET }, restUrl: fake.restUrl, wsUrl: fake.wsUrl }], logger: log.logger, wsBackoffMs: 20 });
-    const config = loadProviderConfig({ PROVIDER_PORT: '1', PROVIDER_HOST: '127.0.0.1', PROVIDER_API_TOKEN: TOKEN, CANDLE_FLUSH_MS: '50ms' });
-    provider = createProvider({ config: { ...config, PROVIDER_PORT: 0 }, logger: pino({ level: 'silent' }), db, bus, connectors: [connector] });
-    base = `http://127.0.0.1:${(await provider.start()).port}`;
+    h = await startProviderWith(db, connector);
   });
   afterAll(async () => {
-    await provider.stop();
+    await h.stop();
     await fake.close();
     await db.close();
   });
@@ -64,7 +45,7 @@ describe('provider with the Binance futures testnet connector against the fake v
     await eventually(async () => expect((await call('GET', '/api/connectors/testnetBinanceFutures/futures/reconciliation')).status).toBe(200));
     const { body } = await call('GET', '/api/connectors/testnetBinanceFutures/futures/reconciliation');
     expect(body.mismatches.map((m: { kind: string }) => m.kind).sort()).toEqual(['missingLocal', 'missingRemote', 'statusChanged']);
-    expect(seen.some((e) => e.type === 'PROVIDER_RECONCILIATION')).toBe(true);
+    expect(h.seen.some((e) => e.type === 'PROVIDER_RECONCILIATION')).toBe(true);
     expect((await call('GET', '/api/orders/cid-still-open')).body).toMatchObject({ status: 'PARTIALLY_FILLED', quantityExecuted: '0.004' });
     expect((await call('GET', '/api/orders/cid-never-arrived')).body).toMatchObject({ status: 'REJECTED', rejectReason: 'NOT_FOUND_ON_VENUE' });
     expect((await call('GET', '/api/orders/web-manual-1')).body).toMatchObject({ status: 'NEW', quantity: '0.02', source: { type: 'provider', key: 'external' } });
@@ -82,20 +63,20 @@ describe('provider with the Binance futures testnet connector against the fake v
     const placed = await call('POST', '/api/orders', { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.002', connectorType: 'testnetBinanceFutures', marketType: 'futures', clientOrderId: 'cid-api-1' });
     expect(placed.status).toBe(201);
     expect(placed.body).toMatchObject({ status: 'FILLED', quantityExecuted: '0.002' });
-    await eventually(() => expect(seen.some((e) => e.type === 'PROVIDER_ORDER_FILL' && (e.payload as { clientOrderId: string }).clientOrderId === 'cid-api-1')).toBe(true));
+    await eventually(() => expect(h.seen.some((e) => e.type === 'PROVIDER_ORDER_FILL' && (e.payload as { clientOrderId: string }).clientOrderId === 'cid-api-1')).toBe(true));
     expect(fake.orderPosts('cid-api-1')).toBe(1);
   });
 
   it('reconciles again after the user stream reconnects', async () => {
-    const before = seen.filter((e) => e.type === 'PROVIDER_RECONCILIATION').length;
+    const before = h.seen.filter((e) => e.type === 'PROVIDER_RECONCILIATION').length;
     fake.ws.dropAll();
-    await eventually(() => expect(seen.filter((e) => e.type === 'PROVIDER_RECONCILIATION').length).toBeGreaterThan(before));
+    await eventually(() => expect(h.seen.filter((e) => e.type === 'PROVIDER_RECONCILIATION').length).toBeGreaterThan(before));
   });
 
   it('never returns or logs the credentials', async () => {
     await call('GET', '/api/options');
     await call('GET', '/api/connectors');
-    const text = bodies.join('\n') + log.lines.join('\n');
+    const text = h.bodies.join('\n') + log.lines.join('\n');
     expect(text).not.toContain(KEY);
     expect(text).not.toContain(SECRET);
   });
