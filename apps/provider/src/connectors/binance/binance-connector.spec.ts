@@ -140,6 +140,14 @@ describe('binance spot connector against the fake venue', () => {
     await gated.stop();
   });
 
+  it('starts even when the venue is unreachable and keeps retrying in the background', async () => {
+    const offline = createBinanceConnector({ type: 'binance', markets: [{ market: 'spot', symbols: ['BTCUSDT'], restUrl: 'http://127.0.0.1:9', wsUrl: 'ws://127.0.0.1:9' }], logger: log.logger, timeoutMs: 200, sleep: async () => undefined });
+    await offline.start(recordingEvents().events);
+    expect(offline.status()).toBe('RECONNECTING');
+    expect(offline.instruments('spot')).toEqual([]);
+    await offline.stop();
+  });
+
   it('never logs or exposes the credentials', () => {
     const text = log.lines.join('\n') + JSON.stringify(connector.instruments('spot')) + JSON.stringify(connector.subscriptions('spot'));
     expect(text).not.toContain(SECRET);

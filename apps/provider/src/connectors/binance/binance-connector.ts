@@ -125,6 +125,27 @@ export function createBinanceConnector(options: BinanceConnectorOptions): Exchan
     v.instruments = new Map(info.symbols.map((s) => [s.symbol, toInstrument(s, options.type, v.cfg.market)]));
   }
 
+  async function bringUp(v: Venue): Promise<void> {
+    await loadInstruments(v);
+    if (v.user) await v.rest.syncTime();
+    v.stream.setSymbols(v.cfg.symbols.filter((s) => v.instruments.has(s)));
+    void v.stream.start().catch(() => undefined);
+    void v.user?.start().catch(() => undefined);
+  }
+
+  function retryBringUp(v: Venue, attempt: number): void {
+    const timer = setTimeout(() => {
+      if (!events) return;
+      bringUp(v).then(
+        () => {
+          if (status === 'RECONNECTING') status = 'ACTIVE';
+        },
+        () => retryBringUp(v, attempt + 1),
+      );
+    }, Math.min(60_000, 1000 * 2 ** attempt));
+    timer.unref();
+  }
+
   async function tradable(market: MarketType): Promise<Venue> {
     const v = venueOf(market);
     if (!v.user) throw new VenueRejectError('NO_CREDENTIALS', `no API key configured for ${options.type}/${market}`, false);
@@ -140,16 +161,16 @@ export function createBinanceConnector(options: BinanceConnectorOptions): Exchan
     async start(handlers) {
       events = handlers;
       status = 'CONNECTING';
+      let failed = false;
       for (const v of venues.values()) {
-        await loadInstruments(v);
-        v.stream.setSymbols(v.cfg.symbols.filter((s) => v.instruments.has(s)));
-        void v.stream.start().catch(() => undefined);
-        if (v.user) {
-          await v.rest.syncTime();
-          void v.user.start().catch(() => undefined);
-        }
+        // An unreachable venue must not stop the provider: the market comes up once the venue answers.
+        await bringUp(v).catch((err: unknown) => {
+          failed = true;
+          log.error({ market: v.cfg.market, err: err instanceof Error ? err.message : String(err) }, 'venue unreachable; retrying in the background');
+          retryBringUp(v, 1);
+        });
       }
-      status = 'ACTIVE';
+      status = failed ? 'RECONNECTING' : 'ACTIVE';
     },
     async stop() {
       status = 'STOPPING';
