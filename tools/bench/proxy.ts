@@ -1,16 +1,14 @@
 // Proxy overhead: GET through the provider's proxy (/api/detectors/:appKey/*) versus the same GET
-// sent straight to the app, alternated round by round in one run. Targets: p50 latency ratio
+// sent straight to the app, alternated round by round in one run. The provider and the app each run
+// in their own process, as deployed; this process only generates load. Targets: p50 latency ratio
 // ≤ 1.25× and requests/s ratio ≥ 0.8×.
 //   npx tsx --conditions=development tools/bench/proxy.ts
+import { spawn } from 'node:child_process';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import express from 'express';
-import { createMemoryBus } from '@barfinex/bus';
-import { createTestPglite } from '@barfinex/db';
 import { createProviderClient } from '@barfinex/sdk';
-import { tokenAuth } from '@barfinex/service-kit';
-import { startProvider, TEST_TOKEN } from '../../apps/provider/src/testing/harness';
+import { findRepoRoot, startProviderProcess } from '@barfinex/testing';
 
 const SEQUENTIAL = 2_000;
 const CONCURRENT = 8_000;
@@ -18,15 +16,14 @@ const CONCURRENCY = 32;
 const ROUNDS = 5;
 const APP_TOKEN = 'bench-app-token';
 
-const payload = JSON.stringify({ signals: Array.from({ length: 10 }, (_, i) => ({ id: `s${i}`, symbol: 'BTCUSDT', score: 0.5 + i / 100, side: 'BUY' })) });
-
-// The app is built the way the platform's apps are: Express 5, the service-kit token guard, JSON.
-function startApp(): Promise<http.Server> {
-  const app = express();
-  app.use(tokenAuth({ token: APP_TOKEN }));
-  app.get('/signals', (_req, res) => void res.type('application/json').send(payload));
-  const server = http.createServer(app);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+async function startApp(): Promise<{ port: number; stop: () => void }> {
+  const root = findRepoRoot(__dirname);
+  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['--conditions=development', join(root, 'tools/bench/proxy-app.ts')], { env: { ...process.env, APP_TOKEN }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`bench app exited with ${code}`)));
+  });
+  return { port, stop: () => void child.kill('SIGTERM') };
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
@@ -67,15 +64,14 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function main(): Promise<void> {
-  const db = await createTestPglite();
-  const h = await startProvider({ db, bus: createMemoryBus() });
+  const provider = await startProviderProcess({ env: { SIM_AUTOSTART: 'false', LOG_LEVEL: 'warn' } });
   const app = await startApp();
-  const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
-  const sdk = createProviderClient({ baseUrl: h.baseUrl, token: TEST_TOKEN });
+  const appUrl = `http://127.0.0.1:${app.port}`;
+  const sdk = createProviderClient({ baseUrl: provider.baseUrl, token: provider.token });
   await sdk.registry.register({ appType: 'detector', appKey: 'bench', baseUrl: appUrl, meta: { apiToken: APP_TOKEN } });
 
   const direct = { url: new URL(`${appUrl}/signals?limit=10`), headers: { authorization: `Bearer ${APP_TOKEN}` } };
-  const proxied = { url: new URL(`${h.baseUrl}/api/detectors/bench/signals?limit=10`), headers: { authorization: `Bearer ${TEST_TOKEN}` } };
+  const proxied = { url: new URL(`${provider.baseUrl}/api/detectors/bench/signals?limit=10`), headers: { authorization: `Bearer ${provider.token}` } };
   await latencies(direct.url, direct.headers, 300);
   await latencies(proxied.url, proxied.headers, 300);
 
@@ -100,9 +96,8 @@ async function main(): Promise<void> {
 
   sdk.close();
   agent.destroy();
-  app.close();
-  await h.stop();
-  await db.close();
+  app.stop();
+  await provider.stop();
 }
 
 main().catch((err: unknown) => {

@@ -1,0 +1,237 @@
+// The money path end to end, as a user would watch it: provider (sim exchange) + detector +
+// advisor + inspector on real NATS and PostgreSQL. A scripted price path makes the detector
+// signal; the advisor decides and emits an execution intent; the inspector passes it through its
+// policies, orders through the provider, protects the fill with stop-loss and take-profit; the
+// price reaches the target and the trade outcome closes the chain. A Socket.IO client of the
+// provider sees every step in order under one correlation id. Then a losing trade trips the
+// drawdown kill switch: the detector stands down with the reason and nothing more is traded.
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import type { EventEnvelope, EventName } from '@barfinex/events';
+import { connectProviderSocket, createProviderClient } from '@barfinex/sdk';
+import type { ProviderClient, ProviderSocket } from '@barfinex/sdk';
+import { createTestDatabase, deleteNatsStream, describeWithNats, eventually, freePort } from '@barfinex/testing';
+import type { TestDatabase } from '@barfinex/testing';
+import { startStack } from './stack';
+import type { RunningStack } from './stack';
+
+jest.setTimeout(300_000);
+
+const MINUTE = 60_000;
+const WATCHED: EventName[] = [
+  'DETECTOR_SIGNAL_GENERATED',
+  'ADVISOR_DECISION_RESPONSE',
+  'ADVISOR_EXECUTION_INTENT_OPEN',
+  'PROVIDER_ORDER_CREATE',
+  'PROVIDER_ORDER_FILL',
+  'INSPECTOR_TRADE_OUTCOME',
+  'INSPECTOR_RISK_KILL_SWITCH',
+  'INSPECTOR_RISK_LIMIT_BREACH',
+];
+type Any = EventEnvelope;
+const POLICIES = { maxPositionPercent: '100', maxExposurePercent: '200', cooldownMs: 0, maxDrawdownPercent: '50' };
+
+describeWithNats('the money path: signal → decision → risk gate → order → protection → outcome', () => {
+  const run = randomBytes(4).toString('hex');
+  const token = `pipeline-${run}`;
+  let db: TestDatabase;
+  let stack: RunningStack;
+  let sdk: ProviderClient;
+  let ws: ProviderSocket;
+  let base: string;
+  const seen: Any[] = [];
+
+  const api = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${base}/api${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
+  };
+  /** Prints a path on the futures market, one bar per price, and closes the bars. */
+  const drive = async (prices: string[]) => {
+    await sdk.sim.path({ symbol: 'BTCUSDT', marketType: 'futures', prices, intervalMs: MINUTE });
+    await sdk.sim.step(prices.length * MINUTE);
+  };
+  const of = (correlationId: string) => seen.filter((e) => e.correlationId === correlationId);
+  /** On a failed wait, what the chain did show: the event types and the decisive payloads. */
+  const explain = (correlationId: string) => async (err: unknown) => {
+    const pick = (p: Record<string, unknown>) => Object.fromEntries(Object.entries(p).filter(([k]) => ['type', 'status', 'approved', 'reason', 'reasoning', 'policy', 'action', 'direction', 'side', 'quantity', 'entry', 'stopLoss', 'takeProfit'].includes(k)));
+    const chain = of(correlationId).map((e) => `${e.type} ${JSON.stringify(pick(e.payload as Record<string, unknown>))}`);
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\nchain ${correlationId}:\n${chain.join('\n')}`);
+  };
+  /** The detector's view of the stream: bars seen and the signal it holds (runner state, updated with each bar). */
+  const stream = async (): Promise<{ bars: number; signal?: { signalId: string; direction: string } }> => {
+    const res = await api('/detectors/detector/detectors/ema-cross-atr');
+    return ((res.body['streams'] as { bars: number; signal?: { signalId: string; direction: string } }[] | undefined) ?? [])[0] ?? { bars: 0 };
+  };
+  /**
+   * Walks bar by bar until the detector signals in `direction`, and stops there: the rest of the
+   * chain then acts on that bar's price. Returns the signal's correlation id (its signal id).
+   */
+  const until = async (direction: 'LONG' | 'SHORT', prices: number[]): Promise<string> => {
+    const start = await stream();
+    const known = start.signal?.signalId;
+    for (const price of prices) {
+      const before = await stream();
+      await drive([String(price)]);
+      await eventually(async () => expect((await stream()).bars).toBeGreaterThan(before.bars), 30_000, 50);
+      const after = await stream();
+      if (after.signal && after.signal.signalId !== known && after.signal.direction === direction) {
+        const id = after.signal.signalId;
+        await eventually(() => expect(signals().some((x) => x.correlationId === id)).toBe(true), 30_000, 50);
+        return id;
+      }
+    }
+    throw new Error(`no ${direction} signal over ${prices.join(', ')}`);
+  };
+  /** The trigger price of the inspector's protective order of one kind in a chain. */
+  const trigger = (cid: string, type: 'STOP_MARKET' | 'TAKE_PROFIT_MARKET'): number => {
+    const created = of(cid)
+      .filter((e): e is EventEnvelope<'PROVIDER_ORDER_CREATE'> => e.type === 'PROVIDER_ORDER_CREATE')
+      .find((e) => e.payload.type === type);
+    return Number(created?.payload.stopPrice);
+  };
+  /** Waits until the inspector's entry and both protective orders exist for the chain. */
+  const protectedBy = async (cid: string) =>
+    eventually(() => {
+      const types = of(cid).filter((e) => e.type === 'PROVIDER_ORDER_CREATE').map((e) => (e as EventEnvelope<'PROVIDER_ORDER_CREATE'>).payload.type);
+      expect(types).toEqual(expect.arrayContaining(['MARKET', 'STOP_MARKET', 'TAKE_PROFIT_MARKET']));
+    }, 60_000, 100).catch(explain(cid));
+  const signals = () => seen.filter((e): e is EventEnvelope<'DETECTOR_SIGNAL_GENERATED'> => e.type === 'DETECTOR_SIGNAL_GENERATED');
+
+  beforeAll(async () => {
+    db = await createTestDatabase('bfx_pipeline');
+    const [provider, detector, advisor, inspector] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    stack = await startStack({
+      logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
+      env: {
+        NATS_URL: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222',
+        NATS_SUBJECT_PREFIX: `bfxpipe${run}`,
+        NATS_STREAM: `BFX_PIPE_${run}`,
+        DATABASE_URL: db.url,
+        PROVIDER_API_TOKEN: token,
+        PROVIDER_PORT: String(provider),
+        PROVIDER_HOST: '127.0.0.1',
+        DETECTOR_PORT: String(detector),
+        ADVISOR_PORT: String(advisor),
+        INSPECTOR_PORT: String(inspector),
+        SIM_SYMBOLS: 'BTCUSDT',
+        SIM_AUTOSTART: 'false',
+        CANDLE_FLUSH_MS: '100ms',
+        DETECTOR_DEFINITIONS: 'ema-cross-atr',
+        DETECTOR_SYMBOLS: 'BTCUSDT',
+        DETECTOR_INTERVALS: 'min1',
+        DETECTOR_MARKET_TYPE: 'futures',
+        DETECTOR_PARAMS: JSON.stringify({ 'ema-cross-atr': { fast: 3, slow: 6, atrPeriod: 3, stopAtr: 1, targetR: 1 } }),
+        DETECTOR_HEARTBEAT_MS: '1s',
+        ADVISOR_HEARTBEAT_MS: '1s',
+        INSPECTOR_HEARTBEAT_MS: '1s',
+        INSPECTOR_RECONCILE_MS: '1h',
+      },
+    });
+    base = `http://127.0.0.1:${provider}`;
+    sdk = createProviderClient({ baseUrl: base, token, timeoutMs: 15_000 });
+    await sdk.sim.pause();
+    await sdk.sim.setPrice({ symbol: 'BTCUSDT', marketType: 'futures', price: '60000' });
+
+    // A young market: the advisor's data-quality gate is relaxed, and nothing throttles repeats.
+    const advisorConfig = await api('/advisors/advisor/pipeline/config', {
+      method: 'PUT',
+      body: JSON.stringify({
+        dataQuality: { minCandles: 5, maxMissingBars: 10_000, maxStalenessMs: 86_400_000, requireOrderBook: false, maxSpreadPct: '5' },
+        scoring: { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2, atrPeriod: 2, maxAtrPct: 100 },
+        conviction: { minConfidence: 0 },
+        execution: { maxSpreadPct: '5', minRiskReward: '0.5' },
+        throttle: { cooldownMs: 0, dedupWindowMs: 0 },
+        intent: { quantity: '0.1', marketType: 'futures', ttlMs: 600_000 },
+      }),
+    });
+    expect(advisorConfig.status).toBe(200);
+    const policies = await api('/inspectors/inspector/policies', { method: 'PUT', body: JSON.stringify(POLICIES) });
+    expect(policies.status).toBe(200);
+
+    ws = connectProviderSocket({ baseUrl: base, token, events: WATCHED });
+    for (const name of WATCHED) ws.on(name, (env) => void seen.push(env as Any));
+    await ws.ready();
+
+    // History: a steady decline, so the fast EMA sits under the slow one and nothing signals.
+    await drive(Array.from({ length: 30 }, (_, i) => String(60000 - i * 50)));
+  });
+
+  afterAll(async () => {
+    ws?.close();
+    sdk?.close();
+    await stack?.stop();
+    await deleteNatsStream(`BFX_PIPE_${run}`);
+    await db?.drop();
+  });
+
+  it('a rally becomes a protected long that closes at its target, every step under one correlation id', async () => {
+    expect(signals()).toHaveLength(0);
+    const cid = await until('LONG', [58700, 59300, 59900, 60500, 61100]);
+    const signal = signals().find((x) => x.correlationId === cid)!;
+    expect(signal.payload).toMatchObject({ direction: 'LONG', strategy: 'ema-cross-atr' });
+
+    // The entry fills at once (MARKET); stop-loss and take-profit then rest on the provider.
+    await protectedBy(cid);
+    // The inspector re-anchors the intent's levels on the actual fill; the resting orders are the truth.
+    const takeProfit = trigger(cid, 'TAKE_PROFIT_MARKET');
+    expect(takeProfit).toBeGreaterThan(trigger(cid, 'STOP_MARKET'));
+
+    await sdk.sim.setPrice({ symbol: 'BTCUSDT', marketType: 'futures', price: String(Math.ceil(takeProfit + 100)) });
+    await eventually(() => expect(of(cid).some((e) => e.type === 'INSPECTOR_TRADE_OUTCOME')).toBe(true), 60_000, 100).catch(async (err: unknown) => {
+      const orders = (await sdk.orders.list({ limit: 10 })).data.map((o) => `${o.type} ${o.side} ${o.status} stop=${o.stopPrice ?? ''} avg=${o.averagePrice ?? ''} ${o.clientOrderId}`);
+      const status = await sdk.sim.status();
+      await explain(cid)(new Error(`${err instanceof Error ? err.message : String(err)}\nsim ${JSON.stringify(status.prices)}\norders:\n${orders.join('\n')}`));
+    });
+    const outcome = of(cid).find((e): e is EventEnvelope<'INSPECTOR_TRADE_OUTCOME'> => e.type === 'INSPECTOR_TRADE_OUTCOME');
+    expect(Number(outcome?.payload.pnl)).toBeGreaterThan(0);
+
+    // Every step arrived in causal order on the WebSocket, all under the signal's correlation id.
+    const steps = of(cid).map((e) => (e.type === 'PROVIDER_ORDER_CREATE' || e.type === 'PROVIDER_ORDER_FILL' ? `${e.type}:${(e.payload as { type?: string; clientOrderId?: string }).type ?? ''}` : e.type));
+    const at = (step: string) => steps.findIndex((s) => s.startsWith(step));
+    expect(at('DETECTOR_SIGNAL_GENERATED')).toBe(0);
+    expect(at('ADVISOR_DECISION_RESPONSE')).toBeGreaterThan(at('DETECTOR_SIGNAL_GENERATED'));
+    expect(at('ADVISOR_EXECUTION_INTENT_OPEN')).toBeGreaterThan(at('ADVISOR_DECISION_RESPONSE'));
+    expect(at('PROVIDER_ORDER_CREATE:MARKET')).toBeGreaterThan(at('ADVISOR_EXECUTION_INTENT_OPEN'));
+    expect(at('PROVIDER_ORDER_FILL')).toBeGreaterThan(at('PROVIDER_ORDER_CREATE:MARKET'));
+    expect(at('PROVIDER_ORDER_CREATE:TAKE_PROFIT_MARKET')).toBeGreaterThan(at('PROVIDER_ORDER_FILL'));
+    expect(at('INSPECTOR_TRADE_OUTCOME')).toBe(steps.length - 1);
+
+    const position = await api('/inspectors/inspector/positions?limit=10');
+    expect(JSON.stringify(position.body)).toContain('take_profit');
+    const decisions = await api('/advisors/advisor/decisions?symbol=BTCUSDT');
+    expect(decisions.status).toBe(200);
+  });
+
+  it('a losing trade trips the drawdown kill switch; the detector stands down with the reason and nothing more trades', async () => {
+    // PUT replaces the policy set: everything is restated, only the drawdown limit tightens.
+    expect((await api('/inspectors/inspector/policies', { method: 'PUT', body: JSON.stringify({ ...POLICIES, maxDrawdownPercent: '0.05' }) })).status).toBe(200);
+
+    // A sharp drop: the fast EMA crosses under the slow one, a short opens and is protected.
+    const shortCid = await until('SHORT', [59500, 58500, 57500, 56500, 55500]);
+    await protectedBy(shortCid);
+    const stop = trigger(shortCid, 'STOP_MARKET');
+
+    // The market turns through the stop: the loss exceeds the drawdown limit.
+    await sdk.sim.setPrice({ symbol: 'BTCUSDT', marketType: 'futures', price: String(Math.ceil(stop + 200)) });
+    await eventually(() => expect(seen.some((e) => e.type === 'INSPECTOR_RISK_KILL_SWITCH')).toBe(true), 60_000, 100);
+    const outcome = of(shortCid).find((e): e is EventEnvelope<'INSPECTOR_TRADE_OUTCOME'> => e.type === 'INSPECTOR_TRADE_OUTCOME');
+    expect(Number(outcome?.payload.pnl)).toBeLessThan(0);
+
+    // The kill switch reaches the detector too: it stands down with the reason, and the next signal
+    // it computes on the rally is held back, so nothing new reaches the advisor or the inspector.
+    const detectorView = async () => (await api('/detectors/detector/detectors/ema-cross-atr')).body as { status: string; blocked: string | null; stats: { emitted: number } };
+    await eventually(async () => expect(await detectorView()).toMatchObject({ status: 'blocked', blocked: expect.stringMatching(/kill switch|drawdown/i) }), 30_000, 100);
+    const emitted = (await detectorView()).stats.emitted;
+    const ordersBefore = seen.filter((e) => e.type === 'PROVIDER_ORDER_CREATE').length;
+    for (const k of [1, 2, 3, 4]) {
+      const before = (await stream()).bars;
+      await drive([String(Math.ceil(stop + 800 * k))]);
+      await eventually(async () => expect((await stream()).bars).toBeGreaterThan(before), 30_000, 50);
+    }
+    expect((await detectorView()).stats.emitted).toBe(emitted);
+    expect(seen.filter((e) => e.type === 'PROVIDER_ORDER_CREATE')).toHaveLength(ordersBefore);
+    const dashboard = await api('/inspectors/inspector/inspector/risk/dashboard');
+    expect(dashboard.body).toMatchObject({ killSwitch: { active: true } });
+  });
+});
