@@ -75,3 +75,5 @@ export type { HttpClient, HttpClientOptions } from './http-client';
 
 export { createMetrics } from './metrics';
 export type { MetricDefinition, Metrics, MetricsOptions } from './metrics';
+
+export { createKeyedQueue } from './keyed-queue';

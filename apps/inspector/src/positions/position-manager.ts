@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { Dec, ZERO } from '../decimal';
 import type { OrderGateway, SubmitResult } from '../orders/order-gateway';
 import type { InspectorRepository } from '../store/inspector.repository';
-import { createKeyedQueue } from './keyed-queue';
+import { createKeyedQueue } from '@barfinex/service-kit';
 import { computeOutcome } from './outcome';
 import { ACTIVE_STATUSES, parseClientOrderId, protectiveClientOrderId } from './position-record';
 import type { OrderRole, PositionRecord } from './position-record';

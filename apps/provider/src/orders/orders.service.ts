@@ -3,14 +3,13 @@ import Decimal from 'decimal.js';
 import type { Fill, Order, OrderCreate } from '@barfinex/contracts';
 import { FINAL_ORDER_STATUSES, isFinalOrderStatus } from '@barfinex/enums';
 import type { MarketType, OrderStatus } from '@barfinex/enums';
-import { AppError, conflict, notFound, orderRejected, validationError } from '@barfinex/service-kit';
+import { AppError, conflict, createKeyedQueue, notFound, orderRejected, validationError } from '@barfinex/service-kit';
 import type { ConnectorRegistry } from '../connectors/connector-registry';
 import { VenueRejectError } from '../connectors/connector';
 import type { VenueFill, VenueOrderState } from '../connectors/connector';
 import type { EventPublisher } from '../events/publisher';
 import { checkOrderAgainstInstrument } from './order-filters';
 import type { OrderFilter, OrdersRepository } from './orders.repository';
-import { createKeyedQueue } from './keyed-queue';
 
 export interface OrdersServiceDeps {
   repo: OrdersRepository;
