@@ -53,7 +53,7 @@ export async function roundTripEveryModel(prisma: PrismaClient): Promise<void> {
     marketType: 'futures', symbol: 'BTCUSDT', side: 'BUY', type: 'TRAILING_STOP_MARKET', status: 'PARTIALLY_FILLED',
     timeInForce: 'GTC', price: '100.1', stopPrice: '99.9', callbackRate: '0.5', quantity: '2',
     quantityExecuted: '1.5', averagePrice: WIDE, leverage: 10, reduceOnly: true, sourceType: 'detector',
-    sourceKey: 'det-1', rejectReason: 'none', accountId: 'acc-2', createdAt: T0, updatedAt: T0 + 1n,
+    sourceKey: 'det-1', rejectReason: 'none', correlationId: 'corr-1', accountId: 'acc-2', createdAt: T0, updatedAt: T0 + 1n,
     closedAt: T0 + 2n, raw: { venue: { orderId: 7 } },
   };
   await prisma.order.create({ data: order });
