@@ -17,7 +17,8 @@ let sdk: ProviderClient;
 beforeAll(async () => {
   db = await createTestPglite();
   h = await startProvider({ db, bus: createMemoryBus() });
-  sdk = createProviderClient({ baseUrl: h.baseUrl, token: TEST_TOKEN, timeoutMs: 5_000 });
+  // Generous: a shared CI machine may be slow; a timeout here would be about the machine, not the SDK.
+  sdk = createProviderClient({ baseUrl: h.baseUrl, token: TEST_TOKEN, timeoutMs: 30_000 });
 });
 afterAll(async () => {
   sdk.close();
