@@ -1,7 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream';
 import { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppKeySchema } from '@barfinex/contracts';
@@ -122,9 +121,13 @@ function forward(deps: ProxyDeps, agents: NonNullable<ProxyDeps['agents']>, targ
   upstream.on('response', (incoming) => {
     res.statusCode = incoming.statusCode ?? 502;
     for (const [name, value] of Object.entries(downstreamResponseHeaders(incoming.headers))) if (value !== undefined) res.setHeader(name, value);
-    pipeline(incoming, res, (err) => {
-      if (err) upstream.destroy();
+    // pipe, not stream.pipeline: pipeline builds an AbortController per call and aborting it makes
+    // a DOMException with a stack trace, ~5 % of the provider's CPU per proxied call in a profile.
+    incoming.once('error', () => {
+      upstream.destroy();
+      res.destroy();
     });
+    incoming.pipe(res);
   });
 
   // A caller that goes away cancels the upstream call rather than leaving it to run out.
@@ -132,7 +135,8 @@ function forward(deps: ProxyDeps, agents: NonNullable<ProxyDeps['agents']>, targ
     if (!res.writableFinished) upstream.destroy();
   });
 
-  pipeline(req, upstream, () => undefined);
+  req.once('error', () => upstream.destroy());
+  req.pipe(upstream);
 }
 
 const PREFIX_OF = new Map<string, AppType>(Object.entries(PROXY_PREFIXES));
