@@ -47,6 +47,11 @@ describe('inspector REST', () => {
     const ok = await request(app.app).put('/policies').set(auth).send({ policies: { maxDrawdownPercent: 7.5, noTradeWindows: [{ start: '13:30', end: '14:00', label: 'CPI' }] } });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ version: 2, policies: { maxDrawdownPercent: '7.5', maxTradesPerDay: 10, noTradeWindows: [{ start: '13:30', end: '14:00', label: 'CPI' }] } });
+    // A later PUT changes only what it names.
+    const more = await request(app.app).put('/policies').set(auth).send({ maxTradesPerDay: 12 });
+    expect(more.body).toMatchObject({ version: 3, policies: { maxDrawdownPercent: '7.5', maxTradesPerDay: 12, noTradeWindows: [{ start: '13:30', end: '14:00', label: 'CPI' }] } });
+    expect((await request(app.app).put('/policies').set(auth).send('"nope"').type('json')).status).toBe(400);
+    await request(app.app).put('/policies').set(auth).send({ maxTradesPerDay: 10 }).expect(200);
   });
 
   it('shows the dashboard under /inspector/risk/dashboard with limits and headroom', async () => {

@@ -14,7 +14,9 @@ import type { AccountView } from '../orders/account';
 const page = { page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(500).default(50) };
 const PositionsQuery = z.object({ ...page, status: PositionStatusSchema.optional() });
 const AuditQuery = z.object({ ...page, action: z.enum(['ALLOW', 'BLOCK', 'THROTTLE', 'STAND_DOWN', 'CLOSE_ALL']).optional(), symbol: z.string().min(1).max(50).optional() });
-const PoliciesBody = z.preprocess((b) => (typeof b === 'object' && b !== null && 'policies' in b ? (b as { policies: unknown }).policies : b), RiskPoliciesSchema);
+const unwrapPolicies = (b: unknown) => (typeof b === 'object' && b !== null && 'policies' in b ? (b as { policies: unknown }).policies : b);
+/** A PUT names only what changes (bare or `{ policies }`); the merged whole is validated again. */
+const PoliciesPatch = z.preprocess(unwrapPolicies, z.record(z.string(), z.unknown()));
 const TripBody = z.object({ reason: z.string().min(1).max(500).default('manual kill switch'), actor: z.string().max(200).optional() }).default({ reason: 'manual kill switch' });
 const ResetBody = z.object({ actor: z.string().max(200).optional() }).default({});
 
@@ -52,7 +54,8 @@ export function inspectorRouter(deps: InspectorRoutesDeps): Router {
     res.json({ policies: deps.state.policies(), version: deps.state.state().policiesVersion });
   });
   router.put('/policies', async (req, res) => {
-    const policies = parseInput(PoliciesBody, req.body, 'body');
+    const patch = parseInput(PoliciesPatch, req.body, 'body');
+    const policies = parseInput(RiskPoliciesSchema, { ...deps.state.policies(), ...patch }, 'body');
     const saved = await deps.state.setPolicies(policies);
     res.json({ policies: saved.policies, version: saved.policiesVersion });
   });
