@@ -204,8 +204,8 @@ describeWithNats('the money path: signal → decision → risk gate → order �
   });
 
   it('a losing trade trips the drawdown kill switch; the detector stands down with the reason and nothing more trades', async () => {
-    // PUT replaces the policy set: everything is restated, only the drawdown limit tightens.
-    expect((await api('/inspectors/inspector/policies', { method: 'PUT', body: JSON.stringify({ ...POLICIES, maxDrawdownPercent: '0.05' }) })).status).toBe(200);
+    // Only the drawdown limit tightens; the other policies stay as they were.
+    expect((await api('/inspectors/inspector/policies', { method: 'PUT', body: JSON.stringify({ maxDrawdownPercent: '0.05' }) })).status).toBe(200);
 
     // A sharp drop: the fast EMA crosses under the slow one, a short opens and is protected.
     const shortCid = await until('SHORT', [59500, 58500, 57500, 56500, 55500]);
