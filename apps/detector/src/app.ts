@@ -43,7 +43,7 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
   const candlesTotal = metrics.counter({ name: 'bfx_detector_candles_total', help: 'Closed candles handled, by detector and outcome', labelNames: ['detector', 'outcome'] as const });
   const eventsTotal = metrics.counter({ name: 'bfx_detector_events_total', help: 'Detector events published, by name', labelNames: ['event'] as const });
   const errorsTotal = metrics.counter({ name: 'bfx_detector_errors_total', help: 'Detector errors (isolated), by detector and phase', labelNames: ['detector', 'phase'] as const });
-  const publisher = createPublisher({ bus, appKey, logger, onPublished: (name) => eventsTotal.inc({ event: name }) });
+  const publisher = createPublisher({ bus, appKey, logger, positionRequests: config.DETECTOR_POSITION_REQUESTS, onPublished: (name) => eventsTotal.inc({ event: name }) });
 
   let host: DetectorHost | undefined;
   let subscriptions: Subscription[] = [];

@@ -7,11 +7,12 @@ import type { DetectorHost } from './detectors/host';
  * Publishes emissions one after another, in the order the runners produced them; the candle
  * handler awaits `idle()` so a slow bus slows intake instead of growing an unbounded queue.
  */
-export function createPublisher(deps: { bus: Bus; appKey: string; logger: Logger; onPublished?: (name: string) => void }) {
+export function createPublisher(deps: { bus: Bus; appKey: string; logger: Logger; positionRequests?: boolean; onPublished?: (name: string) => void }) {
   let tail: Promise<void> = Promise.resolve();
   let failures = 0;
   return {
     publish(emission: DetectorEmission): void {
+      if (!deps.positionRequests && emission.name.startsWith('DETECTOR_POSITION_')) return;
       tail = tail.then(
         () =>
           deps.bus.publish(emission.name as never, emission.payload as never, { ...emission.meta, key: deps.appKey }).then(

@@ -54,6 +54,11 @@ export const DetectorConfigSchema = z
     DETECTOR_PARTITION_INDEX: envInt(0, { min: 0, max: 63 }),
     DETECTOR_PARTITION_COUNT: envInt(1, { min: 1, max: 64 }),
     DETECTOR_SIGNAL_HISTORY: envInt(1000, { min: 10, max: 1_000_000 }),
+    /**
+     * Also publish DETECTOR_POSITION_*_REQUEST (a direct detector → inspector path). Off by default:
+     * signals reach the inspector through the advisor, and both paths at once would act twice on one idea.
+     */
+    DETECTOR_POSITION_REQUESTS: envBool(false),
   })
   .refine((c) => c.DETECTOR_PARTITION_INDEX < c.DETECTOR_PARTITION_COUNT, {
     path: ['DETECTOR_PARTITION_INDEX'],
