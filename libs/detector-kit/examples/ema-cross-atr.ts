@@ -62,6 +62,9 @@ export function runExample() {
   return runDetector(emaCrossAtr, { candles: exampleCandles(), symbol: 'BTCUSDT', timeframe: 'min1', priceDecimals: 2 });
 }
 
+/** The narration of a directly run example goes to stdout; nothing prints when the module is imported. */
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
 function main(): void {
   const result = runExample();
   for (const event of result.events) {
@@ -69,12 +72,12 @@ function main(): void {
     const time = new Date(event.meta.timestamp ?? 0).toISOString().slice(11, 16);
     if (event.name === 'DETECTOR_SIGNAL_GENERATED') {
       const s = result.signals.find((x) => x.signalId === p['signalId']);
-      console.log(`${time} ${event.name} ${s?.direction} entry ${s?.entry?.price} stop ${s?.stop?.price} target ${s?.targets?.[0]?.price} [${s?.rulesFired?.join(', ')}]`);
+      say(`${time} ${event.name} ${s?.direction} entry ${s?.entry?.price} stop ${s?.stop?.price} target ${s?.targets?.[0]?.price} [${s?.rulesFired?.join(', ')}]`);
     } else {
-      console.log(`${time} ${event.name} ${String(p['side'] ?? '')} ${String(p['reason'] ?? '')}`.trimEnd());
+      say(`${time} ${event.name} ${String(p['side'] ?? '')} ${String(p['reason'] ?? '')}`.trimEnd());
     }
   }
-  console.log(`${result.signals.length} signals, ${result.events.length} events`);
+  say(`${result.signals.length} signals, ${result.events.length} events`);
 }
 
 // Only when run as a script: a bundle that includes this module (the detector app) is its own

@@ -71,6 +71,9 @@ export function runExample() {
   return runDetector(rsiMeanReversion, { candles: exampleCandles(), symbol: 'ETHUSDT', timeframe: 'min5', priceDecimals: 2 });
 }
 
+/** The narration of a directly run example goes to stdout; nothing prints when the module is imported. */
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
 function main(): void {
   const result = runExample();
   for (const { name, payload, meta } of result.events) {
@@ -82,9 +85,9 @@ function main(): void {
           return `${s?.direction} @ ${s?.entry?.price} stop ${s?.stop?.price} target ${s?.targets?.[0]?.price} confidence ${s?.confidence.toFixed(2)}: ${s?.reason}`;
         })()
       : `${String(p['side'] ?? '')} ${String(p['reason'] ?? '')}`;
-    console.log(`${at} ${name} ${detail}`);
+    say(`${at} ${name} ${detail}`);
   }
-  console.log(`${result.signals.length} signals, ${result.events.length} events`);
+  say(`${result.signals.length} signals, ${result.events.length} events`);
 }
 
 // Only when run as a script: a bundle that includes this module (the detector app) is its own

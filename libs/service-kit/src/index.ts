@@ -34,7 +34,6 @@ export {
   isErrorCode,
   methodNotAllowed,
   notFound,
-  notImplemented,
   orderRejected,
   payloadTooLarge,
   rateLimited,

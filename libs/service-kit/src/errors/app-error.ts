@@ -134,10 +134,6 @@ export function methodNotAllowed(method: string, path: string, allowed: readonly
   });
 }
 
-export function notImplemented(what: string, details?: unknown): AppError {
-  return new AppError('NOT_IMPLEMENTED', `${what} is not implemented`, { details });
-}
-
 /** The message is logged, never sent: clients see a generic text. */
 export function internal(message: string, cause?: unknown): AppError {
   return new AppError('INTERNAL', message, { cause });
