@@ -7,7 +7,7 @@ import type { Bus, Subscription } from '@barfinex/bus';
 import type { Database } from '@barfinex/db';
 import { createAppPresence } from '@barfinex/sdk';
 import type { AppPresence, ProviderClient } from '@barfinex/sdk';
-import { createMetrics, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
+import { busCheck, closeServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
 import type { AdvisorConfig } from './config';
 import { createDecisionsRepository } from './decisions/decisions.repository';
 import { createDecisionsService } from './decisions/decisions.service';
@@ -72,11 +72,8 @@ export async function createAdvisorApp(deps: AdvisorDeps) {
     startedAt: now(),
     now,
     checks: {
-      database: async () => ({ ok: await deps.db.ping(), details: { kind: deps.db.kind } }),
-      bus: async () => {
-        const s = bus.status();
-        return { ok: s.connected, details: s };
-      },
+      database: databaseCheck(deps.db),
+      bus: busCheck(bus),
     },
   });
   app.use(health);
@@ -136,10 +133,7 @@ export async function createAdvisorApp(deps: AdvisorDeps) {
     subscriptions = [];
     await decisions.idle();
     ownSynthesizer?.close();
-    if (server.listening) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    await closeServer(server);
   }
 
   return {

@@ -7,7 +7,7 @@ import type { Bus, Subscription } from '@barfinex/bus';
 import type { AnyDetector, Detector } from '@barfinex/detector-kit';
 import { createAppPresence } from '@barfinex/sdk';
 import type { AppPresence, ProviderClient } from '@barfinex/sdk';
-import { createMetrics, errorMiddleware, healthRouter, isAppError, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
+import { busCheck, closeServer, createMetrics, errorMiddleware, healthRouter, isAppError, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
 import type { Logger } from 'pino';
 import { createPublisher, subscribeDetectorBus } from './bus-wiring';
 import type { DetectorAppConfig } from './config';
@@ -62,7 +62,7 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
       startedAt,
       now,
       checks: {
-        bus: async () => ({ ok: bus.status().connected, details: bus.status() }),
+        bus: busCheck(bus),
         warmup: async () => ({ ok: host?.warmupDone() ?? false }),
       },
     }),
@@ -140,10 +140,7 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
     subscriptions = [];
     await host?.settled();
     await publisher.idle();
-    if (server.listening) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    await closeServer(server);
   }
 
   return {

@@ -7,7 +7,7 @@ import type { Bus, Subscription } from '@barfinex/bus';
 import type { Database } from '@barfinex/db';
 import { createAppPresence } from '@barfinex/sdk';
 import type { AppPresence, ProviderClient } from '@barfinex/sdk';
-import { createMetrics, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
+import { busCheck, closeServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
 import type { Logger } from 'pino';
 import type { InspectorAppConfig } from './config';
 import { createInspectorCore } from './core';
@@ -53,7 +53,7 @@ export async function createInspectorApp(deps: InspectorAppDeps) {
   app.disable('x-powered-by');
   app.use(requestContext({ logger }));
   app.use(metrics.httpMetricsMiddleware());
-  app.use(healthRouter({ service: 'inspector', version: INSPECTOR_APP_VERSION, startedAt, now, checks: { bus: async () => ({ ok: bus.status().connected, details: bus.status() }), reconciled: async () => ({ ok: ready }) } }));
+  app.use(healthRouter({ service: 'inspector', version: INSPECTOR_APP_VERSION, startedAt, now, checks: { database: databaseCheck(deps.db), bus: busCheck(bus), reconciled: async () => ({ ok: ready }) } }));
   app.get('/ready', (_req, res) => {
     const ok = ready && bus.status().connected;
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready' });
@@ -102,10 +102,7 @@ export async function createInspectorApp(deps: InspectorAppDeps) {
     await Promise.allSettled(subscriptions.map((s) => s.unsubscribe()));
     subscriptions = [];
     await core.manager.idle();
-    if (server.listening) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    await closeServer(server);
   }
 
   return {

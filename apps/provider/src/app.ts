@@ -7,7 +7,7 @@ import type { Bus, Subscription } from '@barfinex/bus';
 import type { MarketType } from '@barfinex/enums';
 import { buildOpenApiDocument } from '@barfinex/contracts';
 import type { Database } from '@barfinex/db';
-import { createMetrics, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
+import { busCheck, closeServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
 import { registerAccountRoutes } from './accounts/accounts.routes';
 import { createCandlesRepository } from './candles/candles.repository';
 import { registerCandleRoutes } from './candles/candles.routes';
@@ -128,11 +128,8 @@ export function createProvider(deps: ProviderDeps) {
     startedAt,
     now,
     checks: {
-      database: async () => ({ ok: await deps.db.ping(), details: { kind: deps.db.kind } }),
-      bus: async () => {
-        const s = bus.status();
-        return { ok: s.connected, details: s };
-      },
+      database: databaseCheck(deps.db),
+      bus: busCheck(bus),
     },
   });
   app.use(health);
@@ -217,10 +214,9 @@ export function createProvider(deps: ProviderDeps) {
     await events.settled();
     await platform.eventSink.stop();
     await ws?.close();
-    server.closeAllConnections();
     fastProxy.agents.http.destroy();
     fastProxy.agents.https.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   return { app, server, start, stop, openApi, orders, marketData, metrics, connectors, registry, platform, reconciler };

@@ -57,3 +57,28 @@ describe('healthRouter', () => {
     await request(makeApp({})).get('/health/ready').expect(200);
   });
 });
+
+describe('standard checks', () => {
+  it('report a database by ping and a bus by its connection', async () => {
+    const { busCheck, databaseCheck } = await import('./health');
+    await expect(databaseCheck({ ping: async () => true, kind: 'pglite' })()).resolves.toEqual({ ok: true, details: { kind: 'pglite' } });
+    await expect(databaseCheck({ ping: async () => false, kind: 'postgres' })()).resolves.toMatchObject({ ok: false });
+    await expect(busCheck({ status: () => ({ connected: false, transport: 'nats' }) as { connected: boolean } })()).resolves.toEqual({ ok: false, details: { connected: false, transport: 'nats' } });
+  });
+});
+
+describe('closeServer', () => {
+  it('closes a server holding an idle keep-alive connection at once, and tolerates one already closed', async () => {
+    const { createServer, Agent, get } = await import('node:http');
+    const { closeServer } = await import('./server');
+    const server = createServer((_req, res) => void res.end('ok'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const agent = new Agent({ keepAlive: true });
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((r) => get({ port, host: '127.0.0.1', agent }, (res) => res.resume().on('end', () => r())));
+    await closeServer(server);
+    expect(server.listening).toBe(false);
+    await closeServer(server);
+    agent.destroy();
+  });
+});

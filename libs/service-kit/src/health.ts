@@ -82,3 +82,16 @@ export function healthRouter(options: HealthRouterOptions): Router {
   });
   return router;
 }
+
+/** Readiness of a database client (structural: anything with `ping()` and a `kind`). */
+export function databaseCheck(db: { ping(): Promise<boolean>; kind: string }): HealthCheck {
+  return async () => ({ ok: await db.ping(), details: { kind: db.kind } });
+}
+
+/** Readiness of a bus (structural: anything with a `status()` that says whether it is connected). */
+export function busCheck(bus: { status(): { connected: boolean } }): HealthCheck {
+  return async () => {
+    const status = bus.status();
+    return { ok: status.connected, details: status };
+  };
+}

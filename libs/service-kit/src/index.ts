@@ -63,7 +63,8 @@ export { extractToken, tokensMatch } from './auth/token';
 export { AuthMessage, checkToken, socketTokenAuth, tokenAuth } from './auth/token-auth';
 export type { SocketAuthError, SocketHandshakeLike, TokenAuthOptions } from './auth/token-auth';
 
-export { healthRouter, runHealthChecks } from './health';
+export { busCheck, databaseCheck, healthRouter, runHealthChecks } from './health';
+export { closeServer } from './server';
 export type { CheckOutcome, CheckResult, HealthCheck, HealthRouterOptions } from './health';
 
 export { createShutdown } from './shutdown';
