@@ -1,6 +1,8 @@
+import { Agent, createServer, get } from 'node:http';
 import express from 'express';
 import request from 'supertest';
-import { healthRouter } from './health';
+import { busCheck, databaseCheck, healthRouter } from './health';
+import { closeServer } from './server';
 
 const STARTED_AT = 1_700_000_000_000;
 
@@ -60,7 +62,6 @@ describe('healthRouter', () => {
 
 describe('standard checks', () => {
   it('report a database by ping and a bus by its connection', async () => {
-    const { busCheck, databaseCheck } = await import('./health');
     await expect(databaseCheck({ ping: async () => true, kind: 'pglite' })()).resolves.toEqual({ ok: true, details: { kind: 'pglite' } });
     await expect(databaseCheck({ ping: async () => false, kind: 'postgres' })()).resolves.toMatchObject({ ok: false });
     await expect(busCheck({ status: () => ({ connected: false, transport: 'nats' }) as { connected: boolean } })()).resolves.toEqual({ ok: false, details: { connected: false, transport: 'nats' } });
@@ -69,8 +70,6 @@ describe('standard checks', () => {
 
 describe('closeServer', () => {
   it('closes a server holding an idle keep-alive connection at once, and tolerates one already closed', async () => {
-    const { createServer, Agent, get } = await import('node:http');
-    const { closeServer } = await import('./server');
     const server = createServer((_req, res) => void res.end('ok'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const agent = new Agent({ keepAlive: true });
