@@ -36,6 +36,7 @@ export function newAccount(id: string, balances: SimAccountBalances): AccountSta
       leverage: new Map(),
     },
     open: new Set(),
+    byClientId: new Map(),
   };
 }
 

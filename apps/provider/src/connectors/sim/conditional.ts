@@ -26,6 +26,7 @@ export function arm(engine: Engine, order: OrderState): void {
     order.place = 'trailing';
     order.restingSeq = ++engine.seq.resting;
     ms.trailing.add(order);
+    engine.changes.orders.add(order);
     updateTrail(order, ms.lastPrice);
     return;
   }

@@ -15,13 +15,23 @@ export const HUNDRED: Dec = new Dec(100);
 // Plain notation only: an exponent in a money string is almost always a float leaking through.
 const PLAIN_DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 
+// Recently parsed strings (order quantities and prices repeat): Decimals are immutable, so one
+// instance can serve every order that sent the same text. Bounded; cleared when full.
+const parsed = new Map<string, Dec>();
+const PARSED_LIMIT = 4096;
+
 /** A finite decimal from a number or a plain decimal string; undefined for anything else. */
 export function parseDecimal(value: unknown): Dec | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? new Dec(String(value)) : undefined;
   if (typeof value !== 'string') return undefined;
+  const known = parsed.get(value);
+  if (known !== undefined) return known;
   const text = value.trim();
   if (text.length === 0 || text.length > 80 || !PLAIN_DECIMAL.test(text)) return undefined;
-  return new Dec(text);
+  const result = new Dec(text);
+  if (parsed.size >= PARSED_LIMIT) parsed.clear();
+  parsed.set(value, result);
+  return result;
 }
 
 /**
@@ -68,7 +78,8 @@ function sign(s: number): -1 | 1 {
 
 /** Canonical wire form: no exponent, no trailing zeros. */
 export function str(value: Dec): string {
-  return value.toFixed();
+  // Counters start at the shared ZERO (executed, commission, ...); skip decimal.js's formatter for it.
+  return value === ZERO ? '0' : value.toFixed();
 }
 
 export function isMultipleOf(value: Dec, step: Dec): boolean {
@@ -92,6 +103,19 @@ export function floorToStep(value: Dec, step: Dec): Dec {
 
 export function roundToStep(value: Dec, step: Dec): Dec {
   return value.div(step).round().mul(step);
+}
+
+/**
+ * a + b and a − b that skip decimal.js when one side is the shared ZERO (fresh counters and
+ * released reservations, the common case on the order path); decimal.js copies its argument and
+ * allocates a result on every operation.
+ */
+export function addDec(a: Dec, b: Dec): Dec {
+  return a === ZERO ? b : b === ZERO ? a : a.plus(b);
+}
+
+export function subDec(a: Dec, b: Dec): Dec {
+  return b === ZERO ? a : a.minus(b);
 }
 
 export function minDec(a: Dec, b: Dec): Dec {

@@ -23,6 +23,7 @@ export function safeCall<T>(sink: SimSink, fn: ((value: T) => void) | undefined,
 }
 
 export function emitOrder(engine: Engine, order: OrderState): void {
+  engine.changes.orders.add(order);
   const { sink } = engine;
   if (sink.onOrderUpdate !== undefined) safeCall(sink, sink.onOrderUpdate, orderView(order));
 }

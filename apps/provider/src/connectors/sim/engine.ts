@@ -5,7 +5,7 @@ import { Dec, ONE, maxDec, powerOfTenPlaces, roundToStep } from './decimal';
 import { SimErrorCode, reject } from './errors';
 import { PriceLevels } from './price-levels';
 import { createRng, hashString, seedRngState } from './prng';
-import { marketKey } from './state';
+import { emptyChanges, marketKey } from './state';
 import type { Engine, InstrumentSpec, MarketState, SymbolState } from './state';
 import { emptyTicker } from './ticker';
 import type { SimInstrument, SimSink } from './types';
@@ -79,12 +79,12 @@ export function buildEngine(cfg: SimConfig, clock: SimClock, sink: SimSink): Eng
     markets: new Map(),
     accounts: new Map(),
     orders: new Map(),
-    byClientId: new Map(),
     closed: [],
     closedHead: 0,
     seq: { order: 0, fill: 0, client: 0, resting: 0, position: 0 },
     maintenanceMarginRate: new Dec(cfg.maintenanceMarginRate),
     collect: null,
+    changes: emptyChanges(),
   };
   if (engine.maintenanceMarginRate.gte(ONE))
     reject(SimErrorCode.INVALID_ARGUMENT, 'maintenanceMarginRate must be below 1');

@@ -117,7 +117,7 @@ export function createSimExchange(options: SimExchangeOptions): SimExchange {
       return order !== undefined && order.account.id === accountId ? orderView(order) : undefined;
     },
     getOrderByClientId: (accountId, clientOrderId) => {
-      const order = engine.byClientId.get(`${accountId}\u0000${clientOrderId}`);
+      const order = engine.accounts.get(accountId)?.byClientId.get(clientOrderId);
       return order === undefined ? undefined : orderView(order);
     },
     openOrders: (accountId, marketType, symbol) => {

@@ -1,6 +1,6 @@
 import { OrderSide, OrderStatus, OrderType } from '@barfinex/enums';
 import { addTo, spotAsset } from './accounts';
-import { Dec, ZERO, isPositive, minDec, money8Up, str } from './decimal';
+import { Dec, ZERO, addDec, isPositive, minDec, money8Up, str, subDec } from './decimal';
 import { emitFuturesBalance, emitOrder, emitPosition, emitSpotBalance, safeCall } from './emit';
 import { applyPositionFill, dropIfFlat } from './positions';
 import type { Engine, OrderState } from './state';
@@ -32,7 +32,7 @@ export function lockFor(order: OrderState, remaining: Dec): Dec {
 /** Moves the reservation to what `remaining` needs; returns true when a balance changed. */
 export function relock(order: OrderState, remaining: Dec): boolean {
   const next = lockFor(order, remaining);
-  const release = order.locked.minus(next);
+  const release = subDec(order.locked, next);
   if (release.isZero()) return false;
   order.locked = next;
   if (order.ms.marketType === 'spot') {
@@ -84,17 +84,14 @@ function retire(engine: Engine, order: OrderState): void {
   while (engine.closed.length - engine.closedHead > engine.cfg.closedOrderRetention) {
     const old = engine.closed[engine.closedHead++] as OrderState;
     if (engine.orders.get(old.id) === old) engine.orders.delete(old.id);
-    const key = clientKey(old.account.id, old.clientOrderId);
-    if (engine.byClientId.get(key) === old) engine.byClientId.delete(key);
+    engine.changes.orders.delete(old);
+    engine.changes.evicted.add(old.id);
+    if (old.account.byClientId.get(old.clientOrderId) === old) old.account.byClientId.delete(old.clientOrderId);
   }
   if (engine.closedHead > 1024 && engine.closedHead * 2 > engine.closed.length) {
     engine.closed = engine.closed.slice(engine.closedHead);
     engine.closedHead = 0;
   }
-}
-
-export function clientKey(accountId: string, clientOrderId: string): string {
-  return `${accountId}\u0000${clientOrderId}`;
 }
 
 /** Ends a live order without a fill (cancel, expiry): releases its reservation and reports it. */
@@ -143,9 +140,9 @@ export function applyFill(engine: Engine, order: OrderState, price: Dec, qty: De
     closedSide = result.closedSide;
     addTo(account.futures.wallet, spec.quoteAsset, realized.minus(fee));
   }
-  order.executed = order.executed.plus(qty);
-  order.cumQuote = order.cumQuote.plus(quote);
-  order.commission = order.commission.plus(fee);
+  order.executed = addDec(order.executed, qty);
+  order.cumQuote = addDec(order.cumQuote, quote);
+  order.commission = addDec(order.commission, fee);
   order.updatedAt = now;
   order.status = remainingAfter.isZero() ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED;
   if (order.status === OrderStatus.FILLED) {

@@ -132,6 +132,7 @@ export function rest(
   order.place = place;
   order.handle = side.add(key, order);
   order.restingSeq = ++engine.seq.resting;
+  engine.changes.orders.add(order);
 }
 
 /** Futures market execution: the margin for the part that grows the position, at the book's best price, must be available. */

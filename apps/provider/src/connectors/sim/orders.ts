@@ -6,7 +6,7 @@ import type { SimMarketType } from './config';
 import { Dec, ZERO, cmp, isPositive, minDec, str } from './decimal';
 import { emitOrder } from './emit';
 import { SimErrorCode, reject } from './errors';
-import { clientKey, closeOrder, emitLockBalance, lockFor } from './ledger';
+import { closeOrder, emitLockBalance, lockFor } from './ledger';
 import { arm, fire, wouldTrigger } from './conditional';
 import { executeLive, isLive, marginCovers } from './matching';
 import { reducibleQty } from './positions';
@@ -40,10 +40,10 @@ export function marketFor(engine: Engine, marketType: unknown, symbol: unknown):
   return ms;
 }
 
-function mintClientOrderId(engine: Engine, accountId: string): string {
+function mintClientOrderId(engine: Engine, account: AccountState): string {
   for (;;) {
     const id = `sim-${(++engine.seq.client).toString(36)}`;
-    if (!engine.byClientId.has(clientKey(accountId, id))) return id;
+    if (!account.byClientId.has(id)) return id;
   }
 }
 
@@ -58,7 +58,7 @@ export function placeOrder(engine: Engine, accountId: string, req: SimOrderReque
     if (typeof req.clientOrderId !== 'string' || !CLIENT_ORDER_ID_PATTERN.test(req.clientOrderId)) {
       reject(SimErrorCode.INVALID_ORDER, 'clientOrderId must be 1–64 characters of [A-Za-z0-9._:-]');
     }
-    const existing = engine.byClientId.get(clientKey(accountId, req.clientOrderId));
+    const existing = engine.accounts.get(accountId)?.byClientId.get(req.clientOrderId);
     if (existing !== undefined) return { order: orderView(existing), fills: [], duplicate: true };
   }
   const ms = marketFor(engine, req.marketType, req.symbol);
@@ -67,16 +67,16 @@ export function placeOrder(engine: Engine, accountId: string, req: SimOrderReque
   const order = draft(engine, account, ms, valid, req.clientOrderId);
   const immediate =
     valid.conditional && valid.type !== OrderType.TRAILING_STOP_MARKET && wouldTrigger(order, ms.lastTicks);
-  precheck(engine, order, immediate);
+  const lock = precheck(engine, order, immediate);
 
   engine.collect = [];
   try {
     order.id = String(++engine.seq.order);
-    order.clientOrderId = req.clientOrderId ?? mintClientOrderId(engine, accountId);
+    order.clientOrderId = req.clientOrderId ?? mintClientOrderId(engine, account);
     engine.orders.set(order.id, order);
-    engine.byClientId.set(clientKey(accountId, order.clientOrderId), order);
+    account.byClientId.set(order.clientOrderId, order);
     account.open.add(order);
-    order.locked = lockFor(order, order.qty);
+    order.locked = lock;
     if (isPositive(order.locked)) {
       if (ms.marketType === 'spot') {
         const entry = spotAsset(account, order.lockAsset);
@@ -123,9 +123,9 @@ function draft(
     tif: v.tif,
     qty: v.qty,
     price: v.price,
-    priceTicks: v.price === null ? 0 : toTicks(v.price, ms),
+    priceTicks: v.priceTicks,
     stopPrice: v.stopPrice,
-    stopTicks: v.stopPrice === null ? 0 : toTicks(v.stopPrice, ms),
+    stopTicks: v.stopTicks,
     activationPrice: v.activationPrice,
     callbackRate: v.callbackRate,
     reduceOnly: v.reduceOnly,
@@ -140,7 +140,8 @@ function draft(
     locked: ZERO,
     lockAsset: spot && v.side === OrderSide.SELL ? ms.spec.baseAsset : ms.spec.quoteAsset,
     lockRef,
-    lockUnit: lockRef.mul(ms.takerFactor),
+    // Only a spot BUY reserves per unit of quantity (see lockFor).
+    lockUnit: spot && v.side === OrderSide.BUY ? lockRef.mul(ms.takerFactor) : ZERO,
     reducibleAtPlacement: futures ? reducibleQty(account, ms, v.side) : ZERO,
     leverage: futures ? (account.futures.leverage.get(ms.spec.symbol) ?? engine.cfg.defaultLeverage) : null,
     reason: null,
@@ -152,8 +153,11 @@ function draft(
   };
 }
 
-/** Conditions that depend on the market and the account, checked before anything is reserved. */
-function precheck(engine: Engine, order: OrderState, immediate: boolean): void {
+/**
+ * Conditions that depend on the market and the account, checked before anything is reserved.
+ * Returns what the order reserves at placement (lockFor of its whole quantity).
+ */
+function precheck(engine: Engine, order: OrderState, immediate: boolean): Dec {
   const ms = order.ms;
   if (order.type === OrderType.LIMIT_MAKER) {
     const { bidTicks, askTicks } = bestBidAsk(engine, ms);
@@ -181,22 +185,23 @@ function precheck(engine: Engine, order: OrderState, immediate: boolean): void {
     if (order.side === OrderSide.SELL) {
       const free = account.spot.get(ms.spec.baseAsset)?.free ?? ZERO;
       if (cmp(free, order.qty) < 0) insufficient(`${str(order.qty)} ${ms.spec.baseAsset} needed, ${str(free)} free`);
-      return;
+      return lockFor(order, order.qty);
     }
     const free = account.spot.get(ms.spec.quoteAsset)?.free ?? ZERO;
-    const needed = order.type === OrderType.MARKET ? marketBuyCost(engine, order) : lockFor(order, order.qty);
+    const lock = lockFor(order, order.qty);
+    const needed = order.type === OrderType.MARKET ? marketBuyCost(engine, order) : lock;
     if (cmp(free, needed) < 0) insufficient(`${str(needed)} ${ms.spec.quoteAsset} needed, ${str(free)} free`);
-    return;
+    return lock;
   }
-  if (order.reduceOnly) return;
-  if (order.type === OrderType.MARKET) {
-    if (!marginCovers(engine, order)) insufficient(`not enough available ${ms.spec.quoteAsset} margin`);
-    return;
+  if (order.reduceOnly || order.type === OrderType.MARKET) {
+    if (!order.reduceOnly && !marginCovers(engine, order)) insufficient(`not enough available ${ms.spec.quoteAsset} margin`);
+    return lockFor(order, order.qty);
   }
   const needed = lockFor(order, order.qty);
   const available = futuresAvailable(account, ms.spec.quoteAsset);
   if (cmp(available, needed) < 0)
     insufficient(`${str(needed)} ${ms.spec.quoteAsset} margin needed, ${str(available)} available`);
+  return needed;
 }
 
 function insufficient(message: string): never {

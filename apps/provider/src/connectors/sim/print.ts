@@ -26,7 +26,10 @@ export function onPrint(engine: Engine, ms: MarketState, ticks: number, liquidit
   // they are scanned per print, which stays cheap because there are one or two per position.
   if (ms.trailing.size > 0) {
     const due: OrderState[] = [];
-    for (const order of ms.trailing) if (updateTrail(order, ms.lastPrice)) due.push(order);
+    for (const order of ms.trailing) {
+      engine.changes.orders.add(order);
+      if (updateTrail(order, ms.lastPrice)) due.push(order);
+    }
     for (const order of due) fire(engine, order);
   }
   if (ms.marketType === 'futures' && ms.positions.size > 0) liquidateIfCrossed(engine, ms);

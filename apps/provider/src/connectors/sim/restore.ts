@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { newAccount } from './accounts';
 import type { SimConfig } from './config';
 import type { SimClock } from './clock';
-import { Dec } from './decimal';
+import { Dec, ZERO } from './decimal';
 import { buildEngine } from './engine';
 import { SimErrorCode, reject } from './errors';
 import { toTicks } from './orders';
@@ -14,7 +14,8 @@ import { marketKey } from './state';
 import type { AccountState, Engine, OrderState, PositionState } from './state';
 import type { SimSink } from './types';
 
-const dec = (value: string): Dec => new Dec(value);
+// '0' restores as the shared ZERO, which the order path's fast paths (addDec, remainingQty) recognise.
+const dec = (value: string): Dec => (value === '0' ? ZERO : new Dec(value));
 const optDec = (value: string | null): Dec | null => (value === null ? null : new Dec(value));
 const LIVE: ReadonlySet<string> = new Set([OrderStatus.NEW, OrderStatus.PARTIALLY_FILLED, OrderStatus.PENDING_TRIGGER]);
 
@@ -95,7 +96,7 @@ export function restoreEngine(cfg: SimConfig, clock: SimClock, sink: SimSink, st
   for (const o of snap.orders) {
     const order = rebuildOrder(engine, o);
     engine.orders.set(order.id, order);
-    engine.byClientId.set(`${o.accountId}\u0000${o.clientOrderId}`, order);
+    order.account.byClientId.set(order.clientOrderId, order);
     if (LIVE.has(order.status)) order.account.open.add(order);
     if (order.place !== null) resting.push(order);
   }

@@ -123,7 +123,7 @@ export type SimSnapshot = z.output<typeof SimSnapshotSchema>;
 const amounts = (map: Map<string, Dec>) => [...map].map(([asset, amount]) => ({ asset, amount: str(amount) }));
 const opt = (value: Dec | null) => (value === null ? null : str(value));
 
-function orderSnapshot(o: OrderState): SimOrderSnapshot {
+export function orderSnapshot(o: OrderState): SimOrderSnapshot {
   return {
     id: o.id,
     clientOrderId: o.clientOrderId,

@@ -188,6 +188,8 @@ export interface AccountState {
   futures: FuturesAccount;
   /** Live orders (resting, armed or mid-execution) in placement order. */
   open: Set<OrderState>;
+  /** Live and retained closed orders by clientOrderId (idempotent placement, lookups). */
+  byClientId: Map<string, OrderState>;
 }
 
 export interface Counters {
@@ -207,7 +209,6 @@ export interface Engine {
   markets: Map<string, MarketState>;
   accounts: Map<string, AccountState>;
   orders: Map<string, OrderState>;
-  byClientId: Map<string, OrderState>;
   /** Closed orders still answerable by getOrder, oldest first from `closedHead`. */
   closed: OrderState[];
   closedHead: number;
@@ -215,6 +216,23 @@ export interface Engine {
   maintenanceMarginRate: Dec;
   /** Fills produced inside the current placeOrder call, returned to its caller. */
   collect: SimFill[] | null;
+  /** What changed since the state was last stored, for incremental persistence. */
+  changes: EngineChanges;
+}
+
+/**
+ * Touched since the last store: every order whose state may differ (added by emitOrder and by the
+ * few silent mutations: resting, arming, trailing updates), ids evicted from the closed-order
+ * retention, and markets whose trades or ticker moved. The persistence layer drains it.
+ */
+export interface EngineChanges {
+  orders: Set<OrderState>;
+  evicted: Set<string>;
+  markets: Set<MarketState>;
+}
+
+export function emptyChanges(): EngineChanges {
+  return { orders: new Set(), evicted: new Set(), markets: new Set() };
 }
 
 export function marketKey(marketType: SimMarketType, symbol: string): string {

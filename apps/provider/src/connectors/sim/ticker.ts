@@ -21,6 +21,7 @@ export function recordTrade(
 ): SimTrade {
   const now = engine.clock.now();
   const id = ++ms.tradeSeq;
+  engine.changes.markets.add(ms);
   const quote = trade.price.mul(trade.volume);
   ms.lastPrice = trade.price;
   ms.lastTicks = trade.ticks;

@@ -13,7 +13,10 @@ export interface ValidRequest {
   conditional: boolean;
   qty: Dec;
   price: Dec | null;
+  /** price and stopPrice in ticks (0 when absent). */
+  priceTicks: number;
   stopPrice: Dec | null;
+  stopTicks: number;
   activationPrice: Dec | null;
   callbackRate: Dec | null;
   reduceOnly: boolean;
@@ -64,6 +67,16 @@ function checkPrice(spec: InstrumentSpec, value: Dec, field: string): void {
 }
 
 /**
+ * A validated price (a plain decimal on the tick grid, or a finite number) in ticks. Number() of
+ * the request's own text is the same double as the parsed Dec's toNumber() (both are the correctly
+ * rounded value of one exact decimal), without decimal.js's string round trip; the division then
+ * rounds to the exact integer since prices stay far below 2^53 ticks.
+ */
+function ticksOf(value: unknown, spec: InstrumentSpec): number {
+  return Math.round(Number(value) / spec.tickNumber);
+}
+
+/**
  * Field presence and the exchange filters, in Binance's order: shape → PRICE_FILTER → LOT_SIZE →
  * MIN_NOTIONAL. STOP and TAKE_PROFIT given only `price` take it as their stop price too (the
  * reference's futures mapping, inventory §1.6), so they become a limit at their trigger price.
@@ -91,8 +104,11 @@ export function validateRequest(ms: MarketState, req: SimOrderRequest): ValidReq
       ? null
       : positive(req.stopPrice, 'stopPrice')
     : null;
-  if ((type === OrderType.STOP || type === OrderType.TAKE_PROFIT) && stopPrice === null && price !== null)
+  let stopText = req.stopPrice;
+  if ((type === OrderType.STOP || type === OrderType.TAKE_PROFIT) && stopPrice === null && price !== null) {
     stopPrice = price;
+    stopText = req.price;
+  }
   if (LIMIT_PRICED.has(type) && price === null) reject(SimErrorCode.INVALID_ORDER, `${type} needs a price`);
   if (STOP_PRICED.has(type) && stopPrice === null) reject(SimErrorCode.INVALID_ORDER, `${type} needs a stopPrice`);
   let activationPrice: Dec | null = null;
@@ -142,7 +158,9 @@ export function validateRequest(ms: MarketState, req: SimOrderRequest): ValidReq
     conditional,
     qty,
     price,
+    priceTicks: price === null ? 0 : ticksOf(req.price, spec),
     stopPrice,
+    stopTicks: stopPrice === null ? 0 : ticksOf(stopText, spec),
     activationPrice,
     callbackRate,
     reduceOnly,

@@ -5,7 +5,7 @@ import type { SimMarketType } from './config';
 import type { SimBalance, SimOrder, SimPosition } from './types';
 
 export function remainingQty(order: OrderState): Dec {
-  return order.qty.minus(order.executed);
+  return order.executed === ZERO ? order.qty : order.qty.minus(order.executed);
 }
 
 /** Trailing stops: the price that fires the order now, or null while unarmed. */
