@@ -130,8 +130,11 @@ export function scoreRules<C>(
     const didFire = i < 31 ? (firedBits & (1 << i)) !== 0 : (firedMore?.includes(i) ?? false);
     if (didFire && (rule.direction === 'LONG') === isLong) fired.push(rule.id);
   }
-  const reason =
-    `${direction} score ${score} ≥ ${isLong ? thresholds.long : thresholds.short} (${fired.join(', ')}); ` +
-    `${isLong ? 'SHORT' : 'LONG'} score ${isLong ? short : long}`;
+  // Joined rather than concatenated: one flat string, not a rope of a dozen nodes, and the reason
+  // is kept with every signal the harness returns.
+  const reason = [
+    direction, ' score ', score, ' ≥ ', isLong ? thresholds.long : thresholds.short, ' (', fired.join(', '), '); ',
+    isLong ? 'SHORT' : 'LONG', ' score ', isLong ? short : long,
+  ].join('');
   return { direction, score, confidence: total > 0 ? Math.min(1, score / total) : 0, rulesFired: fired, reason };
 }

@@ -24,6 +24,28 @@ export type DetectorEmission = {
 export type SignalPayload = EventPayloadInput<'DETECTOR_SIGNAL_GENERATED'>;
 export type PositionRequestPayload = EventPayloadInput<'DETECTOR_POSITION_OPEN_REQUEST'>;
 
+/**
+ * `parts` joined with ':' as one flat string. Emitted events are kept (the harness returns all
+ * of them), and a template literal of several parts is a tree of rope nodes until something
+ * flattens it: several heap objects per id instead of one.
+ */
+export function joinId(parts: readonly (string | number)[]): string {
+  return parts.join(':');
+}
+
+const TARGET_REASONS = Array.from({ length: 16 }, (_, i) => `target ${i}`);
+const TARGET_REACHED_REASONS = Array.from({ length: 16 }, (_, i) => `target ${i} reached`);
+
+/** `target N`: the reason of a signal's N-th target level. */
+export function targetReason(n: number): string {
+  return TARGET_REASONS[n] ?? `target ${n}`;
+}
+
+/** `target N reached`: why a signal was updated (or a position reduced) when it hit target N. */
+export function targetReachedReason(n: number): string {
+  return TARGET_REACHED_REASONS[n] ?? `target ${n} reached`;
+}
+
 /** Drops trailing zeros of the fraction (and the point when nothing is left after it). */
 function trimFraction(text: string): string {
   let end = text.length;

@@ -4,6 +4,7 @@ import { toBar, toTradeTick } from './bar';
 import type { Bar, TradeTick } from './bar';
 import { readPartialValues, scoreRules } from './context';
 import type { ActiveSignal, Detector, DetectorOutput, IndicatorSet, OrderBookView, ParamsSchema, PositionState, SignalDraft } from './detector';
+import { joinId } from './emission';
 import { createLifecycle } from './lifecycle';
 import { parseDetectorParams } from './params';
 import type { CandleFeed, CandleOutcome, DetectorRunner, FeedSource, RunnerOptions, StreamSnapshot } from './runner-types';
@@ -157,7 +158,7 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
     timeframe: stream.timeframe,
     barTime: candle.time,
     timestamp: options.clock ? options.clock() : (candle.closeTime ?? nextTimeFrameStart(stream.timeframe, candle.time) - 1),
-    causationId: source.eventId ?? `candle:${stream.symbol}:${stream.timeframe}:${candle.time}`,
+    causationId: source.eventId ?? joinId(['candle', stream.symbol, stream.timeframe, candle.time]),
   });
 
   const snapshotOf = (s: Stream): StreamSnapshot => ({

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { EVENT_CATALOG, isEventName } from './catalog';
 import type { EventName, EventPayload, EventPayloadInput } from './catalog';
 import { EventValidationError, summarizeIssues } from './errors';
+import { compileFastCheck } from './fast-check';
+import type { FastCheck } from './fast-check';
 
 export const ENVELOPE_VERSION = 1;
 
@@ -57,7 +59,17 @@ export const EventEnvelopeSchema = z.object({
   payload: z.unknown(),
 });
 
+// Payloads that are already exactly what the schema returns (most of them: publishers build them
+// from typed values) pass a compiled check and skip Zod; anything else takes the full parse.
+const fastChecks = new Map<EventName, FastCheck>();
+function fastCheckOf(name: EventName): FastCheck {
+  let check = fastChecks.get(name);
+  if (check === undefined) fastChecks.set(name, (check = compileFastCheck(EVENT_CATALOG[name].payload)));
+  return check;
+}
+
 function validatePayload<N extends EventName>(name: N, payload: unknown): EventPayload<N> {
+  if (fastCheckOf(name)(payload)) return payload as EventPayload<N>;
   const result = EVENT_CATALOG[name].payload.safeParse(payload);
   if (!result.success) {
     throw new EventValidationError(`Invalid ${name} payload: ${summarizeIssues(result.error.issues)}`, {

@@ -19,4 +19,6 @@ export {
 } from './envelope';
 export type { AnyEventEnvelope, EventEnvelope, EventMeta } from './envelope';
 export { EventValidationError } from './errors';
+export { compileFastCheck } from './fast-check';
+export type { FastCheck } from './fast-check';
 export { EVENT_EXAMPLES } from './examples';
