@@ -1,39 +1,67 @@
-// Proxy overhead: GET through the provider's proxy (/api/detectors/:appKey/*) versus the same GET
-// sent straight to the app, alternated round by round in one run. The provider and the app each run
-// in their own process, as deployed; this process only generates load. Targets: p50 latency ratio
-// ≤ 1.25× and requests/s ratio ≥ 0.8×.
+// Proxy overhead: a GET through the provider's proxy (/api/detectors/:appKey/signals?limit=10)
+// versus the same GET sent straight to the app, alternated round by round in one run. The upstream
+// is the real detector app (tools/bench/proxy-app.ts: createDetectorApp holding signals its built-in
+// detector produced), which registers itself with the provider as deployed; both paths hit the
+// identical route and receive the identical body. The provider, the app and this load generator
+// each run in their own process. Targets: p50 latency ratio ≤ 1.25× (sequential requests) and
+// requests/s ratio ≥ 0.8× (concurrency 32). All three processes share this machine's cores, so
+// CPU time per request (from /proc) is printed too: it is what the hop costs wherever it runs.
 //   npx tsx --conditions=development tools/bench/proxy.ts
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createProviderClient } from '@barfinex/sdk';
 import { findRepoRoot, startProviderProcess } from '@barfinex/testing';
 
 const SEQUENTIAL = 2_000;
 const CONCURRENT = 8_000;
 const CONCURRENCY = 32;
 const ROUNDS = 5;
+const APP_KEY = 'bench';
 const APP_TOKEN = 'bench-app-token';
+const LOG_LEVEL = process.env['BENCH_LOG_LEVEL'] ?? 'warn';
+const CLOCK_TICK_US = 10_000;
 
-async function startApp(): Promise<{ port: number; stop: () => void }> {
+async function startApp(provider: { baseUrl: string; token: string }): Promise<{ port: number; pid: number; stop: () => void }> {
   const root = findRepoRoot(__dirname);
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['--conditions=development', join(root, 'tools/bench/proxy-app.ts')], { env: { ...process.env, APP_TOKEN }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const env = { ...process.env, PROVIDER_URL: provider.baseUrl, PROVIDER_API_TOKEN: provider.token, DETECTOR_APP_KEY: APP_KEY, DETECTOR_API_TOKEN: APP_TOKEN, LOG_LEVEL };
+  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['--conditions=development', join(root, 'tools/bench/proxy-app.ts')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
     child.once('exit', (code) => reject(new Error(`bench app exited with ${code}`)));
   });
-  return { port, stop: () => void child.kill('SIGTERM') };
+  return { port, pid: child.pid ?? -1, stop: () => void child.kill('SIGTERM') };
+}
+
+/** User + system CPU of a process and its descendants (the tsx launcher runs node as a child), in µs. */
+function treeCpuUs(pid: number): number {
+  let total = 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_US;
+    for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean)) total += treeCpuUs(Number(child));
+  } catch {
+    // gone, or not Linux: no CPU column then
+  }
+  return total;
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
-function get(url: URL, headers: Record<string, string>): Promise<void> {
+function get(url: URL, headers: Record<string, string>, keep = false): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { agent, headers }, (res) => {
       if (res.statusCode !== 200) reject(new Error(`${url.pathname}: ${res.statusCode}`));
-      res.resume();
-      res.on('end', resolve);
+      if (!keep) {
+        res.resume();
+        res.on('end', () => resolve(undefined));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks)));
     });
     req.on('error', reject);
   });
@@ -62,39 +90,65 @@ async function throughput(url: URL, headers: Record<string, string>, n: number):
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const ownCpuUs = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
 
 async function main(): Promise<void> {
-  const provider = await startProviderProcess({ env: { SIM_AUTOSTART: 'false', LOG_LEVEL: 'warn' } });
-  const app = await startApp();
+  const provider = await startProviderProcess({ env: { SIM_AUTOSTART: 'false', LOG_LEVEL } });
+  const app = await startApp(provider);
   const appUrl = `http://127.0.0.1:${app.port}`;
-  const sdk = createProviderClient({ baseUrl: provider.baseUrl, token: provider.token });
-  await sdk.registry.register({ appType: 'detector', appKey: 'bench', baseUrl: appUrl, meta: { apiToken: APP_TOKEN } });
-
   const direct = { url: new URL(`${appUrl}/signals?limit=10`), headers: { authorization: `Bearer ${APP_TOKEN}` } };
-  const proxied = { url: new URL(`${provider.baseUrl}/api/detectors/bench/signals?limit=10`), headers: { authorization: `Bearer ${provider.token}` } };
+  const proxied = { url: new URL(`${provider.baseUrl}/api/detectors/${APP_KEY}/signals?limit=10`), headers: { authorization: `Bearer ${provider.token}` } };
+
+  // Both paths must measure the same work: the same route and the same bytes back.
+  const [directBody, proxiedBody] = [await get(direct.url, direct.headers, true), await get(proxied.url, proxied.headers, true)];
+  if (!directBody || !proxiedBody || !directBody.equals(proxiedBody)) throw new Error('the proxied and direct responses differ');
+  const signals = (JSON.parse(directBody.toString()) as { items: unknown[] }).items.length;
+
   await latencies(direct.url, direct.headers, 300);
   await latencies(proxied.url, proxied.headers, 300);
+  await throughput(direct.url, direct.headers, 1_000);
+  await throughput(proxied.url, proxied.headers, 1_000);
 
+  const sides = ['direct', 'proxied'] as const;
   const p50 = { direct: [] as number[], proxied: [] as number[] };
   const p99 = { direct: [] as number[], proxied: [] as number[] };
   const rps = { direct: [] as number[], proxied: [] as number[] };
+  // CPU µs spent during the concurrent phases, per process.
+  const cpu = { direct: { app: 0, provider: 0, load: 0 }, proxied: { app: 0, provider: 0, load: 0 } };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, target] of [['direct', direct], ['proxied', proxied]] as const) {
+    for (const name of sides) {
+      const target = name === 'direct' ? direct : proxied;
       const l = await latencies(target.url, target.headers, SEQUENTIAL / ROUNDS);
       p50[name].push(pct(l, 0.5));
       p99[name].push(pct(l, 0.99));
+      const before = { app: treeCpuUs(app.pid), provider: treeCpuUs(provider.pid), load: ownCpuUs() };
       rps[name].push(await throughput(target.url, target.headers, CONCURRENT / ROUNDS));
+      cpu[name].app += treeCpuUs(app.pid) - before.app;
+      cpu[name].provider += treeCpuUs(provider.pid) - before.provider;
+      cpu[name].load += ownCpuUs() - before.load;
     }
   }
-  const row = (label: string, d: number, p: number, unit: string, digits = 3) => `${label.padEnd(22)} direct ${d.toFixed(digits)} ${unit}  proxied ${p.toFixed(digits)} ${unit}  ratio ${(p / d).toFixed(2)}×`;
-  process.stdout.write(`proxy benchmark: ${ROUNDS} alternating rounds, ${SEQUENTIAL} sequential + ${CONCURRENT} requests at concurrency ${CONCURRENCY} per side\n`);
-  process.stdout.write(`${row('p50 latency', median(p50.direct), median(p50.proxied), 'ms')}   (target ≤ 1.25×)\n`);
-  process.stdout.write(`${row('p99 latency', median(p99.direct), median(p99.proxied), 'ms')}\n`);
-  const dr = median(rps.direct);
-  const pr = median(rps.proxied);
-  process.stdout.write(`${'throughput'.padEnd(22)} direct ${dr.toFixed(0)} req/s  proxied ${pr.toFixed(0)} req/s  ratio ${(pr / dr).toFixed(2)}×   (target ≥ 0.8×)\n`);
 
-  sdk.close();
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const row = (label: string, d: number, p: number, unit: string, digits = 3) => `${label.padEnd(24)} direct ${d.toFixed(digits)} ${unit}  proxied ${p.toFixed(digits)} ${unit}  ratio ${(p / d).toFixed(2)}×`;
+  out(`proxy benchmark: GET /signals?limit=10 of the detector app (${signals} signals, ${directBody.length} bytes), direct vs /api/detectors/${APP_KEY}/… through the provider; log level ${LOG_LEVEL}`);
+  out(`${ROUNDS} alternating rounds, ${SEQUENTIAL} sequential + ${CONCURRENT} requests at concurrency ${CONCURRENCY} per side; provider, app and load generator in their own processes`);
+  const [d50, x50] = [median(p50.direct), median(p50.proxied)];
+  out(`${row('p50 latency', d50, x50, 'ms')}   (target ≤ 1.25×; the hop adds ${((x50 - d50) * 1000).toFixed(0)} µs)`);
+  out(row('p99 latency', median(p99.direct), median(p99.proxied), 'ms'));
+  const [dr, pr] = [median(rps.direct), median(rps.proxied)];
+  out(`${'throughput'.padEnd(24)} direct ${dr.toFixed(0)} req/s  proxied ${pr.toFixed(0)} req/s  ratio ${(pr / dr).toFixed(2)}×   (target ≥ 0.8×)`);
+  const per = (us: number) => (us / CONCURRENT).toFixed(0).padStart(4);
+  for (const name of sides) {
+    const c = cpu[name];
+    out(`${`CPU per request, ${name}`.padEnd(24)} app ${per(c.app)} µs  provider ${per(c.provider)} µs  load generator ${per(c.load)} µs  all ${per(c.app + c.provider + c.load)} µs`);
+  }
+  const all = (c: (typeof cpu)['direct']) => c.app + c.provider + c.load;
+  out(`${'CPU-bound rate ratio'.padEnd(24)} ${(all(cpu.direct) / all(cpu.proxied)).toFixed(2)}× (requests per CPU-second of all three processes, proxied/direct)`);
+
   agent.destroy();
   app.stop();
   await provider.stop();

@@ -1,51 +1,122 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+// Headers are filtered as Node's flat raw lists (`[name, value, name, value, ...]`): reading
+// `req.headers` makes Node build (and merge) an object per message, and an object given to
+// `setHeader`/`request` is validated and copied once more. A raw list goes out as it came in.
+
+/** `[name, value, name, value, ...]`, as `IncomingMessage.rawHeaders` and `writeHead` take it. */
+export type RawHeaders = string[];
 
 // RFC 9110 §7.6.1 connection-specific fields, plus the legacy ones proxies still meet.
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
 
 /**
  * Credentials for the provider itself; the app gets its own (or none). `expect` is dropped because
- * the provider already answered `100-continue` to the caller.
+ * the provider already answered `100-continue` to the caller. The `x-forwarded-*` fields are the
+ * provider's to write (`x-forwarded-for` is extended, the others replaced).
  */
-const CALLER_ONLY = ['authorization', 'x-api-token', 'cookie', 'host', 'expect'];
+const CALLER_ONLY = ['authorization', 'x-api-token', 'cookie', 'host', 'expect', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-prefix'];
 
-function connectionTokens(headers: IncomingHttpHeaders): string[] {
-  const value = headers.connection;
-  return (Array.isArray(value) ? value.join(',') : (value ?? '')).split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+const DROP_UPSTREAM = new Set([...HOP_BY_HOP, ...CALLER_ONLY]);
+const DROP_DOWNSTREAM = new Set(HOP_BY_HOP);
+const CORRELATION = 'x-correlation-id';
+
+/**
+ * Further fields named in `Connection` (hop-by-hop by declaration), or undefined when it names only
+ * the usual `keep-alive`/`close`.
+ */
+function connectionTokens(value: string | undefined): Set<string> | undefined {
+  if (value === undefined) return undefined;
+  let named: Set<string> | undefined;
+  for (const part of value.split(',')) {
+    const token = part.trim().toLowerCase();
+    if (token === '' || token === 'keep-alive' || token === 'close') continue;
+    (named ??= new Set()).add(token);
+  }
+  return named;
 }
 
-function without(headers: IncomingHttpHeaders, drop: Set<string>): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !drop.has(name)) out[name] = value;
-  return out;
+/** Removes the fields a `Connection` header declared hop-by-hop (rare: only then is the list walked twice). */
+function withoutNamed(out: RawHeaders, named: Set<string> | undefined): RawHeaders {
+  if (named === undefined) return out;
+  const kept: RawHeaders = [];
+  for (let i = 0; i < out.length; i += 2) if (!named.has((out[i] as string).toLowerCase())) kept.push(out[i] as string, out[i + 1] as string);
+  return kept;
 }
+
+const join = (prior: string | undefined, value: string, separator: string) => (prior === undefined ? value : `${prior}${separator}${value}`);
 
 export interface ForwardContext {
   host: string;
-  apiToken?: string;
-  clientIp?: string;
+  apiToken?: string | undefined;
+  clientIp?: string | undefined;
   proto: string;
-  callerHost?: string;
   prefix: string;
+  /** Sent in place of the caller's `x-correlation-id` (which the provider found unfit or absent). */
+  correlationId?: string | undefined;
 }
 
-export function upstreamRequestHeaders(headers: IncomingHttpHeaders, ctx: ForwardContext): OutgoingHttpHeaders {
-  const out = without(headers, new Set([...HOP_BY_HOP, ...CALLER_ONLY, ...connectionTokens(headers)]));
-  out['host'] = ctx.host;
+/** What the forwarder needs to know about the caller's request besides the headers to send on. */
+export interface UpstreamRequestHeaders {
+  headers: RawHeaders;
+  /** The request carries a body (a length above zero, or chunked framing). */
+  hasBody: boolean;
+}
+
+export function upstreamRequestHeaders(raw: readonly string[], ctx: ForwardContext): UpstreamRequestHeaders {
+  let out: RawHeaders = [];
+  let connection: string | undefined;
+  let forwardedFor: string | undefined;
+  let callerHost: string | undefined;
+  let chunked = false;
+  let length: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const value = raw[i + 1] as string;
+    const lower = name.toLowerCase();
+    if (!DROP_UPSTREAM.has(lower)) {
+      if (lower === 'content-length') length = value;
+      else if (lower === CORRELATION && ctx.correlationId !== undefined) continue;
+      out.push(name, value);
+      continue;
+    }
+    if (lower === 'connection') connection = join(connection, value, ',');
+    else if (lower === 'transfer-encoding') chunked = true;
+    else if (lower === 'x-forwarded-for') forwardedFor = join(forwardedFor, value, ', ');
+    else if (lower === 'host') callerHost ??= value;
+  }
+  out = withoutNamed(out, connectionTokens(connection));
+  out.push('host', ctx.host);
   // Framing is per hop, but a chunked body must stay chunked: Node sends DELETE/GET bodies
   // without any framing unless told.
-  if (headers['transfer-encoding'] !== undefined && headers['content-length'] === undefined) out['transfer-encoding'] = 'chunked';
-  if (ctx.apiToken) out['authorization'] = `Bearer ${ctx.apiToken}`;
-  if (ctx.clientIp) {
-    const prior = headers['x-forwarded-for'];
-    out['x-forwarded-for'] = prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${ctx.clientIp}` : ctx.clientIp;
-  }
-  out['x-forwarded-proto'] = ctx.proto;
-  if (ctx.callerHost) out['x-forwarded-host'] = ctx.callerHost;
-  out['x-forwarded-prefix'] = ctx.prefix;
-  return out;
+  if (chunked && length === undefined) out.push('transfer-encoding', 'chunked');
+  if (ctx.apiToken) out.push('authorization', `Bearer ${ctx.apiToken}`);
+  if (ctx.clientIp) out.push('x-forwarded-for', join(forwardedFor, ctx.clientIp, ', '));
+  else if (forwardedFor !== undefined) out.push('x-forwarded-for', forwardedFor);
+  out.push('x-forwarded-proto', ctx.proto);
+  if (callerHost !== undefined) out.push('x-forwarded-host', callerHost);
+  out.push('x-forwarded-prefix', ctx.prefix);
+  if (ctx.correlationId !== undefined) out.push(CORRELATION, ctx.correlationId);
+  return { headers: out, hasBody: chunked || (length !== undefined && length !== '0') };
 }
 
-export function downstreamResponseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  return without(headers, new Set([...HOP_BY_HOP, ...connectionTokens(headers)]));
+/**
+ * The app's response headers for the caller. With `correlationId`, the provider's id is sent
+ * instead of whatever the app echoed (the app received the same id, so they normally agree).
+ */
+export function downstreamResponseHeaders(raw: readonly string[], correlationId?: string): RawHeaders {
+  let out: RawHeaders = [];
+  let connection: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const value = raw[i + 1] as string;
+    const lower = name.toLowerCase();
+    if (DROP_DOWNSTREAM.has(lower)) {
+      if (lower === 'connection') connection = join(connection, value, ',');
+      continue;
+    }
+    if (correlationId !== undefined && lower === CORRELATION) continue;
+    out.push(name, value);
+  }
+  out = withoutNamed(out, connectionTokens(connection));
+  if (correlationId !== undefined) out.push(CORRELATION, correlationId);
+  return out;
 }
