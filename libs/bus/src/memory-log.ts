@@ -1,11 +1,16 @@
 import type { EventEnvelope, EventName } from '@barfinex/events';
 
-/** One event as it travels through the in-memory bus: the wire text plus routing tokens. */
+/**
+ * One event as it travels through the in-memory bus: routing tokens plus either the envelope
+ * the bus validated on publish (`snapshot`, a private JSON-equivalent copy) or raw wire text.
+ */
 export interface MemoryDelivery {
   name: EventName;
   partition: number;
   symbolToken: string;
+  /** Raw text put on a subject by publishRaw; empty when `snapshot` is set. */
   text: string;
+  snapshot?: EventEnvelope;
   /** Set when the bus itself validated the event on publish; raw injections are checked on receive. */
   trusted: boolean;
   seq: number;

@@ -2,6 +2,7 @@ import { createEnvelope, isDurableEvent, parseEnvelope } from '@barfinex/events'
 import type { EventEnvelope, EventName } from '@barfinex/events';
 import { allEventNames, decodeEnvelope, normaliseNames, parseSubscribeOptions } from './codec';
 import { busClosedError } from './errors';
+import { jsonCopy } from './json-copy';
 import { RetainedLog, type MemoryDelivery } from './memory-log';
 import { createMemoryRpc } from './memory-rpc';
 import { MemorySubscription, type DurableConsumer, type MemoryItem } from './memory-subscription';
@@ -137,7 +138,9 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
       name: env.type,
       partition: virtualPartition(env.symbol),
       symbolToken: symbolToken(env.symbol),
-      text: JSON.stringify(env),
+      text: '',
+      // Taken now, as the wire text was: what the publisher does to its objects later is not sent.
+      snapshot: jsonCopy(env),
       trusted: true,
     });
   };
@@ -161,7 +164,8 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
       coreNames,
       maxDeliver,
       report,
-      decode: (d) => (d.trusted ? (JSON.parse(d.text) as EventEnvelope) : decodeEnvelope(d.text, d.name, opts.symbol)),
+      // Validated on publish (and copied then): each subscriber gets its own copy, not a re-check.
+      decode: (d) => (d.snapshot !== undefined ? jsonCopy(d.snapshot) : decodeEnvelope(d.text, d.name, opts.symbol)),
       onReceived: () => (counters.received += 1),
       ack,
     });

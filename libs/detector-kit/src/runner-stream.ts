@@ -28,6 +28,8 @@ export interface Stream {
   /** This bar's values and the spare object the next bar writes into (then they swap roles). */
   current: Record<string, unknown>;
   spare: Record<string, unknown>;
+  /** Copies every indicator's value into a value object (see swapFor). */
+  swap: Swap;
   ready: boolean;
   signal: LiveSignal | undefined;
 }
@@ -48,7 +50,7 @@ export function buildStream(init: {
   const list = keys.map((key) => indicators[key] as AnyIndicator);
   const candleFed = list.filter((i) => i.feed === 'candle').map((i) => (i.update as (b: Bar) => unknown).bind(i));
   const stream: Stream = {
-    ...base, indicators, keys, list, candleFed, series, ctx, bars: 0, lastTime: undefined, current: {}, spare: {}, ready: false, signal: undefined,
+    ...base, indicators, keys, list, candleFed, series, ctx, bars: 0, lastTime: undefined, current: emptyValues(keys), spare: emptyValues(keys), swap: swapFor(keys), ready: false, signal: undefined,
     candle: undefined, source: {}, momentNow: () => init.momentOf(stream),
   };
   return stream;
@@ -59,9 +61,36 @@ export function resetStream(stream: Stream): void {
   for (const indicator of stream.list) indicator.reset();
   stream.series.clear();
   stream.bars = 0;
-  stream.current = {};
-  stream.spare = {};
+  stream.current = emptyValues(stream.keys);
+  stream.spare = emptyValues(stream.keys);
   stream.ready = false;
+}
+
+type Swap = (values: Record<string, unknown>, list: readonly AnyIndicator[]) => boolean;
+const swaps = new Map<string, Swap>();
+
+/**
+ * A reader specialised to one set of indicator keys: `values.rsi = list[2].value`, … with the key
+ * names written into the code, so each store is a plain property store rather than a lookup by a
+ * key that changes every iteration (this runs for every indicator on every bar). Keys are
+ * embedded as JSON string literals, so any key is safe. Shared by every stream with those keys.
+ */
+function swapFor(keys: readonly string[]): Swap {
+  const id = JSON.stringify(keys);
+  let swap = swaps.get(id);
+  if (swap === undefined) {
+    const lines = keys.map((key, i) => `v = list[${i}].value; values[${JSON.stringify(key)}] = v; if (v === undefined) complete = false;`);
+    swap = new Function('values', 'list', `'use strict'; let v; let complete = true; ${lines.join(' ')} return complete;`) as Swap;
+    swaps.set(id, swap);
+  }
+  return swap;
+}
+
+/** Value objects with every key in place (one shape from the first bar on). */
+export function emptyValues(keys: readonly string[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const key of keys) values[key] = undefined;
+  return values;
 }
 
 /**
@@ -72,13 +101,7 @@ export function resetStream(stream: Stream): void {
  */
 export function swapValues(stream: Stream): boolean {
   const values = stream.spare;
-  const { keys, list } = stream;
-  let complete = true;
-  for (let i = 0; i < keys.length; i += 1) {
-    const v = (list[i] as AnyIndicator).value;
-    values[keys[i] as string] = v;
-    if (v === undefined) complete = false;
-  }
+  const complete = stream.swap(values, stream.list);
   stream.ctx.prev = stream.current as never;
   stream.spare = stream.current;
   stream.current = values;

@@ -49,7 +49,9 @@ const plainObject = (v: unknown): v is Record<string, unknown> => {
 // becomes "1.5"); they pass unchanged exactly when the input is already the canonical string.
 // Matched by their transform node, which clones made by .meta()/.describe()/.optional() share.
 const decimalOut = (schema: unknown): unknown => (schema as ZodNode)._zod.def.out;
-const canonical = (v: unknown): v is string => typeof v === 'string' && normalizeDecimal(v) === v;
+// Bound once: a call through the module namespace pays a property read every time.
+const normalize = normalizeDecimal;
+const canonical = (v: unknown): v is string => typeof v === 'string' && normalize(v) === v;
 const DECIMALS = new Map<unknown, FastCheck>([
   [decimalOut(DecimalString), canonical],
   // Canonical strings have no leading zeros and no "-0", so the sign decides the bound.
@@ -66,22 +68,29 @@ function passesChecks(checks: readonly ZodCheckLike[], value: unknown): boolean 
   const nested = sharedBusy;
   const payload: CheckPayload = nested ? { value, issues: [] } : shared;
   sharedBusy = true;
-  try {
-    for (let i = 0; i < checks.length; i += 1) {
-      const ch = (checks[i] as ZodCheckLike)._zod;
-      payload.value = value;
-      payload.issues.length = 0;
-      if (ch.def.when !== undefined && !ch.def.when(payload)) continue;
-      const out = ch.check(payload);
-      // Async refinements, issues, or an overwrite (trim, lower-case…): not the fast path.
-      if (out instanceof Promise || payload.issues.length > 0 || payload.value !== value) return false;
+  let ok = true;
+  for (let i = 0; i < checks.length; i += 1) {
+    const ch = (checks[i] as ZodCheckLike)._zod;
+    payload.value = value;
+    if (ch.def.when !== undefined && !ch.def.when(payload)) continue;
+    let out: unknown;
+    try {
+      out = ch.check(payload);
+    } catch {
+      ok = false;
+      break;
     }
-    return true;
-  } finally {
-    payload.value = undefined;
-    payload.issues.length = 0;
-    if (!nested) sharedBusy = false;
+    // Async refinements, issues, or an overwrite (trim, lower-case…): not the fast path.
+    if (out instanceof Promise || payload.issues.length > 0 || payload.value !== value) {
+      ok = false;
+      break;
+    }
   }
+  payload.value = undefined;
+  // Only a failing check leaves issues; setting an array's length is not free, so only then.
+  if (payload.issues.length > 0) payload.issues = [];
+  if (!nested) sharedBusy = false;
+  return ok;
 }
 
 // Check kinds whose verdict depends only on the value: a string that passed them passes again.
@@ -242,13 +251,22 @@ function compileObject(def: ZodNode['_zod']['def']): FastCheck {
   // Strip mode (no catchall) drops unknown keys and strict mode rejects them: only a catchall
   // that accepts anything unchanged (looseObject) keeps them.
   const extra: FastCheck | undefined = catchall === undefined ? undefined : sub(catchall);
+  const count = keys.length;
   return (v) => {
     if (!plainObject(v)) return false;
-    for (let i = 0; i < keys.length; i += 1) if (!(checks[i] as FastCheck)(v[keys[i] as string])) return false;
-    for (const k in v) {
-      if (known.has(k)) continue;
-      if (extra === undefined || !extra(v[k])) return false;
+    let present = 0;
+    for (let i = 0; i < count; i += 1) {
+      const key = keys[i] as string;
+      const value = v[key];
+      if (!(checks[i] as FastCheck)(value)) return false;
+      if (value !== undefined || key in v) present += 1;
     }
+    // Keys beyond the shape: counted first (cheap), looked at only when there are some.
+    let total = 0;
+    for (const _ in v) total += 1;
+    if (total === present) return true;
+    if (extra === undefined) return false;
+    for (const k in v) if (!known.has(k) && !extra(v[k])) return false;
     return true;
   };
 }
