@@ -1,12 +1,19 @@
 import type { TimeFrame } from '@barfinex/enums';
-import type { Bar } from './bar';
+import type { Bar, TradeTick } from './bar';
 import { createContext } from './context';
 import type { MutableContext } from './context';
-import type { AnyIndicator, Detector, IndicatorSet } from './detector';
+import type { AnyIndicator, Detector, IndicatorSet, OrderBookView, PositionState } from './detector';
 import type { LiveSignal, Moment } from './lifecycle';
 import type { CandleFeed, FeedSource } from './runner-types';
 import { createBarSeries } from './series';
 import type { MutableBarSeries } from './series';
+
+/** What a runner knows about one symbol, shared by that symbol's streams. */
+export interface SymbolState {
+  position: PositionState | undefined;
+  book: OrderBookView | undefined;
+  trade: TradeTick | undefined;
+}
 
 /** One (symbol, time frame) of a runner: its indicators, bars, context and live signal. */
 export interface Stream {
@@ -32,6 +39,7 @@ export interface Stream {
   swap: Swap;
   ready: boolean;
   signal: LiveSignal | undefined;
+  symbolState: SymbolState;
 }
 
 /** Builds a stream's indicators and context once; the per-bar path then allocates nothing. */
@@ -40,6 +48,7 @@ export function buildStream(init: {
   params: Record<string, unknown>;
   history: number;
   base: Pick<Stream, 'symbol' | 'timeframe'>;
+  symbolState: SymbolState;
   momentOf: (stream: Stream) => Moment;
 }): Stream {
   const { detector, params, base } = init;
@@ -51,7 +60,7 @@ export function buildStream(init: {
   const candleFed = list.filter((i) => i.feed === 'candle').map((i) => (i.update as (b: Bar) => unknown).bind(i));
   const stream: Stream = {
     ...base, indicators, keys, list, candleFed, series, ctx, bars: 0, lastTime: undefined, current: emptyValues(keys), spare: emptyValues(keys), swap: swapFor(keys), ready: false, signal: undefined,
-    candle: undefined, source: {}, momentNow: () => init.momentOf(stream),
+    symbolState: init.symbolState, candle: undefined, source: {}, momentNow: () => init.momentOf(stream),
   };
   return stream;
 }

@@ -3,16 +3,18 @@ import { nextTimeFrameStart } from '@barfinex/enums';
 import { toBar, toTradeTick } from './bar';
 import type { Bar, TradeTick } from './bar';
 import { readPartialValues, scoreRules } from './context';
-import type { ActiveSignal, Detector, DetectorOutput, IndicatorSet, OrderBookView, ParamsSchema, PositionState, SignalDraft } from './detector';
+import type { ActiveSignal, Detector, DetectorOutput, IndicatorSet, ParamsSchema, SignalDraft } from './detector';
 import { joinId } from './emission';
 import { createLifecycle } from './lifecycle';
 import { parseDetectorParams } from './params';
 import type { CandleFeed, CandleOutcome, DetectorRunner, FeedSource, RunnerOptions, StreamSnapshot } from './runner-types';
 import type { Moment } from './lifecycle';
 import { buildStream, resetStream, swapValues } from './runner-stream';
-import type { Stream } from './runner-stream';
+import type { Stream, SymbolState } from './runner-stream';
 
 const NO_SOURCE: FeedSource = Object.freeze({});
+// Bound once: an imported function is otherwise read through the module's exports on every call.
+const nextStart = nextTimeFrameStart;
 
 function isDraft(result: DetectorOutput | SignalDraft): result is SignalDraft {
   return 'direction' in result;
@@ -27,9 +29,14 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
   let params = parseDetectorParams(detector, options.params);
   const detectorKey = options.detectorKey ?? detector.name;
   const streams = new Map<string, Stream>();
-  const positions = new Map<string, PositionState>();
-  const books = new Map<string, OrderBookView>();
-  const trades = new Map<string, TradeTick>();
+  // Position, order book and last trade per symbol, in one record a stream holds on to: the
+  // per-bar context refresh then reads three fields instead of making three map lookups.
+  const symbolStates = new Map<string, SymbolState>();
+  const stateOf = (symbol: string): SymbolState => {
+    let state = symbolStates.get(symbol);
+    if (state === undefined) symbolStates.set(symbol, (state = { position: undefined, book: undefined, trade: undefined }));
+    return state;
+  };
   const warmup = detector.inputs.warmup ?? 0;
   const history = detector.inputs.history ?? Math.max(warmup, 100);
   const symbols = detector.inputs.symbols && detector.inputs.symbols.length > 0 ? new Set(detector.inputs.symbols) : undefined;
@@ -42,18 +49,21 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
     managePosition: detector.managePosition ?? false,
     defaultExpiry: detector.expires,
     emit: options.emit,
-    getPosition: (symbol) => positions.get(symbol),
-    setPosition: (symbol, position) => (position ? positions.set(symbol, position) : positions.delete(symbol)),
+    getPosition: (symbol) => symbolStates.get(symbol)?.position,
+    setPosition: (symbol, position) => void (stateOf(symbol).position = position),
   });
 
   const build = (base: Pick<Stream, 'symbol' | 'timeframe'>): Stream =>
-    buildStream({ detector, params, history, base, momentOf: (st) => moment(st, st.candle as CandleFeed, st.source) });
+    buildStream({ detector, params, history, base, symbolState: stateOf(base.symbol), momentOf: (st) => moment(st, st.candle as CandleFeed, st.source) });
 
   // Streams by symbol then time frame: no key string is built per candle.
   const bySymbol = new Map<string, Map<TimeFrame, Stream>>();
+  // The stream of the previous candle: a feed is usually one stream's candles in a row.
+  let lastStream: Stream | undefined;
   const streamFor = (symbol: string, timeframe: TimeFrame): Stream | undefined => {
+    if (lastStream !== undefined && lastStream.symbol === symbol && lastStream.timeframe === timeframe) return lastStream;
     const existing = bySymbol.get(symbol)?.get(timeframe);
-    if (existing) return existing;
+    if (existing) return (lastStream = existing);
     if (symbols && !symbols.has(symbol)) return undefined;
     if (!detector.inputs.timeframes.includes(timeframe)) return undefined;
     const stream = build({ symbol, timeframe });
@@ -108,7 +118,7 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
     const stream = streamFor(symbol, timeframe);
     if (!stream) return 'ignored';
     if (stream.lastTime !== undefined) {
-      const expected = nextTimeFrameStart(timeframe, stream.lastTime);
+      const expected = nextStart(timeframe, stream.lastTime);
       if (candle.time < expected) return 'stale';
       if (candle.time > expected && options.onGap !== 'continue') {
         resetStream(stream);
@@ -136,10 +146,11 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
     ctx.params = params;
     ctx.candle = bar;
     ctx.values = values as never;
-    ctx.position = positions.get(symbol);
+    const shared = stream.symbolState;
+    ctx.position = shared.position;
     ctx.signal = stream.signal;
-    ctx.orderBook = books.get(symbol);
-    ctx.lastTrade = trades.get(symbol);
+    ctx.orderBook = shared.book;
+    ctx.lastTrade = shared.trade;
     ctx.barIndex = stream.bars - 1;
     let output: DetectorOutput | undefined;
     try {
@@ -157,7 +168,7 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
     symbol: stream.symbol,
     timeframe: stream.timeframe,
     barTime: candle.time,
-    timestamp: options.clock ? options.clock() : (candle.closeTime ?? nextTimeFrameStart(stream.timeframe, candle.time) - 1),
+    timestamp: options.clock ? options.clock() : (candle.closeTime ?? nextStart(stream.timeframe, candle.time) - 1),
     causationId: source.eventId ?? joinId(['candle', stream.symbol, stream.timeframe, candle.time]),
   });
 
@@ -181,7 +192,7 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
       const symbol = source.symbol ?? trade.symbol;
       if (symbol === undefined) throw new TypeError('onTrade needs a symbol (on the trade or in source)');
       const tick = toTradeTick(trade);
-      trades.set(symbol, tick);
+      stateOf(symbol).trade = tick;
       for (const timeframe of detector.inputs.timeframes) {
         const stream = streamFor(symbol, timeframe);
         if (!stream) continue;
@@ -195,21 +206,21 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
       const sum = (levels: readonly { volume: number | string }[]) => levels.reduce((acc, l) => acc + Number(l.volume), 0);
       const bid = book.bids[0];
       const ask = book.asks[0];
-      books.set(book.symbol, {
+      stateOf(book.symbol).book = {
         time: book.time,
         bestBid: bid ? Number(bid.price) : undefined,
         bestAsk: ask ? Number(ask.price) : undefined,
         bidVolume: sum(book.bids),
         askVolume: sum(book.asks),
-      });
+      };
     },
     setPosition(symbol, position) {
-      if (position) positions.set(symbol, { ...position, source: 'reported' });
-      else positions.delete(symbol);
+      stateOf(symbol).position = position ? { ...position, source: 'reported' } : undefined;
     },
-    getPosition: (symbol) => positions.get(symbol),
+    getPosition: (symbol) => symbolStates.get(symbol)?.position,
     updateParams(input) {
       params = parseDetectorParams(detector, input);
+      lastStream = undefined;
       for (const [key, stream] of streams) {
         const fresh = build(stream);
         fresh.signal = stream.signal;

@@ -242,31 +242,99 @@ function isLeaf(node: ZodNode): boolean {
   return (type === 'string' || type === 'number' || type === 'boolean' || type === 'enum' || type === 'literal' || type === 'null') && node._zod.def.coerce !== true;
 }
 
+function checksOf(node: ZodNode): ZodCheckLike[] {
+  const checks: ZodCheckLike[] = [...(node._zod.def.checks ?? [])];
+  if (node._zod.traits.has('$ZodCheck')) checks.unshift(node as unknown as ZodCheckLike);
+  return checks;
+}
+
+/** Number checks as source (`v >= 0`…), or undefined when one of them is not a plain bound. */
+function numberChecksSource(checks: readonly ZodCheckLike[], v: string): string | undefined {
+  const parts: string[] = [];
+  for (const check of checks) {
+    const def = check._zod.def as { check?: string; value?: unknown; inclusive?: boolean; format?: string; when?: unknown };
+    if (def.when !== undefined) return undefined;
+    if ((def.check === 'greater_than' || def.check === 'less_than') && typeof def.value === 'number' && Number.isFinite(def.value)) {
+      const op = def.check === 'greater_than' ? (def.inclusive ? '>=' : '>') : def.inclusive ? '<=' : '<';
+      parts.push(`${v} ${op} ${String(def.value)}`);
+    } else if (def.check === 'number_format' && def.format === 'safeint') parts.push(`Number.isSafeInteger(${v})`);
+    else return undefined;
+  }
+  return parts.join(' && ');
+}
+
+/**
+ * Source of an expression that checks the value in variable `v`: common leaves are written out,
+ * anything else calls its compiled check through `ref` (one callee per call site, so the engine
+ * can inline it, where a shared closure calling many different checks cannot).
+ */
+function expressionOf(node: ZodNode, v: string, ref: (helper: unknown) => string): string {
+  const def = node._zod.def;
+  const call = () => `${ref(compileFastCheck(node as unknown as z.ZodType))}(${v})`;
+  if (def.coerce === true) return 'false';
+  const checks = checksOf(node);
+  switch (def.type) {
+    case 'string':
+      return checks.length === 0 ? `typeof ${v} === 'string'` : call();
+    case 'boolean':
+      return checks.length === 0 ? `typeof ${v} === 'boolean'` : call();
+    case 'number': {
+      const bounds = numberChecksSource(checks, v);
+      if (bounds === undefined) return call();
+      return `(typeof ${v} === 'number' && Number.isFinite(${v})${bounds ? ` && ${bounds}` : ''})`;
+    }
+    case 'unknown':
+    case 'any':
+      return checks.length === 0 ? 'true' : call();
+    case 'enum':
+    case 'literal': {
+      const values = node._zod.values;
+      if (checks.length > 0 || values === undefined) return call();
+      if (values.size > 0 && values.size <= 8 && [...values].every((x) => typeof x === 'string')) {
+        return `(${[...values].map((x) => `${v} === ${JSON.stringify(x)}`).join(' || ')})`;
+      }
+      return `${ref(values)}.has(${v})`;
+    }
+    case 'optional': {
+      const inner = def.innerType as ZodNode;
+      if (checks.length > 0) return call();
+      const absentOk = inner._zod.optin !== 'defaulted';
+      return `(${v} === undefined ? ${String(absentOk)} : ${expressionOf(inner, v, ref)})`;
+    }
+    case 'default':
+    case 'prefault':
+    case 'nonoptional':
+      if (checks.length > 0) return call();
+      return `(${v} !== undefined && ${expressionOf(def.innerType as ZodNode, v, ref)})`;
+    default:
+      return call();
+  }
+}
+
 function compileObject(def: ZodNode['_zod']['def']): FastCheck {
   const shape = def.shape as Record<string, unknown>;
   const keys = Object.keys(shape);
-  const checks = keys.map((k) => sub(shape[k]));
   const known = new Set(keys);
   const catchall = def.catchall as ZodNode | undefined;
   // Strip mode (no catchall) drops unknown keys and strict mode rejects them: only a catchall
   // that accepts anything unchanged (looseObject) keeps them.
   const extra: FastCheck | undefined = catchall === undefined ? undefined : sub(catchall);
-  const count = keys.length;
-  return (v) => {
-    if (!plainObject(v)) return false;
-    let present = 0;
-    for (let i = 0; i < count; i += 1) {
-      const key = keys[i] as string;
-      const value = v[key];
-      if (!(checks[i] as FastCheck)(value)) return false;
-      if (value !== undefined || key in v) present += 1;
-    }
-    // Keys beyond the shape: counted first (cheap), looked at only when there are some.
-    let total = 0;
-    for (const _ in v) total += 1;
-    if (total === present) return true;
+  const extrasOk = (o: Record<string, unknown>): boolean => {
     if (extra === undefined) return false;
-    for (const k in v) if (!known.has(k) && !extra(v[k])) return false;
+    for (const k in o) if (!known.has(k) && !extra(o[k])) return false;
     return true;
   };
+  const helpers: unknown[] = [plainObject, extrasOk];
+  const ref = (helper: unknown): string => {
+    helpers.push(helper);
+    return `h[${helpers.length - 1}]`;
+  };
+  // One function per object schema, its keys written in as JSON string literals (safe for any
+  // key); keys beyond the shape are counted (cheap) and only looked at when there are some.
+  const lines = keys.map((key) => {
+    const k = JSON.stringify(key);
+    return `v = o[${k}]; if (!(${expressionOf(shape[key] as ZodNode, 'v', ref)})) return false; if (v !== undefined || ${k} in o) p += 1;`;
+  });
+  const source = `'use strict'; return function check(o) { if (!h[0](o)) return false; let p = 0; let v; ${lines.join(' ')} let t = 0; for (const _ in o) t += 1; return t === p || h[1](o); };`;
+  return new Function('h', source)(helpers) as FastCheck;
 }
