@@ -23,4 +23,17 @@ describe('detector publisher', () => {
     expect(publisher.failures()).toBe(0);
     await bus.close();
   });
+
+  it('is busy only while something is being published, also when publishing fails', async () => {
+    const bus = createMemoryBus();
+    const publisher = createPublisher({ bus, appKey: 'detector', logger: pino({ level: 'silent' }), positionRequests: true });
+    expect(publisher.busy()).toBe(false);
+    publisher.publish(signal);
+    publisher.publish({ ...signal, payload: { ...signal.payload, confidence: 7 } } as DetectorEmission);
+    expect(publisher.busy()).toBe(true);
+    await publisher.idle();
+    expect(publisher.busy()).toBe(false);
+    expect(publisher.failures()).toBe(1);
+    await bus.close();
+  });
 });

@@ -10,11 +10,14 @@ import type { DetectorHost } from './detectors/host';
 export function createPublisher(deps: { bus: Bus; appKey: string; logger: Logger; positionRequests?: boolean; onPublished?: (name: string) => void }) {
   let tail: Promise<void> = Promise.resolve();
   let failures = 0;
+  let inFlight = 0;
+  const settled = (): void => void (inFlight -= 1);
   return {
     publish(emission: DetectorEmission): void {
       if (!deps.positionRequests && emission.name.startsWith('DETECTOR_POSITION_')) return;
-      tail = tail.then(
-        () =>
+      inFlight += 1;
+      tail = tail
+        .then(() =>
           deps.bus.publish(emission.name as never, emission.payload as never, { ...emission.meta, key: deps.appKey }).then(
             () => deps.onPublished?.(emission.name),
             (err: unknown) => {
@@ -22,9 +25,12 @@ export function createPublisher(deps: { bus: Bus; appKey: string; logger: Logger
               deps.logger.error({ err, event: emission.name, correlationId: emission.meta.correlationId }, 'publishing a detector event failed');
             },
           ),
-      );
+        )
+        .finally(settled);
     },
     idle: (): Promise<void> => tail,
+    /** True while an emission is still being published (idle() would then wait). */
+    busy: (): boolean => inFlight > 0,
     failures: () => failures,
   };
 }
@@ -49,13 +55,13 @@ export async function subscribeDetectorBus(deps: {
   const { bus, host, logger } = deps;
   const candles = await bus.subscribe(
     'PROVIDER_MARKETDATA_CANDLE',
-    async (env) => {
+    (env) => {
       const c = env.payload;
-      host.onCandle(
-        { ...c, connectorType: c.connectorType ?? env.connectorType, marketType: c.marketType ?? env.marketType },
-        env.eventId,
-      );
-      await deps.publisher.idle();
+      // The envelope is this subscriber's own copy: the candle is used as is when it names its venue.
+      const candle = c.connectorType !== undefined && c.marketType !== undefined ? c : { ...c, connectorType: c.connectorType ?? env.connectorType, marketType: c.marketType ?? env.marketType };
+      host.onCandle(candle, env.eventId);
+      // Most candles emit nothing: then the handler returns synchronously and costs no promise.
+      return deps.publisher.busy() ? deps.publisher.idle() : undefined;
     },
     deps.partition.count > 1 ? { partition: deps.partition } : {},
   );
