@@ -214,8 +214,7 @@ export function createProvider(deps: ProviderDeps) {
     await events.settled();
     await platform.eventSink.stop();
     await ws?.close();
-    fastProxy.agents.http.destroy();
-    fastProxy.agents.https.destroy();
+    await fastProxy.close();
     await closeServer(server);
   }
 

@@ -109,6 +109,6 @@ export function createProxyFastPath(deps: ProxyFastPathDeps) {
       handle(req, res, relative, { proto: encrypted ? 'https' : 'http', clientIp: req.socket.remoteAddress, mount: MOUNT, correlationId }, fail);
       return true;
     },
-    { agents: handle.agents },
+    { close: handle.close },
   );
 }

@@ -42,6 +42,9 @@ function withoutNamed(out: RawHeaders, named: Set<string> | undefined): RawHeade
   return kept;
 }
 
+// Header bytes map one to one onto latin1 characters, so what the app sent is what the caller gets.
+const text = (field: string | Buffer | undefined): string => (typeof field === 'string' ? field : (field?.toString('latin1') ?? ''));
+
 const join = (prior: string | undefined, value: string, separator: string) => (prior === undefined ? value : `${prior}${separator}${value}`);
 
 export interface ForwardContext {
@@ -84,10 +87,9 @@ export function upstreamRequestHeaders(raw: readonly string[], ctx: ForwardConte
     else if (lower === 'host') callerHost ??= value;
   }
   out = withoutNamed(out, connectionTokens(connection));
+  // Framing is per hop: a body with a length keeps it, and one without (chunked from the caller)
+  // is sent chunked again by the client, whatever the method.
   out.push('host', ctx.host);
-  // Framing is per hop, but a chunked body must stay chunked: Node sends DELETE/GET bodies
-  // without any framing unless told.
-  if (chunked && length === undefined) out.push('transfer-encoding', 'chunked');
   if (ctx.apiToken) out.push('authorization', `Bearer ${ctx.apiToken}`);
   if (ctx.clientIp) out.push('x-forwarded-for', join(forwardedFor, ctx.clientIp, ', '));
   else if (forwardedFor !== undefined) out.push('x-forwarded-for', forwardedFor);
@@ -102,12 +104,12 @@ export function upstreamRequestHeaders(raw: readonly string[], ctx: ForwardConte
  * The app's response headers for the caller. With `correlationId`, the provider's id is sent
  * instead of whatever the app echoed (the app received the same id, so they normally agree).
  */
-export function downstreamResponseHeaders(raw: readonly string[], correlationId?: string): RawHeaders {
+export function downstreamResponseHeaders(raw: readonly (string | Buffer)[], correlationId?: string): RawHeaders {
   let out: RawHeaders = [];
   let connection: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i] as string;
-    const value = raw[i + 1] as string;
+    const name = text(raw[i]);
+    const value = text(raw[i + 1]);
     const lower = name.toLowerCase();
     if (DROP_DOWNSTREAM.has(lower)) {
       if (lower === 'connection') connection = join(connection, value, ',');

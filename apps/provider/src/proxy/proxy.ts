@@ -1,14 +1,16 @@
-import http from 'node:http';
-import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
 import { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppKeySchema } from '@barfinex/contracts';
 import type { AppType } from '@barfinex/enums';
-import { badGateway, badRequest, gatewayTimeout, getRequestContext, notFound } from '@barfinex/service-kit';
+import { badRequest, getRequestContext, notFound } from '@barfinex/service-kit';
 import type { ProxyTargetInfo } from '../registry/registry.service';
 import { checkProxyRemainder } from './path-guard';
-import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers';
+import { forward } from './forward';
+import type { ForwardCall } from './forward';
+import { upstreamRequestHeaders } from './headers';
 
 export const PROXY_PREFIXES = { advisors: 'advisor', inspectors: 'inspector', detectors: 'detector' } as const satisfies Record<string, AppType>;
 
@@ -16,29 +18,18 @@ export interface ProxyDeps {
   registry: { resolve(appType: AppType, appKey: string): Promise<ProxyTargetInfo> };
   /** PROVIDER_PROXY_TIMEOUT_MS: longest silence from the app (before or during its answer). */
   timeoutMs: number;
-  /** Keep-alive agents by default; pass your own to share or to destroy them on shutdown. */
-  agents?: { http: http.Agent; https: https.Agent };
+  /** Keep-alive connection pools to the apps; made on first use when omitted (then `close()` closes it). */
+  dispatcher?: Dispatcher;
 }
 
 /** Where a registered base URL points, parsed once per distinct URL rather than per call. */
 interface Upstream {
-  secure: boolean;
-  /** For `http.request` (IPv6 literals without brackets). */
-  hostname: string;
-  port: number;
+  /** `http://host:port`. */
+  origin: string;
   /** For the `Host` header. */
   host: string;
   /** The base URL's own path, without trailing slashes (`/api` for `http://app/api/`). */
   basePath: string;
-}
-
-interface Target {
-  appType: AppType;
-  appKey: string;
-  upstream: Upstream;
-  path: string;
-  prefix: string;
-  apiToken?: string | undefined;
 }
 
 /** What the forwarder needs to know about the caller, from Express or from a bare Node request. */
@@ -53,14 +44,7 @@ export interface CallerInfo {
 
 function parseUpstream(baseUrl: string): Upstream {
   const url = new URL(baseUrl);
-  const secure = url.protocol === 'https:';
-  return {
-    secure,
-    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: url.port ? Number(url.port) : secure ? 443 : 80,
-    host: url.host,
-    basePath: url.pathname.replace(/\/+$/, ''),
-  };
+  return { origin: url.origin, host: url.host, basePath: url.pathname.replace(/\/+$/, '') };
 }
 
 /**
@@ -85,70 +69,6 @@ function decodeKey(segment: string): string {
   }
 }
 
-function forward(deps: ProxyDeps, agents: NonNullable<ProxyDeps['agents']>, target: Target, caller: CallerInfo, req: IncomingMessage, res: ServerResponse, fail: (err: unknown) => void): void {
-  const { upstream: to } = target;
-  const outgoing = upstreamRequestHeaders(req.rawHeaders, { host: to.host, proto: caller.proto, prefix: target.prefix, apiToken: target.apiToken, clientIp: caller.clientIp, correlationId: caller.correlationId });
-  let timedOut = false;
-  let upstream: http.ClientRequest;
-  try {
-    upstream = (to.secure ? https : http).request({
-      hostname: to.hostname,
-      port: to.port,
-      method: req.method,
-      path: target.path,
-      agent: to.secure ? agents.https : agents.http,
-      headers: outgoing.headers,
-    });
-  } catch (err) {
-    // Node refuses paths with characters it cannot send (ERR_UNESCAPED_CHARACTERS).
-    fail(badRequest('proxy path refused: characters that must be percent-encoded', { cause: err instanceof Error ? err.message : String(err) }));
-    return;
-  }
-
-  upstream.setTimeout(deps.timeoutMs, () => {
-    timedOut = true;
-    upstream.destroy();
-  });
-
-  upstream.on('error', (err: NodeJS.ErrnoException) => {
-    if (res.headersSent) {
-      res.destroy(err);
-      return;
-    }
-    const who = { appType: target.appType, appKey: target.appKey };
-    const label = `${target.appType} "${target.appKey}"`;
-    if (timedOut) {
-      fail(gatewayTimeout(`${label} did not answer within ${deps.timeoutMs} ms`, who));
-      return;
-    }
-    fail(badGateway(`${label} is unreachable${err.code ? ` (${err.code})` : ''}`, { ...who, code: err.code }));
-  });
-
-  upstream.on('response', (incoming) => {
-    res.writeHead(incoming.statusCode ?? 502, downstreamResponseHeaders(incoming.rawHeaders, caller.correlationId));
-    // pipe, not stream.pipeline: pipeline builds an AbortController per call and aborting it makes
-    // a DOMException with a stack trace, ~5 % of the provider's CPU per proxied call in a profile.
-    incoming.once('error', () => {
-      upstream.destroy();
-      res.destroy();
-    });
-    incoming.pipe(res);
-  });
-
-  // A caller that goes away cancels the upstream call rather than leaving it to run out.
-  res.once('close', () => {
-    if (!res.writableFinished) upstream.destroy();
-  });
-
-  if (!outgoing.hasBody) {
-    // Nothing to stream (no length, no chunks): a pipe would only wait for the empty body's end.
-    upstream.end();
-    return;
-  }
-  req.once('error', () => upstream.destroy());
-  req.pipe(upstream);
-}
-
 const PREFIX_OF = new Map<string, AppType>(Object.entries(PROXY_PREFIXES));
 
 /** The app type a mount-relative URL proxies to, or undefined (`/detectors/key` alone is CRUD). */
@@ -167,8 +87,10 @@ export function proxiedAppType(url: string): AppType | undefined {
 export type ProxyHandler = (req: IncomingMessage, res: ServerResponse, url: string, caller: CallerInfo, fail: (err: unknown) => void) => void;
 
 /** The proxy on bare Node objects, shared by the Express router and the provider's fast path. */
-export function createProxyHandler(deps: ProxyDeps): ProxyHandler & { agents: NonNullable<ProxyDeps['agents']> } {
-  const agents = deps.agents ?? { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+export function createProxyHandler(deps: ProxyDeps): ProxyHandler & { close(): Promise<void> } {
+  let own: Agent | undefined;
+  // Connect timeout as the proxy timeout: an app that accepts no connection is silent too.
+  const dispatcher = (): Dispatcher => deps.dispatcher ?? (own ??= new Agent({ connect: { timeout: deps.timeoutMs } }));
   const upstreams = new Map<string, Upstream>();
   const upstreamOf = (baseUrl: string): Upstream => {
     let parsed = upstreams.get(baseUrl);
@@ -182,14 +104,22 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler & { agents: No
   };
 
   /** `url` is relative to the mount point: `/detectors/det/signals?x=1`. */
-  async function resolveTarget(appType: AppType, url: string, mount: string): Promise<Target> {
+  async function resolveCall(req: IncomingMessage, appType: AppType, url: string, caller: CallerInfo): Promise<ForwardCall> {
     const { prefixSegment, keySegment, remainder, query } = splitRawUrl(url);
     const appKey = decodeKey(keySegment);
     if (!AppKeySchema.safeParse(appKey).success) throw notFound(`${appType} "${appKey}"`, { appType, appKey });
     const safe = checkProxyRemainder(remainder);
     const info = await deps.registry.resolve(appType, appKey);
     const upstream = upstreamOf(info.baseUrl);
-    return { appType, appKey, upstream, path: `${upstream.basePath}/${safe}${query}`, prefix: `${mount}/${prefixSegment}/${keySegment}`, apiToken: info.apiToken };
+    const { headers, hasBody } = upstreamRequestHeaders(req.rawHeaders, {
+      host: upstream.host,
+      proto: caller.proto,
+      prefix: `${caller.mount}/${prefixSegment}/${keySegment}`,
+      apiToken: info.apiToken,
+      clientIp: caller.clientIp,
+      correlationId: caller.correlationId,
+    });
+    return { appType, appKey, origin: upstream.origin, path: `${upstream.basePath}/${safe}${query}`, headers, hasBody, correlationId: caller.correlationId };
   }
 
   const handler: ProxyHandler = (req, res, url, caller, fail) => {
@@ -198,9 +128,9 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler & { agents: No
       fail(notFound(`proxy route ${url.split('?')[0] ?? url}`));
       return;
     }
-    resolveTarget(appType, url, caller.mount).then((target) => forward(deps, agents, target, caller, req, res, fail), fail);
+    resolveCall(req, appType, url, caller).then((call) => forward(dispatcher(), call, req, res, { timeoutMs: deps.timeoutMs, fail }), fail);
   };
-  return Object.assign(handler, { agents });
+  return Object.assign(handler, { close: async () => own?.destroy() });
 }
 
 /**

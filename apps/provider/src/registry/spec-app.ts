@@ -1,9 +1,8 @@
 // Test wiring shared by the registry, proxy and config specs: the real routers and services on a
 // fresh migrated PGlite, with the service-kit auth and error middleware, but not the whole provider.
-import http from 'node:http';
-import https from 'node:https';
 import express from 'express';
 import pino from 'pino';
+import { Agent } from 'undici';
 import { createTestPglite } from '@barfinex/db';
 import { errorMiddleware, jsonBody, notFoundHandler, tokenAuth } from '@barfinex/service-kit';
 import { createConfigsRepository } from '../configs/configs.repository';
@@ -41,7 +40,8 @@ export async function createSpecApp(options: SpecAppOptions = {}) {
     newId: () => `studio-${++ids}`,
   });
   const configs = createConfigsService({ repo: createConfigsRepository(db.prisma), registry, now });
-  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  const proxyTimeoutMs = options.proxyTimeoutMs ?? 2000;
+  const dispatcher = new Agent({ connect: { timeout: proxyTimeoutMs } });
 
   const t = createTypedRouter();
   registerRegistryRoutes(t, { registry, onDetectorSnapshot: (key, snap) => configs.detectors.upsertFromSnapshot(key, snap) });
@@ -49,7 +49,7 @@ export async function createSpecApp(options: SpecAppOptions = {}) {
   registerConfigRoutes(t, { configs });
   const app = express();
   app.set('trust proxy', 'loopback');
-  app.use('/api', tokenAuth({ token: SPEC_TOKEN }), createProxyRouter({ registry, timeoutMs: options.proxyTimeoutMs ?? 2000, agents }), jsonBody({ limit: '256kb' }), t.router);
+  app.use('/api', tokenAuth({ token: SPEC_TOKEN }), createProxyRouter({ registry, timeoutMs: proxyTimeoutMs, dispatcher }), jsonBody({ limit: '256kb' }), t.router);
   app.use(notFoundHandler);
   app.use(errorMiddleware({ logger: pino({ level: 'silent' }) }));
 
@@ -62,8 +62,7 @@ export async function createSpecApp(options: SpecAppOptions = {}) {
     configs,
     definitions: t.definitions,
     async close() {
-      agents.http.destroy();
-      agents.https.destroy();
+      await dispatcher.destroy();
       await db.close();
     },
   };
