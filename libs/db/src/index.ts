@@ -10,6 +10,7 @@ export type {
   Order,
   SimBalance,
   SimPosition,
+  SimStatePart,
   SinkEvent,
 } from './generated/prisma/client';
 export { createDatabase, parseDatabaseUrl, wrapPglite, DatabaseUrlError } from './database';

@@ -22,4 +22,8 @@ export const embeddedMigrations: readonly Migration[] = [
     name: "20261124060000_order_correlation",
     sql: "-- AlterTable\nALTER TABLE \"orders\" ADD COLUMN     \"correlation_id\" TEXT;\n",
   },
+  {
+    name: "20261125090000_sim_state_parts",
+    sql: "-- CreateTable\nCREATE TABLE \"sim_state_parts\" (\n    \"exchange_key\" TEXT NOT NULL,\n    \"part\" TEXT NOT NULL,\n    \"value\" JSONB NOT NULL,\n    \"updated_at\" BIGINT NOT NULL,\n\n    CONSTRAINT \"sim_state_parts_pkey\" PRIMARY KEY (\"exchange_key\",\"part\")\n);\n",
+  },
 ];

@@ -90,6 +90,15 @@ export async function roundTripEveryModel(prisma: PrismaClient): Promise<void> {
   await prisma.keyValue.create({ data: kv });
   expect(await prisma.keyValue.findUniqueOrThrow({ where: { key: 'sim.clock' } })).toEqual(kv);
 
+  const part = { exchangeKey: 'sim:42', part: 'order:7', value: { id: '7', qty: WIDE, nested: [1, null, true] }, updatedAt: T0 };
+  await prisma.simStatePart.create({ data: part });
+  await prisma.simStatePart.create({ data: { ...part, exchangeKey: 'sim:43' } });
+  expect(
+    await prisma.simStatePart.findUniqueOrThrow({ where: { exchangeKey_part: { exchangeKey: 'sim:42', part: 'order:7' } } }),
+  ).toEqual(part);
+  const duplicatePart = await prisma.simStatePart.create({ data: part }).catch((e: unknown) => e);
+  expect(isUniqueViolation(duplicatePart)).toBe(true);
+
   const app = { appType: 'detector', appKey: 'det-1', baseUrl: 'http://127.0.0.1:8083', name: 'Detector',
     version: '1.0.0', ip: '127.0.0.1', meta: { studioKey: 'k' }, registeredAt: T0, lastHeartbeatAt: T0 + 10n,
     updatedAt: T0 + 10n, unregisteredAt: T0 + 20n, unregisterReason: 'shutdown' };

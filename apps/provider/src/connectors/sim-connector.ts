@@ -6,7 +6,7 @@ import { VenueRejectError } from './connector';
 import type { AccountSnapshot, ConnectorEvents, ExchangeConnector, VenueFill, VenueOrderRequest, VenueOrderState } from './connector';
 import { DEFAULT_SIM_SYMBOLS, SimRejectError, createSimClock, createSimExchange } from './sim';
 import type { SimExchange, SimFill, SimMarketType, SimOrder, SimOrderBook } from './sim';
-import { createSnapshotStore } from './sim-snapshot.store';
+import { createSimStateStore } from './sim-snapshot.store';
 import { createSimHistory } from '../backfill/sim-history';
 
 const ACCOUNT = 'main';
@@ -23,6 +23,8 @@ export interface SimConnectorOptions {
   logger: Logger;
   /** Wall clock for the live timer; tests drive the market through `exchange.step` instead. */
   now?: () => number;
+  /** How often ticker and recent-trade parts are stored at most (default 5 s); see sim-snapshot.store.ts. */
+  marketPersistMs?: number;
 }
 
 export function toVenueState(order: SimOrder): VenueOrderState {
@@ -68,7 +70,7 @@ function asSimMarket(market: MarketType): SimMarketType {
 
 export type SimConnector = ExchangeConnector & {
   exchange: SimExchange;
-  /** Waits until the current state is stored (after scripted changes). */
+  /** Waits until the current state, market parts included, is stored (after scripted changes). */
   persist(): Promise<void>;
 };
 
@@ -117,13 +119,17 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
     },
   });
 
-  const store = createSnapshotStore({ prisma: options.prisma, key: `sim:${options.seed}`, take: () => exchange.snapshot() });
-  const saved = await store.load();
-  if (saved !== undefined) {
-    exchange.restore(saved);
+  const store = createSimStateStore({
+    prisma: options.prisma,
+    key: `sim:${options.seed}`,
+    exchange,
+    ...(options.marketPersistMs !== undefined ? { marketIntervalMs: options.marketPersistMs } : {}),
+  });
+  const loaded = await store.load();
+  if (loaded !== 'none') {
     // Time moved on while the provider was down; the market resumes from now without replaying the gap.
     if (!exchange.isPaused() && wall() > exchange.now()) clock.set(wall());
-    options.logger.info({ time: exchange.now(), paused: exchange.isPaused() }, 'simulator state restored');
+    options.logger.info({ time: exchange.now(), paused: exchange.isPaused(), from: loaded }, 'simulator state restored');
   }
 
   let status: ExchangeConnectorStatus = 'INACTIVE';
@@ -139,7 +145,7 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
     type: 'sim',
     markets: MARKETS,
     exchange,
-    persist: () => store.save(),
+    persist: () => store.save({ all: true }),
     status: () => status,
     async start(handlers) {
       events = handlers;
@@ -160,7 +166,7 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
     async stop() {
       if (timer) clearInterval(timer);
       status = 'STOPPING';
-      await store.save();
+      await store.save({ all: true });
       events = undefined;
       status = 'INACTIVE';
     },

@@ -1,51 +1,132 @@
 import type { PrismaClient } from '@barfinex/db';
+import { CORE_PART, assembleSnapshot, marketPartName, orderPartName } from './sim';
+import type { SimChanges, SimExchange } from './sim';
+
+export interface SimStateStoreDeps {
+  prisma: PrismaClient;
+  /** `sim:<seed>`: the parts' exchange_key, and the key of the legacy whole-snapshot row in key_values. */
+  key: string;
+  exchange: Pick<SimExchange, 'takeChanges' | 'returnChanges' | 'markAllChanged' | 'restore'>;
+  now?: () => number;
+  /**
+   * Market parts (ticker, recent trades) are written at most this often, except by
+   * `save({ all: true })`. A crash loses at most this much of them; orders, balances and
+   * positions never depend on them.
+   */
+  marketIntervalMs?: number;
+}
+
+export type SimStateLoad = 'parts' | 'legacy' | 'none';
 
 /**
- * Stores the simulator's state as one JSON row. Saves coalesce: a save requested while one is
- * running is folded into a single follow-up, and every caller's promise resolves only after a
- * snapshot taken after its request is durable.
+ * One save = one statement: upsert the core and the changed parts, delete the evicted orders'
+ * parts (and, for a full rewrite, every part not written; after a legacy load, the legacy row).
+ * Data-modifying CTEs run to completion even when nothing reads them, and the whole statement
+ * commits or fails as one, so a crash never leaves half a save.
  */
-export function createSnapshotStore(deps: { prisma: PrismaClient; key: string; take: () => unknown; now?: () => number }) {
-  const now = deps.now ?? Date.now;
-  let running: Promise<void> | undefined;
-  let queued: Promise<void> | undefined;
-
-  async function write(): Promise<void> {
-    // Serialised once and sent as text: Prisma's upsert walks a JSON argument value by value (twice,
-    // for create and update), which cost ~100 ms per order once the snapshot held a thousand orders.
-    const value = JSON.stringify(deps.take());
-    await deps.prisma.$executeRawUnsafe(
-      `INSERT INTO key_values (key, value, updated_at) VALUES ($1, $2::jsonb, $3)
-       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
-      deps.key,
-      value,
-      now(),
+function saveSql(full: boolean, legacy: boolean): string {
+  const rows = 'jsonb_to_recordset($3::jsonb) AS p(part text, value jsonb)';
+  const ctes = [
+    `dropped AS (DELETE FROM sim_state_parts WHERE exchange_key = $1::text AND part IN (SELECT jsonb_array_elements_text($4::jsonb)))`,
+  ];
+  if (full) {
+    ctes.push(
+      `stale AS (DELETE FROM sim_state_parts WHERE exchange_key = $1::text AND part NOT IN (SELECT p.part FROM ${rows}))`,
     );
   }
+  if (legacy) ctes.push(`legacy AS (DELETE FROM key_values WHERE key = $1::text)`);
+  return `WITH ${ctes.join(', ')}
+    INSERT INTO sim_state_parts (exchange_key, part, value, updated_at)
+    SELECT $1::text, p.part, p.value, $2::bigint FROM ${rows}
+    ON CONFLICT (exchange_key, part) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`;
+}
 
-  function save(): Promise<void> {
+/** Parts as JSON text: one stringify for the whole batch, sent as one parameter. */
+function rowsJson(changes: SimChanges): string {
+  const rows: { part: string; value: unknown }[] = [{ part: CORE_PART, value: changes.core }];
+  for (const m of changes.markets) rows.push({ part: marketPartName(m.key), value: m.value });
+  for (const o of changes.orders) rows.push({ part: orderPartName(o.id), value: o });
+  return JSON.stringify(rows);
+}
+
+/**
+ * Stores the simulator's state as parts (sim_state_parts), writing on each save only the core
+ * and what changed. Saves coalesce: a save requested while one is running is folded into a
+ * single follow-up, and every caller's promise resolves only after a state taken after its
+ * request is durable. A failed write hands its changes back to the exchange, so the next save
+ * carries them.
+ */
+export function createSimStateStore(deps: SimStateStoreDeps) {
+  const now = deps.now ?? Date.now;
+  const marketIntervalMs = deps.marketIntervalMs ?? 5_000;
+  let running: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  let queuedAll = false;
+  let lastMarketWrite = -Infinity;
+  /** The legacy key_values row still exists and goes with the next successful write. */
+  let legacyRow = false;
+
+  async function write(all: boolean): Promise<void> {
+    const at = now();
+    const markets = all || at - lastMarketWrite >= marketIntervalMs;
+    const changes = deps.exchange.takeChanges({ markets });
+    const legacy = legacyRow;
+    const evicted = JSON.stringify(changes.evicted.map(orderPartName));
+    try {
+      await deps.prisma.$executeRawUnsafe(saveSql(changes.full, legacy), deps.key, at, rowsJson(changes), evicted);
+    } catch (err) {
+      deps.exchange.returnChanges(changes);
+      throw err;
+    }
+    if (markets || changes.full) lastMarketWrite = at;
+    if (legacy) legacyRow = false;
+  }
+
+  function save(options: { all?: boolean } = {}): Promise<void> {
+    const all = options.all === true;
     if (!running) {
-      running = write().finally(() => {
+      running = write(all).finally(() => {
         running = undefined;
       });
       return running;
     }
+    queuedAll ||= all;
     if (!queued) {
       queued = running
         .catch(() => undefined)
         .then(() => {
           queued = undefined;
-          return save();
+          const next = queuedAll;
+          queuedAll = false;
+          return save({ all: next });
         });
     }
     return queued;
   }
 
-  return {
-    save,
-    async load(): Promise<unknown> {
-      const row = await deps.prisma.keyValue.findUnique({ where: { key: deps.key } });
-      return row?.value ?? undefined;
-    },
-  };
+  /**
+   * Restores the exchange from the stored parts; without parts, from the legacy whole snapshot,
+   * then marks everything changed so the first save writes every part and drops the legacy row.
+   * With nothing stored, the first save writes every part too.
+   */
+  async function load(): Promise<SimStateLoad> {
+    const rows = await deps.prisma.simStatePart.findMany({
+      where: { exchangeKey: deps.key },
+      select: { part: true, value: true },
+    });
+    if (rows.length > 0) {
+      deps.exchange.restore(assembleSnapshot(new Map(rows.map((r) => [r.part, r.value]))));
+      return 'parts';
+    }
+    const legacy = await deps.prisma.keyValue.findUnique({ where: { key: deps.key } });
+    deps.exchange.markAllChanged();
+    if (legacy === null) return 'none';
+    deps.exchange.restore(legacy.value);
+    legacyRow = true;
+    return 'legacy';
+  }
+
+  return { save, load };
 }
+
+export type SimStateStore = ReturnType<typeof createSimStateStore>;

@@ -15,6 +15,8 @@ import type { PricePathOptions, PricePathPoint, ScriptedPrintOptions } from './m
 import { cancelOrder, marketFor, placeOrder } from './orders';
 import type { PlaceOrderResult } from './orders';
 import { refreshMargin } from './positions';
+import { drainChanges, returnChanges } from './persist';
+import type { SimChanges } from './persist';
 import { restoreEngine } from './restore';
 import { takeSnapshot } from './snapshot';
 import type { SimSnapshot } from './snapshot';
@@ -79,6 +81,15 @@ export interface SimExchange {
   clearPricePath(symbol: string): number;
   snapshot(): SimSnapshot;
   restore(state: unknown): void;
+  /**
+   * Incremental persistence (see persist.ts): the core plus what changed since the last call.
+   * Markets are included only when `markets` is set; otherwise they stay recorded for later.
+   */
+  takeChanges(options: { markets: boolean }): SimChanges;
+  /** Puts changes taken for a write that failed back, so the next takeChanges covers them. */
+  returnChanges(changes: SimChanges): void;
+  /** The next takeChanges returns every part, `full`, so stale stored parts can be dropped. */
+  markAllChanged(): void;
 }
 
 function checkMs(ms: number): void {
@@ -95,6 +106,7 @@ export function createSimExchange(options: SimExchangeOptions): SimExchange {
   const { clock, sink = {}, ...input } = options;
   const config = SimConfigSchema.parse(input);
   let engine: Engine = buildEngine(config, clock, sink);
+  let full = false;
   const symbolMarket = (marketType: SimMarketType, symbol: string) => marketFor(engine, marketType, symbol);
 
   return {
@@ -176,7 +188,14 @@ export function createSimExchange(options: SimExchangeOptions): SimExchange {
     orderBook: (marketType, symbol, depth) =>
       bookView(engine, symbolMarket(marketType, symbol), depth ?? engine.cfg.bookLevels),
     lastPrice: (marketType, symbol) => str(symbolMarket(marketType, symbol).lastPrice),
-    ticker24h: (marketType, symbol) => tickerView(engine, symbolMarket(marketType, symbol)),
+    ticker24h: (marketType, symbol) => {
+      const ms = symbolMarket(marketType, symbol);
+      const buckets = ms.ticker.buckets.length;
+      const view = tickerView(engine, ms);
+      // Reading the ticker slides its 24 h window: a change the stored market part must follow.
+      if (ms.ticker.buckets.length !== buckets) engine.changes.markets.add(ms);
+      return view;
+    },
     recentTrades: (marketType, symbol, limit) =>
       recentTrades(engine, symbolMarket(marketType, symbol), limit ?? engine.cfg.recentTradesLimit),
     now: () => clock.now(),
@@ -202,6 +221,18 @@ export function createSimExchange(options: SimExchangeOptions): SimExchange {
     snapshot: () => takeSnapshot(engine),
     restore: (state) => {
       engine = restoreEngine(config, clock, sink, state);
+    },
+    takeChanges: ({ markets }) => {
+      const changes = drainChanges(engine, { markets, full });
+      full = false;
+      return changes;
+    },
+    returnChanges: (changes) => {
+      if (changes.full) full = true;
+      else returnChanges(engine, changes);
+    },
+    markAllChanged: () => {
+      full = true;
     },
   };
 }

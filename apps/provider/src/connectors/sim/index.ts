@@ -16,7 +16,9 @@ export type { SimAccountBalances } from './accounts';
 export type { PricePathOptions, PricePathPoint, ScriptedPrintOptions } from './market';
 export type { PlaceOrderResult } from './orders';
 export { SimSnapshotSchema } from './snapshot';
-export type { SimSnapshot } from './snapshot';
+export type { SimOrderSnapshot, SimSnapshot } from './snapshot';
+export { CORE_PART, assembleSnapshot, marketPartName, orderPartName, splitSnapshot } from './persist';
+export type { SimChanges, SimCorePart, SimMarketPart, SimStoredParts } from './persist';
 export {
   SimBalanceSchema,
   SimFillSchema,

@@ -1,0 +1,209 @@
+import type { SimMarketType } from './config';
+import { str } from './decimal';
+import type { Dec } from './decimal';
+import { SimErrorCode, reject } from './errors';
+import { orderSnapshot } from './snapshot';
+import type { SimOrderSnapshot, SimSnapshot } from './snapshot';
+import { marketKey } from './state';
+import type { Engine, MarketState } from './state';
+
+/**
+ * Incremental persistence: the snapshot split into parts that change at different rates, so a
+ * save writes what moved since the last one instead of the whole state.
+ *
+ * - `core`: everything except the orders and each market's ticker and recent trades: clock,
+ *   counters, accounts, positions, the closed-order ids, per symbol the price process, per
+ *   market the last price and trade counter. Small; written on every save. Everything orders,
+ *   balances and positions depend on lives here.
+ * - `market:<marketType>:<symbol>`: that market's `{ ticker, recentTrades }`; display state only.
+ * - `order:<id>`: one order.
+ *
+ * The engine records which orders and markets it touched (`engine.changes`); `drainChanges`
+ * takes them, `returnChanges` puts them back when a write failed, and `assembleSnapshot`
+ * rebuilds a full snapshot (the one `restore` takes) from stored parts.
+ */
+
+type SymbolSnapshot = SimSnapshot['symbols'][number];
+type MarketSnapshot = SymbolSnapshot['markets'][number];
+
+export type SimMarketPart = Pick<MarketSnapshot, 'ticker' | 'recentTrades'>;
+export type SimCorePart = Omit<SimSnapshot, 'orders' | 'symbols'> & {
+  symbols: (Omit<SymbolSnapshot, 'markets'> & { markets: Omit<MarketSnapshot, 'ticker' | 'recentTrades'>[] })[];
+};
+
+export const CORE_PART = 'core';
+export const marketPartName = (marketKey: string): string => `market:${marketKey}`;
+export const orderPartName = (id: string): string => `order:${id}`;
+
+export interface SimChanges {
+  /** Every part is included: stored parts not named here are stale and must go. */
+  full: boolean;
+  core: SimCorePart;
+  /** Changed markets, keyed by `marketType:symbol` (the part name without its `market:` prefix). */
+  markets: { key: string; value: SimMarketPart }[];
+  orders: SimOrderSnapshot[];
+  /** Order ids dropped from the closed-order retention: their parts must go. */
+  evicted: string[];
+}
+
+/** Parts by name as read back from storage. */
+export type SimStoredParts = ReadonlyMap<string, unknown>;
+
+const amounts = (map: Map<string, Dec>) => [...map].map(([asset, amount]) => ({ asset, amount: str(amount) }));
+const opt = (value: Dec | null) => (value === null ? null : str(value));
+
+export function corePart(engine: Engine): SimCorePart {
+  return {
+    version: 1,
+    time: engine.clock.now(),
+    paused: engine.clock.isPaused(),
+    seq: { ...engine.seq },
+    symbols: engine.symbols.map((sym) => ({
+      symbol: sym.spec.symbol,
+      rng: sym.rng.state(),
+      mid: sym.mid,
+      centre: str(sym.centre),
+      bookSeq: sym.bookSeq,
+      nextTickAt: sym.nextTickAt,
+      path: sym.path.map((p) => ({ at: p.at, price: str(p.price), volume: opt(p.volume) })),
+      markets: sym.markets.map((ms) => ({ marketType: ms.marketType, lastPrice: str(ms.lastPrice), tradeSeq: ms.tradeSeq })),
+    })),
+    accounts: [...engine.accounts.values()].map((a) => ({
+      id: a.id,
+      spot: [...a.spot].map(([asset, e]) => ({ asset, free: str(e.free), locked: str(e.locked) })),
+      futures: {
+        wallet: amounts(a.futures.wallet),
+        orderMargin: amounts(a.futures.orderMargin),
+        positionMargin: amounts(a.futures.positionMargin),
+        leverage: [...a.futures.leverage].map(([symbol, leverage]) => ({ symbol, leverage })),
+        positions: [...a.futures.positions.values()].map((p) => ({
+          symbol: p.ms.spec.symbol,
+          qty: str(p.qty),
+          cost: str(p.cost),
+          realized: str(p.realized),
+          margin: str(p.margin),
+          entryTime: p.entryTime,
+          updateTime: p.updateTime,
+          openSeq: p.openSeq,
+        })),
+      },
+    })),
+    closed: engine.closed.slice(engine.closedHead).map((o) => o.id),
+  };
+}
+
+export function marketPart(engine: Engine, ms: MarketState): SimMarketPart {
+  return {
+    ticker: {
+      buckets: ms.ticker.buckets.map((b) => ({ ...b, volume: str(b.volume), quote: str(b.quote) })),
+      volume: str(ms.ticker.volume),
+      quote: str(ms.ticker.quote),
+      count: ms.ticker.count,
+    },
+    recentTrades: ms.recentTrades.slice(-engine.cfg.recentTradesLimit),
+  };
+}
+
+/**
+ * Takes what changed since the last drain. Markets stay recorded unless `markets` is set (or
+ * `full`), so a throttled caller writes them later. An order both changed and evicted since the
+ * last drain (possible with a zero retention) is only evicted: parts named for writing and for
+ * deletion are always disjoint.
+ */
+export function drainChanges(engine: Engine, options: { markets: boolean; full: boolean }): SimChanges {
+  const { changes } = engine;
+  const orders: SimOrderSnapshot[] = [];
+  const evicted: string[] = [];
+  const markets: SimChanges['markets'] = [];
+  if (options.full) {
+    for (const order of engine.orders.values()) orders.push(orderSnapshot(order));
+    for (const ms of engine.markets.values()) markets.push({ key: ms.key, value: marketPart(engine, ms) });
+    changes.orders.clear();
+    changes.evicted.clear();
+    changes.markets.clear();
+  } else {
+    for (const order of changes.orders) if (engine.orders.get(order.id) === order) orders.push(orderSnapshot(order));
+    for (const id of changes.evicted) if (!engine.orders.has(id)) evicted.push(id);
+    changes.orders.clear();
+    changes.evicted.clear();
+    if (options.markets) {
+      for (const ms of changes.markets) markets.push({ key: ms.key, value: marketPart(engine, ms) });
+      changes.markets.clear();
+    }
+  }
+  return { full: options.full, core: corePart(engine), markets, orders, evicted };
+}
+
+/**
+ * Puts drained changes back after a failed write, so the next drain covers them again (with the
+ * state current by then). Looks objects up by id: whatever was evicted meanwhile is already
+ * recorded as evicted.
+ */
+export function returnChanges(engine: Engine, taken: SimChanges): void {
+  const { changes } = engine;
+  for (const o of taken.orders) {
+    const order = engine.orders.get(o.id);
+    if (order !== undefined) changes.orders.add(order);
+  }
+  for (const id of taken.evicted) if (!engine.orders.has(id)) changes.evicted.add(id);
+  for (const m of taken.markets) {
+    const ms = engine.markets.get(m.key);
+    if (ms !== undefined) changes.markets.add(ms);
+  }
+}
+
+/** Compares order ids as the non-negative integers they are (`String(++seq.order)`). */
+function byNumericId(a: SimOrderSnapshot, b: SimOrderSnapshot): number {
+  return a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+const invalid = (message: string): never => reject(SimErrorCode.INVALID_SNAPSHOT, message);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Rebuilds the full snapshot from stored parts: the core, each market's part (a market never
+ * written yet has had no trade: an empty ticker) and the orders in registration order, which is
+ * ascending id order. The result is validated by `restore` like any snapshot.
+ */
+export function assembleSnapshot(parts: SimStoredParts): SimSnapshot {
+  const core = parts.get(CORE_PART);
+  if (!isRecord(core) || !Array.isArray(core['symbols'])) return invalid('the stored state has no core part');
+  const orders: SimOrderSnapshot[] = [];
+  for (const [name, value] of parts) {
+    if (!name.startsWith('order:')) continue;
+    if (!isRecord(value) || value['id'] !== name.slice('order:'.length)) invalid(`stored part ${name} is not that order`);
+    orders.push(value as SimOrderSnapshot);
+  }
+  orders.sort(byNumericId);
+  const symbols = (core['symbols'] as unknown[]).map((s) => {
+    if (!isRecord(s) || !Array.isArray(s['markets'])) return s;
+    const markets = (s['markets'] as unknown[]).map((m) => {
+      if (!isRecord(m)) return m;
+      const part = parts.get(marketPartName(marketKey(m['marketType'] as SimMarketType, String(s['symbol']))));
+      const value = isRecord(part) ? part : { ticker: { buckets: [], volume: '0', quote: '0', count: 0 }, recentTrades: [] };
+      return { ...m, ticker: value['ticker'], recentTrades: value['recentTrades'] };
+    });
+    return { ...s, markets };
+  });
+  return { ...(core as unknown as SimCorePart), symbols, orders } as SimSnapshot;
+}
+
+/** The parts a full snapshot splits into (tests, tools, migrating a whole snapshot). */
+export function splitSnapshot(snap: SimSnapshot): Map<string, unknown> {
+  const parts = new Map<string, unknown>();
+  const { orders, symbols, ...rest } = snap;
+  const core: SimCorePart = {
+    ...rest,
+    symbols: symbols.map(({ markets, ...s }) => ({
+      ...s,
+      markets: markets.map(({ ticker, recentTrades, ...m }) => {
+        parts.set(marketPartName(marketKey(m.marketType, s.symbol)), { ticker, recentTrades });
+        return m;
+      }),
+    })),
+  };
+  parts.set(CORE_PART, core);
+  for (const o of orders) parts.set(orderPartName(o.id), o);
+  return parts;
+}
