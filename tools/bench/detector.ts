@@ -8,8 +8,10 @@
  * Same detector, same candle series; rounds alternate to spread noise; medians are printed side
  * by side with the live/harness ratio. Target: harness ≥ 1,000,000 candles/s. Wall-clock rates
  * swing when other processes share the CPU, so rates per second of this process's CPU time
- * (process.cpuUsage) are printed too. The harness validates every emitted payload against the
- * event catalog (its default); `validate: false` is shown for the kit's own cost.
+ * (process.cpuUsage) are printed too; they include the garbage collector's helper threads, so on
+ * an idle machine they can come out below the wall-clock rate. The harness validates every
+ * emitted payload against the event catalog (its default); `validate: false` is shown for the
+ * kit's own cost.
  *
  * Run: npx tsx tools/bench/detector.ts [harnessCandles=500000] [liveCandles=50000] [rounds=5]
  * It re-executes itself with --conditions=development so the libs' TypeScript sources are measured.
@@ -141,7 +143,10 @@ async function main(): Promise<void> {
   line(`harness runDetector, validate: false`, rows.raw, '');
   line(`harness, same detector that never signals`, rows.quiet, 'indicators + rules only');
   line(`live memory bus → detector app → bus, ${fmt(LIVE_N)}`, rows.live, `${last.live} signals`);
-  console.log(`  live/harness (CPU): ${(m(rows.live, 'cpu') / m(rows.harness, 'cpu')).toFixed(3)}x; harness target ≥ 1,000,000 candles/s: ${m(rows.harness, 'cpu') >= 1_000_000 ? 'met' : 'not met'} (CPU time)`);
+  const ratio = (k: keyof Rate) => (m(rows.live, k) / m(rows.harness, k)).toFixed(3);
+  console.log(`  live/harness: ${ratio('cpu')}x (CPU), ${ratio('wall')}x (wall)`);
+  const verdict = (k: keyof Rate) => (m(rows.harness, k) >= 1_000_000 ? 'met' : 'not met');
+  console.log(`  harness target ≥ 1,000,000 candles/s (payloads validated): ${verdict('cpu')} on CPU time, ${verdict('wall')} on wall time`);
 }
 
 interface Rate {

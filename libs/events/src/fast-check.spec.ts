@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EVENT_CATALOG, EVENT_NAMES } from './catalog';
 import type { EventName } from './catalog';
-import { validateEventPayload } from './envelope';
+import { EventEnvelopeSchema, createEnvelope, parseEnvelope, validateEventPayload } from './envelope';
 import { EventValidationError } from './errors';
 import { EVENT_EXAMPLES } from './examples';
 import { compileFastCheck } from './fast-check';
@@ -155,6 +155,37 @@ describe('compiled fast check', () => {
     expect(compileFastCheck(z.looseObject({ a: z.string() }))({ a: 'x', b: 1 })).toBe(true);
     expect(compileFastCheck(z.strictObject({ a: z.string() }))({ a: 'x', b: 1 })).toBe(false);
     expect(compileFastCheck(z.union([z.string(), z.number()]))(1)).toBe(true);
+    // Zod 4 requires an unknown-typed key to be present and drops it when it holds undefined.
+    expect(compileFastCheck(z.object({ a: z.unknown() }))({})).toBe(false);
+    expect(compileFastCheck(z.object({ a: z.unknown() }))({ a: undefined })).toBe(false);
+    expect(compileFastCheck(z.object({ a: z.unknown() }))({ a: null })).toBe(true);
     expect(compileFastCheck(z.union([z.string().transform((s) => s.length), z.number()]))(1)).toBe(false);
+  });
+});
+
+describe('parseEnvelope with the compiled structure check', () => {
+  it('returns what the full parse returns, for well-formed and malformed envelopes alike', () => {
+    const random = rng(7);
+    const good = { ...createEnvelope('DETECTOR_SIGNAL_GENERATED', EVENT_EXAMPLES.DETECTOR_SIGNAL_GENERATED, { correlationId: 'c' }, () => 1) };
+    for (const raw of [good, ...mutations(good, random, 300)]) {
+      let ours: unknown;
+      let reference: unknown;
+      try {
+        ours = parseEnvelope(raw);
+      } catch (error) {
+        ours = (error as Error).message;
+      }
+      const structure = EventEnvelopeSchema.safeParse(raw);
+      if (!structure.success) reference = 'malformed';
+      else {
+        try {
+          reference = parseEnvelope(structure.data);
+        } catch (error) {
+          reference = (error as Error).message;
+        }
+      }
+      if (reference === 'malformed') expect(String(ours)).toMatch(/^Malformed event envelope/);
+      else expect(ours).toEqual(reference);
+    }
   });
 });

@@ -36,7 +36,7 @@ interface ZodNode {
 }
 
 const NEVER: FastCheck = () => false;
-const ALWAYS: FastCheck = () => true;
+const DEFINED: FastCheck = (v) => v !== undefined;
 
 const plainObject = (v: unknown): v is Record<string, unknown> => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
@@ -168,7 +168,8 @@ function compileNode(node: ZodNode): FastCheck {
       return withChecks(node, (v) => typeof v === 'boolean');
     case 'unknown':
     case 'any':
-      return withChecks(node, ALWAYS);
+      // Zod 4 wants such a key present, and drops it from the output when it holds undefined.
+      return withChecks(node, DEFINED);
     case 'enum':
     case 'literal': {
       const values = node._zod.values;
@@ -285,7 +286,7 @@ function expressionOf(node: ZodNode, v: string, ref: (helper: unknown) => string
     }
     case 'unknown':
     case 'any':
-      return checks.length === 0 ? 'true' : call();
+      return checks.length === 0 ? `${v} !== undefined` : call();
     case 'enum':
     case 'literal': {
       const values = node._zod.values;
