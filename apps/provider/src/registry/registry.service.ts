@@ -35,7 +35,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
   const { repo, events, now, ttlMs } = deps;
   const newId = deps.newId ?? randomUUID;
   const cacheMs = deps.lookupCacheMs ?? 1000;
-  const cache = new Map<string, { record: RegistryRecord | undefined; until: number }>();
+  const cache = new Map<string, { record: Promise<RegistryRecord | undefined>; until: number }>();
   const cacheKey = (appType: AppType, appKey: string) => `${appType}\u0000${appKey}`;
   // Apps whose expiry was announced; a later heartbeat announces them registered again.
   const announcedExpired = new Set<string>();
@@ -106,14 +106,28 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     return { registration: view(saved, at), created };
   }
 
-  async function lookup(appType: AppType, appKey: string): Promise<RegistryRecord | undefined> {
+  /**
+   * The proxy's read: one query per key however many calls arrive while it runs (a burst after the
+   * cache lapses would otherwise send one each), then reused for `cacheMs`. A local write drops the
+   * entry, and a query that was in flight then is not cached.
+   */
+  function lookup(appType: AppType, appKey: string): Promise<RegistryRecord | undefined> {
+    if (cacheMs <= 0) return storage(() => repo.find(appType, appKey));
     const key = cacheKey(appType, appKey);
-    const hit = cache.get(key);
     const t = performance.now();
+    const hit = cache.get(key);
     if (hit && hit.until > t) return hit.record;
-    const record = await storage(() => repo.find(appType, appKey));
-    if (cacheMs > 0) cache.set(key, { record, until: t + cacheMs });
-    return record;
+    const entry = { record: storage(() => repo.find(appType, appKey)), until: Number.POSITIVE_INFINITY };
+    cache.set(key, entry);
+    entry.record.then(
+      () => {
+        if (cache.get(key) === entry) entry.until = t + cacheMs;
+      },
+      () => {
+        if (cache.get(key) === entry) cache.delete(key);
+      },
+    );
+    return entry.record;
   }
 
   const service = {

@@ -157,4 +157,18 @@ describe('app registry', () => {
       await cached.close();
     }
   });
+
+  it('sends one lookup query for a burst of proxied calls, and none while the entry is fresh', async () => {
+    const cached = await createSpecApp({ ttlMs: 60_000, lookupCacheMs: 60_000 });
+    try {
+      await cached.registry.register({ appType: 'detector', appKey: 'det', baseUrl: 'http://127.0.0.1:1' });
+      const find = jest.spyOn(cached.db.prisma.appRegistration, 'findUnique');
+      const burst = await Promise.all(Array.from({ length: 20 }, () => cached.registry.resolve('detector', 'det')));
+      expect(burst).toEqual(Array.from({ length: 20 }, () => ({ baseUrl: 'http://127.0.0.1:1' })));
+      await cached.registry.resolve('detector', 'det');
+      expect(find).toHaveBeenCalledTimes(1);
+    } finally {
+      await cached.close();
+    }
+  });
 });
