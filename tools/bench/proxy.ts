@@ -3,16 +3,19 @@
 // is the real detector app (tools/bench/proxy-app.ts: createDetectorApp holding signals its built-in
 // detector produced), which registers itself with the provider as deployed; both paths hit the
 // identical route and receive the identical body. The provider, the app and this load generator
-// each run in their own process. Targets: p50 latency ratio ≤ 1.25× (sequential requests) and
+// each run in their own process, the two servers from esbuild bundles as in the images. Targets: p50 latency ratio ≤ 1.25× (sequential requests) and
 // requests/s ratio ≥ 0.8× (concurrency 32). All three processes share this machine's cores, so
 // CPU time per request (from /proc) is printed too: it is what the hop costs wherever it runs.
 //   npx tsx --conditions=development tools/bench/proxy.ts
 import { spawn } from 'node:child_process';
+import type { ChildProcess, ChildProcessByStdio } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { findRepoRoot, startProviderProcess } from '@barfinex/testing';
+import type { Readable } from 'node:stream';
+import { findRepoRoot, freePort } from '@barfinex/testing';
 
 const SEQUENTIAL = 2_000;
 const CONCURRENT = 8_000;
@@ -23,18 +26,77 @@ const APP_TOKEN = 'bench-app-token';
 const LOG_LEVEL = process.env['BENCH_LOG_LEVEL'] ?? 'warn';
 const CLOCK_TICK_US = 10_000;
 
-async function startApp(provider: { baseUrl: string; token: string }): Promise<{ port: number; pid: number; stop: () => void }> {
-  const root = findRepoRoot(__dirname);
-  const env = { ...process.env, PROVIDER_URL: provider.baseUrl, PROVIDER_API_TOKEN: provider.token, DETECTOR_APP_KEY: APP_KEY, DETECTOR_API_TOKEN: APP_TOKEN, LOG_LEVEL };
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['--conditions=development', join(root, 'tools/bench/proxy-app.ts')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+const root = findRepoRoot(__dirname);
+
+/**
+ * Both servers run as they ship (`node dist/main.js` from an esbuild bundle, tools/build-app.mjs):
+ * under tsx every cross-module binding is read through a getter, which is not what production runs.
+ */
+async function bundle(entry: string, outfile: string): Promise<string> {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [join(root, entry)],
+    outfile: join(root, outfile),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    conditions: ['development'],
+    logLevel: 'warning',
+    plugins: [{ name: 'external-third-party', setup: (b) => void b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@barfinex/') ? undefined : { path: args.path, external: true })) }],
+  });
+  return join(root, outfile);
+}
+
+interface Server {
+  pid: number;
+  stop: () => Promise<void>;
+}
+
+function run(file: string, env: Record<string, string>): ChildProcessByStdio<null, Readable, null> {
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
+  delete childEnv['NODE_OPTIONS'];
+  delete childEnv['NATS_URL'];
+  return spawn(process.execPath, [file], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+const stopper = (child: ChildProcess) => () =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+
+async function startProvider(): Promise<Server & { baseUrl: string; token: string }> {
+  const file = await bundle('apps/provider/src/main.ts', 'apps/provider/dist/main.js');
+  const port = await freePort();
+  const token = randomBytes(18).toString('base64url');
+  // The in-memory bus and an in-memory database: nothing outside the two processes is involved.
+  const child = run(file, { PROVIDER_PORT: String(port), PROVIDER_HOST: '127.0.0.1', PROVIDER_API_TOKEN: token, DATABASE_URL: 'pglite:memory', SIM_AUTOSTART: 'false', LOG_LEVEL });
+  child.stdout.resume();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let tries = 0; ; tries++) {
+    if (child.exitCode !== null) throw new Error(`provider exited with ${child.exitCode}`);
+    const up = await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false);
+    if (up) break;
+    if (tries > 300) throw new Error('provider not healthy within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { baseUrl, token, pid: child.pid ?? -1, stop: stopper(child) };
+}
+
+async function startApp(provider: { baseUrl: string; token: string }): Promise<Server & { port: number }> {
+  const file = await bundle('tools/bench/proxy-app.ts', 'node_modules/.cache/barfinex-bench/proxy-app.cjs');
+  const child = run(file, { PROVIDER_URL: provider.baseUrl, PROVIDER_API_TOKEN: provider.token, DETECTOR_APP_KEY: APP_KEY, DETECTOR_API_TOKEN: APP_TOKEN, LOG_LEVEL });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
     child.once('exit', (code) => reject(new Error(`bench app exited with ${code}`)));
   });
-  return { port, pid: child.pid ?? -1, stop: () => void child.kill('SIGTERM') };
+  child.stdout.resume();
+  return { port, pid: child.pid ?? -1, stop: stopper(child) };
 }
 
-/** User + system CPU of a process and its descendants (the tsx launcher runs node as a child), in µs. */
+/** User + system CPU of a process and its descendants, in µs. */
 function treeCpuUs(pid: number): number {
   let total = 0;
   try {
@@ -96,7 +158,7 @@ const ownCpuUs = () => {
 };
 
 async function main(): Promise<void> {
-  const provider = await startProviderProcess({ env: { SIM_AUTOSTART: 'false', LOG_LEVEL } });
+  const provider = await startProvider();
   const app = await startApp(provider);
   const appUrl = `http://127.0.0.1:${app.port}`;
   const direct = { url: new URL(`${appUrl}/signals?limit=10`), headers: { authorization: `Bearer ${APP_TOKEN}` } };
@@ -135,7 +197,7 @@ async function main(): Promise<void> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const row = (label: string, d: number, p: number, unit: string, digits = 3) => `${label.padEnd(24)} direct ${d.toFixed(digits)} ${unit}  proxied ${p.toFixed(digits)} ${unit}  ratio ${(p / d).toFixed(2)}×`;
   out(`proxy benchmark: GET /signals?limit=10 of the detector app (${signals} signals, ${directBody.length} bytes), direct vs /api/detectors/${APP_KEY}/… through the provider; log level ${LOG_LEVEL}`);
-  out(`${ROUNDS} alternating rounds, ${SEQUENTIAL} sequential + ${CONCURRENT} requests at concurrency ${CONCURRENCY} per side; provider, app and load generator in their own processes`);
+  out(`${ROUNDS} alternating rounds, ${SEQUENTIAL} sequential + ${CONCURRENT} requests at concurrency ${CONCURRENCY} per side; provider, app (both bundled, as shipped) and load generator in their own processes`);
   const [d50, x50] = [median(p50.direct), median(p50.proxied)];
   out(`${row('p50 latency', d50, x50, 'ms')}   (target ≤ 1.25×; the hop adds ${((x50 - d50) * 1000).toFixed(0)} µs)`);
   out(row('p99 latency', median(p99.direct), median(p99.proxied), 'ms'));
@@ -150,7 +212,7 @@ async function main(): Promise<void> {
   out(`${'CPU-bound rate ratio'.padEnd(24)} ${(all(cpu.direct) / all(cpu.proxied)).toFixed(2)}× (requests per CPU-second of all three processes, proxied/direct)`);
 
   agent.destroy();
-  app.stop();
+  await app.stop();
   await provider.stop();
 }
 
