@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { formatCandlesCsv, parseCandlesCsv } from './csv';
-import { scoreRules } from './context';
+import { compileRuleScorer, scoreRules } from './context';
 import { defineDetector } from './detector';
 import { DetectorDefinitionError } from './errors';
-import { generateGbmCandles } from './gbm';
+import { createRng, generateGbmCandles } from './gbm';
 import { ema } from './indicators/moving-average';
 import { macd } from './indicators/oscillators';
 
@@ -68,6 +68,34 @@ describe('scoreRules', () => {
     expect(scoreRules([rule('a', 'LONG', 1, true)], { long: 2, short: 2 }, {})).toBeUndefined();
     expect(scoreRules([rule('a', 'LONG', 2, true), rule('b', 'SHORT', 2, true)], { long: 2, short: 2 }, {})).toBeUndefined();
     expect(scoreRules([rule('a', 'LONG', 2, true), rule('b', 'SHORT', 3, true)], { long: 2, short: 2 }, {})?.direction).toBe('SHORT');
+  });
+
+  it('compiled for a fixed rule list, gives what scoreRules gives (seeded rule sets, 1 to 40 rules)', () => {
+    const rng = createRng(9);
+    for (let n = 0; n < 300; n += 1) {
+      const count = 1 + Math.floor(rng() * (n % 10 === 0 ? 40 : 8));
+      const fires = Array.from({ length: count }, () => rng() < 0.5);
+      const rules = fires.map((f, i) => ({
+        id: `r${i}`,
+        direction: rng() < 0.5 ? ('LONG' as const) : ('SHORT' as const),
+        weight: 1 + Math.floor(rng() * 3),
+        when: (ctx: { on: boolean[] }) => ctx.on[i] === true,
+      }));
+      const thresholds = { long: 1 + Math.floor(rng() * 4), short: 1 + Math.floor(rng() * 4) };
+      const scorer = compileRuleScorer(rules);
+      for (let bar = 0; bar < 3; bar += 1) {
+        const ctx = { on: fires.map(() => rng() < 0.5) };
+        expect(scorer(thresholds, ctx)).toEqual(scoreRules(rules, thresholds, ctx));
+      }
+    }
+  });
+
+  it('compiled, still sees rules added to the list later', () => {
+    const rules = [rule('a', 'LONG', 1, true)];
+    const scorer = compileRuleScorer(rules);
+    expect(scorer({ long: 2, short: 2 }, {})).toBeUndefined();
+    rules.push(rule('b', 'LONG', 1, true));
+    expect(scorer({ long: 2, short: 2 }, {})?.rulesFired).toEqual(['a', 'b']);
   });
 });
 

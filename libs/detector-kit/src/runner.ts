@@ -2,7 +2,7 @@ import type { TimeFrame } from '@barfinex/enums';
 import { nextTimeFrameStart } from '@barfinex/enums';
 import { toBar, toTradeTick } from './bar';
 import type { Bar, TradeTick } from './bar';
-import { readPartialValues, scoreRules } from './context';
+import { compileRuleScorer, readPartialValues } from './context';
 import type { ActiveSignal, Detector, DetectorOutput, IndicatorSet, ParamsSchema, SignalDraft } from './detector';
 import { joinId } from './emission';
 import { createLifecycle } from './lifecycle';
@@ -13,6 +13,7 @@ import { buildStream, resetStream, swapValues } from './runner-stream';
 import type { Stream, SymbolState } from './runner-stream';
 
 const NO_SOURCE: FeedSource = Object.freeze({});
+const NO_THRESHOLDS = Object.freeze({ long: Infinity, short: Infinity });
 // Bound once: an imported function is otherwise read through the module's exports on every call.
 const nextStart = nextTimeFrameStart;
 
@@ -28,6 +29,7 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
   const detector = detectorIn as unknown as Detector;
   let params = parseDetectorParams(detector, options.params);
   const detectorKey = options.detectorKey ?? detector.name;
+  const scorer = compileRuleScorer<unknown>(detector.rules ?? []);
   const streams = new Map<string, Stream>();
   // Position, order book and last trade per symbol, in one record a stream holds on to: the
   // per-bar context refresh then reads three fields instead of making three map lookups.
@@ -85,7 +87,7 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
       const hit = detector.invalidate.find((rule) => rule.when(ctx as never, stream.signal as ActiveSignal));
       if (hit) return { invalidate: `rule ${hit.id}` };
     }
-    const verdict = scoreRules(detector.rules ?? [], detector.thresholds ?? { long: Infinity, short: Infinity }, ctx as never);
+    const verdict = scorer(detector.thresholds ?? NO_THRESHOLDS, ctx);
     if (!verdict) return undefined;
     if (!detector.levels) return { signal: verdict };
     const levels = detector.levels(ctx as never, verdict.direction);
