@@ -3,7 +3,8 @@
  * PROVIDER_ORDER_CREATE for the symbol receives the event (REST validation, idempotency lookup,
  * order row, matching, event on the bus, WebSocket). MARKET and LIMIT orders, one at a time,
  * p50/p95/p99; a bare GET /api/health round trip in the same run gives the scale of one request
- * through the same HTTP stack. Orders and health checks alternate so noise hits both alike.
+ * through the same HTTP stack. Orders and health checks alternate so noise hits both alike. The
+ * process CPU per round (provider and client share this process) is the steadier number on a busy machine.
  * PostgreSQL at TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test), memory bus.
  *
  * Run: npx tsx --conditions=development tools/bench/order-path.ts [orders=500]
@@ -65,7 +66,9 @@ async function main(): Promise<void> {
   const market: number[] = [];
   const limit: number[] = [];
   const health: number[] = [];
+  let cpu0 = process.cpuUsage();
   for (let i = -WARMUP; i < ORDERS; i++) {
+    if (i === 0) cpu0 = process.cpuUsage();
     const m = await placeOne(i + WARMUP, 'MARKET');
     const l = await placeOne(i + WARMUP, 'LIMIT');
     const hh = await healthOne();
@@ -78,6 +81,9 @@ async function main(): Promise<void> {
   console.log(`  MARKET            ${percentiles(market)}`);
   console.log(`  LIMIT (resting)   ${percentiles(limit)}`);
   console.log(`  GET /api/health   ${percentiles(health)}   (reference: one plain request)`);
+  // Less sensitive to a shared machine than wall time: the provider and the client run in this process (PostgreSQL does not).
+  const cpu = process.cpuUsage(cpu0);
+  console.log(`  process CPU per MARKET + LIMIT + health round: ${((cpu.user + cpu.system) / 1000 / ORDERS).toFixed(2)} ms`);
   client.close();
   await h.stop();
   await db.close();
