@@ -173,6 +173,10 @@ describe('engine helpers', () => {
     expect(parseDecimal('7.')?.toFixed()).toBe('7');
     expect(parseDecimal(' 2.50 ')?.toFixed()).toBe('2.5');
     expect(parseDecimal(Number.POSITIVE_INFINITY)).toBeUndefined();
+    // Canonical input keeps its text; any other plain form prints canonically.
+    for (const v of [...randomValues(200, 3), '0', '10', '0.5', '00.5', '1.50', '+1.5', ' 1.5', '1.5 ', '-0', '-0.0', '100.001', '.25', '5.']) {
+      expect([v, parseDecimal(v)?.toFixed()]).toEqual([v, new Ref(v.trim()).toFixed()]);
+    }
     // Cached parses are the same immutable value.
     expect(parseDecimal('3.25')).toBe(parseDecimal('3.25'));
   });

@@ -80,6 +80,8 @@ export class Dec {
   readonly m: bigint;
   /** Scale (decimal places held, ≥ 0; trailing zeros allowed). */
   readonly s: number;
+  /** The canonical text once computed (values are immutable; views print the same quantities and prices again and again). */
+  private t: string | undefined = undefined;
 
   constructor(value: DecValue | bigint, scale = 0) {
     if (typeof value === 'bigint') {
@@ -262,7 +264,7 @@ export class Dec {
       // decimal.js keeps the sign of a negative value that rounds to zero ("-0.00").
       return this.m < 0n && r.m === 0n ? `-${text}` : text;
     }
-    return this.text(false);
+    return (this.t ??= this.text(false));
   }
 
   toString(): string {
@@ -275,6 +277,11 @@ export class Dec {
 
   valueOf(): string {
     return this.toFixed();
+  }
+
+  /** Records `text` as the canonical form; only for text known to be exactly that. */
+  cacheText(text: string): void {
+    this.t = text;
   }
 
   private text(keepZeros: boolean): string {
@@ -332,13 +339,24 @@ export function parseDecimal(value: unknown): Dec | undefined {
   const match = PLAIN_DECIMAL.exec(value);
   if (match === null) return undefined;
   const whole = match[2] as string;
-  let fraction = match[3] ?? '';
+  const rawFraction = match[3];
+  let fraction = rawFraction ?? '';
   if (whole.length + fraction.length === 0 || whole.length + fraction.length > 80) return undefined;
   let end = fraction.length;
   while (end > 0 && fraction.charCodeAt(end - 1) === 48) end--;
   fraction = fraction.slice(0, end);
   const m = BigInt(whole + fraction || '0');
   const result = new Dec(match[1] === '-' ? -m : m, fraction.length);
+  // Text already in canonical form (the usual wire form: no sign, padding, leading or trailing
+  // zeros) is kept as the value's text, so views print it without formatting.
+  const canonical =
+    match[1] === '' &&
+    whole.length > 0 &&
+    (whole.length === 1 || whole.charCodeAt(0) !== 48) &&
+    rawFraction !== '' &&
+    fraction.length === (rawFraction ?? '').length &&
+    value.length === whole.length + (rawFraction === undefined ? 0 : rawFraction.length + 1);
+  if (canonical) result.cacheText(value);
   if (parsed.size >= PARSED_LIMIT) parsed.clear();
   parsed.set(value, result);
   return result;
