@@ -59,7 +59,8 @@ export const EventEnvelopeSchema = z.object({
   payload: z.unknown(),
 });
 
-const envelopeCheck = compileFastCheck(EventEnvelopeSchema);
+let envelopeChecker: FastCheck | undefined;
+const envelopeCheck = (raw: unknown): boolean => (envelopeChecker ??= compileFastCheck(EventEnvelopeSchema))(raw);
 
 // Payloads that are already exactly what the schema returns (most of them: publishers build them
 // from typed values) pass a compiled check and skip Zod; anything else takes the full parse.

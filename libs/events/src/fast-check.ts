@@ -1,49 +1,12 @@
 import { DecimalString, NonNegativeDecimalString, PositiveDecimalString, normalizeDecimal } from '@barfinex/contracts';
 import type { z } from 'zod';
+import { checksOf, compileObject, plainObject } from './fast-check-object';
+import type { CheckPayload, FastCheck, ZodCheckLike, ZodNode } from './fast-check-object';
 
-/**
- * A compiled fast path in front of Zod: `check(value)` is true only when Zod would accept
- * `value` AND return it unchanged (no default to fill, no decimal to normalise, no unknown key to
- * strip, no transform). Then the value itself is the parse result and Zod is skipped. False means
- * "not known": the caller runs the full Zod parse, so invalid payloads get exactly the errors
- * they always got, and inputs that need normalising are normalised as before.
- *
- * Compiled once per schema from Zod's own definitions; checks (lengths, patterns, refinements)
- * are Zod's own check functions, run directly. Schema nodes it does not understand compile to
- * "not known", which only costs speed.
- */
-export type FastCheck = (value: unknown) => boolean;
-
-interface CheckPayload {
-  value: unknown;
-  issues: unknown[];
-}
-
-/** What this module reads from Zod 4 internals; kept loose on purpose. */
-interface ZodCheckLike {
-  _zod: {
-    def: { when?: (payload: CheckPayload) => boolean };
-    check(payload: CheckPayload): unknown;
-  };
-}
-interface ZodNode {
-  _zod: {
-    def: Record<string, unknown> & { type: string; checks?: ZodCheckLike[]; coerce?: boolean };
-    traits: Set<string>;
-    values?: Set<unknown>;
-    optin?: string;
-  };
-}
+export type { FastCheck } from './fast-check-object';
 
 const NEVER: FastCheck = () => false;
 const DEFINED: FastCheck = (v) => v !== undefined;
-
-const plainObject = (v: unknown): v is Record<string, unknown> => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  // Object.prototype of any realm (a test sandbox or a worker has its own), or none.
-  const proto = Object.getPrototypeOf(v) as object | null;
-  return proto === null || Object.getPrototypeOf(proto) === null;
-};
 
 // The decimal schemas of the contracts normalise their input (numbers become strings, "1.50"
 // becomes "1.5"); they pass unchanged exactly when the input is already the canonical string.
@@ -52,12 +15,14 @@ const decimalOut = (schema: unknown): unknown => (schema as ZodNode)._zod.def.ou
 // Bound once: a call through the module namespace pays a property read every time.
 const normalize = normalizeDecimal;
 const canonical = (v: unknown): v is string => typeof v === 'string' && normalize(v) === v;
-const DECIMALS = new Map<unknown, FastCheck>([
-  [decimalOut(DecimalString), canonical],
-  // Canonical strings have no leading zeros and no "-0", so the sign decides the bound.
-  [decimalOut(PositiveDecimalString), (v) => canonical(v) && v.charCodeAt(0) !== 45 /* - */ && v !== '0'],
-  [decimalOut(NonNegativeDecimalString), (v) => canonical(v) && v.charCodeAt(0) !== 45],
-]);
+let decimals: Map<unknown, FastCheck> | undefined;
+const decimalCheckOf = (out: unknown): FastCheck | undefined =>
+  (decimals ??= new Map<unknown, FastCheck>([
+    [decimalOut(DecimalString), canonical],
+    // Canonical strings have no leading zeros and no "-0", so the sign decides the bound.
+    [decimalOut(PositiveDecimalString), (v) => canonical(v) && v.charCodeAt(0) !== 45 /* - */ && v !== '0'],
+    [decimalOut(NonNegativeDecimalString), (v) => canonical(v) && v.charCodeAt(0) !== 45],
+  ])).get(out);
 
 let sharedBusy = false;
 const shared: CheckPayload = { value: undefined, issues: [] };
@@ -110,9 +75,7 @@ function inlineNumberCheck(check: ZodCheckLike): ((v: number) => boolean) | unde
 }
 
 function withChecks(node: ZodNode, base: FastCheck): FastCheck {
-  const checks: ZodCheckLike[] = [...(node._zod.def.checks ?? [])];
-  // A format schema (z.email(), z.int()…) is itself a check, and Zod runs it first.
-  if (node._zod.traits.has('$ZodCheck')) checks.unshift(node as unknown as ZodCheckLike);
+  const checks = checksOf(node);
   if (checks.length === 0) return base;
   const type = node._zod.def.type;
   if (type === 'number') {
@@ -141,7 +104,19 @@ function withChecks(node: ZodNode, base: FastCheck): FastCheck {
 
 const cache = new WeakMap<object, FastCheck>();
 
-/** The cached fast check of a Zod schema (see FastCheck). */
+/**
+ * A compiled fast path in front of Zod: `check(value)` is true only when Zod would accept
+ * `value` AND return it unchanged (no default to fill, no decimal to normalise, no unknown key to
+ * strip, no transform). Then the value itself is the parse result and Zod is skipped. False means
+ * "not known": the caller runs the full Zod parse, so invalid payloads get exactly the errors
+ * they always got, and inputs that need normalising are normalised as before.
+ *
+ * Compiled once per schema from Zod's own definitions; checks (lengths, patterns, refinements)
+ * are Zod's own check functions, run directly. Schema nodes it does not understand compile to
+ * "not known", which only costs speed.
+ *
+ * Cached per schema.
+ */
 export function compileFastCheck(schema: z.ZodType): FastCheck {
   const key = schema as object;
   let fn = cache.get(key);
@@ -206,7 +181,7 @@ function compileNode(node: ZodNode): FastCheck {
       });
     }
     case 'object':
-      return withChecks(node, compileObject(def));
+      return withChecks(node, compileObject(def, compileFastCheck));
     case 'record': {
       if ((def.keyType as ZodNode)._zod.def.type !== 'string') return NEVER;
       const keyCheck = sub(def.keyType);
@@ -218,7 +193,7 @@ function compileNode(node: ZodNode): FastCheck {
       });
     }
     case 'pipe': {
-      const decimal = DECIMALS.get(def.out);
+      const decimal = decimalCheckOf(def.out);
       if (decimal !== undefined) return withChecks(node, decimal);
       // The input stage returns the value unchanged, so the output stage sees the same value.
       const first = sub(def.in);
@@ -243,99 +218,3 @@ function isLeaf(node: ZodNode): boolean {
   return (type === 'string' || type === 'number' || type === 'boolean' || type === 'enum' || type === 'literal' || type === 'null') && node._zod.def.coerce !== true;
 }
 
-function checksOf(node: ZodNode): ZodCheckLike[] {
-  const checks: ZodCheckLike[] = [...(node._zod.def.checks ?? [])];
-  if (node._zod.traits.has('$ZodCheck')) checks.unshift(node as unknown as ZodCheckLike);
-  return checks;
-}
-
-/** Number checks as source (`v >= 0`…), or undefined when one of them is not a plain bound. */
-function numberChecksSource(checks: readonly ZodCheckLike[], v: string): string | undefined {
-  const parts: string[] = [];
-  for (const check of checks) {
-    const def = check._zod.def as { check?: string; value?: unknown; inclusive?: boolean; format?: string; when?: unknown };
-    if (def.when !== undefined) return undefined;
-    if ((def.check === 'greater_than' || def.check === 'less_than') && typeof def.value === 'number' && Number.isFinite(def.value)) {
-      const op = def.check === 'greater_than' ? (def.inclusive ? '>=' : '>') : def.inclusive ? '<=' : '<';
-      parts.push(`${v} ${op} ${String(def.value)}`);
-    } else if (def.check === 'number_format' && def.format === 'safeint') parts.push(`Number.isSafeInteger(${v})`);
-    else return undefined;
-  }
-  return parts.join(' && ');
-}
-
-/**
- * Source of an expression that checks the value in variable `v`: common leaves are written out,
- * anything else calls its compiled check through `ref` (one callee per call site, so the engine
- * can inline it, where a shared closure calling many different checks cannot).
- */
-function expressionOf(node: ZodNode, v: string, ref: (helper: unknown) => string): string {
-  const def = node._zod.def;
-  const call = () => `${ref(compileFastCheck(node as unknown as z.ZodType))}(${v})`;
-  if (def.coerce === true) return 'false';
-  const checks = checksOf(node);
-  switch (def.type) {
-    case 'string':
-      return checks.length === 0 ? `typeof ${v} === 'string'` : call();
-    case 'boolean':
-      return checks.length === 0 ? `typeof ${v} === 'boolean'` : call();
-    case 'number': {
-      const bounds = numberChecksSource(checks, v);
-      if (bounds === undefined) return call();
-      return `(typeof ${v} === 'number' && Number.isFinite(${v})${bounds ? ` && ${bounds}` : ''})`;
-    }
-    case 'unknown':
-    case 'any':
-      return checks.length === 0 ? `${v} !== undefined` : call();
-    case 'enum':
-    case 'literal': {
-      const values = node._zod.values;
-      if (checks.length > 0 || values === undefined) return call();
-      if (values.size > 0 && values.size <= 8 && [...values].every((x) => typeof x === 'string')) {
-        return `(${[...values].map((x) => `${v} === ${JSON.stringify(x)}`).join(' || ')})`;
-      }
-      return `${ref(values)}.has(${v})`;
-    }
-    case 'optional': {
-      const inner = def.innerType as ZodNode;
-      if (checks.length > 0) return call();
-      const absentOk = inner._zod.optin !== 'defaulted';
-      return `(${v} === undefined ? ${String(absentOk)} : ${expressionOf(inner, v, ref)})`;
-    }
-    case 'default':
-    case 'prefault':
-    case 'nonoptional':
-      if (checks.length > 0) return call();
-      return `(${v} !== undefined && ${expressionOf(def.innerType as ZodNode, v, ref)})`;
-    default:
-      return call();
-  }
-}
-
-function compileObject(def: ZodNode['_zod']['def']): FastCheck {
-  const shape = def.shape as Record<string, unknown>;
-  const keys = Object.keys(shape);
-  const known = new Set(keys);
-  const catchall = def.catchall as ZodNode | undefined;
-  // Strip mode (no catchall) drops unknown keys and strict mode rejects them: only a catchall
-  // that accepts anything unchanged (looseObject) keeps them.
-  const extra: FastCheck | undefined = catchall === undefined ? undefined : sub(catchall);
-  const extrasOk = (o: Record<string, unknown>): boolean => {
-    if (extra === undefined) return false;
-    for (const k in o) if (!known.has(k) && !extra(o[k])) return false;
-    return true;
-  };
-  const helpers: unknown[] = [plainObject, extrasOk];
-  const ref = (helper: unknown): string => {
-    helpers.push(helper);
-    return `h[${helpers.length - 1}]`;
-  };
-  // One function per object schema, its keys written in as JSON string literals (safe for any
-  // key); keys beyond the shape are counted (cheap) and only looked at when there are some.
-  const lines = keys.map((key) => {
-    const k = JSON.stringify(key);
-    return `v = o[${k}]; if (!(${expressionOf(shape[key] as ZodNode, 'v', ref)})) return false; if (v !== undefined || ${k} in o) p += 1;`;
-  });
-  const source = `'use strict'; return function check(o) { if (!h[0](o)) return false; let p = 0; let v; ${lines.join(' ')} let t = 0; for (const _ in o) t += 1; return t === p || h[1](o); };`;
-  return new Function('h', source)(helpers) as FastCheck;
-}
