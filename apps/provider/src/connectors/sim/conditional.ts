@@ -3,6 +3,7 @@ import type { Dec } from './decimal';
 import { emitOrder } from './emit';
 import { closeOrder, detach, emitLockBalance, relock } from './ledger';
 import { ExpireReason, executeLive, marginCovers, rest } from './matching';
+import { touchOrder } from './state';
 import type { Engine, OrderState } from './state';
 import { remainingQty, trailingTrigger } from './views';
 
@@ -26,7 +27,7 @@ export function arm(engine: Engine, order: OrderState): void {
     order.place = 'trailing';
     order.restingSeq = ++engine.seq.resting;
     ms.trailing.add(order);
-    engine.changes.orders.add(order);
+    touchOrder(engine, order);
     updateTrail(order, ms.lastPrice);
     return;
   }

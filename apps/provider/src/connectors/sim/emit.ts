@@ -1,4 +1,5 @@
 import type { TradeSide } from '@barfinex/enums';
+import { touchOrder } from './state';
 import type { AccountState, Engine, OrderState, PositionState } from './state';
 import type { SimSink } from './types';
 import { futuresBalanceView, orderView, positionView, spotBalanceView } from './views';
@@ -23,7 +24,7 @@ export function safeCall<T>(sink: SimSink, fn: ((value: T) => void) | undefined,
 }
 
 export function emitOrder(engine: Engine, order: OrderState): void {
-  engine.changes.orders.add(order);
+  touchOrder(engine, order);
   const { sink } = engine;
   if (sink.onOrderUpdate !== undefined) safeCall(sink, sink.onOrderUpdate, orderView(order));
 }

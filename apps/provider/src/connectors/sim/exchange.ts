@@ -20,6 +20,7 @@ import type { SimChanges } from './persist';
 import { restoreEngine } from './restore';
 import { takeSnapshot } from './snapshot';
 import type { SimSnapshot } from './snapshot';
+import { touchMarket } from './state';
 import type { Engine } from './state';
 import { recentTrades, tickerView } from './ticker';
 import type {
@@ -193,7 +194,7 @@ export function createSimExchange(options: SimExchangeOptions): SimExchange {
       const buckets = ms.ticker.buckets.length;
       const view = tickerView(engine, ms);
       // Reading the ticker slides its 24 h window: a change the stored market part must follow.
-      if (ms.ticker.buckets.length !== buckets) engine.changes.markets.add(ms);
+      if (ms.ticker.buckets.length !== buckets) touchMarket(engine, ms);
       return view;
     },
     recentTrades: (marketType, symbol, limit) =>

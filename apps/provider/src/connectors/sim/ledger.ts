@@ -3,6 +3,7 @@ import { addTo, spotAsset } from './accounts';
 import { Dec, ZERO, addDec, isPositive, minDec, money8Up, str, subDec } from './decimal';
 import { emitFuturesBalance, emitOrder, emitPosition, emitSpotBalance, safeCall } from './emit';
 import { applyPositionFill, dropIfFlat } from './positions';
+import { MAX_TRACKED_EVICTIONS } from './state';
 import type { Engine, OrderState } from './state';
 import type { SimFill } from './types';
 import { remainingQty } from './views';
@@ -84,8 +85,15 @@ function retire(engine: Engine, order: OrderState): void {
   while (engine.closed.length - engine.closedHead > engine.cfg.closedOrderRetention) {
     const old = engine.closed[engine.closedHead++] as OrderState;
     if (engine.orders.get(old.id) === old) engine.orders.delete(old.id);
-    engine.changes.orders.delete(old);
-    engine.changes.evicted.add(old.id);
+    const { changes } = engine;
+    if (changes.tracking) {
+      changes.orders.delete(old);
+      if (changes.evicted.size >= MAX_TRACKED_EVICTIONS) {
+        changes.evicted.clear();
+        changes.overflow = true;
+      }
+      if (!changes.overflow) changes.evicted.add(old.id);
+    }
     if (old.account.byClientId.get(old.clientOrderId) === old) old.account.byClientId.delete(old.clientOrderId);
   }
   if (engine.closedHead > 1024 && engine.closedHead * 2 > engine.closed.length) {

@@ -5,6 +5,7 @@ import { Dec, ZERO, floorToStep, isPositive, minDec } from './decimal';
 import { applyFill, closeOrder } from './ledger';
 import { reducibleQty } from './positions';
 import type { PriceLevels } from './price-levels';
+import { touchOrder } from './state';
 import type { Engine, OrderState } from './state';
 import { futuresAvailable, remainingQty } from './views';
 
@@ -132,7 +133,7 @@ export function rest(
   order.place = place;
   order.handle = side.add(key, order);
   order.restingSeq = ++engine.seq.resting;
-  engine.changes.orders.add(order);
+  touchOrder(engine, order);
 }
 
 /** Futures market execution: the margin for the part that grows the position, at the book's best price, must be available. */

@@ -5,6 +5,7 @@ import { PERSIST_CONFIG, persistExchange, randomOperations, seededRandom } from 
 import { CORE_PART, assembleSnapshot, marketPartName, orderPartName, splitSnapshot } from './persist';
 import type { SimChanges } from './persist';
 import { T0 } from './spec-helpers';
+import { MAX_TRACKED_EVICTIONS } from './state';
 
 /** What a store does with taken changes, in memory: the reference the SQL store must match. */
 function apply(stored: Map<string, unknown>, changes: SimChanges): void {
@@ -138,6 +139,34 @@ describe('sim incremental persistence', () => {
     expect(ex.takeChanges({ markets: true }).markets).toEqual([]);
     ex.ticker24h('spot', 'TESTUSDT');
     expect(ex.takeChanges({ markets: true }).markets.map((m) => m.key)).toEqual(['spot:TESTUSDT']);
+  });
+
+  it('an engine nobody drained keeps no bookkeeping: its first take is full, and so is one after a restore', () => {
+    const { ex } = persistExchange();
+    randomOperations(ex, seededRandom(12), 50);
+    const first = ex.takeChanges({ markets: false });
+    expect(first.full).toBe(true);
+    expect(first.markets).toHaveLength(4);
+    expect(ex.takeChanges({ markets: false }).full).toBe(false);
+    ex.restore(ex.snapshot());
+    expect(ex.takeChanges({ markets: false }).full).toBe(true);
+  });
+
+  it('evictions beyond the bookkeeping bound turn the next take into a full one that drops stale orders', () => {
+    const { ex } = persistExchange({ closedOrderRetention: 0 });
+    const stored = new Map<string, unknown>();
+    const rest = () => ex.placeOrder('a', { marketType: 'spot', symbol: 'TESTUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.1', price: '90' }).order.id;
+    const early = rest();
+    apply(stored, ex.takeChanges({ markets: true }));
+    expect(stored.has(orderPartName(early))).toBe(true);
+    ex.cancelOrder('a', 'spot', early);
+    for (let i = 0; i < MAX_TRACKED_EVICTIONS; i++) ex.cancelOrder('a', 'spot', rest());
+    const next = ex.takeChanges({ markets: false });
+    expect(next.full).toBe(true);
+    apply(stored, next);
+    expect(stored.has(orderPartName(early))).toBe(false);
+    expect(restored(stored).snapshot()).toEqual(ex.snapshot());
+    expect(ex.takeChanges({ markets: false }).full).toBe(false);
   });
 
   it('refuses parts without a core, or an order part under another id', () => {

@@ -108,14 +108,20 @@ export function marketPart(engine: Engine, ms: MarketState): SimMarketPart {
  * Takes what changed since the last drain. Markets stay recorded unless `markets` is set (or
  * `full`), so a throttled caller writes them later. An order both changed and evicted since the
  * last drain (possible with a zero retention) is only evicted: parts named for writing and for
- * deletion are always disjoint.
+ * deletion are always disjoint. The engine records changes only from its first drain on, which
+ * is therefore full, as is a drain after the eviction bookkeeping overflowed.
  */
 export function drainChanges(engine: Engine, options: { markets: boolean; full: boolean }): SimChanges {
   const { changes } = engine;
   const orders: SimOrderSnapshot[] = [];
   const evicted: string[] = [];
   const markets: SimChanges['markets'] = [];
-  if (options.full) {
+  // The first drain of an engine (tracking starts with it) and one after evictions overflowed
+  // the bookkeeping cannot name what changed: they write everything.
+  const full = options.full || !changes.tracking || changes.overflow;
+  changes.tracking = true;
+  changes.overflow = false;
+  if (full) {
     for (const order of engine.orders.values()) orders.push(orderSnapshot(order));
     for (const ms of engine.markets.values()) markets.push({ key: ms.key, value: marketPart(engine, ms) });
     changes.orders.clear();
@@ -131,7 +137,7 @@ export function drainChanges(engine: Engine, options: { markets: boolean; full: 
       changes.markets.clear();
     }
   }
-  return { full: options.full, core: corePart(engine), markets, orders, evicted };
+  return { full, core: corePart(engine), markets, orders, evicted };
 }
 
 /**

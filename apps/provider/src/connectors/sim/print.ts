@@ -4,6 +4,7 @@ import { applyFill, closeOrder } from './ledger';
 import { liquidateIfCrossed } from './liquidation';
 import { ExpireReason, takeable } from './matching';
 import type { PriceLevels } from './price-levels';
+import { touchOrder } from './state';
 import type { Engine, MarketState, OrderState } from './state';
 import { fire, updateTrail } from './conditional';
 
@@ -27,7 +28,7 @@ export function onPrint(engine: Engine, ms: MarketState, ticks: number, liquidit
   if (ms.trailing.size > 0) {
     const due: OrderState[] = [];
     for (const order of ms.trailing) {
-      engine.changes.orders.add(order);
+      touchOrder(engine, order);
       if (updateTrail(order, ms.lastPrice)) due.push(order);
     }
     for (const order of due) fire(engine, order);

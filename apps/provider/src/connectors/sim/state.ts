@@ -226,13 +226,36 @@ export interface Engine {
  * retention, and markets whose trades or ticker moved. The persistence layer drains it.
  */
 export interface EngineChanges {
+  /**
+   * Off until a persistence layer first drains (that drain is a full one, writing every part):
+   * an engine nobody stores (a backtest, a benchmark) keeps no bookkeeping at all.
+   */
+  tracking: boolean;
   orders: Set<OrderState>;
   evicted: Set<string>;
   markets: Set<MarketState>;
+  /**
+   * Set when more evictions piled up than MAX_TRACKED_EVICTIONS without a drain (the store has
+   * been failing for long): `evicted` is then cleared to bound memory, and the next drain must be
+   * a full one that replaces every part.
+   */
+  overflow: boolean;
 }
 
+/** Records that an order's stored form may differ now (no-op while nobody persists the engine). */
+export function touchOrder(engine: Engine, order: OrderState): void {
+  if (engine.changes.tracking) engine.changes.orders.add(order);
+}
+
+/** Records that a market's trades or ticker moved. */
+export function touchMarket(engine: Engine, ms: MarketState): void {
+  if (engine.changes.tracking) engine.changes.markets.add(ms);
+}
+
+export const MAX_TRACKED_EVICTIONS = 50_000;
+
 export function emptyChanges(): EngineChanges {
-  return { orders: new Set(), evicted: new Set(), markets: new Set() };
+  return { tracking: false, orders: new Set(), evicted: new Set(), markets: new Set(), overflow: false };
 }
 
 export function marketKey(marketType: SimMarketType, symbol: string): string {

@@ -1,5 +1,6 @@
 import { TradeSide } from '@barfinex/enums';
 import { Dec, ZERO, money8, str } from './decimal';
+import { touchMarket } from './state';
 import type { Engine, MarketState, TickerBucket, TickerState } from './state';
 import type { SimTicker, SimTrade } from './types';
 
@@ -21,7 +22,7 @@ export function recordTrade(
 ): SimTrade {
   const now = engine.clock.now();
   const id = ++ms.tradeSeq;
-  engine.changes.markets.add(ms);
+  touchMarket(engine, ms);
   const quote = trade.price.mul(trade.volume);
   ms.lastPrice = trade.price;
   ms.lastTicks = trade.ticks;
