@@ -12,9 +12,10 @@
  * It prints the 100,000-vs-100 ratio for 1 and 2: a balanced index gives ~1×, a linear scan ~1000×,
  * and order requests per second at 10,000 resting orders for 1 and 3 (target ≥ 300,000/s). Each
  * request goes through the exchange's public API: string decimals validated against the filters,
- * funds locked and released, the order's view returned. No sink is attached, so the numbers are
- * the engine's own cost (views for listeners are only built when someone listens). The engine runs
- * from an esbuild bundle, as in the production image (see bundled.ts).
+ * funds locked and released, the order's view returned. No sink and no store are attached, so
+ * the numbers are the engine's own cost (views for listeners are only built when someone listens,
+ * change bookkeeping for persistence starts with the first save; tools/bench/sim-save.ts measures
+ * saving). The engine runs from an esbuild bundle, as in the production image (see bundled.ts).
  *
  * Run: npx tsx --conditions=development tools/bench/sim-book.ts
  */
