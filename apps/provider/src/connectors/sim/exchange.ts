@@ -20,7 +20,6 @@ import type { SimChanges } from './persist';
 import { restoreEngine } from './restore';
 import { takeSnapshot } from './snapshot';
 import type { SimSnapshot } from './snapshot';
-import { touchMarket } from './state';
 import type { Engine } from './state';
 import { recentTrades, tickerView } from './ticker';
 import type {
@@ -189,14 +188,7 @@ export function createSimExchange(options: SimExchangeOptions): SimExchange {
     orderBook: (marketType, symbol, depth) =>
       bookView(engine, symbolMarket(marketType, symbol), depth ?? engine.cfg.bookLevels),
     lastPrice: (marketType, symbol) => str(symbolMarket(marketType, symbol).lastPrice),
-    ticker24h: (marketType, symbol) => {
-      const ms = symbolMarket(marketType, symbol);
-      const buckets = ms.ticker.buckets.length;
-      const view = tickerView(engine, ms);
-      // Reading the ticker slides its 24 h window: a change the stored market part must follow.
-      if (ms.ticker.buckets.length !== buckets) touchMarket(engine, ms);
-      return view;
-    },
+    ticker24h: (marketType, symbol) => tickerView(engine, symbolMarket(marketType, symbol)),
     recentTrades: (marketType, symbol, limit) =>
       recentTrades(engine, symbolMarket(marketType, symbol), limit ?? engine.cfg.recentTradesLimit),
     now: () => clock.now(),

@@ -52,7 +52,7 @@ export function recordTrade(
   t.volume = t.volume.plus(trade.volume);
   t.quote = t.quote.plus(quote);
   t.count++;
-  evict(engine, t, now);
+  evict(engine, ms, now);
   const view: SimTrade = {
     id,
     connectorType: 'sim',
@@ -72,7 +72,8 @@ export function recordTrade(
   return view;
 }
 
-function evict(engine: Engine, t: TickerState, now: number): void {
+function evict(engine: Engine, ms: MarketState, now: number): void {
+  const t = ms.ticker;
   const horizon = now - DAY_MS;
   let drop = 0;
   while (drop < t.buckets.length) {
@@ -83,7 +84,11 @@ function evict(engine: Engine, t: TickerState, now: number): void {
     t.count -= b.count;
     drop++;
   }
-  if (drop > 0) t.buckets.splice(0, drop);
+  if (drop > 0) {
+    t.buckets.splice(0, drop);
+    // The window slid: the stored market part must follow.
+    touchMarket(engine, ms);
+  }
 }
 
 export function recentTrades(engine: Engine, ms: MarketState, limit: number): SimTrade[] {
@@ -94,7 +99,7 @@ export function recentTrades(engine: Engine, ms: MarketState, limit: number): Si
 export function tickerView(engine: Engine, ms: MarketState): SimTicker {
   const now = engine.clock.now();
   const t = ms.ticker;
-  evict(engine, t, now);
+  evict(engine, ms, now);
   const tick = ms.spec.tickSize;
   const first = t.buckets[0];
   const last = ms.lastPrice;
