@@ -98,6 +98,11 @@ describe('orders', () => {
     const k1 = await call('POST', '/api/orders', order({ type: 'MARKET', quantity: '0.01', idempotencyKey: 'key-1' }));
     const k2 = await call('POST', '/api/orders', order({ type: 'MARKET', quantity: '0.01', idempotencyKey: 'key-1' }));
     expect(k2.body.id).toBe(k1.body.id);
+    // A retry is answered with the first order even when its checks would fail now (here: a quantity below the lot size).
+    const late = await call('POST', '/api/orders', order({ type: 'MARKET', quantity: '0.0000001', clientOrderId: 'cid-1' }));
+    expect([late.status, late.body.id]).toEqual([200, first.body.id]);
+    const fresh = await call('POST', '/api/orders', order({ type: 'MARKET', quantity: '0.0000001', clientOrderId: 'cid-new' }));
+    expect(fresh.status).toBe(400);
     expect((await call('GET', `/api/orders/${first.body.id}`)).body.status).toBe('FILLED');
   });
   it('rests a limit order, fills it when the price crosses, and cancels another', async () => {

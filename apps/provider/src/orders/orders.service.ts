@@ -86,10 +86,8 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     return { symbol: order.symbol, connectorType: order.connectorType, marketType: order.marketType, correlationId: order.correlationId ?? order.clientOrderId };
   }
 
-  async function place(input: OrderCreate): Promise<PlaceResult> {
-    const previous = await existingFor(input);
-    if (previous) return { order: previous, replayed: true };
-
+  /** The connector for a new order, after the instrument's filters; throws the 4xx a request gets. */
+  function checked(input: OrderCreate) {
     const connector = deps.connectors.require(input.connectorType, input.marketType);
     const instrument = connector.instrument(input.marketType, input.symbol);
     if (!instrument) {
@@ -99,6 +97,21 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     }
     const problem = checkOrderAgainstInstrument(instrument, input, connector.lastPrice(input.marketType, input.symbol));
     if (problem) throw validationError(problem.message, { issues: [problem] });
+    return connector;
+  }
+
+  async function place(input: OrderCreate): Promise<PlaceResult> {
+    // A repeated clientOrderId / idempotencyKey returns the first order. The unique insert below
+    // detects the repeat, so a new order costs no lookup; a retry whose checks would fail now (the
+    // price moved since) still gets its first order back rather than an error.
+    let connector;
+    try {
+      connector = checked(input);
+    } catch (err) {
+      const previous = await existingFor(input);
+      if (previous) return { order: previous, replayed: true };
+      throw err;
+    }
 
     const now = deps.now();
     const draft: Order = {
