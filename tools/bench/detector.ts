@@ -13,16 +13,11 @@
  * emitted payload against the event catalog (its default); `validate: false` is shown for the
  * kit's own cost.
  *
- * Run: npx tsx tools/bench/detector.ts [harnessCandles=500000] [liveCandles=50000] [rounds=5]
- * It re-executes itself with --conditions=development so the libs' TypeScript sources are measured.
+ * Run: npx tsx --conditions=development tools/bench/detector.ts [harnessCandles=500000] [liveCandles=50000] [rounds=5]
+ * It runs from an esbuild bundle of itself with the libs' TypeScript sources, as the detector
+ * app's image runs (see bundled.ts).
  */
-import { spawnSync } from 'node:child_process';
-
-const CONDITION = '--conditions=development';
-if (!process.execArgv.includes(CONDITION)) {
-  const r = spawnSync(process.execPath, [...process.execArgv, CONDITION, ...process.argv.slice(1)], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
+import { runBundled } from './bundled';
 
 const HARNESS_N = Number(process.argv[2] ?? 500_000);
 const LIVE_N = Number(process.argv[3] ?? 50_000);
@@ -154,7 +149,7 @@ interface Rate {
   cpu: number;
 }
 
-main().catch((err: unknown) => {
+runBundled(__filename).then(main).catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });
