@@ -1,4 +1,5 @@
-import { DecimalString, NonNegativeDecimalString, PositiveDecimalString, normalizeDecimal } from './decimal';
+import Decimal from 'decimal.js';
+import { DecimalString, NonNegativeDecimalString, PositiveDecimalString, compareDecimalStrings, normalizeDecimal } from './decimal';
 
 describe('normalizeDecimal', () => {
   it.each([
@@ -59,5 +60,28 @@ describe('decimal schemas', () => {
     expect(PositiveDecimalString.parse('0.0001')).toBe('0.0001');
     expect(NonNegativeDecimalString.parse('0.000')).toBe('0');
     expect(NonNegativeDecimalString.safeParse('-0.01').error?.issues[0]?.message).toMatch(/not be negative/);
+  });
+});
+
+describe('compareDecimalStrings', () => {
+  it('orders canonical strings as decimal.js orders their values (seeded)', () => {
+    let x = 17;
+    const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    const values = ['0', '1', '-1', '0.5', '-0.5', '10', '9.999', '100.0001', '0.0001', '-0.0001', '123456789.123456789'];
+    for (let i = 0; i < 300; i++) {
+      const text = `${next() % 3 === 0 ? '-' : ''}${next() % 100_000}.${String(next() % 1_000_000).padStart(6, '0')}`;
+      values.push(normalizeDecimal(text) as string);
+    }
+    for (const a of values) {
+      for (const b of values.slice(0, 60)) {
+        expect([a, b, compareDecimalStrings(a, b)]).toEqual([a, b, new Decimal(a).comparedTo(b)]);
+      }
+    }
+  });
+
+  it('keeps the bounds on negative zero and zero spelled out', () => {
+    expect(NonNegativeDecimalString.parse('-0.00')).toBe('0');
+    expect(PositiveDecimalString.safeParse('-0').success).toBe(false);
+    expect(PositiveDecimalString.safeParse('0.000').success).toBe(false);
   });
 });

@@ -27,6 +27,41 @@ export function normalizeDecimal(value: unknown): string | undefined {
   return new Decimal(text).toFixed();
 }
 
+function compareMagnitude(a: string, b: string): -1 | 0 | 1 {
+  const ad = a.indexOf('.');
+  const bd = b.indexOf('.');
+  const al = ad < 0 ? a.length : ad;
+  const bl = bd < 0 ? b.length : bd;
+  // Canonical: no leading zeros, so the longer integer part is the larger number.
+  if (al !== bl) return al < bl ? -1 : 1;
+  for (let i = 0; i < al; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  const af = ad < 0 ? 0 : a.length - ad - 1;
+  const bf = bd < 0 ? 0 : b.length - bd - 1;
+  for (let i = 0; i < Math.max(af, bf); i++) {
+    const x = i < af ? a.charCodeAt(ad + 1 + i) : 48;
+    const y = i < bf ? b.charCodeAt(bd + 1 + i) : 48;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * Compares two canonical decimal strings (outputs of `normalizeDecimal` or the decimal schemas)
+ * by value, without parsing them: digit by digit.
+ */
+export function compareDecimalStrings(a: string, b: string): -1 | 0 | 1 {
+  const an = a.charCodeAt(0) === 45;
+  const bn = b.charCodeAt(0) === 45;
+  if (an !== bn) return an ? -1 : 1;
+  if (!an) return compareMagnitude(a, b);
+  const m = compareMagnitude(a.slice(1), b.slice(1));
+  return m === 0 ? 0 : m < 0 ? 1 : -1;
+}
+
 type Bound = 'any' | 'positive' | 'nonNegative';
 
 function describe(input: unknown): string {
@@ -49,12 +84,12 @@ function decimalSchema(bound: Bound, description: string) {
         });
         return z.NEVER;
       }
-      const value = new Decimal(normalized);
-      if (bound === 'positive' && !value.gt(0)) {
+      // Canonical: a negative value starts with '-', and zero is exactly '0'.
+      if (bound === 'positive' && (normalized === '0' || normalized.charCodeAt(0) === 45)) {
         ctx.addIssue({ code: 'custom', message: `must be greater than 0, got ${normalized}` });
         return z.NEVER;
       }
-      if (bound === 'nonNegative' && value.isNegative()) {
+      if (bound === 'nonNegative' && normalized.charCodeAt(0) === 45) {
         ctx.addIssue({ code: 'custom', message: `must not be negative, got ${normalized}` });
         return z.NEVER;
       }

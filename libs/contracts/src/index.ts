@@ -11,7 +11,7 @@ export {
   TradeSideSchema,
   UnixMs,
 } from './common';
-export { DecimalString, NonNegativeDecimalString, PositiveDecimalString, normalizeDecimal } from './decimal';
+export { DecimalString, NonNegativeDecimalString, PositiveDecimalString, compareDecimalStrings, normalizeDecimal } from './decimal';
 export {
   ConfidenceLowSchema,
   DecisionContextSnapshotSchema,

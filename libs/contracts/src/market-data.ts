@@ -1,4 +1,3 @@
-import Decimal from 'decimal.js';
 import { z } from 'zod';
 import {
   ConnectorTypeSchema,
@@ -8,7 +7,7 @@ import {
   TradeSideSchema,
   UnixMs,
 } from './common';
-import { DecimalString, NonNegativeDecimalString, PositiveDecimalString } from './decimal';
+import { DecimalString, NonNegativeDecimalString, PositiveDecimalString, compareDecimalStrings } from './decimal';
 
 /** A tradable instrument with the exchange filters orders must respect. */
 export const InstrumentSchema = z
@@ -61,12 +60,10 @@ export type Candle = z.output<typeof CandleSchema>;
  * Separate from CandleSchema because refined objects can no longer be `.pick`ed.
  */
 export const ConsistentCandleSchema = CandleSchema.superRefine((candle, ctx) => {
-  const low = new Decimal(candle.low);
-  const high = new Decimal(candle.high);
-  if (low.gt(high)) ctx.addIssue({ code: 'custom', path: ['low'], message: `low ${candle.low} is above high ${candle.high}` });
+  // The fields are canonical decimal strings by now: compared digit by digit, without parsing.
+  if (compareDecimalStrings(candle.low, candle.high) > 0) ctx.addIssue({ code: 'custom', path: ['low'], message: `low ${candle.low} is above high ${candle.high}` });
   for (const key of ['open', 'close'] as const) {
-    const value = new Decimal(candle[key]);
-    if (value.gt(high) || value.lt(low)) {
+    if (compareDecimalStrings(candle[key], candle.high) > 0 || compareDecimalStrings(candle[key], candle.low) < 0) {
       ctx.addIssue({ code: 'custom', path: [key], message: `${key} ${candle[key]} is outside low..high` });
     }
   }
