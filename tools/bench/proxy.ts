@@ -57,7 +57,10 @@ function run(file: string, env: Record<string, string>): ChildProcessByStdio<nul
   const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
   delete childEnv['NODE_OPTIONS'];
   delete childEnv['NATS_URL'];
-  return spawn(process.execPath, [file], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_CPU_PROF=<dir>: both servers write a V8 CPU profile there when they stop.
+  const prof = process.env['BENCH_CPU_PROF'];
+  const flags = prof === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${prof}`];
+  return spawn(process.execPath, [...flags, file], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 const stopper = (child: ChildProcess) => () =>
@@ -139,12 +142,17 @@ async function latencies(url: URL, headers: Record<string, string>, n: number): 
   return out.sort((a, b) => a - b);
 }
 
-async function throughput(url: URL, headers: Record<string, string>, n: number): Promise<number> {
+/** Requests/s at CONCURRENCY in flight; each request's latency under that load goes into `loaded`. */
+async function throughput(url: URL, headers: Record<string, string>, n: number, loaded: number[] = []): Promise<number> {
   let next = 0;
   const t = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      while (next++ < n) await get(url, headers);
+      while (next++ < n) {
+        const s = performance.now();
+        await get(url, headers);
+        loaded.push(performance.now() - s);
+      }
     }),
   );
   return n / ((performance.now() - t) / 1000);
@@ -178,6 +186,7 @@ async function main(): Promise<void> {
   const p50 = { direct: [] as number[], proxied: [] as number[] };
   const p99 = { direct: [] as number[], proxied: [] as number[] };
   const rps = { direct: [] as number[], proxied: [] as number[] };
+  const loaded = { direct: [] as number[], proxied: [] as number[] };
   // CPU µs spent during the concurrent phases, per process.
   const cpu = { direct: { app: 0, provider: 0, load: 0 }, proxied: { app: 0, provider: 0, load: 0 } };
   for (let round = 0; round < ROUNDS; round++) {
@@ -187,7 +196,7 @@ async function main(): Promise<void> {
       p50[name].push(pct(l, 0.5));
       p99[name].push(pct(l, 0.99));
       const before = { app: treeCpuUs(app.pid), provider: treeCpuUs(provider.pid), load: ownCpuUs() };
-      rps[name].push(await throughput(target.url, target.headers, CONCURRENT / ROUNDS));
+      rps[name].push(await throughput(target.url, target.headers, CONCURRENT / ROUNDS, loaded[name]));
       cpu[name].app += treeCpuUs(app.pid) - before.app;
       cpu[name].provider += treeCpuUs(provider.pid) - before.provider;
       cpu[name].load += ownCpuUs() - before.load;
@@ -201,6 +210,8 @@ async function main(): Promise<void> {
   const [d50, x50] = [median(p50.direct), median(p50.proxied)];
   out(`${row('p50 latency', d50, x50, 'ms')}   (target ≤ 1.25×; the hop adds ${((x50 - d50) * 1000).toFixed(0)} µs)`);
   out(row('p99 latency', median(p99.direct), median(p99.proxied), 'ms'));
+  const [ld, lp] = [loaded.direct.sort((a, b) => a - b), loaded.proxied.sort((a, b) => a - b)];
+  out(`${row(`p50 at concurrency ${CONCURRENCY}`, pct(ld, 0.5), pct(lp, 0.5), 'ms')}   (p99 ${pct(ld, 0.99).toFixed(3)} vs ${pct(lp, 0.99).toFixed(3)} ms)`);
   const [dr, pr] = [median(rps.direct), median(rps.proxied)];
   out(`${'throughput'.padEnd(24)} direct ${dr.toFixed(0)} req/s  proxied ${pr.toFixed(0)} req/s  ratio ${(pr / dr).toFixed(2)}×   (target ≥ 0.8×)`);
   const per = (us: number) => (us / CONCURRENT).toFixed(0).padStart(4);

@@ -155,6 +155,12 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
         const t = wall();
         const elapsed = t - lastWall;
         lastWall = t;
+        // A paused market does not move, and every change made while paused (orders, scripted
+        // prices, leverage) saves itself: the tick only retries a save that failed.
+        if (exchange.isPaused()) {
+          if (store.isBehind()) void store.save().catch((err: unknown) => options.logger.warn({ err }, 'simulator state not saved; will retry'));
+          return;
+        }
         try {
           exchange.advance(elapsed);
         } catch (err) {

@@ -115,8 +115,10 @@ export function storeSuite(getPrisma: () => PrismaClient): void {
       if (round % 3 === 1) {
         failNext = true;
         await expect(store.save()).rejects.toThrow('connection lost');
+        expect(store.isBehind()).toBe(true);
       } else {
         await store.save();
+        expect(store.isBehind()).toBe(false);
       }
     }
     randomOperations(ex, random, 5);

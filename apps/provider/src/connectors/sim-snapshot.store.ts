@@ -65,6 +65,8 @@ export function createSimStateStore(deps: SimStateStoreDeps) {
   let lastMarketWrite = -Infinity;
   /** The legacy key_values row still exists and goes with the next successful write. */
   let legacyRow = false;
+  /** The last write failed: what it carried waits for the next save. */
+  let behind = false;
 
   async function write(all: boolean): Promise<void> {
     const at = now();
@@ -76,8 +78,10 @@ export function createSimStateStore(deps: SimStateStoreDeps) {
       await deps.prisma.$executeRawUnsafe(saveSql(changes.full, legacy), deps.key, at, rowsJson(changes), evicted);
     } catch (err) {
       deps.exchange.returnChanges(changes);
+      behind = true;
       throw err;
     }
+    behind = false;
     if (markets || changes.full) lastMarketWrite = at;
     if (legacy) legacyRow = false;
   }
@@ -126,7 +130,12 @@ export function createSimStateStore(deps: SimStateStoreDeps) {
     return 'legacy';
   }
 
-  return { save, load };
+  return {
+    save,
+    load,
+    /** True while the last write failed (a retry is due). */
+    isBehind: () => behind,
+  };
 }
 
 export type SimStateStore = ReturnType<typeof createSimStateStore>;
