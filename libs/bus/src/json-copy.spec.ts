@@ -21,6 +21,14 @@ describe('jsonCopy', () => {
     }
   });
 
+  it('copies an own "__proto__" key as an own key, like JSON.parse', () => {
+    const input = JSON.parse('{"meta":{"__proto__":{"polluted":true},"x":1}}') as { meta: Record<string, unknown> };
+    const copy = jsonCopy(input);
+    expect(copy).toStrictEqual(viaJson(input));
+    expect(Object.getPrototypeOf(copy.meta)).toBe(Object.prototype);
+    expect(Object.keys(copy.meta)).toEqual(['__proto__', 'x']);
+  });
+
   it('throws where JSON throws', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;

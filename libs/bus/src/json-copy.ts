@@ -34,6 +34,8 @@ function copy(value: unknown, depth: number): unknown {
       if (!isPlain(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return UNHANDLED;
       const out: Record<string, unknown> = {};
       for (const key in value) {
+        // Assigning "__proto__" would set the copy's prototype instead of an own key, as JSON.parse makes.
+        if (key === '__proto__') return UNHANDLED;
         const item = (value as Record<string, unknown>)[key];
         // In objects JSON leaves such keys out.
         if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
