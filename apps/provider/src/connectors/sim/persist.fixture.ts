@@ -1,6 +1,7 @@
 // Shared by the persistence specs: a seeded random workload that exercises every order type,
 // cancels, triggers, fills, evictions, futures positions and leverage changes, so a store that
 // misses a change shows up as a difference between the live snapshot and the restored one.
+import { createRng } from '@barfinex/detector-kit';
 import { createSimClock } from './clock';
 import type { SimClock } from './clock';
 import type { SimConfigInput, SimMarketType } from './config';
@@ -10,17 +11,8 @@ import type { SimExchange } from './exchange';
 import { T0, TEST_SYMBOL } from './spec-helpers';
 import type { SimOrderRequest } from './types';
 
-/** mulberry32: small, seeded, good enough to pick operations. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Seeded uniform draws (mulberry32) to pick operations. */
+export const seededRandom = createRng;
 
 export const PERSIST_CONFIG: SimConfigInput = {
   seed: 11,

@@ -1,9 +1,7 @@
 import type { SimMarketType } from './config';
-import { str } from './decimal';
-import type { Dec } from './decimal';
 import { SimErrorCode, reject } from './errors';
-import { orderSnapshot } from './snapshot';
-import type { SimOrderSnapshot, SimSnapshot } from './snapshot';
+import { accountSnapshots, marketActivity, marketCore, orderSnapshot, symbolCore } from './snapshot';
+import type { SimMarketActivity, SimMarketCore, SimOrderSnapshot, SimSnapshot, SimSymbolCore } from './snapshot';
 import { marketKey } from './state';
 import type { Engine, MarketState } from './state';
 
@@ -23,13 +21,8 @@ import type { Engine, MarketState } from './state';
  * rebuilds a full snapshot (the one `restore` takes) from stored parts.
  */
 
-type SymbolSnapshot = SimSnapshot['symbols'][number];
-type MarketSnapshot = SymbolSnapshot['markets'][number];
-
-export type SimMarketPart = Pick<MarketSnapshot, 'ticker' | 'recentTrades'>;
-export type SimCorePart = Omit<SimSnapshot, 'orders' | 'symbols'> & {
-  symbols: (Omit<SymbolSnapshot, 'markets'> & { markets: Omit<MarketSnapshot, 'ticker' | 'recentTrades'>[] })[];
-};
+export type SimMarketPart = SimMarketActivity;
+export type SimCorePart = Omit<SimSnapshot, 'orders' | 'symbols'> & { symbols: (SimSymbolCore & { markets: SimMarketCore[] })[] };
 
 export const CORE_PART = 'core';
 export const marketPartName = (marketKey: string): string => `market:${marketKey}`;
@@ -49,60 +42,19 @@ export interface SimChanges {
 /** Parts by name as read back from storage. */
 export type SimStoredParts = ReadonlyMap<string, unknown>;
 
-const amounts = (map: Map<string, Dec>) => [...map].map(([asset, amount]) => ({ asset, amount: str(amount) }));
-const opt = (value: Dec | null) => (value === null ? null : str(value));
-
 export function corePart(engine: Engine): SimCorePart {
   return {
     version: 1,
     time: engine.clock.now(),
     paused: engine.clock.isPaused(),
     seq: { ...engine.seq },
-    symbols: engine.symbols.map((sym) => ({
-      symbol: sym.spec.symbol,
-      rng: sym.rng.state(),
-      mid: sym.mid,
-      centre: str(sym.centre),
-      bookSeq: sym.bookSeq,
-      nextTickAt: sym.nextTickAt,
-      path: sym.path.map((p) => ({ at: p.at, price: str(p.price), volume: opt(p.volume) })),
-      markets: sym.markets.map((ms) => ({ marketType: ms.marketType, lastPrice: str(ms.lastPrice), tradeSeq: ms.tradeSeq })),
-    })),
-    accounts: [...engine.accounts.values()].map((a) => ({
-      id: a.id,
-      spot: [...a.spot].map(([asset, e]) => ({ asset, free: str(e.free), locked: str(e.locked) })),
-      futures: {
-        wallet: amounts(a.futures.wallet),
-        orderMargin: amounts(a.futures.orderMargin),
-        positionMargin: amounts(a.futures.positionMargin),
-        leverage: [...a.futures.leverage].map(([symbol, leverage]) => ({ symbol, leverage })),
-        positions: [...a.futures.positions.values()].map((p) => ({
-          symbol: p.ms.spec.symbol,
-          qty: str(p.qty),
-          cost: str(p.cost),
-          realized: str(p.realized),
-          margin: str(p.margin),
-          entryTime: p.entryTime,
-          updateTime: p.updateTime,
-          openSeq: p.openSeq,
-        })),
-      },
-    })),
+    symbols: engine.symbols.map((sym) => ({ ...symbolCore(sym), markets: sym.markets.map(marketCore) })),
+    accounts: accountSnapshots(engine),
     closed: engine.closed.slice(engine.closedHead).map((o) => o.id),
   };
 }
 
-export function marketPart(engine: Engine, ms: MarketState): SimMarketPart {
-  return {
-    ticker: {
-      buckets: ms.ticker.buckets.map((b) => ({ ...b, volume: str(b.volume), quote: str(b.quote) })),
-      volume: str(ms.ticker.volume),
-      quote: str(ms.ticker.quote),
-      count: ms.ticker.count,
-    },
-    recentTrades: ms.recentTrades.slice(-engine.cfg.recentTradesLimit),
-  };
-}
+export const marketPart = (engine: Engine, ms: MarketState): SimMarketPart => marketActivity(engine, ms);
 
 /**
  * Takes what changed since the last drain. Markets stay recorded unless `markets` is set (or

@@ -4,7 +4,7 @@ import { SimMarketTypeSchema } from './config';
 import { Dec, str } from './decimal';
 import { SimTradeSchema } from './types';
 import { DecimalOut } from './schema-helpers';
-import type { Engine, OrderState } from './state';
+import type { Engine, MarketState, OrderState } from './state';
 
 const Int = z.number().int();
 const NullableDecimal = DecimalOut.nullable();
@@ -161,6 +161,65 @@ export function orderSnapshot(o: OrderState): SimOrderSnapshot {
   };
 }
 
+type SymbolSnapshot = SimSnapshot['symbols'][number];
+type MarketSnapshot = SymbolSnapshot['markets'][number];
+/** What orders, balances and positions depend on: stored with every save (see persist.ts). */
+export type SimSymbolCore = Omit<SymbolSnapshot, 'markets'>;
+export type SimMarketCore = Omit<MarketSnapshot, 'ticker' | 'recentTrades'>;
+/** A market's display state: its 24 h ticker window and recent trades. */
+export type SimMarketActivity = Pick<MarketSnapshot, 'ticker' | 'recentTrades'>;
+
+export function symbolCore(sym: Engine['symbols'][number]): SimSymbolCore {
+  return {
+    symbol: sym.spec.symbol,
+    rng: sym.rng.state(),
+    mid: sym.mid,
+    centre: str(sym.centre),
+    bookSeq: sym.bookSeq,
+    nextTickAt: sym.nextTickAt,
+    path: sym.path.map((p) => ({ at: p.at, price: str(p.price), volume: opt(p.volume) })),
+  };
+}
+
+export function marketCore(ms: MarketState): SimMarketCore {
+  return { marketType: ms.marketType, lastPrice: str(ms.lastPrice), tradeSeq: ms.tradeSeq };
+}
+
+export function marketActivity(engine: Engine, ms: MarketState): SimMarketActivity {
+  return {
+    ticker: {
+      buckets: ms.ticker.buckets.map((b) => ({ ...b, volume: str(b.volume), quote: str(b.quote) })),
+      volume: str(ms.ticker.volume),
+      quote: str(ms.ticker.quote),
+      count: ms.ticker.count,
+    },
+    recentTrades: ms.recentTrades.slice(-engine.cfg.recentTradesLimit),
+  };
+}
+
+export function accountSnapshots(engine: Engine): SimSnapshot['accounts'] {
+  return [...engine.accounts.values()].map((a) => ({
+    id: a.id,
+    spot: [...a.spot].map(([asset, e]) => ({ asset, free: str(e.free), locked: str(e.locked) })),
+    futures: {
+      wallet: amounts(a.futures.wallet),
+      orderMargin: amounts(a.futures.orderMargin),
+      positionMargin: amounts(a.futures.positionMargin),
+      leverage: [...a.futures.leverage].map(([symbol, leverage]) => ({ symbol, leverage })),
+      positions: [...a.futures.positions.values()].map((p) => ({
+        symbol: p.ms.spec.symbol,
+        qty: str(p.qty),
+        cost: str(p.cost),
+        realized: str(p.realized),
+        margin: str(p.margin),
+        entryTime: p.entryTime,
+        updateTime: p.updateTime,
+        openSeq: p.openSeq,
+      })),
+    },
+  }));
+}
+
 export function takeSnapshot(engine: Engine): SimSnapshot {
   return {
     version: 1,
@@ -168,46 +227,10 @@ export function takeSnapshot(engine: Engine): SimSnapshot {
     paused: engine.clock.isPaused(),
     seq: { ...engine.seq },
     symbols: engine.symbols.map((sym) => ({
-      symbol: sym.spec.symbol,
-      rng: sym.rng.state(),
-      mid: sym.mid,
-      centre: str(sym.centre),
-      bookSeq: sym.bookSeq,
-      nextTickAt: sym.nextTickAt,
-      path: sym.path.map((p) => ({ at: p.at, price: str(p.price), volume: opt(p.volume) })),
-      markets: sym.markets.map((ms) => ({
-        marketType: ms.marketType,
-        lastPrice: str(ms.lastPrice),
-        tradeSeq: ms.tradeSeq,
-        ticker: {
-          buckets: ms.ticker.buckets.map((b) => ({ ...b, volume: str(b.volume), quote: str(b.quote) })),
-          volume: str(ms.ticker.volume),
-          quote: str(ms.ticker.quote),
-          count: ms.ticker.count,
-        },
-        recentTrades: ms.recentTrades.slice(-engine.cfg.recentTradesLimit),
-      })),
+      ...symbolCore(sym),
+      markets: sym.markets.map((ms) => ({ ...marketCore(ms), ...marketActivity(engine, ms) })),
     })),
-    accounts: [...engine.accounts.values()].map((a) => ({
-      id: a.id,
-      spot: [...a.spot].map(([asset, e]) => ({ asset, free: str(e.free), locked: str(e.locked) })),
-      futures: {
-        wallet: amounts(a.futures.wallet),
-        orderMargin: amounts(a.futures.orderMargin),
-        positionMargin: amounts(a.futures.positionMargin),
-        leverage: [...a.futures.leverage].map(([symbol, leverage]) => ({ symbol, leverage })),
-        positions: [...a.futures.positions.values()].map((p) => ({
-          symbol: p.ms.spec.symbol,
-          qty: str(p.qty),
-          cost: str(p.cost),
-          realized: str(p.realized),
-          margin: str(p.margin),
-          entryTime: p.entryTime,
-          updateTime: p.updateTime,
-          openSeq: p.openSeq,
-        })),
-      },
-    })),
+    accounts: accountSnapshots(engine),
     orders: [...engine.orders.values()].map(orderSnapshot),
     closed: engine.closed.slice(engine.closedHead).map((o) => o.id),
   };
