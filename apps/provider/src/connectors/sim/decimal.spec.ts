@@ -177,7 +177,8 @@ describe('engine helpers', () => {
     for (const v of [...randomValues(200, 3), '0', '10', '0.5', '00.5', '1.50', '+1.5', ' 1.5', '1.5 ', '-0', '-0.0', '100.001', '.25', '5.']) {
       expect([v, parseDecimal(v)?.toFixed()]).toEqual([v, new Ref(v.trim()).toFixed()]);
     }
-    // Cached parses are the same immutable value.
-    expect(parseDecimal('3.25')).toBe(parseDecimal('3.25'));
+    // Long mantissas take the general path and still parse exactly.
+    expect(parseDecimal('1234567890.1234567890123')?.toFixed()).toBe('1234567890.1234567890123');
+    expect(parseDecimal('-0.000')?.toFixed()).toBe('0');
   });
 });

@@ -324,17 +324,56 @@ export const HUNDRED: Dec = new Dec(100n, 0);
 // Plain notation only: an exponent in a money string is almost always a float leaking through.
 const PLAIN_DECIMAL = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/;
 
-// Recently parsed strings (order quantities and prices repeat): values are immutable, so one
-// instance can serve every order that sent the same text. Bounded; cleared when full.
-const parsed = new Map<string, Dec>();
-const PARSED_LIMIT = 4096;
+/**
+ * The common wire form in one pass without a regex or a string concatenation: optional '-',
+ * digits, optionally '.' and digits, at most 15 significant digits (exact in a double). Returns
+ * undefined for anything else, which then takes the general path.
+ */
+function parseSimple(value: string): Dec | undefined {
+  const n = value.length;
+  let i = 0;
+  const negative = n > 0 && value.charCodeAt(0) === 45;
+  if (negative) i = 1;
+  const start = i;
+  let mantissa = 0;
+  let digitCount = 0;
+  let scale = -1;
+  let lastNonZero = -1;
+  for (; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 46) {
+      if (scale >= 0) return undefined;
+      scale = 0;
+      continue;
+    }
+    if (c < 48 || c > 57) return undefined;
+    mantissa = mantissa * 10 + (c - 48);
+    if (++digitCount > 15) return undefined;
+    if (scale >= 0) scale++;
+    if (c !== 48) lastNonZero = i;
+  }
+  // Needs a digit before a '.', and one after it (".5" and "5." take the general path).
+  if (digitCount === 0 || value.charCodeAt(start) === 46 || value.charCodeAt(n - 1) === 46) return undefined;
+  let s = scale < 0 ? 0 : scale;
+  // Trailing fractional zeros carry no value.
+  const trailing = scale > 0 ? Math.min(scale, n - 1 - lastNonZero) : 0;
+  if (trailing > 0) {
+    mantissa /= NUM_POW10[trailing] as number;
+    s -= trailing;
+  }
+  const result = new Dec(BigInt(negative ? -mantissa : mantissa), s);
+  // Canonical text: no sign on zero, no leading zero before another digit, no trailing zeros.
+  const leadingZero = value.charCodeAt(start) === 48 && start + 1 < n && value.charCodeAt(start + 1) !== 46;
+  if (trailing === 0 && !leadingZero && !(negative && mantissa === 0)) result.cacheText(value);
+  return result;
+}
 
 /** A finite decimal from a number or a plain decimal string; undefined for anything else. */
 export function parseDecimal(value: unknown): Dec | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? new Dec(String(value)) : undefined;
   if (typeof value !== 'string') return undefined;
-  const known = parsed.get(value);
-  if (known !== undefined) return known;
+  const simple = parseSimple(value);
+  if (simple !== undefined) return simple;
   if (value.length > 200) return undefined;
   const match = PLAIN_DECIMAL.exec(value);
   if (match === null) return undefined;
@@ -346,20 +385,7 @@ export function parseDecimal(value: unknown): Dec | undefined {
   while (end > 0 && fraction.charCodeAt(end - 1) === 48) end--;
   fraction = fraction.slice(0, end);
   const m = BigInt(whole + fraction || '0');
-  const result = new Dec(match[1] === '-' ? -m : m, fraction.length);
-  // Text already in canonical form (the usual wire form: no sign, padding, leading or trailing
-  // zeros) is kept as the value's text, so views print it without formatting.
-  const canonical =
-    match[1] === '' &&
-    whole.length > 0 &&
-    (whole.length === 1 || whole.charCodeAt(0) !== 48) &&
-    rawFraction !== '' &&
-    fraction.length === (rawFraction ?? '').length &&
-    value.length === whole.length + (rawFraction === undefined ? 0 : rawFraction.length + 1);
-  if (canonical) result.cacheText(value);
-  if (parsed.size >= PARSED_LIMIT) parsed.clear();
-  parsed.set(value, result);
-  return result;
+  return new Dec(match[1] === '-' ? -m : m, fraction.length);
 }
 
 /** value > 0 (zero is not positive here, unlike isPositive()). */
