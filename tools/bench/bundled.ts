@@ -4,20 +4,15 @@ import { basename, join, resolve } from 'node:path';
 
 const MARK = 'BARFINEX_BENCH_BUNDLED';
 
+/** The node flags the app images run with (their Dockerfiles' CMD; tools/stack/src/deploy.spec.ts checks them). */
+export const SHIPPED_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 /**
- * Runs the calling benchmark from an esbuild bundle of itself: workspace libs and app code inlined,
- * third-party packages external, the same form as the production images (tools/build-app.mjs).
- * Under tsx every cross-module binding is read through a getter, which on a hot path of small
- * functions (the matching engine) costs about a third of the time and is not what ships.
- * Resolves inside the bundled run; in the outer run it builds, runs the bundle and exits with its code.
+ * Bundles `entry` (a path) into `outfile` with esbuild as tools/build-app.mjs does: workspace libs
+ * and app code inlined from their TypeScript sources, third-party packages left as requires. The
+ * output should sit inside the repository so those requires resolve from its node_modules.
  */
-export async function runBundled(entry: string): Promise<void> {
-  if (process.env[MARK] === '1') return;
-  const root = resolve(__dirname, '../..');
-  // Inside node_modules so the bundle's external imports resolve from the workspace root.
-  const outDir = join(root, 'node_modules/.cache/barfinex-bench');
-  mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, `${basename(entry).replace(/\.ts$/, '')}.cjs`);
+export async function bundleFile(entry: string, outfile: string): Promise<string> {
   const esbuild = await import('esbuild');
   await esbuild.build({
     entryPoints: [entry],
@@ -39,7 +34,24 @@ export async function runBundled(entry: string): Promise<void> {
       },
     ],
   });
-  const run = spawnSync(process.execPath, [outfile, ...process.argv.slice(2)], {
+  return outfile;
+}
+
+/** Where benchmarks put their bundles: inside node_modules, so external requires resolve. */
+export const BENCH_BUNDLE_DIR = join(resolve(__dirname, '../..'), 'node_modules/.cache/barfinex-bench');
+
+/**
+ * Runs the calling benchmark from an esbuild bundle of itself, with the node flags of the
+ * production images: the same form as what ships. Under tsx every cross-module binding is read
+ * through a getter, which on a hot path of small functions (the matching engine) costs about a
+ * third of the time.
+ * Resolves inside the bundled run; in the outer run it builds, runs the bundle and exits with its code.
+ */
+export async function runBundled(entry: string): Promise<void> {
+  if (process.env[MARK] === '1') return;
+  mkdirSync(BENCH_BUNDLE_DIR, { recursive: true });
+  const outfile = await bundleFile(entry, join(BENCH_BUNDLE_DIR, `${basename(entry).replace(/\.ts$/, '')}.cjs`));
+  const run = spawnSync(process.execPath, [...SHIPPED_NODE_FLAGS, outfile, ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, [MARK]: '1' },
   });

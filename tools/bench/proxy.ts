@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { findRepoRoot, freePort } from '@barfinex/testing';
+import { SHIPPED_NODE_FLAGS, bundleFile } from './bundled';
 
 const SEQUENTIAL = 2_000;
 const CONCURRENT = 8_000;
@@ -32,21 +33,7 @@ const root = findRepoRoot(__dirname);
  * Both servers run as they ship (`node dist/main.js` from an esbuild bundle, tools/build-app.mjs):
  * under tsx every cross-module binding is read through a getter, which is not what production runs.
  */
-async function bundle(entry: string, outfile: string): Promise<string> {
-  const esbuild = await import('esbuild');
-  await esbuild.build({
-    entryPoints: [join(root, entry)],
-    outfile: join(root, outfile),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    conditions: ['development'],
-    logLevel: 'warning',
-    plugins: [{ name: 'external-third-party', setup: (b) => void b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@barfinex/') ? undefined : { path: args.path, external: true })) }],
-  });
-  return join(root, outfile);
-}
+const bundle = (entry: string, outfile: string): Promise<string> => bundleFile(join(root, entry), join(root, outfile));
 
 interface Server {
   pid: number;
@@ -60,7 +47,7 @@ function run(file: string, env: Record<string, string>): ChildProcessByStdio<nul
   // BENCH_CPU_PROF=<dir>: both servers write a V8 CPU profile there when they stop.
   const prof = process.env['BENCH_CPU_PROF'];
   const flags = prof === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${prof}`];
-  return spawn(process.execPath, [...flags, file], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawn(process.execPath, [...SHIPPED_NODE_FLAGS, ...flags, file], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 const stopper = (child: ChildProcess) => () =>

@@ -67,6 +67,8 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toContain(`tools/build-app.mjs ${name}`);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    // The runtime flags the benchmarks run with (tools/bench/bundled.ts SHIPPED_NODE_FLAGS).
+    expect(dockerfile).toContain('CMD ["node", "--max-semi-space-size=32", "dist/main.js"]');
   });
 });
 
