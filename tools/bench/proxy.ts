@@ -3,9 +3,12 @@
 // is the real detector app (tools/bench/proxy-app.ts: createDetectorApp holding signals its built-in
 // detector produced), which registers itself with the provider as deployed; both paths hit the
 // identical route and receive the identical body. The provider, the app and this load generator
-// each run in their own process, the two servers from esbuild bundles as in the images. Targets: p50 latency ratio ≤ 1.25× (sequential requests) and
-// requests/s ratio ≥ 0.8× (concurrency 32). All three processes share this machine's cores, so
-// CPU time per request (from /proc) is printed too: it is what the hop costs wherever it runs.
+// each run in their own process, the two servers from esbuild bundles as in the images. Targets:
+// p50 latency ratio ≤ 1.25× (sequential requests) and requests/s ratio ≥ 0.8× (concurrency 32).
+// A third path through a bare TCP relay process (tools/bench/proxy-relay.ts, parses nothing) is
+// measured alongside as the floor of any separate proxy process. All processes share this
+// machine's cores, so CPU time per request (from /proc) is printed too: it is what the hop costs
+// wherever it runs.
 //   npx tsx --conditions=development tools/bench/proxy.ts
 import { spawn } from 'node:child_process';
 import type { ChildProcess, ChildProcessByStdio } from 'node:child_process';
@@ -73,6 +76,17 @@ async function startProvider(): Promise<Server & { baseUrl: string; token: strin
     await new Promise((r) => setTimeout(r, 200));
   }
   return { baseUrl, token, pid: child.pid ?? -1, stop: stopper(child) };
+}
+
+async function startRelay(appPort: number): Promise<Server & { port: number }> {
+  const file = await bundle('tools/bench/proxy-relay.ts', 'node_modules/.cache/barfinex-bench/proxy-relay.cjs');
+  const child = run(file, { RELAY_TARGET_PORT: String(appPort) });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`relay exited with ${code}`)));
+  });
+  child.stdout.resume();
+  return { port, pid: child.pid ?? -1, stop: stopper(child) };
 }
 
 async function startApp(provider: { baseUrl: string; token: string }): Promise<Server & { port: number }> {
@@ -158,6 +172,8 @@ async function main(): Promise<void> {
   const appUrl = `http://127.0.0.1:${app.port}`;
   const direct = { url: new URL(`${appUrl}/signals?limit=10`), headers: { authorization: `Bearer ${APP_TOKEN}` } };
   const proxied = { url: new URL(`${provider.baseUrl}/api/detectors/${APP_KEY}/signals?limit=10`), headers: { authorization: `Bearer ${provider.token}` } };
+  const relay = await startRelay(app.port);
+  const relayed = { url: new URL(`http://127.0.0.1:${relay.port}/signals?limit=10`), headers: direct.headers };
 
   // Both paths must measure the same work: the same route and the same bytes back.
   const [directBody, proxiedBody] = [await get(direct.url, direct.headers, true), await get(proxied.url, proxied.headers, true)];
@@ -168,24 +184,27 @@ async function main(): Promise<void> {
   await latencies(proxied.url, proxied.headers, 300);
   await throughput(direct.url, direct.headers, 1_000);
   await throughput(proxied.url, proxied.headers, 1_000);
+  await latencies(relayed.url, relayed.headers, 300);
 
-  const sides = ['direct', 'proxied'] as const;
-  const p50 = { direct: [] as number[], proxied: [] as number[] };
-  const p99 = { direct: [] as number[], proxied: [] as number[] };
-  const rps = { direct: [] as number[], proxied: [] as number[] };
-  const loaded = { direct: [] as number[], proxied: [] as number[] };
+  const sides = ['direct', 'proxied', 'relayed'] as const;
+  const p50 = { direct: [] as number[], proxied: [] as number[], relayed: [] as number[] };
+  const p99 = { direct: [] as number[], proxied: [] as number[], relayed: [] as number[] };
+  const rps = { direct: [] as number[], proxied: [] as number[], relayed: [] as number[] };
+  const loaded = { direct: [] as number[], proxied: [] as number[], relayed: [] as number[] };
   // CPU µs spent during the concurrent phases, per process.
-  const cpu = { direct: { app: 0, provider: 0, load: 0 }, proxied: { app: 0, provider: 0, load: 0 } };
+  const cpu = { direct: { app: 0, provider: 0, load: 0 }, proxied: { app: 0, provider: 0, load: 0 }, relayed: { app: 0, provider: 0, load: 0 } };
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of sides) {
-      const target = name === 'direct' ? direct : proxied;
+      const target = name === 'direct' ? direct : name === 'proxied' ? proxied : relayed;
       const l = await latencies(target.url, target.headers, SEQUENTIAL / ROUNDS);
       p50[name].push(pct(l, 0.5));
       p99[name].push(pct(l, 0.99));
-      const before = { app: treeCpuUs(app.pid), provider: treeCpuUs(provider.pid), load: ownCpuUs() };
+      // The middle process: the provider, or the relay on the relayed path.
+      const hop = name === 'relayed' ? relay.pid : provider.pid;
+      const before = { app: treeCpuUs(app.pid), provider: treeCpuUs(hop), load: ownCpuUs() };
       rps[name].push(await throughput(target.url, target.headers, CONCURRENT / ROUNDS, loaded[name]));
       cpu[name].app += treeCpuUs(app.pid) - before.app;
-      cpu[name].provider += treeCpuUs(provider.pid) - before.provider;
+      cpu[name].provider += treeCpuUs(hop) - before.provider;
       cpu[name].load += ownCpuUs() - before.load;
     }
   }
@@ -201,15 +220,19 @@ async function main(): Promise<void> {
   out(`${row(`p50 at concurrency ${CONCURRENCY}`, pct(ld, 0.5), pct(lp, 0.5), 'ms')}   (p99 ${pct(ld, 0.99).toFixed(3)} vs ${pct(lp, 0.99).toFixed(3)} ms)`);
   const [dr, pr] = [median(rps.direct), median(rps.proxied)];
   out(`${'throughput'.padEnd(24)} direct ${dr.toFixed(0)} req/s  proxied ${pr.toFixed(0)} req/s  ratio ${(pr / dr).toFixed(2)}×   (target ≥ 0.8×)`);
+  const r50 = median(p50.relayed);
+  const rr = median(rps.relayed);
+  out(`${'floor: bare TCP relay'.padEnd(24)} p50 ${r50.toFixed(3)} ms = ${(r50 / d50).toFixed(2)}× direct (adds ${((r50 - d50) * 1000).toFixed(0)} µs), ${rr.toFixed(0)} req/s = ${(rr / dr).toFixed(2)}× direct; the provider's hop costs ${((x50 - r50) * 1000).toFixed(0)} µs more than copying bytes`);
   const per = (us: number) => (us / CONCURRENT).toFixed(0).padStart(4);
   for (const name of sides) {
     const c = cpu[name];
-    out(`${`CPU per request, ${name}`.padEnd(24)} app ${per(c.app)} µs  provider ${per(c.provider)} µs  load generator ${per(c.load)} µs  all ${per(c.app + c.provider + c.load)} µs`);
+    out(`${`CPU per request, ${name}`.padEnd(24)} app ${per(c.app)} µs  ${name === 'relayed' ? 'relay   ' : 'provider'} ${per(c.provider)} µs  load generator ${per(c.load)} µs  all ${per(c.app + c.provider + c.load)} µs`);
   }
   const all = (c: (typeof cpu)['direct']) => c.app + c.provider + c.load;
   out(`${'CPU-bound rate ratio'.padEnd(24)} ${(all(cpu.direct) / all(cpu.proxied)).toFixed(2)}× (requests per CPU-second of all three processes, proxied/direct)`);
 
   agent.destroy();
+  await relay.stop();
   await app.stop();
   await provider.stop();
 }
