@@ -121,7 +121,8 @@ export function compileFastCheck(schema: z.ZodType): FastCheck {
   const key = schema as object;
   let fn = cache.get(key);
   if (fn === undefined) {
-    // Placeholder first: a recursive (lazy) schema refers back to itself.
+    // A recursive (lazy) schema reaches itself while compiling: until its own check exists,
+    // that inner reference answers "not known" (full Zod parse), which is always correct.
     cache.set(key, NEVER);
     fn = compileNode(schema as unknown as ZodNode);
     cache.set(key, fn);
