@@ -50,6 +50,8 @@ function run(file: string, env: Record<string, string>): ChildProcessByStdio<nul
   // BENCH_CPU_PROF=<dir>: both servers write a V8 CPU profile there when they stop.
   const prof = process.env['BENCH_CPU_PROF'];
   const flags = prof === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${prof}`];
+  // BENCH_PROVIDER_FLAGS: more node flags for the provider (e.g. --trace-gc; its stdout goes to stderr then).
+  if (env['PROVIDER_PORT'] !== undefined) flags.push(...(process.env['BENCH_PROVIDER_FLAGS'] ?? '').split(' ').filter(Boolean));
   return spawn(process.execPath, [...SHIPPED_NODE_FLAGS, ...flags, file], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
@@ -66,7 +68,8 @@ async function startProvider(): Promise<Server & { baseUrl: string; token: strin
   const token = randomBytes(18).toString('base64url');
   // The in-memory bus and an in-memory database: nothing outside the two processes is involved.
   const child = run(file, { PROVIDER_PORT: String(port), PROVIDER_HOST: '127.0.0.1', PROVIDER_API_TOKEN: token, DATABASE_URL: 'pglite:memory', SIM_AUTOSTART: 'false', LOG_LEVEL });
-  child.stdout.resume();
+  if (process.env['BENCH_PROVIDER_FLAGS'] === undefined) child.stdout.resume();
+  else child.stdout.pipe(process.stderr);
   const baseUrl = `http://127.0.0.1:${port}`;
   for (let tries = 0; ; tries++) {
     if (child.exitCode !== null) throw new Error(`provider exited with ${child.exitCode}`);

@@ -1,4 +1,4 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
@@ -17,7 +17,7 @@ export interface ProxyFastPathDeps extends ProxyDeps {
 const MOUNT = '/api';
 const SAFE_ID = /^[\w.:-]{1,128}$/;
 
-const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+const sha256 = (value: string): Buffer => hash('sha256', value, 'buffer');
 
 /**
  * `checkToken` of the service kit with the expected token hashed once: the same constant-time

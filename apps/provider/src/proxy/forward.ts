@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Dispatcher } from 'undici';
 import type { AppType } from '@barfinex/enums';
 import { badGateway, badRequest, gatewayTimeout } from '@barfinex/service-kit';
 import { downstreamResponseHeaders } from './headers';
 import type { RawHeaders } from './headers';
+import type { UpstreamCall, UpstreamClient, UpstreamError, UpstreamHandler } from './upstream';
+import { NativeUpstream, nativeParserAvailable } from './upstream-native';
+import { createUndiciUpstream } from './upstream-undici';
 
 /** One proxied call, resolved: where it goes and what is sent. */
 export interface ForwardCall {
@@ -19,17 +21,26 @@ export interface ForwardCall {
   correlationId: string | undefined;
 }
 
-const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+/** Answers up to this long (by their content-length) are held and sent whole; longer ones stream. */
+const HOLD_MAX_BYTES = 64 * 1024;
+
+/** The proxy's upstream client: on Node's llhttp binding where it is reachable, else undici. */
+export function createUpstreamClient(options: { timeoutMs: number; kind?: 'native' | 'undici' }): UpstreamClient {
+  const kind = options.kind ?? (nativeParserAvailable() ? 'native' : 'undici');
+  if (kind === 'native' && !nativeParserAvailable()) throw new Error("this Node has no usable llhttp binding ('_http_common'); use the undici upstream");
+  return kind === 'native' ? new NativeUpstream() : createUndiciUpstream({ connectTimeoutMs: options.timeoutMs });
+}
 
 /**
- * The app's answer streamed to the caller through undici's dispatcher interface: raw header lists
- * in, body chunks straight to the response, backpressure both ways, no intermediate streams.
- * One object per call, no closures.
+ * The app's answer streamed to the caller: raw header lists in, body chunks straight to the
+ * response, backpressure both ways, no intermediate streams. One object per call, no closures.
  */
-class ProxyCall implements Dispatcher.DispatchHandler {
-  private abortUpstream: ((err?: Error) => void) | undefined;
-  private resumeUpstream: (() => void) | undefined;
+class ProxyCall implements UpstreamHandler {
+  upstream: UpstreamCall | undefined;
   private callerGone = false;
+  /** A short answer of known length is held until complete and written in one go (one write, one syscall). */
+  private held: { statusCode: number; headers: RawHeaders; chunks: Buffer[] } | undefined;
+  private readonly onDrain = () => this.upstream?.resume();
 
   constructor(
     private readonly call: ForwardCall,
@@ -40,65 +51,73 @@ class ProxyCall implements Dispatcher.DispatchHandler {
     res.once('close', () => {
       if (res.writableFinished) return;
       this.callerGone = true;
-      this.abortUpstream?.(new Error('the caller went away'));
+      this.upstream?.abort();
     });
   }
 
-  onConnect(abort: (err?: Error) => void): void {
-    if (this.callerGone) abort(new Error('the caller went away'));
-    else this.abortUpstream = abort;
-  }
-
-  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
-    this.resumeUpstream = resume;
-    this.res.writeHead(statusCode, downstreamResponseHeaders(rawHeaders, this.call.correlationId));
-    return true;
+  onHeaders(statusCode: number, headers: RawHeaders): void {
+    const { headers: out, contentLength } = downstreamResponseHeaders(headers, this.call.correlationId);
+    if (contentLength !== undefined && contentLength > 0 && contentLength <= HOLD_MAX_BYTES) this.held = { statusCode, headers: out, chunks: [] };
+    else this.res.writeHead(statusCode, out);
   }
 
   onData(chunk: Buffer): boolean {
+    if (this.held !== undefined) {
+      this.held.chunks.push(chunk);
+      return true;
+    }
     if (this.res.write(chunk)) return true;
-    // The caller reads slower than the app writes: undici pauses the socket until the response drains.
-    this.res.once('drain', () => this.resumeUpstream?.());
+    // The caller reads slower than the app writes: the app's answer pauses until the response drains.
+    this.res.once('drain', this.onDrain);
     return false;
   }
 
   onComplete(): void {
-    this.res.end();
+    const held = this.held;
+    if (held === undefined) {
+      this.res.end();
+      return;
+    }
+    this.held = undefined;
+    this.res.writeHead(held.statusCode, held.headers);
+    // No chunks: a HEAD or 304 answer, whose length describes a body that is not sent.
+    if (held.chunks.length === 0) this.res.end();
+    else this.res.end(held.chunks.length === 1 ? held.chunks[0] : Buffer.concat(held.chunks));
   }
 
-  onError(err: Error & { code?: string }): void {
+  onError(err: UpstreamError): void {
     if (this.callerGone) return;
+    // A held answer that broke off was not started on the caller's side: it gets a clean 502.
+    this.held = undefined;
     if (this.res.headersSent) {
       this.res.destroy(err);
       return;
     }
     const { appType, appKey } = this.call;
     const label = `${appType} "${appKey}"`;
-    if (err.code !== undefined && TIMEOUTS.has(err.code)) {
+    if (err.kind === 'timeout') {
       this.ctx.fail(gatewayTimeout(`${label} did not answer within ${this.ctx.timeoutMs} ms`, { appType, appKey }));
-    } else if (err.code === 'UND_ERR_INVALID_ARG') {
+    } else if (err.kind === 'invalid-request') {
       // The path or a header cannot be sent as is (e.g. characters that must be percent-encoded).
       this.ctx.fail(badRequest('proxy request refused: characters that must be percent-encoded', { cause: err.message }));
     } else {
-      this.ctx.fail(badGateway(`${label} is unreachable${err.code ? ` (${err.code})` : ''}`, { appType, appKey, code: err.code }));
+      this.ctx.fail(badGateway(`${label} ${err.kind === 'invalid-response' ? 'answered with a malformed response' : 'is unreachable'}${err.code ? ` (${err.code})` : ''}`, { appType, appKey, code: err.code }));
     }
   }
 }
 
 /** Sends `call` to the app and streams its answer into `res`; failures before the answer go to `fail`. */
-export function forward(dispatcher: Dispatcher, call: ForwardCall, req: IncomingMessage, res: ServerResponse, ctx: { timeoutMs: number; fail: (err: unknown) => void }): void {
+export function forward(upstream: UpstreamClient, call: ForwardCall, req: IncomingMessage, res: ServerResponse, ctx: { timeoutMs: number; fail: (err: unknown) => void }): void {
   const handler = new ProxyCall(call, res, ctx);
-  dispatcher.dispatch(
+  handler.upstream = upstream.request(
     {
       origin: call.origin,
-      method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+      method: req.method ?? 'GET',
       path: call.path,
       headers: call.headers,
-      // Nothing to stream (no length, no chunks): the request ends with its headers.
       body: call.hasBody ? req : null,
       // PROVIDER_PROXY_TIMEOUT_MS is the longest silence from the app, before or during its answer.
-      headersTimeout: ctx.timeoutMs,
-      bodyTimeout: ctx.timeoutMs,
+      timeoutMs: ctx.timeoutMs,
     },
     handler,
   );

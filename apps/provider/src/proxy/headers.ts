@@ -18,13 +18,14 @@ const CALLER_ONLY = ['authorization', 'x-api-token', 'cookie', 'host', 'expect',
 const DROP_UPSTREAM = new Set([...HOP_BY_HOP, ...CALLER_ONLY]);
 const DROP_DOWNSTREAM = new Set(HOP_BY_HOP);
 const CORRELATION = 'x-correlation-id';
+const DIGITS = /^\d{1,15}$/;
 
 /**
  * Further fields named in `Connection` (hop-by-hop by declaration), or undefined when it names only
  * the usual `keep-alive`/`close`.
  */
 function connectionTokens(value: string | undefined): Set<string> | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || value === 'keep-alive' || value === 'close') return undefined;
   let named: Set<string> | undefined;
   for (const part of value.split(',')) {
     const token = part.trim().toLowerCase();
@@ -41,9 +42,6 @@ function withoutNamed(out: RawHeaders, named: Set<string> | undefined): RawHeade
   for (let i = 0; i < out.length; i += 2) if (!named.has((out[i] as string).toLowerCase())) kept.push(out[i] as string, out[i + 1] as string);
   return kept;
 }
-
-// Header bytes map one to one onto latin1 characters, so what the app sent is what the caller gets.
-const text = (field: string | Buffer | undefined): string => (typeof field === 'string' ? field : (field?.toString('latin1') ?? ''));
 
 const join = (prior: string | undefined, value: string, separator: string) => (prior === undefined ? value : `${prior}${separator}${value}`);
 
@@ -101,24 +99,27 @@ export function upstreamRequestHeaders(raw: readonly string[], ctx: ForwardConte
 }
 
 /**
- * The app's response headers for the caller. With `correlationId`, the provider's id is sent
- * instead of whatever the app echoed (the app received the same id, so they normally agree).
+ * The app's response headers for the caller, and its declared length (undefined: none, or not a
+ * plain number). With `correlationId`, the provider's id is sent instead of whatever the app echoed
+ * (the app received the same id, so they normally agree).
  */
-export function downstreamResponseHeaders(raw: readonly (string | Buffer)[], correlationId?: string): RawHeaders {
+export function downstreamResponseHeaders(raw: readonly string[], correlationId?: string): { headers: RawHeaders; contentLength: number | undefined } {
   let out: RawHeaders = [];
   let connection: string | undefined;
+  let contentLength: number | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = text(raw[i]);
-    const value = text(raw[i + 1]);
+    const name = raw[i] as string;
+    const value = raw[i + 1] as string;
     const lower = name.toLowerCase();
     if (DROP_DOWNSTREAM.has(lower)) {
       if (lower === 'connection') connection = join(connection, value, ',');
       continue;
     }
     if (correlationId !== undefined && lower === CORRELATION) continue;
+    if (lower === 'content-length') contentLength = DIGITS.test(value) ? Number(value) : undefined;
     out.push(name, value);
   }
   out = withoutNamed(out, connectionTokens(connection));
   if (correlationId !== undefined) out.push(CORRELATION, correlationId);
-  return out;
+  return { headers: out, contentLength };
 }

@@ -8,6 +8,8 @@ import type { Metrics } from '@barfinex/service-kit';
 import { SPEC_TOKEN, auth, createSpecApp } from '../registry/spec-app';
 import type { SpecApp } from '../registry/spec-app';
 import { createProxyFastPath } from './fast-path';
+import { createUpstreamClient } from './forward';
+import type { UpstreamClient } from './upstream';
 
 interface Seen {
   method: string;
@@ -70,6 +72,7 @@ let app: Awaited<ReturnType<typeof startUpstream>>;
 let forbidden: Awaited<ReturnType<typeof startUpstream>>;
 let metrics: Metrics;
 let fast: ReturnType<typeof createProxyFastPath>;
+let fastUpstream: UpstreamClient;
 const logLines: string[] = [];
 const logSink = new Writable({
   write(chunk: Buffer, _encoding, callback) {
@@ -112,17 +115,23 @@ afterAll(async () => {
   await Promise.all([stop(app.server), stop(forbidden.server)]);
 });
 
-// The same behaviour whichever way a call comes in: the Express router (spec wiring) or the
-// provider's fast path in front of Express.
-describe.each(['express router', 'fast path'] as const)('through the %s', (mode) => {
+// The same behaviour whichever way a call comes in (the Express router of the spec wiring, or the
+// provider's fast path in front of Express) and whichever client calls the app (the llhttp-based
+// one the provider uses, or undici where that binding is missing).
+describe.each([
+  ['express router', 'native'],
+  ['fast path', 'native'],
+  ['fast path', 'undici'],
+] as const)('through the %s, %s upstream client', (mode, upstream) => {
   beforeEach(async () => {
     app.seen.length = 0;
     forbidden.seen.length = 0;
-    s = await createSpecApp({ ttlMs: 60_000, proxyTimeoutMs: 300 });
+    s = await createSpecApp({ ttlMs: 60_000, proxyTimeoutMs: 300, upstream });
     logLines.length = 0;
     metrics = createMetrics({ service: 'provider', defaultMetrics: false });
     const proxyErrors = metrics.counter({ name: 'bfx_proxy_errors_total', help: 'proxied calls answered 5xx by the provider', labelNames: ['appType', 'code'] as const });
-    fast = createProxyFastPath({ registry: s.registry, timeoutMs: 300, token: SPEC_TOKEN, logger: pino({ level: 'info' }, logSink), httpDuration: metrics.httpDuration, proxyErrors });
+    fastUpstream = createUpstreamClient({ timeoutMs: 300, kind: upstream });
+    fast = createProxyFastPath({ registry: s.registry, timeoutMs: 300, upstream: fastUpstream, token: SPEC_TOKEN, logger: pino({ level: 'info' }, logSink), httpDuration: metrics.httpDuration, proxyErrors });
     const viaFastPath = fast;
     provider = http.createServer(mode === 'fast path' ? (req, res) => void (viaFastPath(req, res) || s.app(req, res)) : s.app);
     await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
@@ -134,6 +143,7 @@ describe.each(['express router', 'fast path'] as const)('through the %s', (mode)
   afterEach(async () => {
     await stop(provider);
     await fast.close();
+    await fastUpstream.close();
     await s.close();
   });
 

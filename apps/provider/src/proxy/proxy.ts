@@ -1,6 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Agent } from 'undici';
-import type { Dispatcher } from 'undici';
 import { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppKeySchema } from '@barfinex/contracts';
@@ -8,18 +6,23 @@ import type { AppType } from '@barfinex/enums';
 import { badRequest, getRequestContext, notFound } from '@barfinex/service-kit';
 import type { ProxyTargetInfo } from '../registry/registry.service';
 import { checkProxyRemainder } from './path-guard';
-import { forward } from './forward';
+import { createUpstreamClient, forward } from './forward';
 import type { ForwardCall } from './forward';
 import { upstreamRequestHeaders } from './headers';
+import type { UpstreamClient } from './upstream';
 
 export const PROXY_PREFIXES = { advisors: 'advisor', inspectors: 'inspector', detectors: 'detector' } as const satisfies Record<string, AppType>;
 
 export interface ProxyDeps {
-  registry: { resolve(appType: AppType, appKey: string): Promise<ProxyTargetInfo> };
+  registry: {
+    resolve(appType: AppType, appKey: string): Promise<ProxyTargetInfo>;
+    /** The answer without waiting when the registry has it cached; undefined otherwise. */
+    resolveCached?(appType: AppType, appKey: string): ProxyTargetInfo | undefined;
+  };
   /** PROVIDER_PROXY_TIMEOUT_MS: longest silence from the app (before or during its answer). */
   timeoutMs: number;
   /** Keep-alive connection pools to the apps; made on first use when omitted (then `close()` closes it). */
-  dispatcher?: Dispatcher;
+  upstream?: UpstreamClient;
 }
 
 /** Where a registered base URL points, parsed once per distinct URL rather than per call. */
@@ -88,10 +91,19 @@ export type ProxyHandler = (req: IncomingMessage, res: ServerResponse, url: stri
 
 /** The proxy on bare Node objects, shared by the Express router and the provider's fast path. */
 export function createProxyHandler(deps: ProxyDeps): ProxyHandler & { close(): Promise<void> } {
-  let own: Agent | undefined;
-  // Connect timeout as the proxy timeout: an app that accepts no connection is silent too.
-  const dispatcher = (): Dispatcher => deps.dispatcher ?? (own ??= new Agent({ connect: { timeout: deps.timeoutMs } }));
+  let own: UpstreamClient | undefined;
+  // The proxy timeout bounds connecting too: an app that accepts no connection is silent as well.
+  const upstream = (): UpstreamClient => deps.upstream ?? (own ??= createUpstreamClient({ timeoutMs: deps.timeoutMs }));
   const upstreams = new Map<string, Upstream>();
+  // Keys already found valid, so the contract's schema runs once per key rather than per call.
+  const validKeys = new Set<string>();
+  const isAppKey = (appKey: string): boolean => {
+    if (validKeys.has(appKey)) return true;
+    if (!AppKeySchema.safeParse(appKey).success) return false;
+    if (validKeys.size >= 1024) validKeys.clear();
+    validKeys.add(appKey);
+    return true;
+  };
   const upstreamOf = (baseUrl: string): Upstream => {
     let parsed = upstreams.get(baseUrl);
     if (parsed === undefined) {
@@ -103,23 +115,25 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler & { close(): P
     return parsed;
   };
 
-  /** `url` is relative to the mount point: `/detectors/det/signals?x=1`. */
-  async function resolveCall(req: IncomingMessage, appType: AppType, url: string, caller: CallerInfo): Promise<ForwardCall> {
+  /** `url` is relative to the mount point: `/detectors/det/signals?x=1`. Throws the 400/404 refusals. */
+  function parseCall(appType: AppType, url: string) {
     const { prefixSegment, keySegment, remainder, query } = splitRawUrl(url);
     const appKey = decodeKey(keySegment);
-    if (!AppKeySchema.safeParse(appKey).success) throw notFound(`${appType} "${appKey}"`, { appType, appKey });
-    const safe = checkProxyRemainder(remainder);
-    const info = await deps.registry.resolve(appType, appKey);
+    if (!isAppKey(appKey)) throw notFound(`${appType} "${appKey}"`, { appType, appKey });
+    return { appType, appKey, prefixSegment, keySegment, remainder: checkProxyRemainder(remainder), query };
+  }
+
+  function buildCall(req: IncomingMessage, parsed: ReturnType<typeof parseCall>, info: ProxyTargetInfo, caller: CallerInfo): ForwardCall {
     const upstream = upstreamOf(info.baseUrl);
     const { headers, hasBody } = upstreamRequestHeaders(req.rawHeaders, {
       host: upstream.host,
       proto: caller.proto,
-      prefix: `${caller.mount}/${prefixSegment}/${keySegment}`,
+      prefix: `${caller.mount}/${parsed.prefixSegment}/${parsed.keySegment}`,
       apiToken: info.apiToken,
       clientIp: caller.clientIp,
       correlationId: caller.correlationId,
     });
-    return { appType, appKey, origin: upstream.origin, path: `${upstream.basePath}/${safe}${query}`, headers, hasBody, correlationId: caller.correlationId };
+    return { appType: parsed.appType, appKey: parsed.appKey, origin: upstream.origin, path: `${upstream.basePath}/${parsed.remainder}${parsed.query}`, headers, hasBody, correlationId: caller.correlationId };
   }
 
   const handler: ProxyHandler = (req, res, url, caller, fail) => {
@@ -128,9 +142,28 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler & { close(): P
       fail(notFound(`proxy route ${url.split('?')[0] ?? url}`));
       return;
     }
-    resolveCall(req, appType, url, caller).then((call) => forward(dispatcher(), call, req, res, { timeoutMs: deps.timeoutMs, fail }), fail);
+    const ctx = { timeoutMs: deps.timeoutMs, fail };
+    let parsed: ReturnType<typeof parseCall>;
+    let info: ProxyTargetInfo | undefined;
+    try {
+      parsed = parseCall(appType, url);
+      // A cached registry answer is used at once; otherwise the registry is asked.
+      info = deps.registry.resolveCached?.(appType, parsed.appKey);
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    if (info !== undefined) {
+      forward(upstream(), buildCall(req, parsed, info, caller), req, res, ctx);
+      return;
+    }
+    const known = parsed;
+    deps.registry
+      .resolve(appType, known.appKey)
+      .then((target) => forward(upstream(), buildCall(req, known, target, caller), req, res, ctx))
+      .catch(fail);
   };
-  return Object.assign(handler, { close: async () => own?.destroy() });
+  return Object.assign(handler, { close: async () => own?.close() });
 }
 
 /**

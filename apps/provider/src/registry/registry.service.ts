@@ -35,7 +35,14 @@ export function createRegistryService(deps: RegistryServiceDeps) {
   const { repo, events, now, ttlMs } = deps;
   const newId = deps.newId ?? randomUUID;
   const cacheMs = deps.lookupCacheMs ?? 1000;
-  const cache = new Map<string, { record: Promise<RegistryRecord | undefined>; until: number }>();
+  /** `value` is the settled `record`, so a cached answer can be read without waiting. */
+  interface CacheEntry {
+    record: Promise<RegistryRecord | undefined>;
+    until: number;
+    settled: boolean;
+    value: RegistryRecord | undefined;
+  }
+  const cache = new Map<string, CacheEntry>();
   const cacheKey = (appType: AppType, appKey: string) => `${appType}\u0000${appKey}`;
   // Apps whose expiry was announced; a later heartbeat announces them registered again.
   const announcedExpired = new Set<string>();
@@ -117,10 +124,12 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     const t = performance.now();
     const hit = cache.get(key);
     if (hit && hit.until > t) return hit.record;
-    const entry = { record: storage(() => repo.find(appType, appKey)), until: Number.POSITIVE_INFINITY };
+    const entry: CacheEntry = { record: storage(() => repo.find(appType, appKey)), until: Number.POSITIVE_INFINITY, settled: false, value: undefined };
     cache.set(key, entry);
     entry.record.then(
-      () => {
+      (value) => {
+        entry.settled = true;
+        entry.value = value;
         if (cache.get(key) === entry) entry.until = t + cacheMs;
       },
       () => {
@@ -128,6 +137,17 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       },
     );
     return entry.record;
+  }
+
+  function target(appType: AppType, appKey: string, record: RegistryRecord | undefined): ProxyTargetInfo {
+    if (!record) throw notFound(`${appType} "${appKey}"`, { appType, appKey });
+    const at = now();
+    if (!isActive(record, at)) {
+      const why = record.unregisteredAt !== null ? 'is unregistered' : `sent no heartbeat for ${at - record.lastHeartbeatAt} ms`;
+      throw unavailable(`${appType} "${appKey}" is not active: it ${why}`, { appType, appKey, staleMs: Math.max(0, at - record.lastHeartbeatAt) });
+    }
+    const token = record.meta['apiToken'];
+    return { baseUrl: record.baseUrl, ...(typeof token === 'string' && token ? { apiToken: token } : {}) };
   }
 
   const service = {
@@ -161,15 +181,17 @@ export function createRegistryService(deps: RegistryServiceDeps) {
 
     /** Where to send a proxied request: 404 when never registered, 503 when not active now. */
     async resolve(appType: AppType, appKey: string): Promise<ProxyTargetInfo> {
-      const record = await lookup(appType, appKey);
-      if (!record) throw notFound(`${appType} "${appKey}"`, { appType, appKey });
-      const at = now();
-      if (!isActive(record, at)) {
-        const why = record.unregisteredAt !== null ? 'is unregistered' : `sent no heartbeat for ${at - record.lastHeartbeatAt} ms`;
-        throw unavailable(`${appType} "${appKey}" is not active: it ${why}`, { appType, appKey, staleMs: Math.max(0, at - record.lastHeartbeatAt) });
-      }
-      const token = record.meta['apiToken'];
-      return { baseUrl: record.baseUrl, ...(typeof token === 'string' && token ? { apiToken: token } : {}) };
+      return target(appType, appKey, await lookup(appType, appKey));
+    },
+
+    /**
+     * `resolve` without waiting, when the answer is in the lookup cache (the proxy's usual case):
+     * the target, or the same 404/503 thrown; undefined when the registry must be asked.
+     */
+    resolveCached(appType: AppType, appKey: string): ProxyTargetInfo | undefined {
+      const hit = cacheMs > 0 ? cache.get(cacheKey(appType, appKey)) : undefined;
+      if (hit === undefined || !hit.settled || hit.until <= performance.now()) return undefined;
+      return target(appType, appKey, hit.value);
     },
 
     /**

@@ -2,13 +2,13 @@
 // fresh migrated PGlite, with the service-kit auth and error middleware, but not the whole provider.
 import express from 'express';
 import pino from 'pino';
-import { Agent } from 'undici';
 import { createTestPglite } from '@barfinex/db';
 import { errorMiddleware, jsonBody, notFoundHandler, tokenAuth } from '@barfinex/service-kit';
 import { createConfigsRepository } from '../configs/configs.repository';
 import { registerConfigRoutes } from '../configs/configs.routes';
 import { createConfigsService } from '../configs/configs.service';
 import { createTypedRouter } from '../http/typed-router';
+import { createUpstreamClient } from '../proxy/forward';
 import { createProxyRouter } from '../proxy/proxy';
 import { registerProxyRoutes } from '../proxy/proxy.routes';
 import { createRegistryRepository } from './registry.repository';
@@ -22,6 +22,8 @@ export interface SpecAppOptions {
   ttlMs?: number;
   proxyTimeoutMs?: number;
   lookupCacheMs?: number;
+  /** The proxy's upstream client (default: what the provider picks on this Node). */
+  upstream?: 'native' | 'undici';
 }
 
 export async function createSpecApp(options: SpecAppOptions = {}) {
@@ -41,7 +43,7 @@ export async function createSpecApp(options: SpecAppOptions = {}) {
   });
   const configs = createConfigsService({ repo: createConfigsRepository(db.prisma), registry, now });
   const proxyTimeoutMs = options.proxyTimeoutMs ?? 2000;
-  const dispatcher = new Agent({ connect: { timeout: proxyTimeoutMs } });
+  const upstream = createUpstreamClient({ timeoutMs: proxyTimeoutMs, ...(options.upstream ? { kind: options.upstream } : {}) });
 
   const t = createTypedRouter();
   registerRegistryRoutes(t, { registry, onDetectorSnapshot: (key, snap) => configs.detectors.upsertFromSnapshot(key, snap) });
@@ -49,7 +51,7 @@ export async function createSpecApp(options: SpecAppOptions = {}) {
   registerConfigRoutes(t, { configs });
   const app = express();
   app.set('trust proxy', 'loopback');
-  app.use('/api', tokenAuth({ token: SPEC_TOKEN }), createProxyRouter({ registry, timeoutMs: proxyTimeoutMs, dispatcher }), jsonBody({ limit: '256kb' }), t.router);
+  app.use('/api', tokenAuth({ token: SPEC_TOKEN }), createProxyRouter({ registry, timeoutMs: proxyTimeoutMs, upstream }), jsonBody({ limit: '256kb' }), t.router);
   app.use(notFoundHandler);
   app.use(errorMiddleware({ logger: pino({ level: 'silent' }) }));
 
@@ -62,7 +64,7 @@ export async function createSpecApp(options: SpecAppOptions = {}) {
     configs,
     definitions: t.definitions,
     async close() {
-      await dispatcher.destroy();
+      await upstream.close();
       await db.close();
     },
   };
