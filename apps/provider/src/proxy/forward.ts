@@ -3,7 +3,8 @@ import type { AppType } from '@barfinex/enums';
 import { badGateway, badRequest, gatewayTimeout } from '@barfinex/service-kit';
 import { downstreamResponseHeaders } from './headers';
 import type { RawHeaders } from './headers';
-import type { UpstreamCall, UpstreamClient, UpstreamError, UpstreamHandler } from './upstream';
+import { UpstreamError } from './upstream';
+import type { UpstreamCall, UpstreamClient, UpstreamHandler } from './upstream';
 import { NativeUpstream, nativeParserAvailable } from './upstream-native';
 import { createUndiciUpstream } from './upstream-undici';
 
@@ -79,7 +80,13 @@ class ProxyCall implements UpstreamHandler {
       return;
     }
     this.held = undefined;
-    this.res.writeHead(held.statusCode, held.headers);
+    try {
+      this.res.writeHead(held.statusCode, held.headers);
+    } catch (err) {
+      // What the app sent cannot be sent on (Node refuses the status or a header): nothing went out yet.
+      this.onError(new UpstreamError('invalid-response', `the app's answer cannot be passed on: ${err instanceof Error ? err.message : String(err)}`));
+      return;
+    }
     // No chunks: a HEAD or 304 answer, whose length describes a body that is not sent.
     if (held.chunks.length === 0) this.res.end();
     else this.res.end(held.chunks.length === 1 ? held.chunks[0] : Buffer.concat(held.chunks));

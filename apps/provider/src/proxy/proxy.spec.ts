@@ -37,6 +37,12 @@ function startUpstream() {
         res.end('short and stout');
         return;
       }
+      if (path?.endsWith('/odd-status')) {
+        // A status no HTTP server may send; `held` adds a length so the answer is held, not streamed.
+        const held = path.includes('/held/');
+        req.socket.write(`HTTP/1.1 099 Odd\r\n${held ? 'content-length: 2\r\n\r\nok' : 'transfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n'}`);
+        return;
+      }
       if (path?.endsWith('/hop')) {
         res.writeHead(200, { connection: 'x-upstream-hop', 'x-upstream-hop': 'secret', 'keep-alive': 'timeout=5', 'x-kept': '1' });
         res.end('ok');
@@ -255,6 +261,14 @@ describe.each([
       const res = await call('GET', '/api/inspectors/inspector/silent');
       expect(res.status).toBe(504);
       expect(res.json().error.code).toBe('GATEWAY_TIMEOUT');
+    });
+
+    it('502 when the app answers with something that cannot be passed on, and the provider stays up', async () => {
+      for (const path of ['/api/inspectors/inspector/odd-status', '/api/inspectors/inspector/held/odd-status']) {
+        const res = await call('GET', path);
+        expect({ path, status: res.status, code: res.json().error.code }).toEqual({ path, status: 502, code: 'BAD_GATEWAY' });
+      }
+      expect((await call('GET', '/api/inspectors/inspector/x')).status).toBe(201);
     });
 
     it('requires the provider token', async () => {

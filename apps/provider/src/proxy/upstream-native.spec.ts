@@ -319,3 +319,24 @@ it('streams a caller body on, and drops a connection the app answered before the
   front.closeAllConnections();
   await new Promise((r) => front.close(r));
 });
+
+it('ends the call, not the process, when an answer cannot be passed on', async () => {
+  const app = await serve((line) => (line.includes('/low') ? 'HTTP/1.1 099 Odd\r\ncontent-length: 0\r\n\r\n' : ok('fine')));
+  expect((await send(client, app.origin, { path: '/low' })).error).toMatchObject({ kind: 'invalid-response' });
+  // The caller's side throws on the headers (as ServerResponse does on values it refuses).
+  const refused = await new Promise<UpstreamError>((resolve, reject) =>
+    client.request(
+      { origin: app.origin, method: 'GET', path: '/x', headers: ['host', 'app'], body: null, timeoutMs: 2_000 },
+      {
+        onHeaders: () => {
+          throw new TypeError('Invalid character in header content');
+        },
+        onData: () => true,
+        onComplete: () => reject(new Error('completed')),
+        onError: resolve,
+      },
+    ),
+  );
+  expect(refused).toMatchObject({ kind: 'invalid-response', message: expect.stringContaining('Invalid character') });
+  expect((await send(client, app.origin)).body.toString()).toBe('fine');
+});

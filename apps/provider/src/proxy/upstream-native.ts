@@ -246,6 +246,11 @@ class Connection {
     // 1xx interim answers (100 Continue, 103 Early Hints) are not passed on; the final one follows.
     this.interim = statusCode >= 100 && statusCode < 200 && statusCode !== 101;
     if (this.interim) return 1;
+    if (statusCode < 100) {
+      // llhttp reads any three digits; HTTP's status codes start at 100.
+      this.fail(new UpstreamError('invalid-response', `the app answered with status ${statusCode}`));
+      return 2;
+    }
     if (upgrade || statusCode === 101) {
       // The proxy never asks for an upgrade, so an app that switches protocols is answering wrongly.
       this.fail(new UpstreamError('invalid-response', 'the app switched protocols without being asked'));
@@ -298,7 +303,15 @@ class Connection {
       return false;
     }
     call.answered = true;
-    const result = this.parser.execute(length === buffer.length ? (buffer as Buffer) : (buffer as Buffer).subarray(0, length));
+    let result: number | Error;
+    try {
+      result = this.parser.execute(length === buffer.length ? (buffer as Buffer) : (buffer as Buffer).subarray(0, length));
+    } catch (err) {
+      // A callback threw inside the parser (the caller's response refused what the app sent): the
+      // parser's state is unknown, so the connection goes, and the call ends here if it is still on.
+      this.fail(new UpstreamError('invalid-response', `the app's answer cannot be passed on: ${err instanceof Error ? err.message : String(err)}`));
+      return false;
+    }
     if (typeof result !== 'number') {
       const code = (result as Error & { code?: string }).code;
       this.fail(new UpstreamError('invalid-response', `the app sent a malformed answer${code ? ` (${code})` : ''}`, code));
@@ -310,7 +323,12 @@ class Connection {
   private readonly onSocketEnd = (): void => {
     // A body delimited by the end of the connection completes here (onMessageComplete).
     if (this.call !== undefined) {
-      const result = this.parser.finish();
+      let result: number | Error | undefined;
+      try {
+        result = this.parser.finish();
+      } catch (err) {
+        result = err instanceof Error ? err : new Error(String(err));
+      }
       if (typeof result === 'object') this.fail(new UpstreamError('closed', 'the app closed the connection mid-answer', (result as Error & { code?: string }).code));
     }
     this.fail(new UpstreamError('closed', 'the app closed the connection before answering in full'));
