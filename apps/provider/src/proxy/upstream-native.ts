@@ -135,7 +135,6 @@ class Connection {
   /** Carried a whole call before (so a failure on it may be a stale keep-alive). */
   reused = false;
   private headers: string[] = [];
-  private skipBody = false;
   private interim = false;
   private closed = false;
 
@@ -187,7 +186,8 @@ class Connection {
     };
     const onData = (chunk: Buffer) => {
       // The call ended early (the app answered, or failed): the rest of the body is drained unread.
-      if (call.done || this.call !== call) return;
+      // An empty chunk would read as the last one in chunked framing.
+      if (call.done || this.call !== call || chunk.length === 0) return;
       let ok: boolean;
       if (call.chunked) {
         socket.cork();
