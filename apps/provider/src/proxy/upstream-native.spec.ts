@@ -340,3 +340,21 @@ it('ends the call, not the process, when an answer cannot be passed on', async (
   expect(refused).toMatchObject({ kind: 'invalid-response', message: expect.stringContaining('Invalid character') });
   expect((await send(client, app.origin)).body.toString()).toBe('fine');
 });
+
+it('after close, refuses new calls and closes the connections of calls still running once they finish', async () => {
+  let release: (() => void) | undefined;
+  let serverClosed: Promise<void> | undefined;
+  const app = await serve((_line, _conn, _nth, socket) => {
+    serverClosed = new Promise((resolve) => socket.on('close', () => resolve()));
+    release = () => socket.write(ok('late'));
+    return undefined;
+  });
+  const running = send(client, app.origin);
+  while (release === undefined) await new Promise((r) => setImmediate(r));
+  await client.close();
+  expect((await send(client, app.origin)).error?.kind).toBe('unreachable');
+  release();
+  expect((await running).body.toString()).toBe('late');
+  // Not kept for reuse: the connection is closed, and the app sees it go.
+  await serverClosed;
+});

@@ -140,6 +140,7 @@ class Connection {
 
   constructor(
     readonly pool: Connection[],
+    private readonly owner: { readonly closing: boolean },
     host: string,
     port: number,
     readBuffer: Buffer,
@@ -164,6 +165,7 @@ class Connection {
     this.call = call;
     call.conn = this;
     const { req } = call;
+    this.socket.ref();
     this.socket.setTimeout(req.timeoutMs);
     if (req.body === null) {
       this.socket.write(call.head, 'latin1');
@@ -286,8 +288,10 @@ class Connection {
     if (call === undefined) return;
     this.call = undefined;
     this.reused = true;
-    if (call.keepAlive && call.sent && !call.done && call.idleMs > 0 && this.usable) {
+    if (call.keepAlive && call.sent && !call.done && call.idleMs > 0 && this.usable && !this.owner.closing) {
       this.socket.setTimeout(call.idleMs);
+      // An idle connection never keeps the process alive (as Node's own agent does).
+      this.socket.unref();
       this.pool.push(this);
     } else {
       this.destroy();
@@ -371,10 +375,15 @@ export class NativeUpstream implements UpstreamClient {
   readonly kind = 'native';
   private readonly pools = new Map<string, { idle: Connection[]; host: string; port: number }>();
   private readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
-  private closing = false;
+  private shuttingDown = false;
+
+  /** Set by `close()`: new calls are refused, and calls still running do not pool their connections. */
+  get closing(): boolean {
+    return this.shuttingDown;
+  }
 
   request(req: UpstreamRequest, handler: UpstreamHandler): UpstreamCall {
-    if (this.closing) return fail(handler, new UpstreamError('unreachable', 'the proxy is shutting down'));
+    if (this.shuttingDown) return fail(handler, new UpstreamError('unreachable', 'the proxy is shutting down'));
     const chunked = req.body !== null && !hasContentLength(req.headers);
     const head = requestHead(req, chunked);
     if (typeof head !== 'string') return fail(handler, head);
@@ -393,7 +402,7 @@ export class NativeUpstream implements UpstreamClient {
     }
     let conn: Connection | undefined;
     while (!fresh && (conn = pool.idle.pop()) !== undefined && !conn.usable);
-    if (conn === undefined || !conn.usable) conn = new Connection(pool.idle, pool.host, pool.port, this.readBuffer);
+    if (conn === undefined || !conn.usable) conn = new Connection(pool.idle, this, pool.host, pool.port, this.readBuffer);
     conn.start(call);
   }
 
@@ -415,7 +424,7 @@ export class NativeUpstream implements UpstreamClient {
   }
 
   async close(): Promise<void> {
-    this.closing = true;
+    this.shuttingDown = true;
     for (const pool of this.pools.values()) for (const conn of [...pool.idle]) conn.destroy();
     this.pools.clear();
   }
