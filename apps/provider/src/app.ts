@@ -29,6 +29,7 @@ import { registerOptionsRoutes } from './options/options.routes';
 import { createOrdersRepository } from './orders/orders.repository';
 import { registerOrderRoutes } from './orders/orders.routes';
 import { createOrdersService } from './orders/orders.service';
+import { createUpstreamClient } from './proxy/forward';
 import { createProxyRouter } from './proxy/proxy';
 import { registerProxyRoutes } from './proxy/proxy.routes';
 import { createRegistryRepository } from './registry/registry.repository';
@@ -138,12 +139,14 @@ export function createProvider(deps: ProviderDeps) {
   app.get('/docs-json', (_req, res) => void res.json(openApi));
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi, { customSiteTitle: 'Barfinex Provider API' }));
   // The proxy sits between auth and the JSON parser so proxied bodies stream through unparsed.
-  app.use('/api', tokenAuth({ token: config.PROVIDER_API_TOKEN, publicPaths: [/^\/health(\/|$)/] }), createProxyRouter({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS }), jsonBody({ limit: '256kb' }), t.router);
+  // One pool of connections to the apps, for the fast path and the Express router alike.
+  const proxyUpstream = createUpstreamClient({ timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, ...(config.PROVIDER_PROXY_CLIENT === 'auto' ? {} : { kind: config.PROVIDER_PROXY_CLIENT }) });
+  app.use('/api', tokenAuth({ token: config.PROVIDER_API_TOKEN, publicPaths: [/^\/health(\/|$)/] }), createProxyRouter({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream }), jsonBody({ limit: '256kb' }), t.router);
   app.use(notFoundHandler);
   app.use(errorMiddleware({ logger }));
 
   const proxyErrors = metrics.counter({ name: 'bfx_proxy_errors_total', help: 'Proxied calls answered 5xx by the provider (app unreachable, inactive, timed out)', labelNames: ['appType', 'code'] as const });
-  const fastProxy = createProxyFastPath({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, token: config.PROVIDER_API_TOKEN, logger, httpDuration: metrics.httpDuration, proxyErrors });
+  const fastProxy = createProxyFastPath({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream, token: config.PROVIDER_API_TOKEN, logger, httpDuration: metrics.httpDuration, proxyErrors });
   const server: Server = createServer((req, res) => {
     if (!fastProxy(req, res)) app(req, res);
   });
@@ -216,9 +219,10 @@ export function createProvider(deps: ProviderDeps) {
     await ws?.close();
     await fastProxy.close();
     await closeServer(server);
+    await proxyUpstream.close();
   }
 
-  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors, registry, platform, reconciler };
+  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors, registry, platform, reconciler, proxyClient: proxyUpstream.kind };
 }
 
 export type Provider = ReturnType<typeof createProvider>;

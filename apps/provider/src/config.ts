@@ -47,6 +47,11 @@ export const ProviderConfigSchema = z.object({
   ORDER_IDEMPOTENCY_TTL_MS: envDurationMs(600_000),
   PROVIDER_APP_ACTIVE_TTL_MS: envDurationMs(60_000),
   PROVIDER_PROXY_TIMEOUT_MS: envDurationMs(15_000),
+  /**
+   * The proxy's HTTP client to the apps: `native` (on Node's own llhttp parser, the cheaper hop),
+   * `undici`, or `auto` (native where this Node exposes the parser, else undici).
+   */
+  PROVIDER_PROXY_CLIENT: envString('auto').pipe(z.enum(['auto', 'native', 'undici'])),
   EVENTSINK_ENABLED: envBool(true),
   EVENTSINK_BATCH_SIZE: envInt(500, { min: 1, max: 10_000 }),
   EVENTSINK_FLUSH_MS: envDurationMs(200),

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   shutdown.add('provider', () => provider.stop());
 
   const base = `http://localhost:${port}`;
-  logger.info({ rest: `${base}/api`, ws: `${base}/ws`, docs: `${base}/docs`, bus: config.NATS_URL ?? 'in-memory', database: db.kind }, 'provider listening');
+  logger.info({ rest: `${base}/api`, ws: `${base}/ws`, docs: `${base}/docs`, bus: config.NATS_URL ?? 'in-memory', database: db.kind, proxyClient: provider.proxyClient }, 'provider listening');
   if (generated) logger.info({ tokenFile }, 'generated a new API token');
   if (!process.env['PROVIDER_API_TOKEN']) logger.info(`API token: ${token}  (send as Authorization: Bearer <token>)`);
 }

@@ -91,3 +91,26 @@ describe('registry and proxy in the provider', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/apps/registry/register', '/proxy/targets', '/inspectors/{appKey}/{splat}', '/detectors/{key}']));
   });
 });
+
+describe('PROVIDER_PROXY_CLIENT', () => {
+  const base = { PROVIDER_HOST: '127.0.0.1', PROVIDER_API_TOKEN: TOKEN };
+  it('defaults to auto (the llhttp client on this Node) and refuses an unknown client by name', () => {
+    expect(loadProviderConfig(base).PROVIDER_PROXY_CLIENT).toBe('auto');
+    expect(provider.proxyClient).toBe('native');
+    expect(() => loadProviderConfig({ ...base, PROVIDER_PROXY_CLIENT: 'curl' })).toThrow(/PROVIDER_PROXY_CLIENT/);
+  });
+
+  it('proxies through undici when told to', async () => {
+    const config = loadProviderConfig({ ...base, PROVIDER_PROXY_CLIENT: 'undici', PROVIDER_PROXY_TIMEOUT_MS: '2s' });
+    const other = createProvider({ config: { ...config, PROVIDER_PORT: 0 }, logger: pino({ level: 'silent' }), db, bus: createMemoryBus(), connectors: [], now: () => clock.t });
+    const url = `http://127.0.0.1:${(await other.start()).port}`;
+    try {
+      expect(other.proxyClient).toBe('undici');
+      await other.registry.register({ appType: 'advisor', appKey: 'via-undici', baseUrl: (apps[1] as (typeof apps)[0]).url, meta: {} });
+      const res = await fetch(`${url}/api/advisors/via-undici/advisor-agent/health`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(await res.json()).toMatchObject({ app: 'advisor', url: '/advisor-agent/health' });
+    } finally {
+      await other.stop();
+    }
+  });
+});
