@@ -129,10 +129,19 @@ describe.each([
   ['fast path', 'native'],
   ['fast path', 'undici'],
 ] as const)('through the %s, %s upstream client', (mode, upstream) => {
+  // One spec app (and its database) per mode; each test starts from the same clock and registrations.
+  let startedAt = 0;
+  beforeAll(async () => {
+    s = await createSpecApp({ ttlMs: 60_000, proxyTimeoutMs: 300, upstream });
+    startedAt = s.clock.t;
+  });
+  afterAll(async () => {
+    await s.close();
+  });
   beforeEach(async () => {
     app.seen.length = 0;
     forbidden.seen.length = 0;
-    s = await createSpecApp({ ttlMs: 60_000, proxyTimeoutMs: 300, upstream });
+    s.clock.t = startedAt;
     logLines.length = 0;
     metrics = createMetrics({ service: 'provider', defaultMetrics: false });
     const proxyErrors = metrics.counter({ name: 'bfx_proxy_errors_total', help: 'proxied calls answered 5xx by the provider', labelNames: ['appType', 'code'] as const });
@@ -150,7 +159,6 @@ describe.each([
     await stop(provider);
     await fast.close();
     await fastUpstream.close();
-    await s.close();
   });
 
   describe('proxy passthrough', () => {
