@@ -41,7 +41,11 @@ class ProxyCall implements UpstreamHandler {
   private callerGone = false;
   /** A short answer of known length is held until complete and written in one go (one write, one syscall). */
   private held: { statusCode: number; headers: RawHeaders; chunks: Buffer[] } | undefined;
-  private readonly onDrain = () => this.upstream?.resume();
+  private draining = false;
+  private readonly onDrain = () => {
+    this.draining = false;
+    this.upstream?.resume();
+  };
 
   constructor(
     private readonly call: ForwardCall,
@@ -68,8 +72,12 @@ class ProxyCall implements UpstreamHandler {
       return true;
     }
     if (this.res.write(chunk)) return true;
-    // The caller reads slower than the app writes: the app's answer pauses until the response drains.
-    this.res.once('drain', this.onDrain);
+    // The caller reads slower than the app writes: the app's answer pauses until the response drains
+    // (chunks already parsed from the same read still arrive; one wait covers them all).
+    if (!this.draining) {
+      this.draining = true;
+      this.res.once('drain', this.onDrain);
+    }
     return false;
   }
 
