@@ -4,6 +4,8 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { eventually } from '@barfinex/testing';
+import { createRng, seedRngState } from '../connectors/sim/prng';
 import { NativeUpstream, nativeParserAvailable } from './upstream-native';
 import type { UpstreamError, UpstreamRequest } from './upstream';
 
@@ -13,6 +15,8 @@ interface Scripted {
   connections: () => number;
   /** Requests received, as `connection#:request line`. */
   requests: string[];
+  /** Connections still open on the app's side. */
+  openSockets: () => number;
   close: () => Promise<void>;
 }
 
@@ -49,6 +53,7 @@ function scripted(answer: (line: string, conn: number, nth: number, socket: net.
         origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
         connections: () => count,
         requests,
+        openSockets: () => sockets.size,
         close: () => {
           for (const s of sockets) s.destroy();
           return new Promise<void>((r) => server.close(() => r()));
@@ -357,4 +362,82 @@ it('after close, refuses new calls and closes the connections of calls still run
   expect((await running).body.toString()).toBe('late');
   // Not kept for reuse: the connection is closed, and the app sees it go.
   await serverClosed;
+});
+
+it('under concurrent calls to an app that misbehaves at random (seeded), every call ends once, as it should, and no connection leaks', async () => {
+  const rng = createRng(seedRngState(7, 'proxy-chaos'));
+  const CALLS = 300;
+  // What the app does with request i, drawn up front so client and server agree on it.
+  const kinds = ['plain', 'chunked', 'interim', 'close-delimited', 'cut', 'garbage', 'drop', 'late'] as const;
+  const plan = Array.from({ length: CALLS }, () => ({ kind: kinds[Math.floor(rng.next() * kinds.length)] as (typeof kinds)[number], size: Math.floor(rng.next() * 200_000) }));
+  const bodyOf = (i: number) => Buffer.alloc(plan[i]!.size, 97 + (i % 26));
+  let open = 0;
+  const app = await serve((line, _conn, _nth, socket) => {
+    const i = Number(/\/r\/(\d+)/.exec(line)?.[1]);
+    const { kind } = plan[i]!;
+    const body = bodyOf(i);
+    switch (kind) {
+      case 'plain':
+        return Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\n\r\n`), body]);
+      case 'chunked': {
+        const half = body.length >> 1;
+        const chunk = (b: Buffer) => (b.length ? Buffer.concat([Buffer.from(`${b.length.toString(16)}\r\n`), b, Buffer.from('\r\n')]) : Buffer.alloc(0));
+        return Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n'), chunk(body.subarray(0, half)), chunk(body.subarray(half)), Buffer.from('0\r\n\r\n')]);
+      }
+      case 'interim':
+        return Buffer.concat([Buffer.from(`HTTP/1.1 103 Early Hints\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\n\r\n`), body]);
+      case 'close-delimited':
+        socket.end(Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n'), body]));
+        return undefined;
+      case 'cut':
+        socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\ncontent-length: ${body.length + 10}\r\n\r\n`), body]));
+        return undefined;
+      case 'garbage':
+        return 'HTTP/1.1 2OO OK\r\n\r\n';
+      case 'drop':
+        socket.destroy();
+        return undefined;
+      case 'late':
+        setImmediate(() => socket.write(Buffer.concat([Buffer.from(`HTTP/1.1 201 Created\r\ncontent-length: ${body.length}\r\n\r\n`), body])));
+        return undefined;
+    }
+  });
+
+  const outcomes: { ends: number; outcome?: Outcome }[] = plan.map(() => ({ ends: 0 }));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < CALLS) {
+        const i = next++;
+        open += 1;
+        await new Promise<void>((resolve) => {
+          const chunks: Buffer[] = [];
+          const out: Outcome = { body: Buffer.alloc(0) };
+          const end = (error?: UpstreamError) => {
+            outcomes[i]!.ends += 1;
+            outcomes[i]!.outcome = { ...out, body: Buffer.concat(chunks), ...(error ? { error } : {}) };
+            open -= 1;
+            resolve();
+          };
+          client.request(
+            { origin: app.origin, method: 'GET', path: `/r/${i}`, headers: ['host', 'app'], body: null, timeoutMs: 5_000 },
+            { onHeaders: (status) => Object.assign(out, { status }), onData: (c) => chunks.push(c) > 0, onComplete: () => end(), onError: (e) => end(e) },
+          );
+        });
+      }
+    }),
+  );
+
+  expect(open).toBe(0);
+  for (const [i, { kind }] of plan.entries()) {
+    const { ends, outcome } = outcomes[i]!;
+    const seen = { i, kind, ends, status: outcome?.status, error: outcome?.error?.kind, bodyOk: outcome?.body.equals(bodyOf(i)) };
+    if (kind === 'cut') expect(seen).toEqual({ i, kind, ends: 1, status: 200, error: 'closed', bodyOk: true });
+    else if (kind === 'garbage') expect(seen).toMatchObject({ i, kind, ends: 1, status: undefined, error: 'invalid-response' });
+    else if (kind === 'drop') expect(seen).toMatchObject({ i, kind, ends: 1, status: undefined, error: expect.stringMatching(/^(closed|unreachable)$/) });
+    else expect(seen).toEqual({ i, kind, ends: 1, status: kind === 'late' ? 201 : 200, error: undefined, bodyOk: true });
+  }
+  // Closing the client closes every idle connection: the app is left with none.
+  await client.close();
+  await eventually(() => expect(app.openSockets()).toBe(0));
 });
