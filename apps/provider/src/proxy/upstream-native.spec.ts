@@ -369,12 +369,14 @@ it('under concurrent calls to an app that misbehaves at random (seeded), every c
   const CALLS = 300;
   // What the app does with request i, drawn up front so client and server agree on it.
   const kinds = ['plain', 'chunked', 'interim', 'close-delimited', 'cut', 'garbage', 'drop', 'late'] as const;
-  const plan = Array.from({ length: CALLS }, () => ({ kind: kinds[Math.floor(rng.next() * kinds.length)] as (typeof kinds)[number], size: Math.floor(rng.next() * 200_000) }));
-  const bodyOf = (i: number) => Buffer.alloc(plan[i]!.size, 97 + (i % 26));
+  type Step = { kind: (typeof kinds)[number]; size: number };
+  const plan: Step[] = Array.from({ length: CALLS }, () => ({ kind: kinds[Math.floor(rng.next() * kinds.length)] as Step['kind'], size: Math.floor(rng.next() * 200_000) }));
+  const step = (i: number) => plan[i] as Step;
+  const bodyOf = (i: number) => Buffer.alloc(step(i).size, 97 + (i % 26));
   let open = 0;
   const app = await serve((line, _conn, _nth, socket) => {
     const i = Number(/\/r\/(\d+)/.exec(line)?.[1]);
-    const { kind } = plan[i]!;
+    const { kind } = step(i);
     const body = bodyOf(i);
     switch (kind) {
       case 'plain':
@@ -403,7 +405,8 @@ it('under concurrent calls to an app that misbehaves at random (seeded), every c
     }
   });
 
-  const outcomes: { ends: number; outcome?: Outcome }[] = plan.map(() => ({ ends: 0 }));
+  type Ended = { ends: number; outcome?: Outcome };
+  const outcomes: Ended[] = plan.map(() => ({ ends: 0 }));
   let next = 0;
   await Promise.all(
     Array.from({ length: 16 }, async () => {
@@ -413,9 +416,10 @@ it('under concurrent calls to an app that misbehaves at random (seeded), every c
         await new Promise<void>((resolve) => {
           const chunks: Buffer[] = [];
           const out: Outcome = { body: Buffer.alloc(0) };
+          const ended = outcomes[i] as Ended;
           const end = (error?: UpstreamError) => {
-            outcomes[i]!.ends += 1;
-            outcomes[i]!.outcome = { ...out, body: Buffer.concat(chunks), ...(error ? { error } : {}) };
+            ended.ends += 1;
+            ended.outcome = { ...out, body: Buffer.concat(chunks), ...(error ? { error } : {}) };
             open -= 1;
             resolve();
           };
@@ -430,7 +434,7 @@ it('under concurrent calls to an app that misbehaves at random (seeded), every c
 
   expect(open).toBe(0);
   for (const [i, { kind }] of plan.entries()) {
-    const { ends, outcome } = outcomes[i]!;
+    const { ends, outcome } = outcomes[i] as Ended;
     const seen = { i, kind, ends, status: outcome?.status, error: outcome?.error?.kind, bodyOk: outcome?.body.equals(bodyOf(i)) };
     if (kind === 'cut') expect(seen).toEqual({ i, kind, ends: 1, status: 200, error: 'closed', bodyOk: true });
     else if (kind === 'garbage') expect(seen).toMatchObject({ i, kind, ends: 1, status: undefined, error: 'invalid-response' });
