@@ -5,6 +5,10 @@
 // connections. It exists because it is the cheaper hop: per proxied call it costs about half of
 // what undici's dispatcher does (tools/bench/proxy.ts). Where the binding is missing or has
 // another shape, `nativeParserAvailable()` says so and the proxy uses undici instead.
+// `_http_common` is internal: Node 24 deprecates it in the documentation (DEP0199), and like the
+// `_tls_*`/`_stream_*` modules before it, it may warn at run time and then go. The images run
+// Node 20; on a Node without it, PROVIDER_PROXY_CLIENT=auto picks undici, and the spec suite runs
+// the proxy on both clients.
 import net from 'node:net';
 import { INVALID_HEADER_NAME, INVALID_HEADER_VALUE, INVALID_PATH, UpstreamError } from './upstream';
 import type { UpstreamCall, UpstreamClient, UpstreamHandler, UpstreamRequest } from './upstream';
