@@ -25,11 +25,25 @@ export interface ForwardCall {
 /** Answers up to this long (by their content-length) are held and sent whole; longer ones stream. */
 const HOLD_MAX_BYTES = 64 * 1024;
 
-/** The proxy's upstream client: on Node's llhttp binding where it is reachable, else undici. */
+/**
+ * The proxy's upstream client: on Node's llhttp binding where it is reachable, else undici. The
+ * llhttp client speaks plain HTTP; apps registered with an `https://` base URL are called through
+ * undici in either case.
+ */
 export function createUpstreamClient(options: { timeoutMs: number; kind?: 'native' | 'undici' }): UpstreamClient {
   const kind = options.kind ?? (nativeParserAvailable() ? 'native' : 'undici');
   if (kind === 'native' && !nativeParserAvailable()) throw new Error("this Node has no usable llhttp binding ('_http_common'); use the undici upstream");
-  return kind === 'native' ? new NativeUpstream() : createUndiciUpstream({ connectTimeoutMs: options.timeoutMs });
+  if (kind === 'undici') return createUndiciUpstream({ connectTimeoutMs: options.timeoutMs });
+  const plain = new NativeUpstream();
+  let tls: UpstreamClient | undefined;
+  return {
+    kind: 'native',
+    request: (req, handler) => (req.origin.startsWith('https:') ? (tls ??= createUndiciUpstream({ connectTimeoutMs: options.timeoutMs })) : plain).request(req, handler),
+    async close() {
+      await plain.close();
+      await tls?.close();
+    },
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
@@ -254,6 +255,18 @@ describe.each([
       expect((await call('GET', '/api/inspectors/inspector/x')).status).toBe(201);
       await s.registry.unregister({ appType: 'inspector', appKey: 'inspector' });
       expect((await call('GET', '/api/inspectors/inspector/x')).status).toBe(503);
+    });
+
+    it('calls an app registered with an https base URL over TLS', async () => {
+      // Not a TLS server: it records the first byte it gets (0x16 opens a TLS handshake) and hangs up.
+      const firstBytes: number[] = [];
+      const tcp = net.createServer((socket) => socket.once('data', (d: Buffer) => void (firstBytes.push(d[0] ?? -1), socket.destroy())));
+      await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+      await register('advisor', 'secure', `https://127.0.0.1:${(tcp.address() as AddressInfo).port}`);
+      const res = await call('GET', '/api/advisors/secure/x');
+      expect(res.status).toBe(502);
+      expect(firstBytes).toEqual([0x16]);
+      await new Promise((resolve) => tcp.close(resolve));
     });
 
     it('502 when the app refuses connections', async () => {

@@ -354,7 +354,7 @@ class Connection {
     this.fail(new UpstreamError('timeout', 'the app did not answer in time', 'ETIMEDOUT'));
   };
 
-  /** Takes this connection out of the idle pool (it is closing, or about to carry a call). */
+  /** Marks this connection closed and takes it out of the idle pool. */
   private release(): void {
     if (this.closed) return;
     this.closed = true;
@@ -374,7 +374,7 @@ class Connection {
   }
 }
 
-/** Keep-alive pools per origin; connections open as needed, with no cap (as undici's Agent). */
+/** Keep-alive pools per `http:` origin; connections open as needed, with no cap (as undici's Agent). */
 export class NativeUpstream implements UpstreamClient {
   readonly kind = 'native';
   private readonly pools = new Map<string, { idle: Connection[]; host: string; port: number }>();
