@@ -17,7 +17,8 @@ export function ensureApiToken(configured: string | undefined, dataDir: string):
   if (configured) return { token: configured, generated: false, file };
   if (existsSync(file)) return { token: readFileSync(file, 'utf8').trim(), generated: false, file };
   mkdirSync(dirname(file), { recursive: true });
-  const token = randomBytes(24).toString('base64url');
+  // Hex, not base64url: a token a person copies into `--token` or a shell must not begin with a dash.
+  const token = randomBytes(24).toString('hex');
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return { token, generated: true, file };
 }

@@ -106,7 +106,8 @@ export async function startProviderProcess(options: ProviderProcessOptions = {})
   const runId = options.runId ?? `p${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const subjectPrefix = options.subjectPrefix ?? `bfx${runId}`;
   const streamName = options.streamName ?? `BFX_${runId}`;
-  const token = options.token ?? randomBytes(18).toString('base64url');
+  // Hex: a token passed on a command line (the CLI suite) must not begin with a dash.
+  const token = options.token ?? randomBytes(18).toString('hex');
   const port = await freePort();
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),

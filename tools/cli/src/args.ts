@@ -47,11 +47,28 @@ function defaultToken(env: NodeJS.ProcessEnv, cwd: string): string {
   return existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
 }
 
+/**
+ * `--token -abc` read as `--token=-abc`: a token may begin with a dash (base64url), which the
+ * argument parser would otherwise take for an option.
+ */
+function joinTokenValue(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const value = argv[i + 1];
+    if (arg === '--token' && value !== undefined) {
+      out.push(`--token=${value}`);
+      i += 1;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Cli {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: joinTokenValue(argv),
       allowPositionals: true,
       options: {
         url: { type: 'string' },
