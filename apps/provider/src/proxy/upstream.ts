@@ -3,7 +3,7 @@ import type { RawHeaders } from './headers';
 
 /** One request to an app, fully resolved by the proxy. */
 export interface UpstreamRequest {
-  /** `http://host:port`. */
+  /** `http://host:port` or `https://host:port`. */
   origin: string;
   method: string;
   /** Path and query as the app receives them. */
