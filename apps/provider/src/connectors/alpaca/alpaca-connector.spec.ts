@@ -20,6 +20,7 @@ describe('alpaca connector against the fake venue', () => {
 
   beforeAll(async () => {
     fake = await startFakeAlpaca({ keyId: KEY, secretKey: SECRET });
+    fake.setBook('BTC/USD', { b: [{ p: 94999, s: 1.25 }, { p: 95000.5, s: 0.5 }], a: [{ p: 95002.25, s: 2 }, { p: 95001, s: 0.3 }] });
     fake.addVenueOrder({ id: 'ord-web-1', client_order_id: 'web-1', symbol: 'AAPL', created_at: '2026-01-05T15:00:00Z', updated_at: '2026-01-05T15:00:00Z', qty: '3', filled_qty: '1', filled_avg_price: '189.5', type: 'limit', side: 'buy', time_in_force: 'day', limit_price: '189.5', stop_price: null, status: 'partially_filled' });
     connector = createAlpacaConnector({ keyId: KEY, secretKey: SECRET, paper: true, stockSymbols: ['AAPL'], cryptoSymbols: ['BTC/USD'], logger: log.logger, urls: fake.urls, wsBackoffMs: 20, sleep: async () => undefined });
     await connector.start(rec.events);
@@ -58,6 +59,24 @@ describe('alpaca connector against the fake venue', () => {
     fake.pushTrade('AAPL', { i: 96922, x: 'V', p: 190.4, s: 1, t: '2026-01-05T15:52:00.000Z' });
     await eventually(() => expect(rec.seen.trades).toHaveLength(3));
     expect(connector.lastPrice('spot', 'AAPL')).toBe('190.4');
+  });
+
+  it('keeps a crypto order book from the full book and its changes; stocks ask for none', async () => {
+    // One full book on subscribing, one more after the drop in the test above.
+    await eventually(() => expect(rec.seen.books).toHaveLength(2));
+    const full = { symbol: 'BTCUSD', time: 0, bids: [{ price: '95000.5', volume: '0.5' }, { price: '94999', volume: '1.25' }], asks: [{ price: '95001', volume: '0.3' }, { price: '95002.25', volume: '2' }] };
+    expect(rec.seen.books).toEqual([full, full]);
+    expect(fake.pushBookChange('BTC/USD', { t: '2026-01-05T15:53:00.123456789Z', b: [{ p: 95000.5, s: 0 }, { p: 95000.75, s: 0.2 }], a: [{ p: 95001, s: 0.1 }] })).toBe(1);
+    await eventually(() => expect(rec.seen.books).toHaveLength(3));
+    expect(rec.seen.books[2]).toEqual({
+      symbol: 'BTCUSD',
+      time: Date.UTC(2026, 0, 5, 15, 53, 0, 123),
+      bids: [{ price: '95000.75', volume: '0.2' }, { price: '94999', volume: '1.25' }],
+      asks: [{ price: '95001', volume: '0.1' }, { price: '95002.25', volume: '2' }],
+    });
+    const subscriptions = fake.subscribeMessages as { trades?: string[]; orderbooks?: string[] }[];
+    expect(subscriptions.filter((m) => m.trades?.includes('BTC/USD')).map((m) => m.orderbooks)).toEqual([['BTC/USD'], ['BTC/USD']]);
+    expect(subscriptions.filter((m) => m.trades?.includes('AAPL')).map((m) => m.orderbooks)).toEqual([undefined, undefined]);
   });
 
   it('places, fills and cancels orders with trade updates', async () => {

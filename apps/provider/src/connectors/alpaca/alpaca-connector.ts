@@ -64,7 +64,8 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
     events?.onTrade(MARKET, t);
   };
   const stocks = createAlpacaMarketStream({ ...common, url: `${urls.dataWs}/v2/${options.feed ?? 'iex'}`, onTrade });
-  const crypto = createAlpacaMarketStream({ ...common, url: `${urls.dataWs}/v1beta3/crypto/us`, onTrade });
+  // Alpaca publishes order books for crypto pairs only; stocks have quotes, which are not a book.
+  const crypto = createAlpacaMarketStream({ ...common, url: `${urls.dataWs}/v1beta3/crypto/us`, onTrade, onBook: (book) => events?.onOrderBook(MARKET, book) });
   const tradeStream = createAlpacaTradeStream({
     ...common,
     url: `${urls.tradingWs}/stream`,

@@ -44,6 +44,10 @@ export const AlpacaPositionSchema = z.looseObject({ symbol: z.string(), qty: mon
 /** Market-data stream messages arrive as arrays of these. */
 export const AlpacaStreamTradeSchema = z.looseObject({ T: z.literal('t'), S: z.string(), i: z.number(), p: z.number(), s: z.number(), t: z.string(), tks: z.string().optional() });
 
+const AlpacaBookLevelSchema = z.looseObject({ p: z.number(), s: z.number() });
+/** An order book message of the crypto stream: a full book when `r` is true, else changed levels (size 0 removes one). */
+export const AlpacaStreamOrderBookSchema = z.looseObject({ T: z.literal('o'), S: z.string(), t: z.string(), b: z.array(AlpacaBookLevelSchema).default([]), a: z.array(AlpacaBookLevelSchema).default([]), r: z.boolean().optional() });
+
 export const AlpacaTradeUpdateSchema = z.looseObject({
   stream: z.literal('trade_updates'),
   data: z.looseObject({ event: z.string(), execution_id: z.string().optional(), price: money.optional(), qty: money.optional(), timestamp: z.string().optional(), order: AlpacaOrderSchema }),

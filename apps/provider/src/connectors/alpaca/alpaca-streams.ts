@@ -1,9 +1,11 @@
 import Decimal from 'decimal.js';
-import type { Trade } from '@barfinex/contracts';
+import type { OrderBook, Trade } from '@barfinex/contracts';
 import type { VenueFill, VenueOrderState } from '../connector';
+import { applyLevels, topLevels } from '../shared/book-levels';
+import type { BookSide } from '../shared/book-levels';
 import { createReconnectingWs } from '../shared/reconnecting-ws';
 import { fromTradeUpdate, toLocalSymbol } from './alpaca-mappers';
-import { AlpacaStreamTradeSchema, AlpacaTradeUpdateSchema } from './alpaca-schemas';
+import { AlpacaStreamOrderBookSchema, AlpacaStreamTradeSchema, AlpacaTradeUpdateSchema } from './alpaca-schemas';
 
 export interface AlpacaStreamCommon {
   key: string;
@@ -25,17 +27,42 @@ function connection(o: AlpacaStreamCommon & { url: string }, name: string) {
   };
 }
 
+const BOOK_DEPTH = 20;
+const level = (l: { p: number; s: number }): [string, string] => [new Decimal(l.p).toFixed(), new Decimal(l.s).toFixed()];
+
 /**
  * One market-data connection per asset class and key (Alpaca allows one per key), multiplexed
  * over every symbol the provider streams; the symbol set is sent again after each reconnect.
+ * With `onBook` (the crypto feed has order books, stocks do not) each symbol's book is kept
+ * locally from Alpaca's full book (`r: true`, sent on subscribing) and its changes, and the best
+ * 20 levels a side are passed on after every message; changes before a full book are ignored.
  */
-export function createAlpacaMarketStream(options: AlpacaStreamCommon & { url: string; onTrade: (t: Trade) => void }) {
+export function createAlpacaMarketStream(options: AlpacaStreamCommon & { url: string; onTrade: (t: Trade) => void; onBook?: (book: OrderBook) => void }) {
   const symbols = new Set<string>();
+  const books = new Map<string, { bids: BookSide; asks: BookSide }>();
+  const channels = (list: readonly string[]) => ({ trades: list, ...(options.onBook ? { orderbooks: list } : {}) });
+
+  function onBookMessage(m: unknown): void {
+    const o = AlpacaStreamOrderBookSchema.parse(m);
+    if (!symbols.has(o.S)) return;
+    let book = books.get(o.S);
+    if (o.r === true) {
+      book = { bids: new Map(), asks: new Map() };
+      books.set(o.S, book);
+    }
+    if (book === undefined) return;
+    applyLevels(book.bids, o.b.map(level));
+    applyLevels(book.asks, o.a.map(level));
+    options.onBook?.({ symbol: toLocalSymbol(o.S), time: Date.parse(o.t), bids: topLevels(book.bids, true, BOOK_DEPTH), asks: topLevels(book.asks, false, BOOK_DEPTH) });
+  }
+
   const ws = createReconnectingWs({
     ...connection(options, 'market stream'),
     onOpen: (socket) => {
+      // A new connection starts from fresh full books, sent once the symbols are subscribed again.
+      books.clear();
       socket.send({ action: 'auth', key: options.key, secret: options.secret });
-      if (symbols.size > 0) socket.send({ action: 'subscribe', trades: [...symbols] });
+      if (symbols.size > 0) socket.send({ action: 'subscribe', ...channels([...symbols]) });
     },
     onMessage: (text) => {
       try {
@@ -43,7 +70,8 @@ export function createAlpacaMarketStream(options: AlpacaStreamCommon & { url: st
           if (m.T === 't') {
             const t = AlpacaStreamTradeSchema.parse(m);
             options.onTrade({ id: String(t.i), time: Date.parse(t.t), symbol: toLocalSymbol(t.S), price: new Decimal(t.p).toFixed(), volume: new Decimal(t.s).toFixed(), side: t.tks === 'S' ? 'SHORT' : 'LONG' });
-          } else if (m.T === 'error') options.onLog('market stream error', { message: m });
+          } else if (m.T === 'o' && options.onBook) onBookMessage(m);
+          else if (m.T === 'error') options.onLog('market stream error', { message: m });
         }
       } catch (err) {
         options.onLog('unreadable market message', { err: errText(err) });
@@ -59,8 +87,9 @@ export function createAlpacaMarketStream(options: AlpacaStreamCommon & { url: st
       const added = list.filter((s) => !symbols.has(s));
       symbols.clear();
       for (const s of list) symbols.add(s);
-      if (added.length > 0) ws.send({ action: 'subscribe', trades: added });
-      if (removed.length > 0) ws.send({ action: 'unsubscribe', trades: removed });
+      for (const s of removed) books.delete(s);
+      if (added.length > 0) ws.send({ action: 'subscribe', ...channels(added) });
+      if (removed.length > 0) ws.send({ action: 'unsubscribe', ...channels(removed) });
     },
     opens: () => ws.opens(),
   };

@@ -1,5 +1,6 @@
-import Decimal from 'decimal.js';
 import type { OrderBook } from '@barfinex/contracts';
+import { applyLevels, topLevels } from '../shared/book-levels';
+import type { BookSide } from '../shared/book-levels';
 import type { BinanceMarket } from './binance-hosts';
 import type { BinanceDepthSnapshot, BinanceDepthUpdate } from './binance-schemas';
 
@@ -12,20 +13,6 @@ export interface DepthSyncOptions {
   depth?: number;
 }
 
-type Side = Map<string, string>;
-
-function apply(side: Side, levels: ReadonlyArray<readonly [string, string]>): void {
-  for (const [price, qty] of levels) {
-    if (new Decimal(qty).isZero()) side.delete(price);
-    else side.set(price, qty);
-  }
-}
-
-function top(side: Side, descending: boolean, n: number) {
-  const keys = [...side.keys()].sort((a, b) => new Decimal(a).cmp(b) * (descending ? -1 : 1)).slice(0, n);
-  return keys.map((price) => ({ price, volume: side.get(price) as string }));
-}
-
 /**
  * A local book kept from a REST snapshot plus the diff stream, as Binance documents it: events
  * are buffered while the snapshot loads, the first applied event must straddle the snapshot id,
@@ -34,8 +21,8 @@ function top(side: Side, descending: boolean, n: number) {
  */
 export function createDepthSync(options: DepthSyncOptions) {
   const depth = options.depth ?? 20;
-  let bids: Side = new Map();
-  let asks: Side = new Map();
+  let bids: BookSide = new Map();
+  let asks: BookSide = new Map();
   let lastId: number | undefined;
   let synced = false;
   let loading: Promise<void> | undefined;
@@ -46,7 +33,7 @@ export function createDepthSync(options: DepthSyncOptions) {
 
   function emit(time: number): void {
     lastTime = time;
-    options.onBook({ symbol: options.symbol, time, lastUpdateId: lastId ?? 0, bids: top(bids, true, depth), asks: top(asks, false, depth) });
+    options.onBook({ symbol: options.symbol, time, lastUpdateId: lastId ?? 0, bids: topLevels(bids, true, depth), asks: topLevels(asks, false, depth) });
   }
 
   function continues(e: BinanceDepthUpdate): boolean {
@@ -59,8 +46,8 @@ export function createDepthSync(options: DepthSyncOptions) {
   function step(e: BinanceDepthUpdate): boolean {
     if (lastId !== undefined && e.u <= lastId && !(options.market === 'futures' && !synced && e.u === lastId)) return true;
     if (!continues(e)) return false;
-    apply(bids, e.b);
-    apply(asks, e.a);
+    applyLevels(bids, e.b);
+    applyLevels(asks, e.a);
     lastId = e.u;
     synced = true;
     emit(e.E);
@@ -72,8 +59,8 @@ export function createDepthSync(options: DepthSyncOptions) {
     if (stopped) return;
     bids = new Map();
     asks = new Map();
-    apply(bids, snap.bids);
-    apply(asks, snap.asks);
+    applyLevels(bids, snap.bids);
+    applyLevels(asks, snap.asks);
     lastId = snap.lastUpdateId;
     synced = false;
     const pending = buffer;
@@ -125,7 +112,7 @@ export function createDepthSync(options: DepthSyncOptions) {
     },
     book(n: number): OrderBook | undefined {
       if (lastId === undefined) return undefined;
-      return { symbol: options.symbol, time: lastTime, lastUpdateId: lastId, bids: top(bids, true, n), asks: top(asks, false, n) };
+      return { symbol: options.symbol, time: lastTime, lastUpdateId: lastId, bids: topLevels(bids, true, n), asks: topLevels(asks, false, n) };
     },
     resyncs: () => resyncs,
     synced: () => synced,

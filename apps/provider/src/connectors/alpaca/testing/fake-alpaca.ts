@@ -38,6 +38,9 @@ export async function startFakeAlpaca(options: { keyId: string; secretKey: strin
   const market = new Map<WebSocket, Set<string>>();
   const traders = new Set<WebSocket>();
   const subscribeMessages: unknown[] = [];
+  type BookLevels = { b: { p: number; s: number }[]; a: { p: number; s: number }[] };
+  const bookMarket = new Map<WebSocket, Set<string>>();
+  const books = new Map<string, BookLevels>();
   let seq = 1;
 
   function send(res: ServerResponse, status: number, body?: unknown): void {
@@ -106,7 +109,7 @@ export async function startFakeAlpaca(options: { keyId: string; secretKey: strin
     const isTrading = req.url === '/stream';
     if (!isTrading) socket.send(JSON.stringify([{ T: 'success', msg: 'connected' }]));
     socket.on('message', (raw: WebSocket.RawData) => {
-      const m = JSON.parse(String(raw)) as { action: string; key?: string; secret?: string; trades?: string[]; data?: { streams: string[] } };
+      const m = JSON.parse(String(raw)) as { action: string; key?: string; secret?: string; trades?: string[]; orderbooks?: string[]; data?: { streams: string[] } };
       if (m.action === 'auth') {
         authed = m.key === options.keyId && m.secret === options.secretKey;
         socket.send(JSON.stringify(isTrading ? { stream: 'authorization', data: { status: authed ? 'authorized' : 'unauthorized', action: 'authenticate' } } : [authed ? { T: 'success', msg: 'authenticated' } : { T: 'error', code: 402, msg: 'auth failed' }]));
@@ -123,11 +126,32 @@ export async function startFakeAlpaca(options: { keyId: string; secretKey: strin
         const subs = market.get(socket) ?? new Set<string>();
         for (const s of m.trades ?? []) subs.add(s);
         market.set(socket, subs);
-        socket.on('close', () => market.delete(socket));
-        socket.send(JSON.stringify([{ T: 'subscription', trades: [...subs], quotes: [], bars: [] }]));
+        const bookSubs = bookMarket.get(socket) ?? new Set<string>();
+        for (const s of m.orderbooks ?? []) bookSubs.add(s);
+        bookMarket.set(socket, bookSubs);
+        socket.on('close', () => {
+          market.delete(socket);
+          bookMarket.delete(socket);
+        });
+        socket.send(JSON.stringify([{ T: 'subscription', trades: [...subs], quotes: [], orderbooks: [...bookSubs], bars: [] }]));
+        // As Alpaca does: a full book (`r: true`) for each newly subscribed order book.
+        for (const s of m.orderbooks ?? []) {
+          const full = books.get(s);
+          if (full) socket.send(JSON.stringify([{ T: 'o', S: s, t: new Date(0).toISOString(), ...full, r: true }]));
+        }
       }
     });
   });
+  /** Sends `message` to every client whose subscriptions in `subscribed` include `symbol`; returns how many. */
+  function broadcast(subscribed: Map<WebSocket, Set<string>>, symbol: string, message: Record<string, unknown>): number {
+    let n = 0;
+    for (const [socket, subs] of subscribed) {
+      if (!subs.has(symbol)) continue;
+      socket.send(JSON.stringify([message]));
+      n++;
+    }
+    return n;
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const address = server.address();
   const base = `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -138,15 +162,11 @@ export async function startFakeAlpaca(options: { keyId: string; secretKey: strin
     requests,
     subscribeMessages,
     setBars: (symbol: string, list: unknown[]) => void bars.set(symbol, list),
-    pushTrade(symbol: string, trade: Record<string, unknown>): number {
-      let n = 0;
-      for (const [s, subs] of market) {
-        if (!subs.has(symbol)) continue;
-        s.send(JSON.stringify([{ T: 't', S: symbol, ...trade }]));
-        n++;
-      }
-      return n;
-    },
+    /** The full book sent to a client when it subscribes to `symbol`'s order book. */
+    setBook: (symbol: string, book: BookLevels) => void books.set(symbol, book),
+    /** Sends changed levels (size 0 removes one) to every client subscribed to `symbol`'s book. */
+    pushBookChange: (symbol: string, change: BookLevels & { t: string }): number => broadcast(bookMarket, symbol, { T: 'o', S: symbol, ...change }),
+    pushTrade: (symbol: string, trade: Record<string, unknown>): number => broadcast(market, symbol, { T: 't', S: symbol, ...trade }),
     traders: () => traders.size,
     dropAll: () => [...market.keys(), ...traders].forEach((s) => s.terminate()),
     addVenueOrder: (o: FakeAlpacaOrder) => void orders.set(o.client_order_id, o),
