@@ -20,7 +20,9 @@ export interface BacktestServiceDeps {
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
-type Live = { summary: BacktestSummary; signals: number; trades: number; cursor?: number | undefined };
+type Live = { summary: BacktestSummary; signals: number; trades: number; cursor?: number | undefined; cancelled?: boolean };
+
+const CANCELLED = 'cancelled by a request';
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -70,6 +72,8 @@ export function createBacktestService(deps: BacktestServiceDeps) {
   async function run(id: string, req: BacktestRequest, params: Record<string, unknown>, detector: ReturnType<typeof resolveDetector>['detector']): Promise<void> {
     const entry = live.get(id) as Live;
     const s = entry.summary;
+    // Cancelled while queued: it ends without running.
+    if (entry.cancelled) throw new Error(CANCELLED);
     s.state = 'running';
     s.startedAt = now();
     await deps.repo.update(id, { state: 'running', startedAt: s.startedAt });
@@ -79,6 +83,7 @@ export function createBacktestService(deps: BacktestServiceDeps) {
     for await (const page of candlesOf(req)) {
       for (let i = 0; i < page.length; i += chunk) {
         if (stopping) throw new Error('stopped by a provider shutdown');
+        if (entry.cancelled) throw new Error(CANCELLED);
         const end = Math.min(page.length, i + chunk);
         for (let k = i; k < end; k += 1) engine.onCandle(page[k] as Candle);
         const p = engine.progress();
@@ -169,6 +174,18 @@ export function createBacktestService(deps: BacktestServiceDeps) {
       if (!stored) throw notFound(`backtest ${id}`);
       const running = live.get(id);
       return running ? { ...running.summary, trades: [] } : stored;
+    },
+
+    /** Asks a queued or running backtest to stop at its next chunk of bars; 409 once it has ended. */
+    async cancel(id: string): Promise<BacktestSummary> {
+      const entry = live.get(id);
+      if (entry) {
+        entry.cancelled = true;
+        return { ...entry.summary };
+      }
+      const stored = await deps.repo.get(id);
+      if (!stored) throw notFound(`backtest ${id}`);
+      throw conflict(`backtest ${id} has already ended (${stored.state})`, { state: stored.state });
     },
 
     async delete(id: string): Promise<{ ok: boolean }> {

@@ -70,6 +70,19 @@ describe('POST /api/backtests', () => {
     expect((await call('DELETE', `/backtests/${id}`)).status).toBe(404);
   });
 
+  it('cancels a queued backtest before it runs, and refuses to cancel one that has ended', async () => {
+    // The first backtest keeps the queue busy while the second, queued behind it, is cancelled.
+    const first = await call('POST', '/backtests', { ...synthetic, source: { ...synthetic.source, bars: 50_000 } });
+    const second = await call('POST', '/backtests', synthetic);
+    const cancelled = await call('POST', `/backtests/${second.body['id'] as string}/cancel`);
+    expect(cancelled).toMatchObject({ status: 200, body: { id: second.body['id'], state: 'queued' } });
+    const ended = await finished(second.body['id'] as string);
+    expect(ended).toMatchObject({ state: 'failed', error: 'cancelled by a request', processed: 0, metrics: null });
+    await finished(first.body['id'] as string);
+    expect((await call('POST', `/backtests/${second.body['id'] as string}/cancel`)).status).toBe(409);
+    expect((await call('POST', '/backtests/00000000-0000-4000-8000-000000000000/cancel')).status).toBe(404);
+  });
+
   it.each([
     ['an unknown detector', { ...synthetic, detector: 'nope' }, /unknown detector "nope"/],
     ['params the detector refuses', { ...synthetic, params: { fast: 0 } }, /fast/],

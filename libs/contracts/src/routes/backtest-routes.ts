@@ -172,6 +172,14 @@ export const backtestRoutes = {
   }),
   backtestList: defineRoute({ method: 'get', path: '/backtests', summary: 'Backtests, newest first, without trades', tags: tags('Backtest'), request: { query: BacktestListQuerySchema }, responses: { 200: z.array(BacktestSummarySchema) } }),
   backtestGet: defineRoute({ method: 'get', path: '/backtests/:id', summary: 'One backtest with its metrics and trades', tags: tags('Backtest'), request: { params: IdParams }, responses: { 200: BacktestDetailSchema, 404: null } }),
+  backtestCancel: defineRoute({
+    method: 'post',
+    path: '/backtests/:id/cancel',
+    summary: 'Stop a queued or running backtest: it ends failed, with error "cancelled by a request" and what it processed so far',
+    tags: tags('Backtest'),
+    request: { params: IdParams },
+    responses: { 200: BacktestSummarySchema, 404: null, 409: null },
+  }),
   backtestDelete: defineRoute({ method: 'delete', path: '/backtests/:id', summary: 'Delete a finished backtest and its trades', tags: tags('Backtest'), request: { params: IdParams }, responses: { 200: OkSchema, 404: null, 409: null } }),
   candleBackfill: defineRoute({
     method: 'post',
