@@ -162,7 +162,8 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
     setLeverage: async () => {
       throw new VenueRejectError('UNKNOWN_MARKET', 'alpaca has no leveraged futures market', true);
     },
-    orderBook: () => undefined,
+    // Crypto pairs only: Alpaca streams no book for stocks.
+    orderBook: (_market, symbol, depth) => crypto.book(venueSymbol(symbol), depth),
     lastPrice: (market, symbol) => (market === MARKET ? prices.get(symbol) : undefined),
     subscriptions: () => ({ symbols: [...stocks.symbols(), ...crypto.symbols().map((s) => s.replace('/', ''))].sort() }),
     async setSubscriptions(market, list) {

@@ -18,7 +18,8 @@ describe('provider with the Alpaca connector against the fake venue', () => {
     db = await createTestPglite();
     fake = await startFakeAlpaca({ keyId: KEY, secretKey: SECRET });
     fake.addVenueOrder({ id: 'ord-web-9', client_order_id: 'web-9', symbol: 'AAPL', created_at: '2026-01-05T15:00:00Z', updated_at: '2026-01-05T15:00:00Z', qty: '4', filled_qty: '0', filled_avg_price: null, type: 'limit', side: 'sell', time_in_force: 'day', limit_price: '250', stop_price: null, status: 'new' });
-    const connector = createAlpacaConnector({ keyId: KEY, secretKey: SECRET, paper: true, stockSymbols: ['AAPL'], cryptoSymbols: [], logger: pino({ level: 'silent' }), urls: fake.urls, wsBackoffMs: 20 });
+    fake.setBook('BTC/USD', { b: [{ p: 95000.5, s: 0.5 }], a: [{ p: 95001, s: 0.3 }, { p: 95003, s: 1 }] });
+    const connector = createAlpacaConnector({ keyId: KEY, secretKey: SECRET, paper: true, stockSymbols: ['AAPL'], cryptoSymbols: ['BTC/USD'], logger: pino({ level: 'silent' }), urls: fake.urls, wsBackoffMs: 20 });
     h = await startProviderWith(db, connector);
   });
   afterAll(async () => {
@@ -31,6 +32,11 @@ describe('provider with the Alpaca connector against the fake venue', () => {
     await eventually(async () => expect((await h.call('GET', '/api/connectors/alpaca/spot/reconciliation')).status).toBe(200));
     expect((await h.call('GET', '/api/connectors/alpaca/spot/reconciliation')).body.mismatches).toEqual([expect.objectContaining({ kind: 'missingLocal', symbol: 'AAPL' })]);
     expect((await h.call('GET', '/api/orders/web-9')).body).toMatchObject({ side: 'SELL', quantity: '4', price: '250', source: { key: 'external' } });
+  });
+
+  it('serves the crypto order book Alpaca streams', async () => {
+    await eventually(async () => expect((await h.call('GET', '/api/symbols/alpaca/spot/BTCUSD/orderbook?depth=1')).status).toBe(200));
+    expect((await h.call('GET', '/api/symbols/alpaca/spot/BTCUSD/orderbook?depth=1')).body).toMatchObject({ symbol: 'BTCUSD', bids: [{ price: '95000.5', volume: '0.5' }], asks: [{ price: '95001', volume: '0.3' }] });
   });
 
   it('serves symbols, assets and accounts, and places an order that fills through trade updates', async () => {

@@ -39,7 +39,7 @@ const level = (l: { p: number; s: number }): [string, string] => [new Decimal(l.
  */
 export function createAlpacaMarketStream(options: AlpacaStreamCommon & { url: string; onTrade: (t: Trade) => void; onBook?: (book: OrderBook) => void }) {
   const symbols = new Set<string>();
-  const books = new Map<string, { bids: BookSide; asks: BookSide }>();
+  const books = new Map<string, { bids: BookSide; asks: BookSide; time: number }>();
   const channels = (list: readonly string[]) => ({ trades: list, ...(options.onBook ? { orderbooks: list } : {}) });
 
   function onBookMessage(m: unknown): void {
@@ -47,13 +47,21 @@ export function createAlpacaMarketStream(options: AlpacaStreamCommon & { url: st
     if (!symbols.has(o.S)) return;
     let book = books.get(o.S);
     if (o.r === true) {
-      book = { bids: new Map(), asks: new Map() };
+      book = { bids: new Map(), asks: new Map(), time: 0 };
       books.set(o.S, book);
     }
     if (book === undefined) return;
     applyLevels(book.bids, o.b.map(level));
     applyLevels(book.asks, o.a.map(level));
-    options.onBook?.({ symbol: toLocalSymbol(o.S), time: Date.parse(o.t), bids: topLevels(book.bids, true, BOOK_DEPTH), asks: topLevels(book.asks, false, BOOK_DEPTH) });
+    book.time = Date.parse(o.t);
+    const current = view(o.S, BOOK_DEPTH);
+    if (current) options.onBook?.(current);
+  }
+
+  /** The kept book of a venue symbol, best `depth` levels a side; undefined before its full book. */
+  function view(venueSymbol: string, depth: number): OrderBook | undefined {
+    const book = books.get(venueSymbol);
+    return book && { symbol: toLocalSymbol(venueSymbol), time: book.time, bids: topLevels(book.bids, true, depth), asks: topLevels(book.asks, false, depth) };
   }
 
   const ws = createReconnectingWs({
@@ -82,6 +90,7 @@ export function createAlpacaMarketStream(options: AlpacaStreamCommon & { url: st
     start: () => ws.start(),
     stop: () => ws.stop(),
     symbols: () => [...symbols],
+    book: view,
     setSymbols(list: readonly string[]) {
       const removed = [...symbols].filter((s) => !list.includes(s));
       const added = list.filter((s) => !symbols.has(s));
