@@ -25,7 +25,8 @@ describe('alpaca connector against the fake venue', () => {
     connector = createAlpacaConnector({ keyId: KEY, secretKey: SECRET, paper: true, stockSymbols: ['AAPL'], cryptoSymbols: ['BTC/USD'], logger: log.logger, urls: fake.urls, wsBackoffMs: 20, sleep: async () => undefined });
     await connector.start(rec.events);
     await eventually(() => expect(fake.traders()).toBe(1));
-    await eventually(() => expect(fake.subscribeMessages.length).toBe(2));
+    // Stocks: trades; crypto: trades, then order books in a message of their own.
+    await eventually(() => expect(fake.subscribeMessages.length).toBe(3));
     await eventually(() => expect(reconciled.length).toBeGreaterThan(0));
   });
   afterAll(async () => {
@@ -54,7 +55,7 @@ describe('alpaca connector against the fake venue', () => {
     expect(rec.seen.trades[1]).toMatchObject({ symbol: 'BTCUSD', price: '95000.5', side: 'SHORT' });
     const runs = reconciled.length;
     fake.dropAll();
-    await eventually(() => expect(fake.subscribeMessages.length).toBe(4));
+    await eventually(() => expect(fake.subscribeMessages.length).toBe(6));
     await eventually(() => expect(reconciled.length).toBeGreaterThan(runs));
     fake.pushTrade('AAPL', { i: 96922, x: 'V', p: 190.4, s: 1, t: '2026-01-05T15:52:00.000Z' });
     await eventually(() => expect(rec.seen.trades).toHaveLength(3));
@@ -74,9 +75,11 @@ describe('alpaca connector against the fake venue', () => {
       bids: [{ price: '95000.75', volume: '0.2' }, { price: '94999', volume: '1.25' }],
       asks: [{ price: '95001', volume: '0.1' }, { price: '95002.25', volume: '2' }],
     });
+    // Books are asked for apart from trades (a refusal of books leaves trades standing), and only for crypto.
     const subscriptions = fake.subscribeMessages as { trades?: string[]; orderbooks?: string[] }[];
-    expect(subscriptions.filter((m) => m.trades?.includes('BTC/USD')).map((m) => m.orderbooks)).toEqual([['BTC/USD'], ['BTC/USD']]);
-    expect(subscriptions.filter((m) => m.trades?.includes('AAPL')).map((m) => m.orderbooks)).toEqual([undefined, undefined]);
+    expect(subscriptions.every((m) => (m.trades === undefined) !== (m.orderbooks === undefined))).toBe(true);
+    expect(subscriptions.filter((m) => m.orderbooks).map((m) => m.orderbooks)).toEqual([['BTC/USD'], ['BTC/USD']]);
+    expect(subscriptions.filter((m) => m.trades).map((m) => m.trades?.join()).sort()).toEqual(['AAPL', 'AAPL', 'BTC/USD', 'BTC/USD']);
   });
 
   it('places, fills and cancels orders with trade updates', async () => {

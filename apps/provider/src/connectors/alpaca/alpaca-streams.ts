@@ -40,7 +40,14 @@ const level = (l: { p: number; s: number }): [string, string] => [new Decimal(l.
 export function createAlpacaMarketStream(options: AlpacaStreamCommon & { url: string; onTrade: (t: Trade) => void; onBook?: (book: OrderBook) => void }) {
   const symbols = new Set<string>();
   const books = new Map<string, { bids: BookSide; asks: BookSide; time: number }>();
-  const channels = (list: readonly string[]) => ({ trades: list, ...(options.onBook ? { orderbooks: list } : {}) });
+  /**
+   * Trades and order books go in separate messages: should Alpaca refuse the books (a plan's
+   * channel limit), the trades still stand.
+   */
+  const send = (action: 'subscribe' | 'unsubscribe', list: readonly string[], socket: { send(data: unknown): void } = ws) => {
+    socket.send({ action, trades: list });
+    if (options.onBook) socket.send({ action, orderbooks: list });
+  };
 
   function onBookMessage(m: unknown): void {
     const o = AlpacaStreamOrderBookSchema.parse(m);
@@ -70,7 +77,7 @@ export function createAlpacaMarketStream(options: AlpacaStreamCommon & { url: st
       // A new connection starts from fresh full books, sent once the symbols are subscribed again.
       books.clear();
       socket.send({ action: 'auth', key: options.key, secret: options.secret });
-      if (symbols.size > 0) socket.send({ action: 'subscribe', ...channels([...symbols]) });
+      if (symbols.size > 0) send('subscribe', [...symbols], socket);
     },
     onMessage: (text) => {
       try {
@@ -97,8 +104,8 @@ export function createAlpacaMarketStream(options: AlpacaStreamCommon & { url: st
       symbols.clear();
       for (const s of list) symbols.add(s);
       for (const s of removed) books.delete(s);
-      if (added.length > 0) ws.send({ action: 'subscribe', ...channels(added) });
-      if (removed.length > 0) ws.send({ action: 'unsubscribe', ...channels(removed) });
+      if (added.length > 0) send('subscribe', added);
+      if (removed.length > 0) send('unsubscribe', removed);
     },
     opens: () => ws.opens(),
   };
