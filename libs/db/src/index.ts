@@ -8,8 +8,6 @@ export type {
   Instrument,
   KeyValue,
   Order,
-  SimBalance,
-  SimPosition,
   SimStatePart,
   SinkEvent,
 } from './generated/prisma/client';

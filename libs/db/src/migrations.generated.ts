@@ -26,4 +26,8 @@ export const embeddedMigrations: readonly Migration[] = [
     name: "20261125090000_sim_state_parts",
     sql: "-- CreateTable\nCREATE TABLE \"sim_state_parts\" (\n    \"exchange_key\" TEXT NOT NULL,\n    \"part\" TEXT NOT NULL,\n    \"value\" JSONB NOT NULL,\n    \"updated_at\" BIGINT NOT NULL,\n\n    CONSTRAINT \"sim_state_parts_pkey\" PRIMARY KEY (\"exchange_key\",\"part\")\n);\n",
   },
+  {
+    name: "20261126090000_drop_unused_sim_tables",
+    sql: "-- The simulated exchange keeps balances and positions in its state (sim_state_parts); these two\n-- tables from the first migration were never written.\nDROP TABLE IF EXISTS \"sim_balances\";\nDROP TABLE IF EXISTS \"sim_positions\";\n",
+  },
 ];
