@@ -105,3 +105,23 @@ describe('alpaca connector against the fake venue', () => {
     expect(text).not.toContain(KEY);
   });
 });
+
+describe('alpaca connector when the plan refuses order books', () => {
+  it('keeps streaming trades and logs the refusal', async () => {
+    const fake = await startFakeAlpaca({ keyId: KEY, secretKey: SECRET, refuseOrderBooks: true });
+    const log = capturingLogger();
+    const rec = recordingEvents(okReconcile('alpaca'));
+    const connector = createAlpacaConnector({ keyId: KEY, secretKey: SECRET, paper: true, stockSymbols: [], cryptoSymbols: ['BTC/USD'], logger: log.logger, urls: fake.urls, wsBackoffMs: 20, sleep: async () => undefined });
+    try {
+      await connector.start(rec.events);
+      await eventually(() => expect(fake.subscribeMessages).toHaveLength(2));
+      await eventually(() => expect(fake.pushTrade('BTC/USD', { i: 7, p: 95000, s: 0.02, t: '2026-01-05T16:00:00.000Z', tks: 'B' })).toBe(1));
+      await eventually(() => expect(rec.seen.trades).toEqual([expect.objectContaining({ symbol: 'BTCUSD', price: '95000', side: 'LONG' })]));
+      expect(rec.seen.books).toEqual([]);
+      await eventually(() => expect(log.lines.some((l) => l.includes('market stream error') && l.includes('symbol limit exceeded'))).toBe(true));
+    } finally {
+      await connector.stop();
+      await fake.close();
+    }
+  });
+});

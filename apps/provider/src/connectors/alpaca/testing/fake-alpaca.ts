@@ -31,7 +31,7 @@ const ASSETS = [
  * `trade_updates` stream (`/stream`) and market-data streams (`/v2/iex`, `/v1beta3/crypto/us`),
  * each requiring the auth message first.
  */
-export async function startFakeAlpaca(options: { keyId: string; secretKey: string; lastPrice?: string }) {
+export async function startFakeAlpaca(options: { keyId: string; secretKey: string; lastPrice?: string; refuseOrderBooks?: boolean }) {
   const orders = new Map<string, FakeAlpacaOrder>();
   const bars = new Map<string, unknown[]>();
   const requests: Array<{ method: string; path: string; query: URLSearchParams }> = [];
@@ -123,6 +123,8 @@ export async function startFakeAlpaca(options: { keyId: string; secretKey: strin
       }
       if (m.action === 'subscribe') {
         subscribeMessages.push(m);
+        // A plan whose channel limit is reached: Alpaca refuses the whole message and changes nothing.
+        if (options.refuseOrderBooks && m.orderbooks) return socket.send(JSON.stringify([{ T: 'error', code: 405, msg: 'symbol limit exceeded' }]));
         const subs = market.get(socket) ?? new Set<string>();
         for (const s of m.trades ?? []) subs.add(s);
         market.set(socket, subs);
