@@ -5,7 +5,8 @@ import { downstreamResponseHeaders } from './headers';
 import type { RawHeaders } from './headers';
 import { UpstreamError } from './upstream';
 import type { UpstreamCall, UpstreamClient, UpstreamHandler } from './upstream';
-import { NativeUpstream, nativeParserAvailable } from './upstream-native';
+import { nativeParserAvailable } from './llhttp';
+import { NativeUpstream } from './upstream-native';
 import { createUndiciUpstream } from './upstream-undici';
 
 /** One proxied call, resolved: where it goes and what is sent. */

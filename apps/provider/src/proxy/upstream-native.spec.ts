@@ -6,7 +6,8 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { eventually } from '@barfinex/testing';
 import { createRng, seedRngState } from '../connectors/sim/prng';
-import { NativeUpstream, nativeParserAvailable } from './upstream-native';
+import { nativeParserAvailable } from './llhttp';
+import { NativeUpstream } from './upstream-native';
 import type { UpstreamError, UpstreamRequest } from './upstream';
 
 interface Scripted {

@@ -1,56 +1,14 @@
-// The proxy's HTTP/1.1 client to the apps, on Node's own llhttp binding: the parser Node's http
-// client and server use, strict (no lenient flags), reached through the `_http_common` builtin.
-// Responses are parsed by llhttp, never by hand; this file only writes requests (from header lists
-// the proxy has already filtered, every value checked for line breaks) and manages keep-alive
-// connections. It exists because it is the cheaper hop: per proxied call it costs about half of
-// what undici's dispatcher does (tools/bench/proxy.ts). Where the binding is missing or has
-// another shape, `nativeParserAvailable()` says so and the proxy uses undici instead.
-// `_http_common` is internal: Node 24 deprecates it in the documentation (DEP0199), and like the
-// `_tls_*`/`_stream_*` modules before it, it may warn at run time and then go. The images run
-// Node 20; on a Node without it, PROVIDER_PROXY_CLIENT=auto picks undici, and the spec suite runs
-// the proxy on both clients.
+// The proxy's HTTP/1.1 client to the apps: keep-alive connections per origin, each with its own
+// strict llhttp response parser (llhttp.ts). Responses are parsed by llhttp, never by hand; the
+// request head is built and checked in request-head.ts. It exists because it is the cheaper hop:
+// per proxied call it costs about half of what undici's dispatcher does (tools/bench/proxy.ts).
+// Where the binding is missing the proxy uses undici instead (forward.ts).
 import net from 'node:net';
-import { INVALID_HEADER_NAME, INVALID_HEADER_VALUE, INVALID_PATH, UpstreamError } from './upstream';
+import { createResponseParser } from './llhttp';
+import type { ResponseParser } from './llhttp';
+import { hasContentLength, requestHead } from './request-head';
+import { UpstreamError } from './upstream';
 import type { UpstreamCall, UpstreamClient, UpstreamHandler, UpstreamRequest } from './upstream';
-
-interface Parser {
-  initialize(type: number, resource: object, maxHeaderSize?: number, lenient?: number): void;
-  /** Bytes parsed, or an Error (of Node's realm: test with `typeof`, not `instanceof`). */
-  execute(data: Buffer): number | Error;
-  finish(): number | Error | undefined;
-  close(): void;
-  [callback: number]: unknown;
-}
-interface ParserClass {
-  new (): Parser;
-  RESPONSE: number;
-  kOnHeaders: number;
-  kOnHeadersComplete: number;
-  kOnBody: number;
-  kOnMessageComplete: number;
-  kLenientNone?: number;
-}
-
-function loadParser(): ParserClass | undefined {
-  try {
-    const common = process.getBuiltinModule?.('_http_common') as { HTTPParser?: ParserClass } | undefined;
-    const P = common?.HTTPParser;
-    if (typeof P !== 'function') return undefined;
-    const slots = [P.kOnHeaders, P.kOnHeadersComplete, P.kOnBody, P.kOnMessageComplete, P.RESPONSE];
-    if (!slots.every((n) => typeof n === 'number')) return undefined;
-    const probe = new P();
-    if (typeof probe.initialize !== 'function' || typeof probe.execute !== 'function' || typeof probe.finish !== 'function' || typeof probe.close !== 'function') return undefined;
-    probe.close();
-    return P;
-  } catch {
-    return undefined;
-  }
-}
-
-const HTTPParser = loadParser();
-
-/** Whether this Node exposes the llhttp binding in the shape this client was written against. */
-export const nativeParserAvailable = (): boolean => HTTPParser !== undefined;
 
 /** Idle keep-alive connections close after this, or a second before the app's own `Keep-Alive: timeout=`. */
 const DEFAULT_IDLE_MS = 4_000;
@@ -63,21 +21,6 @@ const LAST_CHUNK = '0\r\n\r\n';
 function fail(handler: UpstreamHandler, err: UpstreamError): UpstreamCall {
   queueMicrotask(() => handler.onError(err));
   return { abort: () => undefined, resume: () => undefined };
-}
-
-/** The request line and headers, or a reason they cannot be sent. */
-function requestHead(req: UpstreamRequest, chunked: boolean): string | UpstreamError {
-  if (req.path === '' || INVALID_PATH.test(req.path)) return new UpstreamError('invalid-request', 'the path has characters that must be percent-encoded');
-  let head = `${req.method} ${req.path} HTTP/1.1\r\n`;
-  const h = req.headers;
-  for (let i = 0; i < h.length; i += 2) {
-    const name = h[i] as string;
-    const value = h[i + 1] as string;
-    if (INVALID_HEADER_NAME.test(name) || INVALID_HEADER_VALUE.test(value)) return new UpstreamError('invalid-request', `header "${name}" cannot be sent as it is`);
-    head += `${name}: ${value}\r\n`;
-  }
-  if (chunked) head += 'transfer-encoding: chunked\r\n';
-  return head + CRLF;
 }
 
 /** One call on one connection. */
@@ -134,7 +77,7 @@ class NativeCall implements UpstreamCall {
 /** A keep-alive socket to one origin with its own parser. */
 class Connection {
   readonly socket: net.Socket;
-  readonly parser: Parser;
+  readonly parser: ResponseParser;
   call: NativeCall | undefined;
   /** Carried a whole call before (so a failure on it may be a stale keep-alive). */
   reused = false;
@@ -149,13 +92,12 @@ class Connection {
     port: number,
     readBuffer: Buffer,
   ) {
-    const P = HTTPParser as ParserClass;
-    this.parser = new P();
-    this.parser.initialize(P.RESPONSE, {}, 0, P.kLenientNone ?? 0);
-    this.parser[P.kOnHeaders] = (headers: string[]) => void this.headers.push(...headers);
-    this.parser[P.kOnHeadersComplete] = this.onHeadersComplete;
-    this.parser[P.kOnBody] = this.onBody;
-    this.parser[P.kOnMessageComplete] = this.onMessageComplete;
+    this.parser = createResponseParser({
+      onHeaders: (headers) => void this.headers.push(...headers),
+      onHeadersComplete: this.onHeadersComplete,
+      onBody: this.onBody,
+      onMessageComplete: this.onMessageComplete,
+    });
     // Reads land in one buffer shared by every connection: the parser copies what it keeps (body
     // chunks, header strings) before the next read, so no buffer is allocated per read.
     this.socket = net.connect({ host, port, noDelay: true, onread: { buffer: readBuffer, callback: this.onSocketRead } });
@@ -432,12 +374,4 @@ export class NativeUpstream implements UpstreamClient {
     for (const pool of this.pools.values()) for (const conn of [...pool.idle]) conn.destroy();
     this.pools.clear();
   }
-}
-
-function hasContentLength(headers: readonly string[]): boolean {
-  for (let i = 0; i < headers.length; i += 2) {
-    const name = headers[i] as string;
-    if (name.length === 14 && name.toLowerCase() === 'content-length') return true;
-  }
-  return false;
 }

@@ -60,9 +60,3 @@ export interface UpstreamClient {
   request(req: UpstreamRequest, handler: UpstreamHandler): UpstreamCall;
   close(): Promise<void>;
 }
-
-/** A request target undici would refuse too: anything outside visible latin1, spaces included. */
-export const INVALID_PATH = /[^\u0021-\u00ff]/;
-/** A header name must be a token; a value must not break the line (CR, LF, NUL). */
-export const INVALID_HEADER_NAME = /[^!#$%&'*+\-.^_`|~0-9A-Za-z]/;
-export const INVALID_HEADER_VALUE = /[\r\n\0]/;
