@@ -72,4 +72,13 @@ describe('inspector REST', () => {
     expect(audit.body.items.map((a: { action: string; kind: string }) => [a.kind, a.action])).toEqual([['kill_switch', 'ALLOW'], ['kill_switch', 'CLOSE_ALL']]);
     expect((await request(app.app).get('/audit?limit=0').set(auth)).status).toBe(400);
   });
+
+  it('lifts a per-symbol notional cap with null and restores a default the same way', async () => {
+    const capped = await request(app.app).put('/policies').set(auth).send({ maxPositionNotional: '1000', maxTradesPerDay: 3 }).expect(200);
+    expect(capped.body.policies).toMatchObject({ maxPositionNotional: '1000', maxTradesPerDay: 3 });
+    const lifted = await request(app.app).put('/policies').set(auth).send({ maxPositionNotional: null, maxTradesPerDay: null }).expect(200);
+    expect(lifted.body.policies).not.toHaveProperty('maxPositionNotional');
+    expect(lifted.body.policies).toMatchObject({ maxTradesPerDay: 10, maxDrawdownPercent: '7.5' });
+    expect((await request(app.app).get('/policies').set(auth)).body.policies).not.toHaveProperty('maxPositionNotional');
+  });
 });

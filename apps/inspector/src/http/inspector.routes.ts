@@ -15,8 +15,13 @@ const page = { page: z.coerce.number().int().min(1).default(1), limit: z.coerce.
 const PositionsQuery = z.object({ ...page, status: PositionStatusSchema.optional() });
 const AuditQuery = z.object({ ...page, action: z.enum(['ALLOW', 'BLOCK', 'THROTTLE', 'STAND_DOWN', 'CLOSE_ALL']).optional(), symbol: z.string().min(1).max(50).optional() });
 const unwrapPolicies = (b: unknown) => (typeof b === 'object' && b !== null && 'policies' in b ? (b as { policies: unknown }).policies : b);
-/** A PUT names only what changes (bare or `{ policies }`); the merged whole is validated again. */
+/**
+ * A PUT names only what changes (bare or `{ policies }`); the merged whole is validated again. A
+ * null clears a field: an optional cap (maxPositionNotional) is lifted, anything else gets its default.
+ */
 const PoliciesPatch = z.preprocess(unwrapPolicies, z.record(z.string(), z.unknown()));
+const mergePolicies = (current: Record<string, unknown>, patch: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries({ ...current, ...patch }).filter(([, v]) => v !== null));
 const TripBody = z.object({ reason: z.string().min(1).max(500).default('manual kill switch'), actor: z.string().max(200).optional() }).default({ reason: 'manual kill switch' });
 const ResetBody = z.object({ actor: z.string().max(200).optional() }).default({});
 
@@ -55,7 +60,7 @@ export function inspectorRouter(deps: InspectorRoutesDeps): Router {
   });
   router.put('/policies', async (req, res) => {
     const patch = parseInput(PoliciesPatch, req.body, 'body');
-    const policies = parseInput(RiskPoliciesSchema, { ...deps.state.policies(), ...patch }, 'body');
+    const policies = parseInput(RiskPoliciesSchema, mergePolicies(deps.state.policies(), patch), 'body');
     const saved = await deps.state.setPolicies(policies);
     res.json({ policies: saved.policies, version: saved.policiesVersion });
   });
