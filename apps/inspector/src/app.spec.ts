@@ -81,4 +81,13 @@ describe('inspector REST', () => {
     expect(lifted.body.policies).toMatchObject({ maxTradesPerDay: 10, maxDrawdownPercent: '7.5' });
     expect((await request(app.app).get('/policies').set(auth)).body.policies).not.toHaveProperty('maxPositionNotional');
   });
+
+  it('refuses a default take-profit of 100 % or more, which would put a short target at or below zero', async () => {
+    const before = (await request(app.app).get('/policies').set(auth)).body;
+    const bad = await request(app.app).put('/policies').set(auth).send({ takeProfitPercent: '100' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(['takeProfitPercent']);
+    expect((await request(app.app).get('/policies').set(auth)).body).toEqual(before);
+    await request(app.app).put('/policies').set(auth).send({ takeProfitPercent: '99.5' }).expect(200);
+  });
 });

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { notFound, parseInput } from '@barfinex/service-kit';
-import { RiskPoliciesSchema } from '../policies/types';
+import { RiskPoliciesInputSchema } from '../policies/types';
 import { PositionStatusSchema } from '../positions/position-record';
 import type { PositionManager } from '../positions/position-manager';
 import { buildDashboard } from '../risk/dashboard';
@@ -60,7 +60,7 @@ export function inspectorRouter(deps: InspectorRoutesDeps): Router {
   });
   router.put('/policies', async (req, res) => {
     const patch = parseInput(PoliciesPatch, req.body, 'body');
-    const policies = parseInput(RiskPoliciesSchema, mergePolicies(deps.state.policies(), patch), 'body');
+    const policies = parseInput(RiskPoliciesInputSchema, mergePolicies(deps.state.policies(), patch), 'body');
     const saved = await deps.state.setPolicies(policies);
     res.json({ policies: saved.policies, version: saved.policiesVersion });
   });

@@ -16,4 +16,9 @@ describe('policies from the provider inspector config', () => {
   it('reports an invalid value instead of guessing', () => {
     expect(policiesFromProviderConfig({ riskManagement: { maxDrawdownPercent: -1 } })).toEqual({ error: expect.stringContaining('maxDrawdownPercent') });
   });
+
+  it('refuses a take-profit of 100 % or more (a short target would sit at or below zero)', () => {
+    expect(policiesFromProviderConfig({ riskManagement: { takeProfitPercent: 150 } })).toEqual({ error: expect.stringContaining('takeProfitPercent') });
+    expect(policiesFromProviderConfig({ riskManagement: { takeProfitPercent: 99 } })).toEqual({ policies: expect.objectContaining({ takeProfitPercent: '99' }) });
+  });
 });

@@ -1,4 +1,4 @@
-import { RiskPoliciesSchema } from './types';
+import { RiskPoliciesInputSchema } from './types';
 import type { RiskPolicies } from './types';
 
 const section = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
@@ -27,7 +27,7 @@ export function policiesFromProviderConfig(config: Record<string, unknown>): { p
   };
   const defined = Object.fromEntries(Object.entries(mapped).filter(([, v]) => v !== undefined));
   const own = section(section(config['params'])['policies']);
-  const result = RiskPoliciesSchema.safeParse({ ...defined, ...own });
+  const result = RiskPoliciesInputSchema.safeParse({ ...defined, ...own });
   if (!result.success) return { error: result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
   return { policies: result.data };
 }

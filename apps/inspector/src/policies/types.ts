@@ -42,6 +42,16 @@ export const RiskPoliciesSchema = z
   })
   .strict();
 export type RiskPolicies = z.output<typeof RiskPoliciesSchema>;
+
+/**
+ * What a client may set: the stored shape, plus a take-profit below 100 % because the default
+ * target of a short sits that far under the fill (100 % or more would put it at or below zero).
+ * Kept off the stored shape so a state saved before this check still loads.
+ */
+export const RiskPoliciesInputSchema = RiskPoliciesSchema.refine((p) => new Decimal(p.takeProfitPercent).lt(100), {
+  message: 'below 100 (%): a short position\'s default take-profit would be at or below zero',
+  path: ['takeProfitPercent'],
+});
 export type RiskPoliciesInput = z.input<typeof RiskPoliciesSchema>;
 
 export const DEFAULT_POLICIES: RiskPolicies = RiskPoliciesSchema.parse({});
