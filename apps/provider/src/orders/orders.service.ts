@@ -202,24 +202,33 @@ export function createOrdersService(deps: OrdersServiceDeps) {
   async function replace(id: string, changes: Partial<Pick<OrderCreate, 'price' | 'quantity' | 'stopPrice' | 'callbackRate'>> & { clientOrderId?: string }): Promise<{ canceled: Order; order: Order }> {
     const current = await get(id);
     if (isFinalOrderStatus(current.status)) throw conflict(`order ${id} is ${current.status} and cannot be replaced`);
-    const remaining = new Decimal(changes.quantity ?? current.quantity);
-    const canceled = await cancel(current.id);
-    if (canceled.status === 'FILLED') throw conflict(`order ${id} filled before it could be replaced`, { order: canceled });
-    const { order } = await place({
-      symbol: current.symbol,
-      side: current.side,
-      type: current.type,
-      quantity: remaining.toFixed(),
-      connectorType: current.connectorType,
-      marketType: current.marketType,
-      source: current.source,
-      ...(current.timeInForce ? { timeInForce: current.timeInForce } : {}),
-      ...(current.reduceOnly ? { reduceOnly: current.reduceOnly } : {}),
-      ...(changes.price ?? current.price ? { price: changes.price ?? current.price } : {}),
-      ...(changes.stopPrice ?? current.stopPrice ? { stopPrice: changes.stopPrice ?? current.stopPrice } : {}),
-      ...(changes.callbackRate ?? current.callbackRate ? { callbackRate: changes.callbackRate ?? current.callbackRate } : {}),
+    // A taken clientOrderId would make the placement below answer with that other order after this one is gone.
+    if (changes.clientOrderId !== undefined && (await deps.repo.findByClientOrderId(changes.clientOrderId))) {
+      throw conflict(`clientOrderId ${changes.clientOrderId} is already used by another order`, { clientOrderId: changes.clientOrderId });
+    }
+    // Without a new quantity the replacement carries what is still open, never the part already filled.
+    const terms = (from: Order): OrderCreate => ({
+      symbol: from.symbol,
+      side: from.side,
+      type: from.type,
+      quantity: changes.quantity ?? new Decimal(from.quantity).minus(from.quantityExecuted).toFixed(),
+      connectorType: from.connectorType,
+      marketType: from.marketType,
+      source: from.source,
+      ...(from.timeInForce ? { timeInForce: from.timeInForce } : {}),
+      ...(from.reduceOnly ? { reduceOnly: from.reduceOnly } : {}),
+      ...(from.leverage ? { leverage: from.leverage } : {}),
+      ...(from.correlationId ? { correlationId: from.correlationId } : {}),
+      ...(changes.price ?? from.price ? { price: changes.price ?? from.price } : {}),
+      ...(changes.stopPrice ?? from.stopPrice ? { stopPrice: changes.stopPrice ?? from.stopPrice } : {}),
+      ...(changes.callbackRate ?? from.callbackRate ? { callbackRate: changes.callbackRate ?? from.callbackRate } : {}),
       ...(changes.clientOrderId ? { clientOrderId: changes.clientOrderId } : {}),
     });
+    // New terms the venue would refuse must fail before the working order is cancelled, not after.
+    checked(terms(current));
+    const canceled = await cancel(current.id);
+    if (canceled.status === 'FILLED') throw conflict(`order ${id} filled before it could be replaced`, { order: canceled });
+    const { order } = await place(terms(canceled));
     return { canceled, order };
   }
 

@@ -1,0 +1,72 @@
+import Decimal from 'decimal.js';
+import { createMemoryBus } from '@barfinex/bus';
+import { createTestPglite } from '@barfinex/db';
+import type { Database } from '@barfinex/db';
+import { startProvider } from '../testing/harness';
+import type { Harness } from '../testing/harness';
+
+let db: Database;
+let h: Harness;
+
+async function call(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${h.baseUrl}${path}`, {
+    method,
+    headers: { ...h.auth, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+const order = (o: Record<string, unknown>) => ({ symbol: 'BTCUSDT', side: 'BUY', connectorType: 'sim', marketType: 'spot', ...o });
+
+beforeAll(async () => {
+  db = await createTestPglite();
+  h = await startProvider({ db, bus: createMemoryBus() });
+  await call('POST', '/api/connectors/sim/price', { symbol: 'BTCUSDT', price: '60000' });
+});
+afterAll(async () => {
+  await h.stop();
+  await db.close();
+});
+
+describe('replacing an order', () => {
+  it('keeps the original working when the new terms would be refused', async () => {
+    const placed = await call('POST', '/api/orders', order({ type: 'LIMIT', quantity: '0.01', price: '50000', clientOrderId: 'rep-bad-terms' }));
+    expect(placed.body.status).toBe('NEW');
+    const badPrice = await call('PUT', `/api/orders/${placed.body.id}`, { price: '50000.001' });
+    expect(badPrice.status).toBe(400);
+    const tooBig = await call('PUT', `/api/orders/${placed.body.id}`, { quantity: '100000' });
+    expect(tooBig.status).toBe(400);
+    expect((await call('GET', `/api/orders/${placed.body.id}`)).body.status).toBe('NEW');
+  });
+
+  it('refuses a clientOrderId that is already taken instead of answering with that other order', async () => {
+    const other = await call('POST', '/api/orders', order({ type: 'MARKET', quantity: '0.001', clientOrderId: 'rep-taken' }));
+    expect(other.body.status).toBe('FILLED');
+    const placed = await call('POST', '/api/orders', order({ type: 'LIMIT', quantity: '0.01', price: '50000', clientOrderId: 'rep-original' }));
+    const res = await call('PUT', `/api/orders/${placed.body.id}`, { price: '50001', clientOrderId: 'rep-taken' });
+    expect(res.status).toBe(409);
+    expect((await call('GET', `/api/orders/${placed.body.id}`)).body.status).toBe('NEW');
+  });
+
+  it('replaces only what is left of a partially filled order', async () => {
+    // A buy at the best ask for more than that level holds takes the level and rests with the rest.
+    const level = h.sim.orderBook('spot', 'BTCUSDT', 1)?.asks[0];
+    if (!level) throw new Error('the simulator has no asks');
+    const quantity = new Decimal(level.volume).plus('0.01').toFixed();
+    const buy = await call('POST', '/api/orders', order({ type: 'LIMIT', quantity, price: level.price, clientOrderId: 'rep-partial' }));
+    expect(buy.body).toMatchObject({ status: 'PARTIALLY_FILLED', quantityExecuted: level.volume });
+    const res = await call('PUT', `/api/orders/${buy.body.id}`, { price: '50000' });
+    expect(res.status).toBe(200);
+    expect(res.body.canceled.quantityExecuted).toBe(level.volume);
+    expect(res.body.order.quantity).toBe('0.01');
+  });
+
+  it('carries the correlationId over to the replacement', async () => {
+    const placed = await call('POST', '/api/orders', order({ type: 'LIMIT', quantity: '0.01', price: '50000', correlationId: 'signal-7' }));
+    const res = await call('PUT', `/api/orders/${placed.body.id}`, { price: '50001' });
+    expect(res.status).toBe(200);
+    expect(res.body.order.correlationId).toBe('signal-7');
+  });
+});
