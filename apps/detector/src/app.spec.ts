@@ -103,6 +103,17 @@ describe('detector app (memory bus, fake provider)', () => {
     expect(published.filter((e) => e.type === 'DETECTOR_SIGNAL_INVALIDATED').map((e) => (e.payload as { reason: string }).reason)).toContain('params changed');
   });
 
+  it('keeps earlier param changes when a PUT names another one, and refuses unknown names', async () => {
+    const period = await request(detector.app).put('/detectors/threshold/params').set(auth).send({ period: 4 }).expect(200);
+    expect(period.body.params).toEqual({ trigger: 200, period: 4 });
+    const unknown = await request(detector.app).put('/detectors/threshold/params').set(auth).send({ trigger: 150, triger: 150 }).expect(400);
+    expect(unknown.body.error).toMatchObject({ code: 'VALIDATION_ERROR', details: { issues: [{ path: 'triger' }] } });
+    expect((await request(detector.app).get('/detectors/threshold').set(auth)).body.params).toEqual({ trigger: 200, period: 4 });
+    const back = await request(detector.app).put('/detectors/threshold/params').set(auth).send({ params: { period: 3 } }).expect(200);
+    expect(back.body.params).toEqual({ trigger: 200, period: 3 });
+    await eventually(async () => expect((await request(detector.app).get('/detectors').set(auth)).body.warmedUp).toBe(true));
+  });
+
   it('obeys a kill switch aimed at it and resumes when it is released', async () => {
     await bus.publish('INSPECTOR_RISK_KILL_SWITCH', { active: true, reason: 'daily loss', detectorKey: 'someone-else' });
     await bus.publish('INSPECTOR_RISK_KILL_SWITCH', { active: true, reason: 'daily loss', detectorKey: 'det-a' });

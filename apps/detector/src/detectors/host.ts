@@ -143,7 +143,7 @@ export function createDetectorHost(options: HostOptions) {
       return describe(slotOf(name), false);
     },
     /** Validates (400 naming the field), withdraws live signals, rebuilds indicators and re-warms from history. */
-    async updateParams(name: string, input: unknown) {
+    async updateParams(name: string, input: Record<string, unknown>) {
       const slot = slotOf(name);
       try {
         slot.updateParams(input);

@@ -1,4 +1,4 @@
-import { createDetectorRunner, parseDetectorParams } from '@barfinex/detector-kit';
+import { DetectorParamsError, createDetectorRunner, parseDetectorParams } from '@barfinex/detector-kit';
 import type { CandleFeed, CandleOutcome, Detector, DetectorEmission, DetectorRunner } from '@barfinex/detector-kit';
 import type { ConnectorType, MarketType, TimeFrame } from '@barfinex/enums';
 
@@ -148,9 +148,15 @@ export function createSlot(options: SlotOptions) {
       if (reason === blocked) return;
       setMuted(() => (blocked = reason), `blocked by risk: ${reason ?? ''}`);
     },
-    /** Validates first (throws DetectorParamsError naming the field); live signals are withdrawn. */
-    updateParams(input: unknown): Record<string, unknown> {
-      const params = parseDetectorParams(detector, input);
+    /**
+     * Names only what changes: merged over the current params, so earlier changes are kept. Validates
+     * first (throws DetectorParamsError naming the field, or a name the schema does not know, which
+     * would otherwise be dropped silently); live signals are withdrawn.
+     */
+    updateParams(input: Record<string, unknown>): Record<string, unknown> {
+      const params = parseDetectorParams(detector, { ...runner.params, ...input });
+      const unknown = Object.keys(input).filter((k) => !Object.hasOwn(params, k));
+      if (unknown.length > 0) throw new DetectorParamsError(detector.name, unknown.map((path) => ({ path, message: `unknown parameter (known: ${Object.keys(params).join(', ')})` })));
       if (!muted()) runner.invalidateAll('params changed');
       return silently(() => runner.updateParams(params));
     },
