@@ -168,6 +168,10 @@ export function createOrdersRepository(prisma: PrismaClient) {
       const groups = await prisma.order.groupBy({ by: ['symbol'], where: where(filter), _count: { _all: true }, orderBy: { symbol: 'asc' } });
       return groups.map((g) => ({ symbol: g.symbol, ordersCount: g._count._all }));
     },
+    /** Deletes an order that never reached the venue (no fills, no events). */
+    async remove(id: string): Promise<void> {
+      await prisma.order.deleteMany({ where: { id } });
+    },
     async deleteWhere(filter: OrderFilter): Promise<number> {
       const ids = (await prisma.order.findMany({ where: where(filter), select: { id: true } })).map((r) => r.id);
       if (ids.length === 0) return 0;

@@ -70,3 +70,18 @@ describe('replacing an order', () => {
     expect(res.body.order.correlationId).toBe('signal-7');
   });
 });
+
+describe('requests the venue finds invalid', () => {
+  it.each([
+    ['reduceOnly on spot', order({ side: 'SELL', type: 'MARKET', quantity: '0.001', reduceOnly: true, clientOrderId: 'inv-1' })],
+    ['a callbackRate off the 0.1 grid', order({ symbol: 'ETHUSDT', marketType: 'futures', type: 'TRAILING_STOP_MARKET', quantity: '0.1', callbackRate: '0.15', clientOrderId: 'inv-2' })],
+  ])('answers %s with 400 and stores nothing', async (_name, body) => {
+    const res = await call('POST', '/api/orders', body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_ERROR');
+    expect((await call('GET', `/api/orders/${String(body['clientOrderId'])}`)).status).toBe(404);
+    // The id is free again: the corrected order goes through under it.
+    const fixed = await call('POST', '/api/orders', { ...body, reduceOnly: false, callbackRate: body['callbackRate'] ? '0.2' : undefined });
+    expect(fixed.status).toBe(201);
+  });
+});

@@ -162,6 +162,12 @@ export function createOrdersService(deps: OrdersServiceDeps) {
           ...(inserted.reduceOnly ? { reduceOnly: true } : {}),
         });
       } catch (err) {
+        if (err instanceof VenueRejectError && err.invalidRequest) {
+          // The venue refused the request itself and kept nothing: no order exists, so none is stored
+          // and the clientOrderId stays free for the corrected request, as with the checks above.
+          await deps.repo.remove(inserted.id);
+          throw validationError(err.message, { issues: [{ path: '', code: err.code, message: err.message }] });
+        }
         if (err instanceof VenueRejectError) {
           const rejected = await deps.repo.update(inserted.id, { status: 'REJECTED', rejectReason: `${err.code}: ${err.message}`, updatedAt: deps.now(), closedAt: deps.now() });
           deps.events.emit('PROVIDER_ORDER_CLOSE', rejected, routing(rejected));
