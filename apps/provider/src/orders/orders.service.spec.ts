@@ -85,3 +85,22 @@ describe('requests the venue finds invalid', () => {
     expect(fixed.status).toBe(201);
   });
 });
+
+describe('cancelling every order of a detector', () => {
+  it('cancels the rest when the venue refuses to cancel one of them', async () => {
+    const source = { type: 'detector', key: 'det-cancel-all' };
+    const live = await call('POST', '/api/orders', order({ type: 'LIMIT', quantity: '0.01', price: '49000', source }));
+    expect(live.body.status).toBe('NEW');
+    // A stored open order the venue does not know (its state was lost), created after the live one so it is cancelled first.
+    await db.prisma.order.create({
+      data: {
+        id: 'phantom-1', clientOrderId: 'phantom-1', connectorType: 'sim', marketType: 'spot', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', status: 'NEW',
+        price: '48000', quantity: '0.01', quantityExecuted: '0', sourceType: 'detector', sourceKey: 'det-cancel-all', createdAt: BigInt(Date.UTC(2030, 0, 1)), updatedAt: BigInt(Date.UTC(2030, 0, 1)),
+      },
+    });
+    const res = await call('DELETE', '/api/orders/detector/det-cancel-all');
+    expect(res.status).toBe(200);
+    expect(res.body.canceled).toBe(1);
+    expect((await call('GET', `/api/orders/${live.body.id}`)).body.status).toBe('CANCELED');
+  });
+});

@@ -241,7 +241,14 @@ export function createOrdersService(deps: OrdersServiceDeps) {
   async function cancelWhere(filter: OrderFilter): Promise<Order[]> {
     const { items } = await deps.repo.list({ ...filter, statuses: OPEN_STATUSES }, { page: 1, limit: 10_000 });
     const out: Order[] = [];
-    for (const o of items) out.push(await cancel(o.id));
+    // One order the venue will not cancel (filled meanwhile, unknown to it) must not leave the others working.
+    for (const o of items) {
+      try {
+        out.push(await cancel(o.id));
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status >= 500) throw err;
+      }
+    }
     return out;
   }
 
