@@ -73,6 +73,9 @@ describe('signals context and event sink over HTTP', () => {
     expect(delta.body['candles']).toEqual({ cacheKey: key, unchanged: true });
     expect((await get('/api/signals/context/BTCUSDT?connectorType=binance')).status).toBe(404);
     expect((await get('/api/signals/context/BTCUSDT?connectorType=sim&marketType=spot&daysH1=x')).status).toBe(400);
+    const unknown = await get('/api/signals/context/NOPEUSDT?connectorType=sim&marketType=spot');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body['error'].code).toBe('NOT_FOUND');
   });
   it('pages stored events with filters kept in the links', async () => {
     const res = await get('/api/eventsink?category=marketdata&symbol=btcusdt&limit=5&search=BTC');

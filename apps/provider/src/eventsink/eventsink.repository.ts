@@ -185,12 +185,19 @@ export function createEventSinkRepository(prisma: PrismaClient) {
       return Object.fromEntries(rows.map((r) => [r.category, Number(r.n)]));
     },
 
-    /** The newest events of one type for a symbol, newest first (order flow for signals context). */
-    async latest(type: string, symbol: string, limit: number): Promise<Array<{ timestamp: number; payload: unknown }>> {
+    /**
+     * The newest live events of one type for a symbol on one connector and market, newest first
+     * (order flow for signals context: spot and futures prints of a symbol are different markets).
+     */
+    async latest(type: string, market: { connectorType: string; marketType: string; symbol: string }, limit: number): Promise<Array<{ timestamp: number; payload: unknown }>> {
       const rows = await prisma.$queryRawUnsafe<Array<{ ts: number; payload: unknown }>>(
-        `SELECT "timestamp"::float8 AS ts, payload FROM sink_events WHERE symbol = $1 AND type = $2 ORDER BY "timestamp" DESC, id DESC LIMIT $3`,
-        symbol,
+        `SELECT "timestamp"::float8 AS ts, payload FROM sink_events
+         WHERE symbol = $1 AND type = $2 AND connector_type = $3 AND market_type = $4 AND NOT replay
+         ORDER BY "timestamp" DESC, id DESC LIMIT $5`,
+        market.symbol,
         type,
+        market.connectorType,
+        market.marketType,
         limit,
       );
       return rows.map((r) => ({ timestamp: Number(r.ts), payload: r.payload }));

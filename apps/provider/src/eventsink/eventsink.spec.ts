@@ -74,4 +74,15 @@ describe('event sink with 100k stored events', () => {
   it('counts events per category for the dashboard', async () => {
     expect(await repo.countsByCategory(T0 + (N - 100) * 10)).toEqual({ marketdata: 90, account: 10 });
   });
+  it('reads the newest live trades of one symbol on one connector and market only', async () => {
+    const t = T0 + N * 10;
+    const trade = (id: string, marketType: 'spot' | 'futures', timestamp: number, replay = false) =>
+      toSinkRow({ ...template, eventId: id, timestamp, symbol: 'XRPUSDT', marketType, ...(replay ? { replay } : {}), payload: { time: timestamp, symbol: 'XRPUSDT', price: '1', volume: '1', side: 'LONG' } } as EventEnvelope);
+    await repo.insert([trade('xrp-spot-1', 'spot', t), trade('xrp-spot-2', 'spot', t + 1), trade('xrp-fut-1', 'futures', t + 2), trade('xrp-spot-replay', 'spot', t + 3, true)]);
+    const spot = await repo.latest('PROVIDER_MARKETDATA_TRADE', { connectorType: 'sim', marketType: 'spot', symbol: 'XRPUSDT' }, 10);
+    expect(spot.map((r) => r.timestamp)).toEqual([t + 1, t]);
+    const futures = await repo.latest('PROVIDER_MARKETDATA_TRADE', { connectorType: 'sim', marketType: 'futures', symbol: 'XRPUSDT' }, 10);
+    expect(futures.map((r) => r.timestamp)).toEqual([t + 2]);
+    expect(await repo.latest('PROVIDER_MARKETDATA_TRADE', { connectorType: 'binance', marketType: 'spot', symbol: 'XRPUSDT' }, 10)).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Candle, SignalsContext, SignalsContextQuery } from '@barfinex/contracts';
-import type { TimeFrame } from '@barfinex/enums';
+import type { ConnectorType, MarketType, TimeFrame } from '@barfinex/enums';
+import { notFound } from '@barfinex/service-kit';
 import type { CandlesRepository } from '../candles/candles.repository';
 import type { ConnectorRegistry } from '../connectors/connector-registry';
 import type { FlowTrade } from './market-features';
@@ -18,8 +19,8 @@ const FRAMES = [
 export interface SignalsDeps {
   candles: Pick<CandlesRepository, 'range' | 'lastOpenTime'>;
   connectors: ConnectorRegistry;
-  /** The newest trade prints of a symbol, newest first. */
-  recentTrades: (symbol: string, limit: number) => Promise<FlowTrade[]>;
+  /** The newest trade prints of a symbol on one connector and market, newest first. */
+  recentTrades: (market: { connectorType: ConnectorType; marketType: MarketType; symbol: string }, limit: number) => Promise<FlowTrade[]>;
   now: () => number;
   ttlMs: number;
 }
@@ -35,6 +36,10 @@ export function createSignalsService(deps: SignalsDeps) {
 
   async function build(symbol: string, q: SignalsContextQuery): Promise<Full> {
     const connector = deps.connectors.require(q.connectorType, q.marketType);
+    // An instrument list that is still empty (a venue still loading) cannot tell a typo from a symbol.
+    if (connector.instruments(q.marketType).length > 0 && !connector.instrument(q.marketType, symbol)) {
+      throw notFound(`symbol ${symbol} on ${q.connectorType}/${q.marketType}`, { symbol, connectorType: q.connectorType, marketType: q.marketType });
+    }
     const series = (interval: TimeFrame) => ({ connectorType: q.connectorType, marketType: q.marketType, symbol, interval });
     // Windows end at each series' newest stored bar (market time), never at the wall clock.
     const frames = await Promise.all(
@@ -46,10 +51,16 @@ export function createSignalsService(deps: SignalsDeps) {
       }),
     );
     const [d1, h4, h1] = frames as [(typeof frames)[number], (typeof frames)[number], (typeof frames)[number]];
-    const keySource = [q.connectorType, q.marketType, symbol, q.daysD1, q.daysH4, q.daysH1, d1.last, h4.last, h1.last, d1.bars.length, h4.bars.length, h1.bars.length].join('|');
+    // The newest bar is usually still open: its prices move without a new bar, and a client told
+    // "unchanged" would keep a stale close.
+    const newest = (bars: readonly Candle[]) => {
+      const b = bars[bars.length - 1];
+      return b ? [b.time, b.open, b.high, b.low, b.close, b.volume, b.closed].join(',') : '-';
+    };
+    const keySource = [q.connectorType, q.marketType, symbol, q.daysD1, q.daysH4, q.daysH1, d1.last, h4.last, h1.last, d1.bars.length, h4.bars.length, h1.bars.length, newest(d1.bars), newest(h4.bars), newest(h1.bars)].join('|');
     const cacheKey = createHash('sha1').update(keySource).digest('hex').slice(0, 16);
     const book = connector.orderBook(q.marketType, symbol, BOOK_DEPTH);
-    const trades = await deps.recentTrades(symbol, FLOW_TRADES);
+    const trades = await deps.recentTrades({ connectorType: q.connectorType, marketType: q.marketType, symbol }, FLOW_TRADES);
     return {
       symbol,
       connectorType: q.connectorType,

@@ -51,7 +51,7 @@ describe('signals context cache', () => {
   let clock = T0;
   let lastDay = T0;
   let builds = 0;
-  const connector = { orderBook: () => book } as unknown as ExchangeConnector;
+  const connector = { orderBook: () => book, instruments: () => [], instrument: () => undefined } as unknown as ExchangeConnector;
   const service = createSignalsService({
     candles: {
       lastOpenTime: async () => lastDay,
@@ -91,5 +91,61 @@ describe('signals context cache', () => {
     expect(moved.candles.unchanged).toBe(false);
     expect(moved.candles.cacheKey).not.toBe(full.candles.cacheKey);
     expect(moved.candles.d1).toHaveLength(2);
+  });
+});
+
+describe('signals context scope', () => {
+  const bar = (time: number, close: string): Candle => ({ symbol: 'BTCUSDT', interval: 'day', time, open: '1', high: '9', low: '1', close, volume: '1', closed: false }) as Candle;
+  const instruments = [{ symbol: 'BTCUSDT' }];
+  const connector = {
+    orderBook: () => book,
+    instruments: () => instruments,
+    instrument: (_m: string, s: string) => instruments.find((i) => i.symbol === s),
+  } as unknown as ExchangeConnector;
+  const query = { connectorType: 'sim', marketType: 'futures', daysD1: 30, daysH4: 10, daysH1: 2, candlesMode: 'FULL' } as const;
+
+  it('reads the order flow of the asked connector and market only', async () => {
+    const asked: unknown[] = [];
+    const service = createSignalsService({
+      candles: { lastOpenTime: async () => undefined, range: async () => [] },
+      connectors: { require: () => connector } as unknown as ConnectorRegistry,
+      recentTrades: async (market) => {
+        asked.push(market);
+        return [];
+      },
+      now: () => T0,
+      ttlMs: 0,
+    });
+    await service.context('BTCUSDT', query);
+    expect(asked).toEqual([{ connectorType: 'sim', marketType: 'futures', symbol: 'BTCUSDT' }]);
+  });
+
+  it('answers 404 for a symbol the connector does not list', async () => {
+    const service = createSignalsService({
+      candles: { lastOpenTime: async () => undefined, range: async () => [] },
+      connectors: { require: () => connector } as unknown as ConnectorRegistry,
+      recentTrades: async () => [],
+      now: () => T0,
+      ttlMs: 0,
+    });
+    await expect(service.context('NOPEUSDT', query)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('changes the cache key when the open bar moves, so delta mode never hides a new close', async () => {
+    let close = '100';
+    let clock = T0;
+    const service = createSignalsService({
+      candles: { lastOpenTime: async () => T0, range: async () => [bar(T0, close)] },
+      connectors: { require: () => connector } as unknown as ConnectorRegistry,
+      recentTrades: async () => [],
+      now: () => clock,
+      ttlMs: 1_000,
+    });
+    const first = await service.context('BTCUSDT', query);
+    close = '101';
+    clock += 1_000;
+    const moved = await service.context('BTCUSDT', { ...query, candlesMode: 'DELTA', candlesKey: first.candles.cacheKey });
+    expect(moved.candles.unchanged).toBe(false);
+    expect(moved.candles.d1?.[0]?.close).toBe('101');
   });
 });
