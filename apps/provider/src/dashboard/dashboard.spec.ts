@@ -86,6 +86,9 @@ describe('signals context and event sink over HTTP', () => {
     expect(res.body['links'].next).toContain('category=marketdata');
     expect((await get('/api/eventsink?limit=500')).status).toBe(400);
     expect((await get('/api/eventsink?from=yesterday')).status).toBe(400);
+    const reversed = await get('/api/eventsink?from=2026-01-06&to=2026-01-05');
+    expect(reversed.status).toBe(400);
+    expect(reversed.body['error']).toMatchObject({ code: 'BAD_REQUEST', details: { from: Date.UTC(2026, 0, 6), to: Date.UTC(2026, 0, 5) } });
     const docs = await fetch(`${h.baseUrl}/docs-json`);
     const paths = Object.keys(((await docs.json()) as { paths: Record<string, unknown> }).paths);
     expect(paths).toEqual(expect.arrayContaining(['/eventsink', '/replay/start', '/replay/stop', '/replay/status', '/signals/context/{symbol}', '/dashboard/overview', '/candles/{connectorType}/{marketType}/{symbol}/{interval}/gaps']));
