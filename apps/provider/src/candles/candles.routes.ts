@@ -17,7 +17,12 @@ export function registerCandleRoutes(t: TypedRouter, deps: { candles: CandlesRep
     }
     const right = anchor;
     const left = query.from ?? (query.days !== undefined ? right - Math.round(query.days * DAY) : right - (series.interval === 'min1' ? 6 * 3_600_000 : 7 * DAY));
-    if (left > right) throw badRequest('Invalid range: "from" must be less than or equal to "to".', { from: left, to: right });
+    if (left > right) {
+      // Only a caller's own from/to can be reversed; a `from` past the newest bar (a client polling
+      // for bars after the last one it has) is an empty range, not an error.
+      if (query.to !== undefined) throw badRequest('Invalid range: "from" must be less than or equal to "to".', { from: left, to: right });
+      return [];
+    }
     // Streamed as the rows arrive; a failure before the first chunk is still an error response.
     res.status(200).type('application/json');
     await deps.candles.writeRangeJson(series, Math.max(0, left), right, MAX_ROWS, (chunk) => res.write(chunk));

@@ -94,3 +94,16 @@ describe('signals context and event sink over HTTP', () => {
     expect(paths).toEqual(expect.arrayContaining(['/eventsink', '/replay/start', '/replay/stop', '/replay/status', '/signals/context/{symbol}', '/dashboard/overview', '/candles/{connectorType}/{marketType}/{symbol}/{interval}/gaps']));
   });
 });
+
+describe('candles over HTTP', () => {
+  it('answers a from past the newest bar with an empty list, and a reversed from/to with 400', async () => {
+    const all = await get('/api/candles/sim/spot/BTCUSDT/min1?days=1');
+    expect(all.status).toBe(200);
+    const newest = (all.body as unknown as Array<{ time: number }>).at(-1)?.time as number;
+    const after = await get(`/api/candles/sim/spot/BTCUSDT/min1?from=${newest + 1}`);
+    expect(after).toEqual({ status: 200, body: [] });
+    const from = await get(`/api/candles/sim/spot/BTCUSDT/min1?from=${newest}`);
+    expect((from.body as unknown as Array<{ time: number }>).map((c) => c.time)).toEqual([newest]);
+    expect((await get(`/api/candles/sim/spot/BTCUSDT/min1?from=${newest + 1}&to=${newest}`)).status).toBe(400);
+  });
+});
