@@ -18,7 +18,7 @@ async function call(method: string, path: string, body?: unknown) {
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-const order = (o: Record<string, unknown>) => ({ symbol: 'BTCUSDT', side: 'BUY', connectorType: 'sim', marketType: 'spot', ...o });
+const order = (o: Record<string, unknown>): Record<string, unknown> => ({ symbol: 'BTCUSDT', side: 'BUY', connectorType: 'sim', marketType: 'spot', ...o });
 
 beforeAll(async () => {
   db = await createTestPglite();
