@@ -1,4 +1,5 @@
 import { providerRoutes as r } from '@barfinex/contracts';
+import { timeFrameMs } from '@barfinex/enums';
 import { AppError, badRequest } from '@barfinex/service-kit';
 import type { ConnectorRegistry } from '../connectors/connector-registry';
 import type { TypedRouter } from '../http/typed-router';
@@ -7,7 +8,8 @@ import type { CandlesRepository } from './candles.repository';
 const DAY = 86_400_000;
 const MAX_ROWS = 100_000;
 
-export function registerCandleRoutes(t: TypedRouter, deps: { candles: CandlesRepository; connectors: ConnectorRegistry }): void {
+export function registerCandleRoutes(t: TypedRouter, deps: { candles: Pick<CandlesRepository, 'lastOpenTime' | 'writeRangeJson'>; connectors: ConnectorRegistry; maxRows?: number }): void {
+  const maxRows = deps.maxRows ?? MAX_ROWS;
   t.add(r.candles, async ({ params, query, res }) => {
     deps.connectors.require(params.connectorType, params.marketType);
     const series = { connectorType: params.connectorType, marketType: params.marketType, symbol: params.symbol, interval: params.interval };
@@ -23,9 +25,17 @@ export function registerCandleRoutes(t: TypedRouter, deps: { candles: CandlesRep
       if (query.to !== undefined) throw badRequest('Invalid range: "from" must be less than or equal to "to".', { from: left, to: right });
       return [];
     }
+    // A range longer than the row cap keeps its newest bars (the ones a caller acts on); cutting
+    // at the cap from the oldest end would silently drop the most recent data. Headers say so.
+    const step = timeFrameMs(series.interval);
+    let from = Math.max(0, left);
+    if (step !== undefined && right - from > (maxRows - 1) * step) {
+      from = right - (maxRows - 1) * step;
+      res.set({ 'X-Candles-Truncated': 'true', 'X-Candles-From': String(from) });
+    }
     // Streamed as the rows arrive; a failure before the first chunk is still an error response.
     res.status(200).type('application/json');
-    await deps.candles.writeRangeJson(series, Math.max(0, left), right, MAX_ROWS, (chunk) => res.write(chunk));
+    await deps.candles.writeRangeJson(series, from, right, maxRows, (chunk) => res.write(chunk));
     res.end();
     return undefined;
   });
