@@ -86,6 +86,7 @@ describe('POST /api/backtests', () => {
   it.each([
     ['an unknown detector', { ...synthetic, detector: 'nope' }, /unknown detector "nope"/],
     ['params the detector refuses', { ...synthetic, params: { fast: 0 } }, /fast/],
+    ['a param name the detector does not know', { ...synthetic, params: { fast: 5, fsat: 7 } }, /unknown params for detector ema-cross-atr: fsat/],
     ['a time frame the detector does not read', { ...synthetic, interval: 'h1' }, /reads min1/],
     ['too many bars', { ...synthetic, source: { ...synthetic.source, bars: 50_001 } }, /too many bars/],
     ['a reversed range', { ...synthetic, source: { type: 'stored', connectorType: 'sim', marketType: 'spot', from: T0 + DAY, to: T0 } }, /before/],

@@ -4,6 +4,8 @@ import { EXAMPLE_ALIASES, EXAMPLE_DETECTORS } from '@barfinex/detector-kit/examp
 import type { TimeFrame } from '@barfinex/enums';
 import { badRequest } from '@barfinex/service-kit';
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 export function knownDetectorNames(): string[] {
   return [...Object.keys(EXAMPLE_DETECTORS), ...Object.keys(EXAMPLE_ALIASES)].sort();
 }
@@ -21,6 +23,13 @@ export function resolveDetector(name: string, rawParams: unknown, interval: Time
   } catch (err) {
     if (err instanceof DetectorParamsError) throw badRequest(err.message, { issues: err.issues });
     throw err;
+  }
+  // The schema drops names it does not know; a misspelt param would otherwise run on its default.
+  const unknown = isRecord(rawParams) ? Object.keys(rawParams).filter((k) => !Object.hasOwn(params, k)) : [];
+  if (unknown.length > 0) {
+    throw badRequest(`unknown params for detector ${detector.name}: ${unknown.join(', ')} (known: ${Object.keys(params).join(', ')})`, {
+      issues: unknown.map((path) => ({ path, message: 'unknown parameter' })),
+    });
   }
   if (!detector.inputs.timeframes.includes(interval)) {
     throw badRequest(`${detector.name} reads ${detector.inputs.timeframes.join(', ')} candles, not ${interval}`, { timeframes: detector.inputs.timeframes });
