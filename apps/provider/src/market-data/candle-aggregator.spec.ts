@@ -1,5 +1,9 @@
+import pino from 'pino';
+import type { CandleRow, CandlesRepository } from '../candles/candles.repository';
+import type { EventPublisher } from '../events/publisher';
 import { createCandleAggregator } from './candle-aggregator';
 import type { LiveCandle } from './candle-aggregator';
+import { createMarketDataHub } from './market-data.hub';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0); // a Monday
 const base = { connectorType: 'sim', marketType: 'spot', symbol: 'BTCUSDT' } as const;
@@ -66,5 +70,25 @@ describe('candle aggregator', () => {
     const n = out.length;
     agg.flush(T0 + 30);
     expect(out.length).toBe(n);
+  });
+});
+
+describe('market data hub', () => {
+  it('closes each connector\'s bars by its own market clock, so a quiet venue does not hold another back', async () => {
+    const stored: CandleRow[] = [];
+    const hub = createMarketDataHub({
+      events: { emit: () => undefined } as unknown as EventPublisher,
+      candles: { upsert: async (rows: readonly CandleRow[]) => void stored.push(...rows) } as unknown as CandlesRepository,
+      logger: pino({ level: 'silent' }),
+      intervals: ['min1'],
+    });
+    const trade = (symbol: string, time: number) => ({ symbol, time, price: '100', volume: '1', side: 'LONG' as const });
+    hub.onTrade('alpaca', 'spot', trade('AAPL', T0 - 3_600_000));
+    hub.onTrade('binance', 'spot', trade('ETHUSDT', T0 + 10));
+    hub.onTrade('binance', 'spot', trade('BTCUSDT', T0 + 5 * 60_000));
+    await hub.flush();
+    const eth = stored.filter((r) => r.symbol === 'ETHUSDT' && r.openTime === T0);
+    expect(eth.at(-1)?.closed).toBe(true);
+    expect(stored.filter((r) => r.symbol === 'ETHUSDT' && r.closed).map((r) => r.openTime)).toEqual([T0, T0 + 60_000, T0 + 120_000, T0 + 180_000, T0 + 240_000]);
   });
 });

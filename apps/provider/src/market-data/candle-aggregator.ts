@@ -43,9 +43,10 @@ export interface CandleAggregator {
   addTrade(trade: AggregatedTrade): void;
   /**
    * Closes every bar whose period ended at or before `now` (a quiet market still gets flat bars so
-   * series have no holes) and hands the touched bars to `onCandles`.
+   * series have no holes) and hands the touched bars to `onCandles`. With `connectorType`, only
+   * that connector's series are closed (each venue keeps its own market clock).
    */
-  flush(now: number): void;
+  flush(now: number, connectorType?: ConnectorType): void;
   current(connectorType: ConnectorType, marketType: MarketType, symbol: string, interval: TimeFrame): LiveCandle | undefined;
   /** Trades older than the open bar of their series; kept for metrics. */
   lateTrades(): number;
@@ -129,9 +130,9 @@ export function createCandleAggregator(options: CandleAggregatorOptions): Candle
         dirty.add(bar);
       }
     },
-    flush(now) {
+    flush(now, connectorType) {
       for (const [key, bar] of bars) {
-        if (bar.closeTime < now) {
+        if (bar.closeTime < now && (connectorType === undefined || bar.connectorType === connectorType)) {
           const next = rollTo(bar, now);
           bars.set(key, next);
           dirty.add(next);

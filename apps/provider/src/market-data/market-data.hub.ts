@@ -44,7 +44,8 @@ export function createMarketDataHub(deps: MarketDataHubDeps) {
   let writeFailures = 0;
 
   // Bars close on market time (the newest trade seen per connector), never on the wall clock:
-  // a paused or replayed market must not grow empty bars.
+  // a paused or replayed market must not grow empty bars. Each connector closes its own bars by
+  // its own clock, so a quiet venue (a stock feed overnight) does not hold back another one's.
   const marketTime = new Map<ConnectorType, number>();
   const aggregator = createCandleAggregator({
     intervals,
@@ -100,8 +101,7 @@ export function createMarketDataHub(deps: MarketDataHubDeps) {
     },
     /** Closes due bars (by market time), emits candle events and writes touched bars; one write at a time. */
     async flush(): Promise<void> {
-      const times = [...marketTime.values()];
-      if (times.length > 0) aggregator.flush(Math.min(...times));
+      for (const [connectorType, time] of marketTime) aggregator.flush(time, connectorType);
       if (writing) return writing;
       writing = writePending().finally(() => {
         writing = undefined;
