@@ -51,8 +51,8 @@ function attachDefaultNamespace(nsp: Namespace, now: () => number): void {
     const auth = socket.handshake.auth as { subscribeAll?: unknown } | undefined;
     if (auth?.subscribeAll === true) void socket.join(ALL_ROOM);
 
-    socket.on('subscribe', (raw: unknown, ack?: (reply: unknown) => void) => {
-      const reply = typeof ack === 'function' ? ack : () => undefined;
+    socket.on('subscribe', (...args: unknown[]) => {
+      const { raw, reply } = request(socket, args);
       const parsed = SubscribeSchema.safeParse(raw);
       if (!parsed.success) {
         reply({ ok: false, error: { code: 'VALIDATION_ERROR', message: 'expected { events: string[], symbols?: string[] }', details: parsed.error.issues } });
@@ -68,8 +68,8 @@ function attachDefaultNamespace(nsp: Namespace, now: () => number): void {
       reply({ ok: true, subscribed: subscriptionsOf(socket) });
     });
 
-    socket.on('unsubscribe', (raw: unknown, ack?: (reply: unknown) => void) => {
-      const reply = typeof ack === 'function' ? ack : () => undefined;
+    socket.on('unsubscribe', (...args: unknown[]) => {
+      const { raw, reply } = request(socket, args);
       const parsed = SubscribeSchema.safeParse(raw);
       if (!parsed.success) {
         reply({ ok: false, error: { code: 'VALIDATION_ERROR', message: 'expected { events: string[], symbols?: string[] }', details: parsed.error.issues } });
@@ -85,6 +85,24 @@ function attachDefaultNamespace(nsp: Namespace, now: () => number): void {
       socket.emit('response', { message: `Received: ${text.slice(0, 1000)}` });
     });
   });
+}
+
+/**
+ * The payload and the reply of a client request. A client that sends only a callback
+ * (`emit('subscribe', ack)`) still gets its answer, and a refusal sent without a callback is
+ * reported as an `error` event rather than dropped.
+ */
+function request(socket: Socket, args: unknown[]): { raw: unknown; reply: (body: { ok: boolean; error?: unknown }) => void } {
+  const last = args[args.length - 1];
+  const ack = typeof last === 'function' ? (last as (body: unknown) => void) : undefined;
+  const raw = ack ? args.slice(0, -1)[0] : args[0];
+  return {
+    raw,
+    reply: (body) => {
+      if (ack) ack(body);
+      else if (!body.ok) socket.emit('error', body.error);
+    },
+  };
 }
 
 function roomsFor(events: string[], symbols: string[] | undefined): string[] {

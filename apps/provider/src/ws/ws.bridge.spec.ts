@@ -1,0 +1,55 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { io } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { createWsBridge } from './ws.bridge';
+import type { WsBridge } from './ws.bridge';
+
+const TOKEN = 'ws-test-token';
+let server: Server;
+let bridge: WsBridge;
+let url: string;
+const clients: Socket[] = [];
+
+beforeAll(async () => {
+  server = createServer();
+  bridge = createWsBridge({ httpServer: server, token: TOKEN, corsOrigins: '*', now: () => 1 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await bridge.close();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+async function connect(): Promise<Socket> {
+  const socket = io(url, { path: '/ws', auth: { token: TOKEN }, transports: ['websocket'], forceNew: true });
+  clients.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+const ask = (socket: Socket, event: string, payload: unknown) => socket.emitWithAck(event, payload) as Promise<{ ok: boolean; subscribed?: unknown; error?: { code: string } }>;
+
+const envelope = (type: 'PROVIDER_ORDER_CREATE' | 'PROVIDER_ORDER_CLOSE', symbol: string, n: number): EventEnvelope =>
+  ({ eventId: `e-${n}`, type, source: 'PROVIDER', timestamp: n, version: 1, symbol, payload: { n } }) as unknown as EventEnvelope;
+
+describe('bad subscribe input', () => {
+  it('answers a subscribe sent with only an acknowledgement callback', async () => {
+    const socket = await connect();
+    const reply = (await socket.timeout(2_000).emitWithAck('subscribe')) as { ok: boolean; error: { code: string } };
+    expect(reply).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR' } });
+  });
+
+  it('reports a refused subscribe without a callback as an error event', async () => {
+    const socket = await connect();
+    const error = new Promise<{ code: string }>((resolve) => socket.once('error', resolve));
+    socket.emit('subscribe', { events: ['NOPE'] });
+    expect(await error).toMatchObject({ code: 'UNKNOWN_EVENT' });
+  });
+});
