@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
+import type { EventEnvelope } from '@barfinex/events';
 import { createWsBridge } from './ws.bridge';
 import type { WsBridge } from './ws.bridge';
 
@@ -38,6 +39,32 @@ const ask = (socket: Socket, event: string, payload: unknown) => socket.emitWith
 
 const envelope = (type: 'PROVIDER_ORDER_CREATE' | 'PROVIDER_ORDER_CLOSE', symbol: string, n: number): EventEnvelope =>
   ({ eventId: `e-${n}`, type, source: 'PROVIDER', timestamp: n, version: 1, symbol, payload: { n } }) as unknown as EventEnvelope;
+
+describe('unsubscribe', () => {
+  it('drops every subscription to the named events, the per-symbol ones too, when no symbols are given', async () => {
+    const socket = await connect();
+    await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE', 'PROVIDER_ORDER_CLOSE'], symbols: ['BTCUSDT', 'ETHUSDT'] });
+    await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE'] });
+    const reply = await ask(socket, 'unsubscribe', { events: ['PROVIDER_ORDER_CREATE'] });
+    expect(reply).toEqual({ ok: true, subscribed: { all: false, events: [], symbols: { PROVIDER_ORDER_CLOSE: ['BTCUSDT', 'ETHUSDT'] } } });
+
+    const seen: number[] = [];
+    socket.on('PROVIDER_ORDER_CREATE', (env: { payload: { n: number } }) => seen.push(env.payload.n));
+    const closed = new Promise<number>((resolve) => socket.once('PROVIDER_ORDER_CLOSE', (env: { payload: { n: number } }) => resolve(env.payload.n)));
+    bridge.dispatch(envelope('PROVIDER_ORDER_CREATE', 'BTCUSDT', 1));
+    bridge.dispatch(envelope('PROVIDER_ORDER_CLOSE', 'BTCUSDT', 2));
+    // Events reach one client in order: the close arriving proves the create before it was not sent.
+    expect(await closed).toBe(2);
+    expect(seen).toEqual([]);
+  });
+
+  it('keeps the other symbols when only some are named', async () => {
+    const socket = await connect();
+    await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE'], symbols: ['BTCUSDT', 'ETHUSDT'] });
+    const reply = await ask(socket, 'unsubscribe', { events: ['PROVIDER_ORDER_CREATE'], symbols: ['btcusdt'] });
+    expect(reply.subscribed).toEqual({ all: false, events: [], symbols: { PROVIDER_ORDER_CREATE: ['ETHUSDT'] } });
+  });
+});
 
 describe('bad subscribe input', () => {
   it('answers a subscribe sent with only an acknowledgement callback', async () => {

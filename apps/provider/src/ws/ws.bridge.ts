@@ -75,7 +75,13 @@ function attachDefaultNamespace(nsp: Namespace, now: () => number): void {
         reply({ ok: false, error: { code: 'VALIDATION_ERROR', message: 'expected { events: string[], symbols?: string[] }', details: parsed.error.issues } });
         return;
       }
-      for (const room of roomsFor(parsed.data.events, parsed.data.symbols)) void socket.leave(room);
+      const symbols = parsed.data.symbols;
+      // Without symbols an event is dropped whole: its per-symbol subscriptions would otherwise keep delivering it.
+      const leaving =
+        symbols && symbols.length > 0
+          ? roomsFor(parsed.data.events, symbols)
+          : [...socket.rooms].filter((room) => parsed.data.events.some((e) => room === eventRoom(e) || room.startsWith(`${eventRoom(e)}:`)));
+      for (const room of leaving) void socket.leave(room);
       reply({ ok: true, subscribed: subscriptionsOf(socket) });
     });
 
