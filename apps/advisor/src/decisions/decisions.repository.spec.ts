@@ -71,6 +71,9 @@ describe('decisions repository (PGlite)', () => {
     expect((await repo.list({ page: 3, limit: 5 })).items.map((d) => d.decisionId)).toEqual(['list-2', 'list-1']);
     const btcApproved = await repo.list({ page: 1, limit: 50, symbol: 'BTCUSDT', outcome: 'approved' });
     expect(btcApproved.items.map((d) => d.decisionId)).toEqual(['list-12', 'list-6']);
+    expect((await repo.list({ page: 1, limit: 50, symbol: 'btcusdt', outcome: 'approved' })).items.map((d) => d.decisionId)).toEqual(['list-12', 'list-6']);
+    expect((await repo.list({ page: 1, limit: 50, symbol: 'BTC' })).total).toBe(0);
+    expect((await repo.list({ page: 1, limit: 50, symbol: 'BTCUSD_' })).total).toBe(0);
     expect(await repo.get('list-1')).toBeDefined();
     expect(await createDecisionsRepository(db.prisma, 'someone-else').get('list-1')).toBeUndefined();
   });

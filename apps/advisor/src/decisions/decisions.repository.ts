@@ -105,7 +105,10 @@ export function createDecisionsRepository(prisma: PrismaClient, advisorKey: stri
       await decisions.updateMany({ where: { advisorKey, decisionId, publishedAt: null }, data: { publishedAt: msToBigInt(at) } });
     },
     async list(query) {
-      const where: Prisma.AdvisorDecisionWhereInput = { advisorKey, ...(query.symbol ? { symbol: query.symbol } : {}), ...(query.outcome ? { outcome: query.outcome } : {}) };
+      // Venue symbols are upper case (the detector's /signals filter upper-cases too), so btcusdt finds
+      // BTCUSDT; the symbol as sent still matches a request stored in its own case. Not ILIKE: `_` is a wildcard there.
+      const symbol = query.symbol ? { symbol: { in: [...new Set([query.symbol, query.symbol.toUpperCase()])] } } : {};
+      const where: Prisma.AdvisorDecisionWhereInput = { advisorKey, ...symbol, ...(query.outcome ? { outcome: query.outcome } : {}) };
       const [rows, total] = await Promise.all([
         decisions.findMany({ where, orderBy: [{ decidedAt: 'desc' }, { id: 'desc' }], skip: (query.page - 1) * query.limit, take: query.limit }),
         decisions.count({ where }),
