@@ -98,7 +98,7 @@ function attachDefaultNamespace(nsp: Namespace, now: () => number): void {
  * (`emit('subscribe', ack)`) still gets its answer, and a refusal sent without a callback is
  * reported as an `error` event rather than dropped.
  */
-function request(socket: Socket, args: unknown[]): { raw: unknown; reply: (body: { ok: boolean; error?: unknown }) => void } {
+function request(socket: Socket, args: unknown[]): { raw: unknown; reply: (body: { ok: boolean; error?: unknown; subscribed?: unknown }) => void } {
   const last = args[args.length - 1];
   const ack = typeof last === 'function' ? (last as (body: unknown) => void) : undefined;
   const raw = ack ? args.slice(0, -1)[0] : args[0];
