@@ -126,8 +126,11 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
     instrument: (market, symbol) => (market === MARKET ? instruments.get(symbol) : undefined),
     async placeOrder(market, req): Promise<VenuePlacement> {
       await tradable(market);
+      // Built before the request: a refusal here (an order type Alpaca lacks) sent nothing, so it
+      // must not become an "unknown outcome" that is looked up at the venue for seconds.
+      const body = toOrderBody(req, venueSymbol(req.symbol));
       try {
-        const o = AlpacaOrderSchema.parse(await trading.request({ method: 'POST', path: '/v2/orders', weight: 1, unsafe: true, build: () => ({ headers, body: toOrderBody(req, venueSymbol(req.symbol)) }) }));
+        const o = AlpacaOrderSchema.parse(await trading.request({ method: 'POST', path: '/v2/orders', weight: 1, unsafe: true, build: () => ({ headers, body }) }));
         return { order: toOrderState(o), fills: [] };
       } catch (err) {
         if (!(err instanceof UnknownOutcomeError)) return reject(err);

@@ -2,6 +2,7 @@ import Decimal from 'decimal.js';
 import type { z } from 'zod';
 import type { Candle, Instrument } from '@barfinex/contracts';
 import type { OrderStatus, OrderType, TimeFrame, TimeInForce } from '@barfinex/enums';
+import { VenueRejectError } from '../connector';
 import type { VenueFill, VenueOpenOrder, VenueOrderRequest } from '../connector';
 import type { AlpacaAsset, AlpacaBarSchema, AlpacaOrder, AlpacaTradeUpdateSchema } from './alpaca-schemas';
 
@@ -65,7 +66,8 @@ const TYPE_TO_VENUE: Partial<Record<OrderType, string>> = { MARKET: 'market', LI
 
 export function toOrderBody(req: VenueOrderRequest, venueSymbol: string): Record<string, unknown> {
   const type = TYPE_TO_VENUE[req.type];
-  if (!type) throw new Error(`order type ${req.type} is not offered by Alpaca`);
+  // A caller's choice the venue cannot take: a refusal of the request (4xx), not a provider fault.
+  if (!type) throw new VenueRejectError('UNSUPPORTED_ORDER_TYPE', `order type ${req.type} is not offered by Alpaca (use ${Object.keys(TYPE_TO_VENUE).join(', ')})`, true);
   const crypto = venueSymbol.includes('/');
   return {
     symbol: venueSymbol,

@@ -47,6 +47,10 @@ describe('provider with the Alpaca connector against the fake venue', () => {
     expect(placed.status).toBe(201);
     await eventually(async () => expect((await h.call('GET', '/api/orders/cid-p-1')).body).toMatchObject({ status: 'FILLED', quantityExecuted: '2', averagePrice: '190.25' }));
     expect(h.seen.some((e) => e.type === 'PROVIDER_ORDER_FILL')).toBe(true);
+    const unsupported = await h.call('POST', '/api/orders', { symbol: 'AAPL', side: 'SELL', type: 'TAKE_PROFIT_MARKET', quantity: '1', stopPrice: '300', connectorType: 'alpaca', marketType: 'spot', clientOrderId: 'cid-p-tp' });
+    expect(unsupported.status).toBe(400);
+    expect(unsupported.body.error.message).toContain('TAKE_PROFIT_MARKET is not offered by Alpaca');
+    expect((await h.call('GET', '/api/orders/cid-p-tp')).status).toBe(404);
     const text = h.bodies.join('\n');
     expect(text).not.toContain(KEY);
     expect(text).not.toContain(SECRET);
