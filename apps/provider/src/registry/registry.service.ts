@@ -158,6 +158,8 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     async unregister(input: AppUnregisterRequest): Promise<AppRegistration | null> {
       const previous = await storage(() => repo.find(input.appType, input.appKey));
       if (!previous) return null;
+      // A repeat (a retried shutdown call) changes nothing: the first time and reason stand, announced once.
+      if (previous.unregisteredAt !== null) return view(previous);
       const at = now();
       const record: RegistryRecord = { ...previous, updatedAt: at, unregisteredAt: at };
       if (input.reason !== undefined) record.unregisterReason = input.reason;

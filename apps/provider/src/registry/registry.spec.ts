@@ -57,6 +57,12 @@ describe('app registry', () => {
     expect(un.body.data).toMatchObject({ status: 'unregistered', isActive: false, unregisteredAt: s.clock.t, unregisterReason: 'shutdown' });
     expect((await request(s.app).get('/api/apps/registry/inspector/inspector').set(auth)).body.data.status).toBe('unregistered');
     expect((await request(s.app).post('/api/apps/registry/unregister').set(auth).send({ appType: 'advisor', appKey: 'nobody' }).expect(200)).body).toEqual({ ok: true, data: null });
+    // A repeated unregister keeps the first time and reason and announces nothing new.
+    const unregisteredAt = s.clock.t;
+    s.clock.t += 500;
+    const repeat = await request(s.app).post('/api/apps/registry/unregister').set(auth).send({ appType: 'inspector', appKey: 'inspector', reason: 'retry' }).expect(200);
+    expect(repeat.body.data).toMatchObject({ status: 'unregistered', unregisteredAt, unregisterReason: 'shutdown' });
+    expect(s.emitted.filter((e) => e.name === 'PROVIDER_APP_UNREGISTERED')).toHaveLength(1);
 
     s.clock.t += 1_000;
     const again = await register({ ...inspector, version: '1.1.0' }).expect(201);
