@@ -151,6 +151,9 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
       events = handlers;
       status = 'ACTIVE';
       lastWall = wall();
+      // Loading state and starting the other parts took time the market did not live through: a
+      // running market starts at the wall clock, else every venue time would lag the provider's.
+      if (!exchange.isPaused() && lastWall > exchange.now()) clock.set(lastWall);
       timer = setInterval(() => {
         const t = wall();
         const elapsed = t - lastWall;
