@@ -104,3 +104,13 @@ describe('cancelling every order of a detector', () => {
     expect((await call('GET', `/api/orders/${live.body.id}`)).body.status).toBe('CANCELED');
   });
 });
+
+describe('order times', () => {
+  it('never closes or updates an order before it was created, whatever the venue clock says', async () => {
+    // The harness's simulator clock is paused at 2026-01-05, far behind the provider's clock.
+    const res = await call('POST', '/api/orders', order({ type: 'MARKET', quantity: '0.001' }));
+    expect(res.body.status).toBe('FILLED');
+    expect(res.body.updatedAt).toBeGreaterThanOrEqual(res.body.createdAt);
+    expect(res.body.closedAt).toBeGreaterThanOrEqual(res.body.createdAt);
+  });
+});

@@ -43,14 +43,16 @@ export function createOrdersService(deps: OrdersServiceDeps) {
 
   async function applyVenueState(order: Order, state: VenueOrderState): Promise<Order> {
     const final = isFinalOrderStatus(state.status);
+    // The venue's clock may run behind ours: an order never changes or closes before it was created.
+    const at = Math.max(state.updatedAt, order.createdAt);
     const updated = await deps.repo.update(order.id, {
       status: state.status,
       externalId: state.externalId,
       quantityExecuted: state.quantityExecuted,
       ...(state.averagePrice ? { averagePrice: state.averagePrice } : {}),
       ...(state.rejectReason ? { rejectReason: state.rejectReason } : {}),
-      updatedAt: state.updatedAt,
-      ...(final && order.closedAt === undefined ? { closedAt: state.updatedAt } : {}),
+      updatedAt: at,
+      ...(final && order.closedAt === undefined ? { closedAt: at } : {}),
     });
     if (final && !isFinalOrderStatus(order.status)) {
       deps.events.emit('PROVIDER_ORDER_CLOSE', updated, routing(updated));
