@@ -62,17 +62,22 @@ describe('dashboard overview', () => {
 
 describe('signals context and event sink over HTTP', () => {
   it('builds a context and omits unchanged candles in delta mode', async () => {
-    const full = await get('/api/signals/context/btcusdt?connectorType=sim&marketType=spot&daysD1=5000');
+    const full = await get('/api/signals/context/btcusdt?connectorType=sim&marketType=spot&daysD1=3650');
     expect(full.status).toBe(200);
     expect(full.body).toMatchObject({ symbol: 'BTCUSDT', dataContext: { maturity: 'FAST' }, candles: { unchanged: false } });
     expect(full.body['candles'].h1.length).toBeGreaterThan(0);
     expect(full.body['orderBook'].bestBid).toBeDefined();
     expect(full.body['orderFlow'].tradeCount).toBeGreaterThan(0);
     const key = full.body['candles'].cacheKey as string;
-    const delta = await get(`/api/signals/context/BTCUSDT?connectorType=sim&marketType=spot&daysD1=5000&candlesMode=DELTA&candlesKey=${key}`);
+    const delta = await get(`/api/signals/context/BTCUSDT?connectorType=sim&marketType=spot&daysD1=3650&candlesMode=DELTA&candlesKey=${key}`);
     expect(delta.body['candles']).toEqual({ cacheKey: key, unchanged: true });
     expect((await get('/api/signals/context/BTCUSDT?connectorType=binance')).status).toBe(404);
     expect((await get('/api/signals/context/BTCUSDT?connectorType=sim&marketType=spot&daysH1=x')).status).toBe(400);
+    for (const days of ['daysD1=0', 'daysD1=-3', 'daysD1=99999', 'daysH4=3651', 'daysH1=0']) {
+      const refused = await get(`/api/signals/context/BTCUSDT?connectorType=sim&marketType=spot&${days}`);
+      expect(refused.status).toBe(400);
+      expect(refused.body['error']).toMatchObject({ code: 'VALIDATION_ERROR', details: expect.anything() });
+    }
     const unknown = await get('/api/signals/context/NOPEUSDT?connectorType=sim&marketType=spot');
     expect(unknown.status).toBe(404);
     expect(unknown.body['error'].code).toBe('NOT_FOUND');

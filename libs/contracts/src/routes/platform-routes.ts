@@ -87,19 +87,25 @@ export type ReplayStatus = z.output<typeof ReplayStatusSchema>;
 
 // ---- signals context ----
 
-const days = (fallback: number) =>
+/** Longest candle window a context reads: ten years of daily bars. */
+const SIGNALS_CONTEXT_MAX_DAYS = 3650;
+
+// Out-of-range windows are refused, not clamped: a clamped value answered 200 for data never asked for.
+const days = (name: string, fallback: number) =>
   z.coerce
-    .number({ error: 'days must be a number' })
-    .int('days must be a whole number')
+    .number({ error: `${name} must be a whole number` })
+    .int(`${name} must be a whole number`)
+    .min(1, `${name} must be at least 1`)
+    .max(SIGNALS_CONTEXT_MAX_DAYS, `${name} must be at most ${SIGNALS_CONTEXT_MAX_DAYS}`)
     .default(fallback)
-    .transform((d) => Math.min(3650, Math.max(1, d)));
+    .meta({ description: `Days of candles, 1..${SIGNALS_CONTEXT_MAX_DAYS} (default ${fallback})` });
 
 export const SignalsContextQuerySchema = z.object({
   connectorType: ConnectorTypeSchema.default('sim'),
   marketType: ConnectorMarketParams.shape.marketType.default('futures'),
-  daysD1: days(365),
-  daysH4: days(180),
-  daysH1: days(90),
+  daysD1: days('daysD1', 365),
+  daysH4: days('daysH4', 180),
+  daysH1: days('daysH1', 90),
   candlesMode: z.string().max(20).default('FULL').transform((m) => (m.toUpperCase() === 'FULL' ? 'FULL' : 'DELTA')),
   candlesKey: z.string().max(200).optional(),
 });
