@@ -52,6 +52,10 @@ describe('detector app (memory bus, fake provider)', () => {
   it('registers with its own token and warms up from the provider history', async () => {
     const register = fake.calls.find((c) => c.method === 'register')?.body as Record<string, unknown>;
     expect(register).toMatchObject({ appType: 'detector', appKey: 'det-a', meta: { apiToken: TOKEN, detectors: ['threshold', 'broken'] } });
+    // Symbols set in the environment go into the snapshot the provider keeps its detector row from; the token never does.
+    const snapshot = (register['meta'] as Record<string, unknown>)['detectorSnapshot'] as Record<string, unknown>;
+    expect(snapshot).toMatchObject({ detectors: ['threshold', 'broken'], symbols: ['BTCUSDT', 'ETHUSDT'], connectorType: 'sim', restApiUrl: expect.stringMatching(/^http:/) });
+    expect(JSON.stringify(snapshot)).not.toContain(TOKEN);
     const res = await request(detector.app).get('/detectors/threshold').set(auth).expect(200);
     expect(res.body).toMatchObject({ name: 'threshold', status: 'active', params: { trigger: 110, period: 3 }, symbols: ['BTCUSDT', 'ETHUSDT'] });
     expect(res.body.warmup).toEqual([

@@ -15,7 +15,7 @@ import { loadDetectors } from './detectors/definitions';
 import { detectorsRouter } from './detectors/detectors.routes';
 import { createDetectorHost } from './detectors/host';
 import type { DetectorHost } from './detectors/host';
-import { resolvePlan } from './detectors/plan';
+import { detectorSnapshot, resolvePlan } from './detectors/plan';
 
 export const DETECTOR_APP_VERSION = '0.1.0';
 
@@ -122,9 +122,13 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
     });
     const port = (server.address() as AddressInfo).port;
     const url = `http://127.0.0.1:${port}`;
+    const baseUrl = config.DETECTOR_PUBLIC_URL ?? url;
+    const names = detectors.map((d) => d.name);
+    // The provider keeps its /api/detectors row of this app's key from the snapshot (plan.ts).
+    const snapshot = detectorSnapshot(plan, { restApiUrl: baseUrl, version: DETECTOR_APP_VERSION, detectors: names, partition, envIntervals: config.DETECTOR_INTERVALS.length > 0 });
     presence = createAppPresence({
       provider,
-      app: { appType: 'detector', appKey, baseUrl: config.DETECTOR_PUBLIC_URL ?? url, name: 'detector', version: DETECTOR_APP_VERSION, meta: { apiToken, detectors: detectors.map((d) => d.name), partition } },
+      app: { appType: 'detector', appKey, baseUrl, name: 'detector', version: DETECTOR_APP_VERSION, meta: { apiToken, detectors: names, partition, detectorSnapshot: snapshot } },
       heartbeatMs: config.DETECTOR_HEARTBEAT_MS,
       onError: (err, phase) => logger.warn({ err, phase }, 'provider registry unreachable; retrying'),
     });

@@ -70,6 +70,10 @@ describeWithNats('detector app with a real provider process on NATS', () => {
 
   it('registers, shows its provider config as active, and warms up through the provider proxy', async () => {
     await eventually(async () => expect((await provider.detectors.get('detector')).status).toBe('active'), 20_000);
+    // The row follows the running app's snapshot, and the operator's config it ran from stays as it was.
+    const row = await provider.detectors.get('detector');
+    expect(row).toMatchObject({ key: 'detector', symbols: [{ name: 'BTCUSDT' }], intervals: ['min1'], connectorType: 'sim', params: { 'ema-cross-atr': { fast: 3, slow: 6 } }, isActive: true, isBlocked: false });
+    expect(row).toMatchObject({ restApiUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), detectors: ['ema-cross-atr'], version: expect.any(String) });
     await eventually(async () => {
       const { status, body } = await viaProxy('/detectors');
       expect(status).toBe(200);

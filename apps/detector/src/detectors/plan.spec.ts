@@ -1,5 +1,5 @@
 import { builtinDetector } from './definitions';
-import { ownsSymbol, paramsFor, resolvePlan, withTimeframes } from './plan';
+import { detectorSnapshot, ownsSymbol, paramsFor, resolvePlan, withTimeframes } from './plan';
 import type { DetectorPlan, PlanInput } from './plan';
 import { AppError } from '@barfinex/service-kit';
 
@@ -44,5 +44,32 @@ describe('detector plan', () => {
     expect(owners.every((o) => o.length === 1)).toBe(true);
     expect(new Set(owners.map((o) => o[0])).size).toBe(3);
     expect(ownsSymbol('ANY', { index: 0, count: 1 })).toBe(true);
+  });
+  describe('snapshot sent to the provider', () => {
+    const runtime = { restApiUrl: 'http://det:8083', version: '1.2.3', detectors: ['ema-cross-atr'], partition: { index: 0, count: 1 }, envIntervals: false };
+
+    it('carries what the environment chose, so the provider row shows what runs', async () => {
+      const plan = await resolvePlan({ ...input, symbols: ['btcusdt'], intervals: ['min5'] }, { detectors: { get: async () => remote } } as never, () => undefined);
+      expect(detectorSnapshot(plan, { ...runtime, envIntervals: true })).toEqual({
+        restApiUrl: 'http://det:8083',
+        version: '1.2.3',
+        detectors: ['ema-cross-atr'],
+        partition: { index: 0, count: 1 },
+        symbols: ['BTCUSDT'],
+        connectorType: 'sim',
+        marketType: 'spot',
+        intervals: ['min5'],
+      });
+    });
+
+    it("never sends back what it read from the provider's config, nor the operator's flags", async () => {
+      const plan = await resolvePlan(input, { detectors: { get: async () => remote } } as never, () => undefined);
+      const snapshot = detectorSnapshot(plan, runtime);
+      expect(Object.keys(snapshot).sort()).toEqual(['detectors', 'partition', 'restApiUrl', 'version']);
+      // Defaults (no config yet): an empty symbol list means "every symbol", which must not overwrite a config made later.
+      const defaults = await resolvePlan(input, { detectors: { get: async () => Promise.reject(new AppError('NOT_FOUND', 'x')) } } as never, () => undefined);
+      expect(detectorSnapshot(defaults, runtime)).not.toHaveProperty('symbols');
+      expect(detectorSnapshot(defaults, runtime)).not.toHaveProperty('isActive');
+    });
   });
 });

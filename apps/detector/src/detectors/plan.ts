@@ -85,3 +85,27 @@ export function withTimeframes(detector: Detector, intervals: readonly TimeFrame
 export function ownsSymbol(symbol: string, partition: { index: number; count: number }): boolean {
   return partition.count <= 1 || ownsPartition(virtualPartition(symbol), partition);
 }
+
+/**
+ * What this instance tells the provider about itself (`meta.detectorSnapshot` on register and
+ * heartbeat), from which the provider keeps its `/api/detectors` row: the row is created when it is
+ * missing and shallow-merged otherwise. So the snapshot carries only what this instance decides:
+ * its address, version, hosted detectors and partition, and its venue, symbols and time frames when
+ * the environment set them. What it read from the provider's config is never sent back, and the
+ * flags (isActive, isBlocked) are the operator's: a heartbeat must not undo an operator's change.
+ */
+export function detectorSnapshot(plan: DetectorPlan, runtime: { restApiUrl: string; version: string; detectors: readonly string[]; partition: { index: number; count: number }; envIntervals: boolean }): Record<string, unknown> {
+  const snapshot: Record<string, unknown> = {
+    restApiUrl: runtime.restApiUrl,
+    version: runtime.version,
+    detectors: [...runtime.detectors],
+    partition: { index: runtime.partition.index, count: runtime.partition.count },
+  };
+  if (plan.source === 'env') {
+    snapshot['symbols'] = [...plan.symbols];
+    snapshot['connectorType'] = plan.connectorType;
+    snapshot['marketType'] = plan.marketType;
+  }
+  if (runtime.envIntervals && plan.intervals.length > 0) snapshot['intervals'] = [...plan.intervals];
+  return snapshot;
+}
