@@ -73,7 +73,7 @@ describe('signals context and event sink over HTTP', () => {
     expect(delta.body['candles']).toEqual({ cacheKey: key, unchanged: true });
     expect((await get('/api/signals/context/BTCUSDT?connectorType=binance')).status).toBe(404);
     expect((await get('/api/signals/context/BTCUSDT?connectorType=sim&marketType=spot&daysH1=x')).status).toBe(400);
-    for (const days of ['daysD1=0', 'daysD1=-3', 'daysD1=99999', 'daysH4=3651', 'daysH1=0']) {
+    for (const days of ['daysD1=0', 'daysD1=-3', 'daysD1=99999', 'daysH4=3651', 'daysH1=0', 'candlesMode=bogus']) {
       const refused = await get(`/api/signals/context/BTCUSDT?connectorType=sim&marketType=spot&${days}`);
       expect(refused.status).toBe(400);
       expect(refused.body['error']).toMatchObject({ code: 'VALIDATION_ERROR', details: expect.anything() });

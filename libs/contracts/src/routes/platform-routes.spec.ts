@@ -1,4 +1,6 @@
-import { SignalsContextQuerySchema } from './platform-routes';
+import { buildOpenApiDocument } from '../openapi';
+import { findOpenApiProblems } from '../openapi-check';
+import { SignalsContextQuerySchema, platformRoutes } from './platform-routes';
 
 const issues = (r: { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } }) =>
   r.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
@@ -11,5 +13,27 @@ describe('signals context query', () => {
     const r = SignalsContextQuerySchema.safeParse({ daysD1: raw });
     expect(r.success).toBe(false);
     expect(issues(r)).toEqual([expect.stringMatching(/^daysD1: daysD1 must be/)]);
+  });
+  it('takes candlesMode FULL or DELTA in any case, anything else is refused', () => {
+    expect(SignalsContextQuerySchema.parse({}).candlesMode).toBe('FULL');
+    expect(SignalsContextQuerySchema.parse({ candlesMode: 'delta' }).candlesMode).toBe('DELTA');
+    expect(SignalsContextQuerySchema.parse({ candlesMode: 'Full' }).candlesMode).toBe('FULL');
+    for (const raw of ['bogus', '', 'DELTAS', ['DELTA']]) {
+      const r = SignalsContextQuerySchema.safeParse({ candlesMode: raw });
+      expect(issues(r)).toEqual(['candlesMode: candlesMode must be FULL or DELTA']);
+    }
+  });
+});
+
+describe('platform routes in OpenAPI', () => {
+  const doc = buildOpenApiDocument({ title: 't', version: '1', routes: Object.values(platformRoutes) });
+  it('produce a valid document', () => {
+    expect(findOpenApiProblems(doc)).toEqual([]);
+  });
+  it('document the signals context bounds', () => {
+    const params = (doc.paths?.['/signals/context/{symbol}']?.get?.parameters ?? []) as Array<{ name: string; schema?: Record<string, unknown> }>;
+    const schema = (name: string) => params.find((p) => p.name === name)?.schema;
+    expect(schema('daysD1')).toMatchObject({ minimum: 1, maximum: 3650 });
+    expect(schema('candlesMode')).toMatchObject({ enum: ['FULL', 'DELTA'] });
   });
 });

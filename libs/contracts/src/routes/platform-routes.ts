@@ -106,7 +106,11 @@ export const SignalsContextQuerySchema = z.object({
   daysD1: days('daysD1', 365),
   daysH4: days('daysH4', 180),
   daysH1: days('daysH1', 90),
-  candlesMode: z.string().max(20).default('FULL').transform((m) => (m.toUpperCase() === 'FULL' ? 'FULL' : 'DELTA')),
+  // Any case is accepted; anything else is a 400 (it used to be read as DELTA).
+  candlesMode: z
+    .preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['FULL', 'DELTA'], { error: 'candlesMode must be FULL or DELTA' }))
+    .default('FULL')
+    .meta({ description: 'FULL (default) or DELTA: omit the candle arrays when candlesKey equals the current cache key (case-insensitive)' }),
   candlesKey: z.string().max(200).optional(),
 });
 export type SignalsContextQuery = z.output<typeof SignalsContextQuerySchema>;
