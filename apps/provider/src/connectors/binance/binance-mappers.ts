@@ -1,8 +1,9 @@
 import Decimal from 'decimal.js';
 import type { z } from 'zod';
 import type { Candle, Instrument } from '@barfinex/contracts';
-import { isTriggeredOrderType } from '@barfinex/enums';
+import { isTriggeredOrderType, ORDER_TYPE_VALUES, TIME_IN_FORCE_VALUES } from '@barfinex/enums';
 import type { OrderStatus, OrderType, TimeFrame, TimeInForce } from '@barfinex/enums';
+import { VenueRejectError } from '../connector';
 import type { VenueFill, VenueOpenOrder, VenueOrderRequest, VenueOrderState } from '../connector';
 import type { BinanceConnectorType, BinanceMarket } from './binance-hosts';
 import type { Params } from './binance-rest';
@@ -38,14 +39,51 @@ export function toCandle(k: z.output<typeof BinanceKlineSchema>, symbol: string,
   return { symbol, interval, time: k[0], open: k[1], high: k[2], low: k[3], close: k[4], volume: k[5], closeTime: k[6], quoteVolume: k[7], trades: k[8], closed: true, connectorType: type, marketType: market };
 }
 
-const TYPE_FROM_VENUE: Record<string, OrderType> = { STOP_LOSS: 'STOP_MARKET', STOP: 'STOP', TAKE_PROFIT: 'TAKE_PROFIT' };
-export function orderTypeOf(venueType: string): OrderType {
-  return TYPE_FROM_VENUE[venueType] ?? (venueType as OrderType);
+/**
+ * Our order types as each Binance market names them. Binance spot calls a stop-market
+ * `STOP_LOSS` and a take-profit-market `TAKE_PROFIT`, so the names differ per market and the way
+ * back must know the market. Futures has no maker-only type: a post-only limit is a LIMIT with
+ * timeInForce GTX. Every venue type appears once, so the way back is the exact inverse.
+ */
+const VENUE_TYPES: Record<BinanceMarket, Partial<Record<OrderType, string>>> = {
+  spot: { LIMIT: 'LIMIT', LIMIT_MAKER: 'LIMIT_MAKER', MARKET: 'MARKET', STOP_MARKET: 'STOP_LOSS', STOP: 'STOP_LOSS_LIMIT', TAKE_PROFIT: 'TAKE_PROFIT_LIMIT', TAKE_PROFIT_MARKET: 'TAKE_PROFIT' },
+  futures: { LIMIT: 'LIMIT', MARKET: 'MARKET', STOP: 'STOP', STOP_MARKET: 'STOP_MARKET', TAKE_PROFIT: 'TAKE_PROFIT', TAKE_PROFIT_MARKET: 'TAKE_PROFIT_MARKET', TRAILING_STOP_MARKET: 'TRAILING_STOP_MARKET' },
+};
+/** Our two names for the same stop-limit and take-profit-limit orders; sent as the canonical one. */
+const ALIASES: Partial<Record<OrderType, OrderType>> = { STOP_LOSS_LIMIT: 'STOP', TAKE_PROFIT_LIMIT: 'TAKE_PROFIT' };
+const POST_ONLY_TIF = 'GTX';
+const TYPES_FROM_VENUE = Object.fromEntries(
+  Object.entries(VENUE_TYPES).map(([market, table]) => [market, new Map(Object.entries(table).map(([ours, theirs]) => [theirs, ours as OrderType]))]),
+) as Record<BinanceMarket, Map<string, OrderType>>;
+
+/** The one order type we mean by `type` (aliases collapse to the name the venue round-trips). */
+export function canonicalOrderType(type: OrderType): OrderType {
+  return ALIASES[type] ?? type;
+}
+
+/** How an order of our `type` is sent to `market`, or undefined when that market has no such order. */
+export function venueOrderTypeOf(market: BinanceMarket, type: OrderType): { type: string; timeInForce?: string } | undefined {
+  if (market === 'futures' && type === 'LIMIT_MAKER') return { type: 'LIMIT', timeInForce: POST_ONLY_TIF };
+  const venueType = VENUE_TYPES[market][canonicalOrderType(type)];
+  return venueType === undefined ? undefined : { type: venueType };
+}
+
+/** Our type for an order `market` reports; undefined for a venue type we do not model (e.g. LIQUIDATION). */
+export function orderTypeOf(market: BinanceMarket, venueType: string, timeInForce?: string): OrderType | undefined {
+  if (market === 'futures' && venueType === 'LIMIT' && timeInForce === POST_ONLY_TIF) return 'LIMIT_MAKER';
+  return TYPES_FROM_VENUE[market].get(venueType);
+}
+
+function knownOrderTypeOf(market: BinanceMarket, o: BinanceOrder): OrderType {
+  const type = orderTypeOf(market, o.type, o.timeInForce);
+  // Adopting it under a guessed type would misstate what rests on the venue; the failure names it instead.
+  if (!type) throw new Error(`Binance ${market} order ${o.orderId} has type ${o.type}, which the platform does not model`);
+  return type;
 }
 
 /** Binance reports an armed stop as NEW; ours distinguishes it as PENDING_TRIGGER. */
-export function statusOf(venueStatus: string, type: OrderType, executed: string): OrderStatus {
-  if (venueStatus === 'NEW' && isTriggeredOrderType(type) && new Decimal(executed).isZero()) return 'PENDING_TRIGGER';
+export function statusOf(venueStatus: string, type: OrderType | undefined, executed: string): OrderStatus {
+  if (venueStatus === 'NEW' && type !== undefined && isTriggeredOrderType(type) && new Decimal(executed).isZero()) return 'PENDING_TRIGGER';
   if (venueStatus === 'EXPIRED_IN_MATCH') return 'EXPIRED';
   if (venueStatus === 'PENDING_CANCEL' || venueStatus === 'PENDING_NEW') return 'NEW';
   return venueStatus as OrderStatus;
@@ -57,8 +95,10 @@ function averageOf(o: BinanceOrder): string | undefined {
   return undefined;
 }
 
-export function toOrderState(o: BinanceOrder): VenueOpenOrder {
-  const type = orderTypeOf(o.type);
+const TIME_IN_FORCE: ReadonlySet<string> = new Set(TIME_IN_FORCE_VALUES);
+
+export function toOrderState(o: BinanceOrder, market: BinanceMarket): VenueOpenOrder {
+  const type = knownOrderTypeOf(market, o);
   const average = averageOf(o);
   return {
     clientOrderId: o.clientOrderId,
@@ -71,7 +111,8 @@ export function toOrderState(o: BinanceOrder): VenueOpenOrder {
     quantity: new Decimal(o.origQty).toFixed(),
     createdAt: o.time ?? o.transactTime ?? o.updateTime ?? 0,
     updatedAt: o.updateTime ?? o.transactTime ?? o.time ?? 0,
-    ...(o.timeInForce ? { timeInForce: o.timeInForce as TimeInForce } : {}),
+    // GTX (post-only) is carried by LIMIT_MAKER and GTD has no equivalent in ours: left out rather than mislabelled.
+    ...(o.timeInForce && TIME_IN_FORCE.has(o.timeInForce) ? { timeInForce: o.timeInForce as TimeInForce } : {}),
     ...(average ? { averagePrice: average } : {}),
     ...(positive(o.price) ? { price: positive(o.price) as string } : {}),
     ...(positive(o.stopPrice) ? { stopPrice: positive(o.stopPrice) as string } : {}),
@@ -115,7 +156,7 @@ export function toFill(t: z.output<typeof BinanceTradeSchema>, clientOrderId: st
 /** One user-stream order event as a state change and, for executions, a fill. */
 export function fromExecutionReport(r: z.output<typeof ExecutionReportSchema>): { state: VenueOrderState; fill?: VenueFill } {
   const clientOrderId = r.x === 'CANCELED' && r.C ? r.C : r.c;
-  const type = orderTypeOf(r.o);
+  const type = orderTypeOf('spot', r.o, r.f);
   const executed = new Decimal(r.z);
   const state: VenueOrderState = {
     clientOrderId,
@@ -133,7 +174,7 @@ export function fromExecutionReport(r: z.output<typeof ExecutionReportSchema>): 
 
 export function fromOrderTradeUpdate(u: z.output<typeof OrderTradeUpdateSchema>): { state: VenueOrderState; fill?: VenueFill } {
   const o = u.o;
-  const type = orderTypeOf(o.o);
+  const type = orderTypeOf('futures', o.o, o.f);
   const state: VenueOrderState = {
     clientOrderId: o.c,
     externalId: String(o.i),
@@ -150,24 +191,22 @@ export function fromOrderTradeUpdate(u: z.output<typeof OrderTradeUpdateSchema>)
   };
 }
 
-const TYPE_TO_VENUE: Record<BinanceMarket, Partial<Record<OrderType, string>>> = {
-  spot: { STOP_MARKET: 'STOP_LOSS', STOP: 'STOP_LOSS_LIMIT', TAKE_PROFIT: 'TAKE_PROFIT_LIMIT', TAKE_PROFIT_MARKET: 'TAKE_PROFIT' },
-  futures: {},
-};
 const RESTING = new Set<OrderType>(['LIMIT', 'STOP', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT', 'TAKE_PROFIT']);
 
 export function toOrderParams(market: BinanceMarket, req: VenueOrderRequest): Params {
-  const type = TYPE_TO_VENUE[market][req.type] ?? req.type;
+  const venue = venueOrderTypeOf(market, req.type);
+  // Refused before anything is sent, so it is a plain 4xx and never an unknown outcome.
+  if (!venue) throw new VenueRejectError('UNSUPPORTED_ORDER_TYPE', `order type ${req.type} is not offered by Binance ${market} (use ${ORDER_TYPE_VALUES.filter((t) => venueOrderTypeOf(market, t)).join(', ')})`, true);
   return {
     symbol: req.symbol,
     side: req.side,
-    type,
+    type: venue.type,
     quantity: req.quantity,
     newClientOrderId: req.clientOrderId,
     price: req.price,
     stopPrice: req.stopPrice,
     callbackRate: market === 'futures' ? req.callbackRate : undefined,
-    timeInForce: RESTING.has(req.type) ? (req.timeInForce ?? 'GTC') : undefined,
+    timeInForce: venue.timeInForce ?? (RESTING.has(req.type) ? (req.timeInForce ?? 'GTC') : undefined),
     reduceOnly: market === 'futures' && req.reduceOnly ? 'true' : undefined,
     newOrderRespType: market === 'spot' ? 'FULL' : 'RESULT',
   };

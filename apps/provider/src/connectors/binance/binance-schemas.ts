@@ -101,6 +101,8 @@ export const ExecutionReportSchema = z.looseObject({
   c: z.string(),
   S: z.enum(['BUY', 'SELL']),
   o: z.string(),
+  /** timeInForce */
+  f: z.string().optional(),
   q: z.string(),
   p: z.string(),
   P: z.string(),
@@ -130,6 +132,8 @@ export const OrderTradeUpdateSchema = z.looseObject({
     c: z.string(),
     S: z.enum(['BUY', 'SELL']),
     o: z.string(),
+    /** timeInForce; GTX marks a post-only limit */
+    f: z.string().optional(),
     q: z.string(),
     p: z.string(),
     ap: z.string(),

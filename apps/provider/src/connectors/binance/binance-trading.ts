@@ -40,7 +40,7 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
     try {
       const o = BinanceOrderSchema.parse(await rest.signed('GET', paths.order, { symbol, origClientOrderId: clientOrderId }, weights.query));
       symbols.set(o.clientOrderId, o.symbol);
-      return toOrderState(o);
+      return toOrderState(o, market);
     } catch (err) {
       if (err instanceof VenueHttpError && UNKNOWN_ORDER.has(err.code)) return undefined;
       throw err;
@@ -81,7 +81,7 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
       try {
         const reply = await rest.signed('POST', paths.order, toOrderParams(market, req), 1, { unsafe: true, sent: (ts) => (sentAt = ts) });
         const o = BinanceOrderSchema.parse(reply);
-        return await withFills(toOrderState(o), fillsOfPlacement(o));
+        return await withFills(toOrderState(o, market), fillsOfPlacement(o));
       } catch (err) {
         if (err instanceof UnknownOutcomeError) return resolveUnknown(req, sentAt, err);
         if (err instanceof VenueHttpError && err.status >= 400 && err.status < 500) throw toReject(err);
@@ -92,7 +92,7 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
       const symbol = symbols.get(clientOrderId);
       if (!symbol) throw new VenueRejectError('UNKNOWN_ORDER', `order ${clientOrderId} is unknown to this connector`, false);
       try {
-        return toOrderState(BinanceOrderSchema.parse(await rest.signed('DELETE', paths.order, { symbol, origClientOrderId: clientOrderId }, 1)));
+        return toOrderState(BinanceOrderSchema.parse(await rest.signed('DELETE', paths.order, { symbol, origClientOrderId: clientOrderId }, 1)), market);
       } catch (err) {
         if (err instanceof VenueHttpError && err.status >= 400 && err.status < 500) throw toReject(err);
         throw err;
@@ -103,7 +103,7 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
     async openOrders(): Promise<VenueOpenOrder[]> {
       const list = z.array(BinanceOrderSchema).parse(await rest.signed('GET', paths.openOrders, {}, weights.open));
       for (const o of list) symbols.set(o.clientOrderId, o.symbol);
-      return list.map(toOrderState);
+      return list.map((o) => toOrderState(o, market));
     },
     async account(): Promise<AccountSnapshot> {
       const base = { connectorType: options.type, marketType: market };

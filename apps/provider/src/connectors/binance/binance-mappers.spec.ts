@@ -1,0 +1,108 @@
+import { ORDER_TYPE_VALUES } from '@barfinex/enums';
+import type { OrderType } from '@barfinex/enums';
+import { VenueRejectError } from '../connector';
+import type { VenueOrderRequest } from '../connector';
+import type { BinanceMarket } from './binance-hosts';
+import { canonicalOrderType, orderTypeOf, toOrderParams, toOrderState, venueOrderTypeOf } from './binance-mappers';
+import type { BinanceOrder } from './binance-schemas';
+
+/** The order types each Binance market documents (spot API "ENUM Definitions", USD-M futures "Order types"). */
+const VENUE_ORDER_TYPES: Record<BinanceMarket, readonly string[]> = {
+  spot: ['LIMIT', 'MARKET', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT', 'LIMIT_MAKER'],
+  futures: ['LIMIT', 'MARKET', 'STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'],
+};
+/** What each of our types is on each market (undefined: that market has no such order). */
+const EXPECTED: Record<BinanceMarket, Record<OrderType, string | undefined>> = {
+  spot: {
+    LIMIT: 'LIMIT',
+    LIMIT_MAKER: 'LIMIT_MAKER',
+    MARKET: 'MARKET',
+    STOP: 'STOP_LOSS_LIMIT',
+    STOP_LOSS_LIMIT: 'STOP_LOSS_LIMIT',
+    STOP_MARKET: 'STOP_LOSS',
+    TAKE_PROFIT: 'TAKE_PROFIT_LIMIT',
+    TAKE_PROFIT_LIMIT: 'TAKE_PROFIT_LIMIT',
+    TAKE_PROFIT_MARKET: 'TAKE_PROFIT',
+    TRAILING_STOP_MARKET: undefined,
+  },
+  futures: {
+    LIMIT: 'LIMIT',
+    LIMIT_MAKER: 'LIMIT',
+    MARKET: 'MARKET',
+    STOP: 'STOP',
+    STOP_LOSS_LIMIT: 'STOP',
+    STOP_MARKET: 'STOP_MARKET',
+    TAKE_PROFIT: 'TAKE_PROFIT',
+    TAKE_PROFIT_LIMIT: 'TAKE_PROFIT',
+    TAKE_PROFIT_MARKET: 'TAKE_PROFIT_MARKET',
+    TRAILING_STOP_MARKET: 'TRAILING_STOP_MARKET',
+  },
+};
+const MARKETS: BinanceMarket[] = ['spot', 'futures'];
+const request = (type: OrderType): VenueOrderRequest => ({ clientOrderId: 'cid-1', symbol: 'BTCUSDT', side: 'SELL', type, quantity: '0.01', price: '90000', stopPrice: '89000', callbackRate: '1' });
+/** The venue's echo of a placement made with `params`, as the REST reply or an open-orders row. */
+const echo = (params: Record<string, unknown>): BinanceOrder => ({
+  symbol: 'BTCUSDT',
+  orderId: 7,
+  clientOrderId: 'cid-1',
+  price: '90000',
+  origQty: '0.01',
+  executedQty: '0',
+  status: 'NEW',
+  type: String(params.type),
+  side: 'SELL',
+  stopPrice: '89000',
+  time: 1,
+  ...(params.timeInForce ? { timeInForce: String(params.timeInForce) } : {}),
+});
+
+describe('binance order types out and back', () => {
+  const cases = MARKETS.flatMap((market) => ORDER_TYPE_VALUES.map((type) => ({ market, type, venue: EXPECTED[market][type] })));
+
+  it.each(cases.filter((c) => c.venue !== undefined))('$market $type is sent as $venue and comes back as the same order', ({ market, type, venue }) => {
+    const params = toOrderParams(market, request(type));
+    expect(params.type).toBe(venue);
+    expect(VENUE_ORDER_TYPES[market]).toContain(params.type);
+    expect(toOrderState(echo(params), market).type).toBe(canonicalOrderType(type));
+  });
+
+  it.each(cases.filter((c) => c.venue === undefined))('$market $type is refused before sending, as a bad request', ({ market, type }) => {
+    expect(() => toOrderParams(market, request(type))).toThrow(VenueRejectError);
+    expect(() => toOrderParams(market, request(type))).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_ORDER_TYPE', invalidRequest: true }));
+  });
+
+  it.each(MARKETS.flatMap((market) => VENUE_ORDER_TYPES[market].map((venueType) => ({ market, venueType }))))(
+    'every documented $market type $venueType maps to one of ours and back to itself',
+    ({ market, venueType }) => {
+      const ours = orderTypeOf(market, venueType);
+      expect(ours).toBeDefined();
+      expect(venueOrderTypeOf(market, ours as OrderType)).toEqual({ type: venueType });
+    },
+  );
+
+  it('reads the spot names that differ from ours as the orders we sent', () => {
+    expect(orderTypeOf('spot', 'TAKE_PROFIT')).toBe('TAKE_PROFIT_MARKET');
+    expect(orderTypeOf('spot', 'STOP_LOSS')).toBe('STOP_MARKET');
+    expect(orderTypeOf('spot', 'STOP_LOSS_LIMIT')).toBe('STOP');
+    expect(orderTypeOf('spot', 'TAKE_PROFIT_LIMIT')).toBe('TAKE_PROFIT');
+    expect(orderTypeOf('futures', 'TAKE_PROFIT')).toBe('TAKE_PROFIT');
+  });
+
+  it('sends a futures post-only limit as LIMIT GTX and reads it back as LIMIT_MAKER without a GTX time in force', () => {
+    const params = toOrderParams('futures', request('LIMIT_MAKER'));
+    expect(params).toMatchObject({ type: 'LIMIT', timeInForce: 'GTX' });
+    const state = toOrderState(echo(params), 'futures');
+    expect(state.type).toBe('LIMIT_MAKER');
+    expect(state.timeInForce).toBeUndefined();
+    expect(toOrderState(echo({ type: 'LIMIT', timeInForce: 'GTC' }), 'futures')).toMatchObject({ type: 'LIMIT', timeInForce: 'GTC' });
+  });
+
+  it('marks an untriggered spot take-profit-market as pending its trigger', () => {
+    expect(toOrderState(echo({ type: 'TAKE_PROFIT' }), 'spot')).toMatchObject({ type: 'TAKE_PROFIT_MARKET', status: 'PENDING_TRIGGER' });
+  });
+
+  it('refuses to adopt an order of a type the platform does not model, naming it', () => {
+    expect(() => toOrderState(echo({ type: 'LIQUIDATION' }), 'futures')).toThrow(/LIQUIDATION/);
+    expect(orderTypeOf('futures', 'LIQUIDATION')).toBeUndefined();
+  });
+});
