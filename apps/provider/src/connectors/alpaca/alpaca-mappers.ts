@@ -32,10 +32,23 @@ const STATUS: Record<string, OrderStatus> = {
   new: 'NEW', accepted: 'NEW', pending_new: 'NEW', accepted_for_bidding: 'NEW', held: 'PENDING_TRIGGER', partially_filled: 'PARTIALLY_FILLED', filled: 'FILLED', done_for_day: 'EXPIRED',
   canceled: 'CANCELED', expired: 'EXPIRED', replaced: 'CANCELED', pending_cancel: 'NEW', pending_replace: 'NEW', stopped: 'NEW', rejected: 'REJECTED', suspended: 'REJECTED', calculated: 'NEW',
 };
+/**
+ * Alpaca's time-in-force values that have a platform equivalent. `day` (expires at the session's
+ * close), `opg` (opening auction) and `cls` (closing auction) have none: the platform's TimeInForce
+ * has no DAY. Calling a day order GTC would claim it outlives the session, so those orders carry no
+ * timeInForce at all rather than a wrong one.
+ */
+const TIME_IN_FORCE: Record<string, TimeInForce> = { gtc: 'GTC', ioc: 'IOC', fok: 'FOK' };
+
+export function timeInForceOf(venue: string): TimeInForce | undefined {
+  return TIME_IN_FORCE[venue.toLowerCase()];
+}
+
 const TYPE: Record<string, OrderType> = { market: 'MARKET', limit: 'LIMIT', stop: 'STOP_MARKET', stop_limit: 'STOP_LOSS_LIMIT', trailing_stop: 'TRAILING_STOP_MARKET' };
 
 export function toOrderState(o: AlpacaOrder): VenueOpenOrder {
   const type = TYPE[o.type] ?? 'LIMIT';
+  const timeInForce = timeInForceOf(o.time_in_force);
   const untriggered = (type === 'STOP_MARKET' || type === 'STOP_LOSS_LIMIT') && (o.status === 'new' || o.status === 'accepted');
   return {
     clientOrderId: o.client_order_id,
@@ -46,7 +59,7 @@ export function toOrderState(o: AlpacaOrder): VenueOpenOrder {
     side: o.side === 'buy' ? 'BUY' : 'SELL',
     type,
     quantity: new Decimal(o.qty ?? '0').toFixed(),
-    timeInForce: (o.time_in_force.toUpperCase() === 'DAY' ? 'GTC' : o.time_in_force.toUpperCase()) as TimeInForce,
+    ...(timeInForce ? { timeInForce } : {}),
     createdAt: ms(o.created_at),
     updatedAt: ms(o.updated_at ?? o.created_at),
     ...(o.filled_avg_price ? { averagePrice: new Decimal(o.filled_avg_price).toFixed() } : {}),
