@@ -7,6 +7,7 @@ import type { AccountSnapshot, ConnectorEvents, ExchangeConnector, VenueFill, Ve
 import { DEFAULT_SIM_SYMBOLS, SimRejectError, createSimClock, createSimExchange } from './sim';
 import type { SimExchange, SimFill, SimMarketType, SimOrder, SimOrderBook } from './sim';
 import { createSimStateStore } from './sim-snapshot.store';
+import type { SimStateStore, SimStateStoreDeps } from './sim-snapshot.store';
 import { createSimHistory } from '../backfill/sim-history';
 
 const ACCOUNT = 'main';
@@ -25,6 +26,8 @@ export interface SimConnectorOptions {
   now?: () => number;
   /** How often ticker and recent-trade parts are stored at most (default 5 s); see sim-snapshot.store.ts. */
   marketPersistMs?: number;
+  /** Builds the state store (default: sim-snapshot.store.ts); tests inject one whose writes fail. */
+  createStore?: (deps: SimStateStoreDeps) => SimStateStore;
 }
 
 export function toVenueState(order: SimOrder): VenueOrderState {
@@ -119,7 +122,7 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
     },
   });
 
-  const store = createSimStateStore({
+  const store = (options.createStore ?? createSimStateStore)({
     prisma: options.prisma,
     key: `sim:${options.seed}`,
     exchange,
@@ -135,6 +138,30 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
   let status: ExchangeConnectorStatus = 'INACTIVE';
   let timer: NodeJS.Timeout | undefined;
   let lastWall = wall();
+  /** A change the exchange accepted is not stored yet: the next tick saves even a paused market. */
+  let unsaved = false;
+
+  function saveInBackground(): void {
+    unsaved = false;
+    void store.save().catch((err: unknown) => {
+      unsaved = true;
+      options.logger.warn({ err }, 'simulator state not saved; will retry');
+    });
+  }
+
+  /**
+   * Saves after the exchange accepted an order, cancel or leverage change. The change happened and
+   * its answer must reach the caller (an order placed but reported as failed would be lost), so a
+   * failed save is logged and left to the next tick rather than thrown.
+   */
+  async function saveAccepted(): Promise<void> {
+    try {
+      await store.save();
+    } catch (err) {
+      unsaved = true;
+      options.logger.warn({ err }, 'simulator state not saved after an accepted change; the next tick retries');
+    }
+  }
 
   function reject(err: unknown): never {
     if (err instanceof SimRejectError) throw new VenueRejectError(err.code, err.message, INVALID_REQUEST.has(err.code));
@@ -145,7 +172,10 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
     type: 'sim',
     markets: MARKETS,
     exchange,
-    persist: () => store.save({ all: true }),
+    async persist() {
+      await store.save({ all: true });
+      unsaved = false;
+    },
     status: () => status,
     async start(handlers) {
       events = handlers;
@@ -161,7 +191,7 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
         // A paused market does not move, and every change made while paused (orders, scripted
         // prices, leverage) saves itself: the tick only retries a save that failed.
         if (exchange.isPaused()) {
-          if (store.isBehind()) void store.save().catch((err: unknown) => options.logger.warn({ err }, 'simulator state not saved; will retry'));
+          if (store.isBehind() || unsaved) saveInBackground();
           return;
         }
         try {
@@ -169,7 +199,7 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
         } catch (err) {
           options.logger.error({ err }, 'simulator step failed');
         }
-        void store.save().catch((err: unknown) => options.logger.warn({ err }, 'simulator state not saved; will retry'));
+        saveInBackground();
       }, options.tickMs);
     },
     async stop() {
@@ -191,7 +221,7 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
       } finally {
         placing = undefined;
       }
-      await store.save();
+      await saveAccepted();
       if (result.order.status === 'REJECTED') throw new VenueRejectError(result.order.reason ?? 'REJECTED', result.order.reason ?? 'rejected by the simulator', false);
       return { order: toVenueState(result.order), fills: result.fills.map(toVenueFill) };
     },
@@ -207,7 +237,7 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
       } finally {
         placing = undefined;
       }
-      await store.save();
+      await saveAccepted();
       return toVenueState(canceled);
     },
     async account(market): Promise<AccountSnapshot> {
@@ -241,7 +271,7 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
       asSimMarket(market);
       try {
         const result = exchange.setLeverage(ACCOUNT, symbol, leverage).leverage;
-        await store.save();
+        await saveAccepted();
         return result;
       } catch (err) {
         return reject(err);

@@ -2,11 +2,26 @@ import Decimal from 'decimal.js';
 import { createMemoryBus } from '@barfinex/bus';
 import { createTestPglite } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
+import { createSimStateStore } from '../connectors/sim-snapshot.store';
+import type { SimStateStore, SimStateStoreDeps } from '../connectors/sim-snapshot.store';
 import { startProvider } from '../testing/harness';
 import type { Harness } from '../testing/harness';
 
 let db: Database;
 let h: Harness;
+/** How many of the simulator's next state saves fail (a database outage after the exchange accepted an order). */
+let failingSaves = 0;
+function failingStore(deps: SimStateStoreDeps): SimStateStore {
+  const real = createSimStateStore(deps);
+  return {
+    ...real,
+    save: (options) => {
+      if (failingSaves === 0) return real.save(options);
+      failingSaves -= 1;
+      return Promise.reject(new Error('connection to the database lost'));
+    },
+  };
+}
 
 async function call(method: string, path: string, body?: unknown) {
   const res = await fetch(`${h.baseUrl}${path}`, {
@@ -22,7 +37,7 @@ const order = (o: Record<string, unknown>): Record<string, unknown> => ({ symbol
 
 beforeAll(async () => {
   db = await createTestPglite();
-  h = await startProvider({ db, bus: createMemoryBus() });
+  h = await startProvider({ db, bus: createMemoryBus(), sim: { createStore: failingStore } });
   await call('POST', '/api/connectors/sim/price', { symbol: 'BTCUSDT', price: '60000' });
 });
 afterAll(async () => {
@@ -112,5 +127,20 @@ describe('order times', () => {
     expect(res.body.status).toBe('FILLED');
     expect(res.body.updatedAt).toBeGreaterThanOrEqual(res.body.createdAt);
     expect(res.body.closedAt).toBeGreaterThanOrEqual(res.body.createdAt);
+  });
+});
+
+describe('an order the simulator accepted but could not save', () => {
+  it('is answered, stored with its externalId and fills, and replayed as placed', async () => {
+    failingSaves = 1;
+    const res = await call('POST', '/api/orders', order({ type: 'MARKET', quantity: '0.001', clientOrderId: 'save-fails-1' }));
+    expect(failingSaves).toBe(0);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'FILLED', quantityExecuted: '0.001' });
+    expect(res.body.externalId).toEqual(expect.any(String));
+    const fills = await db.prisma.fill.findMany({ where: { orderId: res.body.id } });
+    expect(fills.map((f) => f.quantity.toString()).reduce((a, q) => a.plus(q), new Decimal(0)).toFixed()).toBe('0.001');
+    const again = await call('POST', '/api/orders', order({ type: 'MARKET', quantity: '0.001', clientOrderId: 'save-fails-1' }));
+    expect([again.status, again.body.id, again.body.status, again.body.externalId]).toEqual([200, res.body.id, 'FILLED', res.body.externalId]);
   });
 });

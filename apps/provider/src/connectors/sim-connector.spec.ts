@@ -1,0 +1,87 @@
+import type { PrismaClient } from '@barfinex/db';
+import pino from 'pino';
+import { createSimConnector } from './sim-connector';
+import type { SimStateStore } from './sim-snapshot.store';
+
+const quiet = { onTrade: () => undefined, onOrderBook: () => undefined, onTicker: () => undefined, onOrderUpdate: () => undefined, onFill: () => undefined, onAccountChange: () => undefined };
+
+/** A store that keeps nothing and fails the writes it is told to. */
+function scriptedStore() {
+  const outcomes: Array<'fail' | 'ok'> = [];
+  const saves: Array<'fail' | 'ok'> = [];
+  const store: SimStateStore = {
+    load: async () => 'none',
+    isBehind: () => false,
+    save: async () => {
+      const outcome = outcomes.shift() ?? 'ok';
+      saves.push(outcome);
+      if (outcome === 'fail') throw new Error('connection to the database lost');
+    },
+  };
+  return { store, outcomes, saves };
+}
+
+describe('sim connector when saving its state fails', () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('answers an accepted order and saves it on the next tick of a paused market', async () => {
+    const s = scriptedStore();
+    const tickMs = 1_000;
+    const sim = await createSimConnector({
+      prisma: {} as PrismaClient,
+      seed: 7,
+      symbols: ['BTCUSDT'],
+      tickMs,
+      autostart: false,
+      logger: pino({ level: 'silent' }),
+      now: () => Date.UTC(2026, 0, 5),
+      createStore: () => s.store,
+    });
+    await sim.start(quiet);
+    try {
+      s.outcomes.push('fail');
+      const placed = await sim.placeOrder('spot', { clientOrderId: 'c-1', symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001' });
+      expect(placed.order).toMatchObject({ clientOrderId: 'c-1', status: 'FILLED', externalId: expect.any(String) });
+      expect(placed.fills.length).toBeGreaterThan(0);
+      expect(s.saves).toEqual(['fail']);
+
+      // The paused market does not move, yet the tick retries the save that failed, once.
+      await jest.advanceTimersByTimeAsync(tickMs);
+      expect(s.saves).toEqual(['fail', 'ok']);
+      await jest.advanceTimersByTimeAsync(tickMs);
+      expect(s.saves).toEqual(['fail', 'ok']);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('keeps retrying on later ticks while the saves go on failing', async () => {
+    const s = scriptedStore();
+    const sim = await createSimConnector({
+      prisma: {} as PrismaClient,
+      seed: 7,
+      symbols: ['BTCUSDT'],
+      tickMs: 1_000,
+      autostart: false,
+      logger: pino({ level: 'silent' }),
+      now: () => Date.UTC(2026, 0, 5),
+      createStore: () => s.store,
+    });
+    await sim.start(quiet);
+    try {
+      s.outcomes.push('fail', 'fail');
+      const resting = await sim.placeOrder('spot', { clientOrderId: 'c-2', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.001', price: '10000' });
+      expect(resting.order.status).toBe('NEW');
+      await jest.advanceTimersByTimeAsync(1_000);
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(s.saves).toEqual(['fail', 'fail', 'ok']);
+    } finally {
+      await sim.stop();
+    }
+  });
+});
