@@ -53,6 +53,7 @@ export {
 export type { ErrorBody, ValidationIssue } from './errors/error-body';
 export { errorMiddleware, notFoundHandler, toAppError, toPublicErrorBody } from './errors/error-middleware';
 export type { ErrorMiddlewareOptions } from './errors/error-middleware';
+export { toUnavailableError, unavailableReason } from './errors/unavailable';
 
 export { parseInput } from './http/parse-input';
 export type { InputLocation } from './http/parse-input';

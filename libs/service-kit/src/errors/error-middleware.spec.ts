@@ -9,6 +9,29 @@ import { createHttpClient } from '../http-client';
 import { memoryLogger } from '../test-support';
 import { AppError, ERROR_CODE_STATUS, ERROR_CODE_VALUES, conflict, internal, notFound } from './app-error';
 import { errorMiddleware, notFoundHandler, toPublicErrorBody } from './error-middleware';
+import { unavailableReason } from './unavailable';
+
+/** Shaped like what Prisma 7 throws through @prisma/adapter-pg when PostgreSQL refuses connections. */
+class PrismaClientKnownRequestError extends Error {
+  override name = 'PrismaClientKnownRequestError';
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly meta: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+function prismaError(code: string, adapterCause?: Record<string, unknown>): PrismaClientKnownRequestError {
+  const meta = adapterCause === undefined ? {} : { driverAdapterError: { name: 'DriverAdapterError', cause: adapterCause } };
+  return new PrismaClientKnownRequestError("Invalid `prisma.order.create()` invocation: Can't reach database server at 10.0.0.5:5432", code, meta);
+}
+
+/** Shaped like node-postgres's DatabaseError for a session the server ended during a restart. */
+function pgError(code: string): Error {
+  return Object.assign(new Error('terminating connection due to administrator command'), { code, severity: 'FATAL' });
+}
 
 const OrderBody = z.object({ symbol: z.string().min(1), quantity: z.number().positive() });
 
@@ -53,6 +76,13 @@ function makeApp() {
     } finally {
       client.close();
     }
+  });
+  app.get('/db-unreachable', async () => {
+    await Promise.resolve();
+    throw prismaError('P1001', { kind: 'DatabaseNotReachable', host: '10.0.0.5', port: 5432 });
+  });
+  app.get('/db-restarting', () => {
+    throw new Error('candles read failed', { cause: pgError('57P01') });
   });
   app.use(notFoundHandler);
   app.use(errorMiddleware({ logger: log.logger }));
@@ -149,6 +179,26 @@ describe('errorMiddleware', () => {
     expect(res.body.error.message).toMatch(/is unreachable \(ECONNREFUSED\)$/);
   });
 
+  it('answers 503 UNAVAILABLE while the database is unreachable, without leaking where it is', async () => {
+    const { app, log } = makeApp();
+    const res = await request(app).get('/db-unreachable').expect(503);
+    expect(res.body).toEqual({
+      error: {
+        code: 'UNAVAILABLE',
+        message: 'the database is temporarily unavailable; retry shortly',
+        details: { reason: 'DATABASE_UNAVAILABLE', retryable: true },
+      },
+    });
+    expect(JSON.stringify(res.body)).not.toContain('10.0.0.5');
+    expect(log.records().find((r) => r['level'] === 50)).toMatchObject({ code: 'UNAVAILABLE', path: '/db-unreachable' });
+  });
+
+  it('answers 503 for a session the restarting server ended, found through the cause chain', async () => {
+    const { app } = makeApp();
+    const res = await request(app).get('/db-restarting').expect(503);
+    expect(res.body.error).toMatchObject({ code: 'UNAVAILABLE', details: { reason: 'DATABASE_UNAVAILABLE', retryable: true } });
+  });
+
   it('answers unknown routes with 404 ROUTE_NOT_FOUND naming method and path', async () => {
     const { app } = makeApp();
     const res = await request(app).delete('/nope/here?x=1').expect(404);
@@ -159,6 +209,28 @@ describe('errorMiddleware', () => {
         details: { method: 'DELETE', path: '/nope/here' },
       },
     });
+  });
+});
+
+describe('unavailableReason', () => {
+  it('recognises lost or refused database connections', () => {
+    expect(unavailableReason(prismaError('P1001'))).toBe('DATABASE_UNAVAILABLE');
+    expect(unavailableReason(prismaError('P1017'))).toBe('DATABASE_UNAVAILABLE');
+    expect(unavailableReason(prismaError('P2010', { kind: 'DatabaseNotReachable' }))).toBe('DATABASE_UNAVAILABLE');
+    expect(unavailableReason(prismaError('P2039', { kind: 'ConnectionClosed' }))).toBe('DATABASE_UNAVAILABLE');
+    expect(unavailableReason(prismaError('P2010', { kind: 'postgres', code: '57P03' }))).toBe('DATABASE_UNAVAILABLE');
+    expect(unavailableReason(Object.assign(new Error('init'), { name: 'PrismaClientInitializationError' }))).toBe('DATABASE_UNAVAILABLE');
+    expect(unavailableReason(pgError('08006'))).toBe('DATABASE_UNAVAILABLE');
+    expect(unavailableReason(new Error('Connection terminated unexpectedly'))).toBe('DATABASE_UNAVAILABLE');
+    expect(unavailableReason(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe('DEPENDENCY_UNREACHABLE');
+  });
+
+  it('leaves errors the caller or the code caused alone', () => {
+    expect(unavailableReason(prismaError('P2002', { kind: 'UniqueConstraintViolation' }))).toBeUndefined();
+    expect(unavailableReason(prismaError('P2010', { kind: 'postgres', code: '23505' }))).toBeUndefined();
+    expect(unavailableReason(pgError('42P01'))).toBeUndefined();
+    expect(unavailableReason(new Error('db password=hunter2'))).toBeUndefined();
+    expect(unavailableReason('just a string')).toBeUndefined();
   });
 });
 

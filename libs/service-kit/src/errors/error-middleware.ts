@@ -6,6 +6,7 @@ import { mapAxiosError } from '../http-client';
 import { AppError, errorCodeForStatus, isAppError } from './app-error';
 import { type ErrorBody, errorBody, summariseIssues, toValidationIssues } from './error-body';
 import { getRequestContext } from '../logger/request-context';
+import { toUnavailableError } from './unavailable';
 
 export interface ErrorMiddlewareOptions {
   logger: Logger;
@@ -34,6 +35,9 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof URIError) {
     return new AppError('BAD_REQUEST', 'malformed percent-encoding in the request path', { cause: err });
   }
+  // A database restarting (or another backing service away) is a 503 the client may retry, not our bug.
+  const unavailable = toUnavailableError(err);
+  if (unavailable) return unavailable;
   if (typeof err === 'object' && err !== null) {
     const e = err as HttpLikeError;
     if (e.type === 'entity.parse.failed') {
