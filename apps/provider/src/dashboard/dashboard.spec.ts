@@ -111,4 +111,14 @@ describe('candles over HTTP', () => {
     expect((from.body as unknown as Array<{ time: number }>).map((c) => c.time)).toEqual([newest]);
     expect((await get(`/api/candles/sim/spot/BTCUSDT/min1?from=${newest + 1}&to=${newest}`)).status).toBe(400);
   });
+  it('reads from/to only as Unix milliseconds or ISO-8601; anything Date.parse would guess at is a 400', async () => {
+    for (const from of ['-5', '1.5', '2026-02-30', 'Jan%205%202026']) {
+      const res = await get(`/api/candles/sim/spot/BTCUSDT/min1?from=${from}`);
+      expect(res.status).toBe(400);
+      expect(res.body['error']).toMatchObject({ code: 'VALIDATION_ERROR', message: expect.any(String), details: expect.anything() });
+    }
+    for (const from of ['5', '2026-01-05', '2026-01-05T00:00:00Z', '2026-01-05T00:00:00.000%2B02:00']) {
+      expect((await get(`/api/candles/sim/spot/BTCUSDT/min1?from=${from}&to=${Date.UTC(2030, 0, 1)}`)).status).toBe(200);
+    }
+  });
 });
