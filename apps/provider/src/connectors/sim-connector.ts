@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@barfinex/db';
 import type { Instrument, OrderBook } from '@barfinex/contracts';
+import { isFinalOrderStatus } from '@barfinex/enums';
 import type { ExchangeConnectorStatus, MarketType } from '@barfinex/enums';
 import type { Logger } from 'pino';
 import { VenueRejectError } from './connector';
@@ -228,6 +229,8 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
     async cancelOrder(market, clientOrderId) {
       const order = exchange.getOrderByClientId(ACCOUNT, clientOrderId);
       if (!order) throw new VenueRejectError('UNKNOWN_ORDER', `order ${clientOrderId} is unknown to the simulator`, false);
+      // Closed here before the caller heard of it (filled, expired): its final state is the answer.
+      if (isFinalOrderStatus(order.status)) return toVenueState(order);
       let canceled;
       placing = clientOrderId;
       try {
@@ -239,6 +242,10 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
       }
       await saveAccepted();
       return toVenueState(canceled);
+    },
+    async queryOrder(_market, clientOrderId) {
+      const order = exchange.getOrderByClientId(ACCOUNT, clientOrderId);
+      return order ? toVenueState(order) : undefined;
     },
     async account(market): Promise<AccountSnapshot> {
       const m = asSimMarket(market);

@@ -2,9 +2,14 @@ import Decimal from 'decimal.js';
 import { createMemoryBus } from '@barfinex/bus';
 import { createTestPglite } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
+import { VenueRejectError } from '../connectors/connector';
+import type { ExchangeConnector, VenueOrderState } from '../connectors/connector';
+import { createConnectorRegistry } from '../connectors/connector-registry';
 import { createSimStateStore } from '../connectors/sim-snapshot.store';
 import type { SimStateStore, SimStateStoreDeps } from '../connectors/sim-snapshot.store';
 import { startProvider } from '../testing/harness';
+import { createOrdersRepository } from './orders.repository';
+import { createOrdersService } from './orders.service';
 import type { Harness } from '../testing/harness';
 
 let db: Database;
@@ -142,5 +147,87 @@ describe('an order the simulator accepted but could not save', () => {
     expect(fills.map((f) => f.quantity.toString()).reduce((a, q) => a.plus(q), new Decimal(0)).toFixed()).toBe('0.001');
     const again = await call('POST', '/api/orders', order({ type: 'MARKET', quantity: '0.001', clientOrderId: 'save-fails-1' }));
     expect([again.status, again.body.id, again.body.status, again.body.externalId]).toEqual([200, res.body.id, 'FILLED', res.body.externalId]);
+  });
+});
+
+/** A stored open order for an order the venue has, as when its closing event is still on the way. */
+async function storedOpen(clientOrderId: string, o: { type: string; quantity: string; price?: string }) {
+  await h.provider.orders.idle();
+  const at = BigInt(Date.UTC(2030, 0, 1));
+  await db.prisma.order.create({
+    data: {
+      id: `row-${clientOrderId}`, clientOrderId, connectorType: 'sim', marketType: 'spot', symbol: 'BTCUSDT', side: 'BUY', type: o.type, status: 'NEW',
+      ...(o.price ? { price: o.price } : {}), quantity: o.quantity, quantityExecuted: '0', sourceType: 'provider', createdAt: at, updatedAt: at,
+    },
+  });
+  return `row-${clientOrderId}`;
+}
+
+describe('cancelling an order the venue already closed', () => {
+  it('stores the fill the venue reports and answers as for an order already FILLED', async () => {
+    // Placed at the venue before the provider stored it, so the provider never saw it fill.
+    const venue = h.sim.exchange.placeOrder('main', { marketType: 'spot', clientOrderId: 'closed-filled', symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001' });
+    expect(venue.order.status).toBe('FILLED');
+    const id = await storedOpen('closed-filled', { type: 'MARKET', quantity: '0.001' });
+    const res = await call('PUT', '/api/orders/close', { id });
+    expect(res.status).toBe(409);
+    expect(res.body.error.details.order).toMatchObject({ id, status: 'FILLED', externalId: venue.order.id, quantityExecuted: '0.001' });
+    const stored = (await call('GET', `/api/orders/${id}`)).body;
+    expect(stored).toMatchObject({ status: 'FILLED', externalId: venue.order.id, quantityExecuted: '0.001' });
+    expect(stored.closedAt).toEqual(expect.any(Number));
+  });
+
+  it('stores a cancel or expiry that happened at the venue and answers 200 with it', async () => {
+    const venue = h.sim.exchange.placeOrder('main', { marketType: 'spot', clientOrderId: 'closed-canceled', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.001', price: '40000' });
+    h.sim.exchange.cancelOrder('main', 'spot', venue.order.id);
+    const id = await storedOpen('closed-canceled', { type: 'LIMIT', quantity: '0.001', price: '40000' });
+    const res = await call('PUT', '/api/orders/close', { id });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id, status: 'CANCELED', externalId: venue.order.id });
+    expect((await call('GET', `/api/orders/${id}`)).body.status).toBe('CANCELED');
+  });
+
+  describe('on a venue that refuses to cancel a closed order', () => {
+    // As Binance (-2011 "Unknown order sent.") and Alpaca (422 "order is not cancelable") do.
+    let venueState: VenueOrderState | undefined;
+    const venue = {
+      type: 'binance',
+      markets: ['spot'],
+      cancelOrder: async () => {
+        throw new VenueRejectError('-2011', 'Unknown order sent.', false);
+      },
+      queryOrder: async () => venueState,
+    } as unknown as ExchangeConnector;
+    const service = () =>
+      createOrdersService({ repo: createOrdersRepository(db.prisma), connectors: createConnectorRegistry([venue]), events: { emit: () => undefined, settled: async () => undefined }, now: () => Date.UTC(2030, 0, 2) });
+    const stored = async (clientOrderId: string) => {
+      const at = BigInt(Date.UTC(2030, 0, 1));
+      await db.prisma.order.create({
+        data: { id: clientOrderId, clientOrderId, connectorType: 'binance', marketType: 'spot', symbol: 'BTCUSDT', side: 'SELL', type: 'LIMIT', status: 'NEW', price: '70000', quantity: '0.5', quantityExecuted: '0', sourceType: 'provider', createdAt: at, updatedAt: at },
+      });
+      return clientOrderId;
+    };
+    const state = (clientOrderId: string, status: VenueOrderState['status'], quantityExecuted: string): VenueOrderState => ({
+      clientOrderId, externalId: `x-${clientOrderId}`, symbol: 'BTCUSDT', status, quantityExecuted, updatedAt: Date.UTC(2030, 0, 1, 12),
+    });
+
+    it('asks the venue for the order and stores its final state', async () => {
+      const id = await stored('bn-filled');
+      venueState = state(id, 'FILLED', '0.5');
+      await expect(service().cancel(id)).rejects.toMatchObject({ code: 'CONFLICT', details: { order: { status: 'FILLED', quantityExecuted: '0.5', externalId: 'x-bn-filled' } } });
+      const expired = await stored('bn-expired');
+      venueState = state(expired, 'EXPIRED', '0.2');
+      await expect(service().cancel(expired)).resolves.toMatchObject({ status: 'EXPIRED', quantityExecuted: '0.2' });
+      expect((await db.prisma.order.findUnique({ where: { id } }))?.status).toBe('FILLED');
+    });
+
+    it('keeps answering 409 when the venue says the order is still open or does not know it', async () => {
+      const id = await stored('bn-open');
+      venueState = state(id, 'NEW', '0');
+      await expect(service().cancel(id)).rejects.toMatchObject({ code: 'CONFLICT', details: { reason: '-2011' } });
+      venueState = undefined;
+      await expect(service().cancel(id)).rejects.toMatchObject({ code: 'CONFLICT', details: { reason: '-2011' } });
+      expect((await db.prisma.order.findUnique({ where: { id } }))?.status).toBe('NEW');
+    });
   });
 });

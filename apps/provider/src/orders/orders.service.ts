@@ -6,7 +6,7 @@ import type { MarketType, OrderStatus } from '@barfinex/enums';
 import { AppError, conflict, createKeyedQueue, notFound, orderRejected, validationError } from '@barfinex/service-kit';
 import type { ConnectorRegistry } from '../connectors/connector-registry';
 import { VenueRejectError } from '../connectors/connector';
-import type { VenueFill, VenueOrderState } from '../connectors/connector';
+import type { ExchangeConnector, VenueFill, VenueOrderState } from '../connectors/connector';
 import type { EventPublisher } from '../events/publisher';
 import { checkOrderAgainstInstrument } from './order-filters';
 import type { OrderFilter, OrdersRepository } from './orders.repository';
@@ -190,20 +190,39 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     return order;
   }
 
+  /** The venue's state of an order it refused to cancel, when that state is final. */
+  async function closedAtVenue(connector: ExchangeConnector, order: Order): Promise<VenueOrderState | undefined> {
+    try {
+      const state = await connector.queryOrder?.(order.marketType, order.clientOrderId, order.symbol);
+      return state && isFinalOrderStatus(state.status) ? state : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async function cancel(id: string): Promise<Order> {
     const order = await get(id);
+    const alreadyFilled = (o: Order) => new AppError('CONFLICT', `order ${id} is already FILLED`, { details: { order: o } });
     return perOrder.run(order.clientOrderId, async () => {
       const current = await get(order.id);
-      if (current.status === 'FILLED') throw new AppError('CONFLICT', `order ${id} is already FILLED`, { details: { order: current } });
+      if (current.status === 'FILLED') throw alreadyFilled(current);
       if (isFinalOrderStatus(current.status)) return current;
       const connector = deps.connectors.require(current.connectorType, current.marketType);
+      let state: VenueOrderState;
       try {
-        const state = await connector.cancelOrder(current.marketType, current.clientOrderId);
-        return await applyVenueState(current, state);
+        state = await connector.cancelOrder(current.marketType, current.clientOrderId);
       } catch (err) {
-        if (err instanceof VenueRejectError) throw conflict(err.message, { reason: err.code });
-        throw err;
+        if (!(err instanceof VenueRejectError)) throw err;
+        // The venue closed the order (filled, expired) before its event reached us, and some venues
+        // answer a cancel of a closed order with "unknown order" or "not cancelable": ask for its state.
+        const closed = await closedAtVenue(connector, current);
+        if (!closed) throw conflict(err.message, { reason: err.code });
+        state = closed;
       }
+      // The venue's final state is stored either way; a filled order answers as one already FILLED.
+      const updated = await applyVenueState(current, state);
+      if (updated.status === 'FILLED') throw alreadyFilled(updated);
+      return updated;
     });
   }
 
@@ -234,8 +253,8 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     });
     // New terms the venue would refuse must fail before the working order is cancelled, not after.
     checked(terms(current));
+    // An order that filled meanwhile makes the cancel answer 409 (already FILLED): nothing is placed.
     const canceled = await cancel(current.id);
-    if (canceled.status === 'FILLED') throw conflict(`order ${id} filled before it could be replaced`, { order: canceled });
     const { order } = await place(terms(canceled));
     return { canceled, order };
   }
