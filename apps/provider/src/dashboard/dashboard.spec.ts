@@ -1,4 +1,5 @@
 import { createMemoryBus } from '@barfinex/bus';
+import { DashboardOverviewSchema } from '@barfinex/contracts';
 import { createTestPglite } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
 import { startProvider } from '../testing/harness';
@@ -36,7 +37,9 @@ describe('dashboard overview', () => {
     expect(res.status).toBe(200);
     const o = res.body;
     expect(o['windowMinutes']).toBe(15);
-    expect(o['infrastructure']).toMatchObject({ bus: { transport: 'memory', connected: true }, database: { kind: 'pglite', ok: true }, eventSink: { enabled: true, dropped: 0 } });
+    expect(o['infrastructure']).toMatchObject({ bus: { transport: 'memory', connected: true }, database: { kind: 'pglite', ok: true }, eventSink: { enabled: true, dropped: 0, failures: 0 } });
+    // The contract describes every field the service returns (parsing strips anything it does not know).
+    expect(DashboardOverviewSchema.parse(o)).toEqual(o);
     expect(o['events'].window).toBeGreaterThan(0);
     expect(o['events'].byCategory.marketdata.count).toBeGreaterThan(0);
     expect(o['connectors']).toEqual({ total: 1, active: 1 });

@@ -36,4 +36,10 @@ describe('platform routes in OpenAPI', () => {
     expect(schema('daysD1')).toMatchObject({ minimum: 1, maximum: 3650 });
     expect(schema('candlesMode')).toMatchObject({ enum: ['FULL', 'DELTA'] });
   });
+  it('document the event sink failure count of the dashboard', () => {
+    const overview = doc.components?.schemas?.['DashboardOverview'] as { properties: Record<string, { properties: Record<string, { properties: Record<string, unknown>; required: string[] }> }> };
+    const sink = overview.properties['infrastructure']?.properties['eventSink'];
+    expect(sink?.properties['failures']).toMatchObject({ type: 'integer', minimum: 0 });
+    expect(sink?.required).toEqual(expect.arrayContaining(['failures', 'stored', 'dropped', 'buffered']));
+  });
 });
