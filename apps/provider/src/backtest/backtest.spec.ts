@@ -92,6 +92,9 @@ describe('POST /api/backtests', () => {
     ['a reversed range', { ...synthetic, source: { type: 'stored', connectorType: 'sim', marketType: 'spot', from: T0 + DAY, to: T0 } }, /before/],
     ['a range longer than the cap', { ...synthetic, source: { type: 'stored', connectorType: 'sim', marketType: 'spot', from: T0 - 60 * DAY, to: T0 } }, /range too long/],
     ['a range with no stored candles', { ...synthetic, source: { type: 'stored', connectorType: 'sim', marketType: 'spot', from: T0 - 10 * DAY, to: T0 - 9 * DAY } }, /no stored min1 candles/],
+    ['a taker fee of 500 %', { ...synthetic, fees: { taker: '5' } }, /must be below 1/],
+    ['a maker fee of 100 %', { ...synthetic, fees: { maker: 1 } }, /must be below 1/],
+    ['a start price below 0.000001', { ...synthetic, source: { ...synthetic.source, startPrice: 1e-300 } }, /startPrice must be at least 0.000001/],
   ])('answers 400 for %s', async (_what, body, message) => {
     const res = await call('POST', '/backtests', body);
     expect(res.status).toBe(400);

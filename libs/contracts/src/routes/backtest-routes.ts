@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConnectorTypeSchema, TimeFrameSchema, TimestampInput, UnixMs } from '../common';
-import { DecimalString, NonNegativeDecimalString, PositiveDecimalString } from '../decimal';
+import { DecimalString, NonNegativeDecimalString, PositiveDecimalString, compareDecimalStrings } from '../decimal';
 import { defineRoute } from '../openapi';
 import { BackfillProgressSchema } from '../platform';
 import { ConnectorMarketParams, OkSchema, SymbolParam, TimeFrameParam } from './params';
@@ -26,7 +26,8 @@ const SyntheticSourceSchema = z
     type: z.literal('synthetic'),
     seed: z.number().int().default(1),
     bars: z.number().int().min(1).max(5_000_000),
-    startPrice: z.number().positive().max(1e7).default(100),
+    // Prices are generated on a 0.000001 grid below 100: anything smaller would round every bar to one tick.
+    startPrice: z.number().min(0.000001, 'startPrice must be at least 0.000001').max(1e7).default(100),
     /** Per bar, not annualised. */
     drift: z.number().min(-0.1).max(0.1).default(0),
     volatility: z.number().min(0).max(0.5).default(0.01),
@@ -45,10 +46,13 @@ export const PositionSizingSchema = z
   ])
   .default({ mode: 'percent', percent: 10 });
 
+/** A fraction of notional: 1 would charge the whole trade. */
+const FeeRate = NonNegativeDecimalString.refine((v) => compareDecimalStrings(v, '1') < 0, 'a fee rate is a fraction of notional and must be below 1 (0.0005 = 0.05 %)');
+
 export const BacktestFeesSchema = z
-  .object({ maker: NonNegativeDecimalString.default('0.0002'), taker: NonNegativeDecimalString.default('0.0005') })
+  .object({ maker: FeeRate.default('0.0002'), taker: FeeRate.default('0.0005') })
   .default({ maker: '0.0002', taker: '0.0005' })
-  .meta({ description: 'Fee rates as fractions of notional (0.0005 = 0.05 %)' });
+  .meta({ description: 'Fee rates as fractions of notional, 0 up to (not including) 1 (0.0005 = 0.05 %)' });
 
 export const BacktestRequestSchema = z
   .object({
