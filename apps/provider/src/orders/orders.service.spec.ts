@@ -231,3 +231,35 @@ describe('cancelling an order the venue already closed', () => {
     });
   });
 });
+
+describe('leverage on an order', () => {
+  it('is refused on spot, where it means nothing, and nothing is stored', async () => {
+    const body = order({ type: 'LIMIT', quantity: '0.001', price: '50000', leverage: 3, clientOrderId: 'lev-spot' });
+    const res = await call('POST', '/api/orders', body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues).toEqual([expect.objectContaining({ path: 'leverage', code: 'LEVERAGE_NOT_APPLICABLE' })]);
+    expect((await call('GET', '/api/orders/lev-spot')).status).toBe(404);
+  });
+
+  it('sets the symbol leverage on futures before the order is sent', async () => {
+    expect((await call('PUT', '/api/accounts/leverage', { connectorType: 'sim', symbol: 'BTCUSDT', leverage: 1 })).status).toBe(200);
+    const res = await call('POST', '/api/orders', order({ marketType: 'futures', type: 'LIMIT', quantity: '0.01', price: '50000', leverage: 3, clientOrderId: 'lev-futures' }));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'NEW', leverage: 3 });
+    expect(h.sim.exchange.leverage('main', 'BTCUSDT')).toBe(3);
+    expect(h.sim.exchange.getOrderByClientId('main', 'lev-futures')?.leverage).toBe(3);
+    // A replacement keeps whatever leverage the symbol has now.
+    expect((await call('PUT', '/api/accounts/leverage', { connectorType: 'sim', symbol: 'BTCUSDT', leverage: 2 })).status).toBe(200);
+    expect((await call('PUT', `/api/orders/${res.body.id}`, { price: '50001' })).status).toBe(200);
+    expect(h.sim.exchange.leverage('main', 'BTCUSDT')).toBe(2);
+  });
+
+  it('answers 400 and stores nothing when the venue refuses the leverage', async () => {
+    const body = order({ marketType: 'futures', type: 'LIMIT', quantity: '0.01', price: '50000', leverage: 500, clientOrderId: 'lev-refused' });
+    const res = await call('POST', '/api/orders', body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues).toEqual([expect.objectContaining({ path: 'leverage', code: 'INVALID_LEVERAGE' })]);
+    expect((await call('GET', '/api/orders/lev-refused')).status).toBe(404);
+    expect(h.sim.exchange.getOrderByClientId('main', 'lev-refused')).toBeUndefined();
+  });
+});

@@ -97,9 +97,33 @@ export function createOrdersService(deps: OrdersServiceDeps) {
         issues: [{ path: 'symbol', message: 'unknown symbol', code: 'UNKNOWN_SYMBOL' }],
       });
     }
+    // Leverage belongs to a futures symbol; on spot it would be stored and silently ignored.
+    if (input.leverage !== undefined && input.marketType !== 'futures') {
+      throw validationError(`leverage applies to futures markets only, not ${input.marketType}`, {
+        issues: [{ path: 'leverage', message: 'leverage applies to futures markets only', code: 'LEVERAGE_NOT_APPLICABLE' }],
+      });
+    }
     const problem = checkOrderAgainstInstrument(instrument, input, connector.lastPrice(input.marketType, input.symbol));
     if (problem) throw validationError(problem.message, { issues: [problem] });
     return connector;
+  }
+
+  /**
+   * Sets the symbol's leverage at the venue (what PUT /accounts/leverage does) before the order is
+   * sent, so the order trades at the leverage it asks for. Venues keep leverage per symbol, so the
+   * open position and the symbol's other orders move to it too. When the venue refuses, the order
+   * was never sent: it is not stored and its clientOrderId stays free.
+   */
+  async function applyLeverage(connector: ExchangeConnector, order: Order, leverage: number): Promise<void> {
+    try {
+      await connector.setLeverage(order.marketType, order.symbol, leverage);
+    } catch (err) {
+      await deps.repo.remove(order.id);
+      if (err instanceof VenueRejectError) {
+        throw validationError(`leverage ${leverage} not set: ${err.message}`, { issues: [{ path: 'leverage', code: err.code, message: err.message }] });
+      }
+      throw err;
+    }
   }
 
   async function place(input: OrderCreate): Promise<PlaceResult> {
@@ -149,6 +173,7 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     }
 
     return perOrder.run(inserted.clientOrderId, async () => {
+      if (inserted.leverage !== undefined) await applyLeverage(connector, inserted, inserted.leverage);
       let placement;
       try {
         placement = await connector.placeOrder(input.marketType, {
@@ -234,6 +259,8 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       throw conflict(`clientOrderId ${changes.clientOrderId} is already used by another order`, { clientOrderId: changes.clientOrderId });
     }
     // Without a new quantity the replacement carries what is still open, never the part already filled.
+    // Leverage is not carried: it was set when the original was placed, and a new price or quantity
+    // must not undo a leverage change made since.
     const terms = (from: Order): OrderCreate => ({
       symbol: from.symbol,
       side: from.side,
@@ -244,7 +271,6 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       source: from.source,
       ...(from.timeInForce ? { timeInForce: from.timeInForce } : {}),
       ...(from.reduceOnly ? { reduceOnly: from.reduceOnly } : {}),
-      ...(from.leverage ? { leverage: from.leverage } : {}),
       ...(from.correlationId ? { correlationId: from.correlationId } : {}),
       ...(changes.price ?? from.price ? { price: changes.price ?? from.price } : {}),
       ...(changes.stopPrice ?? from.stopPrice ? { stopPrice: changes.stopPrice ?? from.stopPrice } : {}),
