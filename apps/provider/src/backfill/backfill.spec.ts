@@ -5,6 +5,8 @@ import type { CandleRow } from '../candles/candles.repository';
 import type { ExchangeConnector } from '../connectors/connector';
 import { createConnectorRegistry } from '../connectors/connector-registry';
 import { createBackfillService } from './backfill.service';
+import { DEFAULT_SIM_SYMBOLS, createSimClock, createSimExchange } from '../connectors/sim';
+import type { SimTrade } from '../connectors/sim';
 import { createSimHistory } from './sim-history';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -35,6 +37,61 @@ describe('sim candle history', () => {
       expect(Number(c.high)).toBeGreaterThanOrEqual(Math.max(Number(c.open), Number(c.close)));
     }
     expect(history.candles('spot', 'min1', T0, T0 + HOUR, T0 + 30 * 60_000)).toHaveLength(30);
+  });
+});
+
+describe('sim history joined to the live market', () => {
+  // The report's case: the market went live at 05:55:12 and history was asked up to 05:00.
+  const liveStart = Date.UTC(2026, 10, 24, 5, 55, 12, 345);
+  const [from, to] = [Date.parse('2026-11-20T00:00:00Z'), Date.parse('2026-11-24T05:00:00Z')];
+  const spec = DEFAULT_SIM_SYMBOLS.find((s) => s.symbol === 'BTCUSDT');
+  if (!spec) throw new Error('BTCUSDT is a default sim symbol');
+
+  function liveMarket(seed: number) {
+    const trades: SimTrade[] = [];
+    const exchange = createSimExchange({ seed, symbols: [spec as (typeof DEFAULT_SIM_SYMBOLS)[number]], clock: createSimClock({ startMs: liveStart, paused: true }), sink: { onTrade: (t) => trades.push(t) } });
+    return { exchange, trades };
+  }
+  const historyOf = (seed: number, startPrice: string) => createSimHistory(seed, { ...spec, volatility: spec.volatility ?? 0.5 }, { liveFrom: { time: liveStart, price: startPrice } });
+
+  it('ends exactly at the price the live market starts from, with no jump into the first live minute', () => {
+    const { exchange, trades } = liveMarket(7);
+    const startPrice = exchange.lastPrice('spot', 'BTCUSDT');
+    const bars = historyOf(7, startPrice).candles('spot', 'min1', liveStart - 3 * HOUR, liveStart + HOUR, liveStart + 2 * HOUR);
+    const last = bars.at(-1);
+    // History stops at the live start: the bar that would straddle it belongs to the live market.
+    expect(last?.time).toBe(Date.UTC(2026, 10, 24, 5, 54));
+    expect(Number(last?.close)).toBe(Number(startPrice));
+    exchange.step(60_000);
+    const firstLive = trades.filter((t) => t.marketType === 'spot');
+    expect(firstLive.length).toBeGreaterThan(0);
+    for (const t of firstLive) expect(Math.abs(Number(t.price) / Number(startPrice) - 1)).toBeLessThan(0.005);
+  });
+
+  it('keeps the backfilled range near the live price, each bar opening where the last closed', () => {
+    const { exchange } = liveMarket(7);
+    const startPrice = Number(exchange.lastPrice('spot', 'BTCUSDT'));
+    const bars = historyOf(7, String(startPrice)).candles('spot', 'min1', from, to, liveStart);
+    expect(bars).toHaveLength((to - from) / 60_000 + 1);
+    // 4.2 days at 50 %/year volatility: a fraction of the old 37 % jump, and the end joins the start price.
+    for (const c of bars) expect(Math.abs(Number(c.close) / startPrice - 1)).toBeLessThan(0.2);
+    expect(Math.abs(Number(bars.at(-1)?.close) / startPrice - 1)).toBeLessThan(0.03);
+    for (let i = 1; i < bars.length; i += 1) expect(bars[i]?.open).toBe(bars[i - 1]?.close);
+  });
+
+  it('gives the same bars for the same seed, anchor and range whatever the paging, and other bars for another seed', () => {
+    const whole = historyOf(7, '60000').candles('spot', 'min1', to - 6 * HOUR, to, liveStart);
+    const paged = [6, 5, 4, 3, 2, 1].flatMap((h) => historyOf(7, '60000').candles('spot', 'min1', to - h * HOUR, to - (h - 1) * HOUR - 1, liveStart));
+    expect(paged).toEqual(whole.slice(0, -1));
+    expect(historyOf(7, '60000').candles('spot', 'h1', to - 6 * HOUR, to - HOUR, liveStart)).toEqual(historyOf(7, '60000').candles('spot', 'h1', to - 6 * HOUR, to - HOUR, liveStart));
+    expect(historyOf(8, '60000').candles('spot', 'min1', to - 6 * HOUR, to, liveStart)).not.toEqual(whole);
+  });
+
+  it('serves a long range before the anchor', () => {
+    const history = historyOf(7, '60000');
+    const days = history.candles('spot', 'day', liveStart - 40 * 86_400_000, liveStart);
+    expect(days).toHaveLength(39);
+    expect(days.every((c) => Number(c.low) > 0 && Number(c.low) <= Number(c.high))).toBe(true);
   });
 });
 

@@ -4,10 +4,10 @@ import type { MarketType, TimeFrame } from '@barfinex/enums';
 import { hashString, hashUnit } from '../connectors/sim/prng';
 
 const MINUTE = 60_000;
-const DAY = 86_400_000;
 const MINUTES_PER_DAY = 1_440;
-/** Day 0 of the history walk; earlier days walk backwards from it. */
-const EPOCH_DAY = Math.floor(Date.UTC(2020, 0, 1) / DAY);
+/** Where an unanchored walk starts (at the symbol's configured price); earlier days walk backwards. */
+const DEFAULT_ORIGIN = Date.UTC(2020, 0, 1);
+const DAY = 86_400_000;
 /** Longest history one call serves, so a typo in a range cannot pin the CPU. */
 const MAX_DAYS = 3_700;
 
@@ -19,6 +19,22 @@ export interface SimHistorySymbol {
   /** Annualised. */
   volatility: number;
   tradeSize: string | number;
+}
+
+/** Where the simulator's live market began: its time and the price its first tick moved from. */
+export interface SimLiveStart {
+  time: number;
+  price: string | number;
+}
+
+export interface SimHistoryOptions {
+  /**
+   * Anchors history to the live market: the walk is generated backwards from `price` at `time`,
+   * so the last history bar closes at the price live data starts from, and history ends there
+   * (later bars are the live market's, which a seeded walk cannot reproduce). Without it the walk
+   * starts at the symbol's price on 2020-01-01 and runs forward without end.
+   */
+  liveFrom?: SimLiveStart;
 }
 
 const placesOf = (value: string | number) => {
@@ -33,62 +49,77 @@ function normal(seed: number, a: number, b: number): number {
 }
 
 /**
- * Deterministic candle history for the simulator: a pure function of (seed, symbol, time), so
- * any page, in any order, at any interval gives the same bars, and coarser bars are exactly the
- * aggregate of the minute bars inside them. Day opens follow a random walk at the symbol's
- * volatility; minutes between two day opens are a Brownian bridge, so no page depends on another.
+ * Deterministic candle history for the simulator: a pure function of (seed, symbol, anchor,
+ * time), so any page, in any order, at any interval gives the same bars, and coarser bars are
+ * exactly the aggregate of the minute bars inside them. The walk is pinned at the anchor minute
+ * (the live start, or 2020-01-01) and takes one-day segments from there: segment marks follow a
+ * random walk at the symbol's volatility, backwards before the anchor and forwards after it, and
+ * the minutes between two marks are a Brownian bridge, so no page depends on another.
  */
-export function createSimHistory(seed: number | string, spec: SimHistorySymbol) {
+export function createSimHistory(seed: number | string, spec: SimHistorySymbol, options: SimHistoryOptions = {}) {
   const key = hashString(`${String(seed)}:${spec.symbol}:history`);
   const dailyVol = spec.volatility / Math.sqrt(365);
   const minuteVol = dailyVol / Math.sqrt(MINUTES_PER_DAY);
-  const logStart = Math.log(Number(spec.price));
+  const live = options.liveFrom;
+  const anchorLog = Math.log(Number(live?.price ?? spec.price));
+  /** The minute mark pinned to the anchor price: the close of the last bar that ends by the anchor. */
+  const anchorMinute = Math.floor((live?.time ?? DEFAULT_ORIGIN) / MINUTE);
+  const endMs = live?.time ?? Number.POSITIVE_INFINITY;
   const pricePlaces = placesOf(spec.tickSize);
   const volumePlaces = placesOf(spec.stepSize);
   const tradeSize = Number(spec.tradeSize);
-  const dayLog = new Map<number, number>();
+  /** Log price at the start of segment k (k = 0 starts at the anchor). */
+  const marks = new Map<number, number>([[0, anchorLog]]);
+  const stepOf = (k: number) => dailyVol * normal(key, k, 1) - (dailyVol * dailyVol) / 2;
 
-  function dayOpenLog(day: number): number {
-    const cached = dayLog.get(day);
+  function markLog(k: number): number {
+    const cached = marks.get(k);
     if (cached !== undefined) return cached;
-    let log = logStart;
-    if (day >= EPOCH_DAY) for (let d = EPOCH_DAY; d < day; d += 1) log += dailyVol * normal(key, d, 1) - (dailyVol * dailyVol) / 2;
-    else for (let d = day; d < EPOCH_DAY; d += 1) log -= dailyVol * normal(key, d, 1) - (dailyVol * dailyVol) / 2;
-    dayLog.set(day, log);
+    // Walk from the nearest known mark towards k, caching on the way, so long ranges stay linear.
+    const dir = k > 0 ? 1 : -1;
+    let from = k;
+    while (!marks.has(from)) from -= dir;
+    let log = marks.get(from) as number;
+    for (let j = from + dir; dir > 0 ? j <= k : j >= k; j += dir) {
+      log += dir > 0 ? stepOf(j - 1) : -stepOf(j);
+      marks.set(j, log);
+    }
     return log;
   }
 
-  /** Log prices at the 1,441 minute marks of one day (both day opens included). */
-  function dayPath(day: number): Float64Array {
-    const start = dayOpenLog(day);
-    const end = dayOpenLog(day + 1);
+  /** Log prices at the 1,441 minute marks of segment k (both segment marks included). */
+  function segmentPath(k: number): Float64Array {
+    const start = markLog(k);
+    const end = markLog(k + 1);
     const walk = new Float64Array(MINUTES_PER_DAY + 1);
-    for (let m = 1; m <= MINUTES_PER_DAY; m += 1) walk[m] = (walk[m - 1] as number) + minuteVol * normal(key, day, m + 2);
+    for (let m = 1; m <= MINUTES_PER_DAY; m += 1) walk[m] = (walk[m - 1] as number) + minuteVol * normal(key, k, m + 2);
     const drift = (walk[MINUTES_PER_DAY] as number) / MINUTES_PER_DAY;
     for (let m = 0; m <= MINUTES_PER_DAY; m += 1) walk[m] = start + ((end - start) * m) / MINUTES_PER_DAY + (walk[m] as number) - drift * m;
     return walk;
   }
 
   return {
-    /** Closed bars with open time in [fromMs, toMs] (and closed by `nowMs`), oldest first. */
+    /** Closed bars with open time in [fromMs, toMs] (and closed by `nowMs` and by the live start), oldest first. */
     candles(market: MarketType, interval: TimeFrame, fromMs: number, toMs: number, nowMs: number = Number.POSITIVE_INFINITY): Candle[] {
       const out: Candle[] = [];
       let open = timeFrameStart(interval, fromMs);
       if (open < fromMs) open = nextTimeFrameStart(interval, open);
       if ((toMs - open) / DAY > MAX_DAYS) throw new RangeError(`at most ${MAX_DAYS} days of history per call`);
+      const until = Math.min(nowMs, endMs);
       let path: Float64Array | undefined;
-      let pathDay = Number.NaN;
+      let pathSegment = Number.NaN;
       const price = (t: number) => {
-        const day = Math.floor(t / DAY);
-        if (day !== pathDay) {
-          path = dayPath(day);
-          pathDay = day;
+        const minute = Math.floor(t / MINUTE) - anchorMinute;
+        const k = Math.floor(minute / MINUTES_PER_DAY);
+        if (k !== pathSegment) {
+          path = segmentPath(k);
+          pathSegment = k;
         }
-        return (path as Float64Array)[Math.floor((t - day * DAY) / MINUTE)] as number;
+        return (path as Float64Array)[minute - k * MINUTES_PER_DAY] as number;
       };
       while (open <= toMs) {
         const close = nextTimeFrameStart(interval, open);
-        if (close > nowMs) break;
+        if (close > until) break;
         let high = Number.NEGATIVE_INFINITY;
         let low = Number.POSITIVE_INFINITY;
         let volume = 0;
