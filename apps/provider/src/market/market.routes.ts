@@ -1,5 +1,5 @@
 import { providerRoutes as r } from '@barfinex/contracts';
-import { notFound } from '@barfinex/service-kit';
+import { notFound, validationError } from '@barfinex/service-kit';
 import type { ConnectorRegistry } from '../connectors/connector-registry';
 import type { TypedRouter } from '../http/typed-router';
 import type { MarketDataHub } from '../market-data/market-data.hub';
@@ -41,9 +41,22 @@ export function registerMarketRoutes(t: TypedRouter, deps: MarketRoutesDeps): vo
   t.add(r.connectors, () => deps.connectors.pairs().map(({ connector, market }) => info(connector.type, market)));
   t.add(r.connector, ({ params }) => info(params.connectorType, params.marketType));
   t.add(r.updateSubscriptions, async ({ body }) => {
+    // Everything named here comes from the body, so a name that matches nothing is a bad request
+    // (400, naming the field), not a missing resource (404 is for the URL).
+    if (!deps.connectors.pairs().some(({ connector, market }) => connector.type === body.connectorType && market === body.marketType)) {
+      throw validationError(`connector ${body.connectorType}/${body.marketType} is not configured`, {
+        issues: [{ path: 'connectorType', message: `connector ${body.connectorType}/${body.marketType} is not configured`, code: 'UNKNOWN_CONNECTOR' }],
+      });
+    }
     const c = deps.connectors.require(body.connectorType, body.marketType);
-    const unknown = body.symbols.filter((s) => !c.instrument(body.marketType, s));
-    if (unknown.length > 0) throw notFound(`symbol(s) ${unknown.join(', ')} on ${body.connectorType}/${body.marketType}`, { unknown });
+    const bad = body.symbols.map((symbol, index) => ({ symbol, index })).filter(({ symbol }) => !c.instrument(body.marketType, symbol));
+    if (bad.length > 0) {
+      const unknown = [...new Set(bad.map((b) => b.symbol))];
+      throw validationError(`unknown symbol(s) ${unknown.join(', ')} on ${body.connectorType}/${body.marketType}`, {
+        issues: bad.map(({ symbol, index }) => ({ path: `symbols.${index}`, message: `unknown symbol ${symbol}`, code: 'UNKNOWN_SYMBOL' })),
+        unknown,
+      });
+    }
     await c.setSubscriptions(body.marketType, [...new Set(body.symbols)]);
     return info(body.connectorType, body.marketType);
   });
