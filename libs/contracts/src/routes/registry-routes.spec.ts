@@ -57,4 +57,33 @@ describe('bodies', () => {
     expect(InspectorCreateBodySchema.parse({ sysname: 'main', options: { riskManagement: { stopLossPercent: 0.5 } } })).toMatchObject({ sysname: 'main', riskManagement: { stopLossPercent: 0.5 } });
     expect(InspectorCreateBodySchema.parse({ sysname: 'bare' })).toMatchObject({ sysname: 'bare', isActive: true });
   });
+
+  it('inspector configs check the risk fields the inspector reads, keep them as sent, and keep unknown fields', () => {
+    const body = {
+      sysname: 'inspector',
+      riskManagement: { maxDrawdownPercent: '15', maxDailyLossPercent: 5, maxTradesPerDay: '10', stopLossPercent: 0.5, takeProfitPercent: '99.5', trailing: true },
+      tradeSettings: { maxPositionSizePercent: 20, maxLeverage: 10 },
+      strategyLogic: { cooldownPeriod: '30', maxConsecutiveLosses: 2, autoThrottleDetectors: true },
+      general: { anything: 'goes' },
+    };
+    expect(InspectorCreateBodySchema.parse(body)).toMatchObject(body);
+  });
+
+  it.each([
+    [{ riskManagement: { maxDrawdownPercent: 'abc' } }, 'riskManagement.maxDrawdownPercent'],
+    [{ riskManagement: { maxDrawdownPercent: -1 } }, 'riskManagement.maxDrawdownPercent'],
+    [{ riskManagement: { maxDailyLossPercent: '1001' } }, 'riskManagement.maxDailyLossPercent'],
+    [{ riskManagement: { maxTradesPerDay: 2.5 } }, 'riskManagement.maxTradesPerDay'],
+    [{ riskManagement: { maxTradesPerDay: 'ten' } }, 'riskManagement.maxTradesPerDay'],
+    [{ riskManagement: { stopLossPercent: 0 } }, 'riskManagement.stopLossPercent'],
+    [{ riskManagement: { takeProfitPercent: '100' } }, 'riskManagement.takeProfitPercent'],
+    [{ riskManagement: { stopLossPercent: null } }, 'riskManagement.stopLossPercent'],
+    [{ tradeSettings: { maxPositionSizePercent: '1e3' } }, 'tradeSettings.maxPositionSizePercent'],
+    [{ strategyLogic: { maxConsecutiveLosses: -2 } }, 'strategyLogic.maxConsecutiveLosses'],
+    [{ strategyLogic: { cooldownPeriod: 'soon' } }, 'strategyLogic.cooldownPeriod'],
+    [{ strategyLogic: { cooldownPeriod: 604_801 } }, 'strategyLogic.cooldownPeriod'],
+  ])('inspector configs refuse %j', (fields, path) => {
+    const result = InspectorCreateBodySchema.safeParse({ sysname: 'inspector', ...fields });
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual([path]);
+  });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DETECTOR_STATUS_VALUES } from '@barfinex/enums';
 import { ConnectorTypeSchema, MarketTypeSchema, SymbolName, TimeFrameSchema, UnixMs, enumOf } from '../common';
-import { DecimalString } from '../decimal';
+import { DecimalString, NonNegativeDecimalString, PositiveDecimalString, compareDecimalStrings, normalizeDecimal } from '../decimal';
 import { defineRoute, withOpenApiSchema } from '../openapi';
 import { AppTypeSchema } from '../platform';
 import { MarketTypeParam, TimeFrameParam } from './params';
@@ -180,6 +180,48 @@ export const DetectorConfigSchema = z
 export type DetectorConfig = z.output<typeof DetectorConfigSchema>;
 
 const RiskSection = z.record(z.string(), z.unknown());
+
+/**
+ * Checked like `schema` but kept as sent (a number or a string): the inspector reads both, and
+ * configs stored before these checks keep their shape when a later PUT merges into them.
+ */
+const asSent = (schema: z.ZodType, description: string) =>
+  z
+    .union([z.number(), z.string()], { error: 'expected a number or a numeric string' })
+    .superRefine((value, ctx) => {
+      const result = schema.safeParse(value);
+      if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+    })
+    .meta({ description });
+
+// The bounds the inspector's own policy schema applies to what it reads from these sections.
+const PercentUpTo1000 = NonNegativeDecimalString.refine((v) => compareDecimalStrings(v, '1000') <= 0, 'at most 1000 (%)');
+const PercentBelow100 = PositiveDecimalString.refine((v) => compareDecimalStrings(v, '100') < 0, 'below 100 (%)');
+const digitsToNumber = (v: unknown) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v);
+const WholeCount = (max: number) =>
+  z.preprocess(digitsToNumber, z.number({ error: 'expected a whole number' }).int('expected a whole number').min(0, 'must not be negative').max(max, `at most ${max}`));
+const decimalToNumber = (v: unknown) => (typeof v === 'string' && normalizeDecimal(v) !== undefined ? Number(v) : v);
+const CooldownSeconds = z.preprocess(decimalToNumber, z.number({ error: 'expected a number of seconds' }).min(0, 'must not be negative').max(604_800, 'at most 604800 (7 days)'));
+
+/** Known fields are checked (the inspector reads them as its risk policies); any other field is kept as sent. */
+const RiskManagementSection = z
+  .looseObject({
+    maxDrawdownPercent: asSent(PercentUpTo1000, 'Drawdown from peak equity that trips the kill switch, % (0..1000)').optional(),
+    maxDailyLossPercent: asSent(PercentUpTo1000, "Loss of the day's starting equity that halts entries, % (0..1000)").optional(),
+    maxTradesPerDay: asSent(WholeCount(100_000), 'Entries per UTC day, a whole number (0 = no cap)').optional(),
+    stopLossPercent: asSent(PercentBelow100, 'Default stop-loss distance from the fill, % (above 0, below 100)').optional(),
+    takeProfitPercent: asSent(PercentBelow100, 'Default take-profit distance from the fill, % (above 0, below 100)').optional(),
+  })
+  .meta({ description: 'Risk limits; numbers or decimal strings, stored as sent' });
+const TradeSettingsSection = z
+  .looseObject({ maxPositionSizePercent: asSent(PercentUpTo1000, 'Position value cap per symbol, % of equity (0..1000)').optional() })
+  .meta({ description: 'Trade settings; numbers or decimal strings, stored as sent' });
+const StrategyLogicSection = z
+  .looseObject({
+    maxConsecutiveLosses: asSent(WholeCount(1000), 'Losing trades in a row that start a cooldown, a whole number (0 = off)').optional(),
+    cooldownPeriod: asSent(CooldownSeconds, 'Pause after a losing streak, in seconds (0..604800)').optional(),
+  })
+  .meta({ description: 'Strategy logic; numbers or numeric strings, stored as sent' });
 export const InspectorConfigSchema = z
   .looseObject({
     sysname: AppKeySchema,
@@ -187,10 +229,10 @@ export const InspectorConfigSchema = z
     ...Flags,
     connectors: z.array(z.looseObject({ connectorType: ConnectorTypeSchema, marketType: MarketTypeParam.optional() })).optional(),
     general: RiskSection.optional(),
-    riskManagement: RiskSection.optional(),
+    riskManagement: RiskManagementSection.optional(),
     assetManagement: RiskSection.optional(),
-    tradeSettings: RiskSection.optional(),
-    strategyLogic: RiskSection.optional(),
+    tradeSettings: TradeSettingsSection.optional(),
+    strategyLogic: StrategyLogicSection.optional(),
     params: Meta.default({}),
   })
   .meta({ id: 'InspectorConfig' });
@@ -234,10 +276,10 @@ export const InspectorItemSchema = z
     name: z.string().optional(),
     connectors: z.array(z.looseObject({ connectorType: ConnectorTypeSchema, marketType: MarketTypeSchema.optional() })).optional(),
     general: RiskSection.optional(),
-    riskManagement: RiskSection.optional(),
+    riskManagement: RiskManagementSection.optional(),
     assetManagement: RiskSection.optional(),
-    tradeSettings: RiskSection.optional(),
-    strategyLogic: RiskSection.optional(),
+    tradeSettings: TradeSettingsSection.optional(),
+    strategyLogic: StrategyLogicSection.optional(),
     ...stored,
   })
   .meta({ id: 'InspectorItem' });
