@@ -158,7 +158,10 @@ export function createInspectorRepository(prisma: PrismaClient, appKey: string) 
       return row ? toAudit(row) : undefined;
     },
     async listAudit(q: { page: number; limit: number; action?: string; symbol?: string }): Promise<Page<AuditRecord>> {
-      const where = { appKey, ...(q.action ? { action: q.action } : {}), ...(q.symbol ? { symbol: q.symbol } : {}) };
+      // Venue symbols are upper case, so btcusdt finds BTCUSDT; the symbol as sent still matches one stored
+      // in its own case. Not a case-insensitive LIKE: `_` is a wildcard there.
+      const symbol = q.symbol ? { symbol: { in: [...new Set([q.symbol, q.symbol.toUpperCase()])] } } : {};
+      const where = { appKey, ...(q.action ? { action: q.action } : {}), ...symbol };
       const [rows, total] = await Promise.all([audit.findMany({ where, orderBy: { id: 'desc' }, skip: (q.page - 1) * q.limit, take: q.limit }), audit.count({ where })]);
       return { items: rows.map(toAudit), total };
     },
