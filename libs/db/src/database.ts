@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { pgExecutor, pgliteExecutor } from './executor';
 import { PrismaClient } from './generated/prisma/client';
@@ -37,6 +37,17 @@ export interface DatabaseOptions {
   migrations?: readonly Migration[];
   /** PostgreSQL pool size. Default 10. */
   poolSize?: number;
+  /**
+   * PostgreSQL: longest wait for a connection (opening one, or a free one from a full pool).
+   * Default 5 000 ms. Without it a server that stops answering (hung, or a host that drops packets)
+   * holds every request until the OS gives up on the socket, minutes later.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * PostgreSQL: longest wait for a query's answer once sent; 0 = none. Default 30 000 ms. Migrations
+   * at start-up are exempt: they may wait for another instance's migration lock.
+   */
+  queryTimeoutMs?: number;
   /** Errors of idle pool connections (the server went away); without a listener pg would crash the process. */
   onError?: (error: Error) => void;
 }
@@ -77,22 +88,29 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
 }
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
-  const pool = new Pool({ connectionString: url, max: options.poolSize ?? 10 });
-  pool.on('error', (error) => options.onError?.(error));
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+  const queryTimeoutMs = options.queryTimeoutMs ?? 30_000;
   let migrations: MigrationReport | null = null;
-  try {
-    if (options.migrate !== false) {
-      const client = await pool.connect();
-      try {
-        migrations = await applyMigrations(pgExecutor(client), { migrations: options.migrations });
-      } finally {
-        client.release();
-      }
+  if (options.migrate !== false) {
+    // Its own session: the pool's query timeout must not cut short a wait for the migration lock.
+    const client = new Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
+    client.on('error', (error) => options.onError?.(error));
+    try {
+      await client.connect();
+      migrations = await applyMigrations(pgExecutor(client), { migrations: options.migrations });
+    } finally {
+      await client.end().catch(() => undefined);
     }
-  } catch (error) {
-    await pool.end().catch(() => undefined);
-    throw error;
   }
+  const pool = new Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: connectTimeoutMs,
+    ...(queryTimeoutMs > 0 ? { query_timeout: queryTimeoutMs } : {}),
+    // TCP keep-alive notices a server host that vanished without closing its sockets.
+    keepAlive: true,
+  });
+  pool.on('error', (error) => options.onError?.(error));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

@@ -3,6 +3,7 @@
 // every model round-trips through @prisma/adapter-pg.
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@barfinex/testing';
 import type { PGlite } from '@electric-sql/pglite';
+import { createServer, type Server, type Socket } from 'node:net';
 import { Client } from 'pg';
 import { createDatabase, type Database } from './database';
 import { pgExecutor, pgliteExecutor, type SqlExecutor } from './executor';
@@ -153,5 +154,69 @@ describeWithPostgres('createDatabase on PostgreSQL', () => {
 
   it('fails start-up when the server cannot be reached', async () => {
     await expect(createDatabase({ url: 'postgresql://postgres@127.0.0.1:1/none' })).rejects.toThrow();
+  });
+});
+
+// No PostgreSQL needed: a listener that accepts connections and never answers stands in for a hung
+// server (or a host that drops packets). Requests must fail, not wait for the OS to give up.
+describe('a PostgreSQL server that stops answering', () => {
+  let server: Server;
+  let sockets: Socket[];
+  let connected: Promise<void>;
+  let url = '';
+
+  beforeEach(async () => {
+    sockets = [];
+    let onConnection: () => void = () => undefined;
+    connected = new Promise((resolve) => (onConnection = resolve));
+    server = createServer((socket) => {
+      sockets.push(socket);
+      onConnection();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    url = `postgresql://postgres@127.0.0.1:${address.port}/silent`;
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  });
+
+  afterEach(async () => {
+    jest.useRealTimers();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('fails a query after connectTimeoutMs instead of hanging, and ping says not ready', async () => {
+    const db = await createDatabase({ url, migrate: false, connectTimeoutMs: 5_000 });
+    try {
+      const query = db.prisma.order.count();
+      const outcome = query.then(
+        () => 'answered',
+        (err: unknown) => err,
+      );
+      await connected;
+      jest.advanceTimersByTime(5_000);
+      const err = await outcome;
+      expect(err).toBeInstanceOf(Error);
+      expect(String((err as Error).message)).toMatch(/timeout/i);
+
+      const ping = db.ping();
+      await jest.advanceTimersByTimeAsync(5_000);
+      expect(await ping).toBe(false);
+    } finally {
+      const closing = db.close();
+      await jest.advanceTimersByTimeAsync(5_000);
+      await closing;
+    }
+  });
+
+  it('fails start-up migration after connectTimeoutMs instead of hanging', async () => {
+    const opening = createDatabase({ url, connectTimeoutMs: 5_000 }).then(
+      () => 'opened',
+      (err: unknown) => err,
+    );
+    await connected;
+    jest.advanceTimersByTime(5_000);
+    expect(String(((await opening) as Error).message)).toMatch(/timeout/i);
   });
 });
