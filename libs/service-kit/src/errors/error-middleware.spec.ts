@@ -222,6 +222,9 @@ describe('unavailableReason', () => {
     expect(unavailableReason(Object.assign(new Error('init'), { name: 'PrismaClientInitializationError' }))).toBe('DATABASE_UNAVAILABLE');
     expect(unavailableReason(pgError('08006'))).toBe('DATABASE_UNAVAILABLE');
     expect(unavailableReason(new Error('Connection terminated unexpectedly'))).toBe('DATABASE_UNAVAILABLE');
+    expect(unavailableReason(new Error('Connection terminated due to connection timeout'))).toBe('DATABASE_UNAVAILABLE');
+    expect(unavailableReason(new Error('timeout exceeded when trying to connect'))).toBe('DATABASE_UNAVAILABLE');
+    expect(unavailableReason(new Error('Query read timeout'))).toBe('DATABASE_UNAVAILABLE');
     expect(unavailableReason(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe('DEPENDENCY_UNREACHABLE');
   });
 

@@ -21,6 +21,12 @@ function isConnectionSqlState(code: unknown): boolean {
   return typeof code === 'string' && (/^08[0-9A-Z]{3}$/.test(code) || /^57P0[1-3]$/.test(code) || code === '53300');
 }
 
+/**
+ * node-postgres errors without a code: the socket closed under a query, or a connect or query
+ * timeout ran out (a hung server).
+ */
+const PG_CONNECTION_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout)/;
+
 interface ErrorLike {
   name?: unknown;
   code?: unknown;
@@ -47,7 +53,7 @@ function isDatabaseConnectionError(e: ErrorLike): boolean {
   if (e.name === 'DriverAdapterError' && adapterCauseIsConnection(e)) return true;
   // node-postgres: a DatabaseError with a SQLSTATE, or the client noticing its socket closed.
   if (isConnectionSqlState(e.code)) return true;
-  return typeof e.message === 'string' && /^Connection terminated/.test(e.message);
+  return typeof e.message === 'string' && PG_CONNECTION_MESSAGES.test(e.message);
 }
 
 /**
