@@ -73,6 +73,22 @@ describe('inspector REST', () => {
     expect((await request(app.app).get('/audit?limit=0').set(auth)).status).toBe(400);
   });
 
+  it('refuses to reset a kill switch that is not active (409) and changes nothing: peak equity, loss streak and audit stay', async () => {
+    const account = await app.core.account();
+    // A peak above today's equity: the drawdown a needless reset would erase.
+    await app.core.state.resetPeak(account.key, account.equity.plus(5000));
+    const before = { state: app.core.state.state(), audit: (await request(app.app).get('/audit').set(auth)).body.total as number };
+    expect(before.state.killSwitch.active).toBe(false);
+
+    const res = await request(app.app).post('/kill-switch/reset').set(auth).send({ actor: 'cron' });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('not active') });
+    expect(app.core.state.state()).toEqual(before.state);
+    expect((await request(app.app).get('/audit').set(auth)).body.total).toBe(before.audit);
+    expect((await request(app.app).get('/kill-switch').set(auth)).body).toMatchObject({ active: false, actor: 'ops' });
+    await app.core.state.resetPeak(account.key, account.equity);
+  });
+
   it('lifts a per-symbol notional cap with null and restores a default the same way', async () => {
     const capped = await request(app.app).put('/policies').set(auth).send({ maxPositionNotional: '1000', maxTradesPerDay: 3 }).expect(200);
     expect(capped.body.policies).toMatchObject({ maxPositionNotional: '1000', maxTradesPerDay: 3 });

@@ -72,6 +72,7 @@ export function inspectorRouter(deps: InspectorRoutesDeps): Router {
     const { closed } = await deps.killSwitch.trip(body.reason, body.actor ?? 'rest');
     res.json({ ...deps.state.killSwitch(), closing: closed });
   });
+  // Only an active switch can be reset (409 otherwise): a reset also re-bases peak equity and the loss streak.
   router.post('/kill-switch/reset', async (req, res) => {
     const body = parseInput(ResetBody, req.body ?? undefined, 'body');
     await deps.gate.resetKillSwitch(body.actor ?? 'rest');

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ExecutionIntent, PositionRequest } from '@barfinex/contracts';
 import type { ConnectorType, MarketType, TradeSide } from '@barfinex/enums';
 import type { EventEnvelope } from '@barfinex/events';
+import { conflict } from '@barfinex/service-kit';
 import type { Logger } from 'pino';
 import { Dec } from '../decimal';
 import type { AccountView } from '../orders/account';
@@ -190,8 +191,13 @@ export function createRiskGate(deps: RiskGateDeps) {
     exitRequest,
     afterOutcome,
     judge,
-    /** Clears the kill switch and re-bases the peak on today's equity, so the old drawdown does not trip it again. */
+    /**
+     * Clears the kill switch and re-bases the peak on today's equity, so the old drawdown does not trip it again.
+     * Refused (CONFLICT) when the switch is not active: a "just in case" reset would erase the drawdown
+     * and loss-streak tracking that is meant to trip it.
+     */
     async resetKillSwitch(actor: string): Promise<void> {
+      if (!deps.killSwitch.isActive()) throw conflict('the kill switch is not active: nothing to reset (peak equity and the loss streak are kept)', { active: false });
       const account = await market.account();
       await state.resetPeak(account.key, account.equity);
       await deps.killSwitch.reset(actor);
