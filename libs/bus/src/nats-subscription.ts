@@ -5,7 +5,7 @@ import type { EventEnvelope, EventName } from '@barfinex/events';
 import { decodeEnvelope, type ParsedSubscribeOptions } from './codec';
 import { asError } from './errors';
 import { consumerName, ensureConsumer, type DurableConsumerSpec } from './nats-jetstream';
-import { SerialQueue, invokeHandler } from './serial-queue';
+import { SerialQueue, invokeHandler, repeatUntilStopped, type Schedule } from './serial-queue';
 import { subscriptionSubjects } from './subjects';
 import type { BusErrorListener, EventHandler, Subscription } from './types';
 
@@ -22,6 +22,10 @@ export interface NatsSubscriptionDeps {
   maxDeliver: number;
   ackWaitMs: number;
   nakDelayMs: number;
+  /** Messages pulled per request from each durable consumer. */
+  pullBatch: number;
+  /** Timers for in-progress acknowledgements; tests inject their own. */
+  schedule?: Schedule;
   report: BusErrorListener;
   onReceived: () => void;
 }
@@ -71,10 +75,12 @@ export async function openNatsSubscription(deps: NatsSubscriptionDeps): Promise<
       );
     }
     const { msg } = item;
-    return invokeHandler(
+    let stopWorking: (() => void) | undefined;
+    const pending = invokeHandler(
       handler,
       env,
       (err) => {
+        stopWorking?.();
         const attempt = msg.info.redeliveryCount;
         report(asError(err), { phase: 'handler', subject: msg.subject, eventName: item.name, eventId: env.eventId, attempt });
         if (attempt >= deps.maxDeliver) msg.term();
@@ -82,11 +88,17 @@ export async function openNatsSubscription(deps: NatsSubscriptionDeps): Promise<
         item.done();
       },
       () => {
+        stopWorking?.();
         msg.ack();
         item.done();
       },
     );
+    // A handler still running when the ack wait ran out would see the server hand its message out
+    // again (to this queue or another member) and count a delivery attempt it never failed.
+    if (pending !== undefined) stopWorking = repeatUntilStopped(() => inProgress(msg), workingEveryMs, deps.schedule);
+    return pending;
   };
+  const workingEveryMs = Math.max(500, Math.floor(deps.ackWaitMs / 3));
   const queue = new SerialQueue<Item>(step);
 
   const coreSubs: NatsSub[] = [];
@@ -94,10 +106,12 @@ export async function openNatsSubscription(deps: NatsSubscriptionDeps): Promise<
   let active = true;
 
   // Reads one durable consumer into the queue. Waiting for each message to be handled keeps at
-  // most one pulled batch outside the consumer.
+  // most one pulled batch outside the consumer. The batch is small because its messages wait behind
+  // every other message of this subscription: a backlog (after an outage) drained through a slow
+  // handler must not leave them unacknowledged past the ack wait, which would redeliver them.
   const startReader = async (reader: DurableReader): Promise<void> => {
     const consumer = await deps.js.consumers.get(deps.stream, consumerName(reader.spec));
-    const messages = await consumer.consume({ max_messages: 64 });
+    const messages = await consumer.consume({ max_messages: deps.pullBatch });
     reader.messages = messages;
     watchConsumer(messages, () => repairReader(reader), (err) => report(err, { phase: 'connection', eventName: reader.spec.name }));
     reader.loop = (async () => {
@@ -190,4 +204,13 @@ function watchConsumer(messages: ConsumerMessages, repair: () => Promise<void>, 
       repairing = false;
     }
   })().catch((err: unknown) => onError(asError(err)));
+}
+
+/** Tells the server the message is still being handled; a lost connection just lets the ack wait run. */
+function inProgress(msg: JsMsg): void {
+  try {
+    msg.working();
+  } catch {
+    // Closed or reconnecting: the server redelivers after the ack wait, as it would anyway.
+  }
 }

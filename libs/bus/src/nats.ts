@@ -28,6 +28,11 @@ export const NatsBusConfigSchema = z.object({
   maxDeliver: z.number().int().positive().default(5),
   ackWaitMs: z.number().int().min(1_000).default(30_000),
   nakDelayMs: z.number().int().min(0).default(200),
+  /**
+   * Messages pulled at once from each durable consumer. They wait in the client until handled, so
+   * batch × handler time should stay well under `ackWaitMs`, or the server hands them out again.
+   */
+  durablePullBatch: z.number().int().min(1).max(256).default(16),
   stream: z
     .object({
       maxAgeMs: z.number().int().positive().default(7 * 24 * 3_600_000),
@@ -182,6 +187,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
       maxDeliver: cfg.maxDeliver,
       ackWaitMs: cfg.ackWaitMs,
       nakDelayMs: cfg.nakDelayMs,
+      pullBatch: cfg.durablePullBatch,
       report,
       onReceived: () => {
         state.received += 1;

@@ -1,4 +1,4 @@
-import { SerialQueue, invokeHandler } from './serial-queue';
+import { SerialQueue, invokeHandler, repeatUntilStopped, type Schedule } from './serial-queue';
 
 describe('SerialQueue', () => {
   it('runs synchronous steps inline, in order', () => {
@@ -60,5 +60,42 @@ describe('invokeHandler', () => {
     await invokeHandler(async () => undefined, 1, (e) => failures.push(e), () => (ok += 1));
     expect(failures.map((e) => (e as Error).message)).toEqual(['sync', 'async']);
     expect(ok).toBe(2);
+  });
+});
+
+describe('repeatUntilStopped', () => {
+  function manualSchedule() {
+    const due: Array<{ fn: () => void; ms: number; cancelled: boolean }> = [];
+    const schedule: Schedule = (fn, ms) => {
+      const entry = { fn, ms, cancelled: false };
+      due.push(entry);
+      return () => {
+        entry.cancelled = true;
+      };
+    };
+    /** Fires the one timer that is armed and not cancelled. */
+    const fire = (): void => {
+      const live = due.filter((d) => !d.cancelled);
+      expect(live).toHaveLength(1);
+      due.splice(0);
+      live[0]?.fn();
+    };
+    return { schedule, due, fire };
+  }
+
+  it('ticks every interval until stopped, then never again', () => {
+    const clock = manualSchedule();
+    let ticks = 0;
+    const stop = repeatUntilStopped(() => (ticks += 1), 10_000, clock.schedule);
+    expect(ticks).toBe(0);
+    expect(clock.due.map((d) => d.ms)).toEqual([10_000]);
+    clock.fire();
+    clock.fire();
+    expect(ticks).toBe(2);
+    stop();
+    expect(clock.due.every((d) => d.cancelled)).toBe(true);
+    // A timer that fires after stop() (already queued when cancelled) does nothing.
+    clock.due[0]?.fn();
+    expect(ticks).toBe(2);
   });
 });

@@ -92,3 +92,30 @@ export function invokeHandler<A>(
   }
   onSuccess?.();
 }
+
+/** Runs `fn` after `ms`; returns a function that cancels it. Injectable so tests control time. */
+export type Schedule = (fn: () => void, ms: number) => () => void;
+
+export const timerSchedule: Schedule = (fn, ms) => {
+  const timer = setTimeout(fn, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+
+/** Calls `tick` every `everyMs` until the returned function is called. */
+export function repeatUntilStopped(tick: () => void, everyMs: number, schedule: Schedule = timerSchedule): () => void {
+  let stopped = false;
+  let cancel: () => void = () => undefined;
+  const arm = (): void => {
+    cancel = schedule(() => {
+      if (stopped) return;
+      tick();
+      arm();
+    }, everyMs);
+  };
+  arm();
+  return () => {
+    stopped = true;
+    cancel();
+  };
+}
