@@ -24,7 +24,8 @@ beforeAll(async () => {
       writeRangeJson: async (_series, from, to, limit, write) => {
         reads.push({ from, to, limit });
         const times: number[] = [];
-        for (let time = from; time <= to && times.length < limit; time += MINUTE) times.push(time);
+        // Bars are stored up to LAST, a minute apart.
+        for (let time = from; time <= Math.min(to, LAST) && times.length < limit; time += MINUTE) times.push(time);
         write(JSON.stringify(times.map((time) => ({ time }))));
       },
     },
@@ -46,6 +47,18 @@ describe('GET /api/candles range cap', () => {
     expect(bars.map((b) => b.time)).toEqual(Array.from({ length: 10 }, (_, i) => LAST - (9 - i) * MINUTE));
     expect(res.headers.get('x-candles-truncated')).toBe('true');
     expect(res.headers.get('x-candles-from')).toBe(String(LAST - 9 * MINUTE));
+  });
+  it('counts the window back from the newest stored bar when `to` lies far past it', async () => {
+    reads.length = 0;
+    const res = await fetch(`${base}/min1?from=0&to=${LAST + 365 * 24 * 60 * MINUTE}`);
+    const bars = (await res.json()) as Array<{ time: number }>;
+    expect(bars.map((b) => b.time)).toEqual(Array.from({ length: 10 }, (_, i) => LAST - (9 - i) * MINUTE));
+    expect(res.headers.get('x-candles-from')).toBe(String(LAST - 9 * MINUTE));
+  });
+  it('does not call a range truncated when its stored bars fit the cap', async () => {
+    const res = await fetch(`${base}/min1?from=${LAST - 5 * MINUTE}&to=${LAST + 365 * 24 * 60 * MINUTE}`);
+    expect(((await res.json()) as unknown[]).length).toBe(6);
+    expect(res.headers.get('x-candles-truncated')).toBeNull();
   });
   it('leaves a range within the cap alone', async () => {
     reads.length = 0;

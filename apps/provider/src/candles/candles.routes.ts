@@ -27,11 +27,17 @@ export function registerCandleRoutes(t: TypedRouter, deps: { candles: Pick<Candl
     }
     // A range longer than the row cap keeps its newest bars (the ones a caller acts on); cutting
     // at the cap from the oldest end would silently drop the most recent data. Headers say so.
+    // The window is counted back from the newest stored bar inside the range, not from a `to` far
+    // past it (from=0&to=2030 must still return the stored bars, not an empty future window).
     const step = timeFrameMs(series.interval);
     let from = Math.max(0, left);
     if (step !== undefined && right - from > (maxRows - 1) * step) {
-      from = right - (maxRows - 1) * step;
-      res.set({ 'X-Candles-Truncated': 'true', 'X-Candles-From': String(from) });
+      const newest = query.to === undefined ? right : Math.min(right, (await deps.candles.lastOpenTime(series)) ?? right);
+      const start = newest - (maxRows - 1) * step;
+      if (start > from) {
+        from = start;
+        res.set({ 'X-Candles-Truncated': 'true', 'X-Candles-From': String(from) });
+      }
     }
     // Streamed as the rows arrive; a failure before the first chunk is still an error response.
     res.status(200).type('application/json');
