@@ -84,7 +84,8 @@ export const OrderCreateFieldsSchema = z
     stopPrice: PositiveDecimalString.optional(),
     callbackRate: PositiveDecimalString.optional(),
     timeInForce: TimeInForceSchema.optional(),
-    leverage: z.number().int().positive().optional(),
+    /** Futures only: the symbol's leverage is set to this before the order goes out (PUT /accounts/leverage's range). */
+    leverage: z.number().int().min(1).max(125).optional(),
     reduceOnly: z.boolean().optional(),
     connectorType: ConnectorTypeSchema,
     marketType: MarketTypeSchema,

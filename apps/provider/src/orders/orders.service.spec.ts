@@ -254,12 +254,27 @@ describe('leverage on an order', () => {
     expect(h.sim.exchange.leverage('main', 'BTCUSDT')).toBe(2);
   });
 
-  it('answers 400 and stores nothing when the venue refuses the leverage', async () => {
-    const body = order({ marketType: 'futures', type: 'LIMIT', quantity: '0.01', price: '50000', leverage: 500, clientOrderId: 'lev-refused' });
-    const res = await call('POST', '/api/orders', body);
+  it('refuses a leverage outside 1–125 before anything is stored', async () => {
+    const res = await call('POST', '/api/orders', order({ marketType: 'futures', type: 'LIMIT', quantity: '0.01', price: '50000', leverage: 500, clientOrderId: 'lev-range' }));
     expect(res.status).toBe(400);
-    expect(res.body.error.details.issues).toEqual([expect.objectContaining({ path: 'leverage', code: 'INVALID_LEVERAGE' })]);
-    expect((await call('GET', '/api/orders/lev-refused')).status).toBe(404);
-    expect(h.sim.exchange.getOrderByClientId('main', 'lev-refused')).toBeUndefined();
+    expect(res.body.error.details.issues).toEqual([expect.objectContaining({ path: 'leverage' })]);
+    expect((await call('GET', '/api/orders/lev-range')).status).toBe(404);
+  });
+
+  it('answers 400 and stores nothing when the venue refuses the leverage', async () => {
+    // A venue may allow less than 125 for a symbol (Binance's leverage brackets): this sim symbol allows 20 at most.
+    const exchange = h.sim.exchange;
+    const real = exchange.setLeverage.bind(exchange);
+    exchange.setLeverage = (accountId, symbol, leverage) => real(accountId, symbol, leverage > 20 ? 0 : leverage);
+    try {
+      const body = order({ marketType: 'futures', type: 'LIMIT', quantity: '0.01', price: '50000', leverage: 50, clientOrderId: 'lev-refused' });
+      const res = await call('POST', '/api/orders', body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.issues).toEqual([expect.objectContaining({ path: 'leverage', code: 'INVALID_LEVERAGE' })]);
+      expect((await call('GET', '/api/orders/lev-refused')).status).toBe(404);
+      expect(h.sim.exchange.getOrderByClientId('main', 'lev-refused')).toBeUndefined();
+    } finally {
+      exchange.setLeverage = real;
+    }
   });
 });
