@@ -160,6 +160,17 @@ export function createOrdersRepository(prisma: PrismaClient) {
       ]);
       return { items: rows.map(toOrder), total };
     },
+    /** Every order matching `filter`, read in keyset batches (no cap: callers act on all of them). */
+    async listAll(filter: OrderFilter, batch = 1_000): Promise<Order[]> {
+      const w = where(filter);
+      const out: Order[] = [];
+      for (let after: string | undefined; ; ) {
+        const rows = await prisma.order.findMany({ where: after === undefined ? w : { AND: [w, { id: { gt: after } }] }, orderBy: { id: 'asc' }, take: batch });
+        for (const row of rows) out.push(toOrder(row));
+        if (rows.length < batch) return out;
+        after = rows[rows.length - 1]?.id;
+      }
+    },
     async countByStatus(): Promise<Array<{ status: string; count: number }>> {
       const groups = await prisma.order.groupBy({ by: ['status'], _count: { _all: true } });
       return groups.map((g) => ({ status: g.status, count: g._count._all }));

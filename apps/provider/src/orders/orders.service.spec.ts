@@ -123,6 +123,22 @@ describe('cancelling every order of a detector', () => {
     expect(res.body.canceled).toBe(1);
     expect((await call('GET', `/api/orders/${live.body.id}`)).body.status).toBe('CANCELED');
   });
+
+  it('reads every matching order, however many batches they take', async () => {
+    const at = BigInt(Date.UTC(2030, 0, 1));
+    for (let i = 0; i < 7; i++) {
+      await db.prisma.order.create({
+        data: {
+          id: `many-${i}`, clientOrderId: `many-${i}`, connectorType: 'sim', marketType: 'spot', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', status: i === 3 ? 'FILLED' : 'NEW',
+          price: '40000', quantity: '0.01', quantityExecuted: '0', sourceType: 'detector', sourceKey: 'det-many', createdAt: at + BigInt(i), updatedAt: at,
+        },
+      });
+    }
+    const repo = createOrdersRepository(db.prisma);
+    const open = await repo.listAll({ sourceType: 'detector', sourceKey: 'det-many', statuses: ['NEW'] }, 2);
+    expect(open.map((o) => o.id).sort()).toEqual(['many-0', 'many-1', 'many-2', 'many-4', 'many-5', 'many-6']);
+    expect(await repo.listAll({ sourceKey: 'det-many' }, 7)).toHaveLength(7);
+  });
 });
 
 describe('order times', () => {

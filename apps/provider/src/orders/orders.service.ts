@@ -286,7 +286,8 @@ export function createOrdersService(deps: OrdersServiceDeps) {
   }
 
   async function cancelWhere(filter: OrderFilter): Promise<Order[]> {
-    const { items } = await deps.repo.list({ ...filter, statuses: OPEN_STATUSES }, { page: 1, limit: 10_000 });
+    // Every one of them, newest first: a cap here would leave the rest working unseen.
+    const items = (await deps.repo.listAll({ ...filter, statuses: OPEN_STATUSES })).sort((a, b) => b.createdAt - a.createdAt);
     const out: Order[] = [];
     // One order the venue will not cancel (filled meanwhile, unknown to it) must not leave the others working.
     for (const o of items) {

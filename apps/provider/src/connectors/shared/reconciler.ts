@@ -11,7 +11,7 @@ import type { OrdersService } from '../../orders/orders.service';
 type Mismatch = Reconciliation['mismatches'][number];
 
 export interface ReconcilerDeps {
-  repo: Pick<OrdersRepository, 'list' | 'insert' | 'findByClientOrderId'>;
+  repo: Pick<OrdersRepository, 'listAll' | 'insert' | 'findByClientOrderId'>;
   orders: Pick<OrdersService, 'onVenueOrderUpdate' | 'onVenueFill'>;
   events: Pick<EventPublisher, 'emit'>;
   now: () => number;
@@ -88,7 +88,8 @@ export function createReconciler(deps: ReconcilerDeps) {
     if (!connector.openOrders || !connector.queryOrder) throw new Error(`connector ${connector.type} cannot be reconciled`);
     const type = connector.type;
     const venueOpen = await connector.openOrders(market);
-    const { items: localOpen } = await deps.repo.list({ connectorType: type, marketType: market, statuses: OPEN_STATUSES }, { page: 1, limit: 10_000 });
+    // All of them: an order past a cap would never be compared with the venue.
+    const localOpen = await deps.repo.listAll({ connectorType: type, marketType: market, statuses: OPEN_STATUSES });
     const mismatches: Mismatch[] = [];
     let matched = 0;
     const seen = new Set<string>();
