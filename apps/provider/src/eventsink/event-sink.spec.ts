@@ -86,6 +86,34 @@ describe('event sink buffer', () => {
     expect(store.stored.size).toBe(1);
   });
 
+  it('writes a durable event added while a write is finishing right after it, not on the flush timer', async () => {
+    // However many microtask hops after the previous write's insert resolved the event arrives, it
+    // is written at once: the flush timer (an hour here) never has to fire.
+    for (let hops = 0; hops < 6; hops++) {
+      const stored: string[] = [];
+      let release: () => void = () => undefined;
+      let first = true;
+      const sink = createEventSink({
+        flushMs: 3_600_000,
+        durableTimeoutMs: 2_000,
+        insert: async (rows) => {
+          if (first) {
+            first = false;
+            await new Promise<void>((r) => (release = r));
+          }
+          stored.push(...rows.map((r) => r.eventId));
+        },
+      });
+      const firstDone = sink.addDurable(fill(0));
+      release();
+      for (let i = 0; i < hops; i++) await Promise.resolve();
+      await sink.addDurable(fill(1));
+      await firstDone;
+      expect(stored).toEqual(['a0', 'a1']);
+      await sink.close();
+    }
+  });
+
   it('marks rows replayed when the envelope says so', async () => {
     const store = flakyStore();
     const sink = createEventSink({ insert: store.insert, flushMs: 5 });

@@ -56,6 +56,7 @@ export function createEventSink(options: EventSinkOptions) {
   const buffer = new Map<string, Entry>();
   const stats = { stored: 0, dropped: 0, failures: 0, lastError: undefined as string | undefined };
   let writing: Promise<void> | undefined;
+  let rerun: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let retryAt = 0;
   let closed = false;
@@ -112,7 +113,15 @@ export function createEventSink(options: EventSinkOptions) {
 
   /** Writes everything buffered (batch by batch); stops at the first failure, which schedules a retry. */
   function flush(): Promise<void> {
-    if (writing) return writing;
+    if (writing) {
+      // A write is under way, possibly past its last look at the buffer: rows added since are
+      // written right after it (unless it failed and a backoff is due), not on the flush timer.
+      rerun ??= writing.then(() => {
+        rerun = undefined;
+        return Date.now() >= retryAt ? flush() : undefined;
+      });
+      return rerun;
+    }
     writing = (async () => {
       while (buffer.size > 0 && (await writeOnce()));
     })().finally(() => {
