@@ -30,4 +30,8 @@ export const embeddedMigrations: readonly Migration[] = [
     name: "20261126090000_drop_unused_sim_tables",
     sql: "-- The simulated exchange keeps balances and positions in its state (sim_state_parts); these two\n-- tables from the first migration were never written.\nDROP TABLE IF EXISTS \"sim_balances\";\nDROP TABLE IF EXISTS \"sim_positions\";\n",
   },
+  {
+    name: "20261127090000_event_outbox",
+    sql: "-- CreateTable\nCREATE TABLE \"event_outbox\" (\n    \"seq\" BIGSERIAL NOT NULL,\n    \"event_id\" TEXT NOT NULL,\n    \"envelope\" TEXT NOT NULL,\n    \"created_at\" BIGINT NOT NULL,\n\n    CONSTRAINT \"event_outbox_pkey\" PRIMARY KEY (\"seq\")\n);\n\n-- CreateIndex\nCREATE UNIQUE INDEX \"event_outbox_event_id_key\" ON \"event_outbox\"(\"event_id\");\n",
+  },
 ];

@@ -118,6 +118,12 @@ export async function roundTripEveryModel(prisma: PrismaClient): Promise<void> {
   expect(await prisma.sinkEvent.findUniqueOrThrow({ where: { eventId: 'evt-1' } })).toEqual({
     ...event, id: expect.any(BigInt) });
 
+  const outboxed = { eventId: 'evt-2', envelope: JSON.stringify({ eventId: 'evt-2', payload: { price: WIDE } }), createdAt: T0 };
+  const outboxRow = await prisma.eventOutbox.create({ data: outboxed });
+  const laterRow = await prisma.eventOutbox.create({ data: { ...outboxed, eventId: 'evt-3' } });
+  expect(laterRow.seq).toBeGreaterThan(outboxRow.seq);
+  expect(await prisma.eventOutbox.findUniqueOrThrow({ where: { eventId: 'evt-2' } })).toEqual({ ...outboxed, seq: outboxRow.seq });
+
   const backtest = { id: 'bt-1', state: 'finished', detector: 'ema-cross-atr', params: { fast: 9 }, symbol: 'BTCUSDT',
     interval: 'min1', source: { type: 'synthetic', seed: 1 }, request: { detector: 'ema-cross' }, initialBalance: WIDE,
     processed: 10, total: 10, metrics: { netPnl: '1.5' }, error: 'none', createdAt: T0, startedAt: T0, finishedAt: T0 };
@@ -156,6 +162,11 @@ export async function assertUniqueness(prisma: PrismaClient): Promise<void> {
   expect((await prisma.sinkEvent.createMany({ data: batch, skipDuplicates: true })).count).toBe(2);
   expect((await prisma.sinkEvent.createMany({ data: batch, skipDuplicates: true })).count).toBe(0);
   expect(await prisma.sinkEvent.count({ where: { eventId: { in: ['dup', 'b1', 'b2'] } } })).toBe(3);
+
+  // An event waits in the outbox once, however often its hand-over is retried.
+  await prisma.eventOutbox.create({ data: { eventId: 'dup', envelope: '{}', createdAt: T0 } });
+  const duplicateOutboxed = await prisma.eventOutbox.create({ data: { eventId: 'dup', envelope: '{}', createdAt: T0 } }).catch((e: unknown) => e);
+  expect(isUniqueViolation(duplicateOutboxed, 'eventId')).toBe(true);
 
   await prisma.fill.create({ data: { orderId: 'u-1', tradeId: 't', price: '1', quantity: '1', time: T0 } });
   const duplicateFill = await prisma.fill
