@@ -7,7 +7,7 @@ import type { Bus, Subscription } from '@barfinex/bus';
 import type { MarketType } from '@barfinex/enums';
 import { buildOpenApiDocument } from '@barfinex/contracts';
 import type { Database } from '@barfinex/db';
-import { busCheck, closeServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
+import { closeServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
 import { registerAccountRoutes } from './accounts/accounts.routes';
 import { createCandlesRepository } from './candles/candles.repository';
 import { registerCandleRoutes } from './candles/candles.routes';
@@ -20,6 +20,7 @@ import type { ExchangeConnector } from './connectors/connector';
 import { createConnectorRegistry } from './connectors/connector-registry';
 import { createReconciler } from './connectors/shared/reconciler';
 import { registerReconciliationRoutes } from './connectors/shared/reconciliation.routes';
+import { createEventOutboxRepository } from './events/outbox.repository';
 import { createEventPublisher } from './events/publisher';
 import { createTypedRouter } from './http/typed-router';
 import type { TypedRouter } from './http/typed-router';
@@ -61,7 +62,22 @@ export function createProvider(deps: ProviderDeps) {
   const metrics = createMetrics({ service: 'provider' });
   const publishCounter = metrics.counter({ name: 'bfx_bus_published_total', help: 'Events handed to the bus', labelNames: ['event', 'ok'] as const });
   const consumedCounter = metrics.counter({ name: 'bfx_bus_consumed_total', help: 'Events received from the bus', labelNames: ['event'] as const });
-  const events = createEventPublisher({ bus, logger, key: config.PROVIDER_KEY, onPublished: (event, ok) => publishCounter.inc({ event, ok: String(ok) }) });
+  const lostCounter = metrics.counter({ name: 'bfx_events_lost_total', help: 'Durable events neither the bus nor the event outbox took (database down too), or stored envelopes no longer valid', labelNames: ['event'] as const });
+  const events = createEventPublisher({
+    bus,
+    outbox: createEventOutboxRepository(deps.db.prisma),
+    logger: logger.child({ component: 'events' }),
+    key: config.PROVIDER_KEY,
+    onPublished: (event, ok) => publishCounter.inc({ event, ok: String(ok) }),
+    onLost: (event) => lostCounter.inc({ event }),
+  });
+  metrics.gauge({
+    name: 'bfx_event_outbox_depth',
+    help: 'Durable events waiting in the event outbox for the bus',
+    collect() {
+      this.set(events.outboxDepth());
+    },
+  });
   const connectors = createConnectorRegistry(deps.connectors);
   const ordersRepo = createOrdersRepository(deps.db.prisma);
   const orders = createOrdersService({ repo: ordersRepo, connectors, events, now });
@@ -130,7 +146,10 @@ export function createProvider(deps: ProviderDeps) {
     now,
     checks: {
       database: databaseCheck(deps.db),
-      bus: busCheck(bus),
+      bus: async () => {
+        const status = bus.status();
+        return { ok: status.connected, details: { ...status, outboxDepth: events.outboxDepth() } };
+      },
     },
   });
   app.use(health);
@@ -168,6 +187,8 @@ export function createProvider(deps: ProviderDeps) {
       persistedSinkFeed: platform.eventSink.enabled,
     });
     const bridge = ws;
+    // Before anything can emit: events an earlier run left in the outbox go out first.
+    await events.start();
     await platform.eventSink.start((record) => bridge.emitSinkRecord(record));
     await jobs.start();
     busSub = await bus.subscribeAll((env) => {
@@ -214,7 +235,7 @@ export function createProvider(deps: ProviderDeps) {
     await platform.replay.stop();
     await jobs.stop();
     await busSub?.unsubscribe();
-    await events.settled();
+    await events.stop();
     await platform.eventSink.stop();
     await ws?.close();
     await fastProxy.close();
