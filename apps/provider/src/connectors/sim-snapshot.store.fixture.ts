@@ -92,6 +92,38 @@ export function storeSuite(getPrisma: () => PrismaClient): void {
     expect((await reloaded()).snapshot()).toEqual(old.snapshot());
   });
 
+  it('keeps the live start, and derives it for a core stored before it was kept, storing it with the next save', async () => {
+    const ex = exchange();
+    const store = storeFor(ex);
+    await store.load();
+    ex.markLive();
+    const start = ex.liveStart('TESTUSDT');
+    randomOperations(ex, seededRandom(25), 60);
+    await store.save({ all: true });
+    expect((await reloaded()).liveStart('TESTUSDT')).toEqual(start);
+
+    // What an older version wrote: a core without the live start and the symbols' start prices.
+    const where = { exchangeKey_part: { exchangeKey: key, part: 'core' } };
+    const { startedAt: _startedAt, symbols, ...older } = (await getPrisma().simStatePart.findUniqueOrThrow({ where })).value as Record<string, unknown> & { symbols: Record<string, unknown>[] };
+    await getPrisma().simStatePart.update({ where, data: { value: { ...older, symbols: symbols.map(({ startPrice: _p, ...s }) => s) } as object } });
+    const old = exchange();
+    const oldStore = storeFor(old);
+    expect(await oldStore.load()).toBe('parts');
+    const snap = old.snapshot();
+    const derived = { TESTUSDT: old.liveStart('TESTUSDT'), OTHERUSDT: old.liveStart('OTHERUSDT') };
+    expect(derived).toEqual({
+      TESTUSDT: { time: snap.time, price: snap.symbols[0]?.centre },
+      OTHERUSDT: { time: snap.time, price: snap.symbols[1]?.centre },
+    });
+    expect(old.markLive()).toBe(false);
+    await oldStore.save();
+    const stored = (await getPrisma().simStatePart.findUniqueOrThrow({ where })).value as { startedAt?: number; symbols: { startPrice?: string }[] };
+    expect([stored.startedAt, ...stored.symbols.map((s) => s.startPrice)]).toEqual([snap.time, derived.TESTUSDT.price, derived.OTHERUSDT.price]);
+    const again = await reloaded();
+    expect({ TESTUSDT: again.liveStart('TESTUSDT'), OTHERUSDT: again.liveStart('OTHERUSDT') }).toEqual(derived);
+    expect(again.snapshot()).toEqual(old.snapshot());
+  });
+
   it('a failed write loses nothing: the next save carries its changes', async () => {
     const ex = exchange();
     let failNext = false;

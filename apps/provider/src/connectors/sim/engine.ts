@@ -82,6 +82,7 @@ export function buildEngine(cfg: SimConfig, clock: SimClock, sink: SimSink): Eng
     closed: [],
     closedHead: 0,
     seq: { order: 0, fill: 0, client: 0, resting: 0, position: 0 },
+    startedAt: null,
     maintenanceMarginRate: new Dec(cfg.maintenanceMarginRate),
     collect: null,
     changes: emptyChanges(),
@@ -101,6 +102,7 @@ export function buildEngine(cfg: SimConfig, clock: SimClock, sink: SimSink): Eng
       nextTickAt: clock.now() + cfg.tickMs,
       path: [],
       markets: [],
+      startPrice: null,
     };
     for (const marketType of spec.markets) {
       const ms = newMarket(engine, sym, marketType);

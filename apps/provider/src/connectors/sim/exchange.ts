@@ -62,6 +62,17 @@ export interface SimExchange {
   lastPrice(marketType: SimMarketType, symbol: string): string;
   ticker24h(marketType: SimMarketType, symbol: string): SimTicker;
   recentTrades(marketType: SimMarketType, symbol: string, limit?: number): SimTrade[];
+  /**
+   * Records that the live market begins now: the clock's time and each symbol's price, kept in
+   * the snapshot. Only the first call counts (a restored market keeps its recorded start);
+   * returns whether this one recorded it.
+   */
+  markLive(): boolean;
+  /**
+   * Where the symbol's live market began (`markLive`, or derived when restoring a snapshot that
+   * predates it); before the market went live, the current time and price.
+   */
+  liveStart(symbol: string): { time: number; price: string };
   now(): number;
   isPaused(): boolean;
   /** Moves time by `ms` and plays the market on the way, paused or not. */
@@ -191,6 +202,16 @@ export function createSimExchange(options: SimExchangeOptions): SimExchange {
     ticker24h: (marketType, symbol) => tickerView(engine, symbolMarket(marketType, symbol)),
     recentTrades: (marketType, symbol, limit) =>
       recentTrades(engine, symbolMarket(marketType, symbol), limit ?? engine.cfg.recentTradesLimit),
+    markLive: () => {
+      if (engine.startedAt !== null) return false;
+      engine.startedAt = clock.now();
+      for (const sym of engine.symbols) sym.startPrice = sym.centre;
+      return true;
+    },
+    liveStart: (symbol) => {
+      const sym = engine.bySymbol.get(symbol) ?? reject(SimErrorCode.UNKNOWN_SYMBOL, `symbol ${JSON.stringify(symbol)} is not simulated`);
+      return { time: engine.startedAt ?? clock.now(), price: str(sym.startPrice ?? sym.centre) };
+    },
     now: () => clock.now(),
     isPaused: () => clock.isPaused(),
     step: (ms) => {

@@ -10,8 +10,8 @@ import type { Engine, MarketState } from './state';
  * save writes what moved since the last one instead of the whole state.
  *
  * - `core`: everything except the orders and each market's ticker and recent trades: clock,
- *   counters, accounts, positions, the closed-order ids, per symbol the price process, per
- *   market the last price and trade counter. Small; written on every save. Everything orders,
+ *   counters, the live start, accounts, positions, the closed-order ids, per symbol the price
+ *   process and start price, per market the last price and trade counter. Small; written on every save. Everything orders,
  *   balances and positions depend on lives here.
  * - `market:<marketType>:<symbol>`: that market's `{ ticker, recentTrades }`; display state only.
  * - `order:<id>`: one order.
@@ -47,6 +47,7 @@ export function corePart(engine: Engine): SimCorePart {
     version: 1,
     time: engine.clock.now(),
     paused: engine.clock.isPaused(),
+    startedAt: engine.startedAt,
     seq: { ...engine.seq },
     symbols: engine.symbols.map((sym) => ({ ...symbolCore(sym), markets: sym.markets.map(marketCore) })),
     accounts: accountSnapshots(engine),

@@ -33,6 +33,10 @@ export function restoreEngine(cfg: SimConfig, clock: SimClock, sink: SimSink, st
   const snap = parsed.data;
   const engine = buildEngine(cfg, clock, sink);
   engine.seq = { ...snap.seq };
+  // Snapshots written before the live start was stored lack it: that market has been live at
+  // least since the snapshot's time, so history is anchored there, at the price it stood at (the
+  // next save stores both, so the anchor no longer moves).
+  engine.startedAt = snap.startedAt === undefined ? snap.time : snap.startedAt;
   const configured = engine.symbols
     .map((s) => `${s.spec.symbol}:${s.markets.map((m) => m.marketType).join('+')}`)
     .join(',');
@@ -47,6 +51,7 @@ export function restoreEngine(cfg: SimConfig, clock: SimClock, sink: SimSink, st
     sym.bookSeq = s.bookSeq;
     sym.nextTickAt = s.nextTickAt;
     sym.path = s.path.map((p) => ({ at: p.at, price: dec(p.price), volume: optDec(p.volume) }));
+    sym.startPrice = engine.startedAt === null ? null : (optDec(s.startPrice ?? null) ?? sym.centre);
     s.markets.forEach((m, j) => {
       const ms = sym.markets[j] as Engine['symbols'][number]['markets'][number];
       ms.lastPrice = dec(m.lastPrice);

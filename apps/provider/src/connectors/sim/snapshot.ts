@@ -63,11 +63,16 @@ const Bucket = z.object({
  * Everything needed to continue exactly where the engine stopped: clock, generator states,
  * prices, queued scripts, ticker windows, accounts, positions, live orders (with their queue
  * positions) and the retained closed orders. Plain JSON; numbers are ints or exact doubles.
+ *
+ * `startedAt` and each symbol's `startPrice` (where the live market began, null before it did)
+ * came later within version 1: they are optional, so older snapshots still load (restore derives
+ * them, see restore.ts), and older code reading a newer snapshot drops them as unknown keys.
  */
 export const SimSnapshotSchema = z.object({
   version: z.literal(1),
   time: z.number(),
   paused: z.boolean(),
+  startedAt: z.number().nullable().optional(),
   seq: z.object({ order: Int, fill: Int, client: Int, resting: Int, position: Int }),
   symbols: z.array(
     z.object({
@@ -78,6 +83,7 @@ export const SimSnapshotSchema = z.object({
       bookSeq: Int,
       nextTickAt: z.number(),
       path: z.array(z.object({ at: z.number(), price: DecimalOut, volume: NullableDecimal })),
+      startPrice: NullableDecimal.optional(),
       markets: z.array(
         z.object({
           marketType: SimMarketTypeSchema,
@@ -178,6 +184,7 @@ export function symbolCore(sym: Engine['symbols'][number]): SimSymbolCore {
     bookSeq: sym.bookSeq,
     nextTickAt: sym.nextTickAt,
     path: sym.path.map((p) => ({ at: p.at, price: str(p.price), volume: opt(p.volume) })),
+    startPrice: opt(sym.startPrice),
   };
 }
 
@@ -225,6 +232,7 @@ export function takeSnapshot(engine: Engine): SimSnapshot {
     version: 1,
     time: engine.clock.now(),
     paused: engine.clock.isPaused(),
+    startedAt: engine.startedAt,
     seq: { ...engine.seq },
     symbols: engine.symbols.map((sym) => ({
       ...symbolCore(sym),

@@ -51,6 +51,8 @@ export interface SymbolState {
   nextTickAt: number;
   path: PathPoint[];
   markets: MarketState[];
+  /** The price the live market began from (see `Engine.startedAt`); null until then. */
+  startPrice: Dec | null;
 }
 
 export interface BookRow {
@@ -213,6 +215,11 @@ export interface Engine {
   closed: OrderState[];
   closedHead: number;
   seq: Counters;
+  /**
+   * When the live market began (`markLive`): candle history is generated back from here and each
+   * symbol's `startPrice`, so it must survive restarts. Null until the market first goes live.
+   */
+  startedAt: number | null;
   maintenanceMarginRate: Dec;
   /** Fills produced inside the current placeOrder call, returned to its caller. */
   collect: SimFill[] | null;
