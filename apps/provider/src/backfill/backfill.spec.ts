@@ -1,5 +1,7 @@
 import { createMemoryBus } from '@barfinex/bus';
-import type { BackfillProgress, Candle } from '@barfinex/contracts';
+import type { BackfillProgress, BackfillStatus, Candle } from '@barfinex/contracts';
+import { createTestPglite } from '@barfinex/db';
+import type { Database } from '@barfinex/db';
 import { eventually } from '@barfinex/testing';
 import type { CandleRow } from '../candles/candles.repository';
 import type { ExchangeConnector } from '../connectors/connector';
@@ -7,6 +9,8 @@ import { createConnectorRegistry } from '../connectors/connector-registry';
 import { createBackfillService } from './backfill.service';
 import { DEFAULT_SIM_SYMBOLS, createSimClock, createSimExchange } from '../connectors/sim';
 import type { SimTrade } from '../connectors/sim';
+import { startProvider } from '../testing/harness';
+import type { Harness } from '../testing/harness';
 import { createSimHistory } from './sim-history';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -160,5 +164,53 @@ describe('backfill jobs', () => {
     await expect(bare.start(series, { from: T0, to: T0 + HOUR })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(service.start(series, { from: 0, to: T0 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect(service.status({ ...series, symbol: 'ETHUSDT' })).toMatchObject({ state: 'idle', fetched: 0 });
+  });
+});
+
+describe('backfill through the running sim connector', () => {
+  // The harness's simulator went live at its wall clock, 2026-01-05 00:00, from BTCUSDT's price.
+  const liveStart = Date.UTC(2026, 0, 5);
+  const path = '/api/candles/sim/spot/BTCUSDT/min1';
+  let db: Database;
+  let h: Harness;
+  beforeAll(async () => {
+    db = await createTestPglite();
+    h = await startProvider({ db, bus: createMemoryBus() });
+  }, 60_000);
+  afterAll(async () => {
+    await h.stop();
+    await db.close();
+  });
+  async function call<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${h.baseUrl}${url}`, { method, headers: { ...h.auth, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    return { status: res.status, body: (await res.json()) as T };
+  }
+  const stored = async (from: number, to: number) => {
+    const res = await call<Candle[] | { data: Candle[] }>('GET', `${path}?from=${from}&to=${to}&limit=1000`);
+    return Array.isArray(res.body) ? res.body : res.body.data;
+  };
+
+  it('stores history that ends at the live starting price, and the first live minute trades next to it', async () => {
+    const startPrice = h.sim.exchange.lastPrice('spot', 'BTCUSDT');
+    expect(h.sim.exchange.liveStart('BTCUSDT')).toEqual({ time: liveStart, price: startPrice });
+    // Asked past the live start: history stops there instead of inventing the live market's bars.
+    const started = await call<BackfillStatus>('POST', `${path}/backfill`, { from: '2026-01-01T00:00:00Z', to: '2026-01-05T05:00:00Z' });
+    expect(started.status).toBe(202);
+    let status: BackfillStatus | undefined;
+    await eventually(async () => {
+      status = (await call<BackfillStatus>('GET', `${path}/backfill/status`)).body;
+      expect(status.state).toBe('finished');
+    }, 60_000, 50);
+    expect(status?.upserted).toBe(4 * 1_440);
+
+    const tail = await stored(liveStart - 3 * HOUR, liveStart - 1);
+    expect(tail).toHaveLength(180);
+    expect(tail.at(-1)).toMatchObject({ time: liveStart - 60_000, close: startPrice });
+    for (const c of tail) expect(Math.abs(Number(c.close) / Number(startPrice) - 1)).toBeLessThan(0.05);
+
+    h.sim.exchange.step(60_000);
+    const firstLive = h.sim.exchange.recentTrades('spot', 'BTCUSDT');
+    expect(firstLive.length).toBeGreaterThan(0);
+    for (const t of firstLive) expect(Math.abs(Number(t.price) / Number(startPrice) - 1)).toBeLessThan(0.005);
   });
 });

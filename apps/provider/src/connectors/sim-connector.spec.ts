@@ -85,3 +85,38 @@ describe('sim connector when saving its state fails', () => {
     }
   });
 });
+
+describe('sim connector candle history', () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('joins history to the market where start() sets it live, and stores that start on the first tick', async () => {
+    const s = scriptedStore();
+    let wall = Date.UTC(2026, 10, 24, 5, 53, 40);
+    const sim = await createSimConnector({ prisma: {} as PrismaClient, seed: 7, symbols: ['BTCUSDT'], tickMs: 1_000, autostart: true, logger: pino({ level: 'silent' }), now: () => wall, createStore: () => s.store });
+    // Starting the other parts took a while: the market goes live at 05:55:12, at its starting price.
+    wall = Date.UTC(2026, 10, 24, 5, 55, 12);
+    await sim.start(quiet);
+    try {
+      const startPrice = sim.exchange.lastPrice('spot', 'BTCUSDT');
+      expect(sim.exchange.liveStart('BTCUSDT')).toEqual({ time: wall, price: startPrice });
+      expect(sim.exchange.markLive()).toBe(false);
+      const bars = (await sim.candles?.('futures', 'BTCUSDT', 'min1', wall - 2 * 3_600_000, wall + 3_600_000)) ?? [];
+      expect(bars).toHaveLength(4 + 60 + 55);
+      expect(bars.at(-1)?.time).toBe(Date.UTC(2026, 10, 24, 5, 54));
+      expect(Number(bars.at(-1)?.close)).toBe(Number(startPrice));
+      await expect(sim.candles?.('spot', 'NOPEUSDT', 'min1', wall - 3_600_000, wall)).rejects.toMatchObject({ code: 'UNKNOWN_SYMBOL' });
+
+      sim.exchange.pause();
+      await jest.advanceTimersByTimeAsync(1_000);
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(s.saves).toEqual(['ok']);
+    } finally {
+      await sim.stop();
+    }
+  });
+});

@@ -10,6 +10,7 @@ import type { SimExchange, SimFill, SimMarketType, SimOrder, SimOrderBook } from
 import { createSimStateStore } from './sim-snapshot.store';
 import type { SimStateStore, SimStateStoreDeps } from './sim-snapshot.store';
 import { createSimHistory } from '../backfill/sim-history';
+import type { SimHistory } from '../backfill/sim-history';
 
 const ACCOUNT = 'main';
 const MARKETS: readonly SimMarketType[] = ['spot', 'futures'];
@@ -88,7 +89,8 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
   let placing: string | undefined;
   const streamed = new Map<SimMarketType, Set<string>>(MARKETS.map((m) => [m, new Set(symbols.map((s) => s.symbol))]));
   const streams = (m: SimMarketType, symbol: string) => streamed.get(m)?.has(symbol) === true;
-  const histories = new Map(symbols.map((s) => [s.symbol, createSimHistory(options.seed, { ...s, volatility: s.volatility ?? 0.5 })]));
+  /** Per symbol, the history walked back from the live start it was built for (see `historyOf`). */
+  const histories = new Map<string, { anchor: string; history: SimHistory }>();
 
   const exchange = createSimExchange({
     seed: options.seed,
@@ -134,6 +136,24 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
     // Time moved on while the provider was down; the market resumes from now without replaying the gap.
     if (!exchange.isPaused() && wall() > exchange.now()) clock.set(wall());
     options.logger.info({ time: exchange.now(), paused: exchange.isPaused(), from: loaded }, 'simulator state restored');
+  }
+
+  /**
+   * History ends where the live market began and closes at its starting price, so backfilled bars
+   * join the live ones without a jump and never overwrite them. The start is kept with the
+   * simulator's state, so the same seed and range give the same bars after a restart. Before
+   * `start()` the anchor is provisional (now, at the current price).
+   */
+  function historyOf(symbol: string): SimHistory {
+    const spec = symbols.find((s) => s.symbol === symbol);
+    if (!spec) throw new VenueRejectError('UNKNOWN_SYMBOL', `the simulator has no ${symbol}`, true);
+    const liveFrom = exchange.liveStart(symbol);
+    const anchor = `${liveFrom.time}:${liveFrom.price}`;
+    const cached = histories.get(symbol);
+    if (cached?.anchor === anchor) return cached.history;
+    const history = createSimHistory(options.seed, { ...spec, volatility: spec.volatility ?? 0.5 }, { liveFrom });
+    histories.set(symbol, { anchor, history });
+    return history;
   }
 
   let status: ExchangeConnectorStatus = 'INACTIVE';
@@ -185,6 +205,11 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
       // Loading state and starting the other parts took time the market did not live through: a
       // running market starts at the wall clock, else every venue time would lag the provider's.
       if (!exchange.isPaused() && lastWall > exchange.now()) clock.set(lastWall);
+      // The first start is where candle history joins the live market; a restored market keeps
+      // the start it recorded (or derived from an older snapshot). The first tick stores it,
+      // even on a paused market.
+      exchange.markLive();
+      unsaved = true;
       timer = setInterval(() => {
         const t = wall();
         const elapsed = t - lastWall;
@@ -302,11 +327,9 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
     async setSubscriptions(market, list) {
       streamed.set(asSimMarket(market), new Set(list));
     },
-    /** Deterministic history from the seed (see backfill/sim-history.ts), closed bars up to now. */
+    /** Deterministic history from the seed and the live start (see backfill/sim-history.ts): closed bars up to it. */
     async candles(market, symbol, interval, fromMs, toMs) {
-      const history = histories.get(symbol);
-      if (!history) throw new VenueRejectError('UNKNOWN_SYMBOL', `the simulator has no ${symbol}`, true);
-      return history.candles(asSimMarket(market), interval, fromMs, toMs, wall());
+      return historyOf(symbol).candles(asSimMarket(market), interval, fromMs, toMs, wall());
     },
   };
   return connector;
