@@ -51,6 +51,12 @@ export interface Outbox {
  * yet deleted when the provider stops is sent again on the next start; the eventId makes that
  * harmless. The relay stops at the first failure and retries later, with backoff; while the bus
  * reports itself disconnected it only polls the bus status (no database access).
+ *
+ * Order: rows go out in `seq` order, which is hand-over order, and a relay pass first waits for the
+ * direct publishes already under way. One exception: an event whose direct publish was under way
+ * when the bus went down is stored only when the bus gives up on it (NATS: after
+ * `durablePublishTimeoutMs`), so after an outage longer than that it comes behind events emitted
+ * after it.
  */
 export function createOutbox(deps: OutboxDeps): Outbox {
   const schedule = deps.schedule ?? timerScheduler;

@@ -9,7 +9,7 @@ import type { EventOutboxRepository } from './outbox.repository';
 /**
  * Publishing from request paths and market loops must never fail the caller: REST keeps serving
  * while NATS is down. Live-only events (market data, heartbeats) are fire-and-forget: stale ones
- * are worthless. Durable events (orders, fills, account, registry...) are never dropped: while the
+ * are worthless. Durable events (orders, fills, account, reconciliation) are never dropped: while the
  * bus is connected and nothing waits in the outbox they go straight to the bus (no database cost);
  * otherwise, or when that publish fails, they are stored in the event outbox and relayed in order
  * once the bus is back, also after a restart. Lost only if the database refuses the write too:
