@@ -56,7 +56,6 @@ export function createEventSink(options: EventSinkOptions) {
   const buffer = new Map<string, Entry>();
   const stats = { stored: 0, dropped: 0, failures: 0, lastError: undefined as string | undefined };
   let writing: Promise<void> | undefined;
-  let rerun: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let retryAt = 0;
   let closed = false;
@@ -113,22 +112,21 @@ export function createEventSink(options: EventSinkOptions) {
 
   /** Writes everything buffered (batch by batch); stops at the first failure, which schedules a retry. */
   function flush(): Promise<void> {
-    if (writing) {
-      // A write is under way, possibly past its last look at the buffer: rows added since are
-      // written right after it (unless it failed and a backoff is due), not on the flush timer.
-      rerun ??= writing.then(() => {
-        rerun = undefined;
-        return Date.now() >= retryAt ? flush() : undefined;
-      });
-      return rerun;
-    }
-    writing = (async () => {
-      while (buffer.size > 0 && (await writeOnce()));
-    })().finally(() => {
-      writing = undefined;
-      if (buffer.size > 0) schedule(Math.max(flushMs, retryAt - Date.now()));
-    });
-    return writing;
+    if (writing) return writing;
+    if (buffer.size === 0) return Promise.resolve();
+    const run: Promise<void> = (async () => {
+      try {
+        while (buffer.size > 0 && (await writeOnce()));
+      } finally {
+        // Cleared in the same microtask the loop found the buffer empty (a `.finally` on the promise
+        // would run a hop later): a row added from here on starts a new write at once instead of
+        // being handed this finished one and left to the flush timer.
+        if (writing === run) writing = undefined;
+        if (buffer.size > 0) schedule(Math.max(flushMs, retryAt - Date.now()));
+      }
+    })();
+    writing = run;
+    return run;
   }
 
   return {
