@@ -77,6 +77,11 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     const baseUrl = input.baseUrl ?? previous?.baseUrl;
     if (!baseUrl) throw badRequest(`app ${input.appType}/${input.appKey} is not registered: a first heartbeat needs baseUrl`);
     const meta = { ...previous?.meta, ...input.meta };
+    // An app's credential is only ever sent to the address it was registered with: a write that
+    // moves the app elsewhere without bringing a token of its own must not take the stored one
+    // along, or any token holder could point the app's key at a host of theirs and collect it.
+    const moved = previous !== undefined && input.baseUrl !== undefined && input.baseUrl !== previous.baseUrl;
+    if (moved && !(input.meta !== undefined && Object.hasOwn(input.meta, 'apiToken'))) delete meta['apiToken'];
     // The UI addresses a detector by a stable id that survives re-registration.
     if (input.appType === 'detector' && typeof meta['studioKey'] !== 'string') meta['studioKey'] = newId();
     const record: RegistryRecord = {

@@ -164,6 +164,24 @@ describe('app registry', () => {
     }
   });
 
+  it('never sends an app credential to a baseUrl it was not registered with', async () => {
+    await register(inspector).expect(201);
+    await expect(s.registry.resolve('inspector', 'inspector')).resolves.toEqual({ baseUrl: 'http://127.0.0.1:8082', apiToken: 'app-secret' });
+    // The same address keeps the stored credential, whether the write repeats baseUrl or not.
+    await request(s.app).post('/api/apps/registry/heartbeat').set(auth).send({ appType: 'inspector', appKey: 'inspector', baseUrl: 'http://127.0.0.1:8082' }).expect(200);
+    await request(s.app).post('/api/apps/registry/heartbeat').set(auth).send({ appType: 'inspector', appKey: 'inspector' }).expect(200);
+    await expect(s.registry.resolve('inspector', 'inspector')).resolves.toEqual({ baseUrl: 'http://127.0.0.1:8082', apiToken: 'app-secret' });
+    // A move without a token of its own (a heartbeat or a registration) leaves the old one behind.
+    await request(s.app).post('/api/apps/registry/heartbeat').set(auth).send({ appType: 'inspector', appKey: 'inspector', baseUrl: 'http://169.254.169.254' }).expect(200);
+    await expect(s.registry.resolve('inspector', 'inspector')).resolves.toEqual({ baseUrl: 'http://169.254.169.254' });
+    await register({ ...inspector, meta: { pid: 2 } }).expect(201);
+    await expect(s.registry.resolve('inspector', 'inspector')).resolves.toEqual({ baseUrl: 'http://127.0.0.1:8082' });
+    // The app itself re-registering (it always sends its token) restores it.
+    await register(inspector).expect(201);
+    await register({ ...inspector, baseUrl: 'http://127.0.0.1:9082', meta: { apiToken: 'moved-secret' } }).expect(201);
+    await expect(s.registry.resolve('inspector', 'inspector')).resolves.toEqual({ baseUrl: 'http://127.0.0.1:9082', apiToken: 'moved-secret' });
+  });
+
   it('sends one lookup query for a burst of proxied calls, and none while the entry is fresh', async () => {
     const cached = await createSpecApp({ ttlMs: 60_000, lookupCacheMs: 60_000 });
     try {
