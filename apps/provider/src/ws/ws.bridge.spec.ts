@@ -80,3 +80,30 @@ describe('bad subscribe input', () => {
     expect(await error).toMatchObject({ code: 'UNKNOWN_EVENT' });
   });
 });
+
+describe('subscription bound', () => {
+  it('refuses a subscribe that would take a client past maxSubscriptions, and keeps what it had', async () => {
+    const own = createServer();
+    const capped = createWsBridge({ httpServer: own, token: TOKEN, corsOrigins: '*', maxSubscriptions: 4 });
+    await new Promise<void>((resolve) => own.listen(0, '127.0.0.1', resolve));
+    const socket = io(`http://127.0.0.1:${(own.address() as AddressInfo).port}`, { path: '/ws', auth: { token: TOKEN }, transports: ['websocket'], forceNew: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      expect(await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE', 'PROVIDER_ORDER_CLOSE'], symbols: ['BTCUSDT', 'ETHUSDT'] })).toMatchObject({ ok: true });
+      // Rooms already held do not count twice.
+      expect(await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE'], symbols: ['btcusdt'] })).toMatchObject({ ok: true });
+      const refused = await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE'], symbols: ['SOLUSDT'] });
+      expect(refused).toEqual({ ok: false, error: { code: 'TOO_MANY_SUBSCRIPTIONS', message: expect.stringContaining('at most 4'), details: { limit: 4, current: 4, requested: 1 } } });
+      const after = await ask(socket, 'unsubscribe', { events: ['PROVIDER_ORDER_CLOSE'] });
+      expect(after.subscribed).toEqual({ all: false, events: [], symbols: { PROVIDER_ORDER_CREATE: ['BTCUSDT', 'ETHUSDT'] } });
+      expect(await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE'], symbols: ['SOLUSDT'] })).toMatchObject({ ok: true });
+    } finally {
+      socket.close();
+      await capped.close();
+      await new Promise((resolve) => own.close(resolve));
+    }
+  });
+});

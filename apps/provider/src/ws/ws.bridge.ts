@@ -19,6 +19,8 @@ export interface WsBridgeOptions {
   corsOrigins: string[] | '*';
   /** A client whose unsent packets exceed this is disconnected instead of growing memory. */
   maxBufferedPackets?: number;
+  /** Most subscriptions (an event, or an event for one symbol) one client may hold; default 10,000. */
+  maxSubscriptions?: number;
   sweepIntervalMs?: number;
   now?: () => number;
   onSlowClient?: (socketId: string, buffered: number) => void;
@@ -46,7 +48,14 @@ function bufferedPackets(socket: Socket): number {
   return conn.writeBuffer?.length ?? 0;
 }
 
-function attachDefaultNamespace(nsp: Namespace, now: () => number): void {
+/** The subscription rooms a socket is in (not its own id room, not `all`). */
+function subscriptionCount(socket: Socket): number {
+  let n = 0;
+  for (const room of socket.rooms) if (room.startsWith('e:')) n += 1;
+  return n;
+}
+
+function attachDefaultNamespace(nsp: Namespace, now: () => number, maxSubscriptions: number): void {
   nsp.on('connection', (socket) => {
     const auth = socket.handshake.auth as { subscribeAll?: unknown } | undefined;
     if (auth?.subscribeAll === true) void socket.join(ALL_ROOM);
@@ -64,6 +73,13 @@ function attachDefaultNamespace(nsp: Namespace, now: () => number): void {
         return;
       }
       const rooms = roomsFor(parsed.data.events, parsed.data.symbols);
+      // Symbols are free-form, so without a bound one client could hold rooms (memory) without end.
+      const current = subscriptionCount(socket);
+      const added = new Set(rooms.filter((room) => !socket.rooms.has(room))).size;
+      if (current + added > maxSubscriptions) {
+        reply({ ok: false, error: { code: 'TOO_MANY_SUBSCRIPTIONS', message: `at most ${maxSubscriptions} subscriptions (event, or event and symbol) per client; unsubscribe first`, details: { limit: maxSubscriptions, current, requested: added } } });
+        return;
+      }
       void socket.join(rooms);
       reply({ ok: true, subscribed: subscriptionsOf(socket) });
     });
@@ -141,7 +157,7 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
   io.use(auth);
   const sink = io.of('/eventsink');
   sink.use(auth);
-  attachDefaultNamespace(io.of('/'), now);
+  attachDefaultNamespace(io.of('/'), now, options.maxSubscriptions ?? 10_000);
 
   const sweep = setInterval(() => {
     for (const nsp of [io.of('/'), sink]) {
