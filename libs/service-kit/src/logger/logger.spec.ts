@@ -23,6 +23,9 @@ describe('createLogger', () => {
       apiKey: SECRET,
       account: { apiKey: SECRET, apiSecret: SECRET, name: 'main' },
       user: { password: SECRET, secret: SECRET, token: SECRET },
+      meta: { apiToken: SECRET, stages: ['a'] },
+      alpaca: { keyId: 'id', secretKey: SECRET },
+      apiToken: SECRET,
       req: { headers: { authorization: `Bearer ${SECRET}`, 'x-api-token': SECRET, cookie: `sid=${SECRET}`, host: 'h' } },
       res: { headers: { 'set-cookie': `sid=${SECRET}` } },
       err: { config: { headers: { Authorization: `Bearer ${SECRET}` } } },
@@ -32,6 +35,8 @@ describe('createLogger', () => {
     const [line] = records();
     expect(line).toMatchObject({
       account: { apiKey: '[redacted]', name: 'main' },
+      meta: { apiToken: '[redacted]', stages: ['a'] },
+      alpaca: { keyId: 'id', secretKey: '[redacted]' },
       req: { headers: { authorization: '[redacted]', host: 'h' } },
     });
   });

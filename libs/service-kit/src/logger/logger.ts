@@ -3,7 +3,8 @@ import { isAxiosError } from 'axios';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
 
-const SECRET_KEYS = ['token', 'apiKey', 'secret', 'password', 'apiSecret', 'accessToken', 'refreshToken'];
+// `apiToken` is what the apps register their own credential as; `secretKey` is Alpaca's secret.
+const SECRET_KEYS = ['token', 'apiToken', 'apiKey', 'secret', 'secretKey', 'password', 'apiSecret', 'accessToken', 'refreshToken'];
 const SECRET_HEADERS = ['authorization', 'Authorization', 'x-api-token', 'cookie', 'Cookie', 'set-cookie'];
 
 /**
