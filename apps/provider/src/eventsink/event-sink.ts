@@ -114,19 +114,20 @@ export function createEventSink(options: EventSinkOptions) {
   function flush(): Promise<void> {
     if (writing) return writing;
     if (buffer.size === 0) return Promise.resolve();
-    const run: Promise<void> = (async () => {
+    // Only one write runs at a time, and its loop awaits at least once (the buffer is not empty), so
+    // `writing` is this write when the finally block runs.
+    writing = (async () => {
       try {
         while (buffer.size > 0 && (await writeOnce()));
       } finally {
         // Cleared in the same microtask the loop found the buffer empty (a `.finally` on the promise
         // would run a hop later): a row added from here on starts a new write at once instead of
         // being handed this finished one and left to the flush timer.
-        if (writing === run) writing = undefined;
+        writing = undefined;
         if (buffer.size > 0) schedule(Math.max(flushMs, retryAt - Date.now()));
       }
     })();
-    writing = run;
-    return run;
+    return writing;
   }
 
   return {
