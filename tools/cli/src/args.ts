@@ -41,6 +41,9 @@ export interface Cli {
 
 export class UsageError extends Error {}
 
+/** `--help` / `-h`: the usage goes to stdout and the command succeeds. */
+export class HelpRequested extends Error {}
+
 function defaultToken(env: NodeJS.ProcessEnv, cwd: string): string {
   if (env['PROVIDER_API_TOKEN']) return env['PROVIDER_API_TOKEN'];
   const file = resolve(cwd, env['BARFINEX_DATA_DIR'] ?? 'data', 'api-token');
@@ -90,7 +93,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
   const { values, positionals } = parsed;
-  if (values.help || positionals.length === 0) throw new UsageError('');
+  if (values.help) throw new HelpRequested();
+  if (positionals.length === 0) throw new UsageError('');
   const token = values.token ?? defaultToken(env, cwd);
   if (!token) throw new UsageError('no API token: pass --token, set PROVIDER_API_TOKEN, or run from the directory holding data/api-token');
   return {

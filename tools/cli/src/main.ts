@@ -1,7 +1,7 @@
 import { platformRoutes } from '@barfinex/contracts';
 import { createProviderClient } from '@barfinex/sdk';
 import { isAppError } from '@barfinex/service-kit';
-import { parseCli, USAGE, UsageError } from './args';
+import { HelpRequested, parseCli, USAGE, UsageError } from './args';
 import { runBackfill } from './backfill';
 import { runReplay } from './replay';
 
@@ -33,6 +33,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
+    if (e instanceof HelpRequested) {
+      out(USAGE);
+      process.exit(0);
+    }
     if (e instanceof UsageError) {
       if (e.message) err(`barfinex: ${e.message}\n`);
       err(USAGE);
