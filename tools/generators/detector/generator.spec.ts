@@ -15,7 +15,7 @@ describe('detector generator', () => {
     expect(source).toContain("from '../src'");
     expect(source).toContain('export const myBreakout = defineDetector({');
     expect(source).toContain("name: 'my-breakout'");
-    expect(source).toContain('npx tsx libs/detector-kit/examples/my-breakout.ts');
+    expect(source).toContain('npx tsx --conditions=development libs/detector-kit/examples/my-breakout.ts');
     expect(spec).toContain("import { myBreakout } from './my-breakout';");
     expect(() => detectorGenerator(tree, { name: 'my-breakout' })).toThrow(/already exists/);
   });
@@ -52,6 +52,13 @@ describe('detector generator', () => {
       });
       expect(jest.stderr).toMatch(/Tests:\s+3 passed, 3 total/);
       expect(jest.status).toBe(0);
+      // The command its header gives runs it.
+      const source = fs.readFileSync(path.join(dir, 'scaffold-check.ts'), 'utf-8');
+      const run = /Run it: npx tsx (.*) out\/scaffold-check\.ts/.exec(source)?.[1] ?? '';
+      expect(run).toBe('--conditions=development');
+      const tsx = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), ...run.split(' '), path.join(dir, 'scaffold-check.ts')], { encoding: 'utf-8', cwd: ROOT });
+      expect(tsx.stderr).toBe('');
+      expect(tsx.stdout).toMatch(/\n\d+ signals\n$/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -11,8 +11,9 @@ export interface DetectorGeneratorSchema {
 const KIT_ROOT = 'libs/detector-kit';
 
 /**
- * Inside the kit (its examples) a detector imports the kit's source directly, so it runs with
- * plain `npx tsx` without a build; anywhere else it imports the package like any user would.
+ * Inside the kit (its examples) a detector imports the kit's source directly; anywhere else it
+ * imports the package like any user would. Either way it runs without a build under
+ * `npx tsx --conditions=development` (the workspace packages resolve to their source only then).
  */
 function kitImportFrom(directory: string): string {
   const inside = !path.posix.relative(KIT_ROOT, directory).startsWith('..');
