@@ -101,9 +101,12 @@ export {
   KillSwitchSchema,
   MarginUpdateSchema,
   MarketConditionSchema,
+  NoTradeWindowSchema,
   RegimeSchema,
   RiskActionSchema,
   RiskBreachSchema,
+  RiskPoliciesInputSchema,
+  RiskPoliciesSchema,
   TradeOutcomeSchema,
 } from './risk';
 export type {
@@ -113,9 +116,12 @@ export type {
   KillSwitch,
   MarginUpdate,
   MarketCondition,
+  NoTradeWindow,
   Regime,
   RiskAction,
   RiskBreach,
+  RiskPolicies,
+  RiskPoliciesInput,
   TradeOutcome,
 } from './risk';
 export {

@@ -10,7 +10,7 @@ import {
   UnixMs,
   enumOf,
 } from './common';
-import { DecimalString, NonNegativeDecimalString, PositiveDecimalString } from './decimal';
+import { DecimalString, NonNegativeDecimalString, PositiveDecimalString, compareDecimalStrings } from './decimal';
 
 export const RiskActionSchema = z.enum(['ALLOW', 'BLOCK', 'THROTTLE', 'STAND_DOWN', 'CLOSE_ALL']);
 export type RiskAction = z.output<typeof RiskActionSchema>;
@@ -139,3 +139,56 @@ export const DataMaturityUpdateSchema = z
   })
   .meta({ id: 'DataMaturityUpdate' });
 export type DataMaturityUpdate = z.output<typeof DataMaturityUpdateSchema>;
+
+// The inspector's risk limits: what PUT /policies on the inspector takes, and what the provider's
+// inspector config may carry under params.policies (checked here so both agree).
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM (UTC, 00:00-23:59)');
+
+/** A UTC window with no new entries, e.g. around a macro release; `end` before `start` wraps midnight. */
+export const NoTradeWindowSchema = z
+  .object({
+    start: HHMM,
+    end: HHMM,
+    /** UTC weekdays (0 = Sunday) the window applies to; every day when absent. */
+    days: z.array(z.number().int().min(0).max(6)).min(1).max(7).optional(),
+    label: z.string().max(100).optional(),
+  })
+  .strict()
+  .refine((w) => w.start !== w.end, { message: 'start and end must differ', path: ['end'] });
+export type NoTradeWindow = z.output<typeof NoTradeWindowSchema>;
+
+const Percent = NonNegativeDecimalString.refine((v) => compareDecimalStrings(v, '1000') <= 0, 'at most 1000 (%)');
+
+/**
+ * The risk limits. Percentages are of current equity (drawdown: of peak equity; daily loss: of
+ * the day's starting equity). A limit of 0 for a count or duration turns that policy off.
+ */
+export const RiskPoliciesSchema = z
+  .object({
+    /** Per-symbol position value cap in the quote asset; both caps apply when both are set. */
+    maxPositionNotional: PositiveDecimalString.optional(),
+    maxPositionPercent: Percent.default('20'),
+    maxExposurePercent: Percent.default('100'),
+    maxDrawdownPercent: Percent.default('15'),
+    maxDailyLossPercent: Percent.default('5'),
+    maxConsecutiveLosses: z.number().int().min(0).max(1000).default(2),
+    cooldownMs: z.number().int().min(0).max(7 * 86_400_000).default(30_000),
+    maxTradesPerDay: z.number().int().min(0).max(100_000).default(10),
+    noTradeWindows: z.array(NoTradeWindowSchema).max(50).default([]),
+    /** Protective levels used when an intent or request carries no stop-loss / take-profit. */
+    stopLossPercent: PositiveDecimalString.refine((v) => compareDecimalStrings(v, '100') < 0, 'below 100 (%)').default('0.5'),
+    takeProfitPercent: PositiveDecimalString.default('2.5'),
+  })
+  .strict();
+export type RiskPolicies = z.output<typeof RiskPoliciesSchema>;
+
+/**
+ * What a client may set: the stored shape, plus a take-profit below 100 % because the default
+ * target of a short sits that far under the fill (100 % or more would put it at or below zero).
+ * Kept off the stored shape so a state saved before this check still loads.
+ */
+export const RiskPoliciesInputSchema = RiskPoliciesSchema.refine((p) => compareDecimalStrings(p.takeProfitPercent, '100') < 0, {
+  message: 'below 100 (%): a short position\'s default take-profit would be at or below zero',
+  path: ['takeProfitPercent'],
+});
+export type RiskPoliciesInput = z.input<typeof RiskPoliciesSchema>;

@@ -69,6 +69,11 @@ describe('bodies', () => {
     expect(InspectorCreateBodySchema.parse(body)).toMatchObject(body);
   });
 
+  it("inspector configs check params.policies with the inspector's own schema and keep it as sent (no defaults filled in)", () => {
+    const policies = { maxDrawdownPercent: '12', noTradeWindows: [{ start: '12:00', end: '13:00', label: 'FOMC' }] };
+    expect(InspectorCreateBodySchema.parse({ sysname: 'inspector', params: { policies, other: 1 } }).params).toEqual({ policies, other: 1 });
+  });
+
   it.each([
     [{ riskManagement: { maxDrawdownPercent: 'abc' } }, 'riskManagement.maxDrawdownPercent'],
     [{ riskManagement: { maxDrawdownPercent: -1 } }, 'riskManagement.maxDrawdownPercent'],
@@ -82,6 +87,11 @@ describe('bodies', () => {
     [{ strategyLogic: { maxConsecutiveLosses: -2 } }, 'strategyLogic.maxConsecutiveLosses'],
     [{ strategyLogic: { cooldownPeriod: 'soon' } }, 'strategyLogic.cooldownPeriod'],
     [{ strategyLogic: { cooldownPeriod: 604_801 } }, 'strategyLogic.cooldownPeriod'],
+    [{ params: { policies: { maxDrawdownPercent: 'abc' } } }, 'params.policies.maxDrawdownPercent'],
+    [{ params: { policies: { takeProfitPercent: '150' } } }, 'params.policies.takeProfitPercent'],
+    [{ params: { policies: { noTradeWindows: [{ start: '25:00', end: '01:00' }] } } }, 'params.policies.noTradeWindows.0.start'],
+    [{ params: { policies: { maxDrawdownPct: '10' } } }, 'params.policies'],
+    [{ params: { policies: 'strict' } }, 'params.policies'],
   ])('inspector configs refuse %j', (fields, path) => {
     const result = InspectorCreateBodySchema.safeParse({ sysname: 'inspector', ...fields });
     expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual([path]);

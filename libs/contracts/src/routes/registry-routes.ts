@@ -4,6 +4,7 @@ import { ConnectorTypeSchema, MarketTypeSchema, SymbolName, TimeFrameSchema, Uni
 import { DecimalString, NonNegativeDecimalString, PositiveDecimalString, compareDecimalStrings, normalizeDecimal } from '../decimal';
 import { defineRoute, withOpenApiSchema } from '../openapi';
 import { AppTypeSchema } from '../platform';
+import { RiskPoliciesInputSchema } from '../risk';
 import { MarketTypeParam, TimeFrameParam } from './params';
 
 const tags = (t: string) => [t];
@@ -234,6 +235,15 @@ export const InspectorConfigSchema = z
     tradeSettings: TradeSettingsSection.optional(),
     strategyLogic: StrategyLogicSection.optional(),
     params: Meta.default({}),
+  })
+  .superRefine((config, ctx) => {
+    // The inspector applies params.policies over the sections above with its own schema: checked
+    // with that schema here (and kept as sent), so a bad value is a 400 now, not a silent fall back
+    // to the inspector's defaults at its next start.
+    const policies = config.params['policies'];
+    if (policies === undefined) return;
+    const result = RiskPoliciesInputSchema.safeParse(policies);
+    if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', path: ['params', 'policies', ...issue.path.map(String)], message: issue.message });
   })
   .meta({ id: 'InspectorConfig' });
 export type InspectorConfig = z.output<typeof InspectorConfigSchema>;
