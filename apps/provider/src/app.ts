@@ -108,7 +108,7 @@ export function createProvider(deps: ProviderDeps) {
   const t = createTypedRouter();
   // Connector-owned routes first: `/connectors/sim/status` must win over `/connectors/:connectorType/:marketType`.
   deps.extraRoutes?.(t);
-  registerOptionsRoutes(t, { connectors, key: config.PROVIDER_KEY, version: PROVIDER_VERSION, port: config.PROVIDER_PORT });
+  registerOptionsRoutes(t, { connectors, key: config.PROVIDER_KEY, version: PROVIDER_VERSION, port: config.PROVIDER_PORT, detectors: () => configs.detectors.list() });
   registerAccountRoutes(t, { connectors, orders });
   registerMarketRoutes(t, { connectors, marketData, now });
   registerCandleRoutes(t, { candles, connectors });

@@ -60,8 +60,12 @@ describe('auth and errors', () => {
 
 describe('market data areas', () => {
   it('lists options, connectors, symbols with filters, subscriptions and the event catalog', async () => {
+    expect((await call('POST', '/api/detectors', { key: 'options-check', name: 'Options check' })).status).toBe(201);
     const options = await call('GET', '/api/options');
     expect(options.body.connectors.map((c: { marketType: string }) => c.marketType)).toEqual(['spot', 'futures']);
+    expect(options.body.detectors).toEqual((await call('GET', '/api/detectors')).body);
+    expect(options.body.detectors).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'options-check', name: 'Options check' })]));
+    expect((await call('DELETE', '/api/detectors/options-check')).status).toBe(200);
     const symbols = await call('GET', '/api/symbols/sim/spot');
     expect(symbols.body.find((s: { symbol: string }) => s.symbol === 'BTCUSDT')).toMatchObject({ tickSize: '0.01', stepSize: '0.00001', minNotional: '5' });
     expect((await call('GET', '/api/symbols/sim/perpetual')).body.length).toBeGreaterThan(0);
