@@ -30,6 +30,17 @@ describe('BaseUrlSchema', () => {
 });
 
 describe('bodies', () => {
+  it('registration meta is bounded in depth and size', () => {
+    const base = { appType: 'inspector', appKey: 'inspector', baseUrl: 'http://127.0.0.1:8082' };
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 3_000; i++) deep = { a: deep };
+    expect(AppRegisterRequestSchema.safeParse({ ...base, meta: deep }).error?.issues[0]?.message).toMatch(/deeper than 16/);
+    expect(AppRegisterRequestSchema.safeParse({ ...base, meta: { blob: 'x'.repeat(70_000) } }).error?.issues[0]?.message).toMatch(/larger than/);
+    let ok: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 14; i++) ok = { a: ok };
+    expect(AppRegisterRequestSchema.safeParse({ ...base, meta: { ...ok, apiToken: 't' } }).success).toBe(true);
+  });
+
   it('registration keys are URL-safe', () => {
     const base = { appType: 'inspector', baseUrl: 'http://h:1' };
     expect(AppRegisterRequestSchema.safeParse({ ...base, appKey: 'inspector-1.a_b' }).success).toBe(true);

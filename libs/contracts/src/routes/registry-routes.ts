@@ -44,7 +44,20 @@ export const BaseUrlSchema = z.string().transform((raw, ctx) => {
   return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
 });
 
-const meta = Meta.optional().meta({
+const META_MAX_DEPTH = 16;
+const META_MAX_BYTES = 64 * 1024;
+/** Nesting below `value`, counted only up to `limit` (so a hostile document costs at most that much). */
+function nestingOver(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit === 0) return true;
+  for (const child of Object.values(value)) if (nestingOver(child, limit - 1)) return true;
+  return false;
+}
+const meta = Meta.superRefine((m, ctx) => {
+  // Stored with the app and merged on every heartbeat: bounded, so a hostile document is a 400, not a storage failure.
+  if (nestingOver(m, META_MAX_DEPTH)) ctx.addIssue({ code: 'custom', message: `meta nests deeper than ${META_MAX_DEPTH} levels` });
+  else if (JSON.stringify(m).length > META_MAX_BYTES) ctx.addIssue({ code: 'custom', message: `meta is larger than ${META_MAX_BYTES} bytes as JSON` });
+}).optional().meta({
   description: 'Free-form app metadata, shallow-merged over the stored meta. `meta.apiToken` (never echoed back) is sent upstream by the proxy as `Authorization: Bearer`.',
 });
 
