@@ -7,9 +7,11 @@ import { bootProvider, ensureApiToken } from './boot';
 import { loadProviderConfig } from './config';
 
 async function main(): Promise<void> {
+  // One data directory for the generated token and the embedded database, as `npm start` uses.
+  const dataDir = resolve(process.env['BARFINEX_DATA_DIR'] ?? './data');
   let config;
   try {
-    config = loadProviderConfig();
+    config = loadProviderConfig({ DATABASE_URL: `pglite:${resolve(dataDir, 'pglite')}`, ...process.env });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`provider: invalid configuration\n${err.message}\n`);
@@ -21,7 +23,6 @@ async function main(): Promise<void> {
   const shutdown = createShutdown({ logger, timeoutMs: 15_000 });
   shutdown.listen();
 
-  const dataDir = resolve(process.env['BARFINEX_DATA_DIR'] ?? './data');
   const { token, generated, file: tokenFile } = ensureApiToken(config.PROVIDER_API_TOKEN, dataDir);
   const ready = { ...config, PROVIDER_API_TOKEN: token };
 
