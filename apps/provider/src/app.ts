@@ -101,7 +101,14 @@ export function createProvider(deps: ProviderDeps) {
   });
   const candles = createCandlesRepository(deps.db.prisma, { pool: deps.db.pool });
   const marketData = createMarketDataHub({ events, candles, logger: logger.child({ component: 'market-data' }) });
-  const registry = createRegistryService({ repo: createRegistryRepository(deps.db.prisma), events, now, ttlMs: config.PROVIDER_APP_ACTIVE_TTL_MS });
+  const registry = createRegistryService({
+    repo: createRegistryRepository(deps.db.prisma),
+    events,
+    now,
+    ttlMs: config.PROVIDER_APP_ACTIVE_TTL_MS,
+    allowedHosts: config.PROVIDER_APP_ALLOWED_HOSTS,
+    onStorageError: (err) => logger.error({ err }, 'app registry storage failed'),
+  });
   const configs = createConfigsService({ repo: createConfigsRepository(deps.db.prisma), registry, now });
   const startedAt = now();
 

@@ -46,6 +46,8 @@ export const ProviderConfigSchema = z.object({
   WS_MAX_BUFFERED: envInt(5000, { min: 10 }),
   ORDER_IDEMPOTENCY_TTL_MS: envDurationMs(600_000),
   PROVIDER_APP_ACTIVE_TTL_MS: envDurationMs(60_000),
+  /** Host names an app's baseUrl may point at (the proxy connects there); empty: any. */
+  PROVIDER_APP_ALLOWED_HOSTS: envList([]),
   PROVIDER_PROXY_TIMEOUT_MS: envDurationMs(15_000),
   /**
    * The proxy's HTTP client to the apps: `native` (on Node's own llhttp parser, the cheaper hop),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppHeartbeatRequest, AppRegisterRequest, AppRegistration, AppUnregisterRequest, ProxyTarget, ProxyTargets } from '@barfinex/contracts';
 import type { AppType } from '@barfinex/enums';
-import { badRequest, isAppError, notFound, unavailable } from '@barfinex/service-kit';
+import { badRequest, forbidden, isAppError, notFound, unavailable } from '@barfinex/service-kit';
 import type { EventPublisher } from '../events/publisher';
 import type { RegistryRecord, RegistryRepository } from './registry.repository';
 
@@ -17,6 +17,13 @@ export interface RegistryServiceDeps {
   /** How long the proxy may reuse a looked-up registration (writes here invalidate it at once). */
   lookupCacheMs?: number;
   newId?: () => string;
+  /**
+   * PROVIDER_APP_ALLOWED_HOSTS: the only host names an app's baseUrl may point at (lower case);
+   * empty allows any. Checked when an app registers and again whenever the proxy resolves it.
+   */
+  allowedHosts?: readonly string[];
+  /** A storage failure, answered as 503: the cause goes to the log here. */
+  onStorageError?: (err: unknown) => void;
 }
 
 /** What the proxy needs to reach an app. */
@@ -53,8 +60,22 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       return await op();
     } catch (err) {
       if (isAppError(err)) throw err;
+      deps.onStorageError?.(err);
       throw unavailable('App registry temporarily unavailable');
     }
+  }
+
+  const allowedHosts = new Set((deps.allowedHosts ?? []).map((h) => h.toLowerCase()));
+  /** Refuses a baseUrl outside PROVIDER_APP_ALLOWED_HOSTS (the proxy would connect there). */
+  function checkHost(appType: AppType, appKey: string, baseUrl: string): void {
+    if (allowedHosts.size === 0) return;
+    let host: string;
+    try {
+      host = new URL(baseUrl).hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    } catch {
+      host = '';
+    }
+    if (!allowedHosts.has(host)) throw forbidden(`${appType} "${appKey}": ${host || baseUrl} is not among PROVIDER_APP_ALLOWED_HOSTS`, { appType, appKey, host });
   }
 
   function isActive(r: RegistryRecord, at: number): boolean {
@@ -76,6 +97,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     const previous = await storage(() => repo.find(input.appType, input.appKey));
     const baseUrl = input.baseUrl ?? previous?.baseUrl;
     if (!baseUrl) throw badRequest(`app ${input.appType}/${input.appKey} is not registered: a first heartbeat needs baseUrl`);
+    checkHost(input.appType, input.appKey, baseUrl);
     const meta = { ...previous?.meta, ...input.meta };
     // An app's credential is only ever sent to the address it was registered with: a write that
     // moves the app elsewhere without bringing a token of its own must not take the stored one
@@ -151,6 +173,8 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       const why = record.unregisteredAt !== null ? 'is unregistered' : `sent no heartbeat for ${at - record.lastHeartbeatAt} ms`;
       throw unavailable(`${appType} "${appKey}" is not active: it ${why}`, { appType, appKey, staleMs: Math.max(0, at - record.lastHeartbeatAt) });
     }
+    // Also here: a registration stored before the allowlist was set must not be reached either.
+    checkHost(appType, appKey, record.baseUrl);
     const token = record.meta['apiToken'];
     return { baseUrl: record.baseUrl, ...(typeof token === 'string' && token ? { apiToken: token } : {}) };
   }

@@ -140,10 +140,36 @@ describe('app registry', () => {
     });
   });
 
-  it('answers 503 when storage fails', async () => {
-    await s.db.close();
-    const res = await request(s.app).get('/api/apps/registry').set(auth).expect(503);
-    expect(res.body.error).toMatchObject({ code: 'UNAVAILABLE', message: 'App registry temporarily unavailable' });
+  it('answers 503 when storage fails, and hands the cause to the log', async () => {
+    const causes: unknown[] = [];
+    const failing = await createSpecApp({ ttlMs: 60_000, onStorageError: (err) => causes.push(err) });
+    await failing.db.close();
+    try {
+      const res = await request(failing.app).get('/api/apps/registry').set(auth).expect(503);
+      expect(res.body.error).toMatchObject({ code: 'UNAVAILABLE', message: 'App registry temporarily unavailable' });
+      expect(causes).toHaveLength(1);
+      expect(causes[0]).toBeInstanceOf(Error);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('with PROVIDER_APP_ALLOWED_HOSTS, refuses other hosts at registration and at every proxied call', async () => {
+    // Registered before the allowlist (same database): the proxy must not reach it afterwards either.
+    await register(inspector).expect(201);
+    const guarded = await createSpecApp({ ttlMs: 60_000, allowedHosts: ['Inspector', '::1'], db: s.db });
+    try {
+      const refused = await request(guarded.app).post('/api/apps/registry/register').set(auth).send({ ...inspector, appKey: 'other', baseUrl: 'http://169.254.169.254' }).expect(403);
+      expect(refused.body.error).toMatchObject({ code: 'FORBIDDEN', details: { host: '169.254.169.254' } });
+      await request(guarded.app).post('/api/apps/registry/register').set(auth).send({ ...inspector, appKey: 'named', baseUrl: 'http://inspector:8082' }).expect(201);
+      await request(guarded.app).post('/api/apps/registry/register').set(auth).send({ ...inspector, appKey: 'v6', baseUrl: 'http://[::1]:8082' }).expect(201);
+      await expect(guarded.registry.resolve('inspector', 'inspector')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      const proxied = await request(guarded.app).get('/api/inspectors/inspector/risk/dashboard').set(auth).expect(403);
+      expect(proxied.body.error.code).toBe('FORBIDDEN');
+      await expect(guarded.registry.resolve('inspector', 'named')).resolves.toMatchObject({ baseUrl: 'http://inspector:8082' });
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('resolves proxy targets from a cache that local writes invalidate and the TTL still governs', async () => {

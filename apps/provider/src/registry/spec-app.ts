@@ -3,6 +3,7 @@
 import express from 'express';
 import pino from 'pino';
 import { createTestPglite } from '@barfinex/db';
+import type { Database } from '@barfinex/db';
 import { errorMiddleware, jsonBody, notFoundHandler, tokenAuth } from '@barfinex/service-kit';
 import { createConfigsRepository } from '../configs/configs.repository';
 import { registerConfigRoutes } from '../configs/configs.routes';
@@ -24,10 +25,14 @@ export interface SpecAppOptions {
   lookupCacheMs?: number;
   /** The proxy's upstream client (default: what the provider picks on this Node). */
   upstream?: 'native' | 'undici';
+  allowedHosts?: readonly string[];
+  onStorageError?: (err: unknown) => void;
+  /** Another spec app's database (this one then leaves closing it to that one). */
+  db?: Database;
 }
 
 export async function createSpecApp(options: SpecAppOptions = {}) {
-  const db = await createTestPglite();
+  const db = options.db ?? (await createTestPglite());
   const clock = { t: 1_700_000_000_000 };
   const now = () => clock.t;
   const emitted: { name: string; payload: unknown }[] = [];
@@ -40,6 +45,8 @@ export async function createSpecApp(options: SpecAppOptions = {}) {
     ttlMs: options.ttlMs ?? 60_000,
     lookupCacheMs: options.lookupCacheMs ?? 0,
     newId: () => `studio-${++ids}`,
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.onStorageError ? { onStorageError: options.onStorageError } : {}),
   });
   const configs = createConfigsService({ repo: createConfigsRepository(db.prisma), registry, now });
   const proxyTimeoutMs = options.proxyTimeoutMs ?? 2000;
@@ -65,7 +72,7 @@ export async function createSpecApp(options: SpecAppOptions = {}) {
     definitions: t.definitions,
     async close() {
       await upstream.close();
-      await db.close();
+      if (!options.db) await db.close();
     },
   };
 }
