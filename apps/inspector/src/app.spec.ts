@@ -71,6 +71,10 @@ describe('inspector REST', () => {
     const audit = await request(app.app).get('/audit?limit=2').set(auth);
     expect(audit.body.items.map((a: { action: string; kind: string }) => [a.kind, a.action])).toEqual([['kill_switch', 'ALLOW'], ['kill_switch', 'CLOSE_ALL']]);
     expect((await request(app.app).get('/audit?limit=0').set(auth)).status).toBe(400);
+    // Each decision is counted once on /metrics, by kind, action and policy.
+    const metrics = (await request(app.app).get('/metrics')).text;
+    expect(metrics).toMatch(/bfx_inspector_decisions_total\{[^}]*kind="kill_switch"[^}]*action="CLOSE_ALL"[^}]*\} 1/);
+    expect(metrics).toMatch(/bfx_inspector_decisions_total\{[^}]*kind="kill_switch"[^}]*action="ALLOW"[^}]*\} 1/);
   });
 
   it('refuses to reset a kill switch that is not active (409) and changes nothing: peak equity, loss streak and audit stay', async () => {

@@ -31,6 +31,8 @@ export async function createInspectorApp(deps: InspectorAppDeps) {
   const startedAt = now();
   const appKey = config.INSPECTOR_APP_KEY;
   const apiToken = config.INSPECTOR_API_TOKEN ?? randomBytes(24).toString('base64url');
+  const metrics = createMetrics({ service: 'inspector' });
+  const decisions = metrics.counter({ name: 'bfx_inspector_decisions_total', help: 'Risk decisions made, by kind, action and deciding policy', labelNames: ['kind', 'action', 'policy'] as const });
   const core = createInspectorCore({
     prisma: deps.db.prisma,
     bus,
@@ -39,9 +41,9 @@ export async function createInspectorApp(deps: InspectorAppDeps) {
     now,
     appKey,
     account: { connectorType: config.INSPECTOR_CONNECTOR_TYPE, marketType: config.INSPECTOR_MARKET_TYPE, quoteAsset: config.INSPECTOR_QUOTE_ASSET },
+    onDecision: (entry) => decisions.inc({ kind: entry.kind, action: entry.action, policy: entry.policy ?? 'none' }),
   });
 
-  const metrics = createMetrics({ service: 'inspector' });
   let ready = false;
   let subscriptions: Subscription[] = [];
   let presence: AppPresence | undefined;

@@ -16,6 +16,7 @@ import { createAuditor } from './risk/auditor';
 import { createKillSwitch } from './risk/kill-switch';
 import { createRiskGate, intentToEntry, requestToEntry } from './risk/risk-gate';
 import { createRiskState } from './risk/risk-state';
+import type { AuditRecord } from './store/audit-record';
 import { createInspectorRepository } from './store/inspector.repository';
 
 export interface InspectorCoreDeps {
@@ -26,6 +27,8 @@ export interface InspectorCoreDeps {
   now: () => number;
   appKey: string;
   account: { connectorType: ConnectorType; marketType: MarketType; quoteAsset: string };
+  /** Each new risk decision (entries, exits, kill switch changes), for the app's counters. */
+  onDecision?: (entry: AuditRecord) => void;
 }
 
 /** Everything the inspector decides and does, without HTTP: what the app wires and the specs drive. */
@@ -49,7 +52,7 @@ export function createInspectorCore(deps: InspectorCoreDeps) {
       return undefined;
     },
   });
-  const auditor = createAuditor({ repo, bus, appKey, logger });
+  const auditor = createAuditor({ repo, bus, appKey, logger, ...(deps.onDecision ? { onDecision: deps.onDecision } : {}) });
   const protection = createProtection({ gateway, instruments, appKey, levels: () => state.policies() });
 
   async function publishOutcome(p: PositionRecord, n: { rMultiple?: string; pnlPct: string; isWin: boolean }): Promise<void> {

@@ -14,6 +14,8 @@ export interface AuditorDeps {
   bus: Bus;
   appKey: string;
   logger: Logger;
+  /** Each new decision (not a redelivery), for the outcome counters. */
+  onDecision?: (entry: AuditRecord) => void;
 }
 
 /** Persists each decision once and announces the ones that are not ALLOW on the bus. */
@@ -24,6 +26,7 @@ export function createAuditor(deps: AuditorDeps) {
     /** Returns the stored record; `created` is false when this decision was already made (a redelivery). */
     async record(entry: AuditRecord, m: EventMeta = {}): Promise<{ record: AuditRecord; created: boolean }> {
       const result = await deps.repo.insertAudit(entry);
+      if (result.created) deps.onDecision?.(entry);
       if (!result.created || entry.action === 'ALLOW' || entry.kind === 'kill_switch') return result;
       const decisive = entry.checks.find((c) => c.policy === entry.policy && !c.passed);
       const breach: RiskBreach = {
