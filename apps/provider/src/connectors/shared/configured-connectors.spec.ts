@@ -17,6 +17,15 @@ describe('connectors from the environment', () => {
   });
 });
 
+describe('Alpaca without keys', () => {
+  it('stays off and says which key is missing', () => {
+    const lines: Array<{ msg: string; missing?: string[] }> = [];
+    const capture = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string; missing?: string[] }) });
+    expect(createConfiguredConnectors(loadProviderConfig({ ALPACA_CRYPTO_SYMBOLS: 'BTC/USD', ALPACA_KEY_ID: 'k' }), capture)).toEqual([]);
+    expect(lines).toEqual([expect.objectContaining({ missing: ['ALPACA_SECRET_KEY'], msg: expect.stringMatching(/alpaca connector stays off/) })]);
+  });
+});
+
 describe('empty values as .env.example leaves them', () => {
   it('parse as unset', () => {
     const config = loadProviderConfig({ BINANCE_API_KEY: '', BINANCE_API_SECRET: '', BINANCE_SPOT_SYMBOLS: '', CONNECTOR_PROACTIVE_RECONNECT_MS: '23h' });

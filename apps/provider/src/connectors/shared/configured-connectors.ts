@@ -59,8 +59,12 @@ export function createConfiguredConnectors(config: BinanceEnv, logger: Logger): 
       }),
     );
   const alpacaWanted = config.ALPACA_STOCK_SYMBOLS.length + config.ALPACA_CRYPTO_SYMBOLS.length > 0;
-  // Alpaca needs keys even for market data, so without them it stays off.
-  if (!alpacaWanted || !config.ALPACA_KEY_ID || !config.ALPACA_SECRET_KEY) return binance;
+  // Alpaca needs keys even for market data, so without them it stays off (said, not silent).
+  if (!alpacaWanted) return binance;
+  if (!config.ALPACA_KEY_ID || !config.ALPACA_SECRET_KEY) {
+    logger.warn({ missing: [...(config.ALPACA_KEY_ID ? [] : ['ALPACA_KEY_ID']), ...(config.ALPACA_SECRET_KEY ? [] : ['ALPACA_SECRET_KEY'])] }, 'Alpaca symbols are set but its keys are not: the alpaca connector stays off (it needs keys even for market data)');
+    return binance;
+  }
   const alpaca = createAlpacaConnector({
     keyId: config.ALPACA_KEY_ID,
     secretKey: config.ALPACA_SECRET_KEY,
