@@ -14,6 +14,9 @@ export interface StreamLimits {
 
 const STREAM_NOT_FOUND = 10059;
 const CONSUMER_NOT_FOUND = 10014;
+/** "error creating store for stream": the server could not make the stream's directory. */
+const STREAM_STORE_FAILED = 10077;
+const STORE_ATTEMPTS = 4;
 
 function apiErrorCode(err: unknown): number | undefined {
   return err instanceof NatsError ? err.api_error?.err_code : undefined;
@@ -34,23 +37,33 @@ export async function ensureStream(jsm: JetStreamManager, name: string, subjects
   } catch (err) {
     if (apiErrorCode(err) !== STREAM_NOT_FOUND) throw err;
   }
-  try {
-    await jsm.streams.add({
-      name,
-      subjects,
-      storage: StorageType.File,
-      retention: RetentionPolicy.Limits,
-      discard: DiscardPolicy.Old,
-      max_age: nanos(limits.maxAgeMs),
-      max_bytes: limits.maxBytes,
-      max_msgs: limits.maxMsgs,
-      duplicate_window: nanos(limits.duplicateWindowMs),
-    });
-  } catch (err) {
-    // Another process created it between our info and add: theirs is as good as ours.
-    await jsm.streams.info(name).catch(() => {
-      throw err;
-    });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await jsm.streams.add({
+        name,
+        subjects,
+        storage: StorageType.File,
+        retention: RetentionPolicy.Limits,
+        discard: DiscardPolicy.Old,
+        max_age: nanos(limits.maxAgeMs),
+        max_bytes: limits.maxBytes,
+        max_msgs: limits.maxMsgs,
+        duplicate_window: nanos(limits.duplicateWindowMs),
+      });
+      return;
+    } catch (err) {
+      // nats-server removes an account's emptied store directory when its last stream is deleted;
+      // a stream created at that moment fails to make its own directory. A moment later it works.
+      if (apiErrorCode(err) === STREAM_STORE_FAILED && attempt < STORE_ATTEMPTS) {
+        await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
+        continue;
+      }
+      // Another process created it between our info and add: theirs is as good as ours.
+      await jsm.streams.info(name).catch(() => {
+        throw err;
+      });
+      return;
+    }
   }
 }
 
