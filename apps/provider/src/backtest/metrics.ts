@@ -27,10 +27,11 @@ export function createEquityTracker(initial: D, intervalMs: number) {
       if (equity.gt(peak)) peak = equity;
       else {
         const drawdown = peak.minus(equity);
-        if (drawdown.gt(maxDrawdown)) {
-          maxDrawdown = drawdown;
-          maxDrawdownPct = peak.gt(0) ? drawdown.div(peak).toNumber() * 100 : 0;
-        }
+        if (drawdown.gt(maxDrawdown)) maxDrawdown = drawdown;
+        // The deepest fall in percent need not be the largest in money (an early 50% on a small
+        // peak beats a later 10% on a big one), so the two maxima are tracked apart.
+        const pct = peak.gt(0) ? drawdown.div(peak).toNumber() * 100 : 0;
+        if (pct > maxDrawdownPct) maxDrawdownPct = pct;
       }
       const value = equity.toNumber();
       const r = previous > 0 ? value / previous - 1 : 0;
