@@ -77,14 +77,18 @@ export function createBacktestVenue(options: VenueOptions) {
    */
   let fireBelow = Number.NEGATIVE_INFINITY;
   let fireAbove = Number.POSITIVE_INFINITY;
+  /** Every trigger price, so the intrabar path passes through each one it crosses. */
+  let levels: { value: number; text: string }[] = [];
   const addTrigger = (price: string, firesOnFall: boolean) => {
     const p = Number(price);
+    levels.push({ value: p, text: price });
     if (firesOnFall) fireBelow = Math.max(fireBelow, p);
     else fireAbove = Math.min(fireAbove, p);
   };
   const resetTriggers = () => {
     fireBelow = Number.NEGATIVE_INFINITY;
     fireAbove = Number.POSITIVE_INFINITY;
+    levels = [];
     const liquidation = open === undefined ? undefined : sim.positions(ACCOUNT).find((p) => p.symbol === SYMBOL && p.quantity !== '0')?.liquidationPrice;
     if (liquidation !== undefined && open !== undefined && Number(liquidation) > 0) addTrigger(liquidation, open.side === 'LONG');
   };
@@ -208,17 +212,26 @@ export function createBacktestVenue(options: VenueOptions) {
   };
 
   return {
-    /** Plays one bar through the sim when something can fill: O, then the adverse extreme first, then the other, then C. */
+    /** Plays one bar through the sim when something can fill: O, then the adverse extreme first, then the other, then C, passing through every trigger level in between. */
     bar(bar: VenueBar, intervalMs: number): void {
       if (open === undefined && protective.length === 0) return;
       if (Number(onTick(bar.low)) > fireBelow && Number(onTick(bar.high)) < fireAbove) return;
       const q = Math.max(1, Math.floor(intervalMs / 4));
       // Without intrabar data the adverse extreme comes first: a stop and a target in one bar is a stop.
       const [first, second] = open?.side === 'SHORT' ? [bar.high, bar.low] : [bar.low, bar.high];
+      const path = [bar.open, first, second, bar.close];
       print(bar.time, bar.open);
-      print(bar.time + q, first);
-      print(bar.time + 2 * q, second);
-      print(bar.time + 3 * q, bar.close);
+      for (let k = 1; k < path.length; k += 1) {
+        // Prices move continuously between the four marks: a stop or target strictly between two
+        // of them trades at its own level on the way, not at the extreme the bar reached after it
+        // (that gave targets the bar's high and stops its low). A level the open already gapped
+        // through fired at the open print above.
+        const from = Number(onTick(path[k - 1] as string));
+        const to = Number(onTick(path[k] as string));
+        const crossed = levels.filter((l) => (l.value - from) * (l.value - to) < 0).sort((a, b) => (to > from ? a.value - b.value : b.value - a.value));
+        crossed.forEach((l, j) => print(bar.time + (k - 1) * q + j + 1, l.text));
+        print(bar.time + k * q, path[k] as string);
+      }
       if (open === undefined) cancelProtective();
     },
 
