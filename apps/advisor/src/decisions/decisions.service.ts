@@ -51,6 +51,7 @@ export function ideaFromSignal(env: EventEnvelope<'DETECTOR_SIGNAL_GENERATED'>, 
     ...(s.entry ? { entry: s.entry.price } : {}),
     ...(s.stop ? { stop: s.stop.price } : {}),
     targets: s.targets.map((t) => t.price),
+    ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}),
   };
 }
 
@@ -131,7 +132,8 @@ export function createDecisionsService(deps: DecisionsServiceDeps) {
         confidence: run.confidence,
         connectorType: idea.connectorType,
         marketType: idea.marketType,
-        expiresAt: decidedAt + config.intent.ttlMs,
+        // The inspector may not act on an intent after the signal behind it has expired.
+        expiresAt: Math.min(decidedAt + config.intent.ttlMs, idea.expiresAt ?? Number.POSITIVE_INFINITY),
       };
     }
     return record;
@@ -145,9 +147,15 @@ export function createDecisionsService(deps: DecisionsServiceDeps) {
         return existing.publishedAt === undefined ? publishAndMark(existing) : existing;
       }
       const config = deps.config();
-      const verdict = deps.gate.check(idea, config.throttle);
+      const at = deps.now();
+      const expired = idea.expiresAt !== undefined && at >= idea.expiresAt;
+      const verdict = expired ? undefined : deps.gate.check(idea, config.throttle);
       let run: PipelineRun;
-      if (verdict) {
+      if (expired && idea.expiresAt !== undefined) {
+        // A signal redelivered or queued past its expiry is history, not a trade idea.
+        const reason = `signal expired at ${idea.expiresAt}, ${at - idea.expiresAt} ms before the decision`;
+        run = { approved: false, confidence: 0, ...(idea.direction ? { direction: idea.direction } : {}), stages: [{ name: 'expiry', passed: false, reason }], reasoning: `rejected: ${reason}`, context: { idea } };
+      } else if (verdict) {
         const stage = { name: 'throttle', passed: false, reason: verdict.reason };
         run = { approved: false, confidence: 0, ...(idea.direction ? { direction: idea.direction } : {}), stages: [stage], reasoning: `${verdict.outcome}: ${verdict.reason}`, context: { idea } };
       } else {

@@ -20,6 +20,8 @@ export interface TradeIdea {
   entry?: string;
   stop?: string;
   targets: string[];
+  /** When the detector stops vouching for the idea (Unix ms); no decision or intent outlives it. */
+  expiresAt?: number;
 }
 
 /** Raw market data fetched for one decision; any part may be missing when the provider failed. */
