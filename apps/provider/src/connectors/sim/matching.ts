@@ -1,7 +1,7 @@
 import { OrderSide, OrderStatus, TimeInForce } from '@barfinex/enums';
 import { spotAsset } from './accounts';
 import { currentBook } from './book';
-import { Dec, ZERO, floorToStep, isPositive, minDec } from './decimal';
+import { Dec, ZERO, floorToStep, isPositive, maxDec, minDec } from './decimal';
 import { applyFill, closeOrder } from './ledger';
 import { reducibleQty } from './positions';
 import type { PriceLevels } from './price-levels';
@@ -52,6 +52,7 @@ function takeLiquidity(engine: Engine, order: OrderState, limitTicks: number | n
     if (!isPositive(left)) break;
     if (limitTicks !== null && (order.side === OrderSide.BUY ? r.ticks > limitTicks : r.ticks < limitTicks)) break;
     const qty = minDec(left, r.size);
+    if (!coversGrowth(order, qty, r.price)) return true;
     const unit = r.price.mul(ms.takerFactor);
     if (budgeted) {
       const affordable = floorToStep(budget.div(unit), ms.spec.stepSize);
@@ -134,6 +135,25 @@ export function rest(
   order.handle = side.add(key, order);
   order.restingSeq = ++engine.seq.resting;
   touchOrder(engine, order);
+}
+
+/**
+ * A futures LIMIT reserves margin only for the part that would grow the position as it stood at
+ * placement. When the position has shrunk since (another order closed it), a fill can grow it by
+ * more than that reservation covers: the uncovered part's margin must then be available, or the
+ * order cannot fill (Binance never lets a fill open a position the margin does not cover).
+ */
+export function coversGrowth(order: OrderState, qty: Dec, price: Dec): boolean {
+  if (order.ms.marketType !== 'futures' || order.reduceOnly || order.exec !== 'LIMIT') return true;
+  const growth = qty.minus(minDec(qty, reducibleQty(order.account, order.ms, order.side)));
+  if (!isPositive(growth)) return true;
+  const reserved = maxDec(ZERO, order.qty.minus(order.reducibleAtPlacement));
+  const remaining = remainingQty(order);
+  const covered = minDec(remaining, reserved).minus(minDec(maxDec(ZERO, remaining.minus(qty)), reserved));
+  const uncovered = growth.minus(covered);
+  if (!isPositive(uncovered)) return true;
+  const needed = uncovered.mul(price).div(order.leverage ?? 1);
+  return futuresAvailable(order.account, order.ms.spec.quoteAsset).gte(needed);
 }
 
 /** Futures market execution: the margin for the part that grows the position, at the book's best price, must be available. */

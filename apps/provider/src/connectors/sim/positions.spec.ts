@@ -91,6 +91,40 @@ describe('sim futures positions', () => {
     expect(ex.positions('f')).toEqual([]);
   });
 
+  it('a closing order placed without margin cannot open a position once the position it closed is gone', () => {
+    const { ex } = harness({ balances: { futures: { USDT: '100' } } });
+    ex.setLeverage('f', 'TESTUSDT', 1);
+    fillAt(ex, 'BUY', '0.9', '100');
+    // Closes the long when placed, so it reserves nothing.
+    const { order } = ex.placeOrder('f', { ...fut, side: 'SELL', type: 'LIMIT', quantity: '0.9', price: '120' });
+    expect(balanceOf(ex, 'f', 'futures', 'USDT')).toMatchObject({ locked: '90' });
+    ex.placeOrder('f', { ...fut, side: 'SELL', type: 'MARKET', quantity: '0.9' });
+    expect(ex.positions('f')).toEqual([]);
+    // Now it would open a 108 USDT short on about 10 USDT of available margin.
+    ex.setPrice('TESTUSDT', '120');
+    expect(ex.getOrder('f', order.id)).toMatchObject({
+      status: 'EXPIRED',
+      executedQty: '0',
+      reason: 'INSUFFICIENT_BALANCE',
+    });
+    expect(ex.positions('f')).toEqual([]);
+    const usdt = balanceOf(ex, 'f', 'futures', 'USDT');
+    expect(usdt).toMatchObject({ locked: '0' });
+    expect(Number(usdt?.free)).toBeGreaterThan(0);
+  });
+
+  it('a closing order still opens the rest when the margin for it is available', () => {
+    const { ex, rec } = harness();
+    ex.setLeverage('f', 'TESTUSDT', 1);
+    fillAt(ex, 'BUY', '0.9', '100');
+    const { order } = ex.placeOrder('f', { ...fut, side: 'SELL', type: 'LIMIT', quantity: '0.9', price: '120' });
+    ex.placeOrder('f', { ...fut, side: 'SELL', type: 'MARKET', quantity: '0.9' });
+    ex.setPrice('TESTUSDT', '120');
+    expect(ex.getOrder('f', order.id)).toMatchObject({ status: 'FILLED', executedQty: '0.9' });
+    expect(ex.positions('f')[0]).toMatchObject({ side: 'SHORT', quantity: '0.9', initialMargin: '108' });
+    expect(rec.fills.at(-1)?.isMaker).toBe(true);
+  });
+
   it('reduce-only: refuses to grow a position, clamps to its size and expires the rest', () => {
     const { ex } = harness();
     fillAt(ex, 'BUY', '0.3', '100');

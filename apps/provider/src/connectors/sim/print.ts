@@ -2,7 +2,7 @@ import { OrderStatus } from '@barfinex/enums';
 import { Dec, minDec } from './decimal';
 import { applyFill, closeOrder } from './ledger';
 import { liquidateIfCrossed } from './liquidation';
-import { ExpireReason, takeable } from './matching';
+import { ExpireReason, coversGrowth, takeable } from './matching';
 import type { PriceLevels } from './price-levels';
 import { touchOrder } from './state';
 import type { Engine, MarketState, OrderState } from './state';
@@ -51,6 +51,10 @@ function matchSide(
       continue;
     }
     if (left !== null) qty = minDec(qty, left);
+    if (!coversGrowth(order, qty, order.price as Dec)) {
+      closeOrder(engine, order, OrderStatus.EXPIRED, ExpireReason.INSUFFICIENT_BALANCE);
+      continue;
+    }
     applyFill(engine, order, order.price as Dec, qty, true);
     if (left !== null) {
       left = left.minus(qty);
