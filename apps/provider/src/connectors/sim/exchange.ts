@@ -9,12 +9,11 @@ import { str } from './decimal';
 import { emitFuturesBalance, emitPosition } from './emit';
 import { buildEngine, instrumentView } from './engine';
 import { SimErrorCode, reject } from './errors';
-import { closeOrder } from './ledger';
+import { changeLeverage, closeOrder } from './ledger';
 import { advanceTo, clearPricePath, pushPricePath, rebase, setPrice } from './market';
 import type { PricePathOptions, PricePathPoint, ScriptedPrintOptions } from './market';
 import { cancelOrder, marketFor, placeOrder } from './orders';
 import type { PlaceOrderResult } from './orders';
-import { refreshMargin } from './positions';
 import { drainChanges, returnChanges } from './persist';
 import type { SimChanges } from './persist';
 import { restoreEngine } from './restore';
@@ -33,7 +32,7 @@ import type {
   SimTicker,
   SimTrade,
 } from './types';
-import { futuresAvailable, futuresBalanceView, orderView, positionView, spotBalanceView } from './views';
+import { futuresBalanceView, orderView, positionView, spotBalanceView } from './views';
 
 export interface SimExchangeDeps {
   clock: SimClock;
@@ -173,23 +172,17 @@ export function createSimExchange(options: SimExchangeOptions): SimExchange {
         reject(SimErrorCode.INVALID_LEVERAGE, `leverage must be an integer 1–125, got ${leverage}`);
       }
       const account = accountFor(engine, accountId);
-      const previous = account.futures.leverage.get(symbol);
-      account.futures.leverage.set(symbol, leverage);
-      const position = account.futures.positions.get(symbol);
-      if (position !== undefined) {
-        refreshMargin(engine, position);
-        if (futuresAvailable(account, ms.spec.quoteAsset).isNegative()) {
-          if (previous === undefined) account.futures.leverage.delete(symbol);
-          else account.futures.leverage.set(symbol, previous);
-          refreshMargin(engine, position);
-          reject(
-            SimErrorCode.INSUFFICIENT_BALANCE,
-            `not enough available margin to lower ${symbol} leverage to ${leverage}`,
-          );
-        }
-        emitFuturesBalance(engine, account, ms.spec.quoteAsset);
-        emitPosition(engine, position);
+      if (!changeLeverage(engine, account, ms, leverage)) {
+        reject(
+          SimErrorCode.INSUFFICIENT_BALANCE,
+          `not enough available margin to lower ${symbol} leverage to ${leverage}`,
+        );
       }
+      const position = account.futures.positions.get(symbol);
+      if (position !== undefined || [...account.open].some((o) => o.ms === ms)) {
+        emitFuturesBalance(engine, account, ms.spec.quoteAsset);
+      }
+      if (position !== undefined) emitPosition(engine, position);
       return { symbol, leverage };
     },
     createAccount: (accountId, balances) => {

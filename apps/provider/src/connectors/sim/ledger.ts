@@ -2,11 +2,11 @@ import { OrderSide, OrderStatus, OrderType } from '@barfinex/enums';
 import { addTo, spotAsset } from './accounts';
 import { Dec, ZERO, addDec, isPositive, minDec, money8Up, str, subDec } from './decimal';
 import { emitFuturesBalance, emitOrder, emitPosition, emitSpotBalance, safeCall } from './emit';
-import { applyPositionFill, dropIfFlat } from './positions';
-import { MAX_TRACKED_EVICTIONS } from './state';
-import type { Engine, OrderState } from './state';
+import { applyPositionFill, dropIfFlat, refreshMargin } from './positions';
+import { MAX_TRACKED_EVICTIONS, touchOrder } from './state';
+import type { AccountState, Engine, MarketState, OrderState } from './state';
 import type { SimFill } from './types';
-import { remainingQty } from './views';
+import { futuresAvailable, remainingQty } from './views';
 
 /**
  * Funds an order reserves for `remaining` unfilled quantity.
@@ -43,6 +43,36 @@ export function relock(order: OrderState, remaining: Dec): boolean {
   } else {
     addTo(order.account.futures.orderMargin, order.lockAsset, release.neg());
   }
+  return true;
+}
+
+/**
+ * Sets an account's leverage on a futures symbol and re-margins, at the new leverage, both its
+ * position and its open orders there (each order's reservation and the margin its fill will need
+ * use one leverage, as on Binance). Returns false with nothing changed when the available balance
+ * cannot cover the new margins.
+ */
+export function changeLeverage(engine: Engine, account: AccountState, ms: MarketState, leverage: number): boolean {
+  const symbol = ms.spec.symbol;
+  const previous = account.futures.leverage.get(symbol);
+  const orders = [...account.open].filter((o) => o.ms === ms);
+  const before = orders.map((o) => o.leverage);
+  const position = account.futures.positions.get(symbol);
+  const apply = (lev: number | undefined, orderLeverage: (i: number) => number | null): void => {
+    if (lev === undefined) account.futures.leverage.delete(symbol);
+    else account.futures.leverage.set(symbol, lev);
+    orders.forEach((o, i) => {
+      o.leverage = orderLeverage(i);
+      relock(o, remainingQty(o));
+    });
+    if (position !== undefined) refreshMargin(engine, position);
+  };
+  apply(leverage, () => leverage);
+  if (futuresAvailable(account, ms.spec.quoteAsset).isNegative()) {
+    apply(previous, (i) => before[i] ?? null);
+    return false;
+  }
+  for (const o of orders) touchOrder(engine, o);
   return true;
 }
 

@@ -159,6 +159,26 @@ describe('sim futures positions', () => {
     expect(ex.positions('f')[0]).toMatchObject({ leverage: 4, initialMargin: '25', liquidationPrice: '75.4' });
   });
 
+  it('setLeverage re-margins resting orders too, and refuses a leverage their margin cannot cover', () => {
+    const { ex } = harness({ balances: { futures: { USDT: '100' } } });
+    const { order } = ex.placeOrder('f', { ...fut, side: 'BUY', type: 'LIMIT', quantity: '1.5', price: '99' });
+    expect(balanceOf(ex, 'f', 'futures', 'USDT')).toMatchObject({ locked: '7.425', free: '92.575' });
+    ex.setLeverage('f', 'TESTUSDT', 2);
+    expect(ex.getOrder('f', order.id)?.leverage).toBe(2);
+    expect(balanceOf(ex, 'f', 'futures', 'USDT')).toMatchObject({ locked: '74.25', free: '25.75' });
+    expect(() => ex.setLeverage('f', 'TESTUSDT', 1)).toThrow(
+      expect.objectContaining({ code: SimErrorCode.INSUFFICIENT_BALANCE }),
+    );
+    expect(ex.leverage('f', 'TESTUSDT')).toBe(2);
+    expect(ex.getOrder('f', order.id)?.leverage).toBe(2);
+    expect(balanceOf(ex, 'f', 'futures', 'USDT')).toMatchObject({ locked: '74.25', free: '25.75' });
+    ex.setPrice('TESTUSDT', '99');
+    expect(ex.positions('f')[0]).toMatchObject({ leverage: 2, initialMargin: '74.25' });
+    expect(Number(balanceOf(ex, 'f', 'futures', 'USDT')?.free)).toBeGreaterThan(0);
+    ex.setLeverage('f', 'TESTUSDT', 20);
+    expect(balanceOf(ex, 'f', 'futures', 'USDT')).toMatchObject({ locked: '7.425' });
+  });
+
   it('liquidates at the liquidation price, cancels the symbol orders, and loses exactly the initial margin', () => {
     const { ex, rec } = harness();
     fillAt(ex, 'BUY', '1', '100');
