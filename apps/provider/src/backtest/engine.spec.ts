@@ -42,6 +42,12 @@ describe('backtest engine', () => {
     }
   });
 
+  it('sizes 100 % of cash so the order still covers its fee and one tick, instead of every entry being refused', () => {
+    const { trades, metrics } = run('ema-cross', 'min1', gbm('min1', 3_000), { mode: 'percent', percent: 100 });
+    expect(trades.length).toBeGreaterThan(5);
+    expect(metrics.rejectedOrders ?? 0).toBe(0);
+  });
+
   it('is deterministic: the same candles give the same result', () => {
     const a = run('ema-cross', 'min1', gbm('min1', 2_000, 3));
     const b = run('ema-cross', 'min1', gbm('min1', 2_000, 3));

@@ -68,8 +68,10 @@ export function createBacktestEngine(options: BacktestEngineOptions) {
   const size = (price: string): D => {
     const sizing = options.positionSizing;
     if (sizing.mode === 'fixed') return new D(sizing.quantity);
-    const base = (venue as NonNullable<typeof venue>).cash();
-    return base.times(sizing.percent).div(100).div(price);
+    const v = venue as NonNullable<typeof venue>;
+    // Near 100 % of cash the order would not cover its own fee and one tick of slippage, and the
+    // exchange would refuse it (the trade silently missing): it is capped at what the cash covers.
+    return D.min(v.cash().times(sizing.percent).div(100).div(price), v.affordable(price));
   };
 
   const act = (emission: DetectorEmission, candle: Candle) => {

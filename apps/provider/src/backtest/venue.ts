@@ -67,6 +67,9 @@ export function createBacktestVenue(options: VenueOptions) {
   let seq = 0;
   let orderSeq = 0;
   let cash = new D(options.initialBalance);
+  // Requests are parsed with default fees; a caller that skips the parse gets the sim's own futures
+  // default, and the cap below then assumes the highest default rate (0.1 %), erring small.
+  const takerRate = (options.fees as VenueOptions['fees'] | undefined)?.taker ?? '0.001';
   let totalFees = new D(0);
   let rejected = 0;
   let protective: string[] = [];
@@ -272,6 +275,8 @@ export function createBacktestVenue(options: VenueOptions) {
     },
     /** Wallet in the quote asset: initial balance plus realised PnL minus fees, from the fills. */
     cash: () => cash,
+    /** The most a market order at `price` can buy with all the cash: it fills up to one tick away and pays the taker fee. */
+    affordable: (price: string): D => cash.div(new D(price).plus(tick).times(new D(1).plus(takerRate))),
     fees: () => totalFees,
     rejected: () => rejected,
     trades: () => trades,
