@@ -26,6 +26,19 @@ describe('sim spot balances', () => {
     expect(balanceOf(ex, 'a', 'spot', 'TEST')).toMatchObject({ free: '11', locked: '0' });
   });
 
+  it('locks enough for the maker fee too when it is the higher rate, so a maker fill never overdraws', () => {
+    const { ex } = harness({
+      balances: { spot: { USDT: '99.2' } },
+      fees: { spot: { maker: '0.002', taker: '0.001' }, futures: { maker: '0.0002', taker: '0.0005' } },
+    });
+    // 1 × 99 × 1.002 = 99.198 is reserved: the order can only fill as a maker at 99.
+    const { order } = ex.placeOrder('a', { ...spot, side: 'BUY', type: 'LIMIT', quantity: '1', price: '99' });
+    expect(balanceOf(ex, 'a', 'spot', 'USDT')).toMatchObject({ free: '0.002', locked: '99.198' });
+    ex.setPrice('TESTUSDT', '99');
+    expect(ex.getOrder('a', order.id)).toMatchObject({ status: 'FILLED', commission: '0.198' });
+    expect(balanceOf(ex, 'a', 'spot', 'USDT')).toMatchObject({ free: '0.002', locked: '0', total: '0.002' });
+  });
+
   it('counts locked funds as unavailable for the next order', () => {
     const { ex } = harness({ balances: { spot: { USDT: '200' } } });
     ex.placeOrder('a', { ...spot, side: 'BUY', type: 'LIMIT', quantity: '1.5', price: '99' });

@@ -53,6 +53,7 @@ function newMarket(engine: Engine, sym: SymbolState, marketType: MarketState['ma
     makerRate: new Dec(fees.maker),
     takerRate: new Dec(fees.taker),
     takerFactor: ONE.plus(fees.taker),
+    lockFactor: ONE.plus(maxDec(new Dec(fees.maker), new Dec(fees.taker))),
     lastPrice: spec.initialPrice,
     lastTicks: spec.initialPrice.div(spec.tickSize).toNumber(),
     tradeSeq: 0,

@@ -10,7 +10,8 @@ import { futuresAvailable, remainingQty } from './views';
 
 /**
  * Funds an order reserves for `remaining` unfilled quantity.
- *  spot BUY:  remaining × reference price × (1 + taker rate) of the quote asset (covers the fee even if it takes)
+ *  spot BUY:  remaining × reference price × (1 + the higher fee rate) of the quote asset (covers the fee
+ *             whether it fills as taker or maker)
  *  spot SELL: remaining of the base asset
  *  futures:   margin for the part that would grow the position, assuming the opposite position
  *             present at placement is reduced first: min(remaining, qty − reducible) × ref / leverage

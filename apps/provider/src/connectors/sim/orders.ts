@@ -141,7 +141,7 @@ function draft(
     lockAsset: spot && v.side === OrderSide.SELL ? ms.spec.baseAsset : ms.spec.quoteAsset,
     lockRef,
     // Only a spot BUY reserves per unit of quantity (see lockFor).
-    lockUnit: spot && v.side === OrderSide.BUY ? lockRef.mul(ms.takerFactor) : ZERO,
+    lockUnit: spot && v.side === OrderSide.BUY ? lockRef.mul(ms.lockFactor) : ZERO,
     reducibleAtPlacement: futures ? reducibleQty(account, ms, v.side) : ZERO,
     leverage: futures ? (account.futures.leverage.get(ms.spec.symbol) ?? engine.cfg.defaultLeverage) : null,
     reason: null,

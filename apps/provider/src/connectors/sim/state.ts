@@ -94,6 +94,8 @@ export interface MarketState {
   takerRate: Dec;
   /** 1 + taker rate: what a unit of quote costs a taker, fee included. */
   takerFactor: Dec;
+  /** 1 + the higher fee rate: what a spot BUY reserves per unit of quote, so a maker or a taker fill is covered. */
+  lockFactor: Dec;
   lastPrice: Dec;
   lastTicks: number;
   tradeSeq: number;
@@ -142,7 +144,7 @@ export interface OrderState {
   locked: Dec;
   lockAsset: string;
   lockRef: Dec;
-  /** Spot BUY: quote reserved per unit of quantity (lockRef × takerFactor). */
+  /** Spot BUY: quote reserved per unit of quantity (lockRef × lockFactor). */
   lockUnit: Dec;
   /** Futures: opposite position size when placed; that much of the order needs no margin. */
   reducibleAtPlacement: Dec;
