@@ -156,15 +156,31 @@ export function coversGrowth(order: OrderState, qty: Dec, price: Dec): boolean {
   return futuresAvailable(order.account, order.ms.spec.quoteAsset).gte(needed);
 }
 
-/** Futures market execution: the margin for the part that grows the position, at the book's best price, must be available. */
+/**
+ * Futures market execution: the margin (and taker fee) for the part that grows the position must
+ * be available, priced along the walk it will make through the book: the reducing part takes the
+ * best levels first, the growing part the levels after it. What the book cannot fill expires.
+ */
 export function marginCovers(engine: Engine, order: OrderState): boolean {
-  const growing = remainingQty(order).minus(reducibleQty(order.account, order.ms, order.side));
-  if (!isPositive(growing)) return true;
+  const reducible = reducibleQty(order.account, order.ms, order.side);
+  let left = remainingQty(order).minus(reducible);
+  if (!isPositive(left)) return true;
   const book = currentBook(engine, order.ms);
-  const best = (order.side === OrderSide.BUY ? book.asks[0] : book.bids[0])?.price ?? order.ms.lastPrice;
-  const needed = growing
-    .mul(best)
-    .div(order.leverage ?? 1)
-    .plus(growing.mul(best).mul(order.ms.takerRate));
+  let skip = reducible;
+  let cost = ZERO;
+  for (const r of order.side === OrderSide.BUY ? book.asks : book.bids) {
+    let size = r.size;
+    if (isPositive(skip)) {
+      const skipped = minDec(skip, size);
+      skip = skip.minus(skipped);
+      size = size.minus(skipped);
+      if (!isPositive(size)) continue;
+    }
+    const qty = minDec(left, size);
+    cost = cost.plus(qty.mul(r.price));
+    left = left.minus(qty);
+    if (!isPositive(left)) break;
+  }
+  const needed = cost.div(order.leverage ?? 1).plus(cost.mul(order.ms.takerRate));
   return futuresAvailable(order.account, order.ms.spec.quoteAsset).gte(needed);
 }

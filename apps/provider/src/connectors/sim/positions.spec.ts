@@ -81,6 +81,20 @@ describe('sim futures positions', () => {
     expect(balanceOf(ex, 'f', 'futures', 'USDT')).toMatchObject({ locked: '0', free: '10000' });
   });
 
+  it('checks a market order against the margin of its whole walk through the book, not of the best level', () => {
+    // Best ask 100.01, one unit per level, one tick apart: 20 units cost 2002.1 (VWAP 100.105), fee 1.00105.
+    const { ex } = harness({ balances: { futures: { USDT: '2001.3' } } });
+    ex.setLeverage('f', 'TESTUSDT', 1);
+    expect(() => ex.placeOrder('f', { ...fut, side: 'BUY', type: 'MARKET', quantity: '20' })).toThrow(
+      expect.objectContaining({ code: SimErrorCode.INSUFFICIENT_BALANCE }),
+    );
+    ex.createAccount('g', { futures: { USDT: '2003.2' } });
+    ex.setLeverage('g', 'TESTUSDT', 1);
+    const { order } = ex.placeOrder('g', { ...fut, side: 'BUY', type: 'MARKET', quantity: '20' });
+    expect(order).toMatchObject({ status: 'FILLED', cumulativeQuoteQty: '2002.1' });
+    expect(balanceOf(ex, 'g', 'futures', 'USDT')).toMatchObject({ free: '0.09895', locked: '2002.1' });
+  });
+
   it('needs no margin to close: a full-size closing order is accepted on a fully used wallet', () => {
     const { ex } = harness({ balances: { futures: { USDT: '100' } } });
     ex.setLeverage('f', 'TESTUSDT', 1);
