@@ -118,11 +118,13 @@ export const CatalogItemSchema = z.object({
 export const CatalogSchema = z.object({ total: z.number().int(), namespaces: z.array(z.string()), items: z.array(CatalogItemSchema) }).meta({ id: 'EventCatalog' });
 
 const cm = ConnectorMarketParams;
+const ORDERS_CAP =
+  "An account's `orders` holds at most its 1,000 newest open orders. When an account has more, headers say so: `X-Orders-Truncated: true`, `X-Orders-Limit`, and `X-Orders-Total` (one account) or `X-Orders-Truncated-Accounts: <connectorType>/<marketType>=<open orders>,...` (the list).";
 
 export const providerRoutes = {
   options: defineRoute({ method: 'get', path: '/options', summary: 'Provider metadata, connectors, detectors and accounts', tags: tags('Options'), responses: { 200: OptionsSchema } }),
-  accounts: defineRoute({ method: 'get', path: '/accounts', summary: 'Every account (one per connector and market)', tags: tags('Accounts'), responses: { 200: z.array(AccountSchema) } }),
-  account: defineRoute({ method: 'get', path: '/accounts/:connectorType/:marketType', summary: 'One account', tags: tags('Accounts'), request: { params: cm }, responses: { 200: AccountSchema } }),
+  accounts: defineRoute({ method: 'get', path: '/accounts', summary: 'Every account (one per connector and market)', description: ORDERS_CAP, tags: tags('Accounts'), responses: { 200: z.array(AccountSchema) } }),
+  account: defineRoute({ method: 'get', path: '/accounts/:connectorType/:marketType', summary: 'One account', description: ORDERS_CAP, tags: tags('Accounts'), request: { params: cm }, responses: { 200: AccountSchema } }),
   leverage: defineRoute({ method: 'put', path: '/accounts/leverage', summary: 'Set the leverage of a futures symbol', tags: tags('Accounts'), request: { body: LeverageRequestSchema }, responses: { 200: z.object({ symbol: SymbolName, leverage: z.number().int(), connectorType: ConnectorTypeSchema, marketType: MarketTypeSchema }) } }),
   assets: defineRoute({ method: 'get', path: '/assets/:connectorType/:marketType', summary: 'Balances and positions', tags: tags('Assets'), request: { params: cm }, responses: { 200: z.object({ assets: z.array(AssetSchema), positions: z.array(PositionSchema) }) } }),
   symbols: defineRoute({ method: 'get', path: '/symbols/:connectorType/:marketType', summary: 'Tradable instruments with exchange filters', tags: tags('Symbols'), request: { params: cm }, responses: { 200: z.array(InstrumentSchema) } }),
@@ -132,7 +134,8 @@ export const providerRoutes = {
     method: 'get',
     path: '/candles/:connectorType/:marketType/:symbol/:interval',
     summary: 'Stored candles of one series',
-    description: 'Range: `to` (or the last stored bar) back to `from`, else `days`, else 6 h for min1 and 7 days otherwise. `from`/`to` are Unix ms or ISO-8601.',
+    description:
+      'Range: `to` (or the last stored bar) back to `from`, else `days`, else 6 h for min1 and 7 days otherwise. `from`/`to` are Unix ms or ISO-8601. At most 100,000 bars: a longer range returns its newest bars, with headers `X-Candles-Truncated: true` and `X-Candles-From` (Unix ms of the first bar returned). A `from` past the last stored bar returns `[]`.',
     tags: tags('Candles'),
     request: { params: cm.extend({ symbol: SymbolParam, interval: TimeFrameParam }), query: CandlesQuerySchema },
     responses: { 200: z.array(CandleSchema) },
