@@ -14,6 +14,9 @@ export {
 } from './subjects';
 export type { ParsedEventSubject, SubjectFilter } from './subjects';
 export { BusError, BusErrorCode, BusNoRespondersError, BusRemoteError, BusTimeoutError } from './errors';
+/** Injectable timers (tests decide when time passes), shared with the apps that need the same. */
+export { timerSchedule } from './serial-queue';
+export type { Schedule } from './serial-queue';
 export {
   BusErrorPhase,
   BusTransport,

@@ -1,24 +1,18 @@
-import type { Bus } from '@barfinex/bus';
+import { timerSchedule } from '@barfinex/bus';
+import type { Bus, Schedule } from '@barfinex/bus';
 import { parseEnvelope } from '@barfinex/events';
 import type { EventEnvelope, EventName } from '@barfinex/events';
 import type { Logger } from 'pino';
 import type { EventOutboxRepository, OutboxRow } from './outbox.repository';
 
-/** Runs `fn` after `ms`; returns a cancel function. Injected so tests decide when time passes. */
-export type Scheduler = (fn: () => void, ms: number) => () => void;
-
-export const timerScheduler: Scheduler = (fn, ms) => {
-  const timer = setTimeout(fn, ms);
-  timer.unref();
-  return () => clearTimeout(timer);
-};
 
 export interface OutboxDeps {
   store: EventOutboxRepository;
   bus: Pick<Bus, 'publishEnvelope' | 'status'>;
   logger: Logger;
   now: () => number;
-  schedule?: Scheduler;
+  /** Timers; injected so tests decide when time passes. */
+  schedule?: Schedule;
   /** Resolves when the direct publishes already under way have finished: they were emitted first. */
   directIdle: () => Promise<void>;
   onPublished?: (name: EventName, ok: boolean) => void;
@@ -59,7 +53,7 @@ export interface Outbox {
  * after it.
  */
 export function createOutbox(deps: OutboxDeps): Outbox {
-  const schedule = deps.schedule ?? timerScheduler;
+  const schedule = deps.schedule ?? timerSchedule;
   const minMs = deps.retry?.minMs ?? 1_000;
   const maxMs = deps.retry?.maxMs ?? 5_000;
   const batchSize = deps.batchSize ?? 100;

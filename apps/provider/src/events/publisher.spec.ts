@@ -1,10 +1,10 @@
+import type { Schedule } from '@barfinex/bus';
 import pino from 'pino';
 import { createTestPglite } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
 import { EVENT_EXAMPLES } from '@barfinex/events';
 import { createFlakyBus } from './flaky-bus.fixture';
 import type { FlakyBus } from './flaky-bus.fixture';
-import type { Scheduler } from './outbox';
 import { createEventOutboxRepository } from './outbox.repository';
 import type { EventOutboxRepository } from './outbox.repository';
 import { createEventPublisher } from './publisher';
@@ -17,7 +17,7 @@ const TRADE = EVENT_EXAMPLES.PROVIDER_MARKETDATA_TRADE;
 /** Timers that fire only when the test says so; `delays` records what was asked for. */
 function manualClock() {
   let tasks: Array<{ fn: () => void; ms: number; cancelled: boolean }> = [];
-  const schedule: Scheduler = (fn, ms) => {
+  const schedule: Schedule = (fn, ms) => {
     const task = { fn, ms, cancelled: false };
     tasks.push(task);
     return () => {

@@ -1,9 +1,8 @@
-import type { Bus } from '@barfinex/bus';
+import type { Bus, Schedule } from '@barfinex/bus';
 import { createEnvelope, isDurableEvent } from '@barfinex/events';
 import type { EventEnvelope, EventMeta, EventName, EventPayloadInput } from '@barfinex/events';
 import type { Logger } from 'pino';
 import { createOutbox } from './outbox';
-import type { Scheduler } from './outbox';
 import type { EventOutboxRepository } from './outbox.repository';
 
 /**
@@ -39,7 +38,7 @@ export interface EventPublisherDeps {
   logger: Logger;
   key: string;
   now?: () => number;
-  schedule?: Scheduler;
+  schedule?: Schedule;
   onPublished?: (name: EventName, ok: boolean) => void;
   onLost?: (name: string) => void;
 }
