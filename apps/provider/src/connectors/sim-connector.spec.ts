@@ -21,13 +21,15 @@ function scriptedStore() {
   return { store, outcomes, saves };
 }
 
+// Every test here drives the connector's tick timer by hand.
+beforeEach(() => {
+  jest.useFakeTimers();
+});
+afterEach(() => {
+  jest.useRealTimers();
+});
+
 describe('sim connector when saving its state fails', () => {
-  beforeEach(() => {
-    jest.useFakeTimers();
-  });
-  afterEach(() => {
-    jest.useRealTimers();
-  });
 
   it('answers an accepted order and saves it on the next tick of a paused market', async () => {
     const s = scriptedStore();
@@ -87,12 +89,6 @@ describe('sim connector when saving its state fails', () => {
 });
 
 describe('sim connector candle history', () => {
-  beforeEach(() => {
-    jest.useFakeTimers();
-  });
-  afterEach(() => {
-    jest.useRealTimers();
-  });
 
   it('joins history to the market where start() sets it live, and stores that start on the first tick', async () => {
     const s = scriptedStore();
