@@ -1,8 +1,10 @@
 import { AppError } from './app-error';
 
 // A database that is restarting or unreachable is a transient outage, not a bug: clients should
-// get 503 and retry, and the caller's request was not applied. Detection is structural (names and
-// codes) so this lib needs neither Prisma nor pg.
+// get 503 and retry. A write may have been partly done before the failure (an order row stored,
+// then its update lost), so retries of writes must carry their idempotency key (an order's
+// clientOrderId), which the provider honours. Detection is structural (names and codes) so this
+// lib needs neither Prisma nor pg.
 
 /** Prisma error codes that mean "no usable connection", not "your query is wrong". */
 const PRISMA_CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
