@@ -11,6 +11,8 @@ export {
   TradeSideSchema,
   UnixMs,
 } from './common';
+export { EntryDeclinedSchema, InspectorOrderFailureSchema, InspectorOrderRoleSchema } from './entry-outcome';
+export type { EntryDeclined, InspectorOrderFailure, InspectorOrderRole } from './entry-outcome';
 export { DecimalString, NonNegativeDecimalString, PositiveDecimalString, compareDecimalStrings, normalizeDecimal } from './decimal';
 export {
   ConfidenceLowSchema,
