@@ -1,8 +1,8 @@
-import { hash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
-import { AppError, AuthMessage, extractToken, toAppError, toPublicErrorBody } from '@barfinex/service-kit';
+import { AppError, createTokenCheck, presentedToken, toAppError, toPublicErrorBody } from '@barfinex/service-kit';
 import type { Metrics } from '@barfinex/service-kit';
 import { PROXY_PREFIXES, createProxyHandler, proxiedAppType } from './proxy';
 import type { ProxyDeps } from './proxy';
@@ -16,22 +16,6 @@ export interface ProxyFastPathDeps extends ProxyDeps {
 
 const MOUNT = '/api';
 const SAFE_ID = /^[\w.:-]{1,128}$/;
-
-const sha256 = (value: string): Buffer => hash('sha256', value, 'buffer');
-
-/**
- * `checkToken` of the service kit with the expected token hashed once: the same constant-time
- * comparison of SHA-256 digests (independent of both lengths), one hash per call instead of two.
- */
-export function createTokenCheck(expected: string | undefined): (provided: string | undefined) => string | undefined {
-  // An unset token must never mean open access.
-  if (expected === undefined || expected === '') return () => AuthMessage.notConfigured;
-  const expectedDigest = sha256(expected);
-  return (provided) => {
-    if (provided === undefined) return AuthMessage.missing;
-    return timingSafeEqual(sha256(provided), expectedDigest) ? undefined : AuthMessage.invalid;
-  };
-}
 
 /** The few request headers the fast path reads itself, found in one pass over the raw list. */
 type CallerHeaders = Pick<IncomingHttpHeaders, 'authorization'> & { 'x-api-token'?: string; 'x-correlation-id'?: string };
@@ -100,7 +84,8 @@ export function createProxyFastPath(deps: ProxyFastPathDeps) {
         res.end(body);
       };
 
-      const refusal = checkToken(extractToken(caller));
+      // The service kit's rule, as REST and Socket.IO read it.
+      const refusal = checkToken(presentedToken({ headers: caller }));
       if (refusal !== undefined) {
         fail(new AppError('UNAUTHORIZED', refusal));
         return true;

@@ -2,7 +2,8 @@ import express from 'express';
 import request from 'supertest';
 import { errorMiddleware } from '../errors/error-middleware';
 import { memoryLogger } from '../test-support';
-import { extractToken, tokensMatch } from './token';
+import { parseTokenValue, presentedToken, tokensMatch } from './token';
+import { TOKEN_FORMS } from './token-forms';
 import { AuthMessage, socketTokenAuth, tokenAuth, type SocketAuthError } from './token-auth';
 
 const TOKEN = 'correct-horse-battery-staple';
@@ -17,25 +18,44 @@ function makeApp(token: string | undefined, allowQueryToken = false) {
   return app;
 }
 
-describe('extractToken', () => {
-  it.each([
-    [{ authorization: `Bearer ${TOKEN}` }, TOKEN],
-    [{ authorization: `bearer   ${TOKEN}` }, TOKEN],
-    [{ authorization: TOKEN }, TOKEN],
-    [{ 'x-api-token': TOKEN }, TOKEN],
-    [{ 'x-api-token': [TOKEN, 'other'] }, TOKEN],
-    [{ authorization: 'Basic dXNlcjpwYXNz' }, undefined],
-    [{ authorization: '  ' }, undefined],
-    [{}, undefined],
-  ])('reads %j', (headers, expected) => {
-    expect(extractToken(headers)).toBe(expected);
+const refusal = { malformed: AuthMessage.malformed, invalid: AuthMessage.invalid } as const;
+
+describe('parseTokenValue and presentedToken', () => {
+  it.each(TOKEN_FORMS.map(({ form, outcome }) => [form(TOKEN), outcome] as const))('judges %j as %s', (value, outcome) => {
+    const read = parseTokenValue(value);
+    if (outcome === 'malformed') expect(read).toEqual({ malformed: true });
+    else if (outcome === 'accepted') expect(read).toEqual({ token: TOKEN });
+    else expect(read).toEqual({ token: expect.not.stringMatching(/^correct-horse-battery-staple$/) });
   });
 
-  it('prefers Authorization, then x-api-token, then ?token= only when a query is given', () => {
-    expect(extractToken({ authorization: 'a', 'x-api-token': 'b' }, { token: 'c' })).toBe('a');
-    expect(extractToken({ 'x-api-token': 'b' }, { token: 'c' })).toBe('b');
-    expect(extractToken({}, { token: 'c' })).toBe('c');
-    expect(extractToken({}, { token: ['d', 'e'] })).toBe('d');
+  it('reads another Authorization scheme as not a token, and a second word anywhere else as malformed', () => {
+    expect(parseTokenValue('Basic dXNlcjpwYXNz', 'authorization')).toBe('other-scheme');
+    expect(parseTokenValue('Basic dXNlcjpwYXNz')).toEqual({ malformed: true });
+    expect(presentedToken({ headers: { authorization: 'Basic dXNlcjpwYXNz', 'x-api-token': TOKEN } })).toEqual({ token: TOKEN });
+    expect(presentedToken({ headers: { authorization: 'Basic dXNlcjpwYXNz' } })).toBeUndefined();
+    expect(presentedToken({ headers: { 'x-api-token': 'Basic dXNlcjpwYXNz' } })).toEqual({ malformed: true });
+  });
+
+  it.each([undefined, null, '', '  ', '\t'])('sees nothing in %j', (value) => {
+    expect(parseTokenValue(value)).toBeUndefined();
+  });
+
+  it('takes a value that is not a string as malformed', () => {
+    expect(presentedToken({ auth: 42, headers: { authorization: `Bearer ${TOKEN}` } })).toEqual({ malformed: true });
+  });
+
+  it('reads auth.token, then Authorization, then x-api-token, then ?token= only when a query is given', () => {
+    expect(presentedToken({ auth: 'a', headers: { authorization: 'b', 'x-api-token': 'c' }, query: { token: 'd' } })).toEqual({ token: 'a' });
+    expect(presentedToken({ auth: '', headers: { authorization: 'b', 'x-api-token': 'c' } })).toEqual({ token: 'b' });
+    expect(presentedToken({ headers: { 'x-api-token': 'c' }, query: { token: 'd' } })).toEqual({ token: 'c' });
+    expect(presentedToken({ headers: { 'x-api-token': [TOKEN, 'other'] } })).toEqual({ token: TOKEN });
+    expect(presentedToken({ headers: {}, query: { token: 'd' } })).toEqual({ token: 'd' });
+    expect(presentedToken({ headers: {}, query: { token: ['e', 'f'] } })).toEqual({ token: 'e' });
+    expect(presentedToken({ headers: {} })).toBeUndefined();
+  });
+
+  it('does not fall through from a malformed value to a later source', () => {
+    expect(presentedToken({ headers: { authorization: `Bearer\t${TOKEN}`, 'x-api-token': TOKEN } })).toEqual({ malformed: true });
   });
 });
 
@@ -51,13 +71,14 @@ describe('tokensMatch', () => {
 describe('tokenAuth', () => {
   const app = makeApp(TOKEN);
 
-  it.each([
-    ['Authorization', `Bearer ${TOKEN}`],
-    ['Authorization', TOKEN],
-    ['x-api-token', TOKEN],
-  ])('accepts %s: %s', async (header, value) => {
-    await request(app).get('/api/orders').set(header, value).expect(200);
-  });
+  it.each(TOKEN_FORMS.flatMap(({ form, outcome }) => ['Authorization', 'x-api-token'].map((header) => [header, form(TOKEN), outcome] as const)))(
+    'judges %s: %j as %s',
+    async (header, value, outcome) => {
+      const res = await request(app).get('/api/orders').set(header, value);
+      if (outcome === 'accepted') expect(res.status).toBe(200);
+      else expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: { error: { code: 'UNAUTHORIZED', message: refusal[outcome] } } });
+    },
+  );
 
   it('rejects a missing token with 401 and says how to send one', async () => {
     const res = await request(app).get('/api/orders').expect(401);
@@ -108,6 +129,12 @@ describe('socketTokenAuth', () => {
     );
     return outcome as SocketAuthError | undefined | 'not-called';
   }
+
+  it.each(TOKEN_FORMS.map(({ form, outcome }) => [form(TOKEN), outcome] as const))('judges auth.token %j as %s', (value, outcome) => {
+    const result = attempt(TOKEN, { auth: { token: value } });
+    if (outcome === 'accepted') expect(result).toBeUndefined();
+    else expect((result as SocketAuthError).data).toEqual({ code: 'UNAUTHORIZED', message: refusal[outcome] });
+  });
 
   it('accepts the token from auth, headers or query', () => {
     expect(attempt(TOKEN, { auth: { token: TOKEN } })).toBeUndefined();

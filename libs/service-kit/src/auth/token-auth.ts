@@ -1,20 +1,30 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors/app-error';
-import { extractToken, tokensMatch } from './token';
+import { createTokenMatcher, presentedToken } from './token';
+import type { PresentedToken } from './token';
 
 export const AuthMessage = {
   notConfigured: 'the server has no API token configured',
   missing: 'missing API token: send Authorization: Bearer <token> or x-api-token',
+  malformed: 'malformed API token: send Authorization: Bearer <token> (scheme and token separated by spaces) or x-api-token: <token>',
   invalid: 'invalid API token',
 } as const;
 
-/** Why a presented token was refused, or undefined when it is accepted. */
-export function checkToken(expected: string | undefined, provided: string | undefined): string | undefined {
+/**
+ * The guard's decision for one expected token (hashed once): why a presented token is refused, or
+ * undefined when it is accepted. Every reader of tokens (REST, Socket.IO, the provider's proxy fast
+ * path, the apps) decides through this.
+ */
+export function createTokenCheck(expected: string | undefined): (presented: PresentedToken) => string | undefined {
   // An unset token must never mean open access.
-  if (expected === undefined || expected === '') return AuthMessage.notConfigured;
-  if (provided === undefined) return AuthMessage.missing;
-  return tokensMatch(provided, expected) ? undefined : AuthMessage.invalid;
+  if (expected === undefined || expected === '') return () => AuthMessage.notConfigured;
+  const matches = createTokenMatcher(expected);
+  return (presented) => {
+    if (presented === undefined) return AuthMessage.missing;
+    if (!('token' in presented)) return AuthMessage.malformed;
+    return matches(presented.token) ? undefined : AuthMessage.invalid;
+  };
 }
 
 export interface TokenAuthOptions {
@@ -36,13 +46,13 @@ function isPublic(path: string, publicPaths: readonly (string | RegExp)[]): bool
 
 export function tokenAuth(options: TokenAuthOptions): RequestHandler {
   const publicPaths = options.publicPaths ?? [];
+  const check = createTokenCheck(options.token);
   return (req, res, next) => {
     if (isPublic(req.path, publicPaths)) {
       next();
       return;
     }
-    const provided = extractToken(req.headers, options.allowQueryToken ? (req.query as Record<string, unknown>) : undefined);
-    const refusal = checkToken(options.token, provided);
+    const refusal = check(presentedToken({ headers: req.headers, query: options.allowQueryToken ? (req.query as Record<string, unknown>) : undefined }));
     if (refusal === undefined) {
       next();
       return;
@@ -65,13 +75,14 @@ export type SocketAuthError = Error & { data: { code: 'UNAUTHORIZED'; message: s
 
 /**
  * Socket.IO `io.use()` guard: the token may come as `auth.token`, in the Authorization or
- * x-api-token header, or as `?token=`. Refused clients get `connect_error` with `data.code`.
+ * x-api-token header, or as `?token=`, read by the same rule as REST's. Refused clients get
+ * `connect_error` with `data.code`.
  */
 export function socketTokenAuth(token: string | undefined) {
+  const check = createTokenCheck(token);
   return (socket: SocketHandshakeLike, next: (err?: SocketAuthError) => void): void => {
     const { auth, headers, query } = socket.handshake;
-    const fromAuth = typeof auth['token'] === 'string' && auth['token'] !== '' ? auth['token'] : undefined;
-    const refusal = checkToken(token, fromAuth ?? extractToken(headers, query));
+    const refusal = check(presentedToken({ auth: auth['token'], headers, query }));
     if (refusal === undefined) {
       next();
       return;
