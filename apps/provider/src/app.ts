@@ -30,6 +30,7 @@ import { registerOptionsRoutes } from './options/options.routes';
 import { createOrdersRepository } from './orders/orders.repository';
 import { registerOrderRoutes } from './orders/orders.routes';
 import { createOrdersService } from './orders/orders.service';
+import type { OrderCrashPoint } from './orders/orders.service';
 import { createUpstreamClient } from './proxy/forward';
 import { createProxyRouter } from './proxy/proxy';
 import { registerProxyRoutes } from './proxy/proxy.routes';
@@ -56,6 +57,15 @@ export interface ProviderDeps {
 }
 
 /** Builds the provider without side effects; `start()` opens the port and the streams. */
+/** The crash tests' hook (`PROVIDER_TEST_CRASH_AT`): dies at once, as a power cut or an OOM kill would. */
+function crashHook(spec: string): (point: OrderCrashPoint, clientOrderId: string) => void {
+  const at = spec.indexOf(':');
+  const [point, prefix] = [spec.slice(0, at), spec.slice(at + 1)];
+  return (p, clientOrderId) => {
+    if (p === point && clientOrderId.startsWith(prefix)) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
 export function createProvider(deps: ProviderDeps) {
   const now = deps.now ?? Date.now;
   const { config, logger, bus } = deps;
@@ -80,7 +90,7 @@ export function createProvider(deps: ProviderDeps) {
   });
   const connectors = createConnectorRegistry(deps.connectors);
   const ordersRepo = createOrdersRepository(deps.db.prisma);
-  const orders = createOrdersService({ repo: ordersRepo, connectors, events, now });
+  const orders = createOrdersService({ repo: ordersRepo, connectors, events, now, ...(config.PROVIDER_TEST_CRASH_AT ? { crashAt: crashHook(config.PROVIDER_TEST_CRASH_AT) } : {}) });
   const reconciler = createReconciler({ repo: ordersRepo, orders, events, now });
   metrics.gauge({
     name: 'bfx_orders',
@@ -180,6 +190,23 @@ export function createProvider(deps: ProviderDeps) {
   let busSub: Subscription | undefined;
   let flushTimer: NodeJS.Timeout | undefined;
   let expiryTimer: NodeJS.Timeout | undefined;
+  let reconcileTimer: NodeJS.Timeout | undefined;
+  let reconciling: Promise<void> | undefined;
+
+  /** Every open order against its venue, one connector market at a time; a run still going is not doubled. */
+  function reconcileAll(): Promise<void> {
+    reconciling ??= (async () => {
+      for (const connector of deps.connectors) {
+        if (!connector.openOrders || connector.status() !== 'ACTIVE') continue;
+        for (const m of connector.markets) {
+          await reconciler.run(connector, m).catch((err: unknown) => logger.warn({ err, connector: connector.type, market: m }, 'periodic reconciliation failed; the next run retries'));
+        }
+      }
+    })().finally(() => {
+      reconciling = undefined;
+    });
+    return reconciling;
+  }
 
   const wsClients = metrics.gauge({ name: 'bfx_ws_clients', help: 'Connected Socket.IO clients' });
 
@@ -225,6 +252,8 @@ export function createProvider(deps: ProviderDeps) {
       Math.min(15_000, Math.max(250, Math.floor(config.PROVIDER_APP_ACTIVE_TTL_MS / 4))),
     );
     expiryTimer.unref();
+    reconcileTimer = setInterval(() => void reconcileAll(), config.PROVIDER_RECONCILE_MS);
+    reconcileTimer.unref();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.PROVIDER_PORT, config.PROVIDER_HOST, () => resolve());
@@ -236,6 +265,8 @@ export function createProvider(deps: ProviderDeps) {
   async function stop(): Promise<void> {
     if (flushTimer) clearInterval(flushTimer);
     if (expiryTimer) clearInterval(expiryTimer);
+    if (reconcileTimer) clearInterval(reconcileTimer);
+    await reconciling;
     for (const connector of deps.connectors) await connector.stop();
     await orders.idle();
     await marketData.flush();
@@ -250,7 +281,7 @@ export function createProvider(deps: ProviderDeps) {
     await proxyUpstream.close();
   }
 
-  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors, registry, platform, reconciler, proxyClient: proxyUpstream.kind };
+  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors, registry, platform, reconciler, reconcileAll, proxyClient: proxyUpstream.kind };
 }
 
 export type Provider = ReturnType<typeof createProvider>;

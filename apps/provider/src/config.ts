@@ -46,6 +46,16 @@ export const ProviderConfigSchema = z.object({
   WS_MAX_BUFFERED: envInt(5000, { min: 10 }),
   ORDER_IDEMPOTENCY_TTL_MS: envDurationMs(600_000),
   PROVIDER_APP_ACTIVE_TTL_MS: envDurationMs(60_000),
+  /** How often every open order is checked against its venue (also done at start and after venue reconnects). */
+  PROVIDER_RECONCILE_MS: envDurationMs(60_000),
+  /**
+   * Crash tests only: `<point>:<clientOrderId prefix>` kills the process at that point of such an
+   * order's placement (before-insert, after-insert, after-venue). Never set it anywhere else.
+   */
+  PROVIDER_TEST_CRASH_AT: z
+    .string()
+    .regex(/^(before-insert|after-insert|after-venue):\S+$/)
+    .optional(),
   /** Host names an app's baseUrl may point at (the proxy connects there); empty: any. */
   PROVIDER_APP_ALLOWED_HOSTS: envList([]),
   PROVIDER_PROXY_TIMEOUT_MS: envDurationMs(15_000),

@@ -30,6 +30,9 @@ export interface VenueOrderState {
   price?: string;
   stopPrice?: string;
   rejectReason?: string;
+  /** Commission charged so far, where the venue reports it with the order (lets reconciliation complete missing fills). */
+  fee?: string;
+  feeAsset?: string;
   updatedAt: number;
 }
 

@@ -4,7 +4,7 @@ import { isFinalOrderStatus } from '@barfinex/enums';
 import type { ExchangeConnectorStatus, MarketType } from '@barfinex/enums';
 import type { Logger } from 'pino';
 import { VenueRejectError } from './connector';
-import type { AccountSnapshot, ConnectorEvents, ExchangeConnector, VenueFill, VenueOrderRequest, VenueOrderState } from './connector';
+import type { AccountSnapshot, ConnectorEvents, ExchangeConnector, VenueFill, VenueOpenOrder, VenueOrderRequest, VenueOrderState } from './connector';
 import { DEFAULT_SIM_SYMBOLS, SimRejectError, createSimClock, createSimExchange } from './sim';
 import type { SimExchange, SimFill, SimMarketType, SimOrder, SimOrderBook } from './sim';
 import { createSimStateStore } from './sim-snapshot.store';
@@ -43,8 +43,14 @@ export function toVenueState(order: SimOrder): VenueOrderState {
     ...(order.price !== null ? { price: order.price } : {}),
     ...(order.stopPrice !== null ? { stopPrice: order.stopPrice } : {}),
     ...(order.reason !== null && (order.status === 'REJECTED' || order.status === 'EXPIRED') ? { rejectReason: order.reason } : {}),
+    fee: order.commission,
+    feeAsset: order.commissionAsset,
     updatedAt: order.updatedAt,
   };
+}
+
+function toVenueOpenOrder(order: SimOrder): VenueOpenOrder {
+  return { ...toVenueState(order), side: order.side, type: order.type, quantity: order.quantity, timeInForce: order.timeInForce, createdAt: order.createdAt };
 }
 
 function toVenueFill(fill: SimFill): VenueFill {
@@ -210,6 +216,15 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
       // even on a paused market.
       exchange.markLive();
       unsaved = true;
+      // The simulator keeps its orders with its state: what the provider stored about them before a
+      // crash is checked against it before any new order arrives (the server is not listening yet).
+      for (const m of MARKETS) {
+        try {
+          await handlers.reconcile?.(m);
+        } catch (err) {
+          options.logger.error({ err, market: m }, 'simulator orders not reconciled at start; the periodic run retries');
+        }
+      }
       timer = setInterval(() => {
         const t = wall();
         const elapsed = t - lastWall;
@@ -271,6 +286,9 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
     async queryOrder(_market, clientOrderId) {
       const order = exchange.getOrderByClientId(ACCOUNT, clientOrderId);
       return order ? toVenueState(order) : undefined;
+    },
+    async openOrders(market) {
+      return exchange.openOrders(ACCOUNT, asSimMarket(market)).map(toVenueOpenOrder);
     },
     async account(market): Promise<AccountSnapshot> {
       const m = asSimMarket(market);

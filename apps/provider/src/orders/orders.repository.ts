@@ -192,6 +192,11 @@ export function createOrdersRepository(prisma: PrismaClient) {
       ]);
       return ids.length;
     },
+    /** The stored fills of one order (reconciliation compares their totals with the venue's). */
+    async fillsOf(orderId: string): Promise<Array<Pick<Fill, 'tradeId' | 'price' | 'quantity' | 'fee' | 'feeAsset'>>> {
+      const rows = await prisma.fill.findMany({ where: { orderId }, orderBy: { id: 'asc' } });
+      return rows.map((r) => ({ tradeId: r.tradeId, price: decimalToString(r.price), quantity: decimalToString(r.quantity), fee: decimalToString(r.fee), ...(r.feeAsset ? { feeAsset: r.feeAsset } : {}) }));
+    },
     /** Stores a fill once: a re-delivered (orderId, tradeId) is ignored. */
     async insertFill(orderId: string, fill: Fill): Promise<boolean> {
       try {

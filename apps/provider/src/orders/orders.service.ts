@@ -11,13 +11,36 @@ import type { EventPublisher } from '../events/publisher';
 import { checkOrderAgainstInstrument } from './order-filters';
 import type { OrderFilter, OrdersRepository } from './orders.repository';
 
+/** The points of an order's placement where a crash leaves different traces (see `crashAt`). */
+export type OrderCrashPoint = 'before-insert' | 'after-insert' | 'after-venue';
+
 export interface OrdersServiceDeps {
   repo: OrdersRepository;
   connectors: ConnectorRegistry;
   events: EventPublisher;
   now: () => number;
   newId?: () => string;
+  /**
+   * Called at each crash point of a placement. Production passes nothing; the crash tests pass a
+   * hook that kills the process there, to prove reconciliation recovers from each one.
+   */
+  crashAt?: (point: OrderCrashPoint, clientOrderId: string) => void;
 }
+
+/**
+ * An order's lifecycle events have ids derived from the order, so announcing a state again (after a
+ * crash, by reconciliation) re-sends the same event: JetStream and the event sink drop the copy.
+ */
+export const orderEventIds = {
+  create: (orderId: string) => `${orderId}:create`,
+  close: (orderId: string) => `${orderId}:close`,
+  fill: (orderId: string, tradeId: string) => `${orderId}:fill:${tradeId}`,
+};
+
+/** What settling an order that may not have reached its venue did (see `settle`). */
+export type SettleOutcome =
+  | { kind: 'unchanged' | 'updated' | 'placed' | 'closedMissing'; order: Order }
+  | { kind: 'discarded' | 'gone' };
 
 export interface PlaceResult {
   order: Order;
@@ -29,6 +52,7 @@ export const OPEN_STATUSES: readonly OrderStatus[] = ['NEW', 'PARTIALLY_FILLED',
 
 export function createOrdersService(deps: OrdersServiceDeps) {
   const newId = deps.newId ?? randomUUID;
+  const crashAt = deps.crashAt ?? (() => undefined);
   // Placement replies and asynchronous venue updates for one order are applied one at a time.
   const perOrder = createKeyedQueue();
 
@@ -41,7 +65,18 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     return undefined;
   }
 
-  async function applyVenueState(order: Order, state: VenueOrderState): Promise<Order> {
+  /**
+   * Applies the venue's view of an order: CREATE when the venue's id is first learnt (the venue
+   * acknowledged it), then the fills, then the state and CLOSE when it is final. One path for a
+   * placement's reply, a venue event and reconciliation, so each event goes out once, in order.
+   */
+  async function applyVenueState(order: Order, state: VenueOrderState, fills: readonly VenueFill[] = []): Promise<Order> {
+    // A late copy of an older state (a list read before a fill applied) must not undo progress.
+    if (new Decimal(state.quantityExecuted).lt(order.quantityExecuted) && !isFinalOrderStatus(state.status)) return order;
+    if (!order.externalId && state.externalId) {
+      deps.events.emit('PROVIDER_ORDER_CREATE', { ...order, externalId: state.externalId }, routing(order, orderEventIds.create(order.id)));
+    }
+    for (const fill of fills) await applyFill(order, fill);
     const final = isFinalOrderStatus(state.status);
     // The venue's clock may run behind ours: an order never changes or closes before it was created.
     const at = Math.max(state.updatedAt, order.createdAt);
@@ -55,7 +90,7 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       ...(final && order.closedAt === undefined ? { closedAt: at } : {}),
     });
     if (final && !isFinalOrderStatus(order.status)) {
-      deps.events.emit('PROVIDER_ORDER_CLOSE', updated, routing(updated));
+      deps.events.emit('PROVIDER_ORDER_CLOSE', updated, routing(updated, orderEventIds.close(updated.id)));
     }
     return updated;
   }
@@ -81,11 +116,49 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       ...(fill.realizedPnl !== undefined ? { realizedPnl: fill.realizedPnl } : {}),
     };
     const stored = await deps.repo.insertFill(order.id, payload);
-    if (stored) deps.events.emit('PROVIDER_ORDER_FILL', payload, routing(order));
+    if (stored) deps.events.emit('PROVIDER_ORDER_FILL', payload, routing(order, orderEventIds.fill(order.id, fill.tradeId)));
   }
 
-  function routing(order: Order) {
-    return { symbol: order.symbol, connectorType: order.connectorType, marketType: order.marketType, correlationId: order.correlationId ?? order.clientOrderId };
+  function routing(order: Order, eventId?: string) {
+    return { symbol: order.symbol, connectorType: order.connectorType, marketType: order.marketType, correlationId: order.correlationId ?? order.clientOrderId, ...(eventId ? { eventId } : {}) };
+  }
+
+  /**
+   * The fills the venue reports for an order beyond those stored: the venue's own trade list where
+   * it has one (stored fills are skipped by their trade id), else one fill for the remainder at the
+   * price and fee that make the totals match (the simulator keeps an order's totals, not its trades).
+   */
+  async function missingFills(connector: ExchangeConnector, order: Order, state: VenueOrderState): Promise<VenueFill[]> {
+    const stored = await deps.repo.fillsOf(order.id);
+    const quantity = stored.reduce((sum, f) => sum.plus(f.quantity), new Decimal(0));
+    const missing = new Decimal(state.quantityExecuted).minus(quantity);
+    if (missing.lte(0)) return [];
+    if (connector.orderFills && state.externalId) return connector.orderFills(order.marketType, order.symbol, state.externalId);
+    if (!state.averagePrice) return [];
+    const quote = stored.reduce((sum, f) => sum.plus(new Decimal(f.price).times(f.quantity)), new Decimal(0));
+    const fee = stored.reduce((sum, f) => sum.plus(f.fee ?? '0'), new Decimal(0));
+    const price = new Decimal(state.averagePrice).times(state.quantityExecuted).minus(quote).div(missing);
+    return [
+      {
+        clientOrderId: order.clientOrderId,
+        externalId: state.externalId,
+        // The same remainder found twice is the same fill.
+        tradeId: `reconciled-${new Decimal(state.quantityExecuted).toFixed()}`,
+        symbol: order.symbol,
+        side: order.side,
+        price: price.toDecimalPlaces(12).toFixed(),
+        quantity: missing.toFixed(),
+        fee: state.fee ? Decimal.max(0, new Decimal(state.fee).minus(fee)).toFixed() : '0',
+        feeAsset: state.feeAsset ?? stored[0]?.feeAsset ?? '',
+        isMaker: false,
+        time: state.updatedAt,
+      },
+    ];
+  }
+
+  /** The venue acknowledged the order and reports what is stored: nothing to apply. */
+  function unchangedAt(order: Order, state: VenueOrderState): boolean {
+    return order.externalId !== undefined && order.status === state.status && new Decimal(order.quantityExecuted).eq(state.quantityExecuted);
   }
 
   /** The connector for a new order, after the instrument's filters; throws the 4xx a request gets. */
@@ -126,16 +199,93 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     }
   }
 
+  /** Sends a stored order to its venue and applies the reply. Runs inside the order's queue. */
+  async function send(connector: ExchangeConnector, stored: Order): Promise<Order> {
+    if (stored.leverage !== undefined) await applyLeverage(connector, stored, stored.leverage);
+    let placement;
+    try {
+      placement = await connector.placeOrder(stored.marketType, {
+        clientOrderId: stored.clientOrderId,
+        symbol: stored.symbol,
+        side: stored.side,
+        type: stored.type,
+        quantity: stored.quantity,
+        ...(stored.price ? { price: stored.price } : {}),
+        ...(stored.stopPrice ? { stopPrice: stored.stopPrice } : {}),
+        ...(stored.callbackRate ? { callbackRate: stored.callbackRate } : {}),
+        ...(stored.timeInForce ? { timeInForce: stored.timeInForce } : {}),
+        ...(stored.reduceOnly ? { reduceOnly: true } : {}),
+      });
+    } catch (err) {
+      if (err instanceof VenueRejectError && err.invalidRequest) {
+        // The venue refused the request itself and kept nothing: no order exists, so none is stored
+        // and the clientOrderId stays free for the corrected request, as with the checks above.
+        await deps.repo.remove(stored.id);
+        throw validationError(err.message, { issues: [{ path: '', code: err.code, message: err.message }] });
+      }
+      if (err instanceof VenueRejectError) {
+        const rejected = await deps.repo.update(stored.id, { status: 'REJECTED', rejectReason: `${err.code}: ${err.message}`, updatedAt: deps.now(), closedAt: deps.now() });
+        deps.events.emit('PROVIDER_ORDER_CLOSE', rejected, routing(rejected, orderEventIds.close(rejected.id)));
+        throw orderRejected(err.message, { reason: err.code, order: rejected });
+      }
+      // Anything else (a timeout, a dropped connection) leaves the venue's answer unknown: the
+      // stored order stays unacknowledged until a retry or reconciliation asks the venue.
+      throw err;
+    }
+    crashAt('after-venue', stored.clientOrderId);
+    return applyVenueState(stored, placement.order, placement.fills);
+  }
+
+  /**
+   * Brings one stored order in line with its venue, inside the order's queue: the venue's state
+   * (with the fills and events it implies) when the venue has it; when it does not, an order the
+   * venue acknowledged is closed as REJECTED, and one it never received (a crash or a lost
+   * connection between the write-ahead insert and the venue's reply) is sent now when `resend`
+   * (a retry of the same request), else its write-ahead record is discarded: no event ever
+   * announced it, and the clientOrderId is free for the retry.
+   */
+  async function settleLocked(connector: ExchangeConnector, id: string, resend: boolean): Promise<SettleOutcome> {
+    const order = await deps.repo.findById(id);
+    if (!order) return { kind: 'gone' };
+    // A venue that cannot be asked about one order leaves it to its own reconciliation.
+    if (isFinalOrderStatus(order.status) || (order.externalId && resend) || !connector.queryOrder) return { kind: 'unchanged', order };
+    const state = await connector.queryOrder(order.marketType, order.clientOrderId, order.symbol);
+    if (state) {
+      if (unchangedAt(order, state)) return { kind: 'unchanged', order };
+      return { kind: 'updated', order: await applyVenueState(order, state, await missingFills(connector, order, state)) };
+    }
+    if (!order.externalId) {
+      if (resend) return { kind: 'placed', order: await send(connector, order) };
+      await deps.repo.remove(order.id);
+      return { kind: 'discarded' };
+    }
+    const missing: VenueOrderState = { clientOrderId: order.clientOrderId, externalId: order.externalId, symbol: order.symbol, status: 'REJECTED', quantityExecuted: order.quantityExecuted, rejectReason: 'NOT_FOUND_ON_VENUE', updatedAt: deps.now() };
+    return { kind: 'closedMissing', order: await applyVenueState(order, missing) };
+  }
+
+  function settle(connector: ExchangeConnector, order: Order, resend = false): Promise<SettleOutcome> {
+    return perOrder.run(order.clientOrderId, () => settleLocked(connector, order.id, resend));
+  }
+
+  /** The answer to a repeated clientOrderId / idempotencyKey: the order as its venue has it now. */
+  async function replay(previous: Order, lockedKey?: string): Promise<PlaceResult> {
+    if (previous.externalId || isFinalOrderStatus(previous.status)) return { order: previous, replayed: true };
+    const connector = deps.connectors.require(previous.connectorType, previous.marketType);
+    const outcome = previous.clientOrderId === lockedKey ? await settleLocked(connector, previous.id, true) : await settle(connector, previous, true);
+    if (!('order' in outcome)) throw conflict('the earlier order with this clientOrderId or idempotencyKey is gone; send the request again');
+    return { order: outcome.order, replayed: outcome.kind !== 'placed' };
+  }
+
   async function place(input: OrderCreate): Promise<PlaceResult> {
     // A repeated clientOrderId / idempotencyKey returns the first order. The unique insert below
     // detects the repeat, so a new order costs no lookup; a retry whose checks would fail now (the
     // price moved since) still gets its first order back rather than an error.
-    let connector;
+    let connector: ExchangeConnector;
     try {
       connector = checked(input);
     } catch (err) {
       const previous = await existingFor(input);
-      if (previous) return { order: previous, replayed: true };
+      if (previous) return replay(previous);
       throw err;
     }
 
@@ -164,48 +314,20 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       ...(input.correlationId ? { correlationId: input.correlationId } : {}),
     };
 
-    // The row exists before the venue hears of the order, so a crash in between can be reconciled by clientOrderId.
-    const inserted = await deps.repo.insert(draft);
-    if (!inserted) {
-      const raced = await existingFor({ ...input, clientOrderId: draft.clientOrderId });
-      if (raced) return { order: raced, replayed: true };
-      throw conflict('an order with this clientOrderId or idempotencyKey already exists');
-    }
-
-    return perOrder.run(inserted.clientOrderId, async () => {
-      if (inserted.leverage !== undefined) await applyLeverage(connector, inserted, inserted.leverage);
-      let placement;
-      try {
-        placement = await connector.placeOrder(input.marketType, {
-          clientOrderId: inserted.clientOrderId,
-          symbol: inserted.symbol,
-          side: inserted.side,
-          type: inserted.type,
-          quantity: inserted.quantity,
-          ...(inserted.price ? { price: inserted.price } : {}),
-          ...(inserted.stopPrice ? { stopPrice: inserted.stopPrice } : {}),
-          ...(inserted.callbackRate ? { callbackRate: inserted.callbackRate } : {}),
-          ...(inserted.timeInForce ? { timeInForce: inserted.timeInForce } : {}),
-          ...(inserted.reduceOnly ? { reduceOnly: true } : {}),
-        });
-      } catch (err) {
-        if (err instanceof VenueRejectError && err.invalidRequest) {
-          // The venue refused the request itself and kept nothing: no order exists, so none is stored
-          // and the clientOrderId stays free for the corrected request, as with the checks above.
-          await deps.repo.remove(inserted.id);
-          throw validationError(err.message, { issues: [{ path: '', code: err.code, message: err.message }] });
-        }
-        if (err instanceof VenueRejectError) {
-          const rejected = await deps.repo.update(inserted.id, { status: 'REJECTED', rejectReason: `${err.code}: ${err.message}`, updatedAt: deps.now(), closedAt: deps.now() });
-          deps.events.emit('PROVIDER_ORDER_CLOSE', rejected, routing(rejected));
-          throw orderRejected(err.message, { reason: err.code, order: rejected });
-        }
-        throw err;
+    // The insert runs in the order's queue too, so reconciliation never sees the write-ahead row
+    // of a placement that has not reached its venue call yet.
+    return perOrder.run(draft.clientOrderId, async () => {
+      crashAt('before-insert', draft.clientOrderId);
+      // The row exists before the venue hears of the order (the write-ahead record): after a crash
+      // in between, reconciliation or a retry asks the venue by clientOrderId what became of it.
+      const inserted = await deps.repo.insert(draft);
+      if (!inserted) {
+        const raced = await existingFor({ ...input, clientOrderId: draft.clientOrderId });
+        if (raced) return replay(raced, draft.clientOrderId);
+        throw conflict('an order with this clientOrderId or idempotencyKey already exists');
       }
-      deps.events.emit('PROVIDER_ORDER_CREATE', { ...inserted, externalId: placement.order.externalId }, routing(inserted));
-      for (const fill of placement.fills) await applyFill(inserted, fill);
-      const order = await applyVenueState(inserted, placement.order);
-      return { order, replayed: false };
+      crashAt('after-insert', draft.clientOrderId);
+      return { order: await send(connector, inserted), replayed: false };
     });
   }
 
@@ -309,6 +431,16 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     });
   }
 
+  /** Reconciliation's view of one order: its state and the fills it implies, applied as one step. */
+  function onVenueOrder(connector: ExchangeConnector, state: VenueOrderState): Promise<Order | undefined> {
+    return perOrder.run(state.clientOrderId, async () => {
+      const order = await deps.repo.findByClientOrderId(state.clientOrderId);
+      if (!order || isFinalOrderStatus(order.status)) return undefined;
+      if (unchangedAt(order, state)) return order;
+      return applyVenueState(order, state, await missingFills(connector, order, state));
+    });
+  }
+
   function onVenueFill(_market: MarketType, fill: VenueFill): Promise<void> {
     return perOrder.run(fill.clientOrderId, async () => {
       const order = await deps.repo.findByClientOrderId(fill.clientOrderId);
@@ -326,6 +458,8 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     countBySymbol: deps.repo.countBySymbol,
     onVenueOrderUpdate,
     onVenueFill,
+    onVenueOrder,
+    settle,
     idle: () => perOrder.idle(),
   };
 }

@@ -23,11 +23,14 @@ describe('provider with the Binance futures testnet connector against the fake v
     db = await createTestPglite();
     fake = await startFakeBinance({ market: 'futures', apiKey: KEY, apiSecret: SECRET });
     fake.setDepth('BTCUSDT', { lastUpdateId: 10, E: T0, T: T0, bids: [['94999.90', '1.000']], asks: [['95000.10', '1.000']] });
-    // State left by an earlier run: one order the venue still has (now partly filled), one it never received.
+    // State left by an earlier run: one order the venue still has (now partly filled), one whose
+    // placement died before the venue's reply (no venue id: a write-ahead record) and that the venue
+    // never received, one it had acknowledged but no longer knows.
     const repo = createOrdersRepository(db.prisma);
     const local = { symbol: 'BTCUSDT', side: 'BUY' as const, type: 'LIMIT' as const, quantity: '0.010', quantityExecuted: '0', status: 'NEW' as const, price: '90000', connectorType: 'testnetBinanceFutures' as const, marketType: 'futures' as const, source: { type: 'provider' as const }, createdAt: T0, updatedAt: T0 };
     await repo.insert({ ...local, id: 'local-1', clientOrderId: 'cid-still-open' });
     await repo.insert({ ...local, id: 'local-2', clientOrderId: 'cid-never-arrived' });
+    await repo.insert({ ...local, id: 'local-3', clientOrderId: 'cid-lost', externalId: '777' });
     const common = { symbol: 'BTCUSDT', price: '90000.0', cummulativeQuoteQty: '0', timeInForce: 'GTC', type: 'LIMIT', side: 'BUY' as const, stopPrice: '0', time: T0, updateTime: T0 };
     fake.addVenueOrder({ ...common, clientOrderId: 'cid-still-open', origQty: '0.010', executedQty: '0.004', status: 'PARTIALLY_FILLED' });
     fake.addVenueOrder({ ...common, clientOrderId: 'web-manual-1', origQty: '0.020', executedQty: '0', status: 'NEW' });
@@ -44,10 +47,14 @@ describe('provider with the Binance futures testnet connector against the fake v
   it('reconciles on start: adopts unknown venue orders, updates changed ones, closes the ones the venue lacks', async () => {
     await eventually(async () => expect((await call('GET', '/api/connectors/testnetBinanceFutures/futures/reconciliation')).status).toBe(200));
     const { body } = await call('GET', '/api/connectors/testnetBinanceFutures/futures/reconciliation');
-    expect(body.mismatches.map((m: { kind: string }) => m.kind).sort()).toEqual(['missingLocal', 'missingRemote', 'statusChanged']);
+    expect(body.mismatches.map((m: { kind: string }) => m.kind).sort()).toEqual(['missingLocal', 'missingRemote', 'missingRemote', 'statusChanged']);
     expect(h.seen.some((e) => e.type === 'PROVIDER_RECONCILIATION')).toBe(true);
     expect((await call('GET', '/api/orders/cid-still-open')).body).toMatchObject({ status: 'PARTIALLY_FILLED', quantityExecuted: '0.004' });
-    expect((await call('GET', '/api/orders/cid-never-arrived')).body).toMatchObject({ status: 'REJECTED', rejectReason: 'NOT_FOUND_ON_VENUE' });
+    // Never announced, never at the venue: the record is discarded and the clientOrderId is free again.
+    expect((await call('GET', '/api/orders/cid-never-arrived')).status).toBe(404);
+    expect((await call('GET', '/api/orders/cid-lost')).body).toMatchObject({ status: 'REJECTED', rejectReason: 'NOT_FOUND_ON_VENUE' });
+    // The venue acknowledged the one it still has: it is announced once, after the fact.
+    expect(h.seen.filter((e) => e.type === 'PROVIDER_ORDER_CREATE' && (e.payload as { clientOrderId: string }).clientOrderId === 'cid-still-open')).toHaveLength(1);
     expect((await call('GET', '/api/orders/web-manual-1')).body).toMatchObject({ status: 'NEW', quantity: '0.02', source: { type: 'provider', key: 'external' } });
   });
 

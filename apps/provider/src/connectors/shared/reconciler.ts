@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import type { Order, Position, Reconciliation } from '@barfinex/contracts';
 import type { ConnectorType, MarketType } from '@barfinex/enums';
-import type { ExchangeConnector, VenueOpenOrder, VenueOrderState } from '../connector';
+import type { ExchangeConnector, VenueOpenOrder } from '../connector';
 import type { EventPublisher } from '../../events/publisher';
 import type { OrdersRepository } from '../../orders/orders.repository';
-import { OPEN_STATUSES } from '../../orders/orders.service';
+import { OPEN_STATUSES, orderEventIds } from '../../orders/orders.service';
 import type { OrdersService } from '../../orders/orders.service';
 
 type Mismatch = Reconciliation['mismatches'][number];
 
 export interface ReconcilerDeps {
   repo: Pick<OrdersRepository, 'listAll' | 'insert' | 'findByClientOrderId'>;
-  orders: Pick<OrdersService, 'onVenueOrderUpdate' | 'onVenueFill'>;
+  orders: Pick<OrdersService, 'onVenueOrder' | 'settle'>;
   events: Pick<EventPublisher, 'emit'>;
   now: () => number;
   newId?: () => string;
@@ -57,20 +57,16 @@ export function createReconciler(deps: ReconcilerDeps) {
   const latest = new Map<string, Reconciliation>();
   const positions = new Map<string, Map<string, string>>();
 
-  async function syncChanged(connector: ExchangeConnector, market: MarketType, local: Order, state: VenueOrderState, out: Mismatch[]): Promise<void> {
-    const sameStatus = local.status === state.status;
-    const sameQty = new Decimal(local.quantityExecuted).eq(state.quantityExecuted);
-    if (sameStatus && sameQty) return;
-    if (connector.orderFills && state.externalId && !new Decimal(state.quantityExecuted).isZero()) {
-      for (const fill of await connector.orderFills(market, local.symbol, state.externalId)) await deps.orders.onVenueFill(market, { ...fill, clientOrderId: local.clientOrderId });
-    }
-    await deps.orders.onVenueOrderUpdate(market, state);
-    out.push({
+  function describe(local: Order, after: Order): Mismatch | undefined {
+    const sameStatus = local.status === after.status;
+    const sameQty = new Decimal(local.quantityExecuted).eq(after.quantityExecuted);
+    if (sameStatus && sameQty) return undefined;
+    return {
       kind: sameStatus ? 'quantityChanged' : 'statusChanged',
       symbol: local.symbol,
       orderId: local.id,
-      detail: sameStatus ? `executed ${local.quantityExecuted} -> ${state.quantityExecuted}` : `${local.status} -> ${state.status}`,
-    });
+      detail: sameStatus ? `executed ${local.quantityExecuted} -> ${after.quantityExecuted}` : `${local.status} -> ${after.status}`,
+    };
   }
 
   function comparePositions(type: ConnectorType, market: MarketType, current: Position[], out: Mismatch[]): void {
@@ -99,25 +95,29 @@ export function createReconciler(deps: ReconcilerDeps) {
       const local = await deps.repo.findByClientOrderId(v.clientOrderId);
       if (!local) {
         const order = await deps.repo.insert(adopted(v, type, market, newId()));
-        if (order) deps.events.emit('PROVIDER_ORDER_CREATE', order, { symbol: order.symbol, connectorType: type, marketType: market, correlationId: order.clientOrderId });
+        if (order) deps.events.emit('PROVIDER_ORDER_CREATE', order, { symbol: order.symbol, connectorType: type, marketType: market, correlationId: order.clientOrderId, eventId: orderEventIds.create(order.id) });
         mismatches.push({ kind: 'missingLocal', symbol: v.symbol, orderId: order?.id ?? v.clientOrderId, detail: `adopted venue order ${v.externalId} as external` });
         continue;
       }
-      const before = mismatches.length;
-      await syncChanged(connector, market, local, v, mismatches);
-      if (mismatches.length === before) matched++;
+      const after = await deps.orders.onVenueOrder(connector, v);
+      const mismatch = after && (describe(local, after) ?? (local.externalId ? undefined : { kind: 'statusChanged', symbol: local.symbol, orderId: local.id, detail: 'acknowledged by the venue' }));
+      if (mismatch) mismatches.push(mismatch);
+      else matched++;
     }
 
+    // Every other open order is settled in its own queue, so a placement in flight finishes first.
     for (const local of localOpen) {
       if (seen.has(local.clientOrderId)) continue;
-      const state = await connector.queryOrder(market, local.clientOrderId, local.symbol);
-      if (state) {
-        await syncChanged(connector, market, local, state, mismatches);
-        continue;
+      const outcome = await deps.orders.settle(connector, local);
+      if (outcome.kind === 'discarded') {
+        mismatches.push({ kind: 'missingRemote', symbol: local.symbol, orderId: local.id, detail: 'never reached the venue; its write-ahead record was discarded' });
+      } else if (outcome.kind === 'closedMissing') {
+        mismatches.push({ kind: 'missingRemote', symbol: local.symbol, orderId: local.id, detail: 'unknown to the venue; closed as REJECTED' });
+      } else if (outcome.kind === 'updated') {
+        mismatches.push(describe(local, outcome.order) ?? { kind: 'statusChanged', symbol: local.symbol, orderId: local.id, detail: 'acknowledged by the venue' });
+      } else if (outcome.kind === 'unchanged') {
+        matched++;
       }
-      // The venue never received it (e.g. the placement died before reaching it): it cannot fill any more.
-      await deps.orders.onVenueOrderUpdate(market, { clientOrderId: local.clientOrderId, externalId: local.externalId ?? '', symbol: local.symbol, status: 'REJECTED', quantityExecuted: local.quantityExecuted, rejectReason: 'NOT_FOUND_ON_VENUE', updatedAt: deps.now() });
-      mismatches.push({ kind: 'missingRemote', symbol: local.symbol, orderId: local.id, detail: 'unknown to the venue; closed as REJECTED' });
     }
 
     if (market === 'futures') comparePositions(type, market, (await connector.account(market)).positions, mismatches);
