@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import express from 'express';
 import type { Logger } from 'pino';
@@ -7,7 +6,7 @@ import type { Bus, Subscription } from '@barfinex/bus';
 import type { Database } from '@barfinex/db';
 import { createAppPresence } from '@barfinex/sdk';
 import type { AppPresence, ProviderClient } from '@barfinex/sdk';
-import { busCheck, closeServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
+import { busCheck, closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, logBusConnection, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
 import type { AdvisorConfig } from './config';
 import { createDecisionsRepository } from './decisions/decisions.repository';
 import { createDecisionsService } from './decisions/decisions.service';
@@ -85,12 +84,13 @@ export async function createAdvisorApp(deps: AdvisorDeps) {
   app.use(tokenAuth({ token: apiToken }), jsonBody({ limit: '256kb' }), advisorRoutes({ repo, pipelineConfig }));
   app.use(notFoundHandler);
   app.use(errorMiddleware({ logger }));
-  const server: Server = createServer(app);
+  const server: Server = createHttpServer(app);
 
   let subscriptions: Subscription[] = [];
   let presence: AppPresence | undefined;
   let started: Promise<{ url: string }> | undefined;
   let stopped: Promise<void> | undefined;
+  let unwatchBus: (() => void) | undefined;
 
   const guarded = <E extends { eventId: string; correlationId?: string }>(what: string, handle: (env: E) => Promise<unknown>) => async (env: E) => {
     try {
@@ -103,6 +103,7 @@ export async function createAdvisorApp(deps: AdvisorDeps) {
   };
 
   async function doStart(): Promise<{ url: string }> {
+    unwatchBus = logBusConnection({ bus, logger: logger.child({ component: 'bus' }) });
     await pipelineConfig.load();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -128,6 +129,7 @@ export async function createAdvisorApp(deps: AdvisorDeps) {
   }
 
   async function doStop(): Promise<void> {
+    unwatchBus?.();
     await presence?.stop('shutdown');
     await Promise.all(subscriptions.map((s) => s.unsubscribe()));
     subscriptions = [];

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Bus } from '@barfinex/bus';
 import type { Database } from '@barfinex/db';
+import { logBusConnection } from '@barfinex/service-kit';
 import { createProvider } from './app';
 import type { Provider } from './app';
 import type { ProviderConfig } from './config';
@@ -34,7 +35,9 @@ export interface BootProviderDeps {
 export async function bootProvider(deps: BootProviderDeps): Promise<{ provider: Provider; port: number }> {
   const { config, logger, db, bus } = deps;
   const sim = await createSimConnector({ prisma: db.prisma, seed: config.SIM_SEED, symbols: config.SIM_SYMBOLS, tickMs: config.SIM_TICK_MS, autostart: config.SIM_AUTOSTART, logger: logger.child({ component: 'sim' }) });
-  const provider = createProvider({ config, logger, db, bus, connectors: [sim, ...createConfiguredConnectors(config, logger)], extraRoutes: (t) => registerSimRoutes(t, { sim }) });
+  const provider = createProvider({ config, logger, db, bus, connectors: [sim, ...createConfiguredConnectors(config, logger)], extraRoutes: (t, ctx) => registerSimRoutes(t, { sim, drain: ctx.drain }) });
+  // The bus outlives the provider (main closes it last), and a closed bus tells no one: nothing to unwatch.
+  logBusConnection({ bus, logger: logger.child({ component: 'bus' }) });
   const { port } = await provider.start();
   return { provider, port };
 }

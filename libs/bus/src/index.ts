@@ -27,6 +27,8 @@ export {
 } from './types';
 export type {
   Bus,
+  BusConnectionChange,
+  BusConnectionListener,
   BusErrorContext,
   BusErrorListener,
   BusStatus,

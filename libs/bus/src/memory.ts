@@ -242,6 +242,9 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
       return rpc.reply(subject, handler, opts);
     },
 
+    // In-process delivery has no connection to lose.
+    watchConnection: () => () => undefined,
+
     status(): BusStatus {
       return {
         transport: 'memory',

@@ -74,6 +74,8 @@ describeWithNats('NATS bus across a server restart', () => {
       reconnectTimeWaitMs: 100,
       onStatus: (event) => statuses.push(event.type),
     });
+    const flips: boolean[] = [];
+    bus.watchConnection((change) => void flips.push(change.connected));
 
     const live: EventEnvelope[] = [];
     await bus.subscribe(LIVE_EVENT, (env) => void live.push(env));
@@ -105,6 +107,10 @@ describeWithNats('NATS bus across a server restart', () => {
     await bus.subscribe(DURABLE_EVENT, (env) => void returning.push(env.eventId), { durable: 'returning' });
     await eventually(() => expect(returning).toEqual([beforeKill.eventId, heldBack.eventId]));
     expect(statuses).toEqual(expect.arrayContaining(['disconnect', 'reconnect']));
+    // However many attempts the outage took, listeners hear one loss and one return.
+    expect(flips).toEqual([false, true]);
+    await bus.close();
+    expect(flips).toEqual([false, true]);
   }, 60_000);
 
   it('rebuilds its stream and durable consumers when the server comes back without its store', async () => {

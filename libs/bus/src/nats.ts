@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createEnvelope, isDurableEvent, parseEnvelope } from '@barfinex/events';
 import type { EventEnvelope, EventName } from '@barfinex/events';
 import { allEventNames, normaliseNames, parseOptions, parseSubscribeOptions } from './codec';
+import { createConnectionWatch } from './connection-watch';
 import { asError, busClosedError } from './errors';
 import { createDurablePublisher, durableStreamSubjects, ensureStream } from './nats-jetstream';
 import { createNatsRpc } from './nats-rpc';
@@ -90,6 +91,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
     lastError = err.message;
     onError(err, context);
   };
+  const connection = createConnectionWatch(true, (err) => report(err, { phase: 'connection' }));
 
   // Anything waiting for the connection (durable publishes) wakes on reconnect or close.
   let wakers = new Set<() => void>();
@@ -125,7 +127,10 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
   // nats.js does not always end this iterator on close, so nothing awaits the loop.
   void (async () => {
     for await (const s of nc.status()) {
-      if (s.type === Events.Disconnect) state.connected = false;
+      if (s.type === Events.Disconnect) {
+        state.connected = false;
+        if (!state.closed) connection.set(false, status);
+      }
       if (s.type === Events.Reconnect) {
         state.connected = true;
         state.reconnects += 1;
@@ -135,6 +140,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
           .then(() => Promise.all([...subscriptions.values()].map((s) => s.repair())))
           .catch((err: unknown) => report(asError(err), { phase: 'connection' }));
         wakeAll();
+        if (!state.closed) connection.set(true, status);
       }
       if (s.type === Events.Error) report(asError(s.data), { phase: 'connection' });
       if (s.type === Events.Disconnect || s.type === Events.Reconnect || s.type === Events.Error || s.type === DebugEvents.Reconnecting) {
@@ -258,8 +264,11 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
 
     status,
 
+    watchConnection: (listener) => connection.watch(listener),
+
     async close() {
       if (state.closed) return;
+      connection.clear();
       await Promise.all([...subscriptions.keys()].map((s) => s.unsubscribe()));
       await rpc.close();
       state.closed = true;

@@ -64,6 +64,14 @@ export interface BusStatus {
   lastError?: string;
 }
 
+/** A flip of the connection, sent once per change (not per retry) and never for `close()`. */
+export interface BusConnectionChange {
+  connected: boolean;
+  /** The bus's status right after the change. */
+  status: BusStatus;
+}
+export type BusConnectionListener = (change: BusConnectionChange) => void;
+
 export const BusErrorPhase = {
   receive: 'receive',
   handler: 'handler',
@@ -98,6 +106,11 @@ export interface Bus {
   request<T = unknown>(subject: string, data: unknown, opts?: RequestOptions): Promise<T>;
   reply(subject: string, handler: ReplyHandler, opts?: ReplyOptions): Promise<Subscription>;
   status(): BusStatus;
+  /**
+   * Hears each loss and return of the connection (the memory bus never loses it). Libraries don't
+   * log: the app decides what a change is worth. Returns the function that stops listening.
+   */
+  watchConnection(listener: BusConnectionListener): () => void;
   /** Drains subscriptions (running handlers finish) and releases the connection. */
   close(): Promise<void>;
 }

@@ -70,6 +70,8 @@ export type { SocketAuthError, SocketHandshakeLike, TokenAuthOptions } from './a
 export { busCheck, databaseCheck, healthRouter, runHealthChecks } from './health';
 export { logBusConnection } from './bus/bus-connection-log';
 export type { BusConnectionLogOptions, WatchableBus, WatchedBusStatus } from './bus/bus-connection-log';
+export { logBusConnection } from './bus/bus-connection-log';
+export type { BusConnectionLogOptions, WatchableBus, WatchedBusStatus } from './bus/bus-connection-log';
 export { answerClientErrors, clientErrorResponse, closeServer, createHttpServer } from './server';
 export type { CheckOutcome, CheckResult, HealthCheck, HealthRouterOptions } from './health';
 

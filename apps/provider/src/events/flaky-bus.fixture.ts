@@ -44,6 +44,7 @@ export function createFlakyBus(inner: MemoryBus = createMemoryBus()): FlakyBus {
     request: (subject, data, opts) => inner.request(subject, data, opts),
     reply: (subject, handler, opts) => inner.reply(subject, handler, opts),
     status: () => ({ ...inner.status(), connected: inner.status().connected && !isDown }),
+    watchConnection: (listener) => inner.watchConnection(listener),
     close: () => inner.close(),
   };
 }
