@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { RouteDefinition } from '@barfinex/contracts';
-import { parseInput } from '@barfinex/service-kit';
+import { assertSafeInput, parseInput } from '@barfinex/service-kit';
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -31,6 +31,8 @@ export function reply(status: number, body: unknown, headers?: Record<string, st
 /**
  * Registers handlers from route definitions: inputs are parsed by the definition's schemas
  * (a bad one is a 400 through the error middleware) and every route lands in the OpenAPI list.
+ * Input no route can store (NUL, unpaired surrogates, absurd nesting) is refused here for every
+ * route at once, path params included when a route declares no schema for them.
  */
 export function createTypedRouter() {
   const router = Router();
@@ -42,6 +44,7 @@ export function createTypedRouter() {
       definitions.push(def);
       const success = Number(Object.keys(def.responses).map(Number).filter((s) => s < 300).sort()[0] ?? 200);
       router[def.method](def.path, async (req: Request, res: Response) => {
+        if (!def.request?.params) assertSafeInput(req.params, 'params');
         const input = {
           params: def.request?.params ? parseInput(def.request.params, req.params, 'params') : undefined,
           query: def.request?.query ? parseInput(def.request.query, req.query, 'query') : undefined,
