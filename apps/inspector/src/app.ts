@@ -6,7 +6,7 @@ import type { Bus, Subscription } from '@barfinex/bus';
 import type { Database } from '@barfinex/db';
 import { createAppPresence } from '@barfinex/sdk';
 import type { AppPresence, ProviderClient } from '@barfinex/sdk';
-import { busCheck, closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
+import { busCheck, closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, logBusConnection, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
 import type { Logger } from 'pino';
 import type { InspectorAppConfig } from './config';
 import { createInspectorCore } from './core';
@@ -49,6 +49,7 @@ export async function createInspectorApp(deps: InspectorAppDeps) {
   let timer: NodeJS.Timeout | undefined;
   let started: Promise<{ url: string }> | undefined;
   let stopping: Promise<void> | undefined;
+  let unwatchBus: (() => void) | undefined;
 
   const app = express();
   app.disable('x-powered-by');
@@ -71,6 +72,7 @@ export async function createInspectorApp(deps: InspectorAppDeps) {
   const reconcile = () => core.manager.reconcile(core.killSwitch.isActive() ? { closeOpen: 'kill_switch' } : {});
 
   async function doStart(): Promise<{ url: string }> {
+    unwatchBus = logBusConnection({ bus, logger: logger.child({ component: 'bus' }) });
     await core.state.load();
     // Subscribed first so nothing published meanwhile is missed; handlers wait for reconciliation.
     let markReady: () => void = () => undefined;
@@ -98,6 +100,7 @@ export async function createInspectorApp(deps: InspectorAppDeps) {
   }
 
   async function doStop(): Promise<void> {
+    unwatchBus?.();
     if (timer) clearInterval(timer);
     await presence?.stop('shutdown');
     await Promise.allSettled(subscriptions.map((s) => s.unsubscribe()));

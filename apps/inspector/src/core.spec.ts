@@ -56,7 +56,7 @@ describe('inspector core (PGlite, memory bus, fake provider)', () => {
     // One database for the suite; each test is its own inspector (rows are scoped by app key).
     appKey = `inspector-${++run}`;
     bus = createMemoryBus();
-    fake = createFakeProvider(bus, { wallet: '10000' });
+    fake = createFakeProvider(bus, { wallet: '10000', prices: { BTCUSDT: '60000', DOGEUSDT: '0.1' }, spot: { USDT: '10000' } });
     clock = NOW;
     seen = [];
     await bus.subscribeAll(async (e) => void seen.push(e));
@@ -180,6 +180,51 @@ describe('inspector core (PGlite, memory bus, fake provider)', () => {
     expect(fake.orders.get(`${open.id}-SL1`)?.status).toBe('CANCELED');
     expect(fake.orders.get(`${open.id}-TP1`)?.status).toBe('CANCELED');
     expect(fake.creates().at(-1)).toMatchObject({ type: 'MARKET', side: 'BUY', reduceOnly: true, quantity: '0.02', clientOrderId: `${open.id}-X2` });
+  });
+
+  it('an entry the venue refuses is an INSPECTOR_ENTRY_FAILED event with the reason; the position fails', async () => {
+    fake.failNext('reject');
+    await publishIntent(10);
+    const failed = await until(async () => events('INSPECTOR_ENTRY_FAILED')[0], 'entry failed event');
+    const p = await positionOf(10);
+    expect(failed.payload).toMatchObject({ role: 'entry', code: 'ORDER_REJECTED', venueReason: 'WOULD_TRIGGER_IMMEDIATELY', reason: 'rejected by the venue', consequence: 'no position was opened', symbol: 'BTCUSDT', side: 'LONG', marketType: 'futures', positionId: p?.id, clientOrderId: p?.entryClientOrderId, intentId: 'int-10', decisionId: 'dec-10' });
+    expect(failed.correlationId).toBe('corr-10');
+    expect(p?.status).toBe('FAILED');
+    expect(fake.creates()).toHaveLength(1);
+  });
+
+  it('a refused stop-loss is an INSPECTOR_PROTECTION_FAILED event, and the unprotected position is closed at market', async () => {
+    fake.failNext('ok');
+    fake.failNext('reject');
+    await publishIntent(11);
+    const failed = await until(async () => events('INSPECTOR_PROTECTION_FAILED')[0], 'protection failed event');
+    const outcome = await until(async () => events('INSPECTOR_TRADE_OUTCOME')[0], 'outcome of the forced exit');
+    const p = await positionOf(11);
+    expect(failed.payload).toMatchObject({ role: 'stop_loss', code: 'ORDER_REJECTED', venueReason: 'WOULD_TRIGGER_IMMEDIATELY', consequence: 'closing the position at market', positionId: p?.id, clientOrderId: `${p?.id}-SL1`, intentId: 'int-11' });
+    expect(failed.correlationId).toBe('corr-11');
+    expect(outcome.payload).toMatchObject({ exitReason: 'protection_rejected:sl', positionId: p?.id });
+    expect(fake.creates().at(-1)).toMatchObject({ type: 'MARKET', side: 'SELL', clientOrderId: `${p?.id}-X2` });
+  });
+
+  it('a SHORT on spot without the base asset is declined before any order, with the reason as an event', async () => {
+    await publishIntent(12, { side: 'SELL', marketType: 'spot', symbol: 'BTCUSDT', quantity: '0.01', stopLoss: '61000', takeProfit: '58000' });
+    const declined = await until(async () => events('INSPECTOR_ENTRY_DECLINED')[0], 'declined event');
+    expect(declined.payload).toMatchObject({ symbol: 'BTCUSDT', side: 'SHORT', connectorType: 'sim', marketType: 'spot', action: 'BLOCK', policy: 'spotShort', quantity: '0.01', notional: '600', intentId: 'int-12', decisionId: 'dec-12' });
+    expect(declined.payload.reason).toMatch(/0\.01 BTC needed, 0 free/);
+    expect(declined.correlationId).toBe('corr-12');
+    expect(fake.creates()).toHaveLength(0);
+    expect(await positionOf(12)).toBeUndefined();
+    // Declined once: a redelivery decides nothing again and announces nothing again.
+    await publishIntent(12, { side: 'SELL', marketType: 'spot', quantity: '0.01' });
+    await core.manager.idle();
+    expect(events('INSPECTOR_ENTRY_DECLINED')).toHaveLength(1);
+  });
+
+  it('an entry worth less than the venue minimum is declined as minNotional; no order', async () => {
+    await publishIntent(13, { symbol: 'DOGEUSDT', quantity: '10', entry: '0.1', stopLoss: '0.09', takeProfit: '0.12' });
+    const declined = await until(async () => events('INSPECTOR_ENTRY_DECLINED')[0], 'declined event');
+    expect(declined.payload).toMatchObject({ symbol: 'DOGEUSDT', policy: 'minNotional', reason: expect.stringContaining('below the minimum notional 5') });
+    expect(fake.creates()).toHaveLength(0);
   });
 
   it('refuses a partial reduce explicitly and audits it', async () => {

@@ -5,7 +5,7 @@ import type { EventEnvelope } from '@barfinex/events';
 import type { ProviderClient } from '@barfinex/sdk';
 import { isAppError } from '@barfinex/service-kit';
 import type { Logger } from 'pino';
-import { readAccount } from './orders/account';
+import { readAccount, readFunds } from './orders/account';
 import { createInstrumentCache } from './orders/instruments';
 import { createOrderGateway } from './orders/order-gateway';
 import { policiesFromProviderConfig } from './policies/from-provider-config';
@@ -73,15 +73,20 @@ export function createInspectorCore(deps: InspectorCoreDeps) {
     protection,
     logger,
     now,
-    onClosed: async (p, n) => {
-      await publishOutcome(p, n);
-      await late.gate?.afterOutcome(p);
+    report: {
+      closed: async (p, n) => {
+        await publishOutcome(p, n);
+        await late.gate?.afterOutcome(p);
+      },
+      orderFailed: auditor.events.orderFailed,
     },
   });
   const killSwitch = createKillSwitch({ state, auditor, manager, bus, logger, now });
   const market = {
     account,
     instruments,
+    funds: (m: { connectorType: ConnectorType; marketType: MarketType }) => readFunds(provider, m),
+    quoteAsset: deps.account.quoteAsset,
     price: async (m: { connectorType: ConnectorType; marketType: MarketType; symbol: string }) => (await provider.market.ticker(m)).c,
   };
   const riskGate = createRiskGate({ repo, state, auditor, killSwitch, manager, market, ctx: { appKey, now, logger } });

@@ -36,3 +36,11 @@ export async function readAccount(provider: ProviderClient, market: { connectorT
     positions: open.map((p) => ({ symbol: p.symbol, side: p.side, quantity: p.quantity })),
   };
 }
+
+/** What each asset of one venue account can still pay for (available balance), for the pre-trade funds check. */
+export async function readFunds(provider: ProviderClient, market: { connectorType: ConnectorType; marketType: MarketType }): Promise<Record<string, Dec>> {
+  const { assets } = await provider.accounts.assets(market);
+  const funds: Record<string, Dec> = {};
+  for (const a of assets) funds[a.symbol] = (funds[a.symbol] ?? ZERO).plus(a.availableBalance);
+  return funds;
+}

@@ -9,6 +9,7 @@ import { computeOutcome } from './outcome';
 import { ACTIVE_STATUSES, parseClientOrderId, protectiveClientOrderId } from './position-record';
 import type { OrderRole, PositionRecord } from './position-record';
 import type { Protection } from './protection';
+import type { OrderFailure } from '../risk/trade-events';
 
 export interface PositionManagerDeps {
   repo: InspectorRepository;
@@ -16,8 +17,12 @@ export interface PositionManagerDeps {
   protection: Protection;
   logger: Logger;
   now: () => number;
-  /** A position closed with its outcome (publish it, feed the loss policies). */
-  onClosed: (p: PositionRecord, outcome: { rMultiple?: string; pnlPct: string; isWin: boolean }) => Promise<void>;
+  report: {
+    /** A position closed with its outcome (publish it, feed the loss policies). */
+    closed: (p: PositionRecord, outcome: { rMultiple?: string; pnlPct: string; isWin: boolean }) => Promise<void>;
+    /** One of its orders was refused or lost (announce it with what is done about it). */
+    orderFailed: (p: PositionRecord, role: OrderRole, failure: OrderFailure) => Promise<void>;
+  };
 }
 
 type OrderView = Pick<Order, 'status' | 'quantityExecuted' | 'averagePrice' | 'clientOrderId'>;
@@ -79,7 +84,11 @@ export function createPositionManager(deps: PositionManagerDeps) {
         if (seen.status === 'FILLED') return closed(current, role, seen);
         const gen = current.protectionGen + 1;
         // A venue that keeps refusing the level would loop forever; flat is the safe state.
-        if (gen > MAX_PROTECTION_GEN) return forceExit(current, 'protection_unavailable');
+        if (gen > MAX_PROTECTION_GEN) {
+          const reason = `the ${EXIT_REASON[role].replace('_', '-')} order ended ${found.order.status} ${MAX_PROTECTION_GEN} times`;
+          await deps.report.orderFailed(current, role, { code: found.order.status, reason, consequence: 'closing the position at market' });
+          return forceExit(current, 'protection_unavailable');
+        }
         current = await update(current, { protectionGen: gen, [role === 'sl' ? 'slClientOrderId' : 'tpClientOrderId']: protectiveClientOrderId(p.id, role, gen) });
         logger.warn({ positionId: p.id, role, previous: cid, status: found.order.status }, 'protective order gone; placing it again');
       }
@@ -99,14 +108,20 @@ export function createPositionManager(deps: PositionManagerDeps) {
       logger.warn({ positionId: p.id, role, message: result.message }, 'order outcome unknown; reconciling later by clientOrderId');
       return false;
     }
+    const failure = { code: result.code, reason: result.message, ...(result.reason ? { venueReason: result.reason } : {}) };
     if (role === 'entry') {
       await update(p, { status: 'FAILED', exitReason: `entry rejected: ${result.message}`, closedAt: deps.now() });
       logger.warn({ positionId: p.id, code: result.code, reason: result.reason }, 'entry rejected');
+      await deps.report.orderFailed(p, role, { ...failure, consequence: 'no position was opened' });
       return true;
     }
     logger.error({ positionId: p.id, role, code: result.code, reason: result.reason, message: result.message }, 'order rejected');
-    if (role === 'exit') return false;
+    if (role === 'exit') {
+      await deps.report.orderFailed(p, role, { ...failure, consequence: 'the position stays closing; the exit is sent again at the next reconcile' });
+      return false;
+    }
     // Without its stop (or with a level already crossed) the position is not kept open.
+    await deps.report.orderFailed(p, role, { ...failure, consequence: 'closing the position at market' });
     await forceExit(p, `protection_rejected:${role}`);
     return true;
   }
@@ -117,7 +132,10 @@ export function createPositionManager(deps: PositionManagerDeps) {
       if (p.status !== 'PENDING_ENTRY') return;
       const executed = new Dec(seen.quantityExecuted);
       if (seen.status === 'FILLED' || (isFinalOrderStatus(seen.status) && executed.gt(0))) return opened(p, seen);
-      if (isFinalOrderStatus(seen.status)) await update(p, { status: 'FAILED', exitReason: `entry ${seen.status.toLowerCase()}`, closedAt: deps.now() });
+      if (isFinalOrderStatus(seen.status)) {
+        const failed = await update(p, { status: 'FAILED', exitReason: `entry ${seen.status.toLowerCase()}`, closedAt: deps.now() });
+        await deps.report.orderFailed(failed, role, { code: seen.status, reason: `the entry order ended ${seen.status} without a fill`, consequence: 'no position was opened' });
+      }
       return;
     }
     if (p.status !== 'OPEN' && p.status !== 'CLOSING') return;
@@ -140,7 +158,7 @@ export function createPositionManager(deps: PositionManagerDeps) {
       if (cid && cid !== exit.clientOrderId) await gateway.cancel(cid);
     }
     logger.info({ positionId: p.id, correlationId: p.correlationId, reason, pnl: numbers.pnl, rMultiple: numbers.rMultiple }, 'position closed');
-    await deps.onClosed(done, numbers);
+    await deps.report.closed(done, numbers);
   }
 
   async function forceExit(p: PositionRecord, reason: string): Promise<void> {
@@ -163,6 +181,7 @@ export function createPositionManager(deps: PositionManagerDeps) {
     if (result.kind === 'rejected') {
       // Still holding the position: put it back under protection rather than leave it naked.
       const reopened = await update(closing, { status: 'OPEN' });
+      await deps.report.orderFailed(closing, 'exit', { code: result.code, reason: result.message, ...(result.reason ? { venueReason: result.reason } : {}), consequence: 'the position stays open under a new stop-loss and take-profit' });
       return protect(reopened);
     }
     await settle(closing, 'exit', result);

@@ -1,8 +1,9 @@
-import type { RiskBreach } from '@barfinex/contracts';
+import type { EntryDeclined, RiskBreach } from '@barfinex/contracts';
 import type { Bus } from '@barfinex/bus';
 import type { Logger } from 'pino';
 import type { AuditRecord } from '../store/audit-record';
 import type { InspectorRepository } from '../store/inspector.repository';
+import { createTradeEvents } from './trade-events';
 
 export interface EventMeta {
   correlationId?: string;
@@ -18,13 +19,22 @@ export interface AuditorDeps {
   onDecision?: (entry: AuditRecord) => void;
 }
 
+/** What a declined entry was, beyond its audit record: side, venue, size and where it came from. */
+export type DeclinedEntry = Omit<EntryDeclined, 'action' | 'policy' | 'reason' | 'symbol'>;
+
 /** Persists each decision once and announces the ones that are not ALLOW on the bus. */
 export function createAuditor(deps: AuditorDeps) {
   const meta = (m: EventMeta) => ({ key: deps.appKey, ...(m.correlationId ? { correlationId: m.correlationId } : {}), ...(m.causationId ? { causationId: m.causationId } : {}) });
+  const events = createTradeEvents({ bus: deps.bus, logger: deps.logger, meta });
   return {
     meta,
-    /** Returns the stored record; `created` is false when this decision was already made (a redelivery). */
-    async record(entry: AuditRecord, m: EventMeta = {}): Promise<{ record: AuditRecord; created: boolean }> {
+    events,
+    /**
+     * Returns the stored record; `created` is false when this decision was already made (a redelivery).
+     * With `entry` (the decision was about an entry), a decision not to act is also announced as
+     * INSPECTOR_ENTRY_DECLINED, once, with the side and venue a trace of the trade needs.
+     */
+    async record(entry: AuditRecord, m: EventMeta = {}, declined?: DeclinedEntry): Promise<{ record: AuditRecord; created: boolean }> {
       const result = await deps.repo.insertAudit(entry);
       if (result.created) deps.onDecision?.(entry);
       if (!result.created || entry.action === 'ALLOW' || entry.kind === 'kill_switch') return result;
@@ -41,6 +51,9 @@ export function createAuditor(deps: AuditorDeps) {
       };
       await deps.bus.publish('INSPECTOR_RISK_LIMIT_BREACH', breach, meta(m));
       deps.logger.warn({ ...breach, correlationId: m.correlationId }, 'risk limit breach');
+      if (declined && entry.symbol) {
+        await events.declined({ ...declined, symbol: entry.symbol, action: entry.action, policy: entry.policy ?? 'unknown', reason: entry.reason }, m);
+      }
       return result;
     },
   };

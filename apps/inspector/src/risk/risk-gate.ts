@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { Dec } from '../decimal';
 import type { AccountView } from '../orders/account';
 import type { InstrumentCache } from '../orders/instruments';
+import { checkTradable } from '../orders/tradable';
 import { checkDrawdown, drawdownPercent } from '../policies/drawdown';
 import { decide, evaluateEntry } from '../policies/evaluate';
 import type { RiskVerdict } from '../policies/evaluate';
@@ -31,6 +32,10 @@ export interface RiskGateDeps {
     /** Last traded price, or undefined when the provider has none. */
     price: (m: { connectorType: ConnectorType; marketType: MarketType; symbol: string }) => Promise<string | undefined>;
     instruments: InstrumentCache;
+    /** Available balance per asset of the account an entry trades on. */
+    funds: (m: { connectorType: ConnectorType; marketType: MarketType }) => Promise<Record<string, Dec>>;
+    /** The asset margin is counted in when the venue does not say. */
+    quoteAsset: string;
   };
   ctx: { appKey: string; now: () => number; logger: Logger };
 }
@@ -57,6 +62,9 @@ export interface EntryRequest {
 }
 
 const fail = (policy: string, action: PolicyCheck['action'], reason: string, current = '0', limit = '0'): PolicyCheck => ({ policy, passed: false, action, current, limit, reason });
+
+const pick = <T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> =>
+  Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<Pick<T, K>>;
 
 export const positionIdFor = (appKey: string, dedupKey: string) => `ins${createHash('sha256').update(`${appKey}\n${dedupKey}`).digest('hex').slice(0, 16)}`;
 
@@ -101,6 +109,9 @@ export function createRiskGate(deps: RiskGateDeps) {
     if (qty.lte(0) || (instrument?.minQty !== undefined && qty.lt(instrument.minQty))) {
       return { verdict: decide([fail('orderSize', 'BLOCK', `quantity ${qty.toFixed()} is below the lot size of ${req.symbol}`, qty.toFixed(), instrument?.minQty ?? '0')]), numbers: sizing };
     }
+    // What the venue would refuse anyway is declined here, with the reason, before any order exists.
+    const untradable = checkTradable({ ...req, quantity: qty, notional, instrument, funds: await market.funds(req), quoteAsset: market.quoteAsset });
+    if (untradable) return { verdict: decide([untradable]), numbers: sizing };
     const snapshot = await state.snapshot(await market.account());
     const verdict = evaluateEntry(snapshot, { symbol: req.symbol, notional }, state.policies());
     const symbolExposure = (snapshot.exposureBySymbol[req.symbol] ?? new Dec(0)).toFixed();
@@ -119,9 +130,11 @@ export function createRiskGate(deps: RiskGateDeps) {
     const { verdict, numbers, quantity } = await judge(req);
     const ids = { ...(req.intentId ? { intentId: req.intentId } : {}), ...(req.requestId ? { requestId: req.requestId } : {}) };
     const reason = verdict.decisive?.reason ?? 'every policy passed';
+    const declined = { side: req.side, connectorType: req.connectorType, marketType: req.marketType, ...pick(numbers, ['quantity', 'notional']), ...pick(req, ['intentId', 'decisionId', 'signalId', 'requestId', 'detectorKey']) };
     const { created } = await auditor.record(
       { dedupKey: req.dedupKey, kind: req.origin === 'intent' ? 'intent' : 'position_request', action: verdict.action, ...(verdict.decisive ? { policy: verdict.decisive.policy } : {}), reason, symbol: req.symbol, ...ids, positionId, correlationId: m.correlationId, numbers, checks: verdict.checks, at: ctx.now() },
       m,
+      declined,
     );
     if (!created) return;
     ctx.logger.info({ ...ids, symbol: req.symbol, action: verdict.action, policy: verdict.decisive?.policy, reason, correlationId: m.correlationId }, 'risk decision');

@@ -4,14 +4,16 @@ import type { ProviderClient } from '@barfinex/sdk';
 import { AppError } from '@barfinex/service-kit';
 import { Dec } from '../decimal';
 
-type Failure = 'timeout-after-store' | 'timeout-before-store' | 'reject';
+// `ok` lets one order through, so a failure can be aimed at a later one (a protective order after the entry).
+type Failure = 'ok' | 'timeout-after-store' | 'timeout-before-store' | 'reject';
 
 /**
  * A futures venue behind the provider client the inspector uses: market orders fill at the last
  * price, STOP_MARKET / TAKE_PROFIT_MARKET rest until `setPrice` crosses them, every fill is
- * announced on the bus like the provider does. Calls are recorded for assertions.
+ * announced on the bus like the provider does. Calls are recorded for assertions. The spot
+ * account only reports its `spot` balances (default: USDT only), for the pre-trade funds checks.
  */
-export function createFakeProvider(bus: Bus, opts: { wallet?: string; prices?: Record<string, string> } = {}) {
+export function createFakeProvider(bus: Bus, opts: { wallet?: string; prices?: Record<string, string>; spot?: Record<string, string> } = {}) {
   const orders = new Map<string, Order>();
   const prices = new Map(Object.entries(opts.prices ?? { BTCUSDT: '60000' }));
   const position = new Map<string, Dec>();
@@ -91,11 +93,14 @@ export function createFakeProvider(bus: Bus, opts: { wallet?: string; prices?: R
       },
     },
     market: {
-      symbols: async () => [...prices.keys()].map((symbol) => ({ symbol, baseAsset: symbol.replace('USDT', ''), quoteAsset: 'USDT', status: 'TRADING', connectorType: 'sim', marketType: 'futures', tickSize: '0.1', stepSize: '0.001', minQty: '0.001' })),
+      symbols: async (q: { marketType: string }) => [...prices.keys()].map((symbol) => ({ symbol, baseAsset: symbol.replace('USDT', ''), quoteAsset: 'USDT', status: 'TRADING', connectorType: 'sim', marketType: q.marketType, tickSize: '0.1', stepSize: '0.001', minQty: '0.001', minNotional: '5' })),
       ticker: async (q: { symbol: string }) => ({ s: q.symbol, c: prices.get(q.symbol) ?? '1' }),
     },
     accounts: {
-      assets: async () => ({
+      assets: async (q: { marketType: string }) => q.marketType === 'spot' ? ({
+        assets: Object.entries(opts.spot ?? { USDT: '100000' }).map(([symbol, free]) => ({ connectorType: 'sim', marketType: 'spot', symbol, walletBalance: free, availableBalance: free })),
+        positions: [],
+      }) : ({
         assets: [{ connectorType: 'sim', marketType: 'futures', symbol: 'USDT', walletBalance: wallet.toFixed(), availableBalance: wallet.toFixed() }],
         positions: [...position.entries()].filter(([, q]) => !q.isZero()).map(([symbol, q]) => {
           const last = new Dec(prices.get(symbol) ?? '1');
