@@ -6,7 +6,7 @@ import type { Bus, Subscription } from '@barfinex/bus';
 import type { Database } from '@barfinex/db';
 import { createAppPresence } from '@barfinex/sdk';
 import type { AppPresence, ProviderClient } from '@barfinex/sdk';
-import { busCheck, closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
+import { busCheck, closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, logBusConnection, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
 import type { AdvisorConfig } from './config';
 import { createDecisionsRepository } from './decisions/decisions.repository';
 import { createDecisionsService } from './decisions/decisions.service';
@@ -90,6 +90,7 @@ export async function createAdvisorApp(deps: AdvisorDeps) {
   let presence: AppPresence | undefined;
   let started: Promise<{ url: string }> | undefined;
   let stopped: Promise<void> | undefined;
+  let unwatchBus: (() => void) | undefined;
 
   const guarded = <E extends { eventId: string; correlationId?: string }>(what: string, handle: (env: E) => Promise<unknown>) => async (env: E) => {
     try {
@@ -102,6 +103,7 @@ export async function createAdvisorApp(deps: AdvisorDeps) {
   };
 
   async function doStart(): Promise<{ url: string }> {
+    unwatchBus = logBusConnection({ bus, logger: logger.child({ component: 'bus' }) });
     await pipelineConfig.load();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -127,6 +129,7 @@ export async function createAdvisorApp(deps: AdvisorDeps) {
   }
 
   async function doStop(): Promise<void> {
+    unwatchBus?.();
     await presence?.stop('shutdown');
     await Promise.all(subscriptions.map((s) => s.unsubscribe()));
     subscriptions = [];

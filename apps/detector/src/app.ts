@@ -6,7 +6,7 @@ import type { Bus, Subscription } from '@barfinex/bus';
 import type { AnyDetector, Detector } from '@barfinex/detector-kit';
 import { createAppPresence } from '@barfinex/sdk';
 import type { AppPresence, ProviderClient } from '@barfinex/sdk';
-import { busCheck, closeServer, createHttpServer, createMetrics, errorMiddleware, healthRouter, isAppError, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
+import { busCheck, closeServer, createHttpServer, createMetrics, errorMiddleware, healthRouter, isAppError, jsonBody, logBusConnection, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
 import type { Logger } from 'pino';
 import { createPublisher, subscribeDetectorBus } from './bus-wiring';
 import type { DetectorAppConfig } from './config';
@@ -49,6 +49,7 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
   let presence: AppPresence | undefined;
   let started: Promise<{ url: string }> | undefined;
   let stopping: Promise<void> | undefined;
+  let unwatchBus: (() => void) | undefined;
 
   const app = express();
   app.disable('x-powered-by');
@@ -77,6 +78,7 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
   const server: Server = createHttpServer(app);
 
   async function doStart(): Promise<{ url: string }> {
+    unwatchBus = logBusConnection({ bus, logger: logger.child({ component: 'bus' }) });
     const plan = await resolvePlan(
       {
         appKey,
@@ -138,6 +140,7 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
   }
 
   async function doStop(): Promise<void> {
+    unwatchBus?.();
     await presence?.stop('shutdown');
     await Promise.allSettled(subscriptions.map((s) => s.unsubscribe()));
     subscriptions = [];

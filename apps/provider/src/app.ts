@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import express from 'express';
 import swaggerUi from 'swagger-ui-express';
@@ -6,7 +7,7 @@ import type { Bus, Subscription } from '@barfinex/bus';
 import type { MarketType } from '@barfinex/enums';
 import { buildOpenApiDocument } from '@barfinex/contracts';
 import type { Database } from '@barfinex/db';
-import { closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
+import { closeServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
 import { registerAccountRoutes } from './accounts/accounts.routes';
 import { createCandlesRepository } from './candles/candles.repository';
 import { registerCandleRoutes } from './candles/candles.routes';
@@ -29,6 +30,7 @@ import { registerOptionsRoutes } from './options/options.routes';
 import { createOrdersRepository } from './orders/orders.repository';
 import { registerOrderRoutes } from './orders/orders.routes';
 import { createOrdersService } from './orders/orders.service';
+import type { OrderCrashPoint } from './orders/orders.service';
 import { createUpstreamClient } from './proxy/forward';
 import { createProxyRouter } from './proxy/proxy';
 import { registerProxyRoutes } from './proxy/proxy.routes';
@@ -55,6 +57,15 @@ export interface ProviderDeps {
 }
 
 /** Builds the provider without side effects; `start()` opens the port and the streams. */
+/** The crash tests' hook (`PROVIDER_TEST_CRASH_AT`): dies at once, as a power cut or an OOM kill would. */
+function crashHook(spec: string): (point: OrderCrashPoint, clientOrderId: string) => void {
+  const at = spec.indexOf(':');
+  const [point, prefix] = [spec.slice(0, at), spec.slice(at + 1)];
+  return (p, clientOrderId) => {
+    if (p === point && clientOrderId.startsWith(prefix)) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
 export function createProvider(deps: ProviderDeps) {
   const now = deps.now ?? Date.now;
   const { config, logger, bus } = deps;
@@ -79,7 +90,7 @@ export function createProvider(deps: ProviderDeps) {
   });
   const connectors = createConnectorRegistry(deps.connectors);
   const ordersRepo = createOrdersRepository(deps.db.prisma);
-  const orders = createOrdersService({ repo: ordersRepo, connectors, events, now });
+  const orders = createOrdersService({ repo: ordersRepo, connectors, events, now, ...(config.PROVIDER_TEST_CRASH_AT ? { crashAt: crashHook(config.PROVIDER_TEST_CRASH_AT) } : {}) });
   const reconciler = createReconciler({ repo: ordersRepo, orders, events, now });
   metrics.gauge({
     name: 'bfx_orders',
@@ -172,13 +183,30 @@ export function createProvider(deps: ProviderDeps) {
 
   const proxyErrors = metrics.counter({ name: 'bfx_proxy_errors_total', help: 'Proxied calls answered 5xx by the provider (app unreachable, inactive, timed out)', labelNames: ['appType', 'code'] as const });
   const fastProxy = createProxyFastPath({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream, token: config.PROVIDER_API_TOKEN, logger, httpDuration: metrics.httpDuration, proxyErrors });
-  const server: Server = createHttpServer((req, res) => {
+  const server: Server = createServer((req, res) => {
     if (!fastProxy(req, res)) app(req, res);
   });
   let ws: WsBridge | undefined;
   let busSub: Subscription | undefined;
   let flushTimer: NodeJS.Timeout | undefined;
   let expiryTimer: NodeJS.Timeout | undefined;
+  let reconcileTimer: NodeJS.Timeout | undefined;
+  let reconciling: Promise<void> | undefined;
+
+  /** Every open order against its venue, one connector market at a time; a run still going is not doubled. */
+  function reconcileAll(): Promise<void> {
+    reconciling ??= (async () => {
+      for (const connector of deps.connectors) {
+        if (!connector.openOrders || connector.status() !== 'ACTIVE') continue;
+        for (const m of connector.markets) {
+          await reconciler.run(connector, m).catch((err: unknown) => logger.warn({ err, connector: connector.type, market: m }, 'periodic reconciliation failed; the next run retries'));
+        }
+      }
+    })().finally(() => {
+      reconciling = undefined;
+    });
+    return reconciling;
+  }
 
   const wsClients = metrics.gauge({ name: 'bfx_ws_clients', help: 'Connected Socket.IO clients' });
 
@@ -224,6 +252,8 @@ export function createProvider(deps: ProviderDeps) {
       Math.min(15_000, Math.max(250, Math.floor(config.PROVIDER_APP_ACTIVE_TTL_MS / 4))),
     );
     expiryTimer.unref();
+    reconcileTimer = setInterval(() => void reconcileAll(), config.PROVIDER_RECONCILE_MS);
+    reconcileTimer.unref();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.PROVIDER_PORT, config.PROVIDER_HOST, () => resolve());
@@ -235,6 +265,8 @@ export function createProvider(deps: ProviderDeps) {
   async function stop(): Promise<void> {
     if (flushTimer) clearInterval(flushTimer);
     if (expiryTimer) clearInterval(expiryTimer);
+    if (reconcileTimer) clearInterval(reconcileTimer);
+    await reconciling;
     for (const connector of deps.connectors) await connector.stop();
     await orders.idle();
     await marketData.flush();
@@ -249,7 +281,7 @@ export function createProvider(deps: ProviderDeps) {
     await proxyUpstream.close();
   }
 
-  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors, registry, platform, reconciler, proxyClient: proxyUpstream.kind };
+  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors, registry, platform, reconciler, reconcileAll, proxyClient: proxyUpstream.kind };
 }
 
 export type Provider = ReturnType<typeof createProvider>;

@@ -61,15 +61,19 @@ export { MAX_INPUT_DEPTH, assertSafeInput, findUnsafeInput } from './http/input-
 export { jsonBody } from './http/json-body';
 export type { JsonBodyOptions } from './http/json-body';
 
-export { extractToken, tokensMatch } from './auth/token';
-export { AuthMessage, checkToken, socketTokenAuth, tokenAuth } from './auth/token-auth';
+export { parseTokenValue, presentedToken, tokensMatch } from './auth/token';
+export type { PresentedToken, TokenSources } from './auth/token';
+export { TOKEN_FORMS } from './auth/token-forms';
+export { AuthMessage, createTokenCheck, socketTokenAuth, tokenAuth } from './auth/token-auth';
 export type { SocketAuthError, SocketHandshakeLike, TokenAuthOptions } from './auth/token-auth';
 
 export { busCheck, databaseCheck, healthRouter, runHealthChecks } from './health';
+export { logBusConnection } from './bus/bus-connection-log';
+export type { BusConnectionLogOptions, WatchableBus, WatchedBusStatus } from './bus/bus-connection-log';
 export { answerClientErrors, clientErrorResponse, closeServer, createHttpServer } from './server';
 export type { CheckOutcome, CheckResult, HealthCheck, HealthRouterOptions } from './health';
 
-export { createShutdown } from './shutdown';
+export { createShutdown, withTimeout } from './shutdown';
 export type { Shutdown, ShutdownHandler, ShutdownOptions, ShutdownResult, SignalSource } from './shutdown';
 
 export { createHttpClient, mapAxiosError } from './http-client';
