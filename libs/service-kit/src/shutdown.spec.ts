@@ -6,8 +6,9 @@ function setup(timeoutMs = 1000) {
   const log = memoryLogger('shutdown');
   const signals = new EventEmitter();
   const exits: number[] = [];
-  const shutdown = createShutdown({ logger: log.logger, timeoutMs, exit: (code) => exits.push(code), signals });
-  return { shutdown, signals, exits, log };
+  const clock = { t: 1_000_000 };
+  const shutdown = createShutdown({ logger: log.logger, timeoutMs, exit: (code) => exits.push(code), signals, now: () => clock.t });
+  return { shutdown, signals, exits, log, clock };
 }
 
 async function until(condition: () => boolean, deadlineMs = 2000): Promise<void> {
@@ -83,17 +84,38 @@ describe('createShutdown', () => {
   });
 
   it('a second signal forces exit while steps are still running', async () => {
-    const { shutdown, signals, exits } = setup(60_000);
+    const { shutdown, signals, exits, clock } = setup(60_000);
     let release: (() => void) | undefined;
     shutdown.add('slow', () => new Promise<void>((resolve) => (release = resolve)));
     shutdown.listen();
     signals.emit('SIGTERM');
     expect(exits).toEqual([]);
+    clock.t += 1_000;
     signals.emit('SIGINT');
     expect(exits).toEqual([1]);
     await until(() => release !== undefined);
     release?.();
     await until(() => exits.length > 1);
     expect(exits).toEqual([1, 0]);
+  });
+
+  it('ignores the same Ctrl-C delivered again (process group plus a relaying parent) and finishes the shutdown', async () => {
+    const { shutdown, signals, exits, log, clock } = setup(60_000);
+    let release: (() => void) | undefined;
+    shutdown.add('slow', () => new Promise<void>((resolve) => (release = resolve)));
+    shutdown.listen();
+    signals.emit('SIGINT');
+    clock.t += 30;
+    signals.emit('SIGINT');
+    clock.t += 969;
+    signals.emit('SIGINT');
+    expect(exits).toEqual([]);
+    await until(() => release !== undefined);
+    release?.();
+    await until(() => exits.length > 0);
+    expect(exits).toEqual([0]);
+    const messages = log.records().map((r) => r['msg']);
+    expect(messages).toContain('shutdown complete');
+    expect(messages).not.toContain('second signal: exiting without waiting');
   });
 });

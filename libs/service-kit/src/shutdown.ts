@@ -19,6 +19,12 @@ export interface ShutdownOptions {
   timeoutMs: number;
   exit?: (code: number) => void;
   signals?: SignalSource;
+  /**
+   * A signal this soon after the first is the same Ctrl-C delivered again, not a second one: a
+   * terminal signals the whole process group, and a parent such as npm relays it as well. Default 1 s.
+   */
+  repeatGraceMs?: number;
+  now?: () => number;
 }
 
 export interface Shutdown {
@@ -28,12 +34,14 @@ export interface Shutdown {
   run(reason: string): Promise<ShutdownResult>;
   /**
    * On the first signal runs the steps then exits (0 if all succeeded, else 1); a second signal
-   * exits at once with 1. Returns a function that removes the listeners.
+   * (one arriving later than `repeatGraceMs` after the first) exits at once with 1. Returns a
+   * function that removes the listeners.
    */
   listen(signals?: readonly NodeJS.Signals[]): () => void;
 }
 
-async function withTimeout(fn: ShutdownHandler, timeoutMs: number): Promise<void> {
+/** Runs `fn`, rejecting if it has not settled within `timeoutMs` (the work itself is not cancelled). */
+export async function withTimeout(fn: ShutdownHandler, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -51,6 +59,9 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
   const { logger, timeoutMs } = options;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const source: SignalSource = options.signals ?? process;
+  const now = options.now ?? Date.now;
+  const repeatGraceMs = options.repeatGraceMs ?? 1_000;
+  let firstSignalAt: number | undefined;
   const steps: { name: string; fn: ShutdownHandler }[] = [];
   let running: Promise<ShutdownResult> | undefined;
 
@@ -82,11 +93,16 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
     listen(signals = ['SIGINT', 'SIGTERM']) {
       const listeners = signals.map((signal) => {
         const listener = (): void => {
+          if (firstSignalAt !== undefined && now() - firstSignalAt < repeatGraceMs) {
+            logger.debug({ signal }, 'signal repeated by the process group or a parent; still shutting down');
+            return;
+          }
           if (running) {
             logger.warn({ signal }, 'second signal: exiting without waiting');
             exit(1);
             return;
           }
+          firstSignalAt = now();
           void shutdown.run(signal).then((result) => exit(result.ok ? 0 : 1));
         };
         source.on(signal, listener);

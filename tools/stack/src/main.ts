@@ -8,10 +8,17 @@ const LauncherConfigSchema = z.object({ LOG_LEVEL: envLogLevel('info'), LOG_PRET
 async function main(): Promise<void> {
   const { LOG_LEVEL, LOG_PRETTY } = parseConfig(LauncherConfigSchema, process.env);
   const logger = createLogger({ name: 'barfinex', level: LOG_LEVEL, pretty: LOG_PRETTY || process.argv.includes('--pretty') });
+  // One Ctrl-C reaches this process more than once (the terminal signals the whole group, npm
+  // relays it too); createShutdown treats a repeat within a second as the same one.
   const shutdown = createShutdown({ logger, timeoutMs: 20_000 });
+  const starting = startStack({ env: process.env, logger });
+  // A Ctrl-C during start-up lets the start finish, then stops what it started.
+  shutdown.add('stack', async () => {
+    const started = await starting.catch(() => undefined);
+    await started?.stop();
+  });
   shutdown.listen();
-  const stack = await startStack({ env: process.env, logger });
-  shutdown.add('stack', () => stack.stop());
+  const stack = await starting;
 
   logger.info({ ...stack.urls, bus: stack.bus, database: stack.database }, 'stack ready');
   const lines = [

@@ -1,29 +1,20 @@
 // What a newcomer does after `npm ci`: `npm start`, the README's tour against it, then Ctrl-C.
 // Run once on the embedded defaults (PGlite in a fresh data dir, in-memory bus) and once on the
 // real NATS and PostgreSQL servers.
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
-import { createTestDatabase, deleteNatsStream, describeWithNats, eventually, findRepoRoot, freePort } from '@barfinex/testing';
+import { createTestDatabase, deleteNatsStream, describeWithNats, eventually } from '@barfinex/testing';
 import type { TestDatabase } from '@barfinex/testing';
+import { killLaunchedStacks, launchStack } from './stack-process';
 
 jest.setTimeout(240_000);
 
 // Whatever a failed assertion left running is killed at the end, so no test leaves a stack behind.
-const spawned: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of spawned) {
-    try {
-      if (child.exitCode === null && child.signalCode === null) process.kill(-(child.pid as number), 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-});
+afterAll(killLaunchedStacks);
 
 interface Started {
   child: ChildProcess;
@@ -32,47 +23,12 @@ interface Started {
   output: () => string;
 }
 
-// CI exports NATS_URL and DATABASE_URL for the integration suites; the embedded run must not see them.
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of ['NATS_URL', 'DATABASE_URL', 'PROVIDER_API_TOKEN', 'NODE_OPTIONS']) delete env[key];
-  return env;
-}
-
 async function npmStart(dataDir: string, extra: Record<string, string>): Promise<Started> {
-  const [provider, detector, advisor, inspector] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  let out = '';
-  const child = spawn('npm', ['start'], {
-    cwd: findRepoRoot(__dirname),
-    // Its own process group, so the test can send Ctrl-C the way a terminal does: to the whole group.
-    detached: true,
-    env: {
-      ...cleanEnv(),
-      BARFINEX_DATA_DIR: dataDir,
-      PROVIDER_PORT: String(provider),
-      DETECTOR_PORT: String(detector),
-      ADVISOR_PORT: String(advisor),
-      INSPECTOR_PORT: String(inspector),
-      SIM_TICK_MS: '100ms',
-      LOG_LEVEL: 'warn',
-      ...extra,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  spawned.push(child);
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const output = () => out;
-  await eventually(() => {
-    if (child.exitCode !== null) throw Object.assign(new Error(`npm start exited early:\n${out}`), { final: true });
-    expect(out).toContain('Barfinex is running');
-  }, 180_000, 200).catch((err: unknown) => {
-    throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- output ---\n${out.slice(-4000)}`);
-  });
+  const { child, base, output } = await launchStack(['npm', 'start'], { BARFINEX_DATA_DIR: dataDir, ...extra });
   const token = extra['PROVIDER_API_TOKEN'] ?? readFileSync(join(dataDir, 'api-token'), 'utf8').trim();
   // A generated token is printed for the newcomer; a configured one is not echoed.
-  if (!extra['PROVIDER_API_TOKEN']) expect(out).toContain(token);
-  return { child, base: `http://127.0.0.1:${provider}`, token, output };
+  if (!extra['PROVIDER_API_TOKEN']) expect(output()).toContain(token);
+  return { child, base, token, output };
 }
 
 /** Ctrl-C to the whole group; resolves with npm's exit code, or its signal when npm itself died of the SIGINT. */

@@ -13,11 +13,14 @@ import { createInspectorApp, loadInspectorConfig } from '@barfinex/inspector';
 import { bootProvider, ensureApiToken, loadProviderConfig } from '@barfinex/provider';
 import { createProviderClient } from '@barfinex/sdk';
 import type { ProviderClient } from '@barfinex/sdk';
+import { withTimeout } from '@barfinex/service-kit';
 import type { Env } from '@barfinex/service-kit';
 
 export interface StackOptions {
   env: Env;
   logger: Logger;
+  /** Longest one part (an app, a bus connection, the database) may take to stop; default 5 s. */
+  stopTimeoutMs?: number;
 }
 
 export interface RunningStack {
@@ -42,10 +45,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const providerConfig = loadProviderConfig({ DATABASE_URL: `pglite:${resolve(dataDir, 'pglite')}`, ...env });
   const { token, generated, file } = ensureApiToken(providerConfig.PROVIDER_API_TOKEN, dataDir);
   const stoppers: Stoppable[] = [];
+  const stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
+  // Each part is bounded, so one that hangs cannot keep the others (and Ctrl-C) waiting.
   const stop = async (): Promise<void> => {
     for (const s of stoppers.splice(0).reverse()) {
       try {
-        await s.stop();
+        await withTimeout(async () => void (await s.stop()), stopTimeoutMs);
       } catch (err) {
         logger.error({ err, component: s.name }, 'stop failed');
       }
