@@ -294,3 +294,60 @@ describe('leverage on an order', () => {
     }
   });
 });
+
+describe('an order whose venue reply was lost', () => {
+  // The venue call failed without an answer (a timeout, a dropped connection): the stored order
+  // stays a write-ahead record until a retry or reconciliation asks the venue what became of it.
+  const emitted: Array<{ name: string; eventId?: string }> = [];
+  const events = { emit: (name: string, _p: unknown, meta?: { eventId?: string }) => void emitted.push({ name, ...(meta?.eventId ? { eventId: meta.eventId } : {}) }), settled: async () => undefined };
+  function venue(reaches: boolean): ExchangeConnector {
+    let calls = 0;
+    return {
+      ...h.sim,
+      placeOrder: async (market, req) => {
+        calls += 1;
+        if (calls > 1) return h.sim.placeOrder(market, req);
+        if (reaches) await h.sim.placeOrder(market, req);
+        throw new Error('socket hang up');
+      },
+    };
+  }
+  const service = (connector: ExchangeConnector) =>
+    createOrdersService({ repo: createOrdersRepository(db.prisma), connectors: createConnectorRegistry([connector]), events: events as never, now: Date.now });
+  const input = (clientOrderId: string) => ({ symbol: 'BTCUSDT', side: 'BUY' as const, type: 'MARKET' as const, quantity: '0.001', connectorType: 'sim' as const, marketType: 'spot' as const, clientOrderId });
+
+  it('is answered by a retry with the venue state when the venue has it, announced once', async () => {
+    const orders = service(venue(true));
+    await expect(orders.place(input('lost-reply-1'))).rejects.toThrow('socket hang up');
+    expect((await call('GET', '/api/orders/lost-reply-1')).body).toMatchObject({ status: 'NEW' });
+    const retry = await orders.place(input('lost-reply-1'));
+    expect(retry).toMatchObject({ replayed: true, order: { status: 'FILLED', quantityExecuted: '0.001' } });
+    expect(h.sim.exchange.openOrders('main').filter((o) => o.clientOrderId === 'lost-reply-1')).toHaveLength(0);
+    const id = retry.order.id;
+    expect(emitted.filter((e) => e.eventId?.startsWith(id)).map((e) => e.name)).toEqual(['PROVIDER_ORDER_CREATE', 'PROVIDER_ORDER_FILL', 'PROVIDER_ORDER_CLOSE']);
+    // Asked again, nothing more is announced.
+    await orders.place(input('lost-reply-1'));
+    expect(emitted.filter((e) => e.eventId?.startsWith(id))).toHaveLength(3);
+  });
+
+  it('is sent by a retry when the venue never received it, exactly once', async () => {
+    const orders = service(venue(false));
+    await expect(orders.place(input('lost-reply-2'))).rejects.toThrow('socket hang up');
+    expect(h.sim.exchange.getOrderByClientId('main', 'lost-reply-2')).toBeUndefined();
+    const retry = await orders.place(input('lost-reply-2'));
+    expect(retry).toMatchObject({ replayed: false, order: { status: 'FILLED' } });
+    expect(h.sim.exchange.getOrderByClientId('main', 'lost-reply-2')?.status).toBe('FILLED');
+  });
+
+  it('is settled by reconciliation without a retry: adopted when the venue has it, discarded when it never did', async () => {
+    const reached = service(venue(true));
+    await expect(reached.place(input('lost-reply-3'))).rejects.toThrow();
+    const never = service(venue(false));
+    await expect(never.place(input('lost-reply-4'))).rejects.toThrow();
+    await h.provider.reconcileAll();
+    expect((await call('GET', '/api/orders/lost-reply-3')).body).toMatchObject({ status: 'FILLED', quantityExecuted: '0.001' });
+    expect((await call('GET', '/api/orders/lost-reply-4')).status).toBe(404);
+    const latest = h.provider.reconciler.latest('sim', 'spot');
+    expect(latest?.mismatches.map((m) => m.kind).sort()).toEqual(expect.arrayContaining(['missingRemote', 'statusChanged']));
+  });
+});
