@@ -35,7 +35,7 @@ describe('detector app (memory bus, fake provider)', () => {
     });
     fake = createFakeProvider({ BTCUSDT: history, ETHUSDT: minuteCandles('ETHUSDT', [50, 51, 52, 53, 54], START) });
     const config = {
-      ...loadDetectorConfig({ DETECTOR_SYMBOLS: 'BTCUSDT,ETHUSDT', DETECTOR_API_TOKEN: TOKEN, DETECTOR_APP_KEY: 'det-a', LOG_LEVEL: 'silent' }),
+      ...loadDetectorConfig({ DETECTOR_SYMBOLS: 'BTCUSDT,ETHUSDT', DETECTOR_MARKET_TYPE: 'spot', DETECTOR_API_TOKEN: TOKEN, DETECTOR_APP_KEY: 'det-a', LOG_LEVEL: 'silent' }),
       DETECTOR_PORT: 0,
       DETECTOR_HOST: '127.0.0.1',
     };

@@ -44,8 +44,12 @@ export const DetectorConfigSchema = z
     /** Symbols and time frames; when empty they come from the provider's detector config of DETECTOR_APP_KEY. */
     DETECTOR_SYMBOLS: envList([]),
     DETECTOR_INTERVALS: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(TimeFrameSchema)).default([]),
+    /**
+     * The venue the signals name; the advisor's intents and the inspector's orders follow it. Futures,
+     * as the advisor's and the inspector's defaults: a SHORT there is a trade, on spot a sale of an asset the account may not hold.
+     */
     DETECTOR_CONNECTOR_TYPE: ConnectorTypeSchema.default('sim'),
-    DETECTOR_MARKET_TYPE: MarketTypeSchema.default('spot'),
+    DETECTOR_MARKET_TYPE: MarketTypeSchema.default('futures'),
     /** Params per detector name, JSON; merged over the provider config's `params`. */
     DETECTOR_PARAMS: JsonParams,
     /** Bars of history fetched per stream before going live. */
