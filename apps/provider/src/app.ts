@@ -32,12 +32,13 @@ import { registerOrderRoutes } from './orders/orders.routes';
 import { createOrdersService } from './orders/orders.service';
 import type { OrderCrashPoint } from './orders/orders.service';
 import { createUpstreamClient } from './proxy/forward';
-import { createProxyRouter } from './proxy/proxy';
+import { createProxyRouter, proxyPseudonym } from './proxy/proxy';
 import { registerProxyRoutes } from './proxy/proxy.routes';
 import { createRegistryRepository } from './registry/registry.repository';
 import { createProxyFastPath } from './proxy/fast-path';
 import { registerRegistryRoutes } from './registry/registry.routes';
 import { createRegistryService } from './registry/registry.service';
+import { createTargetPolicy } from './registry/target-policy';
 import { createWsBridge } from './ws/ws.bridge';
 import { createPlatformAreas } from './eventsink/platform-areas';
 import { createJobAreas } from './backtest/jobs.module';
@@ -116,7 +117,12 @@ export function createProvider(deps: ProviderDeps) {
     events,
     now,
     ttlMs: config.PROVIDER_APP_ACTIVE_TTL_MS,
-    allowedHosts: config.PROVIDER_APP_ALLOWED_HOSTS,
+    targets: createTargetPolicy({
+      allowedHosts: config.PROVIDER_APP_ALLOWED_HOSTS,
+      allowMetadataAddresses: config.PROVIDER_APP_ALLOW_METADATA_ADDRESSES,
+      // Read when an app registers, by then the server listens (on an ephemeral port in tests).
+      self: { host: config.PROVIDER_HOST, port: () => listeningPort(), publicUrl: config.PROVIDER_PUBLIC_URL },
+    }),
     onStorageError: (err) => logger.error({ err }, 'app registry storage failed'),
   });
   const configs = createConfigsService({ repo: createConfigsRepository(deps.db.prisma), registry, now });
@@ -176,13 +182,14 @@ export function createProvider(deps: ProviderDeps) {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi, { customSiteTitle: 'Barfinex Provider API' }));
   // The proxy sits between auth and the JSON parser so proxied bodies stream through unparsed.
   // One pool of connections to the apps, for the fast path and the Express router alike.
-  const proxyUpstream = createUpstreamClient({ timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, ...(config.PROVIDER_PROXY_CLIENT === 'auto' ? {} : { kind: config.PROVIDER_PROXY_CLIENT }) });
-  app.use('/api', tokenAuth({ token: config.PROVIDER_API_TOKEN, publicPaths: [/^\/health(\/|$)/] }), createProxyRouter({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream }), jsonBody({ limit: '256kb' }), t.router);
+  const proxyUpstream = createUpstreamClient({ timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, allowMetadataAddresses: config.PROVIDER_APP_ALLOW_METADATA_ADDRESSES, ...(config.PROVIDER_PROXY_CLIENT === 'auto' ? {} : { kind: config.PROVIDER_PROXY_CLIENT }) });
+  const via = proxyPseudonym();
+  app.use('/api', tokenAuth({ token: config.PROVIDER_API_TOKEN, publicPaths: [/^\/health(\/|$)/] }), createProxyRouter({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream, via }), jsonBody({ limit: '256kb' }), t.router);
   app.use(notFoundHandler);
   app.use(errorMiddleware({ logger }));
 
   const proxyErrors = metrics.counter({ name: 'bfx_proxy_errors_total', help: 'Proxied calls answered 5xx by the provider (app unreachable, inactive, timed out)', labelNames: ['appType', 'code'] as const });
-  const fastProxy = createProxyFastPath({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream, token: config.PROVIDER_API_TOKEN, logger, httpDuration: metrics.httpDuration, proxyErrors });
+  const fastProxy = createProxyFastPath({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream, via, token: config.PROVIDER_API_TOKEN, logger, httpDuration: metrics.httpDuration, proxyErrors });
   const server: Server = createServer((req, res) => {
     if (!fastProxy(req, res)) app(req, res);
   });
@@ -258,8 +265,13 @@ export function createProvider(deps: ProviderDeps) {
       server.once('error', reject);
       server.listen(config.PROVIDER_PORT, config.PROVIDER_HOST, () => resolve());
     });
+    return { port: listeningPort() };
+  }
+
+  /** The port the server listens on: PROVIDER_PORT, or the one the system picked for port 0. */
+  function listeningPort(): number {
     const address = server.address();
-    return { port: typeof address === 'object' && address ? address.port : config.PROVIDER_PORT };
+    return typeof address === 'object' && address ? address.port : config.PROVIDER_PORT;
   }
 
   async function stop(): Promise<void> {

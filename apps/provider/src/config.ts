@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envBool, envDurationMs, envInt, envList, envLogLevel, envPort, envString, parseConfig } from '@barfinex/service-kit';
+import { envBool, envDurationMs, envInt, envList, envLogLevel, envPort, envString, envUrl, parseConfig } from '@barfinex/service-kit';
 import type { Env } from '@barfinex/service-kit';
 
 /** Every environment variable the provider reads; `.env.example` documents the same names. */
@@ -58,6 +58,13 @@ export const ProviderConfigSchema = z.object({
     .optional(),
   /** Host names an app's baseUrl may point at (the proxy connects there); empty: any. */
   PROVIDER_APP_ALLOWED_HOSTS: envList([]),
+  /**
+   * Lets app baseUrls point at link-local (169.254.0.0/16, fe80::/10), cloud metadata and unspecified
+   * (0.0.0.0, ::) addresses, which are refused otherwise whatever PROVIDER_APP_ALLOWED_HOSTS says.
+   */
+  PROVIDER_APP_ALLOW_METADATA_ADDRESSES: envBool(false),
+  /** How others reach this provider when not at its own address (a TLS proxy in front); an app registered there would loop. */
+  PROVIDER_PUBLIC_URL: envUrl(undefined, { protocols: ['http', 'https'] }).optional(),
   PROVIDER_PROXY_TIMEOUT_MS: envDurationMs(15_000),
   /**
    * The proxy's HTTP client to the apps: `native` (on Node's own llhttp parser, the cheaper hop),

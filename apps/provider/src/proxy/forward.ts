@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppType } from '@barfinex/enums';
-import { badGateway, badRequest, gatewayTimeout } from '@barfinex/service-kit';
+import { badGateway, badRequest, forbidden, gatewayTimeout } from '@barfinex/service-kit';
+import { ADDRESS_REFUSED, guardedLookup } from './address-policy';
 import { downstreamResponseHeaders } from './headers';
 import type { RawHeaders } from './headers';
 import { UpstreamError } from './upstream';
@@ -29,17 +30,19 @@ const HOLD_MAX_BYTES = 64 * 1024;
 /**
  * The proxy's upstream client: on Node's llhttp binding where it is reachable, else undici. The
  * llhttp client speaks plain HTTP; apps registered with an `https://` base URL are called through
- * undici in either case.
+ * undici in either case. Host names are resolved through the connection guard (no link-local,
+ * metadata or unspecified address) unless `allowMetadataAddresses`.
  */
-export function createUpstreamClient(options: { timeoutMs: number; kind?: 'native' | 'undici' }): UpstreamClient {
+export function createUpstreamClient(options: { timeoutMs: number; kind?: 'native' | 'undici'; allowMetadataAddresses?: boolean }): UpstreamClient {
   const kind = options.kind ?? (nativeParserAvailable() ? 'native' : 'undici');
   if (kind === 'native' && !nativeParserAvailable()) throw new Error("this Node has no usable llhttp binding ('_http_common'); use the undici upstream");
-  if (kind === 'undici') return createUndiciUpstream({ connectTimeoutMs: options.timeoutMs });
-  const plain = new NativeUpstream();
+  const lookup = options.allowMetadataAddresses ? {} : { lookup: guardedLookup() };
+  if (kind === 'undici') return createUndiciUpstream({ connectTimeoutMs: options.timeoutMs, ...lookup });
+  const plain = new NativeUpstream(lookup);
   let tls: UpstreamClient | undefined;
   return {
     kind: 'native',
-    request: (req, handler) => (req.origin.startsWith('https:') ? (tls ??= createUndiciUpstream({ connectTimeoutMs: options.timeoutMs })) : plain).request(req, handler),
+    request: (req, handler) => (req.origin.startsWith('https:') ? (tls ??= createUndiciUpstream({ connectTimeoutMs: options.timeoutMs, ...lookup })) : plain).request(req, handler),
     async close() {
       await plain.close();
       await tls?.close();
@@ -127,6 +130,9 @@ class ProxyCall implements UpstreamHandler {
     const label = `${appType} "${appKey}"`;
     if (err.kind === 'timeout') {
       this.ctx.fail(gatewayTimeout(`${label} did not answer within ${this.ctx.timeoutMs} ms`, { appType, appKey }));
+    } else if (err.code === ADDRESS_REFUSED) {
+      // The app's host name resolves (now) to an address the proxy must not reach.
+      this.ctx.fail(forbidden(`${label}: ${err.message}`, { appType, appKey }));
     } else if (err.kind === 'invalid-request') {
       // The path or a header cannot be sent as is (e.g. characters that must be percent-encoded).
       this.ctx.fail(badRequest('proxy request refused: characters that must be percent-encoded', { cause: err.message }));

@@ -15,7 +15,8 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authe
  */
 const CALLER_ONLY = ['authorization', 'x-api-token', 'cookie', 'host', 'expect', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-prefix'];
 
-const DROP_UPSTREAM = new Set([...HOP_BY_HOP, ...CALLER_ONLY]);
+/** `via` is the provider's to extend: each proxy on the way adds itself (RFC 9110 §7.6.3). */
+const DROP_UPSTREAM = new Set([...HOP_BY_HOP, ...CALLER_ONLY, 'via']);
 const DROP_DOWNSTREAM = new Set(HOP_BY_HOP);
 const CORRELATION = 'x-correlation-id';
 const DIGITS = /^\d{1,15}$/;
@@ -53,6 +54,19 @@ export interface ForwardContext {
   prefix: string;
   /** Sent in place of the caller's `x-correlation-id` (which the provider found unfit or absent). */
   correlationId?: string | undefined;
+  /** This provider's entry in `Via` (`1.1 barfinex-…`); a request already naming it came round a loop. */
+  via: { protocol: string; by: string };
+}
+
+/** More proxies than this on one request's way is taken as a loop through proxies that are not this one. */
+export const MAX_VIA_HOPS = 16;
+
+/** Whether a `Via` value names `by` as a proxy it passed, or lists more than `MAX_VIA_HOPS` of them. */
+function viaLoops(via: string, by: string): boolean {
+  const entries = via.split(',');
+  if (entries.length >= MAX_VIA_HOPS) return true;
+  // An entry is `received-protocol received-by [comment]`.
+  return entries.some((entry) => entry.trim().split(/[ \t]+/)[1] === by);
 }
 
 /** What the forwarder needs to know about the caller's request besides the headers to send on. */
@@ -60,6 +74,8 @@ export interface UpstreamRequestHeaders {
   headers: RawHeaders;
   /** The request carries a body (a length above zero, or chunked framing). */
   hasBody: boolean;
+  /** The request has been through this provider already (its `Via` names it): sending it on would loop. */
+  loop: boolean;
 }
 
 export function upstreamRequestHeaders(raw: readonly string[], ctx: ForwardContext): UpstreamRequestHeaders {
@@ -67,6 +83,7 @@ export function upstreamRequestHeaders(raw: readonly string[], ctx: ForwardConte
   let connection: string | undefined;
   let forwardedFor: string | undefined;
   let callerHost: string | undefined;
+  let via: string | undefined;
   let chunked = false;
   let length: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
@@ -83,6 +100,7 @@ export function upstreamRequestHeaders(raw: readonly string[], ctx: ForwardConte
     else if (lower === 'transfer-encoding') chunked = true;
     else if (lower === 'x-forwarded-for') forwardedFor = join(forwardedFor, value, ', ');
     else if (lower === 'host') callerHost ??= value;
+    else if (lower === 'via') via = join(via, value, ', ');
   }
   out = withoutNamed(out, connectionTokens(connection));
   // Framing is per hop: a body with a length keeps it, and one without (chunked from the caller)
@@ -95,7 +113,8 @@ export function upstreamRequestHeaders(raw: readonly string[], ctx: ForwardConte
   if (callerHost !== undefined) out.push('x-forwarded-host', callerHost);
   out.push('x-forwarded-prefix', ctx.prefix);
   if (ctx.correlationId !== undefined) out.push(CORRELATION, ctx.correlationId);
-  return { headers: out, hasBody: chunked || (length !== undefined && length !== '0') };
+  out.push('via', join(via, `${ctx.via.protocol} ${ctx.via.by}`, ', '));
+  return { headers: out, hasBody: chunked || (length !== undefined && length !== '0'), loop: via !== undefined && viaLoops(via, ctx.via.by) };
 }
 
 /**

@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppKeySchema } from '@barfinex/contracts';
 import type { AppType } from '@barfinex/enums';
-import { badRequest, getRequestContext, notFound } from '@barfinex/service-kit';
+import { AppError, badRequest, getRequestContext, notFound } from '@barfinex/service-kit';
 import type { ProxyTargetInfo } from '../registry/registry.service';
 import { checkProxyRemainder } from './path-guard';
 import { createUpstreamClient, forward } from './forward';
@@ -23,6 +24,25 @@ export interface ProxyDeps {
   timeoutMs: number;
   /** Keep-alive connection pools to the apps; made on first use when omitted (then `close()` closes it). */
   upstream?: UpstreamClient;
+  /**
+   * This provider's name in the `Via` header (`proxyPseudonym()`): a proxied request that arrives
+   * already naming it went round a loop and is refused with 508. One per process, shared by the
+   * fast path and the Express router; a fresh one when omitted.
+   */
+  via?: string;
+}
+
+/** A `Via` received-by name for one provider process: random, so two providers never share it. */
+export function proxyPseudonym(): string {
+  return `barfinex-${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * 508 Loop Detected (RFC 5842, the status proxies use for this): the app's address leads back here.
+ * The vocabulary's BAD_GATEWAY code (what failed is the route to the app), with the proxy's status.
+ */
+function loopDetected(appType: AppType, appKey: string): AppError {
+  return new AppError('BAD_GATEWAY', `proxy loop: ${appType} "${appKey}" is registered at an address that leads back to this provider`, { status: 508, details: { appType, appKey, reason: 'LOOP_DETECTED' } });
 }
 
 /** Where a registered base URL points, parsed once per distinct URL rather than per call. */
@@ -95,6 +115,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler & { close(): P
   // The proxy timeout bounds connecting too: an app that accepts no connection is silent as well.
   const upstream = (): UpstreamClient => deps.upstream ?? (own ??= createUpstreamClient({ timeoutMs: deps.timeoutMs }));
   const upstreams = new Map<string, Upstream>();
+  const by = deps.via ?? proxyPseudonym();
   // Keys already found valid, so the contract's schema runs once per key rather than per call.
   const validKeys = new Set<string>();
   const isAppKey = (appKey: string): boolean => {
@@ -125,14 +146,16 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler & { close(): P
 
   function buildCall(req: IncomingMessage, parsed: ReturnType<typeof parseCall>, info: ProxyTargetInfo, caller: CallerInfo): ForwardCall {
     const upstream = upstreamOf(info.baseUrl);
-    const { headers, hasBody } = upstreamRequestHeaders(req.rawHeaders, {
+    const { headers, hasBody, loop } = upstreamRequestHeaders(req.rawHeaders, {
       host: upstream.host,
       proto: caller.proto,
       prefix: `${caller.mount}/${parsed.prefixSegment}/${parsed.keySegment}`,
       apiToken: info.apiToken,
       clientIp: caller.clientIp,
       correlationId: caller.correlationId,
+      via: { protocol: req.httpVersion || '1.1', by },
     });
+    if (loop) throw loopDetected(parsed.appType, parsed.appKey);
     return { appType: parsed.appType, appKey: parsed.appKey, origin: upstream.origin, path: `${upstream.basePath}/${parsed.remainder}${parsed.query}`, headers, hasBody, correlationId: caller.correlationId };
   }
 
@@ -143,6 +166,16 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler & { close(): P
       return;
     }
     const ctx = { timeoutMs: deps.timeoutMs, fail };
+    const send = (known: ReturnType<typeof parseCall>, target: ProxyTargetInfo): void => {
+      let call: ForwardCall;
+      try {
+        call = buildCall(req, known, target, caller);
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      forward(upstream(), call, req, res, ctx);
+    };
     let parsed: ReturnType<typeof parseCall>;
     let info: ProxyTargetInfo | undefined;
     try {
@@ -154,13 +187,13 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler & { close(): P
       return;
     }
     if (info !== undefined) {
-      forward(upstream(), buildCall(req, parsed, info, caller), req, res, ctx);
+      send(parsed, info);
       return;
     }
     const known = parsed;
     deps.registry
       .resolve(appType, known.appKey)
-      .then((target) => forward(upstream(), buildCall(req, known, target, caller), req, res, ctx))
+      .then((target) => send(known, target))
       .catch(fail);
   };
   return Object.assign(handler, { close: async () => own?.close() });

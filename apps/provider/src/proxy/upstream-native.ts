@@ -4,6 +4,7 @@
 // per proxied call it costs about half of what undici's dispatcher does (tools/bench/proxy.ts).
 // Where the binding is missing the proxy uses undici instead (forward.ts).
 import net from 'node:net';
+import type { LookupFunction } from './address-policy';
 import { createResponseParser } from './llhttp';
 import type { ResponseParser } from './llhttp';
 import { hasContentLength, requestHead } from './request-head';
@@ -87,7 +88,7 @@ class Connection {
 
   constructor(
     readonly pool: Connection[],
-    private readonly owner: { readonly closing: boolean },
+    private readonly owner: { readonly closing: boolean; readonly lookup: LookupFunction | undefined },
     host: string,
     port: number,
     readBuffer: Buffer,
@@ -100,7 +101,7 @@ class Connection {
     });
     // Reads land in one buffer shared by every connection: the parser copies what it keeps (body
     // chunks, header strings) before the next read, so no buffer is allocated per read.
-    this.socket = net.connect({ host, port, noDelay: true, onread: { buffer: readBuffer, callback: this.onSocketRead } });
+    this.socket = net.connect({ host, port, noDelay: true, onread: { buffer: readBuffer, callback: this.onSocketRead }, ...(owner.lookup ? { lookup: owner.lookup } : {}) });
     this.socket.on('end', this.onSocketEnd);
     this.socket.on('error', this.onSocketError);
     this.socket.on('close', this.onSocketClose);
@@ -322,6 +323,13 @@ export class NativeUpstream implements UpstreamClient {
   private readonly pools = new Map<string, { idle: Connection[]; host: string; port: number }>();
   private readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
   private shuttingDown = false;
+
+  /** `lookup`: resolves the apps' host names (the proxy's connection guard); Node's own when omitted. */
+  constructor(options: { lookup?: LookupFunction } = {}) {
+    this.lookup = options.lookup;
+  }
+
+  readonly lookup: LookupFunction | undefined;
 
   /** Set by `close()`: new calls are refused, and calls still running do not pool their connections. */
   get closing(): boolean {

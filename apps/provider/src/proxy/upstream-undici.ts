@@ -2,6 +2,7 @@
 // undici's dispatcher, raw header lists in, body chunks out, backpressure both ways.
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
+import type { LookupFunction } from './address-policy';
 import { UpstreamError } from './upstream';
 import type { UpstreamCall, UpstreamClient, UpstreamHandler, UpstreamRequest } from './upstream';
 
@@ -54,9 +55,12 @@ class UndiciCall implements UpstreamCall, Dispatcher.DispatchHandler {
   }
 }
 
-/** `dispatcher`: undici pools to use (closed by their owner); else an Agent of its own. */
-export function createUndiciUpstream(options: { connectTimeoutMs: number; dispatcher?: Dispatcher }): UpstreamClient {
-  const own = options.dispatcher === undefined ? new Agent({ connect: { timeout: options.connectTimeoutMs } }) : undefined;
+/**
+ * `dispatcher`: undici pools to use (closed by their owner); else an Agent of its own, resolving
+ * host names with `lookup` when given (the proxy's connection guard).
+ */
+export function createUndiciUpstream(options: { connectTimeoutMs: number; dispatcher?: Dispatcher; lookup?: LookupFunction }): UpstreamClient {
+  const own = options.dispatcher === undefined ? new Agent({ connect: { timeout: options.connectTimeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) } }) : undefined;
   const dispatcher = options.dispatcher ?? (own as Agent);
   return {
     kind: 'undici',

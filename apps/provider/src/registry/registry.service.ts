@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AppHeartbeatRequest, AppRegisterRequest, AppRegistration, AppUnregisterRequest, ProxyTarget, ProxyTargets } from '@barfinex/contracts';
 import type { AppType } from '@barfinex/enums';
-import { badRequest, forbidden, isAppError, notFound, unavailable } from '@barfinex/service-kit';
+import { badRequest, isAppError, notFound, unavailable } from '@barfinex/service-kit';
 import type { EventPublisher } from '../events/publisher';
 import type { RegistryRecord, RegistryRepository } from './registry.repository';
+import { createTargetPolicy } from './target-policy';
+import type { TargetPolicy } from './target-policy';
 
 /** Meta keys that are credentials: stored, used by the proxy, never echoed in responses or events. */
 const SECRET_META_KEYS = ['apiToken'];
@@ -18,10 +20,11 @@ export interface RegistryServiceDeps {
   lookupCacheMs?: number;
   newId?: () => string;
   /**
-   * PROVIDER_APP_ALLOWED_HOSTS: the only host names an app's baseUrl may point at (lower case);
-   * empty allows any. Checked when an app registers and again whenever the proxy resolves it.
+   * Where a baseUrl may point (PROVIDER_APP_ALLOWED_HOSTS, refused addresses, not this provider):
+   * checked when an app registers or moves, and again whenever the proxy resolves it. Default: the
+   * address rules alone.
    */
-  allowedHosts?: readonly string[];
+  targets?: TargetPolicy;
   /** A storage failure, answered as 503: the cause goes to the log here. */
   onStorageError?: (err: unknown) => void;
 }
@@ -65,18 +68,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     }
   }
 
-  const allowedHosts = new Set((deps.allowedHosts ?? []).map((h) => h.toLowerCase()));
-  /** Refuses a baseUrl outside PROVIDER_APP_ALLOWED_HOSTS (the proxy would connect there). */
-  function checkHost(appType: AppType, appKey: string, baseUrl: string): void {
-    if (allowedHosts.size === 0) return;
-    let host: string;
-    try {
-      host = new URL(baseUrl).hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-    } catch {
-      host = '';
-    }
-    if (!allowedHosts.has(host)) throw forbidden(`${appType} "${appKey}": ${host || baseUrl} is not among PROVIDER_APP_ALLOWED_HOSTS`, { appType, appKey, host });
-  }
+  const targets = deps.targets ?? createTargetPolicy();
 
   function isActive(r: RegistryRecord, at: number): boolean {
     return r.unregisteredAt === null && at - r.lastHeartbeatAt <= ttlMs;
@@ -97,7 +89,9 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     const previous = await storage(() => repo.find(input.appType, input.appKey));
     const baseUrl = input.baseUrl ?? previous?.baseUrl;
     if (!baseUrl) throw badRequest(`app ${input.appType}/${input.appKey} is not registered: a first heartbeat needs baseUrl`);
-    checkHost(input.appType, input.appKey, baseUrl);
+    // A new address is looked up in DNS; a heartbeat from where the app already is is not.
+    if (mode === 'register' || baseUrl !== previous?.baseUrl) await targets.checkRegistration(input.appType, input.appKey, baseUrl);
+    else targets.check(input.appType, input.appKey, baseUrl);
     const meta = { ...previous?.meta, ...input.meta };
     // An app's credential is only ever sent to the address it was registered with: a write that
     // moves the app elsewhere without bringing a token of its own must not take the stored one
@@ -174,7 +168,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       throw unavailable(`${appType} "${appKey}" is not active: it ${why}`, { appType, appKey, staleMs: Math.max(0, at - record.lastHeartbeatAt) });
     }
     // Also here: a registration stored before the allowlist was set must not be reached either.
-    checkHost(appType, appKey, record.baseUrl);
+    targets.check(appType, appKey, record.baseUrl);
     const token = record.meta['apiToken'];
     return { baseUrl: record.baseUrl, ...(typeof token === 'string' && token ? { apiToken: token } : {}) };
   }

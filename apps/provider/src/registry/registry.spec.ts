@@ -157,7 +157,7 @@ describe('app registry', () => {
   it('with PROVIDER_APP_ALLOWED_HOSTS, refuses other hosts at registration and at every proxied call', async () => {
     // Registered before the allowlist (same database): the proxy must not reach it afterwards either.
     await register(inspector).expect(201);
-    const guarded = await createSpecApp({ ttlMs: 60_000, allowedHosts: ['Inspector', '::1'], db: s.db });
+    const guarded = await createSpecApp({ ttlMs: 60_000, targets: { allowedHosts: ['Inspector', '::1'] }, db: s.db });
     try {
       const refused = await request(guarded.app).post('/api/apps/registry/register').set(auth).send({ ...inspector, appKey: 'other', baseUrl: 'http://169.254.169.254' }).expect(403);
       expect(refused.body.error).toMatchObject({ code: 'FORBIDDEN', details: { host: '169.254.169.254' } });
@@ -198,8 +198,8 @@ describe('app registry', () => {
     await request(s.app).post('/api/apps/registry/heartbeat').set(auth).send({ appType: 'inspector', appKey: 'inspector' }).expect(200);
     await expect(s.registry.resolve('inspector', 'inspector')).resolves.toEqual({ baseUrl: 'http://127.0.0.1:8082', apiToken: 'app-secret' });
     // A move without a token of its own (a heartbeat or a registration) leaves the old one behind.
-    await request(s.app).post('/api/apps/registry/heartbeat').set(auth).send({ appType: 'inspector', appKey: 'inspector', baseUrl: 'http://169.254.169.254' }).expect(200);
-    await expect(s.registry.resolve('inspector', 'inspector')).resolves.toEqual({ baseUrl: 'http://169.254.169.254' });
+    await request(s.app).post('/api/apps/registry/heartbeat').set(auth).send({ appType: 'inspector', appKey: 'inspector', baseUrl: 'http://10.9.9.9' }).expect(200);
+    await expect(s.registry.resolve('inspector', 'inspector')).resolves.toEqual({ baseUrl: 'http://10.9.9.9' });
     await register({ ...inspector, meta: { pid: 2 } }).expect(201);
     await expect(s.registry.resolve('inspector', 'inspector')).resolves.toEqual({ baseUrl: 'http://127.0.0.1:8082' });
     // The app itself re-registering (it always sends its token) restores it.

@@ -15,6 +15,8 @@ import { registerProxyRoutes } from '../proxy/proxy.routes';
 import { createRegistryRepository } from './registry.repository';
 import { registerRegistryRoutes } from './registry.routes';
 import { createRegistryService } from './registry.service';
+import { createTargetPolicy } from './target-policy';
+import type { TargetPolicyOptions } from './target-policy';
 
 export const SPEC_TOKEN = 'provider-secret-token';
 export const auth = { Authorization: `Bearer ${SPEC_TOKEN}` };
@@ -25,7 +27,8 @@ export interface SpecAppOptions {
   lookupCacheMs?: number;
   /** The proxy's upstream client (default: what the provider picks on this Node). */
   upstream?: 'native' | 'undici';
-  allowedHosts?: readonly string[];
+  /** Where baseUrls may point (default: the provider's address rules). */
+  targets?: TargetPolicyOptions;
   onStorageError?: (err: unknown) => void;
   /** Another spec app's database (this one then leaves closing it to that one). */
   db?: Database;
@@ -45,7 +48,8 @@ export async function createSpecApp(options: SpecAppOptions = {}) {
     ttlMs: options.ttlMs ?? 60_000,
     lookupCacheMs: options.lookupCacheMs ?? 0,
     newId: () => `studio-${++ids}`,
-    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    // No DNS in these specs: names resolve to nothing unless a spec says otherwise.
+    targets: createTargetPolicy({ resolve: async () => [], ...options.targets }),
     ...(options.onStorageError ? { onStorageError: options.onStorageError } : {}),
   });
   const configs = createConfigsService({ repo: createConfigsRepository(db.prisma), registry, now });
