@@ -5,8 +5,12 @@
 // price reaches the target and the trade outcome closes the chain. A Socket.IO client of the
 // provider sees every step in order under one correlation id. Then a losing trade trips the
 // drawdown kill switch: the detector stands down with the reason and nothing more is traded.
+// The venue is the apps' default (no connector or market is set): detector, advisor and inspector
+// agree on it, so every signal ends in a trade or in an event that says why not, never in silence;
+// an intent the account cannot act on is declined before any order, on the WebSocket and in the sink.
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
+import { createNatsBus } from '@barfinex/bus';
 import type { EventEnvelope, EventName } from '@barfinex/events';
 import { connectProviderSocket, createProviderClient } from '@barfinex/sdk';
 import type { ProviderClient, ProviderSocket } from '@barfinex/sdk';
@@ -27,6 +31,9 @@ const WATCHED: EventName[] = [
   'INSPECTOR_TRADE_OUTCOME',
   'INSPECTOR_RISK_KILL_SWITCH',
   'INSPECTOR_RISK_LIMIT_BREACH',
+  'INSPECTOR_ENTRY_DECLINED',
+  'INSPECTOR_ENTRY_FAILED',
+  'INSPECTOR_PROTECTION_FAILED',
 ];
 type Any = EventEnvelope;
 const POLICIES = { maxPositionPercent: '100', maxExposurePercent: '200', cooldownMs: 0, maxDrawdownPercent: '50' };
@@ -97,6 +104,17 @@ describeWithNats('the money path: signal → decision → risk gate → order �
       expect(types).toEqual(expect.arrayContaining(['MARKET', 'STOP_MARKET', 'TAKE_PROFIT_MARKET']));
     }, 60_000, 100).catch(explain(cid));
   const signals = () => seen.filter((e): e is EventEnvelope<'DETECTOR_SIGNAL_GENERATED'> => e.type === 'DETECTOR_SIGNAL_GENERATED');
+  /** How a signal's chain ended: its entry filled, or an event said why nothing was traded. */
+  const settlement = (cid: string): string | undefined => {
+    const chain = of(cid);
+    if (chain.some((e) => e.type === 'PROVIDER_ORDER_FILL')) return 'traded';
+    const refused = chain.find((e) => (e.type === 'ADVISOR_DECISION_RESPONSE' && (e.payload as { approved: boolean }).approved === false) || e.type === 'INSPECTOR_ENTRY_DECLINED' || e.type === 'INSPECTOR_ENTRY_FAILED');
+    return refused ? `${refused.type}: ${JSON.stringify(refused.payload).slice(0, 300)}` : undefined;
+  };
+  /** Never silence: every signal so far settled one way or the other. */
+  const everySignalSettled = async () => {
+    for (const s of signals()) await eventually(() => expect([s.payload.direction, settlement(s.correlationId ?? '')]).toEqual([s.payload.direction, expect.any(String)]), 60_000, 100).catch(explain(s.correlationId ?? ''));
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase('bfx_pipeline');
@@ -120,7 +138,6 @@ describeWithNats('the money path: signal → decision → risk gate → order �
         DETECTOR_DEFINITIONS: 'ema-cross-atr',
         DETECTOR_SYMBOLS: 'BTCUSDT',
         DETECTOR_INTERVALS: 'min1',
-        DETECTOR_MARKET_TYPE: 'futures',
         DETECTOR_PARAMS: JSON.stringify({ 'ema-cross-atr': { fast: 3, slow: 6, atrPeriod: 3, stopAtr: 1, targetR: 1 } }),
         DETECTOR_HEARTBEAT_MS: '1s',
         ADVISOR_HEARTBEAT_MS: '1s',
@@ -142,7 +159,7 @@ describeWithNats('the money path: signal → decision → risk gate → order �
         conviction: { minConfidence: 0 },
         execution: { maxSpreadPct: '5', minRiskReward: '0.5' },
         throttle: { cooldownMs: 0, dedupWindowMs: 0 },
-        intent: { quantity: '0.1', marketType: 'futures', ttlMs: 600_000 },
+        intent: { quantity: '0.1', ttlMs: 600_000 },
       }),
     });
     expect(advisorConfig.status).toBe(200);
@@ -201,6 +218,31 @@ describeWithNats('the money path: signal → decision → risk gate → order �
     expect(JSON.stringify(position.body)).toContain('take_profit');
     const decisions = await api('/advisors/advisor/decisions?symbol=BTCUSDT');
     expect(decisions.status).toBe(200);
+    // On the default venue the signal was executable: it traded, on the market the detector watched.
+    expect(of(cid).find((e) => e.type === 'ADVISOR_EXECUTION_INTENT_OPEN')?.payload).toMatchObject({ connectorType: 'sim', marketType: 'futures' });
+    expect(settlement(cid)).toBe('traded');
+    await everySignalSettled();
+  });
+
+  it('an intent the account cannot act on (a spot short without the base asset) is declined before any order, with the reason on the WebSocket and in the event sink', async () => {
+    const bus = await createNatsBus({ servers: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222', name: 'pipeline-test', subjectPrefix: `bfxpipe${run}`, streamName: `BFX_PIPE_${run}` });
+    const cid = `spot-short-${run}`;
+    const ordersBefore = seen.filter((e) => e.type === 'PROVIDER_ORDER_CREATE').length;
+    try {
+      // The sim's spot account starts with 1 BTC: selling 5 is a short spot cannot do.
+      await bus.publish('ADVISOR_EXECUTION_INTENT_OPEN', { intentId: cid, idempotencyKey: cid, symbol: 'BTCUSDT', side: 'SELL', quantity: '5', connectorType: 'sim', marketType: 'spot' }, { correlationId: cid, key: 'pipeline-test' });
+    } finally {
+      await bus.close();
+    }
+    await eventually(() => expect(of(cid).some((e) => e.type === 'INSPECTOR_ENTRY_DECLINED')).toBe(true), 60_000, 100).catch(explain(cid));
+    const declined = of(cid).find((e): e is EventEnvelope<'INSPECTOR_ENTRY_DECLINED'> => e.type === 'INSPECTOR_ENTRY_DECLINED');
+    expect(declined?.payload).toMatchObject({ symbol: 'BTCUSDT', side: 'SHORT', marketType: 'spot', action: 'BLOCK', policy: 'spotShort', intentId: cid, reason: expect.stringMatching(/5 BTC needed, [0-9.]+ free/) });
+    expect(seen.filter((e) => e.type === 'PROVIDER_ORDER_CREATE')).toHaveLength(ordersBefore);
+
+    await eventually(async () => {
+      const sink = await api(`/eventsink?category=risk&search=${cid}&limit=20`);
+      expect((sink.body['data'] as { type: string; correlationId?: string }[]).filter((r) => r.type === 'INSPECTOR_ENTRY_DECLINED')).toEqual([expect.objectContaining({ correlationId: cid, eventType: 'risk.entry_declined' })]);
+    }, 30_000, 100);
   });
 
   it('a losing trade trips the drawdown kill switch; the detector stands down with the reason and nothing more trades', async () => {
@@ -233,5 +275,6 @@ describeWithNats('the money path: signal → decision → risk gate → order �
     expect(seen.filter((e) => e.type === 'PROVIDER_ORDER_CREATE')).toHaveLength(ordersBefore);
     const dashboard = await api('/inspectors/inspector/inspector/risk/dashboard');
     expect(dashboard.body).toMatchObject({ killSwitch: { active: true } });
+    await everySignalSettled();
   });
 });
