@@ -3,10 +3,18 @@ import { badRequest } from '@barfinex/service-kit';
 import type { TypedRouter } from '../http/typed-router';
 import { SimRejectError } from './sim';
 import type { SimConnector } from './sim-connector';
+import { createSimStepRunner } from './sim-step';
+
+export interface SimRoutesDeps {
+  sim: SimConnector;
+  /** Backpressure between the slices of a long step (the event publisher's `settled`). */
+  drain?: () => Promise<void>;
+}
 
 /** Scripting the simulated market: set a price, queue a path, pause, resume, step the clock. */
-export function registerSimRoutes(t: TypedRouter, deps: { sim: SimConnector }): void {
+export function registerSimRoutes(t: TypedRouter, deps: SimRoutesDeps): void {
   const ex = deps.sim.exchange;
+  const stepper = createSimStepRunner({ exchange: ex, ...(deps.drain ? { drain: deps.drain } : {}) });
   const status = () => {
     const prices: Record<string, Record<string, string>> = {};
     for (const market of deps.sim.markets) {
@@ -14,9 +22,9 @@ export function registerSimRoutes(t: TypedRouter, deps: { sim: SimConnector }): 
     }
     return { paused: ex.isPaused(), time: ex.now(), prices };
   };
-  const guarded = async (fn: () => void) => {
+  const guarded = async (fn: () => void | Promise<void>) => {
     try {
-      fn();
+      await fn();
     } catch (err) {
       if (err instanceof SimRejectError) throw badRequest(err.message, { reason: err.code, ...err.details });
       throw err;
@@ -29,5 +37,5 @@ export function registerSimRoutes(t: TypedRouter, deps: { sim: SimConnector }): 
   t.add(r.simPath, ({ body }) => guarded(() => ex.pushPricePath(body.symbol, body.prices, { intervalMs: body.intervalMs })));
   t.add(r.simPause, () => guarded(() => ex.pause()));
   t.add(r.simResume, () => guarded(() => ex.resume()));
-  t.add(r.simStep, ({ body }) => guarded(() => ex.step(body.ms)));
+  t.add(r.simStep, ({ body }) => guarded(() => stepper.step(body.ms)));
 }

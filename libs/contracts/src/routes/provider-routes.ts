@@ -98,7 +98,22 @@ export const SimPathSchema = z
     intervalMs: z.coerce.number().int().min(1).max(86_400_000).default(1000),
   })
   .meta({ id: 'SimPricePath' });
-export const SimStepSchema = z.object({ ms: z.coerce.number().int().min(1).max(31 * 86_400_000) }).meta({ id: 'SimStep' });
+/**
+ * A step replays every tick on the way (86,400 per symbol per day at the default 1 s tick) and
+ * publishes their trades, so its cost grows with `ms`; it runs in slices and the provider keeps
+ * answering meanwhile, but one request stays within a day (the ticker's 24 h window).
+ */
+const SIM_STEP_MAX_MS = 86_400_000;
+export const SimStepSchema = z
+  .object({
+    ms: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(SIM_STEP_MAX_MS)
+      .describe('Simulated ms to play, at most one day; steps run one after another, and `GET /connectors/sim/status` shows the clock moving meanwhile.'),
+  })
+  .meta({ id: 'SimStep' });
 export const SimStatusSchema = z
   .object({ paused: z.boolean(), time: z.number().int(), prices: z.record(z.string(), z.record(z.string(), DecimalString)) })
   .meta({ id: 'SimStatus' });

@@ -105,6 +105,11 @@ export const SimConfigSchema = z.object({
   /** Market time step: one GBM move and a burst of trades per symbol every `tickMs`. */
   tickMs: z.number().int().min(1).max(3_600_000).default(1000),
   maxTradesPerTick: z.number().int().min(1).max(50).default(3),
+  /**
+   * The most wall time one live-timer call replays; a longer gap (a suspended host, a blocked
+   * event loop) is skipped without replay, so waking up never means playing hours at once.
+   */
+  liveCatchUpMs: z.number().int().min(1).max(3_600_000).default(60_000),
   bookLevels: z.number().int().min(1).max(1000).default(20),
   spreadBps: z.number().finite().min(0).max(1000).default(1),
   levelStepBps: z.number().finite().min(0).max(1000).default(1),

@@ -38,6 +38,10 @@ function resolveSpec(config: SimSymbolConfig): InstrumentSpec {
   if (spec.minQty.gt(spec.maxQty) || spec.minPrice.gt(spec.maxPrice)) {
     reject(SimErrorCode.INVALID_ARGUMENT, `${config.symbol}: min filters exceed max filters`);
   }
+  // Prices are kept as integer ticks in numbers (books, tickers, snapshots): every allowed price must be exact.
+  if (spec.maxPrice.div(tickSize).gt(Number.MAX_SAFE_INTEGER)) {
+    reject(SimErrorCode.INVALID_ARGUMENT, `${config.symbol}: maxPrice / tickSize exceeds ${Number.MAX_SAFE_INTEGER} ticks`);
+  }
   return spec;
 }
 
@@ -87,6 +91,7 @@ export function buildEngine(cfg: SimConfig, clock: SimClock, sink: SimSink): Eng
     maintenanceMarginRate: new Dec(cfg.maintenanceMarginRate),
     collect: null,
     changes: emptyChanges(),
+    deferredMarketData: null,
   };
   if (engine.maintenanceMarginRate.gte(ONE))
     reject(SimErrorCode.INVALID_ARGUMENT, 'maintenanceMarginRate must be below 1');

@@ -10,7 +10,7 @@ import { emitFuturesBalance, emitPosition } from './emit';
 import { buildEngine, instrumentView } from './engine';
 import { SimErrorCode, reject } from './errors';
 import { changeLeverage, closeOrder } from './ledger';
-import { advanceTo, clearPricePath, pushPricePath, rebase, setPrice } from './market';
+import { advanceSlice, advanceTo, clearPricePath, pushPricePath, rebase, setPrice } from './market';
 import type { PricePathOptions, PricePathPoint, ScriptedPrintOptions } from './market';
 import { cancelOrder, marketFor, placeOrder } from './orders';
 import type { PlaceOrderResult } from './orders';
@@ -74,9 +74,20 @@ export interface SimExchange {
   liveStart(symbol: string): { time: number; price: string };
   now(): number;
   isPaused(): boolean;
-  /** Moves time by `ms` and plays the market on the way, paused or not. */
+  /** Moves time by `ms` and plays the market on the way, paused or not, in one call. */
   step(ms: number): void;
-  /** What a live timer calls with the elapsed wall time: a no-op while paused. */
+  /**
+   * One slice of a long step towards the absolute time `target`: at most `maxEvents` market
+   * events (a tick of one symbol, or a scripted point), each touched market's book and ticker
+   * reported once at the end. Returns true once the clock reached `target`. Callers yield between
+   * slices (`../sim-step.ts`); the result equals `step` apart from the coalesced books and tickers.
+   */
+  stepSlice(target: number, maxEvents: number): boolean;
+  /**
+   * What a live timer calls with the elapsed wall time: a no-op while paused. At most
+   * `liveCatchUpMs` of it is played; an older part (the process was suspended or blocked) is
+   * skipped without replay, as after a restart.
+   */
   advance(ms: number): void;
   /**
    * Jumps the clock forward to `timeMs` without playing the market in between (e.g. resuming at
@@ -211,9 +222,21 @@ export function createSimExchange(options: SimExchangeOptions): SimExchange {
       checkMs(ms);
       advanceTo(engine, clock.now() + ms);
     },
+    stepSlice: (target, maxEvents) => {
+      if (!Number.isFinite(target)) reject(SimErrorCode.INVALID_ARGUMENT, `step target must be finite, got ${target}`);
+      if (!Number.isInteger(maxEvents) || maxEvents < 1)
+        reject(SimErrorCode.INVALID_ARGUMENT, `maxEvents must be a positive integer, got ${maxEvents}`);
+      return advanceSlice(engine, target, maxEvents);
+    },
     advance: (ms) => {
       checkMs(ms);
-      if (!clock.isPaused()) advanceTo(engine, clock.now() + ms);
+      if (clock.isPaused()) return;
+      const skipped = ms - config.liveCatchUpMs;
+      if (skipped > 0) {
+        clock.set(clock.now() + skipped);
+        rebase(engine);
+      }
+      advanceTo(engine, clock.now() + Math.min(ms, config.liveCatchUpMs));
     },
     skipTo: (timeMs) => {
       if (!Number.isFinite(timeMs)) reject(SimErrorCode.INVALID_ARGUMENT, `skipTo needs a finite time, got ${timeMs}`);

@@ -109,10 +109,10 @@ describe('sim market simulator', () => {
       asks: [{ price: '123.46' }],
     });
     expect(() => ex.setPrice('TESTUSDT', '1.001')).toThrow(
-      expect.objectContaining({ code: SimErrorCode.INVALID_ARGUMENT }),
+      expect.objectContaining({ code: SimErrorCode.PRICE_FILTER }),
     );
     expect(() => ex.setPrice('TESTUSDT', '-1')).toThrow(
-      expect.objectContaining({ code: SimErrorCode.INVALID_ARGUMENT }),
+      expect.objectContaining({ code: SimErrorCode.PRICE_FILTER }),
     );
     expect(() => ex.setPrice('NOPE', '1')).toThrow(expect.objectContaining({ code: SimErrorCode.UNKNOWN_SYMBOL }));
   });

@@ -6,8 +6,11 @@ import { SimErrorCode, reject } from './errors';
 import { onPrint } from './print';
 import type { Engine, MarketState, PathPoint, SymbolState } from './state';
 import { recordTrade, tickerView } from './ticker';
+import { checkPrice } from './validate';
 
 const YEAR_MS = 365.25 * 86_400_000;
+/** Scripted points one symbol may have waiting, over every push. */
+export const MAX_QUEUED_POINTS = 100_000;
 
 function symbolFor(engine: Engine, symbol: string): SymbolState {
   const sym = engine.bySymbol.get(symbol);
@@ -42,10 +45,13 @@ export function rebase(engine: Engine): void {
 /**
  * Moves simulated time to `target`, replaying every market event due on the way in time order
  * (ties: configured symbol order). Events sit on absolute times, so step(500) twice and
- * step(1000) once produce the same market.
+ * step(1000) once produce the same market. With `maxEvents`, stops early once that many events
+ * ran and every event at the clock's current time is done (so the next call, after its rebase,
+ * misses none), and returns false; true when the clock reached `target`.
  */
-export function advanceTo(engine: Engine, target: number): void {
+export function advanceTo(engine: Engine, target: number, maxEvents = Number.POSITIVE_INFINITY): boolean {
   rebase(engine);
+  let budget = maxEvents;
   for (;;) {
     let due: SymbolState | null = null;
     let dueAt = Number.POSITIVE_INFINITY;
@@ -57,7 +63,11 @@ export function advanceTo(engine: Engine, target: number): void {
       }
     }
     if (due === null || dueAt > target) break;
-    if (dueAt > engine.clock.now()) engine.clock.set(dueAt);
+    if (dueAt > engine.clock.now()) {
+      if (budget <= 0) return false;
+      engine.clock.set(dueAt);
+    }
+    budget--;
     const point = due.path.shift();
     if (point === undefined) {
       gbmTick(engine, due);
@@ -69,6 +79,26 @@ export function advanceTo(engine: Engine, target: number): void {
     }
   }
   if (target > engine.clock.now()) engine.clock.set(target);
+  return true;
+}
+
+/**
+ * One slice of a long step: at most `maxEvents` market events towards `target`, with each
+ * touched market's book and ticker reported once, at the end of the slice. Returns true when the
+ * clock reached `target`. The caller yields between slices, so a step of days neither blocks the
+ * process nor piles up undelivered events.
+ */
+export function advanceSlice(engine: Engine, target: number, maxEvents: number): boolean {
+  const deferred = new Set<MarketState>();
+  engine.deferredMarketData = deferred;
+  let done: boolean;
+  try {
+    done = advanceTo(engine, target, maxEvents);
+  } finally {
+    engine.deferredMarketData = null;
+  }
+  for (const ms of deferred) emitMarketData(engine, ms);
+  return done;
 }
 
 /**
@@ -131,19 +161,26 @@ function print(
 }
 
 function emitMarketData(engine: Engine, ms: MarketState): void {
+  if (engine.deferredMarketData !== null) {
+    engine.deferredMarketData.add(ms);
+    return;
+  }
   const { sink } = engine;
   if (sink.onBook !== undefined) safeCall(sink, sink.onBook, bookView(engine, ms, engine.cfg.bookLevels));
   if (sink.onTicker !== undefined) safeCall(sink, sink.onTicker, tickerView(engine, ms));
 }
 
+/**
+ * A scripted price obeys the same filters as an order's: on the tick grid and within
+ * [minPrice, maxPrice]. A print outside them would become the last price, the 24 h high and a
+ * stored snapshot that no longer validates.
+ */
 function scriptPrice(sym: SymbolState, value: unknown, field: string): Dec {
   const price = parseDecimal(value);
-  if (price === undefined || !price.gt(0) || !isMultipleOf(price, sym.spec.tickSize)) {
-    reject(
-      SimErrorCode.INVALID_ARGUMENT,
-      `${field} must be a positive multiple of the tick size ${str(sym.spec.tickSize)}, got ${JSON.stringify(value)}`,
-    );
+  if (price === undefined || !price.gt(0)) {
+    reject(SimErrorCode.PRICE_FILTER, `${field} must be a positive decimal, got ${JSON.stringify(value)}`, { field });
   }
+  checkPrice(sym.spec, price, field);
   return price;
 }
 
@@ -197,8 +234,15 @@ export function pushPricePath(
   const interval = options.intervalMs ?? engine.cfg.tickMs;
   if (!Number.isInteger(interval) || interval < 1)
     reject(SimErrorCode.INVALID_ARGUMENT, `intervalMs must be a positive integer, got ${interval}`);
-  if (!Array.isArray(points) || points.length === 0 || points.length > 100_000)
-    reject(SimErrorCode.INVALID_ARGUMENT, 'prices must be a non-empty array of at most 100000 points');
+  if (!Array.isArray(points) || points.length === 0 || points.length > MAX_QUEUED_POINTS)
+    reject(SimErrorCode.INVALID_ARGUMENT, `prices must be a non-empty array of at most ${MAX_QUEUED_POINTS} points`);
+  // The queue lives in memory and in every stored core part: repeated pushes must not grow it without end.
+  if (sym.path.length + points.length > MAX_QUEUED_POINTS)
+    reject(
+      SimErrorCode.INVALID_ARGUMENT,
+      `${symbol} has ${sym.path.length} path points queued; at most ${MAX_QUEUED_POINTS} may wait (clear the path or step through it first)`,
+      { field: 'prices', queued: sym.path.length },
+    );
   rebase(engine);
   const queued: PathPoint[] = [];
   let at = Math.max(engine.clock.now(), sym.path[sym.path.length - 1]?.at ?? Number.NEGATIVE_INFINITY);

@@ -227,6 +227,12 @@ export interface Engine {
   collect: SimFill[] | null;
   /** What changed since the state was last stored, for incremental persistence. */
   changes: EngineChanges;
+  /**
+   * While a long step runs in slices: markets whose book and ticker moved in the current slice.
+   * Books and tickers are snapshots (only the newest is worth anything), so a slice reports each
+   * once at its end instead of once per tick; trades and fills are still reported one by one.
+   */
+  deferredMarketData: Set<MarketState> | null;
 }
 
 /**

@@ -49,7 +49,8 @@ function positive(value: unknown, field: string): Dec {
   return parsed;
 }
 
-function checkPrice(spec: InstrumentSpec, value: Dec, field: string): void {
+/** The PRICE_FILTER of orders, also applied to scripted prices (a print no order could carry is refused). */
+export function checkPrice(spec: InstrumentSpec, value: Dec, field: string): void {
   if (!onGrid(value, spec.tickSize, spec.tickPlaces)) {
     reject(
       SimErrorCode.PRICE_FILTER,
