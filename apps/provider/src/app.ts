@@ -45,6 +45,11 @@ import { createJobAreas } from './backtest/jobs.module';
 import type { WsBridge } from './ws/ws.bridge';
 
 export const PROVIDER_VERSION = '0.1.0';
+export interface ExtraRoutesContext {
+  /** Resolves once every event emitted so far is handed on: backpressure for long-running work. */
+  drain(): Promise<void>;
+}
+
 
 export interface ProviderDeps {
   config: ProviderConfig;
@@ -53,7 +58,7 @@ export interface ProviderDeps {
   bus: Bus;
   connectors: readonly ExchangeConnector[];
   /** Extra routes owned by a connector (the simulator's control API). */
-  extraRoutes?: (t: TypedRouter) => void;
+  extraRoutes?: (t: TypedRouter, ctx: ExtraRoutesContext) => void;
   now?: () => number;
 }
 
@@ -130,7 +135,7 @@ export function createProvider(deps: ProviderDeps) {
 
   const t = createTypedRouter();
   // Connector-owned routes first: `/connectors/sim/status` must win over `/connectors/:connectorType/:marketType`.
-  deps.extraRoutes?.(t);
+  deps.extraRoutes?.(t, { drain: () => events.settled() });
   registerOptionsRoutes(t, { connectors, key: config.PROVIDER_KEY, version: PROVIDER_VERSION, port: config.PROVIDER_PORT, detectors: () => configs.detectors.list() });
   registerAccountRoutes(t, { connectors, orders });
   registerMarketRoutes(t, { connectors, marketData, now });
