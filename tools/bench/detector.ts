@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     let signals = 0;
     await bus.subscribe('DETECTOR_SIGNAL_GENERATED', () => void (signals += 1));
     const { provider } = createFakeProvider({});
-    const config = { ...loadDetectorConfig({ DETECTOR_SYMBOLS: 'BTCUSDT', DETECTOR_API_TOKEN: 'bench', LOG_LEVEL: 'silent' }), DETECTOR_PORT: 0, DETECTOR_HOST: '127.0.0.1' };
+    const config = { ...loadDetectorConfig({ DETECTOR_SYMBOLS: 'BTCUSDT', DETECTOR_MARKET_TYPE: 'spot', DETECTOR_API_TOKEN: 'bench', LOG_LEVEL: 'silent' }), DETECTOR_PORT: 0, DETECTOR_HOST: '127.0.0.1' };
     const app = await createDetectorApp({ config, logger: createLogger({ name: 'detector', level: 'silent' }), bus, provider, detectors: [bench5] });
     await app.start();
     const slot = app.host()?.slots()[0];
