@@ -85,6 +85,8 @@ describe('registration of a baseUrl', () => {
     const onLoopback = policy({ self: { host: '127.0.0.1', port: () => PORT } });
     expect(await refusal(onLoopback, 'http://127.0.0.1:8080')).toMatchObject({ status: 400 });
     expect(await refusal(onLoopback, 'http://localhost:8080')).toMatchObject({ status: 400 });
+    expect(await refusal(onLoopback, 'http://[::ffff:127.0.0.1]:8080')).toMatchObject({ status: 400 });
+    expect(await refusal(onLoopback, 'http://[::ffff:7f00:1]:8080')).toMatchObject({ status: 400 });
     // Another process may listen on another interface with the same port.
     expect(await refusal(onLoopback, 'http://10.0.0.7:8080')).toBeUndefined();
     expect(await refusal(onLoopback, 'http://127.0.0.1:8081')).toBeUndefined();

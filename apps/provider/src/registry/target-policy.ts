@@ -38,6 +38,16 @@ const isLoopback = (address: string): boolean => {
   return family !== 0 && loopback.check(address, family === 4 ? 'ipv4' : 'ipv6');
 };
 const UNSPECIFIED = new Set(['0.0.0.0', '::', '']);
+const MAPPED = /^::ffff:(?:([0-9a-f]{1,4}):([0-9a-f]{1,4})|(\d+\.\d+\.\d+\.\d+))$/;
+
+/** An IPv4-mapped IPv6 address (`::ffff:7f00:1`) as the IPv4 address it reaches. */
+function unmapped(address: string): string {
+  const m = MAPPED.exec(address);
+  if (m === null) return address;
+  if (m[3] !== undefined) return m[3];
+  const value = (parseInt(m[1] ?? '0', 16) << 16) | parseInt(m[2] ?? '0', 16);
+  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+}
 
 function systemResolve(hostname: string): Promise<string[]> {
   return dns.promises.lookup(hostname, { all: true }).then(
@@ -86,7 +96,7 @@ export function createTargetPolicy(options: TargetPolicyOptions = {}) {
     const listenHost = self.host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
     const everywhere = UNSPECIFIED.has(listenHost);
     const local = everywhere ? new Set((self.localAddresses ?? interfaceAddresses)()) : undefined;
-    return addresses.some((a) => {
+    return addresses.map(unmapped).some((a) => {
       // A connection to 0.0.0.0 or :: lands on this host.
       if (UNSPECIFIED.has(a)) return true;
       if (everywhere) return isLoopback(a) || local?.has(a) === true;
