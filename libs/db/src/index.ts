@@ -17,6 +17,8 @@ export { applyMigrations, migrationChecksum, MigrationError } from './migrate';
 export type { ApplyMigrationsOptions, Migration, MigrationReport } from './migrate';
 export { embeddedMigrations } from './migrations.generated';
 export { pgExecutor, pgliteExecutor } from './executor';
+export { createQuarantine } from './quarantine';
+export type { Quarantine, QuarantineCount, QuarantineEntry } from './quarantine';
 export { streamRows } from './stream';
 export type { StreamRowsQuery } from './stream';
 export type { SqlExecutor } from './executor';

@@ -34,4 +34,8 @@ export const embeddedMigrations: readonly Migration[] = [
     name: "20261127090000_event_outbox",
     sql: "-- CreateTable\nCREATE TABLE \"event_outbox\" (\n    \"seq\" BIGSERIAL NOT NULL,\n    \"event_id\" TEXT NOT NULL,\n    \"envelope\" TEXT NOT NULL,\n    \"created_at\" BIGINT NOT NULL,\n\n    CONSTRAINT \"event_outbox_pkey\" PRIMARY KEY (\"seq\")\n);\n\n-- CreateIndex\nCREATE UNIQUE INDEX \"event_outbox_event_id_key\" ON \"event_outbox\"(\"event_id\");\n",
   },
+  {
+    name: "20261206190000_quarantined_records",
+    sql: "-- CreateTable\nCREATE TABLE \"quarantined_records\" (\n    \"id\" BIGSERIAL NOT NULL,\n    \"app\" TEXT NOT NULL,\n    \"source\" TEXT NOT NULL,\n    \"record_key\" TEXT NOT NULL,\n    \"reason\" TEXT NOT NULL,\n    \"value\" JSONB NOT NULL,\n    \"quarantined_at\" BIGINT NOT NULL,\n\n    CONSTRAINT \"quarantined_records_pkey\" PRIMARY KEY (\"id\")\n);\n\n-- CreateIndex\nCREATE INDEX \"quarantined_records_app_source_idx\" ON \"quarantined_records\"(\"app\", \"source\");\n",
+  },
 ];

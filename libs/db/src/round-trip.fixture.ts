@@ -124,6 +124,10 @@ export async function roundTripEveryModel(prisma: PrismaClient): Promise<void> {
   expect(laterRow.seq).toBeGreaterThan(outboxRow.seq);
   expect(await prisma.eventOutbox.findUniqueOrThrow({ where: { eventId: 'evt-2' } })).toEqual({ ...outboxed, seq: outboxRow.seq });
 
+  const quarantined = { app: 'provider', source: 'sim_state_parts', recordKey: 'sim:1/market:spot:SOLUSDT', reason: 'highTicks', value: { ticker: { count: 1 } }, quarantinedAt: T0 };
+  const quarantinedRow = await prisma.quarantinedRecord.create({ data: quarantined });
+  expect(await prisma.quarantinedRecord.findUniqueOrThrow({ where: { id: quarantinedRow.id } })).toEqual({ ...quarantined, id: quarantinedRow.id });
+
   const backtest = { id: 'bt-1', state: 'finished', detector: 'ema-cross-atr', params: { fast: 9 }, symbol: 'BTCUSDT',
     interval: 'min1', source: { type: 'synthetic', seed: 1 }, request: { detector: 'ema-cross' }, initialBalance: WIDE,
     processed: 10, total: 10, metrics: { netPnl: '1.5' }, error: 'none', createdAt: T0, startedAt: T0, finishedAt: T0 };
