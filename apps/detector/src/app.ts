@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { createPublisher, subscribeDetectorBus } from './bus-wiring';
 import type { DetectorAppConfig } from './config';
 import { loadDetectors } from './detectors/definitions';
+import { createGapFill } from './detectors/gap-fill';
 import { detectorsRouter } from './detectors/detectors.routes';
 import { createDetectorHost } from './detectors/host';
 import type { DetectorHost } from './detectors/host';
@@ -63,13 +64,18 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
       now,
       checks: {
         bus: busCheck(bus),
-        warmup: async () => ({ ok: host?.warmupDone() ?? false }),
+        warmup: async () => {
+          const rewarming = host?.rewarming() ?? [];
+          return { ok: (host?.warmupDone() ?? false) && rewarming.length === 0, details: { rewarming } };
+        },
       },
     }),
   );
+  // Not ready while any stream warms up or re-warms after a gap: it cannot signal until it has its bars.
   app.get('/ready', (_req, res) => {
-    const ready = host !== undefined && host.warmupDone() && bus.status().connected;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready' });
+    const rewarming = host?.rewarming() ?? [];
+    const ready = host !== undefined && host.warmupDone() && rewarming.length === 0 && bus.status().connected;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : rewarming.length > 0 ? 'rewarming' : 'not_ready', rewarming });
   });
   app.get('/metrics', metrics.metricsHandler);
   app.use(tokenAuth({ token: apiToken, publicPaths: [/^\/health(\/|$)/, /^\/ready$/, /^\/metrics$/] }), jsonBody({ limit: '64kb' }), detectorsRouter({ host: () => host }));
@@ -78,7 +84,15 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
   const server: Server = createHttpServer(app);
 
   async function doStart(): Promise<{ url: string }> {
-    unwatchBus = logBusConnection({ bus, logger: logger.child({ component: 'bus' }) });
+    const stopLogging = logBusConnection({ bus, logger: logger.child({ component: 'bus' }) });
+    // Bar closes published while the bus was away are gone: every stream fetches them from the store.
+    const stopResync = bus.watchConnection(({ connected }) => {
+      if (connected) host?.resync();
+    });
+    unwatchBus = () => {
+      stopLogging();
+      stopResync();
+    };
     const plan = await resolvePlan(
       {
         appKey,
@@ -91,6 +105,7 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
       provider,
       (err) => logger.warn({ err, appKey }, 'could not read the detector config from the provider; using the environment'),
     );
+    const gaps = createGapFill({ provider, venue: { connectorType: plan.connectorType, marketType: plan.marketType }, now });
     const h = createDetectorHost({
       detectors,
       plan,
@@ -113,6 +128,8 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
         logger.warn({ err, ...where }, 'detector error (isolated)');
       },
       onOutcome: (detector, outcome) => candlesTotal.inc({ detector, outcome }),
+      refill: (gap) => gaps.fill(gap),
+      onRewarm: (outcome) => logger.info(outcome, 'stream re-warmed from stored candles after a gap'),
     });
     host = h;
     // Subscribe before fetching history: bars closing meanwhile are held by the slots, not lost.

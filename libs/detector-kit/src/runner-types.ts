@@ -17,8 +17,13 @@ export interface RunnerOptions {
   onError?(error: unknown, where: { symbol: string; timeframe: TimeFrame }): void;
   /** Event timestamps; default the closing bar's close time, which keeps replays identical. */
   clock?: () => number;
-  /** On a missing bar: `reset` (default) drops the stream's state and warms up again. */
-  onGap?: 'reset' | 'continue';
+  /**
+   * On a missing bar: `reset` (default) drops the stream's state and warms up again; `continue`
+   * feeds the bar as if nothing were missing; `defer` leaves the stream untouched and answers
+   * `gap`, so the host can fetch the missing bars, feed them, and feed this one again (with
+   * `bridge` if some could not be found).
+   */
+  onGap?: 'reset' | 'continue' | 'defer';
 }
 
 export interface CandleFeed extends CandleLike {
@@ -33,9 +38,11 @@ export interface FeedSource {
   timeframe?: TimeFrame;
   /** Id of the event that carried the input; becomes the causationId. */
   eventId?: string;
+  /** Feed this bar after a hole without the gap policy: the host did what it could to fill it. */
+  bridge?: boolean;
 }
 
-export type CandleOutcome = 'evaluated' | 'warming' | 'ignored' | 'stale' | 'error';
+export type CandleOutcome = 'evaluated' | 'warming' | 'ignored' | 'stale' | 'error' | 'gap';
 
 export interface StreamSnapshot {
   symbol: string;
@@ -60,6 +67,8 @@ export interface DetectorRunner {
   updateParams(input: unknown): Record<string, unknown>;
   /** Withdraws every live signal, e.g. when the detector is stopped or blocked by risk. */
   invalidateAll(reason: string): void;
+  /** Withdraws one stream's live signal (a data gap); true when there was one. */
+  invalidate(symbol: string, timeframe: TimeFrame, reason: string): boolean;
   snapshot(symbol: string, timeframe: TimeFrame): StreamSnapshot | undefined;
   snapshots(): StreamSnapshot[];
 }

@@ -199,6 +199,40 @@ describe('runner input handling', () => {
     expect(out).toEqual([]);
   });
 
+  it('with onGap defer leaves the stream untouched at a hole, takes the missing bars, and bridges on request', () => {
+    const runner = createDetectorRunner(counting, { emit: ignore, onGap: 'defer' });
+    const list = flat(6);
+    const at = (i: number): Bar => must(list[i]);
+    const [a, b, c, d, e, f] = [at(0), at(1), at(2), at(3), at(4), at(5)];
+    const src = { symbol: 'BTCUSDT', timeframe: 'min1' as const };
+    for (const bar of [a, b]) runner.onCandle(bar, src);
+    expect(runner.onCandle(d, src)).toBe('gap');
+    expect(runner.snapshot('BTCUSDT', 'min1')).toMatchObject({ bars: 2, lastTime: b.time });
+    // The host found c: the stream goes on whole.
+    runner.onCandle(c, src);
+    runner.onCandle(d, src);
+    expect(runner.snapshot('BTCUSDT', 'min1')).toMatchObject({ bars: 4, ready: true });
+    // e can not be found anywhere: bridged, the state is kept.
+    expect(runner.onCandle(f, src)).toBe('gap');
+    runner.onCandle(f, { ...src, bridge: true });
+    expect(runner.snapshot('BTCUSDT', 'min1')).toMatchObject({ bars: 5, lastTime: f.time });
+    expect(runner.onCandle(e, src)).toBe('stale');
+  });
+
+  it('invalidates one stream\'s live signal and leaves the others', () => {
+    const out: DetectorEmission[] = [];
+    const always = defineDetector({ name: 'always', version: '1', inputs: { timeframes: ['min1'] }, evaluate: () => ({ direction: 'LONG' }) });
+    const runner = createDetectorRunner(always, { emit: (e) => out.push(e) });
+    const bar = must(flat(1)[0]);
+    runner.onCandle(bar, { symbol: 'BTCUSDT', timeframe: 'min1' });
+    runner.onCandle(bar, { symbol: 'ETHUSDT', timeframe: 'min1' });
+    expect(runner.invalidate('BTCUSDT', 'min1', 'data gap')).toBe(true);
+    expect(runner.invalidate('BTCUSDT', 'min1', 'data gap')).toBe(false);
+    expect(runner.invalidate('SOLUSDT', 'min1', 'data gap')).toBe(false);
+    expect(out.filter((e) => e.name === 'DETECTOR_SIGNAL_INVALIDATED').map((e) => e.payload)).toEqual([expect.objectContaining({ symbol: 'BTCUSDT', reason: 'data gap' })]);
+    expect(runner.snapshot('ETHUSDT', 'min1')?.signal).toBeDefined();
+  });
+
   it('isolates a throwing detector: reported, nothing emitted, next bar runs', () => {
     const detector = scripted({
       1: () => {

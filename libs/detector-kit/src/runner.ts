@@ -122,7 +122,8 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
     if (stream.lastTime !== undefined) {
       const expected = nextStart(timeframe, stream.lastTime);
       if (candle.time < expected) return 'stale';
-      if (candle.time > expected && options.onGap !== 'continue') {
+      if (candle.time > expected && options.onGap !== 'continue' && source.bridge !== true) {
+        if (options.onGap === 'defer') return 'gap';
         resetStream(stream);
         if (stream.signal) {
           const m = moment(stream, candle, source);
@@ -173,6 +174,14 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
     timestamp: options.clock ? options.clock() : (candle.closeTime ?? nextStart(stream.timeframe, candle.time) - 1),
     causationId: source.eventId ?? joinId(['candle', stream.symbol, stream.timeframe, candle.time]),
   });
+
+  const withdraw = (stream: Stream, reason: string, closePosition: boolean): boolean => {
+    if (!stream.signal) return false;
+    const time = stream.lastTime ?? 0;
+    lifecycle.invalidate(stream.signal, reason, moment(stream, { time, open: 0, high: 0, low: 0, close: 0, volume: 0 }, {}), closePosition);
+    stream.signal = undefined;
+    return true;
+  };
 
   const snapshotOf = (s: Stream): StreamSnapshot => ({
     symbol: s.symbol,
@@ -232,12 +241,12 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
       return params;
     },
     invalidateAll(reason) {
-      for (const stream of streams.values()) {
-        if (!stream.signal) continue;
-        const time = stream.lastTime ?? 0;
-        lifecycle.invalidate(stream.signal, reason, moment(stream, { time, open: 0, high: 0, low: 0, close: 0, volume: 0 }, {}), true);
-        stream.signal = undefined;
-      }
+      for (const stream of streams.values()) withdraw(stream, reason, true);
+    },
+    invalidate(symbol, timeframe, reason) {
+      const stream = streams.get(`${symbol}\u0000${timeframe}`);
+      // A gap says nothing about the trade, so no close is requested (as on a reset).
+      return stream !== undefined && withdraw(stream, reason, false);
     },
     snapshot(symbol, timeframe) {
       const stream = streams.get(`${symbol}\u0000${timeframe}`);

@@ -8,7 +8,7 @@ import { createSignalBook } from './signal-book';
 import { ownsSymbol, paramsFor, withTimeframes } from './plan';
 import type { DetectorPlan } from './plan';
 import { createSlot } from './slot';
-import type { Slot } from './slot';
+import type { RewarmOutcome, Slot, SlotOptions } from './slot';
 
 export interface HostOptions {
   detectors: readonly Detector[];
@@ -25,6 +25,9 @@ export interface HostOptions {
   publish(emission: DetectorEmission): void;
   onError(error: unknown, where: Record<string, unknown>): void;
   onOutcome?(detector: string, outcome: CandleOutcome): void;
+  /** The bars a stream missed (a hole in its live bars, a bus outage), from the provider's store. */
+  refill: SlotOptions['refill'];
+  onRewarm?(outcome: RewarmOutcome): void;
 }
 
 /** Hosts the configured detectors: routes candles to them, warms them up, and keeps their signals. */
@@ -47,7 +50,9 @@ export function createDetectorHost(options: HostOptions) {
         options.publish(emission);
       },
       onError: (error, where) => options.onError(error, where),
+      refill: options.refill,
       ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
+      ...(options.onRewarm ? { onRewarm: options.onRewarm } : {}),
     });
     slots.set(detector.name, slot);
   }
@@ -102,13 +107,14 @@ export function createDetectorHost(options: HostOptions) {
     version: slot.detector.version,
     description: slot.detector.description ?? null,
     kind: slot.detector.kind,
-    status: slot.blocked() !== undefined ? 'blocked' : !slot.enabled() ? 'disabled' : slot.warming() ? 'warming' : 'active',
+    status: slot.blocked() !== undefined ? 'blocked' : !slot.enabled() ? 'disabled' : slot.warming() ? 'warming' : slot.rewarming().length > 0 ? 'rewarming' : 'active',
     enabled: slot.enabled(),
     blocked: slot.blocked() ?? null,
     params: slot.runner.params,
     timeframes: [...slot.detector.inputs.timeframes],
     symbols: streamsOf(slot).map((s) => s.symbol).filter((s, i, all) => all.indexOf(s) === i),
     warmup: [...slot.warmup.values()],
+    rewarming: slot.rewarming(),
     stats: { ...slot.stats },
     ...(withStreams ? { streams: slot.runner.snapshots() } : {}),
   });
@@ -119,10 +125,17 @@ export function createDetectorHost(options: HostOptions) {
     slots: () => [...slots.values()],
     /** Warms every detector from history; live candles arriving meanwhile are held, then fed. */
     warmUp: () => Promise.all([...slots.values()].map(warmUpSlot)).then(() => undefined),
-    /** Resolves when no warm-up is running. */
+    /** Resolves when no warm-up or re-warm is running. */
     async settled(): Promise<void> {
       while (pending.size > 0) await Promise.allSettled([...pending]);
+      await Promise.all([...slots.values()].map((s) => s.refilled()));
     },
+    /** After a bus outage: every stream fetches the bars that closed meanwhile before it evaluates again. */
+    resync(): void {
+      for (const slot of slots.values()) slot.resync();
+    },
+    /** Streams fetching the bars they missed: they cannot signal until they have them. */
+    rewarming: () => [...slots.values()].flatMap((s) => s.rewarming().map((r) => ({ detector: s.name, ...r }))),
     onCandle(candle: CandleFeed & { symbol: string; connectorType?: string; marketType?: string }, eventId?: string): void {
       if (candle.closed === false) return;
       if (candle.connectorType !== undefined && candle.connectorType !== plan.connectorType) return;

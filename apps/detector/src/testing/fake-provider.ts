@@ -18,8 +18,15 @@ export function minuteCandles(symbol: string, closes: readonly number[], start =
   }));
 }
 
+export interface FakeProviderHooks {
+  /** Awaited before candles are served (a test holds a re-warm there). */
+  beforeCandles?: (query: Record<string, unknown>) => Promise<void>;
+  /** Any other route (repair, backfill): its answer; the call is recorded either way. */
+  onRequest?: (route: { method: string; path: string }, input: unknown) => unknown;
+}
+
 /** The slice of the provider the detector app uses, recorded for assertions. */
-export function createFakeProvider(history: Record<string, Candle[]>, detectorConfig?: Record<string, unknown>) {
+export function createFakeProvider(history: Record<string, Candle[]>, detectorConfig?: Record<string, unknown>, hooks: FakeProviderHooks = {}) {
   const calls: { method: string; body: unknown }[] = [];
   const provider = {
     detectors: {
@@ -31,10 +38,15 @@ export function createFakeProvider(history: Record<string, Candle[]>, detectorCo
     candles: {
       list: async (q: { symbol: string }) => {
         calls.push({ method: 'candles.list', body: q });
+        await hooks.beforeCandles?.(q);
         const rows = history[q.symbol];
         if (!rows) throw new AppError('NOT_FOUND', 'No candles found');
         return rows;
       },
+    },
+    request: async (route: { method: string; path: string }, input: unknown) => {
+      calls.push({ method: `${route.method} ${route.path}`, body: input });
+      return hooks.onRequest?.(route, input);
     },
     registry: {
       register: async (body: unknown) => void calls.push({ method: 'register', body }),
