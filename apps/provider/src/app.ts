@@ -231,6 +231,7 @@ export function createProvider(deps: ProviderDeps) {
       now,
       onSlowClient: (id, buffered) => logger.warn({ socket: id, buffered }, 'disconnected a slow WebSocket client'),
       persistedSinkFeed: platform.eventSink.enabled,
+      ...(platform.eventSink.enabled ? { history: platform.eventSink.history } : {}),
     });
     const bridge = ws;
     // Before anything can emit: events an earlier run left in the outbox go out first.

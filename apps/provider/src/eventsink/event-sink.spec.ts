@@ -31,7 +31,9 @@ function flakyStore() {
     insert: async (rows: readonly SinkRow[]) => {
       state.calls += 1;
       if (state.down) throw new Error('connection refused');
-      for (const r of rows) stored.set(r.eventId, r);
+      const fresh = rows.filter((r) => !stored.has(r.eventId));
+      for (const r of fresh) stored.set(r.eventId, r);
+      return fresh.map((r) => r.eventId);
     },
   };
 }
@@ -102,6 +104,7 @@ describe('event sink buffer', () => {
             await new Promise<void>((r) => (release = r));
           }
           stored.push(...rows.map((r) => r.eventId));
+          return rows.map((r) => r.eventId);
         },
       });
       const firstDone = sink.addDurable(fill(0));
@@ -120,5 +123,17 @@ describe('event sink buffer', () => {
     sink.add({ ...trade(1), replay: true } as EventEnvelope);
     await sink.close();
     expect(store.stored.get('t1')?.replay).toBe(true);
+  });
+
+  it('reports a redelivered event that was already stored as nothing new, so it is shown once', async () => {
+    const store = flakyStore();
+    const shown: string[] = [];
+    const sink = createEventSink({ insert: store.insert, flushMs: 5, onStored: (rows) => shown.push(...rows.map((r) => r.eventId)) });
+    await sink.addDurable(fill(1));
+    // The bus never got the ack (an outage), so it delivers the same event again.
+    await sink.addDurable(fill(1));
+    await sink.addDurable(fill(2));
+    await sink.close();
+    expect(shown).toEqual(['a1', 'a2']);
   });
 });

@@ -3,7 +3,8 @@ import type { SinkRow } from './eventsink.repository';
 import { toSinkRow } from './eventsink.repository';
 
 export interface EventSinkOptions {
-  insert: (rows: readonly SinkRow[]) => Promise<unknown>;
+  /** Stores the rows, skipping any already stored; resolves with the eventIds it stored now. */
+  insert: (rows: readonly SinkRow[]) => Promise<readonly string[]>;
   /** Rows per INSERT; a full batch is written at once instead of waiting for the timer. */
   batchSize?: number;
   flushMs?: number;
@@ -14,7 +15,10 @@ export interface EventSinkOptions {
   maxRetryMs?: number;
   /** A durable event not stored within this is refused, so the bus redelivers it later. */
   durableTimeoutMs?: number;
-  /** Rows that reached the database, in write order. */
+  /**
+   * Rows this sink stored, in write order. A redelivered event that was already stored (its ack
+   * lost in a bus outage, say) is not among them, so whoever shows stored events shows it once.
+   */
   onStored?: (rows: readonly SinkRow[]) => void;
   onDropped?: (row: SinkRow, dropped: number) => void;
   onWriteError?: (err: unknown, info: { rows: number; failures: number; retryInMs: number }) => void;
@@ -88,8 +92,9 @@ export function createEventSink(options: EventSinkOptions) {
     }
     if (entries.length === 0) return false;
     const rows = entries.map((e) => e.row);
+    let fresh: Set<string>;
     try {
-      await options.insert(rows);
+      fresh = new Set(await options.insert(rows));
     } catch (err) {
       stats.failures += 1;
       stats.lastError = err instanceof Error ? err.message : String(err);
@@ -105,8 +110,9 @@ export function createEventSink(options: EventSinkOptions) {
       buffer.delete(entry.row.eventId);
       for (const w of entry.waiters) w.resolve();
     }
-    stats.stored += rows.length;
-    options.onStored?.(rows);
+    const stored = rows.filter((r) => fresh.has(r.eventId));
+    stats.stored += stored.length;
+    if (stored.length > 0) options.onStored?.(stored);
     return true;
   }
 

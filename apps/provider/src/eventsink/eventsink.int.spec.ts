@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { createMemoryBus } from '@barfinex/bus';
+import { createEnvelope } from '@barfinex/events';
 import type { Bus } from '@barfinex/bus';
 import { createDatabase } from '@barfinex/db';
 import type { Database, PrismaClient } from '@barfinex/db';
@@ -26,14 +27,14 @@ async function eventually(check: () => void | Promise<void>, timeoutMs = 60_000)
   }
 }
 
-/** The real client, except that writes throw while `outage.down` is set (the server went away). */
+/** The real client, except that inserts throw while `outage.down` is set (the server went away). */
 function failingWrites(prisma: PrismaClient, outage: { down: boolean; refused: number }): PrismaClient {
   return new Proxy(prisma, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
-      if (prop !== '$executeRawUnsafe' || typeof value !== 'function') return value;
+      if ((prop !== '$executeRawUnsafe' && prop !== '$queryRawUnsafe') || typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        if (outage.down) {
+        if (outage.down && /^\s*INSERT/i.test(String(args[0]))) {
           outage.refused += 1;
           return Promise.reject(new Error('Connection terminated unexpectedly'));
         }
@@ -49,6 +50,7 @@ describeWithPostgres('event sink through a database outage (PostgreSQL)', () => 
   let bus: Bus;
   let sinkModule: EventSinkModule;
   const outage = { down: false, refused: 0 };
+  const shown: string[] = [];
 
   beforeAll(async () => {
     pg = await createTestDatabase('eventsink_outage');
@@ -65,7 +67,7 @@ describeWithPostgres('event sink through a database outage (PostgreSQL)', () => 
       flushMs: 20,
       maxBuffered: 100_000,
     });
-    await sinkModule.start(() => undefined);
+    await sinkModule.start((record) => shown.push(record.eventId));
   }, 60_000);
   afterAll(async () => {
     await sinkModule?.stop();
@@ -97,4 +99,15 @@ describeWithPostgres('event sink through a database outage (PostgreSQL)', () => 
     const rows = await db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(DISTINCT event_id) AS n FROM sink_events`);
     expect(Number(rows[0]?.n)).toBe(expected);
   }, 120_000);
+
+  it('shows a durable event redelivered after it was stored (its ack lost in a bus outage) once, not twice', async () => {
+    const env = createEnvelope('PROVIDER_ACCOUNT_EVENT', { eventType: 'ORDER_TRADE_UPDATE', eventTime: T0, options: { redelivered: true } }, { connectorType: 'sim', marketType: 'spot' });
+    await sinkModule.sink.addDurable(env);
+    // The stream delivers it again: stored already, so acknowledged, but not shown again.
+    await sinkModule.sink.addDurable(env);
+    const after = createEnvelope('PROVIDER_ACCOUNT_EVENT', { eventType: 'ORDER_TRADE_UPDATE', eventTime: T0 + 1, options: {} }, { connectorType: 'sim', marketType: 'spot' });
+    await sinkModule.sink.addDurable(after);
+    expect(shown.filter((id) => id === env.eventId || id === after.eventId)).toEqual([env.eventId, after.eventId]);
+    expect(new Set(shown).size).toBe(shown.length);
+  }, 60_000);
 });

@@ -2,6 +2,7 @@ import type { Bus, Subscription } from '@barfinex/bus';
 import type { PrismaClient } from '@barfinex/db';
 import type { Metrics } from '@barfinex/service-kit';
 import type { Logger } from 'pino';
+import type { EventHistory } from '../ws/resume';
 import type { SinkRecord } from '../ws/sink-record';
 import { toSinkRecord } from '../ws/sink-record';
 import { createEventSink } from './event-sink';
@@ -58,9 +59,17 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
     },
   });
 
+  // What a reconnecting WebSocket client resumes from: storage order is row order.
+  const history: EventHistory = {
+    position: (eventId) => repo.position(eventId),
+    after: async (position, types, limit) =>
+      (await repo.afterPosition(position, types, limit)).map(({ id, payload, ...record }) => ({ position: id, record: { ...record, data: payload } })),
+  };
+
   return {
     repo,
     sink,
+    history,
     enabled: deps.enabled,
     async start(feed: (record: SinkRecord) => void): Promise<void> {
       if (!deps.enabled) return;

@@ -113,16 +113,20 @@ const COLUMNS = `id, event_id, type, category, action, source, symbol, connector
 
 export function createEventSinkRepository(prisma: PrismaClient) {
   return {
-    /** Idempotent: a row whose eventId is already stored (a redelivery) is skipped. */
-    async insert(rows: readonly SinkRow[]): Promise<number> {
-      if (rows.length === 0) return 0;
+    /**
+     * Idempotent: a row whose eventId is already stored (a redelivery) is skipped. Returns the
+     * eventIds this call stored, so a redelivered event is never shown a second time.
+     */
+    async insert(rows: readonly SinkRow[]): Promise<string[]> {
+      if (rows.length === 0) return [];
       // One array parameter per column (unnest) instead of 13 per row: a 500-row batch is one
       // short statement, which is what keeps the sink ahead of the market-data rate.
       const col = <K extends keyof SinkRow>(k: K) => rows.map((r) => r[k]);
-      return prisma.$executeRawUnsafe(
+      const stored = await prisma.$queryRawUnsafe<Array<{ event_id: string }>>(
         `INSERT INTO sink_events (event_id, type, category, action, source, symbol, connector_type, market_type, "timestamp", correlation_id, causation_id, replay, payload)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[], $12::boolean[], $13::jsonb[])
-         ON CONFLICT (event_id) DO NOTHING`,
+         ON CONFLICT (event_id) DO NOTHING
+         RETURNING event_id`,
         col('eventId'),
         col('type'),
         col('category'),
@@ -137,6 +141,22 @@ export function createEventSinkRepository(prisma: PrismaClient) {
         col('replay'),
         rows.map((r) => JSON.stringify(r.payload ?? null)),
       );
+      return stored.map((r) => r.event_id);
+    },
+
+    /** Where an event sits in storage order (its row id), for resuming after it; undefined when not stored. */
+    async position(eventId: string): Promise<number | undefined> {
+      const rows = await prisma.$queryRawUnsafe<Array<{ id: bigint | number }>>(`SELECT id FROM sink_events WHERE event_id = $1`, eventId);
+      return rows[0] === undefined ? undefined : Number(rows[0].id);
+    },
+
+    /** Stored events after a position, in storage order, optionally of some types only: what a resuming client missed. */
+    async afterPosition(position: number, types: readonly string[] | undefined, limit: number): Promise<Array<SinkEventView & { id: number }>> {
+      const rows = await prisma.$queryRawUnsafe<RawSinkRow[]>(
+        `SELECT ${COLUMNS}, payload FROM sink_events WHERE id > $1::bigint ${types ? 'AND type = ANY($3::text[])' : ''} ORDER BY id ASC LIMIT $2`,
+        ...(types ? [position, limit, types] : [position, limit]),
+      );
+      return rows.map(view);
     },
 
     async page(filter: SinkFilter, page: number, limit: number, includePayload: boolean) {

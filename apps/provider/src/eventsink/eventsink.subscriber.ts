@@ -38,6 +38,7 @@ export function rowToSinkRecord(row: SinkRow): SinkRecord {
     ...(row.marketType !== null ? { marketType: row.marketType } : {}),
     timestamp: row.timestamp,
     ...(row.correlationId !== null ? { correlationId: row.correlationId } : {}),
+    ...(row.causationId !== null ? { causationId: row.causationId } : {}),
     replay: row.replay,
     data: row.payload,
   };

@@ -1,5 +1,6 @@
-import type { EventEnvelope } from '@barfinex/events';
-import { getEventDefinition } from '@barfinex/events';
+import type { ConnectorType, EventSource, MarketType } from '@barfinex/enums';
+import type { EventEnvelope, EventName } from '@barfinex/events';
+import { ENVELOPE_VERSION, getEventDefinition } from '@barfinex/events';
 
 /** The `/eventsink` record: `{category, action, …, eventType: '<category>.<action>'}` as in the reference. */
 export interface SinkRecord {
@@ -14,6 +15,7 @@ export interface SinkRecord {
   marketType?: string;
   timestamp: number;
   correlationId?: string;
+  causationId?: string;
   replay: boolean;
   data: unknown;
 }
@@ -38,7 +40,26 @@ export function toSinkRecord(envelope: EventEnvelope): SinkRecord {
     ...(envelope.marketType !== undefined ? { marketType: envelope.marketType } : {}),
     timestamp: envelope.timestamp,
     ...(envelope.correlationId !== undefined ? { correlationId: envelope.correlationId } : {}),
+    ...(envelope.causationId !== undefined ? { causationId: envelope.causationId } : {}),
     replay: envelope.replay === true,
     data: envelope.payload,
   };
+}
+
+/** The envelope a stored record was made from (as the default namespace emits it); `key` is not stored. */
+export function recordToEnvelope(record: SinkRecord): EventEnvelope {
+  return {
+    eventId: record.eventId,
+    type: record.type as EventName,
+    source: record.source as EventSource,
+    timestamp: record.timestamp,
+    version: ENVELOPE_VERSION,
+    ...(record.correlationId !== undefined ? { correlationId: record.correlationId } : {}),
+    ...(record.causationId !== undefined ? { causationId: record.causationId } : {}),
+    ...(record.symbol !== undefined ? { symbol: record.symbol } : {}),
+    ...(record.connectorType !== undefined ? { connectorType: record.connectorType as ConnectorType } : {}),
+    ...(record.marketType !== undefined ? { marketType: record.marketType as MarketType } : {}),
+    ...(record.replay ? { replay: true } : {}),
+    payload: record.data,
+  } as EventEnvelope;
 }

@@ -1,39 +1,20 @@
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import type { EventEnvelope } from '@barfinex/events';
-import { createWsBridge } from './ws.bridge';
 import type { WsBridge } from './ws.bridge';
+import { startTestBridge } from './ws.testing';
+import type { TestBridge } from './ws.testing';
 
 const TOKEN = 'ws-test-token';
-let server: Server;
+let t: TestBridge;
 let bridge: WsBridge;
-let url: string;
-const clients: Socket[] = [];
 
 beforeAll(async () => {
-  server = createServer();
-  bridge = createWsBridge({ httpServer: server, token: TOKEN, corsOrigins: '*', now: () => 1 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  t = await startTestBridge(TOKEN, { now: () => 1 });
+  bridge = t.bridge;
 });
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await bridge.close();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => t.close());
 
-async function connect(): Promise<Socket> {
-  const socket = io(url, { path: '/ws', auth: { token: TOKEN }, transports: ['websocket'], forceNew: true });
-  clients.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return socket;
-}
+const connect = (): Promise<Socket> => t.connect();
 
 const ask = (socket: Socket, event: string, payload: unknown) => socket.emitWithAck(event, payload) as Promise<{ ok: boolean; subscribed?: unknown; error?: { code: string } }>;
 
@@ -83,15 +64,9 @@ describe('bad subscribe input', () => {
 
 describe('subscription bound', () => {
   it('refuses a subscribe that would take a client past maxSubscriptions, and keeps what it had', async () => {
-    const own = createServer();
-    const capped = createWsBridge({ httpServer: own, token: TOKEN, corsOrigins: '*', maxSubscriptions: 4 });
-    await new Promise<void>((resolve) => own.listen(0, '127.0.0.1', resolve));
-    const socket = io(`http://127.0.0.1:${(own.address() as AddressInfo).port}`, { path: '/ws', auth: { token: TOKEN }, transports: ['websocket'], forceNew: true });
+    const capped = await startTestBridge(TOKEN, { maxSubscriptions: 4 });
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', reject);
-      });
+      const socket = await capped.connect();
       expect(await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE', 'PROVIDER_ORDER_CLOSE'], symbols: ['BTCUSDT', 'ETHUSDT'] })).toMatchObject({ ok: true });
       // Rooms already held do not count twice.
       expect(await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE'], symbols: ['btcusdt'] })).toMatchObject({ ok: true });
@@ -101,9 +76,7 @@ describe('subscription bound', () => {
       expect(after.subscribed).toEqual({ all: false, events: [], symbols: { PROVIDER_ORDER_CREATE: ['BTCUSDT', 'ETHUSDT'] } });
       expect(await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE'], symbols: ['SOLUSDT'] })).toMatchObject({ ok: true });
     } finally {
-      socket.close();
       await capped.close();
-      await new Promise((resolve) => own.close(resolve));
     }
   });
 });

@@ -1,17 +1,14 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import type { Namespace, Socket } from 'socket.io';
-import { z } from 'zod';
-import { isEventName } from '@barfinex/events';
+import type { Socket } from 'socket.io';
 import type { EventEnvelope, EventName } from '@barfinex/events';
 import { socketTokenAuth } from '@barfinex/service-kit';
-import { toSinkRecord } from './sink-record';
+import { attachDefaultNamespace } from './default-namespace';
+import { roomsOfEvent } from './rooms';
+import { LiveGates, RecentIds } from './resume';
+import type { EventHistory } from './resume';
+import { recordToEnvelope, toSinkRecord } from './sink-record';
 import type { SinkRecord } from './sink-record';
-
-const SubscribeSchema = z.object({
-  events: z.array(z.string().min(1)).min(1).max(200),
-  symbols: z.array(z.string().min(1).max(40)).max(500).optional(),
-});
 
 export interface WsBridgeOptions {
   httpServer: HttpServer;
@@ -26,123 +23,34 @@ export interface WsBridgeOptions {
   onSlowClient?: (socketId: string, buffered: number) => void;
   /** When the event sink runs, `/eventsink` shows what it persisted (`emitSinkRecord`), not raw bus traffic. */
   persistedSinkFeed?: boolean;
+  /** The event sink's store: with it, clients can `resume` after their last eventId (fed by `emitSinkRecord`). */
+  history?: EventHistory;
+  /** Stored events one resume sends at most (default 10,000), and per read (default 500). */
+  maxReplay?: number;
+  replayPageSize?: number;
+  /** How many recent eventIds `/eventsink` remembers to never show one twice (default 50,000). */
+  recentIdWindow?: number;
 }
+
+const SINK_LIVE = 'live';
 
 export interface WsBridge {
   io: Server;
   /** Fans one bus event out to the clients subscribed to it (and to `/eventsink`). */
   dispatch(envelope: EventEnvelope): void;
-  /** One record on `/eventsink` (a stored event, or a replayed one that is deliberately not stored). */
+  /**
+   * One record as the event sink stored it (or a replayed one, deliberately not stored): shown on
+   * `/eventsink`, and to the default namespace's resumable clients, each eventId once.
+   */
   emitSinkRecord(record: SinkRecord): void;
   clients(): number;
   close(): Promise<void>;
 }
 
-const ALL_ROOM = 'all';
-const eventRoom = (name: string) => `e:${name}`;
-const symbolRoom = (name: string, symbol: string) => `e:${name}:${symbol.toUpperCase()}`;
-
 function bufferedPackets(socket: Socket): number {
   // engine.io keeps unsent packets in writeBuffer; it is the only per-client backlog we control.
   const conn = socket.conn as unknown as { writeBuffer?: unknown[] };
   return conn.writeBuffer?.length ?? 0;
-}
-
-/** The subscription rooms a socket is in (not its own id room, not `all`). */
-function subscriptionCount(socket: Socket): number {
-  let n = 0;
-  for (const room of socket.rooms) if (room.startsWith('e:')) n += 1;
-  return n;
-}
-
-function attachDefaultNamespace(nsp: Namespace, now: () => number, maxSubscriptions: number): void {
-  nsp.on('connection', (socket) => {
-    const auth = socket.handshake.auth as { subscribeAll?: unknown } | undefined;
-    if (auth?.subscribeAll === true) void socket.join(ALL_ROOM);
-
-    socket.on('subscribe', (...args: unknown[]) => {
-      const { raw, reply } = request(socket, args);
-      const parsed = SubscribeSchema.safeParse(raw);
-      if (!parsed.success) {
-        reply({ ok: false, error: { code: 'VALIDATION_ERROR', message: 'expected { events: string[], symbols?: string[] }', details: parsed.error.issues } });
-        return;
-      }
-      const unknown = parsed.data.events.filter((e) => !isEventName(e));
-      if (unknown.length > 0) {
-        reply({ ok: false, error: { code: 'UNKNOWN_EVENT', message: `unknown event name(s): ${unknown.join(', ')}`, details: { unknown } } });
-        return;
-      }
-      const rooms = roomsFor(parsed.data.events, parsed.data.symbols);
-      // Symbols are free-form, so without a bound one client could hold rooms (memory) without end.
-      const current = subscriptionCount(socket);
-      const added = new Set(rooms.filter((room) => !socket.rooms.has(room))).size;
-      if (current + added > maxSubscriptions) {
-        reply({ ok: false, error: { code: 'TOO_MANY_SUBSCRIPTIONS', message: `at most ${maxSubscriptions} subscriptions (event, or event and symbol) per client; unsubscribe first`, details: { limit: maxSubscriptions, current, requested: added } } });
-        return;
-      }
-      void socket.join(rooms);
-      reply({ ok: true, subscribed: subscriptionsOf(socket) });
-    });
-
-    socket.on('unsubscribe', (...args: unknown[]) => {
-      const { raw, reply } = request(socket, args);
-      const parsed = SubscribeSchema.safeParse(raw);
-      if (!parsed.success) {
-        reply({ ok: false, error: { code: 'VALIDATION_ERROR', message: 'expected { events: string[], symbols?: string[] }', details: parsed.error.issues } });
-        return;
-      }
-      const symbols = parsed.data.symbols;
-      // Without symbols an event is dropped whole: its per-symbol subscriptions would otherwise keep delivering it.
-      const leaving =
-        symbols && symbols.length > 0
-          ? roomsFor(parsed.data.events, symbols)
-          : [...socket.rooms].filter((room) => parsed.data.events.some((e) => room === eventRoom(e) || room.startsWith(`${eventRoom(e)}:`)));
-      for (const room of leaving) void socket.leave(room);
-      reply({ ok: true, subscribed: subscriptionsOf(socket) });
-    });
-
-    socket.on('health', () => socket.emit('health:ok', { ok: true, t: now() }));
-    socket.on('message', (raw: unknown) => {
-      const text = typeof raw === 'object' && raw !== null && 'text' in raw ? String((raw as { text: unknown }).text) : String(raw ?? '');
-      socket.emit('response', { message: `Received: ${text.slice(0, 1000)}` });
-    });
-  });
-}
-
-/**
- * The payload and the reply of a client request. A client that sends only a callback
- * (`emit('subscribe', ack)`) still gets its answer, and a refusal sent without a callback is
- * reported as an `error` event rather than dropped.
- */
-function request(socket: Socket, args: unknown[]): { raw: unknown; reply: (body: { ok: boolean; error?: unknown; subscribed?: unknown }) => void } {
-  const last = args[args.length - 1];
-  const ack = typeof last === 'function' ? (last as (body: unknown) => void) : undefined;
-  const raw = ack ? args.slice(0, -1)[0] : args[0];
-  return {
-    raw,
-    reply: (body) => {
-      if (ack) ack(body);
-      else if (!body.ok) socket.emit('error', body.error);
-    },
-  };
-}
-
-function roomsFor(events: string[], symbols: string[] | undefined): string[] {
-  if (!symbols || symbols.length === 0) return events.map(eventRoom);
-  return events.flatMap((e) => symbols.map((s) => symbolRoom(e, s)));
-}
-
-function subscriptionsOf(socket: Socket): { all: boolean; events: string[]; symbols: Record<string, string[]> } {
-  const events: string[] = [];
-  const symbols: Record<string, string[]> = {};
-  for (const room of socket.rooms) {
-    if (!room.startsWith('e:')) continue;
-    const [, name, symbol] = room.split(':');
-    if (!name) continue;
-    if (symbol) (symbols[name] ??= []).push(symbol);
-    else events.push(name);
-  }
-  return { all: socket.rooms.has(ALL_ROOM), events: events.sort(), symbols };
 }
 
 export function createWsBridge(options: WsBridgeOptions): WsBridge {
@@ -157,7 +65,64 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
   io.use(auth);
   const sink = io.of('/eventsink');
   sink.use(auth);
-  attachDefaultNamespace(io.of('/'), now, options.maxSubscriptions ?? 10_000);
+  const maxReplay = options.maxReplay ?? 10_000;
+  const replayPageSize = options.replayPageSize ?? 500;
+  const drained = (socket: Socket): Promise<void> =>
+    new Promise((resolve) => {
+      if (!socket.connected || bufferedPackets(socket) < replayPageSize) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        socket.conn.off('drain', done);
+        socket.off('disconnect', done);
+        resolve();
+      };
+      // A transport that never reports drain must not stall the replay; the slow-client sweep still applies.
+      const timer = setTimeout(done, 1_000);
+      socket.conn.on('drain', done);
+      socket.once('disconnect', done);
+    });
+  const defaultGates = new LiveGates(maxBuffered);
+  const sinkGates = new LiveGates(maxBuffered);
+  // Every `/eventsink` client gets the same broadcast, so one window of recent ids keeps each of them from a repeat.
+  const shownOnSink = new RecentIds(options.recentIdWindow ?? 50_000);
+  attachDefaultNamespace(io.of('/'), { now, maxSubscriptions: options.maxSubscriptions ?? 10_000, history: options.history, gates: defaultGates, maxReplay, replayPageSize, drained });
+
+  // `/eventsink` sockets get the broadcast in the `live` room; one that names its last eventId
+  // (`auth.lastEventId`) first gets the stored records after it.
+  sink.on('connection', (socket) => {
+    const after = (socket.handshake.auth as { lastEventId?: unknown } | undefined)?.lastEventId;
+    const history = options.history;
+    if (typeof after !== 'string' || after.length === 0 || after.length > 200 || !history) {
+      void socket.join(SINK_LIVE);
+      return;
+    }
+    void sinkGates
+      .resume(socket.id, {
+        history,
+        after,
+        types: undefined,
+        matches: () => true,
+        emit: (record) => void socket.emit('event', record),
+        pageSize: replayPageSize,
+        maxEvents: maxReplay,
+        alive: () => socket.connected,
+        drained: () => drained(socket),
+        goLive: () => void socket.join(SINK_LIVE),
+        onOverflow: () => void socket.disconnect(true),
+      })
+      .then(
+        (result) => socket.emit('resumed', { replayed: result.replayed, complete: result.complete, ...(result.reason ? { reason: result.reason } : {}) }),
+        (err: unknown) => {
+          socket.emit('error', { code: 'RESUME_FAILED', message: err instanceof Error ? err.message : String(err) });
+          socket.disconnect(true);
+        },
+      );
+  });
+  const showOnSink = (record: SinkRecord): void => {
+    if (!shownOnSink.add(record.eventId)) return;
+    sinkGates.hold(record);
+    if (sink.sockets.size > 0) sink.to(SINK_LIVE).emit('event', record);
+  };
 
   const sweep = setInterval(() => {
     for (const nsp of [io.of('/'), sink]) {
@@ -177,13 +142,16 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
     io,
     dispatch(envelope) {
       const name: EventName = envelope.type;
-      const rooms = [ALL_ROOM, eventRoom(name)];
-      if (envelope.symbol) rooms.push(symbolRoom(name, envelope.symbol));
-      io.to(rooms).emit(name, envelope);
-      if (!options.persistedSinkFeed && sink.sockets.size > 0) sink.emit('event', toSinkRecord(envelope));
+      io.to(roomsOfEvent('live', name, envelope.symbol)).emit(name, envelope);
+      if (!options.persistedSinkFeed) showOnSink(toSinkRecord(envelope));
     },
     emitSinkRecord(record) {
-      if (sink.sockets.size > 0) sink.emit('event', record);
+      showOnSink(record);
+      if (!options.history) return;
+      defaultGates.hold(record);
+      const rooms = roomsOfEvent('stored', record.type, record.symbol);
+      const held = io.of('/').adapter.rooms;
+      if (rooms.some((room) => held.has(room))) io.to(rooms).emit(record.type, recordToEnvelope(record));
     },
     clients() {
       return io.of('/').sockets.size + sink.sockets.size;
