@@ -227,6 +227,13 @@ describe('inspector core (PGlite, memory bus, fake provider)', () => {
     expect(fake.creates()).toHaveLength(0);
   });
 
+  it('an entry on a venue whose account the provider will not show is declined with that reason, not retried in silence', async () => {
+    await publishIntent(14, { connectorType: 'binance' });
+    const declined = await until(async () => events('INSPECTOR_ENTRY_DECLINED')[0], 'declined event');
+    expect(declined.payload).toMatchObject({ connectorType: 'binance', policy: 'account', reason: 'the binance futures account cannot be read: NOT_FOUND: connector binance is not configured' });
+    expect(fake.creates()).toHaveLength(0);
+  });
+
   it('refuses a partial reduce explicitly and audits it', async () => {
     await bus.publish('DETECTOR_POSITION_REDUCE_REQUEST', { requestId: 'req-3', detectorKey: 'ema', symbol: 'BTCUSDT', side: 'LONG', connectorType: 'sim', marketType: 'futures', fraction: 0.5 });
     const audit = await until(async () => (await core.repo.listAudit({ page: 1, limit: 5 })).items.find((a) => a.requestId === 'req-3'), 'audit');

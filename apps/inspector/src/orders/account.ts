@@ -1,5 +1,6 @@
 import type { ConnectorType, MarketType } from '@barfinex/enums';
 import type { ProviderClient } from '@barfinex/sdk';
+import { isAppError } from '@barfinex/service-kit';
 import { Dec, ZERO } from '../decimal';
 
 export interface AccountView {
@@ -37,10 +38,21 @@ export async function readAccount(provider: ProviderClient, market: { connectorT
   };
 }
 
-/** What each asset of one venue account can still pay for (available balance), for the pre-trade funds check. */
-export async function readFunds(provider: ProviderClient, market: { connectorType: ConnectorType; marketType: MarketType }): Promise<Record<string, Dec>> {
-  const { assets } = await provider.accounts.assets(market);
+/**
+ * What each asset of one venue account can still pay for (available balance), for the pre-trade
+ * funds check; `refused` when the provider definitively will not show that account (a venue
+ * without keys, an unknown market), so the entry is declined with that reason rather than retried.
+ * Outages and timeouts are thrown: the entry is redelivered and judged again.
+ */
+export async function readFunds(provider: ProviderClient, market: { connectorType: ConnectorType; marketType: MarketType }): Promise<{ funds: Record<string, Dec> } | { refused: string }> {
+  let assets: { symbol: string; availableBalance: string }[];
+  try {
+    ({ assets } = await provider.accounts.assets(market));
+  } catch (err) {
+    if (isAppError(err) && err.status < 500) return { refused: `${err.code}: ${err.message}` };
+    throw err;
+  }
   const funds: Record<string, Dec> = {};
   for (const a of assets) funds[a.symbol] = (funds[a.symbol] ?? ZERO).plus(a.availableBalance);
-  return funds;
+  return { funds };
 }

@@ -33,7 +33,7 @@ export interface RiskGateDeps {
     price: (m: { connectorType: ConnectorType; marketType: MarketType; symbol: string }) => Promise<string | undefined>;
     instruments: InstrumentCache;
     /** Available balance per asset of the account an entry trades on. */
-    funds: (m: { connectorType: ConnectorType; marketType: MarketType }) => Promise<Record<string, Dec>>;
+    funds: (m: { connectorType: ConnectorType; marketType: MarketType }) => Promise<{ funds: Record<string, Dec> } | { refused: string }>;
     /** The asset margin is counted in when the venue does not say. */
     quoteAsset: string;
   };
@@ -110,7 +110,9 @@ export function createRiskGate(deps: RiskGateDeps) {
       return { verdict: decide([fail('orderSize', 'BLOCK', `quantity ${qty.toFixed()} is below the lot size of ${req.symbol}`, qty.toFixed(), instrument?.minQty ?? '0')]), numbers: sizing };
     }
     // What the venue would refuse anyway is declined here, with the reason, before any order exists.
-    const untradable = checkTradable({ ...req, quantity: qty, notional, instrument, funds: await market.funds(req), quoteAsset: market.quoteAsset });
+    const account = await market.funds(req);
+    if ('refused' in account) return { verdict: decide([fail('account', 'BLOCK', `the ${req.connectorType} ${req.marketType} account cannot be read: ${account.refused}`)]), numbers: sizing };
+    const untradable = checkTradable({ ...req, quantity: qty, notional, instrument, funds: account.funds, quoteAsset: market.quoteAsset });
     if (untradable) return { verdict: decide([untradable]), numbers: sizing };
     const snapshot = await state.snapshot(await market.account());
     const verdict = evaluateEntry(snapshot, { symbol: req.symbol, notional }, state.policies());

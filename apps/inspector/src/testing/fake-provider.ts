@@ -97,17 +97,21 @@ export function createFakeProvider(bus: Bus, opts: { wallet?: string; prices?: R
       ticker: async (q: { symbol: string }) => ({ s: q.symbol, c: prices.get(q.symbol) ?? '1' }),
     },
     accounts: {
-      assets: async (q: { marketType: string }) => q.marketType === 'spot' ? ({
-        assets: Object.entries(opts.spot ?? { USDT: '100000' }).map(([symbol, free]) => ({ connectorType: 'sim', marketType: 'spot', symbol, walletBalance: free, availableBalance: free })),
-        positions: [],
-      }) : ({
-        assets: [{ connectorType: 'sim', marketType: 'futures', symbol: 'USDT', walletBalance: wallet.toFixed(), availableBalance: wallet.toFixed() }],
-        positions: [...position.entries()].filter(([, q]) => !q.isZero()).map(([symbol, q]) => {
-          const last = new Dec(prices.get(symbol) ?? '1');
-          const e = entry.get(symbol) ?? last;
-          return { connectorType: 'sim', marketType: 'futures', symbol, side: q.isNegative() ? 'SHORT' : 'LONG', quantity: q.abs().toFixed(), entryPrice: e.toFixed(), lastPrice: last.toFixed(), unrealizedPnl: last.minus(e).times(q).toFixed() };
-        }),
-      }),
+      assets: async (m: { connectorType: string; marketType: string }) => {
+        if (m.connectorType !== 'sim') throw new AppError('NOT_FOUND', `connector ${m.connectorType} is not configured`);
+        if (m.marketType === 'spot') {
+          const assets = Object.entries(opts.spot ?? { USDT: '100000' }).map(([symbol, free]) => ({ connectorType: 'sim', marketType: 'spot', symbol, walletBalance: free, availableBalance: free }));
+          return { assets, positions: [] };
+        }
+        return {
+          assets: [{ connectorType: 'sim', marketType: 'futures', symbol: 'USDT', walletBalance: wallet.toFixed(), availableBalance: wallet.toFixed() }],
+          positions: [...position.entries()].filter(([, q]) => !q.isZero()).map(([symbol, q]) => {
+            const last = new Dec(prices.get(symbol) ?? '1');
+            const e = entry.get(symbol) ?? last;
+            return { connectorType: 'sim', marketType: 'futures', symbol, side: q.isNegative() ? 'SHORT' : 'LONG', quantity: q.abs().toFixed(), entryPrice: e.toFixed(), lastPrice: last.toFixed(), unrealizedPnl: last.minus(e).times(q).toFixed() };
+          }),
+        };
+      },
     },
     inspectors: { get: async (key: string) => Promise.reject(new AppError('NOT_FOUND', `inspector ${key} not found`)) },
     registry: { register: async () => ({}), heartbeat: async () => ({}), unregister: async () => ({}) },
