@@ -14,6 +14,25 @@ export interface ProviderSocketOptions {
   path?: string;
   /** Bound for `ready()` and each subscribe acknowledgement. Default 10 s. */
   timeoutMs?: number;
+  /**
+   * Default true: events arrive in the order the provider's event sink stored them, and after a
+   * reconnect the client first receives what it missed since its last event, each event once.
+   * False: events as the bus delivers them, and nothing from while the connection was down.
+   */
+  resume?: boolean;
+  /** Resume after this event on the first connection too (a client that kept it across its own restart). */
+  lastEventId?: string;
+  /** Told after each (re)connection how the catch-up went; `complete: false` means a gap (`reason` says why). */
+  onResumed?: (info: ResumeInfo) => void;
+}
+
+export interface ResumeInfo {
+  /** The eventId resumed after; undefined on a fresh start. */
+  after?: string;
+  replayed: number;
+  complete: boolean;
+  /** `UNKNOWN_EVENT` (no longer stored), `LIMIT` (too much missed), `UNAVAILABLE` (the provider stores no events). */
+  reason?: string;
 }
 
 interface Subscription {
@@ -21,7 +40,7 @@ interface Subscription {
   symbols?: string[];
 }
 
-type AckReply = { ok: true; subscribed: string[] } | { ok: false; error: { code: string; message: string } };
+type AckReply = { ok: true; subscribed: string[]; resumed?: Omit<ResumeInfo, 'after'> } | { ok: false; error: { code: string; message: string } };
 
 export interface ProviderSocket {
   on<N extends EventName>(name: N, handler: (envelope: EventEnvelope<N>) => void): () => void;
@@ -29,42 +48,65 @@ export interface ProviderSocket {
   ready(): Promise<void>;
   subscribe(sub: Subscription): Promise<string[]>;
   unsubscribe(sub: Subscription): Promise<string[]>;
+  /** The last stored event received: keep it to resume from across a restart of this client. */
+  lastEventId(): string | undefined;
   readonly socket: Socket;
   close(): void;
 }
 
 /**
- * A socket.io client of the provider's default namespace. Subscriptions are re-sent after every
- * reconnect (the server forgets a socket's rooms when it drops), so a client that lives across a
- * provider restart keeps receiving what it asked for.
+ * A socket.io client of the provider's default namespace. After every reconnect (the server
+ * forgets a socket's rooms when it drops) it sends its subscriptions again with the last eventId
+ * it received (`resume`), so a client that lives across a provider restart or a network cut
+ * misses nothing and sees nothing twice.
  */
 export function connectProviderSocket(options: ProviderSocketOptions): ProviderSocket {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const resumable = options.resume ?? true;
   const socket = io(options.baseUrl, {
     path: options.path ?? '/ws',
     transports: ['websocket'],
-    auth: { token: options.token, ...(options.subscribeAll ? { subscribeAll: true } : {}) },
+    auth: { token: options.token, ...(options.subscribeAll && !resumable ? { subscribeAll: true } : {}) },
   });
   const wanted: Subscription[] = options.events?.length
     ? [{ events: [...options.events], ...(options.symbols?.length ? { symbols: [...options.symbols] } : {}) }]
     : [];
+  let last = options.lastEventId;
+  if (resumable) {
+    socket.onAny((_name: string, envelope: unknown) => {
+      const env = envelope as Partial<EventEnvelope> | undefined;
+      // A replayed event (`replay: true`) is never stored, so it cannot be resumed from.
+      if (typeof env?.eventId === 'string' && env.replay !== true) last = env.eventId;
+    });
+  }
 
-  const emitAck = (verb: 'subscribe' | 'unsubscribe', sub: Subscription): Promise<string[]> =>
+  const emitAck = (verb: 'subscribe' | 'unsubscribe' | 'resume', body: unknown): Promise<AckReply & { ok: true }> =>
     new Promise((resolve, reject) => {
-      socket.timeout(timeoutMs).emit(verb, sub, (err: Error | null, reply: AckReply) => {
+      socket.timeout(timeoutMs).emit(verb, body, (err: Error | null, reply: AckReply) => {
         if (err) reject(new Error(`${verb} was not acknowledged within ${timeoutMs} ms`));
         else if (!reply.ok) reject(new Error(`${verb} refused: ${reply.error.code}: ${reply.error.message}`));
-        else resolve(reply.subscribed);
+        else resolve(reply);
       });
     });
 
-  let readyPromise: Promise<void> | null = null;
-  const resubscribe = async (): Promise<void> => {
-    for (const sub of wanted) await emitAck('subscribe', sub);
+  // Subscriptions are sent only once the connection's resume is acknowledged: one sent earlier
+  // would join the bus-order feed, or be replayed twice.
+  let established: Promise<void> | null = null;
+  const establish = async (): Promise<void> => {
+    if (!resumable) {
+      for (const sub of wanted) await emitAck('subscribe', sub);
+      return;
+    }
+    const after = last;
+    const reply = await emitAck('resume', { after: after ?? null, subscriptions: wanted, ...(options.subscribeAll ? { all: true } : {}) });
+    options.onResumed?.({ ...(after ? { after } : {}), replayed: reply.resumed?.replayed ?? 0, complete: reply.resumed?.complete ?? !after, ...(reply.resumed?.reason ? { reason: reply.resumed.reason } : {}) });
   };
   socket.on('connect', () => {
-    readyPromise = resubscribe();
-    readyPromise.catch(() => undefined);
+    established = establish();
+    established.catch(() => undefined);
+  });
+  socket.on('disconnect', () => {
+    established = null;
   });
 
   const connected = new Promise<void>((resolve, reject) => {
@@ -83,6 +125,24 @@ export function connectProviderSocket(options: ProviderSocketOptions): ProviderS
   });
   connected.catch(() => undefined);
 
+  /**
+   * Sends a change of subscriptions on this connection once its resume is acknowledged. Without a
+   * connection it sends nothing: the next resume carries `wanted`, and a request queued while
+   * disconnected would reach the server before that resume.
+   */
+  const change = async (verb: 'subscribe' | 'unsubscribe', sub: Subscription, update: () => void): Promise<string[]> => {
+    const current = socket.connected ? established : null;
+    update();
+    if (!current) {
+      await connected;
+      await established;
+      return [];
+    }
+    await current;
+    if (!socket.connected || established !== current) return [];
+    return (await emitAck(verb, sub)).subscribed;
+  };
+
   return {
     socket,
     on(name, handler) {
@@ -92,19 +152,19 @@ export function connectProviderSocket(options: ProviderSocketOptions): ProviderS
     },
     async ready() {
       await connected;
-      await readyPromise;
+      await established;
     },
-    async subscribe(sub) {
-      wanted.push({ events: [...sub.events], ...(sub.symbols?.length ? { symbols: [...sub.symbols] } : {}) });
-      await connected;
-      return emitAck('subscribe', sub);
+    subscribe(sub) {
+      const entry = { events: [...sub.events], ...(sub.symbols?.length ? { symbols: [...sub.symbols] } : {}) };
+      return change('subscribe', entry, () => wanted.push(entry));
     },
-    async unsubscribe(sub) {
-      await connected;
-      const subscribed = await emitAck('unsubscribe', sub);
-      for (const w of wanted) w.events = w.events.filter((e) => !sub.events.includes(e));
-      return subscribed;
+    unsubscribe(sub) {
+      return change('unsubscribe', sub, () => {
+        for (const w of wanted) w.events = w.events.filter((e) => !sub.events.includes(e));
+        wanted.splice(0, wanted.length, ...wanted.filter((w) => w.events.length > 0));
+      });
     },
+    lastEventId: () => last,
     close: () => void socket.close(),
   };
 }
