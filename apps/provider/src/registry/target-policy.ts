@@ -49,11 +49,20 @@ function unmapped(address: string): string {
   return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
 }
 
+/** A registration waits at most this long for DNS; the connect-time guard still judges the name later. */
+const RESOLVE_TIMEOUT_MS = 2_000;
+
 function systemResolve(hostname: string): Promise<string[]> {
-  return dns.promises.lookup(hostname, { all: true }).then(
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<string[]>((resolve) => {
+    timer = setTimeout(() => resolve([]), RESOLVE_TIMEOUT_MS);
+    timer.unref();
+  });
+  const answered = dns.promises.lookup(hostname, { all: true }).then(
     (found) => found.map((a) => a.address),
     () => [],
   );
+  return Promise.race([answered, gaveUp]).finally(() => clearTimeout(timer));
 }
 
 function interfaceAddresses(): string[] {
