@@ -5,6 +5,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Logger } from 'pino';
 import type { Bus, Subscription } from '@barfinex/bus';
 import type { MarketType } from '@barfinex/enums';
+import { createQuarantine } from '@barfinex/db';
 import { buildOpenApiDocument } from '@barfinex/contracts';
 import type { Database } from '@barfinex/db';
 import { closeServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
@@ -38,6 +39,7 @@ import { createRegistryRepository } from './registry/registry.repository';
 import { createProxyFastPath } from './proxy/fast-path';
 import { registerRegistryRoutes } from './registry/registry.routes';
 import { createRegistryService } from './registry/registry.service';
+import { reportQuarantine } from './quarantine/quarantine.reporting';
 import { createTargetPolicy } from './registry/target-policy';
 import { createWsBridge } from './ws/ws.bridge';
 import { createPlatformAreas } from './eventsink/platform-areas';
@@ -173,6 +175,7 @@ export function createProvider(deps: ProviderDeps) {
     startedAt,
     now,
     checks: {
+      quarantine: reportQuarantine({ quarantine: createQuarantine({ prisma: deps.db.prisma, app: 'provider' }), metrics }),
       database: databaseCheck(deps.db),
       bus: async () => {
         const status = bus.status();

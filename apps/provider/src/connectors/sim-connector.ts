@@ -136,6 +136,7 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
     key: `sim:${options.seed}`,
     exchange,
     ...(options.marketPersistMs !== undefined ? { marketIntervalMs: options.marketPersistMs } : {}),
+    onQuarantine: (records) => options.logger.error({ records: records.map(({ value: _v, ...r }) => r) }, 'stored simulator state failed validation: moved to quarantined_records, starting without it'),
   });
   const loaded = await store.load();
   if (loaded !== 'none') {

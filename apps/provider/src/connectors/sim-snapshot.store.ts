@@ -1,6 +1,8 @@
-import type { PrismaClient } from '@barfinex/db';
+import { createQuarantine } from '@barfinex/db';
+import type { PrismaClient, QuarantineEntry } from '@barfinex/db';
 import { CORE_PART, assembleSnapshot, marketPartName, orderPartName } from './sim';
 import type { SimChanges, SimExchange } from './sim';
+import { restoreBestEffort } from './sim-snapshot.recover';
 
 export interface SimStateStoreDeps {
   prisma: PrismaClient;
@@ -14,6 +16,8 @@ export interface SimStateStoreDeps {
    * positions never depend on them.
    */
   marketIntervalMs?: number;
+  /** Told about stored state that failed validation and was moved to the quarantine (to log it loudly). */
+  onQuarantine?: (entries: QuarantineEntry[]) => void;
 }
 
 export type SimStateLoad = 'parts' | 'legacy' | 'none';
@@ -58,6 +62,7 @@ function rowsJson(changes: SimChanges): string {
  */
 export function createSimStateStore(deps: SimStateStoreDeps) {
   const now = deps.now ?? Date.now;
+  const quarantined = createQuarantine({ prisma: deps.prisma, app: 'provider', now });
   const marketIntervalMs = deps.marketIntervalMs ?? 5_000;
   let running: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
@@ -113,19 +118,45 @@ export function createSimStateStore(deps: SimStateStoreDeps) {
    * then marks everything changed so the first save writes every part and drops the legacy row.
    * With nothing stored, the first save writes every part too.
    */
+  async function quarantine(entries: QuarantineEntry[], removal: Parameters<typeof quarantined.put>[1]): Promise<void> {
+    await quarantined.put(entries, removal);
+    deps.onQuarantine?.(entries);
+  }
+
+  /**
+   * No stored state can stop a start: parts that do not restore are moved to the quarantine
+   * (see sim-snapshot.recover.ts for which go) and the market starts from the rest, or fresh.
+   */
   async function load(): Promise<SimStateLoad> {
     const rows = await deps.prisma.simStatePart.findMany({
       where: { exchangeKey: deps.key },
       select: { part: true, value: true },
     });
     if (rows.length > 0) {
-      deps.exchange.restore(assembleSnapshot(new Map(rows.map((r) => [r.part, r.value]))));
+      const parts = new Map(rows.map((r) => [r.part, r.value]));
+      const refused = restoreBestEffort(parts, (kept) => deps.exchange.restore(assembleSnapshot(kept)));
+      if (refused.length > 0) {
+        const names = refused.map((r) => r.part);
+        await quarantine(
+          refused.map((r) => ({ source: 'sim_state_parts', key: `${deps.key}/${r.part}`, reason: r.reason, value: parts.get(r.part) })),
+          [deps.prisma.simStatePart.deleteMany({ where: { exchangeKey: deps.key, part: { in: names } } })],
+        );
+        // What is left in storage (or nothing) must be rewritten from the engine as it now is.
+        deps.exchange.markAllChanged();
+        if (refused.length === parts.size) return 'none';
+      }
       return 'parts';
     }
     const legacy = await deps.prisma.keyValue.findUnique({ where: { key: deps.key } });
     deps.exchange.markAllChanged();
     if (legacy === null) return 'none';
-    deps.exchange.restore(legacy.value);
+    try {
+      deps.exchange.restore(legacy.value);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      await quarantine([{ source: 'key_values', key: deps.key, reason, value: legacy.value }], [deps.prisma.keyValue.delete({ where: { key: deps.key } })]);
+      return 'none';
+    }
     legacyRow = true;
     return 'legacy';
   }

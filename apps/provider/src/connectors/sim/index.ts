@@ -15,7 +15,7 @@ export type { SimExchange, SimExchangeDeps, SimExchangeOptions } from './exchang
 export type { SimAccountBalances } from './accounts';
 export type { PricePathOptions, PricePathPoint, ScriptedPrintOptions } from './market';
 export type { PlaceOrderResult } from './orders';
-export { SimSnapshotSchema } from './snapshot';
+export { SimMarketPartSchema, SimSnapshotSchema } from './snapshot';
 export type { SimOrderSnapshot, SimSnapshot } from './snapshot';
 export { CORE_PART, assembleSnapshot, marketPartName, orderPartName, splitSnapshot } from './persist';
 export type { SimChanges, SimCorePart, SimMarketPart, SimStoredParts } from './persist';

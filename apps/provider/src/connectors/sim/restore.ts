@@ -11,8 +11,9 @@ import { createRng } from './prng';
 import { SimSnapshotSchema } from './snapshot';
 import type { SimOrderSnapshot } from './snapshot';
 import { marketKey } from './state';
-import type { AccountState, Engine, OrderState, PositionState } from './state';
+import type { AccountState, Engine, InstrumentSpec, MarketState, OrderState, PositionState } from './state';
 import type { SimSink } from './types';
+import { checkPrice } from './validate';
 
 // '0' restores as the shared ZERO, which the order path's fast paths (addDec, remainingQty) recognise.
 const dec = (value: string): Dec => (value === '0' ? ZERO : new Dec(value));
@@ -21,6 +22,23 @@ const LIVE: ReadonlySet<string> = new Set([OrderStatus.NEW, OrderStatus.PARTIALL
 
 function invalid(message: string): never {
   reject(SimErrorCode.INVALID_SNAPSHOT, message);
+}
+
+/** A stored price must be one an order could carry: the engine keeps prices as exact integer ticks. */
+function storedPrice(spec: InstrumentSpec, value: string, where: string): Dec {
+  const price = dec(value);
+  try {
+    checkPrice(spec, price, where);
+  } catch (err) {
+    invalid(err instanceof Error ? err.message : String(err));
+  }
+  return price;
+}
+
+function storedTicks(ms: MarketState, ticks: readonly number[], where: string): void {
+  const min = ms.spec.minPrice.div(ms.spec.tickSize).toNumber();
+  const max = ms.spec.maxPrice.div(ms.spec.tickSize).toNumber();
+  if (ticks.some((t) => t < min || t > max)) invalid(`${where}: a price outside [${ms.spec.minPrice.toFixed()}, ${ms.spec.maxPrice.toFixed()}]`);
 }
 
 /**
@@ -47,14 +65,15 @@ export function restoreEngine(cfg: SimConfig, clock: SimClock, sink: SimSink, st
     const sym = engine.symbols[i] as Engine['symbols'][number];
     sym.rng = createRng(s.rng);
     sym.mid = s.mid;
-    sym.centre = dec(s.centre);
+    sym.centre = storedPrice(sym.spec, s.centre, `${s.symbol} centre`);
     sym.bookSeq = s.bookSeq;
     sym.nextTickAt = s.nextTickAt;
-    sym.path = s.path.map((p) => ({ at: p.at, price: dec(p.price), volume: optDec(p.volume) }));
+    sym.path = s.path.map((p) => ({ at: p.at, price: storedPrice(sym.spec, p.price, `${s.symbol} path`), volume: optDec(p.volume) }));
     sym.startPrice = engine.startedAt === null ? null : (optDec(s.startPrice ?? null) ?? sym.centre);
     s.markets.forEach((m, j) => {
       const ms = sym.markets[j] as Engine['symbols'][number]['markets'][number];
-      ms.lastPrice = dec(m.lastPrice);
+      ms.lastPrice = storedPrice(ms.spec, m.lastPrice, `${ms.key} lastPrice`);
+      for (const b of m.ticker.buckets) storedTicks(ms, [b.openTicks, b.highTicks, b.lowTicks], `${ms.key} ticker`);
       ms.lastTicks = ms.lastPrice.div(ms.spec.tickSize).toNumber();
       ms.tradeSeq = m.tradeSeq;
       ms.ticker = {

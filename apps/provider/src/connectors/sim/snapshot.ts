@@ -59,6 +59,12 @@ const Bucket = z.object({
   lastId: Int,
 });
 
+/** A market's display state (ticker window, recent trades): a stored part of its own, see persist.ts. */
+export const SimMarketPartSchema = z.object({
+  ticker: z.object({ buckets: z.array(Bucket), volume: DecimalOut, quote: DecimalOut, count: Int }),
+  recentTrades: z.array(SimTradeSchema),
+});
+
 /**
  * Everything needed to continue exactly where the engine stopped: clock, generator states,
  * prices, queued scripts, ticker windows, accounts, positions, live orders (with their queue
@@ -89,8 +95,7 @@ export const SimSnapshotSchema = z.object({
           marketType: SimMarketTypeSchema,
           lastPrice: DecimalOut,
           tradeSeq: Int,
-          ticker: z.object({ buckets: z.array(Bucket), volume: DecimalOut, quote: DecimalOut, count: Int }),
-          recentTrades: z.array(SimTradeSchema),
+          ...SimMarketPartSchema.shape,
         }),
       ),
     }),
