@@ -105,7 +105,7 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
       provider,
       (err) => logger.warn({ err, appKey }, 'could not read the detector config from the provider; using the environment'),
     );
-    const gaps = createGapFill({ provider, venue: { connectorType: plan.connectorType, marketType: plan.marketType }, now });
+    const gaps = createGapFill({ provider, venue: { connectorType: plan.connectorType, marketType: plan.marketType } });
     const h = createDetectorHost({
       detectors,
       plan,

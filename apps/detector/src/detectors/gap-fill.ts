@@ -5,7 +5,7 @@ import type { ConnectorType, MarketType, TimeFrame } from '@barfinex/enums';
 import type { ProviderClient } from '@barfinex/sdk';
 import { isAppError } from '@barfinex/service-kit';
 
-/** The bars one stream lacks: after its last bar, before the live bar that showed the hole (or up to now). */
+/** The bars one stream lacks: after its last bar, before the live bar that showed the hole (or up to the newest stored bar). */
 export interface GapRequest {
   symbol: string;
   timeframe: TimeFrame;
@@ -28,7 +28,6 @@ export interface GapFillResult {
 export interface GapFillDeps {
   provider: Pick<ProviderClient, 'candles' | 'request'>;
   venue: { connectorType: ConnectorType; marketType: MarketType };
-  now: () => number;
   /** Waits between polls of a venue backfill (injected so tests decide when time passes). */
   sleep?: (ms: number) => Promise<void>;
   pollMs?: number;
@@ -57,10 +56,12 @@ export function createGapFill(deps: GapFillDeps) {
   const maxPolls = deps.maxPolls ?? 40;
   const inflight = new Map<string, Promise<GapFillResult>>();
 
-  const read = async (req: GapRequest, to: number): Promise<Candle[]> => {
+  // Without a live bar there is no end but the newest stored bar: market time need not be the wall clock's (a stepped simulator).
+  const read = async (req: GapRequest): Promise<Candle[]> => {
+    const to = req.before === undefined ? undefined : req.before - 1;
     try {
-      const rows = await deps.provider.candles.list({ ...deps.venue, symbol: req.symbol, interval: req.timeframe, from: req.after + 1, to });
-      return rows.filter((c) => c.closed !== false && c.time > req.after && c.time <= to).sort((a, b) => a.time - b.time);
+      const rows = await deps.provider.candles.list({ ...deps.venue, symbol: req.symbol, interval: req.timeframe, from: req.after + 1, ...(to === undefined ? {} : { to }) });
+      return rows.filter((c) => c.closed !== false && c.time > req.after && (to === undefined || c.time <= to)).sort((a, b) => a.time - b.time);
     } catch (err) {
       if (isAppError(err) && err.code === 'NOT_FOUND') return [];
       throw err;
@@ -88,8 +89,7 @@ export function createGapFill(deps: GapFillDeps) {
   }
 
   async function fill(req: GapRequest): Promise<GapFillResult> {
-    const to = (req.before ?? deps.now()) - 1;
-    let bars = await read(req, to);
+    let bars = await read(req);
     // Without a live bar the hole ends at the newest stored bar: what the store does not know yet is not missing.
     const end = req.before ?? (bars.length > 0 ? (bars[bars.length - 1] as Candle).time : req.after);
     let missing = holes(req, bars, end);
@@ -110,7 +110,7 @@ export function createGapFill(deps: GapFillDeps) {
         // A repair the provider cannot do leaves the hole; the next step may still close it.
         continue;
       }
-      bars = await read(req, to);
+      bars = await read(req);
       missing = holes(req, bars, end);
       if (missing.length === 0) break;
     }
