@@ -83,6 +83,16 @@ describe('connectProviderSocket resume', () => {
     expect(provider.requests.filter((r) => r.verb === 'subscribe').map((r) => r.body)).toEqual([{ events: ['PROVIDER_ORDER_CLOSE'] }]);
   });
 
+  it('reconnects and resumes after the provider disconnected it on a graceful shutdown', async () => {
+    client = connectProviderSocket({ baseUrl: provider.url, token: 't', events: ['PROVIDER_ORDER_CREATE'] });
+    await client.ready();
+    provider.current().emit('PROVIDER_ORDER_CREATE', order('e-9'));
+    await until(() => client?.lastEventId() === 'e-9');
+    provider.current().disconnect(true);
+    await until(() => provider.requests.length === 2);
+    expect(provider.requests[1]).toEqual({ verb: 'resume', body: { after: 'e-9', subscriptions: [{ events: ['PROVIDER_ORDER_CREATE'] }] } });
+  });
+
   it('starts from a lastEventId kept across its own restart and resumes with subscribeAll', async () => {
     client = connectProviderSocket({ baseUrl: provider.url, token: 't', subscribeAll: true, lastEventId: 'kept-7' });
     await client.ready();

@@ -105,8 +105,12 @@ export function connectProviderSocket(options: ProviderSocketOptions): ProviderS
     established = establish();
     established.catch(() => undefined);
   });
-  socket.on('disconnect', () => {
+  let closed = false;
+  socket.on('disconnect', (reason) => {
     established = null;
+    // A provider that shuts down gracefully disconnects its clients, which socket.io does not
+    // retry by itself; the restarted provider is where the client resumes.
+    if (reason === 'io server disconnect' && !closed) socket.connect();
   });
 
   const connected = new Promise<void>((resolve, reject) => {
@@ -165,6 +169,9 @@ export function connectProviderSocket(options: ProviderSocketOptions): ProviderS
       });
     },
     lastEventId: () => last,
-    close: () => void socket.close(),
+    close: () => {
+      closed = true;
+      socket.close();
+    },
   };
 }

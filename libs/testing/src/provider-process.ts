@@ -24,6 +24,8 @@ export interface ProviderProcessOptions {
   startTimeoutMs?: number;
   /** Repository root; found by walking up to nx.json when omitted. */
   rootDir?: string;
+  /** A fixed port (a restart where clients expect the provider); a free one when omitted. */
+  port?: number;
 }
 
 export interface ProviderProcess {
@@ -108,7 +110,7 @@ export async function startProviderProcess(options: ProviderProcessOptions = {})
   const streamName = options.streamName ?? `BFX_${runId}`;
   // Hex: a token passed on a command line (the CLI suite) must not begin with a dash.
   const token = options.token ?? randomBytes(18).toString('hex');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     PROVIDER_PORT: String(port),
