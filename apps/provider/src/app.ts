@@ -1,14 +1,13 @@
-import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import express from 'express';
 import swaggerUi from 'swagger-ui-express';
 import type { Logger } from 'pino';
 import type { Bus, Subscription } from '@barfinex/bus';
 import type { MarketType } from '@barfinex/enums';
-import { createQuarantine } from '@barfinex/db';
 import { buildOpenApiDocument } from '@barfinex/contracts';
+import { createQuarantine } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
-import { closeServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
+import { closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
 import { registerAccountRoutes } from './accounts/accounts.routes';
 import { createCandlesRepository } from './candles/candles.repository';
 import { registerCandleRoutes } from './candles/candles.routes';
@@ -39,19 +38,19 @@ import { createRegistryRepository } from './registry/registry.repository';
 import { createProxyFastPath } from './proxy/fast-path';
 import { registerRegistryRoutes } from './registry/registry.routes';
 import { createRegistryService } from './registry/registry.service';
-import { reportQuarantine } from './quarantine/quarantine.reporting';
 import { createTargetPolicy } from './registry/target-policy';
+import { reportQuarantine } from './quarantine/quarantine.reporting';
 import { createWsBridge } from './ws/ws.bridge';
 import { createPlatformAreas } from './eventsink/platform-areas';
 import { createJobAreas } from './backtest/jobs.module';
 import type { WsBridge } from './ws/ws.bridge';
 
 export const PROVIDER_VERSION = '0.1.0';
+
 export interface ExtraRoutesContext {
   /** Resolves once every event emitted so far is handed on: backpressure for long-running work. */
   drain(): Promise<void>;
 }
-
 
 export interface ProviderDeps {
   config: ProviderConfig;
@@ -97,7 +96,7 @@ export function createProvider(deps: ProviderDeps) {
     },
   });
   const connectors = createConnectorRegistry(deps.connectors);
-  const ordersRepo = createOrdersRepository(deps.db.prisma);
+  const ordersRepo = createOrdersRepository(deps.db.prisma, { pool: deps.db.pool });
   const orders = createOrdersService({ repo: ordersRepo, connectors, events, now, ...(config.PROVIDER_TEST_CRASH_AT ? { crashAt: crashHook(config.PROVIDER_TEST_CRASH_AT) } : {}) });
   const reconciler = createReconciler({ repo: ordersRepo, orders, events, now });
   metrics.gauge({
@@ -175,8 +174,8 @@ export function createProvider(deps: ProviderDeps) {
     startedAt,
     now,
     checks: {
-      quarantine: reportQuarantine({ quarantine: createQuarantine({ prisma: deps.db.prisma, app: 'provider' }), metrics }),
       database: databaseCheck(deps.db),
+      quarantine: reportQuarantine({ quarantine: createQuarantine({ prisma: deps.db.prisma, app: 'provider' }), metrics }),
       bus: async () => {
         const status = bus.status();
         return { ok: status.connected, details: { ...status, outboxDepth: events.outboxDepth() } };
@@ -198,7 +197,7 @@ export function createProvider(deps: ProviderDeps) {
 
   const proxyErrors = metrics.counter({ name: 'bfx_proxy_errors_total', help: 'Proxied calls answered 5xx by the provider (app unreachable, inactive, timed out)', labelNames: ['appType', 'code'] as const });
   const fastProxy = createProxyFastPath({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream, via, token: config.PROVIDER_API_TOKEN, logger, httpDuration: metrics.httpDuration, proxyErrors });
-  const server: Server = createServer((req, res) => {
+  const server: Server = createHttpServer((req, res) => {
     if (!fastProxy(req, res)) app(req, res);
   });
   let ws: WsBridge | undefined;

@@ -163,6 +163,18 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
     return history;
   }
 
+  /** The simulator's instruments never change while it runs: built once per market, looked up by symbol on every order. */
+  const instrumentMaps = new Map<MarketType, ReadonlyMap<string, Instrument>>();
+  function instrumentsOf(market: MarketType): ReadonlyMap<string, Instrument> {
+    let map = instrumentMaps.get(market);
+    if (!map) {
+      const list = market === 'spot' || market === 'futures' ? exchange.instruments(market) : [];
+      map = new Map(list.map((i): [string, Instrument] => [i.symbol, { ...i, connectorType: 'sim' }]));
+      instrumentMaps.set(market, map);
+    }
+    return map;
+  }
+
   let status: ExchangeConnectorStatus = 'INACTIVE';
   let timer: NodeJS.Timeout | undefined;
   let lastWall = wall();
@@ -251,8 +263,8 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
       events = undefined;
       status = 'INACTIVE';
     },
-    instruments: (market) => (market === 'spot' || market === 'futures' ? exchange.instruments(market).map((i): Instrument => ({ ...i, connectorType: 'sim' })) : []),
-    instrument: (market, symbol) => connector.instruments(market).find((i) => i.symbol === symbol),
+    instruments: (market) => [...instrumentsOf(market).values()],
+    instrument: (market, symbol) => instrumentsOf(market).get(symbol),
     async placeOrder(market, req: VenueOrderRequest) {
       placing = req.clientOrderId;
       let result;

@@ -6,12 +6,12 @@ import {
   nullableBigIntToMs,
   nullableDecimalToString,
   toDbDecimal,
-  toNullableDbDecimal,
   bigIntToMs,
 } from '@barfinex/db';
-import type { Order as DbOrder } from '@barfinex/db';
+import type { Database, Order as DbOrder } from '@barfinex/db';
 import type { Fill, Order } from '@barfinex/contracts';
 import type { ConnectorType, MarketType, OrderSide, OrderSourceType, OrderStatus, OrderType, TimeInForce } from '@barfinex/enums';
+import { APPLY_VENUE_UPDATE_SQL, INSERT_ORDER_SQL, sqlRunner } from './orders.sql';
 
 export interface OrderFilter {
   connectorType?: ConnectorType;
@@ -87,43 +87,63 @@ function where(filter: OrderFilter): PrismaNs.OrderWhereInput {
   };
 }
 
-export function createOrdersRepository(prisma: PrismaClient) {
+/** The fill columns a venue update stores, as the JSON the update statement reads. */
+function fillRecord(fill: Fill) {
+  return { trade_id: fill.tradeId ?? fill.fillId, price: fill.price, quantity: fill.quantity, fee: fill.fee ?? '0', fee_asset: fill.feeAsset ?? null, is_maker: fill.isMaker ?? false, time: String(fill.time) };
+}
+
+export function createOrdersRepository(prisma: PrismaClient, options: { pool?: Database['pool'] } = {}) {
+  const sql = sqlRunner(prisma, options.pool);
   return {
-    /** Inserts a new order; returns undefined when its clientOrderId or idempotencyKey already exists. */
+    /** Inserts a new order; returns undefined when its id, clientOrderId or idempotencyKey already exists. */
     async insert(order: Order): Promise<Order | undefined> {
-      try {
-        const row = await prisma.order.create({
-          data: {
-            id: order.id,
-            clientOrderId: order.clientOrderId,
-            idempotencyKey: order.idempotencyKey ?? null,
-            externalId: order.externalId ?? null,
-            connectorType: order.connectorType,
-            marketType: order.marketType,
-            symbol: order.symbol,
-            side: order.side,
-            type: order.type,
-            status: order.status,
-            timeInForce: order.timeInForce ?? null,
-            price: toNullableDbDecimal(order.price),
-            stopPrice: toNullableDbDecimal(order.stopPrice),
-            callbackRate: toNullableDbDecimal(order.callbackRate),
-            quantity: toDbDecimal(order.quantity),
-            quantityExecuted: toDbDecimal(order.quantityExecuted),
-            leverage: order.leverage ?? null,
-            reduceOnly: order.reduceOnly ?? false,
-            sourceType: order.source.type,
-            sourceKey: order.source.key ?? null,
-            correlationId: order.correlationId ?? null,
-            createdAt: msToBigInt(order.createdAt),
-            updatedAt: msToBigInt(order.updatedAt),
-          },
-        });
-        return toOrder(row);
-      } catch (err) {
-        if (isUniqueViolation(err)) return undefined;
-        throw err;
-      }
+      const rows = await sql(INSERT_ORDER_SQL, [
+        order.id,
+        order.clientOrderId,
+        order.idempotencyKey ?? null,
+        order.externalId ?? null,
+        order.connectorType,
+        order.marketType,
+        order.symbol,
+        order.side,
+        order.type,
+        order.status,
+        order.timeInForce ?? null,
+        order.price ?? null,
+        order.stopPrice ?? null,
+        order.callbackRate ?? null,
+        order.quantity,
+        order.quantityExecuted,
+        order.leverage ?? null,
+        order.reduceOnly ?? false,
+        order.source.type,
+        order.source.key ?? null,
+        order.correlationId ?? null,
+        String(order.createdAt),
+        String(order.updatedAt),
+      ]);
+      // What was stored is what was sent: the decimals arrive canonical from the contracts.
+      return rows.length === 1 ? order : undefined;
+    },
+    /**
+     * Stores the fills of a venue update (a stored trade id is skipped) and the order's new state in
+     * one statement; returns the trade ids stored now. Throws when the order does not exist.
+     */
+    async applyVenueUpdate(orderId: string, patch: OrderPatch, fills: readonly Fill[]): Promise<string[]> {
+      const rows = await sql(APPLY_VENUE_UPDATE_SQL, [
+        orderId,
+        JSON.stringify(fills.map(fillRecord)),
+        patch.status ?? null,
+        patch.externalId || null,
+        patch.quantityExecuted ?? null,
+        patch.averagePrice ?? null,
+        patch.rejectReason ?? null,
+        String(patch.updatedAt),
+        patch.closedAt === undefined ? null : String(patch.closedAt),
+      ]);
+      const row = rows[0];
+      if (!row) throw new Error(`order ${orderId} does not exist`);
+      return JSON.parse(String(row['inserted'])) as string[];
     },
     async findById(id: string): Promise<Order | undefined> {
       const row = await prisma.order.findUnique({ where: { id } });

@@ -9,7 +9,13 @@ import { VenueRejectError } from '../connectors/connector';
 import type { ExchangeConnector, VenueFill, VenueOrderState } from '../connectors/connector';
 import type { EventPublisher } from '../events/publisher';
 import { checkOrderAgainstInstrument } from './order-filters';
-import type { OrderFilter, OrdersRepository } from './orders.repository';
+import type { OrderFilter, OrderPatch, OrdersRepository } from './orders.repository';
+
+/** Decimals as the database gives them back (no trailing zeros), whatever form the venue used. */
+const canonical = (value: string): string => {
+  const d = new Decimal(value);
+  return d.isZero() ? '0' : d.toFixed();
+};
 
 /** The points of an order's placement where a crash leaves different traces (see `crashAt`). */
 export type OrderCrashPoint = 'before-insert' | 'after-insert' | 'after-venue';
@@ -76,27 +82,33 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     if (!order.externalId && state.externalId) {
       deps.events.emit('PROVIDER_ORDER_CREATE', { ...order, externalId: state.externalId }, routing(order, orderEventIds.create(order.id)));
     }
-    for (const fill of fills) await applyFill(order, fill);
     const final = isFinalOrderStatus(state.status);
     // The venue's clock may run behind ours: an order never changes or closes before it was created.
     const at = Math.max(state.updatedAt, order.createdAt);
-    const updated = await deps.repo.update(order.id, {
+    const patch: OrderPatch = {
       status: state.status,
-      externalId: state.externalId,
-      quantityExecuted: state.quantityExecuted,
-      ...(state.averagePrice ? { averagePrice: state.averagePrice } : {}),
+      ...(state.externalId ? { externalId: state.externalId } : {}),
+      quantityExecuted: canonical(state.quantityExecuted),
+      ...(state.averagePrice ? { averagePrice: canonical(state.averagePrice) } : {}),
       ...(state.rejectReason ? { rejectReason: state.rejectReason } : {}),
       updatedAt: at,
       ...(final && order.closedAt === undefined ? { closedAt: at } : {}),
-    });
+    };
+    // Fills and state in one statement; FILL goes out for each fill stored now, not for a repeat.
+    const payloads = fills.map((fill) => fillPayload(order, fill));
+    const stored = new Set(await deps.repo.applyVenueUpdate(order.id, patch, payloads));
+    for (const payload of payloads) {
+      if (stored.has(payload.tradeId ?? payload.fillId)) deps.events.emit('PROVIDER_ORDER_FILL', payload, routing(order, orderEventIds.fill(order.id, payload.tradeId ?? payload.fillId)));
+    }
+    const updated: Order = { ...order, ...patch };
     if (final && !isFinalOrderStatus(order.status)) {
       deps.events.emit('PROVIDER_ORDER_CLOSE', updated, routing(updated, orderEventIds.close(updated.id)));
     }
     return updated;
   }
 
-  async function applyFill(order: Order, fill: VenueFill): Promise<void> {
-    const payload: Fill = {
+  function fillPayload(order: Order, fill: VenueFill): Fill {
+    return {
       fillId: `${order.id}:${fill.tradeId}`,
       orderId: order.id,
       clientOrderId: order.clientOrderId,
@@ -104,9 +116,9 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       tradeId: fill.tradeId,
       symbol: order.symbol,
       side: order.side,
-      price: fill.price,
-      quantity: fill.quantity,
-      fee: fill.fee,
+      price: canonical(fill.price),
+      quantity: canonical(fill.quantity),
+      fee: canonical(fill.fee),
       feeAsset: fill.feeAsset,
       isMaker: fill.isMaker,
       time: fill.time,
@@ -115,6 +127,10 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       source: order.source,
       ...(fill.realizedPnl !== undefined ? { realizedPnl: fill.realizedPnl } : {}),
     };
+  }
+
+  async function applyFill(order: Order, fill: VenueFill): Promise<void> {
+    const payload = fillPayload(order, fill);
     const stored = await deps.repo.insertFill(order.id, payload);
     if (stored) deps.events.emit('PROVIDER_ORDER_FILL', payload, routing(order, orderEventIds.fill(order.id, fill.tradeId)));
   }

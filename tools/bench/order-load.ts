@@ -1,0 +1,159 @@
+/**
+ * Order load: simulated MARKET orders through `POST /api/orders` at concurrency 32 against the
+ * provider as operators run it (its own process, `apps/provider/src/main.ts`, sim exchange
+ * ticking), next to a cheap authenticated GET (`GET /api/symbols/sim/spot`) at the same
+ * concurrency in the same run. Rounds alternate (GET, orders, GET, orders, ...) so machine noise
+ * hits both alike; orders/s, p50 and p99 per side and the ratio orders/s : GETs/s are printed.
+ * Twice: on PostgreSQL (TEST_DATABASE_URL, NATS at NATS_URL when it answers) and on the embedded
+ * PGlite with the in-memory bus (the `npm start` default).
+ *
+ * Run: npx tsx --conditions=development tools/bench/order-load.ts [orders per round=2000] [rounds=3]
+ */
+import { execFileSync } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createTestDatabase, deleteNatsStream, startProviderProcess } from '@barfinex/testing';
+import type { ProviderProcess } from '@barfinex/testing';
+
+const PER_ROUND = Number(process.argv[2] ?? 2000);
+const ROUNDS = Number(process.argv[3] ?? 3);
+const CONCURRENCY = 32;
+const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+
+interface Result {
+  perSecond: number;
+  latencies: number[];
+  /** CPU the provider's processes spent per request (ms): steadier than wall time on a busy machine. */
+  cpuMs: number;
+}
+
+/** User + system CPU (ms) of every process in the provider's process group (launcher and node). */
+function groupCpuMs(pgid: number): number {
+  const pids = execFileSync('ps', ['-o', 'pid=', '-g', String(pgid)], { encoding: 'utf8' }).split('\n').map((l) => l.trim()).filter(Boolean);
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks * 10;
+}
+
+function reachable(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: hostname, port: Number(port) }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function at(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * q))] ?? NaN;
+}
+
+/** `count` requests, `CONCURRENCY` in flight, over keep-alive connections; every answer must have `expect` status. */
+async function drive(p: ProviderProcess, count: number, make: (i: number) => { method: string; path: string; body?: string }, expect: number): Promise<Result> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const latencies: number[] = [];
+  let next = 0;
+  const one = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const spec = make(i);
+      const t0 = performance.now();
+      const req = request(
+        { host: '127.0.0.1', port: p.port, method: spec.method, path: spec.path, agent, headers: { ...p.auth, ...(spec.body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(spec.body) } : {}) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            latencies.push(performance.now() - t0);
+            if (res.statusCode !== expect) reject(new Error(`${spec.method} ${spec.path} answered ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`));
+            else resolve();
+          });
+        },
+      );
+      req.once('error', reject);
+      req.end(spec.body);
+    });
+  const cpu0 = groupCpuMs(p.pid);
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < count; i = next++) await one(i);
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  return { perSecond: count / seconds, latencies, cpuMs: (groupCpuMs(p.pid) - cpu0) / count };
+}
+
+async function measure(label: string, p: ProviderProcess): Promise<void> {
+  let seq = 0;
+  const order = (i: number) => ({
+    method: 'POST',
+    path: '/api/orders',
+    // Buys and sells alternate, so the account's balances stay where they started.
+    body: JSON.stringify({ symbol: 'ETHUSDT', side: i % 2 === 0 ? 'BUY' : 'SELL', type: 'MARKET', quantity: '0.01', connectorType: 'sim', marketType: 'spot', clientOrderId: `load-${label.replace(/[^A-Za-z]/g, '')}-${seq++}` }),
+  });
+  const get = () => ({ method: 'GET', path: '/api/symbols/sim/spot' });
+  // A stock of ETH first, so the sells interleaved with buys below always have something to sell.
+  await drive(p, 1, () => ({ method: 'POST', path: '/api/orders', body: JSON.stringify({ symbol: 'ETHUSDT', side: 'BUY', type: 'MARKET', quantity: '2', connectorType: 'sim', marketType: 'spot', clientOrderId: `load-stock-${Date.now()}` }) }), 201);
+  // Warm-up: JIT, connection pools, prepared statements.
+  await drive(p, 300, get, 200);
+  await drive(p, 300, order, 201);
+  const orders: Result[] = [];
+  const gets: Result[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    gets.push(await drive(p, PER_ROUND, get, 200));
+    orders.push(await drive(p, PER_ROUND, order, 201));
+  }
+  const rate = (rs: Result[]) => rs.reduce((s, r) => s + r.perSecond, 0) / rs.length;
+  const all = (rs: Result[]) => rs.flatMap((r) => r.latencies);
+  const cpu = (rs: Result[]) => rs.reduce((s, r) => s + r.cpuMs, 0) / rs.length;
+  const line = (name: string, rs: Result[]) =>
+    `  ${name.padEnd(28)} ${rate(rs).toFixed(0).padStart(6)}/s  p50 ${at(all(rs), 0.5).toFixed(1)} ms  p99 ${at(all(rs), 0.99).toFixed(1)} ms  provider CPU ${cpu(rs).toFixed(2)} ms/request  (rounds: ${rs.map((r) => r.perSecond.toFixed(0)).join(', ')})`;
+  console.log(`${label}: ${ROUNDS} rounds of ${PER_ROUND}, concurrency ${CONCURRENCY}`);
+  console.log(line('POST /api/orders (MARKET)', orders));
+  console.log(line('GET /api/symbols/sim/spot', gets));
+  console.log(`  orders : GET = ${(rate(orders) / rate(gets)).toFixed(2)}x by rate, ${(cpu(gets) / cpu(orders)).toFixed(2)}x by provider CPU per request`);
+}
+
+async function main(): Promise<void> {
+  const nats = (await reachable(NATS_URL)) ? NATS_URL : undefined;
+  const env = { LOG_LEVEL: 'warn', SIM_SYMBOLS: 'BTCUSDT,ETHUSDT' };
+
+  const pg = await createTestDatabase('bench_load');
+  const onPg = await startProviderProcess({ databaseUrl: pg.url, ...(nats ? { natsUrl: nats } : {}), env });
+  try {
+    await measure(`PostgreSQL + ${nats ? 'NATS' : 'memory bus'}`, onPg);
+  } finally {
+    await onPg.stop();
+    if (nats) await deleteNatsStream(onPg.streamName, nats);
+    await pg.drop();
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'bench-load-'));
+  const onPglite = await startProviderProcess({ databaseUrl: `pglite:${join(dir, 'pglite')}`, env });
+  try {
+    await measure('PGlite + memory bus', onPglite);
+  } finally {
+    await onPglite.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
