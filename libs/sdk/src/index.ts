@@ -7,4 +7,4 @@ export { isAmbiguousFailure, isUnreachable } from './failure';
 export { createAppPresence } from './presence';
 export type { AppDescription, AppPresence, AppPresenceOptions, PresenceStatus } from './presence';
 export { connectProviderSocket } from './socket';
-export type { ProviderSocket, ProviderSocketOptions } from './socket';
+export type { ProviderSocket, ProviderSocketOptions, ResumeInfo } from './socket';
