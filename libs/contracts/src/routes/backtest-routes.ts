@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConnectorTypeSchema, TimeFrameSchema, TimestampInput, UnixMs } from '../common';
 import { DecimalString, NonNegativeDecimalString, PositiveDecimalString, compareDecimalStrings } from '../decimal';
-import { defineRoute } from '../openapi';
+import { defineRoute, defineRoutes } from '../openapi';
 import { BackfillProgressSchema } from '../platform';
 import { ConnectorMarketParams, OkSchema, SymbolParam, TimeFrameParam } from './params';
 
@@ -165,7 +165,7 @@ export type BackfillStatus = z.output<typeof BackfillStatusSchema>;
 export const BackfillSeriesParams = ConnectorMarketParams.extend({ symbol: SymbolParam, interval: TimeFrameParam });
 const backfillPath = '/candles/:connectorType/:marketType/:symbol/:interval/backfill';
 
-export const backtestRoutes = {
+export const backtestRoutes = defineRoutes({
   backtestCreate: defineRoute({
     method: 'post',
     path: '/backtests',
@@ -194,4 +194,4 @@ export const backtestRoutes = {
     responses: { 202: BackfillStatusSchema, 409: null },
   }),
   candleBackfillStatus: defineRoute({ method: 'get', path: `${backfillPath}/status`, summary: 'The running or last backfill of one series', tags: tags('Candles'), request: { params: BackfillSeriesParams }, responses: { 200: BackfillStatusSchema } }),
-} as const;
+});

@@ -3,7 +3,7 @@ import { CandleSchema } from '../market-data';
 import { ConnectorTypeSchema, MarketTypeSchema, UnixMs, TimestampInput } from '../common';
 import { DecimalString } from '../decimal';
 import { createPaginationQuery, paginated } from '../http';
-import { defineRoute } from '../openapi';
+import { defineRoute, defineRoutes } from '../openapi';
 import { ConnectorMarketParams, SymbolParam, TimeFrameParam } from './params';
 
 const tags = (t: string) => [t];
@@ -253,7 +253,7 @@ export type RepairResult = z.output<typeof RepairResultSchema>;
 
 const seriesPath = '/candles/:connectorType/:marketType/:symbol/:interval';
 
-export const platformRoutes = {
+export const platformRoutes = defineRoutes({
   eventsink: defineRoute({ method: 'get', path: '/eventsink', summary: 'Persisted bus events, newest first, with filters', tags: tags('Event sink'), request: { query: EventSinkQuerySchema }, responses: { 200: paginated(SinkEventSchema) } }),
   replayStart: defineRoute({ method: 'post', path: '/replay/start', summary: 'Replay stored market data through the live bus subjects and WS events (marked replay)', tags: tags('Replay'), request: { body: ReplayStartSchema }, responses: { 202: ReplayStatusSchema, 409: null } }),
   replayStop: defineRoute({ method: 'post', path: '/replay/stop', summary: 'Stop the running replay (no-op when idle)', tags: tags('Replay'), responses: { 200: ReplayStatusSchema } }),
@@ -262,4 +262,4 @@ export const platformRoutes = {
   dashboard: defineRoute({ method: 'get', path: '/dashboard/overview', summary: 'Infrastructure, registry, event rates, trading and alerts at a glance', tags: tags('Dashboard'), request: { query: DashboardQuerySchema }, responses: { 200: DashboardOverviewSchema } }),
   candleGaps: defineRoute({ method: 'get', path: `${seriesPath}/gaps`, summary: 'Missing and misaligned bars of one series', tags: tags('Candles'), request: { params: SeriesParams, query: GapQuerySchema }, responses: { 200: GapReportSchema } }),
   candleRepair: defineRoute({ method: 'post', path: `${seriesPath}/repair`, summary: 'Rebuild missing bars from stored trades or finer candles (dry-run or apply)', tags: tags('Candles'), request: { params: SeriesParams, body: RepairRequestSchema }, responses: { 200: RepairResultSchema } }),
-} as const;
+});

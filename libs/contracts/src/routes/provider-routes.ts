@@ -4,7 +4,7 @@ import { ConnectorTypeSchema, Id, MarketTypeSchema, SymbolName, TimestampInput }
 import { DecimalString, PositiveDecimalString } from '../decimal';
 import { createPaginationQuery, paginated } from '../http';
 import { CandleSchema, InstrumentSchema, OrderBookSchema, SymbolPriceSchema } from '../market-data';
-import { defineRoute, withOpenApiSchema } from '../openapi';
+import { defineRoute, defineRoutes, withOpenApiSchema } from '../openapi';
 import { OrderCloseRequestSchema, OrderCreateFieldsSchema, OrderCreateRequestSchema, OrderSchema } from '../order';
 import { ReconciliationSchema } from '../platform';
 import { ConnectorMarketParams, MarketTypeParam, SymbolParam, TimeFrameParam } from './params';
@@ -136,7 +136,7 @@ const cm = ConnectorMarketParams;
 const ORDERS_CAP =
   "An account's `orders` holds at most its 1,000 newest open orders. When an account has more, headers say so: `X-Orders-Truncated: true`, `X-Orders-Limit`, and `X-Orders-Total` (one account) or `X-Orders-Truncated-Accounts: <connectorType>/<marketType>=<open orders>,...` (the list).";
 
-export const providerRoutes = {
+export const providerRoutes = defineRoutes({
   options: defineRoute({ method: 'get', path: '/options', summary: 'Provider metadata, connectors, detectors and accounts', tags: tags('Options'), responses: { 200: OptionsSchema } }),
   accounts: defineRoute({ method: 'get', path: '/accounts', summary: 'Every account (one per connector and market)', description: ORDERS_CAP, tags: tags('Accounts'), responses: { 200: z.array(AccountSchema) } }),
   account: defineRoute({ method: 'get', path: '/accounts/:connectorType/:marketType', summary: 'One account', description: ORDERS_CAP, tags: tags('Accounts'), request: { params: cm }, responses: { 200: AccountSchema } }),
@@ -194,4 +194,4 @@ export const providerRoutes = {
   simPause: defineRoute({ method: 'post', path: '/connectors/sim/pause', summary: 'Pause the simulated clock', tags: tags('Simulator'), responses: { 200: SimStatusSchema } }),
   simResume: defineRoute({ method: 'post', path: '/connectors/sim/resume', summary: 'Resume the simulated clock', tags: tags('Simulator'), responses: { 200: SimStatusSchema } }),
   simStep: defineRoute({ method: 'post', path: '/connectors/sim/step', summary: 'Advance the (paused) clock by ms', tags: tags('Simulator'), request: { body: SimStepSchema }, responses: { 200: SimStatusSchema } }),
-} as const;
+});

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DETECTOR_STATUS_VALUES } from '@barfinex/enums';
 import { ConnectorTypeSchema, MarketTypeSchema, SymbolName, TimeFrameSchema, UnixMs, enumOf } from '../common';
 import { DecimalString, NonNegativeDecimalString, PositiveDecimalString, compareDecimalStrings, normalizeDecimal } from '../decimal';
-import { defineRoute, withOpenApiSchema } from '../openapi';
+import { defineRoute, defineRoutes, withOpenApiSchema } from '../openapi';
 import { AppTypeSchema } from '../platform';
 import { RiskPoliciesInputSchema } from '../risk';
 import { MarketTypeParam, TimeFrameParam } from './params';
@@ -132,14 +132,14 @@ export type ProxyTargets = z.output<typeof ProxyTargetsSchema>;
 
 const ok = <S extends z.ZodType>(data: S) => z.object({ ok: z.literal(true), data });
 
-export const registryRoutes = {
+export const registryRoutes = defineRoutes({
   registerApp: defineRoute({ method: 'post', path: '/apps/registry/register', summary: 'Register an app (advisor, inspector or detector)', tags: tags('App registry'), request: { body: AppRegisterRequestSchema }, responses: { 201: ok(AppRegistrationSchema) } }),
   heartbeatApp: defineRoute({ method: 'post', path: '/apps/registry/heartbeat', summary: 'Report an app alive (registers it when unknown)', tags: tags('App registry'), request: { body: AppHeartbeatRequestSchema }, responses: { 200: ok(AppRegistrationSchema) } }),
   unregisterApp: defineRoute({ method: 'post', path: '/apps/registry/unregister', summary: 'Unregister an app (the row is kept; `data` is null when unknown)', tags: tags('App registry'), request: { body: AppUnregisterRequestSchema }, responses: { 200: ok(AppRegistrationSchema.nullable()) } }),
   listApps: defineRoute({ method: 'get', path: '/apps/registry', summary: 'Registered apps (active only unless includeInactive=true)', tags: tags('App registry'), request: { query: AppRegistryListQuerySchema }, responses: { 200: ok(z.array(AppRegistrationSchema)).extend({ count: z.number().int() }) } }),
   getApp: defineRoute({ method: 'get', path: '/apps/registry/:appType/:appKey', summary: 'One registered app, active or not', tags: tags('App registry'), request: { params: z.object({ appType: AppTypeSchema, appKey: z.string() }) }, responses: { 200: ok(AppRegistrationSchema) } }),
   proxyTargets: defineRoute({ method: 'get', path: '/proxy/targets', summary: 'Proxy targets by app type', tags: tags('Proxy'), responses: { 200: ProxyTargetsSchema } }),
-} as const;
+});
 
 const PROXY_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 const PROXY_PREFIXES = { advisors: 'Advisor', inspectors: 'Inspector', detectors: 'Detector' } as const;
@@ -153,11 +153,13 @@ export const proxyRouteDocs = Object.entries(PROXY_PREFIXES).flatMap(([prefix, a
     defineRoute({
       method,
       path: `/${prefix}/:appKey/*splat`,
+      operationId: `proxy${app}${method.charAt(0).toUpperCase()}${method.slice(1)}`,
       summary: `Proxy to a registered ${app} app`,
-      description: `Forwards method, remaining path, query, body and safe headers to the ${app.toLowerCase()} registered as \`appKey\`; its status and body come back unchanged. 404 unknown app, 503 inactive, 502 unreachable, 504 timeout; paths with \`..\`, backslashes or a second scheme are refused (400).`,
+      description: `Forwards method, remaining path (\`splat\`, which may span several segments), query, body and safe headers to the ${app.toLowerCase()} registered as \`appKey\`; its status, headers and body come back unchanged, in whatever media type it answers. The listed errors are the provider's own: 404 unknown app, 503 inactive, 502 unreachable, 504 timeout, 400 for paths with \`..\`, backslashes, control characters or a second scheme.`,
       tags: tags('Proxy'),
-      request: { params: z.object({ appKey: AppKeySchema, splat: z.string() }) },
-      responses: { 200: { description: 'The app’s response, unchanged' }, 502: null, 503: null, 504: null },
+      passThrough: true,
+      request: { params: z.object({ appKey: AppKeySchema, splat: z.string().min(1).meta({ example: 'signals/latest' }) }) },
+      responses: { 200: { description: 'The app’s answer, unchanged' }, 502: null, 503: null, 504: null },
     }),
   ),
 );
@@ -313,7 +315,7 @@ const DeletedSchema = z.object({ deleted: z.literal(true) });
 const keyParams = z.object({ key: AppKeySchema });
 const sysParams = z.object({ sysname: AppKeySchema });
 
-export const configRoutes = {
+export const configRoutes = defineRoutes({
   listDetectors: defineRoute({ method: 'get', path: '/detectors', summary: 'Detector configs with status (active, disabled, blocked, offline)', tags: tags('Detectors'), responses: { 200: z.array(DetectorItemSchema) } }),
   createDetector: defineRoute({ method: 'post', path: '/detectors', summary: 'Create a detector config (bare or `{ detector }`)', tags: tags('Detectors'), request: { body: DetectorCreateBodySchema }, responses: { 201: DetectorItemSchema, 409: null } }),
   getDetector: defineRoute({ method: 'get', path: '/detectors/:key', summary: 'One detector config', tags: tags('Detectors'), request: { params: keyParams }, responses: { 200: DetectorItemSchema } }),
@@ -324,4 +326,4 @@ export const configRoutes = {
   getInspector: defineRoute({ method: 'get', path: '/inspectors/:sysname', summary: 'One inspector config', tags: tags('Inspectors'), request: { params: sysParams }, responses: { 200: InspectorItemSchema } }),
   updateInspector: defineRoute({ method: 'put', path: '/inspectors/:sysname', summary: 'Shallow-merge fields into an inspector config (bare or `{ options }`)', tags: tags('Inspectors'), request: { params: sysParams, body: InspectorPatchBodySchema }, responses: { 200: InspectorItemSchema } }),
   deleteInspector: defineRoute({ method: 'delete', path: '/inspectors/:sysname', summary: 'Delete an inspector config', tags: tags('Inspectors'), request: { params: sysParams }, responses: { 200: DeletedSchema } }),
-} as const;
+});
