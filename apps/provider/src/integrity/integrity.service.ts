@@ -15,6 +15,8 @@ export interface IntegrityDeps {
 }
 
 const FINER_LIMIT = 1_000_000;
+/** Bars one repair may rebuild (69 days of minute bars): the work, and its memory, grow with the count. */
+export const MAX_REPAIR_BARS = 100_000;
 
 function liveToRow(c: LiveCandle): CandleRow {
   return { ...c, open: c.open.toFixed(), high: c.high.toFixed(), low: c.low.toFixed(), close: c.close.toFixed(), volume: c.volume.toFixed(), closed: true };
@@ -116,6 +118,9 @@ export function createIntegrityService(deps: IntegrityDeps) {
 
   async function repair(series: SeriesKey, options: { mode: 'dry-run' | 'apply'; from?: number | undefined; to?: number | undefined }): Promise<RepairResult> {
     const before = await report(series, options.from, options.to);
+    if (before.missingBars > MAX_REPAIR_BARS) {
+      throw badRequest(`The range misses ${before.missingBars} bars; one repair rebuilds at most ${MAX_REPAIR_BARS}: narrow "from" and "to".`, { missingBars: before.missingBars, limit: MAX_REPAIR_BARS });
+    }
     const wanted = new Set(barsIn(series.interval, before.missingRanges));
     // Complete minute bars first: they are exact, while a hole in the stored trades (market data
     // dropped under load) would rebuild as a wrong flat bar.

@@ -4,6 +4,7 @@ import type { Database } from '@barfinex/db';
 import { startProvider } from '../testing/harness';
 import type { Harness } from '../testing/harness';
 import { expectedBars, groupBars, rangesFromTimes } from './gaps';
+import { MAX_REPAIR_BARS } from './integrity.service';
 
 let db: Database;
 let h: Harness;
@@ -91,6 +92,13 @@ describe('candle gap report and repair', () => {
     expect((await call('GET', `${series}/7x/gaps`)).status).toBe(400);
     expect((await call('POST', `${series}/min1/repair`, { mode: 'fix' })).status).toBe(400);
     expect((await call('GET', '/api/candles/binance/spot/BTCUSDT/min1/gaps')).status).toBe(404);
+  });
+
+  it('refuses a repair of decades of missing bars with 400 instead of running out of memory', async () => {
+    expect((await call('GET', `${series}/min1/gaps?from=0`)).body['missingBars']).toBeGreaterThan(MAX_REPAIR_BARS);
+    const res = await call('POST', `${series}/min1/repair`, { from: 0 });
+    expect(res.status).toBe(400);
+    expect(res.body['error']).toMatchObject({ code: 'BAD_REQUEST', details: { limit: MAX_REPAIR_BARS } });
   });
 });
 
