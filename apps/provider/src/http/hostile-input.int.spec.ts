@@ -14,7 +14,7 @@ import type { JsonModel, Target, UrlPart } from './hostile-input.fixture';
 
 // The seed and the count are fixed so CI runs the same requests every time; raise FUZZ_RUNS locally to search harder.
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261216);
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 12);
+const RUNS = Number(process.env['FUZZ_RUNS'] ?? 20);
 
 type Json = Record<string, unknown>;
 interface Operation {
