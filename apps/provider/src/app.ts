@@ -4,6 +4,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Logger } from 'pino';
 import type { Bus, Subscription } from '@barfinex/bus';
 import type { MarketType } from '@barfinex/enums';
+import type { EventEnvelope } from '@barfinex/events';
 import { buildOpenApiDocument } from '@barfinex/contracts';
 import { createQuarantine } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
@@ -87,7 +88,10 @@ export function createProvider(deps: ProviderDeps) {
     key: config.PROVIDER_KEY,
     onPublished: (event, ok) => publishCounter.inc({ event, ok: String(ok) }),
     onLost: (event) => lostCounter.inc({ event }),
+    // Bound late: the event sink is built further down, from areas that need this publisher.
+    onDurable: (env) => sinkTap(env),
   });
+  let sinkTap: (env: EventEnvelope) => void = () => undefined;
   metrics.gauge({
     name: 'bfx_event_outbox_depth',
     help: 'Durable events waiting in the event outbox for the bus',
@@ -154,6 +158,7 @@ export function createProvider(deps: ProviderDeps) {
   registerConfigRoutes(t, { configs });
   const jobs = createJobAreas(t, { db: deps.db, bus, logger, candles, connectors, maxBacktestBars: config.BACKTEST_MAX_BARS, now });
   const platform = createPlatformAreas(t, { config, logger, db: deps.db, bus, metrics, now, startedAt, version: PROVIDER_VERSION, candles, connectors, registry, configs, orders });
+  sinkTap = (env) => platform.eventSink.tap(env);
 
   const openApi = buildOpenApiDocument({
     title: 'Barfinex Provider API',

@@ -41,6 +41,8 @@ export interface EventPublisherDeps {
   schedule?: Schedule;
   onPublished?: (name: EventName, ok: boolean) => void;
   onLost?: (name: string) => void;
+  /** Each durable event as it is created, before the bus or the outbox takes it (the event sink's batch tap). */
+  onDurable?: (env: EventEnvelope) => void;
 }
 
 export function createEventPublisher(deps: EventPublisherDeps): OutboxEventPublisher {
@@ -93,6 +95,7 @@ export function createEventPublisher(deps: EventPublisherDeps): OutboxEventPubli
       logger.warn({ err, event: name }, 'event publish failed');
       return;
     }
+    deps.onDurable?.(env);
     // Behind rows already waiting, so a new event never overtakes older ones.
     if (outbox.queueing || !bus.status().connected) {
       track(outbox.add(env));

@@ -48,6 +48,21 @@ describe('event sink buffer', () => {
     expect(sink.stats()).toMatchObject({ buffered: 0, stored: 25, dropped: 0 });
   });
 
+  it('writes the durable events this process emitted in one batch, and their bus deliveries cost no write', async () => {
+    const store = flakyStore();
+    const sink = createEventSink({ insert: store.insert, batchSize: 100, flushMs: 60_000 });
+    const events = [fill(1), fill(2), fill(3), fill(4), fill(5)];
+    for (const env of events) sink.tap(env);
+    expect(store.state.calls).toBe(0);
+    // The first delivery from the bus writes everything tapped so far, together.
+    await sink.addDurable(events[0] as EventEnvelope);
+    expect(store.state.calls).toBe(1);
+    expect([...store.stored.keys()]).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
+    for (const env of events.slice(1)) await sink.addDurable(env);
+    expect(store.state.calls).toBe(1);
+    expect(sink.stats()).toMatchObject({ buffered: 0, stored: 5 });
+  });
+
   it('keeps buffering while the database is down and loses nothing once it is back', async () => {
     const store = flakyStore();
     const errors: number[] = [];

@@ -1,4 +1,5 @@
 import type { Bus, Subscription } from '@barfinex/bus';
+import type { EventEnvelope } from '@barfinex/events';
 import type { PrismaClient } from '@barfinex/db';
 import type { Metrics } from '@barfinex/service-kit';
 import type { Logger } from 'pino';
@@ -71,6 +72,10 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
     sink,
     history,
     enabled: deps.enabled,
+    /** The provider's own durable events as it emits them (see `EventSink.tap`). */
+    tap(env: EventEnvelope): void {
+      if (deps.enabled && onRecord) sink.tap(env);
+    },
     async start(feed: (record: SinkRecord) => void): Promise<void> {
       if (!deps.enabled) return;
       onRecord = feed;
