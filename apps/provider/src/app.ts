@@ -8,7 +8,7 @@ import type { EventEnvelope } from '@barfinex/events';
 import { buildOpenApiDocument } from '@barfinex/contracts';
 import { createQuarantine } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
-import { closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
+import { closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, logQuarantined, notFoundHandler, quarantineCheck, requestContext, tokenAuth } from '@barfinex/service-kit';
 import { registerAccountRoutes } from './accounts/accounts.routes';
 import { createCandlesRepository } from './candles/candles.repository';
 import { registerCandleRoutes } from './candles/candles.routes';
@@ -40,7 +40,6 @@ import { createProxyFastPath } from './proxy/fast-path';
 import { registerRegistryRoutes } from './registry/registry.routes';
 import { createRegistryService } from './registry/registry.service';
 import { createTargetPolicy } from './registry/target-policy';
-import { reportQuarantine } from './quarantine/quarantine.reporting';
 import { createWsBridge } from './ws/ws.bridge';
 import { createPlatformAreas } from './eventsink/platform-areas';
 import { createJobAreas } from './backtest/jobs.module';
@@ -80,10 +79,12 @@ export function createProvider(deps: ProviderDeps) {
   const metrics = createMetrics({ service: 'provider' });
   const publishCounter = metrics.counter({ name: 'bfx_bus_published_total', help: 'Events handed to the bus', labelNames: ['event', 'ok'] as const });
   const consumedCounter = metrics.counter({ name: 'bfx_bus_consumed_total', help: 'Events received from the bus', labelNames: ['event'] as const });
-  const lostCounter = metrics.counter({ name: 'bfx_events_lost_total', help: 'Durable events neither the bus nor the event outbox took (database down too), or stored envelopes no longer valid', labelNames: ['event'] as const });
+  const lostCounter = metrics.counter({ name: 'bfx_events_lost_total', help: 'Durable events neither the bus nor the event outbox took (database down too)', labelNames: ['event'] as const });
+  // Stored records that no longer validate are moved here instead of failing a start (or a relay).
+  const quarantine = createQuarantine({ prisma: deps.db.prisma, app: 'provider', now, onQuarantined: logQuarantined(logger.child({ component: 'quarantine' })) });
   const events = createEventPublisher({
     bus,
-    outbox: createEventOutboxRepository(deps.db.prisma),
+    outbox: createEventOutboxRepository(deps.db.prisma, quarantine),
     logger: logger.child({ component: 'events' }),
     key: config.PROVIDER_KEY,
     onPublished: (event, ok) => publishCounter.inc({ event, ok: String(ok) }),
@@ -180,7 +181,7 @@ export function createProvider(deps: ProviderDeps) {
     now,
     checks: {
       database: databaseCheck(deps.db),
-      quarantine: reportQuarantine({ quarantine: createQuarantine({ prisma: deps.db.prisma, app: 'provider' }), metrics }),
+      quarantine: quarantineCheck({ quarantine, metrics }),
       bus: async () => {
         const status = bus.status();
         return { ok: status.connected, details: { ...status, outboxDepth: events.outboxDepth() } };
@@ -241,6 +242,8 @@ export function createProvider(deps: ProviderDeps) {
       ...(platform.eventSink.enabled ? { history: platform.eventSink.history } : {}),
     });
     const bridge = ws;
+    await registry.checkStored(quarantine);
+    await configs.checkStored(quarantine);
     // Before anything can emit: events an earlier run left in the outbox go out first.
     await events.start();
     await platform.eventSink.start((record) => bridge.emitSinkRecord(record));

@@ -68,6 +68,8 @@ export { AuthMessage, createTokenCheck, socketTokenAuth, tokenAuth } from './aut
 export type { SocketAuthError, SocketHandshakeLike, TokenAuthOptions } from './auth/token-auth';
 
 export { busCheck, databaseCheck, healthRouter, runHealthChecks } from './health';
+export { logQuarantined, quarantineCheck } from './quarantine-check';
+export type { QuarantineCounts, QuarantinedRecordInfo } from './quarantine-check';
 export { logBusConnection } from './bus/bus-connection-log';
 export type { BusConnectionLogOptions, WatchableBus, WatchedBusStatus } from './bus/bus-connection-log';
 export { answerClientErrors, clientErrorResponse, closeServer, createHttpServer } from './server';

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from '@barfinex/db';
+import type { Prisma, PrismaClient, Quarantine } from '@barfinex/db';
 import { bigIntToMs, isUniqueViolation, msToBigInt } from '@barfinex/db';
 
 /** A stored config document; `key` is the detector key or the inspector sysname. */
@@ -16,6 +16,11 @@ export interface ConfigTable {
   create(key: string, config: Record<string, unknown>, at: number): Promise<StoredConfig | undefined>;
   update(key: string, config: Record<string, unknown>, at: number): Promise<StoredConfig | undefined>;
   remove(key: string, at: number): Promise<boolean>;
+  /**
+   * Moves the live configs `check` refuses (it throws) to the quarantine, so a document stored by
+   * an older schema cannot block its detector's updates forever; returns how many stay.
+   */
+  keepValid(quarantine: Quarantine, check: (key: string, config: unknown) => unknown): Promise<number>;
 }
 
 interface Row {
@@ -61,6 +66,15 @@ function detectorTable(prisma: PrismaClient): ConfigTable {
       return count === 1 ? toStored(key, await d.findUniqueOrThrow({ where: { key } })) : undefined;
     },
     remove: async (key, at) => (await d.updateMany({ where: { key, deletedAt: null }, data: { deletedAt: msToBigInt(at), updatedAt: msToBigInt(at) } })).count === 1,
+    keepValid: async (quarantine, check) =>
+      (
+        await quarantine.keepValid(await d.findMany({ where: { deletedAt: null }, orderBy: { key: 'asc' } }), {
+          source: 'detector_configs',
+          key: (r) => r.key,
+          parse: (r) => check(r.key, r.config),
+          remove: (refused) => d.deleteMany({ where: { id: { in: refused.map((r) => r.id) } } }),
+        })
+      ).length,
   };
 }
 
@@ -88,6 +102,15 @@ function inspectorTable(prisma: PrismaClient): ConfigTable {
       return count === 1 ? toStored(sysname, await d.findUniqueOrThrow({ where: { sysname } })) : undefined;
     },
     remove: async (sysname, at) => (await d.updateMany({ where: { sysname, deletedAt: null }, data: { deletedAt: msToBigInt(at), updatedAt: msToBigInt(at) } })).count === 1,
+    keepValid: async (quarantine, check) =>
+      (
+        await quarantine.keepValid(await d.findMany({ where: { deletedAt: null }, orderBy: { sysname: 'asc' } }), {
+          source: 'inspector_configs',
+          key: (r) => r.sysname,
+          parse: (r) => check(r.sysname, r.config),
+          remove: (refused) => d.deleteMany({ where: { id: { in: refused.map((r) => r.id) } } }),
+        })
+      ).length,
   };
 }
 

@@ -1,5 +1,6 @@
 import { DetectorConfigSchema, InspectorConfigSchema } from '@barfinex/contracts';
 import type { DetectorConfig, DetectorItem, InspectorConfig, InspectorItem } from '@barfinex/contracts';
+import type { Quarantine } from '@barfinex/db';
 import type { AppType, DetectorStatus } from '@barfinex/enums';
 import { badRequest, conflict, isAppError, notFound, parseInput } from '@barfinex/service-kit';
 import type { z } from 'zod';
@@ -59,6 +60,13 @@ function crud<S extends z.ZodType<Record<string, unknown>>>(table: ConfigTable, 
       if (!(await table.remove(key, now()))) throw notFound(`${what} "${key}"`);
       return { deleted: true };
     },
+    /** A stored document must still be one the schema accepts, under its own key (an update re-validates it whole). */
+    keepValid: (quarantine: Quarantine) =>
+      table.keepValid(quarantine, (key, config) => {
+        const doc = schema.parse(config);
+        if (doc[keyField] !== key) throw new Error(`${keyField} "${String(doc[keyField])}" is not the stored key "${key}"`);
+        return doc;
+      }),
   };
 }
 
@@ -74,6 +82,11 @@ export function createConfigsService(deps: ConfigsServiceDeps) {
   const online = () => deps.registry.activeKeys('detector');
 
   return {
+    /** Run at start: stored configs that no longer validate are quarantined instead of failing every later update. */
+    async checkStored(quarantine: Quarantine): Promise<void> {
+      await detectors.keepValid(quarantine);
+      await inspectors.keepValid(quarantine);
+    },
     detectors: {
       list: async () => {
         const [rows, active] = await Promise.all([detectors.list(), online()]);

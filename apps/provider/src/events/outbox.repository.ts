@@ -1,5 +1,5 @@
-import { msToBigInt } from '@barfinex/db';
-import type { PrismaClient } from '@barfinex/db';
+import { createQuarantine, msToBigInt } from '@barfinex/db';
+import type { PrismaClient, Quarantine } from '@barfinex/db';
 import type { EventEnvelope } from '@barfinex/events';
 
 /** One waiting event: the envelope exactly as it will be published, as JSON text. */
@@ -20,9 +20,15 @@ export interface EventOutboxRepository {
   /** Returns how many rows were removed. */
   remove(seqs: readonly bigint[]): Promise<number>;
   count(): Promise<number>;
+  /**
+   * The rows `parse` accepts, in order; the others (envelopes that no longer validate) are moved
+   * to quarantined_records and out of the outbox in one transaction, to be inspected and replayed
+   * by hand rather than lost or left blocking every row behind them.
+   */
+  keepValid<T>(rows: readonly OutboxRow[], parse: (row: OutboxRow) => T): Promise<T[]>;
 }
 
-export function createEventOutboxRepository(prisma: PrismaClient): EventOutboxRepository {
+export function createEventOutboxRepository(prisma: PrismaClient, quarantine: Quarantine = createQuarantine({ prisma, app: 'provider' })): EventOutboxRepository {
   return {
     async append(envelopes, now) {
       if (envelopes.length === 0) return 0;
@@ -39,6 +45,16 @@ export function createEventOutboxRepository(prisma: PrismaClient): EventOutboxRe
     },
     count() {
       return prisma.eventOutbox.count();
+    },
+    keepValid(rows, parse) {
+      return quarantine.keepValid(rows, {
+        source: 'event_outbox',
+        key: (r) => r.eventId,
+        parse,
+        remove: (refused) => prisma.eventOutbox.deleteMany({ where: { seq: { in: refused.map((r) => r.seq) } } }),
+        // The envelope text as JSON when it still parses, so it can be read and re-inserted as it was.
+        value: (r) => ({ seq: r.seq.toString(), eventId: r.eventId, envelope: r.envelope }),
+      });
     },
   };
 }

@@ -3,8 +3,7 @@ import type { Bus, Schedule } from '@barfinex/bus';
 import { parseEnvelope } from '@barfinex/events';
 import type { EventEnvelope, EventName } from '@barfinex/events';
 import type { Logger } from 'pino';
-import type { EventOutboxRepository, OutboxRow } from './outbox.repository';
-
+import type { EventOutboxRepository } from './outbox.repository';
 
 export interface OutboxDeps {
   store: EventOutboxRepository;
@@ -16,7 +15,7 @@ export interface OutboxDeps {
   /** Resolves when the direct publishes already under way have finished: they were emitted first. */
   directIdle: () => Promise<void>;
   onPublished?: (name: EventName, ok: boolean) => void;
-  /** An event given up on: the outbox write failed, or a stored envelope can no longer be published. */
+  /** An event given up on: neither the bus nor the outbox write took it. */
   onLost?: (name: string) => void;
   /** Relay retry delay after a failure, doubling from `minMs` up to `maxMs`; also the reconnect poll. */
   retry?: { minMs: number; maxMs: number };
@@ -127,19 +126,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     });
   }
 
-  async function publishRow(row: OutboxRow): Promise<void> {
-    let env: EventEnvelope;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(row.envelope);
-      env = parseEnvelope(raw);
-    } catch (err) {
-      // Never publishable (e.g. the catalog changed since it was stored): keeping it would block every row behind it.
-      deps.logger.error({ err, eventId: row.eventId, envelope: row.envelope }, 'durable event lost: its stored envelope is no longer valid');
-      const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
-      deps.onLost?.(typeof type === 'string' ? type : 'unknown');
-      return;
-    }
+  async function publish(env: EventEnvelope): Promise<void> {
     if (!deps.bus.status().connected) throw new Error('the bus is disconnected');
     try {
       await deps.bus.publishEnvelope(env);
@@ -163,11 +150,14 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         depth = 0;
         return;
       }
+      // Never publishable (e.g. the catalog changed since it was stored): moved aside, not lost, not blocking.
+      const valid = await deps.store.keepValid(rows, (row) => ({ seq: row.seq, env: parseEnvelope(JSON.parse(row.envelope)) }));
+      depth = Math.max(0, depth - (rows.length - valid.length));
       const done: bigint[] = [];
       try {
-        for (const row of rows) {
-          await publishRow(row);
-          done.push(row.seq);
+        for (const { seq, env } of valid) {
+          await publish(env);
+          done.push(seq);
         }
       } finally {
         if (done.length > 0) depth = Math.max(0, depth - (await deps.store.remove(done)));

@@ -1,7 +1,9 @@
-import type { Prisma, PrismaClient } from '@barfinex/db';
+import { AppTypeSchema } from '@barfinex/contracts';
+import type { Prisma, PrismaClient, Quarantine } from '@barfinex/db';
 import { bigIntToMs, isUniqueViolation, msToBigInt, nullableBigIntToMs, nullableMsToBigInt } from '@barfinex/db';
 import type { AppRegistration as DbRow } from '@barfinex/db';
 import type { AppType } from '@barfinex/enums';
+import { z } from 'zod';
 
 /** One stored registration as the service sees it (times in Unix ms; meta unredacted). */
 export interface RegistryRecord {
@@ -39,6 +41,14 @@ function toRecord(row: DbRow): RegistryRecord {
   return record;
 }
 
+/** What a stored registration must be to be served, proxied to and announced in events. */
+const StoredRegistrationSchema = z.object({
+  appType: AppTypeSchema,
+  appKey: z.string().min(1),
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  meta: z.record(z.string(), z.unknown()),
+});
+
 function toData(r: RegistryRecord) {
   return {
     baseUrl: r.baseUrl,
@@ -69,6 +79,21 @@ export function createRegistryRepository(prisma: PrismaClient) {
     async list(appType?: AppType): Promise<RegistryRecord[]> {
       const rows = await prisma.appRegistration.findMany({ where: appType ? { appType } : {}, orderBy: [{ appType: 'asc' }, { appKey: 'asc' }] });
       return rows.map(toRecord);
+    },
+    /**
+     * Run at start: a stored registration the registry could not serve or announce (an unknown app
+     * type, an address that is not an http URL, meta that is not an object) is quarantined, and
+     * the app registers afresh on its next call.
+     */
+    async keepValid(quarantine: Quarantine): Promise<number> {
+      const rows = await prisma.appRegistration.findMany({ orderBy: [{ appType: 'asc' }, { appKey: 'asc' }] });
+      const kept = await quarantine.keepValid(rows, {
+        source: 'app_registrations',
+        key: (r) => `${r.appType}/${r.appKey}`,
+        parse: (r) => StoredRegistrationSchema.parse(r),
+        remove: (refused) => prisma.appRegistration.deleteMany({ where: { id: { in: refused.map((r) => r.id) } } }),
+      });
+      return kept.length;
     },
     /** Writes the whole record; two first writes of one app may race on the insert, so one retry. */
     async save(record: RegistryRecord): Promise<RegistryRecord> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppHeartbeatRequest, AppRegisterRequest, AppRegistration, AppUnregisterRequest, ProxyTarget, ProxyTargets } from '@barfinex/contracts';
+import type { Quarantine } from '@barfinex/db';
 import type { AppType } from '@barfinex/enums';
 import { badRequest, isAppError, notFound, unavailable } from '@barfinex/service-kit';
 import type { EventPublisher } from '../events/publisher';
@@ -175,6 +176,8 @@ export function createRegistryService(deps: RegistryServiceDeps) {
 
   const service = {
     isActive,
+    /** Run at start, before any lookup is cached: stored registrations that do not validate are quarantined. */
+    checkStored: (quarantine: Quarantine) => storage(() => repo.keepValid(quarantine)),
     register: async (input: AppRegisterRequest) => (await write(input, 'register')).registration,
     heartbeat: (input: AppHeartbeatRequest) => write(input, 'heartbeat'),
 
