@@ -4,27 +4,14 @@ import { createTestPglite } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
 import { EVENT_EXAMPLES } from '@barfinex/events';
 import type { AnyEventEnvelope } from '@barfinex/events';
-import type { ProviderClient } from '@barfinex/sdk';
 import { createLogger } from '@barfinex/service-kit';
 import { eventually } from '@barfinex/testing';
 import { createAdvisorApp } from './app';
 import type { AdvisorApp } from './app';
 import { loadAdvisorConfig } from './config';
-import { MINUTE, T0, candleSeries, orderBook } from './testing/fixtures';
+import { MINUTE, T0, candleSeries, fakeProvider } from './testing/fixtures';
 
 const TOKEN = 'advisor-spec-token';
-
-/** Serves the fixture market around 65,000 so the catalog's example signal (entry 65000) fits. */
-function fakeProvider() {
-  const registered: unknown[] = [];
-  const calls = { candles: 0 };
-  const provider = {
-    candles: { list: async () => (calls.candles++, candleSeries({ base: 64_988, drift: 0.1 })) },
-    market: { orderBook: async () => orderBook('64999.5', '65000.5'), ticker: async () => ({ c: '65000' }) },
-    registry: { register: async (app: unknown) => registered.push(app), heartbeat: async () => undefined, unregister: async () => undefined },
-  };
-  return { provider: provider as unknown as ProviderClient, registered, calls };
-}
 
 describe('advisor app (memory bus, PGlite)', () => {
   let db: Database;

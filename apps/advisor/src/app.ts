@@ -3,10 +3,11 @@ import type { Server } from 'node:http';
 import express from 'express';
 import type { Logger } from 'pino';
 import type { Bus, Subscription } from '@barfinex/bus';
+import { createQuarantine } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
 import { createAppPresence } from '@barfinex/sdk';
 import type { AppPresence, ProviderClient } from '@barfinex/sdk';
-import { busCheck, closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, logBusConnection, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
+import { busCheck, closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, logBusConnection, logQuarantined, notFoundHandler, quarantineCheck, requestContext, tokenAuth } from '@barfinex/service-kit';
 import type { AdvisorConfig } from './config';
 import { createDecisionsRepository } from './decisions/decisions.repository';
 import { createDecisionsService } from './decisions/decisions.service';
@@ -43,8 +44,10 @@ export async function createAdvisorApp(deps: AdvisorDeps) {
   const decided = metrics.counter({ name: 'bfx_advisor_decisions_total', help: 'Decisions made, by outcome', labelNames: ['outcome'] as const });
   const failures = metrics.counter({ name: 'bfx_advisor_failures_total', help: 'Signals or requests whose handling failed (redelivered by the bus)' });
 
-  const repo = createDecisionsRepository(deps.db.prisma, appKey);
-  const pipelineConfig = createPipelineConfigService({ repo, now, logger: logger.child({ component: 'pipeline-config' }) });
+  // Stored decisions or a pipeline config that no longer validate are moved here instead of failing the advisor.
+  const quarantine = createQuarantine({ prisma: deps.db.prisma, app: 'advisor', now, onQuarantined: logQuarantined(logger.child({ component: 'quarantine' })) });
+  const repo = createDecisionsRepository(deps.db.prisma, appKey, quarantine);
+  const pipelineConfig = createPipelineConfigService({ repo, now });
   const ownSynthesizer = deps.synthesizer ? undefined : createConfiguredSynthesizer(() => pipelineConfig.current().synthesis, config.ADVISOR_LLM_API_KEY);
   const synthesizer = deps.synthesizer ?? ownSynthesizer;
   const loadMarket = createMarketLoader({ provider: deps.provider, now });
@@ -73,6 +76,7 @@ export async function createAdvisorApp(deps: AdvisorDeps) {
     checks: {
       database: databaseCheck(deps.db),
       bus: busCheck(bus),
+      quarantine: quarantineCheck({ quarantine, metrics }),
     },
   });
   app.use(health);

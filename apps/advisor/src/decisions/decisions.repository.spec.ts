@@ -80,9 +80,9 @@ describe('decisions repository (PGlite)', () => {
 
   it('keeps the pipeline config with a version that grows on every save', async () => {
     const repo = createDecisionsRepository(db.prisma, 'adv-config');
-    expect(await repo.loadConfig()).toBeUndefined();
+    expect(await repo.loadConfig((c) => c)).toBeUndefined();
     expect(await repo.saveConfig({ a: 1 }, T0)).toEqual({ config: { a: 1 }, version: 1, updatedAt: T0 });
     expect(await repo.saveConfig({ a: 2 }, T0 + 1)).toEqual({ config: { a: 2 }, version: 2, updatedAt: T0 + 1 });
-    expect(await repo.loadConfig()).toEqual({ config: { a: 2 }, version: 2, updatedAt: T0 + 1 });
+    expect(await repo.loadConfig((c) => c)).toEqual({ config: { a: 2 }, version: 2, updatedAt: T0 + 1 });
   });
 });

@@ -1,5 +1,5 @@
-import type { Prisma, PrismaClient } from '@barfinex/db';
-import { bigIntToMs, isUniqueViolation, msToBigInt } from '@barfinex/db';
+import type { Prisma, PrismaClient, Quarantine } from '@barfinex/db';
+import { bigIntToMs, createQuarantine, isUniqueViolation, msToBigInt } from '@barfinex/db';
 import { DecisionRecordSchema } from './decision-record';
 import type { DecisionOutcome, DecisionRecord } from './decision-record';
 
@@ -10,8 +10,8 @@ export interface DecisionListQuery {
   outcome?: DecisionOutcome;
 }
 
-export interface StoredPipelineConfig {
-  config: unknown;
+export interface StoredPipelineConfig<C = unknown> {
+  config: C;
   version: number;
   updatedAt: number;
 }
@@ -23,7 +23,8 @@ export interface DecisionsRepository {
   insert(record: DecisionRecord): Promise<{ record: DecisionRecord; created: boolean }>;
   markPublished(decisionId: string, at: number): Promise<void>;
   list(query: DecisionListQuery): Promise<{ items: DecisionRecord[]; total: number }>;
-  loadConfig(): Promise<StoredPipelineConfig | undefined>;
+  /** The stored config as `parse` reads it; one `parse` refuses is quarantined and reads as none. */
+  loadConfig<C>(parse: (config: unknown) => C): Promise<StoredPipelineConfig<C> | undefined>;
   saveConfig(config: unknown, at: number): Promise<StoredPipelineConfig>;
 }
 
@@ -56,19 +57,25 @@ function toRecord(row: Row): DecisionRecord {
   });
 }
 
-/** The only Prisma user of the advisor; rows are scoped by the advisor's app key. */
-export function createDecisionsRepository(prisma: PrismaClient, advisorKey: string): DecisionsRepository {
+/**
+ * The only Prisma user of the advisor; rows are scoped by the advisor's app key. A stored row that
+ * no longer validates is moved to the quarantine when read: a decision then reads as absent (a
+ * redelivered signal is decided again instead of failing forever), the config as never saved.
+ */
+export function createDecisionsRepository(prisma: PrismaClient, advisorKey: string, quarantine: Quarantine = createQuarantine({ prisma, app: 'advisor' })): DecisionsRepository {
   const decisions = prisma.advisorDecision;
-  const findByDedupKey = async (dedupKey: string) => {
-    const row = await decisions.findUnique({ where: { advisorKey_dedupKey: { advisorKey, dedupKey } } });
-    return row ? toRecord(row) : undefined;
-  };
+  const valid = (rows: readonly Row[]) =>
+    quarantine.keepValid(rows, {
+      source: 'advisor_decisions',
+      key: (r) => `${advisorKey}/${r.dedupKey}`,
+      parse: toRecord,
+      remove: (refused) => decisions.deleteMany({ where: { id: { in: refused.map((r) => r.id) } } }),
+    });
+  const one = async (row: Row | null) => (row ? (await valid([row]))[0] : undefined);
+  const findByDedupKey = async (dedupKey: string) => one(await decisions.findUnique({ where: { advisorKey_dedupKey: { advisorKey, dedupKey } } }));
   return {
     findByDedupKey,
-    async get(decisionId) {
-      const row = await decisions.findFirst({ where: { advisorKey, decisionId } });
-      return row ? toRecord(row) : undefined;
-    },
+    get: async (decisionId) => one(await decisions.findFirst({ where: { advisorKey, decisionId } })),
     async insert(record) {
       try {
         const row = await decisions.create({
@@ -113,11 +120,18 @@ export function createDecisionsRepository(prisma: PrismaClient, advisorKey: stri
         decisions.findMany({ where, orderBy: [{ decidedAt: 'desc' }, { id: 'desc' }], skip: (query.page - 1) * query.limit, take: query.limit }),
         decisions.count({ where }),
       ]);
-      return { items: rows.map(toRecord), total };
+      const items = await valid(rows);
+      return { items, total: total - (rows.length - items.length) };
     },
-    async loadConfig() {
+    async loadConfig(parse) {
       const row = await prisma.advisorPipelineConfig.findUnique({ where: { advisorKey } });
-      return row ? { config: row.config, version: row.version, updatedAt: bigIntToMs(row.updatedAt) } : undefined;
+      const [kept] = await quarantine.keepValid(row ? [row] : [], {
+        source: 'advisor_pipeline_configs',
+        key: (r) => r.advisorKey,
+        parse: (r) => ({ config: parse(r.config), version: r.version, updatedAt: bigIntToMs(r.updatedAt) }),
+        remove: () => prisma.advisorPipelineConfig.deleteMany({ where: { advisorKey } }),
+      });
+      return kept;
     },
     async saveConfig(config, at) {
       const row = await prisma.advisorPipelineConfig.upsert({

@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import { parseInput } from '@barfinex/service-kit';
 import type { DecisionsRepository } from '../decisions/decisions.repository';
 import { DEFAULT_PIPELINE_CONFIG, PipelineConfigSchema } from './pipeline-config';
@@ -11,18 +10,15 @@ export interface PipelineConfigState {
 }
 
 /** The live pipeline config: read by every decision, replaced as a whole by PUT, persisted. */
-export function createPipelineConfigService(deps: { repo: Pick<DecisionsRepository, 'loadConfig' | 'saveConfig'>; now: () => number; logger: Logger }) {
+export function createPipelineConfigService(deps: { repo: Pick<DecisionsRepository, 'loadConfig' | 'saveConfig'>; now: () => number }) {
   let state: PipelineConfigState = { config: DEFAULT_PIPELINE_CONFIG, version: 0, updatedAt: null };
   return {
     current: (): PipelineConfig => state.config,
     state: (): PipelineConfigState => state,
+    /** A stored config from an older schema must not stop the advisor: it is quarantined and defaults stand until the next PUT. */
     async load(): Promise<void> {
-      const stored = await deps.repo.loadConfig();
-      if (!stored) return;
-      const parsed = PipelineConfigSchema.safeParse(stored.config);
-      if (parsed.success) state = { config: parsed.data, version: stored.version, updatedAt: stored.updatedAt };
-      // A stored config from an older schema must not stop the advisor; defaults stand until the next PUT.
-      else deps.logger.warn({ issues: parsed.error.issues, version: stored.version }, 'stored pipeline config is invalid; using defaults');
+      const stored = await deps.repo.loadConfig((config) => PipelineConfigSchema.parse(config));
+      if (stored) state = stored;
     },
     async replace(body: unknown): Promise<PipelineConfigState> {
       const config = parseInput(PipelineConfigSchema, body, 'body');

@@ -1,4 +1,5 @@
 import type { Candle, OrderBook } from '@barfinex/contracts';
+import type { ProviderClient } from '@barfinex/sdk';
 import type { MarketData, TradeIdea } from '../pipeline/types';
 
 export const MINUTE = 60_000;
@@ -43,4 +44,16 @@ export function marketData(overrides: Partial<MarketData> = {}): MarketData {
 
 export function longIdea(overrides: Partial<TradeIdea> = {}): TradeIdea {
   return { origin: 'signal', symbol: 'BTCUSDT', connectorType: 'sim', marketType: 'futures', direction: 'LONG', signalId: 'sig-1', detectorKey: 'trend-1', detectorConfidence: 0.7, entry: '112', stop: '111', targets: ['114'], ...overrides };
+}
+
+/** Serves the fixture market around 65,000 so the catalog's example signal (entry 65000) fits. */
+export function fakeProvider() {
+  const registered: unknown[] = [];
+  const calls = { candles: 0 };
+  const provider = {
+    candles: { list: async () => (calls.candles++, candleSeries({ base: 64_988, drift: 0.1 })) },
+    market: { orderBook: async () => orderBook('64999.5', '65000.5'), ticker: async () => ({ c: '65000' }) },
+    registry: { register: async (app: unknown) => registered.push(app), heartbeat: async () => undefined, unregister: async () => undefined },
+  };
+  return { provider: provider as unknown as ProviderClient, registered, calls };
 }
