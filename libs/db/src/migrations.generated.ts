@@ -38,4 +38,8 @@ export const embeddedMigrations: readonly Migration[] = [
     name: "20261206190000_quarantined_records",
     sql: "-- CreateTable\nCREATE TABLE \"quarantined_records\" (\n    \"id\" BIGSERIAL NOT NULL,\n    \"app\" TEXT NOT NULL,\n    \"source\" TEXT NOT NULL,\n    \"record_key\" TEXT NOT NULL,\n    \"reason\" TEXT NOT NULL,\n    \"value\" JSONB NOT NULL,\n    \"quarantined_at\" BIGINT NOT NULL,\n\n    CONSTRAINT \"quarantined_records_pkey\" PRIMARY KEY (\"id\")\n);\n\n-- CreateIndex\nCREATE INDEX \"quarantined_records_app_source_idx\" ON \"quarantined_records\"(\"app\", \"source\");\n",
   },
+  {
+    name: "20261206200000_sink_event_key",
+    sql: "-- The publishing app's key, so an event rebuilt from storage (a resumed WebSocket, a replay) is the envelope that was published.\nALTER TABLE \"sink_events\" ADD COLUMN \"key\" TEXT;\n",
+  },
 ];

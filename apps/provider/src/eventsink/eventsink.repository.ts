@@ -19,6 +19,8 @@ export interface SinkRow {
   causationId: string | null;
   replay: boolean;
   payload: unknown;
+  /** The publishing app's key (envelope `key`). */
+  key: string | null;
 }
 
 export interface SinkFilter {
@@ -46,6 +48,7 @@ export function toSinkRow(env: EventEnvelope): SinkRow {
     causationId: env.causationId ?? null,
     replay: env.replay === true,
     payload: env.payload,
+    key: env.key ?? null,
   };
 }
 
@@ -86,6 +89,7 @@ interface RawSinkRow {
   correlation_id: string | null;
   causation_id: string | null;
   replay: boolean;
+  key: string | null;
   payload?: unknown;
 }
 
@@ -105,11 +109,12 @@ function view(r: RawSinkRow): SinkEventView & { id: number } {
     ...(r.correlation_id !== null ? { correlationId: r.correlation_id } : {}),
     ...(r.causation_id !== null ? { causationId: r.causation_id } : {}),
     replay: r.replay,
+    ...(r.key !== null ? { key: r.key } : {}),
     ...(r.payload !== undefined ? { payload: r.payload } : {}),
   };
 }
 
-const COLUMNS = `id, event_id, type, category, action, source, symbol, connector_type, market_type, "timestamp"::float8 AS ts, correlation_id, causation_id, replay`;
+const COLUMNS = `id, event_id, type, category, action, source, symbol, connector_type, market_type, "timestamp"::float8 AS ts, correlation_id, causation_id, replay, key`;
 
 export function createEventSinkRepository(prisma: PrismaClient) {
   return {
@@ -123,8 +128,8 @@ export function createEventSinkRepository(prisma: PrismaClient) {
       // short statement, which is what keeps the sink ahead of the market-data rate.
       const col = <K extends keyof SinkRow>(k: K) => rows.map((r) => r[k]);
       const stored = await prisma.$queryRawUnsafe<Array<{ event_id: string }>>(
-        `INSERT INTO sink_events (event_id, type, category, action, source, symbol, connector_type, market_type, "timestamp", correlation_id, causation_id, replay, payload)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[], $12::boolean[], $13::jsonb[])
+        `INSERT INTO sink_events (event_id, type, category, action, source, symbol, connector_type, market_type, "timestamp", correlation_id, causation_id, replay, payload, key)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[], $12::boolean[], $13::jsonb[], $14::text[])
          ON CONFLICT (event_id) DO NOTHING
          RETURNING event_id`,
         col('eventId'),
@@ -140,6 +145,7 @@ export function createEventSinkRepository(prisma: PrismaClient) {
         col('causationId'),
         col('replay'),
         rows.map((r) => JSON.stringify(r.payload ?? null)),
+        col('key'),
       );
       return stored.map((r) => r.event_id);
     },

@@ -40,6 +40,7 @@ export function rowToSinkRecord(row: SinkRow): SinkRecord {
     ...(row.correlationId !== null ? { correlationId: row.correlationId } : {}),
     ...(row.causationId !== null ? { causationId: row.causationId } : {}),
     replay: row.replay,
+    ...(row.key !== null ? { key: row.key } : {}),
     data: row.payload,
   };
 }

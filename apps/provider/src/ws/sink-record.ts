@@ -17,6 +17,8 @@ export interface SinkRecord {
   correlationId?: string;
   causationId?: string;
   replay: boolean;
+  /** The publishing app's key (envelope `key`). */
+  key?: string;
   data: unknown;
 }
 
@@ -42,11 +44,12 @@ export function toSinkRecord(envelope: EventEnvelope): SinkRecord {
     ...(envelope.correlationId !== undefined ? { correlationId: envelope.correlationId } : {}),
     ...(envelope.causationId !== undefined ? { causationId: envelope.causationId } : {}),
     replay: envelope.replay === true,
+    ...(envelope.key !== undefined ? { key: envelope.key } : {}),
     data: envelope.payload,
   };
 }
 
-/** The envelope a stored record was made from (as the default namespace emits it); `key` is not stored. */
+/** The envelope a stored record was made from (as the default namespace emits it). */
 export function recordToEnvelope(record: SinkRecord): EventEnvelope {
   return {
     eventId: record.eventId,
@@ -59,6 +62,7 @@ export function recordToEnvelope(record: SinkRecord): EventEnvelope {
     ...(record.symbol !== undefined ? { symbol: record.symbol } : {}),
     ...(record.connectorType !== undefined ? { connectorType: record.connectorType as ConnectorType } : {}),
     ...(record.marketType !== undefined ? { marketType: record.marketType as MarketType } : {}),
+    ...(record.key !== undefined ? { key: record.key } : {}),
     ...(record.replay ? { replay: true } : {}),
     payload: record.data,
   } as EventEnvelope;

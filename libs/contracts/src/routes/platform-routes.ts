@@ -41,6 +41,7 @@ export const SinkEventSchema = z
     correlationId: z.string().optional(),
     causationId: z.string().optional(),
     replay: z.boolean(),
+    key: z.string().optional().meta({ description: 'Key of the app instance that published the event' }),
     payload: z.unknown().optional(),
   })
   .meta({ id: 'SinkEvent' });
