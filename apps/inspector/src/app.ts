@@ -3,10 +3,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Bus, Subscription } from '@barfinex/bus';
+import { createQuarantine } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
 import { createAppPresence } from '@barfinex/sdk';
 import type { AppPresence, ProviderClient } from '@barfinex/sdk';
-import { busCheck, closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, logBusConnection, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
+import { busCheck, closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, logBusConnection, logQuarantined, notFoundHandler, quarantineCheck, requestContext, tokenAuth } from '@barfinex/service-kit';
 import type { Logger } from 'pino';
 import type { InspectorAppConfig } from './config';
 import { createInspectorCore } from './core';
@@ -32,8 +33,10 @@ export async function createInspectorApp(deps: InspectorAppDeps) {
   const apiToken = config.INSPECTOR_API_TOKEN ?? randomBytes(24).toString('base64url');
   const metrics = createMetrics({ service: 'inspector' });
   const decisions = metrics.counter({ name: 'bfx_inspector_decisions_total', help: 'Risk decisions made, by kind, action and deciding policy', labelNames: ['kind', 'action', 'policy'] as const });
+  const quarantine = createQuarantine({ prisma: deps.db.prisma, app: 'inspector', now, onQuarantined: logQuarantined(logger.child({ component: 'quarantine' })) });
   const core = createInspectorCore({
     prisma: deps.db.prisma,
+    quarantine,
     bus,
     provider,
     logger,
@@ -55,7 +58,7 @@ export async function createInspectorApp(deps: InspectorAppDeps) {
   app.disable('x-powered-by');
   app.use(requestContext({ logger }));
   app.use(metrics.httpMetricsMiddleware());
-  app.use(healthRouter({ service: 'inspector', version: INSPECTOR_APP_VERSION, startedAt, now, checks: { database: databaseCheck(deps.db), bus: busCheck(bus), reconciled: async () => ({ ok: ready }) } }));
+  app.use(healthRouter({ service: 'inspector', version: INSPECTOR_APP_VERSION, startedAt, now, checks: { database: databaseCheck(deps.db), bus: busCheck(bus), reconciled: async () => ({ ok: ready }), quarantine: quarantineCheck({ quarantine, metrics }) } }));
   app.get('/ready', (_req, res) => {
     const ok = ready && bus.status().connected;
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready' });

@@ -1,5 +1,5 @@
 import type { Bus, Subscription } from '@barfinex/bus';
-import type { PrismaClient } from '@barfinex/db';
+import type { PrismaClient, Quarantine } from '@barfinex/db';
 import type { ConnectorType, MarketType } from '@barfinex/enums';
 import type { EventEnvelope } from '@barfinex/events';
 import type { ProviderClient } from '@barfinex/sdk';
@@ -27,6 +27,8 @@ export interface InspectorCoreDeps {
   now: () => number;
   appKey: string;
   account: { connectorType: ConnectorType; marketType: MarketType; quoteAsset: string };
+  /** Where stored rows that no longer validate are moved (the app's, which logs them). */
+  quarantine?: Quarantine;
   /** Each new risk decision (entries, exits, kill switch changes), for the app's counters. */
   onDecision?: (entry: AuditRecord) => void;
 }
@@ -34,7 +36,7 @@ export interface InspectorCoreDeps {
 /** Everything the inspector decides and does, without HTTP: what the app wires and the specs drive. */
 export function createInspectorCore(deps: InspectorCoreDeps) {
   const { bus, provider, logger, now, appKey } = deps;
-  const repo = createInspectorRepository(deps.prisma, appKey);
+  const repo = createInspectorRepository(deps.prisma, appKey, deps.quarantine);
   const gateway = createOrderGateway(provider);
   const instruments = createInstrumentCache(provider);
   const account = () => readAccount(provider, deps.account, deps.account.quoteAsset);

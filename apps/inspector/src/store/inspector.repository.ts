@@ -1,11 +1,12 @@
-import type { Prisma, PrismaClient } from '@barfinex/db';
-import { bigIntToMs, decimalToString, isUniqueViolation, msToBigInt, nullableBigIntToMs, nullableDecimalToString } from '@barfinex/db';
+import type { Prisma, PrismaClient, Quarantine } from '@barfinex/db';
+import { bigIntToMs, createQuarantine, decimalToString, isUniqueViolation, msToBigInt, nullableBigIntToMs, nullableDecimalToString } from '@barfinex/db';
 import { ACTIVE_STATUSES, PositionRecordSchema } from '../positions/position-record';
 import type { OrderRole, PositionPatch, PositionRecord, PositionStatus } from '../positions/position-record';
 import { AuditRecordSchema } from './audit-record';
 import type { AuditRecord } from './audit-record';
-import { StateRecordSchema } from './state-record';
+import { salvageState, toState } from './state-salvage';
 import type { StateRecord } from './state-record';
+import type { StateRow } from './state-salvage';
 
 type PositionRow = Prisma.InspectorPositionGetPayload<object>;
 type AuditRow = Prisma.InspectorAuditGetPayload<object>;
@@ -58,6 +59,10 @@ function toAudit(row: AuditRow): AuditRecord {
   });
 }
 
+function stateData(state: StateRecord) {
+  return { policies: json(state.policies), policiesVersion: state.policiesVersion, peaks: json(state.peaks), killSwitch: json(state.killSwitch), streakResetAt: msToBigInt(state.streakResetAt), updatedAt: msToBigInt(state.updatedAt) };
+}
+
 export interface FillInput {
   fillId: string;
   positionId: string;
@@ -74,18 +79,39 @@ export interface Page<T> {
   total: number;
 }
 
-/** The only Prisma user of the inspector; every row is scoped by the inspector's app key. */
-export function createInspectorRepository(prisma: PrismaClient, appKey: string) {
+/**
+ * The only Prisma user of the inspector; every row is scoped by the inspector's app key. A stored
+ * row that no longer validates is moved to the quarantine when read, so it cannot stop a start
+ * (state, active positions) nor fail every later read: positions and audit entries then read as
+ * absent, the state as what could be salvaged of it.
+ */
+export function createInspectorRepository(prisma: PrismaClient, appKey: string, quarantine: Quarantine = createQuarantine({ prisma, app: 'inspector' })) {
   const positions = prisma.inspectorPosition;
   const audit = prisma.inspectorAudit;
+  const validPositions = (rows: readonly PositionRow[]) =>
+    quarantine.keepValid(rows, { source: 'inspector_positions', key: (r) => r.id, parse: toPosition, remove: (refused) => positions.deleteMany({ where: { id: { in: refused.map((r) => r.id) } } }) });
+  const validAudit = (rows: readonly AuditRow[]) =>
+    quarantine.keepValid(rows, { source: 'inspector_audit', key: (r) => `${appKey}/${r.dedupKey}`, parse: toAudit, remove: (refused) => audit.deleteMany({ where: { id: { in: refused.map((r) => r.id) } } }) });
+  const first = async <R, T>(row: R | null, valid: (rows: readonly R[]) => Promise<T[]>) => (row ? (await valid([row]))[0] : undefined);
   return {
+    /** An invalid stored state is quarantined and replaced, in the same transaction, by what could be salvaged of it. */
     async loadState(): Promise<StateRecord | undefined> {
       const row = await prisma.inspectorState.findUnique({ where: { appKey } });
       if (!row) return undefined;
-      return StateRecordSchema.parse({ ...row, streakResetAt: bigIntToMs(row.streakResetAt), updatedAt: bigIntToMs(row.updatedAt) });
+      let salvaged: StateRecord | undefined;
+      const [state] = await quarantine.keepValid([row], {
+        source: 'inspector_states',
+        key: (r: StateRow) => r.appKey,
+        parse: toState,
+        remove: ([refused]) => {
+          salvaged = salvageState(refused ?? row);
+          return prisma.inspectorState.update({ where: { appKey }, data: stateData(salvaged) });
+        },
+      });
+      return state ?? salvaged;
     },
     async saveState(state: StateRecord): Promise<void> {
-      const data = { policies: json(state.policies), policiesVersion: state.policiesVersion, peaks: json(state.peaks), killSwitch: json(state.killSwitch), streakResetAt: msToBigInt(state.streakResetAt), updatedAt: msToBigInt(state.updatedAt) };
+      const data = stateData(state);
       await prisma.inspectorState.upsert({ where: { appKey }, create: { appKey, ...data }, update: data });
     },
 
@@ -101,21 +127,18 @@ export function createInspectorRepository(prisma: PrismaClient, appKey: string) 
         return { position: toPosition(row), created: false };
       }
     },
-    async getPosition(id: string): Promise<PositionRecord | undefined> {
-      const row = await positions.findFirst({ where: { id, appKey } });
-      return row ? toPosition(row) : undefined;
-    },
+    getPosition: async (id: string): Promise<PositionRecord | undefined> => first(await positions.findFirst({ where: { id, appKey } }), validPositions),
     async updatePosition(id: string, patch: PositionPatch): Promise<PositionRecord> {
       return toPosition(await positions.update({ where: { id }, data: positionData(patch) }));
     },
     async activePositions(): Promise<PositionRecord[]> {
-      const rows = await positions.findMany({ where: { appKey, status: { in: [...ACTIVE_STATUSES] } }, orderBy: { createdAt: 'asc' } });
-      return rows.map(toPosition);
+      return validPositions(await positions.findMany({ where: { appKey, status: { in: [...ACTIVE_STATUSES] } }, orderBy: { createdAt: 'asc' } }));
     },
     async listPositions(q: { page: number; limit: number; status?: PositionStatus }): Promise<Page<PositionRecord>> {
       const where = { appKey, ...(q.status ? { status: q.status } : {}) };
       const [rows, total] = await Promise.all([positions.findMany({ where, orderBy: { createdAt: 'desc' }, skip: (q.page - 1) * q.limit, take: q.limit }), positions.count({ where })]);
-      return { items: rows.map(toPosition), total };
+      const items = await validPositions(rows);
+      return { items, total: total - (rows.length - items.length) };
     },
     /** Positions created since `from` that did not fail: the day's trades. */
     async countTradesSince(from: number): Promise<number> {
@@ -153,17 +176,15 @@ export function createInspectorRepository(prisma: PrismaClient, appKey: string) 
         return { record: toAudit(row), created: false };
       }
     },
-    async findAudit(dedupKey: string): Promise<AuditRecord | undefined> {
-      const row = await audit.findUnique({ where: { appKey_dedupKey: { appKey, dedupKey } } });
-      return row ? toAudit(row) : undefined;
-    },
+    findAudit: async (dedupKey: string): Promise<AuditRecord | undefined> => first(await audit.findUnique({ where: { appKey_dedupKey: { appKey, dedupKey } } }), validAudit),
     async listAudit(q: { page: number; limit: number; action?: string; symbol?: string }): Promise<Page<AuditRecord>> {
       // Venue symbols are upper case, so btcusdt finds BTCUSDT; the symbol as sent still matches one stored
       // in its own case. Not a case-insensitive LIKE: `_` is a wildcard there.
       const symbol = q.symbol ? { symbol: { in: [...new Set([q.symbol, q.symbol.toUpperCase()])] } } : {};
       const where = { appKey, ...(q.action ? { action: q.action } : {}), ...symbol };
       const [rows, total] = await Promise.all([audit.findMany({ where, orderBy: { id: 'desc' }, skip: (q.page - 1) * q.limit, take: q.limit }), audit.count({ where })]);
-      return { items: rows.map(toAudit), total };
+      const items = await validAudit(rows);
+      return { items, total: total - (rows.length - items.length) };
     },
   };
 }
