@@ -3,6 +3,7 @@ import { createTestPglite } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
 import { EVENT_EXAMPLES, createEnvelope } from '@barfinex/events';
 import type { EventEnvelope } from '@barfinex/events';
+import { eventually } from '@barfinex/testing';
 import { startProvider } from '../testing/harness';
 import type { Harness } from '../testing/harness';
 
@@ -64,8 +65,8 @@ describe('stored records that fail validation are quarantined at start, the rest
     await bus.subscribeAll((env) => void relayed.push(env.eventId));
     const h = await startProvider({ db, bus });
     try {
-      // The relay runs on a timer armed at start: wait for the outbox to be empty.
-      for (let i = 0; i < 500 && (await db.prisma.eventOutbox.count()) > 0; i += 1) await new Promise((r) => setTimeout(r, 10));
+      // The relay runs on a timer armed at start.
+      await eventually(async () => expect(await db.prisma.eventOutbox.count()).toBe(0));
       const rows = await db.prisma.quarantinedRecord.findMany({ orderBy: [{ source: 'asc' }, { recordKey: 'asc' }] });
       expect(rows.map((r) => [r.app, r.source, r.recordKey])).toEqual([
         ['provider', 'app_registrations', 'inspector/bad-url'],
