@@ -7,7 +7,7 @@ describe('an event rebuilt from storage', () => {
   it('is the envelope that was published, the publishing app key included', () => {
     const env = createEnvelope(
       'DETECTOR_SIGNAL_INVALIDATED',
-      { signalId: 's-1', detectorKey: 'detector', symbol: 'BTCUSDT', reason: 'data gap', invalidatedAt: Date.UTC(2026, 0, 5) },
+      { signalId: 's-1', detectorKey: 'detector', symbol: 'BTCUSDT', reason: 'data gap' },
       { key: 'detector', eventId: 'e-1', timestamp: Date.UTC(2026, 0, 5), symbol: 'BTCUSDT', correlationId: 's-1' },
     );
     // Through the sink's row (what a resumed socket reads back) and through the live record.
