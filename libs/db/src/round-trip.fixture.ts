@@ -113,7 +113,7 @@ export async function roundTripEveryModel(prisma: PrismaClient): Promise<void> {
 
   const event = { eventId: 'evt-1', type: 'PROVIDER_ORDER_CREATE', category: 'order', action: 'create',
     source: 'provider', symbol: 'BTCUSDT', connectorType: 'sim', marketType: 'spot', timestamp: T0,
-    correlationId: 'corr-1', causationId: 'cause-1', replay: true, payload: { id: 'ord-1' } };
+    correlationId: 'corr-1', causationId: 'cause-1', replay: true, payload: { id: 'ord-1' }, key: 'provider' };
   await prisma.sinkEvent.create({ data: event });
   expect(await prisma.sinkEvent.findUniqueOrThrow({ where: { eventId: 'evt-1' } })).toEqual({
     ...event, id: expect.any(BigInt) });
