@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
-import type { Fill, Order, OrderCreate } from '@barfinex/contracts';
+import type { Order, OrderCreate } from '@barfinex/contracts';
 import { FINAL_ORDER_STATUSES, isFinalOrderStatus } from '@barfinex/enums';
 import type { MarketType, OrderStatus } from '@barfinex/enums';
 import { AppError, conflict, createKeyedQueue, notFound, orderRejected, validationError } from '@barfinex/service-kit';
@@ -9,13 +9,8 @@ import { VenueRejectError } from '../connectors/connector';
 import type { ExchangeConnector, VenueFill, VenueOrderState } from '../connectors/connector';
 import type { EventPublisher } from '../events/publisher';
 import { checkOrderAgainstInstrument } from './order-filters';
-import type { OrderFilter, OrderPatch, OrdersRepository } from './orders.repository';
-
-/** Decimals as the database gives them back (no trailing zeros), whatever form the venue used. */
-const canonical = (value: string): string => {
-  const d = new Decimal(value);
-  return d.isZero() ? '0' : d.toFixed();
-};
+import type { OrderFilter, OrdersRepository } from './orders.repository';
+import { createVenueState, orderEventIds, orderRouting } from './venue-state';
 
 /** The points of an order's placement where a crash leaves different traces (see `crashAt`). */
 export type OrderCrashPoint = 'before-insert' | 'after-insert' | 'after-venue';
@@ -32,16 +27,6 @@ export interface OrdersServiceDeps {
    */
   crashAt?: (point: OrderCrashPoint, clientOrderId: string) => void;
 }
-
-/**
- * An order's lifecycle events have ids derived from the order, so announcing a state again (after a
- * crash, by reconciliation) re-sends the same event: JetStream and the event sink drop the copy.
- */
-export const orderEventIds = {
-  create: (orderId: string) => `${orderId}:create`,
-  close: (orderId: string) => `${orderId}:close`,
-  fill: (orderId: string, tradeId: string) => `${orderId}:fill:${tradeId}`,
-};
 
 /** What settling an order that may not have reached its venue did (see `settle`). */
 export type SettleOutcome =
@@ -61,6 +46,7 @@ export function createOrdersService(deps: OrdersServiceDeps) {
   const crashAt = deps.crashAt ?? (() => undefined);
   // Placement replies and asynchronous venue updates for one order are applied one at a time.
   const perOrder = createKeyedQueue();
+  const { applyVenueState, applyFill, missingFills, unchangedAt } = createVenueState({ repo: deps.repo, events: deps.events });
 
   async function existingFor(input: OrderCreate): Promise<Order | undefined> {
     if (input.idempotencyKey) {
@@ -69,112 +55,6 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     }
     if (input.clientOrderId) return deps.repo.findByClientOrderId(input.clientOrderId);
     return undefined;
-  }
-
-  /**
-   * Applies the venue's view of an order: CREATE when the venue's id is first learnt (the venue
-   * acknowledged it), then the fills, then the state and CLOSE when it is final. One path for a
-   * placement's reply, a venue event and reconciliation, so each event goes out once, in order.
-   */
-  async function applyVenueState(order: Order, state: VenueOrderState, fills: readonly VenueFill[] = []): Promise<Order> {
-    // A late copy of an older state (a list read before a fill applied) must not undo progress.
-    if (new Decimal(state.quantityExecuted).lt(order.quantityExecuted) && !isFinalOrderStatus(state.status)) return order;
-    if (!order.externalId && state.externalId) {
-      deps.events.emit('PROVIDER_ORDER_CREATE', { ...order, externalId: state.externalId }, routing(order, orderEventIds.create(order.id)));
-    }
-    const final = isFinalOrderStatus(state.status);
-    // The venue's clock may run behind ours: an order never changes or closes before it was created.
-    const at = Math.max(state.updatedAt, order.createdAt);
-    const patch: OrderPatch = {
-      status: state.status,
-      ...(state.externalId ? { externalId: state.externalId } : {}),
-      quantityExecuted: canonical(state.quantityExecuted),
-      ...(state.averagePrice ? { averagePrice: canonical(state.averagePrice) } : {}),
-      ...(state.rejectReason ? { rejectReason: state.rejectReason } : {}),
-      updatedAt: at,
-      ...(final && order.closedAt === undefined ? { closedAt: at } : {}),
-    };
-    // Fills and state in one statement; FILL goes out for each fill stored now, not for a repeat.
-    const payloads = fills.map((fill) => fillPayload(order, fill));
-    const stored = new Set(await deps.repo.applyVenueUpdate(order.id, patch, payloads));
-    for (const payload of payloads) {
-      if (stored.has(payload.tradeId ?? payload.fillId)) deps.events.emit('PROVIDER_ORDER_FILL', payload, routing(order, orderEventIds.fill(order.id, payload.tradeId ?? payload.fillId)));
-    }
-    const updated: Order = { ...order, ...patch };
-    if (final && !isFinalOrderStatus(order.status)) {
-      deps.events.emit('PROVIDER_ORDER_CLOSE', updated, routing(updated, orderEventIds.close(updated.id)));
-    }
-    return updated;
-  }
-
-  function fillPayload(order: Order, fill: VenueFill): Fill {
-    return {
-      fillId: `${order.id}:${fill.tradeId}`,
-      orderId: order.id,
-      clientOrderId: order.clientOrderId,
-      externalId: fill.externalId,
-      tradeId: fill.tradeId,
-      symbol: order.symbol,
-      side: order.side,
-      price: canonical(fill.price),
-      quantity: canonical(fill.quantity),
-      fee: canonical(fill.fee),
-      feeAsset: fill.feeAsset,
-      isMaker: fill.isMaker,
-      time: fill.time,
-      connectorType: order.connectorType,
-      marketType: order.marketType,
-      source: order.source,
-      ...(fill.realizedPnl !== undefined ? { realizedPnl: fill.realizedPnl } : {}),
-    };
-  }
-
-  async function applyFill(order: Order, fill: VenueFill): Promise<void> {
-    const payload = fillPayload(order, fill);
-    const stored = await deps.repo.insertFill(order.id, payload);
-    if (stored) deps.events.emit('PROVIDER_ORDER_FILL', payload, routing(order, orderEventIds.fill(order.id, fill.tradeId)));
-  }
-
-  function routing(order: Order, eventId?: string) {
-    return { symbol: order.symbol, connectorType: order.connectorType, marketType: order.marketType, correlationId: order.correlationId ?? order.clientOrderId, ...(eventId ? { eventId } : {}) };
-  }
-
-  /**
-   * The fills the venue reports for an order beyond those stored: the venue's own trade list where
-   * it has one (stored fills are skipped by their trade id), else one fill for the remainder at the
-   * price and fee that make the totals match (the simulator keeps an order's totals, not its trades).
-   */
-  async function missingFills(connector: ExchangeConnector, order: Order, state: VenueOrderState): Promise<VenueFill[]> {
-    const stored = await deps.repo.fillsOf(order.id);
-    const quantity = stored.reduce((sum, f) => sum.plus(f.quantity), new Decimal(0));
-    const missing = new Decimal(state.quantityExecuted).minus(quantity);
-    if (missing.lte(0)) return [];
-    if (connector.orderFills && state.externalId) return connector.orderFills(order.marketType, order.symbol, state.externalId);
-    if (!state.averagePrice) return [];
-    const quote = stored.reduce((sum, f) => sum.plus(new Decimal(f.price).times(f.quantity)), new Decimal(0));
-    const fee = stored.reduce((sum, f) => sum.plus(f.fee ?? '0'), new Decimal(0));
-    const price = new Decimal(state.averagePrice).times(state.quantityExecuted).minus(quote).div(missing);
-    return [
-      {
-        clientOrderId: order.clientOrderId,
-        externalId: state.externalId,
-        // The same remainder found twice is the same fill.
-        tradeId: `reconciled-${new Decimal(state.quantityExecuted).toFixed()}`,
-        symbol: order.symbol,
-        side: order.side,
-        price: price.toDecimalPlaces(12).toFixed(),
-        quantity: missing.toFixed(),
-        fee: state.fee ? Decimal.max(0, new Decimal(state.fee).minus(fee)).toFixed() : '0',
-        feeAsset: state.feeAsset ?? stored[0]?.feeAsset ?? '',
-        isMaker: false,
-        time: state.updatedAt,
-      },
-    ];
-  }
-
-  /** The venue acknowledged the order and reports what is stored: nothing to apply. */
-  function unchangedAt(order: Order, state: VenueOrderState): boolean {
-    return order.externalId !== undefined && order.status === state.status && new Decimal(order.quantityExecuted).eq(state.quantityExecuted);
   }
 
   /** The connector for a new order, after the instrument's filters; throws the 4xx a request gets. */
@@ -241,7 +121,7 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       }
       if (err instanceof VenueRejectError) {
         const rejected = await deps.repo.update(stored.id, { status: 'REJECTED', rejectReason: `${err.code}: ${err.message}`, updatedAt: deps.now(), closedAt: deps.now() });
-        deps.events.emit('PROVIDER_ORDER_CLOSE', rejected, routing(rejected, orderEventIds.close(rejected.id)));
+        deps.events.emit('PROVIDER_ORDER_CLOSE', rejected, orderRouting(rejected, orderEventIds.close(rejected.id)));
         throw orderRejected(err.message, { reason: err.code, order: rejected });
       }
       // Anything else (a timeout, a dropped connection) leaves the venue's answer unknown: the

@@ -5,7 +5,8 @@ import type { ConnectorType, MarketType } from '@barfinex/enums';
 import type { ExchangeConnector, VenueOpenOrder } from '../connector';
 import type { EventPublisher } from '../../events/publisher';
 import type { OrdersRepository } from '../../orders/orders.repository';
-import { OPEN_STATUSES, orderEventIds } from '../../orders/orders.service';
+import { OPEN_STATUSES } from '../../orders/orders.service';
+import { orderEventIds } from '../../orders/venue-state';
 import type { OrdersService } from '../../orders/orders.service';
 
 type Mismatch = Reconciliation['mismatches'][number];
