@@ -11,7 +11,8 @@ import {
 import type { Database, Order as DbOrder } from '@barfinex/db';
 import type { Fill, Order } from '@barfinex/contracts';
 import type { ConnectorType, MarketType, OrderSide, OrderSourceType, OrderStatus, OrderType, TimeInForce } from '@barfinex/enums';
-import { APPLY_VENUE_UPDATE_SQL, INSERT_ORDER_SQL, sqlRunner } from './orders.sql';
+import { createGroupCommit } from './group-commit';
+import { APPLY_VENUE_UPDATES_SQL, INSERT_ORDERS_SQL, sqlRunner } from './orders.sql';
 
 export interface OrderFilter {
   connectorType?: ConnectorType;
@@ -88,62 +89,98 @@ function where(filter: OrderFilter): PrismaNs.OrderWhereInput {
 }
 
 /** The fill columns a venue update stores, as the JSON the update statement reads. */
-function fillRecord(fill: Fill) {
-  return { trade_id: fill.tradeId ?? fill.fillId, price: fill.price, quantity: fill.quantity, fee: fill.fee ?? '0', fee_asset: fill.feeAsset ?? null, is_maker: fill.isMaker ?? false, time: String(fill.time) };
+function fillRecord(orderId: string, fill: Fill) {
+  return { order_id: orderId, trade_id: fill.tradeId ?? fill.fillId, price: fill.price, quantity: fill.quantity, fee: fill.fee ?? '0', fee_asset: fill.feeAsset ?? null, is_maker: fill.isMaker ?? false, time: String(fill.time) };
+}
+
+/** An order's columns for the batched insert, in the statement's column order. */
+function orderColumns(order: Order): unknown[] {
+  return [
+    order.id,
+    order.clientOrderId,
+    order.idempotencyKey ?? null,
+    order.externalId ?? null,
+    order.connectorType,
+    order.marketType,
+    order.symbol,
+    order.side,
+    order.type,
+    order.status,
+    order.timeInForce ?? null,
+    order.price ?? null,
+    order.stopPrice ?? null,
+    order.callbackRate ?? null,
+    order.quantity,
+    order.quantityExecuted,
+    order.leverage ?? null,
+    order.reduceOnly ?? false,
+    order.source.type,
+    order.source.key ?? null,
+    order.correlationId ?? null,
+    String(order.createdAt),
+    String(order.updatedAt),
+  ];
+}
+
+interface VenueUpdate {
+  orderId: string;
+  patch: OrderPatch;
+  fills: readonly Fill[];
 }
 
 export function createOrdersRepository(prisma: PrismaClient, options: { pool?: Database['pool'] } = {}) {
   const sql = sqlRunner(prisma, options.pool);
+
+  // The two writes of every order, group-committed: concurrent orders share statements.
+  const insertOne = createGroupCommit<Order, boolean>({
+    async write(orders) {
+      const columns = orders.map(orderColumns);
+      const arrays = (columns[0] ?? []).map((_, c) => columns.map((row) => row[c]));
+      const inserted = new Set((await sql(INSERT_ORDERS_SQL, arrays)).map((r) => String(r['id'])));
+      return orders.map((o) => inserted.has(o.id));
+    },
+  });
+  // A missing order is an answer for that update alone: the statement committed the others.
+  const updateOne = createGroupCommit<VenueUpdate, string[] | Error>({
+    async write(updates) {
+      const rows = await sql(APPLY_VENUE_UPDATES_SQL, [
+        JSON.stringify(
+          updates.map(({ orderId, patch }) => ({
+            id: orderId,
+            status: patch.status ?? null,
+            external_id: patch.externalId || null,
+            quantity_executed: patch.quantityExecuted ?? null,
+            average_price: patch.averagePrice ?? null,
+            reject_reason: patch.rejectReason ?? null,
+            updated_at: String(patch.updatedAt),
+            closed_at: patch.closedAt === undefined ? null : String(patch.closedAt),
+          })),
+        ),
+        JSON.stringify(updates.flatMap(({ orderId, fills }) => fills.map((f) => fillRecord(orderId, f)))),
+      ]);
+      const row = rows[0] ?? {};
+      const fills = JSON.parse(String(row['fills'] ?? '[]')) as Array<[string, string]>;
+      const updated = new Set(JSON.parse(String(row['orders'] ?? '[]')) as string[]);
+      return updates.map(({ orderId }) =>
+        updated.has(orderId) ? fills.filter(([id]) => id === orderId).map(([, tradeId]) => tradeId) : new Error(`order ${orderId} does not exist`),
+      );
+    },
+  });
+
   return {
     /** Inserts a new order; returns undefined when its id, clientOrderId or idempotencyKey already exists. */
     async insert(order: Order): Promise<Order | undefined> {
-      const rows = await sql(INSERT_ORDER_SQL, [
-        order.id,
-        order.clientOrderId,
-        order.idempotencyKey ?? null,
-        order.externalId ?? null,
-        order.connectorType,
-        order.marketType,
-        order.symbol,
-        order.side,
-        order.type,
-        order.status,
-        order.timeInForce ?? null,
-        order.price ?? null,
-        order.stopPrice ?? null,
-        order.callbackRate ?? null,
-        order.quantity,
-        order.quantityExecuted,
-        order.leverage ?? null,
-        order.reduceOnly ?? false,
-        order.source.type,
-        order.source.key ?? null,
-        order.correlationId ?? null,
-        String(order.createdAt),
-        String(order.updatedAt),
-      ]);
       // What was stored is what was sent: the decimals arrive canonical from the contracts.
-      return rows.length === 1 ? order : undefined;
+      return (await insertOne(order)) ? order : undefined;
     },
     /**
      * Stores the fills of a venue update (a stored trade id is skipped) and the order's new state in
      * one statement; returns the trade ids stored now. Throws when the order does not exist.
      */
     async applyVenueUpdate(orderId: string, patch: OrderPatch, fills: readonly Fill[]): Promise<string[]> {
-      const rows = await sql(APPLY_VENUE_UPDATE_SQL, [
-        orderId,
-        JSON.stringify(fills.map(fillRecord)),
-        patch.status ?? null,
-        patch.externalId || null,
-        patch.quantityExecuted ?? null,
-        patch.averagePrice ?? null,
-        patch.rejectReason ?? null,
-        String(patch.updatedAt),
-        patch.closedAt === undefined ? null : String(patch.closedAt),
-      ]);
-      const row = rows[0];
-      if (!row) throw new Error(`order ${orderId} does not exist`);
-      return JSON.parse(String(row['inserted'])) as string[];
+      const result = await updateOne({ orderId, patch, fills });
+      if (result instanceof Error) throw result;
+      return result;
     },
     async findById(id: string): Promise<Order | undefined> {
       const row = await prisma.order.findUnique({ where: { id } });

@@ -1,11 +1,12 @@
 import type { Database, PrismaClient } from '@barfinex/db';
 
 /**
- * The order hot path in plain SQL: an order costs two statements, the write-ahead insert before the
- * venue call and one statement after it that stores the fills and the order's new state together.
- * Through Prisma's query engine the same work took 3 + fills round trips and most of the CPU an
- * order cost. On PostgreSQL the statements go straight to the pg pool; on PGlite through Prisma's
- * raw query, which reaches the same adapter. Casts are explicit: PGlite's adapter sends typed text.
+ * The order hot path in plain SQL: an order makes two writes, the write-ahead insert before the
+ * venue call and one after it that stores the fills and the order's new state together, and
+ * concurrent orders share those statements (group commit, see group-commit.ts). Through Prisma's
+ * query engine the same work took 3 + fills round trips per order and most of the CPU an order
+ * cost. On PostgreSQL the statements go straight to the pg pool; on PGlite through Prisma's raw
+ * query, which reaches the same adapter. Casts are explicit: PGlite's adapter sends typed text.
  */
 export type SqlRun = (text: string, values: readonly unknown[]) => Promise<Array<Record<string, unknown>>>;
 
@@ -14,38 +15,48 @@ export function sqlRunner(prisma: PrismaClient, pool: Database['pool'] | undefin
   return (text, values) => prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(text, ...values);
 }
 
-/** Inserts an order unless its id, clientOrderId or idempotencyKey exists; a row back means inserted. */
-export const INSERT_ORDER_SQL = `
+/**
+ * Inserts orders unless their id, clientOrderId or idempotencyKey exists; answers the ids inserted.
+ * One array per column, so a batch of any size is the same short statement.
+ */
+export const INSERT_ORDERS_SQL = `
 INSERT INTO orders (id, client_order_id, idempotency_key, external_id, connector_type, market_type, symbol, side, type, status,
   time_in_force, price, stop_price, callback_rate, quantity, quantity_executed, leverage, reduce_only, source_type, source_key,
   correlation_id, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::numeric, $13::numeric, $14::numeric, $15::numeric, $16::numeric,
-  $17::int, $18::boolean, $19, $20, $21, $22::bigint, $23::bigint)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+  $10::text[], $11::text[], $12::numeric[], $13::numeric[], $14::numeric[], $15::numeric[], $16::numeric[], $17::int[],
+  $18::boolean[], $19::text[], $20::text[], $21::text[], $22::bigint[], $23::bigint[])
 ON CONFLICT DO NOTHING
 RETURNING id`;
 
 /**
- * Stores fills (a re-delivered trade id is skipped) and the order's new state in one statement.
- * $2 is a JSON array of fills; the reply lists the trade ids actually inserted, and no row when the
- * order does not exist.
+ * Stores the fills of several orders (a re-delivered trade id is skipped) and their new states in
+ * one statement. $1 is a JSON array of order updates, $2 of fills; the reply lists the fills
+ * inserted as [orderId, tradeId] pairs and the ids of the orders updated (a missing one is absent).
  */
-export const APPLY_VENUE_UPDATE_SQL = `
-WITH f AS (
+export const APPLY_VENUE_UPDATES_SQL = `
+WITH u AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(id text, status text, external_id text, quantity_executed text,
+    average_price text, reject_reason text, updated_at text, closed_at text)
+), f AS (
   INSERT INTO fills (order_id, trade_id, price, quantity, fee, fee_asset, is_maker, time)
-  SELECT $1, x.trade_id, x.price::numeric, x.quantity::numeric, x.fee::numeric, x.fee_asset, x.is_maker, x.time::bigint
-  FROM jsonb_to_recordset($2::jsonb) AS x(trade_id text, price text, quantity text, fee text, fee_asset text, is_maker boolean, time text)
+  SELECT x.order_id, x.trade_id, x.price::numeric, x.quantity::numeric, x.fee::numeric, x.fee_asset, x.is_maker, x.time::bigint
+  FROM jsonb_to_recordset($2::jsonb) AS x(order_id text, trade_id text, price text, quantity text, fee text, fee_asset text, is_maker boolean, time text)
+  WHERE x.order_id IN (SELECT o.id FROM orders o WHERE o.id IN (SELECT id FROM u))
   ON CONFLICT (order_id, trade_id) DO NOTHING
-  RETURNING trade_id
+  RETURNING order_id, trade_id
 ), o AS (
   UPDATE orders SET
-    status = COALESCE($3, status),
-    external_id = COALESCE($4, external_id),
-    quantity_executed = COALESCE($5::numeric, quantity_executed),
-    average_price = COALESCE($6::numeric, average_price),
-    reject_reason = COALESCE($7, reject_reason),
-    updated_at = $8::bigint,
-    closed_at = COALESCE($9::bigint, closed_at)
-  WHERE id = $1
-  RETURNING id
+    status = COALESCE(u.status, orders.status),
+    external_id = COALESCE(u.external_id, orders.external_id),
+    quantity_executed = COALESCE(u.quantity_executed::numeric, orders.quantity_executed),
+    average_price = COALESCE(u.average_price::numeric, orders.average_price),
+    reject_reason = COALESCE(u.reject_reason, orders.reject_reason),
+    updated_at = u.updated_at::bigint,
+    closed_at = COALESCE(u.closed_at::bigint, orders.closed_at)
+  FROM u
+  WHERE orders.id = u.id
+  RETURNING orders.id
 )
-SELECT (SELECT COALESCE(json_agg(trade_id), '[]'::json) FROM f)::text AS inserted FROM o`;
+SELECT (SELECT COALESCE(json_agg(json_build_array(order_id, trade_id)), '[]'::json) FROM f)::text AS fills,
+       (SELECT COALESCE(json_agg(id), '[]'::json) FROM o)::text AS orders`;
