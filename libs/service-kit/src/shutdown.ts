@@ -55,9 +55,24 @@ export async function withTimeout(fn: ShutdownHandler, timeoutMs: number): Promi
   }
 }
 
+/**
+ * Exits once the log is written out: pino writes stdout asynchronously, and a pipe whose reader is
+ * slow (a busy machine, a supervisor) could otherwise lose the last lines, "shutdown complete"
+ * among them. Bounded: a log that cannot drain does not hold the exit for more than a second.
+ */
+function flushThenExit(logger: Logger, code: number): void {
+  const timer = setTimeout(() => process.exit(code), 1_000);
+  timer.unref();
+  try {
+    logger.flush(() => process.exit(code));
+  } catch {
+    process.exit(code);
+  }
+}
+
 export function createShutdown(options: ShutdownOptions): Shutdown {
   const { logger, timeoutMs } = options;
-  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const exit = options.exit ?? ((code: number) => flushThenExit(logger, code));
   const source: SignalSource = options.signals ?? process;
   const now = options.now ?? Date.now;
   const repeatGraceMs = options.repeatGraceMs ?? 1_000;
