@@ -90,10 +90,16 @@ export function createReconciler(deps: ReconcilerDeps) {
     const mismatches: Mismatch[] = [];
     let matched = 0;
     const seen = new Set<string>();
+    const localByClientId = new Map(localOpen.map((o) => [o.clientOrderId, o]));
 
     for (const v of venueOpen) {
       seen.add(v.clientOrderId);
-      const local = await deps.repo.findByClientOrderId(v.clientOrderId);
+      const local = localByClientId.get(v.clientOrderId) ?? (await deps.repo.findByClientOrderId(v.clientOrderId));
+      // The periodic run's usual case costs nothing: acknowledged, and as the venue has it.
+      if (local?.externalId !== undefined && local.status === v.status && new Decimal(local.quantityExecuted).eq(v.quantityExecuted)) {
+        matched++;
+        continue;
+      }
       if (!local) {
         const order = await deps.repo.insert(adopted(v, type, market, newId()));
         if (order) deps.events.emit('PROVIDER_ORDER_CREATE', order, { symbol: order.symbol, connectorType: type, marketType: market, correlationId: order.clientOrderId, eventId: orderEventIds.create(order.id) });
