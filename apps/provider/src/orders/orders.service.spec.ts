@@ -330,6 +330,16 @@ describe('an order whose venue reply was lost', () => {
     expect(emitted.filter((e) => e.eventId?.startsWith(id))).toHaveLength(3);
   });
 
+  it('is answered by a retry with the refusal when the venue refused it, announced as closed only', async () => {
+    // A venue that keeps refused orders (Binance answers a query for one with REJECTED/EXPIRED).
+    const refused = { ...h.sim, queryOrder: async (_m: unknown, clientOrderId: string) => ({ clientOrderId, externalId: 'v-9', symbol: 'BTCUSDT', status: 'REJECTED' as const, quantityExecuted: '0', rejectReason: 'INSUFFICIENT_BALANCE', updatedAt: Date.now() }) };
+    const orders = service({ ...refused, placeOrder: async () => Promise.reject(new Error('socket hang up')) });
+    await expect(orders.place(input('lost-reply-5'))).rejects.toThrow('socket hang up');
+    const retry = await orders.place(input('lost-reply-5'));
+    expect(retry).toMatchObject({ replayed: true, order: { status: 'REJECTED', rejectReason: 'INSUFFICIENT_BALANCE', externalId: 'v-9' } });
+    expect(emitted.filter((e) => e.eventId?.startsWith(retry.order.id)).map((e) => e.name)).toEqual(['PROVIDER_ORDER_CLOSE']);
+  });
+
   it('is sent by a retry when the venue never received it, exactly once', async () => {
     const orders = service(venue(false));
     await expect(orders.place(input('lost-reply-2'))).rejects.toThrow('socket hang up');

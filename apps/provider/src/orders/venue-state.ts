@@ -44,7 +44,8 @@ export function createVenueState(deps: VenueStateDeps) {
   async function applyVenueState(order: Order, state: VenueOrderState, fills: readonly VenueFill[] = []): Promise<Order> {
     // A late copy of an older state (a list read before a fill applied) must not undo progress.
     if (new Decimal(state.quantityExecuted).lt(order.quantityExecuted) && !isFinalOrderStatus(state.status)) return order;
-    if (!order.externalId && state.externalId) {
+    // A venue that refused the order never accepted it: as on the placement path, only CLOSE goes out.
+    if (!order.externalId && state.externalId && state.status !== 'REJECTED') {
       deps.events.emit('PROVIDER_ORDER_CREATE', { ...order, externalId: state.externalId }, orderRouting(order, orderEventIds.create(order.id)));
     }
     const final = isFinalOrderStatus(state.status);
