@@ -144,7 +144,8 @@ function toRouteConfig(route: RouteDefinition): RouteConfig {
   const names = pathParamNames(route.openApiPath);
   const declared = request.params ? Object.keys(request.params.shape) : [];
   const missing = names.filter((name) => !declared.includes(name));
-  // Every path placeholder must be a declared parameter, or the document is invalid.
+  // OpenAPI requires a declared parameter for every `{name}` in a path; a route that leaves one
+  // undeclared (the proxy's `{splat}`) gets it as a string.
   const params =
     missing.length === 0
       ? request.params

@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import { normalizeDecimal } from '@barfinex/contracts';
 import type { Fill, Order } from '@barfinex/contracts';
 import { isFinalOrderStatus } from '@barfinex/enums';
 import type { ExchangeConnector, VenueFill, VenueOrderState } from '../connectors/connector';
@@ -8,11 +9,8 @@ import type { OrderPatch, OrdersRepository } from './orders.repository';
 // What the venue says about an order, applied to the stored order and announced: the one path for
 // a placement's reply, venue events and reconciliation (the write-ahead record's other half).
 
-/** Decimals as the database gives them back (no trailing zeros), whatever form the venue used. */
-const canonical = (value: string): string => {
-  const d = new Decimal(value);
-  return d.isZero() ? '0' : d.toFixed();
-};
+/** Decimals in the canonical form the database gives back, whatever form the venue used (a venue's own value is kept if it is not a decimal). */
+const canonical = (value: string): string => normalizeDecimal(value) ?? value;
 
 /**
  * An order's lifecycle events have ids derived from the order, so announcing a state again (after a

@@ -119,6 +119,8 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
       );
   });
   const showOnSink = (record: SinkRecord): void => {
+    // Every stored event passes here: with nobody on /eventsink there is nothing to send or dedupe.
+    if (sink.sockets.size === 0) return;
     if (!shownOnSink.add(record.eventId)) return;
     sinkGates.hold(record);
     if (sink.sockets.size > 0) sink.to(SINK_LIVE).emit('event', record);
