@@ -128,6 +128,25 @@ export async function roundTripEveryModel(prisma: PrismaClient): Promise<void> {
   const quarantinedRow = await prisma.quarantinedRecord.create({ data: quarantined });
   expect(await prisma.quarantinedRecord.findUniqueOrThrow({ where: { id: quarantinedRow.id } })).toEqual({ ...quarantined, id: quarantinedRow.id });
 
+  const subscription = { id: 'wh-1', appKey: 'notifier', url: 'https://hooks.example.com/x', events: ['order'], symbols: ['BTCUSDT'], secret: 's3cret', enabled: true, description: 'fills', pausedReason: 'HTTP 500 x 20', consecutiveFailures: 3, createdAt: T0, updatedAt: T0 + 1n };
+  await prisma.webhookSubscription.create({ data: subscription });
+  expect(await prisma.webhookSubscription.findUniqueOrThrow({ where: { id: 'wh-1' } })).toEqual(subscription);
+  const delivery = { id: 'dlv-1', subscriptionId: 'wh-1', eventId: 'evt-9', eventName: 'PROVIDER_ORDER_FILL', envelope: '{}', status: 'delivered', attempts: 2, responseCode: 204, latencyMs: 12, lastError: 'timeout', nextAttemptAt: T0, createdAt: T0, deliveredAt: T0 + 5n };
+  const deliveryRow = await prisma.webhookDelivery.create({ data: delivery });
+  expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: 'dlv-1' } })).toEqual({ ...delivery, seq: deliveryRow.seq });
+  const chat = { chatId: '-100123', appKey: 'notifier', title: 'desk', language: 'ru', events: ['signal'], symbols: [], quietFrom: 1320, quietTo: 420, digestMinutes: 60, authorised: true, enabled: true, createdAt: T0, updatedAt: T0 };
+  await prisma.telegramChat.create({ data: chat });
+  expect(await prisma.telegramChat.findUniqueOrThrow({ where: { chatId: '-100123' } })).toEqual(chat);
+  const message = { chatId: '-100123', eventId: 'evt-9', eventName: 'PROVIDER_ORDER_FILL', text: 'filled', status: 'sent', attempts: 1, lastError: 'none', nextAttemptAt: T0, createdAt: T0, sentAt: T0 + 1n };
+  const messageRow = await prisma.telegramMessage.create({ data: message });
+  expect(await prisma.telegramMessage.findUniqueOrThrow({ where: { seq: messageRow.seq } })).toEqual({ ...message, seq: messageRow.seq });
+  const hook = { id: 'hk-1', name: 'tv', secret: 'k', symbolMap: { 'BINANCE:BTCUSDT.P': { connectorType: 'binance', marketType: 'futures', symbol: 'BTCUSDT' } }, connectorType: 'sim', marketType: 'futures', mode: 'live', enabled: true, ratePerMinute: 60, dedupWindowMs: 300_000, replayWindowMs: 300_000, createdAt: T0, updatedAt: T0 };
+  await prisma.inboundHook.create({ data: hook });
+  expect(await prisma.inboundHook.findUniqueOrThrow({ where: { name: 'tv' } })).toEqual(hook);
+  const alert = { hookId: 'hk-1', status: 'rejected', code: 'UNMAPPED_SYMBOL', reason: 'no mapping', dedupKey: 'd1', signalId: 'sig-1', correlationId: 'corr-1', body: '{}', receivedAt: T0 };
+  const alertRow = await prisma.inboundHookAlert.create({ data: alert });
+  expect(await prisma.inboundHookAlert.findUniqueOrThrow({ where: { id: alertRow.id } })).toEqual({ ...alert, id: alertRow.id });
+
   const backtest = { id: 'bt-1', state: 'finished', detector: 'ema-cross-atr', params: { fast: 9 }, symbol: 'BTCUSDT',
     interval: 'min1', source: { type: 'synthetic', seed: 1 }, request: { detector: 'ema-cross' }, initialBalance: WIDE,
     processed: 10, total: 10, metrics: { netPnl: '1.5' }, error: 'none', createdAt: T0, startedAt: T0, finishedAt: T0 };
