@@ -35,6 +35,31 @@ export type {
   ModelSwitched,
 } from './decision';
 export {
+  AppError,
+  ERROR_CODE_STATUS,
+  ERROR_CODE_VALUES,
+  ErrorCode,
+  badGateway,
+  badRequest,
+  conflict,
+  errorCodeForStatus,
+  forbidden,
+  gatewayTimeout,
+  internal,
+  isAppError,
+  isErrorCode,
+  methodNotAllowed,
+  notFound,
+  orderRejected,
+  payloadTooLarge,
+  rateLimited,
+  unauthorized,
+  unavailable,
+  unprocessable,
+  validationError,
+} from './errors';
+export type { AppErrorOptions } from './errors';
+export {
   ErrorBodySchema,
   MAX_PAGE_LIMIT,
   PageLinksSchema,
@@ -73,6 +98,20 @@ export {
   withOpenApiSchema,
 } from './openapi';
 export { findOpenApiProblems } from './openapi-check';
+export { API_SCOPE_VALUES, ApiScope, ApiScopeSchema, SCOPE_DESCRIPTIONS, effectiveScopes, scopeGranted } from './scopes';
+export {
+  AUDIT_OUTCOME_VALUES,
+  AuditQuerySchema,
+  AuditRecordSchema,
+  TokenCreateSchema,
+  TokenCreatedSchema,
+  TokenRestrictionSchema,
+  TokenRestrictionViewSchema,
+  TokenViewSchema,
+  WhoAmISchema,
+  authRoutes,
+} from './routes/auth-routes';
+export type { AuditQuery, AuditRecord, TokenCreate, TokenRestriction, TokenView, WhoAmI } from './routes/auth-routes';
 export type { HttpMethod, OpenApiDocument, OpenApiDocumentOptions, ResponsesSpec, RouteDefinition, RouteSpec } from './openapi';
 export type { Fill, Order, OrderCloseRequest, OrderCreate, OrderCreateInput, OrderSource } from './order';
 export {
@@ -230,6 +269,7 @@ export {
   ProxyTargetsSchema,
   configRoutes,
   proxyRouteDocs,
+  proxyScope,
   registryRoutes,
 } from './routes/registry-routes';
 export type {

@@ -3,6 +3,9 @@ import type { z } from 'zod';
 import { buildOpenApiDocument, defineRoute, defineRoutes } from './openapi';
 import type { RouteDefinition } from './openapi';
 import { patternWithoutFlags } from './openapi-pattern';
+import { API_SCOPE_VALUES } from './scopes';
+import type { ApiScope } from './scopes';
+import { authRoutes } from './routes/auth-routes';
 import { backtestRoutes } from './routes/backtest-routes';
 import { platformRoutes } from './routes/platform-routes';
 import { providerRoutes } from './routes/provider-routes';
@@ -11,7 +14,7 @@ import { configRoutes, proxyRouteDocs, registryRoutes } from './routes/registry-
 type Json = Record<string, unknown>;
 
 // Every route the provider serves, as its router registers them.
-const routes: RouteDefinition[] = [providerRoutes, platformRoutes, backtestRoutes, registryRoutes, configRoutes].flatMap((group) => Object.values(group) as RouteDefinition[]).concat(proxyRouteDocs);
+const routes: RouteDefinition[] = [providerRoutes, platformRoutes, backtestRoutes, registryRoutes, configRoutes, authRoutes].flatMap((group) => Object.values(group) as RouteDefinition[]).concat(proxyRouteDocs);
 const doc = buildOpenApiDocument({ title: 'Barfinex Provider API', version: '1', servers: [{ url: '/api' }], routes }) as unknown as Json;
 
 /**
@@ -52,7 +55,7 @@ describe('the provider OpenAPI document', () => {
 
   it('gives every operation a unique operationId named after its route definition', () => {
     const ids = operations.map((o) => o.op['operationId']);
-    expect(operations.length).toBe(78);
+    expect(operations.length).toBe(83);
     expect(ids.every((id) => typeof id === 'string' && /^[A-Za-z][A-Za-z0-9]*$/.test(id))).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
     expect((doc['paths'] as Json)['/orders']).toMatchObject({ post: { operationId: 'placeOrder' }, get: { operationId: 'listOrders' } });
@@ -61,7 +64,7 @@ describe('the provider OpenAPI document', () => {
   });
 
   it('refuses to build with two operations of one name', () => {
-    const twice = defineRoutes({ a: defineRoute({ method: 'get', path: '/a', summary: 'a', operationId: 'same', responses: { 204: null } }), b: defineRoute({ method: 'get', path: '/b', summary: 'b', operationId: 'same', responses: { 204: null } }) });
+    const twice = defineRoutes({ a: defineRoute({ method: 'get', scope: 'read', path: '/a', summary: 'a', operationId: 'same', responses: { 204: null } }), b: defineRoute({ method: 'get', scope: 'read', path: '/b', summary: 'b', operationId: 'same', responses: { 204: null } }) });
     expect(() => buildOpenApiDocument({ title: 't', version: '1', routes: Object.values(twice) })).toThrow(/operationId same/);
   });
 
@@ -111,6 +114,23 @@ describe('the provider OpenAPI document', () => {
       expect(splat).toMatchObject({ in: 'path', required: true, 'x-multi-segment': true, description: expect.stringContaining('slashes') });
       if (method !== 'get') expect(op['requestBody']).toMatchObject({ required: false, content: { '*/*': { schema: {} } } });
     }
+  });
+
+  it('declares one scope per operation, as its security requirement and a 403 response', () => {
+    for (const { method, path, op } of operations) {
+      const scope = op['x-required-scope'];
+      expect({ at: `${method} ${path}`, scope: API_SCOPE_VALUES.includes(scope as ApiScope) }).toEqual({ at: `${method} ${path}`, scope: true });
+      expect(op['security']).toEqual([{ bearerAuth: [scope] }, { apiToken: [scope] }]);
+      expect((op['responses'] as Json)['403']).toMatchObject({ content: { 'application/json': expect.any(Object) } });
+    }
+    expect((doc['paths'] as Json)['/orders']).toMatchObject({ post: { 'x-required-scope': 'trade' }, get: { 'x-required-scope': 'read' } });
+    expect((doc['paths'] as Json)['/auth/tokens']).toMatchObject({ post: { 'x-required-scope': 'admin' } });
+  });
+
+  it('refuses a route without a scope at compile time', () => {
+    // @ts-expect-error scope is required: a route added without one does not compile.
+    const unscoped = defineRoute({ method: 'get', path: '/unscoped', summary: 'x', responses: { 204: null } });
+    expect(unscoped.scope).toBeUndefined();
   });
 
   it('gives every success response with a body a media type', () => {

@@ -7,7 +7,7 @@ import { OrderCreateRequestSchema, OrderSchema } from './order';
 
 const routes = [
   defineRoute({
-    method: 'post',
+    method: 'post', scope: 'trade',
     path: '/orders',
     summary: 'Place an order',
     tags: ['orders'],
@@ -15,7 +15,7 @@ const routes = [
     responses: { 201: OrderSchema, 409: { description: 'Duplicate idempotency key with a different body' } },
   }),
   defineRoute({
-    method: 'get',
+    method: 'get', scope: 'read',
     path: '/orders/:orderId',
     summary: 'Read one order',
     tags: ['orders'],
@@ -23,14 +23,14 @@ const routes = [
     responses: { 200: OrderSchema },
   }),
   defineRoute({
-    method: 'get',
+    method: 'get', scope: 'read',
     path: '/candles/:connectorType/:marketType/:symbol/:interval',
     summary: 'Candles for a series',
     request: { query: PaginationQuerySchema },
     responses: { 200: paginated(CandleSchema) },
   }),
-  defineRoute({ method: 'get', path: '/health', summary: 'Liveness', auth: false, responses: { 200: z.object({ ok: z.boolean() }) } }),
-  defineRoute({ method: 'delete', path: '/advisors/:appKey/*splat', summary: 'Proxy', responses: { 204: null } }),
+  defineRoute({ method: 'get', scope: 'read', path: '/health', summary: 'Liveness', auth: false, responses: { 200: z.object({ ok: z.boolean() }) } }),
+  defineRoute({ method: 'delete', scope: 'trade', path: '/advisors/:appKey/*splat', summary: 'Proxy', responses: { 204: null } }),
 ];
 
 describe('toOpenApiPath', () => {
@@ -74,7 +74,7 @@ describe('buildOpenApiDocument', () => {
       bearerAuth: { type: 'http', scheme: 'bearer' },
       apiToken: { type: 'apiKey', in: 'header', name: 'x-api-token' },
     });
-    expect(doc.paths?.['/orders']?.post?.security).toEqual([{ bearerAuth: [] }, { apiToken: [] }]);
+    expect(doc.paths?.['/orders']?.post?.security).toEqual([{ bearerAuth: ['trade'] }, { apiToken: ['trade'] }]);
     expect(doc.paths?.['/health']?.get?.security).toEqual([]);
     expect(doc.paths?.['/health']?.get?.responses?.['401']).toBeUndefined();
   });

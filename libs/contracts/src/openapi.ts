@@ -3,6 +3,7 @@ import type { RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { ErrorBodySchema } from './http';
 import { removePatternFlags } from './openapi-pattern';
+import type { ApiScope } from './scopes';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -24,6 +25,12 @@ export interface RouteSpec<
   tags?: string[];
   /** Defaults to true: every provider route is behind the token guard unless it opts out. */
   auth?: boolean;
+  /**
+   * The scope a token needs for this operation (`admin` implies all). Required, so a route added
+   * without one fails to compile: the typed router enforces it, the OpenAPI document lists it as
+   * the operation's security requirement, and MCP tools generated from the route inherit it.
+   */
+  scope: ApiScope;
   /** The operation's name for generated clients; `defineRoutes` sets it from the route's key. */
   operationId?: string;
   /**
@@ -121,7 +128,7 @@ const STATUS_TEXT: Record<number, string> = {
   204: 'No content',
   400: 'Invalid request',
   401: 'Missing or invalid API token',
-  403: 'Forbidden',
+  403: 'Forbidden: the token lacks the scope this operation needs (named in `error.details.requiredScope`), or its restriction excludes the target',
   404: 'Not found',
   409: 'Conflict',
   422: 'Rejected',
@@ -155,7 +162,7 @@ function toRouteConfig(route: RouteDefinition): RouteConfig {
   for (const [status, spec] of Object.entries(route.responses)) responses[status] = responseFor(Number(status), spec, route.passThrough);
   const errors: number[] = [];
   if (params || request.query || request.body) errors.push(400);
-  if (route.auth) errors.push(401);
+  if (route.auth) errors.push(401, 403);
   if (names.length > 0) errors.push(404);
   for (const status of errors) responses[String(status)] ??= responseFor(status, null);
 
@@ -168,7 +175,9 @@ function toRouteConfig(route: RouteDefinition): RouteConfig {
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     ...(route.tags ? { tags: route.tags } : {}),
-    security: route.auth ? [{ bearerAuth: [] }, { apiToken: [] }] : [],
+    // OpenAPI 3.1 lets a non-OAuth requirement list the roles it needs: here the one scope.
+    security: route.auth ? [{ bearerAuth: [route.scope] }, { apiToken: [route.scope] }] : [],
+    ...(route.auth ? { 'x-required-scope': route.scope } : {}),
     request: {
       ...(params ? { params } : {}),
       ...(request.query ? { query: request.query } : {}),

@@ -4,6 +4,7 @@ import { ConnectorTypeSchema, MarketTypeSchema, SymbolName, TimeFrameSchema, Uni
 import { DecimalString, NonNegativeDecimalString, PositiveDecimalString, compareDecimalStrings, normalizeDecimal } from '../decimal';
 import { defineRoute, defineRoutes, withOpenApiSchema } from '../openapi';
 import { AppTypeSchema } from '../platform';
+import type { ApiScope } from '../scopes';
 import { RiskPoliciesInputSchema } from '../risk';
 import { MarketTypeParam, TimeFrameParam } from './params';
 
@@ -133,16 +134,28 @@ export type ProxyTargets = z.output<typeof ProxyTargetsSchema>;
 const ok = <S extends z.ZodType>(data: S) => z.object({ ok: z.literal(true), data });
 
 export const registryRoutes = defineRoutes({
-  registerApp: defineRoute({ method: 'post', path: '/apps/registry/register', summary: 'Register an app (advisor, inspector or detector)', tags: tags('App registry'), request: { body: AppRegisterRequestSchema }, responses: { 201: ok(AppRegistrationSchema) } }),
-  heartbeatApp: defineRoute({ method: 'post', path: '/apps/registry/heartbeat', summary: 'Report an app alive (registers it when unknown)', tags: tags('App registry'), request: { body: AppHeartbeatRequestSchema }, responses: { 200: ok(AppRegistrationSchema) } }),
-  unregisterApp: defineRoute({ method: 'post', path: '/apps/registry/unregister', summary: 'Unregister an app (the row is kept; `data` is null when unknown)', tags: tags('App registry'), request: { body: AppUnregisterRequestSchema }, responses: { 200: ok(AppRegistrationSchema.nullable()) } }),
-  listApps: defineRoute({ method: 'get', path: '/apps/registry', summary: 'Registered apps (active only unless includeInactive=true)', tags: tags('App registry'), request: { query: AppRegistryListQuerySchema }, responses: { 200: ok(z.array(AppRegistrationSchema)).extend({ count: z.number().int() }) } }),
-  getApp: defineRoute({ method: 'get', path: '/apps/registry/:appType/:appKey', summary: 'One registered app, active or not', tags: tags('App registry'), request: { params: z.object({ appType: AppTypeSchema, appKey: z.string() }) }, responses: { 200: ok(AppRegistrationSchema) } }),
-  proxyTargets: defineRoute({ method: 'get', path: '/proxy/targets', summary: 'Proxy targets by app type', tags: tags('Proxy'), responses: { 200: ProxyTargetsSchema } }),
+  registerApp: defineRoute({ method: 'post', scope: 'apps', path: '/apps/registry/register', summary: 'Register an app (advisor, inspector or detector)', tags: tags('App registry'), request: { body: AppRegisterRequestSchema }, responses: { 201: ok(AppRegistrationSchema) } }),
+  heartbeatApp: defineRoute({ method: 'post', scope: 'apps', path: '/apps/registry/heartbeat', summary: 'Report an app alive (registers it when unknown)', tags: tags('App registry'), request: { body: AppHeartbeatRequestSchema }, responses: { 200: ok(AppRegistrationSchema) } }),
+  unregisterApp: defineRoute({ method: 'post', scope: 'apps', path: '/apps/registry/unregister', summary: 'Unregister an app (the row is kept; `data` is null when unknown)', tags: tags('App registry'), request: { body: AppUnregisterRequestSchema }, responses: { 200: ok(AppRegistrationSchema.nullable()) } }),
+  listApps: defineRoute({ method: 'get', scope: 'read', path: '/apps/registry', summary: 'Registered apps (active only unless includeInactive=true)', tags: tags('App registry'), request: { query: AppRegistryListQuerySchema }, responses: { 200: ok(z.array(AppRegistrationSchema)).extend({ count: z.number().int() }) } }),
+  getApp: defineRoute({ method: 'get', scope: 'read', path: '/apps/registry/:appType/:appKey', summary: 'One registered app, active or not', tags: tags('App registry'), request: { params: z.object({ appType: AppTypeSchema, appKey: z.string() }) }, responses: { 200: ok(AppRegistrationSchema) } }),
+  proxyTargets: defineRoute({ method: 'get', scope: 'read', path: '/proxy/targets', summary: 'Proxy targets by app type', tags: tags('Proxy'), responses: { 200: ProxyTargetsSchema } }),
 });
 
 const PROXY_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 const PROXY_PREFIXES = { advisors: 'Advisor', inspectors: 'Inspector', detectors: 'Detector' } as const;
+
+/** A write to an inspector's kill switch is trading, not configuration: it stops or resumes entries. */
+const TRADE_PROXY_PATH = /(^|\/)kill-switch(\/|$)/;
+
+/**
+ * The scope a proxied call needs: reads need `read`; writes need the target's write scope, which is
+ * `configure` except for an inspector's kill switch (`trade`, as the provider's own order routes).
+ */
+export function proxyScope(prefix: string, method: string, splat: string): ApiScope {
+  if (method.toLowerCase() === 'get' || method.toLowerCase() === 'head') return 'read';
+  return prefix === 'inspectors' && TRADE_PROXY_PATH.test(splat) ? 'trade' : 'configure';
+}
 
 /**
  * Documentation of the streaming proxy, which is plain Express (bodies must not be parsed) and so
@@ -152,10 +165,11 @@ export const proxyRouteDocs = Object.entries(PROXY_PREFIXES).flatMap(([prefix, a
   PROXY_METHODS.map((method) =>
     defineRoute({
       method,
+      scope: method === 'get' ? 'read' : 'configure',
       path: `/${prefix}/:appKey/*splat`,
       operationId: `proxy${app}${method.charAt(0).toUpperCase()}${method.slice(1)}`,
       summary: `Proxy to a registered ${app} app`,
-      description: `Forwards method, remaining path (\`splat\`, which may span several segments), query, body and safe headers to the ${app.toLowerCase()} registered as \`appKey\`; its status, headers and body come back unchanged, in whatever media type it answers. The listed errors are the provider's own: 404 unknown app, 503 inactive, 502 unreachable, 504 timeout, 400 for paths with \`..\`, backslashes, control characters or a second scheme.`,
+      description: `Forwards method, remaining path (\`splat\`, which may span several segments), query, body and safe headers to the ${app.toLowerCase()} registered as \`appKey\`; its status, headers and body come back unchanged, in whatever media type it answers. The listed errors are the provider's own: 404 unknown app, 503 inactive, 502 unreachable, 504 timeout, 400 for paths with \`..\`, backslashes, control characters or a second scheme. Scope: \`read\` for GET, \`configure\` for other methods, \`trade\` for an inspector's \`kill-switch\` paths.`,
       tags: tags('Proxy'),
       passThrough: true,
       request: { params: z.object({ appKey: AppKeySchema, splat: z.string().min(1).meta({ example: 'signals/latest' }) }) },
@@ -316,14 +330,14 @@ const keyParams = z.object({ key: AppKeySchema });
 const sysParams = z.object({ sysname: AppKeySchema });
 
 export const configRoutes = defineRoutes({
-  listDetectors: defineRoute({ method: 'get', path: '/detectors', summary: 'Detector configs with status (active, disabled, blocked, offline)', tags: tags('Detectors'), responses: { 200: z.array(DetectorItemSchema) } }),
-  createDetector: defineRoute({ method: 'post', path: '/detectors', summary: 'Create a detector config (bare or `{ detector }`)', tags: tags('Detectors'), request: { body: DetectorCreateBodySchema }, responses: { 201: DetectorItemSchema, 409: null } }),
-  getDetector: defineRoute({ method: 'get', path: '/detectors/:key', summary: 'One detector config', tags: tags('Detectors'), request: { params: keyParams }, responses: { 200: DetectorItemSchema } }),
-  updateDetector: defineRoute({ method: 'put', path: '/detectors/:key', summary: 'Shallow-merge fields into a detector config (bare or `{ options }`)', tags: tags('Detectors'), request: { params: keyParams, body: DetectorPatchBodySchema }, responses: { 200: DetectorItemSchema } }),
-  deleteDetector: defineRoute({ method: 'delete', path: '/detectors/:key', summary: 'Delete a detector config', tags: tags('Detectors'), request: { params: keyParams }, responses: { 200: DeletedSchema } }),
-  listInspectors: defineRoute({ method: 'get', path: '/inspectors', summary: 'Inspector configs', tags: tags('Inspectors'), responses: { 200: z.array(InspectorItemSchema) } }),
-  createInspector: defineRoute({ method: 'post', path: '/inspectors', summary: 'Create an inspector config (bare or `{ sysname, options }`)', tags: tags('Inspectors'), request: { body: InspectorCreateBodySchema }, responses: { 201: InspectorItemSchema, 409: null } }),
-  getInspector: defineRoute({ method: 'get', path: '/inspectors/:sysname', summary: 'One inspector config', tags: tags('Inspectors'), request: { params: sysParams }, responses: { 200: InspectorItemSchema } }),
-  updateInspector: defineRoute({ method: 'put', path: '/inspectors/:sysname', summary: 'Shallow-merge fields into an inspector config (bare or `{ options }`)', tags: tags('Inspectors'), request: { params: sysParams, body: InspectorPatchBodySchema }, responses: { 200: InspectorItemSchema } }),
-  deleteInspector: defineRoute({ method: 'delete', path: '/inspectors/:sysname', summary: 'Delete an inspector config', tags: tags('Inspectors'), request: { params: sysParams }, responses: { 200: DeletedSchema } }),
+  listDetectors: defineRoute({ method: 'get', scope: 'read', path: '/detectors', summary: 'Detector configs with status (active, disabled, blocked, offline)', tags: tags('Detectors'), responses: { 200: z.array(DetectorItemSchema) } }),
+  createDetector: defineRoute({ method: 'post', scope: 'configure', path: '/detectors', summary: 'Create a detector config (bare or `{ detector }`)', tags: tags('Detectors'), request: { body: DetectorCreateBodySchema }, responses: { 201: DetectorItemSchema, 409: null } }),
+  getDetector: defineRoute({ method: 'get', scope: 'read', path: '/detectors/:key', summary: 'One detector config', tags: tags('Detectors'), request: { params: keyParams }, responses: { 200: DetectorItemSchema } }),
+  updateDetector: defineRoute({ method: 'put', scope: 'configure', path: '/detectors/:key', summary: 'Shallow-merge fields into a detector config (bare or `{ options }`)', tags: tags('Detectors'), request: { params: keyParams, body: DetectorPatchBodySchema }, responses: { 200: DetectorItemSchema } }),
+  deleteDetector: defineRoute({ method: 'delete', scope: 'configure', path: '/detectors/:key', summary: 'Delete a detector config', tags: tags('Detectors'), request: { params: keyParams }, responses: { 200: DeletedSchema } }),
+  listInspectors: defineRoute({ method: 'get', scope: 'read', path: '/inspectors', summary: 'Inspector configs', tags: tags('Inspectors'), responses: { 200: z.array(InspectorItemSchema) } }),
+  createInspector: defineRoute({ method: 'post', scope: 'configure', path: '/inspectors', summary: 'Create an inspector config (bare or `{ sysname, options }`)', tags: tags('Inspectors'), request: { body: InspectorCreateBodySchema }, responses: { 201: InspectorItemSchema, 409: null } }),
+  getInspector: defineRoute({ method: 'get', scope: 'read', path: '/inspectors/:sysname', summary: 'One inspector config', tags: tags('Inspectors'), request: { params: sysParams }, responses: { 200: InspectorItemSchema } }),
+  updateInspector: defineRoute({ method: 'put', scope: 'configure', path: '/inspectors/:sysname', summary: 'Shallow-merge fields into an inspector config (bare or `{ options }`)', tags: tags('Inspectors'), request: { params: sysParams, body: InspectorPatchBodySchema }, responses: { 200: InspectorItemSchema } }),
+  deleteInspector: defineRoute({ method: 'delete', scope: 'configure', path: '/inspectors/:sysname', summary: 'Delete an inspector config', tags: tags('Inspectors'), request: { params: sysParams }, responses: { 200: DeletedSchema } }),
 });
