@@ -53,7 +53,7 @@ export async function roundTripEveryModel(prisma: PrismaClient): Promise<void> {
     marketType: 'futures', symbol: 'BTCUSDT', side: 'BUY', type: 'TRAILING_STOP_MARKET', status: 'PARTIALLY_FILLED',
     timeInForce: 'GTC', price: '100.1', stopPrice: '99.9', callbackRate: '0.5', quantity: '2',
     quantityExecuted: '1.5', averagePrice: WIDE, leverage: 10, reduceOnly: true, sourceType: 'detector',
-    sourceKey: 'det-1', rejectReason: 'none', correlationId: 'corr-1', accountId: 'acc-2', createdAt: T0, updatedAt: T0 + 1n,
+    sourceKey: 'det-1', rejectReason: 'none', correlationId: 'corr-1', tokenId: 'tok-1', accountId: 'acc-2', createdAt: T0, updatedAt: T0 + 1n,
     closedAt: T0 + 2n, raw: { venue: { orderId: 7 } },
   };
   await prisma.order.create({ data: order });
@@ -146,6 +146,15 @@ export async function roundTripEveryModel(prisma: PrismaClient): Promise<void> {
   const alert = { hookId: 'hk-1', status: 'rejected', code: 'UNMAPPED_SYMBOL', reason: 'no mapping', dedupKey: 'd1', signalId: 'sig-1', correlationId: 'corr-1', body: '{}', receivedAt: T0 };
   const alertRow = await prisma.inboundHookAlert.create({ data: alert });
   expect(await prisma.inboundHookAlert.findUniqueOrThrow({ where: { id: alertRow.id } })).toEqual({ ...alert, id: alertRow.id });
+
+  const token = { id: 'tok-1', name: 'notebook', secretHash: 'ab'.repeat(32), scopes: ['read'], restrict: { symbols: ['BTCUSDT'] },
+    createdAt: T0, createdBy: 'bootstrap', expiresAt: T0 + 1n, lastUsedAt: T0, revokedAt: T0 + 2n };
+  await prisma.apiToken.create({ data: token });
+  expect(plain(await prisma.apiToken.findUniqueOrThrow({ where: { secretHash: token.secretHash } }))).toEqual(token);
+  const audit = { at: T0, tokenId: 'tok-1', tokenName: 'notebook', method: 'POST', route: 'POST /orders', operationId: 'placeOrder', path: '/orders',
+    targetIds: { symbol: 'BTCUSDT' }, bodyDigest: 'cd'.repeat(32), status: 403, outcome: 'denied', correlationId: 'corr-1', clientAddress: '127.0.0.1' };
+  const auditRow = await prisma.auditRecord.create({ data: audit });
+  expect(plain(await prisma.auditRecord.findUniqueOrThrow({ where: { id: auditRow.id } }))).toEqual({ ...audit, id: auditRow.id });
 
   const backtest = { id: 'bt-1', state: 'finished', detector: 'ema-cross-atr', params: { fast: 9 }, symbol: 'BTCUSDT',
     interval: 'min1', source: { type: 'synthetic', seed: 1 }, request: { detector: 'ema-cross' }, initialBalance: WIDE,
