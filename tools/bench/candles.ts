@@ -8,8 +8,8 @@ import { Client } from 'pg';
 import { createMemoryBus } from '@barfinex/bus';
 import { createDatabase } from '@barfinex/db';
 import { createTestDatabase } from '@barfinex/testing';
-import { createCandlesRepository } from '../../apps/provider/src/candles/candles.repository';
-import type { CandleRow } from '../../apps/provider/src/candles/candles.repository';
+import { createCandlesRepository } from '../../apps/provider/src/areas/candles/candles.repository';
+import type { CandleRow } from '../../apps/provider/src/areas/candles/candles.repository';
 import { startProvider } from '../../apps/provider/src/testing/harness';
 
 const ROWS = 43_200;

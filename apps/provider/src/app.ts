@@ -9,40 +9,19 @@ import { buildOpenApiDocument } from '@barfinex/contracts';
 import { createQuarantine } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
 import { closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, logQuarantined, notFoundHandler, quarantineCheck, requestContext, tokenAuth } from '@barfinex/service-kit';
-import { registerAccountRoutes } from './accounts/accounts.routes';
-import { createCandlesRepository } from './candles/candles.repository';
-import { registerCandleRoutes } from './candles/candles.routes';
-import { registerCatalogRoutes } from './catalog/catalog.routes';
-import { createConfigsRepository } from './configs/configs.repository';
-import { registerConfigRoutes } from './configs/configs.routes';
-import { createConfigsService } from './configs/configs.service';
 import type { ProviderConfig } from './config';
 import type { ExchangeConnector } from './connectors/connector';
 import { createConnectorRegistry } from './connectors/connector-registry';
-import { createReconciler } from './connectors/shared/reconciler';
-import { registerReconciliationRoutes } from './connectors/shared/reconciliation.routes';
-import { createEventOutboxRepository } from './events/outbox.repository';
-import { createEventPublisher } from './events/publisher';
+import { createEventOutboxRepository } from './bus/outbox.repository';
+import { createEventPublisher } from './bus/publisher';
 import { createTypedRouter } from './http/typed-router';
 import type { TypedRouter } from './http/typed-router';
-import { registerMarketRoutes } from './market/market.routes';
-import { createMarketDataHub } from './market-data/market-data.hub';
-import { registerOptionsRoutes } from './options/options.routes';
-import { createOrdersRepository } from './orders/orders.repository';
-import { registerOrderRoutes } from './orders/orders.routes';
-import { createOrdersService } from './orders/orders.service';
-import type { OrderCrashPoint } from './orders/orders.service';
-import { createUpstreamClient } from './proxy/forward';
-import { createProxyRouter, proxyPseudonym } from './proxy/proxy';
-import { registerProxyRoutes } from './proxy/proxy.routes';
-import { createRegistryRepository } from './registry/registry.repository';
-import { createProxyFastPath } from './proxy/fast-path';
-import { registerRegistryRoutes } from './registry/registry.routes';
-import { createRegistryService } from './registry/registry.service';
-import { createTargetPolicy } from './registry/target-policy';
+import type { OrderCrashPoint } from './areas/orders/orders.service';
+import { composeAreas } from './composition';
+import { createUpstreamClient } from './areas/proxy/forward';
+import { createProxyRouter, proxyPseudonym } from './areas/proxy/proxy';
+import { createProxyFastPath } from './areas/proxy/fast-path';
 import { createWsBridge } from './ws/ws.bridge';
-import { createPlatformAreas } from './eventsink/platform-areas';
-import { createJobAreas } from './backtest/jobs.module';
 import type { WsBridge } from './ws/ws.bridge';
 
 export const PROVIDER_VERSION = '0.1.0';
@@ -101,9 +80,26 @@ export function createProvider(deps: ProviderDeps) {
     },
   });
   const connectors = createConnectorRegistry(deps.connectors);
-  const ordersRepo = createOrdersRepository(deps.db.prisma, { pool: deps.db.pool });
-  const orders = createOrdersService({ repo: ordersRepo, connectors, events, now, ...(config.PROVIDER_TEST_CRASH_AT ? { crashAt: crashHook(config.PROVIDER_TEST_CRASH_AT) } : {}) });
-  const reconciler = createReconciler({ repo: ordersRepo, orders, events, now });
+  const startedAt = now();
+  const t = createTypedRouter();
+  const areas = composeAreas(t, {
+    config,
+    logger,
+    db: deps.db,
+    bus,
+    metrics,
+    quarantine,
+    events,
+    connectors,
+    ...(deps.extraRoutes ? { connectorRoutes: (router: TypedRouter) => deps.extraRoutes?.(router, { drain: () => events.settled() }) } : {}),
+    listeningPort: () => listeningPort(),
+    ...(config.PROVIDER_TEST_CRASH_AT ? { crashAt: crashHook(config.PROVIDER_TEST_CRASH_AT) } : {}),
+    now,
+    startedAt,
+    version: PROVIDER_VERSION,
+  });
+  const { orders, ordersRepo, reconciler, marketData, registry } = areas;
+  sinkTap = (env) => areas.eventSink.tap(env);
   metrics.gauge({
     name: 'bfx_orders',
     help: 'Stored orders by status (read at scrape time)',
@@ -121,45 +117,6 @@ export function createProvider(deps: ProviderDeps) {
     labelNames: ['source'] as const,
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 300],
   });
-  const candles = createCandlesRepository(deps.db.prisma, { pool: deps.db.pool });
-  const marketData = createMarketDataHub({ events, candles, logger: logger.child({ component: 'market-data' }) });
-  const registry = createRegistryService({
-    repo: createRegistryRepository(deps.db.prisma),
-    events,
-    now,
-    ttlMs: config.PROVIDER_APP_ACTIVE_TTL_MS,
-    targets: createTargetPolicy({
-      allowedHosts: config.PROVIDER_APP_ALLOWED_HOSTS,
-      allowMetadataAddresses: config.PROVIDER_APP_ALLOW_METADATA_ADDRESSES,
-      // Read when an app registers, by then the server listens (on an ephemeral port in tests).
-      self: { host: config.PROVIDER_HOST, port: () => listeningPort(), publicUrl: config.PROVIDER_PUBLIC_URL },
-    }),
-    onStorageError: (err) => logger.error({ err }, 'app registry storage failed'),
-  });
-  const configs = createConfigsService({ repo: createConfigsRepository(deps.db.prisma), registry, now });
-  const startedAt = now();
-
-  const t = createTypedRouter();
-  // Connector-owned routes first: `/connectors/sim/status` must win over `/connectors/:connectorType/:marketType`.
-  deps.extraRoutes?.(t, { drain: () => events.settled() });
-  registerOptionsRoutes(t, { connectors, key: config.PROVIDER_KEY, version: PROVIDER_VERSION, port: config.PROVIDER_PORT, detectors: () => configs.detectors.list() });
-  registerAccountRoutes(t, { connectors, orders });
-  registerMarketRoutes(t, { connectors, marketData, now });
-  registerCandleRoutes(t, { candles, connectors });
-  registerOrderRoutes(t, { orders });
-  registerReconciliationRoutes(t, { connectors, reconciler });
-  registerCatalogRoutes(t);
-  registerRegistryRoutes(t, {
-    registry,
-    // A snapshot that does not validate is the detector's problem, not a reason to refuse its heartbeat.
-    onDetectorSnapshot: (key, snap) =>
-      configs.detectors.upsertFromSnapshot(key, snap).catch((err: unknown) => logger.warn({ err, detector: key }, 'ignored an invalid detectorSnapshot')),
-  });
-  registerProxyRoutes(t, { registry });
-  registerConfigRoutes(t, { configs });
-  const jobs = createJobAreas(t, { db: deps.db, bus, logger, candles, connectors, maxBacktestBars: config.BACKTEST_MAX_BARS, now });
-  const platform = createPlatformAreas(t, { config, logger, db: deps.db, bus, metrics, now, startedAt, version: PROVIDER_VERSION, candles, connectors, registry, configs, orders });
-  sinkTap = (env) => platform.eventSink.tap(env);
 
   const openApi = buildOpenApiDocument({
     title: 'Barfinex Provider API',
@@ -238,16 +195,14 @@ export function createProvider(deps: ProviderDeps) {
       maxBufferedPackets: config.WS_MAX_BUFFERED,
       now,
       onSlowClient: (id, buffered) => logger.warn({ socket: id, buffered }, 'disconnected a slow WebSocket client'),
-      persistedSinkFeed: platform.eventSink.enabled,
-      ...(platform.eventSink.enabled ? { history: platform.eventSink.history } : {}),
+      persistedSinkFeed: areas.eventSink.enabled,
+      ...(areas.eventSink.enabled ? { history: areas.eventSink.history } : {}),
     });
     const bridge = ws;
-    await registry.checkStored(quarantine);
-    await configs.checkStored(quarantine);
+    await areas.start();
     // Before anything can emit: events an earlier run left in the outbox go out first.
     await events.start();
-    await platform.eventSink.start((record) => bridge.emitSinkRecord(record));
-    await jobs.start();
+    await areas.eventSink.start((record) => bridge.emitSinkRecord(record));
     busSub = await bus.subscribeAll((env) => {
       consumedCounter.inc({ event: env.type });
       consumeLag.observe({ source: env.source }, Math.max(0, Date.now() - env.timestamp) / 1000);
@@ -298,18 +253,17 @@ export function createProvider(deps: ProviderDeps) {
     for (const connector of deps.connectors) await connector.stop();
     await orders.idle();
     await marketData.flush();
-    await platform.replay.stop();
-    await jobs.stop();
+    await areas.stop();
     await busSub?.unsubscribe();
     await events.stop();
-    await platform.eventSink.stop();
+    await areas.eventSink.stop();
     await ws?.close();
     await fastProxy.close();
     await closeServer(server);
     await proxyUpstream.close();
   }
 
-  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors, registry, platform, reconciler, reconcileAll, proxyClient: proxyUpstream.kind };
+  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors, registry, areas, reconciler, reconcileAll, proxyClient: proxyUpstream.kind };
 }
 
 export type Provider = ReturnType<typeof createProvider>;

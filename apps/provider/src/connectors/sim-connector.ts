@@ -9,8 +9,8 @@ import { DEFAULT_SIM_SYMBOLS, SimRejectError, createSimClock, createSimExchange 
 import type { SimExchange, SimFill, SimMarketType, SimOrder, SimOrderBook } from './sim';
 import { createSimStateStore } from './sim-snapshot.store';
 import type { SimStateStore, SimStateStoreDeps } from './sim-snapshot.store';
-import { createSimHistory } from '../backfill/sim-history';
-import type { SimHistory } from '../backfill/sim-history';
+import { createSimHistory } from '../areas/backfill/sim-history';
+import type { SimHistory } from '../areas/backfill/sim-history';
 
 const ACCOUNT = 'main';
 const MARKETS: readonly SimMarketType[] = ['spot', 'futures'];

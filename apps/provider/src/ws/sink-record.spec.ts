@@ -1,6 +1,6 @@
 import { createEnvelope } from '@barfinex/events';
-import { toSinkRow } from '../eventsink/eventsink.repository';
-import { rowToSinkRecord } from '../eventsink/eventsink.subscriber';
+import { toSinkRow } from '../areas/eventsink/eventsink.repository';
+import { rowToSinkRecord } from '../areas/eventsink/eventsink.subscriber';
 import { recordToEnvelope, toSinkRecord } from './sink-record';
 
 describe('an event rebuilt from storage', () => {

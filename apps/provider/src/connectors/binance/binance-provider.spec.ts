@@ -1,7 +1,7 @@
 import { createTestPglite } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
 import { eventually } from '@barfinex/testing';
-import { createOrdersRepository } from '../../orders/orders.repository';
+import { createOrdersRepository } from '../../areas/orders/orders.repository';
 import { createBinanceConnector } from './binance-connector';
 import { startFakeBinance } from './testing/fake-binance';
 import type { FakeBinance } from './testing/fake-binance';

@@ -3,11 +3,11 @@ import Decimal from 'decimal.js';
 import type { Order, Position, Reconciliation } from '@barfinex/contracts';
 import type { ConnectorType, MarketType } from '@barfinex/enums';
 import type { ExchangeConnector, VenueOpenOrder } from '../connector';
-import type { EventPublisher } from '../../events/publisher';
-import type { OrdersRepository } from '../../orders/orders.repository';
-import { OPEN_STATUSES } from '../../orders/orders.service';
-import { orderEventIds } from '../../orders/venue-state';
-import type { OrdersService } from '../../orders/orders.service';
+import type { EventPublisher } from '../../bus/publisher';
+import type { OrdersRepository } from '../../areas/orders/orders.repository';
+import { OPEN_STATUSES } from '../../areas/orders/orders.service';
+import { orderEventIds } from '../../areas/orders/venue-state';
+import type { OrdersService } from '../../areas/orders/orders.service';
 
 type Mismatch = Reconciliation['mismatches'][number];
 

@@ -1,0 +1,182 @@
+/**
+ * The provider's composition: every REST area is built and mounted here, and only here. To find
+ * the code behind a route, look up its area below (each lives in `areas/<name>/`); the
+ * infrastructure the areas are given (connectors, the bus edge, the typed router, the WebSocket
+ * bridge) is wired by `app.ts`.
+ */
+import type { Bus } from '@barfinex/bus';
+import type { Database, Quarantine } from '@barfinex/db';
+import type { Metrics } from '@barfinex/service-kit';
+import type { Logger } from 'pino';
+import { registerAccountRoutes } from './areas/accounts/accounts.routes';
+import { registerBackfillRoutes } from './areas/backfill/backfill.routes';
+import { createBackfillService } from './areas/backfill/backfill.service';
+import { createBacktestRepository } from './areas/backtest/backtest.repository';
+import { registerBacktestRoutes } from './areas/backtest/backtest.routes';
+import { createBacktestService } from './areas/backtest/backtest.service';
+import { createCandlesRepository } from './areas/candles/candles.repository';
+import { registerCandleRoutes } from './areas/candles/candles.routes';
+import { registerCatalogRoutes } from './areas/catalog/catalog.routes';
+import { createConfigsRepository } from './areas/configs/configs.repository';
+import { registerConfigRoutes } from './areas/configs/configs.routes';
+import { createConfigsService } from './areas/configs/configs.service';
+import { createProviderDashboard, registerDashboardRoutes } from './areas/dashboard/dashboard.routes';
+import { createEventSinkModule } from './areas/eventsink/eventsink.module';
+import { registerEventSinkRoutes } from './areas/eventsink/eventsink.routes';
+import { createIntegrityRepository } from './areas/integrity/integrity.repository';
+import { registerIntegrityRoutes } from './areas/integrity/integrity.routes';
+import { createIntegrityService } from './areas/integrity/integrity.service';
+import { registerMarketRoutes } from './areas/market/market.routes';
+import { createMarketDataHub } from './areas/market-data/market-data.hub';
+import { registerOptionsRoutes } from './areas/options/options.routes';
+import { createOrdersRepository } from './areas/orders/orders.repository';
+import { registerOrderRoutes } from './areas/orders/orders.routes';
+import { createOrdersService } from './areas/orders/orders.service';
+import type { OrderCrashPoint } from './areas/orders/orders.service';
+import { registerProxyRoutes } from './areas/proxy/proxy.routes';
+import { createRegistryRepository } from './areas/registry/registry.repository';
+import { registerRegistryRoutes } from './areas/registry/registry.routes';
+import { createRegistryService } from './areas/registry/registry.service';
+import { createTargetPolicy } from './areas/registry/target-policy';
+import { registerReplayRoutes } from './areas/replay/replay.routes';
+import { createReplayService } from './areas/replay/replay.service';
+import { registerSignalsRoutes, sinkTrades } from './areas/signals/signals.routes';
+import { createSignalsService } from './areas/signals/signals.service';
+import type { EventPublisher } from './bus/publisher';
+import type { ProviderConfig } from './config';
+import type { ConnectorRegistry } from './connectors/connector-registry';
+import { createReconciler } from './connectors/shared/reconciler';
+import { registerReconciliationRoutes } from './connectors/shared/reconciliation.routes';
+import type { TypedRouter } from './http/typed-router';
+
+export interface CompositionDeps {
+  config: ProviderConfig;
+  logger: Logger;
+  db: Database;
+  bus: Bus;
+  metrics: Metrics;
+  quarantine: Quarantine;
+  events: EventPublisher;
+  connectors: ConnectorRegistry;
+  /** Routes a connector owns (the simulator's controls); mounted first so they win over `/connectors/:connectorType/:marketType`. */
+  connectorRoutes?: (t: TypedRouter) => void;
+  /** The port the server listens on (known once it listens; apps register after that). */
+  listeningPort: () => number;
+  crashAt?: (point: OrderCrashPoint, clientOrderId: string) => void;
+  now: () => number;
+  startedAt: number;
+  version: string;
+}
+
+/** Builds every area's services and mounts its routes on `t`; `start`/`stop` run the areas' own lifecycles. */
+export function composeAreas(t: TypedRouter, d: CompositionDeps) {
+  const { config, logger, events, connectors, now } = d;
+
+  // Market data: stored candles, and the hub that turns connector trades, books and tickers into events and bars.
+  const candles = createCandlesRepository(d.db.prisma, { pool: d.db.pool });
+  const marketData = createMarketDataHub({ events, candles, logger: logger.child({ component: 'market-data' }) });
+
+  // Orders and their reconciliation with the venues.
+  const ordersRepo = createOrdersRepository(d.db.prisma, { pool: d.db.pool });
+  const orders = createOrdersService({ repo: ordersRepo, connectors, events, now, ...(d.crashAt ? { crashAt: d.crashAt } : {}) });
+  const reconciler = createReconciler({ repo: ordersRepo, orders, events, now });
+
+  // The app registry (and the proxy's targets), and the detector/inspector configs it feeds.
+  const registry = createRegistryService({
+    repo: createRegistryRepository(d.db.prisma),
+    events,
+    now,
+    ttlMs: config.PROVIDER_APP_ACTIVE_TTL_MS,
+    targets: createTargetPolicy({
+      allowedHosts: config.PROVIDER_APP_ALLOWED_HOSTS,
+      allowMetadataAddresses: config.PROVIDER_APP_ALLOW_METADATA_ADDRESSES,
+      self: { host: config.PROVIDER_HOST, port: d.listeningPort, publicUrl: config.PROVIDER_PUBLIC_URL },
+    }),
+    onStorageError: (err) => logger.error({ err }, 'app registry storage failed'),
+  });
+  const configs = createConfigsService({ repo: createConfigsRepository(d.db.prisma), registry, now });
+
+  // The event sink, and the areas that read what it stored.
+  const eventSink = createEventSinkModule({
+    prisma: d.db.prisma,
+    bus: d.bus,
+    logger,
+    metrics: d.metrics,
+    enabled: config.EVENTSINK_ENABLED,
+    durable: `${config.PROVIDER_KEY.replace(/[^A-Za-z0-9_-]/g, '_')}-eventsink`,
+    batchSize: config.EVENTSINK_BATCH_SIZE,
+    flushMs: config.EVENTSINK_FLUSH_MS,
+    maxBuffered: config.EVENTSINK_MAX_BUFFERED,
+  });
+  const replayLog = logger.child({ component: 'replay' });
+  const replay = createReplayService({ repo: eventSink.repo, bus: d.bus, now, onError: (err) => replayLog.warn({ err }, 'replay problem') });
+  const signals = createSignalsService({ candles, connectors, recentTrades: sinkTrades(eventSink.repo), now, ttlMs: config.SIGNALS_CONTEXT_TTL_MS });
+  const integrity = createIntegrityService({ repo: createIntegrityRepository(d.db.prisma), candles });
+  const dashboard = createProviderDashboard({ db: d.db, bus: d.bus, now, startedAt: d.startedAt, version: d.version, connectors, registry, configs, orders, eventSink });
+
+  // Long-running jobs.
+  const backtests = createBacktestService({
+    repo: createBacktestRepository(d.db.prisma),
+    candles,
+    bus: d.bus,
+    maxBars: config.BACKTEST_MAX_BARS,
+    now,
+    log: logger.child({ component: 'backtest' }),
+  });
+  const backfill = createBackfillService({ connectors, candles, bus: d.bus, now, log: logger.child({ component: 'backfill' }) });
+
+  // Every REST area, mounted in one place.
+  d.connectorRoutes?.(t);
+  registerOptionsRoutes(t, { connectors, key: config.PROVIDER_KEY, version: d.version, port: config.PROVIDER_PORT, detectors: () => configs.detectors.list() });
+  registerAccountRoutes(t, { connectors, orders });
+  registerMarketRoutes(t, { connectors, marketData, now });
+  registerCandleRoutes(t, { candles, connectors });
+  registerOrderRoutes(t, { orders });
+  registerReconciliationRoutes(t, { connectors, reconciler });
+  registerCatalogRoutes(t);
+  registerRegistryRoutes(t, {
+    registry,
+    // A snapshot that does not validate is the detector's problem, not a reason to refuse its heartbeat.
+    onDetectorSnapshot: (key, snap) =>
+      configs.detectors.upsertFromSnapshot(key, snap).catch((err: unknown) => logger.warn({ err, detector: key }, 'ignored an invalid detectorSnapshot')),
+  });
+  registerProxyRoutes(t, { registry });
+  registerConfigRoutes(t, { configs });
+  registerBacktestRoutes(t, { backtests });
+  registerBackfillRoutes(t, { backfill });
+  registerEventSinkRoutes(t, { repo: eventSink.repo });
+  registerReplayRoutes(t, { replay });
+  registerSignalsRoutes(t, { signals });
+  registerDashboardRoutes(t, { dashboard });
+  registerIntegrityRoutes(t, { integrity, connectors });
+
+  return {
+    candles,
+    marketData,
+    ordersRepo,
+    orders,
+    reconciler,
+    registry,
+    configs,
+    eventSink,
+    replay,
+    signals,
+    integrity,
+    dashboard,
+    backtests,
+    backfill,
+    /** Stored records checked (quarantined if unreadable), then the jobs an earlier run left behind. */
+    async start(): Promise<void> {
+      await registry.checkStored(d.quarantine);
+      await configs.checkStored(d.quarantine);
+      const failed = await backtests.recover();
+      if (failed > 0) logger.warn({ failed }, 'backtests left unfinished by the last run marked failed');
+    },
+    async stop(): Promise<void> {
+      await replay.stop();
+      await Promise.all([backtests.stop(), backfill.stop()]);
+    },
+  };
+}
+
+export type Areas = ReturnType<typeof composeAreas>;
