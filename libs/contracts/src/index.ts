@@ -107,11 +107,12 @@ export {
   TokenCreatedSchema,
   TokenRestrictionSchema,
   TokenRestrictionViewSchema,
+  TokenRevokedSchema,
   TokenViewSchema,
   WhoAmISchema,
   authRoutes,
 } from './routes/auth-routes';
-export type { AuditQuery, AuditRecord, TokenCreate, TokenRestriction, TokenView, WhoAmI } from './routes/auth-routes';
+export type { AuditQuery, AuditRecord, TokenCreate, TokenRestriction, TokenRevoked, TokenView, WhoAmI } from './routes/auth-routes';
 export type { HttpMethod, OpenApiDocument, OpenApiDocumentOptions, ResponsesSpec, RouteDefinition, RouteSpec } from './openapi';
 export type { Fill, Order, OrderCloseRequest, OrderCreate, OrderCreateInput, OrderSource } from './order';
 export {

@@ -3,6 +3,7 @@ import {
   AppHeartbeatSchema,
   AppRegisteredSchema,
   AppUnregisteredSchema,
+  AuditRecordSchema,
   BackfillProgressSchema,
   BacktestProgressSchema,
   ConsistentCandleSchema,
@@ -13,6 +14,7 @@ import {
   ReplayProgressSchema,
   SymbolPriceSchema,
   SymbolsUpdateSchema,
+  TokenRevokedSchema,
   TradeSchema,
 } from '@barfinex/contracts';
 import { defineEvent } from './definition';
@@ -132,5 +134,21 @@ export const PROVIDER_EVENTS = {
     en: 'Local orders and positions reconciled with the exchange',
     ru: 'Локальные ордера и позиции сверены с биржей',
     payload: ReconciliationSchema,
+  }),
+  // The audit_records row is the durable copy; this is its live feed.
+  PROVIDER_AUDIT_RECORD: defineEvent(P, {
+    category: 'access',
+    durable: false,
+    en: 'A state-changing or denied request was recorded in the audit trail',
+    ru: 'Изменяющий или отклонённый запрос записан в журнал аудита',
+    payload: AuditRecordSchema,
+  }),
+  // Durable: every provider instance drops the token from its cache and closes its sockets.
+  PROVIDER_TOKEN_REVOKED: defineEvent(P, {
+    category: 'access',
+    durable: true,
+    en: 'An API token was revoked',
+    ru: 'API-токен отозван',
+    payload: TokenRevokedSchema,
   }),
 } as const;

@@ -95,6 +95,11 @@ export const AuditQuerySchema = createPaginationQuery(100).extend({
 });
 export type AuditQuery = z.output<typeof AuditQuerySchema>;
 
+export const TokenRevokedSchema = z
+  .object({ tokenId: z.string(), name: z.string(), revokedAt: UnixMs, revokedBy: z.string().nullable() })
+  .meta({ id: 'TokenRevoked' });
+export type TokenRevoked = z.output<typeof TokenRevokedSchema>;
+
 const TokenIdParams = z.object({ id: z.string().min(1).max(100) });
 
 export const authRoutes = defineRoutes({
