@@ -1,7 +1,7 @@
-import { isAppError } from '@barfinex/service-kit';
+import { isAppError } from '@barfinex/contracts';
 
 // The request never left, or was refused before the server read it: safe to send again.
-const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_BAD_PORT']);
 
 function upstreamCode(details: unknown): string | undefined {
   if (typeof details !== 'object' || details === null) return undefined;

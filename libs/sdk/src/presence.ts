@@ -39,7 +39,7 @@ export function createAppPresence(options: AppPresenceOptions): AppPresence {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const retryMs = Math.min(options.retryMs ?? 500, heartbeatMs);
   const state: PresenceStatus = { registered: false, consecutiveFailures: 0, lastOkAt: null };
-  let timer: NodeJS.Timeout | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
   let running = false;
   let inFlight: Promise<void> = Promise.resolve();
 
@@ -64,7 +64,8 @@ export function createAppPresence(options: AppPresenceOptions): AppPresence {
     timer = setTimeout(() => {
       inFlight = beat(state.registered ? 'heartbeat' : 'register').then(schedule);
     }, delay);
-    timer.unref();
+    // A browser's timer id is a number: only Node's timers can be released from the event loop.
+    (timer as { unref?: () => void }).unref?.();
   };
 
   return {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { AppError, createHttpClient, mapAxiosError } from '@barfinex/service-kit';
-import type { HttpClient } from '@barfinex/service-kit';
+import { AppError } from '@barfinex/contracts';
+import { createHttpTransport } from './http';
+import type { HttpTransport } from './http';
 import type { AnyRoute, RouteInput, RouteResult } from './route-types';
 
 export interface RequesterOptions {
@@ -55,7 +56,7 @@ function dropUndefined(query: Record<string, unknown> | undefined): Record<strin
 /** One typed call per route definition: the path, query and body go out as the route expects. */
 export function createRequester(options: RequesterOptions): Requester {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const http: HttpClient = createHttpClient({
+  const http: HttpTransport = createHttpTransport({
     baseURL: `${baseUrl}/api`,
     timeoutMs: options.timeoutMs ?? 10_000,
     headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...options.headers },
@@ -64,18 +65,12 @@ export function createRequester(options: RequesterOptions): Requester {
 
   const call = async (route: AnyRoute, input: { params?: unknown; query?: unknown; body?: unknown } = {}): Promise<unknown> => {
     const url = fillPath(route.path, input.params as Record<string, unknown> | undefined);
-    let data: unknown;
-    try {
-      const res = await http.request({
-        method: route.method,
-        url,
-        params: dropUndefined(input.query as Record<string, unknown> | undefined),
-        ...(input.body === undefined ? {} : { data: input.body }),
-      });
-      data = res.data;
-    } catch (err) {
-      throw mapAxiosError(err);
-    }
+    const { data } = await http.request({
+      method: route.method,
+      url,
+      query: dropUndefined(input.query as Record<string, unknown> | undefined),
+      ...(input.body === undefined ? {} : { body: input.body }),
+    });
     const schema = validate ? successSchema(route) : undefined;
     if (!schema) return data;
     const parsed = schema.safeParse(data);

@@ -1,5 +1,5 @@
 // Unit level only: the SDK against a running provider is exercised in apps/provider/src/sdk.spec.ts.
-import { AppError } from '@barfinex/service-kit';
+import { AppError } from '@barfinex/contracts';
 import { fillPath, isAmbiguousFailure, isUnreachable } from './index';
 
 describe('fillPath', () => {

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AppError } from './errors/app-error';
+import { AppError } from '@barfinex/contracts';
 import { createHttpClient, mapAxiosError, type HttpClient } from './http-client';
 import { memoryLogger } from './test-support';
 

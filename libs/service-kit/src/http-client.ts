@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
-import { AppError, errorCodeForStatus, isAppError, isErrorCode } from './errors/app-error';
+import { AppError, errorCodeForStatus, isAppError, isErrorCode } from '@barfinex/contracts';
 import { ErrorBodySchema } from './errors/error-body';
 
 export interface HttpClientOptions {

@@ -18,6 +18,7 @@ export type { CreateLoggerOptions } from './logger/logger';
 export { getRequestContext, requestContext } from './logger/request-context';
 export type { RequestContext, RequestContextOptions } from './logger/request-context';
 
+// The error vocabulary lives in the contracts (a browser can use it); re-exported for the apps.
 export {
   AppError,
   ERROR_CODE_STATUS,
@@ -41,8 +42,8 @@ export {
   unavailable,
   unprocessable,
   validationError,
-} from './errors/app-error';
-export type { AppErrorOptions } from './errors/app-error';
+} from '@barfinex/contracts';
+export type { AppErrorOptions } from '@barfinex/contracts';
 export {
   ErrorBodySchema,
   ValidationIssueSchema,

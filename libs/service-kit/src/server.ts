@@ -1,7 +1,7 @@
 import { STATUS_CODES, createServer } from 'node:http';
 import type { RequestListener, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ErrorCode } from './errors/app-error';
+import type { ErrorCode } from '@barfinex/contracts';
 import { errorBody } from './errors/error-body';
 
 /** Closes an HTTP server now: idle keep-alive sockets are dropped instead of holding the close open. */

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestHandler } from 'express';
-import { AppError } from '../errors/app-error';
+import { AppError } from '@barfinex/contracts';
 import { createTokenMatcher, presentedToken } from './token';
 import type { PresentedToken } from './token';
 

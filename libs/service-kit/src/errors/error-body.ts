@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ErrorCode } from './app-error';
+import type { ErrorCode } from '@barfinex/contracts';
 
 /** The body of every error response: `{ error: { code, message, details? } }`. */
 export const ErrorBodySchema = z.object({

@@ -7,7 +7,7 @@ import { jsonBody } from '../http/json-body';
 import { parseInput } from '../http/parse-input';
 import { createHttpClient } from '../http-client';
 import { memoryLogger } from '../test-support';
-import { AppError, ERROR_CODE_STATUS, ERROR_CODE_VALUES, conflict, internal, notFound } from './app-error';
+import { AppError, ERROR_CODE_STATUS, ERROR_CODE_VALUES, conflict, internal, notFound } from '@barfinex/contracts';
 import { errorMiddleware, notFoundHandler, toPublicErrorBody } from './error-middleware';
 import { unavailableReason } from './unavailable';
 

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { isAxiosError } from 'axios';
 import { z } from 'zod';
 import { mapAxiosError } from '../http-client';
-import { AppError, errorCodeForStatus, isAppError } from './app-error';
+import { AppError, errorCodeForStatus, isAppError } from '@barfinex/contracts';
 import { type ErrorBody, errorBody, summariseIssues, toValidationIssues } from './error-body';
 import { getRequestContext } from '../logger/request-context';
 import { toUnavailableError } from './unavailable';

@@ -1,4 +1,4 @@
-import { AppError } from './app-error';
+import { AppError } from '@barfinex/contracts';
 
 // A database that is restarting or unreachable is a transient outage, not a bug: clients should
 // get 503 and retry. A write may have been partly done before the failure (an order row stored,

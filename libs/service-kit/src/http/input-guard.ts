@@ -1,4 +1,4 @@
-import { AppError } from '../errors/app-error';
+import { AppError } from '@barfinex/contracts';
 import type { ValidationIssue } from '../errors/error-body';
 
 export type InputLocation = 'body' | 'query' | 'params' | 'headers';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError } from '../errors/app-error';
+import { AppError } from '@barfinex/contracts';
 import { summariseIssues, toValidationIssues } from '../errors/error-body';
 import { assertSafeInput } from './input-guard';
 import type { InputLocation } from './input-guard';
