@@ -1,32 +1,50 @@
 import nx from '@nx/eslint-plugin';
 
+// The layers, lowest first: type:util (enums) -> type:domain (contracts, events) -> type:client (sdk)
+// and type:runtime (service-kit, bus, db, detector-kit) -> apps. A lib tagged platform:browser (what
+// Studio may load) depends only on other platform:browser libs: no Node built-ins, no server packages.
+// type:testing (libs/testing) is for specs, fixtures and test harnesses only; the launcher and the
+// benchmarks run apps the way the integration tests do, so they may use it too.
+const LIB_LAYERS = ['type:util', 'type:domain', 'type:client', 'type:runtime'];
+function boundaries(testCode) {
+  const testing = testCode ? ['type:testing'] : [];
+  return {
+    enforceBuildableLibDependency: false,
+    banTransitiveDependencies: false,
+    allow: [],
+    depConstraints: [
+      { sourceTag: 'type:util', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:util', 'type:domain', ...testing] },
+      { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:util', 'type:domain', ...testing] },
+      { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: [...LIB_LAYERS, ...testing] },
+      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [...LIB_LAYERS, 'type:testing'] },
+      { sourceTag: 'platform:browser', onlyDependOnLibsWithTags: ['platform:browser'] },
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: [...LIB_LAYERS, ...testing] },
+      { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [...LIB_LAYERS, ...testing] },
+      { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:app', ...LIB_LAYERS, 'type:testing'] },
+      // The embedded launcher is the one composition root that may run the apps side by side.
+      { sourceTag: 'type:launcher', onlyDependOnLibsWithTags: ['type:app', ...LIB_LAYERS, 'type:testing'] },
+    ],
+  };
+}
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
   { ignores: ['**/dist', '**/node_modules', '**/generated', '**/coverage', 'data/**', '.nx/**'] },
   {
-    files: ['**/*.ts', '**/*.js', '**/*.cjs', '**/*.mjs'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.cjs', '**/*.mjs'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          banTransitiveDependencies: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
-            // The embedded launcher is the one composition root that may run the apps side by side.
-            { sourceTag: 'type:launcher', onlyDependOnLibsWithTags: ['type:app', 'type:lib'] },
-            { sourceTag: 'scope:enums', onlyDependOnLibsWithTags: [] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries(false)],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
     },
+  },
+  {
+    // Test code may use the testing lib; production code may not.
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.fixture.ts', '**/testing/**', '**/test-support.ts', '**/e2e/**'],
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries(true)] },
   },
   {
     files: ['tools/**', '**/*.spec.ts', '**/examples/**', '**/jest.config.cjs'],
