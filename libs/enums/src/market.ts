@@ -20,6 +20,8 @@ export const ExchangeConnectorStatus = {
   INACTIVE: 'INACTIVE',
   CONNECTING: 'CONNECTING',
   ACTIVE: 'ACTIVE',
+  /** Up, but a market cannot trade (its user-data stream or trading gate is not open); the reason is reported with it. */
+  DEGRADED: 'DEGRADED',
   RECONNECTING: 'RECONNECTING',
   ERROR: 'ERROR',
   STOPPING: 'STOPPING',

@@ -97,10 +97,19 @@ export interface AccountSnapshot {
   positions: Position[];
 }
 
+/** A market of a connector that is up but cannot trade, and why. */
+export interface DegradedMarket {
+  market: MarketType;
+  reason: string;
+}
+
 export interface ExchangeConnector {
   readonly type: ConnectorType;
   readonly markets: readonly MarketType[];
+  /** `DEGRADED` while `degraded()` lists a market. */
   status(): ExchangeConnectorStatus;
+  /** Venue connectors: markets whose user-data stream or trading gate is not open, with the reason. */
+  degraded?(): DegradedMarket[];
   start(events: ConnectorEvents): Promise<void>;
   stop(): Promise<void>;
   instruments(market: MarketType): Instrument[];

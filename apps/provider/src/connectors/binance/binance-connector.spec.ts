@@ -1,15 +1,15 @@
 import { eventually } from '@barfinex/testing';
 import { createBinanceConnector } from './binance-connector';
 import { aggTrade, DEPTH_SNAPSHOT, depthUpdate, kline, ticker } from './testing/fixtures';
-import { startFakeBinance } from './testing/fake-binance';
-import type { FakeBinance } from './testing/fake-binance';
+import { startBinanceVenue } from '../fakes/binance-venue';
+import type { BinanceVenue } from '../fakes/binance-venue';
 import { capturingLogger, okReconcile, recordingEvents } from '../shared/testing/spec-helpers';
 
 const KEY = 'fake-api-key-AAAA1111';
 const SECRET = 'fake-api-secret-ZZZZ9999';
 
 describe('binance spot connector against the fake venue', () => {
-  let fake: FakeBinance;
+  let fake: BinanceVenue;
   let connector: ReturnType<typeof createBinanceConnector>;
   const sleeps: number[] = [];
   let skew = 0;
@@ -18,11 +18,11 @@ describe('binance spot connector against the fake venue', () => {
 
   beforeAll(async () => {
     // The venue shares the virtual clock, as a real venue shares wall time with us.
-    fake = await startFakeBinance({ market: 'spot', apiKey: KEY, apiSecret: SECRET, now: () => Date.now() + skew });
+    fake = await startBinanceVenue({ market: 'spot', apiKey: KEY, apiSecret: SECRET, now: () => Date.now() + skew });
     fake.setDepth('BTCUSDT', DEPTH_SNAPSHOT);
     connector = createBinanceConnector({
       type: 'binance',
-      markets: [{ market: 'spot', symbols: ['BTCUSDT'], credentials: { apiKey: KEY, apiSecret: SECRET }, restUrl: fake.restUrl, wsUrl: fake.wsUrl }],
+      markets: [{ market: 'spot', symbols: ['BTCUSDT'], credentials: { apiKey: KEY, apiSecret: SECRET }, ...fake.endpoints }],
       logger: log.logger,
       // Backoff waits are recorded and move a virtual clock instead of being slept.
       now: () => Date.now() + skew,
@@ -106,7 +106,7 @@ describe('binance spot connector against the fake venue', () => {
   });
 
   it('is refused by the venue when the signature is wrong', async () => {
-    const forged = createBinanceConnector({ type: 'binance', markets: [{ market: 'spot', symbols: [], credentials: { apiKey: KEY, apiSecret: 'wrong' }, restUrl: fake.restUrl, wsUrl: fake.wsUrl }], logger: log.logger, reconcileRetryMs: 1 });
+    const forged = createBinanceConnector({ type: 'binance', markets: [{ market: 'spot', symbols: [], credentials: { apiKey: KEY, apiSecret: 'wrong' }, ...fake.endpoints }], logger: log.logger, reconcileRetryMs: 1 });
     await expect(forged.openOrders?.('spot')).rejects.toMatchObject({ code: '-1022' });
     forged.venue('spot')?.rest.close();
   });
@@ -133,7 +133,7 @@ describe('binance spot connector against the fake venue', () => {
     const failing = recordingEvents(async () => {
       throw new Error('venue unreachable');
     });
-    const gated = createBinanceConnector({ type: 'binance', markets: [{ market: 'spot', symbols: [], credentials: { apiKey: KEY, apiSecret: SECRET }, restUrl: fake.restUrl, wsUrl: fake.wsUrl }], logger: log.logger, gateTimeoutMs: 50, sleep: async () => new Promise((r) => setTimeout(r, 5)) });
+    const gated = createBinanceConnector({ type: 'binance', markets: [{ market: 'spot', symbols: [], credentials: { apiKey: KEY, apiSecret: SECRET }, ...fake.endpoints }], logger: log.logger, gateTimeoutMs: 50, sleep: async () => new Promise((r) => setTimeout(r, 5)) });
     await gated.start(failing.events);
     await expect(gated.placeOrder('spot', { clientOrderId: 'cid-gated-1', symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01' })).rejects.toMatchObject({ code: 'NOT_RECONCILED' });
     expect(fake.orderPosts('cid-gated-1')).toBe(0);

@@ -3,7 +3,7 @@ import type { Candle, Instrument } from '@barfinex/contracts';
 import type { ExchangeConnectorStatus, MarketType, TimeFrame } from '@barfinex/enums';
 import type { Logger } from 'pino';
 import { VenueRejectError } from '../connector';
-import type { ConnectorEvents, ExchangeConnector } from '../connector';
+import type { ConnectorEvents, DegradedMarket, ExchangeConnector } from '../connector';
 import { createRateLimiter, realSleep } from '../shared/rate-limiter';
 import { createReconcileLoop } from '../shared/reconcile-loop';
 import { BINANCE_HOSTS, BINANCE_INTERVALS } from './binance-hosts';
@@ -17,14 +17,21 @@ import { BinanceDepthSnapshotSchema, BinanceExchangeInfoSchema, BinanceKlineSche
 import { createBinanceTrading } from './binance-trading';
 import type { BinanceTrading } from './binance-trading';
 import { createBinanceUserStream } from './binance-user-stream';
+import type { UserStreamState } from './binance-user-stream';
+import { createBinanceWsApiUserStream } from './binance-ws-api-user-stream';
 
 export interface BinanceMarketConfig {
   market: BinanceMarket;
   symbols: readonly string[];
   credentials?: BinanceCredentials;
-  /** Overrides of the documented hosts (tests point these at a local fake). */
+  /** Replacements of the documented hosts (`BINANCE_HOSTS`): regional hosts, a proxy, a local fake. */
   restUrl?: string;
+  /** Market-data streams (futures: the `/market` endpoint). */
   wsUrl?: string;
+  /** Futures: the `/public` endpoint carrying depth. */
+  publicWsUrl?: string;
+  /** Spot: the WebSocket API; futures: the `/private` user-data base. */
+  userWsUrl?: string;
 }
 
 export interface BinanceConnectorOptions {
@@ -52,7 +59,9 @@ interface Venue {
   rest: BinanceRest;
   trading: BinanceTrading;
   stream: BinanceMarketStream;
-  user?: ReturnType<typeof createBinanceUserStream>;
+  user?: { start(): Promise<void>; stop(): Promise<void>; opens(): number; connected(): boolean };
+  /** Set when the market has keys: whether user data flows, and why not. */
+  userState?: UserStreamState;
   instruments: Map<string, Instrument>;
   prices: Map<string, string>;
 }
@@ -70,18 +79,26 @@ export function createBinanceConnector(options: BinanceConnectorOptions): Exchan
     const hosts = BINANCE_HOSTS[options.type][cfg.market];
     const restUrl = cfg.restUrl ?? hosts?.rest;
     const wsUrl = cfg.wsUrl ?? hosts?.ws;
-    if (!restUrl || !wsUrl) throw new Error(`${options.type} has no ${cfg.market} market`);
+    const userWsUrl = cfg.userWsUrl ?? hosts?.user;
+    const publicWsUrl = cfg.publicWsUrl ?? hosts?.publicWs;
+    if (!restUrl || !wsUrl || !userWsUrl) throw new Error(`${options.type} has no ${cfg.market} market`);
     const limiter = createRateLimiter({ rules: [{ limit: options.weightPerMinute ?? (cfg.market === 'spot' ? 6000 : 2400), intervalMs: 60_000 }], now, sleep });
-    const rest = createBinanceRest({ baseUrl: restUrl, market: cfg.market, ...(cfg.credentials ? { credentials: cfg.credentials } : {}), limiter, now, sleep, timeoutMs: options.timeoutMs ?? 10_000, recvWindowMs: options.recvWindowMs ?? 5000, ...(options.httpBackoffMs !== undefined ? { backoffMs: options.httpBackoffMs } : {}) });
-    const trading = createBinanceTrading({ rest, type: options.type, market: cfg.market, now, sleep, recvWindowMs: options.recvWindowMs ?? 5000, resolvePollMs: 500 });
+    const recvWindowMs = options.recvWindowMs ?? 5000;
+    const rest = createBinanceRest({ baseUrl: restUrl, market: cfg.market, ...(cfg.credentials ? { credentials: cfg.credentials } : {}), limiter, now, sleep, timeoutMs: options.timeoutMs ?? 10_000, recvWindowMs, ...(options.httpBackoffMs !== undefined ? { backoffMs: options.httpBackoffMs } : {}) });
+    const trading = createBinanceTrading({ rest, type: options.type, market: cfg.market, now, sleep, recvWindowMs, resolvePollMs: 500 });
     const prices = new Map<string, string>();
     const m = cfg.market;
+    const proactiveReconnectMs = options.proactiveReconnectMs ?? 23 * 3_600_000;
+    const backoff = options.wsBackoffMs !== undefined ? { initialBackoffMs: options.wsBackoffMs } : {};
+    // Futures depth lives on `/public`, the other streams on `/market`; spot serves all at one host.
+    const connections = m === 'futures' && publicWsUrl ? [{ wsBase: wsUrl, kinds: ['aggTrade', 'ticker'] as const }, { wsBase: publicWsUrl, kinds: ['depth'] as const }] : [{ wsBase: wsUrl, kinds: ['aggTrade', 'depth', 'ticker'] as const }];
     const stream = createBinanceMarketStream({
-      wsBase: wsUrl,
+      connections,
       market: m,
-      proactiveReconnectMs: options.proactiveReconnectMs ?? 23 * 3_600_000,
-      ...(options.wsBackoffMs !== undefined ? { initialBackoffMs: options.wsBackoffMs } : {}),
-      snapshot: async (symbol) => BinanceDepthSnapshotSchema.parse(await rest.publicGet(rest.paths.depth, { symbol, limit: 1000 }, m === 'spot' ? 250 : 20)),
+      proactiveReconnectMs,
+      ...backoff,
+      // Depth of 1000 levels weighs 50 on spot (rest-api.md "Order book") and 20 on USD-M futures.
+      snapshot: async (symbol) => BinanceDepthSnapshotSchema.parse(await rest.publicGet(rest.paths.depth, { symbol, limit: 1000 }, m === 'spot' ? 50 : 20)),
       onTrade: (t) => {
         prices.set(t.symbol, t.price);
         events?.onTrade(m, t);
@@ -95,21 +112,29 @@ export function createBinanceConnector(options: BinanceConnectorOptions): Exchan
     });
     const venue: Venue = { cfg, rest, trading, stream, instruments: new Map(), prices };
     if (cfg.credentials) {
-      venue.user = createBinanceUserStream({
-        rest,
-        wsBase: wsUrl,
-        market: m,
-        keepAliveMs: options.keepAliveMs ?? 30 * 60_000,
-        proactiveReconnectMs: options.proactiveReconnectMs ?? 23 * 3_600_000,
-        ...(options.wsBackoffMs !== undefined ? { initialBackoffMs: options.wsBackoffMs } : {}),
-        onOrder: (state, fill) => {
+      venue.userState = { open: false, reason: 'user-data stream not connected yet' };
+      const common = {
+        proactiveReconnectMs,
+        ...backoff,
+        onOrder: (state: Parameters<ConnectorEvents['onOrderUpdate']>[1], fill?: Parameters<ConnectorEvents['onFill']>[1]) => {
           if (fill) events?.onFill(m, fill);
           events?.onOrderUpdate(m, state);
         },
-        onAccount: (eventType, time, details) => events?.onAccountChange(m, { eventType, time, details }),
+        onAccount: (eventType: string, time: number, details: Record<string, unknown>) => events?.onAccountChange(m, { eventType, time, details }),
         onConnected: () => void loop.request(m, events?.reconcile),
-        onLog: (msg, d) => log.info({ market: m, ...d }, msg),
-      });
+        onState: (state: UserStreamState) => {
+          const was = venue.userState?.open;
+          venue.userState = state;
+          // No user data means fills could go unseen: trading waits until the stream is back and reconciled.
+          if (!state.open) loop.gate.close(m);
+          if (was !== state.open) (state.open ? log.info.bind(log) : log.warn.bind(log))({ market: m, reason: state.reason }, state.open ? 'user-data stream open' : 'user-data stream not open');
+        },
+        onLog: (msg: string, d?: Record<string, unknown>) => log.info({ market: m, ...d }, msg),
+      };
+      venue.user =
+        m === 'spot'
+          ? createBinanceWsApiUserStream({ ...common, url: userWsUrl, credentials: cfg.credentials, venueNow: () => now() + rest.offset(), recvWindowMs, resyncClock: () => rest.syncTime() })
+          : createBinanceUserStream({ ...common, rest, wsBase: userWsUrl, keepAliveMs: options.keepAliveMs ?? 30 * 60_000 });
     }
     venues.set(m, venue);
   }
@@ -149,15 +174,32 @@ export function createBinanceConnector(options: BinanceConnectorOptions): Exchan
   async function tradable(market: MarketType): Promise<Venue> {
     const v = venueOf(market);
     if (!v.user) throw new VenueRejectError('NO_CREDENTIALS', `no API key configured for ${options.type}/${market}`, false);
-    await loop.gate.wait(market, options.gateTimeoutMs ?? 15_000);
+    try {
+      await loop.gate.wait(market, options.gateTimeoutMs ?? 15_000);
+    } catch (err) {
+      // The refusal says why: no user data (and so no fills) or reconciliation still running.
+      if (v.userState && !v.userState.open) throw new VenueRejectError('USER_STREAM_DOWN', `${options.type}/${market} cannot trade: ${v.userState.reason ?? 'user-data stream not open'}`, false);
+      throw err;
+    }
     return v;
+  }
+
+  function degraded(): DegradedMarket[] {
+    const out: DegradedMarket[] = [];
+    for (const [market, v] of venues) {
+      if (!v.userState) continue;
+      if (!v.userState.open) out.push({ market, reason: v.userState.reason ?? 'user-data stream not open' });
+      else if (!loop.gate.isOpen(market)) out.push({ market, reason: 'trading waits for reconciliation with the venue' });
+    }
+    return out;
   }
 
   return {
     type: options.type,
     markets: options.markets.map((m) => m.market),
     venue: (market) => venues.get(market),
-    status: () => status,
+    status: () => (status === 'ACTIVE' && degraded().length > 0 ? 'DEGRADED' : status),
+    degraded,
     async start(handlers) {
       events = handlers;
       status = 'CONNECTING';

@@ -5,18 +5,29 @@ export type BinanceConnectorType = Extract<ConnectorType, 'binance' | 'testnetBi
 
 export interface BinanceEndpoints {
   rest: string;
-  /** Market-data WebSocket base (`/stream` for combined streams, `/ws/<listenKey>` for user data). */
+  /** Market-data WebSocket base (combined streams at `<ws>/stream`); futures: the `/market` endpoint. */
   ws: string;
+  /** Futures only: the `/public` endpoint that carries depth streams. */
+  publicWs?: string;
+  /** Spot: the WebSocket API (user data by `userDataStream.subscribe.signature`); futures: the `/private` base. */
+  user: string;
 }
 
-/** Documented production and testnet hosts; every one can be overridden (tests point them at a fake). */
+/**
+ * Documented production and testnet hosts (spot docs "General API Information" of the REST API,
+ * WebSocket Streams and WebSocket API, read at CHANGELOG "Last Updated: 2026-07-17"; USD-M: the 2026
+ * WebSocket URL architecture with `/public`, `/market` and `/private`). Every one can be replaced
+ * by environment (regional hosts, a proxy, a local fake).
+ */
 export const BINANCE_HOSTS: Record<BinanceConnectorType, Partial<Record<BinanceMarket, BinanceEndpoints>>> = {
   binance: {
-    spot: { rest: 'https://api.binance.com', ws: 'wss://stream.binance.com:9443' },
-    futures: { rest: 'https://fapi.binance.com', ws: 'wss://fstream.binance.com' },
+    spot: { rest: 'https://api.binance.com', ws: 'wss://stream.binance.com:9443', user: 'wss://ws-api.binance.com:443/ws-api/v3' },
+    futures: { rest: 'https://fapi.binance.com', ws: 'wss://fstream.binance.com/market', publicWs: 'wss://fstream.binance.com/public', user: 'wss://fstream.binance.com/private' },
   },
-  testnetBinanceSpot: { spot: { rest: 'https://testnet.binance.vision', ws: 'wss://stream.testnet.binance.vision' } },
-  testnetBinanceFutures: { futures: { rest: 'https://testnet.binancefuture.com', ws: 'wss://fstream.binancefuture.com' } },
+  testnetBinanceSpot: { spot: { rest: 'https://testnet.binance.vision', ws: 'wss://stream.testnet.binance.vision', user: 'wss://ws-api.testnet.binance.vision/ws-api/v3' } },
+  testnetBinanceFutures: {
+    futures: { rest: 'https://testnet.binancefuture.com', ws: 'wss://fstream.binancefuture.com/market', publicWs: 'wss://fstream.binancefuture.com/public', user: 'wss://fstream.binancefuture.com/private' },
+  },
 };
 
 /** REST paths that differ between spot (`/api/v3`) and USD-M futures (`/fapi`). */
@@ -30,7 +41,6 @@ export const BINANCE_PATHS = {
     openOrders: '/api/v3/openOrders',
     trades: '/api/v3/myTrades',
     account: '/api/v3/account',
-    listenKey: '/api/v3/userDataStream',
     klineLimit: 1000,
   },
   futures: {

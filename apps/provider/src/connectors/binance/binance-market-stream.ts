@@ -6,8 +6,15 @@ import { BinanceAggTradeSchema, BinanceDepthUpdateSchema, BinanceTickerSchema } 
 import { createDepthSync } from './depth-sync';
 import type { DepthSync } from './depth-sync';
 
+export type MarketStreamKind = 'aggTrade' | 'depth' | 'ticker';
+
 export interface MarketStreamOptions {
-  wsBase: string;
+  /**
+   * One combined-stream connection per entry, carrying the streams of its kinds. Spot serves every
+   * stream at one host; USD-M futures serves depth on `/public` and the rest on `/market` (legacy
+   * URLs retired 2026-04-23).
+   */
+  connections: ReadonlyArray<{ wsBase: string; kinds: readonly MarketStreamKind[] }>;
   market: BinanceMarket;
   snapshot: (symbol: string) => Promise<BinanceDepthSnapshot>;
   onTrade: (trade: Trade) => void;
@@ -18,12 +25,11 @@ export interface MarketStreamOptions {
   initialBackoffMs?: number;
 }
 
-const streamsOf = (symbol: string) => {
-  const s = symbol.toLowerCase();
-  return [`${s}@aggTrade`, `${s}@depth@100ms`, `${s}@ticker`];
-};
+const STREAM_NAMES: Record<MarketStreamKind, (s: string) => string> = { aggTrade: (s) => `${s}@aggTrade`, depth: (s) => `${s}@depth@100ms`, ticker: (s) => `${s}@ticker` };
+const ALL_KINDS: readonly MarketStreamKind[] = ['aggTrade', 'depth', 'ticker'];
+const streamsOf = (kinds: readonly MarketStreamKind[]) => (symbol: string) => ALL_KINDS.filter((k) => kinds.includes(k)).map((k) => STREAM_NAMES[k](symbol.toLowerCase()));
 
-/** One combined-stream connection per market; the symbol set is resubscribed after every reconnect. */
+/** Combined-stream connections of one market; the symbol set is resubscribed after every reconnect. */
 export function createBinanceMarketStream(options: MarketStreamOptions) {
   const symbols = new Set<string>();
   const books = new Map<string, DepthSync>();
@@ -39,7 +45,9 @@ export function createBinanceMarketStream(options: MarketStreamOptions) {
   }
 
   function onMessage(text: string): void {
-    const msg = JSON.parse(text) as { stream?: string; data?: { e?: string }; result?: unknown; id?: number };
+    const msg = JSON.parse(text) as { stream?: string; data?: { e?: string }; result?: unknown; id?: number; code?: number; msg?: string };
+    // web-socket-streams.md "Error Messages": a refused SUBSCRIBE is answered with a code, never silently.
+    if (msg.code !== undefined) return options.onLog('market stream refused a request', { code: msg.code, msg: msg.msg, id: msg.id });
     const data = msg.data;
     if (!data) return;
     if (data.e === 'aggTrade') {
@@ -54,30 +62,34 @@ export function createBinanceMarketStream(options: MarketStreamOptions) {
     }
   }
 
-  const ws = createReconnectingWs({
-    url: () => `${options.wsBase}/stream`,
-    proactiveReconnectMs: options.proactiveReconnectMs,
-    ...(options.initialBackoffMs !== undefined ? { initialBackoffMs: options.initialBackoffMs } : {}),
-    onOpen: (socket, reconnect) => {
-      if (reconnect) for (const b of books.values()) b.reset();
-      const params = [...symbols].flatMap(streamsOf);
-      if (params.length > 0) socket.send({ method: 'SUBSCRIBE', params, id: ++requestId });
-    },
-    onMessage: (text) => {
-      try {
-        onMessage(text);
-      } catch (err) {
-        options.onLog('unreadable market message', { err: err instanceof Error ? err.message : String(err) });
-      }
-    },
-    onClose: ({ code, willReconnect }) => options.onLog('market stream closed', { code, willReconnect }),
+  const sockets = options.connections.map((c) => {
+    const names = streamsOf(c.kinds);
+    const ws = createReconnectingWs({
+      url: () => `${c.wsBase}/stream`,
+      proactiveReconnectMs: options.proactiveReconnectMs,
+      ...(options.initialBackoffMs !== undefined ? { initialBackoffMs: options.initialBackoffMs } : {}),
+      onOpen: (socket, reconnect) => {
+        if (reconnect && c.kinds.includes('depth')) for (const b of books.values()) b.reset();
+        const params = [...symbols].flatMap(names);
+        if (params.length > 0) socket.send({ method: 'SUBSCRIBE', params, id: ++requestId });
+      },
+      onMessage: (text) => {
+        try {
+          onMessage(text);
+        } catch (err) {
+          options.onLog('unreadable market message', { err: err instanceof Error ? err.message : String(err) });
+        }
+      },
+      onClose: ({ code, willReconnect }) => options.onLog('market stream closed', { code, willReconnect, url: c.wsBase }),
+    });
+    return { ws, names };
   });
 
   return {
-    start: () => ws.start(),
+    start: () => Promise.all(sockets.map((x) => x.ws.start())).then(() => undefined),
     async stop() {
       for (const b of books.values()) b.stop();
-      await ws.stop();
+      await Promise.all(sockets.map((x) => x.ws.stop()));
     },
     symbols: () => [...symbols].sort(),
     setSymbols(list: readonly string[]) {
@@ -90,12 +102,14 @@ export function createBinanceMarketStream(options: MarketStreamOptions) {
         books.get(s)?.stop();
         books.delete(s);
       }
-      if (added.length > 0) ws.send({ method: 'SUBSCRIBE', params: added.flatMap(streamsOf), id: ++requestId });
-      if (removed.length > 0) ws.send({ method: 'UNSUBSCRIBE', params: removed.flatMap(streamsOf), id: ++requestId });
+      for (const { ws, names } of sockets) {
+        if (added.length > 0) ws.send({ method: 'SUBSCRIBE', params: added.flatMap(names), id: ++requestId });
+        if (removed.length > 0) ws.send({ method: 'UNSUBSCRIBE', params: removed.flatMap(names), id: ++requestId });
+      }
     },
     book: (symbol: string, depth: number) => books.get(symbol)?.book(depth),
     resyncs: (symbol: string) => books.get(symbol)?.resyncs() ?? 0,
-    opens: () => ws.opens(),
+    opens: () => Math.min(...sockets.map((x) => x.ws.opens())),
   };
 }
 

@@ -3,8 +3,8 @@ import type { Database } from '@barfinex/db';
 import { eventually } from '@barfinex/testing';
 import { createOrdersRepository } from '../../areas/orders/orders.repository';
 import { createBinanceConnector } from './binance-connector';
-import { startFakeBinance } from './testing/fake-binance';
-import type { FakeBinance } from './testing/fake-binance';
+import { startBinanceVenue } from '../fakes/binance-venue';
+import type { BinanceVenue } from '../fakes/binance-venue';
 import { capturingLogger } from '../shared/testing/spec-helpers';
 import { startProviderWith } from '../shared/testing/provider-with';
 
@@ -14,14 +14,14 @@ const T0 = Date.UTC(2026, 0, 5);
 
 describe('provider with the Binance futures testnet connector against the fake venue', () => {
   let db: Database;
-  let fake: FakeBinance;
+  let fake: BinanceVenue;
   let h: Awaited<ReturnType<typeof startProviderWith>>;
   const log = capturingLogger();
   const call = (method: string, path: string, body?: unknown) => h.call(method, path, body);
 
   beforeAll(async () => {
     db = await createTestPglite();
-    fake = await startFakeBinance({ market: 'futures', apiKey: KEY, apiSecret: SECRET });
+    fake = await startBinanceVenue({ market: 'futures', apiKey: KEY, apiSecret: SECRET });
     fake.setDepth('BTCUSDT', { lastUpdateId: 10, E: T0, T: T0, bids: [['94999.90', '1.000']], asks: [['95000.10', '1.000']] });
     // State left by an earlier run: one order the venue still has (now partly filled), one whose
     // placement died before the venue's reply (no venue id: a write-ahead record) and that the venue
@@ -35,7 +35,7 @@ describe('provider with the Binance futures testnet connector against the fake v
     fake.addVenueOrder({ ...common, clientOrderId: 'cid-still-open', origQty: '0.010', executedQty: '0.004', status: 'PARTIALLY_FILLED' });
     fake.addVenueOrder({ ...common, clientOrderId: 'web-manual-1', origQty: '0.020', executedQty: '0', status: 'NEW' });
 
-    const connector = createBinanceConnector({ type: 'testnetBinanceFutures', markets: [{ market: 'futures', symbols: ['BTCUSDT'], credentials: { apiKey: KEY, apiSecret: SECRET }, restUrl: fake.restUrl, wsUrl: fake.wsUrl }], logger: log.logger, wsBackoffMs: 20 });
+    const connector = createBinanceConnector({ type: 'testnetBinanceFutures', markets: [{ market: 'futures', symbols: ['BTCUSDT'], credentials: { apiKey: KEY, apiSecret: SECRET }, ...fake.endpoints }], logger: log.logger, wsBackoffMs: 20 });
     h = await startProviderWith(db, connector);
   });
   afterAll(async () => {

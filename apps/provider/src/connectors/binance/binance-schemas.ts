@@ -34,6 +34,8 @@ export const BinanceOrderSchema = z.looseObject({
   symbol: z.string(),
   orderId: z.number(),
   clientOrderId: z.string(),
+  /** Spot cancel replies: the canceled order's own id (`clientOrderId` is then the cancel's id). */
+  origClientOrderId: z.string().optional(),
   price: z.string().optional(),
   avgPrice: z.string().optional(),
   origQty: z.string(),

@@ -21,6 +21,11 @@ export interface BinanceTradingOptions {
 }
 
 const UNKNOWN_ORDER = new Set(['-2011', '-2013']);
+/**
+ * errors.md: -1006 UNEXPECTED_RESP and -1007 TIMEOUT mean "execution status unknown", whatever
+ * HTTP status carries them; the order may exist, so it is looked up, never taken as refused.
+ */
+const UNKNOWN_OUTCOME = new Set(['-1006', '-1007']);
 
 /** A venue refusal as the connector interface reports it; request-shape codes (-11xx, filters) store nothing. */
 export function toReject(err: VenueHttpError): VenueRejectError {
@@ -84,6 +89,7 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
         return await withFills(toOrderState(o, market), fillsOfPlacement(o));
       } catch (err) {
         if (err instanceof UnknownOutcomeError) return resolveUnknown(req, sentAt, err);
+        if (err instanceof VenueHttpError && UNKNOWN_OUTCOME.has(err.code)) return resolveUnknown(req, sentAt, new UnknownOutcomeError(`${err.code} ${err.message}`));
         if (err instanceof VenueHttpError && err.status >= 400 && err.status < 500) throw toReject(err);
         throw err;
       }
@@ -92,7 +98,9 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
       const symbol = symbols.get(clientOrderId);
       if (!symbol) throw new VenueRejectError('UNKNOWN_ORDER', `order ${clientOrderId} is unknown to this connector`, false);
       try {
-        return toOrderState(BinanceOrderSchema.parse(await rest.signed('DELETE', paths.order, { symbol, origClientOrderId: clientOrderId }, 1)), market);
+        const o = BinanceOrderSchema.parse(await rest.signed('DELETE', paths.order, { symbol, origClientOrderId: clientOrderId }, 1));
+        // Spot answers with the cancel's own id in `clientOrderId`; the order's is `origClientOrderId`.
+        return toOrderState({ ...o, clientOrderId: o.origClientOrderId ?? o.clientOrderId }, market);
       } catch (err) {
         if (err instanceof VenueHttpError && err.status >= 400 && err.status < 500) throw toReject(err);
         throw err;

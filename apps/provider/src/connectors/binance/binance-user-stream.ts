@@ -1,14 +1,19 @@
 import type { VenueFill, VenueOrderState } from '../connector';
 import { createReconnectingWs } from '../shared/reconnecting-ws';
-import type { BinanceMarket } from './binance-hosts';
-import { fromExecutionReport, fromOrderTradeUpdate } from './binance-mappers';
+import { fromOrderTradeUpdate } from './binance-mappers';
 import type { BinanceRest } from './binance-rest';
-import { ExecutionReportSchema, OrderTradeUpdateSchema } from './binance-schemas';
+import { OrderTradeUpdateSchema } from './binance-schemas';
+
+/** Whether a user-data stream delivers events; `reason` says why not. */
+export interface UserStreamState {
+  open: boolean;
+  reason?: string;
+}
 
 export interface UserStreamOptions {
   rest: BinanceRest;
+  /** The private WebSocket base, e.g. `wss://fstream.binance.com/private`. */
   wsBase: string;
-  market: BinanceMarket;
   keepAliveMs: number;
   proactiveReconnectMs: number;
   initialBackoffMs?: number;
@@ -16,80 +21,113 @@ export interface UserStreamOptions {
   onAccount: (eventType: string, time: number, details: Record<string, unknown>) => void;
   /** Every (re)connect: orders may have changed while no events could arrive, so reconcile. */
   onConnected: (reconnect: boolean) => void;
+  onState: (state: UserStreamState) => void;
   onLog: (msg: string, details?: Record<string, unknown>) => void;
 }
 
-/** The listen-key user-data stream: order, fill and account events, kept alive and reconnected. */
+/**
+ * Events the private socket is asked for. The `events` query is an allow list: an event not named
+ * is never delivered, `listenKeyExpired` included.
+ */
+const EVENTS = ['ORDER_TRADE_UPDATE', 'ACCOUNT_UPDATE', 'listenKeyExpired'];
+
+const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * USD-M futures user data: a listen key from `POST /fapi/v1/listenKey`, kept alive with `PUT`
+ * (valid 60 minutes; "User Data Streams" of the USDⓈ-M docs, still documented), and read on the
+ * private endpoint `<wsBase>/ws?listenKey=<key>&events=<a>/<b>` (the 2026 WebSocket URL
+ * architecture; the legacy `/ws/<listenKey>` was retired on 2026-04-23). A failed keep-alive is
+ * not just logged: the stream counts as not open and reconnects with a fresh key, which the
+ * reconciliation after the reconnect covers.
+ */
 export function createBinanceUserStream(options: UserStreamOptions) {
-  const path = options.rest.paths.listenKey;
+  const path = '/fapi/v1/listenKey';
   let listenKey: string | undefined;
   let keepAlive: NodeJS.Timeout | undefined;
 
   async function newKey(): Promise<string> {
-    const reply = await options.rest.keyed<{ listenKey: string }>('POST', path, {}, 2);
-    listenKey = reply.listenKey;
-    return `${options.wsBase}/ws/${listenKey}`;
+    try {
+      const reply = await options.rest.keyed<{ listenKey: string }>('POST', path, {}, 1);
+      listenKey = reply.listenKey;
+    } catch (err) {
+      options.onState({ open: false, reason: `listen key refused by Binance: ${errText(err)}` });
+      throw err;
+    }
+    return `${options.wsBase}/ws?listenKey=${encodeURIComponent(listenKey)}&events=${EVENTS.join('/')}`;
   }
 
   function onMessage(text: string): void {
-    const raw = JSON.parse(text) as { e?: string; event?: { e?: string }; E?: number };
-    const msg = (raw.event ?? raw) as { e?: string; E?: number } & Record<string, unknown>;
+    const msg = JSON.parse(text) as { e?: string; E?: number } & Record<string, unknown>;
     switch (msg.e) {
-      case 'executionReport': {
-        const { state, fill } = fromExecutionReport(ExecutionReportSchema.parse(msg));
-        options.onOrder(state, fill);
-        return;
-      }
       case 'ORDER_TRADE_UPDATE': {
         const { state, fill } = fromOrderTradeUpdate(OrderTradeUpdateSchema.parse(msg));
         options.onOrder(state, fill);
         return;
       }
-      case 'outboundAccountPosition':
-      case 'balanceUpdate':
       case 'ACCOUNT_UPDATE': {
-        const { e, E, ...details } = msg;
-        options.onAccount(e === 'outboundAccountPosition' || e === 'balanceUpdate' ? 'BALANCE_UPDATE' : 'ACCOUNT_UPDATE', E ?? 0, details);
+        const { e: _type, E, ...details } = msg;
+        options.onAccount('ACCOUNT_UPDATE', E ?? 0, details);
         return;
       }
       case 'listenKeyExpired':
-        options.onLog('listen key expired; reconnecting with a new one');
-        void ws.stop().then(() => ws.start().catch(() => undefined));
+        renew('listen key expired');
         return;
       default:
     }
+  }
+
+  /** The key is gone or could not be extended: reconnect with a new one (reconciled after). */
+  function renew(reason: string): void {
+    options.onLog(`${reason}; reconnecting with a new listen key`);
+    options.onState({ open: false, reason: `${reason}; reconnecting with a new listen key` });
+    listenKey = undefined;
+    ws.reconnect();
   }
 
   const ws = createReconnectingWs({
     url: newKey,
     proactiveReconnectMs: options.proactiveReconnectMs,
     ...(options.initialBackoffMs !== undefined ? { initialBackoffMs: options.initialBackoffMs } : {}),
-    onOpen: (_socket, reconnect) => options.onConnected(reconnect),
+    onOpen: (_socket, reconnect) => {
+      options.onState({ open: true });
+      options.onConnected(reconnect);
+    },
     onMessage: (text) => {
       try {
         onMessage(text);
       } catch (err) {
-        options.onLog('unreadable user-stream message', { err: err instanceof Error ? err.message : String(err) });
+        options.onLog('unreadable user-stream message', { err: errText(err) });
       }
     },
-    onClose: ({ code, willReconnect }) => options.onLog('user stream closed', { code, willReconnect }),
+    onClose: ({ code, willReconnect }) => {
+      if (willReconnect) options.onState({ open: false, reason: `user-data connection closed (${code}); reconnecting` });
+      options.onLog('user stream closed', { code, willReconnect });
+    },
     onError: (err) => options.onLog('user stream error', { err: err.message }),
   });
 
+  async function extend(): Promise<void> {
+    if (!listenKey) return;
+    try {
+      await options.rest.keyed('PUT', path, {}, 1);
+    } catch (err) {
+      renew(`listen key keep-alive failed (${errText(err)})`);
+    }
+  }
+
   return {
     async start() {
-      await ws.start();
-      keepAlive = setInterval(() => {
-        if (!listenKey) return;
-        const params = options.market === 'spot' ? { listenKey } : {};
-        options.rest.keyed('PUT', path, params, 2).catch((err: unknown) => options.onLog('listen key keep-alive failed', { err: err instanceof Error ? err.message : String(err) }));
-      }, options.keepAliveMs);
+      keepAlive = setInterval(() => void extend(), options.keepAliveMs);
       keepAlive.unref();
+      await ws.start();
     },
     async stop() {
       if (keepAlive) clearInterval(keepAlive);
       await ws.stop();
     },
+    /** Runs one keep-alive now (tests; the timer does the same every `keepAliveMs`). */
+    keepAliveNow: () => extend(),
     opens: () => ws.opens(),
     connected: () => ws.connected(),
   };

@@ -37,4 +37,16 @@ describe('depth sync', () => {
     expect(h.reasons).toHaveLength(1);
     expect(h.books.at(-1)).toMatchObject({ lastUpdateId: 305, bids: [{ price: '97', volume: '1' }, { price: '96', volume: '1' }] });
   });
+
+  it('spot: an overlapping diff (U <= id < u) applies without a resync; U > id + 1 is a gap', async () => {
+    const h = harness('spot', [snap(100, '99'), snap(400, '95')]);
+    h.sync.onEvent(depthUpdate('BTCUSDT', 100, 110, [], []));
+    await flush();
+    h.sync.onEvent(depthUpdate('BTCUSDT', 105, 120, [['98', '3']], []));
+    expect(h.books.at(-1)).toMatchObject({ lastUpdateId: 120 });
+    expect(h.reasons).toEqual([]);
+    h.sync.onEvent(depthUpdate('BTCUSDT', 122, 130, [], []));
+    await flush();
+    expect(h.reasons).toHaveLength(1);
+  });
 });

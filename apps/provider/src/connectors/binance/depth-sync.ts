@@ -16,7 +16,7 @@ export interface DepthSyncOptions {
 /**
  * A local book kept from a REST snapshot plus the diff stream, as Binance documents it: events
  * are buffered while the snapshot loads, the first applied event must straddle the snapshot id,
- * and every later one must continue the previous (spot: U = u + 1; futures: pu = previous u).
+ * and every later one must continue the previous (spot: U <= u + 1, overlaps allowed; futures: pu = previous u).
  * A gap throws the book away and starts again from a fresh snapshot.
  */
 export function createDepthSync(options: DepthSyncOptions) {
@@ -39,7 +39,10 @@ export function createDepthSync(options: DepthSyncOptions) {
   function continues(e: BinanceDepthUpdate): boolean {
     if (lastId === undefined) return false;
     if (!synced) return options.market === 'spot' ? e.U <= lastId + 1 && e.u >= lastId + 1 : e.U <= lastId && e.u >= lastId;
-    return options.market === 'futures' && e.pu !== undefined ? e.pu === lastId : e.U === lastId + 1;
+    if (options.market === 'futures' && e.pu !== undefined) return e.pu === lastId;
+    // web-socket-streams.md "How to manage a local order book correctly": an event is a gap only when
+    // `U` > local id + 1; one that overlaps (U <= id < u; older ones were skipped above) applies.
+    return e.U <= lastId + 1;
   }
 
   /** Applies one event; false on a gap. */

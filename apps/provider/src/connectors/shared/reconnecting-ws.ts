@@ -21,6 +21,8 @@ export interface ReconnectingWs {
   connected(): boolean;
   /** Connections opened so far (1 after the first open). */
   opens(): number;
+  /** Closes the current connection and opens a new one at once (a venue announced its shutdown). */
+  reconnect(): void;
 }
 
 /** A WebSocket that comes back after drops, with backoff, and re-runs `onOpen` each time. */
@@ -123,5 +125,8 @@ export function createReconnectingWs(options: ReconnectingWsOptions): Reconnecti
     },
     connected: () => socket?.readyState === WebSocket.OPEN,
     opens: () => openCount,
+    reconnect() {
+      if (socket?.readyState === WebSocket.OPEN) socket.close(4000, 'reconnect');
+    },
   };
 }
