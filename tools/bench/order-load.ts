@@ -7,6 +7,12 @@
  * Twice: on PostgreSQL (TEST_DATABASE_URL, NATS at NATS_URL when it answers) and on the embedded
  * PGlite with the in-memory bus (the `npm start` default).
  *
+ * On PostgreSQL + NATS a third side runs in the same rounds: the physical floor of an order on this
+ * machine — the durable I/O no order can skip, done by a bare client at the same concurrency: the
+ * write-ahead row inserted, its CREATE, FILL and CLOSE published to JetStream with their acks
+ * awaited, the row updated. No HTTP, no validation, no matching, no event sink. The provider's
+ * orders/s over the floor's is what the order path costs beyond the I/O itself.
+ *
  * Run: npx tsx --conditions=development tools/bench/order-load.ts [orders per round=2000] [rounds=3]
  */
 import { execFileSync } from 'node:child_process';
@@ -16,6 +22,8 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { connect, JSONCodec } from 'nats';
+import pg from 'pg';
 import { createTestDatabase, deleteNatsStream, startProviderProcess } from '@barfinex/testing';
 import type { ProviderProcess } from '@barfinex/testing';
 
@@ -98,7 +106,57 @@ async function drive(p: ProviderProcess, count: number, make: (i: number) => { m
   return { perSecond: count / seconds, latencies, cpuMs: (groupCpuMs(p.pid) - cpu0) / count };
 }
 
-async function measure(label: string, p: ProviderProcess): Promise<void> {
+/** `count` floor orders, `CONCURRENCY` in flight: insert, three JetStream publishes with acks, update. */
+type FloorOrder = (i: number) => Promise<void>;
+
+async function driveFloor(count: number, one: FloorOrder): Promise<Result> {
+  const latencies: number[] = [];
+  let next = 0;
+  const cpu0 = process.cpuUsage();
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < count; i = next++) {
+        const t0 = performance.now();
+        await one(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { perSecond: count / seconds, latencies, cpuMs: (cpu.user + cpu.system) / 1000 / count };
+}
+
+async function createFloor(databaseUrl: string, natsUrl: string, runId: string): Promise<{ one: FloorOrder; close(): Promise<void> }> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  await pool.query('CREATE TABLE IF NOT EXISTS floor_orders (id text PRIMARY KEY, status text NOT NULL, filled numeric NOT NULL, updated_at timestamptz NOT NULL)');
+  const nc = await connect({ servers: natsUrl });
+  const jsm = await nc.jetstreamManager();
+  const stream = `FLOOR_${runId}`;
+  await jsm.streams.add({ name: stream, subjects: [`floor${runId}.>`] });
+  const js = nc.jetstream();
+  const codec = JSONCodec();
+  const publish = (id: string, type: string) => js.publish(`floor${runId}.${type}`, codec.encode({ id, type, timestamp: Date.now() }), { msgID: `${id}:${type}` });
+  let seq = 0;
+  return {
+    async one() {
+      const id = `f-${runId}-${seq++}`;
+      await pool.query('INSERT INTO floor_orders (id, status, filled, updated_at) VALUES ($1, $2, 0, now())', [id, 'NEW']);
+      await publish(id, 'create');
+      await publish(id, 'fill');
+      await pool.query('UPDATE floor_orders SET status = $2, filled = $3, updated_at = now() WHERE id = $1', [id, 'FILLED', '0.01']);
+      await publish(id, 'close');
+    },
+    async close() {
+      await jsm.streams.delete(stream).catch(() => undefined);
+      await nc.close();
+      await pool.end();
+    },
+  };
+}
+
+async function measure(label: string, p: ProviderProcess, floor?: FloorOrder): Promise<void> {
   let seq = 0;
   const order = (i: number) => ({
     method: 'POST',
@@ -112,11 +170,14 @@ async function measure(label: string, p: ProviderProcess): Promise<void> {
   // Warm-up: JIT, connection pools, prepared statements.
   await drive(p, 300, get, 200);
   await drive(p, 300, order, 201);
+  if (floor) await driveFloor(300, floor);
   const orders: Result[] = [];
   const gets: Result[] = [];
+  const floors: Result[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     gets.push(await drive(p, PER_ROUND, get, 200));
     orders.push(await drive(p, PER_ROUND, order, 201));
+    if (floor) floors.push(await driveFloor(PER_ROUND, floor));
   }
   const rate = (rs: Result[]) => rs.reduce((s, r) => s + r.perSecond, 0) / rs.length;
   const all = (rs: Result[]) => rs.flatMap((r) => r.latencies);
@@ -126,7 +187,9 @@ async function measure(label: string, p: ProviderProcess): Promise<void> {
   console.log(`${label}: ${ROUNDS} rounds of ${PER_ROUND}, concurrency ${CONCURRENCY}`);
   console.log(line('POST /api/orders (MARKET)', orders));
   console.log(line('GET /api/symbols/sim/spot', gets));
+  if (floor) console.log(line('floor (bare PG + JetStream)', floors).replace('provider CPU', 'client CPU'));
   console.log(`  orders : GET = ${(rate(orders) / rate(gets)).toFixed(2)}x by rate, ${(cpu(gets) / cpu(orders)).toFixed(2)}x by provider CPU per request`);
+  if (floor) console.log(`  orders : floor = ${(rate(orders) / rate(floors)).toFixed(2)}x by rate (the order path's cost beyond its durable I/O)`);
 }
 
 async function main(): Promise<void> {
@@ -135,9 +198,11 @@ async function main(): Promise<void> {
 
   const pg = await createTestDatabase('bench_load');
   const onPg = await startProviderProcess({ databaseUrl: pg.url, ...(nats ? { natsUrl: nats } : {}), env });
+  const floor = nats ? await createFloor(pg.url, nats, onPg.streamName.replace(/^BFX_/, '')) : undefined;
   try {
-    await measure(`PostgreSQL + ${nats ? 'NATS' : 'memory bus'}`, onPg);
+    await measure(`PostgreSQL + ${nats ? 'NATS' : 'memory bus'}`, onPg, floor?.one);
   } finally {
+    await floor?.close();
     await onPg.stop();
     if (nats) await deleteNatsStream(onPg.streamName, nats);
     await pg.drop();
