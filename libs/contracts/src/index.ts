@@ -285,3 +285,33 @@ export type {
   ProxyTarget,
   ProxyTargets,
 } from './routes/registry-routes';
+export {
+  ApplyTrialRequestSchema,
+  BatchBacktestRequestSchema,
+  BatchBacktestResultSchema,
+  DetectorInfoSchema,
+  OptimizationDetailSchema,
+  OptimizationObjectiveSchema,
+  OptimizationProgressSchema,
+  OptimizationRequestSchema,
+  OptimizationResultSchema,
+  OptimizationSummarySchema,
+  OptimizationTrialSchema,
+  ParamRangeSchema,
+  TrialScoreSchema,
+  optimizationRoutes,
+} from './routes/optimization-routes';
+export type {
+  BatchBacktestRequest,
+  BatchBacktestResult,
+  DetectorInfo,
+  OptimizationDetail,
+  OptimizationObjective,
+  OptimizationProgress,
+  OptimizationRequest,
+  OptimizationResult,
+  OptimizationSummary,
+  OptimizationTrial,
+  ParamRange,
+  TrialScore,
+} from './routes/optimization-routes';

@@ -6,6 +6,7 @@ import type { CandlesRepository } from '../candles/candles.repository';
 import type { BacktestRepository } from './backtest.repository';
 import { barsInRange, storedCandles, syntheticCandles } from './candle-source';
 import { resolveDetector } from './detectors';
+import type { DetectorCatalog } from './detectors';
 import { createBacktestEngine } from './engine';
 
 export interface BacktestServiceDeps {
@@ -13,6 +14,8 @@ export interface BacktestServiceDeps {
   candles: Pick<CandlesRepository, 'range'>;
   bus: Bus;
   maxBars: number;
+  /** Built-in and user detectors; the built-ins alone when absent. */
+  detectors?: DetectorCatalog;
   now?: () => number;
   progressEveryMs?: number;
   /** Bars between turns of the event loop, so HTTP stays responsive during a long run. */
@@ -144,7 +147,7 @@ export function createBacktestService(deps: BacktestServiceDeps) {
   return {
     async create(req: BacktestRequest): Promise<BacktestSummary> {
       if (stopping) throw conflict('the provider is shutting down');
-      const { detector, params } = resolveDetector(req.detector, req.params, req.interval);
+      const { detector, params } = resolveDetector(req.detector, req.params, req.interval, deps.detectors);
       const total = await checkSource(req);
       const id = randomUUID();
       const summary = await deps.repo.create({

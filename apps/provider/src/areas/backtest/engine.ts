@@ -18,6 +18,8 @@ export interface BacktestEngineOptions {
   fees: BacktestRequest['fees'];
   /** Sees every detector emission in order (the parity spec compares them with the live path). */
   onEmission?: (emission: DetectorEmission) => void;
+  /** Sees the equity marked at every bar close (optimisation trials score their own windows from it). */
+  onMark?: (equity: D, inPosition: boolean) => void;
 }
 
 export interface BacktestOutcome {
@@ -103,11 +105,14 @@ export function createBacktestEngine(options: BacktestEngineOptions) {
       processed += 1;
       last = candle;
       const position = venue.position();
-      if (position === undefined) equity.mark(venue.cash(), false);
+      let marked: D;
+      if (position === undefined) marked = venue.cash();
       else {
         const move = new D(candle.close).minus(position.entryPrice).times(position.quantity);
-        equity.mark(venue.cash().plus(position.side === 'LONG' ? move : move.negated()), true);
+        marked = venue.cash().plus(position.side === 'LONG' ? move : move.negated());
       }
+      equity.mark(marked, position !== undefined);
+      options.onMark?.(marked, position !== undefined);
     },
 
     progress: () => ({ processed, signals, trades: venue?.trades().length ?? 0, cursor: last?.time }),

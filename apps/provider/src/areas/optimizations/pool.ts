@@ -1,0 +1,131 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { SharedSeries } from './candle-buffer';
+import type { TrialTask, WorkerInit, WorkerReply, WorkerRequest } from './pool-protocol';
+import type { TrialStats } from './scoring';
+
+export interface TrialPoolOptions {
+  /** Worker threads; default one fewer than the cores (at least 1), leaving one for the money path. */
+  size?: number;
+  detectorsDir?: string | undefined;
+  nice?: number;
+}
+
+/** The default pool size: every core but one, so the provider's own thread keeps a core. */
+export const defaultPoolSize = () => Math.max(1, availableParallelism() - 1);
+
+/**
+ * The worker's entry: the TypeScript source next to this file when running from source (tsx
+ * registers itself for the worker; under jest, and anywhere the parent has no loader, the
+ * bootstrap registers it), the bundled `trial.worker.js` next to the bundle otherwise.
+ */
+function spawn(init: WorkerInit): Worker {
+  if (__filename.endsWith('.ts')) {
+    const file = join(__dirname, 'trial.worker.ts');
+    const tsx = require.resolve('tsx/cjs/api');
+    const code = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`;
+    const execArgv = process.execArgv.includes('--conditions=development') ? process.execArgv : [...process.execArgv, '--conditions=development'];
+    return new Worker(code, { eval: true, workerData: init, execArgv });
+  }
+  return new Worker(join(__dirname, 'trial.worker.js'), { workerData: init });
+}
+
+interface Pending {
+  resolve: (stats: TrialStats) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * A fixed pool of worker threads that run trials. Series are posted to every worker once and
+ * shared (SharedArrayBuffer), so a trial message carries only its params and window; each worker
+ * runs one trial at a time, so memory does not grow with the number of trials queued.
+ */
+export function createTrialPool(options: TrialPoolOptions = {}) {
+  const size = Math.max(1, options.size ?? defaultPoolSize());
+  const init: WorkerInit = { detectorsDir: options.detectorsDir, nice: options.nice ?? 10 };
+  const queue: Array<{ id: number; task: TrialTask }> = [];
+  const pending = new Map<number, Pending>();
+  const idle: Worker[] = [];
+  const busy = new Map<Worker, number>();
+  const workers: Worker[] = [];
+  const sent = new Map<string, SharedSeries>();
+  let nextId = 1;
+  let closed = false;
+
+  const pump = () => {
+    while (idle.length > 0 && queue.length > 0) {
+      const worker = idle.pop() as Worker;
+      const job = queue.shift() as { id: number; task: TrialTask };
+      busy.set(worker, job.id);
+      worker.postMessage({ type: 'trial', id: job.id, task: job.task } satisfies WorkerRequest);
+    }
+  };
+
+  const add = (): Worker => {
+    const worker = spawn(init);
+    worker.unref();
+    for (const [key, series] of sent) worker.postMessage({ type: 'series', key, series } satisfies WorkerRequest);
+    worker.on('message', (reply: WorkerReply) => {
+      const p = pending.get(reply.id);
+      pending.delete(reply.id);
+      busy.delete(worker);
+      idle.push(worker);
+      if (p) {
+        if (reply.stats) p.resolve(reply.stats);
+        else p.reject(new Error(reply.error ?? 'trial failed'));
+      }
+      pump();
+    });
+    worker.on('error', (err) => {
+      // A crashed worker fails its own trial and is replaced; the others go on.
+      const id = busy.get(worker);
+      busy.delete(worker);
+      workers.splice(workers.indexOf(worker), 1);
+      if (id !== undefined) {
+        pending.get(id)?.reject(err);
+        pending.delete(id);
+      }
+      if (!closed) {
+        workers.push(add());
+        pump();
+      }
+    });
+    idle.push(worker);
+    return worker;
+  };
+  for (let i = 0; i < size; i += 1) workers.push(add());
+
+  return {
+    size,
+    /** Shares a series with every worker (now and any that replace a crashed one). */
+    share(key: string, series: SharedSeries): void {
+      sent.set(key, series);
+      for (const w of workers) w.postMessage({ type: 'series', key, series } satisfies WorkerRequest);
+    },
+    /** Forgets the series whose keys start with `prefix` (a job that ended). */
+    drop(prefix: string): void {
+      for (const key of [...sent.keys()]) if (key.startsWith(prefix)) sent.delete(key);
+      for (const w of workers) w.postMessage({ type: 'drop', prefix } satisfies WorkerRequest);
+    },
+    run(task: TrialTask): Promise<TrialStats> {
+      if (closed) return Promise.reject(new Error('the research pool is closed'));
+      const id = nextId++;
+      return new Promise<TrialStats>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        queue.push({ id, task });
+        pump();
+      });
+    },
+    queued: () => queue.length + busy.size,
+    async close(): Promise<void> {
+      closed = true;
+      for (const p of pending.values()) p.reject(new Error('the research pool is closed'));
+      pending.clear();
+      queue.length = 0;
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+export type TrialPool = ReturnType<typeof createTrialPool>;
