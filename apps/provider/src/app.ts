@@ -8,7 +8,7 @@ import type { EventEnvelope } from '@barfinex/events';
 import { buildOpenApiDocument } from '@barfinex/contracts';
 import { createQuarantine } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
-import { closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, logQuarantined, notFoundHandler, quarantineCheck, requestContext, tokenAuth } from '@barfinex/service-kit';
+import { closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, logQuarantined, notFoundHandler, quarantineCheck, requestContext } from '@barfinex/service-kit';
 import type { ProviderConfig } from './config';
 import type { ExchangeConnector } from './connectors/connector';
 import { createConnectorRegistry } from './connectors/connector-registry';
@@ -17,6 +17,7 @@ import { createEventPublisher } from './bus/publisher';
 import { createTypedRouter } from './http/typed-router';
 import type { TypedRouter } from './http/typed-router';
 import type { OrderCrashPoint } from './areas/orders/orders.service';
+import { createAccess } from './areas/auth/access.module';
 import { composeAreas } from './composition';
 import { createUpstreamClient } from './areas/proxy/forward';
 import { createProxyRouter, proxyPseudonym } from './areas/proxy/proxy';
@@ -81,7 +82,8 @@ export function createProvider(deps: ProviderDeps) {
   });
   const connectors = createConnectorRegistry(deps.connectors);
   const startedAt = now();
-  const t = createTypedRouter();
+  const access = createAccess({ config, prisma: deps.db.prisma, events, metrics, logger, now });
+  const t = createTypedRouter(access.routeGuard);
   const areas = composeAreas(t, {
     config,
     logger,
@@ -91,6 +93,7 @@ export function createProvider(deps: ProviderDeps) {
     quarantine,
     events,
     connectors,
+    access,
     ...(deps.extraRoutes ? { connectorRoutes: (router: TypedRouter) => deps.extraRoutes?.(router, { drain: () => events.settled() }) } : {}),
     listeningPort: () => listeningPort(),
     ...(config.PROVIDER_TEST_CRASH_AT ? { crashAt: crashHook(config.PROVIDER_TEST_CRASH_AT) } : {}),
@@ -154,12 +157,12 @@ export function createProvider(deps: ProviderDeps) {
   // One pool of connections to the apps, for the fast path and the Express router alike.
   const proxyUpstream = createUpstreamClient({ timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, allowMetadataAddresses: config.PROVIDER_APP_ALLOW_METADATA_ADDRESSES, ...(config.PROVIDER_PROXY_CLIENT === 'auto' ? {} : { kind: config.PROVIDER_PROXY_CLIENT }) });
   const via = proxyPseudonym();
-  app.use('/api', tokenAuth({ token: config.PROVIDER_API_TOKEN, publicPaths: [/^\/health(\/|$)/] }), createProxyRouter({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream, via }), jsonBody({ limit: '256kb' }), t.router);
+  app.use('/api', access.auditHook, access.tokenGuard, access.proxyGuard, createProxyRouter({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream, via }), jsonBody({ limit: '256kb' }), t.router);
   app.use(notFoundHandler);
   app.use(errorMiddleware({ logger }));
 
   const proxyErrors = metrics.counter({ name: 'bfx_proxy_errors_total', help: 'Proxied calls answered 5xx by the provider (app unreachable, inactive, timed out)', labelNames: ['appType', 'code'] as const });
-  const fastProxy = createProxyFastPath({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream, via, token: config.PROVIDER_API_TOKEN, logger, httpDuration: metrics.httpDuration, proxyErrors });
+  const fastProxy = createProxyFastPath({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream, via, access: access.fastPath, logger, httpDuration: metrics.httpDuration, proxyErrors });
   const server: Server = createHttpServer((req, res) => {
     if (!fastProxy(req, res)) app(req, res);
   });
@@ -190,7 +193,7 @@ export function createProvider(deps: ProviderDeps) {
   async function start(): Promise<{ port: number }> {
     ws = createWsBridge({
       httpServer: server,
-      token: config.PROVIDER_API_TOKEN,
+      authenticate: access.socketAuth,
       corsOrigins: config.CORS_ORIGINS.includes('*') ? '*' : config.CORS_ORIGINS,
       maxBufferedPackets: config.WS_MAX_BUFFERED,
       now,
@@ -199,6 +202,11 @@ export function createProvider(deps: ProviderDeps) {
       ...(areas.eventSink.enabled ? { history: areas.eventSink.history } : {}),
     });
     const bridge = ws;
+    access.onRevoked((tokenId) => {
+      const dropped = bridge.dropToken(tokenId);
+      if (dropped > 0) logger.info({ tokenId, dropped }, 'closed the sockets of a revoked token');
+    });
+    await access.start();
     await areas.start();
     // Before anything can emit: events an earlier run left in the outbox go out first.
     await events.start();
@@ -206,6 +214,8 @@ export function createProvider(deps: ProviderDeps) {
     busSub = await bus.subscribeAll((env) => {
       consumedCounter.inc({ event: env.type });
       consumeLag.observe({ source: env.source }, Math.max(0, Date.now() - env.timestamp) / 1000);
+      // A revocation on any instance (this one included) closes the token's sockets here too.
+      if (env.type === 'PROVIDER_TOKEN_REVOKED') access.store.revoked((env.payload as { tokenId: string }).tokenId);
       bridge.dispatch(env);
     });
     for (const connector of deps.connectors) {
@@ -254,6 +264,7 @@ export function createProvider(deps: ProviderDeps) {
     await orders.idle();
     await marketData.flush();
     await areas.stop();
+    await access.stop();
     await busSub?.unsubscribe();
     await events.stop();
     await areas.eventSink.stop();

@@ -9,6 +9,7 @@ import type { Database, Quarantine } from '@barfinex/db';
 import type { Metrics } from '@barfinex/service-kit';
 import type { Logger } from 'pino';
 import { registerAccountRoutes } from './areas/accounts/accounts.routes';
+import type { Access } from './areas/auth/access.module';
 import { registerBackfillRoutes } from './areas/backfill/backfill.routes';
 import { createBackfillService } from './areas/backfill/backfill.service';
 import { createBacktestRepository } from './areas/backtest/backtest.repository';
@@ -58,6 +59,8 @@ export interface CompositionDeps {
   quarantine: Quarantine;
   events: EventPublisher;
   connectors: ConnectorRegistry;
+  /** Tokens, whoami and the audit trail (access control itself is wired by app.ts). */
+  access?: Access;
   /** Routes a connector owns (the simulator's controls); mounted first so they win over `/connectors/:connectorType/:marketType`. */
   connectorRoutes?: (t: TypedRouter) => void;
   /** The port the server listens on (known once it listens; apps register after that). */
@@ -149,6 +152,7 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
   registerSignalsRoutes(t, { signals });
   registerDashboardRoutes(t, { dashboard });
   registerIntegrityRoutes(t, { integrity, connectors });
+  d.access?.register(t, () => t.definitions);
 
   return {
     candles,

@@ -8,6 +8,18 @@ export const ProviderConfigSchema = z.object({
   PROVIDER_HOST: envString('0.0.0.0'),
   PROVIDER_API_TOKEN: envString().optional(),
   PROVIDER_KEY: envString('provider'),
+  /** Requests a second per named token (0: no limit), and the burst it may spend at once; past it 429 with Retry-After. */
+  PROVIDER_TOKEN_RATE_PER_SEC: envInt(200, { min: 0 }),
+  PROVIDER_TOKEN_RATE_BURST: envInt(400, { min: 1 }),
+  /** Also meter PROVIDER_API_TOKEN (the bootstrap admin credential), exempt by default. */
+  PROVIDER_RATE_LIMIT_BOOTSTRAP: envBool(false),
+  /** Failed authentications one client address may make per window before it is refused (429) for the rest of it; 0: never. */
+  PROVIDER_AUTH_MAX_FAILURES: envInt(50, { min: 0 }),
+  PROVIDER_AUTH_FAILURE_WINDOW_MS: envDurationMs(60_000),
+  /** How often the token cache is reloaded: the backstop for a revocation announcement an instance missed. */
+  PROVIDER_TOKEN_REFRESH_MS: envDurationMs(30_000),
+  /** How often buffered audit records are written. */
+  AUDIT_FLUSH_MS: envDurationMs(200),
   DATABASE_URL: envString('pglite:./data/pglite'),
   NATS_URL: envString().optional(),
   /** Every app of one deployment must use the same prefix and stream (tests use run-scoped ones). */

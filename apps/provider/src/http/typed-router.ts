@@ -34,7 +34,17 @@ export function reply(status: number, body: unknown, headers?: Record<string, st
  * Input no route can store (NUL, unpaired surrogates, absurd nesting) is refused here for every
  * route at once, path params included when a route declares no schema for them.
  */
-export function createTypedRouter() {
+/**
+ * Access control around every route: `authorize` runs before the input is parsed (a token without
+ * the route's scope gets 403, not a 400 about a body it may not send), `admitted` after it (a
+ * restriction to symbols reads the parsed input).
+ */
+export interface RouteGuard {
+  authorize(def: RouteDefinition, req: Request, res: Response): void;
+  admitted(def: RouteDefinition, input: { params: unknown; query: unknown; body: unknown }, res: Response): void;
+}
+
+export function createTypedRouter(guard?: RouteGuard) {
   const router = Router();
   const definitions: RouteDefinition[] = [];
   return {
@@ -44,6 +54,7 @@ export function createTypedRouter() {
       definitions.push(def);
       const success = Number(Object.keys(def.responses).map(Number).filter((s) => s < 300).sort()[0] ?? 200);
       router[def.method](def.path, async (req: Request, res: Response) => {
+        guard?.authorize(def, req, res);
         if (!def.request?.params) assertSafeInput(req.params, 'params');
         const input = {
           params: def.request?.params ? parseInput(def.request.params, req.params, 'params') : undefined,
@@ -52,6 +63,7 @@ export function createTypedRouter() {
           req,
           res,
         } as HandlerInput<D>;
+        guard?.admitted(def, input, res);
         const result = await handler(input);
         if (res.headersSent) return;
         if (typeof result === 'object' && result !== null && RAW_JSON in result) {

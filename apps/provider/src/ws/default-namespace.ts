@@ -1,6 +1,6 @@
 import type { Namespace, Socket } from 'socket.io';
-import { isEventName } from '@barfinex/events';
-import { SubscribeSchema, allRoom, roomsFor, roomsLeaving, roomsOfEvent, subscriptionCount, subscriptionsOf } from './rooms';
+import { EVENT_NAMES, isEventName } from '@barfinex/events';
+import { SubscribeSchema, allRoom, allowedSymbols, principalOf, roomsFor, roomsLeaving, roomsOfEvent, subscriptionCount, subscriptionsOf } from './rooms';
 import type { Feed } from './rooms';
 import { ResumeSchema } from './resume';
 import type { EventHistory, LiveGates } from './resume';
@@ -39,6 +39,7 @@ function request(socket: Socket, args: unknown[]): { raw: unknown; reply: Reply 
 }
 
 const BAD_SUBSCRIBE = 'expected { events: string[], symbols?: string[] }';
+const OUTSIDE_RESTRICTION = { code: 'FORBIDDEN', message: 'this token may only subscribe to the symbols it is restricted to' };
 
 /** A refusal for unknown event names or a subscription past the bound; undefined when the rooms may be joined. */
 function refusal(socket: Socket, events: readonly string[], rooms: readonly string[], maxSubscriptions: number): { code: string; message: string; details: unknown } | undefined {
@@ -54,7 +55,9 @@ function refusal(socket: Socket, events: readonly string[], rooms: readonly stri
 export function attachDefaultNamespace(nsp: Namespace, deps: DefaultNamespaceDeps): void {
   nsp.on('connection', (socket) => {
     const auth = socket.handshake.auth as { subscribeAll?: unknown } | undefined;
-    if (auth?.subscribeAll === true) void socket.join(allRoom('live'));
+    const restricted = principalOf(socket)?.symbols;
+    // A token limited to symbols gets every event of its symbols instead of every event.
+    if (auth?.subscribeAll === true) void socket.join(restricted ? roomsFor('live', EVENT_NAMES, restricted) : allRoom('live'));
     // A socket that resumed is fed in storage order from then on, its later subscriptions too.
     const feed = (): Feed => (socket.data as { feed?: Feed }).feed ?? 'live';
 
@@ -62,7 +65,9 @@ export function attachDefaultNamespace(nsp: Namespace, deps: DefaultNamespaceDep
       const { raw, reply } = request(socket, args);
       const parsed = SubscribeSchema.safeParse(raw);
       if (!parsed.success) return reply({ ok: false, error: { code: 'VALIDATION_ERROR', message: BAD_SUBSCRIBE, details: parsed.error.issues } });
-      const rooms = roomsFor(feed(), parsed.data.events, parsed.data.symbols);
+      const symbols = allowedSymbols(socket, parsed.data.symbols);
+      if (symbols?.length === 0) return reply({ ok: false, error: OUTSIDE_RESTRICTION });
+      const rooms = roomsFor(feed(), parsed.data.events, symbols);
       const refused = refusal(socket, parsed.data.events, rooms, deps.maxSubscriptions);
       if (refused) return reply({ ok: false, error: refused });
       void socket.join(rooms);
@@ -109,8 +114,9 @@ async function resume(socket: Socket, raw: unknown, deps: DefaultNamespaceDeps):
   const history = deps.history;
   // Without the event sink there is nothing stored to resume from: the bus order it is.
   const feed: Feed = history ? 'stored' : 'live';
-  const rooms = [...new Set(req.subscriptions.flatMap((sub) => roomsFor(feed, sub.events, sub.symbols)))];
-  if (req.all) rooms.push(allRoom(feed));
+  const restricted = principalOf(socket)?.symbols;
+  const rooms = [...new Set(req.subscriptions.flatMap((sub) => roomsFor(feed, sub.events, allowedSymbols(socket, sub.symbols) ?? sub.symbols)))];
+  if (req.all) rooms.push(...(restricted ? roomsFor(feed, EVENT_NAMES, restricted) : [allRoom(feed)]));
   const refused = refusal(socket, req.subscriptions.flatMap((sub) => sub.events), rooms, deps.maxSubscriptions);
   if (refused) return { ok: false, error: refused };
   data.feed = feed;

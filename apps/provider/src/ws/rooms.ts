@@ -7,6 +7,27 @@ export const SubscribeSchema = z.object({
 });
 export type SubscribeRequest = z.infer<typeof SubscribeSchema>;
 
+/** What the handshake's guard leaves on `socket.data.principal`: whose token, until when, which symbols. */
+export interface SocketPrincipal {
+  tokenId: string;
+  expiresAt: number | null;
+  /** Only these symbols' events reach the socket; undefined: every symbol. */
+  symbols?: readonly string[];
+}
+
+export const principalOf = (socket: Socket): SocketPrincipal | undefined => (socket.data as { principal?: SocketPrincipal } | undefined)?.principal;
+
+/**
+ * The symbols a subscription may have on this socket: a token restricted to symbols gets the asked
+ * ones it may see (all of its own when none are asked); `[]` when it asked only for others.
+ */
+export function allowedSymbols(socket: Socket, asked: readonly string[] | undefined): readonly string[] | undefined {
+  const own = principalOf(socket)?.symbols;
+  if (!own) return asked;
+  if (!asked || asked.length === 0) return own;
+  return asked.map((s) => s.toUpperCase()).filter((s) => own.includes(s));
+}
+
 /**
  * A socket receives events either as the bus delivers them (`live` rooms, the reference's
  * behaviour) or as the event sink stores them (`stored` rooms): storage order is what a

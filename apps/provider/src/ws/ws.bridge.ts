@@ -4,7 +4,8 @@ import type { Socket } from 'socket.io';
 import type { EventEnvelope, EventName } from '@barfinex/events';
 import { socketTokenAuth } from '@barfinex/service-kit';
 import { attachDefaultNamespace } from './default-namespace';
-import { roomsOfEvent } from './rooms';
+import { principalOf, roomsOfEvent } from './rooms';
+export type { SocketPrincipal } from './rooms';
 import { LiveGates, RecentIds } from './resume';
 import type { EventHistory } from './resume';
 import { recordToEnvelope, toSinkRecord } from './sink-record';
@@ -12,7 +13,10 @@ import type { SinkRecord } from './sink-record';
 
 export interface WsBridgeOptions {
   httpServer: HttpServer;
-  token: string | undefined;
+  /** Without `authenticate`, the one token every client must present. */
+  token?: string | undefined;
+  /** Decides each handshake and sets `socket.data.principal`. */
+  authenticate?: (socket: Socket, next: (err?: Error) => void) => void;
   corsOrigins: string[] | '*';
   /** A client whose unsent packets exceed this is disconnected instead of growing memory. */
   maxBufferedPackets?: number;
@@ -43,6 +47,8 @@ export interface WsBridge {
    * `/eventsink`, and to the default namespace's resumable clients, each eventId once.
    */
   emitSinkRecord(record: SinkRecord): void;
+  /** Disconnects every socket opened with this token (revoked); answers how many. */
+  dropToken(tokenId: string): number;
   clients(): number;
   close(): Promise<void>;
 }
@@ -61,7 +67,7 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
     cors: { origin: options.corsOrigins === '*' ? true : options.corsOrigins, credentials: true },
     maxHttpBufferSize: 1e5,
   });
-  const auth = socketTokenAuth(options.token);
+  const auth = options.authenticate ?? socketTokenAuth(options.token);
   io.use(auth);
   const sink = io.of('/eventsink');
   sink.use(auth);
@@ -90,6 +96,12 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
   // `/eventsink` sockets get the broadcast in the `live` room; one that names its last eventId
   // (`auth.lastEventId`) first gets the stored records after it.
   sink.on('connection', (socket) => {
+    // The sink shows every stored event: a token limited to some symbols may not watch it.
+    if (principalOf(socket)?.symbols) {
+      socket.emit('error', { code: 'FORBIDDEN', message: 'a token restricted to symbols cannot watch /eventsink; subscribe on the default namespace' });
+      socket.disconnect(true);
+      return;
+    }
     const after = (socket.handshake.auth as { lastEventId?: unknown } | undefined)?.lastEventId;
     const history = options.history;
     if (typeof after !== 'string' || after.length === 0 || after.length > 200 || !history) {
@@ -127,8 +139,15 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
   };
 
   const sweep = setInterval(() => {
+    const at = now();
     for (const nsp of [io.of('/'), sink]) {
       for (const socket of nsp.sockets.values()) {
+        const expiresAt = principalOf(socket)?.expiresAt;
+        if (expiresAt != null && expiresAt <= at) {
+          socket.emit('error', { code: 'UNAUTHORIZED', message: 'API token expired' });
+          socket.disconnect(true);
+          continue;
+        }
         const buffered = bufferedPackets(socket);
         if (buffered > maxBuffered) {
           options.onSlowClient?.(socket.id, buffered);
@@ -154,6 +173,18 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
       const rooms = roomsOfEvent('stored', record.type, record.symbol);
       const held = io.of('/').adapter.rooms;
       if (rooms.some((room) => held.has(room))) io.to(rooms).emit(record.type, recordToEnvelope(record));
+    },
+    dropToken(tokenId) {
+      let dropped = 0;
+      for (const nsp of [io.of('/'), sink]) {
+        for (const socket of nsp.sockets.values()) {
+          if (principalOf(socket)?.tokenId !== tokenId) continue;
+          socket.emit('error', { code: 'UNAUTHORIZED', message: 'API token revoked' });
+          socket.disconnect(true);
+          dropped += 1;
+        }
+      }
+      return dropped;
     },
     clients() {
       return io.of('/').sockets.size + sink.sockets.size;

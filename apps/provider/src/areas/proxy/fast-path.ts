@@ -7,8 +7,20 @@ import type { Metrics } from '@barfinex/service-kit';
 import { PROXY_PREFIXES, createProxyHandler, proxiedAppType } from './proxy';
 import type { ProxyDeps } from './proxy';
 
+/**
+ * Access control of a proxied call: the token, its scope for this method and path, its rate;
+ * `miss` hands the call to the Express stack (a token this instance has not cached yet).
+ */
+export interface FastPathAccess {
+  admit(call: { headers: CallerHeaders; method: string; relative: string; address: string }): AppError | 'miss' | { admitted: true; principal: unknown };
+  /** Called once the answer is finished, with what `admit` answered. */
+  finished(call: { method: string; url: string; status: number; address: string; correlationId: string; principal: unknown; relative: string }): void;
+}
+
 export interface ProxyFastPathDeps extends ProxyDeps {
-  token: string | undefined;
+  /** Without it, only PROVIDER_API_TOKEN (`token`) is accepted, as before scoped tokens. */
+  access?: FastPathAccess;
+  token?: string | undefined;
   logger: Logger;
   httpDuration: Metrics['httpDuration'];
   proxyErrors: { inc(labels: { appType: string; code: string }): void };
@@ -18,7 +30,7 @@ const MOUNT = '/api';
 const SAFE_ID = /^[\w.:-]{1,128}$/;
 
 /** The few request headers the fast path reads itself, found in one pass over the raw list. */
-type CallerHeaders = Pick<IncomingHttpHeaders, 'authorization'> & { 'x-api-token'?: string; 'x-correlation-id'?: string };
+export type CallerHeaders = Pick<IncomingHttpHeaders, 'authorization'> & { 'x-api-token'?: string; 'x-correlation-id'?: string };
 
 // Duplicates are merged as Node merges them into `req.headers` (first Authorization wins; others
 // are joined), so the fast path judges a request exactly as the Express stack would.
@@ -58,10 +70,15 @@ export function createProxyFastPath(deps: ProxyFastPathDeps) {
 
       const started = performance.now();
       const caller = readCallerHeaders(req.rawHeaders);
+      const method = req.method ?? 'GET';
+      const address = req.socket.remoteAddress ?? 'unknown';
+      const admitted = deps.access?.admit({ headers: caller, method, relative, address });
+      if (admitted === 'miss') return false;
       const incoming = caller['x-correlation-id'];
       // The app sees the same id, so one request can be followed through both logs.
       const correlationId = incoming !== undefined && SAFE_ID.test(incoming) ? incoming : randomUUID();
       res.once('finish', () => {
+        deps.access?.finished({ method, url, status: res.statusCode, address, correlationId, principal: admitted && !(admitted instanceof AppError) ? admitted.principal : undefined, relative });
         const durationMs = performance.now() - started;
         deps.httpDuration.observe({ method: req.method ?? 'GET', route: routes.get(appType) ?? '', status: String(res.statusCode) }, durationMs / 1000);
         if (deps.logger.isLevelEnabled('info')) {
@@ -80,12 +97,18 @@ export function createProxyFastPath(deps: ProxyFastPathDeps) {
         const body = JSON.stringify(toPublicErrorBody(appError));
         const headers: Record<string, string | number> = { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-correlation-id': correlationId };
         if (appError.code === 'UNAUTHORIZED') headers['www-authenticate'] = 'Bearer';
+        const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+        if (appError.code === 'RATE_LIMITED' && typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
         res.writeHead(appError.status, headers);
         res.end(body);
       };
 
+      if (admitted instanceof AppError) {
+        fail(admitted);
+        return true;
+      }
       // The service kit's rule, as REST and Socket.IO read it.
-      const refusal = checkToken(presentedToken({ headers: caller }));
+      const refusal = admitted ? undefined : checkToken(presentedToken({ headers: caller }));
       if (refusal !== undefined) {
         fail(new AppError('UNAUTHORIZED', refusal));
         return true;

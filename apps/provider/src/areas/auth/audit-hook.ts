@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import type { AuditRecord, RouteDefinition } from '@barfinex/contracts';
+import type { Request, RequestHandler, Response } from 'express';
+import type { NewAuditRecord } from './audit.repository';
+import type { Principal } from './token-store';
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const DENIALS = new Set([401, 403, 429]);
+
+/** Every state-changing request, and every denied one, whatever the method. */
+export const isAudited = (method: string, status: number): boolean => !READS.has(method) || DENIALS.has(status);
+
+export const outcomeOf = (status: number): AuditRecord['outcome'] => (DENIALS.has(status) ? 'denied' : status >= 400 ? 'failed' : 'ok');
+
+/** Body fields that name what a request acts on, kept beside the path parameters. */
+const TARGET_FIELDS = ['id', 'orderId', 'clientOrderId', 'symbol', 'connectorType', 'marketType', 'key', 'sysname', 'appKey', 'appType', 'name'] as const;
+
+export function targetIdsOf(...parts: readonly unknown[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of parts) {
+    if (typeof part !== 'object' || part === null || Array.isArray(part)) continue;
+    const rec = part as Record<string, unknown>;
+    const inner = typeof rec['order'] === 'object' && rec['order'] !== null ? (rec['order'] as Record<string, unknown>) : undefined;
+    for (const field of TARGET_FIELDS) {
+      const value = rec[field] ?? inner?.[field];
+      if ((typeof value === 'string' || typeof value === 'number') && String(value).length <= 200) out[field] ??= String(value);
+    }
+  }
+  return out;
+}
+
+/** SHA-256 (hex) of the JSON body as parsed; null when there is none. */
+export function bodyDigest(body: unknown): string | null {
+  if (body === undefined || body === null) return null;
+  if (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0) return null;
+  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+}
+
+const ROUTE = 'auditRoute';
+const TARGETS = 'auditTargets';
+
+/** What the typed router (or the proxy) knows of a request once it is routed: shown in its record. */
+export function noteRoute(res: Response, route: { method: string; path: string; operationId?: string | undefined }, targets?: Record<string, string>): void {
+  res.locals[ROUTE] = route;
+  if (targets) res.locals[TARGETS] = targets;
+}
+
+export function noteDefinition(res: Response, def: RouteDefinition): void {
+  noteRoute(res, { method: def.method.toUpperCase(), path: def.path, operationId: def.operationId });
+}
+
+export interface AuditHookDeps {
+  add: (record: NewAuditRecord) => void;
+  now: () => number;
+  principal: (res: Response) => Principal | undefined;
+}
+
+/**
+ * Writes exactly one audit record for each audited request, when its answer is finished (or the
+ * connection closed first): mounted before the token guard, so refused requests are recorded too.
+ */
+export function auditHook(deps: AuditHookDeps): RequestHandler {
+  return (req: Request, res: Response, next) => {
+    let recorded = false;
+    const record = (): void => {
+      if (recorded) return;
+      recorded = true;
+      const status = res.statusCode;
+      if (!isAudited(req.method, status)) return;
+      const principal = deps.principal(res);
+      const route = res.locals[ROUTE] as { method: string; path: string; operationId?: string } | undefined;
+      const path = req.originalUrl.split('?')[0] ?? req.originalUrl;
+      const correlation = res.getHeader('x-correlation-id');
+      deps.add({
+        at: deps.now(),
+        tokenId: principal?.tokenId ?? null,
+        tokenName: principal?.name ?? null,
+        method: req.method,
+        route: route ? `${route.method} ${route.path}` : `${req.method} ${path}`,
+        operationId: route?.operationId ?? null,
+        path,
+        targetIds: (res.locals[TARGETS] as Record<string, string> | undefined) ?? targetIdsOf(req.body),
+        bodyDigest: bodyDigest(req.body),
+        status,
+        outcome: outcomeOf(status),
+        correlationId: typeof correlation === 'string' ? correlation : null,
+        clientAddress: req.ip ?? req.socket.remoteAddress ?? null,
+      });
+    };
+    res.once('finish', record);
+    res.once('close', record);
+    next();
+  };
+}
