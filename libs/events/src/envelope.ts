@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from './uuid';
 import { ConnectorTypeSchema, MarketTypeSchema, UnixMs } from '@barfinex/contracts';
 import { EVENT_SOURCE_VALUES, isConnectorType, isMarketType } from '@barfinex/enums';
 import type { ConnectorType, EventSource, MarketType } from '@barfinex/enums';

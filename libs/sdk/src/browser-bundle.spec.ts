@@ -62,6 +62,12 @@ describe('the SDK in a browser bundle', () => {
     expect(bytes).toBeGreaterThan(0);
   });
 
+  // Studio also imports these directly (the event catalog, the route definitions, the enums).
+  it.each(['events', 'contracts', 'enums'])('bundles libs/%s for the browser with no Node built-in', async (lib) => {
+    const { found } = await bundle(path.join(__dirname, '..', '..', lib, 'src', 'index.ts'));
+    expect(found).toEqual([]);
+  });
+
   it('would catch a Node built-in', async () => {
     const { found } = await bundle(path.join(__dirname, 'browser-bundle.fixture.ts'));
     expect(found.map((f) => f.request)).toEqual(['node:crypto']);
