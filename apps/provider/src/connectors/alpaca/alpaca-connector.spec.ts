@@ -2,13 +2,13 @@ import { eventually } from '@barfinex/testing';
 import type { MarketType } from '@barfinex/enums';
 import { capturingLogger, okReconcile, recordingEvents } from '../shared/testing/spec-helpers';
 import { createAlpacaConnector } from './alpaca-connector';
-import { startFakeAlpaca } from './testing/fake-alpaca';
+import { startAlpacaVenue } from '../fakes/alpaca-venue';
 
 const KEY = 'PKFAKEKEY0000AAAA';
 const SECRET = 'fake-alpaca-secret-9999';
 
 describe('alpaca connector against the fake venue', () => {
-  let fake: Awaited<ReturnType<typeof startFakeAlpaca>>;
+  let fake: Awaited<ReturnType<typeof startAlpacaVenue>>;
   let connector: ReturnType<typeof createAlpacaConnector>;
   const log = capturingLogger();
   const reconciled: MarketType[] = [];
@@ -19,7 +19,7 @@ describe('alpaca connector against the fake venue', () => {
   });
 
   beforeAll(async () => {
-    fake = await startFakeAlpaca({ keyId: KEY, secretKey: SECRET });
+    fake = await startAlpacaVenue({ keyId: KEY, secretKey: SECRET });
     fake.setBook('BTC/USD', { b: [{ p: 94999, s: 1.25 }, { p: 95000.5, s: 0.5 }], a: [{ p: 95002.25, s: 2 }, { p: 95001, s: 0.3 }] });
     fake.addVenueOrder({ id: 'ord-web-1', client_order_id: 'web-1', symbol: 'AAPL', created_at: '2026-01-05T15:00:00Z', updated_at: '2026-01-05T15:00:00Z', qty: '3', filled_qty: '1', filled_avg_price: '189.5', type: 'limit', side: 'buy', time_in_force: 'day', limit_price: '189.5', stop_price: null, status: 'partially_filled' });
     connector = createAlpacaConnector({ keyId: KEY, secretKey: SECRET, paper: true, stockSymbols: ['AAPL'], cryptoSymbols: ['BTC/USD'], logger: log.logger, urls: fake.urls, wsBackoffMs: 20, sleep: async () => undefined });
@@ -108,7 +108,7 @@ describe('alpaca connector against the fake venue', () => {
 
 describe('alpaca connector when the plan refuses order books', () => {
   it('keeps streaming trades and logs the refusal', async () => {
-    const fake = await startFakeAlpaca({ keyId: KEY, secretKey: SECRET, refuseOrderBooks: true });
+    const fake = await startAlpacaVenue({ keyId: KEY, secretKey: SECRET, refuseOrderBooks: true });
     const log = capturingLogger();
     const rec = recordingEvents(okReconcile('alpaca'));
     const connector = createAlpacaConnector({ keyId: KEY, secretKey: SECRET, paper: true, stockSymbols: [], cryptoSymbols: ['BTC/USD'], logger: log.logger, urls: fake.urls, wsBackoffMs: 20, sleep: async () => undefined });
@@ -119,6 +119,74 @@ describe('alpaca connector when the plan refuses order books', () => {
       await eventually(() => expect(rec.seen.trades).toEqual([expect.objectContaining({ symbol: 'BTCUSD', price: '95000', side: 'LONG' })]));
       expect(rec.seen.books).toEqual([]);
       await eventually(() => expect(log.lines.some((l) => l.includes('market stream error') && l.includes('symbol limit exceeded'))).toBe(true));
+    } finally {
+      await connector.stop();
+      await fake.close();
+    }
+  });
+});
+
+describe('alpaca trade stream login and trading gate', () => {
+  it('authenticates as the Trading API documents, listens only after "authorized", then trades', async () => {
+    const fake = await startAlpacaVenue({ keyId: KEY, secretKey: SECRET });
+    const rec = recordingEvents(okReconcile('alpaca'));
+    const connector = createAlpacaConnector({ keyId: KEY, secretKey: SECRET, paper: true, stockSymbols: [], cryptoSymbols: [], logger: capturingLogger().logger, urls: fake.urls, wsBackoffMs: 20, sleep: async () => undefined });
+    try {
+      await connector.start(rec.events);
+      await eventually(() => expect(connector.status()).toBe('ACTIVE'));
+      expect(fake.tradeMessages.slice(0, 2)).toEqual([
+        { action: 'authenticate', data: { key_id: KEY, secret_key: SECRET } },
+        { action: 'listen', data: { streams: ['trade_updates'] } },
+      ]);
+      const placed = await connector.placeOrder('spot', { clientOrderId: 'ioc-1', symbol: 'BTCUSD', side: 'BUY', type: 'LIMIT', quantity: '0.01', price: '90000', timeInForce: 'IOC' });
+      expect(fake.orders.get('ioc-1')).toMatchObject({ time_in_force: 'ioc' });
+      expect(placed.order.clientOrderId).toBe('ioc-1');
+      await eventually(() => expect(rec.seen.orders.find((o) => o.clientOrderId === 'ioc-1' && o.status === 'CANCELED')).toBeDefined());
+    } finally {
+      await connector.stop();
+      await fake.close();
+    }
+  });
+
+  it('reports DEGRADED with the reason and refuses orders saying why when the login is refused', async () => {
+    const fake = await startAlpacaVenue({ keyId: KEY, secretKey: SECRET });
+    fake.setLoginRefused(true);
+    const connector = createAlpacaConnector({ keyId: KEY, secretKey: SECRET, paper: true, stockSymbols: [], cryptoSymbols: [], logger: capturingLogger().logger, urls: fake.urls, wsBackoffMs: 20, gateTimeoutMs: 50, sleep: async () => undefined });
+    try {
+      await connector.start(recordingEvents(okReconcile('alpaca')).events);
+      await eventually(() => expect(connector.degraded?.()).toEqual([{ market: 'spot', reason: 'Alpaca refused the trade stream login (authenticate: unauthorized)' }]));
+      expect(connector.status()).toBe('DEGRADED');
+      // Nothing was listened to before the login succeeded.
+      expect(fake.tradeMessages.some((m) => (m as { action?: string }).action === 'listen')).toBe(false);
+      await expect(connector.placeOrder('spot', { clientOrderId: 'down-1', symbol: 'AAPL', side: 'BUY', type: 'MARKET', quantity: '1' })).rejects.toMatchObject({ code: 'USER_STREAM_DOWN', message: expect.stringContaining('Alpaca refused the trade stream login') });
+      expect(fake.orders.has('down-1')).toBe(false);
+    } finally {
+      await connector.stop();
+      await fake.close();
+    }
+  });
+
+  it('reads the fills of an order from the FILL activities, as the stream would have named them', async () => {
+    const fake = await startAlpacaVenue({ keyId: KEY, secretKey: SECRET });
+    const rec = recordingEvents(okReconcile('alpaca'));
+    const connector = createAlpacaConnector({ keyId: KEY, secretKey: SECRET, paper: true, stockSymbols: [], cryptoSymbols: [], logger: capturingLogger().logger, urls: fake.urls, wsBackoffMs: 20, sleep: async () => undefined });
+    try {
+      await connector.start(rec.events);
+      await eventually(() => expect(connector.status()).toBe('ACTIVE'));
+      const placed = await connector.placeOrder('spot', { clientOrderId: 'rest-1', symbol: 'AAPL', side: 'BUY', type: 'LIMIT', quantity: '5', price: '180' });
+      fake.fill('rest-1', '2');
+      await eventually(() => expect(rec.seen.fills).toHaveLength(1));
+      fake.setTradeStreamDown(true);
+      await eventually(() => expect(connector.status()).toBe('DEGRADED'));
+      expect(connector.degraded?.()).toEqual([{ market: 'spot', reason: expect.stringContaining('trade stream closed') }]);
+      fake.fill('rest-1');
+      const fills = await connector.orderFills?.('spot', 'AAPL', placed.order.externalId);
+      expect(fills?.map((f) => [f.tradeId, f.quantity, f.price])).toEqual([
+        [rec.seen.fills[0]?.tradeId, '2', '180'],
+        [`${placed.order.externalId}:5`, '3', '180'],
+      ]);
+      fake.setTradeStreamDown(false);
+      await eventually(() => expect(connector.status()).toBe('ACTIVE'));
     } finally {
       await connector.stop();
       await fake.close();

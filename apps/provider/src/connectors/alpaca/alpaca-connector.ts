@@ -4,12 +4,12 @@ import type { Candle, Instrument } from '@barfinex/contracts';
 import type { ExchangeConnectorStatus, MarketType } from '@barfinex/enums';
 import type { Logger } from 'pino';
 import { VenueRejectError } from '../connector';
-import type { ConnectorEvents, ExchangeConnector, VenueOpenOrder, VenuePlacement } from '../connector';
+import type { ConnectorEvents, DegradedMarket, ExchangeConnector, VenueFill, VenueOpenOrder, VenuePlacement } from '../connector';
 import { createRateLimiter, realSleep } from '../shared/rate-limiter';
 import { createReconcileLoop } from '../shared/reconcile-loop';
 import { createVenueHttp, UnknownOutcomeError, VenueHttpError } from '../shared/venue-http';
-import { ALPACA_TIMEFRAMES, toCandle, toInstrument, toOrderBody, toOrderState } from './alpaca-mappers';
-import { AlpacaAccountSchema, AlpacaAssetSchema, AlpacaBarsPageSchema, AlpacaOrderSchema, AlpacaPositionSchema } from './alpaca-schemas';
+import { ALPACA_TIMEFRAMES, fromFillActivity, toCandle, toInstrument, toOrderBody, toOrderState } from './alpaca-mappers';
+import { AlpacaAccountSchema, AlpacaAssetSchema, AlpacaBarsPageSchema, AlpacaFillActivitySchema, AlpacaOrderSchema, AlpacaPositionSchema } from './alpaca-schemas';
 import { createAlpacaMarketStream, createAlpacaTradeStream } from './alpaca-streams';
 
 export interface AlpacaConnectorOptions {
@@ -21,8 +21,8 @@ export interface AlpacaConnectorOptions {
   cryptoSymbols: readonly string[];
   logger: Logger;
   feed?: 'iex' | 'sip';
-  /** Overrides of the documented hosts (tests point these at a local fake). */
-  urls?: { trading: string; data: string; tradingWs: string; dataWs: string };
+  /** Replacements of the documented hosts (each one settable by environment; tests point them at a fake). */
+  urls?: Partial<AlpacaUrls>;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   timeoutMs?: number;
@@ -35,16 +35,28 @@ export interface AlpacaConnectorOptions {
 
 const MARKET = 'spot' as const;
 
+export interface AlpacaUrls {
+  trading: string;
+  data: string;
+  tradingWs: string;
+  dataWs: string;
+}
+
+/** Documented hosts: Trading API (paper or live), Market Data REST and its real-time stream. */
+export function alpacaHosts(paper: boolean): AlpacaUrls {
+  return {
+    trading: paper ? 'https://paper-api.alpaca.markets' : 'https://api.alpaca.markets',
+    tradingWs: paper ? 'wss://paper-api.alpaca.markets' : 'wss://api.alpaca.markets',
+    data: 'https://data.alpaca.markets',
+    dataWs: 'wss://stream.data.alpaca.markets',
+  };
+}
+
 export function createAlpacaConnector(options: AlpacaConnectorOptions): ExchangeConnector {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
   const log = options.logger;
-  const urls = options.urls ?? {
-    trading: options.paper ? 'https://paper-api.alpaca.markets' : 'https://api.alpaca.markets',
-    tradingWs: options.paper ? 'wss://paper-api.alpaca.markets' : 'wss://api.alpaca.markets',
-    data: 'https://data.alpaca.markets',
-    dataWs: 'wss://stream.data.alpaca.markets',
-  };
+  const urls: AlpacaUrls = { ...alpacaHosts(options.paper), ...options.urls };
   // Alpaca's documented budget: 200 requests per minute per account.
   const limiter = createRateLimiter({ rules: [{ limit: 200, intervalMs: 60_000 }], now, sleep });
   const httpOptions = { timeoutMs: options.timeoutMs ?? 10_000, limiter, now, sleep, errorOf: (b: unknown) => (b && typeof b === 'object' && 'message' in b ? { code: String((b as { code?: unknown }).code ?? ''), message: String((b as { message: unknown }).message) } : undefined) };
@@ -58,6 +70,9 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
   let instruments = new Map<string, Instrument>();
   let events: ConnectorEvents | undefined;
   let status: ExchangeConnectorStatus = 'INACTIVE';
+  let tradeState: { open: boolean; reason?: string } = { open: false, reason: 'trade stream not connected yet' };
+  /** Creation times of orders seen, so their fills are read from that moment on. */
+  const createdAt = new Map<string, string>();
   const common = { key: options.keyId, secret: options.secretKey, proactiveReconnectMs: options.proactiveReconnectMs ?? 23 * 3_600_000, onLog: (msg: string, d?: Record<string, unknown>) => log.info({ ...d }, msg), ...(options.wsBackoffMs !== undefined ? { initialBackoffMs: options.wsBackoffMs } : {}) };
   const onTrade = (t: Parameters<ConnectorEvents['onTrade']>[1]) => {
     prices.set(t.symbol, t.price);
@@ -74,6 +89,12 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
       events?.onOrderUpdate(MARKET, state);
     },
     onConnected: () => void loop.request(MARKET, events?.reconcile),
+    onState: (state) => {
+      if (tradeState.open !== state.open) (state.open ? log.info.bind(log) : log.warn.bind(log))({ reason: state.reason }, state.open ? 'trade stream open' : 'trade stream not open');
+      tradeState = state;
+      // Without trade updates fills could go unseen: trading waits until the stream is back and reconciled.
+      if (!state.open) loop.gate.close(MARKET);
+    },
   });
 
   const venueSymbol = (symbol: string) => venueSymbols.get(symbol) ?? symbol;
@@ -82,9 +103,14 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
     throw err;
   };
 
+  function seen(o: z.output<typeof AlpacaOrderSchema>): VenueOpenOrder {
+    createdAt.set(o.id, o.created_at);
+    return toOrderState(o);
+  }
+
   async function queryOrder(clientOrderId: string): Promise<VenueOpenOrder | undefined> {
     try {
-      return toOrderState(AlpacaOrderSchema.parse(await get(trading, '/v2/orders:by_client_order_id', new URLSearchParams({ client_order_id: clientOrderId }).toString())));
+      return seen(AlpacaOrderSchema.parse(await get(trading, '/v2/orders:by_client_order_id', new URLSearchParams({ client_order_id: clientOrderId }).toString())));
     } catch (err) {
       if (err instanceof VenueHttpError && err.status === 404) return undefined;
       throw err;
@@ -93,13 +119,43 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
 
   async function tradable(market: MarketType): Promise<void> {
     if (market !== MARKET) throw new VenueRejectError('UNKNOWN_MARKET', `alpaca has no ${market} market`, true);
-    await loop.gate.wait(MARKET, options.gateTimeoutMs ?? 15_000);
+    try {
+      await loop.gate.wait(MARKET, options.gateTimeoutMs ?? 15_000);
+    } catch (err) {
+      if (!tradeState.open) throw new VenueRejectError('USER_STREAM_DOWN', `alpaca/${MARKET} cannot trade: ${tradeState.reason ?? 'trade stream not open'}`, false);
+      throw err;
+    }
+  }
+
+  function degraded(): DegradedMarket[] {
+    if (status !== 'ACTIVE') return [];
+    if (!tradeState.open) return [{ market: MARKET, reason: tradeState.reason ?? 'trade stream not open' }];
+    return loop.gate.isOpen(MARKET) ? [] : [{ market: MARKET, reason: 'trading waits for reconciliation with the venue' }];
+  }
+
+  /**
+   * "Account Activities" `GET /v2/account/activities/FILL`, oldest first from the order's creation,
+   * paged by `page_token` (the last activity id), keeping the order's own executions.
+   */
+  async function orderFills(externalId: string): Promise<VenueFill[]> {
+    const out: VenueFill[] = [];
+    const since = createdAt.get(externalId);
+    let token: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const q = new URLSearchParams({ direction: 'asc', page_size: '100', ...(since ? { after: new Date(Date.parse(since) - 1000).toISOString() } : {}), ...(token ? { page_token: token } : {}) });
+      const list = z.array(AlpacaFillActivitySchema).parse(await get(trading, '/v2/account/activities/FILL', q.toString()));
+      for (const a of list) if (a.order_id === externalId) out.push(fromFillActivity(a, ''));
+      if (list.length < 100) break;
+      token = list.at(-1)?.id;
+    }
+    return out;
   }
 
   return {
     type: 'alpaca',
     markets: [MARKET],
-    status: () => status,
+    status: () => (degraded().length > 0 ? 'DEGRADED' : status),
+    degraded,
     async start(handlers) {
       events = handlers;
       status = 'CONNECTING';
@@ -131,7 +187,7 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
       const body = toOrderBody(req, venueSymbol(req.symbol));
       try {
         const o = AlpacaOrderSchema.parse(await trading.request({ method: 'POST', path: '/v2/orders', weight: 1, unsafe: true, build: () => ({ headers, body }) }));
-        return { order: toOrderState(o), fills: [] };
+        return { order: seen(o), fills: [] };
       } catch (err) {
         if (!(err instanceof UnknownOutcomeError)) return reject(err);
         // client_order_id is unique at Alpaca, so a lookup tells whether the lost POST landed.
@@ -175,8 +231,9 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
       stocks.setSymbols(venue.filter((s) => !s.includes('/')));
       crypto.setSymbols(venue.filter((s) => s.includes('/')));
     },
-    openOrders: async () => z.array(AlpacaOrderSchema).parse(await get(trading, '/v2/orders', 'status=open&limit=500')).map(toOrderState),
+    openOrders: async () => z.array(AlpacaOrderSchema).parse(await get(trading, '/v2/orders', 'status=open&limit=500')).map(seen),
     queryOrder: (_market, clientOrderId) => queryOrder(clientOrderId),
+    orderFills: (_market, _symbol, externalId) => orderFills(externalId),
     async candles(_market, symbol, interval, fromMs, toMs): Promise<Candle[]> {
       const venue = venueSymbol(symbol);
       const path = venue.includes('/') ? '/v1beta3/crypto/us/bars' : '/v2/stocks/bars';

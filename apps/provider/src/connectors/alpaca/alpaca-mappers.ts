@@ -4,7 +4,7 @@ import type { Candle, Instrument } from '@barfinex/contracts';
 import type { OrderStatus, OrderType, TimeFrame, TimeInForce } from '@barfinex/enums';
 import { VenueRejectError } from '../connector';
 import type { VenueFill, VenueOpenOrder, VenueOrderRequest } from '../connector';
-import type { AlpacaAsset, AlpacaBarSchema, AlpacaOrder, AlpacaTradeUpdateSchema } from './alpaca-schemas';
+import type { AlpacaAsset, AlpacaBarSchema, AlpacaFillActivitySchema, AlpacaOrder, AlpacaTradeUpdateSchema } from './alpaca-schemas';
 
 /** Crypto pairs are `BTC/USD` at Alpaca; the provider's symbols (and URL paths) use `BTCUSD`. */
 export const toLocalSymbol = (venue: string) => venue.replace('/', '');
@@ -68,26 +68,46 @@ export function toOrderState(o: AlpacaOrder): VenueOpenOrder {
   };
 }
 
+/**
+ * A fill's id is the order's id and its cumulative quantity after the fill: the trade update
+ * (`order.filled_qty`) and the FILL activity (`cum_qty`) both carry it, so the same execution seen
+ * on the stream and again by reconciliation is one fill.
+ */
+const fillId = (orderId: string, cumQty: string) => `${orderId}:${new Decimal(cumQty).toFixed()}`;
+
 export function fromTradeUpdate(u: z.output<typeof AlpacaTradeUpdateSchema>): { state: VenueOpenOrder; fill?: VenueFill } {
   const state = toOrderState(u.data.order);
   const d = u.data;
   if ((d.event !== 'fill' && d.event !== 'partial_fill') || !d.price || !d.qty) return { state };
-  return { state, fill: { clientOrderId: state.clientOrderId, externalId: state.externalId, tradeId: d.execution_id ?? `${state.externalId}:${state.quantityExecuted}`, symbol: state.symbol, side: state.side, price: d.price, quantity: d.qty, fee: '0', feeAsset: 'USD', isMaker: false, time: ms(d.timestamp) } };
+  return { state, fill: { clientOrderId: state.clientOrderId, externalId: state.externalId, tradeId: fillId(state.externalId, state.quantityExecuted), symbol: state.symbol, side: state.side, price: d.price, quantity: d.qty, fee: '0', feeAsset: 'USD', isMaker: false, time: ms(d.timestamp) } };
 }
 
-const TYPE_TO_VENUE: Partial<Record<OrderType, string>> = { MARKET: 'market', LIMIT: 'limit', LIMIT_MAKER: 'limit', STOP_MARKET: 'stop', STOP: 'stop_limit', STOP_LOSS_LIMIT: 'stop_limit', TRAILING_STOP_MARKET: 'trailing_stop' };
+export function fromFillActivity(a: z.output<typeof AlpacaFillActivitySchema>, clientOrderId: string): VenueFill {
+  return { clientOrderId, externalId: a.order_id, tradeId: fillId(a.order_id, a.cum_qty), symbol: toLocalSymbol(a.symbol), side: a.side === 'buy' ? 'BUY' : 'SELL', price: a.price, quantity: a.qty, fee: '0', feeAsset: 'USD', isMaker: false, time: ms(a.transaction_time) };
+}
+
+/** Alpaca has no post-only order: LIMIT_MAKER is refused rather than sent as a limit that may take. */
+const TYPE_TO_VENUE: Partial<Record<OrderType, string>> = { MARKET: 'market', LIMIT: 'limit', STOP_MARKET: 'stop', STOP: 'stop_limit', STOP_LOSS_LIMIT: 'stop_limit', TRAILING_STOP_MARKET: 'trailing_stop' };
+/** "Crypto Orders" (docs.alpaca.markets, updated 2025-09-24): market, limit, stop_limit; time in force gtc and ioc. */
+const CRYPTO_TYPES = new Set(['market', 'limit', 'stop_limit']);
+const CRYPTO_TIF = new Set<TimeInForce>(['GTC', 'IOC']);
 
 export function toOrderBody(req: VenueOrderRequest, venueSymbol: string): Record<string, unknown> {
   const type = TYPE_TO_VENUE[req.type];
-  // A caller's choice the venue cannot take: a refusal of the request (4xx), not a provider fault.
-  if (!type) throw new VenueRejectError('UNSUPPORTED_ORDER_TYPE', `order type ${req.type} is not offered by Alpaca (use ${Object.keys(TYPE_TO_VENUE).join(', ')})`, true);
   const crypto = venueSymbol.includes('/');
+  // A caller's choice the venue cannot take: a refusal of the request (4xx), never a silent change.
+  if (!type || (crypto && !CRYPTO_TYPES.has(type))) {
+    const offered = Object.entries(TYPE_TO_VENUE).filter(([, v]) => !crypto || CRYPTO_TYPES.has(v)).map(([k]) => k);
+    throw new VenueRejectError('UNSUPPORTED_ORDER_TYPE', `order type ${req.type} is not offered by Alpaca${crypto ? ' for crypto' : ''} (use ${offered.join(', ')})`, true);
+  }
+  if (crypto && req.timeInForce && !CRYPTO_TIF.has(req.timeInForce)) throw new VenueRejectError('UNSUPPORTED_TIME_IN_FORCE', `time in force ${req.timeInForce} is not offered by Alpaca for crypto (use GTC or IOC)`, true);
   return {
     symbol: venueSymbol,
     qty: req.quantity,
     side: req.side === 'BUY' ? 'buy' : 'sell',
     type,
-    time_in_force: crypto ? 'gtc' : (req.timeInForce ?? 'day').toLowerCase(),
+    // Stocks default to a day order, crypto to gtc (crypto has no day orders).
+    time_in_force: (req.timeInForce ?? (crypto ? 'gtc' : 'day')).toLowerCase(),
     client_order_id: req.clientOrderId,
     ...(req.price ? { limit_price: req.price } : {}),
     ...(req.stopPrice ? { stop_price: req.stopPrice } : {}),

@@ -4,19 +4,19 @@ import type { Database } from '@barfinex/db';
 import { eventually } from '@barfinex/testing';
 import { startProviderWith } from '../shared/testing/provider-with';
 import { createAlpacaConnector } from './alpaca-connector';
-import { startFakeAlpaca } from './testing/fake-alpaca';
+import { startAlpacaVenue } from '../fakes/alpaca-venue';
 
 const KEY = 'PKPROVIDERKEY1111';
 const SECRET = 'alpaca-provider-secret-7777';
 
 describe('provider with the Alpaca connector against the fake venue', () => {
   let db: Database;
-  let fake: Awaited<ReturnType<typeof startFakeAlpaca>>;
+  let fake: Awaited<ReturnType<typeof startAlpacaVenue>>;
   let h: Awaited<ReturnType<typeof startProviderWith>>;
 
   beforeAll(async () => {
     db = await createTestPglite();
-    fake = await startFakeAlpaca({ keyId: KEY, secretKey: SECRET });
+    fake = await startAlpacaVenue({ keyId: KEY, secretKey: SECRET });
     fake.addVenueOrder({ id: 'ord-web-9', client_order_id: 'web-9', symbol: 'AAPL', created_at: '2026-01-05T15:00:00Z', updated_at: '2026-01-05T15:00:00Z', qty: '4', filled_qty: '0', filled_avg_price: null, type: 'limit', side: 'sell', time_in_force: 'day', limit_price: '250', stop_price: null, status: 'new' });
     fake.setBook('BTC/USD', { b: [{ p: 95000.5, s: 0.5 }], a: [{ p: 95001, s: 0.3 }, { p: 95003, s: 1 }] });
     const connector = createAlpacaConnector({ keyId: KEY, secretKey: SECRET, paper: true, stockSymbols: ['AAPL'], cryptoSymbols: ['BTC/USD'], logger: pino({ level: 'silent' }), urls: fake.urls, wsBackoffMs: 20 });

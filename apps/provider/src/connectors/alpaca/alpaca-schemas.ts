@@ -52,3 +52,20 @@ export const AlpacaTradeUpdateSchema = z.looseObject({
   stream: z.literal('trade_updates'),
   data: z.looseObject({ event: z.string(), execution_id: z.string().optional(), price: money.optional(), qty: money.optional(), timestamp: z.string().optional(), order: AlpacaOrderSchema }),
 });
+
+/** A message of the trading stream: `authorization`, `listening` or `trade_updates`. */
+export const AlpacaStreamMessageSchema = z.looseObject({ stream: z.string(), data: z.record(z.string(), z.unknown()) });
+
+/** "Account Activities": one execution of `GET /v2/account/activities/FILL`. */
+export const AlpacaFillActivitySchema = z.looseObject({
+  id: z.string(),
+  activity_type: z.literal('FILL'),
+  transaction_time: z.string(),
+  type: z.string(),
+  price: money,
+  qty: money,
+  side: z.enum(['buy', 'sell', 'sell_short']),
+  symbol: z.string(),
+  order_id: z.string(),
+  cum_qty: money,
+});

@@ -5,7 +5,7 @@ import { applyLevels, topLevels } from '../shared/book-levels';
 import type { BookSide } from '../shared/book-levels';
 import { createReconnectingWs } from '../shared/reconnecting-ws';
 import { fromTradeUpdate, toLocalSymbol } from './alpaca-mappers';
-import { AlpacaStreamOrderBookSchema, AlpacaStreamTradeSchema, AlpacaTradeUpdateSchema } from './alpaca-schemas';
+import { AlpacaStreamMessageSchema, AlpacaStreamOrderBookSchema, AlpacaStreamTradeSchema, AlpacaTradeUpdateSchema } from './alpaca-schemas';
 
 export interface AlpacaStreamCommon {
   key: string;
@@ -111,25 +111,54 @@ export function createAlpacaMarketStream(options: AlpacaStreamCommon & { url: st
   };
 }
 
-/** The `trade_updates` stream: authenticate, listen, and reconcile after every (re)connect. */
-export function createAlpacaTradeStream(options: AlpacaStreamCommon & { url: string; onOrder: (state: VenueOrderState, fill?: VenueFill) => void; onConnected: () => void }) {
+/**
+ * The `trade_updates` stream as "Websocket Streaming" (docs.alpaca.markets, read 2026-12) documents
+ * it: `{"action":"authenticate","data":{"key_id","secret_key"}}`, then `listen` once the
+ * `authorization` stream answers `authorized`, and only when `listening` names `trade_updates` is
+ * the stream open (`onConnected` reconciles). The paper host sends binary frames, read as UTF-8.
+ */
+export function createAlpacaTradeStream(
+  options: AlpacaStreamCommon & { url: string; onOrder: (state: VenueOrderState, fill?: VenueFill) => void; onConnected: () => void; onState: (state: { open: boolean; reason?: string }) => void },
+) {
+  let open = false;
+  /** Why Alpaca refused the last login; kept when it then closes the socket, so the reason stays the useful one. */
+  let refusal: string | undefined;
   const ws = createReconnectingWs({
     ...connection(options, 'trade stream'),
     onOpen: (socket) => {
-      socket.send({ action: 'auth', key: options.key, secret: options.secret });
-      socket.send({ action: 'listen', data: { streams: ['trade_updates'] } });
-      options.onConnected();
+      open = false;
+      socket.send({ action: 'authenticate', data: { key_id: options.key, secret_key: options.secret } });
     },
     onMessage: (text) => {
       try {
-        const msg = JSON.parse(text) as { stream?: string; data?: { status?: string } };
-        if (msg.stream === 'authorization' && msg.data?.status !== 'authorized') options.onLog('trade stream not authorized');
-        if (msg.stream !== 'trade_updates') return;
+        const msg = AlpacaStreamMessageSchema.parse(JSON.parse(text));
+        if (msg.stream === 'authorization') {
+          if (msg.data['status'] === 'authorized' && msg.data['action'] === 'authenticate') ws.send({ action: 'listen', data: { streams: ['trade_updates'] } });
+          else {
+            refusal = `Alpaca refused the trade stream login (${String(msg.data['action'])}: ${String(msg.data['status'])})`;
+            options.onState({ open: false, reason: refusal });
+          }
+          return;
+        }
+        if (msg.stream === 'listening') {
+          const streams = Array.isArray(msg.data['streams']) ? (msg.data['streams'] as unknown[]) : [];
+          open = streams.includes('trade_updates');
+          if (open) refusal = undefined;
+          options.onState(open ? { open } : { open, reason: 'Alpaca did not grant the trade_updates stream' });
+          if (open) options.onConnected();
+          return;
+        }
+        if (msg.stream !== 'trade_updates' || !open) return;
         const { state, fill } = fromTradeUpdate(AlpacaTradeUpdateSchema.parse(msg));
         options.onOrder(state, fill);
       } catch (err) {
         options.onLog('unreadable trade update', { err: errText(err) });
       }
+    },
+    onClose: ({ code, willReconnect }) => {
+      open = false;
+      if (willReconnect) options.onState({ open: false, reason: refusal ?? `trade stream closed (${code}); reconnecting` });
+      options.onLog('trade stream closed', { code, willReconnect });
     },
   });
   return { start: () => ws.start(), stop: () => ws.stop(), opens: () => ws.opens() };
