@@ -1,0 +1,147 @@
+import { useMemo, useRef, useState } from 'react';
+import type { FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { platformRoutes } from '@barfinex/contracts';
+import { EVENT_NAMES, getEventDefinition } from '@barfinex/events';
+import type { EventName } from '@barfinex/events';
+import { useLiveEvents } from '../../app/live';
+import { useSession } from '../../app/session';
+import { useSettings } from '../../app/settings';
+import { errorText } from '../../lib/errors';
+import { formatTime } from '../../lib/format';
+
+/** Rows kept in the page at most: older ones are paged from the event sink, not held in memory. */
+export const MAX_ROWS = 20_000;
+
+export interface Row {
+  eventId: string;
+  type: string;
+  category: string;
+  symbol?: string | undefined;
+  timestamp: number;
+  summary: string;
+}
+
+const summarize = (payload: unknown): string => {
+  const text = JSON.stringify(payload ?? null);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+};
+
+/** New live rows go on top; the list never grows past `max`. */
+export function prependRows(rows: readonly Row[], fresh: readonly Row[], max = MAX_ROWS): Row[] {
+  const seen = new Set(fresh.map((r) => r.eventId));
+  return [...fresh, ...rows.filter((r) => !seen.has(r.eventId))].slice(0, max);
+}
+
+interface Filters {
+  category: string;
+  symbol: string;
+  search: string;
+}
+
+const LIVE_EVENTS = EVENT_NAMES.filter((n) => getEventDefinition(n).category !== 'marketdata') as EventName[];
+
+export function EventsPage() {
+  const { client } = useSession();
+  const { timeZone } = useSettings();
+  const [draft, setDraft] = useState<Filters>({ category: '', symbol: '', search: '' });
+  const [filters, setFilters] = useState<Filters>(draft);
+  const [paused, setPaused] = useState(false);
+  const [live, setLive] = useState<Row[]>([]);
+  const pending = useRef<Row[]>([]);
+
+  const stored = useQuery({
+    queryKey: ['eventsink', filters],
+    queryFn: () =>
+      client.request(platformRoutes.eventsink, {
+        query: { limit: 200, ...(filters.category ? { category: filters.category } : {}), ...(filters.symbol ? { symbol: filters.symbol } : {}), ...(filters.search ? { search: filters.search } : {}) },
+      }),
+  });
+
+  useLiveEvents(LIVE_EVENTS, undefined, (env) => {
+    const def = getEventDefinition(env.type as EventName);
+    if (filters.category && def.category !== filters.category) return;
+    if (filters.symbol && env.symbol !== filters.symbol) return;
+    const row: Row = { eventId: env.eventId, type: env.type, category: def.category, symbol: env.symbol, timestamp: env.timestamp, summary: summarize(env.payload) };
+    if (filters.search && !row.summary.toLowerCase().includes(filters.search.toLowerCase())) return;
+    if (paused) pending.current.push(row);
+    else setLive((rows) => prependRows(rows, [row]));
+  });
+
+  const rows = useMemo(() => {
+    const base: Row[] = (stored.data?.data ?? []).map((e) => ({ eventId: e.eventId, type: e.type, category: e.category, symbol: e.symbol, timestamp: e.timestamp, summary: summarize((e as { payload?: unknown }).payload) }));
+    return prependRows(base, live);
+  }, [stored.data, live]);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => 26, overscan: 12, getItemKey: (i) => rows[i]?.eventId ?? i });
+
+  const apply = (e: FormEvent) => {
+    e.preventDefault();
+    setLive([]);
+    setFilters(draft);
+  };
+  const resume = () => {
+    setPaused(false);
+    const queued = pending.current.reverse();
+    pending.current = [];
+    setLive((r) => prependRows(r, queued));
+  };
+
+  return (
+    <div className="stack">
+      <form className="row card" onSubmit={apply} aria-label="Event filters">
+        <label className="field">
+          <span>Category</span>
+          <input value={draft.category} onChange={(e) => setDraft({ ...draft, category: e.target.value })} placeholder="order, signal, risk…" />
+        </label>
+        <label className="field">
+          <span>Symbol</span>
+          <input value={draft.symbol} onChange={(e) => setDraft({ ...draft, symbol: e.target.value.toUpperCase() })} placeholder="BTCUSDT" />
+        </label>
+        <label className="field">
+          <span>Search in payload</span>
+          <input value={draft.search} onChange={(e) => setDraft({ ...draft, search: e.target.value })} />
+        </label>
+        <button type="submit" className="primary">
+          Apply
+        </button>
+        <span className="spacer" />
+        {paused ? (
+          <button type="button" onClick={resume} data-testid="tail-resume">
+            Resume live tail ({pending.current.length} waiting)
+          </button>
+        ) : (
+          <button type="button" onClick={() => setPaused(true)} data-testid="tail-pause">
+            Pause live tail
+          </button>
+        )}
+      </form>
+      {stored.error ? <p className="error-box">{errorText(stored.error)}</p> : null}
+      <p className="muted">
+        {rows.length} events{stored.isLoading ? ' (loading stored events…)' : ''}
+      </p>
+      <div ref={scroller} className="virtual" data-testid="event-log" tabIndex={0} aria-label="Event log">
+        <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+          {virtual.getVirtualItems().map((item) => {
+            const r = rows[item.index];
+            if (!r) return null;
+            return (
+              <div key={item.key} className="vrow" data-event-type={r.type} style={{ transform: `translateY(${item.start}px)`, height: item.size }}>
+                <span className="mono">{formatTime(r.timestamp, timeZone)}</span>
+                <span>{r.type}</span>
+                <span>{r.symbol ?? ''}</span>
+                <span className="mono muted" title={r.summary}>
+                  {r.summary}
+                </span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export default EventsPage;

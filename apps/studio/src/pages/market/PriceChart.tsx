@@ -1,0 +1,92 @@
+import { useEffect, useRef } from 'react';
+import { CandlestickSeries, ColorType, HistogramSeries, createChart } from 'lightweight-charts';
+import type { IChartApi, ISeriesApi, UTCTimestamp } from 'lightweight-charts';
+import type { Candle } from '@barfinex/contracts';
+import { formatTime } from '../../lib/format';
+import { themeColors, useSettings } from '../../app/settings';
+
+export interface ChartHandle {
+  /** Applies one live bar (same time replaces the last bar, a later time appends). */
+  update(candle: Candle): void;
+}
+
+const toTime = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
+
+/**
+ * Candles with volume in a second pane (lightweight-charts v5: addSeries(CandlestickSeries) and
+ * the pane index as third argument; see its "Panes" docs). History goes in with setData once;
+ * live bars go through update(), never setData, so the user's zoom and scroll stay put.
+ */
+export function PriceChart({ candles, tickSize, onReady }: { candles: readonly Candle[]; tickSize: string | undefined; onReady: (handle: ChartHandle | null) => void }) {
+  const el = useRef<HTMLDivElement>(null);
+  const chartRef = useRef<IChartApi | null>(null);
+  const priceRef = useRef<ISeriesApi<'Candlestick'> | null>(null);
+  const volumeRef = useRef<ISeriesApi<'Histogram'> | null>(null);
+  const lastTime = useRef(0);
+  const { theme, timeZone } = useSettings();
+  const colors = themeColors(theme);
+
+  useEffect(() => {
+    if (!el.current) return;
+    const chart = createChart(el.current, {
+      autoSize: true,
+      layout: { background: { type: ColorType.Solid, color: colors.bg }, textColor: colors.text, panes: { separatorColor: colors.grid } },
+      grid: { vertLines: { color: colors.grid }, horzLines: { color: colors.grid } },
+      timeScale: { timeVisible: true, secondsVisible: false, rightOffset: 4 },
+      localization: { timeFormatter: (t: number) => formatTime(t * 1000, timeZone) },
+    });
+    const min = tickSize ? Number(tickSize) : 0.01;
+    const precision = tickSize ? Math.max(0, (tickSize.split('.')[1] ?? '').replace(/0+$/, '').length) : 2;
+    const price = chart.addSeries(CandlestickSeries, {
+      upColor: colors.up,
+      downColor: colors.down,
+      wickUpColor: colors.up,
+      wickDownColor: colors.down,
+      borderVisible: false,
+      priceFormat: { type: 'price', precision, minMove: min },
+    });
+    const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceLineVisible: false, lastValueVisible: false }, 1);
+    chart.panes()[1]?.setHeight(90);
+    chartRef.current = chart;
+    priceRef.current = price;
+    volumeRef.current = volume;
+    return () => {
+      chart.remove();
+      chartRef.current = null;
+      priceRef.current = null;
+      volumeRef.current = null;
+    };
+  }, [theme, timeZone, tickSize, colors.bg, colors.text, colors.grid, colors.up, colors.down]);
+
+  useEffect(() => {
+    const price = priceRef.current;
+    const volume = volumeRef.current;
+    if (!price || !volume) return;
+    // Sorted and de-duplicated here: production builds of the chart do not check the order.
+    const byTime = new Map<number, Candle>();
+    for (const c of candles) byTime.set(toTime(c.time), c);
+    const rows = [...byTime.entries()].sort((a, b) => a[0] - b[0]);
+    price.setData(rows.map(([time, c]) => ({ time: time as UTCTimestamp, open: Number(c.open), high: Number(c.high), low: Number(c.low), close: Number(c.close) })));
+    volume.setData(rows.map(([time, c]) => ({ time: time as UTCTimestamp, value: Number(c.volume), color: Number(c.close) >= Number(c.open) ? colors.upA : colors.downA })));
+    lastTime.current = rows.length ? (rows[rows.length - 1]?.[0] ?? 0) : 0;
+    chartRef.current?.timeScale().scrollToRealTime();
+  }, [candles, theme, timeZone, tickSize, colors.upA, colors.downA]);
+
+  useEffect(() => {
+    onReady({
+      update(c) {
+        const price = priceRef.current;
+        const volume = volumeRef.current;
+        if (!price || !volume) return;
+        const time = toTime(c.time);
+        if (time < lastTime.current) return;
+        lastTime.current = time;
+        price.update({ time, open: Number(c.open), high: Number(c.high), low: Number(c.low), close: Number(c.close) });
+        volume.update({ time, value: Number(c.volume), color: Number(c.close) >= Number(c.open) ? colors.upA : colors.downA });
+      },
+    });
+    return () => onReady(null);
+  }, [onReady, colors.upA, colors.downA]);
+
+  return <div ref={el} className="chart" data-testid="price-chart" role="img" aria-label="Candlestick chart with volume" />;
+}
