@@ -86,3 +86,6 @@ export { createMetrics } from './metrics';
 export type { MetricDefinition, Metrics, MetricsOptions } from './metrics';
 
 export { createKeyedQueue } from './keyed-queue';
+
+export { ADDRESS_REFUSED, connectHost, guardedLookup, refusedAddress } from './net/address-policy';
+export type { LookupFunction } from './net/address-policy';

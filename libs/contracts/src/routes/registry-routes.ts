@@ -143,7 +143,7 @@ export const registryRoutes = defineRoutes({
 });
 
 const PROXY_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
-const PROXY_PREFIXES = { advisors: 'Advisor', inspectors: 'Inspector', detectors: 'Detector' } as const;
+const PROXY_PREFIXES = { advisors: 'Advisor', inspectors: 'Inspector', detectors: 'Detector', notifiers: 'Notifier' } as const;
 
 /** A write to an inspector's kill switch is trading, not configuration: it stops or resumes entries. */
 const TRADE_PROXY_PATH = /(^|\/)kill-switch(\/|$)/;

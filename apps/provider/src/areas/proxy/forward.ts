@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppType } from '@barfinex/enums';
-import { badGateway, badRequest, forbidden, gatewayTimeout } from '@barfinex/service-kit';
-import { ADDRESS_REFUSED, guardedLookup } from './address-policy';
+import { ADDRESS_REFUSED, badGateway, badRequest, forbidden, gatewayTimeout, guardedLookup } from '@barfinex/service-kit';
 import { downstreamResponseHeaders } from './headers';
 import type { RawHeaders } from './headers';
 import { UpstreamError } from './upstream';

@@ -12,7 +12,7 @@ import type { ForwardCall } from './forward';
 import { upstreamRequestHeaders } from './headers';
 import type { UpstreamClient } from './upstream';
 
-export const PROXY_PREFIXES = { advisors: 'advisor', inspectors: 'inspector', detectors: 'detector' } as const satisfies Record<string, AppType>;
+export const PROXY_PREFIXES = { advisors: 'advisor', inspectors: 'inspector', detectors: 'detector', notifiers: 'notifier' } as const satisfies Record<string, AppType>;
 
 export interface ProxyDeps {
   registry: {
@@ -200,7 +200,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler & { close(): P
 }
 
 /**
- * `ALL /{advisors,inspectors,detectors}/:appKey/*splat` → the app registered under that key.
+ * `ALL /{advisors,inspectors,detectors,notifiers}/:appKey/*splat` → the app registered under that key.
  * Mount it before any body parser: request and response bodies stream through untouched.
  */
 export function createProxyRouter(deps: ProxyDeps): Router {

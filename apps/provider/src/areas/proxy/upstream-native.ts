@@ -4,7 +4,7 @@
 // per proxied call it costs about half of what undici's dispatcher does (tools/bench/proxy.ts).
 // Where the binding is missing the proxy uses undici instead (forward.ts).
 import net from 'node:net';
-import type { LookupFunction } from './address-policy';
+import type { LookupFunction } from '@barfinex/service-kit';
 import { createResponseParser } from './llhttp';
 import type { ResponseParser } from './llhttp';
 import { hasContentLength, requestHead } from './request-head';

@@ -2,7 +2,7 @@
 // undici's dispatcher, raw header lists in, body chunks out, backpressure both ways.
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
-import type { LookupFunction } from './address-policy';
+import type { LookupFunction } from '@barfinex/service-kit';
 import { UpstreamError } from './upstream';
 import type { UpstreamCall, UpstreamClient, UpstreamHandler, UpstreamRequest } from './upstream';
 

@@ -4,9 +4,8 @@ import dns from 'node:dns';
 import net from 'node:net';
 import os from 'node:os';
 import type { AppType } from '@barfinex/enums';
-import { badRequest, forbidden } from '@barfinex/service-kit';
+import { badRequest, connectHost, forbidden, refusedAddress } from '@barfinex/service-kit';
 import type { AppError } from '@barfinex/service-kit';
-import { connectHost, refusedAddress } from '../proxy/address-policy';
 
 /** Where this provider is reached: a baseUrl there would have the proxy call itself. */
 export interface SelfAddress {

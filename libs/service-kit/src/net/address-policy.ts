@@ -1,6 +1,7 @@
-// Which addresses the proxy may never connect to unless the operator opts in: a token holder can
-// point an app's baseUrl anywhere, and these are where a server's secrets live (cloud metadata
-// services hand out credentials) or where an address means "this machine" in disguise.
+// Which addresses an outbound connection chosen by a caller (the provider's proxy to a registered
+// app, the notifier's webhooks) may never reach unless the operator opts in: a token holder can
+// point such a URL anywhere, and these are where a server's secrets live (cloud metadata services
+// hand out credentials) or where an address means "this machine" in disguise.
 import dns from 'node:dns';
 import type { LookupAddress, LookupAllOptions, LookupOneOptions } from 'node:dns';
 import net from 'node:net';
@@ -29,7 +30,7 @@ const REFUSED: readonly { kind: string; list: net.BlockList }[] = [
 /** Host names of metadata services, refused without asking DNS (which may not answer from here). */
 const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal', 'metadata.azure.com']);
 
-/** Node's error code for a connection the guard refused; the proxy answers it with 403. */
+/** Node's error code for a connection the guard refused (the proxy answers it with 403). */
 export const ADDRESS_REFUSED = 'ERR_PROXY_ADDRESS_REFUSED';
 
 /**

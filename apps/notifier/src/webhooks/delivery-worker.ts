@@ -1,0 +1,125 @@
+// Drains the stored queue, one subscription at a time in queue order: the oldest pending delivery
+// of a subscription holds back the ones after it until it is delivered or gives up, so a receiver
+// sees its events in the order they happened. A failed attempt keeps the delivery's id and is
+// retried with backoff; after `retryForMs` it fails and the subscription is paused with the reason.
+import type { Logger } from 'pino';
+import { signBody, ATTEMPT_HEADER, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER } from './signature';
+import { backoffMs } from './backoff';
+import type { WebhookSender } from './sender';
+import type { WebhookTargetPolicy } from './target-policy';
+import { DeliveryStatus } from './webhooks.repository';
+import type { AttemptOutcome, DeliveryRecord, SubscriptionRecord, WebhooksRepository } from './webhooks.repository';
+
+export interface DeliveryWorkerDeps {
+  repo: WebhooksRepository;
+  sender: WebhookSender;
+  policy: WebhookTargetPolicy;
+  /** The subscriptions as they are now (the service keeps them in memory). */
+  subscriptions: () => Iterable<SubscriptionRecord>;
+  /** A subscription whose fields the worker changed (failure count, pause). */
+  onChanged: (s: SubscriptionRecord) => void;
+  now: () => number;
+  random: () => number;
+  retryForMs: number;
+  maxBackoffMs: number;
+  logger: Logger;
+  /** Deliveries read from the queue at once per subscription. */
+  batch?: number;
+  onAttempt?: (ok: boolean) => void;
+}
+
+export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
+  const batch = deps.batch ?? 100;
+  const running = new Map<string, Promise<void>>();
+  const again = new Set<string>();
+
+  async function attempt(sub: SubscriptionRecord, d: DeliveryRecord): Promise<AttemptOutcome> {
+    const attempts = d.attempts + 1;
+    const now = deps.now();
+    let result: { status?: number; latencyMs: number; error?: string };
+    try {
+      const url = deps.policy.check(sub.url);
+      result = await deps.sender.post(url, d.envelope, {
+        [SIGNATURE_HEADER]: signBody(sub.secret, d.envelope, now),
+        [DELIVERY_HEADER]: d.id,
+        [EVENT_HEADER]: d.eventName,
+        [ATTEMPT_HEADER]: String(attempts),
+      });
+    } catch (err) {
+      result = { latencyMs: 0, error: err instanceof Error ? err.message : String(err) };
+    }
+    deps.onAttempt?.(result.error === undefined);
+    const base = { seq: d.seq, attempts, responseCode: result.status ?? null, latencyMs: result.latencyMs };
+    if (result.error === undefined) return { ...base, status: DeliveryStatus.delivered, lastError: null, nextAttemptAt: d.nextAttemptAt, deliveredAt: deps.now() };
+    const retryAt = deps.now() + backoffMs(attempts, deps.maxBackoffMs, deps.random);
+    const givesUp = retryAt - d.createdAt > deps.retryForMs;
+    return { ...base, status: givesUp ? DeliveryStatus.failed : DeliveryStatus.pending, lastError: result.error.slice(0, 1000), nextAttemptAt: givesUp ? d.nextAttemptAt : retryAt, deliveredAt: null };
+  }
+
+  /** Sends what is due for one subscription; true when more may be waiting. */
+  async function drainOnce(sub: SubscriptionRecord): Promise<boolean> {
+    const head = await deps.repo.pendingHead(sub.id, batch);
+    const outcomes: AttemptOutcome[] = [];
+    let failures = sub.consecutiveFailures;
+    let pausedReason: string | null = null;
+    for (const d of head) {
+      if (d.nextAttemptAt > deps.now()) break;
+      const outcome = await attempt(sub, d);
+      outcomes.push(outcome);
+      if (outcome.status === DeliveryStatus.delivered) {
+        failures = 0;
+        continue;
+      }
+      failures += 1;
+      if (outcome.status === DeliveryStatus.failed) {
+        const hours = Math.round((deps.now() - d.createdAt) / 360_000) / 10;
+        pausedReason = `delivery ${d.id} (${d.eventName}) failed for ${hours} h, last: ${outcome.lastError ?? 'no answer'}`;
+      }
+      break;
+    }
+    if (outcomes.length === 0) return false;
+    const changed = { ...sub, consecutiveFailures: failures, pausedReason: pausedReason ?? sub.pausedReason, updatedAt: deps.now() };
+    await deps.repo.recordAttempts(sub.id, outcomes, changed);
+    deps.onChanged(changed);
+    if (pausedReason !== null) deps.logger.warn({ subscriptionId: sub.id, url: sub.url, reason: pausedReason }, 'webhook subscription paused');
+    const allDelivered = outcomes.every((o) => o.status === DeliveryStatus.delivered);
+    return allDelivered && head.length === batch;
+  }
+
+  function drain(sub: SubscriptionRecord): Promise<void> {
+    const current = running.get(sub.id);
+    if (current) {
+      again.add(sub.id);
+      return current;
+    }
+    const run = (async () => {
+      try {
+        let more = true;
+        while (more) {
+          const latest = [...deps.subscriptions()].find((s) => s.id === sub.id);
+          if (!latest || !latest.enabled || latest.pausedReason !== null) return;
+          again.delete(sub.id);
+          more = (await drainOnce(latest)) || again.has(sub.id);
+        }
+      } catch (err) {
+        deps.logger.error({ err, subscriptionId: sub.id }, 'webhook queue could not be drained; retried at the next poll');
+      } finally {
+        running.delete(sub.id);
+      }
+    })();
+    running.set(sub.id, run);
+    return run;
+  }
+
+  return {
+    /** Looks at every active subscription's queue (the poll, and after events were queued). */
+    async runAll(): Promise<void> {
+      await Promise.all([...deps.subscriptions()].filter((s) => s.enabled && s.pausedReason === null).map(drain));
+    },
+    drain,
+    async idle(): Promise<void> {
+      while (running.size > 0) await Promise.all([...running.values()]);
+    },
+  };
+}
+export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;
