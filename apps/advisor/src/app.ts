@@ -14,7 +14,7 @@ import { createDecisionsService } from './decisions/decisions.service';
 import { createSignalGate } from './decisions/signal-gate';
 import { advisorRoutes } from './http/routes';
 import { createConfiguredSynthesizer } from './llm/configured-synthesizer';
-import { createMarketLoader } from './pipeline/market-loader';
+import { createMarketFeed } from './pipeline/market-feed';
 import { runPipeline } from './pipeline/pipeline';
 import { createPipelineConfigService } from './pipeline/pipeline-config.service';
 import type { Synthesizer } from './pipeline/stages/synthesis';
@@ -50,13 +50,14 @@ export async function createAdvisorApp(deps: AdvisorDeps) {
   const pipelineConfig = createPipelineConfigService({ repo, now });
   const ownSynthesizer = deps.synthesizer ? undefined : createConfiguredSynthesizer(() => pipelineConfig.current().synthesis, config.ADVISOR_LLM_API_KEY);
   const synthesizer = deps.synthesizer ?? ownSynthesizer;
-  const loadMarket = createMarketLoader({ provider: deps.provider, now });
+  // Candles, books and prices arrive on the bus; the provider's REST only warms the feed up.
+  const market = createMarketFeed({ bus, provider: deps.provider, now });
   const decisions = createDecisionsService({
     advisorKey: appKey,
     repo,
     bus,
     gate: createSignalGate(now),
-    pipeline: (idea, cfg) => runPipeline(idea, cfg, { loadMarket, now, ...(synthesizer ? { synthesizer } : {}) }),
+    pipeline: (idea, cfg) => runPipeline(idea, cfg, { loadMarket: market.load, now, ...(synthesizer ? { synthesizer } : {}) }),
     config: pipelineConfig.current,
     now,
     logger: logger.child({ component: 'decisions' }),
@@ -109,6 +110,7 @@ export async function createAdvisorApp(deps: AdvisorDeps) {
   async function doStart(): Promise<{ url: string }> {
     unwatchBus = logBusConnection({ bus, logger: logger.child({ component: 'bus' }) });
     await pipelineConfig.load();
+    await market.start();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.ADVISOR_PORT, config.ADVISOR_HOST, () => resolve());
@@ -138,6 +140,7 @@ export async function createAdvisorApp(deps: AdvisorDeps) {
     await Promise.all(subscriptions.map((s) => s.unsubscribe()));
     subscriptions = [];
     await decisions.idle();
+    await market.stop();
     ownSynthesizer?.close();
     await closeServer(server);
   }

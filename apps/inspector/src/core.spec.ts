@@ -91,16 +91,19 @@ describe('inspector core (PGlite, memory bus, fake provider)', () => {
     expect(outcome.payload).toMatchObject({ symbol: 'BTCUSDT', side: 'LONG', pnl: '200', rMultiple: '2', isWin: true, exitReason: 'take_profit', entryPrice: '60000', exitPrice: '62000', intentId: 'int-2', positionId: p.id });
     await until(async () => fake.orders.get(`${p.id}-SL1`)?.status === 'CANCELED', 'stop cancelled');
     expect((await core.repo.getPosition(p.id))?.status).toBe('CLOSED');
+    // Fills carry what the position needs and a POST under a clientOrderId is safe: no order is read back.
+    expect(fake.calls.filter((c) => c.method === 'orders.get')).toEqual([]);
   });
 
-  it('a redelivered intent is decided once and sends no second order', async () => {
+  it('a redelivered intent is decided once and places no second order', async () => {
     await publishIntent(3);
     await until(async () => (await positionOf(3))?.status === 'OPEN', 'open');
     await until(async () => fake.creates().length === 3, 'three orders');
     await publishIntent(3);
     await core.manager.idle();
-    await until(async () => fake.calls.some((c) => c.method === 'orders.get'), 'lookups of the redelivery');
-    expect(fake.creates()).toHaveLength(3);
+    // The protective orders are sent again under their ids: the provider answers the ones it holds.
+    await until(async () => fake.creates().length === 5, 'the redelivery resending under the same ids');
+    expect(fake.orders.size).toBe(3);
     expect((await core.repo.listAudit({ page: 1, limit: 10 })).total).toBe(1);
   });
 
@@ -144,6 +147,19 @@ describe('inspector core (PGlite, memory bus, fake provider)', () => {
     await until(async () => (await positionOf(8))?.status === 'OPEN', 'trading again after the reset');
   });
 
+  it('the gate hears its own trade outcomes on the bus: one redelivered after a restart still trips the kill switch, another inspector\'s does not', async () => {
+    await core.state.setPolicies({ ...core.state.policies(), maxDrawdownPercent: '1' });
+    await core.state.snapshot(await core.account());
+    fake.setWallet('9800');
+    const outcome = { symbol: 'BTCUSDT', side: 'LONG' as const, pnl: '-200', pnlPct: '-2', fees: '0', quantity: '0.1', entryPrice: '60000', exitPrice: '58000', openedAt: NOW, closedAt: NOW, isWin: false, exitReason: 'stop_loss', positionId: 'ins0000000000000001', connectorType: 'sim' as const, marketType: 'futures' as const };
+    await bus.publish('INSPECTOR_TRADE_OUTCOME', outcome, { key: 'another-inspector', correlationId: 'corr-other' });
+    await core.manager.idle();
+    expect(core.state.killSwitch().active).toBe(false);
+    await bus.publish('INSPECTOR_TRADE_OUTCOME', outcome, { key: appKey, correlationId: 'corr-own' });
+    const kill = await until(async () => events('INSPECTOR_RISK_KILL_SWITCH')[0], 'kill switch');
+    expect(kill).toMatchObject({ correlationId: 'corr-own', payload: { active: true, actor: 'policy:maxDrawdown' } });
+  });
+
   it('after a restart mid-position nothing is re-sent; a stop cancelled meanwhile is replaced under a new id', async () => {
     await publishIntent(9);
     const p = await until(async () => (await positionOf(9))?.status === 'OPEN' && (await positionOf(9)), 'open');
@@ -153,12 +169,12 @@ describe('inspector core (PGlite, memory bus, fake provider)', () => {
 
     const restarted = await boot();
     expect(await restarted.manager.reconcile()).toBe(1);
-    expect(fake.creates()).toHaveLength(sent);
+    expect(fake.orders.size).toBe(sent);
 
     await fake.cancelExternally(`${p.id}-SL1`);
     await restarted.manager.reconcile();
     await until(async () => fake.orders.get(`${p.id}-SL2`)?.status === 'PENDING_TRIGGER', 'stop replaced');
-    expect(fake.creates().filter((o) => o.type === 'STOP_MARKET')).toHaveLength(2);
+    expect(new Set(fake.creates().filter((o) => o.type === 'STOP_MARKET').map((o) => o.clientOrderId))).toEqual(new Set([`${p.id}-SL1`, `${p.id}-SL2`]));
     expect((await restarted.repo.getPosition(p.id))?.slClientOrderId).toBe(`${p.id}-SL2`);
     await restarted.manager.idle();
   });

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { readAccount, readFunds } from './orders/account';
 import { createInstrumentCache } from './orders/instruments';
 import { createOrderGateway } from './orders/order-gateway';
+import { createPriceFeed } from './orders/prices';
 import { policiesFromProviderConfig } from './policies/from-provider-config';
 import { createPositionManager } from './positions/position-manager';
 import type { PositionRecord } from './positions/position-record';
@@ -39,6 +40,7 @@ export function createInspectorCore(deps: InspectorCoreDeps) {
   const repo = createInspectorRepository(deps.prisma, appKey, deps.quarantine);
   const gateway = createOrderGateway(provider);
   const instruments = createInstrumentCache(provider);
+  const prices = createPriceFeed({ bus, provider });
   const account = () => readAccount(provider, deps.account, deps.account.quoteAsset);
   const state = createRiskState({
     repo,
@@ -67,41 +69,40 @@ export function createInspectorCore(deps: InspectorCoreDeps) {
     );
   }
 
-  // Circular by nature (a closed trade may trip the kill switch, which closes positions): bound late.
-  const late: { gate?: ReturnType<typeof createRiskGate> } = {};
-  const manager = createPositionManager({
-    repo,
-    gateway,
-    protection,
-    logger,
-    now,
-    report: {
-      closed: async (p, n) => {
-        await publishOutcome(p, n);
-        await late.gate?.afterOutcome(p);
-      },
-      orderFailed: auditor.events.orderFailed,
-    },
-  });
+  // A closed trade is announced; the gate hears the announcement (below) and may trip the kill switch.
+  const manager = createPositionManager({ repo, gateway, protection, logger, now, report: { closed: publishOutcome, orderFailed: auditor.events.orderFailed } });
   const killSwitch = createKillSwitch({ state, auditor, manager, bus, logger, now });
   const market = {
     account,
     instruments,
-    funds: (m: { connectorType: ConnectorType; marketType: MarketType }) => readFunds(provider, m),
+    funds: (m: { connectorType: ConnectorType; marketType: MarketType }) => readFunds(provider, m, deps.account),
     quoteAsset: deps.account.quoteAsset,
-    price: async (m: { connectorType: ConnectorType; marketType: MarketType; symbol: string }) => (await provider.market.ticker(m)).c,
+    price: prices.price,
   };
   const riskGate = createRiskGate({ repo, state, auditor, killSwitch, manager, market, ctx: { appKey, now, logger } });
-  late.gate = riskGate;
 
-  /** Durable consumers: intents, detector requests and order events wait in JetStream while the app is down. */
+  /**
+   * Durable consumers: intents, detector requests, order events and this inspector's own trade
+   * outcomes wait in JetStream while the app is down. Prices are live only.
+   */
   async function subscribe(ready: Promise<unknown>): Promise<Subscription[]> {
     const durable = `inspector-${appKey.replace(/[^A-Za-z0-9_-]/g, '_')}`;
     const after = <E extends EventEnvelope>(fn: (env: E) => Promise<void>) => async (env: E) => {
       await ready;
       await fn(env);
     };
+    await prices.start();
+    const feed: Subscription = { unsubscribe: () => prices.stop() };
+    // Instrument filters are read once, before the first entry needs them (not on its path).
+    instruments.warm(deps.account.connectorType, deps.account.marketType);
+    const outcomes = async (env: EventEnvelope<'INSPECTOR_TRADE_OUTCOME'>): Promise<void> => {
+      const p = env.payload;
+      if (env.key !== appKey || p.positionId === undefined) return;
+      await riskGate.afterOutcome({ id: p.positionId, symbol: p.symbol, ...(env.correlationId ? { correlationId: env.correlationId } : {}) });
+    };
     return Promise.all([
+      feed,
+      bus.subscribe('INSPECTOR_TRADE_OUTCOME', after(outcomes), { durable }),
       bus.subscribe('ADVISOR_EXECUTION_INTENT_OPEN', after((env) => riskGate.entry(intentToEntry(env.payload), env)), { durable }),
       bus.subscribe('DETECTOR_POSITION_OPEN_REQUEST', after((env) => riskGate.entry(requestToEntry(env.payload), env)), { durable }),
       bus.subscribe('DETECTOR_POSITION_CLOSE_REQUEST', after((env) => riskGate.exitRequest('close', env.payload, env)), { durable }),

@@ -140,7 +140,11 @@ export const OrderCloseRequestSchema = withOpenApiSchema(
 );
 export type OrderCloseRequest = z.output<typeof OrderCloseRequestSchema>;
 
-/** One execution against an order. */
+/**
+ * One execution against an order. The provider's `PROVIDER_ORDER_FILL` also carries the order as
+ * this fill leaves it (`orderStatus`, `quantityExecuted`, `averagePrice`), so a consumer following
+ * its own orders needs no read of the order after each fill.
+ */
 export const FillSchema = z
   .object({
     fillId: Id,
@@ -152,8 +156,9 @@ export const FillSchema = z
     side: OrderSideSchema,
     price: PositiveDecimalString,
     quantity: PositiveDecimalString,
-    quantityExecuted: NonNegativeDecimalString.optional(),
-    orderStatus: OrderStatusSchema.optional(),
+    quantityExecuted: NonNegativeDecimalString.optional().meta({ description: "the order's executed quantity including this fill" }),
+    orderStatus: OrderStatusSchema.optional().meta({ description: "the order's status after this fill" }),
+    averagePrice: PositiveDecimalString.optional().meta({ description: "the order's average fill price including this fill" }),
     fee: NonNegativeDecimalString.optional(),
     feeAsset: z.string().min(1).optional(),
     realizedPnl: DecimalString.optional(),

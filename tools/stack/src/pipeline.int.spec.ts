@@ -17,7 +17,7 @@ import type { ProviderClient, ProviderSocket } from '@barfinex/sdk';
 import { createTestDatabase, deleteNatsStream, describeWithNats, eventually, freePort } from '@barfinex/testing';
 import type { TestDatabase } from '@barfinex/testing';
 import { startStack } from './stack';
-import type { RunningStack } from './stack';
+import type { ProviderCall, RunningStack } from './stack';
 
 jest.setTimeout(300_000);
 
@@ -47,6 +47,36 @@ describeWithNats('the money path: signal → decision → risk gate → order �
   let ws: ProviderSocket;
   let base: string;
   const seen: Any[] = [];
+  /** Every call the apps made through their provider clients, in order. */
+  const calls: ProviderCall[] = [];
+  /**
+   * What the advisor and the inspector asked over REST since `from` (an index into `calls`), by
+   * method: the cost of one signal's chain. Registry presence (heartbeats) is not part of it.
+   */
+  const askedSince = (from: number): Record<string, number> => {
+    const counts: Record<string, number> = {};
+    for (const c of calls.slice(from)) {
+      if (c.app === 'detector' || c.method.startsWith('registry.') || c.method === 'close') continue;
+      const key = `${c.app} ${c.method}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    return counts;
+  };
+  const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+  /**
+   * REST calls per approved signal before the apps listened to the bus, measured here: 16 for the
+   * first signal (it also read the instrument list), 15 for a later one (advisor: candles, book,
+   * ticker; inspector: ticker, the account three times, each order read back after its fill, a
+   * GET before each protective order, three orders, one cancel). The chain must cost at most half.
+   */
+  const BEFORE = { first: 16, later: 15 };
+  /** Only what an order or the account can answer is still asked: no order read back, no price or book. */
+  const expectListening = (asked: Record<string, number>, before: number) => {
+    const heard = ['inspector orders.get', 'inspector market.ticker', 'advisor market.ticker', 'advisor market.orderBook'];
+    expect(Object.keys(asked).filter((k) => heard.includes(k))).toEqual([]);
+    // Shaped so a failure prints what was asked.
+    expect({ atMostHalf: total(asked) <= before / 2, total: total(asked), asked }).toEqual({ atMostHalf: true, total: expect.any(Number), asked });
+  };
 
   const api = async (path: string, init: RequestInit = {}) => {
     const res = await fetch(`${base}/api${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
@@ -121,6 +151,7 @@ describeWithNats('the money path: signal → decision → risk gate → order �
     const [provider, detector, advisor, inspector] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     stack = await startStack({
       logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
+      onProviderCall: (call) => void calls.push(call),
       env: {
         NATS_URL: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222',
         NATS_SUBJECT_PREFIX: `bfxpipe${run}`,
@@ -184,6 +215,7 @@ describeWithNats('the money path: signal → decision → risk gate → order �
 
   it('a rally becomes a protected long that closes at its target, every step under one correlation id', async () => {
     expect(signals()).toHaveLength(0);
+    const mark = calls.length;
     const cid = await until('LONG', [58700, 59300, 59900, 60500, 61100]);
     const signal = signals().find((x) => x.correlationId === cid)!;
     expect(signal.payload).toMatchObject({ direction: 'LONG', strategy: 'ema-cross-atr' });
@@ -222,6 +254,7 @@ describeWithNats('the money path: signal → decision → risk gate → order �
     expect(of(cid).find((e) => e.type === 'ADVISOR_EXECUTION_INTENT_OPEN')?.payload).toMatchObject({ connectorType: 'sim', marketType: 'futures' });
     expect(settlement(cid)).toBe('traded');
     await everySignalSettled();
+    expectListening(askedSince(mark), BEFORE.first);
   });
 
   it('an intent the account cannot act on (a spot short without the base asset) is declined before any order, with the reason on the WebSocket and in the event sink', async () => {
@@ -250,6 +283,7 @@ describeWithNats('the money path: signal → decision → risk gate → order �
     expect((await api('/inspectors/inspector/policies', { method: 'PUT', body: JSON.stringify({ maxDrawdownPercent: '0.05' }) })).status).toBe(200);
 
     // A sharp drop: the fast EMA crosses under the slow one, a short opens and is protected.
+    const mark = calls.length;
     const shortCid = await until('SHORT', [59500, 58500, 57500, 56500, 55500]);
     await protectedBy(shortCid);
     const stop = trigger(shortCid, 'STOP_MARKET');
@@ -259,6 +293,10 @@ describeWithNats('the money path: signal → decision → risk gate → order �
     await eventually(() => expect(seen.some((e) => e.type === 'INSPECTOR_RISK_KILL_SWITCH')).toBe(true), 60_000, 100);
     const outcome = of(shortCid).find((e): e is EventEnvelope<'INSPECTOR_TRADE_OUTCOME'> => e.type === 'INSPECTOR_TRADE_OUTCOME');
     expect(Number(outcome?.payload.pnl)).toBeLessThan(0);
+    // The advisor's candles are warm by now: it asks nothing at all.
+    const asked = askedSince(mark);
+    expectListening(asked, BEFORE.later);
+    expect(Object.keys(asked).filter((k) => k.startsWith('advisor'))).toEqual([]);
 
     // The kill switch reaches the detector too: it stands down with the reason, and the next signal
     // it computes on the rally is held back, so nothing new reaches the advisor or the inspector.

@@ -21,6 +21,34 @@ export interface StackOptions {
   logger: Logger;
   /** Longest one part (an app, a bus connection, the database) may take to stop; default 5 s. */
   stopTimeoutMs?: number;
+  /** Hears every call an app makes through its provider client (`orders.create`, `market.ticker`, ...): what the apps still ask over REST. */
+  onProviderCall?: (call: ProviderCall) => void;
+}
+
+export interface ProviderCall {
+  app: 'detector' | 'advisor' | 'inspector';
+  /** The client method, e.g. `accounts.assets`. */
+  method: string;
+}
+
+/** The client as it is, or one that reports each method call before making it. */
+function observed(client: ProviderClient, app: ProviderCall['app'], onCall: StackOptions['onProviderCall']): ProviderClient {
+  if (!onCall) return client;
+  const wrap = <T extends object>(target: T, prefix: string): T =>
+    new Proxy(target, {
+      get(t, prop, receiver) {
+        const value: unknown = Reflect.get(t, prop, receiver);
+        if (typeof prop !== 'string') return value;
+        if (typeof value === 'function') {
+          return (...args: unknown[]) => {
+            onCall({ app, method: `${prefix}${prop}` });
+            return (value as (...a: unknown[]) => unknown).apply(t, args);
+          };
+        }
+        return value !== null && typeof value === 'object' ? wrap(value, `${prefix}${prop}.`) : value;
+      },
+    });
+  return wrap(client, '');
 }
 
 export interface RunningStack {
@@ -84,24 +112,24 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
     // Each app reads its own variables from the same environment; where to find the provider is fixed here.
     const appEnv: Env = { ...env, PROVIDER_URL: providerUrl, PROVIDER_API_TOKEN: token };
-    const client = (): ProviderClient => {
+    const client = (app: ProviderCall['app']): ProviderClient => {
       const c = createProviderClient({ baseUrl: providerUrl, token, timeoutMs: 10_000 });
       stoppers.push({ name: 'provider client', stop: () => c.close() });
-      return c;
+      return observed(c, app, options.onProviderCall);
     };
 
     const detectorConfig = loadDetectorConfig(appEnv);
-    const detector = await createDetectorApp({ config: detectorConfig, logger: logger.child({ app: 'detector' }), bus: await busFor('detector'), provider: client() });
+    const detector = await createDetectorApp({ config: detectorConfig, logger: logger.child({ app: 'detector' }), bus: await busFor('detector'), provider: client('detector') });
     const detectorUrl = (await detector.start()).url;
     stoppers.push({ name: 'detector', stop: () => detector.stop() });
 
     const advisorConfig = loadAdvisorConfig(appEnv);
-    const advisor = await createAdvisorApp({ config: advisorConfig, logger: logger.child({ app: 'advisor' }), bus: await busFor('advisor'), db, provider: client() });
+    const advisor = await createAdvisorApp({ config: advisorConfig, logger: logger.child({ app: 'advisor' }), bus: await busFor('advisor'), db, provider: client('advisor') });
     const advisorUrl = (await advisor.start()).url;
     stoppers.push({ name: 'advisor', stop: () => advisor.stop() });
 
     const inspectorConfig = loadInspectorConfig(appEnv);
-    const inspector = await createInspectorApp({ config: inspectorConfig, logger: logger.child({ app: 'inspector' }), bus: await busFor('inspector'), db, provider: client() });
+    const inspector = await createInspectorApp({ config: inspectorConfig, logger: logger.child({ app: 'inspector' }), bus: await busFor('inspector'), db, provider: client('inspector') });
     const inspectorUrl = (await inspector.start()).url;
     stoppers.push({ name: 'inspector', stop: () => inspector.stop() });
 

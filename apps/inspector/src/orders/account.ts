@@ -12,12 +12,14 @@ export interface AccountView {
   positions: { symbol: string; side: string; quantity: string }[];
 }
 
+type AssetsReply = Awaited<ReturnType<ProviderClient['accounts']['assets']>>;
+type Market = { connectorType: ConnectorType; marketType: MarketType };
+
 /**
  * Equity = wallet balance of the quote asset + unrealised PnL of open positions; exposure =
- * |quantity| × mark (or last, or entry) price per symbol. Read from the provider each time.
+ * |quantity| × mark (or last, or entry) price per symbol.
  */
-export async function readAccount(provider: ProviderClient, market: { connectorType: ConnectorType; marketType: MarketType }, quoteAsset: string): Promise<AccountView> {
-  const { assets, positions } = await provider.accounts.assets(market);
+function accountView({ assets, positions }: AssetsReply, market: Market, quoteAsset: string): AccountView {
   const wallet = assets.filter((a) => a.symbol === quoteAsset).reduce((sum, a) => sum.plus(a.walletBalance), ZERO);
   const exposureBySymbol: Record<string, Dec> = {};
   let unrealizedPnl = ZERO;
@@ -38,21 +40,32 @@ export async function readAccount(provider: ProviderClient, market: { connectorT
   };
 }
 
+/** The account the policies measure, read from the provider each time. */
+export async function readAccount(provider: ProviderClient, market: Market, quoteAsset: string): Promise<AccountView> {
+  return accountView(await provider.accounts.assets(market), market, quoteAsset);
+}
+
 /**
  * What each asset of one venue account can still pay for (available balance), for the pre-trade
- * funds check; `refused` when the provider definitively will not show that account (a venue
+ * funds check, and, when that account is the one the policies measure (`own`), its view from the
+ * same read; `refused` when the provider definitively will not show that account (a venue
  * without keys, an unknown market), so the entry is declined with that reason rather than retried.
  * Outages and timeouts are thrown: the entry is redelivered and judged again.
  */
-export async function readFunds(provider: ProviderClient, market: { connectorType: ConnectorType; marketType: MarketType }): Promise<{ funds: Record<string, Dec> } | { refused: string }> {
-  let assets: { symbol: string; availableBalance: string }[];
+export async function readFunds(
+  provider: ProviderClient,
+  market: Market,
+  own?: Market & { quoteAsset: string },
+): Promise<{ funds: Record<string, Dec>; account?: AccountView } | { refused: string }> {
+  let reply: AssetsReply;
   try {
-    ({ assets } = await provider.accounts.assets(market));
+    reply = await provider.accounts.assets(market);
   } catch (err) {
     if (isAppError(err) && err.status < 500) return { refused: `${err.code}: ${err.message}` };
     throw err;
   }
   const funds: Record<string, Dec> = {};
-  for (const a of assets) funds[a.symbol] = (funds[a.symbol] ?? ZERO).plus(a.availableBalance);
-  return { funds };
+  for (const a of reply.assets) funds[a.symbol] = (funds[a.symbol] ?? ZERO).plus(a.availableBalance);
+  const same = own !== undefined && own.connectorType === market.connectorType && own.marketType === market.marketType;
+  return same ? { funds, account: accountView(reply, market, own.quoteAsset) } : { funds };
 }

@@ -9,7 +9,7 @@ const roundTo = (value: Dec, step: string | undefined): Dec => (step ? value.div
 /** Exchange filters per market, read once and cached, to size orders the venue accepts. */
 export function createInstrumentCache(provider: ProviderClient) {
   const cache = new Map<string, Promise<Map<string, Instrument>>>();
-  async function get(connectorType: ConnectorType, marketType: MarketType, symbol: string): Promise<Instrument | undefined> {
+  function market(connectorType: ConnectorType, marketType: MarketType): Promise<Map<string, Instrument>> {
     const key = `${connectorType}:${marketType}`;
     let entry = cache.get(key);
     if (!entry) {
@@ -17,10 +17,15 @@ export function createInstrumentCache(provider: ProviderClient) {
       cache.set(key, entry);
       entry.catch(() => cache.delete(key));
     }
-    return (await entry).get(symbol);
+    return entry;
+  }
+  async function get(connectorType: ConnectorType, marketType: MarketType, symbol: string): Promise<Instrument | undefined> {
+    return (await market(connectorType, marketType)).get(symbol);
   }
   return {
     get,
+    /** Reads a market's filters ahead of its first entry; a failure is retried by that entry. */
+    warm: (connectorType: ConnectorType, marketType: MarketType): void => void market(connectorType, marketType).catch(() => undefined),
     /** Quantity rounded down to the lot step (never more than asked). */
     quantity: (i: Instrument | undefined, qty: Dec): Dec => floorTo(qty, i?.stepSize),
     /** Price rounded to the nearest tick. */

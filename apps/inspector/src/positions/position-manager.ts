@@ -39,14 +39,14 @@ export function createPositionManager(deps: PositionManagerDeps) {
   const queue = createKeyedQueue();
   const update = (p: PositionRecord, patch: Partial<PositionRecord>) => repo.updatePosition(p.id, { ...patch, updatedAt: deps.now() });
 
-  // The provider announces a fill before it updates the order's status, so the recorded fills
-  // of an order also count: once they add up to the position, the order is as good as filled.
+  // A fill event from an older provider says nothing of its order, so the recorded fills of an
+  // order also count: once they add up to the position, the order is as good as filled.
   async function view(p: PositionRecord, order: OrderView): Promise<OrderView> {
-    if (order.status === 'FILLED') return order;
+    if (order.status === 'FILLED' && order.averagePrice) return order;
     const fills = await repo.fillsOf(p.id, order.clientOrderId);
     const qty = fills.reduce((s, f) => s.plus(f.quantity), ZERO);
     const target = order.clientOrderId === p.entryClientOrderId ? p.quantity : p.filledQuantity;
-    if (qty.isZero() || qty.lt(target)) return order;
+    if (qty.isZero() || (qty.lt(target) && order.status !== 'FILLED')) return order;
     const notional = fills.reduce((s, f) => s.plus(new Dec(f.price).times(f.quantity)), ZERO);
     return { ...order, status: 'FILLED', quantityExecuted: qty.toFixed(), averagePrice: notional.div(qty).toFixed() };
   }
@@ -69,31 +69,34 @@ export function createPositionManager(deps: PositionManagerDeps) {
     await protect(open);
   }
 
-  /** Places whichever protective order is missing; a cancelled one comes back under a new id. */
+  /**
+   * Places whichever protective order is missing; a cancelled one comes back under a new id. No
+   * read first: a POST under the order's clientOrderId answers the order as it is when it exists.
+   */
   async function protect(p: PositionRecord): Promise<void> {
     for (const role of ['sl', 'tp'] as const) {
-      let current = (await repo.getPosition(p.id)) ?? p;
-      if (current.status !== 'OPEN') return;
-      const cid = role === 'sl' ? current.slClientOrderId : current.tpClientOrderId;
-      if (!cid) continue;
-      const found = await gateway.lookup(cid);
-      if (found.kind === 'unknown') continue;
-      if (found.kind === 'found' && !isFinalOrderStatus(found.order.status)) continue;
-      if (found.kind === 'found') {
-        const seen = await view(current, found.order);
+      for (;;) {
+        let current = (await repo.getPosition(p.id)) ?? p;
+        if (current.status !== 'OPEN') return;
+        const cid = role === 'sl' ? current.slClientOrderId : current.tpClientOrderId;
+        if (!cid) break;
+        const result = await protection.protective(current, role);
+        if (result.kind !== 'placed' || !isFinalOrderStatus(result.order.status)) {
+          if (await settle(current, role, result)) return;
+          break;
+        }
+        const seen = await view(current, result.order);
         if (seen.status === 'FILLED') return closed(current, role, seen);
         const gen = current.protectionGen + 1;
         // A venue that keeps refusing the level would loop forever; flat is the safe state.
         if (gen > MAX_PROTECTION_GEN) {
-          const reason = `the ${EXIT_REASON[role].replace('_', '-')} order ended ${found.order.status} ${MAX_PROTECTION_GEN} times`;
-          await deps.report.orderFailed(current, role, { code: found.order.status, reason, consequence: 'closing the position at market' });
+          const reason = `the ${EXIT_REASON[role].replace('_', '-')} order ended ${result.order.status} ${MAX_PROTECTION_GEN} times`;
+          await deps.report.orderFailed(current, role, { code: result.order.status, reason, consequence: 'closing the position at market' });
           return forceExit(current, 'protection_unavailable');
         }
         current = await update(current, { protectionGen: gen, [role === 'sl' ? 'slClientOrderId' : 'tpClientOrderId']: protectiveClientOrderId(p.id, role, gen) });
-        logger.warn({ positionId: p.id, role, previous: cid, status: found.order.status }, 'protective order gone; placing it again');
+        logger.warn({ positionId: p.id, role, previous: cid, status: result.order.status }, 'protective order gone; placing it again');
       }
-      const result = await protection.protective(current, role);
-      if (await settle(current, role, result)) return;
     }
   }
 
@@ -192,10 +195,8 @@ export function createPositionManager(deps: PositionManagerDeps) {
     const cid = p.status === 'PENDING_ENTRY' ? p.entryClientOrderId : p.exitClientOrderId;
     const role: OrderRole = p.status === 'PENDING_ENTRY' ? 'entry' : 'exit';
     if (!cid) return;
-    const found = await gateway.lookup(cid);
-    if (found.kind === 'found') return apply(p, role, found.order);
-    // Minted and stored but never received by the provider: send it now, under the same id.
-    if (found.kind === 'missing') await settle(p, role, await (role === 'entry' ? protection.entry(p) : protection.exit(p)));
+    // Sent again under the same id: the provider answers the order it holds, or places one it never received.
+    await settle(p, role, await (role === 'entry' ? protection.entry(p) : protection.exit(p)));
   }
 
   const locked = (id: string, task: (p: PositionRecord) => Promise<void>) =>
@@ -205,7 +206,7 @@ export function createPositionManager(deps: PositionManagerDeps) {
     });
 
   return {
-    /** Picks a stored position up again (a redelivered intent): looks its orders up before sending anything. */
+    /** Picks a stored position up again (a redelivered intent): its orders are sent again under their ids, which the provider answers with what it holds. */
     resume: (id: string) => locked(id, reconcileOne),
     /** Sends the entry of a freshly stored position and follows it. */
     open: (id: string) => locked(id, async (cur) => void (cur.status === 'PENDING_ENTRY' && (await settle(cur, 'entry', await protection.entry(cur))))),
@@ -215,8 +216,13 @@ export function createPositionManager(deps: PositionManagerDeps) {
       const cid = fill.clientOrderId;
       await locked(ref.positionId, async (p) => {
         await repo.insertFill({ fillId: fill.fillId, positionId: p.id, role: ref.role, clientOrderId: cid, price: fill.price, quantity: fill.quantity, ...(fill.fee ? { fee: fill.fee } : {}), time: fill.time });
-        const found = await gateway.lookup(cid);
-        const order: OrderView = found.kind === 'found' ? found.order : { clientOrderId: cid, status: 'PARTIALLY_FILLED', quantityExecuted: '0' };
+        // The fill carries its order's state: nothing to read back from the provider.
+        const order: OrderView = {
+          clientOrderId: cid,
+          status: fill.orderStatus ?? 'PARTIALLY_FILLED',
+          quantityExecuted: fill.quantityExecuted ?? '0',
+          ...(fill.averagePrice ? { averagePrice: fill.averagePrice } : {}),
+        };
         await apply(p, ref.role, order);
       });
     },

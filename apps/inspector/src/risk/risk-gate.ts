@@ -32,8 +32,8 @@ export interface RiskGateDeps {
     /** Last traded price, or undefined when the provider has none. */
     price: (m: { connectorType: ConnectorType; marketType: MarketType; symbol: string }) => Promise<string | undefined>;
     instruments: InstrumentCache;
-    /** Available balance per asset of the account an entry trades on. */
-    funds: (m: { connectorType: ConnectorType; marketType: MarketType }) => Promise<{ funds: Record<string, Dec> } | { refused: string }>;
+    /** Available balance per asset of the account an entry trades on, with the measured account's view when it is that one (one read). */
+    funds: (m: { connectorType: ConnectorType; marketType: MarketType }) => Promise<{ funds: Record<string, Dec>; account?: AccountView } | { refused: string }>;
     /** The asset margin is counted in when the venue does not say. */
     quoteAsset: string;
   };
@@ -114,7 +114,7 @@ export function createRiskGate(deps: RiskGateDeps) {
     if ('refused' in account) return { verdict: decide([fail('account', 'BLOCK', `the ${req.connectorType} ${req.marketType} account cannot be read: ${account.refused}`)]), numbers: sizing };
     const untradable = checkTradable({ ...req, quantity: qty, notional, instrument, funds: account.funds, quoteAsset: market.quoteAsset });
     if (untradable) return { verdict: decide([untradable]), numbers: sizing };
-    const snapshot = await state.snapshot(await market.account());
+    const snapshot = await state.snapshot(account.account ?? (await market.account()));
     const verdict = evaluateEntry(snapshot, { symbol: req.symbol, notional }, state.policies());
     const symbolExposure = (snapshot.exposureBySymbol[req.symbol] ?? new Dec(0)).toFixed();
     return { verdict, numbers: { ...accountNumbers(snapshot), symbolExposure, ...sizing }, quantity: qty.toFixed() };
@@ -172,8 +172,8 @@ export function createRiskGate(deps: RiskGateDeps) {
     await deps.manager.open(position.id);
   }
 
-  /** After every closed trade: a new drawdown or loss may stop trading right away. */
-  async function afterOutcome(p: PositionRecord): Promise<void> {
+  /** After every closed trade (its outcome event): a new drawdown or loss may stop trading right away. */
+  async function afterOutcome(p: Pick<PositionRecord, 'id' | 'symbol' | 'correlationId'>): Promise<void> {
     if (state.killSwitch().active) return;
     const snapshot = await state.snapshot(await market.account());
     const verdict = decide([checkDrawdown(snapshot, state.policies())]);

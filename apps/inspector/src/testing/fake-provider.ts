@@ -140,6 +140,8 @@ export function createFakeProvider(bus: Bus, opts: { wallet?: string; prices?: R
       await client.orders.close(clientOrderId);
     },
     wallet: () => wallet.toFixed(),
+    /** Moves the futures wallet (a loss or a deposit the inspector did not trade). */
+    setWallet: (value: string): void => void (wallet = new Dec(value)),
   };
 }
 
