@@ -19,6 +19,7 @@ import type { TypedRouter } from './http/typed-router';
 import type { OrderCrashPoint } from './areas/orders/orders.service';
 import { createAccess } from './areas/auth/access.module';
 import { composeAreas } from './composition';
+import { createStudioRouter, findStudioDir } from './http/studio';
 import { createUpstreamClient } from './areas/proxy/forward';
 import { createProxyRouter, proxyPseudonym } from './areas/proxy/proxy';
 import { createProxyFastPath } from './areas/proxy/fast-path';
@@ -158,6 +159,8 @@ export function createProvider(deps: ProviderDeps) {
   const proxyUpstream = createUpstreamClient({ timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, allowMetadataAddresses: config.PROVIDER_APP_ALLOW_METADATA_ADDRESSES, ...(config.PROVIDER_PROXY_CLIENT === 'auto' ? {} : { kind: config.PROVIDER_PROXY_CLIENT }) });
   const via = proxyPseudonym();
   app.use('/api', access.auditHook, access.tokenGuard, access.proxyGuard, createProxyRouter({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream, via }), jsonBody({ limit: '256kb' }), t.router);
+  // Studio, the web front end, on the same origin: `/` and `/studio/*`.
+  app.use(createStudioRouter({ dir: findStudioDir(config.PROVIDER_STUDIO_DIR) }));
   app.use(notFoundHandler);
   app.use(errorMiddleware({ logger }));
 

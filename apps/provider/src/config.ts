@@ -7,6 +7,8 @@ export const ProviderConfigSchema = z.object({
   PROVIDER_PORT: envPort(8080),
   PROVIDER_HOST: envString('0.0.0.0'),
   PROVIDER_API_TOKEN: envString().optional(),
+  /** The built Studio (apps/studio/dist when unset). */
+  PROVIDER_STUDIO_DIR: envString().optional(),
   PROVIDER_KEY: envString('provider'),
   /** Requests a second per named token (0: no limit), and the burst it may spend at once; past it 429 with Retry-After. */
   PROVIDER_TOKEN_RATE_PER_SEC: envInt(200, { min: 0 }),
