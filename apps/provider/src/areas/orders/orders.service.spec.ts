@@ -2,6 +2,7 @@ import Decimal from 'decimal.js';
 import { createMemoryBus } from '@barfinex/bus';
 import { createTestPglite } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
+import { eventually } from '@barfinex/testing';
 import { VenueRejectError } from '../../connectors/connector';
 import type { ExchangeConnector, VenueOrderState } from '../../connectors/connector';
 import { createConnectorRegistry } from '../../connectors/connector-registry';
@@ -14,6 +15,7 @@ import type { Harness } from '../../testing/harness';
 
 let db: Database;
 let h: Harness;
+const bus = createMemoryBus();
 /** How many of the simulator's next state saves fail (a database outage after the exchange accepted an order). */
 let failingSaves = 0;
 function failingStore(deps: SimStateStoreDeps): SimStateStore {
@@ -42,12 +44,23 @@ const order = (o: Record<string, unknown>): Record<string, unknown> => ({ symbol
 
 beforeAll(async () => {
   db = await createTestPglite();
-  h = await startProvider({ db, bus: createMemoryBus(), sim: { createStore: failingStore } });
+  h = await startProvider({ db, bus, sim: { createStore: failingStore } });
   await call('POST', '/api/connectors/sim/price', { symbol: 'BTCUSDT', price: '60000' });
 });
 afterAll(async () => {
   await h.stop();
   await db.close();
+});
+
+describe('fill events', () => {
+  it('carry the order as the fill leaves it, so a follower of the order need not read it back', async () => {
+    const fills: unknown[] = [];
+    const sub = await bus.subscribe('PROVIDER_ORDER_FILL', (env) => void fills.push(env.payload));
+    const placed = await call('POST', '/api/orders', order({ type: 'MARKET', quantity: '0.002', clientOrderId: 'fill-carries-order' }));
+    expect(placed.body.status).toBe('FILLED');
+    await eventually(() => expect(fills).toEqual([expect.objectContaining({ clientOrderId: 'fill-carries-order', orderStatus: 'FILLED', quantityExecuted: placed.body.quantityExecuted, averagePrice: placed.body.averagePrice })]));
+    await sub.unsubscribe();
+  });
 });
 
 describe('replacing an order', () => {

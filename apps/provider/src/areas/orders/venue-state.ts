@@ -61,8 +61,10 @@ export function createVenueState(deps: VenueStateDeps) {
     // Fills and state in one statement; FILL goes out for each fill stored now, not for a repeat.
     const payloads = fills.map((fill) => fillPayload(order, fill));
     const stored = new Set(await deps.repo.applyVenueUpdate(order.id, patch, payloads));
+    // Each FILL also says what the order is now, so whoever follows the order need not read it back.
+    const now = { orderStatus: state.status, quantityExecuted: canonical(state.quantityExecuted), ...(patch.averagePrice ? { averagePrice: patch.averagePrice } : {}) };
     for (const payload of payloads) {
-      if (stored.has(payload.tradeId ?? payload.fillId)) deps.events.emit('PROVIDER_ORDER_FILL', payload, orderRouting(order, orderEventIds.fill(order.id, payload.tradeId ?? payload.fillId)));
+      if (stored.has(payload.tradeId ?? payload.fillId)) deps.events.emit('PROVIDER_ORDER_FILL', { ...payload, ...now }, orderRouting(order, orderEventIds.fill(order.id, payload.tradeId ?? payload.fillId)));
     }
     const updated: Order = { ...order, ...patch };
     if (final && !isFinalOrderStatus(order.status)) {
