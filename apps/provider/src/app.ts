@@ -180,7 +180,7 @@ export function createProvider(deps: ProviderDeps) {
   function reconcileAll(): Promise<void> {
     reconciling ??= (async () => {
       for (const connector of deps.connectors) {
-        if (!connector.openOrders || connector.status() !== 'ACTIVE') continue;
+        if (!connector.openOrders || (connector.status() !== 'ACTIVE' && connector.status() !== 'DEGRADED')) continue;
         for (const m of connector.markets) {
           await reconciler.run(connector, m).catch((err: unknown) => logger.warn({ err, connector: connector.type, market: m }, 'periodic reconciliation failed; the next run retries'));
         }
@@ -277,7 +277,7 @@ export function createProvider(deps: ProviderDeps) {
     await proxyUpstream.close();
   }
 
-  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors, registry, areas, reconciler, reconcileAll, proxyClient: proxyUpstream.kind };
+  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors, registry, areas, access, reconciler, reconcileAll, proxyClient: proxyUpstream.kind };
 }
 
 export type Provider = ReturnType<typeof createProvider>;

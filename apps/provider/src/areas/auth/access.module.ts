@@ -12,6 +12,7 @@ import type { ProviderConfig } from '../../config';
 import type { RouteGuard, TypedRouter } from '../../http/typed-router';
 import type { SocketPrincipal } from '../../ws/rooms';
 import type { FastPathAccess } from '../proxy/fast-path';
+import { proxiedAppType } from '../proxy/proxy';
 import { createAccessGuard, principalOf } from './access-guard';
 import type { DenyReason } from './access-guard';
 import { createAuditRepository } from './audit.repository';
@@ -33,7 +34,8 @@ export interface AccessDeps {
 }
 
 /** `/advisors/:appKey/<rest>` and its siblings: the proxy's routes, judged by method and path. */
-const PROXIED = /^\/(advisors|inspectors|detectors)\/([^/]+)\/(.+)$/;
+const PROXY_SHAPE = /^\/([^/]+)\/([^/]+)\/(.+)$/;
+const PROXIED = { exec: (path: string) => (proxiedAppType(path) ? PROXY_SHAPE.exec(path) : null) };
 
 /**
  * Access control of the provider: scoped tokens (cached), the per-route scope and restriction
