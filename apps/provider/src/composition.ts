@@ -4,6 +4,7 @@
  * infrastructure the areas are given (connectors, the bus edge, the typed router, the WebSocket
  * bridge) is wired by `app.ts`.
  */
+import { resolve } from 'node:path';
 import type { Bus } from '@barfinex/bus';
 import type { Database, Quarantine } from '@barfinex/db';
 import type { Metrics } from '@barfinex/service-kit';
@@ -15,6 +16,7 @@ import { createBackfillService } from './areas/backfill/backfill.service';
 import { createBacktestRepository } from './areas/backtest/backtest.repository';
 import { registerBacktestRoutes } from './areas/backtest/backtest.routes';
 import { createBacktestService } from './areas/backtest/backtest.service';
+import { createDetectorCatalog } from './areas/backtest/detectors';
 import { createCandlesRepository } from './areas/candles/candles.repository';
 import { registerCandleRoutes } from './areas/candles/candles.routes';
 import { registerCatalogRoutes } from './areas/catalog/catalog.routes';
@@ -29,6 +31,13 @@ import { registerIntegrityRoutes } from './areas/integrity/integrity.routes';
 import { createIntegrityService } from './areas/integrity/integrity.service';
 import { registerMarketRoutes } from './areas/market/market.routes';
 import { createMarketDataHub } from './areas/market-data/market-data.hub';
+import { createParamsApplier } from './areas/optimizations/apply';
+import { createBatchRunner } from './areas/optimizations/batch';
+import { createOptimizationRepository } from './areas/optimizations/optimization.repository';
+import { registerOptimizationRoutes } from './areas/optimizations/optimization.routes';
+import { createOptimizationService } from './areas/optimizations/optimization.service';
+import { createTrialPool } from './areas/optimizations/pool';
+import type { TrialPool } from './areas/optimizations/pool';
 import { registerOptionsRoutes } from './areas/options/options.routes';
 import { createOrdersRepository } from './areas/orders/orders.repository';
 import { registerOrderRoutes } from './areas/orders/orders.routes';
@@ -117,16 +126,31 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
   const integrity = createIntegrityService({ repo: createIntegrityRepository(d.db.prisma), candles });
   const dashboard = createProviderDashboard({ db: d.db, bus: d.bus, now, startedAt: d.startedAt, version: d.version, connectors, registry, configs, orders, eventSink });
 
-  // Long-running jobs.
+  // Long-running jobs. Backtests, batch backtests and optimisations run built-in and user detectors alike.
+  const detectorsDir = resolve(config.DETECTORS_DIR);
+  const detectors = createDetectorCatalog(detectorsDir);
+  let pool: TrialPool | undefined;
+  const researchPool = () => (pool ??= createTrialPool({ ...(config.RESEARCH_WORKERS > 0 ? { size: config.RESEARCH_WORKERS } : {}), detectorsDir }));
   const backtests = createBacktestService({
     repo: createBacktestRepository(d.db.prisma),
     candles,
     bus: d.bus,
+    detectors,
     maxBars: config.BACKTEST_MAX_BARS,
     now,
     log: logger.child({ component: 'backtest' }),
   });
   const backfill = createBackfillService({ connectors, candles, bus: d.bus, now, log: logger.child({ component: 'backfill' }) });
+  const optimizations = createOptimizationService({
+    repo: createOptimizationRepository(d.db.prisma),
+    candles,
+    bus: d.bus,
+    detectors,
+    pool: researchPool,
+    maxBars: config.BACKTEST_MAX_BARS,
+    now,
+    log: logger.child({ component: 'optimization' }),
+  });
 
   // Every REST area, mounted in one place.
   d.connectorRoutes?.(t);
@@ -147,6 +171,7 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
   registerConfigRoutes(t, { configs });
   registerBacktestRoutes(t, { backtests });
   registerBackfillRoutes(t, { backfill });
+  registerOptimizationRoutes(t, { optimizations, backtests, detectors, batch: createBatchRunner({ candles, detectors, pool: researchPool, maxBars: config.BACKTEST_MAX_BARS }), apply: createParamsApplier({ registry }) });
   registerEventSinkRoutes(t, { repo: eventSink.repo });
   registerReplayRoutes(t, { replay });
   registerSignalsRoutes(t, { signals });
@@ -169,16 +194,22 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
     dashboard,
     backtests,
     backfill,
+    optimizations,
     /** Stored records checked (quarantined if unreadable), then the jobs an earlier run left behind. */
     async start(): Promise<void> {
       await registry.checkStored(d.quarantine);
       await configs.checkStored(d.quarantine);
       const failed = await backtests.recover();
       if (failed > 0) logger.warn({ failed }, 'backtests left unfinished by the last run marked failed');
+      // A user's detector that does not load is reported and left out; the built-ins still run.
+      await detectors.load().catch((err: unknown) => logger.error({ err, dir: detectorsDir }, 'user detectors not loaded'));
+      const resumed = await optimizations.resume();
+      if (resumed > 0) logger.info({ resumed }, 'optimisations left unfinished by the last run resumed');
     },
     async stop(): Promise<void> {
       await replay.stop();
-      await Promise.all([backtests.stop(), backfill.stop()]);
+      await Promise.all([backtests.stop(), backfill.stop(), optimizations.stop()]);
+      await pool?.close();
     },
   };
 }

@@ -93,6 +93,10 @@ export const ProviderConfigSchema = z.object({
   SIGNALS_CONTEXT_TTL_MS: envDurationMs(5_000),
   /** Most candles one backtest may read (a year of minute bars is 525,600). */
   BACKTEST_MAX_BARS: envInt(1_000_000, { min: 1_000, max: 10_000_000 }),
+  /** Worker threads for optimisations and batch backtests; 0 = one fewer than the cores (one stays with the money path). */
+  RESEARCH_WORKERS: envInt(0, { min: 0, max: 64 }),
+  /** The user's detectors (`<dir>/<name>/src/<name>.ts`, as the generator writes them); a missing dir holds none. */
+  DETECTORS_DIR: envString('./detectors'),
 });
 
 export type ProviderConfig = z.output<typeof ProviderConfigSchema>;

@@ -164,6 +164,14 @@ export async function roundTripEveryModel(prisma: PrismaClient): Promise<void> {
   await prisma.backtest.create({ data: { ...backtest, trades: { create: [{ ...trade, backtestId: undefined }] } } });
   const readBacktest = await prisma.backtest.findUniqueOrThrow({ where: { id: 'bt-1' }, include: { trades: true } });
   expect({ ...plain(readBacktest), trades: readBacktest.trades.map(plain) }).toEqual({ ...backtest, trades: [trade] });
+
+  const optimization = { id: 'opt-1', state: 'running', detector: 'ema-cross-atr', symbols: ['BTCUSDT'], interval: 'min1', objective: 'sharpe',
+    method: 'tpe', request: { detector: 'ema-cross' }, done: 1, total: 10, best: { score: 1.5 }, result: { headline: null }, error: 'none',
+    createdAt: T0, startedAt: T0, finishedAt: T0 };
+  const trial = { optimizationId: 'opt-1', fold: 0, role: 'search', seq: 0, params: { fast: 5 }, score: { score: 1.5 }, stats: { bars: 10 }, error: 'none', createdAt: T0 };
+  await prisma.optimization.create({ data: { ...optimization, trials: { create: [{ ...trial, optimizationId: undefined }] } } });
+  const readOptimization = await prisma.optimization.findUniqueOrThrow({ where: { id: 'opt-1' }, include: { trials: true } });
+  expect({ ...plain(readOptimization), trials: readOptimization.trials.map(plain) }).toEqual({ ...optimization, trials: [trial] });
 }
 
 /** The constraints idempotency rests on: a client order id or an event id is stored once. */

@@ -6,6 +6,7 @@ import {
   AuditRecordSchema,
   BackfillProgressSchema,
   BacktestProgressSchema,
+  OptimizationProgressSchema,
   ConsistentCandleSchema,
   FillSchema,
   OrderBookSchema,
@@ -67,8 +68,8 @@ export const PROVIDER_EVENTS = {
   PROVIDER_ORDER_FILL: defineEvent(P, {
     category: 'order',
     durable: true,
-    en: 'Order filled fully or partly',
-    ru: 'Ордер исполнен полностью или частично',
+    en: "Order filled fully or partly, with the order's status, executed quantity and average price as the fill leaves them",
+    ru: 'Ордер исполнен полностью или частично; со статусом, исполненным объёмом и средней ценой ордера после этого исполнения',
     payload: FillSchema,
   }),
   PROVIDER_SYMBOLS: defineEvent(P, {
@@ -127,6 +128,13 @@ export const PROVIDER_EVENTS = {
     en: 'Backtest progress: bars processed, signals and trades so far, then the final state',
     ru: 'Ход бэктеста: обработанные бары, сигналы и сделки, затем итоговое состояние',
     payload: BacktestProgressSchema,
+  }),
+  PROVIDER_OPTIMIZATION_PROGRESS: defineEvent(P, {
+    category: 'backtest',
+    durable: false,
+    en: 'Optimisation progress: trials done of the total, the best so far, the time left, then the final state',
+    ru: 'Ход оптимизации: выполненные испытания из общего числа, лучший результат, оставшееся время, затем итоговое состояние',
+    payload: OptimizationProgressSchema,
   }),
   PROVIDER_RECONCILIATION: defineEvent(P, {
     category: 'order',

@@ -133,6 +133,14 @@ export const EVENT_EXAMPLES: { readonly [N in EventName]: EventPayloadInput<N> }
     signals: 12,
     trades: 9,
   },
+  PROVIDER_OPTIMIZATION_PROGRESS: {
+    optimizationId: 'opt-1',
+    state: 'running',
+    done: 120,
+    total: 400,
+    best: { params: { fast: 7, slow: 30 }, score: 1.42 },
+    etaMs: 84_000,
+  },
   PROVIDER_RECONCILIATION: { ...venue, checkedAt: T, matched: 3, mismatches: [] },
   PROVIDER_AUDIT_RECORD: {
     id: '1',

@@ -216,7 +216,7 @@ export const ApplyTrialRequestSchema = z
   .meta({ id: 'ApplyTrialRequest', description: 'Without fold/seq the job’s chosen parameters are applied' });
 
 export const optimizationRoutes = defineRoutes({
-  detectorCatalog: defineRoute({ method: 'get', scope: 'read', path: '/backtests/detectors', summary: 'Every detector backtests and optimisations can run, built-in and user, with its params schema', tags: ['Backtest'], responses: { 200: z.array(DetectorInfoSchema) } }),
+  detectorCatalog: defineRoute({ method: 'get', scope: 'read', path: '/research/detectors', summary: 'Every detector backtests and optimisations can run, built-in and user, with its params schema', tags: ['Backtest'], responses: { 200: z.array(DetectorInfoSchema) } }),
   backtestBatch: defineRoute({
     method: 'post',
     scope: 'configure',

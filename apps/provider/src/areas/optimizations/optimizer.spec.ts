@@ -85,10 +85,10 @@ describe('optimisation search', () => {
   it.each<SearchMethod>(['grid', 'random', 'tpe'])('%s finds the known best region of a seeded synthetic landscape', async (method) => {
     const grid = buildSearchSpace(SCHEMA, { x: { min: 0, max: 30, step: 2 }, y: { min: 0, max: 30, step: 2 } });
     const { result, trials } = await optimise(plan(method, method === 'grid' ? { space: grid } : {}));
-    const chosen = result.chosen as Record<string, number>;
+    const chosen = result.chosen as { x: number; y: number };
     // Near the top the hill is flatter than the noise: within a few steps is the known region.
-    expect(Math.abs(chosen['x'] - 21)).toBeLessThanOrEqual(4);
-    expect(Math.abs(chosen['y'] - 8)).toBeLessThanOrEqual(4);
+    expect(Math.abs(chosen.x - 21)).toBeLessThanOrEqual(4);
+    expect(Math.abs(chosen.y - 8)).toBeLessThanOrEqual(4);
     expect(quality(chosen)).toBeGreaterThan(0.9);
     expect(trials.filter((t) => t.role === 'search')).toHaveLength(method === 'grid' ? 16 * 16 : 120);
   });
