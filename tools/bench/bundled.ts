@@ -4,7 +4,7 @@ import { basename, join, resolve } from 'node:path';
 
 const MARK = 'BARFINEX_BENCH_BUNDLED';
 
-/** The node flags the app images run with (their Dockerfiles' CMD; tools/stack/src/deploy.spec.ts checks them). */
+/** The node flags the app images run with (the Dockerfile's CMD; tools/stack/src/deploy.spec.ts checks them). */
 export const SHIPPED_NODE_FLAGS = ['--max-semi-space-size=32'];
 
 /**

@@ -1,6 +1,6 @@
 // The deployment files are checked against the code they deploy: docker has no engine on every
-// machine, so the compose file, the per-app Dockerfiles, .env.example and the CI workflow are read
-// and compared with each app's config schema and the workspace's project list.
+// machine, so the compose file, the Dockerfile, .env.example and the CI workflow are read and
+// compared with each app's config schema and the workspace's project list.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -28,7 +28,7 @@ const apps = {
 
 interface Service {
   image?: string;
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
@@ -48,10 +48,9 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of Object.entries(compose.services)) expect(`${name}: ${service.healthcheck ? 'ok' : 'missing'}`).toBe(`${name}: ok`);
   });
 
-  it.each(Object.entries(apps))('%s: builds from its own Dockerfile, waits for healthy dependencies, and sets only variables its config reads', (name, app) => {
+  it.each(Object.entries(apps))('%s: builds from the one Dockerfile with its name as the argument, waits for healthy dependencies, and sets only variables its config reads', (name, app) => {
     const service = compose.services[name] as Service;
-    expect(service.build?.dockerfile).toBe(`apps/${name}/Dockerfile`);
-    expect(existsSync(join(root, `apps/${name}/Dockerfile`))).toBe(true);
+    expect(service.build).toEqual({ context: '.', dockerfile: 'Dockerfile', args: { APP: name, PORT: String(app.port) } });
     for (const dep of Object.values(service.depends_on ?? {})) expect(dep.condition).toBe('service_healthy');
     expect(Object.keys(service.depends_on ?? {})).toEqual(expect.arrayContaining(name === 'provider' ? ['nats', 'postgres'] : ['nats', 'provider']));
     const known = new Set(keysOf(app.schema));
@@ -60,15 +59,34 @@ describe('docker-compose.yml', () => {
     expect(service.ports).toEqual([`${app.port}:${app.port}`]);
     expect(JSON.stringify(service.healthcheck?.test)).toContain(`127.0.0.1:${app.port}/health`);
   });
+});
 
-  it.each(Object.keys(apps))('%s: the Dockerfile is multi-stage, bundles the app and runs it as a non-root user', (name) => {
-    const dockerfile = read(`apps/${name}/Dockerfile`);
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+
+  it('is the only one: every app image is built from it by name', () => {
+    const perApp = readdirSync(join(root, 'apps')).filter((a) => existsSync(join(root, 'apps', a, 'Dockerfile')));
+    expect(perApp).toEqual([]);
+    expect(dockerfile).toMatch(/^ARG APP$/m);
+    expect(dockerfile).toContain('tools/build-app.mjs "$APP"');
+    expect(dockerfile).toContain('COPY --from=build /repo/apps/${APP}/dist ./dist');
+    expect(dockerfile).toMatch(/^EXPOSE \$\{PORT\}$/m);
+  });
+
+  it('is multi-stage, installs only production dependencies at runtime and runs as a non-root user', () => {
     expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
-    expect(dockerfile).toContain(`tools/build-app.mjs ${name}`);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     // The runtime flags the benchmarks run with (tools/bench/bundled.ts SHIPPED_NODE_FLAGS).
     expect(dockerfile).toContain('CMD ["node", "--max-semi-space-size=32", "dist/main.js"]');
+  });
+
+  it("builds Studio into the provider's image only, where the provider looks for it, and only when apps/studio exists", () => {
+    expect(dockerfile).toMatch(/if \[ "\$APP" = provider \] && \[ -f apps\/studio\/package\.json \]; then/);
+    expect(dockerfile).toContain('COPY --from=build /repo/studio-dist ./apps/studio/dist');
+    // The provider's fallback when PROVIDER_STUDIO_DIR is unset: apps/studio/dist under its working directory.
+    expect(read('apps/provider/src/http/studio.ts')).toContain("path.resolve(process.cwd(), 'apps/studio/dist')");
+    expect(dockerfile).toMatch(/^WORKDIR \/app$/m);
   });
 });
 
