@@ -6,3 +6,5 @@ export type { ProviderProcess, ProviderProcessOptions } from './provider-process
 export { eventually } from './eventually';
 export { startNatsServer } from './nats-server';
 export type { NatsServerProcess } from './nats-server';
+export { killLaunchedStacks, launchStack } from './stack-process';
+export type { LaunchedStack } from './stack-process';

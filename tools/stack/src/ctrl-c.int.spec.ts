@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, describeWithPostgres, eventually, findRepoRoot } from '@barfinex/testing';
 import type { TestDatabase } from '@barfinex/testing';
-import { killLaunchedStacks, launchStack } from './stack-process';
-import type { LaunchedStack } from './stack-process';
+import { killLaunchedStacks, launchStack } from '@barfinex/testing';
+import type { LaunchedStack } from '@barfinex/testing';
 
 jest.setTimeout(240_000);
 afterAll(killLaunchedStacks);

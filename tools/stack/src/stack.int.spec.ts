@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { createTestDatabase, deleteNatsStream, describeWithNats, eventually } from '@barfinex/testing';
 import type { TestDatabase } from '@barfinex/testing';
-import { killLaunchedStacks, launchStack } from './stack-process';
+import { killLaunchedStacks, launchStack } from '@barfinex/testing';
 
 jest.setTimeout(240_000);
 

@@ -1,7 +1,8 @@
 // Test support: the whole stack as a newcomer's terminal runs it, in its own process group.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { eventually, findRepoRoot, freePort } from '@barfinex/testing';
+import { eventually } from './eventually';
+import { findRepoRoot, freePort } from './provider-process';
 
 export interface LaunchedStack {
   child: ChildProcess;
