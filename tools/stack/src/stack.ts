@@ -110,25 +110,28 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     stoppers.push({ name: 'provider', stop: () => provider.stop() });
     const providerUrl = `http://127.0.0.1:${port}`;
 
+    // Least privilege: each app gets its own token with only the scopes it needs (the inspector is
+    // the only one that may trade); PROVIDER_API_TOKEN stays with the operator.
+    const appTokens = await provider.access.provisionAppTokens();
     // Each app reads its own variables from the same environment; where to find the provider is fixed here.
-    const appEnv: Env = { ...env, PROVIDER_URL: providerUrl, PROVIDER_API_TOKEN: token };
+    const envOf = (app: ProviderCall['app']): Env => ({ ...env, PROVIDER_URL: providerUrl, PROVIDER_API_TOKEN: appTokens[app] });
     const client = (app: ProviderCall['app']): ProviderClient => {
-      const c = createProviderClient({ baseUrl: providerUrl, token, timeoutMs: 10_000 });
+      const c = createProviderClient({ baseUrl: providerUrl, token: appTokens[app], timeoutMs: 10_000 });
       stoppers.push({ name: 'provider client', stop: () => c.close() });
       return observed(c, app, options.onProviderCall);
     };
 
-    const detectorConfig = loadDetectorConfig(appEnv);
+    const detectorConfig = loadDetectorConfig(envOf('detector'));
     const detector = await createDetectorApp({ config: detectorConfig, logger: logger.child({ app: 'detector' }), bus: await busFor('detector'), provider: client('detector') });
     const detectorUrl = (await detector.start()).url;
     stoppers.push({ name: 'detector', stop: () => detector.stop() });
 
-    const advisorConfig = loadAdvisorConfig(appEnv);
+    const advisorConfig = loadAdvisorConfig(envOf('advisor'));
     const advisor = await createAdvisorApp({ config: advisorConfig, logger: logger.child({ app: 'advisor' }), bus: await busFor('advisor'), db, provider: client('advisor') });
     const advisorUrl = (await advisor.start()).url;
     stoppers.push({ name: 'advisor', stop: () => advisor.stop() });
 
-    const inspectorConfig = loadInspectorConfig(appEnv);
+    const inspectorConfig = loadInspectorConfig(envOf('inspector'));
     const inspector = await createInspectorApp({ config: inspectorConfig, logger: logger.child({ app: 'inspector' }), bus: await busFor('inspector'), db, provider: client('inspector') });
     const inspectorUrl = (await inspector.start()).url;
     stoppers.push({ name: 'inspector', stop: () => inspector.stop() });

@@ -17,6 +17,7 @@ import { createAccessGuard, principalOf } from './access-guard';
 import type { DenyReason } from './access-guard';
 import { createAuditRepository } from './audit.repository';
 import { createAuditTrail } from './audit-trail';
+import { provisionAppTokens } from './app-tokens';
 import { auditHook, isAudited, noteDefinition, noteRoute, outcomeOf, targetIdsOf } from './audit-hook';
 import { registerAuthRoutes } from './auth.routes';
 import { createFailureThrottle, createRateLimiter } from './rate-limit';
@@ -173,6 +174,8 @@ export function createAccess(deps: AccessDeps) {
     onRevoked(listener: (tokenId: string) => void): void {
       onRevoked = listener;
     },
+    /** A fresh least-privilege token for each app (`npm start` hands them out). */
+    provisionAppTokens: () => provisionAppTokens(store, store.bootstrap),
     register(t: TypedRouter, operations: () => readonly RouteDefinition[]): void {
       registerAuthRoutes(t, { store, audit: { trail, repo: auditRepo }, operations });
     },

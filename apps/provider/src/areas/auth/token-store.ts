@@ -80,6 +80,9 @@ export function createTokenStore(deps: TokenStoreDeps) {
   }
 
   return {
+    /** PROVIDER_API_TOKEN's principal: what the platform itself acts as (provisioning app tokens). */
+    bootstrap,
+
     /** From memory only: `miss` when the secret is unknown here and the database must be asked. */
     lookup(secret: string): Principal | Refusal | 'miss' {
       const hash = digestSecret(secret);
