@@ -4,6 +4,8 @@ import {
   ORDER_TYPE_VALUES,
   OrderType,
   TIME_IN_FORCE_VALUES,
+  isLimitPricedOrderType,
+  isStopPricedOrderType,
 } from '@barfinex/enums';
 import { z } from 'zod';
 import { ConnectorTypeSchema, Id, MarketTypeSchema, OrderSideSchema, SymbolName, UnixMs, enumOf } from './common';
@@ -56,23 +58,6 @@ export const OrderSchema = z
   .meta({ id: 'Order' });
 export type Order = z.output<typeof OrderSchema>;
 
-const LIMIT_PRICED: readonly OrderType[] = [
-  OrderType.LIMIT,
-  OrderType.LIMIT_MAKER,
-  OrderType.STOP,
-  OrderType.STOP_LOSS_LIMIT,
-  OrderType.TAKE_PROFIT,
-  OrderType.TAKE_PROFIT_LIMIT,
-];
-const STOP_PRICED: readonly OrderType[] = [
-  OrderType.STOP_MARKET,
-  OrderType.TAKE_PROFIT_MARKET,
-  OrderType.STOP,
-  OrderType.STOP_LOSS_LIMIT,
-  OrderType.TAKE_PROFIT,
-  OrderType.TAKE_PROFIT_LIMIT,
-];
-
 /** The order fields a client sends (DESIGN §9); ids are minted by the provider when absent. */
 export const OrderCreateFieldsSchema = z
   .object({
@@ -96,10 +81,10 @@ export const OrderCreateFieldsSchema = z
     correlationId: z.string().min(1).max(200).optional(),
   })
   .superRefine((order, ctx) => {
-    if (LIMIT_PRICED.includes(order.type) && order.price === undefined) {
+    if (isLimitPricedOrderType(order.type) && order.price === undefined) {
       ctx.addIssue({ code: 'custom', path: ['price'], message: `price is required for ${order.type} orders` });
     }
-    if (STOP_PRICED.includes(order.type) && order.stopPrice === undefined) {
+    if (isStopPricedOrderType(order.type) && order.stopPrice === undefined) {
       ctx.addIssue({ code: 'custom', path: ['stopPrice'], message: `stopPrice is required for ${order.type} orders` });
     }
     if (order.type === OrderType.TRAILING_STOP_MARKET && order.callbackRate === undefined) {

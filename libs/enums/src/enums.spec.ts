@@ -1,6 +1,10 @@
 import {
   ConnectorType,
   EVENT_SOURCE_VALUES,
+  LIMIT_PRICED_ORDER_TYPES,
+  STOP_PRICED_ORDER_TYPES,
+  isLimitPricedOrderType,
+  isStopPricedOrderType,
   ORDER_STATUS_VALUES,
   ORDER_TYPE_VALUES,
   OrderStatus,
@@ -26,6 +30,14 @@ describe('enums', () => {
     expect(ORDER_STATUS_VALUES).toContain('PENDING_TRIGGER');
     expect(isFinalOrderStatus(OrderStatus.FILLED)).toBe(true);
     expect(isFinalOrderStatus(OrderStatus.PENDING_TRIGGER)).toBe(false);
+  });
+
+  it('names once which order types need a price and which a stopPrice', () => {
+    expect(ORDER_TYPE_VALUES.filter(isLimitPricedOrderType)).toEqual(['LIMIT', 'LIMIT_MAKER', 'STOP', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT', 'TAKE_PROFIT']);
+    expect(ORDER_TYPE_VALUES.filter(isStopPricedOrderType)).toEqual(['STOP', 'STOP_MARKET', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT', 'TAKE_PROFIT_MARKET', 'TAKE_PROFIT']);
+    expect([...LIMIT_PRICED_ORDER_TYPES].sort()).toEqual(ORDER_TYPE_VALUES.filter(isLimitPricedOrderType).sort());
+    expect([...STOP_PRICED_ORDER_TYPES].sort()).toEqual(ORDER_TYPE_VALUES.filter(isStopPricedOrderType).sort());
+    expect(isStopPricedOrderType('TRAILING_STOP_MARKET')).toBe(false);
   });
 
   it('lists the four event sources', () => {

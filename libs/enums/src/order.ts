@@ -35,6 +35,33 @@ export function isTriggeredOrderType(type: OrderType): boolean {
   return TRIGGERED_ORDER_TYPES.includes(type);
 }
 
+/** Order types that need a limit `price`: what they rest at, or trade at once triggered. */
+export const LIMIT_PRICED_ORDER_TYPES: readonly OrderType[] = [
+  OrderType.LIMIT,
+  OrderType.LIMIT_MAKER,
+  OrderType.STOP,
+  OrderType.STOP_LOSS_LIMIT,
+  OrderType.TAKE_PROFIT,
+  OrderType.TAKE_PROFIT_LIMIT,
+];
+
+/** Order types that need a `stopPrice`, their trigger (trailing stops trigger on a callback instead). */
+export const STOP_PRICED_ORDER_TYPES: readonly OrderType[] = TRIGGERED_ORDER_TYPES.filter((t) => t !== OrderType.TRAILING_STOP_MARKET);
+
+// Sets for the checks: the simulator's order path asks them for every order.
+const LIMIT_PRICED = new Set<string>(LIMIT_PRICED_ORDER_TYPES);
+const STOP_PRICED = new Set<string>(STOP_PRICED_ORDER_TYPES);
+
+/** Whether orders of this type need a limit `price`. */
+export function isLimitPricedOrderType(type: string): boolean {
+  return LIMIT_PRICED.has(type);
+}
+
+/** Whether orders of this type need a `stopPrice`. */
+export function isStopPricedOrderType(type: string): boolean {
+  return STOP_PRICED.has(type);
+}
+
 /**
  * Exchange-style statuses. PENDING_TRIGGER is ours: Binance reports an unfired stop as NEW,
  * which makes "resting limit" and "armed stop" indistinguishable to the inspector and to UIs

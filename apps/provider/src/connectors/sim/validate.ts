@@ -1,4 +1,4 @@
-import { ORDER_TYPE_VALUES, OrderSide, OrderType, TIME_IN_FORCE_VALUES, TimeInForce } from '@barfinex/enums';
+import { ORDER_TYPE_VALUES, OrderSide, OrderType, TIME_IN_FORCE_VALUES, TimeInForce, isLimitPricedOrderType, isStopPricedOrderType } from '@barfinex/enums';
 import type { TimeInForce as Tif } from '@barfinex/enums';
 import { Dec, cmp, isPositive, onGrid, parseDecimal, str } from './decimal';
 import { SimErrorCode, reject } from './errors';
@@ -22,22 +22,6 @@ export interface ValidRequest {
   reduceOnly: boolean;
 }
 
-const LIMIT_PRICED: ReadonlySet<string> = new Set([
-  OrderType.LIMIT,
-  OrderType.LIMIT_MAKER,
-  OrderType.STOP,
-  OrderType.STOP_LOSS_LIMIT,
-  OrderType.TAKE_PROFIT,
-  OrderType.TAKE_PROFIT_LIMIT,
-]);
-const STOP_PRICED: ReadonlySet<string> = new Set([
-  OrderType.STOP,
-  OrderType.STOP_MARKET,
-  OrderType.STOP_LOSS_LIMIT,
-  OrderType.TAKE_PROFIT,
-  OrderType.TAKE_PROFIT_LIMIT,
-  OrderType.TAKE_PROFIT_MARKET,
-]);
 const MIN_CALLBACK = new Dec('0.1');
 const MAX_CALLBACK = new Dec('10');
 
@@ -99,8 +83,8 @@ export function validateRequest(ms: MarketState, req: SimOrderRequest): ValidReq
     reject(SimErrorCode.INVALID_ORDER, `timeInForce must be GTC, IOC or FOK, got ${JSON.stringify(tif)}`);
   }
   const qty = positive(req.quantity, 'quantity');
-  const price = LIMIT_PRICED.has(type) ? (req.price === undefined ? null : positive(req.price, 'price')) : null;
-  let stopPrice = STOP_PRICED.has(type)
+  const price = isLimitPricedOrderType(type) ? (req.price === undefined ? null : positive(req.price, 'price')) : null;
+  let stopPrice = isStopPricedOrderType(type)
     ? req.stopPrice === undefined
       ? null
       : positive(req.stopPrice, 'stopPrice')
@@ -110,8 +94,8 @@ export function validateRequest(ms: MarketState, req: SimOrderRequest): ValidReq
     stopPrice = price;
     stopText = req.price;
   }
-  if (LIMIT_PRICED.has(type) && price === null) reject(SimErrorCode.INVALID_ORDER, `${type} needs a price`);
-  if (STOP_PRICED.has(type) && stopPrice === null) reject(SimErrorCode.INVALID_ORDER, `${type} needs a stopPrice`);
+  if (isLimitPricedOrderType(type) && price === null) reject(SimErrorCode.INVALID_ORDER, `${type} needs a price`);
+  if (isStopPricedOrderType(type) && stopPrice === null) reject(SimErrorCode.INVALID_ORDER, `${type} needs a stopPrice`);
   let activationPrice: Dec | null = null;
   let callbackRate: Dec | null = null;
   if (type === OrderType.TRAILING_STOP_MARKET) {
@@ -148,8 +132,8 @@ export function validateRequest(ms: MarketState, req: SimOrderRequest): ValidReq
       { minNotional: str(spec.minNotional) },
     );
   }
-  const exec: ExecKind = LIMIT_PRICED.has(type) ? 'LIMIT' : 'MARKET';
-  const conditional = STOP_PRICED.has(type) || type === OrderType.TRAILING_STOP_MARKET;
+  const exec: ExecKind = isLimitPricedOrderType(type) ? 'LIMIT' : 'MARKET';
+  const conditional = isStopPricedOrderType(type) || type === OrderType.TRAILING_STOP_MARKET;
   // A maker-only order has no time in force on Binance; it rests or is refused.
   return {
     side: req.side,
