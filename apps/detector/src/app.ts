@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import express from 'express';
 import type { Bus, Subscription } from '@barfinex/bus';
 import type { AnyDetector, Detector } from '@barfinex/detector-kit';
+import { discoverDetectorModules } from '@barfinex/detector-kit/loader';
 import { createAppPresence } from '@barfinex/sdk';
 import type { AppPresence, ProviderClient } from '@barfinex/sdk';
 import { busCheck, closeServer, createHttpServer, createMetrics, errorMiddleware, healthRouter, isAppError, jsonBody, logBusConnection, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
@@ -37,7 +39,7 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
   const appKey = config.DETECTOR_APP_KEY;
   const apiToken = config.DETECTOR_API_TOKEN ?? randomBytes(24).toString('base64url');
   const partition = { index: config.DETECTOR_PARTITION_INDEX, count: config.DETECTOR_PARTITION_COUNT };
-  const detectors: readonly Detector[] = (deps.detectors as readonly Detector[] | undefined) ?? (await loadDetectors({ names: config.DETECTOR_DEFINITIONS, modules: config.DETECTOR_MODULES }));
+  const detectors: readonly Detector[] = (deps.detectors as readonly Detector[] | undefined) ?? (await loadDetectors({ names: config.DETECTOR_DEFINITIONS, modules: [...config.DETECTOR_MODULES, ...discoverDetectorModules(resolve(config.DETECTORS_DIR))] }));
 
   const metrics = createMetrics({ service: 'detector' });
   const candlesTotal = metrics.counter({ name: 'bfx_detector_candles_total', help: 'Closed candles handled, by detector and outcome', labelNames: ['detector', 'outcome'] as const });

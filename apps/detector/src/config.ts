@@ -41,6 +41,8 @@ export const DetectorConfigSchema = z
     DETECTOR_DEFINITIONS: envList(['ema-cross-atr']),
     /** Modules exporting `defineDetector` results (paths resolved from the working directory). */
     DETECTOR_MODULES: envList([]),
+    /** The user's own detectors (`<dir>/<name>/src/<name>.ts`, what the generator writes), hosted beside DETECTOR_MODULES; a missing dir holds none. */
+    DETECTORS_DIR: envString('./detectors'),
     /** Symbols and time frames; when empty they come from the provider's detector config of DETECTOR_APP_KEY. */
     DETECTOR_SYMBOLS: envList([]),
     DETECTOR_INTERVALS: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(TimeFrameSchema)).default([]),

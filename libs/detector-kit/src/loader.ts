@@ -16,14 +16,23 @@ export class DetectorLoadError extends Error {
 export function isDetector(value: unknown): value is Detector {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Partial<Detector>;
-  return (v.kind === 'rules' || v.kind === 'evaluate') && typeof v.name === 'string' && typeof v.parseParams === 'function' && typeof v.inputs === 'object';
+  return (
+    (v.kind === 'rules' || v.kind === 'evaluate') &&
+    typeof v.name === 'string' &&
+    typeof v.parseParams === 'function' &&
+    typeof v.inputs === 'object'
+  );
 }
 
 /** A plain spec (name, inputs, rules or evaluate) not yet passed through defineDetector. */
 function isSpec(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v['name'] === 'string' && typeof v['inputs'] === 'object' && (Array.isArray(v['rules']) || typeof v['evaluate'] === 'function');
+  return (
+    typeof v['name'] === 'string' &&
+    typeof v['inputs'] === 'object' &&
+    (Array.isArray(v['rules']) || typeof v['evaluate'] === 'function')
+  );
 }
 
 /** Every detector a module exports (default or named), in export order. */
@@ -34,7 +43,9 @@ export async function loadDetectorModule(path: string, cwd: string = process.cwd
     // An absolute path works for ESM import on POSIX and for the CommonJS require jest compiles this to.
     mod = (await import(file)) as Record<string, unknown>;
   } catch (err) {
-    throw new DetectorLoadError(`cannot load detector module ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new DetectorLoadError(
+      `cannot load detector module ${path}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   const found: Detector[] = [];
   const seen = new Set<unknown>();
@@ -42,14 +53,17 @@ export async function loadDetectorModule(path: string, cwd: string = process.cwd
     if (seen.has(value)) return;
     seen.add(value);
     if (isDetector(value)) found.push(value);
-    else if (isSpec(value)) found.push(defineDetector(value as Parameters<typeof defineDetector>[0]) as unknown as Detector);
+    else if (isSpec(value))
+      found.push(defineDetector(value as Parameters<typeof defineDetector>[0]) as unknown as Detector);
   };
   for (const value of Object.values(mod)) {
     visit(value);
     // A CommonJS module seen through ESM interop nests its exports under `default`.
-    if (typeof value === 'object' && value !== null && !isDetector(value) && !isSpec(value)) Object.values(value).forEach(visit);
+    if (typeof value === 'object' && value !== null && !isDetector(value) && !isSpec(value))
+      Object.values(value).forEach(visit);
   }
-  if (found.length === 0) throw new DetectorLoadError(`detector module ${path} exports no detector (export the result of defineDetector)`);
+  if (found.length === 0)
+    throw new DetectorLoadError(`detector module ${path} exports no detector (export the result of defineDetector)`);
   return found;
 }
 

@@ -7,9 +7,24 @@ import { detectorGenerator } from './generator';
 const ROOT = path.resolve(__dirname, '../../..');
 
 describe('detector generator', () => {
-  it('scaffolds a detector and its spec in the kit examples by default, importing the kit source', () => {
+  it('by default makes the detector its own Nx project under detectors/<name>/, importing the package', () => {
     const tree = createTreeWithEmptyWorkspace();
     detectorGenerator(tree, { name: 'my-breakout' });
+    const source = tree.read('detectors/my-breakout/src/my-breakout.ts', 'utf-8') ?? '';
+    expect(source).toContain("from '@barfinex/detector-kit'");
+    expect(source).toContain('npx tsx --conditions=development detectors/my-breakout/src/my-breakout.ts');
+    expect(tree.exists('detectors/my-breakout/src/my-breakout.spec.ts')).toBe(true);
+    const project = JSON.parse(tree.read('detectors/my-breakout/project.json', 'utf-8') ?? '{}') as { name: string; targets: Record<string, unknown> };
+    expect(project.name).toBe('detector-my-breakout');
+    expect(Object.keys(project.targets)).toEqual(['test', 'typecheck', 'lint']);
+    expect(tree.read('detectors/my-breakout/jest.config.cjs', 'utf-8')).toContain("require('../../jest.preset.cjs')");
+    expect(tree.exists('detectors/my-breakout/tsconfig.json')).toBe(true);
+    expect(() => detectorGenerator(tree, { name: 'my-breakout' })).toThrow(/already exists/);
+  });
+
+  it('scaffolds a detector and its spec in the kit examples, importing the kit source', () => {
+    const tree = createTreeWithEmptyWorkspace();
+    detectorGenerator(tree, { name: 'my-breakout', directory: 'libs/detector-kit/examples' });
     const source = tree.read('libs/detector-kit/examples/my-breakout.ts', 'utf-8') ?? '';
     const spec = tree.read('libs/detector-kit/examples/my-breakout.spec.ts', 'utf-8') ?? '';
     expect(source).toContain("from '../src'");
@@ -17,7 +32,7 @@ describe('detector generator', () => {
     expect(source).toContain("name: 'my-breakout'");
     expect(source).toContain('npx tsx --conditions=development libs/detector-kit/examples/my-breakout.ts');
     expect(spec).toContain("import { myBreakout } from './my-breakout';");
-    expect(() => detectorGenerator(tree, { name: 'my-breakout' })).toThrow(/already exists/);
+    expect(() => detectorGenerator(tree, { name: 'my-breakout', directory: 'libs/detector-kit/examples' })).toThrow(/already exists/);
   });
 
   it('imports the package when the detector lives outside the kit', () => {

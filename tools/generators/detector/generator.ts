@@ -9,6 +9,8 @@ export interface DetectorGeneratorSchema {
 }
 
 const KIT_ROOT = 'libs/detector-kit';
+/** Where the user's own detectors live, one Nx project each. */
+const USER_DETECTORS_ROOT = 'detectors';
 
 /**
  * Inside the kit (its examples) a detector imports the kit's source directly; anywhere else it
@@ -28,16 +30,16 @@ export function detectorGenerator(tree: Tree, options: DetectorGeneratorSchema):
   if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(n.fileName)) {
     throw new Error(`Detector name must be kebab-case (e.g. my-breakout), got ${JSON.stringify(options.name)}`);
   }
-  const directory = (options.directory ?? `${KIT_ROOT}/examples`).replace(/\/+$/, '');
+  // Without a directory the detector is its own Nx project under detectors/<name>/ (its own test
+  // target), where `npm start`, backtests and optimisations find it with no configuration.
+  const project = options.directory === undefined;
+  const root = `${USER_DETECTORS_ROOT}/${n.fileName}`;
+  const directory = project ? `${root}/src` : (options.directory as string).replace(/\/+$/, '');
   const target = joinPathFragments(directory, `${n.fileName}.ts`);
   if (tree.exists(target)) throw new Error(`${target} already exists`);
-  generateFiles(tree, path.join(__dirname, 'files'), directory, {
-    ...n,
-    timeframe: options.timeframe ?? 'min1',
-    kitImport: kitImportFrom(directory),
-    runPath: target,
-    tmpl: '',
-  });
+  const values = { ...n, timeframe: options.timeframe ?? 'min1', kitImport: kitImportFrom(directory), runPath: target, tmpl: '' };
+  generateFiles(tree, path.join(__dirname, 'files'), directory, values);
+  if (project) generateFiles(tree, path.join(__dirname, 'project-files'), root, values);
 }
 
 export default detectorGenerator;

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Detector } from '@barfinex/detector-kit';
 import { EXAMPLE_ALIASES, EXAMPLE_DETECTORS } from '@barfinex/detector-kit/examples';
 import { DetectorLoadError, loadDetectorModule } from '@barfinex/detector-kit/loader';
@@ -16,7 +17,9 @@ export function builtinDetector(name: string): Detector {
 /** Built-ins by name plus every module's detectors; names must be unique (they address the REST API). */
 export async function loadDetectors(options: { names: readonly string[]; modules: readonly string[]; cwd?: string }): Promise<Detector[]> {
   const detectors = options.names.map(builtinDetector);
-  for (const path of options.modules) detectors.push(...(await loadDetectorModule(path, options.cwd)));
+  // A module named in DETECTOR_MODULES and also found in the detectors dir is loaded once.
+  const modules = [...new Set(options.modules.map((m) => resolve(options.cwd ?? process.cwd(), m)))];
+  for (const path of modules) detectors.push(...(await loadDetectorModule(path, options.cwd)));
   const names = new Set<string>();
   for (const d of detectors) {
     if (names.has(d.name)) throw new DetectorLoadError(`detector "${d.name}" is configured twice`);

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { TimeFrameSchema, UnixMs } from '../common';
 import { defineRoute, defineRoutes } from '../openapi';
-import { BacktestFeesSchema, BacktestRequestSchema, BacktestSourceSchema, BacktestSummarySchema, PositionSizingSchema } from './backtest-routes';
+import {
+  BacktestFeesSchema,
+  BacktestRequestSchema,
+  BacktestSourceSchema,
+  BacktestSummarySchema,
+  PositionSizingSchema,
+} from './backtest-routes';
 import { OkSchema, SymbolParam, TimeFrameParam } from './params';
 
 const tags = ['Optimization'];
@@ -18,11 +24,19 @@ export const ParamRangeSchema = z
   ])
   .meta({
     id: 'ParamRange',
-    description: '`{min, max, step?}` for a number (step defaults to a tenth of the range, 1 for integers), `{values: [...]}` for choices, or `{fixed: v}` to hold one value',
+    description:
+      '`{min, max, step?}` for a number (step defaults to a tenth of the range, 1 for integers), `{values: [...]}` for choices, or `{fixed: v}` to hold one value',
   });
 export type ParamRange = z.output<typeof ParamRangeSchema>;
 
-export const OptimizationObjectiveSchema = z.enum(['sharpe', 'sortino', 'calmar', 'profitFactor', 'returnOverMaxDrawdown', 'netProfit']);
+export const OptimizationObjectiveSchema = z.enum([
+  'sharpe',
+  'sortino',
+  'calmar',
+  'profitFactor',
+  'returnOverMaxDrawdown',
+  'netProfit',
+]);
 export type OptimizationObjective = z.output<typeof OptimizationObjectiveSchema>;
 
 export const OptimizationSearchSchema = z
@@ -33,7 +47,10 @@ export const OptimizationSearchSchema = z
     seed: z.number().int().default(1),
   })
   .default({ method: 'tpe', trials: 100, seed: 1 })
-  .meta({ description: 'grid (every point), random, or tpe (a tree-structured Parzen estimator); the same seed gives the same trials' });
+  .meta({
+    description:
+      'grid (every point), random, or tpe (a tree-structured Parzen estimator); the same seed gives the same trials',
+  });
 
 export const WalkForwardSchema = z
   .object({
@@ -42,7 +59,10 @@ export const WalkForwardSchema = z
     /** Share of each fold's bars that are in-sample (the rest are out-of-sample). */
     inSampleRatio: z.number().min(0.1).max(0.95).default(0.75),
   })
-  .meta({ description: 'Parameters are chosen on each fold in-sample and scored on the bars after it; the headline is the stitched out-of-sample result' });
+  .meta({
+    description:
+      'Parameters are chosen on each fold in-sample and scored on the bars after it; the headline is the stitched out-of-sample result',
+  });
 
 export const OptimizationRequestSchema = z
   .object({
@@ -57,7 +77,10 @@ export const OptimizationRequestSchema = z
     space: z.record(z.string(), ParamRangeSchema).optional(),
     objective: OptimizationObjectiveSchema.default('sharpe'),
     constraints: z
-      .object({ minTrades: z.number().int().min(0).default(0), maxDrawdownPct: z.number().positive().max(100).optional() })
+      .object({
+        minTrades: z.number().int().min(0).default(0),
+        maxDrawdownPct: z.number().positive().max(100).optional(),
+      })
       .default({ minTrades: 0 }),
     search: OptimizationSearchSchema,
     walkForward: WalkForwardSchema.optional(),
@@ -67,7 +90,10 @@ export type OptimizationRequest = z.output<typeof OptimizationRequestSchema>;
 
 export const TrialScoreSchema = z
   .object({
-    score: z.number().nullable().meta({ description: 'The objective; null when the params are invalid or a constraint failed' }),
+    score: z
+      .number()
+      .nullable()
+      .meta({ description: 'The objective; null when the params are invalid or a constraint failed' }),
     sharpe: z.number(),
     sortino: z.number(),
     calmar: z.number(),
@@ -117,8 +143,20 @@ export const OptimizationResultSchema = z
     chosen: ParamSet.nullable().meta({ description: 'The last fold’s choice: the parameters to run from now on' }),
     folds: z.array(FoldResultSchema),
     guard: z.object({
-      robustness: z.number().nullable().meta({ description: 'Mean objective of the chosen parameters’ neighbours (one step along each axis) over the chosen’s own, in-sample; 1 = a plateau' }),
-      pbo: z.number().nullable().meta({ description: 'Probability of backtest overfitting (CSCV, Bailey et al. 2015): how often the in-sample best ranks in the lower half out of sample' }),
+      robustness: z
+        .number()
+        .nullable()
+        .meta({
+          description:
+            'Mean objective of the chosen parameters’ neighbours (one step along each axis) over the chosen’s own, in-sample; 1 = a plateau',
+        }),
+      pbo: z
+        .number()
+        .nullable()
+        .meta({
+          description:
+            'Probability of backtest overfitting (CSCV, Bailey et al. 2015): how often the in-sample best ranks in the lower half out of sample',
+        }),
       flagged: z.boolean(),
       reasons: z.array(z.string()),
       verdict: z.string(),
@@ -180,7 +218,9 @@ export const DetectorInfoSchema = z
     origin: z.enum(['builtin', 'user']),
     aliases: z.array(z.string()),
     timeframes: z.array(TimeFrameSchema),
-    paramsSchema: z.record(z.string(), z.unknown()).meta({ description: 'JSON Schema of the params (from the detector’s Zod schema)' }),
+    paramsSchema: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'JSON Schema of the params (from the detector’s Zod schema)' }),
   })
   .meta({ id: 'DetectorInfo' });
 export type DetectorInfo = z.output<typeof DetectorInfoSchema>;
@@ -195,7 +235,14 @@ export type BatchBacktestRequest = z.output<typeof BatchBacktestRequestSchema>;
 
 export const BatchBacktestResultSchema = z
   .object({
-    runs: z.array(z.object({ symbol: z.string(), params: ParamSet, score: TrialScoreSchema.nullable(), error: z.string().optional() })),
+    runs: z.array(
+      z.object({
+        symbol: z.string(),
+        params: ParamSet,
+        score: TrialScoreSchema.nullable(),
+        error: z.string().optional(),
+      }),
+    ),
   })
   .meta({ id: 'BatchBacktestResult' });
 export type BatchBacktestResult = z.output<typeof BatchBacktestResultSchema>;
@@ -205,32 +252,94 @@ export const OptimizationListQuerySchema = z.object({
   detector: z.string().max(100).optional(),
 });
 export const OptimizationGetQuerySchema = z.object({
-  trials: z.coerce.number().int().min(0).max(20_000).default(1_000).meta({ description: 'Trials to include, in the order they were stored' }),
+  trials: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(20_000)
+    .default(1_000)
+    .meta({ description: 'Trials to include, in the order they were stored' }),
 });
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 const TrialParams = IdParams.extend({ fold: z.coerce.number().int().min(0), seq: z.coerce.number().int().min(0) });
 
 export const ApplyTrialRequestSchema = z
-  .object({ appKey: z.string().min(1).max(100).meta({ description: 'The detector app to reconfigure (its key in the registry)' }), fold: z.number().int().min(0).optional(), seq: z.number().int().min(0).optional() })
+  .object({
+    appKey: z
+      .string()
+      .min(1)
+      .max(100)
+      .meta({ description: 'The detector app to reconfigure (its key in the registry)' }),
+    fold: z.number().int().min(0).optional(),
+    seq: z.number().int().min(0).optional(),
+  })
   .meta({ id: 'ApplyTrialRequest', description: 'Without fold/seq the job’s chosen parameters are applied' });
 
 export const optimizationRoutes = defineRoutes({
-  detectorCatalog: defineRoute({ method: 'get', scope: 'read', path: '/research/detectors', summary: 'Every detector backtests and optimisations can run, built-in and user, with its params schema', tags: ['Backtest'], responses: { 200: z.array(DetectorInfoSchema) } }),
+  detectorCatalog: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/research/detectors',
+    summary: 'Every detector backtests and optimisations can run, built-in and user, with its params schema',
+    tags: ['Backtest'],
+    responses: { 200: z.array(DetectorInfoSchema) },
+  }),
   backtestBatch: defineRoute({
     method: 'post',
     scope: 'configure',
     path: '/backtests/batch',
-    summary: 'Backtest symbols × parameter sets in one request on the research worker pool; answers with every run’s score',
+    summary:
+      'Backtest symbols × parameter sets in one request on the research worker pool; answers with every run’s score',
     tags: ['Backtest'],
     request: { body: BatchBacktestRequestSchema },
     responses: { 200: BatchBacktestResultSchema },
   }),
-  optimizationCreate: defineRoute({ method: 'post', scope: 'configure', path: '/optimizations', summary: 'Start a parameter optimisation (walk-forward, seeded search, overfitting guard)', tags, request: { body: OptimizationRequestSchema }, responses: { 202: OptimizationSummarySchema } }),
-  optimizationList: defineRoute({ method: 'get', scope: 'read', path: '/optimizations', summary: 'Optimisations, newest first', tags, request: { query: OptimizationListQuerySchema }, responses: { 200: z.array(OptimizationSummarySchema) } }),
-  optimizationGet: defineRoute({ method: 'get', scope: 'read', path: '/optimizations/:id', summary: 'One optimisation with its result and trials', tags, request: { params: IdParams, query: OptimizationGetQuerySchema }, responses: { 200: OptimizationDetailSchema, 404: null } }),
-  optimizationCancel: defineRoute({ method: 'post', scope: 'configure', path: '/optimizations/:id/cancel', summary: 'Stop a queued or running optimisation (the trials it stored stay)', tags, request: { params: IdParams }, responses: { 200: OptimizationSummarySchema, 404: null, 409: null } }),
-  optimizationDelete: defineRoute({ method: 'delete', scope: 'configure', path: '/optimizations/:id', summary: 'Delete an optimisation that has ended, with its trials', tags, request: { params: IdParams }, responses: { 200: OkSchema, 404: null, 409: null } }),
+  optimizationCreate: defineRoute({
+    method: 'post',
+    scope: 'configure',
+    path: '/optimizations',
+    summary: 'Start a parameter optimisation (walk-forward, seeded search, overfitting guard)',
+    tags,
+    request: { body: OptimizationRequestSchema },
+    responses: { 202: OptimizationSummarySchema },
+  }),
+  optimizationList: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/optimizations',
+    summary: 'Optimisations, newest first',
+    tags,
+    request: { query: OptimizationListQuerySchema },
+    responses: { 200: z.array(OptimizationSummarySchema) },
+  }),
+  optimizationGet: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/optimizations/:id',
+    summary: 'One optimisation with its result and trials',
+    tags,
+    request: { params: IdParams, query: OptimizationGetQuerySchema },
+    responses: { 200: OptimizationDetailSchema, 404: null },
+  }),
+  optimizationCancel: defineRoute({
+    method: 'post',
+    scope: 'configure',
+    path: '/optimizations/:id/cancel',
+    summary: 'Stop a queued or running optimisation (the trials it stored stay)',
+    tags,
+    request: { params: IdParams },
+    responses: { 200: OptimizationSummarySchema, 404: null, 409: null },
+  }),
+  optimizationDelete: defineRoute({
+    method: 'delete',
+    scope: 'configure',
+    path: '/optimizations/:id',
+    summary: 'Delete an optimisation that has ended, with its trials',
+    tags,
+    request: { params: IdParams },
+    responses: { 200: OkSchema, 404: null, 409: null },
+  }),
   optimizationTrialBacktest: defineRoute({
     method: 'post',
     scope: 'configure',
@@ -247,6 +356,9 @@ export const optimizationRoutes = defineRoutes({
     summary: 'Apply the chosen (or one trial’s) parameters to a running detector app through its params API',
     tags,
     request: { params: IdParams, body: ApplyTrialRequestSchema },
-    responses: { 200: z.object({ appKey: z.string(), detector: z.string(), params: ParamSet, status: z.number().int() }), 404: null },
+    responses: {
+      200: z.object({ appKey: z.string(), detector: z.string(), params: ParamSet, status: z.number().int() }),
+      404: null,
+    },
   }),
 });

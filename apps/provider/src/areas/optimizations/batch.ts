@@ -14,7 +14,12 @@ export type BatchRunner = { run(req: BatchBacktestRequest): Promise<BatchBacktes
  * Batch backtests: every symbol × parameter set over the same range, on the research pool.
  * Each symbol's bars are loaded once and shared; the answer holds every run's figures.
  */
-export function createBatchRunner(deps: { candles: Pick<CandlesRepository, 'range'>; detectors: DetectorCatalog; pool: () => TrialPool; maxBars: number }): BatchRunner {
+export function createBatchRunner(deps: {
+  candles: Pick<CandlesRepository, 'range'>;
+  detectors: DetectorCatalog;
+  pool: () => TrialPool;
+  maxBars: number;
+}): BatchRunner {
   let batchSeq = 0;
   return {
     async run(req) {
@@ -38,8 +43,18 @@ export function createBatchRunner(deps: { candles: Pick<CandlesRepository, 'rang
         }
         const jobs = req.symbols.flatMap((symbol) =>
           paramSets.map(async (params, i) => {
-            const stats = await pool.run({ detector: detector.name, params, seriesKey: `${prefix}${symbol}`, window: { runFrom: 0, scoreFrom: 0, end: bars }, settings });
-            return { symbol, params: req.paramSets[i] ?? {}, score: scoreTrial(stats, 'sharpe', { minTrades: 0 }, intervalMs) };
+            const stats = await pool.run({
+              detector: detector.name,
+              params,
+              seriesKey: `${prefix}${symbol}`,
+              window: { runFrom: 0, scoreFrom: 0, end: bars },
+              settings,
+            });
+            return {
+              symbol,
+              params: req.paramSets[i] ?? {},
+              score: scoreTrial(stats, 'sharpe', { minTrades: 0 }, intervalMs),
+            };
           }),
         );
         runs.push(...(await Promise.all(jobs)));

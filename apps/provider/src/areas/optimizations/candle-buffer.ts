@@ -18,8 +18,20 @@ export interface SharedSeries {
   length: number;
 }
 
-export function createSharedSeries(symbol: string, interval: TimeFrame, intervalMs: number, capacity: number): SharedSeries {
-  return { symbol, interval, intervalMs, buffer: new SharedArrayBuffer(Math.max(1, capacity) * COLUMNS * 8), capacity, length: 0 };
+export function createSharedSeries(
+  symbol: string,
+  interval: TimeFrame,
+  intervalMs: number,
+  capacity: number,
+): SharedSeries {
+  return {
+    symbol,
+    interval,
+    intervalMs,
+    buffer: new SharedArrayBuffer(Math.max(1, capacity) * COLUMNS * 8),
+    capacity,
+    length: 0,
+  };
 }
 
 /** Appends closed candles (oldest first); bars beyond the capacity are refused. */

@@ -35,7 +35,10 @@ function blockSharpe(blocks: readonly number[], picked: readonly number[]): numb
  * other half. PBO is the share of splits where that rank falls in the lower half (logit ≤ 0).
  * Needs at least 2 trials; undefined otherwise.
  */
-export function probabilityOfOverfitting(trials: ReadonlyArray<readonly number[]>, blockCount: number): number | undefined {
+export function probabilityOfOverfitting(
+  trials: ReadonlyArray<readonly number[]>,
+  blockCount: number,
+): number | undefined {
   if (trials.length < 2 || blockCount < 2) return undefined;
   const all = Array.from({ length: blockCount }, (_, i) => i);
   const splits = combinations(blockCount, Math.floor(blockCount / 2));
@@ -66,7 +69,10 @@ export function probabilityOfOverfitting(trials: ReadonlyArray<readonly number[]
  * step along each axis; an infeasible neighbour counts as 0) over its own score. 1 means a
  * plateau, near 0 or negative a lone peak. Undefined without a positive chosen score or neighbours.
  */
-export function robustnessScore(chosen: number | null, neighbourScores: ReadonlyArray<number | null>): number | undefined {
+export function robustnessScore(
+  chosen: number | null,
+  neighbourScores: ReadonlyArray<number | null>,
+): number | undefined {
   if (chosen === null || chosen <= 0 || neighbourScores.length === 0) return undefined;
   const mean = neighbourScores.reduce<number>((a, s) => a + (s ?? 0), 0) / neighbourScores.length;
   return Math.max(-1, Math.min(1, mean / chosen));
@@ -89,10 +95,16 @@ export function judge(input: GuardInput): { flagged: boolean; reasons: string[];
   const reasons: string[] = [];
   if (input.inSampleBest === null) reasons.push('no trial met the constraints');
   if (input.walkForward && input.inSampleBest !== null && (input.outOfSample === null || input.outOfSample <= 0)) {
-    reasons.push(`the best in-sample parameters do not survive out of sample (in-sample ${input.inSampleBest.toFixed(3)}, stitched out-of-sample ${input.outOfSample === null ? 'failed the constraints' : input.outOfSample.toFixed(3)})`);
+    reasons.push(
+      `the best in-sample parameters do not survive out of sample (in-sample ${input.inSampleBest.toFixed(3)}, stitched out-of-sample ${input.outOfSample === null ? 'failed the constraints' : input.outOfSample.toFixed(3)})`,
+    );
   }
-  if (input.pbo !== undefined && input.pbo > PBO_LIMIT) reasons.push(`probability of backtest overfitting ${(input.pbo * 100).toFixed(0)} % (above ${PBO_LIMIT * 100} %)`);
-  if (input.robustness !== undefined && input.robustness < ROBUSTNESS_LIMIT) reasons.push(`the chosen parameters are a lone peak: their neighbours reach ${(input.robustness * 100).toFixed(0)} % of their score`);
+  if (input.pbo !== undefined && input.pbo > PBO_LIMIT)
+    reasons.push(`probability of backtest overfitting ${(input.pbo * 100).toFixed(0)} % (above ${PBO_LIMIT * 100} %)`);
+  if (input.robustness !== undefined && input.robustness < ROBUSTNESS_LIMIT)
+    reasons.push(
+      `the chosen parameters are a lone peak: their neighbours reach ${(input.robustness * 100).toFixed(0)} % of their score`,
+    );
   if (!input.walkForward) reasons.push('no walk-forward: the result is in-sample only');
   const flagged = reasons.some((r) => !r.startsWith('no walk-forward'));
   const verdict = flagged

@@ -1,6 +1,12 @@
 import { bigIntToMs, msToBigInt, nullableBigIntToMs } from '@barfinex/db';
 import type { Prisma, PrismaClient } from '@barfinex/db';
-import type { OptimizationRequest, OptimizationResult, OptimizationSummary, OptimizationTrial, TrialScore } from '@barfinex/contracts';
+import type {
+  OptimizationRequest,
+  OptimizationResult,
+  OptimizationSummary,
+  OptimizationTrial,
+  TrialScore,
+} from '@barfinex/contracts';
 import type { TimeFrame } from '@barfinex/enums';
 import type { TrialRecord, TrialRole } from './optimizer';
 import type { TrialStats } from './scoring';
@@ -49,7 +55,14 @@ function toRecord(row: TrialRow): TrialRecord {
   };
 }
 
-export const toTrialView = (t: TrialRecord): OptimizationTrial => ({ fold: t.fold, seq: t.seq, role: t.role, params: t.params, score: t.score, ...(t.error !== undefined ? { error: t.error } : {}) });
+export const toTrialView = (t: TrialRecord): OptimizationTrial => ({
+  fold: t.fold,
+  seq: t.seq,
+  role: t.role,
+  params: t.params,
+  score: t.score,
+  ...(t.error !== undefined ? { error: t.error } : {}),
+});
 
 export interface OptimizationPatch {
   state?: OptimizationSummary['state'];
@@ -65,7 +78,12 @@ export interface OptimizationPatch {
 /** The only Prisma user of the optimisation area. */
 export function createOptimizationRepository(prisma: PrismaClient) {
   return {
-    async create(o: { id: string; request: OptimizationRequest; total: number; createdAt: number }): Promise<OptimizationSummary> {
+    async create(o: {
+      id: string;
+      request: OptimizationRequest;
+      total: number;
+      createdAt: number;
+    }): Promise<OptimizationSummary> {
       const row = await prisma.optimization.create({
         data: {
           id: o.id,
@@ -104,10 +122,25 @@ export function createOptimizationRepository(prisma: PrismaClient) {
     async storeTrial(id: string, t: TrialRecord, at: number, progress: { done: number; best: Best }): Promise<void> {
       await prisma.$transaction([
         prisma.optimizationTrial.createMany({
-          data: [{ optimizationId: id, fold: t.fold, role: t.role, seq: t.seq, params: json(t.params), score: json(t.score), stats: t.stats ? json(t.stats) : undefined, error: t.error ?? null, createdAt: msToBigInt(at) }],
+          data: [
+            {
+              optimizationId: id,
+              fold: t.fold,
+              role: t.role,
+              seq: t.seq,
+              params: json(t.params),
+              score: json(t.score),
+              stats: t.stats ? json(t.stats) : undefined,
+              error: t.error ?? null,
+              createdAt: msToBigInt(at),
+            },
+          ],
           skipDuplicates: true,
         }),
-        prisma.optimization.update({ where: { id }, data: { done: progress.done, ...(progress.best ? { best: json(progress.best) } : {}) } }),
+        prisma.optimization.update({
+          where: { id },
+          data: { done: progress.done, ...(progress.best ? { best: json(progress.best) } : {}) },
+        }),
       ]);
     },
 
@@ -122,13 +155,21 @@ export function createOptimizationRepository(prisma: PrismaClient) {
     },
 
     async trial(id: string, fold: number, role: TrialRole, seq: number): Promise<TrialRecord | undefined> {
-      const row = await prisma.optimizationTrial.findUnique({ where: { optimizationId_fold_role_seq: { optimizationId: id, fold, role, seq } } });
+      const row = await prisma.optimizationTrial.findUnique({
+        where: { optimizationId_fold_role_seq: { optimizationId: id, fold, role, seq } },
+      });
       return row ? toRecord(row) : undefined;
     },
 
     async get(id: string): Promise<StoredOptimization | undefined> {
       const row = await prisma.optimization.findUnique({ where: { id } });
-      return row ? { summary: toSummary(row), request: row.request as OptimizationRequest, result: (row.result as OptimizationResult | null) ?? null } : undefined;
+      return row
+        ? {
+            summary: toSummary(row),
+            request: row.request as OptimizationRequest,
+            result: (row.result as OptimizationResult | null) ?? null,
+          }
+        : undefined;
     },
 
     async list(filter: { limit: number; detector?: string | undefined }): Promise<OptimizationSummary[]> {
@@ -142,7 +183,11 @@ export function createOptimizationRepository(prisma: PrismaClient) {
 
     /** Jobs a previous process left queued or running: they resume. */
     async unfinished(): Promise<string[]> {
-      const rows = await prisma.optimization.findMany({ where: { state: { in: ['queued', 'running'] } }, orderBy: { createdAt: 'asc' }, select: { id: true } });
+      const rows = await prisma.optimization.findMany({
+        where: { state: { in: ['queued', 'running'] } },
+        orderBy: { createdAt: 'asc' },
+        select: { id: true },
+      });
       return rows.map((r) => r.id);
     },
 

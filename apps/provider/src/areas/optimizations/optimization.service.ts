@@ -36,14 +36,25 @@ type Live = { summary: OptimizationSummary; cancelled: boolean; startedRun?: num
 type Best = OptimizationSummary['best'];
 
 /** A checked request: what a job needs before it runs (all 400s happen here). */
-function planOf(req: OptimizationRequest, detector: Detector, bars: number, maxTrials: number): Omit<OptimizationPlan, 'timeAt'> {
+function planOf(
+  req: OptimizationRequest,
+  detector: Detector,
+  bars: number,
+  maxTrials: number,
+): Omit<OptimizationPlan, 'timeAt'> {
   const space = buildSearchSpace(paramsJsonSchema(detector), req.space);
   if (req.search.method === 'grid' && gridSize(space) > maxTrials) {
-    throw badRequest(`space: the grid has ${gridSize(space)} points, more than ${maxTrials}: narrow it, widen steps or use random/tpe`, { issues: [{ path: 'space', message: 'grid too large' }] });
+    throw badRequest(
+      `space: the grid has ${gridSize(space)} points, more than ${maxTrials}: narrow it, widen steps or use random/tpe`,
+      { issues: [{ path: 'space', message: 'grid too large' }] },
+    );
   }
   const folds = walkForwardFolds(bars, req.walkForward);
   if (!folds) {
-    throw badRequest(`walkForward.folds: ${bars} bars are too few for ${req.walkForward?.folds ?? 1} folds (each window needs at least 20 bars)`, { issues: [{ path: 'walkForward.folds', message: 'too many folds for the range' }] });
+    throw badRequest(
+      `walkForward.folds: ${bars} bars are too few for ${req.walkForward?.folds ?? 1} folds (each window needs at least 20 bars)`,
+      { issues: [{ path: 'walkForward.folds', message: 'too many folds for the range' }] },
+    );
   }
   return {
     space,
@@ -73,7 +84,15 @@ export function createOptimizationService(deps: OptimizationServiceDeps) {
   function publish(entry: Live): void {
     const s = entry.summary;
     void deps.bus
-      .publish('PROVIDER_OPTIMIZATION_PROGRESS', { optimizationId: s.id, state: s.state, done: s.done, total: s.total, best: s.best, etaMs: s.etaMs, ...(s.error !== undefined ? { error: s.error } : {}) })
+      .publish('PROVIDER_OPTIMIZATION_PROGRESS', {
+        optimizationId: s.id,
+        state: s.state,
+        done: s.done,
+        total: s.total,
+        best: s.best,
+        etaMs: s.etaMs,
+        ...(s.error !== undefined ? { error: s.error } : {}),
+      })
       .catch((err: unknown) => deps.log?.warn({ err }, 'optimisation progress not published'));
   }
 
@@ -87,12 +106,20 @@ export function createOptimizationService(deps: OptimizationServiceDeps) {
     const series: SharedSeries[] = [];
     for (const symbol of req.symbols) series.push(await loadSeries(deps.candles, req, symbol, deps.maxBars));
     const bars = Math.min(...series.map((s) => s.length));
-    const plan: OptimizationPlan = { ...planOf(req, detector, bars, maxTrials), timeAt: (i) => new Float64Array((series[0] as SharedSeries).buffer)[i] ?? 0 };
+    const plan: OptimizationPlan = {
+      ...planOf(req, detector, bars, maxTrials),
+      timeAt: (i) => new Float64Array((series[0] as SharedSeries).buffer)[i] ?? 0,
+    };
     const pool = deps.pool();
     series.forEach((s) => pool.share(`${id}:${s.symbol}`, s));
     const trials = await deps.repo.trials(id);
     const s = entry.summary;
-    Object.assign(s, { state: 'running', startedAt: s.startedAt ?? now(), done: trials.length, total: plannedTrials(plan) });
+    Object.assign(s, {
+      state: 'running',
+      startedAt: s.startedAt ?? now(),
+      done: trials.length,
+      total: plannedTrials(plan),
+    });
     entry.startedRun = now();
     entry.doneAtStart = trials.length;
     await deps.repo.update(id, { state: 'running', startedAt: s.startedAt, total: s.total });
@@ -102,10 +129,20 @@ export function createOptimizationService(deps: OptimizationServiceDeps) {
     try {
       const result = await runOptimization(plan, {
         stored: trials,
-        evaluate: async (params, window) => combineStats(await Promise.all(series.map((sr) => pool.run({ detector: detector.name, params, seriesKey: `${id}:${sr.symbol}`, window, settings })))),
+        evaluate: async (params, window) =>
+          combineStats(
+            await Promise.all(
+              series.map((sr) =>
+                pool.run({ detector: detector.name, params, seriesKey: `${id}:${sr.symbol}`, window, settings }),
+              ),
+            ),
+          ),
         store: async (t: TrialRecord) => {
           const done = s.done + 1;
-          const best: Best = t.role === 'search' && t.score.score !== null && (!s.best || t.score.score > s.best.score) ? { params: t.params, score: t.score.score } : s.best;
+          const best: Best =
+            t.role === 'search' && t.score.score !== null && (!s.best || t.score.score > s.best.score)
+              ? { params: t.params, score: t.score.score }
+              : s.best;
           await deps.repo.storeTrial(id, t, now(), { done, best });
           s.done = done;
           s.best = best;
@@ -114,7 +151,10 @@ export function createOptimizationService(deps: OptimizationServiceDeps) {
           s.total = Math.max(total, done);
           s.progress = s.total ? Math.min(1, done / s.total) : 0;
           const ranHere = done - (entry.doneAtStart ?? 0);
-          s.etaMs = ranHere > 0 ? Math.round(((now() - (entry.startedRun ?? now())) / ranHere) * Math.max(0, s.total - done)) : null;
+          s.etaMs =
+            ranHere > 0
+              ? Math.round(((now() - (entry.startedRun ?? now())) / ranHere) * Math.max(0, s.total - done))
+              : null;
           if (now() - lastProgress >= progressEveryMs) {
             lastProgress = now();
             publish(entry);
@@ -122,9 +162,14 @@ export function createOptimizationService(deps: OptimizationServiceDeps) {
         },
         cancelled: () => entry.cancelled || stopping,
       });
-      Object.assign(s, { state: 'finished', progress: 1, etaMs: 0, total: s.done, finishedAt: now() });
-      await deps.repo.update(id, { state: 'finished', result, total: s.done, done: s.done, finishedAt: s.finishedAt });
-      deps.log?.info({ optimizationId: id, trials: s.done, flagged: result.guard.flagged, headline: result.headline?.score ?? null }, 'optimisation finished');
+      // Stored before it shows as finished, so a reader that sees `finished` also gets the result.
+      const finishedAt = now();
+      await deps.repo.update(id, { state: 'finished', result, total: s.done, done: s.done, finishedAt });
+      Object.assign(s, { state: 'finished', progress: 1, etaMs: 0, total: s.done, finishedAt });
+      deps.log?.info(
+        { optimizationId: id, trials: s.done, flagged: result.guard.flagged, headline: result.headline?.score ?? null },
+        'optimisation finished',
+      );
     } finally {
       pool.drop(`${id}:`);
     }
@@ -139,9 +184,20 @@ export function createOptimizationService(deps: OptimizationServiceDeps) {
         // A shutdown leaves the job running in the store: the next start resumes it.
         if (stopping && !entry.cancelled) return;
         const cancelled = entry.cancelled || err instanceof OptimizationCancelled;
-        Object.assign(entry.summary, { state: cancelled ? 'cancelled' : 'failed', error: err instanceof Error ? err.message : String(err), finishedAt: now(), etaMs: null });
+        Object.assign(entry.summary, {
+          state: cancelled ? 'cancelled' : 'failed',
+          error: err instanceof Error ? err.message : String(err),
+          finishedAt: now(),
+          etaMs: null,
+        });
         if (!cancelled) deps.log?.warn({ err, optimizationId: id }, 'optimisation failed');
-        await deps.repo.update(id, { state: entry.summary.state, error: entry.summary.error as string, finishedAt: entry.summary.finishedAt as number }).catch(() => undefined);
+        await deps.repo
+          .update(id, {
+            state: entry.summary.state,
+            error: entry.summary.error as string,
+            finishedAt: entry.summary.finishedAt as number,
+          })
+          .catch(() => undefined);
       }
       publish(entry);
       live.delete(id);
@@ -169,7 +225,12 @@ export function createOptimizationService(deps: OptimizationServiceDeps) {
       const stored = await deps.repo.get(id);
       if (!stored) throw notFound(`optimization ${id}`);
       const rows = trials > 0 ? await deps.repo.trials(id, { limit: trials, withStats: false }) : [];
-      return { ...(live.get(id)?.summary ?? stored.summary), request: stored.request as unknown as Record<string, unknown>, result: stored.result, trials: rows.map(toTrialView) };
+      return {
+        ...(live.get(id)?.summary ?? stored.summary),
+        request: stored.request as unknown as Record<string, unknown>,
+        result: stored.result,
+        trials: rows.map(toTrialView),
+      };
     },
 
     async cancel(id: string): Promise<OptimizationSummary> {
@@ -190,7 +251,11 @@ export function createOptimizationService(deps: OptimizationServiceDeps) {
     },
 
     /** The stored job and one of its trials (or its chosen params), for the backtest and apply calls. */
-    async paramsOf(id: string, fold?: number, seq?: number): Promise<{ request: OptimizationRequest; params: Record<string, unknown>; trial?: TrialRecord }> {
+    async paramsOf(
+      id: string,
+      fold?: number,
+      seq?: number,
+    ): Promise<{ request: OptimizationRequest; params: Record<string, unknown>; trial?: TrialRecord }> {
       const stored = await deps.repo.get(id);
       if (!stored) throw notFound(`optimization ${id}`);
       if (fold === undefined || seq === undefined) {

@@ -21,7 +21,11 @@ const space = buildSearchSpace(SCHEMA, { x: { min: 0, max: 30, step: 1 }, y: { m
 const quality = (p: Record<string, unknown>) => 1 - ((Number(p['x']) - 21) ** 2 + (Number(p['y']) - 8) ** 2) / 400;
 
 /** Per-bar returns of a trial: mean set by the landscape, the same seeded noise for every trial. */
-function syntheticStats(p: Record<string, unknown>, window: TrialWindow, signal: (p: Record<string, unknown>) => number): TrialStats {
+function syntheticStats(
+  p: Record<string, unknown>,
+  window: TrialWindow,
+  signal: (p: Record<string, unknown>) => number,
+): TrialStats {
   // Each trial's own noise, the same on every run.
   const rng = createRng(window.scoreFrom * 31 + window.end + Number(p['x']) * 1_009 + Number(p['y']) * 7_919);
   const bars = window.end - window.scoreFrom;
@@ -42,7 +46,20 @@ function syntheticStats(p: Record<string, unknown>, window: TrialWindow, signal:
     blocks[b + 2] = (blocks[b + 2] as number) + r * r;
     if (i % 50 === 0) curve.push([window.scoreFrom + i, equity * 10_000]);
   }
-  return { bars, sum, sumSq, downSq: 0, totalReturn: equity - 1, maxDrawdownPct: 1, netProfit: (equity - 1) * 10_000, grossProfit: 1, grossLoss: 1, trades: 10, blocks, curve };
+  return {
+    bars,
+    sum,
+    sumSq,
+    downSq: 0,
+    totalReturn: equity - 1,
+    maxDrawdownPct: 1,
+    netProfit: (equity - 1) * 10_000,
+    grossProfit: 1,
+    grossLoss: 1,
+    trades: 10,
+    blocks,
+    curve,
+  };
 }
 
 function plan(method: SearchMethod, overrides: Partial<OptimizationPlan> = {}): OptimizationPlan {
@@ -61,7 +78,15 @@ function plan(method: SearchMethod, overrides: Partial<OptimizationPlan> = {}): 
   };
 }
 
-async function optimise(p: OptimizationPlan, options: { signal?: (p: Record<string, unknown>) => number; stored?: TrialRecord[]; failAfter?: number; shuffle?: boolean } = {}) {
+async function optimise(
+  p: OptimizationPlan,
+  options: {
+    signal?: (p: Record<string, unknown>) => number;
+    stored?: TrialRecord[];
+    failAfter?: number;
+    shuffle?: boolean;
+  } = {},
+) {
   const trials: TrialRecord[] = [];
   const windows: Array<{ role: string; window: TrialWindow }> = [];
   const rng = createRng(7);
@@ -82,16 +107,19 @@ async function optimise(p: OptimizationPlan, options: { signal?: (p: Record<stri
 }
 
 describe('optimisation search', () => {
-  it.each<SearchMethod>(['grid', 'random', 'tpe'])('%s finds the known best region of a seeded synthetic landscape', async (method) => {
-    const grid = buildSearchSpace(SCHEMA, { x: { min: 0, max: 30, step: 2 }, y: { min: 0, max: 30, step: 2 } });
-    const { result, trials } = await optimise(plan(method, method === 'grid' ? { space: grid } : {}));
-    const chosen = result.chosen as { x: number; y: number };
-    // Near the top the hill is flatter than the noise: within a few steps is the known region.
-    expect(Math.abs(chosen.x - 21)).toBeLessThanOrEqual(4);
-    expect(Math.abs(chosen.y - 8)).toBeLessThanOrEqual(4);
-    expect(quality(chosen)).toBeGreaterThan(0.9);
-    expect(trials.filter((t) => t.role === 'search')).toHaveLength(method === 'grid' ? 16 * 16 : 120);
-  });
+  it.each<SearchMethod>(['grid', 'random', 'tpe'])(
+    '%s finds the known best region of a seeded synthetic landscape',
+    async (method) => {
+      const grid = buildSearchSpace(SCHEMA, { x: { min: 0, max: 30, step: 2 }, y: { min: 0, max: 30, step: 2 } });
+      const { result, trials } = await optimise(plan(method, method === 'grid' ? { space: grid } : {}));
+      const chosen = result.chosen as { x: number; y: number };
+      // Near the top the hill is flatter than the noise: within a few steps is the known region.
+      expect(Math.abs(chosen.x - 21)).toBeLessThanOrEqual(4);
+      expect(Math.abs(chosen.y - 8)).toBeLessThanOrEqual(4);
+      expect(quality(chosen)).toBeGreaterThan(0.9);
+      expect(trials.filter((t) => t.role === 'search')).toHaveLength(method === 'grid' ? 16 * 16 : 120);
+    },
+  );
 
   it('the model-based search spends its trials nearer the top than random does', async () => {
     const near = (ts: TrialRecord[]) => ts.filter((t) => t.role === 'search' && quality(t.params) > 0.8).length;
@@ -100,14 +128,18 @@ describe('optimisation search', () => {
     expect(near(tpe.trials)).toBeGreaterThan(near(random.trials) * 1.5);
   });
 
-  it.each<SearchMethod>(['random', 'tpe'])('%s: the same seed gives identical trials, whatever order they finish in', async (method) => {
-    const a = await optimise(plan(method));
-    const b = await optimise(plan(method), { shuffle: true });
-    const key = (ts: TrialRecord[]) => ts.map((t) => `${t.fold}/${t.role}/${t.seq} ${JSON.stringify(t.params)} ${t.score.score}`).sort();
-    expect(key(b.trials)).toEqual(key(a.trials));
-    const c = await optimise(plan(method, { seed: 43 }));
-    expect(key(c.trials)).not.toEqual(key(a.trials));
-  });
+  it.each<SearchMethod>(['random', 'tpe'])(
+    '%s: the same seed gives identical trials, whatever order they finish in',
+    async (method) => {
+      const a = await optimise(plan(method));
+      const b = await optimise(plan(method), { shuffle: true });
+      const key = (ts: TrialRecord[]) =>
+        ts.map((t) => `${t.fold}/${t.role}/${t.seq} ${JSON.stringify(t.params)} ${t.score.score}`).sort();
+      expect(key(b.trials)).toEqual(key(a.trials));
+      const c = await optimise(plan(method, { seed: 43 }));
+      expect(key(c.trials)).not.toEqual(key(a.trials));
+    },
+  );
 
   it('a job cut short resumes from its stored trials and runs every trial exactly once', async () => {
     const full = await optimise(plan('tpe'));
@@ -175,7 +207,12 @@ describe('walk-forward', () => {
 
   it('a real edge passes the guard', async () => {
     const folds = walkForwardFolds(4_000, { mode: 'rolling', folds: 3, inSampleRatio: 0.7 }) ?? [];
-    const { result } = await optimise(plan('grid', { folds, space: buildSearchSpace(SCHEMA, { x: { min: 15, max: 27, step: 2 }, y: { min: 2, max: 14, step: 2 } }) }));
+    const { result } = await optimise(
+      plan('grid', {
+        folds,
+        space: buildSearchSpace(SCHEMA, { x: { min: 15, max: 27, step: 2 }, y: { min: 2, max: 14, step: 2 } }),
+      }),
+    );
     expect(result.headlineKind).toBe('outOfSample');
     expect(result.headline?.score).toBeGreaterThan(0);
     expect(result.guard.robustness).toBeGreaterThan(0.5);

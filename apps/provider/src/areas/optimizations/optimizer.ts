@@ -74,9 +74,17 @@ export async function runOptimization(plan: OptimizationPlan, deps: OptimizerDep
   let total = plannedTrials(plan);
   let done = deps.stored.length;
   let best: { params: Record<string, unknown>; score: number } | null = null;
-  for (const t of deps.stored) if (t.role === 'search' && t.score.score !== null && (!best || t.score.score > best.score)) best = { params: t.params, score: t.score.score };
+  for (const t of deps.stored)
+    if (t.role === 'search' && t.score.score !== null && (!best || t.score.score > best.score))
+      best = { params: t.params, score: t.score.score };
 
-  async function trial(fold: number, role: TrialRole, seq: number, params: Record<string, unknown>, window: TrialWindow): Promise<TrialRecord> {
+  async function trial(
+    fold: number,
+    role: TrialRole,
+    seq: number,
+    params: Record<string, unknown>,
+    window: TrialWindow,
+  ): Promise<TrialRecord> {
     const existing = stored.get(trialKey(fold, role, seq));
     if (existing) return existing;
     if (deps.cancelled?.()) throw new OptimizationCancelled('cancelled by a request');
@@ -85,17 +93,33 @@ export async function runOptimization(plan: OptimizationPlan, deps: OptimizerDep
     try {
       parsed = plan.prepare(params);
     } catch (err) {
-      record = { fold, seq, role, params, score: NO_SCORE, stats: null, error: err instanceof Error ? err.message : String(err) };
+      record = {
+        fold,
+        seq,
+        role,
+        params,
+        score: NO_SCORE,
+        stats: null,
+        error: err instanceof Error ? err.message : String(err),
+      };
       await deps.store(record);
       done += 1;
       deps.onTrial?.(done, total, best);
       return record;
     }
     const stats = await deps.evaluate(parsed, window);
-    record = { fold, seq, role, params, score: scoreTrial(stats, plan.objective, plan.constraints, plan.intervalMs), stats };
+    record = {
+      fold,
+      seq,
+      role,
+      params,
+      score: scoreTrial(stats, plan.objective, plan.constraints, plan.intervalMs),
+      stats,
+    };
     await deps.store(record);
     done += 1;
-    if (role === 'search' && record.score.score !== null && (!best || record.score.score > best.score)) best = { params, score: record.score.score };
+    if (role === 'search' && record.score.score !== null && (!best || record.score.score > best.score))
+      best = { params, score: record.score.score };
     deps.onTrial?.(done, total, best);
     return record;
   }
@@ -117,7 +141,9 @@ export async function runOptimization(plan: OptimizationPlan, deps: OptimizerDep
       const points = searcher.next(history);
       if (points.length === 0) break;
       const base = history.length;
-      const results = await Promise.all(points.map((p, i) => trial(fold.index, 'search', base + i, paramsAt(plan.space, p), isWindow)));
+      const results = await Promise.all(
+        points.map((p, i) => trial(fold.index, 'search', base + i, paramsAt(plan.space, p), isWindow)),
+      );
       results.forEach((r, i) => {
         history.push({ point: points[i] as Point, score: r.score.score });
         records.push(r);
@@ -135,10 +161,19 @@ export async function runOptimization(plan: OptimizationPlan, deps: OptimizerDep
       const scored = new Map(history.map((e) => [pointKey(e.point), e.score]));
       const around = neighbours(plan.space, chosenPoint);
       const scores = await Promise.all(
-        around.map(async (p, i) => (scored.has(pointKey(p)) ? (scored.get(pointKey(p)) ?? null) : (await trial(fold.index, 'neighbour', i, paramsAt(plan.space, p), isWindow)).score.score)),
+        around.map(async (p, i) =>
+          scored.has(pointKey(p))
+            ? (scored.get(pointKey(p)) ?? null)
+            : (await trial(fold.index, 'neighbour', i, paramsAt(plan.space, p), isWindow)).score.score,
+        ),
       );
       foldRobustness = robustnessScore(chosen.score.score, scores);
-      if (fold.oos) foldOos = await trial(fold.index, 'oos', 0, chosen.params, { runFrom: fold.isStart, scoreFrom: fold.oos.start, end: fold.oos.end });
+      if (fold.oos)
+        foldOos = await trial(fold.index, 'oos', 0, chosen.params, {
+          runFrom: fold.isStart,
+          scoreFrom: fold.oos.start,
+          end: fold.oos.end,
+        });
       if (foldOos?.stats) oosStats.push(foldOos.stats);
       lastChosen = chosen.params;
       lastIsCurve = chosen.stats?.curve ?? [];
@@ -168,11 +203,21 @@ export async function runOptimization(plan: OptimizationPlan, deps: OptimizerDep
 
   const walkForward = plan.folds.some((f) => f.oos);
   const stitched = walkForward ? stitchStats(oosStats) : undefined;
-  const headline = walkForward ? (stitched ? scoreTrial(stitched, plan.objective, plan.constraints, plan.intervalMs) : null) : (folds[0]?.inSampleScore ?? null);
+  const headline = walkForward
+    ? stitched
+      ? scoreTrial(stitched, plan.objective, plan.constraints, plan.intervalMs)
+      : null
+    : (folds[0]?.inSampleScore ?? null);
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
   const guardRobustness = mean(robustness);
   const guardPbo = mean(pbos);
-  const verdict = judge({ inSampleBest: bestIs, outOfSample: walkForward ? (headline?.score ?? null) : bestIs, walkForward, robustness: guardRobustness, pbo: guardPbo });
+  const verdict = judge({
+    inSampleBest: bestIs,
+    outOfSample: walkForward ? (headline?.score ?? null) : bestIs,
+    walkForward,
+    robustness: guardRobustness,
+    pbo: guardPbo,
+  });
   return {
     headline,
     headlineKind: walkForward ? 'outOfSample' : 'inSample',

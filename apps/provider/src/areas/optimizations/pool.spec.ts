@@ -6,12 +6,19 @@ import { appendCandles, createSharedSeries } from './candle-buffer';
 import { createTrialPool } from './pool';
 import { runTrial } from './trial-runner';
 
-const settings = { initialBalance: '10000', positionSizing: { mode: 'percent' as const, percent: 10 }, fees: { maker: '0.0002', taker: '0.0005' } };
+const settings = {
+  initialBalance: '10000',
+  positionSizing: { mode: 'percent' as const, percent: 10 },
+  fees: { maker: '0.0002', taker: '0.0005' },
+};
 
 function series(count: number) {
   const s = createSharedSeries('BTCUSDT', 'min1', 60_000, count);
   const bars = generateGbmCandles({ seed: 3, count, volatility: 0.004, decimals: 2 });
-  appendCandles(s, bars.map((b) => barToCandle(b, { symbol: 'BTCUSDT', interval: 'min1' }, 60_000)));
+  appendCandles(
+    s,
+    bars.map((b) => barToCandle(b, { symbol: 'BTCUSDT', interval: 'min1' }, 60_000)),
+  );
   return s;
 }
 
@@ -25,12 +32,17 @@ describe('research pool', () => {
     const pool = createTrialPool({ size: 2, nice: 0 });
     try {
       pool.share('s', data);
-      const [a, b] = await Promise.all([pool.run({ detector: 'ema-cross-atr', params, seriesKey: 's', window, settings }), pool.run({ detector: 'ema-cross', params, seriesKey: 's', window, settings })]);
+      const [a, b] = await Promise.all([
+        pool.run({ detector: 'ema-cross-atr', params, seriesKey: 's', window, settings }),
+        pool.run({ detector: 'ema-cross', params, seriesKey: 's', window, settings }),
+      ]);
       expect(a).toEqual(local);
       expect(b).toEqual(local);
       expect(local.bars).toBe(1_500);
       expect(local.trades).toBeGreaterThan(0);
-      await expect(pool.run({ detector: 'nope', params, seriesKey: 's', window, settings })).rejects.toThrow(/unknown detector/);
+      await expect(pool.run({ detector: 'nope', params, seriesKey: 's', window, settings })).rejects.toThrow(
+        /unknown detector/,
+      );
     } finally {
       await pool.close();
     }

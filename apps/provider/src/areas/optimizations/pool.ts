@@ -25,7 +25,9 @@ function spawn(init: WorkerInit): Worker {
     const file = join(__dirname, 'trial.worker.ts');
     const tsx = require.resolve('tsx/cjs/api');
     const code = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`;
-    const execArgv = process.execArgv.includes('--conditions=development') ? process.execArgv : [...process.execArgv, '--conditions=development'];
+    const execArgv = process.execArgv.includes('--conditions=development')
+      ? process.execArgv
+      : [...process.execArgv, '--conditions=development'];
     return new Worker(code, { eval: true, workerData: init, execArgv });
   }
   return new Worker(join(__dirname, 'trial.worker.js'), { workerData: init });

@@ -51,7 +51,9 @@ export function combineStats(parts: readonly TrialStats[]): TrialStats {
     grossLoss: parts.reduce((a, p) => a + p.grossLoss, 0),
     trades: parts.reduce((a, p) => a + p.trades, 0),
     blocks: first.blocks.map((_, i) => parts.reduce((a, p) => a + (p.blocks[i] ?? 0), 0)),
-    curve: sameLength ? first.curve.map(([t], i) => [t, parts.reduce((a, p) => a + (p.curve[i]?.[1] ?? 0), 0)]) : first.curve,
+    curve: sameLength
+      ? first.curve.map(([t], i) => [t, parts.reduce((a, p) => a + (p.curve[i]?.[1] ?? 0), 0)])
+      : first.curve,
   };
 }
 
@@ -63,7 +65,12 @@ export function sharpeOf(bars: number, sum: number, sumSq: number, intervalMs: n
   return variance > 1e-24 ? finite((mean / Math.sqrt(variance)) * Math.sqrt(YEAR_MS / intervalMs)) : 0;
 }
 
-export function scoreTrial(stats: TrialStats, objective: OptimizationObjective, constraints: Constraints, intervalMs: number): TrialScore {
+export function scoreTrial(
+  stats: TrialStats,
+  objective: OptimizationObjective,
+  constraints: Constraints,
+  intervalMs: number,
+): TrialScore {
   const perYear = YEAR_MS / intervalMs;
   const mean = stats.bars > 0 ? stats.sum / stats.bars : 0;
   const down = stats.bars > 1 ? Math.sqrt(stats.downSq / (stats.bars - 1)) : 0;
@@ -74,7 +81,8 @@ export function scoreTrial(stats: TrialStats, objective: OptimizationObjective, 
     sharpe: sharpeOf(stats.bars, stats.sum, stats.sumSq, intervalMs),
     sortino: down > 1e-12 ? finite((mean / down) * Math.sqrt(perYear)) : 0,
     calmar: dd > 0 ? finite(annual / dd) : 0,
-    profitFactor: stats.grossLoss > 0 ? finite(stats.grossProfit / stats.grossLoss) : stats.grossProfit > 0 ? PF_CAP : 0,
+    profitFactor:
+      stats.grossLoss > 0 ? finite(stats.grossProfit / stats.grossLoss) : stats.grossProfit > 0 ? PF_CAP : 0,
     returnOverMaxDrawdown: dd > 0 ? finite(stats.totalReturn / dd) : 0,
     netProfit: finite(stats.netProfit),
     returnPct: finite(stats.totalReturn * 100),
@@ -82,9 +90,23 @@ export function scoreTrial(stats: TrialStats, objective: OptimizationObjective, 
     trades: stats.trades,
     bars: stats.bars,
   };
-  const feasible = stats.trades >= constraints.minTrades && (constraints.maxDrawdownPct === undefined || stats.maxDrawdownPct <= constraints.maxDrawdownPct);
+  const feasible =
+    stats.trades >= constraints.minTrades &&
+    (constraints.maxDrawdownPct === undefined || stats.maxDrawdownPct <= constraints.maxDrawdownPct);
   return { score: feasible ? figures[objective] : null, ...figures };
 }
 
 /** A trial that never ran (params its schema refuses): no figures, no score. */
-export const NO_SCORE: TrialScore = { score: null, sharpe: 0, sortino: 0, calmar: 0, profitFactor: 0, returnOverMaxDrawdown: 0, netProfit: 0, returnPct: 0, maxDrawdownPct: 0, trades: 0, bars: 0 };
+export const NO_SCORE: TrialScore = {
+  score: null,
+  sharpe: 0,
+  sortino: 0,
+  calmar: 0,
+  profitFactor: 0,
+  returnOverMaxDrawdown: 0,
+  netProfit: 0,
+  returnPct: 0,
+  maxDrawdownPct: 0,
+  trades: 0,
+  bars: 0,
+};

@@ -63,7 +63,8 @@ function randomPoints(space: SearchSpace, count: number, seed: number): Point[] 
 function density(n: number, observed: readonly number[]): number[] {
   const bw = Math.max(1, n * 0.1);
   const out = new Array<number>(n).fill(1 / n);
-  for (const o of observed) for (let k = 0; k < n; k += 1) out[k] = (out[k] as number) + Math.exp(-0.5 * ((k - o) / bw) ** 2);
+  for (const o of observed)
+    for (let k = 0; k < n; k += 1) out[k] = (out[k] as number) + Math.exp(-0.5 * ((k - o) / bw) ** 2);
   const sum = out.reduce((a, b) => a + b, 0);
   return out.map((v) => v / sum);
 }
@@ -92,8 +93,18 @@ function tpeBatch(space: SearchSpace, history: readonly Evaluated[], count: numb
   const nGood = Math.max(1, Math.ceil(ranked.filter((e) => e.score !== null).length * GAMMA));
   const good = ranked.slice(0, nGood);
   const bad = ranked.slice(nGood);
-  const l = space.dimensions.map((d, i) => density(d.values.length, good.map((e) => e.point[i] as number)));
-  const g = space.dimensions.map((d, i) => density(d.values.length, bad.map((e) => e.point[i] as number)));
+  const l = space.dimensions.map((d, i) =>
+    density(
+      d.values.length,
+      good.map((e) => e.point[i] as number),
+    ),
+  );
+  const g = space.dimensions.map((d, i) =>
+    density(
+      d.values.length,
+      bad.map((e) => e.point[i] as number),
+    ),
+  );
   const tried = new Set(history.map((e) => pointKey(e.point)));
   const out: Point[] = [];
   for (let b = 0; b < count; b += 1) {
@@ -109,7 +120,9 @@ function tpeBatch(space: SearchSpace, history: readonly Evaluated[], count: numb
       }
     }
     // Every candidate already tried (a small space): fall back to an untried uniform draw.
-    best ??= randomPoints(space, Math.min(gridSize(space), tried.size + 1), seed + b).find((p) => !tried.has(pointKey(p)));
+    best ??= randomPoints(space, Math.min(gridSize(space), tried.size + 1), seed + b).find(
+      (p) => !tried.has(pointKey(p)),
+    );
     if (!best) break;
     tried.add(pointKey(best));
     out.push(best);
@@ -117,10 +130,17 @@ function tpeBatch(space: SearchSpace, history: readonly Evaluated[], count: numb
   return out;
 }
 
-export function createSearcher(method: SearchMethod, space: SearchSpace, options: { trials: number; seed: number }): Searcher {
+export function createSearcher(
+  method: SearchMethod,
+  space: SearchSpace,
+  options: { trials: number; seed: number },
+): Searcher {
   const size = gridSize(space);
   if (method === 'grid') {
-    return { total: size, next: (history) => Array.from({ length: size - history.length }, (_, i) => gridPoint(space, history.length + i)) };
+    return {
+      total: size,
+      next: (history) => Array.from({ length: size - history.length }, (_, i) => gridPoint(space, history.length + i)),
+    };
   }
   const total = Math.min(options.trials, size);
   if (method === 'random') {

@@ -14,7 +14,11 @@ interface SeriesRequest {
 }
 
 /** Bars the job will read per symbol; a 400 for what can never run (too long, nothing stored). */
-export async function checkSeries(candles: Pick<CandlesRepository, 'range'>, req: SeriesRequest, maxBars: number): Promise<number> {
+export async function checkSeries(
+  candles: Pick<CandlesRepository, 'range'>,
+  req: SeriesRequest,
+  maxBars: number,
+): Promise<number> {
   const src = req.source;
   if (req.interval === 'month') throw badRequest('interval: optimisations need a fixed-length interval (not month)');
   if (src.type === 'synthetic') {
@@ -22,18 +26,26 @@ export async function checkSeries(candles: Pick<CandlesRepository, 'range'>, req
     return src.bars;
   }
   const bars = barsInRange(src.from, src.to, req.interval);
-  if (bars > maxBars) throw badRequest(`source: the range holds up to ${bars} ${req.interval} bars > ${maxBars}`, { maxBars });
+  if (bars > maxBars)
+    throw badRequest(`source: the range holds up to ${bars} ${req.interval} bars > ${maxBars}`, { maxBars });
   for (const symbol of req.symbols) {
     const key = { connectorType: src.connectorType, marketType: src.marketType, symbol, interval: req.interval };
     if ((await candles.range(key, src.from, src.to, 1)).length === 0) {
-      throw badRequest(`symbols: no stored ${req.interval} candles for ${src.connectorType}/${src.marketType}/${symbol} in the range (backfill them first)`);
+      throw badRequest(
+        `symbols: no stored ${req.interval} candles for ${src.connectorType}/${src.marketType}/${symbol} in the range (backfill them first)`,
+      );
     }
   }
   return bars;
 }
 
 /** One symbol's bars, loaded once into shared memory for every trial of the job. */
-export async function loadSeries(candles: Pick<CandlesRepository, 'range'>, req: SeriesRequest, symbol: string, maxBars: number): Promise<SharedSeries> {
+export async function loadSeries(
+  candles: Pick<CandlesRepository, 'range'>,
+  req: SeriesRequest,
+  symbol: string,
+  maxBars: number,
+): Promise<SharedSeries> {
   const intervalMs = timeFrameMs(req.interval) ?? 60_000;
   const ref = { symbol, interval: req.interval };
   const src = req.source;
@@ -43,7 +55,13 @@ export async function loadSeries(candles: Pick<CandlesRepository, 'range'>, req:
     appendCandles(series, all);
     return series;
   }
-  const series = createSharedSeries(symbol, req.interval, intervalMs, Math.min(maxBars, barsInRange(src.from, src.to, req.interval)));
-  for await (const page of storedCandles(candles, src, ref)) appendCandles(series, page.slice(0, series.capacity - series.length));
+  const series = createSharedSeries(
+    symbol,
+    req.interval,
+    intervalMs,
+    Math.min(maxBars, barsInRange(src.from, src.to, req.interval)),
+  );
+  for await (const page of storedCandles(candles, src, ref))
+    appendCandles(series, page.slice(0, series.capacity - series.length));
   return series;
 }

@@ -58,20 +58,39 @@ function defaultRange(prop: PropSchema, integer: boolean): { min: number; max: n
 }
 
 function checkBounds(path: string, prop: PropSchema, v: number, issues: Issue[]): void {
-  if (prop.minimum !== undefined && v < prop.minimum) issues.push({ path, message: `below the parameter's minimum ${prop.minimum}` });
-  if (prop.exclusiveMinimum !== undefined && v <= prop.exclusiveMinimum) issues.push({ path, message: `must be above ${prop.exclusiveMinimum}` });
-  if (prop.maximum !== undefined && v > prop.maximum) issues.push({ path, message: `above the parameter's maximum ${prop.maximum}` });
-  if (prop.exclusiveMaximum !== undefined && v >= prop.exclusiveMaximum) issues.push({ path, message: `must be below ${prop.exclusiveMaximum}` });
+  if (prop.minimum !== undefined && v < prop.minimum)
+    issues.push({ path, message: `below the parameter's minimum ${prop.minimum}` });
+  if (prop.exclusiveMinimum !== undefined && v <= prop.exclusiveMinimum)
+    issues.push({ path, message: `must be above ${prop.exclusiveMinimum}` });
+  if (prop.maximum !== undefined && v > prop.maximum)
+    issues.push({ path, message: `above the parameter's maximum ${prop.maximum}` });
+  if (prop.exclusiveMaximum !== undefined && v >= prop.exclusiveMaximum)
+    issues.push({ path, message: `must be below ${prop.exclusiveMaximum}` });
 }
 
-function dimensionOf(name: string, prop: PropSchema, range: ParamRange | undefined, issues: Issue[]): Dimension | ParamValue | undefined {
+function dimensionOf(
+  name: string,
+  prop: PropSchema,
+  range: ParamRange | undefined,
+  issues: Issue[],
+): Dimension | ParamValue | undefined {
   const path = `space.${name}`;
   if (range && 'fixed' in range) return range.fixed;
   if (range && 'values' in range) return { name, values: [...new Set(range.values)] };
   if (prop.type === 'boolean') return { name, values: [false, true] };
-  if (Array.isArray(prop.enum)) return { name, values: prop.enum.filter((v): v is ParamValue => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') };
+  if (Array.isArray(prop.enum))
+    return {
+      name,
+      values: prop.enum.filter(
+        (v): v is ParamValue => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean',
+      ),
+    };
   if (prop.type !== 'integer' && prop.type !== 'number') {
-    if (range) issues.push({ path, message: `a ${prop.type ?? 'non-numeric'} parameter takes {values} or {fixed}, not a range` });
+    if (range)
+      issues.push({
+        path,
+        message: `a ${prop.type ?? 'non-numeric'} parameter takes {values} or {fixed}, not a range`,
+      });
     return undefined;
   }
   const integer = prop.type === 'integer';
@@ -84,11 +103,16 @@ function dimensionOf(name: string, prop: PropSchema, range: ParamRange | undefin
   if (range) {
     checkBounds(`${path}.min`, prop, range.min, issues);
     checkBounds(`${path}.max`, prop, range.max, issues);
-    if (integer && (!Number.isInteger(range.min) || !Number.isInteger(range.max))) issues.push({ path, message: 'an integer parameter needs whole bounds' });
+    if (integer && (!Number.isInteger(range.min) || !Number.isInteger(range.max)))
+      issues.push({ path, message: 'an integer parameter needs whole bounds' });
   }
-  const step = range?.step ?? (integer ? Math.max(1, Math.round((bounds.max - bounds.min) / 10)) : (bounds.max - bounds.min) / 10 || 1);
-  if (integer && !Number.isInteger(step)) issues.push({ path: `${path}.step`, message: 'an integer parameter needs a whole step' });
-  if ((bounds.max - bounds.min) / step + 1 > MAX_VALUES_PER_DIMENSION) issues.push({ path: `${path}.step`, message: `more than ${MAX_VALUES_PER_DIMENSION} values: widen the step` });
+  const step =
+    range?.step ??
+    (integer ? Math.max(1, Math.round((bounds.max - bounds.min) / 10)) : (bounds.max - bounds.min) / 10 || 1);
+  if (integer && !Number.isInteger(step))
+    issues.push({ path: `${path}.step`, message: 'an integer parameter needs a whole step' });
+  if ((bounds.max - bounds.min) / step + 1 > MAX_VALUES_PER_DIMENSION)
+    issues.push({ path: `${path}.step`, message: `more than ${MAX_VALUES_PER_DIMENSION} values: widen the step` });
   if (issues.length > 0) return undefined;
   return { name, values: numericValues(bounds.min, bounds.max, step, integer) };
 }
@@ -98,11 +122,18 @@ function dimensionOf(name: string, prop: PropSchema, range: ParamRange | undefin
  * narrowing. Without `space` every parameter is searched over its default range; with it, only
  * the named ones (the rest keep their defaults). Every problem names its field (`space.fast.step`).
  */
-export function buildSearchSpace(paramsSchema: Record<string, unknown>, space: Record<string, ParamRange> | undefined): SearchSpace {
+export function buildSearchSpace(
+  paramsSchema: Record<string, unknown>,
+  space: Record<string, ParamRange> | undefined,
+): SearchSpace {
   const props = (paramsSchema['properties'] ?? {}) as Record<string, PropSchema>;
   const issues: Issue[] = [];
   for (const name of Object.keys(space ?? {})) {
-    if (!Object.hasOwn(props, name)) issues.push({ path: `space.${name}`, message: `unknown parameter (known: ${Object.keys(props).join(', ') || 'none'})` });
+    if (!Object.hasOwn(props, name))
+      issues.push({
+        path: `space.${name}`,
+        message: `unknown parameter (known: ${Object.keys(props).join(', ') || 'none'})`,
+      });
   }
   const dimensions: Dimension[] = [];
   const fixed: Record<string, ParamValue> = {};
@@ -116,7 +147,8 @@ export function buildSearchSpace(paramsSchema: Record<string, unknown>, space: R
     } else fixed[name] = d;
   }
   if (issues.length > 0) throw fail(issues);
-  if (dimensions.length === 0) throw fail([{ path: 'space', message: 'nothing to search: give at least one parameter two or more values' }]);
+  if (dimensions.length === 0)
+    throw fail([{ path: 'space', message: 'nothing to search: give at least one parameter two or more values' }]);
   return { dimensions, fixed };
 }
 

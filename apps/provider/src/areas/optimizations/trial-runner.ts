@@ -26,14 +26,33 @@ const CURVE_POINTS = 200;
  * scoring needs. Bars before `scoreFrom` only warm indicators and positions up; nothing at or
  * after `end` is ever read, which is what keeps an out-of-sample bar out of an in-sample choice.
  */
-export function runTrial(detector: Detector, params: Record<string, unknown>, series: SharedSeries, window: TrialWindow, settings: TrialSettings): TrialStats {
+export function runTrial(
+  detector: Detector,
+  params: Record<string, unknown>,
+  series: SharedSeries,
+  window: TrialWindow,
+  settings: TrialSettings,
+): TrialStats {
   const reader = createSeriesReader(series);
   const end = Math.min(window.end, reader.length);
   const scored = Math.max(0, end - window.scoreFrom);
   const blockLen = Math.max(1, Math.ceil(scored / CSCV_BLOCKS));
   const blocks = new Array<number>(CSCV_BLOCKS * 3).fill(0);
   const curveEvery = Math.max(1, Math.ceil(scored / CURVE_POINTS));
-  const stats: TrialStats = { bars: 0, sum: 0, sumSq: 0, downSq: 0, totalReturn: 0, maxDrawdownPct: 0, netProfit: 0, grossProfit: 0, grossLoss: 0, trades: 0, blocks, curve: [] };
+  const stats: TrialStats = {
+    bars: 0,
+    sum: 0,
+    sumSq: 0,
+    downSq: 0,
+    totalReturn: 0,
+    maxDrawdownPct: 0,
+    netProfit: 0,
+    grossProfit: 0,
+    grossLoss: 0,
+    trades: 0,
+    blocks,
+    curve: [],
+  };
   let index = window.runFrom;
   let previous = Number(settings.initialBalance);
   let start = previous;

@@ -42,9 +42,18 @@ parentPort?.on('message', (msg: WorkerRequest) => {
       const detector = c.get(msg.task.detector);
       const data = series.get(msg.task.seriesKey);
       if (!detector) return { type: 'result', id: msg.id, error: `unknown detector ${msg.task.detector}` };
-      if (!data) return { type: 'result', id: msg.id, error: `series ${msg.task.seriesKey} was not sent to this worker` };
-      return { type: 'result', id: msg.id, stats: runTrial(detector, msg.task.params, data, msg.task.window, msg.task.settings) };
+      if (!data)
+        return { type: 'result', id: msg.id, error: `series ${msg.task.seriesKey} was not sent to this worker` };
+      return {
+        type: 'result',
+        id: msg.id,
+        stats: runTrial(detector, msg.task.params, data, msg.task.window, msg.task.settings),
+      };
     })
-    .catch((err: unknown): WorkerReply => ({ type: 'result', id: msg.id, error: err instanceof Error ? err.message : String(err) }))
+    .catch((err: unknown): WorkerReply => ({
+      type: 'result',
+      id: msg.id,
+      error: err instanceof Error ? err.message : String(err),
+    }))
     .then((reply) => parentPort?.postMessage(reply));
 });
