@@ -1,7 +1,13 @@
 import type { Bus, Subscription } from '@barfinex/bus';
-import type { DetectorEmission } from '@barfinex/detector-kit';
+import type { DetectorEmission, DetectorEventName } from '@barfinex/detector-kit';
+import type { EventMeta, EventPayloadInput } from '@barfinex/events';
 import type { Logger } from 'pino';
 import type { DetectorHost } from './detectors/host';
+
+/** One emission onto the bus: generic over its event, so the name and its payload stay paired for the compiler. */
+function publishEmission<N extends DetectorEventName>(bus: Bus, emission: { name: N; payload: EventPayloadInput<N>; meta: EventMeta }, key: string) {
+  return bus.publish(emission.name, emission.payload, { ...emission.meta, key });
+}
 
 /**
  * Publishes emissions one after another, in the order the runners produced them; the candle
@@ -18,7 +24,7 @@ export function createPublisher(deps: { bus: Bus; appKey: string; logger: Logger
       inFlight += 1;
       tail = tail
         .then(() =>
-          deps.bus.publish(emission.name as never, emission.payload as never, { ...emission.meta, key: deps.appKey }).then(
+          publishEmission(deps.bus, emission, deps.appKey).then(
             () => deps.onPublished?.(emission.name),
             (err: unknown) => {
               failures += 1;

@@ -1,6 +1,6 @@
 import { createMemoryBus } from '@barfinex/bus';
 import type { Bus, MemoryBus } from '@barfinex/bus';
-import { createEnvelope, isDurableEvent } from '@barfinex/events';
+import { createEnvelope, isDurableEvent, isEventName } from '@barfinex/events';
 
 /** The memory bus with an outage switch, as NATS behaves when its server is gone. */
 export interface FlakyBus extends Bus {
@@ -18,7 +18,7 @@ export function createFlakyBus(inner: MemoryBus = createMemoryBus()): FlakyBus {
   let isDown = false;
   let failing = false;
   const accepted: string[] = [];
-  const refuses = (name: string): boolean => isDurableEvent(name as never) && (isDown || failing);
+  const refuses = (name: string): boolean => isEventName(name) && isDurableEvent(name) && (isDown || failing);
   const refusal = (): Error => new Error(isDown ? 'NATS is down' : 'JetStream did not answer');
   return {
     inner,

@@ -73,9 +73,9 @@ export function createEventPublisher(deps: EventPublisherDeps): OutboxEventPubli
     });
   };
 
-  const live = (name: EventName, payload: unknown, meta: EventMeta | undefined): void => {
+  const live = <N extends EventName>(name: N, payload: EventPayloadInput<N>, meta: EventMeta | undefined): void => {
     track(
-      bus.publish(name, payload as never, { key: deps.key, ...meta }).then(
+      bus.publish(name, payload, { key: deps.key, ...meta }).then(
         () => onPublished(name, true),
         (err: unknown) => {
           onPublished(name, false);
@@ -85,11 +85,11 @@ export function createEventPublisher(deps: EventPublisherDeps): OutboxEventPubli
     );
   };
 
-  const durable = (name: EventName, payload: unknown, meta: EventMeta | undefined): void => {
+  const durable = <N extends EventName>(name: N, payload: EventPayloadInput<N>, meta: EventMeta | undefined): void => {
     // Built here, not in the bus, so a re-send from the outbox carries the same eventId.
     let env: EventEnvelope;
     try {
-      env = createEnvelope(name, payload as never, { key: deps.key, ...meta }, now);
+      env = createEnvelope(name, payload, { key: deps.key, ...meta }, now);
     } catch (err) {
       onPublished(name, false);
       logger.warn({ err, event: name }, 'event publish failed');
