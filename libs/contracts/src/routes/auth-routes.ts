@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ConnectorTypeSchema, MarketTypeSchema, TimestampInput, UnixMs } from '../common';
 import { createPaginationQuery, paginated } from '../http';
-import { defineRoute, defineRoutes } from '../openapi';
+import { defineRoute, defineRoutes, withOpenApiSchema } from '../openapi';
+import { OrderCreateFieldsSchema, OrderCreateRequestSchema } from '../order';
 import { ApiScopeSchema } from '../scopes';
 import { MarketTypeParam, SymbolParam } from './params';
 
@@ -100,8 +101,21 @@ export const TokenRevokedSchema = z
   .meta({ id: 'TokenRevoked' });
 export type TokenRevoked = z.output<typeof TokenRevokedSchema>;
 
+export const OrderCheckSchema = z
+  .object({
+    valid: z.literal(true),
+    order: z.record(z.string(), z.unknown()).meta({ description: 'The order as it would be sent: fields normalised, nothing stored' }),
+    checks: z.array(z.string()).meta({ description: 'What was checked: the body, the connector, the instrument filters at the last price' }),
+  })
+  .meta({ id: 'OrderCheck' });
+
 const TokenIdParams = z.object({ id: z.string().min(1).max(100) });
 
+/**
+ * Access control, and what agents need beside it: `validateOrder` checks an order as `POST /orders`
+ * would (body, connector, the venue's filters at the last price) and places nothing, so a dry run
+ * needs only `read`.
+ */
 export const authRoutes = defineRoutes({
   createToken: defineRoute({ method: 'post', scope: 'admin', path: '/auth/tokens', summary: 'Create a named token with scopes; the answer holds its secret, once', tags: tags('Access'), request: { body: TokenCreateSchema }, responses: { 201: TokenCreatedSchema } }),
   listTokens: defineRoute({ method: 'get', scope: 'admin', path: '/auth/tokens', summary: 'Tokens, newest first (never their secrets)', tags: tags('Access'), responses: { 200: z.array(TokenViewSchema) } }),
@@ -116,4 +130,13 @@ export const authRoutes = defineRoutes({
   }),
   whoami: defineRoute({ method: 'get', scope: 'read', path: '/auth/whoami', summary: 'The calling token: its scopes, restriction and the operations it may call', tags: tags('Access'), responses: { 200: WhoAmISchema } }),
   audit: defineRoute({ method: 'get', scope: 'admin', path: '/audit', summary: 'Audit trail of every state-changing and every denied request, newest first', tags: tags('Access'), request: { query: AuditQuerySchema }, responses: { 200: paginated(AuditRecordSchema) } }),
+  validateOrder: defineRoute({
+    method: 'post',
+    scope: 'read',
+    path: '/orders/validate',
+    summary: 'Check an order against the body rules and the venue filters without placing it (dry run)',
+    tags: tags('Orders'),
+    request: { body: withOpenApiSchema(OrderCreateRequestSchema, OrderCreateFieldsSchema) },
+    responses: { 200: OrderCheckSchema },
+  }),
 });

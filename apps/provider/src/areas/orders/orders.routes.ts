@@ -1,5 +1,5 @@
 import { providerRoutes as r } from '@barfinex/contracts';
-import { buildPage } from '@barfinex/contracts';
+import { authRoutes, buildPage } from '@barfinex/contracts';
 import type { Order } from '@barfinex/contracts';
 import type { OrderStatus } from '@barfinex/enums';
 import { ORDER_STATUS_VALUES } from '@barfinex/enums';
@@ -17,6 +17,7 @@ export function registerOrderRoutes(t: TypedRouter, deps: { orders: OrdersServic
     const result = await orders.place(body);
     return result.replayed ? reply(200, result.order, { 'Idempotent-Replayed': 'true' }) : reply(201, result.order);
   });
+  t.add(authRoutes.validateOrder, ({ body }) => orders.validate(body));
   t.add(r.closeOrder, ({ body }) => orders.cancel(body.id));
   t.add(r.listOrders, async ({ query, req }) => {
     const statuses = query.status?.split(',').map((s) => s.trim().toUpperCase());

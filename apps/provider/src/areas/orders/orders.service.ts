@@ -344,8 +344,15 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     });
   }
 
+  /** What `place` checks before anything is stored or sent; throws the same 400s. */
+  function validate(input: OrderCreate): { valid: true; order: OrderCreate; checks: string[] } {
+    checked(input);
+    return { valid: true, order: input, checks: ['body', 'connector', 'instrument filters'] };
+  }
+
   return {
     place,
+    validate,
     get,
     cancel,
     replace,
