@@ -18,7 +18,7 @@ function boundaries(testCode) {
       { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:util', 'type:domain', ...testing] },
       { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: [...LIB_LAYERS, ...testing] },
       { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [...LIB_LAYERS, 'type:testing'] },
-      { sourceTag: 'platform:browser', onlyDependOnLibsWithTags: ['platform:browser'] },
+      { sourceTag: 'platform:browser', onlyDependOnLibsWithTags: ['platform:browser', ...testing] },
       { sourceTag: 'type:app', onlyDependOnLibsWithTags: [...LIB_LAYERS, ...testing] },
       { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [...LIB_LAYERS, ...testing] },
       { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:app', ...LIB_LAYERS, 'type:testing'] },

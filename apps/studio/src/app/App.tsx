@@ -25,8 +25,8 @@ function Header() {
       <span className="ws-state" title="Live connection to the provider">
         <span className="dot" /> live
       </span>
-      <button type="button" className="ghost" onClick={() => setTimeZone(timeZone === 'utc' ? 'local' : 'utc')} title="Switch between local time and UTC">
-        {zoneLabel(timeZone)}
+      <button type="button" className="ghost" onClick={() => setTimeZone(timeZone === 'utc' ? 'local' : 'utc')} title="Every time on every page: local time or UTC (click to switch)">
+        Times: {timeZone === 'utc' ? 'UTC' : `local (${zoneLabel(timeZone)})`}
       </button>
       <button type="button" className="ghost" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
         {theme === 'dark' ? 'Light' : 'Dark'} theme

@@ -25,7 +25,7 @@ export interface Row {
 
 const summarize = (payload: unknown): string => {
   const text = JSON.stringify(payload ?? null);
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 };
 
 /** New live rows go on top; the list never grows past `max`. */

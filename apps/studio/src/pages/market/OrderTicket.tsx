@@ -61,8 +61,9 @@ export function OrderTicket({ connectorType, marketType, instrument, lastPrice }
         connectorType,
         marketType,
         clientOrderId: newClientOrderId(),
-        ...(takesPrice(type) ? { price } : {}),
-        ...(takesStop(type) ? { stopPrice } : {}),
+        // An empty field is left out, so the provider names what is missing.
+        ...(takesPrice(type) && price.trim() !== '' ? { price } : {}),
+        ...(takesStop(type) && stopPrice.trim() !== '' ? { stopPrice } : {}),
         ...(takesCallback(type) ? { callbackRate } : {}),
         ...(marketType === 'futures' && leverage ? { leverage: Number(leverage) } : {}),
       } as Parameters<typeof client.orders.create>[0]),

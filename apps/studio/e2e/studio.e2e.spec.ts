@@ -1,0 +1,148 @@
+// Studio in Debian's Chromium against the whole platform as `npm start` runs it (sim exchange,
+// embedded database, in-memory bus), on free ports. Every scenario acts as a trader would.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { eventually, findRepoRoot, killLaunchedStacks, launchStack } from '@barfinex/testing';
+import type { LaunchedStack } from '@barfinex/testing';
+import { chartInk, openBrowser, screenshotPath } from './browser';
+import type { Browser } from './browser';
+
+const TOKEN = 'studio-e2e-token-0123456789abcdef';
+const root = findRepoRoot(__dirname);
+jest.setTimeout(240_000);
+
+let stack: LaunchedStack;
+let browser: Browser;
+let dataDir: string;
+
+async function api(method: string, url: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(`${stack.base}/api${url}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, json: await res.json().catch(() => null) };
+}
+
+async function shot(name: string): Promise<void> {
+  const file = screenshotPath(name, root);
+  mkdirSync(path.dirname(file), { recursive: true });
+  await browser.page.screenshot({ path: file });
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'studio-e2e-'));
+  stack = await launchStack(['npm', 'start'], { BARFINEX_DATA_DIR: dataDir, PROVIDER_API_TOKEN: TOKEN });
+  // Six hours of seeded history, so the chart has a past to draw, not only the live bars.
+  const now = Date.now();
+  const backfill = await api('POST', '/candles/sim/spot/BTCUSDT/min1/backfill', { from: now - 6 * 3_600_000, to: now });
+  expect([202, 409]).toContain(backfill.status);
+  await eventually(async () => {
+    const candles = await api('GET', '/candles/sim/spot/BTCUSDT/min1?days=1');
+    expect((candles.json as unknown[]).length).toBeGreaterThan(100);
+  }, 60_000, 250);
+  browser = await openBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  killLaunchedStacks();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('Studio in a browser', () => {
+  it('keeps a wrong token on the sign-in page with the reason', async () => {
+    const { page } = browser;
+    await page.goto(`${stack.base}/`);
+    await page.getByLabel('API token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'refused this token' }).waitFor();
+    await shot('sign-in');
+  });
+
+  it('signs in and draws the candles, which then move live', async () => {
+    const { page } = browser;
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('price-chart').waitFor();
+    expect(page.url()).toContain('/studio/market');
+    await eventually(async () => expect(await chartInk(page)).toBeGreaterThan(500), 30_000, 200);
+    await page.locator('html[data-ws="connected"]').waitFor();
+    const firstBar = await page.locator('html').getAttribute('data-last-bar');
+    const before = await chartInk(page);
+    // A live candle event reaches the chart (its update() call records the bar it drew).
+    await eventually(async () => expect(await page.locator('html').getAttribute('data-last-bar')).not.toBeNull(), 60_000, 200);
+    expect(before).toBeGreaterThan(500);
+    expect(firstBar === null || Number(await page.locator('html').getAttribute('data-last-bar')) >= Number(firstBar)).toBe(true);
+    await shot('market');
+  });
+
+  it('places a LIMIT order from the ticket, sees it in open orders from the live event, and cancels it', async () => {
+    const { page } = browser;
+    const ticker = await api('GET', '/symbols/sim/spot/BTCUSDT/ticker');
+    const last = Number((ticker.json as { c: string }).c);
+    const price = (Math.floor(last * 0.8 * 100) / 100).toFixed(2);
+    await page.getByLabel('Type', { exact: true }).selectOption('LIMIT');
+    await page.locator('#ticket-quantity').fill('0.001');
+    await page.locator('#ticket-price').fill(price);
+    await page.getByRole('button', { name: 'Buy' }).click();
+    const row = page.getByTestId('open-orders').locator('tbody tr').filter({ hasText: 'LIMIT' }).filter({ hasText: Number(price).toLocaleString('en-US', { minimumFractionDigits: 2 }) });
+    await row.first().waitFor();
+    await shot('market-order');
+    await row.first().getByRole('button', { name: /^Cancel order/ }).click();
+    await row.first().waitFor({ state: 'detached' });
+  });
+
+  it("shows a rejected order's API message beside the field", async () => {
+    const { page } = browser;
+    await page.getByLabel('Type', { exact: true }).selectOption('LIMIT');
+    await page.locator('#ticket-quantity').fill('0.001');
+    await page.locator('#ticket-price').fill('');
+    await page.getByRole('button', { name: 'Buy' }).click();
+    const error = page.getByTestId('ticket-price-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('price is required for LIMIT orders');
+  });
+
+  it('trips and resets the kill switch from Overview', async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const card = page.getByTestId('kill-switch');
+    await card.waitFor();
+    await page.getByRole('button', { name: 'Trip kill switch…' }).click();
+    await page.getByLabel('Reason (recorded in the audit log)').fill('e2e: operator halt');
+    await page.getByRole('button', { name: 'Trip', exact: true }).click();
+    await page.locator('[data-testid="kill-switch"][data-active="true"]').waitFor();
+    await shot('overview');
+    await page.getByRole('button', { name: 'Reset kill switch…' }).click();
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    await page.locator('[data-testid="kill-switch"][data-active="false"]').waitFor();
+  });
+
+  it("shows an order's events in the event log as they happen", async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: 'Events' }).click();
+    await page.getByTestId('event-log').waitFor();
+    await page.locator('html[data-ws="connected"]').waitFor();
+    const clientOrderId = `e2e-live-${Date.now()}`;
+    const placed = await api('POST', '/orders', { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001', connectorType: 'sim', marketType: 'spot', clientOrderId });
+    expect(placed.status).toBe(201);
+    await page.locator('[data-event-type="PROVIDER_ORDER_CREATE"]').filter({ hasText: clientOrderId }).first().waitFor();
+    await page.locator('[data-event-type="PROVIDER_ORDER_CLOSE"]').filter({ hasText: clientOrderId }).first().waitFor();
+    await shot('events');
+  });
+
+  it('returns to sign-in with the reason when the token stops working', async () => {
+    const { page } = browser;
+    await page.evaluate(() => sessionStorage.setItem('barfinex.studio.token', 'revoked-token'));
+    await page.reload();
+    await page.getByTestId('signout-reason').waitFor();
+    expect(await page.getByTestId('signout-reason').textContent()).toContain('401');
+    expect(await page.getByLabel('API token').isVisible()).toBe(true);
+  });
+
+  it('logged no errors in the console besides the refused requests', () => {
+    expect(browser.errors.filter((e) => !/status of 401|Failed to load resource/.test(e))).toEqual([]);
+  });
+});
