@@ -2,5 +2,3 @@ export { NOTIFIER_VERSION, createNotifierApp } from './app';
 export type { NotifierApp, NotifierDeps } from './app';
 export { NotifierConfigSchema, loadNotifierConfig } from './config';
 export type { NotifierConfig } from './config';
-export { SIGNATURE_HEADER, signBody, verifySignature } from './webhooks/signature';
-export type { SignatureVerdict } from './webhooks/signature';

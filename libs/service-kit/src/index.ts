@@ -89,3 +89,5 @@ export { createKeyedQueue } from './keyed-queue';
 
 export { ADDRESS_REFUSED, connectHost, guardedLookup, refusedAddress } from './net/address-policy';
 export type { LookupFunction } from './net/address-policy';
+export { SIGNATURE_HEADER, signBody, verifySignature } from './net/webhook-signature';
+export type { SignatureVerdict } from './net/webhook-signature';

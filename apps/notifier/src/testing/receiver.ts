@@ -2,7 +2,7 @@
 // what it got, and can be told to fail or go away for a while.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SIGNATURE_HEADER, verifySignature } from '../webhooks/signature';
+import { SIGNATURE_HEADER, verifySignature } from '@barfinex/service-kit';
 
 export interface Received {
   deliveryId: string;

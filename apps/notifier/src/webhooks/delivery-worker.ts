@@ -3,7 +3,8 @@
 // sees its events in the order they happened. A failed attempt keeps the delivery's id and is
 // retried with backoff; after `retryForMs` it fails and the subscription is paused with the reason.
 import type { Logger } from 'pino';
-import { signBody, ATTEMPT_HEADER, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER } from './signature';
+import { SIGNATURE_HEADER, signBody } from '@barfinex/service-kit';
+import { ATTEMPT_HEADER, DELIVERY_HEADER, EVENT_HEADER } from './headers';
 import { backoffMs } from './backoff';
 import type { WebhookSender } from './sender';
 import type { WebhookTargetPolicy } from './target-policy';

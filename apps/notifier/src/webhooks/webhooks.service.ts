@@ -3,9 +3,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AnyEventEnvelope } from '@barfinex/events';
-import { conflict, notFound, parseInput } from '@barfinex/service-kit';
+import { SIGNATURE_HEADER, conflict, notFound, parseInput, signBody } from '@barfinex/service-kit';
 import { EventSelectorsSchema, SymbolFilterSchema, selects } from '../selectors';
-import { ATTEMPT_HEADER, DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signBody } from './signature';
+import { ATTEMPT_HEADER, DELIVERY_HEADER, EVENT_HEADER } from './headers';
 import type { WebhookSender } from './sender';
 import type { WebhookTargetPolicy } from './target-policy';
 import { DeliveryStatus } from './webhooks.repository';

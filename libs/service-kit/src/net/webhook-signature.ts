@@ -1,12 +1,10 @@
-// One header carries the time and the signature, so a receiver checks both at once and can refuse
+// Signed webhooks, both ways: the notifier signs what it sends, the provider's inbound hooks check
+// what senders that can sign send. One header carries the time and the signature, so a receiver checks both at once and can refuse
 // a replayed request: `X-Barfinex-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`
 // (the scheme Stripe popularised; `v1` leaves room for another algorithm without breaking receivers).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const SIGNATURE_HEADER = 'x-barfinex-signature';
-export const DELIVERY_HEADER = 'x-barfinex-delivery';
-export const EVENT_HEADER = 'x-barfinex-event';
-export const ATTEMPT_HEADER = 'x-barfinex-attempt';
 
 const hmac = (secret: string, unixSeconds: number, body: string): string => createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
 
