@@ -5,7 +5,7 @@
  * bridge) is wired by `app.ts`.
  */
 import { resolve } from 'node:path';
-import type { Bus } from '@barfinex/bus';
+import type { Bus, Subscription } from '@barfinex/bus';
 import type { Database, Quarantine } from '@barfinex/db';
 import type { Metrics } from '@barfinex/service-kit';
 import type { Logger } from 'pino';
@@ -27,6 +27,9 @@ import { createProviderDashboard, registerDashboardRoutes } from './areas/dashbo
 import { createEventSinkModule } from './areas/eventsink/eventsink.module';
 import { registerEventSinkRoutes } from './areas/eventsink/eventsink.routes';
 import { createIntegrityRepository } from './areas/integrity/integrity.repository';
+import { hookAlertRouter, registerHookRoutes } from './areas/hooks/hooks.routes';
+import { createHooksRepository } from './areas/hooks/hooks.repository';
+import { createHooksService, trackHookOutcomes } from './areas/hooks/hooks.service';
 import { registerIntegrityRoutes } from './areas/integrity/integrity.routes';
 import { createIntegrityService } from './areas/integrity/integrity.service';
 import { registerMarketRoutes } from './areas/market/market.routes';
@@ -152,6 +155,11 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
     log: logger.child({ component: 'optimization' }),
   });
 
+  // Inbound signal hooks: outside alerts become signals of a virtual detector (the alert route itself is public, see hookAlerts).
+  const hooksRepo = createHooksRepository(d.db.prisma);
+  const hooks = createHooksService({ repo: hooksRepo, events, connectors, now });
+  let hookOutcomes: Subscription | undefined;
+
   // Every REST area, mounted in one place.
   d.connectorRoutes?.(t);
   registerOptionsRoutes(t, { connectors, key: config.PROVIDER_KEY, version: d.version, port: config.PROVIDER_PORT, detectors: () => configs.detectors.list() });
@@ -177,6 +185,7 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
   registerSignalsRoutes(t, { signals });
   registerDashboardRoutes(t, { dashboard });
   registerIntegrityRoutes(t, { integrity, connectors });
+  registerHookRoutes(t, { hooks });
   d.access?.register(t, () => t.definitions);
 
   return {
@@ -195,6 +204,9 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
     backtests,
     backfill,
     optimizations,
+    hooks,
+    /** `POST /hooks/:hookId[/:secret]`, for app.ts to mount under /api before the token guard and the JSON parser. */
+    hookAlerts: hookAlertRouter({ hooks }),
     /** Stored records checked (quarantined if unreadable), then the jobs an earlier run left behind. */
     async start(): Promise<void> {
       await registry.checkStored(d.quarantine);
@@ -205,9 +217,11 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
       await detectors.load().catch((err: unknown) => logger.error({ err, dir: detectorsDir }, 'user detectors not loaded'));
       const resumed = await optimizations.resume();
       if (resumed > 0) logger.info({ resumed }, 'optimisations left unfinished by the last run resumed');
+      hookOutcomes = await trackHookOutcomes(d.bus, hooksRepo, (err) => logger.warn({ err }, 'inbound hook outcome not recorded'));
     },
     async stop(): Promise<void> {
       await replay.stop();
+      await hookOutcomes?.unsubscribe();
       await Promise.all([backtests.stop(), backfill.stop(), optimizations.stop()]);
       await pool?.close();
     },

@@ -175,6 +175,21 @@ export {
   SignalUpdateSchema,
 } from './signal';
 export type { PositionRequest, PriceLevel, Signal, SignalInvalidation, SignalUpdate } from './signal';
+export {
+  CreateInboundHookSchema,
+  HookAlertReceiptSchema,
+  HookAlertSchema,
+  HookAlertStatusSchema,
+  HookIdSchema,
+  HookModeSchema,
+  HookNameSchema,
+  HookSymbolTargetSchema,
+  InboundHookCreatedSchema,
+  InboundHookSchema,
+  UpdateInboundHookSchema,
+  hookRoutes,
+} from './routes/hooks-routes';
+export type { HookAlert, InboundHook } from './routes/hooks-routes';
 export { ConnectorMarketParams, MarketTypeParam, OkSchema, SymbolParam, TimeFrameParam } from './routes/params';
 export {
   CandlesQuerySchema,
