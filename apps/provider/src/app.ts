@@ -115,6 +115,17 @@ export function createProvider(deps: ProviderDeps) {
       for (const r of rows) this.set({ status: r.status }, r.count);
     },
   });
+  /** Venue markets that are up but cannot trade (user data or trading gate not open), with the reason. */
+  const degradedMarkets = () => deps.connectors.flatMap((c) => (c.degraded?.() ?? []).map((d) => ({ connectorType: c.type, marketType: d.market, reason: d.reason })));
+  metrics.gauge({
+    name: 'bfx_connector_degraded',
+    help: 'Venue markets that cannot trade (1 per market, with the reason), read at scrape time',
+    labelNames: ['connector', 'market', 'reason'] as const,
+    collect() {
+      this.reset();
+      for (const d of degradedMarkets()) this.set({ connector: d.connectorType, market: d.marketType, reason: d.reason }, 1);
+    },
+  });
   const consumeLag = metrics.histogram({
     name: 'bfx_bus_consume_lag_seconds',
     help: 'Event age when the provider receives it from the bus (publish timestamp to receipt)',
@@ -146,6 +157,11 @@ export function createProvider(deps: ProviderDeps) {
       bus: async () => {
         const status = bus.status();
         return { ok: status.connected, details: { ...status, outboxDepth: events.outboxDepth() } };
+      },
+      // A venue market that cannot trade is reported with its reason; the provider itself still serves.
+      connectors: async () => {
+        const degraded = degradedMarkets();
+        return { ok: true, details: { status: degraded.length > 0 ? 'degraded' : 'ok', degraded } };
       },
     },
   });

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { envBool, envDurationMs, envInt, envList, envLogLevel, envPort, envString, envUrl, parseConfig } from '@barfinex/service-kit';
 import type { Env } from '@barfinex/service-kit';
 
+const HTTP = { protocols: ['http', 'https'] };
+const WS = { protocols: ['ws', 'wss'] };
+
 /** Every environment variable the provider reads; `.env.example` documents the same names. */
 export const ProviderConfigSchema = z.object({
   PROVIDER_PORT: envPort(8080),
@@ -53,7 +56,34 @@ export const ProviderConfigSchema = z.object({
   ALPACA_STOCK_SYMBOLS: envList([]),
   /** Crypto pairs as Alpaca names them (`BTC/USD`); the provider shows them as `BTCUSD`. */
   ALPACA_CRYPTO_SYMBOLS: envList([]),
+  /**
+   * Venue hosts, each replacing the documented one (a regional host, a proxy, a local fake); unset
+   * keeps the documented host. Spot user data comes from the WebSocket API (`*_WS_API_URL`); USD-M
+   * futures streams depth on `*_PUBLIC_WS_URL`, other market data on `*_WS_URL` and user data on
+   * `*_USER_WS_URL`.
+   */
+  BINANCE_SPOT_REST_URL: envUrl(undefined, HTTP).optional(),
+  BINANCE_SPOT_WS_URL: envUrl(undefined, WS).optional(),
+  BINANCE_SPOT_WS_API_URL: envUrl(undefined, WS).optional(),
+  BINANCE_FUTURES_REST_URL: envUrl(undefined, HTTP).optional(),
+  BINANCE_FUTURES_WS_URL: envUrl(undefined, WS).optional(),
+  BINANCE_FUTURES_PUBLIC_WS_URL: envUrl(undefined, WS).optional(),
+  BINANCE_FUTURES_USER_WS_URL: envUrl(undefined, WS).optional(),
+  TESTNET_BINANCE_SPOT_REST_URL: envUrl(undefined, HTTP).optional(),
+  TESTNET_BINANCE_SPOT_WS_URL: envUrl(undefined, WS).optional(),
+  TESTNET_BINANCE_SPOT_WS_API_URL: envUrl(undefined, WS).optional(),
+  TESTNET_BINANCE_FUTURES_REST_URL: envUrl(undefined, HTTP).optional(),
+  TESTNET_BINANCE_FUTURES_WS_URL: envUrl(undefined, WS).optional(),
+  TESTNET_BINANCE_FUTURES_PUBLIC_WS_URL: envUrl(undefined, WS).optional(),
+  TESTNET_BINANCE_FUTURES_USER_WS_URL: envUrl(undefined, WS).optional(),
+  /** Alpaca's Trading API (REST and `/stream`) and Market Data (REST and real-time stream) hosts. */
+  ALPACA_TRADING_URL: envUrl(undefined, HTTP).optional(),
+  ALPACA_TRADING_WS_URL: envUrl(undefined, WS).optional(),
+  ALPACA_DATA_URL: envUrl(undefined, HTTP).optional(),
+  ALPACA_DATA_WS_URL: envUrl(undefined, WS).optional(),
   CONNECTOR_HTTP_TIMEOUT_MS: envDurationMs(10_000),
+  /** How long an order waits for a venue market that cannot trade yet (reconciling, user data down) before it is refused with the reason. */
+  CONNECTOR_GATE_TIMEOUT_MS: envDurationMs(15_000),
   /** Venues cut WebSocket connections at 24 h; reconnecting earlier keeps the gap planned. */
   CONNECTOR_PROACTIVE_RECONNECT_MS: envDurationMs(23 * 3_600_000),
   CANDLE_FLUSH_MS: envDurationMs(1000),

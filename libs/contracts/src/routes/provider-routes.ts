@@ -16,6 +16,8 @@ export const ConnectorInfoSchema = z
     connectorType: ConnectorTypeSchema,
     marketType: MarketTypeSchema,
     status: z.string(),
+    /** Why the market is `DEGRADED` (cannot trade: user-data stream or trading gate not open). */
+    statusReason: z.string().optional(),
     isActive: z.boolean(),
     symbols: z.array(SymbolName),
     instruments: z.number().int().nonnegative(),

@@ -7,6 +7,7 @@ import { reply } from '../../http/typed-router';
 import type { TypedRouter } from '../../http/typed-router';
 import type { OrdersService } from '../orders/orders.service';
 import { OPEN_STATUSES } from '../orders/orders.service';
+import { marketStatus } from '../../connectors/connector-status';
 
 export interface AccountsDeps {
   connectors: ConnectorRegistry;
@@ -32,7 +33,7 @@ export function accountView(deps: AccountsDeps) {
     const account: Account = {
       connectorType,
       marketType,
-      isActive: connector.status() === 'ACTIVE',
+      isActive: marketStatus(connector, marketType).isActive,
       assets: snapshot.assets,
       positions: snapshot.positions,
       orders: open.items,

@@ -1,6 +1,7 @@
 import { providerRoutes as r } from '@barfinex/contracts';
 import { notFound, validationError } from '@barfinex/service-kit';
 import type { ConnectorRegistry } from '../../connectors/connector-registry';
+import { marketStatus } from '../../connectors/connector-status';
 import type { TypedRouter } from '../../http/typed-router';
 import type { MarketDataHub } from '../market-data/market-data.hub';
 
@@ -18,8 +19,7 @@ export function registerMarketRoutes(t: TypedRouter, deps: MarketRoutesDeps): vo
     return {
       connectorType: c.type,
       marketType: market,
-      status: c.status(),
-      isActive: c.status() === 'ACTIVE',
+      ...marketStatus(c, market),
       symbols,
       instruments: c.instruments(market).length,
       subscriptions: ['PROVIDER_MARKETDATA_TRADE', 'PROVIDER_MARKETDATA_ORDERBOOK', 'PROVIDER_MARKETDATA_CANDLE', 'PROVIDER_SYMBOL_PRICES'],

@@ -1,5 +1,6 @@
 import { providerRoutes as r } from '@barfinex/contracts';
 import type { ConnectorRegistry } from '../../connectors/connector-registry';
+import { marketStatus } from '../../connectors/connector-status';
 import type { TypedRouter } from '../../http/typed-router';
 
 export function registerOptionsRoutes(
@@ -15,8 +16,7 @@ export function registerOptionsRoutes(
       connectors: pairs.map(({ connector, market }) => ({
         connectorType: connector.type,
         marketType: market,
-        status: connector.status(),
-        isActive: connector.status() === 'ACTIVE',
+        ...marketStatus(connector, market),
         symbols: connector.subscriptions(market).symbols,
         instruments: connector.instruments(market).length,
         subscriptions: ['PROVIDER_MARKETDATA_TRADE', 'PROVIDER_MARKETDATA_ORDERBOOK', 'PROVIDER_MARKETDATA_CANDLE', 'PROVIDER_SYMBOL_PRICES'],

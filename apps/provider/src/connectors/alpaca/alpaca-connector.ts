@@ -181,10 +181,10 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
     instruments: (market) => (market === MARKET ? [...instruments.values()] : []),
     instrument: (market, symbol) => (market === MARKET ? instruments.get(symbol) : undefined),
     async placeOrder(market, req): Promise<VenuePlacement> {
-      await tradable(market);
-      // Built before the request: a refusal here (an order type Alpaca lacks) sent nothing, so it
-      // must not become an "unknown outcome" that is looked up at the venue for seconds.
+      // Built first: a refusal here (an order type or time in force Alpaca lacks) sent nothing, so it
+      // must neither wait for the trading gate nor become an "unknown outcome" looked up for seconds.
       const body = toOrderBody(req, venueSymbol(req.symbol));
+      await tradable(market);
       try {
         const o = AlpacaOrderSchema.parse(await trading.request({ method: 'POST', path: '/v2/orders', weight: 1, unsafe: true, build: () => ({ headers, body }) }));
         return { order: seen(o), fills: [] };

@@ -10,7 +10,7 @@ import { BINANCE_HOSTS, BINANCE_INTERVALS } from './binance-hosts';
 import type { BinanceConnectorType, BinanceMarket } from './binance-hosts';
 import { createBinanceMarketStream } from './binance-market-stream';
 import type { BinanceMarketStream } from './binance-market-stream';
-import { toCandle, toInstrument } from './binance-mappers';
+import { toCandle, toInstrument, toOrderParams } from './binance-mappers';
 import { createBinanceRest } from './binance-rest';
 import type { BinanceCredentials, BinanceRest } from './binance-rest';
 import { BinanceDepthSnapshotSchema, BinanceExchangeInfoSchema, BinanceKlineSchema } from './binance-schemas';
@@ -228,6 +228,8 @@ export function createBinanceConnector(options: BinanceConnectorOptions): Exchan
     instruments: (market) => [...(venues.get(market)?.instruments.values() ?? [])],
     instrument: (market, symbol) => venues.get(market)?.instruments.get(symbol),
     async placeOrder(market, req) {
+      // A request the venue cannot take is refused as such, before waiting for the market to trade.
+      toOrderParams(venueOf(market).cfg.market, req);
       return (await tradable(market)).trading.place(req);
     },
     async cancelOrder(market, clientOrderId) {

@@ -197,6 +197,12 @@ export function toOrderParams(market: BinanceMarket, req: VenueOrderRequest): Pa
   const venue = venueOrderTypeOf(market, req.type);
   // Refused before anything is sent, so it is a plain 4xx and never an unknown outcome.
   if (!venue) throw new VenueRejectError('UNSUPPORTED_ORDER_TYPE', `order type ${req.type} is not offered by Binance ${market} (use ${ORDER_TYPE_VALUES.filter((t) => venueOrderTypeOf(market, t)).join(', ')})`, true);
+  // A time in force the order cannot carry would be dropped silently: a maker-only order rests
+  // (IOC/FOK would contradict it) and a market or triggered-market order takes no FOK.
+  const tif = req.timeInForce;
+  if (tif && tif !== 'GTC' && (req.type === 'LIMIT_MAKER' || (!RESTING.has(req.type) && tif === 'FOK'))) {
+    throw new VenueRejectError('UNSUPPORTED_TIME_IN_FORCE', `time in force ${tif} is not offered by Binance ${market} for ${req.type} orders`, true);
+  }
   return {
     symbol: req.symbol,
     side: req.side,

@@ -72,6 +72,7 @@ export function createVenueWs(server: Server, options: VenueWsOptions) {
       if (route === 'private') {
         const key = new URL(info.req.url ?? '/', 'ws://venue').searchParams.get('listenKey') ?? '';
         if (!options.isListenKey(key)) return done(false, 400, 'invalid listenKey');
+        if (refuseUserData) return done(false, 503, refuseUserData.msg);
       }
       done(true);
     },
@@ -234,7 +235,7 @@ export function createVenueWs(server: Server, options: VenueWsOptions) {
     connections: () => connections,
     subscribeRequests: () => subscribeRequests,
     apiRequests: () => apiRequests,
-    /** Subscriptions refused from now on with this error (undefined: accepted again). */
+    /** User data refused from now on with this error (spot: subscriptions; futures: private connections); undefined: accepted again. */
     refuseUserData(error: { code: number; msg: string } | undefined): void {
       refuseUserData = error;
     },
