@@ -1,0 +1,195 @@
+import { createHmac } from 'node:crypto';
+import WebSocket from 'ws';
+import { startAlpacaVenue } from './alpaca-venue';
+import { startBinanceVenue } from './binance-venue';
+
+const KEY = 'conformance-key';
+const SECRET = 'conformance-secret';
+
+/** Opens a socket and collects its text (or binary) messages as parsed JSON. */
+async function open(url: string) {
+  const messages: unknown[] = [];
+  const ws = new WebSocket(url);
+  ws.on('message', (data: WebSocket.RawData) => void messages.push(JSON.parse(String(data))));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const next = async (n: number) => {
+    for (let i = 0; i < 200 && messages.length < n; i++) await new Promise((r) => setTimeout(r, 5));
+    return messages[n - 1];
+  };
+  return { ws, messages, next, send: (m: unknown) => ws.send(JSON.stringify(m)) };
+}
+
+const refused = (url: string) =>
+  new Promise<number>((resolve) => {
+    const ws = new WebSocket(url);
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('open', () => resolve(101));
+    ws.on('error', () => undefined);
+  });
+
+const signWsApi = (params: Record<string, string | number>) =>
+  createHmac('sha256', SECRET)
+    .update(
+      Object.keys(params)
+        .sort()
+        .map((k) => `${k}=${params[k]}`)
+        .join('&'),
+    )
+    .digest('hex');
+
+describe('Binance spot conformance fake: strict where the docs are', () => {
+  let venue: Awaited<ReturnType<typeof startBinanceVenue>>;
+  beforeAll(async () => {
+    venue = await startBinanceVenue({ market: 'spot', apiKey: KEY, apiSecret: SECRET });
+  });
+  afterAll(() => venue.close());
+
+  it('answers the retired listen-key endpoints 410 Gone (CHANGELOG 2026-01-21)', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      const res = await fetch(`${venue.restUrl}/api/v3/userDataStream`, { method, headers: { 'X-MBX-APIKEY': KEY } });
+      expect(res.status).toBe(410);
+    }
+  });
+
+  it('refuses a REST request signed with another secret (-1022) or outside recvWindow (-1021)', async () => {
+    const query = (ts: number) => `timestamp=${ts}&recvWindow=5000`;
+    const sign = (q: string, secret: string) => `${q}&signature=${createHmac('sha256', secret).update(q).digest('hex')}`;
+    const forged = await fetch(`${venue.restUrl}/api/v3/openOrders?${sign(query(Date.now()), 'wrong')}`, { headers: { 'X-MBX-APIKEY': KEY } });
+    expect(await forged.json()).toEqual({ code: -1022, msg: 'Signature for this request is not valid.' });
+    const late = await fetch(`${venue.restUrl}/api/v3/openOrders?${sign(query(Date.now() - 60_000), SECRET)}`, { headers: { 'X-MBX-APIKEY': KEY } });
+    expect(await late.json()).toMatchObject({ code: -1021 });
+    const ok = await fetch(`${venue.restUrl}/api/v3/openOrders?${sign(query(Date.now()), SECRET)}`, { headers: { 'X-MBX-APIKEY': KEY } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('enforces LOT_SIZE, MARKET_LOT_SIZE and LIMIT_MAKER as filters.md and rest-api.md say', async () => {
+    const place = (params: Record<string, string>) => {
+      const q = new URLSearchParams({ symbol: 'BTCUSDT', side: 'BUY', ...params, timestamp: String(Date.now()) }).toString();
+      return fetch(`${venue.restUrl}/api/v3/order?${q}&signature=${createHmac('sha256', SECRET).update(q).digest('hex')}`, { method: 'POST', headers: { 'X-MBX-APIKEY': KEY } }).then((r) => r.json());
+    };
+    expect(await place({ type: 'LIMIT', quantity: '0.000015', price: '90000', timeInForce: 'GTC' })).toEqual({ code: -1013, msg: 'Filter failure: LOT_SIZE' });
+    expect(await place({ type: 'MARKET', quantity: '121' })).toEqual({ code: -1013, msg: 'Filter failure: MARKET_LOT_SIZE' });
+    expect(await place({ type: 'LIMIT_MAKER', quantity: '0.01', price: '96000' })).toEqual({ code: -2010, msg: 'Order would immediately match and take.' });
+    expect(await place({ type: 'LIMIT', quantity: '0.01', price: '90000' })).toMatchObject({ code: -1102 });
+  });
+
+  it('WebSocket API: HMAC keys subscribe by signature only; logon, retired and unknown methods are refused', async () => {
+    const api = await open(venue.endpoints.userWsUrl);
+    try {
+      api.send({ id: 1, method: 'userDataStream.start', params: { apiKey: KEY } });
+      expect(await api.next(1)).toMatchObject({ id: 1, status: 400, error: { code: -1020 } });
+      api.send({ id: 2, method: 'session.logon', params: { apiKey: KEY, timestamp: Date.now(), signature: 'x' } });
+      expect(await api.next(2)).toMatchObject({ id: 2, status: 400 });
+      api.send({ id: 3, method: 'userDataStream.subscribe' });
+      expect(await api.next(3)).toMatchObject({ id: 3, status: 401 });
+      const params = { apiKey: KEY, timestamp: Date.now() };
+      api.send({ id: 4, method: 'userDataStream.subscribe.signature', params: { ...params, signature: signWsApi({ ...params, timestamp: params.timestamp + 1 }) } });
+      expect(await api.next(4)).toMatchObject({ id: 4, status: 400, error: { code: -1022 } });
+      api.send({ id: 5, method: 'userDataStream.subscribe.signature', params: { ...params, signature: signWsApi(params) } });
+      expect(await api.next(5)).toEqual({ id: 5, status: 200, result: { subscriptionId: 0 } });
+      // Events arrive wrapped with the subscription's id ("Event format").
+      expect(venue.ws.pushUser({ e: 'outboundAccountPosition', E: 1, u: 1, B: [] })).toBe(1);
+      expect(await api.next(6)).toEqual({ subscriptionId: 0, event: { e: 'outboundAccountPosition', E: 1, u: 1, B: [] } });
+      api.send({ id: 7, method: 'userDataStream.unsubscribe' });
+      expect(await api.next(7)).toMatchObject({ subscriptionId: 0, event: { e: 'eventStreamTerminated' } });
+    } finally {
+      api.ws.close();
+    }
+  });
+
+  it('market streams answer an unknown method with the documented error and serve no listen-key path', async () => {
+    const market = await open(`${venue.endpoints.wsUrl}/stream`);
+    try {
+      market.send({ method: 'SUBSCRIBE_ALL', params: [], id: 1 });
+      expect(await market.next(1)).toMatchObject({ code: 2, id: 1 });
+      market.send({ method: 'SUBSCRIBE', params: ['btcusdt@aggTrade'], id: 2 });
+      expect(await market.next(2)).toEqual({ result: null, id: 2 });
+    } finally {
+      market.ws.close();
+    }
+    expect(await refused(`${venue.endpoints.wsUrl}/ws/some-listen-key`)).toBe(404);
+  });
+});
+
+describe('Binance USD-M conformance fake', () => {
+  let venue: Awaited<ReturnType<typeof startBinanceVenue>>;
+  beforeAll(async () => {
+    venue = await startBinanceVenue({ market: 'futures', apiKey: KEY, apiSecret: SECRET });
+  });
+  afterAll(() => venue.close());
+
+  it('serves user data by listen key on /private only, filtered to the events asked for; legacy URLs are gone', async () => {
+    const { listenKey } = (await (await fetch(`${venue.restUrl}/fapi/v1/listenKey`, { method: 'POST', headers: { 'X-MBX-APIKEY': KEY } })).json()) as { listenKey: string };
+    expect(await refused(`ws://${new URL(venue.restUrl).host}/ws/${listenKey}`)).toBe(404);
+    expect(await refused(`ws://${new URL(venue.restUrl).host}/stream`)).toBe(404);
+    expect(await refused(`${venue.endpoints.userWsUrl}/ws?listenKey=unknown&events=ORDER_TRADE_UPDATE`)).toBe(400);
+    const user = await open(`${venue.endpoints.userWsUrl}/ws?listenKey=${listenKey}&events=ORDER_TRADE_UPDATE`);
+    try {
+      expect(venue.ws.pushUser({ e: 'ACCOUNT_UPDATE', E: 1 })).toBe(0);
+      expect(venue.ws.pushUser({ e: 'ORDER_TRADE_UPDATE', E: 2 })).toBe(1);
+      expect(await user.next(1)).toEqual({ e: 'ORDER_TRADE_UPDATE', E: 2 });
+    } finally {
+      user.ws.close();
+    }
+  });
+
+  it('keeps depth on /public and the other streams on /market', async () => {
+    const market = await open(`${venue.endpoints.wsUrl}/stream`);
+    try {
+      market.send({ method: 'SUBSCRIBE', params: ['btcusdt@depth@100ms'], id: 1 });
+      expect(await market.next(1)).toMatchObject({ code: 2, id: 1 });
+      market.send({ method: 'SUBSCRIBE', params: ['btcusdt@aggTrade'], id: 2 });
+      expect(await market.next(2)).toEqual({ result: null, id: 2 });
+    } finally {
+      market.ws.close();
+    }
+  });
+
+  it('answers a keep-alive for a forgotten listen key with -1125', async () => {
+    await fetch(`${venue.restUrl}/fapi/v1/listenKey`, { method: 'POST', headers: { 'X-MBX-APIKEY': KEY } });
+    venue.expireListenKeys();
+    const res = await fetch(`${venue.restUrl}/fapi/v1/listenKey`, { method: 'PUT', headers: { 'X-MBX-APIKEY': KEY } });
+    expect(await res.json()).toEqual({ code: -1125, msg: 'This listenKey does not exist.' });
+  });
+});
+
+describe('Alpaca conformance fake', () => {
+  let venue: Awaited<ReturnType<typeof startAlpacaVenue>>;
+  beforeAll(async () => {
+    venue = await startAlpacaVenue({ keyId: KEY, secretKey: SECRET });
+  });
+  afterAll(() => venue.close());
+
+  it('trade stream: the market-data login and a listen before authorization are refused', async () => {
+    const legacy = await open(`${venue.urls.tradingWs}/stream`);
+    legacy.send({ action: 'auth', key: KEY, secret: SECRET });
+    expect(await legacy.next(1)).toEqual({ stream: 'authorization', data: { status: 'unauthorized', action: 'auth' } });
+    const early = await open(`${venue.urls.tradingWs}/stream`);
+    early.send({ action: 'listen', data: { streams: ['trade_updates'] } });
+    expect(await early.next(1)).toEqual({ stream: 'authorization', data: { status: 'unauthorized', action: 'listen' } });
+  });
+
+  it('trade stream: authenticate, then listen', async () => {
+    const s = await open(`${venue.urls.tradingWs}/stream`);
+    try {
+      s.send({ action: 'authenticate', data: { key_id: KEY, secret_key: SECRET } });
+      expect(await s.next(1)).toEqual({ stream: 'authorization', data: { status: 'authorized', action: 'authenticate' } });
+      s.send({ action: 'listen', data: { streams: ['trade_updates'] } });
+      expect(await s.next(2)).toEqual({ stream: 'listening', data: { streams: ['trade_updates'] } });
+    } finally {
+      s.ws.close();
+    }
+  });
+
+  it('orders: crypto takes gtc and ioc only, no post-only exists', async () => {
+    const post = (body: Record<string, string>) =>
+      fetch(`${venue.urls.trading}/v2/orders`, { method: 'POST', headers: { 'APCA-API-KEY-ID': KEY, 'APCA-API-SECRET-KEY': SECRET, 'content-type': 'application/json' }, body: JSON.stringify({ symbol: 'BTC/USD', qty: '0.01', side: 'buy', type: 'limit', limit_price: '90000', ...body }) });
+    expect((await post({ time_in_force: 'fok', client_order_id: 'c1' })).status).toBe(422);
+    expect((await post({ time_in_force: 'day', client_order_id: 'c2' })).status).toBe(422);
+    expect((await post({ time_in_force: 'ioc', client_order_id: 'c3' })).status).toBe(200);
+    expect((await post({ type: 'stop', time_in_force: 'gtc', client_order_id: 'c4' })).status).toBe(422);
+  });
+});
