@@ -37,14 +37,15 @@ export default [
     files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.cjs', '**/*.mjs'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries(false)],
+      'no-restricted-imports': ['error', { paths: [{ name: '@barfinex/db/testing', message: 'Test helpers are for specs and test harnesses only.' }] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
     },
   },
   {
     // Test code may use the testing lib; production code may not.
-    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.fixture.ts', '**/testing/**', '**/test-support.ts', '**/e2e/**'],
-    rules: { '@nx/enforce-module-boundaries': ['error', boundaries(true)] },
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.fixture.ts', '**/testing/**', '**/test-support.ts', '**/e2e/**', '**/spec-app.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries(true)], 'no-restricted-imports': 'off' },
   },
   {
     files: ['tools/**', '**/*.spec.ts', '**/examples/**', '**/jest.config.cjs'],

@@ -1,5 +1,5 @@
 import { createMemoryBus } from '@barfinex/bus';
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { EVENT_EXAMPLES } from '@barfinex/events';
 import type { AnyEventEnvelope } from '@barfinex/events';

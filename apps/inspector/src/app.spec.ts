@@ -1,6 +1,6 @@
 import { createMemoryBus } from '@barfinex/bus';
 import type { MemoryBus } from '@barfinex/bus';
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import pino from 'pino';
 import request from 'supertest';

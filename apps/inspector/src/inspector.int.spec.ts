@@ -1,6 +1,6 @@
 import { createNatsBus } from '@barfinex/bus';
 import type { Bus } from '@barfinex/bus';
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import type { EventEnvelope } from '@barfinex/events';
 import { connectProviderSocket, createProviderClient } from '@barfinex/sdk';

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMemoryBus } from '@barfinex/bus';
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { connectProviderSocket, createAppPresence, createProviderClient, isAmbiguousFailure, isUnreachable } from '@barfinex/sdk';
 import type { ProviderClient } from '@barfinex/sdk';

@@ -22,8 +22,6 @@ export type { KeepValidOptions, Quarantine, QuarantineCount, QuarantineDeps, Qua
 export { streamRows } from './stream';
 export type { StreamRowsQuery } from './stream';
 export type { SqlExecutor } from './executor';
-export { createTestPglite } from './test-pglite';
-export type { TestPgliteOptions } from './test-pglite';
 export {
   bigIntToMs,
   decimalToString,

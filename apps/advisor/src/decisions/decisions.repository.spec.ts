@@ -1,4 +1,4 @@
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { T0 } from '../testing/fixtures';
 import type { DecisionRecord } from './decision-record';

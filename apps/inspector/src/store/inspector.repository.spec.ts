@@ -1,4 +1,4 @@
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import type { AuditRecord } from './audit-record';
 import { createInspectorRepository } from './inspector.repository';

@@ -1,7 +1,7 @@
 // End to end through the real provider: orders placed over HTTP while NATS is down are answered
 // 201 as always, and every PROVIDER_ORDER_CREATE reaches the bus once it is back, in order, also
 // across a provider restart.
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import type { EventEnvelope } from '@barfinex/events';
 import { startProvider } from '../testing/harness';

@@ -1,6 +1,6 @@
 import type { Schedule } from '@barfinex/bus';
 import pino from 'pino';
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { EVENT_EXAMPLES } from '@barfinex/events';
 import { createFlakyBus } from './flaky-bus.fixture';

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { createMemoryBus } from '@barfinex/bus';
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { createProvider } from '../app';
 import type { Provider } from '../app';

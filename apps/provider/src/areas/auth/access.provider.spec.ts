@@ -1,7 +1,7 @@
 import { createMemoryBus } from '@barfinex/bus';
 import { API_SCOPE_VALUES } from '@barfinex/contracts';
 import type { ApiScope } from '@barfinex/contracts';
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';

@@ -1,6 +1,6 @@
 import { createMemoryBus } from '@barfinex/bus';
 import type { BackfillProgress, BackfillStatus, Candle } from '@barfinex/contracts';
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { eventually } from '@barfinex/testing';
 import type { CandleRow } from '../candles/candles.repository';

@@ -2,7 +2,7 @@
 // fixed: it is asked for before the first chunk of bars, and observed at the next chunk boundary.
 import { createMemoryBus } from '@barfinex/bus';
 import type { BacktestRequest } from '@barfinex/contracts';
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { createBacktestRepository } from './backtest.repository';
 import { createBacktestService } from './backtest.service';

@@ -2,7 +2,7 @@
 import Decimal from 'decimal.js';
 import { createMemoryBus } from '@barfinex/bus';
 import type { BacktestDetail, BacktestProgress, BackfillStatus } from '@barfinex/contracts';
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { eventually } from '@barfinex/testing';
 import { startProvider } from '../../testing/harness';

@@ -1,6 +1,7 @@
 // The range read streamed as JSON built by PostgreSQL (pg Pool on PostgreSQL, Prisma on PGlite)
 // must carry exactly the bars the object read returns, across batch boundaries and for no bars.
-import { createDatabase, createTestPglite } from '@barfinex/db';
+import { createDatabase } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { createTestDatabase, describeWithPostgres } from '@barfinex/testing';
 import type { TestDatabase } from '@barfinex/testing';

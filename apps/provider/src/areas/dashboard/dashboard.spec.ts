@@ -1,6 +1,6 @@
 import { createMemoryBus } from '@barfinex/bus';
 import { DashboardOverviewSchema } from '@barfinex/contracts';
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { startProvider } from '../../testing/harness';
 import type { Harness } from '../../testing/harness';

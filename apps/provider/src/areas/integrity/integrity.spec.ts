@@ -1,5 +1,5 @@
 import { createMemoryBus } from '@barfinex/bus';
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { startProvider } from '../../testing/harness';
 import type { Harness } from '../../testing/harness';

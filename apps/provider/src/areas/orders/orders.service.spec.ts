@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { createMemoryBus } from '@barfinex/bus';
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { eventually } from '@barfinex/testing';
 import { VenueRejectError } from '../../connectors/connector';

@@ -2,7 +2,7 @@
 // fresh migrated PGlite, with the service-kit auth and error middleware, but not the whole provider.
 import express from 'express';
 import pino from 'pino';
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { errorMiddleware, jsonBody, notFoundHandler, tokenAuth } from '@barfinex/service-kit';
 import { createConfigsRepository } from '../configs/configs.repository';

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { eventually } from '@barfinex/testing';
 import { startProviderWith } from '../shared/testing/provider-with';

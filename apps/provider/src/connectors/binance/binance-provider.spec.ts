@@ -1,4 +1,4 @@
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { eventually } from '@barfinex/testing';
 import { createOrdersRepository } from '../../areas/orders/orders.repository';
