@@ -22,6 +22,10 @@ export const InstrumentSchema = z
     stepSize: PositiveDecimalString.optional(),
     minQty: NonNegativeDecimalString.optional(),
     maxQty: PositiveDecimalString.optional(),
+    /** Quantity rules MARKET orders meet on top of the ones above (Binance's MARKET_LOT_SIZE filter). */
+    marketMinQty: NonNegativeDecimalString.optional(),
+    marketMaxQty: PositiveDecimalString.optional(),
+    marketStepSize: PositiveDecimalString.optional(),
     minNotional: NonNegativeDecimalString.optional(),
     minPrice: NonNegativeDecimalString.optional(),
     maxPrice: PositiveDecimalString.optional(),

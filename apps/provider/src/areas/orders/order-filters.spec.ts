@@ -22,6 +22,13 @@ describe('checkOrderAgainstInstrument', () => {
   ] as const)('rejects %j with %s', (patch, code) => {
     expect(checkOrderAgainstInstrument(btc, order(patch as Partial<OrderCreate>), '60000')?.code).toBe(code);
   });
+  it('checks MARKET orders against MARKET_LOT_SIZE too, other orders against LOT_SIZE only', () => {
+    const futures: Instrument = { ...btc, stepSize: '0.001', minQty: '0.001', maxQty: '1000', marketMaxQty: '120', marketStepSize: '0.01', marketMinQty: '0.01' };
+    expect(checkOrderAgainstInstrument(futures, order({ type: 'MARKET', price: undefined, quantity: '121' }), '60000')?.code).toBe('MARKET_LOT_SIZE');
+    expect(checkOrderAgainstInstrument(futures, order({ type: 'MARKET', price: undefined, quantity: '0.005' }), '60000')?.code).toBe('MARKET_LOT_SIZE');
+    expect(checkOrderAgainstInstrument(futures, order({ type: 'MARKET', price: undefined, quantity: '100' }), '60000')).toBeUndefined();
+    expect(checkOrderAgainstInstrument(futures, order({ quantity: '121' }), '60000')).toBeUndefined();
+  });
   it('uses the last price for the notional of a market order', () => {
     expect(checkOrderAgainstInstrument(btc, order({ type: 'MARKET', price: undefined, quantity: '0.00002' }), '100')?.code).toBe('MIN_NOTIONAL');
   });

@@ -32,6 +32,18 @@ export function checkOrderAgainstInstrument(instrument: Instrument, order: Order
   if (instrument.maxQty && qty.gt(instrument.maxQty)) {
     return { path: 'quantity', code: 'LOT_SIZE', message: `quantity ${order.quantity} is above the maximum ${instrument.maxQty}` };
   }
+  // filters.md MARKET_LOT_SIZE: the quantity rules MARKET orders meet on top of LOT_SIZE.
+  if (order.type === 'MARKET') {
+    if (!onGrid(qty, instrument.marketStepSize, instrument.marketMinQty)) {
+      return { path: 'quantity', code: 'MARKET_LOT_SIZE', message: `quantity ${order.quantity} of a MARKET order is not a multiple of the step size ${instrument.marketStepSize}` };
+    }
+    if (instrument.marketMinQty && qty.lt(instrument.marketMinQty)) {
+      return { path: 'quantity', code: 'MARKET_LOT_SIZE', message: `quantity ${order.quantity} of a MARKET order is below the minimum ${instrument.marketMinQty}` };
+    }
+    if (instrument.marketMaxQty && qty.gt(instrument.marketMaxQty)) {
+      return { path: 'quantity', code: 'MARKET_LOT_SIZE', message: `quantity ${order.quantity} of a MARKET order is above the maximum ${instrument.marketMaxQty}` };
+    }
+  }
   for (const field of ['price', 'stopPrice'] as const) {
     const raw = order[field];
     if (raw === undefined) continue;

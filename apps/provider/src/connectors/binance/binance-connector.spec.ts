@@ -44,6 +44,9 @@ describe('binance spot connector against the fake venue', () => {
 
   it('loads instruments with their filters', () => {
     expect(connector.instrument('spot', 'BTCUSDT')).toMatchObject({ tickSize: '0.01', stepSize: '0.00001', minQty: '0.00001', minNotional: '5', baseAsset: 'BTC', quoteAsset: 'USDT', connectorType: 'binance', marketType: 'spot' });
+    // MARKET_LOT_SIZE with zero step and minimum (spot's usual form) carries only its maximum.
+    expect(connector.instrument('spot', 'BTCUSDT')).toMatchObject({ marketMaxQty: '120' });
+    expect(connector.instrument('spot', 'BTCUSDT')).not.toHaveProperty('marketStepSize');
   });
 
   it('pages klines history through the venue limit', async () => {

@@ -16,6 +16,7 @@ export function toInstrument(s: z.output<typeof BinanceSymbolSchema>, type: Bina
   const f = (t: string) => s.filters.find((x) => x.filterType === t);
   const price = f('PRICE_FILTER');
   const lot = f('LOT_SIZE');
+  const marketLot = f('MARKET_LOT_SIZE');
   const notional = f('NOTIONAL') ?? f('MIN_NOTIONAL');
   const out: Instrument = { symbol: s.symbol, baseAsset: s.baseAsset, quoteAsset: s.quoteAsset, status: s.status, connectorType: type, marketType: market };
   const extra: Partial<Instrument> = {
@@ -25,6 +26,10 @@ export function toInstrument(s: z.output<typeof BinanceSymbolSchema>, type: Bina
     stepSize: positive(lot?.stepSize),
     minQty: lot?.minQty !== undefined ? new Decimal(lot.minQty).toFixed() : undefined,
     maxQty: positive(lot?.maxQty),
+    // A zero means "no rule" in MARKET_LOT_SIZE (spot sends stepSize 0): only positive values are carried.
+    marketMinQty: positive(marketLot?.minQty),
+    marketMaxQty: positive(marketLot?.maxQty),
+    marketStepSize: positive(marketLot?.stepSize),
     minNotional: (notional?.minNotional ?? notional?.notional) !== undefined ? new Decimal((notional?.minNotional ?? notional?.notional) as string).toFixed() : undefined,
     pricePrecision: s.pricePrecision ?? decimals(price?.tickSize),
     quantityPrecision: s.quantityPrecision ?? decimals(lot?.stepSize),

@@ -159,9 +159,9 @@ export function createVenueOrders(options: OrderBookOptions) {
     if (!p.quantity) throw new BinanceRefusal(400, -1102, "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.");
     const f = (t: string) => info.filters.find((x) => x.filterType === t);
     const qty = new Decimal(p.quantity);
-    // filters.md MARKET_LOT_SIZE: the quantity rules for MARKET orders (LOT_SIZE applies to the others).
-    if (p.type === 'MARKET' && f('MARKET_LOT_SIZE')) checkStep('MARKET_LOT_SIZE', qty, f('MARKET_LOT_SIZE'), 'minQty', 'maxQty', 'stepSize');
-    else checkStep('LOT_SIZE', qty, f('LOT_SIZE'), 'minQty', 'maxQty', 'stepSize');
+    checkStep('LOT_SIZE', qty, f('LOT_SIZE'), 'minQty', 'maxQty', 'stepSize');
+    // filters.md MARKET_LOT_SIZE: the quantity rules for MARKET orders.
+    if (p.type === 'MARKET') checkStep('MARKET_LOT_SIZE', qty, f('MARKET_LOT_SIZE'), 'minQty', 'maxQty', 'stepSize');
     if (p.price !== undefined) checkStep('PRICE_FILTER', new Decimal(p.price), f('PRICE_FILTER'), 'minPrice', 'maxPrice', 'tickSize');
   }
 

@@ -87,7 +87,7 @@ describe('provider with Binance and Alpaca hosts set by environment', () => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);
     });
-    for (const [type, market] of [['binance', 'spot'], ['binance', 'futures'], ['alpaca', 'spot']]) await eventually(async () => expect((await connectorInfo(type as string, market as string))?.status).toBe('ACTIVE'), { timeoutMs: 10_000 });
+    for (const [type, market] of [['binance', 'spot'], ['binance', 'futures'], ['alpaca', 'spot']]) await eventually(async () => expect((await connectorInfo(type as string, market as string))?.status).toBe('ACTIVE'), 10_000);
   }, 60_000);
   afterAll(async () => {
     socket?.close();
@@ -129,7 +129,7 @@ describe('provider with Binance and Alpaca hosts set by environment', () => {
 
     spot.fill('env-spot-rest');
     spot.ws.refuseUserData(undefined);
-    await eventually(async () => expect((await call('GET', '/api/orders/env-spot-rest')).body).toMatchObject({ status: 'FILLED', quantityExecuted: '0.01' }), { timeoutMs: 15_000 });
+    await eventually(async () => expect((await call('GET', '/api/orders/env-spot-rest')).body).toMatchObject({ status: 'FILLED', quantityExecuted: '0.01' }), 15_000);
     await eventually(() => expect(events('PROVIDER_ORDER_FILL', 'env-spot-rest')).toHaveLength(1));
     await eventually(async () => expect((await connectorInfo('binance', 'spot'))?.status).toBe('ACTIVE'));
   }, 30_000);
@@ -165,15 +165,15 @@ describe('provider with Binance and Alpaca hosts set by environment', () => {
     await eventually(async () => expect((await connectorInfo('binance', 'futures'))?.status).toBe('DEGRADED'));
     futures.fill('env-fut-rest');
     futures.ws.refuseUserData(undefined);
-    await eventually(async () => expect((await call('GET', '/api/orders/env-fut-rest')).body).toMatchObject({ status: 'FILLED', quantityExecuted: '0.002' }), { timeoutMs: 15_000 });
+    await eventually(async () => expect((await call('GET', '/api/orders/env-fut-rest')).body).toMatchObject({ status: 'FILLED', quantityExecuted: '0.002' }), 15_000);
     await eventually(() => expect(events('PROVIDER_ORDER_FILL', 'env-fut-rest')).toHaveLength(1));
   }, 30_000);
 
   it('futures: a listen key the venue forgot is replaced, not only logged', async () => {
     const before = futures.requests.filter((r) => r.path === '/fapi/v1/listenKey' && r.method === 'POST').length;
     futures.expireListenKeys();
-    await eventually(() => expect(futures.requests.filter((r) => r.path === '/fapi/v1/listenKey' && r.method === 'POST').length).toBeGreaterThan(before), { timeoutMs: 10_000 });
-    await eventually(async () => expect((await connectorInfo('binance', 'futures'))?.status).toBe('ACTIVE'), { timeoutMs: 10_000 });
+    await eventually(() => expect(futures.requests.filter((r) => r.path === '/fapi/v1/listenKey' && r.method === 'POST').length).toBeGreaterThan(before), 10_000);
+    await eventually(async () => expect((await connectorInfo('binance', 'futures'))?.status).toBe('ACTIVE'), 10_000);
   }, 20_000);
 
   it('alpaca: an order fills over trade_updates; a fill while the stream was down is reconciled from the FILL activities', async () => {
@@ -187,7 +187,7 @@ describe('provider with Binance and Alpaca hosts set by environment', () => {
     await eventually(async () => expect((await connectorInfo('alpaca', 'spot'))?.status).toBe('DEGRADED'));
     alpaca.fill('env-alp-rest');
     alpaca.setTradeStreamDown(false);
-    await eventually(async () => expect((await call('GET', '/api/orders/env-alp-rest')).body).toMatchObject({ status: 'FILLED', quantityExecuted: '3' }), { timeoutMs: 15_000 });
+    await eventually(async () => expect((await call('GET', '/api/orders/env-alp-rest')).body).toMatchObject({ status: 'FILLED', quantityExecuted: '3' }), 15_000);
     await eventually(() => expect(events('PROVIDER_ORDER_FILL', 'env-alp-rest')).toHaveLength(2));
     // The fill seen on the stream was not counted again by reconciliation.
     expect((await call('GET', '/api/orders/env-alp-rest')).body.quantityExecuted).toBe('3');
