@@ -174,6 +174,8 @@ export function createProvider(deps: ProviderDeps) {
   // One pool of connections to the apps, for the fast path and the Express router alike.
   const proxyUpstream = createUpstreamClient({ timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, allowMetadataAddresses: config.PROVIDER_APP_ALLOW_METADATA_ADDRESSES, ...(config.PROVIDER_PROXY_CLIENT === 'auto' ? {} : { kind: config.PROVIDER_PROXY_CLIENT }) });
   const via = proxyPseudonym();
+  // Inbound signal hooks authenticate by their own secret and read the raw body (signatures, text alerts).
+  app.use('/api', areas.hookAlerts);
   app.use('/api', access.auditHook, access.tokenGuard, access.proxyGuard, createProxyRouter({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream, via }), jsonBody({ limit: '256kb' }), t.router);
   // Studio, the web front end, on the same origin: `/` and `/studio/*`.
   app.use(createStudioRouter({ dir: findStudioDir(config.PROVIDER_STUDIO_DIR) }));
