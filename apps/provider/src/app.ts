@@ -18,6 +18,7 @@ import { createTypedRouter } from './http/typed-router';
 import type { TypedRouter } from './http/typed-router';
 import type { OrderCrashPoint } from './areas/orders/orders.service';
 import { createAccess } from './areas/auth/access.module';
+import { mcpRouter } from './areas/mcp/mcp.routes';
 import { composeAreas } from './composition';
 import { createStudioRouter, findStudioDir } from './http/studio';
 import { createUpstreamClient } from './areas/proxy/forward';
@@ -177,6 +178,8 @@ export function createProvider(deps: ProviderDeps) {
   // Inbound signal hooks authenticate by their own secret and read the raw body (signatures, text alerts).
   app.use('/api', areas.hookAlerts);
   app.use('/api', access.auditHook, access.tokenGuard, access.proxyGuard, createProxyRouter({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream, via }), jsonBody({ limit: '256kb' }), t.router);
+  // MCP for AI agents: tools generated from the same route definitions, called with the agent's token.
+  app.use('/mcp', mcpRouter({ access, openApi, version: PROVIDER_VERSION, selfUrl: () => selfUrl() }));
   // Studio, the web front end, on the same origin: `/` and `/studio/*`.
   app.use(createStudioRouter({ dir: findStudioDir(config.PROVIDER_STUDIO_DIR) }));
   app.use(notFoundHandler);
@@ -268,6 +271,12 @@ export function createProvider(deps: ProviderDeps) {
       server.listen(config.PROVIDER_PORT, config.PROVIDER_HOST, () => resolve());
     });
     return { port: listeningPort() };
+  }
+
+  /** This provider's own address, for the MCP tools' REST calls (a wildcard host is reached on loopback). */
+  function selfUrl(): string {
+    const host = ['0.0.0.0', '::', ''].includes(config.PROVIDER_HOST) ? '127.0.0.1' : config.PROVIDER_HOST;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${listeningPort()}`;
   }
 
   /** The port the server listens on: PROVIDER_PORT, or the one the system picked for port 0. */

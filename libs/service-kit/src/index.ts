@@ -91,3 +91,7 @@ export { ADDRESS_REFUSED, connectHost, guardedLookup, refusedAddress } from './n
 export type { LookupFunction } from './net/address-policy';
 export { SIGNATURE_HEADER, signBody, verifySignature } from './net/webhook-signature';
 export type { SignatureVerdict } from './net/webhook-signature';
+export { createMcpServer, httpRestCall } from './mcp/mcp-server';
+export type { McpServerDeps, RestCall } from './mcp/mcp-server';
+export { toolPath, toolsFromOpenApi } from './mcp/mcp-tools';
+export type { McpTool } from './mcp/mcp-tools';

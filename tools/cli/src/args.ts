@@ -16,6 +16,8 @@ commands:
   backfill status --connector .. --market .. --symbol .. --interval ..
                                  one line about the series' running or last backfill
   status                         the dashboard overview: apps, connectors, event rates, alerts
+  mcp                            the provider's MCP server on stdin/stdout, for AI agents: every operation
+                                 a tool, scopes as the token's (write tools default to dryRun without trade)
 
 options:
   --url <url>      provider root (default: $PROVIDER_URL or http://127.0.0.1:8080)

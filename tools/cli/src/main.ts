@@ -3,6 +3,7 @@ import { createProviderClient } from '@barfinex/sdk';
 import { isAppError } from '@barfinex/service-kit';
 import { HelpRequested, parseCli, USAGE, UsageError } from './args';
 import { runBackfill } from './backfill';
+import { runMcp } from './mcp';
 import { runReplay } from './replay';
 
 const out = (line: string) => void process.stdout.write(`${line}\n`);
@@ -17,6 +18,8 @@ async function main(): Promise<number> {
         return await runReplay(cli, provider, out);
       case 'backfill':
         return await runBackfill(cli, provider, out);
+      case 'mcp':
+        return await runMcp(cli);
       case 'status': {
         const overview = await provider.request(platformRoutes.dashboard, { query: { windowMinutes: 15 } });
         out(JSON.stringify(overview, null, cli.json ? undefined : 2));

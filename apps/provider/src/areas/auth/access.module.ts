@@ -166,6 +166,7 @@ export function createAccess(deps: AccessDeps) {
     trail,
     /** Mounted before the guard: every audited request gets its one record, refused ones included. */
     auditHook: auditHook({ add: (record) => trail.add(record), now, principal: principalOf }),
+    deniedAuditHook: auditHook({ add: (record) => trail.add(record), now, principal: principalOf, onlyDenied: true }),
     tokenGuard: guard.middleware([/^\/health(\/|$)/]),
     proxyGuard,
     fastPath,

@@ -53,6 +53,8 @@ export interface AuditHookDeps {
   add: (record: NewAuditRecord) => void;
   now: () => number;
   principal: (res: Response) => Principal | undefined;
+  /** Record refusals only (the MCP endpoint: the REST calls its tools make are recorded themselves). */
+  onlyDenied?: boolean;
 }
 
 /**
@@ -66,7 +68,7 @@ export function auditHook(deps: AuditHookDeps): RequestHandler {
       if (recorded) return;
       recorded = true;
       const status = res.statusCode;
-      if (!isAudited(req.method, status)) return;
+      if (deps.onlyDenied ? !DENIALS.has(status) : !isAudited(req.method, status)) return;
       const principal = deps.principal(res);
       const route = res.locals[ROUTE] as { method: string; path: string; operationId?: string } | undefined;
       const path = req.originalUrl.split('?')[0] ?? req.originalUrl;
