@@ -59,7 +59,14 @@ const echo = (params: Record<string, unknown>): BinanceOrder => ({
 describe('binance order types out and back', () => {
   const cases = MARKETS.flatMap((market) => ORDER_TYPE_VALUES.map((type) => ({ market, type, venue: EXPECTED[market][type] })));
 
-  it.each(cases.filter((c) => c.venue !== undefined))('$market $type is sent as $venue and comes back as the same order', ({ market, type, venue }) => {
+  /** USD-M conditional types go through the Algo Service, which the connector does not use: refused before sending. */
+  const algoOnly = (c: { market: BinanceMarket; venue: string | undefined }) => c.market === 'futures' && ['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'].includes(c.venue ?? '');
+
+  it.each(cases.filter((c) => algoOnly(c)))('futures $type is refused naming the Algo Service', ({ market, type }) => {
+    expect(() => toOrderParams(market, request(type))).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_ORDER_TYPE', invalidRequest: true, message: expect.stringContaining('Algo Service') }));
+  });
+
+  it.each(cases.filter((c) => c.venue !== undefined && !algoOnly(c)))('$market $type is sent as $venue and comes back as the same order', ({ market, type, venue }) => {
     const params = toOrderParams(market, request(type));
     expect(params.type).toBe(venue);
     expect(VENUE_ORDER_TYPES[market]).toContain(params.type);

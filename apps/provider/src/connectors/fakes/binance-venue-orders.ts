@@ -92,6 +92,7 @@ const TYPES: Record<BinanceMarketKind, ReadonlySet<string>> = {
 };
 /** Spot enums.md "Time in force": GTC, IOC, FOK; futures adds GTX (post only) and GTD. */
 const TIFS: Record<BinanceMarketKind, ReadonlySet<string>> = { spot: new Set(['GTC', 'IOC', 'FOK']), futures: new Set(['GTC', 'IOC', 'FOK', 'GTX', 'GTD']) };
+const ALGO_ONLY = new Set(['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET']);
 /** Types that need timeInForce (rest-api.md "Other info" per type). */
 const NEEDS_TIF = new Set(['LIMIT', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT', 'STOP', 'TAKE_PROFIT']);
 
@@ -153,6 +154,8 @@ export function createVenueOrders(options: OrderBookOptions) {
     const info = options.symbols().find((s) => s.symbol === p.symbol);
     if (!info) throw new BinanceRefusal(400, -1121, 'Invalid symbol.');
     if (!TYPES[options.market].has(p.type)) throw new BinanceRefusal(400, -1116, 'Invalid orderType.');
+    // USD-M conditional orders moved to the Algo Service (`POST /fapi/v1/algoOrder`); the classic endpoint refuses them.
+    if (options.market === 'futures' && ALGO_ONLY.has(p.type)) throw new BinanceRefusal(400, -4120, 'Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.');
     if (p.side !== 'BUY' && p.side !== 'SELL') throw new BinanceRefusal(400, -1117, 'Invalid side.');
     if (NEEDS_TIF.has(p.type) && !p.timeInForce) throw new BinanceRefusal(400, -1102, "Mandatory parameter 'timeInForce' was not sent, was empty/null, or malformed.");
     if (p.timeInForce !== undefined && !TIFS[options.market].has(p.timeInForce)) throw new BinanceRefusal(400, -1115, 'Invalid timeInForce.');
