@@ -35,13 +35,17 @@ function isSpec(value: unknown): boolean {
   );
 }
 
-/** Every detector a module exports (default or named), in export order. */
-export async function loadDetectorModule(path: string, cwd: string = process.cwd()): Promise<Detector[]> {
+export type ModuleImporter = (file: string) => Promise<unknown>;
+
+// An absolute path works for ESM import on POSIX and for the CommonJS require jest compiles this to.
+const importModule: ModuleImporter = (file) => import(file);
+
+/** Every detector a module exports (default or named), in export order; `importer` replaces import() (a worker thread with only a require hook). */
+export async function loadDetectorModule(path: string, cwd: string = process.cwd(), importer: ModuleImporter = importModule): Promise<Detector[]> {
   const file = isAbsolute(path) ? path : resolve(cwd, path);
   let mod: Record<string, unknown>;
   try {
-    // An absolute path works for ESM import on POSIX and for the CommonJS require jest compiles this to.
-    mod = (await import(file)) as Record<string, unknown>;
+    mod = (await importer(file)) as Record<string, unknown>;
   } catch (err) {
     throw new DetectorLoadError(
       `cannot load detector module ${path}: ${err instanceof Error ? err.message : String(err)}`,

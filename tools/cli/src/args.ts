@@ -18,6 +18,14 @@ commands:
   status                         the dashboard overview: apps, connectors, event rates, alerts
   mcp                            the provider's MCP server on stdin/stdout, for AI agents: every operation
                                  a tool, scopes as the token's (write tools default to dryRun without trade)
+  optimize --detector ema-cross --symbols BTCUSDT --interval min1 (--from <time> --to <time> [--connector sim --market spot] | --bars <n>)
+           [--space fast=3:20:1,slow=20:60:5,mode=a|b,flag=true] [--method grid|random|tpe] [--trials 100] [--seed 1]
+           [--objective sharpe|sortino|calmar|profitFactor|returnOverMaxDrawdown|netProfit] [--folds 4] [--anchored]
+           [--min-trades <n>] [--max-drawdown <pct>]
+                                 start a walk-forward optimisation and follow it with a progress bar
+                                 (--detach returns at once; Ctrl-C stops following, the job goes on)
+  optimize --attach <id>         follow a running optimisation (from any terminal)
+  optimize status|cancel <id>    one line about an optimisation, or stop it
 
 options:
   --url <url>      provider root (default: $PROVIDER_URL or http://127.0.0.1:8080)
@@ -39,7 +47,11 @@ export interface Cli {
   market?: string | undefined;
   symbol?: string | undefined;
   interval?: string | undefined;
+  /** `optimize` flags, as given (checked by the command). */
+  optimize: Partial<Record<(typeof OPTIMIZE_FLAGS)[number], string>> & { anchored: boolean };
 }
+
+const OPTIMIZE_FLAGS = ['detector', 'bars', 'space', 'method', 'trials', 'seed', 'objective', 'folds', 'attach', 'min-trades', 'max-drawdown'] as const;
 
 export class UsageError extends Error {}
 
@@ -88,6 +100,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         market: { type: 'string' },
         symbol: { type: 'string' },
         interval: { type: 'string' },
+        ...Object.fromEntries(OPTIMIZE_FLAGS.map((f) => [f, { type: 'string' as const }])),
+        anchored: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -113,5 +127,6 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     market: values.market,
     symbol: values.symbol,
     interval: values.interval,
+    optimize: { ...Object.fromEntries(OPTIMIZE_FLAGS.flatMap((f) => (typeof (values as Record<string, unknown>)[f] === 'string' ? [[f, (values as Record<string, unknown>)[f] as string]] : []))), anchored: values.anchored === true },
   };
 }

@@ -4,6 +4,7 @@ import { isAppError } from '@barfinex/service-kit';
 import { HelpRequested, parseCli, USAGE, UsageError } from './args';
 import { runBackfill } from './backfill';
 import { runMcp } from './mcp';
+import { runOptimize } from './optimize';
 import { runReplay } from './replay';
 
 const out = (line: string) => void process.stdout.write(`${line}\n`);
@@ -20,6 +21,8 @@ async function main(): Promise<number> {
         return await runBackfill(cli, provider, out);
       case 'mcp':
         return await runMcp(cli);
+      case 'optimize':
+        return await runOptimize(cli, provider, out);
       case 'status': {
         const overview = await provider.request(platformRoutes.dashboard, { query: { windowMinutes: 15 } });
         out(JSON.stringify(overview, null, cli.json ? undefined : 2));

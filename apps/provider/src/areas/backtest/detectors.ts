@@ -3,6 +3,7 @@ import { DetectorParamsError, parseDetectorParams } from '@barfinex/detector-kit
 import type { Detector } from '@barfinex/detector-kit';
 import { EXAMPLE_ALIASES, EXAMPLE_DETECTORS } from '@barfinex/detector-kit/examples';
 import { discoverDetectorModules, loadDetectorModule } from '@barfinex/detector-kit/loader';
+import type { ModuleImporter } from '@barfinex/detector-kit/loader';
 import type { TimeFrame } from '@barfinex/enums';
 import { badRequest } from '@barfinex/service-kit';
 import { z } from 'zod';
@@ -60,10 +61,10 @@ function catalogOf(user: readonly Detector[], modules: readonly string[]): Detec
 }
 
 /** Built-ins plus every detector module under `dir` (a missing dir adds none). */
-export async function loadDetectorCatalog(dir: string | undefined): Promise<DetectorCatalog> {
+export async function loadDetectorCatalog(dir: string | undefined, importer?: ModuleImporter): Promise<DetectorCatalog> {
   const modules = dir ? discoverDetectorModules(dir) : [];
   const user: Detector[] = [];
-  for (const file of modules) user.push(...(await loadDetectorModule(file)));
+  for (const file of modules) user.push(...(await loadDetectorModule(file, undefined, importer)));
   return catalogOf(user, modules);
 }
 

@@ -22,12 +22,8 @@ export const defaultPoolSize = () => Math.max(1, availableParallelism() - 1);
  */
 function spawn(init: WorkerInit): Worker {
   if (__filename.endsWith('.ts')) {
-    const file = join(__dirname, 'trial.worker.ts');
-    const tsx = require.resolve('tsx/cjs/api');
-    const code = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`;
-    const execArgv = process.execArgv.includes('--conditions=development')
-      ? process.execArgv
-      : [...process.execArgv, '--conditions=development'];
+    const code = `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(join(__dirname, 'trial.worker.ts'))});`;
+    const execArgv = [...process.execArgv.filter((a) => a !== '--conditions=development'), '--conditions=development'];
     return new Worker(code, { eval: true, workerData: init, execArgv });
   }
   return new Worker(join(__dirname, 'trial.worker.js'), { workerData: init });

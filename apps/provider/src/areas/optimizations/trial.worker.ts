@@ -36,7 +36,8 @@ parentPort?.on('message', (msg: WorkerRequest) => {
     for (const key of [...series.keys()]) if (key.startsWith(msg.prefix)) series.delete(key);
     return;
   }
-  catalog ??= loadDetectorCatalog(init.detectorsDir);
+  // require, not import(): from source the worker has tsx's require hook only (see pool.ts).
+  catalog ??= loadDetectorCatalog(init.detectorsDir, async (file) => require(file) as unknown);
   void catalog
     .then((c): WorkerReply => {
       const detector = c.get(msg.task.detector);
