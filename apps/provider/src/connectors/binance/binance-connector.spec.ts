@@ -102,7 +102,8 @@ describe('binance spot connector against the fake venue', () => {
     await eventually(() => expect(rec.seen.fills.some((f) => f.clientOrderId === 'cid-market-1')).toBe(true));
     const resting = await connector.placeOrder('spot', { clientOrderId: 'cid-limit-1', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.01', price: '90000' });
     expect(resting.order.status).toBe('NEW');
-    expect((await connector.cancelOrder('spot', 'cid-limit-1')).status).toBe('CANCELED');
+    // The cancel reply's clientOrderId is the cancel's own id; the order is origClientOrderId.
+    expect(await connector.cancelOrder('spot', 'cid-limit-1')).toMatchObject({ status: 'CANCELED', clientOrderId: 'cid-limit-1' });
     const post = fake.requests.find((r) => r.query.get('newClientOrderId') === 'cid-market-1');
     expect(post?.query.get('signature')).toMatch(/^[0-9a-f]{64}$/);
     expect(post?.query.get('recvWindow')).toBe('5000');
@@ -155,5 +156,31 @@ describe('binance spot connector against the fake venue', () => {
     const text = log.lines.join('\n') + JSON.stringify(connector.instruments('spot')) + JSON.stringify(connector.subscriptions('spot'));
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain(KEY);
+  });
+});
+
+describe('binance futures user stream keep-alive', () => {
+  it('replaces a listen key whose keep-alive fails instead of only logging it', async () => {
+    const fake = await startBinanceVenue({ market: 'futures', apiKey: KEY, apiSecret: SECRET });
+    const reconciled: string[] = [];
+    const rec = recordingEvents(async (m) => {
+      reconciled.push(m);
+      return okReconcile('binance')(m);
+    });
+    const connector = createBinanceConnector({ type: 'binance', markets: [{ market: 'futures', symbols: [], credentials: { apiKey: KEY, apiSecret: SECRET }, ...fake.endpoints }], logger: capturingLogger().logger, keepAliveMs: 40, wsBackoffMs: 20 });
+    try {
+      await connector.start(rec.events);
+      await eventually(() => expect(connector.status()).toBe('ACTIVE'));
+      const keys = () => fake.requests.filter((r) => r.path === '/fapi/v1/listenKey' && r.method === 'POST').length;
+      expect(keys()).toBe(1);
+      fake.forgetListenKeys();
+      await eventually(() => expect(keys()).toBe(2));
+      expect(fake.requests.some((r) => r.path === '/fapi/v1/listenKey' && r.method === 'PUT')).toBe(true);
+      await eventually(() => expect(reconciled.length).toBeGreaterThanOrEqual(2));
+      await eventually(() => expect(connector.status()).toBe('ACTIVE'));
+    } finally {
+      await connector.stop();
+      await fake.close();
+    }
   });
 });

@@ -245,6 +245,8 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
     /** A resting order trades on the venue (pushed to user streams that are connected, if any). */
     fill: (clientOrderId: string, qty?: string) => book.fill(clientOrderId, qty),
     addVenueOrder: (o: Omit<VenueOrder, 'orderId'>) => book.add(o),
+    /** Futures: the venue forgets the listen key without telling the socket (the next keep-alive answers -1125). */
+    forgetListenKeys: () => listenKeys.clear(),
     /** Futures: the venue forgets the listen key (a later keep-alive answers -1125). */
     expireListenKeys(): void {
       for (const k of listenKeys.keys()) ws.pushUser({ e: 'listenKeyExpired', E: now(), listenKey: k });
