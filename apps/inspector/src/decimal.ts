@@ -1,9 +1,9 @@
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
+import type { MoneyValue } from '@barfinex/contracts';
 
-// decimal.js rounds every result to 20 significant digits by default; money columns hold 38
-// digits (18 after the point), so the inspector computes with a wider private constructor.
-export const Dec = Decimal.clone({ precision: 64, rounding: Decimal.ROUND_HALF_UP });
-export type Dec = Decimal;
+// The platform's money policy (libs/contracts money.ts) under the inspector's short names.
+export const Dec = Money;
+export type Dec = Money;
 
-export const dec = (v: Decimal.Value): Dec => new Dec(v);
+export const dec = (v: MoneyValue): Dec => new Dec(v);
 export const ZERO = new Dec(0);

@@ -14,6 +14,8 @@ export {
 export { EntryDeclinedSchema, InspectorOrderFailureSchema, InspectorOrderRoleSchema } from './entry-outcome';
 export type { EntryDeclined, InspectorOrderFailure, InspectorOrderRole } from './entry-outcome';
 export { DecimalString, NonNegativeDecimalString, PositiveDecimalString, compareDecimalStrings, normalizeDecimal } from './decimal';
+export { MONEY_PRECISION, Money } from './money';
+export type { MoneyValue } from './money';
 export {
   ConfidenceLowSchema,
   DecisionContextSnapshotSchema,

@@ -1,5 +1,5 @@
 import type { EventMeta, EventPayloadInput } from '@barfinex/events';
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 
 export const DETECTOR_EVENT_NAMES = [
   'DETECTOR_SIGNAL_GENERATED',
@@ -57,7 +57,7 @@ function trimFraction(text: string): string {
 /**
  * Rounds the shortest decimal form of a positive number (digits with at most one point) half-up
  * to `decimals` places without trailing zeros: what decimal.js gives for
- * `new Decimal(x).toDecimalPlaces(d)`, without allocating a Decimal (a signal carries several
+ * `new Money(x).toDecimalPlaces(d)`, without allocating a Money (a signal carries several
  * prices and the harness emits thousands of signals per second).
  */
 function roundPlain(text: string, decimals: number): string {
@@ -86,16 +86,16 @@ export function priceString(value: number | string | undefined, decimals: number
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value <= 0) return undefined;
     // String(x) is the shortest round-trip form, the same digits decimal.js starts from; only
-    // the exponent forms (below 1e-6 or from 1e21) take the Decimal path.
+    // the exponent forms (below 1e-6 or from 1e21) take the Money path.
     const text = String(value);
     if (text.indexOf('e') === -1 && Number.isInteger(decimals) && decimals >= 0) {
       const rounded = roundPlain(text, decimals);
       return rounded === '0' ? undefined : rounded;
     }
   }
-  let d: Decimal;
+  let d: Money;
   try {
-    d = new Decimal(value).toDecimalPlaces(decimals);
+    d = new Money(value).toDecimalPlaces(decimals);
   } catch {
     return undefined;
   }

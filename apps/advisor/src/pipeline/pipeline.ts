@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import type { DecisionStage } from '@barfinex/contracts';
 import type { TradeSide } from '@barfinex/enums';
 import type { PipelineConfig } from './pipeline-config';
@@ -36,7 +36,7 @@ export interface PipelineRun {
 }
 
 function marketSummary(data: MarketData, view: MarketView): Record<string, unknown> {
-  const text = (d: Decimal | undefined) => d?.toString();
+  const text = (d: Money | undefined) => d?.toString();
   return {
     interval: data.interval,
     candles: view.bars.length,
@@ -115,7 +115,7 @@ export async function runPipeline(idea: TradeIdea, config: PipelineConfig, deps:
   if (!floor.passed) return reject('confidence-floor', floor.reason, { lowConfidence: { confidence, threshold: floor.data.threshold, reason: floor.reason } });
 
   started = deps.now();
-  const atr = features.atr > 0 ? new Decimal(features.atr).toDecimalPlaces(8).toString() : undefined;
+  const atr = features.atr > 0 ? new Money(features.atr).toDecimalPlaces(8).toString() : undefined;
   const execution = record('execution', started, executionStage({ direction, targets: idea.targets, ...(idea.entry ? { entry: idea.entry } : {}), ...(idea.stop ? { stop: idea.stop } : {}), ...(atr ? { atr } : {}) }, view, config.execution));
   context['execution'] = execution.data;
   if (!execution.passed || !execution.data) return reject('execution', execution.reason);

@@ -1,6 +1,5 @@
-import Decimal from 'decimal.js';
 import { z } from 'zod';
-import { NonNegativeDecimalString } from '@barfinex/contracts';
+import { Money, NonNegativeDecimalString } from '@barfinex/contracts';
 import { timeFrameMs } from '@barfinex/enums';
 import type { FixedTimeFrame } from '@barfinex/enums';
 import type { StageOutcome } from '../types';
@@ -57,7 +56,7 @@ export function dataQualityStage(
   } else {
     report.spreadPct = view.spreadPct.toString();
     if (view.spreadPct.isNegative()) problems.push('crossed order book');
-    else if (view.spreadPct.gt(new Decimal(config.maxSpreadPct))) problems.push(`spread ${view.spreadPct.toSignificantDigits(4).toString()}% above ${config.maxSpreadPct}%`);
+    else if (view.spreadPct.gt(new Money(config.maxSpreadPct))) problems.push(`spread ${view.spreadPct.toSignificantDigits(4).toString()}% above ${config.maxSpreadPct}%`);
   }
   const checks = 4;
   const score = Math.max(0, (checks - problems.length) / checks);

@@ -1,6 +1,5 @@
-import Decimal from 'decimal.js';
 import { z } from 'zod';
-import { NonNegativeDecimalString, PositiveDecimalString } from '@barfinex/contracts';
+import { Money, NonNegativeDecimalString, PositiveDecimalString } from '@barfinex/contracts';
 import type { TradeSide } from '@barfinex/enums';
 import type { StageOutcome } from '../types';
 import type { MarketView } from './market-context';
@@ -34,16 +33,16 @@ export interface ExecutionInput {
 }
 
 /** Levels from the idea, or entry at the touch and ATR-based stop/target when the idea brings none. */
-function levels(input: ExecutionInput, view: MarketView, config: ExecutionConfig): { entry?: Decimal; stop?: Decimal; target?: Decimal } {
+function levels(input: ExecutionInput, view: MarketView, config: ExecutionConfig): { entry?: Money; stop?: Money; target?: Money } {
   const long = input.direction === 'LONG';
   const touch = long ? view.bestAsk : view.bestBid;
-  const entry = input.entry !== undefined ? new Decimal(input.entry) : (touch ?? view.lastPrice);
+  const entry = input.entry !== undefined ? new Money(input.entry) : (touch ?? view.lastPrice);
   if (entry === undefined) return {};
   const sign = long ? 1 : -1;
-  const atr = input.atr !== undefined ? new Decimal(input.atr) : undefined;
-  const stop = input.stop !== undefined ? new Decimal(input.stop) : atr?.gt(0) ? entry.minus(atr.times(config.atrStopMultiple).times(sign)) : undefined;
+  const atr = input.atr !== undefined ? new Money(input.atr) : undefined;
+  const stop = input.stop !== undefined ? new Money(input.stop) : atr?.gt(0) ? entry.minus(atr.times(config.atrStopMultiple).times(sign)) : undefined;
   // The nearest target is the one the risk:reward must hold for.
-  const targets = input.targets.map((t) => new Decimal(t));
+  const targets = input.targets.map((t) => new Money(t));
   const nearest = targets.sort((a, b) => a.minus(entry).abs().cmp(b.minus(entry).abs()))[0];
   const target = nearest ?? (atr?.gt(0) ? entry.plus(atr.times(config.atrTargetMultiple).times(sign)) : undefined);
   return { entry, ...(stop ? { stop } : {}), ...(target ? { target } : {}) };

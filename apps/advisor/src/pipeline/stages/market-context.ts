@@ -1,6 +1,5 @@
-import Decimal from 'decimal.js';
 import { z } from 'zod';
-import { TimeFrameSchema } from '@barfinex/contracts';
+import { Money, TimeFrameSchema } from '@barfinex/contracts';
 import type { MarketData, NumericBar, StageOutcome, TradeIdea } from '../types';
 
 export const MarketContextConfigSchema = z
@@ -16,19 +15,19 @@ export type MarketContextConfig = z.output<typeof MarketContextConfigSchema>;
 export interface MarketView {
   bars: NumericBar[];
   lastBarTime?: number;
-  bestBid?: Decimal;
-  bestAsk?: Decimal;
-  mid?: Decimal;
+  bestBid?: Money;
+  bestAsk?: Money;
+  mid?: Money;
   /** Spread in percent of the mid, exact. */
-  spreadPct?: Decimal;
+  spreadPct?: Money;
   /** Ticker price, else the last close: the reference when a signal has no entry. */
-  lastPrice?: Decimal;
+  lastPrice?: Money;
 }
 
-function bestLevel(levels: readonly { price: string }[] | undefined, side: 'bid' | 'ask'): Decimal | undefined {
-  let best: Decimal | undefined;
+function bestLevel(levels: readonly { price: string }[] | undefined, side: 'bid' | 'ask'): Money | undefined {
+  let best: Money | undefined;
   for (const level of levels ?? []) {
-    const price = new Decimal(level.price);
+    const price = new Money(level.price);
     if (best === undefined || (side === 'bid' ? price.gt(best) : price.lt(best))) best = price;
   }
   return best;
@@ -57,7 +56,7 @@ export function marketContextStage(data: MarketData, idea: TradeIdea): StageOutc
     view.spreadPct = ask.minus(bid).times(100).div(view.mid);
   }
   const lastPrice = data.lastPrice ?? last?.close;
-  if (lastPrice !== undefined) view.lastPrice = new Decimal(lastPrice);
+  if (lastPrice !== undefined) view.lastPrice = new Money(lastPrice);
   const problems = data.errors.length > 0 ? `; unavailable: ${data.errors.join('; ')}` : '';
   if (bars.length === 0) return { passed: false, reason: `no ${data.interval} candles for ${idea.symbol}${problems}`, data: view };
   return {

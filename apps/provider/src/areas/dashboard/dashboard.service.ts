@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import type { AppRegistration, DashboardOverview } from '@barfinex/contracts';
 import type { BusStatus } from '@barfinex/bus';
 import { APP_TYPE_VALUES } from '@barfinex/enums';
@@ -36,8 +36,8 @@ type Alert = DashboardOverview['alerts'][number];
 
 /** One call for the operator's overview; every section is computed from live sources. */
 export function createDashboardService(deps: DashboardDeps) {
-  let dayOpen: { day: number; equity: Decimal } | undefined;
-  const dayOpenEquity = (equity: Decimal) => {
+  let dayOpen: { day: number; equity: Money } | undefined;
+  const dayOpenEquity = (equity: Money) => {
     const day = Math.floor(deps.now() / DAY);
     if (dayOpen?.day !== day) dayOpen = { day, equity };
     return dayOpen.equity;

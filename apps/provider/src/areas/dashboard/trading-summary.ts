@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import type { Asset, DashboardOverview, Position } from '@barfinex/contracts';
 
 export type TradingSummary = DashboardOverview['trading'];
@@ -6,19 +6,19 @@ export type TradingSummary = DashboardOverview['trading'];
 const STABLE = new Set(['USDT', 'USD', 'USDC']);
 
 /** USD value of one unit: stablecoins are 1, others need a USD/USDT/USDC price on the asset. */
-function unitValue(asset: Asset): Decimal | undefined {
-  if (STABLE.has(asset.symbol.toUpperCase())) return new Decimal(1);
+function unitValue(asset: Asset): Money | undefined {
+  if (STABLE.has(asset.symbol.toUpperCase())) return new Money(1);
   const quote = asset.price?.find((p) => STABLE.has(p.currency.toUpperCase()));
-  return quote ? new Decimal(quote.value) : undefined;
+  return quote ? new Money(quote.value) : undefined;
 }
 
-function positionPrice(p: Position): Decimal {
-  return new Decimal(p.markPrice ?? p.lastPrice ?? p.entryPrice);
+function positionPrice(p: Position): Money {
+  return new Money(p.markPrice ?? p.lastPrice ?? p.entryPrice);
 }
 
 /** Reported PnL when the venue gives one, else (price − entry) × qty, sign-flipped for shorts. */
-function unrealized(p: Position): Decimal {
-  if (p.unrealizedPnl !== undefined) return new Decimal(p.unrealizedPnl);
+function unrealized(p: Position): Money {
+  if (p.unrealizedPnl !== undefined) return new Money(p.unrealizedPnl);
   const diff = positionPrice(p).minus(p.entryPrice).times(p.quantity);
   return p.side === 'SHORT' ? diff.negated() : diff;
 }
@@ -33,11 +33,11 @@ export interface AccountState {
  * Balances, exposure and PnL over every account. Daily PnL is equity (valued balances plus
  * unrealised PnL) now minus equity at the first look of the UTC day, which `dayOpenEquity` keeps.
  */
-export function summarizeTrading(accounts: readonly AccountState[], dayOpenEquity: (equity: Decimal) => Decimal): TradingSummary {
-  let wallet = new Decimal(0);
-  let available = new Decimal(0);
-  let exposure = new Decimal(0);
-  let pnl = new Decimal(0);
+export function summarizeTrading(accounts: readonly AccountState[], dayOpenEquity: (equity: Money) => Money): TradingSummary {
+  let wallet = new Money(0);
+  let available = new Money(0);
+  let exposure = new Money(0);
+  let pnl = new Money(0);
   let withoutValuation = 0;
   let openPositions = 0;
   let openOrders = 0;
@@ -46,14 +46,14 @@ export function summarizeTrading(accounts: readonly AccountState[], dayOpenEquit
     for (const asset of account.assets) {
       const value = unitValue(asset);
       if (!value) {
-        if (!new Decimal(asset.walletBalance).isZero()) withoutValuation += 1;
+        if (!new Money(asset.walletBalance).isZero()) withoutValuation += 1;
         continue;
       }
       wallet = wallet.plus(value.times(asset.walletBalance));
       available = available.plus(value.times(asset.availableBalance));
     }
     for (const p of account.positions) {
-      if (new Decimal(p.quantity).isZero()) continue;
+      if (new Money(p.quantity).isZero()) continue;
       openPositions += 1;
       exposure = exposure.plus(positionPrice(p).times(p.quantity).abs());
       pnl = pnl.plus(unrealized(p));

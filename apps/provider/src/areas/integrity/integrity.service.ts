@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import type { Candle, GapReport, RepairResult } from '@barfinex/contracts';
 import { nextTimeFrameStart, timeFrameStart } from '@barfinex/enums';
 import { badRequest } from '@barfinex/service-kit';
@@ -26,13 +26,13 @@ function liveToRow(c: LiveCandle): CandleRow {
 function fromMinutes(series: SeriesKey, openTime: number, minutes: readonly Candle[]): CandleRow {
   const first = minutes[0] as Candle;
   const last = minutes[minutes.length - 1] as Candle;
-  let high = new Decimal(first.high);
-  let low = new Decimal(first.low);
-  let volume = new Decimal(0);
+  let high = new Money(first.high);
+  let low = new Money(first.low);
+  let volume = new Money(0);
   let trades = 0;
   for (const m of minutes) {
-    if (high.lt(m.high)) high = new Decimal(m.high);
-    if (low.gt(m.low)) low = new Decimal(m.low);
+    if (high.lt(m.high)) high = new Money(m.high);
+    if (low.gt(m.low)) low = new Money(m.low);
     volume = volume.plus(m.volume);
     trades += m.trades ?? 0;
   }

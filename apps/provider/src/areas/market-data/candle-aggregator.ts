@@ -1,8 +1,8 @@
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import { TIME_FRAME_VALUES, nextTimeFrameStart, timeFrameStart } from '@barfinex/enums';
 import type { ConnectorType, MarketType, TimeFrame } from '@barfinex/enums';
 
-/** One bar as the aggregator keeps it; money fields stay Decimal until they leave. */
+/** One bar as the aggregator keeps it; money fields stay Money until they leave. */
 export interface LiveCandle {
   connectorType: ConnectorType;
   marketType: MarketType;
@@ -10,11 +10,11 @@ export interface LiveCandle {
   interval: TimeFrame;
   openTime: number;
   closeTime: number;
-  open: Decimal;
-  high: Decimal;
-  low: Decimal;
-  close: Decimal;
-  volume: Decimal;
+  open: Money;
+  high: Money;
+  low: Money;
+  close: Money;
+  volume: Money;
   trades: number;
   closed: boolean;
 }
@@ -24,8 +24,8 @@ export interface AggregatedTrade {
   marketType: MarketType;
   symbol: string;
   time: number;
-  price: string | Decimal;
-  volume: string | Decimal;
+  price: string | Money;
+  volume: string | Money;
 }
 
 export interface CandleAggregatorOptions {
@@ -56,7 +56,7 @@ function seriesKey(c: ConnectorType, m: MarketType, s: string, i: TimeFrame): st
   return `${c}|${m}|${s}|${i}`;
 }
 
-function openBar(base: Omit<LiveCandle, 'openTime' | 'closeTime' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'trades' | 'closed'>, time: number, price: Decimal): LiveCandle {
+function openBar(base: Omit<LiveCandle, 'openTime' | 'closeTime' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'trades' | 'closed'>, time: number, price: Money): LiveCandle {
   const openTime = timeFrameStart(base.interval, time);
   return {
     ...base,
@@ -66,7 +66,7 @@ function openBar(base: Omit<LiveCandle, 'openTime' | 'closeTime' | 'open' | 'hig
     high: price,
     low: price,
     close: price,
-    volume: new Decimal(0),
+    volume: new Money(0),
     trades: 0,
     closed: false,
   };
@@ -103,8 +103,8 @@ export function createCandleAggregator(options: CandleAggregatorOptions): Candle
 
   return {
     addTrade(trade) {
-      const price = new Decimal(trade.price);
-      const volume = new Decimal(trade.volume);
+      const price = new Money(trade.price);
+      const volume = new Money(trade.volume);
       for (const interval of intervals) {
         const key = seriesKey(trade.connectorType, trade.marketType, trade.symbol, interval);
         let bar = bars.get(key);

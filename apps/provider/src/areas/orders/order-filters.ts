@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import type { Instrument, OrderCreate } from '@barfinex/contracts';
 
 export interface FilterProblem {
@@ -7,9 +7,9 @@ export interface FilterProblem {
   message: string;
 }
 
-function onGrid(value: Decimal, step: string | undefined, origin: string | undefined): boolean {
+function onGrid(value: Money, step: string | undefined, origin: string | undefined): boolean {
   if (!step) return true;
-  const s = new Decimal(step);
+  const s = new Money(step);
   if (s.isZero()) return true;
   return value.minus(origin ?? 0).mod(s).isZero();
 }
@@ -22,7 +22,7 @@ export function checkOrderAgainstInstrument(instrument: Instrument, order: Order
   if (instrument.status !== 'TRADING') {
     return { path: 'symbol', code: 'SYMBOL_NOT_TRADING', message: `${instrument.symbol} is ${instrument.status}` };
   }
-  const qty = new Decimal(order.quantity);
+  const qty = new Money(order.quantity);
   if (!onGrid(qty, instrument.stepSize, instrument.minQty)) {
     return { path: 'quantity', code: 'LOT_SIZE', message: `quantity ${order.quantity} is not a multiple of the step size ${instrument.stepSize}` };
   }
@@ -47,11 +47,11 @@ export function checkOrderAgainstInstrument(instrument: Instrument, order: Order
   for (const field of ['price', 'stopPrice'] as const) {
     const raw = order[field];
     if (raw === undefined) continue;
-    const value = new Decimal(raw);
+    const value = new Money(raw);
     if (!onGrid(value, instrument.tickSize, undefined)) {
       return { path: field, code: 'PRICE_FILTER', message: `${field} ${raw} is not a multiple of the tick size ${instrument.tickSize}` };
     }
-    if (instrument.minPrice && new Decimal(instrument.minPrice).gt(0) && value.lt(instrument.minPrice)) {
+    if (instrument.minPrice && new Money(instrument.minPrice).gt(0) && value.lt(instrument.minPrice)) {
       return { path: field, code: 'PRICE_FILTER', message: `${field} ${raw} is below the minimum ${instrument.minPrice}` };
     }
     if (instrument.maxPrice && value.gt(instrument.maxPrice)) {
@@ -59,7 +59,7 @@ export function checkOrderAgainstInstrument(instrument: Instrument, order: Order
     }
   }
   if (order.callbackRate !== undefined) {
-    const rate = new Decimal(order.callbackRate);
+    const rate = new Money(order.callbackRate);
     if (rate.lt('0.1') || rate.gt(10)) {
       return { path: 'callbackRate', code: 'INVALID_ORDER', message: `callbackRate ${order.callbackRate} must be between 0.1 and 10 (percent)` };
     }

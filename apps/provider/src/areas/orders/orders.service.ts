@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import type { Order, OrderCreate } from '@barfinex/contracts';
 import { FINAL_ORDER_STATUSES, isFinalOrderStatus } from '@barfinex/enums';
 import type { MarketType, OrderStatus } from '@barfinex/enums';
@@ -283,7 +283,7 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       symbol: from.symbol,
       side: from.side,
       type: from.type,
-      quantity: changes.quantity ?? new Decimal(from.quantity).minus(from.quantityExecuted).toFixed(),
+      quantity: changes.quantity ?? new Money(from.quantity).minus(from.quantityExecuted).toFixed(),
       connectorType: from.connectorType,
       marketType: from.marketType,
       source: from.source,

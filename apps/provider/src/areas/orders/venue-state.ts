@@ -1,5 +1,4 @@
-import Decimal from 'decimal.js';
-import { normalizeDecimal } from '@barfinex/contracts';
+import { Money, normalizeDecimal } from '@barfinex/contracts';
 import type { Fill, Order } from '@barfinex/contracts';
 import { isFinalOrderStatus } from '@barfinex/enums';
 import type { ExchangeConnector, VenueFill, VenueOrderState } from '../../connectors/connector';
@@ -41,7 +40,7 @@ export function createVenueState(deps: VenueStateDeps) {
    */
   async function applyVenueState(order: Order, state: VenueOrderState, fills: readonly VenueFill[] = []): Promise<Order> {
     // A late copy of an older state (a list read before a fill applied) must not undo progress.
-    if (new Decimal(state.quantityExecuted).lt(order.quantityExecuted) && !isFinalOrderStatus(state.status)) return order;
+    if (new Money(state.quantityExecuted).lt(order.quantityExecuted) && !isFinalOrderStatus(state.status)) return order;
     // A venue that refused the order never accepted it: as on the placement path, only CLOSE goes out.
     if (!order.externalId && state.externalId && state.status !== 'REJECTED') {
       deps.events.emit('PROVIDER_ORDER_CREATE', { ...order, externalId: state.externalId }, orderRouting(order, orderEventIds.create(order.id)));
@@ -108,25 +107,25 @@ export function createVenueState(deps: VenueStateDeps) {
    */
   async function missingFills(connector: ExchangeConnector, order: Order, state: VenueOrderState): Promise<VenueFill[]> {
     const stored = await deps.repo.fillsOf(order.id);
-    const quantity = stored.reduce((sum, f) => sum.plus(f.quantity), new Decimal(0));
-    const missing = new Decimal(state.quantityExecuted).minus(quantity);
+    const quantity = stored.reduce((sum, f) => sum.plus(f.quantity), new Money(0));
+    const missing = new Money(state.quantityExecuted).minus(quantity);
     if (missing.lte(0)) return [];
     if (connector.orderFills && state.externalId) return connector.orderFills(order.marketType, order.symbol, state.externalId);
     if (!state.averagePrice) return [];
-    const quote = stored.reduce((sum, f) => sum.plus(new Decimal(f.price).times(f.quantity)), new Decimal(0));
-    const fee = stored.reduce((sum, f) => sum.plus(f.fee ?? '0'), new Decimal(0));
-    const price = new Decimal(state.averagePrice).times(state.quantityExecuted).minus(quote).div(missing);
+    const quote = stored.reduce((sum, f) => sum.plus(new Money(f.price).times(f.quantity)), new Money(0));
+    const fee = stored.reduce((sum, f) => sum.plus(f.fee ?? '0'), new Money(0));
+    const price = new Money(state.averagePrice).times(state.quantityExecuted).minus(quote).div(missing);
     return [
       {
         clientOrderId: order.clientOrderId,
         externalId: state.externalId,
         // The same remainder found twice is the same fill.
-        tradeId: `reconciled-${new Decimal(state.quantityExecuted).toFixed()}`,
+        tradeId: `reconciled-${new Money(state.quantityExecuted).toFixed()}`,
         symbol: order.symbol,
         side: order.side,
         price: price.toDecimalPlaces(12).toFixed(),
         quantity: missing.toFixed(),
-        fee: state.fee ? Decimal.max(0, new Decimal(state.fee).minus(fee)).toFixed() : '0',
+        fee: state.fee ? Money.max(0, new Money(state.fee).minus(fee)).toFixed() : '0',
         feeAsset: state.feeAsset ?? stored[0]?.feeAsset ?? '',
         isMaker: false,
         time: state.updatedAt,
@@ -136,7 +135,7 @@ export function createVenueState(deps: VenueStateDeps) {
 
   /** The venue acknowledged the order and reports what is stored: nothing to apply. */
   function unchangedAt(order: Order, state: VenueOrderState): boolean {
-    return order.externalId !== undefined && order.status === state.status && new Decimal(order.quantityExecuted).eq(state.quantityExecuted);
+    return order.externalId !== undefined && order.status === state.status && new Money(order.quantityExecuted).eq(state.quantityExecuted);
   }
 
   return { applyVenueState, applyFill, missingFills, unchangedAt };

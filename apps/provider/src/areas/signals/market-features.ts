@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import type { OrderBook, OrderBookLevel, SignalsContext } from '@barfinex/contracts';
 
 export type OrderBookFeatures = NonNullable<SignalsContext['orderBook']>;
@@ -15,11 +15,11 @@ const SHORT_WINDOW_SEC = 10;
 const LONG_WINDOW_SEC = 180;
 const WALLS = 3;
 
-const sum = (levels: readonly OrderBookLevel[]) => levels.reduce((acc, l) => acc.plus(l.volume), new Decimal(0));
+const sum = (levels: readonly OrderBookLevel[]) => levels.reduce((acc, l) => acc.plus(l.volume), new Money(0));
 
 function walls(levels: readonly OrderBookLevel[]) {
-  const top = [...levels].sort((a, b) => new Decimal(b.volume).cmp(a.volume)).slice(0, WALLS);
-  const usd = top.reduce((acc, l) => acc.plus(new Decimal(l.price).times(l.volume)), new Decimal(0));
+  const top = [...levels].sort((a, b) => new Money(b.volume).cmp(a.volume)).slice(0, WALLS);
+  const usd = top.reduce((acc, l) => acc.plus(new Money(l.price).times(l.volume)), new Money(0));
   return { levels: top.map((l) => ({ price: l.price, volume: l.volume })), usd: usd.toFixed() };
 }
 
@@ -29,8 +29,8 @@ export function orderBookFeatures(book: OrderBook): OrderBookFeatures {
   const askVol = sum(book.asks);
   const bestBid = book.bids[0]?.price;
   const bestAsk = book.asks[0]?.price;
-  const mid = bestBid !== undefined && bestAsk !== undefined ? new Decimal(bestBid).plus(bestAsk).div(2) : undefined;
-  const spread = bestBid !== undefined && bestAsk !== undefined ? new Decimal(bestAsk).minus(bestBid) : undefined;
+  const mid = bestBid !== undefined && bestAsk !== undefined ? new Money(bestBid).plus(bestAsk).div(2) : undefined;
+  const spread = bestBid !== undefined && bestAsk !== undefined ? new Money(bestAsk).minus(bestBid) : undefined;
   const bid = walls(book.bids);
   const ask = walls(book.asks);
   return {
@@ -49,8 +49,8 @@ export function orderBookFeatures(book: OrderBook): OrderBookFeatures {
 }
 
 function ratio(trades: readonly FlowTrade[]): number {
-  let buy = new Decimal(0);
-  let total = new Decimal(0);
+  let buy = new Money(0);
+  let total = new Money(0);
   for (const t of trades) {
     total = total.plus(t.volume);
     if (t.side === 'LONG') buy = buy.plus(t.volume);
@@ -60,13 +60,13 @@ function ratio(trades: readonly FlowTrade[]): number {
 
 /** Aggression and absorption over the latest trades (any order in; windows end at the newest trade). */
 export function orderFlowFeatures(trades: readonly FlowTrade[]): OrderFlowFeatures {
-  let buy = new Decimal(0);
-  let sell = new Decimal(0);
-  let notional = new Decimal(0);
-  let max = new Decimal(0);
+  let buy = new Money(0);
+  let sell = new Money(0);
+  let notional = new Money(0);
+  let max = new Money(0);
   let newest = 0;
   for (const t of trades) {
-    const v = new Decimal(t.volume);
+    const v = new Money(t.volume);
     if (t.side === 'LONG') buy = buy.plus(v);
     else sell = sell.plus(v);
     notional = notional.plus(v.times(t.price));

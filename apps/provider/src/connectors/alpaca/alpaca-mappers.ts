@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import type { z } from 'zod';
 import type { Candle, Instrument } from '@barfinex/contracts';
 import type { OrderStatus, OrderType, TimeFrame, TimeInForce } from '@barfinex/enums';
@@ -8,16 +8,16 @@ import type { AlpacaAsset, AlpacaBarSchema, AlpacaFillActivitySchema, AlpacaOrde
 
 /** Crypto pairs are `BTC/USD` at Alpaca; the provider's symbols (and URL paths) use `BTCUSD`. */
 export const toLocalSymbol = (venue: string) => venue.replace('/', '');
-const num = (n: number) => new Decimal(n).toFixed();
+const num = (n: number) => new Money(n).toFixed();
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : 0);
 
 export function toInstrument(a: AlpacaAsset): Instrument {
   const [base, quote] = a.class === 'crypto' ? (a.symbol.split('/') as [string, string]) : [a.symbol, 'USD'];
   const out: Instrument = { symbol: toLocalSymbol(a.symbol), baseAsset: base, quoteAsset: quote ?? 'USD', status: a.tradable && a.status === 'active' ? 'TRADING' : 'BREAK', connectorType: 'alpaca', marketType: 'spot', isSpotTradingAllowed: a.tradable };
-  if (a.price_increment) out.tickSize = new Decimal(a.price_increment).toFixed();
-  if (a.min_trade_increment) out.stepSize = new Decimal(a.min_trade_increment).toFixed();
+  if (a.price_increment) out.tickSize = new Money(a.price_increment).toFixed();
+  if (a.min_trade_increment) out.stepSize = new Money(a.min_trade_increment).toFixed();
   else if (a.class === 'us_equity') out.stepSize = a.fractionable ? '0.000000001' : '1';
-  if (a.min_order_size) out.minQty = new Decimal(a.min_order_size).toFixed();
+  if (a.min_order_size) out.minQty = new Money(a.min_order_size).toFixed();
   if (a.class === 'us_equity') out.tickSize ??= '0.01';
   return out;
 }
@@ -55,16 +55,16 @@ export function toOrderState(o: AlpacaOrder): VenueOpenOrder {
     externalId: o.id,
     symbol: toLocalSymbol(o.symbol),
     status: untriggered ? 'PENDING_TRIGGER' : (STATUS[o.status] ?? 'NEW'),
-    quantityExecuted: new Decimal(o.filled_qty).toFixed(),
+    quantityExecuted: new Money(o.filled_qty).toFixed(),
     side: o.side === 'buy' ? 'BUY' : 'SELL',
     type,
-    quantity: new Decimal(o.qty ?? '0').toFixed(),
+    quantity: new Money(o.qty ?? '0').toFixed(),
     ...(timeInForce ? { timeInForce } : {}),
     createdAt: ms(o.created_at),
     updatedAt: ms(o.updated_at ?? o.created_at),
-    ...(o.filled_avg_price ? { averagePrice: new Decimal(o.filled_avg_price).toFixed() } : {}),
-    ...(o.limit_price ? { price: new Decimal(o.limit_price).toFixed() } : {}),
-    ...(o.stop_price ? { stopPrice: new Decimal(o.stop_price).toFixed() } : {}),
+    ...(o.filled_avg_price ? { averagePrice: new Money(o.filled_avg_price).toFixed() } : {}),
+    ...(o.limit_price ? { price: new Money(o.limit_price).toFixed() } : {}),
+    ...(o.stop_price ? { stopPrice: new Money(o.stop_price).toFixed() } : {}),
   };
 }
 
@@ -73,7 +73,7 @@ export function toOrderState(o: AlpacaOrder): VenueOpenOrder {
  * (`order.filled_qty`) and the FILL activity (`cum_qty`) both carry it, so the same execution seen
  * on the stream and again by reconciliation is one fill.
  */
-const fillId = (orderId: string, cumQty: string) => `${orderId}:${new Decimal(cumQty).toFixed()}`;
+const fillId = (orderId: string, cumQty: string) => `${orderId}:${new Money(cumQty).toFixed()}`;
 
 export function fromTradeUpdate(u: z.output<typeof AlpacaTradeUpdateSchema>): { state: VenueOpenOrder; fill?: VenueFill } {
   const state = toOrderState(u.data.order);

@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import type { OrderBook, Trade } from '@barfinex/contracts';
 import type { VenueFill, VenueOrderState } from '../connector';
 import { applyLevels, topLevels } from '../shared/book-levels';
@@ -28,7 +28,7 @@ function connection(o: AlpacaStreamCommon & { url: string }, name: string) {
 }
 
 const BOOK_DEPTH = 20;
-const level = (l: { p: number; s: number }): [string, string] => [new Decimal(l.p).toFixed(), new Decimal(l.s).toFixed()];
+const level = (l: { p: number; s: number }): [string, string] => [new Money(l.p).toFixed(), new Money(l.s).toFixed()];
 
 /**
  * One market-data connection per asset class and key (Alpaca allows one per key), multiplexed
@@ -84,7 +84,7 @@ export function createAlpacaMarketStream(options: AlpacaStreamCommon & { url: st
         for (const m of JSON.parse(text) as Array<{ T?: string }>) {
           if (m.T === 't') {
             const t = AlpacaStreamTradeSchema.parse(m);
-            options.onTrade({ id: String(t.i), time: Date.parse(t.t), symbol: toLocalSymbol(t.S), price: new Decimal(t.p).toFixed(), volume: new Decimal(t.s).toFixed(), side: t.tks === 'S' ? 'SHORT' : 'LONG' });
+            options.onTrade({ id: String(t.i), time: Date.parse(t.t), symbol: toLocalSymbol(t.S), price: new Money(t.p).toFixed(), volume: new Money(t.s).toFixed(), side: t.tks === 'S' ? 'SHORT' : 'LONG' });
           } else if (m.T === 'o' && options.onBook) onBookMessage(m);
           else if (m.T === 'error') options.onLog('market stream error', { message: m });
         }

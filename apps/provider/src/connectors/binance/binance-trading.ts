@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import { z } from 'zod';
 import type { Asset, Position } from '@barfinex/contracts';
 import { VenueRejectError } from '../connector';
@@ -58,7 +58,7 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
   }
 
   async function withFills(order: VenueOpenOrder, fills: VenueFill[]): Promise<VenuePlacement> {
-    if (fills.length > 0 || new Decimal(order.quantityExecuted).isZero()) return { order, fills };
+    if (fills.length > 0 || new Money(order.quantityExecuted).isZero()) return { order, fills };
     const fetched = await orderFills(order.symbol, order.externalId);
     return { order, fills: fetched.map((f) => ({ ...f, clientOrderId: order.clientOrderId })) };
   }
@@ -117,18 +117,18 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
       const base = { connectorType: options.type, marketType: market };
       if (market === 'spot') {
         const acc = BinanceSpotAccountSchema.parse(await rest.signed('GET', paths.account, { omitZeroBalances: 'true' }, weights.account));
-        const assets: Asset[] = acc.balances.map((b) => ({ ...base, symbol: b.asset, walletBalance: new Decimal(b.free).plus(b.locked).toFixed(), availableBalance: b.free, lockedBalance: b.locked }));
+        const assets: Asset[] = acc.balances.map((b) => ({ ...base, symbol: b.asset, walletBalance: new Money(b.free).plus(b.locked).toFixed(), availableBalance: b.free, lockedBalance: b.locked }));
         return { assets, positions: [] };
       }
       const acc = BinanceFuturesAccountSchema.parse(await rest.signed('GET', paths.account, {}, weights.account));
       const assets: Asset[] = acc.assets.map((a) => ({ ...base, symbol: a.asset, walletBalance: a.walletBalance, availableBalance: a.availableBalance }));
       const positions: Position[] = acc.positions
-        .filter((p) => !new Decimal(p.positionAmt).isZero() && new Decimal(p.entryPrice).gt(0))
+        .filter((p) => !new Money(p.positionAmt).isZero() && new Money(p.entryPrice).gt(0))
         .map((p) => ({
           ...base,
           symbol: p.symbol,
-          side: new Decimal(p.positionAmt).isNegative() ? 'SHORT' : 'LONG',
-          quantity: new Decimal(p.positionAmt).abs().toFixed(),
+          side: new Money(p.positionAmt).isNegative() ? 'SHORT' : 'LONG',
+          quantity: new Money(p.positionAmt).abs().toFixed(),
           entryPrice: p.entryPrice,
           ...(p.unrealizedProfit !== undefined ? { unrealizedPnl: p.unrealizedProfit } : {}),
           ...(p.leverage !== undefined ? { leverage: Number(p.leverage) } : {}),

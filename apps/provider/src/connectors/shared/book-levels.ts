@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import type { OrderBookLevel } from '@barfinex/contracts';
 
 /** One side of a local order book: price → quantity, both as decimal strings in one canonical form per venue. */
@@ -7,7 +7,7 @@ export type BookSide = Map<string, string>;
 /** Applies `[price, quantity]` levels to a side; a zero quantity removes the price. */
 export function applyLevels(side: BookSide, levels: ReadonlyArray<readonly [string, string]>): void {
   for (const [price, qty] of levels) {
-    if (new Decimal(qty).isZero()) side.delete(price);
+    if (new Money(qty).isZero()) side.delete(price);
     else side.set(price, qty);
   }
 }
@@ -23,7 +23,7 @@ export function topLevels(side: BookSide, descending: boolean, n: number): Order
   // True when `price` (read as `value`) belongs before `other`.
   const before = (value: number, price: string, other: { value: number; price: string }): boolean => {
     if (value !== other.value) return descending ? value > other.value : value < other.value;
-    const c = new Decimal(price).cmp(other.price);
+    const c = new Money(price).cmp(other.price);
     return descending ? c > 0 : c < 0;
   };
   if (n <= 0) return [];

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import type { Order, Position, Reconciliation } from '@barfinex/contracts';
 import type { ConnectorType, MarketType } from '@barfinex/enums';
 import type { ExchangeConnector, VenueOpenOrder } from '../connector';
@@ -60,7 +60,7 @@ export function createReconciler(deps: ReconcilerDeps) {
 
   function describe(local: Order, after: Order): Mismatch | undefined {
     const sameStatus = local.status === after.status;
-    const sameQty = new Decimal(local.quantityExecuted).eq(after.quantityExecuted);
+    const sameQty = new Money(local.quantityExecuted).eq(after.quantityExecuted);
     if (sameStatus && sameQty) return undefined;
     return {
       kind: sameStatus ? 'quantityChanged' : 'statusChanged',
@@ -71,13 +71,13 @@ export function createReconciler(deps: ReconcilerDeps) {
   }
 
   function comparePositions(type: ConnectorType, market: MarketType, current: Position[], out: Mismatch[]): void {
-    const now = new Map(current.filter((p) => !new Decimal(p.quantity).isZero()).map((p) => [positionKey(p), p.quantity]));
+    const now = new Map(current.filter((p) => !new Money(p.quantity).isZero()).map((p) => [positionKey(p), p.quantity]));
     const before = positions.get(key(type, market));
     positions.set(key(type, market), now);
     if (!before) return;
     for (const k of new Set([...before.keys(), ...now.keys()])) {
       const [a, b] = [before.get(k) ?? '0', now.get(k) ?? '0'];
-      if (!new Decimal(a).eq(b)) out.push({ kind: 'positionChanged', symbol: k.split(':')[0], detail: `${k} ${a} -> ${b}` });
+      if (!new Money(a).eq(b)) out.push({ kind: 'positionChanged', symbol: k.split(':')[0], detail: `${k} ${a} -> ${b}` });
     }
   }
 
@@ -96,7 +96,7 @@ export function createReconciler(deps: ReconcilerDeps) {
       seen.add(v.clientOrderId);
       const local = localByClientId.get(v.clientOrderId) ?? (await deps.repo.findByClientOrderId(v.clientOrderId));
       // The periodic run's usual case costs nothing: acknowledged, and as the venue has it.
-      if (local?.externalId !== undefined && local.status === v.status && new Decimal(local.quantityExecuted).eq(v.quantityExecuted)) {
+      if (local?.externalId !== undefined && local.status === v.status && new Money(local.quantityExecuted).eq(v.quantityExecuted)) {
         matched++;
         continue;
       }

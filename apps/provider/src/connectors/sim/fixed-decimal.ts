@@ -22,6 +22,7 @@ const FLOOR = 3;
 const HALF_UP = 4;
 type Rounding = typeof UP | typeof DOWN | typeof CEIL | typeof FLOOR | typeof HALF_UP;
 
+// The money policy's precision (MONEY_PRECISION in libs/contracts; decimal.spec.ts checks they agree).
 const PRECISION = 40;
 const PRECISION_LIMIT = 10n ** BigInt(PRECISION);
 const POW10: bigint[] = [];
