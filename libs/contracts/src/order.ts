@@ -54,6 +54,7 @@ export const OrderSchema = z
     closedAt: UnixMs.optional(),
     rejectReason: z.string().optional(),
     correlationId: z.string().optional(),
+    tokenId: z.string().optional().meta({ description: 'The API token that placed the order (`bootstrap` for PROVIDER_API_TOKEN)' }),
   })
   .meta({ id: 'Order' });
 export type Order = z.output<typeof OrderSchema>;

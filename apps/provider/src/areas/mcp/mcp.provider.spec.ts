@@ -4,7 +4,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { createMemoryBus } from '@barfinex/bus';
-import { createTestPglite } from '@barfinex/db';
+import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { startProvider } from '../../testing/harness';
 import type { Harness } from '../../testing/harness';
@@ -94,7 +94,7 @@ describe.each([
       // A trade token's default is the real thing: a sim order.
       const placed = await trader.callTool({ name: 'placeOrder', arguments: { body: ORDER } });
       expect(placed.isError).toBeFalsy();
-      expect(json(placed)).toMatchObject({ status: 201, body: { symbol: 'BTCUSDT', status: 'FILLED' } });
+      expect(json(placed)).toMatchObject({ status: 201, body: { symbol: 'BTCUSDT', status: 'FILLED', tokenId: expect.stringMatching(/^tok_/) } });
       expect(await orderCount()).toBe(before + 1);
       const traderDry = await trader.callTool({ name: 'placeOrder', arguments: { body: ORDER, dryRun: true } });
       expect(json(traderDry)).toMatchObject({ dryRun: true, placed: false });

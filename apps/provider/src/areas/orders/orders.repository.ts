@@ -63,6 +63,7 @@ function toOrder(row: DbOrder): Order {
     closedAt: nullableBigIntToMs(row.closedAt) ?? undefined,
     rejectReason: row.rejectReason ?? undefined,
     correlationId: row.correlationId ?? undefined,
+    tokenId: row.tokenId ?? undefined,
   };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (order as Record<string, unknown>)[k] = v;
   return order;
@@ -119,6 +120,7 @@ function orderColumns(order: Order): unknown[] {
     order.correlationId ?? null,
     String(order.createdAt),
     String(order.updatedAt),
+    order.tokenId ?? null,
   ];
 }
 

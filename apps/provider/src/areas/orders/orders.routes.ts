@@ -6,6 +6,7 @@ import { ORDER_STATUS_VALUES } from '@barfinex/enums';
 import { badRequest } from '@barfinex/service-kit';
 import type { TypedRouter } from '../../http/typed-router';
 import { reply } from '../../http/typed-router';
+import { principalOf } from '../auth/access-guard';
 import type { OrdersService } from './orders.service';
 import { OPEN_STATUSES } from './orders.service';
 
@@ -13,8 +14,8 @@ const asItems = (orders: Order[]) => orders.map((order) => ({ id: order.id, orde
 
 export function registerOrderRoutes(t: TypedRouter, deps: { orders: OrdersService }): void {
   const { orders } = deps;
-  t.add(r.placeOrder, async ({ body }) => {
-    const result = await orders.place(body);
+  t.add(r.placeOrder, async ({ body, res }) => {
+    const result = await orders.place(body, { tokenId: principalOf(res)?.tokenId });
     return result.replayed ? reply(200, result.order, { 'Idempotent-Replayed': 'true' }) : reply(201, result.order);
   });
   t.add(authRoutes.validateOrder, ({ body }) => orders.validate(body));

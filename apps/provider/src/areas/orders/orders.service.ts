@@ -172,7 +172,8 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     return { order: outcome.order, replayed: outcome.kind !== 'placed' };
   }
 
-  async function place(input: OrderCreate): Promise<PlaceResult> {
+  /** `placedBy`: the id of the API token that asked for the order, stored with it. */
+  async function place(input: OrderCreate, placedBy?: { tokenId?: string | undefined }): Promise<PlaceResult> {
     // A repeated clientOrderId / idempotencyKey returns the first order. The unique insert below
     // detects the repeat, so a new order costs no lookup; a retry whose checks would fail now (the
     // price moved since) still gets its first order back rather than an error.
@@ -208,6 +209,7 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       ...(input.leverage ? { leverage: input.leverage } : {}),
       ...(input.reduceOnly ? { reduceOnly: true } : {}),
       ...(input.correlationId ? { correlationId: input.correlationId } : {}),
+      ...(placedBy?.tokenId ? { tokenId: placedBy.tokenId } : {}),
     };
 
     // The insert runs in the order's queue too, so reconciliation never sees the write-ahead row

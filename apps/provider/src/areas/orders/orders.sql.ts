@@ -22,10 +22,10 @@ export function sqlRunner(prisma: PrismaClient, pool: Database['pool'] | undefin
 export const INSERT_ORDERS_SQL = `
 INSERT INTO orders (id, client_order_id, idempotency_key, external_id, connector_type, market_type, symbol, side, type, status,
   time_in_force, price, stop_price, callback_rate, quantity, quantity_executed, leverage, reduce_only, source_type, source_key,
-  correlation_id, created_at, updated_at)
+  correlation_id, created_at, updated_at, token_id)
 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
   $10::text[], $11::text[], $12::numeric[], $13::numeric[], $14::numeric[], $15::numeric[], $16::numeric[], $17::int[],
-  $18::boolean[], $19::text[], $20::text[], $21::text[], $22::bigint[], $23::bigint[])
+  $18::boolean[], $19::text[], $20::text[], $21::text[], $22::bigint[], $23::bigint[], $24::text[])
 ON CONFLICT DO NOTHING
 RETURNING id`;
 
