@@ -31,7 +31,7 @@ export function killLaunchedStacks(): void {
  * prints that it is running. CI's NATS_URL, DATABASE_URL and token never leak in: `env` sets what a run needs.
  */
 export async function launchStack(command: readonly [string, ...string[]], env: Record<string, string>): Promise<LaunchedStack> {
-  const [provider, detector, advisor, inspector] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [provider, detector, advisor, inspector, notifier] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const key of ['NATS_URL', 'DATABASE_URL', 'PROVIDER_API_TOKEN', 'NODE_OPTIONS']) delete base[key];
   const [file, ...args] = command;
@@ -45,6 +45,7 @@ export async function launchStack(command: readonly [string, ...string[]], env: 
       DETECTOR_PORT: String(detector),
       ADVISOR_PORT: String(advisor),
       INSPECTOR_PORT: String(inspector),
+      NOTIFIER_PORT: String(notifier),
       SIM_TICK_MS: '100ms',
       LOG_LEVEL: 'warn',
       ...env,

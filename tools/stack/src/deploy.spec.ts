@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AdvisorConfigSchema } from '@barfinex/advisor';
 import { DetectorConfigSchema } from '@barfinex/detector';
 import { InspectorConfigSchema } from '@barfinex/inspector';
+import { NotifierConfigSchema } from '@barfinex/notifier';
 import { ProviderConfigSchema } from '@barfinex/provider';
 
 const root = resolve(__dirname, '../../..');
@@ -24,6 +25,7 @@ const apps = {
   detector: { schema: DetectorConfigSchema, port: 8083 },
   advisor: { schema: AdvisorConfigSchema, port: 8081 },
   inspector: { schema: InspectorConfigSchema, port: 8082 },
+  notifier: { schema: NotifierConfigSchema, port: 8084 },
 } as const;
 
 interface Service {
@@ -38,7 +40,7 @@ const compose = parse(read('docker-compose.yml'), { merge: true }) as { services
 
 describe('docker-compose.yml', () => {
   it('runs NATS with JetStream on a volume, PostgreSQL on a volume, and every app', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['advisor', 'detector', 'inspector', 'nats', 'postgres', 'provider']);
+    expect(Object.keys(compose.services).sort()).toEqual(['advisor', 'detector', 'inspector', 'nats', 'notifier', 'postgres', 'provider']);
     expect(compose.services['nats']?.image).toMatch(/^nats:/);
     expect(compose.services['nats']?.['command' as keyof Service]).toEqual(expect.arrayContaining(['-js', '-sd']));
     expect(Object.keys(compose.volumes)).toEqual(expect.arrayContaining(['nats-data', 'postgres-data']));

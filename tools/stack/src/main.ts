@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     `  REST      ${stack.urls.provider}`,
     `  API docs  ${stack.urls.docs}`,
     `  Socket.IO ${stack.urls.ws}`,
-    `  apps      detector ${stack.urls.detector} · advisor ${stack.urls.advisor} · inspector ${stack.urls.inspector} (reach them through /api/{detectors,advisors,inspectors}/<key>/...)`,
+    `  apps      detector ${stack.urls.detector} · advisor ${stack.urls.advisor} · inspector ${stack.urls.inspector} · notifier ${stack.urls.notifier} (reach them through /api/{detectors,advisors,inspectors,notifiers}/<key>/...)`,
     `  bus       ${stack.bus}, database ${stack.database}`,
     `  token     ${process.env['PROVIDER_API_TOKEN'] ? '(from PROVIDER_API_TOKEN)' : stack.token}${stack.tokenGenerated ? `  (new, stored in ${stack.tokenFile})` : ''}`,
     `  try       curl -H "Authorization: Bearer <token>" ${stack.urls.provider}/options`,

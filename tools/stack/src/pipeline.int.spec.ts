@@ -148,7 +148,7 @@ describeWithNats('the money path: signal → decision → risk gate → order �
 
   beforeAll(async () => {
     db = await createTestDatabase('bfx_pipeline');
-    const [provider, detector, advisor, inspector] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const [provider, detector, advisor, inspector, notifier] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
     stack = await startStack({
       logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
       onProviderCall: (call) => void calls.push(call),
@@ -163,6 +163,7 @@ describeWithNats('the money path: signal → decision → risk gate → order �
         DETECTOR_PORT: String(detector),
         ADVISOR_PORT: String(advisor),
         INSPECTOR_PORT: String(inspector),
+        NOTIFIER_PORT: String(notifier),
         SIM_SYMBOLS: 'BTCUSDT',
         SIM_AUTOSTART: 'false',
         CANDLE_FLUSH_MS: '100ms',

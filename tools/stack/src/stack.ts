@@ -1,4 +1,4 @@
-// The embedded stack: provider, detector, advisor and inspector in one process, sharing one
+// The embedded stack: provider, detector, advisor, inspector and notifier in one process, sharing one
 // database (embedded PGlite by default) and, without NATS_URL, one in-memory bus. With NATS_URL
 // each app gets its own NATS connection, exactly as when they run as separate containers.
 import { resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { createDatabase } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
 import { createDetectorApp, loadDetectorConfig } from '@barfinex/detector';
 import { createInspectorApp, loadInspectorConfig } from '@barfinex/inspector';
+import { createNotifierApp, loadNotifierConfig } from '@barfinex/notifier';
 import { bootProvider, ensureApiToken, loadProviderConfig } from '@barfinex/provider';
 import { createProviderClient } from '@barfinex/sdk';
 import type { ProviderClient } from '@barfinex/sdk';
@@ -26,7 +27,7 @@ export interface StackOptions {
 }
 
 export interface ProviderCall {
-  app: 'detector' | 'advisor' | 'inspector';
+  app: 'detector' | 'advisor' | 'inspector' | 'notifier';
   /** The client method, e.g. `accounts.assets`. */
   method: string;
 }
@@ -57,7 +58,7 @@ export interface RunningStack {
   tokenFile: string;
   database: Database['kind'];
   bus: 'nats' | 'in-memory';
-  urls: { provider: string; docs: string; ws: string; detector: string; advisor: string; inspector: string };
+  urls: { provider: string; docs: string; ws: string; detector: string; advisor: string; inspector: string; notifier: string };
   stop(): Promise<void>;
 }
 
@@ -66,7 +67,7 @@ interface Stoppable {
   stop(): Promise<unknown> | unknown;
 }
 
-/** Starts the four apps in order (provider first, so the others can register) and returns a handle that stops them in reverse. */
+/** Starts the apps in order (provider first, so the others can register) and returns a handle that stops them in reverse. */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const { env, logger } = options;
   const dataDir = resolve(env['BARFINEX_DATA_DIR'] ?? './data');
@@ -136,6 +137,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const inspectorUrl = (await inspector.start()).url;
     stoppers.push({ name: 'inspector', stop: () => inspector.stop() });
 
+    const notifierConfig = loadNotifierConfig(envOf('notifier'));
+    const notifier = await createNotifierApp({ config: notifierConfig, logger: logger.child({ app: 'notifier' }), bus: await busFor('notifier'), db, provider: client('notifier') });
+    const notifierUrl = (await notifier.start()).url;
+    stoppers.push({ name: 'notifier', stop: () => notifier.stop() });
+
     const base = `http://localhost:${port}`;
     return {
       token,
@@ -143,7 +149,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       tokenFile: file,
       database: db.kind,
       bus: shared ? 'in-memory' : 'nats',
-      urls: { provider: `${base}/api`, docs: `${base}/docs`, ws: `${base}/ws`, detector: detectorUrl, advisor: advisorUrl, inspector: inspectorUrl },
+      urls: { provider: `${base}/api`, docs: `${base}/docs`, ws: `${base}/ws`, detector: detectorUrl, advisor: advisorUrl, inspector: inspectorUrl, notifier: notifierUrl },
       stop,
     };
   } catch (err) {
