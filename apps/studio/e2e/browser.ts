@@ -40,9 +40,9 @@ export async function openBrowser(width = 1440, height = 900): Promise<Browser> 
   };
 }
 
-/** How many sampled pixels of the chart's canvases differ from the background: 0 for a blank chart. */
-export function chartInk(page: Page): Promise<number> {
-  return page.getByTestId('price-chart').evaluate((root) => {
+/** How many sampled pixels of a chart's canvases differ from the background: 0 for a blank chart. */
+export function chartInk(page: Page, testId = 'price-chart'): Promise<number> {
+  return page.getByTestId(testId).evaluate((root) => {
     let n = 0;
     for (const c of Array.from(root.querySelectorAll('canvas'))) {
       const ctx = c.width && c.height ? c.getContext('2d') : null;

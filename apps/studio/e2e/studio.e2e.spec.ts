@@ -15,6 +15,7 @@ jest.setTimeout(240_000);
 let stack: LaunchedStack;
 let browser: Browser;
 let dataDir: string;
+let liveOrderId = '';
 
 async function api(method: string, url: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   const res = await fetch(`${stack.base}/api${url}`, {
@@ -120,17 +121,43 @@ describe('Studio in a browser', () => {
     await page.locator('[data-testid="kill-switch"][data-active="false"]').waitFor();
   });
 
+  it('runs a backtest and draws its equity curve', async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: 'Backtests' }).click();
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    await page.getByTestId('backtest-metrics').waitFor({ timeout: 120_000 });
+    await page.getByTestId('equity-chart').waitFor();
+    await eventually(async () => expect(await chartInk(page, 'equity-chart')).toBeGreaterThan(300), 30_000, 200);
+    await page.getByTestId('backtest-trades').waitFor();
+    await shot('backtests');
+  });
+
   it("shows an order's events in the event log as they happen", async () => {
     const { page } = browser;
     await page.getByRole('link', { name: 'Events' }).click();
     await page.getByTestId('event-log').waitFor();
     await page.locator('html[data-ws="connected"]').waitFor();
     const clientOrderId = `e2e-live-${Date.now()}`;
+    liveOrderId = clientOrderId;
     const placed = await api('POST', '/orders', { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001', connectorType: 'sim', marketType: 'spot', clientOrderId });
     expect(placed.status).toBe(201);
     await page.locator('[data-event-type="PROVIDER_ORDER_CREATE"]').filter({ hasText: clientOrderId }).first().waitFor();
     await page.locator('[data-event-type="PROVIDER_ORDER_CLOSE"]').filter({ hasText: clientOrderId }).first().waitFor();
     await shot('events');
+  });
+
+  it("shows an order's lineage: created, filled and closed, each step opening to its event", async () => {
+    const { page } = browser;
+    await page.goto(`${stack.base}/studio/lineage?id=${encodeURIComponent(liveOrderId)}`);
+    const lineage = page.getByTestId('lineage');
+    await lineage.locator('[data-event-type="PROVIDER_ORDER_CREATE"]').waitFor();
+    await lineage.locator('[data-stage="Fill"]').first().waitFor();
+    await lineage.locator('[data-event-type="PROVIDER_ORDER_CLOSE"]').waitFor();
+    await shot('lineage');
+    await lineage.locator('[data-stage="Fill"] summary').first().click();
+    expect(await lineage.locator('[data-stage="Fill"]').first().getByTestId('lineage-event').textContent()).toContain(liveOrderId);
+    await page.getByRole('link', { name: `every event naming ${liveOrderId}` }).click();
+    await page.getByTestId('event-log').locator('[data-event-type="PROVIDER_ORDER_FILL"]').first().waitFor();
   });
 
   it('returns to sign-in with the reason when the token stops working', async () => {

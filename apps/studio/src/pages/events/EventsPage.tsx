@@ -6,6 +6,7 @@ import { platformRoutes } from '@barfinex/contracts';
 import { EVENT_NAMES, getEventDefinition } from '@barfinex/events';
 import type { EventName } from '@barfinex/events';
 import { useLiveEvents } from '../../app/live';
+import { useRouter } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useSettings } from '../../app/settings';
 import { errorText } from '../../lib/errors';
@@ -45,7 +46,8 @@ const LIVE_EVENTS = EVENT_NAMES.filter((n) => getEventDefinition(n).category !==
 export function EventsPage() {
   const { client } = useSession();
   const { timeZone } = useSettings();
-  const [draft, setDraft] = useState<Filters>({ category: '', symbol: '', search: '' });
+  const { search: params } = useRouter();
+  const [draft, setDraft] = useState<Filters>({ category: params.get('category') ?? '', symbol: params.get('symbol') ?? '', search: params.get('search') ?? '' });
   const [filters, setFilters] = useState<Filters>(draft);
   const [paused, setPaused] = useState(false);
   const [live, setLive] = useState<Row[]>([]);

@@ -3,6 +3,7 @@ import type { Order } from '@barfinex/contracts';
 import { FINAL_ORDER_STATUSES } from '@barfinex/enums';
 import type { ConnectorType, MarketType } from '@barfinex/enums';
 import { useLiveEvents } from '../../app/live';
+import { Link } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useSettings } from '../../app/settings';
 import { decimalsOf, formatFixed, formatTime } from '../../lib/format';
@@ -75,7 +76,9 @@ export function OpenOrders({ connectorType, marketType, tickSize, stepSize }: { 
                   <td className="num">{formatFixed(o.quantity, qd)}</td>
                   <td className="num">{formatFixed(o.quantityExecuted, qd)}</td>
                   <td>{o.status}</td>
-                  <td className="mono muted">{o.clientOrderId}</td>
+                  <td className="mono muted">
+                    <Link to={`/lineage?id=${encodeURIComponent(o.id)}`}>{o.clientOrderId ?? o.id}</Link>
+                  </td>
                   <td>
                     <button type="button" onClick={() => cancel.mutate(o.id)} disabled={cancel.isPending} aria-label={`Cancel order ${o.clientOrderId ?? o.id}`}>
                       Cancel
