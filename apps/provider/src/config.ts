@@ -23,6 +23,12 @@ export const ProviderConfigSchema = z.object({
   PROVIDER_AUTH_FAILURE_WINDOW_MS: envDurationMs(60_000),
   /** How often the token cache is reloaded: the backstop for a revocation announcement an instance missed. */
   PROVIDER_TOKEN_REFRESH_MS: envDurationMs(30_000),
+  /**
+   * Declared app tokens for deployments without npm start (compose): `detector=<secret>,advisor=<secret>,inspector=<secret>`.
+   * Each becomes the token `app:<name>` with that app's least-privilege scopes; give the app the same
+   * secret as its PROVIDER_API_TOKEN. Secrets are at least 24 characters.
+   */
+  PROVIDER_APP_TOKENS: envList([]).refine((items) => items.every((item) => /^[a-z]+=\S{24,}$/.test(item)), 'expected app=secret pairs (secret: 24 or more characters), comma-separated'),
   /** How often buffered audit records are written. */
   AUDIT_FLUSH_MS: envDurationMs(200),
   DATABASE_URL: envString('pglite:./data/pglite'),

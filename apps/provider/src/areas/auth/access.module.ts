@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RouteDefinition } from '@barfinex/contracts';
+import type { ApiScope, RouteDefinition } from '@barfinex/contracts';
 import { proxyScope } from '@barfinex/contracts';
 import type { PrismaClient } from '@barfinex/db';
 import { AppError } from '@barfinex/service-kit';
@@ -17,7 +17,8 @@ import { createAccessGuard, principalOf } from './access-guard';
 import type { DenyReason } from './access-guard';
 import { createAuditRepository } from './audit.repository';
 import { createAuditTrail } from './audit-trail';
-import { provisionAppTokens } from './app-tokens';
+import { APP_SCOPES, provisionAppTokens } from './app-tokens';
+import type { PlatformApp } from './app-tokens';
 import { auditHook, isAudited, noteDefinition, noteRoute, outcomeOf, targetIdsOf } from './audit-hook';
 import { registerAuthRoutes } from './auth.routes';
 import { createFailureThrottle, createRateLimiter } from './rate-limit';
@@ -182,6 +183,12 @@ export function createAccess(deps: AccessDeps) {
     },
     async start(): Promise<void> {
       await store.refresh();
+      for (const entry of config.PROVIDER_APP_TOKENS) {
+        const [app = '', secret = ''] = entry.split('=');
+        const scopes = APP_SCOPES[app as PlatformApp] as readonly ApiScope[] | undefined;
+        if (!scopes) throw new Error(`PROVIDER_APP_TOKENS names an unknown app "${app}" (known: ${Object.keys(APP_SCOPES).join(', ')})`);
+        if (!(await store.adopt(`app:${app}`, scopes, secret))) log.error({ app }, 'the declared token of this app was revoked; set a new secret in PROVIDER_APP_TOKENS and in the app');
+      }
       trail.start();
       refreshTimer = setInterval(() => void store.refresh().catch((err: unknown) => log.warn({ err }, 'token cache refresh failed')), config.PROVIDER_TOKEN_REFRESH_MS);
       refreshTimer.unref();

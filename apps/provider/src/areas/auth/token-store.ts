@@ -129,6 +129,27 @@ export function createTokenStore(deps: TokenStoreDeps) {
       return { ...view(stored), secret };
     },
 
+    /**
+     * A token whose secret the operator chose (declared in the environment): kept when it is
+     * stored already (its scopes brought up to date), else stored, and any other live token of the
+     * same name revoked. A declared secret that was revoked stays revoked: answers false.
+     */
+    async adopt(name: string, scopes: readonly ApiScope[], secret: string): Promise<boolean> {
+      const hash = digestSecret(secret);
+      const stored = await deps.repo.byHash(hash);
+      if (stored?.revokedAt != null) return false;
+      if (stored) {
+        const same = stored.scopes.length === scopes.length && scopes.every((s) => stored.scopes.includes(s));
+        remember(same && stored.name === name ? stored : await deps.repo.setScopes(stored.id, scopes));
+        return true;
+      }
+      for (const other of await deps.repo.list()) if (other.name === name && other.revokedAt === null) await this.revoke(other.id, bootstrap);
+      remember(
+        await deps.repo.insert({ id: `tok_${randomBytes(9).toString('base64url')}`, name, secretHash: hash, scopes: [...scopes], restrict: null, createdAt: deps.now(), createdBy: bootstrap.tokenId, expiresAt: null }),
+      );
+      return true;
+    },
+
     async list(): Promise<TokenView[]> {
       await this.flushUsage();
       return (await deps.repo.list()).map(view);

@@ -76,6 +76,9 @@ export function createTokensRepository(prisma: PrismaClient) {
       if (found.revokedAt !== null) return toStored(found);
       return toStored(await prisma.apiToken.update({ where: { id }, data: { revokedAt: BigInt(at) } }));
     },
+    async setScopes(id: string, scopes: readonly ApiScope[]): Promise<StoredToken> {
+      return toStored(await prisma.apiToken.update({ where: { id }, data: { scopes: [...scopes] } }));
+    },
     async touch(used: ReadonlyMap<string, number>): Promise<void> {
       for (const [id, at] of used) await prisma.apiToken.updateMany({ where: { id }, data: { lastUsedAt: BigInt(at) } });
     },
