@@ -72,6 +72,7 @@ export {
 } from './http';
 export type { ErrorBody, Page, PageLinks, PaginationQuery } from './http';
 export {
+  CANDLE_VALUE_FIELDS,
   CandleSchema,
   ConsistentCandleSchema,
   InstrumentSchema,
@@ -80,7 +81,7 @@ export {
   SymbolPriceSchema,
   TradeSchema,
 } from './market-data';
-export type { Candle, Instrument, OrderBook, OrderBookLevel, SymbolPrice, Trade } from './market-data';
+export type { Candle, CandleValueField, CandleValues, Instrument, OrderBook, OrderBookLevel, SeriesCandle, SymbolPrice, Trade } from './market-data';
 export {
   FillSchema,
   OrderCloseRequestSchema,

@@ -59,6 +59,26 @@ export const CandleSchema = z
   .meta({ id: 'Candle' });
 export type Candle = z.output<typeof CandleSchema>;
 
+/** A bar's price and volume fields, as CandleSchema names them. */
+export const CANDLE_VALUE_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const satisfies readonly (keyof Candle)[];
+export type CandleValueField = (typeof CANDLE_VALUE_FIELDS)[number];
+
+/**
+ * A bar's price and volume fields in the number type a consumer computes with: decimal strings on
+ * the wire and in storage, decimals while a bar is built, plain numbers for indicator maths. Every
+ * other shape of a bar (stored rows, bars being aggregated, backtest and detector bars) is the
+ * Candle's fields with these values, so a field renamed or added here reaches them all.
+ */
+export type CandleValues<T> = { [K in CandleValueField]: T };
+
+/**
+ * A bar of one named series as the provider keeps it: the Candle with its venue, close time, trade
+ * count and closed flag always known, its open time under `openTime` (the storage key).
+ */
+export type SeriesCandle<T = Candle['open']> = Required<Pick<Candle, 'symbol' | 'interval' | 'closeTime' | 'trades' | 'closed' | 'connectorType' | 'marketType'>> & {
+  openTime: Candle['time'];
+} & CandleValues<T>;
+
 /**
  * A candle whose prices agree with each other (low ≤ open/close ≤ high, close time after open).
  * Separate from CandleSchema because refined objects can no longer be `.pick`ed.

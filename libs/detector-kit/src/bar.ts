@@ -1,20 +1,16 @@
+import type { Candle, CandleValues } from '@barfinex/contracts';
 import type { TradeSide } from '@barfinex/enums';
 
 /**
- * A candle as indicators and detectors see it: plain numbers, because indicator maths is
- * statistics, not money. Prices become decimal strings again when a signal leaves the runner.
+ * A candle as indicators and detectors see it: the contracts' Candle's open time and values as
+ * plain numbers, because indicator maths is statistics, not money. Prices become decimal strings
+ * again when a signal leaves the runner.
  */
-export interface Bar {
-  /** Open time, Unix ms. */
-  time: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  /** Taker-buy volume when the venue reports it; volume delta falls back to the candle's colour. */
-  buyVolume?: number;
-}
+export type Bar = Pick<Candle, 'time'> &
+  CandleValues<number> & {
+    /** Taker-buy volume when the venue reports it; volume delta falls back to the candle's colour. */
+    buyVolume?: number;
+  };
 
 /** One trade print as trade-fed indicators see it; `side` is the aggressor. */
 export interface TradeTick {
@@ -25,15 +21,7 @@ export interface TradeTick {
 }
 
 /** Anything carrying OHLCV as numbers or decimal strings, such as the contracts' `Candle`. */
-export interface CandleLike {
-  time: number;
-  open: number | string;
-  high: number | string;
-  low: number | string;
-  close: number | string;
-  volume: number | string;
-  buyVolume?: number | string;
-}
+export type CandleLike = Pick<Candle, 'time'> & CandleValues<number | string> & { buyVolume?: number | string };
 
 export interface TradeLike {
   time: number;

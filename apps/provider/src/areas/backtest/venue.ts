@@ -1,5 +1,5 @@
 import { D } from './decimal';
-import type { BacktestTrade } from '@barfinex/contracts';
+import type { BacktestTrade, Candle } from '@barfinex/contracts';
 import { SimRejectError, createSimClock, createSimExchange } from '../../connectors/sim';
 import type { SimExchange, SimFill } from '../../connectors/sim';
 
@@ -29,13 +29,8 @@ export interface VenueOptions {
   fees: { maker: string; taker: string };
 }
 
-export interface VenueBar {
-  time: number;
-  open: string;
-  high: string;
-  low: string;
-  close: string;
-}
+/** What the simulated venue reads of a bar: the contracts' Candle's open time and prices. */
+export type VenueBar = Pick<Candle, 'time' | 'open' | 'high' | 'low' | 'close'>;
 
 interface OpenTrade {
   side: Side;

@@ -1,31 +1,13 @@
 import { streamRows } from '@barfinex/db';
 import type { Database, PrismaClient } from '@barfinex/db';
-import type { Candle } from '@barfinex/contracts';
-import type { ConnectorType, MarketType, TimeFrame } from '@barfinex/enums';
+import type { Candle, SeriesCandle } from '@barfinex/contracts';
 import { jsonArrayWriter, RANGE_JSON_SQL, rangeJsonValues } from './range-json';
 
-export interface CandleRow {
-  connectorType: ConnectorType;
-  marketType: MarketType;
-  symbol: string;
-  interval: TimeFrame;
-  openTime: number;
-  closeTime: number;
-  open: string;
-  high: string;
-  low: string;
-  close: string;
-  volume: string;
-  trades: number;
-  closed: boolean;
-}
+/** A row of the candles table: the contracts' bar of a named series, decimals as strings. */
+export type CandleRow = SeriesCandle;
 
-export interface SeriesKey {
-  connectorType: ConnectorType;
-  marketType: MarketType;
-  symbol: string;
-  interval: TimeFrame;
-}
+/** What names a series of bars. */
+export type SeriesKey = Pick<CandleRow, 'connectorType' | 'marketType' | 'symbol' | 'interval'>;
 
 const UPSERT_CHUNK = 500;
 

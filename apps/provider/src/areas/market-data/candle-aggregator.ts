@@ -1,23 +1,10 @@
 import { Money } from '@barfinex/contracts';
+import type { SeriesCandle } from '@barfinex/contracts';
 import { TIME_FRAME_VALUES, nextTimeFrameStart, timeFrameStart } from '@barfinex/enums';
 import type { ConnectorType, MarketType, TimeFrame } from '@barfinex/enums';
 
-/** One bar as the aggregator keeps it; money fields stay Money until they leave. */
-export interface LiveCandle {
-  connectorType: ConnectorType;
-  marketType: MarketType;
-  symbol: string;
-  interval: TimeFrame;
-  openTime: number;
-  closeTime: number;
-  open: Money;
-  high: Money;
-  low: Money;
-  close: Money;
-  volume: Money;
-  trades: number;
-  closed: boolean;
-}
+/** One bar as the aggregator keeps it: the contracts' series bar with its money fields as Money until they leave. */
+export type LiveCandle = SeriesCandle<Money>;
 
 export interface AggregatedTrade {
   connectorType: ConnectorType;
