@@ -21,6 +21,8 @@ export const pages: readonly PageEntry[] = [
   { path: '/lineage', title: 'Lineage', nav: true, component: lazy(() => import('../pages/lineage/LineagePage')) },
   { path: '/backtests', title: 'Backtests', nav: true, component: lazy(() => import('../pages/backtests/BacktestsPage')) },
   { path: '/events', title: 'Events', nav: true, component: lazy(() => import('../pages/events/EventsPage')) },
+  { path: '/access', title: 'Access', nav: true, component: lazy(() => import('../pages/access/AccessPage')) },
+  { path: '/audit', title: 'Audit', nav: true, component: lazy(() => import('../pages/audit/AuditPage')) },
 ];
 
 /** Where `/` and unknown paths land. */

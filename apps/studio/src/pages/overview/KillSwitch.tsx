@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useLiveEvents } from '../../app/live';
 import { inspectorRoutes } from '../../app/inspector-routes';
+import { needsScope, useCan } from '../../app/access';
 import { useSession } from '../../app/session';
 import { errorText } from '../../lib/errors';
 
@@ -12,6 +13,8 @@ export function KillSwitch({ appKey }: { appKey: string }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [reason, setReason] = useState('');
   const [mode, setMode] = useState<'trip' | 'reset'>('trip');
+  // Tripping and resetting go through the proxy as writes to the inspector's kill switch: `trade`.
+  const canTrade = useCan('trade');
   const key = ['kill-switch', appKey];
   const state = useQuery({ queryKey: key, queryFn: () => client.request(inspectorRoutes.killSwitch, { params: { appKey } }) });
   useLiveEvents(['INSPECTOR_RISK_KILL_SWITCH'], undefined, () => void queryClient.invalidateQueries({ queryKey: key }));
@@ -41,11 +44,11 @@ export function KillSwitch({ appKey }: { appKey: string }) {
       </p>
       <div className="row">
         {active ? (
-          <button type="button" onClick={() => open('reset')}>
+          <button type="button" onClick={() => open('reset')} disabled={!canTrade} title={canTrade ? undefined : needsScope('trade')}>
             Reset kill switch…
           </button>
         ) : (
-          <button type="button" className="danger" onClick={() => open('trip')}>
+          <button type="button" className="danger" onClick={() => open('trip')} disabled={!canTrade} title={canTrade ? undefined : needsScope('trade')}>
             Trip kill switch…
           </button>
         )}
