@@ -59,7 +59,7 @@ export async function launchStack(command: readonly [string, ...string[]], env: 
   const closed = new Promise<number | string | null>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal)));
   await eventually(() => {
     if (child.exitCode !== null) throw Object.assign(new Error(`${command.join(' ')} exited early`), { final: true });
-    expect(out).toContain('Barfinex is running');
+    if (!out.includes('Barfinex is running')) throw new Error('the stack has not said it is running yet');
   }, 180_000, 200).catch((err: unknown) => {
     throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- output ---\n${out.slice(-4000)}`);
   });
