@@ -61,6 +61,9 @@ export function MarketPage() {
     chart.current?.update(c);
     setLastPrice(c.close);
     document.documentElement.dataset['lastBar'] = String(c.time);
+    // A measuring hook for tools/bench/studio.ts: called once the update is on screen (next frame).
+    const painted = (window as { __studioPainted?: (publishedAt: number) => void }).__studioPainted;
+    if (painted) requestAnimationFrame(() => painted(env.timestamp));
   });
 
   const pd = decimalsOf(instrument?.tickSize);
