@@ -20,6 +20,7 @@ export const pages: readonly PageEntry[] = [
   { path: '/market', title: 'Market', nav: true, component: lazy(() => import('../pages/market/MarketPage')) },
   { path: '/lineage', title: 'Lineage', nav: true, component: lazy(() => import('../pages/lineage/LineagePage')) },
   { path: '/backtests', title: 'Backtests', nav: true, component: lazy(() => import('../pages/backtests/BacktestsPage')) },
+  { path: '/optimize', title: 'Optimize', nav: true, component: lazy(() => import('../pages/optimize/OptimizePage')) },
   { path: '/events', title: 'Events', nav: true, component: lazy(() => import('../pages/events/EventsPage')) },
   { path: '/access', title: 'Access', nav: true, component: lazy(() => import('../pages/access/AccessPage')) },
   { path: '/audit', title: 'Audit', nav: true, component: lazy(() => import('../pages/audit/AuditPage')) },

@@ -262,7 +262,12 @@ export const OptimizationGetQuerySchema = z.object({
 });
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
-const TrialParams = IdParams.extend({ fold: z.coerce.number().int().min(0), seq: z.coerce.number().int().min(0) });
+/** A path segment holding a whole number (a required string in the document, a number in the handler). */
+const IndexParam = z
+  .string()
+  .regex(/^\d{1,6}$/, 'a whole number')
+  .transform(Number);
+const TrialParams = IdParams.extend({ fold: IndexParam, seq: IndexParam });
 
 export const ApplyTrialRequestSchema = z
   .object({
