@@ -38,7 +38,9 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (token: string) => void
     <div className="signin">
       <form className="card signin-card" onSubmit={submit} aria-labelledby="signin-title">
         <h1 id="signin-title">Barfinex Studio</h1>
-        <p className="muted">Sign in with the provider's API token. `npm start` prints it, and keeps it in data/api-token.</p>
+        <p className="muted">
+          Sign in with the provider's API token: <code>npm start</code> prints it and keeps it in <code>data/api-token</code>. It stays in this tab only.
+        </p>
         {reason ? (
           <p className="notice" role="status" data-testid="signout-reason">
             {reason}
