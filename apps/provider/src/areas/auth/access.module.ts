@@ -82,7 +82,7 @@ export function createAccess(deps: AccessDeps) {
       guard.authorizeRoute(def, res);
     },
     admitted(_def, input, res) {
-      noteRoute(res, res.locals['auditRoute'] as { method: string; path: string; operationId?: string }, targetIdsOf(input.params, input.body, input.query));
+      noteRoute(res, res.locals['auditRoute'] as { method: string; path: string; operationId?: string }, () => targetIdsOf(input.params, input.body, input.query));
       const principal = principalOf(res);
       if (principal) guard.requireWithin(principal, [input.params, input.query, input.body]);
     },

@@ -37,10 +37,13 @@ export function bodyDigest(body: unknown): string | null {
 }
 
 const ROUTE = 'auditRoute';
+// Noted as a function: only the requests that are recorded pay for collecting their targets.
+const targetsNoted = (noted: unknown): Record<string, string> | undefined =>
+  typeof noted === 'function' ? (noted as () => Record<string, string>)() : (noted as Record<string, string> | undefined);
 const TARGETS = 'auditTargets';
 
 /** What the typed router (or the proxy) knows of a request once it is routed: shown in its record. */
-export function noteRoute(res: Response, route: { method: string; path: string; operationId?: string | undefined }, targets?: Record<string, string>): void {
+export function noteRoute(res: Response, route: { method: string; path: string; operationId?: string | undefined }, targets?: Record<string, string> | (() => Record<string, string>)): void {
   res.locals[ROUTE] = route;
   if (targets) res.locals[TARGETS] = targets;
 }
@@ -81,7 +84,7 @@ export function auditHook(deps: AuditHookDeps): RequestHandler {
         route: route ? `${route.method} ${route.path}` : `${req.method} ${path}`,
         operationId: route?.operationId ?? null,
         path,
-        targetIds: (res.locals[TARGETS] as Record<string, string> | undefined) ?? targetIdsOf(req.body),
+        targetIds: targetsNoted(res.locals[TARGETS]) ?? targetIdsOf(req.body),
         bodyDigest: bodyDigest(req.body),
         status,
         outcome: outcomeOf(status),
