@@ -21,4 +21,5 @@ export type WorkerRequest =
   | { type: 'drop'; prefix: string }
   | { type: 'trial'; id: number; task: TrialTask };
 
-export type WorkerReply = { type: 'result'; id: number; stats?: TrialStats; error?: string };
+/** `cpuMs`: the worker thread's own CPU time for the trial (Linux), what a loaded machine cannot distort. */
+export type WorkerReply = { type: 'result'; id: number; stats?: TrialStats; error?: string; cpuMs?: number };

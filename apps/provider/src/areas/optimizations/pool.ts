@@ -50,6 +50,7 @@ export function createTrialPool(options: TrialPoolOptions = {}) {
   const sent = new Map<string, SharedSeries>();
   let nextId = 1;
   let closed = false;
+  let cpuMs = 0;
 
   const pump = () => {
     while (idle.length > 0 && queue.length > 0) {
@@ -67,6 +68,7 @@ export function createTrialPool(options: TrialPoolOptions = {}) {
     worker.on('message', (reply: WorkerReply) => {
       const p = pending.get(reply.id);
       pending.delete(reply.id);
+      cpuMs += reply.cpuMs ?? 0;
       busy.delete(worker);
       idle.push(worker);
       if (p) {
@@ -116,6 +118,8 @@ export function createTrialPool(options: TrialPoolOptions = {}) {
       });
     },
     queued: () => queue.length + busy.size,
+    /** CPU time the workers spent in trials so far (Linux; 0 elsewhere). */
+    cpuMs: () => cpuMs,
     async close(): Promise<void> {
       closed = true;
       for (const p of pending.values()) p.reject(new Error('the research pool is closed'));

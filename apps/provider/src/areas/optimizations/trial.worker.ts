@@ -2,7 +2,7 @@
  * A research worker thread: holds the shared series it is given and runs trials on them. Runs at
  * a lower scheduling priority than the provider's own thread, so the money path keeps its core.
  */
-import { readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadDetectorCatalog } from '../backtest/detectors';
@@ -19,6 +19,16 @@ function lowerOwnPriority(nice: number): void {
     if (Number.isInteger(tid) && tid > 0) setPriority(tid, nice);
   } catch {
     // No /proc or no permission: the worker runs at normal priority.
+  }
+}
+
+/** This thread's user + system CPU time in ms (Linux: /proc/thread-self/stat, 100 ticks a second), else undefined. */
+function threadCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
   }
 }
 
@@ -45,11 +55,10 @@ parentPort?.on('message', (msg: WorkerRequest) => {
       if (!detector) return { type: 'result', id: msg.id, error: `unknown detector ${msg.task.detector}` };
       if (!data)
         return { type: 'result', id: msg.id, error: `series ${msg.task.seriesKey} was not sent to this worker` };
-      return {
-        type: 'result',
-        id: msg.id,
-        stats: runTrial(detector, msg.task.params, data, msg.task.window, msg.task.settings),
-      };
+      const before = threadCpuMs();
+      const stats = runTrial(detector, msg.task.params, data, msg.task.window, msg.task.settings);
+      const after = threadCpuMs();
+      return { type: 'result', id: msg.id, stats, ...(before !== undefined && after !== undefined ? { cpuMs: after - before } : {}) };
     })
     .catch((err: unknown): WorkerReply => ({
       type: 'result',
