@@ -19,12 +19,30 @@ describe('market feed: the advisor listens instead of asking', () => {
   const feed = () => {
     const provider = {
       candles: { list: async () => (calls.push('candles'), stored) },
-      market: { orderBook: async () => (calls.push('orderBook'), orderBook('99', '101')), ticker: async () => (calls.push('ticker'), { c: '100' }) },
+      market: {
+        orderBook: async () => (calls.push('orderBook'), orderBook('99', '101')),
+        ticker: async () => (calls.push('ticker'), { c: '100' }),
+      },
     } as unknown as ProviderClient;
-    const watched = { subscribe: bus.subscribe.bind(bus), watchConnection: (l: BusConnectionListener) => (listeners.push(l), () => undefined) };
+    const watched = {
+      subscribe: bus.subscribe.bind(bus),
+      watchConnection: (l: BusConnectionListener) => (listeners.push(l), () => undefined),
+    };
     return createMarketFeed({ bus: watched, provider, now: () => clock });
   };
-  const bar = (i: number, close: string, closed = true): Candle => ({ symbol: 'BTCUSDT', interval: 'min1', time: T0 + i * MINUTE, open: close, high: close, low: close, close, volume: '1', closed, connectorType: 'sim', marketType: 'futures' });
+  const bar = (i: number, close: string, closed = true): Candle => ({
+    symbol: 'BTCUSDT',
+    interval: 'min1',
+    time: T0 + i * MINUTE,
+    open: close,
+    high: close,
+    low: close,
+    close,
+    volume: '1',
+    closed,
+    connectorType: 'sim',
+    marketType: 'futures',
+  });
 
   beforeEach(() => {
     bus = createMemoryBus();
@@ -44,7 +62,28 @@ describe('market feed: the advisor listens instead of asking', () => {
 
     await bus.publish('PROVIDER_MARKETDATA_CANDLE', bar(20, '130'), venue);
     await bus.publish('PROVIDER_MARKETDATA_ORDERBOOK', orderBook('129.5', '130.5'), venue);
-    await bus.publish('PROVIDER_SYMBOL_PRICES', { E: clock, s: 'BTCUSDT', p: '0', P: '0', w: '130', o: '130', h: '130', l: '130', c: '130', v: '1', q: '130', O: T0, C: clock, F: -1, L: -1, n: 1 }, venue);
+    await bus.publish(
+      'PROVIDER_SYMBOL_PRICES',
+      {
+        E: clock,
+        s: 'BTCUSDT',
+        p: '0',
+        P: '0',
+        w: '130',
+        o: '130',
+        h: '130',
+        l: '130',
+        c: '130',
+        v: '1',
+        q: '130',
+        O: T0,
+        C: clock,
+        F: -1,
+        L: -1,
+        n: 1,
+      },
+      venue,
+    );
     clock += MINUTE;
     calls = [];
     const next = await market.load(longIdea(), config);

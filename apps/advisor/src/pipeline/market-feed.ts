@@ -24,10 +24,15 @@ interface Series {
   warm?: Promise<void>;
 }
 
-const venueKey = (v: { connectorType?: string | undefined; marketType?: string | undefined; symbol?: string | undefined }) => `${v.connectorType}|${v.marketType}|${v.symbol}`;
+const venueKey = (v: {
+  connectorType?: string | undefined;
+  marketType?: string | undefined;
+  symbol?: string | undefined;
+}) => `${v.connectorType}|${v.marketType}|${v.symbol}`;
 
 function describe(part: string, err: unknown): string {
-  const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : 'ERROR';
+  const code =
+    typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : 'ERROR';
   return `${part}: ${code} ${err instanceof Error ? err.message : String(err)}`;
 }
 
@@ -71,13 +76,17 @@ export function createMarketFeed(deps: MarketFeedDeps) {
     for (const s of series.values()) delete s.warm;
   }
 
-  function onEvent(env: EventEnvelope<'PROVIDER_MARKETDATA_CANDLE' | 'PROVIDER_MARKETDATA_ORDERBOOK' | 'PROVIDER_SYMBOL_PRICES'>): void {
+  function onEvent(
+    env: EventEnvelope<'PROVIDER_MARKETDATA_CANDLE' | 'PROVIDER_MARKETDATA_ORDERBOOK' | 'PROVIDER_SYMBOL_PRICES'>,
+  ): void {
     const venue = { connectorType: env.connectorType, marketType: env.marketType, symbol: env.symbol };
     if (env.type === 'PROVIDER_MARKETDATA_ORDERBOOK') books.set(venueKey(venue), env.payload as OrderBook);
     else if (env.type === 'PROVIDER_SYMBOL_PRICES') prices.set(venueKey(venue), (env.payload as { c: string }).c);
     else {
       const bar = env.payload as Candle;
-      const s = series.get(`${venueKey({ connectorType: bar.connectorType ?? venue.connectorType, marketType: bar.marketType ?? venue.marketType, symbol: bar.symbol })}|${bar.interval}`);
+      const s = series.get(
+        `${venueKey({ connectorType: bar.connectorType ?? venue.connectorType, marketType: bar.marketType ?? venue.marketType, symbol: bar.symbol })}|${bar.interval}`,
+      );
       if (!s) return;
       upsert(s.bars, bar);
       trim(s);
@@ -117,7 +126,10 @@ export function createMarketFeed(deps: MarketFeedDeps) {
       unwatch = deps.bus.watchConnection(({ connected }) => {
         if (!connected) forget();
       });
-      subscription = await deps.bus.subscribe(['PROVIDER_MARKETDATA_CANDLE', 'PROVIDER_MARKETDATA_ORDERBOOK', 'PROVIDER_SYMBOL_PRICES'], onEvent);
+      subscription = await deps.bus.subscribe(
+        ['PROVIDER_MARKETDATA_CANDLE', 'PROVIDER_MARKETDATA_ORDERBOOK', 'PROVIDER_SYMBOL_PRICES'],
+        onEvent,
+      );
     },
     async stop(): Promise<void> {
       unwatch?.();
@@ -143,7 +155,11 @@ export function createMarketFeed(deps: MarketFeedDeps) {
       else data.errors.push(describe('candles', bars.reason));
       if (fetchedBook.status === 'fulfilled') {
         const b = fetchedBook.value;
-        data.orderBook = { ...b, bids: b.bids.slice(0, config.orderBookDepth), asks: b.asks.slice(0, config.orderBookDepth) };
+        data.orderBook = {
+          ...b,
+          bids: b.bids.slice(0, config.orderBookDepth),
+          asks: b.asks.slice(0, config.orderBookDepth),
+        };
       } else data.errors.push(describe('order book', fetchedBook.reason));
       if (ticker.status === 'fulfilled') data.lastPrice = ticker.value;
       else data.errors.push(describe('ticker', ticker.reason));

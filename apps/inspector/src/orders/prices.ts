@@ -5,14 +5,21 @@ import type { ProviderClient } from '@barfinex/sdk';
 
 type Market = { connectorType: ConnectorType; marketType: MarketType; symbol: string };
 
-const keyOf = (m: { connectorType?: string | undefined; marketType?: string | undefined; symbol?: string | undefined }) => `${m.connectorType}|${m.marketType}|${m.symbol}`;
+const keyOf = (m: {
+  connectorType?: string | undefined;
+  marketType?: string | undefined;
+  symbol?: string | undefined;
+}) => `${m.connectorType}|${m.marketType}|${m.symbol}`;
 
 /**
  * The last price of every symbol, as the bus tells it (tickers, and minute bars for venues that
  * publish no ticker), so sizing an entry asks the provider nothing. A symbol the bus has not priced
  * yet is read once over REST; a lost bus connection forgets every price (some may be stale).
  */
-export function createPriceFeed(deps: { bus: Pick<Bus, 'subscribe' | 'watchConnection'>; provider: Pick<ProviderClient, 'market'> }) {
+export function createPriceFeed(deps: {
+  bus: Pick<Bus, 'subscribe' | 'watchConnection'>;
+  provider: Pick<ProviderClient, 'market'>;
+}) {
   const prices = new Map<string, string>();
   let subscription: Subscription | undefined;
   let unwatch: (() => void) | undefined;
