@@ -6,9 +6,10 @@ import nx from '@nx/eslint-plugin';
 // type:testing (libs/testing) is for specs, fixtures and test harnesses only; the launcher and the
 // benchmarks run apps the way the integration tests do, so they may use it too.
 const LIB_LAYERS = ['type:util', 'type:domain', 'type:client', 'type:runtime'];
-function boundaries(testCode) {
+function boundaries(testCode, extra = {}) {
   const testing = testCode ? ['type:testing'] : [];
   return {
+    ...extra,
     enforceBuildableLibDependency: false,
     banTransitiveDependencies: false,
     allow: [],
@@ -46,6 +47,14 @@ export default [
     // Test code may use the testing lib; production code may not.
     files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.fixture.ts', '**/testing/**', '**/test-support.ts', '**/e2e/**', '**/spec-app.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries(true)], 'no-restricted-imports': 'off' },
+  },
+  {
+    // Benchmarks are test harnesses; they import some libs lazily (after setting up the process) and others eagerly.
+    files: ['tools/bench/**'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', boundaries(true, { checkDynamicDependenciesExceptions: ['@barfinex/**'] })],
+      'no-restricted-imports': 'off',
+    },
   },
   {
     files: ['tools/**', '**/*.spec.ts', '**/examples/**', '**/jest.config.cjs'],

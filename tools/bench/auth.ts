@@ -8,7 +8,7 @@ import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createMemoryBus } from '@barfinex/bus';
 import { createTestPglite } from '@barfinex/db/testing';
-import { startProvider } from '../../apps/provider/src/testing/harness';
+import { startProvider } from '@barfinex/provider/bench';
 
 const ROUNDS = 6;
 const REQUESTS = 4_000;

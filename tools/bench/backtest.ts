@@ -25,9 +25,9 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<void> {
   const { createDetectorRunner } = await import('@barfinex/detector-kit');
-  const { syntheticCandles } = await import('../../apps/provider/src/areas/backtest/candle-source');
-  const { resolveDetector } = await import('../../apps/provider/src/areas/backtest/detectors');
-  const { createBacktestEngine } = await import('../../apps/provider/src/areas/backtest/engine');
+  const { syntheticCandles } = await import('@barfinex/provider/bench');
+  const { resolveDetector } = await import('@barfinex/provider/bench');
+  const { createBacktestEngine } = await import('@barfinex/provider/bench');
 
   let t = performance.now();
   const candles = syntheticCandles({ type: 'synthetic', seed: 2026, bars: BARS, startPrice: 60_000, drift: 0, volatility: 0.001 }, { symbol: 'BTCUSDT', interval: 'min1' });

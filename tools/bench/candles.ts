@@ -8,9 +8,9 @@ import { Client } from 'pg';
 import { createMemoryBus } from '@barfinex/bus';
 import { createDatabase } from '@barfinex/db';
 import { createTestDatabase } from '@barfinex/testing';
-import { createCandlesRepository } from '../../apps/provider/src/areas/candles/candles.repository';
-import type { CandleRow } from '../../apps/provider/src/areas/candles/candles.repository';
-import { startProvider } from '../../apps/provider/src/testing/harness';
+import { createCandlesRepository } from '@barfinex/provider/bench';
+import type { CandleRow } from '@barfinex/provider/bench';
+import { startProvider } from '@barfinex/provider/bench';
 
 const ROWS = 43_200;
 const ROUNDS = 7;

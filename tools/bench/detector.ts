@@ -35,8 +35,8 @@ async function main(): Promise<void> {
   const kit = await import('@barfinex/detector-kit');
   const { createMemoryBus } = await import('@barfinex/bus');
   const { createLogger } = await import('@barfinex/service-kit');
-  const { createDetectorApp, loadDetectorConfig } = await import('../../apps/detector/src');
-  const { createFakeProvider } = await import('../../apps/detector/src/testing/fake-provider');
+  const { createDetectorApp, loadDetectorConfig } = await import('@barfinex/detector');
+  const { createFakeProvider } = await import('@barfinex/detector/testing');
 
   const bench5 = kit.defineDetector({
     name: 'bench-5',

@@ -14,7 +14,7 @@ import { io } from 'socket.io-client';
 import { createMemoryBus } from '@barfinex/bus';
 import { createDatabase } from '@barfinex/db';
 import { createTestDatabase } from '@barfinex/testing';
-import { startProvider, TEST_TOKEN } from '../../apps/provider/src/testing/harness';
+import { startProvider, TEST_TOKEN } from '@barfinex/provider/bench';
 
 const ORDERS = Number(process.argv[2] ?? 500);
 const WARMUP = 30;

@@ -45,8 +45,8 @@ async function main(): Promise<void> {
   const { createMemoryBus, createNatsBus } = await import('@barfinex/bus');
   const { createDatabase } = await import('@barfinex/db');
   const { createEnvelope } = await import('@barfinex/events');
-  const { createEventSinkRepository, toSinkRow } = await import('../../apps/provider/src/areas/eventsink/eventsink.repository');
-  const { createReplayService, replayEnvelope } = await import('../../apps/provider/src/areas/replay/replay.service');
+  const { createEventSinkRepository, toSinkRow } = await import('@barfinex/provider/bench');
+  const { createReplayService, replayEnvelope } = await import('@barfinex/provider/bench');
 
   const natsUrl = process.env['NATS_URL'];
   const id = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;

@@ -19,8 +19,8 @@
  *
  * Run: npx tsx --conditions=development tools/bench/sim-book.ts
  */
-import { createSimClock, createSimExchange } from '../../apps/provider/src/connectors/sim';
-import type { SimExchange } from '../../apps/provider/src/connectors/sim';
+import { createSimClock, createSimExchange } from '@barfinex/provider/bench';
+import type { SimExchange } from '@barfinex/provider/bench';
 import { runBundled } from './bundled';
 
 const SIZES = [100, 10_000, 100_000];

@@ -18,9 +18,9 @@ import { performance } from 'node:perf_hooks';
 import { createDatabase } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
 import { createTestDatabase } from '@barfinex/testing';
-import { DEFAULT_SIM_SYMBOLS, createSimClock, createSimExchange } from '../../apps/provider/src/connectors/sim';
-import type { SimExchange } from '../../apps/provider/src/connectors/sim';
-import { createSimStateStore } from '../../apps/provider/src/connectors/sim-snapshot.store';
+import { DEFAULT_SIM_SYMBOLS, createSimClock, createSimExchange } from '@barfinex/provider/bench';
+import type { SimExchange } from '@barfinex/provider/bench';
+import { createSimStateStore } from '@barfinex/provider/bench';
 
 const SAVES = Number(process.argv[2] ?? 200);
 const SYMBOLS = DEFAULT_SIM_SYMBOLS.filter((s) => ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'].includes(s.symbol));

@@ -33,7 +33,7 @@ import { createDatabase } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
 import { createEnvelope } from '@barfinex/events';
 import { deleteNatsStream } from '@barfinex/testing';
-import { startProvider, TEST_TOKEN } from '../../apps/provider/src/testing/harness';
+import { startProvider, TEST_TOKEN } from '@barfinex/provider/bench';
 import type { EventEnvelope } from '@barfinex/events';
 import { runClients } from './ws-fanout-clients';
 import type { ClientCommand, ClientReport } from './ws-fanout-clients';
