@@ -15,6 +15,8 @@ export const outcomeOf = (status: number): AuditRecord['outcome'] => (DENIALS.ha
 /** Body fields that name what a request acts on, kept beside the path parameters. */
 const TARGET_FIELDS = ['id', 'orderId', 'clientOrderId', 'symbol', 'connectorType', 'marketType', 'key', 'sysname', 'appKey', 'appType', 'name'] as const;
 
+const PRINTABLE = /^[\x20-\x7e]{1,200}$/;
+
 export function targetIdsOf(...parts: readonly unknown[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of parts) {
@@ -23,17 +25,27 @@ export function targetIdsOf(...parts: readonly unknown[]): Record<string, string
     const inner = typeof rec['order'] === 'object' && rec['order'] !== null ? (rec['order'] as Record<string, unknown>) : undefined;
     for (const field of TARGET_FIELDS) {
       const value = rec[field] ?? inner?.[field];
-      if ((typeof value === 'string' || typeof value === 'number') && String(value).length <= 200) out[field] ??= String(value);
+      // Printable ASCII only: ids and symbols are, and hostile input (NUL, broken Unicode) must not
+      // reach a row the database would refuse.
+      if ((typeof value === 'string' || typeof value === 'number') && PRINTABLE.test(String(value))) out[field] ??= String(value);
     }
   }
   return out;
 }
 
-/** SHA-256 (hex) of the JSON body as parsed; null when there is none. */
+/**
+ * SHA-256 (hex) of the JSON body as parsed; null when there is none, or when it cannot be
+ * serialised again (a body nested deeper than the edge allows was refused with a 400 already, and a
+ * digest must never fail the request's record).
+ */
 export function bodyDigest(body: unknown): string | null {
   if (body === undefined || body === null) return null;
   if (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0) return null;
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+  try {
+    return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+  } catch {
+    return null;
+  }
 }
 
 const ROUTE = 'auditRoute';
