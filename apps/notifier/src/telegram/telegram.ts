@@ -58,6 +58,7 @@ export function createTelegram(deps: TelegramDeps) {
   const inspector = createInspectorClient({ providerUrl: config.PROVIDER_URL, token: config.PROVIDER_API_TOKEN, inspectorKey: config.NOTIFIER_INSPECTOR_KEY, timeoutMs: config.PROVIDER_TIMEOUT_MS });
   const commands = bot ? createCommands({ bot, chat: (id) => chats.get(id), inspector, provider: deps.provider, now, logger }) : undefined;
   let sending: Promise<void> | undefined;
+  let again = false;
   let polling: Promise<void> | undefined;
   const abort = new AbortController();
 
@@ -195,10 +196,19 @@ export function createTelegram(deps: TelegramDeps) {
       await repo.enqueue(rows, t);
       if (rows.length > 0) void this.tick();
     },
-    /** Sends what is due; one run at a time. */
+    /** Sends what is due; one run at a time, and once more when asked again meanwhile. */
     tick(): Promise<void> {
       if (!bot) return Promise.resolve();
-      sending ??= sendDue()
+      if (sending) {
+        again = true;
+        return sending;
+      }
+      sending = (async () => {
+        do {
+          again = false;
+          await sendDue();
+        } while (again);
+      })()
         .catch((err: unknown) => logger.error({ err }, 'Telegram queue could not be read'))
         .finally(() => {
           sending = undefined;
