@@ -76,6 +76,7 @@ export function createAccess(deps: AccessDeps) {
     flushMs: config.AUDIT_FLUSH_MS,
   });
 
+  const auditFailed = (err: unknown) => log.error({ err }, 'an audit record could not be built');
   const routeGuard: RouteGuard = {
     authorize(def, _req, res) {
       noteDefinition(res, def);
@@ -166,8 +167,8 @@ export function createAccess(deps: AccessDeps) {
     routeGuard,
     trail,
     /** Mounted before the guard: every audited request gets its one record, refused ones included. */
-    auditHook: auditHook({ add: (record) => trail.add(record), now, principal: principalOf }),
-    deniedAuditHook: auditHook({ add: (record) => trail.add(record), now, principal: principalOf, onlyDenied: true }),
+    auditHook: auditHook({ add: (record) => trail.add(record), now, principal: principalOf, onError: auditFailed }),
+    deniedAuditHook: auditHook({ add: (record) => trail.add(record), now, principal: principalOf, onlyDenied: true, onError: auditFailed }),
     tokenGuard: guard.middleware([/^\/health(\/|$)/]),
     proxyGuard,
     fastPath,

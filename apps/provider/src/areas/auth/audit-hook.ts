@@ -68,6 +68,8 @@ export interface AuditHookDeps {
   add: (record: NewAuditRecord) => void;
   now: () => number;
   principal: (res: Response) => Principal | undefined;
+  /** A record that could not be built (logged; the request itself is answered already). */
+  onError?: (err: unknown) => void;
   /** Record refusals only (the MCP endpoint: the REST calls its tools make are recorded themselves). */
   onlyDenied?: boolean;
 }
@@ -82,6 +84,13 @@ export function auditHook(deps: AuditHookDeps): RequestHandler {
     const record = (): void => {
       if (recorded) return;
       recorded = true;
+      try {
+        build();
+      } catch (err) {
+        deps.onError?.(err);
+      }
+    };
+    const build = (): void => {
       const status = res.statusCode;
       if (deps.onlyDenied ? !DENIALS.has(status) : !isAudited(req.method, status)) return;
       const principal = deps.principal(res);
