@@ -46,7 +46,7 @@ export { atr, bollinger } from './indicators/volatility';
 export type { BollingerOptions, BollingerValue } from './indicators/volatility';
 export { tradeVolumeDelta, volumeDelta, vwap } from './indicators/volume';
 export type { VolumeDeltaValue, VwapOptions } from './indicators/volume';
-export { parseDetectorParams } from './params';
+export { detectorParamsJsonSchema, parseDetectorParams } from './params';
 export { createDetectorRunner } from './runner';
 export type { CandleFeed, CandleOutcome, DetectorRunner, FeedSource, RunnerOptions, StreamSnapshot } from './runner-types';
 export { createBarSeries } from './series';

@@ -13,3 +13,12 @@ export function parseDetectorParams(detector: Detector, input: unknown): Record<
     throw error;
   }
 }
+
+/**
+ * The detector's params as JSON Schema (draft 2020-12, the input side: defaults are optional), so a
+ * client such as Studio can generate a form and check it before sending; the detector still validates.
+ */
+export function detectorParamsJsonSchema(detector: Detector): Record<string, unknown> {
+  if (!detector.params) return { type: 'object', properties: {} };
+  return z.toJSONSchema(detector.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -1,5 +1,5 @@
 import type { Candle } from '@barfinex/contracts';
-import { DetectorParamsError } from '@barfinex/detector-kit';
+import { DetectorParamsError, detectorParamsJsonSchema } from '@barfinex/detector-kit';
 import type { CandleFeed, CandleOutcome, Detector, DetectorEmission } from '@barfinex/detector-kit';
 import { timeFrameMs } from '@barfinex/enums';
 import type { TimeFrame } from '@barfinex/enums';
@@ -111,6 +111,7 @@ export function createDetectorHost(options: HostOptions) {
     enabled: slot.enabled(),
     blocked: slot.blocked() ?? null,
     params: slot.runner.params,
+    paramsSchema: detectorParamsJsonSchema(slot.detector),
     timeframes: [...slot.detector.inputs.timeframes],
     symbols: streamsOf(slot).map((s) => s.symbol).filter((s, i, all) => all.indexOf(s) === i),
     warmup: [...slot.warmup.values()],
