@@ -1,5 +1,5 @@
-import Decimal from 'decimal.js';
 import { z } from 'zod';
+import { Money } from './money';
 
 // Plain decimal notation only: exponent forms ("1e5") are rejected in strings because they are
 // almost always a float leaking through a stringifier, and NaN/Infinity are never money.
@@ -18,13 +18,13 @@ export function normalizeDecimal(value: unknown): string | undefined {
     if (!Number.isFinite(value)) return undefined;
     const text = String(value);
     // String() switches to exponent notation below 1e-6 and above 1e21.
-    return text.includes('e') ? new Decimal(value).toFixed() : text;
+    return text.includes('e') ? new Money(value).toFixed() : text;
   }
   if (typeof value !== 'string') return undefined;
   if (value.length <= MAX_DECIMAL_LENGTH && CANONICAL_PATTERN.test(value) && value !== '-0') return value;
   const text = value.trim();
   if (text.length === 0 || text.length > MAX_DECIMAL_LENGTH || !DECIMAL_PATTERN.test(text)) return undefined;
-  return new Decimal(text).toFixed();
+  return new Money(text).toFixed();
 }
 
 function compareMagnitude(a: string, b: string): -1 | 0 | 1 {

@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import { z } from 'zod';
 import type { Candle, Instrument } from '@barfinex/contracts';
 import type { ExchangeConnectorStatus, MarketType } from '@barfinex/enums';
@@ -213,7 +213,7 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
       return {
         assets: [
           { ...base, symbol: acc.currency, walletBalance: acc.cash, availableBalance: acc.buying_power },
-          ...positions.map((p) => ({ ...base, symbol: p.symbol.replace('/', ''), walletBalance: new Decimal(p.qty).toFixed(), availableBalance: new Decimal(p.qty).toFixed() })),
+          ...positions.map((p) => ({ ...base, symbol: p.symbol.replace('/', ''), walletBalance: new Money(p.qty).toFixed(), availableBalance: new Money(p.qty).toFixed() })),
         ],
         positions: [],
       };

@@ -1,7 +1,7 @@
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import type { z } from 'zod';
 import type { Candle, Instrument } from '@barfinex/contracts';
-import { isTriggeredOrderType, ORDER_TYPE_VALUES, TIME_IN_FORCE_VALUES } from '@barfinex/enums';
+import { isLimitPricedOrderType, isTriggeredOrderType, ORDER_TYPE_VALUES, TIME_IN_FORCE_VALUES } from '@barfinex/enums';
 import type { OrderStatus, OrderType, TimeFrame, TimeInForce } from '@barfinex/enums';
 import { VenueRejectError } from '../connector';
 import type { VenueFill, VenueOpenOrder, VenueOrderRequest, VenueOrderState } from '../connector';
@@ -9,8 +9,8 @@ import type { BinanceConnectorType, BinanceMarket } from './binance-hosts';
 import type { Params } from './binance-rest';
 import type { BinanceKlineSchema, BinanceOrder, BinanceSymbolSchema, BinanceTradeSchema, ExecutionReportSchema, OrderTradeUpdateSchema } from './binance-schemas';
 
-const decimals = (step: string | undefined) => (step ? Math.max(0, new Decimal(step).decimalPlaces()) : undefined);
-const positive = (v: string | undefined) => (v !== undefined && new Decimal(v).gt(0) ? new Decimal(v).toFixed() : undefined);
+const decimals = (step: string | undefined) => (step ? Math.max(0, new Money(step).decimalPlaces()) : undefined);
+const positive = (v: string | undefined) => (v !== undefined && new Money(v).gt(0) ? new Money(v).toFixed() : undefined);
 
 export function toInstrument(s: z.output<typeof BinanceSymbolSchema>, type: BinanceConnectorType, market: BinanceMarket): Instrument {
   const f = (t: string) => s.filters.find((x) => x.filterType === t);
@@ -21,16 +21,16 @@ export function toInstrument(s: z.output<typeof BinanceSymbolSchema>, type: Bina
   const out: Instrument = { symbol: s.symbol, baseAsset: s.baseAsset, quoteAsset: s.quoteAsset, status: s.status, connectorType: type, marketType: market };
   const extra: Partial<Instrument> = {
     tickSize: positive(price?.tickSize),
-    minPrice: price?.minPrice !== undefined ? new Decimal(price.minPrice).toFixed() : undefined,
+    minPrice: price?.minPrice !== undefined ? new Money(price.minPrice).toFixed() : undefined,
     maxPrice: positive(price?.maxPrice),
     stepSize: positive(lot?.stepSize),
-    minQty: lot?.minQty !== undefined ? new Decimal(lot.minQty).toFixed() : undefined,
+    minQty: lot?.minQty !== undefined ? new Money(lot.minQty).toFixed() : undefined,
     maxQty: positive(lot?.maxQty),
     // A zero means "no rule" in MARKET_LOT_SIZE (spot sends stepSize 0): only positive values are carried.
     marketMinQty: positive(marketLot?.minQty),
     marketMaxQty: positive(marketLot?.maxQty),
     marketStepSize: positive(marketLot?.stepSize),
-    minNotional: (notional?.minNotional ?? notional?.notional) !== undefined ? new Decimal((notional?.minNotional ?? notional?.notional) as string).toFixed() : undefined,
+    minNotional: (notional?.minNotional ?? notional?.notional) !== undefined ? new Money((notional?.minNotional ?? notional?.notional) as string).toFixed() : undefined,
     pricePrecision: s.pricePrecision ?? decimals(price?.tickSize),
     quantityPrecision: s.quantityPrecision ?? decimals(lot?.stepSize),
     isSpotTradingAllowed: s.isSpotTradingAllowed,
@@ -88,15 +88,15 @@ function knownOrderTypeOf(market: BinanceMarket, o: BinanceOrder): OrderType {
 
 /** Binance reports an armed stop as NEW; ours distinguishes it as PENDING_TRIGGER. */
 export function statusOf(venueStatus: string, type: OrderType | undefined, executed: string): OrderStatus {
-  if (venueStatus === 'NEW' && type !== undefined && isTriggeredOrderType(type) && new Decimal(executed).isZero()) return 'PENDING_TRIGGER';
+  if (venueStatus === 'NEW' && type !== undefined && isTriggeredOrderType(type) && new Money(executed).isZero()) return 'PENDING_TRIGGER';
   if (venueStatus === 'EXPIRED_IN_MATCH') return 'EXPIRED';
   if (venueStatus === 'PENDING_CANCEL' || venueStatus === 'PENDING_NEW') return 'NEW';
   return venueStatus as OrderStatus;
 }
 
 function averageOf(o: BinanceOrder): string | undefined {
-  if (o.avgPrice && new Decimal(o.avgPrice).gt(0)) return new Decimal(o.avgPrice).toFixed();
-  if (o.cummulativeQuoteQty && new Decimal(o.executedQty).gt(0)) return new Decimal(o.cummulativeQuoteQty).div(o.executedQty).toFixed();
+  if (o.avgPrice && new Money(o.avgPrice).gt(0)) return new Money(o.avgPrice).toFixed();
+  if (o.cummulativeQuoteQty && new Money(o.executedQty).gt(0)) return new Money(o.cummulativeQuoteQty).div(o.executedQty).toFixed();
   return undefined;
 }
 
@@ -110,10 +110,10 @@ export function toOrderState(o: BinanceOrder, market: BinanceMarket): VenueOpenO
     externalId: String(o.orderId),
     symbol: o.symbol,
     status: statusOf(o.status, type, o.executedQty),
-    quantityExecuted: new Decimal(o.executedQty).toFixed(),
+    quantityExecuted: new Money(o.executedQty).toFixed(),
     side: o.side,
     type,
-    quantity: new Decimal(o.origQty).toFixed(),
+    quantity: new Money(o.origQty).toFixed(),
     createdAt: o.time ?? o.transactTime ?? o.updateTime ?? 0,
     updatedAt: o.updateTime ?? o.transactTime ?? o.time ?? 0,
     // GTX (post-only) is carried by LIMIT_MAKER and GTD has no equivalent in ours: left out rather than mislabelled.
@@ -162,7 +162,7 @@ export function toFill(t: z.output<typeof BinanceTradeSchema>, clientOrderId: st
 export function fromExecutionReport(r: z.output<typeof ExecutionReportSchema>): { state: VenueOrderState; fill?: VenueFill } {
   const clientOrderId = r.x === 'CANCELED' && r.C ? r.C : r.c;
   const type = orderTypeOf('spot', r.o, r.f);
-  const executed = new Decimal(r.z);
+  const executed = new Money(r.z);
   const state: VenueOrderState = {
     clientOrderId,
     externalId: String(r.i),
@@ -170,7 +170,7 @@ export function fromExecutionReport(r: z.output<typeof ExecutionReportSchema>): 
     status: statusOf(r.X, type, r.z),
     quantityExecuted: executed.toFixed(),
     updatedAt: r.T,
-    ...(executed.gt(0) ? { averagePrice: new Decimal(r.Z).div(executed).toFixed() } : {}),
+    ...(executed.gt(0) ? { averagePrice: new Money(r.Z).div(executed).toFixed() } : {}),
     ...(r.X === 'REJECTED' && r.r !== 'NONE' ? { rejectReason: r.r } : {}),
   };
   if (r.x !== 'TRADE') return { state };
@@ -185,9 +185,9 @@ export function fromOrderTradeUpdate(u: z.output<typeof OrderTradeUpdateSchema>)
     externalId: String(o.i),
     symbol: o.s,
     status: statusOf(o.X, type, o.z),
-    quantityExecuted: new Decimal(o.z).toFixed(),
+    quantityExecuted: new Money(o.z).toFixed(),
     updatedAt: o.T,
-    ...(new Decimal(o.ap).gt(0) ? { averagePrice: new Decimal(o.ap).toFixed() } : {}),
+    ...(new Money(o.ap).gt(0) ? { averagePrice: new Money(o.ap).toFixed() } : {}),
   };
   if (o.x !== 'TRADE') return { state };
   return {
@@ -198,7 +198,8 @@ export function fromOrderTradeUpdate(u: z.output<typeof OrderTradeUpdateSchema>)
 
 /** USD-M conditional orders moved to the Algo Service; the classic order endpoint refuses them with -4120. */
 const ALGO_ONLY = new Set(['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET']);
-const RESTING = new Set<OrderType>(['LIMIT', 'STOP', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT', 'TAKE_PROFIT']);
+/** Orders that rest at a limit price and so carry a time in force; Binance's maker-only order takes none. */
+const resting = (type: OrderType): boolean => isLimitPricedOrderType(type) && type !== 'LIMIT_MAKER';
 
 export function toOrderParams(market: BinanceMarket, req: VenueOrderRequest): Params {
   const venue = venueOrderTypeOf(market, req.type);
@@ -210,7 +211,7 @@ export function toOrderParams(market: BinanceMarket, req: VenueOrderRequest): Pa
   // A time in force the order cannot carry would be dropped silently: a maker-only order rests
   // (IOC/FOK would contradict it) and a market or triggered-market order takes no FOK.
   const tif = req.timeInForce;
-  if (tif && tif !== 'GTC' && (req.type === 'LIMIT_MAKER' || (!RESTING.has(req.type) && tif === 'FOK'))) {
+  if (tif && tif !== 'GTC' && (req.type === 'LIMIT_MAKER' || (!resting(req.type) && tif === 'FOK'))) {
     throw new VenueRejectError('UNSUPPORTED_TIME_IN_FORCE', `time in force ${tif} is not offered by Binance ${market} for ${req.type} orders`, true);
   }
   return {
@@ -222,7 +223,7 @@ export function toOrderParams(market: BinanceMarket, req: VenueOrderRequest): Pa
     price: req.price,
     stopPrice: req.stopPrice,
     callbackRate: market === 'futures' ? req.callbackRate : undefined,
-    timeInForce: venue.timeInForce ?? (RESTING.has(req.type) ? (req.timeInForce ?? 'GTC') : undefined),
+    timeInForce: venue.timeInForce ?? (resting(req.type) ? (req.timeInForce ?? 'GTC') : undefined),
     reduceOnly: market === 'futures' && req.reduceOnly ? 'true' : undefined,
     newOrderRespType: market === 'spot' ? 'FULL' : 'RESULT',
   };

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import { WebSocketServer } from 'ws';
 import type WebSocket from 'ws';
 import { ALPACA_RULES, alpacaAssetClassOf } from './alpaca-venue-rules';
@@ -77,13 +77,13 @@ export async function startAlpacaVenue(options: { keyId: string; secretKey: stri
   }
 
   /** An execution: the order's totals, a FILL activity ("Account Activities") and a trade update. */
-  function execute(o: AlpacaVenueOrder, qty: Decimal, price: string): void {
-    const filled = new Decimal(o.filled_qty).plus(qty);
-    const avg = new Decimal(o.filled_avg_price ?? '0').times(o.filled_qty).plus(qty.times(price)).div(filled);
+  function execute(o: AlpacaVenueOrder, qty: Money, price: string): void {
+    const filled = new Money(o.filled_qty).plus(qty);
+    const avg = new Money(o.filled_avg_price ?? '0').times(o.filled_qty).plus(qty.times(price)).div(filled);
     const done = filled.gte(o.qty);
     Object.assign(o, { filled_qty: filled.toFixed(), filled_avg_price: avg.toFixed(), status: done ? 'filled' : 'partially_filled', updated_at: iso() });
     const id = `${now()}::${String(seq++).padStart(8, '0')}`;
-    activities.push({ id, activity_type: 'FILL', transaction_time: o.updated_at, type: done ? 'fill' : 'partial_fill', price, qty: qty.toFixed(), side: o.side, symbol: o.symbol, leaves_qty: new Decimal(o.qty).minus(filled).toFixed(), order_id: o.id, cum_qty: filled.toFixed(), order_status: o.status });
+    activities.push({ id, activity_type: 'FILL', transaction_time: o.updated_at, type: done ? 'fill' : 'partial_fill', price, qty: qty.toFixed(), side: o.side, symbol: o.symbol, leaves_qty: new Money(o.qty).minus(filled).toFixed(), order_id: o.id, cum_qty: filled.toFixed(), order_status: o.status });
     pushUpdate(done ? 'fill' : 'partial_fill', o, { price, qty: qty.toFixed(), id });
   }
 
@@ -103,8 +103,8 @@ export async function startAlpacaVenue(options: { keyId: string; secretKey: stri
     orders.set(o.client_order_id, o);
     send(res, 200, { ...o });
     const last = prices.get(symbol) ?? '0';
-    const crosses = type === 'limit' && o.limit_price !== null && (o.side === 'buy' ? new Decimal(o.limit_price).gte(last) : new Decimal(o.limit_price).lte(last));
-    if (type === 'market' || crosses) return execute(o, new Decimal(o.qty), type === 'market' ? last : (o.limit_price as string));
+    const crosses = type === 'limit' && o.limit_price !== null && (o.side === 'buy' ? new Money(o.limit_price).gte(last) : new Money(o.limit_price).lte(last));
+    if (type === 'market' || crosses) return execute(o, new Money(o.qty), type === 'market' ? last : (o.limit_price as string));
     if (tif === 'ioc' || tif === 'fok') {
       Object.assign(o, { status: 'canceled', updated_at: iso() });
       return pushUpdate('canceled', o);
@@ -277,8 +277,8 @@ export async function startAlpacaVenue(options: { keyId: string; secretKey: stri
     fill(clientOrderId: string, qty?: string): void {
       const o = orders.get(clientOrderId);
       if (!o || !['new', 'accepted', 'partially_filled'].includes(o.status)) throw new Error(`no open order ${clientOrderId}`);
-      const rest = new Decimal(o.qty).minus(o.filled_qty);
-      execute(o, qty ? Decimal.min(rest, qty) : rest, o.limit_price ?? prices.get(o.symbol) ?? '0');
+      const rest = new Money(o.qty).minus(o.filled_qty);
+      execute(o, qty ? Money.min(rest, qty) : rest, o.limit_price ?? prices.get(o.symbol) ?? '0');
     },
     traders: () => traders.size,
     /** Trading-stream logins answered `unauthorized` (a key without streaming access). */

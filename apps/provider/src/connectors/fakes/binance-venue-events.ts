@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import type { BinanceMarketKind, VenueOrder, VenueTrade } from './binance-venue-orders';
 
 /**
@@ -14,7 +14,7 @@ export function orderEvent(market: BinanceMarketKind, o: VenueOrder, execution: 
   const lastQty = trade?.qty ?? '0';
   const lastPrice = trade?.price ?? '0';
   if (market === 'futures') {
-    const avg = new Decimal(o.executedQty).isZero() ? '0' : new Decimal(o.cummulativeQuoteQty).div(o.executedQty).toFixed();
+    const avg = new Money(o.executedQty).isZero() ? '0' : new Money(o.cummulativeQuoteQty).div(o.executedQty).toFixed();
     return {
       e: 'ORDER_TRADE_UPDATE',
       E: o.updateTime,

@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 
 /**
  * Order book keeping of the Binance conformance fake: order records as the REST API returns them,
@@ -64,11 +64,11 @@ const OPEN = new Set(['NEW', 'PARTIALLY_FILLED']);
 export const isOpen = (o: VenueOrder) => OPEN.has(o.status);
 
 /** filters.md: `(value - min) % step == 0`, `value >= min`, `value <= max` for the filter that applies. */
-function checkStep(name: string, value: Decimal, f: VenueFilter | undefined, minKey: string, maxKey: string, stepKey: string): void {
+function checkStep(name: string, value: Money, f: VenueFilter | undefined, minKey: string, maxKey: string, stepKey: string): void {
   if (!f) return;
-  const min = new Decimal(String(f[minKey] ?? '0'));
-  const max = new Decimal(String(f[maxKey] ?? '0'));
-  const step = new Decimal(String(f[stepKey] ?? '0'));
+  const min = new Money(String(f[minKey] ?? '0'));
+  const max = new Money(String(f[maxKey] ?? '0'));
+  const step = new Money(String(f[stepKey] ?? '0'));
   if (min.gt(0) && value.lt(min)) throw new BinanceRefusal(400, -1013, `Filter failure: ${name}`);
   if (max.gt(0) && value.gt(max)) throw new BinanceRefusal(400, -1013, `Filter failure: ${name}`);
   if (step.gt(0) && !value.minus(min).mod(step).isZero()) throw new BinanceRefusal(400, -1013, `Filter failure: ${name}`);
@@ -115,7 +115,7 @@ export function createVenueOrders(options: OrderBookOptions) {
   let nextOrderId = 1000;
   let nextTradeId = 5000;
 
-  function execute(o: VenueOrder, qty: Decimal, price: string, maker: boolean): VenueTrade {
+  function execute(o: VenueOrder, qty: Money, price: string, maker: boolean): VenueTrade {
     const t = options.now();
     const quote = qty.times(price);
     const trade: VenueTrade = {
@@ -135,10 +135,10 @@ export function createVenueOrders(options: OrderBookOptions) {
       realizedPnl: '0',
     };
     trades.push(trade);
-    const executed = new Decimal(o.executedQty).plus(qty);
+    const executed = new Money(o.executedQty).plus(qty);
     Object.assign(o, {
       executedQty: executed.toFixed(),
-      cummulativeQuoteQty: new Decimal(o.cummulativeQuoteQty).plus(quote).toFixed(),
+      cummulativeQuoteQty: new Money(o.cummulativeQuoteQty).plus(quote).toFixed(),
       status: executed.gte(o.origQty) ? 'FILLED' : 'PARTIALLY_FILLED',
       updateTime: t,
     });
@@ -147,7 +147,7 @@ export function createVenueOrders(options: OrderBookOptions) {
   }
 
   function crosses(o: VenueOrder, last: string): boolean {
-    return o.side === 'BUY' ? new Decimal(o.price).gte(last) : new Decimal(o.price).lte(last);
+    return o.side === 'BUY' ? new Money(o.price).gte(last) : new Money(o.price).lte(last);
   }
 
   function validate(p: PlaceParams): void {
@@ -161,11 +161,11 @@ export function createVenueOrders(options: OrderBookOptions) {
     if (p.timeInForce !== undefined && !TIFS[options.market].has(p.timeInForce)) throw new BinanceRefusal(400, -1115, 'Invalid timeInForce.');
     if (!p.quantity) throw new BinanceRefusal(400, -1102, "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.");
     const f = (t: string) => info.filters.find((x) => x.filterType === t);
-    const qty = new Decimal(p.quantity);
+    const qty = new Money(p.quantity);
     checkStep('LOT_SIZE', qty, f('LOT_SIZE'), 'minQty', 'maxQty', 'stepSize');
     // filters.md MARKET_LOT_SIZE: the quantity rules for MARKET orders.
     if (p.type === 'MARKET') checkStep('MARKET_LOT_SIZE', qty, f('MARKET_LOT_SIZE'), 'minQty', 'maxQty', 'stepSize');
-    if (p.price !== undefined) checkStep('PRICE_FILTER', new Decimal(p.price), f('PRICE_FILTER'), 'minPrice', 'maxPrice', 'tickSize');
+    if (p.price !== undefined) checkStep('PRICE_FILTER', new Money(p.price), f('PRICE_FILTER'), 'minPrice', 'maxPrice', 'tickSize');
   }
 
   return {
@@ -184,7 +184,7 @@ export function createVenueOrders(options: OrderBookOptions) {
         orderId: nextOrderId++,
         clientOrderId,
         price: p.price ?? '0',
-        origQty: new Decimal(p.quantity ?? '0').toFixed(),
+        origQty: new Money(p.quantity ?? '0').toFixed(),
         executedQty: '0',
         cummulativeQuoteQty: '0',
         status: 'NEW',
@@ -214,14 +214,14 @@ export function createVenueOrders(options: OrderBookOptions) {
         return { order: o, fills: [] };
       }
       const price = o.type === 'MARKET' ? last : o.price;
-      return { order: o, fills: [execute(o, new Decimal(o.origQty), price, false)] };
+      return { order: o, fills: [execute(o, new Money(o.origQty), price, false)] };
     },
     /** A resting order trades (at its limit price) for `qty` or the rest of it. */
     fill(clientOrderId: string, qty?: string): VenueTrade {
       const o = orders.get(clientOrderId);
       if (!o || !isOpen(o)) throw new Error(`no open order ${clientOrderId}`);
-      const rest = new Decimal(o.origQty).minus(o.executedQty);
-      return execute(o, qty ? Decimal.min(rest, qty) : rest, o.price, true);
+      const rest = new Money(o.origQty).minus(o.executedQty);
+      return execute(o, qty ? Money.min(rest, qty) : rest, o.price, true);
     },
     cancel(clientOrderId: string, cancelId: string): VenueOrder {
       const o = orders.get(clientOrderId);

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Decimal from 'decimal.js';
+import { Money } from '@barfinex/contracts';
 import { accountEvent, exchangeInfo, orderEvent } from './binance-venue-events';
 import { BinanceRefusal, createVenueOrders, isOpen } from './binance-venue-orders';
 import type { BinanceMarketKind, VenueOrder } from './binance-venue-orders';
@@ -90,7 +90,7 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
   }
 
   function placementBody(o: VenueOrder, fills: ReturnType<typeof book.place>['fills'], respType: string): unknown {
-    if (futures) return { ...o, avgPrice: new Decimal(o.executedQty).isZero() ? '0' : new Decimal(o.cummulativeQuoteQty).div(o.executedQty).toFixed(), cumQuote: o.cummulativeQuoteQty };
+    if (futures) return { ...o, avgPrice: new Money(o.executedQty).isZero() ? '0' : new Money(o.cummulativeQuoteQty).div(o.executedQty).toFixed(), cumQuote: o.cummulativeQuoteQty };
     const base = { ...o, transactTime: o.updateTime, orderListId: -1, workingTime: o.time, selfTradePreventionMode: 'NONE' };
     // rest-api.md "New order": newOrderRespType FULL adds `fills`; RESULT leaves them out.
     return respType === 'FULL' ? { ...base, fills: fills.map((t) => ({ price: t.price, qty: t.qty, commission: t.commission, commissionAsset: t.commissionAsset, tradeId: t.id })) } : base;
