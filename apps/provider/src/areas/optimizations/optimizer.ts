@@ -137,6 +137,8 @@ export async function runOptimization(plan: OptimizationPlan, deps: OptimizerDep
     const searcher = createSearcher(plan.method, plan.space, { trials: plan.trials, seed: plan.seed + fold.index });
     const history: Evaluated[] = [];
     const records: TrialRecord[] = [];
+    let chosenAt = -1;
+    let bestCurve: Array<[number, number]> = [];
     for (;;) {
       const points = searcher.next(history);
       if (points.length === 0) break;
@@ -146,13 +148,15 @@ export async function runOptimization(plan: OptimizationPlan, deps: OptimizerDep
       );
       results.forEach((r, i) => {
         history.push({ point: points[i] as Point, score: r.score.score });
-        records.push(r);
+        const record = { ...r, stats: thin(r.stats) };
+        if (r.score.score !== null && (chosenAt < 0 || r.score.score > (history[chosenAt]?.score ?? -Infinity))) {
+          chosenAt = records.length;
+          // Only the best so far keeps its equity curve: memory does not grow with the trials.
+          bestCurve = r.stats?.curve ?? [];
+        }
+        records.push(record);
       });
     }
-    let chosenAt = -1;
-    history.forEach((e, i) => {
-      if (e.score !== null && (chosenAt < 0 || e.score > (history[chosenAt]?.score ?? -Infinity))) chosenAt = i;
-    });
     const chosen = chosenAt >= 0 ? records[chosenAt] : undefined;
     let foldRobustness: number | undefined;
     let foldOos: TrialRecord | undefined;
@@ -176,7 +180,7 @@ export async function runOptimization(plan: OptimizationPlan, deps: OptimizerDep
         });
       if (foldOos?.stats) oosStats.push(foldOos.stats);
       lastChosen = chosen.params;
-      lastIsCurve = chosen.stats?.curve ?? [];
+      lastIsCurve = bestCurve;
       bestIs = bestIs === null ? chosen.score.score : Math.max(bestIs, chosen.score.score ?? -Infinity);
     }
     const foldPbo = probabilityOfOverfitting(
@@ -195,8 +199,6 @@ export async function runOptimization(plan: OptimizationPlan, deps: OptimizerDep
       robustness: foldRobustness ?? null,
       pbo: foldPbo ?? null,
     });
-    // Only what the result needs stays in memory: the next fold starts from nothing.
-    records.forEach((r, i) => (records[i] = { ...r, stats: thin(r.stats) }));
   }
   total = done;
   deps.onTrial?.(done, total, best);
