@@ -7,6 +7,7 @@ import { API_SCOPE_VALUES } from './scopes';
 import type { ApiScope } from './scopes';
 import { authRoutes } from './routes/auth-routes';
 import { backtestRoutes } from './routes/backtest-routes';
+import { optimizationRoutes } from './routes/optimization-routes';
 import { platformRoutes } from './routes/platform-routes';
 import { providerRoutes } from './routes/provider-routes';
 import { configRoutes, proxyRouteDocs, registryRoutes } from './routes/registry-routes';
@@ -14,7 +15,7 @@ import { configRoutes, proxyRouteDocs, registryRoutes } from './routes/registry-
 type Json = Record<string, unknown>;
 
 // Every route the provider serves, as its router registers them.
-const routes: RouteDefinition[] = [providerRoutes, platformRoutes, backtestRoutes, registryRoutes, configRoutes, authRoutes].flatMap((group) => Object.values(group) as RouteDefinition[]).concat(proxyRouteDocs);
+const routes: RouteDefinition[] = [providerRoutes, platformRoutes, backtestRoutes, optimizationRoutes, registryRoutes, configRoutes, authRoutes].flatMap((group) => Object.values(group) as RouteDefinition[]).concat(proxyRouteDocs);
 const doc = buildOpenApiDocument({ title: 'Barfinex Provider API', version: '1', servers: [{ url: '/api' }], routes }) as unknown as Json;
 
 /**
@@ -44,6 +45,8 @@ const ACCEPTED: Record<string, string[]> = {
   key: ['ema-cross', 'Det.1', 'a_b', '7'],
   sysname: ['risk-default', 'Inspector.2', '7'],
   appKey: ['det-1', 'advisor.main', 'X_1'],
+  fold: ['0', '3', '123456'],
+  seq: ['0', '42'],
 };
 
 describe('the provider OpenAPI document', () => {
@@ -55,7 +58,7 @@ describe('the provider OpenAPI document', () => {
 
   it('gives every operation a unique operationId named after its route definition', () => {
     const ids = operations.map((o) => o.op['operationId']);
-    expect(operations.length).toBe(89);
+    expect(operations.length).toBe(98);
     expect(ids.every((id) => typeof id === 'string' && /^[A-Za-z][A-Za-z0-9]*$/.test(id))).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
     expect((doc['paths'] as Json)['/orders']).toMatchObject({ post: { operationId: 'placeOrder' }, get: { operationId: 'listOrders' } });
