@@ -95,6 +95,16 @@ describe('binance spot connector against the fake venue', () => {
     expect(rec.seen.trades.at(-1)?.side).toBe('SHORT');
   });
 
+  it('opens new connections at once when the venue announces a server shutdown, and subscribes again', async () => {
+    const subscribes = fake.ws.subscribeRequests().length;
+    const api = fake.ws.apiRequests().length;
+    fake.ws.serverShutdown();
+    await eventually(() => expect(fake.ws.subscribeRequests().length).toBe(subscribes + 1));
+    await eventually(() => expect(fake.ws.apiRequests().length).toBe(api + 1));
+    expect(fake.ws.apiRequests().at(-1)?.method).toBe('userDataStream.subscribe.signature');
+    await eventually(() => expect(fake.ws.userConnections()).toBe(1));
+  });
+
   it('signs orders the venue verifies and reports fills from the reply and the user stream', async () => {
     const placed = await connector.placeOrder('spot', { clientOrderId: 'cid-market-1', symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01' });
     expect(placed.order).toMatchObject({ status: 'FILLED', quantityExecuted: '0.01', averagePrice: '95000' });

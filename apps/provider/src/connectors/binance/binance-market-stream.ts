@@ -44,12 +44,17 @@ export function createBinanceMarketStream(options: MarketStreamOptions) {
     return sync;
   }
 
-  function onMessage(text: string): void {
+  function onMessage(text: string, reconnect: () => void): void {
     const msg = JSON.parse(text) as { stream?: string; data?: { e?: string }; result?: unknown; id?: number; code?: number; msg?: string };
     // web-socket-streams.md "Error Messages": a refused SUBSCRIBE is answered with a code, never silently.
     if (msg.code !== undefined) return options.onLog('market stream refused a request', { code: msg.code, msg: msg.msg, id: msg.id });
     const data = msg.data;
     if (!data) return;
+    // web-socket-streams.md "Server Shutdown": `!serverShutdown` announces a disconnect; a new connection is opened at once.
+    if (data.e === 'serverShutdown') {
+      options.onLog('venue announced a server shutdown; reconnecting');
+      return reconnect();
+    }
     if (data.e === 'aggTrade') {
       const t = BinanceAggTradeSchema.parse(data);
       // `m`: the buyer was the maker, so the seller was the aggressor.
@@ -75,7 +80,7 @@ export function createBinanceMarketStream(options: MarketStreamOptions) {
       },
       onMessage: (text) => {
         try {
-          onMessage(text);
+          onMessage(text, () => ws.reconnect());
         } catch (err) {
           options.onLog('unreadable market message', { err: err instanceof Error ? err.message : String(err) });
         }

@@ -239,9 +239,14 @@ export function createVenueWs(server: Server, options: VenueWsOptions) {
     refuseUserData(error: { code: number; msg: string } | undefined): void {
       refuseUserData = error;
     },
-    /** web-socket-api.md "Server Shutdown": the event, then (as announced) the disconnect. */
+    /**
+     * "Server Shutdown": the WebSocket API sends `{ event: { e: 'serverShutdown' } }` (web-socket-api.md),
+     * combined streams `{ stream: '!serverShutdown', data: { e: 'serverShutdown' } }` (web-socket-streams.md).
+     */
     serverShutdown(): void {
-      for (const socket of [...apiSessions.keys(), ...market.keys(), ...privateSockets.keys()]) socket.send(JSON.stringify({ event: { e: 'serverShutdown', E: options.now() } }));
+      const E = options.now();
+      for (const socket of apiSessions.keys()) socket.send(JSON.stringify({ event: { e: 'serverShutdown', E } }));
+      for (const socket of market.keys()) socket.send(JSON.stringify({ stream: '!serverShutdown', data: { e: 'serverShutdown', E } }));
     },
     /** Drops every socket without a close handshake, as a network failure would. */
     dropAll(): void {
