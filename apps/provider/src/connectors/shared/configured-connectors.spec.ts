@@ -32,3 +32,11 @@ describe('empty values as .env.example leaves them', () => {
     expect(createConfiguredConnectors(config, pino({ level: 'silent' }))).toEqual([]);
   });
 });
+
+describe('venue hosts from the environment', () => {
+  it('leave empty values to the documented hosts and refuse a URL of the wrong kind, naming the variable', () => {
+    expect(() => loadProviderConfig({ BINANCE_SPOT_REST_URL: '', ALPACA_DATA_WS_URL: '' })).not.toThrow();
+    expect(() => loadProviderConfig({ BINANCE_SPOT_WS_API_URL: 'https://ws-api.binance.com/ws-api/v3' })).toThrow(/BINANCE_SPOT_WS_API_URL/);
+    expect(() => loadProviderConfig({ ALPACA_TRADING_URL: 'wss://paper-api.alpaca.markets' })).toThrow(/ALPACA_TRADING_URL/);
+  });
+});
