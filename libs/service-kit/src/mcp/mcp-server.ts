@@ -53,7 +53,9 @@ export function createMcpServer(deps: McpServerDeps): Server {
   async function dryRun(tool: McpTool, args: Args): Promise<CallToolResult> {
     if (tool.name === 'placeOrder') {
       const check = await deps.call({ method: 'post', path: '/orders/validate', body: args.body });
-      return text({ dryRun: true, placed: false, status: check.status, result: check.body }, check.status >= 400);
+      // The kill switch would refuse the real order too: a dry run says so rather than pass.
+      const stopped = check.status < 400 ? await killSwitchEngaged() : undefined;
+      return text({ dryRun: true, placed: false, status: check.status, result: check.body, ...(stopped ? { refusedBy: stopped } : {}) }, check.status >= 400 || stopped !== undefined);
     }
     return text({ dryRun: true, changed: false, wouldCall: `${tool.method.toUpperCase()} /api${toolPath(tool, args.params)}`, query: args.query, body: args.body });
   }

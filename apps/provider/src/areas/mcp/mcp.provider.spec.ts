@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -104,6 +106,33 @@ describe.each([
       await trader.close();
     }
   }, 90_000);
+});
+
+describe('a kill switch trip', () => {
+  it('stops agent trading: the order tool is refused and a dry run says why', async () => {
+    // A stand-in inspector whose kill switch is engaged, registered as any inspector is.
+    const inspector = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(req.url?.endsWith('/inspector/kill-switch') ? { active: true, reason: 'drawdown' } : {}));
+    });
+    await new Promise<void>((done) => inspector.listen(0, '127.0.0.1', done));
+    const port = (inspector.address() as AddressInfo).port;
+    expect((await api('POST', '/apps/registry/register', { appType: 'inspector', appKey: 'risk-stub', baseUrl: `http://127.0.0.1:${port}` })).status).toBe(201);
+    const trader = await connect(http(tokens.trade));
+    try {
+      const before = await orderCount();
+      const live = await trader.callTool({ name: 'placeOrder', arguments: { body: ORDER } });
+      expect(live.isError).toBe(true);
+      expect(json(live)).toMatchObject({ error: { code: 'KILL_SWITCH', message: expect.stringContaining('risk-stub') } });
+      const dry = await trader.callTool({ name: 'placeOrder', arguments: { body: ORDER, dryRun: true } });
+      expect(json(dry)).toMatchObject({ dryRun: true, placed: false, refusedBy: expect.stringContaining('kill switch') });
+      expect(await orderCount()).toBe(before);
+    } finally {
+      await trader.close();
+      await api('POST', '/apps/registry/unregister', { appType: 'inspector', appKey: 'risk-stub' });
+      await new Promise<void>((done) => inspector.close(() => done()));
+    }
+  });
 });
 
 describe('the /mcp endpoint', () => {
