@@ -119,8 +119,14 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
 
   async function tradable(market: MarketType): Promise<void> {
     if (market !== MARKET) throw new VenueRejectError('UNKNOWN_MARKET', `alpaca has no ${market} market`, true);
+    const deadline = Date.now() + (options.gateTimeoutMs ?? 15_000);
     try {
-      await loop.gate.wait(MARKET, options.gateTimeoutMs ?? 15_000);
+      // A reconciliation that finished while the trade stream went down opened the gate too early: wait again.
+      for (;;) {
+        await loop.gate.wait(MARKET, Math.max(0, deadline - Date.now()));
+        if (tradeState.open) break;
+        loop.gate.close(MARKET);
+      }
     } catch (err) {
       if (!tradeState.open) throw new VenueRejectError('USER_STREAM_DOWN', `alpaca/${MARKET} cannot trade: ${tradeState.reason ?? 'trade stream not open'}`, false);
       throw err;

@@ -174,8 +174,14 @@ export function createBinanceConnector(options: BinanceConnectorOptions): Exchan
   async function tradable(market: MarketType): Promise<Venue> {
     const v = venueOf(market);
     if (!v.user) throw new VenueRejectError('NO_CREDENTIALS', `no API key configured for ${options.type}/${market}`, false);
+    const deadline = Date.now() + (options.gateTimeoutMs ?? 15_000);
     try {
-      await loop.gate.wait(market, options.gateTimeoutMs ?? 15_000);
+      // A reconciliation that finished while user data went down opened the gate too early: wait again.
+      for (;;) {
+        await loop.gate.wait(market, Math.max(0, deadline - Date.now()));
+        if (!v.userState || v.userState.open) break;
+        loop.gate.close(market);
+      }
     } catch (err) {
       // The refusal says why: no user data (and so no fills) or reconciliation still running.
       if (v.userState && !v.userState.open) throw new VenueRejectError('USER_STREAM_DOWN', `${options.type}/${market} cannot trade: ${v.userState.reason ?? 'user-data stream not open'}`, false);
