@@ -21,12 +21,15 @@ export const defaultPoolSize = () => Math.max(1, availableParallelism() - 1);
  * bootstrap registers it), the bundled `trial.worker.js` next to the bundle otherwise.
  */
 function spawn(init: WorkerInit): Worker {
+  // A worker inherits the process's flags, and refuses per-process V8 ones (the images' and
+  // `npm start`'s --max-semi-space-size): only the resolution conditions are passed on.
+  const conditions = process.execArgv.filter((a) => a.startsWith('--conditions='));
   if (__filename.endsWith('.ts')) {
     const code = `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(join(__dirname, 'trial.worker.ts'))});`;
-    const execArgv = [...process.execArgv.filter((a) => a !== '--conditions=development'), '--conditions=development'];
+    const execArgv = [...conditions.filter((a) => a !== '--conditions=development'), '--conditions=development'];
     return new Worker(code, { eval: true, workerData: init, execArgv });
   }
-  return new Worker(join(__dirname, 'trial.worker.js'), { workerData: init });
+  return new Worker(join(__dirname, 'trial.worker.js'), { workerData: init, execArgv: conditions });
 }
 
 interface Pending {
