@@ -121,6 +121,20 @@ describe('Studio in a browser', () => {
     await page.locator('[data-testid="kill-switch"][data-active="false"]').waitFor();
   });
 
+  it("edits a detector's params in the form generated from its schema", async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: 'Strategies' }).click();
+    const card = page.getByTestId('detector-ema-cross-atr');
+    await card.waitFor();
+    await card.getByLabel('fast', { exact: true }).fill('8');
+    await card.getByRole('button', { name: 'Save params' }).click();
+    await card.getByText('saved').waitFor();
+    await card.getByLabel('fast', { exact: true }).fill('not a number');
+    await card.getByRole('button', { name: 'Save params' }).click();
+    await card.getByText('a number').waitFor();
+    await shot('strategies');
+  });
+
   it('runs a backtest and draws its equity curve', async () => {
     const { page } = browser;
     await page.getByRole('link', { name: 'Backtests' }).click();

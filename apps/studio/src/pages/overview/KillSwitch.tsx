@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useLiveEvents } from '../../app/live';
-import { inspectorRoutes } from '../../app/inspector-routes';
+import { inspectorRoutes } from '../../app/app-routes';
 import { needsScope, useCan } from '../../app/access';
 import { useSession } from '../../app/session';
 import { errorText } from '../../lib/errors';
