@@ -80,6 +80,8 @@ export function SessionProvider({ children, signIn }: { children: ReactNode; sig
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);
     socket.on('connect_error', onError);
+    // On localhost the socket can be connected before this effect runs.
+    if (socket.connected) onConnect();
     return () => {
       socket.off('connect', onConnect);
       socket.off('disconnect', onDisconnect);
