@@ -129,6 +129,8 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
       }
     } catch (err) {
       if (!tradeState.open) throw new VenueRejectError('USER_STREAM_DOWN', `alpaca/${MARKET} cannot trade: ${tradeState.reason ?? 'trade stream not open'}`, false);
+      const waiting = loop.waitReason(MARKET);
+      if (waiting) throw new VenueRejectError('NOT_RECONCILED', `alpaca/${MARKET} cannot trade: ${waiting}`, false);
       throw err;
     }
   }
@@ -136,7 +138,8 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
   function degraded(): DegradedMarket[] {
     if (status !== 'ACTIVE') return [];
     if (!tradeState.open) return [{ market: MARKET, reason: tradeState.reason ?? 'trade stream not open' }];
-    return loop.gate.isOpen(MARKET) ? [] : [{ market: MARKET, reason: 'trading waits for reconciliation with the venue' }];
+    const waiting = loop.waitReason(MARKET);
+    return waiting ? [{ market: MARKET, reason: waiting }] : [];
   }
 
   /**

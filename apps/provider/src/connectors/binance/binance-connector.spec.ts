@@ -150,6 +150,10 @@ describe('binance spot connector against the fake venue', () => {
     const gated = createBinanceConnector({ type: 'binance', markets: [{ market: 'spot', symbols: [], credentials: { apiKey: KEY, apiSecret: SECRET }, ...fake.endpoints }], logger: log.logger, gateTimeoutMs: 50, sleep: async () => new Promise((r) => setTimeout(r, 5)) });
     await gated.start(failing.events);
     await expect(gated.placeOrder('spot', { clientOrderId: 'cid-gated-1', symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01' })).rejects.toMatchObject({ code: 'NOT_RECONCILED' });
+    // The refusal and the degraded status say why: reconciliation keeps failing.
+    await eventually(() => expect(gated.degraded?.()).toEqual([{ market: 'spot', reason: 'trading waits for reconciliation with the venue, which failed: venue unreachable' }]));
+    await expect(gated.placeOrder('spot', { clientOrderId: 'cid-gated-2', symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01' })).rejects.toMatchObject({ message: expect.stringContaining('which failed: venue unreachable') });
+    expect(gated.status()).toBe('DEGRADED');
     expect(fake.orderPosts('cid-gated-1')).toBe(0);
     await gated.stop();
   });

@@ -185,6 +185,8 @@ export function createBinanceConnector(options: BinanceConnectorOptions): Exchan
     } catch (err) {
       // The refusal says why: no user data (and so no fills) or reconciliation still running.
       if (v.userState && !v.userState.open) throw new VenueRejectError('USER_STREAM_DOWN', `${options.type}/${market} cannot trade: ${v.userState.reason ?? 'user-data stream not open'}`, false);
+      const waiting = loop.waitReason(market);
+      if (waiting) throw new VenueRejectError('NOT_RECONCILED', `${options.type}/${market} cannot trade: ${waiting}`, false);
       throw err;
     }
     return v;
@@ -195,7 +197,7 @@ export function createBinanceConnector(options: BinanceConnectorOptions): Exchan
     for (const [market, v] of venues) {
       if (!v.userState) continue;
       if (!v.userState.open) out.push({ market, reason: v.userState.reason ?? 'user-data stream not open' });
-      else if (!loop.gate.isOpen(market)) out.push({ market, reason: 'trading waits for reconciliation with the venue' });
+      else if (loop.waitReason(market)) out.push({ market, reason: loop.waitReason(market) as string });
     }
     return out;
   }

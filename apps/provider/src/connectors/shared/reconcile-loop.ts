@@ -16,6 +16,8 @@ export function createReconcileLoop(options: ReconcileLoopOptions) {
   const gate = createTradingGate();
   const running = new Map<MarketType, Promise<void>>();
   const again = new Set<MarketType>();
+  /** Why the last run of a market failed, until one succeeds (a degraded market reports it). */
+  const failures = new Map<MarketType, string>();
   let stopped = false;
 
   async function loop(market: MarketType, reconcile: NonNullable<ConnectorEvents['reconcile']>): Promise<void> {
@@ -23,6 +25,7 @@ export function createReconcileLoop(options: ReconcileLoopOptions) {
       again.delete(market);
       try {
         const result = await reconcile(market);
+        failures.delete(market);
         options.onLog('reconciled', { market, matched: result.matched, mismatches: result.mismatches.length });
         if (!again.has(market)) {
           gate.open(market);
@@ -30,7 +33,8 @@ export function createReconcileLoop(options: ReconcileLoopOptions) {
         }
         attempt = -1;
       } catch (err) {
-        options.onLog('reconciliation failed; retrying', { market, err: err instanceof Error ? err.message : String(err) });
+        failures.set(market, err instanceof Error ? err.message : String(err));
+        options.onLog('reconciliation failed; retrying', { market, err: failures.get(market) });
         await options.sleep(Math.min(30_000, options.retryMs * 2 ** attempt));
       }
     }
@@ -38,6 +42,12 @@ export function createReconcileLoop(options: ReconcileLoopOptions) {
 
   return {
     gate,
+    /** The gate's state in words: why trading on `market` waits, or undefined when it is open. */
+    waitReason(market: MarketType): string | undefined {
+      if (gate.isOpen(market)) return undefined;
+      const failure = failures.get(market);
+      return failure ? `trading waits for reconciliation with the venue, which failed: ${failure}` : 'trading waits for reconciliation with the venue';
+    },
     request(market: MarketType, reconcile: ConnectorEvents['reconcile']): Promise<void> {
       gate.close(market);
       if (!reconcile) {
