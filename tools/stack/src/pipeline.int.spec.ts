@@ -56,7 +56,7 @@ describeWithNats('the money path: signal → decision → risk gate → order �
   const askedSince = (from: number): Record<string, number> => {
     const counts: Record<string, number> = {};
     for (const c of calls.slice(from)) {
-      if (c.app === 'detector' || c.method.startsWith('registry.') || c.method === 'close') continue;
+      if ((c.app !== 'advisor' && c.app !== 'inspector') || c.method.startsWith('registry.') || c.method === 'close') continue;
       const key = `${c.app} ${c.method}`;
       counts[key] = (counts[key] ?? 0) + 1;
     }
