@@ -1,9 +1,8 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Money } from '@barfinex/contracts';
-import { WebSocketServer } from 'ws';
-import type WebSocket from 'ws';
 import { ALPACA_RULES, alpacaAssetClassOf } from './alpaca-venue-rules';
+import { createAlpacaVenueWs } from './alpaca-venue-ws';
 
 /**
  * Alpaca on 127.0.0.1, written from Alpaca's docs (docs.alpaca.markets, read 2026-12):
@@ -11,13 +10,7 @@ import { ALPACA_RULES, alpacaAssetClassOf } from './alpaca-venue-rules';
  *   positions, orders (`POST` checked against "Crypto Orders" and "Orders at Alpaca", see
  *   alpaca-venue-rules.ts; `client_order_id` unique), `orders:by_client_order_id`, cancel, and
  *   "Account Activities" `GET /v2/account/activities/FILL` (paged by `page_token`);
- * - "Websocket Streaming" (`/stream`): the client sends
- *   `{"action":"authenticate","data":{"key_id","secret_key"}}`, is answered on the `authorization`
- *   stream, and only then may `listen` to `trade_updates`; anything else is refused. Like the paper
- *   host, it sends binary frames;
- * - Market Data "Real-time stream" (`/v2/<feed>`, `/v1beta3/crypto/us`): `[{"T":"success","msg":
- *   "connected"}]`, then `{"action":"auth","key","secret"}` before any `subscribe`; errors as its
- *   table (400 invalid syntax, 401 not authenticated, 402 auth failed, 405 symbol limit exceeded).
+ * - the trading and market-data streams of alpaca-venue-ws.ts, on the same port.
  */
 export interface AlpacaVenueOrder {
   id: string;
@@ -37,7 +30,6 @@ export interface AlpacaVenueOrder {
   status: string;
 }
 
-type BookLevels = { b: { p: number; s: number }[]; a: { p: number; s: number }[] };
 
 /** Assets as `GET /v2/assets` returns them (trimmed). */
 const ASSETS = [
@@ -52,12 +44,6 @@ export async function startAlpacaVenue(options: { keyId: string; secretKey: stri
   const activities: Array<Record<string, unknown>> = [];
   const bars = new Map<string, unknown[]>();
   const requests: Array<{ method: string; path: string; query: URLSearchParams }> = [];
-  const market = new Map<WebSocket, Set<string>>();
-  const bookMarket = new Map<WebSocket, Set<string>>();
-  const traders = new Set<WebSocket>();
-  const tradeMessages: unknown[] = [];
-  const subscribeMessages: unknown[] = [];
-  const books = new Map<string, BookLevels>();
   /** Last trade prices: market orders fill there, a limit crossing it fills at its limit. */
   const prices = new Map<string, string>([
     ['AAPL', options.lastPrice ?? '190.25'],
@@ -72,8 +58,7 @@ export async function startAlpacaVenue(options: { keyId: string; secretKey: stri
   const notFound = { code: 40410000, message: 'order not found' };
 
   function pushUpdate(event: string, o: AlpacaVenueOrder, fill?: { price: string; qty: string; id: string }): void {
-    const msg = JSON.stringify({ stream: 'trade_updates', data: { event, order: o, timestamp: o.updated_at, ...(fill ? { execution_id: fill.id, price: fill.price, qty: fill.qty, position_qty: fill.qty } : {}) } });
-    for (const s of traders) s.send(Buffer.from(msg), { binary: true });
+    ws.pushUpdate({ stream: 'trade_updates', data: { event, order: o, timestamp: o.updated_at, ...(fill ? { execution_id: fill.id, price: fill.price, qty: fill.qty, position_qty: fill.qty } : {}) } });
   }
 
   /** An execution: the order's totals, a FILL activity ("Account Activities") and a trade update. */
@@ -158,104 +143,12 @@ export async function startAlpacaVenue(options: { keyId: string; secretKey: stri
     send(res, 404, { code: 40410000, message: `no route ${p}` });
   }
 
-  function onTradingMessage(socket: WebSocket, state: { authed: boolean }, raw: string): void {
-    const reply = (m: unknown) => socket.send(Buffer.from(JSON.stringify(m)), { binary: true });
-    let m: { action?: unknown; data?: { key_id?: unknown; secret_key?: unknown; streams?: unknown } };
-    try {
-      m = JSON.parse(raw) as typeof m;
-    } catch {
-      return reply({ stream: 'authorization', data: { status: 'unauthorized', action: 'unknown' } });
-    }
-    tradeMessages.push(m);
-    if (m.action === 'authenticate') {
-      state.authed = !loginRefused && m.data?.key_id === options.keyId && m.data?.secret_key === options.secretKey;
-      reply({ stream: 'authorization', data: { status: state.authed ? 'authorized' : 'unauthorized', action: 'authenticate' } });
-      if (!state.authed) socket.close(1008, 'unauthorized');
-      return;
-    }
-    if (m.action === 'listen' && state.authed) {
-      const streams = Array.isArray(m.data?.streams) ? (m.data.streams as unknown[]).map(String) : [];
-      if (streams.includes('trade_updates')) traders.add(socket);
-      else traders.delete(socket);
-      return reply({ stream: 'listening', data: { streams: streams.filter((s) => s === 'trade_updates') } });
-    }
-    // The market-data login (`auth`), a `listen` before authorization, or anything else.
-    reply({ stream: 'authorization', data: { status: 'unauthorized', action: String(m.action) } });
-    socket.close(1008, 'unauthorized');
-  }
-
-  function onMarketMessage(socket: WebSocket, state: { authed: boolean }, raw: string): void {
-    const reply = (m: unknown) => socket.send(JSON.stringify([m]));
-    let m: { action?: unknown; key?: unknown; secret?: unknown; trades?: string[]; orderbooks?: string[] };
-    try {
-      m = JSON.parse(raw) as typeof m;
-    } catch {
-      return reply({ T: 'error', code: 400, msg: 'invalid syntax' });
-    }
-    if (m.action === 'auth') {
-      state.authed = m.key === options.keyId && m.secret === options.secretKey;
-      return reply(state.authed ? { T: 'success', msg: 'authenticated' } : { T: 'error', code: 402, msg: 'auth failed' });
-    }
-    if (m.action !== 'subscribe' && m.action !== 'unsubscribe') return reply({ T: 'error', code: 400, msg: 'invalid syntax' });
-    if (!state.authed) return reply({ T: 'error', code: 401, msg: 'not authenticated' });
-    subscribeMessages.push(m);
-    // A plan whose channel limit is reached: the whole message is refused and nothing changes.
-    if (options.refuseOrderBooks && m.orderbooks) return reply({ T: 'error', code: 405, msg: 'symbol limit exceeded' });
-    const subs = market.get(socket) ?? new Set<string>();
-    const bookSubs = bookMarket.get(socket) ?? new Set<string>();
-    const change = (set: Set<string>, list: string[] | undefined) => {
-      for (const s of list ?? []) {
-        if (m.action === 'subscribe') set.add(s);
-        else set.delete(s);
-      }
-    };
-    change(subs, m.trades);
-    change(bookSubs, m.orderbooks);
-    market.set(socket, subs);
-    bookMarket.set(socket, bookSubs);
-    reply({ T: 'subscription', trades: [...subs], quotes: [], orderbooks: [...bookSubs], bars: [] });
-    // A full book (`r: true`) for each newly subscribed order book.
-    if (m.action === 'subscribe') for (const s of m.orderbooks ?? []) if (books.has(s)) reply({ T: 'o', S: s, t: new Date(0).toISOString(), ...books.get(s), r: true });
-  }
-
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => handle(req, res, body));
   });
-  const MARKET_PATHS = new Set(['/v2/iex', '/v2/sip', '/v1beta3/crypto/us']);
-  let tradeStreamDown = false;
-  let loginRefused = false;
-  const wss = new WebSocketServer({
-    server,
-    verifyClient: (info, done) => {
-      if (info.req.url === '/stream') return tradeStreamDown ? done(false, 503, 'Service Unavailable') : done(true);
-      return MARKET_PATHS.has(info.req.url ?? '') ? done(true) : done(false, 404, 'Not Found');
-    },
-  });
-  wss.on('connection', (socket, req) => {
-    const state = { authed: false };
-    socket.on('close', () => {
-      traders.delete(socket);
-      market.delete(socket);
-      bookMarket.delete(socket);
-    });
-    if (req.url === '/stream') {
-      socket.on('message', (raw: WebSocket.RawData) => onTradingMessage(socket, state, String(raw)));
-      return;
-    }
-    socket.send(JSON.stringify([{ T: 'success', msg: 'connected' }]));
-    socket.on('message', (raw: WebSocket.RawData) => onMarketMessage(socket, state, String(raw)));
-  });
-  function broadcast(subscribed: Map<WebSocket, Set<string>>, symbol: string, message: Record<string, unknown>): number {
-    let n = 0;
-    for (const [socket, subs] of subscribed) {
-      if (!subs.has(symbol)) continue;
-      socket.send(JSON.stringify([message]));
-      n++;
-    }
-    return n;
-  }
+  const ws = createAlpacaVenueWs(server, options);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const address = server.address();
   const base = `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -266,13 +159,13 @@ export async function startAlpacaVenue(options: { keyId: string; secretKey: stri
     prices,
     activities,
     requests,
-    subscribeMessages,
+    subscribeMessages: ws.subscribeMessages,
     /** Every message a client sent on the trading stream, in order. */
-    tradeMessages,
+    tradeMessages: ws.tradeMessages,
     setBars: (symbol: string, list: unknown[]) => void bars.set(symbol, list),
-    setBook: (symbol: string, book: BookLevels) => void books.set(symbol, book),
-    pushBookChange: (symbol: string, change: BookLevels & { t: string }): number => broadcast(bookMarket, symbol, { T: 'o', S: symbol, ...change }),
-    pushTrade: (symbol: string, trade: Record<string, unknown>): number => broadcast(market, symbol, { T: 't', S: symbol, ...trade }),
+    setBook: ws.setBook,
+    pushBookChange: ws.pushBookChange,
+    pushTrade: ws.pushTrade,
     /** A resting order trades at its limit price (the update goes to listening clients, if any). */
     fill(clientOrderId: string, qty?: string): void {
       const o = orders.get(clientOrderId);
@@ -280,21 +173,13 @@ export async function startAlpacaVenue(options: { keyId: string; secretKey: stri
       const rest = new Money(o.qty).minus(o.filled_qty);
       execute(o, qty ? Money.min(rest, qty) : rest, o.limit_price ?? prices.get(o.symbol) ?? '0');
     },
-    traders: () => traders.size,
-    /** Trading-stream logins answered `unauthorized` (a key without streaming access). */
-    setLoginRefused(refused: boolean): void {
-      loginRefused = refused;
-    },
-    /** While down, trading-stream connections are refused (503) and open ones are dropped. */
-    setTradeStreamDown(down: boolean): void {
-      tradeStreamDown = down;
-      if (down) for (const s of traders) s.terminate();
-    },
-    dropAll: () => [...wss.clients].forEach((s) => s.terminate()),
+    traders: ws.traders,
+    setLoginRefused: ws.setLoginRefused,
+    setTradeStreamDown: ws.setTradeStreamDown,
+    dropAll: ws.dropAll,
     addVenueOrder: (o: AlpacaVenueOrder) => void orders.set(o.client_order_id, o),
     async close() {
-      for (const s of wss.clients) s.terminate();
-      await new Promise<void>((r) => wss.close(() => r()));
+      await ws.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
