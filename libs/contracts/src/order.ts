@@ -127,9 +127,11 @@ export const OrderCloseRequestSchema = withOpenApiSchema(
 export type OrderCloseRequest = z.output<typeof OrderCloseRequestSchema>;
 
 /**
- * One execution against an order. The provider's `PROVIDER_ORDER_FILL` also carries the order as
- * this fill leaves it (`orderStatus`, `quantityExecuted`, `averagePrice`), so a consumer following
- * its own orders needs no read of the order after each fill.
+ * One execution against an order. When the provider learns a fill together with its order's state
+ * (a placement's reply, reconciliation), `PROVIDER_ORDER_FILL` also carries the order as that
+ * update leaves it (`orderStatus`, `quantityExecuted`, `averagePrice`, this fill included), so a
+ * consumer following its own orders needs no read of the order after a fill. A fill the venue
+ * reports on its own comes without them; the order's next update follows it.
  */
 export const FillSchema = z
   .object({
@@ -142,9 +144,9 @@ export const FillSchema = z
     side: OrderSideSchema,
     price: PositiveDecimalString,
     quantity: PositiveDecimalString,
-    quantityExecuted: NonNegativeDecimalString.optional().meta({ description: "the order's executed quantity including this fill" }),
-    orderStatus: OrderStatusSchema.optional().meta({ description: "the order's status after this fill" }),
-    averagePrice: PositiveDecimalString.optional().meta({ description: "the order's average fill price including this fill" }),
+    quantityExecuted: NonNegativeDecimalString.optional().meta({ description: "the order's executed quantity after the update that brought this fill" }),
+    orderStatus: OrderStatusSchema.optional().meta({ description: "the order's status after the update that brought this fill" }),
+    averagePrice: PositiveDecimalString.optional().meta({ description: "the order's average fill price after the update that brought this fill" }),
     fee: NonNegativeDecimalString.optional(),
     feeAsset: z.string().min(1).optional(),
     realizedPnl: DecimalString.optional(),

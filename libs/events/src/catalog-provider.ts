@@ -68,8 +68,8 @@ export const PROVIDER_EVENTS = {
   PROVIDER_ORDER_FILL: defineEvent(P, {
     category: 'order',
     durable: true,
-    en: "Order filled fully or partly, with the order's status, executed quantity and average price as the fill leaves them",
-    ru: 'Ордер исполнен полностью или частично; со статусом, исполненным объёмом и средней ценой ордера после этого исполнения',
+    en: "Order filled fully or partly; when learnt with the order's state, also the order's status, executed quantity and average price after it",
+    ru: 'Ордер исполнен полностью или частично; если известно состояние ордера, также его статус, исполненный объём и средняя цена после исполнения',
     payload: FillSchema,
   }),
   PROVIDER_SYMBOLS: defineEvent(P, {
