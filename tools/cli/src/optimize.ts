@@ -61,7 +61,7 @@ function verdictOf(d: OptimizationDetail): string[] {
   return [
     `${r.headlineKind === 'outOfSample' ? 'stitched out-of-sample' : 'in-sample'}: ${h ? `score ${h.score ?? 'n/a'}, return ${h.returnPct.toFixed(2)} %, max drawdown ${h.maxDrawdownPct.toFixed(2)} %, ${h.trades} trades` : 'none'}`,
     `chosen: ${JSON.stringify(r.chosen)}`,
-    `robustness ${r.guard.robustness?.toFixed(2) ?? '-'}, PBO ${r.guard.pbo === null ? '-' : `${(r.guard.pbo * 100).toFixed(0)} %`}`,
+    `robustness ${r.guard.robustness?.toFixed(2) ?? '-'}, PBO ${r.guard.pbo === null ? '-' : `${(r.guard.pbo * 100).toFixed(0)} %`}, deflated Sharpe ${r.guard.deflatedSharpe?.toFixed(2) ?? '-'}`,
     r.guard.verdict,
   ];
 }

@@ -133,6 +133,7 @@ export const FoldResultSchema = z.object({
   outOfSampleScore: TrialScoreSchema.nullable(),
   robustness: z.number().nullable(),
   pbo: z.number().nullable(),
+  deflatedSharpe: z.number().nullable(),
 });
 
 export const OptimizationResultSchema = z
@@ -143,20 +144,18 @@ export const OptimizationResultSchema = z
     chosen: ParamSet.nullable().meta({ description: 'The last fold’s choice: the parameters to run from now on' }),
     folds: z.array(FoldResultSchema),
     guard: z.object({
-      robustness: z
-        .number()
-        .nullable()
-        .meta({
-          description:
-            'Mean objective of the chosen parameters’ neighbours (one step along each axis) over the chosen’s own, in-sample; 1 = a plateau',
-        }),
-      pbo: z
-        .number()
-        .nullable()
-        .meta({
-          description:
-            'Probability of backtest overfitting (CSCV, Bailey et al. 2015): how often the in-sample best ranks in the lower half out of sample',
-        }),
+      robustness: z.number().nullable().meta({
+        description:
+          'Mean objective of the chosen parameters’ neighbours (one step along each axis) over the chosen’s own, in-sample; 1 = a plateau',
+      }),
+      pbo: z.number().nullable().meta({
+        description:
+          'Probability of backtest overfitting (CSCV, Bailey et al. 2015): how often the in-sample best ranks in the lower half out of sample',
+      }),
+      deflatedSharpe: z.number().nullable().meta({
+        description:
+          'Deflated Sharpe ratio (Bailey and López de Prado 2014): the probability that the chosen Sharpe is above zero once the trials tried are accounted for; below 0.95 is flagged',
+      }),
       flagged: z.boolean(),
       reasons: z.array(z.string()),
       verdict: z.string(),

@@ -85,10 +85,13 @@ export interface GuardInput {
   walkForward: boolean;
   robustness: number | undefined;
   pbo: number | undefined;
+  deflatedSharpe?: number | undefined;
 }
 
 export const PBO_LIMIT = 0.5;
 export const ROBUSTNESS_LIMIT = 0.5;
+/** The deflated Sharpe ratio's usual significance level. */
+export const DSR_LIMIT = 0.95;
 
 /** The guard's verdict in words: every reason it does not trust the result. */
 export function judge(input: GuardInput): { flagged: boolean; reasons: string[]; verdict: string } {
@@ -101,6 +104,11 @@ export function judge(input: GuardInput): { flagged: boolean; reasons: string[];
   }
   if (input.pbo !== undefined && input.pbo > PBO_LIMIT)
     reasons.push(`probability of backtest overfitting ${(input.pbo * 100).toFixed(0)} % (above ${PBO_LIMIT * 100} %)`);
+  if (input.deflatedSharpe !== undefined && input.deflatedSharpe < DSR_LIMIT) {
+    reasons.push(
+      `deflated Sharpe ratio ${input.deflatedSharpe.toFixed(2)}: after this many trials the best Sharpe is not significant (below ${DSR_LIMIT})`,
+    );
+  }
   if (input.robustness !== undefined && input.robustness < ROBUSTNESS_LIMIT)
     reasons.push(
       `the chosen parameters are a lone peak: their neighbours reach ${(input.robustness * 100).toFixed(0)} % of their score`,
@@ -113,4 +121,85 @@ export function judge(input: GuardInput): { flagged: boolean; reasons: string[];
       ? 'The chosen parameters held up out of sample, sit on a plateau and are unlikely to be an artefact of the search.'
       : 'In-sample only (no walk-forward): the parameters sit on a plateau and the search shows no sign of overfitting, but they were never tested on unseen bars.';
   return { flagged, reasons, verdict };
+}
+
+/** Standard normal CDF (Abramowitz and Stegun 7.1.26 through erf; |error| < 1.5e-7). */
+export function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
+  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+/** Inverse standard normal CDF (Acklam's rational approximation; relative error < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
+  ];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const poly = (k: number[], x: number) => k.reduce((acc, v) => acc * x + v, 0);
+  if (p < 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return poly(c, q) / (poly(d, q) * q + 1);
+  }
+  if (p > 1 - 0.02425) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return (poly(a, r) * q) / (poly(b, r) * r + 1);
+}
+
+const EULER_GAMMA = 0.5772156649015329;
+
+export interface SharpeSample {
+  bars: number;
+  sum: number;
+  sumSq: number;
+  sumCu?: number | undefined;
+  sumQu?: number | undefined;
+}
+
+/** Per-bar (not annualised) Sharpe ratio, skewness and kurtosis of a trial's returns. */
+function moments(s: SharpeSample): { sr: number; skew: number; kurt: number } | undefined {
+  if (s.bars < 3) return undefined;
+  const n = s.bars;
+  const mean = s.sum / n;
+  const m2 = s.sumSq / n - mean * mean;
+  if (m2 <= 1e-24) return undefined;
+  const hasHigher = s.sumCu !== undefined && s.sumQu !== undefined;
+  const m3 = hasHigher ? (s.sumCu as number) / n - 3 * mean * (s.sumSq / n) + 2 * mean ** 3 : 0;
+  const m4 = hasHigher
+    ? (s.sumQu as number) / n - 4 * mean * ((s.sumCu as number) / n) + 6 * mean * mean * (s.sumSq / n) - 3 * mean ** 4
+    : 3 * m2 * m2;
+  return { sr: mean / Math.sqrt(m2), skew: m3 / m2 ** 1.5, kurt: m4 / (m2 * m2) };
+}
+
+/**
+ * Deflated Sharpe ratio (Bailey and López de Prado, 2014): the probability that the chosen
+ * trial's true Sharpe ratio is above zero once the number of trials tried and the spread of their
+ * Sharpe ratios are accounted for (the best of many noise trials looks good by chance), with the
+ * chosen returns' skewness and kurtosis. Undefined with fewer than 2 trials.
+ */
+export function deflatedSharpe(chosen: SharpeSample, trials: readonly SharpeSample[]): number | undefined {
+  const c = moments(chosen);
+  const srs = trials
+    .map(moments)
+    .filter((m): m is NonNullable<typeof m> => m !== undefined)
+    .map((m) => m.sr);
+  if (!c || srs.length < 2) return undefined;
+  const mean = srs.reduce((a, b) => a + b, 0) / srs.length;
+  const variance = srs.reduce((a, b) => a + (b - mean) ** 2, 0) / (srs.length - 1);
+  const n = srs.length;
+  const sr0 =
+    Math.sqrt(variance) *
+    ((1 - EULER_GAMMA) * normalQuantile(1 - 1 / n) + EULER_GAMMA * normalQuantile(1 - 1 / (n * Math.E)));
+  const denom = 1 - c.skew * c.sr + ((c.kurt - 1) / 4) * c.sr * c.sr;
+  if (denom <= 0) return undefined;
+  return normalCdf(((c.sr - sr0) * Math.sqrt(chosen.bars - 1)) / Math.sqrt(denom));
 }

@@ -1,5 +1,5 @@
 import type { OptimizationObjective, OptimizationResult, TrialScore } from '@barfinex/contracts';
-import { judge, probabilityOfOverfitting, robustnessScore } from './guard';
+import { deflatedSharpe, judge, probabilityOfOverfitting, robustnessScore } from './guard';
 import { createSearcher } from './search';
 import type { Evaluated, SearchMethod } from './search';
 import { CSCV_BLOCKS, NO_SCORE, scoreTrial } from './scoring';
@@ -131,6 +131,7 @@ export async function runOptimization(plan: OptimizationPlan, deps: OptimizerDep
   let bestIs: number | null = null;
   const robustness: number[] = [];
   const pbos: number[] = [];
+  const dsrs: number[] = [];
 
   for (const fold of plan.folds) {
     const isWindow = { runFrom: fold.isStart, scoreFrom: fold.isStart, end: fold.isEnd };
@@ -183,6 +184,9 @@ export async function runOptimization(plan: OptimizationPlan, deps: OptimizerDep
       lastIsCurve = bestCurve;
       bestIs = bestIs === null ? chosen.score.score : Math.max(bestIs, chosen.score.score ?? -Infinity);
     }
+    const withStats = records.flatMap((r) => (r.stats ? [r.stats] : []));
+    const foldDsr = chosen?.stats ? deflatedSharpe(chosen.stats, withStats) : undefined;
+    if (foldDsr !== undefined) dsrs.push(foldDsr);
     const foldPbo = probabilityOfOverfitting(
       records.filter((r) => r.stats !== null).map((r) => r.stats?.blocks ?? []),
       CSCV_BLOCKS,
@@ -198,6 +202,7 @@ export async function runOptimization(plan: OptimizationPlan, deps: OptimizerDep
       outOfSampleScore: foldOos?.score ?? null,
       robustness: foldRobustness ?? null,
       pbo: foldPbo ?? null,
+      deflatedSharpe: foldDsr ?? null,
     });
   }
   total = done;
@@ -213,6 +218,7 @@ export async function runOptimization(plan: OptimizationPlan, deps: OptimizerDep
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
   const guardRobustness = mean(robustness);
   const guardPbo = mean(pbos);
+  const guardDsr = mean(dsrs);
   const verdict = judge({
     inSampleBest: bestIs,
     outOfSample: walkForward ? (headline?.score ?? null) : bestIs,
@@ -225,7 +231,7 @@ export async function runOptimization(plan: OptimizationPlan, deps: OptimizerDep
     headlineKind: walkForward ? 'outOfSample' : 'inSample',
     chosen: lastChosen,
     folds,
-    guard: { robustness: guardRobustness ?? null, pbo: guardPbo ?? null, ...verdict },
+    guard: { robustness: guardRobustness ?? null, pbo: guardPbo ?? null, deflatedSharpe: guardDsr ?? null, ...verdict },
     equity: { outOfSample: stitched?.curve ?? [], inSample: lastIsCurve },
   };
 }

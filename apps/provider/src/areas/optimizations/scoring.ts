@@ -11,6 +11,9 @@ export interface TrialStats {
   bars: number;
   sum: number;
   sumSq: number;
+  /** Sums of cubed and fourth-power returns (skew and kurtosis for the deflated Sharpe ratio); absent in rows stored before them. */
+  sumCu?: number;
+  sumQu?: number;
   /** Sum of squared negative returns (Sortino's downside deviation). */
   downSq: number;
   /** Equity at the end over equity at the start of the scored range, minus 1. */
@@ -43,6 +46,8 @@ export function combineStats(parts: readonly TrialStats[]): TrialStats {
     bars: parts.reduce((a, p) => a + p.bars, 0),
     sum: parts.reduce((a, p) => a + p.sum, 0),
     sumSq: parts.reduce((a, p) => a + p.sumSq, 0),
+    sumCu: parts.reduce((a, p) => a + (p.sumCu ?? 0), 0),
+    sumQu: parts.reduce((a, p) => a + (p.sumQu ?? 0), 0),
     downSq: parts.reduce((a, p) => a + p.downSq, 0),
     totalReturn: parts.reduce((a, p) => a + p.totalReturn, 0) / parts.length,
     maxDrawdownPct: Math.max(...parts.map((p) => p.maxDrawdownPct)),

@@ -77,6 +77,8 @@ export function runTrial(
         stats.bars += 1;
         stats.sum += r;
         stats.sumSq += r * r;
+        stats.sumCu = (stats.sumCu ?? 0) + r * r * r;
+        stats.sumQu = (stats.sumQu ?? 0) + r * r * r * r;
         if (r < 0) stats.downSq += r * r;
         const b = Math.min(CSCV_BLOCKS - 1, Math.floor(offset / blockLen)) * 3;
         blocks[b] = (blocks[b] as number) + 1;

@@ -175,7 +175,8 @@ function Result({ id }: { id: string }) {
           <strong>{r.headlineKind === 'outOfSample' ? 'Stitched out-of-sample' : 'In-sample'}:</strong> score{' '}
           {num(r.headline?.score)} · return {num(r.headline?.returnPct)} % · max drawdown{' '}
           {num(r.headline?.maxDrawdownPct)} % · robustness {num(r.guard.robustness)} · PBO{' '}
-          {r.guard.pbo === null ? '–' : `${(r.guard.pbo * 100).toFixed(0)} %`}
+          {r.guard.pbo === null ? '–' : `${(r.guard.pbo * 100).toFixed(0)} %`} · deflated Sharpe{' '}
+          {num(r.guard.deflatedSharpe)}
           <p>{r.guard.verdict}</p>
           <p className="mono">chosen {JSON.stringify(r.chosen)}</p>
         </div>
