@@ -11,6 +11,7 @@ import { OpenOrders } from './OpenOrders';
 import { OrderBook } from './OrderBook';
 import { OrderTicket } from './OrderTicket';
 import { PriceChart } from './PriceChart';
+import { RecentTrades } from './RecentTrades';
 import type { ChartHandle } from './PriceChart';
 
 const INTERVALS: readonly TimeFrame[] = ['min1', 'min5', 'min15', 'h1', 'h4', 'day'];
@@ -122,6 +123,7 @@ export function MarketPage() {
         <div className="stack">
           <OrderTicket connectorType={connectorType} marketType={marketType} instrument={instrument} lastPrice={lastPrice} />
           <OrderBook connectorType={connectorType} marketType={marketType} symbol={symbol} tickSize={instrument?.tickSize} stepSize={instrument?.stepSize} />
+          <RecentTrades symbol={symbol} marketType={marketType} tickSize={instrument?.tickSize} stepSize={instrument?.stepSize} />
         </div>
       </div>
     </div>

@@ -42,8 +42,10 @@ export function OpenOrders({ connectorType, marketType, tickSize, stepSize }: { 
   const qd = decimalsOf(stepSize);
 
   return (
-    <section className="card" aria-labelledby="open-orders-title">
-      <h2 id="open-orders-title">Open orders</h2>
+    <section className="card" aria-labelledby={`open-orders-${connectorType}-${marketType}`}>
+      <h2 id={`open-orders-${connectorType}-${marketType}`}>
+        Open orders · {connectorType}/{marketType}
+      </h2>
       {orders.isLoading ? <p className="muted">Loading…</p> : null}
       {orders.error ? <p className="error-box">{errorText(orders.error)}</p> : null}
       {cancel.error ? <p className="error-box">{errorText(cancel.error)}</p> : null}

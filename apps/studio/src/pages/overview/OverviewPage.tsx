@@ -7,7 +7,9 @@ import { useSession } from '../../app/session';
 import { useSettings } from '../../app/settings';
 import { errorText } from '../../lib/errors';
 import { formatFixed, formatTime } from '../../lib/format';
+import { OpenOrders } from '../market/OpenOrders';
 import { KillSwitch } from './KillSwitch';
+import { Positions } from './Positions';
 
 const DECISION_EVENTS: EventName[] = ['DETECTOR_SIGNAL_GENERATED', 'ADVISOR_DECISION_RESPONSE', 'INSPECTOR_RISK_LIMIT_BREACH', 'INSPECTOR_ENTRY_DECLINED', 'INSPECTOR_TRADE_OUTCOME', 'INSPECTOR_RISK_KILL_SWITCH'];
 
@@ -120,6 +122,9 @@ export function OverviewPage() {
       {inspectors.map((i) => (
         <KillSwitch key={i.appKey} appKey={i.appKey} />
       ))}
+      <Positions connectorType="sim" marketType="futures" />
+      <OpenOrders connectorType="sim" marketType="futures" />
+      <OpenOrders connectorType="sim" marketType="spot" />
       <section className="card" aria-labelledby="recent-title">
         <h2 id="recent-title">Recent signals, decisions and verdicts</h2>
         {recent.length === 0 ? <p className="muted">Waiting for events…</p> : null}
