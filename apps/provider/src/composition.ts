@@ -222,8 +222,7 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
     async stop(): Promise<void> {
       await replay.stop();
       await hookOutcomes?.unsubscribe();
-      await Promise.all([backtests.stop(), backfill.stop(), optimizations.stop()]);
-      await pool?.close();
+      await Promise.all([backtests.stop(), backfill.stop(), optimizations.stop(async () => pool?.close())]);
     },
   };
 }

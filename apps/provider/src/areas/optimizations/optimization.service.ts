@@ -126,6 +126,7 @@ export function createOptimizationService(deps: OptimizationServiceDeps) {
     publish(entry);
     let lastProgress = 0;
     const settings = { initialBalance: req.initialBalance, positionSizing: req.positionSizing, fees: req.fees };
+    const wanted = () => !entry.cancelled && !stopping;
     try {
       const result = await runOptimization(plan, {
         stored: trials,
@@ -133,7 +134,7 @@ export function createOptimizationService(deps: OptimizationServiceDeps) {
           combineStats(
             await Promise.all(
               series.map((sr) =>
-                pool.run({ detector: detector.name, params, seriesKey: `${id}:${sr.symbol}`, window, settings }),
+                pool.run({ detector: detector.name, params, seriesKey: `${id}:${sr.symbol}`, window, settings }, wanted),
               ),
             ),
           ),
@@ -160,7 +161,7 @@ export function createOptimizationService(deps: OptimizationServiceDeps) {
             publish(entry);
           }
         },
-        cancelled: () => entry.cancelled || stopping,
+        cancelled: () => !wanted(),
       });
       // Stored before it shows as finished, so a reader that sees `finished` also gets the result.
       const finishedAt = now();
@@ -281,8 +282,11 @@ export function createOptimizationService(deps: OptimizationServiceDeps) {
     },
 
     /** Stops at the next trial; a running job stays `running` in the store and resumes at the next start. */
-    async stop(): Promise<void> {
+    async stop(closePool?: () => Promise<void>): Promise<void> {
       stopping = true;
+      // Closing the pool fails the trials in flight at once (a trial over a year of bars takes
+      // seconds); the job stays `running` in the store and the next start resumes it.
+      await closePool?.();
       await queue;
     },
 

@@ -43,6 +43,11 @@ describe('research pool', () => {
       await expect(pool.run({ detector: 'nope', params, seriesKey: 's', window, settings })).rejects.toThrow(
         /unknown detector/,
       );
+      // A trial no longer wanted when a worker frees up (its job cancelled or stopping) is not run.
+      const task = { detector: 'ema-cross-atr', params, seriesKey: 's', window, settings };
+      const busy = [pool.run(task), pool.run(task)];
+      await expect(pool.run(task, () => false)).rejects.toThrow(/no longer wanted/);
+      await Promise.all(busy);
     } finally {
       await pool.close();
     }

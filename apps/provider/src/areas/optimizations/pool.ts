@@ -45,7 +45,7 @@ interface Pending {
 export function createTrialPool(options: TrialPoolOptions = {}) {
   const size = Math.max(1, options.size ?? defaultPoolSize());
   const init: WorkerInit = { detectorsDir: options.detectorsDir, nice: options.nice ?? 10 };
-  const queue: Array<{ id: number; task: TrialTask }> = [];
+  const queue: Array<{ id: number; task: TrialTask; wanted?: () => boolean }> = [];
   const pending = new Map<number, Pending>();
   const idle: Worker[] = [];
   const busy = new Map<Worker, number>();
@@ -57,8 +57,14 @@ export function createTrialPool(options: TrialPoolOptions = {}) {
 
   const pump = () => {
     while (idle.length > 0 && queue.length > 0) {
+      const job = queue.shift() as { id: number; task: TrialTask; wanted?: () => boolean };
+      // A trial whose job was cancelled or is stopping is dropped here, not run.
+      if (job.wanted && !job.wanted()) {
+        pending.get(job.id)?.reject(new Error('the trial is no longer wanted'));
+        pending.delete(job.id);
+        continue;
+      }
       const worker = idle.pop() as Worker;
-      const job = queue.shift() as { id: number; task: TrialTask };
       busy.set(worker, job.id);
       worker.postMessage({ type: 'trial', id: job.id, task: job.task } satisfies WorkerRequest);
     }
@@ -111,12 +117,13 @@ export function createTrialPool(options: TrialPoolOptions = {}) {
       for (const key of [...sent.keys()]) if (key.startsWith(prefix)) sent.delete(key);
       for (const w of workers) w.postMessage({ type: 'drop', prefix } satisfies WorkerRequest);
     },
-    run(task: TrialTask): Promise<TrialStats> {
+    /** Runs a trial when a worker is free; `wanted` is asked then, and a trial no longer wanted is rejected unrun. */
+    run(task: TrialTask, wanted?: () => boolean): Promise<TrialStats> {
       if (closed) return Promise.reject(new Error('the research pool is closed'));
       const id = nextId++;
       return new Promise<TrialStats>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        queue.push({ id, task });
+        queue.push({ id, task, ...(wanted ? { wanted } : {}) });
         pump();
       });
     },
