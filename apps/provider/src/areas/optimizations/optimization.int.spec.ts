@@ -109,4 +109,27 @@ describeWithPostgres('optimisation jobs survive a provider killed mid-job (Postg
       return p;
     }
   }, 300_000);
+
+  it('a graceful stop mid-job leaves it to the next start, which finishes it', async () => {
+    const env = { RESEARCH_WORKERS: '1' };
+    const first = await startProviderProcess({ databaseUrl: db.url, env });
+    providers.push(first);
+    const job = await api<{ id: string }>(first, 'POST', '/optimizations', REQUEST);
+    await eventually(
+      async () =>
+        expect(
+          (await api<Detail>(first, 'GET', `/optimizations/${job.body.id}?trials=0`)).body.done,
+        ).toBeGreaterThanOrEqual(2),
+      60_000,
+      20,
+    );
+    await first.stop();
+    expect(first.output()).not.toMatch(/optimisation failed/);
+    const again = await startProviderProcess({ databaseUrl: db.url, env, token: first.token });
+    providers.push(again);
+    const resumed = await finished(again, job.body.id);
+    const keys = resumed.trials.map((t) => `${t.fold}/${t.role}/${t.seq}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(resumed.done).toBe(resumed.trials.length);
+  }, 300_000);
 });
