@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { backtestRoutes } from '@barfinex/contracts';
 import type { Candle } from '@barfinex/contracts';
@@ -30,6 +30,11 @@ export function MarketPage() {
     chart.current = h;
   }, []);
 
+  // Older bars paged in as the user scrolls left; reset with the series.
+  const [older, setOlder] = useState<{ key: string; bars: Candle[]; exhausted: boolean }>({ key: '', bars: [], exhausted: false });
+  const seriesKey = `${marketType}/${symbol}/${interval}`;
+  const paging = useRef(false);
+
   const symbols = useQuery({ queryKey: ['symbols', connectorType, marketType], queryFn: () => client.market.symbols({ connectorType, marketType }) });
   const instrument = symbols.data?.find((s) => s.symbol === symbol);
   useEffect(() => {
@@ -46,6 +51,27 @@ export function MarketPage() {
     const last = candles.data?.[candles.data.length - 1];
     if (last) setLastPrice(last.close);
   }, [candles.data]);
+
+  const olderBars = older.key === seriesKey ? older.bars : [];
+  const allCandles = useMemo(() => [...olderBars, ...(candles.data ?? [])], [olderBars, candles.data]);
+  const loadOlder = useCallback(async () => {
+    const first = allCandles[0];
+    if (!first || paging.current || (older.key === seriesKey && older.exhausted)) return;
+    paging.current = true;
+    try {
+      const to = first.time - 1;
+      const from = to - (HISTORY_DAYS[interval] ?? 1) * 86_400_000;
+      const bars = await client.candles.list({ connectorType, marketType, symbol, interval, from: String(from), to: String(to) });
+      setOlder((o) => {
+        const base = o.key === seriesKey ? o.bars : [];
+        return { key: seriesKey, bars: [...bars, ...base], exhausted: bars.length === 0 };
+      });
+    } catch {
+      // the next scroll tries again
+    } finally {
+      paging.current = false;
+    }
+  }, [allCandles, older, seriesKey, client, connectorType, marketType, symbol, interval]);
 
   const backfill = useMutation({
     mutationFn: () =>
@@ -116,7 +142,7 @@ export function MarketPage() {
                 {backfill.error ? <span className="field-error">{errorText(backfill.error)}</span> : null}
               </div>
             ) : null}
-            <PriceChart candles={candles.data ?? []} tickSize={instrument?.tickSize} onReady={onReady} />
+            <PriceChart series={seriesKey} candles={allCandles} tickSize={instrument?.tickSize} onReady={onReady} onNeedOlder={() => void loadOlder()} />
           </section>
           <OpenOrders connectorType={connectorType} marketType={marketType} tickSize={instrument?.tickSize} stepSize={instrument?.stepSize} />
         </div>

@@ -17,12 +17,29 @@ const toTime = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
  * the pane index as third argument; see its "Panes" docs). History goes in with setData once;
  * live bars go through update(), never setData, so the user's zoom and scroll stay put.
  */
-export function PriceChart({ candles, tickSize, onReady }: { candles: readonly Candle[]; tickSize: string | undefined; onReady: (handle: ChartHandle | null) => void }) {
+export function PriceChart({
+  candles,
+  tickSize,
+  onReady,
+  onNeedOlder,
+  series,
+}: {
+  candles: readonly Candle[];
+  /** Identifies the series shown (market/symbol/interval): a new one starts at the live edge. */
+  series: string;
+  tickSize: string | undefined;
+  onReady: (handle: ChartHandle | null) => void;
+  /** Called when the user scrolls near the oldest bar shown: the page loads the bars before it. */
+  onNeedOlder?: () => void;
+}) {
   const el = useRef<HTMLDivElement>(null);
   const chartRef = useRef<IChartApi | null>(null);
   const priceRef = useRef<ISeriesApi<'Candlestick'> | null>(null);
   const volumeRef = useRef<ISeriesApi<'Histogram'> | null>(null);
   const lastTime = useRef(0);
+  const scrolled = useRef(false);
+  const needOlder = useRef(onNeedOlder);
+  needOlder.current = onNeedOlder;
   const { theme, timeZone } = useSettings();
   const colors = themeColors(theme);
 
@@ -47,6 +64,13 @@ export function PriceChart({ candles, tickSize, onReady }: { candles: readonly C
     });
     const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceLineVisible: false, lastValueVisible: false }, 1);
     chart.panes()[1]?.setHeight(90);
+    // History paging to the left, as lightweight-charts' "infinite history" example does.
+    chart.timeScale().subscribeVisibleLogicalRangeChange((range) => {
+      if (!range) return;
+      const before = price.barsInLogicalRange(range)?.barsBefore;
+      if (before !== undefined && before < 10) needOlder.current?.();
+    });
+    scrolled.current = false;
     chartRef.current = chart;
     priceRef.current = price;
     volumeRef.current = volume;
@@ -59,6 +83,10 @@ export function PriceChart({ candles, tickSize, onReady }: { candles: readonly C
   }, [theme, timeZone, tickSize, colors.bg, colors.text, colors.grid, colors.up, colors.down]);
 
   useEffect(() => {
+    scrolled.current = false;
+  }, [series]);
+
+  useEffect(() => {
     const price = priceRef.current;
     const volume = volumeRef.current;
     if (!price || !volume) return;
@@ -69,7 +97,11 @@ export function PriceChart({ candles, tickSize, onReady }: { candles: readonly C
     price.setData(rows.map(([time, c]) => ({ time: time as UTCTimestamp, open: Number(c.open), high: Number(c.high), low: Number(c.low), close: Number(c.close) })));
     volume.setData(rows.map(([time, c]) => ({ time: time as UTCTimestamp, value: Number(c.volume), color: Number(c.close) >= Number(c.open) ? colors.upA : colors.downA })));
     lastTime.current = rows.length ? (rows[rows.length - 1]?.[0] ?? 0) : 0;
-    chartRef.current?.timeScale().scrollToRealTime();
+    // Jump to the live edge once; later data (older pages) keeps the user's view.
+    if (!scrolled.current && rows.length > 0) {
+      chartRef.current?.timeScale().scrollToRealTime();
+      scrolled.current = true;
+    }
   }, [candles, theme, timeZone, tickSize, colors.upA, colors.downA]);
 
   useEffect(() => {
