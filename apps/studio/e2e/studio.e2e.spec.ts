@@ -93,6 +93,11 @@ describe('Studio in a browser', () => {
     await shot('market-order');
     await row.first().getByRole('button', { name: /^Cancel order/ }).click();
     await row.first().waitFor({ state: 'detached' });
+    // A fill of ours lands on the chart as a marker (drawn on the canvas; the page stays error-free).
+    const market = await api('POST', '/orders', { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001', connectorType: 'sim', marketType: 'spot', clientOrderId: `e2e-marker-${Date.now()}` });
+    expect(market.status).toBe(201);
+    await page.getByTestId('recent-trades').locator('tr').first().waitFor();
+    await shot('market-fill');
   });
 
   it("shows a rejected order's API message beside the field", async () => {

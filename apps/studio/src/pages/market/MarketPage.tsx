@@ -93,6 +93,19 @@ export function MarketPage() {
     if (painted) requestAnimationFrame(() => painted(env.timestamp));
   });
 
+  // Your fills and the detectors' signals, as markers on the chart.
+  useLiveEvents(['PROVIDER_ORDER_FILL', 'DETECTOR_SIGNAL_GENERATED'], symbol ? [symbol] : undefined, (env) => {
+    if (env.type === 'PROVIDER_ORDER_FILL') {
+      const f = env.payload as { fillId: string; symbol: string; side: 'BUY' | 'SELL'; price: string; quantity: string; time: number };
+      if (f.symbol !== symbol || (env.marketType && env.marketType !== marketType)) return;
+      chart.current?.mark({ id: f.fillId, time: f.time, kind: 'fill', side: f.side, price: Number(f.price), text: `${f.side} ${f.quantity}` });
+    } else {
+      const sig = env.payload as { signalId: string; symbol: string; direction: string; strategy?: string; createdAt?: number };
+      if (sig.symbol !== symbol) return;
+      chart.current?.mark({ id: sig.signalId, time: sig.createdAt ?? env.timestamp, kind: 'signal', side: sig.direction === 'SHORT' ? 'SELL' : 'BUY', text: sig.strategy ?? 'signal' });
+    }
+  });
+
   const pd = decimalsOf(instrument?.tickSize);
   return (
     <div className="stack">

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { CandlestickSeries, ColorType, HistogramSeries, createChart } from 'lightweight-charts';
-import type { IChartApi, ISeriesApi, UTCTimestamp } from 'lightweight-charts';
+import { CandlestickSeries, ColorType, HistogramSeries, createChart, createSeriesMarkers } from 'lightweight-charts';
+import type { IChartApi, ISeriesApi, ISeriesMarkersPluginApi, SeriesMarker, Time, UTCTimestamp } from 'lightweight-charts';
 import type { Candle } from '@barfinex/contracts';
 import { formatTime } from '../../lib/format';
 import { themeColors, useSettings } from '../../app/settings';
@@ -8,7 +8,21 @@ import { themeColors, useSettings } from '../../app/settings';
 export interface ChartHandle {
   /** Applies one live bar (same time replaces the last bar, a later time appends). */
   update(candle: Candle): void;
+  /** A fill (arrow at its price) or a detector's signal (circle above or below the bar). */
+  mark(marker: ChartMarker): void;
 }
+
+export interface ChartMarker {
+  id: string;
+  /** Unix ms; the marker lands on the bar that contains it. */
+  time: number;
+  kind: 'fill' | 'signal';
+  side: 'BUY' | 'SELL';
+  price?: number;
+  text: string;
+}
+
+const MAX_MARKERS = 500;
 
 const toTime = (ms: number) => Math.floor(ms / 1000) as UTCTimestamp;
 
@@ -37,6 +51,9 @@ export function PriceChart({
   const priceRef = useRef<ISeriesApi<'Candlestick'> | null>(null);
   const volumeRef = useRef<ISeriesApi<'Histogram'> | null>(null);
   const lastTime = useRef(0);
+  const markersRef = useRef<ISeriesMarkersPluginApi<Time> | null>(null);
+  const marks = useRef<ChartMarker[]>([]);
+  const barMs = useRef(60_000);
   const scrolled = useRef(false);
   const needOlder = useRef(onNeedOlder);
   needOlder.current = onNeedOlder;
@@ -71,19 +88,36 @@ export function PriceChart({
       if (before !== undefined && before < 10) needOlder.current?.();
     });
     scrolled.current = false;
+    markersRef.current = createSeriesMarkers(price, []);
     chartRef.current = chart;
     priceRef.current = price;
     volumeRef.current = volume;
     return () => {
       chart.remove();
       chartRef.current = null;
+      markersRef.current = null;
       priceRef.current = null;
       volumeRef.current = null;
     };
   }, [theme, timeZone, tickSize, colors.bg, colors.text, colors.grid, colors.up, colors.down]);
 
+  // Markers snap to the bar that holds them (the chart puts a marker on an existing bar's time).
+  const applyMarkers = () => {
+    const plugin = markersRef.current;
+    if (!plugin) return;
+    const list: SeriesMarker<Time>[] = marks.current.map((m) => {
+      const time = (Math.floor(m.time / barMs.current) * barMs.current) / 1000;
+      const up = m.side === 'BUY';
+      return m.kind === 'fill' && m.price !== undefined
+        ? { id: m.id, time: time as UTCTimestamp, position: 'atPriceMiddle', price: m.price, shape: up ? 'arrowUp' : 'arrowDown', color: up ? colors.up : colors.down, text: m.text }
+        : { id: m.id, time: time as UTCTimestamp, position: up ? 'belowBar' : 'aboveBar', shape: 'circle', color: colors.accent, text: m.text };
+    });
+    plugin.setMarkers(list.sort((x, y) => Number(x.time) - Number(y.time)));
+  };
+
   useEffect(() => {
     scrolled.current = false;
+    marks.current = [];
   }, [series]);
 
   useEffect(() => {
@@ -97,6 +131,9 @@ export function PriceChart({
     price.setData(rows.map(([time, c]) => ({ time: time as UTCTimestamp, open: Number(c.open), high: Number(c.high), low: Number(c.low), close: Number(c.close) })));
     volume.setData(rows.map(([time, c]) => ({ time: time as UTCTimestamp, value: Number(c.volume), color: Number(c.close) >= Number(c.open) ? colors.upA : colors.downA })));
     lastTime.current = rows.length ? (rows[rows.length - 1]?.[0] ?? 0) : 0;
+    const a = rows[rows.length - 2]?.[0];
+    if (a !== undefined && lastTime.current > a) barMs.current = (lastTime.current - a) * 1000;
+    applyMarkers();
     // Jump to the live edge once; later data (older pages) keeps the user's view.
     if (!scrolled.current && rows.length > 0) {
       chartRef.current?.timeScale().scrollToRealTime();
@@ -115,6 +152,10 @@ export function PriceChart({
         lastTime.current = time;
         price.update({ time, open: Number(c.open), high: Number(c.high), low: Number(c.low), close: Number(c.close) });
         volume.update({ time, value: Number(c.volume), color: Number(c.close) >= Number(c.open) ? colors.upA : colors.downA });
+      },
+      mark(m) {
+        marks.current = [...marks.current.filter((x) => x.id !== m.id), m].slice(-MAX_MARKERS);
+        applyMarkers();
       },
     });
     return () => onReady(null);
