@@ -162,6 +162,9 @@ describe('Studio in a browser', () => {
     expect(placed.status).toBe(201);
     await page.locator('[data-event-type="PROVIDER_ORDER_CREATE"]').filter({ hasText: clientOrderId }).first().waitFor();
     await page.locator('[data-event-type="PROVIDER_ORDER_CLOSE"]').filter({ hasText: clientOrderId }).first().waitFor();
+    // A backfill started from here reports its progress beside the form.
+    await page.getByRole('button', { name: 'Start backfill' }).click();
+    await page.getByRole('status').filter({ hasText: /BTCUSDT min1 (running|finished)/ }).waitFor();
     await shot('events');
   });
 

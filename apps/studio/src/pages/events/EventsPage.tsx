@@ -11,6 +11,7 @@ import { useSession } from '../../app/session';
 import { useSettings } from '../../app/settings';
 import { errorText } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
+import { Jobs } from './Jobs';
 
 /** Rows kept in the page at most: older ones are paged from the event sink, not held in memory. */
 export const MAX_ROWS = 20_000;
@@ -120,6 +121,7 @@ export function EventsPage() {
           </button>
         )}
       </form>
+      <Jobs />
       {stored.error ? <p className="error-box">{errorText(stored.error)}</p> : null}
       <p className="muted">
         {rows.length} events{stored.isLoading ? ' (loading stored events…)' : ''}
