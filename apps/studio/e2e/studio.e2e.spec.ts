@@ -79,7 +79,7 @@ describe('Studio in a browser', () => {
     await shot('market');
   });
 
-  it('places a LIMIT order from the ticket, sees it in open orders from the live event, and cancels it', async () => {
+  it('places a LIMIT order from the ticket, sees it in open orders from the live event, replaces and cancels it', async () => {
     const { page } = browser;
     const ticker = await api('GET', '/symbols/sim/spot/BTCUSDT/ticker');
     const last = Number((ticker.json as { c: string }).c);
@@ -90,9 +90,17 @@ describe('Studio in a browser', () => {
     await page.getByRole('button', { name: 'Buy' }).click();
     const row = page.getByTestId('open-orders').locator('tbody tr').filter({ hasText: 'LIMIT' }).filter({ hasText: Number(price).toLocaleString('en-US', { minimumFractionDigits: 2 }) });
     await row.first().waitFor();
-    await shot('market-order');
-    await row.first().getByRole('button', { name: /^Cancel order/ }).click();
+    // Replace it at a new price: the old order goes, the new one takes its row.
+    const newPrice = (Number(price) - 1).toFixed(2);
+    await row.first().getByRole('button', { name: /^Replace order/ }).click();
+    await page.getByLabel(/^New price for/).fill(newPrice);
+    await page.getByRole('button', { name: 'Send' }).click();
+    const replaced = page.getByTestId('open-orders').locator('tbody tr').filter({ hasText: Number(newPrice).toLocaleString('en-US', { minimumFractionDigits: 2 }) });
+    await replaced.first().waitFor();
     await row.first().waitFor({ state: 'detached' });
+    await shot('market-order');
+    await replaced.first().getByRole('button', { name: /^Cancel order/ }).click();
+    await replaced.first().waitFor({ state: 'detached' });
     // A fill of ours lands on the chart as a marker (drawn on the canvas; the page stays error-free).
     const market = await api('POST', '/orders', { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001', connectorType: 'sim', marketType: 'spot', clientOrderId: `e2e-marker-${Date.now()}` });
     expect(market.status).toBe(201);

@@ -7,6 +7,7 @@ import { useLiveEvents } from '../../app/live';
 import { useSession } from '../../app/session';
 import { errorText } from '../../lib/errors';
 import { decimalsOf, formatFixed } from '../../lib/format';
+import { Positions } from '../overview/Positions';
 import { OpenOrders } from './OpenOrders';
 import { OrderBook } from './OrderBook';
 import { OrderTicket } from './OrderTicket';
@@ -158,6 +159,7 @@ export function MarketPage() {
             <PriceChart series={seriesKey} candles={allCandles} tickSize={instrument?.tickSize} onReady={onReady} onNeedOlder={() => void loadOlder()} />
           </section>
           <OpenOrders connectorType={connectorType} marketType={marketType} tickSize={instrument?.tickSize} stepSize={instrument?.stepSize} />
+          {marketType === 'futures' ? <Positions connectorType={connectorType} marketType={marketType} /> : null}
         </div>
         <div className="stack">
           <OrderTicket connectorType={connectorType} marketType={marketType} instrument={instrument} lastPrice={lastPrice} />

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Order } from '@barfinex/contracts';
 import { FINAL_ORDER_STATUSES } from '@barfinex/enums';
@@ -38,6 +39,14 @@ export function OpenOrders({ connectorType, marketType, tickSize, stepSize }: { 
     mutationFn: (id: string) => client.orders.close(id),
     onSuccess: (order) => queryClient.setQueryData<Order[]>(key, (old) => applyOrderEvent(old ?? [], order)),
   });
+  const [editing, setEditing] = useState<{ id: string; price: string } | null>(null);
+  const replace = useMutation({
+    mutationFn: (v: { id: string; price: string }) => client.orders.replace(v.id, { price: v.price }),
+    onSuccess: (r) => {
+      queryClient.setQueryData<Order[]>(key, (old) => applyOrderEvent(applyOrderEvent(old ?? [], r.canceled), r.order));
+      setEditing(null);
+    },
+  });
   const pd = decimalsOf(tickSize);
   const qd = decimalsOf(stepSize);
 
@@ -49,6 +58,7 @@ export function OpenOrders({ connectorType, marketType, tickSize, stepSize }: { 
       {orders.isLoading ? <p className="muted">Loading…</p> : null}
       {orders.error ? <p className="error-box">{errorText(orders.error)}</p> : null}
       {cancel.error ? <p className="error-box">{errorText(cancel.error)}</p> : null}
+      {replace.error ? <p className="error-box">{errorText(replace.error)}</p> : null}
       {orders.data && orders.data.length === 0 ? <p className="muted">No open orders on {connectorType}/{marketType}.</p> : null}
       {orders.data && orders.data.length > 0 ? (
         <div className="scroll">
@@ -81,7 +91,28 @@ export function OpenOrders({ connectorType, marketType, tickSize, stepSize }: { 
                   <td className="mono muted">
                     <Link to={`/lineage?id=${encodeURIComponent(o.id)}`}>{o.clientOrderId ?? o.id}</Link>
                   </td>
-                  <td>
+                  <td className="row">
+                    {editing?.id === o.id ? (
+                      <form
+                        className="row"
+                        onSubmit={(e) => {
+                          e.preventDefault();
+                          replace.mutate(editing);
+                        }}
+                      >
+                        <input value={editing.price} onChange={(e) => setEditing({ id: o.id, price: e.target.value })} size={10} aria-label={`New price for ${o.clientOrderId ?? o.id}`} autoFocus />
+                        <button type="submit" disabled={replace.isPending}>
+                          Send
+                        </button>
+                        <button type="button" className="ghost" onClick={() => setEditing(null)}>
+                          ×
+                        </button>
+                      </form>
+                    ) : o.price ? (
+                      <button type="button" onClick={() => setEditing({ id: o.id, price: o.price ?? '' })} aria-label={`Replace order ${o.clientOrderId ?? o.id}`}>
+                        Replace
+                      </button>
+                    ) : null}
                     <button type="button" onClick={() => cancel.mutate(o.id)} disabled={cancel.isPending} aria-label={`Cancel order ${o.clientOrderId ?? o.id}`}>
                       Cancel
                     </button>
