@@ -4,6 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { ORDER_TYPE_VALUES, OrderType, isTriggeredOrderType } from '@barfinex/enums';
 import type { Instrument } from '@barfinex/contracts';
 import type { ConnectorType, MarketType, OrderSide } from '@barfinex/enums';
+import { needsScope, useCan } from '../../app/access';
 import { useSession } from '../../app/session';
 import { fieldErrors } from '../../lib/errors';
 import { snapToStep } from '../../lib/format';
@@ -51,6 +52,8 @@ export function OrderTicket({ connectorType, marketType, instrument, lastPrice }
   const [leverage, setLeverage] = useState('');
   const [placed, setPlaced] = useState<string | null>(null);
 
+  // Placing an order needs `trade`: a read-only token sees the ticket with its buttons disabled.
+  const canTrade = useCan('trade');
   const place = useMutation({
     mutationFn: (side: OrderSide) =>
       client.orders.create({
@@ -130,10 +133,10 @@ export function OrderTicket({ connectorType, marketType, instrument, lastPrice }
         </p>
       ) : null}
       <div className="row">
-        <button type="submit" className="buy" disabled={place.isPending || !instrument}>
+        <button type="submit" className="buy" disabled={place.isPending || !instrument || !canTrade} title={canTrade ? undefined : needsScope('trade')}>
           Buy
         </button>
-        <button type="button" className="sell" disabled={place.isPending || !instrument} onClick={() => submit('SELL')()}>
+        <button type="button" className="sell" disabled={place.isPending || !instrument || !canTrade} title={canTrade ? undefined : needsScope('trade')} onClick={() => submit('SELL')()}>
           Sell
         </button>
       </div>
