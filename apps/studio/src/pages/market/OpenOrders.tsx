@@ -91,7 +91,8 @@ export function OpenOrders({ connectorType, marketType, tickSize, stepSize }: { 
                   <td className="mono muted">
                     <Link to={`/lineage?id=${encodeURIComponent(o.id)}`}>{o.clientOrderId ?? o.id}</Link>
                   </td>
-                  <td className="row">
+                  <td>
+                    <div className="actions">
                     {editing?.id === o.id ? (
                       <form
                         className="row"
@@ -116,6 +117,7 @@ export function OpenOrders({ connectorType, marketType, tickSize, stepSize }: { 
                     <button type="button" onClick={() => cancel.mutate(o.id)} disabled={cancel.isPending} aria-label={`Cancel order ${o.clientOrderId ?? o.id}`}>
                       Cancel
                     </button>
+                    </div>
                   </td>
                 </tr>
               ))}
