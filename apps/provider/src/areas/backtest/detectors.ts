@@ -1,12 +1,11 @@
 import type { DetectorInfo } from '@barfinex/contracts';
-import { DetectorParamsError, parseDetectorParams } from '@barfinex/detector-kit';
+import { DetectorParamsError, detectorParamsJsonSchema, parseDetectorParams } from '@barfinex/detector-kit';
 import type { Detector } from '@barfinex/detector-kit';
 import { EXAMPLE_ALIASES, EXAMPLE_DETECTORS } from '@barfinex/detector-kit/examples';
 import { discoverDetectorModules, loadDetectorModule } from '@barfinex/detector-kit/loader';
 import type { ModuleImporter } from '@barfinex/detector-kit/loader';
 import type { TimeFrame } from '@barfinex/enums';
 import { badRequest } from '@barfinex/service-kit';
-import { z } from 'zod';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -21,10 +20,6 @@ export interface DetectorCatalog {
   list(): DetectorInfo[];
   /** Module files of the user's detectors (the workers load the same ones). */
   readonly modules: readonly string[];
-}
-
-export function paramsJsonSchema(detector: Detector): Record<string, unknown> {
-  return z.toJSONSchema(detector.params as unknown as z.ZodType, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }
 
 export function builtinCatalog(): DetectorCatalog {
@@ -54,7 +49,7 @@ function catalogOf(user: readonly Detector[], modules: readonly string[]): Detec
           origin,
           aliases: aliasesOf(detector.name),
           timeframes: [...detector.inputs.timeframes],
-          paramsSchema: paramsJsonSchema(detector),
+          paramsSchema: detectorParamsJsonSchema(detector),
         }))
         .sort((a, b) => a.name.localeCompare(b.name)),
   };

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { createNormal, createRng, defineDetector } from '@barfinex/detector-kit';
+import { createNormal, createRng, defineDetector, detectorParamsJsonSchema } from '@barfinex/detector-kit';
 import type { Detector } from '@barfinex/detector-kit';
-import { paramsJsonSchema } from '../backtest/detectors';
 import { appendCandles, createSharedSeries } from './candle-buffer';
 import { runOptimization } from './optimizer';
 import type { SearchMethod } from './search';
@@ -69,7 +68,7 @@ it.each<SearchMethod>(['grid', 'random', 'tpe'])(
   async (method) => {
     const result = await runOptimization(
       {
-        space: buildSearchSpace(paramsJsonSchema(minuteBuyer), { entryMinute: { min: 0, max: 59, step: 1 } }),
+        space: buildSearchSpace(detectorParamsJsonSchema(minuteBuyer), { entryMinute: { min: 0, max: 59, step: 1 } }),
         folds: [{ index: 0, isStart: 0, isEnd: BARS }],
         method,
         trials: 20,

@@ -1,6 +1,6 @@
 import { EXAMPLE_DETECTORS } from '@barfinex/detector-kit/examples';
+import { detectorParamsJsonSchema } from '@barfinex/detector-kit';
 import type { Detector } from '@barfinex/detector-kit';
-import { paramsJsonSchema } from '../backtest/detectors';
 import { syntheticCandles } from '../backtest/candle-source';
 import { appendCandles, createSharedSeries } from './candle-buffer';
 import { runOptimization } from './optimizer';
@@ -28,7 +28,7 @@ it('flags an optimisation of pure noise data: the in-sample best does not hold o
   const detector = EXAMPLE_DETECTORS['ema-cross-atr'] as Detector;
   const result = await runOptimization(
     {
-      space: buildSearchSpace(paramsJsonSchema(detector), {
+      space: buildSearchSpace(detectorParamsJsonSchema(detector), {
         fast: { min: 3, max: 12, step: 1 },
         slow: { min: 15, max: 60, step: 5 },
       }),

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '@barfinex/bus';
 import type { OptimizationDetail, OptimizationRequest, OptimizationSummary } from '@barfinex/contracts';
+import { detectorParamsJsonSchema } from '@barfinex/detector-kit';
 import type { Detector } from '@barfinex/detector-kit';
 import { timeFrameMs } from '@barfinex/enums';
 import { badRequest, conflict, notFound } from '@barfinex/service-kit';
 import type { CandlesRepository } from '../candles/candles.repository';
-import { findDetector, paramsJsonSchema } from '../backtest/detectors';
+import { findDetector } from '../backtest/detectors';
 import type { DetectorCatalog } from '../backtest/detectors';
 import type { OptimizationRepository } from './optimization.repository';
 import { toTrialView } from './optimization.repository';
@@ -42,7 +43,7 @@ function planOf(
   bars: number,
   maxTrials: number,
 ): Omit<OptimizationPlan, 'timeAt'> {
-  const space = buildSearchSpace(paramsJsonSchema(detector), req.space);
+  const space = buildSearchSpace(detectorParamsJsonSchema(detector), req.space);
   if (req.search.method === 'grid' && gridSize(space) > maxTrials) {
     throw badRequest(
       `space: the grid has ${gridSize(space)} points, more than ${maxTrials}: narrow it, widen steps or use random/tpe`,
