@@ -2,6 +2,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { toolPath, toolsFromOpenApi } from './mcp-tools';
+import { positionCapViolations } from './risk-check';
 import type { McpTool } from './mcp-tools';
 
 /** One call of the provider's REST API with the agent's own token: scopes, limits and audit as for any client. */
@@ -38,14 +39,21 @@ export function createMcpServer(deps: McpServerDeps): Server {
   const byName = new Map(tools.map((t) => [t.name, t]));
   const server = new Server({ name: 'barfinex-provider', version: deps.version }, { capabilities: { tools: {}, resources: {} } });
 
-  /** An inspector with its kill switch engaged stops agent trading, as it stops the platform's own. */
-  async function killSwitchEngaged(): Promise<string | undefined> {
+  /** The active inspectors' keys; a string when they cannot be read (the token lacks read). */
+  async function inspectors(): Promise<string[] | string> {
     const apps = await deps.call({ method: 'get', path: '/apps/registry' });
     if (apps.status !== 200) return `cannot check the kill switch (${apps.status}): a trading agent's token also needs read`;
     const list = (apps.body as { data?: Array<{ appType: string; appKey: string }> }).data ?? [];
-    for (const app of list.filter((a) => a.appType === 'inspector')) {
-      const state = await deps.call({ method: 'get', path: `/inspectors/${encodeURIComponent(app.appKey)}/inspector/kill-switch` });
-      if (state.status === 200 && (state.body as { active?: unknown }).active === true) return `the kill switch of inspector ${app.appKey} is engaged: trading is stopped`;
+    return list.filter((a) => a.appType === 'inspector').map((a) => a.appKey);
+  }
+
+  /** An inspector with its kill switch engaged stops agent trading, as it stops the platform's own. */
+  async function killSwitchEngaged(keys?: string[] | string): Promise<string | undefined> {
+    const found = keys ?? (await inspectors());
+    if (typeof found === 'string') return found;
+    for (const key of found) {
+      const state = await deps.call({ method: 'get', path: `/inspectors/${encodeURIComponent(key)}/inspector/kill-switch` });
+      if (state.status === 200 && (state.body as { active?: unknown }).active === true) return `the kill switch of inspector ${key} is engaged: trading is stopped`;
     }
     return undefined;
   }
@@ -53,9 +61,13 @@ export function createMcpServer(deps: McpServerDeps): Server {
   async function dryRun(tool: McpTool, args: Args): Promise<CallToolResult> {
     if (tool.name === 'placeOrder') {
       const check = await deps.call({ method: 'post', path: '/orders/validate', body: args.body });
-      // The kill switch would refuse the real order too: a dry run says so rather than pass.
-      const stopped = check.status < 400 ? await killSwitchEngaged() : undefined;
-      return text({ dryRun: true, placed: false, status: check.status, result: check.body, ...(stopped ? { refusedBy: stopped } : {}) }, check.status >= 400 || stopped !== undefined);
+      if (check.status >= 400) return text({ dryRun: true, placed: false, status: check.status, result: check.body }, true);
+      // The risk side: an engaged kill switch, and the inspectors' position caps at the order's price.
+      const keys = await inspectors();
+      const stopped = await killSwitchEngaged(keys);
+      const caps = typeof keys === 'string' ? [] : await positionCapViolations(deps.call, keys, (check.body as { order?: unknown } | null)?.order);
+      const refusedBy = [...(stopped ? [stopped] : []), ...caps];
+      return text({ dryRun: true, placed: false, status: check.status, result: check.body, ...(refusedBy.length > 0 ? { refusedBy: refusedBy.join('; ') } : {}) }, refusedBy.length > 0);
     }
     return text({ dryRun: true, changed: false, wouldCall: `${tool.method.toUpperCase()} /api${toolPath(tool, args.params)}`, query: args.query, body: args.body });
   }

@@ -135,6 +135,30 @@ describe('a kill switch trip', () => {
   });
 });
 
+describe('an order dry run against the inspectors', () => {
+  it('reports a position cap the order would break', async () => {
+    const inspector = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.endsWith('/inspector/kill-switch')) res.end(JSON.stringify({ active: false }));
+      else res.end(JSON.stringify({ policies: { maxPositionNotional: '1' } }));
+    });
+    await new Promise<void>((done) => inspector.listen(0, '127.0.0.1', done));
+    const port = (inspector.address() as AddressInfo).port;
+    expect((await api('POST', '/apps/registry/register', { appType: 'inspector', appKey: 'cap-stub', baseUrl: `http://127.0.0.1:${port}` })).status).toBe(201);
+    const reader = await connect(http(tokens.read));
+    try {
+      // A limit order: its value is known from its own price (a market order's needs a last price).
+      const dry = await reader.callTool({ name: 'placeOrder', arguments: { body: { ...ORDER, type: 'LIMIT', price: '60000', timeInForce: 'GTC' } } });
+      expect(dry.isError).toBe(true);
+      expect(json(dry)).toMatchObject({ dryRun: true, placed: false, refusedBy: expect.stringContaining('inspector cap-stub: the order\'s value') });
+    } finally {
+      await reader.close();
+      await api('POST', '/apps/registry/unregister', { appType: 'inspector', appKey: 'cap-stub' });
+      await new Promise<void>((done) => inspector.close(() => done()));
+    }
+  });
+});
+
 describe('the /mcp endpoint', () => {
   it('needs a token', async () => {
     const res = await fetch(`${h.baseUrl}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
