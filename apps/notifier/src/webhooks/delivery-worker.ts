@@ -30,7 +30,7 @@ export interface DeliveryWorkerDeps {
 }
 
 export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
-  const batch = deps.batch ?? 100;
+  const batch = deps.batch ?? 200;
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
 
@@ -79,9 +79,13 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
       break;
     }
     if (outcomes.length === 0) return false;
-    const changed = { ...sub, consecutiveFailures: failures, pausedReason: pausedReason ?? sub.pausedReason, updatedAt: deps.now() };
-    await deps.repo.recordAttempts(sub.id, outcomes, changed);
-    deps.onChanged(changed);
+    if (failures === sub.consecutiveFailures && pausedReason === null) {
+      await deps.repo.recordAttempts(sub.id, outcomes);
+    } else {
+      const changed = { ...sub, consecutiveFailures: failures, pausedReason: pausedReason ?? sub.pausedReason, updatedAt: deps.now() };
+      await deps.repo.recordAttempts(sub.id, outcomes, changed);
+      deps.onChanged(changed);
+    }
     if (pausedReason !== null) deps.logger.warn({ subscriptionId: sub.id, url: sub.url, reason: pausedReason }, 'webhook subscription paused');
     const allDelivered = outcomes.every((o) => o.status === DeliveryStatus.delivered);
     return allDelivered && head.length === batch;

@@ -106,15 +106,31 @@ export function createWebhooksRepository(prisma: PrismaClient, appKey: string) {
     async pendingHead(subscriptionId: string, limit: number): Promise<DeliveryRecord[]> {
       return (await prisma.webhookDelivery.findMany({ where: { subscriptionId, status: DeliveryStatus.pending }, orderBy: { seq: 'asc' }, take: limit })).map(toDelivery);
     },
-    /** The attempts of one drain and the subscription's failure count, in one transaction. */
-    async recordAttempts(subscriptionId: string, outcomes: readonly AttemptOutcome[], subscription: { consecutiveFailures: number; pausedReason: string | null; updatedAt: number }): Promise<void> {
+    /**
+     * The attempts of one drain in one statement (one commit for a whole batch), and the
+     * subscription's failure count and pause when they changed.
+     */
+    async recordAttempts(subscriptionId: string, outcomes: readonly AttemptOutcome[], subscription?: { consecutiveFailures: number; pausedReason: string | null; updatedAt: number }): Promise<void> {
+      const params: unknown[] = [];
+      const values = outcomes.map((o) => {
+        const base = params.length;
+        params.push(o.seq, o.status, o.attempts, o.responseCode, o.latencyMs, o.lastError, o.nextAttemptAt, o.deliveredAt);
+        const p = (k: number) => `$${base + k}`;
+        return `(${p(1)}::bigint, ${p(2)}::text, ${p(3)}::int, ${p(4)}::int, ${p(5)}::int, ${p(6)}::text, ${p(7)}::bigint, ${p(8)}::bigint)`;
+      });
+      const update = prisma.$executeRawUnsafe(
+        `UPDATE webhook_deliveries AS d SET status = v.status, attempts = v.attempts, response_code = v.code, latency_ms = v.latency,
+           last_error = v.error, next_attempt_at = v.next, delivered_at = v.delivered
+         FROM (VALUES ${values.join(', ')}) AS v(seq, status, attempts, code, latency, error, next, delivered)
+         WHERE d.seq = v.seq`,
+        ...params,
+      );
+      if (!subscription) {
+        await update;
+        return;
+      }
       await prisma.$transaction([
-        ...outcomes.map((o) =>
-          prisma.webhookDelivery.update({
-            where: { seq: o.seq },
-            data: { status: o.status, attempts: o.attempts, responseCode: o.responseCode, latencyMs: o.latencyMs, lastError: o.lastError, nextAttemptAt: msToBigInt(o.nextAttemptAt), deliveredAt: o.deliveredAt === null ? null : msToBigInt(o.deliveredAt) },
-          }),
-        ),
+        update,
         prisma.webhookSubscription.update({ where: { id: subscriptionId }, data: { consecutiveFailures: subscription.consecutiveFailures, pausedReason: subscription.pausedReason, updatedAt: msToBigInt(subscription.updatedAt) } }),
       ]);
     },

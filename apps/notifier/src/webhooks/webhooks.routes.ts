@@ -34,6 +34,9 @@ export function webhooksRouter(deps: { service: WebhooksService; repo: WebhooksR
   router.post('/webhooks/:id/test', async (req, res) => {
     res.json(await deps.service.ping(parseInput(IdParams, req.params, 'params').id));
   });
+  router.post('/webhooks/:id/pause', async (req, res) => {
+    res.json(await deps.service.pause(parseInput(IdParams, req.params, 'params').id, req.body));
+  });
   router.post('/webhooks/:id/resume', async (req, res) => {
     res.json(await deps.service.resume(parseInput(IdParams, req.params, 'params').id));
   });

@@ -35,6 +35,8 @@ export const UpdateWebhookSchema = z
   .partial()
   .strict();
 
+const PauseSchema = z.object({ reason: z.string().min(1).max(500).default('paused by an operator') }).strict();
+
 /** A subscription as the API shows it: the secret never leaves again after creation. */
 export function subscriptionView(s: SubscriptionRecord) {
   const { secret, ...rest } = s;
@@ -117,6 +119,15 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       get(id);
       await deps.repo.deleteSubscription(id);
       subscriptions.delete(id);
+    },
+
+    /** Holds deliveries (events keep queueing) until resumed: receiver maintenance, an incident. */
+    async pause(id: string, body: unknown) {
+      const current = get(id);
+      const { reason } = parseInput(PauseSchema, body ?? {}, 'body');
+      const record = await deps.repo.updateSubscription({ ...current, pausedReason: reason, updatedAt: deps.now() });
+      subscriptions.set(id, record);
+      return subscriptionView(record);
     },
 
     /** Clears the pause and puts the deliveries that failed back in the queue, in their order. */

@@ -135,6 +135,19 @@ describe('outbound webhooks (memory bus, PGlite)', () => {
     await eventually(() => expect(receiver.received.map((r) => (r.body.payload as { fillId: string }).fillId)).toEqual(['fill-5', 'fill-6']));
   });
 
+  it('holds deliveries while an operator has paused the subscription, then sends them in order', async () => {
+    receiver.received.length = 0;
+    const paused = await call('POST', `/webhooks/${id}/pause`, { reason: 'receiver maintenance' });
+    expect(paused.body).toMatchObject({ paused: true, pausedReason: 'receiver maintenance' });
+    await fill(7);
+    await fill(8);
+    await eventually(async () => expect((await call('GET', `/webhooks/${id}/deliveries?status=pending`)).body['total']).toBe(2));
+    await notifier.worker.runAll();
+    expect(receiver.received).toHaveLength(0);
+    expect((await call('POST', `/webhooks/${id}/resume`)).body).toMatchObject({ paused: false, requeued: 0 });
+    await eventually(() => expect(receiver.received.map((r) => (r.body.payload as { fillId: string }).fillId)).toEqual(['fill-7', 'fill-8']));
+  });
+
   it('redelivers a delivered event under its delivery id', async () => {
     const [latest] = (await call('GET', `/webhooks/${id}/deliveries?status=delivered&limit=1`)).body['data'] as { id: string }[];
     receiver.received.length = 0;
