@@ -23,6 +23,7 @@ export const pages: readonly PageEntry[] = [
   { path: '/backtests', title: 'Backtests', nav: true, component: lazy(() => import('../pages/backtests/BacktestsPage')) },
   { path: '/optimize', title: 'Optimize', nav: true, component: lazy(() => import('../pages/optimize/OptimizePage')) },
   { path: '/events', title: 'Events', nav: true, component: lazy(() => import('../pages/events/EventsPage')) },
+  { path: '/hooks', title: 'Hooks', nav: true, component: lazy(() => import('../pages/hooks/HooksPage')) },
   { path: '/access', title: 'Access', nav: true, component: lazy(() => import('../pages/access/AccessPage')) },
   { path: '/audit', title: 'Audit', nav: true, component: lazy(() => import('../pages/audit/AuditPage')) },
 ];
