@@ -183,11 +183,70 @@ describe('Studio in a browser', () => {
     await lineage.locator('[data-event-type="PROVIDER_ORDER_CREATE"]').waitFor();
     await lineage.locator('[data-stage="Fill"]').first().waitFor();
     await lineage.locator('[data-event-type="PROVIDER_ORDER_CLOSE"]').waitFor();
-    await shot('lineage');
     await lineage.locator('[data-stage="Fill"] summary').first().click();
     expect(await lineage.locator('[data-stage="Fill"]').first().getByTestId('lineage-event').textContent()).toContain(liveOrderId);
     await page.getByRole('link', { name: `every event naming ${liveOrderId}` }).click();
     await page.getByTestId('event-log').locator('[data-event-type="PROVIDER_ORDER_FILL"]').first().waitFor();
+  });
+
+  it('shows the lineage of an order the inspector placed: signal, decision, risk verdict, orders, fill', async () => {
+    // An outside signal (a TradingView alert to an inbound hook) takes the platform's own path:
+    // the advisor decides, the inspector judges and places the entry and its protective orders.
+    const now = Date.now();
+    const backfill = await api('POST', '/candles/sim/futures/BTCUSDT/min1/backfill', { from: now - 2 * 3_600_000, to: now });
+    expect([202, 409]).toContain(backfill.status);
+    await eventually(async () => {
+      const candles = await api('GET', '/candles/sim/futures/BTCUSDT/min1?days=1');
+      expect((candles.json as unknown[]).length).toBeGreaterThan(30);
+    }, 60_000, 250);
+    const advisor = await api('PUT', '/advisors/advisor/pipeline/config', {
+      dataQuality: { minCandles: 5, maxMissingBars: 10_000, maxStalenessMs: 86_400_000, requireOrderBook: false, maxSpreadPct: '5' },
+      scoring: { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2, atrPeriod: 2, maxAtrPct: 100 },
+      conviction: { minConfidence: 0 },
+      execution: { maxSpreadPct: '5', minRiskReward: '0.5' },
+      throttle: { cooldownMs: 0, dedupWindowMs: 0 },
+      intent: { quantity: '0.01', ttlMs: 600_000 },
+    });
+    expect(advisor.status).toBe(200);
+    expect((await api('PUT', '/inspectors/inspector/policies', { maxPositionPercent: '100', maxExposurePercent: '200', cooldownMs: 0 })).status).toBe(200);
+    const secret = 'studio-e2e-hook-secret';
+    const hook = await api('POST', '/inbound-hooks', { name: 'tv', secret, symbolMap: { 'BINANCE:BTCUSDT.P': { connectorType: 'sim', marketType: 'futures', symbol: 'BTCUSDT' } } });
+    expect(hook.status).toBe(201);
+    const hookId = (hook.json as { id: string }).id;
+    const price = Number(((await api('GET', '/symbols/sim/futures/BTCUSDT/ticker')).json as { c: string }).c);
+    const alert = await fetch(`${stack.base}/api/hooks/${hookId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ secret, ticker: 'BTCUSDT.P', exchange: 'BINANCE', action: 'buy', price: price.toFixed(2), stop: (price - 600).toFixed(2), target: (price + 1200).toFixed(2), time: new Date().toISOString(), id: `studio-e2e-${now}` }),
+    });
+    const accepted = (await alert.json()) as { status: string; correlationId: string };
+    expect(accepted.status).toBe('accepted');
+    const cid = accepted.correlationId;
+    // The entry and both protective orders carry the signal's correlation id.
+    let entryId = '';
+    await eventually(async () => {
+      const orders = (await api('GET', '/orders?symbol=BTCUSDT&limit=50')).json as { data: { id: string; correlationId?: string; type: string; status: string }[] };
+      const list = orders.data.filter((o) => o.correlationId === cid);
+      expect(list.length).toBeGreaterThanOrEqual(3);
+      const entry = list.find((o) => o.type === 'MARKET' && o.status === 'FILLED');
+      expect(entry).toBeDefined();
+      entryId = entry!.id;
+    }, 90_000, 250);
+
+    const { page } = browser;
+    await page.goto(`${stack.base}/studio/lineage?id=${encodeURIComponent(entryId)}`);
+    const lineage = page.getByTestId('lineage');
+    for (const stage of ['Signal', 'Decision', 'Risk verdict', 'Order', 'Fill']) await lineage.locator(`[data-stage="${stage}"]`).first().waitFor();
+    expect(await lineage.locator('[data-stage="Risk verdict"]').first().textContent()).toContain('ALLOW');
+    expect(await lineage.locator('[data-event-type="PROVIDER_ORDER_CREATE"]').count()).toBeGreaterThanOrEqual(3);
+    // The steps come in the money path's order.
+    const stages = await lineage.locator('[data-stage]').evaluateAll((els) => els.map((e) => e.getAttribute('data-stage')));
+    const first = (s: string) => stages.indexOf(s);
+    expect(first('Signal')).toBeLessThan(first('Decision'));
+    expect(first('Decision')).toBeLessThan(first('Risk verdict'));
+    expect(first('Risk verdict')).toBeLessThan(first('Order'));
+    expect(first('Order')).toBeLessThan(first('Fill'));
+    await shot('lineage');
   });
 
   it('returns to sign-in with the reason when the token stops working', async () => {

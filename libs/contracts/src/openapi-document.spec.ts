@@ -47,6 +47,7 @@ const ACCEPTED: Record<string, string[]> = {
   appKey: ['det-1', 'advisor.main', 'X_1'],
   fold: ['0', '3', '123456'],
   seq: ['0', '42'],
+  correlationId: ['sig-1', '3f2a9c1e-5b7d-4e8a-9c0b-1d2e3f4a5b6c', 'hook:tv:abc', '~!'],
 };
 
 describe('the provider OpenAPI document', () => {

@@ -54,4 +54,8 @@ export const embeddedMigrations: readonly Migration[] = [
     name: "20261206233000_optimizations",
     sql: "-- CreateTable\nCREATE TABLE \"optimizations\" (\n    \"id\" TEXT NOT NULL,\n    \"state\" TEXT NOT NULL,\n    \"detector\" TEXT NOT NULL,\n    \"symbols\" JSONB NOT NULL,\n    \"interval\" TEXT NOT NULL,\n    \"objective\" TEXT NOT NULL,\n    \"method\" TEXT NOT NULL,\n    \"request\" JSONB NOT NULL,\n    \"done\" INTEGER NOT NULL,\n    \"total\" INTEGER NOT NULL,\n    \"best\" JSONB,\n    \"result\" JSONB,\n    \"error\" TEXT,\n    \"created_at\" BIGINT NOT NULL,\n    \"started_at\" BIGINT,\n    \"finished_at\" BIGINT,\n\n    CONSTRAINT \"optimizations_pkey\" PRIMARY KEY (\"id\")\n);\n\n-- CreateTable\nCREATE TABLE \"optimization_trials\" (\n    \"optimization_id\" TEXT NOT NULL,\n    \"fold\" INTEGER NOT NULL,\n    \"role\" TEXT NOT NULL,\n    \"seq\" INTEGER NOT NULL,\n    \"params\" JSONB NOT NULL,\n    \"score\" JSONB NOT NULL,\n    \"stats\" JSONB,\n    \"error\" TEXT,\n    \"created_at\" BIGINT NOT NULL,\n\n    CONSTRAINT \"optimization_trials_pkey\" PRIMARY KEY (\"optimization_id\",\"fold\",\"role\",\"seq\")\n);\n\n-- CreateIndex\nCREATE INDEX \"optimizations_created_at_idx\" ON \"optimizations\"(\"created_at\");\n\n-- AddForeignKey\nALTER TABLE \"optimization_trials\" ADD CONSTRAINT \"optimization_trials_optimization_id_fkey\" FOREIGN KEY (\"optimization_id\") REFERENCES \"optimizations\"(\"id\") ON DELETE CASCADE ON UPDATE CASCADE;\n",
   },
+  {
+    name: "20261207000000_sink_event_correlation",
+    sql: "-- The lineage of a trade (signal, decision, risk verdict, orders, fills) is read by correlation id.\nCREATE INDEX \"sink_events_correlation_id_idx\" ON \"sink_events\"(\"correlation_id\");\n",
+  },
 ];

@@ -22,6 +22,13 @@ export const EventSinkQuerySchema = createPaginationQuery(50).extend({
   from: TimestampInput.optional(),
   to: TimestampInput.optional(),
   search: z.string().min(1).max(200).optional().meta({ description: 'Plain text looked up in the payload (case-insensitive substring; % and _ are literal)' }),
+  correlationId: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, 'correlationId is printable ASCII without spaces')
+    .optional()
+    .meta({ description: 'Events of one chain: signal, decision, risk verdict, orders and fills share it' }),
   includePayload: bool(true),
 });
 export type EventSinkQuery = z.output<typeof EventSinkQuerySchema>;

@@ -29,6 +29,7 @@ export interface SinkFilter {
   from?: number | undefined;
   to?: number | undefined;
   search?: string | undefined;
+  correlationId?: string | undefined;
   types?: readonly string[] | undefined;
   symbols?: readonly string[] | undefined;
 }
@@ -71,6 +72,7 @@ export function whereClause(filter: SinkFilter): { sql: string; params: unknown[
   if (filter.to !== undefined) parts.push(`"timestamp" <= ${bind(filter.to)}::bigint`);
   if (filter.types?.length) parts.push(`type = ANY(${bind(filter.types)}::text[])`);
   if (filter.symbols?.length) parts.push(`symbol = ANY(${bind(filter.symbols)}::text[])`);
+  if (filter.correlationId !== undefined) parts.push(`correlation_id = ${bind(filter.correlationId)}`);
   if (filter.search !== undefined) parts.push(`payload::text ILIKE ${bind(`%${escapeLike(filter.search)}%`)} ESCAPE '\\'`);
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }

@@ -15,7 +15,7 @@ const orderTemplate = createEnvelope('PROVIDER_ACCOUNT_EVENT', { eventType: 'ORD
 /** Deterministic mix: every 10th event is an account event, the rest trades over 4 symbols. */
 function event(i: number): EventEnvelope {
   const timestamp = T0 + i * 10;
-  if (i % 10 === 9) return { ...orderTemplate, eventId: `acc-${i}`, timestamp, payload: { eventType: 'ORDER_TRADE_UPDATE', eventTime: timestamp, options: { note: i % 1000 === 999 ? '50%_off' : `n${i}` } } } as EventEnvelope;
+  if (i % 10 === 9) return { ...orderTemplate, eventId: `acc-${i}`, timestamp, correlationId: `chain-${Math.floor(i / 1000)}`, payload: { eventType: 'ORDER_TRADE_UPDATE', eventTime: timestamp, options: { note: i % 1000 === 999 ? '50%_off' : `n${i}` } } } as EventEnvelope;
   const symbol = SYMBOLS[i % SYMBOLS.length] as string;
   return { ...template, eventId: `trd-${i}`, timestamp, symbol, payload: { time: timestamp, symbol, price: `${60000 + (i % 500)}.5`, volume: '0.002', side: i % 2 ? 'LONG' : 'SHORT' } } as EventEnvelope;
 }
@@ -50,6 +50,7 @@ describe('event sink with 100k stored events', () => {
     expect(await repo.count({})).toBe(N);
   });
   it('filters by category', () => expectFilter({ category: 'account' }, (e) => e.type === 'PROVIDER_ACCOUNT_EVENT'));
+  it('filters by correlation id (a trade lineage)', () => expectFilter({ correlationId: 'chain-7' }, (e) => e.correlationId === 'chain-7'));
   it('filters by symbol', () => expectFilter({ symbol: 'ETHUSDT' }, (e) => e.symbol === 'ETHUSDT'));
   it('filters by time range', () => expectFilter({ from: T0 + 200_000, to: T0 + 400_000 }, (e) => e.timestamp >= T0 + 200_000 && e.timestamp <= T0 + 400_000));
   it('searches payload text with wildcards taken literally', async () => {

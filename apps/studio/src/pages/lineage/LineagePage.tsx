@@ -5,9 +5,10 @@ import { isAppError, platformRoutes } from '@barfinex/contracts';
 import { Link, useRouter } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useSettings } from '../../app/settings';
+import { inspectorPolicyRoutes } from '../../app/app-routes';
 import { errorText } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
-import { buildTimeline, describe, relatedIds, stageOf } from './lineage';
+import { buildTimeline, describe, relatedIds, stageOf, verdictEvents } from './lineage';
 import type { LineageEvent } from './lineage';
 
 /**
@@ -15,6 +16,9 @@ import type { LineageEvent } from './lineage';
  * fills → protective orders → outcome, from the event sink (searched by the id, then by the ids
  * the first events name); each step opens to its stored event.
  */
+/** What the event sink accepts as a correlation id (printable ASCII, no spaces). */
+const CORRELATION_ID = /^[\x21-\x7e]{1,200}$/;
+
 export function LineagePage() {
   const { client } = useSession();
   const { timeZone } = useSettings();
@@ -26,7 +30,8 @@ export function LineagePage() {
     queryKey: ['lineage', id],
     enabled: id !== '',
     queryFn: async () => {
-      const find = async (text: string): Promise<LineageEvent[]> => (await client.request(platformRoutes.eventsink, { query: { search: text, limit: 200, includePayload: 'true' } })).data;
+      const find = async (filter: { search: string } | { correlationId: string }): Promise<LineageEvent[]> =>
+        (await client.request(platformRoutes.eventsink, { query: { ...filter, limit: 200, includePayload: 'true' } })).data;
       const seeds = new Set([id]);
       try {
         const order = await client.orders.get(id);
@@ -35,10 +40,23 @@ export function LineagePage() {
       } catch (err) {
         if (!isAppError(err) || err.status !== 404) throw err;
       }
-      let events = (await Promise.all([...seeds].map(find))).flat();
+      // An id is looked up as text in the payloads and as a chain's correlation id; then the ids those events name.
+      const lookup = (ids: readonly string[]) =>
+        Promise.all(ids.flatMap((x) => [find({ search: x }), ...(CORRELATION_ID.test(x) ? [find({ correlationId: x })] : [])])).then((r) => r.flat());
+      let events = await lookup([...seeds]);
       const more = relatedIds(events).filter((x) => !seeds.has(x)).slice(0, 10);
-      events = events.concat((await Promise.all(more.map(find))).flat());
-      return buildTimeline(events);
+      events = events.concat(await lookup(more));
+      // An allowed entry is not an event: the inspector's verdict (ALLOW, BLOCK, ...) is in its audit log.
+      const inspectors = (await client.registry.list({})).filter((a) => a.appType === 'inspector' && a.status === 'registered');
+      const audits = await Promise.all(
+        inspectors.map((a) =>
+          client
+            .request(inspectorPolicyRoutes.audit, { params: { appKey: a.appKey }, query: { limit: 500 } })
+            .then((r) => ({ appKey: a.appKey, items: r.items }))
+            .catch(() => ({ appKey: a.appKey, items: [] })),
+        ),
+      );
+      return buildTimeline(events.concat(audits.flatMap((a) => verdictEvents(a.appKey, a.items, events))));
     },
   });
 

@@ -22,11 +22,16 @@ export function stageOf(type: string): Stage {
   return 'Other';
 }
 
+/** Where a step sorts among steps of the same millisecond: by stage, an order's close after its fills. */
+function rank(type: string): number {
+  return type === 'PROVIDER_ORDER_CLOSE' ? STAGE_ORDER.indexOf('Fill') + 0.5 : STAGE_ORDER.indexOf(stageOf(type));
+}
+
 /** Events of one chain, each once, in the order they happened (ties keep the money path's order). */
 export function buildTimeline(events: readonly LineageEvent[]): LineageEvent[] {
   const byId = new Map<string, LineageEvent>();
   for (const e of events) byId.set(e.eventId, e);
-  return [...byId.values()].sort((a, b) => a.timestamp - b.timestamp || STAGE_ORDER.indexOf(stageOf(a.type)) - STAGE_ORDER.indexOf(stageOf(b.type)));
+  return [...byId.values()].sort((a, b) => a.timestamp - b.timestamp || rank(a.type) - rank(b.type));
 }
 
 /** Ids inside a chain's events that lead to more of it: correlation ids, order ids, signal ids. */
@@ -39,6 +44,24 @@ export function relatedIds(events: readonly LineageEvent[]): string[] {
     if (e.type.startsWith('PROVIDER_ORDER') && typeof p['id'] === 'string') ids.add(p['id']);
   }
   return [...ids];
+}
+
+/**
+ * The inspector's verdicts on a chain, from its audit log (an allowed entry publishes no event of
+ * its own): each audit record whose correlation id is one of the chain's becomes a `Risk verdict`
+ * step, typed `INSPECTOR_RISK_VERDICT` and keyed by the record, so it sorts in with the events.
+ */
+export function verdictEvents(appKey: string, records: readonly Record<string, unknown>[], chain: readonly LineageEvent[]): LineageEvent[] {
+  const correlations = new Set(chain.map((e) => e.correlationId).filter((c): c is string => typeof c === 'string'));
+  const out: LineageEvent[] = [];
+  for (const r of records) {
+    const correlationId = typeof r['correlationId'] === 'string' ? r['correlationId'] : undefined;
+    if (!correlationId || !correlations.has(correlationId)) continue;
+    const at = typeof r['at'] === 'number' ? r['at'] : Date.parse(String(r['at'] ?? r['createdAt'] ?? ''));
+    const id = String(r['id'] ?? r['dedupKey'] ?? `${correlationId}:${String(r['action'])}`);
+    out.push({ eventId: `audit:${appKey}:${id}`, type: 'INSPECTOR_RISK_VERDICT', timestamp: Number.isFinite(at) ? at : 0, correlationId, payload: { inspector: appKey, ...r } });
+  }
+  return out;
 }
 
 /** One line per step: the fields a trader reads first. */
