@@ -1,0 +1,55 @@
+// The notifier's own API as the provider's proxy exposes it (/api/notifiers/:appKey/...), for
+// clients such as Studio: webhook subscriptions, their delivery log, redelivery.
+import { z } from 'zod';
+import { UnixMs } from '../common';
+import { paginated } from '../http';
+import { defineRoute, defineRoutes } from '../openapi';
+
+const tags = ['Notifier'];
+const AppKey = z.object({ appKey: z.string().min(1).max(100) });
+const WebhookParams = AppKey.extend({ id: z.string().min(1).max(100) });
+
+export const WebhookSubscriptionSchema = z
+  .looseObject({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    symbols: z.array(z.string()),
+    enabled: z.boolean(),
+    paused: z.boolean(),
+    pausedReason: z.string().nullable(),
+    consecutiveFailures: z.number().int(),
+    secretHint: z.string(),
+    createdAt: UnixMs,
+  })
+  .meta({ id: 'WebhookSubscription' });
+export const WebhookDeliverySchema = z
+  .looseObject({
+    id: z.string(),
+    eventId: z.string(),
+    eventName: z.string(),
+    status: z.enum(['pending', 'delivered', 'failed']),
+    attempts: z.number().int(),
+    responseCode: z.number().int().nullable(),
+    latencyMs: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    nextRetryAt: UnixMs.nullable(),
+    createdAt: UnixMs,
+    deliveredAt: UnixMs.nullable(),
+  })
+  .meta({ id: 'WebhookDelivery' });
+
+export const notifierRoutes = defineRoutes({
+  listWebhooks: defineRoute({ method: 'get', scope: 'read', path: '/notifiers/:appKey/webhooks', summary: 'Webhook subscriptions', tags, request: { params: AppKey }, responses: { 200: z.object({ items: z.array(WebhookSubscriptionSchema) }) } }),
+  webhookDeliveries: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/notifiers/:appKey/webhooks/:id/deliveries',
+    summary: 'A subscription’s delivery log, newest first',
+    tags,
+    request: { params: WebhookParams, query: z.object({ status: z.enum(['pending', 'delivered', 'failed']).optional(), page: z.number().int().min(1).optional(), limit: z.number().int().min(1).max(500).optional() }) },
+    responses: { 200: paginated(WebhookDeliverySchema) },
+  }),
+  redeliverWebhook: defineRoute({ method: 'post', scope: 'configure', path: '/notifiers/:appKey/webhooks/:id/deliveries/:deliveryId/redeliver', summary: 'Send a delivery again under its id', tags, request: { params: WebhookParams.extend({ deliveryId: z.string().min(1).max(100) }) }, responses: { 202: WebhookDeliverySchema } }),
+  resumeWebhook: defineRoute({ method: 'post', scope: 'configure', path: '/notifiers/:appKey/webhooks/:id/resume', summary: 'Clear a pause and send the failed deliveries again, in order', tags, request: { params: WebhookParams }, responses: { 200: WebhookSubscriptionSchema } }),
+});
