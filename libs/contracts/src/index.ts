@@ -193,7 +193,7 @@ export {
   hookRoutes,
 } from './routes/hooks-routes';
 export type { HookAlert, InboundHook } from './routes/hooks-routes';
-export { WebhookDeliverySchema, WebhookSubscriptionSchema, notifierRoutes } from './routes/notifier-routes';
+export { PutTelegramChatSchema, TelegramChatSchema, WebhookDeliverySchema, WebhookSubscriptionSchema, notifierRoutes } from './routes/notifier-routes';
 export { ConnectorMarketParams, MarketTypeParam, OkSchema, SymbolParam, TimeFrameParam } from './routes/params';
 export {
   CandlesQuerySchema,

@@ -25,6 +25,7 @@ export const pages: readonly PageEntry[] = [
   { path: '/events', title: 'Events', nav: true, component: lazy(() => import('../pages/events/EventsPage')) },
   { path: '/hooks', title: 'Hooks', nav: true, component: lazy(() => import('../pages/hooks/HooksPage')) },
   { path: '/webhooks', title: 'Webhooks', nav: true, component: lazy(() => import('../pages/webhooks/WebhooksPage')) },
+  { path: '/telegram', title: 'Telegram', nav: true, component: lazy(() => import('../pages/telegram/TelegramPage')) },
   { path: '/access', title: 'Access', nav: true, component: lazy(() => import('../pages/access/AccessPage')) },
   { path: '/audit', title: 'Audit', nav: true, component: lazy(() => import('../pages/audit/AuditPage')) },
 ];

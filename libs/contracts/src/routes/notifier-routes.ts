@@ -39,7 +39,46 @@ export const WebhookDeliverySchema = z
   })
   .meta({ id: 'WebhookDelivery' });
 
+export const TelegramChatSchema = z
+  .looseObject({
+    chatId: z.string(),
+    title: z.string().nullable(),
+    language: z.enum(['en', 'ru']),
+    events: z.array(z.string()),
+    symbols: z.array(z.string()),
+    quietHours: z.object({ from: z.number().int(), to: z.number().int() }).nullable(),
+    digestMinutes: z.number().int().nullable(),
+    authorised: z.boolean(),
+    enabled: z.boolean(),
+  })
+  .meta({ id: 'TelegramChat' });
+const ChatParams = AppKey.extend({ chatId: z.string().min(1).max(40) });
+const HourMinute = z.union([z.number().int().min(0).max(1439), z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/)]);
+export const PutTelegramChatSchema = z
+  .object({
+    title: z.string().max(200).optional(),
+    language: z.enum(['en', 'ru']).optional(),
+    events: z.array(z.string().min(1).max(100)).min(1).max(100),
+    symbols: z.array(z.string().min(1).max(50)).max(500).optional(),
+    quietHours: z.object({ from: HourMinute, to: HourMinute }).nullable().optional(),
+    digestMinutes: z.number().int().min(1).max(1440).nullable().optional(),
+    authorised: z.boolean().optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict();
+
 export const notifierRoutes = defineRoutes({
+  telegram: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/notifiers/:appKey/telegram',
+    summary: 'Whether Telegram is on, and the events a chat may ask for',
+    tags,
+    request: { params: AppKey },
+    responses: { 200: z.looseObject({ enabled: z.boolean(), commands: z.boolean(), selectable: z.array(z.string()), chats: z.number().int() }) },
+  }),
+  listTelegramChats: defineRoute({ method: 'get', scope: 'read', path: '/notifiers/:appKey/telegram/chats', summary: 'Telegram chats and what each receives', tags, request: { params: AppKey }, responses: { 200: z.object({ items: z.array(TelegramChatSchema) }) } }),
+  putTelegramChat: defineRoute({ method: 'put', scope: 'configure', path: '/notifiers/:appKey/telegram/chats/:chatId', summary: 'Add or change a Telegram chat (events, language, quiet hours, digest, commands)', tags, request: { params: ChatParams, body: PutTelegramChatSchema }, responses: { 200: TelegramChatSchema, 201: TelegramChatSchema } }),
   listWebhooks: defineRoute({ method: 'get', scope: 'read', path: '/notifiers/:appKey/webhooks', summary: 'Webhook subscriptions', tags, request: { params: AppKey }, responses: { 200: z.object({ items: z.array(WebhookSubscriptionSchema) }) } }),
   webhookDeliveries: defineRoute({
     method: 'get',
