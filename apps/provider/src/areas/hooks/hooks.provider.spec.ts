@@ -114,6 +114,14 @@ describe('inbound signal hooks', () => {
     expect(signals).toHaveLength(4);
   });
 
+  it('logs refusals of unauthenticated senders only up to a rate, so a flood cannot fill the log', async () => {
+    const flood = await manage('POST', '/inbound-hooks', { name: 'flood' });
+    const floodId = flood.body['id'] as string;
+    for (let i = 0; i < 65; i++) expect((await post(`/hooks/${floodId}/wrong-${i}`, 'buy BTCUSDT')).status).toBe(401);
+    expect((await manage('GET', `/inbound-hooks/${floodId}/alerts?limit=1`)).body['total']).toBe(60);
+    expect((await manage('DELETE', `/inbound-hooks/${floodId}`)).status).toBe(204);
+  });
+
   it('limits the rate per hook, and a disabled or dry-run hook publishes nothing', async () => {
     clock += 120_000;
     let limited: { status: number; body: Json } | undefined;

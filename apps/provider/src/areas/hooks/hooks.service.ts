@@ -18,6 +18,7 @@ import type { AlertRecord, HookRecord, HooksRepository, SymbolTarget } from './h
 const MAX_LOGGED_BODY = 4096;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const MINUTE = 60_000;
+const UNAUTHENTICATED_LOGGED_PER_MINUTE = 60;
 /** How long a hook's signal stays actionable: an alert is about now, not about later. */
 const SIGNAL_TTL_MS = 5 * MINUTE;
 
@@ -76,12 +77,13 @@ export function createHooksService(deps: HooksServiceDeps) {
     if (!tokensMatch(secret, h.secret)) throw new AlertProblem('BAD_SECRET', 'the secret does not match', 401);
   }
 
-  function overRate(h: HookRecord): boolean {
+  function overRate(h: HookRecord, kind = 'alerts', perMinute = h.ratePerMinute): boolean {
     const t = now();
-    const times = (recent.get(h.id) ?? []).filter((x) => x > t - MINUTE);
+    const key = `${h.id}\u0000${kind}`;
+    const times = (recent.get(key) ?? []).filter((x) => x > t - MINUTE);
     times.push(t);
-    recent.set(h.id, times);
-    return times.length > h.ratePerMinute;
+    recent.set(key, times);
+    return times.length > perMinute;
   }
 
   async function handle(a: IncomingAlert) {
@@ -158,7 +160,8 @@ export function createHooksService(deps: HooksServiceDeps) {
       return { status: 'accepted' as const, signalId, correlationId, ...receipt };
     } catch (err) {
       if (!(err instanceof AlertProblem)) throw err;
-      await record({ status: 'rejected', code: err.code, reason: err.message });
+      // Refusals of unauthenticated senders are logged up to a rate, so a flood cannot fill the log.
+      if (err.status !== 401 || !overRate(h, 'unauthenticated', UNAUTHENTICATED_LOGGED_PER_MINUTE)) await record({ status: 'rejected', code: err.code, reason: err.message });
       const details = { hookId: h.id, reason: err.code };
       if (err.status === 401) throw unauthorized(err.message, details);
       if (err.status === 403) throw forbidden(err.message, details);
@@ -202,7 +205,7 @@ export function createHooksService(deps: HooksServiceDeps) {
     async remove(id: string): Promise<void> {
       await hook(id);
       await repo.remove(id);
-      recent.delete(id);
+      for (const key of recent.keys()) if (key.startsWith(`${id}\u0000`)) recent.delete(key);
     },
     async alerts(id: string, q: { status?: AlertRecord['status'] | undefined; page: number; limit: number }) {
       await hook(id);
