@@ -55,12 +55,12 @@ async function tour(s: Started): Promise<void> {
   expect(options.status).toBe(200);
   expect(JSON.stringify(options.body)).toContain('"sim"');
 
-  // All three apps registered themselves and answer through the provider's proxy.
+  // All four apps registered themselves and answer through the provider's proxy.
   await eventually(async () => {
     const apps = await json('/api/apps/registry');
-    expect((apps.body as unknown as { count: number }).count).toBe(3);
+    expect((apps.body as unknown as { count: number }).count).toBe(4);
   }, 30_000, 200);
-  for (const [prefix, key] of [['detectors', 'detector'], ['advisors', 'advisor'], ['inspectors', 'inspector']] as const) {
+  for (const [prefix, key] of [['detectors', 'detector'], ['advisors', 'advisor'], ['inspectors', 'inspector'], ['notifiers', 'notifier']] as const) {
     expect([prefix, (await json(`/api/${prefix}/${key}/health`)).status]).toEqual([prefix, 200]);
   }
 
