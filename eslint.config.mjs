@@ -38,21 +38,35 @@ export default [
     files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.cjs', '**/*.mjs'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries(false)],
-      'no-restricted-imports': ['error', { paths: [{ name: '@barfinex/db/testing', message: 'Test helpers are for specs and test harnesses only.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@barfinex/db/testing', message: 'Test helpers are for specs and test harnesses only.' }] },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
     },
   },
   {
     // Test code may use the testing lib; production code may not.
-    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.fixture.ts', '**/testing/**', '**/test-support.ts', '**/e2e/**', '**/spec-app.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.spec.tsx',
+      '**/*.fixture.ts',
+      '**/testing/**',
+      '**/test-support.ts',
+      '**/e2e/**',
+      '**/spec-app.ts',
+    ],
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries(true)], 'no-restricted-imports': 'off' },
   },
   {
     // Benchmarks are test harnesses; they import some libs lazily (after setting up the process) and others eagerly.
     files: ['tools/bench/**'],
     rules: {
-      '@nx/enforce-module-boundaries': ['error', boundaries(true, { checkDynamicDependenciesExceptions: ['@barfinex/**'] })],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        boundaries(true, { checkDynamicDependenciesExceptions: ['@barfinex/**'] }),
+      ],
       'no-restricted-imports': 'off',
     },
   },

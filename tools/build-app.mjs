@@ -29,7 +29,10 @@ const workers = readdirSync(resolve(root, 'apps', name, 'src'), { recursive: tru
   .filter((f) => f.endsWith('.worker.ts'));
 
 await build({
-  entryPoints: [resolve(root, 'apps', name, 'src/main.ts'), ...workers.map((f) => resolve(root, 'apps', name, 'src', f))],
+  entryPoints: [
+    resolve(root, 'apps', name, 'src/main.ts'),
+    ...workers.map((f) => resolve(root, 'apps', name, 'src', f)),
+  ],
   outdir: resolve(root, 'apps', name, 'dist'),
   entryNames: '[name]',
   bundle: true,

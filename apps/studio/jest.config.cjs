@@ -4,7 +4,11 @@ const preset = require('../../jest.preset.cjs');
 const swc = (tsx) => [
   '@swc/jest',
   {
-    jsc: { target: 'es2022', parser: { syntax: 'typescript', tsx }, ...(tsx ? { transform: { react: { runtime: 'automatic' } } } : {}) },
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', tsx },
+      ...(tsx ? { transform: { react: { runtime: 'automatic' } } } : {}),
+    },
     module: { type: 'commonjs' },
   },
 ];

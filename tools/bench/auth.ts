@@ -16,10 +16,13 @@ const CONCURRENCY = 16;
 
 function get(agent: Agent, port: number, path: string, token: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, agent, headers: { authorization: `Bearer ${token}` } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -43,7 +46,11 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 async function main(): Promise<void> {
   const db = await createTestPglite();
-  const h = await startProvider({ db, bus: createMemoryBus(), env: { PROVIDER_TOKEN_RATE_PER_SEC: '1000000000', PROVIDER_TOKEN_RATE_BURST: '1000000000' } });
+  const h = await startProvider({
+    db,
+    bus: createMemoryBus(),
+    env: { PROVIDER_TOKEN_RATE_PER_SEC: '1000000000', PROVIDER_TOKEN_RATE_BURST: '1000000000' },
+  });
   const port = Number(new URL(h.baseUrl).port);
   const bootstrap = h.auth.Authorization.slice('Bearer '.length);
   const created = await fetch(`${h.baseUrl}/api/auth/tokens`, {

@@ -15,7 +15,9 @@ import { performance } from 'node:perf_hooks';
 
 const CONDITION = '--conditions=development';
 if (!process.execArgv.includes(CONDITION)) {
-  const r = spawnSync(process.execPath, [...process.execArgv, CONDITION, ...process.argv.slice(1)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...process.execArgv, CONDITION, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
   process.exit(r.status ?? 1);
 }
 
@@ -30,20 +32,34 @@ async function main(): Promise<void> {
   const { createBacktestEngine } = await import('@barfinex/provider/bench');
 
   let t = performance.now();
-  const candles = syntheticCandles({ type: 'synthetic', seed: 2026, bars: BARS, startPrice: 60_000, drift: 0, volatility: 0.001 }, { symbol: 'BTCUSDT', interval: 'min1' });
+  const candles = syntheticCandles(
+    { type: 'synthetic', seed: 2026, bars: BARS, startPrice: 60_000, drift: 0, volatility: 0.001 },
+    { symbol: 'BTCUSDT', interval: 'min1' },
+  );
   console.log(`generated ${fmt(candles.length)} min1 candles in ${fmt(performance.now() - t)} ms`);
   const { detector, params } = resolveDetector('ema-cross', {}, 'min1');
 
   for (let round = 1; round <= ROUNDS; round += 1) {
     t = performance.now();
     let signals = 0;
-    const runner = createDetectorRunner(detector, { params, emit: (e) => void (e.name === 'DETECTOR_SIGNAL_GENERATED' && (signals += 1)) });
+    const runner = createDetectorRunner(detector, {
+      params,
+      emit: (e) => void (e.name === 'DETECTOR_SIGNAL_GENERATED' && (signals += 1)),
+    });
     const source = { symbol: 'BTCUSDT', timeframe: 'min1' as const };
     for (const c of candles) runner.onCandle(c, source);
     const runnerMs = performance.now() - t;
 
     t = performance.now();
-    const engine = createBacktestEngine({ detector, params, symbol: 'BTCUSDT', interval: 'min1', initialBalance: '10000', positionSizing: { mode: 'percent', percent: 50 }, fees: { maker: '0.0002', taker: '0.0005' } });
+    const engine = createBacktestEngine({
+      detector,
+      params,
+      symbol: 'BTCUSDT',
+      interval: 'min1',
+      initialBalance: '10000',
+      positionSizing: { mode: 'percent', percent: 50 },
+      fees: { maker: '0.0002', taker: '0.0005' },
+    });
     for (const c of candles) engine.onCandle(c);
     const { metrics } = engine.finish();
     const backtestMs = performance.now() - t;

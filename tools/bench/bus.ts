@@ -23,7 +23,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 const CONDITION = '--conditions=development';
 if (!process.execArgv.includes(CONDITION)) {
-  const r = spawnSync(process.execPath, [...process.execArgv, CONDITION, ...process.argv.slice(1)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...process.execArgv, CONDITION, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
   process.exit(r.status ?? 1);
 }
 
@@ -32,10 +34,27 @@ const ROUNDS = Number(process.argv[3] ?? 5);
 const BATCH = 1_000;
 const servers = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const EVENT = 'PROVIDER_MARKETDATA_TRADE' as const;
-const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT', 'XRPUSDT', 'ADAUSDT', 'DOGEUSDT', 'TRXUSDT', 'DOTUSDT', 'LTCUSDT'];
+const SYMBOLS = [
+  'BTCUSDT',
+  'ETHUSDT',
+  'SOLUSDT',
+  'BNBUSDT',
+  'XRPUSDT',
+  'ADAUSDT',
+  'DOGEUSDT',
+  'TRXUSDT',
+  'DOTUSDT',
+  'LTCUSDT',
+];
 
 function payload(i: number) {
-  return { time: 1_717_200_000_000 + i, symbol: SYMBOLS[i % SYMBOLS.length] ?? 'BTCUSDT', price: '65000.5', volume: '0.002', side: 'LONG' as const };
+  return {
+    time: 1_717_200_000_000 + i,
+    symbol: SYMBOLS[i % SYMBOLS.length] ?? 'BTCUSDT',
+    price: '65000.5',
+    volume: '0.002',
+    side: 'LONG' as const,
+  };
 }
 
 function median(values: number[]): number {
@@ -76,7 +95,12 @@ async function main(): Promise<void> {
   const streamName = `BFXBENCH_${id}`;
   const errors: string[] = [];
   const nc = await connect({ servers });
-  const bus = await createNatsBus({ servers, subjectPrefix: prefix, streamName, onError: (err) => errors.push(err.message) });
+  const bus = await createNatsBus({
+    servers,
+    subjectPrefix: prefix,
+    streamName,
+    onError: (err) => errors.push(err.message),
+  });
   const memory = createMemoryBus({ onError: (err) => errors.push(err.message) });
 
   const raw = async (): Promise<Sample> => {
@@ -92,7 +116,15 @@ async function main(): Promise<void> {
     const start = begin();
     for (let i = 0; i < N; i += 1) {
       const p = payload(i);
-      const env = { eventId: randomUUID(), type: EVENT, source: 'PROVIDER', timestamp: Date.now(), version: 1, symbol: p.symbol, payload: p };
+      const env = {
+        eventId: randomUUID(),
+        type: EVENT,
+        source: 'PROVIDER',
+        timestamp: Date.now(),
+        version: 1,
+        symbol: p.symbol,
+        payload: p,
+      };
       nc.publish(subjects[i % subjects.length] ?? '', JSON.stringify(env));
       if ((i + 1) % BATCH === 0) await Promise.resolve();
     }
@@ -141,8 +173,12 @@ async function main(): Promise<void> {
   console.log(`                runs: ${results.raw.map((x) => fmt(x.wall)).join(', ')}`);
   console.log(`  NATS bus      wall median ${fmt(wall(results.bus))}   per client CPU-second ${fmt(cpu(results.bus))}`);
   console.log(`                runs: ${results.bus.map((x) => fmt(x.wall)).join(', ')}`);
-  console.log(`  memory bus    wall median ${fmt(wall(results.memory))}   per client CPU-second ${fmt(cpu(results.memory))}`);
-  console.log(`  ratio bus/raw wall ${(wall(results.bus) / wall(results.raw)).toFixed(2)}x   CPU ${(cpu(results.bus) / cpu(results.raw)).toFixed(2)}x   (target >= 0.70x)`);
+  console.log(
+    `  memory bus    wall median ${fmt(wall(results.memory))}   per client CPU-second ${fmt(cpu(results.memory))}`,
+  );
+  console.log(
+    `  ratio bus/raw wall ${(wall(results.bus) / wall(results.raw)).toFixed(2)}x   CPU ${(cpu(results.bus) / cpu(results.raw)).toFixed(2)}x   (target >= 0.70x)`,
+  );
   if (errors.length > 0) console.log(`  bus reported ${errors.length} errors, first: ${errors[0]}`);
 
   await bus.close();

@@ -24,8 +24,21 @@ async function main(): Promise<void> {
   for (let i = 0; i < ROWS; i++) {
     const open = price;
     price = Math.max(1, price + Math.sin(i / 37) * 12 + ((i * 7919) % 13) - 6);
-    rows.push({ connectorType: 'sim', marketType: 'spot', symbol: 'BENCHUSDT', interval: 'min1', openTime: START + i * 60_000, closeTime: START + i * 60_000 + 59_999,
-      open: open.toFixed(2), high: (Math.max(open, price) + 3).toFixed(2), low: (Math.min(open, price) - 3).toFixed(2), close: price.toFixed(2), volume: '1.2345', trades: 42, closed: true });
+    rows.push({
+      connectorType: 'sim',
+      marketType: 'spot',
+      symbol: 'BENCHUSDT',
+      interval: 'min1',
+      openTime: START + i * 60_000,
+      closeTime: START + i * 60_000 + 59_999,
+      open: open.toFixed(2),
+      high: (Math.max(open, price) + 3).toFixed(2),
+      low: (Math.min(open, price) - 3).toFixed(2),
+      close: price.toFixed(2),
+      volume: '1.2345',
+      trades: 42,
+      closed: true,
+    });
   }
   await createCandlesRepository(db.prisma).upsert(rows);
   const h = await startProvider({ db, bus: createMemoryBus() });
@@ -62,7 +75,9 @@ async function main(): Promise<void> {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const r = median(rest);
   const s = median(sql);
-  console.log(`candle range, ${ROWS} rows, median of ${ROUNDS}: REST ${r.toFixed(1)} ms, raw SQL ${s.toFixed(1)} ms, ratio ${(r / s).toFixed(2)}x (target <= 1.5x)`);
+  console.log(
+    `candle range, ${ROWS} rows, median of ${ROUNDS}: REST ${r.toFixed(1)} ms, raw SQL ${s.toFixed(1)} ms, ratio ${(r / s).toFixed(2)}x (target <= 1.5x)`,
+  );
   await raw.end();
   await h.stop();
   await db.close();

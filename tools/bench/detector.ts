@@ -42,14 +42,30 @@ async function main(): Promise<void> {
     name: 'bench-5',
     inputs: { timeframes: ['min1'], warmup: 30 },
     params: z.object({ fast: z.number().int().default(9), slow: z.number().int().default(21) }),
-    setup: (p) => ({ fast: kit.ema(p.fast), slow: kit.ema(p.slow), rsi: kit.rsi(14), atr: kit.atr(14), bands: kit.bollinger({ period: 20 }) }),
+    setup: (p) => ({
+      fast: kit.ema(p.fast),
+      slow: kit.ema(p.slow),
+      rsi: kit.rsi(14),
+      atr: kit.atr(14),
+      bands: kit.bollinger({ period: 20 }),
+    }),
     rules: [
       { id: 'cross-up', direction: 'LONG', weight: 2, when: (ctx) => ctx.crossedAbove('fast', 'slow') },
       { id: 'rsi-bullish', direction: 'LONG', weight: 1, when: (ctx) => ctx.values.rsi > 55 },
-      { id: 'above-middle-band', direction: 'LONG', weight: 1, when: (ctx) => ctx.candle.close > ctx.values.bands.middle },
+      {
+        id: 'above-middle-band',
+        direction: 'LONG',
+        weight: 1,
+        when: (ctx) => ctx.candle.close > ctx.values.bands.middle,
+      },
       { id: 'cross-down', direction: 'SHORT', weight: 2, when: (ctx) => ctx.crossedBelow('fast', 'slow') },
       { id: 'rsi-bearish', direction: 'SHORT', weight: 1, when: (ctx) => ctx.values.rsi < 45 },
-      { id: 'below-middle-band', direction: 'SHORT', weight: 1, when: (ctx) => ctx.candle.close < ctx.values.bands.middle },
+      {
+        id: 'below-middle-band',
+        direction: 'SHORT',
+        weight: 1,
+        when: (ctx) => ctx.candle.close < ctx.values.bands.middle,
+      },
     ],
     thresholds: { long: 4, short: 4 },
     levels: (ctx, side) => {
@@ -86,7 +102,9 @@ async function main(): Promise<void> {
     return { out, wall: n / ((performance.now() - t0) / 1000), cpu: n / ((cpu.user + cpu.system) / 1e6) };
   };
   const harnessRound = (validate: boolean, detector: typeof bench5 = bench5) => {
-    const r = timed(HARNESS_N, () => kit.runDetector(detector, { candles: harnessCandles, symbol: 'BTCUSDT', timeframe: 'min1', validate }));
+    const r = timed(HARNESS_N, () =>
+      kit.runDetector(detector, { candles: harnessCandles, symbol: 'BTCUSDT', timeframe: 'min1', validate }),
+    );
     return { wall: r.wall, cpu: r.cpu, signals: r.out.signals.length, events: r.out.events.length };
   };
 
@@ -95,8 +113,23 @@ async function main(): Promise<void> {
     let signals = 0;
     await bus.subscribe('DETECTOR_SIGNAL_GENERATED', () => void (signals += 1));
     const { provider } = createFakeProvider({});
-    const config = { ...loadDetectorConfig({ DETECTOR_SYMBOLS: 'BTCUSDT', DETECTOR_MARKET_TYPE: 'spot', DETECTOR_API_TOKEN: 'bench', LOG_LEVEL: 'silent' }), DETECTOR_PORT: 0, DETECTOR_HOST: '127.0.0.1' };
-    const app = await createDetectorApp({ config, logger: createLogger({ name: 'detector', level: 'silent' }), bus, provider, detectors: [bench5] });
+    const config = {
+      ...loadDetectorConfig({
+        DETECTOR_SYMBOLS: 'BTCUSDT',
+        DETECTOR_MARKET_TYPE: 'spot',
+        DETECTOR_API_TOKEN: 'bench',
+        LOG_LEVEL: 'silent',
+      }),
+      DETECTOR_PORT: 0,
+      DETECTOR_HOST: '127.0.0.1',
+    };
+    const app = await createDetectorApp({
+      config,
+      logger: createLogger({ name: 'detector', level: 'silent' }),
+      bus,
+      provider,
+      detectors: [bench5],
+    });
     await app.start();
     const slot = app.host()?.slots()[0];
     if (!slot) throw new Error('no detector slot');
@@ -132,16 +165,26 @@ async function main(): Promise<void> {
   }
   const m = (xs: Rate[], k: keyof Rate) => median(xs.map((x) => x[k]));
   const line = (label: string, xs: Rate[], note: string) =>
-    console.log(`  ${label.padEnd(46)} ${fmt(m(xs, 'wall')).padStart(11)} /s wall  ${fmt(m(xs, 'cpu')).padStart(11)} /s CPU   ${note}`);
-  console.log(`detector with 5 indicators + 6 rules (EMA 9/21, RSI 14, ATR 14, Bollinger 20), ${ROUNDS} rounds, medians, node ${process.version}`);
-  line(`harness runDetector, ${fmt(HARNESS_N)} candles`, rows.harness, `${last.harness.signals} signals, ${last.harness.events} events`);
+    console.log(
+      `  ${label.padEnd(46)} ${fmt(m(xs, 'wall')).padStart(11)} /s wall  ${fmt(m(xs, 'cpu')).padStart(11)} /s CPU   ${note}`,
+    );
+  console.log(
+    `detector with 5 indicators + 6 rules (EMA 9/21, RSI 14, ATR 14, Bollinger 20), ${ROUNDS} rounds, medians, node ${process.version}`,
+  );
+  line(
+    `harness runDetector, ${fmt(HARNESS_N)} candles`,
+    rows.harness,
+    `${last.harness.signals} signals, ${last.harness.events} events`,
+  );
   line(`harness runDetector, validate: false`, rows.raw, '');
   line(`harness, same detector that never signals`, rows.quiet, 'indicators + rules only');
   line(`live memory bus → detector app → bus, ${fmt(LIVE_N)}`, rows.live, `${last.live} signals`);
   const ratio = (k: keyof Rate) => (m(rows.live, k) / m(rows.harness, k)).toFixed(3);
   console.log(`  live/harness: ${ratio('cpu')}x (CPU), ${ratio('wall')}x (wall)`);
   const verdict = (k: keyof Rate) => (m(rows.harness, k) >= 1_000_000 ? 'met' : 'not met');
-  console.log(`  harness target ≥ 1,000,000 candles/s (payloads validated): ${verdict('cpu')} on CPU time, ${verdict('wall')} on wall time`);
+  console.log(
+    `  harness target ≥ 1,000,000 candles/s (payloads validated): ${verdict('cpu')} on CPU time, ${verdict('wall')} on wall time`,
+  );
 }
 
 interface Rate {
@@ -149,7 +192,9 @@ interface Rate {
   cpu: number;
 }
 
-runBundled(__filename).then(main).catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBundled(__filename)
+  .then(main)
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });

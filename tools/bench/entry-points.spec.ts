@@ -9,7 +9,9 @@ const specifiers = (text: string) => [...text.matchAll(/(?:from\s+|import\()\s*'
 
 describe('tools/bench imports', () => {
   it.each(files)('%s reaches other projects only through their package entry points', (file) => {
-    const leaving = specifiers(readFileSync(join(__dirname, file), 'utf8')).filter((s) => s.startsWith('../') || /^@barfinex\/[^/]+\/src(\/|$)/.test(s));
+    const leaving = specifiers(readFileSync(join(__dirname, file), 'utf8')).filter(
+      (s) => s.startsWith('../') || /^@barfinex\/[^/]+\/src(\/|$)/.test(s),
+    );
     expect(leaving).toEqual([]);
   });
 });

@@ -20,7 +20,9 @@ import { performance } from 'node:perf_hooks';
 
 const CONDITION = '--conditions=development';
 if (!process.execArgv.includes(CONDITION)) {
-  const r = spawnSync(process.execPath, [...process.execArgv, CONDITION, ...process.argv.slice(1)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...process.execArgv, CONDITION, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
   process.exit(r.status ?? 1);
 }
 
@@ -28,8 +30,13 @@ const HIGH = Number(process.argv[2] ?? 500);
 const BARS = Number(process.argv[3] ?? 525_600);
 const POOL_BARS = Number(process.argv[4] ?? 100_000);
 const LOW = 50;
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const settings = { initialBalance: '10000', positionSizing: { mode: 'percent' as const, percent: 10 }, fees: { maker: '0.0002', taker: '0.0005' } };
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const settings = {
+  initialBalance: '10000',
+  positionSizing: { mode: 'percent' as const, percent: 10 },
+  fees: { maker: '0.0002', taker: '0.0005' },
+};
 
 async function poolThroughput(): Promise<void> {
   const { syntheticCandles } = await import('@barfinex/provider/bench');
@@ -37,8 +44,20 @@ async function poolThroughput(): Promise<void> {
   const { createTrialPool } = await import('@barfinex/provider/bench');
   const bars = POOL_BARS;
   const series = createSharedSeries('BTCUSDT', 'min1', 60_000, bars);
-  appendCandles(series, syntheticCandles({ type: 'synthetic', seed: 2026, bars, startPrice: 60_000, drift: 0, volatility: 0.001 }, { symbol: 'BTCUSDT', interval: 'min1' }));
-  const trials = Array.from({ length: 24 }, (_, i) => ({ fast: 5 + (i % 6) * 2, slow: 30 + Math.floor(i / 6) * 10, atrPeriod: 14, stopAtr: 2, targetR: 2 }));
+  appendCandles(
+    series,
+    syntheticCandles(
+      { type: 'synthetic', seed: 2026, bars, startPrice: 60_000, drift: 0, volatility: 0.001 },
+      { symbol: 'BTCUSDT', interval: 'min1' },
+    ),
+  );
+  const trials = Array.from({ length: 24 }, (_, i) => ({
+    fast: 5 + (i % 6) * 2,
+    slow: 30 + Math.floor(i / 6) * 10,
+    atrPeriod: 14,
+    stopAtr: 2,
+    targetR: 2,
+  }));
   const cores = availableParallelism();
   const rates: number[] = [];
   const cpuRates: number[] = [];
@@ -46,40 +65,79 @@ async function poolThroughput(): Promise<void> {
     const pool = createTrialPool({ size, nice: 0 });
     pool.share('s', series);
     // One warm-up trial per worker: module loading is not what is measured.
-    await Promise.all(Array.from({ length: size }, () => pool.run({ detector: 'ema-cross-atr', params: trials[0] as Record<string, unknown>, seriesKey: 's', window: { runFrom: 0, scoreFrom: 0, end: 2_000 }, settings })));
+    await Promise.all(
+      Array.from({ length: size }, () =>
+        pool.run({
+          detector: 'ema-cross-atr',
+          params: trials[0] as Record<string, unknown>,
+          seriesKey: 's',
+          window: { runFrom: 0, scoreFrom: 0, end: 2_000 },
+          settings,
+        }),
+      ),
+    );
     const t = performance.now();
     const cpu0 = pool.cpuMs();
-    await Promise.all(trials.map((params) => pool.run({ detector: 'ema-cross-atr', params, seriesKey: 's', window: { runFrom: 0, scoreFrom: 0, end: bars }, settings })));
+    await Promise.all(
+      trials.map((params) =>
+        pool.run({
+          detector: 'ema-cross-atr',
+          params,
+          seriesKey: 's',
+          window: { runFrom: 0, scoreFrom: 0, end: bars },
+          settings,
+        }),
+      ),
+    );
     const wall = performance.now() - t;
     const cpu = pool.cpuMs() - cpu0;
     const rate = trials.length / (wall / 1000);
     rates.push(rate);
     cpuRates.push(trials.length / (cpu / 1000));
-    console.log(`pool of ${size}: ${trials.length} trials x ${fmt(bars)} bars in ${fmt(wall)} ms wall = ${fmt(rate, 2)} trials/s; workers' own CPU ${fmt(cpu)} ms = ${fmt(trials.length / (cpu / 1000), 2)} trials per CPU-second`);
+    console.log(
+      `pool of ${size}: ${trials.length} trials x ${fmt(bars)} bars in ${fmt(wall)} ms wall = ${fmt(rate, 2)} trials/s; workers' own CPU ${fmt(cpu)} ms = ${fmt(trials.length / (cpu / 1000), 2)} trials per CPU-second`,
+    );
     await pool.close();
   }
   const speedup = (rates[1] as number) / (rates[0] as number);
   const perCpu = (cpuRates[1] as number) / (cpuRates[0] as number);
-  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cores} cores`);
-  console.log(`speed-up ${fmt(speedup, 2)}x wall on ${cores} cores = ${fmt(speedup / cores, 2)} x cores (target >= 0.85 x cores); per CPU-second ${fmt(perCpu, 2)}x (1.00 = the workers do not slow each other)`);
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${cores} cores`,
+  );
+  console.log(
+    `speed-up ${fmt(speedup, 2)}x wall on ${cores} cores = ${fmt(speedup / cores, 2)} x cores (target >= 0.85 x cores); per CPU-second ${fmt(perCpu, 2)}x (1.00 = the workers do not slow each other)`,
+  );
 }
 
 /** The provider's node process (the launcher's child) and its resident set. */
 function rssMb(launcherPid: number): number {
-  const children = readFileSync(`/proc/${launcherPid}/task/${launcherPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  const children = readFileSync(`/proc/${launcherPid}/task/${launcherPid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   const pid = children[0] ?? String(launcherPid);
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:')) ?? '';
+  const line =
+    readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmRSS:')) ?? '';
   return Number(/(\d+)/.exec(line)?.[1] ?? 0) / 1024;
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
 
 async function providerUnderLoad(): Promise<void> {
   const { createTestDatabase, startProviderProcess } = await import('@barfinex/testing');
   const pg = await createTestDatabase(`bench_optimize_${Date.now()}`).catch(() => undefined);
   const provider = await startProviderProcess({ ...(pg ? { databaseUrl: pg.url } : {}), env: { LOG_LEVEL: 'warn' } });
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${provider.baseUrl}/api${path}`, { method, headers: { ...provider.auth, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${provider.baseUrl}/api${path}`, {
+      method,
+      headers: { ...provider.auth, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
     return (await res.json()) as Record<string, unknown>;
   };
   let seq = 0;
@@ -87,13 +145,23 @@ async function providerUnderLoad(): Promise<void> {
     const ms: number[] = [];
     for (let i = 0; i < n; i += 1) {
       const t = performance.now();
-      await call('POST', '/orders', { symbol: 'BTCUSDT', side: i % 2 ? 'SELL' : 'BUY', type: 'MARKET', quantity: '0.001', connectorType: 'sim', marketType: 'futures', clientOrderId: `bench-opt-${(seq += 1)}` });
+      await call('POST', '/orders', {
+        symbol: 'BTCUSDT',
+        side: i % 2 ? 'SELL' : 'BUY',
+        type: 'MARKET',
+        quantity: '0.001',
+        connectorType: 'sim',
+        marketType: 'futures',
+        clientOrderId: `bench-opt-${(seq += 1)}`,
+      });
       ms.push(performance.now() - t);
     }
     return ms;
   };
   try {
-    console.log(`provider on ${pg ? 'PostgreSQL' : 'PGlite'}, research pool at its default size (${Math.max(1, availableParallelism() - 1)})`);
+    console.log(
+      `provider on ${pg ? 'PostgreSQL' : 'PGlite'}, research pool at its default size (${Math.max(1, availableParallelism() - 1)})`,
+    );
     await orders(50);
     const idle = await orders(300);
     const job = await call('POST', '/optimizations', {
@@ -118,10 +186,16 @@ async function providerUnderLoad(): Promise<void> {
     }
     const rssHigh = rssMb(provider.pid);
     const final = await call('GET', `/optimizations/${id}?trials=0`);
-    console.log(`optimisation: ${String(final['done'])} trials over ${fmt(BARS)} bars, the last ${Number(final['done']) - LOW} in ${fmt((performance.now() - t) / 1000, 1)} s`);
-    console.log(`provider RSS after ${LOW} trials ${fmt(rssLow)} MB, after ${String(final['done'])} trials ${fmt(rssHigh)} MB = ${fmt(rssHigh / rssLow, 2)}x (target < 1.2x)`);
+    console.log(
+      `optimisation: ${String(final['done'])} trials over ${fmt(BARS)} bars, the last ${Number(final['done']) - LOW} in ${fmt((performance.now() - t) / 1000, 1)} s`,
+    );
+    console.log(
+      `provider RSS after ${LOW} trials ${fmt(rssLow)} MB, after ${String(final['done'])} trials ${fmt(rssHigh)} MB = ${fmt(rssHigh / rssLow, 2)}x (target < 1.2x)`,
+    );
     console.log(`order path idle:    p50 ${fmt(pct(idle, 50), 1)} ms, p99 ${fmt(pct(idle, 99), 1)} ms`);
-    console.log(`order path job on:  p50 ${fmt(pct(busy, 50), 1)} ms, p99 ${fmt(pct(busy, 99), 1)} ms = p99 ${fmt(pct(busy, 99) / pct(idle, 99), 2)}x idle`);
+    console.log(
+      `order path job on:  p50 ${fmt(pct(busy, 50), 1)} ms, p99 ${fmt(pct(busy, 99), 1)} ms = p99 ${fmt(pct(busy, 99) / pct(idle, 99), 2)}x idle`,
+    );
   } finally {
     await provider.stop();
     await pg?.drop();

@@ -41,7 +41,10 @@ interface Result {
 
 /** User + system CPU (ms) of every process in the provider's process group (launcher and node). */
 function groupCpuMs(pgid: number): number {
-  const pids = execFileSync('ps', ['-o', 'pid=', '-g', String(pgid)], { encoding: 'utf8' }).split('\n').map((l) => l.trim()).filter(Boolean);
+  const pids = execFileSync('ps', ['-o', 'pid=', '-g', String(pgid)], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   let ticks = 0;
   for (const pid of pids) {
     try {
@@ -71,7 +74,12 @@ function at(xs: number[], q: number): number {
 }
 
 /** `count` requests, `CONCURRENCY` in flight, over keep-alive connections; every answer must have `expect` status. */
-async function drive(p: ProviderProcess, count: number, make: (i: number) => { method: string; path: string; body?: string }, expect: number): Promise<Result> {
+async function drive(
+  p: ProviderProcess,
+  count: number,
+  make: (i: number) => { method: string; path: string; body?: string },
+  expect: number,
+): Promise<Result> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const latencies: number[] = [];
   let next = 0;
@@ -80,13 +88,30 @@ async function drive(p: ProviderProcess, count: number, make: (i: number) => { m
       const spec = make(i);
       const t0 = performance.now();
       const req = request(
-        { host: '127.0.0.1', port: p.port, method: spec.method, path: spec.path, agent, headers: { ...p.auth, ...(spec.body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(spec.body) } : {}) } },
+        {
+          host: '127.0.0.1',
+          port: p.port,
+          method: spec.method,
+          path: spec.path,
+          agent,
+          headers: {
+            ...p.auth,
+            ...(spec.body
+              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(spec.body) }
+              : {}),
+          },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             latencies.push(performance.now() - t0);
-            if (res.statusCode !== expect) reject(new Error(`${spec.method} ${spec.path} answered ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`));
+            if (res.statusCode !== expect)
+              reject(
+                new Error(
+                  `${spec.method} ${spec.path} answered ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 300)}`,
+                ),
+              );
             else resolve();
           });
         },
@@ -128,24 +153,38 @@ async function driveFloor(count: number, one: FloorOrder): Promise<Result> {
   return { perSecond: count / seconds, latencies, cpuMs: (cpu.user + cpu.system) / 1000 / count };
 }
 
-async function createFloor(databaseUrl: string, natsUrl: string, runId: string): Promise<{ one: FloorOrder; close(): Promise<void> }> {
+async function createFloor(
+  databaseUrl: string,
+  natsUrl: string,
+  runId: string,
+): Promise<{ one: FloorOrder; close(): Promise<void> }> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-  await pool.query('CREATE TABLE IF NOT EXISTS floor_orders (id text PRIMARY KEY, status text NOT NULL, filled numeric NOT NULL, updated_at timestamptz NOT NULL)');
+  await pool.query(
+    'CREATE TABLE IF NOT EXISTS floor_orders (id text PRIMARY KEY, status text NOT NULL, filled numeric NOT NULL, updated_at timestamptz NOT NULL)',
+  );
   const nc = await connect({ servers: natsUrl });
   const jsm = await nc.jetstreamManager();
   const stream = `FLOOR_${runId}`;
   await jsm.streams.add({ name: stream, subjects: [`floor${runId}.>`] });
   const js = nc.jetstream();
   const codec = JSONCodec();
-  const publish = (id: string, type: string) => js.publish(`floor${runId}.${type}`, codec.encode({ id, type, timestamp: Date.now() }), { msgID: `${id}:${type}` });
+  const publish = (id: string, type: string) =>
+    js.publish(`floor${runId}.${type}`, codec.encode({ id, type, timestamp: Date.now() }), { msgID: `${id}:${type}` });
   let seq = 0;
   return {
     async one() {
       const id = `f-${runId}-${seq++}`;
-      await pool.query('INSERT INTO floor_orders (id, status, filled, updated_at) VALUES ($1, $2, 0, now())', [id, 'NEW']);
+      await pool.query('INSERT INTO floor_orders (id, status, filled, updated_at) VALUES ($1, $2, 0, now())', [
+        id,
+        'NEW',
+      ]);
       await publish(id, 'create');
       await publish(id, 'fill');
-      await pool.query('UPDATE floor_orders SET status = $2, filled = $3, updated_at = now() WHERE id = $1', [id, 'FILLED', '0.01']);
+      await pool.query('UPDATE floor_orders SET status = $2, filled = $3, updated_at = now() WHERE id = $1', [
+        id,
+        'FILLED',
+        '0.01',
+      ]);
       await publish(id, 'close');
     },
     async close() {
@@ -162,11 +201,36 @@ async function measure(label: string, p: ProviderProcess, floor?: FloorOrder): P
     method: 'POST',
     path: '/api/orders',
     // Buys and sells alternate, so the account's balances stay where they started.
-    body: JSON.stringify({ symbol: 'ETHUSDT', side: i % 2 === 0 ? 'BUY' : 'SELL', type: 'MARKET', quantity: '0.01', connectorType: 'sim', marketType: 'spot', clientOrderId: `load-${label.replace(/[^A-Za-z]/g, '')}-${seq++}` }),
+    body: JSON.stringify({
+      symbol: 'ETHUSDT',
+      side: i % 2 === 0 ? 'BUY' : 'SELL',
+      type: 'MARKET',
+      quantity: '0.01',
+      connectorType: 'sim',
+      marketType: 'spot',
+      clientOrderId: `load-${label.replace(/[^A-Za-z]/g, '')}-${seq++}`,
+    }),
   });
   const get = () => ({ method: 'GET', path: '/api/symbols/sim/spot' });
   // A stock of ETH first, so the sells interleaved with buys below always have something to sell.
-  await drive(p, 1, () => ({ method: 'POST', path: '/api/orders', body: JSON.stringify({ symbol: 'ETHUSDT', side: 'BUY', type: 'MARKET', quantity: '2', connectorType: 'sim', marketType: 'spot', clientOrderId: `load-stock-${Date.now()}` }) }), 201);
+  await drive(
+    p,
+    1,
+    () => ({
+      method: 'POST',
+      path: '/api/orders',
+      body: JSON.stringify({
+        symbol: 'ETHUSDT',
+        side: 'BUY',
+        type: 'MARKET',
+        quantity: '2',
+        connectorType: 'sim',
+        marketType: 'spot',
+        clientOrderId: `load-stock-${Date.now()}`,
+      }),
+    }),
+    201,
+  );
   // Warm-up: JIT, connection pools, prepared statements.
   await drive(p, 300, get, 200);
   await drive(p, 300, order, 201);
@@ -188,8 +252,13 @@ async function measure(label: string, p: ProviderProcess, floor?: FloorOrder): P
   console.log(line('POST /api/orders (MARKET)', orders));
   console.log(line('GET /api/symbols/sim/spot', gets));
   if (floor) console.log(line('floor (bare PG + JetStream)', floors).replace('provider CPU', 'client CPU'));
-  console.log(`  orders : GET = ${(rate(orders) / rate(gets)).toFixed(2)}x by rate, ${(cpu(gets) / cpu(orders)).toFixed(2)}x by provider CPU per request`);
-  if (floor) console.log(`  orders : floor = ${(rate(orders) / rate(floors)).toFixed(2)}x by rate (the order path's cost beyond its durable I/O)`);
+  console.log(
+    `  orders : GET = ${(rate(orders) / rate(gets)).toFixed(2)}x by rate, ${(cpu(gets) / cpu(orders)).toFixed(2)}x by provider CPU per request`,
+  );
+  if (floor)
+    console.log(
+      `  orders : floor = ${(rate(orders) / rate(floors)).toFixed(2)}x by rate (the order path's cost beyond its durable I/O)`,
+    );
 }
 
 async function main(): Promise<void> {

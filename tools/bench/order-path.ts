@@ -30,23 +30,41 @@ async function main(): Promise<void> {
   const pg = await createTestDatabase('bench_orders');
   const db = await createDatabase({ url: pg.url });
   const h = await startProvider({ db, bus: createMemoryBus() });
-  const client = io(h.baseUrl, { path: '/ws', auth: { token: TEST_TOKEN }, transports: ['websocket'], reconnection: false });
+  const client = io(h.baseUrl, {
+    path: '/ws',
+    auth: { token: TEST_TOKEN },
+    transports: ['websocket'],
+    reconnection: false,
+  });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', resolve);
     client.once('connect_error', reject);
   });
   await client.emitWithAck('subscribe', { events: ['PROVIDER_ORDER_CREATE'], symbols: [SYMBOL] });
   const waiting = new Map<string, () => void>();
-  client.on('PROVIDER_ORDER_CREATE', (env: { payload: { clientOrderId: string } }) => waiting.get(env.payload.clientOrderId)?.());
+  client.on('PROVIDER_ORDER_CREATE', (env: { payload: { clientOrderId: string } }) =>
+    waiting.get(env.payload.clientOrderId)?.(),
+  );
 
-  const status = (await (await fetch(`${h.baseUrl}/api/connectors/sim/status`, { headers: h.auth })).json()) as { prices: Record<string, Record<string, string>> };
+  const status = (await (await fetch(`${h.baseUrl}/api/connectors/sim/status`, { headers: h.auth })).json()) as {
+    prices: Record<string, Record<string, string>>;
+  };
   const limitPrice = (Math.round(Number(status.prices['spot']?.[SYMBOL]) * 0.5 * 100) / 100).toFixed(2);
   const headers = { ...h.auth, 'content-type': 'application/json' };
 
   // One order: from the request until its PROVIDER_ORDER_CREATE arrives on the socket.
   const placeOne = async (i: number, type: 'MARKET' | 'LIMIT'): Promise<number> => {
     const clientOrderId = `bench-${type}-${i}`;
-    const body = { symbol: SYMBOL, connectorType: 'sim', marketType: 'spot', side: type === 'MARKET' && i % 2 === 1 ? 'SELL' : 'BUY', type, quantity: '0.01', clientOrderId, ...(type === 'LIMIT' ? { price: limitPrice } : {}) };
+    const body = {
+      symbol: SYMBOL,
+      connectorType: 'sim',
+      marketType: 'spot',
+      side: type === 'MARKET' && i % 2 === 1 ? 'SELL' : 'BUY',
+      type,
+      quantity: '0.01',
+      clientOrderId,
+      ...(type === 'LIMIT' ? { price: limitPrice } : {}),
+    };
     const start = performance.now();
     const received = new Promise<void>((resolve) => waiting.set(clientOrderId, resolve));
     const res = await fetch(`${h.baseUrl}/api/orders`, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -77,13 +95,17 @@ async function main(): Promise<void> {
     limit.push(l);
     health.push(hh);
   }
-  console.log(`order path, POST /api/orders -> PROVIDER_ORDER_CREATE on a socket.io client (sim, PostgreSQL, memory bus), ${ORDERS} each:`);
+  console.log(
+    `order path, POST /api/orders -> PROVIDER_ORDER_CREATE on a socket.io client (sim, PostgreSQL, memory bus), ${ORDERS} each:`,
+  );
   console.log(`  MARKET            ${percentiles(market)}`);
   console.log(`  LIMIT (resting)   ${percentiles(limit)}`);
   console.log(`  GET /api/health   ${percentiles(health)}   (reference: one plain request)`);
   // Less sensitive to a shared machine than wall time: the provider and the client run in this process (PostgreSQL does not).
   const cpu = process.cpuUsage(cpu0);
-  console.log(`  process CPU per MARKET + LIMIT + health round: ${((cpu.user + cpu.system) / 1000 / ORDERS).toFixed(2)} ms`);
+  console.log(
+    `  process CPU per MARKET + LIMIT + health round: ${((cpu.user + cpu.system) / 1000 / ORDERS).toFixed(2)} ms`,
+  );
   client.close();
   await h.stop();
   await db.close();

@@ -51,8 +51,13 @@ function run(file: string, env: Record<string, string>): ChildProcessByStdio<nul
   const prof = process.env['BENCH_CPU_PROF'];
   const flags = prof === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${prof}`];
   // BENCH_PROVIDER_FLAGS: more node flags for the provider (e.g. --trace-gc; its stdout goes to stderr then).
-  if (env['PROVIDER_PORT'] !== undefined) flags.push(...(process.env['BENCH_PROVIDER_FLAGS'] ?? '').split(' ').filter(Boolean));
-  return spawn(process.execPath, [...SHIPPED_NODE_FLAGS, ...flags, file], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (env['PROVIDER_PORT'] !== undefined)
+    flags.push(...(process.env['BENCH_PROVIDER_FLAGS'] ?? '').split(' ').filter(Boolean));
+  return spawn(process.execPath, [...SHIPPED_NODE_FLAGS, ...flags, file], {
+    cwd: root,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
 }
 
 const stopper = (child: ChildProcess) => () =>
@@ -67,13 +72,23 @@ async function startProvider(): Promise<Server & { baseUrl: string; token: strin
   const port = await freePort();
   const token = randomBytes(18).toString('base64url');
   // The in-memory bus and an in-memory database: nothing outside the two processes is involved.
-  const child = run(file, { PROVIDER_PORT: String(port), PROVIDER_HOST: '127.0.0.1', PROVIDER_API_TOKEN: token, DATABASE_URL: 'pglite:memory', SIM_AUTOSTART: 'false', LOG_LEVEL });
+  const child = run(file, {
+    PROVIDER_PORT: String(port),
+    PROVIDER_HOST: '127.0.0.1',
+    PROVIDER_API_TOKEN: token,
+    DATABASE_URL: 'pglite:memory',
+    SIM_AUTOSTART: 'false',
+    LOG_LEVEL,
+  });
   if (process.env['BENCH_PROVIDER_FLAGS'] === undefined) child.stdout.resume();
   else child.stdout.pipe(process.stderr);
   const baseUrl = `http://127.0.0.1:${port}`;
   for (let tries = 0; ; tries++) {
     if (child.exitCode !== null) throw new Error(`provider exited with ${child.exitCode}`);
-    const up = await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false);
+    const up = await fetch(`${baseUrl}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) break;
     if (tries > 300) throw new Error('provider not healthy within 60 s');
     await new Promise((r) => setTimeout(r, 200));
@@ -94,7 +109,13 @@ async function startRelay(appPort: number): Promise<Server & { port: number }> {
 
 async function startApp(provider: { baseUrl: string; token: string }): Promise<Server & { port: number }> {
   const file = await bundle('tools/bench/proxy-app.ts', 'node_modules/.cache/barfinex-bench/proxy-app.cjs');
-  const child = run(file, { PROVIDER_URL: provider.baseUrl, PROVIDER_API_TOKEN: provider.token, DETECTOR_APP_KEY: APP_KEY, DETECTOR_API_TOKEN: APP_TOKEN, LOG_LEVEL });
+  const child = run(file, {
+    PROVIDER_URL: provider.baseUrl,
+    PROVIDER_API_TOKEN: provider.token,
+    DETECTOR_APP_KEY: APP_KEY,
+    DETECTOR_API_TOKEN: APP_TOKEN,
+    LOG_LEVEL,
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
     child.once('exit', (code) => reject(new Error(`bench app exited with ${code}`)));
@@ -110,7 +131,8 @@ function treeCpuUs(pid: number): number {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     total += (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_US;
-    for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean)) total += treeCpuUs(Number(child));
+    for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean))
+      total += treeCpuUs(Number(child));
   } catch {
     // gone, or not Linux: no CPU column then
   }
@@ -147,7 +169,12 @@ async function latencies(url: URL, headers: Record<string, string>, n: number): 
 }
 
 /** Requests/s at CONCURRENCY in flight; each request's latency under that load goes into `loaded`. */
-async function throughput(url: URL, headers: Record<string, string>, n: number, loaded: number[] = []): Promise<number> {
+async function throughput(
+  url: URL,
+  headers: Record<string, string>,
+  n: number,
+  loaded: number[] = [],
+): Promise<number> {
   let next = 0;
   const t = performance.now();
   await Promise.all(
@@ -174,13 +201,20 @@ async function main(): Promise<void> {
   const app = await startApp(provider);
   const appUrl = `http://127.0.0.1:${app.port}`;
   const direct = { url: new URL(`${appUrl}/signals?limit=10`), headers: { authorization: `Bearer ${APP_TOKEN}` } };
-  const proxied = { url: new URL(`${provider.baseUrl}/api/detectors/${APP_KEY}/signals?limit=10`), headers: { authorization: `Bearer ${provider.token}` } };
+  const proxied = {
+    url: new URL(`${provider.baseUrl}/api/detectors/${APP_KEY}/signals?limit=10`),
+    headers: { authorization: `Bearer ${provider.token}` },
+  };
   const relay = await startRelay(app.port);
   const relayed = { url: new URL(`http://127.0.0.1:${relay.port}/signals?limit=10`), headers: direct.headers };
 
   // Both paths must measure the same work: the same route and the same bytes back.
-  const [directBody, proxiedBody] = [await get(direct.url, direct.headers, true), await get(proxied.url, proxied.headers, true)];
-  if (!directBody || !proxiedBody || !directBody.equals(proxiedBody)) throw new Error('the proxied and direct responses differ');
+  const [directBody, proxiedBody] = [
+    await get(direct.url, direct.headers, true),
+    await get(proxied.url, proxied.headers, true),
+  ];
+  if (!directBody || !proxiedBody || !directBody.equals(proxiedBody))
+    throw new Error('the proxied and direct responses differ');
   const signals = (JSON.parse(directBody.toString()) as { items: unknown[] }).items.length;
 
   await latencies(direct.url, direct.headers, 300);
@@ -195,7 +229,11 @@ async function main(): Promise<void> {
   const rps = { direct: [] as number[], proxied: [] as number[], relayed: [] as number[] };
   const loaded = { direct: [] as number[], proxied: [] as number[], relayed: [] as number[] };
   // CPU µs spent during the concurrent phases, per process.
-  const cpu = { direct: { app: 0, provider: 0, load: 0 }, proxied: { app: 0, provider: 0, load: 0 }, relayed: { app: 0, provider: 0, load: 0 } };
+  const cpu = {
+    direct: { app: 0, provider: 0, load: 0 },
+    proxied: { app: 0, provider: 0, load: 0 },
+    relayed: { app: 0, provider: 0, load: 0 },
+  };
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of sides) {
       const target = name === 'direct' ? direct : name === 'proxied' ? proxied : relayed;
@@ -213,26 +251,41 @@ async function main(): Promise<void> {
   }
 
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  const row = (label: string, d: number, p: number, unit: string, digits = 3) => `${label.padEnd(24)} direct ${d.toFixed(digits)} ${unit}  proxied ${p.toFixed(digits)} ${unit}  ratio ${(p / d).toFixed(2)}×`;
-  out(`proxy benchmark: GET /signals?limit=10 of the detector app (${signals} signals, ${directBody.length} bytes), direct vs /api/detectors/${APP_KEY}/… through the provider; log level ${LOG_LEVEL}`);
-  out(`${ROUNDS} alternating rounds, ${SEQUENTIAL} sequential + ${CONCURRENT} requests at concurrency ${CONCURRENCY} per side; provider, app (both bundled, as shipped) and load generator in their own processes`);
+  const row = (label: string, d: number, p: number, unit: string, digits = 3) =>
+    `${label.padEnd(24)} direct ${d.toFixed(digits)} ${unit}  proxied ${p.toFixed(digits)} ${unit}  ratio ${(p / d).toFixed(2)}×`;
+  out(
+    `proxy benchmark: GET /signals?limit=10 of the detector app (${signals} signals, ${directBody.length} bytes), direct vs /api/detectors/${APP_KEY}/… through the provider; log level ${LOG_LEVEL}`,
+  );
+  out(
+    `${ROUNDS} alternating rounds, ${SEQUENTIAL} sequential + ${CONCURRENT} requests at concurrency ${CONCURRENCY} per side; provider, app (both bundled, as shipped) and load generator in their own processes`,
+  );
   const [d50, x50] = [median(p50.direct), median(p50.proxied)];
   out(`${row('p50 latency', d50, x50, 'ms')}   (target ≤ 1.25×; the hop adds ${((x50 - d50) * 1000).toFixed(0)} µs)`);
   out(row('p99 latency', median(p99.direct), median(p99.proxied), 'ms'));
   const [ld, lp] = [loaded.direct.sort((a, b) => a - b), loaded.proxied.sort((a, b) => a - b)];
-  out(`${row(`p50 at concurrency ${CONCURRENCY}`, pct(ld, 0.5), pct(lp, 0.5), 'ms')}   (p99 ${pct(ld, 0.99).toFixed(3)} vs ${pct(lp, 0.99).toFixed(3)} ms)`);
+  out(
+    `${row(`p50 at concurrency ${CONCURRENCY}`, pct(ld, 0.5), pct(lp, 0.5), 'ms')}   (p99 ${pct(ld, 0.99).toFixed(3)} vs ${pct(lp, 0.99).toFixed(3)} ms)`,
+  );
   const [dr, pr] = [median(rps.direct), median(rps.proxied)];
-  out(`${'throughput'.padEnd(24)} direct ${dr.toFixed(0)} req/s  proxied ${pr.toFixed(0)} req/s  ratio ${(pr / dr).toFixed(2)}×   (target ≥ 0.8×)`);
+  out(
+    `${'throughput'.padEnd(24)} direct ${dr.toFixed(0)} req/s  proxied ${pr.toFixed(0)} req/s  ratio ${(pr / dr).toFixed(2)}×   (target ≥ 0.8×)`,
+  );
   const r50 = median(p50.relayed);
   const rr = median(rps.relayed);
-  out(`${'floor: bare TCP relay'.padEnd(24)} p50 ${r50.toFixed(3)} ms = ${(r50 / d50).toFixed(2)}× direct (adds ${((r50 - d50) * 1000).toFixed(0)} µs), ${rr.toFixed(0)} req/s = ${(rr / dr).toFixed(2)}× direct; the provider's hop costs ${((x50 - r50) * 1000).toFixed(0)} µs more than copying bytes`);
+  out(
+    `${'floor: bare TCP relay'.padEnd(24)} p50 ${r50.toFixed(3)} ms = ${(r50 / d50).toFixed(2)}× direct (adds ${((r50 - d50) * 1000).toFixed(0)} µs), ${rr.toFixed(0)} req/s = ${(rr / dr).toFixed(2)}× direct; the provider's hop costs ${((x50 - r50) * 1000).toFixed(0)} µs more than copying bytes`,
+  );
   const per = (us: number) => (us / CONCURRENT).toFixed(0).padStart(4);
   for (const name of sides) {
     const c = cpu[name];
-    out(`${`CPU per request, ${name}`.padEnd(24)} app ${per(c.app)} µs  ${name === 'relayed' ? 'relay   ' : 'provider'} ${per(c.provider)} µs  load generator ${per(c.load)} µs  all ${per(c.app + c.provider + c.load)} µs`);
+    out(
+      `${`CPU per request, ${name}`.padEnd(24)} app ${per(c.app)} µs  ${name === 'relayed' ? 'relay   ' : 'provider'} ${per(c.provider)} µs  load generator ${per(c.load)} µs  all ${per(c.app + c.provider + c.load)} µs`,
+    );
   }
   const all = (c: (typeof cpu)['direct']) => c.app + c.provider + c.load;
-  out(`${'CPU-bound rate ratio'.padEnd(24)} ${(all(cpu.direct) / all(cpu.proxied)).toFixed(2)}× (requests per CPU-second of all three processes, proxied/direct)`);
+  out(
+    `${'CPU-bound rate ratio'.padEnd(24)} ${(all(cpu.direct) / all(cpu.proxied)).toFixed(2)}× (requests per CPU-second of all three processes, proxied/direct)`,
+  );
 
   agent.destroy();
   await relay.stop();

@@ -19,7 +19,9 @@ import { performance } from 'node:perf_hooks';
 
 const CONDITION = '--conditions=development';
 if (!process.execArgv.includes(CONDITION)) {
-  const r = spawnSync(process.execPath, [...process.execArgv, CONDITION, ...process.argv.slice(1)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...process.execArgv, CONDITION, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
   process.exit(r.status ?? 1);
 }
 
@@ -50,14 +52,26 @@ async function main(): Promise<void> {
 
   const natsUrl = process.env['NATS_URL'];
   const id = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const bus = natsUrl ? await createNatsBus({ servers: natsUrl, subjectPrefix: `bfxbench.${id}`, streamName: `BFXBENCH_${id}` }) : createMemoryBus();
+  const bus = natsUrl
+    ? await createNatsBus({ servers: natsUrl, subjectPrefix: `bfxbench.${id}`, streamName: `BFXBENCH_${id}` })
+    : createMemoryBus();
   const db = await createDatabase({ url: process.env['DATABASE_URL'] ?? 'pglite:memory' });
   const repo = createEventSinkRepository(db.prisma);
 
   // The stored session: trades over four symbols, 10 ms apart.
   const rows = Array.from({ length: N }, (_, i) => {
     const symbol = SYMBOLS[i % SYMBOLS.length] ?? 'BTCUSDT';
-    const env = createEnvelope('PROVIDER_MARKETDATA_TRADE', { time: T0 + i * 10, symbol, price: `${60_000 + (i % 700)}.25`, volume: '0.0015', side: i % 2 ? 'LONG' : 'SHORT' }, { timestamp: T0 + i * 10, eventId: `bench-${id}-${i}`, connectorType: 'sim', marketType: 'spot' });
+    const env = createEnvelope(
+      'PROVIDER_MARKETDATA_TRADE',
+      {
+        time: T0 + i * 10,
+        symbol,
+        price: `${60_000 + (i % 700)}.25`,
+        volume: '0.0015',
+        side: i % 2 ? 'LONG' : 'SHORT',
+      },
+      { timestamp: T0 + i * 10, eventId: `bench-${id}-${i}`, connectorType: 'sim', marketType: 'spot' },
+    );
     return toSinkRow(env);
   });
   for (let i = 0; i < rows.length; i += 2_000) await repo.insert(rows.slice(i, i + 2_000));
@@ -93,7 +107,8 @@ async function main(): Promise<void> {
     await service.idle();
     await untilReceived(() => received, 120_000);
     const status = service.status();
-    if (status.state !== 'finished' || status.eventsSent !== N) throw new Error(`replay ended ${status.state} after ${status.eventsSent} events`);
+    if (status.state !== 'finished' || status.eventsSent !== N)
+      throw new Error(`replay ended ${status.state} after ${status.eventsSent} events`);
     return N / ((performance.now() - start) / 1000);
   };
 
@@ -107,7 +122,9 @@ async function main(): Promise<void> {
   const fmt = (v: number): string => `${Math.round(v).toLocaleString('en-US')} events/s`;
   const rawRate = median(results.raw);
   const replayRate = median(results.replay);
-  console.log(`replay throughput, ${N.toLocaleString('en-US')} stored trades x ${ROUNDS} alternating rounds, bus ${natsUrl ?? 'in-memory'}, store ${db.kind}`);
+  console.log(
+    `replay throughput, ${N.toLocaleString('en-US')} stored trades x ${ROUNDS} alternating rounds, bus ${natsUrl ?? 'in-memory'}, store ${db.kind}`,
+  );
   console.log(`  raw publishEnvelope    median ${fmt(rawRate)}`);
   console.log(`  replay at speed max    median ${fmt(replayRate)}`);
   console.log(`  replay / raw = ${(replayRate / rawRate).toFixed(2)}x (target >= 0.25x)`);

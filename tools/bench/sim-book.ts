@@ -119,7 +119,14 @@ function mixedFlow(ex: SimExchange, requests: number, mine: string[]): number {
     if (r < 0.45 || mine.length === 0) {
       const buy = next() < 0.5;
       const price = (buy ? 57_000 + next() * 2_400 : 60_600 + next() * 2_400).toFixed(2);
-      const { order } = ex.placeOrder('bench', { marketType: 'spot', symbol: 'BTCUSDT', side: buy ? 'BUY' : 'SELL', type: 'LIMIT', quantity: '0.001', price });
+      const { order } = ex.placeOrder('bench', {
+        marketType: 'spot',
+        symbol: 'BTCUSDT',
+        side: buy ? 'BUY' : 'SELL',
+        type: 'LIMIT',
+        quantity: '0.001',
+        price,
+      });
       mine.push(order.id);
     } else if (r < 0.9) {
       const at = Math.floor(next() * mine.length);
@@ -130,7 +137,15 @@ function mixedFlow(ex: SimExchange, requests: number, mine: string[]): number {
     } else {
       // Marketable: crosses the spread and takes the best levels, the rest (if any) expires.
       const buy = next() < 0.5;
-      ex.placeOrder('bench', { marketType: 'spot', symbol: 'BTCUSDT', side: buy ? 'BUY' : 'SELL', type: 'LIMIT', timeInForce: 'IOC', quantity: '0.002', price: buy ? '61000.00' : '59000.00' });
+      ex.placeOrder('bench', {
+        marketType: 'spot',
+        symbol: 'BTCUSDT',
+        side: buy ? 'BUY' : 'SELL',
+        type: 'LIMIT',
+        timeInForce: 'IOC',
+        quantity: '0.002',
+        price: buy ? '61000.00' : '59000.00',
+      });
     }
   }
   const used = process.cpuUsage(cpu);
@@ -193,11 +208,19 @@ async function main(): Promise<void> {
     const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
     const pairRate = 2e6 / mid.pair;
     const mixedRate = 1e6 / median(mixed);
-    console.log(`order requests/s at ${mid.resting} resting orders (each a new order or a cancel through the exchange API):`);
-    console.log(`  place + cancel  ${fmt(pairRate).padStart(9)} /s wall  ${fmt(2e6 / mid.cpuPair).padStart(9)} /s CPU  (${fmt(1e6 / mid.pair)} orders placed and cancelled /s)`);
-    console.log(`  mixed flow      ${fmt(mixedRate).padStart(9)} /s wall  ${fmt(1e6 / median(cpuMixed)).padStart(9)} /s CPU  (45 % new, 45 % cancel, 10 % marketable IOC)`);
+    console.log(
+      `order requests/s at ${mid.resting} resting orders (each a new order or a cancel through the exchange API):`,
+    );
+    console.log(
+      `  place + cancel  ${fmt(pairRate).padStart(9)} /s wall  ${fmt(2e6 / mid.cpuPair).padStart(9)} /s CPU  (${fmt(1e6 / mid.pair)} orders placed and cancelled /s)`,
+    );
+    console.log(
+      `  mixed flow      ${fmt(mixedRate).padStart(9)} /s wall  ${fmt(1e6 / median(cpuMixed)).padStart(9)} /s CPU  (45 % new, 45 % cancel, 10 % marketable IOC)`,
+    );
     const worst = Math.min(pairRate, mixedRate);
-    console.log(`target >= 300,000 order requests/s: ${worst >= 300_000 ? 'met' : 'not met'} (slower of the two: ${fmt(worst)} /s)`);
+    console.log(
+      `target >= 300,000 order requests/s: ${worst >= 300_000 ? 'met' : 'not met'} (slower of the two: ${fmt(worst)} /s)`,
+    );
   }
 }
 

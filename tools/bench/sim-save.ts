@@ -26,12 +26,30 @@ const SAVES = Number(process.argv[2] ?? 200);
 const SYMBOLS = DEFAULT_SIM_SYMBOLS.filter((s) => ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'].includes(s.symbol));
 
 function build(): SimExchange {
-  const ex = createSimExchange({ seed: 42, symbols: SYMBOLS, clock: createSimClock({ startMs: Date.UTC(2026, 0, 5), paused: true }) });
+  const ex = createSimExchange({
+    seed: 42,
+    symbols: SYMBOLS,
+    clock: createSimClock({ startMs: Date.UTC(2026, 0, 5), paused: true }),
+  });
   ex.step(86_400_000);
   const btc = Number(ex.lastPrice('spot', 'BTCUSDT'));
-  for (let i = 0; i < 1000; i++) ex.placeOrder('main', { marketType: 'spot', symbol: 'BTCUSDT', side: i % 2 ? 'SELL' : 'BUY', type: 'MARKET', quantity: '0.001' });
+  for (let i = 0; i < 1000; i++)
+    ex.placeOrder('main', {
+      marketType: 'spot',
+      symbol: 'BTCUSDT',
+      side: i % 2 ? 'SELL' : 'BUY',
+      type: 'MARKET',
+      quantity: '0.001',
+    });
   for (let i = 0; i < 500; i++) {
-    ex.placeOrder('main', { marketType: i % 2 ? 'futures' : 'spot', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.001', price: (Math.round(btc * (0.5 + i / 10_000) * 100) / 100).toFixed(2) });
+    ex.placeOrder('main', {
+      marketType: i % 2 ? 'futures' : 'spot',
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: '0.001',
+      price: (Math.round(btc * (0.5 + i / 10_000) * 100) / 100).toFixed(2),
+    });
   }
   return ex;
 }
@@ -65,7 +83,14 @@ async function run(label: string, db: Database): Promise<void> {
   for (let i = -20; i < SAVES; i++) {
     for (const [kind, save] of Object.entries(kinds)) {
       // Each save follows one new resting order and one market step, as in the provider.
-      ex.placeOrder('main', { marketType: 'spot', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.001', price: (Math.round(btc * 0.4 * 100) / 100).toFixed(2) });
+      ex.placeOrder('main', {
+        marketType: 'spot',
+        symbol: 'BTCUSDT',
+        side: 'BUY',
+        type: 'LIMIT',
+        quantity: '0.001',
+        price: (Math.round(btc * 0.4 * 100) / 100).toFixed(2),
+      });
       ex.step(250);
       const c0 = process.cpuUsage();
       const t0 = performance.now();
@@ -77,7 +102,9 @@ async function run(label: string, db: Database): Promise<void> {
       cpu.get(kind)?.push((c.user + c.system) / 1000);
     }
   }
-  console.log(`${label}: ${ex.snapshot().orders.length} orders, whole snapshot ${(snapshotBytes / 1e6).toFixed(2)} MB of JSON, ${SAVES} saves each`);
+  console.log(
+    `${label}: ${ex.snapshot().orders.length} orders, whole snapshot ${(snapshotBytes / 1e6).toFixed(2)} MB of JSON, ${SAVES} saves each`,
+  );
   const base = stats(wall.get('whole') ?? []);
   const baseCpu = stats(cpu.get('whole') ?? []);
   for (const kind of Object.keys(kinds)) {
@@ -85,7 +112,9 @@ async function run(label: string, db: Database): Promise<void> {
     const c = stats(cpu.get(kind) ?? []);
     console.log(
       `  ${kind.padEnd(18)} wall p50 ${w.p50.toFixed(2)} ms  p99 ${w.p99.toFixed(2)} ms   cpu ${c.mean.toFixed(2)} ms/save` +
-        (kind === 'whole' ? '' : `   (whole / this: wall p50 ${(base.p50 / w.p50).toFixed(1)}×, cpu ${(baseCpu.mean / c.mean).toFixed(1)}×)`),
+        (kind === 'whole'
+          ? ''
+          : `   (whole / this: wall p50 ${(base.p50 / w.p50).toFixed(1)}×, cpu ${(baseCpu.mean / c.mean).toFixed(1)}×)`),
     );
   }
 }

@@ -19,7 +19,15 @@ import { findRepoRoot, killLaunchedStacks, launchStack } from '@barfinex/testing
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 9);
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 20_000);
 const TOKEN = 'bench-studio-token-0123456789abcdef';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -32,12 +40,25 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-studio-'));
   const stack = await launchStack(['npm', 'start'], { BARFINEX_DATA_DIR: dataDir, PROVIDER_API_TOKEN: TOKEN });
   const api = (path: string, body?: unknown) =>
-    fetch(`${stack.base}/api${path}`, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    fetch(`${stack.base}/api${path}`, {
+      method: body ? 'POST' : 'GET',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
   const now = Date.now();
   await api('/candles/sim/spot/BTCUSDT/min1/backfill', { from: now - 6 * 3_600_000, to: now });
-  for (let i = 0; i < 120 && ((await (await api('/candles/sim/spot/BTCUSDT/min1?days=1')).json()) as unknown[]).length < 300; i += 1) await new Promise((r) => setTimeout(r, 250));
+  for (
+    let i = 0;
+    i < 120 && ((await (await api('/candles/sim/spot/BTCUSDT/min1?days=1')).json()) as unknown[]).length < 300;
+    i += 1
+  )
+    await new Promise((r) => setTimeout(r, 250));
 
-  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', headless: true, args: ARGS });
+  const browser = await chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    headless: true,
+    args: ARGS,
+  });
   try {
     // 1 + 2: first loads, and the scripts a first visit fetches.
     const loads: number[] = [];
@@ -75,7 +96,8 @@ async function main(): Promise<void> {
     const dist = join(root, 'apps/studio/dist');
     const html = readFileSync(join(dist, 'index.html'), 'utf8');
     const shell = [...html.matchAll(/(?:src|href)="\/studio\/(assets\/[^"]+\.js)"/g)].map((m) => `/studio/${m[1]}`);
-    const gz = (paths: Iterable<string>) => [...paths].reduce((sum, p) => sum + gzipSync(readFileSync(join(dist, p.replace('/studio/', '')))).length, 0);
+    const gz = (paths: Iterable<string>) =>
+      [...paths].reduce((sum, p) => sum + gzipSync(readFileSync(join(dist, p.replace('/studio/', '')))).length, 0);
     const shellBytes = gz(shell);
     const marketBytes = gz(marketScripts);
 
@@ -92,10 +114,17 @@ async function main(): Promise<void> {
     await page.locator('html[data-ws="connected"]').waitFor();
     const bare: number[] = [];
     const socket = io(stack.base, { path: '/ws', transports: ['websocket'], auth: { token: TOKEN } });
-    await new Promise<void>((resolve) => socket.on('connect', () => socket.emit('subscribe', { events: ['PROVIDER_MARKETDATA_CANDLE'], symbols: ['BTCUSDT'] }, () => resolve())));
-    socket.on('PROVIDER_MARKETDATA_CANDLE', (env: { timestamp: number; marketType?: string; payload: { interval: string } }) => {
-      if (env.marketType === 'spot' && env.payload.interval === 'min1') bare.push(Date.now() - env.timestamp);
-    });
+    await new Promise<void>((resolve) =>
+      socket.on('connect', () =>
+        socket.emit('subscribe', { events: ['PROVIDER_MARKETDATA_CANDLE'], symbols: ['BTCUSDT'] }, () => resolve()),
+      ),
+    );
+    socket.on(
+      'PROVIDER_MARKETDATA_CANDLE',
+      (env: { timestamp: number; marketType?: string; payload: { interval: string } }) => {
+        if (env.marketType === 'spot' && env.payload.interval === 'min1') bare.push(Date.now() - env.timestamp);
+      },
+    );
     await page.evaluate(() => ((window as unknown as { __lat: number[] }).__lat.length = 0));
     await new Promise((r) => setTimeout(r, LATENCY_MS));
     const drawn = await page.evaluate(() => [...(window as unknown as { __lat: number[] }).__lat]);
@@ -103,12 +132,18 @@ async function main(): Promise<void> {
     await context.close();
 
     const rows = [
-      ['first load until the chart painted', `p50 ${pct(loads, 50)} ms, p90 ${pct(loads, 90)} ms over ${loads.length} fresh contexts`],
+      [
+        'first load until the chart painted',
+        `p50 ${pct(loads, 50)} ms, p90 ${pct(loads, 90)} ms over ${loads.length} fresh contexts`,
+      ],
       ['JS of the first page (sign-in shell), gzip', `${kb(shellBytes)} (${shell.length} files)`],
       ['JS of a first visit to Market, gzip', `${kb(marketBytes)} (${marketScripts.size} files)`],
       ['trade → drawn in the page', `p50 ${pct(drawn, 50)} ms, p95 ${pct(drawn, 95)} ms (${drawn.length} bars)`],
       ['trade → bare socket.io client', `p50 ${pct(bare, 50)} ms, p95 ${pct(bare, 95)} ms (${bare.length} bars)`],
-      ['ratio drawn : bare', `p50 ${(pct(drawn, 50) / Math.max(1, pct(bare, 50))).toFixed(2)}×, p95 ${(pct(drawn, 95) / Math.max(1, pct(bare, 95))).toFixed(2)}×`],
+      [
+        'ratio drawn : bare',
+        `p50 ${(pct(drawn, 50) / Math.max(1, pct(bare, 50))).toFixed(2)}×, p95 ${(pct(drawn, 95) / Math.max(1, pct(bare, 95))).toFixed(2)}×`,
+      ],
     ];
     for (const [k, v] of rows) process.stdout.write(`${(k ?? '').padEnd(44)} ${v}\n`);
   } finally {

@@ -45,7 +45,9 @@ server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port +
 
 async function startReceiverProcess(): Promise<{ url: string; count: () => Promise<number>; stop: () => void }> {
   const child = spawn(process.execPath, ['-e', RECEIVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+  const port = await new Promise<number>((resolve) =>
+    child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
+  );
   const url = `http://127.0.0.1:${port}/hook`;
   return { url, count: async () => Number(await (await fetch(url)).text()), stop: () => child.kill() };
 }
@@ -54,10 +56,18 @@ function plainLoop(url: string, body: string, n: number): Promise<number> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const post = () =>
     new Promise<void>((resolve, reject) => {
-      const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      });
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', resolve);
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -83,25 +93,54 @@ async function outbound(): Promise<void> {
   const db = await createDatabase({ url: pg.url });
   const bus = createMemoryBus();
   const token = 'bench-notifier';
-  const config = loadNotifierConfig({ NOTIFIER_PORT: '0', NOTIFIER_HOST: '127.0.0.1', NOTIFIER_API_TOKEN: token, NOTIFIER_POLL_MS: '1s' });
-  const notifier = await createNotifierApp({ config, logger: silent, bus, db, provider: createProviderClient({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 100 }) });
+  const config = loadNotifierConfig({
+    NOTIFIER_PORT: '0',
+    NOTIFIER_HOST: '127.0.0.1',
+    NOTIFIER_API_TOKEN: token,
+    NOTIFIER_POLL_MS: '1s',
+  });
+  const notifier = await createNotifierApp({
+    config,
+    logger: silent,
+    bus,
+    db,
+    provider: createProviderClient({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 100 }),
+  });
   const { url } = await notifier.start();
-  await fetch(`${url}/webhooks`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: receiver.url, events: ['PROVIDER_ORDER_FILL'] }) });
-  const body = JSON.stringify(createEnvelope('PROVIDER_ORDER_FILL', EVENT_EXAMPLES.PROVIDER_ORDER_FILL, { correlationId: 'bench' }));
+  await fetch(`${url}/webhooks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: receiver.url, events: ['PROVIDER_ORDER_FILL'] }),
+  });
+  const body = JSON.stringify(
+    createEnvelope('PROVIDER_ORDER_FILL', EVENT_EXAMPLES.PROVIDER_ORDER_FILL, { correlationId: 'bench' }),
+  );
 
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const webhookId = ((await (await fetch(`${url}/webhooks`, { headers: auth })).json()) as { items: { id: string }[] }).items[0]?.id ?? '';
+  const webhookId =
+    ((await (await fetch(`${url}/webhooks`, { headers: auth })).json()) as { items: { id: string }[] }).items[0]?.id ??
+    '';
   const received = async (n: number) => {
     while ((await receiver.count()) < n) await new Promise((r) => setTimeout(r, 2));
   };
   const publishAll = async () => {
-    for (let i = 0; i < DELIVERIES; i++) await bus.publish('PROVIDER_ORDER_FILL', EVENT_EXAMPLES.PROVIDER_ORDER_FILL, { correlationId: 'bench' });
+    for (let i = 0; i < DELIVERIES; i++)
+      await bus.publish('PROVIDER_ORDER_FILL', EVENT_EXAMPLES.PROVIDER_ORDER_FILL, { correlationId: 'bench' });
   };
-  const pending = async () => ((await (await fetch(`${url}/webhooks/${webhookId}/deliveries?status=pending&limit=1`, { headers: auth })).json()) as { total: number }).total;
+  const pending = async () =>
+    (
+      (await (
+        await fetch(`${url}/webhooks/${webhookId}/deliveries?status=pending&limit=1`, { headers: auth })
+      ).json()) as { total: number }
+    ).total;
   /** Delivery stage: a stored backlog of DELIVERIES, drained once the subscription is resumed (sign, POST, record). */
   const drain = async (): Promise<{ stored: number; delivered: number }> => {
     const start = await receiver.count();
-    await fetch(`${url}/webhooks/${webhookId}/pause`, { method: 'POST', headers: auth, body: JSON.stringify({ reason: 'bench' }) });
+    await fetch(`${url}/webhooks/${webhookId}/pause`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ reason: 'bench' }),
+    });
     const t0 = performance.now();
     await publishAll();
     while ((await pending()) < DELIVERIES) await new Promise((r) => setTimeout(r, 2));
@@ -137,10 +176,16 @@ async function outbound(): Promise<void> {
   }
   const p = median(plainRates);
   const rate = (xs: number[]) => `${xs.map((x) => x.toFixed(0)).join(' / ')} (median ${median(xs).toFixed(0)})`;
-  console.log(`outbound: ${DELIVERIES} deliveries per round, ${ROUNDS} alternating rounds, receiver in its own process, notifier on PostgreSQL`);
+  console.log(
+    `outbound: ${DELIVERIES} deliveries per round, ${ROUNDS} alternating rounds, receiver in its own process, notifier on PostgreSQL`,
+  );
   console.log(`  plain POST loop                     ${rate(plainRates)} req/s`);
-  console.log(`  signed deliveries, stored backlog   ${rate(drained)} /s  = ${(median(drained) / p).toFixed(2)}x  (sign, POST, record; ${cpuDrain.toFixed(2)} ms notifier CPU per event incl. intake)`);
-  console.log(`  events stored by the intake         ${rate(stored)} /s  (bus -> one committed row per event before the ack)`);
+  console.log(
+    `  signed deliveries, stored backlog   ${rate(drained)} /s  = ${(median(drained) / p).toFixed(2)}x  (sign, POST, record; ${cpuDrain.toFixed(2)} ms notifier CPU per event incl. intake)`,
+  );
+  console.log(
+    `  events stored by the intake         ${rate(stored)} /s  (bus -> one committed row per event before the ack)`,
+  );
   console.log(`  end to end, events as they come    ${rate(endToEnd)} /s  = ${(median(endToEnd) / p).toFixed(2)}x`);
   await notifier.stop();
   await bus.close();
@@ -157,52 +202,136 @@ async function inbound(): Promise<void> {
   const client = (token: string) => createProviderClient({ baseUrl: h.baseUrl, token, timeoutMs: 10_000 });
   const sdk = client(TEST_TOKEN);
   await sdk.sim.pause();
-  await sdk.sim.path({ symbol: 'BTCUSDT', marketType: 'futures', prices: Array.from({ length: 20 }, (_, i) => String(60000 + i * 5)), intervalMs: 60_000 });
+  await sdk.sim.path({
+    symbol: 'BTCUSDT',
+    marketType: 'futures',
+    prices: Array.from({ length: 20 }, (_, i) => String(60000 + i * 5)),
+    intervalMs: 60_000,
+  });
   await sdk.sim.step(20 * 60_000);
-  const env = { PROVIDER_URL: h.baseUrl, PROVIDER_API_TOKEN: TEST_TOKEN, ADVISOR_PORT: '0', ADVISOR_HOST: '127.0.0.1', ADVISOR_API_TOKEN: 'adv', INSPECTOR_PORT: String(await freePort()), INSPECTOR_HOST: '127.0.0.1', INSPECTOR_API_TOKEN: 'insp', INSPECTOR_RECONCILE_MS: '1h' };
+  const env = {
+    PROVIDER_URL: h.baseUrl,
+    PROVIDER_API_TOKEN: TEST_TOKEN,
+    ADVISOR_PORT: '0',
+    ADVISOR_HOST: '127.0.0.1',
+    ADVISOR_API_TOKEN: 'adv',
+    INSPECTOR_PORT: String(await freePort()),
+    INSPECTOR_HOST: '127.0.0.1',
+    INSPECTOR_API_TOKEN: 'insp',
+    INSPECTOR_RECONCILE_MS: '1h',
+  };
   // The test provider's simulator keeps its own clock (2026-01-05 plus the steps above); the advisor reads its bars on that clock.
   const simNow = () => Date.UTC(2026, 0, 5) + 21 * 60_000;
-  const advisor = await createAdvisorApp({ config: loadAdvisorConfig(env), logger: silent, bus, db, provider: client(TEST_TOKEN), now: simNow });
+  const advisor = await createAdvisorApp({
+    config: loadAdvisorConfig(env),
+    logger: silent,
+    bus,
+    db,
+    provider: client(TEST_TOKEN),
+    now: simNow,
+  });
   const advisorUrl = (await advisor.start()).url;
-  const inspector = await createInspectorApp({ config: loadInspectorConfig(env), logger: silent, bus, db, provider: client(TEST_TOKEN), now: simNow });
+  const inspector = await createInspectorApp({
+    config: loadInspectorConfig(env),
+    logger: silent,
+    bus,
+    db,
+    provider: client(TEST_TOKEN),
+    now: simNow,
+  });
   const inspectorUrl = (await inspector.start()).url;
-  const put = (u: string, tok: string, b: unknown) => fetch(u, { method: 'PUT', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' }, body: JSON.stringify(b) });
+  const put = (u: string, tok: string, b: unknown) =>
+    fetch(u, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
+      body: JSON.stringify(b),
+    });
   await put(`${advisorUrl}/pipeline/config`, 'adv', {
-    dataQuality: { minCandles: 5, maxMissingBars: 10_000, maxStalenessMs: 86_400_000 * 365, requireOrderBook: false, maxSpreadPct: '5' },
+    dataQuality: {
+      minCandles: 5,
+      maxMissingBars: 10_000,
+      maxStalenessMs: 86_400_000 * 365,
+      requireOrderBook: false,
+      maxSpreadPct: '5',
+    },
     scoring: { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2, atrPeriod: 2, maxAtrPct: 100 },
     conviction: { minConfidence: 0 },
     execution: { maxSpreadPct: '5', minRiskReward: '0.5' },
     throttle: { cooldownMs: 0, dedupWindowMs: 0 },
     intent: { quantity: '0.001', ttlMs: 600_000 },
   });
-  await put(`${inspectorUrl}/policies`, 'insp', { maxPositionPercent: '100', maxExposurePercent: '1000', cooldownMs: 0, maxTradesPerDay: 0 });
-  const hook = (await (await fetch(`${h.baseUrl}/api/inbound-hooks`, { method: 'POST', headers: { ...h.auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench', ratePerMinute: 600 }) })).json()) as { id: string; secret: string };
+  await put(`${inspectorUrl}/policies`, 'insp', {
+    maxPositionPercent: '100',
+    maxExposurePercent: '1000',
+    cooldownMs: 0,
+    maxTradesPerDay: 0,
+  });
+  const hook = (await (
+    await fetch(`${h.baseUrl}/api/inbound-hooks`, {
+      method: 'POST',
+      headers: { ...h.auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'bench', ratePerMinute: 600 }),
+    })
+  ).json()) as { id: string; secret: string };
 
-  const socket = io(h.baseUrl, { path: '/ws', auth: { token: TEST_TOKEN }, transports: ['websocket'], reconnection: false });
+  const socket = io(h.baseUrl, {
+    path: '/ws',
+    auth: { token: TEST_TOKEN },
+    transports: ['websocket'],
+    reconnection: false,
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);
   });
-  await socket.emitWithAck('subscribe', { events: ['PROVIDER_ORDER_CREATE', 'INSPECTOR_RISK_LIMIT_BREACH', 'ADVISOR_DECISION_RESPONSE'] });
+  await socket.emitWithAck('subscribe', {
+    events: ['PROVIDER_ORDER_CREATE', 'INSPECTOR_RISK_LIMIT_BREACH', 'ADVISOR_DECISION_RESPONSE'],
+  });
   const waiting = new Map<string, (outcome: string) => void>();
-  socket.on('PROVIDER_ORDER_CREATE', (e: { correlationId?: string; payload: { type: string } }) => e.payload.type === 'MARKET' && waiting.get(e.correlationId ?? '')?.('order'));
-  socket.on('INSPECTOR_RISK_LIMIT_BREACH', (e: { correlationId?: string; payload: { reason: string } }) => waiting.get(e.correlationId ?? '')?.(`blocked: ${e.payload.reason}`));
-  socket.on('ADVISOR_DECISION_RESPONSE', (e: { correlationId?: string; payload: { approved: boolean; reasoning: string } }) => !e.payload.approved && waiting.get(e.correlationId ?? '')?.(`rejected: ${e.payload.reasoning}`));
+  socket.on(
+    'PROVIDER_ORDER_CREATE',
+    (e: { correlationId?: string; payload: { type: string } }) =>
+      e.payload.type === 'MARKET' && waiting.get(e.correlationId ?? '')?.('order'),
+  );
+  socket.on('INSPECTOR_RISK_LIMIT_BREACH', (e: { correlationId?: string; payload: { reason: string } }) =>
+    waiting.get(e.correlationId ?? '')?.(`blocked: ${e.payload.reason}`),
+  );
+  socket.on(
+    'ADVISOR_DECISION_RESPONSE',
+    (e: { correlationId?: string; payload: { approved: boolean; reasoning: string } }) =>
+      !e.payload.approved && waiting.get(e.correlationId ?? '')?.(`rejected: ${e.payload.reasoning}`),
+  );
 
   const latencies: number[] = [];
   const outcomes = new Map<string, number>();
   for (let i = 0; i < ALERTS + 10; i++) {
     const price = 60095;
-    const alert = JSON.stringify({ secret: hook.secret, ticker: 'BTCUSDT', action: 'buy', price: String(price), stop: String(price - 300), target: String(price + 600), id: `bench-${i}` });
+    const alert = JSON.stringify({
+      secret: hook.secret,
+      ticker: 'BTCUSDT',
+      action: 'buy',
+      price: String(price),
+      stop: String(price - 300),
+      target: String(price + 600),
+      id: `bench-${i}`,
+    });
     const t0 = performance.now();
-    const res = (await (await fetch(`${h.baseUrl}/api/hooks/${hook.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: alert })).json()) as { correlationId: string };
+    const res = (await (
+      await fetch(`${h.baseUrl}/api/hooks/${hook.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: alert,
+      })
+    ).json()) as { correlationId: string };
     const outcome = await new Promise<string>((resolve) => waiting.set(res.correlationId, resolve));
     waiting.delete(res.correlationId);
     if (i < 10) continue;
     outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     if (outcome === 'order') latencies.push(performance.now() - t0);
   }
-  console.log(`inbound: TradingView-format alert -> hook -> signal -> advisor -> inspector -> order placed (PROVIDER_ORDER_CREATE on socket.io), ${ALERTS} alerts one at a time`);
+  console.log(
+    `inbound: TradingView-format alert -> hook -> signal -> advisor -> inspector -> order placed (PROVIDER_ORDER_CREATE on socket.io), ${ALERTS} alerts one at a time`,
+  );
   console.log(`  ${percentiles(latencies)}  outcomes ${JSON.stringify(Object.fromEntries(outcomes))}`);
   socket.close();
   await inspector.stop();

@@ -41,12 +41,20 @@ export function runClients(): void {
 
   const connectOne = (cmd: Extract<ClientCommand, { kind: 'connect' }>) =>
     new Promise<Socket>((resolve, reject) => {
-      const socket = io(cmd.url, { path: '/ws', transports: ['websocket'], forceNew: true, reconnection: false, auth: cmd.token ? { token: cmd.token } : {} });
+      const socket = io(cmd.url, {
+        path: '/ws',
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+        auth: cmd.token ? { token: cmd.token } : {},
+      });
       socket.on(EVENT, onEvent);
       socket.once('connect_error', reject);
       socket.once('connect', () => {
         if (!cmd.subscribe) return resolve(socket);
-        socket.emit('subscribe', cmd.subscribe, (reply: { ok: boolean }) => (reply.ok ? resolve(socket) : reject(new Error(JSON.stringify(reply)))));
+        socket.emit('subscribe', cmd.subscribe, (reply: { ok: boolean }) =>
+          reply.ok ? resolve(socket) : reject(new Error(JSON.stringify(reply))),
+        );
       });
     });
 
@@ -71,5 +79,6 @@ export function runClients(): void {
     });
   });
   process.on('disconnect', () => process.exit(0));
-  if (process.env['BENCH_DEBUG']) setInterval(() => console.error(`clients: ${sockets.length} sockets, ${received}/${expected}`), 2000).unref();
+  if (process.env['BENCH_DEBUG'])
+    setInterval(() => console.error(`clients: ${sockets.length} sockets, ${received}/${expected}`), 2000).unref();
 }

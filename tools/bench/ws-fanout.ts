@@ -51,7 +51,13 @@ const LATENCY_CLIENTS = Number(process.argv[4] ?? 1);
 const ROOM = `e:${EVENT}:${SYMBOL}`;
 
 const wallNow = () => performance.timeOrigin + performance.now();
-const trade = (i: number) => ({ time: 1_767_225_600_000 + i, symbol: SYMBOL, price: '65000.5', volume: '0.002', side: 'LONG' as const });
+const trade = (i: number) => ({
+  time: 1_767_225_600_000 + i,
+  symbol: SYMBOL,
+  price: '65000.5',
+  volume: '0.002',
+  side: 'LONG' as const,
+});
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -70,7 +76,16 @@ class Clients {
     return answered;
   }
   connect(t: Target, count = CLIENTS): Promise<ClientReport> {
-    return this.ask({ kind: 'connect', url: t.url, count, token: t.token, subscribe: t.token ? { events: [EVENT], symbols: [SYMBOL] } : undefined }, 'connected');
+    return this.ask(
+      {
+        kind: 'connect',
+        url: t.url,
+        count,
+        token: t.token,
+        subscribe: t.token ? { events: [EVENT], symbols: [SYMBOL] } : undefined,
+      },
+      'connected',
+    );
   }
   disconnect(): Promise<ClientReport> {
     return this.ask({ kind: 'disconnect' }, 'disconnected');
@@ -105,7 +120,10 @@ async function throughput(clients: Clients, target: Target): Promise<Rate> {
   }
   await done;
   const cpu = process.cpuUsage(cpuStart);
-  return { wall: (N * CLIENTS) / ((performance.now() - start) / 1000), cpu: (N * CLIENTS) / ((cpu.user + cpu.system) / 1e6) };
+  return {
+    wall: (N * CLIENTS) / ((performance.now() - start) / 1000),
+    cpu: (N * CLIENTS) / ((cpu.user + cpu.system) / 1e6),
+  };
 }
 
 async function paced(clients: Clients, target: Target): Promise<ClientReport> {
@@ -147,11 +165,14 @@ async function rawTarget(): Promise<Target> {
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const prebuilt: EventEnvelope[] = Array.from({ length: Math.max(N, PACED_RATE * PACED_SECONDS) }, (_, i) => createEnvelope(EVENT, trade(i)));
+  const prebuilt: EventEnvelope[] = Array.from({ length: Math.max(N, PACED_RATE * PACED_SECONDS) }, (_, i) =>
+    createEnvelope(EVENT, trade(i)),
+  );
   return {
     name: 'raw socket.io',
     url: `http://127.0.0.1:${port}`,
-    send: (i) => void io.to(ROOM).emit(EVENT, { ...(prebuilt[i] as EventEnvelope), eventId: `${wallNow().toFixed(3)}-${i}` }),
+    send: (i) =>
+      void io.to(ROOM).emit(EVENT, { ...(prebuilt[i] as EventEnvelope), eventId: `${wallNow().toFixed(3)}-${i}` }),
     stop: async () => {
       io.disconnectSockets(true);
       io.engine.close();
@@ -166,7 +187,12 @@ async function natsTarget(db: Database): Promise<Target | undefined> {
   const servers = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
   const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   try {
-    const bus = await createNatsBus({ servers, name: 'bench-ws-fanout', streamName: `BFXBENCH_${run}`, subjectPrefix: `bfxbench${run}` });
+    const bus = await createNatsBus({
+      servers,
+      name: 'bench-ws-fanout',
+      streamName: `BFXBENCH_${run}`,
+      subjectPrefix: `bfxbench${run}`,
+    });
     return await providerTarget('provider (NATS bus)', bus, db, () => deleteNatsStream(`BFXBENCH_${run}`, servers));
   } catch (err) {
     console.log(`  (NATS at ${servers} not reachable, skipped: ${(err as Error).message})`);
@@ -178,7 +204,10 @@ async function main(): Promise<void> {
   const child = fork(process.argv[1] as string, ['--clients'], { execArgv: process.execArgv, stdio: 'inherit' });
   const clients = new Clients(child);
   const db = await createDatabase({ url: 'pglite:memory' });
-  const targets = [await providerTarget('provider (memory bus)', createMemoryBus(), db, async () => undefined), await rawTarget()];
+  const targets = [
+    await providerTarget('provider (memory bus)', createMemoryBus(), db, async () => undefined),
+    await rawTarget(),
+  ];
   const nats = await natsTarget(db);
   if (nats) targets.splice(1, 0, nats);
 
@@ -195,18 +224,26 @@ async function main(): Promise<void> {
   const rawWall = median(rawRates.map((r) => r.wall));
   const rawCpu = median(rawRates.map((r) => r.cpu));
   const fmt = (x: number) => Math.round(x).toLocaleString('en-US').padStart(9);
-  console.log(`ws fan-out, ${N} trades x ${CLIENTS} clients, median of ${ROUNDS} rounds, delivered msgs/s (wall clock | per server CPU second):`);
+  console.log(
+    `ws fan-out, ${N} trades x ${CLIENTS} clients, median of ${ROUNDS} rounds, delivered msgs/s (wall clock | per server CPU second):`,
+  );
   for (const [name, xs] of rates) {
     const wall = median(xs.map((r) => r.wall));
     const cpu = median(xs.map((r) => r.cpu));
-    console.log(`  ${name.padEnd(22)} ${fmt(wall)} = ${(wall / rawWall).toFixed(2)}x raw | ${fmt(cpu)} = ${(cpu / rawCpu).toFixed(2)}x raw`);
+    console.log(
+      `  ${name.padEnd(22)} ${fmt(wall)} = ${(wall / rawWall).toFixed(2)}x raw | ${fmt(cpu)} = ${(cpu / rawCpu).toFixed(2)}x raw`,
+    );
   }
   console.log('  target: provider >= 0.7x raw');
-  console.log(`latency at a paced ${PACED_RATE.toLocaleString('en-US')} trades/s for ${PACED_SECONDS} s, ${LATENCY_CLIENTS} client(s) (publish -> client):`);
+  console.log(
+    `latency at a paced ${PACED_RATE.toLocaleString('en-US')} trades/s for ${PACED_SECONDS} s, ${LATENCY_CLIENTS} client(s) (publish -> client):`,
+  );
   for (const t of targets) {
     await clients.connect(t, LATENCY_CLIENTS);
     const r = await paced(clients, t);
-    console.log(`  ${t.name.padEnd(22)} p50 ${r.p50?.toFixed(2)} ms   p99 ${r.p99?.toFixed(2)} ms   max ${r.max?.toFixed(2)} ms`);
+    console.log(
+      `  ${t.name.padEnd(22)} p50 ${r.p50?.toFixed(2)} ms   p99 ${r.p99?.toFixed(2)} ms   max ${r.max?.toFixed(2)} ms`,
+    );
     await clients.disconnect();
   }
   child.kill();

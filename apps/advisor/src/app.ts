@@ -7,7 +7,22 @@ import { createQuarantine } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
 import { createAppPresence } from '@barfinex/sdk';
 import type { AppPresence, ProviderClient } from '@barfinex/sdk';
-import { busCheck, closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, logBusConnection, logQuarantined, notFoundHandler, quarantineCheck, requestContext, tokenAuth } from '@barfinex/service-kit';
+import {
+  busCheck,
+  closeServer,
+  createHttpServer,
+  createMetrics,
+  databaseCheck,
+  errorMiddleware,
+  healthRouter,
+  jsonBody,
+  logBusConnection,
+  logQuarantined,
+  notFoundHandler,
+  quarantineCheck,
+  requestContext,
+  tokenAuth,
+} from '@barfinex/service-kit';
 import type { AdvisorConfig } from './config';
 import { createDecisionsRepository } from './decisions/decisions.repository';
 import { createDecisionsService } from './decisions/decisions.service';
@@ -32,7 +47,8 @@ export interface AdvisorDeps {
   synthesizer?: Synthesizer;
 }
 
-const durableName = (appKey: string, what: string) => `advisor_${appKey.replace(/[^A-Za-z0-9_-]/g, '_')}_${what}`.slice(0, 100);
+const durableName = (appKey: string, what: string) =>
+  `advisor_${appKey.replace(/[^A-Za-z0-9_-]/g, '_')}_${what}`.slice(0, 100);
 
 /** Builds the advisor without side effects; `start()` listens, subscribes and registers. */
 export async function createAdvisorApp(deps: AdvisorDeps) {
@@ -41,14 +57,28 @@ export async function createAdvisorApp(deps: AdvisorDeps) {
   const appKey = config.ADVISOR_APP_KEY;
   const apiToken = config.ADVISOR_API_TOKEN ?? randomBytes(24).toString('base64url');
   const metrics = createMetrics({ service: 'advisor' });
-  const decided = metrics.counter({ name: 'bfx_advisor_decisions_total', help: 'Decisions made, by outcome', labelNames: ['outcome'] as const });
-  const failures = metrics.counter({ name: 'bfx_advisor_failures_total', help: 'Signals or requests whose handling failed (redelivered by the bus)' });
+  const decided = metrics.counter({
+    name: 'bfx_advisor_decisions_total',
+    help: 'Decisions made, by outcome',
+    labelNames: ['outcome'] as const,
+  });
+  const failures = metrics.counter({
+    name: 'bfx_advisor_failures_total',
+    help: 'Signals or requests whose handling failed (redelivered by the bus)',
+  });
 
   // Stored decisions or a pipeline config that no longer validate are moved here instead of failing the advisor.
-  const quarantine = createQuarantine({ prisma: deps.db.prisma, app: 'advisor', now, onQuarantined: logQuarantined(logger.child({ component: 'quarantine' })) });
+  const quarantine = createQuarantine({
+    prisma: deps.db.prisma,
+    app: 'advisor',
+    now,
+    onQuarantined: logQuarantined(logger.child({ component: 'quarantine' })),
+  });
   const repo = createDecisionsRepository(deps.db.prisma, appKey, quarantine);
   const pipelineConfig = createPipelineConfigService({ repo, now });
-  const ownSynthesizer = deps.synthesizer ? undefined : createConfiguredSynthesizer(() => pipelineConfig.current().synthesis, config.ADVISOR_LLM_API_KEY);
+  const ownSynthesizer = deps.synthesizer
+    ? undefined
+    : createConfiguredSynthesizer(() => pipelineConfig.current().synthesis, config.ADVISOR_LLM_API_KEY);
   const synthesizer = deps.synthesizer ?? ownSynthesizer;
   // Candles, books and prices arrive on the bus; the provider's REST only warms the feed up.
   const market = createMarketFeed({ bus, provider: deps.provider, now });
@@ -57,7 +87,8 @@ export async function createAdvisorApp(deps: AdvisorDeps) {
     repo,
     bus,
     gate: createSignalGate(now),
-    pipeline: (idea, cfg) => runPipeline(idea, cfg, { loadMarket: market.load, now, ...(synthesizer ? { synthesizer } : {}) }),
+    pipeline: (idea, cfg) =>
+      runPipeline(idea, cfg, { loadMarket: market.load, now, ...(synthesizer ? { synthesizer } : {}) }),
     config: pipelineConfig.current,
     now,
     logger: logger.child({ component: 'decisions' }),
@@ -97,15 +128,20 @@ export async function createAdvisorApp(deps: AdvisorDeps) {
   let stopped: Promise<void> | undefined;
   let unwatchBus: (() => void) | undefined;
 
-  const guarded = <E extends { eventId: string; correlationId?: string }>(what: string, handle: (env: E) => Promise<unknown>) => async (env: E) => {
-    try {
-      await handle(env);
-    } catch (err) {
-      failures.inc();
-      logger.error({ err, eventId: env.eventId, correlationId: env.correlationId ?? env.eventId }, `${what} failed; the bus will redeliver`);
-      throw err;
-    }
-  };
+  const guarded =
+    <E extends { eventId: string; correlationId?: string }>(what: string, handle: (env: E) => Promise<unknown>) =>
+    async (env: E) => {
+      try {
+        await handle(env);
+      } catch (err) {
+        failures.inc();
+        logger.error(
+          { err, eventId: env.eventId, correlationId: env.correlationId ?? env.eventId },
+          `${what} failed; the bus will redeliver`,
+        );
+        throw err;
+      }
+    };
 
   async function doStart(): Promise<{ url: string }> {
     unwatchBus = logBusConnection({ bus, logger: logger.child({ component: 'bus' }) });
@@ -116,16 +152,42 @@ export async function createAdvisorApp(deps: AdvisorDeps) {
       server.listen(config.ADVISOR_PORT, config.ADVISOR_HOST, () => resolve());
     });
     subscriptions = [
-      await bus.subscribe('DETECTOR_SIGNAL_GENERATED', guarded('signal', decisions.handleSignal), { durable: durableName(appKey, 'signals') }),
-      await bus.subscribe('ADVISOR_DECISION_REQUEST', guarded('decision request', decisions.handleRequest), { durable: durableName(appKey, 'requests') }),
+      await bus.subscribe('DETECTOR_SIGNAL_GENERATED', guarded('signal', decisions.handleSignal), {
+        durable: durableName(appKey, 'signals'),
+      }),
+      await bus.subscribe('ADVISOR_DECISION_REQUEST', guarded('decision request', decisions.handleRequest), {
+        durable: durableName(appKey, 'requests'),
+      }),
     ];
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.ADVISOR_PORT;
     // With port 0 the registered URL must carry the port actually bound.
-    const baseUrl = config.ADVISOR_PORT === 0 ? config.ADVISOR_PUBLIC_URL.replace(/:0(?=\/|$)/, `:${port}`) : config.ADVISOR_PUBLIC_URL;
+    const baseUrl =
+      config.ADVISOR_PORT === 0
+        ? config.ADVISOR_PUBLIC_URL.replace(/:0(?=\/|$)/, `:${port}`)
+        : config.ADVISOR_PUBLIC_URL;
     presence = createAppPresence({
       provider: deps.provider,
-      app: { appType: 'advisor', appKey, baseUrl, name: 'Barfinex Advisor', version: ADVISOR_VERSION, meta: { apiToken, stages: ['market-context', 'data-quality', 'scoring', 'conviction', 'regime', 'synthesis', 'confidence-floor', 'execution'] } },
+      app: {
+        appType: 'advisor',
+        appKey,
+        baseUrl,
+        name: 'Barfinex Advisor',
+        version: ADVISOR_VERSION,
+        meta: {
+          apiToken,
+          stages: [
+            'market-context',
+            'data-quality',
+            'scoring',
+            'conviction',
+            'regime',
+            'synthesis',
+            'confidence-floor',
+            'execution',
+          ],
+        },
+      },
       heartbeatMs: config.ADVISOR_HEARTBEAT_MS,
       onError: (err, phase) => logger.warn({ err, phase }, 'provider registry unreachable; retrying'),
       onRegistered: () => logger.info({ appKey, baseUrl }, 'registered with the provider'),

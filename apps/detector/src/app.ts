@@ -8,7 +8,20 @@ import type { AnyDetector, Detector } from '@barfinex/detector-kit';
 import { discoverDetectorModules } from '@barfinex/detector-kit/loader';
 import { createAppPresence } from '@barfinex/sdk';
 import type { AppPresence, ProviderClient } from '@barfinex/sdk';
-import { busCheck, closeServer, createHttpServer, createMetrics, errorMiddleware, healthRouter, isAppError, jsonBody, logBusConnection, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
+import {
+  busCheck,
+  closeServer,
+  createHttpServer,
+  createMetrics,
+  errorMiddleware,
+  healthRouter,
+  isAppError,
+  jsonBody,
+  logBusConnection,
+  notFoundHandler,
+  requestContext,
+  tokenAuth,
+} from '@barfinex/service-kit';
 import type { Logger } from 'pino';
 import { createPublisher, subscribeDetectorBus } from './bus-wiring';
 import type { DetectorAppConfig } from './config';
@@ -39,13 +52,36 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
   const appKey = config.DETECTOR_APP_KEY;
   const apiToken = config.DETECTOR_API_TOKEN ?? randomBytes(24).toString('base64url');
   const partition = { index: config.DETECTOR_PARTITION_INDEX, count: config.DETECTOR_PARTITION_COUNT };
-  const detectors: readonly Detector[] = (deps.detectors as readonly Detector[] | undefined) ?? (await loadDetectors({ names: config.DETECTOR_DEFINITIONS, modules: [...config.DETECTOR_MODULES, ...discoverDetectorModules(resolve(config.DETECTORS_DIR))] }));
+  const detectors: readonly Detector[] =
+    (deps.detectors as readonly Detector[] | undefined) ??
+    (await loadDetectors({
+      names: config.DETECTOR_DEFINITIONS,
+      modules: [...config.DETECTOR_MODULES, ...discoverDetectorModules(resolve(config.DETECTORS_DIR))],
+    }));
 
   const metrics = createMetrics({ service: 'detector' });
-  const candlesTotal = metrics.counter({ name: 'bfx_detector_candles_total', help: 'Closed candles handled, by detector and outcome', labelNames: ['detector', 'outcome'] as const });
-  const eventsTotal = metrics.counter({ name: 'bfx_detector_events_total', help: 'Detector events published, by name', labelNames: ['event'] as const });
-  const errorsTotal = metrics.counter({ name: 'bfx_detector_errors_total', help: 'Detector errors (isolated), by detector and phase', labelNames: ['detector', 'phase'] as const });
-  const publisher = createPublisher({ bus, appKey, logger, positionRequests: config.DETECTOR_POSITION_REQUESTS, onPublished: (name) => eventsTotal.inc({ event: name }) });
+  const candlesTotal = metrics.counter({
+    name: 'bfx_detector_candles_total',
+    help: 'Closed candles handled, by detector and outcome',
+    labelNames: ['detector', 'outcome'] as const,
+  });
+  const eventsTotal = metrics.counter({
+    name: 'bfx_detector_events_total',
+    help: 'Detector events published, by name',
+    labelNames: ['event'] as const,
+  });
+  const errorsTotal = metrics.counter({
+    name: 'bfx_detector_errors_total',
+    help: 'Detector errors (isolated), by detector and phase',
+    labelNames: ['detector', 'phase'] as const,
+  });
+  const publisher = createPublisher({
+    bus,
+    appKey,
+    logger,
+    positionRequests: config.DETECTOR_POSITION_REQUESTS,
+    onPublished: (name) => eventsTotal.inc({ event: name }),
+  });
 
   let host: DetectorHost | undefined;
   let subscriptions: Subscription[] = [];
@@ -77,10 +113,16 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
   app.get('/ready', (_req, res) => {
     const rewarming = host?.rewarming() ?? [];
     const ready = host !== undefined && host.warmupDone() && rewarming.length === 0 && bus.status().connected;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : rewarming.length > 0 ? 'rewarming' : 'not_ready', rewarming });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : rewarming.length > 0 ? 'rewarming' : 'not_ready', rewarming });
   });
   app.get('/metrics', metrics.metricsHandler);
-  app.use(tokenAuth({ token: apiToken, publicPaths: [/^\/health(\/|$)/, /^\/ready$/, /^\/metrics$/] }), jsonBody({ limit: '64kb' }), detectorsRouter({ host: () => host }));
+  app.use(
+    tokenAuth({ token: apiToken, publicPaths: [/^\/health(\/|$)/, /^\/ready$/, /^\/metrics$/] }),
+    jsonBody({ limit: '64kb' }),
+    detectorsRouter({ host: () => host }),
+  );
   app.use(notFoundHandler);
   app.use(errorMiddleware({ logger }));
   const server: Server = createHttpServer(app);
@@ -105,7 +147,8 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
         params: config.DETECTOR_PARAMS,
       },
       provider,
-      (err) => logger.warn({ err, appKey }, 'could not read the detector config from the provider; using the environment'),
+      (err) =>
+        logger.warn({ err, appKey }, 'could not read the detector config from the provider; using the environment'),
     );
     const gaps = createGapFill({ provider, venue: { connectorType: plan.connectorType, marketType: plan.marketType } });
     const h = createDetectorHost({
@@ -118,7 +161,13 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
       now,
       history: async ({ symbol, timeframe, from }) => {
         try {
-          return await provider.candles.list({ connectorType: plan.connectorType, marketType: plan.marketType, symbol, interval: timeframe, from });
+          return await provider.candles.list({
+            connectorType: plan.connectorType,
+            marketType: plan.marketType,
+            symbol,
+            interval: timeframe,
+            from,
+          });
         } catch (err) {
           if (isAppError(err) && err.code === 'NOT_FOUND') return [];
           throw err;
@@ -145,16 +194,36 @@ export async function createDetectorApp(deps: DetectorAppDeps) {
     const baseUrl = config.DETECTOR_PUBLIC_URL ?? url;
     const names = detectors.map((d) => d.name);
     // The provider keeps its /api/detectors row of this app's key from the snapshot (plan.ts).
-    const snapshot = detectorSnapshot(plan, { restApiUrl: baseUrl, version: DETECTOR_APP_VERSION, detectors: names, partition, envIntervals: config.DETECTOR_INTERVALS.length > 0 });
+    const snapshot = detectorSnapshot(plan, {
+      restApiUrl: baseUrl,
+      version: DETECTOR_APP_VERSION,
+      detectors: names,
+      partition,
+      envIntervals: config.DETECTOR_INTERVALS.length > 0,
+    });
     presence = createAppPresence({
       provider,
-      app: { appType: 'detector', appKey, baseUrl, name: 'detector', version: DETECTOR_APP_VERSION, meta: { apiToken, detectors: names, partition, detectorSnapshot: snapshot } },
+      app: {
+        appType: 'detector',
+        appKey,
+        baseUrl,
+        name: 'detector',
+        version: DETECTOR_APP_VERSION,
+        meta: { apiToken, detectors: names, partition, detectorSnapshot: snapshot },
+      },
       heartbeatMs: config.DETECTOR_HEARTBEAT_MS,
       onError: (err, phase) => logger.warn({ err, phase }, 'provider registry unreachable; retrying'),
     });
     await presence.start();
-    void h.warmUp().then(() => logger.info({ detectors: h.list().map((d) => ({ name: d.name, warmup: d.warmup })) }, 'warm-up finished'));
-    logger.info({ url, appKey, detectors: detectors.map((d) => d.name), plan: { ...plan, params: undefined }, partition }, 'detector listening');
+    void h
+      .warmUp()
+      .then(() =>
+        logger.info({ detectors: h.list().map((d) => ({ name: d.name, warmup: d.warmup })) }, 'warm-up finished'),
+      );
+    logger.info(
+      { url, appKey, detectors: detectors.map((d) => d.name), plan: { ...plan, params: undefined }, partition },
+      'detector listening',
+    );
     return { url };
   }
 

@@ -4,8 +4,16 @@ import { EVENT_EXAMPLES } from '@barfinex/events';
 import type { DetectorEmission } from '@barfinex/detector-kit';
 import { createPublisher } from './bus-wiring';
 
-const signal = { name: 'DETECTOR_SIGNAL_GENERATED', payload: EVENT_EXAMPLES.DETECTOR_SIGNAL_GENERATED, meta: { correlationId: 'sig-1' } } as unknown as DetectorEmission;
-const request = { name: 'DETECTOR_POSITION_OPEN_REQUEST', payload: EVENT_EXAMPLES.DETECTOR_POSITION_OPEN_REQUEST, meta: { correlationId: 'sig-1' } } as unknown as DetectorEmission;
+const signal = {
+  name: 'DETECTOR_SIGNAL_GENERATED',
+  payload: EVENT_EXAMPLES.DETECTOR_SIGNAL_GENERATED,
+  meta: { correlationId: 'sig-1' },
+} as unknown as DetectorEmission;
+const request = {
+  name: 'DETECTOR_POSITION_OPEN_REQUEST',
+  payload: EVENT_EXAMPLES.DETECTOR_POSITION_OPEN_REQUEST,
+  meta: { correlationId: 'sig-1' },
+} as unknown as DetectorEmission;
 
 describe('detector publisher', () => {
   it.each([
@@ -26,7 +34,12 @@ describe('detector publisher', () => {
 
   it('is busy only while something is being published, also when publishing fails', async () => {
     const bus = createMemoryBus();
-    const publisher = createPublisher({ bus, appKey: 'detector', logger: pino({ level: 'silent' }), positionRequests: true });
+    const publisher = createPublisher({
+      bus,
+      appKey: 'detector',
+      logger: pino({ level: 'silent' }),
+      positionRequests: true,
+    });
     expect(publisher.busy()).toBe(false);
     publisher.publish(signal);
     publisher.publish({ ...signal, payload: { ...signal.payload, confidence: 7 } } as DetectorEmission);

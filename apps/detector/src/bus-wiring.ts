@@ -5,7 +5,11 @@ import type { Logger } from 'pino';
 import type { DetectorHost } from './detectors/host';
 
 /** One emission onto the bus: generic over its event, so the name and its payload stay paired for the compiler. */
-function publishEmission<N extends DetectorEventName>(bus: Bus, emission: { name: N; payload: EventPayloadInput<N>; meta: EventMeta }, key: string) {
+function publishEmission<N extends DetectorEventName>(
+  bus: Bus,
+  emission: { name: N; payload: EventPayloadInput<N>; meta: EventMeta },
+  key: string,
+) {
   return bus.publish(emission.name, emission.payload, { ...emission.meta, key });
 }
 
@@ -13,7 +17,13 @@ function publishEmission<N extends DetectorEventName>(bus: Bus, emission: { name
  * Publishes emissions one after another, in the order the runners produced them; the candle
  * handler awaits `idle()` so a slow bus slows intake instead of growing an unbounded queue.
  */
-export function createPublisher(deps: { bus: Bus; appKey: string; logger: Logger; positionRequests?: boolean; onPublished?: (name: string) => void }) {
+export function createPublisher(deps: {
+  bus: Bus;
+  appKey: string;
+  logger: Logger;
+  positionRequests?: boolean;
+  onPublished?: (name: string) => void;
+}) {
   let tail: Promise<void> = Promise.resolve();
   let failures = 0;
   let inFlight = 0;
@@ -28,7 +38,10 @@ export function createPublisher(deps: { bus: Bus; appKey: string; logger: Logger
             () => deps.onPublished?.(emission.name),
             (err: unknown) => {
               failures += 1;
-              deps.logger.error({ err, event: emission.name, correlationId: emission.meta.correlationId }, 'publishing a detector event failed');
+              deps.logger.error(
+                { err, event: emission.name, correlationId: emission.meta.correlationId },
+                'publishing a detector event failed',
+              );
             },
           ),
         )
@@ -64,7 +77,10 @@ export async function subscribeDetectorBus(deps: {
     (env) => {
       const c = env.payload;
       // The envelope is this subscriber's own copy: the candle is used as is when it names its venue.
-      const candle = c.connectorType !== undefined && c.marketType !== undefined ? c : { ...c, connectorType: c.connectorType ?? env.connectorType, marketType: c.marketType ?? env.marketType };
+      const candle =
+        c.connectorType !== undefined && c.marketType !== undefined
+          ? c
+          : { ...c, connectorType: c.connectorType ?? env.connectorType, marketType: c.marketType ?? env.marketType };
       host.onCandle(candle, env.eventId);
       // Most candles emit nothing: then the handler returns synchronously and costs no promise.
       return deps.publisher.busy() ? deps.publisher.idle() : undefined;
@@ -76,7 +92,11 @@ export async function subscribeDetectorBus(deps: {
     (env) => {
       const p = env.payload;
       const hit = host.applyRisk(p.detectorKey, p.active ? p.reason : undefined);
-      if (hit.length > 0) logger.warn({ active: p.active, reason: p.reason, detectors: hit, correlationId: env.correlationId }, 'kill switch');
+      if (hit.length > 0)
+        logger.warn(
+          { active: p.active, reason: p.reason, detectors: hit, correlationId: env.correlationId },
+          'kill switch',
+        );
     },
     { durable: `${deps.appKey.replace(/[^A-Za-z0-9_-]/g, '_')}-kill` },
   );
@@ -87,7 +107,11 @@ export async function subscribeDetectorBus(deps: {
       // Only breaches aimed at a detector stop it; account-wide breaches are the inspector's to enforce.
       if (p.detectorKey === undefined || !STOPPING_ACTIONS.has(p.action ?? '')) return;
       const hit = host.applyRisk(p.detectorKey, `${p.policy}: ${p.reason}`);
-      if (hit.length > 0) logger.warn({ policy: p.policy, reason: p.reason, detectors: hit, correlationId: env.correlationId }, 'risk limit breach: blocked');
+      if (hit.length > 0)
+        logger.warn(
+          { policy: p.policy, reason: p.reason, detectors: hit, correlationId: env.correlationId },
+          'risk limit breach: blocked',
+        );
     },
     { durable: `${deps.appKey.replace(/[^A-Za-z0-9_-]/g, '_')}-breach` },
   );

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { ConnectorTypeSchema, MarketTypeSchema, TimeFrameSchema } from '@barfinex/contracts';
-import { envBool, envDurationMs, envInt, envList, envLogLevel, envPort, envString, parseConfig } from '@barfinex/service-kit';
+import {
+  envBool,
+  envDurationMs,
+  envInt,
+  envList,
+  envLogLevel,
+  envPort,
+  envString,
+  parseConfig,
+} from '@barfinex/service-kit';
 import type { Env } from '@barfinex/service-kit';
 
 const JsonParams = z
@@ -14,7 +23,10 @@ const JsonParams = z
     } catch {
       // reported below
     }
-    ctx.addIssue({ code: 'custom', message: 'must be a JSON object keyed by detector name, e.g. {"ema-cross-atr":{"fast":5}}' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a JSON object keyed by detector name, e.g. {"ema-cross-atr":{"fast":5}}',
+    });
     return z.NEVER;
   });
 
@@ -45,7 +57,18 @@ export const DetectorConfigSchema = z
     DETECTORS_DIR: envString('./detectors'),
     /** Symbols and time frames; when empty they come from the provider's detector config of DETECTOR_APP_KEY. */
     DETECTOR_SYMBOLS: envList([]),
-    DETECTOR_INTERVALS: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(TimeFrameSchema)).default([]),
+    DETECTOR_INTERVALS: z
+      .preprocess(
+        (v) =>
+          typeof v === 'string'
+            ? v
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : v,
+        z.array(TimeFrameSchema),
+      )
+      .default([]),
     /**
      * The venue the signals name; the advisor's intents and the inspector's orders follow it. Futures,
      * as the advisor's and the inspector's defaults: a SHORT there is a trade, on spot a sale of an asset the account may not hold.

@@ -12,7 +12,14 @@ import { emaCrossAtr } from '@barfinex/detector-kit/examples';
 import { createProviderClient } from '@barfinex/sdk';
 import type { ProviderClient } from '@barfinex/sdk';
 import { createLogger } from '@barfinex/service-kit';
-import { createTestDatabase, describeWithNats, describeWithPostgres, eventually, startNatsServer, startProviderProcess } from '@barfinex/testing';
+import {
+  createTestDatabase,
+  describeWithNats,
+  describeWithPostgres,
+  eventually,
+  startNatsServer,
+  startProviderProcess,
+} from '@barfinex/testing';
 import type { NatsServerProcess, ProviderProcess, TestDatabase } from '@barfinex/testing';
 import { createDetectorApp } from './app';
 import type { DetectorApp } from './app';
@@ -31,7 +38,8 @@ function firstSignalId(bars: readonly Candle[], detectorKey: string): string | u
   const out: DetectorEmission[] = [];
   const runner = createDetectorRunner(emaCrossAtr, { emit: (e) => out.push(e), detectorKey });
   for (const bar of bars) runner.onCandle(bar, { symbol: SERIES.symbol, timeframe: SERIES.interval });
-  return (out.find((e) => e.name === 'DETECTOR_SIGNAL_GENERATED')?.payload as { signalId?: string } | undefined)?.signalId;
+  return (out.find((e) => e.name === 'DETECTOR_SIGNAL_GENERATED')?.payload as { signalId?: string } | undefined)
+    ?.signalId;
 }
 
 describeWithNats('detector across a NATS outage', () => {
@@ -45,32 +53,66 @@ describeWithNats('detector across a NATS outage', () => {
     const logs: Record<string, unknown>[] = [];
     const auth = () => ({ authorization: `Bearer ${detector.apiToken}` });
     const stored = async () => (await provider.candles.list({ ...SERIES, days: 1 })).filter((c) => c.closed !== false);
-    const stream = async () => ((await request(detector.app).get('/detectors/ema-cross-atr').set(auth())).body.streams as { bars: number; lastTime: number }[])[0];
+    const stream = async () =>
+      (
+        (await request(detector.app).get('/detectors/ema-cross-atr').set(auth())).body.streams as {
+          bars: number;
+          lastTime: number;
+        }[]
+      )[0];
 
     beforeAll(async () => {
       nats = await startNatsServer();
       db = await createTestDatabase('bfx_rewarm');
-      p = await startProviderProcess({ natsUrl: nats.url, databaseUrl: db.url, env: { SIM_SYMBOLS: 'BTCUSDT', SIM_AUTOSTART: 'false', SIM_TICK_MS: '1000', CANDLE_FLUSH_MS: '100' } });
+      p = await startProviderProcess({
+        natsUrl: nats.url,
+        databaseUrl: db.url,
+        env: { SIM_SYMBOLS: 'BTCUSDT', SIM_AUTOSTART: 'false', SIM_TICK_MS: '1000', CANDLE_FLUSH_MS: '100' },
+      });
       provider = createProviderClient({ baseUrl: p.baseUrl, token: p.token, timeoutMs: 10_000 });
       await provider.sim.pause();
       await provider.sim.path({ symbol: SERIES.symbol, prices: declining(HISTORY, 100), intervalMs: MINUTE });
       await provider.sim.step(HISTORY * MINUTE);
       await eventually(async () => expect((await stored()).length).toBeGreaterThanOrEqual(HISTORY - 1), 30_000);
-      await provider.detectors.create({ key: 'detector', symbols: [SERIES.symbol], intervals: ['min1'], connectorType: 'sim', marketType: 'spot' });
+      await provider.detectors.create({
+        key: 'detector',
+        symbols: [SERIES.symbol],
+        intervals: ['min1'],
+        connectorType: 'sim',
+        marketType: 'spot',
+      });
 
-      bus = await createNatsBus({ servers: nats.url, name: 'detector-rewarm', subjectPrefix: p.subjectPrefix, streamName: p.streamName, reconnectTimeWaitMs: 100 });
+      bus = await createNatsBus({
+        servers: nats.url,
+        name: 'detector-rewarm',
+        subjectPrefix: p.subjectPrefix,
+        streamName: p.streamName,
+        reconnectTimeWaitMs: 100,
+      });
       const destination = new Writable({
         write(chunk: Buffer, _enc, done) {
-          for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
+          for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
+            logs.push(JSON.parse(line) as Record<string, unknown>);
           done();
         },
       });
       const config = {
-        ...loadDetectorConfig({ PROVIDER_URL: p.baseUrl, PROVIDER_API_TOKEN: p.token, DETECTOR_DEFINITIONS: 'ema-cross-atr', DETECTOR_MARKET_TYPE: 'spot', DETECTOR_HEARTBEAT_MS: '1s' }),
+        ...loadDetectorConfig({
+          PROVIDER_URL: p.baseUrl,
+          PROVIDER_API_TOKEN: p.token,
+          DETECTOR_DEFINITIONS: 'ema-cross-atr',
+          DETECTOR_MARKET_TYPE: 'spot',
+          DETECTOR_HEARTBEAT_MS: '1s',
+        }),
         DETECTOR_PORT: 0,
         DETECTOR_HOST: '127.0.0.1',
       };
-      detector = await createDetectorApp({ config, logger: createLogger({ name: 'detector', level: 'info', destination }), bus, provider });
+      detector = await createDetectorApp({
+        config,
+        logger: createLogger({ name: 'detector', level: 'info', destination }),
+        bus,
+        provider,
+      });
       await detector.start();
       await eventually(async () => expect((await request(detector.app).get('/ready')).status).toBe(200), 30_000);
     }, 180_000);
@@ -89,11 +131,17 @@ describeWithNats('detector across a NATS outage', () => {
       expect(before.bars).toBeGreaterThanOrEqual(HISTORY - 1);
 
       await nats.kill();
-      await eventually(() => expect(logs.some((l) => String(l['msg']).startsWith('bus disconnected'))).toBe(true), 20_000);
+      await eventually(
+        () => expect(logs.some((l) => String(l['msg']).startsWith('bus disconnected'))).toBe(true),
+        20_000,
+      );
       // Bars close while the bus is down: stored by the provider, their events lost.
       await provider.sim.path({ symbol: SERIES.symbol, prices: declining(MISSED, 94), intervalMs: MINUTE });
       await provider.sim.step(MISSED * MINUTE);
-      await eventually(async () => expect((await stored()).length).toBeGreaterThanOrEqual(before.bars + MISSED), 20_000);
+      await eventually(
+        async () => expect((await stored()).length).toBeGreaterThanOrEqual(before.bars + MISSED),
+        20_000,
+      );
 
       await nats.start();
       // Zero sim steps between the restart and readiness: the fetch alone re-warms the stream.

@@ -25,7 +25,20 @@ const auth = { authorization: `Bearer ${TOKEN}` };
  * outage, a provider restart), then a sharp rise: ema-cross-atr (9/21 EMAs, warm-up 30 bars)
  * signals LONG a few bars into the rise, if and only if it still has its indicators.
  */
-const closes = [...Array.from({ length: 64 }, (_, i) => 100 - i * 0.1), 93.6, 93.5, 93.4, 94, 96, 98, 100, 102, 104, 106, 108];
+const closes = [
+  ...Array.from({ length: 64 }, (_, i) => 100 - i * 0.1),
+  93.6,
+  93.5,
+  93.4,
+  94,
+  96,
+  98,
+  100,
+  102,
+  104,
+  106,
+  108,
+];
 const series = minuteCandles(SYMBOL, closes, START);
 const HISTORY = 60;
 const LIVE_BEFORE = 4;
@@ -35,7 +48,11 @@ const afterGap = series.slice(HISTORY + LIVE_BEFORE + MISSED);
 /** Where ema-cross-atr signals first when it sees `bars` in one run (holes bridged): the signal id and its bar's time. */
 function firstSignal(bars: readonly Candle[]): { signalId: string; time: number } {
   const out: DetectorEmission[] = [];
-  const runner = createDetectorRunner(emaCrossAtr, { emit: (e) => out.push(e), onGap: 'continue', detectorKey: 'det-r' });
+  const runner = createDetectorRunner(emaCrossAtr, {
+    emit: (e) => out.push(e),
+    onGap: 'continue',
+    detectorKey: 'det-r',
+  });
   for (const bar of bars) {
     runner.onCandle(bar, { symbol: SYMBOL, timeframe: 'min1' });
     const first = out.find((e) => e.name === 'DETECTOR_SIGNAL_GENERATED');
@@ -67,7 +84,8 @@ function memoryLog() {
   const lines: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -79,7 +97,10 @@ describe('detector re-warm after a gap (memory bus, fake provider)', () => {
   let detector: DetectorApp | undefined;
   const published: AnyEventEnvelope[] = [];
 
-  const start = async (store: Candle[], options: { hold?: Promise<void>; repairable?: boolean; bus?: Bus; logger?: ReturnType<typeof createLogger> } = {}) => {
+  const start = async (
+    store: Candle[],
+    options: { hold?: Promise<void>; repairable?: boolean; bus?: Bus; logger?: ReturnType<typeof createLogger> } = {},
+  ) => {
     const fake = createFakeProvider({ [SYMBOL]: store }, undefined, {
       // The first read is the warm-up; later ones are re-warms, which the test may hold.
       beforeCandles: async () => {
@@ -88,19 +109,45 @@ describe('detector re-warm after a gap (memory bus, fake provider)', () => {
       onRequest: (route) => (route.path.endsWith('/backfill/status') ? { state: 'finished' } : {}),
     });
     const config = {
-      ...loadDetectorConfig({ DETECTOR_SYMBOLS: SYMBOL, DETECTOR_API_TOKEN: TOKEN, DETECTOR_APP_KEY: 'det-r', DETECTOR_MARKET_TYPE: 'spot', LOG_LEVEL: 'silent' }),
+      ...loadDetectorConfig({
+        DETECTOR_SYMBOLS: SYMBOL,
+        DETECTOR_API_TOKEN: TOKEN,
+        DETECTOR_APP_KEY: 'det-r',
+        DETECTOR_MARKET_TYPE: 'spot',
+        LOG_LEVEL: 'silent',
+      }),
       DETECTOR_PORT: 0,
       DETECTOR_HOST: '127.0.0.1',
     };
     const logger = options.logger ?? createLogger({ name: 'detector', level: 'silent' });
-    detector = await createDetectorApp({ config, logger, bus: options.bus ?? inner, provider: fake.provider, detectors: [emaCrossAtr] });
+    detector = await createDetectorApp({
+      config,
+      logger,
+      bus: options.bus ?? inner,
+      provider: fake.provider,
+      detectors: [emaCrossAtr],
+    });
     await detector.start();
     await eventually(async () => expect((await request(detector!.app).get('/ready')).status).toBe(200));
     return fake;
   };
-  const publish = (bar: Candle) => inner.publish('PROVIDER_MARKETDATA_CANDLE', { ...bar, connectorType: 'sim', marketType: 'spot' }, { connectorType: 'sim', marketType: 'spot' });
-  const stream = async () => ((await request(detector!.app).get('/detectors/ema-cross-atr').set(auth)).body.streams as { bars: number; ready: boolean }[])[0]!;
-  const signals = () => published.filter((e): e is AnyEventEnvelope & { type: 'DETECTOR_SIGNAL_GENERATED' } => e.type === 'DETECTOR_SIGNAL_GENERATED');
+  const publish = (bar: Candle) =>
+    inner.publish(
+      'PROVIDER_MARKETDATA_CANDLE',
+      { ...bar, connectorType: 'sim', marketType: 'spot' },
+      { connectorType: 'sim', marketType: 'spot' },
+    );
+  const stream = async () =>
+    (
+      (await request(detector!.app).get('/detectors/ema-cross-atr').set(auth)).body.streams as {
+        bars: number;
+        ready: boolean;
+      }[]
+    )[0]!;
+  const signals = () =>
+    published.filter(
+      (e): e is AnyEventEnvelope & { type: 'DETECTOR_SIGNAL_GENERATED' } => e.type === 'DETECTOR_SIGNAL_GENERATED',
+    );
 
   beforeEach(async () => {
     published.length = 0;
@@ -132,7 +179,18 @@ describe('detector re-warm after a gap (memory bus, fake provider)', () => {
     // The first live bar after the hole: held while the stream fetches what it missed.
     await publish(afterGap[0]!);
     const waiting = await request(detector!.app).get('/ready').expect(503);
-    expect(waiting.body).toMatchObject({ status: 'rewarming', rewarming: [{ detector: 'ema-cross-atr', symbol: SYMBOL, timeframe: 'min1', after: series[HISTORY + LIVE_BEFORE - 1]!.time, held: 1 }] });
+    expect(waiting.body).toMatchObject({
+      status: 'rewarming',
+      rewarming: [
+        {
+          detector: 'ema-cross-atr',
+          symbol: SYMBOL,
+          timeframe: 'min1',
+          after: series[HISTORY + LIVE_BEFORE - 1]!.time,
+          held: 1,
+        },
+      ],
+    });
     expect((await request(detector!.app).get('/detectors/ema-cross-atr').set(auth)).body.status).toBe('rewarming');
     release();
     // Ready again after the fetch alone: zero further live bars were needed.
@@ -147,7 +205,11 @@ describe('detector re-warm after a gap (memory bus, fake provider)', () => {
     }
     await eventually(() => expect(signals().length).toBe(1));
     const expected = firstSignal(series);
-    expect(signals()[0]!.payload).toMatchObject({ strategy: 'ema-cross-atr', direction: 'LONG', signalId: expected.signalId });
+    expect(signals()[0]!.payload).toMatchObject({
+      strategy: 'ema-cross-atr',
+      direction: 'LONG',
+      signalId: expected.signalId,
+    });
     // In bars after the hole: well inside the 30-bar warm-up a reset stream would have needed.
     expect((expected.time - afterGap[0]!.time) / MINUTE).toBeLessThan(10);
   });
@@ -162,9 +224,16 @@ describe('detector re-warm after a gap (memory bus, fake provider)', () => {
     }
     await eventually(() => expect(signals().length).toBe(1));
     const asked = fake.calls.filter((c) => c.method.startsWith('post ')).map((c) => c.method);
-    expect(asked).toEqual(['post /candles/:connectorType/:marketType/:symbol/:interval/repair', 'post /candles/:connectorType/:marketType/:symbol/:interval/backfill']);
+    expect(asked).toEqual([
+      'post /candles/:connectorType/:marketType/:symbol/:interval/repair',
+      'post /candles/:connectorType/:marketType/:symbol/:interval/backfill',
+    ]);
     const repair = fake.calls.find((c) => c.method.endsWith('/repair'))!.body as { body: { from: number; to: number } };
-    expect(repair.body).toMatchObject({ mode: 'apply', from: series[HISTORY + LIVE_BEFORE]!.time, to: afterGap[0]!.time - 1 });
+    expect(repair.body).toMatchObject({
+      mode: 'apply',
+      from: series[HISTORY + LIVE_BEFORE]!.time,
+      to: afterGap[0]!.time - 1,
+    });
     // The stream went on across the hole: its bars count on, never back to a handful.
     expect((await stream()).bars).toBeGreaterThan(HISTORY + LIVE_BEFORE);
     const withoutHole = [...series.slice(0, HISTORY + LIVE_BEFORE), ...afterGap];
@@ -194,6 +263,10 @@ describe('detector re-warm after a gap (memory bus, fake provider)', () => {
       [40, expect.stringMatching(/^bus disconnected/)],
       [30, 'bus reconnected'],
     ]);
-    expect(log.lines.some((l) => l['msg'] === 'stream re-warmed from stored candles after a gap' && l['replayed'] === MISSED)).toBe(true);
+    expect(
+      log.lines.some(
+        (l) => l['msg'] === 'stream re-warmed from stored candles after a gap' && l['replayed'] === MISSED,
+      ),
+    ).toBe(true);
   });
 });

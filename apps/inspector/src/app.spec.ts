@@ -19,8 +19,19 @@ describe('inspector REST', () => {
     db = await createTestPglite();
     bus = createMemoryBus();
     const { provider } = createFakeProvider(bus);
-    const config = { ...loadInspectorConfig({ INSPECTOR_API_TOKEN: 'secret-token', LOG_LEVEL: 'silent' }), INSPECTOR_PORT: 0, INSPECTOR_HOST: '127.0.0.1' };
-    app = await createInspectorApp({ config, logger: pino({ level: 'silent' }), bus, db, provider, now: () => Date.UTC(2024, 5, 3, 9) });
+    const config = {
+      ...loadInspectorConfig({ INSPECTOR_API_TOKEN: 'secret-token', LOG_LEVEL: 'silent' }),
+      INSPECTOR_PORT: 0,
+      INSPECTOR_HOST: '127.0.0.1',
+    };
+    app = await createInspectorApp({
+      config,
+      logger: pino({ level: 'silent' }),
+      bus,
+      db,
+      provider,
+      now: () => Date.UTC(2024, 5, 3, 9),
+    });
     await app.start();
   });
   afterAll(async () => {
@@ -39,17 +50,41 @@ describe('inspector REST', () => {
   });
 
   it('validates policies on PUT (400 naming the field) and stores a new version', async () => {
-    const bad = await request(app.app).put('/policies').set(auth).send({ maxDrawdownPercent: '-3', noTradeWindows: [{ start: '25:00', end: '01:00' }] });
+    const bad = await request(app.app)
+      .put('/policies')
+      .set(auth)
+      .send({ maxDrawdownPercent: '-3', noTradeWindows: [{ start: '25:00', end: '01:00' }] });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['maxDrawdownPercent', 'noTradeWindows.0.start']));
+    expect(bad.body.error.details.issues.map((i: { path: string }) => i.path)).toEqual(
+      expect.arrayContaining(['maxDrawdownPercent', 'noTradeWindows.0.start']),
+    );
     const unknown = await request(app.app).put('/policies').set(auth).send({ maxDrawdown: 5 });
     expect(unknown.status).toBe(400);
-    const ok = await request(app.app).put('/policies').set(auth).send({ policies: { maxDrawdownPercent: 7.5, noTradeWindows: [{ start: '13:30', end: '14:00', label: 'CPI' }] } });
+    const ok = await request(app.app)
+      .put('/policies')
+      .set(auth)
+      .send({
+        policies: { maxDrawdownPercent: 7.5, noTradeWindows: [{ start: '13:30', end: '14:00', label: 'CPI' }] },
+      });
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ version: 2, policies: { maxDrawdownPercent: '7.5', maxTradesPerDay: 10, noTradeWindows: [{ start: '13:30', end: '14:00', label: 'CPI' }] } });
+    expect(ok.body).toMatchObject({
+      version: 2,
+      policies: {
+        maxDrawdownPercent: '7.5',
+        maxTradesPerDay: 10,
+        noTradeWindows: [{ start: '13:30', end: '14:00', label: 'CPI' }],
+      },
+    });
     // A later PUT changes only what it names.
     const more = await request(app.app).put('/policies').set(auth).send({ maxTradesPerDay: 12 });
-    expect(more.body).toMatchObject({ version: 3, policies: { maxDrawdownPercent: '7.5', maxTradesPerDay: 12, noTradeWindows: [{ start: '13:30', end: '14:00', label: 'CPI' }] } });
+    expect(more.body).toMatchObject({
+      version: 3,
+      policies: {
+        maxDrawdownPercent: '7.5',
+        maxTradesPerDay: 12,
+        noTradeWindows: [{ start: '13:30', end: '14:00', label: 'CPI' }],
+      },
+    });
     expect((await request(app.app).put('/policies').set(auth).send('"nope"').type('json')).status).toBe(400);
     await request(app.app).put('/policies').set(auth).send({ maxTradesPerDay: 10 }).expect(200);
   });
@@ -58,7 +93,16 @@ describe('inspector REST', () => {
     const res = await request(app.app).get('/inspector/risk/dashboard').set(auth);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
-      risk: { available: true, equity: '100000', peakEquity: '100000', drawdownPct: '0', dailyPnl: '0', consecutiveLosses: 0, tradesToday: 0, headroom: { drawdownPct: '7.5', trades: 10 } },
+      risk: {
+        available: true,
+        equity: '100000',
+        peakEquity: '100000',
+        drawdownPct: '0',
+        dailyPnl: '0',
+        consecutiveLosses: 0,
+        tradesToday: 0,
+        headroom: { drawdownPct: '7.5', trades: 10 },
+      },
       killSwitch: { active: false },
       policies: { maxDrawdownPercent: '7.5' },
     });
@@ -67,9 +111,15 @@ describe('inspector REST', () => {
   it('trips the kill switch manually and resets it, each audited', async () => {
     const trip = await request(app.app).post('/kill-switch').set(auth).send({ reason: 'operator halt' });
     expect(trip.body).toMatchObject({ active: true, reason: 'operator halt', closing: 0 });
-    expect((await request(app.app).post('/kill-switch/reset').set(auth).send({ actor: 'ops' })).body).toMatchObject({ active: false, actor: 'ops' });
+    expect((await request(app.app).post('/kill-switch/reset').set(auth).send({ actor: 'ops' })).body).toMatchObject({
+      active: false,
+      actor: 'ops',
+    });
     const audit = await request(app.app).get('/audit?limit=2').set(auth);
-    expect(audit.body.items.map((a: { action: string; kind: string }) => [a.kind, a.action])).toEqual([['kill_switch', 'ALLOW'], ['kill_switch', 'CLOSE_ALL']]);
+    expect(audit.body.items.map((a: { action: string; kind: string }) => [a.kind, a.action])).toEqual([
+      ['kill_switch', 'ALLOW'],
+      ['kill_switch', 'CLOSE_ALL'],
+    ]);
     expect((await request(app.app).get('/audit?limit=0').set(auth)).status).toBe(400);
     // Each decision is counted once on /metrics, by kind, action and policy.
     const metrics = (await request(app.app).get('/metrics')).text;
@@ -81,7 +131,10 @@ describe('inspector REST', () => {
     const account = await app.core.account();
     // A peak above today's equity: the drawdown a needless reset would erase.
     await app.core.state.resetPeak(account.key, account.equity.plus(5000));
-    const before = { state: app.core.state.state(), audit: (await request(app.app).get('/audit').set(auth)).body.total as number };
+    const before = {
+      state: app.core.state.state(),
+      audit: (await request(app.app).get('/audit').set(auth)).body.total as number,
+    };
     expect(before.state.killSwitch.active).toBe(false);
 
     const res = await request(app.app).post('/kill-switch/reset').set(auth).send({ actor: 'cron' });
@@ -94,9 +147,17 @@ describe('inspector REST', () => {
   });
 
   it('lifts a per-symbol notional cap with null and restores a default the same way', async () => {
-    const capped = await request(app.app).put('/policies').set(auth).send({ maxPositionNotional: '1000', maxTradesPerDay: 3 }).expect(200);
+    const capped = await request(app.app)
+      .put('/policies')
+      .set(auth)
+      .send({ maxPositionNotional: '1000', maxTradesPerDay: 3 })
+      .expect(200);
     expect(capped.body.policies).toMatchObject({ maxPositionNotional: '1000', maxTradesPerDay: 3 });
-    const lifted = await request(app.app).put('/policies').set(auth).send({ maxPositionNotional: null, maxTradesPerDay: null }).expect(200);
+    const lifted = await request(app.app)
+      .put('/policies')
+      .set(auth)
+      .send({ maxPositionNotional: null, maxTradesPerDay: null })
+      .expect(200);
     expect(lifted.body.policies).not.toHaveProperty('maxPositionNotional');
     expect(lifted.body.policies).toMatchObject({ maxTradesPerDay: 10, maxDrawdownPercent: '7.5' });
     expect((await request(app.app).get('/policies').set(auth)).body.policies).not.toHaveProperty('maxPositionNotional');

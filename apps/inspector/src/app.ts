@@ -7,7 +7,22 @@ import { createQuarantine } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
 import { createAppPresence } from '@barfinex/sdk';
 import type { AppPresence, ProviderClient } from '@barfinex/sdk';
-import { busCheck, closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, logBusConnection, logQuarantined, notFoundHandler, quarantineCheck, requestContext, tokenAuth } from '@barfinex/service-kit';
+import {
+  busCheck,
+  closeServer,
+  createHttpServer,
+  createMetrics,
+  databaseCheck,
+  errorMiddleware,
+  healthRouter,
+  jsonBody,
+  logBusConnection,
+  logQuarantined,
+  notFoundHandler,
+  quarantineCheck,
+  requestContext,
+  tokenAuth,
+} from '@barfinex/service-kit';
 import type { Logger } from 'pino';
 import type { InspectorAppConfig } from './config';
 import { createInspectorCore } from './core';
@@ -32,8 +47,17 @@ export async function createInspectorApp(deps: InspectorAppDeps) {
   const appKey = config.INSPECTOR_APP_KEY;
   const apiToken = config.INSPECTOR_API_TOKEN ?? randomBytes(24).toString('base64url');
   const metrics = createMetrics({ service: 'inspector' });
-  const decisions = metrics.counter({ name: 'bfx_inspector_decisions_total', help: 'Risk decisions made, by kind, action and deciding policy', labelNames: ['kind', 'action', 'policy'] as const });
-  const quarantine = createQuarantine({ prisma: deps.db.prisma, app: 'inspector', now, onQuarantined: logQuarantined(logger.child({ component: 'quarantine' })) });
+  const decisions = metrics.counter({
+    name: 'bfx_inspector_decisions_total',
+    help: 'Risk decisions made, by kind, action and deciding policy',
+    labelNames: ['kind', 'action', 'policy'] as const,
+  });
+  const quarantine = createQuarantine({
+    prisma: deps.db.prisma,
+    app: 'inspector',
+    now,
+    onQuarantined: logQuarantined(logger.child({ component: 'quarantine' })),
+  });
   const core = createInspectorCore({
     prisma: deps.db.prisma,
     quarantine,
@@ -42,7 +66,11 @@ export async function createInspectorApp(deps: InspectorAppDeps) {
     logger,
     now,
     appKey,
-    account: { connectorType: config.INSPECTOR_CONNECTOR_TYPE, marketType: config.INSPECTOR_MARKET_TYPE, quoteAsset: config.INSPECTOR_QUOTE_ASSET },
+    account: {
+      connectorType: config.INSPECTOR_CONNECTOR_TYPE,
+      marketType: config.INSPECTOR_MARKET_TYPE,
+      quoteAsset: config.INSPECTOR_QUOTE_ASSET,
+    },
     onDecision: (entry) => decisions.inc({ kind: entry.kind, action: entry.action, policy: entry.policy ?? 'none' }),
   });
 
@@ -58,14 +86,33 @@ export async function createInspectorApp(deps: InspectorAppDeps) {
   app.disable('x-powered-by');
   app.use(requestContext({ logger }));
   app.use(metrics.httpMetricsMiddleware());
-  app.use(healthRouter({ service: 'inspector', version: INSPECTOR_APP_VERSION, startedAt, now, checks: { database: databaseCheck(deps.db), bus: busCheck(bus), reconciled: async () => ({ ok: ready }), quarantine: quarantineCheck({ quarantine, metrics }) } }));
+  app.use(
+    healthRouter({
+      service: 'inspector',
+      version: INSPECTOR_APP_VERSION,
+      startedAt,
+      now,
+      checks: {
+        database: databaseCheck(deps.db),
+        bus: busCheck(bus),
+        reconciled: async () => ({ ok: ready }),
+        quarantine: quarantineCheck({ quarantine, metrics }),
+      },
+    }),
+  );
   app.get('/ready', (_req, res) => {
     const ok = ready && bus.status().connected;
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready' });
   });
   app.get('/metrics', metrics.metricsHandler);
   const router = inspectorRouter({ ...core });
-  app.use(tokenAuth({ token: apiToken, publicPaths: [/^\/health(\/|$)/, /^\/inspector\/health$/, /^\/ready$/, /^\/metrics$/] }), jsonBody({ limit: '64kb' }));
+  app.use(
+    tokenAuth({
+      token: apiToken,
+      publicPaths: [/^\/health(\/|$)/, /^\/inspector\/health$/, /^\/ready$/, /^\/metrics$/],
+    }),
+    jsonBody({ limit: '64kb' }),
+  );
   app.use('/inspector', router);
   app.use(router);
   app.use(notFoundHandler);
@@ -84,7 +131,10 @@ export async function createInspectorApp(deps: InspectorAppDeps) {
     const checked = await reconcile();
     ready = true;
     markReady();
-    timer = setInterval(() => void reconcile().catch((err: unknown) => logger.warn({ err }, 'periodic reconcile failed')), config.INSPECTOR_RECONCILE_MS);
+    timer = setInterval(
+      () => void reconcile().catch((err: unknown) => logger.warn({ err }, 'periodic reconcile failed')),
+      config.INSPECTOR_RECONCILE_MS,
+    );
     timer.unref();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -93,12 +143,22 @@ export async function createInspectorApp(deps: InspectorAppDeps) {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     presence = createAppPresence({
       provider,
-      app: { appType: 'inspector', appKey, baseUrl: config.INSPECTOR_PUBLIC_URL ?? url, name: 'inspector', version: INSPECTOR_APP_VERSION, meta: { apiToken } },
+      app: {
+        appType: 'inspector',
+        appKey,
+        baseUrl: config.INSPECTOR_PUBLIC_URL ?? url,
+        name: 'inspector',
+        version: INSPECTOR_APP_VERSION,
+        meta: { apiToken },
+      },
       heartbeatMs: config.INSPECTOR_HEARTBEAT_MS,
       onError: (err, phase) => logger.warn({ err, phase }, 'provider registry unreachable; retrying'),
     });
     await presence.start();
-    logger.info({ url, appKey, reconciled: checked, killSwitch: core.state.killSwitch().active }, 'inspector listening');
+    logger.info(
+      { url, appKey, reconciled: checked, killSwitch: core.state.killSwitch().active },
+      'inspector listening',
+    );
     return { url };
   }
 

@@ -51,26 +51,71 @@ export function createInspectorCore(deps: InspectorCoreDeps) {
         if ('policies' in parsed) return parsed.policies;
         logger.warn({ error: parsed.error }, 'the provider inspector config has invalid limits; using the defaults');
       } catch (err) {
-        if (!isAppError(err) || err.code !== 'NOT_FOUND') logger.warn({ err }, 'could not read the provider inspector config; using the defaults');
+        if (!isAppError(err) || err.code !== 'NOT_FOUND')
+          logger.warn({ err }, 'could not read the provider inspector config; using the defaults');
       }
       return undefined;
     },
   });
-  const auditor = createAuditor({ repo, bus, appKey, logger, ...(deps.onDecision ? { onDecision: deps.onDecision } : {}) });
+  const auditor = createAuditor({
+    repo,
+    bus,
+    appKey,
+    logger,
+    ...(deps.onDecision ? { onDecision: deps.onDecision } : {}),
+  });
   const protection = createProtection({ gateway, instruments, appKey, levels: () => state.policies() });
 
-  async function publishOutcome(p: PositionRecord, n: { rMultiple?: string; pnlPct: string; isWin: boolean }): Promise<void> {
+  async function publishOutcome(
+    p: PositionRecord,
+    n: { rMultiple?: string; pnlPct: string; isWin: boolean },
+  ): Promise<void> {
     if (!p.entryPrice || !p.exitPrice || p.pnl === undefined) return;
-    const ids = Object.fromEntries(Object.entries({ intentId: p.intentId, decisionId: p.decisionId, signalId: p.signalId, detectorKey: p.detectorKey, rMultiple: n.rMultiple }).filter(([, v]) => v !== undefined));
+    const ids = Object.fromEntries(
+      Object.entries({
+        intentId: p.intentId,
+        decisionId: p.decisionId,
+        signalId: p.signalId,
+        detectorKey: p.detectorKey,
+        rMultiple: n.rMultiple,
+      }).filter(([, v]) => v !== undefined),
+    );
     await bus.publish(
       'INSPECTOR_TRADE_OUTCOME',
-      { symbol: p.symbol, side: p.side, pnl: p.pnl, pnlPct: n.pnlPct, fees: p.fees, quantity: p.filledQuantity, entryPrice: p.entryPrice, exitPrice: p.exitPrice, openedAt: p.openedAt ?? p.createdAt, closedAt: p.closedAt ?? now(), isWin: n.isWin, exitReason: p.exitReason ?? 'exit', positionId: p.id, connectorType: p.connectorType, marketType: p.marketType, ...ids },
-      auditor.meta({ ...(p.correlationId ? { correlationId: p.correlationId } : {}), ...(p.causationId ? { causationId: p.causationId } : {}) }),
+      {
+        symbol: p.symbol,
+        side: p.side,
+        pnl: p.pnl,
+        pnlPct: n.pnlPct,
+        fees: p.fees,
+        quantity: p.filledQuantity,
+        entryPrice: p.entryPrice,
+        exitPrice: p.exitPrice,
+        openedAt: p.openedAt ?? p.createdAt,
+        closedAt: p.closedAt ?? now(),
+        isWin: n.isWin,
+        exitReason: p.exitReason ?? 'exit',
+        positionId: p.id,
+        connectorType: p.connectorType,
+        marketType: p.marketType,
+        ...ids,
+      },
+      auditor.meta({
+        ...(p.correlationId ? { correlationId: p.correlationId } : {}),
+        ...(p.causationId ? { causationId: p.causationId } : {}),
+      }),
     );
   }
 
   // A closed trade is announced; the gate hears the announcement (below) and may trip the kill switch.
-  const manager = createPositionManager({ repo, gateway, protection, logger, now, report: { closed: publishOutcome, orderFailed: auditor.events.orderFailed } });
+  const manager = createPositionManager({
+    repo,
+    gateway,
+    protection,
+    logger,
+    now,
+    report: { closed: publishOutcome, orderFailed: auditor.events.orderFailed },
+  });
   const killSwitch = createKillSwitch({ state, auditor, manager, bus, logger, now });
   const market = {
     account,
@@ -87,10 +132,12 @@ export function createInspectorCore(deps: InspectorCoreDeps) {
    */
   async function subscribe(ready: Promise<unknown>): Promise<Subscription[]> {
     const durable = `inspector-${appKey.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-    const after = <E extends EventEnvelope>(fn: (env: E) => Promise<void>) => async (env: E) => {
-      await ready;
-      await fn(env);
-    };
+    const after =
+      <E extends EventEnvelope>(fn: (env: E) => Promise<void>) =>
+      async (env: E) => {
+        await ready;
+        await fn(env);
+      };
     await prices.start();
     const feed: Subscription = { unsubscribe: () => prices.stop() };
     // Instrument filters are read once, before the first entry needs them (not on its path).
@@ -98,18 +145,50 @@ export function createInspectorCore(deps: InspectorCoreDeps) {
     const outcomes = async (env: EventEnvelope<'INSPECTOR_TRADE_OUTCOME'>): Promise<void> => {
       const p = env.payload;
       if (env.key !== appKey || p.positionId === undefined) return;
-      await riskGate.afterOutcome({ id: p.positionId, symbol: p.symbol, ...(env.correlationId ? { correlationId: env.correlationId } : {}) });
+      await riskGate.afterOutcome({
+        id: p.positionId,
+        symbol: p.symbol,
+        ...(env.correlationId ? { correlationId: env.correlationId } : {}),
+      });
     };
     return Promise.all([
       feed,
       bus.subscribe('INSPECTOR_TRADE_OUTCOME', after(outcomes), { durable }),
-      bus.subscribe('ADVISOR_EXECUTION_INTENT_OPEN', after((env) => riskGate.entry(intentToEntry(env.payload), env)), { durable }),
-      bus.subscribe('DETECTOR_POSITION_OPEN_REQUEST', after((env) => riskGate.entry(requestToEntry(env.payload), env)), { durable }),
-      bus.subscribe('DETECTOR_POSITION_CLOSE_REQUEST', after((env) => riskGate.exitRequest('close', env.payload, env)), { durable }),
-      bus.subscribe('DETECTOR_POSITION_REDUCE_REQUEST', after((env) => riskGate.exitRequest('reduce', env.payload, env)), { durable }),
-      bus.subscribe('DETECTOR_POSITION_FLIP_REQUEST', after((env) => riskGate.exitRequest('flip', env.payload, env)), { durable }),
-      bus.subscribe('PROVIDER_ORDER_FILL', after((env) => manager.onFill(env.payload)), { durable }),
-      bus.subscribe('PROVIDER_ORDER_CLOSE', after((env) => manager.onOrderClosed(env.payload)), { durable }),
+      bus.subscribe(
+        'ADVISOR_EXECUTION_INTENT_OPEN',
+        after((env) => riskGate.entry(intentToEntry(env.payload), env)),
+        { durable },
+      ),
+      bus.subscribe(
+        'DETECTOR_POSITION_OPEN_REQUEST',
+        after((env) => riskGate.entry(requestToEntry(env.payload), env)),
+        { durable },
+      ),
+      bus.subscribe(
+        'DETECTOR_POSITION_CLOSE_REQUEST',
+        after((env) => riskGate.exitRequest('close', env.payload, env)),
+        { durable },
+      ),
+      bus.subscribe(
+        'DETECTOR_POSITION_REDUCE_REQUEST',
+        after((env) => riskGate.exitRequest('reduce', env.payload, env)),
+        { durable },
+      ),
+      bus.subscribe(
+        'DETECTOR_POSITION_FLIP_REQUEST',
+        after((env) => riskGate.exitRequest('flip', env.payload, env)),
+        { durable },
+      ),
+      bus.subscribe(
+        'PROVIDER_ORDER_FILL',
+        after((env) => manager.onFill(env.payload)),
+        { durable },
+      ),
+      bus.subscribe(
+        'PROVIDER_ORDER_CLOSE',
+        after((env) => manager.onOrderClosed(env.payload)),
+        { durable },
+      ),
     ]);
   }
 

@@ -7,7 +7,20 @@ import type { Database } from '@barfinex/db';
 import type { AnyEventEnvelope } from '@barfinex/events';
 import { createAppPresence } from '@barfinex/sdk';
 import type { AppPresence, ProviderClient } from '@barfinex/sdk';
-import { busCheck, closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, logBusConnection, notFoundHandler, requestContext, tokenAuth } from '@barfinex/service-kit';
+import {
+  busCheck,
+  closeServer,
+  createHttpServer,
+  createMetrics,
+  databaseCheck,
+  errorMiddleware,
+  healthRouter,
+  jsonBody,
+  logBusConnection,
+  notFoundHandler,
+  requestContext,
+  tokenAuth,
+} from '@barfinex/service-kit';
 import type { NotifierConfig } from './config';
 import { DELIVERABLE_EVENTS } from './selectors';
 import { createTelegram } from './telegram/telegram';
@@ -49,11 +62,25 @@ export async function createNotifierApp(deps: NotifierDeps) {
   const appKey = config.NOTIFIER_APP_KEY;
   const apiToken = config.NOTIFIER_API_TOKEN ?? randomBytes(24).toString('base64url');
   const metrics = createMetrics({ service: 'notifier' });
-  const attempts = metrics.counter({ name: 'bfx_notifier_webhook_attempts_total', help: 'Webhook delivery attempts, by outcome', labelNames: ['outcome'] as const });
+  const attempts = metrics.counter({
+    name: 'bfx_notifier_webhook_attempts_total',
+    help: 'Webhook delivery attempts, by outcome',
+    labelNames: ['outcome'] as const,
+  });
   const queued = metrics.counter({ name: 'bfx_notifier_webhook_queued_total', help: 'Webhook deliveries queued' });
 
-  const policy = deps.policy ?? createWebhookTargetPolicy({ allowedHosts: config.NOTIFIER_WEBHOOK_ALLOWED_HOSTS, allowMetadataAddresses: config.NOTIFIER_WEBHOOK_ALLOW_METADATA_ADDRESSES });
-  const sender = deps.sender ?? createWebhookSender({ timeoutMs: config.NOTIFIER_WEBHOOK_TIMEOUT_MS, allowMetadataAddresses: config.NOTIFIER_WEBHOOK_ALLOW_METADATA_ADDRESSES });
+  const policy =
+    deps.policy ??
+    createWebhookTargetPolicy({
+      allowedHosts: config.NOTIFIER_WEBHOOK_ALLOWED_HOSTS,
+      allowMetadataAddresses: config.NOTIFIER_WEBHOOK_ALLOW_METADATA_ADDRESSES,
+    });
+  const sender =
+    deps.sender ??
+    createWebhookSender({
+      timeoutMs: config.NOTIFIER_WEBHOOK_TIMEOUT_MS,
+      allowMetadataAddresses: config.NOTIFIER_WEBHOOK_ALLOW_METADATA_ADDRESSES,
+    });
   const repo = createWebhooksRepository(deps.db.prisma, appKey);
   let wakeScheduled = false;
   const wake = () => {
@@ -78,7 +105,14 @@ export async function createNotifierApp(deps: NotifierDeps) {
     logger: logger.child({ component: 'webhooks' }),
     onAttempt: (ok) => attempts.inc({ outcome: ok ? 'delivered' : 'failed' }),
   });
-  const telegram = createTelegram({ config, db: deps.db, provider: deps.provider, logger: logger.child({ component: 'telegram' }), now, ...(deps.botApi ? { botApi: deps.botApi } : {}) });
+  const telegram = createTelegram({
+    config,
+    db: deps.db,
+    provider: deps.provider,
+    logger: logger.child({ component: 'telegram' }),
+    now,
+    ...(deps.botApi ? { botApi: deps.botApi } : {}),
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -98,7 +132,12 @@ export async function createNotifierApp(deps: NotifierDeps) {
     health(req, res, next);
   });
   app.get('/metrics', metrics.metricsHandler);
-  app.use(tokenAuth({ token: apiToken }), jsonBody({ limit: '64kb' }), webhooksRouter({ service: webhooks, repo }), telegram.router);
+  app.use(
+    tokenAuth({ token: apiToken }),
+    jsonBody({ limit: '64kb' }),
+    webhooksRouter({ service: webhooks, repo }),
+    telegram.router,
+  );
   app.use(notFoundHandler);
   app.use(errorMiddleware({ logger }));
   const server: Server = createHttpServer(app);
@@ -131,7 +170,9 @@ export async function createNotifierApp(deps: NotifierDeps) {
       server.listen(config.NOTIFIER_PORT, config.NOTIFIER_HOST, () => resolve());
     });
     subscriptions = [
-      await bus.subscribe(DELIVERABLE_EVENTS, (env) => intake(env as AnyEventEnvelope), { durable: durableName(appKey) }),
+      await bus.subscribe(DELIVERABLE_EVENTS, (env) => intake(env as AnyEventEnvelope), {
+        durable: durableName(appKey),
+      }),
       // App down/up notices are live-only on the bus: a chat hears them while the notifier runs.
       await bus.subscribe(LIVE_NOTICES, (env) => telegram.intake(env as AnyEventEnvelope)),
     ];
@@ -145,10 +186,20 @@ export async function createNotifierApp(deps: NotifierDeps) {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.NOTIFIER_PORT;
     // With port 0 the registered URL must carry the port actually bound.
-    const baseUrl = config.NOTIFIER_PORT === 0 ? config.NOTIFIER_PUBLIC_URL.replace(/:0(?=\/|$)/, `:${port}`) : config.NOTIFIER_PUBLIC_URL;
+    const baseUrl =
+      config.NOTIFIER_PORT === 0
+        ? config.NOTIFIER_PUBLIC_URL.replace(/:0(?=\/|$)/, `:${port}`)
+        : config.NOTIFIER_PUBLIC_URL;
     presence = createAppPresence({
       provider: deps.provider,
-      app: { appType: 'notifier', appKey, baseUrl, name: 'Barfinex Notifier', version: NOTIFIER_VERSION, meta: { apiToken, channels: telegram.enabled ? ['webhook', 'telegram'] : ['webhook'] } },
+      app: {
+        appType: 'notifier',
+        appKey,
+        baseUrl,
+        name: 'Barfinex Notifier',
+        version: NOTIFIER_VERSION,
+        meta: { apiToken, channels: telegram.enabled ? ['webhook', 'telegram'] : ['webhook'] },
+      },
       heartbeatMs: config.NOTIFIER_HEARTBEAT_MS,
       onError: (err, phase) => logger.warn({ err, phase }, 'provider registry unreachable; retrying'),
       onRegistered: () => logger.info({ appKey, baseUrl }, 'registered with the provider'),

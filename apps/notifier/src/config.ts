@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { envBool, envDurationMs, envInt, envList, envLogLevel, envString, envUrl, parseConfig } from '@barfinex/service-kit';
+import {
+  envBool,
+  envDurationMs,
+  envInt,
+  envList,
+  envLogLevel,
+  envString,
+  envUrl,
+  parseConfig,
+} from '@barfinex/service-kit';
 import type { Env } from '@barfinex/service-kit';
 
 /** Every environment variable the notifier reads. */

@@ -25,28 +25,53 @@ async function main(): Promise<void> {
   const shutdown = createShutdown({ logger, timeoutMs: 15_000 });
   shutdown.listen();
 
-  const db = await createDatabase({ url: config.DATABASE_URL, onError: (err) => logger.warn({ err }, 'database connection error') });
+  const db = await createDatabase({
+    url: config.DATABASE_URL,
+    onError: (err) => logger.warn({ err }, 'database connection error'),
+  });
   shutdown.add('database', () => db.close());
   const onError = (err: Error, ctx: object) => logger.warn({ err, ...ctx }, 'bus problem');
   let bus: Bus;
   if (config.NATS_URL) {
-    bus = await createNatsBus({ servers: config.NATS_URL, name: `notifier-${config.NOTIFIER_APP_KEY}`, subjectPrefix: config.NATS_SUBJECT_PREFIX, streamName: config.NATS_STREAM, onError });
+    bus = await createNatsBus({
+      servers: config.NATS_URL,
+      name: `notifier-${config.NOTIFIER_APP_KEY}`,
+      subjectPrefix: config.NATS_SUBJECT_PREFIX,
+      streamName: config.NATS_STREAM,
+      onError,
+    });
   } else {
     logger.warn('NATS_URL is not set: using the in-memory bus, which only reaches apps in this process');
     bus = createMemoryBus({ onError });
   }
   shutdown.add('bus', () => bus.close());
-  const provider = createProviderClient({ baseUrl: config.PROVIDER_URL, token: config.PROVIDER_API_TOKEN, timeoutMs: config.PROVIDER_TIMEOUT_MS });
+  const provider = createProviderClient({
+    baseUrl: config.PROVIDER_URL,
+    token: config.PROVIDER_API_TOKEN,
+    timeoutMs: config.PROVIDER_TIMEOUT_MS,
+  });
   shutdown.add('provider client', () => provider.close());
 
   const notifier = await createNotifierApp({ config, logger, bus, db, provider });
   const { url } = await notifier.start();
   shutdown.add('notifier', () => notifier.stop());
-  logger.info({ url, appKey: config.NOTIFIER_APP_KEY, provider: config.PROVIDER_URL, bus: config.NATS_URL ?? 'in-memory', database: db.kind }, 'notifier listening');
-  if (!config.NOTIFIER_API_TOKEN) logger.info('generated an API token for this run; the provider proxy receives it on registration');
+  logger.info(
+    {
+      url,
+      appKey: config.NOTIFIER_APP_KEY,
+      provider: config.PROVIDER_URL,
+      bus: config.NATS_URL ?? 'in-memory',
+      database: db.kind,
+    },
+    'notifier listening',
+  );
+  if (!config.NOTIFIER_API_TOKEN)
+    logger.info('generated an API token for this run; the provider proxy receives it on registration');
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`notifier failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `notifier failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

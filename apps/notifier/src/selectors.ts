@@ -17,10 +17,22 @@ export const EventSelectorSchema = z
     message: `an event name or category of a durable event, or *; categories: ${[...CATEGORIES].sort().join(', ')}`,
   });
 export const EventSelectorsSchema = z.array(EventSelectorSchema).min(1).max(100);
-export const SymbolFilterSchema = z.array(z.string().min(1).max(50).regex(/^[A-Za-z0-9._:/-]+$/)).max(500);
+export const SymbolFilterSchema = z
+  .array(
+    z
+      .string()
+      .min(1)
+      .max(50)
+      .regex(/^[A-Za-z0-9._:/-]+$/),
+  )
+  .max(500);
 
 /** Whether an envelope is asked for by `selectors` and passes the symbol filter (empty: every symbol). */
-export function selects(selectors: readonly string[], symbols: readonly string[], env: Pick<AnyEventEnvelope, 'type' | 'symbol'>): boolean {
+export function selects(
+  selectors: readonly string[],
+  symbols: readonly string[],
+  env: Pick<AnyEventEnvelope, 'type' | 'symbol'>,
+): boolean {
   if (symbols.length > 0 && (env.symbol === undefined || !symbols.includes(env.symbol))) return false;
   if (selectors.includes('*') || selectors.includes(env.type)) return true;
   const category = NAMES.has(env.type) ? getEventDefinition(env.type).category : undefined;
@@ -28,4 +40,5 @@ export function selects(selectors: readonly string[], symbols: readonly string[]
 }
 
 /** Stored JSON back to a list of strings (anything else reads as empty). */
-export const stringList = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+export const stringList = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];

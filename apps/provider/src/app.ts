@@ -8,7 +8,19 @@ import type { EventEnvelope } from '@barfinex/events';
 import { buildOpenApiDocument } from '@barfinex/contracts';
 import { createQuarantine } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
-import { closeServer, createHttpServer, createMetrics, databaseCheck, errorMiddleware, healthRouter, jsonBody, logQuarantined, notFoundHandler, quarantineCheck, requestContext } from '@barfinex/service-kit';
+import {
+  closeServer,
+  createHttpServer,
+  createMetrics,
+  databaseCheck,
+  errorMiddleware,
+  healthRouter,
+  jsonBody,
+  logQuarantined,
+  notFoundHandler,
+  quarantineCheck,
+  requestContext,
+} from '@barfinex/service-kit';
 import type { ProviderConfig } from './config';
 import type { ExchangeConnector } from './connectors/connector';
 import { createConnectorRegistry } from './connectors/connector-registry';
@@ -59,11 +71,28 @@ export function createProvider(deps: ProviderDeps) {
   const now = deps.now ?? Date.now;
   const { config, logger, bus } = deps;
   const metrics = createMetrics({ service: 'provider' });
-  const publishCounter = metrics.counter({ name: 'bfx_bus_published_total', help: 'Events handed to the bus', labelNames: ['event', 'ok'] as const });
-  const consumedCounter = metrics.counter({ name: 'bfx_bus_consumed_total', help: 'Events received from the bus', labelNames: ['event'] as const });
-  const lostCounter = metrics.counter({ name: 'bfx_events_lost_total', help: 'Durable events neither the bus nor the event outbox took (database down too)', labelNames: ['event'] as const });
+  const publishCounter = metrics.counter({
+    name: 'bfx_bus_published_total',
+    help: 'Events handed to the bus',
+    labelNames: ['event', 'ok'] as const,
+  });
+  const consumedCounter = metrics.counter({
+    name: 'bfx_bus_consumed_total',
+    help: 'Events received from the bus',
+    labelNames: ['event'] as const,
+  });
+  const lostCounter = metrics.counter({
+    name: 'bfx_events_lost_total',
+    help: 'Durable events neither the bus nor the event outbox took (database down too)',
+    labelNames: ['event'] as const,
+  });
   // Stored records that no longer validate are moved here instead of failing a start (or a relay).
-  const quarantine = createQuarantine({ prisma: deps.db.prisma, app: 'provider', now, onQuarantined: logQuarantined(logger.child({ component: 'quarantine' })) });
+  const quarantine = createQuarantine({
+    prisma: deps.db.prisma,
+    app: 'provider',
+    now,
+    onQuarantined: logQuarantined(logger.child({ component: 'quarantine' })),
+  });
   const events = createEventPublisher({
     bus,
     outbox: createEventOutboxRepository(deps.db.prisma, quarantine),
@@ -96,7 +125,9 @@ export function createProvider(deps: ProviderDeps) {
     events,
     connectors,
     access,
-    ...(deps.extraRoutes ? { connectorRoutes: (router: TypedRouter) => deps.extraRoutes?.(router, { drain: () => events.settled() }) } : {}),
+    ...(deps.extraRoutes
+      ? { connectorRoutes: (router: TypedRouter) => deps.extraRoutes?.(router, { drain: () => events.settled() }) }
+      : {}),
     listeningPort: () => listeningPort(),
     ...(config.PROVIDER_TEST_CRASH_AT ? { crashAt: crashHook(config.PROVIDER_TEST_CRASH_AT) } : {}),
     now,
@@ -117,14 +148,18 @@ export function createProvider(deps: ProviderDeps) {
     },
   });
   /** Venue markets that are up but cannot trade (user data or trading gate not open), with the reason. */
-  const degradedMarkets = () => deps.connectors.flatMap((c) => (c.degraded?.() ?? []).map((d) => ({ connectorType: c.type, marketType: d.market, reason: d.reason })));
+  const degradedMarkets = () =>
+    deps.connectors.flatMap((c) =>
+      (c.degraded?.() ?? []).map((d) => ({ connectorType: c.type, marketType: d.market, reason: d.reason })),
+    );
   metrics.gauge({
     name: 'bfx_connector_degraded',
     help: 'Venue markets that cannot trade (1 per market, with the reason), read at scrape time',
     labelNames: ['connector', 'market', 'reason'] as const,
     collect() {
       this.reset();
-      for (const d of degradedMarkets()) this.set({ connector: d.connectorType, market: d.marketType, reason: d.reason }, 1);
+      for (const d of degradedMarkets())
+        this.set({ connector: d.connectorType, market: d.marketType, reason: d.reason }, 1);
     },
   });
   const consumeLag = metrics.histogram({
@@ -137,7 +172,8 @@ export function createProvider(deps: ProviderDeps) {
   const openApi = buildOpenApiDocument({
     title: 'Barfinex Provider API',
     version: PROVIDER_VERSION,
-    description: 'REST gateway of the Barfinex platform. Send the token as `Authorization: Bearer <token>` or `x-api-token`.',
+    description:
+      'REST gateway of the Barfinex platform. Send the token as `Authorization: Bearer <token>` or `x-api-token`.',
     servers: [{ url: '/api' }],
     routes: t.definitions,
   });
@@ -173,11 +209,23 @@ export function createProvider(deps: ProviderDeps) {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApi, { customSiteTitle: 'Barfinex Provider API' }));
   // The proxy sits between auth and the JSON parser so proxied bodies stream through unparsed.
   // One pool of connections to the apps, for the fast path and the Express router alike.
-  const proxyUpstream = createUpstreamClient({ timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, allowMetadataAddresses: config.PROVIDER_APP_ALLOW_METADATA_ADDRESSES, ...(config.PROVIDER_PROXY_CLIENT === 'auto' ? {} : { kind: config.PROVIDER_PROXY_CLIENT }) });
+  const proxyUpstream = createUpstreamClient({
+    timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS,
+    allowMetadataAddresses: config.PROVIDER_APP_ALLOW_METADATA_ADDRESSES,
+    ...(config.PROVIDER_PROXY_CLIENT === 'auto' ? {} : { kind: config.PROVIDER_PROXY_CLIENT }),
+  });
   const via = proxyPseudonym();
   // Inbound signal hooks authenticate by their own secret and read the raw body (signatures, text alerts).
   app.use('/api', areas.hookAlerts);
-  app.use('/api', access.auditHook, access.tokenGuard, access.proxyGuard, createProxyRouter({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream, via }), jsonBody({ limit: '256kb' }), t.router);
+  app.use(
+    '/api',
+    access.auditHook,
+    access.tokenGuard,
+    access.proxyGuard,
+    createProxyRouter({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream, via }),
+    jsonBody({ limit: '256kb' }),
+    t.router,
+  );
   // MCP for AI agents: tools generated from the same route definitions, called with the agent's token.
   app.use('/mcp', mcpRouter({ access, openApi, version: PROVIDER_VERSION, selfUrl: () => selfUrl() }));
   // Studio, the web front end, on the same origin: `/` and `/studio/*`.
@@ -185,8 +233,21 @@ export function createProvider(deps: ProviderDeps) {
   app.use(notFoundHandler);
   app.use(errorMiddleware({ logger }));
 
-  const proxyErrors = metrics.counter({ name: 'bfx_proxy_errors_total', help: 'Proxied calls answered 5xx by the provider (app unreachable, inactive, timed out)', labelNames: ['appType', 'code'] as const });
-  const fastProxy = createProxyFastPath({ registry, timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS, upstream: proxyUpstream, via, access: access.fastPath, logger, httpDuration: metrics.httpDuration, proxyErrors });
+  const proxyErrors = metrics.counter({
+    name: 'bfx_proxy_errors_total',
+    help: 'Proxied calls answered 5xx by the provider (app unreachable, inactive, timed out)',
+    labelNames: ['appType', 'code'] as const,
+  });
+  const fastProxy = createProxyFastPath({
+    registry,
+    timeoutMs: config.PROVIDER_PROXY_TIMEOUT_MS,
+    upstream: proxyUpstream,
+    via,
+    access: access.fastPath,
+    logger,
+    httpDuration: metrics.httpDuration,
+    proxyErrors,
+  });
   const server: Server = createHttpServer((req, res) => {
     if (!fastProxy(req, res)) app(req, res);
   });
@@ -203,7 +264,14 @@ export function createProvider(deps: ProviderDeps) {
       for (const connector of deps.connectors) {
         if (!connector.openOrders || (connector.status() !== 'ACTIVE' && connector.status() !== 'DEGRADED')) continue;
         for (const m of connector.markets) {
-          await reconciler.run(connector, m).catch((err: unknown) => logger.warn({ err, connector: connector.type, market: m }, 'periodic reconciliation failed; the next run retries'));
+          await reconciler
+            .run(connector, m)
+            .catch((err: unknown) =>
+              logger.warn(
+                { err, connector: connector.type, market: m },
+                'periodic reconciliation failed; the next run retries',
+              ),
+            );
         }
       }
     })().finally(() => {
@@ -247,10 +315,24 @@ export function createProvider(deps: ProviderDeps) {
         onTrade: (m, trade) => marketData.onTrade(connector.type, m, trade),
         onOrderBook: (m, book) => marketData.onOrderBook(connector.type, m, book),
         onTicker: (m, ticker) => marketData.onTicker(connector.type, m, ticker),
-        onOrderUpdate: (m, state) => void orders.onVenueOrderUpdate(m, state).catch((err: unknown) => logger.error({ err, clientOrderId: state.clientOrderId }, 'order update failed')),
-        onFill: (m, fill) => void orders.onVenueFill(m, fill).catch((err: unknown) => logger.error({ err, clientOrderId: fill.clientOrderId }, 'fill failed')),
+        onOrderUpdate: (m, state) =>
+          void orders
+            .onVenueOrderUpdate(m, state)
+            .catch((err: unknown) => logger.error({ err, clientOrderId: state.clientOrderId }, 'order update failed')),
+        onFill: (m, fill) =>
+          void orders
+            .onVenueFill(m, fill)
+            .catch((err: unknown) => logger.error({ err, clientOrderId: fill.clientOrderId }, 'fill failed')),
         onAccountChange: (m, change) =>
-          events.emit('PROVIDER_ACCOUNT_EVENT', { eventType: change.eventType, eventTime: change.time, options: { marketType: m, connectorType: connector.type, ...change.details } }, { connectorType: connector.type, marketType: m }),
+          events.emit(
+            'PROVIDER_ACCOUNT_EVENT',
+            {
+              eventType: change.eventType,
+              eventTime: change.time,
+              options: { marketType: m, connectorType: connector.type, ...change.details },
+            },
+            { connectorType: connector.type, marketType: m },
+          ),
         ...(connector.openOrders ? { reconcile: (m: MarketType) => reconciler.run(connector, m) } : {}),
       });
     }
@@ -304,7 +386,23 @@ export function createProvider(deps: ProviderDeps) {
     await proxyUpstream.close();
   }
 
-  return { app, server, start, stop, openApi, orders, marketData, metrics, connectors, registry, areas, access, reconciler, reconcileAll, proxyClient: proxyUpstream.kind };
+  return {
+    app,
+    server,
+    start,
+    stop,
+    openApi,
+    orders,
+    marketData,
+    metrics,
+    connectors,
+    registry,
+    areas,
+    access,
+    reconciler,
+    reconcileAll,
+    proxyClient: proxyUpstream.kind,
+  };
 }
 
 export type Provider = ReturnType<typeof createProvider>;

@@ -13,7 +13,10 @@ import { registerSimRoutes } from './connectors/sim.routes';
 import { createConfiguredConnectors } from './connectors/shared/configured-connectors';
 
 /** In the embedded default a token is generated once and kept next to the data. */
-export function ensureApiToken(configured: string | undefined, dataDir: string): { token: string; generated: boolean; file: string } {
+export function ensureApiToken(
+  configured: string | undefined,
+  dataDir: string,
+): { token: string; generated: boolean; file: string } {
   const file = resolve(dataDir, 'api-token');
   if (configured) return { token: configured, generated: false, file };
   if (existsSync(file)) return { token: readFileSync(file, 'utf8').trim(), generated: false, file };
@@ -34,8 +37,22 @@ export interface BootProviderDeps {
 /** The provider as `main.ts` runs it: the simulated exchange plus every REST area, started. */
 export async function bootProvider(deps: BootProviderDeps): Promise<{ provider: Provider; port: number }> {
   const { config, logger, db, bus } = deps;
-  const sim = await createSimConnector({ prisma: db.prisma, seed: config.SIM_SEED, symbols: config.SIM_SYMBOLS, tickMs: config.SIM_TICK_MS, autostart: config.SIM_AUTOSTART, logger: logger.child({ component: 'sim' }) });
-  const provider = createProvider({ config, logger, db, bus, connectors: [sim, ...createConfiguredConnectors(config, logger)], extraRoutes: (t, ctx) => registerSimRoutes(t, { sim, drain: ctx.drain }) });
+  const sim = await createSimConnector({
+    prisma: db.prisma,
+    seed: config.SIM_SEED,
+    symbols: config.SIM_SYMBOLS,
+    tickMs: config.SIM_TICK_MS,
+    autostart: config.SIM_AUTOSTART,
+    logger: logger.child({ component: 'sim' }),
+  });
+  const provider = createProvider({
+    config,
+    logger,
+    db,
+    bus,
+    connectors: [sim, ...createConfiguredConnectors(config, logger)],
+    extraRoutes: (t, ctx) => registerSimRoutes(t, { sim, drain: ctx.drain }),
+  });
   // The bus outlives the provider (main closes it last), and a closed bus tells no one: nothing to unwatch.
   logBusConnection({ bus, logger: logger.child({ component: 'bus' }) });
   const { port } = await provider.start();

@@ -93,7 +93,13 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
 
   // Orders and their reconciliation with the venues.
   const ordersRepo = createOrdersRepository(d.db.prisma, { pool: d.db.pool });
-  const orders = createOrdersService({ repo: ordersRepo, connectors, events, now, ...(d.crashAt ? { crashAt: d.crashAt } : {}) });
+  const orders = createOrdersService({
+    repo: ordersRepo,
+    connectors,
+    events,
+    now,
+    ...(d.crashAt ? { crashAt: d.crashAt } : {}),
+  });
   const reconciler = createReconciler({ repo: ordersRepo, orders, events, now });
 
   // The app registry (and the proxy's targets), and the detector/inspector configs it feeds.
@@ -124,16 +130,42 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
     maxBuffered: config.EVENTSINK_MAX_BUFFERED,
   });
   const replayLog = logger.child({ component: 'replay' });
-  const replay = createReplayService({ repo: eventSink.repo, bus: d.bus, now, onError: (err) => replayLog.warn({ err }, 'replay problem') });
-  const signals = createSignalsService({ candles, connectors, recentTrades: sinkTrades(eventSink.repo), now, ttlMs: config.SIGNALS_CONTEXT_TTL_MS });
+  const replay = createReplayService({
+    repo: eventSink.repo,
+    bus: d.bus,
+    now,
+    onError: (err) => replayLog.warn({ err }, 'replay problem'),
+  });
+  const signals = createSignalsService({
+    candles,
+    connectors,
+    recentTrades: sinkTrades(eventSink.repo),
+    now,
+    ttlMs: config.SIGNALS_CONTEXT_TTL_MS,
+  });
   const integrity = createIntegrityService({ repo: createIntegrityRepository(d.db.prisma), candles });
-  const dashboard = createProviderDashboard({ db: d.db, bus: d.bus, now, startedAt: d.startedAt, version: d.version, connectors, registry, configs, orders, eventSink });
+  const dashboard = createProviderDashboard({
+    db: d.db,
+    bus: d.bus,
+    now,
+    startedAt: d.startedAt,
+    version: d.version,
+    connectors,
+    registry,
+    configs,
+    orders,
+    eventSink,
+  });
 
   // Long-running jobs. Backtests, batch backtests and optimisations run built-in and user detectors alike.
   const detectorsDir = resolve(config.DETECTORS_DIR);
   const detectors = createDetectorCatalog(detectorsDir);
   let pool: TrialPool | undefined;
-  const researchPool = () => (pool ??= createTrialPool({ ...(config.RESEARCH_WORKERS > 0 ? { size: config.RESEARCH_WORKERS } : {}), detectorsDir }));
+  const researchPool = () =>
+    (pool ??= createTrialPool({
+      ...(config.RESEARCH_WORKERS > 0 ? { size: config.RESEARCH_WORKERS } : {}),
+      detectorsDir,
+    }));
   const backtests = createBacktestService({
     repo: createBacktestRepository(d.db.prisma),
     candles,
@@ -143,7 +175,13 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
     now,
     log: logger.child({ component: 'backtest' }),
   });
-  const backfill = createBackfillService({ connectors, candles, bus: d.bus, now, log: logger.child({ component: 'backfill' }) });
+  const backfill = createBackfillService({
+    connectors,
+    candles,
+    bus: d.bus,
+    now,
+    log: logger.child({ component: 'backfill' }),
+  });
   const optimizations = createOptimizationService({
     repo: createOptimizationRepository(d.db.prisma),
     candles,
@@ -162,7 +200,13 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
 
   // Every REST area, mounted in one place.
   d.connectorRoutes?.(t);
-  registerOptionsRoutes(t, { connectors, key: config.PROVIDER_KEY, version: d.version, port: config.PROVIDER_PORT, detectors: () => configs.detectors.list() });
+  registerOptionsRoutes(t, {
+    connectors,
+    key: config.PROVIDER_KEY,
+    version: d.version,
+    port: config.PROVIDER_PORT,
+    detectors: () => configs.detectors.list(),
+  });
   registerAccountRoutes(t, { connectors, orders });
   registerMarketRoutes(t, { connectors, marketData, now });
   registerCandleRoutes(t, { candles, connectors });
@@ -173,13 +217,21 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
     registry,
     // A snapshot that does not validate is the detector's problem, not a reason to refuse its heartbeat.
     onDetectorSnapshot: (key, snap) =>
-      configs.detectors.upsertFromSnapshot(key, snap).catch((err: unknown) => logger.warn({ err, detector: key }, 'ignored an invalid detectorSnapshot')),
+      configs.detectors
+        .upsertFromSnapshot(key, snap)
+        .catch((err: unknown) => logger.warn({ err, detector: key }, 'ignored an invalid detectorSnapshot')),
   });
   registerProxyRoutes(t, { registry });
   registerConfigRoutes(t, { configs });
   registerBacktestRoutes(t, { backtests });
   registerBackfillRoutes(t, { backfill });
-  registerOptimizationRoutes(t, { optimizations, backtests, detectors, batch: createBatchRunner({ candles, detectors, pool: researchPool, maxBars: config.BACKTEST_MAX_BARS }), apply: createParamsApplier({ registry }) });
+  registerOptimizationRoutes(t, {
+    optimizations,
+    backtests,
+    detectors,
+    batch: createBatchRunner({ candles, detectors, pool: researchPool, maxBars: config.BACKTEST_MAX_BARS }),
+    apply: createParamsApplier({ registry }),
+  });
   registerEventSinkRoutes(t, { repo: eventSink.repo });
   registerReplayRoutes(t, { replay });
   registerSignalsRoutes(t, { signals });
@@ -214,10 +266,14 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
       const failed = await backtests.recover();
       if (failed > 0) logger.warn({ failed }, 'backtests left unfinished by the last run marked failed');
       // A user's detector that does not load is reported and left out; the built-ins still run.
-      await detectors.load().catch((err: unknown) => logger.error({ err, dir: detectorsDir }, 'user detectors not loaded'));
+      await detectors
+        .load()
+        .catch((err: unknown) => logger.error({ err, dir: detectorsDir }, 'user detectors not loaded'));
       const resumed = await optimizations.resume();
       if (resumed > 0) logger.info({ resumed }, 'optimisations left unfinished by the last run resumed');
-      hookOutcomes = await trackHookOutcomes(d.bus, hooksRepo, (err) => logger.warn({ err }, 'inbound hook outcome not recorded'));
+      hookOutcomes = await trackHookOutcomes(d.bus, hooksRepo, (err) =>
+        logger.warn({ err }, 'inbound hook outcome not recorded'),
+      );
     },
     async stop(): Promise<void> {
       await replay.stop();

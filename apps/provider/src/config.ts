@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { envBool, envDurationMs, envInt, envList, envLogLevel, envPort, envString, envUrl, parseConfig } from '@barfinex/service-kit';
+import {
+  envBool,
+  envDurationMs,
+  envInt,
+  envList,
+  envLogLevel,
+  envPort,
+  envString,
+  envUrl,
+  parseConfig,
+} from '@barfinex/service-kit';
 import type { Env } from '@barfinex/service-kit';
 
 const HTTP = { protocols: ['http', 'https'] };
@@ -28,7 +38,10 @@ export const ProviderConfigSchema = z.object({
    * Each becomes the token `app:<name>` with that app's least-privilege scopes; give the app the same
    * secret as its PROVIDER_API_TOKEN. Secrets are at least 24 characters.
    */
-  PROVIDER_APP_TOKENS: envList([]).refine((items) => items.every((item) => /^[a-z]+=\S{24,}$/.test(item)), 'expected app=secret pairs (secret: 24 or more characters), comma-separated'),
+  PROVIDER_APP_TOKENS: envList([]).refine(
+    (items) => items.every((item) => /^[a-z]+=\S{24,}$/.test(item)),
+    'expected app=secret pairs (secret: 24 or more characters), comma-separated',
+  ),
   /** How often buffered audit records are written. */
   AUDIT_FLUSH_MS: envDurationMs(200),
   DATABASE_URL: envString('pglite:./data/pglite'),

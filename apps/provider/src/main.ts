@@ -19,19 +19,32 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger({ name: 'provider', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY || process.argv.includes('--pretty') });
+  const logger = createLogger({
+    name: 'provider',
+    level: config.LOG_LEVEL,
+    pretty: config.LOG_PRETTY || process.argv.includes('--pretty'),
+  });
   const shutdown = createShutdown({ logger, timeoutMs: 15_000 });
   shutdown.listen();
 
   const { token, generated, file: tokenFile } = ensureApiToken(config.PROVIDER_API_TOKEN, dataDir);
   const ready = { ...config, PROVIDER_API_TOKEN: token };
 
-  const db = await createDatabase({ url: config.DATABASE_URL, onError: (err) => logger.warn({ err }, 'database connection error') });
+  const db = await createDatabase({
+    url: config.DATABASE_URL,
+    onError: (err) => logger.warn({ err }, 'database connection error'),
+  });
   shutdown.add('database', () => db.close());
   logger.info({ kind: db.kind, migrations: db.migrations }, 'database ready');
 
   const bus: Bus = config.NATS_URL
-    ? await createNatsBus({ servers: config.NATS_URL, name: 'provider', subjectPrefix: config.NATS_SUBJECT_PREFIX, streamName: config.NATS_STREAM, onError: (err, ctx) => logger.warn({ err, ...ctx }, 'bus problem') })
+    ? await createNatsBus({
+        servers: config.NATS_URL,
+        name: 'provider',
+        subjectPrefix: config.NATS_SUBJECT_PREFIX,
+        streamName: config.NATS_STREAM,
+        onError: (err, ctx) => logger.warn({ err, ...ctx }, 'bus problem'),
+      })
     : createMemoryBus({ onError: (err, ctx) => logger.warn({ err, ...ctx }, 'bus problem') });
   shutdown.add('bus', () => bus.close());
 
@@ -39,12 +52,24 @@ async function main(): Promise<void> {
   shutdown.add('provider', () => provider.stop());
 
   const base = `http://localhost:${port}`;
-  logger.info({ rest: `${base}/api`, ws: `${base}/ws`, docs: `${base}/docs`, bus: config.NATS_URL ?? 'in-memory', database: db.kind, proxyClient: provider.proxyClient }, 'provider listening');
+  logger.info(
+    {
+      rest: `${base}/api`,
+      ws: `${base}/ws`,
+      docs: `${base}/docs`,
+      bus: config.NATS_URL ?? 'in-memory',
+      database: db.kind,
+      proxyClient: provider.proxyClient,
+    },
+    'provider listening',
+  );
   if (generated) logger.info({ tokenFile }, 'generated a new API token');
   if (!process.env['PROVIDER_API_TOKEN']) logger.info(`API token: ${token}  (send as Authorization: Bearer <token>)`);
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`provider failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `provider failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -50,7 +50,11 @@ describeWithNats('provider end to end on NATS and PostgreSQL', () => {
   const received: Envelope[] = [];
 
   async function post(path: string, body: unknown) {
-    const res = await fetch(`${h.baseUrl}${path}`, { method: 'POST', headers: { ...h.auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${h.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { ...h.auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
@@ -58,14 +62,25 @@ describeWithNats('provider end to end on NATS and PostgreSQL', () => {
     pg = await createTestDatabase('provider_e2e');
     db = await createDatabase({ url: pg.url });
     // A run-scoped stream and subject prefix, so runs against a shared server never collide.
-    bus = await createNatsBus({ servers: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222', name: 'provider-e2e', streamName: `BFX_${run}`, subjectPrefix: `bfx${run}` });
+    bus = await createNatsBus({
+      servers: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222',
+      name: 'provider-e2e',
+      streamName: `BFX_${run}`,
+      subjectPrefix: `bfx${run}`,
+    });
     h = await startProvider({ db, bus });
     client = io(h.baseUrl, { path: '/ws', auth: { token: TEST_TOKEN }, transports: ['websocket'] });
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
       client.once('connect_error', reject);
     });
-    for (const name of ['PROVIDER_ORDER_CREATE', 'PROVIDER_ORDER_FILL', 'PROVIDER_ORDER_CLOSE', 'PROVIDER_MARKETDATA_TRADE', 'PROVIDER_MARKETDATA_CANDLE']) {
+    for (const name of [
+      'PROVIDER_ORDER_CREATE',
+      'PROVIDER_ORDER_FILL',
+      'PROVIDER_ORDER_CLOSE',
+      'PROVIDER_MARKETDATA_TRADE',
+      'PROVIDER_MARKETDATA_CANDLE',
+    ]) {
       client.on(name, (env: Envelope) => received.push(env));
     }
   });
@@ -90,7 +105,13 @@ describeWithNats('provider end to end on NATS and PostgreSQL', () => {
     const bad = await client.emitWithAck('subscribe', { events: ['NOT_AN_EVENT'] });
     expect(bad).toMatchObject({ ok: false, error: { code: 'UNKNOWN_EVENT' } });
     const ack = await client.emitWithAck('subscribe', {
-      events: ['PROVIDER_ORDER_CREATE', 'PROVIDER_ORDER_FILL', 'PROVIDER_ORDER_CLOSE', 'PROVIDER_MARKETDATA_TRADE', 'PROVIDER_MARKETDATA_CANDLE'],
+      events: [
+        'PROVIDER_ORDER_CREATE',
+        'PROVIDER_ORDER_FILL',
+        'PROVIDER_ORDER_CLOSE',
+        'PROVIDER_MARKETDATA_TRADE',
+        'PROVIDER_MARKETDATA_CANDLE',
+      ],
       symbols: ['ETHUSDT'],
     });
     expect(ack.ok).toBe(true);
@@ -101,7 +122,9 @@ describeWithNats('provider end to end on NATS and PostgreSQL', () => {
   });
 
   it('places every order type over REST and streams the subscribed symbol only', async () => {
-    const status = await fetch(`${h.baseUrl}/api/connectors/sim/status`, { headers: h.auth }).then((r) => r.json() as Promise<{ prices: Record<string, Record<string, string>> }>);
+    const status = await fetch(`${h.baseUrl}/api/connectors/sim/status`, { headers: h.auth }).then(
+      (r) => r.json() as Promise<{ prices: Record<string, Record<string, string>> }>,
+    );
     const eth = Number(status.prices['spot']?.['ETHUSDT']);
     const px = (f: number) => (Math.round(eth * f * 100) / 100).toFixed(2);
     const base = { symbol: 'ETHUSDT', connectorType: 'sim', marketType: 'futures', quantity: '0.1' };
@@ -124,7 +147,18 @@ describeWithNats('provider end to end on NATS and PostgreSQL', () => {
       placed.push(res.body);
     }
     // Another symbol's order must not reach this client.
-    expect((await post('/api/orders', { symbol: 'BTCUSDT', connectorType: 'sim', marketType: 'spot', side: 'BUY', type: 'MARKET', quantity: '0.001' })).status).toBe(201);
+    expect(
+      (
+        await post('/api/orders', {
+          symbol: 'BTCUSDT',
+          connectorType: 'sim',
+          marketType: 'spot',
+          side: 'BUY',
+          type: 'MARKET',
+          quantity: '0.001',
+        })
+      ).status,
+    ).toBe(201);
     // Drive the market up through the take-profits and the maker limit.
     expect((await post('/api/connectors/sim/price', { symbol: 'ETHUSDT', price: px(1.12) })).status).toBe(200);
     await h.provider.orders.idle();
@@ -143,10 +177,14 @@ describeWithNats('provider end to end on NATS and PostgreSQL', () => {
   });
 
   it('keeps orders and balances across a provider restart', async () => {
-    const before = await fetch(`${h.baseUrl}/api/accounts/sim/futures`, { headers: h.auth }).then((r) => r.json() as Promise<{ positions: unknown[]; orders: unknown[]; assets: unknown[] }>);
+    const before = await fetch(`${h.baseUrl}/api/accounts/sim/futures`, { headers: h.auth }).then(
+      (r) => r.json() as Promise<{ positions: unknown[]; orders: unknown[]; assets: unknown[] }>,
+    );
     await h.stop();
     h = await startProvider({ db, bus });
-    const after = await fetch(`${h.baseUrl}/api/accounts/sim/futures`, { headers: h.auth }).then((r) => r.json() as Promise<{ positions: unknown[]; orders: unknown[]; assets: unknown[] }>);
+    const after = await fetch(`${h.baseUrl}/api/accounts/sim/futures`, { headers: h.auth }).then(
+      (r) => r.json() as Promise<{ positions: unknown[]; orders: unknown[]; assets: unknown[] }>,
+    );
     expect(after.positions).toEqual(before.positions);
     expect(after.assets).toEqual(before.assets);
     expect(after.orders).toEqual(before.orders);

@@ -19,7 +19,13 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
 
-const order = (o: Record<string, unknown>) => ({ symbol: 'BTCUSDT', side: 'BUY', connectorType: 'sim', marketType: 'spot', ...o });
+const order = (o: Record<string, unknown>) => ({
+  symbol: 'BTCUSDT',
+  side: 'BUY',
+  connectorType: 'sim',
+  marketType: 'spot',
+  ...o,
+});
 
 beforeAll(async () => {
   db = await createTestPglite();
@@ -37,7 +43,9 @@ describe('auth and errors', () => {
     expect(missing.status).toBe(401);
     expect(missing.body.error.code).toBe('UNAUTHORIZED');
     expect((await call('GET', '/api/options', undefined, { 'x-api-token': 'nope' })).status).toBe(401);
-    expect((await call('GET', '/api/options', undefined, { 'x-api-token': h.auth.Authorization.slice(7) })).status).toBe(200);
+    expect(
+      (await call('GET', '/api/options', undefined, { 'x-api-token': h.auth.Authorization.slice(7) })).status,
+    ).toBe(200);
   });
   it('answers unknown routes, malformed JSON and bad params with 4xx', async () => {
     expect((await call('GET', '/api/nope')).status).toBe(404);
@@ -52,7 +60,14 @@ describe('auth and errors', () => {
     const doc = await call('GET', '/docs-json', undefined, {});
     expect(doc.body.openapi).toMatch(/^3\.1/);
     expect(findOpenApiProblems(doc.body)).toEqual([]);
-    for (const p of ['/orders', '/orders/{orderId}', '/orders/close', '/candles/{connectorType}/{marketType}/{symbol}/{interval}', '/accounts/leverage', '/connectors/sim/step']) {
+    for (const p of [
+      '/orders',
+      '/orders/{orderId}',
+      '/orders/close',
+      '/candles/{connectorType}/{marketType}/{symbol}/{interval}',
+      '/accounts/leverage',
+      '/connectors/sim/step',
+    ]) {
       expect(Object.keys(doc.body.paths)).toContain(p);
     }
   });
@@ -64,16 +79,24 @@ describe('market data areas', () => {
     const options = await call('GET', '/api/options');
     expect(options.body.connectors.map((c: { marketType: string }) => c.marketType)).toEqual(['spot', 'futures']);
     expect(options.body.detectors).toEqual((await call('GET', '/api/detectors')).body);
-    expect(options.body.detectors).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'options-check', name: 'Options check' })]));
+    expect(options.body.detectors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ key: 'options-check', name: 'Options check' })]),
+    );
     expect((await call('DELETE', '/api/detectors/options-check')).status).toBe(200);
     const symbols = await call('GET', '/api/symbols/sim/spot');
-    expect(symbols.body.find((s: { symbol: string }) => s.symbol === 'BTCUSDT')).toMatchObject({ tickSize: '0.01', stepSize: '0.00001', minNotional: '5' });
+    expect(symbols.body.find((s: { symbol: string }) => s.symbol === 'BTCUSDT')).toMatchObject({
+      tickSize: '0.01',
+      stepSize: '0.00001',
+      minNotional: '5',
+    });
     expect((await call('GET', '/api/symbols/sim/perpetual')).body.length).toBeGreaterThan(0);
     expect((await call('GET', '/api/connectors/sim/futures')).body.status).toBe('ACTIVE');
     expect((await call('GET', '/api/subscriptions')).body.length).toBeGreaterThan(0);
     const catalog = await call('GET', '/api/ws/events/catalog');
     const names = catalog.body.items.map((i: { systemName: string }) => i.systemName);
-    expect(names).toEqual(expect.arrayContaining(['PROVIDER_ORDER_CREATE', 'DETECTOR_SIGNAL_GENERATED', 'health', 'event']));
+    expect(names).toEqual(
+      expect.arrayContaining(['PROVIDER_ORDER_CREATE', 'DETECTOR_SIGNAL_GENERATED', 'health', 'event']),
+    );
   });
   it('aggregates trades into stored candles and answers range queries', async () => {
     await call('POST', '/api/connectors/sim/step', { ms: 5 * 60_000 });
@@ -92,10 +115,16 @@ describe('market data areas', () => {
 
 describe('orders', () => {
   it('places a market order, fills it and is idempotent by clientOrderId and idempotencyKey', async () => {
-    const first = await call('POST', '/api/orders', order({ type: 'MARKET', quantity: '0.01', clientOrderId: 'cid-1' }));
+    const first = await call(
+      'POST',
+      '/api/orders',
+      order({ type: 'MARKET', quantity: '0.01', clientOrderId: 'cid-1' }),
+    );
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ status: 'FILLED', quantityExecuted: '0.01', clientOrderId: 'cid-1' });
-    const again = await call('POST', '/api/orders', { order: order({ type: 'MARKET', quantity: 0.01, clientOrderId: 'cid-1' }) });
+    const again = await call('POST', '/api/orders', {
+      order: order({ type: 'MARKET', quantity: 0.01, clientOrderId: 'cid-1' }),
+    });
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.id).toBe(first.body.id);
@@ -103,9 +132,17 @@ describe('orders', () => {
     const k2 = await call('POST', '/api/orders', order({ type: 'MARKET', quantity: '0.01', idempotencyKey: 'key-1' }));
     expect(k2.body.id).toBe(k1.body.id);
     // A retry is answered with the first order even when its checks would fail now (here: a quantity below the lot size).
-    const late = await call('POST', '/api/orders', order({ type: 'MARKET', quantity: '0.0000001', clientOrderId: 'cid-1' }));
+    const late = await call(
+      'POST',
+      '/api/orders',
+      order({ type: 'MARKET', quantity: '0.0000001', clientOrderId: 'cid-1' }),
+    );
     expect([late.status, late.body.id]).toEqual([200, first.body.id]);
-    const fresh = await call('POST', '/api/orders', order({ type: 'MARKET', quantity: '0.0000001', clientOrderId: 'cid-new' }));
+    const fresh = await call(
+      'POST',
+      '/api/orders',
+      order({ type: 'MARKET', quantity: '0.0000001', clientOrderId: 'cid-new' }),
+    );
     expect(fresh.status).toBe(400);
     expect((await call('GET', `/api/orders/${first.body.id}`)).body.status).toBe('FILLED');
   });
@@ -114,9 +151,20 @@ describe('orders', () => {
     const below = (Math.floor(price * 0.9 * 100) / 100).toFixed(2);
     const resting = await call('POST', '/api/orders', order({ type: 'LIMIT', quantity: '0.001', price: below }));
     expect(resting.body.status).toBe('NEW');
-    const other = await call('POST', '/api/orders', order({ type: 'LIMIT', quantity: '0.001', price: (Number(below) - 100).toFixed(2), source: { type: 'detector', key: 'trend-1' } }));
+    const other = await call(
+      'POST',
+      '/api/orders',
+      order({
+        type: 'LIMIT',
+        quantity: '0.001',
+        price: (Number(below) - 100).toFixed(2),
+        source: { type: 'detector', key: 'trend-1' },
+      }),
+    );
     expect((await call('GET', '/api/orders/detector/trend-1')).body).toHaveLength(1);
-    expect((await call('GET', '/api/orders/detector/trend-1/count')).body).toEqual([{ symbol: 'BTCUSDT', ordersCount: 1 }]);
+    expect((await call('GET', '/api/orders/detector/trend-1/count')).body).toEqual([
+      { symbol: 'BTCUSDT', ordersCount: 1 },
+    ]);
     await call('POST', '/api/connectors/sim/price', { symbol: 'BTCUSDT', price: (Number(below) - 50).toFixed(2) });
     await h.provider.orders.idle();
     expect((await call('GET', `/api/orders/${resting.body.id}`)).body.status).toBe('FILLED');
@@ -152,17 +200,30 @@ describe('orders', () => {
     expect(res.body.error.details.reason).toBe('INSUFFICIENT_BALANCE');
   });
   it('opens a futures position and reports it in the account', async () => {
-    expect((await call('PUT', '/api/accounts/leverage', { connectorType: 'sim', symbol: { name: 'ETHUSDT' }, leverage: 5 })).body.leverage).toBe(5);
-    const res = await call('POST', '/api/orders', order({ symbol: 'ETHUSDT', marketType: 'futures', type: 'MARKET', quantity: '0.5' }));
+    expect(
+      (await call('PUT', '/api/accounts/leverage', { connectorType: 'sim', symbol: { name: 'ETHUSDT' }, leverage: 5 }))
+        .body.leverage,
+    ).toBe(5);
+    const res = await call(
+      'POST',
+      '/api/orders',
+      order({ symbol: 'ETHUSDT', marketType: 'futures', type: 'MARKET', quantity: '0.5' }),
+    );
     expect(res.body.status).toBe('FILLED');
     const account = await call('GET', '/api/accounts/sim/futures');
-    expect(account.body.positions).toEqual([expect.objectContaining({ symbol: 'ETHUSDT', side: 'LONG', quantity: '0.5', leverage: 5 })]);
+    expect(account.body.positions).toEqual([
+      expect.objectContaining({ symbol: 'ETHUSDT', side: 'LONG', quantity: '0.5', leverage: 5 }),
+    ]);
     expect((await call('GET', '/api/assets/sim/futures')).body.assets.length).toBeGreaterThan(0);
   });
   it('replaces an open order with new terms', async () => {
     const price = Number((await call('GET', '/api/connectors/sim/status')).body.prices.spot.ETHUSDT);
     const limit = (Math.floor(price * 0.8 * 100) / 100).toFixed(2);
-    const placed = await call('POST', '/api/orders', order({ symbol: 'ETHUSDT', type: 'LIMIT', quantity: '0.01', price: limit }));
+    const placed = await call(
+      'POST',
+      '/api/orders',
+      order({ symbol: 'ETHUSDT', type: 'LIMIT', quantity: '0.01', price: limit }),
+    );
     const replaced = await call('PUT', `/api/orders/${placed.body.id}`, { price: (Number(limit) - 1).toFixed(2) });
     expect(replaced.status).toBe(200);
     expect(replaced.body.canceled.status).toBe('CANCELED');
@@ -200,15 +261,31 @@ describe('order correlation', () => {
     const seen: { type: string; correlationId?: string | undefined }[] = [];
     const sub = await bus.subscribeAll((env) => void seen.push({ type: env.type, correlationId: env.correlationId }));
     await call('POST', '/api/connectors/sim/price', { symbol: 'ETHUSDT', price: '3000' });
-    const chained = await call('POST', '/api/orders', order({ symbol: 'ETHUSDT', type: 'MARKET', quantity: '0.1', clientOrderId: 'corr-1', correlationId: 'signal-42' }));
+    const chained = await call(
+      'POST',
+      '/api/orders',
+      order({
+        symbol: 'ETHUSDT',
+        type: 'MARKET',
+        quantity: '0.1',
+        clientOrderId: 'corr-1',
+        correlationId: 'signal-42',
+      }),
+    );
     expect(chained.body).toMatchObject({ status: 'FILLED', correlationId: 'signal-42' });
-    const plain = await call('POST', '/api/orders', order({ symbol: 'ETHUSDT', type: 'MARKET', quantity: '0.1', clientOrderId: 'corr-2' }));
+    const plain = await call(
+      'POST',
+      '/api/orders',
+      order({ symbol: 'ETHUSDT', type: 'MARKET', quantity: '0.1', clientOrderId: 'corr-2' }),
+    );
     expect(plain.body.correlationId).toBeUndefined();
     await new Promise((r) => setTimeout(r, 50));
     await sub.unsubscribe();
     const ids = (type: string) => seen.filter((e) => e.type === type).map((e) => e.correlationId);
     expect(ids('PROVIDER_ORDER_CREATE')).toEqual(expect.arrayContaining(['signal-42', 'corr-2']));
     expect(ids('PROVIDER_ORDER_FILL')).toEqual(expect.arrayContaining(['signal-42', 'corr-2']));
-    expect((await call('POST', '/api/orders', order({ type: 'MARKET', quantity: '0.1', correlationId: '' }))).status).toBe(400);
+    expect(
+      (await call('POST', '/api/orders', order({ type: 'MARKET', quantity: '0.1', correlationId: '' }))).status,
+    ).toBe(400);
   });
 });

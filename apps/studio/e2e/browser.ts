@@ -21,7 +21,15 @@ export async function openBrowser(width = 1440, height = 900): Promise<Browser> 
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width, height },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
@@ -50,7 +58,8 @@ export function chartInk(page: Page, testId = 'price-chart'): Promise<number> {
       const d = ctx.getImageData(0, 0, c.width, c.height).data;
       const r0 = d[0] ?? 0;
       const g0 = d[1] ?? 0;
-      for (let i = 0; i < d.length; i += 16) if (Math.abs((d[i] ?? 0) - r0) + Math.abs((d[i + 1] ?? 0) - g0) > 40) n += 1;
+      for (let i = 0; i < d.length; i += 16)
+        if (Math.abs((d[i] ?? 0) - r0) + Math.abs((d[i + 1] ?? 0) - g0) > 40) n += 1;
     }
     return n;
   });

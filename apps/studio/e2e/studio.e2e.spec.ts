@@ -39,10 +39,14 @@ beforeAll(async () => {
   const now = Date.now();
   const backfill = await api('POST', '/candles/sim/spot/BTCUSDT/min1/backfill', { from: now - 6 * 3_600_000, to: now });
   expect([202, 409]).toContain(backfill.status);
-  await eventually(async () => {
-    const candles = await api('GET', '/candles/sim/spot/BTCUSDT/min1?days=1');
-    expect((candles.json as unknown[]).length).toBeGreaterThan(100);
-  }, 60_000, 250);
+  await eventually(
+    async () => {
+      const candles = await api('GET', '/candles/sim/spot/BTCUSDT/min1?days=1');
+      expect((candles.json as unknown[]).length).toBeGreaterThan(100);
+    },
+    60_000,
+    250,
+  );
   browser = await openBrowser();
 });
 
@@ -73,9 +77,15 @@ describe('Studio in a browser', () => {
     const firstBar = await page.locator('html').getAttribute('data-last-bar');
     const before = await chartInk(page);
     // A live candle event reaches the chart (its update() call records the bar it drew).
-    await eventually(async () => expect(await page.locator('html').getAttribute('data-last-bar')).not.toBeNull(), 60_000, 200);
+    await eventually(
+      async () => expect(await page.locator('html').getAttribute('data-last-bar')).not.toBeNull(),
+      60_000,
+      200,
+    );
     expect(before).toBeGreaterThan(500);
-    expect(firstBar === null || Number(await page.locator('html').getAttribute('data-last-bar')) >= Number(firstBar)).toBe(true);
+    expect(
+      firstBar === null || Number(await page.locator('html').getAttribute('data-last-bar')) >= Number(firstBar),
+    ).toBe(true);
     await shot('market');
   });
 
@@ -88,21 +98,42 @@ describe('Studio in a browser', () => {
     await page.locator('#ticket-quantity').fill('0.001');
     await page.locator('#ticket-price').fill(price);
     await page.getByRole('button', { name: 'Buy' }).click();
-    const row = page.getByTestId('open-orders').locator('tbody tr').filter({ hasText: 'LIMIT' }).filter({ hasText: Number(price).toLocaleString('en-US', { minimumFractionDigits: 2 }) });
+    const row = page
+      .getByTestId('open-orders')
+      .locator('tbody tr')
+      .filter({ hasText: 'LIMIT' })
+      .filter({ hasText: Number(price).toLocaleString('en-US', { minimumFractionDigits: 2 }) });
     await row.first().waitFor();
     // Replace it at a new price: the old order goes, the new one takes its row.
     const newPrice = (Number(price) - 1).toFixed(2);
-    await row.first().getByRole('button', { name: /^Replace order/ }).click();
+    await row
+      .first()
+      .getByRole('button', { name: /^Replace order/ })
+      .click();
     await page.getByLabel(/^New price for/).fill(newPrice);
     await page.getByRole('button', { name: 'Send' }).click();
-    const replaced = page.getByTestId('open-orders').locator('tbody tr').filter({ hasText: Number(newPrice).toLocaleString('en-US', { minimumFractionDigits: 2 }) });
+    const replaced = page
+      .getByTestId('open-orders')
+      .locator('tbody tr')
+      .filter({ hasText: Number(newPrice).toLocaleString('en-US', { minimumFractionDigits: 2 }) });
     await replaced.first().waitFor();
     await row.first().waitFor({ state: 'detached' });
     await shot('market-order');
-    await replaced.first().getByRole('button', { name: /^Cancel order/ }).click();
+    await replaced
+      .first()
+      .getByRole('button', { name: /^Cancel order/ })
+      .click();
     await replaced.first().waitFor({ state: 'detached' });
     // A fill of ours lands on the chart as a marker (drawn on the canvas; the page stays error-free).
-    const market = await api('POST', '/orders', { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001', connectorType: 'sim', marketType: 'spot', clientOrderId: `e2e-marker-${Date.now()}` });
+    const market = await api('POST', '/orders', {
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: '0.001',
+      connectorType: 'sim',
+      marketType: 'spot',
+      clientOrderId: `e2e-marker-${Date.now()}`,
+    });
     expect(market.status).toBe(201);
     await page.getByTestId('recent-trades').locator('tr').first().waitFor();
     await shot('market-fill');
@@ -166,13 +197,28 @@ describe('Studio in a browser', () => {
     await page.locator('html[data-ws="connected"]').waitFor();
     const clientOrderId = `e2e-live-${Date.now()}`;
     liveOrderId = clientOrderId;
-    const placed = await api('POST', '/orders', { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001', connectorType: 'sim', marketType: 'spot', clientOrderId });
+    const placed = await api('POST', '/orders', {
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: '0.001',
+      connectorType: 'sim',
+      marketType: 'spot',
+      clientOrderId,
+    });
     expect(placed.status).toBe(201);
-    await page.locator('[data-event-type="PROVIDER_ORDER_CREATE"]').filter({ hasText: clientOrderId }).first().waitFor();
+    await page
+      .locator('[data-event-type="PROVIDER_ORDER_CREATE"]')
+      .filter({ hasText: clientOrderId })
+      .first()
+      .waitFor();
     await page.locator('[data-event-type="PROVIDER_ORDER_CLOSE"]').filter({ hasText: clientOrderId }).first().waitFor();
     // A backfill started from here reports its progress beside the form.
     await page.getByRole('button', { name: 'Start backfill' }).click();
-    await page.getByRole('status').filter({ hasText: /BTCUSDT min1 (running|finished)/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /BTCUSDT min1 (running|finished)/ })
+      .waitFor();
     await shot('events');
   });
 
@@ -184,7 +230,9 @@ describe('Studio in a browser', () => {
     await lineage.locator('[data-stage="Fill"]').first().waitFor();
     await lineage.locator('[data-event-type="PROVIDER_ORDER_CLOSE"]').waitFor();
     await lineage.locator('[data-stage="Fill"] summary').first().click();
-    expect(await lineage.locator('[data-stage="Fill"]').first().getByTestId('lineage-event').textContent()).toContain(liveOrderId);
+    expect(await lineage.locator('[data-stage="Fill"]').first().getByTestId('lineage-event').textContent()).toContain(
+      liveOrderId,
+    );
     await page.getByRole('link', { name: `every event naming ${liveOrderId}` }).click();
     await page.getByTestId('event-log').locator('[data-event-type="PROVIDER_ORDER_FILL"]').first().waitFor();
   });
@@ -193,14 +241,27 @@ describe('Studio in a browser', () => {
     // An outside signal (a TradingView alert to an inbound hook) takes the platform's own path:
     // the advisor decides, the inspector judges and places the entry and its protective orders.
     const now = Date.now();
-    const backfill = await api('POST', '/candles/sim/futures/BTCUSDT/min1/backfill', { from: now - 2 * 3_600_000, to: now });
+    const backfill = await api('POST', '/candles/sim/futures/BTCUSDT/min1/backfill', {
+      from: now - 2 * 3_600_000,
+      to: now,
+    });
     expect([202, 409]).toContain(backfill.status);
-    await eventually(async () => {
-      const candles = await api('GET', '/candles/sim/futures/BTCUSDT/min1?days=1');
-      expect((candles.json as unknown[]).length).toBeGreaterThan(30);
-    }, 60_000, 250);
+    await eventually(
+      async () => {
+        const candles = await api('GET', '/candles/sim/futures/BTCUSDT/min1?days=1');
+        expect((candles.json as unknown[]).length).toBeGreaterThan(30);
+      },
+      60_000,
+      250,
+    );
     const advisor = await api('PUT', '/advisors/advisor/pipeline/config', {
-      dataQuality: { minCandles: 5, maxMissingBars: 10_000, maxStalenessMs: 86_400_000, requireOrderBook: false, maxSpreadPct: '5' },
+      dataQuality: {
+        minCandles: 5,
+        maxMissingBars: 10_000,
+        maxStalenessMs: 86_400_000,
+        requireOrderBook: false,
+        maxSpreadPct: '5',
+      },
       scoring: { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2, atrPeriod: 2, maxAtrPct: 100 },
       conviction: { minConfidence: 0 },
       execution: { maxSpreadPct: '5', minRiskReward: '0.5' },
@@ -208,39 +269,70 @@ describe('Studio in a browser', () => {
       intent: { quantity: '0.01', ttlMs: 600_000 },
     });
     expect(advisor.status).toBe(200);
-    expect((await api('PUT', '/inspectors/inspector/policies', { maxPositionPercent: '100', maxExposurePercent: '200', cooldownMs: 0 })).status).toBe(200);
+    expect(
+      (
+        await api('PUT', '/inspectors/inspector/policies', {
+          maxPositionPercent: '100',
+          maxExposurePercent: '200',
+          cooldownMs: 0,
+        })
+      ).status,
+    ).toBe(200);
     const secret = 'studio-e2e-hook-secret';
-    const hook = await api('POST', '/inbound-hooks', { name: 'tv', secret, symbolMap: { 'BINANCE:BTCUSDT.P': { connectorType: 'sim', marketType: 'futures', symbol: 'BTCUSDT' } } });
+    const hook = await api('POST', '/inbound-hooks', {
+      name: 'tv',
+      secret,
+      symbolMap: { 'BINANCE:BTCUSDT.P': { connectorType: 'sim', marketType: 'futures', symbol: 'BTCUSDT' } },
+    });
     expect(hook.status).toBe(201);
     const hookId = (hook.json as { id: string }).id;
     const price = Number(((await api('GET', '/symbols/sim/futures/BTCUSDT/ticker')).json as { c: string }).c);
     const alert = await fetch(`${stack.base}/api/hooks/${hookId}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ secret, ticker: 'BTCUSDT.P', exchange: 'BINANCE', action: 'buy', price: price.toFixed(2), stop: (price - 600).toFixed(2), target: (price + 1200).toFixed(2), time: new Date().toISOString(), id: `studio-e2e-${now}` }),
+      body: JSON.stringify({
+        secret,
+        ticker: 'BTCUSDT.P',
+        exchange: 'BINANCE',
+        action: 'buy',
+        price: price.toFixed(2),
+        stop: (price - 600).toFixed(2),
+        target: (price + 1200).toFixed(2),
+        time: new Date().toISOString(),
+        id: `studio-e2e-${now}`,
+      }),
     });
     const accepted = (await alert.json()) as { status: string; correlationId: string };
     expect(accepted.status).toBe('accepted');
     const cid = accepted.correlationId;
     // The entry and both protective orders carry the signal's correlation id.
     let entryId = '';
-    await eventually(async () => {
-      const orders = (await api('GET', '/orders?symbol=BTCUSDT&limit=50')).json as { data: { id: string; correlationId?: string; type: string; status: string }[] };
-      const list = orders.data.filter((o) => o.correlationId === cid);
-      expect(list.length).toBeGreaterThanOrEqual(3);
-      const entry = list.find((o) => o.type === 'MARKET' && o.status === 'FILLED');
-      expect(entry).toBeDefined();
-      entryId = entry!.id;
-    }, 90_000, 250);
+    await eventually(
+      async () => {
+        const orders = (await api('GET', '/orders?symbol=BTCUSDT&limit=50')).json as {
+          data: { id: string; correlationId?: string; type: string; status: string }[];
+        };
+        const list = orders.data.filter((o) => o.correlationId === cid);
+        expect(list.length).toBeGreaterThanOrEqual(3);
+        const entry = list.find((o) => o.type === 'MARKET' && o.status === 'FILLED');
+        expect(entry).toBeDefined();
+        entryId = entry!.id;
+      },
+      90_000,
+      250,
+    );
 
     const { page } = browser;
     await page.goto(`${stack.base}/studio/lineage?id=${encodeURIComponent(entryId)}`);
     const lineage = page.getByTestId('lineage');
-    for (const stage of ['Signal', 'Decision', 'Risk verdict', 'Order', 'Fill']) await lineage.locator(`[data-stage="${stage}"]`).first().waitFor();
+    for (const stage of ['Signal', 'Decision', 'Risk verdict', 'Order', 'Fill'])
+      await lineage.locator(`[data-stage="${stage}"]`).first().waitFor();
     expect(await lineage.locator('[data-stage="Risk verdict"]').first().textContent()).toContain('ALLOW');
     expect(await lineage.locator('[data-event-type="PROVIDER_ORDER_CREATE"]').count()).toBeGreaterThanOrEqual(3);
     // The steps come in the money path's order.
-    const stages = await lineage.locator('[data-stage]').evaluateAll((els) => els.map((e) => e.getAttribute('data-stage')));
+    const stages = await lineage
+      .locator('[data-stage]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-stage')));
     const first = (s: string) => stages.indexOf(s);
     expect(first('Signal')).toBeLessThan(first('Decision'));
     expect(first('Decision')).toBeLessThan(first('Risk verdict'));

@@ -11,7 +11,13 @@ import './styles.css';
 const queryClient = new QueryClient({
   queryCache: new QueryCache({ onError: reportIfUnauthorized }),
   mutationCache: new MutationCache({ onError: reportIfUnauthorized }),
-  defaultOptions: { queries: { retry: (count, err) => count < 2 && !(err as { status?: number }).status, refetchOnWindowFocus: false, staleTime: 5_000 } },
+  defaultOptions: {
+    queries: {
+      retry: (count, err) => count < 2 && !(err as { status?: number }).status,
+      refetchOnWindowFocus: false,
+      staleTime: 5_000,
+    },
+  },
 });
 
 // A deploy replaces hashed chunks: reload once to pick up the new ones instead of failing.

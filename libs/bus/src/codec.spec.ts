@@ -1,5 +1,12 @@
 import { createEnvelope, EventValidationError } from '@barfinex/events';
-import { decodeEnvelope, decodeReply, encodeReplyFailure, encodeReplySuccess, normaliseNames, parseSubscribeOptions } from './codec';
+import {
+  decodeEnvelope,
+  decodeReply,
+  encodeReplyFailure,
+  encodeReplySuccess,
+  normaliseNames,
+  parseSubscribeOptions,
+} from './codec';
 import { LIVE_EVENT, livePayload } from './contract-fixtures';
 import { BusError, BusRemoteError } from './errors';
 import { createNatsBus } from './nats';
@@ -13,8 +20,12 @@ describe('decodeEnvelope', () => {
 
   it('rejects non-JSON, invalid payloads, the wrong event and the wrong symbol', () => {
     expect(() => decodeEnvelope('{', LIVE_EVENT, undefined)).toThrow(BusError);
-    expect(() => decodeEnvelope(JSON.stringify({ ...env, payload: {} }), LIVE_EVENT, undefined)).toThrow(EventValidationError);
-    expect(() => decodeEnvelope(JSON.stringify(env), 'PROVIDER_MARKETDATA_CANDLE', undefined)).toThrow(/arrived on the PROVIDER_MARKETDATA_CANDLE subject/);
+    expect(() => decodeEnvelope(JSON.stringify({ ...env, payload: {} }), LIVE_EVENT, undefined)).toThrow(
+      EventValidationError,
+    );
+    expect(() => decodeEnvelope(JSON.stringify(env), 'PROVIDER_MARKETDATA_CANDLE', undefined)).toThrow(
+      /arrived on the PROVIDER_MARKETDATA_CANDLE subject/,
+    );
     expect(() => decodeEnvelope(JSON.stringify(env), LIVE_EVENT, 'ETHUSDT')).toThrow(/symbol BTCUSDT/);
   });
 });
@@ -35,9 +46,20 @@ describe('reply wire format', () => {
 
 describe('option validation', () => {
   it('rejects bad subscribe options with BUS_INVALID_OPTIONS', () => {
-    expect(parseSubscribeOptions({ queue: 'workers', durable: 'audit' })).toEqual({ queue: 'workers', durable: 'audit' });
-    for (const bad of [{ queue: 'a.b' }, { durable: 'x y' }, { partition: { index: 0, count: 65 } }, { partition: { index: 0, count: 2 }, durable: 'd' }, { nope: 1 }]) {
-      expect(() => parseSubscribeOptions(bad as never)).toThrow(expect.objectContaining({ code: 'BUS_INVALID_OPTIONS' }));
+    expect(parseSubscribeOptions({ queue: 'workers', durable: 'audit' })).toEqual({
+      queue: 'workers',
+      durable: 'audit',
+    });
+    for (const bad of [
+      { queue: 'a.b' },
+      { durable: 'x y' },
+      { partition: { index: 0, count: 65 } },
+      { partition: { index: 0, count: 2 }, durable: 'd' },
+      { nope: 1 },
+    ]) {
+      expect(() => parseSubscribeOptions(bad as never)).toThrow(
+        expect.objectContaining({ code: 'BUS_INVALID_OPTIONS' }),
+      );
     }
   });
 

@@ -9,9 +9,13 @@ export type ParsedSubscribeOptions = z.output<typeof SubscribeOptionsSchema>;
 export function parseSubscribeOptions(opts: SubscribeOptions | undefined): ParsedSubscribeOptions {
   const result = SubscribeOptionsSchema.safeParse(opts ?? {});
   if (!result.success) {
-    throw new BusError(BusErrorCode.invalidOptions, `invalid subscribe options: ${result.error.issues.map((i) => i.message).join('; ')}`, {
-      details: result.error.issues,
-    });
+    throw new BusError(
+      BusErrorCode.invalidOptions,
+      `invalid subscribe options: ${result.error.issues.map((i) => i.message).join('; ')}`,
+      {
+        details: result.error.issues,
+      },
+    );
   }
   return result.data;
 }
@@ -19,9 +23,13 @@ export function parseSubscribeOptions(opts: SubscribeOptions | undefined): Parse
 export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
-    throw new BusError(BusErrorCode.invalidOptions, `invalid ${what}: ${result.error.issues.map((i) => i.message).join('; ')}`, {
-      details: result.error.issues,
-    });
+    throw new BusError(
+      BusErrorCode.invalidOptions,
+      `invalid ${what}: ${result.error.issues.map((i) => i.message).join('; ')}`,
+      {
+        details: result.error.issues,
+      },
+    );
   }
   return result.data;
 }
@@ -51,14 +59,19 @@ export function decodeEnvelope(text: string, expected: EventName, symbol: string
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new BusError(BusErrorCode.invalidMessage, `message on ${expected} is not JSON: ${errorMessage(err)}`, { cause: err });
+    throw new BusError(BusErrorCode.invalidMessage, `message on ${expected} is not JSON: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
   const env = parseEnvelope(raw);
   if (env.type !== expected) {
     throw new BusError(BusErrorCode.invalidMessage, `a ${env.type} envelope arrived on the ${expected} subject`);
   }
   if (symbol !== undefined && env.symbol !== symbol) {
-    throw new BusError(BusErrorCode.invalidMessage, `an envelope for symbol ${String(env.symbol)} arrived on the ${symbol} subject`);
+    throw new BusError(
+      BusErrorCode.invalidMessage,
+      `an envelope for symbol ${String(env.symbol)} arrived on the ${symbol} subject`,
+    );
   }
   return env;
 }
@@ -84,7 +97,10 @@ export function encodeReplySuccess(data: unknown): string {
 }
 
 export function encodeReplyFailure(err: unknown): string {
-  const code = typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : undefined;
+  const code =
+    typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string'
+      ? (err as { code: string }).code
+      : undefined;
   return JSON.stringify({ ok: false, error: { message: errorMessage(err), ...(code === undefined ? {} : { code }) } });
 }
 

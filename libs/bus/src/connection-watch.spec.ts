@@ -1,7 +1,9 @@
 import { createConnectionWatch } from './connection-watch';
 import type { BusConnectionChange, BusStatus } from './types';
 
-const status = (connected: boolean): (() => BusStatus) => () => ({ transport: 'nats', connected, reconnects: 0, published: 0, received: 0, dropped: 0, pendingDurable: 0 });
+const status =
+  (connected: boolean): (() => BusStatus) =>
+  () => ({ transport: 'nats', connected, reconnects: 0, published: 0, received: 0, dropped: 0, pendingDurable: 0 });
 
 describe('connection watch', () => {
   it('tells listeners each change once, however often the same state is reported', () => {

@@ -25,4 +25,6 @@ export function durablePayload(symbol: string, n: number): EventPayloadInput<typ
 }
 
 /** Structurally wrong for LIVE_EVENT: publishing it must fail validation. */
-export const BAD_LIVE_PAYLOAD = { symbol: 'BTCUSDT', price: 'not-a-price' } as unknown as EventPayloadInput<typeof LIVE_EVENT>;
+export const BAD_LIVE_PAYLOAD = { symbol: 'BTCUSDT', price: 'not-a-price' } as unknown as EventPayloadInput<
+  typeof LIVE_EVENT
+>;

@@ -23,7 +23,10 @@ export function runBusContract(transport: string, makeHarness: BusHarnessFactory
 
     const setup = async (): Promise<BusHarness> => {
       errors = [];
-      const harness = await makeHarness({ onError: (err, context) => errors.push({ err, context }), now: () => FIXED_NOW });
+      const harness = await makeHarness({
+        onError: (err, context) => errors.push({ err, context }),
+        now: () => FIXED_NOW,
+      });
       open.push(harness);
       return harness;
     };
@@ -36,8 +39,17 @@ export function runBusContract(transport: string, makeHarness: BusHarnessFactory
       const { bus } = await setup();
       const got: EventEnvelope[] = [];
       await bus.subscribe(LIVE_EVENT, (env) => void got.push(env));
-      const sent = await bus.publish(LIVE_EVENT, livePayload('BTCUSDT', 1), { correlationId: 'corr-1', causationId: 'cause-1' });
-      expect(sent).toMatchObject({ type: LIVE_EVENT, source: 'PROVIDER', timestamp: FIXED_NOW, version: 1, symbol: 'BTCUSDT' });
+      const sent = await bus.publish(LIVE_EVENT, livePayload('BTCUSDT', 1), {
+        correlationId: 'corr-1',
+        causationId: 'cause-1',
+      });
+      expect(sent).toMatchObject({
+        type: LIVE_EVENT,
+        source: 'PROVIDER',
+        timestamp: FIXED_NOW,
+        version: 1,
+        symbol: 'BTCUSDT',
+      });
       expect(sent.eventId).toMatch(/[0-9a-f-]{36}/);
       await eventually(() => expect(got).toHaveLength(1));
       expect(got[0]).toEqual(sent);
@@ -78,7 +90,8 @@ export function runBusContract(transport: string, makeHarness: BusHarnessFactory
       const { bus } = await setup();
       const members: string[][] = [[], []];
       const everyone: string[] = [];
-      for (const ids of members) await bus.subscribe(LIVE_EVENT, (env) => void ids.push(env.eventId), { queue: 'workers' });
+      for (const ids of members)
+        await bus.subscribe(LIVE_EVENT, (env) => void ids.push(env.eventId), { queue: 'workers' });
       await bus.subscribe(LIVE_EVENT, (env) => void everyone.push(env.eventId));
       const sent: string[] = [];
       for (let i = 0; i < 40; i += 1) sent.push((await bus.publish(LIVE_EVENT, livePayload('BTCUSDT', i))).eventId);
@@ -134,7 +147,9 @@ export function runBusContract(transport: string, makeHarness: BusHarnessFactory
       await bus.subscribe(LIVE_EVENT, (env) => void got.push(env));
       await expect(bus.publish(LIVE_EVENT, BAD_LIVE_PAYLOAD)).rejects.toBeInstanceOf(EventValidationError);
       const good = await bus.publish(LIVE_EVENT, livePayload('BTCUSDT', 1));
-      await expect(bus.publishEnvelope({ ...good, payload: BAD_LIVE_PAYLOAD } as EventEnvelope)).rejects.toBeInstanceOf(EventValidationError);
+      await expect(bus.publishEnvelope({ ...good, payload: BAD_LIVE_PAYLOAD } as EventEnvelope)).rejects.toBeInstanceOf(
+        EventValidationError,
+      );
       await eventually(() => expect(got).toHaveLength(1));
       expect(got[0]?.eventId).toBe(good.eventId);
       expect(bus.status().published).toBe(1);
@@ -149,7 +164,11 @@ export function runBusContract(transport: string, makeHarness: BusHarnessFactory
       await eventually(() => expect(got).toEqual([first.eventId]));
       await harness.publishRaw(LIVE_EVENT, 'BTCUSDT', 'not json at all');
       await harness.publishRaw(LIVE_EVENT, 'BTCUSDT', JSON.stringify({ ...first, payload: { nonsense: true } }));
-      await harness.publishRaw(LIVE_EVENT, 'BTCUSDT', JSON.stringify({ ...first, type: OTHER_LIVE_EVENT, payload: otherLivePayload() }));
+      await harness.publishRaw(
+        LIVE_EVENT,
+        'BTCUSDT',
+        JSON.stringify({ ...first, type: OTHER_LIVE_EVENT, payload: otherLivePayload() }),
+      );
       const second = await bus.publish(LIVE_EVENT, livePayload('BTCUSDT', 2));
       await eventually(() => expect(errors.filter((e) => e.context.phase === 'receive')).toHaveLength(3));
       await eventually(() => expect(got).toEqual([first.eventId, second.eventId]));
@@ -253,7 +272,10 @@ export function runBusContract(transport: string, makeHarness: BusHarnessFactory
       await expect(bus.request(`${id}.echo`, { n: 1 })).resolves.toEqual({ echo: { n: 1 } });
       const failure = bus.request(`${id}.fail`, {});
       await expect(failure).rejects.toBeInstanceOf(BusRemoteError);
-      await expect(failure).rejects.toMatchObject({ message: 'bad request from the replier', remoteCode: 'BUS_INVALID_OPTIONS' });
+      await expect(failure).rejects.toMatchObject({
+        message: 'bad request from the replier',
+        remoteCode: 'BUS_INVALID_OPTIONS',
+      });
       await expect(bus.request(`${id}.slow`, {}, { timeoutMs: 50 })).rejects.toBeInstanceOf(BusTimeoutError);
       release();
       await expect(bus.request(`${id}.nobody`, {}, { timeoutMs: 1_000 })).rejects.toBeInstanceOf(BusNoRespondersError);
@@ -261,15 +283,23 @@ export function runBusContract(transport: string, makeHarness: BusHarnessFactory
 
     it('rejects bad subscribe options and unknown names', async () => {
       const { bus } = await setup();
-      await expect(bus.subscribe('NOPE' as EventName, () => undefined)).rejects.toMatchObject({ code: 'BUS_INVALID_OPTIONS' });
-      await expect(bus.subscribe(LIVE_EVENT, () => undefined, { partition: { index: 3, count: 3 } })).rejects.toBeInstanceOf(BusError);
-      await expect(bus.subscribe(LIVE_EVENT, () => undefined, { symbol: 'X', partition: { index: 0, count: 2 } })).rejects.toBeInstanceOf(BusError);
+      await expect(bus.subscribe('NOPE' as EventName, () => undefined)).rejects.toMatchObject({
+        code: 'BUS_INVALID_OPTIONS',
+      });
+      await expect(
+        bus.subscribe(LIVE_EVENT, () => undefined, { partition: { index: 3, count: 3 } }),
+      ).rejects.toBeInstanceOf(BusError);
+      await expect(
+        bus.subscribe(LIVE_EVENT, () => undefined, { symbol: 'X', partition: { index: 0, count: 2 } }),
+      ).rejects.toBeInstanceOf(BusError);
     });
 
     it('refuses work once closed', async () => {
       const harness = await setup();
       await harness.bus.close();
-      await expect(harness.bus.publish(LIVE_EVENT, livePayload('BTCUSDT', 1))).rejects.toMatchObject({ code: 'BUS_CLOSED' });
+      await expect(harness.bus.publish(LIVE_EVENT, livePayload('BTCUSDT', 1))).rejects.toMatchObject({
+        code: 'BUS_CLOSED',
+      });
     });
   });
 }

@@ -6,7 +6,14 @@ describe('jsonCopy', () => {
   it('gives what a JSON round trip gives, as a new object', () => {
     const samples: unknown[] = [
       { a: 1, b: 'x', c: true, d: null, e: [1, 'two', { f: 3 }], g: { h: { i: [] } } },
-      { undef: undefined, fn: () => 1, nan: Number.NaN, inf: Number.POSITIVE_INFINITY, negZero: -0, list: [undefined, () => 1, Number.NaN] },
+      {
+        undef: undefined,
+        fn: () => 1,
+        nan: Number.NaN,
+        inf: Number.POSITIVE_INFINITY,
+        negZero: -0,
+        list: [undefined, () => 1, Number.NaN],
+      },
       { 2: 'b', 1: 'a', z: 'z', y: 'y' },
       { date: new Date(0), nested: { at: new Date(1) } },
       { withToJson: { toJSON: () => 'custom' } },

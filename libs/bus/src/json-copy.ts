@@ -25,7 +25,8 @@ function copy(value: unknown, depth: number): unknown {
         for (let i = 0; i < value.length; i += 1) {
           const item: unknown = value[i];
           // In arrays JSON writes null for what it cannot represent.
-          const c = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : copy(item, depth + 1);
+          const c =
+            item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : copy(item, depth + 1);
           if (c === UNHANDLED) return UNHANDLED;
           out[i] = c;
         }

@@ -1,4 +1,11 @@
-import { decodeReply, decodeRequest, encodeReplyFailure, encodeReplySuccess, encodeRequest, parseOptions } from './codec';
+import {
+  decodeReply,
+  decodeRequest,
+  encodeReplyFailure,
+  encodeReplySuccess,
+  encodeRequest,
+  parseOptions,
+} from './codec';
 import { BusNoRespondersError, BusTimeoutError, asError } from './errors';
 import { ReplyOptionsSchema, RequestOptionsSchema } from './types';
 import type { Bus, BusErrorListener, ReplyHandler, Subscription } from './types';

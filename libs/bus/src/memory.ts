@@ -88,10 +88,13 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
     if (members.length === 0) return;
     const { entry, skipped } = logFor(consumer.name).next(consumer.cursor, consumer.symbolToken);
     if (skipped > 0) {
-      report(new Error(`${skipped} retained ${consumer.name} events expired before durable "${consumer.key}" read them`), {
-        phase: 'receive',
-        eventName: consumer.name,
-      });
+      report(
+        new Error(`${skipped} retained ${consumer.name} events expired before durable "${consumer.key}" read them`),
+        {
+          phase: 'receive',
+          eventName: consumer.name,
+        },
+      );
     }
     if (entry === undefined) return;
     const member = pick(`durable\u0000${consumer.key}`, members);
@@ -276,4 +279,3 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
   };
   return bus;
 }
-

@@ -38,10 +38,14 @@ describe('ensureStream', () => {
 
   it('gives up after a few attempts, and never retries other refusals', async () => {
     const store = manager(10);
-    await expect(ensureStream(store.jsm, 'S', ['a.>'], limits)).rejects.toMatchObject({ api_error: { err_code: 10077 } });
+    await expect(ensureStream(store.jsm, 'S', ['a.>'], limits)).rejects.toMatchObject({
+      api_error: { err_code: 10077 },
+    });
     expect(store.calls.add).toBe(4);
     const other = manager(1, 10058);
-    await expect(ensureStream(other.jsm, 'S', ['a.>'], limits)).rejects.toMatchObject({ api_error: { err_code: 10058 } });
+    await expect(ensureStream(other.jsm, 'S', ['a.>'], limits)).rejects.toMatchObject({
+      api_error: { err_code: 10058 },
+    });
     expect(other.calls.add).toBe(1);
   });
 });

@@ -1,4 +1,13 @@
-import { AckPolicy, DeliverPolicy, DiscardPolicy, ErrorCode, NatsError, RetentionPolicy, StorageType, nanos } from 'nats';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  ErrorCode,
+  NatsError,
+  RetentionPolicy,
+  StorageType,
+  nanos,
+} from 'nats';
 import type { JetStreamClient, JetStreamManager } from 'nats';
 import { EVENT_NAMES, isDurableEvent } from '@barfinex/events';
 import type { EventName } from '@barfinex/events';
@@ -28,11 +37,17 @@ export function durableStreamSubjects(prefix: string): string[] {
 }
 
 /** Creates the stream, or widens an existing one so it captures every durable subject. */
-export async function ensureStream(jsm: JetStreamManager, name: string, subjects: string[], limits: StreamLimits): Promise<void> {
+export async function ensureStream(
+  jsm: JetStreamManager,
+  name: string,
+  subjects: string[],
+  limits: StreamLimits,
+): Promise<void> {
   try {
     const info = await jsm.streams.info(name);
     const missing = subjects.filter((s) => !info.config.subjects.includes(s));
-    if (missing.length > 0) await jsm.streams.update(name, { ...info.config, subjects: [...info.config.subjects, ...missing] });
+    if (missing.length > 0)
+      await jsm.streams.update(name, { ...info.config, subjects: [...info.config.subjects, ...missing] });
     return;
   } catch (err) {
     if (apiErrorCode(err) !== STREAM_NOT_FOUND) throw err;
@@ -103,7 +118,10 @@ export async function ensureConsumer(
   } catch (err) {
     if (apiErrorCode(err) !== CONSUMER_NOT_FOUND) throw err;
   }
-  const filter = spec.symbol === undefined ? `${eventBaseSubject(spec.name, spec.prefix)}.>` : eventSubject(spec.name, spec.symbol, spec.prefix);
+  const filter =
+    spec.symbol === undefined
+      ? `${eventBaseSubject(spec.name, spec.prefix)}.>`
+      : eventSubject(spec.name, spec.symbol, spec.prefix);
   const info = await jsm.consumers.add(spec.stream, {
     durable_name: durable,
     ack_policy: AckPolicy.Explicit,
@@ -130,7 +148,12 @@ export interface DurablePublisherDeps {
   now(): number;
 }
 
-const TRANSIENT = new Set<string>([ErrorCode.Timeout, ErrorCode.Disconnect, ErrorCode.NoResponders, ErrorCode.ConnectionClosed]);
+const TRANSIENT = new Set<string>([
+  ErrorCode.Timeout,
+  ErrorCode.Disconnect,
+  ErrorCode.NoResponders,
+  ErrorCode.ConnectionClosed,
+]);
 
 /**
  * Durable publishes survive a disconnect: they wait (bounded in count and time) for the connection
@@ -145,7 +168,10 @@ export function createDurablePublisher(deps: DurablePublisherDeps) {
     },
     async publish(subject: string, data: string, msgID: string): Promise<void> {
       if (pending >= deps.maxPending) {
-        throw new BusError(BusErrorCode.publish, `${pending} durable events are already waiting for NATS; refusing more`);
+        throw new BusError(
+          BusErrorCode.publish,
+          `${pending} durable events are already waiting for NATS; refusing more`,
+        );
       }
       pending += 1;
       const deadline = deps.now() + deps.timeoutMs;
@@ -154,22 +180,31 @@ export function createDurablePublisher(deps: DurablePublisherDeps) {
         for (;;) {
           if (deps.isClosed()) throw busClosedError();
           if (deps.now() >= deadline) {
-            throw new BusError(BusErrorCode.publish, `durable event was not stored within ${deps.timeoutMs} ms: ${errorMessage(lastErr ?? 'disconnected')}`, {
-              cause: lastErr,
-            });
+            throw new BusError(
+              BusErrorCode.publish,
+              `durable event was not stored within ${deps.timeoutMs} ms: ${errorMessage(lastErr ?? 'disconnected')}`,
+              {
+                cause: lastErr,
+              },
+            );
           }
           if (!deps.isConnected()) {
             await deps.pause(deadline);
             continue;
           }
           try {
-            await deps.js.publish(subject, data, { msgID, timeout: Math.max(1, Math.min(5_000, deadline - deps.now())) });
+            await deps.js.publish(subject, data, {
+              msgID,
+              timeout: Math.max(1, Math.min(5_000, deadline - deps.now())),
+            });
             return;
           } catch (err) {
             lastErr = err;
             const code = err instanceof NatsError ? err.code : undefined;
             if (code === undefined || !TRANSIENT.has(code)) {
-              throw new BusError(BusErrorCode.publish, `JetStream refused the event: ${errorMessage(err)}`, { cause: err });
+              throw new BusError(BusErrorCode.publish, `JetStream refused the event: ${errorMessage(err)}`, {
+                cause: err,
+              });
             }
             // 503 means no stream listens on the subject (e.g. a server restarted without its store).
             if (code === ErrorCode.NoResponders) await deps.repairStream().catch(() => undefined);

@@ -1,6 +1,13 @@
 import { ErrorCode, NatsError } from 'nats';
 import type { NatsConnection, Subscription as NatsSub } from 'nats';
-import { decodeReply, decodeRequest, encodeReplyFailure, encodeReplySuccess, encodeRequest, parseOptions } from './codec';
+import {
+  decodeReply,
+  decodeRequest,
+  encodeReplyFailure,
+  encodeReplySuccess,
+  encodeRequest,
+  parseOptions,
+} from './codec';
 import { BusNoRespondersError, BusTimeoutError } from './errors';
 import { ReplyOptionsSchema, RequestOptionsSchema } from './types';
 import type { Bus, BusErrorListener, ReplyHandler, Subscription } from './types';
@@ -42,7 +49,8 @@ export function createNatsRpc(deps: { nc: NatsConnection; report: BusErrorListen
           )
           .catch((failure: unknown) => encodeReplyFailure(failure))
           .then((text) => {
-            if (!msg.respond(text)) report(new Error(`request on "${subject}" had no reply subject`), { phase: 'reply', subject });
+            if (!msg.respond(text))
+              report(new Error(`request on "${subject}" had no reply subject`), { phase: 'reply', subject });
           })
           .finally(() => inflight.delete(work));
         inflight.add(work);

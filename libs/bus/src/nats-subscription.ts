@@ -1,5 +1,13 @@
 import { ConsumerEvents } from 'nats';
-import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg, Msg, NatsConnection, Subscription as NatsSub } from 'nats';
+import type {
+  ConsumerMessages,
+  JetStreamClient,
+  JetStreamManager,
+  JsMsg,
+  Msg,
+  NatsConnection,
+  Subscription as NatsSub,
+} from 'nats';
 import { isDurableEvent } from '@barfinex/events';
 import type { EventEnvelope, EventName } from '@barfinex/events';
 import { decodeEnvelope, type ParsedSubscribeOptions } from './codec';
@@ -39,7 +47,8 @@ interface DurableReader {
   repairing?: Promise<void> | undefined;
 }
 
-type Item = { kind: 'core'; name: EventName; msg: Msg } | { kind: 'durable'; name: EventName; msg: JsMsg; done: () => void };
+type Item =
+  { kind: 'core'; name: EventName; msg: Msg } | { kind: 'durable'; name: EventName; msg: JsMsg; done: () => void };
 
 /**
  * One bus subscription on NATS: a core subscription per derived subject, plus a JetStream durable
@@ -71,7 +80,12 @@ export async function openNatsSubscription(deps: NatsSubscriptionDeps): Promise<
     deps.onReceived();
     if (item.kind === 'core') {
       return invokeHandler(handler, env, (err) =>
-        report(asError(err), { phase: 'handler', subject: item.msg.subject, eventName: item.name, eventId: env.eventId }),
+        report(asError(err), {
+          phase: 'handler',
+          subject: item.msg.subject,
+          eventName: item.name,
+          eventId: env.eventId,
+        }),
       );
     }
     const { msg } = item;
@@ -82,7 +96,13 @@ export async function openNatsSubscription(deps: NatsSubscriptionDeps): Promise<
       (err) => {
         stopWorking?.();
         const attempt = msg.info.redeliveryCount;
-        report(asError(err), { phase: 'handler', subject: msg.subject, eventName: item.name, eventId: env.eventId, attempt });
+        report(asError(err), {
+          phase: 'handler',
+          subject: msg.subject,
+          eventName: item.name,
+          eventId: env.eventId,
+          attempt,
+        });
         if (attempt >= deps.maxDeliver) msg.term();
         else msg.nak(deps.nakDelayMs);
         item.done();
@@ -113,7 +133,11 @@ export async function openNatsSubscription(deps: NatsSubscriptionDeps): Promise<
     const consumer = await deps.js.consumers.get(deps.stream, consumerName(reader.spec));
     const messages = await consumer.consume({ max_messages: deps.pullBatch });
     reader.messages = messages;
-    watchConsumer(messages, () => repairReader(reader), (err) => report(err, { phase: 'connection', eventName: reader.spec.name }));
+    watchConsumer(
+      messages,
+      () => repairReader(reader),
+      (err) => report(err, { phase: 'connection', eventName: reader.spec.name }),
+    );
     reader.loop = (async () => {
       for await (const msg of messages) {
         if (!active) break;

@@ -13,7 +13,15 @@ describeWithNats('NATS bus', () => {
     const id = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
     const subjectPrefix = `bfxtest.${id}`;
     const streamName = `BFXTEST_${id}`;
-    const bus = await createNatsBus({ servers, subjectPrefix, streamName, onError, now, nakDelayMs: 20, stream: { maxAgeMs: 600_000 } });
+    const bus = await createNatsBus({
+      servers,
+      subjectPrefix,
+      streamName,
+      onError,
+      now,
+      nakDelayMs: 20,
+      stream: { maxAgeMs: 600_000 },
+    });
     const raw = await connect({ servers });
     return {
       bus,

@@ -15,8 +15,14 @@ import type { Bus, BusErrorListener, BusStatus, EventHandler, SubscribeOptions, 
 export const NatsBusConfigSchema = z.object({
   servers: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
   name: z.string().optional(),
-  streamName: z.string().regex(/^[A-Za-z0-9_-]+$/).default('BFX_EVENTS'),
-  subjectPrefix: z.string().refine(isValidSubjectPrefix, 'subject prefix must be dot-separated tokens of letters, digits, _ and -').default(DEFAULT_SUBJECT_PREFIX),
+  streamName: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('BFX_EVENTS'),
+  subjectPrefix: z
+    .string()
+    .refine(isValidSubjectPrefix, 'subject prefix must be dot-separated tokens of letters, digits, _ and -')
+    .default(DEFAULT_SUBJECT_PREFIX),
   /** -1 = forever (the default): the bus outlives any NATS restart. */
   maxReconnectAttempts: z.number().int().min(-1).default(-1),
   reconnectTimeWaitMs: z.number().int().positive().default(1_000),
@@ -36,8 +42,15 @@ export const NatsBusConfigSchema = z.object({
   durablePullBatch: z.number().int().min(1).max(256).default(16),
   stream: z
     .object({
-      maxAgeMs: z.number().int().positive().default(7 * 24 * 3_600_000),
-      maxBytes: z.number().int().default(1024 ** 3),
+      maxAgeMs: z
+        .number()
+        .int()
+        .positive()
+        .default(7 * 24 * 3_600_000),
+      maxBytes: z
+        .number()
+        .int()
+        .default(1024 ** 3),
       maxMsgs: z.number().int().default(-1),
       duplicateWindowMs: z.number().int().positive().default(120_000),
     })
@@ -146,7 +159,12 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
         if (!state.closed) connection.set(true, status);
       }
       if (s.type === Events.Error) report(asError(s.data), { phase: 'connection' });
-      if (s.type === Events.Disconnect || s.type === Events.Reconnect || s.type === Events.Error || s.type === DebugEvents.Reconnecting) {
+      if (
+        s.type === Events.Disconnect ||
+        s.type === Events.Reconnect ||
+        s.type === Events.Error ||
+        s.type === DebugEvents.Reconnecting
+      ) {
         onStatus?.({ type: s.type, data: s.data }, status());
       }
     }
@@ -180,7 +198,11 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
     return undefined;
   };
 
-  const subscribeNames = async (names: EventName[], handler: EventHandler<EventName>, rawOpts?: SubscribeOptions): Promise<Subscription> => {
+  const subscribeNames = async (
+    names: EventName[],
+    handler: EventHandler<EventName>,
+    rawOpts?: SubscribeOptions,
+  ): Promise<Subscription> => {
     assertOpen();
     const opts = parseSubscribeOptions(rawOpts);
     const inner = await openNatsSubscription({

@@ -52,12 +52,32 @@ describe('invokeHandler', () => {
   it('reports throws and rejections, and calls onSuccess otherwise', async () => {
     const failures: unknown[] = [];
     let ok = 0;
-    expect(invokeHandler(() => undefined, 1, (e) => failures.push(e), () => (ok += 1))).toBeUndefined();
-    invokeHandler(() => {
-      throw new Error('sync');
-    }, 1, (e) => failures.push(e));
-    await invokeHandler(() => Promise.reject(new Error('async')), 1, (e) => failures.push(e));
-    await invokeHandler(async () => undefined, 1, (e) => failures.push(e), () => (ok += 1));
+    expect(
+      invokeHandler(
+        () => undefined,
+        1,
+        (e) => failures.push(e),
+        () => (ok += 1),
+      ),
+    ).toBeUndefined();
+    invokeHandler(
+      () => {
+        throw new Error('sync');
+      },
+      1,
+      (e) => failures.push(e),
+    );
+    await invokeHandler(
+      () => Promise.reject(new Error('async')),
+      1,
+      (e) => failures.push(e),
+    );
+    await invokeHandler(
+      async () => undefined,
+      1,
+      (e) => failures.push(e),
+      () => (ok += 1),
+    );
     expect(failures.map((e) => (e as Error).message)).toEqual(['sync', 'async']);
     expect(ok).toBe(2);
   });

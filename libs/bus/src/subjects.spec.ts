@@ -61,8 +61,12 @@ function fnv(text: string): number {
 describe('event subjects', () => {
   it('derive <prefix>.ev.<name>.<partition>.<symbol token>', () => {
     const vp = virtualPartition('BTC/USDT');
-    expect(eventSubject('PROVIDER_MARKETDATA_TRADE', 'BTC/USDT')).toBe(`bfx.ev.PROVIDER_MARKETDATA_TRADE.${vp}.BTC~2FUSDT`);
-    expect(eventSubject('INSPECTOR_RISK_KILL_SWITCH', undefined, 'bfx.test')).toBe('bfx.test.ev.INSPECTOR_RISK_KILL_SWITCH.0.~');
+    expect(eventSubject('PROVIDER_MARKETDATA_TRADE', 'BTC/USDT')).toBe(
+      `bfx.ev.PROVIDER_MARKETDATA_TRADE.${vp}.BTC~2FUSDT`,
+    );
+    expect(eventSubject('INSPECTOR_RISK_KILL_SWITCH', undefined, 'bfx.test')).toBe(
+      'bfx.test.ev.INSPECTOR_RISK_KILL_SWITCH.0.~',
+    );
   });
 
   it('parse back into their parts', () => {
@@ -100,7 +104,9 @@ describe('subscriptionSubjects', () => {
   });
 
   it('lets the server filter partitions: member i of n owns partitions v with v % n == i', () => {
-    const members = [0, 1, 2].map((index) => subscriptionSubjects('PROVIDER_MARKETDATA_TRADE', { partition: { index, count: 3 } }));
+    const members = [0, 1, 2].map((index) =>
+      subscriptionSubjects('PROVIDER_MARKETDATA_TRADE', { partition: { index, count: 3 } }),
+    );
     expect(members.flat()).toHaveLength(VIRTUAL_PARTITIONS);
     expect(new Set(members.flat()).size).toBe(VIRTUAL_PARTITIONS);
     expect(members[1]?.[0]).toBe('bfx.ev.PROVIDER_MARKETDATA_TRADE.1.*');

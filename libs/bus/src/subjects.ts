@@ -93,7 +93,11 @@ export interface SubjectFilter {
 }
 
 /** The subjects a subscriber to `name` with this filter listens on (server-side filtering). */
-export function subscriptionSubjects(name: EventName, filter: SubjectFilter, prefix: string = DEFAULT_SUBJECT_PREFIX): string[] {
+export function subscriptionSubjects(
+  name: EventName,
+  filter: SubjectFilter,
+  prefix: string = DEFAULT_SUBJECT_PREFIX,
+): string[] {
   const base = eventBaseSubject(name, prefix);
   if (filter.symbol !== undefined) return [eventSubject(name, filter.symbol, prefix)];
   const partition = filter.partition;
@@ -110,13 +114,17 @@ export interface ParsedEventSubject {
 }
 
 /** Splits an event subject back into its parts; undefined when it is not one. */
-export function parseEventSubject(subject: string, prefix: string = DEFAULT_SUBJECT_PREFIX): ParsedEventSubject | undefined {
+export function parseEventSubject(
+  subject: string,
+  prefix: string = DEFAULT_SUBJECT_PREFIX,
+): ParsedEventSubject | undefined {
   const head = `${prefix}.ev.`;
   if (!subject.startsWith(head)) return undefined;
   const parts = subject.slice(head.length).split('.');
   if (parts.length !== 3) return undefined;
   const [name, vp, token] = parts as [string, string, string];
   const partition = Number(vp);
-  if (!Number.isInteger(partition) || partition < 0 || partition >= VIRTUAL_PARTITIONS || token === '') return undefined;
+  if (!Number.isInteger(partition) || partition < 0 || partition >= VIRTUAL_PARTITIONS || token === '')
+    return undefined;
   return { name, partition, symbolToken: token };
 }

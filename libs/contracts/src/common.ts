@@ -1,4 +1,10 @@
-import { CONNECTOR_TYPE_VALUES, MARKET_TYPE_VALUES, ORDER_SIDE_VALUES, TIME_FRAME_VALUES, TRADE_SIDE_VALUES } from '@barfinex/enums';
+import {
+  CONNECTOR_TYPE_VALUES,
+  MARKET_TYPE_VALUES,
+  ORDER_SIDE_VALUES,
+  TIME_FRAME_VALUES,
+  TRADE_SIDE_VALUES,
+} from '@barfinex/enums';
 import { z } from 'zod';
 
 // Enum value arrays typed as readonly unions; z.enum needs a non-empty tuple type.
@@ -26,7 +32,8 @@ export const SymbolName = z
 export const Id = z.string().min(1).max(200);
 
 // YYYY-MM-DD, or a date-time to the minute, second or fraction, with Z or an offset (none = UTC).
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function isoToMs(text: string): number | undefined {
@@ -38,7 +45,8 @@ function isoToMs(text: string): number | undefined {
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
   // Date.parse rolls impossible dates over (2026-02-30 is 2 March): refuse them instead.
-  if (days === undefined || Number(d) < 1 || Number(d) > days || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined;
+  if (days === undefined || Number(d) < 1 || Number(d) > days || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59)
+    return undefined;
   let offset = 'Z';
   if (zone.toUpperCase() !== 'Z') {
     const digits = zone.slice(1).replace(':', '');
@@ -62,11 +70,16 @@ export const TimestampInput = z
     const text = typeof input === 'string' ? input.trim() : '';
     const ms = typeof input === 'number' ? input : /^\d+$/.test(text) ? Number(text) : isoToMs(text);
     if (ms === undefined || !Number.isSafeInteger(ms) || ms < 0) {
-      ctx.addIssue({ code: 'custom', message: `expected Unix milliseconds (a whole number) or an ISO-8601 date or date-time such as 2026-01-05 or 2026-01-05T09:30:00Z, got ${JSON.stringify(input)}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected Unix milliseconds (a whole number) or an ISO-8601 date or date-time such as 2026-01-05 or 2026-01-05T09:30:00Z, got ${JSON.stringify(input)}`,
+      });
       return z.NEVER;
     }
     return ms;
   })
-  .meta({ description: 'Unix milliseconds (whole number) or an ISO-8601 date or date-time (UTC when it has no offset)' });
+  .meta({
+    description: 'Unix milliseconds (whole number) or an ISO-8601 date or date-time (UTC when it has no offset)',
+  });
 
 export { enumOf };

@@ -1,5 +1,11 @@
 import Decimal from 'decimal.js';
-import { DecimalString, NonNegativeDecimalString, PositiveDecimalString, compareDecimalStrings, normalizeDecimal } from './decimal';
+import {
+  DecimalString,
+  NonNegativeDecimalString,
+  PositiveDecimalString,
+  compareDecimalStrings,
+  normalizeDecimal,
+} from './decimal';
 
 describe('normalizeDecimal', () => {
   it.each([
@@ -23,12 +29,24 @@ describe('normalizeDecimal', () => {
     expect(normalizeDecimal(input)).toBe(expected);
   });
 
-  it.each(['', ' ', 'abc', '1e5', '1E-3', 'NaN', 'Infinity', '-Infinity', '0x10', '1,5', '1.2.3', '--1', '1 000', '１'])(
-    'rejects %j',
-    (input) => {
-      expect(normalizeDecimal(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    ' ',
+    'abc',
+    '1e5',
+    '1E-3',
+    'NaN',
+    'Infinity',
+    '-Infinity',
+    '0x10',
+    '1,5',
+    '1.2.3',
+    '--1',
+    '1 000',
+    '１',
+  ])('rejects %j', (input) => {
+    expect(normalizeDecimal(input)).toBeUndefined();
+  });
 
   it('rejects non-finite numbers, other types and absurdly long strings', () => {
     expect(normalizeDecimal(Number.NaN)).toBeUndefined();
@@ -51,7 +69,9 @@ describe('decimal schemas', () => {
     const bad = DecimalString.safeParse('1e5');
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.message).toMatch(/decimal such as "0.015".*"1e5"/);
-    expect(DecimalString.safeParse(true).error?.issues[0]?.message).toMatch(/decimal number or decimal string, got boolean/);
+    expect(DecimalString.safeParse(true).error?.issues[0]?.message).toMatch(
+      /decimal number or decimal string, got boolean/,
+    );
   });
 
   it('enforce bounds', () => {
@@ -67,7 +87,19 @@ describe('compareDecimalStrings', () => {
   it('orders canonical strings as decimal.js orders their values (seeded)', () => {
     let x = 17;
     const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
-    const values = ['0', '1', '-1', '0.5', '-0.5', '10', '9.999', '100.0001', '0.0001', '-0.0001', '123456789.123456789'];
+    const values = [
+      '0',
+      '1',
+      '-1',
+      '0.5',
+      '-0.5',
+      '10',
+      '9.999',
+      '100.0001',
+      '0.0001',
+      '-0.0001',
+      '123456789.123456789',
+    ];
     for (let i = 0; i < 300; i++) {
       const text = `${next() % 3 === 0 ? '-' : ''}${next() % 100_000}.${String(next() % 1_000_000).padStart(6, '0')}`;
       values.push(normalizeDecimal(text) as string);

@@ -103,7 +103,10 @@ export const DecimalString = decimalSchema('any', 'Decimal as a string (numbers 
 export type DecimalString = z.output<typeof DecimalString>;
 
 /** A decimal strictly greater than zero: prices, quantities. */
-export const PositiveDecimalString = decimalSchema('positive', 'Positive decimal as a string (numbers accepted on input)');
+export const PositiveDecimalString = decimalSchema(
+  'positive',
+  'Positive decimal as a string (numbers accepted on input)',
+);
 
 /** A decimal that may be zero but not negative: balances, executed quantities, volumes. */
 export const NonNegativeDecimalString = decimalSchema(

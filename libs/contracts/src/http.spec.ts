@@ -25,7 +25,12 @@ describe('paginated responses', () => {
   const Page = paginated(z.object({ id: z.string() }));
 
   it('builds links that keep filters and validates against the schema', () => {
-    const page = buildPage([{ id: 'a' }], 250, { path: '/api/eventsink', page: 2, limit: 100, query: { category: 'order', page: 9 } });
+    const page = buildPage([{ id: 'a' }], 250, {
+      path: '/api/eventsink',
+      page: 2,
+      limit: 100,
+      query: { category: 'order', page: 9 },
+    });
     expect(page.links).toEqual({
       self: '/api/eventsink?category=order&page=2&limit=100',
       first: '/api/eventsink?category=order&page=1&limit=100',

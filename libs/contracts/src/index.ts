@@ -13,7 +13,13 @@ export {
 } from './common';
 export { EntryDeclinedSchema, InspectorOrderFailureSchema, InspectorOrderRoleSchema } from './entry-outcome';
 export type { EntryDeclined, InspectorOrderFailure, InspectorOrderRole } from './entry-outcome';
-export { DecimalString, NonNegativeDecimalString, PositiveDecimalString, compareDecimalStrings, normalizeDecimal } from './decimal';
+export {
+  DecimalString,
+  NonNegativeDecimalString,
+  PositiveDecimalString,
+  compareDecimalStrings,
+  normalizeDecimal,
+} from './decimal';
 export { MONEY_PRECISION, Money } from './money';
 export type { MoneyValue } from './money';
 export {
@@ -81,7 +87,17 @@ export {
   SymbolPriceSchema,
   TradeSchema,
 } from './market-data';
-export type { Candle, CandleValueField, CandleValues, Instrument, OrderBook, OrderBookLevel, SeriesCandle, SymbolPrice, Trade } from './market-data';
+export type {
+  Candle,
+  CandleValueField,
+  CandleValues,
+  Instrument,
+  OrderBook,
+  OrderBookLevel,
+  SeriesCandle,
+  SymbolPrice,
+  Trade,
+} from './market-data';
 export {
   FillSchema,
   OrderCloseRequestSchema,
@@ -94,14 +110,16 @@ export {
   OrderTypeSchema,
   TimeInForceSchema,
 } from './order';
-export {
-  buildOpenApiDocument,
-  defineRoute,
-  toOpenApiPath,
-  withOpenApiSchema,
-} from './openapi';
+export { buildOpenApiDocument, defineRoute, toOpenApiPath, withOpenApiSchema } from './openapi';
 export { findOpenApiProblems } from './openapi-check';
-export { API_SCOPE_VALUES, ApiScope, ApiScopeSchema, SCOPE_DESCRIPTIONS, effectiveScopes, scopeGranted } from './scopes';
+export {
+  API_SCOPE_VALUES,
+  ApiScope,
+  ApiScopeSchema,
+  SCOPE_DESCRIPTIONS,
+  effectiveScopes,
+  scopeGranted,
+} from './scopes';
 export {
   AUDIT_OUTCOME_VALUES,
   AuditQuerySchema,
@@ -115,8 +133,23 @@ export {
   WhoAmISchema,
   authRoutes,
 } from './routes/auth-routes';
-export type { AuditQuery, AuditRecord, TokenCreate, TokenRestriction, TokenRevoked, TokenView, WhoAmI } from './routes/auth-routes';
-export type { HttpMethod, OpenApiDocument, OpenApiDocumentOptions, ResponsesSpec, RouteDefinition, RouteSpec } from './openapi';
+export type {
+  AuditQuery,
+  AuditRecord,
+  TokenCreate,
+  TokenRestriction,
+  TokenRevoked,
+  TokenView,
+  WhoAmI,
+} from './routes/auth-routes';
+export type {
+  HttpMethod,
+  OpenApiDocument,
+  OpenApiDocumentOptions,
+  ResponsesSpec,
+  RouteDefinition,
+  RouteSpec,
+} from './openapi';
 export type { Fill, Order, OrderCloseRequest, OrderCreate, OrderCreateInput, OrderSource } from './order';
 export {
   AppHeartbeatSchema,
@@ -193,7 +226,13 @@ export {
   hookRoutes,
 } from './routes/hooks-routes';
 export type { HookAlert, InboundHook } from './routes/hooks-routes';
-export { PutTelegramChatSchema, TelegramChatSchema, WebhookDeliverySchema, WebhookSubscriptionSchema, notifierRoutes } from './routes/notifier-routes';
+export {
+  PutTelegramChatSchema,
+  TelegramChatSchema,
+  WebhookDeliverySchema,
+  WebhookSubscriptionSchema,
+  notifierRoutes,
+} from './routes/notifier-routes';
 export { ConnectorMarketParams, MarketTypeParam, OkSchema, SymbolParam, TimeFrameParam } from './routes/params';
 export {
   CandlesQuerySchema,

@@ -17,7 +17,8 @@ describe('market data schemas', () => {
   });
 
   it('rejects candles whose prices contradict each other', () => {
-    const issues = (input: object) => ConsistentCandleSchema.safeParse(input).error?.issues.map((i) => i.path.join('.'));
+    const issues = (input: object) =>
+      ConsistentCandleSchema.safeParse(input).error?.issues.map((i) => i.path.join('.'));
     expect(issues({ ...candle, low: '111' })).toEqual(['low', 'open', 'close']);
     expect(issues({ ...candle, close: '120' })).toEqual(['close']);
     expect(issues({ ...candle, closeTime: 1 })).toEqual(['closeTime']);
@@ -35,10 +36,33 @@ describe('market data schemas', () => {
 
   it('keeps unknown Binance ticker keys and defaults the instrument status', () => {
     const ticker = SymbolPriceSchema.parse({
-      E: 1, s: 'BTCUSDT', p: '-1', P: '-0.1', w: '1', o: '1', h: '1', l: '1', c: '1', v: '1', q: '1', O: 0, C: 1, F: -1, L: -1, n: 0, x: '0.9',
+      E: 1,
+      s: 'BTCUSDT',
+      p: '-1',
+      P: '-0.1',
+      w: '1',
+      o: '1',
+      h: '1',
+      l: '1',
+      c: '1',
+      v: '1',
+      q: '1',
+      O: 0,
+      C: 1,
+      F: -1,
+      L: -1,
+      n: 0,
+      x: '0.9',
     });
     expect(ticker).toMatchObject({ e: '24hrTicker', x: '0.9', p: '-1' });
-    const instrument = InstrumentSchema.parse({ symbol: 'ETHUSDT', baseAsset: 'ETH', quoteAsset: 'USDT', connectorType: 'sim', marketType: 'spot', tickSize: 0.01 });
+    const instrument = InstrumentSchema.parse({
+      symbol: 'ETHUSDT',
+      baseAsset: 'ETH',
+      quoteAsset: 'USDT',
+      connectorType: 'sim',
+      marketType: 'spot',
+      tickSize: 0.01,
+    });
     expect(instrument).toMatchObject({ status: 'TRADING', tickSize: '0.01' });
   });
 });

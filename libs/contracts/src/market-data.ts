@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import {
-  ConnectorTypeSchema,
-  MarketTypeSchema,
-  SymbolName,
-  TimeFrameSchema,
-  TradeSideSchema,
-  UnixMs,
-} from './common';
+import { ConnectorTypeSchema, MarketTypeSchema, SymbolName, TimeFrameSchema, TradeSideSchema, UnixMs } from './common';
 import { DecimalString, NonNegativeDecimalString, PositiveDecimalString, compareDecimalStrings } from './decimal';
 
 /** A tradable instrument with the exchange filters orders must respect. */
@@ -60,7 +53,13 @@ export const CandleSchema = z
 export type Candle = z.output<typeof CandleSchema>;
 
 /** A bar's price and volume fields, as CandleSchema names them. */
-export const CANDLE_VALUE_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const satisfies readonly (keyof Candle)[];
+export const CANDLE_VALUE_FIELDS = [
+  'open',
+  'high',
+  'low',
+  'close',
+  'volume',
+] as const satisfies readonly (keyof Candle)[];
 export type CandleValueField = (typeof CANDLE_VALUE_FIELDS)[number];
 
 /**
@@ -75,7 +74,9 @@ export type CandleValues<T> = { [K in CandleValueField]: T };
  * A bar of one named series as the provider keeps it: the Candle with its venue, close time, trade
  * count and closed flag always known, its open time under `openTime` (the storage key).
  */
-export type SeriesCandle<T = Candle['open']> = Required<Pick<Candle, 'symbol' | 'interval' | 'closeTime' | 'trades' | 'closed' | 'connectorType' | 'marketType'>> & {
+export type SeriesCandle<T = Candle['open']> = Required<
+  Pick<Candle, 'symbol' | 'interval' | 'closeTime' | 'trades' | 'closed' | 'connectorType' | 'marketType'>
+> & {
   openTime: Candle['time'];
 } & CandleValues<T>;
 
@@ -85,7 +86,8 @@ export type SeriesCandle<T = Candle['open']> = Required<Pick<Candle, 'symbol' | 
  */
 export const ConsistentCandleSchema = CandleSchema.superRefine((candle, ctx) => {
   // The fields are canonical decimal strings by now: compared digit by digit, without parsing.
-  if (compareDecimalStrings(candle.low, candle.high) > 0) ctx.addIssue({ code: 'custom', path: ['low'], message: `low ${candle.low} is above high ${candle.high}` });
+  if (compareDecimalStrings(candle.low, candle.high) > 0)
+    ctx.addIssue({ code: 'custom', path: ['low'], message: `low ${candle.low} is above high ${candle.high}` });
   for (const key of ['open', 'close'] as const) {
     if (compareDecimalStrings(candle[key], candle.high) > 0 || compareDecimalStrings(candle[key], candle.low) < 0) {
       ctx.addIssue({ code: 'custom', path: [key], message: `${key} ${candle[key]} is outside low..high` });

@@ -28,9 +28,10 @@ function resolves(doc: Json, ref: string): boolean {
 }
 
 function checkOperation(doc: Json, where: string, path: string, op: Json, problems: string[]): void {
-  const schemes = isObject(doc['components']) && isObject(doc['components']['securitySchemes'])
-    ? doc['components']['securitySchemes']
-    : {};
+  const schemes =
+    isObject(doc['components']) && isObject(doc['components']['securitySchemes'])
+      ? doc['components']['securitySchemes']
+      : {};
   if (!isObject(op['responses']) || Object.keys(op['responses']).length === 0) {
     problems.push(`${where}: no responses`);
   } else {
@@ -46,14 +47,17 @@ function checkOperation(doc: Json, where: string, path: string, op: Json, proble
     if (typeof param['name'] !== 'string' || !['path', 'query', 'header', 'cookie'].includes(String(param['in']))) {
       problems.push(`${where}: parameter needs a name and a valid "in"`);
     }
-    if (param['in'] === 'path' && param['required'] !== true) problems.push(`${where}: path parameter ${String(param['name'])} must be required`);
+    if (param['in'] === 'path' && param['required'] !== true)
+      problems.push(`${where}: path parameter ${String(param['name'])} must be required`);
   }
   const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
   for (const name of templated) {
-    if (!params.some((p) => p['in'] === 'path' && p['name'] === name)) problems.push(`${where}: path parameter {${name}} not declared`);
+    if (!params.some((p) => p['in'] === 'path' && p['name'] === name))
+      problems.push(`${where}: path parameter {${name}} not declared`);
   }
   for (const p of params.filter((x) => x['in'] === 'path')) {
-    if (!templated.includes(String(p['name']))) problems.push(`${where}: path parameter ${String(p['name'])} not in the path`);
+    if (!templated.includes(String(p['name'])))
+      problems.push(`${where}: path parameter ${String(p['name'])} not in the path`);
   }
   for (const requirement of Array.isArray(op['security']) ? op['security'] : []) {
     for (const name of isObject(requirement) ? Object.keys(requirement) : []) {

@@ -15,8 +15,23 @@ import { configRoutes, proxyRouteDocs, registryRoutes } from './routes/registry-
 type Json = Record<string, unknown>;
 
 // Every route the provider serves, as its router registers them.
-const routes: RouteDefinition[] = [providerRoutes, platformRoutes, backtestRoutes, optimizationRoutes, registryRoutes, configRoutes, authRoutes].flatMap((group) => Object.values(group) as RouteDefinition[]).concat(proxyRouteDocs);
-const doc = buildOpenApiDocument({ title: 'Barfinex Provider API', version: '1', servers: [{ url: '/api' }], routes }) as unknown as Json;
+const routes: RouteDefinition[] = [
+  providerRoutes,
+  platformRoutes,
+  backtestRoutes,
+  optimizationRoutes,
+  registryRoutes,
+  configRoutes,
+  authRoutes,
+]
+  .flatMap((group) => Object.values(group) as RouteDefinition[])
+  .concat(proxyRouteDocs);
+const doc = buildOpenApiDocument({
+  title: 'Barfinex Provider API',
+  version: '1',
+  servers: [{ url: '/api' }],
+  routes,
+}) as unknown as Json;
 
 /**
  * Structural validation against the OpenAPI 3.1 JSON schema, by the standard validator. It is an ES
@@ -27,7 +42,11 @@ function lint(document: unknown): { valid: boolean; errors?: unknown } {
 let text = '';
 for await (const chunk of process.stdin) text += chunk;
 process.stdout.write(JSON.stringify(await new Validator().validate(JSON.parse(text))));`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { input: JSON.stringify(document), cwd: __dirname, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    input: JSON.stringify(document),
+    cwd: __dirname,
+    encoding: 'utf8',
+  });
   return JSON.parse(out) as { valid: boolean; errors?: unknown };
 }
 
@@ -36,7 +55,9 @@ interface Operation {
   path: string;
   op: Json;
 }
-const operations: Operation[] = Object.entries(doc['paths'] as Json).flatMap(([path, item]) => Object.entries(item as Json).map(([method, op]) => ({ method, path, op: op as Json })));
+const operations: Operation[] = Object.entries(doc['paths'] as Json).flatMap(([path, item]) =>
+  Object.entries(item as Json).map(([method, op]) => ({ method, path, op: op as Json })),
+);
 
 /** Values the routes accept for each patterned parameter: what the document's patterns must accept too. */
 const ACCEPTED: Record<string, string[]> = {
@@ -54,7 +75,20 @@ describe('the provider OpenAPI document', () => {
   it('validates against the OpenAPI 3.1 schema', () => {
     expect(lint(doc)).toEqual({ valid: true });
     // The validator does find problems: a parameter with no location.
-    expect(lint({ ...doc, paths: { '/x': { get: { operationId: 'x', parameters: [{ name: 'a', schema: {} }], responses: { 204: { description: 'none' } } } } } }).valid).toBe(false);
+    expect(
+      lint({
+        ...doc,
+        paths: {
+          '/x': {
+            get: {
+              operationId: 'x',
+              parameters: [{ name: 'a', schema: {} }],
+              responses: { 204: { description: 'none' } },
+            },
+          },
+        },
+      }).valid,
+    ).toBe(false);
   });
 
   it('gives every operation a unique operationId named after its route definition', () => {
@@ -62,14 +96,39 @@ describe('the provider OpenAPI document', () => {
     expect(operations.length).toBe(98);
     expect(ids.every((id) => typeof id === 'string' && /^[A-Za-z][A-Za-z0-9]*$/.test(id))).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
-    expect((doc['paths'] as Json)['/orders']).toMatchObject({ post: { operationId: 'placeOrder' }, get: { operationId: 'listOrders' } });
+    expect((doc['paths'] as Json)['/orders']).toMatchObject({
+      post: { operationId: 'placeOrder' },
+      get: { operationId: 'listOrders' },
+    });
     expect((doc['paths'] as Json)['/eventsink']).toMatchObject({ get: { operationId: 'eventsink' } });
-    expect((doc['paths'] as Json)['/detectors/{appKey}/{splat}']).toMatchObject({ get: { operationId: 'proxyDetectorGet' }, delete: { operationId: 'proxyDetectorDelete' } });
+    expect((doc['paths'] as Json)['/detectors/{appKey}/{splat}']).toMatchObject({
+      get: { operationId: 'proxyDetectorGet' },
+      delete: { operationId: 'proxyDetectorDelete' },
+    });
   });
 
   it('refuses to build with two operations of one name', () => {
-    const twice = defineRoutes({ a: defineRoute({ method: 'get', scope: 'read', path: '/a', summary: 'a', operationId: 'same', responses: { 204: null } }), b: defineRoute({ method: 'get', scope: 'read', path: '/b', summary: 'b', operationId: 'same', responses: { 204: null } }) });
-    expect(() => buildOpenApiDocument({ title: 't', version: '1', routes: Object.values(twice) })).toThrow(/operationId same/);
+    const twice = defineRoutes({
+      a: defineRoute({
+        method: 'get',
+        scope: 'read',
+        path: '/a',
+        summary: 'a',
+        operationId: 'same',
+        responses: { 204: null },
+      }),
+      b: defineRoute({
+        method: 'get',
+        scope: 'read',
+        path: '/b',
+        summary: 'b',
+        operationId: 'same',
+        responses: { 204: null },
+      }),
+    });
+    expect(() => buildOpenApiDocument({ title: 't', version: '1', routes: Object.values(twice) })).toThrow(
+      /operationId same/,
+    );
   });
 
   it('has parameter patterns that accept every value the routes accept', () => {
@@ -82,13 +141,26 @@ describe('the provider OpenAPI document', () => {
         const name = String(param['name']);
         const samples = ACCEPTED[name];
         // A newly patterned parameter needs its accepted values listed above.
-        expect({ param: `${method} ${path} ${name}`, samples }).toEqual({ param: `${method} ${path} ${name}`, samples: expect.any(Array) });
+        expect({ param: `${method} ${path} ${name}`, samples }).toEqual({
+          param: `${method} ${path} ${name}`,
+          samples: expect.any(Array),
+        });
         const route = byOperation.get(`${method} ${path}`);
-        const container = (param['in'] === 'path' ? route?.request?.params : route?.request?.query) as z.ZodObject | undefined;
+        const container = (param['in'] === 'path' ? route?.request?.params : route?.request?.query) as
+          z.ZodObject | undefined;
         const schema = container?.shape[name] as z.ZodType | undefined;
         for (const value of samples ?? []) {
-          expect({ param: name, value, route: schema?.safeParse(value).success }).toEqual({ param: name, value, route: true });
-          expect({ param: name, value, pattern, matches: new RegExp(pattern, 'u').test(value) }).toEqual({ param: name, value, pattern, matches: true });
+          expect({ param: name, value, route: schema?.safeParse(value).success }).toEqual({
+            param: name,
+            value,
+            route: true,
+          });
+          expect({ param: name, value, pattern, matches: new RegExp(pattern, 'u').test(value) }).toEqual({
+            param: name,
+            value,
+            pattern,
+            matches: true,
+          });
         }
         checked.push(name);
       }
@@ -113,21 +185,34 @@ describe('the provider OpenAPI document', () => {
       const responses = op['responses'] as Record<string, Json>;
       expect(responses['default']).toMatchObject({ content: { '*/*': { schema: {} } } });
       expect(responses['200']).toMatchObject({ content: { '*/*': { schema: {} } } });
-      for (const status of ['400', '401', '404', '502', '503', '504']) expect(responses[status]).toMatchObject({ content: { 'application/json': expect.any(Object) } });
+      for (const status of ['400', '401', '404', '502', '503', '504'])
+        expect(responses[status]).toMatchObject({ content: { 'application/json': expect.any(Object) } });
       const splat = ((op['parameters'] ?? []) as Json[]).find((p) => p['name'] === 'splat');
-      expect(splat).toMatchObject({ in: 'path', required: true, 'x-multi-segment': true, description: expect.stringContaining('slashes') });
-      if (method !== 'get') expect(op['requestBody']).toMatchObject({ required: false, content: { '*/*': { schema: {} } } });
+      expect(splat).toMatchObject({
+        in: 'path',
+        required: true,
+        'x-multi-segment': true,
+        description: expect.stringContaining('slashes'),
+      });
+      if (method !== 'get')
+        expect(op['requestBody']).toMatchObject({ required: false, content: { '*/*': { schema: {} } } });
     }
   });
 
   it('declares one scope per operation, as its security requirement and a 403 response', () => {
     for (const { method, path, op } of operations) {
       const scope = op['x-required-scope'];
-      expect({ at: `${method} ${path}`, scope: API_SCOPE_VALUES.includes(scope as ApiScope) }).toEqual({ at: `${method} ${path}`, scope: true });
+      expect({ at: `${method} ${path}`, scope: API_SCOPE_VALUES.includes(scope as ApiScope) }).toEqual({
+        at: `${method} ${path}`,
+        scope: true,
+      });
       expect(op['security']).toEqual([{ bearerAuth: [scope] }, { apiToken: [scope] }]);
       expect((op['responses'] as Json)['403']).toMatchObject({ content: { 'application/json': expect.any(Object) } });
     }
-    expect((doc['paths'] as Json)['/orders']).toMatchObject({ post: { 'x-required-scope': 'trade' }, get: { 'x-required-scope': 'read' } });
+    expect((doc['paths'] as Json)['/orders']).toMatchObject({
+      post: { 'x-required-scope': 'trade' },
+      get: { 'x-required-scope': 'read' },
+    });
     expect((doc['paths'] as Json)['/auth/tokens']).toMatchObject({ post: { 'x-required-scope': 'admin' } });
   });
 
@@ -140,7 +225,11 @@ describe('the provider OpenAPI document', () => {
   it('gives every success response with a body a media type', () => {
     for (const { method, path, op } of operations) {
       for (const [status, response] of Object.entries(op['responses'] as Record<string, Json>)) {
-        if (status.startsWith('2') && status !== '204') expect({ at: `${method} ${path} ${status}`, content: response['content'] }).toEqual({ at: `${method} ${path} ${status}`, content: expect.any(Object) });
+        if (status.startsWith('2') && status !== '204')
+          expect({ at: `${method} ${path} ${status}`, content: response['content'] }).toEqual({
+            at: `${method} ${path} ${status}`,
+            content: expect.any(Object),
+          });
       }
     }
   });
@@ -159,7 +248,8 @@ describe('patternWithoutFlags', () => {
   ];
   it.each(cases)('%s keeps its meaning without flags', (re, inputs) => {
     const pattern = new RegExp(patternWithoutFlags(emitted(re)), 'u');
-    for (const input of inputs) expect({ input, matches: pattern.test(input) }).toEqual({ input, matches: re.test(input) });
+    for (const input of inputs)
+      expect({ input, matches: pattern.test(input) }).toEqual({ input, matches: re.test(input) });
   });
 
   it('leaves flag-free patterns alone, escaped slashes included, and refuses flags it cannot express', () => {

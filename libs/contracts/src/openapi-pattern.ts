@@ -33,7 +33,10 @@ const otherCase = (ch: string): string | undefined => {
 /** The other-case ranges of the ASCII letters inside `lo`..`hi`. */
 function foldedRanges(lo: number, hi: number): string[] {
   const out: string[] = [];
-  for (const [from, to, shift] of [[97, 122, -32], [65, 90, 32]] as const) {
+  for (const [from, to, shift] of [
+    [97, 122, -32],
+    [65, 90, 32],
+  ] as const) {
     const a = Math.max(lo, from);
     const b = Math.min(hi, to);
     if (a <= b) out.push(`${String.fromCharCode(a + shift)}-${String.fromCharCode(b + shift)}`);
@@ -58,7 +61,8 @@ function rewriteClass(src: string, at: number, fold: boolean): { text: string; e
       const last = atomAt(i + 1);
       i += 1 + last.length;
       items.push(`${renderAtom(first)}-${renderAtom(last)}`);
-      if (fold && first.length === 1 && last.length === 1) extra.push(...foldedRanges(first.charCodeAt(0), last.charCodeAt(0)));
+      if (fold && first.length === 1 && last.length === 1)
+        extra.push(...foldedRanges(first.charCodeAt(0), last.charCodeAt(0)));
     } else {
       items.push(renderAtom(first));
       const other = fold && first.length === 1 ? otherCase(first) : undefined;
@@ -72,7 +76,7 @@ function rewrite(src: string, flags: ReadonlySet<string>): string {
   const fold = flags.has('i');
   const dotAll = flags.has('s');
   let out = '';
-  for (let i = 0; i < src.length; ) {
+  for (let i = 0; i < src.length;) {
     const ch = src[i] as string;
     if (ch === '\\') {
       const esc = escapeAt(src, i);
@@ -110,7 +114,9 @@ export function patternWithoutFlags(emitted: string): string {
   const flags = new Set(flagText);
   const unsupported = [...flags].filter((f) => f !== 'i' && f !== 's' && !IGNORED.has(f));
   if (unsupported.length > 0) {
-    throw new Error(`pattern /${source}/${flagText}: flag ${unsupported.join(', ')} has no equivalent in an OpenAPI pattern; write the regex without it`);
+    throw new Error(
+      `pattern /${source}/${flagText}: flag ${unsupported.join(', ')} has no equivalent in an OpenAPI pattern; write the regex without it`,
+    );
   }
   return rewrite(source, flags);
 }

@@ -7,7 +7,8 @@ import { OrderCreateRequestSchema, OrderSchema } from './order';
 
 const routes = [
   defineRoute({
-    method: 'post', scope: 'trade',
+    method: 'post',
+    scope: 'trade',
     path: '/orders',
     summary: 'Place an order',
     tags: ['orders'],
@@ -15,7 +16,8 @@ const routes = [
     responses: { 201: OrderSchema, 409: { description: 'Duplicate idempotency key with a different body' } },
   }),
   defineRoute({
-    method: 'get', scope: 'read',
+    method: 'get',
+    scope: 'read',
     path: '/orders/:orderId',
     summary: 'Read one order',
     tags: ['orders'],
@@ -23,14 +25,28 @@ const routes = [
     responses: { 200: OrderSchema },
   }),
   defineRoute({
-    method: 'get', scope: 'read',
+    method: 'get',
+    scope: 'read',
     path: '/candles/:connectorType/:marketType/:symbol/:interval',
     summary: 'Candles for a series',
     request: { query: PaginationQuerySchema },
     responses: { 200: paginated(CandleSchema) },
   }),
-  defineRoute({ method: 'get', scope: 'read', path: '/health', summary: 'Liveness', auth: false, responses: { 200: z.object({ ok: z.boolean() }) } }),
-  defineRoute({ method: 'delete', scope: 'trade', path: '/advisors/:appKey/*splat', summary: 'Proxy', responses: { 204: null } }),
+  defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/health',
+    summary: 'Liveness',
+    auth: false,
+    responses: { 200: z.object({ ok: z.boolean() }) },
+  }),
+  defineRoute({
+    method: 'delete',
+    scope: 'trade',
+    path: '/advisors/:appKey/*splat',
+    summary: 'Proxy',
+    responses: { 204: null },
+  }),
 ];
 
 describe('toOpenApiPath', () => {
@@ -89,14 +105,23 @@ describe('buildOpenApiDocument', () => {
     const body = JSON.stringify(post?.requestBody);
     expect(body).toContain('#/components/schemas/OrderCreate');
     expect(body).toContain('#/components/schemas/WrappedOrderCreate');
-    expect(doc.paths?.['/advisors/{appKey}/{splat}']?.delete?.responses?.['204']).toEqual({ description: 'No content' });
+    expect(doc.paths?.['/advisors/{appKey}/{splat}']?.delete?.responses?.['204']).toEqual({
+      description: 'No content',
+    });
   });
 
   it('declares path parameters the route did not spell out', () => {
     const params = doc.paths?.['/candles/{connectorType}/{marketType}/{symbol}/{interval}']?.get?.parameters ?? [];
     const names = params.map((p) => ('name' in p ? `${p.in}:${p.name}` : ''));
     expect(names).toEqual(
-      expect.arrayContaining(['path:connectorType', 'path:marketType', 'path:symbol', 'path:interval', 'query:page', 'query:limit']),
+      expect.arrayContaining([
+        'path:connectorType',
+        'path:marketType',
+        'path:symbol',
+        'path:interval',
+        'query:page',
+        'query:limit',
+      ]),
     );
   });
 
@@ -115,7 +140,16 @@ describe('findOpenApiProblems', () => {
       paths: {
         '/a/{id}': { get: { responses: { 200: {} }, security: [{ nope: [] }] } },
         '/b/:id': { get: { responses: {} } },
-        '/c': { get: { responses: { 200: { description: 'x', content: { 'application/json': { schema: { $ref: '#/components/schemas/Missing' } } } } } } },
+        '/c': {
+          get: {
+            responses: {
+              200: {
+                description: 'x',
+                content: { 'application/json': { schema: { $ref: '#/components/schemas/Missing' } } },
+              },
+            },
+          },
+        },
       },
     });
     expect(problems).toEqual(

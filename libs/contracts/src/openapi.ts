@@ -70,7 +70,12 @@ export function defineRoute<
 export function defineRoutes<const T extends Record<string, object>>(routes: T): T {
   // The constraint is `object`, not RouteDefinition: a contextual RouteDefinition would widen each
   // defineRoute's inferred params/query/body types, which clients derive their signatures from.
-  return Object.fromEntries(Object.entries(routes as Record<string, RouteDefinition>).map(([key, route]) => [key, Object.freeze({ ...route, operationId: route.operationId ?? key })])) as T;
+  return Object.fromEntries(
+    Object.entries(routes as Record<string, RouteDefinition>).map(([key, route]) => [
+      key,
+      Object.freeze({ ...route, operationId: route.operationId ?? key }),
+    ]),
+  ) as T;
 }
 
 /** `/orders/:orderId` → `/orders/{orderId}`; Express 5 wildcards `/*splat` → `/{splat}`. */
@@ -96,7 +101,12 @@ function derivedOperationId(route: RouteDefinition): string {
     .filter(Boolean)
     .map((segment) => {
       const param = /^\{(.+)\}$/.exec(segment)?.[1];
-      return param ? `By${capitalise(param)}` : segment.split(/[^A-Za-z0-9]+/).map(capitalise).join('');
+      return param
+        ? `By${capitalise(param)}`
+        : segment
+            .split(/[^A-Za-z0-9]+/)
+            .map(capitalise)
+            .join('');
     });
   return `${route.method}${words.join('')}`;
 }
@@ -140,7 +150,8 @@ const STATUS_TEXT: Record<number, string> = {
 
 /** `passThrough`: a success without a schema is whatever the target sends, in any media type. */
 function responseFor(status: number, spec: ResponseSpec, passThrough = false): RouteConfig['responses'][string] {
-  const description = (spec && !(spec instanceof z.ZodType) ? spec.description : undefined) ?? STATUS_TEXT[status] ?? 'Response';
+  const description =
+    (spec && !(spec instanceof z.ZodType) ? spec.description : undefined) ?? STATUS_TEXT[status] ?? 'Response';
   const schema = spec instanceof z.ZodType ? spec : (spec?.schema ?? (status >= 400 ? ErrorBodySchema : undefined));
   if (!schema) return passThrough ? { description, content: ANY_CONTENT } : { description };
   return { description, content: { 'application/json': { schema: docSchema(schema) } } };
@@ -159,7 +170,8 @@ function toRouteConfig(route: RouteDefinition): RouteConfig {
       : (request.params ?? z.object({})).extend(Object.fromEntries(missing.map((name) => [name, z.string()])));
 
   const responses: RouteConfig['responses'] = {};
-  for (const [status, spec] of Object.entries(route.responses)) responses[status] = responseFor(Number(status), spec, route.passThrough);
+  for (const [status, spec] of Object.entries(route.responses))
+    responses[status] = responseFor(Number(status), spec, route.passThrough);
   const errors: number[] = [];
   if (params || request.query || request.body) errors.push(400);
   if (route.auth) errors.push(401, 403);
@@ -167,7 +179,11 @@ function toRouteConfig(route: RouteDefinition): RouteConfig {
   for (const status of errors) responses[String(status)] ??= responseFor(status, null);
 
   const passBody = route.passThrough && route.method !== 'get';
-  if (route.passThrough) responses['default'] = { description: 'Any other status, headers and body of the target, passed through unchanged', content: ANY_CONTENT };
+  if (route.passThrough)
+    responses['default'] = {
+      description: 'Any other status, headers and body of the target, passed through unchanged',
+      content: ANY_CONTENT,
+    };
   return {
     method: route.method,
     path: route.openApiPath,
@@ -182,7 +198,9 @@ function toRouteConfig(route: RouteDefinition): RouteConfig {
       ...(params ? { params } : {}),
       ...(request.query ? { query: request.query } : {}),
       ...(request.body ? { body: { content: { 'application/json': { schema: docSchema(request.body) } } } } : {}),
-      ...(passBody ? { body: { required: false, description: 'Any body, relayed unparsed', content: ANY_CONTENT } } : {}),
+      ...(passBody
+        ? { body: { required: false, description: 'Any body, relayed unparsed', content: ANY_CONTENT } }
+        : {}),
     },
     responses,
   };

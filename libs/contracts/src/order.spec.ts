@@ -22,8 +22,15 @@ describe('OrderCreateRequestSchema', () => {
   });
 
   it('accepts the reference shape wrapped as { order }', () => {
-    const wrapped = OrderCreateRequestSchema.parse({ order: { ...fields, clientOrderId: 'c-1', source: { type: 'inspector' } } });
-    expect(wrapped).toMatchObject({ symbol: 'BTCUSDT', quantity: '0.01', clientOrderId: 'c-1', source: { type: 'inspector' } });
+    const wrapped = OrderCreateRequestSchema.parse({
+      order: { ...fields, clientOrderId: 'c-1', source: { type: 'inspector' } },
+    });
+    expect(wrapped).toMatchObject({
+      symbol: 'BTCUSDT',
+      quantity: '0.01',
+      clientOrderId: 'c-1',
+      source: { type: 'inspector' },
+    });
   });
 
   it('rejects non-positive quantities with the field in the message', () => {
@@ -39,14 +46,23 @@ describe('OrderCreateRequestSchema', () => {
 
   it('requires the prices an order type needs', () => {
     expect(messages({ ...fields, price: undefined })).toEqual(['price: price is required for LIMIT orders']);
-    expect(messages({ ...fields, type: 'STOP_MARKET' })).toEqual(['stopPrice: stopPrice is required for STOP_MARKET orders']);
+    expect(messages({ ...fields, type: 'STOP_MARKET' })).toEqual([
+      'stopPrice: stopPrice is required for STOP_MARKET orders',
+    ]);
     expect(messages({ ...fields, type: 'TRAILING_STOP_MARKET' })[0]).toMatch(/callbackRate is required/);
     const market = OrderCreateRequestSchema.parse({ ...fields, type: 'MARKET', price: undefined });
     expect(market.type).toBe('MARKET');
   });
 
   it('rejects unknown enum values and missing fields', () => {
-    const issues = messages({ symbol: 'BTCUSDT', side: 'HOLD', type: 'LIMIT', price: 1, quantity: 1, connectorType: 'kraken' });
+    const issues = messages({
+      symbol: 'BTCUSDT',
+      side: 'HOLD',
+      type: 'LIMIT',
+      price: 1,
+      quantity: 1,
+      connectorType: 'kraken',
+    });
     expect(issues.some((m) => m.startsWith('side:'))).toBe(true);
     expect(issues.some((m) => m.startsWith('connectorType:'))).toBe(true);
     expect(issues.some((m) => m.startsWith('marketType:'))).toBe(true);

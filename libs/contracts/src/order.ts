@@ -54,7 +54,10 @@ export const OrderSchema = z
     closedAt: UnixMs.optional(),
     rejectReason: z.string().optional(),
     correlationId: z.string().optional(),
-    tokenId: z.string().optional().meta({ description: 'The API token that placed the order (`bootstrap` for PROVIDER_API_TOKEN)' }),
+    tokenId: z
+      .string()
+      .optional()
+      .meta({ description: 'The API token that placed the order (`bootstrap` for PROVIDER_API_TOKEN)' }),
   })
   .meta({ id: 'Order' });
 export type Order = z.output<typeof OrderSchema>;
@@ -144,9 +147,15 @@ export const FillSchema = z
     side: OrderSideSchema,
     price: PositiveDecimalString,
     quantity: PositiveDecimalString,
-    quantityExecuted: NonNegativeDecimalString.optional().meta({ description: "the order's executed quantity after the update that brought this fill" }),
-    orderStatus: OrderStatusSchema.optional().meta({ description: "the order's status after the update that brought this fill" }),
-    averagePrice: PositiveDecimalString.optional().meta({ description: "the order's average fill price after the update that brought this fill" }),
+    quantityExecuted: NonNegativeDecimalString.optional().meta({
+      description: "the order's executed quantity after the update that brought this fill",
+    }),
+    orderStatus: OrderStatusSchema.optional().meta({
+      description: "the order's status after the update that brought this fill",
+    }),
+    averagePrice: PositiveDecimalString.optional().meta({
+      description: "the order's average fill price after the update that brought this fill",
+    }),
     fee: NonNegativeDecimalString.optional(),
     feeAsset: z.string().min(1).optional(),
     realizedPnl: DecimalString.optional(),

@@ -172,11 +172,18 @@ export const RiskPoliciesSchema = z
     maxDrawdownPercent: Percent.default('15'),
     maxDailyLossPercent: Percent.default('5'),
     maxConsecutiveLosses: z.number().int().min(0).max(1000).default(2),
-    cooldownMs: z.number().int().min(0).max(7 * 86_400_000).default(30_000),
+    cooldownMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400_000)
+      .default(30_000),
     maxTradesPerDay: z.number().int().min(0).max(100_000).default(10),
     noTradeWindows: z.array(NoTradeWindowSchema).max(50).default([]),
     /** Protective levels used when an intent or request carries no stop-loss / take-profit. */
-    stopLossPercent: PositiveDecimalString.refine((v) => compareDecimalStrings(v, '100') < 0, 'below 100 (%)').default('0.5'),
+    stopLossPercent: PositiveDecimalString.refine((v) => compareDecimalStrings(v, '100') < 0, 'below 100 (%)').default(
+      '0.5',
+    ),
     takeProfitPercent: PositiveDecimalString.default('2.5'),
   })
   .strict();
@@ -187,8 +194,11 @@ export type RiskPolicies = z.output<typeof RiskPoliciesSchema>;
  * target of a short sits that far under the fill (100 % or more would put it at or below zero).
  * Kept off the stored shape so a state saved before this check still loads.
  */
-export const RiskPoliciesInputSchema = RiskPoliciesSchema.refine((p) => compareDecimalStrings(p.takeProfitPercent, '100') < 0, {
-  message: 'below 100 (%): a short position\'s default take-profit would be at or below zero',
-  path: ['takeProfitPercent'],
-});
+export const RiskPoliciesInputSchema = RiskPoliciesSchema.refine(
+  (p) => compareDecimalStrings(p.takeProfitPercent, '100') < 0,
+  {
+    message: "below 100 (%): a short position's default take-profit would be at or below zero",
+    path: ['takeProfitPercent'],
+  },
+);
 export type RiskPoliciesInput = z.input<typeof RiskPoliciesSchema>;

@@ -20,19 +20,23 @@ export const ApiScope = {
 export type ApiScope = (typeof ApiScope)[keyof typeof ApiScope];
 export const API_SCOPE_VALUES = Object.values(ApiScope) as [ApiScope, ...ApiScope[]];
 
-export const ApiScopeSchema = z.enum(API_SCOPE_VALUES).meta({ id: 'ApiScope', description: 'read, trade, configure, apps or admin (admin implies all)' });
+export const ApiScopeSchema = z
+  .enum(API_SCOPE_VALUES)
+  .meta({ id: 'ApiScope', description: 'read, trade, configure, apps or admin (admin implies all)' });
 
 export const SCOPE_DESCRIPTIONS: Readonly<Record<ApiScope, string>> = {
   read: 'Read market data, accounts, orders, events, configs and the registry',
   trade: 'Place, cancel and replace orders, set leverage, trip or reset the kill switch',
-  configure: 'Change detectors, inspectors, risk policies, subscriptions and the simulator; run replay, backfill and backtests',
+  configure:
+    'Change detectors, inspectors, risk policies, subscriptions and the simulator; run replay, backfill and backtests',
   apps: 'Register apps and send their heartbeats',
   admin: 'Manage tokens, read the audit trail, and everything else',
 };
 
 /** Whether `held` grants `required`: held directly, or through `admin`. */
 export function scopeGranted(held: ReadonlySet<ApiScope> | readonly ApiScope[], required: ApiScope): boolean {
-  const has = (s: ApiScope) => (Array.isArray(held) ? (held as readonly ApiScope[]).includes(s) : (held as ReadonlySet<ApiScope>).has(s));
+  const has = (s: ApiScope) =>
+    Array.isArray(held) ? (held as readonly ApiScope[]).includes(s) : (held as ReadonlySet<ApiScope>).has(s);
   return has(required) || has(ApiScope.ADMIN);
 }
 

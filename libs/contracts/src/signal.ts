@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { ConnectorTypeSchema, Id, MarketTypeSchema, SymbolName, TimeFrameSchema, TradeSideSchema, UnixMs } from './common';
+import {
+  ConnectorTypeSchema,
+  Id,
+  MarketTypeSchema,
+  SymbolName,
+  TimeFrameSchema,
+  TradeSideSchema,
+  UnixMs,
+} from './common';
 import { DecimalString, PositiveDecimalString } from './decimal';
 
 /** Probability-like score in [0, 1]. */

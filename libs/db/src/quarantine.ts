@@ -42,7 +42,10 @@ export function describeInvalid(err: unknown): string {
   const issues = (err as { issues?: unknown } | null)?.issues;
   if (Array.isArray(issues) && issues.length > 0) {
     return issues
-      .map((i: { path?: unknown[]; message?: unknown }) => `${(i.path ?? []).map(String).join('.') || '(root)'}: ${String(i.message)}`)
+      .map(
+        (i: { path?: unknown[]; message?: unknown }) =>
+          `${(i.path ?? []).map(String).join('.') || '(root)'}: ${String(i.message)}`,
+      )
       .join('; ');
   }
   return err instanceof Error ? err.message : String(err);
@@ -65,12 +68,22 @@ export interface QuarantineDeps {
 export function createQuarantine(deps: QuarantineDeps) {
   const now = deps.now ?? Date.now;
   const { prisma, app } = deps;
-  async function put(entries: readonly QuarantineEntry[], removeOriginals: readonly Prisma.PrismaPromise<unknown>[] = []): Promise<void> {
+  async function put(
+    entries: readonly QuarantineEntry[],
+    removeOriginals: readonly Prisma.PrismaPromise<unknown>[] = [],
+  ): Promise<void> {
     if (entries.length === 0) return;
     const at = BigInt(now());
     await prisma.$transaction([
       prisma.quarantinedRecord.createMany({
-        data: entries.map((e) => ({ app, source: e.source, recordKey: e.key, reason: e.reason.slice(0, 4000), value: asJson(e.value), quarantinedAt: at })),
+        data: entries.map((e) => ({
+          app,
+          source: e.source,
+          recordKey: e.key,
+          reason: e.reason.slice(0, 4000),
+          value: asJson(e.value),
+          quarantinedAt: at,
+        })),
       }),
       ...removeOriginals,
     ]);
@@ -104,7 +117,12 @@ export function createQuarantine(deps: QuarantineDeps) {
     },
     /** Quarantined records of this app kept so far, by source (for readiness and metrics). */
     async counts(): Promise<QuarantineCount[]> {
-      const rows = await prisma.quarantinedRecord.groupBy({ by: ['source'], where: { app }, _count: { _all: true }, orderBy: { source: 'asc' } });
+      const rows = await prisma.quarantinedRecord.groupBy({
+        by: ['source'],
+        where: { app },
+        _count: { _all: true },
+        orderBy: { source: 'asc' },
+      });
       return rows.map((r) => ({ source: r.source, count: r._count._all }));
     },
   };

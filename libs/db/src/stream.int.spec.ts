@@ -19,7 +19,11 @@ describeWithPostgres('streamRows', () => {
 
   it('hands on every row, in order, as column arrays', async () => {
     const rows: unknown[][] = [];
-    const n = await streamRows(pool, { text: 'SELECT i, $1::text || i AS s FROM generate_series(1, $2::int) i', values: ['r', 2500] }, (r) => rows.push(r));
+    const n = await streamRows(
+      pool,
+      { text: 'SELECT i, $1::text || i AS s FROM generate_series(1, $2::int) i', values: ['r', 2500] },
+      (r) => rows.push(r),
+    );
     expect(n).toBe(2500);
     expect(rows[0]).toEqual([1, 'r1']);
     expect(rows[2499]).toEqual([2500, 'r2500']);

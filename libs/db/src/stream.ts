@@ -22,7 +22,11 @@ export async function streamRows(pool: Pool, query: StreamRowsQuery, onRow: (row
       let count = 0;
       let callerError: unknown;
       // Query's typings omit rowMode, which it honours like client.query does.
-      const config: QueryArrayConfig<unknown[]> = { text: query.text, values: query.values ? [...query.values] : [], rowMode: 'array' };
+      const config: QueryArrayConfig<unknown[]> = {
+        text: query.text,
+        values: query.values ? [...query.values] : [],
+        rowMode: 'array',
+      };
       const q = client.query(new Query<unknown[], unknown[]>(config));
       q.on('row', (row: unknown[]) => {
         if (callerError !== undefined) return;

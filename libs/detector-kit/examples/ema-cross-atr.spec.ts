@@ -8,7 +8,9 @@ describe('example: EMA cross with an ATR stop', () => {
 
   it('emits exactly these signals on the seeded dataset', () => {
     expect(result.errors).toEqual([]);
-    expect(result.signals.map((s) => [s.createdAt, s.direction, s.entry?.price, s.stop?.price, s.targets?.[0]?.price])).toEqual([
+    expect(
+      result.signals.map((s) => [s.createdAt, s.direction, s.entry?.price, s.stop?.price, s.targets?.[0]?.price]),
+    ).toEqual([
       [at('00:38'), 'LONG', '99.77', '98.86', '101.58'],
       [at('00:51'), 'SHORT', '99.27', '100.2', '97.4'],
       [at('01:53'), 'LONG', '96.66', '95.79', '98.4'],
@@ -20,13 +22,22 @@ describe('example: EMA cross with an ATR stop', () => {
     for (const s of result.signals) {
       expect(s.score).toBe(3);
       expect(s.confidence).toBe(1);
-      expect(s.rulesFired).toEqual(s.direction === 'LONG' ? ['fast-crossed-above-slow', 'close-above-slow'] : ['fast-crossed-below-slow', 'close-below-slow']);
+      expect(s.rulesFired).toEqual(
+        s.direction === 'LONG'
+          ? ['fast-crossed-above-slow', 'close-above-slow']
+          : ['fast-crossed-below-slow', 'close-below-slow'],
+      );
     }
   });
 
   it('runs the whole lifecycle: open, target, opposite signal, flip', () => {
     const names = result.events.map((e) => e.name.replace('DETECTOR_', ''));
-    expect(names.slice(0, 4)).toEqual(['SIGNAL_GENERATED', 'POSITION_OPEN_REQUEST', 'SIGNAL_INVALIDATED', 'POSITION_CLOSE_REQUEST']);
+    expect(names.slice(0, 4)).toEqual([
+      'SIGNAL_GENERATED',
+      'POSITION_OPEN_REQUEST',
+      'SIGNAL_INVALIDATED',
+      'POSITION_CLOSE_REQUEST',
+    ]);
     expect(names.slice(-3)).toEqual(['SIGNAL_INVALIDATED', 'SIGNAL_GENERATED', 'POSITION_FLIP_REQUEST']);
     expect(result.position).toMatchObject({ side: 'LONG' });
     expect(result.state?.signal).toMatchObject({ direction: 'LONG', entry: 93.41 });

@@ -59,7 +59,12 @@ export function exampleCandles() {
 }
 
 export function runExample() {
-  return runDetector(emaCrossAtr, { candles: exampleCandles(), symbol: 'BTCUSDT', timeframe: 'min1', priceDecimals: 2 });
+  return runDetector(emaCrossAtr, {
+    candles: exampleCandles(),
+    symbol: 'BTCUSDT',
+    timeframe: 'min1',
+    priceDecimals: 2,
+  });
 }
 
 /** The narration of a directly run example goes to stdout; nothing prints when the module is imported. */
@@ -72,7 +77,9 @@ function main(): void {
     const time = new Date(event.meta.timestamp ?? 0).toISOString().slice(11, 16);
     if (event.name === 'DETECTOR_SIGNAL_GENERATED') {
       const s = result.signals.find((x) => x.signalId === p['signalId']);
-      say(`${time} ${event.name} ${s?.direction} entry ${s?.entry?.price} stop ${s?.stop?.price} target ${s?.targets?.[0]?.price} [${s?.rulesFired?.join(', ')}]`);
+      say(
+        `${time} ${event.name} ${s?.direction} entry ${s?.entry?.price} stop ${s?.stop?.price} target ${s?.targets?.[0]?.price} [${s?.rulesFired?.join(', ')}]`,
+      );
     } else {
       say(`${time} ${event.name} ${String(p['side'] ?? '')} ${String(p['reason'] ?? '')}`.trimEnd());
     }

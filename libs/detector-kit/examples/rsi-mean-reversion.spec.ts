@@ -8,7 +8,16 @@ describe('example: RSI mean reversion', () => {
 
   it('emits exactly these signals on the seeded dataset', () => {
     expect(result.errors).toEqual([]);
-    expect(result.signals.map((s) => [s.createdAt, s.direction, s.entry?.price, s.stop?.price, s.targets?.[0]?.price, Number(s.confidence.toFixed(3))])).toEqual([
+    expect(
+      result.signals.map((s) => [
+        s.createdAt,
+        s.direction,
+        s.entry?.price,
+        s.stop?.price,
+        s.targets?.[0]?.price,
+        Number(s.confidence.toFixed(3)),
+      ]),
+    ).toEqual([
       [at('02:34'), 'LONG', '2407.24', '2383.17', '2417.36', 0.538],
       [at('03:54'), 'LONG', '2311.13', '2288.02', '2342.03', 0.506],
       [at('12:54'), 'SHORT', '2405.77', '2429.83', '2348.09', 0.567],
@@ -20,15 +29,28 @@ describe('example: RSI mean reversion', () => {
   });
 
   it('closes each trade by stop, target or the RSI midline', () => {
-    const reasons = result.events.filter((e) => e.name === 'DETECTOR_SIGNAL_INVALIDATED').map((e) => (e.payload as { reason: string }).reason);
-    expect(reasons).toEqual(['stop hit', 'target reached', 'stop hit', 'stop hit', 'stop hit', 'RSI back at 50', 'RSI back at 50']);
+    const reasons = result.events
+      .filter((e) => e.name === 'DETECTOR_SIGNAL_INVALIDATED')
+      .map((e) => (e.payload as { reason: string }).reason);
+    expect(reasons).toEqual([
+      'stop hit',
+      'target reached',
+      'stop hit',
+      'stop hit',
+      'stop hit',
+      'RSI back at 50',
+      'RSI back at 50',
+    ]);
     expect(result.events.filter((e) => e.name === 'DETECTOR_POSITION_CLOSE_REQUEST')).toHaveLength(7);
     expect(result.position).toBeUndefined();
   });
 
   it('signals exactly where a naive RSI leaves 30 or 70', () => {
     const candles = exampleCandles();
-    const r = refRsi(candles.map((c) => c.close), 14);
+    const r = refRsi(
+      candles.map((c) => c.close),
+      14,
+    );
     for (const s of result.signals) {
       const i = candles.findIndex((c) => c.time + 299_999 === s.createdAt);
       const [before, now] = [r[i - 1] ?? NaN, r[i] ?? NaN];

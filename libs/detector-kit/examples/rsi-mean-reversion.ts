@@ -68,7 +68,12 @@ export function exampleCandles() {
 }
 
 export function runExample() {
-  return runDetector(rsiMeanReversion, { candles: exampleCandles(), symbol: 'ETHUSDT', timeframe: 'min5', priceDecimals: 2 });
+  return runDetector(rsiMeanReversion, {
+    candles: exampleCandles(),
+    symbol: 'ETHUSDT',
+    timeframe: 'min5',
+    priceDecimals: 2,
+  });
 }
 
 /** The narration of a directly run example goes to stdout; nothing prints when the module is imported. */
@@ -79,12 +84,13 @@ function main(): void {
   for (const { name, payload, meta } of result.events) {
     const p = payload as Record<string, unknown>;
     const at = new Date(meta.timestamp ?? 0).toISOString().slice(11, 16);
-    const detail = name === 'DETECTOR_SIGNAL_GENERATED'
-      ? (() => {
-          const s = result.signals.find((x) => x.signalId === p['signalId']);
-          return `${s?.direction} @ ${s?.entry?.price} stop ${s?.stop?.price} target ${s?.targets?.[0]?.price} confidence ${s?.confidence.toFixed(2)}: ${s?.reason}`;
-        })()
-      : `${String(p['side'] ?? '')} ${String(p['reason'] ?? '')}`;
+    const detail =
+      name === 'DETECTOR_SIGNAL_GENERATED'
+        ? (() => {
+            const s = result.signals.find((x) => x.signalId === p['signalId']);
+            return `${s?.direction} @ ${s?.entry?.price} stop ${s?.stop?.price} target ${s?.targets?.[0]?.price} confidence ${s?.confidence.toFixed(2)}: ${s?.reason}`;
+          })()
+        : `${String(p['side'] ?? '')} ${String(p['reason'] ?? '')}`;
     say(`${at} ${name} ${detail}`);
   }
   say(`${result.signals.length} signals, ${result.events.length} events`);

@@ -146,8 +146,17 @@ function verdictOf<C>(
   // Joined rather than concatenated: one flat string, not a rope of a dozen nodes, and the reason
   // is kept with every signal the harness returns.
   const reason = [
-    direction, ' score ', score, ' ≥ ', isLong ? thresholds.long : thresholds.short, ' (', fired.join(', '), '); ',
-    isLong ? 'SHORT' : 'LONG', ' score ', isLong ? short : long,
+    direction,
+    ' score ',
+    score,
+    ' ≥ ',
+    isLong ? thresholds.long : thresholds.short,
+    ' (',
+    fired.join(', '),
+    '); ',
+    isLong ? 'SHORT' : 'LONG',
+    ' score ',
+    isLong ? short : long,
   ].join('');
   return { direction, score, confidence: total > 0 ? Math.min(1, score / total) : 0, rulesFired: fired, reason };
 }
@@ -182,6 +191,15 @@ export function compileRuleScorer<C>(rules: readonly Rule<C>[]): Scorer<C> {
     // A list changed after compiling (rules added or removed) is scored the generic way.
     if (rules.length !== count) return scoreRules(rules, thresholds, ctx);
     tally(rules as readonly Rule<unknown>[], ctx, out);
-    return verdictOf(rules, thresholds, out[0] as number, out[1] as number, out[2] as number, out[3] as number, out[4] as number, undefined);
+    return verdictOf(
+      rules,
+      thresholds,
+      out[0] as number,
+      out[1] as number,
+      out[2] as number,
+      out[3] as number,
+      out[4] as number,
+      undefined,
+    );
   };
 }

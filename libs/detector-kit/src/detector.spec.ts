@@ -35,7 +35,15 @@ describe('defineDetector', () => {
     ['no name', { name: ' ', inputs: { timeframes: ['min1'] }, evaluate: () => null }, /name/],
     ['no timeframes', { name: 'a', inputs: { timeframes: [] }, evaluate: () => null }, /timeframes/],
     ['neither rules nor evaluate', { name: 'a', inputs: { timeframes: ['min1'] } }, /either rules or evaluate/],
-    ['rules without thresholds', { name: 'a', inputs: { timeframes: ['min1'] }, rules: [{ id: 'r', direction: 'LONG', weight: 1, when: (): boolean => true }] }, /thresholds/],
+    [
+      'rules without thresholds',
+      {
+        name: 'a',
+        inputs: { timeframes: ['min1'] },
+        rules: [{ id: 'r', direction: 'LONG', weight: 1, when: (): boolean => true }],
+      },
+      /thresholds/,
+    ],
     [
       'duplicate rule ids',
       {
@@ -49,7 +57,16 @@ describe('defineDetector', () => {
       },
       /duplicate/,
     ],
-    ['zero weight', { name: 'a', inputs: { timeframes: ['min1'] }, thresholds: { long: 1, short: 1 }, rules: [{ id: 'r', direction: 'LONG', weight: 0, when: (): boolean => true }] }, /weight/],
+    [
+      'zero weight',
+      {
+        name: 'a',
+        inputs: { timeframes: ['min1'] },
+        thresholds: { long: 1, short: 1 },
+        rules: [{ id: 'r', direction: 'LONG', weight: 0, when: (): boolean => true }],
+      },
+      /weight/,
+    ],
   ])('rejects %s', (_label, spec, message) => {
     expect(() => defineDetector(spec as never)).toThrow(DetectorDefinitionError);
     expect(() => defineDetector(spec as never)).toThrow(message);
@@ -57,17 +74,41 @@ describe('defineDetector', () => {
 });
 
 describe('scoreRules', () => {
-  const rule = (id: string, direction: 'LONG' | 'SHORT', weight: number, fires: boolean) => ({ id, direction, weight, when: () => fires });
+  const rule = (id: string, direction: 'LONG' | 'SHORT', weight: number, fires: boolean) => ({
+    id,
+    direction,
+    weight,
+    when: () => fires,
+  });
 
   it('sums fired weights, attributes them and scales confidence by the direction total', () => {
-    const verdict = scoreRules([rule('a', 'LONG', 2, true), rule('b', 'LONG', 1, false), rule('c', 'LONG', 1, true), rule('d', 'SHORT', 1, true)], { long: 3, short: 2 }, {});
-    expect(verdict).toEqual({ direction: 'LONG', score: 3, confidence: 0.75, rulesFired: ['a', 'c'], reason: 'LONG score 3 ≥ 3 (a, c); SHORT score 1' });
+    const verdict = scoreRules(
+      [
+        rule('a', 'LONG', 2, true),
+        rule('b', 'LONG', 1, false),
+        rule('c', 'LONG', 1, true),
+        rule('d', 'SHORT', 1, true),
+      ],
+      { long: 3, short: 2 },
+      {},
+    );
+    expect(verdict).toEqual({
+      direction: 'LONG',
+      score: 3,
+      confidence: 0.75,
+      rulesFired: ['a', 'c'],
+      reason: 'LONG score 3 ≥ 3 (a, c); SHORT score 1',
+    });
   });
 
   it('stays silent below the threshold and on a tie between qualifying directions', () => {
     expect(scoreRules([rule('a', 'LONG', 1, true)], { long: 2, short: 2 }, {})).toBeUndefined();
-    expect(scoreRules([rule('a', 'LONG', 2, true), rule('b', 'SHORT', 2, true)], { long: 2, short: 2 }, {})).toBeUndefined();
-    expect(scoreRules([rule('a', 'LONG', 2, true), rule('b', 'SHORT', 3, true)], { long: 2, short: 2 }, {})?.direction).toBe('SHORT');
+    expect(
+      scoreRules([rule('a', 'LONG', 2, true), rule('b', 'SHORT', 2, true)], { long: 2, short: 2 }, {}),
+    ).toBeUndefined();
+    expect(
+      scoreRules([rule('a', 'LONG', 2, true), rule('b', 'SHORT', 3, true)], { long: 2, short: 2 }, {})?.direction,
+    ).toBe('SHORT');
   });
 
   it('compiled for a fixed rule list, gives what scoreRules gives (seeded rule sets, 1 to 40 rules)', () => {
@@ -121,11 +162,15 @@ describe('CSV and generated data', () => {
     expect(parseCandlesCsv('# data\n\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10\r\n')).toEqual([
       { time: Date.UTC(2024, 0, 1), open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 },
     ]);
-    expect(parseCandlesCsv('volume,time,close,low,high,open\n10,60000,1.5,0.5,2,1')).toEqual([{ time: 60000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 }]);
+    expect(parseCandlesCsv('volume,time,close,low,high,open\n10,60000,1.5,0.5,2,1')).toEqual([
+      { time: 60000, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 },
+    ]);
   });
 
   it('names the line of a bad row', () => {
-    expect(() => parseCandlesCsv('time,open,high,low,close,volume\n0,1,2,0.5,1.5,10\n60000,1,x,0.5,1.5,10')).toThrow(/line 3: high/);
+    expect(() => parseCandlesCsv('time,open,high,low,close,volume\n0,1,2,0.5,1.5,10\n60000,1,x,0.5,1.5,10')).toThrow(
+      /line 3: high/,
+    );
     expect(() => parseCandlesCsv('0,1,2,0.5,3,10')).toThrow(/line 1: prices/);
     expect(() => parseCandlesCsv('yesterday,1,2,0.5,1.5,10')).toThrow(/line 1: time/);
     expect(() => parseCandlesCsv('0,1,2')).toThrow(/line 1: expected 6 columns/);

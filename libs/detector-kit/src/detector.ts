@@ -180,8 +180,10 @@ export interface DetectorSpec<P extends ParamsSchema, I extends IndicatorSet> {
   managePosition?: boolean;
 }
 
-export interface Detector<P extends ParamsSchema = ParamsSchema, I extends IndicatorSet = IndicatorSet>
-  extends DetectorSpec<P, I> {
+export interface Detector<
+  P extends ParamsSchema = ParamsSchema,
+  I extends IndicatorSet = IndicatorSet,
+> extends DetectorSpec<P, I> {
   readonly kind: 'rules' | 'evaluate';
   readonly version: string;
   /** Validates and fills defaults; throws a ZodError on bad input. */

@@ -50,7 +50,10 @@ describe('emitted payloads', () => {
     thresholds: { long: 1, short: 1 },
     levels: (ctx, side) => {
       const s = side === 'LONG' ? 1 : -1;
-      return { stop: ctx.candle.close - s * 2 * ctx.values.atr, targets: [ctx.candle.close + s * ctx.values.atr, ctx.candle.close + s * 3 * ctx.values.atr] };
+      return {
+        stop: ctx.candle.close - s * 2 * ctx.values.atr,
+        targets: [ctx.candle.close + s * ctx.values.atr, ctx.candle.close + s * 3 * ctx.values.atr],
+      };
     },
     expires: { bars: 30 },
     managePosition: true,
@@ -69,10 +72,13 @@ describe('emitted payloads', () => {
     const bad = defineDetector({
       name: 'bad-score',
       inputs: { timeframes: ['min1'] },
-      evaluate: (ctx) => (ctx.barIndex === 1 ? { signal: { direction: 'LONG', score: Number.NaN, confidence: 0.5 } } : undefined),
+      evaluate: (ctx) =>
+        ctx.barIndex === 1 ? { signal: { direction: 'LONG', score: Number.NaN, confidence: 0.5 } } : undefined,
     });
     const candles = generateGbmCandles({ seed: 1, count: 3, startPrice: 100 });
     expect(() => runDetector(bad, { candles, symbol: 'BTCUSDT', timeframe: 'min1' })).toThrow(EventValidationError);
-    expect(runDetector(bad, { candles, symbol: 'BTCUSDT', timeframe: 'min1', validate: false }).signals).toHaveLength(1);
+    expect(runDetector(bad, { candles, symbol: 'BTCUSDT', timeframe: 'min1', validate: false }).signals).toHaveLength(
+      1,
+    );
   });
 });

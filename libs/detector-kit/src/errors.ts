@@ -16,6 +16,8 @@ export class DetectorParamsError extends Error {
     readonly detector: string,
     readonly issues: ParamIssue[],
   ) {
-    super(`Invalid params for detector ${detector}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`);
+    super(
+      `Invalid params for detector ${detector}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   }
 }

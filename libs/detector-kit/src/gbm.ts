@@ -70,7 +70,14 @@ export function generateGbmCandles(options: GbmOptions): Bar[] {
       if (price < low) low = price;
     }
     const volume = Math.round(baseVolume * (0.5 + rng()) * 1000) / 1000;
-    bars.push({ time: start + i * step, open: round(open), high: round(high), low: round(low), close: round(price), volume });
+    bars.push({
+      time: start + i * step,
+      open: round(open),
+      high: round(high),
+      low: round(low),
+      close: round(price),
+      volume,
+    });
   }
   return bars;
 }

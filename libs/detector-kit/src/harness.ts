@@ -39,7 +39,8 @@ export function runDetector<P extends ParamsSchema, I extends IndicatorSet>(
   detector: Detector<P, I>,
   options: RunDetectorOptions,
 ): DetectorRunResult {
-  const candles: readonly CandleLike[] = options.candles ?? (options.csv !== undefined ? parseCandlesCsv(options.csv) : []);
+  const candles: readonly CandleLike[] =
+    options.candles ?? (options.csv !== undefined ? parseCandlesCsv(options.csv) : []);
   const events: DetectorEmission[] = [];
   const errors: unknown[] = [];
   const validate = options.validate ?? true;

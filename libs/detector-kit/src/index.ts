@@ -48,6 +48,13 @@ export { tradeVolumeDelta, volumeDelta, vwap } from './indicators/volume';
 export type { VolumeDeltaValue, VwapOptions } from './indicators/volume';
 export { detectorParamsJsonSchema, parseDetectorParams } from './params';
 export { createDetectorRunner } from './runner';
-export type { CandleFeed, CandleOutcome, DetectorRunner, FeedSource, RunnerOptions, StreamSnapshot } from './runner-types';
+export type {
+  CandleFeed,
+  CandleOutcome,
+  DetectorRunner,
+  FeedSource,
+  RunnerOptions,
+  StreamSnapshot,
+} from './runner-types';
 export { createBarSeries } from './series';
 export type { BarSeries } from './series';

@@ -89,12 +89,28 @@ export function createLifecycle(deps: LifecycleDeps) {
     correlationId,
   });
 
-  function request(type: PositionAction['type'], side: TradeSide, m: Moment, signalId: string | undefined, extra: Partial<PositionRequestPayload>): void {
+  function request(
+    type: PositionAction['type'],
+    side: TradeSide,
+    m: Moment,
+    signalId: string | undefined,
+    extra: Partial<PositionRequestPayload>,
+  ): void {
     if (lastRequestBar !== m.barTime) requestSeq = 0;
     lastRequestBar = m.barTime;
     requestSeq += 1;
     const requestId = joinId([detectorKey, m.symbol, m.timeframe, m.barTime, type, requestSeq]);
-    const payload: PositionRequestPayload = Object.assign({ requestId, detectorKey, symbol: m.symbol, side, connectorType: deps.connectorType, marketType: deps.marketType }, extra);
+    const payload: PositionRequestPayload = Object.assign(
+      {
+        requestId,
+        detectorKey,
+        symbol: m.symbol,
+        side,
+        connectorType: deps.connectorType,
+        marketType: deps.marketType,
+      },
+      extra,
+    );
     if (signalId !== undefined) payload.signalId = signalId;
     const name = REQUEST_EVENT[type];
     deps.emit({ name, payload, meta: meta(m, signalId ?? requestId) });
@@ -109,7 +125,11 @@ export function createLifecycle(deps: LifecycleDeps) {
   }
 
   function invalidate(signal: LiveSignal, reason: string, m: Moment, closePosition: boolean): void {
-    deps.emit({ name: 'DETECTOR_SIGNAL_INVALIDATED', payload: { detectorKey, signalId: signal.signalId, symbol: m.symbol, reason }, meta: meta(m, signal.signalId) });
+    deps.emit({
+      name: 'DETECTOR_SIGNAL_INVALIDATED',
+      payload: { detectorKey, signalId: signal.signalId, symbol: m.symbol, reason },
+      meta: meta(m, signal.signalId),
+    });
     const position = deps.getPosition(m.symbol);
     if (closePosition && deps.managePosition && position?.side === signal.direction) {
       request('close', position.side, m, signal.signalId, { reason });
@@ -128,19 +148,39 @@ export function createLifecycle(deps: LifecycleDeps) {
     const rulesFired = draft.rulesFired ? draft.rulesFired.slice() : [];
     // Optional fields are assigned rather than spread in: conditional spreads are slow in V8.
     const payload: SignalPayload = {
-      signalId, detectorKey, symbol: m.symbol, direction: draft.direction, confidence, score, strategy: deps.strategy,
+      signalId,
+      detectorKey,
+      symbol: m.symbol,
+      direction: draft.direction,
+      confidence,
+      score,
+      strategy: deps.strategy,
       entry: { price: entry, type: draft.entryType ?? 'market' },
       targets: levelsOf(targets),
-      rulesFired, timeframe: m.timeframe, connectorType: deps.connectorType, marketType: deps.marketType, createdAt: m.timestamp,
+      rulesFired,
+      timeframe: m.timeframe,
+      connectorType: deps.connectorType,
+      marketType: deps.marketType,
+      createdAt: m.timestamp,
     };
     if (stop !== undefined) payload.stop = { price: stop, reason: 'stop' };
     if (draft.reason !== undefined) payload.reason = draft.reason;
     if (expiresAt !== undefined) payload.expiresAt = expiresAt;
     deps.emit({ name: 'DETECTOR_SIGNAL_GENERATED', payload, meta: meta(m, signalId) });
     const signal: LiveSignal = {
-      signalId, direction: draft.direction, score, confidence, entry: Number(entry), stop: stop === undefined ? undefined : Number(stop),
-      targets: numbersOf(targets), targetsHit: 0, createdAt: m.timestamp, ageBars: 0, rulesFired,
-      expiresAtBar: expiry?.bars, expiresAt,
+      signalId,
+      direction: draft.direction,
+      score,
+      confidence,
+      entry: Number(entry),
+      stop: stop === undefined ? undefined : Number(stop),
+      targets: numbersOf(targets),
+      targetsHit: 0,
+      createdAt: m.timestamp,
+      ageBars: 0,
+      rulesFired,
+      expiresAtBar: expiry?.bars,
+      expiresAt,
     };
     if (deps.managePosition) {
       const position = deps.getPosition(m.symbol);
@@ -169,7 +209,13 @@ export function createLifecycle(deps: LifecycleDeps) {
       signal.targetsHit = 0;
     }
     signal.confidence = confidence;
-    const payload: EventPayloadInput<'DETECTOR_SIGNAL_UPDATED'> = { detectorKey, signalId: signal.signalId, symbol: m.symbol, kind: 'signal', confidence };
+    const payload: EventPayloadInput<'DETECTOR_SIGNAL_UPDATED'> = {
+      detectorKey,
+      signalId: signal.signalId,
+      symbol: m.symbol,
+      kind: 'signal',
+      confidence,
+    };
     if (stopChanged && stop !== undefined) payload.stop = { price: stop, reason: 'stop' };
     if (targetsChanged) payload.targets = levelsOf(targets);
     if (draft.reason !== undefined) payload.reason = draft.reason;
@@ -202,10 +248,18 @@ export function createLifecycle(deps: LifecycleDeps) {
         return false;
       }
       const reason = targetReachedReason(signal.targetsHit);
-      deps.emit({ name: 'DETECTOR_SIGNAL_UPDATED', payload: { detectorKey, signalId: signal.signalId, symbol: m.symbol, kind: 'target_hit', reason }, meta: meta(m, signal.signalId) });
+      deps.emit({
+        name: 'DETECTOR_SIGNAL_UPDATED',
+        payload: { detectorKey, signalId: signal.signalId, symbol: m.symbol, kind: 'target_hit', reason },
+        meta: meta(m, signal.signalId),
+      });
       const position = deps.getPosition(m.symbol);
       if (deps.managePosition && position?.side === signal.direction) {
-        request('reduce', position.side, m, signal.signalId, { fraction: 1 / (remaining + 1), price: px(target) ?? String(target), reason });
+        request('reduce', position.side, m, signal.signalId, {
+          fraction: 1 / (remaining + 1),
+          price: px(target) ?? String(target),
+          reason,
+        });
       }
     }
     if (signal.expiresAtBar !== undefined && signal.ageBars >= signal.expiresAtBar) {
@@ -236,7 +290,13 @@ export function createLifecycle(deps: LifecycleDeps) {
     if (action.type === 'open') {
       request('open', action.side ?? signal?.direction ?? 'LONG', m, signal?.signalId, extra);
     } else if (action.type === 'flip') {
-      request('flip', opposite(position?.side ?? action.side ?? signal?.direction ?? 'SHORT'), m, signal?.signalId, extra);
+      request(
+        'flip',
+        opposite(position?.side ?? action.side ?? signal?.direction ?? 'SHORT'),
+        m,
+        signal?.signalId,
+        extra,
+      );
     } else if (position !== undefined) {
       if (action.type === 'reduce') extra.fraction = action.fraction ?? 0.5;
       request(action.type, position.side, m, signal?.signalId ?? position.signalId, extra);

@@ -41,7 +41,11 @@ export type ModuleImporter = (file: string) => Promise<unknown>;
 const importModule: ModuleImporter = (file) => import(file);
 
 /** Every detector a module exports (default or named), in export order; `importer` replaces import() (a worker thread with only a require hook). */
-export async function loadDetectorModule(path: string, cwd: string = process.cwd(), importer: ModuleImporter = importModule): Promise<Detector[]> {
+export async function loadDetectorModule(
+  path: string,
+  cwd: string = process.cwd(),
+  importer: ModuleImporter = importModule,
+): Promise<Detector[]> {
   const file = isAbsolute(path) ? path : resolve(cwd, path);
   let mod: Record<string, unknown>;
   try {

@@ -7,10 +7,18 @@ describe('detectorParamsJsonSchema', () => {
     const detector = defineDetector({
       name: 'schema-demo',
       inputs: { timeframes: ['min1'] },
-      params: z.object({ fast: z.number().int().min(2).default(9), mode: z.enum(['a', 'b']).default('a'), strict: z.boolean().default(false) }),
+      params: z.object({
+        fast: z.number().int().min(2).default(9),
+        mode: z.enum(['a', 'b']).default('a'),
+        strict: z.boolean().default(false),
+      }),
       evaluate: () => null,
     });
-    const schema = detectorParamsJsonSchema(detector) as { type: string; properties: Record<string, Record<string, unknown>>; required?: string[] };
+    const schema = detectorParamsJsonSchema(detector) as {
+      type: string;
+      properties: Record<string, Record<string, unknown>>;
+      required?: string[];
+    };
     expect(schema.type).toBe('object');
     expect(schema.properties['fast']).toMatchObject({ type: 'integer', minimum: 2, default: 9 });
     expect(schema.properties['mode']).toMatchObject({ enum: ['a', 'b'] });

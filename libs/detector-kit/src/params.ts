@@ -8,7 +8,10 @@ export function parseDetectorParams(detector: Detector, input: unknown): Record<
     return detector.parseParams(input);
   } catch (error) {
     if (error instanceof z.ZodError) {
-      throw new DetectorParamsError(detector.name, error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+      throw new DetectorParamsError(
+        detector.name,
+        error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+      );
     }
     throw error;
   }

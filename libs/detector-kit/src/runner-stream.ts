@@ -54,13 +54,35 @@ export function buildStream(init: {
   const { detector, params, base } = init;
   const indicators = detector.setup ? detector.setup(params) : {};
   const series = createBarSeries(init.history);
-  const ctx = createContext<unknown, IndicatorSet>({ params, symbol: base.symbol, timeframe: base.timeframe, series, indicators });
+  const ctx = createContext<unknown, IndicatorSet>({
+    params,
+    symbol: base.symbol,
+    timeframe: base.timeframe,
+    series,
+    indicators,
+  });
   const keys = Object.keys(indicators);
   const list = keys.map((key) => indicators[key] as AnyIndicator);
   const candleFed = list.filter((i) => i.feed === 'candle').map((i) => (i.update as (b: Bar) => unknown).bind(i));
   const stream: Stream = {
-    ...base, indicators, keys, list, candleFed, series, ctx, bars: 0, lastTime: undefined, current: emptyValues(keys), spare: emptyValues(keys), swap: swapFor(keys), ready: false, signal: undefined,
-    symbolState: init.symbolState, candle: undefined, source: {}, momentNow: () => init.momentOf(stream),
+    ...base,
+    indicators,
+    keys,
+    list,
+    candleFed,
+    series,
+    ctx,
+    bars: 0,
+    lastTime: undefined,
+    current: emptyValues(keys),
+    spare: emptyValues(keys),
+    swap: swapFor(keys),
+    ready: false,
+    signal: undefined,
+    symbolState: init.symbolState,
+    candle: undefined,
+    source: {},
+    momentNow: () => init.momentOf(stream),
   };
   return stream;
 }
@@ -88,8 +110,14 @@ function swapFor(keys: readonly string[]): Swap {
   const id = JSON.stringify(keys);
   let swap = swaps.get(id);
   if (swap === undefined) {
-    const lines = keys.map((key, i) => `v = list[${i}].value; values[${JSON.stringify(key)}] = v; if (v === undefined) complete = false;`);
-    swap = new Function('values', 'list', `'use strict'; let v; let complete = true; ${lines.join(' ')} return complete;`) as Swap;
+    const lines = keys.map(
+      (key, i) => `v = list[${i}].value; values[${JSON.stringify(key)}] = v; if (v === undefined) complete = false;`,
+    );
+    swap = new Function(
+      'values',
+      'list',
+      `'use strict'; let v; let complete = true; ${lines.join(' ')} return complete;`,
+    ) as Swap;
     swaps.set(id, swap);
   }
   return swap;

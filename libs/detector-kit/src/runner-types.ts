@@ -59,7 +59,12 @@ export interface DetectorRunner {
   readonly params: Record<string, unknown>;
   onCandle(candle: CandleFeed, source?: FeedSource): CandleOutcome;
   onTrade(trade: TradeLike & { symbol?: string }, source?: FeedSource): void;
-  onOrderBook(book: { symbol: string; time: number; bids: readonly { price: number | string; volume: number | string }[]; asks: readonly { price: number | string; volume: number | string }[] }): void;
+  onOrderBook(book: {
+    symbol: string;
+    time: number;
+    bids: readonly { price: number | string; volume: number | string }[];
+    asks: readonly { price: number | string; volume: number | string }[];
+  }): void;
   /** The host's view of the position (from fills); overrides what the runner inferred. */
   setPosition(symbol: string, position: Omit<PositionState, 'source'> | undefined): void;
   getPosition(symbol: string): PositionState | undefined;

@@ -27,10 +27,14 @@ function bars(rows: [number, number, number][]): Bar[] {
     return bar;
   });
 }
-const flat = (n: number, price = 100) => bars(Array.from({ length: n }, () => [price - 1, price + 1, price] as [number, number, number]));
+const flat = (n: number, price = 100) =>
+  bars(Array.from({ length: n }, () => [price - 1, price + 1, price] as [number, number, number]));
 
 /** A detector whose output per bar comes from a script, to drive the lifecycle precisely. */
-function scripted(script: Record<number, DetectorOutput | (() => EvaluateResult)>, extra: { managePosition?: boolean; expires?: { bars?: number; ms?: number } } = {}) {
+function scripted(
+  script: Record<number, DetectorOutput | (() => EvaluateResult)>,
+  extra: { managePosition?: boolean; expires?: { bars?: number; ms?: number } } = {},
+) {
   return defineDetector({
     name: 'scripted',
     inputs: { timeframes: ['min1'] },
@@ -41,11 +45,27 @@ function scripted(script: Record<number, DetectorOutput | (() => EvaluateResult)
     ...extra,
   });
 }
-const names = (events: DetectorEmission[]) => events.map((e) => `${e.name.replace('DETECTOR_', '')}${'reason' in e.payload && e.payload.reason ? `: ${e.payload.reason}` : ''}`);
+const names = (events: DetectorEmission[]) =>
+  events.map(
+    (e) =>
+      `${e.name.replace('DETECTOR_', '')}${'reason' in e.payload && e.payload.reason ? `: ${e.payload.reason}` : ''}`,
+  );
 
 describe('signal lifecycle', () => {
   it('generates a signal with full attribution, catalog-valid, correlated to its candle', () => {
-    const detector = scripted({ 1: { signal: { direction: 'LONG', score: 3, confidence: 0.75, stop: 95.123456789, targets: [110, 120], rulesFired: ['a', 'b'], reason: 'why' } } });
+    const detector = scripted({
+      1: {
+        signal: {
+          direction: 'LONG',
+          score: 3,
+          confidence: 0.75,
+          stop: 95.123456789,
+          targets: [110, 120],
+          rulesFired: ['a', 'b'],
+          reason: 'why',
+        },
+      },
+    });
     const { signals, events } = runDetector(detector, { candles: flat(3), symbol: 'BTCUSDT', timeframe: 'min1' });
     expect(signals).toEqual([
       {
@@ -94,7 +114,10 @@ describe('signal lifecycle', () => {
   });
 
   it('an opposite signal invalidates the live one and flips the position', () => {
-    const detector = scripted({ 1: { signal: { direction: 'LONG' } }, 3: { signal: { direction: 'SHORT' } } }, { managePosition: true });
+    const detector = scripted(
+      { 1: { signal: { direction: 'LONG' } }, 3: { signal: { direction: 'SHORT' } } },
+      { managePosition: true },
+    );
     const { events, position } = runDetector(detector, { candles: flat(4), symbol: 'X', timeframe: 'min1' });
     expect(names(events)).toEqual([
       'SIGNAL_GENERATED',
@@ -122,8 +145,16 @@ describe('signal lifecycle', () => {
   });
 
   it('reduces at intermediate targets, closes at the last one', () => {
-    const detector = scripted({ 0: { signal: { direction: 'LONG', stop: 90, targets: [102, 104] } } }, { managePosition: true });
-    const candles = bars([[99, 101, 100], [99, 102.5, 102], [101, 103, 103], [102, 105, 104]]);
+    const detector = scripted(
+      { 0: { signal: { direction: 'LONG', stop: 90, targets: [102, 104] } } },
+      { managePosition: true },
+    );
+    const candles = bars([
+      [99, 101, 100],
+      [99, 102.5, 102],
+      [101, 103, 103],
+      [102, 105, 104],
+    ]);
     const { events, position } = runDetector(detector, { candles, symbol: 'X', timeframe: 'min1' });
     expect(names(events)).toEqual([
       'SIGNAL_GENERATED',
@@ -138,8 +169,14 @@ describe('signal lifecycle', () => {
   });
 
   it('the stop wins when stop and target fall in the same bar', () => {
-    const detector = scripted({ 0: { signal: { direction: 'SHORT', stop: 101.5, targets: [98] } } }, { managePosition: true });
-    const candles = bars([[99, 101, 100], [97, 102, 100]]);
+    const detector = scripted(
+      { 0: { signal: { direction: 'SHORT', stop: 101.5, targets: [98] } } },
+      { managePosition: true },
+    );
+    const candles = bars([
+      [99, 101, 100],
+      [97, 102, 100],
+    ]);
     expect(names(runDetector(detector, { candles, symbol: 'X', timeframe: 'min1' }).events).slice(2)).toEqual([
       'SIGNAL_INVALIDATED: stop hit',
       'POSITION_CLOSE_REQUEST: stop hit',
@@ -153,16 +190,26 @@ describe('signal lifecycle', () => {
       2: { invalidate: 'changed my mind', actions: [{ type: 'close' }] },
     });
     const { events } = runDetector(detector, { candles: flat(3), symbol: 'X', timeframe: 'min1' });
-    expect(names(events)).toEqual(['SIGNAL_GENERATED', 'POSITION_OPEN_REQUEST', 'POSITION_REDUCE_REQUEST: scale out', 'SIGNAL_INVALIDATED: changed my mind', 'POSITION_CLOSE_REQUEST']);
+    expect(names(events)).toEqual([
+      'SIGNAL_GENERATED',
+      'POSITION_OPEN_REQUEST',
+      'POSITION_REDUCE_REQUEST: scale out',
+      'SIGNAL_INVALIDATED: changed my mind',
+      'POSITION_CLOSE_REQUEST',
+    ]);
     expect(events[1]?.payload).toMatchObject({ side: 'LONG', quantity: '0.5', stopLoss: '95' });
     expect(events[2]?.payload).toMatchObject({ fraction: 0.25, signalId: `scripted:X:min1:${T0}` });
-    const ids = events.filter((e) => e.name.startsWith('DETECTOR_POSITION')).map((e) => (e.payload as { requestId: string }).requestId);
+    const ids = events
+      .filter((e) => e.name.startsWith('DETECTOR_POSITION'))
+      .map((e) => (e.payload as { requestId: string }).requestId);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('invalidateAll withdraws every live signal', () => {
     const out: DetectorEmission[] = [];
-    const runner = createDetectorRunner(scripted({ 1: { signal: { direction: 'LONG' } } }), { emit: (e) => out.push(e) });
+    const runner = createDetectorRunner(scripted({ 1: { signal: { direction: 'LONG' } } }), {
+      emit: (e) => out.push(e),
+    });
     for (const symbol of ['A', 'B']) flat(2).forEach((c) => runner.onCandle(c, { symbol, timeframe: 'min1' }));
     runner.invalidateAll('detector blocked');
     expect(out.filter((e) => e.name === 'DETECTOR_SIGNAL_INVALIDATED').map((e) => e.payload)).toEqual([
@@ -219,9 +266,14 @@ describe('runner input handling', () => {
     expect(runner.onCandle(e, src)).toBe('stale');
   });
 
-  it('invalidates one stream\'s live signal and leaves the others', () => {
+  it("invalidates one stream's live signal and leaves the others", () => {
     const out: DetectorEmission[] = [];
-    const always = defineDetector({ name: 'always', version: '1', inputs: { timeframes: ['min1'] }, evaluate: () => ({ direction: 'LONG' }) });
+    const always = defineDetector({
+      name: 'always',
+      version: '1',
+      inputs: { timeframes: ['min1'] },
+      evaluate: () => ({ direction: 'LONG' }),
+    });
     const runner = createDetectorRunner(always, { emit: (e) => out.push(e) });
     const bar = must(flat(1)[0]);
     runner.onCandle(bar, { symbol: 'BTCUSDT', timeframe: 'min1' });
@@ -229,7 +281,9 @@ describe('runner input handling', () => {
     expect(runner.invalidate('BTCUSDT', 'min1', 'data gap')).toBe(true);
     expect(runner.invalidate('BTCUSDT', 'min1', 'data gap')).toBe(false);
     expect(runner.invalidate('SOLUSDT', 'min1', 'data gap')).toBe(false);
-    expect(out.filter((e) => e.name === 'DETECTOR_SIGNAL_INVALIDATED').map((e) => e.payload)).toEqual([expect.objectContaining({ symbol: 'BTCUSDT', reason: 'data gap' })]);
+    expect(out.filter((e) => e.name === 'DETECTOR_SIGNAL_INVALIDATED').map((e) => e.payload)).toEqual([
+      expect.objectContaining({ symbol: 'BTCUSDT', reason: 'data gap' }),
+    ]);
     expect(runner.snapshot('ETHUSDT', 'min1')?.signal).toBeDefined();
   });
 
@@ -271,7 +325,12 @@ describe('runner input handling', () => {
       },
     });
     const runner = createDetectorRunner(detector, { emit: ignore });
-    runner.onOrderBook({ symbol: 'X', time: T0, bids: [{ price: '99.5', volume: '2' }], asks: [{ price: '100.5', volume: 1 }] });
+    runner.onOrderBook({
+      symbol: 'X',
+      time: T0,
+      bids: [{ price: '99.5', volume: '2' }],
+      asks: [{ price: '100.5', volume: 1 }],
+    });
     expect(runner.onCandle(must(flat(1)[0]), { symbol: 'X', timeframe: 'min1' })).toBe('warming');
     runner.onTrade({ time: T0 + MIN + 1, price: '100', volume: '3', side: 'LONG' }, { symbol: 'X' });
     runner.onTrade({ time: T0 + MIN + 2, price: 101, volume: 1, side: 'SHORT', symbol: 'X' });
@@ -280,7 +339,11 @@ describe('runner input handling', () => {
   });
 
   it('replays identically and accepts CSV input', () => {
-    const csv = 'time,open,high,low,close,volume\n' + flat(5).map((b) => [b.time, b.open, b.high, b.low, b.close, b.volume].join(',')).join('\n');
+    const csv =
+      'time,open,high,low,close,volume\n' +
+      flat(5)
+        .map((b) => [b.time, b.open, b.high, b.low, b.close, b.volume].join(','))
+        .join('\n');
     const a = runDetector(counting, { csv, symbol: 'BTCUSDT', timeframe: 'min1' });
     const b = runDetector(counting, { candles: flat(5), symbol: 'BTCUSDT', timeframe: 'min1' });
     expect(a.events).toHaveLength(1);

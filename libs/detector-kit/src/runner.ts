@@ -7,7 +7,14 @@ import type { ActiveSignal, Detector, DetectorOutput, IndicatorSet, ParamsSchema
 import { joinId } from './emission';
 import { createLifecycle } from './lifecycle';
 import { parseDetectorParams } from './params';
-import type { CandleFeed, CandleOutcome, DetectorRunner, FeedSource, RunnerOptions, StreamSnapshot } from './runner-types';
+import type {
+  CandleFeed,
+  CandleOutcome,
+  DetectorRunner,
+  FeedSource,
+  RunnerOptions,
+  StreamSnapshot,
+} from './runner-types';
 import type { Moment } from './lifecycle';
 import { buildStream, resetStream, swapValues } from './runner-stream';
 import type { Stream, SymbolState } from './runner-stream';
@@ -36,12 +43,14 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
   const symbolStates = new Map<string, SymbolState>();
   const stateOf = (symbol: string): SymbolState => {
     let state = symbolStates.get(symbol);
-    if (state === undefined) symbolStates.set(symbol, (state = { position: undefined, book: undefined, trade: undefined }));
+    if (state === undefined)
+      symbolStates.set(symbol, (state = { position: undefined, book: undefined, trade: undefined }));
     return state;
   };
   const warmup = detector.inputs.warmup ?? 0;
   const history = detector.inputs.history ?? Math.max(warmup, 100);
-  const symbols = detector.inputs.symbols && detector.inputs.symbols.length > 0 ? new Set(detector.inputs.symbols) : undefined;
+  const symbols =
+    detector.inputs.symbols && detector.inputs.symbols.length > 0 ? new Set(detector.inputs.symbols) : undefined;
   const lifecycle = createLifecycle({
     detectorKey,
     strategy: detector.name,
@@ -56,14 +65,22 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
   });
 
   const build = (base: Pick<Stream, 'symbol' | 'timeframe'>): Stream =>
-    buildStream({ detector, params, history, base, symbolState: stateOf(base.symbol), momentOf: (st) => moment(st, st.candle as CandleFeed, st.source) });
+    buildStream({
+      detector,
+      params,
+      history,
+      base,
+      symbolState: stateOf(base.symbol),
+      momentOf: (st) => moment(st, st.candle as CandleFeed, st.source),
+    });
 
   // Streams by symbol then time frame: no key string is built per candle.
   const bySymbol = new Map<string, Map<TimeFrame, Stream>>();
   // The stream of the previous candle: a feed is usually one stream's candles in a row.
   let lastStream: Stream | undefined;
   const streamFor = (symbol: string, timeframe: TimeFrame): Stream | undefined => {
-    if (lastStream !== undefined && lastStream.symbol === symbol && lastStream.timeframe === timeframe) return lastStream;
+    if (lastStream !== undefined && lastStream.symbol === symbol && lastStream.timeframe === timeframe)
+      return lastStream;
     const existing = bySymbol.get(symbol)?.get(timeframe);
     if (existing) return (lastStream = existing);
     if (symbols && !symbols.has(symbol)) return undefined;
@@ -116,7 +133,8 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
     if (candle.closed === false) return 'ignored';
     const symbol = source.symbol ?? candle.symbol;
     const timeframe = source.timeframe ?? candle.interval;
-    if (symbol === undefined || timeframe === undefined) throw new TypeError('onCandle needs a symbol and a timeframe (on the candle or in source)');
+    if (symbol === undefined || timeframe === undefined)
+      throw new TypeError('onCandle needs a symbol and a timeframe (on the candle or in source)');
     const stream = streamFor(symbol, timeframe);
     if (!stream) return 'ignored';
     if (stream.lastTime !== undefined) {
@@ -178,7 +196,12 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
   const withdraw = (stream: Stream, reason: string, closePosition: boolean): boolean => {
     if (!stream.signal) return false;
     const time = stream.lastTime ?? 0;
-    lifecycle.invalidate(stream.signal, reason, moment(stream, { time, open: 0, high: 0, low: 0, close: 0, volume: 0 }, {}), closePosition);
+    lifecycle.invalidate(
+      stream.signal,
+      reason,
+      moment(stream, { time, open: 0, high: 0, low: 0, close: 0, volume: 0 }, {}),
+      closePosition,
+    );
     stream.signal = undefined;
     return true;
   };
@@ -214,7 +237,8 @@ export function createDetectorRunner<P extends ParamsSchema, I extends Indicator
       }
     },
     onOrderBook(book) {
-      const sum = (levels: readonly { volume: number | string }[]) => levels.reduce((acc, l) => acc + Number(l.volume), 0);
+      const sum = (levels: readonly { volume: number | string }[]) =>
+        levels.reduce((acc, l) => acc + Number(l.volume), 0);
       const bid = book.bids[0];
       const ask = book.asks[0];
       stateOf(book.symbol).book = {

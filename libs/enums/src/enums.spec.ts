@@ -33,8 +33,22 @@ describe('enums', () => {
   });
 
   it('names once which order types need a price and which a stopPrice', () => {
-    expect(ORDER_TYPE_VALUES.filter(isLimitPricedOrderType)).toEqual(['LIMIT', 'LIMIT_MAKER', 'STOP', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT', 'TAKE_PROFIT']);
-    expect(ORDER_TYPE_VALUES.filter(isStopPricedOrderType)).toEqual(['STOP', 'STOP_MARKET', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT', 'TAKE_PROFIT_MARKET', 'TAKE_PROFIT']);
+    expect(ORDER_TYPE_VALUES.filter(isLimitPricedOrderType)).toEqual([
+      'LIMIT',
+      'LIMIT_MAKER',
+      'STOP',
+      'STOP_LOSS_LIMIT',
+      'TAKE_PROFIT_LIMIT',
+      'TAKE_PROFIT',
+    ]);
+    expect(ORDER_TYPE_VALUES.filter(isStopPricedOrderType)).toEqual([
+      'STOP',
+      'STOP_MARKET',
+      'STOP_LOSS_LIMIT',
+      'TAKE_PROFIT_LIMIT',
+      'TAKE_PROFIT_MARKET',
+      'TAKE_PROFIT',
+    ]);
     expect([...LIMIT_PRICED_ORDER_TYPES].sort()).toEqual(ORDER_TYPE_VALUES.filter(isLimitPricedOrderType).sort());
     expect([...STOP_PRICED_ORDER_TYPES].sort()).toEqual(ORDER_TYPE_VALUES.filter(isStopPricedOrderType).sort());
     expect(isStopPricedOrderType('TRAILING_STOP_MARKET')).toBe(false);

@@ -46,7 +46,9 @@ export const LIMIT_PRICED_ORDER_TYPES: readonly OrderType[] = [
 ];
 
 /** Order types that need a `stopPrice`, their trigger (trailing stops trigger on a callback instead). */
-export const STOP_PRICED_ORDER_TYPES: readonly OrderType[] = TRIGGERED_ORDER_TYPES.filter((t) => t !== OrderType.TRAILING_STOP_MARKET);
+export const STOP_PRICED_ORDER_TYPES: readonly OrderType[] = TRIGGERED_ORDER_TYPES.filter(
+  (t) => t !== OrderType.TRAILING_STOP_MARKET,
+);
 
 // Sets for the checks: the simulator's order path asks them for every order.
 const LIMIT_PRICED = new Set<string>(LIMIT_PRICED_ORDER_TYPES);

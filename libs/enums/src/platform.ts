@@ -18,7 +18,12 @@ export type DetectorStatus = (typeof DetectorStatus)[keyof typeof DetectorStatus
 export const DETECTOR_STATUS_VALUES: readonly DetectorStatus[] = Object.values(DetectorStatus);
 
 /** Kinds of app that register with the provider and are reachable through its proxy. */
-export const AppType = { advisor: 'advisor', inspector: 'inspector', detector: 'detector', notifier: 'notifier' } as const;
+export const AppType = {
+  advisor: 'advisor',
+  inspector: 'inspector',
+  detector: 'detector',
+  notifier: 'notifier',
+} as const;
 export type AppType = (typeof AppType)[keyof typeof AppType];
 export const APP_TYPE_VALUES: readonly AppType[] = Object.values(AppType);
 

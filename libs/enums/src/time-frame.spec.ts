@@ -4,27 +4,49 @@ const utc = (iso: string): number => Date.parse(iso);
 
 describe('parseTimeFrame', () => {
   it.each([
-    ['min1', 'min1'], ['M1', 'min1'], ['1m', 'min1'], ['m1', 'min1'], ['MIN1', 'min1'],
-    ['min5', 'min5'], ['M5', 'min5'], ['5m', 'min5'],
-    ['min15', 'min15'], ['M15', 'min15'], ['15m', 'min15'],
-    ['min30', 'min30'], ['M30', 'min30'], ['30m', 'min30'],
-    ['h1', 'h1'], ['H1', 'h1'], ['1h', 'h1'], ['1H', 'h1'],
-    ['h2', 'h2'], ['H2', 'h2'], ['2h', 'h2'],
-    ['h4', 'h4'], ['H4', 'h4'], ['4h', 'h4'],
-    ['day', 'day'], ['D1', 'day'], ['1d', 'day'], ['1D', 'day'],
-    ['week', 'week'], ['W1', 'week'], ['1w', 'week'], ['1W', 'week'],
-    ['month', 'month'], ['MN1', 'month'], ['1M', 'month'],
+    ['min1', 'min1'],
+    ['M1', 'min1'],
+    ['1m', 'min1'],
+    ['m1', 'min1'],
+    ['MIN1', 'min1'],
+    ['min5', 'min5'],
+    ['M5', 'min5'],
+    ['5m', 'min5'],
+    ['min15', 'min15'],
+    ['M15', 'min15'],
+    ['15m', 'min15'],
+    ['min30', 'min30'],
+    ['M30', 'min30'],
+    ['30m', 'min30'],
+    ['h1', 'h1'],
+    ['H1', 'h1'],
+    ['1h', 'h1'],
+    ['1H', 'h1'],
+    ['h2', 'h2'],
+    ['H2', 'h2'],
+    ['2h', 'h2'],
+    ['h4', 'h4'],
+    ['H4', 'h4'],
+    ['4h', 'h4'],
+    ['day', 'day'],
+    ['D1', 'day'],
+    ['1d', 'day'],
+    ['1D', 'day'],
+    ['week', 'week'],
+    ['W1', 'week'],
+    ['1w', 'week'],
+    ['1W', 'week'],
+    ['month', 'month'],
+    ['MN1', 'month'],
+    ['1M', 'month'],
     [' h4 ', 'h4'],
   ])('%j -> %s', (input, expected) => {
     expect(parseTimeFrame(input)).toBe(expected);
   });
 
-  it.each(['', 'x', '2m', '3h', '5M', '2M', '1y', 'min2', 'h3', '1', 'm', 'minute1', '1 m'])(
-    'rejects %j',
-    (input) => {
-      expect(parseTimeFrame(input)).toBeUndefined();
-    },
-  );
+  it.each(['', 'x', '2m', '3h', '5M', '2M', '1y', 'min2', 'h3', '1', 'm', 'minute1', '1 m'])('rejects %j', (input) => {
+    expect(parseTimeFrame(input)).toBeUndefined();
+  });
 
   it('round-trips every domain name', () => {
     for (const tf of TIME_FRAME_VALUES) expect(parseTimeFrame(tf)).toBe(tf);

@@ -39,22 +39,42 @@ const FIXED_MS: Record<FixedTimeFrame, number> = {
 // Case-insensitive spellings. The short forms are matched separately below because `1m`
 // (minute) and `1M` (month) differ only in case.
 const ALIASES: Record<string, TimeFrame> = {
-  min1: 'min1', m1: 'min1', minute: 'min1',
-  min5: 'min5', m5: 'min5',
-  min15: 'min15', m15: 'min15',
-  min30: 'min30', m30: 'min30',
-  h1: 'h1', hour: 'h1',
+  min1: 'min1',
+  m1: 'min1',
+  minute: 'min1',
+  min5: 'min5',
+  m5: 'min5',
+  min15: 'min15',
+  m15: 'min15',
+  min30: 'min30',
+  m30: 'min30',
+  h1: 'h1',
+  hour: 'h1',
   h2: 'h2',
   h4: 'h4',
-  day: 'day', d1: 'day', d: 'day',
-  week: 'week', w1: 'week', w: 'week',
-  month: 'month', mn1: 'month', mn: 'month', '1mo': 'month', '1mon': 'month',
+  day: 'day',
+  d1: 'day',
+  d: 'day',
+  week: 'week',
+  w1: 'week',
+  w: 'week',
+  month: 'month',
+  mn1: 'month',
+  mn: 'month',
+  '1mo': 'month',
+  '1mon': 'month',
 };
 
 const SHORT: Record<string, TimeFrame> = {
-  '1m': 'min1', '5m': 'min5', '15m': 'min15', '30m': 'min30',
-  '1h': 'h1', '2h': 'h2', '4h': 'h4',
-  '1d': 'day', '1w': 'week',
+  '1m': 'min1',
+  '5m': 'min5',
+  '15m': 'min15',
+  '30m': 'min30',
+  '1h': 'h1',
+  '2h': 'h2',
+  '4h': 'h4',
+  '1d': 'day',
+  '1w': 'week',
 };
 
 export function isTimeFrame(value: unknown): value is TimeFrame {

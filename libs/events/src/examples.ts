@@ -97,7 +97,12 @@ export const EVENT_EXAMPLES: { readonly [N in EventName]: EventPayloadInput<N> }
     L: 5000,
     n: 5000,
   },
-  PROVIDER_APP_REGISTERED: { appType: 'detector', appKey: 'detector', baseUrl: 'http://127.0.0.1:8083', registeredAt: T },
+  PROVIDER_APP_REGISTERED: {
+    appType: 'detector',
+    appKey: 'detector',
+    baseUrl: 'http://127.0.0.1:8083',
+    registeredAt: T,
+  },
   PROVIDER_APP_HEARTBEAT: { appType: 'detector', appKey: 'detector', at: T },
   PROVIDER_APP_UNREGISTERED: { appType: 'detector', appKey: 'detector', reason: 'expired' },
   PROVIDER_REPLAY_PROGRESS: {

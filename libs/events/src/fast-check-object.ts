@@ -42,9 +42,19 @@ export function checksOf(node: ZodNode): ZodCheckLike[] {
 function numberChecksSource(checks: readonly ZodCheckLike[], v: string): string | undefined {
   const parts: string[] = [];
   for (const check of checks) {
-    const def = check._zod.def as { check?: string; value?: unknown; inclusive?: boolean; format?: string; when?: unknown };
+    const def = check._zod.def as {
+      check?: string;
+      value?: unknown;
+      inclusive?: boolean;
+      format?: string;
+      when?: unknown;
+    };
     if (def.when !== undefined) return undefined;
-    if ((def.check === 'greater_than' || def.check === 'less_than') && typeof def.value === 'number' && Number.isFinite(def.value)) {
+    if (
+      (def.check === 'greater_than' || def.check === 'less_than') &&
+      typeof def.value === 'number' &&
+      Number.isFinite(def.value)
+    ) {
       const op = def.check === 'greater_than' ? (def.inclusive ? '>=' : '>') : def.inclusive ? '<=' : '<';
       parts.push(`${v} ${op} ${String(def.value)}`);
     } else if (def.check === 'number_format' && def.format === 'safeint') parts.push(`Number.isSafeInteger(${v})`);
@@ -58,7 +68,12 @@ function numberChecksSource(checks: readonly ZodCheckLike[], v: string): string 
  * anything else calls its compiled check through `ref` (one callee per call site, so the engine
  * can inline it, where a shared closure calling many different checks cannot).
  */
-function expressionOf(node: ZodNode, v: string, ref: (helper: unknown) => string, compile: (schema: z.ZodType) => FastCheck): string {
+function expressionOf(
+  node: ZodNode,
+  v: string,
+  ref: (helper: unknown) => string,
+  compile: (schema: z.ZodType) => FastCheck,
+): string {
   const def = node._zod.def;
   const call = () => `${ref(compile(node as unknown as z.ZodType))}(${v})`;
   if (def.coerce === true) return 'false';

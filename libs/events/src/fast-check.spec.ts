@@ -19,8 +19,37 @@ function rng(seed: number): () => number {
 }
 
 const ODD_VALUES: unknown[] = [
-  undefined, null, '', ' ', '0', '-0', '1.50', '1e5', '-1', '0.001', 'abc', 'BTC USDT', 'x'.repeat(200), 0, -1, 1.5, 1e21,
-  Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60, true, {}, [], ['a'], [{}], { price: '1' }, 'LONG', 'market', 'min1', 'spot', 'sim',
+  undefined,
+  null,
+  '',
+  ' ',
+  '0',
+  '-0',
+  '1.50',
+  '1e5',
+  '-1',
+  '0.001',
+  'abc',
+  'BTC USDT',
+  'x'.repeat(200),
+  0,
+  -1,
+  1.5,
+  1e21,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  2 ** 60,
+  true,
+  {},
+  [],
+  ['a'],
+  [{}],
+  { price: '1' },
+  'LONG',
+  'market',
+  'min1',
+  'spot',
+  'sim',
 ];
 
 type Json = Record<string, unknown>;
@@ -55,7 +84,10 @@ function mutations(payload: unknown, random: () => number, count: number): unkno
   return out;
 }
 
-function validateOrError(name: EventName, payload: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
+function validateOrError(
+  name: EventName,
+  payload: unknown,
+): { ok: true; value: unknown } | { ok: false; message: string } {
   try {
     return { ok: true, value: validateEventPayload(name, payload) };
   } catch (error) {
@@ -77,7 +109,12 @@ describe('compiled fast check', () => {
         const zod = schema.safeParse(payload);
         if (check(payload)) {
           fast += 1;
-          expect({ name, payload, success: zod.success, issues: zod.error?.issues }).toEqual({ name, payload, success: true, issues: undefined });
+          expect({ name, payload, success: zod.success, issues: zod.error?.issues }).toEqual({
+            name,
+            payload,
+            success: true,
+            issues: undefined,
+          });
           expect(zod.data).toEqual(payload);
         }
         const ours = validateOrError(name, payload);
@@ -127,14 +164,19 @@ describe('compiled fast check', () => {
 
   it('runs refinements and caches nothing that depends on more than the value', () => {
     let calls = 0;
-    const schema = z.object({
-      low: z.number(),
-      high: z.number(),
-      name: z.string().min(2).regex(/^[A-Z]+$/),
-    }).refine((v) => {
-      calls += 1;
-      return v.high >= v.low;
-    });
+    const schema = z
+      .object({
+        low: z.number(),
+        high: z.number(),
+        name: z
+          .string()
+          .min(2)
+          .regex(/^[A-Z]+$/),
+      })
+      .refine((v) => {
+        calls += 1;
+        return v.high >= v.low;
+      });
     const check = compileFastCheck(schema);
     expect(check({ low: 1, high: 2, name: 'AB' })).toBe(true);
     expect(check({ low: 3, high: 2, name: 'AB' })).toBe(false);
@@ -166,7 +208,14 @@ describe('compiled fast check', () => {
 describe('parseEnvelope with the compiled structure check', () => {
   it('returns what the full parse returns, for well-formed and malformed envelopes alike', () => {
     const random = rng(7);
-    const good = { ...createEnvelope('DETECTOR_SIGNAL_GENERATED', EVENT_EXAMPLES.DETECTOR_SIGNAL_GENERATED, { correlationId: 'c' }, () => 1) };
+    const good = {
+      ...createEnvelope(
+        'DETECTOR_SIGNAL_GENERATED',
+        EVENT_EXAMPLES.DETECTOR_SIGNAL_GENERATED,
+        { correlationId: 'c' },
+        () => 1,
+      ),
+    };
     for (const raw of [good, ...mutations(good, random, 300)]) {
       let ours: unknown;
       let reference: unknown;

@@ -63,7 +63,13 @@ const PURE_STRING_CHECKS = new Set(['min_length', 'max_length', 'length_equals',
 
 /** Zod's number bounds and safe-integer format, inlined; undefined for anything else. */
 function inlineNumberCheck(check: ZodCheckLike): ((v: number) => boolean) | undefined {
-  const def = check._zod.def as { check?: string; value?: unknown; inclusive?: boolean; format?: string; when?: unknown };
+  const def = check._zod.def as {
+    check?: string;
+    value?: unknown;
+    inclusive?: boolean;
+    format?: string;
+    when?: unknown;
+  };
   if (def.when !== undefined) return undefined;
   const bound = def.value;
   if ((def.check === 'greater_than' || def.check === 'less_than') && typeof bound === 'number') {
@@ -89,7 +95,10 @@ function withChecks(node: ZodNode, base: FastCheck): FastCheck {
       };
     }
   }
-  if (type === 'string' && checks.every((c) => PURE_STRING_CHECKS.has(String((c._zod.def as { check?: unknown }).check)))) {
+  if (
+    type === 'string' &&
+    checks.every((c) => PURE_STRING_CHECKS.has(String((c._zod.def as { check?: unknown }).check)))
+  ) {
     // Routing fields (symbol, detector key, strategy…) repeat event after event.
     let last: unknown;
     return (v) => {
@@ -216,6 +225,13 @@ function compileNode(node: ZodNode): FastCheck {
 
 function isLeaf(node: ZodNode): boolean {
   const type = node._zod.def.type;
-  return (type === 'string' || type === 'number' || type === 'boolean' || type === 'enum' || type === 'literal' || type === 'null') && node._zod.def.coerce !== true;
+  return (
+    (type === 'string' ||
+      type === 'number' ||
+      type === 'boolean' ||
+      type === 'enum' ||
+      type === 'literal' ||
+      type === 'null') &&
+    node._zod.def.coerce !== true
+  );
 }
-

@@ -10,13 +10,7 @@ export {
 } from './catalog';
 export type { EventCatalogEntry, EventName, EventPayload, EventPayloadInput } from './catalog';
 export type { EventDefinition } from './definition';
-export {
-  ENVELOPE_VERSION,
-  EventEnvelopeSchema,
-  createEnvelope,
-  parseEnvelope,
-  validateEventPayload,
-} from './envelope';
+export { ENVELOPE_VERSION, EventEnvelopeSchema, createEnvelope, parseEnvelope, validateEventPayload } from './envelope';
 export type { AnyEventEnvelope, EventEnvelope, EventMeta } from './envelope';
 export { EventValidationError } from './errors';
 export { compileFastCheck } from './fast-check';

@@ -5,7 +5,16 @@ import type { Plugin } from 'esbuild';
 
 // A browser app (Studio) bundles the SDK with everything it imports: the contracts, enums and
 // events come along, so one bundle checks all four libs. Server-side packages must stay out.
-const SERVER_ONLY = ['express', 'pino', 'pino-pretty', 'prom-client', 'axios', '@barfinex/service-kit', '@barfinex/db', 'ws'];
+const SERVER_ONLY = [
+  'express',
+  'pino',
+  'pino-pretty',
+  'prom-client',
+  'axios',
+  '@barfinex/service-kit',
+  '@barfinex/db',
+  'ws',
+];
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
 interface Found {
@@ -18,7 +27,12 @@ function refuseServerImports(found: Found[]): Plugin {
     name: 'refuse-server-imports',
     setup(b) {
       b.onResolve({ filter: /.*/ }, (args) => {
-        const bare = args.path.startsWith('node:') ? args.path : args.path.split('/').slice(0, args.path.startsWith('@') ? 2 : 1).join('/');
+        const bare = args.path.startsWith('node:')
+          ? args.path
+          : args.path
+              .split('/')
+              .slice(0, args.path.startsWith('@') ? 2 : 1)
+              .join('/');
         if (BUILTINS.has(args.path) || args.path.startsWith('node:') || SERVER_ONLY.includes(bare)) {
           found.push({ request: args.path, importer: path.relative(process.cwd(), args.importer) });
           return { path: args.path, external: true };

@@ -1,6 +1,11 @@
 import { configRoutes, providerRoutes, registryRoutes } from '@barfinex/contracts';
 import type { z } from 'zod';
-import type { AppHeartbeatRequestSchema, AppRegisterRequestSchema, AppRegistryListQuerySchema, AppUnregisterRequestSchema } from '@barfinex/contracts';
+import type {
+  AppHeartbeatRequestSchema,
+  AppRegisterRequestSchema,
+  AppRegistryListQuerySchema,
+  AppUnregisterRequestSchema,
+} from '@barfinex/contracts';
 import { createRequester } from './request';
 import type { Requester, RequesterOptions } from './request';
 import type { AnyRoute, RouteInput, RouteResult } from './route-types';
@@ -40,9 +45,11 @@ export function createProviderClient(options: ProviderClientOptions) {
       /** By id or clientOrderId; a miss is an AppError with code NOT_FOUND. */
       get: (orderId: string) => call(providerRoutes.getOrder, { params: { orderId } }),
       list: (query: Query<P['listOrders']> = {}) => call(providerRoutes.listOrders, { query }),
-      open: (market: ConnectorMarket, query: Query<P['marketOrders']> = {}) => call(providerRoutes.marketOrders, { params: market, query }),
+      open: (market: ConnectorMarket, query: Query<P['marketOrders']> = {}) =>
+        call(providerRoutes.marketOrders, { params: market, query }),
       close: (id: string) => call(providerRoutes.closeOrder, { body: { id } }),
-      replace: (orderId: string, terms: Body<P['replaceOrder']>) => call(providerRoutes.replaceOrder, { params: { orderId }, body: terms }),
+      replace: (orderId: string, terms: Body<P['replaceOrder']>) =>
+        call(providerRoutes.replaceOrder, { params: { orderId }, body: terms }),
       ofDetector: (sysname: string) => call(providerRoutes.detectorOrders, { params: { sysname } }),
       countOfDetector: (sysname: string) => call(providerRoutes.detectorOrderCount, { params: { sysname } }),
       cancelOfDetector: (sysname: string) => call(providerRoutes.cancelDetectorOrders, { params: { sysname } }),
@@ -50,13 +57,19 @@ export function createProviderClient(options: ProviderClientOptions) {
 
     candles: {
       list: (q: Params<P['candles']> & Query<P['candles']>) =>
-        call(providerRoutes.candles, { params: pick(q, pathKeys) as Params<P['candles']>, query: pick(q, ['from', 'to', 'days'] as const) as Query<P['candles']> }),
+        call(providerRoutes.candles, {
+          params: pick(q, pathKeys) as Params<P['candles']>,
+          query: pick(q, ['from', 'to', 'days'] as const) as Query<P['candles']>,
+        }),
     },
 
     market: {
       symbols: (market: ConnectorMarket) => call(providerRoutes.symbols, { params: market }),
       orderBook: (q: Params<P['orderBook']> & Query<P['orderBook']>) =>
-        call(providerRoutes.orderBook, { params: pick(q, pathKeys) as Params<P['orderBook']>, query: pick(q, ['depth'] as const) as Query<P['orderBook']> }),
+        call(providerRoutes.orderBook, {
+          params: pick(q, pathKeys) as Params<P['orderBook']>,
+          query: pick(q, ['depth'] as const) as Query<P['orderBook']>,
+        }),
       ticker: (q: Params<P['ticker']>) => call(providerRoutes.ticker, { params: q }),
     },
 
@@ -84,11 +97,16 @@ export function createProviderClient(options: ProviderClientOptions) {
     },
 
     registry: {
-      register: async (app: z.input<typeof AppRegisterRequestSchema>) => unwrap(await call(registryRoutes.registerApp, { body: app })),
-      heartbeat: async (app: z.input<typeof AppHeartbeatRequestSchema>) => unwrap(await call(registryRoutes.heartbeatApp, { body: app })),
-      unregister: async (app: z.input<typeof AppUnregisterRequestSchema>) => unwrap(await call(registryRoutes.unregisterApp, { body: app })),
-      list: async (query: z.input<typeof AppRegistryListQuerySchema> = {}) => unwrap(await call(registryRoutes.listApps, { query })),
-      get: async (appType: Params<R['getApp']>['appType'], appKey: string) => unwrap(await call(registryRoutes.getApp, { params: { appType, appKey } })),
+      register: async (app: z.input<typeof AppRegisterRequestSchema>) =>
+        unwrap(await call(registryRoutes.registerApp, { body: app })),
+      heartbeat: async (app: z.input<typeof AppHeartbeatRequestSchema>) =>
+        unwrap(await call(registryRoutes.heartbeatApp, { body: app })),
+      unregister: async (app: z.input<typeof AppUnregisterRequestSchema>) =>
+        unwrap(await call(registryRoutes.unregisterApp, { body: app })),
+      list: async (query: z.input<typeof AppRegistryListQuerySchema> = {}) =>
+        unwrap(await call(registryRoutes.listApps, { query })),
+      get: async (appType: Params<R['getApp']>['appType'], appKey: string) =>
+        unwrap(await call(registryRoutes.getApp, { params: { appType, appKey } })),
       proxyTargets: () => call(registryRoutes.proxyTargets),
     },
 
@@ -96,7 +114,8 @@ export function createProviderClient(options: ProviderClientOptions) {
       list: () => call(configRoutes.listDetectors),
       get: (key: string) => call(configRoutes.getDetector, { params: { key } }),
       create: (config: Body<C['createDetector']>) => call(configRoutes.createDetector, { body: config }),
-      update: (key: string, patch: Body<C['updateDetector']>) => call(configRoutes.updateDetector, { params: { key }, body: patch }),
+      update: (key: string, patch: Body<C['updateDetector']>) =>
+        call(configRoutes.updateDetector, { params: { key }, body: patch }),
       remove: (key: string) => call(configRoutes.deleteDetector, { params: { key } }),
     },
 
@@ -104,7 +123,8 @@ export function createProviderClient(options: ProviderClientOptions) {
       list: () => call(configRoutes.listInspectors),
       get: (sysname: string) => call(configRoutes.getInspector, { params: { sysname } }),
       create: (config: Body<C['createInspector']>) => call(configRoutes.createInspector, { body: config }),
-      update: (sysname: string, patch: Body<C['updateInspector']>) => call(configRoutes.updateInspector, { params: { sysname }, body: patch }),
+      update: (sysname: string, patch: Body<C['updateInspector']>) =>
+        call(configRoutes.updateInspector, { params: { sysname }, body: patch }),
       remove: (sysname: string) => call(configRoutes.deleteInspector, { params: { sysname } }),
     },
 

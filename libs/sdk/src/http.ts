@@ -32,7 +32,16 @@ export interface HttpTransportOptions {
 }
 
 // The request never reached the server or the connection broke: the same codes Node's sockets report.
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ERR_BAD_PORT']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ERR_BAD_PORT',
+]);
 
 function queryString(query: Readonly<Record<string, unknown>> | undefined): string {
   if (!query) return '';

@@ -60,7 +60,10 @@ export function createAppPresence(options: AppPresenceOptions): AppPresence {
 
   const schedule = (): void => {
     if (!running) return;
-    const delay = state.consecutiveFailures === 0 ? heartbeatMs : Math.min(heartbeatMs, retryMs * 2 ** (state.consecutiveFailures - 1));
+    const delay =
+      state.consecutiveFailures === 0
+        ? heartbeatMs
+        : Math.min(heartbeatMs, retryMs * 2 ** (state.consecutiveFailures - 1));
     timer = setTimeout(() => {
       inFlight = beat(state.registered ? 'heartbeat' : 'register').then(schedule);
     }, delay);
@@ -84,7 +87,11 @@ export function createAppPresence(options: AppPresenceOptions): AppPresence {
       await inFlight;
       if (!state.registered) return;
       try {
-        await options.provider.registry.unregister({ appType: options.app.appType, appKey: options.app.appKey, reason });
+        await options.provider.registry.unregister({
+          appType: options.app.appType,
+          appKey: options.app.appKey,
+          reason,
+        });
       } catch (err) {
         options.onError?.(err, 'unregister');
       }

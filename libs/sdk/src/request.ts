@@ -42,7 +42,9 @@ export function fillPath(path: string, params: Record<string, unknown> | undefin
   return path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => {
     const value = params?.[name];
     if (value === undefined || value === null || value === '') {
-      throw new AppError('BAD_REQUEST', `path parameter "${name}" is required for ${path}`, { details: { path, parameter: name } });
+      throw new AppError('BAD_REQUEST', `path parameter "${name}" is required for ${path}`, {
+        details: { path, parameter: name },
+      });
     }
     return encodeURIComponent(String(value));
   });
@@ -63,7 +65,10 @@ export function createRequester(options: RequesterOptions): Requester {
   });
   const validate = options.validateResponses ?? true;
 
-  const call = async (route: AnyRoute, input: { params?: unknown; query?: unknown; body?: unknown } = {}): Promise<unknown> => {
+  const call = async (
+    route: AnyRoute,
+    input: { params?: unknown; query?: unknown; body?: unknown } = {},
+  ): Promise<unknown> => {
     const url = fillPath(route.path, input.params as Record<string, unknown> | undefined);
     const { data } = await http.request({
       method: route.method,
@@ -75,9 +80,13 @@ export function createRequester(options: RequesterOptions): Requester {
     if (!schema) return data;
     const parsed = schema.safeParse(data);
     if (!parsed.success) {
-      throw new AppError('BAD_GATEWAY', `the provider's reply to ${route.method.toUpperCase()} ${route.path} does not match its contract`, {
-        details: { issues: parsed.error.issues.slice(0, 10) },
-      });
+      throw new AppError(
+        'BAD_GATEWAY',
+        `the provider's reply to ${route.method.toUpperCase()} ${route.path} does not match its contract`,
+        {
+          details: { issues: parsed.error.issues.slice(0, 10) },
+        },
+      );
     }
     return parsed.data;
   };

@@ -5,7 +5,14 @@ import { fillPath, isAmbiguousFailure, isUnreachable } from './index';
 describe('fillPath', () => {
   it('encodes each parameter, so a value cannot change the route', () => {
     expect(fillPath('/orders/:orderId', { orderId: 'a/../b?c' })).toBe('/orders/a%2F..%2Fb%3Fc');
-    expect(fillPath('/candles/:connectorType/:marketType/:symbol/:interval', { connectorType: 'sim', marketType: 'spot', symbol: 'BTCUSDT', interval: 'min1' })).toBe('/candles/sim/spot/BTCUSDT/min1');
+    expect(
+      fillPath('/candles/:connectorType/:marketType/:symbol/:interval', {
+        connectorType: 'sim',
+        marketType: 'spot',
+        symbol: 'BTCUSDT',
+        interval: 'min1',
+      }),
+    ).toBe('/candles/sim/spot/BTCUSDT/min1');
   });
   it('refuses a missing parameter', () => {
     expect(() => fillPath('/orders/:orderId', {})).toThrow(/orderId/);

@@ -40,7 +40,15 @@ async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
-const order = (eventId: string, extra: Record<string, unknown> = {}) => ({ eventId, type: 'PROVIDER_ORDER_CREATE', source: 'PROVIDER', timestamp: 1, version: 1, payload: {}, ...extra });
+const order = (eventId: string, extra: Record<string, unknown> = {}) => ({
+  eventId,
+  type: 'PROVIDER_ORDER_CREATE',
+  source: 'PROVIDER',
+  timestamp: 1,
+  version: 1,
+  payload: {},
+  ...extra,
+});
 
 let provider: Awaited<ReturnType<typeof fakeProvider>>;
 let client: ProviderSocket | undefined;
@@ -55,7 +63,13 @@ afterEach(async () => {
 describe('connectProviderSocket resume', () => {
   it('resumes after the last event it received on every reconnect, with all its subscriptions', async () => {
     const resumed: ResumeInfo[] = [];
-    client = connectProviderSocket({ baseUrl: provider.url, token: 't', events: ['PROVIDER_ORDER_CREATE'], symbols: ['BTCUSDT'], onResumed: (info) => resumed.push(info) });
+    client = connectProviderSocket({
+      baseUrl: provider.url,
+      token: 't',
+      events: ['PROVIDER_ORDER_CREATE'],
+      symbols: ['BTCUSDT'],
+      onResumed: (info) => resumed.push(info),
+    });
     const seen: string[] = [];
     client.on('PROVIDER_ORDER_CREATE', (env) => seen.push(env.eventId));
     await client.ready();
@@ -80,7 +94,9 @@ describe('connectProviderSocket resume', () => {
       { replayed: 0, complete: true },
       { after: 'e-2', replayed: 4, complete: true },
     ]);
-    expect(provider.requests.filter((r) => r.verb === 'subscribe').map((r) => r.body)).toEqual([{ events: ['PROVIDER_ORDER_CLOSE'] }]);
+    expect(provider.requests.filter((r) => r.verb === 'subscribe').map((r) => r.body)).toEqual([
+      { events: ['PROVIDER_ORDER_CLOSE'] },
+    ]);
   });
 
   it('reconnects and resumes after the provider disconnected it on a graceful shutdown', async () => {
@@ -90,7 +106,10 @@ describe('connectProviderSocket resume', () => {
     await until(() => client?.lastEventId() === 'e-9');
     provider.current().disconnect(true);
     await until(() => provider.requests.length === 2);
-    expect(provider.requests[1]).toEqual({ verb: 'resume', body: { after: 'e-9', subscriptions: [{ events: ['PROVIDER_ORDER_CREATE'] }] } });
+    expect(provider.requests[1]).toEqual({
+      verb: 'resume',
+      body: { after: 'e-9', subscriptions: [{ events: ['PROVIDER_ORDER_CREATE'] }] },
+    });
   });
 
   it('starts from a lastEventId kept across its own restart and resumes with subscribeAll', async () => {
@@ -103,11 +122,27 @@ describe('connectProviderSocket resume', () => {
   it('a subscription made before the connection is carried by its first resume, not sent again', async () => {
     client = connectProviderSocket({ baseUrl: provider.url, token: 't', events: ['PROVIDER_ORDER_CREATE'] });
     await client.subscribe({ events: ['PROVIDER_ORDER_FILL'], symbols: ['ETHUSDT'] });
-    expect(provider.requests).toEqual([{ verb: 'resume', body: { after: null, subscriptions: [{ events: ['PROVIDER_ORDER_CREATE'] }, { events: ['PROVIDER_ORDER_FILL'], symbols: ['ETHUSDT'] }] } }]);
+    expect(provider.requests).toEqual([
+      {
+        verb: 'resume',
+        body: {
+          after: null,
+          subscriptions: [
+            { events: ['PROVIDER_ORDER_CREATE'] },
+            { events: ['PROVIDER_ORDER_FILL'], symbols: ['ETHUSDT'] },
+          ],
+        },
+      },
+    ]);
   });
 
   it('with resume off, subscribes as before and sends no resume', async () => {
-    client = connectProviderSocket({ baseUrl: provider.url, token: 't', events: ['PROVIDER_ORDER_FILL'], resume: false });
+    client = connectProviderSocket({
+      baseUrl: provider.url,
+      token: 't',
+      events: ['PROVIDER_ORDER_FILL'],
+      resume: false,
+    });
     await client.ready();
     provider.drop();
     await until(() => provider.requests.length === 2);

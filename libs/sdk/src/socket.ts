@@ -40,7 +40,9 @@ interface Subscription {
   symbols?: string[];
 }
 
-type AckReply = { ok: true; subscribed: string[]; resumed?: Omit<ResumeInfo, 'after'> } | { ok: false; error: { code: string; message: string } };
+type AckReply =
+  | { ok: true; subscribed: string[]; resumed?: Omit<ResumeInfo, 'after'> }
+  | { ok: false; error: { code: string; message: string } };
 
 export interface ProviderSocket {
   on<N extends EventName>(name: N, handler: (envelope: EventEnvelope<N>) => void): () => void;
@@ -98,8 +100,17 @@ export function connectProviderSocket(options: ProviderSocketOptions): ProviderS
       return;
     }
     const after = last;
-    const reply = await emitAck('resume', { after: after ?? null, subscriptions: wanted, ...(options.subscribeAll ? { all: true } : {}) });
-    options.onResumed?.({ ...(after ? { after } : {}), replayed: reply.resumed?.replayed ?? 0, complete: reply.resumed?.complete ?? !after, ...(reply.resumed?.reason ? { reason: reply.resumed.reason } : {}) });
+    const reply = await emitAck('resume', {
+      after: after ?? null,
+      subscriptions: wanted,
+      ...(options.subscribeAll ? { all: true } : {}),
+    });
+    options.onResumed?.({
+      ...(after ? { after } : {}),
+      replayed: reply.resumed?.replayed ?? 0,
+      complete: reply.resumed?.complete ?? !after,
+      ...(reply.resumed?.reason ? { reason: reply.resumed.reason } : {}),
+    });
   };
   socket.on('connect', () => {
     established = establish();
@@ -114,7 +125,10 @@ export function connectProviderSocket(options: ProviderSocketOptions): ProviderS
   });
 
   const connected = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no connection to ${options.baseUrl} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no connection to ${options.baseUrl} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     socket.once('connect', () => {
       clearTimeout(timer);
       resolve();
@@ -134,7 +148,11 @@ export function connectProviderSocket(options: ProviderSocketOptions): ProviderS
    * connection it sends nothing: the next resume carries `wanted`, and a request queued while
    * disconnected would reach the server before that resume.
    */
-  const change = async (verb: 'subscribe' | 'unsubscribe', sub: Subscription, update: () => void): Promise<string[]> => {
+  const change = async (
+    verb: 'subscribe' | 'unsubscribe',
+    sub: Subscription,
+    update: () => void,
+  ): Promise<string[]> => {
     const current = socket.connected ? established : null;
     update();
     if (!current) {

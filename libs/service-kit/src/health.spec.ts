@@ -8,7 +8,16 @@ const STARTED_AT = 1_700_000_000_000;
 
 function makeApp(checks: Parameters<typeof healthRouter>[0]['checks'], timeoutMs = 1000) {
   const app = express();
-  app.use(healthRouter({ service: 'provider', version: '1.2.3', startedAt: STARTED_AT, now: () => STARTED_AT + 5000, checks, timeoutMs }));
+  app.use(
+    healthRouter({
+      service: 'provider',
+      version: '1.2.3',
+      startedAt: STARTED_AT,
+      now: () => STARTED_AT + 5000,
+      checks,
+      timeoutMs,
+    }),
+  );
   return app;
 }
 
@@ -16,11 +25,20 @@ describe('healthRouter', () => {
   it('GET /health is always 200 with identity and uptime', async () => {
     const app = makeApp({ db: async () => ({ ok: false }) });
     const res = await request(app).get('/health').expect(200);
-    expect(res.body).toEqual({ status: 'ok', service: 'provider', version: '1.2.3', uptimeMs: 5000, timestamp: STARTED_AT + 5000 });
+    expect(res.body).toEqual({
+      status: 'ok',
+      service: 'provider',
+      version: '1.2.3',
+      uptimeMs: 5000,
+      timestamp: STARTED_AT + 5000,
+    });
   });
 
   it('GET /health/ready is 200 when every check passes', async () => {
-    const app = makeApp({ db: async () => ({ ok: true }), bus: async () => ({ ok: true, details: { transport: 'memory' } }) });
+    const app = makeApp({
+      db: async () => ({ ok: true }),
+      bus: async () => ({ ok: true, details: { transport: 'memory' } }),
+    });
     const res = await request(app).get('/health/ready').expect(200);
     expect(res.body).toMatchObject({
       status: 'ready',
@@ -62,9 +80,14 @@ describe('healthRouter', () => {
 
 describe('standard checks', () => {
   it('report a database by ping and a bus by its connection', async () => {
-    await expect(databaseCheck({ ping: async () => true, kind: 'pglite' })()).resolves.toEqual({ ok: true, details: { kind: 'pglite' } });
+    await expect(databaseCheck({ ping: async () => true, kind: 'pglite' })()).resolves.toEqual({
+      ok: true,
+      details: { kind: 'pglite' },
+    });
     await expect(databaseCheck({ ping: async () => false, kind: 'postgres' })()).resolves.toMatchObject({ ok: false });
-    await expect(busCheck({ status: () => ({ connected: false, transport: 'nats' }) as { connected: boolean } })()).resolves.toEqual({ ok: false, details: { connected: false, transport: 'nats' } });
+    await expect(
+      busCheck({ status: () => ({ connected: false, transport: 'nats' }) as { connected: boolean } })(),
+    ).resolves.toEqual({ ok: false, details: { connected: false, transport: 'nats' } });
   });
 });
 

@@ -60,7 +60,11 @@ describe('createHttpClient + mapAxiosError', () => {
           return json(res, 404, {});
       }
     });
-    client = createHttpClient({ baseURL: server.url, timeoutMs: 50, headers: { authorization: 'Bearer upstream-secret-token' } });
+    client = createHttpClient({
+      baseURL: server.url,
+      timeoutMs: 50,
+      headers: { authorization: 'Bearer upstream-secret-token' },
+    });
   });
 
   afterAll(async () => {
@@ -99,7 +103,11 @@ describe('createHttpClient + mapAxiosError', () => {
 
   it('maps a foreign error body by status', async () => {
     const err = await failure(client.get('/plain'));
-    expect(err).toMatchObject({ code: 'UNAVAILABLE', status: 503, message: `upstream GET ${server.url}/plain answered 503` });
+    expect(err).toMatchObject({
+      code: 'UNAVAILABLE',
+      status: 503,
+      message: `upstream GET ${server.url}/plain answered 503`,
+    });
   });
 
   it('maps a timeout to 504 GATEWAY_TIMEOUT', async () => {

@@ -5,7 +5,11 @@ import { createMetrics } from './metrics';
 describe('createMetrics', () => {
   it('times requests by route pattern and serves the registry', async () => {
     const metrics = createMetrics({ service: 'provider', defaultMetrics: false });
-    const orders = metrics.counter({ name: 'orders_placed_total', help: 'orders placed', labelNames: ['side'] as const });
+    const orders = metrics.counter({
+      name: 'orders_placed_total',
+      help: 'orders placed',
+      labelNames: ['side'] as const,
+    });
     const app = express();
     app.use(metrics.httpMetricsMiddleware());
     const api = express.Router();
@@ -22,7 +26,9 @@ describe('createMetrics', () => {
 
     const res = await request(app).get('/metrics').expect(200);
     expect(res.headers['content-type']).toContain('text/plain');
-    expect(res.text).toContain('http_request_duration_seconds_count{service="provider",method="GET",route="/api/orders/:id",status="200"} 2');
+    expect(res.text).toContain(
+      'http_request_duration_seconds_count{service="provider",method="GET",route="/api/orders/:id",status="200"} 2',
+    );
     expect(res.text).toContain('route="unmatched",status="404"');
     expect(res.text).not.toContain('/random/path');
     expect(res.text).toContain('orders_placed_total{side="BUY",service="provider"} 2');

@@ -19,7 +19,9 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   counter<L extends string = never>(definition: MetricDefinition<L>): Counter<L>;
   /** `collect` runs on every scrape (e.g. to read a count from the database). */
-  gauge<L extends string = never>(definition: MetricDefinition<L> & { collect?: (this: Gauge<L>) => void | Promise<void> }): Gauge<L>;
+  gauge<L extends string = never>(
+    definition: MetricDefinition<L> & { collect?: (this: Gauge<L>) => void | Promise<void> },
+  ): Gauge<L>;
   histogram<L extends string = never>(definition: MetricDefinition<L> & { buckets?: number[] }): Histogram<L>;
   /** Times every request into `httpDuration`, labelled by route pattern, never raw URL. */
   httpMetricsMiddleware(): RequestHandler;

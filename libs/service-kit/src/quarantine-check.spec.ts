@@ -4,7 +4,10 @@ import { logQuarantined, quarantineCheck } from './quarantine-check';
 describe('quarantineCheck', () => {
   it('reports the quarantined records by source on readiness (still ok) and on /metrics', async () => {
     const metrics = createMetrics({ service: 'advisor' });
-    let rows = [{ source: 'advisor_decisions', count: 2 }, { source: 'advisor_pipeline_configs', count: 1 }];
+    let rows = [
+      { source: 'advisor_decisions', count: 2 },
+      { source: 'advisor_pipeline_configs', count: 1 },
+    ];
     const check = quarantineCheck({ quarantine: { counts: async () => rows }, metrics });
     expect(await check()).toEqual({ ok: true, details: { records: 3, bySource: rows } });
     const text = await metrics.registry.metrics();
@@ -17,7 +20,14 @@ describe('quarantineCheck', () => {
 
   it('logs each move once at error level with source, key and reason, not the value', () => {
     const lines: Array<[object, string]> = [];
-    logQuarantined({ error: (obj, msg) => lines.push([obj, msg]) })([{ source: 'inspector_states', key: 'ins', reason: 'peaks: expected record', value: { secret: 'x' } }]);
-    expect(lines).toEqual([[{ records: [{ source: 'inspector_states', key: 'ins', reason: 'peaks: expected record' }] }, expect.stringContaining('quarantined_records')]]);
+    logQuarantined({ error: (obj, msg) => lines.push([obj, msg]) })([
+      { source: 'inspector_states', key: 'ins', reason: 'peaks: expected record', value: { secret: 'x' } },
+    ]);
+    expect(lines).toEqual([
+      [
+        { records: [{ source: 'inspector_states', key: 'ins', reason: 'peaks: expected record' }] },
+        expect.stringContaining('quarantined_records'),
+      ],
+    ]);
   });
 });

@@ -18,9 +18,14 @@ export interface QuarantinedRecordInfo {
  * The quarantine's `onQuarantined`: one error line per move, naming each record's source, key and
  * reason (the value stays in the table: it may be large or hold what the log must not).
  */
-export function logQuarantined(logger: { error(obj: object, msg: string): void }): (entries: readonly QuarantinedRecordInfo[]) => void {
+export function logQuarantined(logger: {
+  error(obj: object, msg: string): void;
+}): (entries: readonly QuarantinedRecordInfo[]) => void {
   return (entries) =>
-    logger.error({ records: entries.map(({ source, key, reason }) => ({ source, key, reason })) }, 'stored records failed validation: moved to quarantined_records, going on without them');
+    logger.error(
+      { records: entries.map(({ source, key, reason }) => ({ source, key, reason })) },
+      'stored records failed validation: moved to quarantined_records, going on without them',
+    );
 }
 
 /**

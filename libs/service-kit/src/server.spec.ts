@@ -32,23 +32,39 @@ describe('createHttpServer', () => {
   afterAll(() => closeServer(server));
 
   it('answers raw bytes >= 0x80 in the path with the error body instead of a bare 400', async () => {
-    const request = Buffer.concat([Buffer.from('GET /api/symbols/'), Buffer.from([0xc3, 0xa9, 0xff]), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')]);
+    const request = Buffer.concat([
+      Buffer.from('GET /api/symbols/'),
+      Buffer.from([0xc3, 0xa9, 0xff]),
+      Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n'),
+    ]);
     const res = parseResponse(await sendRaw(port, request));
     expect(res.status).toBe(400);
     expect(res.headers).toMatch(/content-type: application\/json/i);
-    expect(res.body).toEqual({ error: { code: 'BAD_REQUEST', message: expect.stringContaining('percent-encoded'), details: { reason: 'HPE_INVALID_URL' } } });
+    expect(res.body).toEqual({
+      error: {
+        code: 'BAD_REQUEST',
+        message: expect.stringContaining('percent-encoded'),
+        details: { reason: 'HPE_INVALID_URL' },
+      },
+    });
   });
 
   it('answers oversized headers with 431 and garbage with 400, both with the error body', async () => {
-    const huge = parseResponse(await sendRaw(port, Buffer.from(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)));
+    const huge = parseResponse(
+      await sendRaw(port, Buffer.from(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)),
+    );
     expect(huge.status).toBe(431);
-    expect(huge.body).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE', details: { reason: 'HPE_HEADER_OVERFLOW' } } });
+    expect(huge.body).toMatchObject({
+      error: { code: 'PAYLOAD_TOO_LARGE', details: { reason: 'HPE_HEADER_OVERFLOW' } },
+    });
     const garbage = parseResponse(await sendRaw(port, Buffer.from('\u0001\u0002 nonsense\r\n\r\n')));
     expect(garbage.status).toBe(400);
     expect(garbage.body).toMatchObject({ error: { code: 'BAD_REQUEST', message: expect.any(String) } });
   });
 
   it('still serves well-formed requests', async () => {
-    expect(await sendRaw(port, Buffer.from('GET /a%C3%A9 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'))).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*ok$/);
+    expect(await sendRaw(port, Buffer.from('GET /a%C3%A9 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'))).toMatch(
+      /^HTTP\/1\.1 200 OK[\s\S]*ok$/,
+    );
   });
 });

@@ -19,8 +19,17 @@ interface ClientErrorAnswer {
 
 // Node's parser codes (llhttp `HPE_*` and Node's own) for requests refused before any handler runs.
 const CLIENT_ERRORS: Readonly<Record<string, ClientErrorAnswer>> = {
-  HPE_INVALID_URL: { status: 400, code: 'BAD_REQUEST', message: 'the request target has characters that must be percent-encoded (control characters, spaces or bytes >= 0x80)' },
-  HPE_HEADER_OVERFLOW: { status: 431, code: 'PAYLOAD_TOO_LARGE', message: 'request headers (or the request line) are too large' },
+  HPE_INVALID_URL: {
+    status: 400,
+    code: 'BAD_REQUEST',
+    message:
+      'the request target has characters that must be percent-encoded (control characters, spaces or bytes >= 0x80)',
+  },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'PAYLOAD_TOO_LARGE',
+    message: 'request headers (or the request line) are too large',
+  },
   HPE_CHUNK_EXTENSIONS_OVERFLOW: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'chunk extensions are too large' },
   ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'BAD_REQUEST', message: 'the request was not received in time' },
 };

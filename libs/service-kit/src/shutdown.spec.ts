@@ -7,7 +7,13 @@ function setup(timeoutMs = 1000) {
   const signals = new EventEmitter();
   const exits: number[] = [];
   const clock = { t: 1_000_000 };
-  const shutdown = createShutdown({ logger: log.logger, timeoutMs, exit: (code) => exits.push(code), signals, now: () => clock.t });
+  const shutdown = createShutdown({
+    logger: log.logger,
+    timeoutMs,
+    exit: (code) => exits.push(code),
+    signals,
+    now: () => clock.t,
+  });
   return { shutdown, signals, exits, log, clock };
 }
 

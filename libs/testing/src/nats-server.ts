@@ -32,7 +32,9 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-export async function startNatsServer(options: { bin?: string; startTimeoutMs?: number } = {}): Promise<NatsServerProcess> {
+export async function startNatsServer(
+  options: { bin?: string; startTimeoutMs?: number } = {},
+): Promise<NatsServerProcess> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'bfx-nats-'));
   const bin = options.bin ?? process.env['NATS_SERVER_BIN'] ?? '/usr/sbin/nats-server';

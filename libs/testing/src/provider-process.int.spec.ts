@@ -11,7 +11,10 @@ describeWithNats('startProviderProcess', () => {
   });
 
   it('spawns a provider on NATS, waits for health, and stops it', async () => {
-    p = await startProviderProcess({ natsUrl: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222', env: { SIM_SYMBOLS: 'BTCUSDT' } });
+    p = await startProviderProcess({
+      natsUrl: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222',
+      env: { SIM_SYMBOLS: 'BTCUSDT' },
+    });
     const health = await fetch(`${p.baseUrl}/health`);
     expect(health.status).toBe(200);
     const denied = await fetch(`${p.baseUrl}/api/connectors/sim/status`);

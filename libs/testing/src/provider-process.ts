@@ -71,11 +71,18 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((res) => child.once('exit', () => res()));
 }
 
-async function waitForHealth(baseUrl: string, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
+async function waitForHealth(
+  baseUrl: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  output: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`provider exited (${child.exitCode ?? child.signalCode}) before it was healthy:\n${output().slice(-4000)}`);
+      throw new Error(
+        `provider exited (${child.exitCode ?? child.signalCode}) before it was healthy:\n${output().slice(-4000)}`,
+      );
     }
     try {
       const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2000) });
@@ -128,7 +135,12 @@ export async function startProviderProcess(options: ProviderProcessOptions = {})
   if (options.natsUrl) env['NATS_URL'] = options.natsUrl;
 
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  const child = spawn(tsx, ['--conditions=development', 'apps/provider/src/main.ts'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(tsx, ['--conditions=development', 'apps/provider/src/main.ts'], {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   const append = (chunk: Buffer) => {
     log += chunk.toString('utf8');
@@ -159,11 +171,24 @@ export async function startProviderProcess(options: ProviderProcessOptions = {})
     await stop(2000);
     throw err;
   }
-  return { baseUrl, port, token, auth: { authorization: `Bearer ${token}` }, subjectPrefix, streamName, pid: child.pid ?? -1, output, stop };
+  return {
+    baseUrl,
+    port,
+    token,
+    auth: { authorization: `Bearer ${token}` },
+    subjectPrefix,
+    streamName,
+    pid: child.pid ?? -1,
+    output,
+    stop,
+  };
 }
 
 /** Removes a run-scoped JetStream stream (a no-op when it is already gone). */
-export async function deleteNatsStream(name: string, natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222'): Promise<void> {
+export async function deleteNatsStream(
+  name: string,
+  natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222',
+): Promise<void> {
   const { connect } = await import('nats');
   const nc = await connect({ servers: natsUrl });
   try {

@@ -30,8 +30,17 @@ export function killLaunchedStacks(): void {
  * Spawns `command` (e.g. `npm start`) at the repository root on free ports and resolves once it
  * prints that it is running. CI's NATS_URL, DATABASE_URL and token never leak in: `env` sets what a run needs.
  */
-export async function launchStack(command: readonly [string, ...string[]], env: Record<string, string>): Promise<LaunchedStack> {
-  const [provider, detector, advisor, inspector, notifier] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+export async function launchStack(
+  command: readonly [string, ...string[]],
+  env: Record<string, string>,
+): Promise<LaunchedStack> {
+  const [provider, detector, advisor, inspector, notifier] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const key of ['NATS_URL', 'DATABASE_URL', 'PROVIDER_API_TOKEN', 'NODE_OPTIONS']) delete base[key];
   const [file, ...args] = command;
@@ -56,11 +65,17 @@ export async function launchStack(command: readonly [string, ...string[]], env: 
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const closed = new Promise<number | string | null>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal)));
-  await eventually(() => {
-    if (child.exitCode !== null) throw Object.assign(new Error(`${command.join(' ')} exited early`), { final: true });
-    if (!out.includes('Barfinex is running')) throw new Error('the stack has not said it is running yet');
-  }, 180_000, 200).catch((err: unknown) => {
+  const closed = new Promise<number | string | null>((resolve) =>
+    child.once('close', (code, signal) => resolve(code ?? signal)),
+  );
+  await eventually(
+    () => {
+      if (child.exitCode !== null) throw Object.assign(new Error(`${command.join(' ')} exited early`), { final: true });
+      if (!out.includes('Barfinex is running')) throw new Error('the stack has not said it is running yet');
+    },
+    180_000,
+    200,
+  ).catch((err: unknown) => {
     throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- output ---\n${out.slice(-4000)}`);
   });
   return { child, base: `http://127.0.0.1:${provider}`, output: () => out, closed };

@@ -6,7 +6,11 @@ const { pathToFileURL } = require('node:url');
 
 const loader = pathToFileURL(require.resolve('tsx')).href;
 const entry = join(__dirname, '..', 'src', 'main.ts');
-const child = spawn(process.execPath, ['--conditions=development', '--import', loader, entry, ...process.argv.slice(2)], { stdio: 'inherit' });
+const child = spawn(
+  process.execPath,
+  ['--conditions=development', '--import', loader, entry, ...process.argv.slice(2)],
+  { stdio: 'inherit' },
+);
 // Ctrl-C reaches the child too (same process group); it decides what stopping means.
 process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => child.kill('SIGTERM'));

@@ -9,7 +9,8 @@ describe('parseCli', () => {
   });
 
   it('asks for help on --help or -h, with or without a command and before looking for a token', () => {
-    for (const argv of [['--help'], ['-h'], ['replay', 'start', '--help']]) expect(() => parseCli(argv, {}, '/nonexistent')).toThrow(HelpRequested);
+    for (const argv of [['--help'], ['-h'], ['replay', 'start', '--help']])
+      expect(() => parseCli(argv, {}, '/nonexistent')).toThrow(HelpRequested);
   });
 
   it('treats no command as a usage error, not as help', () => {

@@ -51,7 +51,19 @@ export interface Cli {
   optimize: Partial<Record<(typeof OPTIMIZE_FLAGS)[number], string>> & { anchored: boolean };
 }
 
-const OPTIMIZE_FLAGS = ['detector', 'bars', 'space', 'method', 'trials', 'seed', 'objective', 'folds', 'attach', 'min-trades', 'max-drawdown'] as const;
+const OPTIMIZE_FLAGS = [
+  'detector',
+  'bars',
+  'space',
+  'method',
+  'trials',
+  'seed',
+  'objective',
+  'folds',
+  'attach',
+  'min-trades',
+  'max-drawdown',
+] as const;
 
 export class UsageError extends Error {}
 
@@ -112,7 +124,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   if (values.help) throw new HelpRequested();
   if (positionals.length === 0) throw new UsageError('');
   const token = values.token ?? defaultToken(env, cwd);
-  if (!token) throw new UsageError('no API token: pass --token, set PROVIDER_API_TOKEN, or run from the directory holding data/api-token');
+  if (!token)
+    throw new UsageError(
+      'no API token: pass --token, set PROVIDER_API_TOKEN, or run from the directory holding data/api-token',
+    );
   return {
     command: positionals,
     url: values.url ?? env['PROVIDER_URL'] ?? 'http://127.0.0.1:8080',
@@ -122,11 +137,25 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     from: values.from,
     to: values.to,
     speed: values.speed,
-    symbols: values.symbols ? values.symbols.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean) : undefined,
+    symbols: values.symbols
+      ? values.symbols
+          .split(',')
+          .map((s) => s.trim().toUpperCase())
+          .filter(Boolean)
+      : undefined,
     connector: values.connector,
     market: values.market,
     symbol: values.symbol,
     interval: values.interval,
-    optimize: { ...Object.fromEntries(OPTIMIZE_FLAGS.flatMap((f) => (typeof (values as Record<string, unknown>)[f] === 'string' ? [[f, (values as Record<string, unknown>)[f] as string]] : []))), anchored: values.anchored === true },
+    optimize: {
+      ...Object.fromEntries(
+        OPTIMIZE_FLAGS.flatMap((f) =>
+          typeof (values as Record<string, unknown>)[f] === 'string'
+            ? [[f, (values as Record<string, unknown>)[f] as string]]
+            : [],
+        ),
+      ),
+      anchored: values.anchored === true,
+    },
   };
 }

@@ -18,14 +18,35 @@ function describe(s: BackfillStatus): string {
 function seriesOf(cli: Cli): Series {
   const missing = (['connector', 'market', 'symbol', 'interval'] as const).filter((k) => !cli[k]);
   if (missing.length > 0) throw new UsageError(`backfill needs ${missing.map((k) => `--${k}`).join(', ')}`);
-  const parsed = BackfillSeriesParams.safeParse({ connectorType: cli.connector, marketType: cli.market, symbol: cli.symbol, interval: cli.interval });
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0]).replace('Type', '')}: ${i.message}`).join('; '));
+  const parsed = BackfillSeriesParams.safeParse({
+    connectorType: cli.connector,
+    marketType: cli.market,
+    symbol: cli.symbol,
+    interval: cli.interval,
+  });
+  if (!parsed.success)
+    throw new UsageError(
+      parsed.error.issues.map((i) => `--${String(i.path[0]).replace('Type', '')}: ${i.message}`).join('; '),
+    );
   return parsed.data;
 }
 
 /** Follows one series' backfill to its end: WebSocket progress wakes the poll of the status route. */
-async function follow(cli: Cli, provider: ProviderClient, params: Series, first: BackfillStatus, out: Out): Promise<BackfillStatus> {
-  const bar = cli.json ? undefined : new SingleBar({ format: 'backfill [{bar}] {percentage}% | {bars} bars | cursor {cursor}', noTTYOutput: true, notTTYSchedule: 2000, hideCursor: true });
+async function follow(
+  cli: Cli,
+  provider: ProviderClient,
+  params: Series,
+  first: BackfillStatus,
+  out: Out,
+): Promise<BackfillStatus> {
+  const bar = cli.json
+    ? undefined
+    : new SingleBar({
+        format: 'backfill [{bar}] {percentage}% | {bars} bars | cursor {cursor}',
+        noTTYOutput: true,
+        notTTYSchedule: 2000,
+        hideCursor: true,
+      });
   bar?.start(1000, Math.round(first.progress * 1000), { bars: first.upserted, cursor: iso(first.cursor) });
   const ws = connectProviderSocket({ baseUrl: cli.url, token: cli.token, events: ['PROVIDER_BACKFILL_PROGRESS'] });
   let wake: (() => void) | undefined;
@@ -60,7 +81,10 @@ export async function runBackfill(cli: Cli, provider: ProviderClient, out: Out):
   }
   if (!cli.from || !cli.to) throw new UsageError('backfill needs --from and --to');
   const asTime = (v: string) => (/^\d+$/.test(v) ? Number(v) : v);
-  const started = await provider.request(backtestRoutes.candleBackfill, { params, body: { from: asTime(cli.from), to: asTime(cli.to) } });
+  const started = await provider.request(backtestRoutes.candleBackfill, {
+    params,
+    body: { from: asTime(cli.from), to: asTime(cli.to) },
+  });
   if (cli.detach) {
     out(cli.json ? JSON.stringify(started) : describe(started));
     return 0;

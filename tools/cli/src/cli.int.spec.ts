@@ -10,9 +10,15 @@ jest.setTimeout(180_000);
 const root = findRepoRoot(__dirname);
 let provider: ProviderProcess;
 
-function barfinex(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function barfinex(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'tools/cli/bin/barfinex.cjs'), ...args], { cwd: root, env: { ...process.env, NODE_OPTIONS: '', ...env } });
+    const child = spawn(process.execPath, [join(root, 'tools/cli/bin/barfinex.cjs'), ...args], {
+      cwd: root,
+      env: { ...process.env, NODE_OPTIONS: '', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -22,29 +28,56 @@ function barfinex(args: string[], env: Record<string, string> = {}): Promise<{ c
 }
 
 beforeAll(async () => {
-  provider = await startProviderProcess({ env: { SIM_AUTOSTART: 'true', SIM_TICK_MS: '50ms', SIM_SYMBOLS: 'BTCUSDT' } });
+  provider = await startProviderProcess({
+    env: { SIM_AUTOSTART: 'true', SIM_TICK_MS: '50ms', SIM_SYMBOLS: 'BTCUSDT' },
+  });
   // Let the simulator trade for a moment, so the sink holds a session worth replaying.
-  await eventually(async () => {
-    const res = await fetch(`${provider.baseUrl}/api/eventsink?category=marketdata&limit=1`, { headers: provider.auth });
-    const body = (await res.json()) as { total?: number; meta?: { total?: number } };
-    expect(body.total ?? body.meta?.total ?? 0).toBeGreaterThan(20);
-  }, 60_000, 250);
+  await eventually(
+    async () => {
+      const res = await fetch(`${provider.baseUrl}/api/eventsink?category=marketdata&limit=1`, {
+        headers: provider.auth,
+      });
+      const body = (await res.json()) as { total?: number; meta?: { total?: number } };
+      expect(body.total ?? body.meta?.total ?? 0).toBeGreaterThan(20);
+    },
+    60_000,
+    250,
+  );
 });
 afterAll(() => provider.stop());
 
 describe('barfinex replay', () => {
   it('starts a replay at max speed and follows it to the end', async () => {
-    const args = ['replay', 'start', '--from', '0', '--to', String(Date.now()), '--speed', 'max', '--json', '--url', provider.baseUrl, '--token', provider.token];
+    const args = [
+      'replay',
+      'start',
+      '--from',
+      '0',
+      '--to',
+      String(Date.now()),
+      '--speed',
+      'max',
+      '--json',
+      '--url',
+      provider.baseUrl,
+      '--token',
+      provider.token,
+    ];
     const run = await barfinex(args);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { state: string; eventsSent: number; total: number });
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { state: string; eventsSent: number; total: number });
     const last = lines.at(-1);
     expect(last?.state).toBe('finished');
     expect(last?.eventsSent).toBe(last?.total);
     expect(last?.total).toBeGreaterThan(0);
 
-    const status = await barfinex(['replay', 'status', '--url', provider.baseUrl], { PROVIDER_API_TOKEN: provider.token });
+    const status = await barfinex(['replay', 'status', '--url', provider.baseUrl], {
+      PROVIDER_API_TOKEN: provider.token,
+    });
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/: finished, 100\.0%/);
   });
@@ -60,17 +93,58 @@ describe('barfinex replay', () => {
     // Minute-aligned ends: the bars whose open time is in [from, to] number 2 days of minutes + 1.
     const to = Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000;
     const series = ['--connector', 'sim', '--market', 'spot', '--symbol', 'btcusdt', '--interval', 'min1'];
-    const run = await barfinex(['backfill', ...series, '--from', String(to - 2 * 86_400_000), '--to', String(to), '--json', '--url', provider.baseUrl, '--token', provider.token]);
+    const run = await barfinex([
+      'backfill',
+      ...series,
+      '--from',
+      String(to - 2 * 86_400_000),
+      '--to',
+      String(to),
+      '--json',
+      '--url',
+      provider.baseUrl,
+      '--token',
+      provider.token,
+    ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { state: string; upserted: number; pages: number; progress: number });
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { state: string; upserted: number; pages: number; progress: number });
     expect(lines.at(-1)).toMatchObject({ state: 'finished', upserted: 2_881, pages: 3, progress: 1 });
 
-    const status = await barfinex(['backfill', 'status', ...series, '--url', provider.baseUrl, '--token', provider.token]);
+    const status = await barfinex([
+      'backfill',
+      'status',
+      ...series,
+      '--url',
+      provider.baseUrl,
+      '--token',
+      provider.token,
+    ]);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/backfill sim\/spot\/BTCUSDT\/min1: finished, 100\.0% \(2881 bars in 3 pages\)/);
 
-    const bad = await barfinex(['backfill', '--connector', 'sim', '--market', 'spot', '--symbol', 'BTCUSDT', '--interval', 'x', '--from', '0', '--to', '1', '--url', provider.baseUrl, '--token', provider.token]);
+    const bad = await barfinex([
+      'backfill',
+      '--connector',
+      'sim',
+      '--market',
+      'spot',
+      '--symbol',
+      'BTCUSDT',
+      '--interval',
+      'x',
+      '--from',
+      '0',
+      '--to',
+      '1',
+      '--url',
+      provider.baseUrl,
+      '--token',
+      provider.token,
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--interval: unknown interval "x"');
   });

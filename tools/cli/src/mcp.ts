@@ -15,11 +15,17 @@ const VERSION = '0.1.0';
 export async function runMcp(cli: Cli): Promise<number> {
   const call = httpRestCall(cli.url, cli.token);
   const who = await call({ method: 'get', path: '/auth/whoami' });
-  if (who.status !== 200) throw new Error(`the provider refused the token (${who.status}): ${JSON.stringify(who.body)}`);
+  if (who.status !== 200)
+    throw new Error(`the provider refused the token (${who.status}): ${JSON.stringify(who.body)}`);
   const docRes = await fetch(`${cli.url.replace(/\/$/, '')}/docs-json`);
   if (!docRes.ok) throw new Error(`cannot read the provider's OpenAPI document: ${docRes.status}`);
   const scopes = (who.body as { scopes: ApiScope[] }).scopes;
-  const server = createMcpServer({ openApi: await docRes.json(), call, canTrade: scopeGranted(scopes, 'trade'), version: VERSION });
+  const server = createMcpServer({
+    openApi: await docRes.json(),
+    call,
+    canTrade: scopeGranted(scopes, 'trade'),
+    version: VERSION,
+  });
   const transport = new StdioServerTransport();
   await server.connect(transport);
   await new Promise<void>((resolve) => {

@@ -27,7 +27,12 @@ function parseSpeed(raw: string | undefined): number | 'max' {
 async function follow(cli: Cli, provider: ProviderClient, first: ReplayStatus, out: Out): Promise<ReplayStatus> {
   const bar = cli.json
     ? undefined
-    : new SingleBar({ format: 'replay [{bar}] {percentage}% | {value}/{total} events | {rate} ev/s | cursor {cursor}', noTTYOutput: true, notTTYSchedule: 2000, hideCursor: true });
+    : new SingleBar({
+        format: 'replay [{bar}] {percentage}% | {value}/{total} events | {rate} ev/s | cursor {cursor}',
+        noTTYOutput: true,
+        notTTYSchedule: 2000,
+        hideCursor: true,
+      });
   bar?.start(Math.max(1, first.total), first.eventsSent, { rate: 0, cursor: '-' });
   const ws = connectProviderSocket({ baseUrl: cli.url, token: cli.token, events: ['PROVIDER_REPLAY_PROGRESS'] });
   let last = first;
@@ -42,7 +47,10 @@ async function follow(cli: Cli, provider: ProviderClient, first: ReplayStatus, o
       if (last.replayId !== first.replayId) break;
       if (cli.json) out(JSON.stringify(last));
       bar?.setTotal(Math.max(1, last.total));
-      bar?.update(last.eventsSent, { rate: Math.round(last.rate ?? 0), cursor: last.cursor ? new Date(last.cursor).toISOString() : '-' });
+      bar?.update(last.eventsSent, {
+        rate: Math.round(last.rate ?? 0),
+        cursor: last.cursor ? new Date(last.cursor).toISOString() : '-',
+      });
       if (TERMINAL.has(last.state)) break;
       await new Promise<void>((resolve) => {
         wake = resolve;
@@ -73,7 +81,12 @@ export async function runReplay(cli: Cli, provider: ProviderClient, out: Out): P
   if (!cli.from || !cli.to) throw new UsageError('replay start needs --from and --to');
   const asTime = (v: string) => (/^\d+$/.test(v) ? Number(v) : v);
   const started = await provider.request(platformRoutes.replayStart, {
-    body: { from: asTime(cli.from), to: asTime(cli.to), speed: parseSpeed(cli.speed), ...(cli.symbols ? { symbols: cli.symbols } : {}) },
+    body: {
+      from: asTime(cli.from),
+      to: asTime(cli.to),
+      speed: parseSpeed(cli.speed),
+      ...(cli.symbols ? { symbols: cli.symbols } : {}),
+    },
   });
   if (cli.detach) {
     out(cli.json ? JSON.stringify(started) : describe(started));

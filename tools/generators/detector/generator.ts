@@ -37,7 +37,13 @@ export function detectorGenerator(tree: Tree, options: DetectorGeneratorSchema):
   const directory = project ? `${root}/src` : (options.directory as string).replace(/\/+$/, '');
   const target = joinPathFragments(directory, `${n.fileName}.ts`);
   if (tree.exists(target)) throw new Error(`${target} already exists`);
-  const values = { ...n, timeframe: options.timeframe ?? 'min1', kitImport: kitImportFrom(directory), runPath: target, tmpl: '' };
+  const values = {
+    ...n,
+    timeframe: options.timeframe ?? 'min1',
+    kitImport: kitImportFrom(directory),
+    runPath: target,
+    tmpl: '',
+  };
   generateFiles(tree, path.join(__dirname, 'files'), directory, values);
   if (project) generateFiles(tree, path.join(__dirname, 'project-files'), root, values);
 }

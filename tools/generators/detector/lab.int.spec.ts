@@ -21,7 +21,11 @@ let detectorApp: ReturnType<typeof spawn> | undefined;
 
 async function api<T>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> {
   const p = provider as ProviderProcess;
-  const res = await fetch(`${p.baseUrl}/api${route}`, { method, headers: { ...p.auth, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const res = await fetch(`${p.baseUrl}/api${route}`, {
+    method,
+    headers: { ...p.auth, 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   return { status: res.status, body: (await res.json()) as T };
 }
 
@@ -51,19 +55,31 @@ describe('a generated detector in the research lab', () => {
   let optimizationId = '';
 
   it('is listed with its params schema, backtested and optimised through the API', async () => {
-    const catalog = await api<Array<{ name: string; origin: string; paramsSchema: { properties: Record<string, unknown> } }>>('GET', '/research/detectors');
+    const catalog = await api<
+      Array<{ name: string; origin: string; paramsSchema: { properties: Record<string, unknown> } }>
+    >('GET', '/research/detectors');
     const mine = catalog.body.find((d) => d.name === NAME);
     expect(mine?.origin).toBe('user');
     expect(Object.keys(mine?.paramsSchema.properties ?? {})).toEqual(['channel', 'volumePeriod', 'targetR']);
 
     const source = { type: 'synthetic', bars: 6_000, seed: 11, volatility: 0.004 };
-    const bt = await api<{ id: string }>('POST', '/backtests', { detector: NAME, symbol: 'BTCUSDT', interval: 'min1', source });
+    const bt = await api<{ id: string }>('POST', '/backtests', {
+      detector: NAME,
+      symbol: 'BTCUSDT',
+      interval: 'min1',
+      source,
+    });
     expect(bt.status).toBe(202);
-    await eventually(async () => {
-      const d = (await api<{ state: string; metrics: { bars: number } | null }>('GET', `/backtests/${bt.body.id}`)).body;
-      expect(d.state).toBe('finished');
-      expect(d.metrics?.bars).toBe(6_000);
-    }, 60_000, 200);
+    await eventually(
+      async () => {
+        const d = (await api<{ state: string; metrics: { bars: number } | null }>('GET', `/backtests/${bt.body.id}`))
+          .body;
+        expect(d.state).toBe('finished');
+        expect(d.metrics?.bars).toBe(6_000);
+      },
+      60_000,
+      200,
+    );
 
     const opt = await api<{ id: string }>('POST', '/optimizations', {
       detector: NAME,
@@ -76,28 +92,61 @@ describe('a generated detector in the research lab', () => {
     });
     expect(opt.status).toBe(202);
     optimizationId = opt.body.id;
-    await eventually(async () => {
-      const d = (await api<{ state: string; result: { chosen: Record<string, unknown> | null; guard: { verdict: string } } | null }>('GET', `/optimizations/${optimizationId}?trials=0`)).body;
-      expect(d.state).toBe('finished');
-      expect(d.result?.chosen).not.toBeNull();
-      chosen = d.result?.chosen ?? {};
-    }, 120_000, 250);
+    await eventually(
+      async () => {
+        const d = (
+          await api<{
+            state: string;
+            result: { chosen: Record<string, unknown> | null; guard: { verdict: string } } | null;
+          }>('GET', `/optimizations/${optimizationId}?trials=0`)
+        ).body;
+        expect(d.state).toBe('finished');
+        expect(d.result?.chosen).not.toBeNull();
+        chosen = d.result?.chosen ?? {};
+      },
+      120_000,
+      250,
+    );
     expect(Object.keys(chosen).sort()).toEqual(['channel', 'targetR']);
   });
 
   it('runs live in a detector app that found it in the detectors dir, with the chosen params applied through the provider', async () => {
     const p = provider as ProviderProcess;
     const port = await freePort();
-    detectorApp = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['--conditions=development', 'apps/detector/src/main.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '', PROVIDER_URL: p.baseUrl, PROVIDER_API_TOKEN: p.token, DETECTOR_PORT: String(port), DETECTOR_HOST: '127.0.0.1', DETECTOR_APP_KEY: 'lab', DETECTORS_DIR: detectorsDir, DETECTOR_DEFINITIONS: '', DETECTOR_HEARTBEAT_MS: '1s', LOG_LEVEL: 'warn' },
-      stdio: 'ignore',
-    });
-    await eventually(async () => {
-      const res = await api<{ detectors: unknown[] }>('GET', `/detectors/lab/detectors/${NAME}`);
-      expect(res.status).toBe(200);
-    }, 60_000, 250);
-    const applied = await api<{ status: number; params: Record<string, unknown> }>('POST', `/optimizations/${optimizationId}/apply`, { appKey: 'lab' });
+    detectorApp = spawn(
+      path.join(ROOT, 'node_modules/.bin/tsx'),
+      ['--conditions=development', 'apps/detector/src/main.ts'],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          NODE_OPTIONS: '',
+          PROVIDER_URL: p.baseUrl,
+          PROVIDER_API_TOKEN: p.token,
+          DETECTOR_PORT: String(port),
+          DETECTOR_HOST: '127.0.0.1',
+          DETECTOR_APP_KEY: 'lab',
+          DETECTORS_DIR: detectorsDir,
+          DETECTOR_DEFINITIONS: '',
+          DETECTOR_HEARTBEAT_MS: '1s',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: 'ignore',
+      },
+    );
+    await eventually(
+      async () => {
+        const res = await api<{ detectors: unknown[] }>('GET', `/detectors/lab/detectors/${NAME}`);
+        expect(res.status).toBe(200);
+      },
+      60_000,
+      250,
+    );
+    const applied = await api<{ status: number; params: Record<string, unknown> }>(
+      'POST',
+      `/optimizations/${optimizationId}/apply`,
+      { appKey: 'lab' },
+    );
     expect(applied.status).toBe(200);
     expect(applied.body.params).toEqual(chosen);
     const live = await api<{ params: Record<string, unknown> }>('GET', `/detectors/lab/detectors/${NAME}`);

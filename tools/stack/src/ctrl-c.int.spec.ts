@@ -16,14 +16,22 @@ afterAll(killLaunchedStacks);
 /** What `npm start` runs (its script from package.json), without npm, so the exit code is the stack's own. */
 function startStack(dataDir: string, extra: Record<string, string>): Promise<LaunchedStack> {
   const root = findRepoRoot(__dirname);
-  const script = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start'];
-  return launchStack(['sh', '-c', `PATH="${join(root, 'node_modules', '.bin')}:$PATH" exec ${script}`], { BARFINEX_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...extra });
+  const script = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+    .scripts['start'];
+  return launchStack(['sh', '-c', `PATH="${join(root, 'node_modules', '.bin')}:$PATH" exec ${script}`], {
+    BARFINEX_DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    ...extra,
+  });
 }
 
 const ctrlC = (r: LaunchedStack): void => void process.kill(-(r.child.pid as number), 'SIGINT');
 
 function lastLogMessage(output: string): string | undefined {
-  const lines = output.trim().split('\n').filter((l) => l.startsWith('{'));
+  const lines = output
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'));
   const last = lines[lines.length - 1];
   return last ? (JSON.parse(last) as { msg?: string }).msg : undefined;
 }

@@ -12,7 +12,10 @@ describe('default app configuration', () => {
     const inspector = loadInspectorConfig({});
     const venues = [
       { connectorType: detector.DETECTOR_CONNECTOR_TYPE, marketType: detector.DETECTOR_MARKET_TYPE },
-      { connectorType: DEFAULT_PIPELINE_CONFIG.intent.connectorType, marketType: DEFAULT_PIPELINE_CONFIG.intent.marketType },
+      {
+        connectorType: DEFAULT_PIPELINE_CONFIG.intent.connectorType,
+        marketType: DEFAULT_PIPELINE_CONFIG.intent.marketType,
+      },
       { connectorType: inspector.INSPECTOR_CONNECTOR_TYPE, marketType: inspector.INSPECTOR_MARKET_TYPE },
     ];
     expect(venues).toEqual(Array(3).fill({ connectorType: 'sim', marketType: 'futures' }));

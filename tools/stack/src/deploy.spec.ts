@@ -36,31 +36,52 @@ interface Service {
   healthcheck?: { test: string[] };
   ports?: string[];
 }
-const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 
 describe('docker-compose.yml', () => {
   it('runs NATS with JetStream on a volume, PostgreSQL on a volume, and every app', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['advisor', 'detector', 'inspector', 'nats', 'notifier', 'postgres', 'provider']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'advisor',
+      'detector',
+      'inspector',
+      'nats',
+      'notifier',
+      'postgres',
+      'provider',
+    ]);
     expect(compose.services['nats']?.image).toMatch(/^nats:/);
     expect(compose.services['nats']?.['command' as keyof Service]).toEqual(expect.arrayContaining(['-js', '-sd']));
     expect(Object.keys(compose.volumes)).toEqual(expect.arrayContaining(['nats-data', 'postgres-data']));
   });
 
   it('gives every service a healthcheck', () => {
-    for (const [name, service] of Object.entries(compose.services)) expect(`${name}: ${service.healthcheck ? 'ok' : 'missing'}`).toBe(`${name}: ok`);
+    for (const [name, service] of Object.entries(compose.services))
+      expect(`${name}: ${service.healthcheck ? 'ok' : 'missing'}`).toBe(`${name}: ok`);
   });
 
-  it.each(Object.entries(apps))('%s: builds from the one Dockerfile with its name as the argument, waits for healthy dependencies, and sets only variables its config reads', (name, app) => {
-    const service = compose.services[name] as Service;
-    expect(service.build).toEqual({ context: '.', dockerfile: 'Dockerfile', args: { APP: name, PORT: String(app.port) } });
-    for (const dep of Object.values(service.depends_on ?? {})) expect(dep.condition).toBe('service_healthy');
-    expect(Object.keys(service.depends_on ?? {})).toEqual(expect.arrayContaining(name === 'provider' ? ['nats', 'postgres'] : ['nats', 'provider']));
-    const known = new Set(keysOf(app.schema));
-    const unknown = Object.keys(service.environment ?? {}).filter((k) => !known.has(k));
-    expect(unknown).toEqual([]);
-    expect(service.ports).toEqual([`${app.port}:${app.port}`]);
-    expect(JSON.stringify(service.healthcheck?.test)).toContain(`127.0.0.1:${app.port}/health`);
-  });
+  it.each(Object.entries(apps))(
+    '%s: builds from the one Dockerfile with its name as the argument, waits for healthy dependencies, and sets only variables its config reads',
+    (name, app) => {
+      const service = compose.services[name] as Service;
+      expect(service.build).toEqual({
+        context: '.',
+        dockerfile: 'Dockerfile',
+        args: { APP: name, PORT: String(app.port) },
+      });
+      for (const dep of Object.values(service.depends_on ?? {})) expect(dep.condition).toBe('service_healthy');
+      expect(Object.keys(service.depends_on ?? {})).toEqual(
+        expect.arrayContaining(name === 'provider' ? ['nats', 'postgres'] : ['nats', 'provider']),
+      );
+      const known = new Set(keysOf(app.schema));
+      const unknown = Object.keys(service.environment ?? {}).filter((k) => !known.has(k));
+      expect(unknown).toEqual([]);
+      expect(service.ports).toEqual([`${app.port}:${app.port}`]);
+      expect(JSON.stringify(service.healthcheck?.test)).toContain(`127.0.0.1:${app.port}/health`);
+    },
+  );
 });
 
 describe('Dockerfile', () => {
@@ -100,7 +121,12 @@ describe('.env.example', () => {
 });
 
 describe('.github/workflows/ci.yml', () => {
-  const workflow = parse(read('.github/workflows/ci.yml')) as { jobs: Record<string, { strategy?: { matrix?: { project?: string[] } }; services?: Record<string, unknown>; steps: { run?: string }[] }> };
+  const workflow = parse(read('.github/workflows/ci.yml')) as {
+    jobs: Record<
+      string,
+      { strategy?: { matrix?: { project?: string[] } }; services?: Record<string, unknown>; steps: { run?: string }[] }
+    >;
+  };
 
   function workspaceProjects(): string[] {
     const names: string[] = [];
@@ -108,7 +134,8 @@ describe('.github/workflows/ci.yml', () => {
       for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
         if (!entry.isDirectory()) continue;
         const base = join(root, dir, entry.name);
-        if (existsSync(join(base, 'project.json'))) names.push((JSON.parse(readFileSync(join(base, 'project.json'), 'utf8')) as { name: string }).name);
+        if (existsSync(join(base, 'project.json')))
+          names.push((JSON.parse(readFileSync(join(base, 'project.json'), 'utf8')) as { name: string }).name);
         else if (existsSync(join(base, 'package.json'))) {
           const pkg = JSON.parse(readFileSync(join(base, 'package.json'), 'utf8')) as { nx?: { name?: string } };
           if (pkg.nx?.name) names.push(pkg.nx.name);

@@ -16,7 +16,15 @@ import type { RunningStack } from './stack';
 jest.setTimeout(240_000);
 
 const MINUTE = 60_000;
-const WATCHED: EventName[] = ['DETECTOR_SIGNAL_GENERATED', 'ADVISOR_DECISION_RESPONSE', 'ADVISOR_EXECUTION_INTENT_OPEN', 'INSPECTOR_RISK_LIMIT_BREACH', 'INSPECTOR_ENTRY_DECLINED', 'PROVIDER_ORDER_CREATE', 'PROVIDER_ORDER_FILL'];
+const WATCHED: EventName[] = [
+  'DETECTOR_SIGNAL_GENERATED',
+  'ADVISOR_DECISION_RESPONSE',
+  'ADVISOR_EXECUTION_INTENT_OPEN',
+  'INSPECTOR_RISK_LIMIT_BREACH',
+  'INSPECTOR_ENTRY_DECLINED',
+  'PROVIDER_ORDER_CREATE',
+  'PROVIDER_ORDER_FILL',
+];
 const HOOK_SECRET = 'tradingview-secret-0123';
 
 describeWithNats('a TradingView alert through the risk gate', () => {
@@ -32,7 +40,10 @@ describeWithNats('a TradingView alert through the risk gate', () => {
   const of = (cid: string) => seen.filter((e) => e.correlationId === cid);
 
   const api = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${base}/api${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+    const res = await fetch(`${base}/api${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    });
     const text = await res.text();
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read field by field and checked by matchers
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, any> };
@@ -42,12 +53,31 @@ describeWithNats('a TradingView alert through the risk gate', () => {
     fetch(`${base}/api/hooks/${hookId}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ secret: HOOK_SECRET, ticker: 'BTCUSDT.P', exchange: 'BINANCE', action: 'buy', price: String(price), stop: String(price - 600), target: String(price + 1200), time: new Date().toISOString(), id }),
-    }).then(async (res) => ({ status: res.status, body: (await res.json()) as { status: string; correlationId: string; signalId: string } }));
+      body: JSON.stringify({
+        secret: HOOK_SECRET,
+        ticker: 'BTCUSDT.P',
+        exchange: 'BINANCE',
+        action: 'buy',
+        price: String(price),
+        stop: String(price - 600),
+        target: String(price + 1200),
+        time: new Date().toISOString(),
+        id,
+      }),
+    }).then(async (res) => ({
+      status: res.status,
+      body: (await res.json()) as { status: string; correlationId: string; signalId: string },
+    }));
 
   beforeAll(async () => {
     db = await createTestDatabase('bfx_hooks');
-    const [provider, detector, advisor, inspector, notifier] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [provider, detector, advisor, inspector, notifier] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     stack = await startStack({
       logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
       env: {
@@ -77,7 +107,13 @@ describeWithNats('a TradingView alert through the risk gate', () => {
     const advisorConfig = await api('/advisors/advisor/pipeline/config', {
       method: 'PUT',
       body: JSON.stringify({
-        dataQuality: { minCandles: 5, maxMissingBars: 10_000, maxStalenessMs: 86_400_000, requireOrderBook: false, maxSpreadPct: '5' },
+        dataQuality: {
+          minCandles: 5,
+          maxMissingBars: 10_000,
+          maxStalenessMs: 86_400_000,
+          requireOrderBook: false,
+          maxSpreadPct: '5',
+        },
         scoring: { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2, atrPeriod: 2, maxAtrPct: 100 },
         conviction: { minConfidence: 0 },
         execution: { maxSpreadPct: '5', minRiskReward: '0.5' },
@@ -86,16 +122,35 @@ describeWithNats('a TradingView alert through the risk gate', () => {
       }),
     });
     expect(advisorConfig.status).toBe(200);
-    expect((await api('/inspectors/inspector/policies', { method: 'PUT', body: JSON.stringify({ maxPositionPercent: '100', maxExposurePercent: '200', cooldownMs: 0 }) })).status).toBe(200);
+    expect(
+      (
+        await api('/inspectors/inspector/policies', {
+          method: 'PUT',
+          body: JSON.stringify({ maxPositionPercent: '100', maxExposurePercent: '200', cooldownMs: 0 }),
+        })
+      ).status,
+    ).toBe(200);
     // Some history for the advisor's market view.
-    await sdk.sim.path({ symbol: 'BTCUSDT', marketType: 'futures', prices: Array.from({ length: 20 }, (_, i) => String(59800 + i * 10)), intervalMs: MINUTE });
+    await sdk.sim.path({
+      symbol: 'BTCUSDT',
+      marketType: 'futures',
+      prices: Array.from({ length: 20 }, (_, i) => String(59800 + i * 10)),
+      intervalMs: MINUTE,
+    });
     await sdk.sim.step(20 * MINUTE);
 
     ws = connectProviderSocket({ baseUrl: base, token, events: WATCHED });
     for (const name of WATCHED) ws.on(name, (env) => void seen.push(env as EventEnvelope));
     await ws.ready();
 
-    const hook = await api('/inbound-hooks', { method: 'POST', body: JSON.stringify({ name: 'tv', secret: HOOK_SECRET, symbolMap: { 'BINANCE:BTCUSDT.P': { connectorType: 'sim', marketType: 'futures', symbol: 'BTCUSDT' } } }) });
+    const hook = await api('/inbound-hooks', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'tv',
+        secret: HOOK_SECRET,
+        symbolMap: { 'BINANCE:BTCUSDT.P': { connectorType: 'sim', marketType: 'futures', symbol: 'BTCUSDT' } },
+      }),
+    });
     expect(hook.status).toBe(201);
     hookId = hook.body['id'] as string;
   });
@@ -112,20 +167,56 @@ describeWithNats('a TradingView alert through the risk gate', () => {
     const first = await alert(60000, 'tv-alert-1');
     expect(first).toMatchObject({ status: 200, body: { status: 'accepted' } });
     const cid = first.body.correlationId;
-    await eventually(() => expect(of(cid).some((e) => e.type === 'PROVIDER_ORDER_FILL')).toBe(true), 60_000, 100).catch((err: unknown) => {
-      throw new Error(`${String(err)}\n${of(cid).map((e) => `${e.type} ${JSON.stringify(e.payload).slice(0, 200)}`).join('\n')}`);
-    });
+    await eventually(() => expect(of(cid).some((e) => e.type === 'PROVIDER_ORDER_FILL')).toBe(true), 60_000, 100).catch(
+      (err: unknown) => {
+        throw new Error(
+          `${String(err)}\n${of(cid)
+            .map((e) => `${e.type} ${JSON.stringify(e.payload).slice(0, 200)}`)
+            .join('\n')}`,
+        );
+      },
+    );
     const types = of(cid).map((e) => e.type);
-    expect(types.slice(0, 3)).toEqual(['DETECTOR_SIGNAL_GENERATED', 'ADVISOR_DECISION_RESPONSE', 'ADVISOR_EXECUTION_INTENT_OPEN']);
-    expect(of(cid)[0]?.payload).toMatchObject({ detectorKey: 'hook-tv', signalId: first.body.signalId, symbol: 'BTCUSDT', direction: 'LONG' });
-    expect(of(cid).find((e) => e.type === 'PROVIDER_ORDER_CREATE')?.payload).toMatchObject({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', connectorType: 'sim', marketType: 'futures' });
+    expect(types.slice(0, 3)).toEqual([
+      'DETECTOR_SIGNAL_GENERATED',
+      'ADVISOR_DECISION_RESPONSE',
+      'ADVISOR_EXECUTION_INTENT_OPEN',
+    ]);
+    expect(of(cid)[0]?.payload).toMatchObject({
+      detectorKey: 'hook-tv',
+      signalId: first.body.signalId,
+      symbol: 'BTCUSDT',
+      direction: 'LONG',
+    });
+    expect(of(cid).find((e) => e.type === 'PROVIDER_ORDER_CREATE')?.payload).toMatchObject({
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'MARKET',
+      connectorType: 'sim',
+      marketType: 'futures',
+    });
     // The inspector's verdict, in its audit trail, on the same correlation id.
     const audit = await api('/inspectors/inspector/audit?symbol=BTCUSDT&limit=50');
-    expect((audit.body['items'] as { correlationId?: string; action: string }[]).find((a) => a.correlationId === cid)).toMatchObject({ action: 'ALLOW' });
-    await eventually(async () => expect((await api(`/inbound-hooks/${hookId}/alerts?limit=1`)).body['data'][0]).toMatchObject({ status: 'accepted', code: 'ORDER_PLACED', correlationId: cid }), 30_000, 100);
+    expect(
+      (audit.body['items'] as { correlationId?: string; action: string }[]).find((a) => a.correlationId === cid),
+    ).toMatchObject({ action: 'ALLOW' });
+    await eventually(
+      async () =>
+        expect((await api(`/inbound-hooks/${hookId}/alerts?limit=1`)).body['data'][0]).toMatchObject({
+          status: 'accepted',
+          code: 'ORDER_PLACED',
+          correlationId: cid,
+        }),
+      30_000,
+      100,
+    );
 
     // The inspector protects the fill (stop-loss, take-profit) on the same correlation id.
-    await eventually(() => expect(of(cid).filter((e) => e.type === 'PROVIDER_ORDER_CREATE')).toHaveLength(3), 30_000, 100);
+    await eventually(
+      () => expect(of(cid).filter((e) => e.type === 'PROVIDER_ORDER_CREATE')).toHaveLength(3),
+      30_000,
+      100,
+    );
     const ordersBefore = seen.filter((e) => e.type === 'PROVIDER_ORDER_CREATE').length;
     const again = await alert(60000, 'tv-alert-1');
     expect(again.body).toMatchObject({ status: 'duplicate', correlationId: cid, signalId: first.body.signalId });
@@ -135,17 +226,35 @@ describeWithNats('a TradingView alert through the risk gate', () => {
   });
 
   it('with the kill switch on, the alert places nothing and its log entry says why', async () => {
-    expect((await api('/inspectors/inspector/kill-switch', { method: 'POST', body: JSON.stringify({ reason: 'desk halt for the test' }) })).status).toBe(200);
+    expect(
+      (
+        await api('/inspectors/inspector/kill-switch', {
+          method: 'POST',
+          body: JSON.stringify({ reason: 'desk halt for the test' }),
+        })
+      ).status,
+    ).toBe(200);
     const ordersBefore = seen.filter((e) => e.type === 'PROVIDER_ORDER_CREATE').length;
     const halted = await alert(60100, 'tv-alert-2');
     expect(halted.body.status).toBe('accepted');
     const cid = halted.body.correlationId;
-    await eventually(async () => {
-      const entry = (await api(`/inbound-hooks/${hookId}/alerts?limit=1`)).body['data'][0];
-      // The inspector's block (INSPECTOR_RISK_LIMIT_BREACH) and its declined entry both carry the reason.
-      expect(entry).toMatchObject({ correlationId: cid, code: expect.stringMatching(/^(RISK_BLOCKED|ENTRY_DECLINED)$/), reason: expect.stringContaining('kill switch active: desk halt for the test') });
-    }, 60_000, 100);
-    expect(of(cid).find((e) => e.type === 'INSPECTOR_RISK_LIMIT_BREACH')?.payload).toMatchObject({ action: 'BLOCK', reason: expect.stringContaining('kill switch active') });
+    await eventually(
+      async () => {
+        const entry = (await api(`/inbound-hooks/${hookId}/alerts?limit=1`)).body['data'][0];
+        // The inspector's block (INSPECTOR_RISK_LIMIT_BREACH) and its declined entry both carry the reason.
+        expect(entry).toMatchObject({
+          correlationId: cid,
+          code: expect.stringMatching(/^(RISK_BLOCKED|ENTRY_DECLINED)$/),
+          reason: expect.stringContaining('kill switch active: desk halt for the test'),
+        });
+      },
+      60_000,
+      100,
+    );
+    expect(of(cid).find((e) => e.type === 'INSPECTOR_RISK_LIMIT_BREACH')?.payload).toMatchObject({
+      action: 'BLOCK',
+      reason: expect.stringContaining('kill switch active'),
+    });
     await new Promise((r) => setTimeout(r, 1_000));
     expect(of(cid).some((e) => e.type === 'PROVIDER_ORDER_CREATE')).toBe(false);
     // Tripping the switch closes the open position: the only orders since are reduce-only exits.

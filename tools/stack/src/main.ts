@@ -16,7 +16,11 @@ async function main(): Promise<void> {
   const { LOG_LEVEL, LOG_PRETTY, LOG_FORMAT } = parseConfig(LauncherConfigSchema, process.env);
   const pretty = LOG_PRETTY || process.argv.includes('--pretty');
   const human = LOG_FORMAT === 'human' || (LOG_FORMAT === undefined && !pretty && process.stdout.isTTY === true);
-  const logger = createLogger({ name: 'barfinex', level: human && !process.env['LOG_LEVEL'] ? 'warn' : LOG_LEVEL, pretty: pretty || human });
+  const logger = createLogger({
+    name: 'barfinex',
+    level: human && !process.env['LOG_LEVEL'] ? 'warn' : LOG_LEVEL,
+    pretty: pretty || human,
+  });
   if (human) process.stdout.write('Barfinex is starting…\n');
   if (!process.env['PROVIDER_STUDIO_DIR']) {
     const reason = studioBuildReason();
@@ -24,7 +28,9 @@ async function main(): Promise<void> {
       if (human) process.stdout.write(`Building Studio (${reason})…\n`);
       else logger.info({ reason }, 'building Studio');
       // Studio is what a trader opens; a broken build is reported, and the API starts regardless.
-      await buildStudio().catch((err: unknown) => logger.error({ err }, 'Studio could not be built; the API runs without it'));
+      await buildStudio().catch((err: unknown) =>
+        logger.error({ err }, 'Studio could not be built; the API runs without it'),
+      );
     }
   }
   // One Ctrl-C reaches this process more than once (the terminal signals the whole group, npm
@@ -62,6 +68,8 @@ main().catch((err: unknown) => {
     process.stderr.write(`barfinex: invalid configuration\n${err.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`barfinex failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `barfinex failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

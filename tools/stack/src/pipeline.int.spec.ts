@@ -56,7 +56,8 @@ describeWithNats('the money path: signal → decision → risk gate → order �
   const askedSince = (from: number): Record<string, number> => {
     const counts: Record<string, number> = {};
     for (const c of calls.slice(from)) {
-      if ((c.app !== 'advisor' && c.app !== 'inspector') || c.method.startsWith('registry.') || c.method === 'close') continue;
+      if ((c.app !== 'advisor' && c.app !== 'inspector') || c.method.startsWith('registry.') || c.method === 'close')
+        continue;
       const key = `${c.app} ${c.method}`;
       counts[key] = (counts[key] ?? 0) + 1;
     }
@@ -72,14 +73,26 @@ describeWithNats('the money path: signal → decision → risk gate → order �
   const BEFORE = { first: 16, later: 15 };
   /** Only what an order or the account can answer is still asked: no order read back, no price or book. */
   const expectListening = (asked: Record<string, number>, before: number) => {
-    const heard = ['inspector orders.get', 'inspector market.ticker', 'advisor market.ticker', 'advisor market.orderBook'];
+    const heard = [
+      'inspector orders.get',
+      'inspector market.ticker',
+      'advisor market.ticker',
+      'advisor market.orderBook',
+    ];
     expect(Object.keys(asked).filter((k) => heard.includes(k))).toEqual([]);
     // Shaped so a failure prints what was asked.
-    expect({ atMostHalf: total(asked) <= before / 2, total: total(asked), asked }).toEqual({ atMostHalf: true, total: expect.any(Number), asked });
+    expect({ atMostHalf: total(asked) <= before / 2, total: total(asked), asked }).toEqual({
+      atMostHalf: true,
+      total: expect.any(Number),
+      asked,
+    });
   };
 
   const api = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${base}/api${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+    const res = await fetch(`${base}/api${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
   };
@@ -91,14 +104,40 @@ describeWithNats('the money path: signal → decision → risk gate → order �
   const of = (correlationId: string) => seen.filter((e) => e.correlationId === correlationId);
   /** On a failed wait, what the chain did show: the event types and the decisive payloads. */
   const explain = (correlationId: string) => async (err: unknown) => {
-    const pick = (p: Record<string, unknown>) => Object.fromEntries(Object.entries(p).filter(([k]) => ['type', 'status', 'approved', 'reason', 'reasoning', 'policy', 'action', 'direction', 'side', 'quantity', 'entry', 'stopLoss', 'takeProfit'].includes(k)));
-    const chain = of(correlationId).map((e) => `${e.type} ${JSON.stringify(pick(e.payload as Record<string, unknown>))}`);
-    throw new Error(`${err instanceof Error ? err.message : String(err)}\nchain ${correlationId}:\n${chain.join('\n')}`);
+    const pick = (p: Record<string, unknown>) =>
+      Object.fromEntries(
+        Object.entries(p).filter(([k]) =>
+          [
+            'type',
+            'status',
+            'approved',
+            'reason',
+            'reasoning',
+            'policy',
+            'action',
+            'direction',
+            'side',
+            'quantity',
+            'entry',
+            'stopLoss',
+            'takeProfit',
+          ].includes(k),
+        ),
+      );
+    const chain = of(correlationId).map(
+      (e) => `${e.type} ${JSON.stringify(pick(e.payload as Record<string, unknown>))}`,
+    );
+    throw new Error(
+      `${err instanceof Error ? err.message : String(err)}\nchain ${correlationId}:\n${chain.join('\n')}`,
+    );
   };
   /** The detector's view of the stream: bars seen and the signal it holds (runner state, updated with each bar). */
   const stream = async (): Promise<{ bars: number; signal?: { signalId: string; direction: string } }> => {
     const res = await api('/detectors/detector/detectors/ema-cross-atr');
-    return ((res.body['streams'] as { bars: number; signal?: { signalId: string; direction: string } }[] | undefined) ?? [])[0] ?? { bars: 0 };
+    return (
+      ((res.body['streams'] as { bars: number; signal?: { signalId: string; direction: string } }[] | undefined) ??
+        [])[0] ?? { bars: 0 }
+    );
   };
   /**
    * Walks bar by bar until the detector signals in `direction`, and stops there: the rest of the
@@ -129,26 +168,53 @@ describeWithNats('the money path: signal → decision → risk gate → order �
   };
   /** Waits until the inspector's entry and both protective orders exist for the chain. */
   const protectedBy = async (cid: string) =>
-    eventually(() => {
-      const types = of(cid).filter((e) => e.type === 'PROVIDER_ORDER_CREATE').map((e) => (e as EventEnvelope<'PROVIDER_ORDER_CREATE'>).payload.type);
-      expect(types).toEqual(expect.arrayContaining(['MARKET', 'STOP_MARKET', 'TAKE_PROFIT_MARKET']));
-    }, 60_000, 100).catch(explain(cid));
-  const signals = () => seen.filter((e): e is EventEnvelope<'DETECTOR_SIGNAL_GENERATED'> => e.type === 'DETECTOR_SIGNAL_GENERATED');
+    eventually(
+      () => {
+        const types = of(cid)
+          .filter((e) => e.type === 'PROVIDER_ORDER_CREATE')
+          .map((e) => (e as EventEnvelope<'PROVIDER_ORDER_CREATE'>).payload.type);
+        expect(types).toEqual(expect.arrayContaining(['MARKET', 'STOP_MARKET', 'TAKE_PROFIT_MARKET']));
+      },
+      60_000,
+      100,
+    ).catch(explain(cid));
+  const signals = () =>
+    seen.filter((e): e is EventEnvelope<'DETECTOR_SIGNAL_GENERATED'> => e.type === 'DETECTOR_SIGNAL_GENERATED');
   /** How a signal's chain ended: its entry filled, or an event said why nothing was traded. */
   const settlement = (cid: string): string | undefined => {
     const chain = of(cid);
     if (chain.some((e) => e.type === 'PROVIDER_ORDER_FILL')) return 'traded';
-    const refused = chain.find((e) => (e.type === 'ADVISOR_DECISION_RESPONSE' && (e.payload as { approved: boolean }).approved === false) || e.type === 'INSPECTOR_ENTRY_DECLINED' || e.type === 'INSPECTOR_ENTRY_FAILED');
+    const refused = chain.find(
+      (e) =>
+        (e.type === 'ADVISOR_DECISION_RESPONSE' && (e.payload as { approved: boolean }).approved === false) ||
+        e.type === 'INSPECTOR_ENTRY_DECLINED' ||
+        e.type === 'INSPECTOR_ENTRY_FAILED',
+    );
     return refused ? `${refused.type}: ${JSON.stringify(refused.payload).slice(0, 300)}` : undefined;
   };
   /** Never silence: every signal so far settled one way or the other. */
   const everySignalSettled = async () => {
-    for (const s of signals()) await eventually(() => expect([s.payload.direction, settlement(s.correlationId ?? '')]).toEqual([s.payload.direction, expect.any(String)]), 60_000, 100).catch(explain(s.correlationId ?? ''));
+    for (const s of signals())
+      await eventually(
+        () =>
+          expect([s.payload.direction, settlement(s.correlationId ?? '')]).toEqual([
+            s.payload.direction,
+            expect.any(String),
+          ]),
+        60_000,
+        100,
+      ).catch(explain(s.correlationId ?? ''));
   };
 
   beforeAll(async () => {
     db = await createTestDatabase('bfx_pipeline');
-    const [provider, detector, advisor, inspector, notifier] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [provider, detector, advisor, inspector, notifier] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     stack = await startStack({
       logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
       onProviderCall: (call) => void calls.push(call),
@@ -170,7 +236,9 @@ describeWithNats('the money path: signal → decision → risk gate → order �
         DETECTOR_DEFINITIONS: 'ema-cross-atr',
         DETECTOR_SYMBOLS: 'BTCUSDT',
         DETECTOR_INTERVALS: 'min1',
-        DETECTOR_PARAMS: JSON.stringify({ 'ema-cross-atr': { fast: 3, slow: 6, atrPeriod: 3, stopAtr: 1, targetR: 1 } }),
+        DETECTOR_PARAMS: JSON.stringify({
+          'ema-cross-atr': { fast: 3, slow: 6, atrPeriod: 3, stopAtr: 1, targetR: 1 },
+        }),
         DETECTOR_HEARTBEAT_MS: '1s',
         ADVISOR_HEARTBEAT_MS: '1s',
         INSPECTOR_HEARTBEAT_MS: '1s',
@@ -186,7 +254,13 @@ describeWithNats('the money path: signal → decision → risk gate → order �
     const advisorConfig = await api('/advisors/advisor/pipeline/config', {
       method: 'PUT',
       body: JSON.stringify({
-        dataQuality: { minCandles: 5, maxMissingBars: 10_000, maxStalenessMs: 86_400_000, requireOrderBook: false, maxSpreadPct: '5' },
+        dataQuality: {
+          minCandles: 5,
+          maxMissingBars: 10_000,
+          maxStalenessMs: 86_400_000,
+          requireOrderBook: false,
+          maxSpreadPct: '5',
+        },
         scoring: { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2, atrPeriod: 2, maxAtrPct: 100 },
         conviction: { minConfidence: 0 },
         execution: { maxSpreadPct: '5', minRiskReward: '0.5' },
@@ -228,16 +302,33 @@ describeWithNats('the money path: signal → decision → risk gate → order �
     expect(takeProfit).toBeGreaterThan(trigger(cid, 'STOP_MARKET'));
 
     await sdk.sim.setPrice({ symbol: 'BTCUSDT', marketType: 'futures', price: String(Math.ceil(takeProfit + 100)) });
-    await eventually(() => expect(of(cid).some((e) => e.type === 'INSPECTOR_TRADE_OUTCOME')).toBe(true), 60_000, 100).catch(async (err: unknown) => {
-      const orders = (await sdk.orders.list({ limit: 10 })).data.map((o) => `${o.type} ${o.side} ${o.status} stop=${o.stopPrice ?? ''} avg=${o.averagePrice ?? ''} ${o.clientOrderId}`);
+    await eventually(
+      () => expect(of(cid).some((e) => e.type === 'INSPECTOR_TRADE_OUTCOME')).toBe(true),
+      60_000,
+      100,
+    ).catch(async (err: unknown) => {
+      const orders = (await sdk.orders.list({ limit: 10 })).data.map(
+        (o) =>
+          `${o.type} ${o.side} ${o.status} stop=${o.stopPrice ?? ''} avg=${o.averagePrice ?? ''} ${o.clientOrderId}`,
+      );
       const status = await sdk.sim.status();
-      await explain(cid)(new Error(`${err instanceof Error ? err.message : String(err)}\nsim ${JSON.stringify(status.prices)}\norders:\n${orders.join('\n')}`));
+      await explain(cid)(
+        new Error(
+          `${err instanceof Error ? err.message : String(err)}\nsim ${JSON.stringify(status.prices)}\norders:\n${orders.join('\n')}`,
+        ),
+      );
     });
-    const outcome = of(cid).find((e): e is EventEnvelope<'INSPECTOR_TRADE_OUTCOME'> => e.type === 'INSPECTOR_TRADE_OUTCOME');
+    const outcome = of(cid).find(
+      (e): e is EventEnvelope<'INSPECTOR_TRADE_OUTCOME'> => e.type === 'INSPECTOR_TRADE_OUTCOME',
+    );
     expect(Number(outcome?.payload.pnl)).toBeGreaterThan(0);
 
     // Every step arrived in causal order on the WebSocket, all under the signal's correlation id.
-    const steps = of(cid).map((e) => (e.type === 'PROVIDER_ORDER_CREATE' || e.type === 'PROVIDER_ORDER_FILL' ? `${e.type}:${(e.payload as { type?: string; clientOrderId?: string }).type ?? ''}` : e.type));
+    const steps = of(cid).map((e) =>
+      e.type === 'PROVIDER_ORDER_CREATE' || e.type === 'PROVIDER_ORDER_FILL'
+        ? `${e.type}:${(e.payload as { type?: string; clientOrderId?: string }).type ?? ''}`
+        : e.type,
+    );
     const at = (step: string) => steps.findIndex((s) => s.startsWith(step));
     expect(at('DETECTOR_SIGNAL_GENERATED')).toBe(0);
     expect(at('ADVISOR_DECISION_RESPONSE')).toBeGreaterThan(at('DETECTOR_SIGNAL_GENERATED'));
@@ -252,36 +343,85 @@ describeWithNats('the money path: signal → decision → risk gate → order �
     const decisions = await api('/advisors/advisor/decisions?symbol=BTCUSDT');
     expect(decisions.status).toBe(200);
     // On the default venue the signal was executable: it traded, on the market the detector watched.
-    expect(of(cid).find((e) => e.type === 'ADVISOR_EXECUTION_INTENT_OPEN')?.payload).toMatchObject({ connectorType: 'sim', marketType: 'futures' });
+    expect(of(cid).find((e) => e.type === 'ADVISOR_EXECUTION_INTENT_OPEN')?.payload).toMatchObject({
+      connectorType: 'sim',
+      marketType: 'futures',
+    });
     expect(settlement(cid)).toBe('traded');
     await everySignalSettled();
     expectListening(askedSince(mark), BEFORE.first);
   });
 
   it('an intent the account cannot act on (a spot short without the base asset) is declined before any order, with the reason on the WebSocket and in the event sink', async () => {
-    const bus = await createNatsBus({ servers: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222', name: 'pipeline-test', subjectPrefix: `bfxpipe${run}`, streamName: `BFX_PIPE_${run}` });
+    const bus = await createNatsBus({
+      servers: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222',
+      name: 'pipeline-test',
+      subjectPrefix: `bfxpipe${run}`,
+      streamName: `BFX_PIPE_${run}`,
+    });
     const cid = `spot-short-${run}`;
     const ordersBefore = seen.filter((e) => e.type === 'PROVIDER_ORDER_CREATE').length;
     try {
       // The sim's spot account starts with 1 BTC: selling 5 is a short spot cannot do.
-      await bus.publish('ADVISOR_EXECUTION_INTENT_OPEN', { intentId: cid, idempotencyKey: cid, symbol: 'BTCUSDT', side: 'SELL', quantity: '5', connectorType: 'sim', marketType: 'spot' }, { correlationId: cid, key: 'pipeline-test' });
+      await bus.publish(
+        'ADVISOR_EXECUTION_INTENT_OPEN',
+        {
+          intentId: cid,
+          idempotencyKey: cid,
+          symbol: 'BTCUSDT',
+          side: 'SELL',
+          quantity: '5',
+          connectorType: 'sim',
+          marketType: 'spot',
+        },
+        { correlationId: cid, key: 'pipeline-test' },
+      );
     } finally {
       await bus.close();
     }
-    await eventually(() => expect(of(cid).some((e) => e.type === 'INSPECTOR_ENTRY_DECLINED')).toBe(true), 60_000, 100).catch(explain(cid));
-    const declined = of(cid).find((e): e is EventEnvelope<'INSPECTOR_ENTRY_DECLINED'> => e.type === 'INSPECTOR_ENTRY_DECLINED');
-    expect(declined?.payload).toMatchObject({ symbol: 'BTCUSDT', side: 'SHORT', marketType: 'spot', action: 'BLOCK', policy: 'spotShort', intentId: cid, reason: expect.stringMatching(/5 BTC needed, [0-9.]+ free/) });
+    await eventually(
+      () => expect(of(cid).some((e) => e.type === 'INSPECTOR_ENTRY_DECLINED')).toBe(true),
+      60_000,
+      100,
+    ).catch(explain(cid));
+    const declined = of(cid).find(
+      (e): e is EventEnvelope<'INSPECTOR_ENTRY_DECLINED'> => e.type === 'INSPECTOR_ENTRY_DECLINED',
+    );
+    expect(declined?.payload).toMatchObject({
+      symbol: 'BTCUSDT',
+      side: 'SHORT',
+      marketType: 'spot',
+      action: 'BLOCK',
+      policy: 'spotShort',
+      intentId: cid,
+      reason: expect.stringMatching(/5 BTC needed, [0-9.]+ free/),
+    });
     expect(seen.filter((e) => e.type === 'PROVIDER_ORDER_CREATE')).toHaveLength(ordersBefore);
 
-    await eventually(async () => {
-      const sink = await api(`/eventsink?category=risk&search=${cid}&limit=20`);
-      expect((sink.body['data'] as { type: string; correlationId?: string }[]).filter((r) => r.type === 'INSPECTOR_ENTRY_DECLINED')).toEqual([expect.objectContaining({ correlationId: cid, eventType: 'risk.entry_declined' })]);
-    }, 30_000, 100);
+    await eventually(
+      async () => {
+        const sink = await api(`/eventsink?category=risk&search=${cid}&limit=20`);
+        expect(
+          (sink.body['data'] as { type: string; correlationId?: string }[]).filter(
+            (r) => r.type === 'INSPECTOR_ENTRY_DECLINED',
+          ),
+        ).toEqual([expect.objectContaining({ correlationId: cid, eventType: 'risk.entry_declined' })]);
+      },
+      30_000,
+      100,
+    );
   });
 
   it('a losing trade trips the drawdown kill switch; the detector stands down with the reason and nothing more trades', async () => {
     // Only the drawdown limit tightens; the other policies stay as they were.
-    expect((await api('/inspectors/inspector/policies', { method: 'PUT', body: JSON.stringify({ maxDrawdownPercent: '0.05' }) })).status).toBe(200);
+    expect(
+      (
+        await api('/inspectors/inspector/policies', {
+          method: 'PUT',
+          body: JSON.stringify({ maxDrawdownPercent: '0.05' }),
+        })
+      ).status,
+    ).toBe(200);
 
     // A sharp drop: the fast EMA crosses under the slow one, a short opens and is protected.
     const mark = calls.length;
@@ -292,7 +432,9 @@ describeWithNats('the money path: signal → decision → risk gate → order �
     // The market turns through the stop: the loss exceeds the drawdown limit.
     await sdk.sim.setPrice({ symbol: 'BTCUSDT', marketType: 'futures', price: String(Math.ceil(stop + 200)) });
     await eventually(() => expect(seen.some((e) => e.type === 'INSPECTOR_RISK_KILL_SWITCH')).toBe(true), 60_000, 100);
-    const outcome = of(shortCid).find((e): e is EventEnvelope<'INSPECTOR_TRADE_OUTCOME'> => e.type === 'INSPECTOR_TRADE_OUTCOME');
+    const outcome = of(shortCid).find(
+      (e): e is EventEnvelope<'INSPECTOR_TRADE_OUTCOME'> => e.type === 'INSPECTOR_TRADE_OUTCOME',
+    );
     expect(Number(outcome?.payload.pnl)).toBeLessThan(0);
     // The advisor's candles are warm by now: it asks nothing at all.
     const asked = askedSince(mark);
@@ -301,8 +443,21 @@ describeWithNats('the money path: signal → decision → risk gate → order �
 
     // The kill switch reaches the detector too: it stands down with the reason, and the next signal
     // it computes on the rally is held back, so nothing new reaches the advisor or the inspector.
-    const detectorView = async () => (await api('/detectors/detector/detectors/ema-cross-atr')).body as { status: string; blocked: string | null; stats: { emitted: number } };
-    await eventually(async () => expect(await detectorView()).toMatchObject({ status: 'blocked', blocked: expect.stringMatching(/kill switch|drawdown/i) }), 30_000, 100);
+    const detectorView = async () =>
+      (await api('/detectors/detector/detectors/ema-cross-atr')).body as {
+        status: string;
+        blocked: string | null;
+        stats: { emitted: number };
+      };
+    await eventually(
+      async () =>
+        expect(await detectorView()).toMatchObject({
+          status: 'blocked',
+          blocked: expect.stringMatching(/kill switch|drawdown/i),
+        }),
+      30_000,
+      100,
+    );
     const emitted = (await detectorView()).stats.emitted;
     const ordersBefore = seen.filter((e) => e.type === 'PROVIDER_ORDER_CREATE').length;
     for (const k of [1, 2, 3, 4]) {

@@ -33,20 +33,29 @@ async function npmStart(dataDir: string, extra: Record<string, string>): Promise
 
 /** Ctrl-C to the whole group; resolves with npm's exit code, or its signal when npm itself died of the SIGINT. */
 async function ctrlC(s: Started): Promise<number | string | null> {
-  const exited = new Promise<number | string | null>((resolve) => s.child.once('exit', (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise<number | string | null>((resolve) =>
+    s.child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
   process.kill(-(s.child.pid as number), 'SIGINT');
   const code = await exited;
   // No orphan: nothing is left in the process group once npm has exited.
-  await eventually(() => {
-    expect(() => process.kill(-(s.child.pid as number), 0)).toThrow();
-  }, 30_000, 100);
+  await eventually(
+    () => {
+      expect(() => process.kill(-(s.child.pid as number), 0)).toThrow();
+    },
+    30_000,
+    100,
+  );
   return code;
 }
 
 async function tour(s: Started): Promise<void> {
   const auth = { authorization: `Bearer ${s.token}` };
   const json = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${s.base}${path}`, { ...init, headers: { ...auth, 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) } });
+    const res = await fetch(`${s.base}${path}`, {
+      ...init,
+      headers: { ...auth, 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) },
+    });
     const text = await res.text();
     return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown> & unknown[]) : undefined };
   };
@@ -56,34 +65,62 @@ async function tour(s: Started): Promise<void> {
   expect(JSON.stringify(options.body)).toContain('"sim"');
 
   // All four apps registered themselves and answer through the provider's proxy.
-  await eventually(async () => {
-    const apps = await json('/api/apps/registry');
-    expect((apps.body as unknown as { count: number }).count).toBe(4);
-  }, 30_000, 200);
-  for (const [prefix, key] of [['detectors', 'detector'], ['advisors', 'advisor'], ['inspectors', 'inspector'], ['notifiers', 'notifier']] as const) {
+  await eventually(
+    async () => {
+      const apps = await json('/api/apps/registry');
+      expect((apps.body as unknown as { count: number }).count).toBe(4);
+    },
+    30_000,
+    200,
+  );
+  for (const [prefix, key] of [
+    ['detectors', 'detector'],
+    ['advisors', 'advisor'],
+    ['inspectors', 'inspector'],
+    ['notifiers', 'notifier'],
+  ] as const) {
     expect([prefix, (await json(`/api/${prefix}/${key}/health`)).status]).toEqual([prefix, 200]);
   }
 
   const ws = io(s.base, { path: '/ws', transports: ['websocket'], auth: { token: s.token } });
   const seen: string[] = [];
-  ws.on('PROVIDER_ORDER_CREATE', (env: { payload: { clientOrderId?: string } }) => seen.push(env.payload.clientOrderId ?? ''));
+  ws.on('PROVIDER_ORDER_CREATE', (env: { payload: { clientOrderId?: string } }) =>
+    seen.push(env.payload.clientOrderId ?? ''),
+  );
   await new Promise<void>((resolve, reject) => {
     ws.once('connect_error', reject);
-    ws.once('connect', () => ws.emit('subscribe', { events: ['PROVIDER_ORDER_CREATE'], symbols: ['BTCUSDT'] }, () => resolve()));
+    ws.once('connect', () =>
+      ws.emit('subscribe', { events: ['PROVIDER_ORDER_CREATE'], symbols: ['BTCUSDT'] }, () => resolve()),
+    );
   });
 
   const clientOrderId = `tour-${randomBytes(4).toString('hex')}`;
-  const order = await json('/api/orders', { method: 'POST', body: JSON.stringify({ connectorType: 'sim', marketType: 'spot', symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001', clientOrderId }) });
+  const order = await json('/api/orders', {
+    method: 'POST',
+    body: JSON.stringify({
+      connectorType: 'sim',
+      marketType: 'spot',
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: '0.001',
+      clientOrderId,
+    }),
+  });
   expect([order.status, (order.body as unknown as { status: string }).status]).toEqual([201, 'FILLED']);
   await eventually(() => expect(seen).toContain(clientOrderId), 15_000, 50);
   ws.close();
 
   // The simulator ticks every 100 ms; closed minute bars need simulated minutes, so read live ones.
-  await eventually(async () => {
-    const candles = await json('/api/candles/sim/spot/BTCUSDT/min1?days=1');
-    expect(candles.status).toBe(200);
-    expect((candles.body as unknown[]).length).toBeGreaterThan(0);
-  }, 30_000, 250);
+  await eventually(
+    async () => {
+      const candles = await json('/api/candles/sim/spot/BTCUSDT/min1?days=1');
+      expect(candles.status).toBe(200);
+      expect((candles.body as unknown[]).length).toBeGreaterThan(0);
+    },
+    30_000,
+    250,
+  );
 }
 
 describe('npm start (embedded defaults)', () => {
@@ -96,7 +133,9 @@ describe('npm start (embedded defaults)', () => {
       await tour(s);
     } catch (err) {
       process.kill(-(s.child.pid as number), 'SIGKILL');
-      throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- output ---\n${s.output().slice(-4000)}`);
+      throw new Error(
+        `${err instanceof Error ? err.message : String(err)}\n--- output ---\n${s.output().slice(-4000)}`,
+      );
     }
     expect([0, 'SIGINT']).toContain(await ctrlC(s));
     expect(s.output()).not.toMatch(/stop failed|failed to start|unhandled/i);
@@ -128,7 +167,9 @@ describeWithNats('npm start on NATS and PostgreSQL', () => {
       await tour(s);
     } catch (err) {
       process.kill(-(s.child.pid as number), 'SIGKILL');
-      throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- output ---\n${s.output().slice(-4000)}`);
+      throw new Error(
+        `${err instanceof Error ? err.message : String(err)}\n--- output ---\n${s.output().slice(-4000)}`,
+      );
     }
     expect([0, 'SIGINT']).toContain(await ctrlC(s));
     expect(s.output()).not.toMatch(/stop failed|failed to start|unhandled/i);

@@ -33,7 +33,11 @@ export interface ProviderCall {
 }
 
 /** The client as it is, or one that reports each method call before making it. */
-function observed(client: ProviderClient, app: ProviderCall['app'], onCall: StackOptions['onProviderCall']): ProviderClient {
+function observed(
+  client: ProviderClient,
+  app: ProviderCall['app'],
+  onCall: StackOptions['onProviderCall'],
+): ProviderClient {
   if (!onCall) return client;
   const wrap = <T extends object>(target: T, prefix: string): T =>
     new Proxy(target, {
@@ -58,7 +62,15 @@ export interface RunningStack {
   tokenFile: string;
   database: Database['kind'];
   bus: 'nats' | 'in-memory';
-  urls: { provider: string; docs: string; ws: string; detector: string; advisor: string; inspector: string; notifier: string };
+  urls: {
+    provider: string;
+    docs: string;
+    ws: string;
+    detector: string;
+    advisor: string;
+    inspector: string;
+    notifier: string;
+  };
   stop(): Promise<void>;
 }
 
@@ -87,11 +99,16 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   };
 
   try {
-    const db = await createDatabase({ url: providerConfig.DATABASE_URL, onError: (err) => logger.warn({ err }, 'database connection error') });
+    const db = await createDatabase({
+      url: providerConfig.DATABASE_URL,
+      onError: (err) => logger.warn({ err }, 'database connection error'),
+    });
     stoppers.push({ name: 'database', stop: () => db.close() });
     logger.info({ kind: db.kind, migrations: db.migrations }, 'database ready');
 
-    const shared = providerConfig.NATS_URL ? undefined : createMemoryBus({ onError: (err, ctx) => logger.warn({ err, ...ctx }, 'bus problem') });
+    const shared = providerConfig.NATS_URL
+      ? undefined
+      : createMemoryBus({ onError: (err, ctx) => logger.warn({ err, ...ctx }, 'bus problem') });
     if (shared) stoppers.push({ name: 'bus', stop: () => shared.close() });
     const busFor = async (name: string): Promise<Bus> => {
       if (shared) return shared;
@@ -107,7 +124,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     };
 
     const providerLogger = logger.child({ app: 'provider' });
-    const { provider, port } = await bootProvider({ config: { ...providerConfig, PROVIDER_API_TOKEN: token }, logger: providerLogger, db, bus: await busFor('provider') });
+    const { provider, port } = await bootProvider({
+      config: { ...providerConfig, PROVIDER_API_TOKEN: token },
+      logger: providerLogger,
+      db,
+      bus: await busFor('provider'),
+    });
     stoppers.push({ name: 'provider', stop: () => provider.stop() });
     const providerUrl = `http://127.0.0.1:${port}`;
 
@@ -115,7 +137,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     // the only one that may trade); PROVIDER_API_TOKEN stays with the operator.
     const appTokens = await provider.access.provisionAppTokens();
     // Each app reads its own variables from the same environment; where to find the provider is fixed here.
-    const envOf = (app: ProviderCall['app']): Env => ({ ...env, PROVIDER_URL: providerUrl, PROVIDER_API_TOKEN: appTokens[app] });
+    const envOf = (app: ProviderCall['app']): Env => ({
+      ...env,
+      PROVIDER_URL: providerUrl,
+      PROVIDER_API_TOKEN: appTokens[app],
+    });
     const client = (app: ProviderCall['app']): ProviderClient => {
       const c = createProviderClient({ baseUrl: providerUrl, token: appTokens[app], timeoutMs: 10_000 });
       stoppers.push({ name: 'provider client', stop: () => c.close() });
@@ -123,22 +149,45 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     };
 
     const detectorConfig = loadDetectorConfig(envOf('detector'));
-    const detector = await createDetectorApp({ config: detectorConfig, logger: logger.child({ app: 'detector' }), bus: await busFor('detector'), provider: client('detector') });
+    const detector = await createDetectorApp({
+      config: detectorConfig,
+      logger: logger.child({ app: 'detector' }),
+      bus: await busFor('detector'),
+      provider: client('detector'),
+    });
     const detectorUrl = (await detector.start()).url;
     stoppers.push({ name: 'detector', stop: () => detector.stop() });
 
     const advisorConfig = loadAdvisorConfig(envOf('advisor'));
-    const advisor = await createAdvisorApp({ config: advisorConfig, logger: logger.child({ app: 'advisor' }), bus: await busFor('advisor'), db, provider: client('advisor') });
+    const advisor = await createAdvisorApp({
+      config: advisorConfig,
+      logger: logger.child({ app: 'advisor' }),
+      bus: await busFor('advisor'),
+      db,
+      provider: client('advisor'),
+    });
     const advisorUrl = (await advisor.start()).url;
     stoppers.push({ name: 'advisor', stop: () => advisor.stop() });
 
     const inspectorConfig = loadInspectorConfig(envOf('inspector'));
-    const inspector = await createInspectorApp({ config: inspectorConfig, logger: logger.child({ app: 'inspector' }), bus: await busFor('inspector'), db, provider: client('inspector') });
+    const inspector = await createInspectorApp({
+      config: inspectorConfig,
+      logger: logger.child({ app: 'inspector' }),
+      bus: await busFor('inspector'),
+      db,
+      provider: client('inspector'),
+    });
     const inspectorUrl = (await inspector.start()).url;
     stoppers.push({ name: 'inspector', stop: () => inspector.stop() });
 
     const notifierConfig = loadNotifierConfig(envOf('notifier'));
-    const notifier = await createNotifierApp({ config: notifierConfig, logger: logger.child({ app: 'notifier' }), bus: await busFor('notifier'), db, provider: client('notifier') });
+    const notifier = await createNotifierApp({
+      config: notifierConfig,
+      logger: logger.child({ app: 'notifier' }),
+      bus: await busFor('notifier'),
+      db,
+      provider: client('notifier'),
+    });
     const notifierUrl = (await notifier.start()).url;
     stoppers.push({ name: 'notifier', stop: () => notifier.stop() });
 
@@ -149,7 +198,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       tokenFile: file,
       database: db.kind,
       bus: shared ? 'in-memory' : 'nats',
-      urls: { provider: `${base}/api`, docs: `${base}/docs`, ws: `${base}/ws`, detector: detectorUrl, advisor: advisorUrl, inspector: inspectorUrl, notifier: notifierUrl },
+      urls: {
+        provider: `${base}/api`,
+        docs: `${base}/docs`,
+        ws: `${base}/ws`,
+        detector: detectorUrl,
+        advisor: advisorUrl,
+        inspector: inspectorUrl,
+        notifier: notifierUrl,
+      },
       stop,
     };
   } catch (err) {

@@ -6,7 +6,16 @@ import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../../..');
 const studio = join(root, 'apps/studio');
-const SOURCES = ['apps/studio/src', 'apps/studio/index.html', 'apps/studio/vite.config.ts', 'apps/studio/package.json', 'libs/sdk/src', 'libs/contracts/src', 'libs/enums/src', 'libs/events/src'];
+const SOURCES = [
+  'apps/studio/src',
+  'apps/studio/index.html',
+  'apps/studio/vite.config.ts',
+  'apps/studio/package.json',
+  'libs/sdk/src',
+  'libs/contracts/src',
+  'libs/enums/src',
+  'libs/events/src',
+];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
@@ -35,12 +44,19 @@ export async function buildStudio(): Promise<void> {
   const dist = join(studio, 'dist');
   await new Promise<void>((resolvePromise, reject) => {
     const vite = join(dirname(require.resolve('vite/package.json')), 'bin/vite.js');
-    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', out, '--emptyOutDir'], { cwd: studio, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', out, '--emptyOutDir'], {
+      cwd: studio,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`vite build of Studio failed (exit ${code}):\n${output.slice(-4000)}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolvePromise()
+        : reject(new Error(`vite build of Studio failed (exit ${code}):\n${output.slice(-4000)}`)),
+    );
   }).catch((err: unknown) => {
     rmSync(out, { recursive: true, force: true });
     throw err;

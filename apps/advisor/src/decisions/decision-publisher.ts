@@ -14,11 +14,27 @@ export async function publishDecision(bus: Pick<Bus, 'publish'>, record: Decisio
     ...(record.correlationId ? { correlationId: record.correlationId } : {}),
     ...(record.causationId ? { causationId: record.causationId } : {}),
   });
-  const ref = { ...(record.signalId ? { signalId: record.signalId } : {}), ...(record.requestId ? { requestId: record.requestId } : {}) };
-  await bus.publish('ADVISOR_DECISION_CONTEXT_SNAPSHOT', { decisionId: record.decisionId, symbol: record.symbol, context: record.context }, meta('context'));
+  const ref = {
+    ...(record.signalId ? { signalId: record.signalId } : {}),
+    ...(record.requestId ? { requestId: record.requestId } : {}),
+  };
+  await bus.publish(
+    'ADVISOR_DECISION_CONTEXT_SNAPSHOT',
+    { decisionId: record.decisionId, symbol: record.symbol, context: record.context },
+    meta('context'),
+  );
   await bus.publish(
     'ADVISOR_DECISION_RESPONSE',
-    { decisionId: record.decisionId, ...ref, symbol: record.symbol, approved: record.approved, confidence: record.confidence, reasoning: record.reasoning, stages: record.stages, decidedAt: record.decidedAt },
+    {
+      decisionId: record.decisionId,
+      ...ref,
+      symbol: record.symbol,
+      approved: record.approved,
+      confidence: record.confidence,
+      reasoning: record.reasoning,
+      stages: record.stages,
+      decidedAt: record.decidedAt,
+    },
     meta('response'),
   );
   if (record.confidenceLow) await bus.publish('ADVISOR_CONFIDENCE_LOW', record.confidenceLow, meta('confidence-low'));

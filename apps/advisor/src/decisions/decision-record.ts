@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { ConfidenceLowSchema, DecisionStageSchema, ExecutionIntentSchema, Id, SymbolName, TradeSideSchema, UnixMs } from '@barfinex/contracts';
+import {
+  ConfidenceLowSchema,
+  DecisionStageSchema,
+  ExecutionIntentSchema,
+  Id,
+  SymbolName,
+  TradeSideSchema,
+  UnixMs,
+} from '@barfinex/contracts';
 
 /** How a decision ended; REST filters by it. */
 export const DecisionOutcome = {

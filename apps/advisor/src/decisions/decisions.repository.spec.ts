@@ -35,7 +35,22 @@ describe('decisions repository (PGlite)', () => {
     const repo = createDecisionsRepository(db.prisma, 'adv-roundtrip');
     const full = record(3, {
       requestId: 'req-3',
-      intent: { intentId: 'int-3', idempotencyKey: 'adv-3', decisionId: 'dec-3', signalId: 'sig-3', symbol: 'BTCUSDT', side: 'BUY', notional: '100', entry: '65000.5', stopLoss: '64500', takeProfit: '66000.25', confidence: 0.625, connectorType: 'sim', marketType: 'futures', expiresAt: T0 + 120_000 },
+      intent: {
+        intentId: 'int-3',
+        idempotencyKey: 'adv-3',
+        decisionId: 'dec-3',
+        signalId: 'sig-3',
+        symbol: 'BTCUSDT',
+        side: 'BUY',
+        notional: '100',
+        entry: '65000.5',
+        stopLoss: '64500',
+        takeProfit: '66000.25',
+        confidence: 0.625,
+        connectorType: 'sim',
+        marketType: 'futures',
+        expiresAt: T0 + 120_000,
+      },
       confidenceLow: { decisionId: 'dec-3', symbol: 'BTCUSDT', confidence: 0.3, threshold: 0.55 },
       publishedAt: T0 + 10,
     });
@@ -51,7 +66,9 @@ describe('decisions repository (PGlite)', () => {
     expect(again.created).toBe(false);
     expect(again.record.reasoning).toBe('decision 1');
     // Another advisor key has its own dedup space.
-    expect((await createDecisionsRepository(db.prisma, 'adv-dedup-2').insert(record(1, { decisionId: 'dec-1b' }))).created).toBe(true);
+    expect(
+      (await createDecisionsRepository(db.prisma, 'adv-dedup-2').insert(record(1, { decisionId: 'dec-1b' }))).created,
+    ).toBe(true);
   });
 
   it('marks a decision published once', async () => {
@@ -71,7 +88,9 @@ describe('decisions repository (PGlite)', () => {
     expect((await repo.list({ page: 3, limit: 5 })).items.map((d) => d.decisionId)).toEqual(['list-2', 'list-1']);
     const btcApproved = await repo.list({ page: 1, limit: 50, symbol: 'BTCUSDT', outcome: 'approved' });
     expect(btcApproved.items.map((d) => d.decisionId)).toEqual(['list-12', 'list-6']);
-    expect((await repo.list({ page: 1, limit: 50, symbol: 'btcusdt', outcome: 'approved' })).items.map((d) => d.decisionId)).toEqual(['list-12', 'list-6']);
+    expect(
+      (await repo.list({ page: 1, limit: 50, symbol: 'btcusdt', outcome: 'approved' })).items.map((d) => d.decisionId),
+    ).toEqual(['list-12', 'list-6']);
     expect((await repo.list({ page: 1, limit: 50, symbol: 'BTC' })).total).toBe(0);
     expect((await repo.list({ page: 1, limit: 50, symbol: 'BTCUSD_' })).total).toBe(0);
     expect(await repo.get('list-1')).toBeDefined();

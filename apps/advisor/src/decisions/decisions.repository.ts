@@ -62,7 +62,11 @@ function toRecord(row: Row): DecisionRecord {
  * no longer validates is moved to the quarantine when read: a decision then reads as absent (a
  * redelivered signal is decided again instead of failing forever), the config as never saved.
  */
-export function createDecisionsRepository(prisma: PrismaClient, advisorKey: string, quarantine: Quarantine = createQuarantine({ prisma, app: 'advisor' })): DecisionsRepository {
+export function createDecisionsRepository(
+  prisma: PrismaClient,
+  advisorKey: string,
+  quarantine: Quarantine = createQuarantine({ prisma, app: 'advisor' }),
+): DecisionsRepository {
   const decisions = prisma.advisorDecision;
   const valid = (rows: readonly Row[]) =>
     quarantine.keepValid(rows, {
@@ -72,7 +76,8 @@ export function createDecisionsRepository(prisma: PrismaClient, advisorKey: stri
       remove: (refused) => decisions.deleteMany({ where: { id: { in: refused.map((r) => r.id) } } }),
     });
   const one = async (row: Row | null) => (row ? (await valid([row]))[0] : undefined);
-  const findByDedupKey = async (dedupKey: string) => one(await decisions.findUnique({ where: { advisorKey_dedupKey: { advisorKey, dedupKey } } }));
+  const findByDedupKey = async (dedupKey: string) =>
+    one(await decisions.findUnique({ where: { advisorKey_dedupKey: { advisorKey, dedupKey } } }));
   return {
     findByDedupKey,
     get: async (decisionId) => one(await decisions.findFirst({ where: { advisorKey, decisionId } })),
@@ -92,7 +97,9 @@ export function createDecisionsRepository(prisma: PrismaClient, advisorKey: stri
             confidence: record.confidence,
             reasoning: record.reasoning,
             stages: json(record.stages),
-            context: json(record.confidenceLow ? { ...record.context, confidenceLow: record.confidenceLow } : record.context),
+            context: json(
+              record.confidenceLow ? { ...record.context, confidenceLow: record.confidenceLow } : record.context,
+            ),
             ...(record.intent ? { intent: json(record.intent) } : {}),
             correlationId: record.correlationId ?? null,
             causationId: record.causationId ?? null,
@@ -109,15 +116,27 @@ export function createDecisionsRepository(prisma: PrismaClient, advisorKey: stri
       }
     },
     async markPublished(decisionId, at) {
-      await decisions.updateMany({ where: { advisorKey, decisionId, publishedAt: null }, data: { publishedAt: msToBigInt(at) } });
+      await decisions.updateMany({
+        where: { advisorKey, decisionId, publishedAt: null },
+        data: { publishedAt: msToBigInt(at) },
+      });
     },
     async list(query) {
       // Venue symbols are upper case (the detector's /signals filter upper-cases too), so btcusdt finds
       // BTCUSDT; the symbol as sent still matches a request stored in its own case. Not ILIKE: `_` is a wildcard there.
       const symbol = query.symbol ? { symbol: { in: [...new Set([query.symbol, query.symbol.toUpperCase()])] } } : {};
-      const where: Prisma.AdvisorDecisionWhereInput = { advisorKey, ...symbol, ...(query.outcome ? { outcome: query.outcome } : {}) };
+      const where: Prisma.AdvisorDecisionWhereInput = {
+        advisorKey,
+        ...symbol,
+        ...(query.outcome ? { outcome: query.outcome } : {}),
+      };
       const [rows, total] = await Promise.all([
-        decisions.findMany({ where, orderBy: [{ decidedAt: 'desc' }, { id: 'desc' }], skip: (query.page - 1) * query.limit, take: query.limit }),
+        decisions.findMany({
+          where,
+          orderBy: [{ decidedAt: 'desc' }, { id: 'desc' }],
+          skip: (query.page - 1) * query.limit,
+          take: query.limit,
+        }),
         decisions.count({ where }),
       ]);
       const items = await valid(rows);

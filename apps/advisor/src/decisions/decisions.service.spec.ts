@@ -47,11 +47,21 @@ function setup() {
     logger: createLogger({ name: 'advisor', level: 'silent' }),
   });
   const signal = (payload: Partial<EventEnvelope<'DETECTOR_SIGNAL_GENERATED'>['payload']>) =>
-    ({ eventId: `ev-${payload.signalId ?? 'sig-1'}`, type: 'DETECTOR_SIGNAL_GENERATED', source: 'detector', timestamp: clock, version: 1, payload: { ...EVENT_EXAMPLES.DETECTOR_SIGNAL_GENERATED, ...payload } }) as unknown as EventEnvelope<'DETECTOR_SIGNAL_GENERATED'>;
+    ({
+      eventId: `ev-${payload.signalId ?? 'sig-1'}`,
+      type: 'DETECTOR_SIGNAL_GENERATED',
+      source: 'detector',
+      timestamp: clock,
+      version: 1,
+      payload: { ...EVENT_EXAMPLES.DETECTOR_SIGNAL_GENERATED, ...payload },
+    }) as unknown as EventEnvelope<'DETECTOR_SIGNAL_GENERATED'>;
   return { service, published, signal, setClock: (t: number) => (clock = t), runs: () => pipelineRuns };
 }
 
-const intents = (published: { name: string; payload: unknown }[]) => published.filter((p) => p.name === 'ADVISOR_EXECUTION_INTENT_OPEN').map((p) => p.payload as { expiresAt: number; idempotencyKey: string });
+const intents = (published: { name: string; payload: unknown }[]) =>
+  published
+    .filter((p) => p.name === 'ADVISOR_EXECUTION_INTENT_OPEN')
+    .map((p) => p.payload as { expiresAt: number; idempotencyKey: string });
 
 describe('decisions service', () => {
   it('rejects a signal that arrives after its expiry, without an intent', async () => {

@@ -96,7 +96,10 @@ export function createDecisionsService(deps: DecisionsServiceDeps) {
     const config = deps.config();
     const ids = decisionIds(deps.advisorKey, origin.dedupKey);
     const decidedAt = deps.now();
-    const ref = { ...(idea.signalId ? { signalId: idea.signalId } : {}), ...(idea.requestId ? { requestId: idea.requestId } : {}) };
+    const ref = {
+      ...(idea.signalId ? { signalId: idea.signalId } : {}),
+      ...(idea.requestId ? { requestId: idea.requestId } : {}),
+    };
     const record: DecisionRecord = {
       decisionId: ids.decisionId,
       dedupKey: origin.dedupKey,
@@ -114,10 +117,18 @@ export function createDecisionsService(deps: DecisionsServiceDeps) {
       decidedAt,
     };
     if (run.lowConfidence) {
-      record.confidenceLow = { decisionId: ids.decisionId, ...(idea.signalId ? { signalId: idea.signalId } : {}), symbol: idea.symbol, ...run.lowConfidence };
+      record.confidenceLow = {
+        decisionId: ids.decisionId,
+        ...(idea.signalId ? { signalId: idea.signalId } : {}),
+        symbol: idea.symbol,
+        ...run.lowConfidence,
+      };
     }
     if (run.approved && run.plan && run.direction) {
-      const size = config.intent.quantity !== undefined ? { quantity: config.intent.quantity } : { notional: config.intent.notional };
+      const size =
+        config.intent.quantity !== undefined
+          ? { quantity: config.intent.quantity }
+          : { notional: config.intent.notional };
       record.intent = {
         intentId: ids.intentId,
         idempotencyKey: ids.idempotencyKey,
@@ -143,7 +154,10 @@ export function createDecisionsService(deps: DecisionsServiceDeps) {
     return serial(idea.symbol, async () => {
       const existing = await deps.repo.findByDedupKey(origin.dedupKey);
       if (existing) {
-        deps.logger.info({ decisionId: existing.decisionId, dedupKey: origin.dedupKey, correlationId: origin.correlationId }, 'redelivered; decision already made');
+        deps.logger.info(
+          { decisionId: existing.decisionId, dedupKey: origin.dedupKey, correlationId: origin.correlationId },
+          'redelivered; decision already made',
+        );
         return existing.publishedAt === undefined ? publishAndMark(existing) : existing;
       }
       const config = deps.config();
@@ -154,10 +168,24 @@ export function createDecisionsService(deps: DecisionsServiceDeps) {
       if (expired && idea.expiresAt !== undefined) {
         // A signal redelivered or queued past its expiry is history, not a trade idea.
         const reason = `signal expired at ${idea.expiresAt}, ${at - idea.expiresAt} ms before the decision`;
-        run = { approved: false, confidence: 0, ...(idea.direction ? { direction: idea.direction } : {}), stages: [{ name: 'expiry', passed: false, reason }], reasoning: `rejected: ${reason}`, context: { idea } };
+        run = {
+          approved: false,
+          confidence: 0,
+          ...(idea.direction ? { direction: idea.direction } : {}),
+          stages: [{ name: 'expiry', passed: false, reason }],
+          reasoning: `rejected: ${reason}`,
+          context: { idea },
+        };
       } else if (verdict) {
         const stage = { name: 'throttle', passed: false, reason: verdict.reason };
-        run = { approved: false, confidence: 0, ...(idea.direction ? { direction: idea.direction } : {}), stages: [stage], reasoning: `${verdict.outcome}: ${verdict.reason}`, context: { idea } };
+        run = {
+          approved: false,
+          confidence: 0,
+          ...(idea.direction ? { direction: idea.direction } : {}),
+          stages: [stage],
+          reasoning: `${verdict.outcome}: ${verdict.reason}`,
+          context: { idea },
+        };
       } else {
         run = await deps.pipeline(idea, config);
         deps.gate.note(idea, run.approved, config.throttle);
@@ -166,7 +194,16 @@ export function createDecisionsService(deps: DecisionsServiceDeps) {
       if (verdict) record.outcome = verdict.outcome;
       const { record: stored, created } = await deps.repo.insert(record);
       const published = created || stored.publishedAt === undefined ? await publishAndMark(stored) : stored;
-      deps.logger.info({ decisionId: stored.decisionId, symbol: stored.symbol, outcome: stored.outcome, confidence: stored.confidence, correlationId: origin.correlationId }, stored.reasoning);
+      deps.logger.info(
+        {
+          decisionId: stored.decisionId,
+          symbol: stored.symbol,
+          outcome: stored.outcome,
+          confidence: stored.confidence,
+          correlationId: origin.correlationId,
+        },
+        stored.reasoning,
+      );
       deps.onDecided?.(published);
       return published;
     });
@@ -175,11 +212,19 @@ export function createDecisionsService(deps: DecisionsServiceDeps) {
   return {
     handleSignal(env: EventEnvelope<'DETECTOR_SIGNAL_GENERATED'>): Promise<DecisionRecord> {
       const idea = ideaFromSignal(env, deps.config());
-      return decide(idea, { dedupKey: `signal:${env.payload.signalId}`, correlationId: env.correlationId ?? env.eventId, causationId: env.eventId });
+      return decide(idea, {
+        dedupKey: `signal:${env.payload.signalId}`,
+        correlationId: env.correlationId ?? env.eventId,
+        causationId: env.eventId,
+      });
     },
     handleRequest(env: EventEnvelope<'ADVISOR_DECISION_REQUEST'>): Promise<DecisionRecord> {
       const idea = ideaFromRequest(env, deps.config());
-      return decide(idea, { dedupKey: `request:${env.payload.requestId}`, correlationId: env.correlationId ?? env.eventId, causationId: env.eventId });
+      return decide(idea, {
+        dedupKey: `request:${env.payload.requestId}`,
+        correlationId: env.correlationId ?? env.eventId,
+        causationId: env.eventId,
+      });
     },
     /** Resolves when every decision started so far has finished. */
     async idle(): Promise<void> {

@@ -8,7 +8,14 @@ export interface GateVerdict {
 
 /** Identifies "the same idea again" across signal ids: who proposed what, where, at which levels. */
 export function ideaFingerprint(idea: TradeIdea): string {
-  return [idea.detectorKey ?? idea.origin, idea.symbol, idea.direction ?? '-', idea.entry ?? '-', idea.stop ?? '-', idea.targets.join(',')].join('|');
+  return [
+    idea.detectorKey ?? idea.origin,
+    idea.symbol,
+    idea.direction ?? '-',
+    idea.entry ?? '-',
+    idea.stop ?? '-',
+    idea.targets.join(','),
+  ].join('|');
 }
 
 /**
@@ -31,12 +38,18 @@ export function createSignalGate(now: () => number) {
       if (idea.origin === 'signal') {
         const first = seen.get(ideaFingerprint(idea));
         if (first !== undefined && at - first < config.dedupWindowMs) {
-          return { outcome: 'duplicate', reason: `same idea seen ${at - first} ms ago (window ${config.dedupWindowMs} ms)` };
+          return {
+            outcome: 'duplicate',
+            reason: `same idea seen ${at - first} ms ago (window ${config.dedupWindowMs} ms)`,
+          };
         }
       }
       const approvedAt = lastApproved.get(idea.symbol);
       if (approvedAt !== undefined && at - approvedAt < config.cooldownMs) {
-        return { outcome: 'throttled', reason: `${idea.symbol} approved ${at - approvedAt} ms ago (cooldown ${config.cooldownMs} ms)` };
+        return {
+          outcome: 'throttled',
+          reason: `${idea.symbol} approved ${at - approvedAt} ms ago (cooldown ${config.cooldownMs} ms)`,
+        };
       }
       return undefined;
     },

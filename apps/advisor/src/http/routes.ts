@@ -24,7 +24,14 @@ export function advisorRoutes(deps: { repo: DecisionsRepository; pipelineConfig:
   router.get('/decisions', async (req, res) => {
     const query = parseInput(DecisionListQuerySchema, req.query, 'query');
     const { items, total } = await deps.repo.list(query);
-    res.json(buildPage(items, total, { path: publicPath(req, '/decisions'), page: query.page, limit: query.limit, query: { symbol: query.symbol, outcome: query.outcome } }));
+    res.json(
+      buildPage(items, total, {
+        path: publicPath(req, '/decisions'),
+        page: query.page,
+        limit: query.limit,
+        query: { symbol: query.symbol, outcome: query.outcome },
+      }),
+    );
   });
   router.get('/decisions/:id', async (req, res) => {
     const { id } = parseInput(DecisionParamsSchema, req.params, 'params');

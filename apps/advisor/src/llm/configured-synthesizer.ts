@@ -5,7 +5,10 @@ import { createOpenAiSynthesizer } from './openai-synthesizer';
  * Follows the live pipeline config: the HTTP client is rebuilt only when the endpoint, model or
  * timeout changes, so a PUT of the config takes effect on the next decision.
  */
-export function createConfiguredSynthesizer(config: () => SynthesisConfig, apiKey: string | undefined): Synthesizer & { close(): void } {
+export function createConfiguredSynthesizer(
+  config: () => SynthesisConfig,
+  apiKey: string | undefined,
+): Synthesizer & { close(): void } {
   let current: { key: string; client: ReturnType<typeof createOpenAiSynthesizer> } | undefined;
   const client = () => {
     const c = config();
@@ -13,7 +16,15 @@ export function createConfiguredSynthesizer(config: () => SynthesisConfig, apiKe
     const key = `${c.baseUrl}|${c.model}|${c.timeoutMs}`;
     if (current?.key !== key) {
       current?.client.close();
-      current = { key, client: createOpenAiSynthesizer({ baseUrl: c.baseUrl, model: c.model, timeoutMs: c.timeoutMs, ...(apiKey ? { apiKey } : {}) }) };
+      current = {
+        key,
+        client: createOpenAiSynthesizer({
+          baseUrl: c.baseUrl,
+          model: c.model,
+          timeoutMs: c.timeoutMs,
+          ...(apiKey ? { apiKey } : {}),
+        }),
+      };
     }
     return current.client;
   };

@@ -21,7 +21,8 @@ function fakeServer() {
       seen.url = req.url;
       seen.auth = req.headers.authorization;
       seen.body = JSON.parse(raw) as Seen['body'];
-      const send = () => res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+      const send = () =>
+        res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
       if (reply.delayMs) setTimeout(send, reply.delayMs).unref();
       else send();
     });
@@ -29,8 +30,15 @@ function fakeServer() {
   return {
     seen,
     set: (r: typeof reply) => (reply = r),
-    start: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`))),
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    start: () =>
+      new Promise<string>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`)),
+      ),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -52,7 +60,11 @@ describe('OpenAI-compatible synthesizer', () => {
 
   it('posts a chat completion with the key and the facts, and parses the JSON answer', async () => {
     fake.set({ status: 200, body: completion('{"verdict":"agree","confidence":0.8,"rationale":"trend intact"}') });
-    await expect(synth.synthesize(request)).resolves.toEqual({ verdict: 'agree', confidence: 0.8, rationale: 'trend intact' });
+    await expect(synth.synthesize(request)).resolves.toEqual({
+      verdict: 'agree',
+      confidence: 0.8,
+      rationale: 'trend intact',
+    });
     expect(fake.seen.url).toBe('/v1/chat/completions');
     expect(fake.seen.auth).toBe('Bearer sk-test');
     expect(fake.seen.body?.model).toBe('tiny');

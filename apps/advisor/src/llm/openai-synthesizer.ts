@@ -30,7 +30,10 @@ export function createOpenAiSynthesizer(options: OpenAiSynthesizerOptions): Synt
   const http = createHttpClient({
     baseURL: `${options.baseUrl.replace(/\/+$/, '')}/`,
     timeoutMs: options.timeoutMs,
-    headers: { 'content-type': 'application/json', ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+    },
   });
   return {
     model: options.model,
@@ -60,7 +63,10 @@ export function createOpenAiSynthesizer(options: OpenAiSynthesizerOptions): Synt
         throw new SynthesisFormatError(`answer is not JSON: ${content.slice(0, 120)}`);
       }
       const answer = SynthesisAnswerSchema.safeParse(parsed);
-      if (!answer.success) throw new SynthesisFormatError(`answer does not match the schema: ${answer.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!answer.success)
+        throw new SynthesisFormatError(
+          `answer does not match the schema: ${answer.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
       return answer.data;
     },
     close: () => http.close(),

@@ -10,7 +10,10 @@ export interface PipelineConfigState {
 }
 
 /** The live pipeline config: read by every decision, replaced as a whole by PUT, persisted. */
-export function createPipelineConfigService(deps: { repo: Pick<DecisionsRepository, 'loadConfig' | 'saveConfig'>; now: () => number }) {
+export function createPipelineConfigService(deps: {
+  repo: Pick<DecisionsRepository, 'loadConfig' | 'saveConfig'>;
+  now: () => number;
+}) {
   let state: PipelineConfigState = { config: DEFAULT_PIPELINE_CONFIG, version: 0, updatedAt: null };
   return {
     current: (): PipelineConfig => state.config,

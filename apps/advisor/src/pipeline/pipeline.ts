@@ -14,7 +14,16 @@ import { attemptSynthesis, synthesisStage } from './stages/synthesis';
 import type { Synthesizer } from './stages/synthesis';
 import type { MarketData, StageOutcome, TradeIdea } from './types';
 
-export const STAGE_NAMES = ['market-context', 'data-quality', 'scoring', 'conviction', 'regime', 'synthesis', 'confidence-floor', 'execution'] as const;
+export const STAGE_NAMES = [
+  'market-context',
+  'data-quality',
+  'scoring',
+  'conviction',
+  'regime',
+  'synthesis',
+  'confidence-floor',
+  'execution',
+] as const;
 export type StageName = (typeof STAGE_NAMES)[number];
 
 export interface PipelineDeps {
@@ -61,7 +70,13 @@ export async function runPipeline(idea: TradeIdea, config: PipelineConfig, deps:
   let direction = idea.direction;
 
   const record = <T>(name: StageName, started: number, outcome: StageOutcome<T>): StageOutcome<T> => {
-    stages.push({ name, passed: outcome.passed, reason: outcome.reason, durationMs: Math.max(0, deps.now() - started), ...(outcome.score !== undefined ? { score: outcome.score } : {}) });
+    stages.push({
+      name,
+      passed: outcome.passed,
+      reason: outcome.reason,
+      durationMs: Math.max(0, deps.now() - started),
+      ...(outcome.score !== undefined ? { score: outcome.score } : {}),
+    });
     return outcome;
   };
   const reject = (name: StageName, reason: string, extra: Partial<PipelineRun> = {}): PipelineRun => ({
@@ -82,7 +97,11 @@ export async function runPipeline(idea: TradeIdea, config: PipelineConfig, deps:
   if (!market.passed) return reject('market-context', market.reason);
 
   started = deps.now();
-  const quality = record('data-quality', started, dataQualityStage(view, { interval: config.marketContext.interval, now: deps.now() }, config.dataQuality));
+  const quality = record(
+    'data-quality',
+    started,
+    dataQualityStage(view, { interval: config.marketContext.interval, now: deps.now() }, config.dataQuality),
+  );
   context['dataQuality'] = quality.data;
   if (!quality.passed) return reject('data-quality', quality.reason);
 
@@ -94,16 +113,41 @@ export async function runPipeline(idea: TradeIdea, config: PipelineConfig, deps:
   direction = features.direction;
 
   started = deps.now();
-  const conviction = record('conviction', started, convictionStage({ score: scoring.score ?? 0, ...(idea.detectorConfidence !== undefined ? { detectorConfidence: idea.detectorConfidence } : {}) }, config.conviction));
+  const conviction = record(
+    'conviction',
+    started,
+    convictionStage(
+      {
+        score: scoring.score ?? 0,
+        ...(idea.detectorConfidence !== undefined ? { detectorConfidence: idea.detectorConfidence } : {}),
+      },
+      config.conviction,
+    ),
+  );
   confidence = conviction.data;
 
   started = deps.now();
-  const regime = record('regime', started, regimeStage({ bars: view.bars, atrPct: features.atrPct, direction, conviction: confidence }, config.regime));
+  const regime = record(
+    'regime',
+    started,
+    regimeStage({ bars: view.bars, atrPct: features.atrPct, direction, conviction: confidence }, config.regime),
+  );
   context['regime'] = regime.data;
   confidence = regime.data.calibrated;
 
   started = deps.now();
-  const request = { symbol: idea.symbol, direction, regime: regime.data.regime, conviction: confidence, features: { trend: features.trend, momentum: features.momentum, atrPct: features.atrPct, efficiency: regime.data.efficiency } };
+  const request = {
+    symbol: idea.symbol,
+    direction,
+    regime: regime.data.regime,
+    conviction: confidence,
+    features: {
+      trend: features.trend,
+      momentum: features.momentum,
+      atrPct: features.atrPct,
+      efficiency: regime.data.efficiency,
+    },
+  };
   const attempt = await attemptSynthesis(deps.synthesizer, request, config.synthesis);
   const synthesis = record('synthesis', started, synthesisStage(confidence, attempt, config.synthesis));
   context['synthesis'] = synthesis.data;
@@ -112,11 +156,28 @@ export async function runPipeline(idea: TradeIdea, config: PipelineConfig, deps:
 
   started = deps.now();
   const floor = record('confidence-floor', started, confidenceFloorStage(confidence, config.conviction));
-  if (!floor.passed) return reject('confidence-floor', floor.reason, { lowConfidence: { confidence, threshold: floor.data.threshold, reason: floor.reason } });
+  if (!floor.passed)
+    return reject('confidence-floor', floor.reason, {
+      lowConfidence: { confidence, threshold: floor.data.threshold, reason: floor.reason },
+    });
 
   started = deps.now();
   const atr = features.atr > 0 ? new Money(features.atr).toDecimalPlaces(8).toString() : undefined;
-  const execution = record('execution', started, executionStage({ direction, targets: idea.targets, ...(idea.entry ? { entry: idea.entry } : {}), ...(idea.stop ? { stop: idea.stop } : {}), ...(atr ? { atr } : {}) }, view, config.execution));
+  const execution = record(
+    'execution',
+    started,
+    executionStage(
+      {
+        direction,
+        targets: idea.targets,
+        ...(idea.entry ? { entry: idea.entry } : {}),
+        ...(idea.stop ? { stop: idea.stop } : {}),
+        ...(atr ? { atr } : {}),
+      },
+      view,
+      config.execution,
+    ),
+  );
   context['execution'] = execution.data;
   if (!execution.passed || !execution.data) return reject('execution', execution.reason);
 

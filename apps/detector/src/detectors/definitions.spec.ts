@@ -29,8 +29,15 @@ describe('detector definitions', () => {
   it('combines built-ins and modules with unique names', async () => {
     const all = await loadDetectors({ names: ['ema-cross', 'rsi-reversion'], modules: [FIXTURE] });
     expect(all.map((d) => d.name).slice(0, 2)).toEqual(['ema-cross-atr', 'rsi-mean-reversion']);
-    expect(all.map((d) => d.name).slice(2).sort()).toEqual(['bare', 'broken', 'threshold']);
-    await expect(loadDetectors({ names: ['ema-cross', 'ema-cross-atr'], modules: [] })).rejects.toThrow(/configured twice/);
+    expect(
+      all
+        .map((d) => d.name)
+        .slice(2)
+        .sort(),
+    ).toEqual(['bare', 'broken', 'threshold']);
+    await expect(loadDetectors({ names: ['ema-cross', 'ema-cross-atr'], modules: [] })).rejects.toThrow(
+      /configured twice/,
+    );
     await expect(loadDetectors({ names: [], modules: [] })).rejects.toThrow(/no detectors configured/);
   });
 });

@@ -15,7 +15,11 @@ export function builtinDetector(name: string): Detector {
 }
 
 /** Built-ins by name plus every module's detectors; names must be unique (they address the REST API). */
-export async function loadDetectors(options: { names: readonly string[]; modules: readonly string[]; cwd?: string }): Promise<Detector[]> {
+export async function loadDetectors(options: {
+  names: readonly string[];
+  modules: readonly string[];
+  cwd?: string;
+}): Promise<Detector[]> {
   const detectors = options.names.map(builtinDetector);
   // A module named in DETECTOR_MODULES and also found in the detectors dir is loaded once.
   const modules = [...new Set(options.modules.map((m) => resolve(options.cwd ?? process.cwd(), m)))];
@@ -25,6 +29,7 @@ export async function loadDetectors(options: { names: readonly string[]; modules
     if (names.has(d.name)) throw new DetectorLoadError(`detector "${d.name}" is configured twice`);
     names.add(d.name);
   }
-  if (detectors.length === 0) throw new DetectorLoadError('no detectors configured: set DETECTOR_DEFINITIONS or DETECTOR_MODULES');
+  if (detectors.length === 0)
+    throw new DetectorLoadError('no detectors configured: set DETECTOR_DEFINITIONS or DETECTOR_MODULES');
   return detectors;
 }

@@ -21,7 +21,9 @@ export const SignalsQuerySchema = z.object({
 /** `{ "fast": 5 }` or the wrapped `{ "params": { "fast": 5 } }`. */
 const ParamsBodySchema = z.record(z.string(), z.unknown()).transform((body) => {
   const inner = body['params'];
-  return Object.keys(body).length === 1 && typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as Record<string, unknown>) : body;
+  return Object.keys(body).length === 1 && typeof inner === 'object' && inner !== null && !Array.isArray(inner)
+    ? (inner as Record<string, unknown>)
+    : body;
 });
 
 const EnabledBodySchema = z.object({ enabled: z.boolean() });

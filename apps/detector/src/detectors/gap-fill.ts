@@ -39,7 +39,12 @@ const COUNT_LIMIT = 200_000;
 
 function openTimes(timeframe: TimeFrame, after: number, before: number): number[] {
   const times: number[] = [];
-  for (let t = nextTimeFrameStart(timeframe, after); t < before && times.length < COUNT_LIMIT; t = nextTimeFrameStart(timeframe, t)) times.push(t);
+  for (
+    let t = nextTimeFrameStart(timeframe, after);
+    t < before && times.length < COUNT_LIMIT;
+    t = nextTimeFrameStart(timeframe, t)
+  )
+    times.push(t);
   return times;
 }
 
@@ -60,8 +65,16 @@ export function createGapFill(deps: GapFillDeps) {
   const read = async (req: GapRequest): Promise<Candle[]> => {
     const to = req.before === undefined ? undefined : req.before - 1;
     try {
-      const rows = await deps.provider.candles.list({ ...deps.venue, symbol: req.symbol, interval: req.timeframe, from: req.after + 1, ...(to === undefined ? {} : { to }) });
-      return rows.filter((c) => c.closed !== false && c.time > req.after && (to === undefined || c.time <= to)).sort((a, b) => a.time - b.time);
+      const rows = await deps.provider.candles.list({
+        ...deps.venue,
+        symbol: req.symbol,
+        interval: req.timeframe,
+        from: req.after + 1,
+        ...(to === undefined ? {} : { to }),
+      });
+      return rows
+        .filter((c) => c.closed !== false && c.time > req.after && (to === undefined || c.time <= to))
+        .sort((a, b) => a.time - b.time);
     } catch (err) {
       if (isAppError(err) && err.code === 'NOT_FOUND') return [];
       throw err;
@@ -99,7 +112,10 @@ export function createGapFill(deps: GapFillDeps) {
     const last = nextTimeFrameStart(req.timeframe, missing[missing.length - 1] as number) - 1;
     const params = { ...deps.venue, symbol: req.symbol, interval: req.timeframe };
     const steps: [GapFillResult['asked'][number], () => Promise<unknown>][] = [
-      ['repair', () => deps.provider.request(platformRoutes.candleRepair, { params, body: { mode: 'apply', from, to: last } })],
+      [
+        'repair',
+        () => deps.provider.request(platformRoutes.candleRepair, { params, body: { mode: 'apply', from, to: last } }),
+      ],
       ['backfill', () => backfill(req, from, last)],
     ];
     for (const [name, step] of steps) {

@@ -107,13 +107,24 @@ export function createDetectorHost(options: HostOptions) {
     version: slot.detector.version,
     description: slot.detector.description ?? null,
     kind: slot.detector.kind,
-    status: slot.blocked() !== undefined ? 'blocked' : !slot.enabled() ? 'disabled' : slot.warming() ? 'warming' : slot.rewarming().length > 0 ? 'rewarming' : 'active',
+    status:
+      slot.blocked() !== undefined
+        ? 'blocked'
+        : !slot.enabled()
+          ? 'disabled'
+          : slot.warming()
+            ? 'warming'
+            : slot.rewarming().length > 0
+              ? 'rewarming'
+              : 'active',
     enabled: slot.enabled(),
     blocked: slot.blocked() ?? null,
     params: slot.runner.params,
     paramsSchema: detectorParamsJsonSchema(slot.detector),
     timeframes: [...slot.detector.inputs.timeframes],
-    symbols: streamsOf(slot).map((s) => s.symbol).filter((s, i, all) => all.indexOf(s) === i),
+    symbols: streamsOf(slot)
+      .map((s) => s.symbol)
+      .filter((s, i, all) => all.indexOf(s) === i),
     warmup: [...slot.warmup.values()],
     rewarming: slot.rewarming(),
     stats: { ...slot.stats },
@@ -137,7 +148,10 @@ export function createDetectorHost(options: HostOptions) {
     },
     /** Streams fetching the bars they missed: they cannot signal until they have them. */
     rewarming: () => [...slots.values()].flatMap((s) => s.rewarming().map((r) => ({ detector: s.name, ...r }))),
-    onCandle(candle: CandleFeed & { symbol: string; connectorType?: string; marketType?: string }, eventId?: string): void {
+    onCandle(
+      candle: CandleFeed & { symbol: string; connectorType?: string; marketType?: string },
+      eventId?: string,
+    ): void {
       if (candle.closed === false) return;
       if (candle.connectorType !== undefined && candle.connectorType !== plan.connectorType) return;
       if (candle.marketType !== undefined && candle.marketType !== plan.marketType) return;
@@ -146,7 +160,12 @@ export function createDetectorHost(options: HostOptions) {
     },
     /** A kill switch or limit breach aimed at this app (its key) or at one detector (its name). */
     applyRisk(target: string | undefined, reason: string | undefined): string[] {
-      const hit = target === undefined || target === options.appKey ? [...slots.values()] : slots.has(target) ? [slotOf(target)] : [];
+      const hit =
+        target === undefined || target === options.appKey
+          ? [...slots.values()]
+          : slots.has(target)
+            ? [slotOf(target)]
+            : [];
       for (const slot of hit) slot.setBlocked(reason);
       return hit.map((s) => s.name);
     },
@@ -163,12 +182,17 @@ export function createDetectorHost(options: HostOptions) {
         slot.updateParams(input);
       } catch (err) {
         if (!(err instanceof DetectorParamsError)) throw err;
-        throw new AppError('VALIDATION_ERROR', err.message, { details: { where: 'body', detector: err.detector, issues: err.issues } });
+        throw new AppError('VALIDATION_ERROR', err.message, {
+          details: { where: 'body', detector: err.detector, issues: err.issues },
+        });
       }
       await warmUpSlot(slot);
       return describe(slot, false);
     },
-    warmupDone: () => [...slots.values()].every((s) => !s.warming() && [...s.warmup.values()].every((w) => w.status === 'done' || w.status === 'failed')),
+    warmupDone: () =>
+      [...slots.values()].every(
+        (s) => !s.warming() && [...s.warmup.values()].every((w) => w.status === 'done' || w.status === 'failed'),
+      ),
   };
 }
 

@@ -3,18 +3,42 @@ import { detectorSnapshot, ownsSymbol, paramsFor, resolvePlan, withTimeframes } 
 import type { DetectorPlan, PlanInput } from './plan';
 import { AppError } from '@barfinex/service-kit';
 
-const input: PlanInput = { appKey: 'det', symbols: [], intervals: [], connectorType: 'sim', marketType: 'spot', params: { 'ema-cross-atr': { fast: 4 } } };
-const remote = { key: 'det', symbols: [{ name: 'BTCUSDT' }, { name: 'ETHUSDT' }], intervals: ['min5'], connectorType: 'binance', marketType: 'futures', params: { 'ema-cross-atr': { fast: 3, slow: 8 } } };
+const input: PlanInput = {
+  appKey: 'det',
+  symbols: [],
+  intervals: [],
+  connectorType: 'sim',
+  marketType: 'spot',
+  params: { 'ema-cross-atr': { fast: 4 } },
+};
+const remote = {
+  key: 'det',
+  symbols: [{ name: 'BTCUSDT' }, { name: 'ETHUSDT' }],
+  intervals: ['min5'],
+  connectorType: 'binance',
+  marketType: 'futures',
+  params: { 'ema-cross-atr': { fast: 3, slow: 8 } },
+};
 
 describe('detector plan', () => {
   it('takes symbols from the environment when set', async () => {
-    const plan = await resolvePlan({ ...input, symbols: ['btcusdt'] }, { detectors: { get: async () => remote } } as never, () => undefined);
+    const plan = await resolvePlan(
+      { ...input, symbols: ['btcusdt'] },
+      { detectors: { get: async () => remote } } as never,
+      () => undefined,
+    );
     expect(plan).toMatchObject({ source: 'env', symbols: ['BTCUSDT'], connectorType: 'sim' });
   });
 
   it('otherwise reads the provider config of its key, environment params on top', async () => {
     const plan = await resolvePlan(input, { detectors: { get: async () => remote } } as never, () => undefined);
-    expect(plan).toMatchObject({ source: 'provider', symbols: ['BTCUSDT', 'ETHUSDT'], intervals: ['min5'], connectorType: 'binance', marketType: 'futures' });
+    expect(plan).toMatchObject({
+      source: 'provider',
+      symbols: ['BTCUSDT', 'ETHUSDT'],
+      intervals: ['min5'],
+      connectorType: 'binance',
+      marketType: 'futures',
+    });
     expect(plan.params).toEqual({ 'ema-cross-atr': { fast: 4, slow: 8 } });
   });
 
@@ -30,7 +54,14 @@ describe('detector plan', () => {
 
   it('picks params by detector name, or flat for a lone detector, and overrides time frames', () => {
     const ema = builtinDetector('ema-cross-atr');
-    const plan: DetectorPlan = { symbols: [], intervals: [], connectorType: 'sim', marketType: 'spot', source: 'env', params: { fast: 5 } };
+    const plan: DetectorPlan = {
+      symbols: [],
+      intervals: [],
+      connectorType: 'sim',
+      marketType: 'spot',
+      source: 'env',
+      params: { fast: 5 },
+    };
     expect(paramsFor({ ...plan, params: { 'ema-cross-atr': { fast: 6 } } }, ema, 2)).toEqual({ fast: 6 });
     expect(paramsFor({ ...plan }, ema, 1)).toEqual({ fast: 5 });
     expect(paramsFor({ ...plan }, ema, 2)).toBeUndefined();
@@ -46,10 +77,20 @@ describe('detector plan', () => {
     expect(ownsSymbol('ANY', { index: 0, count: 1 })).toBe(true);
   });
   describe('snapshot sent to the provider', () => {
-    const runtime = { restApiUrl: 'http://det:8083', version: '1.2.3', detectors: ['ema-cross-atr'], partition: { index: 0, count: 1 }, envIntervals: false };
+    const runtime = {
+      restApiUrl: 'http://det:8083',
+      version: '1.2.3',
+      detectors: ['ema-cross-atr'],
+      partition: { index: 0, count: 1 },
+      envIntervals: false,
+    };
 
     it('carries what the environment chose, so the provider row shows what runs', async () => {
-      const plan = await resolvePlan({ ...input, symbols: ['btcusdt'], intervals: ['min5'] }, { detectors: { get: async () => remote } } as never, () => undefined);
+      const plan = await resolvePlan(
+        { ...input, symbols: ['btcusdt'], intervals: ['min5'] },
+        { detectors: { get: async () => remote } } as never,
+        () => undefined,
+      );
       expect(detectorSnapshot(plan, { ...runtime, envIntervals: true })).toEqual({
         restApiUrl: 'http://det:8083',
         version: '1.2.3',
@@ -67,7 +108,11 @@ describe('detector plan', () => {
       const snapshot = detectorSnapshot(plan, runtime);
       expect(Object.keys(snapshot).sort()).toEqual(['detectors', 'partition', 'restApiUrl', 'version']);
       // Defaults (no config yet): an empty symbol list means "every symbol", which must not overwrite a config made later.
-      const defaults = await resolvePlan(input, { detectors: { get: async () => Promise.reject(new AppError('NOT_FOUND', 'x')) } } as never, () => undefined);
+      const defaults = await resolvePlan(
+        input,
+        { detectors: { get: async () => Promise.reject(new AppError('NOT_FOUND', 'x')) } } as never,
+        () => undefined,
+      );
       expect(detectorSnapshot(defaults, runtime)).not.toHaveProperty('symbols');
       expect(detectorSnapshot(defaults, runtime)).not.toHaveProperty('isActive');
     });

@@ -50,7 +50,8 @@ export async function resolvePlan(
     const config = await provider.detectors.get(input.appKey);
     const remote = isRecord(config.params) ? config.params : {};
     const params: Record<string, unknown> = { ...remote };
-    for (const [name, value] of Object.entries(input.params)) params[name] = isRecord(value) && isRecord(remote[name]) ? { ...remote[name], ...value } : value;
+    for (const [name, value] of Object.entries(input.params))
+      params[name] = isRecord(value) && isRecord(remote[name]) ? { ...remote[name], ...value } : value;
     return {
       symbols: config.symbols.map((s) => s.name),
       intervals: base.intervals.length > 0 ? base.intervals : [...config.intervals],
@@ -94,7 +95,16 @@ export function ownsSymbol(symbol: string, partition: { index: number; count: nu
  * the environment set them. What it read from the provider's config is never sent back, and the
  * flags (isActive, isBlocked) are the operator's: a heartbeat must not undo an operator's change.
  */
-export function detectorSnapshot(plan: DetectorPlan, runtime: { restApiUrl: string; version: string; detectors: readonly string[]; partition: { index: number; count: number }; envIntervals: boolean }): Record<string, unknown> {
+export function detectorSnapshot(
+  plan: DetectorPlan,
+  runtime: {
+    restApiUrl: string;
+    version: string;
+    detectors: readonly string[];
+    partition: { index: number; count: number };
+    envIntervals: boolean;
+  },
+): Record<string, unknown> {
   const snapshot: Record<string, unknown> = {
     restApiUrl: runtime.restApiUrl,
     version: runtime.version,

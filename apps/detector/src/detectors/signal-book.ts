@@ -88,7 +88,12 @@ export function createSignalBook(capacity: number) {
           (query.status === undefined || r.status === query.status),
       );
       const start = (query.page - 1) * query.limit;
-      return { items: matching.slice(start, start + query.limit), page: query.page, limit: query.limit, total: matching.length };
+      return {
+        items: matching.slice(start, start + query.limit),
+        page: query.page,
+        limit: query.limit,
+        total: matching.length,
+      };
     },
   };
 }

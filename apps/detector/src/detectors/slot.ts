@@ -50,7 +50,12 @@ export interface SlotOptions {
   onError(error: unknown, where: { detector: string; symbol: string; timeframe: TimeFrame; phase?: string }): void;
   onOutcome?(detector: string, outcome: CandleOutcome): void;
   /** The bars a stream missed after `after` (before `before` when a live bar showed the hole), oldest first. */
-  refill(gap: { symbol: string; timeframe: TimeFrame; after: number; before?: number }): Promise<{ bars: readonly CandleFeed[]; unfilled: number }>;
+  refill(gap: {
+    symbol: string;
+    timeframe: TimeFrame;
+    after: number;
+    before?: number;
+  }): Promise<{ bars: readonly CandleFeed[]; unfilled: number }>;
   onRewarm?(outcome: RewarmOutcome): void;
 }
 
@@ -60,7 +65,8 @@ interface Buffered {
 }
 
 const BRIDGE = Object.freeze({ bridge: true });
-const streamKey = (symbol: string | undefined, timeframe: string | undefined): string => `${symbol ?? ''}|${timeframe ?? ''}`;
+const streamKey = (symbol: string | undefined, timeframe: string | undefined): string =>
+  `${symbol ?? ''}|${timeframe ?? ''}`;
 
 /**
  * One hosted detector: its runner plus the host's switches. A muted slot (disabled, blocked by
@@ -112,7 +118,10 @@ export function createSlot(options: SlotOptions) {
   };
 
   const feed = (candle: CandleFeed, eventId: string | undefined, bridge = false): CandleOutcome => {
-    const outcome = runner.onCandle(candle, eventId === undefined ? (bridge ? BRIDGE : {}) : bridge ? { eventId, bridge } : { eventId });
+    const outcome = runner.onCandle(
+      candle,
+      eventId === undefined ? (bridge ? BRIDGE : {}) : bridge ? { eventId, bridge } : { eventId },
+    );
     if (outcome !== 'ignored' && outcome !== 'gap') stats.candles += 1;
     if (outcome === 'evaluated') stats.evaluated += 1;
     options.onOutcome?.(detector.name, outcome);
@@ -155,7 +164,9 @@ export function createSlot(options: SlotOptions) {
     stats.rewarms += 1;
     const first = queue[0];
     const run = options
-      .refill(first === undefined ? { symbol, timeframe, after } : { symbol, timeframe, after, before: first.candle.time })
+      .refill(
+        first === undefined ? { symbol, timeframe, after } : { symbol, timeframe, after, before: first.candle.time },
+      )
       .catch((err: unknown) => {
         options.onError(err, { detector: detector.name, symbol, timeframe, phase: 'rewarm' });
         return { bars: [], unfilled: -1 };
@@ -175,7 +186,14 @@ export function createSlot(options: SlotOptions) {
             runner.invalidate(symbol, timeframe, 'discarded');
           });
           if (runner.getPosition(symbol) !== position) runner.setPosition(symbol, position);
-          options.onRewarm?.({ detector: detector.name, symbol, timeframe, after, replayed: missed.length, bridged: Math.max(0, found.unfilled) });
+          options.onRewarm?.({
+            detector: detector.name,
+            symbol,
+            timeframe,
+            after,
+            replayed: missed.length,
+            bridged: Math.max(0, found.unfilled),
+          });
         }
         const [live, ...rest] = state.queue;
         if (live) feed(live.candle, live.eventId, true);
@@ -215,7 +233,8 @@ export function createSlot(options: SlotOptions) {
     /** After a bus outage: every stream fetches what closed meanwhile, before its next live bar. */
     resync(): void {
       if (buffer) return;
-      for (const s of runner.snapshots()) if (!rewarming.has(streamKey(s.symbol, s.timeframe))) rewarm(s.symbol, s.timeframe, []);
+      for (const s of runner.snapshots())
+        if (!rewarming.has(streamKey(s.symbol, s.timeframe))) rewarm(s.symbol, s.timeframe, []);
     },
     /** Resolves when no re-warm is running. */
     async refilled(): Promise<void> {
@@ -257,7 +276,11 @@ export function createSlot(options: SlotOptions) {
     updateParams(input: Record<string, unknown>): Record<string, unknown> {
       const params = parseDetectorParams(detector, { ...runner.params, ...input });
       const unknown = Object.keys(input).filter((k) => !Object.hasOwn(params, k));
-      if (unknown.length > 0) throw new DetectorParamsError(detector.name, unknown.map((path) => ({ path, message: `unknown parameter (known: ${Object.keys(params).join(', ')})` })));
+      if (unknown.length > 0)
+        throw new DetectorParamsError(
+          detector.name,
+          unknown.map((path) => ({ path, message: `unknown parameter (known: ${Object.keys(params).join(', ')})` })),
+        );
       if (!muted()) runner.invalidateAll('params changed');
       return silently(() => runner.updateParams(params));
     },

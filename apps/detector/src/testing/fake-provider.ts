@@ -26,7 +26,11 @@ export interface FakeProviderHooks {
 }
 
 /** The slice of the provider the detector app uses, recorded for assertions. */
-export function createFakeProvider(history: Record<string, Candle[]>, detectorConfig?: Record<string, unknown>, hooks: FakeProviderHooks = {}) {
+export function createFakeProvider(
+  history: Record<string, Candle[]>,
+  detectorConfig?: Record<string, unknown>,
+  hooks: FakeProviderHooks = {},
+) {
   const calls: { method: string; body: unknown }[] = [];
   const provider = {
     detectors: {

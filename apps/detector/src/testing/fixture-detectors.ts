@@ -8,7 +8,16 @@ export const thresholdDetector = defineDetector({
   inputs: { timeframes: ['min1'], warmup: 3 },
   params: z.object({ trigger: z.number().positive().default(110), period: z.number().int().min(1).default(3) }),
   setup: (p) => ({ avg: sma(p.period) }),
-  evaluate: (ctx) => (ctx.candle.close >= ctx.params.trigger ? { direction: 'LONG', confidence: 0.8, stop: ctx.candle.close * 0.98, targets: [ctx.candle.close * 1.05], rulesFired: ['close-above-trigger'] } : null),
+  evaluate: (ctx) =>
+    ctx.candle.close >= ctx.params.trigger
+      ? {
+          direction: 'LONG',
+          confidence: 0.8,
+          stop: ctx.candle.close * 0.98,
+          targets: [ctx.candle.close * 1.05],
+          rulesFired: ['close-above-trigger'],
+        }
+      : null,
 });
 
 /** Throws on every evaluation: the host must isolate it. */

@@ -11,10 +11,18 @@ import type { RiskState } from '../risk/risk-state';
 import type { InspectorRepository } from '../store/inspector.repository';
 import type { AccountView } from '../orders/account';
 
-const page = { page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(500).default(50) };
+const page = {
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+};
 const PositionsQuery = z.object({ ...page, status: PositionStatusSchema.optional() });
-const AuditQuery = z.object({ ...page, action: z.enum(['ALLOW', 'BLOCK', 'THROTTLE', 'STAND_DOWN', 'CLOSE_ALL']).optional(), symbol: z.string().min(1).max(50).optional() });
-const unwrapPolicies = (b: unknown) => (typeof b === 'object' && b !== null && 'policies' in b ? (b as { policies: unknown }).policies : b);
+const AuditQuery = z.object({
+  ...page,
+  action: z.enum(['ALLOW', 'BLOCK', 'THROTTLE', 'STAND_DOWN', 'CLOSE_ALL']).optional(),
+  symbol: z.string().min(1).max(50).optional(),
+});
+const unwrapPolicies = (b: unknown) =>
+  typeof b === 'object' && b !== null && 'policies' in b ? (b as { policies: unknown }).policies : b;
 /**
  * A PUT names only what changes (bare or `{ policies }`); the merged whole is validated again. A
  * null clears a field: an optional cap (maxPositionNotional) is lifted, anything else gets its default.
@@ -22,7 +30,9 @@ const unwrapPolicies = (b: unknown) => (typeof b === 'object' && b !== null && '
 const PoliciesPatch = z.preprocess(unwrapPolicies, z.record(z.string(), z.unknown()));
 const mergePolicies = (current: Record<string, unknown>, patch: Record<string, unknown>) =>
   Object.fromEntries(Object.entries({ ...current, ...patch }).filter(([, v]) => v !== null));
-const TripBody = z.object({ reason: z.string().min(1).max(500).default('manual kill switch'), actor: z.string().max(200).optional() }).default({ reason: 'manual kill switch' });
+const TripBody = z
+  .object({ reason: z.string().min(1).max(500).default('manual kill switch'), actor: z.string().max(200).optional() })
+  .default({ reason: 'manual kill switch' });
 const ResetBody = z.object({ actor: z.string().max(200).optional() }).default({});
 
 export interface InspectorRoutesDeps {
@@ -37,7 +47,13 @@ export interface InspectorRoutesDeps {
 /** The inspector's own API; mounted at `/` and `/inspector` (the provider proxies `/api/inspectors/:appKey/*`). */
 export function inspectorRouter(deps: InspectorRoutesDeps): Router {
   const router = Router();
-  const paged = <T>(q: { page: number; limit: number }, r: { items: T[]; total: number }) => ({ items: r.items, total: r.total, page: q.page, limit: q.limit, pages: Math.ceil(r.total / q.limit) });
+  const paged = <T>(q: { page: number; limit: number }, r: { items: T[]; total: number }) => ({
+    items: r.items,
+    total: r.total,
+    page: q.page,
+    limit: q.limit,
+    pages: Math.ceil(r.total / q.limit),
+  });
 
   router.get('/risk/dashboard', async (_req, res) => {
     res.json(await buildDashboard(deps));

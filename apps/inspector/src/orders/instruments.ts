@@ -13,19 +13,26 @@ export function createInstrumentCache(provider: ProviderClient) {
     const key = `${connectorType}:${marketType}`;
     let entry = cache.get(key);
     if (!entry) {
-      entry = provider.market.symbols({ connectorType, marketType }).then((list) => new Map(list.map((i) => [i.symbol, i])));
+      entry = provider.market
+        .symbols({ connectorType, marketType })
+        .then((list) => new Map(list.map((i) => [i.symbol, i])));
       cache.set(key, entry);
       entry.catch(() => cache.delete(key));
     }
     return entry;
   }
-  async function get(connectorType: ConnectorType, marketType: MarketType, symbol: string): Promise<Instrument | undefined> {
+  async function get(
+    connectorType: ConnectorType,
+    marketType: MarketType,
+    symbol: string,
+  ): Promise<Instrument | undefined> {
     return (await market(connectorType, marketType)).get(symbol);
   }
   return {
     get,
     /** Reads a market's filters ahead of its first entry; a failure is retried by that entry. */
-    warm: (connectorType: ConnectorType, marketType: MarketType): void => void market(connectorType, marketType).catch(() => undefined),
+    warm: (connectorType: ConnectorType, marketType: MarketType): void =>
+      void market(connectorType, marketType).catch(() => undefined),
     /** Quantity rounded down to the lot step (never more than asked). */
     quantity: (i: Instrument | undefined, qty: Dec): Dec => floorTo(qty, i?.stepSize),
     /** Price rounded to the nearest tick. */

@@ -40,7 +40,12 @@ export function createOrderGateway(provider: ProviderClient) {
     } catch (err) {
       if (isUnreachable(err)) return { kind: 'unknown', message: messageOf(err) };
       if (!isAmbiguousFailure(err) && isAppError(err)) {
-        return { kind: 'rejected', code: err.code, message: err.message, ...(reasonOf(err.details) ? { reason: reasonOf(err.details) } : {}) };
+        return {
+          kind: 'rejected',
+          code: err.code,
+          message: err.message,
+          ...(reasonOf(err.details) ? { reason: reasonOf(err.details) } : {}),
+        };
       }
       return { kind: 'unknown', message: messageOf(err) };
     }

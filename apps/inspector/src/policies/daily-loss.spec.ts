@@ -15,6 +15,9 @@ describe('daily loss limit', () => {
   });
 
   it('ignores a profitable day', () => {
-    expect(checkDailyLoss(snapshot({ equity: d('11000'), dailyPnl: d('1000') }), p)).toMatchObject({ passed: true, current: '0' });
+    expect(checkDailyLoss(snapshot({ equity: d('11000'), dailyPnl: d('1000') }), p)).toMatchObject({
+      passed: true,
+      current: '0',
+    });
   });
 });

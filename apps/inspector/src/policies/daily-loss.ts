@@ -18,6 +18,8 @@ export function checkDailyLoss(s: RiskSnapshot, p: RiskPolicies): PolicyCheck {
     action: 'STAND_DOWN',
     current: fmt(current),
     limit: fmt(limit),
-    reason: passed ? `daily loss ${fmt(current)}% below ${fmt(limit)}%` : `daily loss ${fmt(loss)} is ${fmt(current)}% of the day's equity, at or above ${fmt(limit)}%`,
+    reason: passed
+      ? `daily loss ${fmt(current)}% below ${fmt(limit)}%`
+      : `daily loss ${fmt(loss)} is ${fmt(current)}% of the day's equity, at or above ${fmt(limit)}%`,
   };
 }

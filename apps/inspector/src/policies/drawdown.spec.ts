@@ -25,7 +25,10 @@ describe('max drawdown (kill switch)', () => {
   });
 
   it('rounds repeating fractions to 8 places in the audit numbers', () => {
-    const check = checkDrawdown(snapshot({ peakEquity: d('3'), equity: d('2') }), policies({ maxDrawdownPercent: '50' }));
+    const check = checkDrawdown(
+      snapshot({ peakEquity: d('3'), equity: d('2') }),
+      policies({ maxDrawdownPercent: '50' }),
+    );
     expect(check.current).toBe('33.33333333');
   });
 });

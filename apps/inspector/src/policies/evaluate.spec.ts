@@ -6,7 +6,14 @@ describe('evaluateEntry', () => {
     const verdict = evaluateEntry(snapshot(), { symbol: 'BTCUSDT', notional: d('100') }, policies());
     expect(verdict.action).toBe('ALLOW');
     expect(verdict.checks.map((c) => c.policy)).toEqual([
-      'maxDrawdown', 'dailyLoss', 'consecutiveLosses', 'noTradeWindow', 'cooldown', 'tradesPerDay', 'positionSize', 'totalExposure',
+      'maxDrawdown',
+      'dailyLoss',
+      'consecutiveLosses',
+      'noTradeWindow',
+      'cooldown',
+      'tradesPerDay',
+      'positionSize',
+      'totalExposure',
     ]);
   });
 
@@ -15,7 +22,12 @@ describe('evaluateEntry', () => {
     const verdict = evaluateEntry(s, { symbol: 'BTCUSDT', notional: d('1000000') }, policies());
     expect(verdict.action).toBe('CLOSE_ALL');
     expect(verdict.decisive?.policy).toBe('maxDrawdown');
-    expect(verdict.checks.filter((c) => !c.passed).map((c) => c.policy)).toEqual(['maxDrawdown', 'tradesPerDay', 'positionSize', 'totalExposure']);
+    expect(verdict.checks.filter((c) => !c.passed).map((c) => c.policy)).toEqual([
+      'maxDrawdown',
+      'tradesPerDay',
+      'positionSize',
+      'totalExposure',
+    ]);
   });
 
   it('the first listed decides among equal severities', () => {

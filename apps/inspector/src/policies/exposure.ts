@@ -12,6 +12,8 @@ export function checkTotalExposure(s: RiskSnapshot, c: RiskCandidate, p: RiskPol
     action: 'BLOCK',
     current: fmt(after),
     limit: fmt(limit),
-    reason: passed ? `exposure ${fmt(after)} within ${fmt(limit)}` : `total exposure would be ${fmt(after)}, above ${fmt(limit)} (${p.maxExposurePercent}% of equity)`,
+    reason: passed
+      ? `exposure ${fmt(after)} within ${fmt(limit)}`
+      : `total exposure would be ${fmt(after)}, above ${fmt(limit)} (${p.maxExposurePercent}% of equity)`,
   };
 }

@@ -1,15 +1,23 @@
 import { RiskPoliciesInputSchema } from './types';
 import type { RiskPolicies } from './types';
 
-const section = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+const section = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v)
+    ? v
+    : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))
+      ? Number(v)
+      : undefined;
 
 /**
  * Policies from the provider's stored inspector config: the reference's sections
  * (riskManagement, tradeSettings, strategyLogic) mapped to our names, then `params.policies`
  * (our own shape) over them. Invalid values are reported, not guessed around.
  */
-export function policiesFromProviderConfig(config: Record<string, unknown>): { policies: RiskPolicies } | { error: string } {
+export function policiesFromProviderConfig(
+  config: Record<string, unknown>,
+): { policies: RiskPolicies } | { error: string } {
   const risk = section(config['riskManagement']);
   const trade = section(config['tradeSettings']);
   const logic = section(config['strategyLogic']);

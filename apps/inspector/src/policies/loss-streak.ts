@@ -5,5 +5,7 @@ import { countCheck } from './types';
 export function checkConsecutiveLosses(s: RiskSnapshot, p: RiskPolicies): PolicyCheck {
   const n = s.consecutiveLosses;
   const max = p.maxConsecutiveLosses;
-  return countCheck('consecutiveLosses', 'STAND_DOWN', n, max, (hit) => (hit ? `${n} losses in a row reached the limit of ${max}` : `${n} losses in a row, limit ${max}`));
+  return countCheck('consecutiveLosses', 'STAND_DOWN', n, max, (hit) =>
+    hit ? `${n} losses in a row reached the limit of ${max}` : `${n} losses in a row, limit ${max}`,
+  );
 }

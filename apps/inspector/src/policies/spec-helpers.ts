@@ -5,7 +5,9 @@ import type { RiskPolicies, RiskPoliciesInput, RiskSnapshot } from './types';
 // 2024-06-03 (a Monday) 12:00:00 UTC.
 export const NOON = Date.UTC(2024, 5, 3, 12, 0, 0);
 
-export function snapshot(over: Partial<Omit<RiskSnapshot, 'exposureBySymbol'>> & { exposure?: Record<string, string> } = {}): RiskSnapshot {
+export function snapshot(
+  over: Partial<Omit<RiskSnapshot, 'exposureBySymbol'>> & { exposure?: Record<string, string> } = {},
+): RiskSnapshot {
   const { exposure = {}, ...rest } = over;
   const exposureBySymbol = Object.fromEntries(Object.entries(exposure).map(([k, v]) => [k, new Decimal(v)]));
   const totalExposure = Object.values(exposureBySymbol).reduce((a, b) => a.plus(b), new Decimal(0));

@@ -23,7 +23,10 @@ describe('no-trade windows (UTC)', () => {
   });
 
   it('blocks with the window in the reason', () => {
-    const check = checkNoTradeWindows(snapshot({ now: NOON }), policies({ noTradeWindows: [{ start: '12:00', end: '13:00', label: 'FOMC' }] }));
+    const check = checkNoTradeWindows(
+      snapshot({ now: NOON }),
+      policies({ noTradeWindows: [{ start: '12:00', end: '13:00', label: 'FOMC' }] }),
+    );
     expect(check).toMatchObject({ passed: false, action: 'BLOCK', current: '720', limit: '720' });
     expect(check.reason).toBe('12:00 UTC is inside the no-trade window 12:00-13:00 (FOMC)');
   });

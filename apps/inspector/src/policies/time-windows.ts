@@ -34,6 +34,8 @@ export function checkNoTradeWindows(s: RiskSnapshot, p: RiskPolicies): PolicyChe
     action: 'BLOCK',
     current: String(minute),
     limit: hit ? String(minutes(hit.start)) : '0',
-    reason: hit ? `${now} UTC is inside the no-trade window ${hit.start}-${hit.end}${hit.label ? ` (${hit.label})` : ''}` : `${now} UTC is outside every no-trade window`,
+    reason: hit
+      ? `${now} UTC is inside the no-trade window ${hit.start}-${hit.end}${hit.label ? ` (${hit.label})` : ''}`
+      : `${now} UTC is outside every no-trade window`,
   };
 }

@@ -5,5 +5,7 @@ import { countCheck } from './types';
 export function checkTradesPerDay(s: RiskSnapshot, p: RiskPolicies): PolicyCheck {
   const n = s.tradesToday;
   const max = p.maxTradesPerDay;
-  return countCheck('tradesPerDay', 'THROTTLE', n, max, (hit) => (hit ? `${n} trades today reached the daily limit of ${max}` : `${n} of ${max} trades today`));
+  return countCheck('tradesPerDay', 'THROTTLE', n, max, (hit) =>
+    hit ? `${n} trades today reached the daily limit of ${max}` : `${n} of ${max} trades today`,
+  );
 }

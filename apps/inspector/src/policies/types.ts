@@ -41,12 +41,19 @@ export interface PolicyCheck {
   reason: string;
 }
 
-export const pct = (part: Decimal, whole: Decimal): Decimal => (whole.lte(0) ? new Decimal(0) : part.div(whole).times(100));
+export const pct = (part: Decimal, whole: Decimal): Decimal =>
+  whole.lte(0) ? new Decimal(0) : part.div(whole).times(100);
 /** Percentages in reasons and audit rows: exact up to 8 places, no float noise. */
 export const fmt = (d: Decimal): string => d.toDecimalPlaces(8, Decimal.ROUND_HALF_UP).toFixed();
 
 /** A count against a whole-number cap (0 = off): breached once the count reaches the cap. */
-export function countCheck(policy: string, action: PolicyCheck['action'], count: number, max: number, describe: (breached: boolean) => string): PolicyCheck {
+export function countCheck(
+  policy: string,
+  action: PolicyCheck['action'],
+  count: number,
+  max: number,
+  describe: (breached: boolean) => string,
+): PolicyCheck {
   const passed = max === 0 || count < max;
   return { policy, passed, action, current: String(count), limit: String(max), reason: describe(!passed) };
 }

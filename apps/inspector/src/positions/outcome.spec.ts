@@ -2,12 +2,25 @@ import { computeOutcome, defaultLevels, levelsValid } from './outcome';
 
 describe('trade outcome numbers', () => {
   it('long take-profit: pnl net of fees and the R multiple', () => {
-    const o = computeOutcome({ side: 'LONG', entryPrice: '60000', exitPrice: '61500', quantity: '0.1', stopLoss: '59500', fees: '2.43' });
+    const o = computeOutcome({
+      side: 'LONG',
+      entryPrice: '60000',
+      exitPrice: '61500',
+      quantity: '0.1',
+      stopLoss: '59500',
+      fees: '2.43',
+    });
     expect(o).toEqual({ pnl: '147.57', pnlPct: '2.4595', rMultiple: '2.9514', isWin: true });
   });
 
   it('short stop-loss loses exactly one R before fees', () => {
-    const o = computeOutcome({ side: 'SHORT', entryPrice: '100.1', exitPrice: '100.3', quantity: '3', stopLoss: '100.3' });
+    const o = computeOutcome({
+      side: 'SHORT',
+      entryPrice: '100.1',
+      exitPrice: '100.3',
+      quantity: '3',
+      stopLoss: '100.3',
+    });
     expect(o).toEqual({ pnl: '-0.6', pnlPct: '-0.1998002', rMultiple: '-1', isWin: false });
   });
 

@@ -37,7 +37,8 @@ const EXIT_REASON: Record<OrderRole, string> = { sl: 'stop_loss', tp: 'take_prof
 export function createPositionManager(deps: PositionManagerDeps) {
   const { repo, gateway, protection, logger } = deps;
   const queue = createKeyedQueue();
-  const update = (p: PositionRecord, patch: Partial<PositionRecord>) => repo.updatePosition(p.id, { ...patch, updatedAt: deps.now() });
+  const update = (p: PositionRecord, patch: Partial<PositionRecord>) =>
+    repo.updatePosition(p.id, { ...patch, updatedAt: deps.now() });
 
   // A fill event from an older provider says nothing of its order, so the recorded fills of an
   // order also count: once they add up to the position, the order is as good as filled.
@@ -65,7 +66,10 @@ export function createPositionManager(deps: PositionManagerDeps) {
       tpClientOrderId: protectiveClientOrderId(p.id, 'tp', 1),
       openedAt: deps.now(),
     });
-    logger.info({ positionId: p.id, correlationId: p.correlationId, entryPrice, ...levels }, 'entry filled; placing stop-loss and take-profit');
+    logger.info(
+      { positionId: p.id, correlationId: p.correlationId, entryPrice, ...levels },
+      'entry filled; placing stop-loss and take-profit',
+    );
     await protect(open);
   }
 
@@ -91,11 +95,21 @@ export function createPositionManager(deps: PositionManagerDeps) {
         // A venue that keeps refusing the level would loop forever; flat is the safe state.
         if (gen > MAX_PROTECTION_GEN) {
           const reason = `the ${EXIT_REASON[role].replace('_', '-')} order ended ${result.order.status} ${MAX_PROTECTION_GEN} times`;
-          await deps.report.orderFailed(current, role, { code: result.order.status, reason, consequence: 'closing the position at market' });
+          await deps.report.orderFailed(current, role, {
+            code: result.order.status,
+            reason,
+            consequence: 'closing the position at market',
+          });
           return forceExit(current, 'protection_unavailable');
         }
-        current = await update(current, { protectionGen: gen, [role === 'sl' ? 'slClientOrderId' : 'tpClientOrderId']: protectiveClientOrderId(p.id, role, gen) });
-        logger.warn({ positionId: p.id, role, previous: cid, status: result.order.status }, 'protective order gone; placing it again');
+        current = await update(current, {
+          protectionGen: gen,
+          [role === 'sl' ? 'slClientOrderId' : 'tpClientOrderId']: protectiveClientOrderId(p.id, role, gen),
+        });
+        logger.warn(
+          { positionId: p.id, role, previous: cid, status: result.order.status },
+          'protective order gone; placing it again',
+        );
       }
     }
   }
@@ -108,19 +122,32 @@ export function createPositionManager(deps: PositionManagerDeps) {
       return after?.status !== p.status;
     }
     if (result.kind === 'unknown') {
-      logger.warn({ positionId: p.id, role, message: result.message }, 'order outcome unknown; reconciling later by clientOrderId');
+      logger.warn(
+        { positionId: p.id, role, message: result.message },
+        'order outcome unknown; reconciling later by clientOrderId',
+      );
       return false;
     }
-    const failure = { code: result.code, reason: result.message, ...(result.reason ? { venueReason: result.reason } : {}) };
+    const failure = {
+      code: result.code,
+      reason: result.message,
+      ...(result.reason ? { venueReason: result.reason } : {}),
+    };
     if (role === 'entry') {
       await update(p, { status: 'FAILED', exitReason: `entry rejected: ${result.message}`, closedAt: deps.now() });
       logger.warn({ positionId: p.id, code: result.code, reason: result.reason }, 'entry rejected');
       await deps.report.orderFailed(p, role, { ...failure, consequence: 'no position was opened' });
       return true;
     }
-    logger.error({ positionId: p.id, role, code: result.code, reason: result.reason, message: result.message }, 'order rejected');
+    logger.error(
+      { positionId: p.id, role, code: result.code, reason: result.reason, message: result.message },
+      'order rejected',
+    );
     if (role === 'exit') {
-      await deps.report.orderFailed(p, role, { ...failure, consequence: 'the position stays closing; the exit is sent again at the next reconcile' });
+      await deps.report.orderFailed(p, role, {
+        ...failure,
+        consequence: 'the position stays closing; the exit is sent again at the next reconcile',
+      });
       return false;
     }
     // Without its stop (or with a level already crossed) the position is not kept open.
@@ -136,8 +163,16 @@ export function createPositionManager(deps: PositionManagerDeps) {
       const executed = new Dec(seen.quantityExecuted);
       if (seen.status === 'FILLED' || (isFinalOrderStatus(seen.status) && executed.gt(0))) return opened(p, seen);
       if (isFinalOrderStatus(seen.status)) {
-        const failed = await update(p, { status: 'FAILED', exitReason: `entry ${seen.status.toLowerCase()}`, closedAt: deps.now() });
-        await deps.report.orderFailed(failed, role, { code: seen.status, reason: `the entry order ended ${seen.status} without a fill`, consequence: 'no position was opened' });
+        const failed = await update(p, {
+          status: 'FAILED',
+          exitReason: `entry ${seen.status.toLowerCase()}`,
+          closedAt: deps.now(),
+        });
+        await deps.report.orderFailed(failed, role, {
+          code: seen.status,
+          reason: `the entry order ended ${seen.status} without a fill`,
+          consequence: 'no position was opened',
+        });
       }
       return;
     }
@@ -151,16 +186,36 @@ export function createPositionManager(deps: PositionManagerDeps) {
 
   async function closed(p: PositionRecord, role: OrderRole, exit: OrderView): Promise<void> {
     if (!exit.averagePrice || !p.entryPrice) throw new Error(`position ${p.id}: exit without prices`);
-    const fills = [...(await repo.fillsOf(p.id, p.entryClientOrderId)), ...(await repo.fillsOf(p.id, exit.clientOrderId))];
+    const fills = [
+      ...(await repo.fillsOf(p.id, p.entryClientOrderId)),
+      ...(await repo.fillsOf(p.id, exit.clientOrderId)),
+    ];
     const fees = fills.reduce((s, f) => s.plus(f.fee ?? 0), ZERO).toFixed();
-    const numbers = computeOutcome({ side: p.side, entryPrice: p.entryPrice, exitPrice: exit.averagePrice, quantity: exit.quantityExecuted, fees, ...(p.stopLoss ? { stopLoss: p.stopLoss } : {}) });
+    const numbers = computeOutcome({
+      side: p.side,
+      entryPrice: p.entryPrice,
+      exitPrice: exit.averagePrice,
+      quantity: exit.quantityExecuted,
+      fees,
+      ...(p.stopLoss ? { stopLoss: p.stopLoss } : {}),
+    });
     const reason = role === 'exit' ? (p.exitReason ?? 'exit') : EXIT_REASON[role];
-    const done = await update(p, { status: 'CLOSED', exitPrice: exit.averagePrice, exitReason: reason, pnl: numbers.pnl, fees, closedAt: deps.now() });
+    const done = await update(p, {
+      status: 'CLOSED',
+      exitPrice: exit.averagePrice,
+      exitReason: reason,
+      pnl: numbers.pnl,
+      fees,
+      closedAt: deps.now(),
+    });
     // One-cancels-other: the position is flat, whatever still rests must go.
     for (const cid of [p.slClientOrderId, p.tpClientOrderId, p.exitClientOrderId]) {
       if (cid && cid !== exit.clientOrderId) await gateway.cancel(cid);
     }
-    logger.info({ positionId: p.id, correlationId: p.correlationId, reason, pnl: numbers.pnl, rMultiple: numbers.rMultiple }, 'position closed');
+    logger.info(
+      { positionId: p.id, correlationId: p.correlationId, reason, pnl: numbers.pnl, rMultiple: numbers.rMultiple },
+      'position closed',
+    );
     await deps.report.closed(done, numbers);
   }
 
@@ -174,17 +229,28 @@ export function createPositionManager(deps: PositionManagerDeps) {
     }
     if (p.status !== 'OPEN') return;
     const gen = p.protectionGen + 1;
-    const closing = await update(p, { status: 'CLOSING', exitReason: reason, protectionGen: gen, exitClientOrderId: protectiveClientOrderId(p.id, 'exit', gen) });
+    const closing = await update(p, {
+      status: 'CLOSING',
+      exitReason: reason,
+      protectionGen: gen,
+      exitClientOrderId: protectiveClientOrderId(p.id, 'exit', gen),
+    });
     for (const role of ['sl', 'tp'] as const) {
       const cid = role === 'sl' ? p.slClientOrderId : p.tpClientOrderId;
       const canceled = cid ? await gateway.cancel(cid) : undefined;
-      if (canceled?.kind === 'found' && (await view(closing, canceled.order)).status === 'FILLED') return closed(closing, role, await view(closing, canceled.order));
+      if (canceled?.kind === 'found' && (await view(closing, canceled.order)).status === 'FILLED')
+        return closed(closing, role, await view(closing, canceled.order));
     }
     const result = await protection.exit(closing);
     if (result.kind === 'rejected') {
       // Still holding the position: put it back under protection rather than leave it naked.
       const reopened = await update(closing, { status: 'OPEN' });
-      await deps.report.orderFailed(closing, 'exit', { code: result.code, reason: result.message, ...(result.reason ? { venueReason: result.reason } : {}), consequence: 'the position stays open under a new stop-loss and take-profit' });
+      await deps.report.orderFailed(closing, 'exit', {
+        code: result.code,
+        reason: result.message,
+        ...(result.reason ? { venueReason: result.reason } : {}),
+        consequence: 'the position stays open under a new stop-loss and take-profit',
+      });
       return protect(reopened);
     }
     await settle(closing, 'exit', result);
@@ -209,13 +275,27 @@ export function createPositionManager(deps: PositionManagerDeps) {
     /** Picks a stored position up again (a redelivered intent): its orders are sent again under their ids, which the provider answers with what it holds. */
     resume: (id: string) => locked(id, reconcileOne),
     /** Sends the entry of a freshly stored position and follows it. */
-    open: (id: string) => locked(id, async (cur) => void (cur.status === 'PENDING_ENTRY' && (await settle(cur, 'entry', await protection.entry(cur))))),
+    open: (id: string) =>
+      locked(
+        id,
+        async (cur) =>
+          void (cur.status === 'PENDING_ENTRY' && (await settle(cur, 'entry', await protection.entry(cur)))),
+      ),
     async onFill(fill: Fill): Promise<void> {
       const ref = parseClientOrderId(fill.clientOrderId);
       if (!ref || !fill.clientOrderId) return;
       const cid = fill.clientOrderId;
       await locked(ref.positionId, async (p) => {
-        await repo.insertFill({ fillId: fill.fillId, positionId: p.id, role: ref.role, clientOrderId: cid, price: fill.price, quantity: fill.quantity, ...(fill.fee ? { fee: fill.fee } : {}), time: fill.time });
+        await repo.insertFill({
+          fillId: fill.fillId,
+          positionId: p.id,
+          role: ref.role,
+          clientOrderId: cid,
+          price: fill.price,
+          quantity: fill.quantity,
+          ...(fill.fee ? { fee: fill.fee } : {}),
+          time: fill.time,
+        });
         // The fill carries its order's state: nothing to read back from the provider.
         const order: OrderView = {
           clientOrderId: cid,
@@ -239,17 +319,20 @@ export function createPositionManager(deps: PositionManagerDeps) {
     async closeAll(reason: string): Promise<number> {
       const active = await repo.activePositions();
       for (const p of active) {
-        void locked(p.id, (cur) => forceExit(cur, reason)).catch((err: unknown) => logger.error({ err, positionId: p.id }, 'forced exit failed; reconcile will retry'));
+        void locked(p.id, (cur) => forceExit(cur, reason)).catch((err: unknown) =>
+          logger.error({ err, positionId: p.id }, 'forced exit failed; reconcile will retry'),
+        );
       }
       return active.length;
     },
     /** Brings every active position in line with the provider (start-up and periodic). */
     async reconcile(opts: { closeOpen?: string } = {}): Promise<number> {
       const active = await repo.activePositions();
-      const step = (cur: PositionRecord) => (opts.closeOpen && cur.status === 'OPEN' ? forceExit(cur, opts.closeOpen) : reconcileOne(cur));
+      const step = (cur: PositionRecord) =>
+        opts.closeOpen && cur.status === 'OPEN' ? forceExit(cur, opts.closeOpen) : reconcileOne(cur);
       for (const p of active) {
-        await locked(p.id, (cur) => (ACTIVE_STATUSES.includes(cur.status) ? step(cur) : Promise.resolve())).catch((err: unknown) =>
-          logger.warn({ err, positionId: p.id }, 'reconcile failed; will retry'),
+        await locked(p.id, (cur) => (ACTIVE_STATUSES.includes(cur.status) ? step(cur) : Promise.resolve())).catch(
+          (err: unknown) => logger.warn({ err, positionId: p.id }, 'reconcile failed; will retry'),
         );
       }
       return active.length;

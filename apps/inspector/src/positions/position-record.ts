@@ -1,4 +1,12 @@
-import { ConnectorTypeSchema, DecimalString, MarketTypeSchema, NonNegativeDecimalString, PositiveDecimalString, TradeSideSchema, UnixMs } from '@barfinex/contracts';
+import {
+  ConnectorTypeSchema,
+  DecimalString,
+  MarketTypeSchema,
+  NonNegativeDecimalString,
+  PositiveDecimalString,
+  TradeSideSchema,
+  UnixMs,
+} from '@barfinex/contracts';
 import { z } from 'zod';
 
 /**
@@ -58,7 +66,9 @@ export const protectiveClientOrderId = (positionId: string, role: 'sl' | 'tp' | 
 const ROLE_PATTERN = /^(ins[0-9a-f]{16})-(E|SL\d+|TP\d+|X\d+)$/;
 
 /** The position and role an inspector client order id names; undefined for anyone else's order. */
-export function parseClientOrderId(clientOrderId: string | undefined): { positionId: string; role: OrderRole } | undefined {
+export function parseClientOrderId(
+  clientOrderId: string | undefined,
+): { positionId: string; role: OrderRole } | undefined {
   const match = clientOrderId ? ROLE_PATTERN.exec(clientOrderId) : null;
   if (!match) return undefined;
   const tag = match[2] ?? '';

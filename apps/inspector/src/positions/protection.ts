@@ -31,16 +31,29 @@ export function createProtection(deps: ProtectionDeps) {
 
   return {
     entry(p: PositionRecord): Promise<SubmitResult> {
-      return deps.gateway.submit({ ...base(p), side: opening(p.side), type: 'MARKET', quantity: p.quantity, clientOrderId: p.entryClientOrderId });
+      return deps.gateway.submit({
+        ...base(p),
+        side: opening(p.side),
+        type: 'MARKET',
+        quantity: p.quantity,
+        clientOrderId: p.entryClientOrderId,
+      });
     },
 
     /** SL/TP prices for a fill: the position's own when they sit on the right sides, else the defaults; on the tick grid. */
     async levels(p: PositionRecord, entryPrice: string): Promise<{ stopLoss: string; takeProfit: string }> {
       const instrument = await deps.instruments.get(p.connectorType, p.marketType, p.symbol);
-      const defaults = defaultLevels(p.side, entryPrice, deps.levels().stopLossPercent, deps.levels().takeProfitPercent);
+      const defaults = defaultLevels(
+        p.side,
+        entryPrice,
+        deps.levels().stopLossPercent,
+        deps.levels().takeProfitPercent,
+      );
       const stop = p.stopLoss ?? defaults.stopLoss.toFixed();
       const take = p.takeProfit ?? defaults.takeProfit.toFixed();
-      const chosen = levelsValid(p.side, entryPrice, stop, take) ? { stop, take } : { stop: defaults.stopLoss.toFixed(), take: defaults.takeProfit.toFixed() };
+      const chosen = levelsValid(p.side, entryPrice, stop, take)
+        ? { stop, take }
+        : { stop: defaults.stopLoss.toFixed(), take: defaults.takeProfit.toFixed() };
       return {
         stopLoss: deps.instruments.price(instrument, new Dec(chosen.stop)).toFixed(),
         takeProfit: deps.instruments.price(instrument, new Dec(chosen.take)).toFixed(),
@@ -65,7 +78,14 @@ export function createProtection(deps: ProtectionDeps) {
 
     exit(p: PositionRecord): Promise<SubmitResult> {
       if (!p.exitClientOrderId) throw new Error(`position ${p.id} has no exit order id`);
-      return deps.gateway.submit({ ...base(p), ...reduce(p), side: closing(p.side), type: 'MARKET', quantity: p.filledQuantity, clientOrderId: p.exitClientOrderId });
+      return deps.gateway.submit({
+        ...base(p),
+        ...reduce(p),
+        side: closing(p.side),
+        type: 'MARKET',
+        quantity: p.filledQuantity,
+        clientOrderId: p.exitClientOrderId,
+      });
     },
   };
 }

@@ -24,7 +24,11 @@ export type DeclinedEntry = Omit<EntryDeclined, 'action' | 'policy' | 'reason' |
 
 /** Persists each decision once and announces the ones that are not ALLOW on the bus. */
 export function createAuditor(deps: AuditorDeps) {
-  const meta = (m: EventMeta) => ({ key: deps.appKey, ...(m.correlationId ? { correlationId: m.correlationId } : {}), ...(m.causationId ? { causationId: m.causationId } : {}) });
+  const meta = (m: EventMeta) => ({
+    key: deps.appKey,
+    ...(m.correlationId ? { correlationId: m.correlationId } : {}),
+    ...(m.causationId ? { causationId: m.causationId } : {}),
+  });
   const events = createTradeEvents({ bus: deps.bus, logger: deps.logger, meta });
   return {
     meta,
@@ -34,7 +38,11 @@ export function createAuditor(deps: AuditorDeps) {
      * With `entry` (the decision was about an entry), a decision not to act is also announced as
      * INSPECTOR_ENTRY_DECLINED, once, with the side and venue a trace of the trade needs.
      */
-    async record(entry: AuditRecord, m: EventMeta = {}, declined?: DeclinedEntry): Promise<{ record: AuditRecord; created: boolean }> {
+    async record(
+      entry: AuditRecord,
+      m: EventMeta = {},
+      declined?: DeclinedEntry,
+    ): Promise<{ record: AuditRecord; created: boolean }> {
       const result = await deps.repo.insertAudit(entry);
       if (result.created) deps.onDecision?.(entry);
       if (!result.created || entry.action === 'ALLOW' || entry.kind === 'kill_switch') return result;
@@ -52,7 +60,16 @@ export function createAuditor(deps: AuditorDeps) {
       await deps.bus.publish('INSPECTOR_RISK_LIMIT_BREACH', breach, meta(m));
       deps.logger.warn({ ...breach, correlationId: m.correlationId }, 'risk limit breach');
       if (declined && entry.symbol) {
-        await events.declined({ ...declined, symbol: entry.symbol, action: entry.action, policy: entry.policy ?? 'unknown', reason: entry.reason }, m);
+        await events.declined(
+          {
+            ...declined,
+            symbol: entry.symbol,
+            action: entry.action,
+            policy: entry.policy ?? 'unknown',
+            reason: entry.reason,
+          },
+          m,
+        );
       }
       return result;
     },

@@ -5,10 +5,15 @@ import { fmt, pct } from '../policies/types';
 import type { InspectorRepository } from '../store/inspector.repository';
 import type { RiskState } from './risk-state';
 
-const headroom = (limit: string, used: Dec) => (new Dec(limit).isZero() ? null : fmt(Dec.max(new Dec(limit).minus(used), 0)));
+const headroom = (limit: string, used: Dec) =>
+  new Dec(limit).isZero() ? null : fmt(Dec.max(new Dec(limit).minus(used), 0));
 
 /** The risk dashboard: account figures, kill switch, limits and the headroom left under each. */
-export async function buildDashboard(deps: { state: RiskState; repo: InspectorRepository; account: () => Promise<AccountView> }) {
+export async function buildDashboard(deps: {
+  state: RiskState;
+  repo: InspectorRepository;
+  account: () => Promise<AccountView>;
+}) {
   const account = await deps.account().catch(() => undefined);
   const policies = deps.state.policies();
   const [active, audit] = await Promise.all([deps.repo.activePositions(), deps.repo.listAudit({ page: 1, limit: 20 })]);
@@ -26,7 +31,11 @@ export async function buildDashboard(deps: { state: RiskState; repo: InspectorRe
       drawdownPct: fmt(dd),
       dailyPnl: s.dailyPnl.toFixed(),
       dailyLossPct: fmt(dailyLossPct),
-      exposure: { total: s.totalExposure.toFixed(), limit: exposureLimit.toFixed(), bySymbol: Object.fromEntries(Object.entries(s.exposureBySymbol).map(([k, v]) => [k, v.toFixed()])) },
+      exposure: {
+        total: s.totalExposure.toFixed(),
+        limit: exposureLimit.toFixed(),
+        bySymbol: Object.fromEntries(Object.entries(s.exposureBySymbol).map(([k, v]) => [k, v.toFixed()])),
+      },
       consecutiveLosses: s.consecutiveLosses,
       lastLossAt: s.lastLossAt ?? null,
       tradesToday: s.tradesToday,
@@ -35,9 +44,17 @@ export async function buildDashboard(deps: { state: RiskState; repo: InspectorRe
         dailyLossPct: headroom(policies.maxDailyLossPercent, dailyLossPct),
         exposure: fmt(Dec.max(exposureLimit.minus(s.totalExposure), 0)),
         trades: policies.maxTradesPerDay === 0 ? null : Math.max(policies.maxTradesPerDay - s.tradesToday, 0),
-        lossesBeforeStandDown: policies.maxConsecutiveLosses === 0 ? null : Math.max(policies.maxConsecutiveLosses - s.consecutiveLosses, 0),
+        lossesBeforeStandDown:
+          policies.maxConsecutiveLosses === 0 ? null : Math.max(policies.maxConsecutiveLosses - s.consecutiveLosses, 0),
       },
     };
   }
-  return { risk, killSwitch: deps.state.killSwitch(), policies, policiesVersion: deps.state.state().policiesVersion, positions: active, audit: audit.items };
+  return {
+    risk,
+    killSwitch: deps.state.killSwitch(),
+    policies,
+    policiesVersion: deps.state.state().policiesVersion,
+    positions: active,
+    audit: audit.items,
+  };
 }

@@ -24,10 +24,25 @@ export function createKillSwitch(deps: KillSwitchDeps) {
   }
   return {
     isActive: () => deps.state.killSwitch().active,
-    async trip(reason: string, actor: string, m: EventMeta = {}, numbers: Record<string, string> = {}): Promise<{ closed: number }> {
+    async trip(
+      reason: string,
+      actor: string,
+      m: EventMeta = {},
+      numbers: Record<string, string> = {},
+    ): Promise<{ closed: number }> {
       if (!deps.state.killSwitch().active) {
         await deps.state.setKillSwitch({ active: true, reason, actor, at: deps.now() });
-        await deps.auditor.record({ dedupKey: `kill:${randomUUID()}`, kind: 'kill_switch', action: 'CLOSE_ALL', policy: 'killSwitch', reason, numbers: { ...numbers, actor }, checks: [], at: deps.now(), ...(m.correlationId ? { correlationId: m.correlationId } : {}) });
+        await deps.auditor.record({
+          dedupKey: `kill:${randomUUID()}`,
+          kind: 'kill_switch',
+          action: 'CLOSE_ALL',
+          policy: 'killSwitch',
+          reason,
+          numbers: { ...numbers, actor },
+          checks: [],
+          at: deps.now(),
+          ...(m.correlationId ? { correlationId: m.correlationId } : {}),
+        });
         await announce(true, reason, actor, m);
         deps.logger.error({ reason, actor }, 'kill switch tripped: closing every managed position');
       }
@@ -36,7 +51,16 @@ export function createKillSwitch(deps: KillSwitchDeps) {
     async reset(actor: string, reason = 'manual reset'): Promise<void> {
       const wasActive = deps.state.killSwitch().active;
       await deps.state.setKillSwitch({ active: false, reason, actor, at: deps.now() }, true);
-      await deps.auditor.record({ dedupKey: `kill:${randomUUID()}`, kind: 'kill_switch', action: 'ALLOW', policy: 'killSwitch', reason, numbers: { actor, wasActive: String(wasActive) }, checks: [], at: deps.now() });
+      await deps.auditor.record({
+        dedupKey: `kill:${randomUUID()}`,
+        kind: 'kill_switch',
+        action: 'ALLOW',
+        policy: 'killSwitch',
+        reason,
+        numbers: { actor, wasActive: String(wasActive) },
+        checks: [],
+        at: deps.now(),
+      });
       await announce(false, reason, actor, {});
       deps.logger.warn({ actor, wasActive }, 'kill switch reset');
     },

@@ -33,7 +33,10 @@ export interface RiskGateDeps {
     price: (m: { connectorType: ConnectorType; marketType: MarketType; symbol: string }) => Promise<string | undefined>;
     instruments: InstrumentCache;
     /** Available balance per asset of the account an entry trades on, with the measured account's view when it is that one (one read). */
-    funds: (m: { connectorType: ConnectorType; marketType: MarketType }) => Promise<{ funds: Record<string, Dec>; account?: AccountView } | { refused: string }>;
+    funds: (m: {
+      connectorType: ConnectorType;
+      marketType: MarketType;
+    }) => Promise<{ funds: Record<string, Dec>; account?: AccountView } | { refused: string }>;
     /** The asset margin is counted in when the venue does not say. */
     quoteAsset: string;
   };
@@ -61,12 +64,19 @@ export interface EntryRequest {
   detectorKey?: string;
 }
 
-const fail = (policy: string, action: PolicyCheck['action'], reason: string, current = '0', limit = '0'): PolicyCheck => ({ policy, passed: false, action, current, limit, reason });
+const fail = (
+  policy: string,
+  action: PolicyCheck['action'],
+  reason: string,
+  current = '0',
+  limit = '0',
+): PolicyCheck => ({ policy, passed: false, action, current, limit, reason });
 
 const pick = <T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> =>
   Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<Pick<T, K>>;
 
-export const positionIdFor = (appKey: string, dedupKey: string) => `ins${createHash('sha256').update(`${appKey}\n${dedupKey}`).digest('hex').slice(0, 16)}`;
+export const positionIdFor = (appKey: string, dedupKey: string) =>
+  `ins${createHash('sha256').update(`${appKey}\n${dedupKey}`).digest('hex').slice(0, 16)}`;
 
 export function intentToEntry(i: ExecutionIntent): EntryRequest {
   return { ...i, dedupKey: `intent:${i.idempotencyKey}`, origin: 'intent', side: i.side === 'BUY' ? 'LONG' : 'SHORT' };
@@ -74,7 +84,13 @@ export function intentToEntry(i: ExecutionIntent): EntryRequest {
 
 export function requestToEntry(r: PositionRequest, side: TradeSide = r.side): EntryRequest {
   const { price, ...rest } = r;
-  return { ...rest, side, dedupKey: `request:${r.requestId}:${side}`, origin: 'detector', ...(price ? { entry: price } : {}) };
+  return {
+    ...rest,
+    side,
+    dedupKey: `request:${r.requestId}:${side}`,
+    origin: 'detector',
+    ...(price ? { entry: price } : {}),
+  };
 }
 
 /** The pre-trade gate: every entry is judged by the policies, audited, and only ALLOW reaches the provider. */
@@ -93,11 +109,24 @@ export function createRiskGate(deps: RiskGateDeps) {
     };
   }
 
-  async function judge(req: EntryRequest): Promise<{ verdict: RiskVerdict; numbers: Record<string, string>; quantity?: string }> {
+  async function judge(
+    req: EntryRequest,
+  ): Promise<{ verdict: RiskVerdict; numbers: Record<string, string>; quantity?: string }> {
     const ks = state.killSwitch();
-    if (ks.active) return { verdict: decide([fail('killSwitch', 'BLOCK', `kill switch active: ${ks.reason ?? 'no reason given'}`, '1', '0')]), numbers: {} };
+    if (ks.active)
+      return {
+        verdict: decide([
+          fail('killSwitch', 'BLOCK', `kill switch active: ${ks.reason ?? 'no reason given'}`, '1', '0'),
+        ]),
+        numbers: {},
+      };
     if (req.expiresAt !== undefined && req.expiresAt < ctx.now()) {
-      return { verdict: decide([fail('expired', 'BLOCK', `intent expired at ${req.expiresAt}`, String(ctx.now()), String(req.expiresAt))]), numbers: {} };
+      return {
+        verdict: decide([
+          fail('expired', 'BLOCK', `intent expired at ${req.expiresAt}`, String(ctx.now()), String(req.expiresAt)),
+        ]),
+        numbers: {},
+      };
     }
     const price = (await market.price(req).catch(() => undefined)) ?? req.entry;
     if (!price) return { verdict: decide([fail('price', 'BLOCK', `no price for ${req.symbol}`)]), numbers: {} };
@@ -107,12 +136,40 @@ export function createRiskGate(deps: RiskGateDeps) {
     const notional = qty.times(price);
     const sizing = { price, quantity: qty.toFixed(), notional: notional.toFixed() };
     if (qty.lte(0) || (instrument?.minQty !== undefined && qty.lt(instrument.minQty))) {
-      return { verdict: decide([fail('orderSize', 'BLOCK', `quantity ${qty.toFixed()} is below the lot size of ${req.symbol}`, qty.toFixed(), instrument?.minQty ?? '0')]), numbers: sizing };
+      return {
+        verdict: decide([
+          fail(
+            'orderSize',
+            'BLOCK',
+            `quantity ${qty.toFixed()} is below the lot size of ${req.symbol}`,
+            qty.toFixed(),
+            instrument?.minQty ?? '0',
+          ),
+        ]),
+        numbers: sizing,
+      };
     }
     // What the venue would refuse anyway is declined here, with the reason, before any order exists.
     const account = await market.funds(req);
-    if ('refused' in account) return { verdict: decide([fail('account', 'BLOCK', `the ${req.connectorType} ${req.marketType} account cannot be read: ${account.refused}`)]), numbers: sizing };
-    const untradable = checkTradable({ ...req, quantity: qty, notional, instrument, funds: account.funds, quoteAsset: market.quoteAsset });
+    if ('refused' in account)
+      return {
+        verdict: decide([
+          fail(
+            'account',
+            'BLOCK',
+            `the ${req.connectorType} ${req.marketType} account cannot be read: ${account.refused}`,
+          ),
+        ]),
+        numbers: sizing,
+      };
+    const untradable = checkTradable({
+      ...req,
+      quantity: qty,
+      notional,
+      instrument,
+      funds: account.funds,
+      quoteAsset: market.quoteAsset,
+    });
     if (untradable) return { verdict: decide([untradable]), numbers: sizing };
     const snapshot = await state.snapshot(account.account ?? (await market.account()));
     const verdict = evaluateEntry(snapshot, { symbol: req.symbol, notional }, state.policies());
@@ -130,17 +187,50 @@ export function createRiskGate(deps: RiskGateDeps) {
       return;
     }
     const { verdict, numbers, quantity } = await judge(req);
-    const ids = { ...(req.intentId ? { intentId: req.intentId } : {}), ...(req.requestId ? { requestId: req.requestId } : {}) };
+    const ids = {
+      ...(req.intentId ? { intentId: req.intentId } : {}),
+      ...(req.requestId ? { requestId: req.requestId } : {}),
+    };
     const reason = verdict.decisive?.reason ?? 'every policy passed';
-    const declined = { side: req.side, connectorType: req.connectorType, marketType: req.marketType, ...pick(numbers, ['quantity', 'notional']), ...pick(req, ['intentId', 'decisionId', 'signalId', 'requestId', 'detectorKey']) };
+    const declined = {
+      side: req.side,
+      connectorType: req.connectorType,
+      marketType: req.marketType,
+      ...pick(numbers, ['quantity', 'notional']),
+      ...pick(req, ['intentId', 'decisionId', 'signalId', 'requestId', 'detectorKey']),
+    };
     const { created } = await auditor.record(
-      { dedupKey: req.dedupKey, kind: req.origin === 'intent' ? 'intent' : 'position_request', action: verdict.action, ...(verdict.decisive ? { policy: verdict.decisive.policy } : {}), reason, symbol: req.symbol, ...ids, positionId, correlationId: m.correlationId, numbers, checks: verdict.checks, at: ctx.now() },
+      {
+        dedupKey: req.dedupKey,
+        kind: req.origin === 'intent' ? 'intent' : 'position_request',
+        action: verdict.action,
+        ...(verdict.decisive ? { policy: verdict.decisive.policy } : {}),
+        reason,
+        symbol: req.symbol,
+        ...ids,
+        positionId,
+        correlationId: m.correlationId,
+        numbers,
+        checks: verdict.checks,
+        at: ctx.now(),
+      },
       m,
       declined,
     );
     if (!created) return;
-    ctx.logger.info({ ...ids, symbol: req.symbol, action: verdict.action, policy: verdict.decisive?.policy, reason, correlationId: m.correlationId }, 'risk decision');
-    if (verdict.action === 'CLOSE_ALL') await deps.killSwitch.trip(reason, `policy:${verdict.decisive?.policy ?? 'unknown'}`, m, numbers);
+    ctx.logger.info(
+      {
+        ...ids,
+        symbol: req.symbol,
+        action: verdict.action,
+        policy: verdict.decisive?.policy,
+        reason,
+        correlationId: m.correlationId,
+      },
+      'risk decision',
+    );
+    if (verdict.action === 'CLOSE_ALL')
+      await deps.killSwitch.trip(reason, `policy:${verdict.decisive?.policy ?? 'unknown'}`, m, numbers);
     if (verdict.action !== 'ALLOW' || !quantity) return;
 
     const now = ctx.now();
@@ -180,22 +270,59 @@ export function createRiskGate(deps: RiskGateDeps) {
     if (verdict.action !== 'CLOSE_ALL' || !verdict.decisive) return;
     const m = { ...(p.correlationId ? { correlationId: p.correlationId } : {}) };
     const numbers = accountNumbers(snapshot);
-    await auditor.record({ dedupKey: `drawdown:${p.id}`, kind: 'drawdown', action: 'CLOSE_ALL', policy: verdict.decisive.policy, reason: verdict.decisive.reason, symbol: p.symbol, positionId: p.id, ...m, numbers, checks: verdict.checks, at: ctx.now() }, m);
+    await auditor.record(
+      {
+        dedupKey: `drawdown:${p.id}`,
+        kind: 'drawdown',
+        action: 'CLOSE_ALL',
+        policy: verdict.decisive.policy,
+        reason: verdict.decisive.reason,
+        symbol: p.symbol,
+        positionId: p.id,
+        ...m,
+        numbers,
+        checks: verdict.checks,
+        at: ctx.now(),
+      },
+      m,
+    );
     await deps.killSwitch.trip(verdict.decisive.reason, `policy:${verdict.decisive.policy}`, m, numbers);
   }
 
   /** Detector close/reduce/flip: exits are never blocked by the entry policies, nor by the kill switch. */
   async function exitRequest(kind: 'close' | 'reduce' | 'flip', r: PositionRequest, env: EventEnvelope): Promise<void> {
     const m = { correlationId: env.correlationId ?? env.eventId, causationId: env.eventId };
-    const active = (await repo.activePositions()).filter((p) => p.symbol === r.symbol && (kind === 'flip' ? p.side !== r.side : true));
+    const active = (await repo.activePositions()).filter(
+      (p) => p.symbol === r.symbol && (kind === 'flip' ? p.side !== r.side : true),
+    );
     const partial = kind === 'reduce' && (r.fraction ?? 1) < 1;
-    const audit = { dedupKey: `request:${r.requestId}:${kind}`, kind: 'exit' as const, symbol: r.symbol, requestId: r.requestId, correlationId: m.correlationId, numbers: { positions: String(active.length) }, checks: [], at: ctx.now() };
+    const audit = {
+      dedupKey: `request:${r.requestId}:${kind}`,
+      kind: 'exit' as const,
+      symbol: r.symbol,
+      requestId: r.requestId,
+      correlationId: m.correlationId,
+      numbers: { positions: String(active.length) },
+      checks: [],
+      at: ctx.now(),
+    };
     if (partial) {
       // Partial reduction would need resized protective orders; refused explicitly rather than half-done.
-      await auditor.record({ ...audit, action: 'BLOCK', policy: 'partialReduce', reason: `partial reduce (fraction ${r.fraction}) is not supported; send a close request` }, m);
+      await auditor.record(
+        {
+          ...audit,
+          action: 'BLOCK',
+          policy: 'partialReduce',
+          reason: `partial reduce (fraction ${r.fraction}) is not supported; send a close request`,
+        },
+        m,
+      );
       return;
     }
-    const { created } = await auditor.record({ ...audit, action: 'ALLOW', reason: `detector ${kind} request: closing ${active.length} position(s)` }, m);
+    const { created } = await auditor.record(
+      { ...audit, action: 'ALLOW', reason: `detector ${kind} request: closing ${active.length} position(s)` },
+      m,
+    );
     if (!created) return;
     for (const p of active) await deps.manager.forceExit(p.id, `detector_${kind}`);
     if (kind === 'flip') await entry(requestToEntry(r), env);
@@ -212,7 +339,10 @@ export function createRiskGate(deps: RiskGateDeps) {
      * and loss-streak tracking that is meant to trip it.
      */
     async resetKillSwitch(actor: string): Promise<void> {
-      if (!deps.killSwitch.isActive()) throw conflict('the kill switch is not active: nothing to reset (peak equity and the loss streak are kept)', { active: false });
+      if (!deps.killSwitch.isActive())
+        throw conflict('the kill switch is not active: nothing to reset (peak equity and the loss streak are kept)', {
+          active: false,
+        });
       const account = await market.account();
       await state.resetPeak(account.key, account.equity);
       await deps.killSwitch.reset(actor);

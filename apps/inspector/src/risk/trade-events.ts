@@ -18,12 +18,24 @@ export interface OrderFailure {
   consequence: string;
 }
 
-const ROLE: Record<OrderRole, InspectorOrderRole> = { entry: 'entry', sl: 'stop_loss', tp: 'take_profit', exit: 'exit' };
+const ROLE: Record<OrderRole, InspectorOrderRole> = {
+  entry: 'entry',
+  sl: 'stop_loss',
+  tp: 'take_profit',
+  exit: 'exit',
+};
 
 const clientOrderIdOf = (p: PositionRecord, role: OrderRole): string =>
-  (role === 'entry' ? p.entryClientOrderId : role === 'sl' ? p.slClientOrderId : role === 'tp' ? p.tpClientOrderId : p.exitClientOrderId) ?? p.entryClientOrderId;
+  (role === 'entry'
+    ? p.entryClientOrderId
+    : role === 'sl'
+      ? p.slClientOrderId
+      : role === 'tp'
+        ? p.tpClientOrderId
+        : p.exitClientOrderId) ?? p.entryClientOrderId;
 
-const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+const defined = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /**
  * The inspector's word on what did not happen: an entry it declined, an entry the venue refused,
@@ -32,10 +44,22 @@ const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries
  */
 export function createTradeEvents(deps: TradeEventsDeps) {
   const { bus, logger } = deps;
-  const provenance = (p: Partial<Pick<PositionRecord, 'intentId' | 'decisionId' | 'signalId' | 'requestId' | 'detectorKey'>>) =>
-    defined({ intentId: p.intentId, decisionId: p.decisionId, signalId: p.signalId, requestId: p.requestId, detectorKey: p.detectorKey });
+  const provenance = (
+    p: Partial<Pick<PositionRecord, 'intentId' | 'decisionId' | 'signalId' | 'requestId' | 'detectorKey'>>,
+  ) =>
+    defined({
+      intentId: p.intentId,
+      decisionId: p.decisionId,
+      signalId: p.signalId,
+      requestId: p.requestId,
+      detectorKey: p.detectorKey,
+    });
 
-  async function send(name: 'INSPECTOR_ENTRY_DECLINED' | 'INSPECTOR_ENTRY_FAILED' | 'INSPECTOR_PROTECTION_FAILED', payload: EntryDeclined | InspectorOrderFailure, m: EventMeta): Promise<void> {
+  async function send(
+    name: 'INSPECTOR_ENTRY_DECLINED' | 'INSPECTOR_ENTRY_FAILED' | 'INSPECTOR_PROTECTION_FAILED',
+    payload: EntryDeclined | InspectorOrderFailure,
+    m: EventMeta,
+  ): Promise<void> {
     try {
       if (name === 'INSPECTOR_ENTRY_DECLINED') await bus.publish(name, payload as EntryDeclined, deps.meta(m));
       else await bus.publish(name, payload as InspectorOrderFailure, deps.meta(m));

@@ -25,9 +25,17 @@ describe('inspector repository: audit (PGlite)', () => {
 
   it('filters by symbol in the venue case whatever the case of the query, and never as a pattern', async () => {
     const repo = createInspectorRepository(db.prisma, 'audit-symbols');
-    const rows = [row(1, 'BTCUSDT'), row(2, 'ETHUSDT'), row(3, 'BTCUSDT', 'BLOCK'), row(4, 'BTCUSDX'), row(5, undefined), row(6, 'btc/usd')];
+    const rows = [
+      row(1, 'BTCUSDT'),
+      row(2, 'ETHUSDT'),
+      row(3, 'BTCUSDT', 'BLOCK'),
+      row(4, 'BTCUSDX'),
+      row(5, undefined),
+      row(6, 'btc/usd'),
+    ];
     for (const r of rows) await repo.insertAudit(r);
-    const keys = async (q: { symbol?: string; action?: string }) => (await repo.listAudit({ page: 1, limit: 50, ...q })).items.map((a) => a.dedupKey);
+    const keys = async (q: { symbol?: string; action?: string }) =>
+      (await repo.listAudit({ page: 1, limit: 50, ...q })).items.map((a) => a.dedupKey);
     expect(await keys({ symbol: 'BTCUSDT' })).toEqual(['audit-3', 'audit-1']);
     expect(await keys({ symbol: 'btcusdt' })).toEqual(['audit-3', 'audit-1']);
     expect(await keys({ symbol: 'btcusdt', action: 'BLOCK' })).toEqual(['audit-3']);
@@ -35,6 +43,8 @@ describe('inspector repository: audit (PGlite)', () => {
     expect(await keys({ symbol: 'BTCUSD_' })).toEqual([]);
     expect(await keys({ symbol: 'BTC' })).toEqual([]);
     expect((await repo.listAudit({ page: 1, limit: 50, symbol: 'btcusdt' })).total).toBe(2);
-    expect(await createInspectorRepository(db.prisma, 'someone-else').listAudit({ page: 1, limit: 50, symbol: 'btcusdt' })).toEqual({ items: [], total: 0 });
+    expect(
+      await createInspectorRepository(db.prisma, 'someone-else').listAudit({ page: 1, limit: 50, symbol: 'btcusdt' }),
+    ).toEqual({ items: [], total: 0 });
   });
 });

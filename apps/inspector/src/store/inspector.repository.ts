@@ -1,5 +1,13 @@
 import type { Prisma, PrismaClient, Quarantine } from '@barfinex/db';
-import { bigIntToMs, createQuarantine, decimalToString, isUniqueViolation, msToBigInt, nullableBigIntToMs, nullableDecimalToString } from '@barfinex/db';
+import {
+  bigIntToMs,
+  createQuarantine,
+  decimalToString,
+  isUniqueViolation,
+  msToBigInt,
+  nullableBigIntToMs,
+  nullableDecimalToString,
+} from '@barfinex/db';
 import { ACTIVE_STATUSES, PositionRecordSchema } from '../positions/position-record';
 import type { OrderRole, PositionPatch, PositionRecord, PositionStatus } from '../positions/position-record';
 import { AuditRecordSchema } from './audit-record';
@@ -60,7 +68,14 @@ function toAudit(row: AuditRow): AuditRecord {
 }
 
 function stateData(state: StateRecord) {
-  return { policies: json(state.policies), policiesVersion: state.policiesVersion, peaks: json(state.peaks), killSwitch: json(state.killSwitch), streakResetAt: msToBigInt(state.streakResetAt), updatedAt: msToBigInt(state.updatedAt) };
+  return {
+    policies: json(state.policies),
+    policiesVersion: state.policiesVersion,
+    peaks: json(state.peaks),
+    killSwitch: json(state.killSwitch),
+    streakResetAt: msToBigInt(state.streakResetAt),
+    updatedAt: msToBigInt(state.updatedAt),
+  };
 }
 
 export interface FillInput {
@@ -85,14 +100,29 @@ export interface Page<T> {
  * (state, active positions) nor fail every later read: positions and audit entries then read as
  * absent, the state as what could be salvaged of it.
  */
-export function createInspectorRepository(prisma: PrismaClient, appKey: string, quarantine: Quarantine = createQuarantine({ prisma, app: 'inspector' })) {
+export function createInspectorRepository(
+  prisma: PrismaClient,
+  appKey: string,
+  quarantine: Quarantine = createQuarantine({ prisma, app: 'inspector' }),
+) {
   const positions = prisma.inspectorPosition;
   const audit = prisma.inspectorAudit;
   const validPositions = (rows: readonly PositionRow[]) =>
-    quarantine.keepValid(rows, { source: 'inspector_positions', key: (r) => r.id, parse: toPosition, remove: (refused) => positions.deleteMany({ where: { id: { in: refused.map((r) => r.id) } } }) });
+    quarantine.keepValid(rows, {
+      source: 'inspector_positions',
+      key: (r) => r.id,
+      parse: toPosition,
+      remove: (refused) => positions.deleteMany({ where: { id: { in: refused.map((r) => r.id) } } }),
+    });
   const validAudit = (rows: readonly AuditRow[]) =>
-    quarantine.keepValid(rows, { source: 'inspector_audit', key: (r) => `${appKey}/${r.dedupKey}`, parse: toAudit, remove: (refused) => audit.deleteMany({ where: { id: { in: refused.map((r) => r.id) } } }) });
-  const first = async <R, T>(row: R | null, valid: (rows: readonly R[]) => Promise<T[]>) => (row ? (await valid([row]))[0] : undefined);
+    quarantine.keepValid(rows, {
+      source: 'inspector_audit',
+      key: (r) => `${appKey}/${r.dedupKey}`,
+      parse: toAudit,
+      remove: (refused) => audit.deleteMany({ where: { id: { in: refused.map((r) => r.id) } } }),
+    });
+  const first = async <R, T>(row: R | null, valid: (rows: readonly R[]) => Promise<T[]>) =>
+    row ? (await valid([row]))[0] : undefined;
   return {
     /** An invalid stored state is quarantined and replaced, in the same transaction, by what could be salvaged of it. */
     async loadState(): Promise<StateRecord | undefined> {
@@ -118,7 +148,15 @@ export function createInspectorRepository(prisma: PrismaClient, appKey: string, 
     /** Inserts once per dedup key; a repeat gets the stored position back with created=false. */
     async insertPosition(p: PositionRecord): Promise<{ position: PositionRecord; created: boolean }> {
       try {
-        const row = await positions.create({ data: { ...(positionData(p) as Prisma.InspectorPositionUncheckedCreateInput), id: p.id, appKey, dedupKey: p.dedupKey, createdAt: msToBigInt(p.createdAt) } });
+        const row = await positions.create({
+          data: {
+            ...(positionData(p) as Prisma.InspectorPositionUncheckedCreateInput),
+            id: p.id,
+            appKey,
+            dedupKey: p.dedupKey,
+            createdAt: msToBigInt(p.createdAt),
+          },
+        });
         return { position: toPosition(row), created: true };
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
@@ -127,16 +165,25 @@ export function createInspectorRepository(prisma: PrismaClient, appKey: string, 
         return { position: toPosition(row), created: false };
       }
     },
-    getPosition: async (id: string): Promise<PositionRecord | undefined> => first(await positions.findFirst({ where: { id, appKey } }), validPositions),
+    getPosition: async (id: string): Promise<PositionRecord | undefined> =>
+      first(await positions.findFirst({ where: { id, appKey } }), validPositions),
     async updatePosition(id: string, patch: PositionPatch): Promise<PositionRecord> {
       return toPosition(await positions.update({ where: { id }, data: positionData(patch) }));
     },
     async activePositions(): Promise<PositionRecord[]> {
-      return validPositions(await positions.findMany({ where: { appKey, status: { in: [...ACTIVE_STATUSES] } }, orderBy: { createdAt: 'asc' } }));
+      return validPositions(
+        await positions.findMany({
+          where: { appKey, status: { in: [...ACTIVE_STATUSES] } },
+          orderBy: { createdAt: 'asc' },
+        }),
+      );
     },
     async listPositions(q: { page: number; limit: number; status?: PositionStatus }): Promise<Page<PositionRecord>> {
       const where = { appKey, ...(q.status ? { status: q.status } : {}) };
-      const [rows, total] = await Promise.all([positions.findMany({ where, orderBy: { createdAt: 'desc' }, skip: (q.page - 1) * q.limit, take: q.limit }), positions.count({ where })]);
+      const [rows, total] = await Promise.all([
+        positions.findMany({ where, orderBy: { createdAt: 'desc' }, skip: (q.page - 1) * q.limit, take: q.limit }),
+        positions.count({ where }),
+      ]);
       const items = await validPositions(rows);
       return { items, total: total - (rows.length - items.length) };
     },
@@ -146,8 +193,15 @@ export function createInspectorRepository(prisma: PrismaClient, appKey: string, 
     },
     /** Closed positions since `from`, newest first: PnL, streak and last loss. */
     async closedSince(from: number): Promise<{ pnl: string; closedAt: number }[]> {
-      const rows = await positions.findMany({ where: { appKey, status: 'CLOSED', closedAt: { gte: msToBigInt(from) } }, orderBy: { closedAt: 'desc' }, select: { pnl: true, closedAt: true } });
-      return rows.map((r) => ({ pnl: nullableDecimalToString(r.pnl) ?? '0', closedAt: nullableBigIntToMs(r.closedAt) ?? 0 }));
+      const rows = await positions.findMany({
+        where: { appKey, status: 'CLOSED', closedAt: { gte: msToBigInt(from) } },
+        orderBy: { closedAt: 'desc' },
+        select: { pnl: true, closedAt: true },
+      });
+      return rows.map((r) => ({
+        pnl: nullableDecimalToString(r.pnl) ?? '0',
+        closedAt: nullableBigIntToMs(r.closedAt) ?? 0,
+      }));
     },
 
     /** Records a fill once; false when it was already recorded (a redelivery). */
@@ -160,13 +214,38 @@ export function createInspectorRepository(prisma: PrismaClient, appKey: string, 
         throw err;
       }
     },
-    async fillsOf(positionId: string, clientOrderId: string): Promise<{ price: string; quantity: string; fee?: string }[]> {
-      const rows = await prisma.inspectorFill.findMany({ where: { positionId, clientOrderId }, orderBy: { time: 'asc' } });
-      return rows.map((r) => ({ price: decimalToString(r.price), quantity: decimalToString(r.quantity), fee: nullableDecimalToString(r.fee) ?? undefined }));
+    async fillsOf(
+      positionId: string,
+      clientOrderId: string,
+    ): Promise<{ price: string; quantity: string; fee?: string }[]> {
+      const rows = await prisma.inspectorFill.findMany({
+        where: { positionId, clientOrderId },
+        orderBy: { time: 'asc' },
+      });
+      return rows.map((r) => ({
+        price: decimalToString(r.price),
+        quantity: decimalToString(r.quantity),
+        fee: nullableDecimalToString(r.fee) ?? undefined,
+      }));
     },
 
     async insertAudit(a: AuditRecord): Promise<{ record: AuditRecord; created: boolean }> {
-      const data = { appKey, dedupKey: a.dedupKey, kind: a.kind, action: a.action, policy: a.policy ?? null, reason: a.reason, symbol: a.symbol ?? null, intentId: a.intentId ?? null, requestId: a.requestId ?? null, positionId: a.positionId ?? null, correlationId: a.correlationId ?? null, numbers: json(a.numbers), checks: json(a.checks), at: msToBigInt(a.at) };
+      const data = {
+        appKey,
+        dedupKey: a.dedupKey,
+        kind: a.kind,
+        action: a.action,
+        policy: a.policy ?? null,
+        reason: a.reason,
+        symbol: a.symbol ?? null,
+        intentId: a.intentId ?? null,
+        requestId: a.requestId ?? null,
+        positionId: a.positionId ?? null,
+        correlationId: a.correlationId ?? null,
+        numbers: json(a.numbers),
+        checks: json(a.checks),
+        at: msToBigInt(a.at),
+      };
       try {
         return { record: toAudit(await audit.create({ data })), created: true };
       } catch (err) {
@@ -176,13 +255,17 @@ export function createInspectorRepository(prisma: PrismaClient, appKey: string, 
         return { record: toAudit(row), created: false };
       }
     },
-    findAudit: async (dedupKey: string): Promise<AuditRecord | undefined> => first(await audit.findUnique({ where: { appKey_dedupKey: { appKey, dedupKey } } }), validAudit),
+    findAudit: async (dedupKey: string): Promise<AuditRecord | undefined> =>
+      first(await audit.findUnique({ where: { appKey_dedupKey: { appKey, dedupKey } } }), validAudit),
     async listAudit(q: { page: number; limit: number; action?: string; symbol?: string }): Promise<Page<AuditRecord>> {
       // Venue symbols are upper case, so btcusdt finds BTCUSDT; the symbol as sent still matches one stored
       // in its own case. Not a case-insensitive LIKE: `_` is a wildcard there.
       const symbol = q.symbol ? { symbol: { in: [...new Set([q.symbol, q.symbol.toUpperCase()])] } } : {};
       const where = { appKey, ...(q.action ? { action: q.action } : {}), ...symbol };
-      const [rows, total] = await Promise.all([audit.findMany({ where, orderBy: { id: 'desc' }, skip: (q.page - 1) * q.limit, take: q.limit }), audit.count({ where })]);
+      const [rows, total] = await Promise.all([
+        audit.findMany({ where, orderBy: { id: 'desc' }, skip: (q.page - 1) * q.limit, take: q.limit }),
+        audit.count({ where }),
+      ]);
       const items = await validAudit(rows);
       return { items, total: total - (rows.length - items.length) };
     },

@@ -32,7 +32,8 @@ export function salvageState(row: StateRow): StateRecord {
     peaks: part(shape.peaks, row.peaks) ?? {},
     killSwitch: part(shape.killSwitch, row.killSwitch) ?? {
       active: true,
-      reason: 'the stored inspector state failed validation and was moved to quarantined_records; release the kill switch once it has been checked',
+      reason:
+        'the stored inspector state failed validation and was moved to quarantined_records; release the kill switch once it has been checked',
       actor: 'inspector',
     },
     streakResetAt: part(shape.streakResetAt, ms(row.streakResetAt)) ?? 0,

@@ -43,7 +43,15 @@ describe('inspector: stored records that fail validation are quarantined, the in
 
   it('a broken state is salvaged with the kill switch engaged, broken positions and audit rows are moved aside; readiness and /metrics report them', async () => {
     await db.prisma.inspectorState.create({
-      data: { appKey: 'inspector', policies: {}, policiesVersion: 3, peaks: { 'sim:futures': '120000' }, killSwitch: 'broken', streakResetAt: 0n, updatedAt: T },
+      data: {
+        appKey: 'inspector',
+        policies: {},
+        policiesVersion: 3,
+        peaks: { 'sim:futures': '120000' },
+        killSwitch: 'broken',
+        streakResetAt: 0n,
+        updatedAt: T,
+      },
     });
     await db.prisma.inspectorPosition.createMany({
       data: [
@@ -53,19 +61,38 @@ describe('inspector: stored records that fail validation are quarantined, the in
       ],
     });
     const auditRow = { appKey: 'inspector', kind: 'intent', reason: 'r', numbers: {}, checks: [], at: T };
-    await db.prisma.inspectorAudit.createMany({ data: [{ ...auditRow, dedupKey: 'audit-good', action: 'ALLOW' }, { ...auditRow, dedupKey: 'audit-bad', action: 'EXPLODE' }] });
+    await db.prisma.inspectorAudit.createMany({
+      data: [
+        { ...auditRow, dedupKey: 'audit-good', action: 'ALLOW' },
+        { ...auditRow, dedupKey: 'audit-bad', action: 'EXPLODE' },
+      ],
+    });
 
     const bus = createMemoryBus();
     const { provider } = createFakeProvider(bus);
-    const config = { ...loadInspectorConfig({ INSPECTOR_API_TOKEN: 'secret-token', LOG_LEVEL: 'silent' }), INSPECTOR_PORT: 0, INSPECTOR_HOST: '127.0.0.1' };
-    const app = await createInspectorApp({ config, logger: pino({ level: 'silent' }), bus, db, provider, now: () => Date.UTC(2024, 5, 3, 9) });
+    const config = {
+      ...loadInspectorConfig({ INSPECTOR_API_TOKEN: 'secret-token', LOG_LEVEL: 'silent' }),
+      INSPECTOR_PORT: 0,
+      INSPECTOR_HOST: '127.0.0.1',
+    };
+    const app = await createInspectorApp({
+      config,
+      logger: pino({ level: 'silent' }),
+      bus,
+      db,
+      provider,
+      now: () => Date.UTC(2024, 5, 3, 9),
+    });
     await app.start();
     try {
       const killSwitch = (await request(app.app).get('/kill-switch').set(auth)).body;
       expect(killSwitch).toMatchObject({ active: true, reason: expect.stringContaining('quarantined_records') });
       expect((await request(app.app).get('/policies').set(auth)).body).toMatchObject({ version: 3 });
       // The salvaged state replaced the stored one: a restart reads it as it is now.
-      expect(await db.prisma.inspectorState.findUniqueOrThrow({ where: { appKey: 'inspector' } })).toMatchObject({ peaks: { 'sim:futures': '120000' }, killSwitch: { active: true } });
+      expect(await db.prisma.inspectorState.findUniqueOrThrow({ where: { appKey: 'inspector' } })).toMatchObject({
+        peaks: { 'sim:futures': '120000' },
+        killSwitch: { active: true },
+      });
 
       const positions = (await request(app.app).get('/positions').set(auth)).body;
       expect(positions).toMatchObject({ total: 1, items: [{ id: 'ins0000000000000001' }] });
@@ -79,13 +106,21 @@ describe('inspector: stored records that fail validation are quarantined, the in
         ['inspector', 'inspector_positions', 'ins0000000000000002'],
         ['inspector', 'inspector_states', 'inspector'],
       ]);
-      expect(rows.find((r) => r.source === 'inspector_states')).toMatchObject({ reason: expect.stringContaining('killSwitch'), value: { killSwitch: 'broken', policiesVersion: 3 } });
-      expect(rows.find((r) => r.source === 'inspector_positions')).toMatchObject({ reason: expect.stringContaining('side'), value: { side: 'SIDEWAYS', quantity: '0.1' } });
+      expect(rows.find((r) => r.source === 'inspector_states')).toMatchObject({
+        reason: expect.stringContaining('killSwitch'),
+        value: { killSwitch: 'broken', policiesVersion: 3 },
+      });
+      expect(rows.find((r) => r.source === 'inspector_positions')).toMatchObject({
+        reason: expect.stringContaining('side'),
+        value: { side: 'SIDEWAYS', quantity: '0.1' },
+      });
 
       const ready = await request(app.app).get('/health/ready');
       expect(ready.status).toBe(200);
       expect(ready.body.checks.quarantine).toMatchObject({ ok: true, details: { records: 3 } });
-      expect((await request(app.app).get('/metrics')).text).toMatch(/bfx_quarantined_records\{[^}]*source="inspector_positions"[^}]*\} 1/);
+      expect((await request(app.app).get('/metrics')).text).toMatch(
+        /bfx_quarantined_records\{[^}]*source="inspector_positions"[^}]*\} 1/,
+      );
     } finally {
       await app.stop();
       await bus.close();

@@ -13,7 +13,10 @@ type Failure = 'ok' | 'timeout-after-store' | 'timeout-before-store' | 'reject';
  * announced on the bus like the provider does. Calls are recorded for assertions. The spot
  * account only reports its `spot` balances (default: USDT only), for the pre-trade funds checks.
  */
-export function createFakeProvider(bus: Bus, opts: { wallet?: string; prices?: Record<string, string>; spot?: Record<string, string> } = {}) {
+export function createFakeProvider(
+  bus: Bus,
+  opts: { wallet?: string; prices?: Record<string, string>; spot?: Record<string, string> } = {},
+) {
   const orders = new Map<string, Order>();
   const prices = new Map(Object.entries(opts.prices ?? { BTCUSDT: '60000' }));
   const position = new Map<string, Dec>();
@@ -30,7 +33,12 @@ export function createFakeProvider(bus: Bus, opts: { wallet?: string; prices?: R
     if (!before.isZero() && before.isNegative() !== signed.isNegative()) {
       const closedQty = Dec.min(qty, before.abs());
       const dir = before.isNegative() ? -1 : 1;
-      wallet = wallet.plus(price.minus(entry.get(symbol) ?? price).times(closedQty).times(dir));
+      wallet = wallet.plus(
+        price
+          .minus(entry.get(symbol) ?? price)
+          .times(closedQty)
+          .times(dir),
+      );
     } else {
       entry.set(symbol, price);
     }
@@ -39,10 +47,33 @@ export function createFakeProvider(bus: Bus, opts: { wallet?: string; prices?: R
 
   async function fill(o: Order, price: string): Promise<Order> {
     account(o.symbol, o.side, new Dec(o.quantity), new Dec(price));
-    const done: Order = { ...o, status: 'FILLED', quantityExecuted: o.quantity, averagePrice: price, updatedAt: o.updatedAt + 1, closedAt: o.updatedAt + 1 };
+    const done: Order = {
+      ...o,
+      status: 'FILLED',
+      quantityExecuted: o.quantity,
+      averagePrice: price,
+      updatedAt: o.updatedAt + 1,
+      closedAt: o.updatedAt + 1,
+    };
     orders.set(o.clientOrderId, done);
     const meta = { correlationId: o.clientOrderId };
-    await bus.publish('PROVIDER_ORDER_FILL', { fillId: `${o.id}:1`, orderId: o.id, clientOrderId: o.clientOrderId, symbol: o.symbol, side: o.side, price, quantity: o.quantity, time: done.updatedAt, connectorType: o.connectorType, marketType: o.marketType, source: o.source }, meta);
+    await bus.publish(
+      'PROVIDER_ORDER_FILL',
+      {
+        fillId: `${o.id}:1`,
+        orderId: o.id,
+        clientOrderId: o.clientOrderId,
+        symbol: o.symbol,
+        side: o.side,
+        price,
+        quantity: o.quantity,
+        time: done.updatedAt,
+        connectorType: o.connectorType,
+        marketType: o.marketType,
+        source: o.source,
+      },
+      meta,
+    );
     await bus.publish('PROVIDER_ORDER_CLOSE', done, meta);
     return done;
   }
@@ -50,11 +81,21 @@ export function createFakeProvider(bus: Bus, opts: { wallet?: string; prices?: R
   function store(input: OrderCreateInput): Order {
     const cid = input.clientOrderId ?? `bfx-${seq}`;
     const order: Order = {
-      id: `ord-${++seq}`, clientOrderId: cid, symbol: input.symbol, side: input.side, type: input.type,
-      status: input.type === 'MARKET' ? 'NEW' : 'PENDING_TRIGGER', quantity: String(input.quantity), quantityExecuted: '0',
-      connectorType: input.connectorType, marketType: input.marketType, source: input.source ?? { type: 'provider' },
-      createdAt: 1_700_000_000_000 + seq, updatedAt: 1_700_000_000_000 + seq,
-      ...(input.stopPrice !== undefined ? { stopPrice: String(input.stopPrice) } : {}), ...(input.reduceOnly ? { reduceOnly: true } : {}),
+      id: `ord-${++seq}`,
+      clientOrderId: cid,
+      symbol: input.symbol,
+      side: input.side,
+      type: input.type,
+      status: input.type === 'MARKET' ? 'NEW' : 'PENDING_TRIGGER',
+      quantity: String(input.quantity),
+      quantityExecuted: '0',
+      connectorType: input.connectorType,
+      marketType: input.marketType,
+      source: input.source ?? { type: 'provider' },
+      createdAt: 1_700_000_000_000 + seq,
+      updatedAt: 1_700_000_000_000 + seq,
+      ...(input.stopPrice !== undefined ? { stopPrice: String(input.stopPrice) } : {}),
+      ...(input.reduceOnly ? { reduceOnly: true } : {}),
     };
     orders.set(cid, order);
     return order;
@@ -65,13 +106,17 @@ export function createFakeProvider(bus: Bus, opts: { wallet?: string; prices?: R
       create: async (input: OrderCreateInput) => {
         calls.push({ method: 'orders.create', arg: input });
         const failure = failures.shift();
-        if (failure === 'reject') throw new AppError('ORDER_REJECTED', 'rejected by the venue', { details: { reason: 'WOULD_TRIGGER_IMMEDIATELY' } });
+        if (failure === 'reject')
+          throw new AppError('ORDER_REJECTED', 'rejected by the venue', {
+            details: { reason: 'WOULD_TRIGGER_IMMEDIATELY' },
+          });
         if (failure === 'timeout-before-store') throw new AppError('GATEWAY_TIMEOUT', 'timed out');
         const existing = input.clientOrderId ? orders.get(input.clientOrderId) : undefined;
         if (existing) return existing;
         const order = store(input);
         const placed = order.type === 'MARKET' ? await fill(order, prices.get(order.symbol) ?? '1') : order;
-        if (failure === 'timeout-after-store') throw new AppError('GATEWAY_TIMEOUT', 'timed out after the order was stored');
+        if (failure === 'timeout-after-store')
+          throw new AppError('GATEWAY_TIMEOUT', 'timed out after the order was stored');
         return placed;
       },
       get: async (id: string) => {
@@ -93,23 +138,61 @@ export function createFakeProvider(bus: Bus, opts: { wallet?: string; prices?: R
       },
     },
     market: {
-      symbols: async (q: { marketType: string }) => [...prices.keys()].map((symbol) => ({ symbol, baseAsset: symbol.replace('USDT', ''), quoteAsset: 'USDT', status: 'TRADING', connectorType: 'sim', marketType: q.marketType, tickSize: '0.1', stepSize: '0.001', minQty: '0.001', minNotional: '5' })),
+      symbols: async (q: { marketType: string }) =>
+        [...prices.keys()].map((symbol) => ({
+          symbol,
+          baseAsset: symbol.replace('USDT', ''),
+          quoteAsset: 'USDT',
+          status: 'TRADING',
+          connectorType: 'sim',
+          marketType: q.marketType,
+          tickSize: '0.1',
+          stepSize: '0.001',
+          minQty: '0.001',
+          minNotional: '5',
+        })),
       ticker: async (q: { symbol: string }) => ({ s: q.symbol, c: prices.get(q.symbol) ?? '1' }),
     },
     accounts: {
       assets: async (m: { connectorType: string; marketType: string }) => {
-        if (m.connectorType !== 'sim') throw new AppError('NOT_FOUND', `connector ${m.connectorType} is not configured`);
+        if (m.connectorType !== 'sim')
+          throw new AppError('NOT_FOUND', `connector ${m.connectorType} is not configured`);
         if (m.marketType === 'spot') {
-          const assets = Object.entries(opts.spot ?? { USDT: '100000' }).map(([symbol, free]) => ({ connectorType: 'sim', marketType: 'spot', symbol, walletBalance: free, availableBalance: free }));
+          const assets = Object.entries(opts.spot ?? { USDT: '100000' }).map(([symbol, free]) => ({
+            connectorType: 'sim',
+            marketType: 'spot',
+            symbol,
+            walletBalance: free,
+            availableBalance: free,
+          }));
           return { assets, positions: [] };
         }
         return {
-          assets: [{ connectorType: 'sim', marketType: 'futures', symbol: 'USDT', walletBalance: wallet.toFixed(), availableBalance: wallet.toFixed() }],
-          positions: [...position.entries()].filter(([, q]) => !q.isZero()).map(([symbol, q]) => {
-            const last = new Dec(prices.get(symbol) ?? '1');
-            const e = entry.get(symbol) ?? last;
-            return { connectorType: 'sim', marketType: 'futures', symbol, side: q.isNegative() ? 'SHORT' : 'LONG', quantity: q.abs().toFixed(), entryPrice: e.toFixed(), lastPrice: last.toFixed(), unrealizedPnl: last.minus(e).times(q).toFixed() };
-          }),
+          assets: [
+            {
+              connectorType: 'sim',
+              marketType: 'futures',
+              symbol: 'USDT',
+              walletBalance: wallet.toFixed(),
+              availableBalance: wallet.toFixed(),
+            },
+          ],
+          positions: [...position.entries()]
+            .filter(([, q]) => !q.isZero())
+            .map(([symbol, q]) => {
+              const last = new Dec(prices.get(symbol) ?? '1');
+              const e = entry.get(symbol) ?? last;
+              return {
+                connectorType: 'sim',
+                marketType: 'futures',
+                symbol,
+                side: q.isNegative() ? 'SHORT' : 'LONG',
+                quantity: q.abs().toFixed(),
+                entryPrice: e.toFixed(),
+                lastPrice: last.toFixed(),
+                unrealizedPnl: last.minus(e).times(q).toFixed(),
+              };
+            }),
         };
       },
     },

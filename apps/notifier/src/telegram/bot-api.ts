@@ -6,19 +6,41 @@
 // "InlineKeyboardMarkup". The base URL is configurable (TELEGRAM_API_BASE) for a local fake in tests.
 import { z } from 'zod';
 
-const ChatSchema = z.looseObject({ id: z.number(), type: z.string(), title: z.string().optional(), username: z.string().optional() });
-const UserSchema = z.looseObject({ id: z.number(), username: z.string().optional(), first_name: z.string().optional() });
-const MessageSchema = z.looseObject({ message_id: z.number(), chat: ChatSchema, from: UserSchema.optional(), text: z.string().optional(), date: z.number() });
+const ChatSchema = z.looseObject({
+  id: z.number(),
+  type: z.string(),
+  title: z.string().optional(),
+  username: z.string().optional(),
+});
+const UserSchema = z.looseObject({
+  id: z.number(),
+  username: z.string().optional(),
+  first_name: z.string().optional(),
+});
+const MessageSchema = z.looseObject({
+  message_id: z.number(),
+  chat: ChatSchema,
+  from: UserSchema.optional(),
+  text: z.string().optional(),
+  date: z.number(),
+});
 export const UpdateSchema = z.looseObject({
   update_id: z.number(),
   message: MessageSchema.optional(),
-  callback_query: z.looseObject({ id: z.string(), from: UserSchema, message: MessageSchema.optional(), data: z.string().optional() }).optional(),
+  callback_query: z
+    .looseObject({ id: z.string(), from: UserSchema, message: MessageSchema.optional(), data: z.string().optional() })
+    .optional(),
 });
 export type TelegramUpdate = z.infer<typeof UpdateSchema>;
 
 const ReplySchema = z.union([
   z.looseObject({ ok: z.literal(true), result: z.unknown() }),
-  z.looseObject({ ok: z.literal(false), error_code: z.number().optional(), description: z.string().optional(), parameters: z.looseObject({ retry_after: z.number().optional() }).optional() }),
+  z.looseObject({
+    ok: z.literal(false),
+    error_code: z.number().optional(),
+    description: z.string().optional(),
+    parameters: z.looseObject({ retry_after: z.number().optional() }).optional(),
+  }),
 ]);
 
 export class BotApiError extends Error {
@@ -39,7 +61,11 @@ export interface InlineButton {
 }
 
 export interface BotApi {
-  sendMessage(chatId: string, text: string, extra?: { replyMarkup?: { inline_keyboard: InlineButton[][] } }): Promise<void>;
+  sendMessage(
+    chatId: string,
+    text: string,
+    extra?: { replyMarkup?: { inline_keyboard: InlineButton[][] } },
+  ): Promise<void>;
   getUpdates(offset: number | undefined, timeoutS: number, signal?: AbortSignal): Promise<TelegramUpdate[]>;
   answerCallbackQuery(id: string, text: string): Promise<void>;
 }
@@ -47,7 +73,12 @@ export interface BotApi {
 export function createBotApi(opts: { baseUrl: string; token: string; requestTimeoutMs?: number }): BotApi {
   const base = `${opts.baseUrl.replace(/\/+$/, '')}/bot${opts.token}`;
 
-  async function call(method: string, params: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+  async function call(
+    method: string,
+    params: Record<string, unknown>,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const res = await fetch(`${base}/${method}`, {
       method: 'POST',
@@ -59,19 +90,42 @@ export function createBotApi(opts: { baseUrl: string; token: string; requestTime
       throw new BotApiError(`${method}: ${err instanceof Error ? err.name : 'request failed'}`, undefined, undefined);
     });
     const parsed = ReplySchema.safeParse(await res.json().catch(() => undefined));
-    if (!parsed.success) throw new BotApiError(`${method}: malformed answer (HTTP ${res.status})`, res.status, undefined);
+    if (!parsed.success)
+      throw new BotApiError(`${method}: malformed answer (HTTP ${res.status})`, res.status, undefined);
     if (parsed.data.ok) return parsed.data.result;
     const failed = parsed.data;
-    throw new BotApiError(`${method}: ${failed.description ?? 'refused'}`, failed.error_code ?? res.status, failed.parameters?.retry_after);
+    throw new BotApiError(
+      `${method}: ${failed.description ?? 'refused'}`,
+      failed.error_code ?? res.status,
+      failed.parameters?.retry_after,
+    );
   }
 
   const requestTimeoutMs = opts.requestTimeoutMs ?? 15_000;
   return {
     async sendMessage(chatId, text, extra) {
-      await call('sendMessage', { chat_id: chatId, text, link_preview_options: { is_disabled: true }, ...(extra?.replyMarkup ? { reply_markup: extra.replyMarkup } : {}) }, requestTimeoutMs);
+      await call(
+        'sendMessage',
+        {
+          chat_id: chatId,
+          text,
+          link_preview_options: { is_disabled: true },
+          ...(extra?.replyMarkup ? { reply_markup: extra.replyMarkup } : {}),
+        },
+        requestTimeoutMs,
+      );
     },
     async getUpdates(offset, timeoutS, signal) {
-      const result = await call('getUpdates', { ...(offset !== undefined ? { offset } : {}), timeout: timeoutS, allowed_updates: ['message', 'callback_query'] }, timeoutS * 1000 + requestTimeoutMs, signal);
+      const result = await call(
+        'getUpdates',
+        {
+          ...(offset !== undefined ? { offset } : {}),
+          timeout: timeoutS,
+          allowed_updates: ['message', 'callback_query'],
+        },
+        timeoutS * 1000 + requestTimeoutMs,
+        signal,
+      );
       return z.array(UpdateSchema).parse(result);
     },
     async answerCallbackQuery(id, text) {

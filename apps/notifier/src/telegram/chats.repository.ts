@@ -72,31 +72,66 @@ export function createChatsRepository(prisma: PrismaClient, appKey: string) {
       return toChat(await prisma.telegramChat.upsert({ where: { chatId: c.chatId }, create: data, update }));
     },
     async remove(chatId: string): Promise<void> {
-      await prisma.$transaction([prisma.telegramMessage.deleteMany({ where: { chatId } }), prisma.telegramChat.deleteMany({ where: { chatId, appKey } })]);
+      await prisma.$transaction([
+        prisma.telegramMessage.deleteMany({ where: { chatId } }),
+        prisma.telegramChat.deleteMany({ where: { chatId, appKey } }),
+      ]);
     },
     async enqueue(rows: readonly NewMessage[], now: number): Promise<void> {
       if (rows.length === 0) return;
       await prisma.telegramMessage.createMany({
-        data: rows.map((r) => ({ ...r, status: 'pending', attempts: 0, nextAttemptAt: msToBigInt(r.nextAttemptAt), createdAt: msToBigInt(now) })),
+        data: rows.map((r) => ({
+          ...r,
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: msToBigInt(r.nextAttemptAt),
+          createdAt: msToBigInt(now),
+        })),
         skipDuplicates: true,
       });
     },
     /** Chats with something due, and that something in queue order. */
     async due(now: number, limit: number): Promise<MessageRecord[]> {
-      const rows = await prisma.telegramMessage.findMany({ where: { status: 'pending', nextAttemptAt: { lte: msToBigInt(now) } }, orderBy: { seq: 'asc' }, take: limit });
+      const rows = await prisma.telegramMessage.findMany({
+        where: { status: 'pending', nextAttemptAt: { lte: msToBigInt(now) } },
+        orderBy: { seq: 'asc' },
+        take: limit,
+      });
       return rows.map(toMessage);
     },
     async markSent(seqs: readonly bigint[], now: number): Promise<void> {
-      await prisma.telegramMessage.updateMany({ where: { seq: { in: [...seqs] } }, data: { status: 'sent', sentAt: msToBigInt(now), lastError: null } });
-    },
-    async markFailed(seqs: readonly bigint[], attempt: { error: string; nextAttemptAt: number; givesUp: boolean }): Promise<void> {
       await prisma.telegramMessage.updateMany({
         where: { seq: { in: [...seqs] } },
-        data: { attempts: { increment: 1 }, lastError: attempt.error.slice(0, 1000), nextAttemptAt: msToBigInt(attempt.nextAttemptAt), ...(attempt.givesUp ? { status: 'failed' } : {}) },
+        data: { status: 'sent', sentAt: msToBigInt(now), lastError: null },
       });
     },
-    async messages(chatId: string, q: { page: number; limit: number }): Promise<{ items: MessageRecord[]; total: number }> {
-      const [rows, total] = await Promise.all([prisma.telegramMessage.findMany({ where: { chatId }, orderBy: { seq: 'desc' }, skip: (q.page - 1) * q.limit, take: q.limit }), prisma.telegramMessage.count({ where: { chatId } })]);
+    async markFailed(
+      seqs: readonly bigint[],
+      attempt: { error: string; nextAttemptAt: number; givesUp: boolean },
+    ): Promise<void> {
+      await prisma.telegramMessage.updateMany({
+        where: { seq: { in: [...seqs] } },
+        data: {
+          attempts: { increment: 1 },
+          lastError: attempt.error.slice(0, 1000),
+          nextAttemptAt: msToBigInt(attempt.nextAttemptAt),
+          ...(attempt.givesUp ? { status: 'failed' } : {}),
+        },
+      });
+    },
+    async messages(
+      chatId: string,
+      q: { page: number; limit: number },
+    ): Promise<{ items: MessageRecord[]; total: number }> {
+      const [rows, total] = await Promise.all([
+        prisma.telegramMessage.findMany({
+          where: { chatId },
+          orderBy: { seq: 'desc' },
+          skip: (q.page - 1) * q.limit,
+          take: q.limit,
+        }),
+        prisma.telegramMessage.count({ where: { chatId } }),
+      ]);
       return { items: rows.map(toMessage), total };
     },
   };

@@ -16,20 +16,35 @@ type Pending = { chatId: string; action: 'killswitch' | 'resume'; reason: string
 type Text = Record<Language, string>;
 
 const T = {
-  unauthorised: { en: 'This chat may not send commands. Ask the operator to authorise chat id', ru: 'Этому чату команды не разрешены. Попросите оператора авторизовать чат' },
+  unauthorised: {
+    en: 'This chat may not send commands. Ask the operator to authorise chat id',
+    ru: 'Этому чату команды не разрешены. Попросите оператора авторизовать чат',
+  },
   help: {
     en: 'Commands: /status, /positions, /orders, /pnl, /killswitch <reason>, /resume. This chat id:',
     ru: 'Команды: /status, /positions, /orders, /pnl, /killswitch <причина>, /resume. Id этого чата:',
   },
   reasonNeeded: { en: 'Usage: /killswitch <reason>', ru: 'Использование: /killswitch <причина>' },
-  confirmKill: { en: 'Trip the kill switch? No new entries until /resume. Reason:', ru: 'Включить аварийный стоп? Новых входов не будет до /resume. Причина:' },
-  confirmResume: { en: 'Reset the kill switch and let entries through again?', ru: 'Сбросить аварийный стоп и снова пропускать входы?' },
+  confirmKill: {
+    en: 'Trip the kill switch? No new entries until /resume. Reason:',
+    ru: 'Включить аварийный стоп? Новых входов не будет до /resume. Причина:',
+  },
+  confirmResume: {
+    en: 'Reset the kill switch and let entries through again?',
+    ru: 'Сбросить аварийный стоп и снова пропускать входы?',
+  },
   confirm: { en: 'Confirm', ru: 'Подтвердить' },
   cancel: { en: 'Cancel', ru: 'Отмена' },
-  expired: { en: 'This confirmation has expired; send the command again.', ru: 'Подтверждение устарело; отправьте команду снова.' },
+  expired: {
+    en: 'This confirmation has expired; send the command again.',
+    ru: 'Подтверждение устарело; отправьте команду снова.',
+  },
   cancelled: { en: 'Cancelled.', ru: 'Отменено.' },
   tripped: { en: '🛑 Kill switch is ON.', ru: '🛑 Аварийный стоп включён.' },
-  resumed: { en: '🟢 Kill switch reset; entries pass the risk gate again.', ru: '🟢 Аварийный стоп сброшен; входы снова проходят риск-контроль.' },
+  resumed: {
+    en: '🟢 Kill switch reset; entries pass the risk gate again.',
+    ru: '🟢 Аварийный стоп сброшен; входы снова проходят риск-контроль.',
+  },
   failed: { en: 'Failed:', ru: 'Ошибка:' },
   unknown: { en: 'Unknown command. /help lists them.', ru: 'Неизвестная команда. /help — список.' },
   none: { en: 'none', ru: 'нет' },
@@ -51,29 +66,51 @@ export function createCommands(deps: CommandsDeps) {
 
   async function status(l: Language): Promise<string> {
     const [kill, apps] = await Promise.all([
-      deps.inspector.get<{ active: boolean; reason?: string | null }>('/kill-switch').catch((e: unknown) => ({ error: (e as Error).message })),
+      deps.inspector
+        .get<{ active: boolean; reason?: string | null }>('/kill-switch')
+        .catch((e: unknown) => ({ error: (e as Error).message })),
       deps.provider.registry.list({}).catch(() => []),
     ]);
-    const ks = 'error' in kill ? `kill switch: ${kill.error}` : kill.active ? `kill switch: ON (${kill.reason ?? ''})` : 'kill switch: off';
+    const ks =
+      'error' in kill
+        ? `kill switch: ${kill.error}`
+        : kill.active
+          ? `kill switch: ON (${kill.reason ?? ''})`
+          : 'kill switch: off';
     const appsLine = apps.map((a) => `${a.appType}/${a.appKey}: ${a.status}`).join(', ');
-    return [l === 'ru' ? 'Состояние' : 'Status', ks, appsLine || (l === 'ru' ? 'приложений нет' : 'no apps registered')].join('\n');
+    return [
+      l === 'ru' ? 'Состояние' : 'Status',
+      ks,
+      appsLine || (l === 'ru' ? 'приложений нет' : 'no apps registered'),
+    ].join('\n');
   }
 
   async function positions(l: Language): Promise<string> {
-    const page = await deps.inspector.get<{ items: { symbol: string; side: string; quantity: string; entryPrice?: string; status: string }[] }>('/positions?status=open&limit=20');
+    const page = await deps.inspector.get<{
+      items: { symbol: string; side: string; quantity: string; entryPrice?: string; status: string }[];
+    }>('/positions?status=open&limit=20');
     if (page.items.length === 0) return `${l === 'ru' ? 'Позиции' : 'Positions'}: ${T.none[l]}`;
-    return page.items.map((p) => `${p.side} ${p.quantity} ${p.symbol}${p.entryPrice ? ` @ ${p.entryPrice}` : ''}`).join('\n');
+    return page.items
+      .map((p) => `${p.side} ${p.quantity} ${p.symbol}${p.entryPrice ? ` @ ${p.entryPrice}` : ''}`)
+      .join('\n');
   }
 
   async function orders(l: Language): Promise<string> {
     const page = await deps.provider.orders.list({ limit: 50 });
     const open = page.data.filter((o) => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED').slice(0, 20);
     if (open.length === 0) return `${l === 'ru' ? 'Открытые ордера' : 'Open orders'}: ${T.none[l]}`;
-    return open.map((o) => `${o.side} ${o.type} ${o.quantity} ${o.symbol}${o.price ? ` @ ${o.price}` : ''} (${o.connectorType} ${o.marketType})`).join('\n');
+    return open
+      .map(
+        (o) =>
+          `${o.side} ${o.type} ${o.quantity} ${o.symbol}${o.price ? ` @ ${o.price}` : ''} (${o.connectorType} ${o.marketType})`,
+      )
+      .join('\n');
   }
 
   async function pnl(l: Language): Promise<string> {
-    const d = await deps.inspector.get<{ risk: { available: boolean; equity?: string; dailyPnl?: string; drawdownPct?: string; tradesToday?: number } }>('/risk/dashboard');
+    const d = await deps.inspector.get<{
+      risk: { available: boolean; equity?: string; dailyPnl?: string; drawdownPct?: string; tradesToday?: number };
+    }>('/risk/dashboard');
     if (!d.risk.available) return l === 'ru' ? 'Счёт недоступен' : 'Account unavailable';
     return l === 'ru'
       ? `Капитал ${d.risk.equity}\nPnL за день ${d.risk.dailyPnl}\nПросадка ${d.risk.drawdownPct}%\nСделок сегодня ${d.risk.tradesToday}`
@@ -84,7 +121,16 @@ export function createCommands(deps: CommandsDeps) {
     const nonce = randomBytes(8).toString('hex');
     pending.set(nonce, { chatId, action, reason, expiresAt: deps.now() + CONFIRM_TTL_MS });
     const l = lang(chatId);
-    return deps.bot.sendMessage(chatId, question, { replyMarkup: { inline_keyboard: [[{ text: T.confirm[l], callback_data: `ok:${nonce}` }, { text: T.cancel[l], callback_data: `no:${nonce}` }]] } });
+    return deps.bot.sendMessage(chatId, question, {
+      replyMarkup: {
+        inline_keyboard: [
+          [
+            { text: T.confirm[l], callback_data: `ok:${nonce}` },
+            { text: T.cancel[l], callback_data: `no:${nonce}` },
+          ],
+        ],
+      },
+    });
   }
 
   async function onMessage(chatId: string, text: string, from: string): Promise<void> {

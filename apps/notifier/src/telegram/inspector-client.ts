@@ -7,7 +7,12 @@ export interface InspectorClient {
   post<T>(path: string, body: unknown): Promise<T>;
 }
 
-export function createInspectorClient(opts: { providerUrl: string; token: string | undefined; inspectorKey: string; timeoutMs: number }): InspectorClient {
+export function createInspectorClient(opts: {
+  providerUrl: string;
+  token: string | undefined;
+  inspectorKey: string;
+  timeoutMs: number;
+}): InspectorClient {
   const base = `${opts.providerUrl.replace(/\/+$/, '')}/api/inspectors/${encodeURIComponent(opts.inspectorKey)}`;
   async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${base}${path}`, {
@@ -17,7 +22,10 @@ export function createInspectorClient(opts: { providerUrl: string; token: string
       signal: AbortSignal.timeout(opts.timeoutMs),
     });
     const answer = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
-    if (!res.ok) throw badGateway(`inspector answered ${res.status}${answer?.error?.message ? `: ${answer.error.message}` : ''}`, { status: res.status });
+    if (!res.ok)
+      throw badGateway(`inspector answered ${res.status}${answer?.error?.message ? `: ${answer.error.message}` : ''}`, {
+        status: res.status,
+      });
     return answer as T;
   }
   return { get: (path) => call('GET', path), post: (path, body) => call('POST', path, body) };

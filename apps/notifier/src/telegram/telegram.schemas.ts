@@ -13,13 +13,18 @@ const MinuteOfDay = z.union([
     .transform((s) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3))),
 ]);
 
-export const ChatParamsSchema = z.object({ chatId: z.string().regex(/^-?\d{1,20}$|^@[A-Za-z0-9_]{5,32}$/, 'a numeric chat id or @channelusername') });
+export const ChatParamsSchema = z.object({
+  chatId: z.string().regex(/^-?\d{1,20}$|^@[A-Za-z0-9_]{5,32}$/, 'a numeric chat id or @channelusername'),
+});
 
 export const PutChatSchema = z
   .object({
     title: z.string().max(200).optional(),
     language: z.enum(['en', 'ru']).default('en'),
-    events: z.array(z.union([EventSelectorSchema, z.enum(LIVE_NOTICES)])).min(1).max(100),
+    events: z
+      .array(z.union([EventSelectorSchema, z.enum(LIVE_NOTICES)]))
+      .min(1)
+      .max(100),
     symbols: SymbolFilterSchema.default([]),
     /** UTC; from > to spans midnight. Urgent risk events are never held. */
     quietHours: z.object({ from: MinuteOfDay, to: MinuteOfDay }).strict().nullable().optional(),

@@ -28,11 +28,21 @@ describe('Telegram (fake Bot API on 127.0.0.1, memory bus, PGlite)', () => {
   let url: string;
   let clock = Date.UTC(2026, 11, 6, 12, 0);
   const put = async (chatId: number, body: unknown) =>
-    fetch(`${url}/telegram/chats/${chatId}`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${url}/telegram/chats/${chatId}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const sentTo = (chatId: number) => bot.sent.filter((m) => Number(m.chat_id) === chatId).map((m) => m.text);
   /** The chat's queue as the API shows it (newest first). */
   const queued = async (chatId: number) =>
-    ((await (await fetch(`${url}/telegram/chats/${chatId}/messages?limit=20`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { data: { status: string; eventName: string }[] }).data.filter((m) => m.status === 'pending');
+    (
+      (await (
+        await fetch(`${url}/telegram/chats/${chatId}/messages?limit=20`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        })
+      ).json()) as { data: { status: string; eventName: string }[] }
+    ).data.filter((m) => m.status === 'pending');
 
   beforeAll(async () => {
     db = await createTestPglite();
@@ -51,7 +61,14 @@ describe('Telegram (fake Bot API on 127.0.0.1, memory bus, PGlite)', () => {
       TELEGRAM_API_BASE: bot.baseUrl,
       TELEGRAM_POLL_TIMEOUT_S: '1',
     });
-    notifier = await createNotifierApp({ config, logger: createLogger({ name: 'notifier', level: 'silent' }), bus, db, provider: createProviderClient({ baseUrl: provider.url, timeoutMs: 500 }), now: () => clock });
+    notifier = await createNotifierApp({
+      config,
+      logger: createLogger({ name: 'notifier', level: 'silent' }),
+      bus,
+      db,
+      provider: createProviderClient({ baseUrl: provider.url, timeoutMs: 500 }),
+      now: () => clock,
+    });
     ({ url } = await notifier.start());
   });
   afterAll(async () => {
@@ -64,7 +81,15 @@ describe('Telegram (fake Bot API on 127.0.0.1, memory bus, PGlite)', () => {
 
   it('configures chats over REST and refuses bad settings', async () => {
     expect((await put(DESK, { events: ['signal', 'PROVIDER_ORDER_FILL', 'risk'], authorised: true })).status).toBe(201);
-    expect((await put(RU, { language: 'ru', events: ['signal', 'PROVIDER_ORDER_FILL', 'risk'], quietHours: { from: '22:00', to: '07:00' } })).status).toBe(201);
+    expect(
+      (
+        await put(RU, {
+          language: 'ru',
+          events: ['signal', 'PROVIDER_ORDER_FILL', 'risk'],
+          quietHours: { from: '22:00', to: '07:00' },
+        })
+      ).status,
+    ).toBe(201);
     const bad = await put(STRANGER, { events: ['PROVIDER_MARKETDATA_TRADE'] });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_ERROR');
@@ -101,7 +126,8 @@ describe('Telegram (fake Bot API on 127.0.0.1, memory bus, PGlite)', () => {
   it('groups a digest chat into one message', async () => {
     expect((await put(42, { events: ['PROVIDER_ORDER_FILL'], digestMinutes: 60 })).status).toBe(201);
     clock = Date.UTC(2026, 11, 7, 9, 10);
-    for (let i = 0; i < 3; i++) await bus.publish('PROVIDER_ORDER_FILL', { ...EVENT_EXAMPLES.PROVIDER_ORDER_FILL, fillId: `d-${i}` });
+    for (let i = 0; i < 3; i++)
+      await bus.publish('PROVIDER_ORDER_FILL', { ...EVENT_EXAMPLES.PROVIDER_ORDER_FILL, fillId: `d-${i}` });
     await eventually(async () => expect(await queued(42)).toHaveLength(3));
     await notifier.telegram.tick();
     expect(sentTo(42)).toEqual([]);
@@ -116,13 +142,24 @@ describe('Telegram (fake Bot API on 127.0.0.1, memory bus, PGlite)', () => {
     bot.failNext(1, { error_code: 429, description: 'Too Many Requests: retry after 3', retry_after: 3 });
     const before = sentTo(DESK).length;
     await bus.publish('INSPECTOR_RISK_LIMIT_BREACH', EVENT_EXAMPLES.INSPECTOR_RISK_LIMIT_BREACH);
-    const log = async () => ((await (await fetch(`${url}/telegram/chats/${DESK}/messages?limit=1`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { data: Record<string, unknown>[] }).data[0];
-    await eventually(async () => expect(await log()).toMatchObject({ attempts: 1, lastError: expect.stringContaining('Too Many Requests') }));
+    const log = async () =>
+      (
+        (await (
+          await fetch(`${url}/telegram/chats/${DESK}/messages?limit=1`, {
+            headers: { authorization: `Bearer ${TOKEN}` },
+          })
+        ).json()) as { data: Record<string, unknown>[] }
+      ).data[0];
+    await eventually(async () =>
+      expect(await log()).toMatchObject({ attempts: 1, lastError: expect.stringContaining('Too Many Requests') }),
+    );
     expect(sentTo(DESK).length).toBe(before);
     expect((await log())?.nextAttemptAt).toBe(clock + 3_000);
     clock += 3_000;
     await notifier.telegram.tick();
-    expect(sentTo(DESK).slice(before)).toEqual([expect.stringMatching(/^⚠️ Risk limit maxPositionSizePercent BTCUSDT 25 \/ 20/)]);
+    expect(sentTo(DESK).slice(before)).toEqual([
+      expect.stringMatching(/^⚠️ Risk limit maxPositionSizePercent BTCUSDT 25 \/ 20/),
+    ]);
   });
 
   it('refuses commands from a chat that is not authorised', async () => {

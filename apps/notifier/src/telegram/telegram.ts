@@ -52,11 +52,22 @@ function pack(texts: readonly string[], heading: string): string[] {
 
 export function createTelegram(deps: TelegramDeps) {
   const { config, logger, now } = deps;
-  const bot = deps.botApi ?? (config.TELEGRAM_BOT_TOKEN ? createBotApi({ baseUrl: config.TELEGRAM_API_BASE, token: config.TELEGRAM_BOT_TOKEN }) : undefined);
+  const bot =
+    deps.botApi ??
+    (config.TELEGRAM_BOT_TOKEN
+      ? createBotApi({ baseUrl: config.TELEGRAM_API_BASE, token: config.TELEGRAM_BOT_TOKEN })
+      : undefined);
   const repo = createChatsRepository(deps.db.prisma, config.NOTIFIER_APP_KEY);
   const chats = new Map<string, ChatRecord>();
-  const inspector = createInspectorClient({ providerUrl: config.PROVIDER_URL, token: config.PROVIDER_API_TOKEN, inspectorKey: config.NOTIFIER_INSPECTOR_KEY, timeoutMs: config.PROVIDER_TIMEOUT_MS });
-  const commands = bot ? createCommands({ bot, chat: (id) => chats.get(id), inspector, provider: deps.provider, now, logger }) : undefined;
+  const inspector = createInspectorClient({
+    providerUrl: config.PROVIDER_URL,
+    token: config.PROVIDER_API_TOKEN,
+    inspectorKey: config.NOTIFIER_INSPECTOR_KEY,
+    timeoutMs: config.PROVIDER_TIMEOUT_MS,
+  });
+  const commands = bot
+    ? createCommands({ bot, chat: (id) => chats.get(id), inspector, provider: deps.provider, now, logger })
+    : undefined;
   let sending: Promise<void> | undefined;
   let again = false;
   let polling: Promise<void> | undefined;
@@ -67,18 +78,35 @@ export function createTelegram(deps: TelegramDeps) {
     // Messages go in queue order; in digest mode the due run is one message (urgent ones go alone, first).
     const urgent = due.filter((m) => URGENT_EVENTS.has(m.eventName));
     const rest = due.filter((m) => !URGENT_EVENTS.has(m.eventName));
-    const batches: MessageRecord[][] = chat.digestMinutes ? [...urgent.map((m) => [m]), ...(rest.length > 0 ? [rest] : [])] : due.map((m) => [m]);
+    const batches: MessageRecord[][] = chat.digestMinutes
+      ? [...urgent.map((m) => [m]), ...(rest.length > 0 ? [rest] : [])]
+      : due.map((m) => [m]);
     for (const batch of batches) {
-      const texts = batch.length === 1 ? [batch[0]?.text ?? ''] : pack(batch.map((m) => m.text), chat.language === 'ru' ? `Сводка: ${batch.length} событий` : `Digest: ${batch.length} events`);
+      const texts =
+        batch.length === 1
+          ? [batch[0]?.text ?? '']
+          : pack(
+              batch.map((m) => m.text),
+              chat.language === 'ru' ? `Сводка: ${batch.length} событий` : `Digest: ${batch.length} events`,
+            );
       try {
         for (const text of texts) await bot.sendMessage(chat.chatId, text);
-        await repo.markSent(batch.map((m) => m.seq), now());
+        await repo.markSent(
+          batch.map((m) => m.seq),
+          now(),
+        );
       } catch (err) {
         const first = batch[0];
         const attempts = (first?.attempts ?? 0) + 1;
-        const wait = err instanceof BotApiError && err.retryAfter !== undefined ? err.retryAfter * 1000 : backoffMs(attempts, 600_000, Math.random);
+        const wait =
+          err instanceof BotApiError && err.retryAfter !== undefined
+            ? err.retryAfter * 1000
+            : backoffMs(attempts, 600_000, Math.random);
         const givesUp = now() - (first?.createdAt ?? now()) > GIVE_UP_MS;
-        await repo.markFailed(batch.map((m) => m.seq), { error: (err as Error).message, nextAttemptAt: now() + wait, givesUp });
+        await repo.markFailed(
+          batch.map((m) => m.seq),
+          { error: (err as Error).message, nextAttemptAt: now() + wait, givesUp },
+        );
         logger.warn({ err, chatId: chat.chatId, givesUp }, 'Telegram message not sent');
         return;
       }
@@ -109,13 +137,18 @@ export function createTelegram(deps: TelegramDeps) {
       } catch (err) {
         if (abort.signal.aborted) return;
         logger.warn({ err }, 'Telegram getUpdates failed; polling again shortly');
-        await new Promise((r) => setTimeout(r, err instanceof BotApiError && err.retryAfter ? err.retryAfter * 1000 : 2_000).unref());
+        await new Promise((r) =>
+          setTimeout(r, err instanceof BotApiError && err.retryAfter ? err.retryAfter * 1000 : 2_000).unref(),
+        );
       }
     }
   }
 
   function view(c: ChatRecord) {
-    return { ...c, quietHours: c.quietFrom === null || c.quietTo === null ? null : { from: c.quietFrom, to: c.quietTo } };
+    return {
+      ...c,
+      quietHours: c.quietFrom === null || c.quietTo === null ? null : { from: c.quietFrom, to: c.quietTo },
+    };
   }
   const get = (chatId: string) => {
     const c = chats.get(chatId);
@@ -125,7 +158,12 @@ export function createTelegram(deps: TelegramDeps) {
 
   const router = Router();
   router.get('/telegram', (_req, res) => {
-    res.json({ enabled: bot !== undefined, commands: bot !== undefined && config.TELEGRAM_POLL_TIMEOUT_S > 0, selectable: TELEGRAM_SELECTABLE, chats: chats.size });
+    res.json({
+      enabled: bot !== undefined,
+      commands: bot !== undefined && config.TELEGRAM_POLL_TIMEOUT_S > 0,
+      selectable: TELEGRAM_SELECTABLE,
+      chats: chats.size,
+    });
   });
   router.get('/telegram/chats', (_req, res) => {
     res.json({ items: [...chats.values()].map(view) });
@@ -168,12 +206,25 @@ export function createTelegram(deps: TelegramDeps) {
     get(chatId);
     const q = parseInput(MessagesQuery, req.query, 'query');
     const { items, total } = await repo.messages(chatId, q);
-    res.json(buildPage(items.map((m) => ({ ...m, seq: Number(m.seq) })), total, { path: publicPath(req, `/telegram/chats/${encodeURIComponent(chatId)}/messages`), page: q.page, limit: q.limit }));
+    res.json(
+      buildPage(
+        items.map((m) => ({ ...m, seq: Number(m.seq) })),
+        total,
+        {
+          path: publicPath(req, `/telegram/chats/${encodeURIComponent(chatId)}/messages`),
+          page: q.page,
+          limit: q.limit,
+        },
+      ),
+    );
   });
   router.post('/telegram/chats/:chatId/test', async (req, res) => {
     const chat = get(parseInput(ChatParamsSchema, req.params, 'params').chatId);
     if (!bot) throw unavailable('Telegram is off: TELEGRAM_BOT_TOKEN is not set');
-    await bot.sendMessage(chat.chatId, chat.language === 'ru' ? '✅ Barfinex: проверка связи' : '✅ Barfinex: test message');
+    await bot.sendMessage(
+      chat.chatId,
+      chat.language === 'ru' ? '✅ Barfinex: проверка связи' : '✅ Barfinex: test message',
+    );
     res.json({ sent: true });
   });
 
@@ -191,7 +242,13 @@ export function createTelegram(deps: TelegramDeps) {
       const rows: NewMessage[] = [];
       for (const c of chats.values()) {
         if (!c.enabled || !selects(c.events, c.symbols, env)) continue;
-        rows.push({ chatId: c.chatId, eventId: env.eventId, eventName: env.type, text: formatEvent(env, c.language), nextAttemptAt: URGENT_EVENTS.has(env.type) ? t : releaseAt(c, t) });
+        rows.push({
+          chatId: c.chatId,
+          eventId: env.eventId,
+          eventName: env.type,
+          text: formatEvent(env, c.language),
+          nextAttemptAt: URGENT_EVENTS.has(env.type) ? t : releaseAt(c, t),
+        });
       }
       await repo.enqueue(rows, t);
       if (rows.length > 0) void this.tick();

@@ -56,11 +56,28 @@ export async function startFakeBotApi(token = '123456:TEST-token'): Promise<Fake
           if (failures && failures.left > 0) {
             failures.left -= 1;
             const { retry_after, ...e } = failures.error;
-            return reply(e.error_code, { ok: false, ...e, ...(retry_after !== undefined ? { parameters: { retry_after } } : {}) });
+            return reply(e.error_code, {
+              ok: false,
+              ...e,
+              ...(retry_after !== undefined ? { parameters: { retry_after } } : {}),
+            });
           }
-          if (typeof params['text'] !== 'string' || params['text'].length === 0 || params['text'].length > 4096) return reply(400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty or too long' });
+          if (typeof params['text'] !== 'string' || params['text'].length === 0 || params['text'].length > 4096)
+            return reply(400, {
+              ok: false,
+              error_code: 400,
+              description: 'Bad Request: message text is empty or too long',
+            });
           sent.push(params as unknown as SentMessage);
-          return reply(200, { ok: true, result: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: chat(Number(params['chat_id'])), text: params['text'] } });
+          return reply(200, {
+            ok: true,
+            result: {
+              message_id: nextMessageId++,
+              date: Math.floor(Date.now() / 1000),
+              chat: chat(Number(params['chat_id'])),
+              text: params['text'],
+            },
+          });
         }
         case 'answerCallbackQuery':
           answered.push(params as { callback_query_id: string; text?: string });
@@ -101,11 +118,27 @@ export async function startFakeBotApi(token = '123456:TEST-token'): Promise<Fake
       failures = { left: count, error };
     },
     pushMessage(chatId, text, from = 'trader') {
-      push({ message: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: chat(chatId), from: user(from), text } });
+      push({
+        message: {
+          message_id: nextMessageId++,
+          date: Math.floor(Date.now() / 1000),
+          chat: chat(chatId),
+          from: user(from),
+          text,
+        },
+      });
     },
     pushCallback(chatId, data, from = 'trader') {
       const message = [...sent].reverse().find((m) => Number(m.chat_id) === chatId && m.reply_markup !== undefined);
-      push({ callback_query: { id: `cb${nextUpdateId}`, from: user(from), chat_instance: 'x', data, message: { message_id: 1, date: 0, chat: chat(chatId), text: message?.text ?? '' } } });
+      push({
+        callback_query: {
+          id: `cb${nextUpdateId}`,
+          from: user(from),
+          chat_instance: 'x',
+          data,
+          message: { message_id: 1, date: 0, chat: chat(chatId), text: message?.text ?? '' },
+        },
+      });
     },
     close() {
       server.closeAllConnections();

@@ -21,14 +21,20 @@ export async function startFakeProvider(inspectorKey = 'inspector'): Promise<Fak
     req.on('end', () => {
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined;
       calls.push({ method: req.method ?? '', path: req.url ?? '', body });
-      const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      const json = (status: number, value: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
       if (req.url === `${base}/kill-switch` && req.method === 'GET') return json(200, killSwitch);
       if (req.url === `${base}/kill-switch` && req.method === 'POST') {
-        Object.assign(killSwitch, { active: true, reason: String(body?.['reason'] ?? ''), actor: String(body?.['actor'] ?? '') });
+        Object.assign(killSwitch, {
+          active: true,
+          reason: String(body?.['reason'] ?? ''),
+          actor: String(body?.['actor'] ?? ''),
+        });
         return json(200, killSwitch);
       }
       if (req.url === `${base}/kill-switch/reset` && req.method === 'POST') {
-        if (!killSwitch.active) return json(409, { error: { code: 'CONFLICT', message: 'kill switch is not active', details: {} } });
+        if (!killSwitch.active)
+          return json(409, { error: { code: 'CONFLICT', message: 'kill switch is not active', details: {} } });
         Object.assign(killSwitch, { active: false, reason: null, actor: String(body?.['actor'] ?? '') });
         return json(200, killSwitch);
       }

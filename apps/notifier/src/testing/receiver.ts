@@ -24,7 +24,10 @@ export interface TestReceiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(secret: string, opts: { now?: () => number; port?: number } = {}): Promise<TestReceiver> {
+export async function startReceiver(
+  secret: string,
+  opts: { now?: () => number; port?: number } = {},
+): Promise<TestReceiver> {
   const received: Received[] = [];
   const state: { failWith: number | undefined } = { failWith: undefined };
   const handler: http.RequestListener = (req, res) => {
@@ -36,8 +39,16 @@ export async function startReceiver(secret: string, opts: { now?: () => number; 
         return;
       }
       const header = req.headers[SIGNATURE_HEADER];
-      const verdict = verifySignature(typeof header === 'string' ? header : undefined, secret, raw, { nowMs: (opts.now ?? Date.now)() });
-      received.push({ deliveryId: String(req.headers['x-barfinex-delivery']), event: String(req.headers['x-barfinex-event']), attempt: Number(req.headers['x-barfinex-attempt']), body: JSON.parse(raw) as Received['body'], signatureOk: verdict.ok });
+      const verdict = verifySignature(typeof header === 'string' ? header : undefined, secret, raw, {
+        nowMs: (opts.now ?? Date.now)(),
+      });
+      received.push({
+        deliveryId: String(req.headers['x-barfinex-delivery']),
+        event: String(req.headers['x-barfinex-event']),
+        attempt: Number(req.headers['x-barfinex-attempt']),
+        body: JSON.parse(raw) as Received['body'],
+        signatureOk: verdict.ok,
+      });
       res.writeHead(204).end();
     });
   };

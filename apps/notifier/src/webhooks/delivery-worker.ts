@@ -51,10 +51,23 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     }
     deps.onAttempt?.(result.error === undefined);
     const base = { seq: d.seq, attempts, responseCode: result.status ?? null, latencyMs: result.latencyMs };
-    if (result.error === undefined) return { ...base, status: DeliveryStatus.delivered, lastError: null, nextAttemptAt: d.nextAttemptAt, deliveredAt: deps.now() };
+    if (result.error === undefined)
+      return {
+        ...base,
+        status: DeliveryStatus.delivered,
+        lastError: null,
+        nextAttemptAt: d.nextAttemptAt,
+        deliveredAt: deps.now(),
+      };
     const retryAt = deps.now() + backoffMs(attempts, deps.maxBackoffMs, deps.random);
     const givesUp = retryAt - d.createdAt > deps.retryForMs;
-    return { ...base, status: givesUp ? DeliveryStatus.failed : DeliveryStatus.pending, lastError: result.error.slice(0, 1000), nextAttemptAt: givesUp ? d.nextAttemptAt : retryAt, deliveredAt: null };
+    return {
+      ...base,
+      status: givesUp ? DeliveryStatus.failed : DeliveryStatus.pending,
+      lastError: result.error.slice(0, 1000),
+      nextAttemptAt: givesUp ? d.nextAttemptAt : retryAt,
+      deliveredAt: null,
+    };
   }
 
   /** Sends what is due for one subscription; true when more may be waiting. */
@@ -82,11 +95,17 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     if (failures === sub.consecutiveFailures && pausedReason === null) {
       await deps.repo.recordAttempts(sub.id, outcomes);
     } else {
-      const changed = { ...sub, consecutiveFailures: failures, pausedReason: pausedReason ?? sub.pausedReason, updatedAt: deps.now() };
+      const changed = {
+        ...sub,
+        consecutiveFailures: failures,
+        pausedReason: pausedReason ?? sub.pausedReason,
+        updatedAt: deps.now(),
+      };
       await deps.repo.recordAttempts(sub.id, outcomes, changed);
       deps.onChanged(changed);
     }
-    if (pausedReason !== null) deps.logger.warn({ subscriptionId: sub.id, url: sub.url, reason: pausedReason }, 'webhook subscription paused');
+    if (pausedReason !== null)
+      deps.logger.warn({ subscriptionId: sub.id, url: sub.url, reason: pausedReason }, 'webhook subscription paused');
     const allDelivered = outcomes.every((o) => o.status === DeliveryStatus.delivered);
     return allDelivered && head.length === batch;
   }
@@ -107,7 +126,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
           more = (await drainOnce(latest)) || again.has(sub.id);
         }
       } catch (err) {
-        deps.logger.error({ err, subscriptionId: sub.id }, 'webhook queue could not be drained; retried at the next poll');
+        deps.logger.error(
+          { err, subscriptionId: sub.id },
+          'webhook queue could not be drained; retried at the next poll',
+        );
       } finally {
         running.delete(sub.id);
       }

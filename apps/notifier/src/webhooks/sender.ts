@@ -19,10 +19,17 @@ export interface WebhookSender {
 /** At most this much of a receiver's answer is read (and kept in the log as the reason of a failure). */
 const MAX_ANSWER_BYTES = 512;
 
-export function createWebhookSender(opts: { timeoutMs: number; allowMetadataAddresses?: boolean; now?: () => number }): WebhookSender {
+export function createWebhookSender(opts: {
+  timeoutMs: number;
+  allowMetadataAddresses?: boolean;
+  now?: () => number;
+}): WebhookSender {
   const now = opts.now ?? (() => performance.now());
   const lookup = opts.allowMetadataAddresses ? undefined : guardedLookup();
-  const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 16 }), https: new https.Agent({ keepAlive: true, maxSockets: 16 }) };
+  const agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 16 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 16 }),
+  };
 
   return {
     post(url, body, headers) {
@@ -36,7 +43,12 @@ export function createWebhookSender(opts: { timeoutMs: number; allowMetadataAddr
             method: 'POST',
             agent: secure ? agents.https : agents.http,
             ...(lookup ? { lookup } : {}),
-            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'barfinex-notifier', ...headers },
+            headers: {
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+              'user-agent': 'barfinex-notifier',
+              ...headers,
+            },
             timeout: opts.timeoutMs,
           },
           (res) => {
@@ -47,13 +59,19 @@ export function createWebhookSender(opts: { timeoutMs: number; allowMetadataAddr
             });
             res.on('end', () => {
               const status = res.statusCode ?? 0;
-              resolve(status >= 200 && status < 300 ? { status, latencyMs: elapsed() } : { status, latencyMs: elapsed(), error: `HTTP ${status}${answer ? `: ${answer}` : ''}` });
+              resolve(
+                status >= 200 && status < 300
+                  ? { status, latencyMs: elapsed() }
+                  : { status, latencyMs: elapsed(), error: `HTTP ${status}${answer ? `: ${answer}` : ''}` },
+              );
             });
             res.on('error', (err) => resolve({ latencyMs: elapsed(), error: `answer cut off: ${err.message}` }));
           },
         );
         req.on('timeout', () => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)));
-        req.on('error', (err: NodeJS.ErrnoException) => resolve({ latencyMs: elapsed(), error: err.code ? `${err.code}: ${err.message}` : err.message }));
+        req.on('error', (err: NodeJS.ErrnoException) =>
+          resolve({ latencyMs: elapsed(), error: err.code ? `${err.code}: ${err.message}` : err.message }),
+        );
         req.end(body);
       });
     },

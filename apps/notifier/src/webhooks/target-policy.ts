@@ -31,8 +31,10 @@ export function createWebhookTargetPolicy(options: WebhookTargetPolicyOptions = 
     } catch {
       throw badRequest(`webhook url ${JSON.stringify(raw)} is not a URL`, { url: raw });
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badRequest('a webhook url is http or https', { url: raw });
-    if (url.username !== '' || url.password !== '') throw badRequest('a webhook url carries no credentials; the signature authenticates the notifier', { url: raw });
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw badRequest('a webhook url is http or https', { url: raw });
+    if (url.username !== '' || url.password !== '')
+      throw badRequest('a webhook url carries no credentials; the signature authenticates the notifier', { url: raw });
     return url;
   }
 
@@ -40,9 +42,14 @@ export function createWebhookTargetPolicy(options: WebhookTargetPolicyOptions = 
   function check(raw: string): URL {
     const url = parse(raw);
     const host = connectHost(url).toLowerCase();
-    if (allowed.size > 0 && !allowed.has(host)) throw forbidden(`${host} is not among NOTIFIER_WEBHOOK_ALLOWED_HOSTS`, { host });
+    if (allowed.size > 0 && !allowed.has(host))
+      throw forbidden(`${host} is not among NOTIFIER_WEBHOOK_ALLOWED_HOSTS`, { host });
     const kind = options.allowMetadataAddresses ? undefined : refusedAddress(host);
-    if (kind !== undefined) throw forbidden(`${host} is ${kind}; webhooks do not go there unless NOTIFIER_WEBHOOK_ALLOW_METADATA_ADDRESSES=true`, { host });
+    if (kind !== undefined)
+      throw forbidden(
+        `${host} is ${kind}; webhooks do not go there unless NOTIFIER_WEBHOOK_ALLOW_METADATA_ADDRESSES=true`,
+        { host },
+      );
     return url;
   }
 

@@ -8,7 +8,13 @@ import type { Database } from '@barfinex/db';
 import { EVENT_EXAMPLES } from '@barfinex/events';
 import { createProviderClient } from '@barfinex/sdk';
 import { createLogger } from '@barfinex/service-kit';
-import { createTestDatabase, deleteNatsStream, describeWithNats, describeWithPostgres, eventually } from '@barfinex/testing';
+import {
+  createTestDatabase,
+  deleteNatsStream,
+  describeWithNats,
+  describeWithPostgres,
+  eventually,
+} from '@barfinex/testing';
 import type { TestDatabase } from '@barfinex/testing';
 import { createNotifierApp } from '../app';
 import type { NotifierApp } from '../app';
@@ -44,7 +50,13 @@ describeWithNats('webhooks through a receiver outage and a notifier restart', ()
     async function startNotifier(): Promise<{ app: NotifierApp; url: string; bus: Bus; db: Database }> {
       const bus = await createNatsBus({ servers: NATS_URL, name: `notifier-${run}`, subjectPrefix, streamName });
       const db = await createDatabase({ url: testDb.url });
-      const app = await createNotifierApp({ config, logger: createLogger({ name: 'notifier', level: 'silent' }), bus, db, provider });
+      const app = await createNotifierApp({
+        config,
+        logger: createLogger({ name: 'notifier', level: 'silent' }),
+        bus,
+        db,
+        provider,
+      });
       const { url } = await app.start();
       return { app, url, bus, db };
     }
@@ -53,7 +65,8 @@ describeWithNats('webhooks through a receiver outage and a notifier restart', ()
       await n.bus.close();
       await n.db.close();
     }
-    const fill = (i: number) => publisher.publish('PROVIDER_ORDER_FILL', { ...EVENT_EXAMPLES.PROVIDER_ORDER_FILL, fillId: `fill-${i}` });
+    const fill = (i: number) =>
+      publisher.publish('PROVIDER_ORDER_FILL', { ...EVENT_EXAMPLES.PROVIDER_ORDER_FILL, fillId: `fill-${i}` });
 
     beforeAll(async () => {
       testDb = await createTestDatabase('notifier');
@@ -91,11 +104,19 @@ describeWithNats('webhooks through a receiver outage and a notifier restart', ()
       // The receiver goes away; events keep coming and wait in the stored queue.
       await receiver.down();
       for (let i = 6; i <= 15; i++) await fill(i);
-      await eventually(async () => {
-        const page = (await (await fetch(`${first.url}/webhooks/${webhookId}/deliveries?status=pending&limit=100`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { total: number; data: { attempts: number }[] };
-        expect(page.total).toBe(10);
-        expect(Math.max(...page.data.map((d) => d.attempts))).toBeGreaterThanOrEqual(2);
-      }, 20_000, 50);
+      await eventually(
+        async () => {
+          const page = (await (
+            await fetch(`${first.url}/webhooks/${webhookId}/deliveries?status=pending&limit=100`, {
+              headers: { authorization: `Bearer ${TOKEN}` },
+            })
+          ).json()) as { total: number; data: { attempts: number }[] };
+          expect(page.total).toBe(10);
+          expect(Math.max(...page.data.map((d) => d.attempts))).toBeGreaterThanOrEqual(2);
+        },
+        20_000,
+        50,
+      );
 
       // The notifier stops; what is published meanwhile waits in its durable consumer.
       await stopNotifier(first);
@@ -113,10 +134,18 @@ describeWithNats('webhooks through a receiver outage and a notifier restart', ()
       // The ones that waited out the outage were retried under their delivery id.
       expect(receiver.received.slice(5, 15).some((r) => r.attempt > 1)).toBe(true);
       // A drain records its attempts together once the batch is sent.
-      await eventually(async () => {
-        const log = (await (await fetch(`${second.url}/webhooks/${webhookId}/deliveries?status=delivered&limit=100`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { total: number };
-        expect(log.total).toBe(25);
-      }, 10_000, 50);
+      await eventually(
+        async () => {
+          const log = (await (
+            await fetch(`${second.url}/webhooks/${webhookId}/deliveries?status=delivered&limit=100`, {
+              headers: { authorization: `Bearer ${TOKEN}` },
+            })
+          ).json()) as { total: number };
+          expect(log.total).toBe(25);
+        },
+        10_000,
+        50,
+      );
       // Nothing more arrives later: each event was sent once.
       await new Promise((r) => setTimeout(r, 500));
       expect(receiver.received).toHaveLength(25);

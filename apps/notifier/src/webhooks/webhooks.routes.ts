@@ -10,7 +10,9 @@ import type { WebhooksService } from './webhooks.service';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 const DeliveryParams = IdParams.extend({ deliveryId: z.string().min(1).max(100) });
-const DeliveriesQuery = createPaginationQuery(50).extend({ status: z.enum([DeliveryStatus.pending, DeliveryStatus.delivered, DeliveryStatus.failed]).optional() });
+const DeliveriesQuery = createPaginationQuery(50).extend({
+  status: z.enum([DeliveryStatus.pending, DeliveryStatus.delivered, DeliveryStatus.failed]).optional(),
+});
 
 /** `/webhooks`: subscriptions, their delivery log, redelivery, test pings. */
 export function webhooksRouter(deps: { service: WebhooksService; repo: WebhooksRepository }): Router {
@@ -45,7 +47,14 @@ export function webhooksRouter(deps: { service: WebhooksService; repo: WebhooksR
     deps.service.get(id);
     const query = parseInput(DeliveriesQuery, req.query, 'query');
     const { items, total } = await deps.repo.listDeliveries(id, query);
-    res.json(buildPage(items.map(deliveryView), total, { path: publicPath(req, `/webhooks/${encodeURIComponent(id)}/deliveries`), page: query.page, limit: query.limit, query: { status: query.status } }));
+    res.json(
+      buildPage(items.map(deliveryView), total, {
+        path: publicPath(req, `/webhooks/${encodeURIComponent(id)}/deliveries`),
+        page: query.page,
+        limit: query.limit,
+        query: { status: query.status },
+      }),
+    );
   });
   router.post('/webhooks/:id/deliveries/:deliveryId/redeliver', async (req, res) => {
     const { id, deliveryId } = parseInput(DeliveryParams, req.params, 'params');

@@ -109,7 +109,12 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       const current = get(id);
       const patch = parseInput(UpdateWebhookSchema, body, 'body');
       if (patch.url !== undefined) await deps.policy.checkStored(patch.url);
-      const record = await deps.repo.updateSubscription({ ...current, ...patch, description: patch.description === undefined ? current.description : patch.description, updatedAt: deps.now() });
+      const record = await deps.repo.updateSubscription({
+        ...current,
+        ...patch,
+        description: patch.description === undefined ? current.description : patch.description,
+        updatedAt: deps.now(),
+      });
       subscriptions.set(id, record);
       deps.wake();
       return subscriptionView(record);
@@ -134,7 +139,13 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     async resume(id: string) {
       const current = get(id);
       const requeued = await deps.repo.requeue(id, { status: DeliveryStatus.failed }, deps.now());
-      const record = await deps.repo.updateSubscription({ ...current, pausedReason: null, consecutiveFailures: 0, enabled: true, updatedAt: deps.now() });
+      const record = await deps.repo.updateSubscription({
+        ...current,
+        pausedReason: null,
+        consecutiveFailures: 0,
+        enabled: true,
+        updatedAt: deps.now(),
+      });
       subscriptions.set(id, record);
       deps.wake();
       return { ...subscriptionView(record), requeued };
@@ -144,7 +155,11 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       get(id);
       const found = await deps.repo.getDelivery(id, delivery);
       if (!found) throw notFound(`delivery "${delivery}" of webhook "${id}"`, { webhookId: id, deliveryId: delivery });
-      if (found.status === DeliveryStatus.pending) throw conflict(`delivery "${delivery}" is already queued`, { deliveryId: delivery, nextRetryAt: found.nextAttemptAt });
+      if (found.status === DeliveryStatus.pending)
+        throw conflict(`delivery "${delivery}" is already queued`, {
+          deliveryId: delivery,
+          nextRetryAt: found.nextAttemptAt,
+        });
       await deps.repo.requeue(id, { id: delivery }, deps.now());
       deps.wake();
       return deliveryView({ ...found, status: DeliveryStatus.pending, nextAttemptAt: deps.now(), deliveredAt: null });
@@ -156,9 +171,26 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       const url = deps.policy.check(s.url);
       const now = deps.now();
       const eventId = `ping_${randomUUID()}`;
-      const body = JSON.stringify({ eventId, type: 'PING', source: 'NOTIFIER', timestamp: now, version: 1, payload: { webhookId: s.id } });
-      const result = await deps.sender.post(url, body, { [SIGNATURE_HEADER]: signBody(s.secret, body, now), [DELIVERY_HEADER]: eventId, [EVENT_HEADER]: 'PING', [ATTEMPT_HEADER]: '1' });
-      return { delivered: result.error === undefined, responseCode: result.status ?? null, latencyMs: result.latencyMs, error: result.error ?? null };
+      const body = JSON.stringify({
+        eventId,
+        type: 'PING',
+        source: 'NOTIFIER',
+        timestamp: now,
+        version: 1,
+        payload: { webhookId: s.id },
+      });
+      const result = await deps.sender.post(url, body, {
+        [SIGNATURE_HEADER]: signBody(s.secret, body, now),
+        [DELIVERY_HEADER]: eventId,
+        [EVENT_HEADER]: 'PING',
+        [ATTEMPT_HEADER]: '1',
+      });
+      return {
+        delivered: result.error === undefined,
+        responseCode: result.status ?? null,
+        latencyMs: result.latencyMs,
+        error: result.error ?? null,
+      };
     },
 
     /** The deliveries an event owes: stored before the bus is acknowledged. */
@@ -168,7 +200,13 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       for (const s of subscriptions.values()) {
         if (!s.enabled || !selects(s.events, s.symbols, env)) continue;
         envelope ??= JSON.stringify(env);
-        rows.push({ id: deliveryId(s.id, env.eventId), subscriptionId: s.id, eventId: env.eventId, eventName: env.type, envelope });
+        rows.push({
+          id: deliveryId(s.id, env.eventId),
+          subscriptionId: s.id,
+          eventId: env.eventId,
+          eventName: env.type,
+          envelope,
+        });
       }
       await deps.repo.enqueue(rows, deps.now());
       if (rows.length > 0) deps.wake();

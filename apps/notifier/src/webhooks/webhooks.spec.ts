@@ -27,18 +27,41 @@ describe('outbound webhooks (memory bus, PGlite)', () => {
   let clock = 1_800_000_000_000;
   const provider = createProviderClient({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 200 });
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     return { status: res.status, body: (res.status === 204 ? undefined : await res.json()) as Json };
   };
-  const fill = (n: number) => bus.publish('PROVIDER_ORDER_FILL', { ...EVENT_EXAMPLES.PROVIDER_ORDER_FILL, fillId: `fill-${n}` }, { correlationId: `c-${n}` });
+  const fill = (n: number) =>
+    bus.publish(
+      'PROVIDER_ORDER_FILL',
+      { ...EVENT_EXAMPLES.PROVIDER_ORDER_FILL, fillId: `fill-${n}` },
+      { correlationId: `c-${n}` },
+    );
 
   beforeAll(async () => {
     db = await createTestPglite();
     bus = createMemoryBus();
     receiver = await startReceiver(SECRET, { now: () => clock });
-    const config = loadNotifierConfig({ NOTIFIER_PORT: '0', NOTIFIER_HOST: '127.0.0.1', NOTIFIER_API_TOKEN: TOKEN, NOTIFIER_POLL_MS: '3600000', NOTIFIER_WEBHOOK_TIMEOUT_MS: '2000' });
+    const config = loadNotifierConfig({
+      NOTIFIER_PORT: '0',
+      NOTIFIER_HOST: '127.0.0.1',
+      NOTIFIER_API_TOKEN: TOKEN,
+      NOTIFIER_POLL_MS: '3600000',
+      NOTIFIER_WEBHOOK_TIMEOUT_MS: '2000',
+    });
     let seed = 1;
-    notifier = await createNotifierApp({ config, logger: createLogger({ name: 'notifier', level: 'silent' }), bus, db, provider, now: () => clock, random: () => ((seed = (seed * 16807) % 2147483647) / 2147483647) });
+    notifier = await createNotifierApp({
+      config,
+      logger: createLogger({ name: 'notifier', level: 'silent' }),
+      bus,
+      db,
+      provider,
+      now: () => clock,
+      random: () => (seed = (seed * 16807) % 2147483647) / 2147483647,
+    });
     ({ url } = await notifier.start());
   });
   afterAll(async () => {
@@ -57,13 +80,20 @@ describe('outbound webhooks (memory bus, PGlite)', () => {
     const metadata = await call('POST', '/webhooks', { url: 'http://169.254.169.254/latest', events: ['order'] });
     expect(metadata.status).toBe(403);
     expect(metadata.body['error'].message).toMatch(/cloud metadata/);
-    expect((await call('POST', '/webhooks', { url: receiver.url, events: ['order'], secret: 'short' })).status).toBe(400);
+    expect((await call('POST', '/webhooks', { url: receiver.url, events: ['order'], secret: 'short' })).status).toBe(
+      400,
+    );
     expect((await call('GET', '/webhooks/nope')).status).toBe(404);
   });
 
   let id = '';
   it('creates a subscription, shows its secret once, and pings it signed', async () => {
-    const created = await call('POST', '/webhooks', { url: receiver.url, events: ['order', 'INSPECTOR_RISK_KILL_SWITCH'], symbols: ['BTCUSDT'], secret: SECRET });
+    const created = await call('POST', '/webhooks', {
+      url: receiver.url,
+      events: ['order', 'INSPECTOR_RISK_KILL_SWITCH'],
+      symbols: ['BTCUSDT'],
+      secret: SECRET,
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ secret: SECRET, enabled: true, paused: false, secretHint: '…t-16' });
     id = created.body['id'] as string;
@@ -76,7 +106,11 @@ describe('outbound webhooks (memory bus, PGlite)', () => {
 
   it('delivers matching events in order, signed, and logs each delivery', async () => {
     await fill(1);
-    await bus.publish('PROVIDER_ORDER_FILL', { ...EVENT_EXAMPLES.PROVIDER_ORDER_FILL, symbol: 'ETHUSDT', fillId: 'other' });
+    await bus.publish('PROVIDER_ORDER_FILL', {
+      ...EVENT_EXAMPLES.PROVIDER_ORDER_FILL,
+      symbol: 'ETHUSDT',
+      fillId: 'other',
+    });
     await bus.publish('DETECTOR_SIGNAL_GENERATED', EVENT_EXAMPLES.DETECTOR_SIGNAL_GENERATED);
     await fill(2);
     await eventually(() => expect(receiver.received).toHaveLength(2));
@@ -84,17 +118,28 @@ describe('outbound webhooks (memory bus, PGlite)', () => {
     expect(receiver.received.every((r) => r.signatureOk && r.attempt === 1)).toBe(true);
     const log = await call('GET', `/webhooks/${id}/deliveries`);
     expect(log.body['total']).toBe(2);
-    expect(log.body['data'][0]).toMatchObject({ status: 'delivered', attempts: 1, responseCode: 204, nextRetryAt: null, eventName: 'PROVIDER_ORDER_FILL' });
+    expect(log.body['data'][0]).toMatchObject({
+      status: 'delivered',
+      attempts: 1,
+      responseCode: 204,
+      nextRetryAt: null,
+      eventName: 'PROVIDER_ORDER_FILL',
+    });
   });
 
   it('retries a failing receiver with backoff, the same delivery id, and keeps later events behind it', async () => {
     receiver.received.length = 0;
     receiver.failWith = 503;
     await fill(3);
-    await eventually(async () => expect((await call('GET', `/webhooks/${id}/deliveries?status=pending`)).body['data'][0]?.attempts).toBe(1));
+    await eventually(async () =>
+      expect((await call('GET', `/webhooks/${id}/deliveries?status=pending`)).body['data'][0]?.attempts).toBe(1),
+    );
     await fill(4);
     await notifier.worker.runAll();
-    const pending = (await call('GET', `/webhooks/${id}/deliveries?status=pending`)).body['data'] as Record<string, unknown>[];
+    const pending = (await call('GET', `/webhooks/${id}/deliveries?status=pending`)).body['data'] as Record<
+      string,
+      unknown
+    >[];
     expect(pending).toHaveLength(2);
     const head = pending.find((d) => d['attempts'] === 1) ?? {};
     expect(head).toMatchObject({ responseCode: 503, lastError: 'HTTP 503: receiver trouble' });
@@ -106,7 +151,10 @@ describe('outbound webhooks (memory bus, PGlite)', () => {
     expect(receiver.received).toHaveLength(0);
     clock += 2_000;
     await notifier.worker.runAll();
-    expect(receiver.received.map((r) => [(r.body.payload as { fillId: string }).fillId, r.attempt])).toEqual([['fill-3', 2], ['fill-4', 1]]);
+    expect(receiver.received.map((r) => [(r.body.payload as { fillId: string }).fillId, r.attempt])).toEqual([
+      ['fill-3', 2],
+      ['fill-4', 1],
+    ]);
     expect(receiver.received[0]?.deliveryId).toBe(head['id']);
   });
 
@@ -114,7 +162,9 @@ describe('outbound webhooks (memory bus, PGlite)', () => {
     receiver.received.length = 0;
     await receiver.down();
     await fill(5);
-    await eventually(async () => expect((await call('GET', `/webhooks/${id}/deliveries?status=pending`)).body['data'][0]?.attempts).toBe(1));
+    await eventually(async () =>
+      expect((await call('GET', `/webhooks/${id}/deliveries?status=pending`)).body['data'][0]?.attempts).toBe(1),
+    );
     for (let i = 0; i < 40 && !(await call('GET', `/webhooks/${id}`)).body['paused']; i++) {
       clock += 2 * HOUR;
       await notifier.worker.runAll();
@@ -122,7 +172,10 @@ describe('outbound webhooks (memory bus, PGlite)', () => {
     const paused = (await call('GET', `/webhooks/${id}`)).body;
     expect(paused['paused']).toBe(true);
     expect(paused['pausedReason']).toMatch(/failed for 2\d(\.\d)? h, last: ECONNREFUSED/);
-    const failed = (await call('GET', `/webhooks/${id}/deliveries?status=failed`)).body['data'] as Record<string, number>[];
+    const failed = (await call('GET', `/webhooks/${id}/deliveries?status=failed`)).body['data'] as Record<
+      string,
+      number
+    >[];
     expect(failed).toHaveLength(1);
     expect(failed[0]?.['attempts']).toBeGreaterThan(10);
 
@@ -132,7 +185,9 @@ describe('outbound webhooks (memory bus, PGlite)', () => {
     expect(receiver.received).toHaveLength(0);
     const resumed = await call('POST', `/webhooks/${id}/resume`);
     expect(resumed.body).toMatchObject({ paused: false, requeued: 1 });
-    await eventually(() => expect(receiver.received.map((r) => (r.body.payload as { fillId: string }).fillId)).toEqual(['fill-5', 'fill-6']));
+    await eventually(() =>
+      expect(receiver.received.map((r) => (r.body.payload as { fillId: string }).fillId)).toEqual(['fill-5', 'fill-6']),
+    );
   });
 
   it('holds deliveries while an operator has paused the subscription, then sends them in order', async () => {
@@ -141,15 +196,21 @@ describe('outbound webhooks (memory bus, PGlite)', () => {
     expect(paused.body).toMatchObject({ paused: true, pausedReason: 'receiver maintenance' });
     await fill(7);
     await fill(8);
-    await eventually(async () => expect((await call('GET', `/webhooks/${id}/deliveries?status=pending`)).body['total']).toBe(2));
+    await eventually(async () =>
+      expect((await call('GET', `/webhooks/${id}/deliveries?status=pending`)).body['total']).toBe(2),
+    );
     await notifier.worker.runAll();
     expect(receiver.received).toHaveLength(0);
     expect((await call('POST', `/webhooks/${id}/resume`)).body).toMatchObject({ paused: false, requeued: 0 });
-    await eventually(() => expect(receiver.received.map((r) => (r.body.payload as { fillId: string }).fillId)).toEqual(['fill-7', 'fill-8']));
+    await eventually(() =>
+      expect(receiver.received.map((r) => (r.body.payload as { fillId: string }).fillId)).toEqual(['fill-7', 'fill-8']),
+    );
   });
 
   it('redelivers a delivered event under its delivery id', async () => {
-    const [latest] = (await call('GET', `/webhooks/${id}/deliveries?status=delivered&limit=1`)).body['data'] as { id: string }[];
+    const [latest] = (await call('GET', `/webhooks/${id}/deliveries?status=delivered&limit=1`)).body['data'] as {
+      id: string;
+    }[];
     receiver.received.length = 0;
     expect((await call('POST', `/webhooks/${id}/deliveries/${latest?.id}/redeliver`)).status).toBe(202);
     await eventually(() => expect(receiver.received.map((r) => r.deliveryId)).toEqual([latest?.id]));

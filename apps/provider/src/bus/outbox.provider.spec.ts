@@ -37,11 +37,17 @@ async function orderCreations(bus: FlakyBus) {
   return {
     received,
     clientOrderIds: () => received.map((e) => e.payload.clientOrderId),
-    until: (n: number) => (received.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
+    until: (n: number) =>
+      received.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })),
   };
 }
 
-async function call(h: Harness, method: string, path: string, body?: unknown): Promise<{ status: number; body: Loose }> {
+async function call(
+  h: Harness,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Loose }> {
   const res = await fetch(`${h.baseUrl}${path}`, {
     method,
     headers: { ...h.auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -51,7 +57,15 @@ async function call(h: Harness, method: string, path: string, body?: unknown): P
 }
 
 const placeMarket = (h: Harness, clientOrderId: string) =>
-  call(h, 'POST', '/api/orders', { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001', connectorType: 'sim', marketType: 'spot', clientOrderId });
+  call(h, 'POST', '/api/orders', {
+    symbol: 'BTCUSDT',
+    side: 'BUY',
+    type: 'MARKET',
+    quantity: '0.001',
+    connectorType: 'sim',
+    marketType: 'spot',
+    clientOrderId,
+  });
 
 describe('orders placed while the bus is down', () => {
   it('reach every subscriber once the bus is back, in the order they were placed, each once', async () => {
@@ -64,7 +78,8 @@ describe('orders placed while the bus is down', () => {
 
       bus.down();
       const during = Array.from({ length: 8 }, (_, i) => `down-${i}`);
-      for (const cid of during) expect((await placeMarket(h, cid)).body).toMatchObject({ clientOrderId: cid, status: 'FILLED' });
+      for (const cid of during)
+        expect((await placeMarket(h, cid)).body).toMatchObject({ clientOrderId: cid, status: 'FILLED' });
       await h.provider.orders.idle();
       const ready = await call(h, 'GET', '/health/ready');
       expect(ready.status).toBe(503);

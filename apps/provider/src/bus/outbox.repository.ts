@@ -28,7 +28,10 @@ export interface EventOutboxRepository {
   keepValid<T>(rows: readonly OutboxRow[], parse: (row: OutboxRow) => T): Promise<T[]>;
 }
 
-export function createEventOutboxRepository(prisma: PrismaClient, quarantine: Quarantine = createQuarantine({ prisma, app: 'provider' })): EventOutboxRepository {
+export function createEventOutboxRepository(
+  prisma: PrismaClient,
+  quarantine: Quarantine = createQuarantine({ prisma, app: 'provider' }),
+): EventOutboxRepository {
   return {
     async append(envelopes, now) {
       if (envelopes.length === 0) return 0;
@@ -37,7 +40,11 @@ export function createEventOutboxRepository(prisma: PrismaClient, quarantine: Qu
       return (await prisma.eventOutbox.createMany({ data, skipDuplicates: true })).count;
     },
     oldest(limit) {
-      return prisma.eventOutbox.findMany({ select: { seq: true, eventId: true, envelope: true }, orderBy: { seq: 'asc' }, take: limit });
+      return prisma.eventOutbox.findMany({
+        select: { seq: true, eventId: true, envelope: true },
+        orderBy: { seq: 'asc' },
+        take: limit,
+      });
     },
     async remove(seqs) {
       if (seqs.length === 0) return 0;

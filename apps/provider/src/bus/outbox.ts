@@ -151,7 +151,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         return;
       }
       // Never publishable (e.g. the catalog changed since it was stored): moved aside, not lost, not blocking.
-      const valid = await deps.store.keepValid(rows, (row) => ({ seq: row.seq, env: parseEnvelope(JSON.parse(row.envelope)) }));
+      const valid = await deps.store.keepValid(rows, (row) => ({
+        seq: row.seq,
+        env: parseEnvelope(JSON.parse(row.envelope)),
+      }));
       depth = Math.max(0, depth - (rows.length - valid.length));
       const done: bigint[] = [];
       try {

@@ -62,9 +62,11 @@ async function started(bus: FlakyBus, opts: { lost?: string[]; outbox?: EventOut
   return { publisher, clock };
 }
 
-const emitAccount = (p: OutboxEventPublisher, eventId: string): void => p.emit('PROVIDER_ACCOUNT_EVENT', ACCOUNT, { eventId });
+const emitAccount = (p: OutboxEventPublisher, eventId: string): void =>
+  p.emit('PROVIDER_ACCOUNT_EVENT', ACCOUNT, { eventId });
 const ids = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
-const outboxIds = async (): Promise<string[]> => (await db.prisma.eventOutbox.findMany({ orderBy: { seq: 'asc' } })).map((r) => r.eventId);
+const outboxIds = async (): Promise<string[]> =>
+  (await db.prisma.eventOutbox.findMany({ orderBy: { seq: 'asc' } })).map((r) => r.eventId);
 
 describe('the event publisher with its outbox', () => {
   it('publishes straight to the bus when it is connected, writing nothing to the outbox', async () => {
@@ -182,7 +184,13 @@ describe('the event publisher with its outbox', () => {
 
     const second = createFlakyBus();
     const clock = manualClock();
-    const publisher = createEventPublisher({ bus: second, outbox: store, logger, key: 'provider', schedule: clock.schedule });
+    const publisher = createEventPublisher({
+      bus: second,
+      outbox: store,
+      logger,
+      key: 'provider',
+      schedule: clock.schedule,
+    });
     // Emitted before start has looked at the outbox: it waits behind what is there.
     emitAccount(publisher, 'early');
     await publisher.start();
@@ -209,7 +217,10 @@ describe('the event publisher with its outbox', () => {
     const bus = createFlakyBus();
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow: EventOutboxRepository = { ...store, append: async (envs, now) => (await gate, store.append(envs, now)) };
+    const slow: EventOutboxRepository = {
+      ...store,
+      append: async (envs, now) => (await gate, store.append(envs, now)),
+    };
     const { publisher } = await started(bus, { outbox: slow });
     bus.down();
     emitAccount(publisher, 'slow');

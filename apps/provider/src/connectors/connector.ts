@@ -1,5 +1,22 @@
-import type { ConnectorType, ExchangeConnectorStatus, MarketType, OrderSide, OrderStatus, OrderType, TimeInForce } from '@barfinex/enums';
-import type { Asset, Candle, Instrument, OrderBook, Position, Reconciliation, SymbolPrice, Trade } from '@barfinex/contracts';
+import type {
+  ConnectorType,
+  ExchangeConnectorStatus,
+  MarketType,
+  OrderSide,
+  OrderStatus,
+  OrderType,
+  TimeInForce,
+} from '@barfinex/enums';
+import type {
+  Asset,
+  Candle,
+  Instrument,
+  OrderBook,
+  Position,
+  Reconciliation,
+  SymbolPrice,
+  Trade,
+} from '@barfinex/contracts';
 import type { TimeFrame } from '@barfinex/enums';
 
 /**
@@ -84,7 +101,10 @@ export interface ConnectorEvents {
   onTicker(market: MarketType, ticker: SymbolPrice): void;
   onOrderUpdate(market: MarketType, order: VenueOrderState): void;
   onFill(market: MarketType, fill: VenueFill): void;
-  onAccountChange(market: MarketType, change: { eventType: string; time: number; details: Record<string, unknown> }): void;
+  onAccountChange(
+    market: MarketType,
+    change: { eventType: string; time: number; details: Record<string, unknown> },
+  ): void;
   /**
    * Aligns the database with the venue (open orders, fills, positions). Venue connectors call it
    * on start and after every user-stream reconnect, and accept orders only once it succeeded.

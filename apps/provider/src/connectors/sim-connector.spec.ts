@@ -3,7 +3,14 @@ import pino from 'pino';
 import { createSimConnector } from './sim-connector';
 import type { SimStateStore } from './sim-snapshot.store';
 
-const quiet = { onTrade: () => undefined, onOrderBook: () => undefined, onTicker: () => undefined, onOrderUpdate: () => undefined, onFill: () => undefined, onAccountChange: () => undefined };
+const quiet = {
+  onTrade: () => undefined,
+  onOrderBook: () => undefined,
+  onTicker: () => undefined,
+  onOrderUpdate: () => undefined,
+  onFill: () => undefined,
+  onAccountChange: () => undefined,
+};
 
 /** A store that keeps nothing and fails the writes it is told to. */
 function scriptedStore() {
@@ -30,7 +37,6 @@ afterEach(() => {
 });
 
 describe('sim connector when saving its state fails', () => {
-
   it('answers an accepted order and saves it on the next tick of a paused market', async () => {
     const s = scriptedStore();
     const tickMs = 1_000;
@@ -47,7 +53,13 @@ describe('sim connector when saving its state fails', () => {
     await sim.start(quiet);
     try {
       s.outcomes.push('fail');
-      const placed = await sim.placeOrder('spot', { clientOrderId: 'c-1', symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001' });
+      const placed = await sim.placeOrder('spot', {
+        clientOrderId: 'c-1',
+        symbol: 'BTCUSDT',
+        side: 'BUY',
+        type: 'MARKET',
+        quantity: '0.001',
+      });
       expect(placed.order).toMatchObject({ clientOrderId: 'c-1', status: 'FILLED', externalId: expect.any(String) });
       expect(placed.fills.length).toBeGreaterThan(0);
       expect(s.saves).toEqual(['fail']);
@@ -77,7 +89,14 @@ describe('sim connector when saving its state fails', () => {
     await sim.start(quiet);
     try {
       s.outcomes.push('fail', 'fail');
-      const resting = await sim.placeOrder('spot', { clientOrderId: 'c-2', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.001', price: '10000' });
+      const resting = await sim.placeOrder('spot', {
+        clientOrderId: 'c-2',
+        symbol: 'BTCUSDT',
+        side: 'BUY',
+        type: 'LIMIT',
+        quantity: '0.001',
+        price: '10000',
+      });
       expect(resting.order.status).toBe('NEW');
       await jest.advanceTimersByTimeAsync(1_000);
       await jest.advanceTimersByTimeAsync(1_000);
@@ -89,11 +108,19 @@ describe('sim connector when saving its state fails', () => {
 });
 
 describe('sim connector candle history', () => {
-
   it('joins history to the market where start() sets it live, and stores that start on the first tick', async () => {
     const s = scriptedStore();
     let wall = Date.UTC(2026, 10, 24, 5, 53, 40);
-    const sim = await createSimConnector({ prisma: {} as PrismaClient, seed: 7, symbols: ['BTCUSDT'], tickMs: 1_000, autostart: true, logger: pino({ level: 'silent' }), now: () => wall, createStore: () => s.store });
+    const sim = await createSimConnector({
+      prisma: {} as PrismaClient,
+      seed: 7,
+      symbols: ['BTCUSDT'],
+      tickMs: 1_000,
+      autostart: true,
+      logger: pino({ level: 'silent' }),
+      now: () => wall,
+      createStore: () => s.store,
+    });
     // Starting the other parts took a while: the market goes live at 05:55:12, at its starting price.
     wall = Date.UTC(2026, 10, 24, 5, 55, 12);
     await sim.start(quiet);
@@ -105,7 +132,9 @@ describe('sim connector candle history', () => {
       expect(bars).toHaveLength(4 + 60 + 55);
       expect(bars.at(-1)?.time).toBe(Date.UTC(2026, 10, 24, 5, 54));
       expect(Number(bars.at(-1)?.close)).toBe(Number(startPrice));
-      await expect(sim.candles?.('spot', 'NOPEUSDT', 'min1', wall - 3_600_000, wall)).rejects.toMatchObject({ code: 'UNKNOWN_SYMBOL' });
+      await expect(sim.candles?.('spot', 'NOPEUSDT', 'min1', wall - 3_600_000, wall)).rejects.toMatchObject({
+        code: 'UNKNOWN_SYMBOL',
+      });
 
       sim.exchange.pause();
       await jest.advanceTimersByTimeAsync(1_000);

@@ -4,7 +4,15 @@ import { isFinalOrderStatus } from '@barfinex/enums';
 import type { ExchangeConnectorStatus, MarketType } from '@barfinex/enums';
 import type { Logger } from 'pino';
 import { VenueRejectError } from './connector';
-import type { AccountSnapshot, ConnectorEvents, ExchangeConnector, VenueFill, VenueOpenOrder, VenueOrderRequest, VenueOrderState } from './connector';
+import type {
+  AccountSnapshot,
+  ConnectorEvents,
+  ExchangeConnector,
+  VenueFill,
+  VenueOpenOrder,
+  VenueOrderRequest,
+  VenueOrderState,
+} from './connector';
 import { DEFAULT_SIM_SYMBOLS, SimRejectError, createSimClock, createSimExchange } from './sim';
 import type { SimExchange, SimFill, SimMarketType, SimOrder, SimOrderBook } from './sim';
 import { createSimStateStore } from './sim-snapshot.store';
@@ -15,7 +23,16 @@ import type { SimHistory } from '../areas/backfill/sim-history';
 const ACCOUNT = 'main';
 const MARKETS: readonly SimMarketType[] = ['spot', 'futures'];
 /** Rejections caused by the request itself: nothing about the account made them happen. */
-const INVALID_REQUEST = new Set(['UNKNOWN_SYMBOL', 'UNKNOWN_MARKET', 'INVALID_ORDER', 'PRICE_FILTER', 'LOT_SIZE', 'MIN_NOTIONAL', 'INVALID_ARGUMENT', 'INVALID_LEVERAGE']);
+const INVALID_REQUEST = new Set([
+  'UNKNOWN_SYMBOL',
+  'UNKNOWN_MARKET',
+  'INVALID_ORDER',
+  'PRICE_FILTER',
+  'LOT_SIZE',
+  'MIN_NOTIONAL',
+  'INVALID_ARGUMENT',
+  'INVALID_LEVERAGE',
+]);
 
 export interface SimConnectorOptions {
   prisma: PrismaClient;
@@ -42,7 +59,9 @@ export function toVenueState(order: SimOrder): VenueOrderState {
     ...(order.avgPrice !== null ? { averagePrice: order.avgPrice } : {}),
     ...(order.price !== null ? { price: order.price } : {}),
     ...(order.stopPrice !== null ? { stopPrice: order.stopPrice } : {}),
-    ...(order.reason !== null && (order.status === 'REJECTED' || order.status === 'EXPIRED') ? { rejectReason: order.reason } : {}),
+    ...(order.reason !== null && (order.status === 'REJECTED' || order.status === 'EXPIRED')
+      ? { rejectReason: order.reason }
+      : {}),
     fee: order.commission,
     feeAsset: order.commissionAsset,
     updatedAt: order.updatedAt,
@@ -50,7 +69,14 @@ export function toVenueState(order: SimOrder): VenueOrderState {
 }
 
 function toVenueOpenOrder(order: SimOrder): VenueOpenOrder {
-  return { ...toVenueState(order), side: order.side, type: order.type, quantity: order.quantity, timeInForce: order.timeInForce, createdAt: order.createdAt };
+  return {
+    ...toVenueState(order),
+    side: order.side,
+    type: order.type,
+    quantity: order.quantity,
+    timeInForce: order.timeInForce,
+    createdAt: order.createdAt,
+  };
 }
 
 function toVenueFill(fill: SimFill): VenueFill {
@@ -104,7 +130,15 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
     clock,
     sink: {
       onTrade: (t) => {
-        if (streams(t.marketType, t.symbol)) events?.onTrade(t.marketType, { id: String(t.id), time: t.time, symbol: t.symbol, price: t.price, volume: t.volume, side: t.side });
+        if (streams(t.marketType, t.symbol))
+          events?.onTrade(t.marketType, {
+            id: String(t.id),
+            time: t.time,
+            symbol: t.symbol,
+            price: t.price,
+            volume: t.volume,
+            side: t.side,
+          });
       },
       onBook: (b) => {
         if (streams(b.marketType, b.symbol)) events?.onOrderBook(b.marketType, toBook(b));
@@ -120,12 +154,25 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
       onFill: (f) => {
         if (f.clientOrderId !== placing) events?.onFill(f.marketType, toVenueFill(f));
       },
-      onBalance: (b) => events?.onAccountChange(b.marketType, { eventType: 'BALANCE_UPDATE', time: clock.now(), details: { asset: b.asset, free: b.free, locked: b.locked, total: b.total } }),
+      onBalance: (b) =>
+        events?.onAccountChange(b.marketType, {
+          eventType: 'BALANCE_UPDATE',
+          time: clock.now(),
+          details: { asset: b.asset, free: b.free, locked: b.locked, total: b.total },
+        }),
       onPosition: (p) =>
         events?.onAccountChange('futures', {
           eventType: 'ACCOUNT_UPDATE',
           time: clock.now(),
-          details: { symbol: p.symbol, side: p.side, quantity: p.quantity, entryPrice: p.entryPrice, unrealizedPnl: p.unrealizedPnl, realizedPnl: p.realizedPnl, leverage: p.leverage },
+          details: {
+            symbol: p.symbol,
+            side: p.side,
+            quantity: p.quantity,
+            entryPrice: p.entryPrice,
+            unrealizedPnl: p.unrealizedPnl,
+            realizedPnl: p.realizedPnl,
+            leverage: p.leverage,
+          },
         }),
       onError: (err) => options.logger.error({ err }, 'simulator sink failed'),
     },
@@ -136,13 +183,20 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
     key: `sim:${options.seed}`,
     exchange,
     ...(options.marketPersistMs !== undefined ? { marketIntervalMs: options.marketPersistMs } : {}),
-    onQuarantine: (records) => options.logger.error({ records: records.map(({ value: _v, ...r }) => r) }, 'stored simulator state failed validation: moved to quarantined_records, starting without it'),
+    onQuarantine: (records) =>
+      options.logger.error(
+        { records: records.map(({ value: _v, ...r }) => r) },
+        'stored simulator state failed validation: moved to quarantined_records, starting without it',
+      ),
   });
   const loaded = await store.load();
   if (loaded !== 'none') {
     // Time moved on while the provider was down; the market resumes from now without replaying the gap.
     if (!exchange.isPaused() && wall() > exchange.now()) clock.set(wall());
-    options.logger.info({ time: exchange.now(), paused: exchange.isPaused(), from: loaded }, 'simulator state restored');
+    options.logger.info(
+      { time: exchange.now(), paused: exchange.isPaused(), from: loaded },
+      'simulator state restored',
+    );
   }
 
   /**
@@ -235,7 +289,10 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
         try {
           await handlers.reconcile?.(m);
         } catch (err) {
-          options.logger.error({ err, market: m }, 'simulator orders not reconciled at start; the periodic run retries');
+          options.logger.error(
+            { err, market: m },
+            'simulator orders not reconciled at start; the periodic run retries',
+          );
         }
       }
       timer = setInterval(() => {
@@ -276,12 +333,18 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
         placing = undefined;
       }
       await saveAccepted();
-      if (result.order.status === 'REJECTED') throw new VenueRejectError(result.order.reason ?? 'REJECTED', result.order.reason ?? 'rejected by the simulator', false);
+      if (result.order.status === 'REJECTED')
+        throw new VenueRejectError(
+          result.order.reason ?? 'REJECTED',
+          result.order.reason ?? 'rejected by the simulator',
+          false,
+        );
       return { order: toVenueState(result.order), fills: result.fills.map(toVenueFill) };
     },
     async cancelOrder(market, clientOrderId) {
       const order = exchange.getOrderByClientId(ACCOUNT, clientOrderId);
-      if (!order) throw new VenueRejectError('UNKNOWN_ORDER', `order ${clientOrderId} is unknown to the simulator`, false);
+      if (!order)
+        throw new VenueRejectError('UNKNOWN_ORDER', `order ${clientOrderId} is unknown to the simulator`, false);
       // Closed here before the caller heard of it (filled, expired): its final state is the answer.
       if (isFinalOrderStatus(order.status)) return toVenueState(order);
       let canceled;
@@ -305,7 +368,14 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
     },
     async account(market): Promise<AccountSnapshot> {
       const m = asSimMarket(market);
-      const assets = exchange.balances(ACCOUNT, m).map((b) => ({ connectorType: 'sim' as const, marketType: m, symbol: b.asset, walletBalance: b.total, availableBalance: b.free, lockedBalance: b.locked }));
+      const assets = exchange.balances(ACCOUNT, m).map((b) => ({
+        connectorType: 'sim' as const,
+        marketType: m,
+        symbol: b.asset,
+        walletBalance: b.total,
+        availableBalance: b.free,
+        lockedBalance: b.locked,
+      }));
       const positions =
         m === 'futures'
           ? exchange
@@ -354,7 +424,9 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
         return undefined;
       }
     },
-    subscriptions: (market) => ({ symbols: market === 'spot' || market === 'futures' ? [...(streamed.get(market) ?? [])].sort() : [] }),
+    subscriptions: (market) => ({
+      symbols: market === 'spot' || market === 'futures' ? [...(streamed.get(market) ?? [])].sort() : [],
+    }),
     async setSubscriptions(market, list) {
       streamed.set(asSimMarket(market), new Set(list));
     },

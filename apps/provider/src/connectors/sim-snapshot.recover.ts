@@ -20,7 +20,10 @@ const reasonOf = (err: unknown): string => (err instanceof Error ? err.message :
  * `restore` throws on a refused state and changes nothing then. Returns the parts left out, each
  * with why, for the caller to quarantine; empty when everything restored.
  */
-export function restoreBestEffort(parts: ReadonlyMap<string, unknown>, restore: (kept: ReadonlyMap<string, unknown>) => void): RefusedPart[] {
+export function restoreBestEffort(
+  parts: ReadonlyMap<string, unknown>,
+  restore: (kept: ReadonlyMap<string, unknown>) => void,
+): RefusedPart[] {
   const attempt = (left: ReadonlySet<string>): string | null => {
     try {
       restore(new Map([...parts].filter(([name]) => !left.has(name))));
@@ -36,13 +39,20 @@ export function restoreBestEffort(parts: ReadonlyMap<string, unknown>, restore: 
   const invalidMarkets = new Map<string, string>();
   for (const name of markets) {
     const parsed = SimMarketPartSchema.safeParse(parts.get(name));
-    if (!parsed.success) invalidMarkets.set(name, `${name} does not match the schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      invalidMarkets.set(
+        name,
+        `${name} does not match the schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
   }
   if (invalidMarkets.size > 0 && attempt(new Set(invalidMarkets.keys())) === null) {
     return [...invalidMarkets].map(([part, reason]) => ({ part, reason }));
   }
   if (markets.length > 0 && attempt(new Set(markets)) === null) {
-    return markets.map((part) => ({ part, reason: invalidMarkets.get(part) ?? `left out with the other market parts: ${firstReason}` }));
+    return markets.map((part) => ({
+      part,
+      reason: invalidMarkets.get(part) ?? `left out with the other market parts: ${firstReason}`,
+    }));
   }
   return [...parts.keys()].map((part) => ({ part, reason: invalidMarkets.get(part) ?? firstReason }));
 }

@@ -21,7 +21,9 @@ export function storeSuite(getPrisma: () => PrismaClient): void {
   const storeFor = (ex: SimExchange, prisma: PrismaClient = getPrisma()) =>
     createSimStateStore({ prisma, key, exchange: ex, now: () => wall, marketIntervalMs: 5_000 });
   const parts = async () =>
-    (await getPrisma().simStatePart.findMany({ where: { exchangeKey: key }, select: { part: true } })).map((r) => r.part).sort();
+    (await getPrisma().simStatePart.findMany({ where: { exchangeKey: key }, select: { part: true } }))
+      .map((r) => r.part)
+      .sort();
   async function reloaded(): Promise<SimExchange> {
     const ex = exchange();
     expect(await storeFor(ex).load()).toBe('parts');
@@ -71,7 +73,9 @@ export function storeSuite(getPrisma: () => PrismaClient): void {
     expect(back.accounts).toEqual(live.accounts);
     expect(back.seq).toEqual(live.seq);
     expect(back.closed).toEqual(live.closed);
-    expect(back.symbols.map(({ markets, ...s }) => ({ ...s, markets: markets.map((m) => [m.lastPrice, m.tradeSeq]) }))).toEqual(
+    expect(
+      back.symbols.map(({ markets, ...s }) => ({ ...s, markets: markets.map((m) => [m.lastPrice, m.tradeSeq]) })),
+    ).toEqual(
       live.symbols.map(({ markets, ...s }) => ({ ...s, markets: markets.map((m) => [m.lastPrice, m.tradeSeq]) })),
     );
   });
@@ -104,8 +108,17 @@ export function storeSuite(getPrisma: () => PrismaClient): void {
 
     // What an older version wrote: a core without the live start and the symbols' start prices.
     const where = { exchangeKey_part: { exchangeKey: key, part: 'core' } };
-    const { startedAt: _startedAt, symbols, ...older } = (await getPrisma().simStatePart.findUniqueOrThrow({ where })).value as Record<string, unknown> & { symbols: Record<string, unknown>[] };
-    await getPrisma().simStatePart.update({ where, data: { value: { ...older, symbols: symbols.map(({ startPrice: _p, ...s }) => s) } as object } });
+    const {
+      startedAt: _startedAt,
+      symbols,
+      ...older
+    } = (await getPrisma().simStatePart.findUniqueOrThrow({ where })).value as Record<string, unknown> & {
+      symbols: Record<string, unknown>[];
+    };
+    await getPrisma().simStatePart.update({
+      where,
+      data: { value: { ...older, symbols: symbols.map(({ startPrice: _p, ...s }) => s) } as object },
+    });
     const old = exchange();
     const oldStore = storeFor(old);
     expect(await oldStore.load()).toBe('parts');
@@ -117,8 +130,15 @@ export function storeSuite(getPrisma: () => PrismaClient): void {
     });
     expect(old.markLive()).toBe(false);
     await oldStore.save();
-    const stored = (await getPrisma().simStatePart.findUniqueOrThrow({ where })).value as { startedAt?: number; symbols: { startPrice?: string }[] };
-    expect([stored.startedAt, ...stored.symbols.map((s) => s.startPrice)]).toEqual([snap.time, derived.TESTUSDT.price, derived.OTHERUSDT.price]);
+    const stored = (await getPrisma().simStatePart.findUniqueOrThrow({ where })).value as {
+      startedAt?: number;
+      symbols: { startPrice?: string }[];
+    };
+    expect([stored.startedAt, ...stored.symbols.map((s) => s.startPrice)]).toEqual([
+      snap.time,
+      derived.TESTUSDT.price,
+      derived.OTHERUSDT.price,
+    ]);
     const again = await reloaded();
     expect({ TESTUSDT: again.liveStart('TESTUSDT'), OTHERUSDT: again.liveStart('OTHERUSDT') }).toEqual(derived);
     expect(again.snapshot()).toEqual(old.snapshot());

@@ -27,11 +27,26 @@ describe('sim connector start', () => {
     await db.close();
   });
 
-  const quiet = { onTrade: () => undefined, onOrderBook: () => undefined, onTicker: () => undefined, onOrderUpdate: () => undefined, onFill: () => undefined, onAccountChange: () => undefined };
+  const quiet = {
+    onTrade: () => undefined,
+    onOrderBook: () => undefined,
+    onTicker: () => undefined,
+    onOrderUpdate: () => undefined,
+    onFill: () => undefined,
+    onAccountChange: () => undefined,
+  };
 
   it('starts a running market at the wall clock, not at the time it was created', async () => {
     let wall = Date.UTC(2026, 0, 5);
-    const sim = await createSimConnector({ prisma: db.prisma, seed: 7, symbols: ['BTCUSDT'], tickMs: 3_600_000, autostart: true, logger: pino({ level: 'silent' }), now: () => wall });
+    const sim = await createSimConnector({
+      prisma: db.prisma,
+      seed: 7,
+      symbols: ['BTCUSDT'],
+      tickMs: 3_600_000,
+      autostart: true,
+      logger: pino({ level: 'silent' }),
+      now: () => wall,
+    });
     wall += 1_500;
     await sim.start(quiet);
     try {
@@ -46,10 +61,19 @@ describe('sim connector start', () => {
     const liveStart = Date.UTC(2026, 10, 24, 5, 55, 12, 345);
     const [from, to] = [Date.parse('2026-11-20T00:00:00Z'), Date.parse('2026-11-24T05:00:00Z')];
     let wall = liveStart;
-    const bars = (sim: SimConnector) => sim.candles?.('spot', 'BTCUSDT', 'min1', from, to + 4 * HOUR) ?? Promise.reject(new Error('no history'));
+    const bars = (sim: SimConnector) =>
+      sim.candles?.('spot', 'BTCUSDT', 'min1', from, to + 4 * HOUR) ?? Promise.reject(new Error('no history'));
     /** A started connector on the shared database; `use` runs the market and stops it (which stores the state) whatever happens. */
     async function session<T>(seed: number, use: (sim: SimConnector) => Promise<T>): Promise<T> {
-      const sim = await createSimConnector({ prisma: db.prisma, seed, symbols: ['BTCUSDT'], tickMs: 3_600_000, autostart: true, logger: pino({ level: 'silent' }), now: () => wall });
+      const sim = await createSimConnector({
+        prisma: db.prisma,
+        seed,
+        symbols: ['BTCUSDT'],
+        tickMs: 3_600_000,
+        autostart: true,
+        logger: pino({ level: 'silent' }),
+        now: () => wall,
+      });
       await sim.start(quiet);
       try {
         return await use(sim);
@@ -93,8 +117,17 @@ describe('sim connector start', () => {
         return { time: wall, price: centre(sim) };
       });
       const where = { exchangeKey_part: { exchangeKey: 'sim:9', part: 'core' } };
-      const { startedAt: _startedAt, symbols, ...older } = (await db.prisma.simStatePart.findUniqueOrThrow({ where })).value as Record<string, unknown> & { symbols: Record<string, unknown>[] };
-      await db.prisma.simStatePart.update({ where, data: { value: { ...older, symbols: symbols.map(({ startPrice: _p, ...s }) => s) } as object } });
+      const {
+        startedAt: _startedAt,
+        symbols,
+        ...older
+      } = (await db.prisma.simStatePart.findUniqueOrThrow({ where })).value as Record<string, unknown> & {
+        symbols: Record<string, unknown>[];
+      };
+      await db.prisma.simStatePart.update({
+        where,
+        data: { value: { ...older, symbols: symbols.map(({ startPrice: _p, ...s }) => s) } as object },
+      });
 
       wall += HOUR;
       const derived = await session(9, async (sim) => {

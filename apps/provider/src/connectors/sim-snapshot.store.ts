@@ -138,7 +138,12 @@ export function createSimStateStore(deps: SimStateStoreDeps) {
       if (refused.length > 0) {
         const names = refused.map((r) => r.part);
         await quarantine(
-          refused.map((r) => ({ source: 'sim_state_parts', key: `${deps.key}/${r.part}`, reason: r.reason, value: parts.get(r.part) })),
+          refused.map((r) => ({
+            source: 'sim_state_parts',
+            key: `${deps.key}/${r.part}`,
+            reason: r.reason,
+            value: parts.get(r.part),
+          })),
           [deps.prisma.simStatePart.deleteMany({ where: { exchangeKey: deps.key, part: { in: names } } })],
         );
         // What is left in storage (or nothing) must be rewritten from the engine as it now is.
@@ -154,7 +159,10 @@ export function createSimStateStore(deps: SimStateStoreDeps) {
       deps.exchange.restore(legacy.value);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      await quarantine([{ source: 'key_values', key: deps.key, reason, value: legacy.value }], [deps.prisma.keyValue.delete({ where: { key: deps.key } })]);
+      await quarantine(
+        [{ source: 'key_values', key: deps.key, reason, value: legacy.value }],
+        [deps.prisma.keyValue.delete({ where: { key: deps.key } })],
+      );
       return 'none';
     }
     legacyRow = true;

@@ -23,9 +23,23 @@ let onDrain: (() => Promise<void>) | undefined;
 beforeAll(async () => {
   db = await createTestPglite();
   bus = createMemoryBus();
-  const config = loadProviderConfig({ PROVIDER_PORT: '1', PROVIDER_HOST: '127.0.0.1', PROVIDER_API_TOKEN: TEST_TOKEN, SIM_AUTOSTART: 'false', CANDLE_FLUSH_MS: '50ms' });
+  const config = loadProviderConfig({
+    PROVIDER_PORT: '1',
+    PROVIDER_HOST: '127.0.0.1',
+    PROVIDER_API_TOKEN: TEST_TOKEN,
+    SIM_AUTOSTART: 'false',
+    CANDLE_FLUSH_MS: '50ms',
+  });
   const logger = pino({ level: 'silent' });
-  sim = await createSimConnector({ prisma: db.prisma, seed: config.SIM_SEED, symbols: config.SIM_SYMBOLS, tickMs: 60_000, autostart: false, logger, now: () => Date.UTC(2026, 0, 5) });
+  sim = await createSimConnector({
+    prisma: db.prisma,
+    seed: config.SIM_SEED,
+    symbols: config.SIM_SYMBOLS,
+    tickMs: 60_000,
+    autostart: false,
+    logger,
+    now: () => Date.UTC(2026, 0, 5),
+  });
   provider = createProvider({
     config: { ...config, PROVIDER_PORT: 0 },
     logger,
@@ -50,8 +64,18 @@ afterAll(async () => {
 });
 
 async function post(path: string, body: unknown) {
-  const res = await fetch(`${baseUrl}/api/connectors/sim/${path}`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as { time: number; error?: { code: string; message: string; details?: Record<string, unknown> } } };
+  const res = await fetch(`${baseUrl}/api/connectors/sim/${path}`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      time: number;
+      error?: { code: string; message: string; details?: Record<string, unknown> };
+    },
+  };
 }
 
 describe('sim control routes cannot exhaust or freeze the provider', () => {

@@ -18,7 +18,9 @@ export function registerSimRoutes(t: TypedRouter, deps: SimRoutesDeps): void {
   const status = () => {
     const prices: Record<string, Record<string, string>> = {};
     for (const market of deps.sim.markets) {
-      prices[market] = Object.fromEntries(deps.sim.instruments(market).map((i) => [i.symbol, deps.sim.lastPrice(market, i.symbol) ?? '0']));
+      prices[market] = Object.fromEntries(
+        deps.sim.instruments(market).map((i) => [i.symbol, deps.sim.lastPrice(market, i.symbol) ?? '0']),
+      );
     }
     return { paused: ex.isPaused(), time: ex.now(), prices };
   };
@@ -34,7 +36,9 @@ export function registerSimRoutes(t: TypedRouter, deps: SimRoutesDeps): void {
   };
   t.add(r.simStatus, () => status());
   t.add(r.simPrice, ({ body }) => guarded(() => ex.setPrice(body.symbol, body.price)));
-  t.add(r.simPath, ({ body }) => guarded(() => ex.pushPricePath(body.symbol, body.prices, { intervalMs: body.intervalMs })));
+  t.add(r.simPath, ({ body }) =>
+    guarded(() => ex.pushPricePath(body.symbol, body.prices, { intervalMs: body.intervalMs })),
+  );
   t.add(r.simPause, () => guarded(() => ex.pause()));
   t.add(r.simResume, () => guarded(() => ex.resume()));
   t.add(r.simStep, ({ body }) => guarded(() => stepper.step(body.ms)));

@@ -8,12 +8,16 @@ import fc from 'fast-check';
 export type JsonModel = string | number | boolean | null | { raw: string } | JsonModel[] | { [key: string]: JsonModel };
 type Schema = Record<string, unknown>;
 
-export const isRaw = (v: unknown): v is { raw: string } => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && 'raw' in v;
+export const isRaw = (v: unknown): v is { raw: string } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && 'raw' in v;
 
 export function toJsonText(value: JsonModel): string {
   if (isRaw(value)) return value.raw;
   if (Array.isArray(value)) return `[${value.map(toJsonText).join(',')}]`;
-  if (typeof value === 'object' && value !== null) return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${toJsonText(v)}`).join(',')}}`;
+  if (typeof value === 'object' && value !== null)
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}:${toJsonText(v)}`)
+      .join(',')}}`;
   // JSON.stringify escapes NUL and unpaired surrogates (`"\ud800"`), as a hostile client would send them.
   return JSON.stringify(value);
 }
@@ -24,13 +28,43 @@ const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
 const POISON = ['\u0000', 'BTC\u0000USDT', '\ud800', 'a\udfffb', '\udc00\ud800'];
 
 /** Texts for path segments, query values and JSON strings. */
-export const HOSTILE_TEXT = [...POISON, '', ' ', '../..', '%', '%00', 'Infinity', 'NaN', '-1', '1e400', '9007199254740993', '1'.repeat(40), '0x1F', '🚀', '\u202e', 'null', '__proto__', 'constructor', "' OR 1=1 --", 'é'];
+export const HOSTILE_TEXT = [
+  ...POISON,
+  '',
+  ' ',
+  '../..',
+  '%',
+  '%00',
+  'Infinity',
+  'NaN',
+  '-1',
+  '1e400',
+  '9007199254740993',
+  '1'.repeat(40),
+  '0x1F',
+  '🚀',
+  '\u202e',
+  'null',
+  '__proto__',
+  'constructor',
+  "' OR 1=1 --",
+  'é',
+];
 
 // Already percent-encoded path segments: encoded NUL, invalid UTF-8, overlong dots, an encoded lone surrogate.
 const RAW_SEGMENTS = ['%00', 'a%00b', '%ff', '%C0%AE%C0%AE', '%2e%2e', '%ED%A0%80', '%E0%80%80', 'x'.repeat(20_000)];
 
 /** Numbers no schema here takes: beyond a double, beyond 2^53, beyond every column's precision. */
-const HUGE_NUMBERS = ['1e400', '-1e400', '1e308', '-1e308', '9007199254740993', '123456789012345678901234567890', '1e-400', '-0'];
+const HUGE_NUMBERS = [
+  '1e400',
+  '-1e400',
+  '1e308',
+  '-1e308',
+  '9007199254740993',
+  '123456789012345678901234567890',
+  '1e-400',
+  '-0',
+];
 
 /** A path segment or query value: text to encode, or bytes already encoded. */
 export type UrlPart = string | { raw: string };
@@ -50,18 +84,26 @@ function encodePart(part: UrlPart): string {
     .map((piece) => {
       if (!/^[\uD800-\uDFFF]$/u.test(piece)) return encodeURIComponent(piece);
       const u = piece.charCodeAt(0);
-      return [0xe0 | (u >> 12), 0x80 | ((u >> 6) & 0x3f), 0x80 | (u & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+      return [0xe0 | (u >> 12), 0x80 | ((u >> 6) & 0x3f), 0x80 | (u & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
     })
     .join('');
 }
 
-export function buildUrl(path: string, params: Record<string, UrlPart>, query: Record<string, UrlPart | UrlPart[]>): string {
+export function buildUrl(
+  path: string,
+  params: Record<string, UrlPart>,
+  query: Record<string, UrlPart | UrlPart[]>,
+): string {
   // A wildcard's value may span segments: its slashes stay slashes.
   const filled = path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
     const part = params[name] ?? '';
     return name === 'splat' && typeof part === 'string' ? part.split('/').map(encodePart).join('/') : encodePart(part);
   });
-  const pairs = Object.entries(query).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${encodeURIComponent(name)}=${encodePart(v)}`));
+  const pairs = Object.entries(query).flatMap(([name, value]) =>
+    (Array.isArray(value) ? value : [value]).map((v) => `${encodeURIComponent(name)}=${encodePart(v)}`),
+  );
   return pairs.length > 0 ? `${filled}?${pairs.join('&')}` : filled;
 }
 
@@ -102,7 +144,13 @@ export function resolveRef(doc: Schema, schema: unknown): Schema {
 }
 
 /** A value the schema likely accepts, so a hostile value in one field meets the others' checks. */
-export function plausible(doc: Schema, schema: unknown, sample: (name: string) => string | undefined, name = '', depth = 0): JsonModel {
+export function plausible(
+  doc: Schema,
+  schema: unknown,
+  sample: (name: string) => string | undefined,
+  name = '',
+  depth = 0,
+): JsonModel {
   const s = resolveRef(doc, schema);
   for (const key of ['example', 'const', 'default'] as const) if (s[key] !== undefined) return s[key] as JsonModel;
   if (Array.isArray(s['enum'])) return s['enum'][0] as JsonModel;
@@ -123,7 +171,11 @@ export function plausible(doc: Schema, schema: unknown, sample: (name: string) =
       if (depth > 3) return {};
       const props = (s['properties'] ?? {}) as Schema;
       const required = new Set((s['required'] ?? []) as string[]);
-      return Object.fromEntries(Object.entries(props).filter(([k]) => required.has(k)).map(([k, v]) => [k, plausible(doc, v, sample, k, depth + 1)]));
+      return Object.fromEntries(
+        Object.entries(props)
+          .filter(([k]) => required.has(k))
+          .map(([k, v]) => [k, plausible(doc, v, sample, k, depth + 1)]),
+      );
     }
     default:
       return null;

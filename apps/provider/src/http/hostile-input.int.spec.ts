@@ -26,7 +26,21 @@ interface Operation {
 }
 
 /** Values each route accepts, so a hostile value in one place meets the checks of a valid rest. */
-const VALID: Record<string, string> = { connectorType: 'sim', marketType: 'spot', symbol: 'BTCUSDT', interval: '1m', orderId: '1', sysname: 'fuzz-det', appKey: 'fuzz-app', appType: 'detector', key: 'fuzz-det', id: '1', splat: 'signals/latest', category: 'order', search: 'btc' };
+const VALID: Record<string, string> = {
+  connectorType: 'sim',
+  marketType: 'spot',
+  symbol: 'BTCUSDT',
+  interval: '1m',
+  orderId: '1',
+  sysname: 'fuzz-det',
+  appKey: 'fuzz-app',
+  appType: 'detector',
+  key: 'fuzz-det',
+  id: '1',
+  splat: 'signals/latest',
+  category: 'order',
+  search: 'btc',
+};
 
 function operations(doc: Json): Operation[] {
   const out: Operation[] = [];
@@ -68,7 +82,11 @@ function validCall(doc: Json, op: Operation): Call {
 
 function mutationArbitrary(target: Target): fc.Arbitrary<[Target, JsonModel | UrlPart | UrlPart[]]> {
   const value: fc.Arbitrary<JsonModel | UrlPart | UrlPart[]> =
-    target.in === 'path' ? hostileUrlPart : target.in === 'query' ? fc.oneof(hostileUrlPart, fc.array(hostileUrlPart, { minLength: 2, maxLength: 2 })) : hostileJson;
+    target.in === 'path'
+      ? hostileUrlPart
+      : target.in === 'query'
+        ? fc.oneof(hostileUrlPart, fc.array(hostileUrlPart, { minLength: 2, maxLength: 2 }))
+        : hostileJson;
   return value.map((v) => [target, v]);
 }
 
@@ -83,7 +101,9 @@ function applyMutation(call: Call, [target, value]: [Target, JsonModel | UrlPart
 /** A valid request with one or two hostile values put in it, so each reaches as far as it can. */
 function callArbitrary(doc: Json, op: Operation): fc.Arbitrary<Call> {
   const targets: Target[] = [
-    ...op.params.filter((p) => p.in === 'path' || p.in === 'query').map((p): Target => ({ in: p.in as 'path' | 'query', name: p.name })),
+    ...op.params
+      .filter((p) => p.in === 'path' || p.in === 'query')
+      .map((p): Target => ({ in: p.in as 'path' | 'query', name: p.name })),
     ...(op.body === undefined ? [] : bodyFields(doc, op.body).map((name): Target => ({ in: 'body', name }))),
     // Input an operation does not declare must be as harmless as what it does.
     { in: 'query', name: 'unexpected' },
@@ -91,8 +111,16 @@ function callArbitrary(doc: Json, op: Operation): fc.Arbitrary<Call> {
   ];
   const base = validCall(doc, op);
   const mutations = fc.array(fc.constantFrom(...targets).chain(mutationArbitrary), { minLength: 1, maxLength: 2 });
-  const contentType = fc.constantFrom('application/json', 'application/json', 'application/json', 'text/plain', 'application/vnd.api+json');
-  return fc.tuple(mutations, contentType).map(([ms, type]) => ({ ...ms.reduce(applyMutation, base), contentType: type }));
+  const contentType = fc.constantFrom(
+    'application/json',
+    'application/json',
+    'application/json',
+    'text/plain',
+    'application/vnd.api+json',
+  );
+  return fc
+    .tuple(mutations, contentType)
+    .map(([ms, type]) => ({ ...ms.reduce(applyMutation, base), contentType: type }));
 }
 
 interface Outcome {
@@ -126,7 +154,8 @@ async function send(baseUrl: string, auth: Json, op: Operation, call: Call): Pro
 function breach(op: Operation, outcome: Outcome): string | undefined {
   const allowed5xx = op.proxied ? [502, 503, 504] : [];
   if (outcome.status >= 500 && !allowed5xx.includes(outcome.status)) return `answered ${outcome.status}`;
-  if (outcome.status >= 400 && !ErrorBodySchema.safeParse(outcome.body).success) return `answered ${outcome.status} without the error body`;
+  if (outcome.status >= 400 && !ErrorBodySchema.safeParse(outcome.body).success)
+    return `answered ${outcome.status} without the error body`;
   return undefined;
 }
 
@@ -139,7 +168,9 @@ function getRawPath(baseUrl: string, path: string): Promise<Outcome & { type: st
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown, type: res.headers['content-type'] }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown, type: res.headers['content-type'] }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -170,28 +201,36 @@ describeWithPostgres('hostile input against every operation of the OpenAPI docum
 
   it('serves a structurally sound document in which every operation has its own operationId', () => {
     expect(findOpenApiProblems(doc)).toEqual([]);
-    const ids = Object.values(doc['paths'] as Json).flatMap((item) => Object.values(item as Json).map((op) => (op as Json)['operationId']));
+    const ids = Object.values(doc['paths'] as Json).flatMap((item) =>
+      Object.values(item as Json).map((op) => (op as Json)['operationId']),
+    );
     expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('answers no 5xx, and every 4xx with the error body, whatever arrives in path, query and body', async () => {
-    const ops = operations(doc);
-    expect(ops.length).toBeGreaterThanOrEqual(78);
-    const failures: string[] = [];
-    for (const [i, op] of ops.entries()) {
-      const property = fc.asyncProperty(callArbitrary(doc, op), async (call) => {
-        const problem = breach(op, await send(h.baseUrl, h.auth, op, call));
-        if (problem) throw new Error(problem);
-      });
-      const details = await fc.check(property, { seed: SEED + i, numRuns: RUNS, endOnFailure: false });
-      if (details.failed) {
-        const [call] = details.counterexample ?? [];
-        failures.push(`${op.method} ${op.path}: ${String((details.errorInstance as Error | undefined)?.message)} for ${JSON.stringify(call, (_k, v: unknown) => (typeof v === 'string' && v.length > 200 ? `${v.slice(0, 20)}…(${v.length})` : v))}`);
+  it(
+    'answers no 5xx, and every 4xx with the error body, whatever arrives in path, query and body',
+    async () => {
+      const ops = operations(doc);
+      expect(ops.length).toBeGreaterThanOrEqual(78);
+      const failures: string[] = [];
+      for (const [i, op] of ops.entries()) {
+        const property = fc.asyncProperty(callArbitrary(doc, op), async (call) => {
+          const problem = breach(op, await send(h.baseUrl, h.auth, op, call));
+          if (problem) throw new Error(problem);
+        });
+        const details = await fc.check(property, { seed: SEED + i, numRuns: RUNS, endOnFailure: false });
+        if (details.failed) {
+          const [call] = details.counterexample ?? [];
+          failures.push(
+            `${op.method} ${op.path}: ${String((details.errorInstance as Error | undefined)?.message)} for ${JSON.stringify(call, (_k, v: unknown) => (typeof v === 'string' && v.length > 200 ? `${v.slice(0, 20)}…(${v.length})` : v))}`,
+          );
+        }
       }
-    }
-    expect(failures).toEqual([]);
-  }, Math.max(120_000, RUNS * 10_000));
+      expect(failures).toEqual([]);
+    },
+    Math.max(120_000, RUNS * 10_000),
+  );
 
   it('answers raw bytes >= 0x80 in the path with the error body', async () => {
     const res = await getRawPath(h.baseUrl, '/api/orders/\u00ff\u00e9');

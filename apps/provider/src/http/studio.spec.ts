@@ -19,13 +19,16 @@ describe('Studio on the provider origin', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each(['/', '/studio', '/studio/', '/studio/market', '/studio/events/deep/link'])('answers %s with the app, never cached', async (url) => {
-    const res = await request(app).get(url).set('accept', 'text/html');
-    expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toContain('text/html');
-    expect(res.headers['cache-control']).toBe('no-cache');
-    expect(res.text).toContain('id="root"');
-  });
+  it.each(['/', '/studio', '/studio/', '/studio/market', '/studio/events/deep/link'])(
+    'answers %s with the app, never cached',
+    async (url) => {
+      const res = await request(app).get(url).set('accept', 'text/html');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.headers['cache-control']).toBe('no-cache');
+      expect(res.text).toContain('id="root"');
+    },
+  );
 
   it('serves hashed assets for good and a missing one as 404, not the HTML', async () => {
     const ok = await request(app).get('/studio/assets/index-abc.js');

@@ -7,7 +7,11 @@ import type { Router } from 'express';
 export function findStudioDir(configured: string | undefined): string | undefined {
   const candidates = configured
     ? [path.resolve(configured)]
-    : [path.resolve(__dirname, '../../../studio/dist'), path.resolve(__dirname, '../../studio/dist'), path.resolve(process.cwd(), 'apps/studio/dist')];
+    : [
+        path.resolve(__dirname, '../../../studio/dist'),
+        path.resolve(__dirname, '../../studio/dist'),
+        path.resolve(process.cwd(), 'apps/studio/dist'),
+      ];
   return candidates.find((dir) => existsSync(path.join(dir, 'index.html')));
 }
 
@@ -30,7 +34,10 @@ export function createStudioRouter(options: { dir: string | undefined }): Router
     else res.status(503).type('html').send(NOT_BUILT);
   };
   if (dir) {
-    router.use('/studio/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false, index: false }));
+    router.use(
+      '/studio/assets',
+      express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false, index: false }),
+    );
     router.use('/studio', express.static(dir, { index: false, redirect: false }));
   }
   router.get(['/', '/studio', '/studio/{*splat}'], (req, res, next) => {

@@ -52,7 +52,12 @@ export function createTypedRouter(guard?: RouteGuard) {
     definitions,
     add<D extends RouteDefinition>(def: D, handler: (input: HandlerInput<D>) => Promise<Reply> | Reply) {
       definitions.push(def);
-      const success = Number(Object.keys(def.responses).map(Number).filter((s) => s < 300).sort()[0] ?? 200);
+      const success = Number(
+        Object.keys(def.responses)
+          .map(Number)
+          .filter((s) => s < 300)
+          .sort()[0] ?? 200,
+      );
       router[def.method](def.path, async (req: Request, res: Response) => {
         guard?.authorize(def, req, res);
         if (!def.request?.params) assertSafeInput(req.params, 'params');
@@ -67,7 +72,10 @@ export function createTypedRouter(guard?: RouteGuard) {
         const result = await handler(input);
         if (res.headersSent) return;
         if (typeof result === 'object' && result !== null && RAW_JSON in result) {
-          res.status(success).type('application/json').send((result as unknown as { text: string }).text);
+          res
+            .status(success)
+            .type('application/json')
+            .send((result as unknown as { text: string }).text);
           return;
         }
         if (typeof result === 'object' && result !== null && REPLY in result) {

@@ -5,7 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { connectProviderSocket } from '@barfinex/sdk';
 import type { ProviderSocket, ResumeInfo } from '@barfinex/sdk';
-import { createTestDatabase, deleteNatsStream, describeWithNats, eventually, startProviderProcess } from '@barfinex/testing';
+import {
+  createTestDatabase,
+  deleteNatsStream,
+  describeWithNats,
+  eventually,
+  startProviderProcess,
+} from '@barfinex/testing';
 import type { ProviderProcess, TestDatabase } from '@barfinex/testing';
 
 jest.setTimeout(240_000);
@@ -30,23 +36,48 @@ describeWithNats('resume across a provider restart (NATS, PostgreSQL)', () => {
   });
 
   it('delivers every order event exactly once to a client that stayed connected through the restart', async () => {
-    const common = { runId: run, natsUrl: NATS_URL, databaseUrl: pg.url, token: `resume-token-${run}`, env: { SIM_SYMBOLS: 'BTCUSDT', SIM_AUTOSTART: 'false', LOG_LEVEL: 'warn' } };
+    const common = {
+      runId: run,
+      natsUrl: NATS_URL,
+      databaseUrl: pg.url,
+      token: `resume-token-${run}`,
+      env: { SIM_SYMBOLS: 'BTCUSDT', SIM_AUTOSTART: 'false', LOG_LEVEL: 'warn' },
+    };
     provider = await startProviderProcess(common);
     const port = provider.port;
     const place = async (p: ProviderProcess, clientOrderId: string) => {
       const res = await fetch(`${p.baseUrl}/api/orders`, {
         method: 'POST',
         headers: { ...p.auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ connectorType: 'sim', marketType: 'spot', symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001', clientOrderId }),
+        body: JSON.stringify({
+          connectorType: 'sim',
+          marketType: 'spot',
+          symbol: 'BTCUSDT',
+          side: 'BUY',
+          type: 'MARKET',
+          quantity: '0.001',
+          clientOrderId,
+        }),
       });
       expect([clientOrderId, res.status]).toEqual([clientOrderId, 201]);
     };
 
     const received: Array<{ eventId: string; type: string; clientOrderId: string }> = [];
     const resumed: ResumeInfo[] = [];
-    ws = connectProviderSocket({ baseUrl: provider.baseUrl, token: provider.token, events: [...ORDER_EVENTS], onResumed: (info) => resumed.push(info) });
+    ws = connectProviderSocket({
+      baseUrl: provider.baseUrl,
+      token: provider.token,
+      events: [...ORDER_EVENTS],
+      onResumed: (info) => resumed.push(info),
+    });
     for (const name of ORDER_EVENTS) {
-      ws.on(name, (env) => received.push({ eventId: env.eventId, type: env.type, clientOrderId: String((env.payload as { clientOrderId?: unknown }).clientOrderId) }));
+      ws.on(name, (env) =>
+        received.push({
+          eventId: env.eventId,
+          type: env.type,
+          clientOrderId: String((env.payload as { clientOrderId?: unknown }).clientOrderId),
+        }),
+      );
     }
     await ws.ready();
 
@@ -57,7 +88,12 @@ describeWithNats('resume across a provider restart (NATS, PostgreSQL)', () => {
     await provider.stop();
     expect(ws.socket.connected).toBe(false);
     // Same port, token, stream and database: the provider comes back where the client expects it.
-    provider = await startProviderProcess({ ...common, subjectPrefix: provider.subjectPrefix, streamName: provider.streamName, port });
+    provider = await startProviderProcess({
+      ...common,
+      subjectPrefix: provider.subjectPrefix,
+      streamName: provider.streamName,
+      port,
+    });
     // Placed at once, before the client's reconnect backoff has run out.
     const after = Array.from({ length: 10 }, (_, i) => `after-${run}-${i}`);
     const reconnectedEarly = ws.socket.connected;
@@ -68,11 +104,22 @@ describeWithNats('resume across a provider restart (NATS, PostgreSQL)', () => {
     await db.connect();
     try {
       const storedIds = async () =>
-        (await db.query<{ event_id: string }>(`SELECT event_id FROM sink_events WHERE type = ANY($1::text[]) ORDER BY id`, [[...ORDER_EVENTS]])).rows.map((r) => r.event_id);
-      await eventually(async () => {
-        expect(new Set(received.filter((r) => r.type === 'PROVIDER_ORDER_CREATE').map((r) => r.clientOrderId))).toEqual(new Set([...before, ...after]));
-        expect(received.map((r) => r.eventId)).toEqual(await storedIds());
-      }, 60_000, 100);
+        (
+          await db.query<{ event_id: string }>(
+            `SELECT event_id FROM sink_events WHERE type = ANY($1::text[]) ORDER BY id`,
+            [[...ORDER_EVENTS]],
+          )
+        ).rows.map((r) => r.event_id);
+      await eventually(
+        async () => {
+          expect(
+            new Set(received.filter((r) => r.type === 'PROVIDER_ORDER_CREATE').map((r) => r.clientOrderId)),
+          ).toEqual(new Set([...before, ...after]));
+          expect(received.map((r) => r.eventId)).toEqual(await storedIds());
+        },
+        60_000,
+        100,
+      );
     } finally {
       await db.end();
     }

@@ -76,8 +76,15 @@ describe('resume on the default namespace', () => {
       bridge.emitSinkRecord(record(10));
       stored(record(11));
     });
-    const reply = (await socket.emitWithAck('resume', { after: 'e-2', subscriptions: [{ events: ['PROVIDER_ORDER_CREATE'], symbols: ['BTCUSDT'] }] })) as Record<string, unknown>;
-    expect(reply).toMatchObject({ ok: true, resumed: { replayed: 7, complete: true }, subscribed: { events: [], symbols: { PROVIDER_ORDER_CREATE: ['BTCUSDT'] } } });
+    const reply = (await socket.emitWithAck('resume', {
+      after: 'e-2',
+      subscriptions: [{ events: ['PROVIDER_ORDER_CREATE'], symbols: ['BTCUSDT'] }],
+    })) as Record<string, unknown>;
+    expect(reply).toMatchObject({
+      ok: true,
+      resumed: { replayed: 7, complete: true },
+      subscribed: { events: [], symbols: { PROVIDER_ORDER_CREATE: ['BTCUSDT'] } },
+    });
 
     stored(record(12));
     stored(record(13, 'PROVIDER_ORDER_CREATE', 'ETHUSDT'));
@@ -91,9 +98,14 @@ describe('resume on the default namespace', () => {
 
   it('reports a gap when the last event seen is not stored, and goes live', async () => {
     const socket = await connect();
-    const reply = await socket.emitWithAck('resume', { after: 'never-stored', subscriptions: [{ events: ['PROVIDER_ORDER_CLOSE'] }] });
+    const reply = await socket.emitWithAck('resume', {
+      after: 'never-stored',
+      subscriptions: [{ events: ['PROVIDER_ORDER_CLOSE'] }],
+    });
     expect(reply).toMatchObject({ ok: true, resumed: { replayed: 0, complete: false, reason: 'UNKNOWN_EVENT' } });
-    const next = new Promise<string>((resolve) => socket.once('PROVIDER_ORDER_CLOSE', (env: { eventId: string }) => resolve(env.eventId)));
+    const next = new Promise<string>((resolve) =>
+      socket.once('PROVIDER_ORDER_CLOSE', (env: { eventId: string }) => resolve(env.eventId)),
+    );
     stored(record(20, 'PROVIDER_ORDER_CLOSE'));
     expect(await next).toBe('e-20');
   });
@@ -101,10 +113,18 @@ describe('resume on the default namespace', () => {
   it('stops at maxReplay and says so', async () => {
     const m = memoryHistory();
     for (let n = 1; n <= 6; n++) m.store(record(n));
-    const capped = await startTestBridge(TOKEN, { persistedSinkFeed: true, history: m.history, maxReplay: 2, replayPageSize: 2 });
+    const capped = await startTestBridge(TOKEN, {
+      persistedSinkFeed: true,
+      history: m.history,
+      maxReplay: 2,
+      replayPageSize: 2,
+    });
     try {
       const socket = await capped.connect();
-      const reply = await socket.emitWithAck('resume', { after: 'e-1', subscriptions: [{ events: ['PROVIDER_ORDER_CREATE'] }] });
+      const reply = await socket.emitWithAck('resume', {
+        after: 'e-1',
+        subscriptions: [{ events: ['PROVIDER_ORDER_CREATE'] }],
+      });
       expect(reply).toMatchObject({ ok: true, resumed: { replayed: 2, complete: false, reason: 'LIMIT' } });
     } finally {
       await capped.close();
@@ -114,7 +134,10 @@ describe('resume on the default namespace', () => {
   it('refuses a resume after other subscriptions on the same connection', async () => {
     const socket = await connect();
     await socket.emitWithAck('subscribe', { events: ['PROVIDER_ORDER_CREATE'] });
-    expect(await socket.emitWithAck('resume', { after: 'e-1', subscriptions: [] })).toMatchObject({ ok: false, error: { code: 'RESUME_NOT_FIRST' } });
+    expect(await socket.emitWithAck('resume', { after: 'e-1', subscriptions: [] })).toMatchObject({
+      ok: false,
+      error: { code: 'RESUME_NOT_FIRST' },
+    });
   });
 });
 
@@ -123,7 +146,9 @@ describe('/eventsink', () => {
     const socket = await connect('/eventsink');
     const seen: string[] = [];
     socket.on('event', (r: SinkRecord) => seen.push(r.eventId));
-    const last = new Promise<void>((resolve) => socket.on('event', (r: SinkRecord) => r.eventId === 'e-32' && resolve()));
+    const last = new Promise<void>((resolve) =>
+      socket.on('event', (r: SinkRecord) => r.eventId === 'e-32' && resolve()),
+    );
     stored(record(30));
     bridge.emitSinkRecord(record(30));
     stored(record(31));
@@ -139,7 +164,9 @@ describe('/eventsink', () => {
     socket.on('event', (r: SinkRecord) => seen.push(r.eventId));
     const resumed = await new Promise<unknown>((resolve) => socket.once('resumed', resolve));
     expect(resumed).toEqual({ replayed: 2, complete: true });
-    const live = new Promise<void>((resolve) => socket.on('event', (r: SinkRecord) => r.eventId === 'e-33' && resolve()));
+    const live = new Promise<void>((resolve) =>
+      socket.on('event', (r: SinkRecord) => r.eventId === 'e-33' && resolve()),
+    );
     stored(record(33));
     await live;
     expect(seen).toEqual(['e-31', 'e-32', 'e-33']);
@@ -149,6 +176,13 @@ describe('/eventsink', () => {
 describe('RecentIds', () => {
   it('remembers the last ids up to its capacity', () => {
     const recent = new RecentIds(2);
-    expect([recent.add('a'), recent.add('a'), recent.add('b'), recent.add('c'), recent.add('a'), recent.add('c')]).toEqual([true, false, true, true, true, false]);
+    expect([
+      recent.add('a'),
+      recent.add('a'),
+      recent.add('b'),
+      recent.add('c'),
+      recent.add('a'),
+      recent.add('c'),
+    ]).toEqual([true, false, true, true, true, false]);
   });
 });

@@ -15,7 +15,8 @@ export interface SocketPrincipal {
   symbols?: readonly string[];
 }
 
-export const principalOf = (socket: Socket): SocketPrincipal | undefined => (socket.data as { principal?: SocketPrincipal } | undefined)?.principal;
+export const principalOf = (socket: Socket): SocketPrincipal | undefined =>
+  (socket.data as { principal?: SocketPrincipal } | undefined)?.principal;
 
 /**
  * The symbols a subscription may have on this socket: a token restricted to symbols gets the asked
@@ -57,10 +58,19 @@ export function roomsFor(feed: Feed, events: readonly string[], symbols: readonl
 }
 
 /** The rooms an unsubscribe leaves: without symbols an event is dropped whole, its per-symbol subscriptions too. */
-export function roomsLeaving(socket: Socket, events: readonly string[], symbols: readonly string[] | undefined): string[] {
-  if (symbols && symbols.length > 0) return [...roomsFor('live', events, symbols), ...roomsFor('stored', events, symbols)];
+export function roomsLeaving(
+  socket: Socket,
+  events: readonly string[],
+  symbols: readonly string[] | undefined,
+): string[] {
+  if (symbols && symbols.length > 0)
+    return [...roomsFor('live', events, symbols), ...roomsFor('stored', events, symbols)];
   return [...socket.rooms].filter((room) =>
-    events.some((e) => (['live', 'stored'] as const).some((feed) => room === eventRoom(feed, e) || room.startsWith(`${eventRoom(feed, e)}:`))),
+    events.some((e) =>
+      (['live', 'stored'] as const).some(
+        (feed) => room === eventRoom(feed, e) || room.startsWith(`${eventRoom(feed, e)}:`),
+      ),
+    ),
   );
 }
 

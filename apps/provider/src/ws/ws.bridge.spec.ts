@@ -16,22 +16,39 @@ afterAll(() => t.close());
 
 const connect = (): Promise<Socket> => t.connect();
 
-const ask = (socket: Socket, event: string, payload: unknown) => socket.emitWithAck(event, payload) as Promise<{ ok: boolean; subscribed?: unknown; error?: { code: string } }>;
+const ask = (socket: Socket, event: string, payload: unknown) =>
+  socket.emitWithAck(event, payload) as Promise<{ ok: boolean; subscribed?: unknown; error?: { code: string } }>;
 
 const envelope = (type: 'PROVIDER_ORDER_CREATE' | 'PROVIDER_ORDER_CLOSE', symbol: string, n: number): EventEnvelope =>
-  ({ eventId: `e-${n}`, type, source: 'PROVIDER', timestamp: n, version: 1, symbol, payload: { n } }) as unknown as EventEnvelope;
+  ({
+    eventId: `e-${n}`,
+    type,
+    source: 'PROVIDER',
+    timestamp: n,
+    version: 1,
+    symbol,
+    payload: { n },
+  }) as unknown as EventEnvelope;
 
 describe('unsubscribe', () => {
   it('drops every subscription to the named events, the per-symbol ones too, when no symbols are given', async () => {
     const socket = await connect();
-    await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE', 'PROVIDER_ORDER_CLOSE'], symbols: ['BTCUSDT', 'ETHUSDT'] });
+    await ask(socket, 'subscribe', {
+      events: ['PROVIDER_ORDER_CREATE', 'PROVIDER_ORDER_CLOSE'],
+      symbols: ['BTCUSDT', 'ETHUSDT'],
+    });
     await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE'] });
     const reply = await ask(socket, 'unsubscribe', { events: ['PROVIDER_ORDER_CREATE'] });
-    expect(reply).toEqual({ ok: true, subscribed: { all: false, events: [], symbols: { PROVIDER_ORDER_CLOSE: ['BTCUSDT', 'ETHUSDT'] } } });
+    expect(reply).toEqual({
+      ok: true,
+      subscribed: { all: false, events: [], symbols: { PROVIDER_ORDER_CLOSE: ['BTCUSDT', 'ETHUSDT'] } },
+    });
 
     const seen: number[] = [];
     socket.on('PROVIDER_ORDER_CREATE', (env: { payload: { n: number } }) => seen.push(env.payload.n));
-    const closed = new Promise<number>((resolve) => socket.once('PROVIDER_ORDER_CLOSE', (env: { payload: { n: number } }) => resolve(env.payload.n)));
+    const closed = new Promise<number>((resolve) =>
+      socket.once('PROVIDER_ORDER_CLOSE', (env: { payload: { n: number } }) => resolve(env.payload.n)),
+    );
     bridge.dispatch(envelope('PROVIDER_ORDER_CREATE', 'BTCUSDT', 1));
     bridge.dispatch(envelope('PROVIDER_ORDER_CLOSE', 'BTCUSDT', 2));
     // Events reach one client in order: the close arriving proves the create before it was not sent.
@@ -67,14 +84,34 @@ describe('subscription bound', () => {
     const capped = await startTestBridge(TOKEN, { maxSubscriptions: 4 });
     try {
       const socket = await capped.connect();
-      expect(await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE', 'PROVIDER_ORDER_CLOSE'], symbols: ['BTCUSDT', 'ETHUSDT'] })).toMatchObject({ ok: true });
+      expect(
+        await ask(socket, 'subscribe', {
+          events: ['PROVIDER_ORDER_CREATE', 'PROVIDER_ORDER_CLOSE'],
+          symbols: ['BTCUSDT', 'ETHUSDT'],
+        }),
+      ).toMatchObject({ ok: true });
       // Rooms already held do not count twice.
-      expect(await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE'], symbols: ['btcusdt'] })).toMatchObject({ ok: true });
+      expect(await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE'], symbols: ['btcusdt'] })).toMatchObject(
+        { ok: true },
+      );
       const refused = await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE'], symbols: ['SOLUSDT'] });
-      expect(refused).toEqual({ ok: false, error: { code: 'TOO_MANY_SUBSCRIPTIONS', message: expect.stringContaining('at most 4'), details: { limit: 4, current: 4, requested: 1 } } });
+      expect(refused).toEqual({
+        ok: false,
+        error: {
+          code: 'TOO_MANY_SUBSCRIPTIONS',
+          message: expect.stringContaining('at most 4'),
+          details: { limit: 4, current: 4, requested: 1 },
+        },
+      });
       const after = await ask(socket, 'unsubscribe', { events: ['PROVIDER_ORDER_CLOSE'] });
-      expect(after.subscribed).toEqual({ all: false, events: [], symbols: { PROVIDER_ORDER_CREATE: ['BTCUSDT', 'ETHUSDT'] } });
-      expect(await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE'], symbols: ['SOLUSDT'] })).toMatchObject({ ok: true });
+      expect(after.subscribed).toEqual({
+        all: false,
+        events: [],
+        symbols: { PROVIDER_ORDER_CREATE: ['BTCUSDT', 'ETHUSDT'] },
+      });
+      expect(await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE'], symbols: ['SOLUSDT'] })).toMatchObject(
+        { ok: true },
+      );
     } finally {
       await capped.close();
     }

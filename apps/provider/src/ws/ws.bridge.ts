@@ -91,14 +91,25 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
   const sinkGates = new LiveGates(maxBuffered);
   // Every `/eventsink` client gets the same broadcast, so one window of recent ids keeps each of them from a repeat.
   const shownOnSink = new RecentIds(options.recentIdWindow ?? 50_000);
-  attachDefaultNamespace(io.of('/'), { now, maxSubscriptions: options.maxSubscriptions ?? 10_000, history: options.history, gates: defaultGates, maxReplay, replayPageSize, drained });
+  attachDefaultNamespace(io.of('/'), {
+    now,
+    maxSubscriptions: options.maxSubscriptions ?? 10_000,
+    history: options.history,
+    gates: defaultGates,
+    maxReplay,
+    replayPageSize,
+    drained,
+  });
 
   // `/eventsink` sockets get the broadcast in the `live` room; one that names its last eventId
   // (`auth.lastEventId`) first gets the stored records after it.
   sink.on('connection', (socket) => {
     // The sink shows every stored event: a token limited to some symbols may not watch it.
     if (principalOf(socket)?.symbols) {
-      socket.emit('error', { code: 'FORBIDDEN', message: 'a token restricted to symbols cannot watch /eventsink; subscribe on the default namespace' });
+      socket.emit('error', {
+        code: 'FORBIDDEN',
+        message: 'a token restricted to symbols cannot watch /eventsink; subscribe on the default namespace',
+      });
       socket.disconnect(true);
       return;
     }
@@ -123,7 +134,12 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
         onOverflow: () => void socket.disconnect(true),
       })
       .then(
-        (result) => socket.emit('resumed', { replayed: result.replayed, complete: result.complete, ...(result.reason ? { reason: result.reason } : {}) }),
+        (result) =>
+          socket.emit('resumed', {
+            replayed: result.replayed,
+            complete: result.complete,
+            ...(result.reason ? { reason: result.reason } : {}),
+          }),
         (err: unknown) => {
           socket.emit('error', { code: 'RESUME_FAILED', message: err instanceof Error ? err.message : String(err) });
           socket.disconnect(true);
@@ -151,7 +167,10 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
         const buffered = bufferedPackets(socket);
         if (buffered > maxBuffered) {
           options.onSlowClient?.(socket.id, buffered);
-          socket.emit('error', { code: 'SLOW_CONSUMER', message: `disconnected: ${buffered} events waiting to be sent` });
+          socket.emit('error', {
+            code: 'SLOW_CONSUMER',
+            message: `disconnected: ${buffered} events waiting to be sent`,
+          });
           socket.disconnect(true);
         }
       }

@@ -16,14 +16,22 @@ export interface TestBridge {
   close(): Promise<void>;
 }
 
-export async function startTestBridge(token: string, options: Partial<Omit<WsBridgeOptions, 'httpServer' | 'token'>> = {}): Promise<TestBridge> {
+export async function startTestBridge(
+  token: string,
+  options: Partial<Omit<WsBridgeOptions, 'httpServer' | 'token'>> = {},
+): Promise<TestBridge> {
   const server = createServer();
   const bridge = createWsBridge({ httpServer: server, token, corsOrigins: '*', ...options });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clients: Socket[] = [];
   const client = (namespace = '', auth: Record<string, unknown> = {}): Socket => {
-    const socket = io(`${url}${namespace}`, { path: '/ws', auth: { token, ...auth }, transports: ['websocket'], forceNew: true });
+    const socket = io(`${url}${namespace}`, {
+      path: '/ws',
+      auth: { token, ...auth },
+      transports: ['websocket'],
+      forceNew: true,
+    });
     clients.push(socket);
     return socket;
   };

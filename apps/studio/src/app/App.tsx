@@ -16,7 +16,12 @@ function Header() {
         {pages
           .filter((p) => p.nav)
           .map((p) => (
-            <Link key={p.path} to={p.path} className="navlink" {...(findPage(path) === p ? { 'aria-current': 'page' as const } : {})}>
+            <Link
+              key={p.path}
+              to={p.path}
+              className="navlink"
+              {...(findPage(path) === p ? { 'aria-current': 'page' as const } : {})}
+            >
               {p.title}
             </Link>
           ))}
@@ -25,7 +30,12 @@ function Header() {
       <span className="ws-state" title="Live connection to the provider">
         <span className="dot" /> live
       </span>
-      <button type="button" className="ghost" onClick={() => setTimeZone(timeZone === 'utc' ? 'local' : 'utc')} title="Every time on every page: local time or UTC (click to switch)">
+      <button
+        type="button"
+        className="ghost"
+        onClick={() => setTimeZone(timeZone === 'utc' ? 'local' : 'utc')}
+        title="Every time on every page: local time or UTC (click to switch)"
+      >
         Times: {timeZone === 'utc' ? 'UTC' : `local (${zoneLabel(timeZone)})`}
       </button>
       <button type="button" className="ghost" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>

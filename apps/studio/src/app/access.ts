@@ -6,7 +6,11 @@ import { useSession } from './session';
 /** The signed-in token as the provider sees it (`GET /api/auth/whoami`), read once per session. */
 export function useWhoAmI(): WhoAmI | undefined {
   const { client, token } = useSession();
-  return useQuery({ queryKey: ['whoami', token], queryFn: () => client.request(authRoutes.whoami, {}), staleTime: Infinity }).data;
+  return useQuery({
+    queryKey: ['whoami', token],
+    queryFn: () => client.request(authRoutes.whoami, {}),
+    staleTime: Infinity,
+  }).data;
 }
 
 /**

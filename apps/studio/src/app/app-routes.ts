@@ -9,7 +9,14 @@ const KillSwitchState = KillSwitchSchema.partial({ reason: true });
 const appKey = z.object({ appKey: z.string().min(1) });
 
 export const inspectorRoutes = {
-  killSwitch: defineRoute({ method: 'get', scope: 'read', path: '/inspectors/:appKey/kill-switch', summary: 'Kill switch state', request: { params: appKey }, responses: { 200: KillSwitchState } }),
+  killSwitch: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/inspectors/:appKey/kill-switch',
+    summary: 'Kill switch state',
+    request: { params: appKey },
+    responses: { 200: KillSwitchState },
+  }),
   trip: defineRoute({
     method: 'post',
     scope: 'trade',
@@ -48,17 +55,66 @@ export type DetectorItem = z.output<typeof DetectorItem>;
 const detectorParams = z.object({ appKey: z.string().min(1), name: z.string().min(1) });
 
 export const detectorAppRoutes = {
-  list: defineRoute({ method: 'get', scope: 'read', path: '/detectors/:appKey/detectors', summary: 'Detectors of a detector app', request: { params: appKey }, responses: { 200: z.looseObject({ items: z.array(DetectorItem) }) } }),
-  setParams: defineRoute({ method: 'put', scope: 'configure', path: '/detectors/:appKey/detectors/:name/params', summary: 'Replace a detector’s params', request: { params: detectorParams, body: z.record(z.string(), z.unknown()) }, responses: { 200: DetectorItem } }),
-  setEnabled: defineRoute({ method: 'put', scope: 'configure', path: '/detectors/:appKey/detectors/:name/enabled', summary: 'Enable or disable a detector', request: { params: detectorParams, body: z.object({ enabled: z.boolean() }) }, responses: { 200: DetectorItem } }),
+  list: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/detectors/:appKey/detectors',
+    summary: 'Detectors of a detector app',
+    request: { params: appKey },
+    responses: { 200: z.looseObject({ items: z.array(DetectorItem) }) },
+  }),
+  setParams: defineRoute({
+    method: 'put',
+    scope: 'configure',
+    path: '/detectors/:appKey/detectors/:name/params',
+    summary: 'Replace a detector’s params',
+    request: { params: detectorParams, body: z.record(z.string(), z.unknown()) },
+    responses: { 200: DetectorItem },
+  }),
+  setEnabled: defineRoute({
+    method: 'put',
+    scope: 'configure',
+    path: '/detectors/:appKey/detectors/:name/enabled',
+    summary: 'Enable or disable a detector',
+    request: { params: detectorParams, body: z.object({ enabled: z.boolean() }) },
+    responses: { 200: DetectorItem },
+  }),
 };
 
 export const advisorAppRoutes = {
-  pipelineConfig: defineRoute({ method: 'get', scope: 'read', path: '/advisors/:appKey/pipeline/config', summary: 'The advisor’s pipeline config', request: { params: appKey }, responses: { 200: z.record(z.string(), z.unknown()) } }),
+  pipelineConfig: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/advisors/:appKey/pipeline/config',
+    summary: 'The advisor’s pipeline config',
+    request: { params: appKey },
+    responses: { 200: z.record(z.string(), z.unknown()) },
+  }),
 };
 
 export const inspectorPolicyRoutes = {
-  policies: defineRoute({ method: 'get', scope: 'read', path: '/inspectors/:appKey/policies', summary: 'Risk policies', request: { params: appKey }, responses: { 200: z.object({ policies: RiskPoliciesSchema, version: z.number() }) } }),
-  setPolicies: defineRoute({ method: 'put', scope: 'configure', path: '/inspectors/:appKey/policies', summary: 'Change risk policies', request: { params: appKey, body: RiskPoliciesInputSchema }, responses: { 200: z.object({ policies: RiskPoliciesSchema, version: z.number() }) } }),
-  audit: defineRoute({ method: 'get', scope: 'read', path: '/inspectors/:appKey/audit', summary: 'The inspector’s audit log', request: { params: appKey, query: z.object({ limit: z.number().int().optional() }) }, responses: { 200: z.looseObject({ items: z.array(z.record(z.string(), z.unknown())) }) } }),
+  policies: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/inspectors/:appKey/policies',
+    summary: 'Risk policies',
+    request: { params: appKey },
+    responses: { 200: z.object({ policies: RiskPoliciesSchema, version: z.number() }) },
+  }),
+  setPolicies: defineRoute({
+    method: 'put',
+    scope: 'configure',
+    path: '/inspectors/:appKey/policies',
+    summary: 'Change risk policies',
+    request: { params: appKey, body: RiskPoliciesInputSchema },
+    responses: { 200: z.object({ policies: RiskPoliciesSchema, version: z.number() }) },
+  }),
+  audit: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/inspectors/:appKey/audit',
+    summary: 'The inspector’s audit log',
+    request: { params: appKey, query: z.object({ limit: z.number().int().optional() }) },
+    responses: { 200: z.looseObject({ items: z.array(z.record(z.string(), z.unknown())) }) },
+  }),
 };

@@ -6,7 +6,11 @@ import { useSession } from './session';
  * Calls `handler` for each live event of `events` (optionally only for `symbols`) while the
  * component is mounted; the subscription is added on the shared socket and removed after.
  */
-export function useLiveEvents<N extends EventName>(events: readonly N[], symbols: readonly string[] | undefined, handler: (envelope: EventEnvelope<N>) => void): void {
+export function useLiveEvents<N extends EventName>(
+  events: readonly N[],
+  symbols: readonly string[] | undefined,
+  handler: (envelope: EventEnvelope<N>) => void,
+): void {
   const { live } = useSession();
   const latest = useRef(handler);
   latest.current = handler;

@@ -18,9 +18,19 @@ export interface PageEntry {
 export const pages: readonly PageEntry[] = [
   { path: '/overview', title: 'Overview', nav: true, component: lazy(() => import('../pages/overview/OverviewPage')) },
   { path: '/market', title: 'Market', nav: true, component: lazy(() => import('../pages/market/MarketPage')) },
-  { path: '/strategies', title: 'Strategies', nav: true, component: lazy(() => import('../pages/strategies/StrategiesPage')) },
+  {
+    path: '/strategies',
+    title: 'Strategies',
+    nav: true,
+    component: lazy(() => import('../pages/strategies/StrategiesPage')),
+  },
   { path: '/lineage', title: 'Lineage', nav: true, component: lazy(() => import('../pages/lineage/LineagePage')) },
-  { path: '/backtests', title: 'Backtests', nav: true, component: lazy(() => import('../pages/backtests/BacktestsPage')) },
+  {
+    path: '/backtests',
+    title: 'Backtests',
+    nav: true,
+    component: lazy(() => import('../pages/backtests/BacktestsPage')),
+  },
   { path: '/optimize', title: 'Optimize', nav: true, component: lazy(() => import('../pages/optimize/OptimizePage')) },
   { path: '/events', title: 'Events', nav: true, component: lazy(() => import('../pages/events/EventsPage')) },
   { path: '/hooks', title: 'Hooks', nav: true, component: lazy(() => import('../pages/hooks/HooksPage')) },

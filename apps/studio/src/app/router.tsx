@@ -32,7 +32,10 @@ export function RouterProvider({ children }: { children: ReactNode }) {
     const [path, query] = to.split('?');
     setLocation({ path: path && path !== '' ? path : '/', search: query ? `?${query}` : '' });
   }, []);
-  const value = useMemo(() => ({ path: location.path, search: new URLSearchParams(location.search), navigate }), [location, navigate]);
+  const value = useMemo(
+    () => ({ path: location.path, search: new URLSearchParams(location.search), navigate }),
+    [location, navigate],
+  );
   return <RouterContext.Provider value={value}>{children}</RouterContext.Provider>;
 }
 
@@ -42,7 +45,17 @@ export function useRouter(): RouterValue {
   return value;
 }
 
-export function Link({ to, children, className, ...rest }: { to: string; children: ReactNode; className?: string; 'aria-current'?: 'page' }) {
+export function Link({
+  to,
+  children,
+  className,
+  ...rest
+}: {
+  to: string;
+  children: ReactNode;
+  className?: string;
+  'aria-current'?: 'page';
+}) {
   const { navigate } = useRouter();
   return (
     <a

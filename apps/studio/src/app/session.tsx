@@ -46,7 +46,13 @@ function setWsState(state: string): void {
   document.documentElement.dataset['ws'] = state;
 }
 
-export function SessionProvider({ children, signIn }: { children: ReactNode; signIn: (done: (token: string) => void) => ReactNode }) {
+export function SessionProvider({
+  children,
+  signIn,
+}: {
+  children: ReactNode;
+  signIn: (done: (token: string) => void) => ReactNode;
+}) {
   const [token, setToken] = useState<string | null>(readToken);
   const signOut = useCallback((reason?: string) => {
     sessionStorage.removeItem(TOKEN_KEY);
@@ -75,7 +81,8 @@ export function SessionProvider({ children, signIn }: { children: ReactNode; sig
     const onDisconnect = () => setWsState('disconnected');
     const onError = (err: Error) => {
       setWsState('disconnected');
-      if (/unauthori[sz]ed|token/i.test(err.message)) signOut(`The provider refused the token on the live connection: ${err.message}`);
+      if (/unauthori[sz]ed|token/i.test(err.message))
+        signOut(`The provider refused the token on the live connection: ${err.message}`);
     };
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);

@@ -50,6 +50,24 @@ export function useSettings(): Settings {
 /** The chart colours follow the theme's CSS variables. */
 export function themeColors(theme: Theme) {
   return theme === 'dark'
-    ? { bg: '#12161c', text: '#c9d1d9', grid: '#222a33', up: '#26a69a', down: '#ef5350', upA: 'rgba(38,166,154,0.45)', downA: 'rgba(239,83,80,0.45)', accent: '#2962ff' }
-    : { bg: '#ffffff', text: '#1f2328', grid: '#eaeef2', up: '#089981', down: '#d9363e', upA: 'rgba(8,153,129,0.4)', downA: 'rgba(217,54,62,0.4)', accent: '#2962ff' };
+    ? {
+        bg: '#12161c',
+        text: '#c9d1d9',
+        grid: '#222a33',
+        up: '#26a69a',
+        down: '#ef5350',
+        upA: 'rgba(38,166,154,0.45)',
+        downA: 'rgba(239,83,80,0.45)',
+        accent: '#2962ff',
+      }
+    : {
+        bg: '#ffffff',
+        text: '#1f2328',
+        grid: '#eaeef2',
+        up: '#089981',
+        down: '#d9363e',
+        upA: 'rgba(8,153,129,0.4)',
+        downA: 'rgba(217,54,62,0.4)',
+        accent: '#2962ff',
+      };
 }

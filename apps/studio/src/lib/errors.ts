@@ -4,8 +4,13 @@ import { isAppError } from '@barfinex/contracts';
 export function fieldErrors(err: unknown): { fields: Record<string, string>; general: string | null } {
   if (!err) return { fields: {}, general: null };
   if (!isAppError(err)) return { fields: {}, general: err instanceof Error ? err.message : String(err) };
-  const details = err.details as { issues?: { path?: string; message?: string }[]; upstream?: { error?: { details?: { issues?: unknown } } } } | undefined;
-  const issues = details?.issues ?? (details?.upstream?.error?.details?.issues as { path?: string; message?: string }[] | undefined) ?? [];
+  const details = err.details as
+    | { issues?: { path?: string; message?: string }[]; upstream?: { error?: { details?: { issues?: unknown } } } }
+    | undefined;
+  const issues =
+    details?.issues ??
+    (details?.upstream?.error?.details?.issues as { path?: string; message?: string }[] | undefined) ??
+    [];
   const fields: Record<string, string> = {};
   for (const issue of issues) {
     const field = (issue.path ?? '').split('.').pop() ?? '';

@@ -15,12 +15,20 @@ export const TokenRestrictionSchema = z
     markets: z.array(MarketTypeParam).max(10).optional(),
     symbols: z.array(SymbolParam).max(500).optional(),
   })
-  .meta({ id: 'TokenRestriction', description: 'Only these connectors, markets and symbols: orders elsewhere are refused (403) and Socket.IO events of other symbols are not delivered' });
+  .meta({
+    id: 'TokenRestriction',
+    description:
+      'Only these connectors, markets and symbols: orders elsewhere are refused (403) and Socket.IO events of other symbols are not delivered',
+  });
 export type TokenRestriction = z.output<typeof TokenRestrictionSchema>;
 
 /** The stored form, free of input transforms. */
 export const TokenRestrictionViewSchema = z
-  .object({ connectors: z.array(ConnectorTypeSchema).optional(), markets: z.array(MarketTypeSchema).optional(), symbols: z.array(z.string()).optional() })
+  .object({
+    connectors: z.array(ConnectorTypeSchema).optional(),
+    markets: z.array(MarketTypeSchema).optional(),
+    symbols: z.array(z.string()).optional(),
+  })
   .meta({ id: 'TokenRestrictionView' });
 
 export const TokenCreateSchema = z
@@ -49,7 +57,10 @@ export const TokenViewSchema = z
 export type TokenView = z.output<typeof TokenViewSchema>;
 
 export const TokenCreatedSchema = TokenViewSchema.extend({
-  secret: z.string().meta({ description: 'The token to send as `Authorization: Bearer <secret>`. Shown once: only its SHA-256 digest is stored.' }),
+  secret: z.string().meta({
+    description:
+      'The token to send as `Authorization: Bearer <secret>`. Shown once: only its SHA-256 digest is stored.',
+  }),
 }).meta({ id: 'TokenCreated' });
 
 export const WhoAmISchema = z
@@ -73,13 +84,22 @@ export const AuditRecordSchema = z
     tokenId: z.string().nullable().meta({ description: 'null when no valid token was presented' }),
     tokenName: z.string().nullable(),
     method: z.string(),
-    route: z.string().meta({ description: 'The route pattern, e.g. `PUT /orders/:orderId`, or the path when no route matched' }),
+    route: z
+      .string()
+      .meta({ description: 'The route pattern, e.g. `PUT /orders/:orderId`, or the path when no route matched' }),
     operationId: z.string().nullable(),
     path: z.string(),
-    targetIds: z.record(z.string(), z.string()).meta({ description: 'Path parameters and ids named in the body (symbol, clientOrderId, ...)' }),
-    bodyDigest: z.string().nullable().meta({ description: 'SHA-256 (hex) of the raw request body; null without a body' }),
+    targetIds: z
+      .record(z.string(), z.string())
+      .meta({ description: 'Path parameters and ids named in the body (symbol, clientOrderId, ...)' }),
+    bodyDigest: z
+      .string()
+      .nullable()
+      .meta({ description: 'SHA-256 (hex) of the raw request body; null without a body' }),
     status: z.number().int(),
-    outcome: z.enum(AUDIT_OUTCOME_VALUES).meta({ description: 'denied: 401, 403 or 429; failed: any other status >= 400' }),
+    outcome: z
+      .enum(AUDIT_OUTCOME_VALUES)
+      .meta({ description: 'denied: 401, 403 or 429; failed: any other status >= 400' }),
     correlationId: z.string().nullable(),
     clientAddress: z.string().nullable(),
   })
@@ -104,8 +124,12 @@ export type TokenRevoked = z.output<typeof TokenRevokedSchema>;
 export const OrderCheckSchema = z
   .object({
     valid: z.literal(true),
-    order: z.record(z.string(), z.unknown()).meta({ description: 'The order as it would be sent: fields normalised, nothing stored' }),
-    checks: z.array(z.string()).meta({ description: 'What was checked: the body, the connector, the instrument filters at the last price' }),
+    order: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'The order as it would be sent: fields normalised, nothing stored' }),
+    checks: z
+      .array(z.string())
+      .meta({ description: 'What was checked: the body, the connector, the instrument filters at the last price' }),
   })
   .meta({ id: 'OrderCheck' });
 
@@ -117,8 +141,23 @@ const TokenIdParams = z.object({ id: z.string().min(1).max(100) });
  * needs only `read`.
  */
 export const authRoutes = defineRoutes({
-  createToken: defineRoute({ method: 'post', scope: 'admin', path: '/auth/tokens', summary: 'Create a named token with scopes; the answer holds its secret, once', tags: tags('Access'), request: { body: TokenCreateSchema }, responses: { 201: TokenCreatedSchema } }),
-  listTokens: defineRoute({ method: 'get', scope: 'admin', path: '/auth/tokens', summary: 'Tokens, newest first (never their secrets)', tags: tags('Access'), responses: { 200: z.array(TokenViewSchema) } }),
+  createToken: defineRoute({
+    method: 'post',
+    scope: 'admin',
+    path: '/auth/tokens',
+    summary: 'Create a named token with scopes; the answer holds its secret, once',
+    tags: tags('Access'),
+    request: { body: TokenCreateSchema },
+    responses: { 201: TokenCreatedSchema },
+  }),
+  listTokens: defineRoute({
+    method: 'get',
+    scope: 'admin',
+    path: '/auth/tokens',
+    summary: 'Tokens, newest first (never their secrets)',
+    tags: tags('Access'),
+    responses: { 200: z.array(TokenViewSchema) },
+  }),
   revokeToken: defineRoute({
     method: 'delete',
     scope: 'admin',
@@ -128,8 +167,23 @@ export const authRoutes = defineRoutes({
     request: { params: TokenIdParams },
     responses: { 200: TokenViewSchema, 404: null },
   }),
-  whoami: defineRoute({ method: 'get', scope: 'read', path: '/auth/whoami', summary: 'The calling token: its scopes, restriction and the operations it may call', tags: tags('Access'), responses: { 200: WhoAmISchema } }),
-  audit: defineRoute({ method: 'get', scope: 'admin', path: '/audit', summary: 'Audit trail of every state-changing and every denied request, newest first', tags: tags('Access'), request: { query: AuditQuerySchema }, responses: { 200: paginated(AuditRecordSchema) } }),
+  whoami: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/auth/whoami',
+    summary: 'The calling token: its scopes, restriction and the operations it may call',
+    tags: tags('Access'),
+    responses: { 200: WhoAmISchema },
+  }),
+  audit: defineRoute({
+    method: 'get',
+    scope: 'admin',
+    path: '/audit',
+    summary: 'Audit trail of every state-changing and every denied request, newest first',
+    tags: tags('Access'),
+    request: { query: AuditQuerySchema },
+    responses: { 200: paginated(AuditRecordSchema) },
+  }),
   validateOrder: defineRoute({
     method: 'post',
     scope: 'read',

@@ -19,7 +19,9 @@ const StoredSourceSchema = z
     to: TimestampInput,
   })
   .refine((s) => s.from < s.to, { message: '"from" must be before "to"', path: ['from'] })
-  .meta({ description: 'Candles stored by the provider for (connectorType, marketType, symbol, interval) in [from, to]' });
+  .meta({
+    description: 'Candles stored by the provider for (connectorType, marketType, symbol, interval) in [from, to]',
+  });
 
 const SyntheticSourceSchema = z
   .object({
@@ -41,13 +43,22 @@ export type BacktestSource = z.output<typeof BacktestSourceSchema>;
 
 export const PositionSizingSchema = z
   .discriminatedUnion('mode', [
-    z.object({ mode: z.literal('fixed'), quantity: PositiveDecimalString.meta({ description: 'Base-asset quantity per trade' }) }),
-    z.object({ mode: z.literal('percent'), percent: z.number().positive().max(100).meta({ description: 'Notional as a percent of equity at entry' }) }),
+    z.object({
+      mode: z.literal('fixed'),
+      quantity: PositiveDecimalString.meta({ description: 'Base-asset quantity per trade' }),
+    }),
+    z.object({
+      mode: z.literal('percent'),
+      percent: z.number().positive().max(100).meta({ description: 'Notional as a percent of equity at entry' }),
+    }),
   ])
   .default({ mode: 'percent', percent: 10 });
 
 /** A fraction of notional: 1 would charge the whole trade. */
-const FeeRate = NonNegativeDecimalString.refine((v) => compareDecimalStrings(v, '1') < 0, 'a fee rate is a fraction of notional and must be below 1 (0.0005 = 0.05 %)');
+const FeeRate = NonNegativeDecimalString.refine(
+  (v) => compareDecimalStrings(v, '1') < 0,
+  'a fee rate is a fraction of notional and must be below 1 (0.0005 = 0.05 %)',
+);
 
 export const BacktestFeesSchema = z
   .object({ maker: FeeRate.default('0.0002'), taker: FeeRate.default('0.0005') })
@@ -56,7 +67,11 @@ export const BacktestFeesSchema = z
 
 export const BacktestRequestSchema = z
   .object({
-    detector: z.string().min(1).max(100).meta({ description: 'A built-in detector-kit example, e.g. `ema-cross` or `rsi-reversion`' }),
+    detector: z
+      .string()
+      .min(1)
+      .max(100)
+      .meta({ description: 'A built-in detector-kit example, e.g. `ema-cross` or `rsi-reversion`' }),
     params: z.record(z.string(), z.unknown()).optional(),
     symbol: SymbolParam,
     interval: TimeFrameParam,
@@ -80,7 +95,9 @@ export const BacktestMetricsSchema = z
     fees: NonNegativeDecimalString,
     finalEquity: DecimalString,
     returnPct: z.number(),
-    maxDrawdown: NonNegativeDecimalString.meta({ description: 'Largest peak-to-trough fall of equity (bar closes), in the quote asset' }),
+    maxDrawdown: NonNegativeDecimalString.meta({
+      description: 'Largest peak-to-trough fall of equity (bar closes), in the quote asset',
+    }),
     maxDrawdownPct: z.number().min(0),
     sharpe: z.number().meta({ description: 'Annualised from per-bar equity returns (risk-free rate 0)' }),
     exposure: z.number().min(0).max(1).meta({ description: 'Share of bars that closed with a position open' }),
@@ -130,7 +147,9 @@ export const BacktestSummarySchema = z
   .meta({ id: 'BacktestSummary' });
 export type BacktestSummary = z.output<typeof BacktestSummarySchema>;
 
-export const BacktestDetailSchema = BacktestSummarySchema.extend({ trades: z.array(BacktestTradeSchema) }).meta({ id: 'BacktestDetail' });
+export const BacktestDetailSchema = BacktestSummarySchema.extend({ trades: z.array(BacktestTradeSchema) }).meta({
+  id: 'BacktestDetail',
+});
 export type BacktestDetail = z.output<typeof BacktestDetailSchema>;
 
 export const BacktestListQuerySchema = z.object({
@@ -175,18 +194,43 @@ export const backtestRoutes = defineRoutes({
     request: { body: BacktestRequestSchema },
     responses: { 202: BacktestSummarySchema },
   }),
-  backtestList: defineRoute({ method: 'get', scope: 'read', path: '/backtests', summary: 'Backtests, newest first, without trades', tags: tags('Backtest'), request: { query: BacktestListQuerySchema }, responses: { 200: z.array(BacktestSummarySchema) } }),
-  backtestGet: defineRoute({ method: 'get', scope: 'read', path: '/backtests/:id', summary: 'One backtest with its metrics and trades', tags: tags('Backtest'), request: { params: IdParams }, responses: { 200: BacktestDetailSchema, 404: null } }),
+  backtestList: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/backtests',
+    summary: 'Backtests, newest first, without trades',
+    tags: tags('Backtest'),
+    request: { query: BacktestListQuerySchema },
+    responses: { 200: z.array(BacktestSummarySchema) },
+  }),
+  backtestGet: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/backtests/:id',
+    summary: 'One backtest with its metrics and trades',
+    tags: tags('Backtest'),
+    request: { params: IdParams },
+    responses: { 200: BacktestDetailSchema, 404: null },
+  }),
   backtestCancel: defineRoute({
     method: 'post',
     scope: 'configure',
     path: '/backtests/:id/cancel',
-    summary: 'Stop a queued or running backtest: it ends failed, with error "cancelled by a request" and what it processed so far',
+    summary:
+      'Stop a queued or running backtest: it ends failed, with error "cancelled by a request" and what it processed so far',
     tags: tags('Backtest'),
     request: { params: IdParams },
     responses: { 200: BacktestSummarySchema, 404: null, 409: null },
   }),
-  backtestDelete: defineRoute({ method: 'delete', scope: 'configure', path: '/backtests/:id', summary: 'Delete a finished backtest and its trades', tags: tags('Backtest'), request: { params: IdParams }, responses: { 200: OkSchema, 404: null, 409: null } }),
+  backtestDelete: defineRoute({
+    method: 'delete',
+    scope: 'configure',
+    path: '/backtests/:id',
+    summary: 'Delete a finished backtest and its trades',
+    tags: tags('Backtest'),
+    request: { params: IdParams },
+    responses: { 200: OkSchema, 404: null, 409: null },
+  }),
   candleBackfill: defineRoute({
     method: 'post',
     scope: 'configure',
@@ -196,5 +240,13 @@ export const backtestRoutes = defineRoutes({
     request: { params: BackfillSeriesParams, body: BackfillRequestSchema },
     responses: { 202: BackfillStatusSchema, 409: null },
   }),
-  candleBackfillStatus: defineRoute({ method: 'get', scope: 'read', path: `${backfillPath}/status`, summary: 'The running or last backfill of one series', tags: tags('Candles'), request: { params: BackfillSeriesParams }, responses: { 200: BackfillStatusSchema } }),
+  candleBackfillStatus: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: `${backfillPath}/status`,
+    summary: 'The running or last backfill of one series',
+    tags: tags('Candles'),
+    request: { params: BackfillSeriesParams },
+    responses: { 200: BackfillStatusSchema },
+  }),
 });

@@ -11,14 +11,28 @@ const tags = ['Inbound hooks'];
 
 export const HookNameSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a hook name is 1-40 lowercase letters, digits and dashes, starting with a letter or digit');
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,39}$/,
+    'a hook name is 1-40 lowercase letters, digits and dashes, starting with a letter or digit',
+  );
 export const HookIdSchema = z.string().regex(/^hk_[A-Za-z0-9_-]{8,64}$/, 'a hook id (hk_...)');
-export const HookModeSchema = z.enum(['live', 'dry-run']).meta({ description: '`live` publishes the signal; `dry-run` checks and logs the alert and publishes nothing' });
+export const HookModeSchema = z
+  .enum(['live', 'dry-run'])
+  .meta({ description: '`live` publishes the signal; `dry-run` checks and logs the alert and publishes nothing' });
 
 /** Where an outside ticker trades here: `BINANCE:BTCUSDT.P` → binance / futures / BTCUSDT. */
-export const HookSymbolTargetSchema = z.object({ connectorType: ConnectorTypeSchema, marketType: MarketTypeSchema, symbol: SymbolName }).strict();
+export const HookSymbolTargetSchema = z
+  .object({ connectorType: ConnectorTypeSchema, marketType: MarketTypeSchema, symbol: SymbolName })
+  .strict();
 const SymbolMapSchema = z
-  .record(z.string().min(1).max(80).regex(/^[A-Za-z0-9._:!/-]+$/, 'a ticker as the sender writes it, e.g. BINANCE:BTCUSDT.P'), HookSymbolTargetSchema)
+  .record(
+    z
+      .string()
+      .min(1)
+      .max(80)
+      .regex(/^[A-Za-z0-9._:!/-]+$/, 'a ticker as the sender writes it, e.g. BINANCE:BTCUSDT.P'),
+    HookSymbolTargetSchema,
+  )
   .refine((m) => Object.keys(m).length <= 500, 'at most 500 symbol mappings');
 
 const HookSettings = {
@@ -34,7 +48,11 @@ const HookSettings = {
   /** An alert whose own time (or signature time) is further than this from the provider's clock is refused. */
   replayWindowSeconds: z.number().int().min(5).max(86_400),
 };
-const Secret = z.string().min(16, 'a secret has at least 16 characters').max(200).regex(/^[A-Za-z0-9._~-]+$/, 'a secret travels in URLs: letters, digits and . _ ~ -');
+const Secret = z
+  .string()
+  .min(16, 'a secret has at least 16 characters')
+  .max(200)
+  .regex(/^[A-Za-z0-9._~-]+$/, 'a secret travels in URLs: letters, digits and . _ ~ -');
 
 export const CreateInboundHookSchema = z
   .object({
@@ -73,7 +91,10 @@ export const InboundHookSchema = z
   })
   .meta({ id: 'InboundHook' });
 export type InboundHook = z.output<typeof InboundHookSchema>;
-export const InboundHookCreatedSchema = InboundHookSchema.extend({ secret: z.string(), urlWithSecret: z.string() }).meta({ id: 'InboundHookCreated' });
+export const InboundHookCreatedSchema = InboundHookSchema.extend({
+  secret: z.string(),
+  urlWithSecret: z.string(),
+}).meta({ id: 'InboundHookCreated' });
 
 export const HookAlertStatusSchema = z.enum(['accepted', 'duplicate', 'rejected', 'dry-run']);
 export const HookAlertSchema = z
@@ -116,12 +137,59 @@ const alertBody = {
 };
 
 export const hookRoutes = defineRoutes({
-  listInboundHooks: defineRoute({ method: 'get', scope: 'read', path: '/inbound-hooks', summary: 'Inbound signal hooks', tags, responses: { 200: z.object({ items: z.array(InboundHookSchema) }) } }),
-  createInboundHook: defineRoute({ method: 'post', scope: 'configure', path: '/inbound-hooks', summary: 'Create an inbound signal hook (its secret is shown once)', tags, request: { body: CreateInboundHookSchema }, responses: { 201: InboundHookCreatedSchema } }),
-  getInboundHook: defineRoute({ method: 'get', scope: 'read', path: '/inbound-hooks/:hookId', summary: 'One inbound signal hook', tags, request: { params: HookParams }, responses: { 200: InboundHookSchema } }),
-  updateInboundHook: defineRoute({ method: 'patch', scope: 'configure', path: '/inbound-hooks/:hookId', summary: 'Change an inbound signal hook', tags, request: { params: HookParams, body: UpdateInboundHookSchema }, responses: { 200: InboundHookSchema } }),
-  deleteInboundHook: defineRoute({ method: 'delete', scope: 'configure', path: '/inbound-hooks/:hookId', summary: 'Delete an inbound signal hook and its alert log', tags, request: { params: HookParams }, responses: { 204: null } }),
-  inboundHookAlerts: defineRoute({ method: 'get', scope: 'read', path: '/inbound-hooks/:hookId/alerts', summary: 'Alerts a hook received, newest first: accepted, duplicates and rejections with the reason', tags, request: { params: HookParams, query: AlertsQuery }, responses: { 200: paginated(HookAlertSchema) } }),
+  listInboundHooks: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/inbound-hooks',
+    summary: 'Inbound signal hooks',
+    tags,
+    responses: { 200: z.object({ items: z.array(InboundHookSchema) }) },
+  }),
+  createInboundHook: defineRoute({
+    method: 'post',
+    scope: 'configure',
+    path: '/inbound-hooks',
+    summary: 'Create an inbound signal hook (its secret is shown once)',
+    tags,
+    request: { body: CreateInboundHookSchema },
+    responses: { 201: InboundHookCreatedSchema },
+  }),
+  getInboundHook: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/inbound-hooks/:hookId',
+    summary: 'One inbound signal hook',
+    tags,
+    request: { params: HookParams },
+    responses: { 200: InboundHookSchema },
+  }),
+  updateInboundHook: defineRoute({
+    method: 'patch',
+    scope: 'configure',
+    path: '/inbound-hooks/:hookId',
+    summary: 'Change an inbound signal hook',
+    tags,
+    request: { params: HookParams, body: UpdateInboundHookSchema },
+    responses: { 200: InboundHookSchema },
+  }),
+  deleteInboundHook: defineRoute({
+    method: 'delete',
+    scope: 'configure',
+    path: '/inbound-hooks/:hookId',
+    summary: 'Delete an inbound signal hook and its alert log',
+    tags,
+    request: { params: HookParams },
+    responses: { 204: null },
+  }),
+  inboundHookAlerts: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/inbound-hooks/:hookId/alerts',
+    summary: 'Alerts a hook received, newest first: accepted, duplicates and rejections with the reason',
+    tags,
+    request: { params: HookParams, query: AlertsQuery },
+    responses: { 200: paginated(HookAlertSchema) },
+  }),
   receiveHookAlert: defineRoute({
     method: 'post',
     scope: 'trade',

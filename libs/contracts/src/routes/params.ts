@@ -17,7 +17,10 @@ export const TimeFrameParam = z
   .transform((raw, ctx): TimeFrame => {
     const tf = parseTimeFrame(raw);
     if (!tf) {
-      ctx.addIssue({ code: 'custom', message: `unknown interval "${raw}" (use min1, min5, min15, min30, h1, h2, h4, day, week, month or 1m/5m/1h/1d/1w/1M)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown interval "${raw}" (use min1, min5, min15, min30, h1, h2, h4, day, week, month or 1m/5m/1h/1d/1w/1M)`,
+      });
       return z.NEVER;
     }
     return tf;

@@ -16,12 +16,25 @@ const bool = (fallback: boolean) =>
 // ---- event sink ----
 
 export const EventSinkQuerySchema = createPaginationQuery(50).extend({
-  limit: z.coerce.number({ error: 'limit must be a whole number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(200, 'limit must be at most 200').default(50),
-  category: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/i, 'category is a word such as marketdata, order, signal').optional(),
+  limit: z.coerce
+    .number({ error: 'limit must be a whole number' })
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .max(200, 'limit must be at most 200')
+    .default(50),
+  category: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,39}$/i, 'category is a word such as marketdata, order, signal')
+    .optional(),
   symbol: SymbolParam.optional(),
   from: TimestampInput.optional(),
   to: TimestampInput.optional(),
-  search: z.string().min(1).max(200).optional().meta({ description: 'Plain text looked up in the payload (case-insensitive substring; % and _ are literal)' }),
+  search: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'Plain text looked up in the payload (case-insensitive substring; % and _ are literal)' }),
   correlationId: z
     .string()
     .min(1)
@@ -116,9 +129,15 @@ export const SignalsContextQuerySchema = z.object({
   daysH1: days('daysH1', 90),
   // Any case is accepted; anything else is a 400 (it used to be read as DELTA).
   candlesMode: z
-    .preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['FULL', 'DELTA'], { error: 'candlesMode must be FULL or DELTA' }))
+    .preprocess(
+      (v) => (typeof v === 'string' ? v.toUpperCase() : v),
+      z.enum(['FULL', 'DELTA'], { error: 'candlesMode must be FULL or DELTA' }),
+    )
     .default('FULL')
-    .meta({ description: 'FULL (default) or DELTA: omit the candle arrays when candlesKey equals the current cache key (case-insensitive)' }),
+    .meta({
+      description:
+        'FULL (default) or DELTA: omit the candle arrays when candlesKey equals the current cache key (case-insensitive)',
+    }),
   candlesKey: z.string().max(200).optional(),
 });
 export type SignalsContextQuery = z.output<typeof SignalsContextQuerySchema>;
@@ -134,7 +153,13 @@ export const SignalsContextSchema = z
       maturity: z.enum(['FULL', 'INTRADAY', 'FAST', 'INSUFFICIENT']),
       windows: z.object({ candlesDays: z.number().int(), flowMinutes: z.number(), bookMinutes: z.number() }),
     }),
-    candles: z.object({ cacheKey: z.string(), unchanged: z.boolean(), d1: z.array(CandleSchema).optional(), h4: z.array(CandleSchema).optional(), h1: z.array(CandleSchema).optional() }),
+    candles: z.object({
+      cacheKey: z.string(),
+      unchanged: z.boolean(),
+      d1: z.array(CandleSchema).optional(),
+      h4: z.array(CandleSchema).optional(),
+      h1: z.array(CandleSchema).optional(),
+    }),
     orderBook: z
       .object({
         snapshotKey: z.string(),
@@ -180,14 +205,24 @@ export const DashboardQuerySchema = z.object({
 });
 
 const Count = z.number().int().nonnegative();
-export const DashboardAlertSchema = z.object({ severity: z.enum(['info', 'warning', 'critical']), code: z.string(), message: z.string() });
+export const DashboardAlertSchema = z.object({
+  severity: z.enum(['info', 'warning', 'critical']),
+  code: z.string(),
+  message: z.string(),
+});
 export const DashboardOverviewSchema = z
   .object({
     generatedAt: UnixMs,
     windowMinutes: z.number().int(),
     infrastructure: z.object({
       provider: z.object({ now: UnixMs, uptimeSec: z.number(), nodeVersion: z.string(), version: z.string() }),
-      bus: z.object({ transport: z.string(), connected: z.boolean(), published: Count, received: Count, dropped: Count }),
+      bus: z.object({
+        transport: z.string(),
+        connected: z.boolean(),
+        published: Count,
+        received: Count,
+        dropped: Count,
+      }),
       database: z.object({ kind: z.string(), ok: z.boolean() }),
       eventSink: z.object({
         enabled: z.boolean(),
@@ -195,14 +230,27 @@ export const DashboardOverviewSchema = z
         dropped: Count.meta({ description: 'Market-data events dropped since start because the buffer was full' }),
         stored: Count.meta({ description: 'Events written since start' }),
         failures: Count.meta({ description: 'Failed writes in a row (retried with backoff); 0 once a write succeeds' }),
-        lastError: z.string().optional().meta({ description: 'The most recent write error; kept after the writes recover' }),
+        lastError: z
+          .string()
+          .optional()
+          .meta({ description: 'The most recent write error; kept after the writes recover' }),
       }),
     }),
-    registry: z.object({ total: Count, active: Count, inactive: Count, byType: z.record(z.string(), z.object({ active: Count, total: Count })) }),
+    registry: z.object({
+      total: Count,
+      active: Count,
+      inactive: Count,
+      byType: z.record(z.string(), z.object({ active: Count, total: Count })),
+    }),
     connectors: z.object({ total: Count, active: Count }),
     detectors: z.object({ total: Count, active: Count }),
     inspectors: z.object({ total: Count }),
-    events: z.object({ lastMinute: Count, window: Count, perMinute: z.number(), byCategory: z.record(z.string(), z.object({ count: Count, perMinute: z.number() })) }),
+    events: z.object({
+      lastMinute: Count,
+      window: Count,
+      perMinute: z.number(),
+      byCategory: z.record(z.string(), z.object({ count: Count, perMinute: z.number() })),
+    }),
     trading: z.object({
       accounts: Count,
       walletBalanceTotal: DecimalString,
@@ -224,7 +272,9 @@ export type DashboardOverview = z.output<typeof DashboardOverviewSchema>;
 
 export const SeriesParams = ConnectorMarketParams.extend({ symbol: SymbolParam, interval: TimeFrameParam });
 export const GapQuerySchema = z.object({ from: TimestampInput.optional(), to: TimestampInput.optional() });
-export const MissingRangeSchema = z.object({ from: UnixMs, to: UnixMs, bars: Count }).meta({ description: 'Open times of the first and last missing bar, inclusive' });
+export const MissingRangeSchema = z
+  .object({ from: UnixMs, to: UnixMs, bars: Count })
+  .meta({ description: 'Open times of the first and last missing bar, inclusive' });
 export const GapReportSchema = z
   .object({
     connectorType: z.string(),
@@ -245,7 +295,11 @@ export const GapReportSchema = z
 export type GapReport = z.output<typeof GapReportSchema>;
 
 export const RepairRequestSchema = z
-  .object({ mode: z.enum(['dry-run', 'apply']).default('dry-run'), from: TimestampInput.optional(), to: TimestampInput.optional() })
+  .object({
+    mode: z.enum(['dry-run', 'apply']).default('dry-run'),
+    from: TimestampInput.optional(),
+    to: TimestampInput.optional(),
+  })
   .meta({ id: 'CandleRepairRequest' });
 export const RepairResultSchema = z
   .object({
@@ -253,7 +307,9 @@ export const RepairResultSchema = z
     before: GapReportSchema,
     after: GapReportSchema.optional(),
     rebuiltBars: Count,
-    rebuiltFrom: z.object({ trades: Count, candles: Count }).meta({ description: 'Bars rebuilt from stored trade events, and from finer stored candles' }),
+    rebuiltFrom: z
+      .object({ trades: Count, candles: Count })
+      .meta({ description: 'Bars rebuilt from stored trade events, and from finer stored candles' }),
     unrepairable: z.array(MissingRangeSchema),
   })
   .meta({ id: 'CandleRepairResult' });
@@ -262,12 +318,74 @@ export type RepairResult = z.output<typeof RepairResultSchema>;
 const seriesPath = '/candles/:connectorType/:marketType/:symbol/:interval';
 
 export const platformRoutes = defineRoutes({
-  eventsink: defineRoute({ method: 'get', scope: 'read', path: '/eventsink', summary: 'Persisted bus events, newest first, with filters', tags: tags('Event sink'), request: { query: EventSinkQuerySchema }, responses: { 200: paginated(SinkEventSchema) } }),
-  replayStart: defineRoute({ method: 'post', scope: 'configure', path: '/replay/start', summary: 'Replay stored market data through the live bus subjects and WS events (marked replay)', tags: tags('Replay'), request: { body: ReplayStartSchema }, responses: { 202: ReplayStatusSchema, 409: null } }),
-  replayStop: defineRoute({ method: 'post', scope: 'configure', path: '/replay/stop', summary: 'Stop the running replay (no-op when idle)', tags: tags('Replay'), responses: { 200: ReplayStatusSchema } }),
-  replayStatus: defineRoute({ method: 'get', scope: 'read', path: '/replay/status', summary: 'Replay state, progress (0..1), cursor, events sent and rate', tags: tags('Replay'), responses: { 200: ReplayStatusSchema } }),
-  signalsContext: defineRoute({ method: 'get', scope: 'read', path: '/signals/context/:symbol', summary: 'D1/H4/H1 candles, order book, order flow and data maturity for one symbol', tags: tags('Signals'), request: { params: z.object({ symbol: SymbolParam }), query: SignalsContextQuerySchema }, responses: { 200: SignalsContextSchema } }),
-  dashboard: defineRoute({ method: 'get', scope: 'read', path: '/dashboard/overview', summary: 'Infrastructure, registry, event rates, trading and alerts at a glance', tags: tags('Dashboard'), request: { query: DashboardQuerySchema }, responses: { 200: DashboardOverviewSchema } }),
-  candleGaps: defineRoute({ method: 'get', scope: 'read', path: `${seriesPath}/gaps`, summary: 'Missing and misaligned bars of one series', tags: tags('Candles'), request: { params: SeriesParams, query: GapQuerySchema }, responses: { 200: GapReportSchema } }),
-  candleRepair: defineRoute({ method: 'post', scope: 'configure', path: `${seriesPath}/repair`, summary: 'Rebuild missing bars from stored trades or finer candles (dry-run or apply)', tags: tags('Candles'), request: { params: SeriesParams, body: RepairRequestSchema }, responses: { 200: RepairResultSchema } }),
+  eventsink: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/eventsink',
+    summary: 'Persisted bus events, newest first, with filters',
+    tags: tags('Event sink'),
+    request: { query: EventSinkQuerySchema },
+    responses: { 200: paginated(SinkEventSchema) },
+  }),
+  replayStart: defineRoute({
+    method: 'post',
+    scope: 'configure',
+    path: '/replay/start',
+    summary: 'Replay stored market data through the live bus subjects and WS events (marked replay)',
+    tags: tags('Replay'),
+    request: { body: ReplayStartSchema },
+    responses: { 202: ReplayStatusSchema, 409: null },
+  }),
+  replayStop: defineRoute({
+    method: 'post',
+    scope: 'configure',
+    path: '/replay/stop',
+    summary: 'Stop the running replay (no-op when idle)',
+    tags: tags('Replay'),
+    responses: { 200: ReplayStatusSchema },
+  }),
+  replayStatus: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/replay/status',
+    summary: 'Replay state, progress (0..1), cursor, events sent and rate',
+    tags: tags('Replay'),
+    responses: { 200: ReplayStatusSchema },
+  }),
+  signalsContext: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/signals/context/:symbol',
+    summary: 'D1/H4/H1 candles, order book, order flow and data maturity for one symbol',
+    tags: tags('Signals'),
+    request: { params: z.object({ symbol: SymbolParam }), query: SignalsContextQuerySchema },
+    responses: { 200: SignalsContextSchema },
+  }),
+  dashboard: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/dashboard/overview',
+    summary: 'Infrastructure, registry, event rates, trading and alerts at a glance',
+    tags: tags('Dashboard'),
+    request: { query: DashboardQuerySchema },
+    responses: { 200: DashboardOverviewSchema },
+  }),
+  candleGaps: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: `${seriesPath}/gaps`,
+    summary: 'Missing and misaligned bars of one series',
+    tags: tags('Candles'),
+    request: { params: SeriesParams, query: GapQuerySchema },
+    responses: { 200: GapReportSchema },
+  }),
+  candleRepair: defineRoute({
+    method: 'post',
+    scope: 'configure',
+    path: `${seriesPath}/repair`,
+    summary: 'Rebuild missing bars from stored trades or finer candles (dry-run or apply)',
+    tags: tags('Candles'),
+    request: { params: SeriesParams, body: RepairRequestSchema },
+    responses: { 200: RepairResultSchema },
+  }),
 });

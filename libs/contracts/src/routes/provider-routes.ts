@@ -62,7 +62,11 @@ export const LeverageRequestSchema = z
   .object({
     connectorType: ConnectorTypeSchema,
     marketType: MarketTypeParam.default('futures'),
-    symbol: z.union([SymbolParam, z.object({ name: SymbolParam }).transform((s) => s.name), z.object({ symbol: SymbolParam }).transform((s) => s.symbol)]),
+    symbol: z.union([
+      SymbolParam,
+      z.object({ name: SymbolParam }).transform((s) => s.name),
+      z.object({ symbol: SymbolParam }).transform((s) => s.symbol),
+    ]),
     leverage: z.coerce.number().int().min(1).max(125),
   })
   .meta({ id: 'LeverageRequest' });
@@ -70,7 +74,11 @@ export const LeverageRequestSchema = z
 export const CandlesQuerySchema = z.object({
   from: TimestampInput.optional(),
   to: TimestampInput.optional(),
-  days: z.coerce.number({ message: 'days must be a non-negative number' }).nonnegative('days must be a non-negative number').max(3660).optional(),
+  days: z.coerce
+    .number({ message: 'days must be a non-negative number' })
+    .nonnegative('days must be a non-negative number')
+    .max(3660)
+    .optional(),
 });
 
 export const OrderListQuerySchema = createPaginationQuery(1000).extend({ search: z.string().max(100).optional() });
@@ -83,15 +91,21 @@ export const OrderReplaceSchema = z
     quantity: PositiveDecimalString.optional(),
     clientOrderId: z.string().min(1).max(64).optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, { message: 'send at least one of price, stopPrice, callbackRate, quantity' })
+  .refine((v) => Object.keys(v).length > 0, {
+    message: 'send at least one of price, stopPrice, callbackRate, quantity',
+  })
   .meta({ id: 'OrderReplace' });
 
 export const OrderPlacementSchema = OrderSchema;
-export const OrderReplaceResultSchema = z.object({ canceled: OrderSchema, order: OrderSchema }).meta({ id: 'OrderReplaceResult' });
+export const OrderReplaceResultSchema = z
+  .object({ canceled: OrderSchema, order: OrderSchema })
+  .meta({ id: 'OrderReplaceResult' });
 export const DetectorOrderItemSchema = z.object({ id: Id, order: OrderSchema });
 export const DetectorParams = z.object({ sysname: Id });
 
-export const SimPriceSchema = z.object({ marketType: MarketTypeParam.default('spot'), symbol: SymbolParam, price: PositiveDecimalString }).meta({ id: 'SimSetPrice' });
+export const SimPriceSchema = z
+  .object({ marketType: MarketTypeParam.default('spot'), symbol: SymbolParam, price: PositiveDecimalString })
+  .meta({ id: 'SimSetPrice' });
 export const SimPathSchema = z
   .object({
     marketType: MarketTypeParam.default('spot'),
@@ -113,11 +127,17 @@ export const SimStepSchema = z
       .int()
       .min(1)
       .max(SIM_STEP_MAX_MS)
-      .describe('Simulated ms to play, at most one day; steps run one after another, and `GET /connectors/sim/status` shows the clock moving meanwhile.'),
+      .describe(
+        'Simulated ms to play, at most one day; steps run one after another, and `GET /connectors/sim/status` shows the clock moving meanwhile.',
+      ),
   })
   .meta({ id: 'SimStep' });
 export const SimStatusSchema = z
-  .object({ paused: z.boolean(), time: z.number().int(), prices: z.record(z.string(), z.record(z.string(), DecimalString)) })
+  .object({
+    paused: z.boolean(),
+    time: z.number().int(),
+    prices: z.record(z.string(), z.record(z.string(), DecimalString)),
+  })
   .meta({ id: 'SimStatus' });
 
 export const CatalogItemSchema = z.object({
@@ -132,21 +152,97 @@ export const CatalogItemSchema = z.object({
   descriptionEn: z.string(),
   descriptionRu: z.string(),
 });
-export const CatalogSchema = z.object({ total: z.number().int(), namespaces: z.array(z.string()), items: z.array(CatalogItemSchema) }).meta({ id: 'EventCatalog' });
+export const CatalogSchema = z
+  .object({ total: z.number().int(), namespaces: z.array(z.string()), items: z.array(CatalogItemSchema) })
+  .meta({ id: 'EventCatalog' });
 
 const cm = ConnectorMarketParams;
 const ORDERS_CAP =
   "An account's `orders` holds at most its 1,000 newest open orders. When an account has more, headers say so: `X-Orders-Truncated: true`, `X-Orders-Limit`, and `X-Orders-Total` (one account) or `X-Orders-Truncated-Accounts: <connectorType>/<marketType>=<open orders>,...` (the list).";
 
 export const providerRoutes = defineRoutes({
-  options: defineRoute({ method: 'get', scope: 'read', path: '/options', summary: 'Provider metadata, connectors, detectors and accounts', tags: tags('Options'), responses: { 200: OptionsSchema } }),
-  accounts: defineRoute({ method: 'get', scope: 'read', path: '/accounts', summary: 'Every account (one per connector and market)', description: ORDERS_CAP, tags: tags('Accounts'), responses: { 200: z.array(AccountSchema) } }),
-  account: defineRoute({ method: 'get', scope: 'read', path: '/accounts/:connectorType/:marketType', summary: 'One account', description: ORDERS_CAP, tags: tags('Accounts'), request: { params: cm }, responses: { 200: AccountSchema } }),
-  leverage: defineRoute({ method: 'put', scope: 'trade', path: '/accounts/leverage', summary: 'Set the leverage of a futures symbol', tags: tags('Accounts'), request: { body: LeverageRequestSchema }, responses: { 200: z.object({ symbol: SymbolName, leverage: z.number().int(), connectorType: ConnectorTypeSchema, marketType: MarketTypeSchema }) } }),
-  assets: defineRoute({ method: 'get', scope: 'read', path: '/assets/:connectorType/:marketType', summary: 'Balances and positions', tags: tags('Assets'), request: { params: cm }, responses: { 200: z.object({ assets: z.array(AssetSchema), positions: z.array(PositionSchema) }) } }),
-  symbols: defineRoute({ method: 'get', scope: 'read', path: '/symbols/:connectorType/:marketType', summary: 'Tradable instruments with exchange filters', tags: tags('Symbols'), request: { params: cm }, responses: { 200: z.array(InstrumentSchema) } }),
-  orderBook: defineRoute({ method: 'get', scope: 'read', path: '/symbols/:connectorType/:marketType/:symbol/orderbook', summary: 'Current order book of a symbol', tags: tags('Symbols'), request: { params: cm.extend({ symbol: SymbolParam }), query: z.object({ depth: z.coerce.number().int().min(1).max(500).default(20) }) }, responses: { 200: OrderBookSchema } }),
-  ticker: defineRoute({ method: 'get', scope: 'read', path: '/symbols/:connectorType/:marketType/:symbol/ticker', summary: '24 h ticker statistics of a symbol', tags: tags('Symbols'), request: { params: cm.extend({ symbol: SymbolParam }) }, responses: { 200: SymbolPriceSchema } }),
+  options: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/options',
+    summary: 'Provider metadata, connectors, detectors and accounts',
+    tags: tags('Options'),
+    responses: { 200: OptionsSchema },
+  }),
+  accounts: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/accounts',
+    summary: 'Every account (one per connector and market)',
+    description: ORDERS_CAP,
+    tags: tags('Accounts'),
+    responses: { 200: z.array(AccountSchema) },
+  }),
+  account: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/accounts/:connectorType/:marketType',
+    summary: 'One account',
+    description: ORDERS_CAP,
+    tags: tags('Accounts'),
+    request: { params: cm },
+    responses: { 200: AccountSchema },
+  }),
+  leverage: defineRoute({
+    method: 'put',
+    scope: 'trade',
+    path: '/accounts/leverage',
+    summary: 'Set the leverage of a futures symbol',
+    tags: tags('Accounts'),
+    request: { body: LeverageRequestSchema },
+    responses: {
+      200: z.object({
+        symbol: SymbolName,
+        leverage: z.number().int(),
+        connectorType: ConnectorTypeSchema,
+        marketType: MarketTypeSchema,
+      }),
+    },
+  }),
+  assets: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/assets/:connectorType/:marketType',
+    summary: 'Balances and positions',
+    tags: tags('Assets'),
+    request: { params: cm },
+    responses: { 200: z.object({ assets: z.array(AssetSchema), positions: z.array(PositionSchema) }) },
+  }),
+  symbols: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/symbols/:connectorType/:marketType',
+    summary: 'Tradable instruments with exchange filters',
+    tags: tags('Symbols'),
+    request: { params: cm },
+    responses: { 200: z.array(InstrumentSchema) },
+  }),
+  orderBook: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/symbols/:connectorType/:marketType/:symbol/orderbook',
+    summary: 'Current order book of a symbol',
+    tags: tags('Symbols'),
+    request: {
+      params: cm.extend({ symbol: SymbolParam }),
+      query: z.object({ depth: z.coerce.number().int().min(1).max(500).default(20) }),
+    },
+    responses: { 200: OrderBookSchema },
+  }),
+  ticker: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/symbols/:connectorType/:marketType/:symbol/ticker',
+    summary: '24 h ticker statistics of a symbol',
+    tags: tags('Symbols'),
+    request: { params: cm.extend({ symbol: SymbolParam }) },
+    responses: { 200: SymbolPriceSchema },
+  }),
   candles: defineRoute({
     method: 'get',
     scope: 'read',
@@ -163,40 +259,204 @@ export const providerRoutes = defineRoutes({
     scope: 'trade',
     path: '/orders',
     summary: 'Place an order',
-    description: 'Fields at the top level or wrapped as `{ order }`; numbers or decimal strings. A repeated `clientOrderId` or `idempotencyKey` returns the first order (200, header `Idempotent-Replayed: true`).',
+    description:
+      'Fields at the top level or wrapped as `{ order }`; numbers or decimal strings. A repeated `clientOrderId` or `idempotencyKey` returns the first order (200, header `Idempotent-Replayed: true`).',
     tags: tags('Orders'),
     request: { body: withOpenApiSchema(OrderCreateRequestSchema, OrderCreateFieldsSchema) },
     responses: { 201: OrderPlacementSchema, 200: OrderPlacementSchema, 422: null },
   }),
-  closeOrder: defineRoute({ method: 'put', scope: 'trade', path: '/orders/close', summary: 'Cancel an open order', tags: tags('Orders'), request: { body: withOpenApiSchema(OrderCloseRequestSchema, z.object({ id: Id })) }, responses: { 200: OrderSchema, 409: null } }),
-  listOrders: defineRoute({ method: 'get', scope: 'read', path: '/orders', summary: 'Stored orders, newest first', tags: tags('Orders'), request: { query: OrderListQuerySchema.extend({ symbol: SymbolParam.optional(), status: z.string().optional() }) }, responses: { 200: paginated(OrderSchema) } }),
-  detectorOrders: defineRoute({ method: 'get', scope: 'read', path: '/orders/detector/:sysname', summary: 'Open orders placed by a detector', tags: tags('Orders'), request: { params: DetectorParams }, responses: { 200: z.array(DetectorOrderItemSchema) } }),
-  detectorOrderCount: defineRoute({ method: 'get', scope: 'read', path: '/orders/detector/:sysname/count', summary: 'Open orders of a detector per symbol', tags: tags('Orders'), request: { params: DetectorParams }, responses: { 200: z.array(z.object({ symbol: SymbolName, ordersCount: z.number().int() })) } }),
-  detectorSymbolOrders: defineRoute({ method: 'get', scope: 'read', path: '/orders/detector/:sysname/symbol/:symbol', summary: 'Open orders of a detector for one symbol', tags: tags('Orders'), request: { params: DetectorParams.extend({ symbol: SymbolParam }) }, responses: { 200: z.array(DetectorOrderItemSchema) } }),
-  cancelDetectorOrders: defineRoute({ method: 'delete', scope: 'trade', path: '/orders/detector/:sysname', summary: 'Cancel every open order of a detector (history is kept)', tags: tags('Orders'), request: { params: DetectorParams }, responses: { 200: z.object({ canceled: z.number().int(), orders: z.array(OrderSchema) }) } }),
-  cancelDetectorSymbolOrders: defineRoute({ method: 'delete', scope: 'trade', path: '/orders/detector/:sysname/symbol/:symbol', summary: 'Cancel the open orders of a detector for one symbol', tags: tags('Orders'), request: { params: DetectorParams.extend({ symbol: SymbolParam }) }, responses: { 200: z.object({ canceled: z.number().int(), orders: z.array(OrderSchema) }) } }),
-  marketOrders: defineRoute({ method: 'get', scope: 'read', path: '/orders/:connectorType/:marketType', summary: 'Open orders of one connector and market', tags: tags('Orders'), request: { params: cm, query: OrderListQuerySchema }, responses: { 200: paginated(OrderSchema) } }),
-  getOrder: defineRoute({ method: 'get', scope: 'read', path: '/orders/:orderId', summary: 'One order by id or clientOrderId', tags: tags('Orders'), request: { params: z.object({ orderId: Id }) }, responses: { 200: OrderSchema } }),
-  replaceOrder: defineRoute({ method: 'put', scope: 'trade', path: '/orders/:orderId', summary: 'Cancel-replace an open order with new terms', tags: tags('Orders'), request: { params: z.object({ orderId: Id }), body: OrderReplaceSchema }, responses: { 200: OrderReplaceResultSchema, 409: null } }),
-  connectors: defineRoute({ method: 'get', scope: 'read', path: '/connectors', summary: 'Connectors with live state', tags: tags('Connectors'), responses: { 200: z.array(ConnectorInfoSchema) } }),
-  connector: defineRoute({ method: 'get', scope: 'read', path: '/connectors/:connectorType/:marketType', summary: 'One connector', tags: tags('Connectors'), request: { params: cm }, responses: { 200: ConnectorInfoSchema } }),
+  closeOrder: defineRoute({
+    method: 'put',
+    scope: 'trade',
+    path: '/orders/close',
+    summary: 'Cancel an open order',
+    tags: tags('Orders'),
+    request: { body: withOpenApiSchema(OrderCloseRequestSchema, z.object({ id: Id })) },
+    responses: { 200: OrderSchema, 409: null },
+  }),
+  listOrders: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/orders',
+    summary: 'Stored orders, newest first',
+    tags: tags('Orders'),
+    request: { query: OrderListQuerySchema.extend({ symbol: SymbolParam.optional(), status: z.string().optional() }) },
+    responses: { 200: paginated(OrderSchema) },
+  }),
+  detectorOrders: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/orders/detector/:sysname',
+    summary: 'Open orders placed by a detector',
+    tags: tags('Orders'),
+    request: { params: DetectorParams },
+    responses: { 200: z.array(DetectorOrderItemSchema) },
+  }),
+  detectorOrderCount: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/orders/detector/:sysname/count',
+    summary: 'Open orders of a detector per symbol',
+    tags: tags('Orders'),
+    request: { params: DetectorParams },
+    responses: { 200: z.array(z.object({ symbol: SymbolName, ordersCount: z.number().int() })) },
+  }),
+  detectorSymbolOrders: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/orders/detector/:sysname/symbol/:symbol',
+    summary: 'Open orders of a detector for one symbol',
+    tags: tags('Orders'),
+    request: { params: DetectorParams.extend({ symbol: SymbolParam }) },
+    responses: { 200: z.array(DetectorOrderItemSchema) },
+  }),
+  cancelDetectorOrders: defineRoute({
+    method: 'delete',
+    scope: 'trade',
+    path: '/orders/detector/:sysname',
+    summary: 'Cancel every open order of a detector (history is kept)',
+    tags: tags('Orders'),
+    request: { params: DetectorParams },
+    responses: { 200: z.object({ canceled: z.number().int(), orders: z.array(OrderSchema) }) },
+  }),
+  cancelDetectorSymbolOrders: defineRoute({
+    method: 'delete',
+    scope: 'trade',
+    path: '/orders/detector/:sysname/symbol/:symbol',
+    summary: 'Cancel the open orders of a detector for one symbol',
+    tags: tags('Orders'),
+    request: { params: DetectorParams.extend({ symbol: SymbolParam }) },
+    responses: { 200: z.object({ canceled: z.number().int(), orders: z.array(OrderSchema) }) },
+  }),
+  marketOrders: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/orders/:connectorType/:marketType',
+    summary: 'Open orders of one connector and market',
+    tags: tags('Orders'),
+    request: { params: cm, query: OrderListQuerySchema },
+    responses: { 200: paginated(OrderSchema) },
+  }),
+  getOrder: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/orders/:orderId',
+    summary: 'One order by id or clientOrderId',
+    tags: tags('Orders'),
+    request: { params: z.object({ orderId: Id }) },
+    responses: { 200: OrderSchema },
+  }),
+  replaceOrder: defineRoute({
+    method: 'put',
+    scope: 'trade',
+    path: '/orders/:orderId',
+    summary: 'Cancel-replace an open order with new terms',
+    tags: tags('Orders'),
+    request: { params: z.object({ orderId: Id }), body: OrderReplaceSchema },
+    responses: { 200: OrderReplaceResultSchema, 409: null },
+  }),
+  connectors: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/connectors',
+    summary: 'Connectors with live state',
+    tags: tags('Connectors'),
+    responses: { 200: z.array(ConnectorInfoSchema) },
+  }),
+  connector: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/connectors/:connectorType/:marketType',
+    summary: 'One connector',
+    tags: tags('Connectors'),
+    request: { params: cm },
+    responses: { 200: ConnectorInfoSchema },
+  }),
   reconciliation: defineRoute({
     method: 'get',
     scope: 'read',
     path: '/connectors/:connectorType/:marketType/reconciliation',
     summary: 'Latest reconciliation of a venue connector with the database',
-    description: 'Runs on start and after every user-stream reconnect; orders for the connector wait until it succeeds. 404 until the first run finished.',
+    description:
+      'Runs on start and after every user-stream reconnect; orders for the connector wait until it succeeds. 404 until the first run finished.',
     tags: tags('Connectors'),
     request: { params: cm },
     responses: { 200: ReconciliationSchema },
   }),
-  updateSubscriptions: defineRoute({ method: 'post', scope: 'configure', path: '/connectors/subscribes/update', summary: 'Replace the streamed symbol set of a connector market', tags: tags('Connectors'), request: { body: SubscriptionUpdateSchema }, responses: { 200: ConnectorInfoSchema } }),
-  subscriptions: defineRoute({ method: 'get', scope: 'read', path: '/subscriptions', summary: 'Configured market-data subscriptions', tags: tags('Subscriptions'), responses: { 200: z.array(SubscriptionSchema) } }),
-  eventCatalog: defineRoute({ method: 'get', scope: 'read', path: '/ws/events/catalog', summary: 'WebSocket event names with EN/RU descriptions', tags: tags('WebSocket'), responses: { 200: CatalogSchema } }),
-  simStatus: defineRoute({ method: 'get', scope: 'read', path: '/connectors/sim/status', summary: 'Simulated exchange clock and prices', tags: tags('Simulator'), responses: { 200: SimStatusSchema } }),
-  simPrice: defineRoute({ method: 'post', scope: 'configure', path: '/connectors/sim/price', summary: 'Set a symbol price now (resting orders and stops react)', tags: tags('Simulator'), request: { body: SimPriceSchema }, responses: { 200: SimStatusSchema } }),
-  simPath: defineRoute({ method: 'post', scope: 'configure', path: '/connectors/sim/path', summary: 'Queue a price path consumed by the next clock steps', tags: tags('Simulator'), request: { body: SimPathSchema }, responses: { 200: SimStatusSchema } }),
-  simPause: defineRoute({ method: 'post', scope: 'configure', path: '/connectors/sim/pause', summary: 'Pause the simulated clock', tags: tags('Simulator'), responses: { 200: SimStatusSchema } }),
-  simResume: defineRoute({ method: 'post', scope: 'configure', path: '/connectors/sim/resume', summary: 'Resume the simulated clock', tags: tags('Simulator'), responses: { 200: SimStatusSchema } }),
-  simStep: defineRoute({ method: 'post', scope: 'configure', path: '/connectors/sim/step', summary: 'Advance the (paused) clock by ms', tags: tags('Simulator'), request: { body: SimStepSchema }, responses: { 200: SimStatusSchema } }),
+  updateSubscriptions: defineRoute({
+    method: 'post',
+    scope: 'configure',
+    path: '/connectors/subscribes/update',
+    summary: 'Replace the streamed symbol set of a connector market',
+    tags: tags('Connectors'),
+    request: { body: SubscriptionUpdateSchema },
+    responses: { 200: ConnectorInfoSchema },
+  }),
+  subscriptions: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/subscriptions',
+    summary: 'Configured market-data subscriptions',
+    tags: tags('Subscriptions'),
+    responses: { 200: z.array(SubscriptionSchema) },
+  }),
+  eventCatalog: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/ws/events/catalog',
+    summary: 'WebSocket event names with EN/RU descriptions',
+    tags: tags('WebSocket'),
+    responses: { 200: CatalogSchema },
+  }),
+  simStatus: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/connectors/sim/status',
+    summary: 'Simulated exchange clock and prices',
+    tags: tags('Simulator'),
+    responses: { 200: SimStatusSchema },
+  }),
+  simPrice: defineRoute({
+    method: 'post',
+    scope: 'configure',
+    path: '/connectors/sim/price',
+    summary: 'Set a symbol price now (resting orders and stops react)',
+    tags: tags('Simulator'),
+    request: { body: SimPriceSchema },
+    responses: { 200: SimStatusSchema },
+  }),
+  simPath: defineRoute({
+    method: 'post',
+    scope: 'configure',
+    path: '/connectors/sim/path',
+    summary: 'Queue a price path consumed by the next clock steps',
+    tags: tags('Simulator'),
+    request: { body: SimPathSchema },
+    responses: { 200: SimStatusSchema },
+  }),
+  simPause: defineRoute({
+    method: 'post',
+    scope: 'configure',
+    path: '/connectors/sim/pause',
+    summary: 'Pause the simulated clock',
+    tags: tags('Simulator'),
+    responses: { 200: SimStatusSchema },
+  }),
+  simResume: defineRoute({
+    method: 'post',
+    scope: 'configure',
+    path: '/connectors/sim/resume',
+    summary: 'Resume the simulated clock',
+    tags: tags('Simulator'),
+    responses: { 200: SimStatusSchema },
+  }),
+  simStep: defineRoute({
+    method: 'post',
+    scope: 'configure',
+    path: '/connectors/sim/step',
+    summary: 'Advance the (paused) clock by ms',
+    tags: tags('Simulator'),
+    request: { body: SimStepSchema },
+    responses: { 200: SimStatusSchema },
+  }),
 });

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { DETECTOR_STATUS_VALUES } from '@barfinex/enums';
 import { ConnectorTypeSchema, MarketTypeSchema, SymbolName, TimeFrameSchema, UnixMs, enumOf } from '../common';
-import { DecimalString, NonNegativeDecimalString, PositiveDecimalString, compareDecimalStrings, normalizeDecimal } from '../decimal';
+import {
+  DecimalString,
+  NonNegativeDecimalString,
+  PositiveDecimalString,
+  compareDecimalStrings,
+  normalizeDecimal,
+} from '../decimal';
 import { defineRoute, defineRoutes, withOpenApiSchema } from '../openapi';
 import { AppTypeSchema } from '../platform';
 import type { ApiScope } from '../scopes';
@@ -16,7 +22,10 @@ export const AppKeySchema = z
   .string()
   .min(1)
   .max(100)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'key may only contain letters, digits and . _ - and must start with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'key may only contain letters, digits and . _ - and must start with a letter or digit',
+  );
 
 /**
  * An app's HTTP root. Normalised to `protocol//host[:port][/path]` without trailing slashes; the
@@ -56,11 +65,16 @@ function nestingOver(value: unknown, limit: number): boolean {
 }
 const meta = Meta.superRefine((m, ctx) => {
   // Stored with the app and merged on every heartbeat: bounded, so a hostile document is a 400, not a storage failure.
-  if (nestingOver(m, META_MAX_DEPTH)) ctx.addIssue({ code: 'custom', message: `meta nests deeper than ${META_MAX_DEPTH} levels` });
-  else if (JSON.stringify(m).length > META_MAX_BYTES) ctx.addIssue({ code: 'custom', message: `meta is larger than ${META_MAX_BYTES} bytes as JSON` });
-}).optional().meta({
-  description: 'Free-form app metadata, shallow-merged over the stored meta. `meta.apiToken` (never echoed back) is sent upstream by the proxy as `Authorization: Bearer`.',
-});
+  if (nestingOver(m, META_MAX_DEPTH))
+    ctx.addIssue({ code: 'custom', message: `meta nests deeper than ${META_MAX_DEPTH} levels` });
+  else if (JSON.stringify(m).length > META_MAX_BYTES)
+    ctx.addIssue({ code: 'custom', message: `meta is larger than ${META_MAX_BYTES} bytes as JSON` });
+})
+  .optional()
+  .meta({
+    description:
+      'Free-form app metadata, shallow-merged over the stored meta. `meta.apiToken` (never echoed back) is sent upstream by the proxy as `Authorization: Bearer`.',
+  });
 
 export const AppRegisterRequestSchema = z
   .object({
@@ -77,7 +91,9 @@ export const AppRegisterRequestSchema = z
 export type AppRegisterRequest = z.output<typeof AppRegisterRequestSchema>;
 
 /** A heartbeat from an unknown app registers it, so `baseUrl` is needed only then. */
-export const AppHeartbeatRequestSchema = AppRegisterRequestSchema.extend({ baseUrl: BaseUrlSchema.optional() }).meta({ id: 'AppHeartbeatRequest' });
+export const AppHeartbeatRequestSchema = AppRegisterRequestSchema.extend({ baseUrl: BaseUrlSchema.optional() }).meta({
+  id: 'AppHeartbeatRequest',
+});
 export type AppHeartbeatRequest = z.output<typeof AppHeartbeatRequestSchema>;
 
 export const AppUnregisterRequestSchema = z
@@ -126,7 +142,11 @@ export const ProxyTargetSchema = z
   })
   .meta({ id: 'ProxyTarget' });
 export const ProxyTargetsSchema = z
-  .object({ advisors: z.array(ProxyTargetSchema), inspectors: z.array(ProxyTargetSchema), detectors: z.array(ProxyTargetSchema) })
+  .object({
+    advisors: z.array(ProxyTargetSchema),
+    inspectors: z.array(ProxyTargetSchema),
+    detectors: z.array(ProxyTargetSchema),
+  })
   .meta({ id: 'ProxyTargets' });
 export type ProxyTarget = z.output<typeof ProxyTargetSchema>;
 export type ProxyTargets = z.output<typeof ProxyTargetsSchema>;
@@ -134,16 +154,68 @@ export type ProxyTargets = z.output<typeof ProxyTargetsSchema>;
 const ok = <S extends z.ZodType>(data: S) => z.object({ ok: z.literal(true), data });
 
 export const registryRoutes = defineRoutes({
-  registerApp: defineRoute({ method: 'post', scope: 'apps', path: '/apps/registry/register', summary: 'Register an app (advisor, inspector or detector)', tags: tags('App registry'), request: { body: AppRegisterRequestSchema }, responses: { 201: ok(AppRegistrationSchema) } }),
-  heartbeatApp: defineRoute({ method: 'post', scope: 'apps', path: '/apps/registry/heartbeat', summary: 'Report an app alive (registers it when unknown)', tags: tags('App registry'), request: { body: AppHeartbeatRequestSchema }, responses: { 200: ok(AppRegistrationSchema) } }),
-  unregisterApp: defineRoute({ method: 'post', scope: 'apps', path: '/apps/registry/unregister', summary: 'Unregister an app (the row is kept; `data` is null when unknown)', tags: tags('App registry'), request: { body: AppUnregisterRequestSchema }, responses: { 200: ok(AppRegistrationSchema.nullable()) } }),
-  listApps: defineRoute({ method: 'get', scope: 'read', path: '/apps/registry', summary: 'Registered apps (active only unless includeInactive=true)', tags: tags('App registry'), request: { query: AppRegistryListQuerySchema }, responses: { 200: ok(z.array(AppRegistrationSchema)).extend({ count: z.number().int() }) } }),
-  getApp: defineRoute({ method: 'get', scope: 'read', path: '/apps/registry/:appType/:appKey', summary: 'One registered app, active or not', tags: tags('App registry'), request: { params: z.object({ appType: AppTypeSchema, appKey: z.string() }) }, responses: { 200: ok(AppRegistrationSchema) } }),
-  proxyTargets: defineRoute({ method: 'get', scope: 'read', path: '/proxy/targets', summary: 'Proxy targets by app type', tags: tags('Proxy'), responses: { 200: ProxyTargetsSchema } }),
+  registerApp: defineRoute({
+    method: 'post',
+    scope: 'apps',
+    path: '/apps/registry/register',
+    summary: 'Register an app (advisor, inspector or detector)',
+    tags: tags('App registry'),
+    request: { body: AppRegisterRequestSchema },
+    responses: { 201: ok(AppRegistrationSchema) },
+  }),
+  heartbeatApp: defineRoute({
+    method: 'post',
+    scope: 'apps',
+    path: '/apps/registry/heartbeat',
+    summary: 'Report an app alive (registers it when unknown)',
+    tags: tags('App registry'),
+    request: { body: AppHeartbeatRequestSchema },
+    responses: { 200: ok(AppRegistrationSchema) },
+  }),
+  unregisterApp: defineRoute({
+    method: 'post',
+    scope: 'apps',
+    path: '/apps/registry/unregister',
+    summary: 'Unregister an app (the row is kept; `data` is null when unknown)',
+    tags: tags('App registry'),
+    request: { body: AppUnregisterRequestSchema },
+    responses: { 200: ok(AppRegistrationSchema.nullable()) },
+  }),
+  listApps: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/apps/registry',
+    summary: 'Registered apps (active only unless includeInactive=true)',
+    tags: tags('App registry'),
+    request: { query: AppRegistryListQuerySchema },
+    responses: { 200: ok(z.array(AppRegistrationSchema)).extend({ count: z.number().int() }) },
+  }),
+  getApp: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/apps/registry/:appType/:appKey',
+    summary: 'One registered app, active or not',
+    tags: tags('App registry'),
+    request: { params: z.object({ appType: AppTypeSchema, appKey: z.string() }) },
+    responses: { 200: ok(AppRegistrationSchema) },
+  }),
+  proxyTargets: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/proxy/targets',
+    summary: 'Proxy targets by app type',
+    tags: tags('Proxy'),
+    responses: { 200: ProxyTargetsSchema },
+  }),
 });
 
 const PROXY_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
-const PROXY_PREFIXES = { advisors: 'Advisor', inspectors: 'Inspector', detectors: 'Detector', notifiers: 'Notifier' } as const;
+const PROXY_PREFIXES = {
+  advisors: 'Advisor',
+  inspectors: 'Inspector',
+  detectors: 'Detector',
+  notifiers: 'Notifier',
+} as const;
 
 /** A write to an inspector's kill switch is trading, not configuration: it stops or resumes entries. */
 const TRADE_PROXY_PATH = /(^|\/)kill-switch(\/|$)/;
@@ -172,7 +244,9 @@ export const proxyRouteDocs = Object.entries(PROXY_PREFIXES).flatMap(([prefix, a
       description: `Forwards method, remaining path (\`splat\`, which may span several segments), query, body and safe headers to the ${app.toLowerCase()} registered as \`appKey\`; its status, headers and body come back unchanged, in whatever media type it answers. The listed errors are the provider's own: 404 unknown app, 503 inactive, 502 unreachable, 504 timeout, 400 for paths with \`..\`, backslashes, control characters or a second scheme. Scope: \`read\` for GET, \`configure\` for other methods, \`trade\` for an inspector's \`kill-switch\` paths.`,
       tags: tags('Proxy'),
       passThrough: true,
-      request: { params: z.object({ appKey: AppKeySchema, splat: z.string().min(1).meta({ example: 'signals/latest' }) }) },
+      request: {
+        params: z.object({ appKey: AppKeySchema, splat: z.string().min(1).meta({ example: 'signals/latest' }) }),
+      },
       responses: { 200: { description: 'The app’s answer, unchanged' }, 502: null, 503: null, 504: null },
     }),
   ),
@@ -220,35 +294,69 @@ const asSent = (schema: z.ZodType, description: string) =>
     .union([z.number(), z.string()], { error: 'expected a number or a numeric string' })
     .superRefine((value, ctx) => {
       const result = schema.safeParse(value);
-      if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+      if (!result.success)
+        for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
     })
     .meta({ description });
 
 // The bounds the inspector's own policy schema applies to what it reads from these sections.
-const PercentUpTo1000 = NonNegativeDecimalString.refine((v) => compareDecimalStrings(v, '1000') <= 0, 'at most 1000 (%)');
+const PercentUpTo1000 = NonNegativeDecimalString.refine(
+  (v) => compareDecimalStrings(v, '1000') <= 0,
+  'at most 1000 (%)',
+);
 const PercentBelow100 = PositiveDecimalString.refine((v) => compareDecimalStrings(v, '100') < 0, 'below 100 (%)');
 const digitsToNumber = (v: unknown) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v);
 const WholeCount = (max: number) =>
-  z.preprocess(digitsToNumber, z.number({ error: 'expected a whole number' }).int('expected a whole number').min(0, 'must not be negative').max(max, `at most ${max}`));
+  z.preprocess(
+    digitsToNumber,
+    z
+      .number({ error: 'expected a whole number' })
+      .int('expected a whole number')
+      .min(0, 'must not be negative')
+      .max(max, `at most ${max}`),
+  );
 const decimalToNumber = (v: unknown) => (typeof v === 'string' && normalizeDecimal(v) !== undefined ? Number(v) : v);
-const CooldownSeconds = z.preprocess(decimalToNumber, z.number({ error: 'expected a number of seconds' }).min(0, 'must not be negative').max(604_800, 'at most 604800 (7 days)'));
+const CooldownSeconds = z.preprocess(
+  decimalToNumber,
+  z
+    .number({ error: 'expected a number of seconds' })
+    .min(0, 'must not be negative')
+    .max(604_800, 'at most 604800 (7 days)'),
+);
 
 /** Known fields are checked (the inspector reads them as its risk policies); any other field is kept as sent. */
 const RiskManagementSection = z
   .looseObject({
-    maxDrawdownPercent: asSent(PercentUpTo1000, 'Drawdown from peak equity that trips the kill switch, % (0..1000)').optional(),
-    maxDailyLossPercent: asSent(PercentUpTo1000, "Loss of the day's starting equity that halts entries, % (0..1000)").optional(),
+    maxDrawdownPercent: asSent(
+      PercentUpTo1000,
+      'Drawdown from peak equity that trips the kill switch, % (0..1000)',
+    ).optional(),
+    maxDailyLossPercent: asSent(
+      PercentUpTo1000,
+      "Loss of the day's starting equity that halts entries, % (0..1000)",
+    ).optional(),
     maxTradesPerDay: asSent(WholeCount(100_000), 'Entries per UTC day, a whole number (0 = no cap)').optional(),
-    stopLossPercent: asSent(PercentBelow100, 'Default stop-loss distance from the fill, % (above 0, below 100)').optional(),
-    takeProfitPercent: asSent(PercentBelow100, 'Default take-profit distance from the fill, % (above 0, below 100)').optional(),
+    stopLossPercent: asSent(
+      PercentBelow100,
+      'Default stop-loss distance from the fill, % (above 0, below 100)',
+    ).optional(),
+    takeProfitPercent: asSent(
+      PercentBelow100,
+      'Default take-profit distance from the fill, % (above 0, below 100)',
+    ).optional(),
   })
   .meta({ description: 'Risk limits; numbers or decimal strings, stored as sent' });
 const TradeSettingsSection = z
-  .looseObject({ maxPositionSizePercent: asSent(PercentUpTo1000, 'Position value cap per symbol, % of equity (0..1000)').optional() })
+  .looseObject({
+    maxPositionSizePercent: asSent(PercentUpTo1000, 'Position value cap per symbol, % of equity (0..1000)').optional(),
+  })
   .meta({ description: 'Trade settings; numbers or decimal strings, stored as sent' });
 const StrategyLogicSection = z
   .looseObject({
-    maxConsecutiveLosses: asSent(WholeCount(1000), 'Losing trades in a row that start a cooldown, a whole number (0 = off)').optional(),
+    maxConsecutiveLosses: asSent(
+      WholeCount(1000),
+      'Losing trades in a row that start a cooldown, a whole number (0 = off)',
+    ).optional(),
     cooldownPeriod: asSent(CooldownSeconds, 'Pause after a losing streak, in seconds (0..604800)').optional(),
   })
   .meta({ description: 'Strategy logic; numbers or numeric strings, stored as sent' });
@@ -257,7 +365,9 @@ export const InspectorConfigSchema = z
     sysname: AppKeySchema,
     name: z.string().max(200).optional(),
     ...Flags,
-    connectors: z.array(z.looseObject({ connectorType: ConnectorTypeSchema, marketType: MarketTypeParam.optional() })).optional(),
+    connectors: z
+      .array(z.looseObject({ connectorType: ConnectorTypeSchema, marketType: MarketTypeParam.optional() }))
+      .optional(),
     general: RiskSection.optional(),
     riskManagement: RiskManagementSection.optional(),
     assetManagement: RiskSection.optional(),
@@ -272,7 +382,13 @@ export const InspectorConfigSchema = z
     const policies = config.params['policies'];
     if (policies === undefined) return;
     const result = RiskPoliciesInputSchema.safeParse(policies);
-    if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', path: ['params', 'policies', ...issue.path.map(String)], message: issue.message });
+    if (!result.success)
+      for (const issue of result.error.issues)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['params', 'policies', ...issue.path.map(String)],
+          message: issue.message,
+        });
   })
   .meta({ id: 'InspectorConfig' });
 export type InspectorConfig = z.output<typeof InspectorConfigSchema>;
@@ -285,12 +401,25 @@ const unwrap = (wrapper: string, keep?: string) => (body: unknown) => {
   return keep && body[keep] !== undefined && inner[keep] === undefined ? { ...inner, [keep]: body[keep] } : inner;
 };
 
-const patchOf = (what: string) => z.record(z.string(), z.unknown()).meta({ description: `Fields of the ${what} config to change (shallow merge)` });
+const patchOf = (what: string) =>
+  z.record(z.string(), z.unknown()).meta({ description: `Fields of the ${what} config to change (shallow merge)` });
 
-export const DetectorCreateBodySchema = withOpenApiSchema(z.preprocess(unwrap('detector'), DetectorConfigSchema), DetectorConfigSchema);
-export const DetectorPatchBodySchema = withOpenApiSchema(z.preprocess(unwrap('options'), z.record(z.string(), z.unknown())), patchOf('detector'));
-export const InspectorCreateBodySchema = withOpenApiSchema(z.preprocess(unwrap('options', 'sysname'), InspectorConfigSchema), InspectorConfigSchema);
-export const InspectorPatchBodySchema = withOpenApiSchema(z.preprocess(unwrap('options'), z.record(z.string(), z.unknown())), patchOf('inspector'));
+export const DetectorCreateBodySchema = withOpenApiSchema(
+  z.preprocess(unwrap('detector'), DetectorConfigSchema),
+  DetectorConfigSchema,
+);
+export const DetectorPatchBodySchema = withOpenApiSchema(
+  z.preprocess(unwrap('options'), z.record(z.string(), z.unknown())),
+  patchOf('detector'),
+);
+export const InspectorCreateBodySchema = withOpenApiSchema(
+  z.preprocess(unwrap('options', 'sysname'), InspectorConfigSchema),
+  InspectorConfigSchema,
+);
+export const InspectorPatchBodySchema = withOpenApiSchema(
+  z.preprocess(unwrap('options'), z.record(z.string(), z.unknown())),
+  patchOf('inspector'),
+);
 
 // Response shapes are the stored (already normalised) form, free of input transforms.
 const stored = { createdAt: UnixMs, updatedAt: UnixMs, isActive: z.boolean(), isBlocked: z.boolean(), params: Meta };
@@ -300,7 +429,9 @@ export const DetectorItemSchema = z
     key: z.string(),
     name: z.string().optional(),
     sysname: z.string().optional(),
-    symbols: z.array(z.looseObject({ name: z.string(), leverage: z.number().int().optional(), quantity: z.string().optional() })),
+    symbols: z.array(
+      z.looseObject({ name: z.string(), leverage: z.number().int().optional(), quantity: z.string().optional() }),
+    ),
     intervals: z.array(TimeFrameSchema),
     connectorType: ConnectorTypeSchema.optional(),
     marketType: MarketTypeSchema.optional(),
@@ -313,7 +444,9 @@ export const InspectorItemSchema = z
   .looseObject({
     sysname: z.string(),
     name: z.string().optional(),
-    connectors: z.array(z.looseObject({ connectorType: ConnectorTypeSchema, marketType: MarketTypeSchema.optional() })).optional(),
+    connectors: z
+      .array(z.looseObject({ connectorType: ConnectorTypeSchema, marketType: MarketTypeSchema.optional() }))
+      .optional(),
     general: RiskSection.optional(),
     riskManagement: RiskManagementSection.optional(),
     assetManagement: RiskSection.optional(),
@@ -330,14 +463,92 @@ const keyParams = z.object({ key: AppKeySchema });
 const sysParams = z.object({ sysname: AppKeySchema });
 
 export const configRoutes = defineRoutes({
-  listDetectors: defineRoute({ method: 'get', scope: 'read', path: '/detectors', summary: 'Detector configs with status (active, disabled, blocked, offline)', tags: tags('Detectors'), responses: { 200: z.array(DetectorItemSchema) } }),
-  createDetector: defineRoute({ method: 'post', scope: 'configure', path: '/detectors', summary: 'Create a detector config (bare or `{ detector }`)', tags: tags('Detectors'), request: { body: DetectorCreateBodySchema }, responses: { 201: DetectorItemSchema, 409: null } }),
-  getDetector: defineRoute({ method: 'get', scope: 'read', path: '/detectors/:key', summary: 'One detector config', tags: tags('Detectors'), request: { params: keyParams }, responses: { 200: DetectorItemSchema } }),
-  updateDetector: defineRoute({ method: 'put', scope: 'configure', path: '/detectors/:key', summary: 'Shallow-merge fields into a detector config (bare or `{ options }`)', tags: tags('Detectors'), request: { params: keyParams, body: DetectorPatchBodySchema }, responses: { 200: DetectorItemSchema } }),
-  deleteDetector: defineRoute({ method: 'delete', scope: 'configure', path: '/detectors/:key', summary: 'Delete a detector config', tags: tags('Detectors'), request: { params: keyParams }, responses: { 200: DeletedSchema } }),
-  listInspectors: defineRoute({ method: 'get', scope: 'read', path: '/inspectors', summary: 'Inspector configs', tags: tags('Inspectors'), responses: { 200: z.array(InspectorItemSchema) } }),
-  createInspector: defineRoute({ method: 'post', scope: 'configure', path: '/inspectors', summary: 'Create an inspector config (bare or `{ sysname, options }`)', tags: tags('Inspectors'), request: { body: InspectorCreateBodySchema }, responses: { 201: InspectorItemSchema, 409: null } }),
-  getInspector: defineRoute({ method: 'get', scope: 'read', path: '/inspectors/:sysname', summary: 'One inspector config', tags: tags('Inspectors'), request: { params: sysParams }, responses: { 200: InspectorItemSchema } }),
-  updateInspector: defineRoute({ method: 'put', scope: 'configure', path: '/inspectors/:sysname', summary: 'Shallow-merge fields into an inspector config (bare or `{ options }`)', tags: tags('Inspectors'), request: { params: sysParams, body: InspectorPatchBodySchema }, responses: { 200: InspectorItemSchema } }),
-  deleteInspector: defineRoute({ method: 'delete', scope: 'configure', path: '/inspectors/:sysname', summary: 'Delete an inspector config', tags: tags('Inspectors'), request: { params: sysParams }, responses: { 200: DeletedSchema } }),
+  listDetectors: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/detectors',
+    summary: 'Detector configs with status (active, disabled, blocked, offline)',
+    tags: tags('Detectors'),
+    responses: { 200: z.array(DetectorItemSchema) },
+  }),
+  createDetector: defineRoute({
+    method: 'post',
+    scope: 'configure',
+    path: '/detectors',
+    summary: 'Create a detector config (bare or `{ detector }`)',
+    tags: tags('Detectors'),
+    request: { body: DetectorCreateBodySchema },
+    responses: { 201: DetectorItemSchema, 409: null },
+  }),
+  getDetector: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/detectors/:key',
+    summary: 'One detector config',
+    tags: tags('Detectors'),
+    request: { params: keyParams },
+    responses: { 200: DetectorItemSchema },
+  }),
+  updateDetector: defineRoute({
+    method: 'put',
+    scope: 'configure',
+    path: '/detectors/:key',
+    summary: 'Shallow-merge fields into a detector config (bare or `{ options }`)',
+    tags: tags('Detectors'),
+    request: { params: keyParams, body: DetectorPatchBodySchema },
+    responses: { 200: DetectorItemSchema },
+  }),
+  deleteDetector: defineRoute({
+    method: 'delete',
+    scope: 'configure',
+    path: '/detectors/:key',
+    summary: 'Delete a detector config',
+    tags: tags('Detectors'),
+    request: { params: keyParams },
+    responses: { 200: DeletedSchema },
+  }),
+  listInspectors: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/inspectors',
+    summary: 'Inspector configs',
+    tags: tags('Inspectors'),
+    responses: { 200: z.array(InspectorItemSchema) },
+  }),
+  createInspector: defineRoute({
+    method: 'post',
+    scope: 'configure',
+    path: '/inspectors',
+    summary: 'Create an inspector config (bare or `{ sysname, options }`)',
+    tags: tags('Inspectors'),
+    request: { body: InspectorCreateBodySchema },
+    responses: { 201: InspectorItemSchema, 409: null },
+  }),
+  getInspector: defineRoute({
+    method: 'get',
+    scope: 'read',
+    path: '/inspectors/:sysname',
+    summary: 'One inspector config',
+    tags: tags('Inspectors'),
+    request: { params: sysParams },
+    responses: { 200: InspectorItemSchema },
+  }),
+  updateInspector: defineRoute({
+    method: 'put',
+    scope: 'configure',
+    path: '/inspectors/:sysname',
+    summary: 'Shallow-merge fields into an inspector config (bare or `{ options }`)',
+    tags: tags('Inspectors'),
+    request: { params: sysParams, body: InspectorPatchBodySchema },
+    responses: { 200: InspectorItemSchema },
+  }),
+  deleteInspector: defineRoute({
+    method: 'delete',
+    scope: 'configure',
+    path: '/inspectors/:sysname',
+    summary: 'Delete an inspector config',
+    tags: tags('Inspectors'),
+    request: { params: sysParams },
+    responses: { 200: DeletedSchema },
+  }),
 });

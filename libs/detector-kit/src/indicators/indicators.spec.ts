@@ -86,8 +86,16 @@ describe.each([
   it.each([1, 3, 20, 100])('rollingHigh / rollingLow(%i)', (n) => {
     const hi = rollingHigh(n);
     const lo = rollingLow(n);
-    const refHi = refWindow(bars.map((b) => b.high), n, (w) => Math.max(...w));
-    const refLo = refWindow(bars.map((b) => b.low), n, (w) => Math.min(...w));
+    const refHi = refWindow(
+      bars.map((b) => b.high),
+      n,
+      (w) => Math.max(...w),
+    );
+    const refLo = refWindow(
+      bars.map((b) => b.low),
+      n,
+      (w) => Math.min(...w),
+    );
     bars.forEach((b, i) => {
       expect(hi.update(b)).toBe(refHi[i]);
       expect(lo.update(b)).toBe(refLo[i]);
@@ -111,8 +119,8 @@ describe('reference values', () => {
     46.41, 46.22, 45.64, 46.21, 46.25, 45.71, 46.45, 45.78, 45.35, 44.03, 44.18, 44.22, 44.57, 43.42, 42.66, 43.13,
   ];
   const published = [
-    70.53, 66.32, 66.55, 69.41, 66.36, 57.97, 62.93, 63.26, 56.06, 62.38, 54.71, 50.42, 39.99, 41.46, 41.87, 45.46, 37.3,
-    33.08, 37.77,
+    70.53, 66.32, 66.55, 69.41, 66.36, 57.97, 62.93, 63.26, 56.06, 62.38, 54.71, 50.42, 39.99, 41.46, 41.87, 45.46,
+    37.3, 33.08, 37.77,
   ];
 
   it('matches the Wilder RSI worked example', () => {

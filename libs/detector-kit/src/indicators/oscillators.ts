@@ -75,7 +75,8 @@ export function macd(options: MacdOptions = {}): Indicator<MacdValue> & { readon
   const fastPeriod = options.fast ?? 12;
   const slowPeriod = options.slow ?? 26;
   const signalPeriod = options.signal ?? 9;
-  if (fastPeriod >= slowPeriod) throw new RangeError(`macd: fast (${fastPeriod}) must be shorter than slow (${slowPeriod})`);
+  if (fastPeriod >= slowPeriod)
+    throw new RangeError(`macd: fast (${fastPeriod}) must be shorter than slow (${slowPeriod})`);
   const source = options.source ?? 'close';
   const fast = ema(fastPeriod);
   const slow = ema(slowPeriod);

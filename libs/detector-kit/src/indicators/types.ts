@@ -16,7 +16,8 @@ export type CandleIndicator<T> = Indicator<T, Bar> & { readonly feed: 'candle' }
 export type TradeIndicator<T> = Indicator<T, TradeTick> & { readonly feed: 'trade' };
 
 /** Which number of a candle a single-input indicator reads. */
-export type PriceSource = 'open' | 'high' | 'low' | 'close' | 'volume' | 'hl2' | 'hlc3' | 'ohlc4' | ((bar: Bar) => number);
+export type PriceSource =
+  'open' | 'high' | 'low' | 'close' | 'volume' | 'hl2' | 'hlc3' | 'ohlc4' | ((bar: Bar) => number);
 
 export function pick(source: PriceSource, input: number | Bar): number {
   if (typeof input === 'number') return input;
@@ -39,7 +40,8 @@ export function pick(source: PriceSource, input: number | Bar): number {
 }
 
 export function assertPeriod(name: string, period: number): void {
-  if (!Number.isInteger(period) || period < 1) throw new RangeError(`${name}: period must be a positive integer, got ${period}`);
+  if (!Number.isInteger(period) || period < 1)
+    throw new RangeError(`${name}: period must be a positive integer, got ${period}`);
 }
 
 /**

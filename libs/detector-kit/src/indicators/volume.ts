@@ -16,7 +16,8 @@ export interface VwapOptions {
 export function vwap(options: VwapOptions = {}): Indicator<number, Bar> & { readonly feed: 'candle' } {
   const session = options.session ?? 'day';
   const sessionMs = session === 'day' ? DAY_MS : session === 'none' ? undefined : session;
-  if (sessionMs !== undefined && !(sessionMs > 0)) throw new RangeError(`vwap: session must be positive, got ${sessionMs}`);
+  if (sessionMs !== undefined && !(sessionMs > 0))
+    throw new RangeError(`vwap: session must be positive, got ${sessionMs}`);
   let sessionId: number | undefined;
   let pv = 0;
   let vol = 0;
@@ -107,7 +108,9 @@ export function volumeDelta(period: number): Indicator<VolumeDeltaValue, Bar> & 
  * side. Amortised O(1): each trade enters and leaves the window once. A value exists from the
  * first trade on.
  */
-export function tradeVolumeDelta(windowMs: number): Indicator<VolumeDeltaValue, TradeTick> & { readonly feed: 'trade' } {
+export function tradeVolumeDelta(
+  windowMs: number,
+): Indicator<VolumeDeltaValue, TradeTick> & { readonly feed: 'trade' } {
   if (!(windowMs > 0)) throw new RangeError(`tradeVolumeDelta: windowMs must be positive, got ${windowMs}`);
   let times: number[] = [];
   let signed: number[] = [];

@@ -21,17 +21,22 @@ function makeApp(token: string | undefined, allowQueryToken = false) {
 const refusal = { malformed: AuthMessage.malformed, invalid: AuthMessage.invalid } as const;
 
 describe('parseTokenValue and presentedToken', () => {
-  it.each(TOKEN_FORMS.map(({ form, outcome }) => [form(TOKEN), outcome] as const))('judges %j as %s', (value, outcome) => {
-    const read = parseTokenValue(value);
-    if (outcome === 'malformed') expect(read).toEqual({ malformed: true });
-    else if (outcome === 'accepted') expect(read).toEqual({ token: TOKEN });
-    else expect(read).toEqual({ token: expect.not.stringMatching(/^correct-horse-battery-staple$/) });
-  });
+  it.each(TOKEN_FORMS.map(({ form, outcome }) => [form(TOKEN), outcome] as const))(
+    'judges %j as %s',
+    (value, outcome) => {
+      const read = parseTokenValue(value);
+      if (outcome === 'malformed') expect(read).toEqual({ malformed: true });
+      else if (outcome === 'accepted') expect(read).toEqual({ token: TOKEN });
+      else expect(read).toEqual({ token: expect.not.stringMatching(/^correct-horse-battery-staple$/) });
+    },
+  );
 
   it('reads another Authorization scheme as not a token, and a second word anywhere else as malformed', () => {
     expect(parseTokenValue('Basic dXNlcjpwYXNz', 'authorization')).toBe('other-scheme');
     expect(parseTokenValue('Basic dXNlcjpwYXNz')).toEqual({ malformed: true });
-    expect(presentedToken({ headers: { authorization: 'Basic dXNlcjpwYXNz', 'x-api-token': TOKEN } })).toEqual({ token: TOKEN });
+    expect(presentedToken({ headers: { authorization: 'Basic dXNlcjpwYXNz', 'x-api-token': TOKEN } })).toEqual({
+      token: TOKEN,
+    });
     expect(presentedToken({ headers: { authorization: 'Basic dXNlcjpwYXNz' } })).toBeUndefined();
     expect(presentedToken({ headers: { 'x-api-token': 'Basic dXNlcjpwYXNz' } })).toEqual({ malformed: true });
   });
@@ -45,7 +50,9 @@ describe('parseTokenValue and presentedToken', () => {
   });
 
   it('reads auth.token, then Authorization, then x-api-token, then ?token= only when a query is given', () => {
-    expect(presentedToken({ auth: 'a', headers: { authorization: 'b', 'x-api-token': 'c' }, query: { token: 'd' } })).toEqual({ token: 'a' });
+    expect(
+      presentedToken({ auth: 'a', headers: { authorization: 'b', 'x-api-token': 'c' }, query: { token: 'd' } }),
+    ).toEqual({ token: 'a' });
     expect(presentedToken({ auth: '', headers: { authorization: 'b', 'x-api-token': 'c' } })).toEqual({ token: 'b' });
     expect(presentedToken({ headers: { 'x-api-token': 'c' }, query: { token: 'd' } })).toEqual({ token: 'c' });
     expect(presentedToken({ headers: { 'x-api-token': [TOKEN, 'other'] } })).toEqual({ token: TOKEN });
@@ -55,7 +62,9 @@ describe('parseTokenValue and presentedToken', () => {
   });
 
   it('does not fall through from a malformed value to a later source', () => {
-    expect(presentedToken({ headers: { authorization: `Bearer\t${TOKEN}`, 'x-api-token': TOKEN } })).toEqual({ malformed: true });
+    expect(presentedToken({ headers: { authorization: `Bearer\t${TOKEN}`, 'x-api-token': TOKEN } })).toEqual({
+      malformed: true,
+    });
   });
 });
 
@@ -71,14 +80,19 @@ describe('tokensMatch', () => {
 describe('tokenAuth', () => {
   const app = makeApp(TOKEN);
 
-  it.each(TOKEN_FORMS.flatMap(({ form, outcome }) => ['Authorization', 'x-api-token'].map((header) => [header, form(TOKEN), outcome] as const)))(
-    'judges %s: %j as %s',
-    async (header, value, outcome) => {
-      const res = await request(app).get('/api/orders').set(header, value);
-      if (outcome === 'accepted') expect(res.status).toBe(200);
-      else expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: { error: { code: 'UNAUTHORIZED', message: refusal[outcome] } } });
-    },
-  );
+  it.each(
+    TOKEN_FORMS.flatMap(({ form, outcome }) =>
+      ['Authorization', 'x-api-token'].map((header) => [header, form(TOKEN), outcome] as const),
+    ),
+  )('judges %s: %j as %s', async (header, value, outcome) => {
+    const res = await request(app).get('/api/orders').set(header, value);
+    if (outcome === 'accepted') expect(res.status).toBe(200);
+    else
+      expect({ status: res.status, body: res.body }).toEqual({
+        status: 401,
+        body: { error: { code: 'UNAUTHORIZED', message: refusal[outcome] } },
+      });
+  });
 
   it('rejects a missing token with 401 and says how to send one', async () => {
     const res = await request(app).get('/api/orders').expect(401);
@@ -121,20 +135,20 @@ describe('tokenAuth', () => {
 describe('socketTokenAuth', () => {
   function attempt(token: string | undefined, handshake: Partial<{ auth: object; headers: object; query: object }>) {
     let outcome: SocketAuthError | undefined | 'not-called' = 'not-called';
-    socketTokenAuth(token)(
-      { handshake: { auth: {}, headers: {}, query: {}, ...handshake } } as never,
-      (err) => {
-        outcome = err;
-      },
-    );
+    socketTokenAuth(token)({ handshake: { auth: {}, headers: {}, query: {}, ...handshake } } as never, (err) => {
+      outcome = err;
+    });
     return outcome as SocketAuthError | undefined | 'not-called';
   }
 
-  it.each(TOKEN_FORMS.map(({ form, outcome }) => [form(TOKEN), outcome] as const))('judges auth.token %j as %s', (value, outcome) => {
-    const result = attempt(TOKEN, { auth: { token: value } });
-    if (outcome === 'accepted') expect(result).toBeUndefined();
-    else expect((result as SocketAuthError).data).toEqual({ code: 'UNAUTHORIZED', message: refusal[outcome] });
-  });
+  it.each(TOKEN_FORMS.map(({ form, outcome }) => [form(TOKEN), outcome] as const))(
+    'judges auth.token %j as %s',
+    (value, outcome) => {
+      const result = attempt(TOKEN, { auth: { token: value } });
+      if (outcome === 'accepted') expect(result).toBeUndefined();
+      else expect((result as SocketAuthError).data).toEqual({ code: 'UNAUTHORIZED', message: refusal[outcome] });
+    },
+  );
 
   it('accepts the token from auth, headers or query', () => {
     expect(attempt(TOKEN, { auth: { token: TOKEN } })).toBeUndefined();

@@ -7,7 +7,8 @@ import type { PresentedToken } from './token';
 export const AuthMessage = {
   notConfigured: 'the server has no API token configured',
   missing: 'missing API token: send Authorization: Bearer <token> or x-api-token',
-  malformed: 'malformed API token: send Authorization: Bearer <token> (scheme and token separated by spaces) or x-api-token: <token>',
+  malformed:
+    'malformed API token: send Authorization: Bearer <token> (scheme and token separated by spaces) or x-api-token: <token>',
   invalid: 'invalid API token',
 } as const;
 
@@ -52,7 +53,12 @@ export function tokenAuth(options: TokenAuthOptions): RequestHandler {
       next();
       return;
     }
-    const refusal = check(presentedToken({ headers: req.headers, query: options.allowQueryToken ? (req.query as Record<string, unknown>) : undefined }));
+    const refusal = check(
+      presentedToken({
+        headers: req.headers,
+        query: options.allowQueryToken ? (req.query as Record<string, unknown>) : undefined,
+      }),
+    );
     if (refusal === undefined) {
       next();
       return;

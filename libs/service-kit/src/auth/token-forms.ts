@@ -2,7 +2,10 @@
  * The token rule (`parseTokenValue`) as examples: how each form of a value is judged, wherever it
  * is sent. Every reader of tokens is tested against this one table, so none can drift.
  */
-export const TOKEN_FORMS: readonly { form: (token: string) => string; outcome: 'accepted' | 'malformed' | 'invalid' }[] = [
+export const TOKEN_FORMS: readonly {
+  form: (token: string) => string;
+  outcome: 'accepted' | 'malformed' | 'invalid';
+}[] = [
   { form: (t) => `Bearer ${t}`, outcome: 'accepted' },
   { form: (t) => `bearer ${t}`, outcome: 'accepted' },
   { form: (t) => `BEARER ${t}`, outcome: 'accepted' },

@@ -26,7 +26,10 @@ const SCHEME = /^([^\s\p{Cc}]+)([ \t]+)(.*)$/su;
  * scheme (e.g. `Basic …` from a proxy in front) pass as "not ours", so the next source is read;
  * anywhere else a second word is malformed.
  */
-export function parseTokenValue(value: unknown, kind: 'authorization' | 'value' = 'value'): PresentedToken | 'other-scheme' {
+export function parseTokenValue(
+  value: unknown,
+  kind: 'authorization' | 'value' = 'value',
+): PresentedToken | 'other-scheme' {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') return MALFORMED;
   const trimmed = value.replace(OWS, '');

@@ -32,14 +32,23 @@ describe('logBusConnection', () => {
     send(false, { reconnects: 1 });
     send(true, { reconnects: 2 });
 
-    const lines = records().map((r) => ({ level: r['level'], msg: r['msg'], downMs: r['downMs'], reconnects: r['reconnects'] }));
+    const lines = records().map((r) => ({
+      level: r['level'],
+      msg: r['msg'],
+      downMs: r['downMs'],
+      reconnects: r['reconnects'],
+    }));
     expect(lines).toEqual([
       { level: 40, msg: expect.stringMatching(/^bus disconnected/), downMs: undefined, reconnects: 0 },
       { level: 30, msg: 'bus reconnected', downMs: 4_000, reconnects: 1 },
       { level: 40, msg: expect.stringMatching(/^bus disconnected/), downMs: undefined, reconnects: 1 },
       { level: 30, msg: 'bus reconnected', downMs: 0, reconnects: 2 },
     ]);
-    expect(records()[0]).toMatchObject({ component: 'detector', server: '127.0.0.1:4222', lastError: 'connection refused' });
+    expect(records()[0]).toMatchObject({
+      component: 'detector',
+      server: '127.0.0.1:4222',
+      lastError: 'connection refused',
+    });
     expect(records()[1]).toMatchObject({ dropped: 3 });
   });
 

@@ -38,11 +38,21 @@ export function logBusConnection(options: BusConnectionLogOptions): () => void {
     };
     if (!next) {
       lostAt = now();
-      options.logger.warn({ ...fields, ...(status.lastError === undefined ? {} : { lastError: status.lastError }) }, 'bus disconnected: live events are dropped and durable ones held until it is back');
+      options.logger.warn(
+        { ...fields, ...(status.lastError === undefined ? {} : { lastError: status.lastError }) },
+        'bus disconnected: live events are dropped and durable ones held until it is back',
+      );
       return;
     }
     const downMs = lostAt === undefined ? undefined : now() - lostAt;
     lostAt = undefined;
-    options.logger.info({ ...fields, ...(status.dropped === undefined ? {} : { dropped: status.dropped }), ...(downMs === undefined ? {} : { downMs }) }, 'bus reconnected');
+    options.logger.info(
+      {
+        ...fields,
+        ...(status.dropped === undefined ? {} : { dropped: status.dropped }),
+        ...(downMs === undefined ? {} : { downMs }),
+      },
+      'bus reconnected',
+    );
   });
 }

@@ -95,7 +95,9 @@ describe('parseConfig', () => {
     expect(err.message).toContain('NATS_URL: expected a URL (nats://), got "http://x"');
     expect(err.message).toContain('EMBEDDED: expected a boolean');
     expect(err.message).toContain('WORKERS: expected an integer between 1 and 16, got "17"');
-    expect(err.message).toContain('LOG_LEVEL: expected one of trace, debug, info, warn, error, fatal, silent, got "loud"');
+    expect(err.message).toContain(
+      'LOG_LEVEL: expected one of trace, debug, info, warn, error, fatal, silent, got "loud"',
+    );
     expect(err.message.startsWith('invalid configuration (6 problems)')).toBe(true);
   });
 
@@ -110,7 +112,10 @@ describe('parseConfig', () => {
   it('never echoes secrets or URL credentials', () => {
     const err = configError(() =>
       parseConfig(
-        z.object({ PROVIDER_API_TOKEN: z.string().min(20), DATABASE_URL: envUrl(undefined, { protocols: ['postgresql'] }) }),
+        z.object({
+          PROVIDER_API_TOKEN: z.string().min(20),
+          DATABASE_URL: envUrl(undefined, { protocols: ['postgresql'] }),
+        }),
         { PROVIDER_API_TOKEN: 'hunter2', DATABASE_URL: 'mysql://admin:pa55@db/x' },
       ),
     );

@@ -24,8 +24,13 @@ class PrismaClientKnownRequestError extends Error {
 }
 
 function prismaError(code: string, adapterCause?: Record<string, unknown>): PrismaClientKnownRequestError {
-  const meta = adapterCause === undefined ? {} : { driverAdapterError: { name: 'DriverAdapterError', cause: adapterCause } };
-  return new PrismaClientKnownRequestError("Invalid `prisma.order.create()` invocation: Can't reach database server at 10.0.0.5:5432", code, meta);
+  const meta =
+    adapterCause === undefined ? {} : { driverAdapterError: { name: 'DriverAdapterError', cause: adapterCause } };
+  return new PrismaClientKnownRequestError(
+    "Invalid `prisma.order.create()` invocation: Can't reach database server at 10.0.0.5:5432",
+    code,
+    meta,
+  );
 }
 
 /** Shaped like node-postgres's DatabaseError for a session the server ended during a restart. */
@@ -98,8 +103,12 @@ describe('error vocabulary', () => {
   });
 
   it('builds client-safe bodies outside Express too', () => {
-    expect(toPublicErrorBody(new Error('secret'))).toEqual({ error: { code: 'INTERNAL', message: 'internal server error' } });
-    expect(toPublicErrorBody(notFound('symbol XYZ'))).toEqual({ error: { code: 'NOT_FOUND', message: 'symbol XYZ not found' } });
+    expect(toPublicErrorBody(new Error('secret'))).toEqual({
+      error: { code: 'INTERNAL', message: 'internal server error' },
+    });
+    expect(toPublicErrorBody(notFound('symbol XYZ'))).toEqual({
+      error: { code: 'NOT_FOUND', message: 'symbol XYZ not found' },
+    });
   });
 });
 
@@ -113,7 +122,11 @@ describe('errorMiddleware', () => {
   it('forwards async throws (Express 5) to the middleware', async () => {
     const { app } = makeApp();
     const res = await request(app).get('/async-conflict').expect(409);
-    expect(res.body.error).toEqual({ code: 'CONFLICT', message: 'order already closed', details: { status: 'FILLED' } });
+    expect(res.body.error).toEqual({
+      code: 'CONFLICT',
+      message: 'order already closed',
+      details: { status: 'FILLED' },
+    });
   });
 
   it('maps a ZodError to 400 VALIDATION_ERROR with issues', async () => {
@@ -143,7 +156,11 @@ describe('errorMiddleware', () => {
 
   it('maps malformed JSON to 400 INVALID_JSON', async () => {
     const { app } = makeApp();
-    const res = await request(app).post('/orders').set('Content-Type', 'application/json').send('{"symbol":').expect(400);
+    const res = await request(app)
+      .post('/orders')
+      .set('Content-Type', 'application/json')
+      .send('{"symbol":')
+      .expect(400);
     expect(res.body).toEqual({ error: { code: 'INVALID_JSON', message: 'malformed JSON in request body' } });
   });
 
@@ -153,7 +170,11 @@ describe('errorMiddleware', () => {
       .post('/orders')
       .send({ symbol: 'x'.repeat(200), quantity: 1 })
       .expect(413);
-    expect(res.body.error).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: 'request body is too large', details: { limitBytes: 64 } });
+    expect(res.body.error).toEqual({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: 'request body is too large',
+      details: { limitBytes: 64 },
+    });
   });
 
   it('hides unknown errors behind 500 INTERNAL and logs them with the stack', async () => {
@@ -190,13 +211,19 @@ describe('errorMiddleware', () => {
       },
     });
     expect(JSON.stringify(res.body)).not.toContain('10.0.0.5');
-    expect(log.records().find((r) => r['level'] === 50)).toMatchObject({ code: 'UNAVAILABLE', path: '/db-unreachable' });
+    expect(log.records().find((r) => r['level'] === 50)).toMatchObject({
+      code: 'UNAVAILABLE',
+      path: '/db-unreachable',
+    });
   });
 
   it('answers 503 for a session the restarting server ended, found through the cause chain', async () => {
     const { app } = makeApp();
     const res = await request(app).get('/db-restarting').expect(503);
-    expect(res.body.error).toMatchObject({ code: 'UNAVAILABLE', details: { reason: 'DATABASE_UNAVAILABLE', retryable: true } });
+    expect(res.body.error).toMatchObject({
+      code: 'UNAVAILABLE',
+      details: { reason: 'DATABASE_UNAVAILABLE', retryable: true },
+    });
   });
 
   it('answers unknown routes with 404 ROUTE_NOT_FOUND naming method and path', async () => {
@@ -219,13 +246,19 @@ describe('unavailableReason', () => {
     expect(unavailableReason(prismaError('P2010', { kind: 'DatabaseNotReachable' }))).toBe('DATABASE_UNAVAILABLE');
     expect(unavailableReason(prismaError('P2039', { kind: 'ConnectionClosed' }))).toBe('DATABASE_UNAVAILABLE');
     expect(unavailableReason(prismaError('P2010', { kind: 'postgres', code: '57P03' }))).toBe('DATABASE_UNAVAILABLE');
-    expect(unavailableReason(Object.assign(new Error('init'), { name: 'PrismaClientInitializationError' }))).toBe('DATABASE_UNAVAILABLE');
+    expect(unavailableReason(Object.assign(new Error('init'), { name: 'PrismaClientInitializationError' }))).toBe(
+      'DATABASE_UNAVAILABLE',
+    );
     expect(unavailableReason(pgError('08006'))).toBe('DATABASE_UNAVAILABLE');
     expect(unavailableReason(new Error('Connection terminated unexpectedly'))).toBe('DATABASE_UNAVAILABLE');
-    expect(unavailableReason(new Error('Connection terminated due to connection timeout'))).toBe('DATABASE_UNAVAILABLE');
+    expect(unavailableReason(new Error('Connection terminated due to connection timeout'))).toBe(
+      'DATABASE_UNAVAILABLE',
+    );
     expect(unavailableReason(new Error('timeout exceeded when trying to connect'))).toBe('DATABASE_UNAVAILABLE');
     expect(unavailableReason(new Error('Query read timeout'))).toBe('DATABASE_UNAVAILABLE');
-    expect(unavailableReason(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe('DEPENDENCY_UNREACHABLE');
+    expect(
+      unavailableReason(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })),
+    ).toBe('DEPENDENCY_UNREACHABLE');
   });
 
   it('leaves errors the caller or the code caused alone', () => {
@@ -242,7 +275,14 @@ describe('jsonBody', () => {
     const { app } = makeApp();
     expect((await request(app).post('/echo').expect(200)).body).toEqual({ body: 'none' });
     expect(
-      (await request(app).post('/echo').set('Content-Type', 'application/json').set('Transfer-Encoding', 'chunked').send('').expect(200)).body,
+      (
+        await request(app)
+          .post('/echo')
+          .set('Content-Type', 'application/json')
+          .set('Transfer-Encoding', 'chunked')
+          .send('')
+          .expect(200)
+      ).body,
     ).toEqual({ body: 'none' });
   });
 

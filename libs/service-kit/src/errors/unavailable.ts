@@ -10,10 +10,24 @@ import { AppError } from '@barfinex/contracts';
 const PRISMA_CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
 
 /** Driver adapter error kinds (`@prisma/driver-adapter-utils`) for a lost or refused connection. */
-const ADAPTER_CONNECTION_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TlsConnectionError']);
+const ADAPTER_CONNECTION_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'TlsConnectionError',
+]);
 
 /** Socket errors of a connection to a backing service. */
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 
 /**
  * PostgreSQL SQLSTATEs of a server going away or not accepting sessions: class 08 (connection
@@ -42,7 +56,8 @@ function asObject(value: unknown): ErrorLike | undefined {
 }
 
 function adapterCauseIsConnection(adapterError: unknown): boolean {
-  const cause = asObject(asObject(adapterError)?.cause) as { kind?: unknown; code?: unknown; originalCode?: unknown } | undefined;
+  const cause = asObject(asObject(adapterError)?.cause) as
+    { kind?: unknown; code?: unknown; originalCode?: unknown } | undefined;
   if (!cause) return false;
   if (typeof cause.kind === 'string' && ADAPTER_CONNECTION_KINDS.has(cause.kind)) return true;
   return cause.kind === 'postgres' && (isConnectionSqlState(cause.code) || isConnectionSqlState(cause.originalCode));
@@ -50,7 +65,8 @@ function adapterCauseIsConnection(adapterError: unknown): boolean {
 
 function isDatabaseConnectionError(e: ErrorLike): boolean {
   if (e.name === 'PrismaClientInitializationError') return true;
-  if (e.name === 'PrismaClientKnownRequestError' && typeof e.code === 'string' && PRISMA_CONNECTION_CODES.has(e.code)) return true;
+  if (e.name === 'PrismaClientKnownRequestError' && typeof e.code === 'string' && PRISMA_CONNECTION_CODES.has(e.code))
+    return true;
   if (adapterCauseIsConnection(e.meta?.driverAdapterError)) return true;
   if (e.name === 'DriverAdapterError' && adapterCauseIsConnection(e)) return true;
   // node-postgres: a DatabaseError with a SQLSTATE, or the client noticing its socket closed.

@@ -24,13 +24,25 @@ function makeApp() {
 
 function expectValidationError(res: request.Response, where: string, code: string): void {
   expect(res.status).toBe(400);
-  expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', details: { where, issues: [expect.objectContaining({ code })] } });
+  expect(res.body.error).toMatchObject({
+    code: 'VALIDATION_ERROR',
+    details: { where, issues: [expect.objectContaining({ code })] },
+  });
   expect(typeof res.body.error.message).toBe('string');
 }
 
 describe('findUnsafeInput', () => {
   it('accepts ordinary values, paired surrogates (emoji) included', () => {
-    expect(findUnsafeInput({ symbol: 'BTCUSDT', note: 'to the moon 🚀', qty: 1e300, legs: [{ price: '1.5' }], ok: true, none: null })).toBeUndefined();
+    expect(
+      findUnsafeInput({
+        symbol: 'BTCUSDT',
+        note: 'to the moon 🚀',
+        qty: 1e300,
+        legs: [{ price: '1.5' }],
+        ok: true,
+        none: null,
+      }),
+    ).toBeUndefined();
   });
 
   it('names the first NUL, lone surrogate, non-finite number or too-deep value with its path', () => {
@@ -68,7 +80,9 @@ describe('the JSON body parser refuses what no route can store', () => {
   });
 
   it('still takes ordinary bodies, an emoji and an empty body', async () => {
-    expect((await post('{"note":"\\ud83d\\ude80 ok","n":[1,[2,[3]]]}')).body).toEqual({ body: { note: '🚀 ok', n: [1, [2, [3]]] } });
+    expect((await post('{"note":"\\ud83d\\ude80 ok","n":[1,[2,[3]]]}')).body).toEqual({
+      body: { note: '🚀 ok', n: [1, [2, [3]]] },
+    });
     expect((await request(app).post('/echo')).body).toEqual({ body: null });
   });
 });

@@ -45,7 +45,8 @@ export function findUnsafeInput(value: unknown, maxDepth = MAX_INPUT_DEPTH): Val
     } else if (typeof v === 'number') {
       if (!Number.isFinite(v)) return { path, message: 'number is out of range', code: 'invalid_number' };
     } else if (typeof v === 'object' && v !== null) {
-      if (depth >= maxDepth) return { path, message: `value is nested deeper than ${maxDepth} levels`, code: 'too_deep' };
+      if (depth >= maxDepth)
+        return { path, message: `value is nested deeper than ${maxDepth} levels`, code: 'too_deep' };
       if (Array.isArray(v)) {
         for (let i = v.length - 1; i >= 0; i -= 1) stack.push({ value: v[i], depth: depth + 1, path: join(path, i) });
       } else {
@@ -65,5 +66,7 @@ export function assertSafeInput(value: unknown, where: InputLocation, maxDepth =
   const issue = findUnsafeInput(value, maxDepth);
   if (!issue) return;
   const at = issue.path ? `${issue.path}: ` : '';
-  throw new AppError('VALIDATION_ERROR', `invalid request ${where}: ${at}${issue.message}`, { details: { where, issues: [issue] } });
+  throw new AppError('VALIDATION_ERROR', `invalid request ${where}: ${at}${issue.message}`, {
+    details: { where, issues: [issue] },
+  });
 }

@@ -26,7 +26,9 @@ describe('createLogger', () => {
       meta: { apiToken: SECRET, stages: ['a'] },
       alpaca: { keyId: 'id', secretKey: SECRET },
       apiToken: SECRET,
-      req: { headers: { authorization: `Bearer ${SECRET}`, 'x-api-token': SECRET, cookie: `sid=${SECRET}`, host: 'h' } },
+      req: {
+        headers: { authorization: `Bearer ${SECRET}`, 'x-api-token': SECRET, cookie: `sid=${SECRET}`, host: 'h' },
+      },
       res: { headers: { 'set-cookie': `sid=${SECRET}` } },
       err: { config: { headers: { Authorization: `Bearer ${SECRET}` } } },
       headers: { authorization: SECRET },
@@ -99,7 +101,9 @@ describe('requestContext', () => {
   function makeApp() {
     const log = memoryLogger('http');
     const app = express();
-    app.use(requestContext({ logger: log.logger, generateId: () => 'generated-id', skip: (req) => req.path === '/health' }));
+    app.use(
+      requestContext({ logger: log.logger, generateId: () => 'generated-id', skip: (req) => req.path === '/health' }),
+    );
     app.get('/work', (_req, res) => {
       const ctx = getRequestContext(res);
       ctx?.logger.info('inside');

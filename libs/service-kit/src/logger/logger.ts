@@ -4,7 +4,17 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
 
 // `apiToken` is what the apps register their own credential as; `secretKey` is Alpaca's secret.
-const SECRET_KEYS = ['token', 'apiToken', 'apiKey', 'secret', 'secretKey', 'password', 'apiSecret', 'accessToken', 'refreshToken'];
+const SECRET_KEYS = [
+  'token',
+  'apiToken',
+  'apiKey',
+  'secret',
+  'secretKey',
+  'password',
+  'apiSecret',
+  'accessToken',
+  'refreshToken',
+];
 const SECRET_HEADERS = ['authorization', 'Authorization', 'x-api-token', 'cookie', 'Cookie', 'set-cookie'];
 
 /**

@@ -26,7 +26,8 @@ function localRefs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(localRefs);
   if (!isRecord(value)) return value;
   const out: Json = {};
-  for (const [k, v] of Object.entries(value)) out[k] = k === '$ref' && typeof v === 'string' ? v.replace('#/components/schemas/', '#/$defs/') : localRefs(v);
+  for (const [k, v] of Object.entries(value))
+    out[k] = k === '$ref' && typeof v === 'string' ? v.replace('#/components/schemas/', '#/$defs/') : localRefs(v);
   return out;
 }
 
@@ -54,7 +55,11 @@ function group(params: Json[], where: string): Json | undefined {
   const mine = params.filter((p) => p['in'] === where);
   if (mine.length === 0) return undefined;
   const properties: Json = {};
-  for (const p of mine) properties[String(p['name'])] = { ...(isRecord(p['schema']) ? p['schema'] : {}), ...(typeof p['description'] === 'string' ? { description: p['description'] } : {}) };
+  for (const p of mine)
+    properties[String(p['name'])] = {
+      ...(isRecord(p['schema']) ? p['schema'] : {}),
+      ...(typeof p['description'] === 'string' ? { description: p['description'] } : {}),
+    };
   const required = mine.filter((p) => p['required'] === true).map((p) => String(p['name']));
   return { type: 'object', properties, ...(required.length > 0 ? { required } : {}) };
 }
@@ -64,14 +69,20 @@ const isPassThrough = (op: Json): boolean => isRecord(op['responses']) && 'defau
 
 export function toolsFromOpenApi(doc: unknown): McpTool[] {
   if (!isRecord(doc) || !isRecord(doc['paths'])) return [];
-  const defs = isRecord(doc['components']) && isRecord(doc['components']['schemas']) ? localRefs(doc['components']['schemas']) : {};
+  const defs =
+    isRecord(doc['components']) && isRecord(doc['components']['schemas'])
+      ? localRefs(doc['components']['schemas'])
+      : {};
   const tools: McpTool[] = [];
   for (const [path, item] of Object.entries(doc['paths'])) {
     if (!isRecord(item)) continue;
     for (const [method, op] of Object.entries(item)) {
       if (!isRecord(op) || typeof op['operationId'] !== 'string' || isPassThrough(op)) continue;
       const parameters = Array.isArray(op['parameters']) ? (op['parameters'] as Json[]) : [];
-      const body = isRecord(op['requestBody']) && isRecord(op['requestBody']['content']) ? (op['requestBody']['content']['application/json'] as Json | undefined)?.['schema'] : undefined;
+      const body =
+        isRecord(op['requestBody']) && isRecord(op['requestBody']['content'])
+          ? (op['requestBody']['content']['application/json'] as Json | undefined)?.['schema']
+          : undefined;
       const write = method !== 'get';
       const properties: Json = {};
       const required: string[] = [];
@@ -86,7 +97,11 @@ export function toolsFromOpenApi(doc: unknown): McpTool[] {
         properties['body'] = body;
         if ((op['requestBody'] as Json)['required'] === true) required.push('body');
       }
-      if (write) properties['dryRun'] = { type: 'boolean', description: 'Check only, change nothing. Defaults to true unless the token holds the trade scope.' };
+      if (write)
+        properties['dryRun'] = {
+          type: 'boolean',
+          description: 'Check only, change nothing. Defaults to true unless the token holds the trade scope.',
+        };
       const scope = String(op['x-required-scope'] ?? 'admin');
       const local = localRefs(properties) as Json;
       const used = referenced(local, defs as Json);
@@ -94,7 +109,12 @@ export function toolsFromOpenApi(doc: unknown): McpTool[] {
       tools.push({
         name: op['operationId'],
         description: `${text} (${method.toUpperCase()} /api${path}; scope: ${scope}${write ? '; takes dryRun' : ''})`,
-        inputSchema: { type: 'object', properties: local, ...(required.length > 0 ? { required } : {}), ...(Object.keys(used).length > 0 ? { $defs: used } : {}) },
+        inputSchema: {
+          type: 'object',
+          properties: local,
+          ...(required.length > 0 ? { required } : {}),
+          ...(Object.keys(used).length > 0 ? { $defs: used } : {}),
+        },
         method,
         path,
         scope,

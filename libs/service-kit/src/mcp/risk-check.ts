@@ -11,7 +11,14 @@ interface OrderTerms {
 
 const isTerms = (v: unknown): v is OrderTerms => {
   const o = v as Partial<OrderTerms> | null;
-  return typeof o === 'object' && o !== null && typeof o.symbol === 'string' && typeof o.quantity === 'string' && typeof o.connectorType === 'string' && typeof o.marketType === 'string';
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    typeof o.symbol === 'string' &&
+    typeof o.quantity === 'string' &&
+    typeof o.connectorType === 'string' &&
+    typeof o.marketType === 'string'
+  );
 };
 
 /**
@@ -20,11 +27,18 @@ const isTerms = (v: unknown): v is OrderTerms => {
  * inspector's cap. Answers the caps it would break; the inspector's other policies depend on its
  * live state (equity, streaks, the day's trades) and are applied when it gates an entry.
  */
-export async function positionCapViolations(call: RestCall, inspectors: readonly string[], order: unknown): Promise<string[]> {
+export async function positionCapViolations(
+  call: RestCall,
+  inspectors: readonly string[],
+  order: unknown,
+): Promise<string[]> {
   if (!isTerms(order) || inspectors.length === 0) return [];
   let price = order.price;
   if (price === undefined) {
-    const ticker = await call({ method: 'get', path: `/symbols/${encodeURIComponent(order.connectorType)}/${encodeURIComponent(order.marketType)}/${encodeURIComponent(order.symbol)}/ticker` });
+    const ticker = await call({
+      method: 'get',
+      path: `/symbols/${encodeURIComponent(order.connectorType)}/${encodeURIComponent(order.marketType)}/${encodeURIComponent(order.symbol)}/ticker`,
+    });
     const last = (ticker.body as { c?: unknown } | null)?.c;
     if (ticker.status !== 200 || typeof last !== 'string') return [];
     price = last;
@@ -35,7 +49,9 @@ export async function positionCapViolations(call: RestCall, inspectors: readonly
     const res = await call({ method: 'get', path: `/inspectors/${encodeURIComponent(key)}/inspector/policies` });
     const cap = (res.body as { policies?: { maxPositionNotional?: unknown } } | null)?.policies?.maxPositionNotional;
     if (res.status === 200 && typeof cap === 'string' && notional.greaterThan(cap)) {
-      out.push(`inspector ${key}: the order's value ${notional.toFixed()} exceeds its position cap ${cap} (maxPositionNotional)`);
+      out.push(
+        `inspector ${key}: the order's value ${notional.toFixed()} exceeds its position cap ${cap} (maxPositionNotional)`,
+      );
     }
   }
   return out;

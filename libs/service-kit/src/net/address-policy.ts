@@ -21,14 +21,34 @@ function blockList(entries: readonly string[]): net.BlockList {
 // matches by itself.
 const REFUSED: readonly { kind: string; list: net.BlockList }[] = [
   // Before link-local, so 169.254.169.254 is named for what it is.
-  { kind: 'a cloud metadata address', list: blockList(['169.254.169.254', '169.254.170.2', '100.100.100.200', '192.0.0.192', 'fd00:ec2::254', '64:ff9b::a9fe:a9fe', '64:ff9b::a9fe:aa02', '64:ff9b::6464:64c8', '64:ff9b::c000:c0']) },
+  {
+    kind: 'a cloud metadata address',
+    list: blockList([
+      '169.254.169.254',
+      '169.254.170.2',
+      '100.100.100.200',
+      '192.0.0.192',
+      'fd00:ec2::254',
+      '64:ff9b::a9fe:a9fe',
+      '64:ff9b::a9fe:aa02',
+      '64:ff9b::6464:64c8',
+      '64:ff9b::c000:c0',
+    ]),
+  },
   { kind: 'a link-local address', list: blockList(['169.254.0.0/16', 'fe80::/10', '64:ff9b::a9fe:0/112']) },
   // A connection to 0.0.0.0 or :: reaches this host; the rest of 0.0.0.0/8 is "this network".
   { kind: 'an unspecified address', list: blockList(['0.0.0.0/8', '::', '64:ff9b::/104']) },
 ];
 
 /** Host names of metadata services, refused without asking DNS (which may not answer from here). */
-const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal', 'metadata.azure.com']);
+const METADATA_NAMES = new Set([
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.azure.com',
+]);
 
 /** Node's error code for a connection the guard refused (the proxy answers it with 403). */
 export const ADDRESS_REFUSED = 'ERR_PROXY_ADDRESS_REFUSED';
@@ -89,7 +109,8 @@ export function guardedLookup(resolve: typeof dns.lookup = dns.lookup): LookupFu
       }
       const first = addresses[0];
       if (options.all === true) callback(null, addresses);
-      else if (first === undefined) callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 4);
+      else if (first === undefined)
+        callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 4);
       else callback(null, first.address, first.family);
     });
   };

@@ -9,7 +9,10 @@ describe('webhook signatures', () => {
     const header = signBody('s3cret', body, NOW);
     const expected = createHmac('sha256', 's3cret').update(`1800000000.${body}`).digest('hex');
     expect(header).toBe(`t=1800000000,v1=${expected}`);
-    expect(verifySignature(header, 's3cret', body, { nowMs: NOW + 1000 })).toEqual({ ok: true, timestamp: 1_800_000_000 });
+    expect(verifySignature(header, 's3cret', body, { nowMs: NOW + 1000 })).toEqual({
+      ok: true,
+      timestamp: 1_800_000_000,
+    });
   });
 
   it('refuses another secret, a changed body, a replay outside the tolerance and malformed headers', () => {
@@ -17,7 +20,10 @@ describe('webhook signatures', () => {
     expect(verifySignature(header, 'other', body, { nowMs: NOW })).toEqual({ ok: false, reason: 'mismatch' });
     expect(verifySignature(header, 's3cret', `${body} `, { nowMs: NOW })).toEqual({ ok: false, reason: 'mismatch' });
     expect(verifySignature(header, 's3cret', body, { nowMs: NOW + 301_000 })).toEqual({ ok: false, reason: 'stale' });
-    expect(verifySignature(header, 's3cret', body, { nowMs: NOW + 60_000, toleranceMs: 30_000 })).toEqual({ ok: false, reason: 'stale' });
+    expect(verifySignature(header, 's3cret', body, { nowMs: NOW + 60_000, toleranceMs: 30_000 })).toEqual({
+      ok: false,
+      reason: 'stale',
+    });
     for (const bad of [undefined, '', 't=abc,v1=00', `v1=${'a'.repeat(64)}`, 't=1800000000', 't=1800000000,v1=xyz']) {
       expect(verifySignature(bad, 's3cret', body, { nowMs: NOW })).toEqual({ ok: false, reason: 'malformed' });
     }

@@ -6,7 +6,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const SIGNATURE_HEADER = 'x-barfinex-signature';
 
-const hmac = (secret: string, unixSeconds: number, body: string): string => createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
+const hmac = (secret: string, unixSeconds: number, body: string): string =>
+  createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
 
 /** The header value for `body` sent at `nowMs`. */
 export function signBody(secret: string, body: string, nowMs: number): string {
@@ -14,17 +15,25 @@ export function signBody(secret: string, body: string, nowMs: number): string {
   return `t=${t},v1=${hmac(secret, t, body)}`;
 }
 
-export type SignatureVerdict = { ok: true; timestamp: number } | { ok: false; reason: 'malformed' | 'stale' | 'mismatch' };
+export type SignatureVerdict =
+  { ok: true; timestamp: number } | { ok: false; reason: 'malformed' | 'stale' | 'mismatch' };
 
 /**
  * What a receiver does: parse the header, refuse a timestamp further than `toleranceMs` from its
  * clock (a replay), and compare every `v1` (a secret being rotated may sign twice) in constant time.
  */
-export function verifySignature(header: string | undefined, secret: string, body: string, opts: { nowMs: number; toleranceMs?: number }): SignatureVerdict {
+export function verifySignature(
+  header: string | undefined,
+  secret: string,
+  body: string,
+  opts: { nowMs: number; toleranceMs?: number },
+): SignatureVerdict {
   if (header === undefined) return { ok: false, reason: 'malformed' };
   const parts = header.split(',').map((p) => p.trim().split('='));
   const t = Number(parts.find(([k]) => k === 't')?.[1]);
-  const candidates = parts.filter(([k, v]) => k === 'v1' && v !== undefined && /^[0-9a-f]{64}$/.test(v)).map(([, v]) => v as string);
+  const candidates = parts
+    .filter(([k, v]) => k === 'v1' && v !== undefined && /^[0-9a-f]{64}$/.test(v))
+    .map(([, v]) => v as string);
   if (!Number.isSafeInteger(t) || candidates.length === 0) return { ok: false, reason: 'malformed' };
   if (Math.abs(opts.nowMs - t * 1000) > (opts.toleranceMs ?? 300_000)) return { ok: false, reason: 'stale' };
   const expected = Buffer.from(hmac(secret, t, body), 'hex');

@@ -9,7 +9,10 @@ describe('conviction stage', () => {
 
   it('uses the score alone for requests without a detector', () => {
     expect(convictionStage({ score: 0.42 }, config).data).toBeCloseTo(0.42, 12);
-    expect(convictionStage({ score: 0.42, detectorConfidence: 1 }, { ...config, signalWeight: 0 }).data).toBeCloseTo(0.42, 12);
+    expect(convictionStage({ score: 0.42, detectorConfidence: 1 }, { ...config, signalWeight: 0 }).data).toBeCloseTo(
+      0.42,
+      12,
+    );
   });
 
   it('stays within [0, 1] for out-of-range or non-finite inputs', () => {

@@ -43,20 +43,29 @@ export function dataQualityStage(
 ): StageOutcome<DataQualityReport> {
   const intervalMs = timeFrameMs(input.interval);
   const problems: string[] = [];
-  const report: DataQualityReport = { candles: view.bars.length, missingBars: countMissingBars(view.bars.map((b) => b.time), intervalMs) };
+  const report: DataQualityReport = {
+    candles: view.bars.length,
+    missingBars: countMissingBars(
+      view.bars.map((b) => b.time),
+      intervalMs,
+    ),
+  };
   if (view.bars.length < config.minCandles) problems.push(`${view.bars.length} candles, need ${config.minCandles}`);
   if (view.lastBarTime !== undefined) {
     // A bar is fresh until one interval after it closed.
     report.stalenessMs = Math.max(0, input.now - (view.lastBarTime + intervalMs));
-    if (report.stalenessMs > config.maxStalenessMs) problems.push(`last bar ${report.stalenessMs} ms old, limit ${config.maxStalenessMs} ms`);
+    if (report.stalenessMs > config.maxStalenessMs)
+      problems.push(`last bar ${report.stalenessMs} ms old, limit ${config.maxStalenessMs} ms`);
   }
-  if (report.missingBars > config.maxMissingBars) problems.push(`${report.missingBars} missing bars, limit ${config.maxMissingBars}`);
+  if (report.missingBars > config.maxMissingBars)
+    problems.push(`${report.missingBars} missing bars, limit ${config.maxMissingBars}`);
   if (view.spreadPct === undefined) {
     if (config.requireOrderBook) problems.push('no two-sided order book');
   } else {
     report.spreadPct = view.spreadPct.toString();
     if (view.spreadPct.isNegative()) problems.push('crossed order book');
-    else if (view.spreadPct.gt(new Money(config.maxSpreadPct))) problems.push(`spread ${view.spreadPct.toSignificantDigits(4).toString()}% above ${config.maxSpreadPct}%`);
+    else if (view.spreadPct.gt(new Money(config.maxSpreadPct)))
+      problems.push(`spread ${view.spreadPct.toSignificantDigits(4).toString()}% above ${config.maxSpreadPct}%`);
   }
   const checks = 4;
   const score = Math.max(0, (checks - problems.length) / checks);

@@ -3,7 +3,13 @@ import type { MarketView } from './market-context';
 import { ExecutionConfigSchema, executionStage } from './execution';
 
 const config = ExecutionConfigSchema.parse({ maxSpreadPct: '0.1', minRiskReward: '1.5' });
-const view = (spread = '0.05', bid = '99.95', ask = '100.05'): MarketView => ({ bars: [], spreadPct: new Decimal(spread), bestBid: new Decimal(bid), bestAsk: new Decimal(ask), lastPrice: new Decimal('100') });
+const view = (spread = '0.05', bid = '99.95', ask = '100.05'): MarketView => ({
+  bars: [],
+  spreadPct: new Decimal(spread),
+  bestBid: new Decimal(bid),
+  bestAsk: new Decimal(ask),
+  lastPrice: new Decimal('100'),
+});
 
 describe('execution stage', () => {
   it('approves a risk:reward of exactly the minimum and refuses one tick less', () => {
@@ -24,21 +30,33 @@ describe('execution stage', () => {
   });
 
   it('validates a SHORT with stop above and target below the entry', () => {
-    expect(executionStage({ direction: 'SHORT', entry: '100', stop: '102', targets: ['97'] }, view(), config).passed).toBe(true);
+    expect(
+      executionStage({ direction: 'SHORT', entry: '100', stop: '102', targets: ['97'] }, view(), config).passed,
+    ).toBe(true);
     const wrong = executionStage({ direction: 'SHORT', entry: '100', stop: '98', targets: ['97'] }, view(), config);
     expect(wrong.passed).toBe(false);
     expect(wrong.reason).toContain('levels inconsistent for SHORT');
   });
 
   it('checks the nearest target', () => {
-    const out = executionStage({ direction: 'LONG', entry: '100', stop: '90', targets: ['130', '112'] }, view(), config);
+    const out = executionStage(
+      { direction: 'LONG', entry: '100', stop: '90', targets: ['130', '112'] },
+      view(),
+      config,
+    );
     expect(out.passed).toBe(false);
     expect(out.data?.takeProfit).toBe('112');
   });
 
   it('allows a spread of exactly the limit and refuses anything wider', () => {
-    expect(executionStage({ direction: 'LONG', entry: '100', stop: '90', targets: ['120'] }, view('0.1'), config).passed).toBe(true);
-    const wide = executionStage({ direction: 'LONG', entry: '100', stop: '90', targets: ['120'] }, view('0.1000001'), config);
+    expect(
+      executionStage({ direction: 'LONG', entry: '100', stop: '90', targets: ['120'] }, view('0.1'), config).passed,
+    ).toBe(true);
+    const wide = executionStage(
+      { direction: 'LONG', entry: '100', stop: '90', targets: ['120'] },
+      view('0.1000001'),
+      config,
+    );
     expect(wide.passed).toBe(false);
     expect(wide.reason).toContain('spread');
   });
@@ -52,6 +70,8 @@ describe('execution stage', () => {
   });
 
   it('fails when there is nothing to validate', () => {
-    expect(executionStage({ direction: 'LONG', entry: '100', targets: [] }, view(), config).reason).toBe('no entry, stop or target to validate');
+    expect(executionStage({ direction: 'LONG', entry: '100', targets: [] }, view(), config).reason).toBe(
+      'no entry, stop or target to validate',
+    );
   });
 });

@@ -4,7 +4,18 @@ import { marketContextStage } from './market-context';
 describe('market context stage', () => {
   it('takes the best bid and ask from unsorted levels and computes the exact spread', () => {
     const data = marketData({
-      orderBook: { symbol: 'BTCUSDT', time: 0, bids: [{ price: '99.9', volume: '1' }, { price: '99.95', volume: '1' }], asks: [{ price: '100.1', volume: '1' }, { price: '100.05', volume: '1' }] },
+      orderBook: {
+        symbol: 'BTCUSDT',
+        time: 0,
+        bids: [
+          { price: '99.9', volume: '1' },
+          { price: '99.95', volume: '1' },
+        ],
+        asks: [
+          { price: '100.1', volume: '1' },
+          { price: '100.05', volume: '1' },
+        ],
+      },
     });
     const { passed, data: view } = marketContextStage(data, longIdea());
     expect(passed).toBe(true);
@@ -28,7 +39,10 @@ describe('market context stage', () => {
   });
 
   it('prefers the ticker price and works without an order book', () => {
-    const { data: view, reason } = marketContextStage(marketData({ orderBook: undefined, lastPrice: '123.45' }), longIdea());
+    const { data: view, reason } = marketContextStage(
+      marketData({ orderBook: undefined, lastPrice: '123.45' }),
+      longIdea(),
+    );
     expect(view.lastPrice?.toString()).toBe('123.45');
     expect(view.spreadPct).toBeUndefined();
     expect(reason).toContain('no order book');

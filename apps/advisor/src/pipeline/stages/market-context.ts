@@ -58,7 +58,8 @@ export function marketContextStage(data: MarketData, idea: TradeIdea): StageOutc
   const lastPrice = data.lastPrice ?? last?.close;
   if (lastPrice !== undefined) view.lastPrice = new Money(lastPrice);
   const problems = data.errors.length > 0 ? `; unavailable: ${data.errors.join('; ')}` : '';
-  if (bars.length === 0) return { passed: false, reason: `no ${data.interval} candles for ${idea.symbol}${problems}`, data: view };
+  if (bars.length === 0)
+    return { passed: false, reason: `no ${data.interval} candles for ${idea.symbol}${problems}`, data: view };
   return {
     passed: true,
     reason: `${bars.length} ${data.interval} candles${view.spreadPct ? `, spread ${view.spreadPct.toSignificantDigits(4).toString()}%` : ', no order book'}${problems}`,

@@ -2,7 +2,8 @@ import type { NumericBar } from '../types';
 import { RegimeConfigSchema, efficiencyRatio, regimeStage } from './regime';
 
 const config = RegimeConfigSchema.parse({ lookback: 5, trendEfficiency: 0.5, volatileAtrPct: 2 });
-const bars = (closes: number[]): NumericBar[] => closes.map((close, time) => ({ time, open: close, high: close, low: close, close, volume: 1 }));
+const bars = (closes: number[]): NumericBar[] =>
+  closes.map((close, time) => ({ time, open: close, high: close, low: close, close, volume: 1 }));
 
 describe('regime stage', () => {
   it('computes the efficiency ratio as net move over path length', () => {
@@ -25,15 +26,21 @@ describe('regime stage', () => {
   });
 
   it('chop is a RANGE; the efficiency threshold is inclusive', () => {
-    expect(regimeStage({ bars: bars([1, 2, 1, 2, 1]), atrPct: 0.5, direction: 'LONG', conviction: 1 }, config).data).toMatchObject({ regime: 'RANGE', calibrated: 0.85 });
+    expect(
+      regimeStage({ bars: bars([1, 2, 1, 2, 1]), atrPct: 0.5, direction: 'LONG', conviction: 1 }, config).data,
+    ).toMatchObject({ regime: 'RANGE', calibrated: 0.85 });
     // net 2 over path 4 = exactly 0.5
-    expect(regimeStage({ bars: bars([1, 2, 1, 2, 3]), atrPct: 0.5, direction: 'LONG', conviction: 1 }, config).data.regime).toBe('TREND');
+    expect(
+      regimeStage({ bars: bars([1, 2, 1, 2, 3]), atrPct: 0.5, direction: 'LONG', conviction: 1 }, config).data.regime,
+    ).toBe('TREND');
   });
 
   it('ATR at the volatile threshold wins over direction', () => {
     const out = regimeStage({ bars: bars([1, 2, 3, 4, 5]), atrPct: 2, direction: 'LONG', conviction: 1 }, config);
     expect(out.data).toMatchObject({ regime: 'VOLATILE', calibrated: 0.6 });
-    expect(regimeStage({ bars: bars([1, 2, 3, 4, 5]), atrPct: 1.999, direction: 'LONG', conviction: 1 }, config).data.regime).toBe('TREND');
+    expect(
+      regimeStage({ bars: bars([1, 2, 3, 4, 5]), atrPct: 1.999, direction: 'LONG', conviction: 1 }, config).data.regime,
+    ).toBe('TREND');
   });
 
   it('only reads the lookback window', () => {

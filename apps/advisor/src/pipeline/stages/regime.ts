@@ -47,7 +47,8 @@ export function regimeStage(
   const closes = input.bars.slice(-config.lookback).map((b) => b.close);
   const efficiency = efficiencyRatio(closes);
   const net = (closes.at(-1) ?? 0) - (closes[0] ?? 0);
-  const regime: Regime = input.atrPct >= config.volatileAtrPct ? 'VOLATILE' : efficiency >= config.trendEfficiency ? 'TREND' : 'RANGE';
+  const regime: Regime =
+    input.atrPct >= config.volatileAtrPct ? 'VOLATILE' : efficiency >= config.trendEfficiency ? 'TREND' : 'RANGE';
   const trendSide: TradeSide | undefined = regime === 'TREND' && net !== 0 ? (net > 0 ? 'LONG' : 'SHORT') : undefined;
   const against = trendSide !== undefined && trendSide !== input.direction;
   const factor = config.scale[regime] * (against ? config.counterTrendScale : 1);

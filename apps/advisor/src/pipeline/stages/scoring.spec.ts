@@ -4,7 +4,14 @@ import { ScoringConfigSchema, requiredBars, scoringStage } from './scoring';
 
 const config = ScoringConfigSchema.parse({});
 const toBars = (drift: number, count = 60): NumericBar[] =>
-  candleSeries({ count, drift }).map((c) => ({ time: c.time, open: Number(c.open), high: Number(c.high), low: Number(c.low), close: Number(c.close), volume: 1 }));
+  candleSeries({ count, drift }).map((c) => ({
+    time: c.time,
+    open: Number(c.open),
+    high: Number(c.high),
+    low: Number(c.low),
+    close: Number(c.close),
+    volume: 1,
+  }));
 
 describe('scoring stage', () => {
   it('needs enough bars for every indicator: exactly enough passes, one fewer fails', () => {

@@ -19,7 +19,10 @@ export const ScoringConfigSchema = z
   .strict()
   .refine((c) => c.fastPeriod < c.slowPeriod, { message: 'fastPeriod must be below slowPeriod', path: ['fastPeriod'] })
   .refine((c) => c.minAtrPct < c.maxAtrPct, { message: 'minAtrPct must be below maxAtrPct', path: ['minAtrPct'] })
-  .refine((c) => c.trendWeight + c.momentumWeight > 0, { message: 'trendWeight + momentumWeight must be positive', path: ['trendWeight'] });
+  .refine((c) => c.trendWeight + c.momentumWeight > 0, {
+    message: 'trendWeight + momentumWeight must be positive',
+    path: ['trendWeight'],
+  });
 export type ScoringConfig = z.output<typeof ScoringConfigSchema>;
 
 export interface ScoringResult {
@@ -50,9 +53,14 @@ function volatilityFactor(atrPct: number, config: ScoringConfig): number {
  * trend (EMA spread), momentum (RSI) and volatility (ATR). The score in [0, 1] says how well the
  * market backs the proposed direction; with no direction given, the stronger side is taken.
  */
-export function scoringStage(bars: readonly NumericBar[], direction: TradeSide | undefined, config: ScoringConfig): StageOutcome<ScoringResult | undefined> {
+export function scoringStage(
+  bars: readonly NumericBar[],
+  direction: TradeSide | undefined,
+  config: ScoringConfig,
+): StageOutcome<ScoringResult | undefined> {
   const needed = requiredBars(config);
-  if (bars.length < needed) return { passed: false, score: 0, reason: `scoring needs ${needed} candles, got ${bars.length}`, data: undefined };
+  if (bars.length < needed)
+    return { passed: false, score: 0, reason: `scoring needs ${needed} candles, got ${bars.length}`, data: undefined };
   const fast = ema(config.fastPeriod);
   const slow = ema(config.slowPeriod);
   const strength = rsi(config.rsiPeriod);
@@ -74,7 +82,15 @@ export function scoringStage(bars: readonly NumericBar[], direction: TradeSide |
   const side: TradeSide = direction ?? (raw >= 0 ? 'LONG' : 'SHORT');
   const alignment = side === 'LONG' ? raw : -raw;
   const score = ((alignment + 1) / 2) * (1 - config.volatilityWeight * (1 - volFactor));
-  const data: ScoringResult = { direction: side, trend, momentum, atr: atrValue, atrPct, volatilityFactor: volFactor, alignment };
+  const data: ScoringResult = {
+    direction: side,
+    trend,
+    momentum,
+    atr: atrValue,
+    atrPct,
+    volatilityFactor: volFactor,
+    alignment,
+  };
   return {
     passed: true,
     score,

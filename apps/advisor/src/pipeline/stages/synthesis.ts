@@ -15,7 +15,10 @@ export const SynthesisConfigSchema = z
     vetoOnDisagree: z.boolean().default(false),
   })
   .strict()
-  .refine((c) => !c.enabled || c.baseUrl !== undefined, { message: 'baseUrl is required when synthesis is enabled', path: ['baseUrl'] });
+  .refine((c) => !c.enabled || c.baseUrl !== undefined, {
+    message: 'baseUrl is required when synthesis is enabled',
+    path: ['baseUrl'],
+  });
 export type SynthesisConfig = z.output<typeof SynthesisConfigSchema>;
 
 /** What the model must answer; anything else is discarded as a hallucination. */
@@ -41,7 +44,11 @@ export interface Synthesizer {
   synthesize(request: SynthesisRequest): Promise<SynthesisAnswer>;
 }
 
-export type SynthesisAttempt = { status: 'disabled' } | { status: 'failed'; error: string } | { status: 'invalid'; error: string } | { status: 'answered'; answer: SynthesisAnswer };
+export type SynthesisAttempt =
+  | { status: 'disabled' }
+  | { status: 'failed'; error: string }
+  | { status: 'invalid'; error: string }
+  | { status: 'answered'; answer: SynthesisAnswer };
 
 export interface SynthesisResult {
   confidence: number;
@@ -53,13 +60,23 @@ export interface SynthesisResult {
  * Folds the model's answer into the confidence. A disabled, failing or invalid model never blocks
  * a decision: the rule-based confidence stands and the reason records what happened.
  */
-export function synthesisStage(conviction: number, attempt: SynthesisAttempt, config: SynthesisConfig): StageOutcome<SynthesisResult> {
-  if (attempt.status === 'disabled') return { passed: true, reason: 'language model disabled', data: { confidence: conviction, status: 'disabled' } };
+export function synthesisStage(
+  conviction: number,
+  attempt: SynthesisAttempt,
+  config: SynthesisConfig,
+): StageOutcome<SynthesisResult> {
+  if (attempt.status === 'disabled')
+    return { passed: true, reason: 'language model disabled', data: { confidence: conviction, status: 'disabled' } };
   if (attempt.status !== 'answered') {
-    return { passed: true, reason: `language model ${attempt.status === 'invalid' ? 'answer discarded' : 'unavailable'}: ${attempt.error}`, data: { confidence: conviction, status: attempt.status } };
+    return {
+      passed: true,
+      reason: `language model ${attempt.status === 'invalid' ? 'answer discarded' : 'unavailable'}: ${attempt.error}`,
+      data: { confidence: conviction, status: attempt.status },
+    };
   }
   const { answer } = attempt;
-  const modelView = answer.verdict === 'agree' ? answer.confidence : answer.verdict === 'disagree' ? 1 - answer.confidence : conviction;
+  const modelView =
+    answer.verdict === 'agree' ? answer.confidence : answer.verdict === 'disagree' ? 1 - answer.confidence : conviction;
   const confidence = Math.min(1, Math.max(0, (1 - config.weight) * conviction + config.weight * modelView));
   const vetoed = answer.verdict === 'disagree' && config.vetoOnDisagree;
   return {
@@ -71,7 +88,11 @@ export function synthesisStage(conviction: number, attempt: SynthesisAttempt, co
 }
 
 /** Runs the synthesizer when enabled, turning every failure into an attempt the stage can judge. */
-export async function attemptSynthesis(synthesizer: Synthesizer | undefined, request: SynthesisRequest, config: SynthesisConfig): Promise<SynthesisAttempt> {
+export async function attemptSynthesis(
+  synthesizer: Synthesizer | undefined,
+  request: SynthesisRequest,
+  config: SynthesisConfig,
+): Promise<SynthesisAttempt> {
   if (!config.enabled || !synthesizer) return { status: 'disabled' };
   let raw: unknown;
   try {
@@ -81,5 +102,7 @@ export async function attemptSynthesis(synthesizer: Synthesizer | undefined, req
     return { status: invalid ? 'invalid' : 'failed', error: err instanceof Error ? err.message : String(err) };
   }
   const parsed = SynthesisAnswerSchema.safeParse(raw);
-  return parsed.success ? { status: 'answered', answer: parsed.data } : { status: 'invalid', error: parsed.error.message };
+  return parsed.success
+    ? { status: 'answered', answer: parsed.data }
+    : { status: 'invalid', error: parsed.error.message };
 }

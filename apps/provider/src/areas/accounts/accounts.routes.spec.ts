@@ -13,7 +13,23 @@ import { registerAccountRoutes } from './accounts.routes';
 const LIMIT = 3;
 /** Open orders per market: spot has more than the cap, futures fewer. */
 const OPEN: Record<string, number> = { spot: 5, futures: 2 };
-const order = (marketType: string, i: number) => ({ id: `${marketType}-${i}`, clientOrderId: `c-${marketType}-${i}`, symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', status: 'NEW', quantity: '1', quantityExecuted: '0', price: '1', connectorType: 'sim', marketType, source: { type: 'provider' }, createdAt: i, updatedAt: i }) as Order;
+const order = (marketType: string, i: number) =>
+  ({
+    id: `${marketType}-${i}`,
+    clientOrderId: `c-${marketType}-${i}`,
+    symbol: 'BTCUSDT',
+    side: 'BUY',
+    type: 'LIMIT',
+    status: 'NEW',
+    quantity: '1',
+    quantityExecuted: '0',
+    price: '1',
+    connectorType: 'sim',
+    marketType,
+    source: { type: 'provider' },
+    createdAt: i,
+    updatedAt: i,
+  }) as Order;
 const lists: Array<{ limit: number }> = [];
 let server: Server;
 let base: string;
@@ -29,7 +45,10 @@ const connector = {
 const list: OrdersRepository['list'] = async (filter, page) => {
   lists.push({ limit: page.limit });
   const total = OPEN[filter.marketType as string] ?? 0;
-  return { items: Array.from({ length: Math.min(total, page.limit) }, (_, i) => order(filter.marketType as string, total - i)), total };
+  return {
+    items: Array.from({ length: Math.min(total, page.limit) }, (_, i) => order(filter.marketType as string, total - i)),
+    total,
+  };
 };
 
 beforeAll(async () => {

@@ -50,13 +50,19 @@ const accountKey = (a: Account) => `${a.connectorType}/${a.marketType}`;
  * X-Candles-Truncated, headers say so: which accounts, how many open orders in all, and the cap.
  * The newest open orders are the ones kept.
  */
-function truncationHeaders(views: readonly AccountView[], limit: number, single: boolean): Record<string, string> | undefined {
+function truncationHeaders(
+  views: readonly AccountView[],
+  limit: number,
+  single: boolean,
+): Record<string, string> | undefined {
   const cut = views.filter((v) => v.openOrders > v.account.orders.length);
   if (cut.length === 0) return undefined;
   return {
     'X-Orders-Truncated': 'true',
     'X-Orders-Limit': String(limit),
-    ...(single ? { 'X-Orders-Total': String(cut[0]?.openOrders) } : { 'X-Orders-Truncated-Accounts': cut.map((v) => `${accountKey(v.account)}=${v.openOrders}`).join(',') }),
+    ...(single
+      ? { 'X-Orders-Total': String(cut[0]?.openOrders) }
+      : { 'X-Orders-Truncated-Accounts': cut.map((v) => `${accountKey(v.account)}=${v.openOrders}`).join(',') }),
   };
 }
 
@@ -65,8 +71,14 @@ export function registerAccountRoutes(t: TypedRouter, deps: AccountsDeps): void 
   const view = accountView(deps);
   const limit = deps.ordersLimit ?? 1_000;
   t.add(r.accounts, async () => {
-    const views = await Promise.all(deps.connectors.pairs().map(({ connector, market }) => view(connector.type, market)));
-    return reply(200, views.map((v) => v.account), truncationHeaders(views, limit, false));
+    const views = await Promise.all(
+      deps.connectors.pairs().map(({ connector, market }) => view(connector.type, market)),
+    );
+    return reply(
+      200,
+      views.map((v) => v.account),
+      truncationHeaders(views, limit, false),
+    );
   });
   t.add(r.account, async ({ params }) => {
     const v = await view(params.connectorType, params.marketType);
@@ -77,9 +89,11 @@ export function registerAccountRoutes(t: TypedRouter, deps: AccountsDeps): void 
     return { assets: snapshot.assets, positions: snapshot.positions };
   });
   t.add(r.leverage, async ({ body }) => {
-    if (body.marketType !== 'futures') throw badRequest('leverage applies to futures markets only', { marketType: body.marketType });
+    if (body.marketType !== 'futures')
+      throw badRequest('leverage applies to futures markets only', { marketType: body.marketType });
     const connector = deps.connectors.require(body.connectorType, body.marketType);
-    if (!connector.instrument(body.marketType, body.symbol)) throw badRequest(`unknown symbol ${body.symbol}`, { symbol: body.symbol });
+    if (!connector.instrument(body.marketType, body.symbol))
+      throw badRequest(`unknown symbol ${body.symbol}`, { symbol: body.symbol });
     const leverage = await connector.setLeverage(body.marketType, body.symbol, body.leverage);
     return { symbol: body.symbol, leverage, connectorType: body.connectorType, marketType: body.marketType };
   });

@@ -7,7 +7,8 @@ import type { FailureThrottle, RateLimiter } from './rate-limit';
 import type { Principal, Refusal, TokenStore } from './token-store';
 import { BOOTSTRAP_TOKEN_ID } from './token-store';
 
-export type DenyReason = 'missing' | 'malformed' | 'invalid' | 'expired' | 'revoked' | 'scope' | 'restricted' | 'throttled' | 'rate_limited';
+export type DenyReason =
+  'missing' | 'malformed' | 'invalid' | 'expired' | 'revoked' | 'scope' | 'restricted' | 'throttled' | 'rate_limited';
 
 export interface AccessGuardDeps {
   store: TokenStore;
@@ -19,7 +20,11 @@ export interface AccessGuardDeps {
   onDenied?: (reason: DenyReason) => void;
 }
 
-const REFUSAL_MESSAGE: Record<Refusal, string> = { invalid: AuthMessage.invalid, expired: 'API token expired', revoked: 'API token revoked' };
+const REFUSAL_MESSAGE: Record<Refusal, string> = {
+  invalid: AuthMessage.invalid,
+  expired: 'API token expired',
+  revoked: 'API token revoked',
+};
 
 function tooMany(retryAfter: number, why: string): AppError {
   return new AppError('RATE_LIMITED', why, { details: { retryAfterSeconds: retryAfter } });
@@ -41,7 +46,8 @@ function restrictedValues(input: readonly unknown[]): { connectors: string[]; ma
     if (typeof rec['connectorType'] === 'string') found.connectors.push(rec['connectorType']);
     if (typeof rec['marketType'] === 'string') found.markets.push(rec['marketType']);
     if (typeof rec['symbol'] === 'string') found.symbols.push(rec['symbol'].toUpperCase());
-    if (Array.isArray(rec['symbols'])) for (const s of rec['symbols']) if (typeof s === 'string') found.symbols.push(s.toUpperCase());
+    if (Array.isArray(rec['symbols']))
+      for (const s of rec['symbols']) if (typeof s === 'string') found.symbols.push(s.toUpperCase());
   }
   return found;
 }
@@ -62,12 +68,19 @@ export function createAccessGuard(deps: AccessGuardDeps) {
   function metered(principal: Principal): Principal | AppError {
     if (principal.tokenId === BOOTSTRAP_TOKEN_ID && !deps.limitBootstrap) return principal;
     const wait = deps.limiter.take(principal.tokenId);
-    return wait === 0 ? principal : deny('rate_limited', tooMany(wait, `rate limit of token ${principal.name} exceeded; retry after ${wait} s`));
+    return wait === 0
+      ? principal
+      : deny('rate_limited', tooMany(wait, `rate limit of token ${principal.name} exceeded; retry after ${wait} s`));
   }
 
   function refused(address: string, reason: Refusal | 'missing' | 'malformed'): AppError {
     deps.throttle.fail(address);
-    const message = reason === 'missing' ? AuthMessage.missing : reason === 'malformed' ? AuthMessage.malformed : REFUSAL_MESSAGE[reason];
+    const message =
+      reason === 'missing'
+        ? AuthMessage.missing
+        : reason === 'malformed'
+          ? AuthMessage.malformed
+          : REFUSAL_MESSAGE[reason];
     return deny(reason, new AppError('UNAUTHORIZED', message));
   }
 
@@ -77,7 +90,11 @@ export function createAccessGuard(deps: AccessGuardDeps) {
    */
   function admit(sources: TokenSources, address: string): Principal | AppError | { miss: string } {
     const blocked = deps.throttle.blockedFor(address);
-    if (blocked > 0) return deny('throttled', tooMany(blocked, `too many failed authentications from this address; retry after ${blocked} s`));
+    if (blocked > 0)
+      return deny(
+        'throttled',
+        tooMany(blocked, `too many failed authentications from this address; retry after ${blocked} s`),
+      );
     const presented = presentedToken(sources);
     if (presented === undefined) return refused(address, 'missing');
     if (!('token' in presented)) return refused(address, 'malformed');
@@ -98,9 +115,13 @@ export function createAccessGuard(deps: AccessGuardDeps) {
     if (scopeGranted(principal.scopes, scope)) return;
     throw deny(
       'scope',
-      new AppError('FORBIDDEN', `this operation needs the "${scope}" scope; token ${principal.name} has ${principal.scopes.join(', ') || 'none'}`, {
-        details: { requiredScope: scope, tokenScopes: principal.scopes, tokenId: principal.tokenId },
-      }),
+      new AppError(
+        'FORBIDDEN',
+        `this operation needs the "${scope}" scope; token ${principal.name} has ${principal.scopes.join(', ') || 'none'}`,
+        {
+          details: { requiredScope: scope, tokenScopes: principal.scopes, tokenId: principal.tokenId },
+        },
+      ),
     );
   }
 
@@ -118,7 +139,12 @@ export function createAccessGuard(deps: AccessGuardDeps) {
       if (!allowed || allowed.length === 0) continue;
       const outside = values.filter((v) => !(allowed as readonly string[]).includes(v));
       if (outside.length > 0) {
-        throw deny('restricted', new AppError('FORBIDDEN', `token ${principal.name} is restricted to ${axis} ${allowed.join(', ')}`, { details: { restriction: axis, outside, allowed } }));
+        throw deny(
+          'restricted',
+          new AppError('FORBIDDEN', `token ${principal.name} is restricted to ${axis} ${allowed.join(', ')}`, {
+            details: { restriction: axis, outside, allowed },
+          }),
+        );
       }
     }
   }
@@ -138,7 +164,8 @@ export function createAccessGuard(deps: AccessGuardDeps) {
         const done = (result: Principal | AppError): void => {
           if (result instanceof AppError) {
             if (result.code === 'UNAUTHORIZED') res.setHeader('WWW-Authenticate', 'Bearer');
-            if (result.code === 'RATE_LIMITED') res.setHeader('Retry-After', String((result.details as { retryAfterSeconds: number }).retryAfterSeconds));
+            if (result.code === 'RATE_LIMITED')
+              res.setHeader('Retry-After', String((result.details as { retryAfterSeconds: number }).retryAfterSeconds));
             return next(result);
           }
           res.locals[PRINCIPAL] = result;

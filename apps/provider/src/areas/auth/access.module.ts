@@ -46,8 +46,15 @@ const PROXIED = { exec: (path: string) => (proxiedAppType(path) ? PROXY_SHAPE.ex
 export function createAccess(deps: AccessDeps) {
   const { config, now } = deps;
   const log = deps.logger.child({ component: 'access' });
-  const denied = deps.metrics.counter({ name: 'bfx_auth_denied_total', help: 'Requests and connections refused by access control, by reason', labelNames: ['reason'] as const });
-  const dropped = deps.metrics.counter({ name: 'bfx_audit_records_dropped_total', help: 'Audit records dropped because the database stayed unreachable and the buffer filled' });
+  const denied = deps.metrics.counter({
+    name: 'bfx_auth_denied_total',
+    help: 'Requests and connections refused by access control, by reason',
+    labelNames: ['reason'] as const,
+  });
+  const dropped = deps.metrics.counter({
+    name: 'bfx_audit_records_dropped_total',
+    help: 'Audit records dropped because the database stayed unreachable and the buffer filled',
+  });
   let onRevoked: (tokenId: string) => void = () => undefined;
   const store = createTokenStore({
     repo: createTokensRepository(deps.prisma),
@@ -55,10 +62,24 @@ export function createAccess(deps: AccessDeps) {
     bootstrap: config.PROVIDER_API_TOKEN || randomBytes(32).toString('base64url'),
     now,
     onRevoked: (tokenId) => onRevoked(tokenId),
-    announceRevoked: (token, by) => deps.events.emit('PROVIDER_TOKEN_REVOKED', { tokenId: token.id, name: token.name, revokedAt: token.revokedAt ?? now(), revokedBy: by }),
+    announceRevoked: (token, by) =>
+      deps.events.emit('PROVIDER_TOKEN_REVOKED', {
+        tokenId: token.id,
+        name: token.name,
+        revokedAt: token.revokedAt ?? now(),
+        revokedBy: by,
+      }),
   });
-  const throttle = createFailureThrottle({ maxFailures: config.PROVIDER_AUTH_MAX_FAILURES, windowMs: config.PROVIDER_AUTH_FAILURE_WINDOW_MS, now });
-  const limiter = createRateLimiter({ ratePerSec: config.PROVIDER_TOKEN_RATE_PER_SEC, burst: config.PROVIDER_TOKEN_RATE_BURST, now });
+  const throttle = createFailureThrottle({
+    maxFailures: config.PROVIDER_AUTH_MAX_FAILURES,
+    windowMs: config.PROVIDER_AUTH_FAILURE_WINDOW_MS,
+    now,
+  });
+  const limiter = createRateLimiter({
+    ratePerSec: config.PROVIDER_TOKEN_RATE_PER_SEC,
+    burst: config.PROVIDER_TOKEN_RATE_BURST,
+    now,
+  });
   deps.metrics.gauge({
     name: 'bfx_auth_throttled_addresses',
     help: 'Client addresses refused for repeated failed authentication right now',
@@ -66,7 +87,13 @@ export function createAccess(deps: AccessDeps) {
       this.set(throttle.blocked());
     },
   });
-  const guard = createAccessGuard({ store, limiter, throttle, limitBootstrap: config.PROVIDER_RATE_LIMIT_BOOTSTRAP, onDenied: (reason: DenyReason) => denied.inc({ reason }) });
+  const guard = createAccessGuard({
+    store,
+    limiter,
+    throttle,
+    limitBootstrap: config.PROVIDER_RATE_LIMIT_BOOTSTRAP,
+    onDenied: (reason: DenyReason) => denied.inc({ reason }),
+  });
   const auditRepo = createAuditRepository(deps.prisma);
   const trail = createAuditTrail({
     repo: auditRepo,
@@ -83,7 +110,9 @@ export function createAccess(deps: AccessDeps) {
       guard.authorizeRoute(def, res);
     },
     admitted(_def, input, res) {
-      noteRoute(res, res.locals['auditRoute'] as { method: string; path: string; operationId?: string }, () => targetIdsOf(input.params, input.body, input.query));
+      noteRoute(res, res.locals['auditRoute'] as { method: string; path: string; operationId?: string }, () =>
+        targetIdsOf(input.params, input.body, input.query),
+      );
       const principal = principalOf(res);
       if (principal) guard.requireWithin(principal, [input.params, input.query, input.body]);
     },
@@ -143,19 +172,30 @@ export function createAccess(deps: AccessDeps) {
   /** Socket.IO handshakes: a token as REST reads it (auth.token, headers or ?token=) holding `read`. */
   function socketAuth(socket: Socket, next: (err?: Error) => void): void {
     const { auth, headers, query } = socket.handshake;
-    const refuse = (err: AppError) => next(Object.assign(new Error(err.message), { data: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } }));
-    guard.admitAsync({ auth: (auth as Record<string, unknown>)['token'], headers, query }, socket.handshake.address).then((admitted) => {
-      if (admitted instanceof AppError) return refuse(admitted);
-      try {
-        guard.requireScope(admitted, 'read');
-      } catch (err) {
-        return refuse(err as AppError);
-      }
-      const symbols = admitted.restrict?.symbols;
-      const principal: SocketPrincipal = { tokenId: admitted.tokenId, expiresAt: admitted.expiresAt, ...(symbols && symbols.length > 0 ? { symbols } : {}) };
-      (socket.data as { principal?: SocketPrincipal }).principal = principal;
-      next();
-    }, next);
+    const refuse = (err: AppError) =>
+      next(
+        Object.assign(new Error(err.message), {
+          data: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
+        }),
+      );
+    guard
+      .admitAsync({ auth: (auth as Record<string, unknown>)['token'], headers, query }, socket.handshake.address)
+      .then((admitted) => {
+        if (admitted instanceof AppError) return refuse(admitted);
+        try {
+          guard.requireScope(admitted, 'read');
+        } catch (err) {
+          return refuse(err as AppError);
+        }
+        const symbols = admitted.restrict?.symbols;
+        const principal: SocketPrincipal = {
+          tokenId: admitted.tokenId,
+          expiresAt: admitted.expiresAt,
+          ...(symbols && symbols.length > 0 ? { symbols } : {}),
+        };
+        (socket.data as { principal?: SocketPrincipal }).principal = principal;
+        next();
+      }, next);
   }
 
   let refreshTimer: NodeJS.Timeout | undefined;
@@ -168,7 +208,13 @@ export function createAccess(deps: AccessDeps) {
     trail,
     /** Mounted before the guard: every audited request gets its one record, refused ones included. */
     auditHook: auditHook({ add: (record) => trail.add(record), now, principal: principalOf, onError: auditFailed }),
-    deniedAuditHook: auditHook({ add: (record) => trail.add(record), now, principal: principalOf, onlyDenied: true, onError: auditFailed }),
+    deniedAuditHook: auditHook({
+      add: (record) => trail.add(record),
+      now,
+      principal: principalOf,
+      onlyDenied: true,
+      onError: auditFailed,
+    }),
     tokenGuard: guard.middleware([/^\/health(\/|$)/]),
     proxyGuard,
     fastPath,
@@ -187,13 +233,26 @@ export function createAccess(deps: AccessDeps) {
       for (const entry of config.PROVIDER_APP_TOKENS) {
         const [app = '', secret = ''] = entry.split('=');
         const scopes = APP_SCOPES[app as PlatformApp] as readonly ApiScope[] | undefined;
-        if (!scopes) throw new Error(`PROVIDER_APP_TOKENS names an unknown app "${app}" (known: ${Object.keys(APP_SCOPES).join(', ')})`);
-        if (!(await store.adopt(`app:${app}`, scopes, secret))) log.error({ app }, 'the declared token of this app was revoked; set a new secret in PROVIDER_APP_TOKENS and in the app');
+        if (!scopes)
+          throw new Error(
+            `PROVIDER_APP_TOKENS names an unknown app "${app}" (known: ${Object.keys(APP_SCOPES).join(', ')})`,
+          );
+        if (!(await store.adopt(`app:${app}`, scopes, secret)))
+          log.error(
+            { app },
+            'the declared token of this app was revoked; set a new secret in PROVIDER_APP_TOKENS and in the app',
+          );
       }
       trail.start();
-      refreshTimer = setInterval(() => void store.refresh().catch((err: unknown) => log.warn({ err }, 'token cache refresh failed')), config.PROVIDER_TOKEN_REFRESH_MS);
+      refreshTimer = setInterval(
+        () => void store.refresh().catch((err: unknown) => log.warn({ err }, 'token cache refresh failed')),
+        config.PROVIDER_TOKEN_REFRESH_MS,
+      );
       refreshTimer.unref();
-      usageTimer = setInterval(() => void store.flushUsage().catch((err: unknown) => log.warn({ err }, 'token last-used times not written')), 60_000);
+      usageTimer = setInterval(
+        () => void store.flushUsage().catch((err: unknown) => log.warn({ err }, 'token last-used times not written')),
+        60_000,
+      );
       usageTimer.unref();
     },
     async stop(): Promise<void> {

@@ -27,7 +27,9 @@ describe('PROVIDER_APP_TOKENS (compose)', () => {
     const second = await startProvider({ db, bus: createMemoryBus(), env });
     try {
       expect((await whoami(second.baseUrl, SECRET)).body.tokenId).toBe(one.body.tokenId);
-      const list = (await (await fetch(`${second.baseUrl}/api/auth/tokens`, { headers: second.auth })).json()) as Array<{ name: string; revokedAt: number | null }>;
+      const list = (await (
+        await fetch(`${second.baseUrl}/api/auth/tokens`, { headers: second.auth })
+      ).json()) as Array<{ name: string; revokedAt: number | null }>;
       expect(list.filter((t) => t.name === 'app:inspector' && t.revokedAt === null)).toHaveLength(1);
     } finally {
       await second.stop();

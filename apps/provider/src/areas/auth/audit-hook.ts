@@ -10,10 +10,23 @@ const DENIALS = new Set([401, 403, 429]);
 /** Every state-changing request, and every denied one, whatever the method. */
 export const isAudited = (method: string, status: number): boolean => !READS.has(method) || DENIALS.has(status);
 
-export const outcomeOf = (status: number): AuditRecord['outcome'] => (DENIALS.has(status) ? 'denied' : status >= 400 ? 'failed' : 'ok');
+export const outcomeOf = (status: number): AuditRecord['outcome'] =>
+  DENIALS.has(status) ? 'denied' : status >= 400 ? 'failed' : 'ok';
 
 /** Body fields that name what a request acts on, kept beside the path parameters. */
-const TARGET_FIELDS = ['id', 'orderId', 'clientOrderId', 'symbol', 'connectorType', 'marketType', 'key', 'sysname', 'appKey', 'appType', 'name'] as const;
+const TARGET_FIELDS = [
+  'id',
+  'orderId',
+  'clientOrderId',
+  'symbol',
+  'connectorType',
+  'marketType',
+  'key',
+  'sysname',
+  'appKey',
+  'appType',
+  'name',
+] as const;
 
 const PRINTABLE = /^[\x20-\x7e]{1,200}$/;
 
@@ -22,12 +35,14 @@ export function targetIdsOf(...parts: readonly unknown[]): Record<string, string
   for (const part of parts) {
     if (typeof part !== 'object' || part === null || Array.isArray(part)) continue;
     const rec = part as Record<string, unknown>;
-    const inner = typeof rec['order'] === 'object' && rec['order'] !== null ? (rec['order'] as Record<string, unknown>) : undefined;
+    const inner =
+      typeof rec['order'] === 'object' && rec['order'] !== null ? (rec['order'] as Record<string, unknown>) : undefined;
     for (const field of TARGET_FIELDS) {
       const value = rec[field] ?? inner?.[field];
       // Printable ASCII only: ids and symbols are, and hostile input (NUL, broken Unicode) must not
       // reach a row the database would refuse.
-      if ((typeof value === 'string' || typeof value === 'number') && PRINTABLE.test(String(value))) out[field] ??= String(value);
+      if ((typeof value === 'string' || typeof value === 'number') && PRINTABLE.test(String(value)))
+        out[field] ??= String(value);
     }
   }
   return out;
@@ -51,11 +66,17 @@ export function bodyDigest(body: unknown): string | null {
 const ROUTE = 'auditRoute';
 // Noted as a function: only the requests that are recorded pay for collecting their targets.
 const targetsNoted = (noted: unknown): Record<string, string> | undefined =>
-  typeof noted === 'function' ? (noted as () => Record<string, string>)() : (noted as Record<string, string> | undefined);
+  typeof noted === 'function'
+    ? (noted as () => Record<string, string>)()
+    : (noted as Record<string, string> | undefined);
 const TARGETS = 'auditTargets';
 
 /** What the typed router (or the proxy) knows of a request once it is routed: shown in its record. */
-export function noteRoute(res: Response, route: { method: string; path: string; operationId?: string | undefined }, targets?: Record<string, string> | (() => Record<string, string>)): void {
+export function noteRoute(
+  res: Response,
+  route: { method: string; path: string; operationId?: string | undefined },
+  targets?: Record<string, string> | (() => Record<string, string>),
+): void {
   res.locals[ROUTE] = route;
   if (targets) res.locals[TARGETS] = targets;
 }

@@ -31,7 +31,9 @@ export function createAuditRepository(prisma: PrismaClient) {
   return {
     /** Stores a batch in one statement; answers the records with their ids, in order. */
     async insert(records: readonly NewAuditRecord[]): Promise<AuditRecord[]> {
-      const rows = await prisma.auditRecord.createManyAndReturn({ data: records.map((r) => ({ ...r, at: BigInt(r.at) })) });
+      const rows = await prisma.auditRecord.createManyAndReturn({
+        data: records.map((r) => ({ ...r, at: BigInt(r.at) })),
+      });
       return rows.map(toRecord);
     },
     async page(query: AuditQuery): Promise<{ items: AuditRecord[]; total: number }> {
@@ -41,11 +43,21 @@ export function createAuditRepository(prisma: PrismaClient) {
         ...(query.outcome ? { outcome: query.outcome } : {}),
         ...(query.method ? { method: query.method } : {}),
         ...(query.from !== undefined || query.to !== undefined
-          ? { at: { ...(query.from !== undefined ? { gte: BigInt(query.from) } : {}), ...(query.to !== undefined ? { lte: BigInt(query.to) } : {}) } }
+          ? {
+              at: {
+                ...(query.from !== undefined ? { gte: BigInt(query.from) } : {}),
+                ...(query.to !== undefined ? { lte: BigInt(query.to) } : {}),
+              },
+            }
           : {}),
       };
       const [rows, total] = await Promise.all([
-        prisma.auditRecord.findMany({ where, orderBy: { id: 'desc' }, skip: (query.page - 1) * query.limit, take: query.limit }),
+        prisma.auditRecord.findMany({
+          where,
+          orderBy: { id: 'desc' },
+          skip: (query.page - 1) * query.limit,
+          take: query.limit,
+        }),
         prisma.auditRecord.count({ where }),
       ]);
       return { items: rows.map(toRecord), total };

@@ -50,7 +50,14 @@ export function registerAuthRoutes(t: TypedRouter, deps: AuthRoutesDeps): void {
       path: req.baseUrl + req.path,
       page: query.page,
       limit: query.limit,
-      query: { tokenId: query.tokenId, operationId: query.operationId, outcome: query.outcome, method: query.method, from: query.from, to: query.to },
+      query: {
+        tokenId: query.tokenId,
+        operationId: query.operationId,
+        outcome: query.outcome,
+        method: query.method,
+        from: query.from,
+        to: query.to,
+      },
     });
   });
 }

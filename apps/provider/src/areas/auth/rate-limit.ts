@@ -32,7 +32,12 @@ export function createRateLimiter(options: { ratePerSec: number; burst: number; 
  * Failed authentications per client address in a fixed window: past `maxFailures`, the address is
  * refused (429) until the window ends, whatever it presents, so secrets cannot be guessed at speed.
  */
-export function createFailureThrottle(options: { maxFailures: number; windowMs: number; now: () => number; maxKeys?: number }) {
+export function createFailureThrottle(options: {
+  maxFailures: number;
+  windowMs: number;
+  now: () => number;
+  maxKeys?: number;
+}) {
   const windows = new Map<string, { failures: number; until: number }>();
   const maxKeys = options.maxKeys ?? 100_000;
   const current = (address: string, at: number) => {

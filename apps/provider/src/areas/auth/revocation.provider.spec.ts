@@ -21,15 +21,25 @@ afterAll(async () => {
   await db.close();
 });
 
-const get = async (h: Harness, token: string) => (await fetch(`${h.baseUrl}/api/options`, { headers: { Authorization: `Bearer ${token}` } })).status;
+const get = async (h: Harness, token: string) =>
+  (await fetch(`${h.baseUrl}/api/options`, { headers: { Authorization: `Bearer ${token}` } })).status;
 
 describe('a token revoked on one provider instance', () => {
   it('fails at once on the other one too, and the other one drops its socket', async () => {
-    const created = await fetch(`${a.baseUrl}/api/auth/tokens`, { method: 'POST', headers: { ...a.auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'shared', scopes: ['read'] }) });
+    const created = await fetch(`${a.baseUrl}/api/auth/tokens`, {
+      method: 'POST',
+      headers: { ...a.auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'shared', scopes: ['read'] }),
+    });
     const { id, secret } = (await created.json()) as { id: string; secret: string };
     // Created on A, known to B after one lookup; from then on B answers from its cache.
     expect(await get(b, secret)).toBe(200);
-    const socket = io(b.baseUrl, { path: '/ws', auth: { token: secret }, transports: ['websocket'], reconnection: false });
+    const socket = io(b.baseUrl, {
+      path: '/ws',
+      auth: { token: secret },
+      transports: ['websocket'],
+      reconnection: false,
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);

@@ -40,7 +40,13 @@ export interface TokenStoreDeps {
 const view = ({ secretHash: _hash, ...rest }: StoredToken): TokenView => rest;
 
 function principalOf(token: StoredToken): Principal {
-  return { tokenId: token.id, name: token.name, scopes: token.scopes, restrict: token.restrict, expiresAt: token.expiresAt };
+  return {
+    tokenId: token.id,
+    name: token.name,
+    scopes: token.scopes,
+    restrict: token.restrict,
+    expiresAt: token.expiresAt,
+  };
 }
 
 /**
@@ -49,7 +55,13 @@ function principalOf(token: StoredToken): Principal {
  * reach every instance through the bus, and `refresh` (periodic) is the backstop.
  */
 export function createTokenStore(deps: TokenStoreDeps) {
-  const bootstrap: Principal = { tokenId: BOOTSTRAP_TOKEN_ID, name: 'PROVIDER_API_TOKEN', scopes: [Scope.ADMIN], restrict: null, expiresAt: null };
+  const bootstrap: Principal = {
+    tokenId: BOOTSTRAP_TOKEN_ID,
+    name: 'PROVIDER_API_TOKEN',
+    scopes: [Scope.ADMIN],
+    restrict: null,
+    expiresAt: null,
+  };
   const bootstrapHash = digestSecret(deps.bootstrap);
   const byHash = new Map<string, Principal>();
   const hashOfId = new Map<string, string>();
@@ -112,9 +124,15 @@ export function createTokenStore(deps: TokenStoreDeps) {
 
     async create(input: TokenCreate, by: Principal): Promise<TokenView & { secret: string }> {
       const at = deps.now();
-      if (input.expiresAt !== undefined && input.expiresAt <= at) throw new AppError('VALIDATION_ERROR', 'expiresAt must lie in the future', { details: { expiresAt: input.expiresAt, now: at } });
+      if (input.expiresAt !== undefined && input.expiresAt <= at)
+        throw new AppError('VALIDATION_ERROR', 'expiresAt must lie in the future', {
+          details: { expiresAt: input.expiresAt, now: at },
+        });
       const secret = `bfx_${randomBytes(32).toString('base64url')}`;
-      const restrict = input.restrict && Object.values(input.restrict).some((list) => list !== undefined && list.length > 0) ? input.restrict : null;
+      const restrict =
+        input.restrict && Object.values(input.restrict).some((list) => list !== undefined && list.length > 0)
+          ? input.restrict
+          : null;
       const stored = await deps.repo.insert({
         id: `tok_${randomBytes(9).toString('base64url')}`,
         name: input.name,
@@ -143,9 +161,19 @@ export function createTokenStore(deps: TokenStoreDeps) {
         remember(same && stored.name === name ? stored : await deps.repo.setScopes(stored.id, scopes));
         return true;
       }
-      for (const other of await deps.repo.list()) if (other.name === name && other.revokedAt === null) await this.revoke(other.id, bootstrap);
+      for (const other of await deps.repo.list())
+        if (other.name === name && other.revokedAt === null) await this.revoke(other.id, bootstrap);
       remember(
-        await deps.repo.insert({ id: `tok_${randomBytes(9).toString('base64url')}`, name, secretHash: hash, scopes: [...scopes], restrict: null, createdAt: deps.now(), createdBy: bootstrap.tokenId, expiresAt: null }),
+        await deps.repo.insert({
+          id: `tok_${randomBytes(9).toString('base64url')}`,
+          name,
+          secretHash: hash,
+          scopes: [...scopes],
+          restrict: null,
+          createdAt: deps.now(),
+          createdBy: bootstrap.tokenId,
+          expiresAt: null,
+        }),
       );
       return true;
     },

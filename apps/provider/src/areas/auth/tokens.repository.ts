@@ -62,7 +62,9 @@ export function createTokensRepository(prisma: PrismaClient) {
     },
     /** Tokens neither revoked nor expired at `now`: what the cache holds. */
     async active(now: number): Promise<StoredToken[]> {
-      const rows = await prisma.apiToken.findMany({ where: { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: BigInt(now) } }] } });
+      const rows = await prisma.apiToken.findMany({
+        where: { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: BigInt(now) } }] },
+      });
       return rows.map(toStored);
     },
     async list(): Promise<StoredToken[]> {
@@ -80,7 +82,8 @@ export function createTokensRepository(prisma: PrismaClient) {
       return toStored(await prisma.apiToken.update({ where: { id }, data: { scopes: [...scopes] } }));
     },
     async touch(used: ReadonlyMap<string, number>): Promise<void> {
-      for (const [id, at] of used) await prisma.apiToken.updateMany({ where: { id }, data: { lastUsedAt: BigInt(at) } });
+      for (const [id, at] of used)
+        await prisma.apiToken.updateMany({ where: { id }, data: { lastUsedAt: BigInt(at) } });
     },
   };
 }

@@ -30,7 +30,18 @@ const keyOf = (s: BackfillSeries) => `${s.connectorType}:${s.marketType}:${s.sym
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function toRow(c: Candle, s: BackfillSeries, intervalMs: number): CandleRow {
-  return { ...s, openTime: c.time, closeTime: c.closeTime ?? c.time + intervalMs - 1, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume, trades: c.trades ?? 0, closed: c.closed ?? true };
+  return {
+    ...s,
+    openTime: c.time,
+    closeTime: c.closeTime ?? c.time + intervalMs - 1,
+    open: c.open,
+    high: c.high,
+    low: c.low,
+    close: c.close,
+    volume: c.volume,
+    trades: c.trades ?? 0,
+    closed: c.closed ?? true,
+  };
 }
 
 /**
@@ -54,13 +65,28 @@ export function createBackfillService(deps: BackfillServiceDeps) {
     void deps.bus
       .publish(
         'PROVIDER_BACKFILL_PROGRESS',
-        { connectorType, marketType, symbol, interval, state, from: status.from ?? 0, to: status.to ?? 0, ...(status.cursor !== undefined ? { cursor: status.cursor } : {}), fetched, ...(error !== undefined ? { error } : {}) },
+        {
+          connectorType,
+          marketType,
+          symbol,
+          interval,
+          state,
+          from: status.from ?? 0,
+          to: status.to ?? 0,
+          ...(status.cursor !== undefined ? { cursor: status.cursor } : {}),
+          fetched,
+          ...(error !== undefined ? { error } : {}),
+        },
         { connectorType, marketType },
       )
       .catch((err: unknown) => deps.log?.warn({ err }, 'backfill progress not published'));
   }
 
-  async function run(status: BackfillStatus, fetch: (from: number, to: number) => Promise<Candle[]>, series: BackfillSeries): Promise<void> {
+  async function run(
+    status: BackfillStatus,
+    fetch: (from: number, to: number) => Promise<Candle[]>,
+    series: BackfillSeries,
+  ): Promise<void> {
     const from = status.from as number;
     const to = status.to as number;
     const intervalMs = timeFrameMs(series.interval) ?? to - from + 1;
@@ -70,7 +96,9 @@ export function createBackfillService(deps: BackfillServiceDeps) {
     for (let cursor = from; cursor <= to && !stopping; cursor += pageMs) {
       const pageEnd = Math.min(to, cursor + pageMs - 1);
       const page = await fetch(cursor, pageEnd);
-      const rows = page.filter((c) => c.time >= cursor && c.time <= pageEnd && c.closed !== false).map((c) => toRow(c, series, intervalMs));
+      const rows = page
+        .filter((c) => c.time >= cursor && c.time <= pageEnd && c.closed !== false)
+        .map((c) => toRow(c, series, intervalMs));
       await deps.candles.upsert(rows);
       status.fetched += page.length;
       status.upserted += rows.length;
@@ -83,7 +111,10 @@ export function createBackfillService(deps: BackfillServiceDeps) {
       }
       if (now() - lastLog >= 1_000) {
         lastLog = now();
-        deps.log?.info({ series: keyOf(series), progress: Number(status.progress.toFixed(3)), upserted: status.upserted }, 'backfill progress');
+        deps.log?.info(
+          { series: keyOf(series), progress: Number(status.progress.toFixed(3)), upserted: status.upserted },
+          'backfill progress',
+        );
       }
       await yieldToLoop();
     }
@@ -101,11 +132,26 @@ export function createBackfillService(deps: BackfillServiceDeps) {
       }
       const key = keyOf(series);
       if (running.has(key)) throw conflict(`a backfill of ${key} is already running`, { status: jobs.get(key) });
-      const status: BackfillStatus = { jobId: randomUUID(), ...series, state: 'running', from: range.from, to: range.to, fetched: 0, upserted: 0, pages: 0, progress: 0, startedAt: now() };
+      const status: BackfillStatus = {
+        jobId: randomUUID(),
+        ...series,
+        state: 'running',
+        from: range.from,
+        to: range.to,
+        fetched: 0,
+        upserted: 0,
+        pages: 0,
+        progress: 0,
+        startedAt: now(),
+      };
       jobs.set(key, status);
       deps.log?.info({ series: key, from: range.from, to: range.to, jobId: status.jobId }, 'backfill started');
       publish(status);
-      const job = run(status, (from, to) => history(series.marketType, series.symbol, series.interval, from, to), series)
+      const job = run(
+        status,
+        (from, to) => history(series.marketType, series.symbol, series.interval, from, to),
+        series,
+      )
         .then(() => {
           status.state = 'finished';
           status.progress = 1;
@@ -119,7 +165,16 @@ export function createBackfillService(deps: BackfillServiceDeps) {
           status.finishedAt = now();
           running.delete(key);
           publish(status);
-          deps.log?.info({ series: key, state: status.state, upserted: status.upserted, pages: status.pages, ms: status.finishedAt - (status.startedAt ?? status.finishedAt) }, 'backfill ended');
+          deps.log?.info(
+            {
+              series: key,
+              state: status.state,
+              upserted: status.upserted,
+              pages: status.pages,
+              ms: status.finishedAt - (status.startedAt ?? status.finishedAt),
+            },
+            'backfill ended',
+          );
         });
       running.set(key, job);
       return { ...status };

@@ -15,7 +15,14 @@ import { createSimHistory } from './sim-history';
 
 const T0 = Date.UTC(2026, 0, 1);
 const HOUR = 3_600_000;
-const btc = { symbol: 'BTCUSDT', price: '60000', tickSize: '0.01', stepSize: '0.00001', volatility: 0.5, tradeSize: '0.02' };
+const btc = {
+  symbol: 'BTCUSDT',
+  price: '60000',
+  tickSize: '0.01',
+  stepSize: '0.00001',
+  volatility: 0.5,
+  tradeSize: '0.02',
+};
 const series = { connectorType: 'sim', marketType: 'spot', symbol: 'BTCUSDT', interval: 'min1' } as const;
 
 describe('sim candle history', () => {
@@ -23,7 +30,9 @@ describe('sim candle history', () => {
 
   it('is the same whatever the paging', () => {
     const whole = history.candles('spot', 'min1', T0, T0 + 6 * HOUR - 1);
-    const paged = [0, 1, 2, 3, 4, 5].flatMap((h) => history.candles('spot', 'min1', T0 + h * HOUR, T0 + (h + 1) * HOUR - 1));
+    const paged = [0, 1, 2, 3, 4, 5].flatMap((h) =>
+      history.candles('spot', 'min1', T0 + h * HOUR, T0 + (h + 1) * HOUR - 1),
+    );
     expect(whole).toHaveLength(360);
     expect(paged).toEqual(whole);
     expect(createSimHistory(42, btc).candles('spot', 'min1', T0, T0 + 6 * HOUR - 1)).toEqual(whole);
@@ -35,7 +44,14 @@ describe('sim candle history', () => {
     const [hour] = history.candles('spot', 'h1', T0, T0);
     const max = Math.max(...minutes.map((c) => Number(c.high)));
     const min = Math.min(...minutes.map((c) => Number(c.low)));
-    expect(hour).toMatchObject({ time: T0, closeTime: T0 + HOUR - 1, open: minutes[0]?.open, close: minutes.at(-1)?.close, high: max.toFixed(2), low: min.toFixed(2) });
+    expect(hour).toMatchObject({
+      time: T0,
+      closeTime: T0 + HOUR - 1,
+      open: minutes[0]?.open,
+      close: minutes.at(-1)?.close,
+      high: max.toFixed(2),
+      low: min.toFixed(2),
+    });
     for (const c of minutes) {
       expect(Number(c.low)).toBeLessThanOrEqual(Math.min(Number(c.open), Number(c.close)));
       expect(Number(c.high)).toBeGreaterThanOrEqual(Math.max(Number(c.open), Number(c.close)));
@@ -53,15 +69,31 @@ describe('sim history joined to the live market', () => {
 
   function liveMarket(seed: number) {
     const trades: SimTrade[] = [];
-    const exchange = createSimExchange({ seed, symbols: [spec as (typeof DEFAULT_SIM_SYMBOLS)[number]], clock: createSimClock({ startMs: liveStart, paused: true }), sink: { onTrade: (t) => trades.push(t) } });
+    const exchange = createSimExchange({
+      seed,
+      symbols: [spec as (typeof DEFAULT_SIM_SYMBOLS)[number]],
+      clock: createSimClock({ startMs: liveStart, paused: true }),
+      sink: { onTrade: (t) => trades.push(t) },
+    });
     return { exchange, trades };
   }
-  const historyOf = (seed: number, startPrice: string) => createSimHistory(seed, { ...spec, volatility: spec.volatility ?? 0.5 }, { liveFrom: { time: liveStart, price: startPrice } });
+  const historyOf = (seed: number, startPrice: string) =>
+    createSimHistory(
+      seed,
+      { ...spec, volatility: spec.volatility ?? 0.5 },
+      { liveFrom: { time: liveStart, price: startPrice } },
+    );
 
   it('ends exactly at the price the live market starts from, with no jump into the first live minute', () => {
     const { exchange, trades } = liveMarket(7);
     const startPrice = exchange.lastPrice('spot', 'BTCUSDT');
-    const bars = historyOf(7, startPrice).candles('spot', 'min1', liveStart - 3 * HOUR, liveStart + HOUR, liveStart + 2 * HOUR);
+    const bars = historyOf(7, startPrice).candles(
+      'spot',
+      'min1',
+      liveStart - 3 * HOUR,
+      liveStart + HOUR,
+      liveStart + 2 * HOUR,
+    );
     const last = bars.at(-1);
     // History stops at the live start: the bar that would straddle it belongs to the live market.
     expect(last?.time).toBe(Date.UTC(2026, 10, 24, 5, 54));
@@ -85,9 +117,13 @@ describe('sim history joined to the live market', () => {
 
   it('gives the same bars for the same seed, anchor and range whatever the paging, and other bars for another seed', () => {
     const whole = historyOf(7, '60000').candles('spot', 'min1', to - 6 * HOUR, to, liveStart);
-    const paged = [6, 5, 4, 3, 2, 1].flatMap((h) => historyOf(7, '60000').candles('spot', 'min1', to - h * HOUR, to - (h - 1) * HOUR - 1, liveStart));
+    const paged = [6, 5, 4, 3, 2, 1].flatMap((h) =>
+      historyOf(7, '60000').candles('spot', 'min1', to - h * HOUR, to - (h - 1) * HOUR - 1, liveStart),
+    );
     expect(paged).toEqual(whole.slice(0, -1));
-    expect(historyOf(7, '60000').candles('spot', 'h1', to - 6 * HOUR, to - HOUR, liveStart)).toEqual(historyOf(7, '60000').candles('spot', 'h1', to - 6 * HOUR, to - HOUR, liveStart));
+    expect(historyOf(7, '60000').candles('spot', 'h1', to - 6 * HOUR, to - HOUR, liveStart)).toEqual(
+      historyOf(7, '60000').candles('spot', 'h1', to - 6 * HOUR, to - HOUR, liveStart),
+    );
     expect(historyOf(8, '60000').candles('spot', 'min1', to - 6 * HOUR, to, liveStart)).not.toEqual(whole);
   });
 
@@ -131,7 +167,13 @@ describe('backfill jobs', () => {
     const started = await service.start(series, { from: T0, to: T0 + 5 * HOUR - 1 });
     expect(started).toMatchObject({ state: 'running', from: T0, fetched: 0 });
     await service.idle();
-    expect(service.status(series)).toMatchObject({ state: 'finished', upserted: 300, pages: 3, progress: 1, cursor: T0 + 5 * HOUR - 1 });
+    expect(service.status(series)).toMatchObject({
+      state: 'finished',
+      upserted: 300,
+      pages: 3,
+      progress: 1,
+      cursor: T0 + 5 * HOUR - 1,
+    });
     expect(calls).toEqual([
       [T0, T0 + 100 * 60_000 - 1],
       [T0 + 100 * 60_000, T0 + 200 * 60_000 - 1],
@@ -159,8 +201,14 @@ describe('backfill jobs', () => {
 
   it('refuses unknown connectors, connectors without history and huge ranges', async () => {
     const { service } = setup();
-    await expect(service.start({ ...series, connectorType: 'binance' }, { from: T0, to: T0 + HOUR })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const bare = createBackfillService({ connectors: createConnectorRegistry([{ type: 'sim', markets: ['spot'] } as unknown as ExchangeConnector]), candles: { upsert: async () => undefined }, bus: createMemoryBus() });
+    await expect(
+      service.start({ ...series, connectorType: 'binance' }, { from: T0, to: T0 + HOUR }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const bare = createBackfillService({
+      connectors: createConnectorRegistry([{ type: 'sim', markets: ['spot'] } as unknown as ExchangeConnector]),
+      candles: { upsert: async () => undefined },
+      bus: createMemoryBus(),
+    });
     await expect(bare.start(series, { from: T0, to: T0 + HOUR })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(service.start(series, { from: 0, to: T0 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect(service.status({ ...series, symbol: 'ETHUSDT' })).toMatchObject({ state: 'idle', fetched: 0 });
@@ -182,7 +230,11 @@ describe('backfill through the running sim connector', () => {
     await db.close();
   });
   async function call<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${h.baseUrl}${url}`, { method, headers: { ...h.auth, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${h.baseUrl}${url}`, {
+      method,
+      headers: { ...h.auth, 'content-type': 'application/json' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     return { status: res.status, body: (await res.json()) as T };
   }
   const stored = async (from: number, to: number) => {
@@ -194,13 +246,20 @@ describe('backfill through the running sim connector', () => {
     const startPrice = h.sim.exchange.lastPrice('spot', 'BTCUSDT');
     expect(h.sim.exchange.liveStart('BTCUSDT')).toEqual({ time: liveStart, price: startPrice });
     // Asked past the live start: history stops there instead of inventing the live market's bars.
-    const started = await call<BackfillStatus>('POST', `${path}/backfill`, { from: '2026-01-01T00:00:00Z', to: '2026-01-05T05:00:00Z' });
+    const started = await call<BackfillStatus>('POST', `${path}/backfill`, {
+      from: '2026-01-01T00:00:00Z',
+      to: '2026-01-05T05:00:00Z',
+    });
     expect(started.status).toBe(202);
     let status: BackfillStatus | undefined;
-    await eventually(async () => {
-      status = (await call<BackfillStatus>('GET', `${path}/backfill/status`)).body;
-      expect(status.state).toBe('finished');
-    }, 60_000, 50);
+    await eventually(
+      async () => {
+        status = (await call<BackfillStatus>('GET', `${path}/backfill/status`)).body;
+        expect(status.state).toBe('finished');
+      },
+      60_000,
+      50,
+    );
     expect(status?.upserted).toBe(4 * 1_440);
 
     const tail = await stored(liveStart - 3 * HOUR, liveStart - 1);

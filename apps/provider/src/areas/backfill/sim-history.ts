@@ -94,13 +94,20 @@ export function createSimHistory(seed: number | string, spec: SimHistorySymbol, 
     const walk = new Float64Array(MINUTES_PER_DAY + 1);
     for (let m = 1; m <= MINUTES_PER_DAY; m += 1) walk[m] = (walk[m - 1] as number) + minuteVol * normal(key, k, m + 2);
     const drift = (walk[MINUTES_PER_DAY] as number) / MINUTES_PER_DAY;
-    for (let m = 0; m <= MINUTES_PER_DAY; m += 1) walk[m] = start + ((end - start) * m) / MINUTES_PER_DAY + (walk[m] as number) - drift * m;
+    for (let m = 0; m <= MINUTES_PER_DAY; m += 1)
+      walk[m] = start + ((end - start) * m) / MINUTES_PER_DAY + (walk[m] as number) - drift * m;
     return walk;
   }
 
   return {
     /** Closed bars with open time in [fromMs, toMs] (and closed by `nowMs` and by the live start), oldest first. */
-    candles(market: MarketType, interval: TimeFrame, fromMs: number, toMs: number, nowMs: number = Number.POSITIVE_INFINITY): Candle[] {
+    candles(
+      market: MarketType,
+      interval: TimeFrame,
+      fromMs: number,
+      toMs: number,
+      nowMs: number = Number.POSITIVE_INFINITY,
+    ): Candle[] {
       const out: Candle[] = [];
       let open = timeFrameStart(interval, fromMs);
       if (open < fromMs) open = nextTimeFrameStart(interval, open);
@@ -138,7 +145,20 @@ export function createSimHistory(seed: number | string, spec: SimHistorySymbol, 
         const [po, pc] = [fmt(o), fmt(c)];
         const ph = fmt(Math.max(high, o, c));
         const pl = fmt(Math.min(low, o, c));
-        out.push({ symbol: spec.symbol, interval, time: open, closeTime: close - 1, open: po, high: ph, low: pl, close: pc, volume: volume.toFixed(volumePlaces), closed: true, connectorType: 'sim', marketType: market });
+        out.push({
+          symbol: spec.symbol,
+          interval,
+          time: open,
+          closeTime: close - 1,
+          open: po,
+          high: ph,
+          low: pl,
+          close: pc,
+          volume: volume.toFixed(volumePlaces),
+          closed: true,
+          connectorType: 'sim',
+          marketType: market,
+        });
         open = close;
       }
       return out;

@@ -75,7 +75,14 @@ export function createBacktestRepository(prisma: PrismaClient) {
   return {
     async create(b: NewBacktest): Promise<BacktestSummary> {
       const row = await prisma.backtest.create({
-        data: { ...b, params: json(b.params), source: json(b.source), request: json(b.request), processed: 0, createdAt: msToBigInt(b.createdAt) },
+        data: {
+          ...b,
+          params: json(b.params),
+          source: json(b.source),
+          request: json(b.request),
+          processed: 0,
+          createdAt: msToBigInt(b.createdAt),
+        },
       });
       return toSummary(row);
     },
@@ -100,7 +107,13 @@ export function createBacktestRepository(prisma: PrismaClient) {
       await prisma.$transaction(async (tx) => {
         for (let i = 0; i < trades.length; i += TRADE_CHUNK) {
           await tx.backtestTrade.createMany({
-            data: trades.slice(i, i + TRADE_CHUNK).map((t) => ({ ...t, backtestId: id, entryTime: msToBigInt(t.entryTime), exitTime: msToBigInt(t.exitTime), signalId: t.signalId ?? null })),
+            data: trades.slice(i, i + TRADE_CHUNK).map((t) => ({
+              ...t,
+              backtestId: id,
+              entryTime: msToBigInt(t.entryTime),
+              exitTime: msToBigInt(t.exitTime),
+              signalId: t.signalId ?? null,
+            })),
           });
         }
         await tx.backtest.update({
@@ -115,9 +128,16 @@ export function createBacktestRepository(prisma: PrismaClient) {
       });
     },
 
-    async list(filter: { limit: number; detector?: string | undefined; symbol?: string | undefined }): Promise<BacktestSummary[]> {
+    async list(filter: {
+      limit: number;
+      detector?: string | undefined;
+      symbol?: string | undefined;
+    }): Promise<BacktestSummary[]> {
       const rows = await prisma.backtest.findMany({
-        where: { ...(filter.detector ? { detector: filter.detector } : {}), ...(filter.symbol ? { symbol: filter.symbol } : {}) },
+        where: {
+          ...(filter.detector ? { detector: filter.detector } : {}),
+          ...(filter.symbol ? { symbol: filter.symbol } : {}),
+        },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: filter.limit,
       });

@@ -13,16 +13,35 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-const request = { detector: 'ema-cross', symbol: 'BTCUSDT', interval: 'min1', source: { type: 'synthetic', seed: 7, bars: 20_000, startPrice: 60_000, volatility: 0.004 }, initialBalance: '10000', positionSizing: { mode: 'percent', percent: 50 } } as BacktestRequest;
+const request = {
+  detector: 'ema-cross',
+  symbol: 'BTCUSDT',
+  interval: 'min1',
+  source: { type: 'synthetic', seed: 7, bars: 20_000, startPrice: 60_000, volatility: 0.004 },
+  initialBalance: '10000',
+  positionSizing: { mode: 'percent', percent: 50 },
+} as BacktestRequest;
 
 it('stops a running backtest at its next chunk of bars; it ends failed with what it processed', async () => {
-  const service = createBacktestService({ repo: createBacktestRepository(db.prisma), candles: { range: async () => [] }, bus: createMemoryBus(), maxBars: 50_000, chunk: 1_000 });
+  const service = createBacktestService({
+    repo: createBacktestRepository(db.prisma),
+    candles: { range: async () => [] },
+    bus: createMemoryBus(),
+    maxBars: 50_000,
+    chunk: 1_000,
+  });
   const created = await service.create(request);
   // The request comes before any bar has been processed.
   expect(['queued', 'running']).toContain((await service.cancel(created.id)).state);
   await service.idle();
   const ended = await service.get(created.id);
-  expect(ended).toMatchObject({ state: 'failed', error: 'cancelled by a request', processed: 0, metrics: null, trades: [] });
+  expect(ended).toMatchObject({
+    state: 'failed',
+    error: 'cancelled by a request',
+    processed: 0,
+    metrics: null,
+    trades: [],
+  });
   await expect(service.cancel(created.id)).rejects.toMatchObject({ code: 'CONFLICT' });
 
   // One that is not cancelled still runs to the end afterwards.
@@ -34,7 +53,14 @@ it('stops a running backtest at its next chunk of bars; it ends failed with what
 
 it('cancels mid-run, between two chunks, keeping the count of bars processed', async () => {
   const bus = createMemoryBus();
-  const service = createBacktestService({ repo: createBacktestRepository(db.prisma), candles: { range: async () => [] }, bus, maxBars: 50_000, chunk: 1_000, progressEveryMs: 0 });
+  const service = createBacktestService({
+    repo: createBacktestRepository(db.prisma),
+    candles: { range: async () => [] },
+    bus,
+    maxBars: 50_000,
+    chunk: 1_000,
+    progressEveryMs: 0,
+  });
   let id = '';
   // Cancelled from its first progress report with bars behind it.
   await bus.subscribe('PROVIDER_BACKTEST_PROGRESS', (env) => {

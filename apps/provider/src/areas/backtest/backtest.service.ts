@@ -23,7 +23,13 @@ export interface BacktestServiceDeps {
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
-type Live = { summary: BacktestSummary; signals: number; trades: number; cursor?: number | undefined; cancelled?: boolean };
+type Live = {
+  summary: BacktestSummary;
+  signals: number;
+  trades: number;
+  cursor?: number | undefined;
+  cancelled?: boolean;
+};
 
 const CANCELLED = 'cancelled by a request';
 
@@ -72,7 +78,12 @@ export function createBacktestService(deps: BacktestServiceDeps) {
     for (let i = 0; i < all.length; i += chunk) yield all.slice(i, i + chunk);
   }
 
-  async function run(id: string, req: BacktestRequest, params: Record<string, unknown>, detector: ReturnType<typeof resolveDetector>['detector']): Promise<void> {
+  async function run(
+    id: string,
+    req: BacktestRequest,
+    params: Record<string, unknown>,
+    detector: ReturnType<typeof resolveDetector>['detector'],
+  ): Promise<void> {
     const entry = live.get(id) as Live;
     const s = entry.summary;
     // Cancelled while queued: it ends without running.
@@ -81,7 +92,15 @@ export function createBacktestService(deps: BacktestServiceDeps) {
     s.startedAt = now();
     await deps.repo.update(id, { state: 'running', startedAt: s.startedAt });
     publish(entry);
-    const engine = createBacktestEngine({ detector, params, symbol: req.symbol, interval: req.interval, initialBalance: req.initialBalance, positionSizing: req.positionSizing, fees: req.fees });
+    const engine = createBacktestEngine({
+      detector,
+      params,
+      symbol: req.symbol,
+      interval: req.interval,
+      initialBalance: req.initialBalance,
+      positionSizing: req.positionSizing,
+      fees: req.fees,
+    });
     let lastProgress = now();
     for await (const page of candlesOf(req)) {
       for (let i = 0; i < page.length; i += chunk) {
@@ -107,11 +126,29 @@ export function createBacktestService(deps: BacktestServiceDeps) {
     s.progress = 1;
     s.finishedAt = now();
     entry.trades = outcome.trades.length;
-    await deps.repo.complete(id, { state: 'finished', processed: s.processed, finishedAt: s.finishedAt, metrics: outcome.metrics }, outcome.trades);
-    deps.log?.info({ backtestId: id, bars: s.processed, trades: outcome.trades.length, netPnl: outcome.metrics.netPnl, ms: s.finishedAt - (s.startedAt ?? s.finishedAt) }, 'backtest finished');
+    await deps.repo.complete(
+      id,
+      { state: 'finished', processed: s.processed, finishedAt: s.finishedAt, metrics: outcome.metrics },
+      outcome.trades,
+    );
+    deps.log?.info(
+      {
+        backtestId: id,
+        bars: s.processed,
+        trades: outcome.trades.length,
+        netPnl: outcome.metrics.netPnl,
+        ms: s.finishedAt - (s.startedAt ?? s.finishedAt),
+      },
+      'backtest finished',
+    );
   }
 
-  function enqueue(id: string, req: BacktestRequest, params: Record<string, unknown>, detector: ReturnType<typeof resolveDetector>['detector']): void {
+  function enqueue(
+    id: string,
+    req: BacktestRequest,
+    params: Record<string, unknown>,
+    detector: ReturnType<typeof resolveDetector>['detector'],
+  ): void {
     queue = queue.then(async () => {
       const entry = live.get(id) as Live;
       try {
@@ -121,7 +158,14 @@ export function createBacktestService(deps: BacktestServiceDeps) {
         entry.summary.error = err instanceof Error ? err.message : String(err);
         entry.summary.finishedAt = now();
         deps.log?.warn({ err, backtestId: id }, 'backtest failed');
-        await deps.repo.update(id, { state: 'failed', error: entry.summary.error, finishedAt: entry.summary.finishedAt, processed: entry.summary.processed }).catch(() => undefined);
+        await deps.repo
+          .update(id, {
+            state: 'failed',
+            error: entry.summary.error,
+            finishedAt: entry.summary.finishedAt,
+            processed: entry.summary.processed,
+          })
+          .catch(() => undefined);
       }
       publish(entry);
       live.delete(id);
@@ -132,14 +176,25 @@ export function createBacktestService(deps: BacktestServiceDeps) {
     const src = req.source;
     if (req.interval === 'month') throw badRequest('backtests need a fixed-length interval (not month)');
     if (src.type === 'synthetic') {
-      if (src.bars > deps.maxBars) throw badRequest(`too many bars: ${src.bars} > ${deps.maxBars}`, { maxBars: deps.maxBars });
+      if (src.bars > deps.maxBars)
+        throw badRequest(`too many bars: ${src.bars} > ${deps.maxBars}`, { maxBars: deps.maxBars });
       return src.bars;
     }
     const bars = barsInRange(src.from, src.to, req.interval);
-    if (bars > deps.maxBars) throw badRequest(`range too long: up to ${bars} ${req.interval} bars > ${deps.maxBars}`, { maxBars: deps.maxBars });
-    const key = { connectorType: src.connectorType, marketType: src.marketType, symbol: req.symbol, interval: req.interval };
+    if (bars > deps.maxBars)
+      throw badRequest(`range too long: up to ${bars} ${req.interval} bars > ${deps.maxBars}`, {
+        maxBars: deps.maxBars,
+      });
+    const key = {
+      connectorType: src.connectorType,
+      marketType: src.marketType,
+      symbol: req.symbol,
+      interval: req.interval,
+    };
     if ((await deps.candles.range(key, src.from, src.to, 1)).length === 0) {
-      throw badRequest(`no stored ${req.interval} candles for ${src.connectorType}/${src.marketType}/${req.symbol} in the range (backfill them first)`);
+      throw badRequest(
+        `no stored ${req.interval} candles for ${src.connectorType}/${src.marketType}/${req.symbol} in the range (backfill them first)`,
+      );
     }
     return bars;
   }
@@ -168,7 +223,11 @@ export function createBacktestService(deps: BacktestServiceDeps) {
       return { ...summary };
     },
 
-    async list(filter: { limit: number; detector?: string | undefined; symbol?: string | undefined }): Promise<BacktestSummary[]> {
+    async list(filter: {
+      limit: number;
+      detector?: string | undefined;
+      symbol?: string | undefined;
+    }): Promise<BacktestSummary[]> {
       return (await deps.repo.list(filter)).map((row) => ({ ...(live.get(row.id)?.summary ?? row) }));
     },
 

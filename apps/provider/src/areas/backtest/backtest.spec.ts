@@ -18,20 +18,35 @@ const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);
 
 async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${h.baseUrl}/api${path}`, { method, headers: { ...h.auth, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const res = await fetch(`${h.baseUrl}/api${path}`, {
+    method,
+    headers: { ...h.auth, 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   return { status: res.status, body: (await res.json()) as T & { error?: { code: string; message: string } } };
 }
 
 async function finished(id: string): Promise<BacktestDetail> {
   let last: BacktestDetail | undefined;
-  await eventually(async () => {
-    last = (await call<BacktestDetail>('GET', `/backtests/${id}`)).body;
-    expect(['finished', 'failed']).toContain(last.state);
-  }, 60_000, 50);
+  await eventually(
+    async () => {
+      last = (await call<BacktestDetail>('GET', `/backtests/${id}`)).body;
+      expect(['finished', 'failed']).toContain(last.state);
+    },
+    60_000,
+    50,
+  );
   return last as BacktestDetail;
 }
 
-const synthetic = { detector: 'ema-cross', symbol: 'BTCUSDT', interval: 'min1', source: { type: 'synthetic', seed: 7, bars: 3_000, startPrice: 60_000, volatility: 0.004 }, initialBalance: '10000', positionSizing: { mode: 'percent', percent: 50 } };
+const synthetic = {
+  detector: 'ema-cross',
+  symbol: 'BTCUSDT',
+  interval: 'min1',
+  source: { type: 'synthetic', seed: 7, bars: 3_000, startPrice: 60_000, volatility: 0.004 },
+  initialBalance: '10000',
+  positionSizing: { mode: 'percent', percent: 50 },
+};
 
 beforeAll(async () => {
   db = await createTestPglite();
@@ -58,7 +73,13 @@ describe('POST /api/backtests', () => {
     const net = done.trades.reduce((acc, t) => acc.plus(t.pnl), new Decimal(0));
     expect(net.eq(done.metrics?.netPnl ?? 'NaN')).toBe(true);
     expect(new Decimal(done.metrics?.finalEquity ?? 0).minus(done.metrics?.netPnl ?? 0).toFixed()).toBe('10000');
-    await eventually(() => expect(progress.filter((p) => p.backtestId === id).at(-1)).toMatchObject({ state: 'finished', processed: 3_000, total: 3_000 }));
+    await eventually(() =>
+      expect(progress.filter((p) => p.backtestId === id).at(-1)).toMatchObject({
+        state: 'finished',
+        processed: 3_000,
+        total: 3_000,
+      }),
+    );
   });
 
   it('lists backtests and deletes one', async () => {
@@ -86,15 +107,41 @@ describe('POST /api/backtests', () => {
   it.each([
     ['an unknown detector', { ...synthetic, detector: 'nope' }, /unknown detector "nope"/],
     ['params the detector refuses', { ...synthetic, params: { fast: 0 } }, /fast/],
-    ['a param name the detector does not know', { ...synthetic, params: { fast: 5, fsat: 7 } }, /unknown params for detector ema-cross-atr: fsat/],
+    [
+      'a param name the detector does not know',
+      { ...synthetic, params: { fast: 5, fsat: 7 } },
+      /unknown params for detector ema-cross-atr: fsat/,
+    ],
     ['a time frame the detector does not read', { ...synthetic, interval: 'h1' }, /reads min1/],
     ['too many bars', { ...synthetic, source: { ...synthetic.source, bars: 50_001 } }, /too many bars/],
-    ['a reversed range', { ...synthetic, source: { type: 'stored', connectorType: 'sim', marketType: 'spot', from: T0 + DAY, to: T0 } }, /before/],
-    ['a range longer than the cap', { ...synthetic, source: { type: 'stored', connectorType: 'sim', marketType: 'spot', from: T0 - 60 * DAY, to: T0 } }, /range too long/],
-    ['a range with no stored candles', { ...synthetic, source: { type: 'stored', connectorType: 'sim', marketType: 'spot', from: T0 - 10 * DAY, to: T0 - 9 * DAY } }, /no stored min1 candles/],
+    [
+      'a reversed range',
+      { ...synthetic, source: { type: 'stored', connectorType: 'sim', marketType: 'spot', from: T0 + DAY, to: T0 } },
+      /before/,
+    ],
+    [
+      'a range longer than the cap',
+      {
+        ...synthetic,
+        source: { type: 'stored', connectorType: 'sim', marketType: 'spot', from: T0 - 60 * DAY, to: T0 },
+      },
+      /range too long/,
+    ],
+    [
+      'a range with no stored candles',
+      {
+        ...synthetic,
+        source: { type: 'stored', connectorType: 'sim', marketType: 'spot', from: T0 - 10 * DAY, to: T0 - 9 * DAY },
+      },
+      /no stored min1 candles/,
+    ],
     ['a taker fee of 500 %', { ...synthetic, fees: { taker: '5' } }, /must be below 1/],
     ['a maker fee of 100 %', { ...synthetic, fees: { maker: 1 } }, /must be below 1/],
-    ['a start price below 0.000001', { ...synthetic, source: { ...synthetic.source, startPrice: 1e-300 } }, /startPrice must be at least 0.000001/],
+    [
+      'a start price below 0.000001',
+      { ...synthetic, source: { ...synthetic.source, startPrice: 1e-300 } },
+      /startPrice must be at least 0.000001/,
+    ],
   ])('answers 400 for %s', async (_what, body, message) => {
     const res = await call('POST', '/backtests', body);
     expect(res.status).toBe(400);
@@ -110,15 +157,30 @@ describe('backfill, then a backtest over the stored candles', () => {
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ state: 'running', symbol: 'BTCUSDT', interval: 'min5' });
     let status: BackfillStatus | undefined;
-    await eventually(async () => {
-      status = (await call<BackfillStatus>('GET', `${path}/status`)).body;
-      expect(status.state).toBe('finished');
-    }, 60_000, 50);
+    await eventually(
+      async () => {
+        status = (await call<BackfillStatus>('GET', `${path}/status`)).body;
+        expect(status.state).toBe('finished');
+      },
+      60_000,
+      50,
+    );
     expect(status).toMatchObject({ upserted: 576, progress: 1 });
-    const stored = await call<unknown[]>('GET', `/candles/sim/spot/BTCUSDT/min5?from=${T0}&to=${T0 + 2 * DAY - 1}&limit=1000`);
-    expect(Array.isArray(stored.body) ? stored.body.length : (stored.body as { data?: unknown[] }).data?.length).toBe(576);
+    const stored = await call<unknown[]>(
+      'GET',
+      `/candles/sim/spot/BTCUSDT/min5?from=${T0}&to=${T0 + 2 * DAY - 1}&limit=1000`,
+    );
+    expect(Array.isArray(stored.body) ? stored.body.length : (stored.body as { data?: unknown[] }).data?.length).toBe(
+      576,
+    );
 
-    const run = await call('POST', '/backtests', { detector: 'rsi-reversion', symbol: 'BTCUSDT', interval: 'min5', source: { type: 'stored', connectorType: 'sim', marketType: 'spot', from: T0, to: T0 + 2 * DAY - 1 }, positionSizing: { mode: 'fixed', quantity: '0.01' } });
+    const run = await call('POST', '/backtests', {
+      detector: 'rsi-reversion',
+      symbol: 'BTCUSDT',
+      interval: 'min5',
+      source: { type: 'stored', connectorType: 'sim', marketType: 'spot', from: T0, to: T0 + 2 * DAY - 1 },
+      positionSizing: { mode: 'fixed', quantity: '0.01' },
+    });
     expect(run.status).toBe(202);
     const done = await finished(run.body['id'] as string);
     expect(done).toMatchObject({ state: 'finished', metrics: { bars: 576 } });
@@ -127,13 +189,24 @@ describe('backfill, then a backtest over the stored candles', () => {
 
   it('answers 400 for a reversed backfill range and 404 for an unknown connector', async () => {
     expect((await call('POST', path, { from: T0 + DAY, to: T0 })).status).toBe(400);
-    expect((await call('POST', '/candles/binance/spot/BTCUSDT/min5/backfill', { from: T0, to: T0 + DAY })).status).toBe(404);
-    expect((await call<BackfillStatus>('GET', '/candles/sim/futures/BTCUSDT/min5/backfill/status')).body).toMatchObject({ state: 'idle' });
+    expect((await call('POST', '/candles/binance/spot/BTCUSDT/min5/backfill', { from: T0, to: T0 + DAY })).status).toBe(
+      404,
+    );
+    expect((await call<BackfillStatus>('GET', '/candles/sim/futures/BTCUSDT/min5/backfill/status')).body).toMatchObject(
+      { state: 'idle' },
+    );
   });
 
   it('lists the routes in the OpenAPI document', async () => {
     const res = await fetch(`${h.baseUrl}/docs-json`);
     const doc = (await res.json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/backtests', '/backtests/{id}', '/candles/{connectorType}/{marketType}/{symbol}/{interval}/backfill', '/candles/{connectorType}/{marketType}/{symbol}/{interval}/backfill/status']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/backtests',
+        '/backtests/{id}',
+        '/candles/{connectorType}/{marketType}/{symbol}/{interval}/backfill',
+        '/candles/{connectorType}/{marketType}/{symbol}/{interval}/backfill/status',
+      ]),
+    );
   });
 });

@@ -14,7 +14,11 @@ export interface SeriesRef {
 }
 
 /** What the live path publishes for a closed bar: decimal strings, the series, closed. */
-export function barToCandle(bar: Bar, series: SeriesRef & { connectorType?: ConnectorType; marketType?: MarketType }, intervalMs: number): Candle {
+export function barToCandle(
+  bar: Bar,
+  series: SeriesRef & { connectorType?: ConnectorType; marketType?: MarketType },
+  intervalMs: number,
+): Candle {
   return {
     symbol: series.symbol,
     interval: series.interval,
@@ -54,8 +58,17 @@ export function barsInRange(from: number, to: number, interval: TimeFrame): numb
 }
 
 /** Stored closed candles of one series, oldest first, page by page. */
-export async function* storedCandles(candles: Pick<CandlesRepository, 'range'>, source: Extract<BacktestSource, { type: 'stored' }>, series: SeriesRef): AsyncGenerator<Candle[]> {
-  const key = { connectorType: source.connectorType, marketType: source.marketType, symbol: series.symbol, interval: series.interval };
+export async function* storedCandles(
+  candles: Pick<CandlesRepository, 'range'>,
+  source: Extract<BacktestSource, { type: 'stored' }>,
+  series: SeriesRef,
+): AsyncGenerator<Candle[]> {
+  const key = {
+    connectorType: source.connectorType,
+    marketType: source.marketType,
+    symbol: series.symbol,
+    interval: series.interval,
+  };
   let from = source.from;
   for (;;) {
     const page = await candles.range(key, from, source.to, STORED_PAGE);

@@ -31,7 +31,10 @@ function catalogOf(user: readonly Detector[], modules: readonly string[]): Detec
   for (const d of Object.values(EXAMPLE_DETECTORS)) byName.set(d.name, { detector: d, origin: 'builtin' });
   // A user's detector with a built-in's name replaces it: the user asked for theirs.
   for (const d of user) byName.set(d.name, { detector: d, origin: 'user' });
-  const aliasesOf = (name: string) => (byName.get(name)?.origin === 'builtin' ? Object.keys(EXAMPLE_ALIASES).filter((alias) => EXAMPLE_ALIASES[alias] === name) : []);
+  const aliasesOf = (name: string) =>
+    byName.get(name)?.origin === 'builtin'
+      ? Object.keys(EXAMPLE_ALIASES).filter((alias) => EXAMPLE_ALIASES[alias] === name)
+      : [];
   const builtinByAlias = (alias: string) => {
     const entry = byName.get(EXAMPLE_ALIASES[alias] ?? '');
     return entry?.origin === 'builtin' ? entry.detector : undefined;
@@ -56,7 +59,10 @@ function catalogOf(user: readonly Detector[], modules: readonly string[]): Detec
 }
 
 /** Built-ins plus every detector module under `dir` (a missing dir adds none). */
-export async function loadDetectorCatalog(dir: string | undefined, importer?: ModuleImporter): Promise<DetectorCatalog> {
+export async function loadDetectorCatalog(
+  dir: string | undefined,
+  importer?: ModuleImporter,
+): Promise<DetectorCatalog> {
   const modules = dir ? discoverDetectorModules(dir) : [];
   const user: Detector[] = [];
   for (const file of modules) user.push(...(await loadDetectorModule(file, undefined, importer)));
@@ -99,9 +105,12 @@ export function checkDetectorParams(detector: Detector, rawParams: unknown): Rec
   // The schema drops names it does not know; a misspelt param would otherwise run on its default.
   const unknown = isRecord(rawParams) ? Object.keys(rawParams).filter((k) => !Object.hasOwn(params, k)) : [];
   if (unknown.length > 0) {
-    throw badRequest(`unknown params for detector ${detector.name}: ${unknown.join(', ')} (known: ${Object.keys(params).join(', ')})`, {
-      issues: unknown.map((path) => ({ path, message: 'unknown parameter' })),
-    });
+    throw badRequest(
+      `unknown params for detector ${detector.name}: ${unknown.join(', ')} (known: ${Object.keys(params).join(', ')})`,
+      {
+        issues: unknown.map((path) => ({ path, message: 'unknown parameter' })),
+      },
+    );
   }
   return params;
 }
@@ -111,7 +120,9 @@ export function findDetector(name: string, interval: TimeFrame, catalog: Detecto
   const detector = catalog.get(name);
   if (!detector) throw badRequest(`unknown detector "${name}"`, { known: catalog.names() });
   if (!detector.inputs.timeframes.includes(interval)) {
-    throw badRequest(`${detector.name} reads ${detector.inputs.timeframes.join(', ')} candles, not ${interval}`, { timeframes: detector.inputs.timeframes });
+    throw badRequest(`${detector.name} reads ${detector.inputs.timeframes.join(', ')} candles, not ${interval}`, {
+      timeframes: detector.inputs.timeframes,
+    });
   }
   return detector;
 }
@@ -120,7 +131,12 @@ export function findDetector(name: string, interval: TimeFrame, catalog: Detecto
  * A detector by its name or short alias, with validated params. Every problem is the caller's
  * (400): an unknown name, params the detector's schema refuses, a time frame it does not read.
  */
-export function resolveDetector(name: string, rawParams: unknown, interval: TimeFrame, catalog: DetectorCatalog = builtinCatalog()): { detector: Detector; params: Record<string, unknown> } {
+export function resolveDetector(
+  name: string,
+  rawParams: unknown,
+  interval: TimeFrame,
+  catalog: DetectorCatalog = builtinCatalog(),
+): { detector: Detector; params: Record<string, unknown> } {
   const detector = findDetector(name, interval, catalog);
   return { detector, params: checkDetectorParams(detector, rawParams) };
 }

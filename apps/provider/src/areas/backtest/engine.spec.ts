@@ -6,16 +6,32 @@ import { createBacktestEngine } from './engine';
 
 const fees = { maker: '0.0002', taker: '0.0005' };
 
-function run(name: string, interval: 'min1' | 'min5', candles: readonly Candle[], sizing: BacktestRequest['positionSizing'] = { mode: 'percent', percent: 50 }) {
+function run(
+  name: string,
+  interval: 'min1' | 'min5',
+  candles: readonly Candle[],
+  sizing: BacktestRequest['positionSizing'] = { mode: 'percent', percent: 50 },
+) {
   const { detector, params } = resolveDetector(name, {}, interval);
-  const engine = createBacktestEngine({ detector, params, symbol: 'BTCUSDT', interval, initialBalance: '10000', positionSizing: sizing, fees });
+  const engine = createBacktestEngine({
+    detector,
+    params,
+    symbol: 'BTCUSDT',
+    interval,
+    initialBalance: '10000',
+    positionSizing: sizing,
+    fees,
+  });
   for (const c of candles) engine.onCandle(c);
   const outcome = engine.finish();
   return { ...outcome, wallet: engine.walletBalance() };
 }
 
 const gbm = (interval: 'min1' | 'min5', bars: number, seed = 7) =>
-  syntheticCandles({ type: 'synthetic', seed, bars, startPrice: 60_000, drift: 0, volatility: 0.004 }, { symbol: 'BTCUSDT', interval });
+  syntheticCandles(
+    { type: 'synthetic', seed, bars, startPrice: 60_000, drift: 0, volatility: 0.004 },
+    { symbol: 'BTCUSDT', interval },
+  );
 
 describe('backtest engine', () => {
   it.each([

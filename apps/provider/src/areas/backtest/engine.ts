@@ -97,7 +97,12 @@ export function createBacktestEngine(options: BacktestEngineOptions) {
 
   return {
     onCandle(candle: Candle): void {
-      venue ??= createBacktestVenue({ firstPrice: candle.open, startTime: candle.time, initialBalance: options.initialBalance, fees: options.fees });
+      venue ??= createBacktestVenue({
+        firstPrice: candle.open,
+        startTime: candle.time,
+        initialBalance: options.initialBalance,
+        fees: options.fees,
+      });
       venue.bar(candle, intervalMs);
       runner.onCandle(candle, source);
       for (let i = 0; i < pending.length; i += 1) act(pending[i] as DetectorEmission, candle);
@@ -123,7 +128,14 @@ export function createBacktestEngine(options: BacktestEngineOptions) {
       const trades = venue?.trades() ?? [];
       const final = venue?.cash() ?? initial;
       return {
-        metrics: equity.summary({ final, initial, fees: venue?.fees() ?? new D(0), signals, trades, rejected: venue?.rejected() ?? 0 }),
+        metrics: equity.summary({
+          final,
+          initial,
+          fees: venue?.fees() ?? new D(0),
+          signals,
+          trades,
+          rejected: venue?.rejected() ?? 0,
+        }),
         trades: [...trades],
       };
     },

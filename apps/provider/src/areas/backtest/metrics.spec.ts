@@ -5,7 +5,14 @@ const summarise = (curve: readonly number[]) => {
   const initial = new D(curve[0] ?? 0);
   const tracker = createEquityTracker(initial, 60_000);
   for (const x of curve) tracker.mark(new D(x), false);
-  return tracker.summary({ final: new D(curve.at(-1) ?? 0), initial, fees: new D(0), signals: 0, trades: [], rejected: 0 });
+  return tracker.summary({
+    final: new D(curve.at(-1) ?? 0),
+    initial,
+    fees: new D(0),
+    signals: 0,
+    trades: [],
+    rejected: 0,
+  });
 };
 
 describe('equity tracker', () => {
@@ -27,7 +34,8 @@ describe('equity tracker', () => {
     const tracker = (intervalMs: number) => {
       const t = createEquityTracker(new D(100), intervalMs);
       for (const x of curve) t.mark(new D(x), true);
-      return t.summary({ final: new D(103), initial: new D(100), fees: new D(0), signals: 0, trades: [], rejected: 0 }).sharpe;
+      return t.summary({ final: new D(103), initial: new D(100), fees: new D(0), signals: 0, trades: [], rejected: 0 })
+        .sharpe;
     };
     // Four times shorter bars mean four times as many per year: twice the annualised ratio.
     expect(tracker(60_000) / tracker(240_000)).toBeCloseTo(2, 10);

@@ -42,7 +42,14 @@ export function createEquityTracker(initial: D, intervalMs: number) {
       m2 += delta * (r - mean);
     },
 
-    summary(input: { final: D; initial: D; fees: D; signals: number; trades: readonly BacktestTrade[]; rejected: number }): BacktestMetrics {
+    summary(input: {
+      final: D;
+      initial: D;
+      fees: D;
+      signals: number;
+      trades: readonly BacktestTrade[];
+      rejected: number;
+    }): BacktestMetrics {
       const wins = input.trades.filter((t) => new D(t.pnl).gt(0)).length;
       const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : 0;
       const sharpe = std > 0 ? (mean / std) * Math.sqrt(YEAR_MS / intervalMs) : 0;

@@ -32,24 +32,40 @@ function memorySink(candles: readonly Candle[]): Pick<EventSinkRepository, 'afte
     payload: c,
   }));
   return {
-    after: async (_filter, cursor, limit) => rows.filter((r) => r.timestamp > cursor.timestamp || (r.timestamp === cursor.timestamp && r.id > cursor.id)).slice(0, limit),
+    after: async (_filter, cursor, limit) =>
+      rows
+        .filter((r) => r.timestamp > cursor.timestamp || (r.timestamp === cursor.timestamp && r.id > cursor.id))
+        .slice(0, limit),
     count: async () => rows.length,
   };
 }
 
 /** Signal lifecycle events without envelope metadata (the causation id names the carrying event). */
-const signalEvents = (emissions: readonly DetectorEmission[]) => emissions.filter((e) => e.name.startsWith('DETECTOR_SIGNAL_')).map((e) => ({ name: e.name, payload: e.payload }));
+const signalEvents = (emissions: readonly DetectorEmission[]) =>
+  emissions.filter((e) => e.name.startsWith('DETECTOR_SIGNAL_')).map((e) => ({ name: e.name, payload: e.payload }));
 
 describe.each([
   ['ema-cross', 'min1'],
   ['rsi-reversion', 'min5'],
 ] as const)('%s: backtest vs live replay', (name, interval) => {
   it('emits identical signals', async () => {
-    const candles = syntheticCandles({ type: 'synthetic', seed: 11, bars: 1_500, startPrice: 3_000, drift: 0, volatility: 0.005 }, { symbol: 'ETHUSDT', interval });
+    const candles = syntheticCandles(
+      { type: 'synthetic', seed: 11, bars: 1_500, startPrice: 3_000, drift: 0, volatility: 0.005 },
+      { symbol: 'ETHUSDT', interval },
+    );
     const { detector, params } = resolveDetector(name, {}, interval);
 
     const backtest: DetectorEmission[] = [];
-    const engine = createBacktestEngine({ detector, params, symbol: 'ETHUSDT', interval, initialBalance: '10000', positionSizing: { mode: 'percent', percent: 10 }, fees: { maker: '0', taker: '0' }, onEmission: (e) => backtest.push(e) });
+    const engine = createBacktestEngine({
+      detector,
+      params,
+      symbol: 'ETHUSDT',
+      interval,
+      initialBalance: '10000',
+      positionSizing: { mode: 'percent', percent: 10 },
+      fees: { maker: '0', taker: '0' },
+      onEmission: (e) => backtest.push(e),
+    });
     for (const c of candles) engine.onCandle(c);
 
     const bus = createMemoryBus();

@@ -2,8 +2,15 @@ import { D } from './decimal';
 import { createBacktestVenue } from './venue';
 
 const MIN = 60_000;
-const venueAt100 = () => createBacktestVenue({ firstPrice: '100', startTime: 0, initialBalance: '10000', fees: { maker: '0', taker: '0' } });
-const bar = (open: number, high: number, low: number, close: number) => ({ time: MIN, open: String(open), high: String(high), low: String(low), close: String(close) });
+const venueAt100 = () =>
+  createBacktestVenue({ firstPrice: '100', startTime: 0, initialBalance: '10000', fees: { maker: '0', taker: '0' } });
+const bar = (open: number, high: number, low: number, close: number) => ({
+  time: MIN,
+  open: String(open),
+  high: String(high),
+  low: String(low),
+  close: String(close),
+});
 
 describe('backtest venue intrabar fills', () => {
   it('fills a take-profit at its level, not at the high the bar reached after it', () => {

@@ -87,8 +87,12 @@ export function createBacktestVenue(options: VenueOptions) {
     fireBelow = Number.NEGATIVE_INFINITY;
     fireAbove = Number.POSITIVE_INFINITY;
     levels = [];
-    const liquidation = open === undefined ? undefined : sim.positions(ACCOUNT).find((p) => p.symbol === SYMBOL && p.quantity !== '0')?.liquidationPrice;
-    if (liquidation !== undefined && open !== undefined && Number(liquidation) > 0) addTrigger(liquidation, open.side === 'LONG');
+    const liquidation =
+      open === undefined
+        ? undefined
+        : sim.positions(ACCOUNT).find((p) => p.symbol === SYMBOL && p.quantity !== '0')?.liquidationPrice;
+    if (liquidation !== undefined && open !== undefined && Number(liquidation) > 0)
+      addTrigger(liquidation, open.side === 'LONG');
   };
   /** Why the position is being closed by an order this class placed (stop/target come from the client order id). */
   let closing: ExitReason = 'invalidated';
@@ -111,10 +115,24 @@ export function createBacktestVenue(options: VenueOptions) {
     const qty = new D(fill.quantity);
     if (role === 'entry') {
       if (open === undefined) {
-        open = { side: fill.side === 'BUY' ? 'LONG' : 'SHORT', quantity: qty, remaining: qty, entryTime: fill.time, entryPrice: new D(fill.price), fees: fee, realized: new D(0), exitNotional: new D(0), signalId: undefined };
+        open = {
+          side: fill.side === 'BUY' ? 'LONG' : 'SHORT',
+          quantity: qty,
+          remaining: qty,
+          entryTime: fill.time,
+          entryPrice: new D(fill.price),
+          fees: fee,
+          realized: new D(0),
+          exitNotional: new D(0),
+          signalId: undefined,
+        };
       } else {
         const total = open.quantity.plus(qty);
-        open.entryPrice = open.entryPrice.times(open.quantity).plus(new D(fill.price).times(qty)).div(total).toDecimalPlaces(18);
+        open.entryPrice = open.entryPrice
+          .times(open.quantity)
+          .plus(new D(fill.price).times(qty))
+          .div(total)
+          .toDecimalPlaces(18);
         open.quantity = total;
         open.remaining = open.remaining.plus(qty);
         open.fees = open.fees.plus(fee);
@@ -182,11 +200,23 @@ export function createBacktestVenue(options: VenueOptions) {
     sim.setPrice(SYMBOL, onTick(price));
   };
 
-  const place = (prefix: string, request: { side: 'BUY' | 'SELL'; type: 'MARKET' | 'STOP_MARKET' | 'TAKE_PROFIT_MARKET'; quantity: string; stopPrice?: string; reduceOnly?: boolean }): boolean => {
+  const place = (
+    prefix: string,
+    request: {
+      side: 'BUY' | 'SELL';
+      type: 'MARKET' | 'STOP_MARKET' | 'TAKE_PROFIT_MARKET';
+      quantity: string;
+      stopPrice?: string;
+      reduceOnly?: boolean;
+    },
+  ): boolean => {
     const clientOrderId = `${prefix}-${++orderSeq}`;
     try {
       const { order } = sim.placeOrder(ACCOUNT, { marketType: 'futures', symbol: SYMBOL, clientOrderId, ...request });
-      if (order.status === 'REJECTED' || (order.status === 'EXPIRED' && request.type === 'MARKET' && !request.reduceOnly)) {
+      if (
+        order.status === 'REJECTED' ||
+        (order.status === 'EXPIRED' && request.type === 'MARKET' && !request.reduceOnly)
+      ) {
         rejected += 1;
         return false;
       }
@@ -226,7 +256,9 @@ export function createBacktestVenue(options: VenueOptions) {
         // through fired at the open print above.
         const from = Number(onTick(path[k - 1] as string));
         const to = Number(onTick(path[k] as string));
-        const crossed = levels.filter((l) => (l.value - from) * (l.value - to) < 0).sort((a, b) => (to > from ? a.value - b.value : b.value - a.value));
+        const crossed = levels
+          .filter((l) => (l.value - from) * (l.value - to) < 0)
+          .sort((a, b) => (to > from ? a.value - b.value : b.value - a.value));
         crossed.forEach((l, j) => print(bar.time + (k - 1) * q + j + 1, l.text));
         print(bar.time + k * q, path[k] as string);
       }
@@ -234,14 +266,20 @@ export function createBacktestVenue(options: VenueOptions) {
     },
 
     /** Opens (or adds to) a position at the close, with stop and target as reduce-only orders. */
-    open(at: { time: number; price: string }, side: Side, quantity: D, levels: { stop?: string; target?: string; signalId?: string }): boolean {
+    open(
+      at: { time: number; price: string },
+      side: Side,
+      quantity: D,
+      levels: { stop?: string; target?: string; signalId?: string },
+    ): boolean {
       const qty = quantity.toDecimalPlaces(stepPlaces, D.ROUND_DOWN);
       if (qty.lte(0)) {
         rejected += 1;
         return false;
       }
       print(at.time, at.price);
-      if (!place('e', { side: side === 'LONG' ? 'BUY' : 'SELL', type: 'MARKET', quantity: qty.toFixed() })) return false;
+      if (!place('e', { side: side === 'LONG' ? 'BUY' : 'SELL', type: 'MARKET', quantity: qty.toFixed() }))
+        return false;
       if (open !== undefined) open.signalId = levels.signalId;
       this.protect(levels);
       return true;
@@ -253,8 +291,10 @@ export function createBacktestVenue(options: VenueOptions) {
       if (open === undefined) return;
       const side = open.side === 'LONG' ? 'SELL' : 'BUY';
       const quantity = open.remaining.toFixed();
-      if (levels.stop !== undefined) place('sl', { side, type: 'STOP_MARKET', quantity, stopPrice: onTick(levels.stop), reduceOnly: true });
-      if (levels.target !== undefined && open !== undefined) place('tp', { side, type: 'TAKE_PROFIT_MARKET', quantity, stopPrice: onTick(levels.target), reduceOnly: true });
+      if (levels.stop !== undefined)
+        place('sl', { side, type: 'STOP_MARKET', quantity, stopPrice: onTick(levels.stop), reduceOnly: true });
+      if (levels.target !== undefined && open !== undefined)
+        place('tp', { side, type: 'TAKE_PROFIT_MARKET', quantity, stopPrice: onTick(levels.target), reduceOnly: true });
     },
 
     close(at: { time: number; price: string }, reason: ExitReason): void {
@@ -262,11 +302,18 @@ export function createBacktestVenue(options: VenueOptions) {
       if (open === undefined) return;
       print(at.time, at.price);
       closing = reason;
-      place('x', { side: open.side === 'LONG' ? 'SELL' : 'BUY', type: 'MARKET', quantity: open.remaining.toFixed(), reduceOnly: true });
+      place('x', {
+        side: open.side === 'LONG' ? 'SELL' : 'BUY',
+        type: 'MARKET',
+        quantity: open.remaining.toFixed(),
+        reduceOnly: true,
+      });
     },
 
     position(): { side: Side; quantity: D; entryPrice: D } | undefined {
-      return open === undefined ? undefined : { side: open.side, quantity: open.remaining, entryPrice: open.entryPrice };
+      return open === undefined
+        ? undefined
+        : { side: open.side, quantity: open.remaining, entryPrice: open.entryPrice };
     },
     /** Wallet in the quote asset: initial balance plus realised PnL minus fees, from the fills. */
     cash: () => cash,

@@ -15,7 +15,18 @@ const PRICES = ['60000', '0.00000001', '123.45', '99999999.123456789012345678', 
 function bars(n: number): CandleRow[] {
   return Array.from({ length: n }, (_, i) => {
     const p = PRICES[i % PRICES.length] ?? '1';
-    return { ...series, openTime: T0 + i * 60_000, closeTime: T0 + i * 60_000 + 59_999, open: p, high: p, low: p, close: p, volume: i % 3 === 0 ? '0' : '1.25', trades: i, closed: i % 2 === 0 };
+    return {
+      ...series,
+      openTime: T0 + i * 60_000,
+      closeTime: T0 + i * 60_000 + 59_999,
+      open: p,
+      high: p,
+      low: p,
+      close: p,
+      volume: i % 3 === 0 ? '0' : '1.25',
+      trades: i,
+      closed: i % 2 === 0,
+    };
   });
 }
 
@@ -41,11 +52,24 @@ function rangeJsonContract(open: () => Promise<{ db: Database; done: () => Promi
     const { chunks, parsed } = await streamed(repo, T0, to, 100_000);
     expect(chunks.length).toBe(3);
     expect(parsed).toEqual(await repo.range(series, T0, to, 100_000));
-    expect(parsed[1]).toEqual({ ...series, time: T0 + 60_000, closeTime: T0 + 119_999, open: '0.00000001', high: '0.00000001', low: '0.00000001', close: '0.00000001', volume: '1.25', trades: 1, closed: false });
+    expect(parsed[1]).toEqual({
+      ...series,
+      time: T0 + 60_000,
+      closeTime: T0 + 119_999,
+      open: '0.00000001',
+      high: '0.00000001',
+      low: '0.00000001',
+      close: '0.00000001',
+      volume: '1.25',
+      trades: 1,
+      closed: false,
+    });
   });
 
   it('honours the bounds and the limit, and writes [] for no bars', async () => {
-    expect((await streamed(repo, T0 + 60_000, T0 + 180_000, 100)).parsed.map((b) => (b as { time: number }).time)).toEqual([T0 + 60_000, T0 + 120_000, T0 + 180_000]);
+    expect(
+      (await streamed(repo, T0 + 60_000, T0 + 180_000, 100)).parsed.map((b) => (b as { time: number }).time),
+    ).toEqual([T0 + 60_000, T0 + 120_000, T0 + 180_000]);
     expect((await streamed(repo, T0, T0 + 10 * 60_000, 2)).parsed).toHaveLength(2);
     expect((await streamed(repo, 0, T0 - 1, 100)).chunks).toEqual(['[]']);
   });

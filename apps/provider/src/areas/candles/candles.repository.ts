@@ -47,7 +47,21 @@ export function createCandlesRepository(prisma: PrismaClient, options: { pool?: 
         const params: unknown[] = [];
         const values = chunk.map((r) => {
           const base = params.length;
-          params.push(r.connectorType, r.marketType, r.symbol, r.interval, r.openTime, r.closeTime, r.open, r.high, r.low, r.close, r.volume, r.trades, r.closed);
+          params.push(
+            r.connectorType,
+            r.marketType,
+            r.symbol,
+            r.interval,
+            r.openTime,
+            r.closeTime,
+            r.open,
+            r.high,
+            r.low,
+            r.close,
+            r.volume,
+            r.trades,
+            r.closed,
+          );
           const p = (k: number) => `$${base + k}`;
           return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::bigint, ${p(6)}::bigint, ${p(7)}::numeric, ${p(8)}::numeric, ${p(9)}::numeric, ${p(10)}::numeric, ${p(11)}::numeric, ${p(12)}::int, ${p(13)}::boolean)`;
         });
@@ -63,7 +77,16 @@ export function createCandlesRepository(prisma: PrismaClient, options: { pool?: 
     },
 
     async range(series: SeriesKey, from: number, to: number, limit: number): Promise<Candle[]> {
-      const rows = await prisma.$queryRawUnsafe<RawRow[]>(RANGE_SQL, series.connectorType, series.marketType, series.symbol, series.interval, from, to, limit);
+      const rows = await prisma.$queryRawUnsafe<RawRow[]>(
+        RANGE_SQL,
+        series.connectorType,
+        series.marketType,
+        series.symbol,
+        series.interval,
+        from,
+        to,
+        limit,
+      );
       return rows.map((r) => ({
         symbol: series.symbol,
         interval: series.interval,
@@ -82,13 +105,20 @@ export function createCandlesRepository(prisma: PrismaClient, options: { pool?: 
     },
 
     /** Writes the bars of a range as one JSON array, oldest first, in chunks as rows arrive. */
-    async writeRangeJson(series: SeriesKey, from: number, to: number, limit: number, write: (chunk: string) => void): Promise<void> {
+    async writeRangeJson(
+      series: SeriesKey,
+      from: number,
+      to: number,
+      limit: number,
+      write: (chunk: string) => void,
+    ): Promise<void> {
       const out = jsonArrayWriter(write);
       const values = rangeJsonValues(series, from, to, limit);
       if (pool) {
         await streamRows(pool, { text: RANGE_JSON_SQL, values }, (row) => out.push(row[0] as string));
       } else {
-        for (const row of await prisma.$queryRawUnsafe<Array<{ j: string }>>(RANGE_JSON_SQL, ...values)) out.push(row.j);
+        for (const row of await prisma.$queryRawUnsafe<Array<{ j: string }>>(RANGE_JSON_SQL, ...values))
+          out.push(row.j);
       }
       out.end();
     },

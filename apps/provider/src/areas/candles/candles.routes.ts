@@ -8,21 +8,42 @@ import type { CandlesRepository } from './candles.repository';
 const DAY = 86_400_000;
 const MAX_ROWS = 100_000;
 
-export function registerCandleRoutes(t: TypedRouter, deps: { candles: Pick<CandlesRepository, 'lastOpenTime' | 'writeRangeJson'>; connectors: ConnectorRegistry; maxRows?: number }): void {
+export function registerCandleRoutes(
+  t: TypedRouter,
+  deps: {
+    candles: Pick<CandlesRepository, 'lastOpenTime' | 'writeRangeJson'>;
+    connectors: ConnectorRegistry;
+    maxRows?: number;
+  },
+): void {
   const maxRows = deps.maxRows ?? MAX_ROWS;
   t.add(r.candles, async ({ params, query, res }) => {
     deps.connectors.require(params.connectorType, params.marketType);
-    const series = { connectorType: params.connectorType, marketType: params.marketType, symbol: params.symbol, interval: params.interval };
+    const series = {
+      connectorType: params.connectorType,
+      marketType: params.marketType,
+      symbol: params.symbol,
+      interval: params.interval,
+    };
     const anchor = query.to ?? (await deps.candles.lastOpenTime(series));
     if (anchor === undefined) {
-      throw new AppError('NOT_FOUND', `No candles found for ${series.connectorType}/${series.marketType}/${series.symbol}/${series.interval}`, { details: series });
+      throw new AppError(
+        'NOT_FOUND',
+        `No candles found for ${series.connectorType}/${series.marketType}/${series.symbol}/${series.interval}`,
+        { details: series },
+      );
     }
     const right = anchor;
-    const left = query.from ?? (query.days !== undefined ? right - Math.round(query.days * DAY) : right - (series.interval === 'min1' ? 6 * 3_600_000 : 7 * DAY));
+    const left =
+      query.from ??
+      (query.days !== undefined
+        ? right - Math.round(query.days * DAY)
+        : right - (series.interval === 'min1' ? 6 * 3_600_000 : 7 * DAY));
     if (left > right) {
       // Only a caller's own from/to can be reversed; a `from` past the newest bar (a client polling
       // for bars after the last one it has) is an empty range, not an error.
-      if (query.to !== undefined) throw badRequest('Invalid range: "from" must be less than or equal to "to".', { from: left, to: right });
+      if (query.to !== undefined)
+        throw badRequest('Invalid range: "from" must be less than or equal to "to".', { from: left, to: right });
       return [];
     }
     // A range longer than the row cap keeps its newest bars (the ones a caller acts on); cutting
@@ -32,7 +53,8 @@ export function registerCandleRoutes(t: TypedRouter, deps: { candles: Pick<Candl
     const step = timeFrameMs(series.interval);
     let from = Math.max(0, left);
     if (step !== undefined && right - from > (maxRows - 1) * step) {
-      const newest = query.to === undefined ? right : Math.min(right, (await deps.candles.lastOpenTime(series)) ?? right);
+      const newest =
+        query.to === undefined ? right : Math.min(right, (await deps.candles.lastOpenTime(series)) ?? right);
       const start = newest - (maxRows - 1) * step;
       if (start > from) {
         from = start;

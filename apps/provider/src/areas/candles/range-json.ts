@@ -14,8 +14,22 @@ ORDER BY open_time ASC
 LIMIT $7`;
 
 export function rangeJsonValues(series: SeriesKey, from: number, to: number, limit: number): unknown[] {
-  const fixed = JSON.stringify({ symbol: series.symbol, interval: series.interval, connectorType: series.connectorType, marketType: series.marketType });
-  return [series.connectorType, series.marketType, series.symbol, series.interval, from, to, limit, `,${fixed.slice(1)}`];
+  const fixed = JSON.stringify({
+    symbol: series.symbol,
+    interval: series.interval,
+    connectorType: series.connectorType,
+    marketType: series.marketType,
+  });
+  return [
+    series.connectorType,
+    series.marketType,
+    series.symbol,
+    series.interval,
+    from,
+    to,
+    limit,
+    `,${fixed.slice(1)}`,
+  ];
 }
 
 const BATCH_ROWS = 1_000;

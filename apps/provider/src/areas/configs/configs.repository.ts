@@ -34,7 +34,12 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const json = (config: Record<string, unknown>) => config as Prisma.InputJsonObject;
 
 function toStored(key: string, row: Row): StoredConfig {
-  return { key, config: isRecord(row.config) ? row.config : {}, createdAt: bigIntToMs(row.createdAt), updatedAt: bigIntToMs(row.updatedAt) };
+  return {
+    key,
+    config: isRecord(row.config) ? row.config : {},
+    createdAt: bigIntToMs(row.createdAt),
+    updatedAt: bigIntToMs(row.updatedAt),
+  };
 }
 
 /**
@@ -45,16 +50,26 @@ function detectorTable(prisma: PrismaClient): ConfigTable {
   const d = prisma.detectorConfig;
   const name = (config: Record<string, unknown>) => (typeof config['name'] === 'string' ? config['name'] : null);
   return {
-    list: async () => (await d.findMany({ where: { deletedAt: null }, orderBy: { key: 'asc' } })).map((r) => toStored(r.key, r)),
+    list: async () =>
+      (await d.findMany({ where: { deletedAt: null }, orderBy: { key: 'asc' } })).map((r) => toStored(r.key, r)),
     find: async (key) => {
       const row = await d.findFirst({ where: { key, deletedAt: null } });
       return row ? toStored(row.key, row) : undefined;
     },
     async create(key, config, at) {
-      const data = { config: json(config), name: name(config), createdAt: msToBigInt(at), updatedAt: msToBigInt(at), deletedAt: null };
+      const data = {
+        config: json(config),
+        name: name(config),
+        createdAt: msToBigInt(at),
+        updatedAt: msToBigInt(at),
+        deletedAt: null,
+      };
       try {
         const revived = await d.updateMany({ where: { key, deletedAt: { not: null } }, data });
-        const row = revived.count === 1 ? await d.findUniqueOrThrow({ where: { key } }) : await d.create({ data: { key, ...data } });
+        const row =
+          revived.count === 1
+            ? await d.findUniqueOrThrow({ where: { key } })
+            : await d.create({ data: { key, ...data } });
         return toStored(row.key, row);
       } catch (err) {
         if (isUniqueViolation(err)) return undefined;
@@ -62,10 +77,19 @@ function detectorTable(prisma: PrismaClient): ConfigTable {
       }
     },
     async update(key, config, at) {
-      const { count } = await d.updateMany({ where: { key, deletedAt: null }, data: { config: json(config), name: name(config), updatedAt: msToBigInt(at) } });
+      const { count } = await d.updateMany({
+        where: { key, deletedAt: null },
+        data: { config: json(config), name: name(config), updatedAt: msToBigInt(at) },
+      });
       return count === 1 ? toStored(key, await d.findUniqueOrThrow({ where: { key } })) : undefined;
     },
-    remove: async (key, at) => (await d.updateMany({ where: { key, deletedAt: null }, data: { deletedAt: msToBigInt(at), updatedAt: msToBigInt(at) } })).count === 1,
+    remove: async (key, at) =>
+      (
+        await d.updateMany({
+          where: { key, deletedAt: null },
+          data: { deletedAt: msToBigInt(at), updatedAt: msToBigInt(at) },
+        })
+      ).count === 1,
     keepValid: async (quarantine, check) =>
       (
         await quarantine.keepValid(await d.findMany({ where: { deletedAt: null }, orderBy: { key: 'asc' } }), {
@@ -81,7 +105,10 @@ function detectorTable(prisma: PrismaClient): ConfigTable {
 function inspectorTable(prisma: PrismaClient): ConfigTable {
   const d = prisma.inspectorConfig;
   return {
-    list: async () => (await d.findMany({ where: { deletedAt: null }, orderBy: { sysname: 'asc' } })).map((r) => toStored(r.sysname, r)),
+    list: async () =>
+      (await d.findMany({ where: { deletedAt: null }, orderBy: { sysname: 'asc' } })).map((r) =>
+        toStored(r.sysname, r),
+      ),
     find: async (sysname) => {
       const row = await d.findFirst({ where: { sysname, deletedAt: null } });
       return row ? toStored(row.sysname, row) : undefined;
@@ -90,7 +117,10 @@ function inspectorTable(prisma: PrismaClient): ConfigTable {
       const data = { config: json(config), createdAt: msToBigInt(at), updatedAt: msToBigInt(at), deletedAt: null };
       try {
         const revived = await d.updateMany({ where: { sysname, deletedAt: { not: null } }, data });
-        const row = revived.count === 1 ? await d.findUniqueOrThrow({ where: { sysname } }) : await d.create({ data: { sysname, ...data } });
+        const row =
+          revived.count === 1
+            ? await d.findUniqueOrThrow({ where: { sysname } })
+            : await d.create({ data: { sysname, ...data } });
         return toStored(row.sysname, row);
       } catch (err) {
         if (isUniqueViolation(err)) return undefined;
@@ -98,10 +128,19 @@ function inspectorTable(prisma: PrismaClient): ConfigTable {
       }
     },
     async update(sysname, config, at) {
-      const { count } = await d.updateMany({ where: { sysname, deletedAt: null }, data: { config: json(config), updatedAt: msToBigInt(at) } });
+      const { count } = await d.updateMany({
+        where: { sysname, deletedAt: null },
+        data: { config: json(config), updatedAt: msToBigInt(at) },
+      });
       return count === 1 ? toStored(sysname, await d.findUniqueOrThrow({ where: { sysname } })) : undefined;
     },
-    remove: async (sysname, at) => (await d.updateMany({ where: { sysname, deletedAt: null }, data: { deletedAt: msToBigInt(at), updatedAt: msToBigInt(at) } })).count === 1,
+    remove: async (sysname, at) =>
+      (
+        await d.updateMany({
+          where: { sysname, deletedAt: null },
+          data: { deletedAt: msToBigInt(at), updatedAt: msToBigInt(at) },
+        })
+      ).count === 1,
     keepValid: async (quarantine, check) =>
       (
         await quarantine.keepValid(await d.findMany({ where: { deletedAt: null }, orderBy: { sysname: 'asc' } }), {

@@ -14,23 +14,35 @@ export interface ConfigsServiceDeps {
 
 // Computed or bookkeeping fields a client may echo back from a GET; never part of the document.
 const DERIVED = ['status', 'createdAt', 'updatedAt'];
-const strip = (doc: Record<string, unknown>) => Object.fromEntries(Object.entries(doc).filter(([k]) => !DERIVED.includes(k)));
+const strip = (doc: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(doc).filter(([k]) => !DERIVED.includes(k)));
 
 function stableJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   );
 }
 
 /** Reference precedence: a detector that is not running is offline whatever its flags say. */
-export function detectorStatus(config: Pick<DetectorConfig, 'isActive' | 'isBlocked'>, online: boolean): DetectorStatus {
+export function detectorStatus(
+  config: Pick<DetectorConfig, 'isActive' | 'isBlocked'>,
+  online: boolean,
+): DetectorStatus {
   if (!online) return 'offline';
   if (config.isBlocked) return 'blocked';
   if (!config.isActive) return 'disabled';
   return 'active';
 }
 
-function crud<S extends z.ZodType<Record<string, unknown>>>(table: ConfigTable, schema: S, keyField: string, what: string, now: () => number) {
+function crud<S extends z.ZodType<Record<string, unknown>>>(
+  table: ConfigTable,
+  schema: S,
+  keyField: string,
+  what: string,
+  now: () => number,
+) {
   const parse = (doc: unknown) => parseInput(schema, doc, 'body') as z.output<S>;
   return {
     list: () => table.list(),
@@ -48,7 +60,8 @@ function crud<S extends z.ZodType<Record<string, unknown>>>(table: ConfigTable, 
     },
     /** Shallow merge, then the whole result is validated again, so a merge cannot store an invalid config. */
     async update(key: string, patch: Record<string, unknown>): Promise<StoredConfig> {
-      if (patch[keyField] !== undefined && patch[keyField] !== key) throw badRequest(`${keyField} cannot be changed (${String(patch[keyField])} ≠ ${key})`);
+      if (patch[keyField] !== undefined && patch[keyField] !== key)
+        throw badRequest(`${keyField} cannot be changed (${String(patch[keyField])} ≠ ${key})`);
       const stored = await table.find(key);
       if (!stored) throw notFound(`${what} "${key}"`);
       const merged = strip(parse({ ...stored.config, ...strip(patch), [keyField]: key }));
@@ -64,7 +77,8 @@ function crud<S extends z.ZodType<Record<string, unknown>>>(table: ConfigTable, 
     keepValid: (quarantine: Quarantine) =>
       table.keepValid(quarantine, (key, config) => {
         const doc = schema.parse(config);
-        if (doc[keyField] !== key) throw new Error(`${keyField} "${String(doc[keyField])}" is not the stored key "${key}"`);
+        if (doc[keyField] !== key)
+          throw new Error(`${keyField} "${String(doc[keyField])}" is not the stored key "${key}"`);
         return doc;
       }),
   };
@@ -76,9 +90,15 @@ export function createConfigsService(deps: ConfigsServiceDeps) {
 
   const detectorItem = (s: StoredConfig, online: Set<string>): DetectorItem => {
     const config = s.config as DetectorConfig;
-    return { ...config, createdAt: s.createdAt, updatedAt: s.updatedAt, status: detectorStatus(config, online.has(s.key)) } as DetectorItem;
+    return {
+      ...config,
+      createdAt: s.createdAt,
+      updatedAt: s.updatedAt,
+      status: detectorStatus(config, online.has(s.key)),
+    } as DetectorItem;
   };
-  const inspectorItem = (s: StoredConfig): InspectorItem => ({ ...(s.config as InspectorConfig), createdAt: s.createdAt, updatedAt: s.updatedAt }) as InspectorItem;
+  const inspectorItem = (s: StoredConfig): InspectorItem =>
+    ({ ...(s.config as InspectorConfig), createdAt: s.createdAt, updatedAt: s.updatedAt }) as InspectorItem;
   const online = () => deps.registry.activeKeys('detector');
 
   return {
@@ -94,13 +114,17 @@ export function createConfigsService(deps: ConfigsServiceDeps) {
       },
       get: async (key: string) => detectorItem(await detectors.get(key), await online()),
       create: async (input: DetectorConfig) => detectorItem(await detectors.create(input), await online()),
-      update: async (key: string, patch: Record<string, unknown>) => detectorItem(await detectors.update(key, patch), await online()),
+      update: async (key: string, patch: Record<string, unknown>) =>
+        detectorItem(await detectors.update(key, patch), await online()),
       remove: (key: string) => detectors.remove(key),
       /**
        * A detector describes itself in `meta.detectorSnapshot` on register and heartbeat; its row
        * follows (created, or shallow-merged). Unchanged snapshots write nothing.
        */
-      async upsertFromSnapshot(key: string, snapshot: Record<string, unknown>): Promise<'created' | 'updated' | 'unchanged'> {
+      async upsertFromSnapshot(
+        key: string,
+        snapshot: Record<string, unknown>,
+      ): Promise<'created' | 'updated' | 'unchanged'> {
         const doc = strip({ ...snapshot, key });
         const existing = await deps.repo.detectors.find(key);
         if (existing) {
@@ -126,7 +150,8 @@ export function createConfigsService(deps: ConfigsServiceDeps) {
       list: async () => (await inspectors.list()).map(inspectorItem),
       get: async (sysname: string) => inspectorItem(await inspectors.get(sysname)),
       create: async (input: InspectorConfig) => inspectorItem(await inspectors.create(input)),
-      update: async (sysname: string, patch: Record<string, unknown>) => inspectorItem(await inspectors.update(sysname, patch)),
+      update: async (sysname: string, patch: Record<string, unknown>) =>
+        inspectorItem(await inspectors.update(sysname, patch)),
       remove: (sysname: string) => inspectors.remove(sysname),
     },
   };

@@ -50,7 +50,10 @@ export function createProviderDashboard(p: ProviderDashboardParts): DashboardSer
         p.connectors.pairs().map(async ({ connector, market }) => {
           const [snapshot, open] = await Promise.all([
             connector.account(market),
-            p.orders.list({ connectorType: connector.type, marketType: market, statuses: OPEN_STATUSES }, { page: 1, limit: 1 }),
+            p.orders.list(
+              { connectorType: connector.type, marketType: market, statuses: OPEN_STATUSES },
+              { page: 1, limit: 1 },
+            ),
           ]);
           return { assets: snapshot.assets, positions: snapshot.positions, openOrders: open.total };
         }),

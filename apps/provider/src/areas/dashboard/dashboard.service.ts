@@ -70,19 +70,42 @@ export function createDashboardService(deps: DashboardDeps) {
       const total = Object.values(windowCounts).reduce((a, b) => a + b, 0);
       const lastMinute = Object.values(minuteCounts).reduce((a, b) => a + b, 0);
       const perMinute = (n: number) => Math.round((n / windowMinutes) * 100) / 100;
-      const byCategory = Object.fromEntries(Object.entries(windowCounts).map(([category, count]) => [category, { count, perMinute: perMinute(count) }]));
+      const byCategory = Object.fromEntries(
+        Object.entries(windowCounts).map(([category, count]) => [category, { count, perMinute: perMinute(count) }]),
+      );
       const trading = summarizeTrading(accounts, dayOpenEquity);
 
       const alerts: Alert[] = [];
       for (const type of APP_TYPE_VALUES) {
-        if ((byType[type]?.active ?? 0) === 0) alerts.push({ severity: 'warning', code: `${type.toUpperCase()}_INACTIVE`, message: `no active ${type} is registered` });
+        if ((byType[type]?.active ?? 0) === 0)
+          alerts.push({
+            severity: 'warning',
+            code: `${type.toUpperCase()}_INACTIVE`,
+            message: `no active ${type} is registered`,
+          });
       }
-      if (!bus.connected) alerts.push({ severity: 'critical', code: 'BUS_DISCONNECTED', message: `the ${bus.transport} bus is not connected` });
-      if (!database.ok) alerts.push({ severity: 'critical', code: 'DATABASE_DOWN', message: 'the database does not answer' });
-      if (sink.enabled && lastMinute === 0) alerts.push({ severity: 'warning', code: 'EVENT_FLOW_LOW', message: 'no events stored in the last minute' });
-      if (sink.dropped > 0) alerts.push({ severity: 'warning', code: 'EVENT_SINK_DROPPED', message: `${sink.dropped} market-data events were dropped while the database was unavailable` });
+      if (!bus.connected)
+        alerts.push({
+          severity: 'critical',
+          code: 'BUS_DISCONNECTED',
+          message: `the ${bus.transport} bus is not connected`,
+        });
+      if (!database.ok)
+        alerts.push({ severity: 'critical', code: 'DATABASE_DOWN', message: 'the database does not answer' });
+      if (sink.enabled && lastMinute === 0)
+        alerts.push({ severity: 'warning', code: 'EVENT_FLOW_LOW', message: 'no events stored in the last minute' });
+      if (sink.dropped > 0)
+        alerts.push({
+          severity: 'warning',
+          code: 'EVENT_SINK_DROPPED',
+          message: `${sink.dropped} market-data events were dropped while the database was unavailable`,
+        });
       if (trading.exposureRatio !== null && trading.exposureRatio > HIGH_EXPOSURE_RATIO) {
-        alerts.push({ severity: 'warning', code: 'HIGH_EXPOSURE', message: `notional exposure is ${trading.exposureRatio}× the wallet balance (limit ${HIGH_EXPOSURE_RATIO}×)` });
+        alerts.push({
+          severity: 'warning',
+          code: 'HIGH_EXPOSURE',
+          message: `notional exposure is ${trading.exposureRatio}× the wallet balance (limit ${HIGH_EXPOSURE_RATIO}×)`,
+        });
       }
       if (alerts.length === 0) alerts.push({ severity: 'info', code: 'SYSTEM_OK', message: 'all checks passed' });
 
@@ -90,8 +113,19 @@ export function createDashboardService(deps: DashboardDeps) {
         generatedAt: now,
         windowMinutes,
         infrastructure: {
-          provider: { now, uptimeSec: Math.round((now - deps.startedAt) / 1000), nodeVersion: process.version, version: deps.version },
-          bus: { transport: bus.transport, connected: bus.connected, published: bus.published, received: bus.received, dropped: bus.dropped },
+          provider: {
+            now,
+            uptimeSec: Math.round((now - deps.startedAt) / 1000),
+            nodeVersion: process.version,
+            version: deps.version,
+          },
+          bus: {
+            transport: bus.transport,
+            connected: bus.connected,
+            published: bus.published,
+            received: bus.received,
+            dropped: bus.dropped,
+          },
           database,
           eventSink: sink,
         },

@@ -21,7 +21,11 @@ async function get(path: string) {
 beforeAll(async () => {
   db = await createTestPglite();
   h = await startProvider({ db, bus: createMemoryBus(), env: { EVENTSINK_FLUSH_MS: '20ms', SIM_SYMBOLS: 'BTCUSDT' } });
-  const step = await fetch(`${h.baseUrl}/api/connectors/sim/step`, { method: 'POST', headers: { ...h.auth, 'content-type': 'application/json' }, body: JSON.stringify({ ms: 120_000 }) });
+  const step = await fetch(`${h.baseUrl}/api/connectors/sim/step`, {
+    method: 'POST',
+    headers: { ...h.auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ ms: 120_000 }),
+  });
   expect(step.status).toBe(200);
   await h.provider.marketData.flush();
   await h.provider.areas.eventSink.sink.flush();
@@ -37,7 +41,11 @@ describe('dashboard overview', () => {
     expect(res.status).toBe(200);
     const o = res.body;
     expect(o['windowMinutes']).toBe(15);
-    expect(o['infrastructure']).toMatchObject({ bus: { transport: 'memory', connected: true }, database: { kind: 'pglite', ok: true }, eventSink: { enabled: true, dropped: 0, failures: 0 } });
+    expect(o['infrastructure']).toMatchObject({
+      bus: { transport: 'memory', connected: true },
+      database: { kind: 'pglite', ok: true },
+      eventSink: { enabled: true, dropped: 0, failures: 0 },
+    });
     // The contract describes every field the service returns (parsing strips anything it does not know).
     expect(DashboardOverviewSchema.parse(o)).toEqual(o);
     expect(o['events'].window).toBeGreaterThan(0);
@@ -57,9 +65,42 @@ describe('dashboard overview', () => {
     }
   });
   it('raises HIGH_EXPOSURE above 5x the wallet balance', () => {
-    const position = { connectorType: 'sim', marketType: 'futures', symbol: 'BTCUSDT', side: 'SHORT', quantity: '1', entryPrice: '600', markPrice: '610' } as const;
-    const summary = summarizeTrading([{ assets: [{ connectorType: 'sim', marketType: 'futures', symbol: 'USDT', walletBalance: '100', availableBalance: '40' }], positions: [position], openOrders: 2 }], (e) => e);
-    expect(summary).toMatchObject({ walletBalanceTotal: '100', notionalExposure: '610', exposureRatio: 6.1, unrealizedPnl: '-10', dailyPnl: '0', openOrders: 2, openPositions: 1 });
+    const position = {
+      connectorType: 'sim',
+      marketType: 'futures',
+      symbol: 'BTCUSDT',
+      side: 'SHORT',
+      quantity: '1',
+      entryPrice: '600',
+      markPrice: '610',
+    } as const;
+    const summary = summarizeTrading(
+      [
+        {
+          assets: [
+            {
+              connectorType: 'sim',
+              marketType: 'futures',
+              symbol: 'USDT',
+              walletBalance: '100',
+              availableBalance: '40',
+            },
+          ],
+          positions: [position],
+          openOrders: 2,
+        },
+      ],
+      (e) => e,
+    );
+    expect(summary).toMatchObject({
+      walletBalanceTotal: '100',
+      notionalExposure: '610',
+      exposureRatio: 6.1,
+      unrealizedPnl: '-10',
+      dailyPnl: '0',
+      openOrders: 2,
+      openPositions: 1,
+    });
   });
 });
 
@@ -67,12 +108,18 @@ describe('signals context and event sink over HTTP', () => {
   it('builds a context and omits unchanged candles in delta mode', async () => {
     const full = await get('/api/signals/context/btcusdt?connectorType=sim&marketType=spot&daysD1=3650');
     expect(full.status).toBe(200);
-    expect(full.body).toMatchObject({ symbol: 'BTCUSDT', dataContext: { maturity: 'FAST' }, candles: { unchanged: false } });
+    expect(full.body).toMatchObject({
+      symbol: 'BTCUSDT',
+      dataContext: { maturity: 'FAST' },
+      candles: { unchanged: false },
+    });
     expect(full.body['candles'].h1.length).toBeGreaterThan(0);
     expect(full.body['orderBook'].bestBid).toBeDefined();
     expect(full.body['orderFlow'].tradeCount).toBeGreaterThan(0);
     const key = full.body['candles'].cacheKey as string;
-    const delta = await get(`/api/signals/context/BTCUSDT?connectorType=sim&marketType=spot&daysD1=3650&candlesMode=DELTA&candlesKey=${key}`);
+    const delta = await get(
+      `/api/signals/context/BTCUSDT?connectorType=sim&marketType=spot&daysD1=3650&candlesMode=DELTA&candlesKey=${key}`,
+    );
     expect(delta.body['candles']).toEqual({ cacheKey: key, unchanged: true });
     expect((await get('/api/signals/context/BTCUSDT?connectorType=binance')).status).toBe(404);
     expect((await get('/api/signals/context/BTCUSDT?connectorType=sim&marketType=spot&daysH1=x')).status).toBe(400);
@@ -96,10 +143,23 @@ describe('signals context and event sink over HTTP', () => {
     expect((await get('/api/eventsink?from=yesterday')).status).toBe(400);
     const reversed = await get('/api/eventsink?from=2026-01-06&to=2026-01-05');
     expect(reversed.status).toBe(400);
-    expect(reversed.body['error']).toMatchObject({ code: 'BAD_REQUEST', details: { from: Date.UTC(2026, 0, 6), to: Date.UTC(2026, 0, 5) } });
+    expect(reversed.body['error']).toMatchObject({
+      code: 'BAD_REQUEST',
+      details: { from: Date.UTC(2026, 0, 6), to: Date.UTC(2026, 0, 5) },
+    });
     const docs = await fetch(`${h.baseUrl}/docs-json`);
     const paths = Object.keys(((await docs.json()) as { paths: Record<string, unknown> }).paths);
-    expect(paths).toEqual(expect.arrayContaining(['/eventsink', '/replay/start', '/replay/stop', '/replay/status', '/signals/context/{symbol}', '/dashboard/overview', '/candles/{connectorType}/{marketType}/{symbol}/{interval}/gaps']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/eventsink',
+        '/replay/start',
+        '/replay/stop',
+        '/replay/status',
+        '/signals/context/{symbol}',
+        '/dashboard/overview',
+        '/candles/{connectorType}/{marketType}/{symbol}/{interval}/gaps',
+      ]),
+    );
   });
 });
 
@@ -118,10 +178,16 @@ describe('candles over HTTP', () => {
     for (const from of ['-5', '1.5', '2026-02-30', 'Jan%205%202026']) {
       const res = await get(`/api/candles/sim/spot/BTCUSDT/min1?from=${from}`);
       expect(res.status).toBe(400);
-      expect(res.body['error']).toMatchObject({ code: 'VALIDATION_ERROR', message: expect.any(String), details: expect.anything() });
+      expect(res.body['error']).toMatchObject({
+        code: 'VALIDATION_ERROR',
+        message: expect.any(String),
+        details: expect.anything(),
+      });
     }
     for (const from of ['5', '2026-01-05', '2026-01-05T00:00:00Z', '2026-01-05T00:00:00.000%2B02:00']) {
-      expect((await get(`/api/candles/sim/spot/BTCUSDT/min1?from=${from}&to=${Date.UTC(2030, 0, 1)}`)).status).toBe(200);
+      expect((await get(`/api/candles/sim/spot/BTCUSDT/min1?from=${from}&to=${Date.UTC(2030, 0, 1)}`)).status).toBe(
+        200,
+      );
     }
   });
 });

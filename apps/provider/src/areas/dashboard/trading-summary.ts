@@ -33,7 +33,10 @@ export interface AccountState {
  * Balances, exposure and PnL over every account. Daily PnL is equity (valued balances plus
  * unrealised PnL) now minus equity at the first look of the UTC day, which `dayOpenEquity` keeps.
  */
-export function summarizeTrading(accounts: readonly AccountState[], dayOpenEquity: (equity: Money) => Money): TradingSummary {
+export function summarizeTrading(
+  accounts: readonly AccountState[],
+  dayOpenEquity: (equity: Money) => Money,
+): TradingSummary {
   let wallet = new Money(0);
   let available = new Money(0);
   let exposure = new Money(0);

@@ -4,9 +4,18 @@ import { SinkFullError, createEventSink } from './event-sink';
 import type { SinkRow } from './eventsink.repository';
 
 const T0 = Date.UTC(2026, 0, 5);
-const trade = (i: number) => createEnvelope('PROVIDER_MARKETDATA_TRADE', { time: T0 + i, symbol: 'BTCUSDT', price: '100', volume: '1', side: 'LONG' }, { eventId: `t${i}`, timestamp: T0 + i });
+const trade = (i: number) =>
+  createEnvelope(
+    'PROVIDER_MARKETDATA_TRADE',
+    { time: T0 + i, symbol: 'BTCUSDT', price: '100', volume: '1', side: 'LONG' },
+    { eventId: `t${i}`, timestamp: T0 + i },
+  );
 const fill = (i: number) =>
-  createEnvelope('PROVIDER_ACCOUNT_EVENT', { eventType: 'ORDER_TRADE_UPDATE', eventTime: T0 + i, options: {} }, { eventId: `a${i}`, timestamp: T0 + i, connectorType: 'sim', marketType: 'spot' });
+  createEnvelope(
+    'PROVIDER_ACCOUNT_EVENT',
+    { eventType: 'ORDER_TRADE_UPDATE', eventTime: T0 + i, options: {} },
+    { eventId: `a${i}`, timestamp: T0 + i, connectorType: 'sim', marketType: 'spot' },
+  );
 
 async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -66,7 +75,14 @@ describe('event sink buffer', () => {
   it('keeps buffering while the database is down and loses nothing once it is back', async () => {
     const store = flakyStore();
     const errors: number[] = [];
-    const sink = createEventSink({ insert: store.insert, batchSize: 50, flushMs: 5, retryMs: 5, maxRetryMs: 20, onWriteError: (_e, info) => errors.push(info.retryInMs) });
+    const sink = createEventSink({
+      insert: store.insert,
+      batchSize: 50,
+      flushMs: 5,
+      retryMs: 5,
+      maxRetryMs: 20,
+      onWriteError: (_e, info) => errors.push(info.retryInMs),
+    });
     store.state.down = true;
     for (let i = 0; i < 120; i++) sink.add(trade(i));
     const durable = sink.addDurable(fill(1));
@@ -83,7 +99,14 @@ describe('event sink buffer', () => {
     const store = flakyStore();
     store.state.down = true;
     const dropped: number[] = [];
-    const sink = createEventSink({ insert: store.insert, batchSize: 5, flushMs: 5, retryMs: 5, maxBuffered: 10, onDropped: (_r, n) => dropped.push(n) });
+    const sink = createEventSink({
+      insert: store.insert,
+      batchSize: 5,
+      flushMs: 5,
+      retryMs: 5,
+      maxBuffered: 10,
+      onDropped: (_r, n) => dropped.push(n),
+    });
     for (let i = 0; i < 12; i++) sink.add(trade(i));
     expect(dropped).toEqual([1, 2]);
     await expect(sink.addDurable(fill(1))).rejects.toBeInstanceOf(SinkFullError);
@@ -143,7 +166,11 @@ describe('event sink buffer', () => {
   it('reports a redelivered event that was already stored as nothing new, so it is shown once', async () => {
     const store = flakyStore();
     const shown: string[] = [];
-    const sink = createEventSink({ insert: store.insert, flushMs: 5, onStored: (rows) => shown.push(...rows.map((r) => r.eventId)) });
+    const sink = createEventSink({
+      insert: store.insert,
+      flushMs: 5,
+      onStored: (rows) => shown.push(...rows.map((r) => r.eventId)),
+    });
     await sink.addDurable(fill(1));
     // The bus never got the ack (an outage), so it delivers the same event again.
     await sink.addDurable(fill(1));

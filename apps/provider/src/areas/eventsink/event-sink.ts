@@ -168,7 +168,10 @@ export function createEventSink(options: EventSinkOptions) {
       const entry = enqueue(toSinkRow(env));
       if (!entry) return Promise.reject(new SinkFullError(maxBuffered));
       return new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`event ${env.eventId} not stored within ${durableTimeoutMs} ms; will be redelivered`)), durableTimeoutMs);
+        const t = setTimeout(
+          () => reject(new Error(`event ${env.eventId} not stored within ${durableTimeoutMs} ms; will be redelivered`)),
+          durableTimeoutMs,
+        );
         t.unref();
         entry.waiters.push({
           resolve: () => {
@@ -183,7 +186,13 @@ export function createEventSink(options: EventSinkOptions) {
     },
     flush,
     stats(): EventSinkStats {
-      return { buffered: buffer.size, stored: stats.stored, dropped: stats.dropped, failures: stats.failures, ...(stats.lastError ? { lastError: stats.lastError } : {}) };
+      return {
+        buffered: buffer.size,
+        stored: stats.stored,
+        dropped: stats.dropped,
+        failures: stats.failures,
+        ...(stats.lastError ? { lastError: stats.lastError } : {}),
+      };
     },
     /** Tries once more to write what is buffered; what remains is reported by `stats().buffered`. */
     async close(): Promise<void> {

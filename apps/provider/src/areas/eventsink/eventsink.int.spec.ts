@@ -78,9 +78,17 @@ describeWithPostgres('event sink through a database outage (PostgreSQL)', () => 
 
   it('stores every event published before, during and after the outage', async () => {
     const publish = async (i: number) => {
-      await bus.publish('PROVIDER_MARKETDATA_TRADE', { time: T0 + i, symbol: i % 2 ? 'BTCUSDT' : 'ETHUSDT', price: '100.5', volume: '0.1', side: 'LONG' }, { connectorType: 'sim', marketType: 'spot' });
+      await bus.publish(
+        'PROVIDER_MARKETDATA_TRADE',
+        { time: T0 + i, symbol: i % 2 ? 'BTCUSDT' : 'ETHUSDT', price: '100.5', volume: '0.1', side: 'LONG' },
+        { connectorType: 'sim', marketType: 'spot' },
+      );
       if (i % ACCOUNT_EVERY === 0) {
-        await bus.publish('PROVIDER_ACCOUNT_EVENT', { eventType: 'ORDER_TRADE_UPDATE', eventTime: T0 + i, options: { i } }, { connectorType: 'sim', marketType: 'spot' });
+        await bus.publish(
+          'PROVIDER_ACCOUNT_EVENT',
+          { eventType: 'ORDER_TRADE_UPDATE', eventTime: T0 + i, options: { i } },
+          { connectorType: 'sim', marketType: 'spot' },
+        );
       }
     };
     for (let i = 0; i < TRADES / 2; i++) await publish(i);
@@ -96,16 +104,26 @@ describeWithPostgres('event sink through a database outage (PostgreSQL)', () => 
     expect(await sinkModule.repo.count({ category: 'account' })).toBe(TRADES / ACCOUNT_EVERY);
     expect(outage.refused).toBeGreaterThanOrEqual(3);
     expect(sinkModule.sink.stats()).toMatchObject({ buffered: 0, dropped: 0, failures: 0 });
-    const rows = await db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(DISTINCT event_id) AS n FROM sink_events`);
+    const rows = await db.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(
+      `SELECT count(DISTINCT event_id) AS n FROM sink_events`,
+    );
     expect(Number(rows[0]?.n)).toBe(expected);
   }, 120_000);
 
   it('shows a durable event redelivered after it was stored (its ack lost in a bus outage) once, not twice', async () => {
-    const env = createEnvelope('PROVIDER_ACCOUNT_EVENT', { eventType: 'ORDER_TRADE_UPDATE', eventTime: T0, options: { redelivered: true } }, { connectorType: 'sim', marketType: 'spot' });
+    const env = createEnvelope(
+      'PROVIDER_ACCOUNT_EVENT',
+      { eventType: 'ORDER_TRADE_UPDATE', eventTime: T0, options: { redelivered: true } },
+      { connectorType: 'sim', marketType: 'spot' },
+    );
     await sinkModule.sink.addDurable(env);
     // The stream delivers it again: stored already, so acknowledged, but not shown again.
     await sinkModule.sink.addDurable(env);
-    const after = createEnvelope('PROVIDER_ACCOUNT_EVENT', { eventType: 'ORDER_TRADE_UPDATE', eventTime: T0 + 1, options: {} }, { connectorType: 'sim', marketType: 'spot' });
+    const after = createEnvelope(
+      'PROVIDER_ACCOUNT_EVENT',
+      { eventType: 'ORDER_TRADE_UPDATE', eventTime: T0 + 1, options: {} },
+      { connectorType: 'sim', marketType: 'spot' },
+    );
     await sinkModule.sink.addDurable(after);
     expect(shown.filter((id) => id === env.eventId || id === after.eventId)).toEqual([env.eventId, after.eventId]);
     expect(new Set(shown).size).toBe(shown.length);

@@ -30,9 +30,20 @@ const UNSUBSCRIBE_WAIT_MS = 2_000;
 export function createEventSinkModule(deps: EventSinkModuleDeps) {
   const repo = createEventSinkRepository(deps.prisma);
   const log = deps.logger.child({ component: 'eventsink' });
-  const stored = deps.metrics.counter({ name: 'bfx_eventsink_stored_total', help: 'Events written to the event sink', labelNames: ['category'] as const });
-  const dropped = deps.metrics.counter({ name: 'bfx_eventsink_dropped_total', help: 'Non-durable events dropped because the sink buffer was full', labelNames: ['category'] as const });
-  const writeErrors = deps.metrics.counter({ name: 'bfx_eventsink_write_errors_total', help: 'Failed event sink batch writes (retried)' });
+  const stored = deps.metrics.counter({
+    name: 'bfx_eventsink_stored_total',
+    help: 'Events written to the event sink',
+    labelNames: ['category'] as const,
+  });
+  const dropped = deps.metrics.counter({
+    name: 'bfx_eventsink_dropped_total',
+    help: 'Non-durable events dropped because the sink buffer was full',
+    labelNames: ['category'] as const,
+  });
+  const writeErrors = deps.metrics.counter({
+    name: 'bfx_eventsink_write_errors_total',
+    help: 'Failed event sink batch writes (retried)',
+  });
   const buffered = deps.metrics.gauge({ name: 'bfx_eventsink_buffered', help: 'Events waiting for the database' });
   let onRecord: ((record: SinkRecord) => void) | undefined;
   let sub: Subscription | undefined;
@@ -51,7 +62,11 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
     },
     onDropped: (row, total) => {
       dropped.inc({ category: row.category });
-      if (total === 1 || total % DROP_LOG_EVERY === 0) log.warn({ dropped: total, type: row.type, cap: deps.maxBuffered }, 'event sink buffer full; dropping market data');
+      if (total === 1 || total % DROP_LOG_EVERY === 0)
+        log.warn(
+          { dropped: total, type: row.type, cap: deps.maxBuffered },
+          'event sink buffer full; dropping market data',
+        );
     },
     onWriteError: (err, info) => {
       writeErrors.inc();
@@ -64,7 +79,10 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
   const history: EventHistory = {
     position: (eventId) => repo.position(eventId),
     after: async (position, types, limit) =>
-      (await repo.afterPosition(position, types, limit)).map(({ id, payload, ...record }) => ({ position: id, record: { ...record, data: payload } })),
+      (await repo.afterPosition(position, types, limit)).map(({ id, payload, ...record }) => ({
+        position: id,
+        record: { ...record, data: payload },
+      })),
   };
 
   return {
@@ -79,7 +97,12 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
     async start(feed: (record: SinkRecord) => void): Promise<void> {
       if (!deps.enabled) return;
       onRecord = feed;
-      sub = await subscribeEventSink({ bus: deps.bus, sink, durable: deps.durable, onReplay: (env) => feed(toSinkRecord(env)) });
+      sub = await subscribeEventSink({
+        bus: deps.bus,
+        sink,
+        durable: deps.durable,
+        onReplay: (env) => feed(toSinkRecord(env)),
+      });
     },
     async stop(): Promise<void> {
       // A JetStream pull consumer can take until its pull expires (~30 s) to close; the sink does
@@ -87,9 +110,13 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
       const closing = sub?.unsubscribe();
       sub = undefined;
       let timer: NodeJS.Timeout | undefined;
-      const slow = await Promise.race([closing?.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), UNSUBSCRIBE_WAIT_MS)))]);
+      const slow = await Promise.race([
+        closing?.then(() => false),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), UNSUBSCRIBE_WAIT_MS))),
+      ]);
       clearTimeout(timer);
-      if (slow) log.warn({ waitedMs: UNSUBSCRIBE_WAIT_MS }, 'event sink subscription still closing; continuing shutdown');
+      if (slow)
+        log.warn({ waitedMs: UNSUBSCRIBE_WAIT_MS }, 'event sink subscription still closing; continuing shutdown');
       await sink.close();
       const left = sink.stats().buffered;
       if (left > 0) log.warn({ buffered: left }, 'event sink stopped with unwritten events');

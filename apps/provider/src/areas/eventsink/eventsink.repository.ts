@@ -73,7 +73,8 @@ export function whereClause(filter: SinkFilter): { sql: string; params: unknown[
   if (filter.types?.length) parts.push(`type = ANY(${bind(filter.types)}::text[])`);
   if (filter.symbols?.length) parts.push(`symbol = ANY(${bind(filter.symbols)}::text[])`);
   if (filter.correlationId !== undefined) parts.push(`correlation_id = ${bind(filter.correlationId)}`);
-  if (filter.search !== undefined) parts.push(`payload::text ILIKE ${bind(`%${escapeLike(filter.search)}%`)} ESCAPE '\\'`);
+  if (filter.search !== undefined)
+    parts.push(`payload::text ILIKE ${bind(`%${escapeLike(filter.search)}%`)} ESCAPE '\\'`);
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
@@ -154,12 +155,19 @@ export function createEventSinkRepository(prisma: PrismaClient) {
 
     /** Where an event sits in storage order (its row id), for resuming after it; undefined when not stored. */
     async position(eventId: string): Promise<number | undefined> {
-      const rows = await prisma.$queryRawUnsafe<Array<{ id: bigint | number }>>(`SELECT id FROM sink_events WHERE event_id = $1`, eventId);
+      const rows = await prisma.$queryRawUnsafe<Array<{ id: bigint | number }>>(
+        `SELECT id FROM sink_events WHERE event_id = $1`,
+        eventId,
+      );
       return rows[0] === undefined ? undefined : Number(rows[0].id);
     },
 
     /** Stored events after a position, in storage order, optionally of some types only: what a resuming client missed. */
-    async afterPosition(position: number, types: readonly string[] | undefined, limit: number): Promise<Array<SinkEventView & { id: number }>> {
+    async afterPosition(
+      position: number,
+      types: readonly string[] | undefined,
+      limit: number,
+    ): Promise<Array<SinkEventView & { id: number }>> {
       const rows = await prisma.$queryRawUnsafe<RawSinkRow[]>(
         `SELECT ${COLUMNS}, payload FROM sink_events WHERE id > $1::bigint ${types ? 'AND type = ANY($3::text[])' : ''} ORDER BY id ASC LIMIT $2`,
         ...(types ? [position, limit, types] : [position, limit]),
@@ -177,7 +185,10 @@ export function createEventSinkRepository(prisma: PrismaClient) {
           limit,
           (page - 1) * limit,
         ),
-        prisma.$queryRawUnsafe<Array<{ total: bigint | number }>>(`SELECT count(*) AS total FROM sink_events ${where.sql}`, ...where.params),
+        prisma.$queryRawUnsafe<Array<{ total: bigint | number }>>(
+          `SELECT count(*) AS total FROM sink_events ${where.sql}`,
+          ...where.params,
+        ),
       ]);
       return { rows: rows.map(view), total: Number(counted[0]?.total ?? 0) };
     },
@@ -200,7 +211,10 @@ export function createEventSinkRepository(prisma: PrismaClient) {
 
     async count(filter: SinkFilter): Promise<number> {
       const where = whereClause(filter);
-      const rows = await prisma.$queryRawUnsafe<Array<{ total: bigint | number }>>(`SELECT count(*) AS total FROM sink_events ${where.sql}`, ...where.params);
+      const rows = await prisma.$queryRawUnsafe<Array<{ total: bigint | number }>>(
+        `SELECT count(*) AS total FROM sink_events ${where.sql}`,
+        ...where.params,
+      );
       return Number(rows[0]?.total ?? 0);
     },
 
@@ -217,7 +231,11 @@ export function createEventSinkRepository(prisma: PrismaClient) {
      * The newest live events of one type for a symbol on one connector and market, newest first
      * (order flow for signals context: spot and futures prints of a symbol are different markets).
      */
-    async latest(type: string, market: { connectorType: string; marketType: string; symbol: string }, limit: number): Promise<Array<{ timestamp: number; payload: unknown }>> {
+    async latest(
+      type: string,
+      market: { connectorType: string; marketType: string; symbol: string },
+      limit: number,
+    ): Promise<Array<{ timestamp: number; payload: unknown }>> {
       const rows = await prisma.$queryRawUnsafe<Array<{ ts: number; payload: unknown }>>(
         `SELECT "timestamp"::float8 AS ts, payload FROM sink_events
          WHERE symbol = $1 AND type = $2 AND connector_type = $3 AND market_type = $4 AND NOT replay

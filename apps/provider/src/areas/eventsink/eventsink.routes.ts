@@ -8,7 +8,10 @@ export function registerEventSinkRoutes(t: TypedRouter, deps: { repo: EventSinkR
   t.add(r.eventsink, async ({ query }) => {
     const { page, limit, includePayload, ...filter } = query;
     if (filter.from !== undefined && filter.to !== undefined && filter.from > filter.to) {
-      throw badRequest('Invalid range: "from" must be less than or equal to "to".', { from: filter.from, to: filter.to });
+      throw badRequest('Invalid range: "from" must be less than or equal to "to".', {
+        from: filter.from,
+        to: filter.to,
+      });
     }
     const result = await deps.repo.page(filter, page, limit, includePayload);
     const data = result.rows.map(({ id: _id, ...row }) => row);

@@ -9,7 +9,12 @@ import type { SinkRow } from './eventsink.repository';
  * Feeds every bus event to the sink. Durable events are acknowledged to their stream only after
  * they are stored; replayed events are shown (through `onReplay`) but never stored a second time.
  */
-export function subscribeEventSink(deps: { bus: Bus; sink: EventSink; durable: string; onReplay?: (env: EventEnvelope) => void }): Promise<Subscription> {
+export function subscribeEventSink(deps: {
+  bus: Bus;
+  sink: EventSink;
+  durable: string;
+  onReplay?: (env: EventEnvelope) => void;
+}): Promise<Subscription> {
   return deps.bus.subscribeAll(
     (env) => {
       if (env.replay === true) {

@@ -12,7 +12,11 @@ const problem = (body: string) => {
 
 describe('parseAlert', () => {
   it('reads a TradingView JSON message, joining exchange and ticker', () => {
-    expect(parseAlert('{"secret":"s","ticker":"BTCUSDT.P","exchange":"BINANCE","action":"sell","price":65000.5,"time":"2026-12-06T12:00:00Z","id":"Long Entry"}')).toEqual({
+    expect(
+      parseAlert(
+        '{"secret":"s","ticker":"BTCUSDT.P","exchange":"BINANCE","action":"sell","price":65000.5,"time":"2026-12-06T12:00:00Z","id":"Long Entry"}',
+      ),
+    ).toEqual({
       form: 'tradingview-json',
       secret: 's',
       ticker: 'BINANCE:BTCUSDT.P',
@@ -24,9 +28,20 @@ describe('parseAlert', () => {
   });
 
   it('reads the text forms and a generic JSON signal', () => {
-    expect(parseAlert('long BINANCE:ETHUSDT @ 3000')).toMatchObject({ form: 'tradingview-text', ticker: 'BINANCE:ETHUSDT', direction: 'LONG', price: '3000' });
-    expect(parseAlert('action = buy\nticker = BTCUSDT\nprice = 65000\ntime = 1765022400')).toMatchObject({ direction: 'LONG', ticker: 'BTCUSDT', time: 1_765_022_400_000 });
-    expect(parseAlert('{"symbol":"BTCUSDT","direction":"short","stop":"66000","target":"60000","confidence":0.4}')).toMatchObject({ form: 'generic-json', direction: 'SHORT', stop: '66000', target: '60000', confidence: 0.4 });
+    expect(parseAlert('long BINANCE:ETHUSDT @ 3000')).toMatchObject({
+      form: 'tradingview-text',
+      ticker: 'BINANCE:ETHUSDT',
+      direction: 'LONG',
+      price: '3000',
+    });
+    expect(parseAlert('action = buy\nticker = BTCUSDT\nprice = 65000\ntime = 1765022400')).toMatchObject({
+      direction: 'LONG',
+      ticker: 'BTCUSDT',
+      time: 1_765_022_400_000,
+    });
+    expect(
+      parseAlert('{"symbol":"BTCUSDT","direction":"short","stop":"66000","target":"60000","confidence":0.4}'),
+    ).toMatchObject({ form: 'generic-json', direction: 'SHORT', stop: '66000', target: '60000', confidence: 0.4 });
   });
 
   it('names what is wrong', () => {

@@ -38,12 +38,14 @@ export class AlertProblem extends Error {
 const DECIMAL = /^(?:\d+\.?\d*|\.\d+)$/;
 const ACTIONS: Record<string, 'LONG' | 'SHORT'> = { buy: 'LONG', long: 'LONG', sell: 'SHORT', short: 'SHORT' };
 
-const text = (v: unknown): string | undefined => (typeof v === 'string' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
 
 function decimal(field: string, v: unknown): string | undefined {
   const s = text(v);
   if (s === undefined || s === '') return undefined;
-  if (!DECIMAL.test(s) || Number(s) <= 0) throw new AlertProblem('BAD_NUMBER', `${field} must be a positive decimal, got ${JSON.stringify(s.slice(0, 40))}`);
+  if (!DECIMAL.test(s) || Number(s) <= 0)
+    throw new AlertProblem('BAD_NUMBER', `${field} must be a positive decimal, got ${JSON.stringify(s.slice(0, 40))}`);
   return s;
 }
 
@@ -54,22 +56,38 @@ function time(v: unknown): number | undefined {
   if (/^\d{9,11}$/.test(s)) return Number(s) * 1000;
   if (/^\d{12,14}$/.test(s)) return Number(s);
   const ms = Date.parse(s);
-  if (Number.isNaN(ms)) throw new AlertProblem('BAD_TIME', `time must be ISO 8601 or Unix seconds/ms, got ${JSON.stringify(s.slice(0, 40))}`);
+  if (Number.isNaN(ms))
+    throw new AlertProblem(
+      'BAD_TIME',
+      `time must be ISO 8601 or Unix seconds/ms, got ${JSON.stringify(s.slice(0, 40))}`,
+    );
   return ms;
 }
 
 function direction(v: unknown): 'LONG' | 'SHORT' {
   const s = text(v)?.toLowerCase();
-  if (s === undefined || s === '') throw new AlertProblem('MISSING_FIELD', 'the alert names no action (buy/sell, long/short)');
+  if (s === undefined || s === '')
+    throw new AlertProblem('MISSING_FIELD', 'the alert names no action (buy/sell, long/short)');
   const d = ACTIONS[s];
   if (d) return d;
-  if (s === 'flat' || s === 'close' || s === 'exit') throw new AlertProblem('UNSUPPORTED_ACTION', `"${s}" closes a position; a hook turns alerts into entry signals only (exits belong to the inspector's stops and targets)`);
-  throw new AlertProblem('BAD_ACTION', `action must be buy, sell, long or short, got ${JSON.stringify(s.slice(0, 40))}`);
+  if (s === 'flat' || s === 'close' || s === 'exit')
+    throw new AlertProblem(
+      'UNSUPPORTED_ACTION',
+      `"${s}" closes a position; a hook turns alerts into entry signals only (exits belong to the inspector's stops and targets)`,
+    );
+  throw new AlertProblem(
+    'BAD_ACTION',
+    `action must be buy, sell, long or short, got ${JSON.stringify(s.slice(0, 40))}`,
+  );
 }
 
 function unresolved(fields: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(fields)) {
-    if (typeof v === 'string' && v.includes('{{')) throw new AlertProblem('UNRESOLVED_PLACEHOLDER', `${k} is still the placeholder ${v.slice(0, 60)}: this variable is not filled in for this kind of alert`);
+    if (typeof v === 'string' && v.includes('{{'))
+      throw new AlertProblem(
+        'UNRESOLVED_PLACEHOLDER',
+        `${k} is still the placeholder ${v.slice(0, 60)}: this variable is not filled in for this kind of alert`,
+      );
   }
 }
 
@@ -79,9 +97,11 @@ function fromFields(form: ParsedAlert['form'], f: Record<string, unknown>): Pars
   const rawTicker = text(f['ticker'] ?? f['symbol']);
   if (!rawTicker) throw new AlertProblem('MISSING_FIELD', 'the alert names no ticker (ticker or symbol)');
   const ticker = exchange && !rawTicker.includes(':') ? `${exchange}:${rawTicker}` : rawTicker;
-  if (ticker.length > 80 || !/^[A-Za-z0-9._:!/-]+$/.test(ticker)) throw new AlertProblem('BAD_TICKER', `ticker ${JSON.stringify(ticker.slice(0, 80))} is not a ticker`);
+  if (ticker.length > 80 || !/^[A-Za-z0-9._:!/-]+$/.test(ticker))
+    throw new AlertProblem('BAD_TICKER', `ticker ${JSON.stringify(ticker.slice(0, 80))} is not a ticker`);
   const confidence = f['confidence'] === undefined ? undefined : Number(f['confidence']);
-  if (confidence !== undefined && !(confidence >= 0 && confidence <= 1)) throw new AlertProblem('BAD_NUMBER', 'confidence must be between 0 and 1');
+  if (confidence !== undefined && !(confidence >= 0 && confidence <= 1))
+    throw new AlertProblem('BAD_NUMBER', 'confidence must be between 0 and 1');
   const parsed: ParsedAlert = { form, ticker, direction: direction(f['action'] ?? f['side'] ?? f['direction']) };
   const set = <K extends keyof ParsedAlert>(k: K, v: ParsedAlert[K] | undefined) => {
     if (v !== undefined) parsed[k] = v;
@@ -105,10 +125,21 @@ const SHORT_FORM = /^(buy|sell|long|short|flat|close|exit)\s+([A-Za-z0-9._:!/-]+
 function fromText(body: string): ParsedAlert {
   const firstLine = body.trim().split(/\r?\n/)[0] ?? '';
   const short = SHORT_FORM.exec(firstLine);
-  const pairs = Object.fromEntries([...body.matchAll(PAIR)].map((m) => [m[1]?.toLowerCase() ?? '', (m[2] ?? '').replace(/^"|"$/g, '')]));
-  if (short) return fromFields('tradingview-text', { ...pairs, action: short[1], ticker: short[2], ...(short[3] ? { price: short[3] } : {}) });
+  const pairs = Object.fromEntries(
+    [...body.matchAll(PAIR)].map((m) => [m[1]?.toLowerCase() ?? '', (m[2] ?? '').replace(/^"|"$/g, '')]),
+  );
+  if (short)
+    return fromFields('tradingview-text', {
+      ...pairs,
+      action: short[1],
+      ticker: short[2],
+      ...(short[3] ? { price: short[3] } : {}),
+    });
   if (Object.keys(pairs).length > 0) return fromFields('tradingview-text', pairs);
-  throw new AlertProblem('INVALID_BODY', 'the body is neither JSON nor the text form ("key=value" pairs, or "buy BINANCE:BTCUSDT.P @ 65000")');
+  throw new AlertProblem(
+    'INVALID_BODY',
+    'the body is neither JSON nor the text form ("key=value" pairs, or "buy BINANCE:BTCUSDT.P @ 65000")',
+  );
 }
 
 const JsonObject = z.record(z.string(), z.unknown());

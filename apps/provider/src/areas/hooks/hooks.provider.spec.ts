@@ -21,11 +21,19 @@ describe('inbound signal hooks', () => {
   const signals: AnyEventEnvelope[] = [];
   let clock = Date.UTC(2026, 11, 6, 12);
   const manage = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${h.baseUrl}/api${path}`, { method, headers: { ...h.auth, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(`${h.baseUrl}/api${path}`, {
+      method,
+      headers: { ...h.auth, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     return { status: res.status, body: (res.status === 204 ? {} : await res.json()) as Json };
   };
   const post = async (path: string, body: string, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${h.baseUrl}/api${path}`, { method: 'POST', headers: { 'content-type': 'text/plain', ...headers }, body });
+    const res = await fetch(`${h.baseUrl}/api${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', ...headers },
+      body,
+    });
     return { status: res.status, body: (await res.json()) as Json };
   };
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -46,9 +54,22 @@ describe('inbound signal hooks', () => {
   it('manages hooks behind the provider token and shows the secret once', async () => {
     expect((await fetch(`${h.baseUrl}/api/inbound-hooks`)).status).toBe(401);
     expect((await manage('POST', '/inbound-hooks', { name: 'Bad Name' })).status).toBe(400);
-    const created = await manage('POST', '/inbound-hooks', { name: 'tv', secret: SECRET, symbolMap: { 'BINANCE:BTCUSDT.P': { connectorType: 'sim', marketType: 'futures', symbol: 'BTCUSDT' } }, ratePerMinute: 10 });
+    const created = await manage('POST', '/inbound-hooks', {
+      name: 'tv',
+      secret: SECRET,
+      symbolMap: { 'BINANCE:BTCUSDT.P': { connectorType: 'sim', marketType: 'futures', symbol: 'BTCUSDT' } },
+      ratePerMinute: 10,
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'tv', detectorKey: 'hook-tv', secret: SECRET, mode: 'live', connectorType: 'sim', marketType: 'futures', dedupWindowSeconds: 300 });
+    expect(created.body).toMatchObject({
+      name: 'tv',
+      detectorKey: 'hook-tv',
+      secret: SECRET,
+      mode: 'live',
+      connectorType: 'sim',
+      marketType: 'futures',
+      dedupWindowSeconds: 300,
+    });
     id = created.body['id'] as string;
     expect(created.body['urlWithSecret']).toBe(`/api/hooks/${id}/${SECRET}`);
     expect((await manage('POST', '/inbound-hooks', { name: 'tv' })).status).toBe(409);
@@ -58,19 +79,43 @@ describe('inbound signal hooks', () => {
   });
 
   it('turns a TradingView JSON alert into a signal of the hook detector, once', async () => {
-    const alert = JSON.stringify({ secret: SECRET, ticker: 'BTCUSDT.P', exchange: 'BINANCE', action: 'buy', price: '65000', time: iso(clock - 2000) });
+    const alert = JSON.stringify({
+      secret: SECRET,
+      ticker: 'BTCUSDT.P',
+      exchange: 'BINANCE',
+      action: 'buy',
+      price: '65000',
+      time: iso(clock - 2000),
+    });
     const first = await post(`/hooks/${id}`, alert, { 'content-type': 'application/json' });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ status: 'accepted', symbol: 'BTCUSDT', direction: 'LONG', connectorType: 'sim', marketType: 'futures' });
+    expect(first.body).toMatchObject({
+      status: 'accepted',
+      symbol: 'BTCUSDT',
+      direction: 'LONG',
+      connectorType: 'sim',
+      marketType: 'futures',
+    });
     await eventually(() => expect(signals).toHaveLength(1));
     expect(signals[0]).toMatchObject({
       type: 'DETECTOR_SIGNAL_GENERATED',
       correlationId: first.body['correlationId'],
       symbol: 'BTCUSDT',
-      payload: { signalId: first.body['signalId'], detectorKey: 'hook-tv', direction: 'LONG', entry: { price: '65000', type: 'market' }, connectorType: 'sim', marketType: 'futures' },
+      payload: {
+        signalId: first.body['signalId'],
+        detectorKey: 'hook-tv',
+        direction: 'LONG',
+        entry: { price: '65000', type: 'market' },
+        connectorType: 'sim',
+        marketType: 'futures',
+      },
     });
     const again = await post(`/hooks/${id}`, alert, { 'content-type': 'application/json' });
-    expect(again.body).toMatchObject({ status: 'duplicate', signalId: first.body['signalId'], correlationId: first.body['correlationId'] });
+    expect(again.body).toMatchObject({
+      status: 'duplicate',
+      signalId: first.body['signalId'],
+      correlationId: first.body['correlationId'],
+    });
     expect(signals).toHaveLength(1);
   });
 
@@ -79,32 +124,80 @@ describe('inbound signal hooks', () => {
     expect(text.body).toMatchObject({ status: 'accepted', direction: 'SHORT', symbol: 'BTCUSDT' });
     const pairs = await post(`/hooks/${id}/${SECRET}`, 'action=buy ticker=BINANCE:BTCUSDT.P price=64100 id=alert-7');
     expect(pairs.body).toMatchObject({ status: 'accepted', direction: 'LONG' });
-    const generic = JSON.stringify({ symbol: 'BTCUSDT', direction: 'SHORT', price: '64200', stop: '64800', target: '63000', confidence: 0.6 });
-    const signed = await post(`/hooks/${id}`, generic, { 'content-type': 'application/json', 'x-barfinex-signature': signBody(SECRET, generic, clock) });
+    const generic = JSON.stringify({
+      symbol: 'BTCUSDT',
+      direction: 'SHORT',
+      price: '64200',
+      stop: '64800',
+      target: '63000',
+      confidence: 0.6,
+    });
+    const signed = await post(`/hooks/${id}`, generic, {
+      'content-type': 'application/json',
+      'x-barfinex-signature': signBody(SECRET, generic, clock),
+    });
     expect(signed.body).toMatchObject({ status: 'accepted', direction: 'SHORT' });
     await eventually(() => expect(signals).toHaveLength(4));
-    expect(signals[3]?.payload).toMatchObject({ stop: { price: '64800' }, targets: [{ price: '63000' }], confidence: 0.6, strategy: 'hook:tv' });
+    expect(signals[3]?.payload).toMatchObject({
+      stop: { price: '64800' },
+      targets: [{ price: '63000' }],
+      confidence: 0.6,
+      strategy: 'hook:tv',
+    });
   });
 
   it('refuses bad secrets, unmapped symbols, junk and stale alerts with the error body, and logs each', async () => {
     clock += 61_000;
     const cases: [string, string, Record<string, string>, number, string][] = [
-      [`/hooks/${id}`, JSON.stringify({ secret: 'wrong-secret-000000', ticker: 'BTCUSDT', action: 'buy' }), {}, 401, 'BAD_SECRET'],
+      [
+        `/hooks/${id}`,
+        JSON.stringify({ secret: 'wrong-secret-000000', ticker: 'BTCUSDT', action: 'buy' }),
+        {},
+        401,
+        'BAD_SECRET',
+      ],
       [`/hooks/${id}/nope`, 'buy BTCUSDT', {}, 401, 'BAD_SECRET'],
       [`/hooks/${id}`, 'buy BTCUSDT', {}, 401, 'MISSING_SECRET'],
-      [`/hooks/${id}`, '{"ticker":"BTCUSDT"}', { 'x-barfinex-signature': signBody('other-secret', '{"ticker":"BTCUSDT"}', clock) }, 401, 'BAD_SIGNATURE'],
-      [`/hooks/${id}/${SECRET}`, JSON.stringify({ ticker: 'BYBIT:SOLUSDT.P', action: 'buy' }), {}, 400, 'UNMAPPED_SYMBOL'],
+      [
+        `/hooks/${id}`,
+        '{"ticker":"BTCUSDT"}',
+        { 'x-barfinex-signature': signBody('other-secret', '{"ticker":"BTCUSDT"}', clock) },
+        401,
+        'BAD_SIGNATURE',
+      ],
+      [
+        `/hooks/${id}/${SECRET}`,
+        JSON.stringify({ ticker: 'BYBIT:SOLUSDT.P', action: 'buy' }),
+        {},
+        400,
+        'UNMAPPED_SYMBOL',
+      ],
       [`/hooks/${id}/${SECRET}`, JSON.stringify({ ticker: 'XYZUSDT', action: 'buy' }), {}, 400, 'UNKNOWN_SYMBOL'],
       [`/hooks/${id}/${SECRET}`, '\u0000\u0001 not an alert', {}, 400, 'INVALID_BODY'],
       [`/hooks/${id}/${SECRET}`, '{"ticker": "BTCUSDT", ', {}, 400, 'INVALID_BODY'],
-      [`/hooks/${id}/${SECRET}`, JSON.stringify({ ticker: '{{ticker}}', action: 'buy' }), {}, 400, 'UNRESOLVED_PLACEHOLDER'],
+      [
+        `/hooks/${id}/${SECRET}`,
+        JSON.stringify({ ticker: '{{ticker}}', action: 'buy' }),
+        {},
+        400,
+        'UNRESOLVED_PLACEHOLDER',
+      ],
       [`/hooks/${id}/${SECRET}`, JSON.stringify({ ticker: 'BTCUSDT', action: 'flat' }), {}, 400, 'UNSUPPORTED_ACTION'],
-      [`/hooks/${id}/${SECRET}`, JSON.stringify({ ticker: 'BTCUSDT', action: 'buy', time: iso(clock - 3_600_000) }), {}, 400, 'STALE_ALERT'],
+      [
+        `/hooks/${id}/${SECRET}`,
+        JSON.stringify({ ticker: 'BTCUSDT', action: 'buy', time: iso(clock - 3_600_000) }),
+        {},
+        400,
+        'STALE_ALERT',
+      ],
     ];
     for (const [path, body, headers, status, reason] of cases) {
       const res = await post(path, body, headers);
       // A 401's details are not shown (the error middleware keeps them for the log); the message names the problem.
-      const error = status === 401 ? { code: 'UNAUTHORIZED', message: expect.any(String) } : { details: { reason }, message: expect.any(String) };
+      const error =
+        status === 401
+          ? { code: 'UNAUTHORIZED', message: expect.any(String) }
+          : { details: { reason }, message: expect.any(String) };
       expect({ reason, status: res.status, error: res.body['error'] }).toMatchObject({ reason, status, error });
     }
     expect((await post('/hooks/hk_unknown-hook-id', 'buy BTCUSDT')).status).toBe(404);

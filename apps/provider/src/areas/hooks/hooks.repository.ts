@@ -58,7 +58,12 @@ const toHook = (r: HookRow): HookRecord => ({
   updatedAt: bigIntToMs(r.updatedAt),
 });
 
-const toAlert = (r: AlertRow): AlertRecord => ({ ...r, id: String(r.id), status: r.status as AlertRecord['status'], receivedAt: bigIntToMs(r.receivedAt) });
+const toAlert = (r: AlertRow): AlertRecord => ({
+  ...r,
+  id: String(r.id),
+  status: r.status as AlertRecord['status'],
+  receivedAt: bigIntToMs(r.receivedAt),
+});
 
 export function createHooksRepository(prisma: PrismaClient) {
   return {
@@ -70,30 +75,56 @@ export function createHooksRepository(prisma: PrismaClient) {
       return row ? toHook(row) : undefined;
     },
     async create(h: HookRecord): Promise<HookRecord> {
-      return toHook(await prisma.inboundHook.create({ data: { ...h, createdAt: msToBigInt(h.createdAt), updatedAt: msToBigInt(h.updatedAt) } }));
+      return toHook(
+        await prisma.inboundHook.create({
+          data: { ...h, createdAt: msToBigInt(h.createdAt), updatedAt: msToBigInt(h.updatedAt) },
+        }),
+      );
     },
     async update(h: HookRecord): Promise<HookRecord> {
       const { id, createdAt: _c, ...rest } = h;
-      return toHook(await prisma.inboundHook.update({ where: { id }, data: { ...rest, updatedAt: msToBigInt(rest.updatedAt) } }));
+      return toHook(
+        await prisma.inboundHook.update({ where: { id }, data: { ...rest, updatedAt: msToBigInt(rest.updatedAt) } }),
+      );
     },
     async remove(id: string): Promise<void> {
-      await prisma.$transaction([prisma.inboundHookAlert.deleteMany({ where: { hookId: id } }), prisma.inboundHook.deleteMany({ where: { id } })]);
+      await prisma.$transaction([
+        prisma.inboundHookAlert.deleteMany({ where: { hookId: id } }),
+        prisma.inboundHook.deleteMany({ where: { id } }),
+      ]);
     },
     async recordAlert(a: Omit<AlertRecord, 'id'>): Promise<AlertRecord> {
       return toAlert(await prisma.inboundHookAlert.create({ data: { ...a, receivedAt: msToBigInt(a.receivedAt) } }));
     },
     /** The accepted alert with this dedup key received since `since`, if any. */
     async findAccepted(hookId: string, dedupKey: string, since: number): Promise<AlertRecord | undefined> {
-      const row = await prisma.inboundHookAlert.findFirst({ where: { hookId, dedupKey, status: { in: ['accepted', 'dry-run'] }, receivedAt: { gte: msToBigInt(since) } }, orderBy: { id: 'desc' } });
+      const row = await prisma.inboundHookAlert.findFirst({
+        where: { hookId, dedupKey, status: { in: ['accepted', 'dry-run'] }, receivedAt: { gte: msToBigInt(since) } },
+        orderBy: { id: 'desc' },
+      });
       return row ? toAlert(row) : undefined;
     },
     /** What became of an accepted alert downstream (the advisor's or the inspector's verdict, the order). */
     async setOutcome(correlationId: string, outcome: { code: string; reason: string }): Promise<void> {
-      await prisma.inboundHookAlert.updateMany({ where: { correlationId, status: 'accepted', OR: [{ code: null }, { code: { not: 'ORDER_PLACED' } }] }, data: outcome });
+      await prisma.inboundHookAlert.updateMany({
+        where: { correlationId, status: 'accepted', OR: [{ code: null }, { code: { not: 'ORDER_PLACED' } }] },
+        data: outcome,
+      });
     },
-    async alerts(hookId: string, q: { status?: AlertRecord['status'] | undefined; page: number; limit: number }): Promise<{ items: AlertRecord[]; total: number }> {
+    async alerts(
+      hookId: string,
+      q: { status?: AlertRecord['status'] | undefined; page: number; limit: number },
+    ): Promise<{ items: AlertRecord[]; total: number }> {
       const where = { hookId, ...(q.status ? { status: q.status } : {}) };
-      const [rows, total] = await Promise.all([prisma.inboundHookAlert.findMany({ where, orderBy: { id: 'desc' }, skip: (q.page - 1) * q.limit, take: q.limit }), prisma.inboundHookAlert.count({ where })]);
+      const [rows, total] = await Promise.all([
+        prisma.inboundHookAlert.findMany({
+          where,
+          orderBy: { id: 'desc' },
+          skip: (q.page - 1) * q.limit,
+          take: q.limit,
+        }),
+        prisma.inboundHookAlert.count({ where }),
+      ]);
       return { items: rows.map(toAlert), total };
     },
   };

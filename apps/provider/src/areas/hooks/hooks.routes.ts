@@ -18,7 +18,12 @@ export function registerHookRoutes(t: TypedRouter, deps: { hooks: HooksService }
   });
   t.add(r.inboundHookAlerts, async ({ params, query }) => {
     const { items, total } = await hooks.alerts(params.hookId, query);
-    return buildPage(items, total, { path: `/api/inbound-hooks/${encodeURIComponent(params.hookId)}/alerts`, page: query.page, limit: query.limit, query: { status: query.status } });
+    return buildPage(items, total, {
+      path: `/api/inbound-hooks/${encodeURIComponent(params.hookId)}/alerts`,
+      page: query.page,
+      limit: query.limit,
+      query: { status: query.status },
+    });
   });
   // The alert routes are served by `hookAlertRouter`, outside the token guard; listed here for the document.
   t.definitions.push(r.receiveHookAlert, r.receiveHookAlertWithSecret);
@@ -35,7 +40,12 @@ export function hookAlertRouter(deps: { hooks: HooksService }): Router {
   const receive = (req: express.Request, res: express.Response, secret: string | undefined) => {
     const signature = req.headers[SIGNATURE_HEADER];
     return deps.hooks
-      .receive({ hookId: String(req.params['hookId']), body: typeof req.body === 'string' ? req.body : '', pathSecret: secret, signature: typeof signature === 'string' ? signature : undefined })
+      .receive({
+        hookId: String(req.params['hookId']),
+        body: typeof req.body === 'string' ? req.body : '',
+        pathSecret: secret,
+        signature: typeof signature === 'string' ? signature : undefined,
+      })
       .then((receipt) => void res.json(receipt));
   };
   router.post('/hooks/:hookId', raw, (req, res) => receive(req, res, undefined));

@@ -6,7 +6,17 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Bus, Subscription } from '@barfinex/bus';
 import { isUniqueViolation } from '@barfinex/db';
 import type { AnyEventEnvelope } from '@barfinex/events';
-import { badRequest, conflict, createKeyedQueue, forbidden, notFound, rateLimited, tokensMatch, unauthorized, verifySignature } from '@barfinex/service-kit';
+import {
+  badRequest,
+  conflict,
+  createKeyedQueue,
+  forbidden,
+  notFound,
+  rateLimited,
+  tokensMatch,
+  unauthorized,
+  verifySignature,
+} from '@barfinex/service-kit';
 import type { CreateInboundHookSchema, UpdateInboundHookSchema } from '@barfinex/contracts';
 import type { z } from 'zod';
 import type { EventPublisher } from '../../bus/publisher';
@@ -40,7 +50,14 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export function hookView(h: HookRecord) {
   const { secret, dedupWindowMs, replayWindowMs, ...rest } = h;
-  return { ...rest, detectorKey: `hook-${h.name}`, secretHint: `…${secret.slice(-4)}`, dedupWindowSeconds: dedupWindowMs / 1000, replayWindowSeconds: replayWindowMs / 1000, url: `/api/hooks/${h.id}` };
+  return {
+    ...rest,
+    detectorKey: `hook-${h.name}`,
+    secretHint: `…${secret.slice(-4)}`,
+    dedupWindowSeconds: dedupWindowMs / 1000,
+    replayWindowSeconds: replayWindowMs / 1000,
+    url: `/api/hooks/${h.id}`,
+  };
 }
 
 export function createHooksService(deps: HooksServiceDeps) {
@@ -58,22 +75,50 @@ export function createHooksService(deps: HooksServiceDeps) {
   function resolve(h: HookRecord, ticker: string): SymbolTarget {
     const bare = ticker.includes(':') ? ticker.slice(ticker.indexOf(':') + 1) : ticker;
     const mapped = h.symbolMap[ticker] ?? h.symbolMap[bare];
-    const target = mapped ?? (/^[A-Z0-9]{2,30}$/.test(ticker) ? { connectorType: h.connectorType, marketType: h.marketType, symbol: ticker } : undefined);
-    if (!target) throw new AlertProblem('UNMAPPED_SYMBOL', `${ticker} is not in the hook's symbol map; map it (PATCH /api/inbound-hooks/${h.id} with symbolMap) or send a plain ticker such as BTCUSDT`);
+    const target =
+      mapped ??
+      (/^[A-Z0-9]{2,30}$/.test(ticker)
+        ? { connectorType: h.connectorType, marketType: h.marketType, symbol: ticker }
+        : undefined);
+    if (!target)
+      throw new AlertProblem(
+        'UNMAPPED_SYMBOL',
+        `${ticker} is not in the hook's symbol map; map it (PATCH /api/inbound-hooks/${h.id} with symbolMap) or send a plain ticker such as BTCUSDT`,
+      );
     const connector = deps.connectors.find(target.connectorType);
-    if (!connector || !connector.markets.includes(target.marketType)) throw new AlertProblem('UNKNOWN_MARKET', `${ticker} maps to ${target.connectorType} ${target.marketType}, which this provider does not run`);
-    if (!connector.instrument(target.marketType, target.symbol)) throw new AlertProblem('UNKNOWN_SYMBOL', `${ticker} maps to ${target.symbol}, which ${target.connectorType} ${target.marketType} does not list`);
+    if (!connector || !connector.markets.includes(target.marketType))
+      throw new AlertProblem(
+        'UNKNOWN_MARKET',
+        `${ticker} maps to ${target.connectorType} ${target.marketType}, which this provider does not run`,
+      );
+    if (!connector.instrument(target.marketType, target.symbol))
+      throw new AlertProblem(
+        'UNKNOWN_SYMBOL',
+        `${ticker} maps to ${target.symbol}, which ${target.connectorType} ${target.marketType} does not list`,
+      );
     return target;
   }
 
   function authenticate(h: HookRecord, a: IncomingAlert, parsed: () => ParsedAlert | undefined): void {
     if (a.signature !== undefined) {
       const verdict = verifySignature(a.signature, h.secret, a.body, { nowMs: now(), toleranceMs: h.replayWindowMs });
-      if (!verdict.ok) throw new AlertProblem(verdict.reason === 'stale' ? 'STALE_SIGNATURE' : 'BAD_SIGNATURE', verdict.reason === 'stale' ? 'the signature time is outside the replay window' : 'the signature does not match', 401);
+      if (!verdict.ok)
+        throw new AlertProblem(
+          verdict.reason === 'stale' ? 'STALE_SIGNATURE' : 'BAD_SIGNATURE',
+          verdict.reason === 'stale'
+            ? 'the signature time is outside the replay window'
+            : 'the signature does not match',
+          401,
+        );
       return;
     }
     const secret = a.pathSecret ?? parsed()?.secret;
-    if (secret === undefined) throw new AlertProblem('MISSING_SECRET', 'no secret: put it in the body ("secret"), in the path (/api/hooks/<id>/<secret>) or sign the body', 401);
+    if (secret === undefined)
+      throw new AlertProblem(
+        'MISSING_SECRET',
+        'no secret: put it in the body ("secret"), in the path (/api/hooks/<id>/<secret>) or sign the body',
+        401,
+      );
     if (!tokensMatch(secret, h.secret)) throw new AlertProblem('BAD_SECRET', 'the secret does not match', 401);
   }
 
@@ -90,9 +135,23 @@ export function createHooksService(deps: HooksServiceDeps) {
     const h = await hook(a.hookId);
     const receivedAt = now();
     // Kept as text the database takes: NUL and lone surrogates (junk is logged too) are written out.
-    const logged = a.body.split(h.secret).join('***').slice(0, MAX_LOGGED_BODY).replace(LONE_SURROGATE, '\uFFFD').split('\u0000').join('\\u0000');
+    const logged = a.body
+      .split(h.secret)
+      .join('***')
+      .slice(0, MAX_LOGGED_BODY)
+      .replace(LONE_SURROGATE, '\uFFFD')
+      .split('\u0000')
+      .join('\\u0000');
     const record = (r: Pick<AlertRecord, 'status' | 'code' | 'reason'> & Partial<AlertRecord>) =>
-      repo.recordAlert({ hookId: h.id, dedupKey: null, signalId: null, correlationId: null, body: logged, receivedAt, ...r });
+      repo.recordAlert({
+        hookId: h.id,
+        dedupKey: null,
+        signalId: null,
+        correlationId: null,
+        body: logged,
+        receivedAt,
+        ...r,
+      });
     let parsed: ParsedAlert | undefined;
     let parseError: AlertProblem | undefined;
     const parseOnce = () => {
@@ -114,20 +173,50 @@ export function createHooksService(deps: HooksServiceDeps) {
       const alert = parseOnce();
       if (!alert) throw parseError ?? new AlertProblem('INVALID_BODY', 'unreadable alert');
       if (alert.time !== undefined && Math.abs(receivedAt - alert.time) > h.replayWindowMs) {
-        throw new AlertProblem('STALE_ALERT', `the alert's time ${new Date(alert.time).toISOString()} is more than ${h.replayWindowMs / 1000} s from now`);
+        throw new AlertProblem(
+          'STALE_ALERT',
+          `the alert's time ${new Date(alert.time).toISOString()} is more than ${h.replayWindowMs / 1000} s from now`,
+        );
       }
       const target = resolve(h, alert.ticker);
-      const dedupKey = alert.id !== undefined ? `id:${alert.id}` : `h:${sha(JSON.stringify([alert.ticker, alert.direction, alert.price, alert.stop, alert.target, alert.time]))}`;
-      const receipt = { symbol: target.symbol, direction: alert.direction, connectorType: target.connectorType, marketType: target.marketType };
+      const dedupKey =
+        alert.id !== undefined
+          ? `id:${alert.id}`
+          : `h:${sha(JSON.stringify([alert.ticker, alert.direction, alert.price, alert.stop, alert.target, alert.time]))}`;
+      const receipt = {
+        symbol: target.symbol,
+        direction: alert.direction,
+        connectorType: target.connectorType,
+        marketType: target.marketType,
+      };
       const earlier = await repo.findAccepted(h.id, dedupKey, receivedAt - h.dedupWindowMs);
       if (earlier) {
-        await record({ status: 'duplicate', code: 'DUPLICATE', reason: `same alert as #${earlier.id}; nothing new published`, dedupKey, signalId: earlier.signalId, correlationId: earlier.correlationId });
-        return { status: 'duplicate' as const, signalId: earlier.signalId ?? '', correlationId: earlier.correlationId ?? '', ...receipt };
+        await record({
+          status: 'duplicate',
+          code: 'DUPLICATE',
+          reason: `same alert as #${earlier.id}; nothing new published`,
+          dedupKey,
+          signalId: earlier.signalId,
+          correlationId: earlier.correlationId,
+        });
+        return {
+          status: 'duplicate' as const,
+          signalId: earlier.signalId ?? '',
+          correlationId: earlier.correlationId ?? '',
+          ...receipt,
+        };
       }
       const signalId = `hk-${sha(`${h.id}\u0000${dedupKey}\u0000${receivedAt}`).slice(0, 24)}`;
       const correlationId = `hook-${randomUUID()}`;
       if (h.mode === 'dry-run') {
-        await record({ status: 'dry-run', code: null, reason: 'dry-run: checked and logged, nothing published', dedupKey, signalId, correlationId });
+        await record({
+          status: 'dry-run',
+          code: null,
+          reason: 'dry-run: checked and logged, nothing published',
+          dedupKey,
+          signalId,
+          correlationId,
+        });
         return { status: 'dry-run' as const, signalId, correlationId, ...receipt };
       }
       // Logged first: a crash after this and before the publish leaves an accepted alert without a
@@ -161,7 +250,8 @@ export function createHooksService(deps: HooksServiceDeps) {
     } catch (err) {
       if (!(err instanceof AlertProblem)) throw err;
       // Refusals of unauthenticated senders are logged up to a rate, so a flood cannot fill the log.
-      if (err.status !== 401 || !overRate(h, 'unauthenticated', UNAUTHENTICATED_LOGGED_PER_MINUTE)) await record({ status: 'rejected', code: err.code, reason: err.message });
+      if (err.status !== 401 || !overRate(h, 'unauthenticated', UNAUTHENTICATED_LOGGED_PER_MINUTE))
+        await record({ status: 'rejected', code: err.code, reason: err.message });
       const details = { hookId: h.id, reason: err.code };
       if (err.status === 401) throw unauthorized(err.message, details);
       if (err.status === 403) throw forbidden(err.message, details);
@@ -183,9 +273,19 @@ export function createHooksService(deps: HooksServiceDeps) {
       const secret = input.secret ?? randomBytes(24).toString('base64url');
       const { dedupWindowSeconds, replayWindowSeconds, ...settings } = input;
       const created = await repo
-        .create({ ...settings, id: `hk_${randomBytes(12).toString('base64url')}`, secret, dedupWindowMs: dedupWindowSeconds * 1000, replayWindowMs: replayWindowSeconds * 1000, createdAt: t, updatedAt: t })
+        .create({
+          ...settings,
+          id: `hk_${randomBytes(12).toString('base64url')}`,
+          secret,
+          dedupWindowMs: dedupWindowSeconds * 1000,
+          replayWindowMs: replayWindowSeconds * 1000,
+          createdAt: t,
+          updatedAt: t,
+        })
         .catch((err: unknown) => {
-          throw isUniqueViolation(err) ? conflict(`an inbound hook named "${input.name}" exists`, { name: input.name }) : err;
+          throw isUniqueViolation(err)
+            ? conflict(`an inbound hook named "${input.name}" exists`, { name: input.name })
+            : err;
         });
       const view = hookView(created);
       return { ...view, secret, urlWithSecret: `${view.url}/${secret}` };
@@ -221,24 +321,42 @@ export function outcomeOf(env: AnyEventEnvelope): { code: string; reason: string
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
   switch (env.type) {
     case 'ADVISOR_DECISION_RESPONSE':
-      return p['approved'] === true ? { code: 'ADVISOR_APPROVED', reason: `advisor approved: ${text(p['reasoning'])}` } : { code: 'ADVISOR_REJECTED', reason: `advisor rejected: ${text(p['reasoning'])}` };
+      return p['approved'] === true
+        ? { code: 'ADVISOR_APPROVED', reason: `advisor approved: ${text(p['reasoning'])}` }
+        : { code: 'ADVISOR_REJECTED', reason: `advisor rejected: ${text(p['reasoning'])}` };
     case 'INSPECTOR_RISK_LIMIT_BREACH':
-      return { code: 'RISK_BLOCKED', reason: `inspector ${text(p['action'])} (${text(p['policy'])}): ${text(p['reason'])}` };
+      return {
+        code: 'RISK_BLOCKED',
+        reason: `inspector ${text(p['action'])} (${text(p['policy'])}): ${text(p['reason'])}`,
+      };
     case 'INSPECTOR_ENTRY_DECLINED':
       return { code: 'ENTRY_DECLINED', reason: `inspector declined: ${text(p['reason'])}` };
     case 'INSPECTOR_ENTRY_FAILED':
       return { code: 'ENTRY_FAILED', reason: `entry failed: ${text(p['reason'])}` };
     case 'PROVIDER_ORDER_CREATE':
-      return { code: 'ORDER_PLACED', reason: `order ${text(p['id'])} placed: ${text(p['side'])} ${text(p['quantity'])} ${text(p['symbol'])}` };
+      return {
+        code: 'ORDER_PLACED',
+        reason: `order ${text(p['id'])} placed: ${text(p['side'])} ${text(p['quantity'])} ${text(p['symbol'])}`,
+      };
     default:
       return undefined;
   }
 }
 
-const OUTCOME_EVENTS = ['ADVISOR_DECISION_RESPONSE', 'INSPECTOR_RISK_LIMIT_BREACH', 'INSPECTOR_ENTRY_DECLINED', 'INSPECTOR_ENTRY_FAILED', 'PROVIDER_ORDER_CREATE'] as const;
+const OUTCOME_EVENTS = [
+  'ADVISOR_DECISION_RESPONSE',
+  'INSPECTOR_RISK_LIMIT_BREACH',
+  'INSPECTOR_ENTRY_DECLINED',
+  'INSPECTOR_ENTRY_FAILED',
+  'PROVIDER_ORDER_CREATE',
+] as const;
 
 /** Keeps each accepted alert's log entry up to date with what became of it (the first order placed is final). */
-export function trackHookOutcomes(bus: Bus, repo: HooksRepository, onError: (err: unknown) => void): Promise<Subscription> {
+export function trackHookOutcomes(
+  bus: Bus,
+  repo: HooksRepository,
+  onError: (err: unknown) => void,
+): Promise<Subscription> {
   return bus.subscribe(OUTCOME_EVENTS, async (env) => {
     if (!env.correlationId?.startsWith('hook-')) return;
     const outcome = outcomeOf(env as AnyEventEnvelope);

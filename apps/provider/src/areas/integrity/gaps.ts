@@ -36,7 +36,12 @@ export function rangesFromPairs(pairs: ReadonlyArray<{ prev: number; next: numbe
 }
 
 /** Missing ranges by walking every expected bar (calendar frames, and after a repair). */
-export function rangesFromTimes(interval: TimeFrame, first: number, last: number, present: ReadonlySet<number>): MissingRange[] {
+export function rangesFromTimes(
+  interval: TimeFrame,
+  first: number,
+  last: number,
+  present: ReadonlySet<number>,
+): MissingRange[] {
   const out: MissingRange[] = [];
   let open: MissingRange | undefined;
   for (let t = first; t <= last; t = nextTimeFrameStart(interval, t)) {

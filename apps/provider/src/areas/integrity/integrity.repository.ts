@@ -23,7 +23,12 @@ export function createIntegrityRepository(prisma: PrismaClient) {
     },
 
     /** Rows in [from, to], and how many of them are off the interval grid (step/offset for fixed frames). */
-    async counts(series: SeriesKey, from: number, to: number, grid?: { step: number; offset: number }): Promise<{ total: number; misaligned: number }> {
+    async counts(
+      series: SeriesKey,
+      from: number,
+      to: number,
+      grid?: { step: number; offset: number },
+    ): Promise<{ total: number; misaligned: number }> {
       const misaligned = grid ? `count(*) FILTER (WHERE (open_time - $7::bigint) % $8::bigint <> 0)` : '0';
       const rows = await prisma.$queryRawUnsafe<Array<{ total: bigint | number; misaligned: bigint | number }>>(
         `SELECT count(*) AS total, ${misaligned} AS misaligned FROM candles WHERE ${SERIES} AND open_time >= $5::bigint AND open_time <= $6::bigint`,
@@ -40,7 +45,12 @@ export function createIntegrityRepository(prisma: PrismaClient) {
      * [first, last] so leading and trailing holes come out as pairs too. Done in SQL so a year
      * of minute bars is never loaded into Node.
      */
-    async gapPairs(series: SeriesKey, first: number, last: number, grid: { step: number; offset: number }): Promise<Array<{ prev: number; next: number }>> {
+    async gapPairs(
+      series: SeriesKey,
+      first: number,
+      last: number,
+      grid: { step: number; offset: number },
+    ): Promise<Array<{ prev: number; next: number }>> {
       const rows = await prisma.$queryRawUnsafe<Array<{ prev: number; t: number }>>(
         `SELECT prev::float8 AS prev, t::float8 AS t FROM (
            SELECT t, lag(t) OVER (ORDER BY t) AS prev FROM (
@@ -78,8 +88,15 @@ export function createIntegrityRepository(prisma: PrismaClient) {
       const select = `SELECT ${time}::float8 AS time, payload->>'price' AS price, payload->>'volume' AS volume`;
       const params = [series.symbol, series.connectorType, series.marketType, from] as const;
       const [before, inside] = await Promise.all([
-        prisma.$queryRawUnsafe<StoredTrade[]>(`${select} ${base} AND ${time} < $4::bigint ORDER BY ${time} DESC, id DESC LIMIT 1`, ...params),
-        prisma.$queryRawUnsafe<StoredTrade[]>(`${select} ${base} AND ${time} >= $4::bigint AND ${time} < $5::bigint ORDER BY id`, ...params, to),
+        prisma.$queryRawUnsafe<StoredTrade[]>(
+          `${select} ${base} AND ${time} < $4::bigint ORDER BY ${time} DESC, id DESC LIMIT 1`,
+          ...params,
+        ),
+        prisma.$queryRawUnsafe<StoredTrade[]>(
+          `${select} ${base} AND ${time} >= $4::bigint AND ${time} < $5::bigint ORDER BY id`,
+          ...params,
+          to,
+        ),
       ]);
       return [...before, ...inside].map((t) => ({ time: Number(t.time), price: t.price, volume: t.volume }));
     },

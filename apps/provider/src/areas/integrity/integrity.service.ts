@@ -19,7 +19,15 @@ const FINER_LIMIT = 1_000_000;
 export const MAX_REPAIR_BARS = 100_000;
 
 function liveToRow(c: LiveCandle): CandleRow {
-  return { ...c, open: c.open.toFixed(), high: c.high.toFixed(), low: c.low.toFixed(), close: c.close.toFixed(), volume: c.volume.toFixed(), closed: true };
+  return {
+    ...c,
+    open: c.open.toFixed(),
+    high: c.high.toFixed(),
+    low: c.low.toFixed(),
+    close: c.close.toFixed(),
+    volume: c.volume.toFixed(),
+    closed: true,
+  };
 }
 
 /** One coarse bar from the complete set of its minute bars, in time order. */
@@ -36,18 +44,45 @@ function fromMinutes(series: SeriesKey, openTime: number, minutes: readonly Cand
     volume = volume.plus(m.volume);
     trades += m.trades ?? 0;
   }
-  return { ...series, openTime, closeTime: nextTimeFrameStart(series.interval, openTime) - 1, open: String(first.open), high: high.toFixed(), low: low.toFixed(), close: String(last.close), volume: volume.toFixed(), trades, closed: true };
+  return {
+    ...series,
+    openTime,
+    closeTime: nextTimeFrameStart(series.interval, openTime) - 1,
+    open: String(first.open),
+    high: high.toFixed(),
+    low: low.toFixed(),
+    close: String(last.close),
+    volume: volume.toFixed(),
+    trades,
+    closed: true,
+  };
 }
 
 /** Gap reports and repairs of stored candle series. */
 export function createIntegrityService(deps: IntegrityDeps) {
   async function report(series: SeriesKey, from?: number, to?: number): Promise<GapReport> {
-    const head = { connectorType: series.connectorType, marketType: series.marketType, symbol: series.symbol, interval: series.interval };
+    const head = {
+      connectorType: series.connectorType,
+      marketType: series.marketType,
+      symbol: series.symbol,
+      interval: series.interval,
+    };
     const bounds = from === undefined || to === undefined ? await deps.repo.bounds(series) : undefined;
     const lo = from ?? bounds?.first;
     const hi = to ?? bounds?.last;
     if (lo === undefined || hi === undefined) {
-      return { ...head, from: lo ?? null, to: hi ?? null, totalRows: 0, expectedRows: 0, missingBars: 0, gapCount: 0, misalignedRows: 0, missingRanges: [], clean: true };
+      return {
+        ...head,
+        from: lo ?? null,
+        to: hi ?? null,
+        totalRows: 0,
+        expectedRows: 0,
+        missingBars: 0,
+        gapCount: 0,
+        misalignedRows: 0,
+        missingRanges: [],
+        clean: true,
+      };
     }
     if (lo > hi) throw badRequest('Invalid range: "from" must be less than or equal to "to".', { from: lo, to: hi });
     const first = alignUp(series.interval, lo);
@@ -59,10 +94,14 @@ export function createIntegrityService(deps: IntegrityDeps) {
         ? Promise.resolve([] as MissingRange[])
         : grid
           ? deps.repo.gapPairs(series, first, last, grid).then((pairs) => rangesFromPairs(pairs, grid.step))
-          : deps.repo.openTimes(series, first, last).then((times) => rangesFromTimes(series.interval, first, last, new Set(times))),
+          : deps.repo
+              .openTimes(series, first, last)
+              .then((times) => rangesFromTimes(series.interval, first, last, new Set(times))),
     ]);
     // Calendar frames have no SQL grid test: a stored bar off the month start is misaligned.
-    const misaligned = grid ? counts.misaligned : (await deps.repo.openTimes(series, lo, hi)).filter((t) => timeFrameStart(series.interval, t) !== t).length;
+    const misaligned = grid
+      ? counts.misaligned
+      : (await deps.repo.openTimes(series, lo, hi)).filter((t) => timeFrameStart(series.interval, t) !== t).length;
     const missingBars = missingRanges.reduce((n, r) => n + r.bars, 0);
     return {
       ...head,
@@ -79,7 +118,11 @@ export function createIntegrityService(deps: IntegrityDeps) {
   }
 
   /** Replays stored trades of each hole through the live aggregator; keeps only the missing bars. */
-  async function fromTrades(series: SeriesKey, ranges: readonly MissingRange[], wanted: Set<number>): Promise<Map<number, CandleRow>> {
+  async function fromTrades(
+    series: SeriesKey,
+    ranges: readonly MissingRange[],
+    wanted: Set<number>,
+  ): Promise<Map<number, CandleRow>> {
     const out = new Map<number, CandleRow>();
     for (const range of ranges) {
       const end = nextTimeFrameStart(series.interval, range.to);
@@ -91,14 +134,26 @@ export function createIntegrityService(deps: IntegrityDeps) {
           for (const bar of bars) if (bar.closed && wanted.has(bar.openTime)) out.set(bar.openTime, liveToRow(bar));
         },
       });
-      for (const t of trades) aggregator.addTrade({ connectorType: series.connectorType, marketType: series.marketType, symbol: series.symbol, time: t.time, price: t.price, volume: t.volume });
+      for (const t of trades)
+        aggregator.addTrade({
+          connectorType: series.connectorType,
+          marketType: series.marketType,
+          symbol: series.symbol,
+          time: t.time,
+          price: t.price,
+          volume: t.volume,
+        });
       aggregator.flush(end);
     }
     return out;
   }
 
   /** Coarse bars whose minute bars are all stored. */
-  async function fromMinuteBars(series: SeriesKey, ranges: readonly MissingRange[], wanted: ReadonlySet<number>): Promise<Map<number, CandleRow>> {
+  async function fromMinuteBars(
+    series: SeriesKey,
+    ranges: readonly MissingRange[],
+    wanted: ReadonlySet<number>,
+  ): Promise<Map<number, CandleRow>> {
     const out = new Map<number, CandleRow>();
     if (series.interval === 'min1') return out;
     for (const range of ranges) {
@@ -110,16 +165,23 @@ export function createIntegrityService(deps: IntegrityDeps) {
         if (wanted.has(open)) (buckets.get(open) ?? buckets.set(open, []).get(open))?.push(m);
       }
       for (const [open, list] of buckets) {
-        if (list.length === (nextTimeFrameStart(series.interval, open) - open) / 60_000) out.set(open, fromMinutes(series, open, list));
+        if (list.length === (nextTimeFrameStart(series.interval, open) - open) / 60_000)
+          out.set(open, fromMinutes(series, open, list));
       }
     }
     return out;
   }
 
-  async function repair(series: SeriesKey, options: { mode: 'dry-run' | 'apply'; from?: number | undefined; to?: number | undefined }): Promise<RepairResult> {
+  async function repair(
+    series: SeriesKey,
+    options: { mode: 'dry-run' | 'apply'; from?: number | undefined; to?: number | undefined },
+  ): Promise<RepairResult> {
     const before = await report(series, options.from, options.to);
     if (before.missingBars > MAX_REPAIR_BARS) {
-      throw badRequest(`The range misses ${before.missingBars} bars; one repair rebuilds at most ${MAX_REPAIR_BARS}: narrow "from" and "to".`, { missingBars: before.missingBars, limit: MAX_REPAIR_BARS });
+      throw badRequest(
+        `The range misses ${before.missingBars} bars; one repair rebuilds at most ${MAX_REPAIR_BARS}: narrow "from" and "to".`,
+        { missingBars: before.missingBars, limit: MAX_REPAIR_BARS },
+      );
     }
     const wanted = new Set(barsIn(series.interval, before.missingRanges));
     // Complete minute bars first: they are exact, while a hole in the stored trades (market data
@@ -129,11 +191,23 @@ export function createIntegrityService(deps: IntegrityDeps) {
     const traded = await fromTrades(series, before.missingRanges, wanted);
     for (const t of traded.keys()) wanted.delete(t);
     const rows = [...traded.values(), ...finer.values()].sort((a, b) => a.openTime - b.openTime);
-    const unrepairable = groupBars(series.interval, [...wanted].sort((a, b) => a - b));
-    const result = { mode: options.mode, before, rebuiltBars: rows.length, rebuiltFrom: { trades: traded.size, candles: finer.size }, unrepairable };
+    const unrepairable = groupBars(
+      series.interval,
+      [...wanted].sort((a, b) => a - b),
+    );
+    const result = {
+      mode: options.mode,
+      before,
+      rebuiltBars: rows.length,
+      rebuiltFrom: { trades: traded.size, candles: finer.size },
+      unrepairable,
+    };
     if (options.mode === 'dry-run' || rows.length === 0) return result;
     await deps.candles.upsert(rows);
-    return { ...result, after: await report(series, options.from ?? before.from ?? undefined, options.to ?? before.to ?? undefined) };
+    return {
+      ...result,
+      after: await report(series, options.from ?? before.from ?? undefined, options.to ?? before.to ?? undefined),
+    };
   }
 
   return { report, repair };

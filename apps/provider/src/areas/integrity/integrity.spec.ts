@@ -12,16 +12,26 @@ const MIN = 60_000;
 const series = '/api/candles/sim/spot/BTCUSDT';
 
 async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${h.baseUrl}${path}`, { method, headers: { ...h.auth, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const res = await fetch(`${h.baseUrl}${path}`, {
+    method,
+    headers: { ...h.auth, 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 async function bars(interval: string): Promise<Array<{ time: number }>> {
-  return (await call('GET', `${series}/${interval}?from=0&to=${Date.UTC(2030, 0, 1)}`)).body as unknown as Array<{ time: number }>;
+  return (await call('GET', `${series}/${interval}?from=0&to=${Date.UTC(2030, 0, 1)}`)).body as unknown as Array<{
+    time: number;
+  }>;
 }
 
 const remove = (interval: string, times: number[]) =>
-  db.prisma.$executeRawUnsafe(`DELETE FROM candles WHERE connector_type = 'sim' AND market_type = 'spot' AND symbol = 'BTCUSDT' AND interval = $1 AND open_time = ANY($2::bigint[])`, interval, times);
+  db.prisma.$executeRawUnsafe(
+    `DELETE FROM candles WHERE connector_type = 'sim' AND market_type = 'spot' AND symbol = 'BTCUSDT' AND interval = $1 AND open_time = ANY($2::bigint[])`,
+    interval,
+    times,
+  );
 
 beforeAll(async () => {
   db = await createTestPglite();
@@ -54,10 +64,21 @@ describe('candle gap report and repair', () => {
       { from: t(10), to: t(14), bars: 5 },
       { from: t(20), to: t(20), bars: 1 },
     ]);
-    expect(report.body).toMatchObject({ missingBars: 6, gapCount: 2, totalRows: original.length - 6, expectedRows: original.length, clean: false });
+    expect(report.body).toMatchObject({
+      missingBars: 6,
+      gapCount: 2,
+      totalRows: original.length - 6,
+      expectedRows: original.length,
+      clean: false,
+    });
 
     const dry = await call('POST', `${series}/min1/repair`, { mode: 'dry-run' });
-    expect(dry.body).toMatchObject({ mode: 'dry-run', rebuiltBars: 6, rebuiltFrom: { trades: 6, candles: 0 }, unrepairable: [] });
+    expect(dry.body).toMatchObject({
+      mode: 'dry-run',
+      rebuiltBars: 6,
+      rebuiltFrom: { trades: 6, candles: 0 },
+      unrepairable: [],
+    });
     expect((await call('GET', `${series}/min1/gaps`)).body['missingBars']).toBe(6);
 
     const applied = await call('POST', `${series}/min1/repair`, { mode: 'apply' });
@@ -74,8 +95,16 @@ describe('candle gap report and repair', () => {
       target.time,
       target.time + 5 * MIN,
     );
-    const repaired = await call('POST', `${series}/5m/repair`, { mode: 'apply', from: original[0]?.time, to: original[original.length - 1]?.time });
-    expect(repaired.body).toMatchObject({ before: { missingBars: 1 }, rebuiltFrom: { trades: 0, candles: 1 }, after: { clean: true } });
+    const repaired = await call('POST', `${series}/5m/repair`, {
+      mode: 'apply',
+      from: original[0]?.time,
+      to: original[original.length - 1]?.time,
+    });
+    expect(repaired.body).toMatchObject({
+      before: { missingBars: 1 },
+      rebuiltFrom: { trades: 0, candles: 1 },
+      after: { clean: true },
+    });
     expect(await bars('min5')).toEqual(original);
   });
 
@@ -108,7 +137,9 @@ describe('gap helpers on calendar frames', () => {
   const may = Date.UTC(2026, 4, 1);
   it('walks months by the calendar', () => {
     expect(expectedBars('month', jan, may)).toBe(5);
-    expect(rangesFromTimes('month', jan, may, new Set([jan, may]))).toEqual([{ from: Date.UTC(2026, 1, 1), to: Date.UTC(2026, 3, 1), bars: 3 }]);
+    expect(rangesFromTimes('month', jan, may, new Set([jan, may]))).toEqual([
+      { from: Date.UTC(2026, 1, 1), to: Date.UTC(2026, 3, 1), bars: 3 },
+    ]);
     expect(groupBars('month', [jan, Date.UTC(2026, 1, 1), mar, may])).toEqual([
       { from: jan, to: mar, bars: 3 },
       { from: may, to: may, bars: 1 },

@@ -10,7 +10,10 @@ const base = { connectorType: 'sim', marketType: 'spot', symbol: 'BTCUSDT' } as 
 
 function collect() {
   const out: LiveCandle[] = [];
-  const agg = createCandleAggregator({ intervals: ['min1', 'min5', 'week', 'month'], onCandles: (c) => out.push(...c) });
+  const agg = createCandleAggregator({
+    intervals: ['min1', 'min5', 'week', 'month'],
+    onCandles: (c) => out.push(...c),
+  });
   return { agg, out };
 }
 
@@ -23,7 +26,12 @@ describe('candle aggregator', () => {
     const bar = agg.current('sim', 'spot', 'BTCUSDT', 'min1');
     expect(bar?.openTime).toBe(T0);
     expect(bar?.closeTime).toBe(T0 + 59_999);
-    expect([bar?.open.toString(), bar?.high.toString(), bar?.low.toString(), bar?.close.toString()]).toEqual(['100.1', '101.2', '99.7', '99.7']);
+    expect([bar?.open.toString(), bar?.high.toString(), bar?.low.toString(), bar?.close.toString()]).toEqual([
+      '100.1',
+      '101.2',
+      '99.7',
+      '99.7',
+    ]);
     expect(bar?.volume.toString()).toBe('0.6');
     expect(bar?.trades).toBe(3);
   });
@@ -74,21 +82,35 @@ describe('candle aggregator', () => {
 });
 
 describe('market data hub', () => {
-  it('closes each connector\'s bars by its own market clock, so a quiet venue does not hold another back', async () => {
+  it("closes each connector's bars by its own market clock, so a quiet venue does not hold another back", async () => {
     const stored: CandleRow[] = [];
     const hub = createMarketDataHub({
       events: { emit: () => undefined } as unknown as EventPublisher,
-      candles: { upsert: async (rows: readonly CandleRow[]) => void stored.push(...rows) } as unknown as CandlesRepository,
+      candles: {
+        upsert: async (rows: readonly CandleRow[]) => void stored.push(...rows),
+      } as unknown as CandlesRepository,
       logger: pino({ level: 'silent' }),
       intervals: ['min1'],
     });
-    const trade = (symbol: string, time: number) => ({ symbol, time, price: '100', volume: '1', side: 'LONG' as const });
+    const trade = (symbol: string, time: number) => ({
+      symbol,
+      time,
+      price: '100',
+      volume: '1',
+      side: 'LONG' as const,
+    });
     hub.onTrade('alpaca', 'spot', trade('AAPL', T0 - 3_600_000));
     hub.onTrade('binance', 'spot', trade('ETHUSDT', T0 + 10));
     hub.onTrade('binance', 'spot', trade('BTCUSDT', T0 + 5 * 60_000));
     await hub.flush();
     const eth = stored.filter((r) => r.symbol === 'ETHUSDT' && r.openTime === T0);
     expect(eth.at(-1)?.closed).toBe(true);
-    expect(stored.filter((r) => r.symbol === 'ETHUSDT' && r.closed).map((r) => r.openTime)).toEqual([T0, T0 + 60_000, T0 + 120_000, T0 + 180_000, T0 + 240_000]);
+    expect(stored.filter((r) => r.symbol === 'ETHUSDT' && r.closed).map((r) => r.openTime)).toEqual([
+      T0,
+      T0 + 60_000,
+      T0 + 120_000,
+      T0 + 180_000,
+      T0 + 240_000,
+    ]);
   });
 });

@@ -34,7 +34,12 @@ export interface CandleAggregator {
    * that connector's series are closed (each venue keeps its own market clock).
    */
   flush(now: number, connectorType?: ConnectorType): void;
-  current(connectorType: ConnectorType, marketType: MarketType, symbol: string, interval: TimeFrame): LiveCandle | undefined;
+  current(
+    connectorType: ConnectorType,
+    marketType: MarketType,
+    symbol: string,
+    interval: TimeFrame,
+  ): LiveCandle | undefined;
   /** Trades older than the open bar of their series; kept for metrics. */
   lateTrades(): number;
 }
@@ -43,7 +48,11 @@ function seriesKey(c: ConnectorType, m: MarketType, s: string, i: TimeFrame): st
   return `${c}|${m}|${s}|${i}`;
 }
 
-function openBar(base: Omit<LiveCandle, 'openTime' | 'closeTime' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'trades' | 'closed'>, time: number, price: Money): LiveCandle {
+function openBar(
+  base: Omit<LiveCandle, 'openTime' | 'closeTime' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'trades' | 'closed'>,
+  time: number,
+  price: Money,
+): LiveCandle {
   const openTime = timeFrameStart(base.interval, time);
   return {
     ...base,
@@ -96,7 +105,11 @@ export function createCandleAggregator(options: CandleAggregatorOptions): Candle
         const key = seriesKey(trade.connectorType, trade.marketType, trade.symbol, interval);
         let bar = bars.get(key);
         if (!bar) {
-          bar = openBar({ connectorType: trade.connectorType, marketType: trade.marketType, symbol: trade.symbol, interval }, trade.time, price);
+          bar = openBar(
+            { connectorType: trade.connectorType, marketType: trade.marketType, symbol: trade.symbol, interval },
+            trade.time,
+            price,
+          );
         } else if (trade.time < bar.openTime) {
           if (interval === intervals[0]) late += 1;
           continue;

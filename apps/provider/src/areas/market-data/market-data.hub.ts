@@ -57,7 +57,21 @@ export function createMarketDataHub(deps: MarketDataHubDeps) {
         if (pending.size < maxPending) pending.set(key, row);
         deps.events.emit(
           'PROVIDER_MARKETDATA_CANDLE',
-          { symbol: row.symbol, interval: row.interval, time: row.openTime, closeTime: row.closeTime, open: row.open, high: row.high, low: row.low, close: row.close, volume: row.volume, trades: row.trades, closed: row.closed, connectorType: row.connectorType, marketType: row.marketType },
+          {
+            symbol: row.symbol,
+            interval: row.interval,
+            time: row.openTime,
+            closeTime: row.closeTime,
+            open: row.open,
+            high: row.high,
+            low: row.low,
+            close: row.close,
+            volume: row.volume,
+            trades: row.trades,
+            closed: row.closed,
+            connectorType: row.connectorType,
+            marketType: row.marketType,
+          },
           { symbol: row.symbol, connectorType: row.connectorType, marketType: row.marketType },
         );
       }
@@ -85,7 +99,14 @@ export function createMarketDataHub(deps: MarketDataHubDeps) {
   return {
     intervals: () => [...intervals],
     onTrade(connectorType: ConnectorType, marketType: MarketType, trade: Trade) {
-      aggregator.addTrade({ connectorType, marketType, symbol: trade.symbol, time: trade.time, price: trade.price, volume: trade.volume });
+      aggregator.addTrade({
+        connectorType,
+        marketType,
+        symbol: trade.symbol,
+        time: trade.time,
+        price: trade.price,
+        volume: trade.volume,
+      });
       if (trade.time > (marketTime.get(connectorType) ?? 0)) marketTime.set(connectorType, trade.time);
       deps.events.emit('PROVIDER_MARKETDATA_TRADE', trade, { symbol: trade.symbol, connectorType, marketType });
     },

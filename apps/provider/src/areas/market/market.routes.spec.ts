@@ -28,7 +28,11 @@ const connector = {
 
 beforeAll(async () => {
   const t = createTypedRouter();
-  registerMarketRoutes(t, { connectors: createConnectorRegistry([connector]), marketData: { intervals: () => ['min1'] } as unknown as MarketDataHub, now: () => 0 });
+  registerMarketRoutes(t, {
+    connectors: createConnectorRegistry([connector]),
+    marketData: { intervals: () => ['min1'] } as unknown as MarketDataHub,
+    now: () => 0,
+  });
   const app = express();
   app.use(express.json());
   app.use('/api', t.router);
@@ -40,8 +44,17 @@ beforeAll(async () => {
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 const update = async (body: unknown) => {
-  const res = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string; details?: { issues: unknown[]; unknown?: string[] } } } & Record<string, unknown> };
+  const res = await fetch(base, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      error?: { code: string; message: string; details?: { issues: unknown[]; unknown?: string[] } };
+    } & Record<string, unknown>,
+  };
 };
 
 describe('POST /api/connectors/subscribes/update', () => {
@@ -55,7 +68,10 @@ describe('POST /api/connectors/subscribes/update', () => {
     streamed = ['BTCUSDT'];
     const res = await update({ connectorType: 'sim', marketType: 'spot', symbols: ['BTCUSDT', 'NOPEUSDT', 'ZZZUSDT'] });
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', message: expect.stringContaining('NOPEUSDT, ZZZUSDT') });
+    expect(res.body.error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: expect.stringContaining('NOPEUSDT, ZZZUSDT'),
+    });
     expect(res.body.error?.details).toEqual({
       issues: [
         { path: 'symbols.1', message: 'unknown symbol NOPEUSDT', code: 'UNKNOWN_SYMBOL' },
@@ -69,6 +85,9 @@ describe('POST /api/connectors/subscribes/update', () => {
   it('answers a connector market the body names but the provider lacks with 400', async () => {
     const res = await update({ connectorType: 'sim', marketType: 'futures', symbols: ['BTCUSDT'] });
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', details: { issues: [expect.objectContaining({ path: 'connectorType', code: 'UNKNOWN_CONNECTOR' })] } });
+    expect(res.body.error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      details: { issues: [expect.objectContaining({ path: 'connectorType', code: 'UNKNOWN_CONNECTOR' })] },
+    });
   });
 });

@@ -13,7 +13,10 @@ export interface MarketRoutesDeps {
 
 /** Instruments, books and tickers; connectors and their stream subscriptions. */
 export function registerMarketRoutes(t: TypedRouter, deps: MarketRoutesDeps): void {
-  const info = (type: Parameters<ConnectorRegistry['require']>[0], market: Parameters<ConnectorRegistry['require']>[1]) => {
+  const info = (
+    type: Parameters<ConnectorRegistry['require']>[0],
+    market: Parameters<ConnectorRegistry['require']>[1],
+  ) => {
     const c = deps.connectors.require(type, market);
     const symbols = c.subscriptions(market).symbols;
     return {
@@ -22,13 +25,22 @@ export function registerMarketRoutes(t: TypedRouter, deps: MarketRoutesDeps): vo
       ...marketStatus(c, market),
       symbols,
       instruments: c.instruments(market).length,
-      subscriptions: ['PROVIDER_MARKETDATA_TRADE', 'PROVIDER_MARKETDATA_ORDERBOOK', 'PROVIDER_MARKETDATA_CANDLE', 'PROVIDER_SYMBOL_PRICES'],
+      subscriptions: [
+        'PROVIDER_MARKETDATA_TRADE',
+        'PROVIDER_MARKETDATA_ORDERBOOK',
+        'PROVIDER_MARKETDATA_CANDLE',
+        'PROVIDER_SYMBOL_PRICES',
+      ],
     };
   };
 
-  t.add(r.symbols, ({ params }) => deps.connectors.require(params.connectorType, params.marketType).instruments(params.marketType));
+  t.add(r.symbols, ({ params }) =>
+    deps.connectors.require(params.connectorType, params.marketType).instruments(params.marketType),
+  );
   t.add(r.orderBook, ({ params, query }) => {
-    const book = deps.connectors.require(params.connectorType, params.marketType).orderBook(params.marketType, params.symbol, query.depth);
+    const book = deps.connectors
+      .require(params.connectorType, params.marketType)
+      .orderBook(params.marketType, params.symbol, query.depth);
     if (!book) throw notFound(`order book of ${params.symbol}`);
     return book;
   });
@@ -43,17 +55,33 @@ export function registerMarketRoutes(t: TypedRouter, deps: MarketRoutesDeps): vo
   t.add(r.updateSubscriptions, async ({ body }) => {
     // Everything named here comes from the body, so a name that matches nothing is a bad request
     // (400, naming the field), not a missing resource (404 is for the URL).
-    if (!deps.connectors.pairs().some(({ connector, market }) => connector.type === body.connectorType && market === body.marketType)) {
+    if (
+      !deps.connectors
+        .pairs()
+        .some(({ connector, market }) => connector.type === body.connectorType && market === body.marketType)
+    ) {
       throw validationError(`connector ${body.connectorType}/${body.marketType} is not configured`, {
-        issues: [{ path: 'connectorType', message: `connector ${body.connectorType}/${body.marketType} is not configured`, code: 'UNKNOWN_CONNECTOR' }],
+        issues: [
+          {
+            path: 'connectorType',
+            message: `connector ${body.connectorType}/${body.marketType} is not configured`,
+            code: 'UNKNOWN_CONNECTOR',
+          },
+        ],
       });
     }
     const c = deps.connectors.require(body.connectorType, body.marketType);
-    const bad = body.symbols.map((symbol, index) => ({ symbol, index })).filter(({ symbol }) => !c.instrument(body.marketType, symbol));
+    const bad = body.symbols
+      .map((symbol, index) => ({ symbol, index }))
+      .filter(({ symbol }) => !c.instrument(body.marketType, symbol));
     if (bad.length > 0) {
       const unknown = [...new Set(bad.map((b) => b.symbol))];
       throw validationError(`unknown symbol(s) ${unknown.join(', ')} on ${body.connectorType}/${body.marketType}`, {
-        issues: bad.map(({ symbol, index }) => ({ path: `symbols.${index}`, message: `unknown symbol ${symbol}`, code: 'UNKNOWN_SYMBOL' })),
+        issues: bad.map(({ symbol, index }) => ({
+          path: `symbols.${index}`,
+          message: `unknown symbol ${symbol}`,
+          code: 'UNKNOWN_SYMBOL',
+        })),
         unknown,
       });
     }
@@ -62,7 +90,12 @@ export function registerMarketRoutes(t: TypedRouter, deps: MarketRoutesDeps): vo
   });
   t.add(r.subscriptions, () =>
     deps.connectors.pairs().flatMap(({ connector, market }) =>
-      ['PROVIDER_MARKETDATA_TRADE', 'PROVIDER_MARKETDATA_ORDERBOOK', 'PROVIDER_MARKETDATA_CANDLE', 'PROVIDER_SYMBOL_PRICES'].map((type) => ({
+      [
+        'PROVIDER_MARKETDATA_TRADE',
+        'PROVIDER_MARKETDATA_ORDERBOOK',
+        'PROVIDER_MARKETDATA_CANDLE',
+        'PROVIDER_SYMBOL_PRICES',
+      ].map((type) => ({
         type,
         connectorType: connector.type,
         marketType: market,

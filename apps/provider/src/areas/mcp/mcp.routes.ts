@@ -29,7 +29,11 @@ export function mcpRouter(deps: McpRouteDeps): Router {
     const correlation = res.getHeader('x-correlation-id');
     const server = createMcpServer({
       openApi: deps.openApi,
-      call: httpRestCall(deps.selfUrl(), presented.token, typeof correlation === 'string' ? { 'x-correlation-id': correlation } : {}),
+      call: httpRestCall(
+        deps.selfUrl(),
+        presented.token,
+        typeof correlation === 'string' ? { 'x-correlation-id': correlation } : {},
+      ),
       canTrade: scopeGranted(principal.scopes, 'trade'),
       version: deps.version,
     });

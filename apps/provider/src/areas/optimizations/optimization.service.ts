@@ -135,7 +135,10 @@ export function createOptimizationService(deps: OptimizationServiceDeps) {
           combineStats(
             await Promise.all(
               series.map((sr) =>
-                pool.run({ detector: detector.name, params, seriesKey: `${id}:${sr.symbol}`, window, settings }, wanted),
+                pool.run(
+                  { detector: detector.name, params, seriesKey: `${id}:${sr.symbol}`, window, settings },
+                  wanted,
+                ),
               ),
             ),
           ),

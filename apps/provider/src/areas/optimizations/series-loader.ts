@@ -24,7 +24,10 @@ export async function checkSeries(
   // Every symbol's bars are held at once (48 bytes a bar): the sum is bounded, not just each.
   const perSymbol = src.type === 'synthetic' ? src.bars : barsInRange(src.from, src.to, req.interval);
   if (perSymbol * req.symbols.length > maxBars * 2) {
-    throw badRequest(`symbols: ${req.symbols.length} symbols x ${perSymbol} bars exceed ${maxBars * 2} bars held at once`, { maxBars: maxBars * 2 });
+    throw badRequest(
+      `symbols: ${req.symbols.length} symbols x ${perSymbol} bars exceed ${maxBars * 2} bars held at once`,
+      { maxBars: maxBars * 2 },
+    );
   }
   if (src.type === 'synthetic') {
     if (src.bars > maxBars) throw badRequest(`source.bars: ${src.bars} > ${maxBars}`, { maxBars });

@@ -58,7 +58,12 @@ parentPort?.on('message', (msg: WorkerRequest) => {
       const before = threadCpuMs();
       const stats = runTrial(detector, msg.task.params, data, msg.task.window, msg.task.settings);
       const after = threadCpuMs();
-      return { type: 'result', id: msg.id, stats, ...(before !== undefined && after !== undefined ? { cpuMs: after - before } : {}) };
+      return {
+        type: 'result',
+        id: msg.id,
+        stats,
+        ...(before !== undefined && after !== undefined ? { cpuMs: after - before } : {}),
+      };
     })
     .catch((err: unknown): WorkerReply => ({
       type: 'result',

@@ -5,7 +5,13 @@ import type { TypedRouter } from '../../http/typed-router';
 
 export function registerOptionsRoutes(
   t: TypedRouter,
-  deps: { connectors: ConnectorRegistry; key: string; version: string; port: number; detectors: () => Promise<unknown[]> },
+  deps: {
+    connectors: ConnectorRegistry;
+    key: string;
+    version: string;
+    port: number;
+    detectors: () => Promise<unknown[]>;
+  },
 ): void {
   t.add(r.options, async () => {
     const pairs = deps.connectors.pairs();
@@ -19,7 +25,12 @@ export function registerOptionsRoutes(
         ...marketStatus(connector, market),
         symbols: connector.subscriptions(market).symbols,
         instruments: connector.instruments(market).length,
-        subscriptions: ['PROVIDER_MARKETDATA_TRADE', 'PROVIDER_MARKETDATA_ORDERBOOK', 'PROVIDER_MARKETDATA_CANDLE', 'PROVIDER_SYMBOL_PRICES'],
+        subscriptions: [
+          'PROVIDER_MARKETDATA_TRADE',
+          'PROVIDER_MARKETDATA_ORDERBOOK',
+          'PROVIDER_MARKETDATA_CANDLE',
+          'PROVIDER_SYMBOL_PRICES',
+        ],
       })),
       accounts: pairs.map(({ connector, market }) => ({ connectorType: connector.type, marketType: market })),
       // The detector configs, as GET /api/detectors lists them (a running detector app adds its own).

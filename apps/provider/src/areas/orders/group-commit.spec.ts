@@ -7,7 +7,11 @@ function controlledWrite(fail?: (item: number) => boolean) {
   const write = (items: readonly number[]) =>
     new Promise<number[]>((resolve, reject) => {
       batches.push([...items]);
-      open.push(() => (items.some((i) => fail?.(i)) ? reject(new Error(`bad row in ${items.join(',')}`)) : resolve(items.map((i) => i * 10))));
+      open.push(() =>
+        items.some((i) => fail?.(i))
+          ? reject(new Error(`bad row in ${items.join(',')}`))
+          : resolve(items.map((i) => i * 10)),
+      );
     });
   return { batches, write, finishNext: () => open.shift()?.() };
 }
@@ -49,7 +53,12 @@ describe('group commit', () => {
     const w = controlledWrite((i) => i === 3);
     const commit = createGroupCommit({ write: w.write, maxInFlight: 1 });
     const first = commit(1);
-    const rest = [commit(2), commit(3), commit(4)].map((p) => p.then((v) => ({ ok: v }), (e: Error) => ({ err: e.message })));
+    const rest = [commit(2), commit(3), commit(4)].map((p) =>
+      p.then(
+        (v) => ({ ok: v }),
+        (e: Error) => ({ err: e.message }),
+      ),
+    );
     w.finishNext();
     await settle();
     w.finishNext(); // [2, 3, 4] fails

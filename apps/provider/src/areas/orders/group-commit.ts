@@ -29,7 +29,8 @@ export function createGroupCommit<T, R>(options: GroupCommitOptions<T, R>): (ite
   async function run(batch: Waiting<T, R>[]): Promise<void> {
     try {
       const results = await options.write(batch.map((w) => w.item));
-      if (results.length !== batch.length) throw new Error(`group commit: ${results.length} results for ${batch.length} writes`);
+      if (results.length !== batch.length)
+        throw new Error(`group commit: ${results.length} results for ${batch.length} writes`);
       batch.forEach((w, i) => w.resolve(results[i] as R));
     } catch (err) {
       if (batch.length === 1) {

@@ -35,7 +35,9 @@ async function streamEvents(stream: string, clientOrderId: string): Promise<Stor
 }
 
 async function btcBalance(p: ProviderProcess): Promise<string> {
-  const account = (await (await fetch(`${p.baseUrl}/api/accounts/sim/spot`, { headers: p.auth })).json()) as { assets: Array<{ symbol: string; walletBalance: string }> };
+  const account = (await (await fetch(`${p.baseUrl}/api/accounts/sim/spot`, { headers: p.auth })).json()) as {
+    assets: Array<{ symbol: string; walletBalance: string }>;
+  };
   return account.assets.find((a) => a.symbol === 'BTC')?.walletBalance ?? '0';
 }
 
@@ -48,15 +50,36 @@ describeWithNats('an order whose provider is killed mid-placement', () => {
     let second: ProviderProcess | undefined;
     const run = `crash${point.replace('-', '')}${Date.now().toString(36)}`;
     const clientOrderId = `crash-${point}-1`;
-    const common = { runId: run, natsUrl: NATS_URL, token: 'crash-test-token', env: { SIM_SYMBOLS: 'BTCUSDT,ETHUSDT', SIM_SEED: '7', LOG_LEVEL: 'warn' } };
-    const order = { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01', connectorType: 'sim', marketType: 'spot', clientOrderId };
+    const common = {
+      runId: run,
+      natsUrl: NATS_URL,
+      token: 'crash-test-token',
+      env: { SIM_SYMBOLS: 'BTCUSDT,ETHUSDT', SIM_SEED: '7', LOG_LEVEL: 'warn' },
+    };
+    const order = {
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: '0.01',
+      connectorType: 'sim',
+      marketType: 'spot',
+      clientOrderId,
+    };
 
     const post = (p: ProviderProcess) =>
-      fetch(`${p.baseUrl}/api/orders`, { method: 'POST', headers: { ...p.auth, 'content-type': 'application/json' }, body: JSON.stringify(order) });
+      fetch(`${p.baseUrl}/api/orders`, {
+        method: 'POST',
+        headers: { ...p.auth, 'content-type': 'application/json' },
+        body: JSON.stringify(order),
+      });
 
     beforeAll(async () => {
       pg = await createTestDatabase('order_crash');
-      first = await startProviderProcess({ ...common, databaseUrl: pg.url, env: { ...common.env, PROVIDER_TEST_CRASH_AT: `${point}:crash-` } });
+      first = await startProviderProcess({
+        ...common,
+        databaseUrl: pg.url,
+        env: { ...common.env, PROVIDER_TEST_CRASH_AT: `${point}:crash-` },
+      });
     });
     afterAll(async () => {
       await first?.stop(1000);
@@ -72,7 +95,12 @@ describeWithNats('an order whose provider is killed mid-placement', () => {
       await expect(post(p1)).rejects.toThrow();
       await p1.stop(1000);
 
-      const p2 = await startProviderProcess({ ...common, databaseUrl: pg.url, subjectPrefix: p1.subjectPrefix, streamName: p1.streamName });
+      const p2 = await startProviderProcess({
+        ...common,
+        databaseUrl: pg.url,
+        subjectPrefix: p1.subjectPrefix,
+        streamName: p1.streamName,
+      });
       second = p2;
       const stored = await fetch(`${p2.baseUrl}/api/orders/${clientOrderId}`, { headers: p2.auth });
       if (point === 'after-venue') {
@@ -107,7 +135,9 @@ describeWithNats('an order whose provider is killed mid-placement', () => {
       expect(events[events.length - 1]?.type).toBe('PROVIDER_ORDER_CLOSE');
 
       // The venue's books agree with the provider's: one order, and the account holds 0.01 BTC more.
-      const list = (await (await fetch(`${p2.baseUrl}/api/orders?symbol=BTCUSDT&limit=50`, { headers: p2.auth })).json()) as { data: Array<{ clientOrderId: string }> };
+      const list = (await (
+        await fetch(`${p2.baseUrl}/api/orders?symbol=BTCUSDT&limit=50`, { headers: p2.auth })
+      ).json()) as { data: Array<{ clientOrderId: string }> };
       expect(list.data.filter((o) => o.clientOrderId === clientOrderId)).toHaveLength(1);
       expect(Number(await btcBalance(p2)) - Number(btcBefore)).toBeCloseTo(0.01, 10);
     });

@@ -10,7 +10,15 @@ import {
 } from '@barfinex/db';
 import type { Database, Order as DbOrder } from '@barfinex/db';
 import type { Fill, Order } from '@barfinex/contracts';
-import type { ConnectorType, MarketType, OrderSide, OrderSourceType, OrderStatus, OrderType, TimeInForce } from '@barfinex/enums';
+import type {
+  ConnectorType,
+  MarketType,
+  OrderSide,
+  OrderSourceType,
+  OrderStatus,
+  OrderType,
+  TimeInForce,
+} from '@barfinex/enums';
 import { createGroupCommit } from './group-commit';
 import { APPLY_VENUE_UPDATES_SQL, INSERT_ORDERS_SQL, sqlRunner } from './orders.sql';
 
@@ -46,7 +54,10 @@ function toOrder(row: DbOrder): Order {
     quantityExecuted: decimalToString(row.quantityExecuted),
     connectorType: row.connectorType as ConnectorType,
     marketType: row.marketType as MarketType,
-    source: { type: (row.sourceType ?? 'provider') as OrderSourceType, ...(row.sourceKey ? { key: row.sourceKey } : {}) },
+    source: {
+      type: (row.sourceType ?? 'provider') as OrderSourceType,
+      ...(row.sourceKey ? { key: row.sourceKey } : {}),
+    },
     createdAt: bigIntToMs(row.createdAt),
     updatedAt: bigIntToMs(row.updatedAt),
   };
@@ -91,7 +102,16 @@ function where(filter: OrderFilter): PrismaNs.OrderWhereInput {
 
 /** The fill columns a venue update stores, as the JSON the update statement reads. */
 function fillRecord(orderId: string, fill: Fill) {
-  return { order_id: orderId, trade_id: fill.tradeId ?? fill.fillId, price: fill.price, quantity: fill.quantity, fee: fill.fee ?? '0', fee_asset: fill.feeAsset ?? null, is_maker: fill.isMaker ?? false, time: String(fill.time) };
+  return {
+    order_id: orderId,
+    trade_id: fill.tradeId ?? fill.fillId,
+    price: fill.price,
+    quantity: fill.quantity,
+    fee: fill.fee ?? '0',
+    fee_asset: fill.feeAsset ?? null,
+    is_maker: fill.isMaker ?? false,
+    time: String(fill.time),
+  };
 }
 
 /** An order's columns for the batched insert, in the statement's column order. */
@@ -164,7 +184,9 @@ export function createOrdersRepository(prisma: PrismaClient, options: { pool?: D
       const fills = JSON.parse(String(row['fills'] ?? '[]')) as Array<[string, string]>;
       const updated = new Set(JSON.parse(String(row['orders'] ?? '[]')) as string[]);
       return updates.map(({ orderId }) =>
-        updated.has(orderId) ? fills.filter(([id]) => id === orderId).map(([, tradeId]) => tradeId) : new Error(`order ${orderId} does not exist`),
+        updated.has(orderId)
+          ? fills.filter(([id]) => id === orderId).map(([, tradeId]) => tradeId)
+          : new Error(`order ${orderId} does not exist`),
       );
     },
   });
@@ -214,7 +236,12 @@ export function createOrdersRepository(prisma: PrismaClient, options: { pool?: D
     async list(filter: OrderFilter, page: { page: number; limit: number }): Promise<{ items: Order[]; total: number }> {
       const w = where(filter);
       const [rows, total] = await Promise.all([
-        prisma.order.findMany({ where: w, orderBy: { createdAt: 'desc' }, skip: (page.page - 1) * page.limit, take: page.limit }),
+        prisma.order.findMany({
+          where: w,
+          orderBy: { createdAt: 'desc' },
+          skip: (page.page - 1) * page.limit,
+          take: page.limit,
+        }),
         prisma.order.count({ where: w }),
       ]);
       return { items: rows.map(toOrder), total };
@@ -223,8 +250,12 @@ export function createOrdersRepository(prisma: PrismaClient, options: { pool?: D
     async listAll(filter: OrderFilter, batch = 1_000): Promise<Order[]> {
       const w = where(filter);
       const out: Order[] = [];
-      for (let after: string | undefined; ; ) {
-        const rows = await prisma.order.findMany({ where: after === undefined ? w : { AND: [w, { id: { gt: after } }] }, orderBy: { id: 'asc' }, take: batch });
+      for (let after: string | undefined; ;) {
+        const rows = await prisma.order.findMany({
+          where: after === undefined ? w : { AND: [w, { id: { gt: after } }] },
+          orderBy: { id: 'asc' },
+          take: batch,
+        });
         for (const row of rows) out.push(toOrder(row));
         if (rows.length < batch) return out;
         after = rows[rows.length - 1]?.id;
@@ -235,7 +266,12 @@ export function createOrdersRepository(prisma: PrismaClient, options: { pool?: D
       return groups.map((g) => ({ status: g.status, count: g._count._all }));
     },
     async countBySymbol(filter: OrderFilter): Promise<Array<{ symbol: string; ordersCount: number }>> {
-      const groups = await prisma.order.groupBy({ by: ['symbol'], where: where(filter), _count: { _all: true }, orderBy: { symbol: 'asc' } });
+      const groups = await prisma.order.groupBy({
+        by: ['symbol'],
+        where: where(filter),
+        _count: { _all: true },
+        orderBy: { symbol: 'asc' },
+      });
       return groups.map((g) => ({ symbol: g.symbol, ordersCount: g._count._all }));
     },
     /** Deletes an order that never reached the venue (no fills, no events). */
@@ -254,7 +290,13 @@ export function createOrdersRepository(prisma: PrismaClient, options: { pool?: D
     /** The stored fills of one order (reconciliation compares their totals with the venue's). */
     async fillsOf(orderId: string): Promise<Array<Pick<Fill, 'tradeId' | 'price' | 'quantity' | 'fee' | 'feeAsset'>>> {
       const rows = await prisma.fill.findMany({ where: { orderId }, orderBy: { id: 'asc' } });
-      return rows.map((r) => ({ tradeId: r.tradeId, price: decimalToString(r.price), quantity: decimalToString(r.quantity), fee: decimalToString(r.fee), ...(r.feeAsset ? { feeAsset: r.feeAsset } : {}) }));
+      return rows.map((r) => ({
+        tradeId: r.tradeId,
+        price: decimalToString(r.price),
+        quantity: decimalToString(r.quantity),
+        fee: decimalToString(r.fee),
+        ...(r.feeAsset ? { feeAsset: r.feeAsset } : {}),
+      }));
     },
     /** Stores a fill once: a re-delivered (orderId, tradeId) is ignored. */
     async insertFill(orderId: string, fill: Fill): Promise<boolean> {

@@ -25,30 +25,71 @@ export function registerOrderRoutes(t: TypedRouter, deps: { orders: OrdersServic
     const bad = statuses?.filter((s) => !(ORDER_STATUS_VALUES as readonly string[]).includes(s)) ?? [];
     if (bad.length > 0) throw badRequest(`unknown order status ${bad.join(', ')}`, { allowed: ORDER_STATUS_VALUES });
     const { items, total } = await orders.list(
-      { ...(query.symbol ? { symbol: query.symbol } : {}), ...(statuses ? { statuses: statuses as OrderStatus[] } : {}), ...(query.search ? { search: query.search } : {}) },
+      {
+        ...(query.symbol ? { symbol: query.symbol } : {}),
+        ...(statuses ? { statuses: statuses as OrderStatus[] } : {}),
+        ...(query.search ? { search: query.search } : {}),
+      },
       query,
     );
-    return buildPage(items, total, { path: req.baseUrl + req.path, page: query.page, limit: query.limit, query: { symbol: query.symbol, status: query.status, search: query.search } });
+    return buildPage(items, total, {
+      path: req.baseUrl + req.path,
+      page: query.page,
+      limit: query.limit,
+      query: { symbol: query.symbol, status: query.status, search: query.search },
+    });
   });
-  t.add(r.detectorOrders, async ({ params }) => asItems((await orders.list({ sourceType: 'detector', sourceKey: params.sysname, statuses: OPEN_STATUSES }, { page: 1, limit: 1000 })).items));
-  t.add(r.detectorOrderCount, ({ params }) => orders.countBySymbol({ sourceType: 'detector', sourceKey: params.sysname, statuses: OPEN_STATUSES }));
+  t.add(r.detectorOrders, async ({ params }) =>
+    asItems(
+      (
+        await orders.list(
+          { sourceType: 'detector', sourceKey: params.sysname, statuses: OPEN_STATUSES },
+          { page: 1, limit: 1000 },
+        )
+      ).items,
+    ),
+  );
+  t.add(r.detectorOrderCount, ({ params }) =>
+    orders.countBySymbol({ sourceType: 'detector', sourceKey: params.sysname, statuses: OPEN_STATUSES }),
+  );
   t.add(r.detectorSymbolOrders, async ({ params }) =>
-    asItems((await orders.list({ sourceType: 'detector', sourceKey: params.sysname, symbol: params.symbol, statuses: OPEN_STATUSES }, { page: 1, limit: 1000 })).items),
+    asItems(
+      (
+        await orders.list(
+          { sourceType: 'detector', sourceKey: params.sysname, symbol: params.symbol, statuses: OPEN_STATUSES },
+          { page: 1, limit: 1000 },
+        )
+      ).items,
+    ),
   );
   t.add(r.cancelDetectorOrders, async ({ params }) => {
     const canceled = await orders.cancelWhere({ sourceType: 'detector', sourceKey: params.sysname });
     return { canceled: canceled.length, orders: canceled };
   });
   t.add(r.cancelDetectorSymbolOrders, async ({ params }) => {
-    const canceled = await orders.cancelWhere({ sourceType: 'detector', sourceKey: params.sysname, symbol: params.symbol });
+    const canceled = await orders.cancelWhere({
+      sourceType: 'detector',
+      sourceKey: params.sysname,
+      symbol: params.symbol,
+    });
     return { canceled: canceled.length, orders: canceled };
   });
   t.add(r.marketOrders, async ({ params, query, req }) => {
     const { items, total } = await orders.list(
-      { connectorType: params.connectorType, marketType: params.marketType, statuses: OPEN_STATUSES, ...(query.search ? { search: query.search } : {}) },
+      {
+        connectorType: params.connectorType,
+        marketType: params.marketType,
+        statuses: OPEN_STATUSES,
+        ...(query.search ? { search: query.search } : {}),
+      },
       query,
     );
-    return buildPage(items, total, { path: req.baseUrl + req.path, page: query.page, limit: query.limit, query: { search: query.search } });
+    return buildPage(items, total, {
+      path: req.baseUrl + req.path,
+      page: query.page,
+      limit: query.limit,
+      query: { search: query.search },
+    });
   });
   t.add(r.getOrder, ({ params }) => orders.get(params.orderId));
   t.add(r.replaceOrder, ({ params, body }) => orders.replace(params.orderId, body));

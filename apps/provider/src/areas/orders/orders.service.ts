@@ -30,8 +30,7 @@ export interface OrdersServiceDeps {
 
 /** What settling an order that may not have reached its venue did (see `settle`). */
 export type SettleOutcome =
-  | { kind: 'unchanged' | 'updated' | 'placed' | 'closedMissing'; order: Order }
-  | { kind: 'discarded' | 'gone' };
+  { kind: 'unchanged' | 'updated' | 'placed' | 'closedMissing'; order: Order } | { kind: 'discarded' | 'gone' };
 
 export interface PlaceResult {
   order: Order;
@@ -46,7 +45,10 @@ export function createOrdersService(deps: OrdersServiceDeps) {
   const crashAt = deps.crashAt ?? (() => undefined);
   // Placement replies and asynchronous venue updates for one order are applied one at a time.
   const perOrder = createKeyedQueue();
-  const { applyVenueState, applyFill, missingFills, unchangedAt } = createVenueState({ repo: deps.repo, events: deps.events });
+  const { applyVenueState, applyFill, missingFills, unchangedAt } = createVenueState({
+    repo: deps.repo,
+    events: deps.events,
+  });
 
   async function existingFor(input: OrderCreate): Promise<Order | undefined> {
     if (input.idempotencyKey) {
@@ -69,7 +71,9 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     // Leverage belongs to a futures symbol; on spot it would be stored and silently ignored.
     if (input.leverage !== undefined && input.marketType !== 'futures') {
       throw validationError(`leverage applies to futures markets only, not ${input.marketType}`, {
-        issues: [{ path: 'leverage', message: 'leverage applies to futures markets only', code: 'LEVERAGE_NOT_APPLICABLE' }],
+        issues: [
+          { path: 'leverage', message: 'leverage applies to futures markets only', code: 'LEVERAGE_NOT_APPLICABLE' },
+        ],
       });
     }
     const problem = checkOrderAgainstInstrument(instrument, input, connector.lastPrice(input.marketType, input.symbol));
@@ -89,7 +93,9 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     } catch (err) {
       await deps.repo.remove(order.id);
       if (err instanceof VenueRejectError) {
-        throw validationError(`leverage ${leverage} not set: ${err.message}`, { issues: [{ path: 'leverage', code: err.code, message: err.message }] });
+        throw validationError(`leverage ${leverage} not set: ${err.message}`, {
+          issues: [{ path: 'leverage', code: err.code, message: err.message }],
+        });
       }
       throw err;
     }
@@ -120,7 +126,12 @@ export function createOrdersService(deps: OrdersServiceDeps) {
         throw validationError(err.message, { issues: [{ path: '', code: err.code, message: err.message }] });
       }
       if (err instanceof VenueRejectError) {
-        const rejected = await deps.repo.update(stored.id, { status: 'REJECTED', rejectReason: `${err.code}: ${err.message}`, updatedAt: deps.now(), closedAt: deps.now() });
+        const rejected = await deps.repo.update(stored.id, {
+          status: 'REJECTED',
+          rejectReason: `${err.code}: ${err.message}`,
+          updatedAt: deps.now(),
+          closedAt: deps.now(),
+        });
         deps.events.emit('PROVIDER_ORDER_CLOSE', rejected, orderRouting(rejected, orderEventIds.close(rejected.id)));
         throw orderRejected(err.message, { reason: err.code, order: rejected });
       }
@@ -144,18 +155,30 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     const order = await deps.repo.findById(id);
     if (!order) return { kind: 'gone' };
     // A venue that cannot be asked about one order leaves it to its own reconciliation.
-    if (isFinalOrderStatus(order.status) || (order.externalId && resend) || !connector.queryOrder) return { kind: 'unchanged', order };
+    if (isFinalOrderStatus(order.status) || (order.externalId && resend) || !connector.queryOrder)
+      return { kind: 'unchanged', order };
     const state = await connector.queryOrder(order.marketType, order.clientOrderId, order.symbol);
     if (state) {
       if (unchangedAt(order, state)) return { kind: 'unchanged', order };
-      return { kind: 'updated', order: await applyVenueState(order, state, await missingFills(connector, order, state)) };
+      return {
+        kind: 'updated',
+        order: await applyVenueState(order, state, await missingFills(connector, order, state)),
+      };
     }
     if (!order.externalId) {
       if (resend) return { kind: 'placed', order: await send(connector, order) };
       await deps.repo.remove(order.id);
       return { kind: 'discarded' };
     }
-    const missing: VenueOrderState = { clientOrderId: order.clientOrderId, externalId: order.externalId, symbol: order.symbol, status: 'REJECTED', quantityExecuted: order.quantityExecuted, rejectReason: 'NOT_FOUND_ON_VENUE', updatedAt: deps.now() };
+    const missing: VenueOrderState = {
+      clientOrderId: order.clientOrderId,
+      externalId: order.externalId,
+      symbol: order.symbol,
+      status: 'REJECTED',
+      quantityExecuted: order.quantityExecuted,
+      rejectReason: 'NOT_FOUND_ON_VENUE',
+      updatedAt: deps.now(),
+    };
     return { kind: 'closedMissing', order: await applyVenueState(order, missing) };
   }
 
@@ -167,8 +190,12 @@ export function createOrdersService(deps: OrdersServiceDeps) {
   async function replay(previous: Order, lockedKey?: string): Promise<PlaceResult> {
     if (previous.externalId || isFinalOrderStatus(previous.status)) return { order: previous, replayed: true };
     const connector = deps.connectors.require(previous.connectorType, previous.marketType);
-    const outcome = previous.clientOrderId === lockedKey ? await settleLocked(connector, previous.id, true) : await settle(connector, previous, true);
-    if (!('order' in outcome)) throw conflict('the earlier order with this clientOrderId or idempotencyKey is gone; send the request again');
+    const outcome =
+      previous.clientOrderId === lockedKey
+        ? await settleLocked(connector, previous.id, true)
+        : await settle(connector, previous, true);
+    if (!('order' in outcome))
+      throw conflict('the earlier order with this clientOrderId or idempotencyKey is gone; send the request again');
     return { order: outcome.order, replayed: outcome.kind !== 'placed' };
   }
 
@@ -247,7 +274,8 @@ export function createOrdersService(deps: OrdersServiceDeps) {
 
   async function cancel(id: string): Promise<Order> {
     const order = await get(id);
-    const alreadyFilled = (o: Order) => new AppError('CONFLICT', `order ${id} is already FILLED`, { details: { order: o } });
+    const alreadyFilled = (o: Order) =>
+      new AppError('CONFLICT', `order ${id} is already FILLED`, { details: { order: o } });
     return perOrder.run(order.clientOrderId, async () => {
       const current = await get(order.id);
       if (current.status === 'FILLED') throw alreadyFilled(current);
@@ -271,12 +299,19 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     });
   }
 
-  async function replace(id: string, changes: Partial<Pick<OrderCreate, 'price' | 'quantity' | 'stopPrice' | 'callbackRate'>> & { clientOrderId?: string }): Promise<{ canceled: Order; order: Order }> {
+  async function replace(
+    id: string,
+    changes: Partial<Pick<OrderCreate, 'price' | 'quantity' | 'stopPrice' | 'callbackRate'>> & {
+      clientOrderId?: string;
+    },
+  ): Promise<{ canceled: Order; order: Order }> {
     const current = await get(id);
     if (isFinalOrderStatus(current.status)) throw conflict(`order ${id} is ${current.status} and cannot be replaced`);
     // A taken clientOrderId would make the placement below answer with that other order after this one is gone.
     if (changes.clientOrderId !== undefined && (await deps.repo.findByClientOrderId(changes.clientOrderId))) {
-      throw conflict(`clientOrderId ${changes.clientOrderId} is already used by another order`, { clientOrderId: changes.clientOrderId });
+      throw conflict(`clientOrderId ${changes.clientOrderId} is already used by another order`, {
+        clientOrderId: changes.clientOrderId,
+      });
     }
     // Without a new quantity the replacement carries what is still open, never the part already filled.
     // Leverage is not carried: it was set when the original was placed, and a new price or quantity
@@ -292,9 +327,11 @@ export function createOrdersService(deps: OrdersServiceDeps) {
       ...(from.timeInForce ? { timeInForce: from.timeInForce } : {}),
       ...(from.reduceOnly ? { reduceOnly: from.reduceOnly } : {}),
       ...(from.correlationId ? { correlationId: from.correlationId } : {}),
-      ...(changes.price ?? from.price ? { price: changes.price ?? from.price } : {}),
-      ...(changes.stopPrice ?? from.stopPrice ? { stopPrice: changes.stopPrice ?? from.stopPrice } : {}),
-      ...(changes.callbackRate ?? from.callbackRate ? { callbackRate: changes.callbackRate ?? from.callbackRate } : {}),
+      ...((changes.price ?? from.price) ? { price: changes.price ?? from.price } : {}),
+      ...((changes.stopPrice ?? from.stopPrice) ? { stopPrice: changes.stopPrice ?? from.stopPrice } : {}),
+      ...((changes.callbackRate ?? from.callbackRate)
+        ? { callbackRate: changes.callbackRate ?? from.callbackRate }
+        : {}),
       ...(changes.clientOrderId ? { clientOrderId: changes.clientOrderId } : {}),
     });
     // New terms the venue would refuse must fail before the working order is cancelled, not after.
@@ -307,7 +344,9 @@ export function createOrdersService(deps: OrdersServiceDeps) {
 
   async function cancelWhere(filter: OrderFilter): Promise<Order[]> {
     // Every one of them, newest first: a cap here would leave the rest working unseen.
-    const items = (await deps.repo.listAll({ ...filter, statuses: OPEN_STATUSES })).sort((a, b) => b.createdAt - a.createdAt);
+    const items = (await deps.repo.listAll({ ...filter, statuses: OPEN_STATUSES })).sort(
+      (a, b) => b.createdAt - a.createdAt,
+    );
     const out: Order[] = [];
     // One order the venue will not cancel (filled meanwhile, unknown to it) must not leave the others working.
     for (const o of items) {

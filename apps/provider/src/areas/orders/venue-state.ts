@@ -23,7 +23,13 @@ export const orderEventIds = {
 
 /** Routing fields of an order's events (and the event id, for its lifecycle events). */
 export function orderRouting(order: Order, eventId?: string) {
-  return { symbol: order.symbol, connectorType: order.connectorType, marketType: order.marketType, correlationId: order.correlationId ?? order.clientOrderId, ...(eventId ? { eventId } : {}) };
+  return {
+    symbol: order.symbol,
+    connectorType: order.connectorType,
+    marketType: order.marketType,
+    correlationId: order.correlationId ?? order.clientOrderId,
+    ...(eventId ? { eventId } : {}),
+  };
 }
 
 export interface VenueStateDeps {
@@ -32,18 +38,25 @@ export interface VenueStateDeps {
 }
 
 export function createVenueState(deps: VenueStateDeps) {
-
   /**
    * Applies the venue's view of an order: CREATE when the venue's id is first learnt (the venue
    * acknowledged it), then the fills, then the state and CLOSE when it is final. One path for a
    * placement's reply, a venue event and reconciliation, so each event goes out once, in order.
    */
-  async function applyVenueState(order: Order, state: VenueOrderState, fills: readonly VenueFill[] = []): Promise<Order> {
+  async function applyVenueState(
+    order: Order,
+    state: VenueOrderState,
+    fills: readonly VenueFill[] = [],
+  ): Promise<Order> {
     // A late copy of an older state (a list read before a fill applied) must not undo progress.
     if (new Money(state.quantityExecuted).lt(order.quantityExecuted) && !isFinalOrderStatus(state.status)) return order;
     // A venue that refused the order never accepted it: as on the placement path, only CLOSE goes out.
     if (!order.externalId && state.externalId && state.status !== 'REJECTED') {
-      deps.events.emit('PROVIDER_ORDER_CREATE', { ...order, externalId: state.externalId }, orderRouting(order, orderEventIds.create(order.id)));
+      deps.events.emit(
+        'PROVIDER_ORDER_CREATE',
+        { ...order, externalId: state.externalId },
+        orderRouting(order, orderEventIds.create(order.id)),
+      );
     }
     const final = isFinalOrderStatus(state.status);
     // The venue's clock may run behind ours: an order never changes or closes before it was created.
@@ -61,9 +74,18 @@ export function createVenueState(deps: VenueStateDeps) {
     const payloads = fills.map((fill) => fillPayload(order, fill));
     const stored = new Set(await deps.repo.applyVenueUpdate(order.id, patch, payloads));
     // Each FILL also says what the order is now, so whoever follows the order need not read it back.
-    const now = { orderStatus: state.status, quantityExecuted: canonical(state.quantityExecuted), ...(patch.averagePrice ? { averagePrice: patch.averagePrice } : {}) };
+    const now = {
+      orderStatus: state.status,
+      quantityExecuted: canonical(state.quantityExecuted),
+      ...(patch.averagePrice ? { averagePrice: patch.averagePrice } : {}),
+    };
     for (const payload of payloads) {
-      if (stored.has(payload.tradeId ?? payload.fillId)) deps.events.emit('PROVIDER_ORDER_FILL', { ...payload, ...now }, orderRouting(order, orderEventIds.fill(order.id, payload.tradeId ?? payload.fillId)));
+      if (stored.has(payload.tradeId ?? payload.fillId))
+        deps.events.emit(
+          'PROVIDER_ORDER_FILL',
+          { ...payload, ...now },
+          orderRouting(order, orderEventIds.fill(order.id, payload.tradeId ?? payload.fillId)),
+        );
     }
     const updated: Order = { ...order, ...patch };
     if (final && !isFinalOrderStatus(order.status)) {
@@ -97,7 +119,8 @@ export function createVenueState(deps: VenueStateDeps) {
   async function applyFill(order: Order, fill: VenueFill): Promise<void> {
     const payload = fillPayload(order, fill);
     const stored = await deps.repo.insertFill(order.id, payload);
-    if (stored) deps.events.emit('PROVIDER_ORDER_FILL', payload, orderRouting(order, orderEventIds.fill(order.id, fill.tradeId)));
+    if (stored)
+      deps.events.emit('PROVIDER_ORDER_FILL', payload, orderRouting(order, orderEventIds.fill(order.id, fill.tradeId)));
   }
 
   /**
@@ -105,12 +128,17 @@ export function createVenueState(deps: VenueStateDeps) {
    * it has one (stored fills are skipped by their trade id), else one fill for the remainder at the
    * price and fee that make the totals match (the simulator keeps an order's totals, not its trades).
    */
-  async function missingFills(connector: ExchangeConnector, order: Order, state: VenueOrderState): Promise<VenueFill[]> {
+  async function missingFills(
+    connector: ExchangeConnector,
+    order: Order,
+    state: VenueOrderState,
+  ): Promise<VenueFill[]> {
     const stored = await deps.repo.fillsOf(order.id);
     const quantity = stored.reduce((sum, f) => sum.plus(f.quantity), new Money(0));
     const missing = new Money(state.quantityExecuted).minus(quantity);
     if (missing.lte(0)) return [];
-    if (connector.orderFills && state.externalId) return connector.orderFills(order.marketType, order.symbol, state.externalId);
+    if (connector.orderFills && state.externalId)
+      return connector.orderFills(order.marketType, order.symbol, state.externalId);
     if (!state.averagePrice) return [];
     const quote = stored.reduce((sum, f) => sum.plus(new Money(f.price).times(f.quantity)), new Money(0));
     const fee = stored.reduce((sum, f) => sum.plus(f.fee ?? '0'), new Money(0));
@@ -135,7 +163,11 @@ export function createVenueState(deps: VenueStateDeps) {
 
   /** The venue acknowledged the order and reports what is stored: nothing to apply. */
   function unchangedAt(order: Order, state: VenueOrderState): boolean {
-    return order.externalId !== undefined && order.status === state.status && new Money(order.quantityExecuted).eq(state.quantityExecuted);
+    return (
+      order.externalId !== undefined &&
+      order.status === state.status &&
+      new Money(order.quantityExecuted).eq(state.quantityExecuted)
+    );
   }
 
   return { applyVenueState, applyFill, missingFills, unchangedAt };

@@ -12,9 +12,22 @@ import type { ProxyDeps } from './proxy';
  * `miss` hands the call to the Express stack (a token this instance has not cached yet).
  */
 export interface FastPathAccess {
-  admit(call: { headers: CallerHeaders; method: string; relative: string; address: string }): AppError | 'miss' | { admitted: true; principal: unknown };
+  admit(call: {
+    headers: CallerHeaders;
+    method: string;
+    relative: string;
+    address: string;
+  }): AppError | 'miss' | { admitted: true; principal: unknown };
   /** Called once the answer is finished, with what `admit` answered. */
-  finished(call: { method: string; url: string; status: number; address: string; correlationId: string; principal: unknown; relative: string }): void;
+  finished(call: {
+    method: string;
+    url: string;
+    status: number;
+    address: string;
+    correlationId: string;
+    principal: unknown;
+    relative: string;
+  }): void;
 }
 
 export interface ProxyFastPathDeps extends ProxyDeps {
@@ -30,7 +43,10 @@ const MOUNT = '/api';
 const SAFE_ID = /^[\w.:-]{1,128}$/;
 
 /** The few request headers the fast path reads itself, found in one pass over the raw list. */
-export type CallerHeaders = Pick<IncomingHttpHeaders, 'authorization'> & { 'x-api-token'?: string; 'x-correlation-id'?: string };
+export type CallerHeaders = Pick<IncomingHttpHeaders, 'authorization'> & {
+  'x-api-token'?: string;
+  'x-correlation-id'?: string;
+};
 
 // Duplicates are merged as Node merges them into `req.headers` (first Authorization wins; others
 // are joined), so the fast path judges a request exactly as the Express stack would.
@@ -42,9 +58,12 @@ function readCallerHeaders(raw: readonly string[]): CallerHeaders {
     if (name.length === 13) {
       if (found.authorization === undefined && name.toLowerCase() === 'authorization') found.authorization = raw[i + 1];
     } else if (name.length === 11) {
-      if (name.toLowerCase() === 'x-api-token') found['x-api-token'] = found['x-api-token'] === undefined ? raw[i + 1] : `${found['x-api-token']}, ${raw[i + 1]}`;
+      if (name.toLowerCase() === 'x-api-token')
+        found['x-api-token'] =
+          found['x-api-token'] === undefined ? raw[i + 1] : `${found['x-api-token']}, ${raw[i + 1]}`;
     } else if (name.length === 16 && name.toLowerCase() === 'x-correlation-id') {
-      found['x-correlation-id'] = found['x-correlation-id'] === undefined ? raw[i + 1] : `${found['x-correlation-id']}, ${raw[i + 1]}`;
+      found['x-correlation-id'] =
+        found['x-correlation-id'] === undefined ? raw[i + 1] : `${found['x-correlation-id']}, ${raw[i + 1]}`;
     }
   }
   return found;
@@ -59,7 +78,9 @@ function readCallerHeaders(raw: readonly string[]): CallerHeaders {
 export function createProxyFastPath(deps: ProxyFastPathDeps) {
   const handle = createProxyHandler(deps);
   const checkToken = createTokenCheck(deps.token);
-  const routes = new Map(Object.entries(PROXY_PREFIXES).map(([prefix, appType]) => [appType, `${MOUNT}/${prefix}/:appKey/*splat`]));
+  const routes = new Map(
+    Object.entries(PROXY_PREFIXES).map(([prefix, appType]) => [appType, `${MOUNT}/${prefix}/:appKey/*splat`]),
+  );
   return Object.assign(
     (req: IncomingMessage, res: ServerResponse): boolean => {
       const url = req.url ?? '';
@@ -78,12 +99,32 @@ export function createProxyFastPath(deps: ProxyFastPathDeps) {
       // The app sees the same id, so one request can be followed through both logs.
       const correlationId = incoming !== undefined && SAFE_ID.test(incoming) ? incoming : randomUUID();
       res.once('finish', () => {
-        deps.access?.finished({ method, url, status: res.statusCode, address, correlationId, principal: admitted && !(admitted instanceof AppError) ? admitted.principal : undefined, relative });
+        deps.access?.finished({
+          method,
+          url,
+          status: res.statusCode,
+          address,
+          correlationId,
+          principal: admitted && !(admitted instanceof AppError) ? admitted.principal : undefined,
+          relative,
+        });
         const durationMs = performance.now() - started;
-        deps.httpDuration.observe({ method: req.method ?? 'GET', route: routes.get(appType) ?? '', status: String(res.statusCode) }, durationMs / 1000);
+        deps.httpDuration.observe(
+          { method: req.method ?? 'GET', route: routes.get(appType) ?? '', status: String(res.statusCode) },
+          durationMs / 1000,
+        );
         if (deps.logger.isLevelEnabled('info')) {
           const q = url.indexOf('?');
-          deps.logger.info({ method: req.method, path: q === -1 ? url : url.slice(0, q), status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10, correlationId }, 'request completed');
+          deps.logger.info(
+            {
+              method: req.method,
+              path: q === -1 ? url : url.slice(0, q),
+              status: res.statusCode,
+              durationMs: Math.round(durationMs * 10) / 10,
+              correlationId,
+            },
+            'request completed',
+          );
         }
       });
 
@@ -95,10 +136,15 @@ export function createProxyFastPath(deps: ProxyFastPathDeps) {
           return;
         }
         const body = JSON.stringify(toPublicErrorBody(appError));
-        const headers: Record<string, string | number> = { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'x-correlation-id': correlationId };
+        const headers: Record<string, string | number> = {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(body),
+          'x-correlation-id': correlationId,
+        };
         if (appError.code === 'UNAUTHORIZED') headers['www-authenticate'] = 'Bearer';
         const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-        if (appError.code === 'RATE_LIMITED' && typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
+        if (appError.code === 'RATE_LIMITED' && typeof retryAfter === 'number')
+          headers['retry-after'] = String(retryAfter);
         res.writeHead(appError.status, headers);
         res.end(body);
       };
@@ -114,7 +160,13 @@ export function createProxyFastPath(deps: ProxyFastPathDeps) {
         return true;
       }
       const encrypted = (req.socket as Partial<TLSSocket>).encrypted === true;
-      handle(req, res, relative, { proto: encrypted ? 'https' : 'http', clientIp: req.socket.remoteAddress, mount: MOUNT, correlationId }, fail);
+      handle(
+        req,
+        res,
+        relative,
+        { proto: encrypted ? 'https' : 'http', clientIp: req.socket.remoteAddress, mount: MOUNT, correlationId },
+        fail,
+      );
       return true;
     },
     { close: handle.close },

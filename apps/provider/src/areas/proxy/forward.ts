@@ -1,6 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppType } from '@barfinex/enums';
-import { ADDRESS_REFUSED, badGateway, badRequest, forbidden, gatewayTimeout, guardedLookup } from '@barfinex/service-kit';
+import {
+  ADDRESS_REFUSED,
+  badGateway,
+  badRequest,
+  forbidden,
+  gatewayTimeout,
+  guardedLookup,
+} from '@barfinex/service-kit';
 import { downstreamResponseHeaders } from './headers';
 import type { RawHeaders } from './headers';
 import { UpstreamError } from './upstream';
@@ -32,16 +39,25 @@ const HOLD_MAX_BYTES = 64 * 1024;
  * undici in either case. Host names are resolved through the connection guard (no link-local,
  * metadata or unspecified address) unless `allowMetadataAddresses`.
  */
-export function createUpstreamClient(options: { timeoutMs: number; kind?: 'native' | 'undici'; allowMetadataAddresses?: boolean }): UpstreamClient {
+export function createUpstreamClient(options: {
+  timeoutMs: number;
+  kind?: 'native' | 'undici';
+  allowMetadataAddresses?: boolean;
+}): UpstreamClient {
   const kind = options.kind ?? (nativeParserAvailable() ? 'native' : 'undici');
-  if (kind === 'native' && !nativeParserAvailable()) throw new Error("this Node has no usable llhttp binding ('_http_common'); use the undici upstream");
+  if (kind === 'native' && !nativeParserAvailable())
+    throw new Error("this Node has no usable llhttp binding ('_http_common'); use the undici upstream");
   const lookup = options.allowMetadataAddresses ? {} : { lookup: guardedLookup() };
   if (kind === 'undici') return createUndiciUpstream({ connectTimeoutMs: options.timeoutMs, ...lookup });
   const plain = new NativeUpstream(lookup);
   let tls: UpstreamClient | undefined;
   return {
     kind: 'native',
-    request: (req, handler) => (req.origin.startsWith('https:') ? (tls ??= createUndiciUpstream({ connectTimeoutMs: options.timeoutMs, ...lookup })) : plain).request(req, handler),
+    request: (req, handler) =>
+      (req.origin.startsWith('https:')
+        ? (tls ??= createUndiciUpstream({ connectTimeoutMs: options.timeoutMs, ...lookup }))
+        : plain
+      ).request(req, handler),
     async close() {
       await plain.close();
       await tls?.close();
@@ -79,7 +95,8 @@ class ProxyCall implements UpstreamHandler {
 
   onHeaders(statusCode: number, headers: RawHeaders): void {
     const { headers: out, contentLength } = downstreamResponseHeaders(headers, this.call.correlationId);
-    if (contentLength !== undefined && contentLength > 0 && contentLength <= HOLD_MAX_BYTES) this.held = { statusCode, headers: out, chunks: [] };
+    if (contentLength !== undefined && contentLength > 0 && contentLength <= HOLD_MAX_BYTES)
+      this.held = { statusCode, headers: out, chunks: [] };
     else this.res.writeHead(statusCode, out);
   }
 
@@ -109,7 +126,12 @@ class ProxyCall implements UpstreamHandler {
       this.res.writeHead(held.statusCode, held.headers);
     } catch (err) {
       // What the app sent cannot be sent on (Node refuses the status or a header): nothing went out yet.
-      this.onError(new UpstreamError('invalid-response', `the app's answer cannot be passed on: ${err instanceof Error ? err.message : String(err)}`));
+      this.onError(
+        new UpstreamError(
+          'invalid-response',
+          `the app's answer cannot be passed on: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      );
       return;
     }
     // No chunks: a HEAD or 304 answer, whose length describes a body that is not sent.
@@ -134,15 +156,28 @@ class ProxyCall implements UpstreamHandler {
       this.ctx.fail(forbidden(`${label}: ${err.message}`, { appType, appKey }));
     } else if (err.kind === 'invalid-request') {
       // The path or a header cannot be sent as is (e.g. characters that must be percent-encoded).
-      this.ctx.fail(badRequest('proxy request refused: characters that must be percent-encoded', { cause: err.message }));
+      this.ctx.fail(
+        badRequest('proxy request refused: characters that must be percent-encoded', { cause: err.message }),
+      );
     } else {
-      this.ctx.fail(badGateway(`${label} ${err.kind === 'invalid-response' ? 'answered with a malformed response' : 'is unreachable'}${err.code ? ` (${err.code})` : ''}`, { appType, appKey, code: err.code }));
+      this.ctx.fail(
+        badGateway(
+          `${label} ${err.kind === 'invalid-response' ? 'answered with a malformed response' : 'is unreachable'}${err.code ? ` (${err.code})` : ''}`,
+          { appType, appKey, code: err.code },
+        ),
+      );
     }
   }
 }
 
 /** Sends `call` to the app and streams its answer into `res`; failures before the answer go to `fail`. */
-export function forward(upstream: UpstreamClient, call: ForwardCall, req: IncomingMessage, res: ServerResponse, ctx: { timeoutMs: number; fail: (err: unknown) => void }): void {
+export function forward(
+  upstream: UpstreamClient,
+  call: ForwardCall,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: { timeoutMs: number; fail: (err: unknown) => void },
+): void {
   const handler = new ProxyCall(call, res, ctx);
   handler.upstream = upstream.request(
     {

@@ -20,7 +20,13 @@ let base: string;
 const servers: http.Server[] = [];
 
 /** A plain HTTP request, so header values reach the provider exactly as written (tabs included). */
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: { error?: { code: string; message: string; details?: unknown } } & Record<string, unknown> }> {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{
+  status: number;
+  body: { error?: { code: string; message: string; details?: unknown } } & Record<string, unknown>;
+}> {
   return new Promise((resolve, reject) => {
     http
       .get(`${base}${path}`, { headers }, (res) => {
@@ -51,8 +57,18 @@ async function listen(handler: http.RequestListener): Promise<string> {
 
 beforeAll(async () => {
   db = await createTestPglite();
-  const config = loadProviderConfig({ PROVIDER_HOST: '127.0.0.1', PROVIDER_API_TOKEN: TOKEN, PROVIDER_PROXY_TIMEOUT_MS: '5s' });
-  provider = createProvider({ config: { ...config, PROVIDER_PORT: 0 }, logger: pino({ level: 'silent' }), db, bus: createMemoryBus(), connectors: [] });
+  const config = loadProviderConfig({
+    PROVIDER_HOST: '127.0.0.1',
+    PROVIDER_API_TOKEN: TOKEN,
+    PROVIDER_PROXY_TIMEOUT_MS: '5s',
+  });
+  provider = createProvider({
+    config: { ...config, PROVIDER_PORT: 0 },
+    logger: pino({ level: 'silent' }),
+    db,
+    bus: createMemoryBus(),
+    connectors: [],
+  });
   port = (await provider.start()).port;
   base = `http://127.0.0.1:${port}`;
 });
@@ -67,9 +83,19 @@ afterAll(async () => {
 
 describe('proxy loops', () => {
   it('refuses a baseUrl that is the provider itself, in any spelling', async () => {
-    for (const baseUrl of [`${base}/api/detectors/self`, `http://localhost:${port}`, `http://127.1:${port}`, `http://2130706433:${port}/api`, `http://[::ffff:127.0.0.1]:${port}`]) {
+    for (const baseUrl of [
+      `${base}/api/detectors/self`,
+      `http://localhost:${port}`,
+      `http://127.1:${port}`,
+      `http://2130706433:${port}/api`,
+      `http://[::ffff:127.0.0.1]:${port}`,
+    ]) {
       const res = await register('self', baseUrl);
-      expect({ baseUrl, status: res.status, code: res.body.error?.code }).toEqual({ baseUrl, status: 400, code: 'BAD_REQUEST' });
+      expect({ baseUrl, status: res.status, code: res.body.error?.code }).toEqual({
+        baseUrl,
+        status: 400,
+        code: 'BAD_REQUEST',
+      });
     }
     expect((await get('/api/detectors/self/x', { authorization: `Bearer ${TOKEN}` })).status).toBe(404);
   });
@@ -79,28 +105,46 @@ describe('proxy loops', () => {
     let relayed = 0;
     const relay = await listen((req, res) => {
       relayed += 1;
-      const upstream = http.request(`${base}/api/detectors/loop${req.url ?? ''}`, { method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const upstream = http.request(
+        `${base}/api/detectors/loop${req.url ?? ''}`,
+        { method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       req.pipe(upstream);
     });
     expect((await register('loop', relay, { apiToken: TOKEN })).status).toBe(201);
 
     const res = await get('/api/detectors/loop/signals', { authorization: `Bearer ${TOKEN}` });
-    expect(res).toEqual({ status: 508, body: { error: { code: 'BAD_GATEWAY', message: expect.stringContaining('proxy loop'), details: { appType: 'detector', appKey: 'loop', reason: 'LOOP_DETECTED' } } } });
+    expect(res).toEqual({
+      status: 508,
+      body: {
+        error: {
+          code: 'BAD_GATEWAY',
+          message: expect.stringContaining('proxy loop'),
+          details: { appType: 'detector', appKey: 'loop', reason: 'LOOP_DETECTED' },
+        },
+      },
+    });
     expect(relayed).toBe(1);
   });
 });
 
 describe('addresses an app may not be registered at', () => {
-  it.each(['http://169.254.169.254', 'http://2852039166/latest', 'http://[::ffff:a9fe:a9fe]', 'http://metadata.google.internal', 'http://0.0.0.0:8083', 'http://[::]:8083', 'http://[fe80::1]:8083'])(
-    'refuses %s with 403 by default',
-    async (baseUrl) => {
-      const res = await register('ssrf', baseUrl);
-      expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
-    },
-  );
+  it.each([
+    'http://169.254.169.254',
+    'http://2852039166/latest',
+    'http://[::ffff:a9fe:a9fe]',
+    'http://metadata.google.internal',
+    'http://0.0.0.0:8083',
+    'http://[::]:8083',
+    'http://[fe80::1]:8083',
+  ])('refuses %s with 403 by default', async (baseUrl) => {
+    const res = await register('ssrf', baseUrl);
+    expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
+  });
 
   it('keeps loopback apps on other ports allowed', async () => {
     const app = await listen((_req, res) => res.end('{}'));
@@ -122,12 +166,26 @@ describe('one token rule for REST, the proxy fast path and the Socket.IO handsha
     for (const path of ['/api/apps/registry', '/api/detectors/echo/x']) {
       const res = await get(path, { authorization: value });
       if (outcome === 'accepted') expect({ path, status: res.status }).toEqual({ path, status: 200 });
-      else expect({ path, status: res.status, error: res.body.error }).toEqual({ path, status: 401, error: { code: 'UNAUTHORIZED', message: refusal[outcome] } });
+      else
+        expect({ path, status: res.status, error: res.body.error }).toEqual({
+          path,
+          status: 401,
+          error: { code: 'UNAUTHORIZED', message: refusal[outcome] },
+        });
     }
   });
 
-  function handshake(options: { auth?: { token: string }; extraHeaders?: Record<string, string> }): Promise<'accepted' | string> {
-    const socket = io(base, { path: '/ws', transports: ['websocket'], forceNew: true, reconnection: false, ...options });
+  function handshake(options: {
+    auth?: { token: string };
+    extraHeaders?: Record<string, string>;
+  }): Promise<'accepted' | string> {
+    const socket = io(base, {
+      path: '/ws',
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      ...options,
+    });
     return new Promise((resolve) => {
       socket.once('connect', () => {
         socket.close();
@@ -140,9 +198,12 @@ describe('one token rule for REST, the proxy fast path and the Socket.IO handsha
     });
   }
 
-  it.each(cases)('the Socket.IO handshake judges %j as %s, in auth.token and in Authorization', async (value, outcome) => {
-    const expected = outcome === 'accepted' ? 'accepted' : refusal[outcome];
-    expect(await handshake({ auth: { token: value } })).toBe(expected);
-    expect(await handshake({ extraHeaders: { authorization: value } })).toBe(expected);
-  });
+  it.each(cases)(
+    'the Socket.IO handshake judges %j as %s, in auth.token and in Authorization',
+    async (value, outcome) => {
+      const expected = outcome === 'accepted' ? 'accepted' : refusal[outcome];
+      expect(await handshake({ auth: { token: value } })).toBe(expected);
+      expect(await handshake({ extraHeaders: { authorization: value } })).toBe(expected);
+    },
+  );
 });

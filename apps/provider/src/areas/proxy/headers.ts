@@ -6,14 +6,34 @@
 export type RawHeaders = string[];
 
 // RFC 9110 §7.6.1 connection-specific fields, plus the legacy ones proxies still meet.
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
 
 /**
  * Credentials for the provider itself; the app gets its own (or none). `expect` is dropped because
  * the provider already answered `100-continue` to the caller. The `x-forwarded-*` fields are the
  * provider's to write (`x-forwarded-for` is extended, the others replaced).
  */
-const CALLER_ONLY = ['authorization', 'x-api-token', 'cookie', 'host', 'expect', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-prefix'];
+const CALLER_ONLY = [
+  'authorization',
+  'x-api-token',
+  'cookie',
+  'host',
+  'expect',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-forwarded-prefix',
+];
 
 /** `via` is the provider's to extend: each proxy on the way adds itself (RFC 9110 §7.6.3). */
 const DROP_UPSTREAM = new Set([...HOP_BY_HOP, ...CALLER_ONLY, 'via']);
@@ -40,11 +60,13 @@ function connectionTokens(value: string | undefined): Set<string> | undefined {
 function withoutNamed(out: RawHeaders, named: Set<string> | undefined): RawHeaders {
   if (named === undefined) return out;
   const kept: RawHeaders = [];
-  for (let i = 0; i < out.length; i += 2) if (!named.has((out[i] as string).toLowerCase())) kept.push(out[i] as string, out[i + 1] as string);
+  for (let i = 0; i < out.length; i += 2)
+    if (!named.has((out[i] as string).toLowerCase())) kept.push(out[i] as string, out[i + 1] as string);
   return kept;
 }
 
-const join = (prior: string | undefined, value: string, separator: string) => (prior === undefined ? value : `${prior}${separator}${value}`);
+const join = (prior: string | undefined, value: string, separator: string) =>
+  prior === undefined ? value : `${prior}${separator}${value}`;
 
 export interface ForwardContext {
   host: string;
@@ -114,7 +136,11 @@ export function upstreamRequestHeaders(raw: readonly string[], ctx: ForwardConte
   out.push('x-forwarded-prefix', ctx.prefix);
   if (ctx.correlationId !== undefined) out.push(CORRELATION, ctx.correlationId);
   out.push('via', join(via, `${ctx.via.protocol} ${ctx.via.by}`, ', '));
-  return { headers: out, hasBody: chunked || (length !== undefined && length !== '0'), loop: via !== undefined && viaLoops(via, ctx.via.by) };
+  return {
+    headers: out,
+    hasBody: chunked || (length !== undefined && length !== '0'),
+    loop: via !== undefined && viaLoops(via, ctx.via.by),
+  };
 }
 
 /**
@@ -122,7 +148,10 @@ export function upstreamRequestHeaders(raw: readonly string[], ctx: ForwardConte
  * plain number). With `correlationId`, the provider's id is sent instead of whatever the app echoed
  * (the app received the same id, so they normally agree).
  */
-export function downstreamResponseHeaders(raw: readonly string[], correlationId?: string): { headers: RawHeaders; contentLength: number | undefined } {
+export function downstreamResponseHeaders(
+  raw: readonly string[],
+  correlationId?: string,
+): { headers: RawHeaders; contentLength: number | undefined } {
   let out: RawHeaders = [];
   let connection: string | undefined;
   let contentLength: number | undefined;

@@ -18,7 +18,17 @@ export interface ResponseParser {
 export interface ResponseCallbacks {
   /** Header fields that did not fit one read; the rest arrive with `onHeadersComplete`. */
   onHeaders(headers: string[]): void;
-  onHeadersComplete(major: number, minor: number, headers: string[] | undefined, method: unknown, url: unknown, statusCode: number, message: unknown, upgrade: boolean, shouldKeepAlive: boolean): number;
+  onHeadersComplete(
+    major: number,
+    minor: number,
+    headers: string[] | undefined,
+    method: unknown,
+    url: unknown,
+    statusCode: number,
+    message: unknown,
+    upgrade: boolean,
+    shouldKeepAlive: boolean,
+  ): number;
   /** A copy of the body bytes: safe to keep after the read buffer is reused. */
   onBody(chunk: Buffer): void;
   onMessageComplete(): void;
@@ -46,7 +56,13 @@ function loadParser(): ParserClass | undefined {
     const slots = [P.kOnHeaders, P.kOnHeadersComplete, P.kOnBody, P.kOnMessageComplete, P.RESPONSE];
     if (!slots.every((n) => typeof n === 'number')) return undefined;
     const probe = new P();
-    if (typeof probe.initialize !== 'function' || typeof probe.execute !== 'function' || typeof probe.finish !== 'function' || typeof probe.close !== 'function') return undefined;
+    if (
+      typeof probe.initialize !== 'function' ||
+      typeof probe.execute !== 'function' ||
+      typeof probe.finish !== 'function' ||
+      typeof probe.close !== 'function'
+    )
+      return undefined;
     probe.close();
     return P;
   } catch {

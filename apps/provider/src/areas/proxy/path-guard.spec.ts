@@ -1,7 +1,15 @@
 import { checkProxyRemainder } from './path-guard';
 
 describe('checkProxyRemainder', () => {
-  it.each(['inspector/risk/dashboard', 'a/b/', 'symbols/BTC%2FUSDT', 'a..b/.well-known', 'x%20y', 'symbols/BTC:USDT', 'ü'])('accepts %s unchanged', (raw) => {
+  it.each([
+    'inspector/risk/dashboard',
+    'a/b/',
+    'symbols/BTC%2FUSDT',
+    'a..b/.well-known',
+    'x%20y',
+    'symbols/BTC:USDT',
+    'ü',
+  ])('accepts %s unchanged', (raw) => {
     expect(checkProxyRemainder(raw)).toBe(raw);
   });
 
@@ -30,6 +38,8 @@ describe('checkProxyRemainder', () => {
     ['a%0d%0aHost:%20x', 'control'],
     ['%E0%A4%A', 'malformed'],
   ])('refuses %s (%s)', (raw, why) => {
-    expect(() => checkProxyRemainder(raw)).toThrow(expect.objectContaining({ code: 'BAD_REQUEST', message: expect.stringContaining(why) }));
+    expect(() => checkProxyRemainder(raw)).toThrow(
+      expect.objectContaining({ code: 'BAD_REQUEST', message: expect.stringContaining(why) }),
+    );
   });
 });

@@ -25,16 +25,30 @@ function startApp(name: string) {
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ app: name, method: req.method, url: req.url, authorization: req.headers.authorization ?? null }));
+      res.end(
+        JSON.stringify({
+          app: name,
+          method: req.method,
+          url: req.url,
+          authorization: req.headers.authorization ?? null,
+        }),
+      );
     });
   });
-  return new Promise<{ server: http.Server; url: string; seen: string[] }>((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+  return new Promise<{ server: http.Server; url: string; seen: string[] }>((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    ),
+  );
 }
 
 async function call(method: string, path: string, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();
@@ -45,8 +59,20 @@ beforeAll(async () => {
   db = await createTestPglite();
   const bus = createMemoryBus();
   await bus.subscribeAll((env) => void events.push(env));
-  const config = loadProviderConfig({ PROVIDER_HOST: '127.0.0.1', PROVIDER_API_TOKEN: TOKEN, PROVIDER_APP_ACTIVE_TTL_MS: '60s', PROVIDER_PROXY_TIMEOUT_MS: '2s' });
-  provider = createProvider({ config: { ...config, PROVIDER_PORT: 0 }, logger: pino({ level: 'silent' }), db, bus, connectors: [], now: () => clock.t });
+  const config = loadProviderConfig({
+    PROVIDER_HOST: '127.0.0.1',
+    PROVIDER_API_TOKEN: TOKEN,
+    PROVIDER_APP_ACTIVE_TTL_MS: '60s',
+    PROVIDER_PROXY_TIMEOUT_MS: '2s',
+  });
+  provider = createProvider({
+    config: { ...config, PROVIDER_PORT: 0 },
+    logger: pino({ level: 'silent' }),
+    db,
+    bus,
+    connectors: [],
+    now: () => clock.t,
+  });
   base = `http://127.0.0.1:${(await provider.start()).port}`;
   apps.push(await startApp('inspector'), await startApp('advisor'));
 });
@@ -62,11 +88,36 @@ afterAll(async () => {
 describe('registry and proxy in the provider', () => {
   it('registers two apps over REST, proxies to each, expires them by TTL and documents the routes', async () => {
     const [inspector, advisor] = apps as [(typeof apps)[0], (typeof apps)[0]];
-    expect((await call('POST', '/api/apps/registry/register', { appType: 'inspector', appKey: 'inspector', baseUrl: inspector.url, meta: { apiToken: 'inspector-own' } })).status).toBe(201);
-    expect((await call('POST', '/api/apps/registry/register', { appType: 'advisor', appKey: 'advisor', baseUrl: advisor.url })).status).toBe(201);
+    expect(
+      (
+        await call('POST', '/api/apps/registry/register', {
+          appType: 'inspector',
+          appKey: 'inspector',
+          baseUrl: inspector.url,
+          meta: { apiToken: 'inspector-own' },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await call('POST', '/api/apps/registry/register', {
+          appType: 'advisor',
+          appKey: 'advisor',
+          baseUrl: advisor.url,
+        })
+      ).status,
+    ).toBe(201);
 
     const dashboard = await call('GET', '/api/inspectors/inspector/inspector/risk/dashboard?window=5');
-    expect(dashboard).toEqual({ status: 200, body: { app: 'inspector', method: 'GET', url: '/inspector/risk/dashboard?window=5', authorization: 'Bearer inspector-own' } });
+    expect(dashboard).toEqual({
+      status: 200,
+      body: {
+        app: 'inspector',
+        method: 'GET',
+        url: '/inspector/risk/dashboard?window=5',
+        authorization: 'Bearer inspector-own',
+      },
+    });
     const health = await call('POST', '/api/advisors/advisor/advisor-agent/health', { ping: true });
     expect(health.body).toEqual({ app: 'advisor', method: 'POST', url: '/advisor-agent/health', authorization: null });
 
@@ -75,20 +126,33 @@ describe('registry and proxy in the provider', () => {
     expect(targets.body.advisors).toEqual([expect.objectContaining({ key: 'advisor', enabled: true })]);
 
     clock.t += 30_000;
-    expect((await call('POST', '/api/apps/registry/heartbeat', { appType: 'advisor', appKey: 'advisor' })).status).toBe(200);
+    expect((await call('POST', '/api/apps/registry/heartbeat', { appType: 'advisor', appKey: 'advisor' })).status).toBe(
+      200,
+    );
     clock.t += 30_001;
     expect((await call('GET', '/api/inspectors/inspector/inspector/risk/dashboard')).status).toBe(503);
     expect((await call('GET', '/api/advisors/advisor/advisor-agent/health')).status).toBe(200);
-    expect((await call('GET', '/api/apps/registry/inspector/inspector')).body.data).toMatchObject({ isActive: false, staleMs: 60_001 });
+    expect((await call('GET', '/api/apps/registry/inspector/inspector')).body.data).toMatchObject({
+      isActive: false,
+      staleMs: 60_001,
+    });
     expect(inspector.seen).toEqual(['GET /inspector/risk/dashboard?window=5']);
 
     // Publishing is fire-and-forget from the request path: wait (bounded) for delivery.
     const appEvents = () => events.map((e) => e.type).filter((t) => t.startsWith('PROVIDER_APP_'));
-    for (const deadline = Date.now() + 2_000; appEvents().length < 3 && Date.now() < deadline; ) await new Promise((resolve) => setImmediate(resolve));
+    for (const deadline = Date.now() + 2_000; appEvents().length < 3 && Date.now() < deadline;)
+      await new Promise((resolve) => setImmediate(resolve));
     expect(appEvents()).toEqual(['PROVIDER_APP_REGISTERED', 'PROVIDER_APP_REGISTERED', 'PROVIDER_APP_HEARTBEAT']);
 
     const doc = await fetch(`${base}/docs-json`).then((r) => r.json() as Promise<{ paths: Record<string, unknown> }>);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/apps/registry/register', '/proxy/targets', '/inspectors/{appKey}/{splat}', '/detectors/{key}']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/apps/registry/register',
+        '/proxy/targets',
+        '/inspectors/{appKey}/{splat}',
+        '/detectors/{key}',
+      ]),
+    );
   });
 });
 
@@ -102,12 +166,26 @@ describe('PROVIDER_PROXY_CLIENT', () => {
 
   it('proxies through undici when told to', async () => {
     const config = loadProviderConfig({ ...base, PROVIDER_PROXY_CLIENT: 'undici', PROVIDER_PROXY_TIMEOUT_MS: '2s' });
-    const other = createProvider({ config: { ...config, PROVIDER_PORT: 0 }, logger: pino({ level: 'silent' }), db, bus: createMemoryBus(), connectors: [], now: () => clock.t });
+    const other = createProvider({
+      config: { ...config, PROVIDER_PORT: 0 },
+      logger: pino({ level: 'silent' }),
+      db,
+      bus: createMemoryBus(),
+      connectors: [],
+      now: () => clock.t,
+    });
     const url = `http://127.0.0.1:${(await other.start()).port}`;
     try {
       expect(other.proxyClient).toBe('undici');
-      await other.registry.register({ appType: 'advisor', appKey: 'via-undici', baseUrl: (apps[1] as (typeof apps)[0]).url, meta: {} });
-      const res = await fetch(`${url}/api/advisors/via-undici/advisor-agent/health`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      await other.registry.register({
+        appType: 'advisor',
+        appKey: 'via-undici',
+        baseUrl: (apps[1] as (typeof apps)[0]).url,
+        meta: {},
+      });
+      const res = await fetch(`${url}/api/advisors/via-undici/advisor-agent/health`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
       expect(await res.json()).toMatchObject({ app: 'advisor', url: '/advisor-agent/health' });
     } finally {
       await other.stop();

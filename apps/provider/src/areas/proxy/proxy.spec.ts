@@ -29,7 +29,14 @@ function startUpstream() {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const record: Seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, length: body.length, sha256: createHash('sha256').update(body).digest('hex'), text: body.length < 2048 ? body.toString() : '' };
+      const record: Seen = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        length: body.length,
+        sha256: createHash('sha256').update(body).digest('hex'),
+        text: body.length < 2048 ? body.toString() : '',
+      };
       seen.push(record);
       const path = (req.url ?? '').split('?')[0];
       if (path?.endsWith('/silent')) return; // never answers
@@ -41,18 +48,28 @@ function startUpstream() {
       if (path?.endsWith('/odd-status')) {
         // A status no HTTP server may send; `held` adds a length so the answer is held, not streamed.
         const held = path.includes('/held/');
-        req.socket.write(`HTTP/1.1 099 Odd\r\n${held ? 'content-length: 2\r\n\r\nok' : 'transfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n'}`);
+        req.socket.write(
+          `HTTP/1.1 099 Odd\r\n${held ? 'content-length: 2\r\n\r\nok' : 'transfer-encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n'}`,
+        );
         return;
       }
       if (path?.endsWith('/hop')) {
-        res.writeHead(200, { connection: 'x-upstream-hop', 'x-upstream-hop': 'secret', 'keep-alive': 'timeout=5', 'x-kept': '1' });
+        res.writeHead(200, {
+          connection: 'x-upstream-hop',
+          'x-upstream-hop': 'secret',
+          'keep-alive': 'timeout=5',
+          'x-kept': '1',
+        });
         res.end('ok');
         return;
       }
       const big = /\/big\/(\d+)$/.exec(path ?? '');
       if (big) {
         const bytes = Buffer.alloc(Number(big[1]), 7);
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-sha256': createHash('sha256').update(bytes).digest('hex') });
+        res.writeHead(200, {
+          'content-type': 'application/octet-stream',
+          'x-sha256': createHash('sha256').update(bytes).digest('hex'),
+        });
         // Several writes, so the response really streams through the proxy.
         for (let i = 0; i < bytes.length; i += 65_536) res.write(bytes.subarray(i, i + 65_536));
         res.end();
@@ -63,7 +80,9 @@ function startUpstream() {
     });
   });
   return new Promise<{ server: http.Server; seen: Seen[]; url: string }>((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    ),
   );
 }
 
@@ -92,24 +111,43 @@ const logSink = new Writable({
 type Echo = any;
 
 /** Raw HTTP, so paths reach the provider exactly as written (no client-side normalisation). */
-function call(method: string, path: string, opts: { headers?: http.OutgoingHttpHeaders; body?: Buffer | string; chunked?: boolean } = {}) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer; json: () => Echo }>((resolve, reject) => {
-    const length = opts.body === undefined ? {} : opts.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': Buffer.byteLength(opts.body) };
-    const req = http.request({ host: '127.0.0.1', port, method, path, headers: { ...auth, ...length, ...opts.headers }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body.toString()) });
-      });
-    });
-    req.on('error', reject);
-    if (opts.chunked && opts.body !== undefined) {
-      const half = Math.floor(opts.body.length / 2);
-      req.write(opts.body.slice(0, half));
-      req.end(opts.body.slice(half));
-    } else req.end(opts.body);
-  });
+function call(
+  method: string,
+  path: string,
+  opts: { headers?: http.OutgoingHttpHeaders; body?: Buffer | string; chunked?: boolean } = {},
+) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer; json: () => Echo }>(
+    (resolve, reject) => {
+      const length =
+        opts.body === undefined
+          ? {}
+          : opts.chunked
+            ? { 'transfer-encoding': 'chunked' }
+            : { 'content-length': Buffer.byteLength(opts.body) };
+      const req = http.request(
+        { host: '127.0.0.1', port, method, path, headers: { ...auth, ...length, ...opts.headers }, agent: false },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const body = Buffer.concat(chunks);
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body,
+              json: () => JSON.parse(body.toString()),
+            });
+          });
+        },
+      );
+      req.on('error', reject);
+      if (opts.chunked && opts.body !== undefined) {
+        const half = Math.floor(opts.body.length / 2);
+        req.write(opts.body.slice(0, half));
+        req.end(opts.body.slice(half));
+      } else req.end(opts.body);
+    },
+  );
 }
 
 const register = (appType: string, appKey: string, baseUrl: string, meta: Record<string, unknown> = {}) =>
@@ -145,11 +183,25 @@ describe.each([
     s.clock.t = startedAt;
     logLines.length = 0;
     metrics = createMetrics({ service: 'provider', defaultMetrics: false });
-    const proxyErrors = metrics.counter({ name: 'bfx_proxy_errors_total', help: 'proxied calls answered 5xx by the provider', labelNames: ['appType', 'code'] as const });
+    const proxyErrors = metrics.counter({
+      name: 'bfx_proxy_errors_total',
+      help: 'proxied calls answered 5xx by the provider',
+      labelNames: ['appType', 'code'] as const,
+    });
     fastUpstream = createUpstreamClient({ timeoutMs: 300, kind: upstream });
-    fast = createProxyFastPath({ registry: s.registry, timeoutMs: 300, upstream: fastUpstream, token: SPEC_TOKEN, logger: pino({ level: 'info' }, logSink), httpDuration: metrics.httpDuration, proxyErrors });
+    fast = createProxyFastPath({
+      registry: s.registry,
+      timeoutMs: 300,
+      upstream: fastUpstream,
+      token: SPEC_TOKEN,
+      logger: pino({ level: 'info' }, logSink),
+      httpDuration: metrics.httpDuration,
+      proxyErrors,
+    });
     const viaFastPath = fast;
-    provider = http.createServer(mode === 'fast path' ? (req, res) => void (viaFastPath(req, res) || s.app(req, res)) : s.app);
+    provider = http.createServer(
+      mode === 'fast path' ? (req, res) => void (viaFastPath(req, res) || s.app(req, res)) : s.app,
+    );
     await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
     port = (provider.address() as AddressInfo).port;
     await register('inspector', 'inspector', app.url);
@@ -169,18 +221,35 @@ describe.each([
       expect(res.json()).toMatchObject({ method: 'GET', url: '/inspector/risk/dashboard' });
     });
 
-    it.each(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])('forwards %s with its path remainder, query and body', async (method) => {
-      const body = method === 'GET' || method === 'OPTIONS' ? undefined : JSON.stringify({ n: 1, s: 'ü' });
-      const res = await call(method, '/api/advisors/advisor/advisor-agent/x%20y/?a=1&a=2&q=%C3%BC+z', { headers: body ? { 'content-type': 'application/json' } : {}, body });
-      expect(res.status).toBe(201);
-      expect(res.json()).toMatchObject({ method, url: '/api/advisor-agent/x%20y/?a=1&a=2&q=%C3%BC+z', text: body ?? '' });
-      expect(res.json().headers['x-forwarded-prefix']).toBe('/api/advisors/advisor');
-    });
+    it.each(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])(
+      'forwards %s with its path remainder, query and body',
+      async (method) => {
+        const body = method === 'GET' || method === 'OPTIONS' ? undefined : JSON.stringify({ n: 1, s: 'ü' });
+        const res = await call(method, '/api/advisors/advisor/advisor-agent/x%20y/?a=1&a=2&q=%C3%BC+z', {
+          headers: body ? { 'content-type': 'application/json' } : {},
+          body,
+        });
+        expect(res.status).toBe(201);
+        expect(res.json()).toMatchObject({
+          method,
+          url: '/api/advisor-agent/x%20y/?a=1&a=2&q=%C3%BC+z',
+          text: body ?? '',
+        });
+        expect(res.json().headers['x-forwarded-prefix']).toBe('/api/advisors/advisor');
+      },
+    );
 
     it.each(['DELETE', 'GET', 'POST'])('keeps a chunked %s body framed', async (method) => {
-      const res = await call(method, '/api/inspectors/inspector/chunked', { body: 'abcdefgh'.repeat(1000), chunked: true });
+      const res = await call(method, '/api/inspectors/inspector/chunked', {
+        body: 'abcdefgh'.repeat(1000),
+        chunked: true,
+      });
       const seen = res.json();
-      expect(seen).toMatchObject({ method, length: 8000, sha256: createHash('sha256').update('abcdefgh'.repeat(1000)).digest('hex') });
+      expect(seen).toMatchObject({
+        method,
+        length: 8000,
+        sha256: createHash('sha256').update('abcdefgh'.repeat(1000)).digest('hex'),
+      });
       // Framing is per hop: a body that arrived whole may go on with its length, else chunked again.
       expect(seen.headers['transfer-encoding'] === 'chunked' || seen.headers['content-length'] === '8000').toBe(true);
     });
@@ -197,9 +266,15 @@ describe.each([
 
     it('streams large binary bodies both ways, untouched by the JSON parser', async () => {
       const upload = randomBytes(3 * 1024 * 1024);
-      const res = await call('POST', '/api/detectors/detector/upload', { headers: { 'content-type': 'application/octet-stream' }, body: upload });
+      const res = await call('POST', '/api/detectors/detector/upload', {
+        headers: { 'content-type': 'application/octet-stream' },
+        body: upload,
+      });
       expect(res.status).toBe(201);
-      expect(res.json()).toMatchObject({ length: upload.length, sha256: createHash('sha256').update(upload).digest('hex') });
+      expect(res.json()).toMatchObject({
+        length: upload.length,
+        sha256: createHash('sha256').update(upload).digest('hex'),
+      });
       const down = await call('GET', `/api/detectors/detector/big/${5 * 1024 * 1024}`);
       expect(down.status).toBe(200);
       expect(down.body.length).toBe(5 * 1024 * 1024);
@@ -207,12 +282,16 @@ describe.each([
     });
 
     it('streams a large chunked upload through without knowing its length', async () => {
-    const upload = randomBytes(3 * 1024 * 1024);
-    const res = await call('PUT', '/api/detectors/detector/upload', { body: upload, chunked: true });
-    expect(res.json()).toMatchObject({ method: 'PUT', length: upload.length, sha256: createHash('sha256').update(upload).digest('hex') });
-  });
+      const upload = randomBytes(3 * 1024 * 1024);
+      const res = await call('PUT', '/api/detectors/detector/upload', { body: upload, chunked: true });
+      expect(res.json()).toMatchObject({
+        method: 'PUT',
+        length: upload.length,
+        sha256: createHash('sha256').update(upload).digest('hex'),
+      });
+    });
 
-  it('never forwards the caller’s provider token; an app gets its own credential', async () => {
+    it('never forwards the caller’s provider token; an app gets its own credential', async () => {
       const headers = { 'x-api-token': SPEC_TOKEN, cookie: 'session=1', 'x-request-id': 'req-1' };
       const plain = (await call('GET', '/api/inspectors/inspector/who', { headers })).json();
       expect(plain.headers).not.toHaveProperty('authorization');
@@ -227,11 +306,20 @@ describe.each([
 
     it('strips hop-by-hop headers in both directions', async () => {
       const res = await call('GET', '/api/inspectors/inspector/hop', {
-        headers: { connection: 'keep-alive, x-caller-hop', 'x-caller-hop': '1', 'keep-alive': 'timeout=5', te: 'trailers', 'proxy-authorization': 'Basic x', upgrade: 'h2c', 'x-kept': 'yes' },
+        headers: {
+          connection: 'keep-alive, x-caller-hop',
+          'x-caller-hop': '1',
+          'keep-alive': 'timeout=5',
+          te: 'trailers',
+          'proxy-authorization': 'Basic x',
+          upgrade: 'h2c',
+          'x-kept': 'yes',
+        },
       });
       expect(res.status).toBe(200);
       const seen = app.seen[0]?.headers ?? {};
-      for (const name of ['x-caller-hop', 'keep-alive', 'te', 'proxy-authorization', 'upgrade']) expect(seen).not.toHaveProperty(name);
+      for (const name of ['x-caller-hop', 'keep-alive', 'te', 'proxy-authorization', 'upgrade'])
+        expect(seen).not.toHaveProperty(name);
       expect(seen['x-kept']).toBe('yes');
       expect(res.headers).not.toHaveProperty('x-upstream-hop');
       expect(res.headers['x-kept']).toBe('1');
@@ -260,7 +348,9 @@ describe.each([
     it('calls an app registered with an https base URL over TLS', async () => {
       // Not a TLS server: it records the first byte it gets (0x16 opens a TLS handshake) and hangs up.
       const firstBytes: number[] = [];
-      const tcp = net.createServer((socket) => socket.once('data', (d: Buffer) => void (firstBytes.push(d[0] ?? -1), socket.destroy())));
+      const tcp = net.createServer((socket) =>
+        socket.once('data', (d: Buffer) => void (firstBytes.push(d[0] ?? -1), socket.destroy())),
+      );
       await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
       await register('advisor', 'secure', `https://127.0.0.1:${(tcp.address() as AddressInfo).port}`);
       const res = await call('GET', '/api/advisors/secure/x');
@@ -273,7 +363,10 @@ describe.each([
       const closed = await startUpstream();
       await stop(closed.server);
       await register('advisor', 'gone', closed.url);
-      const res = await call('POST', '/api/advisors/gone/x', { body: '{}', headers: { 'content-type': 'application/json' } });
+      const res = await call('POST', '/api/advisors/gone/x', {
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.status).toBe(502);
       expect(res.json().error).toMatchObject({ code: 'BAD_GATEWAY', details: { code: 'ECONNREFUSED' } });
     });
@@ -287,13 +380,21 @@ describe.each([
     it('502 when the app answers with something that cannot be passed on, and the provider stays up', async () => {
       for (const path of ['/api/inspectors/inspector/odd-status', '/api/inspectors/inspector/held/odd-status']) {
         const res = await call('GET', path);
-        expect({ path, status: res.status, code: res.json().error.code }).toEqual({ path, status: 502, code: 'BAD_GATEWAY' });
+        expect({ path, status: res.status, code: res.json().error.code }).toEqual({
+          path,
+          status: 502,
+          code: 'BAD_GATEWAY',
+        });
       }
       expect((await call('GET', '/api/inspectors/inspector/x')).status).toBe(201);
     });
 
     it('requires the provider token', async () => {
-      const res = await new Promise<number>((resolve) => http.get({ host: '127.0.0.1', port, path: '/api/inspectors/inspector/x', agent: false }, (r) => resolve(r.statusCode ?? 0)));
+      const res = await new Promise<number>((resolve) =>
+        http.get({ host: '127.0.0.1', port, path: '/api/inspectors/inspector/x', agent: false }, (r) =>
+          resolve(r.statusCode ?? 0),
+        ),
+      );
       expect(res).toBe(401);
       expect(app.seen).toHaveLength(0);
     });
@@ -333,7 +434,8 @@ describe.each([
     });
 
     it('refuses app keys that are not registry keys', async () => {
-      for (const path of ['/api/inspectors/..%2f..%2fx/y', '/api/inspectors/%2e%2e/y', '/api/inspectors/a%2fb/y']) expect((await call('GET', path)).status).toBe(404);
+      for (const path of ['/api/inspectors/..%2f..%2fx/y', '/api/inspectors/%2e%2e/y', '/api/inspectors/a%2fb/y'])
+        expect((await call('GET', path)).status).toBe(404);
       expect(app.seen).toHaveLength(0);
     });
 
@@ -347,8 +449,14 @@ describe.each([
     describe('fast path extras', () => {
       // A histogram's count is the `<name>_count` sample of the `<name>` metric.
       const metricValue = async (name: string, labels: Record<string, string>) => {
-        const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === name || `${m.name}_count` === name);
-        const match = metric?.values.find((v) => ((v as { metricName?: string }).metricName ?? metric.name) === name && Object.entries(labels).every(([k, val]) => v.labels[k] === val));
+        const metric = (await metrics.registry.getMetricsAsJSON()).find(
+          (m) => m.name === name || `${m.name}_count` === name,
+        );
+        const match = metric?.values.find(
+          (v) =>
+            ((v as { metricName?: string }).metricName ?? metric.name) === name &&
+            Object.entries(labels).every(([k, val]) => v.labels[k] === val),
+        );
         return match?.value;
       };
 
@@ -356,7 +464,9 @@ describe.each([
         const kept = await call('GET', '/api/inspectors/inspector/who', { headers: { 'x-correlation-id': 'corr-1' } });
         expect(kept.headers['x-correlation-id']).toBe('corr-1');
         expect(kept.json().headers['x-correlation-id']).toBe('corr-1');
-        const replaced = await call('GET', '/api/inspectors/inspector/who', { headers: { 'x-correlation-id': 'no spaces allowed' } });
+        const replaced = await call('GET', '/api/inspectors/inspector/who', {
+          headers: { 'x-correlation-id': 'no spaces allowed' },
+        });
         const id = replaced.headers['x-correlation-id'];
         expect(id).toMatch(/^[0-9a-f-]{36}$/);
         expect(replaced.json().headers['x-correlation-id']).toBe(id);
@@ -377,19 +487,39 @@ describe.each([
         expect(await metricValue('bfx_proxy_errors_total', { appType: 'inspector', code: 'GATEWAY_TIMEOUT' })).toBe(1);
         expect(await metricValue('bfx_proxy_errors_total', { appType: 'detector', code: 'UNAVAILABLE' })).toBe(1);
         expect(await metricValue('bfx_proxy_errors_total', { appType: 'detector', code: 'NOT_FOUND' })).toBeUndefined();
-        expect(await metricValue('http_request_duration_seconds_count', { route: '/api/detectors/:appKey/*splat', status: '503', method: 'GET' })).toBe(1);
-        expect(await metricValue('http_request_duration_seconds_count', { route: '/api/advisors/:appKey/*splat', status: '502', method: 'GET' })).toBe(1);
+        expect(
+          await metricValue('http_request_duration_seconds_count', {
+            route: '/api/detectors/:appKey/*splat',
+            status: '503',
+            method: 'GET',
+          }),
+        ).toBe(1);
+        expect(
+          await metricValue('http_request_duration_seconds_count', {
+            route: '/api/advisors/:appKey/*splat',
+            status: '502',
+            method: 'GET',
+          }),
+        ).toBe(1);
       });
 
       it('logs one line per proxied call, and answers 401 itself', async () => {
         await call('GET', '/api/inspectors/inspector/who?q=1', { headers: { 'x-correlation-id': 'corr-3' } });
-        const unauthorized = await new Promise<http.IncomingMessage>((resolve) => http.get({ host: '127.0.0.1', port, path: '/api/inspectors/inspector/x', agent: false }, resolve));
+        const unauthorized = await new Promise<http.IncomingMessage>((resolve) =>
+          http.get({ host: '127.0.0.1', port, path: '/api/inspectors/inspector/x', agent: false }, resolve),
+        );
         unauthorized.resume();
         expect(unauthorized.statusCode).toBe(401);
         expect(unauthorized.headers['www-authenticate']).toBe('Bearer');
         await new Promise((resolve) => unauthorized.once('end', resolve));
         const records = logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
-        expect(records[0]).toMatchObject({ msg: 'request completed', method: 'GET', path: '/api/inspectors/inspector/who', status: 201, correlationId: 'corr-3' });
+        expect(records[0]).toMatchObject({
+          msg: 'request completed',
+          method: 'GET',
+          path: '/api/inspectors/inspector/who',
+          status: 201,
+          correlationId: 'corr-3',
+        });
         expect(app.seen).toHaveLength(1);
       });
 

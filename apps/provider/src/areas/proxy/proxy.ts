@@ -12,7 +12,12 @@ import type { ForwardCall } from './forward';
 import { upstreamRequestHeaders } from './headers';
 import type { UpstreamClient } from './upstream';
 
-export const PROXY_PREFIXES = { advisors: 'advisor', inspectors: 'inspector', detectors: 'detector', notifiers: 'notifier' } as const satisfies Record<string, AppType>;
+export const PROXY_PREFIXES = {
+  advisors: 'advisor',
+  inspectors: 'inspector',
+  detectors: 'detector',
+  notifiers: 'notifier',
+} as const satisfies Record<string, AppType>;
 
 export interface ProxyDeps {
   registry: {
@@ -42,7 +47,11 @@ export function proxyPseudonym(): string {
  * The vocabulary's BAD_GATEWAY code (what failed is the route to the app), with the proxy's status.
  */
 function loopDetected(appType: AppType, appKey: string): AppError {
-  return new AppError('BAD_GATEWAY', `proxy loop: ${appType} "${appKey}" is registered at an address that leads back to this provider`, { status: 508, details: { appType, appKey, reason: 'LOOP_DETECTED' } });
+  return new AppError(
+    'BAD_GATEWAY',
+    `proxy loop: ${appType} "${appKey}" is registered at an address that leads back to this provider`,
+    { status: 508, details: { appType, appKey, reason: 'LOOP_DETECTED' } },
+  );
 }
 
 /** Where a registered base URL points, parsed once per distinct URL rather than per call. */
@@ -79,8 +88,19 @@ function splitRawUrl(rawUrl: string): { prefixSegment: string; keySegment: strin
   const pathname = q === -1 ? rawUrl : rawUrl.slice(0, q);
   const second = pathname.indexOf('/', 1);
   const third = second === -1 ? -1 : pathname.indexOf('/', second + 1);
-  if (third === -1) return { prefixSegment: pathname.slice(1, second === -1 ? undefined : second), keySegment: second === -1 ? '' : pathname.slice(second + 1), remainder: '', query: '' };
-  return { prefixSegment: pathname.slice(1, second), keySegment: pathname.slice(second + 1, third), remainder: pathname.slice(third + 1), query: q === -1 ? '' : rawUrl.slice(q) };
+  if (third === -1)
+    return {
+      prefixSegment: pathname.slice(1, second === -1 ? undefined : second),
+      keySegment: second === -1 ? '' : pathname.slice(second + 1),
+      remainder: '',
+      query: '',
+    };
+  return {
+    prefixSegment: pathname.slice(1, second),
+    keySegment: pathname.slice(second + 1, third),
+    remainder: pathname.slice(third + 1),
+    query: q === -1 ? '' : rawUrl.slice(q),
+  };
 }
 
 function decodeKey(segment: string): string {
@@ -107,7 +127,13 @@ export function proxiedAppType(url: string): AppType | undefined {
   return Number.isNaN(rest) || rest === 63 /* ? */ ? undefined : appType;
 }
 
-export type ProxyHandler = (req: IncomingMessage, res: ServerResponse, url: string, caller: CallerInfo, fail: (err: unknown) => void) => void;
+export type ProxyHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: string,
+  caller: CallerInfo,
+  fail: (err: unknown) => void,
+) => void;
 
 /** The proxy on bare Node objects, shared by the Express router and the provider's fast path. */
 export function createProxyHandler(deps: ProxyDeps): ProxyHandler & { close(): Promise<void> } {
@@ -144,7 +170,12 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler & { close(): P
     return { appType, appKey, prefixSegment, keySegment, remainder: checkProxyRemainder(remainder), query };
   }
 
-  function buildCall(req: IncomingMessage, parsed: ReturnType<typeof parseCall>, info: ProxyTargetInfo, caller: CallerInfo): ForwardCall {
+  function buildCall(
+    req: IncomingMessage,
+    parsed: ReturnType<typeof parseCall>,
+    info: ProxyTargetInfo,
+    caller: CallerInfo,
+  ): ForwardCall {
     const upstream = upstreamOf(info.baseUrl);
     const { headers, hasBody, loop } = upstreamRequestHeaders(req.rawHeaders, {
       host: upstream.host,
@@ -156,7 +187,15 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler & { close(): P
       via: { protocol: req.httpVersion || '1.1', by },
     });
     if (loop) throw loopDetected(parsed.appType, parsed.appKey);
-    return { appType: parsed.appType, appKey: parsed.appKey, origin: upstream.origin, path: `${upstream.basePath}/${parsed.remainder}${parsed.query}`, headers, hasBody, correlationId: caller.correlationId };
+    return {
+      appType: parsed.appType,
+      appKey: parsed.appKey,
+      origin: upstream.origin,
+      path: `${upstream.basePath}/${parsed.remainder}${parsed.query}`,
+      headers,
+      hasBody,
+      correlationId: caller.correlationId,
+    };
   }
 
   const handler: ProxyHandler = (req, res, url, caller, fail) => {
@@ -208,7 +247,18 @@ export function createProxyRouter(deps: ProxyDeps): Router {
   const router = Router();
   for (const prefix of Object.keys(PROXY_PREFIXES)) {
     router.all(`/${prefix}/:appKey/*splat`, (req: Request, res: Response, next: NextFunction) => {
-      handle(req, res, req.url, { proto: req.protocol, clientIp: req.ip, mount: req.baseUrl, correlationId: getRequestContext(res)?.correlationId }, next);
+      handle(
+        req,
+        res,
+        req.url,
+        {
+          proto: req.protocol,
+          clientIp: req.ip,
+          mount: req.baseUrl,
+          correlationId: getRequestContext(res)?.correlationId,
+        },
+        next,
+      );
     });
   }
   // Express fails to decode a malformed `%` escape in a param before any handler runs; that is

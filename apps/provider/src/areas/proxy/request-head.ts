@@ -12,13 +12,15 @@ const INVALID_HEADER_VALUE = /[\r\n\0]/;
 
 /** The request line and headers, or a reason they cannot be sent. */
 export function requestHead(req: UpstreamRequest, chunked: boolean): string | UpstreamError {
-  if (req.path === '' || INVALID_PATH.test(req.path)) return new UpstreamError('invalid-request', 'the path has characters that must be percent-encoded');
+  if (req.path === '' || INVALID_PATH.test(req.path))
+    return new UpstreamError('invalid-request', 'the path has characters that must be percent-encoded');
   let head = `${req.method} ${req.path} HTTP/1.1\r\n`;
   const h = req.headers;
   for (let i = 0; i < h.length; i += 2) {
     const name = h[i] as string;
     const value = h[i + 1] as string;
-    if (INVALID_HEADER_NAME.test(name) || INVALID_HEADER_VALUE.test(value)) return new UpstreamError('invalid-request', `header "${name}" cannot be sent as it is`);
+    if (INVALID_HEADER_NAME.test(name) || INVALID_HEADER_VALUE.test(value))
+      return new UpstreamError('invalid-request', `header "${name}" cannot be sent as it is`);
     head += `${name}: ${value}\r\n`;
   }
   if (chunked) head += 'transfer-encoding: chunked\r\n';

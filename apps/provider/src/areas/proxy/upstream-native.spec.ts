@@ -25,7 +25,9 @@ interface Scripted {
  * A raw server: `answer(request line, connection index, request index on it, socket)` returns the
  * bytes to send, or undefined to send nothing (the test does something to the socket instead).
  */
-function scripted(answer: (line: string, conn: number, nth: number, socket: net.Socket) => string | Buffer | undefined): Promise<Scripted> {
+function scripted(
+  answer: (line: string, conn: number, nth: number, socket: net.Socket) => string | Buffer | undefined,
+): Promise<Scripted> {
   let count = 0;
   const requests: string[] = [];
   const sockets = new Set<net.Socket>();
@@ -64,7 +66,8 @@ function scripted(answer: (line: string, conn: number, nth: number, socket: net.
   );
 }
 
-const ok = (body: string, extra = '') => `HTTP/1.1 200 OK\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+const ok = (body: string, extra = '') =>
+  `HTTP/1.1 200 OK\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
 
 interface Outcome {
   status?: number;
@@ -146,7 +149,9 @@ it('retries a safe call once when a kept-alive connection turns out closed; neve
 });
 
 it('reports a malformed answer as invalid and drops the connection', async () => {
-  const app = await serve((_line, conn) => (conn === 0 ? 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\nab' : ok('fine')));
+  const app = await serve((_line, conn) =>
+    conn === 0 ? 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\nab' : ok('fine'),
+  );
   const bad = await send(client, app.origin);
   expect(bad.error?.kind).toBe('invalid-response');
   expect(bad.error?.code).toMatch(/^HPE_/);
@@ -176,7 +181,9 @@ it('reads a body delimited by the connection closing, and does not reuse that co
 
 it('de-chunks a chunked answer and keeps its trailers out of the next answer', async () => {
   const app = await serve((_line, _conn, nth) =>
-    nth === 0 ? 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\ntrailer: x-sum\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\nx-sum: 11\r\n\r\n' : ok('second', 'x-next: 1\r\n'),
+    nth === 0
+      ? 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\ntrailer: x-sum\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\nx-sum: 11\r\n\r\n'
+      : ok('second', 'x-next: 1\r\n'),
   );
   const first = await send(client, app.origin);
   expect(first.body.toString()).toBe('hello world');
@@ -186,7 +193,10 @@ it('de-chunks a chunked answer and keeps its trailers out of the next answer', a
 });
 
 it('passes on only the final answer after interim 1xx ones', async () => {
-  const app = await serve(() => `HTTP/1.1 103 Early Hints\r\nlink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n${ok('final', 'x-final: yes\r\n')}`);
+  const app = await serve(
+    () =>
+      `HTTP/1.1 103 Early Hints\r\nlink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n${ok('final', 'x-final: yes\r\n')}`,
+  );
   const res = await send(client, app.origin);
   expect(res.status).toBe(200);
   expect(res.headers).toEqual(['content-length', '5', 'x-final', 'yes']);
@@ -229,7 +239,9 @@ it('refuses to send a path or header that would break the request line', async (
   const app = await serve(() => ok('never'));
   expect((await send(client, app.origin, { path: '/a b' })).error?.kind).toBe('invalid-request');
   expect((await send(client, app.origin, { path: '/a\r\nx: y' })).error?.kind).toBe('invalid-request');
-  expect((await send(client, app.origin, { headers: ['x-a', 'v\r\nx-b: injected'] })).error?.kind).toBe('invalid-request');
+  expect((await send(client, app.origin, { headers: ['x-a', 'v\r\nx-b: injected'] })).error?.kind).toBe(
+    'invalid-request',
+  );
   expect((await send(client, app.origin, { headers: ['bad name', 'v'] })).error?.kind).toBe('invalid-request');
   expect(app.requests).toHaveLength(0);
 });
@@ -283,7 +295,12 @@ it('stops at once when aborted: no more callbacks, the connection closed', async
   const calls: string[] = [];
   const call = client.request(
     { origin: app.origin, method: 'GET', path: '/x', headers: ['host', 'app'], body: null, timeoutMs: 2_000 },
-    { onHeaders: () => calls.push('headers'), onData: () => calls.push('data') > 0, onComplete: () => calls.push('complete'), onError: () => calls.push('error') },
+    {
+      onHeaders: () => calls.push('headers'),
+      onData: () => calls.push('data') > 0,
+      onComplete: () => calls.push('complete'),
+      onError: () => calls.push('error'),
+    },
   );
   while (serverSide === undefined) await new Promise((r) => setImmediate(r));
   call.abort();
@@ -294,10 +311,19 @@ it('stops at once when aborted: no more callbacks, the connection closed', async
 
 it('streams a caller body on, and drops a connection the app answered before the body was sent', async () => {
   // The caller side is a real Node server, so the body is the IncomingMessage the proxy streams.
-  const app = await serve((_line, _conn, nth) => (nth === 0 ? 'HTTP/1.1 413 Payload Too Large\r\ncontent-length: 4\r\n\r\nsize' : undefined));
+  const app = await serve((_line, _conn, nth) =>
+    nth === 0 ? 'HTTP/1.1 413 Payload Too Large\r\ncontent-length: 4\r\n\r\nsize' : undefined,
+  );
   const front = http.createServer((req, res) => {
     client.request(
-      { origin: app.origin, method: 'POST', path: '/upload', headers: ['host', 'app', 'content-length', req.headers['content-length'] ?? '0'], body: req, timeoutMs: 2_000 },
+      {
+        origin: app.origin,
+        method: 'POST',
+        path: '/upload',
+        headers: ['host', 'app', 'content-length', req.headers['content-length'] ?? '0'],
+        body: req,
+        timeoutMs: 2_000,
+      },
       {
         onHeaders: (status) => res.writeHead(status),
         onData: (chunk) => res.write(chunk),
@@ -309,10 +335,13 @@ it('streams a caller body on, and drops a connection the app answered before the
   await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
   const port = (front.address() as AddressInfo).port;
   const status = await new Promise<number>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'content-length': 4 * 1024 * 1024 } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'content-length': 4 * 1024 * 1024 } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', () => undefined);
     // Only the first part of the promised body is sent before the answer comes back.
     req.write(Buffer.alloc(64 * 1024, 97), (err) => err && reject(err));
@@ -327,7 +356,9 @@ it('streams a caller body on, and drops a connection the app answered before the
 });
 
 it('ends the call, not the process, when an answer cannot be passed on', async () => {
-  const app = await serve((line) => (line.includes('/low') ? 'HTTP/1.1 099 Odd\r\ncontent-length: 0\r\n\r\n' : ok('fine')));
+  const app = await serve((line) =>
+    line.includes('/low') ? 'HTTP/1.1 099 Odd\r\ncontent-length: 0\r\n\r\n' : ok('fine'),
+  );
   expect((await send(client, app.origin, { path: '/low' })).error).toMatchObject({ kind: 'invalid-response' });
   // The caller's side throws on the headers (as ServerResponse does on values it refuses).
   const refused = await new Promise<UpstreamError>((resolve, reject) =>
@@ -371,7 +402,10 @@ it('under concurrent calls to an app that misbehaves at random (seeded), every c
   // What the app does with request i, drawn up front so client and server agree on it.
   const kinds = ['plain', 'chunked', 'interim', 'close-delimited', 'cut', 'garbage', 'drop', 'late'] as const;
   type Step = { kind: (typeof kinds)[number]; size: number };
-  const plan: Step[] = Array.from({ length: CALLS }, () => ({ kind: kinds[Math.floor(rng.next() * kinds.length)] as Step['kind'], size: Math.floor(rng.next() * 200_000) }));
+  const plan: Step[] = Array.from({ length: CALLS }, () => ({
+    kind: kinds[Math.floor(rng.next() * kinds.length)] as Step['kind'],
+    size: Math.floor(rng.next() * 200_000),
+  }));
   const step = (i: number) => plan[i] as Step;
   const bodyOf = (i: number) => Buffer.alloc(step(i).size, 97 + (i % 26));
   let open = 0;
@@ -384,16 +418,29 @@ it('under concurrent calls to an app that misbehaves at random (seeded), every c
         return Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\n\r\n`), body]);
       case 'chunked': {
         const half = body.length >> 1;
-        const chunk = (b: Buffer) => (b.length ? Buffer.concat([Buffer.from(`${b.length.toString(16)}\r\n`), b, Buffer.from('\r\n')]) : Buffer.alloc(0));
-        return Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n'), chunk(body.subarray(0, half)), chunk(body.subarray(half)), Buffer.from('0\r\n\r\n')]);
+        const chunk = (b: Buffer) =>
+          b.length
+            ? Buffer.concat([Buffer.from(`${b.length.toString(16)}\r\n`), b, Buffer.from('\r\n')])
+            : Buffer.alloc(0);
+        return Buffer.concat([
+          Buffer.from('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n'),
+          chunk(body.subarray(0, half)),
+          chunk(body.subarray(half)),
+          Buffer.from('0\r\n\r\n'),
+        ]);
       }
       case 'interim':
-        return Buffer.concat([Buffer.from(`HTTP/1.1 103 Early Hints\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\n\r\n`), body]);
+        return Buffer.concat([
+          Buffer.from(`HTTP/1.1 103 Early Hints\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\n\r\n`),
+          body,
+        ]);
       case 'close-delimited':
         socket.end(Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n'), body]));
         return undefined;
       case 'cut':
-        socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\ncontent-length: ${body.length + 10}\r\n\r\n`), body]));
+        socket.end(
+          Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\ncontent-length: ${body.length + 10}\r\n\r\n`), body]),
+        );
         return undefined;
       case 'garbage':
         return 'HTTP/1.1 2OO OK\r\n\r\n';
@@ -401,7 +448,11 @@ it('under concurrent calls to an app that misbehaves at random (seeded), every c
         socket.destroy();
         return undefined;
       case 'late':
-        setImmediate(() => socket.write(Buffer.concat([Buffer.from(`HTTP/1.1 201 Created\r\ncontent-length: ${body.length}\r\n\r\n`), body])));
+        setImmediate(() =>
+          socket.write(
+            Buffer.concat([Buffer.from(`HTTP/1.1 201 Created\r\ncontent-length: ${body.length}\r\n\r\n`), body]),
+          ),
+        );
         return undefined;
     }
   });
@@ -425,8 +476,20 @@ it('under concurrent calls to an app that misbehaves at random (seeded), every c
             resolve();
           };
           client.request(
-            { origin: app.origin, method: 'GET', path: `/r/${i}`, headers: ['host', 'app'], body: null, timeoutMs: 5_000 },
-            { onHeaders: (status) => Object.assign(out, { status }), onData: (c) => chunks.push(c) > 0, onComplete: () => end(), onError: (e) => end(e) },
+            {
+              origin: app.origin,
+              method: 'GET',
+              path: `/r/${i}`,
+              headers: ['host', 'app'],
+              body: null,
+              timeoutMs: 5_000,
+            },
+            {
+              onHeaders: (status) => Object.assign(out, { status }),
+              onData: (c) => chunks.push(c) > 0,
+              onComplete: () => end(),
+              onError: (e) => end(e),
+            },
           );
         });
       }
@@ -436,11 +499,27 @@ it('under concurrent calls to an app that misbehaves at random (seeded), every c
   expect(open).toBe(0);
   for (const [i, { kind }] of plan.entries()) {
     const { ends, outcome } = outcomes[i] as Ended;
-    const seen = { i, kind, ends, status: outcome?.status, error: outcome?.error?.kind, bodyOk: outcome?.body.equals(bodyOf(i)) };
+    const seen = {
+      i,
+      kind,
+      ends,
+      status: outcome?.status,
+      error: outcome?.error?.kind,
+      bodyOk: outcome?.body.equals(bodyOf(i)),
+    };
     if (kind === 'cut') expect(seen).toEqual({ i, kind, ends: 1, status: 200, error: 'closed', bodyOk: true });
-    else if (kind === 'garbage') expect(seen).toMatchObject({ i, kind, ends: 1, status: undefined, error: 'invalid-response' });
-    else if (kind === 'drop') expect(seen).toMatchObject({ i, kind, ends: 1, status: undefined, error: expect.stringMatching(/^(closed|unreachable)$/) });
-    else expect(seen).toEqual({ i, kind, ends: 1, status: kind === 'late' ? 201 : 200, error: undefined, bodyOk: true });
+    else if (kind === 'garbage')
+      expect(seen).toMatchObject({ i, kind, ends: 1, status: undefined, error: 'invalid-response' });
+    else if (kind === 'drop')
+      expect(seen).toMatchObject({
+        i,
+        kind,
+        ends: 1,
+        status: undefined,
+        error: expect.stringMatching(/^(closed|unreachable)$/),
+      });
+    else
+      expect(seen).toEqual({ i, kind, ends: 1, status: kind === 'late' ? 201 : 200, error: undefined, bodyOk: true });
   }
   // Closing the client closes every idle connection: the app is left with none.
   await client.close();

@@ -59,7 +59,14 @@ class NativeCall implements UpstreamCall {
   error(err: UpstreamError): void {
     if (this.done) return;
     // A kept-alive connection the app closed just before this call: try once on a fresh one.
-    if (!this.answered && this.conn?.reused === true && this.req.body === null && RETRYABLE.has(this.req.method) && this.attempts === 1 && (err.kind === 'closed' || err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
+    if (
+      !this.answered &&
+      this.conn?.reused === true &&
+      this.req.body === null &&
+      RETRYABLE.has(this.req.method) &&
+      this.attempts === 1 &&
+      (err.kind === 'closed' || err.code === 'ECONNRESET' || err.code === 'EPIPE')
+    ) {
       this.conn = undefined;
       this.client.start(this, true);
       return;
@@ -101,7 +108,13 @@ class Connection {
     });
     // Reads land in one buffer shared by every connection: the parser copies what it keeps (body
     // chunks, header strings) before the next read, so no buffer is allocated per read.
-    this.socket = net.connect({ host, port, noDelay: true, onread: { buffer: readBuffer, callback: this.onSocketRead }, ...(owner.lookup ? { lookup: owner.lookup } : {}) });
+    this.socket = net.connect({
+      host,
+      port,
+      noDelay: true,
+      onread: { buffer: readBuffer, callback: this.onSocketRead },
+      ...(owner.lookup ? { lookup: owner.lookup } : {}),
+    });
     this.socket.on('end', this.onSocketEnd);
     this.socket.on('error', this.onSocketError);
     this.socket.on('close', this.onSocketClose);
@@ -161,7 +174,7 @@ class Connection {
     const onAbort = () => {
       cleanup();
       // The caller's body broke off: the app must not take a truncated body for a whole one.
-      if (!call.sent && this.call === call) this.fail(new UpstreamError('closed', 'the caller\'s body broke off'));
+      if (!call.sent && this.call === call) this.fail(new UpstreamError('closed', "the caller's body broke off"));
     };
     const cleanup = () => {
       body.off('data', onData);
@@ -183,7 +196,17 @@ class Connection {
     call?.error(err);
   }
 
-  private readonly onHeadersComplete = (_major: number, _minor: number, headers: string[] | undefined, _method: unknown, _url: unknown, statusCode: number, _message: unknown, upgrade: boolean, shouldKeepAlive: boolean): number => {
+  private readonly onHeadersComplete = (
+    _major: number,
+    _minor: number,
+    headers: string[] | undefined,
+    _method: unknown,
+    _url: unknown,
+    statusCode: number,
+    _message: unknown,
+    upgrade: boolean,
+    shouldKeepAlive: boolean,
+  ): number => {
     const list = headers ?? this.headers;
     this.headers = [];
     const call = this.call;
@@ -256,16 +279,25 @@ class Connection {
     call.answered = true;
     let result: number | Error;
     try {
-      result = this.parser.execute(length === buffer.length ? (buffer as Buffer) : (buffer as Buffer).subarray(0, length));
+      result = this.parser.execute(
+        length === buffer.length ? (buffer as Buffer) : (buffer as Buffer).subarray(0, length),
+      );
     } catch (err) {
       // A callback threw inside the parser (the caller's response refused what the app sent): the
       // parser's state is unknown, so the connection goes, and the call ends here if it is still on.
-      this.fail(new UpstreamError('invalid-response', `the app's answer cannot be passed on: ${err instanceof Error ? err.message : String(err)}`));
+      this.fail(
+        new UpstreamError(
+          'invalid-response',
+          `the app's answer cannot be passed on: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      );
       return false;
     }
     if (typeof result !== 'number') {
       const code = (result as Error & { code?: string }).code;
-      this.fail(new UpstreamError('invalid-response', `the app sent a malformed answer${code ? ` (${code})` : ''}`, code));
+      this.fail(
+        new UpstreamError('invalid-response', `the app sent a malformed answer${code ? ` (${code})` : ''}`, code),
+      );
       return false;
     }
     return true;
@@ -280,7 +312,14 @@ class Connection {
       } catch (err) {
         result = err instanceof Error ? err : new Error(String(err));
       }
-      if (typeof result === 'object') this.fail(new UpstreamError('closed', 'the app closed the connection mid-answer', (result as Error & { code?: string }).code));
+      if (typeof result === 'object')
+        this.fail(
+          new UpstreamError(
+            'closed',
+            'the app closed the connection mid-answer',
+            (result as Error & { code?: string }).code,
+          ),
+        );
     }
     this.fail(new UpstreamError('closed', 'the app closed the connection before answering in full'));
   };
@@ -356,7 +395,8 @@ export class NativeUpstream implements UpstreamClient {
     }
     let conn: Connection | undefined;
     while (!fresh && (conn = pool.idle.pop()) !== undefined && !conn.usable);
-    if (conn === undefined || !conn.usable) conn = new Connection(pool.idle, this, pool.host, pool.port, this.readBuffer);
+    if (conn === undefined || !conn.usable)
+      conn = new Connection(pool.idle, this, pool.host, pool.port, this.readBuffer);
     conn.start(call);
   }
 

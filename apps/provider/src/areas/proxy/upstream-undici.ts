@@ -9,7 +9,8 @@ import type { UpstreamCall, UpstreamClient, UpstreamHandler, UpstreamRequest } f
 const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 // Header bytes map one to one onto latin1 characters, so what the app sent is what the caller gets.
-const text = (field: string | Buffer | undefined): string => (typeof field === 'string' ? field : (field?.toString('latin1') ?? ''));
+const text = (field: string | Buffer | undefined): string =>
+  typeof field === 'string' ? field : (field?.toString('latin1') ?? '');
 
 class UndiciCall implements UpstreamCall, Dispatcher.DispatchHandler {
   private abortUpstream: ((err?: Error) => void) | undefined;
@@ -50,7 +51,12 @@ class UndiciCall implements UpstreamCall, Dispatcher.DispatchHandler {
 
   onError(err: Error & { code?: string }): void {
     if (this.aborted) return;
-    const kind = err.code !== undefined && TIMEOUTS.has(err.code) ? 'timeout' : err.code === 'UND_ERR_INVALID_ARG' ? 'invalid-request' : 'unreachable';
+    const kind =
+      err.code !== undefined && TIMEOUTS.has(err.code)
+        ? 'timeout'
+        : err.code === 'UND_ERR_INVALID_ARG'
+          ? 'invalid-request'
+          : 'unreachable';
     this.handler.onError(new UpstreamError(kind, err.message, err.code));
   }
 }
@@ -59,8 +65,17 @@ class UndiciCall implements UpstreamCall, Dispatcher.DispatchHandler {
  * `dispatcher`: undici pools to use (closed by their owner); else an Agent of its own, resolving
  * host names with `lookup` when given (the proxy's connection guard).
  */
-export function createUndiciUpstream(options: { connectTimeoutMs: number; dispatcher?: Dispatcher; lookup?: LookupFunction }): UpstreamClient {
-  const own = options.dispatcher === undefined ? new Agent({ connect: { timeout: options.connectTimeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) } }) : undefined;
+export function createUndiciUpstream(options: {
+  connectTimeoutMs: number;
+  dispatcher?: Dispatcher;
+  lookup?: LookupFunction;
+}): UpstreamClient {
+  const own =
+    options.dispatcher === undefined
+      ? new Agent({
+          connect: { timeout: options.connectTimeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) },
+        })
+      : undefined;
   const dispatcher = options.dispatcher ?? (own as Agent);
   return {
     kind: 'undici',

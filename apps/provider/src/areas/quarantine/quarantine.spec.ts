@@ -39,12 +39,24 @@ describe('stored state that fails validation is quarantined, not fatal', () => {
     try {
       expect(h.sim.lastPrice('spot', 'BTCUSDT')).toBe(price);
       const rows = await db.prisma.quarantinedRecord.findMany();
-      expect(rows).toEqual([expect.objectContaining({ app: 'provider', source: 'sim_state_parts', recordKey: `${KEY}/market:spot:SOLUSDT`, reason: expect.stringContaining('highTicks') })]);
+      expect(rows).toEqual([
+        expect.objectContaining({
+          app: 'provider',
+          source: 'sim_state_parts',
+          recordKey: `${KEY}/market:spot:SOLUSDT`,
+          reason: expect.stringContaining('highTicks'),
+        }),
+      ]);
       expect(JSON.stringify(rows[0]?.value)).toContain('900719925474099200');
       const ready = await get(h, '/health/ready');
       expect(ready.status).toBe(200);
-      expect(JSON.parse(ready.text).checks.quarantine).toMatchObject({ ok: true, details: { records: 1, bySource: [{ source: 'sim_state_parts', count: 1 }] } });
-      expect((await get(h, '/metrics')).text).toMatch(/bfx_quarantined_records\{[^}]*source="sim_state_parts"[^}]*\} 1/);
+      expect(JSON.parse(ready.text).checks.quarantine).toMatchObject({
+        ok: true,
+        details: { records: 1, bySource: [{ source: 'sim_state_parts', count: 1 }] },
+      });
+      expect((await get(h, '/metrics')).text).toMatch(
+        /bfx_quarantined_records\{[^}]*source="sim_state_parts"[^}]*\} 1/,
+      );
     } finally {
       await h.stop();
     }
@@ -77,7 +89,9 @@ describe('stored state that fails validation is quarantined, not fatal', () => {
     const h = await startProvider({ db, bus: createMemoryBus() });
     try {
       expect(await db.prisma.keyValue.findUnique({ where: { key: KEY } })).toBeNull();
-      expect(await db.prisma.quarantinedRecord.findMany()).toEqual([expect.objectContaining({ source: 'key_values', recordKey: KEY, value: { version: 1, garbage: true } })]);
+      expect(await db.prisma.quarantinedRecord.findMany()).toEqual([
+        expect.objectContaining({ source: 'key_values', recordKey: KEY, value: { version: 1, garbage: true } }),
+      ]);
     } finally {
       await h.stop();
     }

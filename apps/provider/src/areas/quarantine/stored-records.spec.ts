@@ -19,7 +19,12 @@ async function seed(db: Database): Promise<EventEnvelope> {
   const times = { createdAt: T, updatedAt: T };
   await db.prisma.detectorConfig.createMany({
     data: [
-      { key: 'good-det', name: 'Good', config: { key: 'good-det', name: 'Good', symbols: [], intervals: [], params: {} }, ...times },
+      {
+        key: 'good-det',
+        name: 'Good',
+        config: { key: 'good-det', name: 'Good', symbols: [], intervals: [], params: {} },
+        ...times,
+      },
       { key: 'bad-det', config: { key: 'bad-det', symbols: 'BTCUSDT' }, ...times },
       { key: 'moved-det', config: { key: 'another-key', symbols: [], intervals: [], params: {} }, ...times },
     ],
@@ -43,7 +48,11 @@ async function seed(db: Database): Promise<EventEnvelope> {
     data: [
       { eventId: 'bad-json', envelope: '{"type":', createdAt: T },
       { eventId: good.eventId, envelope: JSON.stringify(good), createdAt: T },
-      { eventId: 'bad-type', envelope: JSON.stringify({ ...good, eventId: 'bad-type', type: 'PROVIDER_NO_SUCH_EVENT' }), createdAt: T },
+      {
+        eventId: 'bad-type',
+        envelope: JSON.stringify({ ...good, eventId: 'bad-type', type: 'PROVIDER_NO_SUCH_EVENT' }),
+        createdAt: T,
+      },
     ],
   });
   return good;
@@ -84,15 +93,26 @@ describe('stored records that fail validation are quarantined at start, the rest
       expect(reason('inspector/bad-url')).toContain('baseUrl');
       expect(reason('bad-type')).toContain('PROVIDER_NO_SUCH_EVENT');
       // Kept as stored, so an operator can repair and re-insert it.
-      expect(rows.find((r) => r.recordKey === 'bad-json')?.value).toMatchObject({ eventId: 'bad-json', envelope: '{"type":' });
-      expect(rows.find((r) => r.recordKey === 'bad-det')?.value).toMatchObject({ key: 'bad-det', config: { symbols: 'BTCUSDT' }, createdAt: String(T) });
+      expect(rows.find((r) => r.recordKey === 'bad-json')?.value).toMatchObject({
+        eventId: 'bad-json',
+        envelope: '{"type":',
+      });
+      expect(rows.find((r) => r.recordKey === 'bad-det')?.value).toMatchObject({
+        key: 'bad-det',
+        config: { symbols: 'BTCUSDT' },
+        createdAt: String(T),
+      });
 
       // The originals are gone; the good rows are served and the good envelope was relayed.
       expect(await db.prisma.detectorConfig.findMany({ select: { key: true } })).toEqual([{ key: 'good-det' }]);
       expect(await db.prisma.eventOutbox.count()).toBe(0);
       expect(relayed).toContain(good.eventId);
-      expect(JSON.parse((await get(h, '/api/detectors')).text).map((d: { key: string }) => d.key)).toEqual(['good-det']);
-      expect(JSON.parse((await get(h, '/api/inspectors')).text).map((d: { sysname: string }) => d.sysname)).toEqual(['good-ins']);
+      expect(JSON.parse((await get(h, '/api/detectors')).text).map((d: { key: string }) => d.key)).toEqual([
+        'good-det',
+      ]);
+      expect(JSON.parse((await get(h, '/api/inspectors')).text).map((d: { sysname: string }) => d.sysname)).toEqual([
+        'good-ins',
+      ]);
       const apps = JSON.parse((await get(h, '/api/apps/registry?includeInactive=true')).text).data;
       expect(apps.map((a: { appKey: string }) => a.appKey)).toEqual(['good-adv']);
 

@@ -77,7 +77,10 @@ export function createRegistryRepository(prisma: PrismaClient) {
       return row ? toRecord(row) : undefined;
     },
     async list(appType?: AppType): Promise<RegistryRecord[]> {
-      const rows = await prisma.appRegistration.findMany({ where: appType ? { appType } : {}, orderBy: [{ appType: 'asc' }, { appKey: 'asc' }] });
+      const rows = await prisma.appRegistration.findMany({
+        where: appType ? { appType } : {},
+        orderBy: [{ appType: 'asc' }, { appKey: 'asc' }],
+      });
       return rows.map(toRecord);
     },
     /**

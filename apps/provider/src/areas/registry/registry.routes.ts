@@ -19,7 +19,8 @@ export function registerRegistryRoutes(t: TypedRouter, deps: RegistryRoutesDeps)
   const { registry } = deps;
   const snapshot = async (body: { appType: string; appKey: string; meta?: Record<string, unknown> | undefined }) => {
     const snap = body.meta?.['detectorSnapshot'];
-    if (body.appType === 'detector' && isRecord(snap) && deps.onDetectorSnapshot) await deps.onDetectorSnapshot(body.appKey, snap);
+    if (body.appType === 'detector' && isRecord(snap) && deps.onDetectorSnapshot)
+      await deps.onDetectorSnapshot(body.appKey, snap);
   };
   t.add(r.registerApp, async ({ body, req }) => {
     const ip = callerIp(req, body.ip);

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { AppHeartbeatRequest, AppRegisterRequest, AppRegistration, AppUnregisterRequest, ProxyTarget, ProxyTargets } from '@barfinex/contracts';
+import type {
+  AppHeartbeatRequest,
+  AppRegisterRequest,
+  AppRegistration,
+  AppUnregisterRequest,
+  ProxyTarget,
+  ProxyTargets,
+} from '@barfinex/contracts';
 import type { Quarantine } from '@barfinex/db';
 import type { AppType } from '@barfinex/enums';
 import { badRequest, isAppError, notFound, unavailable } from '@barfinex/service-kit';
@@ -85,13 +92,18 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     };
   }
 
-  async function write(input: WriteInput, mode: 'register' | 'heartbeat'): Promise<{ registration: AppRegistration; created: boolean }> {
+  async function write(
+    input: WriteInput,
+    mode: 'register' | 'heartbeat',
+  ): Promise<{ registration: AppRegistration; created: boolean }> {
     const at = now();
     const previous = await storage(() => repo.find(input.appType, input.appKey));
     const baseUrl = input.baseUrl ?? previous?.baseUrl;
-    if (!baseUrl) throw badRequest(`app ${input.appType}/${input.appKey} is not registered: a first heartbeat needs baseUrl`);
+    if (!baseUrl)
+      throw badRequest(`app ${input.appType}/${input.appKey} is not registered: a first heartbeat needs baseUrl`);
     // A new address is looked up in DNS; a heartbeat from where the app already is is not.
-    if (mode === 'register' || baseUrl !== previous?.baseUrl) await targets.checkRegistration(input.appType, input.appKey, baseUrl);
+    if (mode === 'register' || baseUrl !== previous?.baseUrl)
+      await targets.checkRegistration(input.appType, input.appKey, baseUrl);
     else targets.check(input.appType, input.appKey, baseUrl);
     const meta = { ...previous?.meta, ...input.meta };
     // An app's credential is only ever sent to the address it was registered with: a write that
@@ -146,7 +158,12 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     const t = performance.now();
     const hit = cache.get(key);
     if (hit && hit.until > t) return hit.record;
-    const entry: CacheEntry = { record: storage(() => repo.find(appType, appKey)), until: Number.POSITIVE_INFINITY, settled: false, value: undefined };
+    const entry: CacheEntry = {
+      record: storage(() => repo.find(appType, appKey)),
+      until: Number.POSITIVE_INFINITY,
+      settled: false,
+      value: undefined,
+    };
     cache.set(key, entry);
     entry.record.then(
       (value) => {
@@ -165,8 +182,13 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     if (!record) throw notFound(`${appType} "${appKey}"`, { appType, appKey });
     const at = now();
     if (!isActive(record, at)) {
-      const why = record.unregisteredAt !== null ? 'is unregistered' : `sent no heartbeat for ${at - record.lastHeartbeatAt} ms`;
-      throw unavailable(`${appType} "${appKey}" is not active: it ${why}`, { appType, appKey, staleMs: Math.max(0, at - record.lastHeartbeatAt) });
+      const why =
+        record.unregisteredAt !== null ? 'is unregistered' : `sent no heartbeat for ${at - record.lastHeartbeatAt} ms`;
+      throw unavailable(`${appType} "${appKey}" is not active: it ${why}`, {
+        appType,
+        appKey,
+        staleMs: Math.max(0, at - record.lastHeartbeatAt),
+      });
     }
     // Also here: a registration stored before the allowlist was set must not be reached either.
     targets.check(appType, appKey, record.baseUrl);
@@ -253,7 +275,15 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       const of = (type: AppType): ProxyTarget[] =>
         all
           .filter((r) => r.appType === type && r.status === 'registered')
-          .map((r) => ({ key: r.appKey, type, baseUrl: r.baseUrl, enabled: r.isActive, isActive: r.isActive, staleMs: r.staleMs, source: 'db' }));
+          .map((r) => ({
+            key: r.appKey,
+            type,
+            baseUrl: r.baseUrl,
+            enabled: r.isActive,
+            isActive: r.isActive,
+            staleMs: r.staleMs,
+            source: 'db',
+          }));
       return { advisors: of('advisor'), inspectors: of('inspector'), detectors: of('detector') };
     },
   };

@@ -54,15 +54,27 @@ export async function createSpecApp(options: SpecAppOptions = {}) {
   });
   const configs = createConfigsService({ repo: createConfigsRepository(db.prisma), registry, now });
   const proxyTimeoutMs = options.proxyTimeoutMs ?? 2000;
-  const upstream = createUpstreamClient({ timeoutMs: proxyTimeoutMs, ...(options.upstream ? { kind: options.upstream } : {}) });
+  const upstream = createUpstreamClient({
+    timeoutMs: proxyTimeoutMs,
+    ...(options.upstream ? { kind: options.upstream } : {}),
+  });
 
   const t = createTypedRouter();
-  registerRegistryRoutes(t, { registry, onDetectorSnapshot: (key, snap) => configs.detectors.upsertFromSnapshot(key, snap) });
+  registerRegistryRoutes(t, {
+    registry,
+    onDetectorSnapshot: (key, snap) => configs.detectors.upsertFromSnapshot(key, snap),
+  });
   registerProxyRoutes(t, { registry });
   registerConfigRoutes(t, { configs });
   const app = express();
   app.set('trust proxy', 'loopback');
-  app.use('/api', tokenAuth({ token: SPEC_TOKEN }), createProxyRouter({ registry, timeoutMs: proxyTimeoutMs, upstream }), jsonBody({ limit: '256kb' }), t.router);
+  app.use(
+    '/api',
+    tokenAuth({ token: SPEC_TOKEN }),
+    createProxyRouter({ registry, timeoutMs: proxyTimeoutMs, upstream }),
+    jsonBody({ limit: '256kb' }),
+    t.router,
+  );
   app.use(notFoundHandler);
   app.use(errorMiddleware({ logger: pino({ level: 'silent' }) }));
 

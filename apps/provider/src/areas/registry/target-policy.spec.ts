@@ -12,7 +12,12 @@ const DNS: Record<string, string[]> = {
 function policy(options: TargetPolicyOptions = {}) {
   return createTargetPolicy({
     resolve: async (name) => DNS[name] ?? [],
-    self: { host: '0.0.0.0', port: () => PORT, localAddresses: () => ['127.0.0.1', '::1', '10.0.0.7'], publicUrl: 'https://bfx.example.com' },
+    self: {
+      host: '0.0.0.0',
+      port: () => PORT,
+      localAddresses: () => ['127.0.0.1', '::1', '10.0.0.7'],
+      publicUrl: 'https://bfx.example.com',
+    },
     ...options,
   });
 }
@@ -43,24 +48,43 @@ describe('registration of a baseUrl', () => {
     'http://[::]:8083',
     'http://sneaky.example:8083',
   ])('refuses %s with 403', async (baseUrl) => {
-    expect(await refusal(policy(), baseUrl)).toMatchObject({ code: 'FORBIDDEN', status: 403, message: expect.stringContaining('PROVIDER_APP_ALLOW_METADATA_ADDRESSES=true') });
+    expect(await refusal(policy(), baseUrl)).toMatchObject({
+      code: 'FORBIDDEN',
+      status: 403,
+      message: expect.stringContaining('PROVIDER_APP_ALLOW_METADATA_ADDRESSES=true'),
+    });
   });
 
   it('refuses them whatever PROVIDER_APP_ALLOWED_HOSTS says, and allows them only with the explicit opt-in', async () => {
     const listed = policy({ allowedHosts: ['169.254.169.254', 'metadata.google.internal', 'sneaky.example'] });
-    for (const url of ['http://169.254.169.254', 'http://metadata.google.internal', 'http://sneaky.example:1']) expect(await refusal(listed, url)).toMatchObject({ status: 403 });
-    expect(() => listed.check('detector', 'det', 'http://169.254.169.254')).toThrow(expect.objectContaining({ status: 403 }));
+    for (const url of ['http://169.254.169.254', 'http://metadata.google.internal', 'http://sneaky.example:1'])
+      expect(await refusal(listed, url)).toMatchObject({ status: 403 });
+    expect(() => listed.check('detector', 'det', 'http://169.254.169.254')).toThrow(
+      expect.objectContaining({ status: 403 }),
+    );
     const optedIn = policy({ allowMetadataAddresses: true });
-    for (const url of ['http://169.254.169.254', 'http://metadata.google.internal', 'http://sneaky.example:1', 'http://[fe80::1]:8083']) expect(await refusal(optedIn, url)).toBeUndefined();
+    for (const url of [
+      'http://169.254.169.254',
+      'http://metadata.google.internal',
+      'http://sneaky.example:1',
+      'http://[fe80::1]:8083',
+    ])
+      expect(await refusal(optedIn, url)).toBeUndefined();
     expect(() => optedIn.check('detector', 'det', 'http://169.254.169.254')).not.toThrow();
   });
 
-  it.each(['http://127.0.0.1:8083', 'http://127.1:8083', 'http://2130706433:8083', 'http://localhost:8083', 'http://[::1]:8083', 'http://detector:8083', 'http://10.0.0.7:8083', 'http://unresolvable:8083'])(
-    'accepts %s (loopback and private addresses on another port)',
-    async (baseUrl) => {
-      expect(await refusal(policy(), baseUrl)).toBeUndefined();
-    },
-  );
+  it.each([
+    'http://127.0.0.1:8083',
+    'http://127.1:8083',
+    'http://2130706433:8083',
+    'http://localhost:8083',
+    'http://[::1]:8083',
+    'http://detector:8083',
+    'http://10.0.0.7:8083',
+    'http://unresolvable:8083',
+  ])('accepts %s (loopback and private addresses on another port)', async (baseUrl) => {
+    expect(await refusal(policy(), baseUrl)).toBeUndefined();
+  });
 
   it.each([
     'http://127.0.0.1:8080/api/detectors/det',
@@ -78,7 +102,11 @@ describe('registration of a baseUrl', () => {
     'https://bfx.example.com/api/detectors/det',
     'https://BFX.example.com:443',
   ])('refuses %s with 400: it is this provider itself', async (baseUrl) => {
-    expect(await refusal(policy(), baseUrl)).toMatchObject({ code: 'BAD_REQUEST', status: 400, message: expect.stringContaining('is this provider itself') });
+    expect(await refusal(policy(), baseUrl)).toMatchObject({
+      code: 'BAD_REQUEST',
+      status: 400,
+      message: expect.stringContaining('is this provider itself'),
+    });
   });
 
   it('judges "itself" by the address the provider listens on', async () => {
@@ -98,7 +126,11 @@ describe('the check on every proxied call', () => {
     const p = policy({ allowedHosts: ['detector', '127.0.0.1'] });
     expect(() => p.check('detector', 'det', 'http://detector:8083')).not.toThrow();
     expect(() => p.check('detector', 'det', 'http://127.1:8083')).not.toThrow();
-    expect(() => p.check('detector', 'det', 'http://advisor:8081')).toThrow(expect.objectContaining({ status: 403, message: expect.stringContaining('PROVIDER_APP_ALLOWED_HOSTS') }));
-    expect(() => p.check('detector', 'det', 'http://[::ffff:169.254.169.254]')).toThrow(expect.objectContaining({ status: 403 }));
+    expect(() => p.check('detector', 'det', 'http://advisor:8081')).toThrow(
+      expect.objectContaining({ status: 403, message: expect.stringContaining('PROVIDER_APP_ALLOWED_HOSTS') }),
+    );
+    expect(() => p.check('detector', 'det', 'http://[::ffff:169.254.169.254]')).toThrow(
+      expect.objectContaining({ status: 403 }),
+    );
   });
 });

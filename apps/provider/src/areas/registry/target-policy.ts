@@ -68,7 +68,8 @@ function interfaceAddresses(): string[] {
   return Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
 }
 
-const refused = (what: string, details: Record<string, unknown>): AppError => forbidden(`${what}; the proxy does not connect there unless PROVIDER_APP_ALLOW_METADATA_ADDRESSES=true`, details);
+const refused = (what: string, details: Record<string, unknown>): AppError =>
+  forbidden(`${what}; the proxy does not connect there unless PROVIDER_APP_ALLOW_METADATA_ADDRESSES=true`, details);
 
 const portOf = (url: URL): number => (url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port));
 
@@ -91,7 +92,12 @@ export function createTargetPolicy(options: TargetPolicyOptions = {}) {
   function judge(appType: AppType, appKey: string, baseUrl: string): AppError | null {
     const url = parse(baseUrl);
     const host = url === undefined ? '' : connectHost(url).toLowerCase();
-    if (allowedHosts.size > 0 && !allowedHosts.has(host)) return forbidden(`${appType} "${appKey}": ${host || baseUrl} is not among PROVIDER_APP_ALLOWED_HOSTS`, { appType, appKey, host });
+    if (allowedHosts.size > 0 && !allowedHosts.has(host))
+      return forbidden(`${appType} "${appKey}": ${host || baseUrl} is not among PROVIDER_APP_ALLOWED_HOSTS`, {
+        appType,
+        appKey,
+        host,
+      });
     const kind = options.allowMetadataAddresses ? undefined : refusedAddress(host);
     if (kind !== undefined) return refused(`${appType} "${appKey}": ${host} is ${kind}`, { appType, appKey, host });
     return null;
@@ -99,7 +105,12 @@ export function createTargetPolicy(options: TargetPolicyOptions = {}) {
 
   /** Whether a connection to `addresses` on `port` would reach this provider. */
   function reachesSelf(url: URL, addresses: readonly string[]): boolean {
-    if (publicUrl !== undefined && connectHost(publicUrl).toLowerCase() === connectHost(url).toLowerCase() && portOf(publicUrl) === portOf(url)) return true;
+    if (
+      publicUrl !== undefined &&
+      connectHost(publicUrl).toLowerCase() === connectHost(url).toLowerCase() &&
+      portOf(publicUrl) === portOf(url)
+    )
+      return true;
     if (self === undefined || portOf(url) !== self.port()) return false;
     const listenHost = self.host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
     const everywhere = UNSPECIFIED.has(listenHost);
@@ -136,15 +147,26 @@ export function createTargetPolicy(options: TargetPolicyOptions = {}) {
       const url = parse(baseUrl);
       if (url === undefined) return;
       const host = connectHost(url).toLowerCase();
-      const addresses = net.isIP(host) !== 0 ? [host] : host === 'localhost' ? ['127.0.0.1', '::1'] : await resolve(host);
+      const addresses =
+        net.isIP(host) !== 0 ? [host] : host === 'localhost' ? ['127.0.0.1', '::1'] : await resolve(host);
       if (!options.allowMetadataAddresses) {
         for (const address of addresses) {
           const kind = refusedAddress(address);
-          if (kind !== undefined) throw refused(`${appType} "${appKey}": ${host} resolves to ${address}, ${kind}`, { appType, appKey, host, address });
+          if (kind !== undefined)
+            throw refused(`${appType} "${appKey}": ${host} resolves to ${address}, ${kind}`, {
+              appType,
+              appKey,
+              host,
+              address,
+            });
         }
       }
       if (reachesSelf(url, addresses)) {
-        throw badRequest(`${appType} "${appKey}": ${baseUrl} is this provider itself; proxying there would loop`, { appType, appKey, baseUrl });
+        throw badRequest(`${appType} "${appKey}": ${baseUrl} is this provider itself; proxying there would loop`, {
+          appType,
+          appKey,
+          baseUrl,
+        });
       }
     },
   };

@@ -8,7 +8,12 @@ import { conflict } from '@barfinex/service-kit';
 import type { EventSinkRepository } from '../eventsink/eventsink.repository';
 
 /** What a replay re-publishes: the market data a detector consumes, never orders or fills. */
-export const REPLAY_EVENT_TYPES: readonly EventName[] = ['PROVIDER_MARKETDATA_TRADE', 'PROVIDER_MARKETDATA_ORDERBOOK', 'PROVIDER_MARKETDATA_CANDLE', 'PROVIDER_SYMBOL_PRICES'];
+export const REPLAY_EVENT_TYPES: readonly EventName[] = [
+  'PROVIDER_MARKETDATA_TRADE',
+  'PROVIDER_MARKETDATA_ORDERBOOK',
+  'PROVIDER_MARKETDATA_CANDLE',
+  'PROVIDER_SYMBOL_PRICES',
+];
 
 type StoredEvent = Awaited<ReturnType<EventSinkRepository['after']>>[number];
 
@@ -92,7 +97,12 @@ export function createReplayService(deps: ReplayServiceDeps) {
   }
 
   async function play(req: ReplayStart, signal: AbortSignal): Promise<void> {
-    const filter = { from: req.from, to: req.to, types: REPLAY_EVENT_TYPES, ...(req.symbols?.length ? { symbols: req.symbols } : {}) };
+    const filter = {
+      from: req.from,
+      to: req.to,
+      types: REPLAY_EVENT_TYPES,
+      ...(req.symbols?.length ? { symbols: req.symbols } : {}),
+    };
     let cursor = { timestamp: -1, id: 0 };
     let next = deps.repo.after(filter, cursor, pageSize);
     let lastProgress = now();
@@ -134,14 +144,35 @@ export function createReplayService(deps: ReplayServiceDeps) {
 
   return {
     async start(req: ReplayStart): Promise<ReplayStatus> {
-      if (status.running) throw conflict('a replay is already running; stop it first (POST /api/replay/stop)', { replayId: status.replayId });
+      if (status.running)
+        throw conflict('a replay is already running; stop it first (POST /api/replay/stop)', {
+          replayId: status.replayId,
+        });
       const symbols = req.symbols ?? [];
-      status = { replayId: randomUUID(), running: true, state: 'running', from: req.from, to: req.to, speed: req.speed, symbols, total: 0, eventsSent: 0, progress: 0, rate: 0, startedAt: now() };
+      status = {
+        replayId: randomUUID(),
+        running: true,
+        state: 'running',
+        from: req.from,
+        to: req.to,
+        speed: req.speed,
+        symbols,
+        total: 0,
+        eventsSent: 0,
+        progress: 0,
+        rate: 0,
+        startedAt: now(),
+      };
       const controller = new AbortController();
       abort = controller;
       run = (async () => {
         try {
-          const total = await deps.repo.count({ from: req.from, to: req.to, types: REPLAY_EVENT_TYPES, ...(symbols.length ? { symbols } : {}) });
+          const total = await deps.repo.count({
+            from: req.from,
+            to: req.to,
+            types: REPLAY_EVENT_TYPES,
+            ...(symbols.length ? { symbols } : {}),
+          });
           status.total = total;
           publishProgress();
           await play(req, controller.signal);
@@ -151,7 +182,8 @@ export function createReplayService(deps: ReplayServiceDeps) {
           status.error = err instanceof Error ? err.message : String(err);
           deps.onError?.(err);
         }
-        status.progress = status.state === 'finished' ? 1 : status.total ? Math.min(1, status.eventsSent / status.total) : 0;
+        status.progress =
+          status.state === 'finished' ? 1 : status.total ? Math.min(1, status.eventsSent / status.total) : 0;
         const final = snapshot();
         status = { ...final, running: false, finishedAt: now() };
         publishProgress();

@@ -21,7 +21,11 @@ let client: Socket;
 const received: Envelope[] = [];
 
 async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${h.baseUrl}${path}`, { method, headers: { ...h.auth, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const res = await fetch(`${h.baseUrl}${path}`, {
+    method,
+    headers: { ...h.auth, 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } } };
 }
 
@@ -44,8 +48,11 @@ beforeAll(async () => {
   db = await createTestPglite();
   h = await startProvider({ db, bus: createMemoryBus(), env: { EVENTSINK_FLUSH_MS: '20ms' } });
   client = io(h.baseUrl, { path: '/ws', auth: { token: TEST_TOKEN }, transports: ['websocket'] });
-  for (const name of [...REPLAY_EVENT_TYPES, 'PROVIDER_REPLAY_PROGRESS']) client.on(name, (env: Envelope) => received.push(env));
-  const ack = await client.timeout(10_000).emitWithAck('subscribe', { events: [...REPLAY_EVENT_TYPES, 'PROVIDER_REPLAY_PROGRESS'] });
+  for (const name of [...REPLAY_EVENT_TYPES, 'PROVIDER_REPLAY_PROGRESS'])
+    client.on(name, (env: Envelope) => received.push(env));
+  const ack = await client
+    .timeout(10_000)
+    .emitWithAck('subscribe', { events: [...REPLAY_EVENT_TYPES, 'PROVIDER_REPLAY_PROGRESS'] });
   expect(ack.ok).toBe(true);
 }, 60_000);
 afterAll(async () => {
@@ -87,7 +94,11 @@ describe('replay of a recorded sim session', () => {
     });
     expect(replayed.map(key)).toEqual(live.map(key));
     expect(replayed.every((e) => e.replay === true && typeof e.causationId === 'string')).toBe(true);
-    await eventually(() => expect(received.some((e) => e.type === 'PROVIDER_REPLAY_PROGRESS' && e.payload['state'] === 'finished')).toBe(true));
+    await eventually(() =>
+      expect(received.some((e) => e.type === 'PROVIDER_REPLAY_PROGRESS' && e.payload['state'] === 'finished')).toBe(
+        true,
+      ),
+    );
     await h.provider.areas.eventSink.sink.flush();
     expect(await storedCount()).toBe(live.length);
   }, 60_000);

@@ -10,6 +10,9 @@ export function registerSignalsRoutes(t: TypedRouter, deps: { signals: SignalsSe
 
 /** Order flow reads the trade prints the event sink stored (they are validated on the bus). */
 export function sinkTrades(repo: Pick<EventSinkRepository, 'latest'>) {
-  return async (market: { connectorType: string; marketType: string; symbol: string }, limit: number): Promise<FlowTrade[]> =>
+  return async (
+    market: { connectorType: string; marketType: string; symbol: string },
+    limit: number,
+  ): Promise<FlowTrade[]> =>
     (await repo.latest('PROVIDER_MARKETDATA_TRADE', market, limit)).map(({ payload }) => payload as FlowTrade);
 }

@@ -20,12 +20,17 @@ export interface SignalsDeps {
   candles: Pick<CandlesRepository, 'range' | 'lastOpenTime'>;
   connectors: ConnectorRegistry;
   /** The newest trade prints of a symbol on one connector and market, newest first. */
-  recentTrades: (market: { connectorType: ConnectorType; marketType: MarketType; symbol: string }, limit: number) => Promise<FlowTrade[]>;
+  recentTrades: (
+    market: { connectorType: ConnectorType; marketType: MarketType; symbol: string },
+    limit: number,
+  ) => Promise<FlowTrade[]>;
   now: () => number;
   ttlMs: number;
 }
 
-type Full = Omit<SignalsContext, 'candles'> & { candles: { cacheKey: string; d1: Candle[]; h4: Candle[]; h1: Candle[] } };
+type Full = Omit<SignalsContext, 'candles'> & {
+  candles: { cacheKey: string; d1: Candle[]; h4: Candle[]; h1: Candle[] };
+};
 
 /**
  * Everything a decision step needs about one symbol. Built contexts are cached for `ttlMs`, so a
@@ -38,15 +43,27 @@ export function createSignalsService(deps: SignalsDeps) {
     const connector = deps.connectors.require(q.connectorType, q.marketType);
     // An instrument list that is still empty (a venue still loading) cannot tell a typo from a symbol.
     if (connector.instruments(q.marketType).length > 0 && !connector.instrument(q.marketType, symbol)) {
-      throw notFound(`symbol ${symbol} on ${q.connectorType}/${q.marketType}`, { symbol, connectorType: q.connectorType, marketType: q.marketType });
+      throw notFound(`symbol ${symbol} on ${q.connectorType}/${q.marketType}`, {
+        symbol,
+        connectorType: q.connectorType,
+        marketType: q.marketType,
+      });
     }
-    const series = (interval: TimeFrame) => ({ connectorType: q.connectorType, marketType: q.marketType, symbol, interval });
+    const series = (interval: TimeFrame) => ({
+      connectorType: q.connectorType,
+      marketType: q.marketType,
+      symbol,
+      interval,
+    });
     // Windows end at each series' newest stored bar (market time), never at the wall clock.
     const frames = await Promise.all(
       FRAMES.map(async ([, interval, daysKey]) => {
         const days = q[daysKey] as number;
         const last = await deps.candles.lastOpenTime(series(interval));
-        const bars = last === undefined ? [] : await deps.candles.range(series(interval), last - days * DAY + 1, last, days * 24 + 1);
+        const bars =
+          last === undefined
+            ? []
+            : await deps.candles.range(series(interval), last - days * DAY + 1, last, days * 24 + 1);
         return { last: last ?? 0, bars };
       }),
     );
@@ -57,16 +74,38 @@ export function createSignalsService(deps: SignalsDeps) {
       const b = bars[bars.length - 1];
       return b ? [b.time, b.open, b.high, b.low, b.close, b.volume, b.closed].join(',') : '-';
     };
-    const keySource = [q.connectorType, q.marketType, symbol, q.daysD1, q.daysH4, q.daysH1, d1.last, h4.last, h1.last, d1.bars.length, h4.bars.length, h1.bars.length, newest(d1.bars), newest(h4.bars), newest(h1.bars)].join('|');
+    const keySource = [
+      q.connectorType,
+      q.marketType,
+      symbol,
+      q.daysD1,
+      q.daysH4,
+      q.daysH1,
+      d1.last,
+      h4.last,
+      h1.last,
+      d1.bars.length,
+      h4.bars.length,
+      h1.bars.length,
+      newest(d1.bars),
+      newest(h4.bars),
+      newest(h1.bars),
+    ].join('|');
     const cacheKey = createHash('sha1').update(keySource).digest('hex').slice(0, 16);
     const book = connector.orderBook(q.marketType, symbol, BOOK_DEPTH);
-    const trades = await deps.recentTrades({ connectorType: q.connectorType, marketType: q.marketType, symbol }, FLOW_TRADES);
+    const trades = await deps.recentTrades(
+      { connectorType: q.connectorType, marketType: q.marketType, symbol },
+      FLOW_TRADES,
+    );
     return {
       symbol,
       connectorType: q.connectorType,
       marketType: q.marketType,
       generatedAt: deps.now(),
-      dataContext: { maturity: maturityOf(d1.bars.length), windows: { candlesDays: Math.max(1, d1.bars.length), flowMinutes: 3, bookMinutes: 1 } },
+      dataContext: {
+        maturity: maturityOf(d1.bars.length),
+        windows: { candlesDays: Math.max(1, d1.bars.length), flowMinutes: 3, bookMinutes: 1 },
+      },
       candles: { cacheKey, d1: d1.bars, h4: h4.bars, h1: h1.bars },
       orderBook: book ? orderBookFeatures(book) : null,
       orderFlow: orderFlowFeatures(trades),
@@ -87,7 +126,10 @@ export function createSignalsService(deps: SignalsDeps) {
       }
       const full = await hit.value;
       const unchanged = q.candlesMode === 'DELTA' && q.candlesKey === full.candles.cacheKey;
-      return { ...full, candles: unchanged ? { cacheKey: full.candles.cacheKey, unchanged } : { ...full.candles, unchanged } };
+      return {
+        ...full,
+        candles: unchanged ? { cacheKey: full.candles.cacheKey, unchanged } : { ...full.candles, unchanged },
+      };
     },
     cacheSize: () => cache.size,
   };

@@ -29,7 +29,13 @@ describe('market features', () => {
       spread: '2',
       spreadPct: 2,
       imbalance: 3,
-      walls: { bid: [{ price: '98', volume: '5' }, { price: '96', volume: '4' }, { price: '99', volume: '2' }] },
+      walls: {
+        bid: [
+          { price: '98', volume: '5' },
+          { price: '96', volume: '4' },
+          { price: '99', volume: '2' },
+        ],
+      },
       bidWallUsd: '1072',
       askWallUsd: '407',
     });
@@ -39,19 +45,38 @@ describe('market features', () => {
       { time: T0, price: '100', volume: '3', side: 'LONG' },
       { time: T0 - 60_000, price: '110', volume: '1', side: 'SHORT' },
     ]);
-    expect(flow).toMatchObject({ tradeCount: 2, buyVolume: '3', sellVolume: '1', delta: '2', deltaRatio: 0.75, vwap: '102.5', maxTradeSize: '3', avgTradeSize: '2' });
+    expect(flow).toMatchObject({
+      tradeCount: 2,
+      buyVolume: '3',
+      sellVolume: '1',
+      delta: '2',
+      deltaRatio: 0.75,
+      vwap: '102.5',
+      maxTradeSize: '3',
+      avgTradeSize: '2',
+    });
     expect(flow.absorptionScore).toBeCloseTo(0.25);
     expect(orderFlowFeatures([])).toMatchObject({ deltaRatio: 0.5, vwap: null, tradeCount: 0 });
-    expect([maturityOf(30), maturityOf(7), maturityOf(1), maturityOf(0)]).toEqual(['FULL', 'INTRADAY', 'FAST', 'INSUFFICIENT']);
+    expect([maturityOf(30), maturityOf(7), maturityOf(1), maturityOf(0)]).toEqual([
+      'FULL',
+      'INTRADAY',
+      'FAST',
+      'INSUFFICIENT',
+    ]);
   });
 });
 
 describe('signals context cache', () => {
-  const bar = (time: number): Candle => ({ symbol: 'BTCUSDT', interval: 'day', time, open: '1', high: '1', low: '1', close: '1', volume: '1' }) as Candle;
+  const bar = (time: number): Candle =>
+    ({ symbol: 'BTCUSDT', interval: 'day', time, open: '1', high: '1', low: '1', close: '1', volume: '1' }) as Candle;
   let clock = T0;
   let lastDay = T0;
   let builds = 0;
-  const connector = { orderBook: () => book, instruments: () => [], instrument: () => undefined } as unknown as ExchangeConnector;
+  const connector = {
+    orderBook: () => book,
+    instruments: () => [],
+    instrument: () => undefined,
+  } as unknown as ExchangeConnector;
   const service = createSignalsService({
     candles: {
       lastOpenTime: async () => lastDay,
@@ -65,7 +90,14 @@ describe('signals context cache', () => {
     now: () => clock,
     ttlMs: 5_000,
   });
-  const query = { connectorType: 'sim', marketType: 'spot', daysD1: 30, daysH4: 10, daysH1: 2, candlesMode: 'FULL' } as const;
+  const query = {
+    connectorType: 'sim',
+    marketType: 'spot',
+    daysD1: 30,
+    daysH4: 10,
+    daysH1: 2,
+    candlesMode: 'FULL',
+  } as const;
 
   it('serves one build within the TTL and rebuilds after it', async () => {
     const first = await service.context('BTCUSDT', query);
@@ -83,11 +115,19 @@ describe('signals context cache', () => {
 
   it('omits candles in delta mode while the key is unchanged', async () => {
     const full = await service.context('BTCUSDT', query);
-    const delta = await service.context('BTCUSDT', { ...query, candlesMode: 'DELTA', candlesKey: full.candles.cacheKey });
+    const delta = await service.context('BTCUSDT', {
+      ...query,
+      candlesMode: 'DELTA',
+      candlesKey: full.candles.cacheKey,
+    });
     expect(delta.candles).toEqual({ cacheKey: full.candles.cacheKey, unchanged: true });
     lastDay += 86_400_000;
     clock += 5_000;
-    const moved = await service.context('BTCUSDT', { ...query, candlesMode: 'DELTA', candlesKey: full.candles.cacheKey });
+    const moved = await service.context('BTCUSDT', {
+      ...query,
+      candlesMode: 'DELTA',
+      candlesKey: full.candles.cacheKey,
+    });
     expect(moved.candles.unchanged).toBe(false);
     expect(moved.candles.cacheKey).not.toBe(full.candles.cacheKey);
     expect(moved.candles.d1).toHaveLength(2);
@@ -95,14 +135,32 @@ describe('signals context cache', () => {
 });
 
 describe('signals context scope', () => {
-  const bar = (time: number, close: string): Candle => ({ symbol: 'BTCUSDT', interval: 'day', time, open: '1', high: '9', low: '1', close, volume: '1', closed: false }) as Candle;
+  const bar = (time: number, close: string): Candle =>
+    ({
+      symbol: 'BTCUSDT',
+      interval: 'day',
+      time,
+      open: '1',
+      high: '9',
+      low: '1',
+      close,
+      volume: '1',
+      closed: false,
+    }) as Candle;
   const instruments = [{ symbol: 'BTCUSDT' }];
   const connector = {
     orderBook: () => book,
     instruments: () => instruments,
     instrument: (_m: string, s: string) => instruments.find((i) => i.symbol === s),
   } as unknown as ExchangeConnector;
-  const query = { connectorType: 'sim', marketType: 'futures', daysD1: 30, daysH4: 10, daysH1: 2, candlesMode: 'FULL' } as const;
+  const query = {
+    connectorType: 'sim',
+    marketType: 'futures',
+    daysD1: 30,
+    daysH4: 10,
+    daysH1: 2,
+    candlesMode: 'FULL',
+  } as const;
 
   it('reads the order flow of the asked connector and market only', async () => {
     const asked: unknown[] = [];
@@ -144,7 +202,11 @@ describe('signals context scope', () => {
     const first = await service.context('BTCUSDT', query);
     close = '101';
     clock += 1_000;
-    const moved = await service.context('BTCUSDT', { ...query, candlesMode: 'DELTA', candlesKey: first.candles.cacheKey });
+    const moved = await service.context('BTCUSDT', {
+      ...query,
+      candlesMode: 'DELTA',
+      candlesKey: first.candles.cacheKey,
+    });
     expect(moved.candles.unchanged).toBe(false);
     expect(moved.candles.d1?.[0]?.close).toBe('101');
   });

@@ -4,12 +4,33 @@ import type { Candle, Instrument } from '@barfinex/contracts';
 import type { ExchangeConnectorStatus, MarketType } from '@barfinex/enums';
 import type { Logger } from 'pino';
 import { VenueRejectError } from '../connector';
-import type { ConnectorEvents, DegradedMarket, ExchangeConnector, VenueFill, VenueOpenOrder, VenuePlacement } from '../connector';
+import type {
+  ConnectorEvents,
+  DegradedMarket,
+  ExchangeConnector,
+  VenueFill,
+  VenueOpenOrder,
+  VenuePlacement,
+} from '../connector';
 import { createRateLimiter, realSleep } from '../shared/rate-limiter';
 import { createReconcileLoop } from '../shared/reconcile-loop';
 import { createVenueHttp, UnknownOutcomeError, VenueHttpError } from '../shared/venue-http';
-import { ALPACA_TIMEFRAMES, fromFillActivity, toCandle, toInstrument, toOrderBody, toOrderState } from './alpaca-mappers';
-import { AlpacaAccountSchema, AlpacaAssetSchema, AlpacaBarsPageSchema, AlpacaFillActivitySchema, AlpacaOrderSchema, AlpacaPositionSchema } from './alpaca-schemas';
+import {
+  ALPACA_TIMEFRAMES,
+  fromFillActivity,
+  toCandle,
+  toInstrument,
+  toOrderBody,
+  toOrderState,
+} from './alpaca-mappers';
+import {
+  AlpacaAccountSchema,
+  AlpacaAssetSchema,
+  AlpacaBarsPageSchema,
+  AlpacaFillActivitySchema,
+  AlpacaOrderSchema,
+  AlpacaPositionSchema,
+} from './alpaca-schemas';
 import { createAlpacaMarketStream, createAlpacaTradeStream } from './alpaca-streams';
 
 export interface AlpacaConnectorOptions {
@@ -59,11 +80,21 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
   const urls: AlpacaUrls = { ...alpacaHosts(options.paper), ...options.urls };
   // Alpaca's documented budget: 200 requests per minute per account.
   const limiter = createRateLimiter({ rules: [{ limit: 200, intervalMs: 60_000 }], now, sleep });
-  const httpOptions = { timeoutMs: options.timeoutMs ?? 10_000, limiter, now, sleep, errorOf: (b: unknown) => (b && typeof b === 'object' && 'message' in b ? { code: String((b as { code?: unknown }).code ?? ''), message: String((b as { message: unknown }).message) } : undefined) };
+  const httpOptions = {
+    timeoutMs: options.timeoutMs ?? 10_000,
+    limiter,
+    now,
+    sleep,
+    errorOf: (b: unknown) =>
+      b && typeof b === 'object' && 'message' in b
+        ? { code: String((b as { code?: unknown }).code ?? ''), message: String((b as { message: unknown }).message) }
+        : undefined,
+  };
   const trading = createVenueHttp({ baseUrl: urls.trading, ...httpOptions });
   const data = createVenueHttp({ baseUrl: urls.data, ...httpOptions });
   const headers = { 'APCA-API-KEY-ID': options.keyId, 'APCA-API-SECRET-KEY': options.secretKey };
-  const get = <T>(http: typeof trading, path: string, query = '') => http.request<T>({ method: 'GET', path, weight: 1, build: () => ({ query, headers }) });
+  const get = <T>(http: typeof trading, path: string, query = '') =>
+    http.request<T>({ method: 'GET', path, weight: 1, build: () => ({ query, headers }) });
   const loop = createReconcileLoop({ sleep, retryMs: 1000, onLog: (msg, d) => log.info({ ...d }, msg) });
   const venueSymbols = new Map<string, string>();
   const prices = new Map<string, string>();
@@ -73,14 +104,25 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
   let tradeState: { open: boolean; reason?: string } = { open: false, reason: 'trade stream not connected yet' };
   /** Creation times of orders seen, so their fills are read from that moment on. */
   const createdAt = new Map<string, string>();
-  const common = { key: options.keyId, secret: options.secretKey, proactiveReconnectMs: options.proactiveReconnectMs ?? 23 * 3_600_000, onLog: (msg: string, d?: Record<string, unknown>) => log.info({ ...d }, msg), ...(options.wsBackoffMs !== undefined ? { initialBackoffMs: options.wsBackoffMs } : {}) };
+  const common = {
+    key: options.keyId,
+    secret: options.secretKey,
+    proactiveReconnectMs: options.proactiveReconnectMs ?? 23 * 3_600_000,
+    onLog: (msg: string, d?: Record<string, unknown>) => log.info({ ...d }, msg),
+    ...(options.wsBackoffMs !== undefined ? { initialBackoffMs: options.wsBackoffMs } : {}),
+  };
   const onTrade = (t: Parameters<ConnectorEvents['onTrade']>[1]) => {
     prices.set(t.symbol, t.price);
     events?.onTrade(MARKET, t);
   };
   const stocks = createAlpacaMarketStream({ ...common, url: `${urls.dataWs}/v2/${options.feed ?? 'iex'}`, onTrade });
   // Alpaca publishes order books for crypto pairs only; stocks have quotes, which are not a book.
-  const crypto = createAlpacaMarketStream({ ...common, url: `${urls.dataWs}/v1beta3/crypto/us`, onTrade, onBook: (book) => events?.onOrderBook(MARKET, book) });
+  const crypto = createAlpacaMarketStream({
+    ...common,
+    url: `${urls.dataWs}/v1beta3/crypto/us`,
+    onTrade,
+    onBook: (book) => events?.onOrderBook(MARKET, book),
+  });
   const tradeStream = createAlpacaTradeStream({
     ...common,
     url: `${urls.tradingWs}/stream`,
@@ -90,7 +132,11 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
     },
     onConnected: () => void loop.request(MARKET, events?.reconcile),
     onState: (state) => {
-      if (tradeState.open !== state.open) (state.open ? log.info.bind(log) : log.warn.bind(log))({ reason: state.reason }, state.open ? 'trade stream open' : 'trade stream not open');
+      if (tradeState.open !== state.open)
+        (state.open ? log.info.bind(log) : log.warn.bind(log))(
+          { reason: state.reason },
+          state.open ? 'trade stream open' : 'trade stream not open',
+        );
       tradeState = state;
       // Without trade updates fills could go unseen: trading waits until the stream is back and reconciled.
       if (!state.open) loop.gate.close(MARKET);
@@ -99,7 +145,8 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
 
   const venueSymbol = (symbol: string) => venueSymbols.get(symbol) ?? symbol;
   const reject = (err: unknown): never => {
-    if (err instanceof VenueHttpError && err.status >= 400 && err.status < 500) throw new VenueRejectError(err.code || String(err.status), err.message, err.status === 422 || err.status === 400);
+    if (err instanceof VenueHttpError && err.status >= 400 && err.status < 500)
+      throw new VenueRejectError(err.code || String(err.status), err.message, err.status === 422 || err.status === 400);
     throw err;
   };
 
@@ -110,7 +157,15 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
 
   async function queryOrder(clientOrderId: string): Promise<VenueOpenOrder | undefined> {
     try {
-      return seen(AlpacaOrderSchema.parse(await get(trading, '/v2/orders:by_client_order_id', new URLSearchParams({ client_order_id: clientOrderId }).toString())));
+      return seen(
+        AlpacaOrderSchema.parse(
+          await get(
+            trading,
+            '/v2/orders:by_client_order_id',
+            new URLSearchParams({ client_order_id: clientOrderId }).toString(),
+          ),
+        ),
+      );
     } catch (err) {
       if (err instanceof VenueHttpError && err.status === 404) return undefined;
       throw err;
@@ -128,7 +183,12 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
         loop.gate.close(MARKET);
       }
     } catch (err) {
-      if (!tradeState.open) throw new VenueRejectError('USER_STREAM_DOWN', `alpaca/${MARKET} cannot trade: ${tradeState.reason ?? 'trade stream not open'}`, false);
+      if (!tradeState.open)
+        throw new VenueRejectError(
+          'USER_STREAM_DOWN',
+          `alpaca/${MARKET} cannot trade: ${tradeState.reason ?? 'trade stream not open'}`,
+          false,
+        );
       const waiting = loop.waitReason(MARKET);
       if (waiting) throw new VenueRejectError('NOT_RECONCILED', `alpaca/${MARKET} cannot trade: ${waiting}`, false);
       throw err;
@@ -151,8 +211,15 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
     const since = createdAt.get(externalId);
     let token: string | undefined;
     for (let page = 0; page < 50; page++) {
-      const q = new URLSearchParams({ direction: 'asc', page_size: '100', ...(since ? { after: new Date(Date.parse(since) - 1000).toISOString() } : {}), ...(token ? { page_token: token } : {}) });
-      const list = z.array(AlpacaFillActivitySchema).parse(await get(trading, '/v2/account/activities/FILL', q.toString()));
+      const q = new URLSearchParams({
+        direction: 'asc',
+        page_size: '100',
+        ...(since ? { after: new Date(Date.parse(since) - 1000).toISOString() } : {}),
+        ...(token ? { page_token: token } : {}),
+      });
+      const list = z
+        .array(AlpacaFillActivitySchema)
+        .parse(await get(trading, '/v2/account/activities/FILL', q.toString()));
       for (const a of list) if (a.order_id === externalId) out.push(fromFillActivity(a, ''));
       if (list.length < 100) break;
       token = list.at(-1)?.id;
@@ -195,7 +262,15 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
       const body = toOrderBody(req, venueSymbol(req.symbol));
       await tradable(market);
       try {
-        const o = AlpacaOrderSchema.parse(await trading.request({ method: 'POST', path: '/v2/orders', weight: 1, unsafe: true, build: () => ({ headers, body }) }));
+        const o = AlpacaOrderSchema.parse(
+          await trading.request({
+            method: 'POST',
+            path: '/v2/orders',
+            weight: 1,
+            unsafe: true,
+            build: () => ({ headers, body }),
+          }),
+        );
         return { order: seen(o), fills: [] };
       } catch (err) {
         if (!(err instanceof UnknownOutcomeError)) return reject(err);
@@ -205,14 +280,20 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
           if (found) return { order: found, fills: [] };
           await sleep(1000);
         }
-        throw new VenueRejectError('NOT_PLACED', `placement outcome was unknown (${err.message}) and the venue has no such order`, false);
+        throw new VenueRejectError(
+          'NOT_PLACED',
+          `placement outcome was unknown (${err.message}) and the venue has no such order`,
+          false,
+        );
       }
     },
     async cancelOrder(market, clientOrderId) {
       await tradable(market);
       const order = await queryOrder(clientOrderId);
       if (!order) throw new VenueRejectError('UNKNOWN_ORDER', `order ${clientOrderId} is unknown to alpaca`, false);
-      await trading.request({ method: 'DELETE', path: `/v2/orders/${order.externalId}`, weight: 1, build: () => ({ headers }) }).catch(reject);
+      await trading
+        .request({ method: 'DELETE', path: `/v2/orders/${order.externalId}`, weight: 1, build: () => ({ headers }) })
+        .catch(reject);
       return (await queryOrder(clientOrderId)) ?? order;
     },
     async account() {
@@ -222,7 +303,12 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
       return {
         assets: [
           { ...base, symbol: acc.currency, walletBalance: acc.cash, availableBalance: acc.buying_power },
-          ...positions.map((p) => ({ ...base, symbol: p.symbol.replace('/', ''), walletBalance: new Money(p.qty).toFixed(), availableBalance: new Money(p.qty).toFixed() })),
+          ...positions.map((p) => ({
+            ...base,
+            symbol: p.symbol.replace('/', ''),
+            walletBalance: new Money(p.qty).toFixed(),
+            availableBalance: new Money(p.qty).toFixed(),
+          })),
         ],
         positions: [],
       };
@@ -233,14 +319,20 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
     // Crypto pairs only: Alpaca streams no book for stocks.
     orderBook: (_market, symbol, depth) => crypto.book(venueSymbol(symbol), depth),
     lastPrice: (market, symbol) => (market === MARKET ? prices.get(symbol) : undefined),
-    subscriptions: () => ({ symbols: [...stocks.symbols(), ...crypto.symbols().map((s) => s.replace('/', ''))].sort() }),
+    subscriptions: () => ({
+      symbols: [...stocks.symbols(), ...crypto.symbols().map((s) => s.replace('/', ''))].sort(),
+    }),
     async setSubscriptions(market, list) {
       if (market !== MARKET) throw new VenueRejectError('UNKNOWN_MARKET', `alpaca has no ${market} market`, true);
       const venue = list.map(venueSymbol);
       stocks.setSymbols(venue.filter((s) => !s.includes('/')));
       crypto.setSymbols(venue.filter((s) => s.includes('/')));
     },
-    openOrders: async () => z.array(AlpacaOrderSchema).parse(await get(trading, '/v2/orders', 'status=open&limit=500')).map(seen),
+    openOrders: async () =>
+      z
+        .array(AlpacaOrderSchema)
+        .parse(await get(trading, '/v2/orders', 'status=open&limit=500'))
+        .map(seen),
     queryOrder: (_market, clientOrderId) => queryOrder(clientOrderId),
     orderFills: (_market, _symbol, externalId) => orderFills(externalId),
     async candles(_market, symbol, interval, fromMs, toMs): Promise<Candle[]> {
@@ -249,7 +341,13 @@ export function createAlpacaConnector(options: AlpacaConnectorOptions): Exchange
       const out: Candle[] = [];
       let token: string | null = null;
       do {
-        const q = new URLSearchParams({ symbols: venue, timeframe: ALPACA_TIMEFRAMES[interval], start: new Date(fromMs).toISOString(), end: new Date(toMs).toISOString(), limit: '10000' });
+        const q = new URLSearchParams({
+          symbols: venue,
+          timeframe: ALPACA_TIMEFRAMES[interval],
+          start: new Date(fromMs).toISOString(),
+          end: new Date(toMs).toISOString(),
+          limit: '10000',
+        });
         if (token) q.set('page_token', token);
         const page = AlpacaBarsPageSchema.parse(await get(data, path, q.toString()));
         for (const b of page.bars?.[venue] ?? []) out.push(toCandle(b, symbol, interval));

@@ -5,7 +5,12 @@ import { applyLevels, topLevels } from '../shared/book-levels';
 import type { BookSide } from '../shared/book-levels';
 import { createReconnectingWs } from '../shared/reconnecting-ws';
 import { fromTradeUpdate, toLocalSymbol } from './alpaca-mappers';
-import { AlpacaStreamMessageSchema, AlpacaStreamOrderBookSchema, AlpacaStreamTradeSchema, AlpacaTradeUpdateSchema } from './alpaca-schemas';
+import {
+  AlpacaStreamMessageSchema,
+  AlpacaStreamOrderBookSchema,
+  AlpacaStreamTradeSchema,
+  AlpacaTradeUpdateSchema,
+} from './alpaca-schemas';
 
 export interface AlpacaStreamCommon {
   key: string;
@@ -23,7 +28,8 @@ function connection(o: AlpacaStreamCommon & { url: string }, name: string) {
     url: () => o.url,
     proactiveReconnectMs: o.proactiveReconnectMs,
     ...(o.initialBackoffMs !== undefined ? { initialBackoffMs: o.initialBackoffMs } : {}),
-    onClose: ({ code, willReconnect }: { code: number; willReconnect: boolean }) => o.onLog(`${name} closed`, { code, willReconnect }),
+    onClose: ({ code, willReconnect }: { code: number; willReconnect: boolean }) =>
+      o.onLog(`${name} closed`, { code, willReconnect }),
   };
 }
 
@@ -37,14 +43,20 @@ const level = (l: { p: number; s: number }): [string, string] => [new Money(l.p)
  * locally from Alpaca's full book (`r: true`, sent on subscribing) and its changes, and the best
  * 20 levels a side are passed on after every message; changes before a full book are ignored.
  */
-export function createAlpacaMarketStream(options: AlpacaStreamCommon & { url: string; onTrade: (t: Trade) => void; onBook?: (book: OrderBook) => void }) {
+export function createAlpacaMarketStream(
+  options: AlpacaStreamCommon & { url: string; onTrade: (t: Trade) => void; onBook?: (book: OrderBook) => void },
+) {
   const symbols = new Set<string>();
   const books = new Map<string, { bids: BookSide; asks: BookSide; time: number }>();
   /**
    * Trades and order books go in separate messages: should Alpaca refuse the books (a plan's
    * channel limit), the trades still stand.
    */
-  const send = (action: 'subscribe' | 'unsubscribe', list: readonly string[], socket: { send(data: unknown): void } = ws) => {
+  const send = (
+    action: 'subscribe' | 'unsubscribe',
+    list: readonly string[],
+    socket: { send(data: unknown): void } = ws,
+  ) => {
     socket.send({ action, trades: list });
     if (options.onBook) socket.send({ action, orderbooks: list });
   };
@@ -68,7 +80,14 @@ export function createAlpacaMarketStream(options: AlpacaStreamCommon & { url: st
   /** The kept book of a venue symbol, best `depth` levels a side; undefined before its full book. */
   function view(venueSymbol: string, depth: number): OrderBook | undefined {
     const book = books.get(venueSymbol);
-    return book && { symbol: toLocalSymbol(venueSymbol), time: book.time, bids: topLevels(book.bids, true, depth), asks: topLevels(book.asks, false, depth) };
+    return (
+      book && {
+        symbol: toLocalSymbol(venueSymbol),
+        time: book.time,
+        bids: topLevels(book.bids, true, depth),
+        asks: topLevels(book.asks, false, depth),
+      }
+    );
   }
 
   const ws = createReconnectingWs({
@@ -84,7 +103,14 @@ export function createAlpacaMarketStream(options: AlpacaStreamCommon & { url: st
         for (const m of JSON.parse(text) as Array<{ T?: string }>) {
           if (m.T === 't') {
             const t = AlpacaStreamTradeSchema.parse(m);
-            options.onTrade({ id: String(t.i), time: Date.parse(t.t), symbol: toLocalSymbol(t.S), price: new Money(t.p).toFixed(), volume: new Money(t.s).toFixed(), side: t.tks === 'S' ? 'SHORT' : 'LONG' });
+            options.onTrade({
+              id: String(t.i),
+              time: Date.parse(t.t),
+              symbol: toLocalSymbol(t.S),
+              price: new Money(t.p).toFixed(),
+              volume: new Money(t.s).toFixed(),
+              side: t.tks === 'S' ? 'SHORT' : 'LONG',
+            });
           } else if (m.T === 'o' && options.onBook) onBookMessage(m);
           else if (m.T === 'error') options.onLog('market stream error', { message: m });
         }
@@ -118,7 +144,12 @@ export function createAlpacaMarketStream(options: AlpacaStreamCommon & { url: st
  * the stream open (`onConnected` reconciles). The paper host sends binary frames, read as UTF-8.
  */
 export function createAlpacaTradeStream(
-  options: AlpacaStreamCommon & { url: string; onOrder: (state: VenueOrderState, fill?: VenueFill) => void; onConnected: () => void; onState: (state: { open: boolean; reason?: string }) => void },
+  options: AlpacaStreamCommon & {
+    url: string;
+    onOrder: (state: VenueOrderState, fill?: VenueFill) => void;
+    onConnected: () => void;
+    onState: (state: { open: boolean; reason?: string }) => void;
+  },
 ) {
   let open = false;
   /** Why Alpaca refused the last login; kept when it then closes the socket, so the reason stays the useful one. */
@@ -133,7 +164,8 @@ export function createAlpacaTradeStream(
       try {
         const msg = AlpacaStreamMessageSchema.parse(JSON.parse(text));
         if (msg.stream === 'authorization') {
-          if (msg.data['status'] === 'authorized' && msg.data['action'] === 'authenticate') ws.send({ action: 'listen', data: { streams: ['trade_updates'] } });
+          if (msg.data['status'] === 'authorized' && msg.data['action'] === 'authenticate')
+            ws.send({ action: 'listen', data: { streams: ['trade_updates'] } });
           else {
             refusal = `Alpaca refused the trade stream login (${String(msg.data['action'])}: ${String(msg.data['status'])})`;
             options.onState({ open: false, reason: refusal });
@@ -157,7 +189,8 @@ export function createAlpacaTradeStream(
     },
     onClose: ({ code, willReconnect }) => {
       open = false;
-      if (willReconnect) options.onState({ open: false, reason: refusal ?? `trade stream closed (${code}); reconnecting` });
+      if (willReconnect)
+        options.onState({ open: false, reason: refusal ?? `trade stream closed (${code}); reconnecting` });
       options.onLog('trade stream closed', { code, willReconnect });
     },
   });

@@ -22,7 +22,9 @@ describe('binance spot connector against the fake venue', () => {
     fake.setDepth('BTCUSDT', DEPTH_SNAPSHOT);
     connector = createBinanceConnector({
       type: 'binance',
-      markets: [{ market: 'spot', symbols: ['BTCUSDT'], credentials: { apiKey: KEY, apiSecret: SECRET }, ...fake.endpoints }],
+      markets: [
+        { market: 'spot', symbols: ['BTCUSDT'], credentials: { apiKey: KEY, apiSecret: SECRET }, ...fake.endpoints },
+      ],
       logger: log.logger,
       // Backoff waits are recorded and move a virtual clock instead of being slept.
       now: () => Date.now() + skew,
@@ -43,7 +45,16 @@ describe('binance spot connector against the fake venue', () => {
   });
 
   it('loads instruments with their filters', () => {
-    expect(connector.instrument('spot', 'BTCUSDT')).toMatchObject({ tickSize: '0.01', stepSize: '0.00001', minQty: '0.00001', minNotional: '5', baseAsset: 'BTC', quoteAsset: 'USDT', connectorType: 'binance', marketType: 'spot' });
+    expect(connector.instrument('spot', 'BTCUSDT')).toMatchObject({
+      tickSize: '0.01',
+      stepSize: '0.00001',
+      minQty: '0.00001',
+      minNotional: '5',
+      baseAsset: 'BTC',
+      quoteAsset: 'USDT',
+      connectorType: 'binance',
+      marketType: 'spot',
+    });
     // MARKET_LOT_SIZE with zero step and minimum (spot's usual form) carries only its maximum.
     expect(connector.instrument('spot', 'BTCUSDT')).toMatchObject({ marketMaxQty: '120' });
     expect(connector.instrument('spot', 'BTCUSDT')).not.toHaveProperty('marketStepSize');
@@ -51,7 +62,10 @@ describe('binance spot connector against the fake venue', () => {
 
   it('pages klines history through the venue limit', async () => {
     const start = Date.UTC(2026, 0, 1);
-    fake.setKlines('BTCUSDT', Array.from({ length: 2500 }, (_, i) => kline(start + i * 60_000, 60_000, (95000 + i).toFixed(2))));
+    fake.setKlines(
+      'BTCUSDT',
+      Array.from({ length: 2500 }, (_, i) => kline(start + i * 60_000, 60_000, (95000 + i).toFixed(2))),
+    );
     const candles = await connector.candles?.('spot', 'BTCUSDT', 'min1', start, start + 2499 * 60_000 + 59_999);
     expect(candles).toHaveLength(2500);
     expect(candles?.[2499]).toMatchObject({ time: start + 2499 * 60_000, close: '97499.00', closed: true });
@@ -62,11 +76,17 @@ describe('binance spot connector against the fake venue', () => {
   it('turns trade, ticker and depth streams into connector events', async () => {
     fake.ws.push('btcusdt@aggTrade', aggTrade('BTCUSDT', 1, '95001.00', '0.010', false));
     fake.ws.push('btcusdt@ticker', ticker('BTCUSDT', '95001.00'));
-    fake.ws.push('btcusdt@depth@100ms', depthUpdate('BTCUSDT', 1027020, 1027030, [['94999.99', '0']], [['95000.02', '1.5']]));
+    fake.ws.push(
+      'btcusdt@depth@100ms',
+      depthUpdate('BTCUSDT', 1027020, 1027030, [['94999.99', '0']], [['95000.02', '1.5']]),
+    );
     await eventually(() => expect(rec.seen.books.length).toBeGreaterThan(0));
     expect(rec.seen.trades[0]).toMatchObject({ price: '95001.00', volume: '0.010', side: 'LONG' });
     expect(rec.seen.tickers[0]).toMatchObject({ s: 'BTCUSDT', c: '95001.00' });
-    expect(rec.seen.books.at(-1)).toMatchObject({ lastUpdateId: 1027030, bids: [{ price: '94999.50', volume: '0.50000000' }] });
+    expect(rec.seen.books.at(-1)).toMatchObject({
+      lastUpdateId: 1027030,
+      bids: [{ price: '94999.50', volume: '0.50000000' }],
+    });
     expect(connector.lastPrice('spot', 'BTCUSDT')).toBe('95001.00');
   });
 
@@ -106,28 +126,57 @@ describe('binance spot connector against the fake venue', () => {
   });
 
   it('signs orders the venue verifies and reports fills from the reply and the user stream', async () => {
-    const placed = await connector.placeOrder('spot', { clientOrderId: 'cid-market-1', symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01' });
+    const placed = await connector.placeOrder('spot', {
+      clientOrderId: 'cid-market-1',
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: '0.01',
+    });
     expect(placed.order).toMatchObject({ status: 'FILLED', quantityExecuted: '0.01', averagePrice: '95000' });
     expect(placed.fills).toHaveLength(1);
     await eventually(() => expect(rec.seen.fills.some((f) => f.clientOrderId === 'cid-market-1')).toBe(true));
-    const resting = await connector.placeOrder('spot', { clientOrderId: 'cid-limit-1', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.01', price: '90000' });
+    const resting = await connector.placeOrder('spot', {
+      clientOrderId: 'cid-limit-1',
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: '0.01',
+      price: '90000',
+    });
     expect(resting.order.status).toBe('NEW');
     // The cancel reply's clientOrderId is the cancel's own id; the order is origClientOrderId.
-    expect(await connector.cancelOrder('spot', 'cid-limit-1')).toMatchObject({ status: 'CANCELED', clientOrderId: 'cid-limit-1' });
+    expect(await connector.cancelOrder('spot', 'cid-limit-1')).toMatchObject({
+      status: 'CANCELED',
+      clientOrderId: 'cid-limit-1',
+    });
     const post = fake.requests.find((r) => r.query.get('newClientOrderId') === 'cid-market-1');
     expect(post?.query.get('signature')).toMatch(/^[0-9a-f]{64}$/);
     expect(post?.query.get('recvWindow')).toBe('5000');
   });
 
   it('is refused by the venue when the signature is wrong', async () => {
-    const forged = createBinanceConnector({ type: 'binance', markets: [{ market: 'spot', symbols: [], credentials: { apiKey: KEY, apiSecret: 'wrong' }, ...fake.endpoints }], logger: log.logger, reconcileRetryMs: 1 });
+    const forged = createBinanceConnector({
+      type: 'binance',
+      markets: [{ market: 'spot', symbols: [], credentials: { apiKey: KEY, apiSecret: 'wrong' }, ...fake.endpoints }],
+      logger: log.logger,
+      reconcileRetryMs: 1,
+    });
     await expect(forged.openOrders?.('spot')).rejects.toMatchObject({ code: '-1022' });
     forged.venue('spot')?.rest.close();
   });
 
   it('backs off on 429 and 418 for as long as Retry-After says, then succeeds', async () => {
     sleeps.length = 0;
-    fake.failNext({ status: 429, code: -1003, msg: 'Too many requests; current limit is 6000 request weight per 1 MINUTE.', retryAfter: 7 }, { status: 418, code: -1003, msg: 'Way too many requests; IP banned until 1767225700000.', retryAfter: 120 });
+    fake.failNext(
+      {
+        status: 429,
+        code: -1003,
+        msg: 'Too many requests; current limit is 6000 request weight per 1 MINUTE.',
+        retryAfter: 7,
+      },
+      { status: 418, code: -1003, msg: 'Way too many requests; IP banned until 1767225700000.', retryAfter: 120 },
+    );
     const start = Date.UTC(2026, 0, 1);
     fake.setKlines('ETHUSDT', [kline(start, 60_000, '3500.00')]);
     expect(await connector.candles?.('spot', 'ETHUSDT', 'min1', start, start + 59_999)).toHaveLength(1);
@@ -136,7 +185,13 @@ describe('binance spot connector against the fake venue', () => {
 
   it('resolves a placement whose reply was lost by clientOrderId, without sending it twice', async () => {
     fake.delayNextOrderReply(1500);
-    const placed = await connector.placeOrder('spot', { clientOrderId: 'cid-timeout-1', symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.02' });
+    const placed = await connector.placeOrder('spot', {
+      clientOrderId: 'cid-timeout-1',
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: '0.02',
+    });
     expect(placed.order).toMatchObject({ clientOrderId: 'cid-timeout-1', status: 'FILLED', quantityExecuted: '0.02' });
     expect(placed.fills).toHaveLength(1);
     expect(fake.orderPosts('cid-timeout-1')).toBe(1);
@@ -147,19 +202,51 @@ describe('binance spot connector against the fake venue', () => {
     const failing = recordingEvents(async () => {
       throw new Error('venue unreachable');
     });
-    const gated = createBinanceConnector({ type: 'binance', markets: [{ market: 'spot', symbols: [], credentials: { apiKey: KEY, apiSecret: SECRET }, ...fake.endpoints }], logger: log.logger, gateTimeoutMs: 50, sleep: async () => new Promise((r) => setTimeout(r, 5)) });
+    const gated = createBinanceConnector({
+      type: 'binance',
+      markets: [{ market: 'spot', symbols: [], credentials: { apiKey: KEY, apiSecret: SECRET }, ...fake.endpoints }],
+      logger: log.logger,
+      gateTimeoutMs: 50,
+      sleep: async () => new Promise((r) => setTimeout(r, 5)),
+    });
     await gated.start(failing.events);
-    await expect(gated.placeOrder('spot', { clientOrderId: 'cid-gated-1', symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01' })).rejects.toMatchObject({ code: 'NOT_RECONCILED' });
+    await expect(
+      gated.placeOrder('spot', {
+        clientOrderId: 'cid-gated-1',
+        symbol: 'BTCUSDT',
+        side: 'BUY',
+        type: 'MARKET',
+        quantity: '0.01',
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_RECONCILED' });
     // The refusal and the degraded status say why: reconciliation keeps failing.
-    await eventually(() => expect(gated.degraded?.()).toEqual([{ market: 'spot', reason: 'trading waits for reconciliation with the venue, which failed: venue unreachable' }]));
-    await expect(gated.placeOrder('spot', { clientOrderId: 'cid-gated-2', symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01' })).rejects.toMatchObject({ message: expect.stringContaining('which failed: venue unreachable') });
+    await eventually(() =>
+      expect(gated.degraded?.()).toEqual([
+        { market: 'spot', reason: 'trading waits for reconciliation with the venue, which failed: venue unreachable' },
+      ]),
+    );
+    await expect(
+      gated.placeOrder('spot', {
+        clientOrderId: 'cid-gated-2',
+        symbol: 'BTCUSDT',
+        side: 'BUY',
+        type: 'MARKET',
+        quantity: '0.01',
+      }),
+    ).rejects.toMatchObject({ message: expect.stringContaining('which failed: venue unreachable') });
     expect(gated.status()).toBe('DEGRADED');
     expect(fake.orderPosts('cid-gated-1')).toBe(0);
     await gated.stop();
   });
 
   it('starts even when the venue is unreachable and keeps retrying in the background', async () => {
-    const offline = createBinanceConnector({ type: 'binance', markets: [{ market: 'spot', symbols: ['BTCUSDT'], restUrl: 'http://127.0.0.1:9', wsUrl: 'ws://127.0.0.1:9' }], logger: log.logger, timeoutMs: 200, sleep: async () => undefined });
+    const offline = createBinanceConnector({
+      type: 'binance',
+      markets: [{ market: 'spot', symbols: ['BTCUSDT'], restUrl: 'http://127.0.0.1:9', wsUrl: 'ws://127.0.0.1:9' }],
+      logger: log.logger,
+      timeoutMs: 200,
+      sleep: async () => undefined,
+    });
     await offline.start(recordingEvents().events);
     expect(offline.status()).toBe('RECONNECTING');
     expect(offline.instruments('spot')).toEqual([]);
@@ -167,7 +254,10 @@ describe('binance spot connector against the fake venue', () => {
   });
 
   it('never logs or exposes the credentials', () => {
-    const text = log.lines.join('\n') + JSON.stringify(connector.instruments('spot')) + JSON.stringify(connector.subscriptions('spot'));
+    const text =
+      log.lines.join('\n') +
+      JSON.stringify(connector.instruments('spot')) +
+      JSON.stringify(connector.subscriptions('spot'));
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain(KEY);
   });
@@ -181,7 +271,13 @@ describe('binance futures user stream keep-alive', () => {
       reconciled.push(m);
       return okReconcile('binance')(m);
     });
-    const connector = createBinanceConnector({ type: 'binance', markets: [{ market: 'futures', symbols: [], credentials: { apiKey: KEY, apiSecret: SECRET }, ...fake.endpoints }], logger: capturingLogger().logger, keepAliveMs: 40, wsBackoffMs: 20 });
+    const connector = createBinanceConnector({
+      type: 'binance',
+      markets: [{ market: 'futures', symbols: [], credentials: { apiKey: KEY, apiSecret: SECRET }, ...fake.endpoints }],
+      logger: capturingLogger().logger,
+      keepAliveMs: 40,
+      wsBackoffMs: 20,
+    });
     try {
       await connector.start(rec.events);
       await eventually(() => expect(connector.status()).toBe('ACTIVE'));

@@ -66,11 +66,17 @@ interface Venue {
   prices: Map<string, string>;
 }
 
-export function createBinanceConnector(options: BinanceConnectorOptions): ExchangeConnector & { venue(market: MarketType): Venue | undefined } {
+export function createBinanceConnector(
+  options: BinanceConnectorOptions,
+): ExchangeConnector & { venue(market: MarketType): Venue | undefined } {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
   const log = options.logger;
-  const loop = createReconcileLoop({ sleep, retryMs: options.reconcileRetryMs ?? 1000, onLog: (msg, d) => log.info({ ...d }, msg) });
+  const loop = createReconcileLoop({
+    sleep,
+    retryMs: options.reconcileRetryMs ?? 1000,
+    onLog: (msg, d) => log.info({ ...d }, msg),
+  });
   const venues = new Map<MarketType, Venue>();
   let events: ConnectorEvents | undefined;
   let status: ExchangeConnectorStatus = 'INACTIVE';
@@ -82,23 +88,54 @@ export function createBinanceConnector(options: BinanceConnectorOptions): Exchan
     const userWsUrl = cfg.userWsUrl ?? hosts?.user;
     const publicWsUrl = cfg.publicWsUrl ?? hosts?.publicWs;
     if (!restUrl || !wsUrl || !userWsUrl) throw new Error(`${options.type} has no ${cfg.market} market`);
-    const limiter = createRateLimiter({ rules: [{ limit: options.weightPerMinute ?? (cfg.market === 'spot' ? 6000 : 2400), intervalMs: 60_000 }], now, sleep });
+    const limiter = createRateLimiter({
+      rules: [{ limit: options.weightPerMinute ?? (cfg.market === 'spot' ? 6000 : 2400), intervalMs: 60_000 }],
+      now,
+      sleep,
+    });
     const recvWindowMs = options.recvWindowMs ?? 5000;
-    const rest = createBinanceRest({ baseUrl: restUrl, market: cfg.market, ...(cfg.credentials ? { credentials: cfg.credentials } : {}), limiter, now, sleep, timeoutMs: options.timeoutMs ?? 10_000, recvWindowMs, ...(options.httpBackoffMs !== undefined ? { backoffMs: options.httpBackoffMs } : {}) });
-    const trading = createBinanceTrading({ rest, type: options.type, market: cfg.market, now, sleep, recvWindowMs, resolvePollMs: 500 });
+    const rest = createBinanceRest({
+      baseUrl: restUrl,
+      market: cfg.market,
+      ...(cfg.credentials ? { credentials: cfg.credentials } : {}),
+      limiter,
+      now,
+      sleep,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      recvWindowMs,
+      ...(options.httpBackoffMs !== undefined ? { backoffMs: options.httpBackoffMs } : {}),
+    });
+    const trading = createBinanceTrading({
+      rest,
+      type: options.type,
+      market: cfg.market,
+      now,
+      sleep,
+      recvWindowMs,
+      resolvePollMs: 500,
+    });
     const prices = new Map<string, string>();
     const m = cfg.market;
     const proactiveReconnectMs = options.proactiveReconnectMs ?? 23 * 3_600_000;
     const backoff = options.wsBackoffMs !== undefined ? { initialBackoffMs: options.wsBackoffMs } : {};
     // Futures depth lives on `/public`, the other streams on `/market`; spot serves all at one host.
-    const connections = m === 'futures' && publicWsUrl ? [{ wsBase: wsUrl, kinds: ['aggTrade', 'ticker'] as const }, { wsBase: publicWsUrl, kinds: ['depth'] as const }] : [{ wsBase: wsUrl, kinds: ['aggTrade', 'depth', 'ticker'] as const }];
+    const connections =
+      m === 'futures' && publicWsUrl
+        ? [
+            { wsBase: wsUrl, kinds: ['aggTrade', 'ticker'] as const },
+            { wsBase: publicWsUrl, kinds: ['depth'] as const },
+          ]
+        : [{ wsBase: wsUrl, kinds: ['aggTrade', 'depth', 'ticker'] as const }];
     const stream = createBinanceMarketStream({
       connections,
       market: m,
       proactiveReconnectMs,
       ...backoff,
       // Depth of 1000 levels weighs 50 on spot (rest-api.md "Order book") and 20 on USD-M futures.
-      snapshot: async (symbol) => BinanceDepthSnapshotSchema.parse(await rest.publicGet(rest.paths.depth, { symbol, limit: 1000 }, m === 'spot' ? 50 : 20)),
+      snapshot: async (symbol) =>
+        BinanceDepthSnapshotSchema.parse(
+          await rest.publicGet(rest.paths.depth, { symbol, limit: 1000 }, m === 'spot' ? 50 : 20),
+        ),
       onTrade: (t) => {
         prices.set(t.symbol, t.price);
         events?.onTrade(m, t);
@@ -116,25 +153,45 @@ export function createBinanceConnector(options: BinanceConnectorOptions): Exchan
       const common = {
         proactiveReconnectMs,
         ...backoff,
-        onOrder: (state: Parameters<ConnectorEvents['onOrderUpdate']>[1], fill?: Parameters<ConnectorEvents['onFill']>[1]) => {
+        onOrder: (
+          state: Parameters<ConnectorEvents['onOrderUpdate']>[1],
+          fill?: Parameters<ConnectorEvents['onFill']>[1],
+        ) => {
           if (fill) events?.onFill(m, fill);
           events?.onOrderUpdate(m, state);
         },
-        onAccount: (eventType: string, time: number, details: Record<string, unknown>) => events?.onAccountChange(m, { eventType, time, details }),
+        onAccount: (eventType: string, time: number, details: Record<string, unknown>) =>
+          events?.onAccountChange(m, { eventType, time, details }),
         onConnected: () => void loop.request(m, events?.reconcile),
         onState: (state: UserStreamState) => {
           const was = venue.userState?.open;
           venue.userState = state;
           // No user data means fills could go unseen: trading waits until the stream is back and reconciled.
           if (!state.open) loop.gate.close(m);
-          if (was !== state.open) (state.open ? log.info.bind(log) : log.warn.bind(log))({ market: m, reason: state.reason }, state.open ? 'user-data stream open' : 'user-data stream not open');
+          if (was !== state.open)
+            (state.open ? log.info.bind(log) : log.warn.bind(log))(
+              { market: m, reason: state.reason },
+              state.open ? 'user-data stream open' : 'user-data stream not open',
+            );
         },
         onLog: (msg: string, d?: Record<string, unknown>) => log.info({ market: m, ...d }, msg),
       };
       venue.user =
         m === 'spot'
-          ? createBinanceWsApiUserStream({ ...common, url: userWsUrl, credentials: cfg.credentials, venueNow: () => now() + rest.offset(), recvWindowMs, resyncClock: () => rest.syncTime() })
-          : createBinanceUserStream({ ...common, rest, wsBase: userWsUrl, keepAliveMs: options.keepAliveMs ?? 30 * 60_000 });
+          ? createBinanceWsApiUserStream({
+              ...common,
+              url: userWsUrl,
+              credentials: cfg.credentials,
+              venueNow: () => now() + rest.offset(),
+              recvWindowMs,
+              resyncClock: () => rest.syncTime(),
+            })
+          : createBinanceUserStream({
+              ...common,
+              rest,
+              wsBase: userWsUrl,
+              keepAliveMs: options.keepAliveMs ?? 30 * 60_000,
+            });
     }
     venues.set(m, venue);
   }
@@ -159,21 +216,25 @@ export function createBinanceConnector(options: BinanceConnectorOptions): Exchan
   }
 
   function retryBringUp(v: Venue, attempt: number): void {
-    const timer = setTimeout(() => {
-      if (!events) return;
-      bringUp(v).then(
-        () => {
-          if (status === 'RECONNECTING') status = 'ACTIVE';
-        },
-        () => retryBringUp(v, attempt + 1),
-      );
-    }, Math.min(60_000, 1000 * 2 ** attempt));
+    const timer = setTimeout(
+      () => {
+        if (!events) return;
+        bringUp(v).then(
+          () => {
+            if (status === 'RECONNECTING') status = 'ACTIVE';
+          },
+          () => retryBringUp(v, attempt + 1),
+        );
+      },
+      Math.min(60_000, 1000 * 2 ** attempt),
+    );
     timer.unref();
   }
 
   async function tradable(market: MarketType): Promise<Venue> {
     const v = venueOf(market);
-    if (!v.user) throw new VenueRejectError('NO_CREDENTIALS', `no API key configured for ${options.type}/${market}`, false);
+    if (!v.user)
+      throw new VenueRejectError('NO_CREDENTIALS', `no API key configured for ${options.type}/${market}`, false);
     const deadline = Date.now() + (options.gateTimeoutMs ?? 15_000);
     try {
       // A reconciliation that finished while user data went down opened the gate too early: wait again.
@@ -184,9 +245,15 @@ export function createBinanceConnector(options: BinanceConnectorOptions): Exchan
       }
     } catch (err) {
       // The refusal says why: no user data (and so no fills) or reconciliation still running.
-      if (v.userState && !v.userState.open) throw new VenueRejectError('USER_STREAM_DOWN', `${options.type}/${market} cannot trade: ${v.userState.reason ?? 'user-data stream not open'}`, false);
+      if (v.userState && !v.userState.open)
+        throw new VenueRejectError(
+          'USER_STREAM_DOWN',
+          `${options.type}/${market} cannot trade: ${v.userState.reason ?? 'user-data stream not open'}`,
+          false,
+        );
       const waiting = loop.waitReason(market);
-      if (waiting) throw new VenueRejectError('NOT_RECONCILED', `${options.type}/${market} cannot trade: ${waiting}`, false);
+      if (waiting)
+        throw new VenueRejectError('NOT_RECONCILED', `${options.type}/${market} cannot trade: ${waiting}`, false);
       throw err;
     }
     return v;
@@ -216,7 +283,10 @@ export function createBinanceConnector(options: BinanceConnectorOptions): Exchan
         // An unreachable venue must not stop the provider: the market comes up once the venue answers.
         await bringUp(v).catch((err: unknown) => {
           failed = true;
-          log.error({ market: v.cfg.market, err: err instanceof Error ? err.message : String(err) }, 'venue unreachable; retrying in the background');
+          log.error(
+            { market: v.cfg.market, err: err instanceof Error ? err.message : String(err) },
+            'venue unreachable; retrying in the background',
+          );
           retryBringUp(v, 1);
         });
       }
@@ -259,8 +329,16 @@ export function createBinanceConnector(options: BinanceConnectorOptions): Exchan
       const limit = v.rest.paths.klineLimit;
       const out: Candle[] = [];
       // Pages move forward from the last open time seen; a short page means the range is done.
-      for (let cursor = fromMs; cursor <= toMs; ) {
-        const page = z.array(BinanceKlineSchema).parse(await v.rest.publicGet(v.rest.paths.klines, { symbol, interval: BINANCE_INTERVALS[interval], startTime: cursor, endTime: toMs, limit }, market === 'spot' ? 2 : 10));
+      for (let cursor = fromMs; cursor <= toMs;) {
+        const page = z
+          .array(BinanceKlineSchema)
+          .parse(
+            await v.rest.publicGet(
+              v.rest.paths.klines,
+              { symbol, interval: BINANCE_INTERVALS[interval], startTime: cursor, endTime: toMs, limit },
+              market === 'spot' ? 2 : 10,
+            ),
+          );
         for (const k of page) if (k[6] <= toMs) out.push(toCandle(k, symbol, interval, options.type, v.cfg.market));
         const last = page.at(-1);
         if (!last || page.length < limit) break;

@@ -21,12 +21,32 @@ export interface BinanceEndpoints {
  */
 export const BINANCE_HOSTS: Record<BinanceConnectorType, Partial<Record<BinanceMarket, BinanceEndpoints>>> = {
   binance: {
-    spot: { rest: 'https://api.binance.com', ws: 'wss://stream.binance.com:9443', user: 'wss://ws-api.binance.com:443/ws-api/v3' },
-    futures: { rest: 'https://fapi.binance.com', ws: 'wss://fstream.binance.com/market', publicWs: 'wss://fstream.binance.com/public', user: 'wss://fstream.binance.com/private' },
+    spot: {
+      rest: 'https://api.binance.com',
+      ws: 'wss://stream.binance.com:9443',
+      user: 'wss://ws-api.binance.com:443/ws-api/v3',
+    },
+    futures: {
+      rest: 'https://fapi.binance.com',
+      ws: 'wss://fstream.binance.com/market',
+      publicWs: 'wss://fstream.binance.com/public',
+      user: 'wss://fstream.binance.com/private',
+    },
   },
-  testnetBinanceSpot: { spot: { rest: 'https://testnet.binance.vision', ws: 'wss://stream.testnet.binance.vision', user: 'wss://ws-api.testnet.binance.vision/ws-api/v3' } },
+  testnetBinanceSpot: {
+    spot: {
+      rest: 'https://testnet.binance.vision',
+      ws: 'wss://stream.testnet.binance.vision',
+      user: 'wss://ws-api.testnet.binance.vision/ws-api/v3',
+    },
+  },
   testnetBinanceFutures: {
-    futures: { rest: 'https://testnet.binancefuture.com', ws: 'wss://fstream.binancefuture.com/market', publicWs: 'wss://fstream.binancefuture.com/public', user: 'wss://fstream.binancefuture.com/private' },
+    futures: {
+      rest: 'https://testnet.binancefuture.com',
+      ws: 'wss://fstream.binancefuture.com/market',
+      publicWs: 'wss://fstream.binancefuture.com/public',
+      user: 'wss://fstream.binancefuture.com/private',
+    },
   },
 };
 

@@ -39,7 +39,16 @@ const EXPECTED: Record<BinanceMarket, Record<OrderType, string | undefined>> = {
   },
 };
 const MARKETS: BinanceMarket[] = ['spot', 'futures'];
-const request = (type: OrderType): VenueOrderRequest => ({ clientOrderId: 'cid-1', symbol: 'BTCUSDT', side: 'SELL', type, quantity: '0.01', price: '90000', stopPrice: '89000', callbackRate: '1' });
+const request = (type: OrderType): VenueOrderRequest => ({
+  clientOrderId: 'cid-1',
+  symbol: 'BTCUSDT',
+  side: 'SELL',
+  type,
+  quantity: '0.01',
+  price: '90000',
+  stopPrice: '89000',
+  callbackRate: '1',
+});
 /** The venue's echo of a placement made with `params`, as the REST reply or an open-orders row. */
 const echo = (params: Record<string, unknown>): BinanceOrder => ({
   symbol: 'BTCUSDT',
@@ -57,26 +66,44 @@ const echo = (params: Record<string, unknown>): BinanceOrder => ({
 });
 
 describe('binance order types out and back', () => {
-  const cases = MARKETS.flatMap((market) => ORDER_TYPE_VALUES.map((type) => ({ market, type, venue: EXPECTED[market][type] })));
+  const cases = MARKETS.flatMap((market) =>
+    ORDER_TYPE_VALUES.map((type) => ({ market, type, venue: EXPECTED[market][type] })),
+  );
 
   /** USD-M conditional types go through the Algo Service, which the connector does not use: refused before sending. */
-  const algoOnly = (c: { market: BinanceMarket; venue: string | undefined }) => c.market === 'futures' && ['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'].includes(c.venue ?? '');
+  const algoOnly = (c: { market: BinanceMarket; venue: string | undefined }) =>
+    c.market === 'futures' &&
+    ['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'].includes(c.venue ?? '');
 
   it.each(cases.filter((c) => algoOnly(c)))('futures $type is refused naming the Algo Service', ({ market, type }) => {
-    expect(() => toOrderParams(market, request(type))).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_ORDER_TYPE', invalidRequest: true, message: expect.stringContaining('Algo Service') }));
+    expect(() => toOrderParams(market, request(type))).toThrow(
+      expect.objectContaining({
+        code: 'UNSUPPORTED_ORDER_TYPE',
+        invalidRequest: true,
+        message: expect.stringContaining('Algo Service'),
+      }),
+    );
   });
 
-  it.each(cases.filter((c) => c.venue !== undefined && !algoOnly(c)))('$market $type is sent as $venue and comes back as the same order', ({ market, type, venue }) => {
-    const params = toOrderParams(market, request(type));
-    expect(params.type).toBe(venue);
-    expect(VENUE_ORDER_TYPES[market]).toContain(params.type);
-    expect(toOrderState(echo(params), market).type).toBe(canonicalOrderType(type));
-  });
+  it.each(cases.filter((c) => c.venue !== undefined && !algoOnly(c)))(
+    '$market $type is sent as $venue and comes back as the same order',
+    ({ market, type, venue }) => {
+      const params = toOrderParams(market, request(type));
+      expect(params.type).toBe(venue);
+      expect(VENUE_ORDER_TYPES[market]).toContain(params.type);
+      expect(toOrderState(echo(params), market).type).toBe(canonicalOrderType(type));
+    },
+  );
 
-  it.each(cases.filter((c) => c.venue === undefined))('$market $type is refused before sending, as a bad request', ({ market, type }) => {
-    expect(() => toOrderParams(market, request(type))).toThrow(VenueRejectError);
-    expect(() => toOrderParams(market, request(type))).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_ORDER_TYPE', invalidRequest: true }));
-  });
+  it.each(cases.filter((c) => c.venue === undefined))(
+    '$market $type is refused before sending, as a bad request',
+    ({ market, type }) => {
+      expect(() => toOrderParams(market, request(type))).toThrow(VenueRejectError);
+      expect(() => toOrderParams(market, request(type))).toThrow(
+        expect.objectContaining({ code: 'UNSUPPORTED_ORDER_TYPE', invalidRequest: true }),
+      );
+    },
+  );
 
   it.each(MARKETS.flatMap((market) => VENUE_ORDER_TYPES[market].map((venueType) => ({ market, venueType }))))(
     'every documented $market type $venueType maps to one of ours and back to itself',
@@ -101,11 +128,17 @@ describe('binance order types out and back', () => {
     const state = toOrderState(echo(params), 'futures');
     expect(state.type).toBe('LIMIT_MAKER');
     expect(state.timeInForce).toBeUndefined();
-    expect(toOrderState(echo({ type: 'LIMIT', timeInForce: 'GTC' }), 'futures')).toMatchObject({ type: 'LIMIT', timeInForce: 'GTC' });
+    expect(toOrderState(echo({ type: 'LIMIT', timeInForce: 'GTC' }), 'futures')).toMatchObject({
+      type: 'LIMIT',
+      timeInForce: 'GTC',
+    });
   });
 
   it('marks an untriggered spot take-profit-market as pending its trigger', () => {
-    expect(toOrderState(echo({ type: 'TAKE_PROFIT' }), 'spot')).toMatchObject({ type: 'TAKE_PROFIT_MARKET', status: 'PENDING_TRIGGER' });
+    expect(toOrderState(echo({ type: 'TAKE_PROFIT' }), 'spot')).toMatchObject({
+      type: 'TAKE_PROFIT_MARKET',
+      status: 'PENDING_TRIGGER',
+    });
   });
 
   it('refuses to adopt an order of a type the platform does not model, naming it', () => {

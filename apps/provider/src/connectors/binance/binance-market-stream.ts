@@ -25,9 +25,14 @@ export interface MarketStreamOptions {
   initialBackoffMs?: number;
 }
 
-const STREAM_NAMES: Record<MarketStreamKind, (s: string) => string> = { aggTrade: (s) => `${s}@aggTrade`, depth: (s) => `${s}@depth@100ms`, ticker: (s) => `${s}@ticker` };
+const STREAM_NAMES: Record<MarketStreamKind, (s: string) => string> = {
+  aggTrade: (s) => `${s}@aggTrade`,
+  depth: (s) => `${s}@depth@100ms`,
+  ticker: (s) => `${s}@ticker`,
+};
 const ALL_KINDS: readonly MarketStreamKind[] = ['aggTrade', 'depth', 'ticker'];
-const streamsOf = (kinds: readonly MarketStreamKind[]) => (symbol: string) => ALL_KINDS.filter((k) => kinds.includes(k)).map((k) => STREAM_NAMES[k](symbol.toLowerCase()));
+const streamsOf = (kinds: readonly MarketStreamKind[]) => (symbol: string) =>
+  ALL_KINDS.filter((k) => kinds.includes(k)).map((k) => STREAM_NAMES[k](symbol.toLowerCase()));
 
 /** Combined-stream connections of one market; the symbol set is resubscribed after every reconnect. */
 export function createBinanceMarketStream(options: MarketStreamOptions) {
@@ -38,16 +43,30 @@ export function createBinanceMarketStream(options: MarketStreamOptions) {
   function bookFor(symbol: string): DepthSync {
     let sync = books.get(symbol);
     if (!sync) {
-      sync = createDepthSync({ symbol, market: options.market, snapshot: () => options.snapshot(symbol), onBook: options.onBook, onResync: (reason) => options.onLog('depth resync', { symbol, reason }) });
+      sync = createDepthSync({
+        symbol,
+        market: options.market,
+        snapshot: () => options.snapshot(symbol),
+        onBook: options.onBook,
+        onResync: (reason) => options.onLog('depth resync', { symbol, reason }),
+      });
       books.set(symbol, sync);
     }
     return sync;
   }
 
   function onMessage(text: string, reconnect: () => void): void {
-    const msg = JSON.parse(text) as { stream?: string; data?: { e?: string }; result?: unknown; id?: number; code?: number; msg?: string };
+    const msg = JSON.parse(text) as {
+      stream?: string;
+      data?: { e?: string };
+      result?: unknown;
+      id?: number;
+      code?: number;
+      msg?: string;
+    };
     // web-socket-streams.md "Error Messages": a refused SUBSCRIBE is answered with a code, never silently.
-    if (msg.code !== undefined) return options.onLog('market stream refused a request', { code: msg.code, msg: msg.msg, id: msg.id });
+    if (msg.code !== undefined)
+      return options.onLog('market stream refused a request', { code: msg.code, msg: msg.msg, id: msg.id });
     const data = msg.data;
     if (!data) return;
     // web-socket-streams.md "Server Shutdown": `!serverShutdown` announces a disconnect; a new connection is opened at once.
@@ -58,7 +77,14 @@ export function createBinanceMarketStream(options: MarketStreamOptions) {
     if (data.e === 'aggTrade') {
       const t = BinanceAggTradeSchema.parse(data);
       // `m`: the buyer was the maker, so the seller was the aggressor.
-      options.onTrade({ id: String(t.a), time: t.T, symbol: t.s, price: t.p, volume: t.q, side: t.m ? 'SHORT' : 'LONG' });
+      options.onTrade({
+        id: String(t.a),
+        time: t.T,
+        symbol: t.s,
+        price: t.p,
+        volume: t.q,
+        side: t.m ? 'SHORT' : 'LONG',
+      });
     } else if (data.e === 'depthUpdate') {
       const d = BinanceDepthUpdateSchema.parse(data);
       if (symbols.has(d.s)) bookFor(d.s).onEvent(d);
@@ -85,7 +111,8 @@ export function createBinanceMarketStream(options: MarketStreamOptions) {
           options.onLog('unreadable market message', { err: err instanceof Error ? err.message : String(err) });
         }
       },
-      onClose: ({ code, willReconnect }) => options.onLog('market stream closed', { code, willReconnect, url: c.wsBase }),
+      onClose: ({ code, willReconnect }) =>
+        options.onLog('market stream closed', { code, willReconnect, url: c.wsBase }),
     });
     return { ws, names };
   });

@@ -45,7 +45,10 @@ export function createBinanceRest(options: BinanceRestOptions) {
     now: options.now,
     sleep: options.sleep,
     ...(options.backoffMs !== undefined ? { backoffMs: options.backoffMs } : {}),
-    errorOf: (body) => (body && typeof body === 'object' && 'code' in body ? { code: String((body as { code: unknown }).code), message: String((body as { msg?: unknown }).msg ?? '') } : undefined),
+    errorOf: (body) =>
+      body && typeof body === 'object' && 'code' in body
+        ? { code: String((body as { code: unknown }).code), message: String((body as { msg?: unknown }).msg ?? '') }
+        : undefined,
     onHeaders: (h) => {
       const used = Number(h['x-mbx-used-weight-1m']);
       if (Number.isFinite(used)) options.limiter.observeUsed(60_000, used);
@@ -53,7 +56,8 @@ export function createBinanceRest(options: BinanceRestOptions) {
   });
 
   function creds(): BinanceCredentials {
-    if (!options.credentials) throw new VenueHttpError(401, 'NO_CREDENTIALS', `no API key configured for binance ${options.market}`);
+    if (!options.credentials)
+      throw new VenueHttpError(401, 'NO_CREDENTIALS', `no API key configured for binance ${options.market}`);
     return options.credentials;
   }
 
@@ -63,11 +67,22 @@ export function createBinanceRest(options: BinanceRestOptions) {
 
   function keyed<T>(method: HttpMethod, path: string, params: Params, weight: number): Promise<T> {
     const { apiKey } = creds();
-    return http.request<T>({ method, path, weight, build: () => ({ query: encode(params), headers: { 'X-MBX-APIKEY': apiKey } }) });
+    return http.request<T>({
+      method,
+      path,
+      weight,
+      build: () => ({ query: encode(params), headers: { 'X-MBX-APIKEY': apiKey } }),
+    });
   }
 
   /** `sent` receives the timestamp of each attempt, so an unknown outcome knows when recvWindow runs out. */
-  async function signed<T>(method: HttpMethod, path: string, params: Params, weight: number, opts: { unsafe?: boolean; sent?: (ts: number) => void } = {}): Promise<T> {
+  async function signed<T>(
+    method: HttpMethod,
+    path: string,
+    params: Params,
+    weight: number,
+    opts: { unsafe?: boolean; sent?: (ts: number) => void } = {},
+  ): Promise<T> {
     const { apiKey, apiSecret } = creds();
     const send = () =>
       http.request<T>({

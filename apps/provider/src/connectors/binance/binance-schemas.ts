@@ -28,7 +28,9 @@ export const BinanceSymbolSchema = z.looseObject({
 });
 export const BinanceExchangeInfoSchema = z.looseObject({ symbols: z.array(BinanceSymbolSchema) });
 
-export const BinanceKlineSchema = z.tuple([z.number(), z.string(), z.string(), z.string(), z.string(), z.string(), z.number(), z.string(), z.number()]).rest(z.unknown());
+export const BinanceKlineSchema = z
+  .tuple([z.number(), z.string(), z.string(), z.string(), z.string(), z.string(), z.number(), z.string(), z.number()])
+  .rest(z.unknown());
 
 export const BinanceOrderSchema = z.looseObject({
   symbol: z.string(),
@@ -49,7 +51,17 @@ export const BinanceOrderSchema = z.looseObject({
   time: z.number().optional(),
   transactTime: z.number().optional(),
   updateTime: z.number().optional(),
-  fills: z.array(z.looseObject({ price: z.string(), qty: z.string(), commission: z.string(), commissionAsset: z.string(), tradeId: z.number() })).optional(),
+  fills: z
+    .array(
+      z.looseObject({
+        price: z.string(),
+        qty: z.string(),
+        commission: z.string(),
+        commissionAsset: z.string(),
+        tradeId: z.number(),
+      }),
+    )
+    .optional(),
 });
 export type BinanceOrder = z.output<typeof BinanceOrderSchema>;
 
@@ -69,15 +81,28 @@ export const BinanceTradeSchema = z.looseObject({
   realizedPnl: z.string().optional(),
 });
 
-export const BinanceSpotAccountSchema = z.looseObject({ balances: z.array(z.looseObject({ asset: z.string(), free: z.string(), locked: z.string() })) });
+export const BinanceSpotAccountSchema = z.looseObject({
+  balances: z.array(z.looseObject({ asset: z.string(), free: z.string(), locked: z.string() })),
+});
 export const BinanceFuturesAccountSchema = z.looseObject({
   assets: z.array(z.looseObject({ asset: z.string(), walletBalance: z.string(), availableBalance: z.string() })),
   positions: z.array(
-    z.looseObject({ symbol: z.string(), positionAmt: z.string(), entryPrice: z.string(), unrealizedProfit: z.string().optional(), leverage: num.optional(), updateTime: z.number().optional() }),
+    z.looseObject({
+      symbol: z.string(),
+      positionAmt: z.string(),
+      entryPrice: z.string(),
+      unrealizedProfit: z.string().optional(),
+      leverage: num.optional(),
+      updateTime: z.number().optional(),
+    }),
   ),
 });
 
-export const BinanceDepthSnapshotSchema = z.looseObject({ lastUpdateId: z.number(), bids: z.array(z.tuple([z.string(), z.string()])), asks: z.array(z.tuple([z.string(), z.string()])) });
+export const BinanceDepthSnapshotSchema = z.looseObject({
+  lastUpdateId: z.number(),
+  bids: z.array(z.tuple([z.string(), z.string()])),
+  asks: z.array(z.tuple([z.string(), z.string()])),
+});
 export type BinanceDepthSnapshot = z.output<typeof BinanceDepthSnapshotSchema>;
 
 export const BinanceDepthUpdateSchema = z.looseObject({
@@ -93,8 +118,22 @@ export const BinanceDepthUpdateSchema = z.looseObject({
 });
 export type BinanceDepthUpdate = z.output<typeof BinanceDepthUpdateSchema>;
 
-export const BinanceAggTradeSchema = z.looseObject({ e: z.literal('aggTrade'), E: z.number(), s: z.string(), a: z.number(), p: z.string(), q: z.string(), T: z.number(), m: z.boolean() });
-export const BinanceTickerSchema = z.looseObject({ e: z.literal('24hrTicker'), E: z.number(), s: z.string(), c: z.string() });
+export const BinanceAggTradeSchema = z.looseObject({
+  e: z.literal('aggTrade'),
+  E: z.number(),
+  s: z.string(),
+  a: z.number(),
+  p: z.string(),
+  q: z.string(),
+  T: z.number(),
+  m: z.boolean(),
+});
+export const BinanceTickerSchema = z.looseObject({
+  e: z.literal('24hrTicker'),
+  E: z.number(),
+  s: z.string(),
+  c: z.string(),
+});
 
 export const ExecutionReportSchema = z.looseObject({
   e: z.literal('executionReport'),

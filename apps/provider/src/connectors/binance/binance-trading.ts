@@ -7,7 +7,12 @@ import { UnknownOutcomeError, VenueHttpError } from '../shared/venue-http';
 import type { BinanceConnectorType, BinanceMarket } from './binance-hosts';
 import { fillsOfPlacement, toFill, toOrderParams, toOrderState } from './binance-mappers';
 import type { BinanceRest } from './binance-rest';
-import { BinanceFuturesAccountSchema, BinanceOrderSchema, BinanceSpotAccountSchema, BinanceTradeSchema } from './binance-schemas';
+import {
+  BinanceFuturesAccountSchema,
+  BinanceOrderSchema,
+  BinanceSpotAccountSchema,
+  BinanceTradeSchema,
+} from './binance-schemas';
 
 export interface BinanceTradingOptions {
   rest: BinanceRest;
@@ -39,11 +44,14 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
   const paths = rest.paths;
   /** Cancels and lookups need the symbol; clientOrderIds seen by this connector are remembered. */
   const symbols = new Map<string, string>();
-  const weights = market === 'spot' ? { query: 4, open: 80, trades: 20, account: 20 } : { query: 1, open: 40, trades: 5, account: 5 };
+  const weights =
+    market === 'spot' ? { query: 4, open: 80, trades: 20, account: 20 } : { query: 1, open: 40, trades: 5, account: 5 };
 
   async function queryOrder(clientOrderId: string, symbol: string): Promise<VenueOpenOrder | undefined> {
     try {
-      const o = BinanceOrderSchema.parse(await rest.signed('GET', paths.order, { symbol, origClientOrderId: clientOrderId }, weights.query));
+      const o = BinanceOrderSchema.parse(
+        await rest.signed('GET', paths.order, { symbol, origClientOrderId: clientOrderId }, weights.query),
+      );
       symbols.set(o.clientOrderId, o.symbol);
       return toOrderState(o, market);
     } catch (err) {
@@ -53,7 +61,9 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
   }
 
   async function orderFills(symbol: string, externalId: string): Promise<VenueFill[]> {
-    const trades = z.array(BinanceTradeSchema).parse(await rest.signed('GET', paths.trades, { symbol, orderId: externalId }, weights.trades));
+    const trades = z
+      .array(BinanceTradeSchema)
+      .parse(await rest.signed('GET', paths.trades, { symbol, orderId: externalId }, weights.trades));
     return trades.map((t) => toFill(t, ''));
   }
 
@@ -68,12 +78,20 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
    * appears or until the venue's recvWindow has passed (after that it can no longer be accepted).
    * Never resent: a second POST could be a second order.
    */
-  async function resolveUnknown(req: VenueOrderRequest, sentAt: number, cause: UnknownOutcomeError): Promise<VenuePlacement> {
+  async function resolveUnknown(
+    req: VenueOrderRequest,
+    sentAt: number,
+    cause: UnknownOutcomeError,
+  ): Promise<VenuePlacement> {
     for (;;) {
       const found = await queryOrder(req.clientOrderId, req.symbol).catch(() => undefined);
       if (found) return withFills(found, []);
       if (options.now() + rest.offset() > sentAt + options.recvWindowMs) {
-        throw new VenueRejectError('NOT_PLACED', `placement outcome was unknown (${cause.message}) and the venue has no such order after recvWindow`, false);
+        throw new VenueRejectError(
+          'NOT_PLACED',
+          `placement outcome was unknown (${cause.message}) and the venue has no such order after recvWindow`,
+          false,
+        );
       }
       await options.sleep(options.resolvePollMs);
     }
@@ -84,21 +102,28 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
       symbols.set(req.clientOrderId, req.symbol);
       let sentAt = options.now() + rest.offset();
       try {
-        const reply = await rest.signed('POST', paths.order, toOrderParams(market, req), 1, { unsafe: true, sent: (ts) => (sentAt = ts) });
+        const reply = await rest.signed('POST', paths.order, toOrderParams(market, req), 1, {
+          unsafe: true,
+          sent: (ts) => (sentAt = ts),
+        });
         const o = BinanceOrderSchema.parse(reply);
         return await withFills(toOrderState(o, market), fillsOfPlacement(o));
       } catch (err) {
         if (err instanceof UnknownOutcomeError) return resolveUnknown(req, sentAt, err);
-        if (err instanceof VenueHttpError && UNKNOWN_OUTCOME.has(err.code)) return resolveUnknown(req, sentAt, new UnknownOutcomeError(`${err.code} ${err.message}`));
+        if (err instanceof VenueHttpError && UNKNOWN_OUTCOME.has(err.code))
+          return resolveUnknown(req, sentAt, new UnknownOutcomeError(`${err.code} ${err.message}`));
         if (err instanceof VenueHttpError && err.status >= 400 && err.status < 500) throw toReject(err);
         throw err;
       }
     },
     async cancel(clientOrderId: string) {
       const symbol = symbols.get(clientOrderId);
-      if (!symbol) throw new VenueRejectError('UNKNOWN_ORDER', `order ${clientOrderId} is unknown to this connector`, false);
+      if (!symbol)
+        throw new VenueRejectError('UNKNOWN_ORDER', `order ${clientOrderId} is unknown to this connector`, false);
       try {
-        const o = BinanceOrderSchema.parse(await rest.signed('DELETE', paths.order, { symbol, origClientOrderId: clientOrderId }, 1));
+        const o = BinanceOrderSchema.parse(
+          await rest.signed('DELETE', paths.order, { symbol, origClientOrderId: clientOrderId }, 1),
+        );
         // Spot answers with the cancel's own id in `clientOrderId`; the order's is `origClientOrderId`.
         return toOrderState({ ...o, clientOrderId: o.origClientOrderId ?? o.clientOrderId }, market);
       } catch (err) {
@@ -116,12 +141,25 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
     async account(): Promise<AccountSnapshot> {
       const base = { connectorType: options.type, marketType: market };
       if (market === 'spot') {
-        const acc = BinanceSpotAccountSchema.parse(await rest.signed('GET', paths.account, { omitZeroBalances: 'true' }, weights.account));
-        const assets: Asset[] = acc.balances.map((b) => ({ ...base, symbol: b.asset, walletBalance: new Money(b.free).plus(b.locked).toFixed(), availableBalance: b.free, lockedBalance: b.locked }));
+        const acc = BinanceSpotAccountSchema.parse(
+          await rest.signed('GET', paths.account, { omitZeroBalances: 'true' }, weights.account),
+        );
+        const assets: Asset[] = acc.balances.map((b) => ({
+          ...base,
+          symbol: b.asset,
+          walletBalance: new Money(b.free).plus(b.locked).toFixed(),
+          availableBalance: b.free,
+          lockedBalance: b.locked,
+        }));
         return { assets, positions: [] };
       }
       const acc = BinanceFuturesAccountSchema.parse(await rest.signed('GET', paths.account, {}, weights.account));
-      const assets: Asset[] = acc.assets.map((a) => ({ ...base, symbol: a.asset, walletBalance: a.walletBalance, availableBalance: a.availableBalance }));
+      const assets: Asset[] = acc.assets.map((a) => ({
+        ...base,
+        symbol: a.asset,
+        walletBalance: a.walletBalance,
+        availableBalance: a.availableBalance,
+      }));
       const positions: Position[] = acc.positions
         .filter((p) => !new Money(p.positionAmt).isZero() && new Money(p.entryPrice).gt(0))
         .map((p) => ({
@@ -139,7 +177,9 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
     async setLeverage(symbol: string, leverage: number): Promise<number> {
       if (market !== 'futures') throw new VenueRejectError('UNKNOWN_MARKET', 'leverage applies to futures only', true);
       try {
-        const reply = z.looseObject({ leverage: z.number() }).parse(await rest.signed('POST', '/fapi/v1/leverage', { symbol, leverage }, 1));
+        const reply = z
+          .looseObject({ leverage: z.number() })
+          .parse(await rest.signed('POST', '/fapi/v1/leverage', { symbol, leverage }, 1));
         return reply.leverage;
       } catch (err) {
         if (err instanceof VenueHttpError && err.status >= 400 && err.status < 500) throw toReject(err);

@@ -101,7 +101,8 @@ export function createBinanceUserStream(options: UserStreamOptions) {
       }
     },
     onClose: ({ code, willReconnect }) => {
-      if (willReconnect) options.onState({ open: false, reason: `user-data connection closed (${code}); reconnecting` });
+      if (willReconnect)
+        options.onState({ open: false, reason: `user-data connection closed (${code}); reconnecting` });
       options.onLog('user stream closed', { code, willReconnect });
     },
     onError: (err) => options.onLog('user stream error', { err: err.message }),

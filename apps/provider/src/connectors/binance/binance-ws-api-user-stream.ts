@@ -48,7 +48,10 @@ const ReplySchema = z.looseObject({
   result: z.unknown().optional(),
   error: z.looseObject({ code: z.number(), msg: z.string() }).optional(),
 });
-const EventSchema = z.looseObject({ subscriptionId: z.number().optional(), event: z.looseObject({ e: z.string(), E: z.number().optional() }) });
+const EventSchema = z.looseObject({
+  subscriptionId: z.number().optional(),
+  event: z.looseObject({ e: z.string(), E: z.number().optional() }),
+});
 
 class WsApiError extends Error {
   constructor(
@@ -68,7 +71,10 @@ export function signWsApiParams(params: Record<string, string | number>, secret:
 }
 
 export function createBinanceWsApiUserStream(options: WsApiUserStreamOptions) {
-  const pending = new Map<string, { resolve: (r: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  const pending = new Map<
+    string,
+    { resolve: (r: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
   let seq = 0;
   let socket: { send(message: unknown): void } | undefined;
   let subscribed = false;
@@ -89,7 +95,11 @@ export function createBinanceWsApiUserStream(options: WsApiUserStreamOptions) {
   }
 
   function signedParams(): Record<string, string | number> {
-    const params = { apiKey: options.credentials.apiKey, recvWindow: options.recvWindowMs, timestamp: Math.round(options.venueNow()) };
+    const params = {
+      apiKey: options.credentials.apiKey,
+      recvWindow: options.recvWindowMs,
+      timestamp: Math.round(options.venueNow()),
+    };
     return { ...params, signature: signWsApiParams(params, options.credentials.apiSecret) };
   }
 
@@ -109,7 +119,10 @@ export function createBinanceWsApiUserStream(options: WsApiUserStreamOptions) {
   }
 
   function fail(err: unknown): never {
-    const reason = err instanceof WsApiError ? `user-data subscription refused by Binance (${err.code}: ${err.message})` : `user-data subscription failed: ${err instanceof Error ? err.message : String(err)}`;
+    const reason =
+      err instanceof WsApiError
+        ? `user-data subscription refused by Binance (${err.code}: ${err.message})`
+        : `user-data subscription failed: ${err instanceof Error ? err.message : String(err)}`;
     failure = reason;
     options.onState({ open: false, reason });
     throw err instanceof Error ? err : new Error(String(err));
@@ -133,7 +146,9 @@ export function createBinanceWsApiUserStream(options: WsApiUserStreamOptions) {
         subscribed = false;
         options.onState({ open: false, reason: 'the venue ended the user-data subscription; subscribing again' });
         void subscribe(true).catch((err: unknown) => {
-          options.onLog('user-data resubscription failed; reconnecting', { err: err instanceof Error ? err.message : String(err) });
+          options.onLog('user-data resubscription failed; reconnecting', {
+            err: err instanceof Error ? err.message : String(err),
+          });
           ws.reconnect();
         });
         return;
@@ -181,7 +196,11 @@ export function createBinanceWsApiUserStream(options: WsApiUserStreamOptions) {
         w.reject(new Error('connection closed'));
         pending.delete(id);
       }
-      if (willReconnect) options.onState({ open: false, reason: failure ? `${failure}; retrying` : `user-data connection closed (${code}); reconnecting` });
+      if (willReconnect)
+        options.onState({
+          open: false,
+          reason: failure ? `${failure}; retrying` : `user-data connection closed (${code}); reconnecting`,
+        });
       options.onLog('user stream closed', { code, willReconnect });
     },
     onError: (err) => options.onLog('user stream error', { err: err.message }),

@@ -33,12 +33,19 @@ export function createDepthSync(options: DepthSyncOptions) {
 
   function emit(time: number): void {
     lastTime = time;
-    options.onBook({ symbol: options.symbol, time, lastUpdateId: lastId ?? 0, bids: topLevels(bids, true, depth), asks: topLevels(asks, false, depth) });
+    options.onBook({
+      symbol: options.symbol,
+      time,
+      lastUpdateId: lastId ?? 0,
+      bids: topLevels(bids, true, depth),
+      asks: topLevels(asks, false, depth),
+    });
   }
 
   function continues(e: BinanceDepthUpdate): boolean {
     if (lastId === undefined) return false;
-    if (!synced) return options.market === 'spot' ? e.U <= lastId + 1 && e.u >= lastId + 1 : e.U <= lastId && e.u >= lastId;
+    if (!synced)
+      return options.market === 'spot' ? e.U <= lastId + 1 && e.u >= lastId + 1 : e.U <= lastId && e.u >= lastId;
     if (options.market === 'futures' && e.pu !== undefined) return e.pu === lastId;
     // web-socket-streams.md "How to manage a local order book correctly": an event is a gap only when
     // `U` > local id + 1; one that overlaps (U <= id < u; older ones were skipped above) applies.
@@ -47,7 +54,8 @@ export function createDepthSync(options: DepthSyncOptions) {
 
   /** Applies one event; false on a gap. */
   function step(e: BinanceDepthUpdate): boolean {
-    if (lastId !== undefined && e.u <= lastId && !(options.market === 'futures' && !synced && e.u === lastId)) return true;
+    if (lastId !== undefined && e.u <= lastId && !(options.market === 'futures' && !synced && e.u === lastId))
+      return true;
     if (!continues(e)) return false;
     applyLevels(bids, e.b);
     applyLevels(asks, e.a);
@@ -115,7 +123,13 @@ export function createDepthSync(options: DepthSyncOptions) {
     },
     book(n: number): OrderBook | undefined {
       if (lastId === undefined) return undefined;
-      return { symbol: options.symbol, time: lastTime, lastUpdateId: lastId, bids: topLevels(bids, true, n), asks: topLevels(asks, false, n) };
+      return {
+        symbol: options.symbol,
+        time: lastTime,
+        lastUpdateId: lastId,
+        bids: topLevels(bids, true, n),
+        asks: topLevels(asks, false, n),
+      };
     },
     resyncs: () => resyncs,
     synced: () => synced,

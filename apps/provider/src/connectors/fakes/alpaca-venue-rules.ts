@@ -7,7 +7,10 @@
  */
 export const ALPACA_RULES = {
   crypto: { types: ['market', 'limit', 'stop_limit'], timeInForce: ['gtc', 'ioc'] },
-  us_equity: { types: ['market', 'limit', 'stop', 'stop_limit', 'trailing_stop'], timeInForce: ['day', 'gtc', 'opg', 'cls', 'ioc', 'fok'] },
+  us_equity: {
+    types: ['market', 'limit', 'stop', 'stop_limit', 'trailing_stop'],
+    timeInForce: ['day', 'gtc', 'opg', 'cls', 'ioc', 'fok'],
+  },
 } as const;
 
 export type AlpacaAssetClass = keyof typeof ALPACA_RULES;

@@ -14,7 +14,10 @@ import type WebSocket from 'ws';
  */
 export type BookLevels = { b: { p: number; s: number }[]; a: { p: number; s: number }[] };
 
-export function createAlpacaVenueWs(server: Server, options: { keyId: string; secretKey: string; refuseOrderBooks?: boolean }) {
+export function createAlpacaVenueWs(
+  server: Server,
+  options: { keyId: string; secretKey: string; refuseOrderBooks?: boolean },
+) {
   const market = new Map<WebSocket, Set<string>>();
   const bookMarket = new Map<WebSocket, Set<string>>();
   const traders = new Set<WebSocket>();
@@ -33,7 +36,10 @@ export function createAlpacaVenueWs(server: Server, options: { keyId: string; se
     tradeMessages.push(m);
     if (m.action === 'authenticate') {
       state.authed = !loginRefused && m.data?.key_id === options.keyId && m.data?.secret_key === options.secretKey;
-      reply({ stream: 'authorization', data: { status: state.authed ? 'authorized' : 'unauthorized', action: 'authenticate' } });
+      reply({
+        stream: 'authorization',
+        data: { status: state.authed ? 'authorized' : 'unauthorized', action: 'authenticate' },
+      });
       if (!state.authed) socket.close(1008, 'unauthorized');
       return;
     }
@@ -58,9 +64,12 @@ export function createAlpacaVenueWs(server: Server, options: { keyId: string; se
     }
     if (m.action === 'auth') {
       state.authed = m.key === options.keyId && m.secret === options.secretKey;
-      return reply(state.authed ? { T: 'success', msg: 'authenticated' } : { T: 'error', code: 402, msg: 'auth failed' });
+      return reply(
+        state.authed ? { T: 'success', msg: 'authenticated' } : { T: 'error', code: 402, msg: 'auth failed' },
+      );
     }
-    if (m.action !== 'subscribe' && m.action !== 'unsubscribe') return reply({ T: 'error', code: 400, msg: 'invalid syntax' });
+    if (m.action !== 'subscribe' && m.action !== 'unsubscribe')
+      return reply({ T: 'error', code: 400, msg: 'invalid syntax' });
     if (!state.authed) return reply({ T: 'error', code: 401, msg: 'not authenticated' });
     subscribeMessages.push(m);
     // A plan whose channel limit is reached: the whole message is refused and nothing changes.
@@ -79,7 +88,9 @@ export function createAlpacaVenueWs(server: Server, options: { keyId: string; se
     bookMarket.set(socket, bookSubs);
     reply({ T: 'subscription', trades: [...subs], quotes: [], orderbooks: [...bookSubs], bars: [] });
     // A full book (`r: true`) for each newly subscribed order book.
-    if (m.action === 'subscribe') for (const s of m.orderbooks ?? []) if (books.has(s)) reply({ T: 'o', S: s, t: new Date(0).toISOString(), ...books.get(s), r: true });
+    if (m.action === 'subscribe')
+      for (const s of m.orderbooks ?? [])
+        if (books.has(s)) reply({ T: 'o', S: s, t: new Date(0).toISOString(), ...books.get(s), r: true });
   }
 
   const MARKET_PATHS = new Set(['/v2/iex', '/v2/sip', '/v1beta3/crypto/us']);
@@ -106,7 +117,11 @@ export function createAlpacaVenueWs(server: Server, options: { keyId: string; se
     socket.send(JSON.stringify([{ T: 'success', msg: 'connected' }]));
     socket.on('message', (raw: WebSocket.RawData) => onMarketMessage(socket, state, String(raw)));
   });
-  function broadcast(subscribed: Map<WebSocket, Set<string>>, symbol: string, message: Record<string, unknown>): number {
+  function broadcast(
+    subscribed: Map<WebSocket, Set<string>>,
+    symbol: string,
+    message: Record<string, unknown>,
+  ): number {
     let n = 0;
     for (const [socket, subs] of subscribed) {
       if (!subs.has(symbol)) continue;
@@ -125,8 +140,10 @@ export function createAlpacaVenueWs(server: Server, options: { keyId: string; se
       for (const s of traders) s.send(frame, { binary: true });
     },
     setBook: (symbol: string, book: BookLevels) => void books.set(symbol, book),
-    pushBookChange: (symbol: string, change: BookLevels & { t: string }): number => broadcast(bookMarket, symbol, { T: 'o', S: symbol, ...change }),
-    pushTrade: (symbol: string, trade: Record<string, unknown>): number => broadcast(market, symbol, { T: 't', S: symbol, ...trade }),
+    pushBookChange: (symbol: string, change: BookLevels & { t: string }): number =>
+      broadcast(bookMarket, symbol, { T: 'o', S: symbol, ...change }),
+    pushTrade: (symbol: string, trade: Record<string, unknown>): number =>
+      broadcast(market, symbol, { T: 't', S: symbol, ...trade }),
     traders: () => traders.size,
     /** Trading-stream logins answered `unauthorized` (a key without streaming access). */
     setLoginRefused(refused: boolean): void {

@@ -64,14 +64,22 @@ const OPEN = new Set(['NEW', 'PARTIALLY_FILLED']);
 export const isOpen = (o: VenueOrder) => OPEN.has(o.status);
 
 /** filters.md: `(value - min) % step == 0`, `value >= min`, `value <= max` for the filter that applies. */
-function checkStep(name: string, value: Money, f: VenueFilter | undefined, minKey: string, maxKey: string, stepKey: string): void {
+function checkStep(
+  name: string,
+  value: Money,
+  f: VenueFilter | undefined,
+  minKey: string,
+  maxKey: string,
+  stepKey: string,
+): void {
   if (!f) return;
   const min = new Money(String(f[minKey] ?? '0'));
   const max = new Money(String(f[maxKey] ?? '0'));
   const step = new Money(String(f[stepKey] ?? '0'));
   if (min.gt(0) && value.lt(min)) throw new BinanceRefusal(400, -1013, `Filter failure: ${name}`);
   if (max.gt(0) && value.gt(max)) throw new BinanceRefusal(400, -1013, `Filter failure: ${name}`);
-  if (step.gt(0) && !value.minus(min).mod(step).isZero()) throw new BinanceRefusal(400, -1013, `Filter failure: ${name}`);
+  if (step.gt(0) && !value.minus(min).mod(step).isZero())
+    throw new BinanceRefusal(400, -1013, `Filter failure: ${name}`);
 }
 
 export interface PlaceParams {
@@ -88,10 +96,21 @@ export interface PlaceParams {
 /** Venue types per market (spot enums.md "Order types"; futures "New Order" `type`). */
 const TYPES: Record<BinanceMarketKind, ReadonlySet<string>> = {
   spot: new Set(['LIMIT', 'MARKET', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT', 'LIMIT_MAKER']),
-  futures: new Set(['LIMIT', 'MARKET', 'STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET']),
+  futures: new Set([
+    'LIMIT',
+    'MARKET',
+    'STOP',
+    'STOP_MARKET',
+    'TAKE_PROFIT',
+    'TAKE_PROFIT_MARKET',
+    'TRAILING_STOP_MARKET',
+  ]),
 };
 /** Spot enums.md "Time in force": GTC, IOC, FOK; futures adds GTX (post only) and GTD. */
-const TIFS: Record<BinanceMarketKind, ReadonlySet<string>> = { spot: new Set(['GTC', 'IOC', 'FOK']), futures: new Set(['GTC', 'IOC', 'FOK', 'GTX', 'GTD']) };
+const TIFS: Record<BinanceMarketKind, ReadonlySet<string>> = {
+  spot: new Set(['GTC', 'IOC', 'FOK']),
+  futures: new Set(['GTC', 'IOC', 'FOK', 'GTX', 'GTD']),
+};
 const ALGO_ONLY = new Set(['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET']);
 /** Types that need timeInForce (rest-api.md "Other info" per type). */
 const NEEDS_TIF = new Set(['LIMIT', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT_LIMIT', 'STOP', 'TAKE_PROFIT']);
@@ -101,7 +120,12 @@ export interface OrderBookOptions {
   now: () => number;
   symbols: () => Array<{ symbol: string; baseAsset: string; quoteAsset: string; filters: VenueFilter[] }>;
   /** Called for every order change with the execution type and, for a fill, the trade. */
-  onChange: (o: VenueOrder, execution: 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED', trade?: VenueTrade, cancelId?: string) => void;
+  onChange: (
+    o: VenueOrder,
+    execution: 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED',
+    trade?: VenueTrade,
+    cancelId?: string,
+  ) => void;
 }
 
 /** Orders and trades of one account on one market, matched against a set last price. */
@@ -155,17 +179,34 @@ export function createVenueOrders(options: OrderBookOptions) {
     if (!info) throw new BinanceRefusal(400, -1121, 'Invalid symbol.');
     if (!TYPES[options.market].has(p.type)) throw new BinanceRefusal(400, -1116, 'Invalid orderType.');
     // USD-M conditional orders moved to the Algo Service (`POST /fapi/v1/algoOrder`); the classic endpoint refuses them.
-    if (options.market === 'futures' && ALGO_ONLY.has(p.type)) throw new BinanceRefusal(400, -4120, 'Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.');
+    if (options.market === 'futures' && ALGO_ONLY.has(p.type))
+      throw new BinanceRefusal(
+        400,
+        -4120,
+        'Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.',
+      );
     if (p.side !== 'BUY' && p.side !== 'SELL') throw new BinanceRefusal(400, -1117, 'Invalid side.');
-    if (NEEDS_TIF.has(p.type) && !p.timeInForce) throw new BinanceRefusal(400, -1102, "Mandatory parameter 'timeInForce' was not sent, was empty/null, or malformed.");
-    if (p.timeInForce !== undefined && !TIFS[options.market].has(p.timeInForce)) throw new BinanceRefusal(400, -1115, 'Invalid timeInForce.');
-    if (!p.quantity) throw new BinanceRefusal(400, -1102, "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.");
+    if (NEEDS_TIF.has(p.type) && !p.timeInForce)
+      throw new BinanceRefusal(
+        400,
+        -1102,
+        "Mandatory parameter 'timeInForce' was not sent, was empty/null, or malformed.",
+      );
+    if (p.timeInForce !== undefined && !TIFS[options.market].has(p.timeInForce))
+      throw new BinanceRefusal(400, -1115, 'Invalid timeInForce.');
+    if (!p.quantity)
+      throw new BinanceRefusal(
+        400,
+        -1102,
+        "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.",
+      );
     const f = (t: string) => info.filters.find((x) => x.filterType === t);
     const qty = new Money(p.quantity);
     checkStep('LOT_SIZE', qty, f('LOT_SIZE'), 'minQty', 'maxQty', 'stepSize');
     // filters.md MARKET_LOT_SIZE: the quantity rules for MARKET orders.
     if (p.type === 'MARKET') checkStep('MARKET_LOT_SIZE', qty, f('MARKET_LOT_SIZE'), 'minQty', 'maxQty', 'stepSize');
-    if (p.price !== undefined) checkStep('PRICE_FILTER', new Money(p.price), f('PRICE_FILTER'), 'minPrice', 'maxPrice', 'tickSize');
+    if (p.price !== undefined)
+      checkStep('PRICE_FILTER', new Money(p.price), f('PRICE_FILTER'), 'minPrice', 'maxPrice', 'tickSize');
   }
 
   return {
@@ -198,7 +239,8 @@ export function createVenueOrders(options: OrderBookOptions) {
       const last = prices.get(o.symbol) ?? '0';
       const takes = o.type === 'MARKET' || ((o.type === 'LIMIT' || o.type === 'LIMIT_MAKER') && crosses(o, last));
       // rest-api.md LIMIT_MAKER: "rejected if it would immediately match and trade as a taker".
-      if (takes && o.type === 'LIMIT_MAKER') throw new BinanceRefusal(400, -2010, 'Order would immediately match and take.');
+      if (takes && o.type === 'LIMIT_MAKER')
+        throw new BinanceRefusal(400, -2010, 'Order would immediately match and take.');
       orders.set(clientOrderId, o);
       if (takes && o.timeInForce === 'GTX') {
         // Futures post-only that would take is expired, not filled.

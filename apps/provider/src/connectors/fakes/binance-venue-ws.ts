@@ -32,7 +32,17 @@ export interface VenueWsOptions {
 
 /** Futures streams served by `/public` (high-frequency book data); the rest belong to `/market`. */
 const PUBLIC_STREAM = /@(depth|bookTicker)/;
-const WS_API_METHODS = ['ping', 'time', 'session.logon', 'session.status', 'session.logout', 'session.subscriptions', 'userDataStream.subscribe', 'userDataStream.subscribe.signature', 'userDataStream.unsubscribe'];
+const WS_API_METHODS = [
+  'ping',
+  'time',
+  'session.logon',
+  'session.status',
+  'session.logout',
+  'session.subscriptions',
+  'userDataStream.subscribe',
+  'userDataStream.subscribe.signature',
+  'userDataStream.unsubscribe',
+];
 
 interface ApiRequest {
   id?: string | number | null;
@@ -80,7 +90,8 @@ export function createVenueWs(server: Server, options: VenueWsOptions) {
 
   /** web-socket-api.md "SIGNED request example (HMAC)": every param but `signature`, sorted by name, as `k=v&...`. */
   function verifySignature(params: Record<string, unknown>): { code: number; msg: string } | undefined {
-    if (params['apiKey'] !== options.apiKey) return { code: -2015, msg: 'Invalid API-key, IP, or permissions for action.' };
+    if (params['apiKey'] !== options.apiKey)
+      return { code: -2015, msg: 'Invalid API-key, IP, or permissions for action.' };
     const payload = Object.keys(params)
       .filter((k) => k !== 'signature')
       .sort()
@@ -88,12 +99,14 @@ export function createVenueWs(server: Server, options: VenueWsOptions) {
       .join('&');
     const expected = createHmac('sha256', options.apiSecret).update(payload).digest('hex');
     // "Signatures generated using HMAC are not case-sensitive."
-    if (typeof params['signature'] !== 'string' || params['signature'].toLowerCase() !== expected) return { code: -1022, msg: 'Signature for this request is not valid.' };
+    if (typeof params['signature'] !== 'string' || params['signature'].toLowerCase() !== expected)
+      return { code: -1022, msg: 'Signature for this request is not valid.' };
     const ts = Number(params['timestamp']);
     const window = params['recvWindow'] === undefined ? 5000 : Number(params['recvWindow']);
     if (window > 60_000) return { code: -1131, msg: 'recvWindow must be less than 60000' };
     // "Timing security": timestamp < serverTime + 1 s and serverTime - timestamp <= recvWindow.
-    if (!(ts < options.now() + 1000 && options.now() - ts <= window)) return { code: -1021, msg: 'Timestamp for this request is outside of the recvWindow.' };
+    if (!(ts < options.now() + 1000 && options.now() - ts <= window))
+      return { code: -1021, msg: 'Timestamp for this request is outside of the recvWindow.' };
     return undefined;
   }
 
@@ -106,7 +119,8 @@ export function createVenueWs(server: Server, options: VenueWsOptions) {
       return;
     }
     const reply = (result: unknown) => socket.send(JSON.stringify({ id: req.id ?? null, status: 200, result }));
-    const fail = (status: number, code: number, msg: string) => socket.send(JSON.stringify({ id: req.id ?? null, status, error: { code, msg } }));
+    const fail = (status: number, code: number, msg: string) =>
+      socket.send(JSON.stringify({ id: req.id ?? null, status, error: { code, msg } }));
     const method = typeof req.method === 'string' ? req.method.replace(/^v3\//, '') : '';
     const params = req.params ?? {};
     apiRequests.push({ method, params });
@@ -122,9 +136,23 @@ export function createVenueWs(server: Server, options: VenueWsOptions) {
         // "Session Authentication — Only Ed25519 keys are supported"; this account's key is HMAC.
         return fail(400, -1020, 'This operation is not supported.');
       case 'session.status':
-        return reply({ apiKey: null, authorizedSince: null, connectedSince: 0, returnRateLimits: false, serverTime: options.now(), userDataStream: subs.size > 0 });
+        return reply({
+          apiKey: null,
+          authorizedSince: null,
+          connectedSince: 0,
+          returnRateLimits: false,
+          serverTime: options.now(),
+          userDataStream: subs.size > 0,
+        });
       case 'session.logout':
-        return reply({ apiKey: null, authorizedSince: null, connectedSince: 0, returnRateLimits: false, serverTime: options.now(), userDataStream: subs.size > 0 });
+        return reply({
+          apiKey: null,
+          authorizedSince: null,
+          connectedSince: 0,
+          returnRateLimits: false,
+          serverTime: options.now(),
+          userDataStream: subs.size > 0,
+        });
       case 'session.subscriptions':
         return reply([...subs.keys()].map((subscriptionId) => ({ subscriptionId })));
       case 'userDataStream.subscribe':
@@ -162,16 +190,29 @@ export function createVenueWs(server: Server, options: VenueWsOptions) {
       socket.send(JSON.stringify({ code: 3, msg: 'Invalid JSON: expected value at line 1 column 1' }));
       return;
     }
-    if (typeof msg.id !== 'number' || msg.id < 0) return void socket.send(JSON.stringify({ code: 2, msg: 'Invalid request: request ID must be an unsigned integer' }));
+    if (typeof msg.id !== 'number' || msg.id < 0)
+      return void socket.send(
+        JSON.stringify({ code: 2, msg: 'Invalid request: request ID must be an unsigned integer' }),
+      );
     if (msg.method === 'LIST_SUBSCRIPTIONS') return void socket.send(JSON.stringify({ result: [...subs], id: msg.id }));
     if (msg.method !== 'SUBSCRIBE' && msg.method !== 'UNSUBSCRIBE') {
-      socket.send(JSON.stringify({ code: 2, msg: `Invalid request: unknown variant ${String(msg.method)}, expected one of \`SUBSCRIBE\`, \`UNSUBSCRIBE\`, \`LIST_SUBSCRIPTIONS\`, \`SET_PROPERTY\`, \`GET_PROPERTY\``, id: msg.id }));
+      socket.send(
+        JSON.stringify({
+          code: 2,
+          msg: `Invalid request: unknown variant ${String(msg.method)}, expected one of \`SUBSCRIBE\`, \`UNSUBSCRIBE\`, \`LIST_SUBSCRIPTIONS\`, \`SET_PROPERTY\`, \`GET_PROPERTY\``,
+          id: msg.id,
+        }),
+      );
       return;
     }
     const params = Array.isArray(msg.params) ? msg.params.map(String) : [];
     // Futures streams must go to the endpoint of their category (the URL architecture announcement).
-    const misplaced = options.market === 'futures' ? params.filter((p) => PUBLIC_STREAM.test(p) !== (route === 'public')) : [];
-    if (misplaced.length > 0) return void socket.send(JSON.stringify({ code: 2, msg: `Invalid request: ${misplaced.join(',')} not served on /${route}`, id: msg.id }));
+    const misplaced =
+      options.market === 'futures' ? params.filter((p) => PUBLIC_STREAM.test(p) !== (route === 'public')) : [];
+    if (misplaced.length > 0)
+      return void socket.send(
+        JSON.stringify({ code: 2, msg: `Invalid request: ${misplaced.join(',')} not served on /${route}`, id: msg.id }),
+      );
     if (msg.method === 'SUBSCRIBE') {
       subscribeRequests.push(params);
       for (const p of params) subs.add(p);
@@ -197,16 +238,29 @@ export function createVenueWs(server: Server, options: VenueWsOptions) {
     const subs = new Set<string>();
     market.set(socket, subs);
     socket.on('close', () => market.delete(socket));
-    socket.on('message', (raw: WebSocket.RawData) => onMarketMessage(socket, subs, route === 'public' ? 'public' : 'market', String(raw)));
+    socket.on('message', (raw: WebSocket.RawData) =>
+      onMarketMessage(socket, subs, route === 'public' ? 'public' : 'market', String(raw)),
+    );
   });
 
   function userSockets(): Array<[WebSocket, (event: Record<string, unknown>) => string | undefined]> {
     if (options.market === 'spot') {
       return [...apiSessions].flatMap(([socket, subs]) =>
-        [...subs].filter(([, key]) => key === options.apiKey).map(([id]) => [socket, (event: Record<string, unknown>) => JSON.stringify({ subscriptionId: id, event })] as [WebSocket, (event: Record<string, unknown>) => string]),
+        [...subs]
+          .filter(([, key]) => key === options.apiKey)
+          .map(
+            ([id]) =>
+              [socket, (event: Record<string, unknown>) => JSON.stringify({ subscriptionId: id, event })] as [
+                WebSocket,
+                (event: Record<string, unknown>) => string,
+              ],
+          ),
       );
     }
-    return [...privateSockets].map(([socket, events]) => [socket, (event: Record<string, unknown>) => (events.has(String(event['e'])) ? JSON.stringify(event) : undefined)]);
+    return [...privateSockets].map(([socket, events]) => [
+      socket,
+      (event: Record<string, unknown>) => (events.has(String(event['e'])) ? JSON.stringify(event) : undefined),
+    ]);
   }
 
   return {
@@ -246,7 +300,8 @@ export function createVenueWs(server: Server, options: VenueWsOptions) {
     serverShutdown(): void {
       const E = options.now();
       for (const socket of apiSessions.keys()) socket.send(JSON.stringify({ event: { e: 'serverShutdown', E } }));
-      for (const socket of market.keys()) socket.send(JSON.stringify({ stream: '!serverShutdown', data: { e: 'serverShutdown', E } }));
+      for (const socket of market.keys())
+        socket.send(JSON.stringify({ stream: '!serverShutdown', data: { e: 'serverShutdown', E } }));
     },
     /** Drops every socket without a close handshake, as a network failure would. */
     dropAll(): void {

@@ -30,7 +30,11 @@ type Reply = { status: number; body: unknown; headers?: Record<string, string> }
 type Failure = { status: number; code: number; msg: string; retryAfter?: number };
 
 const err = (status: number, code: number, msg: string): Reply => ({ status, body: { code, msg } });
-const GONE: Reply = { status: 410, body: '<html><head><title>410 Gone</title></head><body><center><h1>410 Gone</h1></center></body></html>', headers: { 'Content-Type': 'text/html' } };
+const GONE: Reply = {
+  status: 410,
+  body: '<html><head><title>410 Gone</title></head><body><center><h1>410 Gone</h1></center></body></html>',
+  headers: { 'Content-Type': 'text/html' },
+};
 
 /** Request weight of `GET depth` by limit (spot rest-api.md "Order book"; futures "Order Book"). */
 export function depthWeight(market: BinanceMarketKind, limit: number): number {
@@ -42,12 +46,21 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
   const now = options.now ?? Date.now;
   const futures = options.market === 'futures';
   const v = futures ? '/fapi/v1' : '/api/v3';
-  const paths = { account: futures ? '/fapi/v2/account' : '/api/v3/account', trades: futures ? '/fapi/v1/userTrades' : '/api/v3/myTrades' };
+  const paths = {
+    account: futures ? '/fapi/v2/account' : '/api/v3/account',
+    trades: futures ? '/fapi/v1/userTrades' : '/api/v3/myTrades',
+  };
   const depth = new Map<string, unknown>();
   const klines = new Map<string, unknown[][]>();
   const listenKeys = new Map<string, number>();
   const failures: Failure[] = [];
-  const requests: Array<{ method: string; path: string; query: URLSearchParams; headers: IncomingMessage['headers']; weight: number }> = [];
+  const requests: Array<{
+    method: string;
+    path: string;
+    query: URLSearchParams;
+    headers: IncomingMessage['headers'];
+    weight: number;
+  }> = [];
   const state = { positions: [] as Array<Record<string, unknown>>, leverage: new Map<string, number>() };
   let usedWeight = 0;
   let orderReplyDelayMs = 0;
@@ -59,7 +72,13 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => void handle(req, res, body));
   });
-  const ws = createVenueWs(httpServer, { market: options.market, apiKey: options.apiKey, apiSecret: options.apiSecret, now, isListenKey: (k) => listenKeys.has(k) });
+  const ws = createVenueWs(httpServer, {
+    market: options.market,
+    apiKey: options.apiKey,
+    apiSecret: options.apiSecret,
+    now,
+    isListenKey: (k) => listenKeys.has(k),
+  });
   const book = createVenueOrders({
     market: options.market,
     now,
@@ -72,28 +91,56 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
 
   /** REST "SIGNED Endpoint security": signature = HMAC-SHA256(secret, totalParams without signature). */
   function verify(query: string, body: string, headers: IncomingMessage['headers']): Reply | undefined {
-    if (headers['x-mbx-apikey'] !== options.apiKey) return err(401, -2015, 'Invalid API-key, IP, or permissions for action.');
+    if (headers['x-mbx-apikey'] !== options.apiKey)
+      return err(401, -2015, 'Invalid API-key, IP, or permissions for action.');
     const total = [query, body].filter(Boolean).join('&');
     const params = new URLSearchParams(total);
     const signature = params.get('signature');
-    if (!signature) return err(400, -1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.");
+    if (!signature)
+      return err(400, -1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.");
     const at = total.lastIndexOf('&signature=');
     const payload = at >= 0 ? total.slice(0, at) + total.slice(at + 11 + signature.length) : total;
     const expected = createHmac('sha256', options.apiSecret).update(payload).digest();
     const given = Buffer.from(signature, 'hex');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return err(400, -1022, 'Signature for this request is not valid.');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return err(400, -1022, 'Signature for this request is not valid.');
     const ts = Number(params.get('timestamp'));
     const window = Number(params.get('recvWindow') ?? 5000);
     if (window > 60_000) return err(400, -1131, 'recvWindow must be less than 60000');
-    if (!(ts < now() + 1000 && now() - ts <= window)) return err(400, -1021, 'Timestamp for this request is outside of the recvWindow.');
+    if (!(ts < now() + 1000 && now() - ts <= window))
+      return err(400, -1021, 'Timestamp for this request is outside of the recvWindow.');
     return undefined;
   }
 
   function placementBody(o: VenueOrder, fills: ReturnType<typeof book.place>['fills'], respType: string): unknown {
-    if (futures) return { ...o, avgPrice: new Money(o.executedQty).isZero() ? '0' : new Money(o.cummulativeQuoteQty).div(o.executedQty).toFixed(), cumQuote: o.cummulativeQuoteQty };
-    const base = { ...o, transactTime: o.updateTime, orderListId: -1, workingTime: o.time, selfTradePreventionMode: 'NONE' };
+    if (futures)
+      return {
+        ...o,
+        avgPrice: new Money(o.executedQty).isZero()
+          ? '0'
+          : new Money(o.cummulativeQuoteQty).div(o.executedQty).toFixed(),
+        cumQuote: o.cummulativeQuoteQty,
+      };
+    const base = {
+      ...o,
+      transactTime: o.updateTime,
+      orderListId: -1,
+      workingTime: o.time,
+      selfTradePreventionMode: 'NONE',
+    };
     // rest-api.md "New order": newOrderRespType FULL adds `fills`; RESULT leaves them out.
-    return respType === 'FULL' ? { ...base, fills: fills.map((t) => ({ price: t.price, qty: t.qty, commission: t.commission, commissionAsset: t.commissionAsset, tradeId: t.id })) } : base;
+    return respType === 'FULL'
+      ? {
+          ...base,
+          fills: fills.map((t) => ({
+            price: t.price,
+            qty: t.qty,
+            commission: t.commission,
+            commissionAsset: t.commissionAsset,
+            tradeId: t.id,
+          })),
+        }
+      : base;
   }
 
   function trading(method: string, path: string, q: URLSearchParams): Reply {
@@ -110,7 +157,14 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
         ...(q.get('timeInForce') ? { timeInForce: q.get('timeInForce') as string } : {}),
         ...(q.get('newClientOrderId') ? { newClientOrderId: q.get('newClientOrderId') as string } : {}),
       });
-      return { status: 200, body: placementBody(placed.order, placed.fills, q.get('newOrderRespType') ?? (q.get('type') === 'MARKET' || q.get('type') === 'LIMIT' ? 'FULL' : 'ACK')) };
+      return {
+        status: 200,
+        body: placementBody(
+          placed.order,
+          placed.fills,
+          q.get('newOrderRespType') ?? (q.get('type') === 'MARKET' || q.get('type') === 'LIMIT' ? 'FULL' : 'ACK'),
+        ),
+      };
     }
     if (path === `${v}/order` && method === 'GET') {
       const o = cid ? book.orders.get(cid) : byId();
@@ -121,27 +175,68 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
       // spot: `clientOrderId` of the reply is the cancel's own id, `origClientOrderId` the order's.
       const cancelId = q.get('newClientOrderId') ?? `cancel-${++cancels}`;
       const done = book.cancel(o?.clientOrderId ?? cid, cancelId);
-      return { status: 200, body: futures ? done : { ...done, origClientOrderId: done.clientOrderId, clientOrderId: cancelId, transactTime: now(), orderListId: -1, selfTradePreventionMode: 'NONE' } };
+      return {
+        status: 200,
+        body: futures
+          ? done
+          : {
+              ...done,
+              origClientOrderId: done.clientOrderId,
+              clientOrderId: cancelId,
+              transactTime: now(),
+              orderListId: -1,
+              selfTradePreventionMode: 'NONE',
+            },
+      };
     }
-    if (path === `${v}/openOrders`) return { status: 200, body: [...book.orders.values()].filter((o) => isOpen(o) && (!q.get('symbol') || o.symbol === q.get('symbol'))) };
+    if (path === `${v}/openOrders`)
+      return {
+        status: 200,
+        body: [...book.orders.values()].filter((o) => isOpen(o) && (!q.get('symbol') || o.symbol === q.get('symbol'))),
+      };
     if (path === paths.trades) {
-      if (!q.get('symbol')) return err(400, -1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
-      return { status: 200, body: book.trades.filter((t) => t.symbol === q.get('symbol') && (!q.get('orderId') || String(t.orderId) === q.get('orderId'))) };
+      if (!q.get('symbol'))
+        return err(400, -1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
+      return {
+        status: 200,
+        body: book.trades.filter(
+          (t) => t.symbol === q.get('symbol') && (!q.get('orderId') || String(t.orderId) === q.get('orderId')),
+        ),
+      };
     }
     if (path === paths.account) {
-      if (futures) return { status: 200, body: { assets: [{ asset: 'USDT', walletBalance: '10000.00000000', availableBalance: '9500.00000000' }], positions: state.positions } };
-      return { status: 200, body: { balances: [{ asset: 'USDT', free: '10000.00000000', locked: '0.00000000' }, { asset: 'BTC', free: '0.50000000', locked: '0.00000000' }] } };
+      if (futures)
+        return {
+          status: 200,
+          body: {
+            assets: [{ asset: 'USDT', walletBalance: '10000.00000000', availableBalance: '9500.00000000' }],
+            positions: state.positions,
+          },
+        };
+      return {
+        status: 200,
+        body: {
+          balances: [
+            { asset: 'USDT', free: '10000.00000000', locked: '0.00000000' },
+            { asset: 'BTC', free: '0.50000000', locked: '0.00000000' },
+          ],
+        },
+      };
     }
     if (futures && path === '/fapi/v1/leverage' && method === 'POST') {
       state.leverage.set(q.get('symbol') ?? '', Number(q.get('leverage')));
-      return { status: 200, body: { leverage: Number(q.get('leverage')), maxNotionalValue: '1000000', symbol: q.get('symbol') } };
+      return {
+        status: 200,
+        body: { leverage: Number(q.get('leverage')), maxNotionalValue: '1000000', symbol: q.get('symbol') },
+      };
     }
     return err(404, -1, `no route ${method} ${path}`);
   }
 
   function listenKey(method: string, headers: IncomingMessage['headers']): Reply {
     // "USER_STREAM" endpoints need the API key only, no signature.
-    if (headers['x-mbx-apikey'] !== options.apiKey) return err(401, -2015, 'Invalid API-key, IP, or permissions for action.');
+    if (headers['x-mbx-apikey'] !== options.apiKey)
+      return err(401, -2015, 'Invalid API-key, IP, or permissions for action.');
     const current = [...listenKeys.keys()][0];
     if (method === 'POST') {
       // "If the account has an active listenKey, that listenKey will be returned and its validity extended."
@@ -159,17 +254,30 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
     return { status: 200, body: {} };
   }
 
-  function route(method: string, path: string, q: URLSearchParams, query: string, body: string, headers: IncomingMessage['headers']): Reply {
+  function route(
+    method: string,
+    path: string,
+    q: URLSearchParams,
+    query: string,
+    body: string,
+    headers: IncomingMessage['headers'],
+  ): Reply {
     if (!futures && path === '/api/v3/userDataStream') return GONE;
     if (futures && path === '/fapi/v1/listenKey') return listenKey(method, headers);
     if (path === `${v}/ping`) return { status: 200, body: {} };
     if (path === `${v}/time`) return { status: 200, body: { serverTime: now() } };
-    if (path === `${v}/exchangeInfo`) return { status: 200, body: { ...exchangeInfo(options.market), serverTime: now() } };
-    if (path === `${v}/depth`) return depth.has(q.get('symbol') ?? '') ? { status: 200, body: depth.get(q.get('symbol') ?? '') } : err(400, -1121, 'Invalid symbol.');
+    if (path === `${v}/exchangeInfo`)
+      return { status: 200, body: { ...exchangeInfo(options.market), serverTime: now() } };
+    if (path === `${v}/depth`)
+      return depth.has(q.get('symbol') ?? '')
+        ? { status: 200, body: depth.get(q.get('symbol') ?? '') }
+        : err(400, -1121, 'Invalid symbol.');
     if (path === `${v}/klines`) {
       const from = Number(q.get('startTime') ?? 0);
       const to = Number(q.get('endTime') ?? Number.MAX_SAFE_INTEGER);
-      const rows = (klines.get(q.get('symbol') ?? '') ?? []).filter((k) => (k[0] as number) >= from && (k[0] as number) <= to);
+      const rows = (klines.get(q.get('symbol') ?? '') ?? []).filter(
+        (k) => (k[0] as number) >= from && (k[0] as number) <= to,
+      );
       return { status: 200, body: rows.slice(0, Number(q.get('limit') ?? 500)) };
     }
     const denied = verify(query, body, headers);
@@ -197,7 +305,12 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
     const failure = failures.shift();
     const isOrderPost = method === 'POST' && url.pathname === `${v}/order`;
     let reply: Reply;
-    if (failure) reply = { status: failure.status, body: { code: failure.code, msg: failure.msg }, ...(failure.retryAfter !== undefined ? { headers: { 'Retry-After': String(failure.retryAfter) } } : {}) };
+    if (failure)
+      reply = {
+        status: failure.status,
+        body: { code: failure.code, msg: failure.msg },
+        ...(failure.retryAfter !== undefined ? { headers: { 'Retry-After': String(failure.retryAfter) } } : {}),
+      };
     else {
       reply = route(method, url.pathname, url.searchParams, query, body, req.headers);
       // errors.md -1006/-1007: the order went through, the answer says the outcome is unknown.
@@ -212,7 +325,11 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
       await new Promise((r) => setTimeout(r, delay));
       if (res.destroyed) return;
     }
-    const headers = { 'Content-Type': 'application/json', 'X-MBX-USED-WEIGHT-1M': String(usedWeight), ...reply.headers };
+    const headers = {
+      'Content-Type': 'application/json',
+      'X-MBX-USED-WEIGHT-1M': String(usedWeight),
+      ...reply.headers,
+    };
     res.writeHead(reply.status, headers);
     res.end(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
   }
@@ -226,7 +343,9 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
   return {
     restUrl: http,
     /** Connector overrides pointing every documented host of this market at the fake. */
-    endpoints: futures ? { restUrl: http, wsUrl: `${wsBase}/market`, publicWsUrl: `${wsBase}/public`, userWsUrl: `${wsBase}/private` } : { restUrl: http, wsUrl: wsBase, userWsUrl: `${wsBase}/ws-api/v3` },
+    endpoints: futures
+      ? { restUrl: http, wsUrl: `${wsBase}/market`, publicWsUrl: `${wsBase}/public`, userWsUrl: `${wsBase}/private` }
+      : { restUrl: http, wsUrl: wsBase, userWsUrl: `${wsBase}/ws-api/v3` },
     ws,
     orders: book.orders,
     trades: book.trades,
@@ -252,7 +371,10 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
       for (const k of listenKeys.keys()) ws.pushUser({ e: 'listenKeyExpired', E: now(), listenKey: k });
       listenKeys.clear();
     },
-    orderPosts: (clientOrderId: string) => requests.filter((r) => r.method === 'POST' && r.path === `${v}/order` && r.query.get('newClientOrderId') === clientOrderId).length,
+    orderPosts: (clientOrderId: string) =>
+      requests.filter(
+        (r) => r.method === 'POST' && r.path === `${v}/order` && r.query.get('newClientOrderId') === clientOrderId,
+      ).length,
     async close(): Promise<void> {
       await ws.close();
       httpServer.closeAllConnections();

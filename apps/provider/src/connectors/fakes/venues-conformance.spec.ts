@@ -56,23 +56,47 @@ describe('Binance spot conformance fake: strict where the docs are', () => {
 
   it('refuses a REST request signed with another secret (-1022) or outside recvWindow (-1021)', async () => {
     const query = (ts: number) => `timestamp=${ts}&recvWindow=5000`;
-    const sign = (q: string, secret: string) => `${q}&signature=${createHmac('sha256', secret).update(q).digest('hex')}`;
-    const forged = await fetch(`${venue.restUrl}/api/v3/openOrders?${sign(query(Date.now()), 'wrong')}`, { headers: { 'X-MBX-APIKEY': KEY } });
+    const sign = (q: string, secret: string) =>
+      `${q}&signature=${createHmac('sha256', secret).update(q).digest('hex')}`;
+    const forged = await fetch(`${venue.restUrl}/api/v3/openOrders?${sign(query(Date.now()), 'wrong')}`, {
+      headers: { 'X-MBX-APIKEY': KEY },
+    });
     expect(await forged.json()).toEqual({ code: -1022, msg: 'Signature for this request is not valid.' });
-    const late = await fetch(`${venue.restUrl}/api/v3/openOrders?${sign(query(Date.now() - 60_000), SECRET)}`, { headers: { 'X-MBX-APIKEY': KEY } });
+    const late = await fetch(`${venue.restUrl}/api/v3/openOrders?${sign(query(Date.now() - 60_000), SECRET)}`, {
+      headers: { 'X-MBX-APIKEY': KEY },
+    });
     expect(await late.json()).toMatchObject({ code: -1021 });
-    const ok = await fetch(`${venue.restUrl}/api/v3/openOrders?${sign(query(Date.now()), SECRET)}`, { headers: { 'X-MBX-APIKEY': KEY } });
+    const ok = await fetch(`${venue.restUrl}/api/v3/openOrders?${sign(query(Date.now()), SECRET)}`, {
+      headers: { 'X-MBX-APIKEY': KEY },
+    });
     expect(ok.status).toBe(200);
   });
 
   it('enforces LOT_SIZE, MARKET_LOT_SIZE and LIMIT_MAKER as filters.md and rest-api.md say', async () => {
     const place = (params: Record<string, string>) => {
-      const q = new URLSearchParams({ symbol: 'BTCUSDT', side: 'BUY', ...params, timestamp: String(Date.now()) }).toString();
-      return fetch(`${venue.restUrl}/api/v3/order?${q}&signature=${createHmac('sha256', SECRET).update(q).digest('hex')}`, { method: 'POST', headers: { 'X-MBX-APIKEY': KEY } }).then((r) => r.json());
+      const q = new URLSearchParams({
+        symbol: 'BTCUSDT',
+        side: 'BUY',
+        ...params,
+        timestamp: String(Date.now()),
+      }).toString();
+      return fetch(
+        `${venue.restUrl}/api/v3/order?${q}&signature=${createHmac('sha256', SECRET).update(q).digest('hex')}`,
+        { method: 'POST', headers: { 'X-MBX-APIKEY': KEY } },
+      ).then((r) => r.json());
     };
-    expect(await place({ type: 'LIMIT', quantity: '0.000015', price: '90000', timeInForce: 'GTC' })).toEqual({ code: -1013, msg: 'Filter failure: LOT_SIZE' });
-    expect(await place({ type: 'MARKET', quantity: '121' })).toEqual({ code: -1013, msg: 'Filter failure: MARKET_LOT_SIZE' });
-    expect(await place({ type: 'LIMIT_MAKER', quantity: '0.01', price: '96000' })).toEqual({ code: -2010, msg: 'Order would immediately match and take.' });
+    expect(await place({ type: 'LIMIT', quantity: '0.000015', price: '90000', timeInForce: 'GTC' })).toEqual({
+      code: -1013,
+      msg: 'Filter failure: LOT_SIZE',
+    });
+    expect(await place({ type: 'MARKET', quantity: '121' })).toEqual({
+      code: -1013,
+      msg: 'Filter failure: MARKET_LOT_SIZE',
+    });
+    expect(await place({ type: 'LIMIT_MAKER', quantity: '0.01', price: '96000' })).toEqual({
+      code: -2010,
+      msg: 'Order would immediately match and take.',
+    });
     expect(await place({ type: 'LIMIT', quantity: '0.01', price: '90000' })).toMatchObject({ code: -1102 });
   });
 
@@ -86,13 +110,24 @@ describe('Binance spot conformance fake: strict where the docs are', () => {
       api.send({ id: 3, method: 'userDataStream.subscribe' });
       expect(await api.next(3)).toMatchObject({ id: 3, status: 401 });
       const params = { apiKey: KEY, timestamp: Date.now() };
-      api.send({ id: 4, method: 'userDataStream.subscribe.signature', params: { ...params, signature: signWsApi({ ...params, timestamp: params.timestamp + 1 }) } });
+      api.send({
+        id: 4,
+        method: 'userDataStream.subscribe.signature',
+        params: { ...params, signature: signWsApi({ ...params, timestamp: params.timestamp + 1 }) },
+      });
       expect(await api.next(4)).toMatchObject({ id: 4, status: 400, error: { code: -1022 } });
-      api.send({ id: 5, method: 'userDataStream.subscribe.signature', params: { ...params, signature: signWsApi(params) } });
+      api.send({
+        id: 5,
+        method: 'userDataStream.subscribe.signature',
+        params: { ...params, signature: signWsApi(params) },
+      });
       expect(await api.next(5)).toEqual({ id: 5, status: 200, result: { subscriptionId: 0 } });
       // Events arrive wrapped with the subscription's id ("Event format").
       expect(venue.ws.pushUser({ e: 'outboundAccountPosition', E: 1, u: 1, B: [] })).toBe(1);
-      expect(await api.next(6)).toEqual({ subscriptionId: 0, event: { e: 'outboundAccountPosition', E: 1, u: 1, B: [] } });
+      expect(await api.next(6)).toEqual({
+        subscriptionId: 0,
+        event: { e: 'outboundAccountPosition', E: 1, u: 1, B: [] },
+      });
       api.send({ id: 7, method: 'userDataStream.unsubscribe' });
       expect(await api.next(7)).toMatchObject({ subscriptionId: 0, event: { e: 'eventStreamTerminated' } });
     } finally {
@@ -122,7 +157,9 @@ describe('Binance USD-M conformance fake', () => {
   afterAll(() => venue.close());
 
   it('serves user data by listen key on /private only, filtered to the events asked for; legacy URLs are gone', async () => {
-    const { listenKey } = (await (await fetch(`${venue.restUrl}/fapi/v1/listenKey`, { method: 'POST', headers: { 'X-MBX-APIKEY': KEY } })).json()) as { listenKey: string };
+    const { listenKey } = (await (
+      await fetch(`${venue.restUrl}/fapi/v1/listenKey`, { method: 'POST', headers: { 'X-MBX-APIKEY': KEY } })
+    ).json()) as { listenKey: string };
     expect(await refused(`ws://${new URL(venue.restUrl).host}/ws/${listenKey}`)).toBe(404);
     expect(await refused(`ws://${new URL(venue.restUrl).host}/stream`)).toBe(404);
     expect(await refused(`${venue.endpoints.userWsUrl}/ws?listenKey=unknown&events=ORDER_TRADE_UPDATE`)).toBe(400);
@@ -169,14 +206,20 @@ describe('Alpaca conformance fake', () => {
     expect(await legacy.next(1)).toEqual({ stream: 'authorization', data: { status: 'unauthorized', action: 'auth' } });
     const early = await open(`${venue.urls.tradingWs}/stream`);
     early.send({ action: 'listen', data: { streams: ['trade_updates'] } });
-    expect(await early.next(1)).toEqual({ stream: 'authorization', data: { status: 'unauthorized', action: 'listen' } });
+    expect(await early.next(1)).toEqual({
+      stream: 'authorization',
+      data: { status: 'unauthorized', action: 'listen' },
+    });
   });
 
   it('trade stream: authenticate, then listen', async () => {
     const s = await open(`${venue.urls.tradingWs}/stream`);
     try {
       s.send({ action: 'authenticate', data: { key_id: KEY, secret_key: SECRET } });
-      expect(await s.next(1)).toEqual({ stream: 'authorization', data: { status: 'authorized', action: 'authenticate' } });
+      expect(await s.next(1)).toEqual({
+        stream: 'authorization',
+        data: { status: 'authorized', action: 'authenticate' },
+      });
       s.send({ action: 'listen', data: { streams: ['trade_updates'] } });
       expect(await s.next(2)).toEqual({ stream: 'listening', data: { streams: ['trade_updates'] } });
     } finally {
@@ -186,7 +229,18 @@ describe('Alpaca conformance fake', () => {
 
   it('orders: crypto takes gtc and ioc only, no post-only exists', async () => {
     const post = (body: Record<string, string>) =>
-      fetch(`${venue.urls.trading}/v2/orders`, { method: 'POST', headers: { 'APCA-API-KEY-ID': KEY, 'APCA-API-SECRET-KEY': SECRET, 'content-type': 'application/json' }, body: JSON.stringify({ symbol: 'BTC/USD', qty: '0.01', side: 'buy', type: 'limit', limit_price: '90000', ...body }) });
+      fetch(`${venue.urls.trading}/v2/orders`, {
+        method: 'POST',
+        headers: { 'APCA-API-KEY-ID': KEY, 'APCA-API-SECRET-KEY': SECRET, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          symbol: 'BTC/USD',
+          qty: '0.01',
+          side: 'buy',
+          type: 'limit',
+          limit_price: '90000',
+          ...body,
+        }),
+      });
     expect((await post({ time_in_force: 'fok', client_order_id: 'c1' })).status).toBe(422);
     expect((await post({ time_in_force: 'day', client_order_id: 'c2' })).status).toBe(422);
     expect((await post({ time_in_force: 'ioc', client_order_id: 'c3' })).status).toBe(200);

@@ -12,10 +12,24 @@ function byFullSort(side: BookSide, descending: boolean, n: number) {
 describe('book levels', () => {
   it('applies levels, a zero quantity removing the price', () => {
     const side: BookSide = new Map();
-    applyLevels(side, [['100.5', '2'], ['101', '1'], ['99', '3']]);
-    applyLevels(side, [['101', '0.000'], ['98.25', '4']]);
-    expect(topLevels(side, true, 10)).toEqual([{ price: '100.5', volume: '2' }, { price: '99', volume: '3' }, { price: '98.25', volume: '4' }]);
-    expect(topLevels(side, false, 2)).toEqual([{ price: '98.25', volume: '4' }, { price: '99', volume: '3' }]);
+    applyLevels(side, [
+      ['100.5', '2'],
+      ['101', '1'],
+      ['99', '3'],
+    ]);
+    applyLevels(side, [
+      ['101', '0.000'],
+      ['98.25', '4'],
+    ]);
+    expect(topLevels(side, true, 10)).toEqual([
+      { price: '100.5', volume: '2' },
+      { price: '99', volume: '3' },
+      { price: '98.25', volume: '4' },
+    ]);
+    expect(topLevels(side, false, 2)).toEqual([
+      { price: '98.25', volume: '4' },
+      { price: '99', volume: '3' },
+    ]);
     expect(topLevels(side, false, 0)).toEqual([]);
   });
 
@@ -36,11 +50,15 @@ describe('book levels', () => {
       const size = Math.floor(rng.next() * 1_200);
       for (let i = 0; i < size; i++) {
         // Coarse ticks (many near-equal prices) and, now and then, a long tail of decimals.
-        const price = rng.next() < 0.1 ? `${60_000 + Math.floor(rng.next() * 20)}.${'0'.repeat(14)}${Math.floor(rng.next() * 10_000)}` : (60_000 + Math.floor(rng.next() * 50_000) / 100).toFixed(2);
+        const price =
+          rng.next() < 0.1
+            ? `${60_000 + Math.floor(rng.next() * 20)}.${'0'.repeat(14)}${Math.floor(rng.next() * 10_000)}`
+            : (60_000 + Math.floor(rng.next() * 50_000) / 100).toFixed(2);
         side.set(price, String(1 + Math.floor(rng.next() * 9)));
       }
       const depth = 1 + Math.floor(rng.next() * 40);
-      for (const descending of [true, false]) expect(topLevels(side, descending, depth)).toEqual(byFullSort(side, descending, depth));
+      for (const descending of [true, false])
+        expect(topLevels(side, descending, depth)).toEqual(byFullSort(side, descending, depth));
     }
   });
 });

@@ -37,14 +37,22 @@ type HostVariable =
   | `${'BINANCE_FUTURES' | 'TESTNET_BINANCE_FUTURES'}_${'REST_URL' | 'WS_URL' | 'PUBLIC_WS_URL' | 'USER_WS_URL'}`
   | `ALPACA_${'TRADING_URL' | 'TRADING_WS_URL' | 'DATA_URL' | 'DATA_WS_URL'}`;
 
-const credentials = (apiKey: string | undefined, apiSecret: string | undefined): BinanceCredentials | undefined => (apiKey && apiSecret ? { apiKey, apiSecret } : undefined);
+const credentials = (apiKey: string | undefined, apiSecret: string | undefined): BinanceCredentials | undefined =>
+  apiKey && apiSecret ? { apiKey, apiSecret } : undefined;
 
 type Hosts = Pick<BinanceMarketConfig, 'restUrl' | 'wsUrl' | 'publicWsUrl' | 'userWsUrl'>;
 
-function markets(list: Array<[BinanceMarketConfig['market'], readonly string[], BinanceCredentials | undefined, Hosts]>): BinanceMarketConfig[] {
+function markets(
+  list: Array<[BinanceMarketConfig['market'], readonly string[], BinanceCredentials | undefined, Hosts]>,
+): BinanceMarketConfig[] {
   return list
     .filter(([, symbols]) => symbols.length > 0)
-    .map(([market, symbols, creds, hosts]) => ({ market, symbols: symbols.map((s) => s.toUpperCase()), ...(creds ? { credentials: creds } : {}), ...defined(hosts) }));
+    .map(([market, symbols, creds, hosts]) => ({
+      market,
+      symbols: symbols.map((s) => s.toUpperCase()),
+      ...(creds ? { credentials: creds } : {}),
+      ...defined(hosts),
+    }));
 }
 
 function defined<T extends object>(o: T): Partial<T> {
@@ -56,7 +64,12 @@ function hostsOf(config: BinanceEnv, prefix: BinanceHostPrefix): Hosts {
   const env: Partial<Record<HostVariable, string>> = config;
   const get = (suffix: string) => env[`${prefix}_${suffix}` as HostVariable];
   const spot = prefix.endsWith('SPOT');
-  return { restUrl: get('REST_URL'), wsUrl: get('WS_URL'), userWsUrl: get(spot ? 'WS_API_URL' : 'USER_WS_URL'), publicWsUrl: spot ? undefined : get('PUBLIC_WS_URL') } as Hosts;
+  return {
+    restUrl: get('REST_URL'),
+    wsUrl: get('WS_URL'),
+    userWsUrl: get(spot ? 'WS_API_URL' : 'USER_WS_URL'),
+    publicWsUrl: spot ? undefined : get('PUBLIC_WS_URL'),
+  } as Hosts;
 }
 
 /**
@@ -66,9 +79,35 @@ function hostsOf(config: BinanceEnv, prefix: BinanceHostPrefix): Hosts {
 export function createConfiguredConnectors(config: BinanceEnv, logger: Logger): ExchangeConnector[] {
   const live = credentials(config.BINANCE_API_KEY, config.BINANCE_API_SECRET);
   const wanted: Array<[BinanceConnectorType, BinanceMarketConfig[]]> = [
-    ['binance', markets([['spot', config.BINANCE_SPOT_SYMBOLS, live, hostsOf(config, 'BINANCE_SPOT')], ['futures', config.BINANCE_FUTURES_SYMBOLS, live, hostsOf(config, 'BINANCE_FUTURES')]])],
-    ['testnetBinanceSpot', markets([['spot', config.TESTNET_BINANCE_SPOT_SYMBOLS, credentials(config.TESTNET_BINANCE_SPOT_API_KEY, config.TESTNET_BINANCE_SPOT_API_SECRET), hostsOf(config, 'TESTNET_BINANCE_SPOT')]])],
-    ['testnetBinanceFutures', markets([['futures', config.TESTNET_BINANCE_FUTURES_SYMBOLS, credentials(config.TESTNET_BINANCE_FUTURES_API_KEY, config.TESTNET_BINANCE_FUTURES_API_SECRET), hostsOf(config, 'TESTNET_BINANCE_FUTURES')]])],
+    [
+      'binance',
+      markets([
+        ['spot', config.BINANCE_SPOT_SYMBOLS, live, hostsOf(config, 'BINANCE_SPOT')],
+        ['futures', config.BINANCE_FUTURES_SYMBOLS, live, hostsOf(config, 'BINANCE_FUTURES')],
+      ]),
+    ],
+    [
+      'testnetBinanceSpot',
+      markets([
+        [
+          'spot',
+          config.TESTNET_BINANCE_SPOT_SYMBOLS,
+          credentials(config.TESTNET_BINANCE_SPOT_API_KEY, config.TESTNET_BINANCE_SPOT_API_SECRET),
+          hostsOf(config, 'TESTNET_BINANCE_SPOT'),
+        ],
+      ]),
+    ],
+    [
+      'testnetBinanceFutures',
+      markets([
+        [
+          'futures',
+          config.TESTNET_BINANCE_FUTURES_SYMBOLS,
+          credentials(config.TESTNET_BINANCE_FUTURES_API_KEY, config.TESTNET_BINANCE_FUTURES_API_SECRET),
+          hostsOf(config, 'TESTNET_BINANCE_FUTURES'),
+        ],
+      ]),
+    ],
   ];
   const binance = wanted
     .filter(([, m]) => m.length > 0)
@@ -87,14 +126,27 @@ export function createConfiguredConnectors(config: BinanceEnv, logger: Logger): 
   // Alpaca needs keys even for market data, so without them it stays off (said, not silent).
   if (!alpacaWanted) return binance;
   if (!config.ALPACA_KEY_ID || !config.ALPACA_SECRET_KEY) {
-    logger.warn({ missing: [...(config.ALPACA_KEY_ID ? [] : ['ALPACA_KEY_ID']), ...(config.ALPACA_SECRET_KEY ? [] : ['ALPACA_SECRET_KEY'])] }, 'Alpaca symbols are set but its keys are not: the alpaca connector stays off (it needs keys even for market data)');
+    logger.warn(
+      {
+        missing: [
+          ...(config.ALPACA_KEY_ID ? [] : ['ALPACA_KEY_ID']),
+          ...(config.ALPACA_SECRET_KEY ? [] : ['ALPACA_SECRET_KEY']),
+        ],
+      },
+      'Alpaca symbols are set but its keys are not: the alpaca connector stays off (it needs keys even for market data)',
+    );
     return binance;
   }
   const alpaca = createAlpacaConnector({
     keyId: config.ALPACA_KEY_ID,
     secretKey: config.ALPACA_SECRET_KEY,
     paper: config.ALPACA_PAPER,
-    urls: defined({ trading: config.ALPACA_TRADING_URL, tradingWs: config.ALPACA_TRADING_WS_URL, data: config.ALPACA_DATA_URL, dataWs: config.ALPACA_DATA_WS_URL }),
+    urls: defined({
+      trading: config.ALPACA_TRADING_URL,
+      tradingWs: config.ALPACA_TRADING_WS_URL,
+      data: config.ALPACA_DATA_URL,
+      dataWs: config.ALPACA_DATA_WS_URL,
+    }),
     stockSymbols: config.ALPACA_STOCK_SYMBOLS.map((s) => s.toUpperCase()),
     cryptoSymbols: config.ALPACA_CRYPTO_SYMBOLS.map((s) => s.toUpperCase()),
     logger: logger.child({ component: 'alpaca' }),

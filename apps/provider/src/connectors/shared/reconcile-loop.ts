@@ -46,7 +46,9 @@ export function createReconcileLoop(options: ReconcileLoopOptions) {
     waitReason(market: MarketType): string | undefined {
       if (gate.isOpen(market)) return undefined;
       const failure = failures.get(market);
-      return failure ? `trading waits for reconciliation with the venue, which failed: ${failure}` : 'trading waits for reconciliation with the venue';
+      return failure
+        ? `trading waits for reconciliation with the venue, which failed: ${failure}`
+        : 'trading waits for reconciliation with the venue';
     },
     request(market: MarketType, reconcile: ConnectorEvents['reconcile']): Promise<void> {
       gate.close(market);

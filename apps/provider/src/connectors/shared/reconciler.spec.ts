@@ -4,12 +4,33 @@ import { createReconciler } from './reconciler';
 
 const T0 = Date.UTC(2026, 0, 5);
 const resting = (i: number): Order => ({
-  id: `o${i}`, clientOrderId: `c${i}`, externalId: `x${i}`, symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', status: 'NEW', price: '50000',
-  quantity: '0.01', quantityExecuted: '0', connectorType: 'sim', marketType: 'spot', source: { type: 'provider' }, createdAt: T0, updatedAt: T0,
+  id: `o${i}`,
+  clientOrderId: `c${i}`,
+  externalId: `x${i}`,
+  symbol: 'BTCUSDT',
+  side: 'BUY',
+  type: 'LIMIT',
+  status: 'NEW',
+  price: '50000',
+  quantity: '0.01',
+  quantityExecuted: '0',
+  connectorType: 'sim',
+  marketType: 'spot',
+  source: { type: 'provider' },
+  createdAt: T0,
+  updatedAt: T0,
 });
 const atVenue = (o: Order): VenueOpenOrder => ({
-  clientOrderId: o.clientOrderId, externalId: o.externalId ?? '', symbol: o.symbol, status: o.status, quantityExecuted: o.quantityExecuted,
-  side: o.side, type: o.type, quantity: o.quantity, createdAt: o.createdAt, updatedAt: o.updatedAt,
+  clientOrderId: o.clientOrderId,
+  externalId: o.externalId ?? '',
+  symbol: o.symbol,
+  status: o.status,
+  quantityExecuted: o.quantityExecuted,
+  side: o.side,
+  type: o.type,
+  quantity: o.quantity,
+  createdAt: o.createdAt,
+  updatedAt: o.updatedAt,
 });
 
 describe('a periodic reconciliation', () => {
@@ -38,7 +59,11 @@ describe('a periodic reconciliation', () => {
       events: { emit: () => undefined },
       now: () => T0,
     });
-    const connector = { type: 'sim', openOrders: async () => local.map(atVenue), queryOrder: async () => undefined } as unknown as ExchangeConnector;
+    const connector = {
+      type: 'sim',
+      openOrders: async () => local.map(atVenue),
+      queryOrder: async () => undefined,
+    } as unknown as ExchangeConnector;
     const result = await reconciler.run(connector, 'spot');
     expect(result).toMatchObject({ matched: 500, mismatches: [] });
     expect(calls).toEqual({ find: 0, onVenueOrder: 0, settle: 0 });

@@ -66,23 +66,29 @@ export function createReconciler(deps: ReconcilerDeps) {
       kind: sameStatus ? 'quantityChanged' : 'statusChanged',
       symbol: local.symbol,
       orderId: local.id,
-      detail: sameStatus ? `executed ${local.quantityExecuted} -> ${after.quantityExecuted}` : `${local.status} -> ${after.status}`,
+      detail: sameStatus
+        ? `executed ${local.quantityExecuted} -> ${after.quantityExecuted}`
+        : `${local.status} -> ${after.status}`,
     };
   }
 
   function comparePositions(type: ConnectorType, market: MarketType, current: Position[], out: Mismatch[]): void {
-    const now = new Map(current.filter((p) => !new Money(p.quantity).isZero()).map((p) => [positionKey(p), p.quantity]));
+    const now = new Map(
+      current.filter((p) => !new Money(p.quantity).isZero()).map((p) => [positionKey(p), p.quantity]),
+    );
     const before = positions.get(key(type, market));
     positions.set(key(type, market), now);
     if (!before) return;
     for (const k of new Set([...before.keys(), ...now.keys()])) {
       const [a, b] = [before.get(k) ?? '0', now.get(k) ?? '0'];
-      if (!new Money(a).eq(b)) out.push({ kind: 'positionChanged', symbol: k.split(':')[0], detail: `${k} ${a} -> ${b}` });
+      if (!new Money(a).eq(b))
+        out.push({ kind: 'positionChanged', symbol: k.split(':')[0], detail: `${k} ${a} -> ${b}` });
     }
   }
 
   async function run(connector: ExchangeConnector, market: MarketType): Promise<Reconciliation> {
-    if (!connector.openOrders || !connector.queryOrder) throw new Error(`connector ${connector.type} cannot be reconciled`);
+    if (!connector.openOrders || !connector.queryOrder)
+      throw new Error(`connector ${connector.type} cannot be reconciled`);
     const type = connector.type;
     const venueOpen = await connector.openOrders(market);
     // All of them: an order past a cap would never be compared with the venue.
@@ -96,18 +102,39 @@ export function createReconciler(deps: ReconcilerDeps) {
       seen.add(v.clientOrderId);
       const local = localByClientId.get(v.clientOrderId) ?? (await deps.repo.findByClientOrderId(v.clientOrderId));
       // The periodic run's usual case costs nothing: acknowledged, and as the venue has it.
-      if (local?.externalId !== undefined && local.status === v.status && new Money(local.quantityExecuted).eq(v.quantityExecuted)) {
+      if (
+        local?.externalId !== undefined &&
+        local.status === v.status &&
+        new Money(local.quantityExecuted).eq(v.quantityExecuted)
+      ) {
         matched++;
         continue;
       }
       if (!local) {
         const order = await deps.repo.insert(adopted(v, type, market, newId()));
-        if (order) deps.events.emit('PROVIDER_ORDER_CREATE', order, { symbol: order.symbol, connectorType: type, marketType: market, correlationId: order.clientOrderId, eventId: orderEventIds.create(order.id) });
-        mismatches.push({ kind: 'missingLocal', symbol: v.symbol, orderId: order?.id ?? v.clientOrderId, detail: `adopted venue order ${v.externalId} as external` });
+        if (order)
+          deps.events.emit('PROVIDER_ORDER_CREATE', order, {
+            symbol: order.symbol,
+            connectorType: type,
+            marketType: market,
+            correlationId: order.clientOrderId,
+            eventId: orderEventIds.create(order.id),
+          });
+        mismatches.push({
+          kind: 'missingLocal',
+          symbol: v.symbol,
+          orderId: order?.id ?? v.clientOrderId,
+          detail: `adopted venue order ${v.externalId} as external`,
+        });
         continue;
       }
       const after = await deps.orders.onVenueOrder(connector, v);
-      const mismatch = after && (describe(local, after) ?? (local.externalId ? undefined : { kind: 'statusChanged', symbol: local.symbol, orderId: local.id, detail: 'acknowledged by the venue' }));
+      const mismatch =
+        after &&
+        (describe(local, after) ??
+          (local.externalId
+            ? undefined
+            : { kind: 'statusChanged', symbol: local.symbol, orderId: local.id, detail: 'acknowledged by the venue' }));
       if (mismatch) mismatches.push(mismatch);
       else matched++;
     }
@@ -117,11 +144,28 @@ export function createReconciler(deps: ReconcilerDeps) {
       if (seen.has(local.clientOrderId)) continue;
       const outcome = await deps.orders.settle(connector, local);
       if (outcome.kind === 'discarded') {
-        mismatches.push({ kind: 'missingRemote', symbol: local.symbol, orderId: local.id, detail: 'never reached the venue; its write-ahead record was discarded' });
+        mismatches.push({
+          kind: 'missingRemote',
+          symbol: local.symbol,
+          orderId: local.id,
+          detail: 'never reached the venue; its write-ahead record was discarded',
+        });
       } else if (outcome.kind === 'closedMissing') {
-        mismatches.push({ kind: 'missingRemote', symbol: local.symbol, orderId: local.id, detail: 'unknown to the venue; closed as REJECTED' });
+        mismatches.push({
+          kind: 'missingRemote',
+          symbol: local.symbol,
+          orderId: local.id,
+          detail: 'unknown to the venue; closed as REJECTED',
+        });
       } else if (outcome.kind === 'updated') {
-        mismatches.push(describe(local, outcome.order) ?? { kind: 'statusChanged', symbol: local.symbol, orderId: local.id, detail: 'acknowledged by the venue' });
+        mismatches.push(
+          describe(local, outcome.order) ?? {
+            kind: 'statusChanged',
+            symbol: local.symbol,
+            orderId: local.id,
+            detail: 'acknowledged by the venue',
+          },
+        );
       } else if (outcome.kind === 'unchanged') {
         matched++;
       }
@@ -129,7 +173,13 @@ export function createReconciler(deps: ReconcilerDeps) {
 
     if (market === 'futures') comparePositions(type, market, (await connector.account(market)).positions, mismatches);
 
-    const result: Reconciliation = { connectorType: type, marketType: market, checkedAt: deps.now(), matched, mismatches };
+    const result: Reconciliation = {
+      connectorType: type,
+      marketType: market,
+      checkedAt: deps.now(),
+      matched,
+      mismatches,
+    };
     latest.set(key(type, market), result);
     deps.events.emit('PROVIDER_RECONCILIATION', result, { connectorType: type, marketType: market });
     return result;

@@ -67,7 +67,9 @@ export function createReconnectingWs(options: ReconnectingWsOptions): Reconnecti
         proactiveTimer = setTimeout(() => ws.close(4000, 'proactive reconnect'), options.proactiveReconnectMs);
         proactiveTimer.unref();
       }
-      Promise.resolve(options.onOpen({ send: (m) => ws.send(typeof m === 'string' ? m : JSON.stringify(m)) }, reconnect)).then(
+      Promise.resolve(
+        options.onOpen({ send: (m) => ws.send(typeof m === 'string' ? m : JSON.stringify(m)) }, reconnect),
+      ).then(
         () => {
           firstOpen?.resolve();
           firstOpen = undefined;
@@ -78,7 +80,11 @@ export function createReconnectingWs(options: ReconnectingWsOptions): Reconnecti
         },
       );
     });
-    ws.on('message', (data: WebSocket.RawData) => options.onMessage(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8')));
+    ws.on('message', (data: WebSocket.RawData) =>
+      options.onMessage(
+        Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'),
+      ),
+    );
     ws.on('error', (err) => options.onError?.(err));
     ws.on('close', (code, reason) => {
       if (proactiveTimer) clearTimeout(proactiveTimer);
@@ -121,7 +127,8 @@ export function createReconnectingWs(options: ReconnectingWsOptions): Reconnecti
       });
     },
     send(message) {
-      if (socket?.readyState === WebSocket.OPEN) socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+      if (socket?.readyState === WebSocket.OPEN)
+        socket.send(typeof message === 'string' ? message : JSON.stringify(message));
     },
     connected: () => socket?.readyState === WebSocket.OPEN,
     opens: () => openCount,

@@ -29,8 +29,17 @@ export function createTradingGate(): TradingGate {
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
           const list = waiters.get(market) ?? [];
-          waiters.set(market, list.filter((w) => w !== wake));
-          reject(new VenueRejectError('NOT_RECONCILED', `trading on ${market} waits for reconciliation with the venue`, false));
+          waiters.set(
+            market,
+            list.filter((w) => w !== wake),
+          );
+          reject(
+            new VenueRejectError(
+              'NOT_RECONCILED',
+              `trading on ${market} waits for reconciliation with the venue`,
+              false,
+            ),
+          );
         }, timeoutMs);
         const wake = () => {
           clearTimeout(timer);

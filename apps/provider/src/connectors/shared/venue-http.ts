@@ -70,12 +70,24 @@ export function createVenueHttp(options: VenueHttpOptions): VenueHttp {
   const keepAlive = { keepAlive: true, maxSockets: 16 };
   const httpAgent = new HttpAgent(keepAlive);
   const httpsAgent = new HttpsAgent(keepAlive);
-  const client = axios.create({ baseURL: options.baseUrl, timeout: options.timeoutMs, validateStatus: () => true, httpAgent, httpsAgent, maxRedirects: 0 });
+  const client = axios.create({
+    baseURL: options.baseUrl,
+    timeout: options.timeoutMs,
+    validateStatus: () => true,
+    httpAgent,
+    httpsAgent,
+    maxRedirects: 0,
+  });
 
   async function attempt(req: VenueRequest): Promise<AxiosResponse> {
     const built = req.build?.() ?? {};
     const url = built.query ? `${req.path}?${built.query}` : req.path;
-    return client.request({ method: req.method, url, ...(built.headers ? { headers: built.headers } : {}), ...(built.body !== undefined ? { data: built.body } : {}) });
+    return client.request({
+      method: req.method,
+      url,
+      ...(built.headers ? { headers: built.headers } : {}),
+      ...(built.body !== undefined ? { data: built.body } : {}),
+    });
   }
 
   async function request<T>(req: VenueRequest): Promise<T> {
@@ -94,7 +106,10 @@ export function createVenueHttp(options: VenueHttpOptions): VenueHttp {
       const headers = headerMap(res);
       options.onHeaders?.(headers);
       if (res.status >= 200 && res.status < 300) return res.data as T;
-      const venue = options.errorOf?.(res.data) ?? { code: String(res.status), message: typeof res.data === 'string' ? res.data : JSON.stringify(res.data) };
+      const venue = options.errorOf?.(res.data) ?? {
+        code: String(res.status),
+        message: typeof res.data === 'string' ? res.data : JSON.stringify(res.data),
+      };
       if (res.status === 429 || res.status === 418) {
         // The venue refused without executing, so a retry after the pause cannot duplicate anything.
         const retryAfter = Number(headers['retry-after']);
@@ -103,7 +118,8 @@ export function createVenueHttp(options: VenueHttpOptions): VenueHttp {
         if (n >= maxRetries) throw new VenueHttpError(res.status, venue.code, venue.message);
         continue;
       }
-      if (res.status >= 500 && req.unsafe) throw new UnknownOutcomeError(`${req.method} ${req.path}: HTTP ${res.status} ${venue.message}`);
+      if (res.status >= 500 && req.unsafe)
+        throw new UnknownOutcomeError(`${req.method} ${req.path}: HTTP ${res.status} ${venue.message}`);
       if (res.status >= 500 && n < maxRetries) {
         await options.sleep(backoff * 2 ** n);
         continue;

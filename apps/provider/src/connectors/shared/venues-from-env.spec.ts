@@ -36,13 +36,26 @@ describe('provider with Binance and Alpaca hosts set by environment', () => {
   const seen: EventEnvelope[] = [];
 
   async function call(method: string, path: string, body?: unknown) {
-    const res = await fetch(`${base}${path}`, { method, headers: { Authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
     const text = await res.text();
     const json = (res.headers.get('content-type') ?? '').includes('json');
     return { status: res.status, body: json && text ? JSON.parse(text) : undefined, text };
   }
-  const events = (type: string, clientOrderId: string) => seen.filter((e) => e.type === type && (e.payload as { clientOrderId?: string }).clientOrderId === clientOrderId);
-  const connectorInfo = async (type: string, market: string) => ((await call('GET', '/api/options')).body.connectors as Array<{ connectorType: string; marketType: string; status: string; statusReason?: string }>).find((c) => c.connectorType === type && c.marketType === market);
+  const events = (type: string, clientOrderId: string) =>
+    seen.filter((e) => e.type === type && (e.payload as { clientOrderId?: string }).clientOrderId === clientOrderId);
+  const connectorInfo = async (type: string, market: string) =>
+    (
+      (await call('GET', '/api/options')).body.connectors as Array<{
+        connectorType: string;
+        marketType: string;
+        status: string;
+        statusReason?: string;
+      }>
+    ).find((c) => c.connectorType === type && c.marketType === market);
 
   beforeAll(async () => {
     db = await createTestPglite();
@@ -78,16 +91,34 @@ describe('provider with Binance and Alpaca hosts set by environment', () => {
       ALPACA_DATA_WS_URL: alpaca.urls.dataWs,
     };
     const config = loadProviderConfig(env);
-    const booted = await bootProvider({ config: { ...config, PROVIDER_PORT: 0, PROVIDER_API_TOKEN: TOKEN }, logger: pino({ level: 'silent' }), db, bus: createMemoryBus() });
+    const booted = await bootProvider({
+      config: { ...config, PROVIDER_PORT: 0, PROVIDER_API_TOKEN: TOKEN },
+      logger: pino({ level: 'silent' }),
+      db,
+      bus: createMemoryBus(),
+    });
     provider = booted.provider;
     base = `http://127.0.0.1:${booted.port}`;
-    socket = io(base, { path: '/ws', auth: { token: TOKEN, subscribeAll: true }, transports: ['websocket'], reconnection: false });
+    socket = io(base, {
+      path: '/ws',
+      auth: { token: TOKEN, subscribeAll: true },
+      transports: ['websocket'],
+      reconnection: false,
+    });
     socket.onAny((_name: string, env: EventEnvelope) => void seen.push(env));
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);
     });
-    for (const [type, market] of [['binance', 'spot'], ['binance', 'futures'], ['alpaca', 'spot']]) await eventually(async () => expect((await connectorInfo(type as string, market as string))?.status).toBe('ACTIVE'), 10_000);
+    for (const [type, market] of [
+      ['binance', 'spot'],
+      ['binance', 'futures'],
+      ['alpaca', 'spot'],
+    ])
+      await eventually(
+        async () => expect((await connectorInfo(type as string, market as string))?.status).toBe('ACTIVE'),
+        10_000,
+      );
   }, 60_000);
   afterAll(async () => {
     socket?.close();
@@ -100,11 +131,22 @@ describe('provider with Binance and Alpaca hosts set by environment', () => {
     expect(spot.ws.apiRequests().map((r) => r.method)).toContain('userDataStream.subscribe.signature');
     expect(spot.requests.some((r) => r.path === '/api/v3/userDataStream')).toBe(false);
     expect(futures.requests.some((r) => r.path === '/fapi/v1/listenKey' && r.method === 'POST')).toBe(true);
-    expect(alpaca.tradeMessages[0]).toEqual({ action: 'authenticate', data: { key_id: ALPACA_KEY, secret_key: ALPACA_SECRET } });
+    expect(alpaca.tradeMessages[0]).toEqual({
+      action: 'authenticate',
+      data: { key_id: ALPACA_KEY, secret_key: ALPACA_SECRET },
+    });
   });
 
   it('spot: places through POST /api/orders, the fill arrives over user data and on the WebSocket', async () => {
-    const placed = await call('POST', '/api/orders', { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01', connectorType: 'binance', marketType: 'spot', clientOrderId: 'env-spot-1' });
+    const placed = await call('POST', '/api/orders', {
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: '0.01',
+      connectorType: 'binance',
+      marketType: 'spot',
+      clientOrderId: 'env-spot-1',
+    });
     expect(placed.status).toBe(201);
     expect(placed.body).toMatchObject({ status: 'FILLED', quantityExecuted: '0.01' });
     await eventually(() => expect(events('PROVIDER_ORDER_FILL', 'env-spot-1')).toHaveLength(1));
@@ -113,15 +155,52 @@ describe('provider with Binance and Alpaca hosts set by environment', () => {
   });
 
   it('spot: a fill made while user data was down is reconciled once it is back; meanwhile the market is DEGRADED and refuses orders saying why', async () => {
-    expect((await call('POST', '/api/orders', { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.01', price: '90000', connectorType: 'binance', marketType: 'spot', clientOrderId: 'env-spot-rest' })).body).toMatchObject({ status: 'NEW' });
+    expect(
+      (
+        await call('POST', '/api/orders', {
+          symbol: 'BTCUSDT',
+          side: 'BUY',
+          type: 'LIMIT',
+          quantity: '0.01',
+          price: '90000',
+          connectorType: 'binance',
+          marketType: 'spot',
+          clientOrderId: 'env-spot-rest',
+        })
+      ).body,
+    ).toMatchObject({ status: 'NEW' });
     spot.ws.refuseUserData({ code: -2015, msg: 'Invalid API-key, IP, or permissions for action.' });
     spot.ws.dropAll();
-    await eventually(async () => expect(await connectorInfo('binance', 'spot')).toMatchObject({ status: 'DEGRADED', statusReason: expect.stringContaining('-2015') }));
+    await eventually(async () =>
+      expect(await connectorInfo('binance', 'spot')).toMatchObject({
+        status: 'DEGRADED',
+        statusReason: expect.stringContaining('-2015'),
+      }),
+    );
     const ready = await call('GET', '/health/ready');
-    expect(ready.body.checks.connectors.details).toMatchObject({ status: 'degraded', degraded: [expect.objectContaining({ connectorType: 'binance', marketType: 'spot', reason: expect.stringContaining('-2015') })] });
+    expect(ready.body.checks.connectors.details).toMatchObject({
+      status: 'degraded',
+      degraded: [
+        expect.objectContaining({
+          connectorType: 'binance',
+          marketType: 'spot',
+          reason: expect.stringContaining('-2015'),
+        }),
+      ],
+    });
     const metricsText = (await call('GET', '/metrics')).text;
-    expect(metricsText).toMatch(/bfx_connector_degraded\{connector="binance",market="spot",reason="[^"]*-2015[^"]*"[^}]*\} 1/);
-    const refused = await call('POST', '/api/orders', { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01', connectorType: 'binance', marketType: 'spot', clientOrderId: 'env-spot-down' });
+    expect(metricsText).toMatch(
+      /bfx_connector_degraded\{connector="binance",market="spot",reason="[^"]*-2015[^"]*"[^}]*\} 1/,
+    );
+    const refused = await call('POST', '/api/orders', {
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: '0.01',
+      connectorType: 'binance',
+      marketType: 'spot',
+      clientOrderId: 'env-spot-down',
+    });
     expect(refused.status).toBeGreaterThanOrEqual(400);
     expect(refused.status).toBeLessThan(500);
     expect(refused.body.error.message).toContain('-2015');
@@ -129,65 +208,177 @@ describe('provider with Binance and Alpaca hosts set by environment', () => {
 
     spot.fill('env-spot-rest');
     spot.ws.refuseUserData(undefined);
-    await eventually(async () => expect((await call('GET', '/api/orders/env-spot-rest')).body).toMatchObject({ status: 'FILLED', quantityExecuted: '0.01' }), 15_000);
+    await eventually(
+      async () =>
+        expect((await call('GET', '/api/orders/env-spot-rest')).body).toMatchObject({
+          status: 'FILLED',
+          quantityExecuted: '0.01',
+        }),
+      15_000,
+    );
     await eventually(() => expect(events('PROVIDER_ORDER_FILL', 'env-spot-rest')).toHaveLength(1));
     await eventually(async () => expect((await connectorInfo('binance', 'spot'))?.status).toBe('ACTIVE'));
   }, 30_000);
 
   it('spot: a -1007 answer is resolved by looking the order up, never stored as rejected', async () => {
-    spot.answerNextOrderWith({ status: 408, code: -1007, msg: 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.' });
-    const placed = await call('POST', '/api/orders', { symbol: 'BTCUSDT', side: 'SELL', type: 'MARKET', quantity: '0.01', connectorType: 'binance', marketType: 'spot', clientOrderId: 'env-spot-1007' });
+    spot.answerNextOrderWith({
+      status: 408,
+      code: -1007,
+      msg: 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.',
+    });
+    const placed = await call('POST', '/api/orders', {
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'MARKET',
+      quantity: '0.01',
+      connectorType: 'binance',
+      marketType: 'spot',
+      clientOrderId: 'env-spot-1007',
+    });
     expect({ status: placed.status, error: placed.body.error }).toEqual({ status: 201, error: undefined });
     expect(placed.body).toMatchObject({ status: 'FILLED' });
     expect(spot.orderPosts('env-spot-1007')).toBe(1);
   });
 
   it('refuses a time in force or order type the venue cannot honour with a 400 naming it', async () => {
-    const maker = await call('POST', '/api/orders', { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT_MAKER', quantity: '0.01', price: '90000', timeInForce: 'IOC', connectorType: 'binance', marketType: 'spot', clientOrderId: 'env-maker-ioc' });
+    const maker = await call('POST', '/api/orders', {
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT_MAKER',
+      quantity: '0.01',
+      price: '90000',
+      timeInForce: 'IOC',
+      connectorType: 'binance',
+      marketType: 'spot',
+      clientOrderId: 'env-maker-ioc',
+    });
     expect(maker.status).toBe(400);
     expect(maker.body.error.message).toContain('time in force IOC');
-    const fok = await call('POST', '/api/orders', { symbol: 'BTCUSD', side: 'BUY', type: 'LIMIT', quantity: '0.01', price: '90000', timeInForce: 'FOK', connectorType: 'alpaca', marketType: 'spot', clientOrderId: 'env-alpaca-fok' });
+    const fok = await call('POST', '/api/orders', {
+      symbol: 'BTCUSD',
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: '0.01',
+      price: '90000',
+      timeInForce: 'FOK',
+      connectorType: 'alpaca',
+      marketType: 'spot',
+      clientOrderId: 'env-alpaca-fok',
+    });
     expect(fok.status).toBe(400);
     expect(fok.body.error.message).toContain('time in force FOK is not offered by Alpaca for crypto');
-    const alpacaMaker = await call('POST', '/api/orders', { symbol: 'AAPL', side: 'BUY', type: 'LIMIT_MAKER', quantity: '1', price: '180', connectorType: 'alpaca', marketType: 'spot', clientOrderId: 'env-alpaca-maker' });
+    const alpacaMaker = await call('POST', '/api/orders', {
+      symbol: 'AAPL',
+      side: 'BUY',
+      type: 'LIMIT_MAKER',
+      quantity: '1',
+      price: '180',
+      connectorType: 'alpaca',
+      marketType: 'spot',
+      clientOrderId: 'env-alpaca-maker',
+    });
     expect(alpacaMaker.status).toBe(400);
     expect(alpacaMaker.body.error.message).toContain('LIMIT_MAKER is not offered by Alpaca');
-    expect(alpaca.orders.has('env-alpaca-fok') || alpaca.orders.has('env-alpaca-maker') || spot.orders.has('env-maker-ioc')).toBe(false);
+    expect(
+      alpaca.orders.has('env-alpaca-fok') || alpaca.orders.has('env-alpaca-maker') || spot.orders.has('env-maker-ioc'),
+    ).toBe(false);
   });
 
   it('futures: a fill made while the private stream was down is reconciled after the reconnect', async () => {
-    const placed = await call('POST', '/api/orders', { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.002', connectorType: 'binance', marketType: 'futures', clientOrderId: 'env-fut-1' });
+    const placed = await call('POST', '/api/orders', {
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: '0.002',
+      connectorType: 'binance',
+      marketType: 'futures',
+      clientOrderId: 'env-fut-1',
+    });
     expect(placed.body).toMatchObject({ status: 'FILLED' });
     await eventually(() => expect(events('PROVIDER_ORDER_FILL', 'env-fut-1')).toHaveLength(1));
-    expect((await call('POST', '/api/orders', { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.002', price: '90000', connectorType: 'binance', marketType: 'futures', clientOrderId: 'env-fut-rest' })).body).toMatchObject({ status: 'NEW' });
+    expect(
+      (
+        await call('POST', '/api/orders', {
+          symbol: 'BTCUSDT',
+          side: 'BUY',
+          type: 'LIMIT',
+          quantity: '0.002',
+          price: '90000',
+          connectorType: 'binance',
+          marketType: 'futures',
+          clientOrderId: 'env-fut-rest',
+        })
+      ).body,
+    ).toMatchObject({ status: 'NEW' });
     futures.ws.refuseUserData({ code: -1, msg: 'down' });
     futures.ws.dropAll();
     await eventually(async () => expect((await connectorInfo('binance', 'futures'))?.status).toBe('DEGRADED'));
     futures.fill('env-fut-rest');
     futures.ws.refuseUserData(undefined);
-    await eventually(async () => expect((await call('GET', '/api/orders/env-fut-rest')).body).toMatchObject({ status: 'FILLED', quantityExecuted: '0.002' }), 15_000);
+    await eventually(
+      async () =>
+        expect((await call('GET', '/api/orders/env-fut-rest')).body).toMatchObject({
+          status: 'FILLED',
+          quantityExecuted: '0.002',
+        }),
+      15_000,
+    );
     await eventually(() => expect(events('PROVIDER_ORDER_FILL', 'env-fut-rest')).toHaveLength(1));
   }, 30_000);
 
   it('futures: a listen key the venue forgot is replaced, not only logged', async () => {
     const before = futures.requests.filter((r) => r.path === '/fapi/v1/listenKey' && r.method === 'POST').length;
     futures.expireListenKeys();
-    await eventually(() => expect(futures.requests.filter((r) => r.path === '/fapi/v1/listenKey' && r.method === 'POST').length).toBeGreaterThan(before), 10_000);
+    await eventually(
+      () =>
+        expect(
+          futures.requests.filter((r) => r.path === '/fapi/v1/listenKey' && r.method === 'POST').length,
+        ).toBeGreaterThan(before),
+      10_000,
+    );
     await eventually(async () => expect((await connectorInfo('binance', 'futures'))?.status).toBe('ACTIVE'), 10_000);
   }, 20_000);
 
   it('alpaca: an order fills over trade_updates; a fill while the stream was down is reconciled from the FILL activities', async () => {
-    const placed = await call('POST', '/api/orders', { symbol: 'AAPL', side: 'BUY', type: 'MARKET', quantity: '2', connectorType: 'alpaca', marketType: 'spot', clientOrderId: 'env-alp-1' });
+    const placed = await call('POST', '/api/orders', {
+      symbol: 'AAPL',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: '2',
+      connectorType: 'alpaca',
+      marketType: 'spot',
+      clientOrderId: 'env-alp-1',
+    });
     expect(placed.status).toBe(201);
     await eventually(() => expect(events('PROVIDER_ORDER_FILL', 'env-alp-1')).toHaveLength(1));
-    expect((await call('POST', '/api/orders', { symbol: 'AAPL', side: 'BUY', type: 'LIMIT', quantity: '3', price: '180', connectorType: 'alpaca', marketType: 'spot', clientOrderId: 'env-alp-rest' })).status).toBe(201);
+    expect(
+      (
+        await call('POST', '/api/orders', {
+          symbol: 'AAPL',
+          side: 'BUY',
+          type: 'LIMIT',
+          quantity: '3',
+          price: '180',
+          connectorType: 'alpaca',
+          marketType: 'spot',
+          clientOrderId: 'env-alp-rest',
+        })
+      ).status,
+    ).toBe(201);
     alpaca.fill('env-alp-rest', '1');
     await eventually(() => expect(events('PROVIDER_ORDER_FILL', 'env-alp-rest')).toHaveLength(1));
     alpaca.setTradeStreamDown(true);
     await eventually(async () => expect((await connectorInfo('alpaca', 'spot'))?.status).toBe('DEGRADED'));
     alpaca.fill('env-alp-rest');
     alpaca.setTradeStreamDown(false);
-    await eventually(async () => expect((await call('GET', '/api/orders/env-alp-rest')).body).toMatchObject({ status: 'FILLED', quantityExecuted: '3' }), 15_000);
+    await eventually(
+      async () =>
+        expect((await call('GET', '/api/orders/env-alp-rest')).body).toMatchObject({
+          status: 'FILLED',
+          quantityExecuted: '3',
+        }),
+      15_000,
+    );
     await eventually(() => expect(events('PROVIDER_ORDER_FILL', 'env-alp-rest')).toHaveLength(2));
     // The fill seen on the stream was not counted again by reconciliation.
     expect((await call('GET', '/api/orders/env-alp-rest')).body.quantityExecuted).toBe('3');

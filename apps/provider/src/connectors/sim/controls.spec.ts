@@ -14,8 +14,12 @@ describe('sim control inputs obey the instrument filters', () => {
     expect(() => ex.setPrice('TESTUSDT', '9007199254740992')).toThrow(
       expect.objectContaining({ code: SimErrorCode.PRICE_FILTER, details: { field: 'price' } }),
     );
-    expect(() => ex.setPrice('TESTUSDT', '100000.01')).toThrow(expect.objectContaining({ code: SimErrorCode.PRICE_FILTER }));
-    expect(() => ex.setPrice('TESTUSDT', '0.001')).toThrow(expect.objectContaining({ code: SimErrorCode.PRICE_FILTER }));
+    expect(() => ex.setPrice('TESTUSDT', '100000.01')).toThrow(
+      expect.objectContaining({ code: SimErrorCode.PRICE_FILTER }),
+    );
+    expect(() => ex.setPrice('TESTUSDT', '0.001')).toThrow(
+      expect.objectContaining({ code: SimErrorCode.PRICE_FILTER }),
+    );
     expect(() => ex.pushPricePath('TESTUSDT', ['101', '1e6', '102'])).toThrow(
       expect.objectContaining({ code: SimErrorCode.PRICE_FILTER, details: { field: 'prices[1]' } }),
     );
@@ -33,7 +37,10 @@ describe('sim control inputs obey the instrument filters', () => {
     ex.pushPricePath('TESTUSDT', half, { intervalMs: 1 });
     ex.pushPricePath('TESTUSDT', half, { intervalMs: 1 });
     expect(() => ex.pushPricePath('TESTUSDT', ['101'], { intervalMs: 1 })).toThrow(
-      expect.objectContaining({ code: SimErrorCode.INVALID_ARGUMENT, details: { field: 'prices', queued: MAX_QUEUED_POINTS } }),
+      expect.objectContaining({
+        code: SimErrorCode.INVALID_ARGUMENT,
+        details: { field: 'prices', queued: MAX_QUEUED_POINTS },
+      }),
     );
     expect(ex.clearPricePath('TESTUSDT')).toBe(MAX_QUEUED_POINTS);
   });
@@ -69,7 +76,12 @@ describe('sim steps in slices', () => {
   });
 
   it('stops a slice only between instants, so every symbol due at the same time plays before it yields', () => {
-    const { ex, rec } = harness({ symbols: [{ ...TEST_SYMBOL, symbol: 'AAAUSDT' }, { ...TEST_SYMBOL, symbol: 'BBBUSDT' }] });
+    const { ex, rec } = harness({
+      symbols: [
+        { ...TEST_SYMBOL, symbol: 'AAAUSDT' },
+        { ...TEST_SYMBOL, symbol: 'BBBUSDT' },
+      ],
+    });
     const target = ex.now() + 5_000;
     expect(ex.stepSlice(target, 1)).toBe(false);
     const times = (symbol: string) => rec.trades.filter((t) => t.symbol === symbol).map((t) => t.time);
@@ -88,4 +100,3 @@ describe('sim steps in slices', () => {
     expect(new Set(spot.map((t) => t.time))).toEqual(new Set([1, 2, 3, 4, 5].map((s) => T0 + 3_595_000 + s * 1_000)));
   });
 });
-

@@ -1,6 +1,21 @@
 import type Decimal from 'decimal.js';
 import { Money } from '@barfinex/contracts';
-import { Dec, addDec, cmp, isPositive, maxDec, minDec, money8, money8Up, onGrid, parseDecimal, powerOfTenPlaces, str, subDec, ZERO } from './decimal';
+import {
+  Dec,
+  addDec,
+  cmp,
+  isPositive,
+  maxDec,
+  minDec,
+  money8,
+  money8Up,
+  onGrid,
+  parseDecimal,
+  powerOfTenPlaces,
+  str,
+  subDec,
+  ZERO,
+} from './decimal';
 
 // The engine's exact decimal follows the platform's money policy (libs/contracts money.ts): every
 // operation must give what decimal.js under that policy gives.
@@ -8,7 +23,32 @@ const Ref = Money;
 const MODES = [Ref.ROUND_UP, Ref.ROUND_DOWN, Ref.ROUND_CEIL, Ref.ROUND_FLOOR, Ref.ROUND_HALF_UP] as const;
 
 // Values across signs, zeros, exponents, trailing zeros and magnitudes.
-const VALUES = ['0', '-0', '1', '-1', '0.1', '-0.1', '0.00000001', '10000000', '9999999', '10000001', '60000.5', '60000.50000001', '-60000.5', '123456789012345678.123456789', '1e-30', '-1e+30', '0.3', '0.29999999999999999999', '2.50', '-2.5', '0.005', '1.000', '.5', '7.'];
+const VALUES = [
+  '0',
+  '-0',
+  '1',
+  '-1',
+  '0.1',
+  '-0.1',
+  '0.00000001',
+  '10000000',
+  '9999999',
+  '10000001',
+  '60000.5',
+  '60000.50000001',
+  '-60000.5',
+  '123456789012345678.123456789',
+  '1e-30',
+  '-1e+30',
+  '0.3',
+  '0.29999999999999999999',
+  '2.50',
+  '-2.5',
+  '0.005',
+  '1.000',
+  '.5',
+  '7.',
+];
 
 function seeded(seed: number): () => number {
   let x = seed;
@@ -24,7 +64,8 @@ function randomValues(n: number, seed: number): string[] {
     const trimmed = digits.slice(0, 1 + (next() % 15)).replace(/^0+(?=\d)/, '');
     const places = next() % 13;
     const padded = trimmed.padStart(places + 1, '0');
-    const text = places === 0 ? padded : `${padded.slice(0, padded.length - places)}.${padded.slice(padded.length - places)}`;
+    const text =
+      places === 0 ? padded : `${padded.slice(0, padded.length - places)}.${padded.slice(padded.length - places)}`;
     out.push(next() % 4 === 0 ? `-${text}` : text);
   }
   return out;
@@ -32,7 +73,7 @@ function randomValues(n: number, seed: number): string[] {
 
 const same = (ours: Dec, ref: Decimal) => [ours.toFixed(), ref.toFixed()];
 
-describe("Dec against decimal.js under the money policy (precision 40, ROUND_HALF_UP)", () => {
+describe('Dec against decimal.js under the money policy (precision 40, ROUND_HALF_UP)', () => {
   const values = [...VALUES, ...randomValues(90, 7)];
 
   it('parses and prints every value the same way', () => {
@@ -41,7 +82,12 @@ describe("Dec against decimal.js under the money policy (precision 40, ROUND_HAL
       expect([v, ours]).toEqual([v, ref]);
       // No negative zero here: -0 reads as 0.
       expect([v, new Dec(v).toNumber()]).toEqual([v, new Ref(v).toNumber() + 0]);
-      expect([v, new Dec(v).decimalPlaces(), new Dec(v).isInteger(), new Dec(v).isZero()]).toEqual([v, new Ref(v).decimalPlaces(), new Ref(v).isInteger(), new Ref(v).isZero()]);
+      expect([v, new Dec(v).decimalPlaces(), new Dec(v).isInteger(), new Dec(v).isZero()]).toEqual([
+        v,
+        new Ref(v).decimalPlaces(),
+        new Ref(v).isInteger(),
+        new Ref(v).isZero(),
+      ]);
     }
     expect(new Dec(0.1).toFixed()).toBe('0.1');
     expect(new Dec(1e-7).toFixed()).toBe('0.0000001');
@@ -65,7 +111,11 @@ describe("Dec against decimal.js under the money policy (precision 40, ROUND_HAL
           rx.comparedTo(ry),
         ]);
         if (!ry.isZero()) {
-          expect([label, x.div(y).toFixed(), x.mod(y).toFixed()]).toEqual([label, rx.div(ry).toFixed(), rx.mod(ry).toFixed()]);
+          expect([label, x.div(y).toFixed(), x.mod(y).toFixed()]).toEqual([
+            label,
+            rx.div(ry).toFixed(),
+            rx.mod(ry).toFixed(),
+          ]);
         }
       }
     }
@@ -76,7 +126,14 @@ describe("Dec against decimal.js under the money policy (precision 40, ROUND_HAL
     for (const v of values) {
       const x = new Dec(v);
       const r = new Ref(v);
-      expect([v, x.floor().toFixed(), x.ceil().toFixed(), x.round().toFixed(), x.neg().toFixed(), x.abs().toFixed()]).toEqual([
+      expect([
+        v,
+        x.floor().toFixed(),
+        x.ceil().toFixed(),
+        x.round().toFixed(),
+        x.neg().toFixed(),
+        x.abs().toFixed(),
+      ]).toEqual([
         v,
         r.floor().toFixed(),
         r.ceil().toFixed(),
@@ -87,12 +144,22 @@ describe("Dec against decimal.js under the money policy (precision 40, ROUND_HAL
       for (const places of [0, 1, 2, 3, 8, 12]) {
         expect([v, places, x.toFixed(places)]).toEqual([v, places, r.toFixed(places)]);
         for (const mode of MODES) {
-          expect([v, places, mode, x.toDecimalPlaces(places, mode).toFixed()]).toEqual([v, places, mode, r.toDecimalPlaces(places, mode).toFixed()]);
+          expect([v, places, mode, x.toDecimalPlaces(places, mode).toFixed()]).toEqual([
+            v,
+            places,
+            mode,
+            r.toDecimalPlaces(places, mode).toFixed(),
+          ]);
         }
       }
       for (const step of steps) {
         for (const mode of MODES) {
-          expect([v, step, mode, x.toNearest(step, mode).toFixed()]).toEqual([v, step, mode, r.toNearest(step, mode).toFixed()]);
+          expect([v, step, mode, x.toNearest(step, mode).toFixed()]).toEqual([
+            v,
+            step,
+            mode,
+            r.toNearest(step, mode).toFixed(),
+          ]);
         }
       }
     }
@@ -146,7 +213,12 @@ describe('engine helpers', () => {
     expect(cmp(new Dec('0.1'), new Dec('0.10'))).toBe(0);
     expect(minDec(new Dec('0.1'), new Dec('0.09')).toFixed()).toBe('0.09');
     expect(maxDec(new Dec('-2'), new Dec('-3')).toFixed()).toBe('-2');
-    expect([isPositive(new Dec('0')), isPositive(new Dec('-0')), isPositive(new Dec('-1')), isPositive(new Dec('0.00000001'))]).toEqual([false, false, false, true]);
+    expect([
+      isPositive(new Dec('0')),
+      isPositive(new Dec('-0')),
+      isPositive(new Dec('-1')),
+      isPositive(new Dec('0.00000001')),
+    ]).toEqual([false, false, false, true]);
   });
 
   it('addDec and subDec skip the shared ZERO and otherwise add exactly', () => {
@@ -169,14 +241,30 @@ describe('engine helpers', () => {
     expect(money8Up(new Dec('0.000000001')).toFixed()).toBe('0.00000001');
     expect(money8(new Dec('0.000000005')).toFixed()).toBe('0.00000001');
     expect(parseDecimal('1e5')).toBeUndefined();
-    for (const bad of ['', ' ', '.', '+', '-', '1.2.3', '1,5', '0x10', 'NaN', '1 2', '9'.repeat(81)]) expect([bad, parseDecimal(bad)]).toEqual([bad, undefined]);
+    for (const bad of ['', ' ', '.', '+', '-', '1.2.3', '1,5', '0x10', 'NaN', '1 2', '9'.repeat(81)])
+      expect([bad, parseDecimal(bad)]).toEqual([bad, undefined]);
     expect(parseDecimal('-0.50')?.toFixed()).toBe('-0.5');
     expect(parseDecimal('+.5')?.toFixed()).toBe('0.5');
     expect(parseDecimal('7.')?.toFixed()).toBe('7');
     expect(parseDecimal(' 2.50 ')?.toFixed()).toBe('2.5');
     expect(parseDecimal(Number.POSITIVE_INFINITY)).toBeUndefined();
     // Canonical input keeps its text; any other plain form prints canonically.
-    for (const v of [...randomValues(200, 3), '0', '10', '0.5', '00.5', '1.50', '+1.5', ' 1.5', '1.5 ', '-0', '-0.0', '100.001', '.25', '5.']) {
+    for (const v of [
+      ...randomValues(200, 3),
+      '0',
+      '10',
+      '0.5',
+      '00.5',
+      '1.50',
+      '+1.5',
+      ' 1.5',
+      '1.5 ',
+      '-0',
+      '-0.0',
+      '100.001',
+      '.25',
+      '5.',
+    ]) {
       expect([v, parseDecimal(v)?.toFixed()]).toEqual([v, new Ref(v.trim()).toFixed()]);
     }
     // Long mantissas take the general path and still parse exactly.

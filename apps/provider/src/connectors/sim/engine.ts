@@ -40,7 +40,10 @@ function resolveSpec(config: SimSymbolConfig): InstrumentSpec {
   }
   // Prices are kept as integer ticks in numbers (books, tickers, snapshots): every allowed price must be exact.
   if (spec.maxPrice.div(tickSize).gt(Number.MAX_SAFE_INTEGER)) {
-    reject(SimErrorCode.INVALID_ARGUMENT, `${config.symbol}: maxPrice / tickSize exceeds ${Number.MAX_SAFE_INTEGER} ticks`);
+    reject(
+      SimErrorCode.INVALID_ARGUMENT,
+      `${config.symbol}: maxPrice / tickSize exceeds ${Number.MAX_SAFE_INTEGER} ticks`,
+    );
   }
   return spec;
 }

@@ -213,7 +213,9 @@ export function createSimExchange(options: SimExchangeOptions): SimExchange {
       return true;
     },
     liveStart: (symbol) => {
-      const sym = engine.bySymbol.get(symbol) ?? reject(SimErrorCode.UNKNOWN_SYMBOL, `symbol ${JSON.stringify(symbol)} is not simulated`);
+      const sym =
+        engine.bySymbol.get(symbol) ??
+        reject(SimErrorCode.UNKNOWN_SYMBOL, `symbol ${JSON.stringify(symbol)} is not simulated`);
       return { time: engine.startedAt ?? clock.now(), price: str(sym.startPrice ?? sym.centre) };
     },
     now: () => clock.now(),

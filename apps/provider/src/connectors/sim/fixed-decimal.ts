@@ -57,7 +57,8 @@ function divInt(n: bigint, d: bigint, mode: Rounding): bigint {
 
 function parse(text: string): [bigint, number] {
   const match = NUMBER_TEXT.exec(text.trim());
-  if (match === null || (match[2] === '' && (match[3] ?? '') === '')) throw new Error(`[DecimalError] Invalid argument: ${text}`);
+  if (match === null || (match[2] === '' && (match[3] ?? '') === ''))
+    throw new Error(`[DecimalError] Invalid argument: ${text}`);
   const sign = match[1] === '-' ? -1n : 1n;
   let fraction = match[3] ?? '';
   const exponent = match[4] === undefined ? 0 : Number(match[4]);
@@ -92,7 +93,8 @@ export class Dec {
       this.m = value.m;
       this.s = value.s;
     } else {
-      if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`[DecimalError] Invalid argument: ${value}`);
+      if (typeof value === 'number' && !Number.isFinite(value))
+        throw new Error(`[DecimalError] Invalid argument: ${value}`);
       const [m, s] = parse(String(value));
       this.m = m;
       this.s = s;
@@ -102,13 +104,17 @@ export class Dec {
   plus(y: DecValue): Dec {
     const b = of(y);
     if (this.s === b.s) return fit(this.m + b.m, this.s);
-    return this.s > b.s ? fit(this.m + b.m * pow10(this.s - b.s), this.s) : fit(this.m * pow10(b.s - this.s) + b.m, b.s);
+    return this.s > b.s
+      ? fit(this.m + b.m * pow10(this.s - b.s), this.s)
+      : fit(this.m * pow10(b.s - this.s) + b.m, b.s);
   }
 
   minus(y: DecValue): Dec {
     const b = of(y);
     if (this.s === b.s) return fit(this.m - b.m, this.s);
-    return this.s > b.s ? fit(this.m - b.m * pow10(this.s - b.s), this.s) : fit(this.m * pow10(b.s - this.s) - b.m, b.s);
+    return this.s > b.s
+      ? fit(this.m - b.m * pow10(this.s - b.s), this.s)
+      : fit(this.m * pow10(b.s - this.s) - b.m, b.s);
   }
 
   mul(y: DecValue): Dec {

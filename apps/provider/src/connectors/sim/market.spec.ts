@@ -111,9 +111,7 @@ describe('sim market simulator', () => {
     expect(() => ex.setPrice('TESTUSDT', '1.001')).toThrow(
       expect.objectContaining({ code: SimErrorCode.PRICE_FILTER }),
     );
-    expect(() => ex.setPrice('TESTUSDT', '-1')).toThrow(
-      expect.objectContaining({ code: SimErrorCode.PRICE_FILTER }),
-    );
+    expect(() => ex.setPrice('TESTUSDT', '-1')).toThrow(expect.objectContaining({ code: SimErrorCode.PRICE_FILTER }));
     expect(() => ex.setPrice('NOPE', '1')).toThrow(expect.objectContaining({ code: SimErrorCode.UNKNOWN_SYMBOL }));
   });
 

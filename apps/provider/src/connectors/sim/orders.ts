@@ -194,7 +194,8 @@ function precheck(engine: Engine, order: OrderState, immediate: boolean): Dec {
     return lock;
   }
   if (order.reduceOnly || order.type === OrderType.MARKET) {
-    if (!order.reduceOnly && !marginCovers(engine, order)) insufficient(`not enough available ${ms.spec.quoteAsset} margin`);
+    if (!order.reduceOnly && !marginCovers(engine, order))
+      insufficient(`not enough available ${ms.spec.quoteAsset} margin`);
     return lockFor(order, order.qty);
   }
   const needed = lockFor(order, order.qty);

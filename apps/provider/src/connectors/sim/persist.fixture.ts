@@ -57,7 +57,15 @@ export function randomOperations(ex: SimExchange, random: () => number, count: n
     try {
       if (r < 0.2) {
         const tif = pick(['GTC', 'GTC', 'IOC', 'FOK'] as const);
-        ex.placeOrder(account, { marketType, symbol, side, type: pick(['LIMIT', 'LIMIT', 'LIMIT_MAKER'] as const), quantity, price: ticks(last, 0.04), timeInForce: tif });
+        ex.placeOrder(account, {
+          marketType,
+          symbol,
+          side,
+          type: pick(['LIMIT', 'LIMIT', 'LIMIT_MAKER'] as const),
+          quantity,
+          price: ticks(last, 0.04),
+          timeInForce: tif,
+        });
       } else if (r < 0.3) {
         ex.placeOrder(account, { marketType, symbol, side, type: 'MARKET', quantity });
       } else if (r < 0.42) {
@@ -67,7 +75,14 @@ export function randomOperations(ex: SimExchange, random: () => number, count: n
         if (marketType === 'futures' && random() < 0.3) req.reduceOnly = true;
         ex.placeOrder(account, req);
       } else if (r < 0.5) {
-        const req: SimOrderRequest = { marketType, symbol, side, type: 'TRAILING_STOP_MARKET', quantity, callbackRate: (1 + Math.floor(random() * 20)) / 10 };
+        const req: SimOrderRequest = {
+          marketType,
+          symbol,
+          side,
+          type: 'TRAILING_STOP_MARKET',
+          quantity,
+          callbackRate: (1 + Math.floor(random() * 20)) / 10,
+        };
         if (random() < 0.5) req.activationPrice = ticks(last, 0.02);
         ex.placeOrder(account, req);
       } else if (r < 0.58) {
@@ -83,7 +98,9 @@ export function randomOperations(ex: SimExchange, random: () => number, count: n
       } else if (r < 0.83) {
         ex.setPrice(symbol, ticks(last, 0.04), random() < 0.5 ? { volume: (0.01 + random() * 0.3).toFixed(3) } : {});
       } else if (r < 0.87) {
-        ex.pushPricePath(symbol, [Number(ticks(last, 0.03)), Number(ticks(last, 0.03)), Number(ticks(last, 0.03))], { intervalMs: 500 });
+        ex.pushPricePath(symbol, [Number(ticks(last, 0.03)), Number(ticks(last, 0.03)), Number(ticks(last, 0.03))], {
+          intervalMs: 500,
+        });
       } else if (r < 0.91) {
         ex.setLeverage(account, symbol, 1 + Math.floor(random() * 20));
       } else if (r < 0.93) {
@@ -92,7 +109,14 @@ export function randomOperations(ex: SimExchange, random: () => number, count: n
         // Hours pass without trading: the next trade or ticker read slides the 24 h window.
         ex.skipTo(ex.now() + Math.floor(random() * 6) * 3_600_000);
       } else {
-        ex.placeOrder(account, { marketType: 'futures', symbol, side, type: 'MARKET', quantity, reduceOnly: random() < 0.5 });
+        ex.placeOrder(account, {
+          marketType: 'futures',
+          symbol,
+          side,
+          type: 'MARKET',
+          quantity,
+          reduceOnly: random() < 0.5,
+        });
       }
       accepted++;
     } catch (err) {

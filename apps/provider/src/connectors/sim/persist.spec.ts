@@ -155,7 +155,15 @@ describe('sim incremental persistence', () => {
   it('evictions beyond the bookkeeping bound turn the next take into a full one that drops stale orders', () => {
     const { ex } = persistExchange({ closedOrderRetention: 0 });
     const stored = new Map<string, unknown>();
-    const rest = () => ex.placeOrder('a', { marketType: 'spot', symbol: 'TESTUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.1', price: '90' }).order.id;
+    const rest = () =>
+      ex.placeOrder('a', {
+        marketType: 'spot',
+        symbol: 'TESTUSDT',
+        side: 'BUY',
+        type: 'LIMIT',
+        quantity: '0.1',
+        price: '90',
+      }).order.id;
     const early = rest();
     apply(stored, ex.takeChanges({ markets: true }));
     expect(stored.has(orderPartName(early))).toBe(true);
@@ -172,7 +180,14 @@ describe('sim incremental persistence', () => {
   it('refuses parts without a core, or an order part under another id', () => {
     expect(() => assembleSnapshot(new Map())).toThrow(/no core part/);
     const { ex } = persistExchange();
-    ex.placeOrder('a', { marketType: 'spot', symbol: 'TESTUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.1', price: '90' });
+    ex.placeOrder('a', {
+      marketType: 'spot',
+      symbol: 'TESTUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: '0.1',
+      price: '90',
+    });
     const parts = splitSnapshot(ex.snapshot());
     parts.set('order:2', parts.get('order:1'));
     expect(() => assembleSnapshot(parts)).toThrow(/order:2/);

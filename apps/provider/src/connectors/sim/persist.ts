@@ -22,7 +22,9 @@ import type { Engine, MarketState } from './state';
  */
 
 export type SimMarketPart = SimMarketActivity;
-export type SimCorePart = Omit<SimSnapshot, 'orders' | 'symbols'> & { symbols: (SimSymbolCore & { markets: SimMarketCore[] })[] };
+export type SimCorePart = Omit<SimSnapshot, 'orders' | 'symbols'> & {
+  symbols: (SimSymbolCore & { markets: SimMarketCore[] })[];
+};
 
 export const CORE_PART = 'core';
 export const marketPartName = (marketKey: string): string => `market:${marketKey}`;
@@ -131,7 +133,8 @@ export function assembleSnapshot(parts: SimStoredParts): SimSnapshot {
   const orders: SimOrderSnapshot[] = [];
   for (const [name, value] of parts) {
     if (!name.startsWith('order:')) continue;
-    if (!isRecord(value) || value['id'] !== name.slice('order:'.length)) invalid(`stored part ${name} is not that order`);
+    if (!isRecord(value) || value['id'] !== name.slice('order:'.length))
+      invalid(`stored part ${name} is not that order`);
     orders.push(value as SimOrderSnapshot);
   }
   orders.sort(byNumericId);
@@ -140,7 +143,9 @@ export function assembleSnapshot(parts: SimStoredParts): SimSnapshot {
     const markets = (s['markets'] as unknown[]).map((m) => {
       if (!isRecord(m)) return m;
       const part = parts.get(marketPartName(marketKey(m['marketType'] as SimMarketType, String(s['symbol']))));
-      const value = isRecord(part) ? part : { ticker: { buckets: [], volume: '0', quote: '0', count: 0 }, recentTrades: [] };
+      const value = isRecord(part)
+        ? part
+        : { ticker: { buckets: [], volume: '0', quote: '0', count: 0 }, recentTrades: [] };
       return { ...m, ticker: value['ticker'], recentTrades: value['recentTrades'] };
     });
     return { ...s, markets };

@@ -38,7 +38,8 @@ function storedPrice(spec: InstrumentSpec, value: string, where: string): Dec {
 function storedTicks(ms: MarketState, ticks: readonly number[], where: string): void {
   const min = ms.spec.minPrice.div(ms.spec.tickSize).toNumber();
   const max = ms.spec.maxPrice.div(ms.spec.tickSize).toNumber();
-  if (ticks.some((t) => t < min || t > max)) invalid(`${where}: a price outside [${ms.spec.minPrice.toFixed()}, ${ms.spec.maxPrice.toFixed()}]`);
+  if (ticks.some((t) => t < min || t > max))
+    invalid(`${where}: a price outside [${ms.spec.minPrice.toFixed()}, ${ms.spec.maxPrice.toFixed()}]`);
 }
 
 /**
@@ -68,7 +69,11 @@ export function restoreEngine(cfg: SimConfig, clock: SimClock, sink: SimSink, st
     sym.centre = storedPrice(sym.spec, s.centre, `${s.symbol} centre`);
     sym.bookSeq = s.bookSeq;
     sym.nextTickAt = s.nextTickAt;
-    sym.path = s.path.map((p) => ({ at: p.at, price: storedPrice(sym.spec, p.price, `${s.symbol} path`), volume: optDec(p.volume) }));
+    sym.path = s.path.map((p) => ({
+      at: p.at,
+      price: storedPrice(sym.spec, p.price, `${s.symbol} path`),
+      volume: optDec(p.volume),
+    }));
     sym.startPrice = engine.startedAt === null ? null : (optDec(s.startPrice ?? null) ?? sym.centre);
     s.markets.forEach((m, j) => {
       const ms = sym.markets[j] as Engine['symbols'][number]['markets'][number];

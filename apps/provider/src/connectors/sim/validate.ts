@@ -1,4 +1,12 @@
-import { ORDER_TYPE_VALUES, OrderSide, OrderType, TIME_IN_FORCE_VALUES, TimeInForce, isLimitPricedOrderType, isStopPricedOrderType } from '@barfinex/enums';
+import {
+  ORDER_TYPE_VALUES,
+  OrderSide,
+  OrderType,
+  TIME_IN_FORCE_VALUES,
+  TimeInForce,
+  isLimitPricedOrderType,
+  isStopPricedOrderType,
+} from '@barfinex/enums';
 import type { TimeInForce as Tif } from '@barfinex/enums';
 import { Dec, cmp, isPositive, onGrid, parseDecimal, str } from './decimal';
 import { SimErrorCode, reject } from './errors';
@@ -95,7 +103,8 @@ export function validateRequest(ms: MarketState, req: SimOrderRequest): ValidReq
     stopText = req.price;
   }
   if (isLimitPricedOrderType(type) && price === null) reject(SimErrorCode.INVALID_ORDER, `${type} needs a price`);
-  if (isStopPricedOrderType(type) && stopPrice === null) reject(SimErrorCode.INVALID_ORDER, `${type} needs a stopPrice`);
+  if (isStopPricedOrderType(type) && stopPrice === null)
+    reject(SimErrorCode.INVALID_ORDER, `${type} needs a stopPrice`);
   let activationPrice: Dec | null = null;
   let callbackRate: Dec | null = null;
   if (type === OrderType.TRAILING_STOP_MARKET) {

@@ -45,7 +45,8 @@ function CreateToken({ onCreated }: { onCreated: (secret: string) => void }) {
     },
   });
   const { fields, general } = fieldErrors(create.error);
-  const toggle = (scope: ApiScope, on: boolean) => setForm((f) => ({ ...f, scopes: on ? [...f.scopes, scope] : f.scopes.filter((s) => s !== scope) }));
+  const toggle = (scope: ApiScope, on: boolean) =>
+    setForm((f) => ({ ...f, scopes: on ? [...f.scopes, scope] : f.scopes.filter((s) => s !== scope) }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate();
@@ -55,14 +56,25 @@ function CreateToken({ onCreated }: { onCreated: (secret: string) => void }) {
       <h2>New token</h2>
       <div className="field">
         <label htmlFor="token-name">Name</label>
-        <input id="token-name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} required maxLength={100} />
+        <input
+          id="token-name"
+          value={form.name}
+          onChange={(e) => setForm({ ...form, name: e.target.value })}
+          required
+          maxLength={100}
+        />
         {fields['name'] ? <p className="field-error">{fields['name']}</p> : null}
       </div>
       <fieldset className="field">
         <legend>Scopes</legend>
         {API_SCOPE_VALUES.map((scope) => (
           <label key={scope} className="row" title={SCOPE_DESCRIPTIONS[scope]}>
-            <input type="checkbox" checked={form.scopes.includes(scope)} onChange={(e) => toggle(scope, e.target.checked)} /> {scope} <span className="muted">{SCOPE_DESCRIPTIONS[scope]}</span>
+            <input
+              type="checkbox"
+              checked={form.scopes.includes(scope)}
+              onChange={(e) => toggle(scope, e.target.checked)}
+            />{' '}
+            {scope} <span className="muted">{SCOPE_DESCRIPTIONS[scope]}</span>
           </label>
         ))}
         {fields['scopes'] ? <p className="field-error">{fields['scopes']}</p> : null}
@@ -70,12 +82,22 @@ function CreateToken({ onCreated }: { onCreated: (secret: string) => void }) {
       <div className="grid" style={{ gridTemplateColumns: 'repeat(auto-fit, minmax(200px, 1fr))' }}>
         <div className="field">
           <label htmlFor="token-expires">Expires (optional)</label>
-          <input id="token-expires" type="datetime-local" value={form.expires} onChange={(e) => setForm({ ...form, expires: e.target.value })} />
+          <input
+            id="token-expires"
+            type="datetime-local"
+            value={form.expires}
+            onChange={(e) => setForm({ ...form, expires: e.target.value })}
+          />
           {fields['expiresAt'] ? <p className="field-error">{fields['expiresAt']}</p> : null}
         </div>
         <div className="field">
           <label htmlFor="token-symbols">Only these symbols (optional)</label>
-          <input id="token-symbols" placeholder="BTCUSDT, ETHUSDT" value={form.symbols} onChange={(e) => setForm({ ...form, symbols: e.target.value })} />
+          <input
+            id="token-symbols"
+            placeholder="BTCUSDT, ETHUSDT"
+            value={form.symbols}
+            onChange={(e) => setForm({ ...form, symbols: e.target.value })}
+          />
         </div>
       </div>
       {general ? (
@@ -129,7 +151,11 @@ export function AccessPage() {
   const who = useWhoAmI();
   const admin = useCan('admin');
   const [secret, setSecret] = useState<string | null>(null);
-  const tokens = useQuery({ queryKey: ['tokens'], queryFn: () => client.request(authRoutes.listTokens, {}), enabled: admin });
+  const tokens = useQuery({
+    queryKey: ['tokens'],
+    queryFn: () => client.request(authRoutes.listTokens, {}),
+    enabled: admin,
+  });
   return (
     <div className="stack">
       <section className="card" aria-labelledby="whoami-title">

@@ -54,9 +54,23 @@ export function AuditPage() {
   return (
     <div className="stack">
       <form className="card row" onSubmit={submit} aria-label="Filter the audit trail">
-        <input aria-label="Token id" placeholder="token id" value={draft.tokenId} onChange={(e) => setDraft({ ...draft, tokenId: e.target.value })} />
-        <input aria-label="Operation" placeholder="operation (placeOrder…)" value={draft.operationId} onChange={(e) => setDraft({ ...draft, operationId: e.target.value })} />
-        <select aria-label="Outcome" value={draft.outcome} onChange={(e) => setDraft({ ...draft, outcome: e.target.value as Filters['outcome'] })}>
+        <input
+          aria-label="Token id"
+          placeholder="token id"
+          value={draft.tokenId}
+          onChange={(e) => setDraft({ ...draft, tokenId: e.target.value })}
+        />
+        <input
+          aria-label="Operation"
+          placeholder="operation (placeOrder…)"
+          value={draft.operationId}
+          onChange={(e) => setDraft({ ...draft, operationId: e.target.value })}
+        />
+        <select
+          aria-label="Outcome"
+          value={draft.outcome}
+          onChange={(e) => setDraft({ ...draft, outcome: e.target.value as Filters['outcome'] })}
+        >
           <option value="">any outcome</option>
           <option value="ok">ok</option>
           <option value="failed">failed</option>
@@ -86,7 +100,11 @@ export function AuditPage() {
                 <td className="mono muted">{formatTime(r.at, timeZone)}</td>
                 <td>{r.tokenName ?? <span className="muted">no valid token</span>}</td>
                 <td className="mono">{r.route}</td>
-                <td className="mono muted">{Object.entries(r.targetIds).map(([k, v]) => `${k}=${v}`).join(' ')}</td>
+                <td className="mono muted">
+                  {Object.entries(r.targetIds)
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(' ')}
+                </td>
                 <td className="num">{r.status}</td>
                 <td className={r.outcome === 'ok' ? 'up' : 'down'}>{r.outcome}</td>
                 <td className="mono muted">{r.correlationId ?? ''}</td>
@@ -101,7 +119,12 @@ export function AuditPage() {
           <span className="muted">
             page {page} of {Math.max(1, Math.ceil(total / LIMIT))} · {total} records
           </span>
-          <button type="button" className="ghost" disabled={page * LIMIT >= total} onClick={() => setPage((p) => p + 1)}>
+          <button
+            type="button"
+            className="ghost"
+            disabled={page * LIMIT >= total}
+            onClick={() => setPage((p) => p + 1)}
+          >
             Older
           </button>
         </div>

@@ -51,7 +51,16 @@ export function BacktestForm({ onStarted }: { onStarted: (run: BacktestSummary) 
       symbol,
       interval,
       params: parsed,
-      source: source === 'synthetic' ? { type: 'synthetic', bars: Number(bars), seed: Number(seed), startPrice: 100, drift: 0, volatility: 0.01 } : { type: 'stored', connectorType: 'sim', marketType: 'spot', from: now - Number(days) * 86_400_000, to: now },
+      source:
+        source === 'synthetic'
+          ? { type: 'synthetic', bars: Number(bars), seed: Number(seed), startPrice: 100, drift: 0, volatility: 0.01 }
+          : {
+              type: 'stored',
+              connectorType: 'sim',
+              marketType: 'spot',
+              from: now - Number(days) * 86_400_000,
+              to: now,
+            },
       initialBalance: balance,
       positionSizing: { mode: 'percent', percent: Number(percent) },
       fees: { maker: '0.0002', taker },
@@ -61,7 +70,12 @@ export function BacktestForm({ onStarted }: { onStarted: (run: BacktestSummary) 
   const field = (id: string, label: string, value: string, set: (v: string) => void, error?: string) => (
     <div className="field">
       <label htmlFor={`bt-${id}`}>{label}</label>
-      <input id={`bt-${id}`} value={value} onChange={(e) => set(e.target.value)} aria-invalid={error ? true : undefined} />
+      <input
+        id={`bt-${id}`}
+        value={value}
+        onChange={(e) => set(e.target.value)}
+        aria-invalid={error ? true : undefined}
+      />
       {error ? <p className="field-error">{error}</p> : null}
     </div>
   );
@@ -87,7 +101,9 @@ export function BacktestForm({ onStarted }: { onStarted: (run: BacktestSummary) 
             <option value="stored">stored (sim spot)</option>
           </select>
         </div>
-        {source === 'synthetic' ? field('bars', 'Bars', bars, setBars, fields['bars']) : field('days', 'Days back', days, setDays, fields['from'])}
+        {source === 'synthetic'
+          ? field('bars', 'Bars', bars, setBars, fields['bars'])
+          : field('days', 'Days back', days, setDays, fields['from'])}
         {source === 'synthetic' ? field('seed', 'Seed', seed, setSeed, fields['seed']) : null}
         {field('balance', 'Initial balance', balance, setBalance, fields['initialBalance'])}
         {field('percent', 'Size (% of equity)', percent, setPercent, fields['percent'])}
@@ -95,12 +111,27 @@ export function BacktestForm({ onStarted }: { onStarted: (run: BacktestSummary) 
       </div>
       <div className="field">
         <label htmlFor="bt-params">Detector params (JSON)</label>
-        <textarea id="bt-params" rows={2} value={params} onChange={(e) => setParams(e.target.value)} aria-invalid={paramsError || fields['params'] ? true : undefined} />
+        <textarea
+          id="bt-params"
+          rows={2}
+          value={params}
+          onChange={(e) => setParams(e.target.value)}
+          aria-invalid={paramsError || fields['params'] ? true : undefined}
+        />
         {paramsError || fields['params'] ? <p className="field-error">{paramsError ?? fields['params']}</p> : null}
       </div>
-      {general ? <p className="field-error" role="alert">{general}</p> : null}
+      {general ? (
+        <p className="field-error" role="alert">
+          {general}
+        </p>
+      ) : null}
       <div className="row">
-        <button type="submit" className="primary" disabled={run.isPending || !canConfigure} title={canConfigure ? undefined : needsScope('configure')}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={run.isPending || !canConfigure}
+          title={canConfigure ? undefined : needsScope('configure')}
+        >
           Run backtest
         </button>
       </div>

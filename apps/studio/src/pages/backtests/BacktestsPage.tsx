@@ -25,22 +25,47 @@ const METRICS: [keyof BacktestMetrics, string, (v: unknown) => string][] = [
 
 function useDetail(id: string | null) {
   const { client } = useSession();
-  return useQuery({ queryKey: ['backtest', id], queryFn: () => client.request(backtestRoutes.backtestGet, { params: { id: id ?? '' } }), enabled: id !== null });
+  return useQuery({
+    queryKey: ['backtest', id],
+    queryFn: () => client.request(backtestRoutes.backtestGet, { params: { id: id ?? '' } }),
+    enabled: id !== null,
+  });
 }
 
 function Trades({ run }: { run: BacktestDetail }) {
   const { timeZone } = useSettings();
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: run.trades.length, getScrollElement: () => scroller.current, estimateSize: () => 26, overscan: 10, getItemKey: (i) => run.trades[i]?.seq ?? i });
+  const virtual = useVirtualizer({
+    count: run.trades.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 26,
+    overscan: 10,
+    getItemKey: (i) => run.trades[i]?.seq ?? i,
+  });
   if (run.trades.length === 0) return <p className="muted">No trades in this run.</p>;
   return (
-    <div ref={scroller} className="virtual" style={{ height: 300 }} tabIndex={0} aria-label="Trades" data-testid="backtest-trades">
+    <div
+      ref={scroller}
+      className="virtual"
+      style={{ height: 300 }}
+      tabIndex={0}
+      aria-label="Trades"
+      data-testid="backtest-trades"
+    >
       <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
         {virtual.getVirtualItems().map((item) => {
           const t = run.trades[item.index];
           if (!t) return null;
           return (
-            <div key={item.key} className="vrow" style={{ transform: `translateY(${item.start}px)`, height: item.size, gridTemplateColumns: '40px 60px 170px 170px 110px 110px 1fr' }}>
+            <div
+              key={item.key}
+              className="vrow"
+              style={{
+                transform: `translateY(${item.start}px)`,
+                height: item.size,
+                gridTemplateColumns: '40px 60px 170px 170px 110px 110px 1fr',
+              }}
+            >
               <span className="num">{t.seq}</span>
               <span className={t.side === 'LONG' ? 'up' : 'down'}>{t.side}</span>
               <span className="mono">{formatTime(t.entryTime, timeZone)}</span>
@@ -65,13 +90,28 @@ export function BacktestsPage() {
   const queryClient = useQueryClient();
   const [selected, setSelected] = useState<string | null>(null);
   const [compare, setCompare] = useState<string | null>(null);
-  const list = useQuery({ queryKey: ['backtests'], queryFn: () => client.request(backtestRoutes.backtestList, { query: { limit: 50 } }) });
+  const list = useQuery({
+    queryKey: ['backtests'],
+    queryFn: () => client.request(backtestRoutes.backtestList, { query: { limit: 50 } }),
+  });
   const detail = useDetail(selected);
   const other = useDetail(compare);
 
   useLiveEvents(['PROVIDER_BACKTEST_PROGRESS'], undefined, (env) => {
     const p = env.payload;
-    queryClient.setQueryData<BacktestSummary[]>(['backtests'], (old) => old?.map((b) => (b.id === p.backtestId ? { ...b, state: p.state, processed: p.processed, total: p.total, progress: p.total ? p.processed / p.total : b.progress } : b)));
+    queryClient.setQueryData<BacktestSummary[]>(['backtests'], (old) =>
+      old?.map((b) =>
+        b.id === p.backtestId
+          ? {
+              ...b,
+              state: p.state,
+              processed: p.processed,
+              total: p.total,
+              progress: p.total ? p.processed / p.total : b.progress,
+            }
+          : b,
+      ),
+    );
     if (p.state !== 'running') {
       void queryClient.invalidateQueries({ queryKey: ['backtests'] });
       void queryClient.invalidateQueries({ queryKey: ['backtest', p.backtestId] });
@@ -80,8 +120,10 @@ export function BacktestsPage() {
 
   const runs = useMemo(() => {
     const out: { id: string; points: ReturnType<typeof equityCurve> }[] = [];
-    if (detail.data?.state === 'finished') out.push({ id: detail.data.id, points: equityCurve(detail.data.initialBalance, detail.data.trades) });
-    if (other.data?.state === 'finished') out.push({ id: other.data.id, points: equityCurve(other.data.initialBalance, other.data.trades) });
+    if (detail.data?.state === 'finished')
+      out.push({ id: detail.data.id, points: equityCurve(detail.data.initialBalance, detail.data.trades) });
+    if (other.data?.state === 'finished')
+      out.push({ id: other.data.id, points: equityCurve(other.data.initialBalance, other.data.trades) });
     return out;
   }, [detail.data, other.data]);
 
@@ -104,15 +146,32 @@ export function BacktestsPage() {
               {(list.data ?? []).map((b) => (
                 <tr key={b.id} aria-selected={b.id === selected} data-state={b.state}>
                   <td>
-                    <button type="button" className="ghost" onClick={() => setSelected(b.id)} aria-pressed={b.id === selected}>
+                    <button
+                      type="button"
+                      className="ghost"
+                      onClick={() => setSelected(b.id)}
+                      aria-pressed={b.id === selected}
+                    >
                       {b.detector} {b.symbol} {b.interval}
                     </button>
                   </td>
-                  <td>{b.state === 'running' || b.state === 'queued' ? <progress max={1} value={b.progress} aria-label="progress" /> : b.state}</td>
+                  <td>
+                    {b.state === 'running' || b.state === 'queued' ? (
+                      <progress max={1} value={b.progress} aria-label="progress" />
+                    ) : (
+                      b.state
+                    )}
+                  </td>
                   <td className="num">{b.metrics ? `${b.metrics.returnPct.toFixed(2)} %` : ''}</td>
                   <td>
                     <label className="row muted">
-                      <input type="checkbox" checked={compare === b.id} disabled={b.id === selected} onChange={(e) => setCompare(e.target.checked ? b.id : null)} /> compare
+                      <input
+                        type="checkbox"
+                        checked={compare === b.id}
+                        disabled={b.id === selected}
+                        onChange={(e) => setCompare(e.target.checked ? b.id : null)}
+                      />{' '}
+                      compare
                     </label>
                   </td>
                   <td className="mono muted">{formatTime(b.createdAt, timeZone)}</td>

@@ -16,23 +16,49 @@ export function EquityChart({ runs }: { runs: readonly { id: string; points: rea
     const colors = themeColors(theme);
     const chart = createChart(el.current, {
       autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: colors.bg }, textColor: colors.text, panes: { separatorColor: colors.grid } },
+      layout: {
+        background: { type: ColorType.Solid, color: colors.bg },
+        textColor: colors.text,
+        panes: { separatorColor: colors.grid },
+      },
       grid: { vertLines: { color: colors.grid }, horzLines: { color: colors.grid } },
       timeScale: { timeVisible: true },
       localization: { timeFormatter: (t: number) => formatTime(t * 1000, timeZone) },
     });
     runs.forEach((run, i) => {
-      const line = chart.addSeries(LineSeries, { color: i === 0 ? colors.accent : COMPARE, lineWidth: 2, title: `equity ${run.id.slice(0, 8)}` });
+      const line = chart.addSeries(LineSeries, {
+        color: i === 0 ? colors.accent : COMPARE,
+        lineWidth: 2,
+        title: `equity ${run.id.slice(0, 8)}`,
+      });
       line.setData(run.points.map((p) => ({ time: p.time as UTCTimestamp, value: p.equity })));
     });
     const first = runs[0];
     if (first) {
-      const dd = chart.addSeries(AreaSeries, { lineColor: colors.down, topColor: colors.downA, bottomColor: colors.downA, lineWidth: 1, title: 'drawdown %' }, 1);
+      const dd = chart.addSeries(
+        AreaSeries,
+        {
+          lineColor: colors.down,
+          topColor: colors.downA,
+          bottomColor: colors.downA,
+          lineWidth: 1,
+          title: 'drawdown %',
+        },
+        1,
+      );
       dd.setData(first.points.map((p) => ({ time: p.time as UTCTimestamp, value: p.drawdownPct })));
       chart.panes()[1]?.setHeight(90);
     }
     chart.timeScale().fitContent();
     return () => chart.remove();
   }, [runs, theme, timeZone]);
-  return <div ref={el} className="chart equity-chart" data-testid="equity-chart" role="img" aria-label="Equity and drawdown chart" />;
+  return (
+    <div
+      ref={el}
+      className="chart equity-chart"
+      data-testid="equity-chart"
+      role="img"
+      aria-label="Equity and drawdown chart"
+    />
+  );
 }

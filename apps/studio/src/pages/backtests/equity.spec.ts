@@ -2,7 +2,18 @@ import type { BacktestTrade } from '@barfinex/contracts';
 import { equityCurve } from './equity';
 
 const trade = (seq: number, exitSec: number, pnl: string): BacktestTrade =>
-  ({ seq, side: 'LONG', quantity: '1', entryTime: (exitSec - 60) * 1000, entryPrice: '1', exitTime: exitSec * 1000, exitPrice: '1', pnl, fees: '0', exitReason: 'target' }) as BacktestTrade;
+  ({
+    seq,
+    side: 'LONG',
+    quantity: '1',
+    entryTime: (exitSec - 60) * 1000,
+    entryPrice: '1',
+    exitTime: exitSec * 1000,
+    exitPrice: '1',
+    pnl,
+    fees: '0',
+    exitReason: 'target',
+  }) as BacktestTrade;
 
 describe('equityCurve', () => {
   it('adds each trade to the balance and measures the fall from the peak', () => {

@@ -22,7 +22,11 @@ export function equityCurve(initialBalance: string, trades: readonly BacktestTra
   for (const t of sorted) {
     equity += Number(t.pnl);
     peak = Math.max(peak, equity);
-    const point = { time: Math.floor(t.exitTime / 1000), equity, drawdownPct: peak > 0 ? ((equity - peak) / peak) * 100 : 0 };
+    const point = {
+      time: Math.floor(t.exitTime / 1000),
+      equity,
+      drawdownPct: peak > 0 ? ((equity - peak) / peak) * 100 : 0,
+    };
     const last = points[points.length - 1];
     if (last && last.time >= point.time) points[points.length - 1] = { ...point, time: last.time };
     else points.push(point);

@@ -1,7 +1,13 @@
 import { prependRows } from './EventsPage';
 import type { Row } from './EventsPage';
 
-const row = (id: number): Row => ({ eventId: `e${id}`, type: 'PROVIDER_ORDER_CREATE', category: 'order', timestamp: id, summary: '' });
+const row = (id: number): Row => ({
+  eventId: `e${id}`,
+  type: 'PROVIDER_ORDER_CREATE',
+  category: 'order',
+  timestamp: id,
+  summary: '',
+});
 
 describe('the event log buffer', () => {
   it('puts live rows on top, once each, and never grows past its cap', () => {

@@ -48,7 +48,11 @@ export function EventsPage() {
   const { client } = useSession();
   const { timeZone } = useSettings();
   const { search: params } = useRouter();
-  const [draft, setDraft] = useState<Filters>({ category: params.get('category') ?? '', symbol: params.get('symbol') ?? '', search: params.get('search') ?? '' });
+  const [draft, setDraft] = useState<Filters>({
+    category: params.get('category') ?? '',
+    symbol: params.get('symbol') ?? '',
+    search: params.get('search') ?? '',
+  });
   const [filters, setFilters] = useState<Filters>(draft);
   const [paused, setPaused] = useState(false);
   const [live, setLive] = useState<Row[]>([]);
@@ -58,7 +62,12 @@ export function EventsPage() {
     queryKey: ['eventsink', filters],
     queryFn: () =>
       client.request(platformRoutes.eventsink, {
-        query: { limit: 200, ...(filters.category ? { category: filters.category } : {}), ...(filters.symbol ? { symbol: filters.symbol } : {}), ...(filters.search ? { search: filters.search } : {}) },
+        query: {
+          limit: 200,
+          ...(filters.category ? { category: filters.category } : {}),
+          ...(filters.symbol ? { symbol: filters.symbol } : {}),
+          ...(filters.search ? { search: filters.search } : {}),
+        },
       }),
   });
 
@@ -66,19 +75,39 @@ export function EventsPage() {
     const def = getEventDefinition(env.type as EventName);
     if (filters.category && def.category !== filters.category) return;
     if (filters.symbol && env.symbol !== filters.symbol) return;
-    const row: Row = { eventId: env.eventId, type: env.type, category: def.category, symbol: env.symbol, timestamp: env.timestamp, summary: summarize(env.payload) };
+    const row: Row = {
+      eventId: env.eventId,
+      type: env.type,
+      category: def.category,
+      symbol: env.symbol,
+      timestamp: env.timestamp,
+      summary: summarize(env.payload),
+    };
     if (filters.search && !row.summary.toLowerCase().includes(filters.search.toLowerCase())) return;
     if (paused) pending.current.push(row);
     else setLive((rows) => prependRows(rows, [row]));
   });
 
   const rows = useMemo(() => {
-    const base: Row[] = (stored.data?.data ?? []).map((e) => ({ eventId: e.eventId, type: e.type, category: e.category, symbol: e.symbol, timestamp: e.timestamp, summary: summarize((e as { payload?: unknown }).payload) }));
+    const base: Row[] = (stored.data?.data ?? []).map((e) => ({
+      eventId: e.eventId,
+      type: e.type,
+      category: e.category,
+      symbol: e.symbol,
+      timestamp: e.timestamp,
+      summary: summarize((e as { payload?: unknown }).payload),
+    }));
     return prependRows(base, live);
   }, [stored.data, live]);
 
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => 26, overscan: 12, getItemKey: (i) => rows[i]?.eventId ?? i });
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 26,
+    overscan: 12,
+    getItemKey: (i) => rows[i]?.eventId ?? i,
+  });
 
   const apply = (e: FormEvent) => {
     e.preventDefault();
@@ -97,11 +126,19 @@ export function EventsPage() {
       <form className="row card" onSubmit={apply} aria-label="Event filters">
         <label className="field">
           <span>Category</span>
-          <input value={draft.category} onChange={(e) => setDraft({ ...draft, category: e.target.value })} placeholder="order, signal, risk…" />
+          <input
+            value={draft.category}
+            onChange={(e) => setDraft({ ...draft, category: e.target.value })}
+            placeholder="order, signal, risk…"
+          />
         </label>
         <label className="field">
           <span>Symbol</span>
-          <input value={draft.symbol} onChange={(e) => setDraft({ ...draft, symbol: e.target.value.toUpperCase() })} placeholder="BTCUSDT" />
+          <input
+            value={draft.symbol}
+            onChange={(e) => setDraft({ ...draft, symbol: e.target.value.toUpperCase() })}
+            placeholder="BTCUSDT"
+          />
         </label>
         <label className="field">
           <span>Search in payload</span>
@@ -132,7 +169,12 @@ export function EventsPage() {
             const r = rows[item.index];
             if (!r) return null;
             return (
-              <div key={item.key} className="vrow" data-event-type={r.type} style={{ transform: `translateY(${item.start}px)`, height: item.size }}>
+              <div
+                key={item.key}
+                className="vrow"
+                data-event-type={r.type}
+                style={{ transform: `translateY(${item.start}px)`, height: item.size }}
+              >
                 <span className="mono">{formatTime(r.timestamp, timeZone)}</span>
                 <span>{r.type}</span>
                 <span>{r.symbol ?? ''}</span>

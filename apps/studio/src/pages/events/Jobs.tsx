@@ -25,23 +25,41 @@ export function Jobs() {
       const p = env.payload as { state: string; emitted: number; total?: number };
       setReplay(`${p.state}: ${p.emitted}${p.total ? ` of ${p.total}` : ''} events`);
     } else {
-      const p = env.payload as { state: string; from: number; to: number; cursor?: number; fetched?: number; symbol: string; interval: string };
-      const pct = p.cursor !== undefined && p.to > p.from ? Math.min(100, Math.round(((p.cursor - p.from) / (p.to - p.from)) * 100)) : undefined;
-      setBackfill(`${p.symbol} ${p.interval} ${p.state}${pct !== undefined ? ` ${pct} %` : ''}${p.fetched !== undefined ? `, ${p.fetched} bars` : ''}`);
+      const p = env.payload as {
+        state: string;
+        from: number;
+        to: number;
+        cursor?: number;
+        fetched?: number;
+        symbol: string;
+        interval: string;
+      };
+      const pct =
+        p.cursor !== undefined && p.to > p.from
+          ? Math.min(100, Math.round(((p.cursor - p.from) / (p.to - p.from)) * 100))
+          : undefined;
+      setBackfill(
+        `${p.symbol} ${p.interval} ${p.state}${pct !== undefined ? ` ${pct} %` : ''}${p.fetched !== undefined ? `, ${p.fetched} bars` : ''}`,
+      );
     }
   });
 
   const startReplay = useMutation({
     mutationFn: () => {
       const to = Date.now();
-      return client.request(platformRoutes.replayStart, { body: { from: to - Number(replayHours) * HOUR, to, speed: speed === 'max' ? 'max' : Number(speed) } });
+      return client.request(platformRoutes.replayStart, {
+        body: { from: to - Number(replayHours) * HOUR, to, speed: speed === 'max' ? 'max' : Number(speed) },
+      });
     },
     onSuccess: (s) => setReplay(`${s.state}`),
   });
   const startBackfill = useMutation({
     mutationFn: () => {
       const to = Date.now();
-      return client.request(backtestRoutes.candleBackfill, { params: { connectorType: 'sim', marketType: 'spot', symbol, interval }, body: { from: to - Number(backfillHours) * HOUR, to } });
+      return client.request(backtestRoutes.candleBackfill, {
+        params: { connectorType: 'sim', marketType: 'spot', symbol, interval },
+        body: { from: to - Number(backfillHours) * HOUR, to },
+      });
     },
     onSuccess: (s) => setBackfill(`${s.symbol} ${s.interval} ${s.state}`),
   });
@@ -58,7 +76,14 @@ export function Jobs() {
       >
         <strong>Replay</strong>
         <label className="row">
-          last <input value={replayHours} onChange={(e) => setReplayHours(e.target.value)} size={3} aria-label="Replay hours" /> h
+          last{' '}
+          <input
+            value={replayHours}
+            onChange={(e) => setReplayHours(e.target.value)}
+            size={3}
+            aria-label="Replay hours"
+          />{' '}
+          h
         </label>
         <label className="row">
           speed <input value={speed} onChange={(e) => setSpeed(e.target.value)} size={4} aria-label="Replay speed" />
@@ -79,14 +104,30 @@ export function Jobs() {
         }}
       >
         <strong>Backfill</strong>
-        <input value={symbol} onChange={(e) => setSymbol(e.target.value.toUpperCase())} size={9} aria-label="Backfill symbol" />
-        <select value={interval} onChange={(e) => setInterval(e.target.value as TimeFrame)} aria-label="Backfill interval">
+        <input
+          value={symbol}
+          onChange={(e) => setSymbol(e.target.value.toUpperCase())}
+          size={9}
+          aria-label="Backfill symbol"
+        />
+        <select
+          value={interval}
+          onChange={(e) => setInterval(e.target.value as TimeFrame)}
+          aria-label="Backfill interval"
+        >
           {TIME_FRAME_VALUES.map((t) => (
             <option key={t}>{t}</option>
           ))}
         </select>
         <label className="row">
-          last <input value={backfillHours} onChange={(e) => setBackfillHours(e.target.value)} size={4} aria-label="Backfill hours" /> h
+          last{' '}
+          <input
+            value={backfillHours}
+            onChange={(e) => setBackfillHours(e.target.value)}
+            size={4}
+            aria-label="Backfill hours"
+          />{' '}
+          h
         </label>
         <button type="submit" disabled={startBackfill.isPending}>
           Start backfill

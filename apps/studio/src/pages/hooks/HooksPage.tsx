@@ -21,11 +21,19 @@ export function HooksPage() {
   const queries = useQueryClient();
   const [name, setName] = useState('');
   const [selected, setSelected] = useState<string | undefined>(undefined);
-  const hooks = useQuery({ queryKey: ['inbound-hooks'], queryFn: () => client.request(hookRoutes.listInboundHooks), enabled: canRead });
+  const hooks = useQuery({
+    queryKey: ['inbound-hooks'],
+    queryFn: () => client.request(hookRoutes.listInboundHooks),
+    enabled: canRead,
+  });
   const current = selected ?? hooks.data?.items[0]?.id;
   const alerts = useQuery({
     queryKey: ['inbound-hook-alerts', current],
-    queryFn: () => client.request(hookRoutes.inboundHookAlerts, { params: { hookId: current ?? '' }, query: { page: 1, limit: 50 } }),
+    queryFn: () =>
+      client.request(hookRoutes.inboundHookAlerts, {
+        params: { hookId: current ?? '' },
+        query: { page: 1, limit: 50 },
+      }),
     enabled: canRead && current !== undefined,
     refetchInterval: 5_000,
   });
@@ -50,7 +58,12 @@ export function HooksPage() {
         {hooks.error ? <p className="error-box">{errorText(hooks.error)}</p> : null}
         {canConfigure ? (
           <form className="row" onSubmit={submit} aria-label="New inbound hook">
-            <input aria-label="Hook name" placeholder="name (tradingview)" value={name} onChange={(e) => setName(e.target.value)} />
+            <input
+              aria-label="Hook name"
+              placeholder="name (tradingview)"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
             <button type="submit" disabled={!name || create.isPending}>
               Create
             </button>

@@ -31,7 +31,8 @@ export function LineagePage() {
     enabled: id !== '',
     queryFn: async () => {
       const find = async (filter: { search: string } | { correlationId: string }): Promise<LineageEvent[]> =>
-        (await client.request(platformRoutes.eventsink, { query: { ...filter, limit: 200, includePayload: 'true' } })).data;
+        (await client.request(platformRoutes.eventsink, { query: { ...filter, limit: 200, includePayload: 'true' } }))
+          .data;
       const seeds = new Set([id]);
       try {
         const order = await client.orders.get(id);
@@ -42,12 +43,18 @@ export function LineagePage() {
       }
       // An id is looked up as text in the payloads and as a chain's correlation id; then the ids those events name.
       const lookup = (ids: readonly string[]) =>
-        Promise.all(ids.flatMap((x) => [find({ search: x }), ...(CORRELATION_ID.test(x) ? [find({ correlationId: x })] : [])])).then((r) => r.flat());
+        Promise.all(
+          ids.flatMap((x) => [find({ search: x }), ...(CORRELATION_ID.test(x) ? [find({ correlationId: x })] : [])]),
+        ).then((r) => r.flat());
       let events = await lookup([...seeds]);
-      const more = relatedIds(events).filter((x) => !seeds.has(x)).slice(0, 10);
+      const more = relatedIds(events)
+        .filter((x) => !seeds.has(x))
+        .slice(0, 10);
       events = events.concat(await lookup(more));
       // An allowed entry is not an event: the inspector's verdict (ALLOW, BLOCK, ...) is in its audit log.
-      const inspectors = (await client.registry.list({})).filter((a) => a.appType === 'inspector' && a.status === 'registered');
+      const inspectors = (await client.registry.list({})).filter(
+        (a) => a.appType === 'inspector' && a.status === 'registered',
+      );
       const audits = await Promise.all(
         inspectors.map((a) =>
           client
@@ -83,16 +90,21 @@ export function LineagePage() {
         <section className="card" aria-labelledby="lineage-title">
           <h2 id="lineage-title">Lineage of {id}</h2>
           <p className="muted">
-            Open a step for its stored event; <Link to={`/events?search=${encodeURIComponent(id)}`}>every event naming {id}</Link> in the event log.
+            Open a step for its stored event;{' '}
+            <Link to={`/events?search=${encodeURIComponent(id)}`}>every event naming {id}</Link> in the event log.
           </p>
           <ol className="timeline" data-testid="lineage">
             {chain.data.map((e) => (
               <li key={e.eventId} data-stage={stageOf(e.type)} data-event-type={e.type}>
                 <details>
                   <summary>
-                    <span className="badge">{stageOf(e.type)}</span> <span className="mono muted">{formatTime(e.timestamp, timeZone)}</span> <strong>{e.type}</strong> <span>{describe(e)}</span>
+                    <span className="badge">{stageOf(e.type)}</span>{' '}
+                    <span className="mono muted">{formatTime(e.timestamp, timeZone)}</span> <strong>{e.type}</strong>{' '}
+                    <span>{describe(e)}</span>
                   </summary>
-                  <pre className="mono event-json" data-testid="lineage-event">{JSON.stringify(e, null, 2)}</pre>
+                  <pre className="mono event-json" data-testid="lineage-event">
+                    {JSON.stringify(e, null, 2)}
+                  </pre>
                 </details>
               </li>
             ))}

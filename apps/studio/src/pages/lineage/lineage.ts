@@ -9,7 +9,16 @@ export interface LineageEvent {
 
 export type Stage = 'Signal' | 'Decision' | 'Risk verdict' | 'Order' | 'Fill' | 'Protection' | 'Outcome' | 'Other';
 
-export const STAGE_ORDER: readonly Stage[] = ['Signal', 'Decision', 'Risk verdict', 'Order', 'Fill', 'Protection', 'Outcome', 'Other'];
+export const STAGE_ORDER: readonly Stage[] = [
+  'Signal',
+  'Decision',
+  'Risk verdict',
+  'Order',
+  'Fill',
+  'Protection',
+  'Outcome',
+  'Other',
+];
 
 export function stageOf(type: string): Stage {
   if (type.startsWith('DETECTOR_SIGNAL') || type.startsWith('DETECTOR_POSITION')) return 'Signal';
@@ -40,7 +49,8 @@ export function relatedIds(events: readonly LineageEvent[]): string[] {
   for (const e of events) {
     if (e.correlationId) ids.add(e.correlationId);
     const p = (e.payload ?? {}) as Record<string, unknown>;
-    for (const key of ['signalId', 'orderId', 'correlationId', 'intentId']) if (typeof p[key] === 'string') ids.add(p[key]);
+    for (const key of ['signalId', 'orderId', 'correlationId', 'intentId'])
+      if (typeof p[key] === 'string') ids.add(p[key]);
     if (e.type.startsWith('PROVIDER_ORDER') && typeof p['id'] === 'string') ids.add(p['id']);
   }
   return [...ids];
@@ -51,7 +61,11 @@ export function relatedIds(events: readonly LineageEvent[]): string[] {
  * its own): each audit record whose correlation id is one of the chain's becomes a `Risk verdict`
  * step, typed `INSPECTOR_RISK_VERDICT` and keyed by the record, so it sorts in with the events.
  */
-export function verdictEvents(appKey: string, records: readonly Record<string, unknown>[], chain: readonly LineageEvent[]): LineageEvent[] {
+export function verdictEvents(
+  appKey: string,
+  records: readonly Record<string, unknown>[],
+  chain: readonly LineageEvent[],
+): LineageEvent[] {
   const correlations = new Set(chain.map((e) => e.correlationId).filter((c): c is string => typeof c === 'string'));
   const out: LineageEvent[] = [];
   for (const r of records) {
@@ -59,7 +73,13 @@ export function verdictEvents(appKey: string, records: readonly Record<string, u
     if (!correlationId || !correlations.has(correlationId)) continue;
     const at = typeof r['at'] === 'number' ? r['at'] : Date.parse(String(r['at'] ?? r['createdAt'] ?? ''));
     const id = String(r['id'] ?? r['dedupKey'] ?? `${correlationId}:${String(r['action'])}`);
-    out.push({ eventId: `audit:${appKey}:${id}`, type: 'INSPECTOR_RISK_VERDICT', timestamp: Number.isFinite(at) ? at : 0, correlationId, payload: { inspector: appKey, ...r } });
+    out.push({
+      eventId: `audit:${appKey}:${id}`,
+      type: 'INSPECTOR_RISK_VERDICT',
+      timestamp: Number.isFinite(at) ? at : 0,
+      correlationId,
+      payload: { inspector: appKey, ...r },
+    });
   }
   return out;
 }
@@ -67,7 +87,10 @@ export function verdictEvents(appKey: string, records: readonly Record<string, u
 /** One line per step: the fields a trader reads first. */
 export function describe(e: LineageEvent): string {
   const p = (e.payload ?? {}) as Record<string, unknown>;
-  const pick = (keys: string[]) => keys.filter((k) => p[k] !== undefined && p[k] !== null && typeof p[k] !== 'object').map((k) => `${k} ${String(p[k])}`);
+  const pick = (keys: string[]) =>
+    keys
+      .filter((k) => p[k] !== undefined && p[k] !== null && typeof p[k] !== 'object')
+      .map((k) => `${k} ${String(p[k])}`);
   switch (stageOf(e.type)) {
     case 'Signal':
       return pick(['direction', 'strategy', 'score', 'confidence', 'price']).join(' · ');

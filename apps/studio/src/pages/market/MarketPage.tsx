@@ -32,19 +32,28 @@ export function MarketPage() {
   }, []);
 
   // Older bars paged in as the user scrolls left; reset with the series.
-  const [older, setOlder] = useState<{ key: string; bars: Candle[]; exhausted: boolean }>({ key: '', bars: [], exhausted: false });
+  const [older, setOlder] = useState<{ key: string; bars: Candle[]; exhausted: boolean }>({
+    key: '',
+    bars: [],
+    exhausted: false,
+  });
   const seriesKey = `${marketType}/${symbol}/${interval}`;
   const paging = useRef(false);
 
-  const symbols = useQuery({ queryKey: ['symbols', connectorType, marketType], queryFn: () => client.market.symbols({ connectorType, marketType }) });
+  const symbols = useQuery({
+    queryKey: ['symbols', connectorType, marketType],
+    queryFn: () => client.market.symbols({ connectorType, marketType }),
+  });
   const instrument = symbols.data?.find((s) => s.symbol === symbol);
   useEffect(() => {
-    if (symbols.data?.length && !symbols.data.some((s) => s.symbol === symbol)) setSymbol(symbols.data[0]?.symbol ?? '');
+    if (symbols.data?.length && !symbols.data.some((s) => s.symbol === symbol))
+      setSymbol(symbols.data[0]?.symbol ?? '');
   }, [symbols.data, symbol]);
 
   const candles = useQuery({
     queryKey: ['candles', connectorType, marketType, symbol, interval],
-    queryFn: () => client.candles.list({ connectorType, marketType, symbol, interval, days: HISTORY_DAYS[interval] ?? 1 }),
+    queryFn: () =>
+      client.candles.list({ connectorType, marketType, symbol, interval, days: HISTORY_DAYS[interval] ?? 1 }),
     enabled: symbol !== '',
     staleTime: Infinity,
   });
@@ -62,7 +71,14 @@ export function MarketPage() {
     try {
       const to = first.time - 1;
       const from = to - (HISTORY_DAYS[interval] ?? 1) * 86_400_000;
-      const bars = await client.candles.list({ connectorType, marketType, symbol, interval, from: String(from), to: String(to) });
+      const bars = await client.candles.list({
+        connectorType,
+        marketType,
+        symbol,
+        interval,
+        from: String(from),
+        to: String(to),
+      });
       setOlder((o) => {
         const base = o.key === seriesKey ? o.bars : [];
         return { key: seriesKey, bars: [...bars, ...base], exhausted: bars.length === 0 };
@@ -97,13 +113,39 @@ export function MarketPage() {
   // Your fills and the detectors' signals, as markers on the chart.
   useLiveEvents(['PROVIDER_ORDER_FILL', 'DETECTOR_SIGNAL_GENERATED'], symbol ? [symbol] : undefined, (env) => {
     if (env.type === 'PROVIDER_ORDER_FILL') {
-      const f = env.payload as { fillId: string; symbol: string; side: 'BUY' | 'SELL'; price: string; quantity: string; time: number };
+      const f = env.payload as {
+        fillId: string;
+        symbol: string;
+        side: 'BUY' | 'SELL';
+        price: string;
+        quantity: string;
+        time: number;
+      };
       if (f.symbol !== symbol || (env.marketType && env.marketType !== marketType)) return;
-      chart.current?.mark({ id: f.fillId, time: f.time, kind: 'fill', side: f.side, price: Number(f.price), text: `${f.side} ${f.quantity}` });
+      chart.current?.mark({
+        id: f.fillId,
+        time: f.time,
+        kind: 'fill',
+        side: f.side,
+        price: Number(f.price),
+        text: `${f.side} ${f.quantity}`,
+      });
     } else {
-      const sig = env.payload as { signalId: string; symbol: string; direction: string; strategy?: string; createdAt?: number };
+      const sig = env.payload as {
+        signalId: string;
+        symbol: string;
+        direction: string;
+        strategy?: string;
+        createdAt?: number;
+      };
       if (sig.symbol !== symbol) return;
-      chart.current?.mark({ id: sig.signalId, time: sig.createdAt ?? env.timestamp, kind: 'signal', side: sig.direction === 'SHORT' ? 'SELL' : 'BUY', text: sig.strategy ?? 'signal' });
+      chart.current?.mark({
+        id: sig.signalId,
+        time: sig.createdAt ?? env.timestamp,
+        kind: 'signal',
+        side: sig.direction === 'SHORT' ? 'SELL' : 'BUY',
+        text: sig.strategy ?? 'signal',
+      });
     }
   });
 
@@ -113,7 +155,11 @@ export function MarketPage() {
       <div className="row" role="toolbar" aria-label="Market selection">
         <label className="row">
           <span className="muted">Market</span>
-          <select value={marketType} onChange={(e) => setMarketType(e.target.value as MarketType)} aria-label="Market type">
+          <select
+            value={marketType}
+            onChange={(e) => setMarketType(e.target.value as MarketType)}
+            aria-label="Market type"
+          >
             {MARKETS.map((m) => (
               <option key={m} value={m}>
                 {connectorType} / {m}
@@ -156,15 +202,42 @@ export function MarketPage() {
                 {backfill.error ? <span className="field-error">{errorText(backfill.error)}</span> : null}
               </div>
             ) : null}
-            <PriceChart series={seriesKey} candles={allCandles} tickSize={instrument?.tickSize} onReady={onReady} onNeedOlder={() => void loadOlder()} />
+            <PriceChart
+              series={seriesKey}
+              candles={allCandles}
+              tickSize={instrument?.tickSize}
+              onReady={onReady}
+              onNeedOlder={() => void loadOlder()}
+            />
           </section>
-          <OpenOrders connectorType={connectorType} marketType={marketType} tickSize={instrument?.tickSize} stepSize={instrument?.stepSize} />
+          <OpenOrders
+            connectorType={connectorType}
+            marketType={marketType}
+            tickSize={instrument?.tickSize}
+            stepSize={instrument?.stepSize}
+          />
           {marketType === 'futures' ? <Positions connectorType={connectorType} marketType={marketType} /> : null}
         </div>
         <div className="stack">
-          <OrderTicket connectorType={connectorType} marketType={marketType} instrument={instrument} lastPrice={lastPrice} />
-          <OrderBook connectorType={connectorType} marketType={marketType} symbol={symbol} tickSize={instrument?.tickSize} stepSize={instrument?.stepSize} />
-          <RecentTrades symbol={symbol} marketType={marketType} tickSize={instrument?.tickSize} stepSize={instrument?.stepSize} />
+          <OrderTicket
+            connectorType={connectorType}
+            marketType={marketType}
+            instrument={instrument}
+            lastPrice={lastPrice}
+          />
+          <OrderBook
+            connectorType={connectorType}
+            marketType={marketType}
+            symbol={symbol}
+            tickSize={instrument?.tickSize}
+            stepSize={instrument?.stepSize}
+          />
+          <RecentTrades
+            symbol={symbol}
+            marketType={marketType}
+            tickSize={instrument?.tickSize}
+            stepSize={instrument?.stepSize}
+          />
         </div>
       </div>
     </div>

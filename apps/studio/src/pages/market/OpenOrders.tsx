@@ -10,7 +10,8 @@ import { useSettings } from '../../app/settings';
 import { decimalsOf, formatFixed, formatTime } from '../../lib/format';
 import { errorText } from '../../lib/errors';
 
-export const openOrdersKey = (connectorType: string, marketType: string) => ['open-orders', connectorType, marketType] as const;
+export const openOrdersKey = (connectorType: string, marketType: string) =>
+  ['open-orders', connectorType, marketType] as const;
 
 /** Applies an order event to the open-orders snapshot: a final status removes the row, any other upserts it. */
 export function applyOrderEvent(orders: readonly Order[], order: Order): Order[] {
@@ -20,7 +21,17 @@ export function applyOrderEvent(orders: readonly Order[], order: Order): Order[]
 }
 
 /** Open orders of the connector/market: a REST snapshot, then kept current by order events. */
-export function OpenOrders({ connectorType, marketType, tickSize, stepSize }: { connectorType: ConnectorType; marketType: MarketType; tickSize?: string | undefined; stepSize?: string | undefined }) {
+export function OpenOrders({
+  connectorType,
+  marketType,
+  tickSize,
+  stepSize,
+}: {
+  connectorType: ConnectorType;
+  marketType: MarketType;
+  tickSize?: string | undefined;
+  stepSize?: string | undefined;
+}) {
   const { client } = useSession();
   const { timeZone } = useSettings();
   const queryClient = useQueryClient();
@@ -59,7 +70,11 @@ export function OpenOrders({ connectorType, marketType, tickSize, stepSize }: { 
       {orders.error ? <p className="error-box">{errorText(orders.error)}</p> : null}
       {cancel.error ? <p className="error-box">{errorText(cancel.error)}</p> : null}
       {replace.error ? <p className="error-box">{errorText(replace.error)}</p> : null}
-      {orders.data && orders.data.length === 0 ? <p className="muted">No open orders on {connectorType}/{marketType}.</p> : null}
+      {orders.data && orders.data.length === 0 ? (
+        <p className="muted">
+          No open orders on {connectorType}/{marketType}.
+        </p>
+      ) : null}
       {orders.data && orders.data.length > 0 ? (
         <div className="scroll">
           <table data-testid="open-orders">
@@ -93,30 +108,45 @@ export function OpenOrders({ connectorType, marketType, tickSize, stepSize }: { 
                   </td>
                   <td>
                     <div className="actions">
-                    {editing?.id === o.id ? (
-                      <form
-                        className="row"
-                        onSubmit={(e) => {
-                          e.preventDefault();
-                          replace.mutate(editing);
-                        }}
+                      {editing?.id === o.id ? (
+                        <form
+                          className="row"
+                          onSubmit={(e) => {
+                            e.preventDefault();
+                            replace.mutate(editing);
+                          }}
+                        >
+                          <input
+                            value={editing.price}
+                            onChange={(e) => setEditing({ id: o.id, price: e.target.value })}
+                            size={10}
+                            aria-label={`New price for ${o.clientOrderId ?? o.id}`}
+                            autoFocus
+                          />
+                          <button type="submit" disabled={replace.isPending}>
+                            Send
+                          </button>
+                          <button type="button" className="ghost" onClick={() => setEditing(null)}>
+                            ×
+                          </button>
+                        </form>
+                      ) : o.price ? (
+                        <button
+                          type="button"
+                          onClick={() => setEditing({ id: o.id, price: o.price ?? '' })}
+                          aria-label={`Replace order ${o.clientOrderId ?? o.id}`}
+                        >
+                          Replace
+                        </button>
+                      ) : null}
+                      <button
+                        type="button"
+                        onClick={() => cancel.mutate(o.id)}
+                        disabled={cancel.isPending}
+                        aria-label={`Cancel order ${o.clientOrderId ?? o.id}`}
                       >
-                        <input value={editing.price} onChange={(e) => setEditing({ id: o.id, price: e.target.value })} size={10} aria-label={`New price for ${o.clientOrderId ?? o.id}`} autoFocus />
-                        <button type="submit" disabled={replace.isPending}>
-                          Send
-                        </button>
-                        <button type="button" className="ghost" onClick={() => setEditing(null)}>
-                          ×
-                        </button>
-                      </form>
-                    ) : o.price ? (
-                      <button type="button" onClick={() => setEditing({ id: o.id, price: o.price ?? '' })} aria-label={`Replace order ${o.clientOrderId ?? o.id}`}>
-                        Replace
+                        Cancel
                       </button>
-                    ) : null}
-                    <button type="button" onClick={() => cancel.mutate(o.id)} disabled={cancel.isPending} aria-label={`Cancel order ${o.clientOrderId ?? o.id}`}>
-                      Cancel
-                    </button>
                     </div>
                   </td>
                 </tr>

@@ -9,7 +9,19 @@ import { decimalsOf, formatFixed } from '../../lib/format';
 const DEPTH = 10;
 
 /** The ladder: asks above (best ask lowest), bids below; REST snapshot, then live book events. */
-export function OrderBook({ connectorType, marketType, symbol, tickSize, stepSize }: { connectorType: ConnectorType; marketType: MarketType; symbol: string; tickSize?: string | undefined; stepSize?: string | undefined }) {
+export function OrderBook({
+  connectorType,
+  marketType,
+  symbol,
+  tickSize,
+  stepSize,
+}: {
+  connectorType: ConnectorType;
+  marketType: MarketType;
+  symbol: string;
+  tickSize?: string | undefined;
+  stepSize?: string | undefined;
+}) {
   const { client } = useSession();
   const [live, setLive] = useState<Book | null>(null);
   const snapshot = useQuery({
@@ -47,7 +59,10 @@ export function OrderBook({ connectorType, marketType, symbol, tickSize, stepSiz
             ))}
             <tr>
               <td colSpan={2} className="muted">
-                spread {asks.length && bids.length ? formatFixed(Number(asks[asks.length - 1]?.price) - Number(bids[0]?.price), pd) : '—'}
+                spread{' '}
+                {asks.length && bids.length
+                  ? formatFixed(Number(asks[asks.length - 1]?.price) - Number(bids[0]?.price), pd)
+                  : '—'}
               </td>
             </tr>
             {bids.map((l) => (

@@ -24,7 +24,17 @@ interface Props {
   lastPrice: string | undefined;
 }
 
-function Field({ id, label, error, children }: { id: string; label: string; error: string | undefined; children: React.ReactNode }) {
+function Field({
+  id,
+  label,
+  error,
+  children,
+}: {
+  id: string;
+  label: string;
+  error: string | undefined;
+  children: React.ReactNode;
+}) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -80,7 +90,8 @@ export function OrderTicket({ connectorType, marketType, instrument, lastPrice }
   };
   const tick = instrument?.tickSize;
   const step = instrument?.stepSize;
-  const invalid = (name: string) => (fields[name] ? { 'aria-invalid': true as const, 'aria-describedby': `ticket-${name}-error` } : {});
+  const invalid = (name: string) =>
+    fields[name] ? { 'aria-invalid': true as const, 'aria-describedby': `ticket-${name}-error` } : {};
 
   return (
     <form className="card stack" aria-label="Order ticket" onSubmit={submit('BUY')} data-testid="order-ticket">
@@ -95,13 +106,33 @@ export function OrderTicket({ connectorType, marketType, instrument, lastPrice }
         </select>
       </Field>
       <Field id="ticket-quantity" label={`Quantity${step ? ` (step ${step})` : ''}`} error={fields['quantity']}>
-        <input id="ticket-quantity" inputMode="decimal" value={quantity} onChange={(e) => setQuantity(e.target.value)} onBlur={() => setQuantity((q) => snapToStep(q, step, 'floor'))} {...invalid('quantity')} />
+        <input
+          id="ticket-quantity"
+          inputMode="decimal"
+          value={quantity}
+          onChange={(e) => setQuantity(e.target.value)}
+          onBlur={() => setQuantity((q) => snapToStep(q, step, 'floor'))}
+          {...invalid('quantity')}
+        />
       </Field>
       {takesPrice(type) ? (
         <Field id="ticket-price" label={`Price${tick ? ` (tick ${tick})` : ''}`} error={fields['price']}>
           <div className="row">
-            <input id="ticket-price" inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} onBlur={() => setPrice((p) => snapToStep(p, tick, 'nearest'))} {...invalid('price')} />
-            <button type="button" className="ghost" disabled={!lastPrice} onClick={() => setPrice(snapToStep(lastPrice ?? '', tick, 'nearest'))} title="Use the last price">
+            <input
+              id="ticket-price"
+              inputMode="decimal"
+              value={price}
+              onChange={(e) => setPrice(e.target.value)}
+              onBlur={() => setPrice((p) => snapToStep(p, tick, 'nearest'))}
+              {...invalid('price')}
+            />
+            <button
+              type="button"
+              className="ghost"
+              disabled={!lastPrice}
+              onClick={() => setPrice(snapToStep(lastPrice ?? '', tick, 'nearest'))}
+              title="Use the last price"
+            >
               Last
             </button>
           </div>
@@ -109,17 +140,37 @@ export function OrderTicket({ connectorType, marketType, instrument, lastPrice }
       ) : null}
       {takesStop(type) ? (
         <Field id="ticket-stopPrice" label="Stop price" error={fields['stopPrice']}>
-          <input id="ticket-stopPrice" inputMode="decimal" value={stopPrice} onChange={(e) => setStopPrice(e.target.value)} onBlur={() => setStopPrice((p) => snapToStep(p, tick, 'nearest'))} {...invalid('stopPrice')} />
+          <input
+            id="ticket-stopPrice"
+            inputMode="decimal"
+            value={stopPrice}
+            onChange={(e) => setStopPrice(e.target.value)}
+            onBlur={() => setStopPrice((p) => snapToStep(p, tick, 'nearest'))}
+            {...invalid('stopPrice')}
+          />
         </Field>
       ) : null}
       {takesCallback(type) ? (
         <Field id="ticket-callbackRate" label="Callback rate (%)" error={fields['callbackRate']}>
-          <input id="ticket-callbackRate" inputMode="decimal" value={callbackRate} onChange={(e) => setCallbackRate(e.target.value)} {...invalid('callbackRate')} />
+          <input
+            id="ticket-callbackRate"
+            inputMode="decimal"
+            value={callbackRate}
+            onChange={(e) => setCallbackRate(e.target.value)}
+            {...invalid('callbackRate')}
+          />
         </Field>
       ) : null}
       {marketType === 'futures' ? (
         <Field id="ticket-leverage" label="Leverage" error={fields['leverage']}>
-          <input id="ticket-leverage" inputMode="numeric" placeholder="unchanged" value={leverage} onChange={(e) => setLeverage(e.target.value)} {...invalid('leverage')} />
+          <input
+            id="ticket-leverage"
+            inputMode="numeric"
+            placeholder="unchanged"
+            value={leverage}
+            onChange={(e) => setLeverage(e.target.value)}
+            {...invalid('leverage')}
+          />
         </Field>
       ) : null}
       {general ? (
@@ -133,10 +184,21 @@ export function OrderTicket({ connectorType, marketType, instrument, lastPrice }
         </p>
       ) : null}
       <div className="row">
-        <button type="submit" className="buy" disabled={place.isPending || !instrument || !canTrade} title={canTrade ? undefined : needsScope('trade')}>
+        <button
+          type="submit"
+          className="buy"
+          disabled={place.isPending || !instrument || !canTrade}
+          title={canTrade ? undefined : needsScope('trade')}
+        >
           Buy
         </button>
-        <button type="button" className="sell" disabled={place.isPending || !instrument || !canTrade} title={canTrade ? undefined : needsScope('trade')} onClick={() => submit('SELL')()}>
+        <button
+          type="button"
+          className="sell"
+          disabled={place.isPending || !instrument || !canTrade}
+          title={canTrade ? undefined : needsScope('trade')}
+          onClick={() => submit('SELL')()}
+        >
           Sell
         </button>
       </div>

@@ -1,6 +1,13 @@
 import { useEffect, useRef } from 'react';
 import { CandlestickSeries, ColorType, HistogramSeries, createChart, createSeriesMarkers } from 'lightweight-charts';
-import type { IChartApi, ISeriesApi, ISeriesMarkersPluginApi, SeriesMarker, Time, UTCTimestamp } from 'lightweight-charts';
+import type {
+  IChartApi,
+  ISeriesApi,
+  ISeriesMarkersPluginApi,
+  SeriesMarker,
+  Time,
+  UTCTimestamp,
+} from 'lightweight-charts';
 import type { Candle } from '@barfinex/contracts';
 import { formatTime } from '../../lib/format';
 import { themeColors, useSettings } from '../../app/settings';
@@ -64,7 +71,11 @@ export function PriceChart({
     if (!el.current) return;
     const chart = createChart(el.current, {
       autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: colors.bg }, textColor: colors.text, panes: { separatorColor: colors.grid } },
+      layout: {
+        background: { type: ColorType.Solid, color: colors.bg },
+        textColor: colors.text,
+        panes: { separatorColor: colors.grid },
+      },
       grid: { vertLines: { color: colors.grid }, horzLines: { color: colors.grid } },
       timeScale: { timeVisible: true, secondsVisible: false, rightOffset: 4 },
       localization: { timeFormatter: (t: number) => formatTime(t * 1000, timeZone) },
@@ -79,7 +90,11 @@ export function PriceChart({
       borderVisible: false,
       priceFormat: { type: 'price', precision, minMove: min },
     });
-    const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceLineVisible: false, lastValueVisible: false }, 1);
+    const volume = chart.addSeries(
+      HistogramSeries,
+      { priceFormat: { type: 'volume' }, priceLineVisible: false, lastValueVisible: false },
+      1,
+    );
     chart.panes()[1]?.setHeight(90);
     // History paging to the left, as lightweight-charts' "infinite history" example does.
     chart.timeScale().subscribeVisibleLogicalRangeChange((range) => {
@@ -109,8 +124,23 @@ export function PriceChart({
       const time = (Math.floor(m.time / barMs.current) * barMs.current) / 1000;
       const up = m.side === 'BUY';
       return m.kind === 'fill' && m.price !== undefined
-        ? { id: m.id, time: time as UTCTimestamp, position: 'atPriceMiddle', price: m.price, shape: up ? 'arrowUp' : 'arrowDown', color: up ? colors.up : colors.down, text: m.text }
-        : { id: m.id, time: time as UTCTimestamp, position: up ? 'belowBar' : 'aboveBar', shape: 'circle', color: colors.accent, text: m.text };
+        ? {
+            id: m.id,
+            time: time as UTCTimestamp,
+            position: 'atPriceMiddle',
+            price: m.price,
+            shape: up ? 'arrowUp' : 'arrowDown',
+            color: up ? colors.up : colors.down,
+            text: m.text,
+          }
+        : {
+            id: m.id,
+            time: time as UTCTimestamp,
+            position: up ? 'belowBar' : 'aboveBar',
+            shape: 'circle',
+            color: colors.accent,
+            text: m.text,
+          };
     });
     plugin.setMarkers(list.sort((x, y) => Number(x.time) - Number(y.time)));
   };
@@ -128,8 +158,22 @@ export function PriceChart({
     const byTime = new Map<number, Candle>();
     for (const c of candles) byTime.set(toTime(c.time), c);
     const rows = [...byTime.entries()].sort((a, b) => a[0] - b[0]);
-    price.setData(rows.map(([time, c]) => ({ time: time as UTCTimestamp, open: Number(c.open), high: Number(c.high), low: Number(c.low), close: Number(c.close) })));
-    volume.setData(rows.map(([time, c]) => ({ time: time as UTCTimestamp, value: Number(c.volume), color: Number(c.close) >= Number(c.open) ? colors.upA : colors.downA })));
+    price.setData(
+      rows.map(([time, c]) => ({
+        time: time as UTCTimestamp,
+        open: Number(c.open),
+        high: Number(c.high),
+        low: Number(c.low),
+        close: Number(c.close),
+      })),
+    );
+    volume.setData(
+      rows.map(([time, c]) => ({
+        time: time as UTCTimestamp,
+        value: Number(c.volume),
+        color: Number(c.close) >= Number(c.open) ? colors.upA : colors.downA,
+      })),
+    );
     lastTime.current = rows.length ? (rows[rows.length - 1]?.[0] ?? 0) : 0;
     const a = rows[rows.length - 2]?.[0];
     if (a !== undefined && lastTime.current > a) barMs.current = (lastTime.current - a) * 1000;
@@ -151,7 +195,11 @@ export function PriceChart({
         if (time < lastTime.current) return;
         lastTime.current = time;
         price.update({ time, open: Number(c.open), high: Number(c.high), low: Number(c.low), close: Number(c.close) });
-        volume.update({ time, value: Number(c.volume), color: Number(c.close) >= Number(c.open) ? colors.upA : colors.downA });
+        volume.update({
+          time,
+          value: Number(c.volume),
+          color: Number(c.close) >= Number(c.open) ? colors.upA : colors.downA,
+        });
       },
       mark(m) {
         marks.current = [...marks.current.filter((x) => x.id !== m.id), m].slice(-MAX_MARKERS);
@@ -161,5 +209,7 @@ export function PriceChart({
     return () => onReady(null);
   }, [onReady, colors.upA, colors.downA]);
 
-  return <div ref={el} className="chart" data-testid="price-chart" role="img" aria-label="Candlestick chart with volume" />;
+  return (
+    <div ref={el} className="chart" data-testid="price-chart" role="img" aria-label="Candlestick chart with volume" />
+  );
 }

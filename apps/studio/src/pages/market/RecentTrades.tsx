@@ -8,7 +8,17 @@ import { decimalsOf, formatFixed, formatTime } from '../../lib/format';
 const KEEP = 30;
 
 /** The symbol's latest public trades, live (the aggressor's side as ▲ buy / ▼ sell). */
-export function RecentTrades({ symbol, marketType, tickSize, stepSize }: { symbol: string; marketType: MarketType; tickSize?: string | undefined; stepSize?: string | undefined }) {
+export function RecentTrades({
+  symbol,
+  marketType,
+  tickSize,
+  stepSize,
+}: {
+  symbol: string;
+  marketType: MarketType;
+  tickSize?: string | undefined;
+  stepSize?: string | undefined;
+}) {
   const { timeZone } = useSettings();
   const [trades, setTrades] = useState<(Trade & { key: string })[]>([]);
   useLiveEvents(['PROVIDER_MARKETDATA_TRADE'], symbol ? [symbol] : undefined, (env) => {

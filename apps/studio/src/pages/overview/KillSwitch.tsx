@@ -16,7 +16,10 @@ export function KillSwitch({ appKey }: { appKey: string }) {
   // Tripping and resetting go through the proxy as writes to the inspector's kill switch: `trade`.
   const canTrade = useCan('trade');
   const key = ['kill-switch', appKey];
-  const state = useQuery({ queryKey: key, queryFn: () => client.request(inspectorRoutes.killSwitch, { params: { appKey } }) });
+  const state = useQuery({
+    queryKey: key,
+    queryFn: () => client.request(inspectorRoutes.killSwitch, { params: { appKey } }),
+  });
   useLiveEvents(['INSPECTOR_RISK_KILL_SWITCH'], undefined, () => void queryClient.invalidateQueries({ queryKey: key }));
   const act = useMutation({
     mutationFn: () =>
@@ -40,15 +43,27 @@ export function KillSwitch({ appKey }: { appKey: string }) {
       <h2 id="ks-title">Kill switch · {appKey}</h2>
       {state.error ? <p className="error-box">{errorText(state.error)}</p> : null}
       <p>
-        {active ? <span className="badge bad">ENGAGED</span> : <span className="badge ok">off</span>} {state.data?.reason ? <span className="muted">{state.data.reason}</span> : null}
+        {active ? <span className="badge bad">ENGAGED</span> : <span className="badge ok">off</span>}{' '}
+        {state.data?.reason ? <span className="muted">{state.data.reason}</span> : null}
       </p>
       <div className="row">
         {active ? (
-          <button type="button" onClick={() => open('reset')} disabled={!canTrade} title={canTrade ? undefined : needsScope('trade')}>
+          <button
+            type="button"
+            onClick={() => open('reset')}
+            disabled={!canTrade}
+            title={canTrade ? undefined : needsScope('trade')}
+          >
             Reset kill switch…
           </button>
         ) : (
-          <button type="button" className="danger" onClick={() => open('trip')} disabled={!canTrade} title={canTrade ? undefined : needsScope('trade')}>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => open('trip')}
+            disabled={!canTrade}
+            title={canTrade ? undefined : needsScope('trade')}
+          >
             Trip kill switch…
           </button>
         )}
@@ -63,7 +78,11 @@ export function KillSwitch({ appKey }: { appKey: string }) {
           }}
         >
           <h2 id="ks-dialog-title">{mode === 'trip' ? 'Trip the kill switch?' : 'Reset the kill switch?'}</h2>
-          <p>{mode === 'trip' ? `The inspector "${appKey}" stops every new entry until someone resets it.` : `The inspector "${appKey}" accepts entries again and re-bases its peak equity.`}</p>
+          <p>
+            {mode === 'trip'
+              ? `The inspector "${appKey}" stops every new entry until someone resets it.`
+              : `The inspector "${appKey}" accepts entries again and re-bases its peak equity.`}
+          </p>
           {mode === 'trip' ? (
             <div className="field">
               <label htmlFor="ks-reason">Reason (recorded in the audit log)</label>
@@ -75,7 +94,11 @@ export function KillSwitch({ appKey }: { appKey: string }) {
             <button type="button" autoFocus onClick={() => dialog.current?.close()}>
               Cancel
             </button>
-            <button type="submit" className={mode === 'trip' ? 'danger' : 'primary'} disabled={act.isPending || (mode === 'trip' && reason.trim() === '')}>
+            <button
+              type="submit"
+              className={mode === 'trip' ? 'danger' : 'primary'}
+              disabled={act.isPending || (mode === 'trip' && reason.trim() === '')}
+            >
               {mode === 'trip' ? 'Trip' : 'Reset'}
             </button>
           </div>

@@ -11,7 +11,14 @@ import { OpenOrders } from '../market/OpenOrders';
 import { KillSwitch } from './KillSwitch';
 import { Positions } from './Positions';
 
-const DECISION_EVENTS: EventName[] = ['DETECTOR_SIGNAL_GENERATED', 'ADVISOR_DECISION_RESPONSE', 'INSPECTOR_RISK_LIMIT_BREACH', 'INSPECTOR_ENTRY_DECLINED', 'INSPECTOR_TRADE_OUTCOME', 'INSPECTOR_RISK_KILL_SWITCH'];
+const DECISION_EVENTS: EventName[] = [
+  'DETECTOR_SIGNAL_GENERATED',
+  'ADVISOR_DECISION_RESPONSE',
+  'INSPECTOR_RISK_LIMIT_BREACH',
+  'INSPECTOR_ENTRY_DECLINED',
+  'INSPECTOR_TRADE_OUTCOME',
+  'INSPECTOR_RISK_KILL_SWITCH',
+];
 
 interface Recent {
   eventId: string;
@@ -32,11 +39,17 @@ function Stat({ label, value, tone }: { label: string; value: string; tone?: 'up
 export function OverviewPage() {
   const { client } = useSession();
   const { timeZone } = useSettings();
-  const dashboard = useQuery({ queryKey: ['dashboard'], queryFn: () => client.request(platformRoutes.dashboard, { query: { windowMinutes: 5 } }), refetchInterval: 10_000 });
+  const dashboard = useQuery({
+    queryKey: ['dashboard'],
+    queryFn: () => client.request(platformRoutes.dashboard, { query: { windowMinutes: 5 } }),
+    refetchInterval: 10_000,
+  });
   const apps = useQuery({ queryKey: ['registry'], queryFn: () => client.registry.list({ includeInactive: 'true' }) });
   const [recent, setRecent] = useState<Recent[]>([]);
   useLiveEvents(['PROVIDER_ORDER_CREATE', 'PROVIDER_ORDER_CLOSE', ...DECISION_EVENTS], undefined, (env) => {
-    setRecent((r) => [{ eventId: env.eventId, type: env.type, symbol: env.symbol, timestamp: env.timestamp }, ...r].slice(0, 50));
+    setRecent((r) =>
+      [{ eventId: env.eventId, type: env.type, symbol: env.symbol, timestamp: env.timestamp }, ...r].slice(0, 50),
+    );
   });
   const d = dashboard.data;
   const inspectors = (apps.data ?? []).filter((a) => a.appType === 'inspector' && a.status === 'registered');
@@ -51,7 +64,11 @@ export function OverviewPage() {
           <div className="grid" style={{ gridTemplateColumns: 'repeat(3, 1fr)' }}>
             <Stat label="Wallet balance" value={formatFixed(d.trading.walletBalanceTotal, 2)} />
             <Stat label="Available" value={formatFixed(d.trading.availableBalanceTotal, 2)} />
-            <Stat label="Daily PnL" value={`${pnl >= 0 ? '+' : ''}${formatFixed(d.trading.dailyPnl, 2)}`} tone={pnl >= 0 ? 'up' : 'down'} />
+            <Stat
+              label="Daily PnL"
+              value={`${pnl >= 0 ? '+' : ''}${formatFixed(d.trading.dailyPnl, 2)}`}
+              tone={pnl >= 0 ? 'up' : 'down'}
+            />
             <Stat label="Unrealized PnL" value={formatFixed(d.trading.unrealizedPnl, 2)} />
             <Stat label="Exposure" value={formatFixed(d.trading.notionalExposure, 2)} />
             <Stat label="Open orders / positions" value={`${d.trading.openOrders} / ${d.trading.openPositions}`} />
@@ -67,15 +84,31 @@ export function OverviewPage() {
             <tbody>
               <tr>
                 <td>Bus ({d.infrastructure.bus.transport})</td>
-                <td>{d.infrastructure.bus.connected ? <span className="badge ok">connected</span> : <span className="badge bad">down</span>}</td>
+                <td>
+                  {d.infrastructure.bus.connected ? (
+                    <span className="badge ok">connected</span>
+                  ) : (
+                    <span className="badge bad">down</span>
+                  )}
+                </td>
               </tr>
               <tr>
                 <td>Database ({d.infrastructure.database.kind})</td>
-                <td>{d.infrastructure.database.ok ? <span className="badge ok">ok</span> : <span className="badge bad">down</span>}</td>
+                <td>
+                  {d.infrastructure.database.ok ? (
+                    <span className="badge ok">ok</span>
+                  ) : (
+                    <span className="badge bad">down</span>
+                  )}
+                </td>
               </tr>
               <tr>
                 <td>Event sink</td>
-                <td>{d.infrastructure.eventSink.enabled ? `${d.infrastructure.eventSink.stored} stored, ${d.infrastructure.eventSink.buffered} buffered` : 'off'}</td>
+                <td>
+                  {d.infrastructure.eventSink.enabled
+                    ? `${d.infrastructure.eventSink.stored} stored, ${d.infrastructure.eventSink.buffered} buffered`
+                    : 'off'}
+                </td>
               </tr>
               <tr>
                 <td>Events per minute</td>
@@ -112,7 +145,13 @@ export function OverviewPage() {
               <tr key={`${a.appType}/${a.appKey}`}>
                 <td>{a.appType}</td>
                 <td>{a.appKey}</td>
-                <td>{a.isActive ? <span className="badge ok">active</span> : <span className="badge bad">{a.status === 'registered' ? 'silent' : 'gone'}</span>}</td>
+                <td>
+                  {a.isActive ? (
+                    <span className="badge ok">active</span>
+                  ) : (
+                    <span className="badge bad">{a.status === 'registered' ? 'silent' : 'gone'}</span>
+                  )}
+                </td>
                 <td className="mono">{formatTime(a.lastHeartbeatAt, timeZone)}</td>
               </tr>
             ))}

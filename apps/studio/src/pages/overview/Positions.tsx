@@ -11,7 +11,11 @@ export function Positions({ connectorType, marketType }: { connectorType: Connec
   const queryClient = useQueryClient();
   const key = ['assets', connectorType, marketType];
   const assets = useQuery({ queryKey: key, queryFn: () => client.accounts.assets({ connectorType, marketType }) });
-  useLiveEvents(['PROVIDER_ACCOUNT_EVENT', 'PROVIDER_ORDER_FILL'], undefined, () => void queryClient.invalidateQueries({ queryKey: key }));
+  useLiveEvents(
+    ['PROVIDER_ACCOUNT_EVENT', 'PROVIDER_ORDER_FILL'],
+    undefined,
+    () => void queryClient.invalidateQueries({ queryKey: key }),
+  );
   const positions = assets.data?.positions ?? [];
   return (
     <section className="card" aria-label={`Positions ${connectorType}/${marketType}`}>
@@ -40,7 +44,9 @@ export function Positions({ connectorType, marketType }: { connectorType: Connec
                 <td className="num">{p.quantity}</td>
                 <td className="num">{formatFixed(p.entryPrice, 2)}</td>
                 <td className="num">{formatFixed(p.markPrice ?? p.lastPrice, 2)}</td>
-                <td className={`num ${Number(p.unrealizedPnl ?? 0) >= 0 ? 'up' : 'down'}`}>{formatFixed(p.unrealizedPnl, 2)}</td>
+                <td className={`num ${Number(p.unrealizedPnl ?? 0) >= 0 ? 'up' : 'down'}`}>
+                  {formatFixed(p.unrealizedPnl, 2)}
+                </td>
               </tr>
             ))}
           </tbody>

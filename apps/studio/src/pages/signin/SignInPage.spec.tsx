@@ -31,7 +31,16 @@ describe('SignInPage', () => {
   });
 
   it('signs in when the token reads the options', async () => {
-    globalThis.fetch = replyWith(200, { key: 'provider', version: '0.1.0', isAvailable: true, connectors: [], accounts: [], detectors: [], restApiUrl: '/api', socketPath: '/ws' });
+    globalThis.fetch = replyWith(200, {
+      key: 'provider',
+      version: '0.1.0',
+      isAvailable: true,
+      connectors: [],
+      accounts: [],
+      detectors: [],
+      restApiUrl: '/api',
+      socketPath: '/ws',
+    });
     const done = jest.fn();
     render(<SignInPage onSignedIn={done} />);
     fireEvent.change(screen.getByLabelText('API token'), { target: { value: 'good' } });

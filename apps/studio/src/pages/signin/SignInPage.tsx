@@ -27,7 +27,11 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (token: string) => void
       await client.options();
       onSignedIn(value);
     } catch (err) {
-      setError(isAppError(err) && err.status === 401 ? `The provider refused this token: ${err.message}` : `Could not reach the provider: ${err instanceof Error ? err.message : String(err)}`);
+      setError(
+        isAppError(err) && err.status === 401
+          ? `The provider refused this token: ${err.message}`
+          : `Could not reach the provider: ${err instanceof Error ? err.message : String(err)}`,
+      );
     } finally {
       client.close();
       setBusy(false);
@@ -39,7 +43,8 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (token: string) => void
       <form className="card signin-card" onSubmit={submit} aria-labelledby="signin-title">
         <h1 id="signin-title">Barfinex Studio</h1>
         <p className="muted">
-          Sign in with the provider's API token: <code>npm start</code> prints it and keeps it in <code>data/api-token</code>. It stays in this tab only.
+          Sign in with the provider's API token: <code>npm start</code> prints it and keeps it in{' '}
+          <code>data/api-token</code>. It stays in this tab only.
         </p>
         {reason ? (
           <p className="notice" role="status" data-testid="signout-reason">
@@ -47,7 +52,17 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (token: string) => void
           </p>
         ) : null}
         <label htmlFor="token">API token</label>
-        <input id="token" name="token" type="password" autoComplete="off" autoFocus value={token} onChange={(e) => setToken(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={error ? 'token-error' : undefined} />
+        <input
+          id="token"
+          name="token"
+          type="password"
+          autoComplete="off"
+          autoFocus
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'token-error' : undefined}
+        />
         {error ? (
           <p className="field-error" id="token-error" role="alert">
             {error}

@@ -12,11 +12,23 @@ export function DetectorCard({ appKey, detector }: { appKey: string; detector: D
   const { client } = useSession();
   const queryClient = useQueryClient();
   const fields = fieldsOf(detector.paramsSchema);
-  const [text, setText] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.name, detector.params[f.name] === undefined ? '' : String(detector.params[f.name])])));
+  const [text, setText] = useState<Record<string, string>>(() =>
+    Object.fromEntries(
+      fields.map((f) => [f.name, detector.params[f.name] === undefined ? '' : String(detector.params[f.name])]),
+    ),
+  );
   const [local, setLocal] = useState<Record<string, string>>({});
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['detectors', appKey] });
-  const save = useMutation({ mutationFn: (params: Record<string, unknown>) => client.request(detectorAppRoutes.setParams, { params: { appKey, name: detector.name }, body: params }), onSuccess: refresh });
-  const toggle = useMutation({ mutationFn: (enabled: boolean) => client.request(detectorAppRoutes.setEnabled, { params: { appKey, name: detector.name }, body: { enabled } }), onSuccess: refresh });
+  const save = useMutation({
+    mutationFn: (params: Record<string, unknown>) =>
+      client.request(detectorAppRoutes.setParams, { params: { appKey, name: detector.name }, body: params }),
+    onSuccess: refresh,
+  });
+  const toggle = useMutation({
+    mutationFn: (enabled: boolean) =>
+      client.request(detectorAppRoutes.setEnabled, { params: { appKey, name: detector.name }, body: { enabled } }),
+    onSuccess: refresh,
+  });
   const remote = fieldErrors(save.error);
 
   const submit = (e: FormEvent) => {
@@ -52,13 +64,24 @@ export function DetectorCard({ appKey, detector }: { appKey: string; detector: D
               <div className="field" key={f.name}>
                 <label htmlFor={id}>{f.name}</label>
                 {f.type === 'boolean' || f.type === 'enum' ? (
-                  <select id={id} value={text[f.name] ?? ''} onChange={(e) => setText({ ...text, [f.name]: e.target.value })}>
+                  <select
+                    id={id}
+                    value={text[f.name] ?? ''}
+                    onChange={(e) => setText({ ...text, [f.name]: e.target.value })}
+                  >
                     {(f.type === 'boolean' ? ['true', 'false'] : (f.options ?? [])).map((o) => (
                       <option key={o}>{o}</option>
                     ))}
                   </select>
                 ) : (
-                  <input id={id} inputMode={f.type === 'string' ? 'text' : 'decimal'} value={text[f.name] ?? ''} onChange={(e) => setText({ ...text, [f.name]: e.target.value })} aria-invalid={error ? true : undefined} title={f.description} />
+                  <input
+                    id={id}
+                    inputMode={f.type === 'string' ? 'text' : 'decimal'}
+                    value={text[f.name] ?? ''}
+                    onChange={(e) => setText({ ...text, [f.name]: e.target.value })}
+                    aria-invalid={error ? true : undefined}
+                    title={f.description}
+                  />
                 )}
                 {error ? <p className="field-error">{error}</p> : null}
               </div>

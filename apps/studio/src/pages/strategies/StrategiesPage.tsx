@@ -11,7 +11,10 @@ import { DetectorCard } from './DetectorCard';
 
 function Detectors({ appKey }: { appKey: string }) {
   const { client } = useSession();
-  const list = useQuery({ queryKey: ['detectors', appKey], queryFn: () => client.request(detectorAppRoutes.list, { params: { appKey } }) });
+  const list = useQuery({
+    queryKey: ['detectors', appKey],
+    queryFn: () => client.request(detectorAppRoutes.list, { params: { appKey } }),
+  });
   if (list.error) return <p className="error-box">{errorText(list.error)}</p>;
   if (!list.data) return <p className="muted">Loading detectors of {appKey}…</p>;
   if (list.data.items.length === 0) return <p className="muted">{appKey} hosts no detector.</p>;
@@ -29,12 +32,19 @@ function Policies({ appKey }: { appKey: string }) {
   const { client } = useSession();
   const { timeZone } = useSettings();
   const queryClient = useQueryClient();
-  const policies = useQuery({ queryKey: ['policies', appKey], queryFn: () => client.request(inspectorPolicyRoutes.policies, { params: { appKey } }) });
-  const audit = useQuery({ queryKey: ['audit', appKey], queryFn: () => client.request(inspectorPolicyRoutes.audit, { params: { appKey }, query: { limit: 20 } }) });
+  const policies = useQuery({
+    queryKey: ['policies', appKey],
+    queryFn: () => client.request(inspectorPolicyRoutes.policies, { params: { appKey } }),
+  });
+  const audit = useQuery({
+    queryKey: ['audit', appKey],
+    queryFn: () => client.request(inspectorPolicyRoutes.audit, { params: { appKey }, query: { limit: 20 } }),
+  });
   const [draft, setDraft] = useState<string | null>(null);
   const [issues, setIssues] = useState<string[]>([]);
   const save = useMutation({
-    mutationFn: (body: unknown) => client.request(inspectorPolicyRoutes.setPolicies, { params: { appKey }, body: body as never }),
+    mutationFn: (body: unknown) =>
+      client.request(inspectorPolicyRoutes.setPolicies, { params: { appKey }, body: body as never }),
     onSuccess: (saved) => {
       queryClient.setQueryData(['policies', appKey], saved);
       setDraft(null);
@@ -63,7 +73,14 @@ function Policies({ appKey }: { appKey: string }) {
       <h2 id={`pol-${appKey}`}>Risk policies · {appKey}</h2>
       {policies.error ? <p className="error-box">{errorText(policies.error)}</p> : null}
       <p className="muted">Version {policies.data?.version ?? '—'}; checked with the same schema the inspector uses.</p>
-      <textarea rows={12} className="mono" value={text} onChange={(e) => setDraft(e.target.value)} aria-label="Risk policies (JSON)" aria-invalid={issues.length ? true : undefined} />
+      <textarea
+        rows={12}
+        className="mono"
+        value={text}
+        onChange={(e) => setDraft(e.target.value)}
+        aria-label="Risk policies (JSON)"
+        aria-invalid={issues.length ? true : undefined}
+      />
       {issues.map((i) => (
         <p key={i} className="field-error">
           {i}
@@ -81,7 +98,13 @@ function Policies({ appKey }: { appKey: string }) {
         <tbody>
           {(audit.data?.items ?? []).map((a, i) => (
             <tr key={String(a['id'] ?? i)}>
-              <td className="mono">{typeof a['at'] === 'number' ? formatTime(a['at'], timeZone) : typeof a['createdAt'] === 'number' ? formatTime(a['createdAt'], timeZone) : ''}</td>
+              <td className="mono">
+                {typeof a['at'] === 'number'
+                  ? formatTime(a['at'], timeZone)
+                  : typeof a['createdAt'] === 'number'
+                    ? formatTime(a['createdAt'], timeZone)
+                    : ''}
+              </td>
               <td>{String(a['action'] ?? a['type'] ?? '')}</td>
               <td className="mono muted">{JSON.stringify(a).slice(0, 160)}</td>
             </tr>
@@ -94,7 +117,10 @@ function Policies({ appKey }: { appKey: string }) {
 
 function Advisor({ appKey }: { appKey: string }) {
   const { client } = useSession();
-  const config = useQuery({ queryKey: ['advisor-config', appKey], queryFn: () => client.request(advisorAppRoutes.pipelineConfig, { params: { appKey } }) });
+  const config = useQuery({
+    queryKey: ['advisor-config', appKey],
+    queryFn: () => client.request(advisorAppRoutes.pipelineConfig, { params: { appKey } }),
+  });
   return (
     <section className="card stack" aria-labelledby={`adv-${appKey}`}>
       <h2 id={`adv-${appKey}`}>Advisor pipeline · {appKey}</h2>
@@ -108,10 +134,27 @@ export function StrategiesPage() {
   const { client } = useSession();
   const { timeZone } = useSettings();
   const apps = useQuery({ queryKey: ['registry'], queryFn: () => client.registry.list({ includeInactive: 'true' }) });
-  const [signals, setSignals] = useState<{ id: string; type: string; symbol?: string | undefined; at: number; text: string }[]>([]);
-  useLiveEvents(['DETECTOR_SIGNAL_GENERATED', 'DETECTOR_SIGNAL_UPDATED', 'DETECTOR_SIGNAL_INVALIDATED'], undefined, (env) => {
-    setSignals((s) => [{ id: env.eventId, type: env.type, symbol: env.symbol, at: env.timestamp, text: JSON.stringify(env.payload).slice(0, 160) }, ...s].slice(0, 100));
-  });
+  const [signals, setSignals] = useState<
+    { id: string; type: string; symbol?: string | undefined; at: number; text: string }[]
+  >([]);
+  useLiveEvents(
+    ['DETECTOR_SIGNAL_GENERATED', 'DETECTOR_SIGNAL_UPDATED', 'DETECTOR_SIGNAL_INVALIDATED'],
+    undefined,
+    (env) => {
+      setSignals((s) =>
+        [
+          {
+            id: env.eventId,
+            type: env.type,
+            symbol: env.symbol,
+            at: env.timestamp,
+            text: JSON.stringify(env.payload).slice(0, 160),
+          },
+          ...s,
+        ].slice(0, 100),
+      );
+    },
+  );
   const of = (type: string) => (apps.data ?? []).filter((a) => a.appType === type && a.status === 'registered');
   return (
     <div className="grid overview-grid">

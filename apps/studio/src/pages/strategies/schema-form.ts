@@ -28,7 +28,10 @@ export function fieldsOf(schema: Record<string, unknown> | undefined): FieldSpec
 }
 
 /** Form text → typed values, with a message per field the schema refuses (the detector checks again). */
-export function readForm(fields: readonly FieldSpec[], text: Record<string, string>): { values: Record<string, unknown>; errors: Record<string, string> } {
+export function readForm(
+  fields: readonly FieldSpec[],
+  text: Record<string, string>,
+): { values: Record<string, unknown>; errors: Record<string, string> } {
   const values: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
   for (const f of fields) {
@@ -42,7 +45,8 @@ export function readForm(fields: readonly FieldSpec[], text: Record<string, stri
       else if (f.minimum !== undefined && n < f.minimum) errors[f.name] = `at least ${f.minimum}`;
       else if (f.maximum !== undefined && n > f.maximum) errors[f.name] = `at most ${f.maximum}`;
       else values[f.name] = n;
-    } else if (f.type === 'enum' && f.options && !f.options.includes(raw)) errors[f.name] = `one of ${f.options.join(', ')}`;
+    } else if (f.type === 'enum' && f.options && !f.options.includes(raw))
+      errors[f.name] = `one of ${f.options.join(', ')}`;
     else values[f.name] = raw;
   }
   return { values, errors };

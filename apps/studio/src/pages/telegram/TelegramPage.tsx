@@ -17,7 +17,15 @@ interface Draft {
   digestMinutes: string;
   authorised: boolean;
 }
-const EMPTY: Draft = { chatId: '', language: 'en', events: 'signal, PROVIDER_ORDER_FILL, risk, INSPECTOR_TRADE_OUTCOME', quietFrom: '', quietTo: '', digestMinutes: '', authorised: false };
+const EMPTY: Draft = {
+  chatId: '',
+  language: 'en',
+  events: 'signal, PROVIDER_ORDER_FILL, risk, INSPECTOR_TRADE_OUTCOME',
+  quietFrom: '',
+  quietTo: '',
+  digestMinutes: '',
+  authorised: false,
+};
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
 /** Telegram chats and their routing: which events each gets, in which language, quiet hours, digests, and who may send commands. */
@@ -27,15 +35,26 @@ export function TelegramPage() {
   const canConfigure = useCan('configure');
   const queries = useQueryClient();
   const [draft, setDraft] = useState<Draft>(EMPTY);
-  const status = useQuery({ queryKey: ['telegram'], queryFn: () => client.request(notifierRoutes.telegram, { params: { appKey: APP_KEY } }), enabled: canRead });
-  const chats = useQuery({ queryKey: ['telegram-chats'], queryFn: () => client.request(notifierRoutes.listTelegramChats, { params: { appKey: APP_KEY } }), enabled: canRead });
+  const status = useQuery({
+    queryKey: ['telegram'],
+    queryFn: () => client.request(notifierRoutes.telegram, { params: { appKey: APP_KEY } }),
+    enabled: canRead,
+  });
+  const chats = useQuery({
+    queryKey: ['telegram-chats'],
+    queryFn: () => client.request(notifierRoutes.listTelegramChats, { params: { appKey: APP_KEY } }),
+    enabled: canRead,
+  });
   const save = useMutation({
     mutationFn: (d: Draft) =>
       client.request(notifierRoutes.putTelegramChat, {
         params: { appKey: APP_KEY, chatId: d.chatId.trim() },
         body: {
           language: d.language,
-          events: d.events.split(',').map((e) => e.trim()).filter(Boolean),
+          events: d.events
+            .split(',')
+            .map((e) => e.trim())
+            .filter(Boolean),
           quietHours: d.quietFrom && d.quietTo ? { from: d.quietFrom, to: d.quietTo } : null,
           digestMinutes: d.digestMinutes ? Number(d.digestMinutes) : null,
           authorised: d.authorised,
@@ -60,7 +79,9 @@ export function TelegramPage() {
         {failure ? <p className="error-box">{errorText(failure)}</p> : null}
         {status.data ? (
           <p className={status.data.enabled ? 'up' : 'muted'}>
-            {status.data.enabled ? `bot on · commands ${status.data.commands ? 'on' : 'off'}` : 'off: set TELEGRAM_BOT_TOKEN for the notifier'}
+            {status.data.enabled
+              ? `bot on · commands ${status.data.commands ? 'on' : 'off'}`
+              : 'off: set TELEGRAM_BOT_TOKEN for the notifier'}
           </p>
         ) : null}
         <table data-testid="telegram-chats">
@@ -76,7 +97,20 @@ export function TelegramPage() {
           </thead>
           <tbody>
             {(chats.data?.items ?? []).map((c) => (
-              <tr key={c.chatId} onClick={() => setDraft({ chatId: c.chatId, language: c.language, events: c.events.join(', '), quietFrom: c.quietHours ? hhmm(c.quietHours.from) : '', quietTo: c.quietHours ? hhmm(c.quietHours.to) : '', digestMinutes: c.digestMinutes ? String(c.digestMinutes) : '', authorised: c.authorised })}>
+              <tr
+                key={c.chatId}
+                onClick={() =>
+                  setDraft({
+                    chatId: c.chatId,
+                    language: c.language,
+                    events: c.events.join(', '),
+                    quietFrom: c.quietHours ? hhmm(c.quietHours.from) : '',
+                    quietTo: c.quietHours ? hhmm(c.quietHours.to) : '',
+                    digestMinutes: c.digestMinutes ? String(c.digestMinutes) : '',
+                    authorised: c.authorised,
+                  })
+                }
+              >
                 <td className="mono">{c.title ? `${c.title} (${c.chatId})` : c.chatId}</td>
                 <td>{c.language}</td>
                 <td className="mono muted">{c.events.join(' ')}</td>
@@ -91,20 +125,54 @@ export function TelegramPage() {
       {canConfigure ? (
         <form className="card stack" onSubmit={submit} aria-label="Telegram chat">
           <div className="row">
-            <input aria-label="Chat id" placeholder="chat id (/help in the chat tells it)" value={draft.chatId} onChange={(e) => setDraft({ ...draft, chatId: e.target.value })} />
-            <select aria-label="Language" value={draft.language} onChange={(e) => setDraft({ ...draft, language: e.target.value as Draft['language'] })}>
+            <input
+              aria-label="Chat id"
+              placeholder="chat id (/help in the chat tells it)"
+              value={draft.chatId}
+              onChange={(e) => setDraft({ ...draft, chatId: e.target.value })}
+            />
+            <select
+              aria-label="Language"
+              value={draft.language}
+              onChange={(e) => setDraft({ ...draft, language: e.target.value as Draft['language'] })}
+            >
               <option value="en">English</option>
               <option value="ru">Русский</option>
             </select>
             <label>
-              <input type="checkbox" checked={draft.authorised} onChange={(e) => setDraft({ ...draft, authorised: e.target.checked })} /> may send commands
+              <input
+                type="checkbox"
+                checked={draft.authorised}
+                onChange={(e) => setDraft({ ...draft, authorised: e.target.checked })}
+              />{' '}
+              may send commands
             </label>
           </div>
-          <input aria-label="Events" placeholder="event names or categories, comma separated" value={draft.events} onChange={(e) => setDraft({ ...draft, events: e.target.value })} />
+          <input
+            aria-label="Events"
+            placeholder="event names or categories, comma separated"
+            value={draft.events}
+            onChange={(e) => setDraft({ ...draft, events: e.target.value })}
+          />
           <div className="row">
-            <input aria-label="Quiet from" placeholder="quiet from HH:MM" value={draft.quietFrom} onChange={(e) => setDraft({ ...draft, quietFrom: e.target.value })} />
-            <input aria-label="Quiet to" placeholder="quiet to HH:MM" value={draft.quietTo} onChange={(e) => setDraft({ ...draft, quietTo: e.target.value })} />
-            <input aria-label="Digest minutes" placeholder="digest every N minutes" value={draft.digestMinutes} onChange={(e) => setDraft({ ...draft, digestMinutes: e.target.value })} />
+            <input
+              aria-label="Quiet from"
+              placeholder="quiet from HH:MM"
+              value={draft.quietFrom}
+              onChange={(e) => setDraft({ ...draft, quietFrom: e.target.value })}
+            />
+            <input
+              aria-label="Quiet to"
+              placeholder="quiet to HH:MM"
+              value={draft.quietTo}
+              onChange={(e) => setDraft({ ...draft, quietTo: e.target.value })}
+            />
+            <input
+              aria-label="Digest minutes"
+              placeholder="digest every N minutes"
+              value={draft.digestMinutes}
+              onChange={(e) => setDraft({ ...draft, digestMinutes: e.target.value })}
+            />
             <button type="submit" disabled={!draft.chatId || save.isPending}>
               Save chat
             </button>

@@ -21,11 +21,19 @@ export function WebhooksPage() {
   const canConfigure = useCan('configure');
   const queries = useQueryClient();
   const [selected, setSelected] = useState<string | undefined>(undefined);
-  const webhooks = useQuery({ queryKey: ['webhooks'], queryFn: () => client.request(notifierRoutes.listWebhooks, { params: { appKey: APP_KEY } }), enabled: canRead });
+  const webhooks = useQuery({
+    queryKey: ['webhooks'],
+    queryFn: () => client.request(notifierRoutes.listWebhooks, { params: { appKey: APP_KEY } }),
+    enabled: canRead,
+  });
   const current = selected ?? webhooks.data?.items[0]?.id;
   const deliveries = useQuery({
     queryKey: ['webhook-deliveries', current],
-    queryFn: () => client.request(notifierRoutes.webhookDeliveries, { params: { appKey: APP_KEY, id: current ?? '' }, query: { page: 1, limit: 50 } }),
+    queryFn: () =>
+      client.request(notifierRoutes.webhookDeliveries, {
+        params: { appKey: APP_KEY, id: current ?? '' },
+        query: { page: 1, limit: 50 },
+      }),
     enabled: canRead && current !== undefined,
     refetchInterval: 5_000,
   });
@@ -33,8 +41,15 @@ export function WebhooksPage() {
     void queries.invalidateQueries({ queryKey: ['webhooks'] });
     void queries.invalidateQueries({ queryKey: ['webhook-deliveries'] });
   };
-  const redeliver = useMutation({ mutationFn: (deliveryId: string) => client.request(notifierRoutes.redeliverWebhook, { params: { appKey: APP_KEY, id: current ?? '', deliveryId } }), onSuccess: refresh });
-  const resume = useMutation({ mutationFn: (id: string) => client.request(notifierRoutes.resumeWebhook, { params: { appKey: APP_KEY, id } }), onSuccess: refresh });
+  const redeliver = useMutation({
+    mutationFn: (deliveryId: string) =>
+      client.request(notifierRoutes.redeliverWebhook, { params: { appKey: APP_KEY, id: current ?? '', deliveryId } }),
+    onSuccess: refresh,
+  });
+  const resume = useMutation({
+    mutationFn: (id: string) => client.request(notifierRoutes.resumeWebhook, { params: { appKey: APP_KEY, id } }),
+    onSuccess: refresh,
+  });
 
   if (!canRead) return <p className="muted">{`Webhooks ${needsScope('read')}.`}</p>;
   const failure = webhooks.error ?? redeliver.error ?? resume.error;
@@ -43,7 +58,9 @@ export function WebhooksPage() {
       <section className="card" aria-labelledby="webhooks-title">
         <h2 id="webhooks-title">Webhooks</h2>
         {failure ? <p className="error-box">{errorText(failure)}</p> : null}
-        {webhooks.data?.items.length === 0 ? <p className="muted">No subscription yet (POST /api/notifiers/notifier/webhooks).</p> : null}
+        {webhooks.data?.items.length === 0 ? (
+          <p className="muted">No subscription yet (POST /api/notifiers/notifier/webhooks).</p>
+        ) : null}
         <table data-testid="webhooks">
           <thead>
             <tr>
@@ -58,8 +75,12 @@ export function WebhooksPage() {
             {(webhooks.data?.items ?? []).map((w) => (
               <tr key={w.id} aria-selected={w.id === current} onClick={() => setSelected(w.id)}>
                 <td className="mono">{w.url}</td>
-                <td className="mono muted">{[...w.events, ...(w.symbols.length > 0 ? [`(${w.symbols.join(', ')})`] : [])].join(' ')}</td>
-                <td className={w.paused || !w.enabled ? 'down' : 'up'}>{!w.enabled ? 'disabled' : w.paused ? `paused: ${w.pausedReason ?? ''}` : 'active'}</td>
+                <td className="mono muted">
+                  {[...w.events, ...(w.symbols.length > 0 ? [`(${w.symbols.join(', ')})`] : [])].join(' ')}
+                </td>
+                <td className={w.paused || !w.enabled ? 'down' : 'up'}>
+                  {!w.enabled ? 'disabled' : w.paused ? `paused: ${w.pausedReason ?? ''}` : 'active'}
+                </td>
                 <td className="num">{w.consecutiveFailures}</td>
                 <td>
                   {w.paused && canConfigure ? (
@@ -99,7 +120,9 @@ export function WebhooksPage() {
                   <td className="num">{d.attempts}</td>
                   <td className="num">{d.responseCode ?? '—'}</td>
                   <td className="num">{d.latencyMs === null ? '—' : `${d.latencyMs} ms`}</td>
-                  <td className="muted">{d.nextRetryAt !== null ? formatTime(d.nextRetryAt, timeZone) : (d.lastError ?? '')}</td>
+                  <td className="muted">
+                    {d.nextRetryAt !== null ? formatTime(d.nextRetryAt, timeZone) : (d.lastError ?? '')}
+                  </td>
                   <td>
                     {d.status !== 'pending' && canConfigure ? (
                       <button type="button" className="ghost" onClick={() => redeliver.mutate(d.id)}>

@@ -14,11 +14,26 @@ export async function startProviderWith(db: Database, connector: ExchangeConnect
   const bodies: string[] = [];
   const bus = createMemoryBus();
   await bus.subscribeAll((env) => void seen.push(env));
-  const config = loadProviderConfig({ PROVIDER_PORT: '1', PROVIDER_HOST: '127.0.0.1', PROVIDER_API_TOKEN: TOKEN, CANDLE_FLUSH_MS: '50ms' });
-  const provider = createProvider({ config: { ...config, PROVIDER_PORT: 0 }, logger: pino({ level: 'silent' }), db, bus, connectors: [connector] });
+  const config = loadProviderConfig({
+    PROVIDER_PORT: '1',
+    PROVIDER_HOST: '127.0.0.1',
+    PROVIDER_API_TOKEN: TOKEN,
+    CANDLE_FLUSH_MS: '50ms',
+  });
+  const provider = createProvider({
+    config: { ...config, PROVIDER_PORT: 0 },
+    logger: pino({ level: 'silent' }),
+    db,
+    bus,
+    connectors: [connector],
+  });
   const base = `http://127.0.0.1:${(await provider.start()).port}`;
   async function call(method: string, path: string, body?: unknown) {
-    const res = await fetch(`${base}${path}`, { method, headers: { Authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
     const text = await res.text();
     bodies.push(text);
     return { status: res.status, body: text ? JSON.parse(text) : undefined };

@@ -18,7 +18,14 @@ export function capturingLogger() {
 
 /** Connector callbacks that record what arrived. */
 export function recordingEvents(reconcile?: (m: MarketType) => Promise<Reconciliation>) {
-  const seen = { trades: [] as Trade[], books: [] as OrderBook[], tickers: [] as SymbolPrice[], orders: [] as VenueOrderState[], fills: [] as VenueFill[], account: [] as string[] };
+  const seen = {
+    trades: [] as Trade[],
+    books: [] as OrderBook[],
+    tickers: [] as SymbolPrice[],
+    orders: [] as VenueOrderState[],
+    fills: [] as VenueFill[],
+    account: [] as string[],
+  };
   const events: ConnectorEvents = {
     onTrade: (_m, t) => void seen.trades.push(t),
     onOrderBook: (_m, b) => void seen.books.push(b),
@@ -31,4 +38,12 @@ export function recordingEvents(reconcile?: (m: MarketType) => Promise<Reconcili
   return { seen, events };
 }
 
-export const okReconcile = (connectorType: Reconciliation['connectorType']) => async (marketType: MarketType): Promise<Reconciliation> => ({ connectorType, marketType, checkedAt: 0, matched: 0, mismatches: [] });
+export const okReconcile =
+  (connectorType: Reconciliation['connectorType']) =>
+  async (marketType: MarketType): Promise<Reconciliation> => ({
+    connectorType,
+    marketType,
+    checkedAt: 0,
+    matched: 0,
+    mismatches: [],
+  });
