@@ -6,13 +6,17 @@
 //      Market page adds (its chunk is loaded on demand); target ≤ 300 kB for the first page;
 //   3. a trade's latency from bus publish (the envelope's timestamp) to being drawn in the page (the
 //      frame after the chart's update) vs to arriving at a bare socket.io client, same events,
-//      same clock, same window; target ≤ 2×.
+//      same clock, same window; target ≤ 2×. Measured beside them, the physical floor of drawing
+//      an event in a browser: a bare page in the same browser that receives the same events over
+//      socket.io and paints a pixel in the next animation frame (no framework, no chart). A page
+//      cannot show an update before its next frame, so drawn : floor is what Studio itself costs.
 //   npx tsx --conditions=development tools/bench/studio.ts
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { io } from 'socket.io-client';
 import { findRepoRoot, killLaunchedStacks, launchStack } from '@barfinex/testing';
 
@@ -34,6 +38,60 @@ const pct = (xs: number[], p: number) => {
   return s.length ? (s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN) : NaN;
 };
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+
+/**
+ * The floor of drawing an event in a browser: a bare page (same origin as the provider, so the
+ * socket's handshake is the one Studio makes) that takes the same candle events over socket.io and
+ * paints one pixel in the next animation frame, recording publish → that frame.
+ */
+async function openFloorPage(
+  browser: Browser,
+  base: string,
+): Promise<{ samples(): Promise<number[]>; reset(): Promise<void>; close(): Promise<void> }> {
+  const context = await browser.newContext({ viewport: { width: 400, height: 300 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/health`);
+  // The browser build of the same socket.io client Studio bundles (the package does not export its path).
+  await page.addScriptTag({
+    path: join(findRepoRoot(__dirname), 'node_modules/socket.io-client/dist/socket.io.min.js'),
+  });
+  await page.evaluate(
+    ({ token }) =>
+      new Promise<void>((resolve) => {
+        type Env = { timestamp: number; marketType?: string; payload: { interval: string } };
+        const w = window as unknown as {
+          io: (
+            url: string,
+            o: unknown,
+          ) => { on(e: string, f: (x: Env) => void): void; emit(e: string, b: unknown, ack: () => void): void };
+          __floor: number[];
+        };
+        w.__floor = [];
+        const canvas = document.createElement('canvas');
+        canvas.width = 10;
+        canvas.height = 10;
+        document.body.appendChild(canvas);
+        const ctx = canvas.getContext('2d');
+        const socket = w.io(location.origin, { path: '/ws', transports: ['websocket'], auth: { token } });
+        socket.on('connect', () => {
+          socket.emit('subscribe', { events: ['PROVIDER_MARKETDATA_CANDLE'], symbols: ['BTCUSDT'] }, () => resolve());
+        });
+        socket.on('PROVIDER_MARKETDATA_CANDLE', (env) => {
+          if (env.marketType !== 'spot' || env.payload.interval !== 'min1') return;
+          requestAnimationFrame(() => {
+            ctx?.fillRect(0, 0, 1 + (env.timestamp % 9), 1);
+            w.__floor.push(Date.now() - env.timestamp);
+          });
+        });
+      }),
+    { token: TOKEN },
+  );
+  return {
+    samples: () => page.evaluate(() => [...(window as unknown as { __floor: number[] }).__floor]),
+    reset: () => page.evaluate(() => void ((window as unknown as { __floor: number[] }).__floor.length = 0)),
+    close: () => context.close(),
+  };
+}
 
 async function main(): Promise<void> {
   const root = findRepoRoot(__dirname);
@@ -125,10 +183,15 @@ async function main(): Promise<void> {
         if (env.marketType === 'spot' && env.payload.interval === 'min1') bare.push(Date.now() - env.timestamp);
       },
     );
+    const floorPage = await openFloorPage(browser, stack.base);
     await page.evaluate(() => ((window as unknown as { __lat: number[] }).__lat.length = 0));
+    await floorPage.reset();
+    bare.length = 0;
     await new Promise((r) => setTimeout(r, LATENCY_MS));
     const drawn = await page.evaluate(() => [...(window as unknown as { __lat: number[] }).__lat]);
+    const floor = await floorPage.samples();
     socket.close();
+    await floorPage.close();
     await context.close();
 
     const rows = [
@@ -140,6 +203,14 @@ async function main(): Promise<void> {
       ['JS of a first visit to Market, gzip', `${kb(marketBytes)} (${marketScripts.size} files)`],
       ['trade → drawn in the page', `p50 ${pct(drawn, 50)} ms, p95 ${pct(drawn, 95)} ms (${drawn.length} bars)`],
       ['trade → bare socket.io client', `p50 ${pct(bare, 50)} ms, p95 ${pct(bare, 95)} ms (${bare.length} bars)`],
+      [
+        'trade → painted by a bare page (the floor)',
+        `p50 ${pct(floor, 50)} ms, p95 ${pct(floor, 95)} ms (${floor.length} bars)`,
+      ],
+      [
+        'ratio drawn : floor',
+        `p50 ${(pct(drawn, 50) / Math.max(1, pct(floor, 50))).toFixed(2)}×, p95 ${(pct(drawn, 95) / Math.max(1, pct(floor, 95))).toFixed(2)}×`,
+      ],
       [
         'ratio drawn : bare',
         `p50 ${(pct(drawn, 50) / Math.max(1, pct(bare, 50))).toFixed(2)}×, p95 ${(pct(drawn, 95) / Math.max(1, pct(bare, 95))).toFixed(2)}×`,

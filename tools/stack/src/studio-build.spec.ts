@@ -1,7 +1,24 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { studioBuildReason } from './studio-build';
+import { buildStudio, studioBuildReason } from './studio-build';
+
+describe('buildStudio', () => {
+  jest.setTimeout(120_000);
+
+  it("bundles React's production build even when the caller's NODE_ENV says otherwise", async () => {
+    // jest runs with NODE_ENV=test, as a test that starts the stack does: the build must not inherit it.
+    expect(process.env['NODE_ENV']).toBe('test');
+    await buildStudio();
+    const assets = join(__dirname, '../../../apps/studio/dist/assets');
+    const js = readdirSync(assets)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(assets, f), 'utf8'))
+      .join('\n');
+    expect(js).toContain('createRoot');
+    expect(js).not.toContain('Download the React DevTools');
+  });
+});
 
 describe('studioBuildReason', () => {
   let base: string;

@@ -46,6 +46,9 @@ export async function buildStudio(): Promise<void> {
     const vite = join(dirname(require.resolve('vite/package.json')), 'bin/vite.js');
     const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', out, '--emptyOutDir'], {
       cwd: studio,
+      // Always the production build: a NODE_ENV inherited from the caller (jest sets `test`) would
+      // make vite bundle React's development build, whose StrictMode double effects close the live socket.
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
