@@ -1,26 +1,12 @@
-import { createMemoryBus, createNatsBus } from '@barfinex/bus';
-import type { Bus } from '@barfinex/bus';
+import { connectAppBus } from '@barfinex/bus';
 import { createDatabase } from '@barfinex/db';
 import { createProviderClient } from '@barfinex/sdk';
-import { ConfigError, createLogger, createShutdown } from '@barfinex/service-kit';
+import { createLogger, createShutdown, runMain } from '@barfinex/service-kit';
 import { createAdvisorApp } from './app';
 import { loadAdvisorConfig } from './config';
 import type { AdvisorConfig } from './config';
 
-function readConfig(): AdvisorConfig {
-  try {
-    return loadAdvisorConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`advisor: invalid configuration\n${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
-
-async function main(): Promise<void> {
-  const config = readConfig();
+async function main(config: AdvisorConfig): Promise<void> {
   const logger = createLogger({ name: 'advisor', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
   const shutdown = createShutdown({ logger, timeoutMs: 15_000 });
   shutdown.listen();
@@ -30,20 +16,13 @@ async function main(): Promise<void> {
     onError: (err) => logger.warn({ err }, 'database connection error'),
   });
   shutdown.add('database', () => db.close());
-  const onError = (err: Error, ctx: object) => logger.warn({ err, ...ctx }, 'bus problem');
-  let bus: Bus;
-  if (config.NATS_URL) {
-    bus = await createNatsBus({
-      servers: config.NATS_URL,
-      name: `advisor-${config.ADVISOR_APP_KEY}`,
-      subjectPrefix: config.NATS_SUBJECT_PREFIX,
-      streamName: config.NATS_STREAM,
-      onError,
-    });
-  } else {
-    logger.warn('NATS_URL is not set: using the in-memory bus, which only reaches apps in this process');
-    bus = createMemoryBus({ onError });
-  }
+  const bus = await connectAppBus({
+    natsUrl: config.NATS_URL,
+    name: `advisor-${config.ADVISOR_APP_KEY}`,
+    subjectPrefix: config.NATS_SUBJECT_PREFIX,
+    streamName: config.NATS_STREAM,
+    logger,
+  });
   shutdown.add('bus', () => bus.close());
   const provider = createProviderClient({
     baseUrl: config.PROVIDER_URL,
@@ -69,7 +48,4 @@ async function main(): Promise<void> {
     logger.info('generated an API token for this run; the provider proxy receives it on registration');
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`advisor failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+runMain('advisor', loadAdvisorConfig, main);

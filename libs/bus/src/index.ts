@@ -1,6 +1,8 @@
 export { createMemoryBus } from './memory';
 export type { MemoryBus, MemoryBusOptions } from './memory';
 export { createNatsBus, NatsBusConfigSchema } from './nats';
+export { connectAppBus } from './app-bus';
+export type { AppBusOptions, BusWarnLogger } from './app-bus';
 export type { NatsBusConfig, NatsBusOptions } from './nats';
 export {
   DEFAULT_SUBJECT_PREFIX,

@@ -1,4 +1,5 @@
 export { ConfigError, parseConfig } from './config/parse-config';
+export { runMain } from './config/run-main';
 export type { ConfigIssue, Env } from './config/parse-config';
 export {
   envBool,
