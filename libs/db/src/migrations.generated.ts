@@ -58,4 +58,8 @@ export const embeddedMigrations: readonly Migration[] = [
     name: "20261207000000_sink_event_correlation",
     sql: "-- The lineage of a trade (signal, decision, risk verdict, orders, fills) is read by correlation id.\nCREATE INDEX \"sink_events_correlation_id_idx\" ON \"sink_events\"(\"correlation_id\");\n",
   },
+  {
+    name: "20261207003000_telegram_chat_time_zone",
+    sql: "-- A Telegram chat's quiet hours and digest windows follow its own time zone (IANA name); existing chats keep UTC.\nALTER TABLE \"telegram_chats\" ADD COLUMN \"time_zone\" TEXT NOT NULL DEFAULT 'UTC';\n",
+  },
 ];

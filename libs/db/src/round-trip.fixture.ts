@@ -318,6 +318,7 @@ export async function roundTripEveryModel(prisma: PrismaClient): Promise<void> {
     quietFrom: 1320,
     quietTo: 420,
     digestMinutes: 60,
+    timeZone: 'Europe/Moscow',
     authorised: true,
     enabled: true,
     createdAt: T0,
