@@ -11,6 +11,7 @@ import {
   isConnectorType,
   isFinalOrderStatus,
   isMarketType,
+  takesTimeInForce,
 } from './index';
 
 describe('enums', () => {
@@ -52,6 +53,16 @@ describe('enums', () => {
     expect([...LIMIT_PRICED_ORDER_TYPES].sort()).toEqual(ORDER_TYPE_VALUES.filter(isLimitPricedOrderType).sort());
     expect([...STOP_PRICED_ORDER_TYPES].sort()).toEqual(ORDER_TYPE_VALUES.filter(isStopPricedOrderType).sort());
     expect(isStopPricedOrderType('TRAILING_STOP_MARKET')).toBe(false);
+  });
+
+  it('gives a time in force to the types that rest at a limit price, maker-only aside', () => {
+    expect(ORDER_TYPE_VALUES.filter(takesTimeInForce)).toEqual([
+      'LIMIT',
+      'STOP',
+      'STOP_LOSS_LIMIT',
+      'TAKE_PROFIT_LIMIT',
+      'TAKE_PROFIT',
+    ]);
   });
 
   it('lists the four event sources', () => {

@@ -31,6 +31,7 @@ export {
   isLimitPricedOrderType,
   isStopPricedOrderType,
   isTriggeredOrderType,
+  takesTimeInForce,
 } from './order';
 export {
   APP_TYPE_VALUES,

@@ -98,6 +98,15 @@ export const TimeInForce = { GTC: 'GTC', IOC: 'IOC', FOK: 'FOK' } as const;
 export type TimeInForce = (typeof TimeInForce)[keyof typeof TimeInForce];
 export const TIME_IN_FORCE_VALUES: readonly TimeInForce[] = Object.values(TimeInForce);
 
+/**
+ * Whether orders of this type carry a time in force: those that rest at a limit price. A maker-only
+ * order rests or is refused, so it takes none; market and triggered-market orders execute at once
+ * (Binance sends timeInForce only for its limit types, rest-api "New order", "Other info").
+ */
+export function takesTimeInForce(type: string): boolean {
+  return type !== OrderType.LIMIT_MAKER && LIMIT_PRICED.has(type);
+}
+
 /** Direction of a trade print, a position or a signal. */
 export const TradeSide = { LONG: 'LONG', SHORT: 'SHORT' } as const;
 export type TradeSide = (typeof TradeSide)[keyof typeof TradeSide];

@@ -1,7 +1,7 @@
 import { Money } from '@barfinex/contracts';
 import type { z } from 'zod';
 import type { Candle, Instrument } from '@barfinex/contracts';
-import { isLimitPricedOrderType, isTriggeredOrderType, ORDER_TYPE_VALUES, TIME_IN_FORCE_VALUES } from '@barfinex/enums';
+import { isTriggeredOrderType, ORDER_TYPE_VALUES, takesTimeInForce, TIME_IN_FORCE_VALUES } from '@barfinex/enums';
 import type { OrderStatus, OrderType, TimeFrame, TimeInForce } from '@barfinex/enums';
 import { VenueRejectError } from '../connector';
 import type { VenueFill, VenueOpenOrder, VenueOrderRequest, VenueOrderState } from '../connector';
@@ -300,8 +300,6 @@ export function fromOrderTradeUpdate(u: z.output<typeof OrderTradeUpdateSchema>)
 
 /** USD-M conditional orders moved to the Algo Service; the classic order endpoint refuses them with -4120. */
 const ALGO_ONLY = new Set(['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET']);
-/** Orders that rest at a limit price and so carry a time in force; Binance's maker-only order takes none. */
-const resting = (type: OrderType): boolean => isLimitPricedOrderType(type) && type !== 'LIMIT_MAKER';
 
 export function toOrderParams(market: BinanceMarket, req: VenueOrderRequest): Params {
   const venue = venueOrderTypeOf(market, req.type);
@@ -322,7 +320,7 @@ export function toOrderParams(market: BinanceMarket, req: VenueOrderRequest): Pa
   // A time in force the order cannot carry would be dropped silently: a maker-only order rests
   // (IOC/FOK would contradict it) and a market or triggered-market order takes no FOK.
   const tif = req.timeInForce;
-  if (tif && tif !== 'GTC' && (req.type === 'LIMIT_MAKER' || (!resting(req.type) && tif === 'FOK'))) {
+  if (tif && tif !== 'GTC' && (req.type === 'LIMIT_MAKER' || (!takesTimeInForce(req.type) && tif === 'FOK'))) {
     throw new VenueRejectError(
       'UNSUPPORTED_TIME_IN_FORCE',
       `time in force ${tif} is not offered by Binance ${market} for ${req.type} orders`,
@@ -338,7 +336,7 @@ export function toOrderParams(market: BinanceMarket, req: VenueOrderRequest): Pa
     price: req.price,
     stopPrice: req.stopPrice,
     callbackRate: market === 'futures' ? req.callbackRate : undefined,
-    timeInForce: venue.timeInForce ?? (resting(req.type) ? (req.timeInForce ?? 'GTC') : undefined),
+    timeInForce: venue.timeInForce ?? (takesTimeInForce(req.type) ? (req.timeInForce ?? 'GTC') : undefined),
     reduceOnly: market === 'futures' && req.reduceOnly ? 'true' : undefined,
     newOrderRespType: market === 'spot' ? 'FULL' : 'RESULT',
   };
