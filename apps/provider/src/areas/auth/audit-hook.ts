@@ -81,6 +81,12 @@ export function noteRoute(
   if (targets) res.locals[TARGETS] = targets;
 }
 
+/** Ids a route learns only by acting (the order a replacement created), added to its record. */
+export function noteTargets(res: Response, extra: Record<string, string>): void {
+  const noted: unknown = res.locals[TARGETS];
+  res.locals[TARGETS] = () => ({ ...targetsNoted(noted), ...extra });
+}
+
 export function noteDefinition(res: Response, def: RouteDefinition): void {
   noteRoute(res, { method: def.method.toUpperCase(), path: def.path, operationId: def.operationId });
 }

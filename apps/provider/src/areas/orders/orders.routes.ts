@@ -7,6 +7,7 @@ import { badRequest } from '@barfinex/service-kit';
 import type { TypedRouter } from '../../http/typed-router';
 import { reply } from '../../http/typed-router';
 import { principalOf } from '../auth/access-guard';
+import { noteTargets } from '../auth/audit-hook';
 import type { OrdersService } from './orders.service';
 import { OPEN_STATUSES } from './orders.service';
 
@@ -92,5 +93,9 @@ export function registerOrderRoutes(t: TypedRouter, deps: { orders: OrdersServic
     });
   });
   t.add(r.getOrder, ({ params }) => orders.get(params.orderId));
-  t.add(r.replaceOrder, ({ params, body }) => orders.replace(params.orderId, body));
+  t.add(r.replaceOrder, async ({ params, body, res }) => {
+    const result = await orders.replace(params.orderId, body, { tokenId: principalOf(res)?.tokenId });
+    noteTargets(res, { replacementOrderId: result.order.id });
+    return result;
+  });
 }

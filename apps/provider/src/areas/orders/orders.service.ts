@@ -304,6 +304,8 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     changes: Partial<Pick<OrderCreate, 'price' | 'quantity' | 'stopPrice' | 'callbackRate'>> & {
       clientOrderId?: string;
     },
+    /** The token that asked for the replacement: the new order carries it, as a placed one does. */
+    replacedBy?: { tokenId?: string | undefined },
   ): Promise<{ canceled: Order; order: Order }> {
     const current = await get(id);
     if (isFinalOrderStatus(current.status)) throw conflict(`order ${id} is ${current.status} and cannot be replaced`);
@@ -338,7 +340,7 @@ export function createOrdersService(deps: OrdersServiceDeps) {
     checked(terms(current));
     // An order that filled meanwhile makes the cancel answer 409 (already FILLED): nothing is placed.
     const canceled = await cancel(current.id);
-    const { order } = await place(terms(canceled));
+    const { order } = await place(terms(canceled), replacedBy);
     return { canceled, order };
   }
 
