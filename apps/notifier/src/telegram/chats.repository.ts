@@ -10,10 +10,12 @@ export interface ChatRecord {
   language: Language;
   events: string[];
   symbols: string[];
-  /** Minutes of the UTC day; from > to spans midnight. */
+  /** Minutes of the day in `timeZone`; from > to spans midnight. */
   quietFrom: number | null;
   quietTo: number | null;
   digestMinutes: number | null;
+  /** IANA name. */
+  timeZone: string;
   authorised: boolean;
   enabled: boolean;
   createdAt: number;
@@ -47,6 +49,7 @@ const toChat = (r: ChatRow): ChatRecord => ({
   quietFrom: r.quietFrom,
   quietTo: r.quietTo,
   digestMinutes: r.digestMinutes,
+  timeZone: r.timeZone,
   authorised: r.authorised,
   enabled: r.enabled,
   createdAt: bigIntToMs(r.createdAt),

@@ -188,4 +188,31 @@ describe('Telegram (fake Bot API on 127.0.0.1, memory bus, PGlite)', () => {
     bot.pushCallback(DESK, bot.sent.at(-1)?.reply_markup?.inline_keyboard[0]?.[0]?.callback_data ?? '');
     await eventually(() => expect(provider.killSwitch.active).toBe(false));
   });
+
+  it('keeps quiet hours on the chat clock: a New York night is not the UTC night', async () => {
+    const bad = await put(43, { events: ['PROVIDER_ORDER_FILL'], timeZone: 'America/Gotham' });
+    expect(bad.status).toBe(400);
+    const refusal = ((await bad.json()) as { error: { code: string; message: string } }).error;
+    expect(refusal.code).toBe('VALIDATION_ERROR');
+    expect(refusal.message).toContain('timeZone');
+    expect((await put(43, { events: ['PROVIDER_ORDER_FILL'], timeZone: '+05:00' })).status).toBe(400);
+    const created = await put(43, {
+      events: ['PROVIDER_ORDER_FILL'],
+      quietHours: { from: '22:00', to: '07:00' },
+      timeZone: 'America/New_York',
+    });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ timeZone: 'America/New_York', quietHours: { from: 1320, to: 420 } });
+    // 08:00 UTC is 03:00 in New York (EST): held, though outside 22:00-07:00 by the UTC clock.
+    clock = Date.UTC(2026, 11, 8, 8, 0);
+    await bus.publish('PROVIDER_ORDER_FILL', { ...EVENT_EXAMPLES.PROVIDER_ORDER_FILL, fillId: 'ny-night' });
+    await eventually(async () => expect(await queued(43)).toHaveLength(1));
+    clock = Date.UTC(2026, 11, 8, 11, 59);
+    await notifier.telegram.tick();
+    expect(sentTo(43)).toEqual([]);
+    // 07:00 EST is 12:00 UTC.
+    clock = Date.UTC(2026, 11, 8, 12, 0);
+    await notifier.telegram.tick();
+    expect(sentTo(43)).toEqual([expect.stringMatching(/^✅ Filled BUY 0\.01 BTCUSDT/)]);
+  });
 });

@@ -185,6 +185,7 @@ export function createTelegram(deps: TelegramDeps) {
       quietFrom: body.quietHours?.from ?? null,
       quietTo: body.quietHours?.to ?? null,
       digestMinutes: body.digestMinutes ?? null,
+      timeZone: body.timeZone,
       authorised: body.authorised,
       enabled: body.enabled,
       createdAt: existing?.createdAt ?? t,

@@ -48,6 +48,8 @@ export const TelegramChatSchema = z
     symbols: z.array(z.string()),
     quietHours: z.object({ from: z.number().int(), to: z.number().int() }).nullable(),
     digestMinutes: z.number().int().nullable(),
+    /** IANA name; quiet hours and digest windows follow its wall clock. */
+    timeZone: z.string(),
     authorised: z.boolean(),
     enabled: z.boolean(),
   })
@@ -62,6 +64,8 @@ export const PutTelegramChatSchema = z
     symbols: z.array(z.string().min(1).max(50)).max(500).optional(),
     quietHours: z.object({ from: HourMinute, to: HourMinute }).nullable().optional(),
     digestMinutes: z.number().int().min(1).max(1440).nullable().optional(),
+    /** IANA name (Europe/Berlin); UTC when not given. The notifier checks it against its tz database. */
+    timeZone: z.string().min(1).max(64).optional(),
     authorised: z.boolean().optional(),
     enabled: z.boolean().optional(),
   })
