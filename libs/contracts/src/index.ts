@@ -233,6 +233,14 @@ export {
   WebhookSubscriptionSchema,
   notifierRoutes,
 } from './routes/notifier-routes';
+export {
+  OrderRiskCheckSchema,
+  OrderRiskVerdictSchema,
+  RiskCheckSchema,
+  inspectorRouteScope,
+  inspectorRoutes,
+} from './routes/inspector-routes';
+export type { OrderRiskCheck, OrderRiskVerdict, RiskCheck } from './routes/inspector-routes';
 export { ConnectorMarketParams, MarketTypeParam, OkSchema, SymbolParam, TimeFrameParam } from './routes/params';
 export {
   CandlesQuerySchema,

@@ -12,6 +12,7 @@ import { defineRoute, defineRoutes, withOpenApiSchema } from '../openapi';
 import { AppTypeSchema } from '../platform';
 import type { ApiScope } from '../scopes';
 import { RiskPoliciesInputSchema } from '../risk';
+import { inspectorRouteScope } from './inspector-routes';
 import { MarketTypeParam, TimeFrameParam } from './params';
 
 const tags = (t: string) => [t];
@@ -217,16 +218,15 @@ const PROXY_PREFIXES = {
   notifiers: 'Notifier',
 } as const;
 
-/** A write to an inspector's kill switch is trading, not configuration: it stops or resumes entries. */
-const TRADE_PROXY_PATH = /(^|\/)kill-switch(\/|$)/;
-
 /**
- * The scope a proxied call needs: reads need `read`; writes need the target's write scope, which is
- * `configure` except for an inspector's kill switch (`trade`, as the provider's own order routes).
+ * The scope a proxied call needs: reads need `read`, writes the target's write scope (`configure`),
+ * unless the target's route declares its own: an inspector's kill switch needs `killswitch` (which
+ * `trade` implies), its pre-trade order gate `trade`.
  */
 export function proxyScope(prefix: string, method: string, splat: string): ApiScope {
-  if (method.toLowerCase() === 'get' || method.toLowerCase() === 'head') return 'read';
-  return prefix === 'inspectors' && TRADE_PROXY_PATH.test(splat) ? 'trade' : 'configure';
+  const declared = prefix === 'inspectors' ? inspectorRouteScope(method, splat) : undefined;
+  if (declared) return declared;
+  return method.toLowerCase() === 'get' || method.toLowerCase() === 'head' ? 'read' : 'configure';
 }
 
 /**
@@ -241,7 +241,7 @@ export const proxyRouteDocs = Object.entries(PROXY_PREFIXES).flatMap(([prefix, a
       path: `/${prefix}/:appKey/*splat`,
       operationId: `proxy${app}${method.charAt(0).toUpperCase()}${method.slice(1)}`,
       summary: `Proxy to a registered ${app} app`,
-      description: `Forwards method, remaining path (\`splat\`, which may span several segments), query, body and safe headers to the ${app.toLowerCase()} registered as \`appKey\`; its status, headers and body come back unchanged, in whatever media type it answers. The listed errors are the provider's own: 404 unknown app, 503 inactive, 502 unreachable, 504 timeout, 400 for paths with \`..\`, backslashes, control characters or a second scheme. Scope: \`read\` for GET, \`configure\` for other methods, \`trade\` for an inspector's \`kill-switch\` paths.`,
+      description: `Forwards method, remaining path (\`splat\`, which may span several segments), query, body and safe headers to the ${app.toLowerCase()} registered as \`appKey\`; its status, headers and body come back unchanged, in whatever media type it answers. The listed errors are the provider's own: 404 unknown app, 503 inactive, 502 unreachable, 504 timeout, 400 for paths with \`..\`, backslashes, control characters or a second scheme. Scope: \`read\` for GET, \`configure\` for other methods, except what an inspector's route declares: \`killswitch\` (or \`trade\`, which implies it) to trip or reset its kill switch (\`kill-switch\`, \`kill-switch/reset\`), \`trade\` for its order gate (\`POST risk/check\`).`,
       tags: tags('Proxy'),
       passThrough: true,
       request: {

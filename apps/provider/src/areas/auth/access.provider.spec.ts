@@ -153,7 +153,8 @@ describe('tokens', () => {
     expect(who.body).toMatchObject({
       tokenId: created.id,
       scopes: ['read', 'trade'],
-      effectiveScopes: ['read', 'trade'],
+      // Whoever may trade may also stop trading.
+      effectiveScopes: ['read', 'trade', 'killswitch'],
     });
     expect(who.body['operations']).toEqual(expect.arrayContaining(['placeOrder', 'candles', 'whoami']));
     expect(who.body['operations']).not.toContain('createToken');

@@ -4,14 +4,15 @@ import type { Principal, TokenStore } from './token-store';
 /**
  * What each app of the platform needs from the provider, and nothing more: all register and send
  * heartbeats (`apps`) and read market data (`read`); the detector also fills candle gaps (backfill
- * and repair are `configure`); the inspector trades, and the notifier may trip or reset the kill switch.
+ * and repair are `configure`); the inspector is the only one that trades. The notifier's Telegram
+ * `/killswitch` and `/resume` trip and reset the inspector's kill switch through the proxy, which
+ * needs `killswitch` only: it can stop trading, never place, cancel or replace an order.
  */
 export const APP_SCOPES = {
   detector: ['read', 'apps', 'configure'],
   advisor: ['read', 'apps'],
   inspector: ['read', 'apps', 'trade'],
-  // Its Telegram commands trip and reset the inspector's kill switch (trade, through the proxy).
-  notifier: ['read', 'apps', 'trade'],
+  notifier: ['read', 'apps', 'killswitch'],
 } as const satisfies Record<string, readonly ApiScope[]>;
 
 export type PlatformApp = keyof typeof APP_SCOPES;
