@@ -364,6 +364,7 @@ export {
   OptimizationSummarySchema,
   OptimizationTrialSchema,
   ParamRangeSchema,
+  TrialBacktestRequestSchema,
   TrialScoreSchema,
   optimizationRoutes,
 } from './routes/optimization-routes';
@@ -379,5 +380,6 @@ export type {
   OptimizationSummary,
   OptimizationTrial,
   ParamRange,
+  TrialBacktestRequest,
   TrialScore,
 } from './routes/optimization-routes';

@@ -35,8 +35,18 @@ const SyntheticSourceSchema = z
     volatility: z.number().min(0).max(0.5).default(0.01),
     /** Open time of the first bar; default 2024-01-01T00:00:00Z. */
     start: TimestampInput.optional(),
+    /** A window of the series: bars still come from `start` on, so a window's bars are those of the whole series. */
+    from: TimestampInput.optional(),
+    to: TimestampInput.optional(),
   })
-  .meta({ description: 'Seeded geometric Brownian motion candles (the same seed gives the same bars)' });
+  .refine((s) => s.from === undefined || s.to === undefined || s.from <= s.to, {
+    message: '"from" must not be after "to"',
+    path: ['from'],
+  })
+  .meta({
+    description:
+      'Seeded geometric Brownian motion candles (the same seed gives the same bars); `from`/`to` keep only the bars opening in that window of the series',
+  });
 
 export const BacktestSourceSchema = z.discriminatedUnion('type', [StoredSourceSchema, SyntheticSourceSchema]);
 export type BacktestSource = z.output<typeof BacktestSourceSchema>;

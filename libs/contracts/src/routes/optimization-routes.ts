@@ -268,6 +268,20 @@ const IndexParam = z
   .transform(Number);
 const TrialParams = IdParams.extend({ fold: IndexParam, seq: IndexParam });
 
+export const TrialBacktestRequestSchema = z
+  .object({
+    symbol: SymbolParam.optional().meta({
+      description: 'One of the job’s symbols; required when the job has several',
+    }),
+    window: z.enum(['inSample', 'outOfSample']).default('inSample').meta({
+      description:
+        'The trial’s fold window to run over: in-sample (where the trial was scored) or the fold’s out-of-sample window (walk-forward only)',
+    }),
+  })
+  .default({ window: 'inSample' })
+  .meta({ id: 'TrialBacktestRequest' });
+export type TrialBacktestRequest = z.output<typeof TrialBacktestRequestSchema>;
+
 export const ApplyTrialRequestSchema = z
   .object({
     appKey: z
@@ -348,10 +362,11 @@ export const optimizationRoutes = defineRoutes({
     method: 'post',
     scope: 'configure',
     path: '/optimizations/:id/trials/:fold/:seq/backtest',
-    summary: 'Open a trial as a full backtest (its params over its range), with trades',
+    summary:
+      'Open a trial as a full backtest: its params on one of the job’s symbols over its fold’s in-sample or out-of-sample window',
     tags,
-    request: { params: TrialParams },
-    responses: { 202: BacktestSummarySchema, 404: null },
+    request: { params: TrialParams, body: TrialBacktestRequestSchema },
+    responses: { 202: BacktestSummarySchema, 400: null, 404: null },
   }),
   optimizationApply: defineRoute({
     method: 'post',

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '@barfinex/bus';
 import type { BacktestDetail, BacktestProgress, BacktestRequest, BacktestSummary, Candle } from '@barfinex/contracts';
+import { timeFrameMs } from '@barfinex/enums';
 import { badRequest, conflict, notFound } from '@barfinex/service-kit';
 import type { CandlesRepository } from '../candles/candles.repository';
 import type { BacktestRepository } from './backtest.repository';
-import { barsInRange, storedCandles, syntheticCandles } from './candle-source';
+import { barsInRange, storedCandles, syntheticCandles, syntheticWindow } from './candle-source';
 import { resolveDetector } from './detectors';
 import type { DetectorCatalog } from './detectors';
 import { createBacktestEngine } from './engine';
@@ -178,7 +179,9 @@ export function createBacktestService(deps: BacktestServiceDeps) {
     if (src.type === 'synthetic') {
       if (src.bars > deps.maxBars)
         throw badRequest(`too many bars: ${src.bars} > ${deps.maxBars}`, { maxBars: deps.maxBars });
-      return src.bars;
+      const { first, end } = syntheticWindow(src, timeFrameMs(req.interval) ?? 60_000);
+      if (end <= first) throw badRequest('source.from: no bar of the synthetic series opens in [from, to]');
+      return end - first;
     }
     const bars = barsInRange(src.from, src.to, req.interval);
     if (bars > deps.maxBars)

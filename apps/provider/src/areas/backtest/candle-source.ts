@@ -35,21 +35,45 @@ export function barToCandle(
   };
 }
 
-export function syntheticCandles(source: Extract<BacktestSource, { type: 'synthetic' }>, series: SeriesRef): Candle[] {
-  const intervalMs = timeFrameMs(series.interval);
-  if (series.interval === 'month' || intervalMs === undefined) return [];
+type SyntheticSource = Extract<BacktestSource, { type: 'synthetic' }>;
+
+/** Bars [first, end) of a synthetic series that open inside its `from`/`to` window (the whole series without one). */
+export function syntheticWindow(source: SyntheticSource, intervalMs: number): { first: number; end: number } {
+  const start = source.start ?? DEFAULT_SYNTHETIC_START;
+  const first = source.from === undefined ? 0 : Math.max(0, Math.ceil((source.from - start) / intervalMs));
+  const end =
+    source.to === undefined ? source.bars : Math.min(source.bars, Math.floor((source.to - start) / intervalMs) + 1);
+  return { first: Math.min(first, end), end: Math.max(0, end) };
+}
+
+/** Open time of a synthetic series' first bar when the source names none (the generator's default). */
+const DEFAULT_SYNTHETIC_START = Date.UTC(2024, 0, 1);
+
+/**
+ * The seeded bars of a synthetic source, as numbers: only its window, but generated from the
+ * series' first bar, so a window holds exactly the bars the whole series has there.
+ */
+export function syntheticBars(source: SyntheticSource, interval: TimeFrame): Bar[] {
+  const intervalMs = timeFrameMs(interval);
+  if (interval === 'month' || intervalMs === undefined) return [];
+  const { first, end } = syntheticWindow(source, intervalMs);
   const bars = generateGbmCandles({
     seed: source.seed,
-    count: source.bars,
-    timeframe: series.interval,
+    count: end,
+    timeframe: interval,
     startPrice: source.startPrice,
     drift: source.drift,
     volatility: source.volatility,
-    ...(source.start !== undefined ? { start: source.start } : {}),
+    start: source.start ?? DEFAULT_SYNTHETIC_START,
     // Enough digits that cheap instruments still move, like a venue's tick.
     decimals: source.startPrice >= 100 ? 2 : 6,
   });
-  return bars.map((bar) => barToCandle(bar, series, intervalMs));
+  return first > 0 ? bars.slice(first) : bars;
+}
+
+export function syntheticCandles(source: SyntheticSource, series: SeriesRef): Candle[] {
+  const intervalMs = timeFrameMs(series.interval) ?? 0;
+  return syntheticBars(source, series.interval).map((bar) => barToCandle(bar, series, intervalMs));
 }
 
 /** Bars a range can hold at most (both ends inclusive). */

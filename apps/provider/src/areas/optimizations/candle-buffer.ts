@@ -34,8 +34,11 @@ export function createSharedSeries(
   };
 }
 
-/** Appends closed candles (oldest first); bars beyond the capacity are refused. */
-export function appendCandles(series: SharedSeries, candles: readonly Candle[]): void {
+/** A bar as the store gives it (decimal strings) or as the generator makes it (numbers). */
+type BarValues = Pick<Candle, 'time'> & Record<'open' | 'high' | 'low' | 'close' | 'volume', string | number>;
+
+/** Appends closed bars (oldest first); bars beyond the capacity are refused. */
+export function appendCandles(series: SharedSeries, candles: readonly BarValues[]): void {
   const f = new Float64Array(series.buffer);
   const cap = series.capacity;
   for (const c of candles) {

@@ -23,20 +23,12 @@ export function registerOptimizationRoutes(t: TypedRouter, deps: OptimizationRou
   t.add(r.optimizationGet, ({ params, query }) => deps.optimizations.get(params.id, query.trials));
   t.add(r.optimizationCancel, ({ params }) => deps.optimizations.cancel(params.id));
   t.add(r.optimizationDelete, ({ params }) => deps.optimizations.delete(params.id));
-  t.add(r.optimizationTrialBacktest, async ({ params }) => {
-    const { request, params: trialParams } = await deps.optimizations.paramsOf(params.id, params.fold, params.seq);
-    const summary = await deps.backtests.create({
-      detector: request.detector,
-      params: trialParams,
-      symbol: request.symbols[0] as string,
-      interval: request.interval,
-      source: request.source,
-      initialBalance: request.initialBalance,
-      positionSizing: request.positionSizing,
-      fees: request.fees,
-    });
-    return reply(202, summary);
-  });
+  t.add(r.optimizationTrialBacktest, async ({ params, body }) =>
+    reply(
+      202,
+      await deps.backtests.create(await deps.optimizations.trialBacktest(params.id, params.fold, params.seq, body)),
+    ),
+  );
   t.add(r.optimizationApply, async ({ params, body }) => {
     const { request, params: chosen } = await deps.optimizations.paramsOf(params.id, body.fold, body.seq);
     return deps.apply(body.appKey, request.detector, chosen);

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '@barfinex/bus';
-import type { OptimizationDetail, OptimizationRequest, OptimizationSummary } from '@barfinex/contracts';
+import type {
+  BacktestRequest,
+  OptimizationDetail,
+  OptimizationRequest,
+  OptimizationResult,
+  OptimizationSummary,
+  TrialBacktestRequest,
+} from '@barfinex/contracts';
 import { detectorParamsJsonSchema } from '@barfinex/detector-kit';
 import type { Detector } from '@barfinex/detector-kit';
 import { timeFrameMs } from '@barfinex/enums';
@@ -16,6 +23,7 @@ import type { TrialPool } from './pool';
 import { checkSeries, loadSeries } from './series-loader';
 import type { SharedSeries } from './candle-buffer';
 import { combineStats } from './scoring';
+import { trialBacktestRequest } from './trial-backtest';
 import { buildSearchSpace, gridSize } from './space';
 import { walkForwardFolds } from './walk-forward';
 
@@ -260,17 +268,29 @@ export function createOptimizationService(deps: OptimizationServiceDeps) {
       id: string,
       fold?: number,
       seq?: number,
-    ): Promise<{ request: OptimizationRequest; params: Record<string, unknown>; trial?: TrialRecord }> {
+    ): Promise<{
+      request: OptimizationRequest;
+      result: OptimizationResult | null;
+      params: Record<string, unknown>;
+      trial?: TrialRecord;
+    }> {
       const stored = await deps.repo.get(id);
       if (!stored) throw notFound(`optimization ${id}`);
+      const job = { request: stored.request, result: stored.result };
       if (fold === undefined || seq === undefined) {
         const chosen = stored.result?.chosen ?? stored.summary.best?.params;
         if (!chosen) throw conflict(`optimization ${id} has no chosen parameters yet`);
-        return { request: stored.request, params: chosen };
+        return { ...job, params: chosen };
       }
       const trial = await deps.repo.trial(id, fold, 'search', seq);
       if (!trial) throw notFound(`trial ${fold}/${seq} of optimization ${id}`);
-      return { request: stored.request, params: trial.params, trial };
+      return { ...job, params: trial.params, trial };
+    },
+
+    /** The backtest request that opens a search trial in full (one symbol, one of its fold's windows). */
+    async trialBacktest(id: string, fold: number, seq: number, choice: TrialBacktestRequest): Promise<BacktestRequest> {
+      const job = await this.paramsOf(id, fold, seq);
+      return trialBacktestRequest(deps, job, fold, choice);
     },
 
     /** Jobs a previous process left queued or running are taken up again, in creation order. */

@@ -3,7 +3,7 @@ import { timeFrameMs } from '@barfinex/enums';
 import type { TimeFrame } from '@barfinex/enums';
 import { badRequest } from '@barfinex/service-kit';
 import type { CandlesRepository } from '../candles/candles.repository';
-import { barsInRange, storedCandles, syntheticCandles } from '../backtest/candle-source';
+import { barsInRange, storedCandles, syntheticBars, syntheticWindow } from '../backtest/candle-source';
 import { appendCandles, createSharedSeries } from './candle-buffer';
 import type { SharedSeries } from './candle-buffer';
 
@@ -22,7 +22,11 @@ export async function checkSeries(
   const src = req.source;
   if (req.interval === 'month') throw badRequest('interval: optimisations need a fixed-length interval (not month)');
   // Every symbol's bars are held at once (48 bytes a bar): the sum is bounded, not just each.
-  const perSymbol = src.type === 'synthetic' ? src.bars : barsInRange(src.from, src.to, req.interval);
+  const windowOf = (s: Extract<BacktestSource, { type: 'synthetic' }>) => {
+    const w = syntheticWindow(s, timeFrameMs(req.interval) ?? 60_000);
+    return w.end - w.first;
+  };
+  const perSymbol = src.type === 'synthetic' ? windowOf(src) : barsInRange(src.from, src.to, req.interval);
   if (perSymbol * req.symbols.length > maxBars * 2) {
     throw badRequest(
       `symbols: ${req.symbols.length} symbols x ${perSymbol} bars exceed ${maxBars * 2} bars held at once`,
@@ -31,7 +35,8 @@ export async function checkSeries(
   }
   if (src.type === 'synthetic') {
     if (src.bars > maxBars) throw badRequest(`source.bars: ${src.bars} > ${maxBars}`, { maxBars });
-    return src.bars;
+    if (perSymbol === 0) throw badRequest('source.from: no bar of the synthetic series opens in [from, to]');
+    return perSymbol;
   }
   const bars = barsInRange(src.from, src.to, req.interval);
   if (bars > maxBars)
@@ -58,9 +63,11 @@ export async function loadSeries(
   const ref = { symbol, interval: req.interval };
   const src = req.source;
   if (src.type === 'synthetic') {
-    const all = syntheticCandles(src, ref);
-    const series = createSharedSeries(symbol, req.interval, intervalMs, all.length);
-    appendCandles(series, all);
+    // Straight from the generator's numbers into the shared columns: a year of minute bars
+    // would otherwise pass through half a million Candle objects of decimal strings.
+    const bars = syntheticBars(src, req.interval);
+    const series = createSharedSeries(symbol, req.interval, intervalMs, bars.length);
+    appendCandles(series, bars);
     return series;
   }
   const series = createSharedSeries(
