@@ -111,6 +111,9 @@ export function SessionProvider({
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }
 
+/** Provides a session made elsewhere: component tests give pages a fake client and socket this way. */
+export const ProvideSession = SessionContext.Provider;
+
 export function useSession(): Session {
   const value = useContext(SessionContext);
   if (!value) throw new Error('useSession outside SessionProvider');

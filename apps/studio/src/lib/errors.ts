@@ -1,21 +1,34 @@
 import { isAppError } from '@barfinex/contracts';
 
-/** Field name → message, from a 400's `details.issues` (`order.price` and `price` both land on `price`). */
-export function fieldErrors(err: unknown): { fields: Record<string, string>; general: string | null } {
+interface Issue {
+  path?: string;
+  code?: string;
+  message?: string;
+}
+
+/**
+ * Field name → message, from a 400's `details.issues` (`order.price` and `price` both land on
+ * `price`). A refusal that names no field but whose code concerns one (`codeFields`, e.g. a venue's
+ * REDUCE_ONLY) lands on that field too: an issue with an empty path, or a rejection's `details.reason`.
+ */
+export function fieldErrors(
+  err: unknown,
+  codeFields: Readonly<Record<string, string>> = {},
+): { fields: Record<string, string>; general: string | null } {
   if (!err) return { fields: {}, general: null };
   if (!isAppError(err)) return { fields: {}, general: err instanceof Error ? err.message : String(err) };
   const details = err.details as
-    | { issues?: { path?: string; message?: string }[]; upstream?: { error?: { details?: { issues?: unknown } } } }
-    | undefined;
-  const issues =
-    details?.issues ??
-    (details?.upstream?.error?.details?.issues as { path?: string; message?: string }[] | undefined) ??
-    [];
+    { issues?: Issue[]; reason?: unknown; upstream?: { error?: { details?: { issues?: unknown } } } } | undefined;
+  const issues = details?.issues ?? (details?.upstream?.error?.details?.issues as Issue[] | undefined) ?? [];
   const fields: Record<string, string> = {};
+  const put = (field: string | undefined, message: string | undefined) => {
+    if (field && !fields[field]) fields[field] = message ?? err.message;
+  };
   for (const issue of issues) {
-    const field = (issue.path ?? '').split('.').pop() ?? '';
-    if (field && !fields[field]) fields[field] = issue.message ?? err.message;
+    const named = (issue.path ?? '').split('.').pop();
+    put(named || (issue.code ? codeFields[issue.code] : undefined), issue.message);
   }
+  if (typeof details?.reason === 'string') put(codeFields[details.reason], err.message);
   return { fields, general: Object.keys(fields).length === 0 ? err.message : null };
 }
 

@@ -6,7 +6,7 @@ import { backtestRoutes } from '@barfinex/contracts';
 import type { BacktestRequestSchema, BacktestSummary } from '@barfinex/contracts';
 import { TIME_FRAME_VALUES } from '@barfinex/enums';
 import type { TimeFrame } from '@barfinex/enums';
-import { needsScope, useCan } from '../../app/access';
+import { useWriteGate } from '../../app/access';
 import { useSession } from '../../app/session';
 import { fieldErrors } from '../../lib/errors';
 
@@ -28,7 +28,7 @@ export function BacktestForm({ onStarted }: { onStarted: (run: BacktestSummary) 
   const [params, setParams] = useState('{}');
   const [paramsError, setParamsError] = useState<string | null>(null);
 
-  const canConfigure = useCan('configure');
+  const canRun = useWriteGate(backtestRoutes.backtestCreate);
   const run = useMutation({
     mutationFn: (body: Body) => client.request(backtestRoutes.backtestCreate, { body }),
     onSuccess: onStarted,
@@ -126,12 +126,7 @@ export function BacktestForm({ onStarted }: { onStarted: (run: BacktestSummary) 
         </p>
       ) : null}
       <div className="row">
-        <button
-          type="submit"
-          className="primary"
-          disabled={run.isPending || !canConfigure}
-          title={canConfigure ? undefined : needsScope('configure')}
-        >
+        <button type="submit" className="primary" {...canRun.control(run.isPending)}>
           Run backtest
         </button>
       </div>

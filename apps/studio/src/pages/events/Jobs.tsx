@@ -3,6 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { backtestRoutes, platformRoutes } from '@barfinex/contracts';
 import { TIME_FRAME_VALUES } from '@barfinex/enums';
 import type { TimeFrame } from '@barfinex/enums';
+import { useWriteGate } from '../../app/access';
 import { useLiveEvents } from '../../app/live';
 import { useSession } from '../../app/session';
 import { errorText } from '../../lib/errors';
@@ -44,6 +45,9 @@ export function Jobs() {
     }
   });
 
+  // Replay and backfill need `configure`: without it both buttons are disabled, the scope in their title.
+  const canReplay = useWriteGate(platformRoutes.replayStart);
+  const canBackfill = useWriteGate(backtestRoutes.candleBackfill);
   const startReplay = useMutation({
     mutationFn: () => {
       const to = Date.now();
@@ -88,7 +92,7 @@ export function Jobs() {
         <label className="row">
           speed <input value={speed} onChange={(e) => setSpeed(e.target.value)} size={4} aria-label="Replay speed" />
         </label>
-        <button type="submit" disabled={startReplay.isPending}>
+        <button type="submit" {...canReplay.control(startReplay.isPending)}>
           Start replay
         </button>
         <span className="muted" role="status">
@@ -129,7 +133,7 @@ export function Jobs() {
           />{' '}
           h
         </label>
-        <button type="submit" disabled={startBackfill.isPending}>
+        <button type="submit" {...canBackfill.control(startBackfill.isPending)}>
           Start backfill
         </button>
         <span className="muted" role="status">

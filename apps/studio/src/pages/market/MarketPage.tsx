@@ -3,6 +3,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { backtestRoutes } from '@barfinex/contracts';
 import type { Candle } from '@barfinex/contracts';
 import type { ConnectorType, MarketType, TimeFrame } from '@barfinex/enums';
+import { useWriteGate } from '../../app/access';
 import { useLiveEvents } from '../../app/live';
 import { useSession } from '../../app/session';
 import { errorText } from '../../lib/errors';
@@ -90,6 +91,7 @@ export function MarketPage() {
     }
   }, [allCandles, older, seriesKey, client, connectorType, marketType, symbol, interval]);
 
+  const canBackfill = useWriteGate(backtestRoutes.candleBackfill);
   const backfill = useMutation({
     mutationFn: () =>
       client.request(backtestRoutes.candleBackfill, {
@@ -196,7 +198,7 @@ export function MarketPage() {
             {candles.data && candles.data.length === 0 ? (
               <div className="notice row">
                 No candles yet for {symbol} {interval}: live bars appear as the market trades.
-                <button type="button" onClick={() => backfill.mutate()} disabled={backfill.isPending}>
+                <button type="button" onClick={() => backfill.mutate()} {...canBackfill.control(backfill.isPending)}>
                   Backfill from here
                 </button>
                 {backfill.error ? <span className="field-error">{errorText(backfill.error)}</span> : null}

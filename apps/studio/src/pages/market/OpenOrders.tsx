@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { providerRoutes } from '@barfinex/contracts';
 import type { Order } from '@barfinex/contracts';
 import { FINAL_ORDER_STATUSES } from '@barfinex/enums';
 import type { ConnectorType, MarketType } from '@barfinex/enums';
+import { useWriteGate } from '../../app/access';
 import { useLiveEvents } from '../../app/live';
 import { Link } from '../../app/router';
 import { useSession } from '../../app/session';
@@ -46,6 +48,9 @@ export function OpenOrders({
     if (order.connectorType !== connectorType || order.marketType !== marketType) return;
     queryClient.setQueryData<Order[]>(key, (old) => applyOrderEvent(old ?? [], order));
   });
+  // Cancel and replace need `trade`: a read-only token sees them disabled, the scope in their title.
+  const canCancel = useWriteGate(providerRoutes.closeOrder);
+  const canReplace = useWriteGate(providerRoutes.replaceOrder);
   const cancel = useMutation({
     mutationFn: (id: string) => client.orders.close(id),
     onSuccess: (order) => queryClient.setQueryData<Order[]>(key, (old) => applyOrderEvent(old ?? [], order)),
@@ -84,6 +89,7 @@ export function OpenOrders({
                 <th>Symbol</th>
                 <th>Side</th>
                 <th>Type</th>
+                <th title="Time in force">TIF</th>
                 <th className="num">Price</th>
                 <th className="num">Quantity</th>
                 <th className="num">Filled</th>
@@ -98,7 +104,18 @@ export function OpenOrders({
                   <td className="mono">{formatTime(o.createdAt, timeZone)}</td>
                   <td>{o.symbol}</td>
                   <td className={o.side === 'BUY' ? 'up' : 'down'}>{o.side === 'BUY' ? '▲ BUY' : '▼ SELL'}</td>
-                  <td>{o.type}</td>
+                  <td>
+                    {o.type}
+                    {o.reduceOnly ? (
+                      <>
+                        {' '}
+                        <span className="badge" title="Reduce-only: only shrinks the position">
+                          reduce-only
+                        </span>
+                      </>
+                    ) : null}
+                  </td>
+                  <td>{o.timeInForce ?? '—'}</td>
                   <td className="num">{formatFixed(o.price ?? o.stopPrice, pd)}</td>
                   <td className="num">{formatFixed(o.quantity, qd)}</td>
                   <td className="num">{formatFixed(o.quantityExecuted, qd)}</td>
@@ -123,7 +140,7 @@ export function OpenOrders({
                             aria-label={`New price for ${o.clientOrderId ?? o.id}`}
                             autoFocus
                           />
-                          <button type="submit" disabled={replace.isPending}>
+                          <button type="submit" {...canReplace.control(replace.isPending)}>
                             Send
                           </button>
                           <button type="button" className="ghost" onClick={() => setEditing(null)}>
@@ -133,6 +150,7 @@ export function OpenOrders({
                       ) : o.price ? (
                         <button
                           type="button"
+                          {...canReplace.control()}
                           onClick={() => setEditing({ id: o.id, price: o.price ?? '' })}
                           aria-label={`Replace order ${o.clientOrderId ?? o.id}`}
                         >
@@ -142,7 +160,7 @@ export function OpenOrders({
                       <button
                         type="button"
                         onClick={() => cancel.mutate(o.id)}
-                        disabled={cancel.isPending}
+                        {...canCancel.control(cancel.isPending)}
                         aria-label={`Cancel order ${o.clientOrderId ?? o.id}`}
                       >
                         Cancel

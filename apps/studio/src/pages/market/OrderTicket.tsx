@@ -1,21 +1,35 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
-import { ORDER_TYPE_VALUES, OrderType, isTriggeredOrderType } from '@barfinex/enums';
+import { ORDER_TYPE_VALUES, TIME_IN_FORCE_VALUES } from '@barfinex/enums';
+import { providerRoutes } from '@barfinex/contracts';
 import type { Instrument } from '@barfinex/contracts';
-import type { ConnectorType, MarketType, OrderSide } from '@barfinex/enums';
-import { needsScope, useCan } from '../../app/access';
+import type { ConnectorType, MarketType, OrderSide, OrderType, TimeInForce } from '@barfinex/enums';
+import { useWriteGate } from '../../app/access';
 import { useSession } from '../../app/session';
 import { fieldErrors } from '../../lib/errors';
 import { snapToStep } from '../../lib/format';
-
-// Which fields an order type takes, from the type's own name and the enums' trigger set.
-const takesPrice = (type: OrderType) => !type.endsWith('MARKET');
-const takesStop = (type: OrderType) => isTriggeredOrderType(type) && type !== OrderType.TRAILING_STOP_MARKET;
-const takesCallback = (type: OrderType) => type === OrderType.TRAILING_STOP_MARKET;
+import {
+  INITIAL_TICKET,
+  TICKET_CODE_FIELDS,
+  takesCallback,
+  takesPrice,
+  takesReduceOnly,
+  takesStop,
+  takesTimeInForce,
+  ticketOrder,
+} from './ticket';
+import type { TicketState } from './ticket';
 
 let sequence = 0;
 const newClientOrderId = () => `studio-${Date.now().toString(36)}-${(sequence += 1)}`;
+
+/** What each time in force means, for its option's title. */
+const TIF_HINTS: Record<TimeInForce, string> = {
+  GTC: 'good till cancelled: rests until filled or cancelled',
+  IOC: 'immediate or cancel: fills what it can at once, the rest expires',
+  FOK: 'fill or kill: fills entirely at once, or not at all',
+};
 
 interface Props {
   connectorType: ConnectorType;
@@ -24,21 +38,33 @@ interface Props {
   lastPrice: string | undefined;
 }
 
+/** A labelled field with its error below; `inline` puts a checkbox before its label. */
 function Field({
   id,
   label,
   error,
+  inline = false,
   children,
 }: {
   id: string;
-  label: string;
+  label: React.ReactNode;
   error: string | undefined;
+  inline?: boolean;
   children: React.ReactNode;
 }) {
   return (
     <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children}
+      {inline ? (
+        <label htmlFor={id} className="row check">
+          {children}
+          {label}
+        </label>
+      ) : (
+        <>
+          <label htmlFor={id}>{label}</label>
+          {children}
+        </>
+      )}
       {error ? (
         <p className="field-error" id={`${id}-error`} role="alert" data-testid={`${id}-error`}>
           {error}
@@ -54,36 +80,32 @@ function Field({
  */
 export function OrderTicket({ connectorType, marketType, instrument, lastPrice }: Props) {
   const { client } = useSession();
-  const [type, setType] = useState<OrderType>(OrderType.LIMIT);
-  const [quantity, setQuantity] = useState('');
-  const [price, setPrice] = useState('');
-  const [stopPrice, setStopPrice] = useState('');
-  const [callbackRate, setCallbackRate] = useState('1');
-  const [leverage, setLeverage] = useState('');
+  const [ticket, setTicket] = useState<TicketState>(INITIAL_TICKET);
+  const set = <K extends keyof TicketState>(key: K, value: TicketState[K]) =>
+    setTicket((t) => ({ ...t, [key]: value }));
+  const { type } = ticket;
   const [placed, setPlaced] = useState<string | null>(null);
 
-  // Placing an order needs `trade`: a read-only token sees the ticket with its buttons disabled.
-  const canTrade = useCan('trade');
+  // A read-only token sees the ticket with its buttons disabled and the missing scope as their title.
+  const trade = useWriteGate(providerRoutes.placeOrder);
   const place = useMutation({
     mutationFn: (side: OrderSide) =>
-      client.orders.create({
-        symbol: instrument?.symbol ?? '',
-        side,
-        type,
-        quantity,
-        connectorType,
-        marketType,
-        clientOrderId: newClientOrderId(),
-        // An empty field is left out, so the provider names what is missing.
-        ...(takesPrice(type) && price.trim() !== '' ? { price } : {}),
-        ...(takesStop(type) && stopPrice.trim() !== '' ? { stopPrice } : {}),
-        ...(takesCallback(type) ? { callbackRate } : {}),
-        ...(marketType === 'futures' && leverage ? { leverage: Number(leverage) } : {}),
-      } as Parameters<typeof client.orders.create>[0]),
-    onSuccess: (order) => setPlaced(`${order.side} ${order.type} ${order.quantity} ${order.symbol}: ${order.status}`),
+      client.orders.create(
+        ticketOrder(ticket, {
+          connectorType,
+          marketType,
+          symbol: instrument?.symbol ?? '',
+          side,
+          clientOrderId: newClientOrderId(),
+        }) as Parameters<typeof client.orders.create>[0],
+      ),
+    onSuccess: (order) =>
+      setPlaced(
+        `${order.side} ${order.type}${order.timeInForce ? ` ${order.timeInForce}` : ''}${order.reduceOnly ? ' reduce-only' : ''} ${order.quantity} ${order.symbol}: ${order.status}`,
+      ),
     onMutate: () => setPlaced(null),
   });
-  const { fields, general } = fieldErrors(place.error);
+  const { fields, general } = fieldErrors(place.error, TICKET_CODE_FIELDS);
   const submit = (side: OrderSide) => (e?: FormEvent) => {
     e?.preventDefault();
     place.mutate(side);
@@ -93,11 +115,13 @@ export function OrderTicket({ connectorType, marketType, instrument, lastPrice }
   const invalid = (name: string) =>
     fields[name] ? { 'aria-invalid': true as const, 'aria-describedby': `ticket-${name}-error` } : {};
 
+  const snapped = (key: 'price' | 'stopPrice') => () => set(key, snapToStep(ticket[key], tick, 'nearest'));
+
   return (
     <form className="card stack" aria-label="Order ticket" onSubmit={submit('BUY')} data-testid="order-ticket">
       <h2>Order ticket · {instrument?.symbol ?? '—'}</h2>
       <Field id="ticket-type" label="Type" error={fields['type']}>
-        <select id="ticket-type" value={type} onChange={(e) => setType(e.target.value as OrderType)}>
+        <select id="ticket-type" value={type} onChange={(e) => set('type', e.target.value as OrderType)}>
           {ORDER_TYPE_VALUES.map((t) => (
             <option key={t} value={t}>
               {t}
@@ -109,9 +133,9 @@ export function OrderTicket({ connectorType, marketType, instrument, lastPrice }
         <input
           id="ticket-quantity"
           inputMode="decimal"
-          value={quantity}
-          onChange={(e) => setQuantity(e.target.value)}
-          onBlur={() => setQuantity((q) => snapToStep(q, step, 'floor'))}
+          value={ticket.quantity}
+          onChange={(e) => set('quantity', e.target.value)}
+          onBlur={() => set('quantity', snapToStep(ticket.quantity, step, 'floor'))}
           {...invalid('quantity')}
         />
       </Field>
@@ -121,16 +145,16 @@ export function OrderTicket({ connectorType, marketType, instrument, lastPrice }
             <input
               id="ticket-price"
               inputMode="decimal"
-              value={price}
-              onChange={(e) => setPrice(e.target.value)}
-              onBlur={() => setPrice((p) => snapToStep(p, tick, 'nearest'))}
+              value={ticket.price}
+              onChange={(e) => set('price', e.target.value)}
+              onBlur={snapped('price')}
               {...invalid('price')}
             />
             <button
               type="button"
               className="ghost"
               disabled={!lastPrice}
-              onClick={() => setPrice(snapToStep(lastPrice ?? '', tick, 'nearest'))}
+              onClick={() => set('price', snapToStep(lastPrice ?? '', tick, 'nearest'))}
               title="Use the last price"
             >
               Last
@@ -143,9 +167,9 @@ export function OrderTicket({ connectorType, marketType, instrument, lastPrice }
           <input
             id="ticket-stopPrice"
             inputMode="decimal"
-            value={stopPrice}
-            onChange={(e) => setStopPrice(e.target.value)}
-            onBlur={() => setStopPrice((p) => snapToStep(p, tick, 'nearest'))}
+            value={ticket.stopPrice}
+            onChange={(e) => set('stopPrice', e.target.value)}
+            onBlur={snapped('stopPrice')}
             {...invalid('stopPrice')}
           />
         </Field>
@@ -155,9 +179,46 @@ export function OrderTicket({ connectorType, marketType, instrument, lastPrice }
           <input
             id="ticket-callbackRate"
             inputMode="decimal"
-            value={callbackRate}
-            onChange={(e) => setCallbackRate(e.target.value)}
+            value={ticket.callbackRate}
+            onChange={(e) => set('callbackRate', e.target.value)}
             {...invalid('callbackRate')}
+          />
+        </Field>
+      ) : null}
+      {takesTimeInForce(type) ? (
+        <Field id="ticket-timeInForce" label="Time in force" error={fields['timeInForce']}>
+          <select
+            id="ticket-timeInForce"
+            value={ticket.timeInForce}
+            onChange={(e) => set('timeInForce', e.target.value as TimeInForce)}
+            title={TIF_HINTS[ticket.timeInForce]}
+            {...invalid('timeInForce')}
+          >
+            {TIME_IN_FORCE_VALUES.map((t) => (
+              <option key={t} value={t} title={TIF_HINTS[t]}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </Field>
+      ) : null}
+      {takesReduceOnly(marketType) ? (
+        <Field
+          id="ticket-reduceOnly"
+          inline
+          label={
+            <span>
+              Reduce-only <span className="muted">(only shrinks the position, never opens or grows it)</span>
+            </span>
+          }
+          error={fields['reduceOnly']}
+        >
+          <input
+            id="ticket-reduceOnly"
+            type="checkbox"
+            checked={ticket.reduceOnly}
+            onChange={(e) => set('reduceOnly', e.target.checked)}
+            {...invalid('reduceOnly')}
           />
         </Field>
       ) : null}
@@ -167,8 +228,8 @@ export function OrderTicket({ connectorType, marketType, instrument, lastPrice }
             id="ticket-leverage"
             inputMode="numeric"
             placeholder="unchanged"
-            value={leverage}
-            onChange={(e) => setLeverage(e.target.value)}
+            value={ticket.leverage}
+            onChange={(e) => set('leverage', e.target.value)}
             {...invalid('leverage')}
           />
         </Field>
@@ -184,19 +245,13 @@ export function OrderTicket({ connectorType, marketType, instrument, lastPrice }
         </p>
       ) : null}
       <div className="row">
-        <button
-          type="submit"
-          className="buy"
-          disabled={place.isPending || !instrument || !canTrade}
-          title={canTrade ? undefined : needsScope('trade')}
-        >
+        <button type="submit" className="buy" {...trade.control(place.isPending || !instrument)}>
           Buy
         </button>
         <button
           type="button"
           className="sell"
-          disabled={place.isPending || !instrument || !canTrade}
-          title={canTrade ? undefined : needsScope('trade')}
+          {...trade.control(place.isPending || !instrument)}
           onClick={() => submit('SELL')()}
         >
           Sell

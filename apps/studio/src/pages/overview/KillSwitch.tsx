@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useLiveEvents } from '../../app/live';
 import { inspectorRoutes } from '../../app/app-routes';
-import { needsScope, useCan } from '../../app/access';
+import { useWriteGate } from '../../app/access';
 import { useSession } from '../../app/session';
 import { errorText } from '../../lib/errors';
 
@@ -14,7 +14,8 @@ export function KillSwitch({ appKey }: { appKey: string }) {
   const [reason, setReason] = useState('');
   const [mode, setMode] = useState<'trip' | 'reset'>('trip');
   // Tripping and resetting go through the proxy as writes to the inspector's kill switch: `trade`.
-  const canTrade = useCan('trade');
+  const canTrip = useWriteGate(inspectorRoutes.trip);
+  const canReset = useWriteGate(inspectorRoutes.reset);
   const key = ['kill-switch', appKey];
   const state = useQuery({
     queryKey: key,
@@ -48,22 +49,11 @@ export function KillSwitch({ appKey }: { appKey: string }) {
       </p>
       <div className="row">
         {active ? (
-          <button
-            type="button"
-            onClick={() => open('reset')}
-            disabled={!canTrade}
-            title={canTrade ? undefined : needsScope('trade')}
-          >
+          <button type="button" onClick={() => open('reset')} {...canReset.control()}>
             Reset kill switch…
           </button>
         ) : (
-          <button
-            type="button"
-            className="danger"
-            onClick={() => open('trip')}
-            disabled={!canTrade}
-            title={canTrade ? undefined : needsScope('trade')}
-          >
+          <button type="button" className="danger" onClick={() => open('trip')} {...canTrip.control()}>
             Trip kill switch…
           </button>
         )}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useWriteGate } from '../../app/access';
 import { detectorAppRoutes } from '../../app/app-routes';
 import type { DetectorItem } from '../../app/app-routes';
 import { useSession } from '../../app/session';
@@ -18,6 +19,8 @@ export function DetectorCard({ appKey, detector }: { appKey: string; detector: D
     ),
   );
   const [local, setLocal] = useState<Record<string, string>>({});
+  const canSave = useWriteGate(detectorAppRoutes.setParams);
+  const canToggle = useWriteGate(detectorAppRoutes.setEnabled);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['detectors', appKey] });
   const save = useMutation({
     mutationFn: (params: Record<string, unknown>) =>
@@ -91,10 +94,14 @@ export function DetectorCard({ appKey, detector }: { appKey: string; detector: D
         {remote.general ? <p className="field-error">{remote.general}</p> : null}
         {toggle.error ? <p className="field-error">{errorText(toggle.error)}</p> : null}
         <div className="row">
-          <button type="submit" className="primary" disabled={save.isPending || fields.length === 0}>
+          <button type="submit" className="primary" {...canSave.control(save.isPending || fields.length === 0)}>
             Save params
           </button>
-          <button type="button" onClick={() => toggle.mutate(!detector.enabled)} disabled={toggle.isPending}>
+          <button
+            type="button"
+            onClick={() => toggle.mutate(!detector.enabled)}
+            {...canToggle.control(toggle.isPending)}
+          >
             {detector.enabled ? 'Disable' : 'Enable'}
           </button>
           {save.isSuccess ? <span className="muted">saved</span> : null}

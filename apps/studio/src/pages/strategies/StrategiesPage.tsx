@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { RiskPoliciesInputSchema } from '@barfinex/contracts';
 import { advisorAppRoutes, detectorAppRoutes, inspectorPolicyRoutes } from '../../app/app-routes';
+import { useWriteGate } from '../../app/access';
 import { useLiveEvents } from '../../app/live';
 import { useSession } from '../../app/session';
 import { useSettings } from '../../app/settings';
@@ -40,6 +41,7 @@ function Policies({ appKey }: { appKey: string }) {
     queryKey: ['audit', appKey],
     queryFn: () => client.request(inspectorPolicyRoutes.audit, { params: { appKey }, query: { limit: 20 } }),
   });
+  const canSave = useWriteGate(inspectorPolicyRoutes.setPolicies);
   const [draft, setDraft] = useState<string | null>(null);
   const [issues, setIssues] = useState<string[]>([]);
   const save = useMutation({
@@ -88,7 +90,12 @@ function Policies({ appKey }: { appKey: string }) {
       ))}
       {save.error ? <p className="field-error">{errorText(save.error)}</p> : null}
       <div className="row">
-        <button type="button" className="primary" onClick={submit} disabled={save.isPending || draft === null}>
+        <button
+          type="button"
+          className="primary"
+          onClick={submit}
+          {...canSave.control(save.isPending || draft === null)}
+        >
           Save policies
         </button>
       </div>
