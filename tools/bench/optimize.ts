@@ -1,22 +1,27 @@
 /**
- * The research lab under load, three measurements in one run:
- *   1. trials/s: the same 24 trials (EMA-cross over 100k seeded minute bars, shared candles) on a
- *      research pool of 1 worker vs one worker per core; the ratio is the parallel speed-up
- *      (target >= 0.85 x cores);
- *   2. provider RSS after 50 vs 500 trials of one optimisation over a year of minute bars
- *      (525,600 bars loaded once, target: flat, < 1.2x);
+ * The research lab under load, on one seeded synthetic year of minute bars (525,600 bars,
+ * generated once per process), in one run:
+ *   1. trials/s of the same trials (EMA cross, one in-sample window of the job below) on a
+ *      research pool of 1 worker vs one worker per core, alternating round by round, beside the
+ *      physical floor: the same pure CPU work on 1 vs the same number of bare worker threads;
+ *   2. the provider's RSS (its process, workers included) after 50 vs 500+ trials of one
+ *      walk-forward optimisation over that year (10 rolling folds, 50 random trials each; the
+ *      year is loaded once and shared, every trial reads its window of it);
  *   3. the order path (POST /api/orders, sim MARKET) p50/p99 idle vs while that job runs.
  * The provider runs in its own process (PostgreSQL when reachable, else PGlite), its research
  * pool at the default size (one fewer than the cores, at a lower priority).
  *
- * Run: npx tsx tools/bench/optimize.ts [highTrials=500] [bars=525600] [poolBars=100000]   (BENCH_PARTS=pool|provider for one half)
- * On a loaded machine the wall-clock speed-up says more about the load than the pool; the
- * workers' own thread CPU time (Linux) is printed beside it.
+ * Run: npx tsx tools/bench/optimize.ts [highTrials=500] [bars=525600] [rounds=3]
+ *      (BENCH_PARTS=pool|provider for one half)
+ * On a loaded machine the wall-clock speed-up says more about the load than the pool: the floor
+ * beside it is what the machine gave two threads in the same minutes, and the workers' own thread
+ * CPU time (Linux) is printed too.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 
 const CONDITION = '--conditions=development';
 if (!process.execArgv.includes(CONDITION)) {
@@ -28,86 +33,138 @@ if (!process.execArgv.includes(CONDITION)) {
 
 const HIGH = Number(process.argv[2] ?? 500);
 const BARS = Number(process.argv[3] ?? 525_600);
-const POOL_BARS = Number(process.argv[4] ?? 100_000);
+const ROUNDS = Number(process.argv[4] ?? 3);
 const LOW = 50;
+const POOL_TRIALS = 16;
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const settings = {
   initialBalance: '10000',
   positionSizing: { mode: 'percent' as const, percent: 10 },
   fees: { maker: '0.0002', taker: '0.0005' },
 };
 
+/** The year, the job and its folds: what both halves use. */
+const SOURCE = { type: 'synthetic' as const, bars: BARS, seed: 7, startPrice: 60_000, drift: 0, volatility: 0.001 };
+const WALK_FORWARD = { mode: 'rolling' as const, folds: 10, inSampleRatio: 0.5 };
+const SPACE = { fast: { min: 20, max: 200, step: 1 }, slow: { min: 300, max: 2_000, step: 10 } };
+/** In-sample bars of a rolling fold, as the provider's walk-forward splits the range. */
+const IN_SAMPLE_BARS = (() => {
+  const r = WALK_FORWARD.inSampleRatio;
+  const oos = Math.floor(BARS / (WALK_FORWARD.folds + r / (1 - r)));
+  return BARS - WALK_FORWARD.folds * oos;
+})();
+
+/** A few bare worker threads doing pure integer work: what the machine gives N threads right now. */
+function createBareThreads(size: number) {
+  const code = `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (n) => { let x = 2463534242; for (let i = 0; i < n; i += 1) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; } parentPort.postMessage(x); });`;
+  const workers = Array.from({ length: size }, () => new Worker(code, { eval: true }));
+  const once = (w: Worker, n: number) =>
+    new Promise<void>((resolve) => {
+      w.once('message', () => resolve());
+      w.postMessage(n);
+    });
+  return {
+    /** `units` pieces of `iterations` each, taken by whichever thread is free; resolves with the wall ms. */
+    async run(units: number, iterations: number): Promise<number> {
+      let next = 0;
+      const t = performance.now();
+      await Promise.all(
+        workers.map(async (w) => {
+          while (next < units) {
+            next += 1;
+            await once(w, iterations);
+          }
+        }),
+      );
+      return performance.now() - t;
+    },
+    close: () => Promise.all(workers.map((w) => w.terminate())),
+  };
+}
+
 async function poolThroughput(): Promise<void> {
-  const { syntheticCandles } = await import('@barfinex/provider/bench');
-  const { appendCandles, createSharedSeries } = await import('@barfinex/provider/bench');
-  const { createTrialPool } = await import('@barfinex/provider/bench');
-  const bars = POOL_BARS;
-  const series = createSharedSeries('BTCUSDT', 'min1', 60_000, bars);
-  appendCandles(
-    series,
-    syntheticCandles(
-      { type: 'synthetic', seed: 2026, bars, startPrice: 60_000, drift: 0, volatility: 0.001 },
-      { symbol: 'BTCUSDT', interval: 'min1' },
-    ),
-  );
-  const trials = Array.from({ length: 24 }, (_, i) => ({
-    fast: 5 + (i % 6) * 2,
-    slow: 30 + Math.floor(i / 6) * 10,
-    atrPeriod: 14,
-    stopAtr: 2,
-    targetR: 2,
-  }));
+  const { appendCandles, createSharedSeries, createTrialPool, syntheticCandles } =
+    await import('@barfinex/provider/bench');
   const cores = availableParallelism();
-  const rates: number[] = [];
-  const cpuRates: number[] = [];
-  for (const size of [1, cores]) {
-    const pool = createTrialPool({ size, nice: 0 });
+  let t = performance.now();
+  const series = createSharedSeries('BTCUSDT', 'min1', 60_000, BARS);
+  appendCandles(series, syntheticCandles(SOURCE, { symbol: 'BTCUSDT', interval: 'min1' }));
+  console.log(`a year of minute bars: ${fmt(BARS)} bars generated once (seed 7) in ${fmt(performance.now() - t)} ms`);
+  // Spread over the job's space, the same for every pool and round.
+  const trials = Array.from({ length: POOL_TRIALS }, (_, i) => ({
+    fast: 20 + ((i * 37) % 181),
+    slow: 300 + ((i * 53) % 171) * 10,
+  }));
+  const window = { runFrom: 0, scoreFrom: 0, end: IN_SAMPLE_BARS };
+  const sizes = [1, cores];
+  const pools = sizes.map((size) => createTrialPool({ size, nice: 0 }));
+  const bare = sizes.map((size) => createBareThreads(size));
+  for (const pool of pools) {
     pool.share('s', series);
-    // One warm-up trial per worker: module loading is not what is measured.
+    // One short trial per worker first: module loading is not what is measured.
     await Promise.all(
-      Array.from({ length: size }, () =>
+      Array.from({ length: pool.size }, () =>
         pool.run({
-          detector: 'ema-cross-atr',
+          detector: 'ema-cross',
           params: trials[0] as Record<string, unknown>,
           seriesKey: 's',
-          window: { runFrom: 0, scoreFrom: 0, end: 2_000 },
+          window: { ...window, end: 2_000 },
           settings,
         }),
       ),
     );
-    const t = performance.now();
-    const cpu0 = pool.cpuMs();
-    await Promise.all(
-      trials.map((params) =>
-        pool.run({
-          detector: 'ema-cross-atr',
-          params,
-          seriesKey: 's',
-          window: { runFrom: 0, scoreFrom: 0, end: bars },
-          settings,
-        }),
-      ),
-    );
-    const wall = performance.now() - t;
-    const cpu = pool.cpuMs() - cpu0;
-    const rate = trials.length / (wall / 1000);
-    rates.push(rate);
-    cpuRates.push(trials.length / (cpu / 1000));
-    console.log(
-      `pool of ${size}: ${trials.length} trials x ${fmt(bars)} bars in ${fmt(wall)} ms wall = ${fmt(rate, 2)} trials/s; workers' own CPU ${fmt(cpu)} ms = ${fmt(trials.length / (cpu / 1000), 2)} trials per CPU-second`,
-    );
-    await pool.close();
   }
-  const speedup = (rates[1] as number) / (rates[0] as number);
-  const perCpu = (cpuRates[1] as number) / (cpuRates[0] as number);
+  // The floor's unit of work: about one trial's CPU time, from a calibration on one thread.
+  t = performance.now();
+  await bare[0]?.run(1, 50_000_000);
+  const perIteration = (performance.now() - t) / 50_000_000;
+  let iterations = 0;
+
+  const wall: number[][] = sizes.map(() => []);
+  const cpu: number[][] = sizes.map(() => []);
+  const floor: number[][] = sizes.map(() => []);
   console.log(
-    `load average ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')} on ${cores} cores`,
+    `${POOL_TRIALS} EMA-cross trials x ${fmt(IN_SAMPLE_BARS)} bars (one fold's in-sample window) per round; load average at start ${load()} on ${cores} cores`,
+  );
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const [k, pool] of pools.entries()) {
+      const cpu0 = pool.cpuMs();
+      t = performance.now();
+      await Promise.all(
+        trials.map((params) => pool.run({ detector: 'ema-cross', params, seriesKey: 's', window, settings })),
+      );
+      wall[k]?.push(POOL_TRIALS / ((performance.now() - t) / 1000));
+      cpu[k]?.push(POOL_TRIALS / ((pool.cpuMs() - cpu0) / 1000));
+      if (iterations === 0) iterations = Math.round((pool.cpuMs() - cpu0) / POOL_TRIALS / perIteration);
+    }
+    for (const [k, threads] of bare.entries()) {
+      floor[k]?.push(POOL_TRIALS / ((await threads.run(POOL_TRIALS, iterations)) / 1000));
+    }
+    console.log(
+      `round ${round + 1}: pool ${sizes.map((n, k) => `${n}: ${fmt(wall[k]?.at(-1) ?? 0, 2)}`).join(', ')} trials/s; bare threads ${sizes.map((n, k) => `${n}: ${fmt(floor[k]?.at(-1) ?? 0, 2)}`).join(', ')} units/s; load ${load()}`,
+    );
+  }
+  await Promise.all([...pools.map((p) => p.close()), ...bare.map((b) => b.close())]);
+  const [w1, wn] = wall.map(median) as [number, number];
+  const [c1, cn] = cpu.map(median) as [number, number];
+  const [f1, fn] = floor.map(median) as [number, number];
+  const speedup = wn / w1;
+  const floorSpeedup = fn / f1;
+  console.log(
+    `pool (median of ${ROUNDS}): 1 worker ${fmt(w1, 2)} trials/s, ${cores} workers ${fmt(wn, 2)} trials/s = ${fmt(speedup, 2)}x = ${fmt(speedup / cores, 2)} x cores (target >= 0.85 x cores)`,
   );
   console.log(
-    `speed-up ${fmt(speedup, 2)}x wall on ${cores} cores = ${fmt(speedup / cores, 2)} x cores (target >= 0.85 x cores); per CPU-second ${fmt(perCpu, 2)}x (1.00 = the workers do not slow each other)`,
+    `floor (median of ${ROUNDS}): the same CPU work on 1 vs ${cores} bare threads ${fmt(floorSpeedup, 2)}x = ${fmt(floorSpeedup / cores, 2)} x cores; the pool reaches ${fmt(speedup / floorSpeedup, 2)} of the floor`,
+  );
+  console.log(
+    `per CPU-second: ${fmt(c1, 2)} vs ${fmt(cn, 2)} trials = ${fmt(cn / c1, 2)}x (1.00 = the workers do not slow each other); load average at end ${load()}`,
   );
 }
 
@@ -127,6 +184,7 @@ function rssMb(launcherPid: number): number {
 
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function providerUnderLoad(): Promise<void> {
   const { createTestDatabase, startProviderProcess } = await import('@barfinex/testing');
@@ -138,7 +196,9 @@ async function providerUnderLoad(): Promise<void> {
       headers: { ...provider.auth, 'content-type': 'application/json' },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
-    return (await res.json()) as Record<string, unknown>;
+    const json = (await res.json()) as Record<string, unknown>;
+    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
   };
   let seq = 0;
   const orders = async (n: number) => {
@@ -160,37 +220,49 @@ async function providerUnderLoad(): Promise<void> {
   };
   try {
     console.log(
-      `provider on ${pg ? 'PostgreSQL' : 'PGlite'}, research pool at its default size (${Math.max(1, availableParallelism() - 1)})`,
+      `provider on ${pg ? 'PostgreSQL' : 'PGlite'}, research pool at its default size (${Math.max(1, availableParallelism() - 1)}), RSS before any job ${fmt(rssMb(provider.pid))} MB`,
     );
     await orders(50);
     const idle = await orders(300);
+    const perFold = Math.ceil(HIGH / WALK_FORWARD.folds);
     const job = await call('POST', '/optimizations', {
       detector: 'ema-cross',
       symbols: ['BTCUSDT'],
       interval: 'min1',
-      source: { type: 'synthetic', bars: BARS, seed: 7, startPrice: 60_000, volatility: 0.001 },
-      space: { fast: { min: 20, max: 200, step: 1 }, slow: { min: 300, max: 2_000, step: 10 } },
-      search: { method: 'random', trials: HIGH, seed: 1 },
+      source: SOURCE,
+      space: SPACE,
+      search: { method: 'random', trials: perFold, seed: 1 },
+      walkForward: WALK_FORWARD,
     });
     const id = String(job['id']);
-    const done = async () => Number((await call('GET', `/optimizations/${id}?trials=0`))['done']);
-    while ((await done()) < 1) await new Promise((r) => setTimeout(r, 500));
+    const status = () => call('GET', `/optimizations/${id}?trials=0`);
+    while (Number((await status())['done']) < 1) await sleep(250);
     const busy = await orders(300);
-    while ((await done()) < LOW) await new Promise((r) => setTimeout(r, 1_000));
-    const rssLow = rssMb(provider.pid);
+    // RSS every second of the job: at the 50th trial, at the end, and the highest in between.
+    let rssLow = 0;
+    let lowAt = 0;
+    let peak = 0;
     const t = performance.now();
+    let final: Record<string, unknown>;
     for (;;) {
-      const d = await call('GET', `/optimizations/${id}?trials=0`);
-      if (d['state'] !== 'running' && d['state'] !== 'queued') break;
-      await new Promise((r) => setTimeout(r, 2_000));
+      final = await status();
+      const rss = rssMb(provider.pid);
+      if (rssLow === 0 && Number(final['done']) >= LOW) {
+        rssLow = rss;
+        lowAt = Number(final['done']);
+      }
+      if (rssLow > 0) peak = Math.max(peak, rss);
+      if (final['state'] !== 'running' && final['state'] !== 'queued') break;
+      await sleep(1_000);
     }
     const rssHigh = rssMb(provider.pid);
-    const final = await call('GET', `/optimizations/${id}?trials=0`);
+    if (final['state'] !== 'finished')
+      throw new Error(`the job ended ${String(final['state'])}: ${String(final['error'])}`);
     console.log(
-      `optimisation: ${String(final['done'])} trials over ${fmt(BARS)} bars, the last ${Number(final['done']) - LOW} in ${fmt((performance.now() - t) / 1000, 1)} s`,
+      `optimisation: ${String(final['done'])} trials (${WALK_FORWARD.folds} rolling folds x ${perFold} random + neighbours + out-of-sample) over ${fmt(BARS)} bars, each search trial ${fmt(IN_SAMPLE_BARS)} bars; ${fmt((performance.now() - t) / 1000, 1)} s after the first trial; load average ${load()}`,
     );
     console.log(
-      `provider RSS after ${LOW} trials ${fmt(rssLow)} MB, after ${String(final['done'])} trials ${fmt(rssHigh)} MB = ${fmt(rssHigh / rssLow, 2)}x (target < 1.2x)`,
+      `provider RSS after ${lowAt} trials ${fmt(rssLow)} MB, after ${String(final['done'])} trials ${fmt(rssHigh)} MB = ${fmt(rssHigh / rssLow, 2)}x (target < 1.2x); highest in between ${fmt(peak)} MB = ${fmt(peak / rssLow, 2)}x`,
     );
     console.log(`order path idle:    p50 ${fmt(pct(idle, 50), 1)} ms, p99 ${fmt(pct(idle, 99), 1)} ms`);
     console.log(
