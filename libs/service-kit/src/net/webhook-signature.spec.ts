@@ -9,6 +9,9 @@ describe('webhook signatures', () => {
     const header = signBody('s3cret', body, NOW);
     const expected = createHmac('sha256', 's3cret').update(`1800000000.${body}`).digest('hex');
     expect(header).toBe(`t=1800000000,v1=${expected}`);
+    // The body's UTF-8 bytes sign the same as the string (the notifier signs the bytes it sends).
+    const unicode = '{"note":"цена €"}';
+    expect(signBody('s3cret', Buffer.from(unicode), NOW)).toBe(signBody('s3cret', unicode, NOW));
     expect(verifySignature(header, 's3cret', body, { nowMs: NOW + 1000 })).toEqual({
       ok: true,
       timestamp: 1_800_000_000,
