@@ -2,12 +2,10 @@ import { createMemoryBus } from '@barfinex/bus';
 import type { MemoryBus } from '@barfinex/bus';
 import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
-import pino from 'pino';
 import request from 'supertest';
-import { createInspectorApp } from './app';
 import type { InspectorApp } from './app';
-import { loadInspectorConfig } from './config';
 import { createFakeProvider } from './testing/fake-provider';
+import { testInspectorApp } from './testing/test-app';
 
 describe('inspector REST', () => {
   let db: Database;
@@ -19,19 +17,7 @@ describe('inspector REST', () => {
     db = await createTestPglite();
     bus = createMemoryBus();
     const { provider } = createFakeProvider(bus);
-    const config = {
-      ...loadInspectorConfig({ INSPECTOR_API_TOKEN: 'secret-token', LOG_LEVEL: 'silent' }),
-      INSPECTOR_PORT: 0,
-      INSPECTOR_HOST: '127.0.0.1',
-    };
-    app = await createInspectorApp({
-      config,
-      logger: pino({ level: 'silent' }),
-      bus,
-      db,
-      provider,
-      now: () => Date.UTC(2024, 5, 3, 9),
-    });
+    app = await testInspectorApp({ db, bus, provider });
     await app.start();
   });
   afterAll(async () => {

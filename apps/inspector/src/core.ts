@@ -15,6 +15,7 @@ import type { PositionRecord } from './positions/position-record';
 import { createProtection } from './positions/protection';
 import { createAuditor } from './risk/auditor';
 import { createKillSwitch } from './risk/kill-switch';
+import { createOrderCheck } from './risk/order-check';
 import { createRiskGate, intentToEntry, requestToEntry } from './risk/risk-gate';
 import { createRiskState } from './risk/risk-state';
 import type { AuditRecord } from './store/audit-record';
@@ -125,6 +126,7 @@ export function createInspectorCore(deps: InspectorCoreDeps) {
     price: prices.price,
   };
   const riskGate = createRiskGate({ repo, state, auditor, killSwitch, manager, market, ctx: { appKey, now, logger } });
+  const orderCheck = createOrderCheck({ state, auditor, market, ctx: { now } });
 
   /**
    * Durable consumers: intents, detector requests, order events and this inspector's own trade
@@ -192,7 +194,7 @@ export function createInspectorCore(deps: InspectorCoreDeps) {
     ]);
   }
 
-  return { repo, state, gate: riskGate, manager, killSwitch, account, subscribe };
+  return { repo, state, gate: riskGate, orderCheck, manager, killSwitch, account, subscribe };
 }
 
 export type InspectorCore = ReturnType<typeof createInspectorCore>;

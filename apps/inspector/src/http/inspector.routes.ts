@@ -1,11 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { OrderRiskCheckSchema } from '@barfinex/contracts';
 import { notFound, parseInput } from '@barfinex/service-kit';
 import { RiskPoliciesInputSchema } from '../policies/types';
 import { PositionStatusSchema } from '../positions/position-record';
 import type { PositionManager } from '../positions/position-manager';
 import { buildDashboard } from '../risk/dashboard';
 import type { KillSwitch } from '../risk/kill-switch';
+import type { OrderCheck } from '../risk/order-check';
 import type { RiskGate } from '../risk/risk-gate';
 import type { RiskState } from '../risk/risk-state';
 import type { InspectorRepository } from '../store/inspector.repository';
@@ -40,6 +42,7 @@ export interface InspectorRoutesDeps {
   state: RiskState;
   gate: RiskGate;
   killSwitch: KillSwitch;
+  orderCheck: OrderCheck;
   manager: PositionManager;
   account: () => Promise<AccountView>;
 }
@@ -93,6 +96,16 @@ export function inspectorRouter(deps: InspectorRoutesDeps): Router {
     const body = parseInput(ResetBody, req.body ?? undefined, 'body');
     await deps.gate.resetKillSwitch(body.actor ?? 'rest');
     res.json(deps.state.killSwitch());
+  });
+  // An order placed around the inspector (an agent's): GET judges it (a dry run, nothing kept),
+  // POST is the gate before it is placed (the decision recorded, a refusal announced).
+  router.get('/risk/check', async (req, res) => {
+    res.json(await deps.orderCheck.check(parseInput(OrderRiskCheckSchema, req.query, 'query')));
+  });
+  router.post('/risk/check', async (req, res) => {
+    const order = parseInput(OrderRiskCheckSchema, req.body, 'body');
+    const correlationId = res.getHeader('x-correlation-id');
+    res.json(await deps.orderCheck.gate(order, typeof correlationId === 'string' ? { correlationId } : {}));
   });
   router.post('/reconcile', async (_req, res) => {
     res.json({ checked: await deps.manager.reconcile() });

@@ -64,7 +64,8 @@ export interface EntryRequest {
   detectorKey?: string;
 }
 
-const fail = (
+/** A check that failed for a reason outside the policies (kill switch, no price, lot size, the account). */
+export const fail = (
   policy: string,
   action: PolicyCheck['action'],
   reason: string,
@@ -93,33 +94,36 @@ export function requestToEntry(r: PositionRequest, side: TradeSide = r.side): En
   };
 }
 
+/** The account figures a decision was made on, for its audit record. */
+export function accountNumbers(s: RiskSnapshot): Record<string, string> {
+  return {
+    equity: s.equity.toFixed(),
+    peakEquity: s.peakEquity.toFixed(),
+    drawdownPct: fmt(drawdownPercent(s)),
+    dailyPnl: s.dailyPnl.toFixed(),
+    totalExposure: s.totalExposure.toFixed(),
+    consecutiveLosses: String(s.consecutiveLosses),
+    tradesToday: String(s.tradesToday),
+  };
+}
+
+/** A kill switch that is on decides alone: nothing else is measured. */
+export function killSwitchVerdict(state: RiskState): RiskVerdict | undefined {
+  const ks = state.killSwitch();
+  return ks.active
+    ? decide([fail('killSwitch', 'BLOCK', `kill switch active: ${ks.reason ?? 'no reason given'}`, '1', '0')])
+    : undefined;
+}
+
 /** The pre-trade gate: every entry is judged by the policies, audited, and only ALLOW reaches the provider. */
 export function createRiskGate(deps: RiskGateDeps) {
   const { repo, state, auditor, market, ctx } = deps;
 
-  function accountNumbers(s: RiskSnapshot): Record<string, string> {
-    return {
-      equity: s.equity.toFixed(),
-      peakEquity: s.peakEquity.toFixed(),
-      drawdownPct: fmt(drawdownPercent(s)),
-      dailyPnl: s.dailyPnl.toFixed(),
-      totalExposure: s.totalExposure.toFixed(),
-      consecutiveLosses: String(s.consecutiveLosses),
-      tradesToday: String(s.tradesToday),
-    };
-  }
-
   async function judge(
     req: EntryRequest,
   ): Promise<{ verdict: RiskVerdict; numbers: Record<string, string>; quantity?: string }> {
-    const ks = state.killSwitch();
-    if (ks.active)
-      return {
-        verdict: decide([
-          fail('killSwitch', 'BLOCK', `kill switch active: ${ks.reason ?? 'no reason given'}`, '1', '0'),
-        ]),
-        numbers: {},
-      };
+    const stopped = killSwitchVerdict(state);
+    if (stopped) return { verdict: stopped, numbers: {} };
     if (req.expiresAt !== undefined && req.expiresAt < ctx.now()) {
       return {
         verdict: decide([

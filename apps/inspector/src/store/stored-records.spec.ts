@@ -1,11 +1,9 @@
 import { createMemoryBus } from '@barfinex/bus';
 import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
-import pino from 'pino';
 import request from 'supertest';
-import { createInspectorApp } from '../app';
-import { loadInspectorConfig } from '../config';
 import { createFakeProvider } from '../testing/fake-provider';
+import { testInspectorApp } from '../testing/test-app';
 
 const T = BigInt(Date.UTC(2024, 5, 3, 8));
 const auth = { authorization: 'Bearer secret-token' };
@@ -70,19 +68,7 @@ describe('inspector: stored records that fail validation are quarantined, the in
 
     const bus = createMemoryBus();
     const { provider } = createFakeProvider(bus);
-    const config = {
-      ...loadInspectorConfig({ INSPECTOR_API_TOKEN: 'secret-token', LOG_LEVEL: 'silent' }),
-      INSPECTOR_PORT: 0,
-      INSPECTOR_HOST: '127.0.0.1',
-    };
-    const app = await createInspectorApp({
-      config,
-      logger: pino({ level: 'silent' }),
-      bus,
-      db,
-      provider,
-      now: () => Date.UTC(2024, 5, 3, 9),
-    });
+    const app = await testInspectorApp({ db, bus, provider });
     await app.start();
     try {
       const killSwitch = (await request(app.app).get('/kill-switch').set(auth)).body;
