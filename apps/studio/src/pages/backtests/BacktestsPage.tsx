@@ -4,6 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { backtestRoutes } from '@barfinex/contracts';
 import type { BacktestDetail, BacktestMetrics, BacktestSummary } from '@barfinex/contracts';
 import { useLiveEvents } from '../../app/live';
+import { useRouter } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useSettings } from '../../app/settings';
 import { errorText } from '../../lib/errors';
@@ -88,7 +89,9 @@ export function BacktestsPage() {
   const { client } = useSession();
   const { timeZone } = useSettings();
   const queryClient = useQueryClient();
-  const [selected, setSelected] = useState<string | null>(null);
+  // `?id=` opens a run started elsewhere (a trial opened from the Optimize page).
+  const { search } = useRouter();
+  const [selected, setSelected] = useState<string | null>(() => search.get('id'));
   const [compare, setCompare] = useState<string | null>(null);
   const list = useQuery({
     queryKey: ['backtests'],
@@ -183,6 +186,14 @@ export function BacktestsPage() {
         <section className="card stack" aria-labelledby="result-title">
           <h2 id="result-title">Result</h2>
           {!selected ? <p className="muted">Select a run.</p> : null}
+          {detail.data ? (
+            <p className="mono muted" data-testid="backtest-run">
+              {detail.data.detector} {detail.data.symbol} {JSON.stringify(detail.data.params)}
+              {typeof detail.data.source['from'] === 'number' && typeof detail.data.source['to'] === 'number'
+                ? ` · ${formatTime(detail.data.source['from'], timeZone)} – ${formatTime(detail.data.source['to'], timeZone)}`
+                : ''}
+            </p>
+          ) : null}
           {current && (current.state === 'running' || current.state === 'queued') ? (
             <p>
               Running: {current.processed} of {current.total} bars <progress max={1} value={current.progress} />

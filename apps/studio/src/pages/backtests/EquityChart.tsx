@@ -5,7 +5,8 @@ import { themeColors, useSettings } from '../../app/settings';
 import { formatTime } from '../../lib/format';
 import type { EquityPoint } from './equity';
 
-const COMPARE = '#f0b429';
+/** The colour of the second run's line. */
+export const COMPARE = '#f0b429';
 
 /** Equity (one line per run) above, the first run's drawdown below, in two panes. */
 export function EquityChart({ runs }: { runs: readonly { id: string; points: readonly EquityPoint[] }[] }) {

@@ -3,14 +3,15 @@ import type { FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { optimizationRoutes } from '@barfinex/contracts';
-import type { OptimizationRequestSchema, OptimizationSummary } from '@barfinex/contracts';
+import type { OptimizationRequestSchema, OptimizationSummary, OptimizationTrial } from '@barfinex/contracts';
 import { useLiveEvents } from '../../app/live';
 import { useSession } from '../../app/session';
-import { useSettings } from '../../app/settings';
+import { themeColors, useSettings } from '../../app/settings';
 import { errorText, fieldErrors } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
-import { EquityChart } from '../backtests/EquityChart';
+import { COMPARE, EquityChart } from '../backtests/EquityChart';
 import { curvePoints, heatColor, heatmap } from './heatmap';
+import { TrialBacktest } from './TrialBacktest';
 
 type Body = z.input<typeof OptimizationRequestSchema>;
 const OBJECTIVES = ['sharpe', 'sortino', 'calmar', 'profitFactor', 'returnOverMaxDrawdown', 'netProfit'] as const;
@@ -147,6 +148,7 @@ function StartForm({ onStarted }: { onStarted: (job: OptimizationSummary) => voi
 
 function Result({ id }: { id: string }) {
   const { client } = useSession();
+  const { theme } = useSettings();
   const detail = useQuery({
     queryKey: ['optimization', id],
     queryFn: () => client.request(optimizationRoutes.optimizationGet, { params: { id }, query: { trials: 5_000 } }),
@@ -155,12 +157,13 @@ function Result({ id }: { id: string }) {
   const [axes, setAxes] = useState<[string, string] | null>(null);
   const [x, y] = axes ?? [names[0] ?? '', names[1] ?? names[0] ?? ''];
   const map = useMemo(() => heatmap(detail.data?.trials ?? [], x, y), [detail.data, x, y]);
+  const [opening, setOpening] = useState<OptimizationTrial | null>(null);
   const runs = useMemo(() => {
     const r = detail.data?.result;
     if (!r) return [];
     return [
-      { id: 'OOS', points: curvePoints(r.equity.outOfSample) },
-      { id: 'IS', points: curvePoints(r.equity.inSample) },
+      { id: 'OOS', label: 'out-of-sample, stitched', points: curvePoints(r.equity.outOfSample) },
+      { id: 'IS', label: 'in-sample, the last fold’s choice', points: curvePoints(r.equity.inSample) },
     ].filter((run) => run.points.length > 0);
   }, [detail.data]);
   if (detail.error) return <p className="error-box">{errorText(detail.error)}</p>;
@@ -181,7 +184,18 @@ function Result({ id }: { id: string }) {
           <p className="mono">chosen {JSON.stringify(r.chosen)}</p>
         </div>
       ) : null}
-      {runs.length > 0 ? <EquityChart runs={runs} /> : null}
+      {runs.length > 0 ? (
+        <>
+          <EquityChart runs={runs} />
+          <p className="row" data-testid="equity-legend">
+            {runs.map((run, i) => (
+              <span key={run.id} data-run={run.id}>
+                <span style={{ color: i === 0 ? themeColors(theme).accent : COMPARE }}>━━</span> {run.label}
+              </span>
+            ))}
+          </p>
+        </>
+      ) : null}
       {names.length > 0 ? (
         <section aria-label="Heatmap">
           <div className="row">
@@ -231,6 +245,14 @@ function Result({ id }: { id: string }) {
           </table>
         </section>
       ) : null}
+      {opening ? (
+        <TrialBacktest
+          key={`${opening.fold}/${opening.seq}`}
+          job={d}
+          trial={opening}
+          onClose={() => setOpening(null)}
+        />
+      ) : null}
       <table data-testid="optimization-trials">
         <thead>
           <tr>
@@ -241,6 +263,7 @@ function Result({ id }: { id: string }) {
             <th className="num">score</th>
             <th className="num">return %</th>
             <th className="num">trades</th>
+            <th />
           </tr>
         </thead>
         <tbody>
@@ -253,6 +276,18 @@ function Result({ id }: { id: string }) {
               <td className="num">{num(t.score.score, 3)}</td>
               <td className="num">{num(t.score.returnPct)}</td>
               <td className="num">{t.score.trades}</td>
+              <td>
+                {t.role === 'search' ? (
+                  <button
+                    type="button"
+                    className="ghost"
+                    aria-label={`Open trial ${t.fold}/${t.seq} as a backtest`}
+                    onClick={() => setOpening(t)}
+                  >
+                    Backtest
+                  </button>
+                ) : null}
+              </td>
             </tr>
           ))}
         </tbody>
