@@ -39,6 +39,7 @@ export async function bootProvider(deps: BootProviderDeps): Promise<{ provider: 
   const { config, logger, db, bus } = deps;
   const sim = await createSimConnector({
     prisma: db.prisma,
+    pool: db.pool,
     seed: config.SIM_SEED,
     symbols: config.SIM_SYMBOLS,
     tickMs: config.SIM_TICK_MS,

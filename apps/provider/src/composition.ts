@@ -120,6 +120,7 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
   // The event sink, and the areas that read what it stored.
   const eventSink = createEventSinkModule({
     prisma: d.db.prisma,
+    pool: d.db.pool,
     bus: d.bus,
     logger,
     metrics: d.metrics,

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@barfinex/db';
+import type { Database, PrismaClient } from '@barfinex/db';
 import type { Instrument, OrderBook } from '@barfinex/contracts';
 import { isFinalOrderStatus } from '@barfinex/enums';
 import type { ExchangeConnectorStatus, MarketType } from '@barfinex/enums';
@@ -36,6 +36,8 @@ const INVALID_REQUEST = new Set([
 
 export interface SimConnectorOptions {
   prisma: PrismaClient;
+  /** PostgreSQL's pg Pool, when there is one (the state store writes through it). */
+  pool?: Database['pool'];
   seed: number;
   symbols: readonly string[];
   tickMs: number;
@@ -180,6 +182,7 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
 
   const store = (options.createStore ?? createSimStateStore)({
     prisma: options.prisma,
+    ...(options.pool ? { pool: options.pool } : {}),
     key: `sim:${options.seed}`,
     exchange,
     ...(options.marketPersistMs !== undefined ? { marketIntervalMs: options.marketPersistMs } : {}),

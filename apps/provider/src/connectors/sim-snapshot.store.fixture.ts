@@ -1,13 +1,14 @@
 // The state store's behaviour, run by sim-snapshot.store.spec.ts on PGlite and by
 // sim-snapshot.store.int.spec.ts on PostgreSQL: the same SQL must hold on both.
-import type { PrismaClient } from '@barfinex/db';
+import type { Database, PrismaClient } from '@barfinex/db';
 import { createSimClock, createSimExchange } from './sim';
 import type { SimExchange } from './sim';
 import { PERSIST_CONFIG, randomOperations, seededRandom } from './sim/persist.fixture';
 import { T0 } from './sim/spec-helpers';
 import { createSimStateStore } from './sim-snapshot.store';
 
-export function storeSuite(getPrisma: () => PrismaClient): void {
+/** `getPool`: on PostgreSQL, the pg Pool the store writes through (as the provider runs it). */
+export function storeSuite(getPrisma: () => PrismaClient, getPool: () => Database['pool'] = () => null): void {
   let keySeq = 0;
   let key = '';
   let wall = 0;
@@ -18,8 +19,8 @@ export function storeSuite(getPrisma: () => PrismaClient): void {
 
   const exchange = (): SimExchange =>
     createSimExchange({ ...PERSIST_CONFIG, clock: createSimClock({ startMs: T0, paused: true }) });
-  const storeFor = (ex: SimExchange, prisma: PrismaClient = getPrisma()) =>
-    createSimStateStore({ prisma, key, exchange: ex, now: () => wall, marketIntervalMs: 5_000 });
+  const storeFor = (ex: SimExchange, prisma: PrismaClient = getPrisma(), pool: Database['pool'] = getPool()) =>
+    createSimStateStore({ prisma, pool, key, exchange: ex, now: () => wall, marketIntervalMs: 5_000 });
   const parts = async () =>
     (await getPrisma().simStatePart.findMany({ where: { exchangeKey: key }, select: { part: true } }))
       .map((r) => r.part)
@@ -148,16 +149,26 @@ export function storeSuite(getPrisma: () => PrismaClient): void {
     const ex = exchange();
     let failNext = false;
     const real = getPrisma();
-    const flaky = new Proxy(real, {
-      get(target, prop, receiver) {
-        if (prop === '$executeRawUnsafe' && failNext) {
-          failNext = false;
-          return () => Promise.reject(new Error('connection lost'));
-        }
-        return Reflect.get(target, prop, receiver) as unknown;
-      },
-    });
-    const store = storeFor(ex, flaky);
+    // The write goes through the pool when there is one, else through Prisma: either may fail.
+    const failing =
+      <T extends object>(method: string) =>
+      (target: T): T =>
+        new Proxy(target, {
+          get(t, prop, receiver) {
+            if (prop === method && failNext) {
+              failNext = false;
+              return () => Promise.reject(new Error('connection lost'));
+            }
+            const value = Reflect.get(t, prop, receiver) as unknown;
+            return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
+          },
+        });
+    const pool = getPool();
+    const store = storeFor(
+      ex,
+      failing<PrismaClient>('$queryRawUnsafe')(real),
+      pool && failing<NonNullable<Database['pool']>>('query')(pool),
+    );
     await store.load();
     const random = seededRandom(24);
     await store.save({ all: true });

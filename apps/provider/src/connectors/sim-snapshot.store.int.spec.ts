@@ -15,5 +15,8 @@ describeWithPostgres('simulator state store (PostgreSQL)', () => {
     await db.close();
     await pg.drop();
   });
-  storeSuite(() => db.prisma);
+  storeSuite(
+    () => db.prisma,
+    () => db.pool,
+  );
 });

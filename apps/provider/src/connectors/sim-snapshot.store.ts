@@ -1,11 +1,14 @@
 import { createQuarantine } from '@barfinex/db';
-import type { PrismaClient, QuarantineEntry } from '@barfinex/db';
+import type { Database, PrismaClient, QuarantineEntry } from '@barfinex/db';
+import { sqlRunner } from '../areas/orders/orders.sql';
 import { CORE_PART, assembleSnapshot, marketPartName, orderPartName } from './sim';
 import type { SimChanges, SimExchange } from './sim';
 import { restoreBestEffort } from './sim-snapshot.recover';
 
 export interface SimStateStoreDeps {
   prisma: PrismaClient;
+  /** PostgreSQL's pg Pool, when there is one: a save (one per order under load) then skips Prisma's query engine. */
+  pool?: Database['pool'];
   /** `sim:<seed>`: the parts' exchange_key, and the key of the legacy whole-snapshot row in key_values. */
   key: string;
   exchange: Pick<SimExchange, 'takeChanges' | 'returnChanges' | 'markAllChanged' | 'restore'>;
@@ -64,6 +67,7 @@ export function createSimStateStore(deps: SimStateStoreDeps) {
   const now = deps.now ?? Date.now;
   const quarantined = createQuarantine({ prisma: deps.prisma, app: 'provider', now });
   const marketIntervalMs = deps.marketIntervalMs ?? 5_000;
+  const sql = sqlRunner(deps.prisma, deps.pool);
   let running: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
   let queuedAll = false;
@@ -80,7 +84,7 @@ export function createSimStateStore(deps: SimStateStoreDeps) {
     const legacy = legacyRow;
     const evicted = JSON.stringify(changes.evicted.map(orderPartName));
     try {
-      await deps.prisma.$executeRawUnsafe(saveSql(changes.full, legacy), deps.key, at, rowsJson(changes), evicted);
+      await sql(saveSql(changes.full, legacy), [deps.key, at, rowsJson(changes), evicted]);
     } catch (err) {
       deps.exchange.returnChanges(changes);
       behind = true;
@@ -94,7 +98,10 @@ export function createSimStateStore(deps: SimStateStoreDeps) {
   function save(options: { all?: boolean } = {}): Promise<void> {
     const all = options.all === true;
     if (!running) {
-      running = write(all).finally(() => {
+      // Without a pool the database runs on this thread (PGlite), and each order's chain would run
+      // its own save before the next request is read: the save waits for the turn's other orders.
+      const started = deps.pool ? write(all) : new Promise((r) => setImmediate(r)).then(() => write(all));
+      running = started.finally(() => {
         running = undefined;
       });
       return running;

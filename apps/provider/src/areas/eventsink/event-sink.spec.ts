@@ -72,6 +72,31 @@ describe('event sink buffer', () => {
     expect(sink.stats()).toMatchObject({ buffered: 0, stored: 5 });
   });
 
+  it("waits a moment before writing for tapped deliveries, so concurrent orders share one write; another app's event goes at once", async () => {
+    jest.useFakeTimers({ now: T0 });
+    try {
+      const store = flakyStore();
+      const sink = createEventSink({ insert: store.insert, batchSize: 100, flushMs: 60_000, tappedFlushMs: 25 });
+      for (const i of [1, 2, 3]) sink.tap(fill(i));
+      const first = sink.addDurable(fill(1));
+      // Other orders emit while the first delivery waits: their rows join the same write.
+      for (const i of [4, 5]) sink.tap(fill(i));
+      const later = sink.addDurable(fill(4));
+      expect(store.state.calls).toBe(0);
+      await jest.advanceTimersByTimeAsync(25);
+      await Promise.all([first, later]);
+      expect(store.state.calls).toBe(1);
+      expect([...store.stored.keys()]).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
+      // Not tapped here: it blocks its stream until stored, so it is written without waiting.
+      const foreign = sink.addDurable(fill(9));
+      expect(store.state.calls).toBe(2);
+      await foreign;
+      await sink.close();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('keeps buffering while the database is down and loses nothing once it is back', async () => {
     const store = flakyStore();
     const errors: number[] = [];

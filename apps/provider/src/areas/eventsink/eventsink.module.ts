@@ -1,6 +1,6 @@
 import type { Bus, Subscription } from '@barfinex/bus';
 import type { EventEnvelope } from '@barfinex/events';
-import type { PrismaClient } from '@barfinex/db';
+import type { Database, PrismaClient } from '@barfinex/db';
 import type { Metrics } from '@barfinex/service-kit';
 import type { Logger } from 'pino';
 import type { EventHistory } from '../../ws/resume';
@@ -12,6 +12,8 @@ import { rowToSinkRecord, subscribeEventSink } from './eventsink.subscriber';
 
 export interface EventSinkModuleDeps {
   prisma: PrismaClient;
+  /** PostgreSQL's pg Pool, when there is one (see createEventSinkRepository). */
+  pool?: Database['pool'];
   bus: Bus;
   logger: Logger;
   metrics: Metrics;
@@ -28,7 +30,7 @@ const UNSUBSCRIBE_WAIT_MS = 2_000;
 
 /** The event sink as the provider runs it: repository, buffer, bus subscription and metrics. */
 export function createEventSinkModule(deps: EventSinkModuleDeps) {
-  const repo = createEventSinkRepository(deps.prisma);
+  const repo = createEventSinkRepository(deps.prisma, { pool: deps.pool });
   const log = deps.logger.child({ component: 'eventsink' });
   const stored = deps.metrics.counter({
     name: 'bfx_eventsink_stored_total',

@@ -1,8 +1,9 @@
-import type { PrismaClient } from '@barfinex/db';
+import type { Database, PrismaClient } from '@barfinex/db';
 import type { SinkEventView } from '@barfinex/contracts';
 import type { EventEnvelope } from '@barfinex/events';
 import { getEventDefinition } from '@barfinex/events';
 import { actionOf } from '../../ws/sink-record';
+import { sqlRunner } from '../orders/orders.sql';
 
 /** One `sink_events` row as written (the Prisma create input, with the timestamp as a number). */
 export interface SinkRow {
@@ -119,7 +120,9 @@ function view(r: RawSinkRow): SinkEventView & { id: number } {
 
 const COLUMNS = `id, event_id, type, category, action, source, symbol, connector_type, market_type, "timestamp"::float8 AS ts, correlation_id, causation_id, replay, key`;
 
-export function createEventSinkRepository(prisma: PrismaClient) {
+/** `pool`: PostgreSQL's pg Pool, when there is one; the sink's batch insert then skips Prisma's query engine. */
+export function createEventSinkRepository(prisma: PrismaClient, options: { pool?: Database['pool'] } = {}) {
+  const sql = sqlRunner(prisma, options.pool);
   return {
     /**
      * Idempotent: a row whose eventId is already stored (a redelivery) is skipped. Returns the
@@ -130,27 +133,29 @@ export function createEventSinkRepository(prisma: PrismaClient) {
       // One array parameter per column (unnest) instead of 13 per row: a 500-row batch is one
       // short statement, which is what keeps the sink ahead of the market-data rate.
       const col = <K extends keyof SinkRow>(k: K) => rows.map((r) => r[k]);
-      const stored = await prisma.$queryRawUnsafe<Array<{ event_id: string }>>(
+      const stored = await sql(
         `INSERT INTO sink_events (event_id, type, category, action, source, symbol, connector_type, market_type, "timestamp", correlation_id, causation_id, replay, payload, key)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[], $12::boolean[], $13::jsonb[], $14::text[])
          ON CONFLICT (event_id) DO NOTHING
          RETURNING event_id`,
-        col('eventId'),
-        col('type'),
-        col('category'),
-        col('action'),
-        col('source'),
-        col('symbol'),
-        col('connectorType'),
-        col('marketType'),
-        col('timestamp'),
-        col('correlationId'),
-        col('causationId'),
-        col('replay'),
-        rows.map((r) => JSON.stringify(r.payload ?? null)),
-        col('key'),
+        [
+          col('eventId'),
+          col('type'),
+          col('category'),
+          col('action'),
+          col('source'),
+          col('symbol'),
+          col('connectorType'),
+          col('marketType'),
+          col('timestamp'),
+          col('correlationId'),
+          col('causationId'),
+          col('replay'),
+          rows.map((r) => JSON.stringify(r.payload ?? null)),
+          col('key'),
+        ],
       );
-      return stored.map((r) => r.event_id);
+      return stored.map((r) => String(r['event_id']));
     },
 
     /** Where an event sits in storage order (its row id), for resuming after it; undefined when not stored. */

@@ -33,6 +33,25 @@ describe('group commit', () => {
     await expect(Promise.all(rest)).resolves.toEqual([20, 30, 40]);
   });
 
+  it('with defer, waits for it before a write on an idle connection, so writes of the same turn go together', async () => {
+    const w = controlledWrite();
+    const turns: Array<() => void> = [];
+    const commit = createGroupCommit({ write: w.write, maxInFlight: 1, defer: (run) => turns.push(run) });
+    const firstTurn = [commit(1), commit(2)];
+    expect(w.batches).toEqual([]);
+    expect(turns).toHaveLength(1);
+    turns.shift()?.();
+    expect(w.batches).toEqual([[1, 2]]);
+    // A statement is running: later writes queue behind it as without defer.
+    const next = commit(3);
+    expect(turns).toHaveLength(0);
+    w.finishNext();
+    await settle();
+    expect(w.batches).toEqual([[1, 2], [3]]);
+    w.finishNext();
+    await expect(Promise.all([...firstTurn, next])).resolves.toEqual([10, 20, 30]);
+  });
+
   it('caps a batch, and runs up to maxInFlight statements at once', async () => {
     const w = controlledWrite();
     const commit = createGroupCommit({ write: w.write, maxInFlight: 2, maxBatch: 2 });

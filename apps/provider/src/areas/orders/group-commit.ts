@@ -12,6 +12,14 @@ export interface GroupCommitOptions<T, R> {
   write: (items: readonly T[]) => Promise<readonly R[]>;
   maxBatch?: number;
   maxInFlight?: number;
+  /**
+   * When set, a write that finds nothing in flight waits for this (e.g. `setImmediate`) before it
+   * goes, so the writes of every request read in the same turn of the event loop share it. For an
+   * embedded database (PGlite) whose statements run on this thread: one order's whole chain of
+   * promises then runs before the next request is even read, so nothing would ever wait to be
+   * grouped, and each statement's fixed cost is paid once per order.
+   */
+  defer?: (run: () => void) => void;
 }
 
 interface Waiting<T, R> {
@@ -25,6 +33,7 @@ export function createGroupCommit<T, R>(options: GroupCommitOptions<T, R>): (ite
   const maxInFlight = options.maxInFlight ?? 2;
   let queue: Waiting<T, R>[] = [];
   let inFlight = 0;
+  let deferred = false;
 
   async function run(batch: Waiting<T, R>[]): Promise<void> {
     try {
@@ -60,9 +69,22 @@ export function createGroupCommit<T, R>(options: GroupCommitOptions<T, R>): (ite
     }
   }
 
+  function submit(): void {
+    if (!options.defer || inFlight > 0) {
+      pump();
+      return;
+    }
+    if (deferred) return;
+    deferred = true;
+    options.defer(() => {
+      deferred = false;
+      pump();
+    });
+  }
+
   return (item) =>
     new Promise<R>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      pump();
+      submit();
     });
 }

@@ -152,9 +152,13 @@ interface VenueUpdate {
 
 export function createOrdersRepository(prisma: PrismaClient, options: { pool?: Database['pool'] } = {}) {
   const sql = sqlRunner(prisma, options.pool);
+  // PostgreSQL: up to two statements at once over the pool. PGlite runs statements on this thread,
+  // one at a time: one in flight, and writes wait for the turn's other requests (see `defer`).
+  const grouping = options.pool ? { maxInFlight: 2 } : { maxInFlight: 1, defer: setImmediate };
 
   // The two writes of every order, group-committed: concurrent orders share statements.
   const insertOne = createGroupCommit<Order, boolean>({
+    ...grouping,
     async write(orders) {
       const columns = orders.map(orderColumns);
       const arrays = (columns[0] ?? []).map((_, c) => columns.map((row) => row[c]));
@@ -164,6 +168,7 @@ export function createOrdersRepository(prisma: PrismaClient, options: { pool?: D
   });
   // A missing order is an answer for that update alone: the statement committed the others.
   const updateOne = createGroupCommit<VenueUpdate, string[] | Error>({
+    ...grouping,
     async write(updates) {
       const rows = await sql(APPLY_VENUE_UPDATES_SQL, [
         JSON.stringify(
