@@ -19,11 +19,12 @@ export async function runMcp(cli: Cli): Promise<number> {
     throw new Error(`the provider refused the token (${who.status}): ${JSON.stringify(who.body)}`);
   const docRes = await fetch(`${cli.url.replace(/\/$/, '')}/docs-json`);
   if (!docRes.ok) throw new Error(`cannot read the provider's OpenAPI document: ${docRes.status}`);
-  const scopes = (who.body as { scopes: ApiScope[] }).scopes;
+  const { scopes, name } = who.body as { scopes: ApiScope[]; name: string };
   const server = createMcpServer({
     openApi: await docRes.json(),
     call,
     canTrade: scopeGranted(scopes, 'trade'),
+    actor: name,
     version: VERSION,
   });
   const transport = new StdioServerTransport();

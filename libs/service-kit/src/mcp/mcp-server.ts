@@ -7,8 +7,10 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { toolPath, toolsFromOpenApi } from './mcp-tools';
-import { positionCapViolations } from './risk-check';
+import { agentOrderId, inspectorRefusals, orderFields, orderTerms, replacementTerms } from './risk-check';
+import type { RiskAnswer, RiskRefusal } from './risk-check';
 import type { McpTool } from './mcp-tools';
+import type { OrderRiskCheck } from '@barfinex/contracts';
 
 /** One call of the provider's REST API with the agent's own token: scopes, limits and audit as for any client. */
 export type RestCall = (request: {
@@ -24,11 +26,13 @@ export interface McpServerDeps {
   call: RestCall;
   /** Whether the agent's token holds `trade`: write tools then act unless asked for a dry run. */
   canTrade: boolean;
+  /** Who the agent is (its token's name): the inspectors keep it with their decision on its orders. */
+  actor?: string;
   version: string;
 }
 
-/** Tools that place or change orders: refused while an inspector's kill switch is engaged. */
-const TRADING_TOOLS = new Set(['placeOrder', 'replaceOrder', 'leverage']);
+/** Tools that place an order: judged by every active inspector first, as a dry run and live. */
+const ORDER_TOOLS = new Set(['placeOrder', 'replaceOrder']);
 
 const text = (value: unknown, isError = false): CallToolResult => ({
   content: [{ type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value, null, 2) }],
@@ -73,14 +77,14 @@ export function createMcpServer(deps: McpServerDeps): Server {
   async function inspectors(): Promise<string[] | string> {
     const apps = await deps.call({ method: 'get', path: '/apps/registry' });
     if (apps.status !== 200)
-      return `cannot check the kill switch (${apps.status}): a trading agent's token also needs read`;
+      return `cannot check the inspectors' kill switch and risk policies (${apps.status}): a trading agent's token also needs read`;
     const list = (apps.body as { data?: Array<{ appType: string; appKey: string }> }).data ?? [];
     return list.filter((a) => a.appType === 'inspector').map((a) => a.appKey);
   }
 
   /** An inspector with its kill switch engaged stops agent trading, as it stops the platform's own. */
-  async function killSwitchEngaged(keys?: string[] | string): Promise<string | undefined> {
-    const found = keys ?? (await inspectors());
+  async function killSwitchEngaged(): Promise<string | undefined> {
+    const found = await inspectors();
     if (typeof found === 'string') return found;
     for (const key of found) {
       const state = await deps.call({
@@ -93,37 +97,99 @@ export function createMcpServer(deps: McpServerDeps): Server {
     return undefined;
   }
 
-  async function dryRun(tool: McpTool, args: Args): Promise<CallToolResult> {
-    if (tool.name === 'placeOrder') {
-      const check = await deps.call({ method: 'post', path: '/orders/validate', body: args.body });
-      if (check.status >= 400)
-        return text({ dryRun: true, placed: false, status: check.status, result: check.body }, true);
-      // The risk side: an engaged kill switch, and the inspectors' position caps at the order's price.
-      const keys = await inspectors();
-      const stopped = await killSwitchEngaged(keys);
-      const caps =
-        typeof keys === 'string'
-          ? []
-          : await positionCapViolations(deps.call, keys, (check.body as { order?: unknown } | null)?.order);
-      const refusedBy = [...(stopped ? [stopped] : []), ...caps];
-      return text(
-        {
-          dryRun: true,
-          placed: false,
-          status: check.status,
-          result: check.body,
-          ...(refusedBy.length > 0 ? { refusedBy: refusedBy.join('; ') } : {}),
-        },
-        refusedBy.length > 0,
-      );
+  /**
+   * The order an order tool would place, with the client order id it will carry (one is minted
+   * when the agent gave none, and the tool's body carries it too); undefined when there is none to
+   * judge (no inspector, or terms the REST call will refuse by itself).
+   */
+  async function orderOf(tool: McpTool, args: Args): Promise<{ terms: OrderRiskCheck; args: Args } | undefined> {
+    const changes = orderFields(args.body);
+    // A client order id the agent gave is kept as given (a bad one is the REST call's to refuse).
+    const clientOrderId = changes?.['clientOrderId'] ?? agentOrderId();
+    const extra = { clientOrderId, actor: deps.actor };
+    let terms: OrderRiskCheck | undefined;
+    if (tool.name === 'placeOrder') terms = orderTerms(changes, extra);
+    else {
+      const current = await deps.call({ method: 'get', path: toolPath(tool, args.params) });
+      terms = current.status === 200 ? replacementTerms(current.body, changes, extra) : undefined;
     }
-    return text({
-      dryRun: true,
-      changed: false,
-      wouldCall: `${tool.method.toUpperCase()} /api${toolPath(tool, args.params)}`,
-      query: args.query,
-      body: args.body,
-    });
+    if (!terms) return undefined;
+    const body = changes === args.body ? { ...changes, clientOrderId } : { order: { ...changes, clientOrderId } };
+    return { terms, args: { ...args, body } };
+  }
+
+  /** What the active inspectors say of an order tool's order (no refusals: it may go), and the tool's arguments to send. */
+  async function judged(
+    tool: McpTool,
+    args: Args,
+    live: boolean,
+  ): Promise<RiskAnswer & { args: Args; clientOrderId?: string }> {
+    const keys = await inspectors();
+    if (typeof keys === 'string') return { refusals: [{ inspector: '', policy: 'read', reason: keys }], args };
+    if (keys.length === 0) return { refusals: [], args };
+    const order = await orderOf(tool, args);
+    if (!order) return { refusals: [], args };
+    const answer = await inspectorRefusals(deps.call, keys, order.terms, live);
+    return {
+      ...answer,
+      args: order.args,
+      ...(order.terms.clientOrderId ? { clientOrderId: order.terms.clientOrderId } : {}),
+    };
+  }
+
+  const refusalText = (refusals: RiskRefusal[]) => refusals.map((r) => r.reason).join('; ');
+
+  async function dryRun(tool: McpTool, args: Args): Promise<CallToolResult> {
+    if (!ORDER_TOOLS.has(tool.name))
+      return text({
+        dryRun: true,
+        changed: false,
+        wouldCall: `${tool.method.toUpperCase()} /api${toolPath(tool, args.params)}`,
+        query: args.query,
+        body: args.body,
+      });
+    // The venue's side (body, connector, filters at the last price), then the risk side.
+    const check =
+      tool.name === 'placeOrder'
+        ? await deps.call({ method: 'post', path: '/orders/validate', body: args.body })
+        : undefined;
+    if (check && check.status >= 400)
+      return text({ dryRun: true, placed: false, status: check.status, result: check.body }, true);
+    const risk = await judged(tool, args, false);
+    const refusals = 'denied' in risk ? [] : risk.refusals;
+    const refused = 'denied' in risk || refusals.length > 0;
+    return text(
+      {
+        dryRun: true,
+        placed: false,
+        ...(check
+          ? { status: check.status, result: check.body }
+          : { wouldCall: `PUT /api${toolPath(tool, args.params)}` }),
+        ...('denied' in risk
+          ? { refusedBy: `the risk check was refused (${risk.denied.status})`, denied: risk.denied }
+          : {}),
+        ...(refusals.length > 0 ? { refusedBy: refusalText(refusals), refusals } : {}),
+      },
+      refused,
+    );
+  }
+
+  /** A live order tool: every active inspector's gate first; a refusal is returned, nothing placed. */
+  async function gated(tool: McpTool, args: Args): Promise<CallToolResult | Args> {
+    const risk = await judged(tool, args, true);
+    if ('denied' in risk) return text({ status: risk.denied.status, body: risk.denied.body }, true);
+    if (risk.refusals.length === 0) return risk.args;
+    const stopped = risk.refusals.some((r) => r.policy === 'killSwitch');
+    return text(
+      {
+        error: {
+          code: stopped ? 'KILL_SWITCH' : 'RISK_REFUSED',
+          message: `order not placed: ${refusalText(risk.refusals)}`,
+          details: { refusals: risk.refusals, ...(risk.clientOrderId ? { clientOrderId: risk.clientOrderId } : {}) },
+        },
+      },
+      true,
+    );
   }
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({
@@ -137,15 +203,20 @@ export function createMcpServer(deps: McpServerDeps): Server {
     try {
       if (tool.write && (typeof args.dryRun === 'boolean' ? args.dryRun : !deps.canTrade))
         return await dryRun(tool, args);
-      if (TRADING_TOOLS.has(tool.name)) {
+      let send = args;
+      if (ORDER_TOOLS.has(tool.name)) {
+        const passed = await gated(tool, args);
+        if ('content' in passed) return passed;
+        send = passed;
+      } else if (tool.name === 'leverage') {
         const stopped = await killSwitchEngaged();
         if (stopped) return text({ error: { code: 'KILL_SWITCH', message: stopped } }, true);
       }
       const answer = await deps.call({
         method: tool.method,
-        path: toolPath(tool, args.params),
-        query: args.query,
-        body: args.body,
+        path: toolPath(tool, send.params),
+        query: send.query,
+        body: send.body,
       });
       return text({ status: answer.status, body: answer.body }, answer.status >= 400);
     } catch (err) {

@@ -174,31 +174,77 @@ describe.each([
   }, 90_000);
 });
 
-describe('a kill switch trip', () => {
-  it('stops agent trading: the order tool is refused and a dry run says why', async () => {
-    // A stand-in inspector whose kill switch is engaged, registered as any inspector is.
-    const inspector = createServer((req, res) => {
+/** A stand-in inspector, registered as any inspector is: answers its kill switch and order checks as told, and keeps what reached it. */
+async function standInInspector(
+  appKey: string,
+  answer: { killSwitch: boolean; check: (method: string) => { status: number; body: unknown } },
+) {
+  const seen: Array<{ method: string; url: string; body: Record<string, unknown> }> = [];
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+    req.on('end', () => {
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},
+      });
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(req.url?.endsWith('/inspector/kill-switch') ? { active: true, reason: 'drawdown' } : {}));
+      if (req.url?.startsWith('/inspector/risk/check')) {
+        const { status, body } = answer.check(req.method ?? '');
+        res.statusCode = status;
+        return res.end(JSON.stringify(body));
+      }
+      res.end(
+        JSON.stringify(
+          req.url?.endsWith('/inspector/kill-switch') ? { active: answer.killSwitch, reason: 'drawdown' } : {},
+        ),
+      );
     });
-    await new Promise<void>((done) => inspector.listen(0, '127.0.0.1', done));
-    const port = (inspector.address() as AddressInfo).port;
-    expect(
-      (
-        await api('POST', '/apps/registry/register', {
-          appType: 'inspector',
-          appKey: 'risk-stub',
-          baseUrl: `http://127.0.0.1:${port}`,
-        })
-      ).status,
-    ).toBe(201);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const registered = await api('POST', '/apps/registry/register', {
+    appType: 'inspector',
+    appKey,
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  });
+  expect(registered.status).toBe(201);
+  return {
+    seen,
+    checks: () => seen.filter((r) => r.url.startsWith('/inspector/risk/check')),
+    async close(): Promise<void> {
+      await api('POST', '/apps/registry/unregister', { appType: 'inspector', appKey });
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+const verdict = (allowed: boolean, policy?: string, reason = 'every policy passed') => ({
+  status: 200,
+  body: {
+    allowed,
+    action: allowed ? 'ALLOW' : policy === 'tradesPerDay' ? 'THROTTLE' : 'BLOCK',
+    ...(policy ? { policy } : {}),
+    reason,
+    checks: [],
+    numbers: {},
+    recorded: false,
+  },
+});
+
+describe('a kill switch trip', () => {
+  it('stops agent trading: the order and leverage tools are refused and a dry run says why', async () => {
+    const inspector = await standInInspector('risk-stub', {
+      killSwitch: true,
+      check: () => verdict(false, 'killSwitch', 'kill switch active: drawdown'),
+    });
     const trader = await connect(http(tokens.trade));
     try {
       const before = await orderCount();
       const live = await trader.callTool({ name: 'placeOrder', arguments: { body: ORDER } });
       expect(live.isError).toBe(true);
       expect(json(live)).toMatchObject({
-        error: { code: 'KILL_SWITCH', message: expect.stringContaining('risk-stub') },
+        error: { code: 'KILL_SWITCH', message: expect.stringContaining('inspector risk-stub: kill switch active') },
       });
       const dry = await trader.callTool({ name: 'placeOrder', arguments: { body: ORDER, dryRun: true } });
       expect(json(dry)).toMatchObject({
@@ -206,36 +252,97 @@ describe('a kill switch trip', () => {
         placed: false,
         refusedBy: expect.stringContaining('kill switch'),
       });
+      const leverage = await trader.callTool({
+        name: 'leverage',
+        arguments: { body: { symbol: 'BTCUSDT', leverage: 2, connectorType: 'sim', marketType: 'futures' } },
+      });
+      expect(json(leverage)).toMatchObject({ error: { code: 'KILL_SWITCH' } });
       expect(await orderCount()).toBe(before);
     } finally {
       await trader.close();
-      await api('POST', '/apps/registry/unregister', { appType: 'inspector', appKey: 'risk-stub' });
-      await new Promise<void>((done) => inspector.close(() => done()));
+      await inspector.close();
     }
   });
 });
 
-describe('an order dry run against the inspectors', () => {
-  it('reports a position cap the order would break', async () => {
-    const inspector = createServer((req, res) => {
-      res.setHeader('content-type', 'application/json');
-      if (req.url?.endsWith('/inspector/kill-switch')) res.end(JSON.stringify({ active: false }));
-      else res.end(JSON.stringify({ policies: { maxPositionNotional: '1' } }));
+describe("an agent's order and the inspectors' risk policies", () => {
+  it('a live order passes every active inspector first: a refusal is returned with its reason and nothing is placed', async () => {
+    let allow = false;
+    const inspector = await standInInspector('gate-stub', {
+      killSwitch: false,
+      check: () =>
+        allow ? verdict(true) : verdict(false, 'tradesPerDay', '10 trades today reached the daily limit of 10'),
     });
-    await new Promise<void>((done) => inspector.listen(0, '127.0.0.1', done));
-    const port = (inspector.address() as AddressInfo).port;
-    expect(
-      (
-        await api('POST', '/apps/registry/register', {
-          appType: 'inspector',
-          appKey: 'cap-stub',
-          baseUrl: `http://127.0.0.1:${port}`,
-        })
-      ).status,
-    ).toBe(201);
+    const trader = await connect(http(tokens.trade));
+    try {
+      const before = await orderCount();
+      const refused = await trader.callTool({ name: 'placeOrder', arguments: { body: ORDER } });
+      expect(refused.isError).toBe(true);
+      expect(json(refused)).toMatchObject({
+        error: {
+          code: 'RISK_REFUSED',
+          message: expect.stringContaining('10 trades today reached the daily limit of 10'),
+          details: {
+            refusals: [{ inspector: 'gate-stub', policy: 'tradesPerDay' }],
+            clientOrderId: expect.stringMatching(/^mcp-/),
+          },
+        },
+      });
+      expect(await orderCount()).toBe(before);
+      // The gate is the inspector's POST (recorded there), with the order, its client id and who asks.
+      expect(inspector.checks()).toEqual([
+        {
+          method: 'POST',
+          url: '/inspector/risk/check',
+          body: {
+            ...ORDER,
+            clientOrderId: (json(refused)['error'] as { details: { clientOrderId: string } }).details.clientOrderId,
+            actor: 'mcp-trade',
+          },
+        },
+      ]);
+
+      // Allowed, the order goes out under the client id the inspector judged.
+      allow = true;
+      const placed = await trader.callTool({ name: 'placeOrder', arguments: { body: { order: ORDER } } });
+      expect(json(placed)).toMatchObject({ status: 201, body: { clientOrderId: expect.stringMatching(/^mcp-/) } });
+      const placedId = (json(placed)['body'] as { clientOrderId: string }).clientOrderId;
+      expect(inspector.checks()[1]?.body['clientOrderId']).toBe(placedId);
+      expect(await orderCount()).toBe(before + 1);
+
+      // A replacement is judged as the order it would place: the working order's terms with the changes.
+      const resting = await api('POST', '/orders', { ...ORDER, type: 'LIMIT', price: '1000', timeInForce: 'GTC' });
+      expect(resting.body['status']).toBe('NEW');
+      allow = false;
+      const replace = await trader.callTool({
+        name: 'replaceOrder',
+        arguments: { params: { orderId: resting.body['id'] }, body: { price: '1100' } },
+      });
+      expect(json(replace)).toMatchObject({ error: { code: 'RISK_REFUSED' } });
+      expect(inspector.checks()[2]?.body).toMatchObject({ ...ORDER, type: 'LIMIT', price: '1100', quantity: '0.01' });
+      expect((await api('GET', `/orders/${String(resting.body['id'])}`)).body['status']).toBe('NEW');
+      await api('PUT', '/orders/close', { id: resting.body['id'] });
+
+      // Each of the agent's gate calls (two refused, one let through) is in the provider's audit trail under its token.
+      const audit = await api('GET', '/audit?limit=100&method=POST');
+      const gateCalls = (audit.body['data'] as Array<{ tokenName: string; path: string }>).filter(
+        (r) => r.tokenName === 'mcp-trade' && r.path.endsWith('/gate-stub/inspector/risk/check'),
+      );
+      expect(gateCalls).toHaveLength(inspector.checks().length);
+      expect(gateCalls).toHaveLength(3);
+    } finally {
+      await trader.close();
+      await inspector.close();
+    }
+  });
+
+  it('a dry run asks every active inspector (nothing recorded there) and reports what it would refuse', async () => {
+    const inspector = await standInInspector('cap-stub', {
+      killSwitch: false,
+      check: () => verdict(false, 'positionSize', 'BTCUSDT position would be 600, above the per-symbol cap 1'),
+    });
     const reader = await connect(http(tokens.read));
     try {
-      // A limit order: its value is known from its own price (a market order's needs a last price).
       const dry = await reader.callTool({
         name: 'placeOrder',
         arguments: { body: { ...ORDER, type: 'LIMIT', price: '60000', timeInForce: 'GTC' } },
@@ -244,12 +351,33 @@ describe('an order dry run against the inspectors', () => {
       expect(json(dry)).toMatchObject({
         dryRun: true,
         placed: false,
-        refusedBy: expect.stringContaining("inspector cap-stub: the order's value"),
+        refusedBy: 'inspector cap-stub: BTCUSDT position would be 600, above the per-symbol cap 1 (positionSize)',
       });
+      const [asked] = inspector.checks();
+      expect(asked?.method).toBe('GET');
+      expect(new URL(asked?.url ?? '', 'http://x').searchParams.get('price')).toBe('60000');
     } finally {
       await reader.close();
-      await api('POST', '/apps/registry/unregister', { appType: 'inspector', appKey: 'cap-stub' });
-      await new Promise<void>((done) => inspector.close(() => done()));
+      await inspector.close();
+    }
+  });
+
+  it('an inspector that cannot judge the order refuses it', async () => {
+    const inspector = await standInInspector('down-stub', {
+      killSwitch: false,
+      check: () => ({ status: 500, body: { error: { code: 'INTERNAL', message: 'boom' } } }),
+    });
+    const trader = await connect(http(tokens.trade));
+    try {
+      const before = await orderCount();
+      const refused = await trader.callTool({ name: 'placeOrder', arguments: { body: ORDER } });
+      expect(json(refused)).toMatchObject({
+        error: { code: 'RISK_REFUSED', details: { refusals: [{ inspector: 'down-stub', policy: 'unavailable' }] } },
+      });
+      expect(await orderCount()).toBe(before);
+    } finally {
+      await trader.close();
+      await inspector.close();
     }
   });
 });

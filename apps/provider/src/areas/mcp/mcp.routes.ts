@@ -35,6 +35,7 @@ export function mcpRouter(deps: McpRouteDeps): Router {
         typeof correlation === 'string' ? { 'x-correlation-id': correlation } : {},
       ),
       canTrade: scopeGranted(principal.scopes, 'trade'),
+      actor: principal.name,
       version: deps.version,
     });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
