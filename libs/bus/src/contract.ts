@@ -238,6 +238,28 @@ export function runBusContract(transport: string, makeHarness: BusHarnessFactory
       await eventually(() => expect(live).toEqual([after.eventId]));
     });
 
+    it('gives each subscriber its own copy of a durable event it published itself, on every subscription', async () => {
+      const { bus } = await setup();
+      const live: EventEnvelope[] = [];
+      const stored: EventEnvelope[] = [];
+      const btc: EventEnvelope[] = [];
+      await bus.subscribe(DURABLE_EVENT, (env) => void live.push(env));
+      await bus.subscribe(DURABLE_EVENT, (env) => void stored.push(env), { durable: 'own' });
+      await bus.subscribe(DURABLE_EVENT, (env) => void btc.push(env), { symbol: 'BTCUSDT' });
+      const sent = await bus.publish(DURABLE_EVENT, durablePayload('ETHUSDT', 1));
+      const built = await bus.publish(DURABLE_EVENT, durablePayload('BTCUSDT', 2));
+      // An envelope the caller built and validated itself goes out as it is.
+      await bus.publishEnvelope({ ...built, eventId: `${built.eventId}-again` }, { validated: true });
+      await eventually(() => expect([live.length, stored.length, btc.length]).toEqual([3, 3, 2]));
+      expect(live[0]).toEqual(sent);
+      expect(stored[0]).toEqual(sent);
+      expect(btc.map((e) => e.eventId)).toEqual([built.eventId, `${built.eventId}-again`]);
+      // What one subscriber does to its envelope reaches neither the others nor the publisher.
+      (live[0]?.payload as { orderId: string }).orderId = 'changed';
+      expect(stored[0]?.payload.orderId).toBe('order-1');
+      expect(sent.payload.orderId).toBe('order-1');
+    });
+
     it('redelivers a durable event whose handler failed, a bounded number of times', async () => {
       const { bus } = await setup();
       const attempts = new Map<number, number>();

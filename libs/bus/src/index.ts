@@ -35,6 +35,7 @@ export type {
   BusErrorListener,
   BusStatus,
   EventHandler,
+  PublishEnvelopeOptions,
   ReplyHandler,
   ReplyOptions,
   RequestOptions,

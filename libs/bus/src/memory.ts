@@ -213,9 +213,9 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
       return env;
     },
 
-    async publishEnvelope(env) {
+    async publishEnvelope(env, opts) {
       assertOpen();
-      send(parseEnvelope(env));
+      send(opts?.validated === true ? env : parseEnvelope(env));
     },
 
     async subscribe(names, handler, opts) {

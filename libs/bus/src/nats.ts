@@ -8,6 +8,7 @@ import { createConnectionWatch } from './connection-watch';
 import { asError, busClosedError } from './errors';
 import { createDurablePublisher, durableStreamSubjects, ensureStream } from './nats-jetstream';
 import { createNatsRpc } from './nats-rpc';
+import { createOwnEnvelopes } from './own-envelopes';
 import { openNatsSubscription, type NatsSubscriptionHandle } from './nats-subscription';
 import { DEFAULT_SUBJECT_PREFIX, createSubjectResolver, isValidSubjectPrefix } from './subjects';
 import type { Bus, BusErrorListener, BusStatus, EventHandler, SubscribeOptions, Subscription } from './types';
@@ -178,12 +179,14 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
 
   const subjectFor = createSubjectResolver(prefix);
   const durableNames = new Set(allEventNames().filter((n) => isDurableEvent(n)));
+  const own = createOwnEnvelopes();
 
   // Synchronous for live events (no promise per message on the hot path); durable ones wait for the stream's ack.
   const send = (env: EventEnvelope): Promise<void> | undefined => {
     const subject = subjectFor(env.type, env.symbol);
     const data = JSON.stringify(env);
     if (durableNames.has(env.type)) {
+      own.remember(env);
       return durable.publish(subject, data, env.eventId).then(() => {
         state.published += 1;
       });
@@ -219,6 +222,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
       ackWaitMs: cfg.ackWaitMs,
       nakDelayMs: cfg.nakDelayMs,
       pullBatch: cfg.durablePullBatch,
+      ownEnvelope: own.get,
       report,
       onReceived: () => {
         state.received += 1;
@@ -260,10 +264,10 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
       }
     },
 
-    publishEnvelope(env) {
+    publishEnvelope(env, opts) {
       try {
         assertOpen();
-        return send(parseEnvelope(env)) ?? Promise.resolve();
+        return send(opts?.validated === true ? env : parseEnvelope(env)) ?? Promise.resolve();
       } catch (err) {
         return Promise.reject(asError(err));
       }

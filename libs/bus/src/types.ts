@@ -44,6 +44,11 @@ export interface Subscription {
   unsubscribe(): Promise<void>;
 }
 
+export interface PublishEnvelopeOptions {
+  /** The envelope comes straight from `createEnvelope` / `parseEnvelope`: not validated a second time. */
+  validated?: boolean;
+}
+
 export type EventHandler<N extends EventName> = (env: EventEnvelope<N>) => void | Promise<void>;
 export type ReplyHandler = (data: unknown) => unknown;
 
@@ -95,8 +100,12 @@ export type BusErrorListener = (err: Error, context: BusErrorContext) => void;
 
 export interface Bus {
   publish<N extends EventName>(name: N, payload: EventPayloadInput<N>, meta?: EventMeta): Promise<EventEnvelope<N>>;
-  /** Forwarding and replay: the envelope is validated again and sent unchanged. */
-  publishEnvelope(env: EventEnvelope): Promise<void>;
+  /**
+   * Forwarding and replay: the envelope is validated again and sent unchanged, unless
+   * `validated` says it was just built by `createEnvelope` or read by `parseEnvelope` in this
+   * process (a publisher that builds its envelopes itself, to keep their eventIds).
+   */
+  publishEnvelope(env: EventEnvelope, opts?: PublishEnvelopeOptions): Promise<void>;
   subscribe<N extends EventName>(
     name: N | readonly N[],
     handler: EventHandler<N>,

@@ -33,10 +33,10 @@ export function createFlakyBus(inner: MemoryBus = createMemoryBus()): FlakyBus {
       if (isDurableEvent(name)) accepted.push(env.eventId);
       return env;
     },
-    async publishEnvelope(env) {
+    async publishEnvelope(env, opts) {
       if (refuses(env.type)) throw refusal();
       if (isDown) return;
-      await inner.publishEnvelope(env);
+      await inner.publishEnvelope(env, opts);
       if (isDurableEvent(env.type)) accepted.push(env.eventId);
     },
     subscribe: (names, handler, opts) => inner.subscribe(names, handler, opts),

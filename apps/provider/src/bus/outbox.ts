@@ -129,7 +129,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   async function publish(env: EventEnvelope): Promise<void> {
     if (!deps.bus.status().connected) throw new Error('the bus is disconnected');
     try {
-      await deps.bus.publishEnvelope(env);
+      // Read back through parseEnvelope by the relay (keepValid): valid as it stands.
+      await deps.bus.publishEnvelope(env, { validated: true });
     } catch (err) {
       deps.onPublished?.(env.type, false);
       throw err;

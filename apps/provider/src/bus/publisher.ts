@@ -102,7 +102,7 @@ export function createEventPublisher(deps: EventPublisherDeps): OutboxEventPubli
       return;
     }
     track(
-      bus.publishEnvelope(env).then(
+      bus.publishEnvelope(env, { validated: true }).then(
         () => onPublished(name, true),
         (err: unknown) => {
           onPublished(name, false);
