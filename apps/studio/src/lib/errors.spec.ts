@@ -11,8 +11,18 @@ describe('fieldErrors', () => {
 
   it('puts a refusal that names no field beside the field its code concerns', () => {
     const codes = { REDUCE_ONLY: 'reduceOnly', UNSUPPORTED_TIME_IN_FORCE: 'timeInForce' };
+    // As the SDK raises it: the provider's error body under `upstream`.
     const rejected = new AppError('ORDER_REJECTED', 'reduce-only SELL would open the position', {
-      details: { reason: 'REDUCE_ONLY' },
+      details: {
+        upstream: {
+          status: 422,
+          error: {
+            code: 'ORDER_REJECTED',
+            message: 'reduce-only SELL would open the position',
+            details: { reason: 'REDUCE_ONLY' },
+          },
+        },
+      },
     });
     expect(fieldErrors(rejected, codes).fields).toEqual({ reduceOnly: 'reduce-only SELL would open the position' });
     const venue = new AppError('VALIDATION_ERROR', 'FOK not offered', {

@@ -17,9 +17,11 @@ export function fieldErrors(
 ): { fields: Record<string, string>; general: string | null } {
   if (!err) return { fields: {}, general: null };
   if (!isAppError(err)) return { fields: {}, general: err instanceof Error ? err.message : String(err) };
-  const details = err.details as
-    { issues?: Issue[]; reason?: unknown; upstream?: { error?: { details?: { issues?: unknown } } } } | undefined;
-  const issues = details?.issues ?? (details?.upstream?.error?.details?.issues as Issue[] | undefined) ?? [];
+  // Raised here, the details are the error's own; from the SDK, the provider's error body is under `upstream`.
+  type Details = { issues?: Issue[]; reason?: unknown };
+  const own = err.details as (Details & { upstream?: { error?: { details?: Details } } }) | undefined;
+  const details: Details | undefined = own?.issues ? own : (own?.upstream?.error?.details ?? own);
+  const issues = details?.issues ?? [];
   const fields: Record<string, string> = {};
   const put = (field: string | undefined, message: string | undefined) => {
     if (field && !fields[field]) fields[field] = message ?? err.message;

@@ -51,8 +51,12 @@ describe('OrderTicket', () => {
 
   it("shows the venue's reduce-only refusal beside the reduce-only box", async () => {
     const create = jest.fn(async () => {
-      throw new AppError('ORDER_REJECTED', 'reduce-only BUY would open or increase the BTCUSDT position', {
-        details: { reason: 'REDUCE_ONLY' },
+      const message = 'reduce-only BUY would open or increase the BTCUSDT position';
+      // As the SDK raises a 422: the provider's error body under `upstream`.
+      throw new AppError('ORDER_REJECTED', message, {
+        details: {
+          upstream: { status: 422, error: { code: 'ORDER_REJECTED', message, details: { reason: 'REDUCE_ONLY' } } },
+        },
       });
     });
     renderSignedIn(ticket('futures'), { scopes: ['trade'], client: { orders: { create } } });

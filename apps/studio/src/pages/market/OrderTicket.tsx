@@ -208,7 +208,7 @@ export function OrderTicket({ connectorType, marketType, instrument, lastPrice }
           inline
           label={
             <span>
-              Reduce-only <span className="muted">(only shrinks the position, never opens or grows it)</span>
+              Reduce-only <span className="muted">(never opens or grows the position)</span>
             </span>
           }
           error={fields['reduceOnly']}
