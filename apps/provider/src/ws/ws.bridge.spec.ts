@@ -30,6 +30,29 @@ const envelope = (type: 'PROVIDER_ORDER_CREATE' | 'PROVIDER_ORDER_CLOSE', symbol
     payload: { n },
   }) as unknown as EventEnvelope;
 
+describe('dispatch', () => {
+  it('broadcasts only events some socket listens to', async () => {
+    const to = jest.spyOn(bridge.io, 'to');
+    try {
+      bridge.dispatch(envelope('PROVIDER_ORDER_CREATE', 'BTCUSDT', 1));
+      expect(to).not.toHaveBeenCalled();
+      const socket = await connect();
+      await ask(socket, 'subscribe', { events: ['PROVIDER_ORDER_CREATE'], symbols: ['BTCUSDT'] });
+      const got = new Promise<number>((resolve) =>
+        socket.once('PROVIDER_ORDER_CREATE', (env: { payload: { n: number } }) => resolve(env.payload.n)),
+      );
+      bridge.dispatch(envelope('PROVIDER_ORDER_CREATE', 'ETHUSDT', 2));
+      expect(to).not.toHaveBeenCalled();
+      bridge.dispatch(envelope('PROVIDER_ORDER_CREATE', 'BTCUSDT', 3));
+      expect(to).toHaveBeenCalledTimes(1);
+      await expect(got).resolves.toBe(3);
+      socket.disconnect();
+    } finally {
+      to.mockRestore();
+    }
+  });
+});
+
 describe('unsubscribe', () => {
   it('drops every subscription to the named events, the per-symbol ones too, when no symbols are given', async () => {
     const socket = await connect();

@@ -182,7 +182,10 @@ export function createWsBridge(options: WsBridgeOptions): WsBridge {
     io,
     dispatch(envelope) {
       const name: EventName = envelope.type;
-      io.to(roomsOfEvent('live', name, envelope.symbol)).emit(name, envelope);
+      const rooms = roomsOfEvent('live', name, envelope.symbol);
+      const held = io.of('/').adapter.rooms;
+      // Socket.IO serialises a broadcast before it looks for recipients: unwatched events cost nothing.
+      if (rooms.some((room) => held.has(room))) io.to(rooms).emit(name, envelope);
       if (!options.persistedSinkFeed) showOnSink(toSinkRecord(envelope));
     },
     emitSinkRecord(record) {
