@@ -81,7 +81,7 @@ export async function createNotifierApp(deps: NotifierDeps) {
       timeoutMs: config.NOTIFIER_WEBHOOK_TIMEOUT_MS,
       allowMetadataAddresses: config.NOTIFIER_WEBHOOK_ALLOW_METADATA_ADDRESSES,
     });
-  const repo = createWebhooksRepository(deps.db.prisma, appKey);
+  const repo = createWebhooksRepository(deps.db, appKey);
   let wakeScheduled = false;
   const wake = () => {
     if (wakeScheduled || stopping) return;

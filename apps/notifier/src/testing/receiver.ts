@@ -18,6 +18,8 @@ export interface TestReceiver {
   received: Received[];
   /** Answer this status (e.g. 500) instead of 204 until set back to undefined. */
   failWith: number | undefined;
+  /** Once this many requests were accepted, answer 503 to the rest until set back to undefined. */
+  failAfter: number | undefined;
   /** Stops listening (connections refused) until `up()`. */
   down(): Promise<void>;
   up(): Promise<void>;
@@ -29,13 +31,18 @@ export async function startReceiver(
   opts: { now?: () => number; port?: number } = {},
 ): Promise<TestReceiver> {
   const received: Received[] = [];
-  const state: { failWith: number | undefined } = { failWith: undefined };
+  const state: { failWith: number | undefined; failAfter: number | undefined } = {
+    failWith: undefined,
+    failAfter: undefined,
+  };
   const handler: http.RequestListener = (req, res) => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
-      if (state.failWith !== undefined) {
-        res.writeHead(state.failWith).end('receiver trouble');
+      const failWith =
+        state.failWith ?? (state.failAfter !== undefined && received.length >= state.failAfter ? 503 : undefined);
+      if (failWith !== undefined) {
+        res.writeHead(failWith).end('receiver trouble');
         return;
       }
       const header = req.headers[SIGNATURE_HEADER];
@@ -68,6 +75,12 @@ export async function startReceiver(
     },
     set failWith(v) {
       state.failWith = v;
+    },
+    get failAfter() {
+      return state.failAfter;
+    },
+    set failAfter(v) {
+      state.failAfter = v;
     },
     down: stop,
     async up() {

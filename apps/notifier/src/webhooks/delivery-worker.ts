@@ -2,6 +2,9 @@
 // of a subscription holds back the ones after it until it is delivered or gives up, so a receiver
 // sees its events in the order they happened. A failed attempt keeps the delivery's id and is
 // retried with backoff; after `retryForMs` it fails and the subscription is paused with the reason.
+// A backlog is sent batch after batch: while one batch's attempts are being recorded (one statement)
+// the next batch is read and sent, so the receiver does not wait on the database; a batch's record
+// is committed before the one after it is written, and a run ends only once every record is.
 import type { Logger } from 'pino';
 import { SIGNATURE_HEADER, signBody } from '@barfinex/service-kit';
 import { ATTEMPT_HEADER, DELIVERY_HEADER, EVENT_HEADER } from './headers';
@@ -40,8 +43,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     let result: { status?: number; latencyMs: number; error?: string };
     try {
       const url = deps.policy.check(sub.url);
-      result = await deps.sender.post(url, d.envelope, {
-        [SIGNATURE_HEADER]: signBody(sub.secret, d.envelope, now),
+      // Encoded once: the same bytes are signed and sent.
+      const body = Buffer.from(d.envelope);
+      result = await deps.sender.post(url, body, {
+        [SIGNATURE_HEADER]: signBody(sub.secret, body, now),
         [DELIVERY_HEADER]: d.id,
         [EVENT_HEADER]: d.eventName,
         [ATTEMPT_HEADER]: String(attempts),
@@ -70,9 +75,15 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     };
   }
 
-  /** Sends what is due for one subscription; true when more may be waiting. */
-  async function drainOnce(sub: SubscriptionRecord): Promise<boolean> {
-    const head = await deps.repo.pendingHead(sub.id, batch);
+  /**
+   * Sends what is due of `head` for one subscription. A batch that changed nothing but the attempts
+   * is recorded in the background (`recorded` resolves when committed); otherwise it is recorded
+   * before this returns. `full` when the whole head went out and more may be waiting.
+   */
+  async function sendBatch(
+    sub: SubscriptionRecord,
+    head: readonly DeliveryRecord[],
+  ): Promise<{ full: boolean; recorded?: Promise<void> }> {
     const outcomes: AttemptOutcome[] = [];
     let failures = sub.consecutiveFailures;
     let pausedReason: string | null = null;
@@ -91,41 +102,70 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
       }
       break;
     }
-    if (outcomes.length === 0) return false;
+    if (outcomes.length === 0) return { full: false };
+    const full = outcomes.length === head.length && head.length === batch;
     if (failures === sub.consecutiveFailures && pausedReason === null) {
+      if (outcomes.every((o) => o.status === DeliveryStatus.delivered))
+        return { full, recorded: deps.repo.recordAttempts(sub.id, outcomes) };
       await deps.repo.recordAttempts(sub.id, outcomes);
-    } else {
-      const changed = {
-        ...sub,
-        consecutiveFailures: failures,
-        pausedReason: pausedReason ?? sub.pausedReason,
-        updatedAt: deps.now(),
-      };
-      await deps.repo.recordAttempts(sub.id, outcomes, changed);
-      deps.onChanged(changed);
+      return { full: false };
     }
+    const changed = {
+      ...sub,
+      consecutiveFailures: failures,
+      pausedReason: pausedReason ?? sub.pausedReason,
+      updatedAt: deps.now(),
+    };
+    await deps.repo.recordAttempts(sub.id, outcomes, changed);
+    deps.onChanged(changed);
     if (pausedReason !== null)
       deps.logger.warn({ subscriptionId: sub.id, url: sub.url, reason: pausedReason }, 'webhook subscription paused');
-    const allDelivered = outcomes.every((o) => o.status === DeliveryStatus.delivered);
-    return allDelivered && head.length === batch;
+    return { full: full && failures === 0 };
   }
 
+  const current = (id: string) => {
+    const s = [...deps.subscriptions()].find((x) => x.id === id);
+    return s && s.enabled && s.pausedReason === null ? s : undefined;
+  };
+
   function drain(sub: SubscriptionRecord): Promise<void> {
-    const current = running.get(sub.id);
-    if (current) {
+    const busy = running.get(sub.id);
+    if (busy) {
       again.add(sub.id);
-      return current;
+      return busy;
     }
     const run = (async () => {
+      // The previous batch's record, still being committed while the next batch goes out.
+      let recording: Promise<void> = Promise.resolve();
       try {
-        let more = true;
-        while (more) {
-          const latest = [...deps.subscriptions()].find((s) => s.id === sub.id);
-          if (!latest || !latest.enabled || latest.pausedReason !== null) return;
-          again.delete(sub.id);
-          more = (await drainOnce(latest)) || again.has(sub.id);
+        let next: Promise<DeliveryRecord[]> | undefined;
+        for (;;) {
+          const latest = current(sub.id);
+          if (!latest) break;
+          // A wake while a backlog streams (a redelivery sits before the cursor) is served by the fresh read after it.
+          if (!next) again.delete(sub.id);
+          const head = await (next ?? deps.repo.pendingHead(latest.id, batch));
+          next = undefined;
+          // Paused or disabled while the head was read: nothing more goes out.
+          if (!current(sub.id)) break;
+          const { full, recorded } = await sendBatch(latest, head);
+          const previous = recording;
+          recording = recorded ?? Promise.resolve();
+          await previous;
+          const last = head.at(-1);
+          if (full && last && recorded) {
+            // The next batch starts after this one, read while this one is being recorded.
+            next = deps.repo.pendingHead(latest.id, batch, last.seq);
+            next.catch(() => undefined);
+            continue;
+          }
+          await recording;
+          // Checked with nothing awaited before the run ends: a wake from now on starts a new run.
+          if (!full && !again.has(sub.id)) break;
         }
+        await recording;
       } catch (err) {
+        await recording.catch(() => undefined);
         deps.logger.error(
           { err, subscriptionId: sub.id },
           'webhook queue could not be drained; retried at the next poll',

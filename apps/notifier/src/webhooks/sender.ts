@@ -12,7 +12,7 @@ export interface PostResult {
 }
 
 export interface WebhookSender {
-  post(url: URL, body: string, headers: Record<string, string>): Promise<PostResult>;
+  post(url: URL, body: string | Buffer, headers: Record<string, string>): Promise<PostResult>;
   close(): void;
 }
 
@@ -52,19 +52,22 @@ export function createWebhookSender(opts: {
             timeout: opts.timeoutMs,
           },
           (res) => {
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) {
+              // A success's answer is not kept: drained, not decoded.
+              res.resume();
+              res.on('end', () => resolve({ status, latencyMs: elapsed() }));
+              res.on('error', (err) => resolve({ latencyMs: elapsed(), error: `answer cut off: ${err.message}` }));
+              return;
+            }
             let answer = '';
             res.setEncoding('utf8');
             res.on('data', (chunk: string) => {
               if (answer.length < MAX_ANSWER_BYTES) answer += chunk.slice(0, MAX_ANSWER_BYTES - answer.length);
             });
-            res.on('end', () => {
-              const status = res.statusCode ?? 0;
-              resolve(
-                status >= 200 && status < 300
-                  ? { status, latencyMs: elapsed() }
-                  : { status, latencyMs: elapsed(), error: `HTTP ${status}${answer ? `: ${answer}` : ''}` },
-              );
-            });
+            res.on('end', () =>
+              resolve({ status, latencyMs: elapsed(), error: `HTTP ${status}${answer ? `: ${answer}` : ''}` }),
+            );
             res.on('error', (err) => resolve({ latencyMs: elapsed(), error: `answer cut off: ${err.message}` }));
           },
         );

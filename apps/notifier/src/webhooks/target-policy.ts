@@ -38,8 +38,8 @@ export function createWebhookTargetPolicy(options: WebhookTargetPolicyOptions = 
     return url;
   }
 
-  /** Without I/O: before every attempt (the allow-list may have changed since the subscription was made). */
-  function check(raw: string): URL {
+  /** Without I/O: the allow-list and the address rules as they are now, whatever they were when the URL was stored. */
+  function judge(raw: string): URL {
     const url = parse(raw);
     const host = connectHost(url).toLowerCase();
     if (allowed.size > 0 && !allowed.has(host))
@@ -51,6 +51,24 @@ export function createWebhookTargetPolicy(options: WebhookTargetPolicyOptions = 
         { host },
       );
     return url;
+  }
+
+  // Judged before every attempt, and the verdict on a string only changes with the options, which
+  // are fixed for this policy: kept per URL (parsing and the address rules cost more than signing).
+  const verdicts = new Map<string, URL | Error>();
+  function check(raw: string): URL {
+    let verdict = verdicts.get(raw);
+    if (verdict === undefined) {
+      try {
+        verdict = judge(raw);
+      } catch (err) {
+        verdict = err instanceof Error ? err : new Error(String(err));
+      }
+      if (verdicts.size >= 10_000) verdicts.clear();
+      verdicts.set(raw, verdict);
+    }
+    if (verdict instanceof Error) throw verdict;
+    return verdict;
   }
 
   return {

@@ -1,6 +1,6 @@
 // The notifier's webhook tables: subscriptions and the stored delivery queue. The only Prisma user
 // for webhooks; rows leave here as plain records with ms numbers.
-import type { Prisma, PrismaClient } from '@barfinex/db';
+import type { Database, Prisma } from '@barfinex/db';
 import { bigIntToMs, msToBigInt, nullableBigIntToMs } from '@barfinex/db';
 import { stringList } from '../selectors';
 
@@ -79,7 +79,64 @@ const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
   deliveredAt: nullableBigIntToMs(r.deliveredAt),
 });
 
-export function createWebhooksRepository(prisma: PrismaClient, appKey: string) {
+/** A delivery row as the queue's own SELECT gives it (bigints as text, so pg and PGlite agree; the order is by the number, `d.seq`). */
+interface QueueRow {
+  seq: string;
+  id: string;
+  subscription_id: string;
+  event_id: string;
+  event_name: string;
+  envelope: string;
+  status: string;
+  attempts: number;
+  response_code: number | null;
+  latency_ms: number | null;
+  last_error: string | null;
+  next_attempt_at: string;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+const fromQueueRow = (r: QueueRow): DeliveryRecord => ({
+  seq: BigInt(r.seq),
+  id: r.id,
+  subscriptionId: r.subscription_id,
+  eventId: r.event_id,
+  eventName: r.event_name,
+  envelope: r.envelope,
+  status: r.status as DeliveryStatus,
+  attempts: r.attempts,
+  responseCode: r.response_code,
+  latencyMs: r.latency_ms,
+  lastError: r.last_error,
+  nextAttemptAt: Number(r.next_attempt_at),
+  createdAt: Number(r.created_at),
+  deliveredAt: r.delivered_at === null ? null : Number(r.delivered_at),
+});
+
+const PENDING_SQL = `
+SELECT seq::text AS seq, id, subscription_id, event_id, event_name, envelope, status, attempts, response_code, latency_ms,
+  last_error, next_attempt_at::text AS next_attempt_at, created_at::text AS created_at, delivered_at::text AS delivered_at
+FROM webhook_deliveries AS d
+WHERE subscription_id = $1 AND status = 'pending' AND d.seq > $2::bigint
+ORDER BY d.seq
+LIMIT $3::int`;
+
+/** One array per column (unnest): a batch of any size is one short statement with eight parameters. */
+const RECORD_SQL = `
+UPDATE webhook_deliveries AS d SET status = v.status, attempts = v.attempts, response_code = v.code, latency_ms = v.latency,
+  last_error = v.error, next_attempt_at = v.next, delivered_at = v.delivered
+FROM unnest($1::bigint[], $2::text[], $3::int[], $4::int[], $5::int[], $6::text[], $7::bigint[], $8::bigint[])
+  AS v(seq, status, attempts, code, latency, error, next, delivered)
+WHERE d.seq = v.seq`;
+
+export function createWebhooksRepository(db: Pick<Database, 'prisma' | 'pool'>, appKey: string) {
+  const { prisma, pool } = db;
+  // The delivery hot path (the queue's head, an attempt batch) is plain SQL: straight to the pg pool on
+  // PostgreSQL, through Prisma's raw query (the same adapter) on PGlite; Prisma's row mapping cost
+  // more CPU per delivery than the signing.
+  const sql = <R>(text: string, values: unknown[]): Promise<R[]> =>
+    pool ? pool.query(text, values).then((r) => r.rows as R[]) : prisma.$queryRawUnsafe<R[]>(text, ...values);
   return {
     async listSubscriptions(): Promise<SubscriptionRecord[]> {
       return (await prisma.webhookSubscription.findMany({ where: { appKey }, orderBy: { createdAt: 'asc' } })).map(
@@ -122,15 +179,9 @@ export function createWebhooksRepository(prisma: PrismaClient, appKey: string) {
         skipDuplicates: true,
       });
     },
-    /** The oldest pending deliveries of a subscription, in queue order. */
-    async pendingHead(subscriptionId: string, limit: number): Promise<DeliveryRecord[]> {
-      return (
-        await prisma.webhookDelivery.findMany({
-          where: { subscriptionId, status: DeliveryStatus.pending },
-          orderBy: { seq: 'asc' },
-          take: limit,
-        })
-      ).map(toDelivery);
+    /** The oldest pending deliveries of a subscription after `afterSeq` (a drain's cursor), in queue order. */
+    async pendingHead(subscriptionId: string, limit: number, afterSeq = -1n): Promise<DeliveryRecord[]> {
+      return (await sql<QueueRow>(PENDING_SQL, [subscriptionId, afterSeq.toString(), limit])).map(fromQueueRow);
     },
     /**
      * The attempts of one drain in one statement (one commit for a whole batch), and the
@@ -141,35 +192,23 @@ export function createWebhooksRepository(prisma: PrismaClient, appKey: string) {
       outcomes: readonly AttemptOutcome[],
       subscription?: { consecutiveFailures: number; pausedReason: string | null; updatedAt: number },
     ): Promise<void> {
-      const params: unknown[] = [];
-      const values = outcomes.map((o) => {
-        const base = params.length;
-        params.push(
-          o.seq,
-          o.status,
-          o.attempts,
-          o.responseCode,
-          o.latencyMs,
-          o.lastError,
-          o.nextAttemptAt,
-          o.deliveredAt,
-        );
-        const p = (k: number) => `$${base + k}`;
-        return `(${p(1)}::bigint, ${p(2)}::text, ${p(3)}::int, ${p(4)}::int, ${p(5)}::int, ${p(6)}::text, ${p(7)}::bigint, ${p(8)}::bigint)`;
-      });
-      const update = prisma.$executeRawUnsafe(
-        `UPDATE webhook_deliveries AS d SET status = v.status, attempts = v.attempts, response_code = v.code, latency_ms = v.latency,
-           last_error = v.error, next_attempt_at = v.next, delivered_at = v.delivered
-         FROM (VALUES ${values.join(', ')}) AS v(seq, status, attempts, code, latency, error, next, delivered)
-         WHERE d.seq = v.seq`,
-        ...params,
-      );
+      const col = <K extends keyof AttemptOutcome>(k: K) => outcomes.map((o) => o[k]);
+      const values = [
+        outcomes.map((o) => o.seq.toString()),
+        col('status'),
+        col('attempts'),
+        col('responseCode'),
+        col('latencyMs'),
+        col('lastError'),
+        col('nextAttemptAt'),
+        col('deliveredAt'),
+      ];
       if (!subscription) {
-        await update;
+        await sql(RECORD_SQL, values);
         return;
       }
       await prisma.$transaction([
-        update,
+        prisma.$executeRawUnsafe(RECORD_SQL, ...values),
         prisma.webhookSubscription.update({
           where: { id: subscriptionId },
           data: {

@@ -217,6 +217,34 @@ describe('outbound webhooks (memory bus, PGlite)', () => {
     expect((await call('POST', `/webhooks/${id}/deliveries/dlv_nope/redeliver`)).status).toBe(404);
   });
 
+  it('streams a backlog of several batches once each and in order, and a failure inside one holds back the rest', async () => {
+    receiver.received.length = 0;
+    await call('POST', `/webhooks/${id}/pause`, { reason: 'backlog' });
+    const total = 450; // more than two batches of 200: the second is read and sent while the first is recorded
+    for (let i = 0; i < total; i++) await fill(1000 + i);
+    await eventually(async () =>
+      expect((await call('GET', `/webhooks/${id}/deliveries?status=pending`)).body['total']).toBe(total),
+    );
+    receiver.failAfter = 300;
+    await call('POST', `/webhooks/${id}/resume`);
+    await eventually(async () =>
+      expect((await call('GET', `/webhooks/${id}/deliveries?status=pending`)).body['total']).toBe(total - 300),
+    );
+    await notifier.worker.idle();
+    expect(receiver.received).toHaveLength(300);
+    receiver.failAfter = undefined;
+    clock += 2_000;
+    await notifier.worker.runAll();
+    await notifier.worker.idle();
+    const fills = receiver.received.map((r) => (r.body.payload as { fillId: string }).fillId);
+    expect(fills).toEqual(Array.from({ length: total }, (_, i) => `fill-${1000 + i}`));
+    expect(new Set(receiver.received.map((r) => r.deliveryId)).size).toBe(total);
+    expect(receiver.received.filter((r) => r.attempt === 2).map((r) => r.body.payload)).toEqual([
+      expect.objectContaining({ fillId: 'fill-1300' }),
+    ]);
+    expect((await call('GET', `/webhooks/${id}/deliveries?status=pending`)).body['total']).toBe(0);
+  });
+
   it('updates and deletes a subscription', async () => {
     const disabled = await call('PATCH', `/webhooks/${id}`, { enabled: false, description: 'off for now' });
     expect(disabled.body).toMatchObject({ enabled: false, description: 'off for now' });
