@@ -55,6 +55,34 @@ export const TelegramChatSchema = z
   })
   .meta({ id: 'TelegramChat' });
 const ChatParams = AppKey.extend({ chatId: z.string().min(1).max(40) });
+const WebhookSettings = {
+  url: z.string().min(1).max(2000),
+  /** Event names or categories of the catalog (order, risk, signal, ...). */
+  events: z.array(z.string().min(1).max(100)).min(1).max(100),
+  symbols: z.array(z.string().min(1).max(50)).max(500),
+  secret: z.string().min(16).max(200),
+  enabled: z.boolean(),
+};
+export const CreateWebhookSchema = z
+  .object({
+    ...WebhookSettings,
+    symbols: WebhookSettings.symbols.optional(),
+    /** Generated and returned once when not given. */
+    secret: WebhookSettings.secret.optional(),
+    enabled: WebhookSettings.enabled.optional(),
+    description: z.string().max(500).optional(),
+  })
+  .strict();
+export const UpdateWebhookSchema = z
+  .object({ ...WebhookSettings, description: z.string().max(500).nullable() })
+  .partial()
+  .strict();
+export const WebhookPingSchema = z.object({
+  delivered: z.boolean(),
+  responseCode: z.number().int().nullable(),
+  latencyMs: z.number().int(),
+  error: z.string().nullable(),
+});
 const HourMinute = z.union([z.number().int().min(0).max(1439), z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/)]);
 export const PutTelegramChatSchema = z
   .object({
@@ -106,6 +134,15 @@ export const notifierRoutes = defineRoutes({
     request: { params: ChatParams, body: PutTelegramChatSchema },
     responses: { 200: TelegramChatSchema, 201: TelegramChatSchema },
   }),
+  testTelegramChat: defineRoute({
+    method: 'post',
+    scope: 'configure',
+    path: '/notifiers/:appKey/telegram/chats/:chatId/test',
+    summary: 'Send a test message to a chat',
+    tags,
+    request: { params: ChatParams },
+    responses: { 200: z.object({ sent: z.boolean() }) },
+  }),
   listWebhooks: defineRoute({
     method: 'get',
     scope: 'read',
@@ -114,6 +151,33 @@ export const notifierRoutes = defineRoutes({
     tags,
     request: { params: AppKey },
     responses: { 200: z.object({ items: z.array(WebhookSubscriptionSchema) }) },
+  }),
+  createWebhook: defineRoute({
+    method: 'post',
+    scope: 'configure',
+    path: '/notifiers/:appKey/webhooks',
+    summary: 'Subscribe a URL to events (the secret is answered once)',
+    tags,
+    request: { params: AppKey, body: CreateWebhookSchema },
+    responses: { 201: WebhookSubscriptionSchema.extend({ secret: z.string() }) },
+  }),
+  updateWebhook: defineRoute({
+    method: 'patch',
+    scope: 'configure',
+    path: '/notifiers/:appKey/webhooks/:id',
+    summary: 'Change a subscription (URL, events, symbols, secret, enabled, description)',
+    tags,
+    request: { params: WebhookParams, body: UpdateWebhookSchema },
+    responses: { 200: WebhookSubscriptionSchema },
+  }),
+  testWebhook: defineRoute({
+    method: 'post',
+    scope: 'configure',
+    path: '/notifiers/:appKey/webhooks/:id/test',
+    summary: 'Send a signed ping now (not stored) and answer what the receiver said',
+    tags,
+    request: { params: WebhookParams },
+    responses: { 200: WebhookPingSchema },
   }),
   webhookDeliveries: defineRoute({
     method: 'get',
