@@ -33,6 +33,8 @@ export interface McpServerDeps {
 
 /** Tools that place an order: judged by every active inspector first, as a dry run and live. */
 const ORDER_TOOLS = new Set(['placeOrder', 'replaceOrder']);
+const ORDER_GATE =
+  "The order is first judged by every active inspector's kill switch and risk policies (a dry run only asks); a refusal comes back with each inspector's policy and reason, and nothing is placed";
 
 const text = (value: unknown, isError = false): CallToolResult => ({
   content: [{ type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value, null, 2) }],
@@ -193,7 +195,11 @@ export function createMcpServer(deps: McpServerDeps): Server {
   }
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
+    tools: tools.map((t) => ({
+      name: t.name,
+      description: ORDER_TOOLS.has(t.name) ? `${t.description}. ${ORDER_GATE}` : t.description,
+      inputSchema: t.inputSchema,
+    })),
   }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request) => {

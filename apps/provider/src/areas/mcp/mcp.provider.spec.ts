@@ -115,6 +115,9 @@ describe.each([
       const { tools } = await reader.listTools();
       const names = tools.map((t) => t.name);
       expect(names).toEqual(expect.arrayContaining(['placeOrder', 'candles', 'listOrders', 'whoami']));
+      expect(tools.find((t) => t.name === 'placeOrder')?.description).toContain(
+        "judged by every active inspector's kill switch and risk policies",
+      );
       expect(tools.find((t) => t.name === 'placeOrder')?.inputSchema).toMatchObject({
         type: 'object',
         properties: { body: expect.any(Object), dryRun: { type: 'boolean' } },
