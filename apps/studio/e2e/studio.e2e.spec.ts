@@ -97,6 +97,7 @@ describe('Studio in a browser', () => {
     await page.getByLabel('Type', { exact: true }).selectOption('LIMIT');
     await page.locator('#ticket-quantity').fill('0.001');
     await page.locator('#ticket-price').fill(price);
+    await page.getByLabel('Time in force').selectOption('GTC');
     await page.getByRole('button', { name: 'Buy' }).click();
     const row = page
       .getByTestId('open-orders')
@@ -104,6 +105,7 @@ describe('Studio in a browser', () => {
       .filter({ hasText: 'LIMIT' })
       .filter({ hasText: Number(price).toLocaleString('en-US', { minimumFractionDigits: 2 }) });
     await row.first().waitFor();
+    expect(await row.first().textContent()).toContain('GTC');
     // Replace it at a new price: the old order goes, the new one takes its row.
     const newPrice = (Number(price) - 1).toFixed(2);
     await row
@@ -148,6 +150,63 @@ describe('Studio in a browser', () => {
     const error = page.getByTestId('ticket-price-error');
     await error.waitFor();
     expect(await error.textContent()).toContain('price is required for LIMIT orders');
+  });
+
+  it('places futures orders with a time in force and reduce-only: refused beside the box while it would grow the position, resting and filling once it reduces it', async () => {
+    const { page } = browser;
+    await page.getByLabel('Market type').selectOption('futures');
+    await page.getByTestId('order-ticket').getByText('Reduce-only').waitFor();
+    // Whatever the position is, `grow` opens or adds to it and `shrink` reduces it.
+    const account = (await api('GET', '/accounts/sim/futures')).json as {
+      positions: { symbol: string; side: string; quantity: string }[];
+    };
+    const short = account.positions.some((p) => p.symbol === 'BTCUSDT' && p.side === 'SHORT' && Number(p.quantity) > 0);
+    const [grow, shrink] = short ? (['Sell', 'Buy'] as const) : (['Buy', 'Sell'] as const);
+    const reduceOnly = page.getByLabel(/^Reduce-only/);
+    const placed = page.getByTestId('ticket-placed');
+
+    await page.getByLabel('Type', { exact: true }).selectOption('MARKET');
+    expect(await page.getByLabel('Time in force').count()).toBe(0);
+    await page.locator('#ticket-quantity').fill('0.001');
+    await reduceOnly.check();
+    await page.getByRole('button', { name: grow, exact: true }).click();
+    const refused = page.getByTestId('ticket-reduceOnly-error');
+    await refused.waitFor();
+    expect(await refused.textContent()).toMatch(/reduce-only .* would open or increase/);
+    expect(await reduceOnly.getAttribute('aria-invalid')).toBe('true');
+
+    // Open a position, then a reduce-only limit on the other side rests in open orders.
+    await reduceOnly.uncheck();
+    await page.locator('#ticket-quantity').fill('0.002');
+    await page.getByRole('button', { name: grow, exact: true }).click();
+    await placed.filter({ hasText: 'FILLED' }).waitFor();
+    const last = Number(((await api('GET', '/symbols/sim/futures/BTCUSDT/ticker')).json as { c: string }).c);
+    const far = (Math.round(last * (shrink === 'Sell' ? 1.2 : 0.8) * 10) / 10).toFixed(1);
+    await page.getByLabel('Type', { exact: true }).selectOption('LIMIT');
+    await page.locator('#ticket-quantity').fill('0.001');
+    await page.locator('#ticket-price').fill(far);
+    await page.getByLabel('Time in force').selectOption('GTC');
+    await reduceOnly.check();
+    await page.getByRole('button', { name: shrink, exact: true }).click();
+    const resting = page
+      .getByTestId('open-orders')
+      .locator('tbody tr')
+      .filter({ hasText: 'reduce-only' })
+      .filter({ hasText: 'GTC' });
+    await resting.first().waitFor();
+    await shot('market-futures');
+    await resting
+      .first()
+      .getByRole('button', { name: /^Cancel order/ })
+      .click();
+    await resting.first().waitFor({ state: 'detached' });
+
+    // A reduce-only market order closes what was opened.
+    await page.getByLabel('Type', { exact: true }).selectOption('MARKET');
+    await page.locator('#ticket-quantity').fill('0.002');
+    await page.getByRole('button', { name: shrink, exact: true }).click();
+    await placed.filter({ hasText: /MARKET reduce-only 0\.002 BTCUSDT: FILLED/ }).waitFor();
+    await page.getByLabel('Market type').selectOption('spot');
   });
 
   it('trips and resets the kill switch from Overview', async () => {
@@ -339,6 +398,106 @@ describe('Studio in a browser', () => {
     expect(first('Risk verdict')).toBeLessThan(first('Order'));
     expect(first('Order')).toBeLessThan(first('Fill'));
     await shot('lineage');
+  });
+
+  it('fits its navigation on one line at 1440 and 1024 px and folds it into a keyboard-driven menu on a narrow window', async () => {
+    const { page } = browser;
+    await page.goto(`${stack.base}/studio/market`);
+    await page.getByTestId('price-chart').waitFor();
+    const header = page.locator('header.topbar');
+    for (const width of [1440, 1024]) {
+      await page.setViewportSize({ width, height: 900 });
+      // One line: the bar is as tall as one row of links, and every entry sits on it.
+      const bar = await header.boundingBox();
+      expect(bar?.height).toBeLessThan(50);
+      for (const name of ['Overview', 'Market', 'Strategies', 'Lineage', 'Backtests', 'Optimize', 'Events']) {
+        const box = await page.getByRole('link', { name, exact: true }).boundingBox();
+        expect(box && box.y + box.height).toBeLessThanOrEqual((bar?.y ?? 0) + (bar?.height ?? 0));
+      }
+    }
+    // The menus open from the keyboard: ↓ opens and focuses the first page, Enter follows it.
+    const integrations = page.getByRole('button', { name: 'Integrations' });
+    await integrations.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/studio\/webhooks$/);
+    expect(await integrations.getAttribute('aria-expanded')).toBe('false');
+
+    await page.setViewportSize({ width: 700, height: 900 });
+    const fold = page.getByRole('button', { name: 'Pages: Webhooks' });
+    await fold.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Audit');
+    await page.keyboard.press('Escape');
+    expect(await fold.getAttribute('aria-expanded')).toBe('false');
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'Market', exact: true }).click();
+    await page.getByTestId('price-chart').waitFor();
+    await page.getByRole('button', { name: 'Pages: Market' }).click();
+    await shot('navigation-narrow');
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('shows a read-only token every page with its write controls disabled and the missing scope named', async () => {
+    const created = await api('POST', '/auth/tokens', { name: 'partner view', scopes: ['read'] });
+    expect(created.status).toBe(201);
+    const readToken = (created.json as { secret: string }).secret;
+    const last = Number(((await api('GET', '/symbols/sim/spot/BTCUSDT/ticker')).json as { c: string }).c);
+    const clientOrderId = `e2e-readonly-${Date.now()}`;
+    const resting = await api('POST', '/orders', {
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      quantity: '0.001',
+      price: (Math.floor(last * 0.7 * 100) / 100).toFixed(2),
+      connectorType: 'sim',
+      marketType: 'spot',
+      clientOrderId,
+    });
+    expect(resting.status).toBe(201);
+
+    const { page } = browser;
+    await page.getByRole('button', { name: 'Session' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API token').fill(readToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('price-chart').waitFor();
+    await page.getByTestId('read-only').waitFor();
+    const disabledFor = async (name: string | RegExp, scope: string, within = page.locator('main')) => {
+      const control = within.getByRole('button', { name }).first();
+      await control.waitFor();
+      expect(await control.isDisabled()).toBe(true);
+      expect(await control.getAttribute('title')).toBe(`needs a token with the "${scope}" scope`);
+    };
+    await disabledFor('Buy', 'trade');
+    await disabledFor('Sell', 'trade');
+    const row = page.getByTestId('open-orders').locator(`tr[data-client-order-id="${clientOrderId}"]`);
+    await row.waitFor();
+    await disabledFor(/^Cancel order/, 'trade', row);
+    await disabledFor(/^Replace order/, 'trade', row);
+    await shot('read-only');
+
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await disabledFor('Trip kill switch…', 'trade');
+    await page.getByRole('link', { name: 'Strategies' }).click();
+    await disabledFor('Save params', 'configure');
+    await disabledFor(/^(Enable|Disable)$/, 'configure');
+    await disabledFor('Save policies', 'configure');
+    await page.getByRole('link', { name: 'Backtests' }).click();
+    await disabledFor('Run backtest', 'configure');
+    await page.getByRole('link', { name: 'Events' }).click();
+    await disabledFor('Start replay', 'configure');
+    await disabledFor('Start backfill', 'configure');
+    await page.getByRole('button', { name: 'Admin' }).click();
+    await page.getByRole('link', { name: 'Access' }).click();
+    await page.getByText('Managing tokens needs a token with the "admin" scope.').waitFor();
+    expect(await page.getByRole('button', { name: 'Create token' }).count()).toBe(0);
+
+    const id = (resting.json as { id: string }).id;
+    expect((await api('PUT', '/orders/close', { id })).status).toBe(200);
   });
 
   it('returns to sign-in with the reason when the token stops working', async () => {
