@@ -256,7 +256,7 @@ export function runBusContract(transport: string, makeHarness: BusHarnessFactory
       expect(btc.map((e) => e.eventId)).toEqual([built.eventId, `${built.eventId}-again`]);
       // What one subscriber does to its envelope reaches neither the others nor the publisher.
       (live[0]?.payload as { orderId: string }).orderId = 'changed';
-      expect(stored[0]?.payload.orderId).toBe('order-1');
+      expect((stored[0]?.payload as { orderId: string }).orderId).toBe('order-1');
       expect(sent.payload.orderId).toBe('order-1');
     });
 

@@ -8,7 +8,7 @@ import {
   StorageType,
   nanos,
 } from 'nats';
-import type { JetStreamClient, JetStreamManager } from 'nats';
+import type { JetStreamManager } from 'nats';
 import { EVENT_NAMES, isDurableEvent } from '@barfinex/events';
 import type { EventName } from '@barfinex/events';
 import { BusError, BusErrorCode, busClosedError, errorMessage } from './errors';
@@ -137,7 +137,8 @@ export async function ensureConsumer(
 }
 
 export interface DurablePublisherDeps {
-  js: JetStreamClient;
+  /** One JetStream publish with its msg id, resolved on the stream's ack (see nats-js-publish.ts). */
+  publish(subject: string, data: string, msgID: string, timeoutMs: number): Promise<void>;
   isConnected(): boolean;
   isClosed(): boolean;
   /** Resolves at `until`, or earlier when the connection comes back or the bus closes. */
@@ -193,10 +194,7 @@ export function createDurablePublisher(deps: DurablePublisherDeps) {
             continue;
           }
           try {
-            await deps.js.publish(subject, data, {
-              msgID,
-              timeout: Math.max(1, Math.min(5_000, deadline - deps.now())),
-            });
+            await deps.publish(subject, data, msgID, Math.max(1, Math.min(5_000, deadline - deps.now())));
             return;
           } catch (err) {
             lastErr = err;

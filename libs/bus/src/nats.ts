@@ -7,6 +7,7 @@ import { allEventNames, normaliseNames, parseOptions, parseSubscribeOptions } fr
 import { createConnectionWatch } from './connection-watch';
 import { asError, busClosedError } from './errors';
 import { createDurablePublisher, durableStreamSubjects, ensureStream } from './nats-jetstream';
+import { createJetStreamPublisher } from './nats-js-publish';
 import { createNatsRpc } from './nats-rpc';
 import { createOwnEnvelopes } from './own-envelopes';
 import { openNatsSubscription, type NatsSubscriptionHandle } from './nats-subscription';
@@ -128,8 +129,9 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
       wakers.add(done);
     });
 
+  const acks = createJetStreamPublisher(nc);
   const durable = createDurablePublisher({
-    js,
+    publish: acks.publish,
     isConnected: () => state.connected,
     isClosed: () => state.closed,
     pause,
