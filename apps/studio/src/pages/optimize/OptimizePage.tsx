@@ -216,6 +216,10 @@ function Result({ id }: { id: string }) {
               </select>
             </label>
           </div>
+          <p className="muted">
+            Best in-sample {String(d.objective)} of the trials at each pair: red {num(map.min)} (lowest) to green{' '}
+            {num(map.max)} (highest); empty where none ran.
+          </p>
           <table className="heatmap" data-testid="optimization-heatmap">
             <tbody>
               {map.ys.map((yv, yi) => (
@@ -236,7 +240,7 @@ function Result({ id }: { id: string }) {
               <tr>
                 <th />
                 {map.xs.map((xv) => (
-                  <th key={String(xv)} className="num">
+                  <th key={String(xv)} className="num" style={{ textAlign: 'center' }}>
                     {String(xv)}
                   </th>
                 ))}
@@ -346,7 +350,7 @@ export function OptimizePage() {
             <tbody>
               {(list.data ?? []).map((o) => (
                 <tr key={o.id} aria-selected={o.id === selected} data-state={o.state}>
-                  <td>
+                  <td style={{ whiteSpace: 'normal' }}>
                     <button
                       type="button"
                       className="ghost"
@@ -355,8 +359,9 @@ export function OptimizePage() {
                     >
                       {o.detector} {o.symbols.join(',')} {o.method}
                     </button>
+                    <div className="mono muted">{formatTime(o.createdAt, timeZone)}</div>
                   </td>
-                  <td>
+                  <td data-testid="job-progress">
                     {o.state === 'running' || o.state === 'queued' ? (
                       <>
                         <progress max={1} value={o.progress} aria-label="progress" /> {o.done}/{o.total}
@@ -366,8 +371,9 @@ export function OptimizePage() {
                       o.state
                     )}
                   </td>
-                  <td className="num">{o.best ? o.best.score.toFixed(3) : ''}</td>
-                  <td className="mono muted">{formatTime(o.createdAt, timeZone)}</td>
+                  <td className="num" title="best in-sample score so far">
+                    {o.best ? o.best.score.toFixed(3) : ''}
+                  </td>
                 </tr>
               ))}
             </tbody>
