@@ -1,66 +1,69 @@
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifierRoutes } from '@barfinex/contracts';
-import { needsScope, useCan } from '../../app/access';
+import { needsScope, useCan, useWriteGate } from '../../app/access';
 import { useSession } from '../../app/session';
-import { useSettings } from '../../app/settings';
-import { errorText } from '../../lib/errors';
-import { formatTime } from '../../lib/format';
-
-/** The notifier registered under this key (`NOTIFIER_APP_KEY`), reached through the provider. */
-const APP_KEY = 'notifier';
+import { DeliveryLog } from './DeliveryLog';
+import { APP_KEY } from './notifier';
+import { ErrorBox, RowAction } from './parts';
+import { EMPTY_WEBHOOK, WebhookForm } from './WebhookForm';
+import type { WebhookDraft } from './WebhookForm';
 
 /**
- * Outbound webhooks: each subscription with its pause reason, and its delivery log (status,
- * attempts, response code, latency, next retry) with redelivery of a delivery under its id.
+ * Outbound webhooks: subscribe a URL (its secret shown once), edit, disable or resume a
+ * subscription, send a signed test ping, and read each one's delivery log with redelivery.
  */
 export function WebhooksPage() {
   const { client } = useSession();
-  const { timeZone } = useSettings();
   const canRead = useCan('read');
-  const canConfigure = useCan('configure');
   const queries = useQueryClient();
   const [selected, setSelected] = useState<string | undefined>(undefined);
+  const [editing, setEditing] = useState<WebhookDraft | undefined>(undefined);
+  const [pings, setPings] = useState<Record<string, string>>({});
+  const updateGate = useWriteGate(notifierRoutes.updateWebhook);
+  const pingGate = useWriteGate(notifierRoutes.testWebhook);
+  const resumeGate = useWriteGate(notifierRoutes.resumeWebhook);
   const webhooks = useQuery({
     queryKey: ['webhooks'],
     queryFn: () => client.request(notifierRoutes.listWebhooks, { params: { appKey: APP_KEY } }),
     enabled: canRead,
   });
   const current = selected ?? webhooks.data?.items[0]?.id;
-  const deliveries = useQuery({
-    queryKey: ['webhook-deliveries', current],
-    queryFn: () =>
-      client.request(notifierRoutes.webhookDeliveries, {
-        params: { appKey: APP_KEY, id: current ?? '' },
-        query: { page: 1, limit: 50 },
-      }),
-    enabled: canRead && current !== undefined,
-    refetchInterval: 5_000,
-  });
   const refresh = () => {
     void queries.invalidateQueries({ queryKey: ['webhooks'] });
     void queries.invalidateQueries({ queryKey: ['webhook-deliveries'] });
   };
-  const redeliver = useMutation({
-    mutationFn: (deliveryId: string) =>
-      client.request(notifierRoutes.redeliverWebhook, { params: { appKey: APP_KEY, id: current ?? '', deliveryId } }),
+  const setEnabled = useMutation({
+    mutationFn: (v: { id: string; enabled: boolean }) =>
+      client.request(notifierRoutes.updateWebhook, {
+        params: { appKey: APP_KEY, id: v.id },
+        body: { enabled: v.enabled },
+      }),
     onSuccess: refresh,
   });
   const resume = useMutation({
     mutationFn: (id: string) => client.request(notifierRoutes.resumeWebhook, { params: { appKey: APP_KEY, id } }),
     onSuccess: refresh,
   });
+  const ping = useMutation({
+    mutationFn: (id: string) => client.request(notifierRoutes.testWebhook, { params: { appKey: APP_KEY, id } }),
+    onSuccess: (p, id) => {
+      const text = p.delivered
+        ? `delivered: ${p.responseCode ?? ''} in ${p.latencyMs} ms`
+        : `not delivered: ${p.error ?? `HTTP ${p.responseCode ?? '?'}`}`;
+      setPings((all) => ({ ...all, [id]: text }));
+    },
+  });
 
   if (!canRead) return <p className="muted">{`Webhooks ${needsScope('read')}.`}</p>;
-  const failure = webhooks.error ?? redeliver.error ?? resume.error;
+  const failure = webhooks.error ?? setEnabled.error ?? resume.error ?? ping.error;
+  const busy = setEnabled.isPending || resume.isPending || ping.isPending;
   return (
     <div className="stack">
       <section className="card" aria-labelledby="webhooks-title">
         <h2 id="webhooks-title">Webhooks</h2>
-        {failure ? <p className="error-box">{errorText(failure)}</p> : null}
-        {webhooks.data?.items.length === 0 ? (
-          <p className="muted">No subscription yet (POST /api/notifiers/notifier/webhooks).</p>
-        ) : null}
+        <ErrorBox error={failure} />
+        {webhooks.data?.items.length === 0 ? <p className="muted">No subscription yet.</p> : null}
         <table data-testid="webhooks">
           <thead>
             <tr>
@@ -80,13 +83,47 @@ export function WebhooksPage() {
                 </td>
                 <td className={w.paused || !w.enabled ? 'down' : 'up'}>
                   {!w.enabled ? 'disabled' : w.paused ? `paused: ${w.pausedReason ?? ''}` : 'active'}
+                  {pings[w.id] ? <span className="muted">{` · ping ${pings[w.id]}`}</span> : null}
                 </td>
                 <td className="num">{w.consecutiveFailures}</td>
-                <td>
-                  {w.paused && canConfigure ? (
-                    <button type="button" className="ghost" onClick={() => resume.mutate(w.id)}>
-                      Resume
-                    </button>
+                <td className="actions" onClick={(e) => e.stopPropagation()}>
+                  <RowAction
+                    label="Test"
+                    target={w.url}
+                    gate={pingGate}
+                    busy={busy}
+                    onClick={() => ping.mutate(w.id)}
+                  />
+                  <RowAction
+                    label="Edit"
+                    target={w.url}
+                    gate={updateGate}
+                    busy={busy}
+                    onClick={() =>
+                      setEditing({
+                        id: w.id,
+                        url: w.url,
+                        events: w.events.join(', '),
+                        symbols: w.symbols.join(', '),
+                        description: typeof w['description'] === 'string' ? w['description'] : '',
+                      })
+                    }
+                  />
+                  <RowAction
+                    label={w.enabled ? 'Disable' : 'Enable'}
+                    target={w.url}
+                    gate={updateGate}
+                    busy={busy}
+                    onClick={() => setEnabled.mutate({ id: w.id, enabled: !w.enabled })}
+                  />
+                  {w.paused ? (
+                    <RowAction
+                      label="Resume"
+                      target={w.url}
+                      gate={resumeGate}
+                      busy={busy}
+                      onClick={() => resume.mutate(w.id)}
+                    />
                   ) : null}
                 </td>
               </tr>
@@ -94,48 +131,17 @@ export function WebhooksPage() {
           </tbody>
         </table>
       </section>
-      {current ? (
-        <section className="card" aria-labelledby="deliveries-title">
-          <h2 id="deliveries-title">Delivery log</h2>
-          {deliveries.error ? <p className="error-box">{errorText(deliveries.error)}</p> : null}
-          <table data-testid="webhook-deliveries">
-            <thead>
-              <tr>
-                <th>Queued</th>
-                <th>Event</th>
-                <th>Status</th>
-                <th className="num">Attempts</th>
-                <th className="num">Response</th>
-                <th className="num">Latency</th>
-                <th>Next retry / last error</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {(deliveries.data?.data ?? []).map((d) => (
-                <tr key={d.id} data-status={d.status}>
-                  <td className="mono muted">{formatTime(d.createdAt, timeZone)}</td>
-                  <td className="mono">{d.eventName}</td>
-                  <td className={d.status === 'failed' ? 'down' : d.status === 'delivered' ? 'up' : ''}>{d.status}</td>
-                  <td className="num">{d.attempts}</td>
-                  <td className="num">{d.responseCode ?? '—'}</td>
-                  <td className="num">{d.latencyMs === null ? '—' : `${d.latencyMs} ms`}</td>
-                  <td className="muted">
-                    {d.nextRetryAt !== null ? formatTime(d.nextRetryAt, timeZone) : (d.lastError ?? '')}
-                  </td>
-                  <td>
-                    {d.status !== 'pending' && canConfigure ? (
-                      <button type="button" className="ghost" onClick={() => redeliver.mutate(d.id)}>
-                        Redeliver
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      ) : null}
+      <WebhookForm
+        key={`form-${editing?.id ?? 'new'}`}
+        draft={editing ?? EMPTY_WEBHOOK}
+        onDone={(id) => {
+          setEditing(undefined);
+          setSelected(id);
+          refresh();
+        }}
+        onCancel={() => setEditing(undefined)}
+      />
+      {current ? <DeliveryLog key={`log-${current}`} webhookId={current} /> : null}
     </div>
   );
 }
