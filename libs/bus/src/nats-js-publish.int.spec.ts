@@ -33,6 +33,18 @@ describeWithNats('JetStream publisher', () => {
     expect(js.pending).toBe(0);
   });
 
+  it('sends the publishes of one turn of the event loop together, at its end', async () => {
+    const js = createJetStreamPublisher(nc);
+    const wire = jest.spyOn(nc, 'publish');
+    const sent = [1, 2, 3].map((n) => js.publish(`jspub${id}.b`, `{"n":${n}}`, `t${n}`, 5_000));
+    expect(wire).not.toHaveBeenCalled();
+    expect(js.pending).toBe(3);
+    await new Promise((r) => setImmediate(r));
+    expect(wire).toHaveBeenCalledTimes(3);
+    await Promise.all(sent);
+    wire.mockRestore();
+  });
+
   it('fails with no responders where no stream listens, and with a timeout where nothing answers', async () => {
     let now = 0;
     const js = createJetStreamPublisher(nc, { now: () => now });

@@ -83,6 +83,19 @@ export async function openNatsSubscription(deps: NatsSubscriptionDeps): Promise<
     return jsonCopy(env);
   };
 
+  // Acknowledgements wait for the end of the event loop's turn and go out together: nats.js writes
+  // what is sent in one synchronous stretch with one socket write, instead of one write per message.
+  let acks: JsMsg[] = [];
+  const flushAcks = (): void => {
+    const batch = acks;
+    acks = [];
+    for (const msg of batch) msg.ack();
+  };
+  const ack = (msg: JsMsg): void => {
+    if (acks.length === 0) setImmediate(flushAcks);
+    acks.push(msg);
+  };
+
   const step = (item: Item): void | Promise<void> => {
     let env: EventEnvelope;
     try {
@@ -127,7 +140,7 @@ export async function openNatsSubscription(deps: NatsSubscriptionDeps): Promise<
       },
       () => {
         stopWorking?.();
-        msg.ack();
+        ack(msg);
         item.done();
       },
     );
@@ -191,6 +204,7 @@ export async function openNatsSubscription(deps: NatsSubscriptionDeps): Promise<
     for (const sub of coreSubs) sub.unsubscribe();
     await Promise.all(readers.map((r) => r.messages?.close()));
     await queue.idle();
+    flushAcks();
     await Promise.all(readers.map((r) => r.loop));
   };
 
