@@ -54,6 +54,7 @@ export function Link({
   to: string;
   children: ReactNode;
   className?: string;
+  title?: string;
   'aria-current'?: 'page';
 }) {
   const { navigate } = useRouter();

@@ -27,9 +27,22 @@ const quietSocket = (): ProviderSocket =>
  */
 export function renderSignedIn(
   ui: ReactElement,
-  { scopes, client = {} }: { scopes: ApiScope[] | undefined; client?: Partial<Record<keyof ProviderClient, unknown>> },
+  {
+    scopes,
+    client = {},
+    cached = [],
+  }: {
+    scopes: ApiScope[] | undefined;
+    client?: Partial<Record<keyof ProviderClient, unknown>>;
+    /** Query data already in the cache, as a page visited before left it. */
+    cached?: [readonly unknown[], unknown][];
+  },
 ): RenderResult & { queryClient: QueryClient } {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  // As in main.tsx: data stays fresh for 5 s, so a page mounted on cached data does not ask again unless it says so.
+  const queryClient = new QueryClient({
+    defaultOptions: { queries: { retry: false, staleTime: 5_000 }, mutations: { retry: false } },
+  });
+  for (const [key, data] of cached) queryClient.setQueryData(key, data);
   if (scopes) {
     const who: WhoAmI = {
       tokenId: 'tok-1',

@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import type { Order } from '@barfinex/contracts';
 import { renderSignedIn } from '../../testing/session';
-import { OpenOrders, applyOrderEvent } from './OpenOrders';
+import { OpenOrders, applyOrderEvent, openOrdersKey } from './OpenOrders';
 
 const order = (id: string, status: Order['status']): Order => ({ id, status }) as Order;
 
@@ -61,5 +61,16 @@ describe('OpenOrders', () => {
       false,
     );
     expect((screen.getByRole('button', { name: 'Replace order c-1' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('asks again on mount, so an order that closed while the list was not shown does not linger', async () => {
+    const open = jest.fn(async () => ({ data: [] as Order[] }));
+    renderSignedIn(<OpenOrders connectorType="sim" marketType="futures" />, {
+      scopes: ['read'],
+      client: { orders: { open } },
+      cached: [[openOrdersKey('sim', 'futures'), [resting]]],
+    });
+    await screen.findByText('No open orders on sim/futures.');
+    expect(open).toHaveBeenCalledTimes(1);
   });
 });

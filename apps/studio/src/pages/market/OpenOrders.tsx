@@ -41,6 +41,8 @@ export function OpenOrders({
   const orders = useQuery({
     queryKey: key,
     queryFn: async () => (await client.orders.open({ connectorType, marketType }, { limit: 200 })).data,
+    // Events keep the list current only while it is shown: one that closed meanwhile must not linger.
+    refetchOnMount: 'always',
   });
   useLiveEvents(['PROVIDER_ORDER_CREATE', 'PROVIDER_ORDER_CLOSE'], undefined, (env) => {
     const order = env.payload as Order;
@@ -121,7 +123,13 @@ export function OpenOrders({
                   <td className="num">{formatFixed(o.quantityExecuted, qd)}</td>
                   <td>{o.status}</td>
                   <td className="mono muted">
-                    <Link to={`/lineage?id=${encodeURIComponent(o.id)}`}>{o.clientOrderId ?? o.id}</Link>
+                    <Link
+                      to={`/lineage?id=${encodeURIComponent(o.id)}`}
+                      className="clip"
+                      title={o.clientOrderId ?? o.id}
+                    >
+                      {o.clientOrderId ?? o.id}
+                    </Link>
                   </td>
                   <td>
                     <div className="actions">
