@@ -35,14 +35,21 @@ async function shot(name: string): Promise<void> {
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'studio-e2e-'));
   stack = await launchStack(['npm', 'start'], { BARFINEX_DATA_DIR: dataDir, PROVIDER_API_TOKEN: TOKEN });
-  // Six hours of seeded history, so the chart has a past to draw, not only the live bars.
+  // Six hours of seeded history on both markets, so the charts have a past to draw, not only the live bars.
   const now = Date.now();
-  const backfill = await api('POST', '/candles/sim/spot/BTCUSDT/min1/backfill', { from: now - 6 * 3_600_000, to: now });
-  expect([202, 409]).toContain(backfill.status);
+  for (const market of ['spot', 'futures']) {
+    const backfill = await api('POST', `/candles/sim/${market}/BTCUSDT/min1/backfill`, {
+      from: now - 6 * 3_600_000,
+      to: now,
+    });
+    expect([202, 409]).toContain(backfill.status);
+  }
   await eventually(
     async () => {
-      const candles = await api('GET', '/candles/sim/spot/BTCUSDT/min1?days=1');
-      expect((candles.json as unknown[]).length).toBeGreaterThan(100);
+      for (const market of ['spot', 'futures']) {
+        const candles = await api('GET', `/candles/sim/${market}/BTCUSDT/min1?days=1`);
+        expect((candles.json as unknown[]).length).toBeGreaterThan(100);
+      }
     },
     60_000,
     250,
