@@ -2,10 +2,12 @@
 import Decimal from 'decimal.js';
 import { createMemoryBus } from '@barfinex/bus';
 import type { BacktestDetail, BacktestProgress, BackfillStatus } from '@barfinex/contracts';
+import { BacktestSourceSchema } from '@barfinex/contracts';
 import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { eventually } from '@barfinex/testing';
 import { startProvider } from '../../testing/harness';
+import { syntheticBars } from './candle-source';
 import type { Harness } from '../../testing/harness';
 
 jest.setTimeout(120_000);
@@ -38,6 +40,11 @@ async function finished(id: string): Promise<BacktestDetail> {
   );
   return last as BacktestDetail;
 }
+
+const SyntheticSource = BacktestSourceSchema.transform((s) => {
+  if (s.type !== 'synthetic') throw new Error('a synthetic source');
+  return s;
+});
 
 const synthetic = {
   detector: 'ema-cross',
@@ -79,6 +86,23 @@ describe('POST /api/backtests', () => {
         processed: 3_000,
         total: 3_000,
       }),
+    );
+  });
+
+  it('runs a window of a synthetic series: its bars only, the same bars the whole series has there', async () => {
+    const MINUTE = 60_000;
+    const source = { ...synthetic.source, start: T0, bars: 2_000 };
+    const window = { ...source, from: T0 + 500 * MINUTE, to: T0 + 1_199 * MINUTE + 30_000 };
+    const started = await call('POST', '/backtests', { ...synthetic, source: window });
+    expect(started.body).toMatchObject({ total: 700 });
+    const part = await finished(started.body['id'] as string);
+    expect(part.metrics?.bars).toBe(700);
+    const whole = await finished((await call('POST', '/backtests', { ...synthetic, source })).body['id'] as string);
+    // The window's first trade opens no earlier than its first bar; the whole run trades before it.
+    expect(part.trades[0]?.entryTime).toBeGreaterThanOrEqual(T0 + 500 * MINUTE);
+    expect(whole.trades[0]?.entryTime).toBeLessThan(T0 + 500 * MINUTE);
+    expect(syntheticBars(SyntheticSource.parse(window), 'min1')).toEqual(
+      syntheticBars(SyntheticSource.parse(source), 'min1').slice(500, 1_200),
     );
   });
 
@@ -141,6 +165,16 @@ describe('POST /api/backtests', () => {
       'a start price below 0.000001',
       { ...synthetic, source: { ...synthetic.source, startPrice: 1e-300 } },
       /startPrice must be at least 0.000001/,
+    ],
+    [
+      'a synthetic window after the last bar',
+      { ...synthetic, source: { ...synthetic.source, start: T0, from: T0 + 3 * DAY, to: T0 + 4 * DAY } },
+      /no bar of the synthetic series opens in \[from, to\]/,
+    ],
+    [
+      'a reversed synthetic window',
+      { ...synthetic, source: { ...synthetic.source, from: T0 + DAY, to: T0 } },
+      /"from" must not be after "to"/,
     ],
   ])('answers 400 for %s', async (_what, body, message) => {
     const res = await call('POST', '/backtests', body);
