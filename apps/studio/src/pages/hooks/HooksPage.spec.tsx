@@ -1,14 +1,8 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { AppError, hookRoutes } from '@barfinex/contracts';
 import { renderSignedIn } from '../../testing/session';
+import { fakeRoutes } from '../webhooks/route-fake';
 import { HooksPage } from './HooksPage';
-
-type Route = (typeof hookRoutes)[keyof typeof hookRoutes];
-interface Call {
-  route: Route;
-  params?: Record<string, string>;
-  body?: Record<string, unknown>;
-}
 
 const hook = (id: string, name: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -40,14 +34,8 @@ const alert = (id: string, status: string, code: string | null, reason: string |
 });
 
 function fakeProvider() {
-  const calls: Call[] = [];
   const hooks = [hook('hk_tradingview1', 'tradingview')];
-  let fail: Partial<Record<keyof typeof hookRoutes, Error>> = {};
-  const request = jest.fn(async (route: Route, input: Omit<Call, 'route'> = {}) => {
-    calls.push({ route, ...input });
-    const name = (Object.keys(hookRoutes) as (keyof typeof hookRoutes)[]).find((k) => hookRoutes[k] === route);
-    const failure = name ? fail[name] : undefined;
-    if (failure) throw failure;
+  return fakeRoutes(hookRoutes, (name, input) => {
     const i = hooks.findIndex((h) => h.id === input.params?.['hookId']);
     switch (name) {
       case 'listInboundHooks':
@@ -76,14 +64,9 @@ function fakeProvider() {
         hooks[i] = { ...hooks[i], ...input.body } as (typeof hooks)[number];
         return hooks[i];
       default:
-        throw new Error(`unexpected ${route.path}`);
+        throw new Error(`no answer for ${String(name)}`);
     }
   });
-  return {
-    client: { request },
-    failNext: (f: typeof fail) => (fail = f),
-    callsOf: (route: Route) => calls.filter((c) => c.route === route),
-  };
 }
 
 const row = async (name: string) => (await screen.findByText(name)).closest('tr') as HTMLElement;

@@ -1,14 +1,8 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { AppError, notifierRoutes } from '@barfinex/contracts';
 import { renderSignedIn } from '../../testing/session';
+import { fakeRoutes } from './route-fake';
 import { WebhooksPage } from './WebhooksPage';
-
-type Route = (typeof notifierRoutes)[keyof typeof notifierRoutes];
-interface Call {
-  route: Route;
-  params?: Record<string, string>;
-  body?: Record<string, unknown>;
-}
 
 const subscription = (id: string, url: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -45,19 +39,11 @@ const validation = (path: string, message: string) =>
 
 /** The notifier as the page sees it through the SDK: subscriptions and a delivery log kept here, calls recorded. */
 function fakeNotifier() {
-  const calls: Call[] = [];
   const items = [
     subscription('wh_1', 'https://desk.example/hook'),
     subscription('wh_2', 'https://down.example/hook', { paused: true, pausedReason: 'delivery failed for 25 h' }),
   ];
-  let fail: Partial<Record<keyof typeof notifierRoutes, Error>> = {};
-  const request = jest.fn(async (route: Route, input: Omit<Call, 'route'> = {}) => {
-    calls.push({ route, ...input });
-    const name = (Object.keys(notifierRoutes) as (keyof typeof notifierRoutes)[]).find(
-      (k) => notifierRoutes[k] === route,
-    );
-    const failure = name ? fail[name] : undefined;
-    if (failure) throw failure;
+  return fakeRoutes(notifierRoutes, (name, input) => {
     const id = input.params?.['id'] ?? '';
     switch (name) {
       case 'listWebhooks':
@@ -90,15 +76,9 @@ function fakeNotifier() {
       case 'redeliverWebhook':
         return delivery(input.params?.['deliveryId'] ?? '', 'pending');
       default:
-        throw new Error(`unexpected ${route.path}`);
+        throw new Error(`no answer for ${String(name)}`);
     }
   });
-  return {
-    client: { request },
-    calls,
-    failNext: (f: typeof fail) => (fail = f),
-    callsOf: (route: Route) => calls.filter((c) => c.route === route),
-  };
 }
 
 const row = async (url: string) => (await screen.findByText(url)).closest('tr') as HTMLElement;
