@@ -7,11 +7,12 @@
  *   2. the provider's RSS (its process, workers included) after 50 vs 500+ trials of one
  *      walk-forward optimisation over that year (10 rolling folds, 50 random trials each; the
  *      year is loaded once and shared, every trial reads its window of it);
- *   3. the order path (POST /api/orders, sim MARKET) p50/p99 idle vs while that job runs.
+ *   3. the order path (POST /api/orders, sim MARKET) p50/p99 idle before, while that job runs, and
+ *      idle again after it.
  * The provider runs in its own process (PostgreSQL when reachable, else PGlite), its research
  * pool at the default size (one fewer than the cores, at a lower priority).
  *
- * Run: npx tsx tools/bench/optimize.ts [highTrials=500] [bars=525600] [rounds=3]
+ * Run: npx tsx tools/bench/optimize.ts [highTrials=500] [bars=525600] [rounds=5]
  *      (BENCH_PARTS=pool|provider for one half)
  * On a loaded machine the wall-clock speed-up says more about the load than the pool: the floor
  * beside it is what the machine gave two threads in the same minutes, and the workers' own thread
@@ -33,7 +34,7 @@ if (!process.execArgv.includes(CONDITION)) {
 
 const HIGH = Number(process.argv[2] ?? 500);
 const BARS = Number(process.argv[3] ?? 525_600);
-const ROUNDS = Number(process.argv[4] ?? 3);
+const ROUNDS = Number(process.argv[4] ?? 5);
 const LOW = 50;
 const POOL_TRIALS = 16;
 const fmt = (n: number, digits = 0) =>
@@ -62,15 +63,23 @@ const IN_SAMPLE_BARS = (() => {
 
 /** A few bare worker threads doing pure integer work: what the machine gives N threads right now. */
 function createBareThreads(size: number) {
+  // Each piece answers with the thread's own CPU ms for it (Linux /proc/thread-self/stat, 100 ticks a second).
   const code = `const { parentPort } = require('node:worker_threads');
-parentPort.on('message', (n) => { let x = 2463534242; for (let i = 0; i < n; i += 1) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; } parentPort.postMessage(x); });`;
+const { readFileSync } = require('node:fs');
+const cpu = () => { const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
+parentPort.on('message', (n) => { const c = cpu(); let x = 2463534242; for (let i = 0; i < n; i += 1) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; } parentPort.postMessage({ x, cpuMs: cpu() - c }); });`;
   const workers = Array.from({ length: size }, () => new Worker(code, { eval: true }));
+  let cpuMs = 0;
   const once = (w: Worker, n: number) =>
     new Promise<void>((resolve) => {
-      w.once('message', () => resolve());
+      w.once('message', (reply: { cpuMs: number }) => {
+        cpuMs += reply.cpuMs;
+        resolve();
+      });
       w.postMessage(n);
     });
   return {
+    cpuMs: () => cpuMs,
     /** `units` pieces of `iterations` each, taken by whichever thread is free; resolves with the wall ms. */
     async run(units: number, iterations: number): Promise<number> {
       let next = 0;
@@ -121,10 +130,12 @@ async function poolThroughput(): Promise<void> {
       ),
     );
   }
-  // The floor's unit of work: about one trial's CPU time, from a calibration on one thread.
-  t = performance.now();
-  await bare[0]?.run(1, 50_000_000);
-  const perIteration = (performance.now() - t) / 50_000_000;
+  // The floor's unit of work: about one trial's CPU time, from the CPU time (not the wall time,
+  // which the load stretches) one thread spends on a fixed loop.
+  const calibration = 200_000_000;
+  const cpuBefore = bare[0]?.cpuMs() ?? 0;
+  await bare[0]?.run(1, calibration);
+  const perIteration = Math.max(1e-9, ((bare[0]?.cpuMs() ?? 0) - cpuBefore) / calibration);
   let iterations = 0;
 
   const wall: number[][] = sizes.map(() => []);
@@ -162,6 +173,13 @@ async function poolThroughput(): Promise<void> {
   );
   console.log(
     `floor (median of ${ROUNDS}): the same CPU work on 1 vs ${cores} bare threads ${fmt(floorSpeedup, 2)}x = ${fmt(floorSpeedup / cores, 2)} x cores; the pool reaches ${fmt(speedup / floorSpeedup, 2)} of the floor`,
+  );
+  // Within a round the two sizes ran minutes apart at most: the median of the rounds' own ratios
+  // is less at the mercy of the load changing between rounds than the ratio of medians.
+  const paired = (xs: number[][]) => median((xs[1] ?? []).map((v, i) => v / (xs[0]?.[i] ?? v)));
+  const [pairedPool, pairedFloor] = [paired(wall), paired(floor)];
+  console.log(
+    `paired by round (median of the rounds' ratios): pool ${fmt(pairedPool, 2)}x = ${fmt(pairedPool / cores, 2)} x cores, floor ${fmt(pairedFloor, 2)}x = ${fmt(pairedFloor / cores, 2)} x cores, the pool at ${fmt(pairedPool / pairedFloor, 2)} of the floor`,
   );
   console.log(
     `per CPU-second: ${fmt(c1, 2)} vs ${fmt(cn, 2)} trials = ${fmt(cn / c1, 2)}x (1.00 = the workers do not slow each other); load average at end ${load()}`,
@@ -242,20 +260,26 @@ async function providerUnderLoad(): Promise<void> {
     let rssLow = 0;
     let lowAt = 0;
     let peak = 0;
+    // The first sample at or past every 50th trial: the shape of the curve, not only its ends.
+    const trace: string[] = [];
     const t = performance.now();
     let final: Record<string, unknown>;
     for (;;) {
       final = await status();
       const rss = rssMb(provider.pid);
-      if (rssLow === 0 && Number(final['done']) >= LOW) {
+      const done = Number(final['done']);
+      if (rssLow === 0 && done >= LOW) {
         rssLow = rss;
-        lowAt = Number(final['done']);
+        lowAt = done;
       }
       if (rssLow > 0) peak = Math.max(peak, rss);
+      if (done >= (trace.length + 1) * LOW) trace.push(`${done}: ${fmt(rss)}`);
       if (final['state'] !== 'running' && final['state'] !== 'queued') break;
       await sleep(1_000);
     }
     const rssHigh = rssMb(provider.pid);
+    // Idle again once the job is over: the load of this shared machine moves, the job is one thing.
+    const idleAfter = await orders(300);
     if (final['state'] !== 'finished')
       throw new Error(`the job ended ${String(final['state'])}: ${String(final['error'])}`);
     console.log(
@@ -264,9 +288,13 @@ async function providerUnderLoad(): Promise<void> {
     console.log(
       `provider RSS after ${lowAt} trials ${fmt(rssLow)} MB, after ${String(final['done'])} trials ${fmt(rssHigh)} MB = ${fmt(rssHigh / rssLow, 2)}x (target < 1.2x); highest in between ${fmt(peak)} MB = ${fmt(peak / rssLow, 2)}x`,
     );
+    console.log(`provider RSS (MB) by trials done: ${trace.join(', ')}`);
     console.log(`order path idle:    p50 ${fmt(pct(idle, 50), 1)} ms, p99 ${fmt(pct(idle, 99), 1)} ms`);
     console.log(
-      `order path job on:  p50 ${fmt(pct(busy, 50), 1)} ms, p99 ${fmt(pct(busy, 99), 1)} ms = p99 ${fmt(pct(busy, 99) / pct(idle, 99), 2)}x idle`,
+      `order path job on:  p50 ${fmt(pct(busy, 50), 1)} ms, p99 ${fmt(pct(busy, 99), 1)} ms = p99 ${fmt(pct(busy, 99) / pct(idle, 99), 2)}x idle before`,
+    );
+    console.log(
+      `order path idle after the job: p50 ${fmt(pct(idleAfter, 50), 1)} ms, p99 ${fmt(pct(idleAfter, 99), 1)} ms (job-on p99 = ${fmt(pct(busy, 99) / pct(idleAfter, 99), 2)}x this)`,
     );
   } finally {
     await provider.stop();
