@@ -122,6 +122,13 @@ WHERE subscription_id = $1 AND status = 'pending' AND d.seq > $2::bigint
 ORDER BY d.seq
 LIMIT $3::int`;
 
+/** The deliveries an event owes; one already queued for the same subscription and event is kept as it is. */
+const ENQUEUE_SQL = `
+INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_name, envelope, status, attempts, next_attempt_at, created_at)
+SELECT v.id, v.subscription_id, v.event_id, v.event_name, v.envelope, 'pending', 0, $6::bigint, $6::bigint
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(id, subscription_id, event_id, event_name, envelope)
+ON CONFLICT DO NOTHING`;
+
 /** One array per column (unnest): a batch of any size is one short statement with eight parameters. */
 const RECORD_SQL = `
 UPDATE webhook_deliveries AS d SET status = v.status, attempts = v.attempts, response_code = v.code, latency_ms = v.latency,
@@ -132,7 +139,7 @@ WHERE d.seq = v.seq`;
 
 export function createWebhooksRepository(db: Pick<Database, 'prisma' | 'pool'>, appKey: string) {
   const { prisma, pool } = db;
-  // The delivery hot path (the queue's head, an attempt batch) is plain SQL: straight to the pg pool on
+  // The delivery hot path (queueing, the queue's head, an attempt batch) is plain SQL: straight to the pg pool on
   // PostgreSQL, through Prisma's raw query (the same adapter) on PGlite; Prisma's row mapping cost
   // more CPU per delivery than the signing.
   const sql = <R>(text: string, values: unknown[]): Promise<R[]> =>
@@ -167,17 +174,15 @@ export function createWebhooksRepository(db: Pick<Database, 'prisma' | 'pool'>, 
     /** Queues deliveries; one already queued for the same subscription and event is kept as it is. */
     async enqueue(rows: readonly NewDelivery[], now: number): Promise<void> {
       if (rows.length === 0) return;
-      const at = msToBigInt(now);
-      await prisma.webhookDelivery.createMany({
-        data: rows.map((r) => ({
-          ...r,
-          status: DeliveryStatus.pending,
-          attempts: 0,
-          nextAttemptAt: at,
-          createdAt: at,
-        })),
-        skipDuplicates: true,
-      });
+      const col = <K extends keyof NewDelivery>(k: K) => rows.map((r) => r[k]);
+      await sql(ENQUEUE_SQL, [
+        col('id'),
+        col('subscriptionId'),
+        col('eventId'),
+        col('eventName'),
+        col('envelope'),
+        now,
+      ]);
     },
     /** The oldest pending deliveries of a subscription after `afterSeq` (a drain's cursor), in queue order. */
     async pendingHead(subscriptionId: string, limit: number, afterSeq = -1n): Promise<DeliveryRecord[]> {
