@@ -488,7 +488,7 @@ describe('Studio in a browser', () => {
     await shot('read-only');
 
     await page.getByRole('link', { name: 'Overview' }).click();
-    await disabledFor('Trip kill switch…', 'trade');
+    await disabledFor('Trip kill switch…', 'killswitch');
     await page.getByRole('link', { name: 'Strategies' }).click();
     await disabledFor('Save params', 'configure');
     await disabledFor(/^(Enable|Disable)$/, 'configure');

@@ -70,8 +70,11 @@ describe('Header', () => {
     expect(screen.getByTestId('session-scopes').textContent).toContain('read');
   });
 
-  it('does not mark a trading token read-only', () => {
-    renderSignedIn(<Header />, { scopes: ['read', 'trade'] });
-    expect(screen.queryByTestId('read-only')).toBeNull();
-  });
+  it.each([[['read', 'trade']], [['read', 'killswitch']], [['configure']]] as const)(
+    'does not mark a token holding %j read-only',
+    (scopes) => {
+      renderSignedIn(<Header />, { scopes: [...scopes] });
+      expect(screen.queryByTestId('read-only')).toBeNull();
+    },
+  );
 });

@@ -64,8 +64,6 @@ function PagesNav() {
   );
 }
 
-const WRITE_SCOPES = ['trade', 'configure', 'apps', 'admin'];
-
 /**
  * Who is signed in and what the token may do (a token without any write scope is marked read-only
  * in the bar), every time in local time or UTC, the theme, and signing out.
@@ -75,7 +73,7 @@ function SessionMenu() {
   const { theme, setTheme, timeZone, setTimeZone } = useSettings();
   const { signOut } = useSession();
   const scopes = who?.effectiveScopes ?? [];
-  const readOnly = who !== undefined && !scopes.some((s) => WRITE_SCOPES.includes(s));
+  const readOnly = who !== undefined && scopes.every((s) => s === 'read');
   return (
     <Menu
       id="session-menu"
@@ -102,7 +100,7 @@ function SessionMenu() {
         onClick={() => setTimeZone(timeZone === 'utc' ? 'local' : 'utc')}
         title="Every time on every page: local time or UTC"
       >
-        Times: {timeZone === 'utc' ? 'UTC' : `local (${zoneLabel(timeZone)})`}
+        Times: {timeZone === 'utc' ? 'UTC · show local' : `local (${zoneLabel(timeZone)}) · show UTC`}
       </button>
       <button type="button" className="ghost" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
         {theme === 'dark' ? 'Light' : 'Dark'} theme

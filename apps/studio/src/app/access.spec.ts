@@ -20,3 +20,10 @@ describe('writeGate', () => {
     expect(gate.control().title).toMatch(/checking/);
   });
 });
+
+describe('writeGate with implied scopes', () => {
+  it('lets trade stop trading (killswitch) but not killswitch trade', () => {
+    expect(writeGate(['read', 'trade'], 'killswitch').allowed).toBe(true);
+    expect(writeGate(['killswitch'], 'trade').allowed).toBe(false);
+  });
+});

@@ -17,9 +17,10 @@ export const inspectorRoutes = {
     request: { params: appKey },
     responses: { 200: KillSwitchState },
   }),
+  // The provider's proxy asks `killswitch` for these (`trade` implies it): see proxyScope in the contracts.
   trip: defineRoute({
     method: 'post',
-    scope: 'trade',
+    scope: 'killswitch',
     path: '/inspectors/:appKey/kill-switch',
     summary: 'Trip the kill switch',
     request: { params: appKey, body: z.object({ reason: z.string().min(1), actor: z.string().optional() }) },
@@ -27,7 +28,7 @@ export const inspectorRoutes = {
   }),
   reset: defineRoute({
     method: 'post',
-    scope: 'trade',
+    scope: 'killswitch',
     path: '/inspectors/:appKey/kill-switch/reset',
     summary: 'Reset the kill switch',
     request: { params: appKey, body: z.object({ actor: z.string().optional() }) },

@@ -28,7 +28,7 @@ const request = async (route: { path: string }) => {
 const client = { request, registry: { list: async () => apps } };
 
 const cases: { page: string; ui: ReactElement; buttons: (string | RegExp)[]; scope: ApiScope }[] = [
-  { page: 'Overview', ui: <KillSwitch appKey="inspector" />, buttons: ['Trip kill switch…'], scope: 'trade' },
+  { page: 'Overview', ui: <KillSwitch appKey="inspector" />, buttons: ['Trip kill switch…'], scope: 'killswitch' },
   {
     page: 'Strategies (detector)',
     ui: <DetectorCard appKey="detector" detector={detector} />,

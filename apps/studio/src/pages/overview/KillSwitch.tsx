@@ -13,7 +13,7 @@ export function KillSwitch({ appKey }: { appKey: string }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [reason, setReason] = useState('');
   const [mode, setMode] = useState<'trip' | 'reset'>('trip');
-  // Tripping and resetting go through the proxy as writes to the inspector's kill switch: `trade`.
+  // Tripping and resetting go through the proxy to the inspector's kill switch: `killswitch` (or `trade`).
   const canTrip = useWriteGate(inspectorRoutes.trip);
   const canReset = useWriteGate(inspectorRoutes.reset);
   const key = ['kill-switch', appKey];
