@@ -12,7 +12,7 @@ import { backoffMs } from './backoff';
 import type { WebhookSender } from './sender';
 import type { WebhookTargetPolicy } from './target-policy';
 import { DeliveryStatus } from './webhooks.repository';
-import type { AttemptOutcome, DeliveryRecord, SubscriptionRecord, WebhooksRepository } from './webhooks.repository';
+import type { AttemptOutcome, QueuedDelivery, SubscriptionRecord, WebhooksRepository } from './webhooks.repository';
 
 export interface DeliveryWorkerDeps {
   repo: WebhooksRepository;
@@ -37,7 +37,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
 
-  async function attempt(sub: SubscriptionRecord, d: DeliveryRecord): Promise<AttemptOutcome> {
+  async function attempt(sub: SubscriptionRecord, d: QueuedDelivery): Promise<AttemptOutcome> {
     const attempts = d.attempts + 1;
     const now = deps.now();
     let result: { status?: number; latencyMs: number; error?: string };
@@ -82,7 +82,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
    */
   async function sendBatch(
     sub: SubscriptionRecord,
-    head: readonly DeliveryRecord[],
+    head: readonly QueuedDelivery[],
   ): Promise<{ full: boolean; recorded?: Promise<void> }> {
     const outcomes: AttemptOutcome[] = [];
     let failures = sub.consecutiveFailures;
@@ -138,7 +138,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
       // The previous batch's record, still being committed while the next batch goes out.
       let recording: Promise<void> = Promise.resolve();
       try {
-        let next: Promise<DeliveryRecord[]> | undefined;
+        let next: Promise<QueuedDelivery[]> | undefined;
         for (;;) {
           const latest = current(sub.id);
           if (!latest) break;

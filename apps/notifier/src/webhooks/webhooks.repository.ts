@@ -79,44 +79,35 @@ const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
   deliveredAt: nullableBigIntToMs(r.deliveredAt),
 });
 
-/** A delivery row as the queue's own SELECT gives it (bigints as text, so pg and PGlite agree; the order is by the number, `d.seq`). */
+/** What sending a queued delivery needs: the queue's head carries no more (less to read per row). */
+export type QueuedDelivery = Pick<
+  DeliveryRecord,
+  'seq' | 'id' | 'eventName' | 'envelope' | 'attempts' | 'nextAttemptAt' | 'createdAt'
+>;
+
+/** A row of the queue's head as its SELECT gives it (bigints as text, so pg and PGlite agree; the order is by the number, `d.seq`). */
 interface QueueRow {
   seq: string;
   id: string;
-  subscription_id: string;
-  event_id: string;
   event_name: string;
   envelope: string;
-  status: string;
   attempts: number;
-  response_code: number | null;
-  latency_ms: number | null;
-  last_error: string | null;
   next_attempt_at: string;
   created_at: string;
-  delivered_at: string | null;
 }
 
-const fromQueueRow = (r: QueueRow): DeliveryRecord => ({
+const fromQueueRow = (r: QueueRow): QueuedDelivery => ({
   seq: BigInt(r.seq),
   id: r.id,
-  subscriptionId: r.subscription_id,
-  eventId: r.event_id,
   eventName: r.event_name,
   envelope: r.envelope,
-  status: r.status as DeliveryStatus,
   attempts: r.attempts,
-  responseCode: r.response_code,
-  latencyMs: r.latency_ms,
-  lastError: r.last_error,
   nextAttemptAt: Number(r.next_attempt_at),
   createdAt: Number(r.created_at),
-  deliveredAt: r.delivered_at === null ? null : Number(r.delivered_at),
 });
 
 const PENDING_SQL = `
-SELECT seq::text AS seq, id, subscription_id, event_id, event_name, envelope, status, attempts, response_code, latency_ms,
-  last_error, next_attempt_at::text AS next_attempt_at, created_at::text AS created_at, delivered_at::text AS delivered_at
+SELECT seq::text AS seq, id, event_name, envelope, attempts, next_attempt_at::text AS next_attempt_at, created_at::text AS created_at
 FROM webhook_deliveries AS d
 WHERE subscription_id = $1 AND status = 'pending' AND d.seq > $2::bigint
 ORDER BY d.seq
@@ -185,7 +176,7 @@ export function createWebhooksRepository(db: Pick<Database, 'prisma' | 'pool'>, 
       ]);
     },
     /** The oldest pending deliveries of a subscription after `afterSeq` (a drain's cursor), in queue order. */
-    async pendingHead(subscriptionId: string, limit: number, afterSeq = -1n): Promise<DeliveryRecord[]> {
+    async pendingHead(subscriptionId: string, limit: number, afterSeq = -1n): Promise<QueuedDelivery[]> {
       return (await sql<QueueRow>(PENDING_SQL, [subscriptionId, afterSeq.toString(), limit])).map(fromQueueRow);
     },
     /**
