@@ -19,7 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { connect, JSONCodec } from 'nats';
@@ -248,7 +248,12 @@ async function measure(label: string, p: ProviderProcess, floor?: FloorOrder): P
   const cpu = (rs: Result[]) => rs.reduce((s, r) => s + r.cpuMs, 0) / rs.length;
   const line = (name: string, rs: Result[]) =>
     `  ${name.padEnd(28)} ${rate(rs).toFixed(0).padStart(6)}/s  p50 ${at(all(rs), 0.5).toFixed(1)} ms  p99 ${at(all(rs), 0.99).toFixed(1)} ms  provider CPU ${cpu(rs).toFixed(2)} ms/request  (rounds: ${rs.map((r) => r.perSecond.toFixed(0)).join(', ')})`;
-  console.log(`${label}: ${ROUNDS} rounds of ${PER_ROUND}, concurrency ${CONCURRENCY}`);
+  // Everything here shares the machine's cores: the load average says how much else ran meanwhile.
+  console.log(
+    `${label}: ${ROUNDS} rounds of ${PER_ROUND}, concurrency ${CONCURRENCY}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')}`,
+  );
   console.log(line('POST /api/orders (MARKET)', orders));
   console.log(line('GET /api/symbols/sim/spot', gets));
   if (floor) console.log(line('floor (bare PG + JetStream)', floors).replace('provider CPU', 'client CPU'));
