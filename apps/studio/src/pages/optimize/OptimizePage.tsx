@@ -11,6 +11,7 @@ import { errorText, fieldErrors } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
 import { COMPARE, EquityChart } from '../backtests/EquityChart';
 import { curvePoints, heatColor, heatmap } from './heatmap';
+import { FormFooter } from './FormFooter';
 import { TrialBacktest } from './TrialBacktest';
 
 type Body = z.input<typeof OptimizationRequestSchema>;
@@ -132,16 +133,7 @@ function StartForm({ onStarted }: { onStarted: (job: OptimizationSummary) => voi
         />
         {spaceError || fields['space'] ? <p className="field-error">{spaceError ?? fields['space']}</p> : null}
       </div>
-      {general ? (
-        <p className="field-error" role="alert">
-          {general}
-        </p>
-      ) : null}
-      <div className="row">
-        <button type="submit" className="primary" disabled={start.isPending}>
-          Start
-        </button>
-      </div>
+      <FormFooter general={general} submit="Start" pending={start.isPending} />
     </form>
   );
 }

@@ -8,8 +8,12 @@ import { useSession } from '../../app/session';
 import { useSettings } from '../../app/settings';
 import { fieldErrors } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
+import { FormFooter } from './FormFooter';
 
 type Window = 'inSample' | 'outOfSample';
+type Span = { from: number; to: number };
+/** A window the trial can run over: its value, its name, its dates when known. */
+type Choice = [Window, string, Span | null | undefined];
 
 /**
  * Opens one search trial as a full backtest: its params on one of the job's symbols over its
@@ -41,8 +45,12 @@ export function TrialBacktest({
     onSuccess: (run) => navigate(`/backtests?id=${encodeURIComponent(run.id)}`),
   });
   const { fields, general } = fieldErrors(open.error);
-  const span = (s: { from: number; to: number } | null | undefined) =>
+  const span = (s: Span | null | undefined) =>
     s ? ` (${formatTime(s.from, timeZone)} – ${formatTime(s.to, timeZone)})` : '';
+  const windows: Choice[] = [
+    ['inSample', 'in-sample', fold?.inSample],
+    ...(hasOutOfSample ? [['outOfSample', 'out-of-sample', fold?.outOfSample] satisfies Choice] : []),
+  ];
   const submit = (e: FormEvent) => {
     e.preventDefault();
     open.mutate();
@@ -73,42 +81,21 @@ export function TrialBacktest({
         </div>
         <fieldset className="field">
           <legend>Window</legend>
-          <label>
-            <input
-              type="radio"
-              name="trial-window"
-              checked={which === 'inSample'}
-              onChange={() => setWhich('inSample')}
-            />{' '}
-            in-sample{span(fold?.inSample)}
-          </label>
-          {hasOutOfSample ? (
-            <label>
-              <input
-                type="radio"
-                name="trial-window"
-                checked={which === 'outOfSample'}
-                onChange={() => setWhich('outOfSample')}
-              />{' '}
-              out-of-sample{span(fold?.outOfSample)}
+          {windows.map(([value, label, at]) => (
+            <label key={value}>
+              <input type="radio" name="trial-window" checked={which === value} onChange={() => setWhich(value)} />{' '}
+              {label}
+              {span(at)}
             </label>
-          ) : null}
+          ))}
           {fields['window'] ? <p className="field-error">{fields['window']}</p> : null}
         </fieldset>
       </div>
-      {general ? (
-        <p className="field-error" role="alert">
-          {general}
-        </p>
-      ) : null}
-      <div className="row">
-        <button type="submit" className="primary" disabled={open.isPending}>
-          Run backtest
-        </button>
+      <FormFooter general={general} submit="Run backtest" pending={open.isPending}>
         <button type="button" className="ghost" onClick={onClose}>
           Close
         </button>
-      </div>
+      </FormFooter>
     </form>
   );
 }
