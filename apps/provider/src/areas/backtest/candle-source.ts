@@ -37,6 +37,9 @@ export function barToCandle(
 
 type SyntheticSource = Extract<BacktestSource, { type: 'synthetic' }>;
 
+/** Open time of a synthetic series' first bar when the source names none (the generator's default). */
+export const DEFAULT_SYNTHETIC_START = Date.UTC(2024, 0, 1);
+
 /** Bars [first, end) of a synthetic series that open inside its `from`/`to` window (the whole series without one). */
 export function syntheticWindow(source: SyntheticSource, intervalMs: number): { first: number; end: number } {
   const start = source.start ?? DEFAULT_SYNTHETIC_START;
@@ -45,9 +48,6 @@ export function syntheticWindow(source: SyntheticSource, intervalMs: number): { 
     source.to === undefined ? source.bars : Math.min(source.bars, Math.floor((source.to - start) / intervalMs) + 1);
   return { first: Math.min(first, end), end: Math.max(0, end) };
 }
-
-/** Open time of a synthetic series' first bar when the source names none (the generator's default). */
-const DEFAULT_SYNTHETIC_START = Date.UTC(2024, 0, 1);
 
 /**
  * The seeded bars of a synthetic source, as numbers: only its window, but generated from the

@@ -7,7 +7,7 @@ import type {
 import { timeFrameMs } from '@barfinex/enums';
 import { badRequest } from '@barfinex/service-kit';
 import type { CandlesRepository } from '../candles/candles.repository';
-import { syntheticWindow } from '../backtest/candle-source';
+import { DEFAULT_SYNTHETIC_START, syntheticWindow } from '../backtest/candle-source';
 import { loadSeries } from './series-loader';
 import { walkForwardFolds } from './walk-forward';
 
@@ -38,7 +38,7 @@ async function foldWindows(
   if (src.type === 'synthetic') {
     const intervalMs = timeFrameMs(req.interval) ?? 60_000;
     const { first, end } = syntheticWindow(src, intervalMs);
-    const start = src.start ?? Date.UTC(2024, 0, 1);
+    const start = src.start ?? DEFAULT_SYNTHETIC_START;
     bars = end - first;
     timeAt = (i) => start + (first + i) * intervalMs;
   } else {
