@@ -113,7 +113,7 @@ export function createProvider(deps: ProviderDeps) {
   });
   const connectors = createConnectorRegistry(deps.connectors);
   const startedAt = now();
-  const access = createAccess({ config, prisma: deps.db.prisma, events, metrics, logger, now });
+  const access = createAccess({ config, prisma: deps.db.prisma, pool: deps.db.pool, events, metrics, logger, now });
   const t = createTypedRouter(access.routeGuard);
   const areas = composeAreas(t, {
     config,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ApiScope, RouteDefinition } from '@barfinex/contracts';
 import { proxyScope } from '@barfinex/contracts';
-import type { PrismaClient } from '@barfinex/db';
+import type { Database, PrismaClient } from '@barfinex/db';
 import { AppError } from '@barfinex/service-kit';
 import type { Metrics } from '@barfinex/service-kit';
 import type { Request, RequestHandler, Response } from 'express';
@@ -29,6 +29,8 @@ import { createTokensRepository } from './tokens.repository';
 export interface AccessDeps {
   config: ProviderConfig;
   prisma: PrismaClient;
+  /** PostgreSQL's pg Pool, when there is one: the audit trail's batch insert goes straight to it. */
+  pool?: Database['pool'];
   events: EventPublisher;
   metrics: Metrics;
   logger: Logger;
@@ -94,7 +96,7 @@ export function createAccess(deps: AccessDeps) {
     limitBootstrap: config.PROVIDER_RATE_LIMIT_BOOTSTRAP,
     onDenied: (reason: DenyReason) => denied.inc({ reason }),
   });
-  const auditRepo = createAuditRepository(deps.prisma);
+  const auditRepo = createAuditRepository(deps.prisma, { pool: deps.pool });
   const trail = createAuditTrail({
     repo: auditRepo,
     announce: (record) => deps.events.emit('PROVIDER_AUDIT_RECORD', record),

@@ -1,5 +1,6 @@
 import type { AuditQuery, AuditRecord } from '@barfinex/contracts';
-import type { Prisma, PrismaClient } from '@barfinex/db';
+import type { Database, Prisma, PrismaClient } from '@barfinex/db';
+import { sqlRunner } from '../orders/orders.sql';
 
 export type NewAuditRecord = Omit<AuditRecord, 'id'>;
 
@@ -27,14 +28,52 @@ function toRecord(row: Row): AuditRecord {
   };
 }
 
-export function createAuditRepository(prisma: PrismaClient) {
+/**
+ * A batch of any size is one short statement: one array per column. Rows are inserted in the
+ * batch's order (ORDER BY the ordinality), so the serial ids, read back sorted, are the batch's ids
+ * in order. Through Prisma's `createManyAndReturn` the same batch cost a query compilation and the
+ * interpretation of every returned row, about 8% of the provider's CPU under order load.
+ */
+export const INSERT_AUDIT_SQL = `
+WITH ins AS (
+  INSERT INTO audit_records (at, token_id, token_name, method, route, operation_id, path, target_ids, body_digest, status,
+    outcome, correlation_id, client_address)
+  SELECT at, token_id, token_name, method, route, operation_id, path, target_ids, body_digest, status, outcome,
+    correlation_id, client_address
+  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[],
+    $10::int[], $11::text[], $12::text[], $13::text[]) WITH ORDINALITY
+    AS t(at, token_id, token_name, method, route, operation_id, path, target_ids, body_digest, status, outcome,
+      correlation_id, client_address, ord)
+  ORDER BY ord
+  RETURNING id
+)
+SELECT id::text AS id FROM ins ORDER BY ins.id`;
+
+/** `pool`: PostgreSQL's pg Pool, when there is one; the batch insert then skips Prisma's query engine. */
+export function createAuditRepository(prisma: PrismaClient, options: { pool?: Database['pool'] } = {}) {
+  const sql = sqlRunner(prisma, options.pool);
   return {
     /** Stores a batch in one statement; answers the records with their ids, in order. */
     async insert(records: readonly NewAuditRecord[]): Promise<AuditRecord[]> {
-      const rows = await prisma.auditRecord.createManyAndReturn({
-        data: records.map((r) => ({ ...r, at: BigInt(r.at) })),
-      });
-      return rows.map(toRecord);
+      if (records.length === 0) return [];
+      const col = <K extends keyof NewAuditRecord>(k: K) => records.map((r) => r[k] ?? null);
+      const rows = await sql(INSERT_AUDIT_SQL, [
+        col('at'),
+        col('tokenId'),
+        col('tokenName'),
+        col('method'),
+        col('route'),
+        col('operationId'),
+        col('path'),
+        records.map((r) => JSON.stringify(r.targetIds)),
+        col('bodyDigest'),
+        col('status'),
+        col('outcome'),
+        col('correlationId'),
+        col('clientAddress'),
+      ]);
+      if (rows.length !== records.length) throw new Error(`audit insert stored ${rows.length} of ${records.length}`);
+      return records.map((r, i) => ({ id: String(rows[i]?.['id']), ...r }));
     },
     async page(query: AuditQuery): Promise<{ items: AuditRecord[]; total: number }> {
       const where: Prisma.AuditRecordWhereInput = {
