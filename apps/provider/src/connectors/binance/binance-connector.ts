@@ -188,6 +188,7 @@ export function createBinanceConnector(
             })
           : createBinanceUserStream({
               ...common,
+              onAlgoOrder: (clientOrderId, symbol) => trading.rememberAlgo(clientOrderId, symbol),
               rest,
               wsBase: userWsUrl,
               keepAliveMs: options.keepAliveMs ?? 30 * 60_000,

@@ -3,6 +3,7 @@ import type { OrderType } from '@barfinex/enums';
 import { VenueRejectError } from '../connector';
 import type { VenueOrderRequest } from '../connector';
 import type { BinanceMarket } from './binance-hosts';
+import { fromAlgoOrder, isAlgoRequest, toAlgoParams } from './binance-algo';
 import { canonicalOrderType, orderTypeOf, toOrderParams, toOrderState, venueOrderTypeOf } from './binance-mappers';
 import type { BinanceOrder } from './binance-schemas';
 
@@ -70,20 +71,32 @@ describe('binance order types out and back', () => {
     ORDER_TYPE_VALUES.map((type) => ({ market, type, venue: EXPECTED[market][type] })),
   );
 
-  /** USD-M conditional types go through the Algo Service, which the connector does not use: refused before sending. */
-  const algoOnly = (c: { market: BinanceMarket; venue: string | undefined }) =>
-    c.market === 'futures' &&
-    ['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'].includes(c.venue ?? '');
+  /** USD-M conditional types go through the Algo Service ("New Algo Order"), the rest to the classic endpoint. */
+  const algoOnly = (c: { market: BinanceMarket; type: OrderType }) => isAlgoRequest(c.market, c);
 
-  it.each(cases.filter((c) => algoOnly(c)))('futures $type is refused naming the Algo Service', ({ market, type }) => {
-    expect(() => toOrderParams(market, request(type))).toThrow(
-      expect.objectContaining({
-        code: 'UNSUPPORTED_ORDER_TYPE',
-        invalidRequest: true,
-        message: expect.stringContaining('Algo Service'),
-      }),
-    );
-  });
+  it.each(cases.filter((c) => algoOnly(c)))(
+    'futures $type is sent to the Algo Service as $venue and comes back as the same order',
+    ({ type, venue }) => {
+      const params = toAlgoParams(request(type));
+      expect(params).toMatchObject({ algoType: 'CONDITIONAL', type: venue, clientAlgoId: 'cid-1', quantity: '0.01' });
+      // A trailing stop has no trigger price: it is armed at activatePrice and fires on callbackRate.
+      if (venue === 'TRAILING_STOP_MARKET')
+        expect(params).toMatchObject({ activatePrice: '89000', callbackRate: '1', triggerPrice: undefined });
+      else expect(params).toMatchObject({ triggerPrice: '89000', activatePrice: undefined });
+      const back = fromAlgoOrder({
+        algoId: 9,
+        clientAlgoId: 'cid-1',
+        orderType: String(params.type),
+        symbol: 'BTCUSDT',
+        side: 'SELL',
+        quantity: '0.01',
+        algoStatus: 'NEW',
+        actualOrderId: '',
+        triggerPrice: '89000',
+      });
+      expect(back).toMatchObject({ type: canonicalOrderType(type), status: 'PENDING_TRIGGER', externalId: 'algo-9' });
+    },
+  );
 
   it.each(cases.filter((c) => c.venue !== undefined && !algoOnly(c)))(
     '$market $type is sent as $venue and comes back as the same order',

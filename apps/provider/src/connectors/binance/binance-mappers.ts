@@ -298,9 +298,6 @@ export function fromOrderTradeUpdate(u: z.output<typeof OrderTradeUpdateSchema>)
   };
 }
 
-/** USD-M conditional orders moved to the Algo Service; the classic order endpoint refuses them with -4120. */
-const ALGO_ONLY = new Set(['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET']);
-
 export function toOrderParams(market: BinanceMarket, req: VenueOrderRequest): Params {
   const venue = venueOrderTypeOf(market, req.type);
   // Refused before anything is sent, so it is a plain 4xx and never an unknown outcome.
@@ -310,13 +307,6 @@ export function toOrderParams(market: BinanceMarket, req: VenueOrderRequest): Pa
       `order type ${req.type} is not offered by Binance ${market} (use ${ORDER_TYPE_VALUES.filter((t) => venueOrderTypeOf(market, t)).join(', ')})`,
       true,
     );
-  if (market === 'futures' && ALGO_ONLY.has(venue.type)) {
-    throw new VenueRejectError(
-      'UNSUPPORTED_ORDER_TYPE',
-      `order type ${req.type} is placed on Binance USD-M only through its Algo Service (POST /fapi/v1/algoOrder; POST /fapi/v1/order answers -4120), which this connector does not use yet (use LIMIT, LIMIT_MAKER or MARKET)`,
-      true,
-    );
-  }
   // A time in force the order cannot carry would be dropped silently: a maker-only order rests
   // (IOC/FOK would contradict it) and a market or triggered-market order takes no FOK.
   const tif = req.timeInForce;

@@ -2,7 +2,7 @@ import { createTestPglite } from '@barfinex/db/testing';
 import type { Database } from '@barfinex/db';
 import { eventually } from '@barfinex/testing';
 import { createOrdersRepository } from '../../areas/orders/orders.repository';
-import { createBinanceConnector } from './binance-connector';
+import { futuresConnectorFor } from './testing/futures-connector';
 import { startBinanceVenue } from '../fakes/binance-venue';
 import type { BinanceVenue } from '../fakes/binance-venue';
 import { capturingLogger } from '../shared/testing/spec-helpers';
@@ -70,14 +70,7 @@ describe('provider with the Binance futures testnet connector against the fake v
     });
     fake.addVenueOrder({ ...common, clientOrderId: 'web-manual-1', origQty: '0.020', executedQty: '0', status: 'NEW' });
 
-    const connector = createBinanceConnector({
-      type: 'testnetBinanceFutures',
-      markets: [
-        { market: 'futures', symbols: ['BTCUSDT'], credentials: { apiKey: KEY, apiSecret: SECRET }, ...fake.endpoints },
-      ],
-      logger: log.logger,
-      wsBackoffMs: 20,
-    });
+    const connector = futuresConnectorFor(fake, { apiKey: KEY, apiSecret: SECRET }, log.logger);
     h = await startProviderWith(db, connector);
   });
   afterAll(async () => {

@@ -193,3 +193,54 @@ export const OrderTradeUpdateSchema = z.looseObject({
     rp: z.string().optional(),
   }),
 });
+
+/**
+ * USD-M Algo Service order, as "New Algo Order", "Query Algo Order" and "Current All Algo Open
+ * Orders" return it. `actualOrderId` is empty until the order is triggered into the matching engine.
+ */
+export const BinanceAlgoOrderSchema = z.looseObject({
+  algoId: z.number(),
+  clientAlgoId: z.string(),
+  algoType: z.string().optional(),
+  orderType: z.string(),
+  symbol: z.string(),
+  side: z.enum(['BUY', 'SELL']),
+  timeInForce: z.string().optional(),
+  quantity: num,
+  algoStatus: z.string(),
+  actualOrderId: z.union([z.string(), z.number()]).transform(String).optional(),
+  triggerPrice: num.optional(),
+  price: num.optional(),
+  reduceOnly: z.boolean().optional(),
+  createTime: z.number().optional(),
+  updateTime: z.number().optional(),
+});
+export type BinanceAlgoOrder = z.output<typeof BinanceAlgoOrderSchema>;
+
+/** "Cancel Algo Order": `{ algoId, clientAlgoId, code: "200", msg: "success" }`, no status. */
+export const BinanceAlgoCancelSchema = z.looseObject({ algoId: z.number(), clientAlgoId: z.string() });
+
+/** User data "Event: Algo Order Update" (`ALGO_UPDATE`). */
+export const AlgoUpdateSchema = z.looseObject({
+  e: z.literal('ALGO_UPDATE'),
+  E: z.number(),
+  T: z.number(),
+  o: z.looseObject({
+    caid: z.string(),
+    aid: z.number(),
+    o: z.string(),
+    s: z.string(),
+    S: z.enum(['BUY', 'SELL']),
+    f: z.string().optional(),
+    q: z.string(),
+    X: z.string(),
+    /** The matching-engine order once triggered; empty before. */
+    ai: z.union([z.string(), z.number()]).transform(String).optional(),
+    ap: z.string().optional(),
+    aq: z.string().optional(),
+    tp: z.string().optional(),
+    p: z.string().optional(),
+    R: z.boolean().optional(),
+    rm: z.string().optional(),
+  }),
+});

@@ -4,9 +4,11 @@ import type { Asset, Position } from '@barfinex/contracts';
 import { VenueRejectError } from '../connector';
 import type { AccountSnapshot, VenueFill, VenueOpenOrder, VenueOrderRequest, VenuePlacement } from '../connector';
 import { UnknownOutcomeError, VenueHttpError } from '../shared/venue-http';
+import { algoIdOf, createBinanceAlgoRest, fromAlgoOrder, isAlgoRequest } from './binance-algo';
 import type { BinanceConnectorType, BinanceMarket } from './binance-hosts';
 import { fillsOfPlacement, toFill, toOrderParams, toOrderState } from './binance-mappers';
-import type { BinanceRest } from './binance-rest';
+import type { BinanceRest, Params } from './binance-rest';
+import type { BinanceAlgoOrder } from './binance-schemas';
 import {
   BinanceFuturesAccountSchema,
   BinanceOrderSchema,
@@ -47,20 +49,64 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
   const weights =
     market === 'spot' ? { query: 4, open: 80, trades: 20, account: 20 } : { query: 1, open: 40, trades: 5, account: 5 };
 
-  async function queryOrder(clientOrderId: string, symbol: string): Promise<VenueOpenOrder | undefined> {
+  const isUnknown = (err: unknown) => err instanceof VenueHttpError && UNKNOWN_ORDER.has(err.code);
+  const rethrowUnlessUnknown = (err: unknown): undefined => {
+    if (isUnknown(err)) return undefined;
+    throw err;
+  };
+
+  async function queryClassic(params: Params, clientOrderId?: string): Promise<VenueOpenOrder | undefined> {
     try {
-      const o = BinanceOrderSchema.parse(
-        await rest.signed('GET', paths.order, { symbol, origClientOrderId: clientOrderId }, weights.query),
-      );
+      const o = BinanceOrderSchema.parse(await rest.signed('GET', paths.order, params, weights.query));
       symbols.set(o.clientOrderId, o.symbol);
-      return toOrderState(o, market);
+      return toOrderState(clientOrderId ? { ...o, clientOrderId } : o, market);
     } catch (err) {
-      if (err instanceof VenueHttpError && UNKNOWN_ORDER.has(err.code)) return undefined;
-      throw err;
+      return rethrowUnlessUnknown(err);
     }
   }
 
+  /** Futures: conditional orders of the Algo Service, by clientAlgoId (= our clientOrderId). */
+  const algo = market === 'futures' ? createBinanceAlgoRest(rest) : undefined;
+  const algoIds = new Set<string>();
+  function rememberAlgo(clientOrderId: string, symbol: string): void {
+    algoIds.add(clientOrderId);
+    symbols.set(clientOrderId, symbol);
+  }
+
+  /** An algo order with, once triggered, its real order's progress (the Algo Service does not carry it). */
+  async function withActual(a: BinanceAlgoOrder): Promise<VenueOpenOrder> {
+    rememberAlgo(a.clientAlgoId, a.symbol);
+    const real = a.actualOrderId
+      ? await queryClassic({ symbol: a.symbol, orderId: a.actualOrderId }, a.clientAlgoId)
+      : undefined;
+    return fromAlgoOrder(
+      a,
+      real
+        ? { quantityExecuted: real.quantityExecuted, ...(real.averagePrice ? { averagePrice: real.averagePrice } : {}) }
+        : undefined,
+    );
+  }
+
+  async function queryAlgo(clientOrderId: string): Promise<VenueOpenOrder | undefined> {
+    if (!algo) return undefined;
+    const a = await algo.query({ clientAlgoId: clientOrderId }).catch(rethrowUnlessUnknown);
+    return a ? withActual(a) : undefined;
+  }
+
+  /** Futures: an id not known to be conditional is looked up in the matching engine, then in the Algo Service. */
+  async function queryOrder(clientOrderId: string, symbol: string): Promise<VenueOpenOrder | undefined> {
+    if (algoIds.has(clientOrderId))
+      return (await queryAlgo(clientOrderId)) ?? queryClassic({ symbol, origClientOrderId: clientOrderId });
+    return (await queryClassic({ symbol, origClientOrderId: clientOrderId })) ?? queryAlgo(clientOrderId);
+  }
+
   async function orderFills(symbol: string, externalId: string): Promise<VenueFill[]> {
+    const algoId = algoIdOf(externalId);
+    if (algoId !== undefined) {
+      // A conditional order trades only through the real order it triggered.
+      const a = algo ? await algo.query({ algoId }).catch(rethrowUnlessUnknown) : undefined;
+      return a?.actualOrderId ? orderFills(symbol, a.actualOrderId) : [];
+    }
     const trades = z
       .array(BinanceTradeSchema)
       .parse(await rest.signed('GET', paths.trades, { symbol, orderId: externalId }, weights.trades));
@@ -83,8 +129,11 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
     sentAt: number,
     cause: UnknownOutcomeError,
   ): Promise<VenuePlacement> {
+    const lookup = isAlgoRequest(market, req)
+      ? () => queryAlgo(req.clientOrderId)
+      : () => queryOrder(req.clientOrderId, req.symbol);
     for (;;) {
-      const found = await queryOrder(req.clientOrderId, req.symbol).catch(() => undefined);
+      const found = await lookup().catch(() => undefined);
       if (found) return withFills(found, []);
       if (options.now() + rest.offset() > sentAt + options.recvWindowMs) {
         throw new VenueRejectError(
@@ -101,11 +150,13 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
     async place(req: VenueOrderRequest): Promise<VenuePlacement> {
       symbols.set(req.clientOrderId, req.symbol);
       let sentAt = options.now() + rest.offset();
+      const sent = (ts: number) => (sentAt = ts);
       try {
-        const reply = await rest.signed('POST', paths.order, toOrderParams(market, req), 1, {
-          unsafe: true,
-          sent: (ts) => (sentAt = ts),
-        });
+        if (algo && isAlgoRequest(market, req)) {
+          algoIds.add(req.clientOrderId);
+          return { order: await withActual(await algo.place(req, sent)), fills: [] };
+        }
+        const reply = await rest.signed('POST', paths.order, toOrderParams(market, req), 1, { unsafe: true, sent });
         const o = BinanceOrderSchema.parse(reply);
         return await withFills(toOrderState(o, market), fillsOfPlacement(o));
       } catch (err) {
@@ -118,6 +169,25 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
     },
     async cancel(clientOrderId: string) {
       const symbol = symbols.get(clientOrderId);
+      // A conditional order not yet triggered is canceled in the Algo Service; once triggered, its real order is.
+      if (algo && (algoIds.has(clientOrderId) || !symbol)) {
+        try {
+          const done = await algo.cancel(clientOrderId);
+          return {
+            clientOrderId,
+            externalId: `algo-${done.algoId}`,
+            symbol: symbol ?? '',
+            status: 'CANCELED' as const,
+            quantityExecuted: '0',
+            updatedAt: options.now() + rest.offset(),
+          };
+        } catch (err) {
+          if (!isUnknown(err) || !symbol) {
+            if (err instanceof VenueHttpError && err.status >= 400 && err.status < 500) throw toReject(err);
+            throw err;
+          }
+        }
+      }
       if (!symbol)
         throw new VenueRejectError('UNKNOWN_ORDER', `order ${clientOrderId} is unknown to this connector`, false);
       try {
@@ -133,10 +203,17 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
     },
     queryOrder,
     orderFills,
+    rememberAlgo,
+    /** Futures: the matching engine's open orders and the Algo Service's untriggered ones. */
     async openOrders(): Promise<VenueOpenOrder[]> {
       const list = z.array(BinanceOrderSchema).parse(await rest.signed('GET', paths.openOrders, {}, weights.open));
       for (const o of list) symbols.set(o.clientOrderId, o.symbol);
-      return list.map((o) => toOrderState(o, market));
+      const open = list.map((o) => toOrderState(o, market));
+      if (!algo) return open;
+      // A triggered order's real order carries the clientAlgoId: listed once, with its progress.
+      const listed = new Set(open.map((o) => o.clientOrderId));
+      for (const a of await algo.open()) if (!listed.has(a.clientAlgoId)) open.push(await withActual(a));
+      return open;
     },
     async account(): Promise<AccountSnapshot> {
       const base = { connectorType: options.type, marketType: market };

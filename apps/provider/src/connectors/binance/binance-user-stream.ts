@@ -1,8 +1,9 @@
 import type { VenueFill, VenueOrderState } from '../connector';
 import { createReconnectingWs } from '../shared/reconnecting-ws';
+import { fromAlgoUpdate } from './binance-algo';
 import { fromOrderTradeUpdate } from './binance-mappers';
 import type { BinanceRest } from './binance-rest';
-import { OrderTradeUpdateSchema } from './binance-schemas';
+import { AlgoUpdateSchema, OrderTradeUpdateSchema } from './binance-schemas';
 
 /** Whether a user-data stream delivers events; `reason` says why not. */
 export interface UserStreamState {
@@ -18,6 +19,8 @@ export interface UserStreamOptions {
   proactiveReconnectMs: number;
   initialBackoffMs?: number;
   onOrder: (state: VenueOrderState, fill?: VenueFill) => void;
+  /** A conditional order of the Algo Service was seen (its cancel and lookups go there). */
+  onAlgoOrder?: (clientOrderId: string, symbol: string) => void;
   onAccount: (eventType: string, time: number, details: Record<string, unknown>) => void;
   /** Every (re)connect: orders may have changed while no events could arrive, so reconcile. */
   onConnected: (reconnect: boolean) => void;
@@ -29,7 +32,7 @@ export interface UserStreamOptions {
  * Events the private socket is asked for. The `events` query is an allow list: an event not named
  * is never delivered, `listenKeyExpired` included.
  */
-const EVENTS = ['ORDER_TRADE_UPDATE', 'ACCOUNT_UPDATE', 'listenKeyExpired'];
+const EVENTS = ['ORDER_TRADE_UPDATE', 'ALGO_UPDATE', 'ACCOUNT_UPDATE', 'listenKeyExpired'];
 
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -63,6 +66,13 @@ export function createBinanceUserStream(options: UserStreamOptions) {
       case 'ORDER_TRADE_UPDATE': {
         const { state, fill } = fromOrderTradeUpdate(OrderTradeUpdateSchema.parse(msg));
         options.onOrder(state, fill);
+        return;
+      }
+      case 'ALGO_UPDATE': {
+        // "Event: Algo Order Update": a conditional order's own life; its real order's trades come as ORDER_TRADE_UPDATE.
+        const state = fromAlgoUpdate(AlgoUpdateSchema.parse(msg));
+        options.onAlgoOrder?.(state.clientOrderId, state.symbol);
+        options.onOrder(state);
         return;
       }
       case 'ACCOUNT_UPDATE': {

@@ -202,17 +202,27 @@ export function createVenueOrders(options: OrderBookOptions) {
       );
     const f = (t: string) => info.filters.find((x) => x.filterType === t);
     const qty = new Money(p.quantity);
-    checkStep('LOT_SIZE', qty, f('LOT_SIZE'), 'minQty', 'maxQty', 'stepSize');
+    checkFilters(p.symbol, { quantity: p.quantity, ...(p.price !== undefined ? { price: p.price } : {}) });
     // filters.md MARKET_LOT_SIZE: the quantity rules for MARKET orders.
     if (p.type === 'MARKET') checkStep('MARKET_LOT_SIZE', qty, f('MARKET_LOT_SIZE'), 'minQty', 'maxQty', 'stepSize');
-    if (p.price !== undefined)
-      checkStep('PRICE_FILTER', new Money(p.price), f('PRICE_FILTER'), 'minPrice', 'maxPrice', 'tickSize');
+  }
+
+  /** LOT_SIZE for a quantity and PRICE_FILTER for a price of `symbol` (filters.md). */
+  function checkFilters(symbol: string, v: { quantity?: string; price?: string }): void {
+    const info = options.symbols().find((s) => s.symbol === symbol);
+    if (!info) throw new BinanceRefusal(400, -1121, 'Invalid symbol.');
+    const f = (t: string) => info.filters.find((x) => x.filterType === t);
+    if (v.quantity !== undefined)
+      checkStep('LOT_SIZE', new Money(v.quantity), f('LOT_SIZE'), 'minQty', 'maxQty', 'stepSize');
+    if (v.price !== undefined)
+      checkStep('PRICE_FILTER', new Money(v.price), f('PRICE_FILTER'), 'minPrice', 'maxPrice', 'tickSize');
   }
 
   return {
     orders,
     trades,
     prices,
+    checkFilters,
     place(p: PlaceParams): { order: VenueOrder; fills: VenueTrade[] } {
       validate(p);
       const clientOrderId = p.newClientOrderId ?? `venue-${nextOrderId}`;

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Money } from '@barfinex/contracts';
+import { algoUpdateEvent, createAlgoService } from './binance-venue-algo';
 import { accountEvent, exchangeInfo, orderEvent } from './binance-venue-events';
 import { BinanceRefusal, createVenueOrders, isOpen } from './binance-venue-orders';
 import type { BinanceMarketKind, VenueOrder } from './binance-venue-orders';
@@ -86,7 +87,19 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
     onChange: (o, execution, trade, cancelId) => {
       ws.pushUser(orderEvent(options.market, o, execution, trade, cancelId));
       if (trade) ws.pushUser(accountEvent(options.market, o.updateTime));
+      algo.orderChanged(o);
     },
+  });
+  const algo = createAlgoService({
+    orders: book,
+    now,
+    onChange: (a) =>
+      ws.pushUser(
+        algoUpdateEvent(
+          a,
+          [...book.orders.values()].find((o) => String(o.orderId) === a.actualOrderId),
+        ),
+      ),
   });
 
   /** REST "SIGNED Endpoint security": signature = HMAC-SHA256(secret, totalParams without signature). */
@@ -189,6 +202,12 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
             },
       };
     }
+    if (futures && path === '/fapi/v1/algoOrder') {
+      if (method === 'POST') return { status: 200, body: algo.place(q) };
+      if (method === 'GET') return { status: 200, body: algo.query(q) };
+      if (method === 'DELETE') return { status: 200, body: algo.cancel(q) };
+    }
+    if (futures && path === '/fapi/v1/openAlgoOrders') return { status: 200, body: algo.open(q.get('symbol')) };
     if (path === `${v}/openOrders`)
       return {
         status: 200,
@@ -292,6 +311,9 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
 
   function weightOf(path: string, q: URLSearchParams): number {
     if (path.endsWith('/depth')) return depthWeight(options.market, Number(q.get('limit') ?? 100));
+    // "New Algo Order": 0 on the IP limit; "Current All Algo Open Orders": 1 for a symbol, 40 without.
+    if (futures && path === '/fapi/v1/algoOrder' && q.get('algoType') !== null) return 0;
+    if (futures && path === '/fapi/v1/openAlgoOrders') return q.get('symbol') ? 1 : 40;
     return 1;
   }
 
@@ -351,6 +373,13 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
     trades: book.trades,
     requests,
     prices: book.prices,
+    /** Futures: conditional orders of the Algo Service by clientAlgoId. */
+    algoOrders: algo.algos,
+    /** The last price moves (as trades on the venue would move it); conditional orders it crosses fire. */
+    setPrice(symbol: string, price: string): void {
+      book.prices.set(symbol, price);
+      if (futures) algo.priceMoved(symbol, price);
+    },
     state,
     listenKeys: () => [...listenKeys.keys()],
     setDepth: (symbol: string, snapshot: unknown) => void depth.set(symbol, snapshot),
@@ -374,6 +403,10 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
     orderPosts: (clientOrderId: string) =>
       requests.filter(
         (r) => r.method === 'POST' && r.path === `${v}/order` && r.query.get('newClientOrderId') === clientOrderId,
+      ).length,
+    algoOrderPosts: (clientAlgoId: string) =>
+      requests.filter(
+        (r) => r.method === 'POST' && r.path === '/fapi/v1/algoOrder' && r.query.get('clientAlgoId') === clientAlgoId,
       ).length,
     async close(): Promise<void> {
       await ws.close();
