@@ -138,4 +138,36 @@ describe('requestContext', () => {
     await request(app).get('/health').expect(200);
     expect(log.lines).toHaveLength(0);
   });
+
+  it('below info, builds no child logger and no listener for a request that does not log', async () => {
+    const log = memoryLogger('http');
+    log.logger.level = 'warn';
+    const child = jest.spyOn(log.logger, 'child');
+    const app = express();
+    app.use(requestContext({ logger: log.logger, generateId: () => 'quiet-id' }));
+    let finishListeners = -2;
+    app.get('/quiet', (_req, res) => {
+      finishListeners = res.listenerCount('finish');
+      res.json({ correlationId: getRequestContext(res)?.correlationId });
+    });
+    app.get('/loud', (_req, res) => {
+      getRequestContext(res)?.logger.warn('something odd');
+      res.end();
+    });
+    expect((await request(app).get('/quiet').expect(200)).body).toEqual({ correlationId: 'quiet-id' });
+    expect(child).not.toHaveBeenCalled();
+    // Whatever Express itself listens with, and nothing more.
+    const bare = express();
+    let bareListeners = -1;
+    bare.get('/quiet', (_req, res) => {
+      bareListeners = res.listenerCount('finish');
+      res.end();
+    });
+    await request(bare).get('/quiet').expect(200);
+    expect(finishListeners).toBe(bareListeners);
+    // A handler that does log still gets the request's id on its line.
+    await request(app).get('/loud').expect(200);
+    expect(child).toHaveBeenCalledTimes(1);
+    expect(log.records()).toEqual([expect.objectContaining({ msg: 'something odd', correlationId: 'quiet-id' })]);
+  });
 });

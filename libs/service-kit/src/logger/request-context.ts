@@ -35,17 +35,28 @@ export function requestContext(options: RequestContextOptions): RequestHandler {
   const header = (options.header ?? 'x-correlation-id').toLowerCase();
   const generateId = options.generateId ?? randomUUID;
   const logRequests = options.logRequests ?? true;
+  const root = options.logger;
   return (req, res, next) => {
     const incoming = req.headers[header];
     const candidate = Array.isArray(incoming) ? incoming[0] : incoming;
     const correlationId = candidate !== undefined && SAFE_ID.test(candidate) ? candidate : generateId();
-    const logger = withCorrelationId(options.logger, correlationId);
-    contexts.set(res, { correlationId, logger });
+    // The child logger is built on first use: most requests never log (pino builds a child's
+    // bindings eagerly), so it was an allocation per request for nothing.
+    let logger: Logger | undefined;
+    const context: RequestContext = {
+      correlationId,
+      get logger() {
+        logger ??= withCorrelationId(root, correlationId);
+        return logger;
+      },
+    };
+    contexts.set(res, context);
     res.setHeader(header, correlationId);
-    if (logRequests && !options.skip?.(req)) {
+    // Read per request: the level can change at run time.
+    if (logRequests && root.isLevelEnabled('info') && !options.skip?.(req)) {
       const started = performance.now();
       res.once('finish', () => {
-        logger.info(
+        context.logger.info(
           {
             method: req.method,
             path: req.originalUrl.split('?')[0],
