@@ -29,6 +29,23 @@ export function reply(status: number, body: unknown, headers?: Record<string, st
 }
 
 /**
+ * A JSON reply written straight to the response. Express's `res.json` also computes an ETag of
+ * every body (a hash per reply) for conditional GETs; a write's reply is never cached, so writes
+ * skip it and Express's generic `send`. GET and HEAD keep `res.json` (ETag, 304, HEAD).
+ */
+function sendJson(req: Request, res: Response, status: number, body: unknown): void {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  if (text === undefined || req.method === 'GET' || req.method === 'HEAD') {
+    res.status(status).json(body);
+    return;
+  }
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
+
+/**
  * Registers handlers from route definitions: inputs are parsed by the definition's schemas
  * (a bad one is a 400 through the error middleware) and every route lands in the OpenAPI list.
  * Input no route can store (NUL, unpaired surrogates, absurd nesting) is refused here for every
@@ -81,10 +98,10 @@ export function createTypedRouter(guard?: RouteGuard) {
         if (typeof result === 'object' && result !== null && REPLY in result) {
           const r = result as unknown as { status: number; body: unknown; headers?: Record<string, string> };
           if (r.headers) res.set(r.headers);
-          res.status(r.status).json(r.body);
+          sendJson(req, res, r.status, r.body);
           return;
         }
-        res.status(success).json(result);
+        sendJson(req, res, success, result);
       });
     },
   };
