@@ -98,6 +98,14 @@ describe('Binance USD-M conditional orders through the Algo Service, end to end'
     expect(fake.orderPosts('sl-1')).toBe(0);
   });
 
+  it('resolves a placement whose outcome was unknown (-1007) in the Algo Service, without sending it twice', async () => {
+    fake.answerNextOrderWith({ status: 408, code: -1007, msg: 'Timeout waiting for response from backend server.' });
+    const placed = await stopLoss('sl-timeout', '93500');
+    expect(placed.status).toBe(201);
+    expect(placed.body).toMatchObject({ status: 'PENDING_TRIGGER', externalId: expect.stringMatching(/^algo-\d+$/) });
+    expect(fake.algoOrderPosts('sl-timeout')).toBe(1);
+  });
+
   it('fills it once when the price moves through the trigger', async () => {
     fake.setPrice('BTCUSDT', '93950.0');
     expect(fake.algoOrders.get('sl-1')?.algoStatus).toBe('FINISHED');

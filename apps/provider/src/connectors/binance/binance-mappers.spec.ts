@@ -3,8 +3,9 @@ import type { OrderType } from '@barfinex/enums';
 import { VenueRejectError } from '../connector';
 import type { VenueOrderRequest } from '../connector';
 import type { BinanceMarket } from './binance-hosts';
-import { fromAlgoOrder, isAlgoRequest, toAlgoParams } from './binance-algo';
+import { fromAlgoOrder, fromAlgoUpdate, isAlgoRequest, toAlgoParams } from './binance-algo';
 import { canonicalOrderType, orderTypeOf, toOrderParams, toOrderState, venueOrderTypeOf } from './binance-mappers';
+import { AlgoUpdateSchema } from './binance-schemas';
 import type { BinanceOrder } from './binance-schemas';
 
 /** The order types each Binance market documents (spot API "ENUM Definitions", USD-M futures "Order types"). */
@@ -157,5 +158,70 @@ describe('binance order types out and back', () => {
   it('refuses to adopt an order of a type the platform does not model, naming it', () => {
     expect(() => toOrderState(echo({ type: 'LIQUIDATION' }), 'futures')).toThrow(/LIQUIDATION/);
     expect(orderTypeOf('futures', 'LIQUIDATION')).toBeUndefined();
+  });
+});
+
+describe('Binance USD-M ALGO_UPDATE ("Event: Algo Order Update")', () => {
+  /** The documented example, with the status and the real order's progress varied. */
+  const update = (o: Record<string, unknown>) =>
+    fromAlgoUpdate(
+      AlgoUpdateSchema.parse({
+        e: 'ALGO_UPDATE',
+        T: 1750515742297,
+        E: 1750515742303,
+        o: {
+          caid: 'Q5xaq5EGKgXXa0fD7fs0Ip',
+          aid: 2148719,
+          at: 'CONDITIONAL',
+          o: 'TAKE_PROFIT',
+          s: 'BNBUSDT',
+          S: 'SELL',
+          ps: 'BOTH',
+          f: 'GTC',
+          q: '0.01',
+          X: 'CANCELED',
+          ai: '',
+          ap: '0.00000',
+          aq: '0.00000',
+          act: '0',
+          tp: '750',
+          p: '750',
+          V: 'EXPIRE_MAKER',
+          wt: 'CONTRACT_PRICE',
+          pm: 'NONE',
+          cp: false,
+          pP: false,
+          R: false,
+          tt: 0,
+          gtd: 0,
+          rm: 'Reduce Only reject',
+          ...o,
+        },
+      }),
+    );
+
+  it.each([
+    ['NEW', {}, 'PENDING_TRIGGER'],
+    ['TRIGGERING', {}, 'PENDING_TRIGGER'],
+    ['TRIGGERED', { ai: '88937381063' }, 'NEW'],
+    ['TRIGGERED', { ai: '88937381063', aq: '0.004' }, 'PARTIALLY_FILLED'],
+    ['FINISHED', { ai: '88937381063', aq: '0.01', ap: '750.5' }, 'FILLED'],
+    ['FINISHED', { ai: '88937381063', aq: '0.004' }, 'CANCELED'],
+    ['CANCELED', {}, 'CANCELED'],
+    ['REJECTED', {}, 'REJECTED'],
+    ['EXPIRED', {}, 'EXPIRED'],
+  ])('%s %o is %s', (X, extra, status) => {
+    expect(update({ X, ...extra }).status).toBe(status);
+  });
+
+  it('names the order by clientAlgoId, its venue id the algo until triggered and the real order after', () => {
+    expect(update({ X: 'NEW' })).toMatchObject({ clientOrderId: 'Q5xaq5EGKgXXa0fD7fs0Ip', externalId: 'algo-2148719' });
+    expect(update({ X: 'FINISHED', ai: '88937381063', aq: '0.01', ap: '750.5' })).toMatchObject({
+      externalId: '88937381063',
+      quantityExecuted: '0.01',
+      averagePrice: '750.5',
+    });
+    expect(update({ X: 'REJECTED' }).rejectReason).toBe('Reduce Only reject');
+    expect(update({ X: 'CANCELED' }).rejectReason).toBeUndefined();
   });
 });

@@ -325,7 +325,8 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
     usedWeight += weight;
     requests.push({ method, path: url.pathname, query: url.searchParams, headers: req.headers, weight });
     const failure = failures.shift();
-    const isOrderPost = method === 'POST' && url.pathname === `${v}/order`;
+    const isOrderPost =
+      method === 'POST' && (url.pathname === `${v}/order` || (futures && url.pathname === '/fapi/v1/algoOrder'));
     let reply: Reply;
     if (failure)
       reply = {
@@ -386,7 +387,7 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
     setKlines: (symbol: string, rows: unknown[][]) => void klines.set(symbol, rows),
     /** The next requests (any path) answer with these errors instead, executing nothing. */
     failNext: (...list: Failure[]) => void failures.push(...list),
-    /** The next order POST is executed, then answered with this error (e.g. -1007 TIMEOUT). */
+    /** The next order POST (classic or algo) is executed, then answered with this error (e.g. -1007 TIMEOUT). */
     answerNextOrderWith: (f: Failure) => void (nextOrderAnswer = f),
     /** The next order POST is executed at once but answered only after `ms` (a lost reply). */
     delayNextOrderReply: (ms: number) => void (orderReplyDelayMs = ms),

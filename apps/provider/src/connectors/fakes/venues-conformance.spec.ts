@@ -193,6 +193,121 @@ describe('Binance USD-M conformance fake', () => {
   });
 });
 
+describe('Binance USD-M Algo Service in the conformance fake (New/Cancel/Query Algo Order, Event: Algo Order Update)', () => {
+  let venue: Awaited<ReturnType<typeof startBinanceVenue>>;
+  beforeAll(async () => {
+    venue = await startBinanceVenue({ market: 'futures', apiKey: KEY, apiSecret: SECRET });
+  });
+  afterAll(() => venue.close());
+
+  const signed = async (method: string, path: string, params: Record<string, string>, secret = SECRET) => {
+    const q = new URLSearchParams({ ...params, recvWindow: '5000', timestamp: String(Date.now()) }).toString();
+    const sig = createHmac('sha256', secret).update(q).digest('hex');
+    const res = await fetch(`${venue.restUrl}${path}?${q}&signature=${sig}`, {
+      method,
+      headers: { 'X-MBX-APIKEY': KEY },
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const stop = (extra: Record<string, string> = {}) => ({
+    algoType: 'CONDITIONAL',
+    symbol: 'BTCUSDT',
+    side: 'SELL',
+    type: 'STOP_MARKET',
+    quantity: '0.002',
+    triggerPrice: '94000',
+    reduceOnly: 'true',
+    ...extra,
+  });
+
+  it('refuses conditional types on the classic endpoint (-4120) and a forged signature on the algo one (-1022)', async () => {
+    const { algoType: _algo, triggerPrice, ...order } = stop();
+    const classic = await signed('POST', '/fapi/v1/order', { ...order, stopPrice: triggerPrice });
+    expect(classic.body).toMatchObject({ code: -4120 });
+    const forged = await signed('POST', '/fapi/v1/algoOrder', stop({ clientAlgoId: 'forged' }), 'wrong');
+    expect(forged.body).toEqual({ code: -1022, msg: 'Signature for this request is not valid.' });
+    expect(venue.algoOrders.has('forged')).toBe(false);
+  });
+
+  it('refuses what "New Algo Order" refuses', async () => {
+    const refusal = async (params: Record<string, string>) =>
+      (await signed('POST', '/fapi/v1/algoOrder', params)).body['code'];
+    expect(await refusal(stop({ algoType: 'VP' }))).toBe(-1130);
+    expect(await refusal(stop({ type: 'LIMIT' }))).toBe(-1116);
+    const { triggerPrice: _t, ...noTrigger } = stop();
+    expect(await refusal(noTrigger)).toBe(-1102);
+    expect(await refusal(stop({ type: 'STOP' }))).toBe(-1102);
+    expect(await refusal(stop({ closePosition: 'true' }))).toBe(-1106);
+    expect(await refusal(stop({ triggerPrice: '96000' }))).toBe(-2021);
+    expect(await refusal(stop({ triggerPrice: '94000.05' }))).toBe(-1013);
+    expect(await refusal(stop({ type: 'TRAILING_STOP_MARKET', callbackRate: '25' }))).toBe(-2007);
+    expect(venue.algoOrders.size).toBe(0);
+  });
+
+  it('places, lists, queries and cancels by clientAlgoId; a duplicate while open is -4116', async () => {
+    const placed = await signed('POST', '/fapi/v1/algoOrder', stop({ clientAlgoId: 'c-1' }));
+    expect(placed.body).toMatchObject({
+      clientAlgoId: 'c-1',
+      algoType: 'CONDITIONAL',
+      orderType: 'STOP_MARKET',
+      algoStatus: 'NEW',
+      actualOrderId: '',
+      reduceOnly: true,
+    });
+    expect((await signed('POST', '/fapi/v1/algoOrder', stop({ clientAlgoId: 'c-1' }))).body).toMatchObject({
+      code: -4116,
+    });
+    const open = await signed('GET', '/fapi/v1/openAlgoOrders', {});
+    expect(open.body).toEqual([expect.objectContaining({ clientAlgoId: 'c-1' })]);
+    expect(venue.requests.at(-1)?.weight).toBe(40);
+    expect((await signed('GET', '/fapi/v1/algoOrder', { algoId: String(placed.body['algoId']) })).body).toMatchObject({
+      clientAlgoId: 'c-1',
+    });
+    expect((await signed('GET', '/fapi/v1/algoOrder', {})).body).toMatchObject({ code: -1102 });
+    expect((await signed('GET', '/fapi/v1/algoOrder', { clientAlgoId: 'nope' })).body).toMatchObject({ code: -2013 });
+    const canceled = await signed('DELETE', '/fapi/v1/algoOrder', { clientAlgoId: 'c-1' });
+    expect(canceled.body).toEqual({ algoId: placed.body['algoId'], clientAlgoId: 'c-1', code: '200', msg: 'success' });
+    expect((await signed('DELETE', '/fapi/v1/algoOrder', { clientAlgoId: 'c-1' })).body).toMatchObject({ code: -2011 });
+    expect((await signed('GET', '/fapi/v1/openAlgoOrders', {})).body).toEqual([]);
+  });
+
+  it('fires on the last price: ALGO_UPDATE TRIGGERING, the real order trades, TRIGGERED with actualOrderId, FINISHED', async () => {
+    const { listenKey } = (await (
+      await fetch(`${venue.restUrl}/fapi/v1/listenKey`, { method: 'POST', headers: { 'X-MBX-APIKEY': KEY } })
+    ).json()) as { listenKey: string };
+    const user = await open(
+      `${venue.endpoints.userWsUrl}/ws?listenKey=${listenKey}&events=ALGO_UPDATE/ORDER_TRADE_UPDATE`,
+    );
+    try {
+      await signed('POST', '/fapi/v1/algoOrder', stop({ clientAlgoId: 'c-2' }));
+      expect(await user.next(1)).toMatchObject({ e: 'ALGO_UPDATE', o: { caid: 'c-2', X: 'NEW', R: true, ai: '' } });
+      venue.setPrice('BTCUSDT', '94500.0');
+      expect(venue.algoOrders.get('c-2')?.algoStatus).toBe('NEW');
+      venue.setPrice('BTCUSDT', '93990.0');
+      await user.next(5);
+      const [, triggering, trade, triggered, finished] = user.messages as Array<{
+        e: string;
+        o: Record<string, unknown>;
+      }>;
+      const actual = venue.algoOrders.get('c-2')?.actualOrderId;
+      expect(triggering).toMatchObject({ e: 'ALGO_UPDATE', o: { X: 'TRIGGERING' } });
+      expect(trade).toMatchObject({
+        e: 'ORDER_TRADE_UPDATE',
+        o: { c: 'c-2', i: Number(actual), x: 'TRADE', X: 'FILLED', L: '93990.0' },
+      });
+      expect(triggered).toMatchObject({ e: 'ALGO_UPDATE', o: { X: 'TRIGGERED', ai: actual, act: 'MARKET' } });
+      expect(finished).toMatchObject({ e: 'ALGO_UPDATE', o: { X: 'FINISHED', aq: '0.002', ap: '93990' } });
+      expect((await signed('GET', '/fapi/v1/algoOrder', { clientAlgoId: 'c-2' })).body).toMatchObject({
+        algoStatus: 'FINISHED',
+        actualOrderId: actual,
+      });
+    } finally {
+      user.ws.close();
+      venue.setPrice('BTCUSDT', '95000.00');
+    }
+  });
+});
+
 describe('Alpaca conformance fake', () => {
   let venue: Awaited<ReturnType<typeof startAlpacaVenue>>;
   beforeAll(async () => {
