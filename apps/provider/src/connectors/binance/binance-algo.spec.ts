@@ -160,6 +160,31 @@ describe('Binance USD-M conditional orders through the Algo Service, end to end'
     expect(fake.algoOrders.has('sl-bad')).toBe(false);
   });
 
+  it('reconciles a trigger whose events were lost while user data was down, through the Algo Service', async () => {
+    const placed = await stopLoss('sl-gap', '93700');
+    expect(placed.body).toMatchObject({ status: 'PENDING_TRIGGER' });
+    const reconciled = h.seen.filter((e) => e.type === 'PROVIDER_RECONCILIATION').length;
+    fake.ws.refuseUserData({ code: -1125, msg: 'This listenKey does not exist.' });
+    fake.ws.dropAll();
+    fake.setPrice('BTCUSDT', '93690.0');
+    expect(fake.algoOrders.get('sl-gap')?.algoStatus).toBe('FINISHED');
+    fake.ws.refuseUserData(undefined);
+    await eventually(() =>
+      expect(h.seen.filter((e) => e.type === 'PROVIDER_RECONCILIATION').length).toBeGreaterThan(reconciled),
+    );
+    await eventually(async () =>
+      expect((await h.call('GET', '/api/orders/sl-gap')).body).toMatchObject({
+        status: 'FILLED',
+        quantityExecuted: '0.002',
+        externalId: fake.algoOrders.get('sl-gap')?.actualOrderId,
+      }),
+    );
+    expect(fillsOf(h.seen, 'sl-gap')).toHaveLength(1);
+    // Known as conditional, it was looked up in the Algo Service, then its real order by actualOrderId.
+    const lookups = fake.requests.filter((r) => r.method === 'GET' && r.path === '/fapi/v1/algoOrder');
+    expect(lookups.some((r) => r.query.get('clientAlgoId') === 'sl-gap')).toBe(true);
+  });
+
   it('reconciles after a restart an algo order that triggered while the provider was down', async () => {
     const placed = await stopLoss('sl-down', '93000');
     expect(placed.body).toMatchObject({ status: 'PENDING_TRIGGER' });
