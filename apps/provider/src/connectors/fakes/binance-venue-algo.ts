@@ -8,7 +8,8 @@ import type { VenueOrder, VenueOrders } from './binance-venue-orders';
  * Algo Open Orders (USER_DATA)"; user-data-streams "Event: Algo Order Update"). Conditional orders
  * rest here, not in the matching engine: when the last price crosses the trigger the service
  * places the real order (`actualOrderId`) in the matching engine. That order carries the
- * conditional order's client id, as Binance's own `ORDER_TRADE_UPDATE` for a triggered order does.
+ * conditional order's client id: the docs do not say which id it gets, and users' logs of Binance's
+ * `ORDER_TRADE_UPDATE` for a triggered order show the `clientAlgoId`.
  */
 export interface AlgoOrder {
   algoId: number;
