@@ -1,8 +1,4 @@
-import { createDatabase } from '@barfinex/db';
-import type { Database } from '@barfinex/db';
-import { createTestPglite } from '@barfinex/db/testing';
-import { createTestDatabase, describeWithPostgres } from '@barfinex/testing';
-import type { TestDatabase } from '@barfinex/testing';
+import { describeOnBothDatabases } from '../../testing/both-databases';
 import { createAuditRepository } from './audit.repository';
 import type { NewAuditRecord } from './audit.repository';
 
@@ -32,19 +28,9 @@ function batch(n: number, offset = 0): NewAuditRecord[] {
   });
 }
 
-function suite(open: () => Promise<{ db: Database; close(): Promise<void> }>) {
-  let db: Database;
-  let close: () => Promise<void>;
-
-  beforeAll(async () => {
-    ({ db, close } = await open());
-  });
-  afterAll(async () => {
-    await close();
-  });
-
+describeOnBothDatabases('audit repository', (db) => {
   it('stores a batch in one statement and answers each record with its id, in the batch order', async () => {
-    const repo = createAuditRepository(db.prisma, { pool: db.pool });
+    const repo = createAuditRepository(db().prisma, { pool: db().pool });
     const first = await repo.insert(batch(250));
     const second = await repo.insert(batch(7, 250));
     expect(await repo.insert([])).toEqual([]);
@@ -59,27 +45,5 @@ function suite(open: () => Promise<{ db: Database; close(): Promise<void> }>) {
     const page = await repo.page({ page: 1, limit: 500 });
     expect(page.total).toBe(257);
     expect([...page.items].reverse()).toEqual(all);
-  });
-}
-
-describe('audit repository on PGlite', () => {
-  suite(async () => {
-    const db = await createTestPglite();
-    return { db, close: () => db.close() };
-  });
-});
-
-describeWithPostgres('audit repository on PostgreSQL (pg pool)', () => {
-  suite(async () => {
-    const pg: TestDatabase = await createTestDatabase('audit_repo');
-    const db = await createDatabase({ url: pg.url });
-    expect(db.pool).toBeTruthy();
-    return {
-      db,
-      async close() {
-        await db.close();
-        await pg.drop();
-      },
-    };
   });
 });

@@ -130,30 +130,19 @@ export function createEventSinkRepository(prisma: PrismaClient, options: { pool?
      */
     async insert(rows: readonly SinkRow[]): Promise<string[]> {
       if (rows.length === 0) return [];
-      // One array parameter per column (unnest) instead of 13 per row: a 500-row batch is one
-      // short statement, which is what keeps the sink ahead of the market-data rate.
-      const col = <K extends keyof SinkRow>(k: K) => rows.map((r) => r[k]);
+      // The batch travels as one JSON document (jsonb_to_recordset): a 500-row batch is one short
+      // statement, which keeps the sink ahead of the market-data rate, and serialising it is one
+      // native JSON.stringify. One array parameter per column cost pg's element-by-element array
+      // escaping of every payload's JSON text instead (about 2% of the provider's CPU per order).
+      // A row's absent field is SQL NULL; an absent payload is stored as JSON null, as before.
       const stored = await sql(
         `INSERT INTO sink_events (event_id, type, category, action, source, symbol, connector_type, market_type, "timestamp", correlation_id, causation_id, replay, payload, key)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[], $12::boolean[], $13::jsonb[], $14::text[])
+         SELECT "eventId", type, category, action, source, symbol, "connectorType", "marketType", "timestamp", "correlationId", "causationId", replay, COALESCE(payload, 'null'::jsonb), key
+         FROM jsonb_to_recordset($1::jsonb) AS x("eventId" text, type text, category text, action text, source text, symbol text,
+           "connectorType" text, "marketType" text, "timestamp" bigint, "correlationId" text, "causationId" text, replay boolean, payload jsonb, key text)
          ON CONFLICT (event_id) DO NOTHING
          RETURNING event_id`,
-        [
-          col('eventId'),
-          col('type'),
-          col('category'),
-          col('action'),
-          col('source'),
-          col('symbol'),
-          col('connectorType'),
-          col('marketType'),
-          col('timestamp'),
-          col('correlationId'),
-          col('causationId'),
-          col('replay'),
-          rows.map((r) => JSON.stringify(r.payload ?? null)),
-          col('key'),
-        ],
+        [JSON.stringify(rows)],
       );
       return stored.map((r) => String(r['event_id']));
     },
