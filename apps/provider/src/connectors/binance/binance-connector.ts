@@ -157,8 +157,8 @@ export function createBinanceConnector(
           state: Parameters<ConnectorEvents['onOrderUpdate']>[1],
           fill?: Parameters<ConnectorEvents['onFill']>[1],
         ) => {
-          if (fill) events?.onFill(m, fill);
-          events?.onOrderUpdate(m, state);
+          if (fill) events?.onFill(m, trading.owned(fill));
+          events?.onOrderUpdate(m, trading.owned(state));
         },
         onAccount: (eventType: string, time: number, details: Record<string, unknown>) =>
           events?.onAccountChange(m, { eventType, time, details }),
@@ -188,7 +188,20 @@ export function createBinanceConnector(
             })
           : createBinanceUserStream({
               ...common,
-              onAlgoOrder: (clientOrderId, symbol) => trading.rememberAlgo(clientOrderId, symbol),
+              // The real order's trades come with the update, whatever id the real order carries and
+              // whichever event arrives first; a trade seen twice is stored once (by trade id).
+              onAlgoOrder: (state: Parameters<ConnectorEvents['onOrderUpdate']>[1]) =>
+                void trading.algoUpdateFills(state).then(
+                  (fills) => {
+                    for (const fill of fills) events?.onFill(m, fill);
+                    events?.onOrderUpdate(m, state);
+                  },
+                  (err: unknown) => {
+                    const reason = err instanceof Error ? err.message : String(err);
+                    log.warn({ market: m, err: reason }, 'algo order fills not fetched; reconciliation covers them');
+                    events?.onOrderUpdate(m, state);
+                  },
+                ),
               rest,
               wsBase: userWsUrl,
               keepAliveMs: options.keepAliveMs ?? 30 * 60_000,

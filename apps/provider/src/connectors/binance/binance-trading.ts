@@ -2,7 +2,14 @@ import { Money } from '@barfinex/contracts';
 import { z } from 'zod';
 import type { Asset, Position } from '@barfinex/contracts';
 import { VenueRejectError } from '../connector';
-import type { AccountSnapshot, VenueFill, VenueOpenOrder, VenueOrderRequest, VenuePlacement } from '../connector';
+import type {
+  AccountSnapshot,
+  VenueFill,
+  VenueOpenOrder,
+  VenueOrderRequest,
+  VenueOrderState,
+  VenuePlacement,
+} from '../connector';
 import { UnknownOutcomeError, VenueHttpError } from '../shared/venue-http';
 import { algoIdOf, createBinanceAlgoRest, fromAlgoOrder, isAlgoRequest } from './binance-algo';
 import type { BinanceConnectorType, BinanceMarket } from './binance-hosts';
@@ -68,14 +75,22 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
   /** Futures: conditional orders of the Algo Service, by clientAlgoId (= our clientOrderId). */
   const algo = market === 'futures' ? createBinanceAlgoRest(rest) : undefined;
   const algoIds = new Set<string>();
-  function rememberAlgo(clientOrderId: string, symbol: string): void {
+  /** Real orders of triggered conditional orders: actualOrderId -> clientAlgoId. */
+  const algoOfActual = new Map<string, string>();
+  function rememberAlgo(clientOrderId: string, symbol: string, venueId?: string): void {
     algoIds.add(clientOrderId);
     symbols.set(clientOrderId, symbol);
+    if (venueId && algoIdOf(venueId) === undefined) algoOfActual.set(venueId, clientOrderId);
   }
+  /** A real order of a conditional one, under the conditional order's (our) clientOrderId. */
+  const owned = <T extends { clientOrderId: string; externalId: string }>(o: T): T => {
+    const cid = algoOfActual.get(o.externalId);
+    return cid && cid !== o.clientOrderId ? { ...o, clientOrderId: cid } : o;
+  };
 
   /** An algo order with, once triggered, its real order's progress (the Algo Service does not carry it). */
   async function withActual(a: BinanceAlgoOrder): Promise<VenueOpenOrder> {
-    rememberAlgo(a.clientAlgoId, a.symbol);
+    rememberAlgo(a.clientAlgoId, a.symbol, a.actualOrderId);
     const real = a.actualOrderId
       ? await queryClassic({ symbol: a.symbol, orderId: a.actualOrderId }, a.clientAlgoId)
       : undefined;
@@ -203,12 +218,23 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
     },
     queryOrder,
     orderFills,
-    rememberAlgo,
+    /**
+     * The fills an `ALGO_UPDATE` implies: once the real order has executed, its trades, named by our
+     * clientOrderId (the real order's own `ORDER_TRADE_UPDATE` may precede the update or carry another id).
+     */
+    async algoUpdateFills(state: VenueOrderState): Promise<VenueFill[]> {
+      rememberAlgo(state.clientOrderId, state.symbol, state.externalId);
+      if (new Money(state.quantityExecuted).isZero() || algoIdOf(state.externalId) !== undefined) return [];
+      const fills = await orderFills(state.symbol, state.externalId);
+      return fills.map((f) => ({ ...f, clientOrderId: state.clientOrderId }));
+    },
+    /** An order event of the matching engine, under our clientOrderId when it is a conditional order's real order. */
+    owned,
     /** Futures: the matching engine's open orders and the Algo Service's untriggered ones. */
     async openOrders(): Promise<VenueOpenOrder[]> {
       const list = z.array(BinanceOrderSchema).parse(await rest.signed('GET', paths.openOrders, {}, weights.open));
       for (const o of list) symbols.set(o.clientOrderId, o.symbol);
-      const open = list.map((o) => toOrderState(o, market));
+      const open = list.map((o) => owned(toOrderState(o, market)));
       if (!algo) return open;
       // A triggered order's real order carries the clientAlgoId: listed once, with its progress.
       const listed = new Set(open.map((o) => o.clientOrderId));

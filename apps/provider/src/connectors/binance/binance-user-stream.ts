@@ -19,8 +19,8 @@ export interface UserStreamOptions {
   proactiveReconnectMs: number;
   initialBackoffMs?: number;
   onOrder: (state: VenueOrderState, fill?: VenueFill) => void;
-  /** A conditional order of the Algo Service was seen (its cancel and lookups go there). */
-  onAlgoOrder?: (clientOrderId: string, symbol: string) => void;
+  /** A conditional order's `ALGO_UPDATE` (its real order's fills are fetched there); `onOrder` when absent. */
+  onAlgoOrder?: (state: VenueOrderState) => void;
   onAccount: (eventType: string, time: number, details: Record<string, unknown>) => void;
   /** Every (re)connect: orders may have changed while no events could arrive, so reconcile. */
   onConnected: (reconnect: boolean) => void;
@@ -71,8 +71,8 @@ export function createBinanceUserStream(options: UserStreamOptions) {
       case 'ALGO_UPDATE': {
         // "Event: Algo Order Update": a conditional order's own life; its real order's trades come as ORDER_TRADE_UPDATE.
         const state = fromAlgoUpdate(AlgoUpdateSchema.parse(msg));
-        options.onAlgoOrder?.(state.clientOrderId, state.symbol);
-        options.onOrder(state);
+        if (options.onAlgoOrder) options.onAlgoOrder(state);
+        else options.onOrder(state);
         return;
       }
       case 'ACCOUNT_UPDATE': {

@@ -59,6 +59,8 @@ export interface AlgoServiceOptions {
   now: () => number;
   /** Every algo order change, as the `ALGO_UPDATE` event carries it. */
   onChange: (a: AlgoOrder) => void;
+  /** The client id the real order gets: the clientAlgoId (default), or one of the venue's own. */
+  realOrderIds?: 'clientAlgoId' | 'venue';
 }
 
 export function createAlgoService(options: AlgoServiceOptions) {
@@ -104,7 +106,7 @@ export function createAlgoService(options: AlgoServiceOptions) {
         side: a.side,
         type: market ? 'MARKET' : 'LIMIT',
         quantity: a.quantity,
-        newClientOrderId: a.clientAlgoId,
+        ...(options.realOrderIds === 'venue' ? {} : { newClientOrderId: a.clientAlgoId }),
         ...(market ? {} : { price: a.price, timeInForce: a.timeInForce }),
       }).order;
     } catch (e) {
@@ -118,8 +120,8 @@ export function createAlgoService(options: AlgoServiceOptions) {
 
   /** "FINISHED: the triggered conditional order has been filled or canceled in the matching engine". */
   function finishIfDone(o: VenueOrder): void {
-    const a = algos.get(o.clientOrderId);
-    if (!a || a.algoStatus !== 'TRIGGERED' || a.actualOrderId !== String(o.orderId)) return;
+    const a = [...algos.values()].find((x) => x.actualOrderId === String(o.orderId));
+    if (!a || a.algoStatus !== 'TRIGGERED') return;
     if (o.status === 'NEW' || o.status === 'PARTIALLY_FILLED') return;
     change(a, 'FINISHED');
   }

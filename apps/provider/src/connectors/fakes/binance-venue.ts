@@ -25,6 +25,8 @@ export interface BinanceVenueOptions {
   apiKey: string;
   apiSecret: string;
   now?: () => number;
+  /** USD-M: the client id a triggered conditional order's real order gets (the docs do not say; default the clientAlgoId). */
+  algoRealOrderIds?: 'clientAlgoId' | 'venue';
 }
 
 type Reply = { status: number; body: unknown; headers?: Record<string, string> };
@@ -93,6 +95,7 @@ export async function startBinanceVenue(options: BinanceVenueOptions) {
   const algo = createAlgoService({
     orders: book,
     now,
+    ...(options.algoRealOrderIds ? { realOrderIds: options.algoRealOrderIds } : {}),
     onChange: (a) =>
       ws.pushUser(
         algoUpdateEvent(
