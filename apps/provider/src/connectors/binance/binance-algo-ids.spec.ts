@@ -57,4 +57,19 @@ describe('Binance USD-M conditional orders whose real order carries a venue-chos
     await eventually(() => expect(t.fillsOf(t.h.seen, 'sl-limit')).toHaveLength(1));
     expect((await t.h.call('GET', `/api/orders/${real?.clientOrderId}`)).status).toBe(404);
   });
+
+  it('cancels a triggered stop-limit through its real order', async () => {
+    t.fake.setPrice('BTCUSDT', '95000.0');
+    const placed = await t.stopLoss('sl-cancel', '94000', 'STOP', '94100');
+    t.fake.setPrice('BTCUSDT', '93990.0');
+    const real = realOrderOf('sl-cancel');
+    await eventually(async () =>
+      expect((await t.h.call('GET', '/api/orders/sl-cancel')).body).toMatchObject({
+        externalId: String(real?.orderId),
+      }),
+    );
+    const closed = await t.h.call('PUT', '/api/orders/close', { id: placed.body.id });
+    expect(closed.body).toMatchObject({ status: 'CANCELED' });
+    expect(real?.status).toBe('CANCELED');
+  });
 });

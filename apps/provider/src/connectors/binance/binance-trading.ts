@@ -205,12 +205,19 @@ export function createBinanceTrading(options: BinanceTradingOptions) {
       }
       if (!symbol)
         throw new VenueRejectError('UNKNOWN_ORDER', `order ${clientOrderId} is unknown to this connector`, false);
+      // A triggered conditional order's real order is named by its id (its client id may be the venue's).
+      const actual = [...algoOfActual].find(([, cid]) => cid === clientOrderId)?.[0];
       try {
         const o = BinanceOrderSchema.parse(
-          await rest.signed('DELETE', paths.order, { symbol, origClientOrderId: clientOrderId }, 1),
+          await rest.signed(
+            'DELETE',
+            paths.order,
+            actual ? { symbol, orderId: actual } : { symbol, origClientOrderId: clientOrderId },
+            1,
+          ),
         );
         // Spot answers with the cancel's own id in `clientOrderId`; the order's is `origClientOrderId`.
-        return toOrderState({ ...o, clientOrderId: o.origClientOrderId ?? o.clientOrderId }, market);
+        return owned(toOrderState({ ...o, clientOrderId: o.origClientOrderId ?? o.clientOrderId }, market));
       } catch (err) {
         if (err instanceof VenueHttpError && err.status >= 400 && err.status < 500) throw toReject(err);
         throw err;
