@@ -271,6 +271,28 @@ describe('Binance USD-M Algo Service in the conformance fake (New/Cancel/Query A
     expect((await signed('GET', '/fapi/v1/openAlgoOrders', {})).body).toEqual([]);
   });
 
+  it('fires a trailing stop after the callback rate retreat from the best price since activation', async () => {
+    venue.setPrice('BTCUSDT', '95000.0');
+    const trailing = stop({
+      type: 'TRAILING_STOP_MARKET',
+      clientAlgoId: 't-1',
+      callbackRate: '1',
+      activatePrice: '95500',
+    });
+    const { triggerPrice: _none, ...params } = trailing;
+    expect((await signed('POST', '/fapi/v1/algoOrder', params)).body).toMatchObject({ algoStatus: 'NEW' });
+    // Not armed below activatePrice: a 1% fall from 95000 does nothing.
+    venue.setPrice('BTCUSDT', '94000.0');
+    expect(venue.algoOrders.get('t-1')?.algoStatus).toBe('NEW');
+    venue.setPrice('BTCUSDT', '95500.0');
+    venue.setPrice('BTCUSDT', '96000.0');
+    venue.setPrice('BTCUSDT', '95100.0');
+    expect(venue.algoOrders.get('t-1')?.algoStatus).toBe('NEW');
+    venue.setPrice('BTCUSDT', '95040.0');
+    expect(venue.algoOrders.get('t-1')?.algoStatus).toBe('FINISHED');
+    venue.setPrice('BTCUSDT', '95000.00');
+  });
+
   it('fires on the last price: ALGO_UPDATE TRIGGERING, the real order trades, TRIGGERED with actualOrderId, FINISHED', async () => {
     const { listenKey } = (await (
       await fetch(`${venue.restUrl}/fapi/v1/listenKey`, { method: 'POST', headers: { 'X-MBX-APIKEY': KEY } })
