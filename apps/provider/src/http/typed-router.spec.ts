@@ -55,4 +55,30 @@ describe('typed router replies', () => {
       .set('If-None-Match', etag as string)
       .expect(304);
   });
+
+  it('routes each method to its own routes, HEAD to GET, and answers OPTIONS with every method of a path', async () => {
+    const t = createTypedRouter();
+    const seen: string[] = [];
+    const route = (method: 'get' | 'put' | 'delete', path: string) =>
+      defineRoute({ method, scope: 'read', path, summary: path, responses: { 200: null } });
+    // A parameterised GET registered first must not capture the PUT or DELETE of the same path.
+    t.add(route('get', '/items/:id'), ({ req }) => {
+      seen.push(`GET ${req.params['id']}`);
+      return { via: 'get' };
+    });
+    t.add(route('put', '/items/:id'), ({ req }) => ({ via: 'put', id: req.params['id'] }));
+    t.add(route('delete', '/items/:id'), () => ({ via: 'delete' }));
+    const app = express();
+    app.use('/api', t.router);
+
+    expect((await request(app).put('/api/items/7').expect(200)).body).toEqual({ via: 'put', id: '7' });
+    expect((await request(app).delete('/api/items/7').expect(200)).body).toEqual({ via: 'delete' });
+    expect((await request(app).get('/api/items/8').expect(200)).body).toEqual({ via: 'get' });
+    const head = await request(app).head('/api/items/9').expect(200);
+    expect(head.headers['content-type']).toMatch(/^application\/json/);
+    expect(seen).toEqual(['GET 8', 'GET 9']);
+    const options = await request(app).options('/api/items/1').expect(200);
+    expect(String(options.headers['allow']).split(/,\s*/).sort()).toEqual(['DELETE', 'GET', 'HEAD', 'PUT']);
+    await request(app).post('/api/items/1').expect(404);
+  });
 });

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { Router as ExpressRouter } from 'express';
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { RouteDefinition } from '@barfinex/contracts';
@@ -64,6 +65,15 @@ export interface RouteGuard {
 export function createTypedRouter(guard?: RouteGuard) {
   const router = Router();
   const definitions: RouteDefinition[] = [];
+  // Express tries a request against every route registered before its own, whatever the method.
+  // One router per method walks only the routes a request can match (a POST /orders passed about
+  // fifty GET routes first); the router with every route still answers other methods (OPTIONS).
+  const all = Router();
+  const byMethod = new Map<string, ExpressRouter>();
+  router.use((req, res, next) => {
+    const sub = byMethod.get(req.method === 'HEAD' ? 'GET' : req.method);
+    (sub ?? all)(req, res, next);
+  });
   return {
     router,
     definitions,
@@ -75,7 +85,9 @@ export function createTypedRouter(guard?: RouteGuard) {
           .filter((s) => s < 300)
           .sort()[0] ?? 200,
       );
-      router[def.method](def.path, async (req: Request, res: Response) => {
+      let sub = byMethod.get(def.method.toUpperCase());
+      if (!sub) byMethod.set(def.method.toUpperCase(), (sub = Router()));
+      const handle = async (req: Request, res: Response) => {
         guard?.authorize(def, req, res);
         if (!def.request?.params) assertSafeInput(req.params, 'params');
         const input = {
@@ -102,7 +114,9 @@ export function createTypedRouter(guard?: RouteGuard) {
           return;
         }
         sendJson(req, res, success, result);
-      });
+      };
+      sub[def.method](def.path, handle);
+      all[def.method](def.path, handle);
     },
   };
 }
