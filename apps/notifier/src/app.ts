@@ -51,6 +51,8 @@ export interface NotifierDeps {
   sender?: WebhookSender;
   /** Replaces the Bot API client built from TELEGRAM_BOT_TOKEN. */
   botApi?: BotApi;
+  /** Deliveries per batch of a draining queue (tests make backlogs of several batches cheaply). */
+  deliveryBatch?: number;
 }
 
 const durableName = (appKey: string) => `notifier_${appKey.replace(/[^A-Za-z0-9_-]/g, '_')}_events`.slice(0, 100);
@@ -104,6 +106,7 @@ export async function createNotifierApp(deps: NotifierDeps) {
     maxBackoffMs: config.NOTIFIER_WEBHOOK_MAX_BACKOFF_MS,
     logger: logger.child({ component: 'webhooks' }),
     onAttempt: (ok) => attempts.inc({ outcome: ok ? 'delivered' : 'failed' }),
+    ...(deps.deliveryBatch ? { batch: deps.deliveryBatch } : {}),
   });
   const telegram = createTelegram({
     config,

@@ -61,6 +61,7 @@ describe('outbound webhooks (memory bus, PGlite)', () => {
       provider,
       now: () => clock,
       random: () => (seed = (seed * 16807) % 2147483647) / 2147483647,
+      deliveryBatch: 200,
     });
     ({ url } = await notifier.start());
   });
