@@ -184,6 +184,7 @@ export function createOrdersRepository(prisma: PrismaClient, options: { pool?: D
           })),
         ),
         JSON.stringify(updates.flatMap(({ orderId, fills }) => fills.map((f) => fillRecord(orderId, f)))),
+        updates.map((u) => u.orderId),
       ]);
       const row = rows[0] ?? {};
       const fills = JSON.parse(String(row['fills'] ?? '[]')) as Array<[string, string]>;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Database, PrismaClient } from '@barfinex/db';
 
 /**
@@ -11,7 +12,22 @@ import type { Database, PrismaClient } from '@barfinex/db';
 export type SqlRun = (text: string, values: readonly unknown[]) => Promise<Array<Record<string, unknown>>>;
 
 export function sqlRunner(prisma: PrismaClient, pool: Database['pool'] | undefined): SqlRun {
-  if (pool) return async (text, values) => (await pool.query(text, [...values])).rows as Array<Record<string, unknown>>;
+  if (pool) {
+    // Named, so each pooled connection parses and plans a statement once and then only binds and
+    // executes it: planning these CTEs took as long as running them (about 1.3 ms a statement).
+    // Only the fixed texts of this module and its callers come here, so the names stay few.
+    const names = new Map<string, string>();
+    const nameOf = (text: string): string => {
+      let name = names.get(text);
+      if (name === undefined) {
+        name = `bfx_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+        names.set(text, name);
+      }
+      return name;
+    };
+    return async (text, values) =>
+      (await pool.query({ name: nameOf(text), text, values: [...values] })).rows as Array<Record<string, unknown>>;
+  }
   return (text, values) => prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(text, ...values);
 }
 
@@ -31,20 +47,17 @@ RETURNING id`;
 
 /**
  * Stores the fills of several orders (a re-delivered trade id is skipped) and their new states in
- * one statement. $1 is a JSON array of order updates, $2 of fills; the reply lists the fills
- * inserted as [orderId, tradeId] pairs and the ids of the orders updated (a missing one is absent).
+ * one statement. $1 is a JSON array of order updates, $2 of fills, $3 the updated orders' ids; the
+ * reply lists the fills inserted as [orderId, tradeId] pairs and the ids of the orders updated (a
+ * missing one is absent). The orders are found through `id = ANY($3)`, an index lookup: joined on
+ * the JSON rows alone (which the planner guesses at 100) the update and the fills' existence check
+ * each scanned the whole orders table, so a statement grew with every order ever placed (4 ms at
+ * 2,500 orders). A fill goes in only for an order this statement updated, which also means it exists.
  */
 export const APPLY_VENUE_UPDATES_SQL = `
 WITH u AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(id text, status text, external_id text, quantity_executed text,
     average_price text, reject_reason text, updated_at text, closed_at text)
-), f AS (
-  INSERT INTO fills (order_id, trade_id, price, quantity, fee, fee_asset, is_maker, time)
-  SELECT x.order_id, x.trade_id, x.price::numeric, x.quantity::numeric, x.fee::numeric, x.fee_asset, x.is_maker, x.time::bigint
-  FROM jsonb_to_recordset($2::jsonb) AS x(order_id text, trade_id text, price text, quantity text, fee text, fee_asset text, is_maker boolean, time text)
-  WHERE x.order_id IN (SELECT o.id FROM orders o WHERE o.id IN (SELECT id FROM u))
-  ON CONFLICT (order_id, trade_id) DO NOTHING
-  RETURNING order_id, trade_id
 ), o AS (
   UPDATE orders SET
     status = COALESCE(u.status, orders.status),
@@ -55,8 +68,15 @@ WITH u AS (
     updated_at = u.updated_at::bigint,
     closed_at = COALESCE(u.closed_at::bigint, orders.closed_at)
   FROM u
-  WHERE orders.id = u.id
+  WHERE orders.id = ANY($3::text[]) AND orders.id = u.id
   RETURNING orders.id
+), f AS (
+  INSERT INTO fills (order_id, trade_id, price, quantity, fee, fee_asset, is_maker, time)
+  SELECT x.order_id, x.trade_id, x.price::numeric, x.quantity::numeric, x.fee::numeric, x.fee_asset, x.is_maker, x.time::bigint
+  FROM jsonb_to_recordset($2::jsonb) AS x(order_id text, trade_id text, price text, quantity text, fee text, fee_asset text, is_maker boolean, time text)
+  WHERE x.order_id IN (SELECT id FROM o)
+  ON CONFLICT (order_id, trade_id) DO NOTHING
+  RETURNING order_id, trade_id
 )
 SELECT (SELECT COALESCE(json_agg(json_build_array(order_id, trade_id)), '[]'::json) FROM f)::text AS fills,
        (SELECT COALESCE(json_agg(id), '[]'::json) FROM o)::text AS orders`;
