@@ -2,7 +2,7 @@ import { createSimClock } from './clock';
 import { createSimExchange } from './exchange';
 import type { SimExchange } from './exchange';
 import { PERSIST_CONFIG, persistExchange, randomOperations, seededRandom } from './persist.fixture';
-import { CORE_PART, assembleSnapshot, marketPartName, orderPartName, splitSnapshot } from './persist';
+import { CORE_PART, assembleSnapshot, closedRuns, marketPartName, orderPartName, splitSnapshot } from './persist';
 import type { SimChanges } from './persist';
 import { T0 } from './spec-helpers';
 import { MAX_TRACKED_EVICTIONS } from './state';
@@ -191,5 +191,47 @@ describe('sim incremental persistence', () => {
     const parts = splitSnapshot(ex.snapshot());
     parts.set('order:2', parts.get('order:1'));
     expect(() => assembleSnapshot(parts)).toThrow(/order:2/);
+  });
+
+  it('keeps the closed-order ids as runs: a core with a thousand retained orders stays small', () => {
+    const { ex } = persistExchange({ closedOrderRetention: 1000 });
+    for (let i = 0; i < 1500; i++)
+      ex.placeOrder('a', {
+        marketType: 'spot',
+        symbol: 'TESTUSDT',
+        side: i % 2 ? 'SELL' : 'BUY',
+        type: 'MARKET',
+        quantity: '0.1',
+      });
+    ex.markAllChanged();
+    const { core } = ex.takeChanges({ markets: true });
+    expect(core.closedRuns).toEqual([[501, 1000]]);
+    expect(JSON.stringify(core).length).toBeLessThan(2_000);
+    expect(restored(new Map([...splitSnapshot(ex.snapshot())])).snapshot()).toEqual(ex.snapshot());
+  });
+
+  it('runs follow the order orders closed in, not their ids', () => {
+    expect(closedRuns(['3', '4', '5', '1', '9', '10', '2'])).toEqual([
+      [3, 3],
+      [1, 1],
+      [9, 2],
+      [2, 1],
+    ]);
+    expect(closedRuns([])).toEqual([]);
+  });
+
+  it('a core stored as a plain list of closed ids still restores; malformed runs are refused', () => {
+    const { ex } = persistExchange();
+    randomOperations(ex, seededRandom(7), 200);
+    const snap = ex.snapshot();
+    expect(snap.closed.length).toBeGreaterThan(0);
+    const parts = splitSnapshot(snap);
+    const { closedRuns: _runs, ...legacy } = parts.get(CORE_PART) as Record<string, unknown>;
+    parts.set(CORE_PART, { ...legacy, closed: snap.closed });
+    expect(restored(parts).snapshot()).toEqual(snap);
+    for (const bad of [[[1, 0]], [[-1, 2]], [['1', 2]], [[1, 2_000_000]], 'runs']) {
+      parts.set(CORE_PART, { ...legacy, closedRuns: bad });
+      expect(() => restored(parts)).toThrow();
+    }
   });
 });

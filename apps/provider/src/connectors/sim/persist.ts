@@ -22,9 +22,44 @@ import type { Engine, MarketState } from './state';
  */
 
 export type SimMarketPart = SimMarketActivity;
-export type SimCorePart = Omit<SimSnapshot, 'orders' | 'symbols'> & {
+export type SimCorePart = Omit<SimSnapshot, 'orders' | 'symbols' | 'closed'> & {
   symbols: (SimSymbolCore & { markets: SimMarketCore[] })[];
+  /**
+   * The retained closed orders' ids as runs `[first id, count]` of consecutive ids, oldest first.
+   * Written on every save: as a list of ids the thousand retained orders were 8 KB of the 9 KB
+   * core, rewritten with each order; orders mostly close in the order they were placed, so a few
+   * runs say the same. A core stored before carries `closed`, the plain list, which still loads.
+   */
+  closedRuns: [number, number][];
 };
+
+/** The most closed orders any configuration retains (`closedOrderRetention`'s maximum). */
+const MAX_CLOSED_IDS = 1_000_000;
+
+/** Consecutive numeric ids (`String(++seq.order)`) as `[first, count]` runs, in the given order. */
+export function closedRuns(ids: readonly string[]): [number, number][] {
+  const runs: [number, number][] = [];
+  let last: [number, number] | undefined;
+  for (const id of ids) {
+    const n = Number(id);
+    if (last !== undefined && n === last[0] + last[1]) last[1] += 1;
+    else runs.push((last = [n, 1]));
+  }
+  return runs;
+}
+
+/** The ids `closedRuns` encoded; undefined for malformed runs (more ids than any retention keeps, say), which `restore` refuses. */
+function closedIds(runs: unknown): string[] | undefined {
+  if (!Array.isArray(runs)) return undefined;
+  const ids: string[] = [];
+  for (const run of runs) {
+    if (!Array.isArray(run) || !Number.isSafeInteger(run[0]) || !Number.isSafeInteger(run[1])) return undefined;
+    const [first, count] = run as [number, number];
+    if (first < 0 || count < 1 || ids.length + count > MAX_CLOSED_IDS) return undefined;
+    for (let i = 0; i < count; i++) ids.push(String(first + i));
+  }
+  return ids;
+}
 
 export const CORE_PART = 'core';
 export const marketPartName = (marketKey: string): string => `market:${marketKey}`;
@@ -53,7 +88,7 @@ export function corePart(engine: Engine): SimCorePart {
     seq: { ...engine.seq },
     symbols: engine.symbols.map((sym) => ({ ...symbolCore(sym), markets: sym.markets.map(marketCore) })),
     accounts: accountSnapshots(engine),
-    closed: engine.closed.slice(engine.closedHead).map((o) => o.id),
+    closedRuns: closedRuns(engine.closed.slice(engine.closedHead).map((o) => o.id)),
   };
 }
 
@@ -150,15 +185,20 @@ export function assembleSnapshot(parts: SimStoredParts): SimSnapshot {
     });
     return { ...s, markets };
   });
-  return { ...(core as unknown as SimCorePart), symbols, orders } as SimSnapshot;
+  // A core stored before the runs carries the plain list; one whose runs do not decode carries
+  // none, and `restore` refuses the snapshot as it refuses any other malformed part.
+  const { closedRuns: runs, ...rest } = core as Record<string, unknown>;
+  const closed = runs === undefined ? rest['closed'] : closedIds(runs);
+  return { ...rest, closed, symbols, orders } as unknown as SimSnapshot;
 }
 
 /** The parts a full snapshot splits into (tests, tools, migrating a whole snapshot). */
 export function splitSnapshot(snap: SimSnapshot): Map<string, unknown> {
   const parts = new Map<string, unknown>();
-  const { orders, symbols, ...rest } = snap;
+  const { orders, symbols, closed, ...rest } = snap;
   const core: SimCorePart = {
     ...rest,
+    closedRuns: closedRuns(closed),
     symbols: symbols.map(({ markets, ...s }) => ({
       ...s,
       markets: markets.map(({ ticker, recentTrades, ...m }) => {
