@@ -43,6 +43,9 @@ async function main(): Promise<void> {
         name: 'provider',
         subjectPrefix: config.NATS_SUBJECT_PREFIX,
         streamName: config.NATS_STREAM,
+        // The provider hears what it publishes (WebSocket bridge, event sink, hook outcomes) from
+        // the bus in-process rather than back from the server: a delivery and a parse fewer per event.
+        echo: false,
         onError: (err, ctx) => logger.warn({ err, ...ctx }, 'bus problem'),
       })
     : createMemoryBus({ onError: (err, ctx) => logger.warn({ err, ...ctx }, 'bus problem') });

@@ -16,7 +16,7 @@ import { MSG_ID_HEADER } from './own-envelopes';
 import { asError } from './errors';
 import { consumerName, ensureConsumer, type DurableConsumerSpec } from './nats-jetstream';
 import { SerialQueue, invokeHandler, repeatUntilStopped, type Schedule } from './serial-queue';
-import { subscriptionSubjects } from './subjects';
+import { ownsPartition, subscriptionSubjects, virtualPartition } from './subjects';
 import type { BusErrorListener, EventHandler, Subscription } from './types';
 
 export interface NatsSubscriptionDeps {
@@ -52,7 +52,9 @@ interface DurableReader {
 }
 
 type Item =
-  { kind: 'core'; name: EventName; msg: Msg } | { kind: 'durable'; name: EventName; msg: JsMsg; done: () => void };
+  | { kind: 'core'; name: EventName; msg: Msg }
+  | { kind: 'durable'; name: EventName; msg: JsMsg; done: () => void }
+  | { kind: 'local'; env: EventEnvelope };
 
 /**
  * One bus subscription on NATS: a core subscription per derived subject, plus a JetStream durable
@@ -62,6 +64,13 @@ type Item =
 export interface NatsSubscriptionHandle extends Subscription {
   /** Re-creates this subscription's durable consumers if the server lost them. */
   repair(): Promise<void>;
+  /**
+   * Hands over an event this connection published, as the server would have if the connection
+   * echoed its own messages (see `echo` in the bus options): when the subscription reads that
+   * event on a core subscription and its symbol or partition filter matches, it is queued like a
+   * received message.
+   */
+  deliverLocal(env: EventEnvelope): void;
 }
 
 export async function openNatsSubscription(deps: NatsSubscriptionDeps): Promise<NatsSubscriptionHandle> {
@@ -74,7 +83,7 @@ export async function openNatsSubscription(deps: NatsSubscriptionDeps): Promise<
    * consumers) with its eventId in the JetStream msg-id header: its envelope was validated when it
    * was built, so the subscriber gets a copy of it instead of the text parsed and validated again.
    */
-  const own = (item: Item): EventEnvelope | undefined => {
+  const own = (item: Exclude<Item, { kind: 'local' }>): EventEnvelope | undefined => {
     if (deps.ownEnvelope === undefined || !isDurableEvent(item.name)) return undefined;
     const id = item.msg.headers?.get(MSG_ID_HEADER);
     const env = id ? deps.ownEnvelope(id) : undefined;
@@ -97,6 +106,12 @@ export async function openNatsSubscription(deps: NatsSubscriptionDeps): Promise<
   };
 
   const step = (item: Item): void | Promise<void> => {
+    if (item.kind === 'local') {
+      deps.onReceived();
+      return invokeHandler(handler, item.env, (err) =>
+        report(asError(err), { phase: 'handler', eventName: item.env.type, eventId: item.env.eventId }),
+      );
+    }
     let env: EventEnvelope;
     try {
       env = own(item) ?? decodeEnvelope(item.msg.string(), item.name, opts.symbol);
@@ -224,6 +239,11 @@ export async function openNatsSubscription(deps: NatsSubscriptionDeps): Promise<
         coreSubs.push(sub);
       }
     }
+    // The server has the core subscriptions when this resolves (a PING answered after the SUBs):
+    // what another client publishes from then on reaches them. Without it a subscriber fed its own
+    // events in-process (no echo) could see them before the server had heard of its interest.
+    // Bounded: while disconnected the PING waits for a reconnect, and nats.js re-sends the SUBs then.
+    if (coreSubs.length > 0) await flushWithin(deps.nc, 2_000);
     for (const name of durableNames) {
       const spec: DurableConsumerSpec = {
         stream: deps.stream,
@@ -245,7 +265,27 @@ export async function openNatsSubscription(deps: NatsSubscriptionDeps): Promise<
     await stop();
     throw err;
   }
-  return { unsubscribe: stop, repair };
+  const localNames = new Set(coreNames);
+  const deliverLocal = (env: EventEnvelope): void => {
+    if (!active || !localNames.has(env.type)) return;
+    if (opts.symbol !== undefined && env.symbol !== opts.symbol) return;
+    if (opts.partition !== undefined && !ownsPartition(virtualPartition(env.symbol), opts.partition)) return;
+    // A copy, as each subscriber of a received message gets its own decoded envelope.
+    queue.push({ kind: 'local', env: jsonCopy(env) });
+  };
+  return { unsubscribe: stop, repair, deliverLocal };
+}
+
+/** Flushes the connection, waiting `ms` at most; a closed or lost connection is not an error here. */
+async function flushWithin(nc: NatsConnection, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    nc.flush().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 /** The consumer (or its stream) vanished, e.g. a server came back without its store: recreate it. */

@@ -5,7 +5,7 @@ import { createEnvelope, isDurableEvent, parseEnvelope } from '@barfinex/events'
 import type { EventEnvelope, EventName } from '@barfinex/events';
 import { allEventNames, normaliseNames, parseOptions, parseSubscribeOptions } from './codec';
 import { createConnectionWatch } from './connection-watch';
-import { asError, busClosedError } from './errors';
+import { BusError, BusErrorCode, asError, busClosedError } from './errors';
 import { createDurablePublisher, durableStreamSubjects, ensureStream } from './nats-jetstream';
 import { createJetStreamPublisher } from './nats-js-publish';
 import { createNatsRpc } from './nats-rpc';
@@ -28,6 +28,17 @@ export const NatsBusConfigSchema = z.object({
   /** -1 = forever (the default): the bus outlives any NATS restart. */
   maxReconnectAttempts: z.number().int().min(-1).default(-1),
   reconnectTimeWaitMs: z.number().int().positive().default(1_000),
+  /**
+   * false: the server does not send this connection the messages it published itself ("Turning
+   * Off Echo'd Messages", docs.nats.io/using-nats/developer/connecting/noecho); the bus hands each
+   * event it published to its own core subscriptions in-process instead, once the event is sent
+   * (a durable one once its stream stored it). A process that subscribes to what it publishes (a
+   * WebSocket bridge) then saves the server a delivery and itself a parse per event. JetStream
+   * consumers are unaffected: the server delivers from the stream. Queue groups cannot be
+   * joined (the server would hand an own message to another member, or to nobody), and a reply
+   * handler of this bus does not hear requests this bus sends.
+   */
+  echo: z.boolean().default(true),
   /** Keep retrying the first connect instead of failing start-up. */
   waitOnFirstConnect: z.boolean().default(false),
   requestTimeoutMs: z.number().int().positive().default(5_000),
@@ -80,6 +91,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
     maxReconnectAttempts: cfg.maxReconnectAttempts,
     reconnectTimeWait: cfg.reconnectTimeWaitMs,
     waitOnFirstConnect: cfg.waitOnFirstConnect,
+    noEcho: !cfg.echo,
     // Without it nats.js builds an Error (a stack trace) for every request up front, in case it
     // times out: every durable publish is a request, so that was a measurable share of an order's CPU.
     noAsyncTraces: true,
@@ -142,6 +154,12 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
   });
 
   const subscriptions = new Map<Subscription, NatsSubscriptionHandle>();
+  /** Without echo, what this bus published reaches its own subscriptions from here. */
+  const deliverLocal = cfg.echo
+    ? (): void => undefined
+    : (env: EventEnvelope): void => {
+        for (const handle of subscriptions.values()) handle.deliverLocal(env);
+      };
 
   // nats.js does not always end this iterator on close, so nothing awaits the loop.
   void (async () => {
@@ -191,6 +209,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
       own.remember(env);
       return durable.publish(subject, data, env.eventId).then(() => {
         state.published += 1;
+        deliverLocal(env);
       });
     }
     // Live-only events are worthless once stale; nats.js would discard its buffer on reconnect anyway.
@@ -200,6 +219,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
     }
     nc.publish(subject, data);
     state.published += 1;
+    deliverLocal(env);
     return undefined;
   };
 
@@ -210,6 +230,11 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
   ): Promise<Subscription> => {
     assertOpen();
     const opts = parseSubscribeOptions(rawOpts);
+    if (!cfg.echo && opts.queue !== undefined)
+      throw new BusError(
+        BusErrorCode.invalidOptions,
+        'a bus without echo cannot join a queue group: the server would hand its own messages to another member or to none',
+      );
     const inner = await openNatsSubscription({
       nc,
       js,
