@@ -301,8 +301,10 @@ export function createProvider(deps: ProviderDeps) {
     await access.start();
     await areas.start();
     // Before anything can emit: events an earlier run left in the outbox go out first.
-    await events.start();
+    // The sink first: it stores the provider's own durable events as they are handed over,
+    // including what the outbox relays below.
     await areas.eventSink.start((record) => bridge.emitSinkRecord(record));
+    await events.start();
     busSub = await bus.subscribeAll((env) => {
       consumedCounter.inc({ event: env.type });
       consumeLag.observe({ source: env.source }, Math.max(0, Date.now() - env.timestamp) / 1000);

@@ -8,9 +8,10 @@ import {
   StorageType,
   nanos,
 } from 'nats';
-import type { JetStreamManager } from 'nats';
+import type { JetStreamClient, JetStreamManager } from 'nats';
 import { EVENT_NAMES, isDurableEvent } from '@barfinex/events';
-import type { EventName } from '@barfinex/events';
+import type { EventEnvelope, EventName } from '@barfinex/events';
+import { decodeEnvelope } from './codec';
 import { BusError, BusErrorCode, busClosedError, errorMessage } from './errors';
 import { eventBaseSubject, eventSubject } from './subjects';
 
@@ -214,4 +215,61 @@ export function createDurablePublisher(deps: DurablePublisherDeps) {
       }
     },
   };
+}
+
+export interface ReadStoredDeps {
+  jsm: JetStreamManager;
+  js: JetStreamClient;
+  stream: string;
+  name: EventName;
+  prefix: string;
+  fromMs: number;
+  handler: (env: EventEnvelope) => void | Promise<void>;
+  onBadMessage: (err: Error, subject: string) => void;
+}
+
+/**
+ * One event's messages in the stream from `fromMs` to the stream's end as of the call, through a
+ * short-lived pull consumer (ephemeral, no acks: "Consumers", docs.nats.io/nats-concepts/jetstream/consumers,
+ * DeliverPolicy ByStartTime and AckPolicy None). The read stops at the message after which the
+ * server reports nothing pending, or when a pull comes back empty.
+ */
+export async function readStoredEvents(deps: ReadStoredDeps): Promise<number> {
+  const info = await deps.jsm.consumers.add(deps.stream, {
+    ack_policy: AckPolicy.None,
+    deliver_policy: DeliverPolicy.StartTime,
+    opt_start_time: new Date(Math.max(0, deps.fromMs)).toISOString(),
+    filter_subject: `${eventBaseSubject(deps.name, deps.prefix)}.>`,
+    inactive_threshold: nanos(30_000),
+    mem_storage: true,
+  });
+  let read = 0;
+  try {
+    if (info.num_pending === 0) return 0;
+    const consumer = await deps.js.consumers.get(deps.stream, info.name);
+    for (;;) {
+      const batch = await consumer.fetch({ max_messages: 256, expires: 2_000 });
+      let got = 0;
+      let pending = 1;
+      for await (const msg of batch) {
+        got += 1;
+        pending = msg.info.pending;
+        let env: EventEnvelope;
+        try {
+          env = decodeEnvelope(msg.string(), deps.name, undefined);
+        } catch (err) {
+          deps.onBadMessage(err instanceof Error ? err : new Error(String(err)), msg.subject);
+          if (pending === 0) break;
+          continue;
+        }
+        read += 1;
+        await deps.handler(env);
+        // The end: a pull for more than remains would otherwise wait out its expiry.
+        if (pending === 0) break;
+      }
+      if (got === 0 || pending === 0) return read;
+    }
+  } finally {
+    await deps.jsm.consumers.delete(deps.stream, info.name).catch(() => undefined);
+  }
 }

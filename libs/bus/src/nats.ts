@@ -6,7 +6,7 @@ import type { EventEnvelope, EventName } from '@barfinex/events';
 import { allEventNames, normaliseNames, parseOptions, parseSubscribeOptions } from './codec';
 import { createConnectionWatch } from './connection-watch';
 import { BusError, BusErrorCode, asError, busClosedError } from './errors';
-import { createDurablePublisher, durableStreamSubjects, ensureStream } from './nats-jetstream';
+import { createDurablePublisher, durableStreamSubjects, ensureStream, readStoredEvents } from './nats-jetstream';
 import { createJetStreamPublisher } from './nats-js-publish';
 import { createNatsRpc } from './nats-rpc';
 import { createOwnEnvelopes } from './own-envelopes';
@@ -319,6 +319,25 @@ export async function createNatsBus(options: NatsBusOptions): Promise<Bus> {
     },
 
     status,
+
+    async readDurable(names, fromMs, handler) {
+      assertOpen();
+      let read = 0;
+      for (const name of names) {
+        if (!durableNames.has(name)) continue;
+        read += await readStoredEvents({
+          jsm: await jsm(),
+          js,
+          stream: cfg.streamName,
+          name,
+          prefix,
+          fromMs,
+          handler,
+          onBadMessage: (err, subject) => report(err, { phase: 'receive', subject, eventName: name }),
+        });
+      }
+      return read;
+    },
 
     watchConnection: (listener) => connection.watch(listener),
 

@@ -122,4 +122,16 @@ export interface Bus {
   watchConnection(listener: BusConnectionListener): () => void;
   /** Drains subscriptions (running handlers finish) and releases the connection. */
   close(): Promise<void>;
+  /**
+   * Reads back what the durable stream holds of these events from `fromMs` (the server's receive
+   * time) up to its end as of the call, each event's messages oldest first, one at a time to
+   * `handler`; resolves with how many it read. No subscription is involved and nothing is
+   * acknowledged: a process that stores its own events as it emits them uses it to fill what a
+   * crash kept from being stored. Absent on transports without a stream (the memory bus).
+   */
+  readDurable?(
+    names: readonly EventName[],
+    fromMs: number,
+    handler: (env: EventEnvelope) => void | Promise<void>,
+  ): Promise<number>;
 }

@@ -15,6 +15,8 @@ export interface OutboxDeps {
   /** Resolves when the direct publishes already under way have finished: they were emitted first. */
   directIdle: () => Promise<void>;
   onPublished?: (name: EventName, ok: boolean) => void;
+  /** Each event the relay handed to the bus (the event sink's tap: what it stores it does not consume back). */
+  onRelayed?: (env: EventEnvelope) => void;
   /** An event given up on: neither the bus nor the outbox write took it. */
   onLost?: (name: string) => void;
   /** Relay retry delay after a failure, doubling from `minMs` up to `maxMs`; also the reconnect poll. */
@@ -136,6 +138,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       throw err;
     }
     deps.onPublished?.(env.type, true);
+    deps.onRelayed?.(env);
   }
 
   async function relay(): Promise<void> {

@@ -41,7 +41,11 @@ export interface EventPublisherDeps {
   schedule?: Schedule;
   onPublished?: (name: EventName, ok: boolean) => void;
   onLost?: (name: string) => void;
-  /** Each durable event as it is created, before the bus or the outbox takes it (the event sink's batch tap). */
+  /**
+   * Each durable event as it is created, before the bus or the outbox takes it, and again when the
+   * outbox relays it (the event sink's tap: the sink stores the provider's own durable events from
+   * here, not from the bus).
+   */
   onDurable?: (env: EventEnvelope) => void;
 }
 
@@ -62,6 +66,7 @@ export function createEventPublisher(deps: EventPublisherDeps): OutboxEventPubli
     },
     onPublished,
     ...(deps.onLost === undefined ? {} : { onLost: deps.onLost }),
+    ...(deps.onDurable === undefined ? {} : { onRelayed: deps.onDurable }),
   });
 
   const track = (p: Promise<unknown>, also?: Set<Promise<unknown>>): void => {

@@ -173,12 +173,13 @@ export function createEventSink(options: EventSinkOptions) {
     },
     /**
      * A durable event this process emits, handed over as it is emitted: it is written with the
-     * others of the moment in one batch, and its delivery from the bus then finds it stored (or in
-     * the batch being written) instead of costing a write of its own.
+     * others of the moment in one batch. false when it was not taken (the sink is closed, or full
+     * while the database is slow or down): whoever taps must then get it stored another way.
      */
-    tap(env: EventEnvelope): void {
-      if (closed || recent.has(env.eventId)) return;
-      enqueue(toSinkRow(env));
+    tap(env: EventEnvelope): boolean {
+      if (closed) return false;
+      if (recent.has(env.eventId)) return true;
+      return enqueue(toSinkRow(env)) !== undefined;
     },
     /** Resolves once the event is stored; rejects (so the bus redelivers) when full or too slow. */
     addDurable(env: EventEnvelope): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Bus, Subscription } from '@barfinex/bus';
-import type { EventEnvelope } from '@barfinex/events';
+import { EVENT_NAMES, eventSourceOf, isDurableEvent } from '@barfinex/events';
+import type { EventEnvelope, EventName } from '@barfinex/events';
 import type { Database, PrismaClient } from '@barfinex/db';
 import type { Metrics } from '@barfinex/service-kit';
 import type { Logger } from 'pino';
@@ -27,6 +28,21 @@ export interface EventSinkModuleDeps {
 
 const DROP_LOG_EVERY = 1_000;
 const UNSUBSCRIBE_WAIT_MS = 2_000;
+/**
+ * How far before the newest stored own event a catch-up reads the stream: covers the provider's
+ * and the NATS server's clocks disagreeing (the stream is read by the server's receive time).
+ */
+export const CATCH_UP_MARGIN_MS = 60_000;
+
+/**
+ * The provider's own durable events. The sink stores them as they are emitted (`tap`), not from
+ * the bus: consuming them back cost the NATS server a delivery and an acknowledgement per event
+ * and the provider a parse, about a sixth of an order's CPU. What a crash or a full buffer kept
+ * from being stored is read back from the stream (`catchUp`).
+ */
+export const OWN_DURABLE_EVENTS: readonly EventName[] = EVENT_NAMES.filter(
+  (name) => isDurableEvent(name) && eventSourceOf(name) === 'PROVIDER',
+);
 
 /** The event sink as the provider runs it: repository, buffer, bus subscription and metrics. */
 export function createEventSinkModule(deps: EventSinkModuleDeps) {
@@ -47,8 +63,16 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
     help: 'Failed event sink batch writes (retried)',
   });
   const buffered = deps.metrics.gauge({ name: 'bfx_eventsink_buffered', help: 'Events waiting for the database' });
+  const caughtUp = deps.metrics.counter({
+    name: 'bfx_eventsink_caught_up_total',
+    help: "The provider's own durable events read back from the stream because they had not been stored (after a crash or a full buffer)",
+  });
   let onRecord: ((record: SinkRecord) => void) | undefined;
   let sub: Subscription | undefined;
+  /** Event time of the oldest own event the buffer could not take; a catch-up from there is due. */
+  let gapFrom: number | undefined;
+  let catching: Promise<void> | undefined;
+  let stopped = false;
 
   const sink = createEventSink({
     insert: (rows) => repo.insert(rows),
@@ -60,7 +84,14 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
         stored.inc({ category: row.category });
         onRecord?.(rowToSinkRecord(row));
       }
-      buffered.set(sink.stats().buffered);
+      const left = sink.stats().buffered;
+      buffered.set(left);
+      // The buffer has room again: read back what it turned away meanwhile.
+      if (gapFrom !== undefined && left < deps.batchSize) {
+        const from = gapFrom;
+        gapFrom = undefined;
+        catchUp(from - CATCH_UP_MARGIN_MS, 'buffer was full');
+      }
     },
     onDropped: (row, total) => {
       dropped.inc({ category: row.category });
@@ -87,6 +118,42 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
       })),
   };
 
+  /**
+   * Stores the own durable events the stream holds from `fromMs` on that are not stored yet (the
+   * sink skips stored ones), in the background: the sink buffer is flushed as it fills, so a long
+   * read never holds more than a few batches. On a bus without a stream (in memory) nothing
+   * outlives the process, so there is nothing to read back.
+   */
+  function catchUp(fromMs: number, reason: string): void {
+    const read = deps.bus.readDurable;
+    if (!read || stopped) return;
+    const previous = catching ?? Promise.resolve();
+    catching = previous.then(async () => {
+      const before = sink.stats().stored;
+      try {
+        const seen = await read.call(deps.bus, OWN_DURABLE_EVENTS, fromMs, async (env) => {
+          if (env.replay === true || stopped) return;
+          if (!sink.tap(env)) {
+            await sink.flush();
+            if (!sink.tap(env)) throw new Error('event sink buffer stays full');
+          }
+          if (sink.stats().buffered >= deps.batchSize) await sink.flush();
+        });
+        await sink.flush();
+        const added = sink.stats().stored - before;
+        caughtUp.inc(Math.max(0, added));
+        log[added > 0 ? 'warn' : 'info'](
+          { reason, from: new Date(fromMs).toISOString(), read: seen, stored: added },
+          added > 0 ? 'stored own events the sink had missed' : 'own events all stored',
+        );
+      } catch (err) {
+        // Tried again from the same point the next time the buffer empties or the provider starts.
+        gapFrom = Math.min(gapFrom ?? Infinity, fromMs + CATCH_UP_MARGIN_MS);
+        log.warn({ err, reason, from: new Date(fromMs).toISOString() }, 'event sink catch-up failed');
+      }
+    });
+  }
+
   return {
     repo,
     sink,
@@ -94,19 +161,34 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
     enabled: deps.enabled,
     /** The provider's own durable events as it emits them (see `EventSink.tap`). */
     tap(env: EventEnvelope): void {
-      if (deps.enabled && onRecord) sink.tap(env);
+      if (!deps.enabled || !onRecord) return;
+      if (!sink.tap(env) && !stopped) gapFrom = Math.min(gapFrom ?? Infinity, env.timestamp);
     },
     async start(feed: (record: SinkRecord) => void): Promise<void> {
       if (!deps.enabled) return;
+      // Where the last run's stored own events end, read before this run stores any: what it
+      // emitted after that and a crash kept from the sink is read back from the stream below.
+      const newest = await repo.newestOf(OWN_DURABLE_EVENTS);
       onRecord = feed;
       sub = await subscribeEventSink({
         bus: deps.bus,
         sink,
         durable: deps.durable,
         onReplay: (env) => feed(toSinkRecord(env)),
+        skip: OWN_DURABLE_EVENTS,
       });
+      if (newest !== undefined) catchUp(newest - CATCH_UP_MARGIN_MS, 'start');
+    },
+    /** Resolves when no catch-up is running (for tests). */
+    async caughtUp(): Promise<void> {
+      while (catching) {
+        const current = catching;
+        await current;
+        if (catching === current) catching = undefined;
+      }
     },
     async stop(): Promise<void> {
+      stopped = true;
       // A JetStream pull consumer can take until its pull expires (~30 s) to close; the sink does
       // not wait for that. A durable event still in flight is refused by the closed sink and redelivered.
       const closing = sub?.unsubscribe();
@@ -119,6 +201,7 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
       clearTimeout(timer);
       if (slow)
         log.warn({ waitedMs: UNSUBSCRIBE_WAIT_MS }, 'event sink subscription still closing; continuing shutdown');
+      await catching?.catch(() => undefined);
       await sink.close();
       const left = sink.stats().buffered;
       if (left > 0) log.warn({ buffered: left }, 'event sink stopped with unwritten events');

@@ -221,6 +221,16 @@ export function createEventSinkRepository(prisma: PrismaClient, options: { pool?
       return Object.fromEntries(rows.map((r) => [r.category, Number(r.n)]));
     },
 
+    /** Event time of the newest stored event of these types (undefined when none is stored). */
+    async newestOf(types: readonly string[]): Promise<number | undefined> {
+      const rows = await prisma.$queryRawUnsafe<Array<{ ts: number | null }>>(
+        `SELECT max("timestamp")::float8 AS ts FROM sink_events WHERE type = ANY($1::text[]) AND NOT replay`,
+        [...types],
+      );
+      const ts = rows[0]?.ts;
+      return ts === null || ts === undefined ? undefined : Number(ts);
+    },
+
     /**
      * The newest live events of one type for a symbol on one connector and market, newest first
      * (order flow for signals context: spot and futures prints of a symbol are different markets).

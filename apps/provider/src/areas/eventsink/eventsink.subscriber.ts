@@ -1,6 +1,6 @@
 import type { Bus, Subscription } from '@barfinex/bus';
-import type { EventEnvelope } from '@barfinex/events';
-import { isDurableEvent } from '@barfinex/events';
+import type { EventEnvelope, EventName } from '@barfinex/events';
+import { EVENT_NAMES, isDurableEvent } from '@barfinex/events';
 import type { SinkRecord } from '../../ws/sink-record';
 import type { EventSink } from './event-sink';
 import type { SinkRow } from './eventsink.repository';
@@ -14,8 +14,12 @@ export function subscribeEventSink(deps: {
   sink: EventSink;
   durable: string;
   onReplay?: (env: EventEnvelope) => void;
+  /** Durable events the sink gets another way (the provider's own, tapped as they are emitted): not consumed from the bus. */
+  skip?: readonly EventName[];
 }): Promise<Subscription> {
-  return deps.bus.subscribeAll(
+  const skip = new Set<string>(deps.skip ?? []);
+  return deps.bus.subscribe(
+    EVENT_NAMES.filter((name) => !skip.has(name)),
     (env) => {
       if (env.replay === true) {
         deps.onReplay?.(env);
