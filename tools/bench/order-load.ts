@@ -13,11 +13,15 @@
  * awaited, the row updated. No HTTP, no validation, no matching, no event sink. The provider's
  * orders/s over the floor's is what the order path costs beyond the I/O itself.
  *
+ * Each order round also prints the CPU per order of every process on the path (provider, the
+ * PostgreSQL server's processes, the NATS server, this client), read from /proc: on a machine
+ * whose cores they all share, that is where an order's time goes.
+ *
  * Run: npx tsx --conditions=development tools/bench/order-load.ts [orders per round=2000] [rounds=3]
  */
 import { execFileSync } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +41,32 @@ interface Result {
   latencies: number[];
   /** CPU the provider's processes spent per request (ms): steadier than wall time on a busy machine. */
   cpuMs: number;
+  /** CPU per request (ms) of the other processes on the path: the database server, the NATS server, this client. */
+  others: { postgres: number; nats: number; client: number };
+}
+
+/** User + system CPU (ms) of every process whose command name is `comm` (all of a server's workers). */
+function commCpuMs(comm: string): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (name !== comm) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks * 10;
+}
+
+/** CPU of the database server, the NATS server and this process, to diff around a round. */
+function othersCpu(): { postgres: number; nats: number; client: number } {
+  const self = process.cpuUsage();
+  return { postgres: commCpuMs('postgres'), nats: commCpuMs('nats-server'), client: (self.user + self.system) / 1000 };
 }
 
 /** User + system CPU (ms) of every process in the provider's process group (launcher and node). */
@@ -120,6 +150,7 @@ async function drive(
       req.end(spec.body);
     });
   const cpu0 = groupCpuMs(p.pid);
+  const others0 = othersCpu();
   const start = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -128,7 +159,17 @@ async function drive(
   );
   const seconds = (performance.now() - start) / 1000;
   agent.destroy();
-  return { perSecond: count / seconds, latencies, cpuMs: (groupCpuMs(p.pid) - cpu0) / count };
+  const others1 = othersCpu();
+  return {
+    perSecond: count / seconds,
+    latencies,
+    cpuMs: (groupCpuMs(p.pid) - cpu0) / count,
+    others: {
+      postgres: (others1.postgres - others0.postgres) / count,
+      nats: (others1.nats - others0.nats) / count,
+      client: (others1.client - others0.client) / count,
+    },
+  };
 }
 
 /** `count` floor orders, `CONCURRENCY` in flight: insert, three JetStream publishes with acks, update. */
@@ -150,7 +191,8 @@ async function driveFloor(count: number, one: FloorOrder): Promise<Result> {
   );
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  return { perSecond: count / seconds, latencies, cpuMs: (cpu.user + cpu.system) / 1000 / count };
+  const cpuMs = (cpu.user + cpu.system) / 1000 / count;
+  return { perSecond: count / seconds, latencies, cpuMs, others: { postgres: NaN, nats: NaN, client: cpuMs } };
 }
 
 async function createFloor(
@@ -255,6 +297,11 @@ async function measure(label: string, p: ProviderProcess, floor?: FloorOrder): P
       .join(' / ')}`,
   );
   console.log(line('POST /api/orders (MARKET)', orders));
+  // Where the machine's cores go per order: every process on the path shares them.
+  const mean = (f: (r: Result) => number) => orders.reduce((sum, r) => sum + f(r), 0) / orders.length;
+  console.log(
+    `    CPU per order across the machine: provider ${cpu(orders).toFixed(2)} ms, PostgreSQL ${mean((r) => r.others.postgres).toFixed(2)} ms, NATS server ${mean((r) => r.others.nats).toFixed(2)} ms, this client ${mean((r) => r.others.client).toFixed(2)} ms`,
+  );
   console.log(line('GET /api/symbols/sim/spot', gets));
   if (floor) console.log(line('floor (bare PG + JetStream)', floors).replace('provider CPU', 'client CPU'));
   console.log(
