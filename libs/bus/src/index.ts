@@ -1,4 +1,5 @@
 export { createMemoryBus } from './memory';
+export { RecentMap, RecentSet } from './recent-map';
 export type { MemoryBus, MemoryBusOptions } from './memory';
 export { createNatsBus, NatsBusConfigSchema } from './nats';
 export { connectAppBus } from './app-bus';

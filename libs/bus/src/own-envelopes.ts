@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@barfinex/events';
+import { RecentMap } from './recent-map';
 
 /**
  * JetStream's deduplication header: every durable publish carries its eventId in it, and core
@@ -17,12 +18,12 @@ const DEFAULT_LIMIT = 4_096;
  * that has left the window is decoded as any other message. Oldest out first.
  */
 export function createOwnEnvelopes(limit = DEFAULT_LIMIT) {
-  const byId = new Map<string, EventEnvelope>();
+  const byId = new RecentMap<string, EventEnvelope>(limit);
   return {
     remember(env: EventEnvelope): void {
+      // A re-sent envelope (the outbox relaying it) counts as the newest.
       byId.delete(env.eventId);
       byId.set(env.eventId, env);
-      if (byId.size > limit) byId.delete(byId.keys().next().value as string);
     },
     get: (eventId: string): EventEnvelope | undefined => byId.get(eventId),
     get size(): number {

@@ -1,17 +1,19 @@
+import { RecentMap } from '@barfinex/bus';
+
 /**
  * A token bucket per key: `ratePerSec` requests a second on average, up to `burst` at once. Answers
  * 0 when the request may go, else the seconds until one would be allowed (for `Retry-After`).
  */
 export function createRateLimiter(options: { ratePerSec: number; burst: number; now: () => number; maxKeys?: number }) {
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  const maxKeys = options.maxKeys ?? 100_000;
+  // The oldest keys go first past `maxKeys`, in O(1): evicting with `keys().next()` rescans the
+  // holes deleted entries leave, which an attacker rotating keys would turn into a CPU cost per request.
+  const buckets = new RecentMap<string, { tokens: number; at: number }>(options.maxKeys ?? 100_000);
   return {
     take(key: string): number {
       if (options.ratePerSec <= 0) return 0;
       const at = options.now();
       let bucket = buckets.get(key);
       if (!bucket) {
-        if (buckets.size >= maxKeys) buckets.delete(buckets.keys().next().value as string);
         bucket = { tokens: options.burst, at };
         buckets.set(key, bucket);
       } else {
@@ -38,8 +40,7 @@ export function createFailureThrottle(options: {
   now: () => number;
   maxKeys?: number;
 }) {
-  const windows = new Map<string, { failures: number; until: number }>();
-  const maxKeys = options.maxKeys ?? 100_000;
+  const windows = new RecentMap<string, { failures: number; until: number }>(options.maxKeys ?? 100_000);
   const current = (address: string, at: number) => {
     const w = windows.get(address);
     if (w && w.until <= at) {
@@ -61,7 +62,6 @@ export function createFailureThrottle(options: {
       const at = options.now();
       let w = current(address, at);
       if (!w) {
-        if (windows.size >= maxKeys) windows.delete(windows.keys().next().value as string);
         w = { failures: 0, until: at + options.windowMs };
         windows.set(address, w);
       }

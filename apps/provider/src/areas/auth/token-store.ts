@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ApiScope, TokenCreate, TokenRestriction, TokenView } from '@barfinex/contracts';
 import { ApiScope as Scope } from '@barfinex/contracts';
 import { AppError } from '@barfinex/service-kit';
+import { RecentMap } from '@barfinex/bus';
 import type { TokensRepository, StoredToken } from './tokens.repository';
 
 /** Who a request acts as: the bootstrap token or one named token. */
@@ -66,7 +67,7 @@ export function createTokenStore(deps: TokenStoreDeps) {
   const byHash = new Map<string, Principal>();
   const hashOfId = new Map<string, string>();
   // Digests known to be no token, or a revoked one: refused without asking the database again.
-  const refused = new Map<string, Refusal>();
+  const refused = new RecentMap<string, Refusal>(NEGATIVE_LIMIT);
   const used = new Map<string, number>();
 
   const remember = (token: StoredToken): void => {
@@ -74,7 +75,6 @@ export function createTokenStore(deps: TokenStoreDeps) {
     hashOfId.set(token.id, token.secretHash);
   };
   const refuse = (hash: string, why: Refusal): void => {
-    if (refused.size >= NEGATIVE_LIMIT) refused.delete(refused.keys().next().value as string);
     refused.set(hash, why);
   };
   const judge = (principal: Principal, at: number): Principal | Refusal => {

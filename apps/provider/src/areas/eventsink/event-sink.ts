@@ -1,3 +1,4 @@
+import { RecentSet } from '@barfinex/bus';
 import type { EventEnvelope } from '@barfinex/events';
 import type { SinkRow } from './eventsink.repository';
 import { toSinkRow } from './eventsink.repository';
@@ -66,11 +67,9 @@ export function createEventSink(options: EventSinkOptions) {
 
   const buffer = new Map<string, Entry>();
   /** Event ids written lately, so the bus delivery of an event this process already stored costs no write. */
-  const recent = new Set<string>();
-  const RECENT_MAX = 20_000;
+  const recent = new RecentSet<string>(20_000);
   const remember = (eventId: string) => {
     recent.add(eventId);
-    if (recent.size > RECENT_MAX) recent.delete(recent.values().next().value as string);
   };
   const stats = { stored: 0, dropped: 0, failures: 0, lastError: undefined as string | undefined };
   let writing: Promise<void> | undefined;
