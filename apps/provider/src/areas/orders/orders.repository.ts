@@ -152,9 +152,12 @@ interface VenueUpdate {
 
 export function createOrdersRepository(prisma: PrismaClient, options: { pool?: Database['pool'] } = {}) {
   const sql = sqlRunner(prisma, options.pool);
-  // PostgreSQL: up to two statements at once over the pool. PGlite runs statements on this thread,
-  // one at a time: one in flight, and writes wait for the turn's other requests (see `defer`).
-  const grouping = options.pool ? { maxInFlight: 2 } : { maxInFlight: 1, defer: setImmediate };
+  // One statement of each kind in flight: the orders that arrive meanwhile share the next one. Side
+  // by side under 32 concurrent orders on PostgreSQL, one in flight instead of two made 0.6 commits
+  // per order instead of 0.85, 10% less provider and 15% less database CPU per order, and lower
+  // p50 and p99 (the batches are bigger, not later). PGlite runs statements on this thread, and
+  // writes there also wait for the turn's other requests (see `defer`).
+  const grouping = options.pool ? { maxInFlight: 1 } : { maxInFlight: 1, defer: setImmediate };
 
   // The two writes of every order, group-committed: concurrent orders share statements.
   const insertOne = createGroupCommit<Order, boolean>({
