@@ -58,4 +58,55 @@ describeOnBothDatabases('event sink repository', (db) => {
       expect(v?.key).toBe(r.key ?? undefined);
     }
   });
+
+  it('answers the event time of the newest stored event of some types, replays and other types aside', async () => {
+    const repo = createEventSinkRepository(db().prisma, { pool: db().pool });
+    const own = ['PROVIDER_ORDER_CLOSE', 'PROVIDER_ACCOUNT_EVENT'] as const;
+    expect(await repo.newestOf(own)).toBeUndefined();
+    await repo.insert([
+      row(100, {
+        eventId: 'n-1',
+        type: 'PROVIDER_ORDER_CLOSE',
+        category: 'order',
+        action: 'close',
+        timestamp: T0 + 500,
+        replay: false,
+      }),
+      row(101, {
+        eventId: 'n-2',
+        type: 'PROVIDER_ACCOUNT_EVENT',
+        category: 'account',
+        action: 'event',
+        timestamp: T0 + 700,
+        replay: false,
+      }),
+      // Newer, but a replay, or another type of the same category, or market data.
+      row(102, {
+        eventId: 'n-3',
+        type: 'PROVIDER_ACCOUNT_EVENT',
+        category: 'account',
+        action: 'event',
+        timestamp: T0 + 900,
+        replay: true,
+      }),
+      row(103, {
+        eventId: 'n-4',
+        type: 'PROVIDER_ORDER_CREATE',
+        category: 'order',
+        action: 'create',
+        timestamp: T0 + 950,
+        replay: false,
+      }),
+      row(104, {
+        eventId: 'n-5',
+        type: 'PROVIDER_MARKETDATA_TRADE',
+        category: 'marketdata',
+        action: 'trade',
+        timestamp: T0 + 990,
+        replay: false,
+      }),
+    ]);
+    expect(await repo.newestOf(own)).toBe(T0 + 700);
+    expect(await repo.newestOf(['PROVIDER_ORDER_CLOSE'])).toBe(T0 + 500);
+  });
 });

@@ -1,6 +1,6 @@
 import type { Database, PrismaClient } from '@barfinex/db';
 import type { SinkEventView } from '@barfinex/contracts';
-import type { EventEnvelope } from '@barfinex/events';
+import type { EventEnvelope, EventName } from '@barfinex/events';
 import { getEventDefinition } from '@barfinex/events';
 import { actionOf } from '../../ws/sink-record';
 import { sqlRunner } from '../orders/orders.sql';
@@ -221,10 +221,21 @@ export function createEventSinkRepository(prisma: PrismaClient, options: { pool?
       return Object.fromEntries(rows.map((r) => [r.category, Number(r.n)]));
     },
 
-    /** Event time of the newest stored event of these types (undefined when none is stored). */
-    async newestOf(types: readonly string[]): Promise<number | undefined> {
+    /**
+     * Event time of the newest stored event of these types (undefined when none is stored). Per
+     * category, newest first through the (category, timestamp) index: a max over the timestamp
+     * index alone would walk back over every newer row of other types (market data) first.
+     */
+    async newestOf(types: readonly EventName[]): Promise<number | undefined> {
+      const categories = [...new Set(types.map((t) => getEventDefinition(t).category))];
       const rows = await prisma.$queryRawUnsafe<Array<{ ts: number | null }>>(
-        `SELECT max("timestamp")::float8 AS ts FROM sink_events WHERE type = ANY($1::text[]) AND NOT replay`,
+        `SELECT max(x.ts)::float8 AS ts FROM unnest($1::text[]) AS c(category)
+         CROSS JOIN LATERAL (
+           SELECT "timestamp" AS ts FROM sink_events
+           WHERE category = c.category AND type = ANY($2::text[]) AND NOT replay
+           ORDER BY "timestamp" DESC LIMIT 1
+         ) AS x`,
+        categories,
         [...types],
       );
       const ts = rows[0]?.ts;
