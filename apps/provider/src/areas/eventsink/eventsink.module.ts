@@ -33,6 +33,7 @@ const UNSUBSCRIBE_WAIT_MS = 2_000;
  * and the NATS server's clocks disagreeing (the stream is read by the server's receive time).
  */
 export const CATCH_UP_MARGIN_MS = 60_000;
+const CATCH_UP_RETRY_MS = 30_000;
 
 /**
  * The provider's own durable events. The sink stores them as they are emitted (`tap`), not from
@@ -72,6 +73,8 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
   /** Event time of the oldest own event the buffer could not take; a catch-up from there is due. */
   let gapFrom: number | undefined;
   let catching: Promise<void> | undefined;
+  /** After a failed catch-up (NATS away, say), the next waits this long instead of following every write. */
+  let catchUpRetryAt = 0;
   let stopped = false;
 
   const sink = createEventSink({
@@ -87,7 +90,7 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
       const left = sink.stats().buffered;
       buffered.set(left);
       // The buffer has room again: read back what it turned away meanwhile.
-      if (gapFrom !== undefined && left < deps.batchSize) {
+      if (gapFrom !== undefined && left < deps.batchSize && Date.now() >= catchUpRetryAt) {
         const from = gapFrom;
         gapFrom = undefined;
         catchUp(from - CATCH_UP_MARGIN_MS, 'buffer was full');
@@ -147,8 +150,9 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
           added > 0 ? 'stored own events the sink had missed' : 'own events all stored',
         );
       } catch (err) {
-        // Tried again from the same point the next time the buffer empties or the provider starts.
+        // Tried again from the same point after a pause, on a write that leaves the buffer with room, or at the next start.
         gapFrom = Math.min(gapFrom ?? Infinity, fromMs + CATCH_UP_MARGIN_MS);
+        catchUpRetryAt = Date.now() + CATCH_UP_RETRY_MS;
         log.warn({ err, reason, from: new Date(fromMs).toISOString() }, 'event sink catch-up failed');
       }
     });
