@@ -17,9 +17,10 @@ export interface EventSinkOptions {
   /** A durable event not stored within this is refused, so the bus redelivers it later. */
   durableTimeoutMs?: number;
   /**
-   * How long the bus delivery of a durable event this process emitted (see `tap`) may wait before
-   * the buffer is written (default 25 ms). Its row is already buffered, so nothing is urgent:
-   * waiting lets the events of every order in flight go in one statement instead of one each.
+   * How long a durable event this process emitted (see `tap`) may wait before the buffer is
+   * written (default 25 ms): waiting lets the events of every order in flight go in one statement
+   * instead of one each, and not longer, since WebSocket clients that can resume see durable
+   * events once they are stored.
    */
   tappedFlushMs?: number;
   /**
@@ -178,7 +179,11 @@ export function createEventSink(options: EventSinkOptions) {
     tap(env: EventEnvelope): boolean {
       if (closed) return false;
       if (recent.has(env.eventId)) return true;
-      return enqueue(toSinkRow(env)) !== undefined;
+      if (enqueue(toSinkRow(env)) === undefined) return false;
+      // Written within `tappedFlushMs`, with the rows of the other orders in flight: resumable
+      // WebSocket clients get durable events once stored, so the flush timer alone would delay them.
+      flushSoon();
+      return true;
     },
     /** Resolves once the event is stored; rejects (so the bus redelivers) when full or too slow. */
     addDurable(env: EventEnvelope): Promise<void> {
