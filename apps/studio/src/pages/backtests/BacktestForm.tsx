@@ -97,7 +97,9 @@ export function BacktestForm({ onStarted }: { onStarted: (run: BacktestSummary) 
         <div className="field">
           <label htmlFor="bt-source">Candles</label>
           <select id="bt-source" value={source} onChange={(e) => setSource(e.target.value as 'synthetic' | 'stored')}>
-            <option value="synthetic">synthetic (seeded)</option>
+            <option value="synthetic" title="synthetic candles generated from the Seed field">
+              synthetic
+            </option>
             <option value="stored">stored (sim spot)</option>
           </select>
         </div>
