@@ -23,7 +23,10 @@ export function EquityChart({ runs }: { runs: readonly { id: string; points: rea
         panes: { separatorColor: colors.grid },
       },
       grid: { vertLines: { color: colors.grid }, horzLines: { color: colors.grid } },
-      timeScale: { timeVisible: true },
+      // A finished run's curve has nothing before its first point or after its last: with both
+      // edges fixed the time axis also shifts its edge labels inside the chart instead of cutting
+      // them in half (lightweight-charts aligns a label only at an edge the view cannot pass).
+      timeScale: { timeVisible: true, fixLeftEdge: true, fixRightEdge: true },
       localization: { timeFormatter: (t: number) => formatTime(t * 1000, timeZone) },
     });
     runs.forEach((run, i) => {
