@@ -1,3 +1,4 @@
+import { RecentMap } from '@barfinex/bus';
 import type { DetectorEmission, SignalPayload } from '@barfinex/detector-kit';
 
 export interface SignalRecord {
@@ -37,7 +38,8 @@ export interface SignalPage {
  * signals in memory (the durable history is the bus/event sink, not this app).
  */
 export function createSignalBook(capacity: number) {
-  const byId = new Map<string, SignalRecord>();
+  // Forgets the oldest signal past `capacity` in O(1) (see RecentMap).
+  const byId = new RecentMap<string, SignalRecord>(capacity);
 
   const touch = (signalId: string | undefined, at: number, fn: (r: SignalRecord) => void) => {
     const record = signalId === undefined ? undefined : byId.get(signalId);
@@ -65,8 +67,6 @@ export function createSignalBook(capacity: number) {
           correlationId: emission.meta.correlationId,
           causationId: emission.meta.causationId,
         });
-        // Maps iterate in insertion order, so the first key is the oldest.
-        while (byId.size > capacity) byId.delete(byId.keys().next().value as string);
       } else if (emission.name === 'DETECTOR_SIGNAL_UPDATED') {
         touch(emission.payload.signalId, at, (r) => (r.updates += 1));
       } else if (emission.name === 'DETECTOR_SIGNAL_INVALIDATED') {
@@ -80,7 +80,7 @@ export function createSignalBook(capacity: number) {
     get: (signalId: string) => byId.get(signalId),
     size: () => byId.size,
     list(query: SignalQuery): SignalPage {
-      const all = [...byId.values()].reverse();
+      const all = Array.from(byId, ([, record]) => record).reverse();
       const matching = all.filter(
         (r) =>
           (query.symbol === undefined || r.symbol === query.symbol) &&
