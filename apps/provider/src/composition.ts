@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import type { Bus, Subscription } from '@barfinex/bus';
+import { createTableCare } from '@barfinex/db';
 import type { Database, Quarantine } from '@barfinex/db';
 import type { Metrics } from '@barfinex/service-kit';
 import type { Logger } from 'pino';
@@ -90,6 +91,29 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
   // Market data: stored candles, and the hub that turns connector trades, books and tickers into events and bars.
   const candles = createCandlesRepository(d.db.prisma, { pool: d.db.pool });
   const marketData = createMarketDataHub({ events, candles, logger: logger.child({ component: 'market-data' }) });
+
+  // Where the database's autovacuum does not run, the tables the order path updates and deletes from
+  // at its write rate are vacuumed and analyzed here, so dead rows and plans made for small tables
+  // do not slow every order down for as long as the process runs (see libs/db table-care.ts).
+  const tableRounds = d.metrics.counter({
+    name: 'bfx_db_table_care_rounds_total',
+    help: 'Rounds of VACUUM (ANALYZE) the provider ran on its churned tables where autovacuum does not run, by outcome',
+    labelNames: ['outcome'] as const,
+  });
+  const tableCare = createTableCare({
+    db: d.db,
+    tables: ['orders', 'sim_state_parts', 'event_outbox', 'candles', 'app_registrations', 'webhook_deliveries'],
+    checkMs: config.PROVIDER_TABLE_CARE_MS,
+    ...(config.PROVIDER_TABLE_CARE_MS === 0 ? { pgliteEveryMs: 0 } : {}),
+    onRound: (tables, ms) => {
+      tableRounds.inc({ outcome: 'done' });
+      logger.debug({ tables, ms }, 'tables vacuumed');
+    },
+    onError: (err) => {
+      tableRounds.inc({ outcome: 'failed' });
+      logger.warn({ err }, 'table care round failed; the next one tries again');
+    },
+  });
 
   // Orders and their reconciliation with the venues.
   const ordersRepo = createOrdersRepository(d.db.prisma, { pool: d.db.pool });
@@ -262,6 +286,15 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
     hookAlerts: hookAlertRouter({ hooks }),
     /** Stored records checked (quarantined if unreadable), then the jobs an earlier run left behind. */
     async start(): Promise<void> {
+      const keeper = await tableCare.start();
+      logger.info(
+        keeper === 'autovacuum'
+          ? { tableCare: 'autovacuum' }
+          : { tableCare: 'provider', checkMs: config.PROVIDER_TABLE_CARE_MS },
+        keeper === 'autovacuum'
+          ? 'the database autovacuum keeps the churned tables'
+          : 'no autovacuum here: the provider vacuums and analyzes its churned tables',
+      );
       await registry.checkStored(d.quarantine);
       await configs.checkStored(d.quarantine);
       const failed = await backtests.recover();
@@ -277,6 +310,7 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
       );
     },
     async stop(): Promise<void> {
+      await tableCare.stop();
       await replay.stop();
       await hookOutcomes?.unsubscribe();
       await Promise.all([backtests.stop(), backfill.stop(), optimizations.stop(async () => pool?.close())]);

@@ -112,6 +112,13 @@ export const ProviderConfigSchema = z.object({
   /** How often every open order is checked against its venue (also done at start and after venue reconnects). */
   PROVIDER_RECONCILE_MS: envDurationMs(60_000),
   /**
+   * Where the database's own autovacuum does not run (a server with it off; PGlite), the provider
+   * tends the tables its order path churns itself: on PostgreSQL it reads their counters this often
+   * and vacuums and analyzes those past autovacuum's thresholds; PGlite's are vacuumed every 30 s.
+   * 0 = never.
+   */
+  PROVIDER_TABLE_CARE_MS: envDurationMs(5_000),
+  /**
    * Crash tests only: `<point>:<clientOrderId prefix>` kills the process at that point of such an
    * order's placement (before-insert, after-insert, after-venue). Never set it anywhere else.
    */

@@ -20,6 +20,8 @@ export { pgExecutor, pgliteExecutor } from './executor';
 export { createQuarantine, describeInvalid } from './quarantine';
 export type { KeepValidOptions, Quarantine, QuarantineCount, QuarantineDeps, QuarantineEntry } from './quarantine';
 export { streamRows } from './stream';
+export { autovacuumRuns, createTableCare } from './table-care';
+export type { TableCare, TableCareMode, TableCareOptions } from './table-care';
 export type { StreamRowsQuery } from './stream';
 export type { SqlExecutor } from './executor';
 export {

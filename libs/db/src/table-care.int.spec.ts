@@ -1,0 +1,85 @@
+// On a real PostgreSQL: table care reads the server's own autovacuum setting, and a round's ANALYZE
+// makes PostgreSQL plan a cached statement again, so a plan made while a table was small does not
+// keep scanning the whole table once it has grown (what slowed the order path down on a server
+// with autovacuum off).
+import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@barfinex/testing';
+import { Client } from 'pg';
+import { createDatabase, type Database } from './database';
+import { autovacuumRuns, createTableCare } from './table-care';
+
+describeWithPostgres('table care on PostgreSQL', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+  let client: Client;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase('bfxcare');
+    db = await createDatabase({ url: testDb.url, migrate: false });
+    client = new Client({ connectionString: testDb.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.end();
+    await db.close();
+    await testDb.drop();
+  });
+
+  it('leaves the tables to autovacuum exactly when the server runs it', async () => {
+    const setting = await client.query<{ on: boolean }>(
+      `SELECT current_setting('autovacuum') = 'on' AND current_setting('track_counts') = 'on' AS on`,
+    );
+    const runs = setting.rows[0]?.on === true;
+    expect(await autovacuumRuns(db)).toBe(runs);
+    const care = createTableCare({ db, tables: ['grown'], checkMs: 0 });
+    expect(await care.start()).toBe(runs ? 'autovacuum' : 'app');
+    await care.stop();
+  });
+
+  it('a round re-plans a cached statement whose table has grown: a seq scan becomes an index scan', async () => {
+    await client.query(`CREATE TABLE grown (id text PRIMARY KEY, v int NOT NULL)`);
+    await client.query(`INSERT INTO grown SELECT 'k' || g, g FROM generate_series(1, 10) g`);
+    // Statistics of a small table: one page, ten rows.
+    await client.query(`ANALYZE grown`);
+    // A cached plan as the order path's named statements get one once PostgreSQL settles on it.
+    await client.query(`SET plan_cache_mode = force_generic_plan`);
+    const text = `SELECT v FROM grown WHERE id = ANY($1::text[])`;
+    await client.query({ name: 'by_ids', text, values: [['k1', 'k2']] });
+    const plan = async () =>
+      (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE by_ids('{k1,k2}')`)).rows
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
+    expect(await plan()).toMatch(/Seq Scan on grown/);
+
+    await client.query(`INSERT INTO grown SELECT 'k' || g, g FROM generate_series(11, 60000) g`);
+    // Without an ANALYZE the plan made for ten rows stays (unless the server's autovacuum got there first).
+    if (!(await autovacuumRuns(db))) expect(await plan()).toMatch(/Seq Scan on grown/);
+
+    await createTableCare({ db, tables: ['grown'] }).runOnce({ all: true });
+    expect(await plan()).toMatch(/Index (Only )?Scan using grown_pkey/);
+    expect(await client.query({ name: 'by_ids', text, values: [['k59999']] })).toMatchObject({
+      rows: [{ v: 59999 }],
+    });
+  });
+
+  it('tends a table once its changes pass autovacuum’s thresholds, as the daemon would, and leaves it alone below', async () => {
+    await client.query(`CREATE TABLE churned (id int PRIMARY KEY, v int NOT NULL)`);
+    await client.query(`INSERT INTO churned SELECT g, 0 FROM generate_series(1, 1000) g`);
+    // The session's counters reach the server's view when its transaction ends (not throttled now).
+    const flushed = (sql: string) => client.query(sql).then(() => client.query(`SELECT pg_stat_force_next_flush()`));
+    await flushed(`SELECT 1`);
+    const care = createTableCare({ db, tables: ['churned', 'grown'] });
+    expect(await care.runOnce({ all: true })).toEqual(['churned', 'grown']);
+    // 60 of 1,000 rows changed: below 50 + 10 % (analyze) and 50 + 20 % dead (vacuum).
+    await flushed(`UPDATE churned SET v = 1 WHERE id <= 60`);
+    await flushed(`SELECT 1`);
+    expect(await care.runOnce()).toEqual([]);
+    // 300 more: past the analyze threshold.
+    await flushed(`UPDATE churned SET v = 2 WHERE id > 700`);
+    await flushed(`SELECT 1`);
+    expect(await care.runOnce()).toEqual(['churned']);
+    const stat = await client.query<{ n_dead_tup: string; n_mod_since_analyze: string }>(
+      `SELECT n_dead_tup, n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = 'churned'`,
+    );
+    expect(stat.rows[0]).toMatchObject({ n_mod_since_analyze: '0' });
+  });
+});

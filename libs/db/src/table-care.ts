@@ -1,0 +1,140 @@
+import type { Database } from './database';
+
+/**
+ * Vacuum and planner statistics for the tables an app churns, where nothing else keeps them.
+ *
+ * Every UPDATE and DELETE leaves a dead row version behind until VACUUM removes it, and the
+ * planner's statistics go stale until ANALYZE refreshes them. PostgreSQL's autovacuum daemon does
+ * both (PostgreSQL 15 docs, 25.1 "Routine Vacuuming" and 25.1.6 "The Autovacuum Daemon"), but
+ * only when the server runs it: it is a server setting (`autovacuum`, and it "cannot be used
+ * unless track_counts is set"), and PGlite runs Postgres as one process with no autovacuum
+ * launcher at all. There nothing cleans up, and an order path that updates every
+ * order slows down for as long as the process runs. Measured on a server with autovacuum off,
+ * 80,000 orders later `sim_state_parts` held 80,000 dead rows for 1,000 live ones and the orders
+ * update had gone from under 1 ms to 40 ms: its generic plan, cached while the table was small,
+ * read the whole table, and with no ANALYZE nothing ever made PostgreSQL plan it again. Orders
+ * per second fell to less than half.
+ *
+ * So where autovacuum does not run, the app tends its own churned tables, the way the daemon would:
+ *
+ * - On PostgreSQL it reads the tables' counters (`pg_stat_user_tables`) every `checkMs` and runs
+ *   `VACUUM (ANALYZE)` on each table past autovacuum's default thresholds (docs, 25.1.6: vacuum
+ *   past 50 + 20 % of the rows dead, analyze past 50 + 10 % of them changed since the last one).
+ *   A table that grows is so re-analyzed each time it grew by a tenth, and ANALYZE makes
+ *   PostgreSQL plan a prepared statement again before its next use (docs, "PREPARE", Notes). The
+ *   statements run on the server, not on the app's thread.
+ * - PGlite keeps no counters it flushes in time to read, and runs every statement on the app's
+ *   own thread: there each table gets a plain VACUUM every `pgliteEveryMs` (a VACUUM skips the
+ *   pages it finds all-visible, so a round costs about what changed since the last one). No
+ *   ANALYZE: the embedded path sends unnamed statements, planned afresh each time with the
+ *   table's current size, and an ANALYZE of a large table would hold the thread for a while.
+ *
+ * Where autovacuum runs, this stays out of its way.
+ */
+export interface TableCareOptions {
+  db: Pick<Database, 'kind' | 'prisma'>;
+  /** The tables to tend: the ones the app updates or deletes from at its write rate. */
+  tables: readonly string[];
+  /** PostgreSQL: how often the tables' counters are read. Default 5 s; 0 = no timer. */
+  checkMs?: number;
+  /** PGlite: how often each table is vacuumed. Default 30 s; 0 = no timer. */
+  pgliteEveryMs?: number;
+  /** A round that tended some tables: which, and how long it took (ms). */
+  onRound?: (tables: readonly string[], ms: number) => void;
+  /** A round that failed; the next one tries again. */
+  onError?: (err: unknown) => void;
+  now?: () => number;
+}
+
+/** Who keeps the tables: the server's autovacuum, or this app (see `createTableCare`). */
+export type TableCareMode = 'autovacuum' | 'app';
+
+export interface TableCare {
+  /** Decides who keeps the tables and, when it is the app, starts the timer. */
+  start(): Promise<TableCareMode>;
+  /** Stops the timer and waits for a running round. */
+  stop(): Promise<void>;
+  /**
+   * One round now: on PostgreSQL the tables past the thresholds (all of them with `all`), on
+   * PGlite every table. Resolves with the tables it tended.
+   */
+  runOnce(options?: { all?: boolean }): Promise<string[]>;
+}
+
+/** Autovacuum's defaults (autovacuum_vacuum_threshold / _scale_factor, autovacuum_analyze_*). */
+const VACUUM_BASE = 50;
+const VACUUM_SHARE = 0.2;
+const ANALYZE_BASE = 50;
+const ANALYZE_SHARE = 0.1;
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/** True when the server's autovacuum daemon runs (never on PGlite, which has no launcher). */
+export async function autovacuumRuns(db: Pick<Database, 'kind' | 'prisma'>): Promise<boolean> {
+  if (db.kind === 'pglite') return false;
+  const rows = await db.prisma.$queryRawUnsafe<Array<{ runs: boolean }>>(
+    `SELECT current_setting('autovacuum') = 'on' AND current_setting('track_counts') = 'on' AS runs`,
+  );
+  return rows[0]?.runs === true;
+}
+
+export function createTableCare(options: TableCareOptions): TableCare {
+  for (const table of options.tables) {
+    if (!IDENTIFIER.test(table)) throw new Error(`table care: "${table}" is not a plain table name`);
+  }
+  const { db } = options;
+  const now = options.now ?? Date.now;
+  const everyMs = db.kind === 'pglite' ? (options.pgliteEveryMs ?? 30_000) : (options.checkMs ?? 5_000);
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+
+  /** PostgreSQL: the tables past autovacuum's thresholds, from the server's counters. */
+  async function due(): Promise<string[]> {
+    const rows = await db.prisma.$queryRawUnsafe<Array<{ relname: string }>>(
+      `SELECT relname FROM pg_stat_user_tables
+        WHERE schemaname = current_schema() AND relname = ANY($1::text[])
+          AND (n_dead_tup > ${VACUUM_BASE} + ${VACUUM_SHARE} * n_live_tup
+               OR n_mod_since_analyze > ${ANALYZE_BASE} + ${ANALYZE_SHARE} * n_live_tup)
+        ORDER BY relname`,
+      [...options.tables],
+    );
+    return rows.map((r) => r.relname);
+  }
+
+  async function runOnce(opts: { all?: boolean } = {}): Promise<string[]> {
+    const tables = db.kind === 'pglite' || opts.all === true ? [...options.tables] : await due();
+    if (tables.length === 0) return [];
+    const started = now();
+    // One statement for all of them (VACUUM takes a list; it cannot run inside a transaction).
+    const verb = db.kind === 'pglite' ? 'VACUUM' : 'VACUUM (ANALYZE)';
+    await db.prisma.$executeRawUnsafe(`${verb} ${tables.map((t) => `"${t}"`).join(', ')}`);
+    options.onRound?.(tables, now() - started);
+    return tables;
+  }
+
+  function tick(): void {
+    if (running) return;
+    running = runOnce()
+      .catch((err: unknown) => options.onError?.(err))
+      .finally(() => {
+        running = undefined;
+      });
+  }
+
+  return {
+    async start() {
+      if (await autovacuumRuns(db)) return 'autovacuum';
+      if (everyMs > 0 && timer === undefined) {
+        timer = setInterval(tick, everyMs);
+        timer.unref();
+      }
+      return 'app';
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await running;
+    },
+    runOnce,
+  };
+}
