@@ -19,9 +19,8 @@
  *
  * Run: npx tsx --conditions=development tools/bench/order-load.ts [orders per round=2000] [rounds=3]
  */
-import { execFileSync } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +29,7 @@ import { connect, JSONCodec } from 'nats';
 import pg from 'pg';
 import { createTestDatabase, deleteNatsStream, startProviderProcess } from '@barfinex/testing';
 import type { ProviderProcess } from '@barfinex/testing';
+import { commCpuMs, groupCpuMs } from './proc-cpu';
 
 const PER_ROUND = Number(process.argv[2] ?? 2000);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -45,46 +45,10 @@ interface Result {
   others: { postgres: number; nats: number; client: number };
 }
 
-/** User + system CPU (ms) of every process whose command name is `comm` (all of a server's workers). */
-function commCpuMs(comm: string): number {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (name !== comm) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return ticks * 10;
-}
-
 /** CPU of the database server, the NATS server and this process, to diff around a round. */
 function othersCpu(): { postgres: number; nats: number; client: number } {
   const self = process.cpuUsage();
   return { postgres: commCpuMs('postgres'), nats: commCpuMs('nats-server'), client: (self.user + self.system) / 1000 };
-}
-
-/** User + system CPU (ms) of every process in the provider's process group (launcher and node). */
-function groupCpuMs(pgid: number): number {
-  const pids = execFileSync('ps', ['-o', 'pid=', '-g', String(pgid)], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return ticks * 10;
 }
 
 function reachable(url: string): Promise<boolean> {
