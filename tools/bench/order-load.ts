@@ -21,7 +21,6 @@
  */
 import { Agent, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,6 +29,7 @@ import pg from 'pg';
 import { createTestDatabase, deleteNatsStream, startProviderProcess } from '@barfinex/testing';
 import type { ProviderProcess } from '@barfinex/testing';
 import { commCpuMs, groupCpuMs } from './proc-cpu';
+import { reachable } from './reachable';
 
 const PER_ROUND = Number(process.argv[2] ?? 2000);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -49,17 +49,6 @@ interface Result {
 function othersCpu(): { postgres: number; nats: number; client: number } {
   const self = process.cpuUsage();
   return { postgres: commCpuMs('postgres'), nats: commCpuMs('nats-server'), client: (self.user + self.system) / 1000 };
-}
-
-function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: hostname, port: Number(port) }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 function at(xs: number[], q: number): number {

@@ -14,28 +14,17 @@
  * Run: npx tsx --conditions=development tools/bench/order-sustained.ts [orders=60000] [window=5000]
  */
 import { Agent, request } from 'node:http';
-import { createConnection } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createTestDatabase, deleteNatsStream, startProviderProcess } from '@barfinex/testing';
 import { commCpuMs, groupCpuMs } from './proc-cpu';
+import { reachable } from './reachable';
 
 const TOTAL = Number(process.argv[2] ?? 60_000);
 const WINDOW = Number(process.argv[3] ?? 5_000);
 const CONCURRENCY = 32;
 const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const CHURNED = ['orders', 'sim_state_parts', 'event_outbox', 'candles'];
-
-function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: hostname, port: Number(port) }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 const at = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
 
