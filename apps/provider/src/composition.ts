@@ -287,14 +287,19 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
     /** Stored records checked (quarantined if unreadable), then the jobs an earlier run left behind. */
     async start(): Promise<void> {
       const keeper = await tableCare.start();
-      logger.info(
-        keeper === 'autovacuum'
-          ? { tableCare: 'autovacuum' }
-          : { tableCare: 'provider', checkMs: config.PROVIDER_TABLE_CARE_MS },
-        keeper === 'autovacuum'
-          ? 'the database autovacuum keeps the churned tables'
-          : 'no autovacuum here: the provider vacuums and analyzes its churned tables',
-      );
+      if (keeper === 'autovacuum') logger.info({ tableCare: 'autovacuum' }, 'the database autovacuum keeps the tables');
+      else if (config.PROVIDER_TABLE_CARE_MS === 0)
+        logger.warn(
+          { tableCare: 'off' },
+          'no autovacuum here and PROVIDER_TABLE_CARE_MS=0: dead rows in the order tables accumulate and orders slow down',
+        );
+      else
+        logger.info(
+          { tableCare: 'provider', database: d.db.kind },
+          d.db.kind === 'pglite'
+            ? 'no autovacuum in PGlite: the provider vacuums the tables its order path churns every 30 s'
+            : 'autovacuum is off: the provider vacuums and analyzes the tables its order path churns',
+        );
       await registry.checkStored(d.quarantine);
       await configs.checkStored(d.quarantine);
       const failed = await backtests.recover();
