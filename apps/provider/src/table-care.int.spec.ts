@@ -1,0 +1,76 @@
+// The provider keeps its order tables where the database's autovacuum does not run: after a burst of
+// orders on PostgreSQL it vacuums and analyzes them by itself, and every round succeeds (a table it
+// names that does not exist would fail each one). Where the server runs autovacuum, it stays out.
+import { createMemoryBus } from '@barfinex/bus';
+import type { Bus } from '@barfinex/bus';
+import { autovacuumRuns, createDatabase } from '@barfinex/db';
+import type { Database } from '@barfinex/db';
+import { createTestDatabase, describeWithPostgres } from '@barfinex/testing';
+import type { TestDatabase } from '@barfinex/testing';
+import { startProvider } from './testing/harness';
+import type { Harness } from './testing/harness';
+
+async function eventually(check: () => Promise<void>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+describeWithPostgres('provider table care (PostgreSQL)', () => {
+  let pg: TestDatabase;
+  let db: Database;
+  let bus: Bus;
+  let h: Harness;
+
+  beforeAll(async () => {
+    pg = await createTestDatabase('table_care');
+    db = await createDatabase({ url: pg.url });
+    bus = createMemoryBus();
+    h = await startProvider({ db, bus, env: { PROVIDER_TABLE_CARE_MS: '200ms' } });
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await bus?.close();
+    await db?.close();
+    await pg?.drop();
+  });
+
+  const rounds = async (outcome: 'done' | 'failed') => {
+    const metric = await h.provider.metrics.registry.getSingleMetric('bfx_db_table_care_rounds_total')?.get();
+    return metric?.values.find((v) => v.labels['outcome'] === outcome)?.value ?? 0;
+  };
+
+  it('vacuums and analyzes the order tables after a burst of orders, where autovacuum does not run', async () => {
+    const market = { symbol: 'ETHUSDT', connectorType: 'sim', marketType: 'spot', type: 'MARKET', quantity: '0.01' };
+    for (let i = 0; i < 150; i++) {
+      const res = await fetch(`${h.baseUrl}/api/orders`, {
+        method: 'POST',
+        headers: { ...h.auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...market, side: i % 2 === 0 ? 'BUY' : 'SELL' }),
+      });
+      expect(res.status).toBe(201);
+    }
+    if (await autovacuumRuns(db)) {
+      expect(await rounds('done')).toBe(0);
+      return;
+    }
+    // The server's counters for the burst arrive within its stats interval (10 s at most when idle).
+    await eventually(async () => {
+      const tended = await db.prisma.$queryRawUnsafe<Array<{ relname: string }>>(
+        `SELECT relname FROM pg_stat_user_tables
+          WHERE relname IN ('orders', 'sim_state_parts') AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL
+          ORDER BY relname`,
+      );
+      expect(tended.map((r) => r.relname)).toEqual(['orders', 'sim_state_parts']);
+    });
+    expect(await rounds('done')).toBeGreaterThan(0);
+    expect(await rounds('failed')).toBe(0);
+  });
+});
