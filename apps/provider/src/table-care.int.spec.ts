@@ -5,23 +5,10 @@ import { createMemoryBus } from '@barfinex/bus';
 import type { Bus } from '@barfinex/bus';
 import { autovacuumRuns, createDatabase } from '@barfinex/db';
 import type { Database } from '@barfinex/db';
-import { createTestDatabase, describeWithPostgres } from '@barfinex/testing';
+import { createTestDatabase, describeWithPostgres, eventually } from '@barfinex/testing';
 import type { TestDatabase } from '@barfinex/testing';
 import { startProvider } from './testing/harness';
 import type { Harness } from './testing/harness';
-
-async function eventually(check: () => Promise<void>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
 
 describeWithPostgres('provider table care (PostgreSQL)', () => {
   let pg: TestDatabase;
@@ -62,14 +49,18 @@ describeWithPostgres('provider table care (PostgreSQL)', () => {
       return;
     }
     // The server's counters for the burst arrive within its stats interval (10 s at most when idle).
-    await eventually(async () => {
-      const tended = await db.prisma.$queryRawUnsafe<Array<{ relname: string }>>(
-        `SELECT relname FROM pg_stat_user_tables
+    await eventually(
+      async () => {
+        const tended = await db.prisma.$queryRawUnsafe<Array<{ relname: string }>>(
+          `SELECT relname FROM pg_stat_user_tables
           WHERE relname IN ('orders', 'sim_state_parts') AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL
           ORDER BY relname`,
-      );
-      expect(tended.map((r) => r.relname)).toEqual(['orders', 'sim_state_parts']);
-    });
+        );
+        expect(tended.map((r) => r.relname)).toEqual(['orders', 'sim_state_parts']);
+      },
+      60_000,
+      200,
+    );
     expect(await rounds('done')).toBeGreaterThan(0);
     expect(await rounds('failed')).toBe(0);
   });
