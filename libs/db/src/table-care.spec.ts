@@ -53,6 +53,26 @@ describe('table care on PGlite', () => {
     expect(() => createTableCare({ db, tables: ['Orders'] })).toThrow(/not a plain table name/);
   });
 
+  it('starts when the database cannot say whether autovacuum runs: that is reported, and the app tends the tables', async () => {
+    const errors: unknown[] = [];
+    const care = createTableCare({
+      db: {
+        kind: 'postgres',
+        prisma: {
+          $queryRawUnsafe: async () => {
+            throw new Error('the database system is starting up');
+          },
+        } as unknown as Database['prisma'],
+      },
+      tables: ['orders'],
+      checkMs: 0,
+      onError: (err) => errors.push(err),
+    });
+    expect(await care.start()).toBe('app');
+    expect(errors).toEqual([new Error('the database system is starting up')]);
+    await care.stop();
+  });
+
   it('a failed round is reported and the timer goes on', async () => {
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'queueMicrotask', 'nextTick'] });
     try {

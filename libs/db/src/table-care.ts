@@ -123,7 +123,13 @@ export function createTableCare(options: TableCareOptions): TableCare {
 
   return {
     async start() {
-      if (await autovacuumRuns(db)) return 'autovacuum';
+      // A database that cannot say (restarting as the app starts) gets the timer: its rounds fail
+      // and are reported until it answers, and the app starts either way.
+      const server = await autovacuumRuns(db).catch((err: unknown) => {
+        options.onError?.(err);
+        return false;
+      });
+      if (server) return 'autovacuum';
       if (everyMs > 0 && timer === undefined) {
         timer = setInterval(tick, everyMs);
         timer.unref();
