@@ -3,7 +3,6 @@ import express from 'express';
 import swaggerUi from 'swagger-ui-express';
 import type { Logger } from 'pino';
 import type { Bus, Subscription } from '@barfinex/bus';
-import type { MarketType } from '@barfinex/enums';
 import type { EventEnvelope } from '@barfinex/events';
 import { buildOpenApiDocument } from '@barfinex/contracts';
 import { createQuarantine } from '@barfinex/db';
@@ -24,6 +23,7 @@ import {
 import type { ProviderConfig } from './config';
 import type { ExchangeConnector } from './connectors/connector';
 import { createConnectorRegistry } from './connectors/connector-registry';
+import { createVenueRuntime } from './connectors/shared/venue-runtime';
 import { createEventOutboxRepository } from './bus/outbox.repository';
 import { createEventPublisher } from './bus/publisher';
 import { createTypedRouter } from './http/typed-router';
@@ -255,30 +255,15 @@ export function createProvider(deps: ProviderDeps) {
   let busSub: Subscription | undefined;
   let flushTimer: NodeJS.Timeout | undefined;
   let expiryTimer: NodeJS.Timeout | undefined;
-  let reconcileTimer: NodeJS.Timeout | undefined;
-  let reconciling: Promise<void> | undefined;
-
-  /** Every open order against its venue, one connector market at a time; a run still going is not doubled. */
-  function reconcileAll(): Promise<void> {
-    reconciling ??= (async () => {
-      for (const connector of deps.connectors) {
-        if (!connector.openOrders || (connector.status() !== 'ACTIVE' && connector.status() !== 'DEGRADED')) continue;
-        for (const m of connector.markets) {
-          await reconciler
-            .run(connector, m)
-            .catch((err: unknown) =>
-              logger.warn(
-                { err, connector: connector.type, market: m },
-                'periodic reconciliation failed; the next run retries',
-              ),
-            );
-        }
-      }
-    })().finally(() => {
-      reconciling = undefined;
-    });
-    return reconciling;
-  }
+  const venues = createVenueRuntime({
+    connectors: deps.connectors,
+    orders,
+    marketData,
+    reconciler,
+    events,
+    logger,
+    reconcileMs: config.PROVIDER_RECONCILE_MS,
+  });
 
   const wsClients = metrics.gauge({ name: 'bfx_ws_clients', help: 'Connected Socket.IO clients' });
 
@@ -312,32 +297,7 @@ export function createProvider(deps: ProviderDeps) {
       if (env.type === 'PROVIDER_TOKEN_REVOKED') access.store.revoked((env.payload as { tokenId: string }).tokenId);
       bridge.dispatch(env);
     });
-    for (const connector of deps.connectors) {
-      await connector.start({
-        onTrade: (m, trade) => marketData.onTrade(connector.type, m, trade),
-        onOrderBook: (m, book) => marketData.onOrderBook(connector.type, m, book),
-        onTicker: (m, ticker) => marketData.onTicker(connector.type, m, ticker),
-        onOrderUpdate: (m, state) =>
-          void orders
-            .onVenueOrderUpdate(m, state)
-            .catch((err: unknown) => logger.error({ err, clientOrderId: state.clientOrderId }, 'order update failed')),
-        onFill: (m, fill) =>
-          void orders
-            .onVenueFill(m, fill)
-            .catch((err: unknown) => logger.error({ err, clientOrderId: fill.clientOrderId }, 'fill failed')),
-        onAccountChange: (m, change) =>
-          events.emit(
-            'PROVIDER_ACCOUNT_EVENT',
-            {
-              eventType: change.eventType,
-              eventTime: change.time,
-              options: { marketType: m, connectorType: connector.type, ...change.details },
-            },
-            { connectorType: connector.type, marketType: m },
-          ),
-        ...(connector.openOrders ? { reconcile: (m: MarketType) => reconciler.run(connector, m) } : {}),
-      });
-    }
+    await venues.start();
     flushTimer = setInterval(() => {
       wsClients.set(bridge.clients());
       void marketData.flush();
@@ -348,8 +308,6 @@ export function createProvider(deps: ProviderDeps) {
       Math.min(15_000, Math.max(250, Math.floor(config.PROVIDER_APP_ACTIVE_TTL_MS / 4))),
     );
     expiryTimer.unref();
-    reconcileTimer = setInterval(() => void reconcileAll(), config.PROVIDER_RECONCILE_MS);
-    reconcileTimer.unref();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.PROVIDER_PORT, config.PROVIDER_HOST, () => resolve());
@@ -372,9 +330,7 @@ export function createProvider(deps: ProviderDeps) {
   async function stop(): Promise<void> {
     if (flushTimer) clearInterval(flushTimer);
     if (expiryTimer) clearInterval(expiryTimer);
-    if (reconcileTimer) clearInterval(reconcileTimer);
-    await reconciling;
-    for (const connector of deps.connectors) await connector.stop();
+    await venues.stop();
     await orders.idle();
     await marketData.flush();
     await areas.stop();
@@ -402,7 +358,7 @@ export function createProvider(deps: ProviderDeps) {
     areas,
     access,
     reconciler,
-    reconcileAll,
+    reconcileAll: venues.reconcileAll,
     proxyClient: proxyUpstream.kind,
   };
 }
