@@ -28,6 +28,20 @@ function scriptedStore() {
   return { store, outcomes, saves };
 }
 
+/** A BTCUSDT sim whose market stays paused, on the given store. */
+function pausedSim(store: SimStateStore, tickMs = 1_000) {
+  return createSimConnector({
+    prisma: {} as PrismaClient,
+    seed: 7,
+    symbols: ['BTCUSDT'],
+    tickMs,
+    autostart: false,
+    logger: pino({ level: 'silent' }),
+    now: () => Date.UTC(2026, 0, 5),
+    createStore: () => store,
+  });
+}
+
 // Every test here drives the connector's tick timer by hand.
 beforeEach(() => {
   jest.useFakeTimers();
@@ -40,16 +54,7 @@ describe('sim connector when saving its state fails', () => {
   it('answers an accepted order and saves it on the next tick of a paused market', async () => {
     const s = scriptedStore();
     const tickMs = 1_000;
-    const sim = await createSimConnector({
-      prisma: {} as PrismaClient,
-      seed: 7,
-      symbols: ['BTCUSDT'],
-      tickMs,
-      autostart: false,
-      logger: pino({ level: 'silent' }),
-      now: () => Date.UTC(2026, 0, 5),
-      createStore: () => s.store,
-    });
+    const sim = await pausedSim(s.store, tickMs);
     await sim.start(quiet);
     try {
       s.outcomes.push('fail');
@@ -76,16 +81,7 @@ describe('sim connector when saving its state fails', () => {
 
   it('keeps retrying on later ticks while the saves go on failing', async () => {
     const s = scriptedStore();
-    const sim = await createSimConnector({
-      prisma: {} as PrismaClient,
-      seed: 7,
-      symbols: ['BTCUSDT'],
-      tickMs: 1_000,
-      autostart: false,
-      logger: pino({ level: 'silent' }),
-      now: () => Date.UTC(2026, 0, 5),
-      createStore: () => s.store,
-    });
+    const sim = await pausedSim(s.store);
     await sim.start(quiet);
     try {
       s.outcomes.push('fail', 'fail');
@@ -140,6 +136,44 @@ describe('sim connector candle history', () => {
       await jest.advanceTimersByTimeAsync(1_000);
       await jest.advanceTimersByTimeAsync(1_000);
       expect(s.saves).toEqual(['ok']);
+    } finally {
+      await sim.stop();
+    }
+  });
+});
+
+describe('sim connector balance announcements', () => {
+  it('announces the balances one fill changed together, as one BALANCE_UPDATE with each asset once', async () => {
+    const s = scriptedStore();
+    const sim = await pausedSim(s.store);
+    const changes: Array<{ market: string; eventType: string; details: Record<string, unknown> }> = [];
+    await sim.start({
+      ...quiet,
+      onAccountChange: (market, change) =>
+        void changes.push({ market, eventType: change.eventType, details: change.details }),
+    });
+    try {
+      await sim.placeOrder('spot', {
+        clientOrderId: 'c-1',
+        symbol: 'BTCUSDT',
+        side: 'BUY',
+        type: 'MARKET',
+        quantity: '0.001',
+      });
+      jest.runAllTicks();
+      const now = (asset: string) => sim.exchange.balances('main', 'spot').find((b) => b.asset === asset);
+      expect(changes).toEqual([
+        {
+          market: 'spot',
+          eventType: 'BALANCE_UPDATE',
+          details: {
+            balances: ['BTC', 'USDT'].map((asset) => {
+              const b = now(asset);
+              return { asset, free: b?.free, locked: b?.locked, total: b?.total };
+            }),
+          },
+        },
+      ]);
     } finally {
       await sim.stop();
     }

@@ -14,7 +14,7 @@ import type {
   VenueOrderState,
 } from './connector';
 import { DEFAULT_SIM_SYMBOLS, SimRejectError, createSimClock, createSimExchange } from './sim';
-import type { SimExchange, SimFill, SimMarketType, SimOrder, SimOrderBook } from './sim';
+import type { SimBalance, SimExchange, SimFill, SimMarketType, SimOrder, SimOrderBook } from './sim';
 import { createSimStateStore } from './sim-snapshot.store';
 import type { SimStateStore, SimStateStoreDeps } from './sim-snapshot.store';
 import { createSimHistory } from '../areas/backfill/sim-history';
@@ -121,6 +121,36 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
   const clock = createSimClock({ startMs: wall(), paused: !options.autostart });
   let events: ConnectorEvents | undefined;
   let placing: string | undefined;
+  /**
+   * The engine reports each asset an operation changed (a spot fill: base and quote); a venue
+   * announces them together. Binance sends one `outboundAccountPosition` "any time an account
+   * balance has changed", listing "the assets that were possibly changed by the event that
+   * generated the balance change" (Binance Spot API, User Data Streams, "Account Update"). So the
+   * balances the engine changed go out as one BALANCE_UPDATE per market once the operation returns
+   * (a microtask later), each asset once with its latest values. Operations that run before that
+   * microtask (orders whose placements resumed together) share the announcement: the values are
+   * absolute, so a follower of the balances misses nothing, and an order costs one durable event
+   * less than two per fill.
+   */
+  const changedBalances = new Map<SimMarketType, Map<string, SimBalance>>();
+  const announceBalances = (): void => {
+    const changed = [...changedBalances];
+    changedBalances.clear();
+    for (const [market, assets] of changed) {
+      events?.onAccountChange(market, {
+        eventType: 'BALANCE_UPDATE',
+        time: clock.now(),
+        details: {
+          balances: [...assets.values()].map((b) => ({
+            asset: b.asset,
+            free: b.free,
+            locked: b.locked,
+            total: b.total,
+          })),
+        },
+      });
+    }
+  };
   const streamed = new Map<SimMarketType, Set<string>>(MARKETS.map((m) => [m, new Set(symbols.map((s) => s.symbol))]));
   const streams = (m: SimMarketType, symbol: string) => streamed.get(m)?.has(symbol) === true;
   /** Per symbol, the history walked back from the live start it was built for (see `historyOf`). */
@@ -156,12 +186,12 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
       onFill: (f) => {
         if (f.clientOrderId !== placing) events?.onFill(f.marketType, toVenueFill(f));
       },
-      onBalance: (b) =>
-        events?.onAccountChange(b.marketType, {
-          eventType: 'BALANCE_UPDATE',
-          time: clock.now(),
-          details: { asset: b.asset, free: b.free, locked: b.locked, total: b.total },
-        }),
+      onBalance: (b) => {
+        if (changedBalances.size === 0) queueMicrotask(announceBalances);
+        let market = changedBalances.get(b.marketType);
+        if (market === undefined) changedBalances.set(b.marketType, (market = new Map()));
+        market.set(b.asset, b);
+      },
       onPosition: (p) =>
         events?.onAccountChange('futures', {
           eventType: 'ACCOUNT_UPDATE',
