@@ -102,7 +102,16 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
   });
   const tableCare = createTableCare({
     db: d.db,
-    tables: ['orders', 'sim_state_parts', 'event_outbox', 'candles', 'app_registrations', 'webhook_deliveries'],
+    // sink_events: the event sink's retention deletes from it every minute.
+    tables: [
+      'orders',
+      'sim_state_parts',
+      'event_outbox',
+      'candles',
+      'app_registrations',
+      'webhook_deliveries',
+      'sink_events',
+    ],
     checkMs: config.PROVIDER_TABLE_CARE_MS,
     ...(config.PROVIDER_TABLE_CARE_MS === 0 ? { pgliteEveryMs: 0 } : {}),
     onRound: (tables, ms) => {
@@ -153,6 +162,7 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
     batchSize: config.EVENTSINK_BATCH_SIZE,
     flushMs: config.EVENTSINK_FLUSH_MS,
     maxBuffered: config.EVENTSINK_MAX_BUFFERED,
+    retention: { marketKeepMs: config.EVENTSINK_MARKET_RETENTION_MS, keepMs: config.EVENTSINK_RETENTION_MS },
   });
   const replayLog = logger.child({ component: 'replay' });
   const replay = createReplayService({

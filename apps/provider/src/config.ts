@@ -146,6 +146,10 @@ export const ProviderConfigSchema = z.object({
   EVENTSINK_FLUSH_MS: envDurationMs(200),
   /** Rows held in memory while the database is slow or down; past it market data is dropped (counted). */
   EVENTSINK_MAX_BUFFERED: envInt(100_000, { min: 100 }),
+  /** How long the sink keeps market data (candles, trades, order books, prices); 0 = for ever. See eventsink.retention.ts. */
+  EVENTSINK_MARKET_RETENTION_MS: envDurationMs('1d'),
+  /** How long the sink keeps every other event (orders, fills, account, signals, decisions...); 0 = for ever. */
+  EVENTSINK_RETENTION_MS: envDurationMs('90d'),
   SIGNALS_CONTEXT_TTL_MS: envDurationMs(5_000),
   /** Most candles one backtest may read (a year of minute bars is 525,600). */
   BACKTEST_MAX_BARS: envInt(1_000_000, { min: 1_000, max: 10_000_000 }),

@@ -9,6 +9,7 @@ import type { SinkRecord } from '../../ws/sink-record';
 import { toSinkRecord } from '../../ws/sink-record';
 import { createEventSink } from './event-sink';
 import { createEventSinkRepository } from './eventsink.repository';
+import { createSinkRetention } from './eventsink.retention';
 import { rowToSinkRecord, subscribeEventSink } from './eventsink.subscriber';
 
 export interface EventSinkModuleDeps {
@@ -24,6 +25,12 @@ export interface EventSinkModuleDeps {
   batchSize: number;
   flushMs: number;
   maxBuffered: number;
+  /**
+   * How long stored events are kept (ms, 0 = for ever): market data, and every other event. Ages
+   * are read against this host's clock, as events are stamped (default: kept for ever).
+   */
+  retention?: { marketKeepMs: number; keepMs: number };
+  now?: () => number;
 }
 
 const DROP_LOG_EVERY = 1_000;
@@ -67,6 +74,32 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
   const caughtUp = deps.metrics.counter({
     name: 'bfx_eventsink_caught_up_total',
     help: "The provider's own durable events read back from the stream because they had not been stored (after a crash or a full buffer)",
+  });
+  const pruned = deps.metrics.counter({
+    name: 'bfx_eventsink_pruned_total',
+    help: 'Stored events deleted past their retention (EVENTSINK_MARKET_RETENTION_MS, EVENTSINK_RETENTION_MS)',
+    labelNames: ['kind'] as const,
+  });
+  const pruneRounds = deps.metrics.counter({
+    name: 'bfx_eventsink_prune_rounds_total',
+    help: 'Event sink retention rounds, by outcome',
+    labelNames: ['outcome'] as const,
+  });
+  const retention = createSinkRetention({
+    repo,
+    now: deps.now ?? Date.now,
+    marketKeepMs: deps.retention?.marketKeepMs ?? 0,
+    keepMs: deps.retention?.keepMs ?? 0,
+    onPruned: (counts) => {
+      pruned.inc({ kind: 'marketdata' }, counts.marketdata);
+      pruned.inc({ kind: 'other' }, counts.other);
+      pruneRounds.inc({ outcome: 'pruned' });
+      log.debug(counts, 'events past their retention deleted');
+    },
+    onError: (err) => {
+      pruneRounds.inc({ outcome: 'failed' });
+      log.warn({ err }, 'event sink retention round failed; the next one tries again');
+    },
   });
   let onRecord: ((record: SinkRecord) => void) | undefined;
   let sub: Subscription | undefined;
@@ -161,6 +194,7 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
   return {
     repo,
     sink,
+    retention,
     history,
     enabled: deps.enabled,
     /** The provider's own durable events as it emits them (see `EventSink.tap`). */
@@ -169,6 +203,8 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
       if (!sink.tap(env) && !stopped) gapFrom = Math.min(gapFrom ?? Infinity, env.timestamp);
     },
     async start(feed: (record: SinkRecord) => void): Promise<void> {
+      // What an earlier run stored ages out even while the sink stores nothing new.
+      retention.start();
       if (!deps.enabled) return;
       // Where the last run's stored own events end, read before this run stores any: what it
       // emitted after that and a crash kept from the sink is read back from the stream below.
@@ -193,6 +229,7 @@ export function createEventSinkModule(deps: EventSinkModuleDeps) {
     },
     async stop(): Promise<void> {
       stopped = true;
+      await retention.stop();
       // A JetStream pull consumer can take until its pull expires (~30 s) to close; the sink does
       // not wait for that. A durable event still in flight is refused by the closed sink and redelivered.
       const closing = sub?.unsubscribe();

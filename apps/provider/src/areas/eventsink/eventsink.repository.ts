@@ -263,6 +263,34 @@ export function createEventSinkRepository(prisma: PrismaClient, options: { pool?
       );
       return rows.map((r) => ({ timestamp: Number(r.ts), payload: r.payload }));
     },
+
+    /**
+     * Deletes at most `limit` events older than `before` (event time, ms): of the given categories
+     * (`only`), or of every category but those (`except`). Answers how many it deleted. The oldest
+     * rows are found through the (category, timestamp) or (timestamp) index, so a batch costs what
+     * it deletes, not the table's size.
+     */
+    async prune(
+      before: number,
+      scope: { only: readonly string[] } | { except: readonly string[] },
+      limit: number,
+    ): Promise<number> {
+      const only = 'only' in scope;
+      const rows = await prisma.$queryRawUnsafe<Array<{ n: number }>>(
+        `WITH doomed AS (
+           SELECT id FROM sink_events
+           WHERE "timestamp" < $1::bigint AND ${only ? '' : 'NOT '}(category = ANY($2::text[]))
+           LIMIT $3
+         ), gone AS (
+           DELETE FROM sink_events s USING doomed WHERE s.id = doomed.id RETURNING 1
+         )
+         SELECT count(*)::int AS n FROM gone`,
+        before,
+        [...(only ? scope.only : scope.except)],
+        limit,
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
   };
 }
 
