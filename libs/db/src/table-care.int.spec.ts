@@ -2,7 +2,7 @@
 // makes PostgreSQL plan a cached statement again, so a plan made while a table was small does not
 // keep scanning the whole table once it has grown (what slowed the order path down on a server
 // with autovacuum off).
-import { createTestDatabase, describeWithPostgres, type TestDatabase } from '@barfinex/testing';
+import { createTestDatabase, describeWithPostgres, eventually, type TestDatabase } from '@barfinex/testing';
 import { Client } from 'pg';
 import { createDatabase, type Database } from './database';
 import { autovacuumRuns, createTableCare } from './table-care';
@@ -81,5 +81,43 @@ describeWithPostgres('table care on PostgreSQL', () => {
       `SELECT n_dead_tup, n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = 'churned'`,
     );
     expect(stat.rows[0]).toMatchObject({ n_mod_since_analyze: '0' });
+  });
+
+  it('lets a VACUUM that outlasts the pool’s query timeout finish: the round waits for it and succeeds', async () => {
+    // A pool whose requests time out after 1 ms, and a VACUUM held up by a lock another session
+    // keeps: as the first VACUUM of a table nothing ever vacuumed, it outlasts that timeout.
+    const strict = await createDatabase({ url: testDb.url, migrate: false, queryTimeoutMs: 1 });
+    await client.query(`CREATE TABLE held (id int PRIMARY KEY)`);
+    const holder = new Client({ connectionString: testDb.url });
+    await holder.connect();
+    try {
+      await holder.query(`BEGIN; LOCK TABLE held IN SHARE UPDATE EXCLUSIVE MODE`);
+      let outcome: 'pending' | 'done' | Error = 'pending';
+      const round = createTableCare({ db: strict, tables: ['held'] })
+        .runOnce({ all: true })
+        .then(
+          (tables) => {
+            outcome = 'done';
+            return tables;
+          },
+          (err: Error) => {
+            outcome = err;
+            throw err;
+          },
+        );
+      await eventually(async () => {
+        const waiting = await client.query(
+          `SELECT 1 FROM pg_stat_activity WHERE query LIKE 'VACUUM (ANALYZE) "held"%' AND wait_event_type = 'Lock'`,
+        );
+        expect(waiting.rowCount).toBe(1);
+      });
+      // Well past the pool's 1 ms by now; the round still waits for its VACUUM.
+      expect(outcome).toBe('pending');
+      await holder.query(`COMMIT`);
+      expect(await round).toEqual(['held']);
+    } finally {
+      await holder.end();
+      await strict.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import type { QueryConfig } from 'pg';
 import type { Database } from './database';
 
 /**
@@ -32,13 +33,22 @@ import type { Database } from './database';
  * Where autovacuum runs, this stays out of its way.
  */
 export interface TableCareOptions {
-  db: Pick<Database, 'kind' | 'prisma'>;
+  /** `pool`, PostgreSQL's: the VACUUM goes through it, free of the pool's query timeout (see `vacuumTimeoutMs`). */
+  db: Pick<Database, 'kind' | 'prisma'> & Partial<Pick<Database, 'pool'>>;
   /** The tables to tend: the ones the app updates or deletes from at its write rate. */
   tables: readonly string[];
   /** PostgreSQL: how often the tables' counters are read. Default 5 s; 0 = no timer. */
   checkMs?: number;
   /** PGlite: how often each table is vacuumed. Default 30 s; 0 = no timer. */
   pgliteEveryMs?: number;
+  /**
+   * PostgreSQL: how long a VACUUM may run (default 6 h). The pool's query timeout (30 s) is for
+   * requests; the first VACUUM of a large table that nothing ever vacuumed takes longer, and a
+   * client-side timeout does not stop it on the server: the round would be reported failed while
+   * the VACUUM went on, and the next round, finding the table still past the thresholds, would
+   * queue a second one behind its lock, and so on every `checkMs`.
+   */
+  vacuumTimeoutMs?: number;
   /** A round that tended some tables: which, and how long it took (ms). */
   onRound?: (tables: readonly string[], ms: number) => void;
   /** A round that failed; the next one tries again. */
@@ -85,6 +95,7 @@ export function createTableCare(options: TableCareOptions): TableCare {
   const { db } = options;
   const now = options.now ?? Date.now;
   const everyMs = db.kind === 'pglite' ? (options.pgliteEveryMs ?? 30_000) : (options.checkMs ?? 5_000);
+  const vacuumTimeoutMs = options.vacuumTimeoutMs ?? 6 * 3_600_000;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
 
@@ -107,7 +118,12 @@ export function createTableCare(options: TableCareOptions): TableCare {
     const started = now();
     // One statement for all of them (VACUUM takes a list; it cannot run inside a transaction).
     const verb = db.kind === 'pglite' ? 'VACUUM' : 'VACUUM (ANALYZE)';
-    await db.prisma.$executeRawUnsafe(`${verb} ${tables.map((t) => `"${t}"`).join(', ')}`);
+    const text = `${verb} ${tables.map((t) => `"${t}"`).join(', ')}`;
+    // A query's own `query_timeout` overrides the pool's (node-postgres client.js; per-query
+    // timeouts since brianc/node-postgres#3074, "allow specifying a timeout on a per query base").
+    const vacuum: QueryConfig & { query_timeout: number } = { text, query_timeout: vacuumTimeoutMs };
+    if (db.pool) await db.pool.query(vacuum);
+    else await db.prisma.$executeRawUnsafe(text);
     options.onRound?.(tables, now() - started);
     return tables;
   }
