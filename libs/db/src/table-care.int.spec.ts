@@ -120,4 +120,24 @@ describeWithPostgres('table care on PostgreSQL', () => {
       await strict.close();
     }
   });
+
+  it('cancels a VACUUM in progress when it stops, so a shutdown does not wait for it', async () => {
+    await client.query(`CREATE TABLE stuck (id int PRIMARY KEY)`);
+    const holder = new Client({ connectionString: testDb.url });
+    await holder.connect();
+    const vacuumOf = () =>
+      client.query(`SELECT 1 FROM pg_stat_activity WHERE query LIKE 'VACUUM (ANALYZE) "stuck"%' AND state = 'active'`);
+    try {
+      await holder.query(`BEGIN; LOCK TABLE stuck IN SHARE UPDATE EXCLUSIVE MODE`);
+      const care = createTableCare({ db, tables: ['stuck'] });
+      const round = care.runOnce({ all: true });
+      await eventually(async () => expect((await vacuumOf()).rowCount).toBe(1));
+      await care.stop();
+      await expect(round).rejects.toThrow(/canceling statement due to user request/);
+      expect((await vacuumOf()).rowCount).toBe(0);
+    } finally {
+      await holder.query(`ROLLBACK`);
+      await holder.end();
+    }
+  });
 });

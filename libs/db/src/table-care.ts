@@ -62,7 +62,7 @@ export type TableCareMode = 'autovacuum' | 'app';
 export interface TableCare {
   /** Decides who keeps the tables and, when it is the app, starts the timer. */
   start(): Promise<TableCareMode>;
-  /** Stops the timer and waits for a running round. */
+  /** Stops the timer, cancels a VACUUM in progress (PostgreSQL) and waits for the round to end. */
   stop(): Promise<void>;
   /**
    * One round now: on PostgreSQL the tables past the thresholds (all of them with `all`), on
@@ -98,6 +98,9 @@ export function createTableCare(options: TableCareOptions): TableCare {
   const vacuumTimeoutMs = options.vacuumTimeoutMs ?? 6 * 3_600_000;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
+  let cancelling = false;
+  /** Server processes running a VACUUM of this care (PostgreSQL). */
+  const vacuuming = new Set<number>();
 
   /** PostgreSQL: the tables past autovacuum's thresholds, from the server's counters. */
   async function due(): Promise<string[]> {
@@ -122,8 +125,18 @@ export function createTableCare(options: TableCareOptions): TableCare {
     // A query's own `query_timeout` overrides the pool's (node-postgres client.js; per-query
     // timeouts since brianc/node-postgres#3074, "allow specifying a timeout on a per query base").
     const vacuum: QueryConfig & { query_timeout: number } = { text, query_timeout: vacuumTimeoutMs };
-    if (db.pool) await db.pool.query(vacuum);
-    else await db.prisma.$executeRawUnsafe(text);
+    if (db.pool) {
+      // On a connection of its own whose server process is known, so `stop` can cancel it.
+      const client = await db.pool.connect();
+      const pid = (client as unknown as { processID?: number }).processID;
+      if (pid !== undefined) vacuuming.add(pid);
+      try {
+        await client.query(vacuum);
+      } finally {
+        if (pid !== undefined) vacuuming.delete(pid);
+        client.release();
+      }
+    } else await db.prisma.$executeRawUnsafe(text);
     options.onRound?.(tables, now() - started);
     return tables;
   }
@@ -131,7 +144,10 @@ export function createTableCare(options: TableCareOptions): TableCare {
   function tick(): void {
     if (running) return;
     running = runOnce()
-      .catch((err: unknown) => options.onError?.(err))
+      .catch((err: unknown) => {
+        // The VACUUM `stop` cancelled is not a failure to report.
+        if (!cancelling) options.onError?.(err);
+      })
       .finally(() => {
         running = undefined;
       });
@@ -155,7 +171,17 @@ export function createTableCare(options: TableCareOptions): TableCare {
     async stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
-      await running;
+      // A shutdown does not wait hours for a first VACUUM: it is cancelled (VACUUM is safe to
+      // cancel; the next start's rounds do it again) and the pool can close.
+      cancelling = vacuuming.size > 0;
+      try {
+        for (const pid of vacuuming) {
+          await db.pool?.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+        }
+        await running;
+      } finally {
+        cancelling = false;
+      }
     },
     runOnce,
   };
