@@ -133,3 +133,30 @@ describeOnBothDatabases('event sink retention', (db) => {
     }
   });
 });
+
+describe('event sink retention stopping', () => {
+  it('ends a running round after its current batch when it stops, backlog or not', async () => {
+    let release: () => void = () => undefined;
+    const calls: number[] = [];
+    const retention = createSinkRetention({
+      repo: {
+        prune: async (_before, _scope, limit) => {
+          calls.push(limit);
+          if (calls.length === 1) await new Promise<void>((resolve) => (release = resolve));
+          return limit;
+        },
+      },
+      now: () => NOW,
+      marketKeepMs: DAY,
+      keepMs: DAY,
+      batch: 10,
+    });
+    retention.start();
+    await eventually(() => expect(calls).toEqual([10]));
+    const stopped = retention.stop();
+    release();
+    await stopped;
+    // The first kind's batch finished; neither its next batch nor the other kind ran.
+    expect(calls).toEqual([10]);
+  });
+});

@@ -53,7 +53,7 @@ export interface PruneCounts {
 export interface SinkRetention {
   /** Starts the rounds: the first one at once, in the background. */
   start(): void;
-  /** Stops the timer and waits for a running round. */
+  /** Stops the timer and waits for a running round, which ends after its current batch. */
   stop(): Promise<void>;
   /** One round now; `more` when a kind hit the round's cap (a backlog is left). */
   runOnce(): Promise<PruneCounts & { more: boolean }>;
@@ -71,11 +71,14 @@ export function createSinkRetention(options: SinkRetentionOptions): SinkRetentio
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = true;
+  /** Set by `stop`: a running round ends after its current batch. */
+  let halting = false;
 
   async function runOnce(): Promise<PruneCounts & { more: boolean }> {
     const counts: PruneCounts = { marketdata: 0, other: 0 };
     let more = false;
     for (const kind of kinds) {
+      if (halting) break;
       const before = options.now() - kind.keepMs;
       for (;;) {
         const limit = Math.min(batch, maxPerRound - counts[kind.name]);
@@ -86,8 +89,9 @@ export function createSinkRetention(options: SinkRetentionOptions): SinkRetentio
           more = true;
           break;
         }
-        // Requests and the order path go first between two batches.
+        // Requests and the order path go first between two batches; a shutdown ends the round here.
         await new Promise<void>((resolve) => setImmediate(resolve));
+        if (halting) break;
       }
     }
     if (counts.marketdata + counts.other > 0) options.onPruned?.(counts);
@@ -117,10 +121,12 @@ export function createSinkRetention(options: SinkRetentionOptions): SinkRetentio
     start() {
       if (kinds.length === 0 || !stopped) return;
       stopped = false;
+      halting = false;
       schedule(0);
     },
     async stop() {
       stopped = true;
+      halting = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
       await running;
