@@ -26,10 +26,10 @@ async function api(method: string, url: string, body?: unknown): Promise<{ statu
   return { status: res.status, json: await res.json().catch(() => null) };
 }
 
-async function shot(name: string): Promise<void> {
+async function shot(name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   const file = screenshotPath(name, root);
   mkdirSync(path.dirname(file), { recursive: true });
-  await browser.page.screenshot({ path: file });
+  await browser.page.screenshot({ path: file, ...options });
 }
 
 beforeAll(async () => {
@@ -253,7 +253,12 @@ describe('Studio in a browser', () => {
     await page.getByTestId('equity-chart').waitFor();
     await eventually(async () => expect(await chartInk(page, 'equity-chart')).toBeGreaterThan(300), 30_000, 200);
     await page.getByTestId('backtest-trades').waitFor();
-    await shot('backtests');
+    await shot('backtests', { fullPage: true });
+    // The runs list fits its card: nothing sticks out or needs scrolling sideways at this width.
+    const runs = page.getByTestId('backtest-runs');
+    const widths = await runs.evaluate((t) => ({ table: t.scrollWidth, card: t.parentElement?.clientWidth ?? 0 }));
+    expect(widths.table).toBeLessThanOrEqual(widths.card);
+    expect(await runs.getByRole('checkbox', { name: /^compare with / }).count()).toBeGreaterThan(0);
   });
 
   it("shows an order's events in the event log as they happen", async () => {

@@ -139,49 +139,59 @@ export function BacktestsPage() {
           setSelected(run.id);
         }}
       />
-      <div className="grid" style={{ gridTemplateColumns: 'minmax(300px, 420px) minmax(0, 1fr)' }}>
+      <div className="grid" style={{ gridTemplateColumns: 'minmax(300px, 460px) minmax(0, 1fr)' }}>
         <section className="card" aria-labelledby="runs-title">
           <h2 id="runs-title">Runs</h2>
           {list.error ? <p className="error-box">{errorText(list.error)}</p> : null}
           {list.data?.length === 0 ? <p className="muted">No backtest yet: run one above.</p> : null}
-          <table data-testid="backtest-runs">
-            <tbody>
-              {(list.data ?? []).map((b) => (
-                <tr key={b.id} aria-selected={b.id === selected} data-state={b.state}>
-                  <td>
-                    <button
-                      type="button"
-                      className="ghost"
-                      onClick={() => setSelected(b.id)}
-                      aria-pressed={b.id === selected}
-                    >
-                      {b.detector} {b.symbol} {b.interval}
-                    </button>
-                  </td>
-                  <td>
-                    {b.state === 'running' || b.state === 'queued' ? (
-                      <progress max={1} value={b.progress} aria-label="progress" />
-                    ) : (
-                      b.state
-                    )}
-                  </td>
-                  <td className="num">{b.metrics ? `${b.metrics.returnPct.toFixed(2)} %` : ''}</td>
-                  <td>
-                    <label className="row muted">
+          <div className="scroll">
+            <table data-testid="backtest-runs">
+              {list.data?.length ? (
+                <thead>
+                  <tr>
+                    <th>Run</th>
+                    <th>State</th>
+                    <th className="num">Return</th>
+                    <th>Compare</th>
+                  </tr>
+                </thead>
+              ) : null}
+              <tbody>
+                {(list.data ?? []).map((b) => (
+                  <tr key={b.id} aria-selected={b.id === selected} data-state={b.state}>
+                    <td className="wrap">
+                      <button
+                        type="button"
+                        className="ghost"
+                        onClick={() => setSelected(b.id)}
+                        aria-pressed={b.id === selected}
+                      >
+                        {b.detector} {b.symbol} {b.interval}
+                      </button>
+                      <div className="mono muted small">{formatTime(b.createdAt, timeZone)}</div>
+                    </td>
+                    <td>
+                      {b.state === 'running' || b.state === 'queued' ? (
+                        <progress max={1} value={b.progress} aria-label="progress" />
+                      ) : (
+                        b.state
+                      )}
+                    </td>
+                    <td className="num">{b.metrics ? `${b.metrics.returnPct.toFixed(2)} %` : ''}</td>
+                    <td>
                       <input
                         type="checkbox"
+                        aria-label={`compare with ${b.detector} ${b.symbol} ${b.interval}`}
                         checked={compare === b.id}
                         disabled={b.id === selected}
                         onChange={(e) => setCompare(e.target.checked ? b.id : null)}
-                      />{' '}
-                      compare
-                    </label>
-                  </td>
-                  <td className="mono muted">{formatTime(b.createdAt, timeZone)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </section>
         <section className="card stack" aria-labelledby="result-title">
           <h2 id="result-title">Result</h2>

@@ -27,6 +27,8 @@ export function EquityChart({ runs }: { runs: readonly { id: string; points: rea
       // edges fixed the time axis also shifts its edge labels inside the chart instead of cutting
       // them in half (lightweight-charts aligns a label only at an edge the view cannot pass).
       timeScale: { timeVisible: true, fixLeftEdge: true, fixRightEdge: true },
+      // A price label at the very top or bottom of a pane would be cut in half: shown whole or not at all.
+      rightPriceScale: { entireTextOnly: true },
       localization: { timeFormatter: (t: number) => formatTime(t * 1000, timeZone) },
     });
     runs.forEach((run, i) => {

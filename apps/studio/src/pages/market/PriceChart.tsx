@@ -78,6 +78,8 @@ export function PriceChart({
       },
       grid: { vertLines: { color: colors.grid }, horzLines: { color: colors.grid } },
       timeScale: { timeVisible: true, secondsVisible: false, rightOffset: 4 },
+      // A price label at the very top or bottom of a pane would be cut in half: shown whole or not at all.
+      rightPriceScale: { entireTextOnly: true },
       localization: { timeFormatter: (t: number) => formatTime(t * 1000, timeZone) },
     });
     const min = tickSize ? Number(tickSize) : 0.01;
