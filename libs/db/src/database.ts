@@ -9,6 +9,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { pgExecutor, pgliteExecutor } from './executor';
 import { PrismaClient } from './generated/prisma/client';
 import { applyMigrations, type Migration, type MigrationReport } from './migrate';
+import { createPgliteWalKeeper } from './pglite-wal';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -48,7 +49,16 @@ export interface DatabaseOptions {
    * at start-up are exempt: they may wait for another instance's migration lock.
    */
   queryTimeoutMs?: number;
-  /** Errors of idle pool connections (the server went away); without a listener pg would crash the process. */
+  /**
+   * PGlite: how often the WAL written since the last checkpoint is looked at; a CHECKPOINT follows
+   * once it passes 64 MB (see pglite-wal.ts: PGlite never checkpoints by itself, and keeps every
+   * WAL segment until a checkpoint). Default 30 000 ms; 0 = never.
+   */
+  pgliteCheckpointMs?: number;
+  /**
+   * Errors of idle pool connections (the server went away), without a listener pg would crash the
+   * process; and on PGlite, of a checkpoint that failed (the next check tries again).
+   */
   onError?: (error: Error) => void;
 }
 
@@ -74,11 +84,27 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   return { kind: 'pglite', dataDir: resolve(rest) };
 }
 
+/**
+ * PGlite's own start parameters, with the WAL kept to a few checkpoints' worth: after a checkpoint
+ * PostgreSQL keeps old segments for reuse in proportion to the distance between checkpoints, up to
+ * `max_wal_size` (1 GB by default); the checkpoints come from pglite-wal.ts every 64 MB of WAL.
+ */
+export const PGLITE_START_PARAMS: readonly string[] = [
+  ...PGlite.defaultStartParams,
+  '-c',
+  'max_wal_size=128MB',
+  '-c',
+  'min_wal_size=32MB',
+];
+
 export async function createDatabase(options: DatabaseOptions): Promise<Database> {
   const target = parseDatabaseUrl(options.url);
   if (target.kind === 'postgres') return openPostgres(target.url, options);
   if (target.dataDir !== null) await mkdir(target.dataDir, { recursive: true });
-  const db = target.dataDir === null ? await PGlite.create() : await PGlite.create(target.dataDir);
+  const db = await PGlite.create({
+    ...(target.dataDir === null ? {} : { dataDir: target.dataDir }),
+    startParams: [...PGLITE_START_PARAMS],
+  });
   try {
     return await wrapPglite(db, options);
   } catch (error) {
@@ -130,6 +156,11 @@ export async function wrapPglite(db: PGlite, options: Omit<DatabaseOptions, 'url
   const migrations =
     options.migrate === false ? null : await applyMigrations(pgliteExecutor(db), { migrations: options.migrations });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  const wal = createPgliteWalKeeper(db, {
+    checkMs: options.pgliteCheckpointMs ?? 30_000,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+  wal.start();
   return {
     prisma,
     kind: 'pglite',
@@ -137,6 +168,7 @@ export async function wrapPglite(db: PGlite, options: Omit<DatabaseOptions, 'url
     pool: null,
     ping: () => probe(() => db.query('SELECT 1')),
     close: once(async () => {
+      await wal.stop();
       await prisma.$disconnect();
       if (!db.closed) await db.close();
     }),

@@ -21,6 +21,8 @@ export { createQuarantine, describeInvalid } from './quarantine';
 export type { KeepValidOptions, Quarantine, QuarantineCount, QuarantineDeps, QuarantineEntry } from './quarantine';
 export { streamRows } from './stream';
 export { autovacuumRuns, createTableCare } from './table-care';
+export { createPgliteWalKeeper } from './pglite-wal';
+export type { PgliteWalKeeper, PgliteWalKeeperOptions } from './pglite-wal';
 export type { TableCare, TableCareMode, TableCareOptions } from './table-care';
 export type { StreamRowsQuery } from './stream';
 export type { SqlExecutor } from './executor';
