@@ -179,3 +179,37 @@ describe('sim connector balance announcements', () => {
     }
   });
 });
+
+describe('sim connector balance announcements to a failing consumer', () => {
+  it('reports a consumer that throws and goes on trading', async () => {
+    const s = scriptedStore();
+    const sim = await pausedSim(s.store);
+    await sim.start({
+      ...quiet,
+      onAccountChange: () => {
+        throw new Error('consumer broke');
+      },
+    });
+    try {
+      const first = await sim.placeOrder('spot', {
+        clientOrderId: 'c-1',
+        symbol: 'BTCUSDT',
+        side: 'BUY',
+        type: 'MARKET',
+        quantity: '0.001',
+      });
+      jest.runAllTicks();
+      const second = await sim.placeOrder('spot', {
+        clientOrderId: 'c-2',
+        symbol: 'BTCUSDT',
+        side: 'SELL',
+        type: 'MARKET',
+        quantity: '0.001',
+      });
+      jest.runAllTicks();
+      expect([first.order.status, second.order.status]).toEqual(['FILLED', 'FILLED']);
+    } finally {
+      await sim.stop();
+    }
+  });
+});

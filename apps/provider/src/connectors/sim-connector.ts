@@ -137,18 +137,24 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
     const changed = [...changedBalances];
     changedBalances.clear();
     for (const [market, assets] of changed) {
-      events?.onAccountChange(market, {
-        eventType: 'BALANCE_UPDATE',
-        time: clock.now(),
-        details: {
-          balances: [...assets.values()].map((b) => ({
-            asset: b.asset,
-            free: b.free,
-            locked: b.locked,
-            total: b.total,
-          })),
-        },
-      });
+      // Outside the engine's own isolation of its sink calls (emit.ts `safeCall`): a consumer that
+      // throws is reported, as there, and must not end the process from a microtask.
+      try {
+        events?.onAccountChange(market, {
+          eventType: 'BALANCE_UPDATE',
+          time: clock.now(),
+          details: {
+            balances: [...assets.values()].map((b) => ({
+              asset: b.asset,
+              free: b.free,
+              locked: b.locked,
+              total: b.total,
+            })),
+          },
+        });
+      } catch (err) {
+        options.logger.error({ err }, 'simulator sink failed');
+      }
     }
   };
   const streamed = new Map<SimMarketType, Set<string>>(MARKETS.map((m) => [m, new Set(symbols.map((s) => s.symbol))]));
