@@ -140,7 +140,7 @@ describe('event sink retention stopping', () => {
     const calls: number[] = [];
     const retention = createSinkRetention({
       repo: {
-        prune: async (_before, _scope, limit) => {
+        prune: async (_before, _categories, limit) => {
           calls.push(limit);
           if (calls.length === 1) await new Promise<void>((resolve) => (release = resolve));
           return limit;

@@ -1,3 +1,4 @@
+import { EVENT_NAMES, getEventDefinition } from '@barfinex/events';
 import type { EventSinkRepository } from './eventsink.repository';
 
 /**
@@ -23,6 +24,16 @@ import type { EventSinkRepository } from './eventsink.repository';
  * (`UNKNOWN_EVENT`, see ws/resume.ts) and reloads what it shows.
  */
 export const MARKET_DATA_CATEGORIES: readonly string[] = ['marketdata', 'symbols'];
+
+/**
+ * Every other category of the event catalog (the sink files each event under its catalog
+ * category). Named rather than "all but market data", so each batch is found through the
+ * (category, timestamp) index even where market data is kept for ever and old market rows would
+ * otherwise be walked past on every round.
+ */
+export const OTHER_CATEGORIES: readonly string[] = [
+  ...new Set(EVENT_NAMES.map((name) => getEventDefinition(name).category)),
+].filter((category) => !MARKET_DATA_CATEGORIES.includes(category));
 
 export interface SinkRetentionOptions {
   repo: Pick<EventSinkRepository, 'prune'>;
@@ -65,8 +76,8 @@ export function createSinkRetention(options: SinkRetentionOptions): SinkRetentio
   const batch = options.batch ?? 5_000;
   const maxPerRound = options.maxPerRound ?? 50_000;
   const kinds = [
-    { name: 'marketdata' as const, keepMs: options.marketKeepMs, scope: { only: MARKET_DATA_CATEGORIES } },
-    { name: 'other' as const, keepMs: options.keepMs, scope: { except: MARKET_DATA_CATEGORIES } },
+    { name: 'marketdata' as const, keepMs: options.marketKeepMs, categories: MARKET_DATA_CATEGORIES },
+    { name: 'other' as const, keepMs: options.keepMs, categories: OTHER_CATEGORIES },
   ].filter((k) => k.keepMs > 0);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
@@ -82,7 +93,7 @@ export function createSinkRetention(options: SinkRetentionOptions): SinkRetentio
       const before = options.now() - kind.keepMs;
       for (;;) {
         const limit = Math.min(batch, maxPerRound - counts[kind.name]);
-        const deleted = await options.repo.prune(before, kind.scope, limit);
+        const deleted = await options.repo.prune(before, kind.categories, limit);
         counts[kind.name] += deleted;
         if (deleted < limit) break;
         if (counts[kind.name] >= maxPerRound) {
