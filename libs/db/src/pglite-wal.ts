@@ -25,8 +25,8 @@ export interface PgliteWalKeeperOptions {
 }
 
 export interface PgliteWalKeeper {
-  /** A CHECKPOINT if one is due (or `force`); resolves with whether it ran. */
-  runOnce(options?: { force?: boolean }): Promise<boolean>;
+  /** A CHECKPOINT if one is due; resolves with whether it ran. */
+  runOnce(): Promise<boolean>;
   start(): void;
   /** Stops the timer and waits for a running check. */
   stop(): Promise<void>;
@@ -47,11 +47,11 @@ export function createPgliteWalKeeper(db: PGlite, options: PgliteWalKeeperOption
     return Number(res.rows[0]?.pos ?? 0);
   };
 
-  async function runOnce(opts: { force?: boolean } = {}): Promise<boolean> {
+  async function runOnce(): Promise<boolean> {
     const now = await position();
     // The first read sets the mark: what an earlier run wrote was checkpointed when it closed.
     checkpointedAt ??= now;
-    if (opts.force !== true && now - checkpointedAt < everyBytes) return false;
+    if (now - checkpointedAt < everyBytes) return false;
     await db.exec('CHECKPOINT');
     checkpointedAt = await position();
     return true;

@@ -42,6 +42,11 @@ function pausedSim(store: SimStateStore, tickMs = 1_000) {
   });
 }
 
+/** A spot MARKET order of 0.001 BTC. */
+function marketOrder(sim: Awaited<ReturnType<typeof pausedSim>>, clientOrderId: string, side: 'BUY' | 'SELL') {
+  return sim.placeOrder('spot', { clientOrderId, symbol: 'BTCUSDT', side, type: 'MARKET', quantity: '0.001' });
+}
+
 // Every test here drives the connector's tick timer by hand.
 beforeEach(() => {
   jest.useFakeTimers();
@@ -58,13 +63,7 @@ describe('sim connector when saving its state fails', () => {
     await sim.start(quiet);
     try {
       s.outcomes.push('fail');
-      const placed = await sim.placeOrder('spot', {
-        clientOrderId: 'c-1',
-        symbol: 'BTCUSDT',
-        side: 'BUY',
-        type: 'MARKET',
-        quantity: '0.001',
-      });
+      const placed = await marketOrder(sim, 'c-1', 'BUY');
       expect(placed.order).toMatchObject({ clientOrderId: 'c-1', status: 'FILLED', externalId: expect.any(String) });
       expect(placed.fills.length).toBeGreaterThan(0);
       expect(s.saves).toEqual(['fail']);
@@ -153,13 +152,7 @@ describe('sim connector balance announcements', () => {
         void changes.push({ market, eventType: change.eventType, details: change.details }),
     });
     try {
-      await sim.placeOrder('spot', {
-        clientOrderId: 'c-1',
-        symbol: 'BTCUSDT',
-        side: 'BUY',
-        type: 'MARKET',
-        quantity: '0.001',
-      });
+      await marketOrder(sim, 'c-1', 'BUY');
       jest.runAllTicks();
       const now = (asset: string) => sim.exchange.balances('main', 'spot').find((b) => b.asset === asset);
       expect(changes).toEqual([
@@ -191,21 +184,9 @@ describe('sim connector balance announcements to a failing consumer', () => {
       },
     });
     try {
-      const first = await sim.placeOrder('spot', {
-        clientOrderId: 'c-1',
-        symbol: 'BTCUSDT',
-        side: 'BUY',
-        type: 'MARKET',
-        quantity: '0.001',
-      });
+      const first = await marketOrder(sim, 'c-1', 'BUY');
       jest.runAllTicks();
-      const second = await sim.placeOrder('spot', {
-        clientOrderId: 'c-2',
-        symbol: 'BTCUSDT',
-        side: 'SELL',
-        type: 'MARKET',
-        quantity: '0.001',
-      });
+      const second = await marketOrder(sim, 'c-2', 'SELL');
       jest.runAllTicks();
       expect([first.order.status, second.order.status]).toEqual(['FILLED', 'FILLED']);
     } finally {

@@ -1,20 +1,14 @@
 import type { Database, PrismaClient } from '@barfinex/db';
-import type { Instrument, OrderBook } from '@barfinex/contracts';
+import type { Instrument } from '@barfinex/contracts';
 import { isFinalOrderStatus } from '@barfinex/enums';
 import type { ExchangeConnectorStatus, MarketType } from '@barfinex/enums';
 import type { Logger } from 'pino';
 import { VenueRejectError } from './connector';
-import type {
-  AccountSnapshot,
-  ConnectorEvents,
-  ExchangeConnector,
-  VenueFill,
-  VenueOpenOrder,
-  VenueOrderRequest,
-  VenueOrderState,
-} from './connector';
-import { DEFAULT_SIM_SYMBOLS, SimRejectError, createSimClock, createSimExchange } from './sim';
-import type { SimBalance, SimExchange, SimFill, SimMarketType, SimOrder, SimOrderBook } from './sim';
+import type { AccountSnapshot, ConnectorEvents, ExchangeConnector, VenueOrderRequest } from './connector';
+import { DEFAULT_SIM_SYMBOLS, createSimClock, createSimExchange } from './sim';
+import type { SimExchange, SimMarketType } from './sim';
+import { createBalanceAnnouncer } from './sim-balances';
+import { asSimMarket, toBook, toVenueError, toVenueFill, toVenueOpenOrder, toVenueState } from './sim-mappers';
 import { createSimStateStore } from './sim-snapshot.store';
 import type { SimStateStore, SimStateStoreDeps } from './sim-snapshot.store';
 import { createSimHistory } from '../areas/backfill/sim-history';
@@ -22,18 +16,6 @@ import type { SimHistory } from '../areas/backfill/sim-history';
 
 const ACCOUNT = 'main';
 const MARKETS: readonly SimMarketType[] = ['spot', 'futures'];
-/** Rejections caused by the request itself: nothing about the account made them happen. */
-const INVALID_REQUEST = new Set([
-  'UNKNOWN_SYMBOL',
-  'UNKNOWN_MARKET',
-  'INVALID_ORDER',
-  'PRICE_FILTER',
-  'LOT_SIZE',
-  'MIN_NOTIONAL',
-  'INVALID_ARGUMENT',
-  'INVALID_LEVERAGE',
-]);
-
 export interface SimConnectorOptions {
   prisma: PrismaClient;
   /** PostgreSQL's pg Pool, when there is one (the state store writes through it). */
@@ -51,62 +33,6 @@ export interface SimConnectorOptions {
   createStore?: (deps: SimStateStoreDeps) => SimStateStore;
 }
 
-export function toVenueState(order: SimOrder): VenueOrderState {
-  return {
-    clientOrderId: order.clientOrderId,
-    externalId: order.id,
-    symbol: order.symbol,
-    status: order.status,
-    quantityExecuted: order.executedQty,
-    ...(order.avgPrice !== null ? { averagePrice: order.avgPrice } : {}),
-    ...(order.price !== null ? { price: order.price } : {}),
-    ...(order.stopPrice !== null ? { stopPrice: order.stopPrice } : {}),
-    ...(order.reason !== null && (order.status === 'REJECTED' || order.status === 'EXPIRED')
-      ? { rejectReason: order.reason }
-      : {}),
-    fee: order.commission,
-    feeAsset: order.commissionAsset,
-    updatedAt: order.updatedAt,
-  };
-}
-
-function toVenueOpenOrder(order: SimOrder): VenueOpenOrder {
-  return {
-    ...toVenueState(order),
-    side: order.side,
-    type: order.type,
-    quantity: order.quantity,
-    timeInForce: order.timeInForce,
-    createdAt: order.createdAt,
-  };
-}
-
-function toVenueFill(fill: SimFill): VenueFill {
-  return {
-    clientOrderId: fill.clientOrderId,
-    externalId: fill.orderId,
-    tradeId: fill.id,
-    symbol: fill.symbol,
-    side: fill.side,
-    price: fill.price,
-    quantity: fill.quantity,
-    fee: fill.commission,
-    feeAsset: fill.commissionAsset,
-    isMaker: fill.isMaker,
-    ...(fill.realizedPnl !== null ? { realizedPnl: fill.realizedPnl } : {}),
-    time: fill.time,
-  };
-}
-
-function toBook(book: SimOrderBook): OrderBook {
-  return { symbol: book.symbol, time: book.time, lastUpdateId: book.lastUpdateId, bids: book.bids, asks: book.asks };
-}
-
-function asSimMarket(market: MarketType): SimMarketType {
-  if (market === 'spot' || market === 'futures') return market;
-  throw new VenueRejectError('UNKNOWN_MARKET', `the simulator has no ${market} market`, true);
-}
-
 export type SimConnector = ExchangeConnector & {
   exchange: SimExchange;
   /** Waits until the current state, market parts included, is stored (after scripted changes). */
@@ -121,42 +47,11 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
   const clock = createSimClock({ startMs: wall(), paused: !options.autostart });
   let events: ConnectorEvents | undefined;
   let placing: string | undefined;
-  /**
-   * The engine reports each asset an operation changed (a spot fill: base and quote); a venue
-   * announces them together. Binance sends one `outboundAccountPosition` "any time an account
-   * balance has changed", listing "the assets that were possibly changed by the event that
-   * generated the balance change" (Binance Spot API, User Data Streams, "Account Update"). So the
-   * balances the engine changed go out as one BALANCE_UPDATE per market once the operation returns
-   * (a microtask later), each asset once with its latest values. Operations that run before that
-   * microtask (orders whose placements resumed together) share the announcement: the values are
-   * absolute, so a follower of the balances misses nothing, and an order costs one durable event
-   * less than two per fill.
-   */
-  const changedBalances = new Map<SimMarketType, Map<string, SimBalance>>();
-  const announceBalances = (): void => {
-    const changed = [...changedBalances];
-    changedBalances.clear();
-    for (const [market, assets] of changed) {
-      // Outside the engine's own isolation of its sink calls (emit.ts `safeCall`): a consumer that
-      // throws is reported, as there, and must not end the process from a microtask.
-      try {
-        events?.onAccountChange(market, {
-          eventType: 'BALANCE_UPDATE',
-          time: clock.now(),
-          details: {
-            balances: [...assets.values()].map((b) => ({
-              asset: b.asset,
-              free: b.free,
-              locked: b.locked,
-              total: b.total,
-            })),
-          },
-        });
-      } catch (err) {
-        options.logger.error({ err }, 'simulator sink failed');
-      }
-    }
-  };
+  const onBalance = createBalanceAnnouncer({
+    announce: (market, change) => events?.onAccountChange(market, change),
+    now: () => clock.now(),
+    onError: (err) => options.logger.error({ err }, 'simulator sink failed'),
+  });
   const streamed = new Map<SimMarketType, Set<string>>(MARKETS.map((m) => [m, new Set(symbols.map((s) => s.symbol))]));
   const streams = (m: SimMarketType, symbol: string) => streamed.get(m)?.has(symbol) === true;
   /** Per symbol, the history walked back from the live start it was built for (see `historyOf`). */
@@ -192,12 +87,7 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
       onFill: (f) => {
         if (f.clientOrderId !== placing) events?.onFill(f.marketType, toVenueFill(f));
       },
-      onBalance: (b) => {
-        if (changedBalances.size === 0) queueMicrotask(announceBalances);
-        let market = changedBalances.get(b.marketType);
-        if (market === undefined) changedBalances.set(b.marketType, (market = new Map()));
-        market.set(b.asset, b);
-      },
+      onBalance,
       onPosition: (p) =>
         events?.onAccountChange('futures', {
           eventType: 'ACCOUNT_UPDATE',
@@ -297,8 +187,7 @@ export async function createSimConnector(options: SimConnectorOptions): Promise<
   }
 
   function reject(err: unknown): never {
-    if (err instanceof SimRejectError) throw new VenueRejectError(err.code, err.message, INVALID_REQUEST.has(err.code));
-    throw err;
+    throw toVenueError(err);
   }
 
   const connector: SimConnector = {
