@@ -60,9 +60,10 @@ describe('createHttpClient + mapAxiosError', () => {
           return json(res, 404, {});
       }
     });
+    // Room for a busy machine: a request that must answer is never the one that times out here.
     client = createHttpClient({
       baseURL: server.url,
-      timeoutMs: 50,
+      timeoutMs: 10_000,
       headers: { authorization: 'Bearer upstream-secret-token' },
     });
   });
@@ -111,9 +112,15 @@ describe('createHttpClient + mapAxiosError', () => {
   });
 
   it('maps a timeout to 504 GATEWAY_TIMEOUT', async () => {
-    const err = await failure(client.get('/hang'));
-    expect(err).toMatchObject({ code: 'GATEWAY_TIMEOUT', status: 504 });
-    expect(err.message).toBe(`upstream GET ${server.url}/hang did not answer in time`);
+    // A short timeout only where the server never answers, so the outcome does not depend on load.
+    const impatient = createHttpClient({ baseURL: server.url, timeoutMs: 50 });
+    try {
+      const err = await failure(impatient.get('/hang'));
+      expect(err).toMatchObject({ code: 'GATEWAY_TIMEOUT', status: 504 });
+      expect(err.message).toBe(`upstream GET ${server.url}/hang did not answer in time`);
+    } finally {
+      impatient.close();
+    }
   });
 
   it('maps a refused connection to 502 BAD_GATEWAY', async () => {
