@@ -16,4 +16,10 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   globalSetup: path.join(__dirname, 'tools/jest/global-setup.cjs'),
   testTimeout: 30000,
+  // Bounds one test file's run from outside the test process (see the reporter).
+  reporters: ['default', path.join(__dirname, 'tools/jest/watchdog-reporter.cjs')],
+  // Under CI a run ends when its results are in: a handle left open by a failed or timed-out hook
+  // (a server, a bus connection, a child process) must not hold the job until its time limit.
+  // Locally jest keeps waiting and says so, which is how such a leak is found.
+  forceExit: process.env.CI === 'true',
 };

@@ -1,5 +1,6 @@
 const path = require('node:path');
-const preset = require('../../jest.preset.cjs');
+// Run-wide options (reporters, forceExit) belong to the root config here, not to each project.
+const { reporters, forceExit, ...preset } = require('../../jest.preset.cjs');
 
 const swc = (tsx) => [
   '@swc/jest',
@@ -16,6 +17,8 @@ const swc = (tsx) => [
 // Two suites: component and unit tests in jsdom, and the browser tests (e2e/), which start the
 // whole platform and drive Debian's Chromium through playwright-core.
 module.exports = {
+  reporters,
+  forceExit,
   projects: [
     {
       ...preset,

@@ -5,6 +5,7 @@ import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './provider-process';
+import { reapOnExit } from './reaper';
 
 // Outage tests need a server they may kill: a throwaway nats-server on its own port and store
 // directory, so the shared one on 4222 is never touched.
@@ -43,6 +44,7 @@ export async function startNatsServer(
   const start = async (): Promise<void> => {
     const proc = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' });
     child = proc;
+    reapOnExit(proc);
     const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
     while (!(await accepts(port))) {
       if (proc.exitCode !== null) throw new Error(`nats-server exited with ${proc.exitCode}`);

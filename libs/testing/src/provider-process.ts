@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { reapOnExit } from './reaper';
 
 // Apps never import each other, so integration specs of the other apps run the real provider as a
 // child process (the same entry point operators run) and talk to it over HTTP, WebSocket and NATS.
@@ -141,6 +142,7 @@ export async function startProviderProcess(options: ProviderProcessOptions = {})
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  reapOnExit(child);
   let log = '';
   const append = (chunk: Buffer) => {
     log += chunk.toString('utf8');

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { eventually } from './eventually';
 import { findRepoRoot, freePort } from './provider-process';
+import { reapOnExit } from './reaper';
 
 export interface LaunchedStack {
   child: ChildProcess;
@@ -62,6 +63,7 @@ export async function launchStack(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   launched.push(child);
+  reapOnExit(child);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
