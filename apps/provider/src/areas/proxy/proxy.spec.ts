@@ -171,7 +171,7 @@ describe.each([
   // One spec app (and its database) per mode; each test starts from the same clock and registrations.
   let startedAt = 0;
   beforeAll(async () => {
-    s = await createSpecApp({ ttlMs: 60_000, proxyTimeoutMs: 300, upstream });
+    s = await createSpecApp({ ttlMs: 60_000, proxyTimeoutMs: 1_500, upstream });
     startedAt = s.clock.t;
   });
   afterAll(async () => {
@@ -188,10 +188,10 @@ describe.each([
       help: 'proxied calls answered 5xx by the provider',
       labelNames: ['appType', 'code'] as const,
     });
-    fastUpstream = createUpstreamClient({ timeoutMs: 300, kind: upstream });
+    fastUpstream = createUpstreamClient({ timeoutMs: 1_500, kind: upstream });
     fast = createProxyFastPath({
       registry: s.registry,
-      timeoutMs: 300,
+      timeoutMs: 1_500,
       upstream: fastUpstream,
       token: SPEC_TOKEN,
       logger: pino({ level: 'info' }, logSink),

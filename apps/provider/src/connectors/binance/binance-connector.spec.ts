@@ -32,7 +32,7 @@ describe('binance spot connector against the fake venue', () => {
         sleeps.push(ms);
         skew += ms;
       },
-      timeoutMs: 300,
+      timeoutMs: 1_000,
       wsBackoffMs: 20,
     });
     await connector.start(rec.events);
