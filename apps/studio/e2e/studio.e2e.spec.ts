@@ -284,13 +284,22 @@ describe('Studio in a browser', () => {
       .first()
       .waitFor();
     await page.locator('[data-event-type="PROVIDER_ORDER_CLOSE"]').filter({ hasText: clientOrderId }).first().waitFor();
+    // A line's payload ends inside the log (cut with an ellipsis), and a click shows the whole event.
+    const log = await page.getByTestId('event-log').boundingBox();
+    const cell = await page.locator('.vrow > span:last-child').first().boundingBox();
+    expect(cell!.x + cell!.width).toBeLessThanOrEqual(log!.x + log!.width);
+    await page.locator('[data-event-type="PROVIDER_ORDER_CREATE"]').filter({ hasText: clientOrderId }).first().click();
+    const detail = page.getByTestId('event-detail');
+    await detail.waitFor();
+    expect(await detail.locator('pre').textContent()).toContain(`"clientOrderId": "${clientOrderId}"`);
+    await detail.getByRole('link', { name: /^lineage of / }).waitFor();
     // A backfill started from here reports its progress beside the form.
     await page.getByRole('button', { name: 'Start backfill' }).click();
     await page
       .getByRole('status')
       .filter({ hasText: /BTCUSDT min1 (running|finished)/ })
       .waitFor();
-    await shot('events');
+    await shot('events', { fullPage: true });
   });
 
   it("shows an order's lineage: created, filled and closed, each step opening to its event", async () => {

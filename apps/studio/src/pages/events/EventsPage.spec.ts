@@ -7,6 +7,7 @@ const row = (id: number): Row => ({
   category: 'order',
   timestamp: id,
   summary: '',
+  payload: null,
 });
 
 describe('the event log buffer', () => {

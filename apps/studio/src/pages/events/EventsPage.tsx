@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -6,11 +6,12 @@ import { platformRoutes } from '@barfinex/contracts';
 import { EVENT_NAMES, getEventDefinition } from '@barfinex/events';
 import type { EventName } from '@barfinex/events';
 import { useLiveEvents } from '../../app/live';
-import { useRouter } from '../../app/router';
+import { Link, useRouter } from '../../app/router';
 import { useSession } from '../../app/session';
 import { useSettings } from '../../app/settings';
 import { errorText } from '../../lib/errors';
 import { formatTime } from '../../lib/format';
+import type { TimeZoneMode } from '../../lib/format';
 import { Jobs } from './Jobs';
 
 /** Rows kept in the page at most: older ones are paged from the event sink, not held in memory. */
@@ -22,7 +23,11 @@ export interface Row {
   category: string;
   symbol?: string | undefined;
   timestamp: number;
+  correlationId?: string | undefined;
+  /** One line of JSON for the log (cut at 2,000 characters). */
   summary: string;
+  /** The whole payload, for the detail panel. */
+  payload: unknown;
 }
 
 const summarize = (payload: unknown): string => {
@@ -56,6 +61,7 @@ export function EventsPage() {
   const [filters, setFilters] = useState<Filters>(draft);
   const [paused, setPaused] = useState(false);
   const [live, setLive] = useState<Row[]>([]);
+  const [selected, setSelected] = useState<Row | undefined>();
   const pending = useRef<Row[]>([]);
 
   const stored = useQuery({
@@ -81,7 +87,9 @@ export function EventsPage() {
       category: def.category,
       symbol: env.symbol,
       timestamp: env.timestamp,
+      correlationId: env.correlationId,
       summary: summarize(env.payload),
+      payload: env.payload,
     };
     if (filters.search && !row.summary.toLowerCase().includes(filters.search.toLowerCase())) return;
     if (paused) pending.current.push(row);
@@ -95,7 +103,9 @@ export function EventsPage() {
       category: e.category,
       symbol: e.symbol,
       timestamp: e.timestamp,
+      correlationId: e.correlationId ?? undefined,
       summary: summarize((e as { payload?: unknown }).payload),
+      payload: (e as { payload?: unknown }).payload,
     }));
     return prependRows(base, live);
   }, [stored.data, live]);
@@ -171,9 +181,13 @@ export function EventsPage() {
             return (
               <div
                 key={item.key}
-                className="vrow"
+                className={r.eventId === selected?.eventId ? 'vrow selected' : 'vrow'}
                 data-event-type={r.type}
                 style={{ transform: `translateY(${item.start}px)`, height: item.size }}
+                role="button"
+                tabIndex={-1}
+                aria-label={`${r.type} at ${formatTime(r.timestamp, timeZone)}: show the whole event`}
+                onClick={() => setSelected(r)}
               >
                 <span className="mono">{formatTime(r.timestamp, timeZone)}</span>
                 <span>{r.type}</span>
@@ -186,7 +200,37 @@ export function EventsPage() {
           })}
         </div>
       </div>
+      {selected ? <EventDetail row={selected} timeZone={timeZone} onClose={() => setSelected(undefined)} /> : null}
     </div>
+  );
+}
+
+/** One event whole: what the log's line cuts off, with its ids and the way to its lineage. */
+function EventDetail({ row, timeZone, onClose }: { row: Row; timeZone: TimeZoneMode; onClose: () => void }) {
+  const panel = useRef<HTMLElement>(null);
+  useEffect(() => panel.current?.scrollIntoView?.({ block: 'nearest' }), [row.eventId]);
+  return (
+    <section ref={panel} className="card" aria-label="Event detail" data-testid="event-detail">
+      <div className="row">
+        <strong>{row.type}</strong>
+        <span className="mono muted">{formatTime(row.timestamp, timeZone)}</span>
+        {row.symbol ? <span>{row.symbol}</span> : null}
+        <span className="spacer" />
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <p className="small muted">
+        event <span className="mono">{row.eventId}</span>
+        {row.correlationId ? (
+          <>
+            {' · '}
+            <Link to={`/lineage?id=${encodeURIComponent(row.correlationId)}`}>lineage of {row.correlationId}</Link>
+          </>
+        ) : null}
+      </p>
+      <pre className="event-json">{JSON.stringify(row.payload ?? null, null, 2)}</pre>
+    </section>
   );
 }
 
