@@ -278,6 +278,18 @@ describeWithNats('the money path: signal → decision → risk gate → order �
 
     // History: a steady decline, so the fast EMA sits under the slow one and nothing signals.
     await drive(Array.from({ length: 30 }, (_, i) => String(60000 - i * 50)));
+    // The advisor warms up from what the provider stored: wait for the history to be stored, not
+    // only stepped (under load the candle store's flush can trail the bars the detector sees).
+    await eventually(async () => {
+      const bars = await sdk.candles.list({
+        connectorType: 'sim',
+        marketType: 'futures',
+        symbol: 'BTCUSDT',
+        interval: 'min1',
+        days: 1,
+      });
+      expect(bars.filter((c) => c.closed !== false).length).toBeGreaterThanOrEqual(29);
+    }, 30_000);
   });
 
   afterAll(async () => {
