@@ -142,7 +142,7 @@ export async function startProviderProcess(options: ProviderProcessOptions = {})
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  reapOnExit(child);
+  reapOnExit(child, { group: true });
   let log = '';
   const append = (chunk: Buffer) => {
     log += chunk.toString('utf8');

@@ -63,7 +63,7 @@ export async function launchStack(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   launched.push(child);
-  reapOnExit(child);
+  reapOnExit(child, { group: true });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
