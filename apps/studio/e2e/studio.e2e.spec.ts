@@ -293,6 +293,14 @@ describe('Studio in a browser', () => {
     await detail.waitFor();
     expect(await detail.locator('pre').textContent()).toContain(`"clientOrderId": "${clientOrderId}"`);
     await detail.getByRole('link', { name: /^lineage of / }).waitFor();
+    // From the keyboard too: Enter on a focused line shows that line's event.
+    await page
+      .locator('[data-event-type="PROVIDER_ORDER_CLOSE"]')
+      .filter({ hasText: clientOrderId })
+      .first()
+      .press('Enter');
+    await detail.locator('strong', { hasText: 'PROVIDER_ORDER_CLOSE' }).waitFor();
+    await page.locator('[data-event-type="PROVIDER_ORDER_CREATE"]').filter({ hasText: clientOrderId }).first().click();
     // A backfill started from here reports its progress beside the form.
     await page.getByRole('button', { name: 'Start backfill' }).click();
     await page

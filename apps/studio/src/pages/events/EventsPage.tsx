@@ -185,9 +185,14 @@ export function EventsPage() {
                 data-event-type={r.type}
                 style={{ transform: `translateY(${item.start}px)`, height: item.size }}
                 role="button"
-                tabIndex={-1}
+                tabIndex={0}
                 aria-label={`${r.type} at ${formatTime(r.timestamp, timeZone)}: show the whole event`}
                 onClick={() => setSelected(r)}
+                onKeyDown={(e) => {
+                  if (e.key !== 'Enter' && e.key !== ' ') return;
+                  e.preventDefault();
+                  setSelected(r);
+                }}
               >
                 <span className="mono">{formatTime(r.timestamp, timeZone)}</span>
                 <span>{r.type}</span>
@@ -208,7 +213,11 @@ export function EventsPage() {
 /** One event whole: what the log's line cuts off, with its ids and the way to its lineage. */
 function EventDetail({ row, timeZone, onClose }: { row: Row; timeZone: TimeZoneMode; onClose: () => void }) {
   const panel = useRef<HTMLElement>(null);
-  useEffect(() => panel.current?.scrollIntoView?.({ block: 'nearest' }), [row.eventId]);
+  // A block, not an expression: newer browsers return a promise from scrollIntoView, which React
+  // would take for the effect's cleanup.
+  useEffect(() => {
+    void panel.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [row.eventId]);
   return (
     <section ref={panel} className="card" aria-label="Event detail" data-testid="event-detail">
       <div className="row">
