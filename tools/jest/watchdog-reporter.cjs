@@ -6,7 +6,7 @@
 // The watch runs in a separate process (a spinning test process cannot run its own timers): it is
 // told when each file starts and ends, and when a file has run past the limit it names the file
 // on stderr and ends the test process. JEST_FILE_LIMIT_MS sets the limit (default 15 minutes;
-// 0 turns the watch off). The slowest file today takes about 3 minutes under a full CI load.
+// 0 turns the watch off). The slowest file today takes about a minute under a full CI load.
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 
