@@ -12,6 +12,7 @@ import { createTestDatabase, deleteNatsStream, describeWithNats, eventually, fre
 import type { TestDatabase } from '@barfinex/testing';
 import { startStack } from './stack';
 import type { RunningStack } from './stack';
+import { storedHistory } from './test-history';
 
 jest.setTimeout(240_000);
 
@@ -138,18 +139,7 @@ describeWithNats('a TradingView alert through the risk gate', () => {
       intervalMs: MINUTE,
     });
     await sdk.sim.step(20 * MINUTE);
-    // The advisor warms up from what the provider stored: wait until the history is there, not
-    // only stepped (under load the candle store's flush can trail the step by more than an alert).
-    await eventually(async () => {
-      const bars = await sdk.candles.list({
-        connectorType: 'sim',
-        marketType: 'futures',
-        symbol: 'BTCUSDT',
-        interval: 'min1',
-        days: 1,
-      });
-      expect(bars.filter((c) => c.closed !== false).length).toBeGreaterThanOrEqual(19);
-    }, 30_000);
+    await storedHistory(sdk, 19);
 
     ws = connectProviderSocket({ baseUrl: base, token, events: WATCHED });
     for (const name of WATCHED) ws.on(name, (env) => void seen.push(env as EventEnvelope));

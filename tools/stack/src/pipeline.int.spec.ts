@@ -18,6 +18,7 @@ import { createTestDatabase, deleteNatsStream, describeWithNats, eventually, fre
 import type { TestDatabase } from '@barfinex/testing';
 import { startStack } from './stack';
 import type { ProviderCall, RunningStack } from './stack';
+import { storedHistory } from './test-history';
 
 jest.setTimeout(300_000);
 
@@ -278,18 +279,7 @@ describeWithNats('the money path: signal → decision → risk gate → order �
 
     // History: a steady decline, so the fast EMA sits under the slow one and nothing signals.
     await drive(Array.from({ length: 30 }, (_, i) => String(60000 - i * 50)));
-    // The advisor warms up from what the provider stored: wait for the history to be stored, not
-    // only stepped (under load the candle store's flush can trail the bars the detector sees).
-    await eventually(async () => {
-      const bars = await sdk.candles.list({
-        connectorType: 'sim',
-        marketType: 'futures',
-        symbol: 'BTCUSDT',
-        interval: 'min1',
-        days: 1,
-      });
-      expect(bars.filter((c) => c.closed !== false).length).toBeGreaterThanOrEqual(29);
-    }, 30_000);
+    await storedHistory(sdk, 29);
   });
 
   afterAll(async () => {
