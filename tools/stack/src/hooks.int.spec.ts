@@ -253,10 +253,16 @@ describeWithNats('a TradingView alert through the risk gate', () => {
       60_000,
       100,
     );
-    expect(of(cid).find((e) => e.type === 'INSPECTOR_RISK_LIMIT_BREACH')?.payload).toMatchObject({
-      action: 'BLOCK',
-      reason: expect.stringContaining('kill switch active'),
-    });
+    // The hook's log and this WebSocket client hear of the block separately: the log can be first.
+    await eventually(
+      () =>
+        expect(of(cid).find((e) => e.type === 'INSPECTOR_RISK_LIMIT_BREACH')?.payload).toMatchObject({
+          action: 'BLOCK',
+          reason: expect.stringContaining('kill switch active'),
+        }),
+      10_000,
+      50,
+    );
     await new Promise((r) => setTimeout(r, 1_000));
     expect(of(cid).some((e) => e.type === 'PROVIDER_ORDER_CREATE')).toBe(false);
     // Tripping the switch closes the open position: the only orders since are reduce-only exits.
