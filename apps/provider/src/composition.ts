@@ -97,7 +97,7 @@ export function composeAreas(t: TypedRouter, d: CompositionDeps) {
   // do not slow every order down for as long as the process runs (see libs/db table-care.ts).
   const tableRounds = d.metrics.counter({
     name: 'bfx_db_table_care_rounds_total',
-    help: 'Rounds of VACUUM (ANALYZE) the provider ran on its churned tables where autovacuum does not run, by outcome',
+    help: 'Rounds of VACUUM and ANALYZE the provider ran on its churned tables where autovacuum does not run, by outcome',
     labelNames: ['outcome'] as const,
   });
   const tableCare = createTableCare({

@@ -83,6 +83,66 @@ describeWithPostgres('table care on PostgreSQL', () => {
     expect(stat.rows[0]).toMatchObject({ n_mod_since_analyze: '0' });
   });
 
+  it('decides vacuum and analyze per table as the daemon does: an analyze alone for new rows, a vacuum alone for dead ones', async () => {
+    const flushed = (sql: string) => client.query(sql).then(() => client.query(`SELECT pg_stat_force_next_flush()`));
+    await client.query(`CREATE TABLE appended (id int PRIMARY KEY, v int NOT NULL)`);
+    await client.query(`CREATE TABLE rewritten (id int PRIMARY KEY, v int NOT NULL)`);
+    await client.query(`INSERT INTO appended SELECT g, 0 FROM generate_series(1, 1000) g`);
+    await client.query(`INSERT INTO rewritten SELECT g, 0 FROM generate_series(1, 1000) g`);
+    await flushed(`SELECT 1`);
+    const care = createTableCare({ db, tables: ['appended', 'rewritten'] });
+    await care.runOnce({ all: true });
+    const marks = async () =>
+      (
+        await client.query<{ relname: string; vacuums: string; analyzes: string }>(
+          `SELECT relname, vacuum_count AS vacuums, analyze_count AS analyzes FROM pg_stat_user_tables
+            WHERE relname IN ('appended', 'rewritten') ORDER BY relname`,
+        )
+      ).rows;
+    // 200 new rows of 1,000: past 50 + 10 % changed (analyze), short of 1,000 + 20 % inserted (vacuum).
+    await flushed(`INSERT INTO appended SELECT g, 0 FROM generate_series(1001, 1200) g`);
+    // 300 rows rewritten, then analyzed by someone else: 300 dead rows (past 50 + 20 %), nothing to analyze.
+    await flushed(`UPDATE rewritten SET v = 1 WHERE id <= 300`);
+    await flushed(`ANALYZE rewritten`);
+    await flushed(`SELECT 1`);
+    const before = await marks();
+    expect(await care.runOnce()).toEqual(['appended', 'rewritten']);
+    const after = await marks();
+    const delta = after.map((a, i) => ({
+      relname: a.relname,
+      vacuums: Number(a.vacuums) - Number(before[i]?.vacuums),
+      analyzes: Number(a.analyzes) - Number(before[i]?.analyzes),
+    }));
+    expect(delta).toEqual([
+      { relname: 'appended', vacuums: 0, analyzes: 1 },
+      { relname: 'rewritten', vacuums: 1, analyzes: 0 },
+    ]);
+  });
+
+  it('keeps no statistics of the JSON payloads and event ids no query filters on (ANALYZE skips them)', async () => {
+    const migrated = await createTestDatabase('bfxstats');
+    const full = await createDatabase({ url: migrated.url });
+    try {
+      const targets = await full.pool!.query<{ col: string; target: number }>(
+        `SELECT c.relname || '.' || a.attname AS col, a.attstattarget AS target
+           FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+          WHERE c.relname IN ('sink_events', 'sim_state_parts') AND a.attname IN ('payload', 'event_id', 'value', 'category', 'symbol')
+          ORDER BY 1`,
+      );
+      // -1: the default target; 0: no statistics for the column.
+      expect(targets.rows).toEqual([
+        { col: 'sim_state_parts.value', target: 0 },
+        { col: 'sink_events.category', target: -1 },
+        { col: 'sink_events.event_id', target: 0 },
+        { col: 'sink_events.payload', target: 0 },
+        { col: 'sink_events.symbol', target: -1 },
+      ]);
+    } finally {
+      await full.close();
+      await migrated.drop();
+    }
+  });
+
   it('lets a VACUUM that outlasts the pool’s query timeout finish: the round waits for it and succeeds', async () => {
     // A pool whose requests time out after 1 ms, and a VACUUM held up by a lock another session
     // keeps: as the first VACUUM of a table nothing ever vacuumed, it outlasts that timeout.

@@ -18,12 +18,16 @@ import type { Database } from './database';
  *
  * So where autovacuum does not run, the app tends its own churned tables, the way the daemon would:
  *
- * - On PostgreSQL it reads the tables' counters (`pg_stat_user_tables`) every `checkMs` and runs
- *   `VACUUM (ANALYZE)` on each table past autovacuum's default thresholds (docs, 25.1.6: vacuum
- *   past 50 + 20 % of the rows dead, analyze past 50 + 10 % of them changed since the last one).
- *   A table that grows is so re-analyzed each time it grew by a tenth, and ANALYZE makes
- *   PostgreSQL plan a prepared statement again before its next use (docs, "PREPARE", Notes). The
- *   statements run on the server, not on the app's thread.
+ * - On PostgreSQL it reads the tables' counters (`pg_stat_user_tables`) every `checkMs` and, like
+ *   the daemon, decides vacuum and analyze separately, with its default thresholds (docs, 25.1.6
+ *   and 20.10 "Automatic Vacuuming"): VACUUM past 50 + 20 % of the rows dead, or past 1,000 + 20 %
+ *   of them inserted since the last vacuum (`autovacuum_vacuum_insert_threshold`, PostgreSQL 13 and
+ *   later: an insert-mostly table gets its visibility map set); ANALYZE past 50 + 10 % of them
+ *   changed since the last analyze. A table due for both gets `VACUUM (ANALYZE)`. A table that
+ *   grows is so re-analyzed each time it grew by a tenth, and ANALYZE makes PostgreSQL plan a
+ *   prepared statement again before its next use (docs, "PREPARE", Notes). The statements run on
+ *   the server, not on the app's thread. (One verb for every due table, as before, ran a VACUUM
+ *   of the append-mostly `sink_events` each time it only needed statistics.)
  * - PGlite keeps no counters it flushes in time to read, and runs every statement on the app's
  *   own thread: there each table gets a plain VACUUM every `pgliteEveryMs` (a VACUUM skips the
  *   pages it finds all-visible, so a round costs about what changed since the last one). No
@@ -76,6 +80,12 @@ const VACUUM_BASE = 50;
 const VACUUM_SHARE = 0.2;
 const ANALYZE_BASE = 50;
 const ANALYZE_SHARE = 0.1;
+/** autovacuum_vacuum_insert_threshold / _scale_factor (PostgreSQL 13+). */
+const INSERT_BASE = 1000;
+const INSERT_SHARE = 0.2;
+
+/** What one table is due for; `runOnce` groups the tables by it, one statement per group. */
+type Verb = 'VACUUM (ANALYZE)' | 'VACUUM' | 'ANALYZE';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -102,41 +112,59 @@ export function createTableCare(options: TableCareOptions): TableCare {
   /** Server processes running a VACUUM of this care (PostgreSQL). */
   const vacuuming = new Set<number>();
 
-  /** PostgreSQL: the tables past autovacuum's thresholds, from the server's counters. */
-  async function due(): Promise<string[]> {
-    const rows = await db.prisma.$queryRawUnsafe<Array<{ relname: string }>>(
-      `SELECT relname FROM pg_stat_user_tables
+  /** PostgreSQL: the tables past autovacuum's thresholds, from the server's counters, with what each needs. */
+  async function due(): Promise<Array<{ table: string; verb: Verb }>> {
+    const rows = await db.prisma.$queryRawUnsafe<Array<{ relname: string; vacuum: boolean; analyze: boolean }>>(
+      `SELECT relname,
+              (n_dead_tup > ${VACUUM_BASE} + ${VACUUM_SHARE} * n_live_tup
+               OR n_ins_since_vacuum > ${INSERT_BASE} + ${INSERT_SHARE} * n_live_tup) AS vacuum,
+              n_mod_since_analyze > ${ANALYZE_BASE} + ${ANALYZE_SHARE} * n_live_tup AS analyze
+         FROM pg_stat_user_tables
         WHERE schemaname = current_schema() AND relname = ANY($1::text[])
-          AND (n_dead_tup > ${VACUUM_BASE} + ${VACUUM_SHARE} * n_live_tup
-               OR n_mod_since_analyze > ${ANALYZE_BASE} + ${ANALYZE_SHARE} * n_live_tup)
         ORDER BY relname`,
       [...options.tables],
     );
-    return rows.map((r) => r.relname);
+    const out: Array<{ table: string; verb: Verb }> = [];
+    for (const r of rows) {
+      const verb: Verb | undefined =
+        r.vacuum && r.analyze ? 'VACUUM (ANALYZE)' : r.vacuum ? 'VACUUM' : r.analyze ? 'ANALYZE' : undefined;
+      if (verb) out.push({ table: r.relname, verb });
+    }
+    return out;
   }
 
   async function runOnce(opts: { all?: boolean } = {}): Promise<string[]> {
-    const tables = db.kind === 'pglite' || opts.all === true ? [...options.tables] : await due();
-    if (tables.length === 0) return [];
+    // PGlite: a plain VACUUM of every table (no ANALYZE on the app's thread, see above).
+    const plan: Array<{ table: string; verb: Verb }> =
+      db.kind === 'pglite' || opts.all === true
+        ? options.tables.map((table) => ({ table, verb: db.kind === 'pglite' ? 'VACUUM' : 'VACUUM (ANALYZE)' }))
+        : await due();
+    if (plan.length === 0) return [];
     const started = now();
-    // One statement for all of them (VACUUM takes a list; it cannot run inside a transaction).
-    const verb = db.kind === 'pglite' ? 'VACUUM' : 'VACUUM (ANALYZE)';
-    const text = `${verb} ${tables.map((t) => `"${t}"`).join(', ')}`;
-    // A query's own `query_timeout` overrides the pool's (node-postgres client.js; per-query
-    // timeouts since brianc/node-postgres#3074, "allow specifying a timeout on a per query base").
-    const vacuum: QueryConfig & { query_timeout: number } = { text, query_timeout: vacuumTimeoutMs };
+    // One statement per verb, naming all its tables (VACUUM takes a list; it cannot run inside a
+    // transaction). A query's own `query_timeout` overrides the pool's (node-postgres client.js;
+    // per-query timeouts since brianc/node-postgres#3074, "allow specifying a timeout on a per query base").
+    const statements: Array<QueryConfig & { query_timeout: number }> = [];
+    for (const verb of ['VACUUM (ANALYZE)', 'VACUUM', 'ANALYZE'] as const) {
+      const tables = plan.filter((p) => p.verb === verb).map((p) => `"${p.table}"`);
+      if (tables.length > 0) statements.push({ text: `${verb} ${tables.join(', ')}`, query_timeout: vacuumTimeoutMs });
+    }
     if (db.pool) {
       // On a connection of its own whose server process is known, so `stop` can cancel it.
       const client = await db.pool.connect();
       const pid = (client as unknown as { processID?: number }).processID;
       if (pid !== undefined) vacuuming.add(pid);
       try {
-        await client.query(vacuum);
+        for (const statement of statements) {
+          if (cancelling) break;
+          await client.query(statement);
+        }
       } finally {
         if (pid !== undefined) vacuuming.delete(pid);
         client.release();
       }
-    } else await db.prisma.$executeRawUnsafe(text);
+    } else for (const statement of statements) await db.prisma.$executeRawUnsafe(statement.text);
+    const tables = plan.map((p) => p.table);
     options.onRound?.(tables, now() - started);
     return tables;
   }
