@@ -57,3 +57,24 @@ export async function runBundled(entry: string): Promise<void> {
   });
   process.exit(run.status ?? 1);
 }
+
+/** `startProviderProcess`'s `launch`: node's flags, and the bundle to run (else the TypeScript under tsx). */
+export interface ProviderLaunch {
+  nodeFlags: readonly string[];
+  bundle?: string;
+}
+
+/**
+ * How a benchmark starts the provider (`startProviderProcess`'s `launch`): as the image runs it
+ * (`node --max-semi-space-size=32 dist/main.js`, an esbuild bundle built as tools/build-app.mjs
+ * does), or with BENCH_PROVIDER_FORM=source as `npm run start:provider` does (its TypeScript under
+ * tsx, with the same flags).
+ */
+export async function shippedProvider(): Promise<{ label: string; launch: ProviderLaunch }> {
+  const nodeFlags = SHIPPED_NODE_FLAGS;
+  if (process.env['BENCH_PROVIDER_FORM'] === 'source')
+    return { label: `source under tsx, node ${nodeFlags.join(' ')}`, launch: { nodeFlags } };
+  const root = resolve(__dirname, '../..');
+  const bundle = await bundleFile(join(root, 'apps/provider/src/main.ts'), join(root, 'apps/provider/dist/main.js'));
+  return { label: `bundle, node ${nodeFlags.join(' ')}`, launch: { nodeFlags, bundle } };
+}

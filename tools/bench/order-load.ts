@@ -1,9 +1,11 @@
 /**
  * Order load: simulated MARKET orders through `POST /api/orders` at concurrency 32 against the
- * provider as operators run it (its own process, `apps/provider/src/main.ts`, sim exchange
- * ticking), next to a cheap authenticated GET (`GET /api/symbols/sim/spot`) at the same
- * concurrency in the same run. Rounds alternate (GET, orders, GET, orders, ...) so machine noise
- * hits both alike; orders/s, p50 and p99 per side and the ratio orders/s : GETs/s are printed.
+ * provider as operators run it (its own process, sim exchange ticking: by default the image's
+ * form, an esbuild bundle of `apps/provider/src/main.ts` run with the image's node flags; with
+ * BENCH_PROVIDER_FORM=source its TypeScript under tsx, as `npm run start:provider` runs it), next to a
+ * cheap authenticated GET (`GET /api/symbols/sim/spot`) at the same concurrency in the same run.
+ * Rounds alternate (GET, orders, GET, orders, ...) so machine noise hits both alike; orders/s,
+ * p50 and p99 per side and the ratio orders/s : GETs/s are printed.
  * Twice: on PostgreSQL (TEST_DATABASE_URL, NATS at NATS_URL when it answers) and on the embedded
  * PGlite with the in-memory bus (the `npm start` default).
  *
@@ -27,6 +29,7 @@ import { performance } from 'node:perf_hooks';
 import { connect, JSONCodec } from 'nats';
 import pg from 'pg';
 import { createTestDatabase, deleteNatsStream, startProviderProcess } from '@barfinex/testing';
+import { shippedProvider } from './bundled';
 import type { ProviderProcess } from '@barfinex/testing';
 import { commCpuMs, groupCpuMs } from './proc-cpu';
 import { reachable } from './reachable';
@@ -269,9 +272,16 @@ async function measure(label: string, p: ProviderProcess, floor?: FloorOrder): P
 async function main(): Promise<void> {
   const nats = (await reachable(NATS_URL)) ? NATS_URL : undefined;
   const env = { LOG_LEVEL: 'warn', SIM_SYMBOLS: 'BTCUSDT,ETHUSDT' };
+  const form = await shippedProvider();
+  console.log(`provider: ${form.label}`);
 
   const pg = await createTestDatabase('bench_load');
-  const onPg = await startProviderProcess({ databaseUrl: pg.url, ...(nats ? { natsUrl: nats } : {}), env });
+  const onPg = await startProviderProcess({
+    databaseUrl: pg.url,
+    ...(nats ? { natsUrl: nats } : {}),
+    env,
+    launch: form.launch,
+  });
   const floor = nats ? await createFloor(pg.url, nats, onPg.streamName.replace(/^BFX_/, '')) : undefined;
   try {
     await measure(`PostgreSQL + ${nats ? 'NATS' : 'memory bus'}`, onPg, floor?.one);
@@ -283,7 +293,11 @@ async function main(): Promise<void> {
   }
 
   const dir = mkdtempSync(join(tmpdir(), 'bench-load-'));
-  const onPglite = await startProviderProcess({ databaseUrl: `pglite:${join(dir, 'pglite')}`, env });
+  const onPglite = await startProviderProcess({
+    databaseUrl: `pglite:${join(dir, 'pglite')}`,
+    env,
+    launch: form.launch,
+  });
   try {
     await measure('PGlite + memory bus', onPglite);
   } finally {

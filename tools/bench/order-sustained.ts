@@ -1,11 +1,12 @@
 /**
  * Sustained orders: simulated MARKET orders through `POST /api/orders` at concurrency 32, without a
- * pause, against the provider as operators run it (its own process, PostgreSQL, NATS when it
- * answers), reported per window of orders: orders/s, p50/p99, and the CPU per order of the provider
- * and of PostgreSQL. A short benchmark measures a fresh database; this one shows whether the order
- * path stays as fast as its tables fill with orders, fills, events and the dead rows that updates
- * and deletes leave. It ends with the last window's rate over the second's (the first warms up),
- * and with the live and dead rows of the tables the order path churns.
+ * pause, against the provider as operators run it (its own process, as the image runs it unless
+ * BENCH_PROVIDER_FORM=source, see bundled.ts; PostgreSQL, NATS when it answers), reported per
+ * window of orders: orders/s, p50/p99, and the CPU per order of the provider and of PostgreSQL.
+ * A short benchmark measures a fresh database; this one shows whether the order path stays as fast
+ * as its tables fill with orders, fills, events and the dead rows that updates and deletes leave.
+ * It ends with the last window's rate over the second's (the first warms up), and with the live
+ * and dead rows of the tables the order path churns.
  *
  * Twice, side by side: with the provider's table care off (PROVIDER_TABLE_CARE_MS=0) and as it ships.
  * On a server whose autovacuum is off (and on PGlite) the care is all that vacuums and analyzes;
@@ -17,6 +18,7 @@ import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createTestDatabase, deleteNatsStream, startProviderProcess } from '@barfinex/testing';
+import { shippedProvider, type ProviderLaunch } from './bundled';
 import { commCpuMs, groupCpuMs } from './proc-cpu';
 import { reachable } from './reachable';
 
@@ -29,12 +31,18 @@ const CHURNED = ['orders', 'sim_state_parts', 'event_outbox', 'candles'];
 const at = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
 
 /** One provider on a fresh database, `TOTAL` orders; resolves with the windows' rates. */
-async function sustain(label: string, env: Record<string, string>, nats: string | undefined): Promise<number[]> {
+async function sustain(
+  label: string,
+  env: Record<string, string>,
+  nats: string | undefined,
+  launch: ProviderLaunch,
+): Promise<number[]> {
   const db = await createTestDatabase('bench_sustained');
   const p = await startProviderProcess({
     databaseUrl: db.url,
     ...(nats ? { natsUrl: nats } : {}),
     env: { LOG_LEVEL: 'warn', SIM_SYMBOLS: 'BTCUSDT,ETHUSDT', ...env },
+    launch,
   });
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const latencies: number[] = [];
@@ -123,9 +131,10 @@ async function main(): Promise<void> {
   await admin.connect();
   const autovacuum = (await admin.query<{ a: string }>(`SELECT current_setting('autovacuum') AS a`)).rows[0]?.a;
   await admin.end();
-  console.log(`server autovacuum: ${autovacuum}`);
-  const off = await sustain('table care off', { PROVIDER_TABLE_CARE_MS: '0' }, nats);
-  const on = await sustain('table care on (default)', {}, nats);
+  const form = await shippedProvider();
+  console.log(`server autovacuum: ${autovacuum}; provider: ${form.label}`);
+  const off = await sustain('table care off', { PROVIDER_TABLE_CARE_MS: '0' }, nats, form.launch);
+  const on = await sustain('table care on (default)', {}, nats, form.launch);
   const mean = (xs: number[]) => xs.slice(1).reduce((a, b) => a + b, 0) / Math.max(1, xs.length - 1);
   console.log(
     `on : off = ${(mean(on) / mean(off)).toFixed(2)}x by mean rate after the first window, ${((on[on.length - 1] ?? NaN) / (off[off.length - 1] ?? NaN)).toFixed(2)}x in the last window`,

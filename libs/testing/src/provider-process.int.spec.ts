@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describeWithNats } from './integration';
 import { deleteNatsStream, startProviderProcess } from './provider-process';
 import type { ProviderProcess } from './provider-process';
@@ -23,5 +24,18 @@ describeWithNats('startProviderProcess', () => {
     expect(status.status).toBe(200);
     await p.stop();
     await expect(fetch(`${p.baseUrl}/health`)).rejects.toThrow();
+  }, 90_000);
+
+  it('runs it with the node flags a benchmark asks for, as npm run start:provider does', async () => {
+    const flagged = await startProviderProcess({ launch: { nodeFlags: ['--max-semi-space-size=32'] } });
+    try {
+      // One node process, no launcher in between: its own command line carries the flags.
+      const cmdline = readFileSync(`/proc/${flagged.pid}/cmdline`, 'utf8').split('\0');
+      expect(cmdline.slice(1, 5)).toEqual(['--max-semi-space-size=32', '--import', 'tsx', '--conditions=development']);
+      expect((await fetch(`${flagged.baseUrl}/health`)).status).toBe(200);
+    } finally {
+      await flagged.stop();
+    }
+    await expect(fetch(`${flagged.baseUrl}/health`)).rejects.toThrow();
   }, 90_000);
 });

@@ -27,6 +27,13 @@ export interface ProviderProcessOptions {
   rootDir?: string;
   /** A fixed port (a restart where clients expect the provider); a free one when omitted. */
   port?: number;
+  /**
+   * How node runs the provider, for benchmarks that measure what ships. With `bundle`, that built
+   * bundle (`node <nodeFlags> <bundle>`, as the image's CMD does); with `nodeFlags` alone, the
+   * TypeScript source as `npm run start:provider` runs it (`node <nodeFlags> --import tsx`). Omitted:
+   * the source through the tsx launcher.
+   */
+  launch?: { nodeFlags?: readonly string[]; bundle?: string };
 }
 
 export interface ProviderProcess {
@@ -136,7 +143,15 @@ export async function startProviderProcess(options: ProviderProcessOptions = {})
   if (options.natsUrl) env['NATS_URL'] = options.natsUrl;
 
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  const child = spawn(tsx, ['--conditions=development', 'apps/provider/src/main.ts'], {
+  const source = ['--conditions=development', 'apps/provider/src/main.ts'];
+  const { launch } = options;
+  const [command, args] = !launch
+    ? [tsx, source]
+    : [
+        process.execPath,
+        [...(launch.nodeFlags ?? []), ...(launch.bundle ? [launch.bundle] : ['--import', 'tsx', ...source])],
+      ];
+  const child = spawn(command, args, {
     cwd: root,
     env,
     detached: true,
