@@ -72,8 +72,10 @@ export interface ProviderLaunch {
  */
 export async function shippedProvider(): Promise<{ label: string; launch: ProviderLaunch }> {
   const nodeFlags = SHIPPED_NODE_FLAGS;
-  if (process.env['BENCH_PROVIDER_FORM'] === 'source')
-    return { label: `source under tsx, node ${nodeFlags.join(' ')}`, launch: { nodeFlags } };
+  const form = process.env['BENCH_PROVIDER_FORM'] ?? 'bundle';
+  if (form !== 'bundle' && form !== 'source')
+    throw new Error(`BENCH_PROVIDER_FORM is 'bundle' (the default) or 'source', not '${form}'`);
+  if (form === 'source') return { label: `source under tsx, node ${nodeFlags.join(' ')}`, launch: { nodeFlags } };
   const root = resolve(__dirname, '../..');
   const bundle = await bundleFile(join(root, 'apps/provider/src/main.ts'), join(root, 'apps/provider/dist/main.js'));
   return { label: `bundle, node ${nodeFlags.join(' ')}`, launch: { nodeFlags, bundle } };
