@@ -213,6 +213,35 @@ describeWithPostgres('table care on PostgreSQL', () => {
     }
   });
 
+  it('throttles its rounds as autovacuum does (the VACUUM sleeps in VacuumDelay), and hands its connection back reset', async () => {
+    // One connection, so the round's connection is the one checked afterwards.
+    const single = await createDatabase({ url: testDb.url, migrate: false, poolSize: 1 });
+    await client.query(`CREATE TABLE throttled (id int PRIMARY KEY, pad text)`);
+    await client.query(`INSERT INTO throttled SELECT i, repeat('x', 200) FROM generate_series(1, 2000) AS i`);
+    await client.query(`DELETE FROM throttled WHERE id % 2 = 0`);
+    try {
+      // A sleep of 10 ms after every page (about 60 of them): the VACUUM spends nearly all its time in VacuumDelay.
+      const care = createTableCare({ db: single, tables: ['throttled'], costDelayMs: 10, costLimit: 1 });
+      const round = care.runOnce({ all: true });
+      await eventually(async () => {
+        const sleeping = await client.query(
+          `SELECT 1 FROM pg_stat_activity WHERE query LIKE 'VACUUM (ANALYZE) "throttled"%' AND wait_event = 'VacuumDelay'`,
+        );
+        expect(sleeping.rowCount).toBe(1);
+      });
+      expect(await round).toEqual(['throttled']);
+      const settings = await single.pool!.query<{ delay: string; limit: string }>(
+        `SELECT current_setting('vacuum_cost_delay') AS delay, current_setting('vacuum_cost_limit') AS limit`,
+      );
+      const defaults = await client.query<{ delay: string; limit: string }>(
+        `SELECT current_setting('vacuum_cost_delay') AS delay, current_setting('vacuum_cost_limit') AS limit`,
+      );
+      expect(settings.rows).toEqual(defaults.rows);
+    } finally {
+      await single.close();
+    }
+  });
+
   it('cancels a VACUUM in progress when it stops, so a shutdown does not wait for it', async () => {
     await client.query(`CREATE TABLE stuck (id int PRIMARY KEY)`);
     const holder = new Client({ connectionString: testDb.url });

@@ -23,6 +23,18 @@ describe('table care on PGlite', () => {
       tables,
     );
 
+  it('refuses a cost delay or limit outside what the server takes (they go into the statement)', () => {
+    for (const bad of [
+      { costDelayMs: -1 },
+      { costDelayMs: 101 },
+      { costDelayMs: 1.5 },
+      { costLimit: 0 },
+      { costLimit: 10_001 },
+    ])
+      expect(() => createTableCare({ db, tables: ['orders'], ...bad })).toThrow(/table care: cost/);
+    expect(() => createTableCare({ db, tables: ['orders'], costDelayMs: 0, costLimit: 10_000 })).not.toThrow();
+  });
+
   it('is the app’s job: PGlite runs no autovacuum', async () => {
     expect(await autovacuumRuns(db)).toBe(false);
     const care = createTableCare({ db, tables: ['orders'], pgliteEveryMs: 0 });

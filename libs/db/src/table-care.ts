@@ -27,7 +27,12 @@ import type { Database } from './database';
  *   grows is so re-analyzed each time it grew by a tenth, and ANALYZE makes PostgreSQL plan a
  *   prepared statement again before its next use (docs, "PREPARE", Notes). The statements run on
  *   the server, not on the app's thread. (One verb for every due table, as before, ran a VACUUM
- *   of the append-mostly `sink_events` each time it only needed statistics.)
+ *   of the append-mostly `sink_events` each time it only needed statistics.) They run throttled as
+ *   the daemon's are: a VACUUM or ANALYZE sleeps `costDelayMs` each time its work reaches
+ *   `vacuum_cost_limit` (docs, 20.4.4 "Cost-based Vacuum Delay": `autovacuum_vacuum_cost_delay`
+ *   defaults to 2 ms, while a manually issued VACUUM or ANALYZE runs unthrottled), so a round
+ *   spreads its work instead of taking the server's share of the cores in one burst while
+ *   orders wait on the same cores.
  * - PGlite keeps no counters it flushes in time to read, and runs every statement on the app's
  *   own thread: there each table gets a plain VACUUM every `pgliteEveryMs` (a VACUUM skips the
  *   pages it finds all-visible, so a round costs about what changed since the last one). No
@@ -53,6 +58,14 @@ export interface TableCareOptions {
    * queue a second one behind its lock, and so on every `checkMs`.
    */
   vacuumTimeoutMs?: number;
+  /**
+   * PostgreSQL: the round's `vacuum_cost_delay` in ms (default 2, autovacuum's own default; 0 runs
+   * unthrottled). Never on PGlite, where the statements run on the app's thread and a sleep would
+   * stop it.
+   */
+  costDelayMs?: number;
+  /** PostgreSQL: the round's `vacuum_cost_limit` (default: the server's, 200 unless configured, as the daemon uses). */
+  costLimit?: number;
   /** A round that tended some tables: which, and how long it took (ms). */
   onRound?: (tables: readonly string[], ms: number) => void;
   /** A round that failed; the next one tries again. */
@@ -106,6 +119,18 @@ export function createTableCare(options: TableCareOptions): TableCare {
   const now = options.now ?? Date.now;
   const everyMs = db.kind === 'pglite' ? (options.pgliteEveryMs ?? 30_000) : (options.checkMs ?? 5_000);
   const vacuumTimeoutMs = options.vacuumTimeoutMs ?? 6 * 3_600_000;
+  const costDelayMs = options.costDelayMs ?? 2;
+  // Both go into the statement's text: whole numbers in the ranges the server takes (docs, 20.4.4).
+  if (!Number.isInteger(costDelayMs) || costDelayMs < 0 || costDelayMs > 100)
+    throw new Error(`table care: costDelayMs ${costDelayMs} is not 0-100`);
+  const { costLimit } = options;
+  if (costLimit !== undefined && (!Number.isInteger(costLimit) || costLimit < 1 || costLimit > 10_000))
+    throw new Error(`table care: costLimit ${costLimit} is not 1-10000`);
+  // Set on the round's own connection, and reset before it goes back to the pool.
+  const throttle = [
+    `SET vacuum_cost_delay = ${costDelayMs}`,
+    ...(costLimit === undefined ? [] : [`SET vacuum_cost_limit = ${costLimit}`]),
+  ];
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let cancelling = false;
@@ -154,14 +179,20 @@ export function createTableCare(options: TableCareOptions): TableCare {
       const client = await db.pool.connect();
       const pid = (client as unknown as { processID?: number }).processID;
       if (pid !== undefined) vacuuming.add(pid);
+      let broken: Error | undefined;
       try {
+        for (const setting of throttle) await client.query(setting);
         for (const statement of statements) {
           if (cancelling) break;
           await client.query(statement);
         }
       } finally {
         if (pid !== undefined) vacuuming.delete(pid);
-        client.release();
+        // A connection that cannot reset its settings is not handed to anyone else.
+        await client.query('RESET vacuum_cost_delay; RESET vacuum_cost_limit').catch((err: unknown) => {
+          broken = err instanceof Error ? err : new Error(String(err));
+        });
+        client.release(broken);
       }
     } else for (const statement of statements) await db.prisma.$executeRawUnsafe(statement.text);
     const tables = plan.map((p) => p.table);
