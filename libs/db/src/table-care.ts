@@ -29,10 +29,10 @@ import type { Database } from './database';
  *   the server, not on the app's thread. (One verb for every due table, as before, ran a VACUUM
  *   of the append-mostly `sink_events` each time it only needed statistics.) They run throttled as
  *   the daemon's are: a VACUUM or ANALYZE sleeps `costDelayMs` each time its work reaches
- *   `vacuum_cost_limit` (docs, 20.4.4 "Cost-based Vacuum Delay": `autovacuum_vacuum_cost_delay`
- *   defaults to 2 ms, while a manually issued VACUUM or ANALYZE runs unthrottled), so a round
- *   spreads its work instead of taking the server's share of the cores in one burst while
- *   orders wait on the same cores.
+ *   `vacuum_cost_limit` (docs, 20.4.4 "Cost-based Vacuum Delay": `vacuum_cost_delay` defaults to 0,
+ *   so a manually issued VACUUM or ANALYZE runs unthrottled; 20.10 "Automatic Vacuuming":
+ *   `autovacuum_vacuum_cost_delay` defaults to 2 ms), so a round spreads its work instead of
+ *   taking the server's share of the cores in one burst while orders wait on the same cores.
  * - PGlite keeps no counters it flushes in time to read, and runs every statement on the app's
  *   own thread: there each table gets a plain VACUUM every `pgliteEveryMs` (a VACUUM skips the
  *   pages it finds all-visible, so a round costs about what changed since the last one). No
@@ -120,7 +120,7 @@ export function createTableCare(options: TableCareOptions): TableCare {
   const everyMs = db.kind === 'pglite' ? (options.pgliteEveryMs ?? 30_000) : (options.checkMs ?? 5_000);
   const vacuumTimeoutMs = options.vacuumTimeoutMs ?? 6 * 3_600_000;
   const costDelayMs = options.costDelayMs ?? 2;
-  // Both go into the statement's text: whole numbers in the ranges the server takes (docs, 20.4.4).
+  // Both go into the statement's text: whole numbers within the ranges the server takes (docs, 20.4.4).
   if (!Number.isInteger(costDelayMs) || costDelayMs < 0 || costDelayMs > 100)
     throw new Error(`table care: costDelayMs ${costDelayMs} is not 0-100`);
   const { costLimit } = options;
