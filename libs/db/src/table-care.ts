@@ -126,11 +126,9 @@ export function createTableCare(options: TableCareOptions): TableCare {
   const { costLimit } = options;
   if (costLimit !== undefined && (!Number.isInteger(costLimit) || costLimit < 1 || costLimit > 10_000))
     throw new Error(`table care: costLimit ${costLimit} is not 1-10000`);
-  // Set on the round's own connection, and reset before it goes back to the pool.
-  const throttle = [
-    `SET vacuum_cost_delay = ${costDelayMs}`,
-    ...(costLimit === undefined ? [] : [`SET vacuum_cost_limit = ${costLimit}`]),
-  ];
+  // Set on the round's own connection, and reset before it goes back to the pool; free of the
+  // pool's query timeout, as the round's VACUUM is (see `runOnce`).
+  const throttle = `SET vacuum_cost_delay = ${costDelayMs}${costLimit === undefined ? '' : `; SET vacuum_cost_limit = ${costLimit}`}`;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let cancelling = false;
@@ -169,10 +167,14 @@ export function createTableCare(options: TableCareOptions): TableCare {
     // One statement per verb, naming all its tables (VACUUM takes a list; it cannot run inside a
     // transaction). A query's own `query_timeout` overrides the pool's (node-postgres client.js;
     // per-query timeouts since brianc/node-postgres#3074, "allow specifying a timeout on a per query base").
+    const unbounded = (text: string): QueryConfig & { query_timeout: number } => ({
+      text,
+      query_timeout: vacuumTimeoutMs,
+    });
     const statements: Array<QueryConfig & { query_timeout: number }> = [];
     for (const verb of ['VACUUM (ANALYZE)', 'VACUUM', 'ANALYZE'] as const) {
       const tables = plan.filter((p) => p.verb === verb).map((p) => `"${p.table}"`);
-      if (tables.length > 0) statements.push({ text: `${verb} ${tables.join(', ')}`, query_timeout: vacuumTimeoutMs });
+      if (tables.length > 0) statements.push(unbounded(`${verb} ${tables.join(', ')}`));
     }
     if (db.pool) {
       // On a connection of its own whose server process is known, so `stop` can cancel it.
@@ -181,7 +183,7 @@ export function createTableCare(options: TableCareOptions): TableCare {
       if (pid !== undefined) vacuuming.add(pid);
       let broken: Error | undefined;
       try {
-        for (const setting of throttle) await client.query(setting);
+        await client.query(unbounded(throttle));
         for (const statement of statements) {
           if (cancelling) break;
           await client.query(statement);
@@ -189,7 +191,7 @@ export function createTableCare(options: TableCareOptions): TableCare {
       } finally {
         if (pid !== undefined) vacuuming.delete(pid);
         // A connection that cannot reset its settings is not handed to anyone else.
-        await client.query('RESET vacuum_cost_delay; RESET vacuum_cost_limit').catch((err: unknown) => {
+        await client.query(unbounded('RESET vacuum_cost_delay; RESET vacuum_cost_limit')).catch((err: unknown) => {
           broken = err instanceof Error ? err : new Error(String(err));
         });
         client.release(broken);
